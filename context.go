@@ -1,0 +1,55 @@
+package keyward
+
+import "context"
+
+// Principal is the authenticated caller of a request: a user of one
+// organization acting through one credential.
+type Principal struct {
+	OrgID     OrgID
+	UserID    UserID
+	Kind      UserKind
+	KeyID     APIKeyID // the API key used; empty for other credentials
+	RequestID string
+	SourceIP  string
+}
+
+// ActorType returns the audit actor type of the principal.
+func (p *Principal) ActorType() string {
+	if p.Kind == KindService {
+		return ActorServiceUser
+	}
+	return ActorUser
+}
+
+type contextKey int
+
+const (
+	principalKey contextKey = iota + 1
+	requestIDKey
+	sourceIPKey
+)
+
+// NewContextWithPrincipal returns a copy of ctx carrying p.
+func NewContextWithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey, p)
+}
+
+// PrincipalFromContext returns the principal of ctx, or nil.
+func PrincipalFromContext(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey).(*Principal)
+	return p
+}
+
+// NewContextWithRequest returns a copy of ctx carrying the request's id and
+// source IP, which audit events record.
+func NewContextWithRequest(ctx context.Context, requestID, sourceIP string) context.Context {
+	ctx = context.WithValue(ctx, requestIDKey, requestID)
+	return context.WithValue(ctx, sourceIPKey, sourceIP)
+}
+
+// RequestFromContext returns the request id and source IP of ctx.
+func RequestFromContext(ctx context.Context) (requestID, sourceIP string) {
+	requestID, _ = ctx.Value(requestIDKey).(string)
+	sourceIP, _ = ctx.Value(sourceIPKey).(string)
+	return requestID, sourceIP
+}

@@ -1,0 +1,100 @@
+package keyward
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an Error. Codes are part of the API (they appear in error
+// bodies as "code"), so they are only ever added, never renamed.
+type Code string
+
+// The error codes. httpapi maps each to exactly one HTTP status.
+const (
+	CodeInvalid            Code = "invalid"             // 400: malformed or invalid input
+	CodeUnauthenticated    Code = "unauthenticated"     // 401: no, bad, expired or revoked credential
+	CodePermissionDenied   Code = "permission_denied"   // 403: authenticated but not allowed
+	CodeNotFound           Code = "not_found"           // 404: missing, or not visible to the caller
+	CodeConflict           Code = "conflict"            // 409: unique constraint, state conflict, limit
+	CodePreconditionFailed Code = "precondition_failed" // 412: stale If-Match
+	CodeTooLarge           Code = "too_large"           // 413: body over the limit
+	CodeUnprocessable      Code = "unprocessable"       // 422: well-formed but semantically wrong
+	CodeRateLimited        Code = "rate_limited"        // 429
+	CodeUnavailable        Code = "unavailable"         // 503: dependency down
+	CodeInternal           Code = "internal"            // 500: a bug; never caused by input
+)
+
+// Error is the error returned across package boundaries. Message is safe to
+// show to the API caller; Err is the cause, for logs only. Field names the
+// request field that is wrong, when there is one (e.g. "email" or
+// "policy_document.Statement[1].Action[0]"). Detail carries structured data
+// the caller may see, such as a deny explanation.
+type Error struct {
+	Code    Code
+	Message string
+	Field   string
+	Op      string
+	Err     error
+	Detail  any
+}
+
+// Error implements error. The text includes the cause for logs; callers who
+// answer an API request use ErrorMessage instead.
+func (e *Error) Error() string {
+	s := string(e.Code) + ": " + e.Message
+	if e.Field != "" {
+		s = string(e.Code) + ": " + e.Field + ": " + e.Message
+	}
+	if e.Op != "" {
+		s = e.Op + ": " + s
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldError returns a CodeInvalid *Error that names the wrong field.
+func FieldError(field, format string, args ...any) *Error {
+	return &Error{Code: CodeInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, or
+// CodeInternal for any other non-nil error, or "" for nil.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// ErrorMessage returns the caller-safe message of err: the Message of the
+// first *Error in its chain, or "Internal error." for anything else.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	return "Internal error."
+}
+
+// AsError returns the first *Error in err's chain, or nil.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}

@@ -1,0 +1,30 @@
+package keyward
+
+import "time"
+
+// Organization types, as Vultr names them. The type is informational.
+const (
+	OrgTypePersonal   = "personal"
+	OrgTypeTeam       = "team"
+	OrgTypeBusiness   = "business"
+	OrgTypeEnterprise = "enterprise"
+)
+
+// MaxNameLen is the longest name (of an organization, user, key) keyward
+// stores, in characters, after trimming.
+const MaxNameLen = 200
+
+// Organization is a tenant: the boundary nothing crosses except an account
+// that is a member of several organizations.
+type Organization struct {
+	ID        OrgID
+	Name      string
+	Type      string
+	OwnerID   UserID // the root owner's account
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	DeletedAt *time.Time // nil while the organization is live
+	// Revision increases by one with every committed write in the
+	// organization, in the same transaction as the write.
+	Revision int64
+}

@@ -1,0 +1,22 @@
+package keyward
+
+// Page limits.
+const (
+	DefaultPerPage = 100
+	MaxPerPage     = 500
+)
+
+// Page asks for one page of a listing. Cursor is an opaque value from a
+// previous PageInfo (Next or Prev), or empty for the first page.
+type Page struct {
+	Limit  int // 1..MaxPerPage; 0 means DefaultPerPage
+	Cursor string
+}
+
+// PageInfo describes where a page sits in its listing. Next and Prev are
+// empty when there is no such page.
+type PageInfo struct {
+	Total int
+	Next  string
+	Prev  string
+}

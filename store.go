@@ -1,0 +1,100 @@
+package keyward
+
+import (
+	"context"
+	"time"
+)
+
+// Store is keyward's storage. Every change runs in one WriteTx, together
+// with its audit event and the organization's revision bump, so a change is
+// either wholly committed or not at all.
+type Store interface {
+	// ReadTx runs fn in a read-only transaction.
+	ReadTx(ctx context.Context, fn func(Tx) error) error
+	// WriteTx runs fn in a read-write transaction and commits if fn returns
+	// nil. fn may run more than once (the store retries on serialization
+	// failures and busy databases), so it must have no effects outside tx.
+	WriteTx(ctx context.Context, fn func(Tx) error) error
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Tx is one transaction. Methods that take an OrgID only ever see rows of
+// that organization: a row of another organization is CodeNotFound.
+// Unless stated otherwise, a missing row is CodeNotFound and a unique
+// violation is CodeConflict.
+type Tx interface {
+	// Now is the time of the transaction, fixed when it began.
+	Now() time.Time
+
+	OrganizationTx
+	AccountTx
+	MemberTx
+	APIKeyTx
+	AuditTx
+}
+
+// OrganizationTx stores organizations.
+type OrganizationTx interface {
+	CreateOrganization(ctx context.Context, o *Organization) error
+	// GetOrganization returns the organization, deleted or not; callers
+	// check DeletedAt.
+	GetOrganization(ctx context.Context, id OrgID) (*Organization, error)
+	// ListOrganizationsOf lists the live organizations the account is a
+	// member of, in creation order.
+	ListOrganizationsOf(ctx context.Context, uid UserID, p Page) ([]*Organization, PageInfo, error)
+	// UpdateOrganization writes Name, Type, OwnerID, UpdatedAt, DeletedAt.
+	UpdateOrganization(ctx context.Context, o *Organization) error
+	// BumpRevision increments the organization's revision and returns it.
+	BumpRevision(ctx context.Context, id OrgID) (int64, error)
+	// CountOrganizations counts all organizations, deleted included.
+	CountOrganizations(ctx context.Context) (int, error)
+}
+
+// AccountTx stores accounts. Emails of human accounts are unique,
+// case-insensitively.
+type AccountTx interface {
+	CreateAccount(ctx context.Context, a *Account) error
+	GetAccount(ctx context.Context, id UserID) (*Account, error)
+	GetAccountByEmail(ctx context.Context, email string) (*Account, error)
+	// UpdateAccount writes Email, Name, PasswordHash and UpdatedAt.
+	UpdateAccount(ctx context.Context, a *Account) error
+	DeleteAccount(ctx context.Context, id UserID) error
+}
+
+// MemberTx stores memberships and reads them joined with their accounts.
+type MemberTx interface {
+	CreateMember(ctx context.Context, m *Member) error
+	GetUser(ctx context.Context, org OrgID, id UserID) (*User, error)
+	ListUsers(ctx context.Context, org OrgID, f UserFilter) ([]*User, PageInfo, error)
+	// UpdateMember writes Owner, Status, APIEnabled, ACLs, UpdatedAt and
+	// SuspendedAt.
+	UpdateMember(ctx context.Context, m *Member) error
+	// DeleteMember removes the membership and every API key of the user in
+	// that organization.
+	DeleteMember(ctx context.Context, org OrgID, id UserID) error
+	// CountMemberships counts the organizations the account belongs to.
+	CountMemberships(ctx context.Context, id UserID) (int, error)
+}
+
+// APIKeyTx stores API keys.
+type APIKeyTx interface {
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	// GetAPIKey finds a key by ID in any organization. It serves
+	// authentication only; everything else uses GetAPIKeyOf.
+	GetAPIKey(ctx context.Context, id APIKeyID) (*APIKey, error)
+	GetAPIKeyOf(ctx context.Context, org OrgID, user UserID, id APIKeyID) (*APIKey, error)
+	// ListAPIKeys lists the user's keys in the organization, revoked ones
+	// included, in creation order.
+	ListAPIKeys(ctx context.Context, org OrgID, user UserID, p Page) ([]*APIKey, PageInfo, error)
+	// RevokeAPIKey sets RevokedAt if it is not set yet.
+	RevokeAPIKey(ctx context.Context, org OrgID, id APIKeyID, at time.Time) error
+}
+
+// AuditTx stores audit events.
+type AuditTx interface {
+	AppendAudit(ctx context.Context, e *AuditEvent) error
+	// ListAuditEvents lists events newest first.
+	ListAuditEvents(ctx context.Context, org OrgID, f AuditFilter) ([]*AuditEvent, PageInfo, error)
+}

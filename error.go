@@ -15,6 +15,7 @@ const (
 	CodeUnauthenticated    Code = "unauthenticated"     // 401: no, bad, expired or revoked credential
 	CodePermissionDenied   Code = "permission_denied"   // 403: authenticated but not allowed
 	CodeNotFound           Code = "not_found"           // 404: missing, or not visible to the caller
+	CodeMethodNotAllowed   Code = "method_not_allowed"  // 405: the path exists, the method does not
 	CodeConflict           Code = "conflict"            // 409: unique constraint, state conflict, limit
 	CodePreconditionFailed Code = "precondition_failed" // 412: stale If-Match
 	CodeTooLarge           Code = "too_large"           // 413: body over the limit

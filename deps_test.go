@@ -1,0 +1,101 @@
+package keyward_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/keyward-iam/keyward"
+
+// goList returns, for every package of the module, the value of the go list
+// template field (a comma-joined list).
+func goList(t *testing.T, field string) map[string][]string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join ."+field+" \",\"}}", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	pkgs := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		path, list, _ := strings.Cut(line, " ")
+		pkgs[path] = nil
+		if list != "" {
+			pkgs[path] = strings.Split(list, ",")
+		}
+	}
+	return pkgs
+}
+
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+// TestStdlibOnly checks that the domain and the policy language depend on the
+// standard library alone (transitively), so they stay pure and portable.
+func TestStdlibOnly(t *testing.T) {
+	deps := goList(t, "Deps")
+	for _, pkg := range []string{module, module + "/policy"} {
+		if _, ok := deps[pkg]; !ok {
+			continue
+		}
+		for _, d := range deps[pkg] {
+			if !isStd(d) {
+				t.Errorf("%s depends on %s; it may import the standard library only", pkg, d)
+			}
+		}
+	}
+}
+
+// forbidden lists, per package, import prefixes it must not import
+// directly. Imports point down only: cmd → httpapi/console/cli → service →
+// authz → policy, and service and sqlstore meet at the root package.
+var forbidden = map[string][]string{
+	"policy":      {module},
+	"authz":       {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi"},
+	"service":     {"net/http", "database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli"},
+	"sqlstore":    {"net/http", module + "/service", module + "/policy", module + "/authz", module + "/httpapi"},
+	"httpapi":     {"database/sql", module + "/sqlstore", module + "/cli"},
+	"cli":         {module + "/service", module + "/sqlstore", module + "/httpapi", module + "/policy", module + "/authz"},
+	"keywardtest": {module + "/httpapi", module + "/cli"},
+}
+
+func TestImportGraph(t *testing.T) {
+	for pkg, imports := range goList(t, "Imports") {
+		rel := strings.TrimPrefix(strings.TrimPrefix(pkg, module), "/")
+		for _, imp := range imports {
+			if imp == "testing" && rel != "keywardtest" {
+				t.Errorf("%s imports testing outside tests", pkg)
+			}
+			if strings.HasPrefix(imp, module+"/keywardtest") {
+				t.Errorf("%s imports keywardtest outside tests", pkg)
+			}
+			if strings.HasPrefix(imp, module+"/cmd") {
+				t.Errorf("%s imports a command", pkg)
+			}
+			if rel == "cli" && strings.HasPrefix(imp, module) && imp != module+"/api/client" {
+				t.Errorf("cli imports %s; it may use only the generated client", imp)
+			}
+			for _, bad := range forbidden[rel] {
+				if imp == bad || strings.HasPrefix(imp, bad+"/") && bad != module {
+					t.Errorf("%s imports %s, which the package map forbids", pkg, imp)
+				}
+			}
+		}
+	}
+}
+
+// TestPackageDocs checks that every package has a doc comment.
+func TestPackageDocs(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}\t{{.Doc}}", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		path, doc, _ := strings.Cut(line, "\t")
+		if strings.TrimSpace(doc) == "" {
+			t.Errorf("package %s has no doc comment", path)
+		}
+	}
+}

@@ -1,0 +1,73 @@
+package sqlstore_test
+
+import (
+	"testing"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// write runs fn in a write transaction and fails t if it fails.
+func write(t testing.TB, s keyward.Store, fn func(tx keyward.Tx) error) {
+	t.Helper()
+	if err := s.WriteTx(t.Context(), fn); err != nil {
+		t.Fatalf("WriteTx: %v", err)
+	}
+}
+
+// read runs fn in a read transaction and fails t if it fails.
+func read(t testing.TB, s keyward.Store, fn func(tx keyward.Tx) error) {
+	t.Helper()
+	if err := s.ReadTx(t.Context(), fn); err != nil {
+		t.Fatalf("ReadTx: %v", err)
+	}
+}
+
+// wantCode fails t unless err has the code (a nil err has code "").
+func wantCode(t testing.TB, call string, err error, code keyward.Code) {
+	t.Helper()
+	if got := keyward.ErrorCode(err); got != code {
+		t.Errorf("%s error = %v, want code %q", call, err, code)
+	}
+}
+
+func newAccount(t testing.TB, s keyward.Store, email string, service bool) *keyward.Account {
+	t.Helper()
+	a := &keyward.Account{Email: email, Name: "Name of " + email, Service: service}
+	write(t, s, func(tx keyward.Tx) error { return tx.CreateAccount(t.Context(), a) })
+	return a
+}
+
+// newOrg creates an organization owned by a new human account, which is
+// its root owner member.
+func newOrg(t testing.TB, s keyward.Store, name string) (*keyward.Organization, *keyward.Account) {
+	t.Helper()
+	owner := newAccount(t, s, "owner@"+name+".example", false)
+	o := &keyward.Organization{Name: name, Type: keyward.OrgTypeTeam, OwnerID: owner.ID}
+	write(t, s, func(tx keyward.Tx) error {
+		if err := tx.CreateOrganization(t.Context(), o); err != nil {
+			return err
+		}
+		return tx.CreateMember(t.Context(), &keyward.Member{OrgID: o.ID, UserID: owner.ID, Owner: true, APIEnabled: true})
+	})
+	return o, owner
+}
+
+func addMember(t testing.TB, s keyward.Store, org keyward.OrgID, a *keyward.Account) *keyward.Member {
+	t.Helper()
+	m := &keyward.Member{OrgID: org, UserID: a.ID, Status: keyward.StatusActive, APIEnabled: true}
+	write(t, s, func(tx keyward.Tx) error { return tx.CreateMember(t.Context(), m) })
+	return m
+}
+
+func newKey(t testing.TB, s keyward.Store, org keyward.OrgID, user keyward.UserID, name string) *keyward.APIKey {
+	t.Helper()
+	k := &keyward.APIKey{OrgID: org, UserID: user, Name: name, SecretHash: []byte("hash of " + name), CreatedBy: user}
+	write(t, s, func(tx keyward.Tx) error { return tx.CreateAPIKey(t.Context(), k) })
+	return k
+}
+
+func appendAudit(t testing.TB, s keyward.Store, e *keyward.AuditEvent) *keyward.AuditEvent {
+	t.Helper()
+	write(t, s, func(tx keyward.Tx) error { return tx.AppendAudit(t.Context(), e) })
+	return e
+}

@@ -1,0 +1,99 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/keyward-iam/keyward"
+)
+
+const orgColumns = "o.id, o.name, o.type, o.owner_id, o.revision, o.created_at, o.updated_at, o.deleted_at"
+
+func scanOrganization(s scanner) (*keyward.Organization, error) {
+	var (
+		o                keyward.Organization
+		created, updated int64
+		deleted          sql.NullInt64
+	)
+	if err := s.Scan(&o.ID, &o.Name, &o.Type, &o.OwnerID, &o.Revision, &created, &updated, &deleted); err != nil {
+		return nil, err
+	}
+	o.CreatedAt, o.UpdatedAt, o.DeletedAt = fromMicros(created), fromMicros(updated), fromNullMicros(deleted)
+	return &o, nil
+}
+
+// errNoOwner is what a foreign-key violation on an organization means.
+var errNoOwner = keyward.Errorf(keyward.CodeNotFound, "The owner's account does not exist.")
+
+// CreateOrganization inserts o, giving it an ID and times if it has none.
+func (t *tx) CreateOrganization(ctx context.Context, o *keyward.Organization) error {
+	const op = "sqlstore.CreateOrganization"
+	if o.ID == "" {
+		o.ID = keyward.OrgID(keyward.NewID(t.now))
+	}
+	t.stamp(&o.CreatedAt, &o.UpdatedAt)
+	o.DeletedAt = microPtr(o.DeletedAt)
+	_, err := t.execChecked(ctx, `INSERT INTO organizations
+		(id, name, type, owner_id, revision, created_at, updated_at, deleted_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		o.ID, o.Name, o.Type, o.OwnerID, o.Revision, o.CreatedAt.UnixMicro(), o.UpdatedAt.UnixMicro(), nullMicros(o.DeletedAt))
+	return dbError(op, err, errNoOwner)
+}
+
+// GetOrganization returns the organization, deleted or not.
+func (t *tx) GetOrganization(ctx context.Context, id keyward.OrgID) (*keyward.Organization, error) {
+	const op = "sqlstore.GetOrganization"
+	o, err := scanOrganization(t.tx.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM organizations o WHERE o.id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(op, "Organization not found.")
+	}
+	return o, dbError(op, err, nil)
+}
+
+// ListOrganizationsOf lists the live organizations uid is a member of, in
+// creation order.
+func (t *tx) ListOrganizationsOf(ctx context.Context, uid keyward.UserID, p keyward.Page) ([]*keyward.Organization, keyward.PageInfo, error) {
+	return list(ctx, t, listing{
+		op:   "sqlstore.ListOrganizationsOf",
+		cols: orgColumns,
+		from: "FROM members m JOIN organizations o ON o.id = m.org_id WHERE m.user_id = $1 AND o.deleted_at IS NULL",
+		args: []any{uid},
+		key:  "m.org_id",
+	}, p, scanOrganization, func(o *keyward.Organization) string { return string(o.ID) })
+}
+
+// UpdateOrganization writes Name, Type, OwnerID, UpdatedAt and DeletedAt.
+func (t *tx) UpdateOrganization(ctx context.Context, o *keyward.Organization) error {
+	const op = "sqlstore.UpdateOrganization"
+	o.UpdatedAt, o.DeletedAt = micro(o.UpdatedAt), microPtr(o.DeletedAt)
+	n, err := affected(t.execChecked(ctx, `UPDATE organizations
+		SET name = $2, type = $3, owner_id = $4, updated_at = $5, deleted_at = $6
+		WHERE id = $1`,
+		o.ID, o.Name, o.Type, o.OwnerID, o.UpdatedAt.UnixMicro(), nullMicros(o.DeletedAt)))
+	if err != nil {
+		return dbError(op, err, errNoOwner)
+	}
+	if n == 0 {
+		return notFound(op, "Organization not found.")
+	}
+	return nil
+}
+
+// BumpRevision increments the organization's revision and returns it.
+func (t *tx) BumpRevision(ctx context.Context, id keyward.OrgID) (int64, error) {
+	const op = "sqlstore.BumpRevision"
+	var rev int64
+	err := t.tx.QueryRowContext(ctx, "UPDATE organizations SET revision = revision + 1 WHERE id = $1 RETURNING revision", id).Scan(&rev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, notFound(op, "Organization not found.")
+	}
+	return rev, dbError(op, err, nil)
+}
+
+// CountOrganizations counts all organizations, deleted included.
+func (t *tx) CountOrganizations(ctx context.Context) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM organizations").Scan(&n)
+	return n, dbError("sqlstore.CountOrganizations", err, nil)
+}

@@ -1,0 +1,184 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// cursor is a position in a listing: the key of the row a page ends at
+// (forward) or starts at (back). Its text form is opaque to callers:
+// base64url of "n:<id>" or "p:<id>".
+type cursor struct {
+	back bool // the page before id, not the one after it
+	id   string
+}
+
+func (c cursor) String() string {
+	dir := "n:"
+	if c.back {
+		dir = "p:"
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(dir + c.id))
+}
+
+// parseCursor reads the cursor s; a bad one is CodeInvalid for the field
+// "cursor".
+func parseCursor(op, s string) (cursor, error) {
+	if s == "" {
+		return cursor{}, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	dir, id, _ := strings.Cut(string(b), ":")
+	if err != nil || (dir != "n" && dir != "p") || !keyward.ValidID(id) {
+		e := keyward.FieldError("cursor", "The cursor is not valid.")
+		e.Op, e.Err = op, err
+		return cursor{}, e
+	}
+	return cursor{back: dir == "p", id: id}, nil
+}
+
+// perPage returns the page size p asks for.
+func perPage(p keyward.Page) int {
+	if p.Limit <= 0 {
+		return keyward.DefaultPerPage
+	}
+	return min(p.Limit, keyward.MaxPerPage)
+}
+
+// listing is one keyset-paginated query.
+type listing struct {
+	op   string
+	cols string // the selected columns
+	from string // "FROM ... WHERE ...": every listing filters
+	args []any  // the arguments of from
+	key  string // the unique, time-ordered key column, e.g. "m.user_id"
+	desc bool   // newest first
+}
+
+// list runs l for page p. Total counts every row the filter matches;
+// Next and Prev are set when rows exist past the page in that direction.
+func list[T any](ctx context.Context, t *tx, l listing, p keyward.Page, scan func(scanner) (T, error), key func(T) string) ([]T, keyward.PageInfo, error) {
+	var info keyward.PageInfo
+	c, err := parseCursor(l.op, p.Cursor)
+	if err != nil {
+		return nil, info, err
+	}
+	if err := t.tx.QueryRowContext(ctx, "SELECT count(*) "+l.from, l.args...).Scan(&info.Total); err != nil {
+		return nil, info, dbError(l.op, err, nil)
+	}
+
+	limit := perPage(p)
+	asc := c.back == l.desc // the direction to scan the key in
+	query, args := "SELECT "+l.cols+" "+l.from, l.args
+	if c.id != "" {
+		args = append(args[:len(args):len(args)], c.id)
+		query += fmt.Sprintf(" AND %s %s $%d", l.key, keyOp(asc), len(args))
+	}
+	query += fmt.Sprintf(" ORDER BY %s %s LIMIT %d", l.key, keyOrder(asc), limit+1)
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, info, dbError(l.op, err, nil)
+	}
+	defer rows.Close()
+	var items []T
+	for rows.Next() {
+		item, err := scan(rows)
+		if err != nil {
+			return nil, info, dbError(l.op, err, nil)
+		}
+		items = append(items, item)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, info, dbError(l.op, err, nil)
+	}
+	rows.Close()
+
+	more := len(items) > limit
+	if more {
+		items = items[:limit]
+	}
+	if len(items) == 0 {
+		// Past either end (rows were deleted since the cursor was made):
+		// there is no page to link to from here.
+		return items, info, nil
+	}
+	if c.back {
+		slices.Reverse(items)
+	}
+	first, last := key(items[0]), key(items[len(items)-1])
+	next, prev := more, false
+	if c.back {
+		next, prev = false, more
+	}
+	// Rows on the side the cursor came from.
+	if c.id != "" && c.back {
+		if next, err = t.exists(ctx, l, !l.desc, last); err != nil {
+			return nil, info, err
+		}
+	} else if c.id != "" {
+		if prev, err = t.exists(ctx, l, l.desc, first); err != nil {
+			return nil, info, err
+		}
+	}
+	if next {
+		info.Next = cursor{id: last}.String()
+	}
+	if prev {
+		info.Prev = cursor{back: true, id: first}.String()
+	}
+	return items, info, nil
+}
+
+// exists reports whether l has a row whose key is above (asc) or below id.
+func (t *tx) exists(ctx context.Context, l listing, asc bool, id string) (bool, error) {
+	args := append(l.args[:len(l.args):len(l.args)], id)
+	query := fmt.Sprintf("SELECT 1 %s AND %s %s $%d LIMIT 1", l.from, l.key, keyOp(asc), len(args))
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return false, dbError(l.op, err, nil)
+	}
+	defer rows.Close()
+	found := rows.Next()
+	if err := rows.Err(); err != nil {
+		return false, dbError(l.op, err, nil)
+	}
+	return found, nil
+}
+
+func keyOp(asc bool) string {
+	if asc {
+		return ">"
+	}
+	return "<"
+}
+
+func keyOrder(asc bool) string {
+	if asc {
+		return "ASC"
+	}
+	return "DESC"
+}
+
+// where builds a WHERE clause whose arguments are numbered in order.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends a condition; each %s in cond is replaced by the placeholder
+// of the next argument in args.
+func (w *where) add(cond string, args ...any) {
+	ph := make([]any, len(args))
+	for i, a := range args {
+		w.args = append(w.args, a)
+		ph[i] = fmt.Sprintf("$%d", len(w.args))
+	}
+	w.conds = append(w.conds, fmt.Sprintf(cond, ph...))
+}
+
+func (w *where) String() string { return "WHERE " + strings.Join(w.conds, " AND ") }

@@ -1,0 +1,73 @@
+package policy
+
+// Decide answers r: ExplicitDeny if a Deny statement matches, else Allow if an Allow statement
+// matches, else ImplicitDeny. A statement matches when one of its action patterns covers
+// r.Action, one of its resources is "*" or equals r.Resource, r.Project or r.Org, and all
+// its conditions are met. An action that is not in the catalog, a nil Set and a nil Request
+// are denied. Decide does not allocate.
+func (s *Set) Decide(r *Request) Decision {
+	if s == nil || r == nil {
+		return ImplicitDeny
+	}
+	a, ok := s.cat.lookup(r.Action)
+	if !ok {
+		return ImplicitDeny
+	}
+	var ids requestIDs
+	for _, e := range s.entries[s.offsets[a]:s.offsets[a+1]] {
+		st := &s.stmts[e]
+		if !s.coversResource(st, &ids, r) || !st.condsMet(&r.Context) {
+			continue
+		}
+		// Deny statements come first, so an Allow reached here means none matched.
+		if st.deny {
+			return ExplicitDeny
+		}
+		return Allow
+	}
+	return ImplicitDeny
+}
+
+// requestIDs holds the valid ones of a request's resource, project and organization ids,
+// parsed on first use.
+type requestIDs struct {
+	parsed bool
+	n      int
+	id     [3]uuid
+}
+
+func (ids *requestIDs) parse(r *Request) {
+	ids.parsed = true
+	for _, s := range [3]string{r.Resource, r.Project, r.Org} {
+		if u, ok := parseUUID(s); ok {
+			ids.id[ids.n] = u
+			ids.n++
+		}
+	}
+}
+
+func (s *Set) coversResource(st *stmt, ids *requestIDs, r *Request) bool {
+	if st.anyRes {
+		return true
+	}
+	if !ids.parsed {
+		ids.parse(r)
+	}
+	for _, u := range s.res[st.resOff : st.resOff+st.resN] {
+		for _, id := range ids.id[:ids.n] {
+			if id == u {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (st *stmt) condsMet(ctx *Context) bool {
+	for i := range st.conds {
+		if met, _ := st.conds[i].met(ctx); !met {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	"github.com/keyward-iam/keyward/api/client"
+)
+
+// tokenCommand returns `keyward token` and its subcommands.
+func (a *app) tokenCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "token",
+		Aliases: []string{"tokens", "key", "keys"},
+		Short:   "Manage API keys",
+		Long: `Manage the API keys of a user in your organization. --user takes a user ID,
+or "me" for yourself. A key's secret (kw_<key id>_<secret>) is shown only
+when it is created.`,
+	}
+	return group(cmd, a.tokenCreateCommand(), a.tokenListCommand(), a.tokenGetCommand(), a.tokenRevokeCommand())
+}
+
+func (a *app) tokenCreateCommand() *cobra.Command {
+	var user, name string
+	var ef expiryFlags
+	cmd := &cobra.Command{
+		Use:   "create --user USER_ID [--name NAME] [--expires-at TIME | --expires-in DURATION]",
+		Short: "Create an API key for a user",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			body, err := keyReq(name, &ef, time.Now())
+			if err != nil {
+				return err
+			}
+			c, uid, err := a.clientForUser(cmd.Context(), user)
+			if err != nil {
+				return err
+			}
+			resp, err := c.CreateAPIKeyWithResponse(cmd.Context(), uid, body)
+			if err := check(resp, err, http.StatusCreated); err != nil {
+				return err
+			}
+			return a.printNewKey(&resp.JSON201.APIKey, resp.Body)
+		},
+	}
+	addUserFlag(cmd, &user)
+	cmd.Flags().StringVar(&name, "name", "", "a label for the key")
+	ef.add(cmd)
+	return cmd
+}
+
+func (a *app) tokenListCommand() *cobra.Command {
+	var user string
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "list --user USER_ID",
+		Short: "List a user's API keys, revoked and expired ones included",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, uid, err := a.clientForUser(cmd.Context(), user)
+			if err != nil {
+				return err
+			}
+			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.APIKey], error) {
+				params := &client.ListAPIKeysParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+				resp, err := c.ListAPIKeysWithResponse(cmd.Context(), uid, params)
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return page[client.APIKey]{}, err
+				}
+				raw, err := members(resp.Body, "api_keys")
+				return page[client.APIKey]{resp.JSON200.APIKeys, raw, resp.JSON200.Meta.Links.Next}, err
+			})
+			if err != nil {
+				return err
+			}
+			rows := make([][]string, len(p.items))
+			for i, k := range p.items {
+				rows[i] = []string{k.ID.String(), k.Name, string(k.Status), formatTime(k.DateCreated), expiry(k.DateExpire)}
+			}
+			a.noteMore(p.next)
+			return a.printList(p.raw, []string{"ID", "NAME", "STATUS", "CREATED", "EXPIRES"}, rows)
+		},
+	}
+	addUserFlag(cmd, &user)
+	pf.add(cmd)
+	return cmd
+}
+
+func (a *app) tokenGetCommand() *cobra.Command {
+	var user string
+	cmd := &cobra.Command{
+		Use:   "get --user USER_ID KEY_ID",
+		Short: "Show an API key (never its secret)",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kid, err := parseID("API key", args[0])
+			if err != nil {
+				return err
+			}
+			c, uid, err := a.clientForUser(cmd.Context(), user)
+			if err != nil {
+				return err
+			}
+			resp, err := c.GetAPIKeyWithResponse(cmd.Context(), uid, kid)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			return a.printKey(&resp.JSON200.APIKey, resp.Body)
+		},
+	}
+	addUserFlag(cmd, &user)
+	return cmd
+}
+
+func (a *app) tokenRevokeCommand() *cobra.Command {
+	var user string
+	cmd := &cobra.Command{
+		Use:   "revoke --user USER_ID KEY_ID",
+		Short: "Revoke an API key at once",
+		Long:  "Revoke an API key at once. Revoking a revoked key succeeds too.",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kid, err := parseID("API key", args[0])
+			if err != nil {
+				return err
+			}
+			c, uid, err := a.clientForUser(cmd.Context(), user)
+			if err != nil {
+				return err
+			}
+			resp, err := c.DeleteAPIKeyWithResponse(cmd.Context(), uid, kid)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Revoked API key %s.", kid)
+			return nil
+		},
+	}
+	addUserFlag(cmd, &user)
+	return cmd
+}
+
+// addUserFlag adds the required --user flag.
+func addUserFlag(cmd *cobra.Command, user *string) {
+	cmd.Flags().StringVar(user, "user", "", `the user's ID, or "me" (required)`)
+	_ = cmd.MarkFlagRequired("user")
+}
+
+// clientForUser returns a client and the ID of user, a user ID or "me".
+// "me" costs a request for the caller's ID.
+func (a *app) clientForUser(ctx context.Context, user string) (*client.ClientWithResponses, uuid.UUID, error) {
+	var uid uuid.UUID
+	if user != "me" {
+		var err error
+		if uid, err = parseID("user", user); err != nil {
+			return nil, uid, err
+		}
+	}
+	c, err := a.client()
+	if err != nil || user != "me" {
+		return c, uid, err
+	}
+	resp, err := c.GetCurrentUserWithResponse(ctx)
+	if err := check(resp, err, http.StatusOK); err != nil {
+		return nil, uid, err
+	}
+	return c, resp.JSON200.User.ID, nil
+}
+
+// keyReq returns the body of create API key.
+func keyReq(name string, ef *expiryFlags, now time.Time) (client.APIKeyReq, error) {
+	var req client.APIKeyReq
+	if name != "" {
+		req.Name = &name
+	}
+	exp, err := ef.expiresAt(now)
+	req.ExpiresAt = exp
+	return req, err
+}
+
+// printNewKey prints a key just created, with its secret; body is the
+// response, {"api_key": {...}}.
+func (a *app) printNewKey(k *client.APIKey, body []byte) error {
+	if err := a.printKey(k, body); err != nil {
+		return err
+	}
+	a.noteSecret()
+	return nil
+}
+
+// printKey prints a key; body is the response, {"api_key": {...}}.
+func (a *app) printKey(k *client.APIKey, body []byte) error {
+	raw, err := member(body, "api_key")
+	if err != nil {
+		return err
+	}
+	fields := []field{
+		{"id", k.ID.String()},
+		{"name", k.Name},
+		{"user_id", k.UserID.String()},
+		{"org_id", k.OrgID.String()},
+		{"status", string(k.Status)},
+		{"date_created", formatTime(k.DateCreated)},
+		{"date_expire", expiry(k.DateExpire)},
+		{"date_revoked", k.DateRevoked},
+	}
+	if k.Key != nil {
+		fields = append(fields, field{"key", *k.Key})
+	}
+	return a.printObject(raw, fields)
+}
+
+// expiry formats a key's date_expire for a table.
+func expiry(s string) string {
+	if s == "" {
+		return "never"
+	}
+	return s
+}

@@ -1,0 +1,317 @@
+package cli
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward-iam/keyward/api/client"
+)
+
+// userCommand returns `keyward user` and its subcommands.
+func (a *app) userCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "user",
+		Aliases: []string{"users"},
+		Short:   "Manage the users of your organization",
+		Long: `Manage the users of the organization your API key belongs to: human
+members and service users (API-only identities). Passwords are read from
+standard input with --password-stdin, never from a flag.`,
+	}
+	return group(cmd, a.userListCommand(), a.userGetCommand(), a.userMeCommand("me"), a.userCreateCommand(),
+		a.userUpdateCommand(), a.userDeleteCommand())
+}
+
+// whoamiCommand returns `keyward whoami`, the same as `keyward user me`.
+func (a *app) whoamiCommand() *cobra.Command {
+	return a.userMeCommand("whoami")
+}
+
+func (a *app) userListCommand() *cobra.Command {
+	var kind, status, email string
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "list [--kind KIND] [--status STATUS] [--email EMAIL]",
+		Short: "List users",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.User], error) {
+				params := &client.ListUsersParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+				if kind != "" {
+					params.Kind = ptr(client.UserKind(kind))
+				}
+				if status != "" {
+					params.Status = ptr(client.UserStatus(status))
+				}
+				if email != "" {
+					params.Email = &email
+				}
+				resp, err := c.ListUsersWithResponse(cmd.Context(), params)
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return page[client.User]{}, err
+				}
+				raw, err := members(resp.Body, "users")
+				return page[client.User]{resp.JSON200.Users, raw, resp.JSON200.Meta.Links.Next}, err
+			})
+			if err != nil {
+				return err
+			}
+			rows := make([][]string, len(p.items))
+			for i, u := range p.items {
+				rows[i] = []string{u.ID.String(), u.Email, u.Name, string(u.Kind), string(u.Status),
+					yesNo(u.APIEnabled), formatTime(u.DateCreated)}
+			}
+			a.noteMore(p.next)
+			return a.printList(p.raw, []string{"ID", "EMAIL", "NAME", "KIND", "STATUS", "API", "CREATED"}, rows)
+		},
+	}
+	cmd.Flags().StringVar(&kind, "kind", "", "only users of this kind: root_owner, normal or service")
+	cmd.Flags().StringVar(&status, "status", "", "only users in this state: active or suspended")
+	cmd.Flags().StringVar(&email, "email", "", "only the user with this email")
+	pf.add(cmd)
+	return cmd
+}
+
+func (a *app) userGetCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "get USER_ID",
+		Short: "Show a user",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("user", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.GetUserWithResponse(cmd.Context(), id)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			return a.printUser(&resp.JSON200.User, resp.Body)
+		},
+	}
+}
+
+// userMeCommand returns a command, named use, that shows the caller.
+func (a *app) userMeCommand(use string) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: "Show the user your API key belongs to",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.GetCurrentUserWithResponse(cmd.Context())
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			return a.printUser(&resp.JSON200.User, resp.Body)
+		},
+	}
+}
+
+func (a *app) userCreateCommand() *cobra.Command {
+	var email, name string
+	var acls []string
+	var apiEnabled, service, passwordStdin bool
+	cmd := &cobra.Command{
+		Use:   "create --email EMAIL [--name NAME] [--password-stdin] [--api-enabled[=BOOL]] [--acl ACL ...] | create --service --name NAME",
+		Short: "Add a user or a service user to your organization",
+		Long: `Add a user to your organization. A human user needs --email (its name
+defaults to the part before the @); a service user (--service) is API-only,
+needs --name and no email, and cannot have a password.
+
+API access (--api-enabled) defaults to on for a service user and off for a
+human. When it is on, an API key is minted for the new user and its secret
+is shown once.`,
+		Example: `  printf '%s' "$PASSWORD" | keyward user create --email ada@example.com --name "Ada Lovelace" --password-stdin
+  keyward user create --service --name deployer --api-enabled`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var req client.UserReq
+			if name != "" {
+				req.Name = &name
+			}
+			if email != "" {
+				req.Email = &email
+			}
+			if passwordStdin {
+				pw, err := readPassword(a.stdin)
+				if err != nil {
+					return err
+				}
+				req.Password = &pw
+			}
+			if cmd.Flags().Changed("api-enabled") {
+				req.APIEnabled = &apiEnabled
+			}
+			if service {
+				req.ServiceUser = ptr(true)
+			}
+			if len(acls) > 0 {
+				req.ACLs = &acls
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.CreateUserWithResponse(cmd.Context(), req)
+			if err := check(resp, err, http.StatusCreated); err != nil {
+				return err
+			}
+			if err := a.printUser(&resp.JSON201.User, resp.Body); err != nil {
+				return err
+			}
+			if resp.JSON201.User.APIKey != nil {
+				a.noteSecret()
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&name, "name", "", "the user's name (required for a service user)")
+	f.StringVar(&email, "email", "", "the user's email (required for a human user)")
+	f.BoolVar(&passwordStdin, "password-stdin", false, "read the user's password from standard input")
+	f.BoolVar(&apiEnabled, "api-enabled", false, "allow API access and mint a first API key (default: on for a service user)")
+	f.BoolVar(&service, "service", false, "create a service user (API-only, no password)")
+	f.StringSliceVar(&acls, "acl", nil, "a legacy Vultr ACL name; repeat or separate with commas")
+	cmd.MarkFlagsMutuallyExclusive("service", "password-stdin")
+	return cmd
+}
+
+func (a *app) userUpdateCommand() *cobra.Command {
+	var email, name string
+	var acls []string
+	var apiEnabled, passwordStdin bool
+	cmd := &cobra.Command{
+		Use:   "update USER_ID [--name NAME] [--email EMAIL] [--api-enabled=BOOL] [--acl ACL ...] [--password-stdin]",
+		Short: "Change a user",
+		Long: `Change a user. Only the flags given change anything. --acl replaces the list
+of ACLs (--acl "" clears it); --password-stdin sets a new password.`,
+		Example: `  keyward user update 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a81 --name "Ada King" --api-enabled=false`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("user", args[0])
+			if err != nil {
+				return err
+			}
+			f := cmd.Flags()
+			var req client.UserReq
+			if f.Changed("name") {
+				req.Name = &name
+			}
+			if f.Changed("email") {
+				req.Email = &email
+			}
+			if f.Changed("api-enabled") {
+				req.APIEnabled = &apiEnabled
+			}
+			if f.Changed("acl") {
+				acls = nonEmpty(acls)
+				req.ACLs = &acls
+			}
+			if passwordStdin {
+				pw, err := readPassword(a.stdin)
+				if err != nil {
+					return err
+				}
+				req.Password = &pw
+			}
+			if req == (client.UserReq{}) {
+				return errors.New("nothing to change: pass --name, --email, --api-enabled, --acl or --password-stdin")
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.UpdateUserWithResponse(cmd.Context(), id, req)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Updated user %s.", id)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&name, "name", "", "the new name")
+	f.StringVar(&email, "email", "", "the new email")
+	f.BoolVar(&apiEnabled, "api-enabled", false, "allow (true) or forbid (false) API access")
+	f.StringSliceVar(&acls, "acl", nil, "the legacy Vultr ACL names, replacing the current ones")
+	f.BoolVar(&passwordStdin, "password-stdin", false, "read a new password from standard input")
+	return cmd
+}
+
+func (a *app) userDeleteCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete USER_ID",
+		Short: "Remove a user from your organization",
+		Long: `Remove a user from your organization, with all its API keys there. The
+account and its other memberships stay.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("user", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.DeleteUserWithResponse(cmd.Context(), id)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Removed user %s.", id)
+			return nil
+		},
+	}
+}
+
+// printUser prints a user; body is the response, {"user": {...}}.
+func (a *app) printUser(u *client.User, body []byte) error {
+	raw, err := member(body, "user")
+	if err != nil {
+		return err
+	}
+	fields := []field{
+		{"id", u.ID.String()},
+		{"name", u.Name},
+		{"email", u.Email},
+		{"kind", string(u.Kind)},
+		{"status", string(u.Status)},
+		{"api_enabled", yesNo(u.APIEnabled)},
+		{"acls", strings.Join(u.ACLs, ",")},
+		{"service_user", yesNo(u.ServiceUser)},
+		{"has_password", yesNo(u.HasPassword)},
+		{"date_created", formatTime(u.DateCreated)},
+		{"date_updated", formatTime(u.DateUpdated)},
+		{"date_suspended", u.DateSuspended},
+	}
+	if u.APIKey != nil {
+		fields = append(fields, field{"api_key", *u.APIKey})
+	}
+	return a.printObject(raw, fields)
+}
+
+// nonEmpty returns s without empty strings, and never nil, so that
+// `--acl ""` sends [] (clear) rather than [""].
+func nonEmpty(s []string) []string {
+	out := []string{}
+	for _, v := range s {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

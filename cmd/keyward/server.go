@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/keyward-iam/keyward/api"
+	"github.com/keyward-iam/keyward/httpapi"
+	"github.com/keyward-iam/keyward/service"
+	"github.com/keyward-iam/keyward/sqlstore"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+)
+
+// serverConfig is the server's configuration: flags, falling back to the
+// environment, falling back to defaults.
+type serverConfig struct {
+	Addr               string // KEYWARD_ADDR
+	DB                 string // KEYWARD_DB: SQLite file
+	DatabaseURL        string // KEYWARD_DATABASE_URL: PostgreSQL; wins over DB
+	BootstrapTokenFile string // KEYWARD_BOOTSTRAP_TOKEN_FILE
+	BootstrapEmail     string // KEYWARD_BOOTSTRAP_EMAIL
+	LogLevel           string // KEYWARD_LOG_LEVEL: debug, info, warn, error
+	ShutdownTimeout    time.Duration
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func newServerCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
+	cfg := serverConfig{}
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Run the keyward server",
+		Long: `Run the keyward IAM server.
+
+With no database configured it uses the SQLite file ./keyward.db. On the first
+start of an empty database it creates the root owner's account and
+organization and prints a root API key once (or writes it to
+--bootstrap-token-file).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runServer(cmd.Context(), cfg, stdout, stderr)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Addr, "addr", envOr(getenv, "KEYWARD_ADDR", "127.0.0.1:8080"), "listen address (env KEYWARD_ADDR)")
+	f.StringVar(&cfg.DB, "db", envOr(getenv, "KEYWARD_DB", "keyward.db"), "SQLite database file (env KEYWARD_DB)")
+	f.StringVar(&cfg.DatabaseURL, "database-url", getenv("KEYWARD_DATABASE_URL"), "PostgreSQL URL; overrides --db (env KEYWARD_DATABASE_URL)")
+	f.StringVar(&cfg.BootstrapTokenFile, "bootstrap-token-file", getenv("KEYWARD_BOOTSTRAP_TOKEN_FILE"), "write the first root API key to this file instead of the terminal")
+	f.StringVar(&cfg.BootstrapEmail, "bootstrap-email", envOr(getenv, "KEYWARD_BOOTSTRAP_EMAIL", "admin@localhost"), "email of the root owner created on first start")
+	f.StringVar(&cfg.LogLevel, "log-level", envOr(getenv, "KEYWARD_LOG_LEVEL", "info"), "debug, info, warn or error")
+	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
+	return cmd
+}
+
+// runServer serves keyward until ctx is cancelled, then shuts down
+// gracefully. It prints "listening on http://ADDR" on stdout once ready.
+func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	store, err := sqlstore.Open(ctx, sqlstore.Config{SQLitePath: cfg.DB, PostgresURL: cfg.DatabaseURL})
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer store.Close()
+	logger.Info("database ready", "dialect", store.Dialect())
+
+	svc := service.New(store, service.Options{Logger: logger})
+	if err := bootstrap(ctx, svc, cfg, stdout, logger); err != nil {
+		return err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	handler := httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("listening", "addr", ln.Addr().String())
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// bootstrap creates the first account, organization and root key on an
+// empty database and hands the key over once: to the token file if one is
+// configured, else to the terminal.
+func bootstrap(ctx context.Context, svc *service.Service, cfg serverConfig, stdout io.Writer, logger *slog.Logger) error {
+	token, created, err := svc.Bootstrap(ctx, service.BootstrapInput{Email: cfg.BootstrapEmail})
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	if !created {
+		return nil
+	}
+	if cfg.BootstrapTokenFile != "" {
+		if err := os.WriteFile(cfg.BootstrapTokenFile, []byte(token+"\n"), 0o600); err != nil {
+			return fmt.Errorf("write bootstrap token: %w", err)
+		}
+		logger.Info("bootstrap: root API key written", "file", cfg.BootstrapTokenFile)
+		return nil
+	}
+	fmt.Fprintf(stdout, "%s\nRoot API key (shown once, store it now):\n\n    %s\n\nexport KEYWARD_TOKEN=%s\n%s\n",
+		strings.Repeat("=", 72), token, token, strings.Repeat("=", 72))
+	return nil
+}

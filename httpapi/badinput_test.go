@@ -1,0 +1,97 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestBadInput sends every endpoint malformed or wrong input and checks each
+// gets a 4xx in Vultr's error shape naming what is wrong, never a 5xx.
+func TestBadInput(t *testing.T) {
+	a := newAPI(t)
+	uid, ukey := a.createUser(`{"email":"bob@example.com","name":"Bob","api_enabled":true}`)
+	var other struct{ ID string }
+	a.do("POST", "/v2/organizations", a.root, `{"name":"other"}`, http.StatusCreated, &other)
+	const zeroID = "00000000-0000-7000-8000-000000000000"
+	long := strings.Repeat("x", 201)
+	huge := `{"name":"` + strings.Repeat("x", 1<<20) + `"}`
+
+	tests := []struct {
+		name, method, path, token, body string
+		wantStatus                      int
+		wantCode, wantField             string
+	}{
+		{"no token", "GET", "/v2/users", "-", "", 401, "unauthenticated", ""},
+		{"malformed token", "GET", "/v2/users", "kw_abc", "", 401, "unauthenticated", ""},
+		{"unknown key id", "GET", "/v2/users", "kw_" + zeroID + "_" + strings.Repeat("0", 64), "", 401, "unauthenticated", ""},
+		{"wrong secret", "GET", "/v2/users", ukey[:len(ukey)-1] + "x", "", 401, "unauthenticated", ""},
+		{"malformed json", "POST", "/v2/users", "", `{"email":`, 400, "invalid", ""},
+		{"not an object", "POST", "/v2/users", "", `[1,2]`, 400, "invalid", ""},
+		{"trailing data", "POST", "/v2/organizations", "", `{"name":"a"} {}`, 400, "invalid", ""},
+		{"unknown field", "POST", "/v2/users", "", `{"email":"c@example.com","nmae":"C"}`, 400, "invalid", "nmae"},
+		{"wrong type", "POST", "/v2/users", "", `{"email":"c@example.com","api_enabled":"yes"}`, 400, "invalid", "api_enabled"},
+		{"bad email", "POST", "/v2/users", "", `{"email":"not-an-email"}`, 400, "invalid", "email"},
+		{"missing email", "POST", "/v2/users", "", `{"name":"C"}`, 400, "invalid", "email"},
+		{"short password", "POST", "/v2/users", "", `{"email":"c@example.com","password":"short"}`, 400, "invalid", "password"},
+		{"unknown acl", "POST", "/v2/users", "", `{"email":"c@example.com","acls":["root"]}`, 400, "invalid", "acls"},
+		{"long user name", "POST", "/v2/users", "", `{"email":"c@example.com","name":"` + long + `"}`, 400, "invalid", "name"},
+		{"body over 1 MiB", "POST", "/v2/organizations", "", huge, 413, "too_large", ""},
+		{"empty org name", "POST", "/v2/organizations", "", `{"name":"   "}`, 400, "invalid", "name"},
+		{"missing org name", "POST", "/v2/organizations", "", ``, 400, "invalid", "name"},
+		{"long org name", "POST", "/v2/organizations", "", `{"name":"` + long + `"}`, 400, "invalid", "name"},
+		{"bad org type", "POST", "/v2/organizations", "", `{"name":"x","type":"galactic"}`, 400, "invalid", "type"},
+		{"control chars", "POST", "/v2/organizations", "", `{"name":"a\u0000b"}`, 400, "invalid", "name"},
+		{"bad org uuid", "GET", "/v2/organizations/nope", "", "", 400, "invalid", "organization_id"},
+		{"unknown org", "GET", "/v2/organizations/" + zeroID, "", "", 404, "not_found", ""},
+		{"org caller is not in", "GET", "/v2/organizations/" + other.ID, ukey, "", 404, "not_found", ""},
+		{"update unknown org", "PUT", "/v2/organizations/" + zeroID, "", `{"name":"x"}`, 404, "not_found", ""},
+		{"update org bad body", "PUT", "/v2/organizations/" + a.orgID, "", `{"name":1}`, 400, "invalid", "name"},
+		{"org key for unknown org", "POST", "/v2/organizations/" + zeroID + "/api-keys", "", ``, 404, "not_found", ""},
+		{"bad per_page", "GET", "/v2/users?per_page=0", "", "", 400, "invalid", "per_page"},
+		{"huge per_page", "GET", "/v2/users?per_page=100000", "", "", 400, "invalid", "per_page"},
+		{"bad cursor", "GET", "/v2/users?cursor=bm90LWEtY3Vyc29y", "", "", 400, "invalid", "cursor"},
+		{"malformed query", "GET", "/v2/users?cursor=%%%", "", "", 400, "invalid", "query"},
+		{"unknown endpoint", "GET", "/v2/nowhere", "", "", 404, "not_found", ""},
+		{"bad kind filter", "GET", "/v2/users?kind=alien", "", "", 400, "invalid", "kind"},
+		{"bad user uuid", "GET", "/v2/users/12345", "", "", 400, "invalid", "user_id"},
+		{"unknown user", "GET", "/v2/users/" + zeroID, "", "", 404, "not_found", ""},
+		{"patch unknown user", "PATCH", "/v2/users/" + zeroID, "", `{"name":"x"}`, 404, "not_found", ""},
+		{"patch bad field", "PATCH", "/v2/users/" + uid, "", `{"emial":"x"}`, 400, "invalid", "emial"},
+		{"delete unknown user", "DELETE", "/v2/users/" + zeroID, "", "", 404, "not_found", ""},
+		{"key for unknown user", "POST", "/v2/users/" + zeroID + "/api-keys", "", ``, 404, "not_found", ""},
+		{"key expiry in the past", "POST", "/v2/users/" + uid + "/api-keys", "", `{"expires_at":"2001-01-01T00:00:00Z"}`, 400, "invalid", "expires_at"},
+		{"key expiry not a time", "POST", "/v2/users/" + uid + "/api-keys", "", `{"expires_at":"tomorrow"}`, 400, "invalid", "expires_at"},
+		{"bad key uuid", "GET", "/v2/users/" + uid + "/api-keys/xyz", "", "", 400, "invalid", "key_id"},
+		{"unknown key", "GET", "/v2/users/" + uid + "/api-keys/" + zeroID, "", "", 404, "not_found", ""},
+		{"revoke unknown key", "DELETE", "/v2/users/" + uid + "/api-keys/" + zeroID, "", "", 404, "not_found", ""},
+		{"audit bad since", "GET", "/v2/audit-events?since=yesterday", "", "", 400, "invalid", "since"},
+		{"audit bad actor", "GET", "/v2/audit-events?actor_id=bob", "", "", 400, "invalid", "actor_id"},
+		{"audit until before since", "GET", "/v2/audit-events?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z", "", "", 400, "invalid", "until"},
+		{"non-owner mutates", "POST", "/v2/users", ukey, `{"email":"d@example.com"}`, 403, "permission_denied", ""},
+		{"non-owner lists audit", "GET", "/v2/audit-events", ukey, "", 403, "permission_denied", ""},
+		{"unknown endpoint", "GET", "/v2/nothing-here", "", "", 404, "not_found", ""},
+		{"wrong method", "PUT", "/v2/users", "", `{}`, 405, "method_not_allowed", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			token := tt.token
+			switch token {
+			case "":
+				token = a.root
+			case "-":
+				token = ""
+			}
+			a.t = t
+			var got apiError
+			a.do(tt.method, tt.path, token, tt.body, tt.wantStatus, &got)
+			if got.Status != tt.wantStatus || got.Code != tt.wantCode || got.Field != tt.wantField || got.Error == "" || got.RequestID == "" {
+				t.Errorf("%s %s: body = %+v, want status %d code %q field %q and a message",
+					tt.method, tt.path, got, tt.wantStatus, tt.wantCode, tt.wantField)
+			}
+			if tt.wantStatus == 403 && len(got.Explain) == 0 {
+				t.Errorf("%s %s: 403 without an explanation", tt.method, tt.path)
+			}
+		})
+	}
+}

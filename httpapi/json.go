@@ -1,0 +1,155 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// writeJSON writes v with Content-Type exactly "application/json" (Vultr's
+// client ignores bodies whose type carries a charset).
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		b, status = []byte(`{"error":"Internal error.","status":500,"code":"internal"}`), http.StatusInternalServerError
+	}
+	b = append(b, '\n')
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// decodeJSON reads r's body into v strictly: unknown fields, wrong types,
+// trailing data and bodies over MaxBodyBytes are errors that name what is
+// wrong. An empty body decodes as {} because Vultr's client sends none on
+// some POST, PUT and PATCH calls.
+func decodeJSON(r *http.Request, v any) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return keyward.Errorf(keyward.CodeTooLarge, "Request body is larger than %d bytes.", tooBig.Limit)
+		}
+		return keyward.Errorf(keyward.CodeInvalid, "Could not read the request body.")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return keyward.Errorf(keyward.CodeInvalid, "Request body has data after the JSON object.")
+	}
+	return nil
+}
+
+// jsonError turns a decoding error into a caller-facing one naming the field.
+func jsonError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return keyward.Errorf(keyward.CodeInvalid, "Malformed JSON at byte %d: %s.", syntax.Offset, syntax.Error())
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return keyward.Errorf(keyward.CodeInvalid, "Request body must be a JSON object.")
+		}
+		return keyward.FieldError(field, "%s must be %s, not %s.", field, jsonType(typ.Type.Kind().String()), typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return keyward.Errorf(keyward.CodeInvalid, "Malformed JSON: the body ends early.")
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return keyward.FieldError(name, "Unknown field %q.", name)
+	}
+	return keyward.Errorf(keyward.CodeInvalid, "Malformed JSON: %s.", err.Error())
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "a boolean"
+	case "slice", "array":
+		return "an array"
+	case "map", "struct", "ptr":
+		return "an object"
+	default:
+		return "a number"
+	}
+}
+
+// timeJSON formats t as RFC 3339 in UTC, or "" for nil/zero, the way Vultr
+// sends dates.
+func timeJSON(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func parseTimeParam(field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, keyward.FieldError(field, "%s must be an RFC 3339 time such as 2026-01-02T15:04:05Z.", field)
+	}
+	return t, nil
+}
+
+// pathID returns the path value name, lower-cased, checking it is an id.
+func pathID(r *http.Request, name string) (string, error) {
+	v := strings.ToLower(r.PathValue(name))
+	if !keyward.ValidID(v) {
+		return "", keyward.FieldError(name, "%s %q is not a valid id (a UUID).", name, r.PathValue(name))
+	}
+	return v, nil
+}
+
+// meta is the pagination block of every list response.
+type meta struct {
+	Total int   `json:"total"`
+	Links links `json:"links"`
+}
+
+type links struct {
+	Next string `json:"next"`
+	Prev string `json:"prev"`
+}
+
+func metaOf(info keyward.PageInfo) meta {
+	return meta{Total: info.Total, Links: links{Next: info.Next, Prev: info.Prev}}
+}
+
+// pageOf reads per_page and cursor from the query. Vultr's client may also
+// send a JSON body on GET lists; it is ignored.
+func pageOf(r *http.Request) (keyward.Page, error) {
+	q := r.URL.Query()
+	p := keyward.Page{Cursor: q.Get("cursor")}
+	if v := q.Get("per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > keyward.MaxPerPage {
+			return p, keyward.FieldError("per_page", "per_page must be an integer from 1 to %d.", keyward.MaxPerPage)
+		}
+		p.Limit = n
+	}
+	if len(p.Cursor) > 512 {
+		return p, keyward.FieldError("cursor", "cursor is not a cursor this server issued.")
+	}
+	return p, nil
+}

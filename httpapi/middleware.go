@@ -1,0 +1,164 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+)
+
+type ctxKey int
+
+const (
+	requestIDKey ctxKey = iota + 1
+	routeKey
+)
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// validRequestID accepts a caller's X-Request-Id only if it is short and
+// plain, so it can be logged and echoed safely.
+func validRequestID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '-' || c == '_' || c == '.' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// withRequestID gives every request an id (the caller's X-Request-Id if
+// sane), echoes it in the response, and puts it and the source IP where the
+// service's audit events find them.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID(id) {
+			var b [12]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		ip, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			ip = r.RemoteAddr
+		}
+		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		ctx = context.WithValue(ctx, routeKey, &routeInfo{})
+		ctx = keyward.NewContextWithRequest(ctx, id, ip)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// statusWriter remembers the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// recoverPanics turns a handler panic into a logged 500, so one bad request
+// cannot take the server down.
+func (s *server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.ErrorContext(r.Context(), "panic", "panic", v, "stack", string(debug.Stack()), "request_id", requestID(r.Context()))
+				s.writeError(w, r, &keyward.Error{Code: keyward.CodeInternal})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// logRequests writes one JSON log line per request.
+func (s *server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		s.log.InfoContext(r.Context(), "request", "request_id", requestID(r.Context()), "method", r.Method,
+			"route", routeOf(r), "status", sw.status, "bytes", sw.bytes,
+			"duration_ms", float64(time.Since(start).Microseconds())/1000, "remote", r.RemoteAddr)
+	})
+}
+
+// limitBody caps every request body at MaxBodyBytes.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkQuery refuses a malformed query string, which url.Values would
+// otherwise drop silently: "?cursor=%%%" must not read as no cursor.
+func (s *server) checkQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			s.writeError(w, r, keyward.FieldError("query", "The query string is malformed: %v.", err))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate resolves the bearer token of every non-public request to a
+// principal, or answers 401.
+func (s *server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if public(r) || !strings.HasPrefix(r.URL.Path, "/v2/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="keyward"`)
+			s.writeError(w, r, keyward.Errorf(keyward.CodeUnauthenticated, "Missing bearer token: send Authorization: Bearer <API key>."))
+			return
+		}
+		p, err := s.svc.Authenticate(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			if keyward.ErrorCode(err) == keyward.CodeUnauthenticated {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="keyward", error="invalid_token"`)
+			}
+			s.writeError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(keyward.NewContextWithPrincipal(r.Context(), p)))
+	})
+}

@@ -1,0 +1,121 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/service"
+)
+
+type organizationJSON struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	DateCreated string `json:"date_created"`
+}
+
+func orgJSON(o *keyward.Organization) organizationJSON {
+	return organizationJSON{ID: string(o.ID), Name: o.Name, Type: o.Type, DateCreated: timeJSON(&o.CreatedAt)}
+}
+
+type organizationReq struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+func (s *server) handleCreateOrganization() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req organizationReq
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		org, err := s.svc.CreateOrganization(r.Context(), service.OrganizationInput{Name: req.Name, Type: req.Type})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, orgJSON(org))
+	})
+}
+
+func (s *server) handleListOrganizations() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, err := pageOf(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		orgs, info, err := s.svc.ListOrganizations(r.Context(), page)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out := make([]organizationJSON, len(orgs))
+		for i, o := range orgs {
+			out[i] = orgJSON(o)
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Orgs []organizationJSON `json:"orgs"`
+			Meta meta               `json:"meta"`
+		}{out, metaOf(info)})
+	})
+}
+
+func (s *server) handleGetOrganization() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "organization_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		org, err := s.svc.GetOrganization(r.Context(), keyward.OrgID(id))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, orgJSON(org))
+	})
+}
+
+func (s *server) handleUpdateOrganization() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "organization_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		var req organizationReq
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		org, err := s.svc.UpdateOrganization(r.Context(), keyward.OrgID(id), service.OrganizationInput{Name: req.Name, Type: req.Type})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, orgJSON(org))
+	})
+}
+
+func (s *server) handleCreateOrgAPIKey() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "organization_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		in, err := decodeAPIKeyReq(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		k, token, err := s.svc.CreateOrgAPIKey(r.Context(), keyward.OrgID(id), in)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeAPIKey(w, http.StatusCreated, k, token, s.svc.Now())
+	})
+}

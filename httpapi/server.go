@@ -1,0 +1,61 @@
+// Package httpapi is keyward's REST API: the Vultr-compatible /v2 IAM
+// endpoints and keyward's extensions, with authentication middleware, the
+// one error-code → HTTP-status table, health, readiness and metrics.
+//
+// Handlers are thin: decode, call package service, encode. Every response
+// body is a JSON object sent with Content-Type exactly "application/json",
+// because Vultr's Go client silently drops bodies with any other value.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/keyward-iam/keyward/service"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// MaxBodyBytes is the largest request body accepted; larger ones get 413.
+const MaxBodyBytes = 1 << 20
+
+// Config holds NewServer's dependencies.
+type Config struct {
+	Service *service.Service
+	Logger  *slog.Logger
+	// Registerer receives the request metrics; Gatherer serves /metrics.
+	// Both default to a fresh registry.
+	Registerer prometheus.Registerer
+	Gatherer   prometheus.Gatherer
+	// Spec is served at /v2/openapi.yaml.
+	Spec []byte
+}
+
+type server struct {
+	svc  *service.Service
+	log  *slog.Logger
+	spec []byte
+}
+
+// NewServer returns keyward's HTTP handler.
+func NewServer(cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Registerer == nil || cfg.Gatherer == nil {
+		reg := prometheus.NewRegistry()
+		cfg.Registerer, cfg.Gatherer = reg, reg
+	}
+	s := &server{svc: cfg.Service, log: cfg.Logger, spec: cfg.Spec}
+	mux := http.NewServeMux()
+	s.routes(mux, cfg.Gatherer)
+	m := newMetrics(cfg.Registerer)
+	h := s.muxErrors(mux)
+	h = s.checkQuery(h)
+	h = s.authenticate(h)
+	h = limitBody(h)
+	h = m.instrument(h)
+	h = s.logRequests(h)
+	h = s.recoverPanics(h)
+	h = withRequestID(h)
+	return h
+}

@@ -1,0 +1,163 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/service"
+)
+
+// userJSON is Vultr's User object plus keyward's kind, status and dates.
+type userJSON struct {
+	ID            string   `json:"id"`
+	Name          string   `json:"name"`
+	Email         string   `json:"email"`
+	APIEnabled    bool     `json:"api_enabled"`
+	APIKey        string   `json:"api_key,omitempty"`
+	ACLs          []string `json:"acls"`
+	ServiceUser   bool     `json:"service_user"`
+	Kind          string   `json:"kind"`
+	Status        string   `json:"status"`
+	HasPassword   bool     `json:"has_password"`
+	DateCreated   string   `json:"date_created"`
+	DateUpdated   string   `json:"date_updated"`
+	DateSuspended string   `json:"date_suspended"`
+}
+
+func toUserJSON(u *keyward.User) userJSON {
+	acls := u.ACLs
+	if acls == nil {
+		acls = []string{}
+	}
+	return userJSON{
+		ID: string(u.Account.ID), Name: u.Name, Email: u.Email, APIEnabled: u.APIEnabled, ACLs: acls,
+		ServiceUser: u.Service, Kind: string(u.Kind()), Status: string(u.Status), HasPassword: u.PasswordHash != "",
+		DateCreated: timeJSON(&u.Member.CreatedAt), DateUpdated: timeJSON(&u.Member.UpdatedAt),
+		DateSuspended: timeJSON(u.SuspendedAt),
+	}
+}
+
+type userBody struct {
+	User userJSON `json:"user"`
+}
+
+// userReq is Vultr's UserReq.
+type userReq struct {
+	Email       string   `json:"email"`
+	Name        string   `json:"name"`
+	Password    string   `json:"password"`
+	APIEnabled  *bool    `json:"api_enabled"`
+	ACLs        []string `json:"acls"`
+	ServiceUser bool     `json:"service_user"`
+}
+
+func (q userReq) input() service.UserInput {
+	return service.UserInput{Email: q.Email, Name: q.Name, Password: q.Password, APIEnabled: q.APIEnabled, ACLs: q.ACLs, ServiceUser: q.ServiceUser}
+}
+
+func (s *server) handleCreateUser() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req userReq
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		u, key, err := s.svc.CreateUser(r.Context(), req.input())
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		j := toUserJSON(u)
+		j.APIKey = key
+		writeJSON(w, http.StatusCreated, userBody{j})
+	})
+}
+
+func (s *server) handleListUsers() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, err := pageOf(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		q := r.URL.Query()
+		f := keyward.UserFilter{
+			Kind: keyward.UserKind(q.Get("kind")), Status: keyward.UserStatus(q.Get("status")), Email: q.Get("email"), Page: page,
+		}
+		users, info, err := s.svc.ListUsers(r.Context(), f)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out := make([]userJSON, len(users))
+		for i, u := range users {
+			out[i] = toUserJSON(u)
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Users []userJSON `json:"users"`
+			Meta  meta       `json:"meta"`
+		}{out, metaOf(info)})
+	})
+}
+
+func (s *server) handleMe() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.svc.Me(r.Context())
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, userBody{toUserJSON(u)})
+	})
+}
+
+func (s *server) handleGetUser() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "user_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		u, err := s.svc.GetUser(r.Context(), keyward.UserID(id))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, userBody{toUserJSON(u)})
+	})
+}
+
+func (s *server) handleUpdateUser() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "user_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		var req userReq
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if err := s.svc.UpdateUser(r.Context(), keyward.UserID(id), req.input()); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (s *server) handleDeleteUser() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "user_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if err := s.svc.DeleteUser(r.Context(), keyward.UserID(id)); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}

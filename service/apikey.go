@@ -1,0 +1,215 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// APIKeyInput is the body of key creation.
+type APIKeyInput struct {
+	Name      string
+	ExpiresAt *time.Time // nil: never expires
+}
+
+type keyView struct {
+	ID        keyward.APIKeyID `json:"id"`
+	UserID    keyward.UserID   `json:"user_id"`
+	Name      string           `json:"name"`
+	ExpiresAt *time.Time       `json:"expires_at"`
+	RevokedAt *time.Time       `json:"revoked_at"`
+}
+
+func viewKey(k *keyward.APIKey) keyView {
+	return keyView{k.ID, k.UserID, k.Name, k.ExpiresAt, k.RevokedAt}
+}
+
+// secretLen is the number of random bytes in a key's secret (256 bits).
+const secretLen = 32
+
+// newSecret returns a fresh key secret (hex) and its SHA-256.
+func newSecret() (secret string, hash []byte) {
+	b := make([]byte, secretLen)
+	if _, err := rand.Read(b); err != nil {
+		panic("service: crypto/rand failed: " + err.Error())
+	}
+	secret = hex.EncodeToString(b)
+	sum := sha256.Sum256([]byte(secret))
+	return secret, sum[:]
+}
+
+// issueKey creates an API key for u in u's organization inside tx, records
+// it, and returns it with its full token kw_<id>_<secret>.
+func (s *Service) issueKey(ctx context.Context, tx keyward.Tx, p *keyward.Principal, u *keyward.User, in APIKeyInput) (*keyward.APIKey, string, error) {
+	name, err := cleanName("name", in.Name, false)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := checkExpiry("expires_at", in.ExpiresAt, tx.Now()); err != nil {
+		return nil, "", err
+	}
+	secret, hash := newSecret()
+	k := &keyward.APIKey{
+		ID: keyward.APIKeyID(keyward.NewID(tx.Now())), OrgID: u.OrgID, UserID: u.Account.ID, Name: name,
+		SecretHash: hash, CreatedAt: tx.Now(), ExpiresAt: in.ExpiresAt,
+	}
+	if p != nil {
+		k.CreatedBy = p.UserID
+	}
+	if k.ExpiresAt != nil {
+		t := k.ExpiresAt.UTC().Truncate(time.Microsecond)
+		k.ExpiresAt = &t
+	}
+	if err := tx.CreateAPIKey(ctx, k); err != nil {
+		return nil, "", err
+	}
+	if _, err := s.commit(ctx, tx, p, u.OrgID, change{
+		Action: "iam.apikey.Create", TargetType: "api_key", TargetID: string(k.ID), After: viewKey(k),
+	}); err != nil {
+		return nil, "", err
+	}
+	return k, keyward.APIKeyPrefix + string(k.ID) + "_" + secret, nil
+}
+
+// CreateAPIKey issues a new API key for a user of the caller's organization.
+// The token is returned once and never stored.
+func (s *Service) CreateAPIKey(ctx context.Context, user keyward.UserID, in APIKeyInput) (*keyward.APIKey, string, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	var k *keyward.APIKey
+	var token string
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		u, err := userOf(ctx, tx, p.OrgID, user)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(p, "iam.apikey.Create", user); err != nil {
+			return err
+		}
+		if !u.APIEnabled {
+			return keyward.Errorf(keyward.CodeConflict, "API access is disabled for this user; enable it first (api_enabled).")
+		}
+		k, token, err = s.issueKey(ctx, tx, p, u, in)
+		return err
+	})
+	return k, token, err
+}
+
+// CreateOrgAPIKey issues an API key for the caller's own account in
+// organization org, which the account must be an active member of. This is
+// how an account gets a key for an organization it created or joined.
+func (s *Service) CreateOrgAPIKey(ctx context.Context, org keyward.OrgID, in APIKeyInput) (*keyward.APIKey, string, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if p.Kind == keyward.KindService && org != p.OrgID {
+		return nil, "", notFound("Organization")
+	}
+	var k *keyward.APIKey
+	var token string
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		if _, err := visibleOrg(ctx, tx, p, org); err != nil {
+			return err
+		}
+		actor, err := principalIn(ctx, tx, p, org)
+		if err != nil {
+			return err
+		}
+		u, err := userOf(ctx, tx, org, p.UserID)
+		if err != nil {
+			return err
+		}
+		if !u.APIEnabled {
+			return keyward.Errorf(keyward.CodeConflict, "API access is disabled for you in this organization.")
+		}
+		k, token, err = s.issueKey(ctx, tx, actor, u, in)
+		return err
+	})
+	return k, token, err
+}
+
+// ListAPIKeys lists a user's keys, revoked and expired ones included.
+func (s *Service) ListAPIKeys(ctx context.Context, user keyward.UserID, page keyward.Page) ([]*keyward.APIKey, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	var keys []*keyward.APIKey
+	var info keyward.PageInfo
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		if _, err := userOf(ctx, tx, p.OrgID, user); err != nil {
+			return err
+		}
+		if err := s.authorize(p, "iam.apikey.List", user); err != nil {
+			return err
+		}
+		keys, info, err = tx.ListAPIKeys(ctx, p.OrgID, user, page)
+		return err
+	})
+	return keys, info, err
+}
+
+// GetAPIKey returns one of a user's keys (never its secret).
+func (s *Service) GetAPIKey(ctx context.Context, user keyward.UserID, id keyward.APIKeyID) (*keyward.APIKey, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var k *keyward.APIKey
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		if k, err = keyOf(ctx, tx, p.OrgID, user, id); err != nil {
+			return err
+		}
+		return s.authorize(p, "iam.apikey.Read", user)
+	})
+	return k, err
+}
+
+func keyOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, user keyward.UserID, id keyward.APIKeyID) (*keyward.APIKey, error) {
+	if !keyward.ValidID(string(user)) || !keyward.ValidID(string(id)) {
+		return nil, notFound("API key")
+	}
+	k, err := tx.GetAPIKeyOf(ctx, org, user, id)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound {
+		return nil, notFound("API key")
+	}
+	return k, err
+}
+
+// RevokeAPIKey revokes a key at once. Revoking a revoked key succeeds and
+// changes nothing.
+func (s *Service) RevokeAPIKey(ctx context.Context, user keyward.UserID, id keyward.APIKeyID) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		k, err := keyOf(ctx, tx, p.OrgID, user, id)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(p, "iam.apikey.Delete", user); err != nil {
+			return err
+		}
+		if k.RevokedAt != nil {
+			return nil
+		}
+		before := viewKey(k)
+		now := tx.Now()
+		if err := tx.RevokeAPIKey(ctx, p.OrgID, id, now); err != nil {
+			return err
+		}
+		k.RevokedAt = &now
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{
+			Action: "iam.apikey.Delete", TargetType: "api_key", TargetID: string(id), Before: before, After: viewKey(k),
+		})
+		return err
+	})
+}

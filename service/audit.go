@@ -1,0 +1,34 @@
+package service
+
+import (
+	"context"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// ListAuditEvents lists the caller's organization's audit events, newest
+// first.
+func (s *Service) ListAuditEvents(ctx context.Context, f keyward.AuditFilter) ([]*keyward.AuditEvent, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	if err := s.authorize(p, "iam.auditevent.List", ""); err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	if f.ActorID != "" {
+		if err := checkID("actor_id", string(f.ActorID)); err != nil {
+			return nil, keyward.PageInfo{}, err
+		}
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
+		return nil, keyward.PageInfo{}, keyward.FieldError("until", "until must be after since.")
+	}
+	var events []*keyward.AuditEvent
+	var info keyward.PageInfo
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		events, info, err = tx.ListAuditEvents(ctx, p.OrgID, f)
+		return err
+	})
+	return events, info, err
+}

@@ -1,0 +1,75 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"strings"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// errBadCredential is the one answer for every credential that does not
+// work, so a caller learns nothing about which part was wrong.
+func errBadCredential() error {
+	return keyward.Errorf(keyward.CodeUnauthenticated, "Invalid, expired or revoked API key.")
+}
+
+// parseToken splits kw_<id>_<secret> into its key id and secret.
+func parseToken(token string) (keyward.APIKeyID, string, bool) {
+	rest, ok := strings.CutPrefix(token, keyward.APIKeyPrefix)
+	if !ok || len(rest) < 38 || rest[36] != '_' {
+		return "", "", false
+	}
+	id, secret := rest[:36], rest[37:]
+	if !keyward.ValidID(id) || len(secret) != 2*secretLen {
+		return "", "", false
+	}
+	return keyward.APIKeyID(id), secret, true
+}
+
+// Authenticate resolves a bearer token to the principal it acts as. It
+// returns CodeUnauthenticated for a malformed, unknown, revoked or expired
+// key, a key of a suspended or removed member or of a member whose API
+// access is disabled, and a key of a deleted organization.
+func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Principal, error) {
+	id, secret, ok := parseToken(token)
+	if !ok {
+		return nil, errBadCredential()
+	}
+	var p *keyward.Principal
+	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		k, err := tx.GetAPIKey(ctx, id)
+		if keyward.ErrorCode(err) == keyward.CodeNotFound {
+			return errBadCredential()
+		}
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256([]byte(secret))
+		if subtle.ConstantTimeCompare(sum[:], k.SecretHash) != 1 || !k.Usable(s.now()) {
+			return errBadCredential()
+		}
+		u, err := tx.GetUser(ctx, k.OrgID, k.UserID)
+		if keyward.ErrorCode(err) == keyward.CodeNotFound {
+			return errBadCredential()
+		}
+		if err != nil {
+			return err
+		}
+		if u.Status != keyward.StatusActive || !u.APIEnabled {
+			return errBadCredential()
+		}
+		org, err := tx.GetOrganization(ctx, k.OrgID)
+		if err != nil {
+			return err
+		}
+		if org.DeletedAt != nil {
+			return errBadCredential()
+		}
+		reqID, ip := keyward.RequestFromContext(ctx)
+		p = &keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, RequestID: reqID, SourceIP: ip}
+		return nil
+	})
+	return p, err
+}

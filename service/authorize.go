@@ -1,0 +1,49 @@
+package service
+
+import (
+	"github.com/keyward-iam/keyward"
+)
+
+// Denial is the explanation a 403 carries: which action was refused and
+// which layer of the decision refused it.
+type Denial struct {
+	Action   string `json:"action"`
+	Decision string `json:"decision"` // always "deny"
+	Layer    string `json:"layer"`
+	Reason   string `json:"reason"`
+}
+
+// selfActions are the actions a member may perform on their own user without
+// any grant: see themselves and their own keys.
+var selfActions = map[string]bool{
+	"iam.user.Read":   true,
+	"iam.apikey.List": true,
+	"iam.apikey.Read": true,
+}
+
+// authorize is the one place that decides whether p may perform action on
+// target (a user of p's organization, or "" when the action has no user
+// target). It returns nil or a CodePermissionDenied *keyward.Error whose
+// Detail is a Denial.
+//
+// The root owner may do everything, as Vultr documents. Until policies are
+// enforced on keyward's own API, everyone else may only read themselves and
+// their own keys.
+func (s *Service) authorize(p *keyward.Principal, action string, target keyward.UserID) error {
+	if p.Kind == keyward.KindRootOwner {
+		return nil
+	}
+	if target != "" && target == p.UserID && selfActions[action] {
+		return nil
+	}
+	return &keyward.Error{
+		Code:    keyward.CodePermissionDenied,
+		Message: "You are not allowed to perform " + action + ".",
+		Detail: Denial{
+			Action:   action,
+			Decision: "deny",
+			Layer:    "implicit",
+			Reason:   "no grant allows this action; only the root owner may act on other users and the organization",
+		},
+	}
+}

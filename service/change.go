@@ -1,0 +1,71 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// change describes one mutation for the audit trail. Before and After are
+// the caller-visible views of the target (never secrets), nil for a create
+// or a delete.
+type change struct {
+	Action     string
+	TargetType string
+	TargetID   string
+	Before     any
+	After      any
+}
+
+// commit records c in org's audit trail and bumps org's revision, inside tx,
+// so both commit with the change or not at all. It returns the new revision.
+func (s *Service) commit(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, c change) (int64, error) {
+	before, err := marshalAudit(c.Before)
+	if err != nil {
+		return 0, err
+	}
+	after, err := marshalAudit(c.After)
+	if err != nil {
+		return 0, err
+	}
+	reqID, ip := keyward.RequestFromContext(ctx)
+	ev := &keyward.AuditEvent{
+		ID:         keyward.AuditEventID(keyward.NewID(tx.Now())),
+		OrgID:      org,
+		Time:       tx.Now(),
+		ActorType:  keyward.ActorSystem,
+		Action:     c.Action,
+		TargetType: c.TargetType,
+		TargetID:   c.TargetID,
+		Before:     before,
+		After:      after,
+		RequestID:  reqID,
+		SourceIP:   ip,
+	}
+	if p != nil {
+		ev.ActorType = p.ActorType()
+		ev.ActorID = p.UserID
+		ev.ActorKeyID = p.KeyID
+	}
+	if err := tx.AppendAudit(ctx, ev); err != nil {
+		return 0, fmt.Errorf("append audit %s: %w", c.Action, err)
+	}
+	rev, err := tx.BumpRevision(ctx, org)
+	if err != nil {
+		return 0, fmt.Errorf("bump revision: %w", err)
+	}
+	return rev, nil
+}
+
+func marshalAudit(v any) (json.RawMessage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("marshal audit value: %w", err)
+	}
+	return b, nil
+}

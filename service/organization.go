@@ -1,0 +1,193 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// OrganizationInput is the body of create and update.
+type OrganizationInput struct {
+	Name string
+	Type string // optional; one of the keyward.OrgType* values
+}
+
+func (in OrganizationInput) clean(current string) (OrganizationInput, error) {
+	name, err := cleanName("name", in.Name, true)
+	if err != nil {
+		return in, err
+	}
+	typ := strings.ToLower(strings.TrimSpace(in.Type))
+	switch typ {
+	case "":
+		typ = current
+	case keyward.OrgTypePersonal, keyward.OrgTypeTeam, keyward.OrgTypeBusiness, keyward.OrgTypeEnterprise:
+	default:
+		return in, keyward.FieldError("type", "type %q is not one of personal, team, business, enterprise.", in.Type)
+	}
+	return OrganizationInput{Name: name, Type: typ}, nil
+}
+
+type orgView struct {
+	ID   keyward.OrgID `json:"id"`
+	Name string        `json:"name"`
+	Type string        `json:"type"`
+}
+
+func viewOrg(o *keyward.Organization) orgView { return orgView{o.ID, o.Name, o.Type} }
+
+// CreateOrganization creates an organization whose root owner is the
+// caller's account. Service users cannot create organizations.
+func (s *Service) CreateOrganization(ctx context.Context, in OrganizationInput) (*keyward.Organization, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.Kind == keyward.KindService {
+		return nil, keyward.Errorf(keyward.CodePermissionDenied, "Service users cannot create organizations.")
+	}
+	if in, err = in.clean(keyward.OrgTypeTeam); err != nil {
+		return nil, err
+	}
+	var org *keyward.Organization
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		org, err = createOrg(ctx, tx, p.UserID, in)
+		if err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, p, org.ID, change{
+			Action: "iam.organization.Create", TargetType: "organization", TargetID: string(org.ID), After: viewOrg(org),
+		})
+		return err
+	})
+	return org, err
+}
+
+// createOrg creates an organization and its root owner's membership.
+func createOrg(ctx context.Context, tx keyward.Tx, owner keyward.UserID, in OrganizationInput) (*keyward.Organization, error) {
+	now := tx.Now()
+	org := &keyward.Organization{
+		ID: keyward.OrgID(keyward.NewID(now)), Name: in.Name, Type: in.Type, OwnerID: owner,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if err := tx.CreateOrganization(ctx, org); err != nil {
+		return nil, err
+	}
+	m := &keyward.Member{
+		OrgID: org.ID, UserID: owner, Owner: true, Status: keyward.StatusActive, APIEnabled: true,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if err := tx.CreateMember(ctx, m); err != nil {
+		return nil, err
+	}
+	return org, nil
+}
+
+// ListOrganizations lists the live organizations the caller's account
+// belongs to.
+func (s *Service) ListOrganizations(ctx context.Context, page keyward.Page) ([]*keyward.Organization, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	var orgs []*keyward.Organization
+	var info keyward.PageInfo
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		orgs, info, err = tx.ListOrganizationsOf(ctx, p.UserID, page)
+		return err
+	})
+	return orgs, info, err
+}
+
+// GetOrganization returns an organization the caller's account belongs to.
+// Any other organization, deleted ones included, is CodeNotFound.
+func (s *Service) GetOrganization(ctx context.Context, id keyward.OrgID) (*keyward.Organization, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var org *keyward.Organization
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		org, err = visibleOrg(ctx, tx, p, id)
+		return err
+	})
+	return org, err
+}
+
+// visibleOrg returns the live organization id if p's account is a member.
+func visibleOrg(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.OrgID) (*keyward.Organization, error) {
+	if !keyward.ValidID(string(id)) {
+		return nil, notFound("Organization")
+	}
+	org, err := tx.GetOrganization(ctx, id)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && org.DeletedAt != nil {
+		return nil, notFound("Organization")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.GetUser(ctx, id, p.UserID); keyward.ErrorCode(err) == keyward.CodeNotFound {
+		return nil, notFound("Organization")
+	} else if err != nil {
+		return nil, err
+	}
+	return org, nil
+}
+
+// UpdateOrganization renames an organization (and may change its type). The
+// caller must be allowed iam.organization.Update in that organization.
+func (s *Service) UpdateOrganization(ctx context.Context, id keyward.OrgID, in OrganizationInput) (*keyward.Organization, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var org *keyward.Organization
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		if org, err = visibleOrg(ctx, tx, p, id); err != nil {
+			return err
+		}
+		actor, err := principalIn(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(actor, "iam.organization.Update", ""); err != nil {
+			return err
+		}
+		if in, err = in.clean(org.Type); err != nil {
+			return err
+		}
+		before := viewOrg(org)
+		org.Name, org.Type, org.UpdatedAt = in.Name, in.Type, tx.Now()
+		if err := tx.UpdateOrganization(ctx, org); err != nil {
+			return err
+		}
+		rev, err := s.commit(ctx, tx, actor, id, change{
+			Action: "iam.organization.Update", TargetType: "organization", TargetID: string(id), Before: before, After: viewOrg(org),
+		})
+		org.Revision = rev
+		return err
+	})
+	return org, err
+}
+
+// principalIn returns p as seen in organization org: the same account with
+// its kind there. p's own organization needs no lookup.
+func principalIn(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID) (*keyward.Principal, error) {
+	if org == p.OrgID {
+		return p, nil
+	}
+	u, err := tx.GetUser(ctx, org, p.UserID)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound {
+		return nil, notFound("Organization")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != keyward.StatusActive {
+		return nil, keyward.Errorf(keyward.CodePermissionDenied, "Your membership in this organization is suspended.")
+	}
+	q := *p
+	q.OrgID, q.Kind = org, u.Kind()
+	return &q, nil
+}

@@ -1,0 +1,73 @@
+// Package service holds keyward's use cases: one exported method per API
+// operation. Each method authenticates nothing (httpapi did that and put a
+// keyward.Principal in the context), authorizes the caller, validates its
+// input, and runs one store transaction that also writes the audit event and
+// bumps the organization's revision.
+//
+// It imports the root package and the standard library (plus x/crypto for
+// password hashing); never net/http, database/sql or sqlstore.
+package service
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// Service runs keyward's use cases against a Store.
+type Service struct {
+	store  keyward.Store
+	now    func() time.Time
+	log    *slog.Logger
+	hasher *passwordHasher
+}
+
+// Options configures a Service. Zero fields take defaults.
+type Options struct {
+	Now    func() time.Time // the clock; default time.Now
+	Logger *slog.Logger     // default slog.Default()
+	// MaxConcurrentHashes bounds concurrent argon2id computations, each of
+	// which holds 19 MiB; default 4.
+	MaxConcurrentHashes int
+}
+
+// New returns a Service over store.
+func New(store keyward.Store, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.MaxConcurrentHashes <= 0 {
+		opts.MaxConcurrentHashes = 4
+	}
+	return &Service{
+		store:  store,
+		now:    opts.Now,
+		log:    opts.Logger,
+		hasher: newPasswordHasher(opts.MaxConcurrentHashes),
+	}
+}
+
+// Ready reports whether the store answers.
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.store.Ping(ctx); err != nil {
+		return &keyward.Error{Code: keyward.CodeUnavailable, Message: "Database unavailable.", Err: err}
+	}
+	return nil
+}
+
+// caller returns the principal of ctx, or CodeUnauthenticated.
+func caller(ctx context.Context) (*keyward.Principal, error) {
+	p := keyward.PrincipalFromContext(ctx)
+	if p == nil {
+		return nil, keyward.Errorf(keyward.CodeUnauthenticated, "Authentication required.")
+	}
+	return p, nil
+}
+
+// Now returns the service clock's current time.
+func (s *Service) Now() time.Time { return s.now() }

@@ -15,6 +15,9 @@ type (
 	UserID       string
 	APIKeyID     string
 	AuditEventID string
+	GroupID      string
+	RoleID       string
+	PolicyID     string
 )
 
 var idState struct {

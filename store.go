@@ -33,6 +33,12 @@ type Tx interface {
 	MemberTx
 	APIKeyTx
 	AuditTx
+	GroupTx
+	RoleTx
+	PolicyTx
+	// LoadGraph reads the organization's access graph at the transaction's
+	// snapshot.
+	LoadGraph(ctx context.Context, org OrgID) (*Graph, error)
 }
 
 // OrganizationTx stores organizations.
@@ -71,8 +77,9 @@ type MemberTx interface {
 	// UpdateMember writes Owner, Status, APIEnabled, ACLs, UpdatedAt and
 	// SuspendedAt.
 	UpdateMember(ctx context.Context, m *Member) error
-	// DeleteMember removes the membership and every API key of the user in
-	// that organization.
+	// DeleteMember removes the membership and, in that organization, every
+	// API key, group membership, role binding and policy attachment of the
+	// user.
 	DeleteMember(ctx context.Context, org OrgID, id UserID) error
 	// CountMemberships counts the organizations the account belongs to.
 	CountMemberships(ctx context.Context, id UserID) (int, error)
@@ -97,4 +104,76 @@ type AuditTx interface {
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	// ListAuditEvents lists events newest first.
 	ListAuditEvents(ctx context.Context, org OrgID, f AuditFilter) ([]*AuditEvent, PageInfo, error)
+}
+
+// GroupTx stores groups and their members.
+type GroupTx interface {
+	CreateGroup(ctx context.Context, g *Group) error
+	GetGroup(ctx context.Context, org OrgID, id GroupID) (*Group, error)
+	// ListGroups lists groups in creation order.
+	ListGroups(ctx context.Context, org OrgID, f GroupFilter) ([]*Group, PageInfo, error)
+	// UpdateGroup writes Name, Description and UpdatedAt.
+	UpdateGroup(ctx context.Context, g *Group) error
+	// DeleteGroup removes the group with its memberships, the role bindings
+	// to it and the policy attachments to it.
+	DeleteGroup(ctx context.Context, org OrgID, id GroupID) error
+	CountGroups(ctx context.Context, org OrgID) (int, error)
+
+	// AddGroupMember adds a member; an existing membership is CodeConflict.
+	AddGroupMember(ctx context.Context, m *GroupMember) error
+	RemoveGroupMember(ctx context.Context, org OrgID, group GroupID, user UserID) error
+	// ListGroupMembers lists a group's members in the order they were added.
+	ListGroupMembers(ctx context.Context, org OrgID, group GroupID, p Page) ([]*GroupMemberView, PageInfo, error)
+	CountGroupMembers(ctx context.Context, org OrgID, group GroupID) (int, error)
+}
+
+// RoleTx stores roles and their bindings.
+type RoleTx interface {
+	CreateRole(ctx context.Context, r *Role) error
+	// GetRole returns the role, deleted or not; callers check DeletedAt.
+	GetRole(ctx context.Context, org OrgID, id RoleID) (*Role, error)
+	// ListRoles lists roles in creation order.
+	ListRoles(ctx context.Context, org OrgID, f RoleFilter) ([]*Role, PageInfo, error)
+	// UpdateRole writes Name, Description, Type, MaxSessionSeconds,
+	// UpdatedAt and DeletedAt. Restoring a role whose name a live role has
+	// taken since is CodeConflict.
+	UpdateRole(ctx context.Context, r *Role) error
+	// CountRoles counts the live roles.
+	CountRoles(ctx context.Context, org OrgID) (int, error)
+
+	// CreateRoleBinding binds a role; an existing identical binding is
+	// CodeConflict.
+	CreateRoleBinding(ctx context.Context, b *RoleBinding) error
+	// DeleteRoleBinding removes the binding with b's role, principal and
+	// project.
+	DeleteRoleBinding(ctx context.Context, b *RoleBinding) error
+	// ListRoleBindings lists bindings in creation order.
+	ListRoleBindings(ctx context.Context, org OrgID, f BindingFilter) ([]*RoleBinding, PageInfo, error)
+}
+
+// PolicyTx stores custom policies and the attachments of every policy.
+type PolicyTx interface {
+	CreatePolicy(ctx context.Context, p *Policy) error
+	// GetPolicy returns the policy, deleted or not; callers check
+	// DeletedAt.
+	GetPolicy(ctx context.Context, org OrgID, id PolicyID) (*Policy, error)
+	// ListPolicies lists custom policies in creation order.
+	ListPolicies(ctx context.Context, org OrgID, f PolicyFilter) ([]*Policy, PageInfo, error)
+	// UpdatePolicy writes Name, Description, Document, UpdatedAt and
+	// DeletedAt, and sets Version to version+1, if the stored Version is
+	// still version; otherwise it is CodePreconditionFailed. Restoring a
+	// policy whose name a live policy has taken since is CodeConflict.
+	UpdatePolicy(ctx context.Context, p *Policy, version int64) error
+	// CountPolicies counts the live custom policies.
+	CountPolicies(ctx context.Context, org OrgID) (int, error)
+
+	// CreateAttachment attaches a policy; an existing identical attachment
+	// is CodeConflict. The policy may be managed, so PolicyID is not
+	// checked against the stored policies.
+	CreateAttachment(ctx context.Context, a *Attachment) error
+	DeleteAttachment(ctx context.Context, a *Attachment) error
+	// ListAttachments lists attachments in creation order.
+	ListAttachments(ctx context.Context, org OrgID, f AttachmentFilter) ([]*Attachment, PageInfo, error)
+	// CountAttachments counts the attachments to one target.
+	CountAttachments(ctx context.Context, org OrgID, targetType PrincipalType, targetID string) (int, error)
 }

@@ -47,7 +47,7 @@ func TestSpec_Operations(t *testing.T) {
 		"POST /v2/organizations/{organization_id}/api-keys": {"createOrganizationAPIKey", "iam.apikey.Create"},
 		"POST /v2/users":                                    {"createUser", "iam.user.Create"},
 		"GET /v2/users":                                     {"listUsers", "iam.user.List"},
-		"GET /v2/users/me":                                  {"getCurrentUser", ""},
+		"GET /v2/users/me":                                  {"getCurrentUser", "iam.user.Read"},
 		"GET /v2/users/{user_id}":                           {"getUser", "iam.user.Read"},
 		"PATCH /v2/users/{user_id}":                         {"updateUser", "iam.user.Update"},
 		"DELETE /v2/users/{user_id}":                        {"deleteUser", "iam.user.Delete"},

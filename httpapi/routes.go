@@ -7,38 +7,49 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// routes lists every route of the API on one screen. Routes under /v2
-// need a bearer token unless public says otherwise.
+// routes lists every route of the API on one screen, with the action each
+// needs (the service authorizes it; TestRouteActions checks every one is in
+// the catalog and in api/openapi.yaml). Routes under /v2 need a bearer
+// token unless public says otherwise.
 func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
-	handle(mux, "GET /healthz", s.handleHealth())
-	handle(mux, "GET /readyz", s.handleReady())
-	handle(mux, "GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
-	handle(mux, "GET /v2/openapi.yaml", s.handleSpec())
+	s.handle(mux, "GET /healthz", "", s.handleHealth())
+	s.handle(mux, "GET /readyz", "", s.handleReady())
+	s.handle(mux, "GET /metrics", "", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
+	s.handle(mux, "GET /v2/openapi.yaml", "", s.handleSpec())
 
-	handle(mux, "POST /v2/organizations", s.handleCreateOrganization())
-	handle(mux, "GET /v2/organizations", s.handleListOrganizations())
-	handle(mux, "GET /v2/organizations/{organization_id}", s.handleGetOrganization())
-	handle(mux, "PUT /v2/organizations/{organization_id}", s.handleUpdateOrganization())
-	handle(mux, "POST /v2/organizations/{organization_id}/api-keys", s.handleCreateOrgAPIKey())
+	s.handle(mux, "POST /v2/organizations", "iam.organization.Create", s.handleCreateOrganization())
+	s.handle(mux, "GET /v2/organizations", "iam.organization.List", s.handleListOrganizations())
+	s.handle(mux, "GET /v2/organizations/{organization_id}", "iam.organization.Read", s.handleGetOrganization())
+	s.handle(mux, "PUT /v2/organizations/{organization_id}", "iam.organization.Update", s.handleUpdateOrganization())
+	s.handle(mux, "POST /v2/organizations/{organization_id}/api-keys", "iam.apikey.Create", s.handleCreateOrgAPIKey())
 
-	handle(mux, "POST /v2/users", s.handleCreateUser())
-	handle(mux, "GET /v2/users", s.handleListUsers())
-	handle(mux, "GET /v2/users/me", s.handleMe())
-	handle(mux, "GET /v2/users/{user_id}", s.handleGetUser())
-	handle(mux, "PATCH /v2/users/{user_id}", s.handleUpdateUser())
-	handle(mux, "DELETE /v2/users/{user_id}", s.handleDeleteUser())
+	s.handle(mux, "POST /v2/users", "iam.user.Create", s.handleCreateUser())
+	s.handle(mux, "GET /v2/users", "iam.user.List", s.handleListUsers())
+	s.handle(mux, "GET /v2/users/me", "iam.user.Read", s.handleMe())
+	s.handle(mux, "GET /v2/users/{user_id}", "iam.user.Read", s.handleGetUser())
+	s.handle(mux, "PATCH /v2/users/{user_id}", "iam.user.Update", s.handleUpdateUser())
+	s.handle(mux, "DELETE /v2/users/{user_id}", "iam.user.Delete", s.handleDeleteUser())
 
-	handle(mux, "POST /v2/users/{user_id}/api-keys", s.handleCreateAPIKey())
-	handle(mux, "GET /v2/users/{user_id}/api-keys", s.handleListAPIKeys())
-	handle(mux, "GET /v2/users/{user_id}/api-keys/{key_id}", s.handleGetAPIKey())
-	handle(mux, "DELETE /v2/users/{user_id}/api-keys/{key_id}", s.handleRevokeAPIKey())
+	s.handle(mux, "POST /v2/users/{user_id}/api-keys", "iam.apikey.Create", s.handleCreateAPIKey())
+	s.handle(mux, "GET /v2/users/{user_id}/api-keys", "iam.apikey.List", s.handleListAPIKeys())
+	s.handle(mux, "GET /v2/users/{user_id}/api-keys/{key_id}", "iam.apikey.Read", s.handleGetAPIKey())
+	s.handle(mux, "DELETE /v2/users/{user_id}/api-keys/{key_id}", "iam.apikey.Delete", s.handleRevokeAPIKey())
 
-	handle(mux, "GET /v2/audit-events", s.handleListAuditEvents())
+	s.handle(mux, "GET /v2/audit-events", "iam.auditevent.List", s.handleListAuditEvents())
 }
 
-// handle registers h for pattern, recording the pattern for logs and
-// metrics.
-func handle(mux *http.ServeMux, pattern string, h http.Handler) {
+// route is one endpoint: its pattern and the catalog action a caller needs
+// for it ("" for the public endpoints).
+type route struct {
+	Pattern string
+	Action  string
+}
+
+// handle registers h for pattern and adds the route to s.table, which the
+// endpoint action maps list. The pattern is recorded, per request, for logs
+// and metrics.
+func (s *server) handle(mux *http.ServeMux, pattern, action string, h http.Handler) {
+	s.table = append(s.table, route{Pattern: pattern, Action: action})
 	mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ri, ok := r.Context().Value(routeKey).(*routeInfo); ok {
 			ri.pattern = r.Pattern

@@ -34,6 +34,8 @@ type server struct {
 	svc  *service.Service
 	log  *slog.Logger
 	spec []byte
+	// table is every route with its action, filled in by routes.
+	table []route
 }
 
 // NewServer returns keyward's HTTP handler.

@@ -1,0 +1,37 @@
+package keyward
+
+import "time"
+
+// Group is a set of users and service users of one organization. Policies
+// attached to it and roles bound to it are inherited by its members.
+type Group struct {
+	ID          GroupID
+	OrgID       OrgID
+	Name        string // Vultr's display_name; unique in the org, case-insensitively
+	Description string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	MemberCount int // read-only: filled in by GetGroup and ListGroups
+}
+
+// GroupMember is one user's membership in a group.
+type GroupMember struct {
+	OrgID   OrgID
+	GroupID GroupID
+	UserID  UserID
+	AddedAt time.Time
+	AddedBy UserID
+}
+
+// GroupMemberView is a group member with its user, as listings show it.
+type GroupMemberView struct {
+	GroupMember
+	User *User
+}
+
+// GroupFilter narrows a group listing. Zero fields do not filter.
+type GroupFilter struct {
+	Member UserID // only groups this user is a member of
+	Name   string // exact, case-insensitive
+	Page   Page
+}

@@ -89,7 +89,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, user keyward.UserID, in APIK
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(p, "iam.apikey.Create", user); err != nil {
+		if err := s.authorize(ctx, p, "iam.apikey.Create", string(user)); err != nil {
 			return err
 		}
 		if !u.APIEnabled {
@@ -147,7 +147,7 @@ func (s *Service) ListAPIKeys(ctx context.Context, user keyward.UserID, page key
 		if _, err := userOf(ctx, tx, p.OrgID, user); err != nil {
 			return err
 		}
-		if err := s.authorize(p, "iam.apikey.List", user); err != nil {
+		if err := s.authorize(ctx, p, "iam.apikey.List", string(user)); err != nil {
 			return err
 		}
 		keys, info, err = tx.ListAPIKeys(ctx, p.OrgID, user, page)
@@ -167,7 +167,7 @@ func (s *Service) GetAPIKey(ctx context.Context, user keyward.UserID, id keyward
 		if k, err = keyOf(ctx, tx, p.OrgID, user, id); err != nil {
 			return err
 		}
-		return s.authorize(p, "iam.apikey.Read", user)
+		return s.authorize(ctx, p, "iam.apikey.Read", string(user))
 	})
 	return k, err
 }
@@ -195,7 +195,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, user keyward.UserID, id keyw
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(p, "iam.apikey.Delete", user); err != nil {
+		if err := s.authorize(ctx, p, "iam.apikey.Delete", string(user)); err != nil {
 			return err
 		}
 		if k.RevokedAt != nil {

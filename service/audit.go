@@ -13,7 +13,7 @@ func (s *Service) ListAuditEvents(ctx context.Context, f keyward.AuditFilter) ([
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	if err := s.authorize(p, "iam.auditevent.List", ""); err != nil {
+	if err := s.authorize(ctx, p, "iam.auditevent.List", ""); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
 	if f.ActorID != "" {

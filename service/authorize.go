@@ -1,6 +1,8 @@
 package service
 
 import (
+	"context"
+
 	"github.com/keyward-iam/keyward"
 )
 
@@ -22,18 +24,19 @@ var selfActions = map[string]bool{
 }
 
 // authorize is the one place that decides whether p may perform action on
-// target (a user of p's organization, or "" when the action has no user
-// target). It returns nil or a CodePermissionDenied *keyward.Error whose
+// resource (the id of the object acted on, such as a user, group, role or
+// policy of p's organization, or "" when the action has no object, as for
+// a Create or a List). It returns nil or a CodePermissionDenied *keyward.Error whose
 // Detail is a Denial.
 //
 // The root owner may do everything, as Vultr documents. Until policies are
 // enforced on keyward's own API, everyone else may only read themselves and
 // their own keys.
-func (s *Service) authorize(p *keyward.Principal, action string, target keyward.UserID) error {
+func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, resource string) error {
 	if p.Kind == keyward.KindRootOwner {
 		return nil
 	}
-	if target != "" && target == p.UserID && selfActions[action] {
+	if resource != "" && resource == string(p.UserID) && selfActions[action] {
 		return nil
 	}
 	return &keyward.Error{

@@ -151,7 +151,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, id keyward.OrgID, in O
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(actor, "iam.organization.Update", ""); err != nil {
+		if err := s.authorize(ctx, actor, "iam.organization.Update", ""); err != nil {
 			return err
 		}
 		if in, err = in.clean(org.Type); err != nil {

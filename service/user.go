@@ -66,7 +66,7 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (u *keyward.User
 	if err != nil {
 		return nil, "", err
 	}
-	if err := s.authorize(p, "iam.user.Create", ""); err != nil {
+	if err := s.authorize(ctx, p, "iam.user.Create", ""); err != nil {
 		return nil, "", err
 	}
 	acct, member, err := s.newUser(in)
@@ -166,7 +166,7 @@ func (s *Service) GetUser(ctx context.Context, id keyward.UserID) (*keyward.User
 		if u, err = userOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
-		return s.authorize(p, "iam.user.Read", id)
+		return s.authorize(ctx, p, "iam.user.Read", string(id))
 	})
 	return u, err
 }
@@ -198,7 +198,7 @@ func (s *Service) ListUsers(ctx context.Context, f keyward.UserFilter) ([]*keywa
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	if err := s.authorize(p, "iam.user.List", ""); err != nil {
+	if err := s.authorize(ctx, p, "iam.user.List", ""); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
 	switch f.Kind {
@@ -248,7 +248,7 @@ func (s *Service) UpdateUser(ctx context.Context, id keyward.UserID, in UserInpu
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(p, "iam.user.Update", id); err != nil {
+		if err := s.authorize(ctx, p, "iam.user.Update", string(id)); err != nil {
 			return err
 		}
 		if in.ServiceUser && !u.Service {
@@ -326,7 +326,7 @@ func (s *Service) DeleteUser(ctx context.Context, id keyward.UserID) error {
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(p, "iam.user.Delete", id); err != nil {
+		if err := s.authorize(ctx, p, "iam.user.Delete", string(id)); err != nil {
 			return err
 		}
 		if u.Owner {

@@ -138,13 +138,20 @@ func (t *tx) UpdateMember(ctx context.Context, m *keyward.Member) error {
 	return nil
 }
 
-// DeleteMember removes the membership and the user's API keys in org. The
-// account stays.
+// DeleteMember removes the membership and, in org, the user's API keys,
+// group memberships, role bindings and policy attachments. The account
+// stays.
 func (t *tx) DeleteMember(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
 	const op = "sqlstore.DeleteMember"
-	// The foreign key cascades too; deleting first says so here.
-	if _, err := t.tx.ExecContext(ctx, "DELETE FROM api_keys WHERE org_id = $1 AND user_id = $2", org, id); err != nil {
-		return dbError(op, err, nil)
+	// The foreign keys of API keys and group memberships cascade too;
+	// deleting first says so here.
+	for _, stmt := range []string{
+		"DELETE FROM api_keys WHERE org_id = $1 AND user_id = $2",
+		"DELETE FROM group_members WHERE org_id = $1 AND user_id = $2",
+	} {
+		if _, err := t.tx.ExecContext(ctx, stmt, org, id); err != nil {
+			return dbError(op, err, nil)
+		}
 	}
 	n, err := affected(t.execChecked(ctx, "DELETE FROM members WHERE org_id = $1 AND user_id = $2", org, id))
 	if err != nil {
@@ -153,7 +160,7 @@ func (t *tx) DeleteMember(ctx context.Context, org keyward.OrgID, id keyward.Use
 	if n == 0 {
 		return notFound(op, "User not found.")
 	}
-	return nil
+	return t.deletePrincipal(ctx, op, org, keyward.PrincipalUser, string(id))
 }
 
 // CountMemberships counts the organizations the account belongs to,

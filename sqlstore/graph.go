@@ -1,0 +1,95 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// LoadGraph reads the access graph of org in eight queries, one per kind
+// of row, each in creation order: the organization (CodeNotFound if
+// missing; a deleted one is returned, and callers check DeletedAt), every
+// member with its account, the groups with their member counts, the group
+// memberships, the live roles, the bindings of live roles, the live
+// custom policies, and the attachments that reach neither a deleted role
+// nor a deleted custom policy. An attachment of a policy ID that is not a
+// custom policy of org is kept: it names a managed policy, which the
+// caller resolves.
+func (t *tx) LoadGraph(ctx context.Context, org keyward.OrgID) (*keyward.Graph, error) {
+	const op = "sqlstore.LoadGraph"
+	o, err := t.GetOrganization(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	g := &keyward.Graph{Org: o}
+	if g.Users, err = queryAll(ctx, t, op, "SELECT "+userColumns+" "+usersFrom+" WHERE m.org_id = $1 ORDER BY m.user_id", org,
+		scanUser); err != nil {
+		return nil, err
+	}
+	if g.Groups, err = queryAll(ctx, t, op, "SELECT "+groupColumns+" FROM groups g WHERE g.org_id = $1 ORDER BY g.id", org,
+		scanGroup); err != nil {
+		return nil, err
+	}
+	if g.GroupMembers, err = queryAll(ctx, t, op, "SELECT "+groupMemberColumns+" "+groupMembersFrom+" WHERE gm.org_id = $1 ORDER BY gm.id", org,
+		func(s scanner) (*keyward.GroupMember, error) {
+			var key string
+			return scanGroupMember(s, &key, nil)
+		}); err != nil {
+		return nil, err
+	}
+	if g.Roles, err = queryAll(ctx, t, op, "SELECT "+roleColumns+" FROM roles r WHERE r.org_id = $1 AND r.deleted_at IS NULL ORDER BY r.id", org,
+		scanRole); err != nil {
+		return nil, err
+	}
+	if g.Bindings, err = queryAll(ctx, t, op, "SELECT "+bindingColumns+` FROM role_bindings b
+		JOIN roles r ON r.org_id = b.org_id AND r.id = b.role_id
+		WHERE b.org_id = $1 AND r.deleted_at IS NULL ORDER BY b.id`, org,
+		func(s scanner) (*keyward.RoleBinding, error) {
+			var key string
+			return scanBinding(s, &key)
+		}); err != nil {
+		return nil, err
+	}
+	if g.Policies, err = queryAll(ctx, t, op, "SELECT "+policyColumns+" FROM policies p WHERE p.org_id = $1 AND p.deleted_at IS NULL ORDER BY p.id", org,
+		scanPolicy); err != nil {
+		return nil, err
+	}
+	// A role target must be a live role; a policy must not be a deleted
+	// custom one (a managed policy has no row).
+	if g.Attachments, err = queryAll(ctx, t, op, "SELECT "+attachmentColumns+` FROM attachments pa
+		WHERE pa.org_id = $1
+		AND (pa.target_type <> $2 OR EXISTS (SELECT 1 FROM roles r
+			WHERE r.org_id = pa.org_id AND r.id = pa.target_id AND r.deleted_at IS NULL))
+		AND NOT EXISTS (SELECT 1 FROM policies p
+			WHERE p.org_id = pa.org_id AND p.id = pa.policy_id AND p.deleted_at IS NOT NULL)
+		ORDER BY pa.id`, org,
+		func(s scanner) (*keyward.Attachment, error) {
+			var key string
+			return scanAttachment(s, &key)
+		}, keyward.PrincipalRole); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// queryAll runs query, whose arguments are the organization and then
+// args, and scans every row.
+func queryAll[T any](ctx context.Context, t *tx, op, query string, org keyward.OrgID, scan func(scanner) (T, error), args ...any) ([]T, error) {
+	rows, err := t.tx.QueryContext(ctx, query, append([]any{org}, args...)...)
+	if err != nil {
+		return nil, dbError(op, err, nil)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, dbError(op, err, nil)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(op, err, nil)
+	}
+	return out, nil
+}

@@ -1,0 +1,291 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// groupColumns selects a group with its member count.
+const groupColumns = "g.id, g.org_id, g.name, g.description, g.created_at, g.updated_at, " +
+	"(SELECT count(*) FROM group_members c WHERE c.org_id = g.org_id AND c.group_id = g.id)"
+
+func scanGroup(s scanner) (*keyward.Group, error) {
+	var (
+		g                keyward.Group
+		created, updated int64
+	)
+	if err := s.Scan(&g.ID, &g.OrgID, &g.Name, &g.Description, &created, &updated, &g.MemberCount); err != nil {
+		return nil, err
+	}
+	g.CreatedAt, g.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &g, nil
+}
+
+// nameKey is the column value that makes the names of groups, roles and
+// policies unique case-insensitively; see emailKey for why it is computed
+// here.
+func nameKey(name string) string { return strings.ToLower(name) }
+
+// The unique constraints of groups, roles, policies, group members,
+// bindings and attachments, for conflictMessage.
+func init() {
+	conflicts = append(conflicts, []struct{ pg, sqlite, message string }{
+		{"groups_pkey", "groups.id", "A group with this ID already exists."},
+		{"groups_org_id_id_key", "groups.org_id, groups.id", "A group with this ID already exists."},
+		{"groups_name_key", "groups.org_id, groups.name_key", "A group with this name already exists."},
+		{"group_members_pkey", "group_members.org_id, group_members.group_id, group_members.user_id", "The user is already a member of the group."},
+		{"roles_pkey", "roles.id", "A role with this ID already exists."},
+		{"roles_org_id_id_key", "roles.org_id, roles.id", "A role with this ID already exists."},
+		{"roles_name_key", "roles.org_id, roles.name_key", "A role with this name already exists."},
+		{"role_bindings_grant", "role_bindings.org_id, role_bindings.role_id, role_bindings.principal_type, role_bindings.principal_id, role_bindings.project_id",
+			"The role is already bound to this principal."},
+		{"policies_pkey", "policies.id", "A policy with this ID already exists."},
+		{"policies_org_id_id_key", "policies.org_id, policies.id", "A policy with this ID already exists."},
+		{"policies_name_key", "policies.org_id, policies.name_key", "A policy with this name already exists."},
+		{"attachments_edge", "attachments.org_id, attachments.policy_id, attachments.target_type, attachments.target_id",
+			"The policy is already attached to this target."},
+	}...)
+}
+
+// CreateGroup inserts g, giving it an ID and times if it has none. Its
+// name must not be in use in its organization, case-insensitively.
+func (t *tx) CreateGroup(ctx context.Context, g *keyward.Group) error {
+	const op = "sqlstore.CreateGroup"
+	if g.ID == "" {
+		g.ID = keyward.GroupID(keyward.NewID(t.now))
+	}
+	t.stamp(&g.CreatedAt, &g.UpdatedAt)
+	g.MemberCount = 0
+	_, err := t.execChecked(ctx, `INSERT INTO groups
+		(id, org_id, name, name_key, description, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		g.ID, g.OrgID, g.Name, nameKey(g.Name), g.Description, g.CreatedAt.UnixMicro(), g.UpdatedAt.UnixMicro())
+	return dbError(op, err, errNoOrg)
+}
+
+// GetGroup returns the group of org with its member count.
+func (t *tx) GetGroup(ctx context.Context, org keyward.OrgID, id keyward.GroupID) (*keyward.Group, error) {
+	const op = "sqlstore.GetGroup"
+	g, err := scanGroup(t.tx.QueryRowContext(ctx, "SELECT "+groupColumns+" FROM groups g WHERE g.org_id = $1 AND g.id = $2", org, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(op, "Group not found.")
+	}
+	return g, dbError(op, err, nil)
+}
+
+// ListGroups lists the groups of org that match f, with their member
+// counts, in creation order.
+func (t *tx) ListGroups(ctx context.Context, org keyward.OrgID, f keyward.GroupFilter) ([]*keyward.Group, keyward.PageInfo, error) {
+	var w where
+	w.add("g.org_id = %s", org)
+	if f.Member != "" {
+		w.add("EXISTS (SELECT 1 FROM group_members gm WHERE gm.org_id = g.org_id AND gm.group_id = g.id AND gm.user_id = %s)", f.Member)
+	}
+	if f.Name != "" {
+		w.add("g.name_key = %s", nameKey(f.Name))
+	}
+	return list(ctx, t, listing{
+		op:   "sqlstore.ListGroups",
+		cols: groupColumns,
+		from: "FROM groups g " + w.String(),
+		args: w.args,
+		key:  "g.id",
+	}, f.Page, scanGroup, func(g *keyward.Group) string { return string(g.ID) })
+}
+
+// UpdateGroup writes Name, Description and UpdatedAt.
+func (t *tx) UpdateGroup(ctx context.Context, g *keyward.Group) error {
+	const op = "sqlstore.UpdateGroup"
+	g.UpdatedAt = micro(g.UpdatedAt)
+	n, err := affected(t.execChecked(ctx, `UPDATE groups
+		SET name = $3, name_key = $4, description = $5, updated_at = $6
+		WHERE org_id = $1 AND id = $2`,
+		g.OrgID, g.ID, g.Name, nameKey(g.Name), g.Description, g.UpdatedAt.UnixMicro()))
+	if err != nil {
+		return dbError(op, err, nil)
+	}
+	if n == 0 {
+		return notFound(op, "Group not found.")
+	}
+	return nil
+}
+
+// DeleteGroup removes the group, its memberships (by foreign key), and the
+// role bindings and policy attachments whose principal or target it is:
+// those name it with no foreign key.
+func (t *tx) DeleteGroup(ctx context.Context, org keyward.OrgID, id keyward.GroupID) error {
+	const op = "sqlstore.DeleteGroup"
+	n, err := affected(t.execChecked(ctx, "DELETE FROM groups WHERE org_id = $1 AND id = $2", org, id))
+	if err != nil {
+		return dbError(op, err, nil)
+	}
+	if n == 0 {
+		return notFound(op, "Group not found.")
+	}
+	return t.deletePrincipal(ctx, op, org, keyward.PrincipalGroup, string(id))
+}
+
+// deletePrincipal removes the role bindings and policy attachments of a
+// user or group that is going away.
+func (t *tx) deletePrincipal(ctx context.Context, op string, org keyward.OrgID, typ keyward.PrincipalType, id string) error {
+	for _, stmt := range []string{
+		"DELETE FROM role_bindings WHERE org_id = $1 AND principal_type = $2 AND principal_id = $3",
+		"DELETE FROM attachments WHERE org_id = $1 AND target_type = $2 AND target_id = $3",
+	} {
+		if _, err := t.tx.ExecContext(ctx, stmt, org, typ, id); err != nil {
+			return dbError(op, err, nil)
+		}
+	}
+	return nil
+}
+
+// CountGroups counts the groups of org.
+func (t *tx) CountGroups(ctx context.Context, org keyward.OrgID) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM groups WHERE org_id = $1", org).Scan(&n)
+	return n, dbError("sqlstore.CountGroups", err, nil)
+}
+
+// errNoGroupOrMember is what a foreign-key violation on a new group
+// membership means: the group, or the user's membership, is not in the
+// organization.
+var errNoGroupOrMember = keyward.Errorf(keyward.CodeNotFound, "The group or the user does not exist in this organization.")
+
+// AddGroupMember inserts the membership m, giving it the transaction's
+// time if it has no AddedAt. The group and the user must both be of
+// m.OrgID.
+func (t *tx) AddGroupMember(ctx context.Context, m *keyward.GroupMember) error {
+	const op = "sqlstore.AddGroupMember"
+	if m.AddedAt.IsZero() {
+		m.AddedAt = t.now
+	}
+	m.AddedAt = micro(m.AddedAt)
+	_, err := t.execChecked(ctx, `INSERT INTO group_members
+		(id, org_id, group_id, user_id, added_at, added_by)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+		keyward.NewID(t.now), m.OrgID, m.GroupID, m.UserID, m.AddedAt.UnixMicro(), m.AddedBy)
+	return dbError(op, err, errNoGroupOrMember)
+}
+
+// RemoveGroupMember removes user from the group.
+func (t *tx) RemoveGroupMember(ctx context.Context, org keyward.OrgID, group keyward.GroupID, user keyward.UserID) error {
+	const op = "sqlstore.RemoveGroupMember"
+	n, err := affected(t.tx.ExecContext(ctx,
+		"DELETE FROM group_members WHERE org_id = $1 AND group_id = $2 AND user_id = $3", org, group, user))
+	if err != nil {
+		return dbError(op, err, nil)
+	}
+	if n == 0 {
+		return notFound(op, "The user is not a member of the group.")
+	}
+	return nil
+}
+
+const (
+	groupMemberColumns = "gm.id, gm.org_id, gm.group_id, gm.user_id, gm.added_at, gm.added_by"
+	groupMembersFrom   = "FROM group_members gm"
+)
+
+// scanGroupMember scans groupMemberColumns followed by the columns extra
+// names (through more), and returns the surrogate key with the member.
+func scanGroupMember(s scanner, key *string, more func(scanner) error) (*keyward.GroupMember, error) {
+	var (
+		m     keyward.GroupMember
+		added int64
+	)
+	p := prefixed{s: s, dest: []any{key, &m.OrgID, &m.GroupID, &m.UserID, &added, &m.AddedBy}}
+	var err error
+	if more == nil {
+		err = p.Scan()
+	} else {
+		err = more(p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.AddedAt = fromMicros(added)
+	return &m, nil
+}
+
+// ListGroupMembers lists the members of a group of org with their users,
+// in the order they were added. A group that org does not have is
+// CodeNotFound rather than an empty list.
+func (t *tx) ListGroupMembers(ctx context.Context, org keyward.OrgID, group keyward.GroupID, p keyward.Page) ([]*keyward.GroupMemberView, keyward.PageInfo, error) {
+	const op = "sqlstore.ListGroupMembers"
+	var one int
+	err := t.tx.QueryRowContext(ctx, "SELECT 1 FROM groups WHERE org_id = $1 AND id = $2", org, group).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, keyward.PageInfo{}, notFound(op, "Group not found.")
+	}
+	if err != nil {
+		return nil, keyward.PageInfo{}, dbError(op, err, nil)
+	}
+	return listKeyed(ctx, t, listing{
+		op:   op,
+		cols: groupMemberColumns + ", " + userColumns,
+		from: groupMembersFrom + ` JOIN members m ON m.org_id = gm.org_id AND m.user_id = gm.user_id
+			JOIN accounts a ON a.id = m.user_id WHERE gm.org_id = $1 AND gm.group_id = $2`,
+		args: []any{org, group},
+		key:  "gm.id",
+	}, p, func(s scanner, key *string) (*keyward.GroupMemberView, error) {
+		var u *keyward.User
+		m, err := scanGroupMember(s, key, func(s scanner) (err error) {
+			u, err = scanUser(s)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &keyward.GroupMemberView{GroupMember: *m, User: u}, nil
+	})
+}
+
+// CountGroupMembers counts the members of a group of org; a group it does
+// not have has none.
+func (t *tx) CountGroupMembers(ctx context.Context, org keyward.OrgID, group keyward.GroupID) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM group_members WHERE org_id = $1 AND group_id = $2", org, group).Scan(&n)
+	return n, dbError("sqlstore.CountGroupMembers", err, nil)
+}
+
+// prefixed is a scanner that scans dest before the columns its caller
+// asks for, so that one row can feed two scan functions.
+type prefixed struct {
+	s    scanner
+	dest []any
+}
+
+func (p prefixed) Scan(dest ...any) error {
+	return p.s.Scan(append(p.dest[:len(p.dest):len(p.dest)], dest...)...)
+}
+
+// keyed is a listed row with the surrogate key that orders its listing,
+// for rows whose domain type carries no ID (group members, bindings,
+// attachments).
+type keyed[T any] struct {
+	key string
+	row T
+}
+
+// listKeyed is list for rows that carry no ID: scan fills in the key along
+// with the row.
+func listKeyed[T any](ctx context.Context, t *tx, l listing, p keyward.Page, scan func(s scanner, key *string) (T, error)) ([]T, keyward.PageInfo, error) {
+	rows, info, err := list(ctx, t, l, p, func(s scanner) (keyed[T], error) {
+		var k keyed[T]
+		var err error
+		k.row, err = scan(s, &k.key)
+		return k, err
+	}, func(k keyed[T]) string { return k.key })
+	if err != nil || len(rows) == 0 {
+		return nil, info, err
+	}
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = r.row
+	}
+	return out, info, nil
+}

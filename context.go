@@ -11,6 +11,10 @@ type Principal struct {
 	KeyID     APIKeyID // the API key used; empty for other credentials
 	RequestID string
 	SourceIP  string
+	// Revision is the organization's revision when the request was
+	// authenticated: authorization uses a snapshot at least this recent, so
+	// a caller always sees its own earlier writes.
+	Revision int64
 }
 
 // ActorType returns the audit actor type of the principal.

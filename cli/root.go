@@ -75,7 +75,8 @@ the key: a flag shows in the process list.`,
 	pf.StringVar(&a.token, "token", "", "API key (default $KEYWARD_TOKEN)")
 	pf.StringVarP(&a.output, "output", "o", "table", "output format: table or json")
 
-	root.AddCommand(a.orgCommand(), a.userCommand(), a.tokenCommand(), a.auditCommand(), a.whoamiCommand())
+	root.AddCommand(a.orgCommand(), a.userCommand(), a.groupCommand(), a.roleCommand(), a.policyCommand(),
+		a.tokenCommand(), a.auditCommand(), a.whoamiCommand())
 	return root
 }
 

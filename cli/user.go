@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
@@ -21,7 +24,7 @@ members and service users (API-only identities). Passwords are read from
 standard input with --password-stdin, never from a flag.`,
 	}
 	return group(cmd, a.userListCommand(), a.userGetCommand(), a.userMeCommand("me"), a.userCreateCommand(),
-		a.userUpdateCommand(), a.userDeleteCommand())
+		a.userUpdateCommand(), a.userDeleteCommand(), a.userGroupsCommand(), a.userRolesCommand(), a.userPoliciesCommand())
 }
 
 // whoamiCommand returns `keyward whoami`, the same as `keyward user me`.
@@ -314,4 +317,262 @@ func nonEmpty(s []string) []string {
 		}
 	}
 	return out
+}
+
+// userGroupsCommand returns `keyward user groups`.
+func (a *app) userGroupsCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "groups USER_ID|me",
+		Short: "List the groups a user is a member of",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, uid, err := a.clientForView(args[0])
+			if err != nil {
+				return err
+			}
+			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.Group], error) {
+				var resp response
+				var list *client.GroupList
+				if uid == nil {
+					params := &client.ListCurrentUserGroupsParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+					r, err := c.ListCurrentUserGroupsWithResponse(cmd.Context(), params)
+					if err = check(r, err, http.StatusOK); err != nil {
+						return page[client.Group]{}, err
+					}
+					resp, list = r, r.JSON200
+				} else {
+					params := &client.ListUserGroupsParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+					r, err := c.ListUserGroupsWithResponse(cmd.Context(), *uid, params)
+					if err = check(r, err, http.StatusOK); err != nil {
+						return page[client.Group]{}, err
+					}
+					resp, list = r, r.JSON200
+				}
+				raw, err := members(resp.GetBody(), "groups")
+				return page[client.Group]{list.Groups, raw, list.Meta.Links.Next}, err
+			})
+			if err != nil {
+				return err
+			}
+			a.noteMore(p.next)
+			return a.printGroups(p.raw, p.items)
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+// userRolesCommand returns `keyward user roles`.
+func (a *app) userRolesCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "roles USER_ID|me",
+		Short: "List a user's roles, assigned directly or through groups",
+		Long: `List a user's roles: assigned to the user (VIA direct) or to a group the
+user is a member of (VIA group:<name>). In JSON, the API's object of lists:
+direct, inherited and all.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, uid, err := a.clientForView(args[0])
+			if err != nil {
+				return err
+			}
+			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.Role], error) {
+				var resp response
+				var list *client.UserRoleList
+				if uid == nil {
+					params := &client.ListCurrentUserRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+					r, err := c.ListCurrentUserRolesWithResponse(cmd.Context(), params)
+					if err = check(r, err, http.StatusOK); err != nil {
+						return sets[client.Role]{}, err
+					}
+					resp, list = r, r.JSON200
+				} else {
+					params := &client.ListUserRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+					r, err := c.ListUserRolesWithResponse(cmd.Context(), *uid, params)
+					if err = check(r, err, http.StatusOK); err != nil {
+						return sets[client.Role]{}, err
+					}
+					resp, list = r, r.JSON200
+				}
+				rs := list.Roles
+				lists := map[string][]client.Role{"all": rs.All, "direct": rs.Direct, "inherited": rs.Inherited}
+				return newSets(resp.GetBody(), "roles", lists, list.Meta.Links.Next)
+			})
+			if err != nil {
+				return err
+			}
+			in := v.ids(func(r client.Role) string { return r.ID.String() })
+			rows := make([][]string, len(v.lists["all"]))
+			for i, r := range v.lists["all"] {
+				rows[i] = []string{r.ID.String(), r.Name, string(r.RoleType), via(deref(r.Source), r.ID.String(), in)}
+			}
+			a.noteMore(v.next)
+			return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA"}, rows)
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+// userPoliciesCommand returns `keyward user policies`.
+func (a *app) userPoliciesCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "policies USER_ID|me",
+		Short: "List a user's policies, attached directly or inherited",
+		Long: `List the policies that apply to a user: attached to the user (VIA direct) or
+inherited through a group, a role, or a group's role (VIA names the path,
+e.g. "group:ops → role:deployer"). In JSON, the API's object of lists:
+direct, inherited and all.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, uid, err := a.clientForView(args[0])
+			if err != nil {
+				return err
+			}
+			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.Policy], error) {
+				var resp response
+				var list *client.UserPolicyList
+				if uid == nil {
+					params := &client.ListCurrentUserPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+					r, err := c.ListCurrentUserPoliciesWithResponse(cmd.Context(), params)
+					if err = check(r, err, http.StatusOK); err != nil {
+						return sets[client.Policy]{}, err
+					}
+					resp, list = r, r.JSON200
+				} else {
+					params := &client.ListUserPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+					r, err := c.ListUserPoliciesWithResponse(cmd.Context(), *uid, params)
+					if err = check(r, err, http.StatusOK); err != nil {
+						return sets[client.Policy]{}, err
+					}
+					resp, list = r, r.JSON200
+				}
+				ps := list.Policies
+				lists := map[string][]client.Policy{"all": ps.All, "direct": ps.Direct, "inherited": ps.Inherited}
+				return newSets(resp.GetBody(), "policies", lists, list.Meta.Links.Next)
+			})
+			if err != nil {
+				return err
+			}
+			a.noteMore(v.next)
+			return a.printPolicySets(v)
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+// clientForView returns a client and the user ID of a view command's
+// argument, or a nil ID for "me", whose views have their own endpoints.
+func (a *app) clientForView(user string) (*client.ClientWithResponses, *uuid.UUID, error) {
+	var uid *uuid.UUID
+	if user != "me" {
+		id, err := parseID("user", user)
+		if err != nil {
+			return nil, nil, err
+		}
+		uid = &id
+	}
+	c, err := a.client()
+	return c, uid, err
+}
+
+// sets is a grouped view of roles or policies: Vultr's object of lists
+// ("all" and some of "direct", "inherited", "from_roles") under one key,
+// merged over the pages read. lists are decoded, raw are the items as sent.
+type sets[T any] struct {
+	lists map[string][]T
+	raw   map[string][]json.RawMessage
+	next  string
+}
+
+// newSets returns one page of a grouped view: lists, decoded by the
+// generated client, and the same lists as sent, under key in body.
+func newSets[T any](body []byte, key string, lists map[string][]T, next string) (sets[T], error) {
+	v := sets[T]{lists: lists, raw: map[string][]json.RawMessage{}, next: next}
+	obj, err := member(body, key)
+	if err != nil {
+		return v, err
+	}
+	if err := json.Unmarshal(obj, &v.raw); err != nil {
+		return v, fmt.Errorf("server response %q is not an object of lists: %w", key, err)
+	}
+	for name := range lists {
+		if v.raw[name] == nil {
+			v.raw[name] = []json.RawMessage{}
+		}
+	}
+	return v, nil
+}
+
+// fetchSets gets the grouped view at cursor and, if all is set, every page
+// after it, as fetch does, and merges the pages list by list.
+func fetchSets[T any](cursor string, all bool, get func(cursor string) (sets[T], error)) (sets[T], error) {
+	p, err := fetch(cursor, all, func(cursor string) (page[sets[T]], error) {
+		v, err := get(cursor)
+		return page[sets[T]]{items: []sets[T]{v}, next: v.next}, err
+	})
+	out := sets[T]{lists: map[string][]T{}, raw: map[string][]json.RawMessage{}, next: p.next}
+	for _, v := range p.items {
+		for name, l := range v.lists {
+			out.lists[name] = append(out.lists[name], l...)
+		}
+		for name, l := range v.raw {
+			out.raw[name] = append(nonNilRaw(out.raw[name]), l...)
+		}
+	}
+	return out, err
+}
+
+func nonNilRaw(s []json.RawMessage) []json.RawMessage {
+	if s == nil {
+		return []json.RawMessage{}
+	}
+	return s
+}
+
+// ids returns, for each list but "all", the set of its items' IDs.
+func (v sets[T]) ids(id func(T) string) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for name, l := range v.lists {
+		if name == "all" {
+			continue
+		}
+		out[name] = map[string]bool{}
+		for _, item := range l {
+			out[name][id(item)] = true
+		}
+	}
+	return out
+}
+
+// via says how an item of a grouped view comes: source, when the server
+// names it, else the lists holding id ("direct", "inherited", ...).
+func via(source, id string, in map[string]map[string]bool) string {
+	if source != "" {
+		return source
+	}
+	var ways []string
+	for _, name := range []string{"direct", "inherited", "from_roles"} {
+		if in[name][id] {
+			ways = append(ways, name)
+		}
+	}
+	return strings.Join(ways, ",")
+}
+
+// printSets prints a grouped view: in JSON, its object of lists as sent
+// (merged over pages); as a table, the rows.
+func (a *app) printSets(raw map[string][]json.RawMessage, columns []string, rows [][]string) error {
+	if a.output == formatJSON {
+		b, err := json.Marshal(raw)
+		if err != nil {
+			return err
+		}
+		return writeJSON(a.stdout, b)
+	}
+	return a.printList(nil, columns, rows)
 }

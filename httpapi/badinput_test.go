@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,6 +17,16 @@ func TestBadInput(t *testing.T) {
 	const zeroID = "00000000-0000-7000-8000-000000000000"
 	long := strings.Repeat("x", 201)
 	huge := `{"name":"` + strings.Repeat("x", 1<<20) + `"}`
+	gid := a.postGroup(a.root, "g")
+	rid := a.postRole(a.root, "r", "assignable")
+	pid := a.postPolicy(a.root, "p", readDoc)
+	_, otherKey := a.otherOrg("elsewhere")
+	otherGroup, otherRole, otherPolicy := a.postGroup(otherKey, "og"), a.postRole(otherKey, "or", ""), a.postPolicy(otherKey, "op", readDoc)
+	otherUser, _ := a.createUserWith(otherKey, `{"email":"eve@example.com"}`)
+	managed := policyID("ReadOnlyAccess")
+	doc := func(stmt string) string {
+		return `{"name":"bad","policy_document":{"Version":"2026-03-20","Statement":[` + stmt + `]}}`
+	}
 
 	tests := []struct {
 		name, method, path, token, body string
@@ -68,6 +79,48 @@ func TestBadInput(t *testing.T) {
 		{"audit bad since", "GET", "/v2/audit-events?since=yesterday", "", "", 400, "invalid", "since"},
 		{"audit bad actor", "GET", "/v2/audit-events?actor_id=bob", "", "", 400, "invalid", "actor_id"},
 		{"audit until before since", "GET", "/v2/audit-events?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z", "", "", 400, "invalid", "until"},
+		{"bad group uuid", "GET", "/v2/groups/nope", "", "", 400, "invalid", "group_id"},
+		{"unknown group", "GET", "/v2/groups/" + zeroID, "", "", 404, "not_found", ""},
+		{"group of another org", "GET", "/v2/groups/" + otherGroup, "", "", 404, "not_found", ""},
+		{"update group of another org", "PUT", "/v2/groups/" + otherGroup, "", `{"display_name":"x"}`, 404, "not_found", ""},
+		{"group unknown field", "POST", "/v2/groups", "", `{"display_name":"g2","name":"g2"}`, 400, "invalid", "name"},
+		{"group without name", "POST", "/v2/groups", "", `{"display_name":"  ","description":""}`, 400, "invalid", "display_name"},
+		{"long group name", "POST", "/v2/groups", "", `{"display_name":"` + long + `"}`, 400, "invalid", "display_name"},
+		{"long description", "POST", "/v2/groups", "", `{"display_name":"g3","description":"` + strings.Repeat("d", 1001) + `"}`, 400, "invalid", "description"},
+		{"member without user", "POST", "/v2/groups/" + gid + "/members", "", `{"display_name":""}`, 400, "invalid", "user_id"},
+		{"member bad user id", "POST", "/v2/groups/" + gid + "/members", "", `{"user_id":"bob"}`, 400, "invalid", "user_id"},
+		{"member of another org", "POST", "/v2/groups/" + gid + "/members", "", `{"user_id":"` + otherUser + `"}`, 404, "not_found", ""},
+		{"remove bad member id", "DELETE", "/v2/groups/" + gid + "/members/bob", "", "", 400, "invalid", "user_id"},
+		{"bad role uuid", "GET", "/v2/roles/xyz", "", "", 400, "invalid", "role_id"},
+		{"role of another org", "GET", "/v2/roles/" + otherRole, "", "", 404, "not_found", ""},
+		{"bad role_type", "POST", "/v2/roles", "", `{"name":"r2","role_type":"superuser"}`, 400, "invalid", "role_type"},
+		{"short session", "POST", "/v2/roles", "", `{"name":"r2","max_session_duration":10}`, 400, "invalid", "max_session_duration"},
+		{"long session", "PUT", "/v2/roles/" + rid, "", `{"name":"r","max_session_duration":43201}`, 400, "invalid", "max_session_duration"},
+		{"session not a number", "POST", "/v2/roles", "", `{"name":"r2","max_session_duration":"1h"}`, 400, "invalid", "max_session_duration"},
+		{"long role name", "POST", "/v2/roles", "", `{"name":"` + long + `"}`, 400, "invalid", "name"},
+		{"role list bad type", "GET", "/v2/roles?role_type=root", "", "", 400, "invalid", "role_type"},
+		{"role list bad deleted", "GET", "/v2/roles?deleted=maybe", "", "", 400, "invalid", "deleted"},
+		{"role policy of another org", "POST", "/v2/roles/" + rid + "/policies/" + otherPolicy, "", "", 404, "not_found", ""},
+		{"role policy bad body id", "POST", "/v2/roles/" + rid + "/policies", "", `{"policy_id":"p"}`, 400, "invalid", "policy_id"},
+		{"role user of another org", "POST", "/v2/roles/" + rid + "/users/" + otherUser, "", "", 404, "not_found", ""},
+		{"role group of another org", "POST", "/v2/roles/" + rid + "/groups/" + otherGroup, "", "", 404, "not_found", ""},
+		{"bad policy uuid", "GET", "/v2/policies/p1", "", "", 400, "invalid", "policy_id"},
+		{"policy of another org", "GET", "/v2/policies/" + otherPolicy, "", "", 404, "not_found", ""},
+		{"attach policy of another org", "POST", "/v2/policies/" + otherPolicy + "/users/" + uid, "", "", 404, "not_found", ""},
+		{"attach policy to a group of another org", "POST", "/v2/policies/" + pid + "/groups/" + otherGroup, "", "", 404, "not_found", ""},
+		{"policy without document", "POST", "/v2/policies", "", `{"name":"bad"}`, 400, "invalid", "policy_document"},
+		{"policy unknown action", "POST", "/v2/policies", "", doc(`{"Effect":"Allow","Action":["compute.instance.Read"],"Resource":"*"},{"Effect":"Allow","Action":["compute.instanse.Create"],"Resource":"*"}`), 400, "invalid", "policy_document.Statement[1].Action[0]"},
+		{"policy null Action", "POST", "/v2/policies", "", doc(`{"Effect":"Allow","Action":null,"Resource":"*"}`), 400, "invalid", "policy_document.Statement[0].Action"},
+		{"policy bad effect", "POST", "/v2/policies", "", doc(`{"Effect":"Maybe","Action":"*","Resource":"*"}`), 400, "invalid", "policy_document.Statement[0].Effect"},
+		{"policy document not an object", "POST", "/v2/policies", "", `{"name":"bad","policy_document":[]}`, 400, "invalid", "policy_document"},
+		{"policy named like a managed one", "POST", "/v2/policies", "", `{"name":"ReadOnlyAccess","policy_document":` + readDoc + `}`, 409, "conflict", "name"},
+		{"policy list bad kind", "GET", "/v2/policies?kind=system", "", "", 400, "invalid", "kind"},
+		{"edit a managed policy", "PUT", "/v2/policies/" + managed, "", `{"name":"x","policy_document":` + readDoc + `}`, 422, "unprocessable", ""},
+		{"delete a managed policy", "DELETE", "/v2/policies/" + managed, "", "", 422, "unprocessable", ""},
+		{"view of another org's user", "GET", "/v2/users/" + otherUser + "/policies", "", "", 404, "not_found", ""},
+		{"view bad cursor", "GET", "/v2/users/" + uid + "/roles?cursor=abc", "", "", 400, "invalid", "cursor"},
+		{"non-owner creates a group", "POST", "/v2/groups", ukey, `{"display_name":"mine"}`, 403, "permission_denied", ""},
+		{"non-owner attaches a policy", "POST", "/v2/policies/" + managed + "/users/" + uid, ukey, "", 403, "permission_denied", ""},
 		{"non-owner mutates", "POST", "/v2/users", ukey, `{"email":"d@example.com"}`, 403, "permission_denied", ""},
 		{"non-owner lists audit", "GET", "/v2/audit-events", ukey, "", 403, "permission_denied", ""},
 		{"unknown endpoint", "GET", "/v2/nothing-here", "", "", 404, "not_found", ""},
@@ -93,5 +146,16 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("%s %s: 403 without an explanation", tt.method, tt.path)
 			}
 		})
+	}
+
+	// Faults in a header: an If-Match that names no current version.
+	a.t = t
+	for _, ifMatch := range []string{`"7"`, `W/"0"`, `"abc"`} {
+		_, b := a.doWith("PUT", "/v2/policies/"+pid, a.root, `{"name":"p","policy_document":`+readDoc+`}`,
+			map[string]string{"If-Match": ifMatch}, http.StatusPreconditionFailed)
+		var got apiError
+		if err := json.Unmarshal(b, &got); err != nil || got.Status != 412 || got.Code != "precondition_failed" || got.Error == "" {
+			t.Errorf("If-Match %s: body %s, want a 412 precondition_failed", ifMatch, b)
+		}
 	}
 }

@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/service"
 )
 
 type ctxKey int
@@ -162,3 +164,44 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(keyward.NewContextWithPrincipal(r.Context(), p)))
 	})
 }
+
+// RevisionHeader carries, on the response to a write, the organization
+// revision the write committed. Passing it back as min_revision makes any
+// replica's authorization see the write.
+const RevisionHeader = "X-Keyward-Revision"
+
+// withRevision sets RevisionHeader on the responses of requests that
+// committed a write.
+func withRevision(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, rev := service.WithRevision(r.Context())
+		next.ServeHTTP(&revisionWriter{ResponseWriter: w, rev: rev}, r.WithContext(ctx))
+	})
+}
+
+// revisionWriter adds RevisionHeader just before the header is written.
+type revisionWriter struct {
+	http.ResponseWriter
+	rev   func() int64
+	wrote bool
+}
+
+func (w *revisionWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		if rev := w.rev(); rev > 0 {
+			w.Header().Set(RevisionHeader, strconv.FormatInt(rev, 10))
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *revisionWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *revisionWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

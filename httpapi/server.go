@@ -53,6 +53,7 @@ func NewServer(cfg Config) http.Handler {
 	m := newMetrics(cfg.Registerer)
 	h := s.muxErrors(mux)
 	h = s.checkQuery(h)
+	h = withRevision(h)
 	h = s.authenticate(h)
 	h = limitBody(h)
 	h = m.instrument(h)

@@ -170,7 +170,7 @@ func TestCompile_invalidStatements(t *testing.T) {
 		{"allow with unknown action", in(Statement{Effect: EffectAllow, Action: []string{"compute.instance.Read", "compute.instance.Gone"}, Resource: []string{"*"}}), ImplicitDeny, 1},
 		{"allow with bad condition", in(Statement{Effect: EffectAllow, Action: []string{"*"}, Resource: []string{"*"}, Condition: Condition{"StringNotEquals": {"x": {"y"}}}}), ImplicitDeny, 1},
 		{"allow, unsupported version", []Input{{ID: "p", Doc: &Document{Version: "2012-10-17", Statement: []Statement{allowAll}}}}, ImplicitDeny, 1},
-		{"nil document", []Input{{ID: "p"}}, ImplicitDeny, 1},
+		{"nil document denies everything", []Input{{ID: "p"}, {ID: "q", Doc: &Document{Version: Version, Statement: []Statement{allowAll}}}}, ExplicitDeny, 1},
 		{"lower-case deny is a deny", in(allowAll, Statement{Effect: "deny", Action: []string{"compute.instance.Read"}, Resource: []string{"*"}}), ExplicitDeny, 1},
 		{"deny with malformed action denies every action", in(allowAll, Statement{Effect: EffectDeny, Action: []string{"iam.user.Read", "compute.in*ance.Read"}, Resource: []string{"*"}}), ExplicitDeny, 1},
 		{"deny with an action gone from the catalog matches only the rest", in(allowAll, Statement{Effect: EffectDeny, Action: []string{"iam.user.Read", "compute.instance.Gone"}, Resource: []string{"*"}}), Allow, 1},

@@ -25,7 +25,7 @@ type StatementResult struct {
 	PolicyID         string            `json:"policy_id"`
 	PolicyName       string            `json:"policy_name"`
 	Via              string            `json:"via,omitempty"`
-	Index            int               `json:"statement_index"`
+	Index            int               `json:"statement_index"` // -1: the policy has no readable document
 	Sid              string            `json:"sid,omitempty"`
 	Effect           Effect            `json:"effect"`
 	Applied          bool              `json:"applied"`

@@ -123,11 +123,15 @@ func genCase(c chooser, s string) string {
 }
 
 // genPolicies returns 1 to 6 policies. With invalid set, some statements have invalid
-// elements, to exercise how Compile treats them.
+// elements, and a few policies no document at all, to exercise how Compile treats them.
 func genPolicies(c chooser, w *world, invalid bool) []Input {
 	var ps []Input
 	for i := range 1 + c.IntN(6) {
-		ps = append(ps, Input{ID: fmt.Sprint("p", i), Name: fmt.Sprint("policy-", i), Via: pick(c, "", "group:ops", "group:ops → role:deployer"), Doc: genDocument(c, w, invalid)})
+		in := Input{ID: fmt.Sprint("p", i), Name: fmt.Sprint("policy-", i), Via: pick(c, "", "group:ops", "group:ops → role:deployer")}
+		if !invalid || !percent(c, 2) {
+			in.Doc = genDocument(c, w, invalid)
+		}
+		ps = append(ps, in)
 	}
 	return ps
 }

@@ -23,9 +23,12 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // Review the diff after `go test ./policy -update`.
 
 type goldenCase struct {
-	Description string          `json:"description"`
-	Policies    []goldenPolicy  `json:"policies"`
-	Requests    []goldenRequest `json:"requests"`
+	Description string         `json:"description"`
+	Policies    []goldenPolicy `json:"policies"`
+	// Narrowing, when given, is a second layer (a token's inline policy): each request is
+	// then explained by ExplainLayers over the layers "policies" and "narrowing".
+	Narrowing []goldenPolicy  `json:"narrowing"`
+	Requests  []goldenRequest `json:"requests"`
 }
 
 // goldenPolicy is a document given inline or a managed policy given by name.
@@ -73,7 +76,7 @@ func (g goldenRequest) request(t *testing.T) Request {
 
 type goldenResult struct {
 	Request     goldenRequest `json:"request"`
-	Explanation Explanation   `json:"explanation"`
+	Explanation any           `json:"explanation"` // an Explanation or a LayeredExplanation
 }
 
 func TestGoldenDecide(t *testing.T) {
@@ -85,26 +88,28 @@ func TestGoldenDecide(t *testing.T) {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
 			var gc goldenCase
 			readJSON(t, file, &gc)
-			var in []Input
-			for _, p := range gc.Policies {
-				if p.Managed != "" {
-					m, ok := ManagedPolicyByName(nil, p.Managed)
-					if !ok {
-						t.Fatalf("no managed policy %q", p.Managed)
-					}
-					in = append(in, Input{ID: m.ID, Name: m.Name, Via: p.Via, Doc: m.Doc})
-					continue
-				}
-				doc, err := Parse(nil, p.Document)
-				if err != nil {
-					t.Fatalf("policy %s: %v", p.ID, err)
-				}
-				in = append(in, Input{ID: p.ID, Name: p.Name, Via: p.Via, Doc: doc})
-			}
+			in := goldenInputs(t, gc.Policies)
 			set := Compile(nil, in)
+			var narrowing []Input
+			var layers []Layer
+			if len(gc.Narrowing) > 0 {
+				narrowing = goldenInputs(t, gc.Narrowing)
+				layers = []Layer{{"policies", set}, {"narrowing", Compile(nil, narrowing)}}
+			}
 			var results []goldenResult
 			for _, gr := range gc.Requests {
 				r := gr.request(t)
+				if layers != nil {
+					ex := ExplainLayers(&r, layers...)
+					if d, _ := DecideLayers(&r, layers...); d != ex.Decision {
+						t.Errorf("%+v: DecideLayers = %v, ExplainLayers = %v", r, d, ex.Decision)
+					}
+					if want := refLayers(DefaultCatalog(), [][]Input{in, narrowing}, r); want != ex.Decision {
+						t.Errorf("%+v: engine says %v, reference %v", r, ex.Decision, want)
+					}
+					results = append(results, goldenResult{gr, ex})
+					continue
+				}
 				ex := set.Explain(&r)
 				if d := set.Decide(&r); d != ex.Decision {
 					t.Errorf("%+v: Decide = %v, Explain = %v", r, d, ex.Decision)
@@ -117,6 +122,29 @@ func TestGoldenDecide(t *testing.T) {
 			checkGolden(t, strings.TrimSuffix(file, ".json")+".golden", results)
 		})
 	}
+}
+
+// goldenInputs turns a case's policies into inputs: documents are parsed, managed policies
+// looked up by name.
+func goldenInputs(t *testing.T, ps []goldenPolicy) []Input {
+	t.Helper()
+	var in []Input
+	for _, p := range ps {
+		if p.Managed != "" {
+			m, ok := ManagedPolicyByName(nil, p.Managed)
+			if !ok {
+				t.Fatalf("no managed policy %q", p.Managed)
+			}
+			in = append(in, Input{ID: m.ID, Name: m.Name, Via: p.Via, Doc: m.Doc})
+			continue
+		}
+		doc, err := Parse(nil, p.Document)
+		if err != nil {
+			t.Fatalf("policy %s: %v", p.ID, err)
+		}
+		in = append(in, Input{ID: p.ID, Name: p.Name, Via: p.Via, Doc: doc})
+	}
+	return in
 }
 
 func TestGoldenParse(t *testing.T) {

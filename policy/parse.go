@@ -16,11 +16,24 @@ import (
 // MaxStatements statements. The error is then a ValidationErrors naming every problem by
 // path. Parse never panics.
 func Parse(cat *Catalog, data []byte) (*Document, error) {
+	if len(data) > MaxDocumentSize {
+		return nil, sizeError(len(data), "")
+	}
+	d, err := decode(cat, data)
+	if err == nil {
+		err = checkSize(d, data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// decode reads and checks a document. The document is nil when the JSON does not have the
+// shape of one; otherwise it is returned as written, with any problems the checks found.
+func decode(cat *Catalog, data []byte) (*Document, error) {
 	if cat == nil {
 		cat = DefaultCatalog()
-	}
-	if len(data) > MaxDocumentSize {
-		return nil, ValidationErrors{{Message: "document is " + strconv.Itoa(len(data)) + " bytes; the limit is " + strconv.Itoa(MaxDocumentSize)}}
 	}
 	if !utf8.Valid(data) {
 		return nil, ValidationErrors{{Message: "document is not valid UTF-8"}}
@@ -38,17 +51,33 @@ func Parse(cat *Catalog, data []byte) (*Document, error) {
 	if d == nil {
 		return nil, l.err()
 	}
-	l.checkDocument(cat, d, sh)
+	shaped := len(l.errs) == 0
+	l.checkDocument(cat, d, sh) // even when misshapen, so that every problem is reported at once
 	if len(l.errs) > 0 {
 		slices.SortStableFunc(l.errs, func(a, b *FieldError) int { return statementIndex(a.Path) - statementIndex(b.Path) })
-		return nil, l.errs
-	}
-	// The limit holds for the canonical form too (which can be longer: "x" becomes ["x"]),
-	// so that every accepted document can be stored canonically and parsed again.
-	if b, err := d.MarshalJSON(); err != nil || len(b) > MaxDocumentSize {
-		return nil, ValidationErrors{{Message: "document is " + strconv.Itoa(len(b)) + " bytes in canonical form; the limit is " + strconv.Itoa(MaxDocumentSize)}}
+		if !shaped {
+			d = nil
+		}
+		return d, l.errs
 	}
 	return d, nil
+}
+
+// checkSize checks the size limit for d as given and in canonical form (which can be longer:
+// "x" becomes ["x"]), so that every accepted document can be stored canonically and parsed
+// again.
+func checkSize(d *Document, data []byte) error {
+	if len(data) > MaxDocumentSize {
+		return sizeError(len(data), "")
+	}
+	if b, err := d.MarshalJSON(); err != nil || len(b) > MaxDocumentSize {
+		return sizeError(len(b), " in canonical form")
+	}
+	return nil
+}
+
+func sizeError(n int, form string) error {
+	return ValidationErrors{{Message: "document is " + strconv.Itoa(n) + " bytes" + form + "; the limit is " + strconv.Itoa(MaxDocumentSize)}}
 }
 
 // statementIndex returns the statement a path is in, or -1 for the document level.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,6 +45,10 @@ func refDecide(cat *Catalog, policies []Input, r Request) refResult {
 	allowed, denied := false, false
 	for pi, p := range policies {
 		if p.Doc == nil {
+			// A policy whose document cannot be read might have denied anything: it denies
+			// everything.
+			res.statements = append(res.statements, refStatement{policy: pi, index: -1, deny: true, applied: true})
+			denied = true
 			continue
 		}
 		versionOK := p.Doc.Version == "2026-03-20"
@@ -129,7 +134,7 @@ func refPatternMatchesSome(cat *Catalog, p string) bool {
 		return v.(bool)
 	}
 	ok := slices.ContainsFunc(cat.Actions(), func(a Action) bool { return refGlob(p, a.Name) })
-	refMemo.Store(key, ok)
+	refRemember(&refMemo, key, ok)
 	return ok
 }
 
@@ -138,7 +143,18 @@ type refMemoKey struct {
 	p   string
 }
 
-var refMemo, refRegexps sync.Map
+var (
+	refMemo, refRegexps sync.Map
+	refCached           atomic.Int64
+)
+
+// refRemember stores a cache entry while the caches are small: the generators of the
+// property tests draw from a few patterns, but a fuzzer's patterns never repeat.
+func refRemember(m *sync.Map, key, v any) {
+	if refCached.Add(1) <= 1<<15 {
+		m.Store(key, v)
+	}
+}
 
 // refRegexp compiles expr once.
 func refRegexp(expr string) *regexp.Regexp {
@@ -146,7 +162,7 @@ func refRegexp(expr string) *regexp.Regexp {
 		return re.(*regexp.Regexp)
 	}
 	re := regexp.MustCompile(expr)
-	refRegexps.Store(expr, re)
+	refRemember(&refRegexps, expr, re)
 	return re
 }
 

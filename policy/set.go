@@ -31,7 +31,7 @@ type Set struct {
 // stmt is a compiled statement.
 type stmt struct {
 	input  int32 // index into Set.inputs
-	index  int32 // statement index in the document
+	index  int32 // statement index in the document; -1 for a policy without one
 	sid    string
 	deny   bool
 	anyRes bool  // a "*" resource
@@ -52,12 +52,14 @@ type Diagnostic struct {
 
 // Compile compiles a principal's policies against a catalog (nil means DefaultCatalog).
 //
-// It never fails: a policy that cannot be evaluated as written can only lose access. A nil
-// document is skipped. A statement that Validate would reject (or any statement of a document
-// with an unsupported Version) is skipped if it allows; if it denies, or its Effect is not
-// "Allow", it is kept as a Deny and applied as widely as its errors allow: a malformed action
-// pattern or a missing action list counts as "*", an invalid or missing resource as "*", an
-// invalid condition entry as met. Each such case is reported in Diagnostics.
+// It never fails: a policy that cannot be evaluated as written can only lose access. A
+// statement that Validate would reject (or any statement of a document with an unsupported
+// Version) is skipped if it allows; if it denies, or its Effect is not "Allow", it is kept as
+// a Deny and applied as widely as its errors allow: a malformed action pattern or a missing
+// action list counts as "*", an invalid or missing resource as "*", an invalid condition
+// entry as met. A policy whose document is nil (one Decode could not read) denies every
+// action on every resource, as a statement with index -1. Each such case is reported in
+// Diagnostics.
 func Compile(cat *Catalog, policies []Input) *Set {
 	if cat == nil {
 		cat = DefaultCatalog()
@@ -73,7 +75,10 @@ func Compile(cat *Catalog, policies []Input) *Set {
 	acts := make([][]int32, 0, n) // catalog actions of each compiled statement
 	for i, in := range s.inputs {
 		if in.Doc == nil {
-			s.diag(i, "", "no document; policy skipped")
+			// Whatever the policy said cannot be known, so it may have denied anything.
+			s.diag(i, "", "no readable document: the policy cannot be evaluated, so it denies every action")
+			s.stmts = append(s.stmts, stmt{input: int32(i), index: -1, deny: true, anyRes: true})
+			acts = append(acts, s.cat.all[:len(s.cat.all):len(s.cat.all)])
 			continue
 		}
 		versionOK := in.Doc.Version == Version

@@ -68,7 +68,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Prin
 			return errBadCredential()
 		}
 		reqID, ip := keyward.RequestFromContext(ctx)
-		p = &keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, RequestID: reqID, SourceIP: ip}
+		p = &keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, RequestID: reqID, SourceIP: ip, Revision: org.Revision}
 		return nil
 	})
 	return p, err

@@ -2,36 +2,46 @@ package service
 
 import (
 	"context"
+	"net/netip"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/policy"
 )
 
-// Denial is the explanation a 403 carries: which action was refused and
-// which layer of the decision refused it.
+// Denial is the explanation a 403 carries: which action was refused, which
+// layer of the decision refused it, and the Deny statements that matched
+// when the deny was explicit.
 type Denial struct {
-	Action   string `json:"action"`
-	Decision string `json:"decision"` // always "deny"
-	Layer    string `json:"layer"`
-	Reason   string `json:"reason"`
+	Action     string                   `json:"action"`
+	Decision   policy.Decision          `json:"decision"` // explicit_deny or implicit_deny
+	Layer      string                   `json:"layer"`
+	Reason     string                   `json:"reason"`
+	Statements []policy.StatementResult `json:"statements"`
 }
 
-// selfActions are the actions a member may perform on their own user without
-// any grant: see themselves and their own keys.
+// selfActions are the actions every member may perform on their own user
+// without any grant: see themselves, their own keys and their own access.
 var selfActions = map[string]bool{
-	"iam.user.Read":   true,
-	"iam.apikey.List": true,
-	"iam.apikey.Read": true,
+	"iam.user.Read":                true,
+	"iam.user.ListGroups":          true,
+	"iam.user.ListRoles":           true,
+	"iam.user.ListPolicies":        true,
+	"iam.user.ReadEffectiveAccess": true,
+	"iam.apikey.List":              true,
+	"iam.apikey.Read":              true,
 }
 
 // authorize is the one place that decides whether p may perform action on
 // resource (the id of the object acted on, such as a user, group, role or
 // policy of p's organization, or "" when the action has no object, as for
-// a Create or a List). It returns nil or a CodePermissionDenied *keyward.Error whose
-// Detail is a Denial.
+// a Create or a List). It returns nil or a CodePermissionDenied
+// *keyward.Error whose Detail is a Denial.
 //
-// The root owner may do everything, as Vultr documents. Until policies are
-// enforced on keyward's own API, everyone else may only read themselves and
-// their own keys.
+// The decision is the policy engine's, on a snapshot of p's organization at
+// least as recent as the request's authentication, so a caller sees its own
+// writes. The root owner may do everything, as Vultr documents, and every
+// member may read itself (selfActions).
 func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, resource string) error {
 	if p.Kind == keyward.KindRootOwner {
 		return nil
@@ -39,14 +49,35 @@ func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, r
 	if resource != "" && resource == string(p.UserID) && selfActions[action] {
 		return nil
 	}
+	snap, err := s.authz.Snapshot(ctx, p.OrgID, p.Revision)
+	if err != nil {
+		return err
+	}
+	r := authz.Request{Principal: p.UserID, Action: action, Resource: resource, Context: s.callContext(p)}
+	if d, _ := snap.Decide(&r); d.Allowed() {
+		return nil
+	}
+	res := snap.Explain(&r)
+	denial := Denial{Action: action, Decision: res.Decision, Layer: res.Layer, Reason: res.Reason, Statements: []policy.StatementResult{}}
+	for _, st := range res.Statements {
+		if st.Applied && st.Effect == policy.EffectDeny {
+			denial.Statements = append(denial.Statements, st)
+		}
+	}
 	return &keyward.Error{
 		Code:    keyward.CodePermissionDenied,
 		Message: "You are not allowed to perform " + action + ".",
-		Detail: Denial{
-			Action:   action,
-			Decision: "deny",
-			Layer:    "implicit",
-			Reason:   "no grant allows this action; only the root owner may act on other users and the organization",
-		},
+		Detail:  denial,
 	}
+}
+
+// callContext is the condition context of a call to keyward's own API:
+// the time and the caller's address. Multi-factor authentication is
+// unknown for API keys, so conditions on it are not met.
+func (s *Service) callContext(p *keyward.Principal) policy.Context {
+	c := policy.Context{Time: s.now()}
+	if ip, err := netip.ParseAddr(p.SourceIP); err == nil {
+		c.SourceIP = ip.Unmap()
+	}
+	return c
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -56,6 +57,7 @@ func (s *Service) commit(ctx context.Context, tx keyward.Tx, p *keyward.Principa
 	if err != nil {
 		return 0, fmt.Errorf("bump revision: %w", err)
 	}
+	recordRevision(ctx, rev)
 	return rev, nil
 }
 
@@ -68,4 +70,23 @@ func marshalAudit(v any) (json.RawMessage, error) {
 		return nil, fmt.Errorf("marshal audit value: %w", err)
 	}
 	return b, nil
+}
+
+type revisionKey struct{}
+
+// WithRevision returns a context in which the writes of service methods
+// record the organization revision they commit, and a function that returns
+// the last one recorded (0 if none). httpapi returns it to the caller, who
+// may pass it as min_revision to read its own writes on any replica.
+func WithRevision(ctx context.Context) (context.Context, func() int64) {
+	var rev atomic.Int64
+	return context.WithValue(ctx, revisionKey{}, &rev), rev.Load
+}
+
+// recordRevision records rev for WithRevision. A transaction that is
+// retried records again, so the last value is the committed one.
+func recordRevision(ctx context.Context, rev int64) {
+	if r, ok := ctx.Value(revisionKey{}).(*atomic.Int64); ok {
+		r.Store(rev)
+	}
 }

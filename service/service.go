@@ -4,8 +4,9 @@
 // input, and runs one store transaction that also writes the audit event and
 // bumps the organization's revision.
 //
-// It imports the root package and the standard library (plus x/crypto for
-// password hashing); never net/http, database/sql or sqlstore.
+// It imports the root package, authz (which decides every call, keyward's
+// own included) and the standard library (plus x/crypto for password
+// hashing); never net/http, database/sql or sqlstore.
 package service
 
 import (
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/authz"
 )
 
 // Service runs keyward's use cases against a Store.
@@ -22,6 +24,8 @@ type Service struct {
 	now    func() time.Time
 	log    *slog.Logger
 	hasher *passwordHasher
+	authz  *authz.Authorizer
+	limits Limits
 }
 
 // Options configures a Service. Zero fields take defaults.
@@ -31,6 +35,9 @@ type Options struct {
 	// MaxConcurrentHashes bounds concurrent argon2id computations, each of
 	// which holds 19 MiB; default 4.
 	MaxConcurrentHashes int
+	// Limits caps what one organization may hold; zero fields take
+	// DefaultLimits.
+	Limits Limits
 }
 
 // New returns a Service over store.
@@ -49,6 +56,8 @@ func New(store keyward.Store, opts Options) *Service {
 		now:    opts.Now,
 		log:    opts.Logger,
 		hasher: newPasswordHasher(opts.MaxConcurrentHashes),
+		authz:  authz.New(store, authz.Options{}),
+		limits: opts.Limits.withDefaults(),
 	}
 }
 

@@ -60,7 +60,8 @@ func cleanACLs(acls []string) ([]string, error) {
 // With APIEnabled it also issues an API key, returned once as key.
 //
 // Returns CodeConflict if a human account with the email already exists
-// (it must be invited instead), CodeInvalid for bad fields.
+// (it must be invited instead) or the organization has Limits.Users
+// members, CodeInvalid for bad fields.
 func (s *Service) CreateUser(ctx context.Context, in UserInput) (u *keyward.User, key string, err error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -74,6 +75,9 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (u *keyward.User
 		return nil, "", err
 	}
 	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		if err := s.checkUserLimit(ctx, tx, p.OrgID); err != nil {
+			return err
+		}
 		now := tx.Now()
 		acct.ID = keyward.UserID(keyward.NewID(now))
 		acct.CreatedAt, acct.UpdatedAt = now, now

@@ -76,7 +76,11 @@ func wantStatus(t *testing.T, log *callLog, what string, want int) {
 // TestGovultr drives the real server through Vultr's official Go client:
 // organizations and users exactly as a Vultr user scripts them.
 func TestGovultr(t *testing.T) {
-	ts := startServer(t, nil)
+	driveGovultr(t, startServer(t, nil))
+}
+
+// driveGovultr is TestGovultr's scenario, on the server ts.
+func driveGovultr(t *testing.T, ts *testServer) {
 	ctx := context.Background()
 	log := &callLog{}
 	root := newGovultr(t, ts, ts.Token, log)

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -22,6 +24,26 @@ type testServer struct {
 	Token string // the bootstrap root API key
 	dir   string
 	logs  *syncBuffer
+
+	cancel   context.CancelFunc // cancels run's context
+	done     chan error         // receives run's result once
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// stop cancels run's context, as SIGTERM does, and returns what run
+// returned. Only the first call waits; later ones return the same result.
+func (ts *testServer) stop(t *testing.T) error {
+	t.Helper()
+	ts.stopOnce.Do(func() {
+		ts.cancel()
+		select {
+		case ts.stopErr = <-ts.done:
+		case <-time.After(20 * time.Second):
+			ts.stopErr = errors.New("server did not shut down within 20s")
+		}
+	})
+	return ts.stopErr
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's log writes and the
@@ -43,32 +65,46 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startServer runs `keyward server` and waits until it listens. The server
-// is stopped, and run's error checked, in t.Cleanup.
-func startServer(t *testing.T, env map[string]string) *testServer {
+// startServer runs `keyward server` with extra appended to its arguments
+// (e.g. "--database-url", url), waits until it listens and reads the
+// bootstrap key. The server is stopped, and run's error checked, in
+// t.Cleanup.
+func startServer(t *testing.T, env map[string]string, extra ...string) *testServer {
 	t.Helper()
+	ts, err := launchServer(t, env, extra...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := os.ReadFile(ts.tokenFile())
+	if err != nil {
+		t.Fatalf("read bootstrap token: %v", err)
+	}
+	ts.Token = strings.TrimSpace(string(tok))
+	return ts
+}
+
+// launchServer runs `keyward server` like startServer, but does not read
+// the bootstrap key (a server that finds a database already bootstrapped
+// writes none) and, failing, returns an error rather than ending the test,
+// so it may run on any goroutine.
+func launchServer(t *testing.T, env map[string]string, extra ...string) (*testServer, error) {
 	dir := t.TempDir()
-	ts := &testServer{dir: dir, logs: &syncBuffer{}}
+	ts := &testServer{dir: dir, logs: &syncBuffer{}, done: make(chan error, 1)}
 	args := []string{"keyward", "server", "--addr", "127.0.0.1:0",
-		"--db", filepath.Join(dir, "keyward.db"), "--bootstrap-token-file", filepath.Join(dir, "token")}
+		"--db", filepath.Join(dir, "keyward.db"), "--bootstrap-token-file", ts.tokenFile()}
+	args = append(args, extra...)
 	getenv := func(k string) string { return env[k] }
 	ctx, cancel := context.WithCancel(context.Background())
+	ts.cancel = cancel
 	pr, pw := io.Pipe()
-	done := make(chan error, 1)
 	go func() {
 		err := run(ctx, args, getenv, strings.NewReader(""), pw, ts.logs)
 		pw.CloseWithError(io.EOF)
-		done <- err
+		ts.done <- err
 	}()
 	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("run returned %v; logs:\n%s", err, ts.logs.String())
-			}
-		case <-time.After(20 * time.Second):
-			t.Errorf("server did not shut down within 20s")
+		if err := ts.stop(t); err != nil {
+			t.Errorf("run returned %v; logs:\n%s", err, ts.logs.String())
 		}
 	})
 	lines := bufio.NewScanner(pr)
@@ -79,17 +115,15 @@ func startServer(t *testing.T, env map[string]string) *testServer {
 		}
 	}
 	if ts.URL == "" {
-		t.Fatalf("server did not start; logs:\n%s", ts.logs.String())
+		return nil, fmt.Errorf("server did not start; logs:\n%s", ts.logs.String())
 	}
 	// Keep draining stdout so the server never blocks on a write.
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	tok, err := os.ReadFile(filepath.Join(dir, "token"))
-	if err != nil {
-		t.Fatalf("read bootstrap token: %v", err)
-	}
-	ts.Token = strings.TrimSpace(string(tok))
-	return ts
+	return ts, nil
 }
+
+// tokenFile is where the server writes the bootstrap key.
+func (ts *testServer) tokenFile() string { return filepath.Join(ts.dir, "token") }
 
 // bearer is an http.RoundTripper that adds a bearer token, as the oauth2
 // static-token client does for govultr users.

@@ -1,0 +1,120 @@
+package authz
+
+import (
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
+)
+
+// The layers of a decision: what settled it.
+const (
+	// LayerPrincipal: the principal is unknown in the organization, or
+	// suspended. Always a deny.
+	LayerPrincipal = "principal"
+	// LayerRootOwner: the organization's root owner, who is above
+	// policies. Always an allow.
+	LayerRootOwner = "root_owner"
+	// LayerPolicy: the principal's policies decided (an explicit deny, an
+	// allow, or, when nothing matched, the implicit deny).
+	LayerPolicy = "policy"
+)
+
+// Request asks whether Principal may perform Action on a resource of the
+// snapshot's organization.
+type Request struct {
+	Principal keyward.UserID
+	Action    string // service.resource.Operation
+	Resource  string // the resource's UUID; "" for actions without one, such as a List
+	Project   string // the UUID of the resource's project, if it has one
+	Context   policy.Context
+}
+
+// Result is a decision with the reasons behind it. Its JSON form is what
+// the authorize API returns as the explanation.
+type Result struct {
+	Decision    policy.Decision          `json:"decision"`
+	Allowed     bool                     `json:"allowed"`
+	Layer       string                   `json:"layer"`
+	Reason      string                   `json:"reason"`
+	Statements  []policy.StatementResult `json:"statements"`
+	Diagnostics []policy.Diagnostic      `json:"diagnostics,omitempty"`
+}
+
+// Decide answers r. It does not allocate once the principal's policies are
+// compiled (on its first request in the snapshot).
+func (s *Snapshot) Decide(r *Request) (policy.Decision, string) {
+	u := s.users[r.Principal]
+	if u == nil || u.user.Status != keyward.StatusActive {
+		return policy.ImplicitDeny, LayerPrincipal
+	}
+	if u.user.Kind() == keyward.KindRootOwner {
+		return policy.Allow, LayerRootOwner
+	}
+	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
+	return s.compiled(u).set.Decide(&pr), LayerPolicy
+}
+
+// Explain answers r as Decide does, with the statements that matched, the
+// conditions that failed and what was wrong with the request or policies.
+func (s *Snapshot) Explain(r *Request) Result {
+	u := s.users[r.Principal]
+	switch {
+	case u == nil:
+		return Result{Layer: LayerPrincipal, Reason: "the principal is not a member of this organization", Statements: []policy.StatementResult{}}
+	case u.user.Status != keyward.StatusActive:
+		return Result{Layer: LayerPrincipal, Reason: "the principal is suspended", Statements: []policy.StatementResult{}}
+	case u.user.Kind() == keyward.KindRootOwner:
+		return Result{Decision: policy.Allow, Allowed: true, Layer: LayerRootOwner,
+			Reason: "the root owner may perform every action", Statements: []policy.StatementResult{}}
+	}
+	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
+	ex := s.compiled(u).set.Explain(&pr)
+	res := Result{
+		Decision:    ex.Decision,
+		Allowed:     ex.Allowed,
+		Layer:       LayerPolicy,
+		Statements:  ex.Statements,
+		Diagnostics: ex.Diagnostics,
+	}
+	switch ex.Decision {
+	case policy.Allow:
+		res.Reason = "an Allow statement matches and no Deny statement does"
+	case policy.ExplicitDeny:
+		res.Reason = "a Deny statement matches; an explicit deny overrides every allow"
+	default:
+		res.Reason = "no statement of the principal's policies allows this action on this resource (implicit deny)"
+	}
+	return res
+}
+
+// Principal returns the user id's user in the snapshot, or nil.
+func (s *Snapshot) Principal(id keyward.UserID) *keyward.User {
+	if u := s.users[id]; u != nil {
+		return u.user
+	}
+	return nil
+}
+
+// compiled returns u's compiled policies, compiling them on first use.
+func (s *Snapshot) compiled(u *userNode) *compiled {
+	id := u.user.Account.ID
+	s.mu.Lock()
+	c := s.sets[id]
+	s.mu.Unlock()
+	if c != nil {
+		return c
+	}
+	// Compile outside the lock: two racing callers both compile and one
+	// result wins, which is cheaper than holding up every other principal.
+	in := s.inputs(u, s.managedByName)
+	c = &compiled{inputs: in, set: policy.Compile(s.cat, in)}
+	s.mu.Lock()
+	if prev := s.sets[id]; prev != nil {
+		c = prev
+	} else {
+		s.sets[id] = c
+	}
+	s.mu.Unlock()
+	return c
+}
+
+func (s *Snapshot) managedByName(name string) *policyNode { return s.byName[name] }

@@ -1,0 +1,159 @@
+package authz
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
+)
+
+// Access is a principal's effective access: the policies that reach it,
+// each with every path it comes through, and what they allow and deny per
+// resource scope.
+type Access struct {
+	UserID      keyward.UserID      `json:"user_id"`
+	Revision    int64               `json:"revision"`
+	Layer       string              `json:"layer"` // LayerRootOwner, LayerPrincipal or LayerPolicy
+	Reason      string              `json:"reason"`
+	Policies    []PolicyPath        `json:"policies"`
+	Scopes      []Scope             `json:"scopes"`
+	Diagnostics []policy.Diagnostic `json:"diagnostics,omitempty"`
+}
+
+// PolicyPath is one policy of a principal and the paths it comes through
+// ("direct", "acl:billing", "group:ops", "role:deployer",
+// "group:ops → role:deployer").
+type PolicyPath struct {
+	ID      keyward.PolicyID `json:"id"`
+	Name    string           `json:"name"`
+	Managed bool             `json:"is_system_policy"`
+	Via     []string         `json:"via"`
+}
+
+// Scope is what a principal's statements say about one resource reference
+// ("*", the org id, a project id or a resource id, as written in the
+// statements). Allowed and Denied are action patterns of statements without
+// conditions; the Conditional lists hold those of statements with
+// conditions, which apply only to requests that meet them. A denied pattern
+// overrides an allowed one wherever both match.
+type Scope struct {
+	Resource           string   `json:"resource"`
+	Allowed            []string `json:"allowed"`
+	Denied             []string `json:"denied"`
+	ConditionalAllowed []string `json:"conditional_allowed"`
+	ConditionalDenied  []string `json:"conditional_denied"`
+}
+
+// EffectiveAccess returns the effective access of the user id. An unknown
+// id is CodeNotFound.
+func (s *Snapshot) EffectiveAccess(id keyward.UserID) (*Access, error) {
+	u := s.users[id]
+	if u == nil {
+		return nil, keyward.Errorf(keyward.CodeNotFound, "User not found.")
+	}
+	acc := &Access{UserID: id, Revision: s.Revision, Layer: LayerPolicy, Policies: []PolicyPath{}, Scopes: []Scope{}}
+	c := s.compiled(u)
+	acc.Diagnostics = c.set.Diagnostics()
+	byID := map[string]int{}
+	for _, in := range c.inputs {
+		i, ok := byID[in.ID]
+		if !ok {
+			i = len(acc.Policies)
+			byID[in.ID] = i
+			// Custom policies are the snapshot's; the rest are managed.
+			managed := s.policies[keyward.PolicyID(in.ID)] == nil
+			acc.Policies = append(acc.Policies, PolicyPath{ID: keyward.PolicyID(in.ID), Name: in.Name, Managed: managed})
+		}
+		if !slices.Contains(acc.Policies[i].Via, in.Via) {
+			acc.Policies[i].Via = append(acc.Policies[i].Via, in.Via)
+		}
+	}
+	switch {
+	case u.user.Status != keyward.StatusActive:
+		acc.Layer, acc.Reason = LayerPrincipal, "the principal is suspended: it may do nothing until it is unsuspended"
+		return acc, nil
+	case u.user.Kind() == keyward.KindRootOwner:
+		acc.Layer, acc.Reason = LayerRootOwner, "the root owner may perform every action, whatever its policies"
+		acc.Scopes = append(acc.Scopes, Scope{Resource: "*", Allowed: []string{"*"}, Denied: []string{}, ConditionalAllowed: []string{}, ConditionalDenied: []string{}})
+		return acc, nil
+	}
+	acc.Reason = "the principal's policies decide; an explicit deny wins and the default is deny"
+	scopes := map[string]*Scope{}
+	for _, in := range c.inputs {
+		if in.Doc == nil {
+			continue
+		}
+		for _, st := range in.Doc.Statement {
+			for _, res := range st.Resource {
+				sc := scopes[res]
+				if sc == nil {
+					sc = &Scope{Resource: res}
+					scopes[res] = sc
+				}
+				list := &sc.Allowed
+				switch {
+				case st.Effect == policy.EffectDeny && len(st.Condition) > 0:
+					list = &sc.ConditionalDenied
+				case st.Effect == policy.EffectDeny:
+					list = &sc.Denied
+				case len(st.Condition) > 0:
+					list = &sc.ConditionalAllowed
+				}
+				*list = append(*list, st.Action...)
+			}
+		}
+	}
+	for _, sc := range scopes {
+		for _, l := range []*[]string{&sc.Allowed, &sc.Denied, &sc.ConditionalAllowed, &sc.ConditionalDenied} {
+			if *l == nil {
+				*l = []string{}
+			}
+			slices.Sort(*l)
+			*l = slices.Compact(*l)
+		}
+		acc.Scopes = append(acc.Scopes, *sc)
+	}
+	sort.Slice(acc.Scopes, func(i, j int) bool { return scopeLess(acc.Scopes[i].Resource, acc.Scopes[j].Resource) })
+	return acc, nil
+}
+
+// scopeLess orders "*" first, then the rest by id.
+func scopeLess(a, b string) bool {
+	if (a == "*") != (b == "*") {
+		return a == "*"
+	}
+	return a < b
+}
+
+// Grantee is a principal that may perform an action, and why.
+type Grantee struct {
+	User  *keyward.User
+	Layer string
+	// Via lists the paths of the Allow statements that grant the action.
+	Via []string
+}
+
+// WhoCan returns the members that may perform r's action on r's resource
+// (r.Principal is ignored), in the graph's order: the root owner and every
+// active member whose policies allow it.
+func (s *Snapshot) WhoCan(r Request) []Grantee {
+	out := []Grantee{}
+	for _, u := range s.order {
+		r.Principal = u.user.Account.ID
+		d, layer := s.Decide(&r)
+		if !d.Allowed() {
+			continue
+		}
+		g := Grantee{User: u.user, Layer: layer, Via: []string{}}
+		if layer == LayerPolicy {
+			for _, st := range s.Explain(&r).Statements {
+				if st.Applied && st.Effect == policy.EffectAllow && !slices.Contains(g.Via, st.Via) {
+					g.Via = append(g.Via, st.Via)
+				}
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}

@@ -1,0 +1,436 @@
+package authz_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/policy"
+	"github.com/keyward-iam/keyward/sqlstore"
+)
+
+// largeOrg is the "large" organization of the policy issue, written to a
+// real SQLite store for the benchmarks: 10,000 users, 1,000 groups, 500
+// roles, 2,000 custom policies of 5 statements, 11,000 resources in 500
+// projects. It is the organization of policy/largeorg_test.go, drawn from
+// the same seed in the same order, so its documents and its users' sets
+// are that benchmark's; only grants drawn twice (a user put in a group
+// twice, say) are written once, since the store refuses duplicates.
+//
+// Besides the 10,000 users the org has its root owner and a service user,
+// the caller of the HTTP benchmarks, with the managed IAMFullAccess policy
+// (which holds iam.authorization.Authorize) and an API key.
+type largeOrg struct {
+	db        *sqlstore.DB
+	cat       *policy.Catalog
+	org       keyward.OrgID
+	owner     keyward.UserID
+	caller    keyward.UserID
+	token     string           // the caller's API key
+	users     []keyward.UserID // the 10,000 generated members
+	projects  []string
+	resources []string // resources[i] is in projects[i%len(projects)]
+	docs      []*policy.Document
+	reach     [][]int       // reach[u]: the custom policies that reach users[u], by index in docs
+	written   time.Duration // how long writing the org took
+}
+
+const (
+	largeUsers     = 10000
+	largeGroups    = 1000
+	largeRoles     = 500
+	largePolicies  = 2000
+	largeProjects  = 500
+	largeResources = 11000
+)
+
+// largeDir is the directory of the large org's database, set once it is
+// built, so that TestMain can remove it.
+var largeDir struct {
+	path string
+	db   *sqlstore.DB
+}
+
+// largeOrgOnce writes the large org on first use, once per test binary
+// run; only benchmarks call it, so plain `go test` never pays for it.
+var largeOrgOnce = sync.OnceValues(func() (*largeOrg, error) {
+	dir, err := os.MkdirTemp("", "keyward-largeorg-")
+	if err != nil {
+		return nil, err
+	}
+	largeDir.path = dir
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, sqlstore.Config{SQLitePath: filepath.Join(dir, "keyward.db")})
+	if err != nil {
+		return nil, err
+	}
+	largeDir.db = db
+	start := time.Now()
+	o, err := writeLargeOrg(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	o.written = time.Since(start)
+	return o, nil
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if largeDir.db != nil {
+		largeDir.db.Close()
+	}
+	if largeDir.path != "" {
+		os.RemoveAll(largeDir.path)
+	}
+	os.Exit(code)
+}
+
+// largeOrgOf returns the large org, writing it on first use.
+func largeOrgOf(tb testing.TB) *largeOrg {
+	tb.Helper()
+	o, err := largeOrgOnce()
+	if err != nil {
+		tb.Fatalf("writing the large org: %v", err)
+	}
+	return o
+}
+
+// writeLargeOrg draws the large org and writes it to db in three
+// transactions: accounts, organization and members; groups, roles and
+// policies; memberships, bindings, attachments and the caller's key.
+func writeLargeOrg(ctx context.Context, db *sqlstore.DB) (*largeOrg, error) {
+	// c draws exactly what policy/largeorg_test.go draws, in its order;
+	// ids takes every other random choice, so that c stays in step.
+	c := rand.New(rand.NewPCG(2026, 3))
+	ids := rand.New(rand.NewPCG(2026, 4))
+	o := &largeOrg{db: db, cat: policy.DefaultCatalog(), org: keyward.OrgID(genUUID(c))}
+	for range largeProjects {
+		o.projects = append(o.projects, genUUID(c))
+	}
+	for range largeResources {
+		o.resources = append(o.resources, genUUID(c))
+	}
+	actions := o.cat.Actions()
+	policies := make([]*keyward.Policy, largePolicies)
+	for i := range policies {
+		d := &policy.Document{Version: policy.Version}
+		for range 5 {
+			d.Statement = append(d.Statement, o.statement(c, actions))
+		}
+		raw, err := json.Marshal(d)
+		if err != nil {
+			return nil, err
+		}
+		if d, err = policy.Parse(o.cat, raw); err != nil {
+			return nil, fmt.Errorf("policy %d: %w", i, err)
+		}
+		o.docs = append(o.docs, d)
+		policies[i] = &keyward.Policy{ID: keyward.PolicyID(genUUID(c)), OrgID: o.org, Name: fmt.Sprint("policy-", i), Document: raw}
+	}
+	// Roles hold 2 to 6 policies; groups 1 to 3 policies and 0 to 2 roles.
+	rolePolicies := make([][]int, largeRoles)
+	for i := range rolePolicies {
+		rolePolicies[i] = randInts(c, 2+c.IntN(5), largePolicies)
+	}
+	type group struct{ policies, roles []int }
+	groups := make([]group, largeGroups)
+	for i := range groups {
+		groups[i] = group{randInts(c, 1+c.IntN(3), largePolicies), randInts(c, c.IntN(3), largeRoles)}
+	}
+	type user struct{ policies, roles, groups []int }
+	users := make([]user, largeUsers)
+	for i := range users {
+		users[i].policies = randInts(c, c.IntN(3), largePolicies)
+		users[i].roles = randInts(c, c.IntN(3), largeRoles)
+		users[i].groups = randInts(c, 1+c.IntN(3), largeGroups)
+	}
+	for _, u := range users {
+		reach := slices.Clone(u.policies)
+		for _, r := range u.roles {
+			reach = append(reach, rolePolicies[r]...)
+		}
+		for _, g := range u.groups {
+			reach = append(reach, groups[g].policies...)
+			for _, r := range groups[g].roles {
+				reach = append(reach, rolePolicies[r]...)
+			}
+		}
+		o.reach = append(o.reach, reach)
+	}
+
+	o.owner, o.caller = keyward.UserID(genUUID(ids)), keyward.UserID(genUUID(ids))
+	for range largeUsers {
+		o.users = append(o.users, keyward.UserID(genUUID(ids)))
+	}
+	groupIDs := make([]keyward.GroupID, largeGroups)
+	for i := range groupIDs {
+		groupIDs[i] = keyward.GroupID(genUUID(ids))
+	}
+	roleIDs := make([]keyward.RoleID, largeRoles)
+	for i := range roleIDs {
+		roleIDs[i] = keyward.RoleID(genUUID(ids))
+	}
+	keyID := keyward.APIKeyID(genUUID(ids))
+	secret := strings.ReplaceAll(genUUID(ids)+genUUID(ids), "-", "")
+	o.token = keyward.APIKeyPrefix + string(keyID) + "_" + secret
+
+	err := db.WriteTx(ctx, func(tx keyward.Tx) error {
+		if err := tx.CreateAccount(ctx, &keyward.Account{ID: o.owner, Email: "owner@large.example", Name: "Root owner"}); err != nil {
+			return err
+		}
+		if err := tx.CreateAccount(ctx, &keyward.Account{ID: o.caller, Name: "authorizer", Service: true}); err != nil {
+			return err
+		}
+		for i, id := range o.users {
+			if err := tx.CreateAccount(ctx, &keyward.Account{ID: id, Email: fmt.Sprintf("user-%05d@large.example", i), Name: fmt.Sprint("user ", i)}); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateOrganization(ctx, &keyward.Organization{ID: o.org, Name: "large", Type: keyward.OrgTypeEnterprise, OwnerID: o.owner}); err != nil {
+			return err
+		}
+		members := append([]keyward.UserID{o.owner, o.caller}, o.users...)
+		for _, id := range members {
+			m := &keyward.Member{OrgID: o.org, UserID: id, Owner: id == o.owner, Status: keyward.StatusActive, APIEnabled: id == o.caller}
+			if err := tx.CreateMember(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = db.WriteTx(ctx, func(tx keyward.Tx) error {
+		for i, id := range groupIDs {
+			if err := tx.CreateGroup(ctx, &keyward.Group{ID: id, OrgID: o.org, Name: fmt.Sprint("g", i)}); err != nil {
+				return err
+			}
+		}
+		for i, id := range roleIDs {
+			r := &keyward.Role{ID: id, OrgID: o.org, Name: fmt.Sprint("r", i), Type: keyward.RoleAssignable, MaxSessionSeconds: keyward.DefaultMaxSessionSeconds}
+			if err := tx.CreateRole(ctx, r); err != nil {
+				return err
+			}
+		}
+		for _, p := range policies {
+			if err := tx.CreatePolicy(ctx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = db.WriteTx(ctx, func(tx keyward.Tx) error {
+		attach := func(p int, typ keyward.PrincipalType, target string) error {
+			return skipConflict(tx.CreateAttachment(ctx, &keyward.Attachment{OrgID: o.org, PolicyID: policies[p].ID, TargetType: typ, TargetID: target}))
+		}
+		bind := func(r int, typ keyward.PrincipalType, principal string) error {
+			return skipConflict(tx.CreateRoleBinding(ctx, &keyward.RoleBinding{OrgID: o.org, RoleID: roleIDs[r], PrincipalType: typ, PrincipalID: principal}))
+		}
+		for r, ps := range rolePolicies {
+			for _, p := range ps {
+				if err := attach(p, keyward.PrincipalRole, string(roleIDs[r])); err != nil {
+					return err
+				}
+			}
+		}
+		for g, gr := range groups {
+			for _, p := range gr.policies {
+				if err := attach(p, keyward.PrincipalGroup, string(groupIDs[g])); err != nil {
+					return err
+				}
+			}
+			for _, r := range gr.roles {
+				if err := bind(r, keyward.PrincipalGroup, string(groupIDs[g])); err != nil {
+					return err
+				}
+			}
+		}
+		for i, u := range users {
+			id := string(o.users[i])
+			for _, p := range u.policies {
+				if err := attach(p, keyward.PrincipalUser, id); err != nil {
+					return err
+				}
+			}
+			for _, r := range u.roles {
+				if err := bind(r, keyward.PrincipalUser, id); err != nil {
+					return err
+				}
+			}
+			for _, g := range u.groups {
+				m := &keyward.GroupMember{OrgID: o.org, GroupID: groupIDs[g], UserID: o.users[i]}
+				if err := skipConflict(tx.AddGroupMember(ctx, m)); err != nil {
+					return err
+				}
+			}
+		}
+		full := &keyward.Attachment{OrgID: o.org, PolicyID: keyward.PolicyID(policy.ManagedPolicyID("IAMFullAccess")),
+			TargetType: keyward.PrincipalUser, TargetID: string(o.caller)}
+		if err := tx.CreateAttachment(ctx, full); err != nil {
+			return err
+		}
+		sum := sha256.Sum256([]byte(secret))
+		return tx.CreateAPIKey(ctx, &keyward.APIKey{ID: keyID, OrgID: o.org, UserID: o.caller, Name: "bench", SecretHash: sum[:], CreatedBy: o.owner})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// skipConflict drops the conflict of a grant drawn twice.
+func skipConflict(err error) error {
+	if keyward.ErrorCode(err) == keyward.CodeConflict {
+		return nil
+	}
+	return err
+}
+
+// genUUID draws a lowercase UUID, as policy's generator does.
+func genUUID(c *rand.Rand) string {
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	for i := range 32 {
+		if i == 8 || i == 12 || i == 16 || i == 20 {
+			b.WriteByte('-')
+		}
+		b.WriteByte(hex[c.IntN(16)])
+	}
+	return b.String()
+}
+
+func randInts(c *rand.Rand, n, below int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = c.IntN(below)
+	}
+	return out
+}
+
+// statement draws one statement exactly as policy's generator does: 1 to 4
+// action patterns, 30 % of them wildcards; 15 % Deny; resources 50 % "*",
+// 25 % projects, 15 % resources, 10 % the org; 10 % with a condition.
+func (o *largeOrg) statement(c *rand.Rand, actions []policy.Action) policy.Statement {
+	st := policy.Statement{Effect: policy.EffectAllow}
+	if c.IntN(100) < 15 {
+		st.Effect = policy.EffectDeny
+	}
+	for range 1 + c.IntN(4) {
+		a := actions[c.IntN(len(actions))]
+		p := a.Name
+		if c.IntN(100) < 30 {
+			switch c.IntN(10) {
+			case 0:
+				p = a.Service + ".*"
+			case 1, 2, 3, 4:
+				p = a.Service + "." + a.Resource + ".*"
+			case 5, 6:
+				p = a.Service + "." + a.Resource + "." + a.Operation[:min(4, len(a.Operation))] + "*"
+			case 7, 8:
+				p = "*." + a.Resource + "." + a.Operation
+			case 9:
+				p = a.Service + ".*." + a.Operation
+			}
+		}
+		st.Action = append(st.Action, p)
+	}
+	switch n := c.IntN(100); {
+	case n < 50:
+		st.Resource = []string{"*"}
+	case n < 75:
+		for range 1 + c.IntN(3) {
+			st.Resource = append(st.Resource, o.projects[c.IntN(len(o.projects))])
+		}
+	case n < 90:
+		for range 1 + c.IntN(3) {
+			st.Resource = append(st.Resource, o.resources[c.IntN(len(o.resources))])
+		}
+	default:
+		st.Resource = []string{string(o.org)}
+	}
+	if c.IntN(100) < 10 {
+		switch c.IntN(3) {
+		case 0:
+			st.Condition = policy.Condition{policy.OpIpAddress: {policy.KeySourceIp: {"10.0.0.0/8", "2001:db8::/32"}}}
+		case 1:
+			st.Condition = policy.Condition{policy.OpBool: {policy.KeyMultiFactorAuthPresent: {"true"}}}
+		case 2:
+			st.Condition = policy.Condition{policy.OpStringEquals: {"keyward:PrincipalTag/team": {"red", "blue"}},
+				policy.OpDateLessThan: {policy.KeyCurrentTime: {"2030-01-01T00:00:00Z"}}}
+		}
+	}
+	return st
+}
+
+// sampleTime, sampleIP and sampleMFA are the condition context of every
+// sampled request. The HTTP API has no principal tags, so neither has the
+// sample: the tag conditions never hold.
+var (
+	sampleTime = time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	sampleIP   = netip.MustParseAddr("10.1.2.3")
+	sampleMFA  = true
+)
+
+// requests returns a fixed sample of n requests about users drawn from the
+// first `users` of the org: half for an action the user's policies
+// mention, half for any catalog action; 70 % on a resource in a project,
+// 20 % on a project, 10 % on the organization, as in policy's sample.
+func (o *largeOrg) requests(c *rand.Rand, users, n int) []authz.Request {
+	actions := o.cat.Actions()
+	matches := map[string][]policy.Action{}
+	mentioned := func(u int) (string, bool) {
+		reach := o.reach[u]
+		if len(reach) == 0 {
+			return "", false
+		}
+		d := o.docs[reach[c.IntN(len(reach))]]
+		st := d.Statement[c.IntN(len(d.Statement))]
+		p := st.Action[c.IntN(len(st.Action))]
+		m, ok := matches[p]
+		if !ok {
+			m = o.cat.Match(p)
+			matches[p] = m
+		}
+		if len(m) == 0 {
+			return "", false
+		}
+		return m[c.IntN(len(m))].Name, true
+	}
+	reqs := make([]authz.Request, n)
+	for i := range reqs {
+		u := c.IntN(users)
+		a := actions[c.IntN(len(actions))].Name
+		if c.IntN(2) == 0 {
+			if m, ok := mentioned(u); ok {
+				a = m
+			}
+		}
+		r := authz.Request{Principal: o.users[u], Action: a,
+			Context: policy.Context{Time: sampleTime, SourceIP: sampleIP, MFA: policy.FlagOf(sampleMFA)}}
+		switch k := c.IntN(10); {
+		case k < 7:
+			ri := c.IntN(len(o.resources))
+			r.Resource, r.Project = o.resources[ri], o.projects[ri%len(o.projects)]
+		case k < 9:
+			r.Project = o.projects[c.IntN(len(o.projects))]
+		}
+		reqs[i] = r
+	}
+	return reqs
+}

@@ -1,0 +1,258 @@
+package authz_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oasdiff/yaml"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/keywardtest"
+	"github.com/keyward-iam/keyward/policy"
+	"github.com/keyward-iam/keyward/sqlstore"
+)
+
+// scenario is one file of testdata/scenarios: an organization, written to
+// a real store, and the checks its snapshot must answer. Ids are minted
+// per run; "$org" in a document or resource stands for the org's id and
+// "$<name>" for the id of the named user, group, role or policy.
+type scenario struct {
+	Users []struct {
+		Name   string   `json:"name"`
+		Kind   string   `json:"kind"` // root_owner, normal (default) or service
+		Status string   `json:"status"`
+		ACLs   []string `json:"acls"`
+	} `json:"users"`
+	Groups []struct {
+		Name    string   `json:"name"`
+		Members []string `json:"members"`
+	} `json:"groups"`
+	Roles []struct {
+		Name    string `json:"name"`
+		Type    string `json:"type"`
+		Deleted bool   `json:"deleted"`
+	} `json:"roles"`
+	Policies []struct {
+		Name     string          `json:"name"`
+		Document json.RawMessage `json:"document"`
+		Deleted  bool            `json:"deleted"`
+	} `json:"policies"`
+	// Attach attaches a policy (custom or managed, by name) to "user:x",
+	// "group:x" or "role:x"; Bind binds a role to "user:x" or "group:x".
+	Attach []struct {
+		Policy string `json:"policy"`
+		To     string `json:"to"`
+	} `json:"attach"`
+	Bind []struct {
+		Role string `json:"role"`
+		To   string `json:"to"`
+	} `json:"bind"`
+	Checks    []check `json:"checks"`
+	Effective []struct {
+		User     string              `json:"user"`
+		Layer    string              `json:"layer"`
+		Policies map[string][]string `json:"policies"` // name → via paths
+	} `json:"effective"`
+}
+
+type check struct {
+	Principal string `json:"principal"`
+	Action    string `json:"action"`
+	Resource  string `json:"resource"`
+	Project   string `json:"project"`
+	Context   struct {
+		SourceIP string `json:"source_ip"`
+		Time     string `json:"time"`
+		MFA      *bool  `json:"mfa"`
+	} `json:"context"`
+	Want  string   `json:"want"` // allow, explicit_deny or implicit_deny
+	Layer string   `json:"layer"`
+	Via   []string `json:"via"` // the via of the applied statements of the deciding effect
+}
+
+// TestScenarios runs the corpus on every store dialect and requires
+// Decide, Explain, WhoCan and EffectiveAccess to agree with each other and
+// with the expected answers.
+func TestScenarios(t *testing.T) {
+	files, err := filepath.Glob("testdata/scenarios/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenarios: %v", err)
+	}
+	keywardtest.ForEachStore(t, func(t *testing.T, db *sqlstore.DB) {
+		for _, f := range files {
+			t.Run(strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
+				runScenario(t, db, f)
+			})
+		}
+	})
+}
+
+func runScenario(t *testing.T, db *sqlstore.DB, file string) {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := yaml.YAMLToJSON(raw)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	var sc scenario
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&sc); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	ctx := context.Background()
+	org, ids := writeScenario(t, ctx, db, &sc)
+	a := authz.New(db, authz.Options{})
+	snap, err := a.Snapshot(ctx, org, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range sc.Checks {
+		r := authz.Request{
+			Principal: keyward.UserID(ids.of(t, c.Principal)),
+			Action:    c.Action,
+			Resource:  ids.expand(c.Resource),
+			Project:   ids.expand(c.Project),
+			Context:   checkContext(t, c),
+		}
+		d, layer := snap.Decide(&r)
+		res := snap.Explain(&r)
+		name := c.Principal + " " + c.Action + " " + c.Resource
+		if got := d.String(); got != c.Want {
+			t.Errorf("check %d (%s): Decide = %s, want %s; explanation %+v", i, name, got, c.Want, res)
+		}
+		if res.Decision != d || res.Layer != layer {
+			t.Errorf("check %d (%s): Explain = %s/%s, Decide = %s/%s", i, name, res.Decision, res.Layer, d, layer)
+		}
+		if c.Layer != "" && layer != c.Layer {
+			t.Errorf("check %d (%s): layer = %s, want %s", i, name, layer, c.Layer)
+		}
+		if c.Via != nil {
+			if got := decidingVia(res); !slices.Equal(got, c.Via) {
+				t.Errorf("check %d (%s): via = %q, want %q", i, name, got, c.Via)
+			}
+		}
+		who := snap.WhoCan(r)
+		in := slices.ContainsFunc(who, func(g authz.Grantee) bool { return g.User.Account.ID == r.Principal })
+		if in != d.Allowed() {
+			t.Errorf("check %d (%s): WhoCan lists the principal = %v, Decide allows = %v", i, name, in, d.Allowed())
+		}
+		acc, err := snap.EffectiveAccess(r.Principal)
+		if err != nil {
+			t.Fatalf("check %d: EffectiveAccess: %v", i, err)
+		}
+		for _, st := range res.Statements {
+			if !slices.ContainsFunc(acc.Policies, func(p authz.PolicyPath) bool {
+				return string(p.ID) == st.PolicyID && slices.Contains(p.Via, st.Via)
+			}) {
+				t.Errorf("check %d (%s): statement of %s via %q is missing from the effective access", i, name, st.PolicyName, st.Via)
+			}
+		}
+	}
+	for _, e := range sc.Effective {
+		acc, err := snap.EffectiveAccess(keyward.UserID(ids.of(t, e.User)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][]string{}
+		for _, p := range acc.Policies {
+			got[p.Name] = p.Via
+		}
+		if e.Policies == nil {
+			e.Policies = map[string][]string{}
+		}
+		if !mapsEqual(got, e.Policies) {
+			t.Errorf("effective access of %s: policies = %v, want %v", e.User, got, e.Policies)
+		}
+		if e.Layer != "" && acc.Layer != e.Layer {
+			t.Errorf("effective access of %s: layer = %s, want %s", e.User, acc.Layer, e.Layer)
+		}
+	}
+}
+
+// decidingVia returns the sorted, distinct paths of the applied statements
+// whose effect decided res.
+func decidingVia(res authz.Result) []string {
+	eff := policy.EffectAllow
+	if res.Decision == policy.ExplicitDeny {
+		eff = policy.EffectDeny
+	}
+	out := []string{}
+	for _, st := range res.Statements {
+		if st.Applied && st.Effect == eff && res.Decision != policy.ImplicitDeny {
+			out = append(out, st.Via)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func mapsEqual(a, b map[string][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		w, ok := b[k]
+		if !ok {
+			return false
+		}
+		v, w = slices.Sorted(slices.Values(v)), slices.Sorted(slices.Values(w))
+		if !slices.Equal(v, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func checkContext(t *testing.T, c check) policy.Context {
+	t.Helper()
+	pc := policy.Context{Time: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	if c.Context.Time != "" {
+		tm, err := time.Parse(time.RFC3339, c.Context.Time)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc.Time = tm
+	}
+	if c.Context.SourceIP != "" {
+		pc.SourceIP = netip.MustParseAddr(c.Context.SourceIP)
+	}
+	if c.Context.MFA != nil {
+		pc.MFA = policy.FlagOf(*c.Context.MFA)
+	}
+	return pc
+}
+
+// names maps the scenario's names to the ids minted for them.
+type names map[string]string
+
+func (n names) of(t *testing.T, name string) string {
+	t.Helper()
+	id, ok := n[name]
+	if !ok {
+		t.Fatalf("scenario names no %q", name)
+	}
+	return id
+}
+
+// expand replaces "$org" and "$<name>" with ids; other strings pass
+// through.
+func (n names) expand(s string) string {
+	if strings.HasPrefix(s, "$") {
+		if id, ok := n[s[1:]]; ok {
+			return id
+		}
+	}
+	return s
+}

@@ -1,0 +1,199 @@
+package authz
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
+)
+
+// Snapshot is one organization's access graph at one revision. It is
+// immutable but for the cache of compiled sets, and safe for concurrent
+// use.
+type Snapshot struct {
+	Org      keyward.OrgID
+	Revision int64
+
+	cat      *policy.Catalog
+	users    map[keyward.UserID]*userNode
+	order    []*userNode // users in the graph's order, for who-can
+	groups   map[keyward.GroupID]*groupNode
+	roles    map[keyward.RoleID]*roleNode
+	policies map[keyward.PolicyID]*policyNode
+	byName   map[string]*policyNode // the managed policies, by name
+
+	mu   sync.Mutex
+	sets map[keyward.UserID]*compiled // guarded by mu
+}
+
+type userNode struct {
+	user     *keyward.User
+	groups   []*groupNode
+	roles    []*roleNode   // org-wide bindings to the user
+	policies []*policyNode // attached directly
+}
+
+type groupNode struct {
+	group    *keyward.Group
+	roles    []*roleNode
+	policies []*policyNode
+}
+
+type roleNode struct {
+	role     *keyward.Role
+	policies []*policyNode
+}
+
+type policyNode struct {
+	id      keyward.PolicyID
+	name    string
+	managed bool
+	doc     *policy.Document
+	// err is set when a stored document no longer parses (for example an
+	// action left the catalog). The policy then grants nothing, and its
+	// diagnostics say why.
+	err error
+}
+
+// compiled is one principal's compiled policies.
+type compiled struct {
+	inputs []policy.Input
+	set    *policy.Set
+}
+
+// docCache keeps parsed custom documents between snapshots, keyed by policy
+// id and version, so that a rebuild parses only what changed.
+type docCache map[docKey]*policyNode
+
+type docKey struct {
+	id      keyward.PolicyID
+	version int64
+}
+
+// build makes the snapshot of g. Parsed documents are taken from prev when
+// their version has not changed; the returned cache holds this snapshot's.
+func build(cat *policy.Catalog, managed map[keyward.PolicyID]*policyNode, g *keyward.Graph, prev docCache) (*Snapshot, docCache) {
+	s := &Snapshot{
+		Org:      g.Org.ID,
+		Revision: g.Org.Revision,
+		cat:      cat,
+		users:    make(map[keyward.UserID]*userNode, len(g.Users)),
+		order:    make([]*userNode, 0, len(g.Users)),
+		groups:   make(map[keyward.GroupID]*groupNode, len(g.Groups)),
+		roles:    make(map[keyward.RoleID]*roleNode, len(g.Roles)),
+		policies: make(map[keyward.PolicyID]*policyNode, len(g.Policies)),
+		sets:     map[keyward.UserID]*compiled{},
+	}
+	docs := make(docCache, len(g.Policies))
+	for _, p := range g.Policies {
+		k := docKey{p.ID, p.Version}
+		n, ok := prev[k]
+		if !ok {
+			n = &policyNode{id: p.ID, name: p.Name}
+			n.doc, n.err = policy.Parse(cat, p.Document)
+			if n.err != nil {
+				n.doc = nil
+			}
+		}
+		docs[k] = n
+		s.policies[p.ID] = n
+	}
+	for _, u := range g.Users {
+		n := &userNode{user: u}
+		s.users[u.Account.ID] = n
+		s.order = append(s.order, n)
+	}
+	for _, gr := range g.Groups {
+		s.groups[gr.ID] = &groupNode{group: gr}
+	}
+	for _, r := range g.Roles {
+		s.roles[r.ID] = &roleNode{role: r}
+	}
+	for _, m := range g.GroupMembers {
+		u, gr := s.users[m.UserID], s.groups[m.GroupID]
+		if u != nil && gr != nil {
+			u.groups = append(u.groups, gr)
+		}
+	}
+	for _, b := range g.Bindings {
+		r := s.roles[b.RoleID]
+		// Project bindings apply inside their project only; the graph
+		// carries them for the project issue, and until requests are
+		// matched against them they grant nothing.
+		if r == nil || b.ProjectID != "" || r.role.Type != keyward.RoleAssignable {
+			continue
+		}
+		switch b.PrincipalType {
+		case keyward.PrincipalUser:
+			if u := s.users[keyward.UserID(b.PrincipalID)]; u != nil {
+				u.roles = append(u.roles, r)
+			}
+		case keyward.PrincipalGroup:
+			if gr := s.groups[keyward.GroupID(b.PrincipalID)]; gr != nil {
+				gr.roles = append(gr.roles, r)
+			}
+		}
+	}
+	for _, a := range g.Attachments {
+		p := s.policies[a.PolicyID]
+		if p == nil {
+			p = managed[a.PolicyID]
+		}
+		if p == nil {
+			continue // a deleted policy: it grants nothing until restored
+		}
+		switch a.TargetType {
+		case keyward.PrincipalUser:
+			if u := s.users[keyward.UserID(a.TargetID)]; u != nil {
+				u.policies = append(u.policies, p)
+			}
+		case keyward.PrincipalGroup:
+			if gr := s.groups[keyward.GroupID(a.TargetID)]; gr != nil {
+				gr.policies = append(gr.policies, p)
+			}
+		case keyward.PrincipalRole:
+			if r := s.roles[keyward.RoleID(a.TargetID)]; r != nil {
+				r.policies = append(r.policies, p)
+			}
+		}
+	}
+	return s, docs
+}
+
+// inputs returns the policies that reach u, each with the path it comes
+// through: "direct", "acl:<name>", "group:<name>", "role:<name>" or
+// "group:<name> → role:<name>".
+func (s *Snapshot) inputs(u *userNode, managedByName func(string) *policyNode) []policy.Input {
+	var in []policy.Input
+	add := func(p *policyNode, via string) {
+		in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: via, Doc: p.doc})
+	}
+	for _, p := range u.policies {
+		add(p, "direct")
+	}
+	for _, acl := range u.user.ACLs {
+		names, _ := policy.ACLPolicyNames(acl)
+		for _, name := range names {
+			if p := managedByName(name); p != nil {
+				add(p, "acl:"+acl)
+			}
+		}
+	}
+	for _, r := range u.roles {
+		for _, p := range r.policies {
+			add(p, "role:"+r.role.Name)
+		}
+	}
+	for _, gr := range u.groups {
+		for _, p := range gr.policies {
+			add(p, "group:"+gr.group.Name)
+		}
+		for _, r := range gr.roles {
+			for _, p := range r.policies {
+				add(p, fmt.Sprintf("group:%s → role:%s", gr.group.Name, r.role.Name))
+			}
+		}
+	}
+	return in
+}

@@ -1,0 +1,394 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward-iam/keyward/api/client"
+)
+
+// groupCommand returns `keyward group` and its subcommands.
+func (a *app) groupCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "group",
+		Aliases: []string{"groups"},
+		Short:   "Manage groups, their members, policies and roles",
+		Long: `Manage the groups of your organization. Members of a group hold the
+policies attached to it and the roles assigned to it for as long as they are
+members. A user argument takes a user ID, or "me" for yourself.`,
+	}
+	return group(cmd, a.groupListCommand(), a.groupGetCommand(), a.groupCreateCommand(), a.groupUpdateCommand(),
+		a.groupDeleteCommand(), a.groupMembersCommand(), a.groupAddMemberCommand(), a.groupRemoveMemberCommand(),
+		a.groupPoliciesCommand(), a.groupRolesCommand())
+}
+
+func (a *app) groupListCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List groups",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.Group], error) {
+				params := &client.ListGroupsParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+				resp, err := c.ListGroupsWithResponse(cmd.Context(), params)
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return page[client.Group]{}, err
+				}
+				raw, err := members(resp.Body, "groups")
+				return page[client.Group]{resp.JSON200.Groups, raw, resp.JSON200.Meta.Links.Next}, err
+			})
+			if err != nil {
+				return err
+			}
+			a.noteMore(p.next)
+			return a.printGroups(p.raw, p.items)
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+func (a *app) groupGetCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "get GROUP_ID",
+		Short: "Show a group",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("group", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.GetGroupWithResponse(cmd.Context(), id)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			raw, err := member(resp.Body, "group")
+			if err != nil {
+				return err
+			}
+			return a.printGroup(&resp.JSON200.Group, raw)
+		},
+	}
+}
+
+func (a *app) groupCreateCommand() *cobra.Command {
+	var name, description string
+	cmd := &cobra.Command{
+		Use:   "create --name NAME [--description TEXT]",
+		Short: "Create a group",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.CreateGroupWithResponse(cmd.Context(), client.GroupReq{DisplayName: name, Description: &description})
+			if err := check(resp, err, http.StatusCreated); err != nil {
+				return err
+			}
+			return a.printGroup(resp.JSON201, resp.Body)
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "the group's name, unique in the organization (required)")
+	cmd.Flags().StringVar(&description, "description", "", "what the group is for")
+	_ = cmd.MarkFlagRequired("name")
+	return cmd
+}
+
+func (a *app) groupUpdateCommand() *cobra.Command {
+	var name, description string
+	cmd := &cobra.Command{
+		Use:   "update GROUP_ID [--name NAME] [--description TEXT]",
+		Short: "Rename a group or change its description",
+		Long: `Rename a group or change its description. The API replaces both, so the
+command reads the group first and sends the current value of the flag you
+leave out. --description "" clears the description.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("group", args[0])
+			if err != nil {
+				return err
+			}
+			f := cmd.Flags()
+			if !f.Changed("name") && !f.Changed("description") {
+				return errors.New("nothing to change: pass --name or --description")
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			cur, err := c.GetGroupWithResponse(cmd.Context(), id)
+			if err := check(cur, err, http.StatusOK); err != nil {
+				return err
+			}
+			req := client.GroupReq{DisplayName: cur.JSON200.Group.DisplayName, Description: &cur.JSON200.Group.Description}
+			if f.Changed("name") {
+				req.DisplayName = name
+			}
+			if f.Changed("description") {
+				req.Description = &description
+			}
+			resp, err := c.UpdateGroupWithResponse(cmd.Context(), id, req)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			return a.printGroup(resp.JSON200, resp.Body)
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "the new name")
+	cmd.Flags().StringVar(&description, "description", "", "the new description")
+	return cmd
+}
+
+func (a *app) groupDeleteCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete GROUP_ID",
+		Short: "Delete a group",
+		Long: `Delete a group with its memberships, policy attachments and role
+assignments. Its members lose what they held through it at once; their own
+grants stay. A group cannot be restored.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("group", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.DeleteGroupWithResponse(cmd.Context(), id)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Deleted group %s.", id)
+			return nil
+		},
+	}
+}
+
+func (a *app) groupMembersCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "members GROUP_ID",
+		Short: "List a group's members",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("group", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.OrganizationUser], error) {
+				params := &client.ListGroupMembersParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+				resp, err := c.ListGroupMembersWithResponse(cmd.Context(), id, params)
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return page[client.OrganizationUser]{}, err
+				}
+				raw, err := members(resp.Body, "members")
+				return page[client.OrganizationUser]{resp.JSON200.Members, raw, resp.JSON200.Meta.Links.Next}, err
+			})
+			if err != nil {
+				return err
+			}
+			a.noteMore(p.next)
+			return a.printOrgUsers(p.raw, p.items, "ADDED")
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+func (a *app) groupAddMemberCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "add-member GROUP_ID USER_ID",
+		Short: "Add a user or service user to a group",
+		Args:  exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("group", args[0])
+			if err != nil {
+				return err
+			}
+			c, uid, err := a.clientForUser(cmd.Context(), args[1])
+			if err != nil {
+				return err
+			}
+			resp, err := c.AddGroupMemberWithResponse(cmd.Context(), id, client.GroupMemberReq{UserID: uid})
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Added user %s to group %s.", uid, id)
+			return nil
+		},
+	}
+}
+
+func (a *app) groupRemoveMemberCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "remove-member GROUP_ID USER_ID",
+		Short: "Remove a member from a group",
+		Long: `Remove a member from a group. The user loses what it held through the group
+at once; its own grants stay.`,
+		Args: exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("group", args[0])
+			if err != nil {
+				return err
+			}
+			c, uid, err := a.clientForUser(cmd.Context(), args[1])
+			if err != nil {
+				return err
+			}
+			resp, err := c.RemoveGroupMemberWithResponse(cmd.Context(), id, uid)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Removed user %s from group %s.", uid, id)
+			return nil
+		},
+	}
+}
+
+func (a *app) groupPoliciesCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "policies GROUP_ID",
+		Short: "List the policies a group's members get through it",
+		Long: `List the policies a group's members get through it: attached to the group
+(VIA direct) or to a role assigned to it (VIA role:<role ID>). In JSON, the
+API's object of lists: direct, from_roles and all.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("group", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.Policy], error) {
+				params := &client.ListGroupPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+				resp, err := c.ListGroupPoliciesWithResponse(cmd.Context(), id, params)
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return sets[client.Policy]{}, err
+				}
+				ps := resp.JSON200.Policies
+				lists := map[string][]client.Policy{"all": ps.All, "direct": ps.Direct, "from_roles": ps.FromRoles}
+				return newSets(resp.Body, "policies", lists, resp.JSON200.Meta.Links.Next)
+			})
+			if err != nil {
+				return err
+			}
+			a.noteMore(v.next)
+			return a.printPolicySets(v)
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+func (a *app) groupRolesCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "roles GROUP_ID",
+		Short: "List the roles assigned to a group",
+		Long: `List the roles assigned to a group. In JSON, the API's object of lists:
+direct, inherited and all.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("group", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.GroupRole], error) {
+				params := &client.ListGroupRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+				resp, err := c.ListGroupRolesWithResponse(cmd.Context(), id, params)
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return sets[client.GroupRole]{}, err
+				}
+				rs := resp.JSON200.Roles
+				lists := map[string][]client.GroupRole{"all": rs.All, "direct": rs.Direct, "inherited": rs.Inherited}
+				return newSets(resp.Body, "roles", lists, resp.JSON200.Meta.Links.Next)
+			})
+			if err != nil {
+				return err
+			}
+			in := v.ids(func(r client.GroupRole) string { return r.ID.String() })
+			rows := make([][]string, len(v.lists["all"]))
+			for i, r := range v.lists["all"] {
+				rows[i] = []string{r.ID.String(), r.DisplayName, string(r.RoleType), via("", r.ID.String(), in),
+					formatTime(r.DateAssigned)}
+			}
+			a.noteMore(v.next)
+			return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA", "ASSIGNED"}, rows)
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+// printGroup prints a group; raw is the bare object as sent.
+func (a *app) printGroup(g *client.Group, raw []byte) error {
+	count := ""
+	switch {
+	case g.MemberCount != nil:
+		count = strconv.Itoa(*g.MemberCount)
+	case g.Members != nil:
+		count = strconv.Itoa(len(*g.Members))
+	}
+	return a.printObject(raw, []field{
+		{"id", g.ID.String()},
+		{"display_name", g.DisplayName},
+		{"description", g.Description},
+		{"members", count},
+		{"date_created", formatTime(g.DateCreated)},
+	})
+}
+
+// printGroups prints a list of groups.
+func (a *app) printGroups(raw []json.RawMessage, groups []client.Group) error {
+	rows := make([][]string, len(groups))
+	for i, g := range groups {
+		rows[i] = []string{g.ID.String(), g.DisplayName, g.Description, formatTime(g.DateCreated)}
+	}
+	return a.printList(raw, []string{"ID", "NAME", "DESCRIPTION", "CREATED"}, rows)
+}
+
+// printOrgUsers prints a list of users as Vultr's organization endpoints
+// show them; the last column, headed since, is their assigned_date.
+func (a *app) printOrgUsers(raw []json.RawMessage, users []client.OrganizationUser, since string) error {
+	rows := make([][]string, len(users))
+	for i, u := range users {
+		rows[i] = []string{u.ID.String(), u.Email, u.Name, deref(u.AssignedDate)}
+	}
+	return a.printList(raw, []string{"ID", "EMAIL", "NAME", since}, rows)
+}
+
+// deref returns *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,577 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward-iam/keyward/api/client"
+)
+
+// policyCommand returns `keyward policy` and its subcommands.
+func (a *app) policyCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "policy",
+		Aliases: []string{"policies"},
+		Short:   "Manage policies and what they are attached to",
+		Long: `Manage policies: managed ones, which ship with keyward and cannot be
+changed, and your organization's custom ones. A policy attached to a user,
+a group or a role grants (or denies) the actions its statements name. A user
+argument takes a user ID, or "me" for yourself. See docs/policy.md for the
+policy language.`,
+	}
+	return group(cmd, a.policyListCommand(), a.policyGetCommand(), a.policyCreateCommand(), a.policyUpdateCommand(),
+		a.policyDeleteCommand(), a.policyRestoreCommand(),
+		a.policyUsersCommand(), a.policyGroupsCommand(), a.policyRolesCommand(),
+		a.policyAttachUserCommand(), a.policyDetachUserCommand(), a.policyAttachGroupCommand(), a.policyDetachGroupCommand())
+}
+
+func (a *app) policyListCommand() *cobra.Command {
+	var kind string
+	var deleted bool
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "list [--kind KIND] [--deleted]",
+		Short: "List managed and custom policies",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.Policy], error) {
+				params := &client.ListPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+				if kind != "" {
+					params.Kind = ptr(client.PolicyKind(kind))
+				}
+				if deleted {
+					params.Deleted = ptr(true)
+				}
+				resp, err := c.ListPoliciesWithResponse(cmd.Context(), params)
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return page[client.Policy]{}, err
+				}
+				raw, err := members(resp.Body, "policies")
+				return page[client.Policy]{resp.JSON200.Policies, raw, resp.JSON200.Meta.Links.Next}, err
+			})
+			if err != nil {
+				return err
+			}
+			a.noteMore(p.next)
+			return a.printPolicies(p.raw, p.items)
+		},
+	}
+	cmd.Flags().StringVar(&kind, "kind", "", "only policies of this kind: managed or custom")
+	cmd.Flags().BoolVar(&deleted, "deleted", false, "list the deleted custom policies, which can be restored, instead")
+	pf.add(cmd)
+	return cmd
+}
+
+func (a *app) policyGetCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "get POLICY_ID",
+		Short: "Show a policy with its document",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("policy", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.GetPolicyWithResponse(cmd.Context(), id)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			raw, err := member(resp.Body, "policy")
+			if err != nil {
+				return err
+			}
+			return a.printPolicy(&resp.JSON200.Policy, raw)
+		},
+	}
+}
+
+// documentFlags are --file and --document, the two ways to give a policy
+// document.
+type documentFlags struct {
+	file, inline string
+}
+
+func (f *documentFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.file, "file", "", `read the policy document from this JSON file ("-" for standard input)`)
+	cmd.Flags().StringVar(&f.inline, "document", "", "the policy document, as JSON")
+	cmd.MarkFlagsMutuallyExclusive("file", "document")
+}
+
+// maxDocumentBytes bounds what --file reads: the API's request limit.
+const maxDocumentBytes = 1 << 20
+
+// read returns the document given, or nil when neither flag is set. It
+// checks only that the document is a JSON object; the server validates it
+// and names what is wrong.
+func (f *documentFlags) read(stdin io.Reader) (json.RawMessage, error) {
+	var b []byte
+	var from string
+	switch {
+	case f.inline != "":
+		b, from = []byte(f.inline), "--document"
+	case f.file == "-":
+		if stdin == nil {
+			return nil, errors.New("--file -: no standard input")
+		}
+		var err error
+		if b, err = io.ReadAll(io.LimitReader(stdin, maxDocumentBytes+1)); err != nil {
+			return nil, fmt.Errorf("--file -: %w", err)
+		}
+		from = "standard input"
+	case f.file != "":
+		fh, err := os.Open(f.file)
+		if err != nil {
+			return nil, fmt.Errorf("--file: %w", err)
+		}
+		defer fh.Close()
+		if b, err = io.ReadAll(io.LimitReader(fh, maxDocumentBytes+1)); err != nil {
+			return nil, fmt.Errorf("--file: %w", err)
+		}
+		from = f.file
+	default:
+		return nil, nil
+	}
+	if len(b) > maxDocumentBytes {
+		return nil, fmt.Errorf("the policy document in %s is over %d bytes", from, maxDocumentBytes)
+	}
+	b = bytes.TrimSpace(b)
+	if !json.Valid(b) || len(b) == 0 || b[0] != '{' {
+		return nil, fmt.Errorf("the policy document in %s is not a JSON object", from)
+	}
+	return b, nil
+}
+
+func (a *app) policyCreateCommand() *cobra.Command {
+	var name, description string
+	var df documentFlags
+	cmd := &cobra.Command{
+		Use:   "create --name NAME [--description TEXT] (--file FILE | --document JSON)",
+		Short: "Create a custom policy",
+		Long: `Create a custom policy from a policy document, read from a file (--file,
+"-" for standard input) or given inline (--document). The server checks the
+document and names the statement and key of any mistake.`,
+		Example: `  keyward policy create --name vm-operator --file vm-operator.json
+  keyward policy create --name read-all --document '{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*.*.Read","Resource":"*"}]}'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			doc, err := df.read(a.stdin)
+			if err != nil {
+				return err
+			}
+			if doc == nil {
+				return errors.New("no policy document: pass --file or --document")
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			req := client.PolicyReq{Name: name, Description: &description, PolicyDocument: &doc}
+			resp, err := c.CreatePolicyWithResponse(cmd.Context(), req)
+			if err := check(resp, err, http.StatusCreated); err != nil {
+				return err
+			}
+			return a.printPolicy(resp.JSON201, resp.Body)
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "the policy's name, unique in the organization (required)")
+	cmd.Flags().StringVar(&description, "description", "", "what the policy is for")
+	df.add(cmd)
+	_ = cmd.MarkFlagRequired("name")
+	return cmd
+}
+
+func (a *app) policyUpdateCommand() *cobra.Command {
+	var name, description, ifMatch string
+	var df documentFlags
+	cmd := &cobra.Command{
+		Use:   "update POLICY_ID [--name NAME] [--description TEXT] [--file FILE | --document JSON] [--if-match VERSION]",
+		Short: "Change a custom policy",
+		Long: `Change a custom policy. Only the flags given change anything: the command
+reads the policy first and sends the current values of those you leave out.
+
+The update is conditional: it applies only if the policy is still at the
+version read (or at --if-match, when given), and fails with status 412 if
+someone changed it in between. Managed policies cannot be changed.`,
+		Example: `  keyward policy update 0192f4a2-4d5e-7f60-8b70-8293a4b5c6d7 --file vm-operator.json --if-match 3`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("policy", args[0])
+			if err != nil {
+				return err
+			}
+			doc, err := df.read(a.stdin)
+			if err != nil {
+				return err
+			}
+			f := cmd.Flags()
+			if !f.Changed("name") && !f.Changed("description") && doc == nil {
+				return errors.New("nothing to change: pass --name, --description, --file or --document")
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			cur, err := c.GetPolicyWithResponse(cmd.Context(), id)
+			if err := check(cur, err, http.StatusOK); err != nil {
+				return err
+			}
+			p := cur.JSON200.Policy
+			// A nil document keeps the current one.
+			req := client.PolicyReq{Name: p.Name, Description: &p.Description}
+			if doc != nil {
+				req.PolicyDocument = &doc
+			}
+			if f.Changed("name") {
+				req.Name = name
+			}
+			if f.Changed("description") {
+				req.Description = &description
+			}
+			params := &client.UpdatePolicyParams{IfMatch: ptr(etag(ifMatch, p.Version))}
+			resp, err := c.UpdatePolicyWithResponse(cmd.Context(), id, params, req)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			return a.printPolicy(resp.JSON200, resp.Body)
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "the new name")
+	cmd.Flags().StringVar(&description, "description", "", "the new description")
+	cmd.Flags().StringVar(&ifMatch, "if-match", "", "update only if the policy is at this version (default: the version just read)")
+	df.add(cmd)
+	return cmd
+}
+
+func (a *app) policyDeleteCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete POLICY_ID",
+		Short: "Delete a custom policy (it can be restored)",
+		Long: `Delete a custom policy. It stops granting at once. Its attachments are kept,
+so that "keyward policy restore" brings it back as it was.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("policy", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.DeletePolicyWithResponse(cmd.Context(), id)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Deleted policy %s.", id)
+			return nil
+		},
+	}
+}
+
+func (a *app) policyRestoreCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "restore POLICY_ID",
+		Short: "Restore a deleted custom policy with its attachments",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("policy", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.RestorePolicyWithResponse(cmd.Context(), id)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			return a.printPolicy(resp.JSON200, resp.Body)
+		},
+	}
+}
+
+func (a *app) policyUsersCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "users POLICY_ID",
+		Short: "List the users a policy is attached to directly",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("policy", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.OrganizationUser], error) {
+				params := &client.ListPolicyUsersParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+				resp, err := c.ListPolicyUsersWithResponse(cmd.Context(), id, params)
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return page[client.OrganizationUser]{}, err
+				}
+				raw, err := members(resp.Body, "users")
+				return page[client.OrganizationUser]{resp.JSON200.Users, raw, resp.JSON200.Meta.Links.Next}, err
+			})
+			if err != nil {
+				return err
+			}
+			a.noteMore(p.next)
+			return a.printOrgUsers(p.raw, p.items, "ATTACHED")
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+func (a *app) policyGroupsCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "groups POLICY_ID",
+		Short: "List the groups a policy is attached to",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("policy", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.Group], error) {
+				params := &client.ListPolicyGroupsParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+				resp, err := c.ListPolicyGroupsWithResponse(cmd.Context(), id, params)
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return page[client.Group]{}, err
+				}
+				raw, err := members(resp.Body, "groups")
+				return page[client.Group]{resp.JSON200.Groups, raw, resp.JSON200.Meta.Links.Next}, err
+			})
+			if err != nil {
+				return err
+			}
+			a.noteMore(p.next)
+			return a.printGroups(p.raw, p.items)
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+func (a *app) policyRolesCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "roles POLICY_ID",
+		Short: "List the roles a policy is attached to",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("policy", args[0])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.Role], error) {
+				params := &client.ListPolicyRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+				resp, err := c.ListPolicyRolesWithResponse(cmd.Context(), id, params)
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return page[client.Role]{}, err
+				}
+				raw, err := members(resp.Body, "roles")
+				return page[client.Role]{resp.JSON200.Roles, raw, resp.JSON200.Meta.Links.Next}, err
+			})
+			if err != nil {
+				return err
+			}
+			a.noteMore(p.next)
+			return a.printRoles(p.raw, p.items)
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+func (a *app) policyAttachUserCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "attach-user POLICY_ID USER_ID",
+		Short: "Attach a policy to a user or service user",
+		Args:  exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("policy", args[0])
+			if err != nil {
+				return err
+			}
+			c, uid, err := a.clientForUser(cmd.Context(), args[1])
+			if err != nil {
+				return err
+			}
+			resp, err := c.AttachPolicyUserWithResponse(cmd.Context(), id, uid)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Attached policy %s to user %s.", id, uid)
+			return nil
+		},
+	}
+}
+
+func (a *app) policyDetachUserCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "detach-user POLICY_ID USER_ID",
+		Short: "Detach a policy from a user",
+		Args:  exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("policy", args[0])
+			if err != nil {
+				return err
+			}
+			c, uid, err := a.clientForUser(cmd.Context(), args[1])
+			if err != nil {
+				return err
+			}
+			resp, err := c.DetachPolicyUserWithResponse(cmd.Context(), id, uid)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Detached policy %s from user %s.", id, uid)
+			return nil
+		},
+	}
+}
+
+func (a *app) policyAttachGroupCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "attach-group POLICY_ID GROUP_ID",
+		Short: "Attach a policy to a group",
+		Args:  exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, gid, err := parseIDs("policy", args[0], "group", args[1])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.AttachPolicyGroupWithResponse(cmd.Context(), id, gid)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Attached policy %s to group %s.", id, gid)
+			return nil
+		},
+	}
+}
+
+func (a *app) policyDetachGroupCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "detach-group POLICY_ID GROUP_ID",
+		Short: "Detach a policy from a group",
+		Args:  exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, gid, err := parseIDs("policy", args[0], "group", args[1])
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.DetachPolicyGroupWithResponse(cmd.Context(), id, gid)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Detached policy %s from group %s.", id, gid)
+			return nil
+		},
+	}
+}
+
+// etag returns the If-Match value for --if-match flag, or for version when
+// the flag is empty: a quoted entity tag, or "*" as given.
+func etag(flag, version string) string {
+	switch flag {
+	case "":
+		flag = version
+	case "*":
+		return flag
+	}
+	return `"` + strings.Trim(flag, `"`) + `"`
+}
+
+// policyKind names a policy's kind for a table.
+func policyKind(p *client.Policy) string {
+	if p.IsSystemPolicy {
+		return "managed"
+	}
+	return "custom"
+}
+
+// printPolicy prints a policy; raw is the bare object as sent. The table
+// shows the document compacted on one line.
+func (a *app) printPolicy(p *client.Policy, raw []byte) error {
+	var doc bytes.Buffer
+	if err := json.Compact(&doc, p.PolicyDocument); err != nil && len(p.PolicyDocument) > 0 {
+		return fmt.Errorf("server sent an invalid policy_document: %w", err)
+	}
+	return a.printObject(raw, []field{
+		{"id", p.ID.String()},
+		{"name", p.Name},
+		{"description", p.Description},
+		{"kind", policyKind(p)},
+		{"version", p.Version},
+		{"date_created", p.DateCreated},
+		{"date_deleted", deref(p.DateDeleted)},
+		{"policy_document", doc.String()},
+	})
+}
+
+// printPolicies prints a list of policies.
+func (a *app) printPolicies(raw []json.RawMessage, policies []client.Policy) error {
+	rows := make([][]string, len(policies))
+	for i := range policies {
+		p := &policies[i]
+		rows[i] = []string{p.ID.String(), p.Name, policyKind(p), p.Version, p.DateCreated}
+	}
+	return a.printList(raw, []string{"ID", "NAME", "KIND", "VERSION", "CREATED"}, rows)
+}
+
+// printPolicySets prints a user's or group's view of its policies: one
+// row per policy of "all", with the way it comes.
+func (a *app) printPolicySets(v sets[client.Policy]) error {
+	in := v.ids(func(p client.Policy) string { return p.ID.String() })
+	rows := make([][]string, len(v.lists["all"]))
+	for i := range v.lists["all"] {
+		p := &v.lists["all"][i]
+		way := via(deref(p.Source), p.ID.String(), in)
+		if p.FromRole != nil && *p.FromRole != "" && p.Source == nil {
+			way = "role:" + *p.FromRole
+			if in["direct"][p.ID.String()] {
+				way = "direct," + way
+			}
+		}
+		rows[i] = []string{p.ID.String(), p.Name, policyKind(p), way}
+	}
+	return a.printSets(v.raw, []string{"ID", "NAME", "KIND", "VIA"}, rows)
+}

@@ -1,0 +1,148 @@
+package service
+
+import (
+	"context"
+	"encoding/base64"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
+)
+
+// ActionFilter selects the catalog actions ListActions returns. Zero fields
+// select everything.
+type ActionFilter struct {
+	Service string       // a service of the catalog, exactly: "compute"
+	Level   policy.Level // read, write, delete or admin
+	Query   string       // a substring of the name or the description, any case
+	Page    keyward.Page
+}
+
+// maxQueryLen bounds ActionFilter.Query.
+const maxQueryLen = 200
+
+// ListActions lists the actions of the action catalog that f selects, in
+// catalog order (by name, ignoring case), a page at a time. The caller needs
+// iam.catalog.List. An unknown service or level, or a cursor this listing
+// did not issue, is CodeInvalid naming the field.
+func (s *Service) ListActions(ctx context.Context, f ActionFilter) ([]policy.Action, keyward.PageInfo, error) {
+	if err := s.authorizeCatalog(ctx); err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	cat := s.authz.Catalog()
+	if f.Service != "" && !slices.Contains(cat.Services(), f.Service) {
+		return nil, keyward.PageInfo{}, keyward.FieldError("service", "Unknown service %q; the services are %s.", f.Service, strings.Join(cat.Services(), ", "))
+	}
+	if f.Level != "" && !slices.Contains(policy.Levels(), f.Level) {
+		return nil, keyward.PageInfo{}, keyward.FieldError("level", "level must be one of read, write, delete or admin, not %q.", f.Level)
+	}
+	if len(f.Query) > maxQueryLen || !utf8.ValidString(f.Query) {
+		return nil, keyward.PageInfo{}, keyward.FieldError("q", "q must be valid UTF-8 of at most %d bytes.", maxQueryLen)
+	}
+	q := strings.ToLower(f.Query)
+	actions := slices.DeleteFunc(cat.Actions(), func(a policy.Action) bool {
+		return f.Service != "" && a.Service != f.Service ||
+			f.Level != "" && a.Level != f.Level ||
+			q != "" && !strings.Contains(strings.ToLower(a.Name), q) && !strings.Contains(strings.ToLower(a.Description), q)
+	})
+	return pageOf(actions, func(a policy.Action) string { return a.Name }, f.Page)
+}
+
+// Endpoint is one route of keyward's API and the catalog action a caller
+// needs for it: an entry of the endpoint action map.
+type Endpoint struct {
+	ID     string // stable across runs and servers: the caller derives it from Method and Path
+	Method string
+	Path   string        // the route's pattern, such as /v2/users/{user_id}
+	Action policy.Action // the catalog entry; only Name need be set on the way in
+}
+
+// ListEndpoints lists the endpoints of the API, which the HTTP layer that
+// owns the route table passes in, in the order given, a page at a time,
+// each with the catalog entry of its action. The caller needs
+// iam.catalog.List.
+func (s *Service) ListEndpoints(ctx context.Context, endpoints []Endpoint, p keyward.Page) ([]Endpoint, keyward.PageInfo, error) {
+	if err := s.authorizeCatalog(ctx); err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	out, info, err := pageOf(endpoints, func(e Endpoint) string { return e.ID }, p)
+	if err != nil {
+		return nil, info, err
+	}
+	out = slices.Clone(out)
+	for i := range out {
+		s.fillAction(&out[i])
+	}
+	return out, info, nil
+}
+
+// GetEndpoint returns the endpoint whose ID is id among endpoints, with the
+// catalog entry of its action, or CodeNotFound. The caller needs
+// iam.catalog.List.
+func (s *Service) GetEndpoint(ctx context.Context, endpoints []Endpoint, id string) (*Endpoint, error) {
+	if err := s.authorizeCatalog(ctx); err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(endpoints, func(e Endpoint) bool { return strings.EqualFold(e.ID, id) })
+	if i < 0 {
+		return nil, keyward.Errorf(keyward.CodeNotFound, "Endpoint action map not found.")
+	}
+	e := endpoints[i]
+	s.fillAction(&e)
+	return &e, nil
+}
+
+// fillAction replaces e's action by its catalog entry. An action the
+// catalog lacks (which a route test rules out) keeps its bare name.
+func (s *Service) fillAction(e *Endpoint) {
+	if a, ok := s.authz.Catalog().Lookup(e.Action.Name); ok {
+		e.Action = a
+	}
+}
+
+// authorizeCatalog authorizes reading the catalog, which every listing of
+// it needs.
+func (s *Service) authorizeCatalog(ctx context.Context) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	return s.authorize(ctx, p, "iam.catalog.List", "")
+}
+
+// pageOf returns page p of items, which are in a stable order and each have
+// a unique key, with where the page sits. A cursor is opaque to callers:
+// base64url of "n:<key>" (the page after that item) or "p:<key>" (the page
+// before it). One that names no item is CodeInvalid for "cursor".
+func pageOf[T any](items []T, key func(T) string, p keyward.Page) ([]T, keyward.PageInfo, error) {
+	info := keyward.PageInfo{Total: len(items)}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = keyward.DefaultPerPage
+	}
+	limit = min(limit, keyward.MaxPerPage)
+	start, end := 0, min(limit, len(items))
+	if p.Cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+		dir, k, _ := strings.Cut(string(b), ":")
+		i := slices.IndexFunc(items, func(t T) bool { return key(t) == k })
+		if err != nil || (dir != "n" && dir != "p") || i < 0 {
+			return nil, info, keyward.FieldError("cursor", "The cursor is not valid.")
+		}
+		if dir == "n" {
+			start, end = i+1, min(i+1+limit, len(items))
+		} else {
+			start, end = max(i-limit, 0), i
+		}
+	}
+	page := items[start:end]
+	if len(page) > 0 && end < len(items) {
+		info.Next = base64.RawURLEncoding.EncodeToString([]byte("n:" + key(items[end-1])))
+	}
+	if len(page) > 0 && start > 0 {
+		info.Prev = base64.RawURLEncoding.EncodeToString([]byte("p:" + key(items[start])))
+	}
+	return page, info, nil
+}

@@ -1,0 +1,554 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// GroupInput is the body of group create and update. Update replaces both
+// fields, as Vultr's client always sends both.
+type GroupInput struct {
+	Name        string // Vultr's display_name
+	Description string
+}
+
+// GroupDetail is a group as the API shows it: with the first page
+// (keyward.DefaultPerPage) of its members, in the order they were added.
+type GroupDetail struct {
+	keyward.Group
+	Members []*keyward.GroupMemberView
+	// AssignedAt is when the group got what lists it (a policy, a user's
+	// membership), where the listing knows; zero otherwise.
+	AssignedAt time.Time
+}
+
+type groupView struct {
+	ID          keyward.GroupID `json:"id"`
+	Name        string          `json:"display_name"`
+	Description string          `json:"description"`
+}
+
+func viewGroup(g *keyward.Group) groupView { return groupView{g.ID, g.Name, g.Description} }
+
+type memberView struct {
+	GroupID keyward.GroupID `json:"group_id"`
+	UserID  keyward.UserID  `json:"user_id"`
+}
+
+func (in GroupInput) clean() (GroupInput, error) {
+	name, err := cleanName("display_name", in.Name, true)
+	if err != nil {
+		return in, err
+	}
+	desc, err := cleanDescription(in.Description)
+	return GroupInput{Name: name, Description: desc}, err
+}
+
+// cleanDescription trims a description and bounds its length.
+func cleanDescription(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if n := len([]rune(s)); n > maxDescriptionLen {
+		return "", keyward.FieldError("description", "description is %d characters long; the limit is %d.", n, maxDescriptionLen)
+	}
+	return s, nil
+}
+
+// maxDescriptionLen is the longest description of a group, role or policy,
+// in characters.
+const maxDescriptionLen = 1000
+
+// groupOf returns group id of org, or CodeNotFound.
+func groupOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.GroupID) (*keyward.Group, error) {
+	if !keyward.ValidID(string(id)) {
+		return nil, notFound("Group")
+	}
+	g, err := tx.GetGroup(ctx, org, id)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound {
+		return nil, notFound("Group")
+	}
+	return g, err
+}
+
+// groupNameTaken returns a CodeConflict naming display_name if a group of
+// org other than self is called name.
+func groupNameTaken(ctx context.Context, tx keyward.Tx, org keyward.OrgID, name string, self keyward.GroupID) error {
+	gs, _, err := tx.ListGroups(ctx, org, keyward.GroupFilter{Name: name, Page: keyward.Page{Limit: 1}})
+	if err != nil {
+		return err
+	}
+	if len(gs) > 0 && gs[0].ID != self {
+		return errGroupName(name)
+	}
+	return nil
+}
+
+func errGroupName(name string) error {
+	return &keyward.Error{Code: keyward.CodeConflict, Field: "display_name", Message: "A group named " + name + " already exists."}
+}
+
+// detailGroup reads the first page of g's members.
+func detailGroup(ctx context.Context, tx keyward.Tx, g *keyward.Group) (*GroupDetail, error) {
+	members, _, err := tx.ListGroupMembers(ctx, g.OrgID, g.ID, keyward.Page{})
+	if err != nil {
+		return nil, err
+	}
+	return &GroupDetail{Group: *g, Members: members}, nil
+}
+
+// CreateGroup creates a group in the caller's organization. The name must
+// be unused there (case-insensitively) and the organization under
+// Limits.Groups.
+func (s *Service) CreateGroup(ctx context.Context, in GroupInput) (*GroupDetail, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorize(ctx, p, "iam.group.Create", ""); err != nil {
+		return nil, err
+	}
+	if in, err = in.clean(); err != nil {
+		return nil, err
+	}
+	var g *keyward.Group
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		n, err := tx.CountGroups(ctx, p.OrgID)
+		if err != nil {
+			return err
+		}
+		if err := checkLimit("groups", n, s.limits.Groups, "an organization may have at most %d groups"); err != nil {
+			return err
+		}
+		if err := groupNameTaken(ctx, tx, p.OrgID, in.Name, ""); err != nil {
+			return err
+		}
+		now := tx.Now()
+		g = &keyward.Group{
+			ID: keyward.GroupID(keyward.NewID(now)), OrgID: p.OrgID, Name: in.Name, Description: in.Description,
+			CreatedAt: now, UpdatedAt: now,
+		}
+		if err := tx.CreateGroup(ctx, g); keyward.ErrorCode(err) == keyward.CodeConflict {
+			return errGroupName(in.Name)
+		} else if err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{
+			Action: "iam.group.Create", TargetType: "group", TargetID: string(g.ID), After: viewGroup(g),
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &GroupDetail{Group: *g, Members: []*keyward.GroupMemberView{}}, nil
+}
+
+// GetGroup returns a group of the caller's organization with its first
+// members.
+func (s *Service) GetGroup(ctx context.Context, id keyward.GroupID) (*GroupDetail, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var d *GroupDetail
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		g, err := groupOf(ctx, tx, p.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, p, "iam.group.Read", string(id)); err != nil {
+			return err
+		}
+		d, err = detailGroup(ctx, tx, g)
+		return err
+	})
+	return d, err
+}
+
+// ListGroups lists the groups of the caller's organization in creation
+// order, each with its first members.
+func (s *Service) ListGroups(ctx context.Context, page keyward.Page) ([]*GroupDetail, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	if err := s.authorize(ctx, p, "iam.group.List", ""); err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	var out []*GroupDetail
+	var info keyward.PageInfo
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		out, info, err = listGroups(ctx, tx, p.OrgID, keyward.GroupFilter{Page: page})
+		return err
+	})
+	return out, info, err
+}
+
+// listGroups lists groups with their first members.
+func listGroups(ctx context.Context, tx keyward.Tx, org keyward.OrgID, f keyward.GroupFilter) ([]*GroupDetail, keyward.PageInfo, error) {
+	groups, info, err := tx.ListGroups(ctx, org, f)
+	if err != nil {
+		return nil, info, err
+	}
+	out := make([]*GroupDetail, len(groups))
+	for n, g := range groups {
+		if out[n], err = detailGroup(ctx, tx, g); err != nil {
+			return nil, info, err
+		}
+	}
+	return out, info, nil
+}
+
+// UpdateGroup replaces a group's name and description.
+func (s *Service) UpdateGroup(ctx context.Context, id keyward.GroupID, in GroupInput) (*GroupDetail, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var d *GroupDetail
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		g, err := groupOf(ctx, tx, p.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, p, "iam.group.Update", string(id)); err != nil {
+			return err
+		}
+		if in, err = in.clean(); err != nil {
+			return err
+		}
+		if err := groupNameTaken(ctx, tx, p.OrgID, in.Name, id); err != nil {
+			return err
+		}
+		before := viewGroup(g)
+		g.Name, g.Description, g.UpdatedAt = in.Name, in.Description, tx.Now()
+		if err := tx.UpdateGroup(ctx, g); keyward.ErrorCode(err) == keyward.CodeConflict {
+			return errGroupName(in.Name)
+		} else if err != nil {
+			return err
+		}
+		if _, err := s.commit(ctx, tx, p, p.OrgID, change{
+			Action: "iam.group.Update", TargetType: "group", TargetID: string(id), Before: before, After: viewGroup(g),
+		}); err != nil {
+			return err
+		}
+		d, err = detailGroup(ctx, tx, g)
+		return err
+	})
+	return d, err
+}
+
+// DeleteGroup deletes a group with its memberships, the roles bound to it
+// and the policies attached to it: its members lose what they held through
+// it at once, and keep their direct grants.
+func (s *Service) DeleteGroup(ctx context.Context, id keyward.GroupID) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		g, err := groupOf(ctx, tx, p.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, p, "iam.group.Delete", string(id)); err != nil {
+			return err
+		}
+		if err := tx.DeleteGroup(ctx, p.OrgID, id); err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{
+			Action: "iam.group.Delete", TargetType: "group", TargetID: string(id), Before: viewGroup(g),
+		})
+		return err
+	})
+}
+
+// AddGroupMember adds a user or service user of the caller's organization
+// to a group. A user of another organization is CodeNotFound, an existing
+// member CodeConflict, and a group with Limits.MembersPerGroup members
+// CodeConflict.
+func (s *Service) AddGroupMember(ctx context.Context, id keyward.GroupID, user keyward.UserID) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	if err := checkID("user_id", string(user)); err != nil {
+		return err
+	}
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		g, err := groupOf(ctx, tx, p.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, p, "iam.group.AddMember", string(id)); err != nil {
+			return err
+		}
+		if _, err := userOf(ctx, tx, p.OrgID, user); err != nil {
+			return err
+		}
+		n, err := tx.CountGroupMembers(ctx, p.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if err := checkLimit("members_per_group", n, s.limits.MembersPerGroup, "a group may have at most %d members"); err != nil {
+			return err
+		}
+		m := &keyward.GroupMember{OrgID: p.OrgID, GroupID: id, UserID: user, AddedAt: tx.Now(), AddedBy: p.UserID}
+		if err := tx.AddGroupMember(ctx, m); keyward.ErrorCode(err) == keyward.CodeConflict {
+			return &keyward.Error{Code: keyward.CodeConflict, Field: "user_id", Message: "The user is already a member of group " + g.Name + "."}
+		} else if err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{
+			Action: "iam.group.AddMember", TargetType: "group", TargetID: string(id), After: memberView{id, user},
+		})
+		return err
+	})
+}
+
+// RemoveGroupMember removes a user from a group. The user loses what it
+// held through the group at once; a user who is not a member is
+// CodeNotFound.
+func (s *Service) RemoveGroupMember(ctx context.Context, id keyward.GroupID, user keyward.UserID) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, p, "iam.group.RemoveMember", string(id)); err != nil {
+			return err
+		}
+		if !keyward.ValidID(string(user)) {
+			return notFound("Group member")
+		}
+		if err := tx.RemoveGroupMember(ctx, p.OrgID, id, user); keyward.ErrorCode(err) == keyward.CodeNotFound {
+			return notFound("Group member")
+		} else if err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{
+			Action: "iam.group.RemoveMember", TargetType: "group", TargetID: string(id), Before: memberView{id, user},
+		})
+		return err
+	})
+}
+
+// ListGroupMembers lists a group's members in the order they were added.
+func (s *Service) ListGroupMembers(ctx context.Context, id keyward.GroupID, page keyward.Page) ([]*keyward.GroupMemberView, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	var members []*keyward.GroupMemberView
+	var info keyward.PageInfo
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, p, "iam.group.ListMembers", string(id)); err != nil {
+			return err
+		}
+		members, info, err = tx.ListGroupMembers(ctx, p.OrgID, id, page)
+		return err
+	})
+	return members, info, err
+}
+
+// ListUserGroups lists the groups a user of the caller's organization is a
+// member of, each with its first members. Every caller may list its own.
+func (s *Service) ListUserGroups(ctx context.Context, user keyward.UserID, page keyward.Page) ([]*GroupDetail, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	var out []*GroupDetail
+	var info keyward.PageInfo
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		if _, err := userOf(ctx, tx, p.OrgID, user); err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, p, "iam.user.ListGroups", string(user)); err != nil {
+			return err
+		}
+		out, info, err = listGroups(ctx, tx, p.OrgID, keyward.GroupFilter{Member: user, Page: page})
+		return err
+	})
+	return out, info, err
+}
+
+// PolicySet is the policies that reach a user or a group. Direct and
+// Inherited list every path (a policy reached twice shows twice, with its
+// FromRole and Source); All lists each policy once, direct ones first, and
+// is the list a page cuts.
+type PolicySet struct {
+	All, Direct, Inherited []*PolicyDetail
+}
+
+// GroupRoleSet is the roles bound to a group. Groups do not nest, so
+// Inherited is always empty and All equals Direct.
+type GroupRoleSet struct {
+	All, Direct, Inherited []*RoleAssignment
+}
+
+// reach reads, in one transaction, the roles and policies that reach a
+// principal, reading each role once.
+type reach struct {
+	ctx   context.Context
+	tx    keyward.Tx
+	org   keyward.OrgID
+	roles map[keyward.RoleID]*RoleDetail // nil: deleted
+}
+
+func newReach(ctx context.Context, tx keyward.Tx, org keyward.OrgID) *reach {
+	return &reach{ctx: ctx, tx: tx, org: org, roles: map[keyward.RoleID]*RoleDetail{}}
+}
+
+// bound returns the live roles bound to a user or group, with their
+// bindings, in the order they were bound.
+func (r *reach) bound(typ keyward.PrincipalType, id string) ([]*RoleAssignment, error) {
+	bs, err := allPages(func(page keyward.Page) ([]*keyward.RoleBinding, keyward.PageInfo, error) {
+		return r.tx.ListRoleBindings(r.ctx, r.org, keyward.BindingFilter{PrincipalType: typ, PrincipalID: id, Page: page})
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []*RoleAssignment
+	for _, b := range bs {
+		d, err := r.role(b.RoleID)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil {
+			out = append(out, &RoleAssignment{RoleBinding: *b, Role: &d.Role})
+		}
+	}
+	return out, nil
+}
+
+// role returns a role with its policies, or nil if it is deleted.
+func (r *reach) role(id keyward.RoleID) (*RoleDetail, error) {
+	if d, ok := r.roles[id]; ok {
+		return d, nil
+	}
+	role, err := r.tx.GetRole(r.ctx, r.org, id)
+	if err != nil {
+		return nil, err
+	}
+	var d *RoleDetail
+	if role.DeletedAt == nil {
+		if d, err = detailRole(r.ctx, r.tx, role); err != nil {
+			return nil, err
+		}
+	}
+	r.roles[id] = d
+	return d, nil
+}
+
+// via returns copies of ps marked with the path they came through.
+func via(ps []*PolicyDetail, fromRole keyward.RoleID, source string) []*PolicyDetail {
+	out := make([]*PolicyDetail, len(ps))
+	for i, p := range ps {
+		c := *p
+		c.FromRole, c.Source = fromRole, source
+		out[i] = &c
+	}
+	return out
+}
+
+// rolePolicies returns the policies of the roles in as, marked as coming
+// through them, each path prefixed by prefix.
+func (r *reach) rolePolicies(as []*RoleAssignment, prefix string) ([]*PolicyDetail, error) {
+	var out []*PolicyDetail
+	for _, a := range as {
+		d, err := r.role(a.RoleID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, via(d.Policies, a.RoleID, prefix+"role:"+d.Name)...)
+	}
+	return out, nil
+}
+
+// dedupe returns each item once, the first time its key appears.
+func dedupe[T any, K comparable](items []T, key func(T) K) []T {
+	seen := map[K]bool{}
+	out := []T{}
+	for _, it := range items {
+		if k := key(it); !seen[k] {
+			seen[k] = true
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func policyKey(p *PolicyDetail) keyward.PolicyID { return p.ID }
+
+// ListGroupPolicies returns the policies that reach a group's members
+// through it: attached to it (Direct) and through the roles bound to it
+// (Inherited, Vultr's from_roles). The page cuts All.
+func (s *Service) ListGroupPolicies(ctx context.Context, id keyward.GroupID, page keyward.Page) (*PolicySet, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	set := &PolicySet{}
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, p, "iam.group.ListPolicies", string(id)); err != nil {
+			return err
+		}
+		r := newReach(ctx, tx, p.OrgID)
+		direct, err := targetPolicies(ctx, tx, p.OrgID, keyward.PrincipalGroup, string(id))
+		if err != nil {
+			return err
+		}
+		set.Direct = via(direct, "", "direct")
+		roles, err := r.bound(keyward.PrincipalGroup, string(id))
+		if err != nil {
+			return err
+		}
+		set.Inherited, err = r.rolePolicies(roles, "")
+		return err
+	})
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	var info keyward.PageInfo
+	set.All, info, err = pageSlice(dedupe(append(append([]*PolicyDetail{}, set.Direct...), set.Inherited...), policyKey), page)
+	return set, info, err
+}
+
+// ListGroupRoles returns the live roles bound to a group, in the order
+// they were bound. The page cuts All.
+func (s *Service) ListGroupRoles(ctx context.Context, id keyward.GroupID, page keyward.Page) (*GroupRoleSet, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	set := &GroupRoleSet{Inherited: []*RoleAssignment{}}
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, p, "iam.group.ListRoles", string(id)); err != nil {
+			return err
+		}
+		set.Direct, err = newReach(ctx, tx, p.OrgID).bound(keyward.PrincipalGroup, string(id))
+		return err
+	})
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	var info keyward.PageInfo
+	set.All, info, err = pageSlice(set.Direct, page)
+	return set, info, err
+}

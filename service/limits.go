@@ -1,0 +1,83 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// Limits caps what one organization may hold. Zero fields take the
+// defaults of DefaultLimits. Vultr documents that such limits exist but its
+// FAQ page with the numbers could not be read (research/vultr-iam.md §4.1),
+// so the defaults are AWS IAM's default quotas, which Vultr's model follows.
+type Limits struct {
+	Users                int // members of the organization, service users included
+	Groups               int
+	Roles                int // live roles; restoring a role counts as creating one
+	Policies             int // live custom policies; managed ones do not count
+	PoliciesPerPrincipal int // policies attached directly to one user, group or role
+	MembersPerGroup      int
+}
+
+// DefaultLimits are the limits of an organization when Options.Limits
+// leaves them zero.
+var DefaultLimits = Limits{
+	Users:                5000,
+	Groups:               300,
+	Roles:                1000,
+	Policies:             1500,
+	PoliciesPerPrincipal: 20,
+	MembersPerGroup:      5000,
+}
+
+// withDefaults returns l with every zero field set from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&l.Users, DefaultLimits.Users)
+	def(&l.Groups, DefaultLimits.Groups)
+	def(&l.Roles, DefaultLimits.Roles)
+	def(&l.Policies, DefaultLimits.Policies)
+	def(&l.PoliciesPerPrincipal, DefaultLimits.PoliciesPerPrincipal)
+	def(&l.MembersPerGroup, DefaultLimits.MembersPerGroup)
+	return l
+}
+
+// checkLimit returns nil if one more object fits under limit, given that n
+// exist, or a CodeConflict *keyward.Error whose Field is the limit's name
+// and whose message names the limit and its value. what is a phrase with
+// one %d, for the limit.
+func checkLimit(name string, n, limit int, what string) error {
+	if n < limit {
+		return nil
+	}
+	return &keyward.Error{
+		Code:    keyward.CodeConflict,
+		Field:   name,
+		Message: fmt.Sprintf("Limit reached: "+what+" (limit %s = %d).", limit, name, limit),
+	}
+}
+
+// checkUserLimit refuses a new member of org once it has Limits.Users.
+func (s *Service) checkUserLimit(ctx context.Context, tx keyward.Tx, org keyward.OrgID) error {
+	_, info, err := tx.ListUsers(ctx, org, keyward.UserFilter{Page: keyward.Page{Limit: 1}})
+	if err != nil {
+		return err
+	}
+	return checkLimit("users", info.Total, s.limits.Users, "an organization may have at most %d users")
+}
+
+// checkAttachLimit refuses one more policy on a target that already holds
+// Limits.PoliciesPerPrincipal.
+func (s *Service) checkAttachLimit(ctx context.Context, tx keyward.Tx, org keyward.OrgID, typ keyward.PrincipalType, id string) error {
+	n, err := tx.CountAttachments(ctx, org, typ, id)
+	if err != nil {
+		return err
+	}
+	return checkLimit("policies_per_principal", n, s.limits.PoliciesPerPrincipal,
+		"a "+string(typ)+" may have at most %d policies attached")
+}

@@ -1,0 +1,498 @@
+package service
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// RoleInput is the body of role create and update. On update the name and
+// description are replaced, while an empty Type and a zero
+// MaxSessionSeconds keep the current values (Vultr's client always sends
+// every field). On create they default to assignable and 3600 seconds.
+type RoleInput struct {
+	Name              string
+	Description       string
+	Type              keyward.RoleType
+	MaxSessionSeconds int
+}
+
+// RoleDetail is a role as the API shows it: with its live policies.
+type RoleDetail struct {
+	keyward.Role
+	Policies []*PolicyDetail
+	// Source is the path through which a role reaches a user, in the user
+	// views: "direct" or "group:<name>".
+	Source string
+}
+
+type roleView struct {
+	ID                keyward.RoleID   `json:"id"`
+	Name              string           `json:"name"`
+	Description       string           `json:"description"`
+	Type              keyward.RoleType `json:"role_type"`
+	MaxSessionSeconds int              `json:"max_session_duration"`
+}
+
+func viewRole(r *keyward.Role) roleView {
+	return roleView{r.ID, r.Name, r.Description, r.Type, r.MaxSessionSeconds}
+}
+
+// clean checks in against the current role (nil on create) and returns it
+// with every field set.
+func (in RoleInput) clean(current *keyward.Role) (RoleInput, error) {
+	var err error
+	if in.Name, err = cleanName("name", in.Name, true); err != nil {
+		return in, err
+	}
+	if in.Description, err = cleanDescription(in.Description); err != nil {
+		return in, err
+	}
+	in.Type = keyward.RoleType(strings.ToLower(strings.TrimSpace(string(in.Type))))
+	switch in.Type {
+	case keyward.RoleAssignable, keyward.RoleAssumable:
+	case "":
+		in.Type = keyward.RoleAssignable
+		if current != nil {
+			in.Type = current.Type
+		}
+	default:
+		return in, keyward.FieldError("role_type", "role_type %q is not one of assignable, assumable.", in.Type)
+	}
+	switch s := in.MaxSessionSeconds; {
+	case s == 0 && current != nil:
+		in.MaxSessionSeconds = current.MaxSessionSeconds
+	case s == 0:
+		in.MaxSessionSeconds = keyward.DefaultMaxSessionSeconds
+	case s < keyward.MinSessionSeconds || s > keyward.MaxSessionSeconds:
+		return in, keyward.FieldError("max_session_duration", "max_session_duration is %d seconds; it must be from %d to %d.",
+			s, keyward.MinSessionSeconds, keyward.MaxSessionSeconds)
+	}
+	return in, nil
+}
+
+// roleOf returns role id of org, deleted or not, or CodeNotFound.
+func roleOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.RoleID) (*keyward.Role, error) {
+	if !keyward.ValidID(string(id)) {
+		return nil, notFound("Role")
+	}
+	r, err := tx.GetRole(ctx, org, id)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound {
+		return nil, notFound("Role")
+	}
+	return r, err
+}
+
+// liveRoleOf returns the live role id of org after authorizing action on
+// it; a deleted role is CodeNotFound.
+func (s *Service) liveRoleOf(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.RoleID, action string) (*keyward.Role, error) {
+	r, err := roleOf(ctx, tx, p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.DeletedAt != nil {
+		return nil, notFound("Role")
+	}
+	if err := s.authorize(ctx, p, action, string(id)); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func errRoleName(name string) error {
+	return &keyward.Error{Code: keyward.CodeConflict, Field: "name", Message: "A role named " + name + " already exists."}
+}
+
+// detailRole reads r's live policies.
+func detailRole(ctx context.Context, tx keyward.Tx, r *keyward.Role) (*RoleDetail, error) {
+	pols, err := targetPolicies(ctx, tx, r.OrgID, keyward.PrincipalRole, string(r.ID))
+	if err != nil {
+		return nil, err
+	}
+	return &RoleDetail{Role: *r, Policies: pols}, nil
+}
+
+// CreateRole creates a role in the caller's organization, which must be
+// under Limits.Roles. The name must be unused by its live roles.
+func (s *Service) CreateRole(ctx context.Context, in RoleInput) (*RoleDetail, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorize(ctx, p, "iam.role.Create", ""); err != nil {
+		return nil, err
+	}
+	if in, err = in.clean(nil); err != nil {
+		return nil, err
+	}
+	var r *keyward.Role
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		if err := s.checkRoleLimit(ctx, tx, p.OrgID); err != nil {
+			return err
+		}
+		now := tx.Now()
+		r = &keyward.Role{
+			ID: keyward.RoleID(keyward.NewID(now)), OrgID: p.OrgID, Name: in.Name, Description: in.Description,
+			Type: in.Type, MaxSessionSeconds: in.MaxSessionSeconds, CreatedAt: now, UpdatedAt: now,
+		}
+		if err := tx.CreateRole(ctx, r); keyward.ErrorCode(err) == keyward.CodeConflict {
+			return errRoleName(in.Name)
+		} else if err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{
+			Action: "iam.role.Create", TargetType: "role", TargetID: string(r.ID), After: viewRole(r),
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &RoleDetail{Role: *r, Policies: []*PolicyDetail{}}, nil
+}
+
+func (s *Service) checkRoleLimit(ctx context.Context, tx keyward.Tx, org keyward.OrgID) error {
+	n, err := tx.CountRoles(ctx, org)
+	if err != nil {
+		return err
+	}
+	return checkLimit("roles", n, s.limits.Roles, "an organization may have at most %d roles")
+}
+
+// GetRole returns a live role of the caller's organization with its
+// policies.
+func (s *Service) GetRole(ctx context.Context, id keyward.RoleID) (*RoleDetail, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var d *RoleDetail
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		r, err := s.liveRoleOf(ctx, tx, p, id, "iam.role.Read")
+		if err != nil {
+			return err
+		}
+		d, err = detailRole(ctx, tx, r)
+		return err
+	})
+	return d, err
+}
+
+// ListRoles lists the live roles of the caller's organization (or, with
+// f.Deleted, the deleted ones) in creation order, each with its policies.
+func (s *Service) ListRoles(ctx context.Context, f keyward.RoleFilter) ([]*RoleDetail, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	if err := s.authorize(ctx, p, "iam.role.List", ""); err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	switch f.Type {
+	case "", keyward.RoleAssignable, keyward.RoleAssumable:
+	default:
+		return nil, keyward.PageInfo{}, keyward.FieldError("role_type", "role_type %q is not one of assignable, assumable.", f.Type)
+	}
+	var out []*RoleDetail
+	var info keyward.PageInfo
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		roles, i, err := tx.ListRoles(ctx, p.OrgID, f)
+		if err != nil {
+			return err
+		}
+		out, info = make([]*RoleDetail, len(roles)), i
+		for n, r := range roles {
+			if out[n], err = detailRole(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, info, err
+}
+
+// UpdateRole replaces a role's name and description and, when given, its
+// type and maximum session duration.
+//
+// Converting an assignable role to assumable is refused (CodeConflict on
+// role_type) while users or groups are bound to it: an assumable role is
+// only reached through trusts, so the bindings would silently stop
+// granting. Converting an assumable role to assignable keeps its policies
+// and needs no check today because no trusts exist yet; once role trusts
+// do, the conversion must likewise be refused while the role has trusts or
+// live sessions, which would otherwise keep granting through a role no
+// longer meant to be assumed.
+func (s *Service) UpdateRole(ctx context.Context, id keyward.RoleID, in RoleInput) (*RoleDetail, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var d *RoleDetail
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		r, err := s.liveRoleOf(ctx, tx, p, id, "iam.role.Update")
+		if err != nil {
+			return err
+		}
+		if in, err = in.clean(r); err != nil {
+			return err
+		}
+		if r.Type == keyward.RoleAssignable && in.Type == keyward.RoleAssumable {
+			_, info, err := tx.ListRoleBindings(ctx, p.OrgID, keyward.BindingFilter{RoleID: id, Page: keyward.Page{Limit: 1}})
+			if err != nil {
+				return err
+			}
+			if info.Total > 0 {
+				return &keyward.Error{Code: keyward.CodeConflict, Field: "role_type", Message: "The role is assigned to " +
+					plural(info.Total, "user or group", "users or groups") + "; detach them first, then convert it to assumable."}
+			}
+		}
+		before := viewRole(r)
+		r.Name, r.Description, r.Type, r.MaxSessionSeconds, r.UpdatedAt = in.Name, in.Description, in.Type, in.MaxSessionSeconds, tx.Now()
+		if err := tx.UpdateRole(ctx, r); keyward.ErrorCode(err) == keyward.CodeConflict {
+			return errRoleName(in.Name)
+		} else if err != nil {
+			return err
+		}
+		if _, err := s.commit(ctx, tx, p, p.OrgID, change{
+			Action: "iam.role.Update", TargetType: "role", TargetID: string(id), Before: before, After: viewRole(r),
+		}); err != nil {
+			return err
+		}
+		d, err = detailRole(ctx, tx, r)
+		return err
+	})
+	return d, err
+}
+
+// DeleteRole deletes a role softly: it stops granting at once, and its
+// bindings and policy attachments are kept for RestoreRole.
+func (s *Service) DeleteRole(ctx context.Context, id keyward.RoleID) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		r, err := s.liveRoleOf(ctx, tx, p, id, "iam.role.Delete")
+		if err != nil {
+			return err
+		}
+		before := viewRole(r)
+		now := tx.Now()
+		r.DeletedAt, r.UpdatedAt = &now, now
+		if err := tx.UpdateRole(ctx, r); err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{
+			Action: "iam.role.Delete", TargetType: "role", TargetID: string(id), Before: before,
+		})
+		return err
+	})
+}
+
+// RestoreRole brings back a deleted role with its bindings and policy
+// attachments as they were. Restoring a live role changes nothing;
+// restoring one whose name a live role has taken since is CodeConflict.
+func (s *Service) RestoreRole(ctx context.Context, id keyward.RoleID) (*RoleDetail, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var d *RoleDetail
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		r, err := roleOf(ctx, tx, p.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, p, "iam.role.Restore", string(id)); err != nil {
+			return err
+		}
+		if r.DeletedAt != nil {
+			if err := s.checkRoleLimit(ctx, tx, p.OrgID); err != nil {
+				return err
+			}
+			r.DeletedAt, r.UpdatedAt = nil, tx.Now()
+			if err := tx.UpdateRole(ctx, r); keyward.ErrorCode(err) == keyward.CodeConflict {
+				return errRoleName(r.Name)
+			} else if err != nil {
+				return err
+			}
+			if _, err := s.commit(ctx, tx, p, p.OrgID, change{
+				Action: "iam.role.Restore", TargetType: "role", TargetID: string(id), After: viewRole(r),
+			}); err != nil {
+				return err
+			}
+		}
+		d, err = detailRole(ctx, tx, r)
+		return err
+	})
+	return d, err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// RoleAssignment is a role bound to a user or a group, as the role's
+// listings and attach calls show it.
+type RoleAssignment struct {
+	keyward.RoleBinding
+	Role      *keyward.Role
+	GroupName string // for a group
+}
+
+type bindingView struct {
+	RoleID        keyward.RoleID        `json:"role_id"`
+	PrincipalType keyward.PrincipalType `json:"principal_type"`
+	PrincipalID   string                `json:"principal_id"`
+}
+
+// bind binds a live assignable role to a user or group of the caller's
+// organization, for the whole organization.
+func (s *Service) bind(ctx context.Context, action string, id keyward.RoleID, typ keyward.PrincipalType, principal string) (*RoleAssignment, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *RoleAssignment
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		r, name, err := s.resolveBinding(ctx, tx, p, action, id, typ, principal)
+		if err != nil {
+			return err
+		}
+		if r.Type != keyward.RoleAssignable {
+			return &keyward.Error{Code: keyward.CodeConflict, Field: "role_type", Message: "Role " + r.Name +
+				" is assumable: assumable roles are reached through role trusts, not assigned to users or groups."}
+		}
+		b := &keyward.RoleBinding{
+			OrgID: p.OrgID, RoleID: id, PrincipalType: typ, PrincipalID: principal, CreatedAt: tx.Now(), CreatedBy: p.UserID,
+		}
+		if err := tx.CreateRoleBinding(ctx, b); keyward.ErrorCode(err) == keyward.CodeConflict {
+			return &keyward.Error{Code: keyward.CodeConflict, Field: string(typ) + "_id",
+				Message: "Role " + r.Name + " is already assigned to this " + string(typ) + "."}
+		} else if err != nil {
+			return err
+		}
+		out = &RoleAssignment{RoleBinding: *b, Role: r, GroupName: name}
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{
+			Action: action, TargetType: "role", TargetID: string(id), After: bindingView{id, typ, principal},
+		})
+		return err
+	})
+	return out, err
+}
+
+// unbind removes the organization-wide binding of a role to a user or
+// group; one that does not exist is CodeNotFound.
+func (s *Service) unbind(ctx context.Context, action string, id keyward.RoleID, typ keyward.PrincipalType, principal string) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		r, _, err := s.resolveBinding(ctx, tx, p, action, id, typ, principal)
+		if err != nil {
+			return err
+		}
+		b := &keyward.RoleBinding{OrgID: p.OrgID, RoleID: id, PrincipalType: typ, PrincipalID: principal}
+		if err := tx.DeleteRoleBinding(ctx, b); keyward.ErrorCode(err) == keyward.CodeNotFound {
+			return keyward.Errorf(keyward.CodeNotFound, "Role %s is not assigned to this %s.", r.Name, typ)
+		} else if err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{
+			Action: action, TargetType: "role", TargetID: string(id), Before: bindingView{id, typ, principal},
+		})
+		return err
+	})
+}
+
+// resolveBinding finds the live role (authorizing action on it) and the
+// user or group of p's organization; it returns a group's name.
+func (s *Service) resolveBinding(ctx context.Context, tx keyward.Tx, p *keyward.Principal, action string, id keyward.RoleID,
+	typ keyward.PrincipalType, principal string) (*keyward.Role, string, error) {
+	r, err := s.liveRoleOf(ctx, tx, p, id, action)
+	if err != nil {
+		return nil, "", err
+	}
+	if typ == keyward.PrincipalUser {
+		_, err := userOf(ctx, tx, p.OrgID, keyward.UserID(principal))
+		return r, "", err
+	}
+	g, err := groupOf(ctx, tx, p.OrgID, keyward.GroupID(principal))
+	if err != nil {
+		return nil, "", err
+	}
+	return r, g.Name, nil
+}
+
+// AttachRoleUser assigns a live assignable role to a user or service user
+// of the caller's organization. An assumable role is CodeConflict.
+func (s *Service) AttachRoleUser(ctx context.Context, id keyward.RoleID, user keyward.UserID) (*RoleAssignment, error) {
+	return s.bind(ctx, "iam.role.AttachUser", id, keyward.PrincipalUser, string(user))
+}
+
+// DetachRoleUser unassigns a role from a user.
+func (s *Service) DetachRoleUser(ctx context.Context, id keyward.RoleID, user keyward.UserID) error {
+	return s.unbind(ctx, "iam.role.DetachUser", id, keyward.PrincipalUser, string(user))
+}
+
+// AttachRoleGroup assigns a live assignable role to a group; its members
+// hold the role for as long as they are members.
+func (s *Service) AttachRoleGroup(ctx context.Context, id keyward.RoleID, group keyward.GroupID) (*RoleAssignment, error) {
+	return s.bind(ctx, "iam.role.AttachGroup", id, keyward.PrincipalGroup, string(group))
+}
+
+// DetachRoleGroup unassigns a role from a group.
+func (s *Service) DetachRoleGroup(ctx context.Context, id keyward.RoleID, group keyward.GroupID) error {
+	return s.unbind(ctx, "iam.role.DetachGroup", id, keyward.PrincipalGroup, string(group))
+}
+
+// ListRoleUsers lists the users a live role is assigned to, in the order
+// they were assigned.
+func (s *Service) ListRoleUsers(ctx context.Context, id keyward.RoleID, page keyward.Page) ([]*RoleAssignment, keyward.PageInfo, error) {
+	return s.listBindings(ctx, "iam.role.ListUsers", id, keyward.PrincipalUser, page)
+}
+
+// ListRoleGroups lists the groups a live role is assigned to, in the order
+// they were assigned.
+func (s *Service) ListRoleGroups(ctx context.Context, id keyward.RoleID, page keyward.Page) ([]*RoleAssignment, keyward.PageInfo, error) {
+	return s.listBindings(ctx, "iam.role.ListGroups", id, keyward.PrincipalGroup, page)
+}
+
+func (s *Service) listBindings(ctx context.Context, action string, id keyward.RoleID, typ keyward.PrincipalType, page keyward.Page) ([]*RoleAssignment, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	var out []*RoleAssignment
+	var info keyward.PageInfo
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		r, err := s.liveRoleOf(ctx, tx, p, id, action)
+		if err != nil {
+			return err
+		}
+		bs, i, err := tx.ListRoleBindings(ctx, p.OrgID, keyward.BindingFilter{RoleID: id, PrincipalType: typ, Page: page})
+		if err != nil {
+			return err
+		}
+		info = i
+		for _, b := range bs {
+			a := &RoleAssignment{RoleBinding: *b, Role: r}
+			if typ == keyward.PrincipalGroup {
+				g, err := tx.GetGroup(ctx, p.OrgID, keyward.GroupID(b.PrincipalID))
+				if err != nil {
+					return err
+				}
+				a.GroupName = g.Name
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out, info, err
+}

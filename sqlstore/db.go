@@ -340,6 +340,20 @@ var conflicts = []struct{ pg, sqlite, message string }{
 	{"members_one_owner", "members.org_id", "The organization already has a root owner."},
 	{"api_keys_pkey", "api_keys.id", "An API key with this ID already exists."},
 	{"audit_events_pkey", "audit_events.id", "An audit event with this ID already exists."},
+	{"groups_pkey", "groups.id", "A group with this ID already exists."},
+	{"groups_org_id_id_key", "groups.org_id, groups.id", "A group with this ID already exists."},
+	{"groups_name_key", "groups.org_id, groups.name_key", "A group with this name already exists."},
+	{"group_members_pkey", "group_members.org_id, group_members.group_id, group_members.user_id", "The user is already a member of the group."},
+	{"roles_pkey", "roles.id", "A role with this ID already exists."},
+	{"roles_org_id_id_key", "roles.org_id, roles.id", "A role with this ID already exists."},
+	{"roles_name_key", "roles.org_id, roles.name_key", "A role with this name already exists."},
+	{"role_bindings_grant", "role_bindings.org_id, role_bindings.role_id, role_bindings.principal_type, role_bindings.principal_id, role_bindings.project_id",
+		"The role is already bound to this principal."},
+	{"policies_pkey", "policies.id", "A policy with this ID already exists."},
+	{"policies_org_id_id_key", "policies.org_id, policies.id", "A policy with this ID already exists."},
+	{"policies_name_key", "policies.org_id, policies.name_key", "A policy with this name already exists."},
+	{"attachments_edge", "attachments.org_id, attachments.policy_id, attachments.target_type, attachments.target_id",
+		"The policy is already attached to this target."},
 }
 
 func conflictMessage(err error) string {

@@ -32,25 +32,6 @@ func nameKey(name string) string { return strings.ToLower(name) }
 
 // The unique constraints of groups, roles, policies, group members,
 // bindings and attachments, for conflictMessage.
-func init() {
-	conflicts = append(conflicts, []struct{ pg, sqlite, message string }{
-		{"groups_pkey", "groups.id", "A group with this ID already exists."},
-		{"groups_org_id_id_key", "groups.org_id, groups.id", "A group with this ID already exists."},
-		{"groups_name_key", "groups.org_id, groups.name_key", "A group with this name already exists."},
-		{"group_members_pkey", "group_members.org_id, group_members.group_id, group_members.user_id", "The user is already a member of the group."},
-		{"roles_pkey", "roles.id", "A role with this ID already exists."},
-		{"roles_org_id_id_key", "roles.org_id, roles.id", "A role with this ID already exists."},
-		{"roles_name_key", "roles.org_id, roles.name_key", "A role with this name already exists."},
-		{"role_bindings_grant", "role_bindings.org_id, role_bindings.role_id, role_bindings.principal_type, role_bindings.principal_id, role_bindings.project_id",
-			"The role is already bound to this principal."},
-		{"policies_pkey", "policies.id", "A policy with this ID already exists."},
-		{"policies_org_id_id_key", "policies.org_id, policies.id", "A policy with this ID already exists."},
-		{"policies_name_key", "policies.org_id, policies.name_key", "A policy with this name already exists."},
-		{"attachments_edge", "attachments.org_id, attachments.policy_id, attachments.target_type, attachments.target_id",
-			"The policy is already attached to this target."},
-	}...)
-}
-
 // CreateGroup inserts g, giving it an ID and times if it has none. Its
 // name must not be in use in its organization, case-insensitively.
 func (t *tx) CreateGroup(ctx context.Context, g *keyward.Group) error {
@@ -250,42 +231,4 @@ func (t *tx) CountGroupMembers(ctx context.Context, org keyward.OrgID, group key
 	var n int
 	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM group_members WHERE org_id = $1 AND group_id = $2", org, group).Scan(&n)
 	return n, dbError("sqlstore.CountGroupMembers", err, nil)
-}
-
-// prefixed is a scanner that scans dest before the columns its caller
-// asks for, so that one row can feed two scan functions.
-type prefixed struct {
-	s    scanner
-	dest []any
-}
-
-func (p prefixed) Scan(dest ...any) error {
-	return p.s.Scan(append(p.dest[:len(p.dest):len(p.dest)], dest...)...)
-}
-
-// keyed is a listed row with the surrogate key that orders its listing,
-// for rows whose domain type carries no ID (group members, bindings,
-// attachments).
-type keyed[T any] struct {
-	key string
-	row T
-}
-
-// listKeyed is list for rows that carry no ID: scan fills in the key along
-// with the row.
-func listKeyed[T any](ctx context.Context, t *tx, l listing, p keyward.Page, scan func(s scanner, key *string) (T, error)) ([]T, keyward.PageInfo, error) {
-	rows, info, err := list(ctx, t, l, p, func(s scanner) (keyed[T], error) {
-		var k keyed[T]
-		var err error
-		k.row, err = scan(s, &k.key)
-		return k, err
-	}, func(k keyed[T]) string { return k.key })
-	if err != nil || len(rows) == 0 {
-		return nil, info, err
-	}
-	out := make([]T, len(rows))
-	for i, r := range rows {
-		out[i] = r.row
-	}
-	return out, info, nil
 }

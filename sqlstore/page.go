@@ -182,3 +182,41 @@ func (w *where) add(cond string, args ...any) {
 }
 
 func (w *where) String() string { return "WHERE " + strings.Join(w.conds, " AND ") }
+
+// prefixed is a scanner that scans dest before the columns its caller
+// asks for, so that one row can feed two scan functions.
+type prefixed struct {
+	s    scanner
+	dest []any
+}
+
+func (p prefixed) Scan(dest ...any) error {
+	return p.s.Scan(append(p.dest[:len(p.dest):len(p.dest)], dest...)...)
+}
+
+// keyed is a listed row with the surrogate key that orders its listing,
+// for rows whose domain type carries no ID (group members, bindings,
+// attachments).
+type keyed[T any] struct {
+	key string
+	row T
+}
+
+// listKeyed is list for rows that carry no ID: scan fills in the key along
+// with the row.
+func listKeyed[T any](ctx context.Context, t *tx, l listing, p keyward.Page, scan func(s scanner, key *string) (T, error)) ([]T, keyward.PageInfo, error) {
+	rows, info, err := list(ctx, t, l, p, func(s scanner) (keyed[T], error) {
+		var k keyed[T]
+		var err error
+		k.row, err = scan(s, &k.key)
+		return k, err
+	}, func(k keyed[T]) string { return k.key })
+	if err != nil || len(rows) == 0 {
+		return nil, info, err
+	}
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = r.row
+	}
+	return out, info, nil
+}

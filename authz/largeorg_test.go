@@ -88,6 +88,9 @@ var largeOrgOnce = sync.OnceValues(func() (*largeOrg, error) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if httpBenchStop != nil {
+		httpBenchStop()
+	}
 	if largeDir.db != nil {
 		largeDir.db.Close()
 	}

@@ -334,11 +334,12 @@ direct, inherited and all.`,
 			if err != nil {
 				return err
 			}
-			in := v.ids(func(r client.GroupRole) string { return r.ID.String() })
+			via := v.via(func(r client.GroupRole) string { return r.ID.String() }, func(list string, _ client.GroupRole) string {
+				return list
+			})
 			rows := make([][]string, len(v.lists["all"]))
 			for i, r := range v.lists["all"] {
-				rows[i] = []string{r.ID.String(), r.DisplayName, string(r.RoleType), via("", r.ID.String(), in),
-					formatTime(r.DateAssigned)}
+				rows[i] = []string{r.ID.String(), r.DisplayName, string(r.RoleType), via[r.ID.String()], formatTime(r.DateAssigned)}
 			}
 			a.noteMore(v.next)
 			return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA", "ASSIGNED"}, rows)

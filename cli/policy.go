@@ -558,20 +558,18 @@ func (a *app) printPolicies(raw []json.RawMessage, policies []client.Policy) err
 }
 
 // printPolicySets prints a user's or group's view of its policies: one
-// row per policy of "all", with the way it comes.
+// row per policy of "all", with the ways it comes (VIA).
 func (a *app) printPolicySets(v sets[client.Policy]) error {
-	in := v.ids(func(p client.Policy) string { return p.ID.String() })
+	via := v.via(func(p client.Policy) string { return p.ID.String() }, func(list string, p client.Policy) string {
+		if p.Source == nil && p.FromRole != nil && *p.FromRole != "" {
+			return "role:" + *p.FromRole
+		}
+		return orElse(deref(p.Source), list)
+	})
 	rows := make([][]string, len(v.lists["all"]))
 	for i := range v.lists["all"] {
 		p := &v.lists["all"][i]
-		way := via(deref(p.Source), p.ID.String(), in)
-		if p.FromRole != nil && *p.FromRole != "" && p.Source == nil {
-			way = "role:" + *p.FromRole
-			if in["direct"][p.ID.String()] {
-				way = "direct," + way
-			}
-		}
-		rows[i] = []string{p.ID.String(), p.Name, policyKind(p), way}
+		rows[i] = []string{p.ID.String(), p.Name, policyKind(p), via[p.ID.String()]}
 	}
 	return a.printSets(v.raw, []string{"ID", "NAME", "KIND", "VIA"}, rows)
 }

@@ -249,6 +249,12 @@ func TestViews_Output(t *testing.T) {
 	inherited := strings.Replace(policyJSON, `"date_created"`, `"source":"group:ops → role:deployer","date_created"`, 1)
 	fromRole := strings.Replace(managedJSON, `"date_created"`, `"from_role":"`+roleID+`","date_created"`, 1)
 	page2 := `"meta":{"total":2,"links":{"next":"","prev":"c1"}}`
+	// As the server sends them: every entry names its source, and a policy
+	// that comes two ways is in "all" once and in the other lists twice.
+	viaGroup := strings.Replace(policyJSON, `"date_created"`, `"source":"group:ops","date_created"`, 1)
+	viaRole := strings.Replace(inherited, `"source"`, `"from_role":"`+roleID+`","source"`, 1)
+	direct := strings.Replace(policyJSON, `"date_created"`, `"source":"direct","date_created"`, 1)
+	fromRoleNamed := strings.Replace(policyJSON, `"date_created"`, `"from_role":"`+roleID+`","source":"role:deployer","date_created"`, 1)
 	api := newFakeAPI(t, map[string]reply{
 		"GET /v2/users/me/policies": {200, `{"policies":{"all":[` + inherited + `],"direct":[],"inherited":[` + inherited + `]},` +
 			`"meta":{"total":2,"links":{"next":"c2","prev":""}}}`},
@@ -258,6 +264,10 @@ func TestViews_Output(t *testing.T) {
 			roleJSON + `]},` + oneMeta + `}`},
 		"GET /v2/groups/" + groupID + "/policies": {200, `{"policies":{"all":[` + policyJSON + `,` + fromRole + `],"direct":[` +
 			policyJSON + `],"from_roles":[` + fromRole + `]},` + oneMeta + `}`},
+		"GET /v2/users/" + userID + "/policies": {200, `{"policies":{"all":[` + viaGroup + `],"direct":[],"inherited":[` +
+			viaGroup + `,` + viaRole + `]},` + oneMeta + `}`},
+		"GET /v2/groups/" + groupID + "/policies?cursor=named": {200, `{"policies":{"all":[` + direct + `],"direct":[` + direct +
+			`],"from_roles":[` + fromRoleNamed + `]},` + oneMeta + `}`},
 		"GET /v2/groups/" + groupID + "/roles": {200, `{"roles":{"all":[` + groupRoleJSON + `],"direct":[` + groupRoleJSON +
 			`],"inherited":[]},` + oneMeta + `}`},
 	})
@@ -277,11 +287,17 @@ func TestViews_Output(t *testing.T) {
 		{[]string{"user", "policies", "me", "--all", "-o", "json"}, indent(t, `{"all":[`+inherited+`,`+managedJSON+`],"direct":[`+
 			managedJSON+`],"inherited":[`+inherited+`]}`), ""},
 		{[]string{"user", "roles", userID}, `ID                                    NAME      TYPE        VIA
-0192f4a2-2b3c-7d4e-8f50-6a7b8c9d0e12  deployer  assignable  direct,inherited
+0192f4a2-2b3c-7d4e-8f50-6a7b8c9d0e12  deployer  assignable  direct, inherited
 `, ""},
 		{[]string{"group", "policies", groupID}, `ID                                    NAME            KIND     VIA
 0192f4a2-4d5e-7f60-8b70-8293a4b5c6d7  vm-operator     custom   direct
 6b1f4b1e-0d6a-5c2e-9a4b-3c2d1e0f9a8b  ReadOnlyAccess  managed  role:` + roleID + `
+`, ""},
+		{[]string{"user", "policies", userID}, `ID                                    NAME         KIND    VIA
+0192f4a2-4d5e-7f60-8b70-8293a4b5c6d7  vm-operator  custom  group:ops, group:ops → role:deployer
+`, ""},
+		{[]string{"group", "policies", groupID, "--cursor", "named"}, `ID                                    NAME         KIND    VIA
+0192f4a2-4d5e-7f60-8b70-8293a4b5c6d7  vm-operator  custom  direct, role:deployer
 `, ""},
 		{[]string{"group", "roles", groupID, "-o", "json"}, indent(t, `{"all":[`+groupRoleJSON+`],"direct":[`+groupRoleJSON+
 			`],"inherited":[]}`), ""},

@@ -76,7 +76,7 @@ the key: a flag shows in the process list.`,
 	pf.StringVarP(&a.output, "output", "o", "table", "output format: table or json")
 
 	root.AddCommand(a.orgCommand(), a.userCommand(), a.groupCommand(), a.roleCommand(), a.policyCommand(),
-		a.tokenCommand(), a.auditCommand(), a.whoamiCommand())
+		a.tokenCommand(), a.auditCommand(), a.catalogCommand(), a.whoamiCommand())
 	return root
 }
 

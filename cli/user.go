@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -403,10 +404,12 @@ direct, inherited and all.`,
 			if err != nil {
 				return err
 			}
-			in := v.ids(func(r client.Role) string { return r.ID.String() })
+			via := v.via(func(r client.Role) string { return r.ID.String() }, func(list string, r client.Role) string {
+				return orElse(deref(r.Source), list)
+			})
 			rows := make([][]string, len(v.lists["all"]))
 			for i, r := range v.lists["all"] {
-				rows[i] = []string{r.ID.String(), r.Name, string(r.RoleType), via(deref(r.Source), r.ID.String(), in)}
+				rows[i] = []string{r.ID.String(), r.Name, string(r.RoleType), via[r.ID.String()]}
 			}
 			a.noteMore(v.next)
 			return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA"}, rows)
@@ -534,34 +537,26 @@ func nonNilRaw(s []json.RawMessage) []json.RawMessage {
 	return s
 }
 
-// ids returns, for each list but "all", the set of its items' IDs.
-func (v sets[T]) ids(id func(T) string) map[string]map[string]bool {
-	out := map[string]map[string]bool{}
-	for name, l := range v.lists {
-		if name == "all" {
-			continue
+// via returns, for each item ID, how the item comes: the way of each of
+// its entries in the lists but "all", in the order direct, inherited,
+// from_roles, without repeats, joined by ", ". way names an entry: its
+// source when the server sends one, else something derived from the list's
+// name.
+func (v sets[T]) via(id func(T) string, way func(list string, item T) string) map[string]string {
+	seen := map[string][]string{}
+	for _, name := range []string{"direct", "inherited", "from_roles"} {
+		for _, item := range v.lists[name] {
+			k, w := id(item), way(name, item)
+			if !slices.Contains(seen[k], w) {
+				seen[k] = append(seen[k], w)
+			}
 		}
-		out[name] = map[string]bool{}
-		for _, item := range l {
-			out[name][id(item)] = true
-		}
+	}
+	out := make(map[string]string, len(seen))
+	for k, ws := range seen {
+		out[k] = strings.Join(ws, ", ")
 	}
 	return out
-}
-
-// via says how an item of a grouped view comes: source, when the server
-// names it, else the lists holding id ("direct", "inherited", ...).
-func via(source, id string, in map[string]map[string]bool) string {
-	if source != "" {
-		return source
-	}
-	var ways []string
-	for _, name := range []string{"direct", "inherited", "from_roles"} {
-		if in[name][id] {
-			ways = append(ways, name)
-		}
-	}
-	return strings.Join(ways, ",")
 }
 
 // printSets prints a grouped view: in JSON, its object of lists as sent
@@ -575,4 +570,12 @@ func (a *app) printSets(raw map[string][]json.RawMessage, columns []string, rows
 		return writeJSON(a.stdout, b)
 	}
 	return a.printList(nil, columns, rows)
+}
+
+// orElse returns s, or def when s is "".
+func orElse(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

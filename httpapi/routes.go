@@ -91,6 +91,11 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "GET /v2/users/{user_id}/effective-access", "iam.user.ReadEffectiveAccess", s.handleEffectiveAccess(false))
 
 	s.handle(mux, "GET /v2/audit-events", "iam.auditevent.List", s.handleListAuditEvents())
+
+	s.handle(mux, "GET /v2/actions", "iam.catalog.List", s.handleListActions())
+	s.handle(mux, "GET /v2/endpoint-action-maps", "iam.catalog.List", s.handleListEndpointActionMaps())
+	s.handle(mux, "GET /v2/endpoint-action-maps/available-actions", "iam.catalog.List", s.handleListAvailableActions())
+	s.handle(mux, "GET /v2/endpoint-action-maps/{map_id}", "iam.catalog.List", s.handleGetEndpointActionMap())
 }
 
 // route is one endpoint: its pattern and the catalog action a caller needs

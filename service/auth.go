@@ -32,11 +32,22 @@ func parseToken(token string) (keyward.APIKeyID, string, bool) {
 // returns CodeUnauthenticated for a malformed, unknown, revoked or expired
 // key, a key of a suspended or removed member or of a member whose API
 // access is disabled, and a key of a deleted organization.
+//
+// A key that authenticated is trusted for up to a second without reading
+// the database again (see keyCache); a change to its organization made
+// through this Service, such as revoking it, ends that at once.
 func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Principal, error) {
 	id, secret, ok := parseToken(token)
 	if !ok {
 		return nil, errBadCredential()
 	}
+	sum := sha256.Sum256([]byte(secret))
+	reqID, ip := keyward.RequestFromContext(ctx)
+	if p, ok := s.keys.get(id, sum, s.now()); ok {
+		p.RequestID, p.SourceIP = reqID, ip
+		return &p, nil
+	}
+	gen := s.keys.generation()
 	var p *keyward.Principal
 	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
 		k, err := tx.GetAPIKey(ctx, id)
@@ -46,7 +57,6 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Prin
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256([]byte(secret))
 		if subtle.ConstantTimeCompare(sum[:], k.SecretHash) != 1 || !k.Usable(s.now()) {
 			return errBadCredential()
 		}
@@ -67,8 +77,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Prin
 		if org.DeletedAt != nil {
 			return errBadCredential()
 		}
-		reqID, ip := keyward.RequestFromContext(ctx)
 		p = &keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, RequestID: reqID, SourceIP: ip, Revision: org.Revision}
+		s.keys.put(k, sum, *p, gen)
 		return nil
 	})
 	return p, err

@@ -8,9 +8,13 @@ import (
 )
 
 // Limits caps what one organization may hold. Zero fields take the
-// defaults of DefaultLimits. Vultr documents that such limits exist but its
-// FAQ page with the numbers could not be read (research/vultr-iam.md §4.1),
-// so the defaults are AWS IAM's default quotas, which Vultr's model follows.
+// defaults of DefaultLimits. Vultr documents that such limits exist, but
+// the FAQ page with its numbers could not be read (research/vultr-iam.md
+// §4.1), so the defaults follow AWS IAM's quotas, whose model Vultr's
+// follows: 5000 users, 300 groups, 1000 roles, 1500 customer-managed
+// policies, 20 managed policies per user, group or role (AWS's raised
+// maximum; its default is 10), and members per group bounded only by the
+// users an organization may have.
 type Limits struct {
 	Users                int // members of the organization, service users included
 	Groups               int

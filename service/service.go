@@ -26,6 +26,7 @@ type Service struct {
 	hasher *passwordHasher
 	authz  *authz.Authorizer
 	limits Limits
+	keys   *keyCache // the API keys that authenticated lately
 }
 
 // Options configures a Service. Zero fields take defaults.
@@ -51,13 +52,15 @@ func New(store keyward.Store, opts Options) *Service {
 	if opts.MaxConcurrentHashes <= 0 {
 		opts.MaxConcurrentHashes = 4
 	}
+	keys := newKeyCache()
 	return &Service{
-		store:  store,
+		store:  invalidatingStore{Store: store, keys: keys},
 		now:    opts.Now,
 		log:    opts.Logger,
 		hasher: newPasswordHasher(opts.MaxConcurrentHashes),
 		authz:  authz.New(store, authz.Options{}),
 		limits: opts.Limits.withDefaults(),
+		keys:   keys,
 	}
 }
 

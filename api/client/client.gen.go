@@ -39,6 +39,30 @@ func (e APIKeyStatus) Valid() bool {
 	}
 }
 
+// Defines values for ActionLevel.
+const (
+	LevelAdmin  ActionLevel = "admin"
+	LevelDelete ActionLevel = "delete"
+	LevelRead   ActionLevel = "read"
+	LevelWrite  ActionLevel = "write"
+)
+
+// Valid indicates whether the value is a known member of the ActionLevel enum.
+func (e ActionLevel) Valid() bool {
+	switch e {
+	case LevelAdmin:
+		return true
+	case LevelDelete:
+		return true
+	case LevelRead:
+		return true
+	case LevelWrite:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ActorType.
 const (
 	ActorTypeServiceUser ActorType = "service_user"
@@ -394,6 +418,11 @@ type APIKeyReq struct {
 // Example: active
 type APIKeyStatus string
 
+// ActionLevel An action's access level: `read` looks and changes nothing, `write`
+// creates or changes, `delete` removes or takes access away, `admin`
+// touches ownership or other identities' secrets.
+type ActionLevel string
+
 // ActorType Who made a change.
 //
 // Example: user
@@ -505,6 +534,61 @@ type AuthorizeReq struct {
 	} `json:"resource,omitempty"`
 }
 
+// AvailableAction An action an endpoint action map may require (Vultr's shape).
+type AvailableAction struct {
+	// Action Example: compute.instance.Create
+	Action string `json:"action"`
+
+	// Description Example: Create an instance
+	Description string `json:"description"`
+
+	// ResourceType The service and resource the action acts on.
+	//
+	// Example: compute.instance
+	ResourceType string `json:"resource_type"`
+}
+
+// AvailableActionList defines model for AvailableActionList.
+type AvailableActionList struct {
+	Actions []AvailableAction `json:"actions"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
+}
+
+// CatalogAction An action of the action catalog.
+type CatalogAction struct {
+	// Description Example: Create an instance
+	Description string `json:"description"`
+
+	// Level An action's access level: `read` looks and changes nothing, `write`
+	// creates or changes, `delete` removes or takes access away, `admin`
+	// touches ownership or other identities' secrets.
+	Level ActionLevel `json:"level"`
+
+	// Name service.resource.Operation, as policies name it.
+	//
+	// Example: compute.instance.Create
+	Name string `json:"name"`
+
+	// Operation Example: Create
+	Operation string `json:"operation"`
+
+	// Resource Example: instance
+	Resource string `json:"resource"`
+
+	// Service Example: compute
+	Service string `json:"service"`
+}
+
+// CatalogActionList defines model for CatalogActionList.
+type CatalogActionList struct {
+	Actions []CatalogAction `json:"actions"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
+}
+
 // Diagnostic defines model for Diagnostic.
 type Diagnostic struct {
 	Message    string  `json:"message"`
@@ -544,6 +628,59 @@ type EffectiveAccessLayer string
 // EffectiveAccessEnvelope defines model for EffectiveAccessEnvelope.
 type EffectiveAccessEnvelope struct {
 	EffectiveAccess EffectiveAccess `json:"effective_access"`
+}
+
+// EndpointActionMap An endpoint of this API and the action a policy must allow to call it (Vultr's shape).
+type EndpointActionMap struct {
+	// DateCreated The date of the policy language version the map is written in.
+	//
+	// Example: 2026-03-20T00:00:00Z
+	DateCreated time.Time `json:"date_created"`
+
+	// Description The action's description.
+	//
+	// Example: Read a user
+	Description string `json:"description"`
+
+	// EndpointPattern The route's path, with its parameters in braces.
+	//
+	// Example: /v2/users/{user_id}
+	EndpointPattern string `json:"endpoint_pattern"`
+
+	// HTTPMethod Example: GET
+	HTTPMethod string `json:"http_method"`
+
+	// ID The UUIDv5 (SHA-1, URL namespace) of "keyward:endpoint-action-map:METHOD PATH"; it never changes.
+	//
+	// Example: 3f1c5a2e-8d44-5b6f-9a1e-7c2d4b8e6f10
+	ID openapi_types.UUID `json:"id"`
+
+	// RequiredAction Example: iam.user.Read
+	RequiredAction string `json:"required_action"`
+
+	// ResourcePattern The path parameter that names the object acted on (the route's last), or "*" for a route on no single object.
+	//
+	// Example: {user_id}
+	ResourcePattern string `json:"resource_pattern"`
+
+	// ResourceType The service and resource of the action.
+	//
+	// Example: iam.user
+	ResourceType string `json:"resource_type"`
+}
+
+// EndpointActionMapEnvelope defines model for EndpointActionMapEnvelope.
+type EndpointActionMapEnvelope struct {
+	// EndpointActionMap An endpoint of this API and the action a policy must allow to call it (Vultr's shape).
+	EndpointActionMap EndpointActionMap `json:"endpoint_action_map"`
+}
+
+// EndpointActionMapList defines model for EndpointActionMapList.
+type EndpointActionMapList struct {
+	EndpointActionMaps []EndpointActionMap `json:"endpoint_action_maps"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
 }
 
 // Error The body of every error response. `error` and `status` are Vultr's
@@ -1031,6 +1168,11 @@ type RoleEnvelope struct {
 
 // RoleGroupAssignment A role bound to a group.
 type RoleGroupAssignment struct {
+	// AssignedBy keyward extension. The ID of the user who assigned it; absent when keyward did.
+	//
+	// Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a80
+	AssignedBy *string `json:"assigned_by,omitempty"`
+
 	// DateAssigned Example: 2026-11-22T11:20:00Z
 	DateAssigned time.Time `json:"date_assigned"`
 
@@ -1141,6 +1283,11 @@ type RoleType string
 
 // RoleUserAssignment A role bound to a user or service user.
 type RoleUserAssignment struct {
+	// AssignedBy keyward extension. The ID of the user who assigned it; absent when keyward did.
+	//
+	// Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a80
+	AssignedBy *string `json:"assigned_by,omitempty"`
+
 	// DateAssigned Example: 2026-11-22T11:15:00Z
 	DateAssigned time.Time `json:"date_assigned"`
 
@@ -1449,6 +1596,24 @@ type Unavailable = Error
 // shape; keyward adds the rest.
 type Unprocessable = Error
 
+// ListActionsParams defines parameters for ListActions.
+type ListActionsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Service Only actions of this service; an unknown service is 400.
+	Service *string `form:"service,omitempty" json:"service,omitempty"`
+
+	// Level Only actions of this access level.
+	Level *ActionLevel `form:"level,omitempty" json:"level,omitempty"`
+
+	// Q Only actions whose name or description contains this text, ignoring case (at most 200 bytes).
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+}
+
 // ListAuditEventsParams defines parameters for ListAuditEvents.
 type ListAuditEventsParams struct {
 	// PerPage Items per page.
@@ -1471,6 +1636,27 @@ type ListAuditEventsParams struct {
 
 	// Until Only events before this time (exclusive); must be after `since`.
 	Until *time.Time `form:"until,omitempty" json:"until,omitempty"`
+}
+
+// ListEndpointActionMapsParams defines parameters for ListEndpointActionMaps.
+type ListEndpointActionMapsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListAvailableActionsParams defines parameters for ListAvailableActions.
+type ListAvailableActionsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// View Accepted and ignored.
+	View *string `form:"view,omitempty" json:"view,omitempty"`
 }
 
 // ListGroupsParams defines parameters for ListGroups.
@@ -1849,6 +2035,17 @@ type ClientInterface interface {
 	// Corresponds with GET /readyz (the `GetReadiness` operationId).
 	GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListActions List the action catalog
+	//
+	// keyward extension. Lists the actions of the action catalog, the
+	// vocabulary of policy documents: every `service.resource.Operation`
+	// with its access level and description, sorted by name ignoring case.
+	// The filters combine: `service` and `level` match exactly, `q` is a
+	// substring of the name or the description, ignoring case.
+	//
+	// Corresponds with GET /v2/actions (the `ListActions` operationId).
+	ListActions(ctx context.Context, params *ListActionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListAuditEvents List audit events
 	//
 	// keyward extension. Lists the audit events of the caller's
@@ -1921,6 +2118,33 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v2/authorize/batch (the `AuthorizeBatch` operationId).
 	AuthorizeBatch(ctx context.Context, body AuthorizeBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListEndpointActionMaps List the endpoint action maps
+	//
+	// Vultr-compatible (the pre-release shape of Vultr's API). Lists every
+	// endpoint of this API that needs an action, with the action a policy
+	// must allow to call it, sorted by path and then method. Ids never
+	// change: each is the UUIDv5 of the route.
+	//
+	// Corresponds with GET /v2/endpoint-action-maps (the `ListEndpointActionMaps` operationId).
+	ListEndpointActionMaps(ctx context.Context, params *ListEndpointActionMapsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListAvailableActions List the actions an endpoint action map may require
+	//
+	// Vultr-compatible (the pre-release shape of Vultr's API). Lists the
+	// whole action catalog with each action's resource type, sorted by
+	// name ignoring case. Vultr's client sends `view=kv`, which changes
+	// nothing.
+	//
+	// Corresponds with GET /v2/endpoint-action-maps/available-actions (the `ListAvailableActions` operationId).
+	ListAvailableActions(ctx context.Context, params *ListAvailableActionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEndpointActionMap Get an endpoint action map
+	//
+	// Vultr-compatible (the pre-release shape of Vultr's API). Returns one endpoint action map.
+	//
+	// Corresponds with GET /v2/endpoint-action-maps/{map_id} (the `GetEndpointActionMap` operationId).
+	GetEndpointActionMap(ctx context.Context, mapID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListGroups List groups
 	//
@@ -2781,6 +3005,27 @@ func (c *Client) GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn
 	return c.Client.Do(req)
 }
 
+// ListActions List the action catalog
+//
+// keyward extension. Lists the actions of the action catalog, the
+// vocabulary of policy documents: every `service.resource.Operation`
+// with its access level and description, sorted by name ignoring case.
+// The filters combine: `service` and `level` match exactly, `q` is a
+// substring of the name or the description, ignoring case.
+//
+// Corresponds with GET /v2/actions (the `ListActions` operationId).
+func (c *Client) ListActions(ctx context.Context, params *ListActionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListActionsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListAuditEvents List audit events
 //
 // keyward extension. Lists the audit events of the caller's
@@ -2894,6 +3139,63 @@ func (c *Client) AuthorizeBatchWithBody(ctx context.Context, contentType string,
 // Corresponds with POST /v2/authorize/batch (the `AuthorizeBatch` operationId).
 func (c *Client) AuthorizeBatch(ctx context.Context, body AuthorizeBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAuthorizeBatchRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListEndpointActionMaps List the endpoint action maps
+//
+// Vultr-compatible (the pre-release shape of Vultr's API). Lists every
+// endpoint of this API that needs an action, with the action a policy
+// must allow to call it, sorted by path and then method. Ids never
+// change: each is the UUIDv5 of the route.
+//
+// Corresponds with GET /v2/endpoint-action-maps (the `ListEndpointActionMaps` operationId).
+func (c *Client) ListEndpointActionMaps(ctx context.Context, params *ListEndpointActionMapsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListEndpointActionMapsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListAvailableActions List the actions an endpoint action map may require
+//
+// Vultr-compatible (the pre-release shape of Vultr's API). Lists the
+// whole action catalog with each action's resource type, sorted by
+// name ignoring case. Vultr's client sends `view=kv`, which changes
+// nothing.
+//
+// Corresponds with GET /v2/endpoint-action-maps/available-actions (the `ListAvailableActions` operationId).
+func (c *Client) ListAvailableActions(ctx context.Context, params *ListAvailableActionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAvailableActionsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEndpointActionMap Get an endpoint action map
+//
+// Vultr-compatible (the pre-release shape of Vultr's API). Returns one endpoint action map.
+//
+// Corresponds with GET /v2/endpoint-action-maps/{map_id} (the `GetEndpointActionMap` operationId).
+func (c *Client) GetEndpointActionMap(ctx context.Context, mapID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEndpointActionMapRequest(c.Server, mapID)
 	if err != nil {
 		return nil, err
 	}
@@ -4572,6 +4874,108 @@ func NewGetReadinessRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListActionsRequest constructs an http.Request for the ListActions method
+func NewListActionsRequest(server string, params *ListActionsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/actions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Service != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "service", *params.Service, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Level != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "level", *params.Level, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListAuditEventsRequest constructs an http.Request for the ListAuditEvents method
 func NewListAuditEventsRequest(server string, params *ListAuditEventsParams) (*http.Request, error) {
 	var err error
@@ -4774,6 +5178,184 @@ func NewAuthorizeBatchRequestWithBody(server string, contentType string, body io
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListEndpointActionMapsRequest constructs an http.Request for the ListEndpointActionMaps method
+func NewListEndpointActionMapsRequest(server string, params *ListEndpointActionMapsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/endpoint-action-maps")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListAvailableActionsRequest constructs an http.Request for the ListAvailableActions method
+func NewListAvailableActionsRequest(server string, params *ListAvailableActionsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/endpoint-action-maps/available-actions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.View != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "view", *params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetEndpointActionMapRequest constructs an http.Request for the GetEndpointActionMap method
+func NewGetEndpointActionMapRequest(server string, mapID openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "map_id", mapID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/endpoint-action-maps/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -8137,6 +8719,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /readyz (the `GetReadiness` operationId).
 	GetReadinessWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetReadinessResponse, error)
 
+	// ListActionsWithResponse List the action catalog
+	//
+	// keyward extension. Lists the actions of the action catalog, the
+	// vocabulary of policy documents: every `service.resource.Operation`
+	// with its access level and description, sorted by name ignoring case.
+	// The filters combine: `service` and `level` match exactly, `q` is a
+	// substring of the name or the description, ignoring case.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/actions (the `ListActions` operationId).
+	ListActionsWithResponse(ctx context.Context, params *ListActionsParams, reqEditors ...RequestEditorFn) (*ListActionsResponse, error)
+
 	// ListAuditEventsWithResponse List audit events
 	//
 	// keyward extension. Lists the audit events of the caller's
@@ -8211,6 +8806,39 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v2/authorize/batch (the `AuthorizeBatch` operationId).
 	AuthorizeBatchWithResponse(ctx context.Context, body AuthorizeBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*AuthorizeBatchResponse, error)
+
+	// ListEndpointActionMapsWithResponse List the endpoint action maps
+	//
+	// Vultr-compatible (the pre-release shape of Vultr's API). Lists every
+	// endpoint of this API that needs an action, with the action a policy
+	// must allow to call it, sorted by path and then method. Ids never
+	// change: each is the UUIDv5 of the route.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/endpoint-action-maps (the `ListEndpointActionMaps` operationId).
+	ListEndpointActionMapsWithResponse(ctx context.Context, params *ListEndpointActionMapsParams, reqEditors ...RequestEditorFn) (*ListEndpointActionMapsResponse, error)
+
+	// ListAvailableActionsWithResponse List the actions an endpoint action map may require
+	//
+	// Vultr-compatible (the pre-release shape of Vultr's API). Lists the
+	// whole action catalog with each action's resource type, sorted by
+	// name ignoring case. Vultr's client sends `view=kv`, which changes
+	// nothing.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/endpoint-action-maps/available-actions (the `ListAvailableActions` operationId).
+	ListAvailableActionsWithResponse(ctx context.Context, params *ListAvailableActionsParams, reqEditors ...RequestEditorFn) (*ListAvailableActionsResponse, error)
+
+	// GetEndpointActionMapWithResponse Get an endpoint action map
+	//
+	// Vultr-compatible (the pre-release shape of Vultr's API). Returns one endpoint action map.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/endpoint-action-maps/{map_id} (the `GetEndpointActionMap` operationId).
+	GetEndpointActionMapWithResponse(ctx context.Context, mapID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetEndpointActionMapResponse, error)
 
 	// ListGroupsWithResponse List groups
 	//
@@ -9260,6 +9888,75 @@ func (r GetReadinessResponse) ContentType() string {
 	return ""
 }
 
+type ListActionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CatalogActionList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListActionsResponse) GetJSON200() *CatalogActionList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListActionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListActionsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListActionsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListActionsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListActionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListActionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListActionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListActionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListAuditEventsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9475,6 +10172,220 @@ func (r AuthorizeBatchResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AuthorizeBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListEndpointActionMapsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EndpointActionMapList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListEndpointActionMapsResponse) GetJSON200() *EndpointActionMapList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListEndpointActionMapsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListEndpointActionMapsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListEndpointActionMapsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListEndpointActionMapsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListEndpointActionMapsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListEndpointActionMapsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListEndpointActionMapsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListEndpointActionMapsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListAvailableActionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AvailableActionList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAvailableActionsResponse) GetJSON200() *AvailableActionList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListAvailableActionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListAvailableActionsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListAvailableActionsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListAvailableActionsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAvailableActionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAvailableActionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAvailableActionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAvailableActionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetEndpointActionMapResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EndpointActionMapEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEndpointActionMapResponse) GetJSON200() *EndpointActionMapEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetEndpointActionMapResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetEndpointActionMapResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetEndpointActionMapResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetEndpointActionMapResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEndpointActionMapResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEndpointActionMapResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEndpointActionMapResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEndpointActionMapResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEndpointActionMapResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14370,6 +15281,25 @@ func (c *ClientWithResponses) GetReadinessWithResponse(ctx context.Context, reqE
 	return ParseGetReadinessResponse(rsp)
 }
 
+// ListActionsWithResponse List the action catalog
+//
+// keyward extension. Lists the actions of the action catalog, the
+// vocabulary of policy documents: every `service.resource.Operation`
+// with its access level and description, sorted by name ignoring case.
+// The filters combine: `service` and `level` match exactly, `q` is a
+// substring of the name or the description, ignoring case.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/actions (the `ListActions` operationId).
+func (c *ClientWithResponses) ListActionsWithResponse(ctx context.Context, params *ListActionsParams, reqEditors ...RequestEditorFn) (*ListActionsResponse, error) {
+	rsp, err := c.ListActions(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListActionsResponse(rsp)
+}
+
 // ListAuditEventsWithResponse List audit events
 //
 // keyward extension. Lists the audit events of the caller's
@@ -14473,6 +15403,57 @@ func (c *ClientWithResponses) AuthorizeBatchWithResponse(ctx context.Context, bo
 		return nil, err
 	}
 	return ParseAuthorizeBatchResponse(rsp)
+}
+
+// ListEndpointActionMapsWithResponse List the endpoint action maps
+//
+// Vultr-compatible (the pre-release shape of Vultr's API). Lists every
+// endpoint of this API that needs an action, with the action a policy
+// must allow to call it, sorted by path and then method. Ids never
+// change: each is the UUIDv5 of the route.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/endpoint-action-maps (the `ListEndpointActionMaps` operationId).
+func (c *ClientWithResponses) ListEndpointActionMapsWithResponse(ctx context.Context, params *ListEndpointActionMapsParams, reqEditors ...RequestEditorFn) (*ListEndpointActionMapsResponse, error) {
+	rsp, err := c.ListEndpointActionMaps(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListEndpointActionMapsResponse(rsp)
+}
+
+// ListAvailableActionsWithResponse List the actions an endpoint action map may require
+//
+// Vultr-compatible (the pre-release shape of Vultr's API). Lists the
+// whole action catalog with each action's resource type, sorted by
+// name ignoring case. Vultr's client sends `view=kv`, which changes
+// nothing.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/endpoint-action-maps/available-actions (the `ListAvailableActions` operationId).
+func (c *ClientWithResponses) ListAvailableActionsWithResponse(ctx context.Context, params *ListAvailableActionsParams, reqEditors ...RequestEditorFn) (*ListAvailableActionsResponse, error) {
+	rsp, err := c.ListAvailableActions(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAvailableActionsResponse(rsp)
+}
+
+// GetEndpointActionMapWithResponse Get an endpoint action map
+//
+// Vultr-compatible (the pre-release shape of Vultr's API). Returns one endpoint action map.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/endpoint-action-maps/{map_id} (the `GetEndpointActionMap` operationId).
+func (c *ClientWithResponses) GetEndpointActionMapWithResponse(ctx context.Context, mapID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetEndpointActionMapResponse, error) {
+	rsp, err := c.GetEndpointActionMap(ctx, mapID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEndpointActionMapResponse(rsp)
 }
 
 // ListGroupsWithResponse List groups
@@ -15945,6 +16926,60 @@ func ParseGetReadinessResponse(rsp *http.Response) (*GetReadinessResponse, error
 	return response, nil
 }
 
+// ParseListActionsResponse parses an HTTP response from a ListActionsWithResponse call
+func ParseListActionsResponse(rsp *http.Response) (*ListActionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListActionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CatalogActionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListAuditEventsResponse parses an HTTP response from a ListAuditEventsWithResponse call
 func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -16108,6 +17143,175 @@ func ParseAuthorizeBatchResponse(rsp *http.Response) (*AuthorizeBatchResponse, e
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListEndpointActionMapsResponse parses an HTTP response from a ListEndpointActionMapsWithResponse call
+func ParseListEndpointActionMapsResponse(rsp *http.Response) (*ListEndpointActionMapsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListEndpointActionMapsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EndpointActionMapList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListAvailableActionsResponse parses an HTTP response from a ListAvailableActionsWithResponse call
+func ParseListAvailableActionsResponse(rsp *http.Response) (*ListAvailableActionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAvailableActionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AvailableActionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetEndpointActionMapResponse parses an HTTP response from a GetEndpointActionMapWithResponse call
+func ParseGetEndpointActionMapResponse(rsp *http.Response) (*GetEndpointActionMapResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEndpointActionMapResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EndpointActionMapEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -1,0 +1,270 @@
+package authz_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/httpapi"
+	"github.com/keyward-iam/keyward/service"
+)
+
+// These benchmarks drive keyward's real HTTP handler, on a real loopback
+// listener, over the large org's SQLite store, with a closed-loop load
+// driver: N workers, each with its own keep-alive connection, each sending
+// its next request as soon as the previous answer is read. They live here,
+// not in httpapi, because the large org is a test fixture of this package.
+//
+// Run: go test ./authz -run '^$' -bench HTTP -benchtime 5s
+// Figures are in docs/benchmarks.md.
+
+// httpBench is the server under load and what to send it.
+type httpBench struct {
+	o   *largeOrg
+	url string
+	// single[i] is the body of POST /v2/authorize for sample request i;
+	// allow[i] what the engine answers it.
+	single [][]byte
+	allow  []bool
+	// batch[j] holds sample requests 100j to 100j+99.
+	batch [][]byte
+}
+
+var (
+	httpBenchOnce = sync.OnceValues(newHTTPBench)
+	httpBenchStop func()
+)
+
+// checkJSON is a check of the authorize API, as a client sends it.
+type checkJSON struct {
+	PrincipalID string `json:"principal_id"`
+	Action      string `json:"action"`
+	Resource    struct {
+		ID        string `json:"id,omitempty"`
+		ProjectID string `json:"project_id,omitempty"`
+	} `json:"resource"`
+	Context struct {
+		SourceIP string `json:"source_ip"`
+		Time     string `json:"time"`
+		MFA      bool   `json:"mfa"`
+	} `json:"context"`
+}
+
+// newHTTPBench starts the server over the large org and warms it up: the
+// snapshot is built and every sampled principal's policies compiled by
+// sending the whole sample once.
+func newHTTPBench() (*httpBench, error) {
+	o, err := largeOrgOnce()
+	if err != nil {
+		return nil, err
+	}
+	// The request log is formatted as in production, then dropped.
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	svc := service.New(o.db, service.Options{Logger: logger})
+	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger}))
+	httpBenchStop = srv.Close
+
+	a := authz.New(o.db, authz.Options{Catalog: o.cat})
+	snap, err := a.Snapshot(context.Background(), o.org, 0)
+	if err != nil {
+		return nil, err
+	}
+	reqs := o.requests(rand.New(rand.NewPCG(4, 4)), len(o.users), benchSample)
+	h := &httpBench{o: o, url: srv.URL}
+	checks := make([]checkJSON, len(reqs))
+	for i, r := range reqs {
+		c := &checks[i]
+		c.PrincipalID, c.Action = string(r.Principal), r.Action
+		c.Resource.ID, c.Resource.ProjectID = r.Resource, r.Project
+		c.Context.SourceIP, c.Context.Time, c.Context.MFA = sampleIP.String(), sampleTime.Format(time.RFC3339), sampleMFA
+		body, err := json.Marshal(c)
+		if err != nil {
+			return nil, err
+		}
+		d, _ := snap.Decide(&r)
+		h.single, h.allow = append(h.single, body), append(h.allow, d.Allowed())
+	}
+	for j := 0; j < len(checks); j += service.MaxBatchChecks {
+		body, err := json.Marshal(struct {
+			Checks []checkJSON `json:"checks"`
+		}{checks[j : j+service.MaxBatchChecks]})
+		if err != nil {
+			return nil, err
+		}
+		h.batch = append(h.batch, body)
+	}
+	if _, err := h.run(4, len(h.single), h.authorize); err != nil {
+		return nil, fmt.Errorf("warm-up: %w", err)
+	}
+	return h, nil
+}
+
+// authorize sends sample request i to POST /v2/authorize and checks that
+// the answer is the engine's.
+func (h *httpBench) authorize(c *http.Client, buf *bytes.Buffer, i int) error {
+	i %= len(h.single)
+	if err := h.post(c, buf, "/v2/authorize", h.single[i]); err != nil {
+		return err
+	}
+	want := `{"decision":"deny"`
+	if h.allow[i] {
+		want = `{"decision":"allow"`
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte(want)) {
+		return fmt.Errorf("request %d: got %.80s, want %s...", i, buf.Bytes(), want)
+	}
+	return nil
+}
+
+// authorizeBatch sends batch i to POST /v2/authorize/batch and checks the
+// answers against the engine's.
+func (h *httpBench) authorizeBatch(c *http.Client, buf *bytes.Buffer, i int) error {
+	i %= len(h.batch)
+	if err := h.post(c, buf, "/v2/authorize/batch", h.batch[i]); err != nil {
+		return err
+	}
+	var out struct {
+		Results []struct {
+			Allowed bool `json:"allowed"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
+		return err
+	}
+	for k, r := range out.Results {
+		if r.Allowed != h.allow[i*service.MaxBatchChecks+k] {
+			return fmt.Errorf("batch %d, check %d: allowed = %v, the engine says %v", i, k, r.Allowed, !r.Allowed)
+		}
+	}
+	if len(out.Results) != service.MaxBatchChecks {
+		return fmt.Errorf("batch %d: %d results, want %d", i, len(out.Results), service.MaxBatchChecks)
+	}
+	return nil
+}
+
+// effectiveAccess reads the effective access of user i.
+func (h *httpBench) effectiveAccess(c *http.Client, buf *bytes.Buffer, i int) error {
+	return h.do(c, buf, "GET", "/v2/users/"+string(h.o.users[i%len(h.o.users)])+"/effective-access", nil)
+}
+
+func (h *httpBench) post(c *http.Client, buf *bytes.Buffer, path string, body []byte) error {
+	return h.do(c, buf, "POST", path, body)
+}
+
+// do sends one request as the org's authorizer and reads the answer into
+// buf; anything but a 200 is an error.
+func (h *httpBench) do(c *http.Client, buf *bytes.Buffer, method, path string, body []byte) error {
+	req, err := http.NewRequest(method, h.url+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+h.o.token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	buf.Reset()
+	if _, err := buf.ReadFrom(res.Body); err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s %s = %d %.200s", method, path, res.StatusCode, buf.Bytes())
+	}
+	return nil
+}
+
+// run sends n requests, send(i) for i < n, from the given number of
+// workers, each on its own keep-alive connection, and returns each
+// request's latency, sorted.
+func (h *httpBench) run(workers, n int, send func(*http.Client, *bytes.Buffer, int) error) ([]time.Duration, error) {
+	var next atomic.Int64
+	lat := make([][]time.Duration, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}}
+		wg.Go(func() {
+			defer c.CloseIdleConnections()
+			var buf bytes.Buffer
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				t0 := time.Now()
+				if err := send(c, &buf, i); err != nil {
+					errs[w] = err
+					next.Store(int64(n)) // stop the others
+					return
+				}
+				lat[w] = append(lat[w], time.Since(t0))
+			}
+		})
+	}
+	wg.Wait()
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	for _, err := range errs {
+		if err != nil {
+			return all, err
+		}
+	}
+	return all, nil
+}
+
+// httpLoad runs b.N calls of send from each worker count and reports the
+// throughput in unit (perCall units per call) and the latency percentiles
+// of the calls.
+func httpLoad(b *testing.B, workers []int, perCall int, unit string, send func(*httpBench) func(*http.Client, *bytes.Buffer, int) error) {
+	h, err := httpBenchOnce()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, w := range workers {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			b.ResetTimer()
+			lat, err := h.run(w, b.N, send(h))
+			b.StopTimer()
+			if err != nil {
+				b.Fatal(err)
+			}
+			ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
+			b.ReportMetric(float64(b.N*perCall)/b.Elapsed().Seconds(), unit)
+			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+		})
+	}
+}
+
+// BenchmarkHTTPAuthorize drives POST /v2/authorize with one check per call,
+// over the 20,000 requests of the sample (about all 10,000 users).
+func BenchmarkHTTPAuthorize(b *testing.B) {
+	httpLoad(b, []int{1, 4, 16, 64}, 1, "decisions/s", func(h *httpBench) func(*http.Client, *bytes.Buffer, int) error { return h.authorize })
+}
+
+// BenchmarkHTTPAuthorizeBatch drives POST /v2/authorize/batch with 100
+// checks per call.
+func BenchmarkHTTPAuthorizeBatch(b *testing.B) {
+	httpLoad(b, []int{1, 4, 16}, service.MaxBatchChecks, "decisions/s", func(h *httpBench) func(*http.Client, *bytes.Buffer, int) error { return h.authorizeBatch })
+}
+
+// BenchmarkHTTPEffectiveAccess reads GET /v2/users/{id}/effective-access of
+// each user in turn; the warm-up compiled the sets of the users it asked
+// about (most of them).
+func BenchmarkHTTPEffectiveAccess(b *testing.B) {
+	httpLoad(b, []int{1, 4}, 1, "calls/s", func(h *httpBench) func(*http.Client, *bytes.Buffer, int) error { return h.effectiveAccess })
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// cliRunner runs CLI commands through run(), as main does, with an
+// environment, against a real server.
+type cliRunner struct {
+	t   *testing.T
+	env map[string]string
+}
+
+// run runs `keyward args...` with stdin.
+func (c cliRunner) run(stdin string, args ...string) (stdout, stderr string, err error) {
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string { return c.env[k] }
+	err = run(context.Background(), append([]string{"keyward"}, args...), getenv, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+// ok runs a command that must succeed and returns its stdout.
+func (c cliRunner) ok(args ...string) string {
+	c.t.Helper()
+	return c.okStdin("", args...)
+}
+
+func (c cliRunner) okStdin(stdin string, args ...string) string {
+	c.t.Helper()
+	stdout, stderr, err := c.run(stdin, args...)
+	if err != nil {
+		c.t.Fatalf("keyward %s: %v (stderr %q)", strings.Join(args, " "), err, stderr)
+	}
+	return stdout
+}
+
+// json runs a command with -o json and decodes its stdout into out.
+func (c cliRunner) json(out any, args ...string) {
+	c.t.Helper()
+	stdout := c.ok(append(args, "-o", "json")...)
+	if err := json.Unmarshal([]byte(stdout), out); err != nil {
+		c.t.Fatalf("keyward %s -o json: %v in %q", strings.Join(args, " "), err, stdout)
+	}
+}
+
+// fail runs a command that must fail with an error containing want, and
+// print nothing on stdout.
+func (c cliRunner) fail(want string, args ...string) {
+	c.t.Helper()
+	stdout, _, err := c.run("", args...)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		c.t.Errorf("keyward %s: error %v, want one containing %q", strings.Join(args, " "), err, want)
+	}
+	if stdout != "" {
+		c.t.Errorf("keyward %s failed but printed %q", strings.Join(args, " "), stdout)
+	}
+}
+
+// table splits table output into rows of fields, the header first.
+func table(out string) [][]string {
+	var rows [][]string
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		rows = append(rows, strings.Fields(line))
+	}
+	return rows
+}
+
+// fieldsOf reads an object's table output ("name  value" lines).
+func fieldsOf(out string) map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		k, v, _ := strings.Cut(line, " ")
+		m[k] = strings.TrimSpace(v)
+	}
+	return m
+}
+
+type cliUser struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Email       string   `json:"email"`
+	Kind        string   `json:"kind"`
+	APIEnabled  bool     `json:"api_enabled"`
+	ACLs        []string `json:"acls"`
+	HasPassword bool     `json:"has_password"`
+	APIKey      string   `json:"api_key"`
+}
+
+type cliKey struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	UserID      string `json:"user_id"`
+	OrgID       string `json:"org_id"`
+	Status      string `json:"status"`
+	DateExpire  string `json:"date_expire"`
+	DateRevoked string `json:"date_revoked"`
+	Key         string `json:"key"`
+}
+
+type cliOrg struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+type cliEvent struct {
+	Action     string `json:"action"`
+	ActorID    string `json:"actor_id"`
+	TargetType string `json:"target_type"`
+	TargetID   string `json:"target_id"`
+	RequestID  string `json:"request_id"`
+	SourceIP   string `json:"source_ip"`
+}
+
+// decode fails t unless a command that printed stdout and returned err
+// succeeded with JSON, which it decodes into out.
+func decode(t *testing.T, stdout string, err error, out any) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("command failed: %v", err)
+	}
+	if err := json.Unmarshal([]byte(stdout), out); err != nil {
+		t.Fatalf("decode %q: %v", stdout, err)
+	}
+}

@@ -1,0 +1,191 @@
+package httpapi
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/keyward-iam/keyward/policy"
+	"github.com/keyward-iam/keyward/service"
+)
+
+// actionJSON is one action of the catalog, as GET /v2/actions lists it.
+type actionJSON struct {
+	Name        string `json:"name"`
+	Service     string `json:"service"`
+	Resource    string `json:"resource"`
+	Operation   string `json:"operation"`
+	Level       string `json:"level"`
+	Description string `json:"description"`
+}
+
+// availableActionJSON is Vultr's "available action" of the endpoint action
+// maps: an action and the resource type it acts on.
+type availableActionJSON struct {
+	ResourceType string `json:"resource_type"`
+	Action       string `json:"action"`
+	Description  string `json:"description"`
+}
+
+// endpointActionMapJSON is Vultr's endpoint action map: a route and the
+// action a policy must allow for it.
+type endpointActionMapJSON struct {
+	ID              string `json:"id"`
+	EndpointPattern string `json:"endpoint_pattern"`
+	HTTPMethod      string `json:"http_method"`
+	RequiredAction  string `json:"required_action"`
+	ResourceType    string `json:"resource_type"`
+	ResourcePattern string `json:"resource_pattern"`
+	Description     string `json:"description"`
+	DateCreated     string `json:"date_created"`
+}
+
+// mapsCreated is the date_created of every endpoint action map: the date of
+// the policy language version the maps are written in, so that it, like
+// the ids, is the same on every run of every server.
+const mapsCreated = policy.Version + "T00:00:00Z"
+
+// resourceType is the resource type of an action: "compute.instance" for
+// compute.instance.Create.
+func resourceType(a policy.Action) string { return a.Service + "." + a.Resource }
+
+func toEndpointActionMapJSON(e *service.Endpoint) endpointActionMapJSON {
+	return endpointActionMapJSON{
+		ID: e.ID, EndpointPattern: e.Path, HTTPMethod: e.Method, RequiredAction: e.Action.Name,
+		ResourceType: resourceType(e.Action), ResourcePattern: resourcePattern(e.Path),
+		Description: e.Action.Description, DateCreated: mapsCreated,
+	}
+}
+
+// resourcePattern is the path parameter naming the object a route acts on
+// (its last one, such as "{key_id}" in /v2/users/{user_id}/api-keys/{key_id}),
+// or "*" for a route on no single object, such as a list or a create.
+func resourcePattern(path string) string {
+	i := strings.LastIndexByte(path, '{')
+	if i < 0 || strings.Contains(path[i:], "/") {
+		return "*"
+	}
+	return path[i:]
+}
+
+// endpointID is the id of the endpoint action map of a route: the UUIDv5
+// (SHA-1) of "keyward:endpoint-action-map:METHOD PATH" in the URL namespace,
+// so that it never changes.
+func endpointID(method, path string) string {
+	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("keyward:endpoint-action-map:"+method+" "+path)).String()
+}
+
+// endpoints returns the routes of s.table that need an action, sorted by
+// path and then method. It must run after routes has filled the table.
+func (s *server) endpoints() []service.Endpoint {
+	var out []service.Endpoint
+	for _, rt := range s.table {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		if rt.Action == "" || !strings.HasPrefix(path, "/v2/") {
+			continue
+		}
+		out = append(out, service.Endpoint{ID: endpointID(method, path), Method: method, Path: path, Action: policy.Action{Name: rt.Action}})
+	}
+	slices.SortFunc(out, func(a, b service.Endpoint) int {
+		return cmp.Or(strings.Compare(a.Path, b.Path), strings.Compare(a.Method, b.Method))
+	})
+	return out
+}
+
+func (s *server) handleListActions() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, err := pageOf(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		q := r.URL.Query()
+		f := service.ActionFilter{Service: q.Get("service"), Level: policy.Level(q.Get("level")), Query: q.Get("q"), Page: page}
+		actions, info, err := s.svc.ListActions(r.Context(), f)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out := make([]actionJSON, len(actions))
+		for i, a := range actions {
+			out[i] = actionJSON{Name: a.Name, Service: a.Service, Resource: a.Resource, Operation: a.Operation, Level: string(a.Level), Description: a.Description}
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Actions []actionJSON `json:"actions"`
+			Meta    meta         `json:"meta"`
+		}{out, metaOf(info)})
+	})
+}
+
+// handleListAvailableActions serves Vultr's list of the actions an endpoint
+// action map may require: the whole catalog. Vultr's client sends
+// view=kv, which changes nothing here.
+func (s *server) handleListAvailableActions() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, err := pageOf(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		actions, info, err := s.svc.ListActions(r.Context(), service.ActionFilter{Page: page})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out := make([]availableActionJSON, len(actions))
+		for i, a := range actions {
+			out[i] = availableActionJSON{ResourceType: resourceType(a), Action: a.Name, Description: a.Description}
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Actions []availableActionJSON `json:"actions"`
+			Meta    meta                  `json:"meta"`
+		}{out, metaOf(info)})
+	})
+}
+
+func (s *server) handleListEndpointActionMaps() http.Handler {
+	endpoints := sync.OnceValue(s.endpoints) // the table is complete by the first request
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, err := pageOf(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		eps, info, err := s.svc.ListEndpoints(r.Context(), endpoints(), page)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out := make([]endpointActionMapJSON, len(eps))
+		for i := range eps {
+			out[i] = toEndpointActionMapJSON(&eps[i])
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Maps []endpointActionMapJSON `json:"endpoint_action_maps"`
+			Meta meta                    `json:"meta"`
+		}{out, metaOf(info)})
+	})
+}
+
+func (s *server) handleGetEndpointActionMap() http.Handler {
+	endpoints := sync.OnceValue(s.endpoints)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "map_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		e, err := s.svc.GetEndpoint(r.Context(), endpoints(), id)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Map endpointActionMapJSON `json:"endpoint_action_map"`
+		}{toEndpointActionMapJSON(e)})
+	})
+}

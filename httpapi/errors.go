@@ -23,7 +23,8 @@ var statusOf = map[keyward.Code]int{
 }
 
 // errorBody is Vultr's error shape, extended with keyward's code, field,
-// request id and, for a 403, the deny explanation.
+// request id, for a 403 the deny explanation and, for a 400 with several
+// problems (such as a policy document's), the list of them.
 type errorBody struct {
 	Error       string `json:"error"`
 	Status      int    `json:"status"`
@@ -31,6 +32,7 @@ type errorBody struct {
 	Field       string `json:"field,omitempty"`
 	RequestID   string `json:"request_id,omitempty"`
 	Explanation any    `json:"explanation,omitempty"`
+	Errors      any    `json:"errors,omitempty"`
 }
 
 // writeError answers r with err. Internal errors are logged with their
@@ -44,8 +46,11 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	body := errorBody{Error: keyward.ErrorMessage(err), Status: status, Code: string(code), RequestID: requestID(r.Context())}
 	if e := keyward.AsError(err); e != nil {
 		body.Field = e.Field
-		if code == keyward.CodePermissionDenied {
+		switch code {
+		case keyward.CodePermissionDenied:
 			body.Explanation = e.Detail
+		case keyward.CodeInvalid:
+			body.Errors = e.Detail
 		}
 	}
 	if code == keyward.CodeInternal {

@@ -252,3 +252,30 @@ func walkPolicies(a *api, per int, back bool) []string {
 	}
 	return ids
 }
+
+// TestPolicyErrorList checks that a document with several problems gets
+// them all, each with its path, besides the first in field.
+func TestPolicyErrorList(t *testing.T) {
+	a := newAPI(t)
+	var e struct {
+		Field  string `json:"field"`
+		Errors []struct {
+			Path    string `json:"path"`
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	a.do("POST", "/v2/policies", a.root, `{"name":"bad","description":"","policy_document":{"Version":"2026-03-20","Statement":[
+		{"Effect":"Allow","Action":["compute.instanse.Create"],"Resource":"*"},
+		{"Effect":"Maybe","Action":["compute.instance.Read"],"Resource":"not-a-uuid"}]}}`, http.StatusBadRequest, &e)
+	var paths []string
+	for _, fe := range e.Errors {
+		paths = append(paths, fe.Path)
+		if fe.Message == "" {
+			t.Errorf("error at %s has no message", fe.Path)
+		}
+	}
+	want := []string{"Statement[0].Action[0]", "Statement[1].Effect", "Statement[1].Resource"}
+	if e.Field != "policy_document.Statement[0].Action[0]" || !slices.Equal(paths, want) {
+		t.Errorf("field %q, errors at %q; want the first in field and all of %q", e.Field, paths, want)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // serverConfig is the server's configuration: flags, falling back to the
@@ -31,6 +33,7 @@ type serverConfig struct {
 	BootstrapEmail     string // KEYWARD_BOOTSTRAP_EMAIL
 	LogLevel           string // KEYWARD_LOG_LEVEL: debug, info, warn, error
 	ShutdownTimeout    time.Duration
+	Limits             service.Limits // KEYWARD_LIMIT_*: per-organization limits
 }
 
 func envOr(getenv func(string) string, key, def string) string {
@@ -40,8 +43,43 @@ func envOr(getenv func(string) string, key, def string) string {
 	return def
 }
 
+// limitFlags registers one flag per organization limit, defaulting to its
+// environment variable. It returns an error for a variable that is set but
+// not a positive integer, for the command to report when it runs.
+func limitFlags(f *pflag.FlagSet, getenv func(string) string, l *service.Limits) error {
+	var bad error
+	d := service.DefaultLimits
+	for _, lf := range []struct {
+		name string
+		v    *int
+		def  int
+		what string
+	}{
+		{"users", &l.Users, d.Users, "users and service users per organization"},
+		{"groups", &l.Groups, d.Groups, "groups per organization"},
+		{"roles", &l.Roles, d.Roles, "roles per organization"},
+		{"policies", &l.Policies, d.Policies, "custom policies per organization"},
+		{"policies-per-principal", &l.PoliciesPerPrincipal, d.PoliciesPerPrincipal, "policies attached to one user, group or role"},
+		{"members-per-group", &l.MembersPerGroup, d.MembersPerGroup, "members of one group"},
+	} {
+		env := "KEYWARD_LIMIT_" + strings.ToUpper(strings.ReplaceAll(lf.name, "-", "_"))
+		def := lf.def
+		if v := getenv(env); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				bad = errors.Join(bad, fmt.Errorf("%s=%q: want a positive integer", env, v))
+			} else {
+				def = n
+			}
+		}
+		f.IntVar(lf.v, "limit-"+lf.name, def, "most "+lf.what+" (env "+env+")")
+	}
+	return bad
+}
+
 func newServerCommand(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
 	cfg := serverConfig{}
+	var badEnv error
 	cmd := &cobra.Command{
 		Use:   "server",
 		Short: "Run the keyward server",
@@ -53,6 +91,9 @@ organization and prints a root API key once (or writes it to
 --bootstrap-token-file).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if badEnv != nil {
+				return badEnv
+			}
 			return runServer(cmd.Context(), cfg, stdout, stderr)
 		},
 	}
@@ -62,6 +103,7 @@ organization and prints a root API key once (or writes it to
 	f.StringVar(&cfg.DatabaseURL, "database-url", getenv("KEYWARD_DATABASE_URL"), "PostgreSQL URL; overrides --db (env KEYWARD_DATABASE_URL)")
 	f.StringVar(&cfg.BootstrapTokenFile, "bootstrap-token-file", getenv("KEYWARD_BOOTSTRAP_TOKEN_FILE"), "write the first root API key to this file instead of the terminal")
 	f.StringVar(&cfg.BootstrapEmail, "bootstrap-email", envOr(getenv, "KEYWARD_BOOTSTRAP_EMAIL", "admin@localhost"), "email of the root owner created on first start")
+	badEnv = limitFlags(f, getenv, &cfg.Limits)
 	f.StringVar(&cfg.LogLevel, "log-level", envOr(getenv, "KEYWARD_LOG_LEVEL", "info"), "debug, info, warn or error")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
 	return cmd
@@ -83,7 +125,7 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	defer store.Close()
 	logger.Info("database ready", "dialect", store.Dialect())
 
-	svc := service.New(store, service.Options{Logger: logger})
+	svc := service.New(store, service.Options{Logger: logger, Limits: cfg.Limits})
 	if err := bootstrap(ctx, svc, cfg, stdout, logger); err != nil {
 		return err
 	}

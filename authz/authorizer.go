@@ -115,14 +115,38 @@ func (a *Authorizer) Snapshot(ctx context.Context, org keyward.OrgID, minRevisio
 		if s.Revision >= minRevision {
 			return s, nil
 		}
-		if time.Now().After(deadline) {
-			return nil, keyward.Errorf(keyward.CodeUnavailable,
-				"This server has not caught up with revision %d of the organization yet (it has %d); retry.", minRevision, s.Revision)
+		if err := a.awaitRevision(ctx, org, minRevision, deadline); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// awaitRevision polls the organization's revision, which is cheap to read,
+// until the store has reached minRevision, so that the snapshot is rebuilt
+// once rather than on every poll. It returns CodeUnavailable at deadline.
+func (a *Authorizer) awaitRevision(ctx context.Context, org keyward.OrgID, minRevision int64, deadline time.Time) error {
+	for {
+		var rev int64
+		err := a.store.ReadTx(ctx, func(tx keyward.Tx) error {
+			o, err := tx.GetOrganization(ctx, org)
+			if err == nil {
+				rev = o.Revision
+			}
+			return err
+		})
+		switch {
+		case err != nil:
+			return err
+		case rev >= minRevision:
+			return nil
+		case time.Now().After(deadline):
+			return keyward.Errorf(keyward.CodeUnavailable,
+				"This server has not caught up with revision %d of the organization yet (it has %d); retry.", minRevision, rev)
 		}
 		select {
 		case <-time.After(20 * time.Millisecond):
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 	}
 }

@@ -39,6 +39,10 @@ type Options struct {
 	// Limits caps what one organization may hold; zero fields take
 	// DefaultLimits.
 	Limits Limits
+	// CatchUp bounds how long a request that demands an organization
+	// revision (min_revision) waits for this server's database to reach it;
+	// default 2 s.
+	CatchUp time.Duration
 }
 
 // New returns a Service over store.
@@ -52,13 +56,13 @@ func New(store keyward.Store, opts Options) *Service {
 	if opts.MaxConcurrentHashes <= 0 {
 		opts.MaxConcurrentHashes = 4
 	}
-	keys := newKeyCache()
+	keys := newKeyCache(keyCacheTTL)
 	return &Service{
 		store:  invalidatingStore{Store: store, keys: keys},
 		now:    opts.Now,
 		log:    opts.Logger,
 		hasher: newPasswordHasher(opts.MaxConcurrentHashes),
-		authz:  authz.New(store, authz.Options{}),
+		authz:  authz.New(store, authz.Options{CatchUp: opts.CatchUp}),
 		limits: opts.Limits.withDefaults(),
 		keys:   keys,
 	}

@@ -658,7 +658,7 @@ type EndpointActionMap struct {
 	// RequiredAction Example: iam.user.Read
 	RequiredAction string `json:"required_action"`
 
-	// ResourcePattern The path parameter that names the object acted on (the route's last), or "*" for a route on no single object.
+	// ResourcePattern The path parameter naming the object the route is about, which policies scope it by (the route's first), or "*" for a route on no single object.
 	//
 	// Example: {user_id}
 	ResourcePattern string `json:"resource_pattern"`
@@ -700,6 +700,23 @@ type Error struct {
 	//
 	// Example: email is required.
 	Error string `json:"error"`
+
+	// Errors On a 400 for a policy document, every problem found, in document
+	// order; `field` and `error` above repeat the first.
+	Errors *[]struct {
+		// Field The document key at fault.
+		//
+		// Example: Action
+		Field *string `json:"field,omitempty"`
+
+		// Message Example: unknown action "compute.instanse.Read" (did you mean "compute.instance.Read"?)
+		Message string `json:"message"`
+
+		// Path Where in the document, e.g. `Statement[0].Action[1]`; "" for the whole document.
+		//
+		// Example: Statement[0].Action
+		Path string `json:"path"`
+	} `json:"errors,omitempty"`
 
 	// Explanation On a 403, why the request was denied, where the caller may see it.
 	Explanation *map[string]interface{} `json:"explanation,omitempty"`
@@ -2386,7 +2403,8 @@ type ClientInterface interface {
 	// `policy_document` is parsed strictly: an unknown key or action, an
 	// empty `Statement`, a bad `Effect` or resource, or a document over
 	// 64 KiB or 100 statements is 400, whose `field` points at the
-	// statement and key (e.g. `policy_document.Statement[0].Action[1]`).
+	// first problem (e.g. `policy_document.Statement[0].Action`) and
+	// whose `errors` lists them all.
 	// `Action` and `Resource` may be a string or a list; responses always
 	// give lists. 409 when the organization is at its policy limit.
 	//
@@ -2402,7 +2420,8 @@ type ClientInterface interface {
 	// `policy_document` is parsed strictly: an unknown key or action, an
 	// empty `Statement`, a bad `Effect` or resource, or a document over
 	// 64 KiB or 100 statements is 400, whose `field` points at the
-	// statement and key (e.g. `policy_document.Statement[0].Action[1]`).
+	// first problem (e.g. `policy_document.Statement[0].Action`) and
+	// whose `errors` lists them all.
 	// `Action` and `Resource` may be a string or a list; responses always
 	// give lists. 409 when the organization is at its policy limit.
 	//
@@ -3666,7 +3685,8 @@ func (c *Client) ListPolicies(ctx context.Context, params *ListPoliciesParams, r
 // `policy_document` is parsed strictly: an unknown key or action, an
 // empty `Statement`, a bad `Effect` or resource, or a document over
 // 64 KiB or 100 statements is 400, whose `field` points at the
-// statement and key (e.g. `policy_document.Statement[0].Action[1]`).
+// first problem (e.g. `policy_document.Statement[0].Action`) and
+// whose `errors` lists them all.
 // `Action` and `Resource` may be a string or a list; responses always
 // give lists. 409 when the organization is at its policy limit.
 //
@@ -3692,7 +3712,8 @@ func (c *Client) CreatePolicyWithBody(ctx context.Context, contentType string, b
 // `policy_document` is parsed strictly: an unknown key or action, an
 // empty `Statement`, a bad `Effect` or resource, or a document over
 // 64 KiB or 100 statements is 400, whose `field` points at the
-// statement and key (e.g. `policy_document.Statement[0].Action[1]`).
+// first problem (e.g. `policy_document.Statement[0].Action`) and
+// whose `errors` lists them all.
 // `Action` and `Resource` may be a string or a list; responses always
 // give lists. 409 when the organization is at its policy limit.
 //
@@ -9100,7 +9121,8 @@ type ClientWithResponsesInterface interface {
 	// `policy_document` is parsed strictly: an unknown key or action, an
 	// empty `Statement`, a bad `Effect` or resource, or a document over
 	// 64 KiB or 100 statements is 400, whose `field` points at the
-	// statement and key (e.g. `policy_document.Statement[0].Action[1]`).
+	// first problem (e.g. `policy_document.Statement[0].Action`) and
+	// whose `errors` lists them all.
 	// `Action` and `Resource` may be a string or a list; responses always
 	// give lists. 409 when the organization is at its policy limit.
 	//
@@ -9116,7 +9138,8 @@ type ClientWithResponsesInterface interface {
 	// `policy_document` is parsed strictly: an unknown key or action, an
 	// empty `Statement`, a bad `Effect` or resource, or a document over
 	// 64 KiB or 100 statements is 400, whose `field` points at the
-	// statement and key (e.g. `policy_document.Statement[0].Action[1]`).
+	// first problem (e.g. `policy_document.Statement[0].Action`) and
+	// whose `errors` lists them all.
 	// `Action` and `Resource` may be a string or a list; responses always
 	// give lists. 409 when the organization is at its policy limit.
 	//
@@ -15848,7 +15871,8 @@ func (c *ClientWithResponses) ListPoliciesWithResponse(ctx context.Context, para
 // `policy_document` is parsed strictly: an unknown key or action, an
 // empty `Statement`, a bad `Effect` or resource, or a document over
 // 64 KiB or 100 statements is 400, whose `field` points at the
-// statement and key (e.g. `policy_document.Statement[0].Action[1]`).
+// first problem (e.g. `policy_document.Statement[0].Action`) and
+// whose `errors` lists them all.
 // `Action` and `Resource` may be a string or a list; responses always
 // give lists. 409 when the organization is at its policy limit.
 //
@@ -15870,7 +15894,8 @@ func (c *ClientWithResponses) CreatePolicyWithBodyWithResponse(ctx context.Conte
 // `policy_document` is parsed strictly: an unknown key or action, an
 // empty `Statement`, a bad `Effect` or resource, or a document over
 // 64 KiB or 100 statements is 400, whose `field` points at the
-// statement and key (e.g. `policy_document.Statement[0].Action[1]`).
+// first problem (e.g. `policy_document.Statement[0].Action`) and
+// whose `errors` lists them all.
 // `Action` and `Resource` may be a string or a list; responses always
 // give lists. 409 when the organization is at its policy limit.
 //

@@ -95,26 +95,21 @@ func (s *Snapshot) Principal(id keyward.UserID) *keyward.User {
 }
 
 // compiled returns u's compiled policies, compiling them on first use.
+// The set hangs off u, so a decision takes no lock and looks up no map
+// beyond the principal itself.
 func (s *Snapshot) compiled(u *userNode) *compiled {
-	id := u.user.Account.ID
-	s.mu.Lock()
-	c := s.sets[id]
-	s.mu.Unlock()
-	if c != nil {
+	if c := u.set.Load(); c != nil {
 		return c
 	}
-	// Compile outside the lock: two racing callers both compile and one
-	// result wins, which is cheaper than holding up every other principal.
+	// Compile outside any lock: two racing callers both compile and the
+	// first to store wins, which is cheaper than holding up every other
+	// principal.
 	in := s.inputs(u, s.managedByName)
-	c = &compiled{inputs: in, set: policy.Compile(s.cat, in)}
-	s.mu.Lock()
-	if prev := s.sets[id]; prev != nil {
-		c = prev
-	} else {
-		s.sets[id] = c
+	c := &compiled{inputs: in, set: policy.Compile(s.cat, in)}
+	if u.set.CompareAndSwap(nil, c) {
+		return c
 	}
-	s.mu.Unlock()
-	return c
+	return u.set.Load()
 }
 
 func (s *Snapshot) managedByName(name string) *policyNode { return s.byName[name] }

@@ -2,15 +2,14 @@ package authz
 
 import (
 	"fmt"
-	"sync"
+	"sync/atomic"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
 )
 
 // Snapshot is one organization's access graph at one revision. It is
-// immutable but for the cache of compiled sets, and safe for concurrent
-// use.
+// immutable but for each user's compiled set, and safe for concurrent use.
 type Snapshot struct {
 	Org      keyward.OrgID
 	Revision int64
@@ -22,16 +21,14 @@ type Snapshot struct {
 	roles    map[keyward.RoleID]*roleNode
 	policies map[keyward.PolicyID]*policyNode
 	byName   map[string]*policyNode // the managed policies, by name
-
-	mu   sync.Mutex
-	sets map[keyward.UserID]*compiled // guarded by mu
 }
 
 type userNode struct {
 	user     *keyward.User
 	groups   []*groupNode
-	roles    []*roleNode   // org-wide bindings to the user
-	policies []*policyNode // attached directly
+	roles    []*roleNode              // org-wide bindings to the user
+	policies []*policyNode            // attached directly
+	set      atomic.Pointer[compiled] // the user's policies, compiled on first use
 }
 
 type groupNode struct {
@@ -51,8 +48,8 @@ type policyNode struct {
 	managed bool
 	doc     *policy.Document
 	// err is set when a stored document no longer parses (for example an
-	// action left the catalog). The policy then grants nothing, and its
-	// diagnostics say why.
+	// action left the catalog). Its broken statements then never allow,
+	// its Deny statements still deny, and the set's diagnostics say why.
 	err error
 }
 
@@ -83,7 +80,6 @@ func build(cat *policy.Catalog, managed map[keyward.PolicyID]*policyNode, g *key
 		groups:   make(map[keyward.GroupID]*groupNode, len(g.Groups)),
 		roles:    make(map[keyward.RoleID]*roleNode, len(g.Roles)),
 		policies: make(map[keyward.PolicyID]*policyNode, len(g.Policies)),
-		sets:     map[keyward.UserID]*compiled{},
 	}
 	docs := make(docCache, len(g.Policies))
 	for _, p := range g.Policies {
@@ -91,10 +87,10 @@ func build(cat *policy.Catalog, managed map[keyward.PolicyID]*policyNode, g *key
 		n, ok := prev[k]
 		if !ok {
 			n = &policyNode{id: p.ID, name: p.Name}
-			n.doc, n.err = policy.Parse(cat, p.Document)
-			if n.err != nil {
-				n.doc = nil
-			}
+			// Decode, not Parse: a stored document that has gone stale
+			// (an action left the catalog) still denies what it denies,
+			// and one that cannot be read at all denies everything.
+			n.doc, n.err = policy.Decode(cat, p.Document)
 		}
 		docs[k] = n
 		s.policies[p.ID] = n

@@ -1,5 +1,6 @@
 // Package cli is keyward's command-line client: the cobra commands behind
-// `keyward org`, `user`, `token`, `audit` and `whoami`, one or more per API
+// `keyward org`, `user`, `group`, `role`, `policy`, `token`, `audit`,
+// `catalog`, `authorize`, `who-can` and `whoami`, one or more per API
 // operation. It talks to a server only through the generated client in
 // api/client, as any other API client would, and imports no other keyward
 // package. cmd/keyward adds the `server` command and executes the root.
@@ -76,7 +77,7 @@ the key: a flag shows in the process list.`,
 	pf.StringVarP(&a.output, "output", "o", "table", "output format: table or json")
 
 	root.AddCommand(a.orgCommand(), a.userCommand(), a.groupCommand(), a.roleCommand(), a.policyCommand(),
-		a.tokenCommand(), a.auditCommand(), a.catalogCommand(), a.whoamiCommand())
+		a.tokenCommand(), a.auditCommand(), a.catalogCommand(), a.authorizeCommand(), a.whoCanCommand(), a.whoamiCommand())
 	return root
 }
 

@@ -25,7 +25,7 @@ members and service users (API-only identities). Passwords are read from
 standard input with --password-stdin, never from a flag.`,
 	}
 	return group(cmd, a.userListCommand(), a.userGetCommand(), a.userMeCommand("me"), a.userCreateCommand(),
-		a.userUpdateCommand(), a.userDeleteCommand(), a.userGroupsCommand(), a.userRolesCommand(), a.userPoliciesCommand())
+		a.userUpdateCommand(), a.userDeleteCommand(), a.userGroupsCommand(), a.userRolesCommand(), a.userPoliciesCommand(), a.userAccessCommand())
 }
 
 // whoamiCommand returns `keyward whoami`, the same as `keyward user me`.

@@ -61,15 +61,18 @@ func toEndpointActionMapJSON(e *service.Endpoint) endpointActionMapJSON {
 	}
 }
 
-// resourcePattern is the path parameter naming the object a route acts on
-// (its last one, such as "{key_id}" in /v2/users/{user_id}/api-keys/{key_id}),
-// or "*" for a route on no single object, such as a list or a create.
+// resourcePattern is the path parameter naming the object a route is about,
+// which policies scope it by: the route's first, such as "{user_id}" in
+// /v2/users/{user_id}/api-keys/{key_id} (a user's keys are authorized on
+// the user); or "*" for a route on no single object, such as a list or a
+// create.
 func resourcePattern(path string) string {
-	i := strings.LastIndexByte(path, '{')
-	if i < 0 || strings.Contains(path[i:], "/") {
+	i := strings.IndexByte(path, '{')
+	j := strings.IndexByte(path[i+1:], '}')
+	if i < 0 || j < 0 {
 		return "*"
 	}
-	return path[i:]
+	return path[i : i+j+2]
 }
 
 // endpointID is the id of the endpoint action map of a route: the UUIDv5

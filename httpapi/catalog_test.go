@@ -201,9 +201,10 @@ func TestEndpointActionMaps(t *testing.T) {
 	wants := []endpointActionMap{
 		{HTTPMethod: "GET", EndpointPattern: "/v2/users/{user_id}", RequiredAction: "iam.user.Read", ResourcePattern: "{user_id}"},
 		{HTTPMethod: "POST", EndpointPattern: "/v2/users", RequiredAction: "iam.user.Create", ResourcePattern: "*"},
-		{HTTPMethod: "DELETE", EndpointPattern: "/v2/users/{user_id}/api-keys/{key_id}", RequiredAction: "iam.apikey.Delete", ResourcePattern: "{key_id}"},
+		{HTTPMethod: "DELETE", EndpointPattern: "/v2/users/{user_id}/api-keys/{key_id}", RequiredAction: "iam.apikey.Delete", ResourcePattern: "{user_id}"},
 		{HTTPMethod: "GET", EndpointPattern: "/v2/endpoint-action-maps/{map_id}", RequiredAction: "iam.catalog.List", ResourcePattern: "{map_id}"},
 		{HTTPMethod: "GET", EndpointPattern: "/v2/actions", RequiredAction: "iam.catalog.List", ResourcePattern: "*"},
+		{HTTPMethod: "DELETE", EndpointPattern: "/v2/groups/{group_id}/members/{user_id}", RequiredAction: "iam.group.RemoveMember", ResourcePattern: "{group_id}"},
 	}
 	for _, w := range wants {
 		m, ok := byRoute[w.HTTPMethod+" "+w.EndpointPattern]

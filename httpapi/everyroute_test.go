@@ -118,7 +118,15 @@ func TestEveryRouteDenies(t *testing.T) {
 	_, key := a.createUser(`{"email":"eve@example.com","name":"Eve","api_enabled":true}`)
 	for _, rt := range httpapi.Routes() {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
-		if rt.Action == "" || ungated[rt.Pattern] != "" {
+		if rt.Action == "" {
+			continue
+		}
+		if ungated[rt.Pattern] != "" {
+			if method == "GET" {
+				t.Run(rt.Pattern, func(t *testing.T) {
+					a.in(t).do(method, objs.path(t, path), key, "", http.StatusOK, nil)
+				})
+			}
 			continue
 		}
 		t.Run(rt.Pattern, func(t *testing.T) {

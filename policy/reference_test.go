@@ -117,12 +117,15 @@ var (
 func refPatternWellFormed(p string) bool { return len(p) <= 256 && refPatternSyntax.MatchString(p) }
 
 // refGlob: '*' is any run of characters, dots included; compared ignoring ASCII case.
-func refGlob(pattern, name string) bool {
+func refGlob(pattern, name string) bool { return refGlobRegexp(pattern).MatchString(asciiLower(name)) }
+
+// refGlobRegexp is the regular expression of a pattern, for names in lower case.
+func refGlobRegexp(pattern string) *regexp.Regexp {
 	parts := strings.Split(asciiLower(pattern), "*")
 	for i := range parts {
 		parts[i] = regexp.QuoteMeta(parts[i])
 	}
-	return refRegexp(`^(?s:` + strings.Join(parts, ".*") + `)$`).MatchString(asciiLower(name))
+	return refRegexp(`^(?s:` + strings.Join(parts, ".*") + `)$`)
 }
 
 // refPatternMatchesSome reports whether some catalog action matches p. The answer depends
@@ -133,7 +136,8 @@ func refPatternMatchesSome(cat *Catalog, p string) bool {
 	if v, ok := refMemo.Load(key); ok {
 		return v.(bool)
 	}
-	ok := slices.ContainsFunc(cat.Actions(), func(a Action) bool { return refGlob(p, a.Name) })
+	re := refGlobRegexp(p)
+	ok := slices.ContainsFunc(cat.Actions(), func(a Action) bool { return re.MatchString(asciiLower(a.Name)) })
 	refRemember(&refMemo, key, ok)
 	return ok
 }

@@ -49,8 +49,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Prin
 	}
 	gen := s.keys.generation()
 	var p *keyward.Principal
+	var k *keyward.APIKey
 	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		k, err := tx.GetAPIKey(ctx, id)
+		var err error
+		k, err = tx.GetAPIKey(ctx, id)
 		if keyward.ErrorCode(err) == keyward.CodeNotFound {
 			return errBadCredential()
 		}
@@ -78,8 +80,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Prin
 			return errBadCredential()
 		}
 		p = &keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, RequestID: reqID, SourceIP: ip, Revision: org.Revision}
-		s.keys.put(k, sum, *p, gen)
 		return nil
 	})
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	s.keys.put(k, sum, *p, gen)
+	return p, nil
 }

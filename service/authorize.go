@@ -32,6 +32,12 @@ var selfActions = map[string]bool{
 	"iam.apikey.Read":              true,
 }
 
+// openActions are the actions every member may perform, whatever its
+// policies: reading the action catalog, which Vultr publishes anyway.
+var openActions = map[string]bool{
+	"iam.catalog.List": true,
+}
+
 // authorize is the one place that decides whether p may perform action on
 // resource (the id of the object acted on, such as a user, group, role or
 // policy of p's organization, or "" when the action has no object, as for
@@ -40,10 +46,11 @@ var selfActions = map[string]bool{
 //
 // The decision is the policy engine's, on a snapshot of p's organization at
 // least as recent as the request's authentication, so a caller sees its own
-// writes. The root owner may do everything, as Vultr documents, and every
-// member may read itself (selfActions).
+// writes. The root owner may do everything, as Vultr documents, every
+// member may read itself (selfActions), and the catalog is open to all
+// (openActions).
 func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, resource string) error {
-	if p.Kind == keyward.KindRootOwner {
+	if p.Kind == keyward.KindRootOwner || openActions[action] {
 		return nil
 	}
 	if resource != "" && resource == string(p.UserID) && selfActions[action] {

@@ -22,8 +22,8 @@ const keyCacheTTL = time.Second
 const keyCacheMax = 100_000
 
 // keyCache remembers the API keys that authenticated, so that a client
-// sending many requests with one key costs one database read per
-// keyCacheTTL rather than three queries per request. An entry holds what
+// sending many requests with one key costs one database read per ttl
+// (keyCacheTTL) rather than three queries per request. An entry holds what
 // Authenticate verified: the SHA-256 of the secret, the key's expiry and
 // the principal it resolved to.
 //
@@ -33,6 +33,7 @@ const keyCacheMax = 100_000
 // while a write to its organization was committing is never used: it is
 // stale from birth.
 type keyCache struct {
+	ttl  time.Duration
 	mu   sync.Mutex
 	keys map[keyward.APIKeyID]*cachedKey // guarded by mu
 	gen  uint64                          // guarded by mu
@@ -48,8 +49,9 @@ type cachedKey struct {
 	until     time.Time // wall clock
 }
 
-func newKeyCache() *keyCache {
-	return &keyCache{keys: map[keyward.APIKeyID]*cachedKey{}, org: map[keyward.OrgID]uint64{}}
+// newKeyCache returns a cache whose entries live for ttl (wall clock).
+func newKeyCache(ttl time.Duration) *keyCache {
+	return &keyCache{ttl: ttl, keys: map[keyward.APIKeyID]*cachedKey{}, org: map[keyward.OrgID]uint64{}}
 }
 
 // generation returns the current generation, to be read before the
@@ -61,7 +63,7 @@ func (c *keyCache) generation() uint64 {
 }
 
 // get returns the principal of key id with secret sum, if it was verified
-// less than keyCacheTTL ago, its organization has not changed through this
+// less than the cache's ttl ago, its organization has not changed through this
 // Service since, and it has not expired at now (the service clock).
 func (c *keyCache) get(id keyward.APIKeyID, sum [sha256.Size]byte, now time.Time) (keyward.Principal, bool) {
 	c.mu.Lock()
@@ -80,7 +82,7 @@ func (c *keyCache) get(id keyward.APIKeyID, sum [sha256.Size]byte, now time.Time
 // put caches key k, whose secret hashes to sum, as resolving to p; gen is
 // what generation returned before k was read.
 func (c *keyCache) put(k *keyward.APIKey, sum [sha256.Size]byte, p keyward.Principal, gen uint64) {
-	e := &cachedKey{sum: sum, expiresAt: k.ExpiresAt, principal: p, gen: gen, until: time.Now().Add(keyCacheTTL)}
+	e := &cachedKey{sum: sum, expiresAt: k.ExpiresAt, principal: p, gen: gen, until: time.Now().Add(c.ttl)}
 	e.principal.RequestID, e.principal.SourceIP = "", ""
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -84,3 +84,6 @@ func keyIDOf(t *testing.T, token string) string {
 	}
 	return rest[:36]
 }
+
+// ptr returns a pointer to v, for the generated client's optional fields.
+func ptr[T any](v T) *T { return &v }

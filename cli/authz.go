@@ -1,0 +1,285 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	"github.com/keyward-iam/keyward/api/client"
+)
+
+// checkFlags are the request of `keyward authorize` and `keyward who-can`.
+type checkFlags struct {
+	action, resource, project, sourceIP, at string
+	mfa                                     string // "", "true" or "false"
+	minRevision                             int64
+}
+
+func (f *checkFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.action, "action", "", "catalog action, e.g. compute.instance.Create (required)")
+	fl.StringVar(&f.resource, "resource", "", "the resource's ID")
+	fl.StringVar(&f.project, "project", "", "the ID of the resource's project")
+	fl.StringVar(&f.sourceIP, "source-ip", "", "the address the request came from (keyward:SourceIp)")
+	fl.StringVar(&f.at, "time", "", "the time of the request, RFC 3339 (default now)")
+	fl.StringVar(&f.mfa, "mfa", "", "whether the request used multi-factor authentication: true or false")
+	fl.Int64Var(&f.minRevision, "min-revision", 0, "answer on a snapshot at least this recent (a write's X-Keyward-Revision)")
+	_ = cmd.MarkFlagRequired("action")
+}
+
+// req builds the API request; principal is "" for the caller itself.
+func (f *checkFlags) req(principal string) (client.AuthorizeReq, error) {
+	r := client.AuthorizeReq{Action: f.action}
+	if principal != "" {
+		id, err := parseID("principal", principal)
+		if err != nil {
+			return r, err
+		}
+		r.PrincipalID = &id
+	}
+	if f.resource != "" || f.project != "" {
+		r.Resource = &struct {
+			ID        *uuid.UUID `json:"id,omitempty"`
+			ProjectID *uuid.UUID `json:"project_id,omitempty"`
+		}{}
+		for _, p := range []struct {
+			thing, v string
+			dst      **uuid.UUID
+		}{{"resource", f.resource, &r.Resource.ID}, {"project", f.project, &r.Resource.ProjectID}} {
+			if p.v == "" {
+				continue
+			}
+			id, err := parseID(p.thing, p.v)
+			if err != nil {
+				return r, err
+			}
+			*p.dst = &id
+		}
+	}
+	if f.sourceIP != "" || f.at != "" || f.mfa != "" {
+		r.Context = &struct {
+			Mfa      *bool      `json:"mfa,omitempty"`
+			SourceIP *string    `json:"source_ip,omitempty"`
+			Time     *time.Time `json:"time,omitempty"`
+		}{}
+		if f.sourceIP != "" {
+			r.Context.SourceIP = &f.sourceIP
+		}
+		if f.at != "" {
+			t, err := time.Parse(time.RFC3339, f.at)
+			if err != nil {
+				return r, fmt.Errorf("invalid --time %q: want RFC 3339, e.g. 2026-11-23T12:00:00Z", f.at)
+			}
+			r.Context.Time = &t
+		}
+		switch f.mfa {
+		case "":
+		case "true", "false":
+			r.Context.Mfa = ptr(f.mfa == "true")
+		default:
+			return r, fmt.Errorf("invalid --mfa %q: want true or false", f.mfa)
+		}
+	}
+	if f.minRevision > 0 {
+		r.MinRevision = &f.minRevision
+	}
+	return r, nil
+}
+
+// authorizeCommand returns `keyward authorize`.
+func (a *app) authorizeCommand() *cobra.Command {
+	var f checkFlags
+	var principal string
+	cmd := &cobra.Command{
+		Use:   "authorize --action ACTION [--principal USER_ID] [--resource ID] [--project ID]",
+		Short: "Ask whether a principal may perform an action, and why",
+		Long: `Ask keyward's decision for one request, as the provider's services do on
+every call: may the principal (you, without --principal) perform the action
+on the resource? Prints allow or deny, the layer that decided and every
+matching statement with the path its policy came through.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req, err := f.req(principal)
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.AuthorizeWithResponse(cmd.Context(), req)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			v := resp.JSON200
+			if a.output == formatJSON {
+				return writeJSON(a.stdout, resp.Body)
+			}
+			if err := a.printObject(resp.Body, []field{
+				{"decision", string(v.Decision)}, {"principal_id", v.PrincipalID.String()},
+				{"layer", string(v.Explanation.Layer)}, {"reason", v.Explanation.Reason},
+				{"revision", fmt.Sprint(v.Revision)},
+			}); err != nil {
+				return err
+			}
+			return a.printStatements(v.Explanation.Statements)
+		},
+	}
+	f.add(cmd)
+	cmd.Flags().StringVar(&principal, "principal", "", "the user or service user asked about (default: you)")
+	return cmd
+}
+
+// printStatements prints the statements of an explanation, after a blank
+// line, if there are any.
+func (a *app) printStatements(sts []client.StatementResult) error {
+	if len(sts) == 0 {
+		return nil
+	}
+	fmt.Fprintln(a.stdout)
+	rows := make([][]string, len(sts))
+	for i, s := range sts {
+		stmt := fmt.Sprint(s.StatementIndex)
+		if s.Sid != nil && *s.Sid != "" {
+			stmt = *s.Sid
+		}
+		var failed []string
+		if s.FailedConditions != nil {
+			for _, c := range *s.FailedConditions {
+				failed = append(failed, c.Operator+" "+c.Key)
+			}
+		}
+		via := ""
+		if s.Via != nil {
+			via = *s.Via
+		}
+		rows[i] = []string{string(s.Effect), s.PolicyName, stmt, via, fmt.Sprint(s.Applied), strings.Join(failed, ", ")}
+	}
+	return a.printList(nil, []string{"EFFECT", "POLICY", "STATEMENT", "VIA", "APPLIED", "FAILED CONDITIONS"}, rows)
+}
+
+// whoCanCommand returns `keyward who-can`.
+func (a *app) whoCanCommand() *cobra.Command {
+	var f checkFlags
+	cmd := &cobra.Command{
+		Use:   "who-can --action ACTION [--resource ID] [--project ID]",
+		Short: "List the members that may perform an action",
+		Long: `List every member of your organization (users, service users and the root
+owner) that may perform the action on the resource, with the paths of the
+policies that grant it.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			req, err := f.req("")
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.WhoCanWithResponse(cmd.Context(), req)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			raw, err := members(resp.Body, "principals")
+			if err != nil {
+				return err
+			}
+			ps := resp.JSON200.Principals
+			rows := make([][]string, len(ps))
+			for i, p := range ps {
+				rows[i] = []string{p.ID.String(), p.Name, p.Email, string(p.Kind), string(p.Layer), strings.Join(p.Via, "; ")}
+			}
+			return a.printList(raw, []string{"ID", "NAME", "EMAIL", "KIND", "LAYER", "VIA"}, rows)
+		},
+	}
+	f.add(cmd)
+	return cmd
+}
+
+// userAccessCommand returns `keyward user access`.
+func (a *app) userAccessCommand() *cobra.Command {
+	var minRevision int64
+	cmd := &cobra.Command{
+		Use:   "access USER_ID|me",
+		Short: "Show a user's effective access",
+		Long: `Show every policy that applies to a user or service user, with each path it
+comes through, and what those policies allow and deny per resource.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, uid, err := a.clientForView(args[0])
+			if err != nil {
+				return err
+			}
+			var body []byte
+			var acc *client.EffectiveAccess
+			var rev *int64
+			if minRevision > 0 {
+				rev = &minRevision
+			}
+			if uid == nil {
+				r, err := c.GetCurrentUserEffectiveAccessWithResponse(cmd.Context(), &client.GetCurrentUserEffectiveAccessParams{MinRevision: rev})
+				if err = check(r, err, http.StatusOK); err != nil {
+					return err
+				}
+				body, acc = r.Body, &r.JSON200.EffectiveAccess
+			} else {
+				r, err := c.GetUserEffectiveAccessWithResponse(cmd.Context(), *uid, &client.GetUserEffectiveAccessParams{MinRevision: rev})
+				if err = check(r, err, http.StatusOK); err != nil {
+					return err
+				}
+				body, acc = r.Body, &r.JSON200.EffectiveAccess
+			}
+			if a.output == formatJSON {
+				var env struct {
+					EffectiveAccess json.RawMessage `json:"effective_access"`
+				}
+				if err := json.Unmarshal(body, &env); err != nil {
+					return err
+				}
+				return writeJSON(a.stdout, env.EffectiveAccess)
+			}
+			return a.printAccess(acc)
+		},
+	}
+	cmd.Flags().Int64Var(&minRevision, "min-revision", 0, "answer on a snapshot at least this recent")
+	return cmd
+}
+
+func (a *app) printAccess(acc *client.EffectiveAccess) error {
+	if err := a.printObject(nil, []field{{"user_id", acc.UserID.String()}, {"layer", string(acc.Layer)}, {"reason", acc.Reason}}); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout)
+	prows := make([][]string, len(acc.Policies))
+	for i, p := range acc.Policies {
+		kind := "custom"
+		if p.IsSystemPolicy {
+			kind = "managed"
+		}
+		prows[i] = []string{p.ID, p.Name, kind, strings.Join(p.Via, "; ")}
+	}
+	if err := a.printList(nil, []string{"POLICY ID", "NAME", "KIND", "VIA"}, prows); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout)
+	srows := make([][]string, len(acc.Scopes))
+	for i, s := range acc.Scopes {
+		cond := strings.Join(append(prefixed("allow ", s.ConditionalAllowed), prefixed("deny ", s.ConditionalDenied)...), ", ")
+		srows[i] = []string{s.Resource, strings.Join(s.Allowed, ", "), strings.Join(s.Denied, ", "), cond}
+	}
+	return a.printList(nil, []string{"RESOURCE", "ALLOWED", "DENIED", "CONDITIONAL"}, srows)
+}
+
+func prefixed(p string, ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = p + s
+	}
+	return out
+}

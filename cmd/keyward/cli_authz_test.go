@@ -1,0 +1,86 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCLI_Authorization drives `keyward authorize`, `who-can` and `user
+// access` against a real server: a service user gets a policy through a
+// group, and every view of the decision agrees.
+func TestCLI_Authorization(t *testing.T) {
+	ts := startServer(t, nil)
+	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+
+	var svc cliUser
+	root.json(&svc, "user", "create", "--service", "--name", "deployer")
+	self := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": svc.APIKey}}
+	const vm, project = "0193a000-0000-7000-8000-000000000011", "0193a000-0000-7000-8000-0000000000a1"
+
+	var verdict struct {
+		Decision    string `json:"decision"`
+		Explanation struct {
+			Layer      string `json:"layer"`
+			Statements []struct {
+				PolicyName string `json:"policy_name"`
+				Via        string `json:"via"`
+				Effect     string `json:"effect"`
+			} `json:"statements"`
+		} `json:"explanation"`
+	}
+	self.json(&verdict, "authorize", "--action", "compute.instance.Delete", "--resource", vm, "--project", project)
+	if verdict.Decision != "deny" || verdict.Explanation.Layer != "policy" {
+		t.Errorf("before the grant: %+v, want a deny by policy", verdict)
+	}
+
+	var g, p cliObject
+	root.json(&g, "group", "create", "--name", "deployers")
+	root.json(&p, "policy", "create", "--name", "vm-admin", "--document",
+		`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.*","Resource":"`+project+`"}]}`)
+	root.ok("group", "add-member", g.ID, svc.ID)
+	root.ok("policy", "attach-group", p.ID, g.ID)
+
+	self.json(&verdict, "authorize", "--action", "compute.instance.Delete", "--resource", vm, "--project", project)
+	if verdict.Decision != "allow" || len(verdict.Explanation.Statements) != 1 || verdict.Explanation.Statements[0].Via != "group:deployers" {
+		t.Errorf("after the grant: %+v, want allow via group:deployers", verdict)
+	}
+	out := root.ok("authorize", "--principal", svc.ID, "--action", "compute.instance.Delete", "--resource", vm, "--project", "0193a000-0000-7000-8000-0000000000a2")
+	if f := fieldsOf(out); f["decision"] != "deny" || f["layer"] != "policy" {
+		t.Errorf("another project, table output:\n%s", out)
+	}
+	out = self.ok("authorize", "--action", "compute.instance.Create", "--project", project, "--source-ip", "10.0.0.1", "--mfa", "true")
+	if !strings.Contains(out, "vm-admin") || !strings.Contains(out, "group:deployers") {
+		t.Errorf("table output lacks the statement:\n%s", out)
+	}
+	var me cliUser
+	root.json(&me, "whoami")
+	self.fail("iam.authorization.Authorize", "authorize", "--principal", me.ID, "--action", "compute.instance.List")
+	self.fail("compute.instance.Create", "authorize", "--action", "compute.instance.Crate")
+	self.fail("--mfa", "authorize", "--action", "compute.instance.List", "--mfa", "maybe")
+
+	var who []struct {
+		ID    string   `json:"id"`
+		Layer string   `json:"layer"`
+		Via   []string `json:"via"`
+	}
+	root.json(&who, "who-can", "--action", "compute.instance.Delete", "--resource", vm, "--project", project)
+	if len(who) != 2 || who[0].Layer != "root_owner" || who[1].ID != svc.ID || strings.Join(who[1].Via, ",") != "group:deployers" {
+		t.Errorf("who-can = %+v, want the root owner and the service user via its group", who)
+	}
+
+	var acc struct {
+		UserID   string `json:"user_id"`
+		Policies []struct {
+			Name string   `json:"name"`
+			Via  []string `json:"via"`
+		} `json:"policies"`
+	}
+	self.json(&acc, "user", "access", "me")
+	if acc.UserID != svc.ID || len(acc.Policies) != 1 || acc.Policies[0].Name != "vm-admin" {
+		t.Errorf("user access me = %+v", acc)
+	}
+	out = root.ok("user", "access", svc.ID)
+	if !strings.Contains(out, "compute.instance.*") || !strings.Contains(out, project) {
+		t.Errorf("user access table lacks the scope:\n%s", out)
+	}
+}

@@ -50,7 +50,7 @@ func (s *Snapshot) Decide(r *Request) (policy.Decision, string) {
 		return policy.Allow, LayerRootOwner
 	}
 	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
-	return s.compiled(u).set.Decide(&pr), LayerPolicy
+	return s.compiledFor(u, r.Project).set.Decide(&pr), LayerPolicy
 }
 
 // Explain answers r as Decide does, with the statements that matched, the
@@ -67,7 +67,7 @@ func (s *Snapshot) Explain(r *Request) Result {
 			Reason: "the root owner may perform every action", Statements: []policy.StatementResult{}}
 	}
 	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
-	ex := s.compiled(u).set.Explain(&pr)
+	ex := s.compiledFor(u, r.Project).set.Explain(&pr)
 	res := Result{
 		Decision:    ex.Decision,
 		Allowed:     ex.Allowed,

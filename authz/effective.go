@@ -3,6 +3,7 @@ package authz
 import (
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
@@ -55,8 +56,9 @@ func (s *Snapshot) EffectiveAccess(id keyward.UserID) (*Access, error) {
 	acc := &Access{UserID: id, Revision: s.Revision, Layer: LayerPolicy, Policies: []PolicyPath{}, Scopes: []Scope{}}
 	c := s.compiled(u)
 	acc.Diagnostics = c.set.Diagnostics()
+	inputs := s.allInputs(u)
 	byID := map[string]int{}
-	for _, in := range c.inputs {
+	for _, in := range inputs {
 		i, ok := byID[in.ID]
 		if !ok {
 			i = len(acc.Policies)
@@ -80,12 +82,17 @@ func (s *Snapshot) EffectiveAccess(id keyward.UserID) (*Access, error) {
 	}
 	acc.Reason = "the principal's policies decide; an explicit deny wins and the default is deny"
 	scopes := map[string]*Scope{}
-	for _, in := range c.inputs {
+	for _, in := range inputs {
 		if in.Doc == nil {
 			continue
 		}
 		for _, st := range in.Doc.Statement {
 			for _, res := range st.Resource {
+				// A project binding's "everything" is everything in
+				// its project.
+				if in.project != "" && (res == "*" || strings.EqualFold(res, string(s.Org))) {
+					res = in.project
+				}
 				sc := scopes[res]
 				if sc == nil {
 					sc = &Scope{Resource: res}
@@ -116,6 +123,38 @@ func (s *Snapshot) EffectiveAccess(id keyward.UserID) (*Access, error) {
 	}
 	sort.Slice(acc.Scopes, func(i, j int) bool { return scopeLess(acc.Scopes[i].Resource, acc.Scopes[j].Resource) })
 	return acc, nil
+}
+
+// scopedInput is a policy of a principal and the project it is confined
+// to ("" for none).
+type scopedInput struct {
+	policy.Input
+	project string
+}
+
+// allInputs returns u's org-wide policies and, after them, those of its
+// project bindings, each confined to its project, projects in order.
+func (s *Snapshot) allInputs(u *userNode) []scopedInput {
+	var out []scopedInput
+	for _, in := range s.compiled(u).inputs {
+		out = append(out, scopedInput{Input: in})
+	}
+	var projects []string
+	for p := range u.projects {
+		projects = append(projects, p)
+	}
+	for _, g := range u.groups {
+		for p := range g.projects {
+			projects = append(projects, p)
+		}
+	}
+	slices.Sort(projects)
+	for _, p := range slices.Compact(projects) {
+		for _, in := range s.projectInputs(u, p) {
+			out = append(out, scopedInput{Input: in, project: p})
+		}
+	}
+	return out
 }
 
 // scopeLess orders "*" first, then the rest by id.

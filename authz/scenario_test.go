@@ -53,8 +53,9 @@ type scenario struct {
 		To     string `json:"to"`
 	} `json:"attach"`
 	Bind []struct {
-		Role string `json:"role"`
-		To   string `json:"to"`
+		Role    string `json:"role"`
+		To      string `json:"to"`
+		Project string `json:"project"` // a project UUID; empty for the whole org
 	} `json:"bind"`
 	Checks    []check `json:"checks"`
 	Effective []struct {

@@ -99,7 +99,7 @@ func writeScenario(t *testing.T, ctx context.Context, db *sqlstore.DB, sc *scena
 		}
 		for _, b := range sc.Bind {
 			kind, name, _ := strings.Cut(b.To, ":")
-			rb := &keyward.RoleBinding{OrgID: org, RoleID: keyward.RoleID(ids.of(t, b.Role)), PrincipalType: keyward.PrincipalType(kind), PrincipalID: ids.of(t, name), CreatedAt: now}
+			rb := &keyward.RoleBinding{OrgID: org, RoleID: keyward.RoleID(ids.of(t, b.Role)), PrincipalType: keyward.PrincipalType(kind), PrincipalID: ids.of(t, name), ProjectID: b.Project, CreatedAt: now}
 			if err := tx.CreateRoleBinding(ctx, rb); err != nil {
 				return err
 			}

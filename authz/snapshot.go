@@ -2,6 +2,7 @@ package authz
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/keyward-iam/keyward"
@@ -29,12 +30,17 @@ type userNode struct {
 	roles    []*roleNode              // org-wide bindings to the user
 	policies []*policyNode            // attached directly
 	set      atomic.Pointer[compiled] // the user's policies, compiled on first use
+	projects projectRoles             // project bindings to the user
+	// inProject holds the user's sets for the projects where it has project
+	// bindings (directly or through a group): project id → *compiled.
+	inProject sync.Map
 }
 
 type groupNode struct {
 	group    *keyward.Group
 	roles    []*roleNode
 	policies []*policyNode
+	projects projectRoles // project bindings to the group
 }
 
 type roleNode struct {
@@ -114,20 +120,18 @@ func build(cat *policy.Catalog, managed map[keyward.PolicyID]*policyNode, g *key
 	}
 	for _, b := range g.Bindings {
 		r := s.roles[b.RoleID]
-		// Project bindings apply inside their project only; the graph
-		// carries them for the project issue, and until requests are
-		// matched against them they grant nothing.
-		if r == nil || b.ProjectID != "" || r.role.Type != keyward.RoleAssignable {
+		if r == nil || r.role.Type != keyward.RoleAssignable {
 			continue
 		}
+		// A project binding applies inside its project only (project.go).
 		switch b.PrincipalType {
 		case keyward.PrincipalUser:
 			if u := s.users[keyward.UserID(b.PrincipalID)]; u != nil {
-				u.roles = append(u.roles, r)
+				u.projects.add(b.ProjectID, r, &u.roles)
 			}
 		case keyward.PrincipalGroup:
 			if gr := s.groups[keyward.GroupID(b.PrincipalID)]; gr != nil {
-				gr.roles = append(gr.roles, r)
+				gr.projects.add(b.ProjectID, r, &gr.roles)
 			}
 		}
 	}

@@ -1,0 +1,80 @@
+package authz
+
+import (
+	"strings"
+
+	"github.com/keyward-iam/keyward/policy"
+)
+
+// projectRoles are the roles bound to a user or group in single projects:
+// project id → roles. Such a role's policies apply to requests in that
+// project only, on top of the org-wide ones (Oxide's rule: a user's access
+// in a project is the union of its org and project bindings).
+type projectRoles map[string][]*roleNode
+
+// add records a binding of r: in project, or, when project is "", in the
+// whole organization (appended to orgWide).
+func (p *projectRoles) add(project string, r *roleNode, orgWide *[]*roleNode) {
+	if project == "" {
+		*orgWide = append(*orgWide, r)
+		return
+	}
+	if *p == nil {
+		*p = projectRoles{}
+	}
+	key := strings.ToLower(project)
+	(*p)[key] = append((*p)[key], r)
+}
+
+// compiledFor returns the set that decides u's requests in project: u's
+// org-wide set, or, when u has project bindings there (directly or through
+// a group), a set that adds them, compiled on first use.
+func (s *Snapshot) compiledFor(u *userNode, project string) *compiled {
+	if project == "" || !u.boundIn(project) {
+		return s.compiled(u)
+	}
+	key := strings.ToLower(project)
+	if c, ok := u.inProject.Load(key); ok {
+		return c.(*compiled)
+	}
+	in := s.compiled(u).inputs
+	in = append(in[:len(in):len(in)], s.projectInputs(u, key)...)
+	c, _ := u.inProject.LoadOrStore(key, &compiled{inputs: in, set: policy.Compile(s.cat, in)})
+	return c.(*compiled)
+}
+
+// boundIn reports whether u has a role bound in project, directly or
+// through one of its groups.
+func (u *userNode) boundIn(project string) bool {
+	key := strings.ToLower(project)
+	if len(u.projects[key]) > 0 {
+		return true
+	}
+	for _, g := range u.groups {
+		if len(g.projects[key]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// projectInputs returns the policies of the roles bound to u in the
+// project (key is lowercase), with their paths ("role:<name> @ project:<id>",
+// "group:<name> → role:<name> @ project:<id>").
+func (s *Snapshot) projectInputs(u *userNode, key string) []policy.Input {
+	var in []policy.Input
+	at := " @ project:" + key
+	for _, r := range u.projects[key] {
+		for _, p := range r.policies {
+			in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: "role:" + r.role.Name + at, Doc: p.doc})
+		}
+	}
+	for _, g := range u.groups {
+		for _, r := range g.projects[key] {
+			for _, p := range r.policies {
+				in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: "group:" + g.group.Name + " → role:" + r.role.Name + at, Doc: p.doc})
+			}
+		}
+	}
+	return in
+}

@@ -1,6 +1,9 @@
 package keyward
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // APIKeyPrefix starts every API key keyward issues: kw_<key id>_<secret>.
 const APIKeyPrefix = "kw_"
@@ -17,6 +20,12 @@ type APIKey struct {
 	CreatedAt  time.Time
 	ExpiresAt  *time.Time // nil: never expires
 	RevokedAt  *time.Time // nil: not revoked
+	// Policy narrows the key: a request through it is allowed only if both
+	// the owner's current permissions and this document allow it. Nil: the
+	// key acts with all of its owner's permissions. Grid is the grid Policy
+	// was generated from, if it was given as one.
+	Policy json.RawMessage
+	Grid   json.RawMessage
 }
 
 // Usable reports whether the key may authenticate at time now.

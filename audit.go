@@ -28,6 +28,11 @@ type AuditEvent struct {
 	After      json.RawMessage // nil for a delete
 	RequestID  string
 	SourceIP   string
+	// SessionID is the role session the actor acted through, if any, and
+	// ActorChain the chain from the account to it, e.g.
+	// ["user:<id>", "session:<id>"]; both empty for a direct call.
+	SessionID  RoleSessionID
+	ActorChain []string
 }
 
 // AuditFilter narrows an audit listing. Zero fields do not filter; Since is

@@ -1,20 +1,41 @@
 package keyward
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Principal is the authenticated caller of a request: a user of one
 // organization acting through one credential.
 type Principal struct {
-	OrgID     OrgID
-	UserID    UserID
-	Kind      UserKind
-	KeyID     APIKeyID // the API key used; empty for other credentials
+	OrgID  OrgID
+	UserID UserID
+	Kind   UserKind
+	KeyID  APIKeyID // the API key used; empty for other credentials
+	// KeyPolicy is the narrowing document of the API key used (APIKey.Policy),
+	// nil if it has none.
+	KeyPolicy []byte
 	RequestID string
 	SourceIP  string
 	// Revision is the organization's revision when the request was
 	// authenticated: authorization uses a snapshot at least this recent, so
 	// a caller always sees its own earlier writes.
 	Revision int64
+	// Session is set when the caller authenticated with a role session
+	// token: it then acts as the session's role, not as UserID.
+	Session *SessionPrincipal
+}
+
+// SessionPrincipal is the role session a principal acts through.
+type SessionPrincipal struct {
+	ID        RoleSessionID
+	RoleID    RoleID
+	TrustID   RoleTrustID
+	Policy    []byte // the inline session policy document; nil if none
+	ExpiresAt time.Time
+	// Chain is the actor chain from the account to this session:
+	// "user:<id>", then "session:<id>" for each session in turn.
+	Chain []string
 }
 
 // ActorType returns the audit actor type of the principal.

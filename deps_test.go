@@ -59,6 +59,7 @@ var forbidden = map[string][]string{
 	"httpapi":     {"database/sql", module + "/sqlstore", module + "/cli"},
 	"cli":         {module + "/service", module + "/sqlstore", module + "/httpapi", module + "/policy", module + "/authz"},
 	"keywardtest": {module + "/httpapi", module + "/cli"},
+	"federation":  {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
 }
 
 func TestImportGraph(t *testing.T) {

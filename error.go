@@ -17,6 +17,7 @@ const (
 	CodeNotFound           Code = "not_found"           // 404: missing, or not visible to the caller
 	CodeMethodNotAllowed   Code = "method_not_allowed"  // 405: the path exists, the method does not
 	CodeConflict           Code = "conflict"            // 409: unique constraint, state conflict, limit
+	CodeGone               Code = "gone"                // 410: a link that was used, revoked, replaced or expired
 	CodePreconditionFailed Code = "precondition_failed" // 412: stale If-Match
 	CodeTooLarge           Code = "too_large"           // 413: body over the limit
 	CodeUnprocessable      Code = "unprocessable"       // 422: well-formed but semantically wrong

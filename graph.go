@@ -13,4 +13,14 @@ type Graph struct {
 	Bindings     []*RoleBinding
 	Policies     []*Policy // custom policies only
 	Attachments  []*Attachment
+	// Trusts are the live trusts of live roles; expiry (ValidUntil) is
+	// checked per request, since it does not move the revision.
+	Trusts []*RoleTrust
+	// Projects, the resources registered in them, the members' overrides on
+	// them, and the grids of grid-defined roles (whose Document the role
+	// grants as if attached), each in creation order.
+	Projects  []*Project
+	Resources []*Resource
+	Overrides []*Override
+	RoleGrids []*RoleGrid
 }

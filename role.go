@@ -32,8 +32,11 @@ type Role struct {
 	Description       string
 	Type              RoleType
 	MaxSessionSeconds int
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// AllowChaining lets a session of another role assume this one
+	// (role chaining); keyward's field, off by default.
+	AllowChaining bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 	// DeletedAt is set while the role is deleted (soft): it grants nothing,
 	// and its bindings and attachments are kept for a restore.
 	DeletedAt *time.Time

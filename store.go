@@ -36,6 +36,11 @@ type Tx interface {
 	GroupTx
 	RoleTx
 	PolicyTx
+	LifecycleTx
+	InvitationTx
+	ProjectTx
+	OIDCIssuerTx
+	TrustTx
 	// LoadGraph reads the organization's access graph at the transaction's
 	// snapshot.
 	LoadGraph(ctx context.Context, org OrgID) (*Graph, error)
@@ -135,8 +140,8 @@ type RoleTx interface {
 	// ListRoles lists roles in creation order.
 	ListRoles(ctx context.Context, org OrgID, f RoleFilter) ([]*Role, PageInfo, error)
 	// UpdateRole writes Name, Description, Type, MaxSessionSeconds,
-	// UpdatedAt and DeletedAt. Restoring a role whose name a live role has
-	// taken since is CodeConflict.
+	// AllowChaining, UpdatedAt and DeletedAt. Restoring a role whose name a
+	// live role has taken since is CodeConflict.
 	UpdateRole(ctx context.Context, r *Role) error
 	// CountRoles counts the live roles.
 	CountRoles(ctx context.Context, org OrgID) (int, error)

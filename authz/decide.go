@@ -26,6 +26,9 @@ type Request struct {
 	Resource  string // the resource's UUID; "" for actions without one, such as a List
 	Project   string // the UUID of the resource's project, if it has one
 	Context   policy.Context
+	// Session, when set, makes the request one of a role session: it is
+	// decided as the session's role (session.go).
+	Session *Session
 }
 
 // Result is a decision with the reasons behind it. Its JSON form is what
@@ -42,6 +45,9 @@ type Result struct {
 // Decide answers r. It does not allocate once the principal's policies are
 // compiled (on its first request in the snapshot).
 func (s *Snapshot) Decide(r *Request) (policy.Decision, string) {
+	if r.Session != nil {
+		return s.decideSession(r)
+	}
 	u := s.users[r.Principal]
 	if u == nil || u.user.Status != keyward.StatusActive {
 		return policy.ImplicitDeny, LayerPrincipal
@@ -50,12 +56,16 @@ func (s *Snapshot) Decide(r *Request) (policy.Decision, string) {
 		return policy.Allow, LayerRootOwner
 	}
 	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
-	return s.compiledFor(u, r.Project).set.Decide(&pr), LayerPolicy
+	c := s.withTrusts(u, r.Project, s.compiledFor(u, r.Project), s.autoTrusts(u, r.Context, false))
+	return c.set.Decide(&pr), LayerPolicy
 }
 
 // Explain answers r as Decide does, with the statements that matched, the
 // conditions that failed and what was wrong with the request or policies.
 func (s *Snapshot) Explain(r *Request) Result {
+	if r.Session != nil {
+		return s.explainSession(r)
+	}
 	u := s.users[r.Principal]
 	switch {
 	case u == nil:
@@ -67,7 +77,8 @@ func (s *Snapshot) Explain(r *Request) Result {
 			Reason: "the root owner may perform every action", Statements: []policy.StatementResult{}}
 	}
 	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
-	ex := s.compiledFor(u, r.Project).set.Explain(&pr)
+	c := s.withTrusts(u, r.Project, s.compiledFor(u, r.Project), s.autoTrusts(u, r.Context, false))
+	ex := c.set.Explain(&pr)
 	res := Result{
 		Decision:    ex.Decision,
 		Allowed:     ex.Allowed,

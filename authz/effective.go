@@ -54,7 +54,7 @@ func (s *Snapshot) EffectiveAccess(id keyward.UserID) (*Access, error) {
 		return nil, keyward.Errorf(keyward.CodeNotFound, "User not found.")
 	}
 	acc := &Access{UserID: id, Revision: s.Revision, Layer: LayerPolicy, Policies: []PolicyPath{}, Scopes: []Scope{}}
-	c := s.compiled(u)
+	c := s.withTrusts(u, "", s.compiled(u), s.autoTrusts(u, policy.Context{}, true))
 	acc.Diagnostics = c.set.Diagnostics()
 	inputs := s.allInputs(u)
 	byID := map[string]int{}
@@ -136,7 +136,9 @@ type scopedInput struct {
 // project bindings, each confined to its project, projects in order.
 func (s *Snapshot) allInputs(u *userNode) []scopedInput {
 	var out []scopedInput
-	for _, in := range s.compiled(u).inputs {
+	// Automatic trusts are listed whatever their conditions and expiry,
+	// which only a request's time and address decide (trust.go).
+	for _, in := range s.withTrusts(u, "", s.compiled(u), s.autoTrusts(u, policy.Context{}, true)).inputs {
 		out = append(out, scopedInput{Input: in})
 	}
 	var projects []string

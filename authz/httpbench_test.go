@@ -30,7 +30,7 @@ import (
 // its next request as soon as the previous answer is read. They live here,
 // not in httpapi, because the large org is a test fixture of this package.
 //
-// Run: go test ./authz -run '^$' -bench HTTP -benchtime 5s
+// Run: go test ./authz -run '^$' -bench HTTP -benchtime 3s
 // Figures are in docs/benchmarks.md.
 
 // httpBench is the server under load and what to send it.
@@ -294,7 +294,7 @@ func BenchmarkHTTPAuthorize(b *testing.B) {
 // BenchmarkHTTPAuthorizeBatch drives POST /v2/authorize/batch with 100
 // checks per call.
 func BenchmarkHTTPAuthorizeBatch(b *testing.B) {
-	httpLoad(b, []int{1, 4, 16}, service.MaxBatchChecks, "decisions/s", func(h *httpBench) func(*http.Client, *bytes.Buffer, int) error { return h.authorizeBatch })
+	httpLoad(b, []int{1, 4}, service.MaxBatchChecks, "decisions/s", func(h *httpBench) func(*http.Client, *bytes.Buffer, int) error { return h.authorizeBatch })
 }
 
 // BenchmarkHTTPEffectiveAccess reads GET /v2/users/{id}/effective-access of

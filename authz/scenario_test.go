@@ -57,6 +57,17 @@ type scenario struct {
 		To      string `json:"to"`
 		Project string `json:"project"` // a project UUID; empty for the whole org
 	} `json:"bind"`
+	// Trusts trust "user:x" or "group:x" on an assumable role; mode is
+	// manual (default) or automatic, which grants without a session.
+	Trusts []struct {
+		Role       string   `json:"role"`
+		To         string   `json:"to"`
+		Mode       string   `json:"mode"`
+		IPAddress  []string `json:"ip_address"`
+		Hours      []int    `json:"hours"` // time_of_day [start, end], UTC
+		ValidUntil string   `json:"valid_until"`
+		Deleted    bool     `json:"deleted"`
+	} `json:"trusts"`
 	Checks    []check `json:"checks"`
 	Effective []struct {
 		User     string              `json:"user"`

@@ -2,8 +2,10 @@ package authz_test
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
@@ -101,6 +103,38 @@ func writeScenario(t *testing.T, ctx context.Context, db *sqlstore.DB, sc *scena
 			kind, name, _ := strings.Cut(b.To, ":")
 			rb := &keyward.RoleBinding{OrgID: org, RoleID: keyward.RoleID(ids.of(t, b.Role)), PrincipalType: keyward.PrincipalType(kind), PrincipalID: ids.of(t, name), ProjectID: b.Project, CreatedAt: now}
 			if err := tx.CreateRoleBinding(ctx, rb); err != nil {
+				return err
+			}
+		}
+		for _, tr := range sc.Trusts {
+			kind, name, _ := strings.Cut(tr.To, ":")
+			rt := &keyward.RoleTrust{OrgID: org, RoleID: keyward.RoleID(ids.of(t, tr.Role)), Type: keyward.TrustTemporary,
+				Mode: keyward.AssumeManual, CreatedAt: now}
+			if tr.Mode != "" {
+				rt.Mode = keyward.AssumptionMode(tr.Mode)
+			}
+			if kind == "user" {
+				rt.TrustedUserID = keyward.UserID(ids.of(t, name))
+			} else {
+				rt.TrustedGroupID = keyward.GroupID(ids.of(t, name))
+			}
+			for _, a := range tr.IPAddress {
+				rt.Conditions.IPAddress = append(rt.Conditions.IPAddress, netip.MustParsePrefix(a))
+			}
+			if len(tr.Hours) == 2 {
+				rt.Conditions.TimeOfDay = &keyward.TimeOfDay{Start: tr.Hours[0], End: tr.Hours[1]}
+			}
+			if tr.ValidUntil != "" {
+				v, err := time.Parse(time.RFC3339, tr.ValidUntil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rt.ValidUntil = &v
+			}
+			if tr.Deleted {
+				rt.DeletedAt = &now
+			}
+			if err := tx.CreateRoleTrust(ctx, rt); err != nil {
 				return err
 			}
 		}

@@ -22,6 +22,7 @@ type Snapshot struct {
 	roles    map[keyward.RoleID]*roleNode
 	policies map[keyward.PolicyID]*policyNode
 	byName   map[string]*policyNode // the managed policies, by name
+	assume   *assumeIndex           // role sets for sessions, automatic trusts (trust.go)
 }
 
 type userNode struct {
@@ -158,6 +159,7 @@ func build(cat *policy.Catalog, managed map[keyward.PolicyID]*policyNode, g *key
 			}
 		}
 	}
+	s.indexTrusts(g.Trusts)
 	return s, docs
 }
 

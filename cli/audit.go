@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -39,28 +40,24 @@ exclusive.`,
 			if err != nil {
 				return err
 			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.AuditEvent], error) {
-				params.PerPage, params.Cursor = pf.perPageParam(), cursorParam(cursor)
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.AuditEvent], error) {
+				params.PerPage, params.Cursor = perPage, cursor
 				resp, err := c.ListAuditEventsWithResponse(cmd.Context(), &params)
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return page[client.AuditEvent]{}, err
 				}
-				raw, err := members(resp.Body, "audit_events")
-				return page[client.AuditEvent]{resp.JSON200.AuditEvents, raw, resp.JSON200.Meta.Links.Next}, err
-			})
-			if err != nil {
-				return err
-			}
-			rows := make([][]string, len(p.items))
-			for i, e := range p.items {
-				who := e.ActorID
-				if e.ActorType == client.ActorTypeSystem {
-					who = "system"
+				return newPage(resp.Body, "audit_events", resp.JSON200.AuditEvents, resp.JSON200.Meta.Links.Next)
+			}, func(raw []json.RawMessage, events []client.AuditEvent) error {
+				rows := make([][]string, len(events))
+				for i, e := range events {
+					who := e.ActorID
+					if e.ActorType == client.ActorTypeSystem {
+						who = "system"
+					}
+					rows[i] = []string{formatTime(e.Time), e.Action, who, e.TargetType, e.TargetID, e.SourceIP}
 				}
-				rows[i] = []string{formatTime(e.Time), e.Action, who, e.TargetType, e.TargetID, e.SourceIP}
-			}
-			a.noteMore(p.next)
-			return a.printList(p.raw, []string{"TIME", "ACTION", "ACTOR", "TARGET_TYPE", "TARGET_ID", "SOURCE_IP"}, rows)
+				return a.printList(raw, []string{"TIME", "ACTION", "ACTOR", "TARGET_TYPE", "TARGET_ID", "SOURCE_IP"}, rows)
+			})
 		},
 	}
 	f := cmd.Flags()

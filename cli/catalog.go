@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/spf13/cobra"
@@ -33,8 +34,8 @@ func (a *app) catalogListCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.CatalogAction], error) {
-				params := &client.ListActionsParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.CatalogAction], error) {
+				params := &client.ListActionsParams{PerPage: perPage, Cursor: cursor}
 				if service != "" {
 					params.Service = &service
 				}
@@ -48,18 +49,14 @@ func (a *app) catalogListCommand() *cobra.Command {
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return page[client.CatalogAction]{}, err
 				}
-				raw, err := members(resp.Body, "actions")
-				return page[client.CatalogAction]{resp.JSON200.Actions, raw, resp.JSON200.Meta.Links.Next}, err
+				return newPage(resp.Body, "actions", resp.JSON200.Actions, resp.JSON200.Meta.Links.Next)
+			}, func(raw []json.RawMessage, actions []client.CatalogAction) error {
+				rows := make([][]string, len(actions))
+				for i, x := range actions {
+					rows[i] = []string{x.Name, string(x.Level), x.Description}
+				}
+				return a.printList(raw, []string{"ACTION", "LEVEL", "DESCRIPTION"}, rows)
 			})
-			if err != nil {
-				return err
-			}
-			rows := make([][]string, len(p.items))
-			for i, x := range p.items {
-				rows[i] = []string{x.Name, string(x.Level), x.Description}
-			}
-			a.noteMore(p.next)
-			return a.printList(p.raw, []string{"ACTION", "LEVEL", "DESCRIPTION"}, rows)
 		},
 	}
 	cmd.Flags().StringVar(&service, "service", "", "only actions of this service, e.g. compute")
@@ -83,24 +80,20 @@ parameter naming the object it acts on ("*" for none).`,
 			if err != nil {
 				return err
 			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.EndpointActionMap], error) {
-				params := &client.ListEndpointActionMapsParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.EndpointActionMap], error) {
+				params := &client.ListEndpointActionMapsParams{PerPage: perPage, Cursor: cursor}
 				resp, err := c.ListEndpointActionMapsWithResponse(cmd.Context(), params)
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return page[client.EndpointActionMap]{}, err
 				}
-				raw, err := members(resp.Body, "endpoint_action_maps")
-				return page[client.EndpointActionMap]{resp.JSON200.EndpointActionMaps, raw, resp.JSON200.Meta.Links.Next}, err
+				return newPage(resp.Body, "endpoint_action_maps", resp.JSON200.EndpointActionMaps, resp.JSON200.Meta.Links.Next)
+			}, func(raw []json.RawMessage, maps []client.EndpointActionMap) error {
+				rows := make([][]string, len(maps))
+				for i, m := range maps {
+					rows[i] = []string{m.HTTPMethod, m.EndpointPattern, m.RequiredAction, m.ResourcePattern, m.ID.String()}
+				}
+				return a.printList(raw, []string{"METHOD", "PATH", "ACTION", "RESOURCE", "ID"}, rows)
 			})
-			if err != nil {
-				return err
-			}
-			rows := make([][]string, len(p.items))
-			for i, m := range p.items {
-				rows[i] = []string{m.HTTPMethod, m.EndpointPattern, m.RequiredAction, m.ResourcePattern, m.ID.String()}
-			}
-			a.noteMore(p.next)
-			return a.printList(p.raw, []string{"METHOD", "PATH", "ACTION", "RESOURCE", "ID"}, rows)
 		},
 	}
 	pf.add(cmd)

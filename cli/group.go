@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
@@ -21,9 +23,9 @@ func (a *app) groupCommand() *cobra.Command {
 policies attached to it and the roles assigned to it for as long as they are
 members. A user argument takes a user ID, or "me" for yourself.`,
 	}
+	cmd.AddCommand(a.linkCommands(groupLinks...)...)
 	return group(cmd, a.groupListCommand(), a.groupGetCommand(), a.groupCreateCommand(), a.groupUpdateCommand(),
-		a.groupDeleteCommand(), a.groupMembersCommand(), a.groupAddMemberCommand(), a.groupRemoveMemberCommand(),
-		a.groupPoliciesCommand(), a.groupRolesCommand())
+		a.groupDeleteCommand(), a.groupMembersCommand(), a.groupPoliciesCommand(), a.groupRolesCommand())
 }
 
 func (a *app) groupListCommand() *cobra.Command {
@@ -37,20 +39,13 @@ func (a *app) groupListCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.Group], error) {
-				params := &client.ListGroupsParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-				resp, err := c.ListGroupsWithResponse(cmd.Context(), params)
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Group], error) {
+				resp, err := c.ListGroupsWithResponse(cmd.Context(), &client.ListGroupsParams{PerPage: perPage, Cursor: cursor})
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return page[client.Group]{}, err
 				}
-				raw, err := members(resp.Body, "groups")
-				return page[client.Group]{resp.JSON200.Groups, raw, resp.JSON200.Meta.Links.Next}, err
-			})
-			if err != nil {
-				return err
-			}
-			a.noteMore(p.next)
-			return a.printGroups(p.raw, p.items)
+				return newPage(resp.Body, "groups", resp.JSON200.Groups, resp.JSON200.Meta.Links.Next)
+			}, a.printGroups)
 		},
 	}
 	pf.add(cmd)
@@ -63,11 +58,7 @@ func (a *app) groupGetCommand() *cobra.Command {
 		Short: "Show a group",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("group", args[0])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, id, err := a.clientFor("group", args[0])
 			if err != nil {
 				return err
 			}
@@ -162,11 +153,7 @@ assignments. Its members lose what they held through it at once; their own
 grants stay. A group cannot be restored.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("group", args[0])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, id, err := a.clientFor("group", args[0])
 			if err != nil {
 				return err
 			}
@@ -181,88 +168,16 @@ grants stay. A group cannot be restored.`,
 }
 
 func (a *app) groupMembersCommand() *cobra.Command {
-	var pf pageFlags
-	cmd := &cobra.Command{
-		Use:   "members GROUP_ID",
-		Short: "List a group's members",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("group", args[0])
-			if err != nil {
-				return err
+	return listInCommand(a, "members GROUP_ID", "List a group's members", "group",
+		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.OrganizationUser], error) {
+			resp, err := c.ListGroupMembersWithResponse(ctx, id, &client.ListGroupMembersParams{PerPage: perPage, Cursor: cursor})
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return page[client.OrganizationUser]{}, err
 			}
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.OrganizationUser], error) {
-				params := &client.ListGroupMembersParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-				resp, err := c.ListGroupMembersWithResponse(cmd.Context(), id, params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.OrganizationUser]{}, err
-				}
-				raw, err := members(resp.Body, "members")
-				return page[client.OrganizationUser]{resp.JSON200.Members, raw, resp.JSON200.Meta.Links.Next}, err
-			})
-			if err != nil {
-				return err
-			}
-			a.noteMore(p.next)
-			return a.printOrgUsers(p.raw, p.items, "ADDED")
-		},
-	}
-	pf.add(cmd)
-	return cmd
-}
-
-func (a *app) groupAddMemberCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "add-member GROUP_ID USER_ID",
-		Short: "Add a user or service user to a group",
-		Args:  exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("group", args[0])
-			if err != nil {
-				return err
-			}
-			c, uid, err := a.clientForUser(cmd.Context(), args[1])
-			if err != nil {
-				return err
-			}
-			resp, err := c.AddGroupMemberWithResponse(cmd.Context(), id, client.GroupMemberReq{UserID: uid})
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Added user %s to group %s.", uid, id)
-			return nil
-		},
-	}
-}
-
-func (a *app) groupRemoveMemberCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "remove-member GROUP_ID USER_ID",
-		Short: "Remove a member from a group",
-		Long: `Remove a member from a group. The user loses what it held through the group
-at once; its own grants stay.`,
-		Args: exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("group", args[0])
-			if err != nil {
-				return err
-			}
-			c, uid, err := a.clientForUser(cmd.Context(), args[1])
-			if err != nil {
-				return err
-			}
-			resp, err := c.RemoveGroupMemberWithResponse(cmd.Context(), id, uid)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Removed user %s from group %s.", uid, id)
-			return nil
-		},
-	}
+			return newPage(resp.Body, "members", resp.JSON200.Members, resp.JSON200.Meta.Links.Next)
+		}, func(raw []json.RawMessage, users []client.OrganizationUser) error {
+			return a.printOrgUsers(raw, users, "ADDED")
+		})
 }
 
 func (a *app) groupPoliciesCommand() *cobra.Command {
@@ -275,11 +190,7 @@ func (a *app) groupPoliciesCommand() *cobra.Command {
 API's object of lists: direct, from_roles and all.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("group", args[0])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, id, err := a.clientFor("group", args[0])
 			if err != nil {
 				return err
 			}
@@ -313,11 +224,7 @@ func (a *app) groupRolesCommand() *cobra.Command {
 direct, inherited and all.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("group", args[0])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, id, err := a.clientFor("group", args[0])
 			if err != nil {
 				return err
 			}
@@ -347,6 +254,21 @@ direct, inherited and all.`,
 	}
 	pf.add(cmd)
 	return cmd
+}
+
+// groupLinks are the commands that add a member to a group and remove it.
+var groupLinks = []link{
+	{use: "add-member GROUP_ID USER_ID", short: "Add a user or service user to a group", thing: "group", target: "user",
+		call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
+			return c.AddGroupMemberWithResponse(ctx, id, client.GroupMemberReq{UserID: uid})
+		}, done: "Added user %[2]s to group %[1]s."},
+	{use: "remove-member GROUP_ID USER_ID", short: "Remove a member from a group",
+		long: `Remove a member from a group. The user loses what it held through the group
+at once; its own grants stay.`,
+		thing: "group", target: "user",
+		call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
+			return c.RemoveGroupMemberWithResponse(ctx, id, uid)
+		}, done: "Removed user %[2]s from group %[1]s."},
 }
 
 // printGroup prints a group; raw is the bare object as sent.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -19,7 +20,8 @@ func (a *app) orgCommand() *cobra.Command {
 organization; "keyward org key" mints one for another organization you are
 a member of.`,
 	}
-	return group(cmd, a.orgListCommand(), a.orgGetCommand(), a.orgCreateCommand(), a.orgUpdateCommand(), a.orgKeyCommand())
+	subs := []*cobra.Command{a.orgListCommand(), a.orgGetCommand(), a.orgCreateCommand(), a.orgUpdateCommand(), a.orgKeyCommand()}
+	return group(cmd, append(subs, a.orgLifecycleCommands()...)...)
 }
 
 func (a *app) orgListCommand() *cobra.Command {
@@ -33,24 +35,19 @@ func (a *app) orgListCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.Organization], error) {
-				params := &client.ListOrganizationsParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-				resp, err := c.ListOrganizationsWithResponse(cmd.Context(), params)
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Organization], error) {
+				resp, err := c.ListOrganizationsWithResponse(cmd.Context(), &client.ListOrganizationsParams{PerPage: perPage, Cursor: cursor})
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return page[client.Organization]{}, err
 				}
-				raw, err := members(resp.Body, "orgs")
-				return page[client.Organization]{resp.JSON200.Orgs, raw, resp.JSON200.Meta.Links.Next}, err
+				return newPage(resp.Body, "orgs", resp.JSON200.Orgs, resp.JSON200.Meta.Links.Next)
+			}, func(raw []json.RawMessage, orgs []client.Organization) error {
+				rows := make([][]string, len(orgs))
+				for i, o := range orgs {
+					rows[i] = []string{o.ID.String(), o.Name, string(o.Type), formatTime(o.DateCreated)}
+				}
+				return a.printList(raw, []string{"ID", "NAME", "TYPE", "CREATED"}, rows)
 			})
-			if err != nil {
-				return err
-			}
-			rows := make([][]string, len(p.items))
-			for i, o := range p.items {
-				rows[i] = []string{o.ID.String(), o.Name, string(o.Type), formatTime(o.DateCreated)}
-			}
-			a.noteMore(p.next)
-			return a.printList(p.raw, []string{"ID", "NAME", "TYPE", "CREATED"}, rows)
 		},
 	}
 	pf.add(cmd)
@@ -63,11 +60,7 @@ func (a *app) orgGetCommand() *cobra.Command {
 		Short: "Show an organization",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("organization", args[0])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, id, err := a.clientFor("organization", args[0])
 			if err != nil {
 				return err
 			}
@@ -113,11 +106,7 @@ func (a *app) orgUpdateCommand() *cobra.Command {
 		Short: "Rename an organization or change its type",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("organization", args[0])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, id, err := a.clientFor("organization", args[0])
 			if err != nil {
 				return err
 			}

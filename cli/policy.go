@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
@@ -27,10 +29,10 @@ a group or a role grants (or denies) the actions its statements name. A user
 argument takes a user ID, or "me" for yourself. See docs/policy.md for the
 policy language.`,
 	}
+	cmd.AddCommand(a.linkCommands(policyLinks...)...)
 	return group(cmd, a.policyListCommand(), a.policyGetCommand(), a.policyCreateCommand(), a.policyUpdateCommand(),
 		a.policyDeleteCommand(), a.policyRestoreCommand(),
-		a.policyUsersCommand(), a.policyGroupsCommand(), a.policyRolesCommand(),
-		a.policyAttachUserCommand(), a.policyDetachUserCommand(), a.policyAttachGroupCommand(), a.policyDetachGroupCommand())
+		a.policyUsersCommand(), a.policyGroupsCommand(), a.policyRolesCommand())
 }
 
 func (a *app) policyListCommand() *cobra.Command {
@@ -46,8 +48,8 @@ func (a *app) policyListCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.Policy], error) {
-				params := &client.ListPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Policy], error) {
+				params := &client.ListPoliciesParams{PerPage: perPage, Cursor: cursor}
 				if kind != "" {
 					params.Kind = ptr(client.PolicyKind(kind))
 				}
@@ -58,14 +60,8 @@ func (a *app) policyListCommand() *cobra.Command {
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return page[client.Policy]{}, err
 				}
-				raw, err := members(resp.Body, "policies")
-				return page[client.Policy]{resp.JSON200.Policies, raw, resp.JSON200.Meta.Links.Next}, err
-			})
-			if err != nil {
-				return err
-			}
-			a.noteMore(p.next)
-			return a.printPolicies(p.raw, p.items)
+				return newPage(resp.Body, "policies", resp.JSON200.Policies, resp.JSON200.Meta.Links.Next)
+			}, a.printPolicies)
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", "", "only policies of this kind: managed or custom")
@@ -80,11 +76,7 @@ func (a *app) policyGetCommand() *cobra.Command {
 		Short: "Show a policy with its document",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("policy", args[0])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, id, err := a.clientFor("policy", args[0])
 			if err != nil {
 				return err
 			}
@@ -266,11 +258,7 @@ func (a *app) policyDeleteCommand() *cobra.Command {
 so that "keyward policy restore" brings it back as it was.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("policy", args[0])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, id, err := a.clientFor("policy", args[0])
 			if err != nil {
 				return err
 			}
@@ -290,11 +278,7 @@ func (a *app) policyRestoreCommand() *cobra.Command {
 		Short: "Restore a deleted custom policy with its attachments",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("policy", args[0])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, id, err := a.clientFor("policy", args[0])
 			if err != nil {
 				return err
 			}
@@ -308,204 +292,58 @@ func (a *app) policyRestoreCommand() *cobra.Command {
 }
 
 func (a *app) policyUsersCommand() *cobra.Command {
-	var pf pageFlags
-	cmd := &cobra.Command{
-		Use:   "users POLICY_ID",
-		Short: "List the users a policy is attached to directly",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("policy", args[0])
-			if err != nil {
-				return err
+	return listInCommand(a, "users POLICY_ID", "List the users a policy is attached to directly", "policy",
+		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.OrganizationUser], error) {
+			resp, err := c.ListPolicyUsersWithResponse(ctx, id, &client.ListPolicyUsersParams{PerPage: perPage, Cursor: cursor})
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return page[client.OrganizationUser]{}, err
 			}
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.OrganizationUser], error) {
-				params := &client.ListPolicyUsersParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-				resp, err := c.ListPolicyUsersWithResponse(cmd.Context(), id, params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.OrganizationUser]{}, err
-				}
-				raw, err := members(resp.Body, "users")
-				return page[client.OrganizationUser]{resp.JSON200.Users, raw, resp.JSON200.Meta.Links.Next}, err
-			})
-			if err != nil {
-				return err
-			}
-			a.noteMore(p.next)
-			return a.printOrgUsers(p.raw, p.items, "ATTACHED")
-		},
-	}
-	pf.add(cmd)
-	return cmd
+			return newPage(resp.Body, "users", resp.JSON200.Users, resp.JSON200.Meta.Links.Next)
+		}, func(raw []json.RawMessage, users []client.OrganizationUser) error {
+			return a.printOrgUsers(raw, users, "ATTACHED")
+		})
 }
 
 func (a *app) policyGroupsCommand() *cobra.Command {
-	var pf pageFlags
-	cmd := &cobra.Command{
-		Use:   "groups POLICY_ID",
-		Short: "List the groups a policy is attached to",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("policy", args[0])
-			if err != nil {
-				return err
+	return listInCommand(a, "groups POLICY_ID", "List the groups a policy is attached to", "policy",
+		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.Group], error) {
+			resp, err := c.ListPolicyGroupsWithResponse(ctx, id, &client.ListPolicyGroupsParams{PerPage: perPage, Cursor: cursor})
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return page[client.Group]{}, err
 			}
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.Group], error) {
-				params := &client.ListPolicyGroupsParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-				resp, err := c.ListPolicyGroupsWithResponse(cmd.Context(), id, params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Group]{}, err
-				}
-				raw, err := members(resp.Body, "groups")
-				return page[client.Group]{resp.JSON200.Groups, raw, resp.JSON200.Meta.Links.Next}, err
-			})
-			if err != nil {
-				return err
-			}
-			a.noteMore(p.next)
-			return a.printGroups(p.raw, p.items)
-		},
-	}
-	pf.add(cmd)
-	return cmd
+			return newPage(resp.Body, "groups", resp.JSON200.Groups, resp.JSON200.Meta.Links.Next)
+		}, a.printGroups)
 }
 
 func (a *app) policyRolesCommand() *cobra.Command {
-	var pf pageFlags
-	cmd := &cobra.Command{
-		Use:   "roles POLICY_ID",
-		Short: "List the roles a policy is attached to",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("policy", args[0])
-			if err != nil {
-				return err
+	return listInCommand(a, "roles POLICY_ID", "List the roles a policy is attached to", "policy",
+		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.Role], error) {
+			resp, err := c.ListPolicyRolesWithResponse(ctx, id, &client.ListPolicyRolesParams{PerPage: perPage, Cursor: cursor})
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return page[client.Role]{}, err
 			}
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.Role], error) {
-				params := &client.ListPolicyRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-				resp, err := c.ListPolicyRolesWithResponse(cmd.Context(), id, params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Role]{}, err
-				}
-				raw, err := members(resp.Body, "roles")
-				return page[client.Role]{resp.JSON200.Roles, raw, resp.JSON200.Meta.Links.Next}, err
-			})
-			if err != nil {
-				return err
-			}
-			a.noteMore(p.next)
-			return a.printRoles(p.raw, p.items)
-		},
-	}
-	pf.add(cmd)
-	return cmd
+			return newPage(resp.Body, "roles", resp.JSON200.Roles, resp.JSON200.Meta.Links.Next)
+		}, a.printRoles)
 }
 
-func (a *app) policyAttachUserCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "attach-user POLICY_ID USER_ID",
-		Short: "Attach a policy to a user or service user",
-		Args:  exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("policy", args[0])
-			if err != nil {
-				return err
-			}
-			c, uid, err := a.clientForUser(cmd.Context(), args[1])
-			if err != nil {
-				return err
-			}
-			resp, err := c.AttachPolicyUserWithResponse(cmd.Context(), id, uid)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Attached policy %s to user %s.", id, uid)
-			return nil
-		},
-	}
-}
-
-func (a *app) policyDetachUserCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "detach-user POLICY_ID USER_ID",
-		Short: "Detach a policy from a user",
-		Args:  exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("policy", args[0])
-			if err != nil {
-				return err
-			}
-			c, uid, err := a.clientForUser(cmd.Context(), args[1])
-			if err != nil {
-				return err
-			}
-			resp, err := c.DetachPolicyUserWithResponse(cmd.Context(), id, uid)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Detached policy %s from user %s.", id, uid)
-			return nil
-		},
-	}
-}
-
-func (a *app) policyAttachGroupCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "attach-group POLICY_ID GROUP_ID",
-		Short: "Attach a policy to a group",
-		Args:  exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, gid, err := parseIDs("policy", args[0], "group", args[1])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			resp, err := c.AttachPolicyGroupWithResponse(cmd.Context(), id, gid)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Attached policy %s to group %s.", id, gid)
-			return nil
-		},
-	}
-}
-
-func (a *app) policyDetachGroupCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "detach-group POLICY_ID GROUP_ID",
-		Short: "Detach a policy from a group",
-		Args:  exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, gid, err := parseIDs("policy", args[0], "group", args[1])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			resp, err := c.DetachPolicyGroupWithResponse(cmd.Context(), id, gid)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Detached policy %s from group %s.", id, gid)
-			return nil
-		},
-	}
+// policyLinks are the commands that attach a policy and detach it.
+var policyLinks = []link{
+	{use: "attach-user POLICY_ID USER_ID", short: "Attach a policy to a user or service user", thing: "policy", target: "user",
+		call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
+			return c.AttachPolicyUserWithResponse(ctx, id, uid)
+		}, done: "Attached policy %s to user %s."},
+	{use: "detach-user POLICY_ID USER_ID", short: "Detach a policy from a user", thing: "policy", target: "user",
+		call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
+			return c.DetachPolicyUserWithResponse(ctx, id, uid)
+		}, done: "Detached policy %s from user %s."},
+	{use: "attach-group POLICY_ID GROUP_ID", short: "Attach a policy to a group", thing: "policy", target: "group",
+		call: func(ctx context.Context, c *client.ClientWithResponses, id, gid uuid.UUID) (response, error) {
+			return c.AttachPolicyGroupWithResponse(ctx, id, gid)
+		}, done: "Attached policy %s to group %s."},
+	{use: "detach-group POLICY_ID GROUP_ID", short: "Detach a policy from a group", thing: "policy", target: "group",
+		call: func(ctx context.Context, c *client.ClientWithResponses, id, gid uuid.UUID) (response, error) {
+			return c.DetachPolicyGroupWithResponse(ctx, id, gid)
+		}, done: "Detached policy %s from group %s."},
 }
 
 // etag returns the If-Match value for --if-match flag, or for version when

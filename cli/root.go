@@ -77,7 +77,9 @@ the key: a flag shows in the process list.`,
 	pf.StringVarP(&a.output, "output", "o", "table", "output format: table or json")
 
 	root.AddCommand(a.orgCommand(), a.userCommand(), a.groupCommand(), a.roleCommand(), a.policyCommand(),
-		a.tokenCommand(), a.auditCommand(), a.catalogCommand(), a.authorizeCommand(), a.whoCanCommand(), a.whoamiCommand())
+		a.trustCommand(), a.assumeCommand(), a.sessionCommand(), a.tokenCommand(), a.auditCommand(), a.catalogCommand(), a.authorizeCommand(), a.whoCanCommand(), a.whoamiCommand(),
+		a.oidcCommand(), a.inviteCommand(), a.mailCommand(), a.loginCommand(), a.logoutCommand(), a.passwordCommand(),
+		a.projectCommand(), a.resourceCommand(), a.bindingCommand(), a.overrideCommand())
 	return root
 }
 

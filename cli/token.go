@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -65,24 +66,19 @@ func (a *app) tokenListCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.APIKey], error) {
-				params := &client.ListAPIKeysParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-				resp, err := c.ListAPIKeysWithResponse(cmd.Context(), uid, params)
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.APIKey], error) {
+				resp, err := c.ListAPIKeysWithResponse(cmd.Context(), uid, &client.ListAPIKeysParams{PerPage: perPage, Cursor: cursor})
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return page[client.APIKey]{}, err
 				}
-				raw, err := members(resp.Body, "api_keys")
-				return page[client.APIKey]{resp.JSON200.APIKeys, raw, resp.JSON200.Meta.Links.Next}, err
+				return newPage(resp.Body, "api_keys", resp.JSON200.APIKeys, resp.JSON200.Meta.Links.Next)
+			}, func(raw []json.RawMessage, keys []client.APIKey) error {
+				rows := make([][]string, len(keys))
+				for i, k := range keys {
+					rows[i] = []string{k.ID.String(), k.Name, string(k.Status), formatTime(k.DateCreated), expiry(k.DateExpire)}
+				}
+				return a.printList(raw, []string{"ID", "NAME", "STATUS", "CREATED", "EXPIRES"}, rows)
 			})
-			if err != nil {
-				return err
-			}
-			rows := make([][]string, len(p.items))
-			for i, k := range p.items {
-				rows[i] = []string{k.ID.String(), k.Name, string(k.Status), formatTime(k.DateCreated), expiry(k.DateExpire)}
-			}
-			a.noteMore(p.next)
-			return a.printList(p.raw, []string{"ID", "NAME", "STATUS", "CREATED", "EXPIRES"}, rows)
 		},
 	}
 	addUserFlag(cmd, &user)
@@ -148,6 +144,17 @@ func (a *app) tokenRevokeCommand() *cobra.Command {
 func addUserFlag(cmd *cobra.Command, user *string) {
 	cmd.Flags().StringVar(user, "user", "", `the user's ID, or "me" (required)`)
 	_ = cmd.MarkFlagRequired("user")
+}
+
+// clientFor returns a client and the ID of a thing ("policy", "role",
+// ...) given as s.
+func (a *app) clientFor(thing, s string) (*client.ClientWithResponses, uuid.UUID, error) {
+	id, err := parseID(thing, s)
+	if err != nil {
+		return nil, id, err
+	}
+	c, err := a.client()
+	return c, id, err
 }
 
 // clientForUser returns a client and the ID of user, a user ID or "me".

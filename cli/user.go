@@ -3,12 +3,9 @@ package cli
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
@@ -25,7 +22,8 @@ members and service users (API-only identities). Passwords are read from
 standard input with --password-stdin, never from a flag.`,
 	}
 	return group(cmd, a.userListCommand(), a.userGetCommand(), a.userMeCommand("me"), a.userCreateCommand(),
-		a.userUpdateCommand(), a.userDeleteCommand(), a.userGroupsCommand(), a.userRolesCommand(), a.userPoliciesCommand(), a.userAccessCommand())
+		a.userUpdateCommand(), a.userDeleteCommand(), a.userGroupsCommand(), a.userRolesCommand(), a.userPoliciesCommand(), a.userAccessCommand(),
+		a.userUnlockCommand())
 }
 
 // whoamiCommand returns `keyward whoami`, the same as `keyward user me`.
@@ -45,8 +43,8 @@ func (a *app) userListCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.User], error) {
-				params := &client.ListUsersParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.User], error) {
+				params := &client.ListUsersParams{PerPage: perPage, Cursor: cursor}
 				if kind != "" {
 					params.Kind = ptr(client.UserKind(kind))
 				}
@@ -60,19 +58,15 @@ func (a *app) userListCommand() *cobra.Command {
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return page[client.User]{}, err
 				}
-				raw, err := members(resp.Body, "users")
-				return page[client.User]{resp.JSON200.Users, raw, resp.JSON200.Meta.Links.Next}, err
+				return newPage(resp.Body, "users", resp.JSON200.Users, resp.JSON200.Meta.Links.Next)
+			}, func(raw []json.RawMessage, users []client.User) error {
+				rows := make([][]string, len(users))
+				for i, u := range users {
+					rows[i] = []string{u.ID.String(), u.Email, u.Name, string(u.Kind), string(u.Status),
+						yesNo(u.APIEnabled), formatTime(u.DateCreated)}
+				}
+				return a.printList(raw, []string{"ID", "EMAIL", "NAME", "KIND", "STATUS", "API", "CREATED"}, rows)
 			})
-			if err != nil {
-				return err
-			}
-			rows := make([][]string, len(p.items))
-			for i, u := range p.items {
-				rows[i] = []string{u.ID.String(), u.Email, u.Name, string(u.Kind), string(u.Status),
-					yesNo(u.APIEnabled), formatTime(u.DateCreated)}
-			}
-			a.noteMore(p.next)
-			return a.printList(p.raw, []string{"ID", "EMAIL", "NAME", "KIND", "STATUS", "API", "CREATED"}, rows)
 		},
 	}
 	cmd.Flags().StringVar(&kind, "kind", "", "only users of this kind: root_owner, normal or service")
@@ -88,11 +82,7 @@ func (a *app) userGetCommand() *cobra.Command {
 		Short: "Show a user",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("user", args[0])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, id, err := a.clientFor("user", args[0])
 			if err != nil {
 				return err
 			}
@@ -264,11 +254,7 @@ func (a *app) userDeleteCommand() *cobra.Command {
 account and its other memberships stay.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("user", args[0])
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, id, err := a.clientFor("user", args[0])
 			if err != nil {
 				return err
 			}
@@ -332,32 +318,24 @@ func (a *app) userGroupsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := fetch(pf.cursor, pf.all, func(cursor string) (page[client.Group], error) {
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Group], error) {
 				var resp response
 				var list *client.GroupList
 				if uid == nil {
-					params := &client.ListCurrentUserGroupsParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					r, err := c.ListCurrentUserGroupsWithResponse(cmd.Context(), params)
+					r, err := c.ListCurrentUserGroupsWithResponse(cmd.Context(), &client.ListCurrentUserGroupsParams{PerPage: perPage, Cursor: cursor})
 					if err = check(r, err, http.StatusOK); err != nil {
 						return page[client.Group]{}, err
 					}
 					resp, list = r, r.JSON200
 				} else {
-					params := &client.ListUserGroupsParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					r, err := c.ListUserGroupsWithResponse(cmd.Context(), *uid, params)
+					r, err := c.ListUserGroupsWithResponse(cmd.Context(), *uid, &client.ListUserGroupsParams{PerPage: perPage, Cursor: cursor})
 					if err = check(r, err, http.StatusOK); err != nil {
 						return page[client.Group]{}, err
 					}
 					resp, list = r, r.JSON200
 				}
-				raw, err := members(resp.GetBody(), "groups")
-				return page[client.Group]{list.Groups, raw, list.Meta.Links.Next}, err
-			})
-			if err != nil {
-				return err
-			}
-			a.noteMore(p.next)
-			return a.printGroups(p.raw, p.items)
+				return newPage(resp.GetBody(), "groups", list.Groups, list.Meta.Links.Next)
+			}, a.printGroups)
 		},
 	}
 	pf.add(cmd)
@@ -466,116 +444,4 @@ direct, inherited and all.`,
 	}
 	pf.add(cmd)
 	return cmd
-}
-
-// clientForView returns a client and the user ID of a view command's
-// argument, or a nil ID for "me", whose views have their own endpoints.
-func (a *app) clientForView(user string) (*client.ClientWithResponses, *uuid.UUID, error) {
-	var uid *uuid.UUID
-	if user != "me" {
-		id, err := parseID("user", user)
-		if err != nil {
-			return nil, nil, err
-		}
-		uid = &id
-	}
-	c, err := a.client()
-	return c, uid, err
-}
-
-// sets is a grouped view of roles or policies: Vultr's object of lists
-// ("all" and some of "direct", "inherited", "from_roles") under one key,
-// merged over the pages read. lists are decoded, raw are the items as sent.
-type sets[T any] struct {
-	lists map[string][]T
-	raw   map[string][]json.RawMessage
-	next  string
-}
-
-// newSets returns one page of a grouped view: lists, decoded by the
-// generated client, and the same lists as sent, under key in body.
-func newSets[T any](body []byte, key string, lists map[string][]T, next string) (sets[T], error) {
-	v := sets[T]{lists: lists, raw: map[string][]json.RawMessage{}, next: next}
-	obj, err := member(body, key)
-	if err != nil {
-		return v, err
-	}
-	if err := json.Unmarshal(obj, &v.raw); err != nil {
-		return v, fmt.Errorf("server response %q is not an object of lists: %w", key, err)
-	}
-	for name := range lists {
-		if v.raw[name] == nil {
-			v.raw[name] = []json.RawMessage{}
-		}
-	}
-	return v, nil
-}
-
-// fetchSets gets the grouped view at cursor and, if all is set, every page
-// after it, as fetch does, and merges the pages list by list.
-func fetchSets[T any](cursor string, all bool, get func(cursor string) (sets[T], error)) (sets[T], error) {
-	p, err := fetch(cursor, all, func(cursor string) (page[sets[T]], error) {
-		v, err := get(cursor)
-		return page[sets[T]]{items: []sets[T]{v}, next: v.next}, err
-	})
-	out := sets[T]{lists: map[string][]T{}, raw: map[string][]json.RawMessage{}, next: p.next}
-	for _, v := range p.items {
-		for name, l := range v.lists {
-			out.lists[name] = append(out.lists[name], l...)
-		}
-		for name, l := range v.raw {
-			out.raw[name] = append(nonNilRaw(out.raw[name]), l...)
-		}
-	}
-	return out, err
-}
-
-func nonNilRaw(s []json.RawMessage) []json.RawMessage {
-	if s == nil {
-		return []json.RawMessage{}
-	}
-	return s
-}
-
-// via returns, for each item ID, how the item comes: the way of each of
-// its entries in the lists but "all", in the order direct, inherited,
-// from_roles, without repeats, joined by ", ". way names an entry: its
-// source when the server sends one, else something derived from the list's
-// name.
-func (v sets[T]) via(id func(T) string, way func(list string, item T) string) map[string]string {
-	seen := map[string][]string{}
-	for _, name := range []string{"direct", "inherited", "from_roles"} {
-		for _, item := range v.lists[name] {
-			k, w := id(item), way(name, item)
-			if !slices.Contains(seen[k], w) {
-				seen[k] = append(seen[k], w)
-			}
-		}
-	}
-	out := make(map[string]string, len(seen))
-	for k, ws := range seen {
-		out[k] = strings.Join(ws, ", ")
-	}
-	return out
-}
-
-// printSets prints a grouped view: in JSON, its object of lists as sent
-// (merged over pages); as a table, the rows.
-func (a *app) printSets(raw map[string][]json.RawMessage, columns []string, rows [][]string) error {
-	if a.output == formatJSON {
-		b, err := json.Marshal(raw)
-		if err != nil {
-			return err
-		}
-		return writeJSON(a.stdout, b)
-	}
-	return a.printList(nil, columns, rows)
-}
-
-// orElse returns s, or def when s is "".
-func orElse(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

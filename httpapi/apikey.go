@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
 	"github.com/keyward-iam/keyward/service"
 )
 
@@ -18,6 +20,9 @@ type apiKeyJSON struct {
 	DateExpire  string `json:"date_expire"`
 	DateRevoked string `json:"date_revoked"`
 	Status      string `json:"status"`
+	// Policy and Grid are keyward's: the key's narrowing, if any.
+	Policy json.RawMessage `json:"policy,omitempty"`
+	Grid   json.RawMessage `json:"grid,omitempty"`
 }
 
 func keyJSON(k *keyward.APIKey, now time.Time) apiKeyJSON {
@@ -31,7 +36,7 @@ func keyJSON(k *keyward.APIKey, now time.Time) apiKeyJSON {
 	return apiKeyJSON{
 		ID: string(k.ID), Name: k.Name, UserID: string(k.UserID), OrgID: string(k.OrgID),
 		DateCreated: timeJSON(&k.CreatedAt), DateExpire: timeJSON(k.ExpiresAt), DateRevoked: timeJSON(k.RevokedAt),
-		Status: status,
+		Status: status, Policy: k.Policy, Grid: k.Grid,
 	}
 }
 
@@ -48,6 +53,9 @@ func writeAPIKey(w http.ResponseWriter, status int, k *keyward.APIKey, token str
 type apiKeyReq struct {
 	Name      string `json:"name"`
 	ExpiresAt string `json:"expires_at"`
+	// keyward's: a policy document or a grid that narrows the key.
+	Policy json.RawMessage `json:"policy"`
+	Grid   policy.Grid     `json:"grid"`
 }
 
 func decodeAPIKeyReq(r *http.Request) (service.APIKeyInput, error) {
@@ -55,7 +63,7 @@ func decodeAPIKeyReq(r *http.Request) (service.APIKeyInput, error) {
 	if err := decodeJSON(r, &req); err != nil {
 		return service.APIKeyInput{}, err
 	}
-	in := service.APIKeyInput{Name: req.Name}
+	in := service.APIKeyInput{Name: req.Name, Policy: req.Policy, Grid: req.Grid}
 	if req.ExpiresAt != "" {
 		t, err := parseTimeParam("expires_at", req.ExpiresAt)
 		if err != nil {
@@ -66,9 +74,12 @@ func decodeAPIKeyReq(r *http.Request) (service.APIKeyInput, error) {
 	return in, nil
 }
 
-func (s *server) handleCreateAPIKey() http.Handler {
+// handleMintAPIKey serves the two ways to mint an API key, for a user
+// and for the caller in an organization: it reads the id in path value
+// param and an APIKeyReq, and answers 201 with the key and its secret.
+func (s *server) handleMintAPIKey(param string, mint func(r *http.Request, id string, in service.APIKeyInput) (*keyward.APIKey, string, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, err := pathID(r, "user_id")
+		id, err := pathID(r, param)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -78,7 +89,7 @@ func (s *server) handleCreateAPIKey() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		k, token, err := s.svc.CreateAPIKey(r.Context(), keyward.UserID(user), in)
+		k, token, err := mint(r, id, in)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -87,53 +98,28 @@ func (s *server) handleCreateAPIKey() http.Handler {
 	})
 }
 
-func (s *server) handleListAPIKeys() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, err := pathID(r, "user_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		keys, info, err := s.svc.ListAPIKeys(r.Context(), keyward.UserID(user), page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		now := s.svc.Now()
-		out := make([]apiKeyJSON, len(keys))
-		for i, k := range keys {
-			out[i] = keyJSON(k, now)
-		}
-		writeJSON(w, http.StatusOK, struct {
-			APIKeys []apiKeyJSON `json:"api_keys"`
-			Meta    meta         `json:"meta"`
-		}{out, metaOf(info)})
+func (s *server) handleCreateAPIKey() http.Handler {
+	return s.handleMintAPIKey("user_id", func(r *http.Request, user string, in service.APIKeyInput) (*keyward.APIKey, string, error) {
+		return s.svc.CreateAPIKey(r.Context(), keyward.UserID(user), in)
 	})
 }
 
-// keyPath reads the user and key ids of a key route.
-func keyPath(r *http.Request) (keyward.UserID, keyward.APIKeyID, error) {
-	user, err := pathID(r, "user_id")
-	if err != nil {
-		return "", "", err
-	}
-	key, err := pathID(r, "key_id")
-	return keyward.UserID(user), keyward.APIKeyID(key), err
+func (s *server) handleListAPIKeys() http.Handler {
+	return listHandler(s, "api_keys", inPath("user_id"), func(r *http.Request, user string, page keyward.Page) ([]apiKeyJSON, keyward.PageInfo, error) {
+		keys, info, err := s.svc.ListAPIKeys(r.Context(), keyward.UserID(user), page)
+		now := s.svc.Now()
+		return jsons(keys, func(k *keyward.APIKey) apiKeyJSON { return keyJSON(k, now) }), info, err
+	})
 }
 
 func (s *server) handleGetAPIKey() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, key, err := keyPath(r)
+		user, key, err := twoIDs(r, "user_id", "key_id")
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		k, err := s.svc.GetAPIKey(r.Context(), user, key)
+		k, err := s.svc.GetAPIKey(r.Context(), keyward.UserID(user), keyward.APIKeyID(key))
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -144,15 +130,11 @@ func (s *server) handleGetAPIKey() http.Handler {
 
 func (s *server) handleRevokeAPIKey() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, key, err := keyPath(r)
+		user, key, err := twoIDs(r, "user_id", "key_id")
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.RevokeAPIKey(r.Context(), user, key); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.RevokeAPIKey(r.Context(), keyward.UserID(user), keyward.APIKeyID(key)))
 	})
 }

@@ -20,6 +20,10 @@ type auditEventJSON struct {
 	After      json.RawMessage `json:"after"`
 	RequestID  string          `json:"request_id"`
 	SourceIP   string          `json:"source_ip"`
+	// SessionID and ActorChain are set for an action taken through a role
+	// session: the chain runs from the account to the session.
+	SessionID  string   `json:"session_id,omitempty"`
+	ActorChain []string `json:"actor_chain,omitempty"`
 }
 
 func rawOrNull(b json.RawMessage) json.RawMessage {
@@ -29,40 +33,27 @@ func rawOrNull(b json.RawMessage) json.RawMessage {
 	return b
 }
 
+func toAuditEventJSON(e *keyward.AuditEvent) auditEventJSON {
+	return auditEventJSON{
+		ID: string(e.ID), Time: e.Time.UTC().Format("2006-01-02T15:04:05.000000Z07:00"), ActorType: e.ActorType,
+		ActorID: string(e.ActorID), ActorKeyID: string(e.ActorKeyID), Action: e.Action, TargetType: e.TargetType,
+		TargetID: e.TargetID, Before: rawOrNull(e.Before), After: rawOrNull(e.After), RequestID: e.RequestID,
+		SourceIP: e.SourceIP, SessionID: string(e.SessionID), ActorChain: e.ActorChain,
+	}
+}
+
 func (s *server) handleListAuditEvents() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "audit_events", nil, func(r *http.Request, _ string, page keyward.Page) ([]auditEventJSON, keyward.PageInfo, error) {
 		q := r.URL.Query()
 		f := keyward.AuditFilter{ActorID: keyward.UserID(q.Get("actor_id")), Action: q.Get("action"), TargetID: q.Get("target_id"), Page: page}
+		var err error
 		if f.Since, err = parseTimeParam("since", q.Get("since")); err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, keyward.PageInfo{}, err
 		}
 		if f.Until, err = parseTimeParam("until", q.Get("until")); err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, keyward.PageInfo{}, err
 		}
 		events, info, err := s.svc.ListAuditEvents(r.Context(), f)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := make([]auditEventJSON, len(events))
-		for i, e := range events {
-			out[i] = auditEventJSON{
-				ID: string(e.ID), Time: e.Time.UTC().Format("2006-01-02T15:04:05.000000Z07:00"), ActorType: e.ActorType,
-				ActorID: string(e.ActorID), ActorKeyID: string(e.ActorKeyID), Action: e.Action, TargetType: e.TargetType,
-				TargetID: e.TargetID, Before: rawOrNull(e.Before), After: rawOrNull(e.After), RequestID: e.RequestID,
-				SourceIP: e.SourceIP,
-			}
-		}
-		writeJSON(w, http.StatusOK, struct {
-			AuditEvents []auditEventJSON `json:"audit_events"`
-			Meta        meta             `json:"meta"`
-		}{out, metaOf(info)})
+		return jsons(events, toAuditEventJSON), info, err
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
 	"github.com/keyward-iam/keyward/service"
 )
@@ -100,27 +101,13 @@ func (s *server) endpoints() []service.Endpoint {
 }
 
 func (s *server) handleListActions() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "actions", nil, func(r *http.Request, _ string, page keyward.Page) ([]actionJSON, keyward.PageInfo, error) {
 		q := r.URL.Query()
 		f := service.ActionFilter{Service: q.Get("service"), Level: policy.Level(q.Get("level")), Query: q.Get("q"), Page: page}
 		actions, info, err := s.svc.ListActions(r.Context(), f)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := make([]actionJSON, len(actions))
-		for i, a := range actions {
-			out[i] = actionJSON{Name: a.Name, Service: a.Service, Resource: a.Resource, Operation: a.Operation, Level: string(a.Level), Description: a.Description}
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Actions []actionJSON `json:"actions"`
-			Meta    meta         `json:"meta"`
-		}{out, metaOf(info)})
+		return jsons(actions, func(a policy.Action) actionJSON {
+			return actionJSON{Name: a.Name, Service: a.Service, Resource: a.Resource, Operation: a.Operation, Level: string(a.Level), Description: a.Description}
+		}), info, err
 	})
 }
 
@@ -128,49 +115,23 @@ func (s *server) handleListActions() http.Handler {
 // action map may require: the whole catalog. Vultr's client sends
 // view=kv, which changes nothing here.
 func (s *server) handleListAvailableActions() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "actions", nil, func(r *http.Request, _ string, page keyward.Page) ([]availableActionJSON, keyward.PageInfo, error) {
 		actions, info, err := s.svc.ListActions(r.Context(), service.ActionFilter{Page: page})
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := make([]availableActionJSON, len(actions))
-		for i, a := range actions {
-			out[i] = availableActionJSON{ResourceType: resourceType(a), Action: a.Name, Description: a.Description}
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Actions []availableActionJSON `json:"actions"`
-			Meta    meta                  `json:"meta"`
-		}{out, metaOf(info)})
+		return jsons(actions, func(a policy.Action) availableActionJSON {
+			return availableActionJSON{ResourceType: resourceType(a), Action: a.Name, Description: a.Description}
+		}), info, err
 	})
 }
 
 func (s *server) handleListEndpointActionMaps() http.Handler {
 	endpoints := sync.OnceValue(s.endpoints) // the table is complete by the first request
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "endpoint_action_maps", nil, func(r *http.Request, _ string, page keyward.Page) ([]endpointActionMapJSON, keyward.PageInfo, error) {
 		eps, info, err := s.svc.ListEndpoints(r.Context(), endpoints(), page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
 		out := make([]endpointActionMapJSON, len(eps))
 		for i := range eps {
 			out[i] = toEndpointActionMapJSON(&eps[i])
 		}
-		writeJSON(w, http.StatusOK, struct {
-			Maps []endpointActionMapJSON `json:"endpoint_action_maps"`
-			Meta meta                    `json:"meta"`
-		}{out, metaOf(info)})
+		return out, info, err
 	})
 }
 

@@ -14,6 +14,7 @@ var statusOf = map[keyward.Code]int{
 	keyward.CodeNotFound:           http.StatusNotFound,
 	keyward.CodeMethodNotAllowed:   http.StatusMethodNotAllowed,
 	keyward.CodeConflict:           http.StatusConflict,
+	keyward.CodeGone:               http.StatusGone,
 	keyward.CodePreconditionFailed: http.StatusPreconditionFailed,
 	keyward.CodeTooLarge:           http.StatusRequestEntityTooLarge,
 	keyward.CodeUnprocessable:      http.StatusUnprocessableEntity,
@@ -55,7 +56,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if code == keyward.CodeInternal {
 		s.log.ErrorContext(r.Context(), "internal error", "err", err, "request_id", body.RequestID,
-			"method", r.Method, "path", r.URL.Path)
+			"method", r.Method, "path", redactPath(r.URL.Path))
 	}
 	writeJSON(w, status, body)
 }

@@ -29,9 +29,31 @@ func (a *api) makeObjects(t *testing.T) (objects, string) {
 		Maps []struct{ ID string } `json:"endpoint_action_maps"`
 	}
 	a.do("GET", "/v2/endpoint-action-maps?per_page=1", a.root, "", http.StatusOK, &maps)
+	// An assumable role with a trust for bob, and a session of bob's.
+	var ar, tr, sess struct {
+		ID    string
+		Token string `json:"session_token"`
+	}
+	a.do("POST", "/v2/roles", a.root, `{"name":"assumer","description":"","role_type":"assumable","max_session_duration":900}`, http.StatusCreated, &ar)
+	a.do("POST", "/v2/role-trusts", a.root, `{"role_id":"`+ar.ID+`","trust_type":"TemporaryAssumption","trusted_user_id":"`+bob+`"}`, http.StatusCreated, &tr)
+	a.do("POST", "/v2/assumed-roles/assume", a.root, `{"user_id":"`+bob+`","role_id":"`+ar.ID+`","session_name":"s","duration":900}`, http.StatusCreated, &sess)
+	var iss struct{ Issuer struct{ ID string } }
+	a.do("POST", "/v2/oidc/issuer", a.root, `{"issuer":{"source":"external","uri":"https://idp.example"}}`, http.StatusCreated, &iss)
+	var inv struct{ ID string }
+	a.do("POST", "/v2/invitation", a.root, `{"email_invited":"ivy@example.com"}`, http.StatusCreated, &inv)
+	var proj struct{ Project struct{ ID string } }
+	a.do("POST", "/v2/projects", a.root, `{"name":"Production"}`, http.StatusCreated, &proj)
+	res := "0193a000-0000-7000-8000-00000000f00d"
+	a.do("POST", "/v2/resources", a.root, `{"id":"`+res+`","type":"compute.instance","project_id":"`+proj.Project.ID+`"}`, http.StatusCreated, nil)
 	return objects{
 		"organization_id": a.orgID, "user_id": bob, "key_id": key.APIKey.ID,
 		"group_id": g.ID, "role_id": r.ID, "policy_id": p, "map_id": maps.Maps[0].ID,
+		"issuer_id":     iss.Issuer.ID,
+		"invitation_id": inv.ID,
+		"trust_id":      tr.ID,
+		"session_token": sess.Token,
+		"project_id":    proj.Project.ID,
+		"resource_id":   res,
 	}, bob
 }
 
@@ -54,20 +76,33 @@ func (objs objects) path(t *testing.T, pattern string) string {
 // bodies are request bodies that pass decoding and validation, so that
 // only authorization can refuse the call.
 var bodies = map[string]string{
-	"POST /v2/users":                          `{"email":"carol@example.com","name":"Carol"}`,
-	"PATCH /v2/users/{user_id}":               `{"name":"Robert"}`,
-	"POST /v2/groups":                         `{"display_name":"devs","description":""}`,
-	"PUT /v2/groups/{group_id}":               `{"display_name":"ops2","description":""}`,
-	"POST /v2/groups/{group_id}/members":      `{"user_id":"%[1]s","display_name":""}`,
-	"POST /v2/roles":                          `{"name":"r2","description":"","role_type":"","max_session_duration":0}`,
-	"PUT /v2/roles/{role_id}":                 `{"name":"r3","description":"","role_type":"","max_session_duration":0}`,
-	"POST /v2/roles/{role_id}/policies":       `{"policy_id":"%[2]s"}`,
-	"POST /v2/policies":                       `{"name":"p2","description":"","policy_document":{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["compute.*"],"Resource":["*"]}]}}`,
-	"PUT /v2/policies/{policy_id}":            `{"name":"p3","description":"","policy_document":{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["compute.*"],"Resource":["*"]}]}}`,
-	"PUT /v2/organizations/{organization_id}": `{"name":"renamed"}`,
-	"POST /v2/authorize":                      `{"principal_id":"%[1]s","action":"compute.instance.List"}`,
-	"POST /v2/authorize/batch":                `{"checks":[{"principal_id":"%[1]s","action":"compute.instance.List"}]}`,
-	"POST /v2/who-can":                        `{"action":"compute.instance.List"}`,
+	"POST /v2/users":                                              `{"email":"carol@example.com","name":"Carol"}`,
+	"PATCH /v2/users/{user_id}":                                   `{"name":"Robert"}`,
+	"POST /v2/groups":                                             `{"display_name":"devs","description":""}`,
+	"PUT /v2/groups/{group_id}":                                   `{"display_name":"ops2","description":""}`,
+	"POST /v2/groups/{group_id}/members":                          `{"user_id":"%[1]s","display_name":""}`,
+	"POST /v2/roles":                                              `{"name":"r2","description":"","role_type":"","max_session_duration":0}`,
+	"PUT /v2/roles/{role_id}":                                     `{"name":"r3","description":"","role_type":"","max_session_duration":0}`,
+	"POST /v2/roles/{role_id}/policies":                           `{"policy_id":"%[2]s"}`,
+	"POST /v2/policies":                                           `{"name":"p2","description":"","policy_document":{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["compute.*"],"Resource":["*"]}]}}`,
+	"PUT /v2/policies/{policy_id}":                                `{"name":"p3","description":"","policy_document":{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["compute.*"],"Resource":["*"]}]}}`,
+	"PUT /v2/organizations/{organization_id}":                     `{"name":"renamed"}`,
+	"POST /v2/authorize":                                          `{"principal_id":"%[1]s","action":"compute.instance.List"}`,
+	"POST /v2/authorize/batch":                                    `{"checks":[{"principal_id":"%[1]s","action":"compute.instance.List"}]}`,
+	"POST /v2/invitation":                                         `{"email_invited":"zed@example.com"}`,
+	"POST /v2/who-can":                                            `{"action":"compute.instance.List"}`,
+	"POST /v2/role-trusts":                                        `{"role_id":"0193a000-0000-7000-8000-00000000beef","trust_type":"TemporaryAssumption","trusted_user_id":"%[1]s"}`,
+	"PUT /v2/role-trusts/{trust_id}":                              `{"valid_until":""}`,
+	"POST /v2/assumed-roles/assume":                               `{"user_id":"%[1]s","role_id":"0193a000-0000-7000-8000-00000000beef","session_name":"s","duration":900}`,
+	"POST /v2/organizations/{organization_id}/transfer-ownership": `{"user_id":"%[1]s"}`,
+	"PUT /v2/users/{user_id}/password":                            `{"password":"a rarely used passphrase"}`,
+	"POST /v2/oidc/issuer":                                        `{"issuer":{"source":"external","uri":"https://idp2.example","audiences":["keyward"]}}`,
+	"POST /v2/projects":                                           `{"name":"Staging"}`,
+	"PUT /v2/projects/{project_id}":                               `{"name":"Prod"}`,
+	"PUT /v2/projects/{project_id}/role-assignments":              `{"role_assignments":[]}`,
+	"PUT /v2/organizations/{organization_id}/role-assignments":    `{"role_assignments":[]}`,
+	"PUT /v2/projects/{project_id}/overrides/{user_id}":           `{"grid":{"vpcs":["view"]}}`,
+	"POST /v2/resources":                                          `{"id":"0193a000-0000-7000-8000-00000000f00e","type":"compute.instance","project_id":"0193a000-0000-7000-8000-00000000f00f"}`,
 }
 
 // bodyFor returns the body to send to pattern: bodies' entry with the
@@ -103,6 +138,10 @@ var ungated = map[string]string{
 	"GET /v2/users/me/roles":                            "self",
 	"GET /v2/users/me/policies":                         "self",
 	"GET /v2/users/me/effective-access":                 "self",
+	"PUT /v2/users/me/password":                         "self: changes the caller's own password",
+	"POST /v2/auth/login":                               "public: a password login is how a caller gets a token",
+	"POST /v2/auth/logout":                              "self: ends the caller's own login session",
+	"GET /v2/auth/sessions":                             "self: lists the caller's own login sessions",
 	"GET /v2/actions":                                   "the catalog is public knowledge",
 	"GET /v2/endpoint-action-maps":                      "the catalog is public knowledge",
 	"GET /v2/endpoint-action-maps/available-actions":    "the catalog is public knowledge",

@@ -60,11 +60,7 @@ func toGroupJSON(g *service.GroupDetail) groupJSON {
 }
 
 func groupJSONs(gs []*service.GroupDetail) []groupJSON {
-	out := make([]groupJSON, len(gs))
-	for i, g := range gs {
-		out[i] = toGroupJSON(g)
-	}
-	return out
+	return jsons(gs, toGroupJSON)
 }
 
 // groupReq is Vultr's GroupReq.
@@ -113,25 +109,10 @@ func (s *server) handleGetGroup() http.Handler {
 	})
 }
 
-// groupsBody is the envelope of every group listing.
-type groupsBody struct {
-	Groups []groupJSON `json:"groups"`
-	Meta   meta        `json:"meta"`
-}
-
 func (s *server) handleListGroups() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "groups", nil, func(r *http.Request, _ string, page keyward.Page) ([]groupJSON, keyward.PageInfo, error) {
 		gs, info, err := s.svc.ListGroups(r.Context(), page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, groupsBody{groupJSONs(gs), metaOf(info)})
+		return groupJSONs(gs), info, err
 	})
 }
 
@@ -163,11 +144,7 @@ func (s *server) handleDeleteGroup() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.DeleteGroup(r.Context(), keyward.GroupID(id)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.DeleteGroup(r.Context(), keyward.GroupID(id)))
 	})
 }
 
@@ -187,11 +164,7 @@ func (s *server) handleAddGroupMember() http.Handler {
 			s.writeError(w, r, keyward.FieldError("user_id", "user_id is required."))
 			return
 		}
-		if err := s.svc.AddGroupMember(r.Context(), keyward.GroupID(id), keyward.UserID(strings.ToLower(strings.TrimSpace(req.UserID)))); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.AddGroupMember(r.Context(), keyward.GroupID(id), keyward.UserID(strings.ToLower(strings.TrimSpace(req.UserID)))))
 	})
 }
 
@@ -202,35 +175,14 @@ func (s *server) handleRemoveGroupMember() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.RemoveGroupMember(r.Context(), keyward.GroupID(id), keyward.UserID(user)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.RemoveGroupMember(r.Context(), keyward.GroupID(id), keyward.UserID(user)))
 	})
 }
 
 func (s *server) handleListGroupMembers() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "group_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "members", inPath("group_id"), func(r *http.Request, id string, page keyward.Page) ([]orgUserJSON, keyward.PageInfo, error) {
 		ms, info, err := s.svc.ListGroupMembers(r.Context(), keyward.GroupID(id), page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Members []orgUserJSON `json:"members"`
-			Meta    meta          `json:"meta"`
-		}{memberJSONs(ms), metaOf(info)})
+		return memberJSONs(ms), info, err
 	})
 }
 
@@ -244,81 +196,43 @@ type groupRoleJSON struct {
 	DateAssigned string `json:"date_assigned"`
 }
 
-func groupRoleJSONs(as []*service.RoleAssignment) []groupRoleJSON {
-	out := make([]groupRoleJSON, len(as))
-	for i, a := range as {
-		out[i] = groupRoleJSON{
-			ID: string(a.Role.ID), DisplayName: a.Role.Name, Description: a.Role.Description, RoleType: string(a.Role.Type),
-			DateAssigned: timeJSON(&a.CreatedAt),
-		}
+func toGroupRoleJSON(a *service.RoleAssignment) groupRoleJSON {
+	return groupRoleJSON{
+		ID: string(a.Role.ID), DisplayName: a.Role.Name, Description: a.Role.Description, RoleType: string(a.Role.Type),
+		DateAssigned: timeJSON(&a.CreatedAt),
 	}
-	return out
+}
+
+// groupRolesJSON is Vultr's roles-of-a-group view.
+type groupRolesJSON struct {
+	All       []groupRoleJSON `json:"all"`
+	Inherited []groupRoleJSON `json:"inherited"`
+	Direct    []groupRoleJSON `json:"direct"`
 }
 
 func (s *server) handleListGroupRoles() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "group_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "roles", inPath("group_id"), func(r *http.Request, id string, page keyward.Page) (groupRolesJSON, keyward.PageInfo, error) {
 		set, info, err := s.svc.ListGroupRoles(r.Context(), keyward.GroupID(id), page)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return groupRolesJSON{}, info, err
 		}
-		type groupRoles struct {
-			All       []groupRoleJSON `json:"all"`
-			Inherited []groupRoleJSON `json:"inherited"`
-			Direct    []groupRoleJSON `json:"direct"`
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Roles groupRoles `json:"roles"`
-			Meta  meta       `json:"meta"`
-		}{groupRoles{groupRoleJSONs(set.All), groupRoleJSONs(set.Inherited), groupRoleJSONs(set.Direct)}, metaOf(info)})
+		return groupRolesJSON{jsons(set.All, toGroupRoleJSON), jsons(set.Inherited, toGroupRoleJSON), jsons(set.Direct, toGroupRoleJSON)}, info, nil
 	})
+}
+
+// groupPoliciesJSON is Vultr's policies-of-a-group view.
+type groupPoliciesJSON struct {
+	Direct    []policyJSON `json:"direct"`
+	FromRoles []policyJSON `json:"from_roles"`
+	All       []policyJSON `json:"all"`
 }
 
 func (s *server) handleListGroupPolicies() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "group_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "policies", inPath("group_id"), func(r *http.Request, id string, page keyward.Page) (groupPoliciesJSON, keyward.PageInfo, error) {
 		set, info, err := s.svc.ListGroupPolicies(r.Context(), keyward.GroupID(id), page)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return groupPoliciesJSON{}, info, err
 		}
-		type groupPolicies struct {
-			Direct    []policyJSON `json:"direct"`
-			FromRoles []policyJSON `json:"from_roles"`
-			All       []policyJSON `json:"all"`
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Policies groupPolicies `json:"policies"`
-			Meta     meta          `json:"meta"`
-		}{groupPolicies{policyJSONs(set.Direct), policyJSONs(set.Inherited), policyJSONs(set.All)}, metaOf(info)})
+		return groupPoliciesJSON{policyJSONs(set.Direct), policyJSONs(set.Inherited), policyJSONs(set.All)}, info, nil
 	})
-}
-
-// twoIDs reads two id path values, checking each.
-func twoIDs(r *http.Request, a, b string) (string, string, error) {
-	x, err := pathID(r, a)
-	if err != nil {
-		return "", "", err
-	}
-	y, err := pathID(r, b)
-	return x, y, err
 }

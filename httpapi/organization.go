@@ -41,6 +41,15 @@ func (s *server) handleCreateOrganization() http.Handler {
 
 func (s *server) handleListOrganizations() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Query().Get("deleted") {
+		case "", "false":
+		case "true":
+			s.handleListDeletedOrganizations(w, r)
+			return
+		default:
+			s.writeError(w, r, keyward.FieldError("deleted", "deleted must be true or false."))
+			return
+		}
 		page, err := pageOf(r)
 		if err != nil {
 			s.writeError(w, r, err)
@@ -100,22 +109,7 @@ func (s *server) handleUpdateOrganization() http.Handler {
 }
 
 func (s *server) handleCreateOrgAPIKey() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "organization_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		in, err := decodeAPIKeyReq(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		k, token, err := s.svc.CreateOrgAPIKey(r.Context(), keyward.OrgID(id), in)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeAPIKey(w, http.StatusCreated, k, token, s.svc.Now())
+	return s.handleMintAPIKey("organization_id", func(r *http.Request, id string, in service.APIKeyInput) (*keyward.APIKey, string, error) {
+		return s.svc.CreateOrgAPIKey(r.Context(), keyward.OrgID(id), in)
 	})
 }

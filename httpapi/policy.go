@@ -36,11 +36,7 @@ func toPolicyJSON(p *service.PolicyDetail) policyJSON {
 }
 
 func policyJSONs(ps []*service.PolicyDetail) []policyJSON {
-	out := make([]policyJSON, len(ps))
-	for i, p := range ps {
-		out[i] = toPolicyJSON(p)
-	}
-	return out
+	return jsons(ps, toPolicyJSON)
 }
 
 // writePolicy answers with one policy and its version as the ETag, bare
@@ -113,31 +109,15 @@ func (s *server) handleGetPolicy() http.Handler {
 	})
 }
 
-// policiesBody is the envelope of every policy listing.
-type policiesBody struct {
-	Policies []policyJSON `json:"policies"`
-	Meta     meta         `json:"meta"`
-}
-
 func (s *server) handleListPolicies() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "policies", nil, func(r *http.Request, _ string, page keyward.Page) ([]policyJSON, keyward.PageInfo, error) {
 		deleted, err := deletedParam(r)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, keyward.PageInfo{}, err
 		}
 		f := service.PolicyFilter{Kind: r.URL.Query().Get("kind"), Deleted: deleted, Page: page}
 		ps, info, err := s.svc.ListPolicies(r.Context(), f)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, policiesBody{policyJSONs(ps), metaOf(info)})
+		return policyJSONs(ps), info, err
 	})
 }
 
@@ -169,11 +149,7 @@ func (s *server) handleDeletePolicy() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.DeletePolicy(r.Context(), keyward.PolicyID(id)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.DeletePolicy(r.Context(), keyward.PolicyID(id)))
 	})
 }
 
@@ -202,11 +178,7 @@ func (s *server) handlePolicyTarget(param string, op func(*http.Request, keyward
 			s.writeError(w, r, err)
 			return
 		}
-		if err := op(r, keyward.PolicyID(id), target); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, op(r, keyward.PolicyID(id), target))
 	})
 }
 
@@ -234,68 +206,27 @@ func (s *server) handleDetachPolicyGroup() http.Handler {
 	})
 }
 
-// policyAndPage reads the policy id and the page of a policy listing.
-func policyAndPage(r *http.Request) (keyward.PolicyID, keyward.Page, error) {
-	id, err := pathID(r, "policy_id")
-	if err != nil {
-		return "", keyward.Page{}, err
-	}
-	page, err := pageOf(r)
-	return keyward.PolicyID(id), page, err
-}
-
 func (s *server) handleListPolicyUsers() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, page, err := policyAndPage(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		as, info, err := s.svc.ListPolicyUsers(r.Context(), id, page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := make([]orgUserJSON, len(as))
-		for i, a := range as {
-			out[i] = toOrgUserJSON(a.User)
-			out[i].AssignmentType, out[i].AssignedDate = "direct", timeJSON(&a.AssignedAt)
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Users []orgUserJSON `json:"users"`
-			Meta  meta          `json:"meta"`
-		}{out, metaOf(info)})
+	return listHandler(s, "users", inPath("policy_id"), func(r *http.Request, id string, page keyward.Page) ([]orgUserJSON, keyward.PageInfo, error) {
+		as, info, err := s.svc.ListPolicyUsers(r.Context(), keyward.PolicyID(id), page)
+		return jsons(as, func(a *service.UserAssignment) orgUserJSON {
+			j := toOrgUserJSON(a.User)
+			j.AssignmentType, j.AssignedDate = "direct", timeJSON(&a.AssignedAt)
+			return j
+		}), info, err
 	})
 }
 
 func (s *server) handleListPolicyGroups() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, page, err := policyAndPage(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		gs, info, err := s.svc.ListPolicyGroups(r.Context(), id, page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, groupsBody{groupJSONs(gs), metaOf(info)})
+	return listHandler(s, "groups", inPath("policy_id"), func(r *http.Request, id string, page keyward.Page) ([]groupJSON, keyward.PageInfo, error) {
+		gs, info, err := s.svc.ListPolicyGroups(r.Context(), keyward.PolicyID(id), page)
+		return groupJSONs(gs), info, err
 	})
 }
 
 func (s *server) handleListPolicyRoles() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, page, err := policyAndPage(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		rs, info, err := s.svc.ListPolicyRoles(r.Context(), id, page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, rolesBody{roleJSONs(rs), metaOf(info)})
+	return listHandler(s, "roles", inPath("policy_id"), func(r *http.Request, id string, page keyward.Page) ([]roleJSON, keyward.PageInfo, error) {
+		rs, info, err := s.svc.ListPolicyRoles(r.Context(), keyward.PolicyID(id), page)
+		return roleJSONs(rs), info, err
 	})
 }

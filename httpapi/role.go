@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
 	"github.com/keyward-iam/keyward/service"
 )
 
@@ -17,33 +19,31 @@ type roleJSON struct {
 	Description        string       `json:"description"`
 	RoleType           string       `json:"role_type"`
 	MaxSessionDuration int          `json:"max_session_duration"`
+	AllowChaining      bool         `json:"allow_chaining"`
 	Policies           []policyJSON `json:"policies"`
 	Source             string       `json:"source,omitempty"`
 	DateCreated        string       `json:"date_created"`
 	DateUpdated        string       `json:"date_updated"`
 	DateDeleted        string       `json:"date_deleted,omitempty"`
+	// keyward's: built-in roles are system roles (read-only, the same in
+	// every organization); grid and policy_document show the grid of a
+	// built-in or grid-defined role and the policy generated from it.
+	IsSystemRole   bool            `json:"is_system_role"`
+	Grid           policy.Grid     `json:"grid,omitempty"`
+	PolicyDocument json.RawMessage `json:"policy_document,omitempty"`
 }
 
 func toRoleJSON(r *service.RoleDetail) roleJSON {
 	return roleJSON{
 		ID: string(r.ID), Name: r.Name, Description: r.Description, RoleType: string(r.Type),
-		MaxSessionDuration: r.MaxSessionSeconds, Policies: policyJSONs(r.Policies), Source: r.Source,
+		MaxSessionDuration: r.MaxSessionSeconds, AllowChaining: r.AllowChaining, Policies: policyJSONs(r.Policies), Source: r.Source,
 		DateCreated: timeJSON(&r.CreatedAt), DateUpdated: timeJSON(&r.UpdatedAt), DateDeleted: timeJSON(r.DeletedAt),
+		IsSystemRole: r.System, Grid: r.Grid, PolicyDocument: r.Document,
 	}
 }
 
 func roleJSONs(rs []*service.RoleDetail) []roleJSON {
-	out := make([]roleJSON, len(rs))
-	for i, r := range rs {
-		out[i] = toRoleJSON(r)
-	}
-	return out
-}
-
-// rolesBody is the envelope of every plain role listing.
-type rolesBody struct {
-	Roles []roleJSON `json:"roles"`
-	Meta  meta       `json:"meta"`
+	return jsons(rs, toRoleJSON)
 }
 
 // roleReq is Vultr's RoleReq.
@@ -52,10 +52,15 @@ type roleReq struct {
 	Description        string `json:"description"`
 	RoleType           string `json:"role_type"`
 	MaxSessionDuration int    `json:"max_session_duration"`
+	AllowChaining      *bool  `json:"allow_chaining"` // keyward's; absent keeps the current value
+	// Grid is keyward's: the role's permissions as a grid; absent keeps
+	// the current grid, if any.
+	Grid policy.Grid `json:"grid"`
 }
 
 func (q roleReq) input() service.RoleInput {
-	return service.RoleInput{Name: q.Name, Description: q.Description, Type: keyward.RoleType(q.RoleType), MaxSessionSeconds: q.MaxSessionDuration}
+	return service.RoleInput{Name: q.Name, Description: q.Description, Type: keyward.RoleType(q.RoleType), MaxSessionSeconds: q.MaxSessionDuration,
+		AllowChaining: q.AllowChaining, Grid: q.Grid}
 }
 
 // roleAssignmentJSON is Vultr's RolePolicyAttachment, RoleUserAssignment
@@ -123,24 +128,14 @@ func (s *server) handleGetRole() http.Handler {
 }
 
 func (s *server) handleListRoles() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "roles", nil, func(r *http.Request, _ string, page keyward.Page) ([]roleJSON, keyward.PageInfo, error) {
 		deleted, err := deletedParam(r)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, keyward.PageInfo{}, err
 		}
 		f := keyward.RoleFilter{Type: keyward.RoleType(r.URL.Query().Get("role_type")), Deleted: deleted, Page: page}
 		rs, info, err := s.svc.ListRoles(r.Context(), f)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, rolesBody{roleJSONs(rs), metaOf(info)})
+		return roleJSONs(rs), info, err
 	})
 }
 
@@ -172,11 +167,7 @@ func (s *server) handleDeleteRole() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.DeleteRole(r.Context(), keyward.RoleID(id)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.DeleteRole(r.Context(), keyward.RoleID(id)))
 	})
 }
 
@@ -196,29 +187,10 @@ func (s *server) handleRestoreRole() http.Handler {
 	})
 }
 
-// roleAndPage reads the role id and the page of a role listing.
-func roleAndPage(r *http.Request) (keyward.RoleID, keyward.Page, error) {
-	id, err := pathID(r, "role_id")
-	if err != nil {
-		return "", keyward.Page{}, err
-	}
-	page, err := pageOf(r)
-	return keyward.RoleID(id), page, err
-}
-
 func (s *server) handleListRolePolicies() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, page, err := roleAndPage(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		ps, info, err := s.svc.ListRolePolicies(r.Context(), id, page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, policiesBody{policyJSONs(ps), metaOf(info)})
+	return listHandler(s, "policies", inPath("role_id"), func(r *http.Request, id string, page keyward.Page) ([]policyJSON, keyward.PageInfo, error) {
+		ps, info, err := s.svc.ListRolePolicies(r.Context(), keyward.RoleID(id), page)
+		return policyJSONs(ps), info, err
 	})
 }
 
@@ -272,11 +244,7 @@ func (s *server) handleDetachRolePolicy() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.DetachRolePolicy(r.Context(), keyward.RoleID(id), keyward.PolicyID(policy)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.DetachRolePolicy(r.Context(), keyward.RoleID(id), keyward.PolicyID(policy)))
 	})
 }
 
@@ -291,11 +259,7 @@ func (s *server) handleRoleBinding(param string, attach func(*http.Request, keyw
 			return
 		}
 		if detach != nil {
-			if err := detach(r, keyward.RoleID(id), target); err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-			w.WriteHeader(http.StatusNoContent)
+			s.noContent(w, r, detach(r, keyward.RoleID(id), target))
 			return
 		}
 		a, err := attach(r, keyward.RoleID(id), target)
@@ -331,39 +295,16 @@ func (s *server) handleDetachRoleGroup() http.Handler {
 	})
 }
 
-// handleListRoleBindings lists a role's users or groups under Vultr's
-// "assignments" envelope.
-func (s *server) handleListRoleBindings(list func(*http.Request, keyward.RoleID, keyward.Page) ([]*service.RoleAssignment, keyward.PageInfo, error)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, page, err := roleAndPage(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		as, info, err := list(r, id, page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := make([]roleAssignmentJSON, len(as))
-		for i, a := range as {
-			out[i] = assignmentJSON(a)
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Assignments []roleAssignmentJSON `json:"assignments"`
-			Meta        meta                 `json:"meta"`
-		}{out, metaOf(info)})
-	})
-}
-
 func (s *server) handleListRoleUsers() http.Handler {
-	return s.handleListRoleBindings(func(r *http.Request, id keyward.RoleID, p keyward.Page) ([]*service.RoleAssignment, keyward.PageInfo, error) {
-		return s.svc.ListRoleUsers(r.Context(), id, p)
+	return listHandler(s, "assignments", inPath("role_id"), func(r *http.Request, id string, page keyward.Page) ([]roleAssignmentJSON, keyward.PageInfo, error) {
+		as, info, err := s.svc.ListRoleUsers(r.Context(), keyward.RoleID(id), page)
+		return jsons(as, assignmentJSON), info, err
 	})
 }
 
 func (s *server) handleListRoleGroups() http.Handler {
-	return s.handleListRoleBindings(func(r *http.Request, id keyward.RoleID, p keyward.Page) ([]*service.RoleAssignment, keyward.PageInfo, error) {
-		return s.svc.ListRoleGroups(r.Context(), id, p)
+	return listHandler(s, "assignments", inPath("role_id"), func(r *http.Request, id string, page keyward.Page) ([]roleAssignmentJSON, keyward.PageInfo, error) {
+		as, info, err := s.svc.ListRoleGroups(r.Context(), keyward.RoleID(id), page)
+		return jsons(as, assignmentJSON), info, err
 	})
 }

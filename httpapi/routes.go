@@ -22,6 +22,13 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "GET /v2/organizations/{organization_id}", "iam.organization.Read", s.handleGetOrganization())
 	s.handle(mux, "PUT /v2/organizations/{organization_id}", "iam.organization.Update", s.handleUpdateOrganization())
 	s.handle(mux, "POST /v2/organizations/{organization_id}/api-keys", "iam.apikey.Create", s.handleCreateOrgAPIKey())
+	s.handle(mux, "DELETE /v2/organizations/{organization_id}", "iam.organization.Delete", s.handleDeleteOrganization())
+	s.handle(mux, "PATCH /v2/organizations/{organization_id}/restore", "iam.organization.Restore", s.handleRestoreOrganization())
+	s.handle(mux, "DELETE /v2/organizations/{organization_id}/user/{user_id}", "iam.organization.RemoveUser", s.handleRemoveOrgUser())
+	s.handle(mux, "PUT /v2/organizations/{organization_id}/user/{user_id}/suspend", "iam.organization.SuspendUser", s.handleSuspendUser())
+	s.handle(mux, "PUT /v2/organizations/{organization_id}/user/{user_id}/unsuspend", "iam.organization.UnsuspendUser", s.handleUnsuspendUser())
+	s.handle(mux, "GET /v2/organizations/{organization_id}/suspended-users", "iam.organization.ListSuspendedUsers", s.handleListSuspendedUsers())
+	s.handle(mux, "POST /v2/organizations/{organization_id}/transfer-ownership", "iam.organization.TransferOwnership", s.handleTransferOwnership())
 
 	s.handle(mux, "POST /v2/users", "iam.user.Create", s.handleCreateUser())
 	s.handle(mux, "GET /v2/users", "iam.user.List", s.handleListUsers())
@@ -29,6 +36,14 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "GET /v2/users/{user_id}", "iam.user.Read", s.handleGetUser())
 	s.handle(mux, "PATCH /v2/users/{user_id}", "iam.user.Update", s.handleUpdateUser())
 	s.handle(mux, "DELETE /v2/users/{user_id}", "iam.user.Delete", s.handleDeleteUser())
+	s.handle(mux, "PUT /v2/users/me/password", "iam.user.ChangePassword", s.handleChangePassword())
+	s.handle(mux, "PUT /v2/users/{user_id}/password", "iam.user.SetPassword", s.handleSetPassword())
+	s.handle(mux, "DELETE /v2/users/{user_id}/password", "iam.user.InvalidatePassword", s.handleInvalidatePassword())
+	s.handle(mux, "DELETE /v2/users/{user_id}/lockout", "iam.user.Update", s.handleUnlockUser())
+
+	s.handle(mux, "POST /v2/auth/login", "iam.user.Login", s.handleLogin())
+	s.handle(mux, "POST /v2/auth/logout", "iam.user.Logout", s.handleLogout())
+	s.handle(mux, "GET /v2/auth/sessions", "iam.user.ListLoginSessions", s.handleListLoginSessions())
 
 	s.handle(mux, "POST /v2/users/{user_id}/api-keys", "iam.apikey.Create", s.handleCreateAPIKey())
 	s.handle(mux, "GET /v2/users/{user_id}/api-keys", "iam.apikey.List", s.handleListAPIKeys())
@@ -84,6 +99,28 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "DELETE /v2/policies/{policy_id}/groups/{group_id}", "iam.policy.DetachGroup", s.handleDetachPolicyGroup())
 	s.handle(mux, "GET /v2/policies/{policy_id}/roles", "iam.policy.ListRoles", s.handleListPolicyRoles())
 
+	s.handle(mux, "POST /v2/oidc/issuer", "oidc.issuer.Create", s.handleCreateOIDCIssuer())
+	s.handle(mux, "GET /v2/oidc/issuer", "oidc.issuer.List", s.handleListOIDCIssuers())
+	s.handle(mux, "GET /v2/oidc/issuer/{issuer_id}", "oidc.issuer.Read", s.handleGetOIDCIssuer())
+	s.handle(mux, "DELETE /v2/oidc/issuer/{issuer_id}", "oidc.issuer.Delete", s.handleDeleteOIDCIssuer())
+
+	s.handle(mux, "POST /v2/role-trusts", "iam.roletrust.Create", s.handleCreateRoleTrust())
+	s.handle(mux, "GET /v2/role-trusts", "iam.roletrust.List", s.handleListRoleTrusts(""))
+	s.handle(mux, "GET /v2/role-trusts/{trust_id}", "iam.roletrust.Read", s.handleGetRoleTrust())
+	s.handle(mux, "PUT /v2/role-trusts/{trust_id}", "iam.roletrust.Update", s.handleUpdateRoleTrust())
+	s.handle(mux, "DELETE /v2/role-trusts/{trust_id}", "iam.roletrust.Delete", s.handleDeleteRoleTrust())
+	s.handle(mux, "PATCH /v2/role-trusts/{trust_id}/restore", "iam.roletrust.Restore", s.handleRestoreRoleTrust())
+	s.handle(mux, "GET /v2/role-trusts/by-role/{role_id}", "iam.roletrust.List", s.handleListRoleTrusts("role_id"))
+	s.handle(mux, "GET /v2/role-trusts/assumable/{user_id}", "iam.roletrust.List", s.handleListRoleTrusts("user_id"))
+
+	s.handle(mux, "POST /v2/assumed-roles/assume", "iam.role.AssumeRole", s.handleAssumeRole())
+	s.handle(mux, "POST /v2/assumed-roles/assume-with-web-identity", "", s.handleAssumeWithWebIdentity())
+	s.handle(mux, "POST /v2/assumed-roles/compatibility/aws/sts", "", s.handleSTS())
+	s.handle(mux, "GET /v2/assumed-roles/{session_token}", "iam.assumedrole.Read", s.handleGetRoleSession())
+	s.handle(mux, "DELETE /v2/assumed-roles/{session_token}", "iam.assumedrole.Delete", s.handleTerminateRoleSession())
+	s.handle(mux, "GET /v2/assumed-roles/users/{user_id}/sessions", "iam.assumedrole.List", s.handleListRoleSessions("user_id"))
+	s.handle(mux, "GET /v2/roles/{role_id}/sessions", "iam.assumedrole.List", s.handleListRoleSessions("role_id"))
+
 	s.handle(mux, "POST /v2/authorize", "iam.authorization.Authorize", s.handleAuthorize())
 	s.handle(mux, "POST /v2/authorize/batch", "iam.authorization.Authorize", s.handleAuthorizeBatch())
 	s.handle(mux, "POST /v2/who-can", "iam.authorization.WhoCan", s.handleWhoCan())
@@ -91,6 +128,32 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "GET /v2/users/{user_id}/effective-access", "iam.user.ReadEffectiveAccess", s.handleEffectiveAccess(false))
 
 	s.handle(mux, "GET /v2/audit-events", "iam.auditevent.List", s.handleListAuditEvents())
+
+	s.handle(mux, "POST /v2/projects", "iam.project.Create", s.handleCreateProject())
+	s.handle(mux, "GET /v2/projects", "iam.project.List", s.handleListProjects())
+	s.handle(mux, "GET /v2/projects/{project_id}", "iam.project.Read", s.handleGetProject())
+	s.handle(mux, "PUT /v2/projects/{project_id}", "iam.project.Update", s.handleUpdateProject())
+	s.handle(mux, "DELETE /v2/projects/{project_id}", "iam.project.Delete", s.handleDeleteProject())
+	s.handle(mux, "GET /v2/projects/{project_id}/role-assignments", "iam.binding.Read", s.handleGetRoleAssignments(true))
+	s.handle(mux, "PUT /v2/projects/{project_id}/role-assignments", "iam.binding.Update", s.handlePutRoleAssignments(true))
+	s.handle(mux, "GET /v2/organizations/{organization_id}/role-assignments", "iam.binding.Read", s.handleGetRoleAssignments(false))
+	s.handle(mux, "PUT /v2/organizations/{organization_id}/role-assignments", "iam.binding.Update", s.handlePutRoleAssignments(false))
+	s.handle(mux, "GET /v2/projects/{project_id}/overrides/{user_id}", "iam.override.Read", s.handleGetOverride())
+	s.handle(mux, "PUT /v2/projects/{project_id}/overrides/{user_id}", "iam.override.Update", s.handlePutOverride())
+	s.handle(mux, "DELETE /v2/projects/{project_id}/overrides/{user_id}", "iam.override.Delete", s.handleDeleteOverride())
+	s.handle(mux, "POST /v2/resources", "iam.resource.Register", s.handleRegisterResource())
+	s.handle(mux, "GET /v2/resources", "iam.resource.Read", s.handleListResources())
+	s.handle(mux, "GET /v2/resources/{resource_id}", "iam.resource.Read", s.handleGetResource())
+	s.handle(mux, "DELETE /v2/resources/{resource_id}", "iam.resource.Delete", s.handleDeleteResource())
+
+	s.handle(mux, "POST /v2/invitation", "iam.invitation.Create", s.handleCreateInvitation())
+	s.handle(mux, "GET /v2/invitation", "iam.invitation.List", s.handleListInvitations())
+	s.handle(mux, "GET /v2/invitation/{invitation_id}", "iam.invitation.Read", s.handleGetInvitation())
+	s.handle(mux, "POST /v2/invitation/{invitation_id}/resend", "iam.invitation.Resend", s.handleResendInvitation())
+	s.handle(mux, "DELETE /v2/invitation/{invitation_id}", "iam.invitation.Revoke", s.handleRevokeInvitation())
+	s.handle(mux, "GET /v2/invitations/accept", "", s.handleDescribeInvitationLink())
+	s.handle(mux, "POST /v2/invitations/accept", "", s.handleAcceptInvitation())
+	s.handle(mux, "GET /v2/mail", "iam.mail.List", s.handleListMail())
 
 	s.handle(mux, "GET /v2/actions", "iam.catalog.List", s.handleListActions())
 	s.handle(mux, "GET /v2/endpoint-action-maps", "iam.catalog.List", s.handleListEndpointActionMaps())
@@ -122,6 +185,17 @@ func (s *server) handle(mux *http.ServeMux, pattern, action string, h http.Handl
 func public(r *http.Request) bool {
 	switch r.URL.Path {
 	case "/healthz", "/readyz", "/metrics", "/v2/openapi.yaml":
+		return true
+	case "/v2/auth/login":
+		// A password login is how a caller without a token gets one.
+		return true
+	case "/v2/assumed-roles/assume-with-web-identity", "/v2/assumed-roles/compatibility/aws/sts":
+		// A web identity token is the credential; STS AssumeRole checks
+		// its Bearer key in the handler.
+		return true
+	case "/v2/invitations/accept":
+		// The link is the credential; an existing account's bearer is
+		// checked by the handler.
 		return true
 	}
 	return false

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -22,6 +23,9 @@ func TestRouteActions(t *testing.T) {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
 		if !strings.HasPrefix(path, "/v2/") || path == "/v2/openapi.yaml" {
 			continue
+		}
+		if rt.Action == "" && public(httptest.NewRequest(method, path, nil)) {
+			continue // public: needs no action; api/openapi_test.go pins its operation
 		}
 		if _, ok := cat.Lookup(rt.Action); !ok {
 			t.Errorf("%s: action %q is not in the catalog", rt.Pattern, rt.Action)

@@ -74,29 +74,13 @@ func (s *server) handleCreateUser() http.Handler {
 }
 
 func (s *server) handleListUsers() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "users", nil, func(r *http.Request, _ string, page keyward.Page) ([]userJSON, keyward.PageInfo, error) {
 		q := r.URL.Query()
 		f := keyward.UserFilter{
 			Kind: keyward.UserKind(q.Get("kind")), Status: keyward.UserStatus(q.Get("status")), Email: q.Get("email"), Page: page,
 		}
 		users, info, err := s.svc.ListUsers(r.Context(), f)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := make([]userJSON, len(users))
-		for i, u := range users {
-			out[i] = toUserJSON(u)
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Users []userJSON `json:"users"`
-			Meta  meta       `json:"meta"`
-		}{out, metaOf(info)})
+		return jsons(users, toUserJSON), info, err
 	})
 }
 
@@ -139,11 +123,7 @@ func (s *server) handleUpdateUser() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.UpdateUser(r.Context(), keyward.UserID(id), req.input()); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.UpdateUser(r.Context(), keyward.UserID(id), req.input()))
 	})
 }
 
@@ -154,10 +134,6 @@ func (s *server) handleDeleteUser() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.DeleteUser(r.Context(), keyward.UserID(id)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.DeleteUser(r.Context(), keyward.UserID(id)))
 	})
 }

@@ -19,57 +19,40 @@ func userParam(r *http.Request, me bool) (keyward.UserID, error) {
 	return keyward.UserID(id), err
 }
 
-// userAndPage reads the user and the page of a per-user view.
-func userAndPage(r *http.Request, me bool) (keyward.UserID, keyward.Page, error) {
-	user, err := userParam(r, me)
-	if err != nil {
-		return "", keyward.Page{}, err
+// userScope is the scope of a per-user view, as userParam reads it.
+func userScope(me bool) func(*http.Request) (string, error) {
+	return func(r *http.Request) (string, error) {
+		user, err := userParam(r, me)
+		return string(user), err
 	}
-	page, err := pageOf(r)
-	return user, page, err
 }
 
 // handleListUserGroups serves /v2/users/{user_id}/groups and, with me,
 // /v2/users/me/groups.
 func (s *server) handleListUserGroups(me bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, page, err := userAndPage(r, me)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		gs, info, err := s.svc.ListUserGroups(r.Context(), user, page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, groupsBody{groupJSONs(gs), metaOf(info)})
+	return listHandler(s, "groups", userScope(me), func(r *http.Request, user string, page keyward.Page) ([]groupJSON, keyward.PageInfo, error) {
+		gs, info, err := s.svc.ListUserGroups(r.Context(), keyward.UserID(user), page)
+		return groupJSONs(gs), info, err
 	})
+}
+
+// userViewJSON is Vultr's RolesForUser and PoliciesForUser: all, direct
+// and inherited roles or policies.
+type userViewJSON[J any] struct {
+	All       []J `json:"all"`
+	Direct    []J `json:"direct"`
+	Inherited []J `json:"inherited"`
 }
 
 // handleListUserRoles serves Vultr's RolesForUser view: all, direct and
 // inherited (through groups) roles; the page cuts all.
 func (s *server) handleListUserRoles(me bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, page, err := userAndPage(r, me)
+	return listHandler(s, "roles", userScope(me), func(r *http.Request, user string, page keyward.Page) (userViewJSON[roleJSON], keyward.PageInfo, error) {
+		set, info, err := s.svc.ListUserRoles(r.Context(), keyward.UserID(user), page)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return userViewJSON[roleJSON]{}, info, err
 		}
-		set, info, err := s.svc.ListUserRoles(r.Context(), user, page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		type rolesForUser struct {
-			All       []roleJSON `json:"all"`
-			Direct    []roleJSON `json:"direct"`
-			Inherited []roleJSON `json:"inherited"`
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Roles rolesForUser `json:"roles"`
-			Meta  meta         `json:"meta"`
-		}{rolesForUser{roleJSONs(set.All), roleJSONs(set.Direct), roleJSONs(set.Inherited)}, metaOf(info)})
+		return userViewJSON[roleJSON]{roleJSONs(set.All), roleJSONs(set.Direct), roleJSONs(set.Inherited)}, info, nil
 	})
 }
 
@@ -77,25 +60,11 @@ func (s *server) handleListUserRoles(me bool) http.Handler {
 // and inherited (through groups and roles, marked by from_role and
 // source) policies; the page cuts all.
 func (s *server) handleListUserPolicies(me bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, page, err := userAndPage(r, me)
+	return listHandler(s, "policies", userScope(me), func(r *http.Request, user string, page keyward.Page) (userViewJSON[policyJSON], keyward.PageInfo, error) {
+		set, info, err := s.svc.ListUserPolicies(r.Context(), keyward.UserID(user), page)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return userViewJSON[policyJSON]{}, info, err
 		}
-		set, info, err := s.svc.ListUserPolicies(r.Context(), user, page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		type policiesForUser struct {
-			All       []policyJSON `json:"all"`
-			Direct    []policyJSON `json:"direct"`
-			Inherited []policyJSON `json:"inherited"`
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Policies policiesForUser `json:"policies"`
-			Meta     meta            `json:"meta"`
-		}{policiesForUser{policyJSONs(set.All), policyJSONs(set.Direct), policyJSONs(set.Inherited)}, metaOf(info)})
+		return userViewJSON[policyJSON]{policyJSONs(set.All), policyJSONs(set.Direct), policyJSONs(set.Inherited)}, info, nil
 	})
 }

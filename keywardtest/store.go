@@ -1,6 +1,6 @@
 // Package keywardtest holds helpers for keyward's tests: stores on fresh
 // databases (SQLite always, PostgreSQL when KEYWARD_TEST_DATABASE_URL is
-// set) and a fake clock. Only tests import it.
+// set), a fake clock and an in-process OIDC issuer. Only tests import it.
 package keywardtest
 
 import (

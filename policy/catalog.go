@@ -65,6 +65,9 @@ type Catalog struct {
 
 	managedOnce sync.Once
 	managed     []ManagedPolicy
+
+	builtinOnce sync.Once
+	builtin     []BuiltinRole
 }
 
 // NewCatalog returns a catalog of the given actions. Each Name must be three non-empty

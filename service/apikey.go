@@ -5,15 +5,22 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
 )
 
 // APIKeyInput is the body of key creation.
 type APIKeyInput struct {
 	Name      string
 	ExpiresAt *time.Time // nil: never expires
+	// Policy or Grid, at most one, narrows the key: it then acts with the
+	// intersection of its owner's current permissions and this (keyward's
+	// extension). Neither: the key acts with all of its owner's.
+	Policy json.RawMessage
+	Grid   policy.Grid
 }
 
 type keyView struct {
@@ -22,10 +29,12 @@ type keyView struct {
 	Name      string           `json:"name"`
 	ExpiresAt *time.Time       `json:"expires_at"`
 	RevokedAt *time.Time       `json:"revoked_at"`
+	Policy    json.RawMessage  `json:"policy,omitempty"`
+	Grid      json.RawMessage  `json:"grid,omitempty"`
 }
 
 func viewKey(k *keyward.APIKey) keyView {
-	return keyView{k.ID, k.UserID, k.Name, k.ExpiresAt, k.RevokedAt}
+	return keyView{k.ID, k.UserID, k.Name, k.ExpiresAt, k.RevokedAt, k.Policy, k.Grid}
 }
 
 // secretLen is the number of random bytes in a key's secret (256 bits).
@@ -52,10 +61,14 @@ func (s *Service) issueKey(ctx context.Context, tx keyward.Tx, p *keyward.Princi
 	if err := checkExpiry("expires_at", in.ExpiresAt, tx.Now()); err != nil {
 		return nil, "", err
 	}
+	narrowing, grid, err := keyNarrowing(in)
+	if err != nil {
+		return nil, "", err
+	}
 	secret, hash := newSecret()
 	k := &keyward.APIKey{
 		ID: keyward.APIKeyID(keyward.NewID(tx.Now())), OrgID: u.OrgID, UserID: u.Account.ID, Name: name,
-		SecretHash: hash, CreatedAt: tx.Now(), ExpiresAt: in.ExpiresAt,
+		SecretHash: hash, CreatedAt: tx.Now(), ExpiresAt: in.ExpiresAt, Policy: narrowing, Grid: grid,
 	}
 	if p != nil {
 		k.CreatedBy = p.UserID

@@ -28,15 +28,23 @@ func parseToken(token string) (keyward.APIKeyID, string, bool) {
 	return keyward.APIKeyID(id), secret, true
 }
 
-// Authenticate resolves a bearer token to the principal it acts as. It
-// returns CodeUnauthenticated for a malformed, unknown, revoked or expired
-// key, a key of a suspended or removed member or of a member whose API
+// Authenticate resolves a bearer token, an API key, a login session
+// token (see Login) or a role session token (see AssumeRole), to the
+// principal it acts as. It returns
+// CodeUnauthenticated for a malformed, unknown, revoked or expired
+// credential, a key of a suspended or removed member or of a member whose API
 // access is disabled, and a key of a deleted organization.
 //
 // A key that authenticated is trusted for up to a second without reading
 // the database again (see keyCache); a change to its organization made
 // through this Service, such as revoking it, ends that at once.
 func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Principal, error) {
+	if strings.HasPrefix(token, keyward.LoginSessionPrefix) {
+		return s.authenticateSession(ctx, token)
+	}
+	if strings.HasPrefix(token, keyward.SessionTokenPrefix) {
+		return s.authenticateRoleSession(ctx, token)
+	}
 	id, secret, ok := parseToken(token)
 	if !ok {
 		return nil, errBadCredential()
@@ -79,7 +87,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Prin
 		if org.DeletedAt != nil {
 			return errBadCredential()
 		}
-		p = &keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, RequestID: reqID, SourceIP: ip, Revision: org.Revision}
+		p = &keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, KeyPolicy: k.Policy, RequestID: reqID, SourceIP: ip, Revision: org.Revision}
 		return nil
 	})
 	if err != nil {

@@ -50,10 +50,11 @@ var openActions = map[string]bool{
 // member may read itself (selfActions), and the catalog is open to all
 // (openActions).
 func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, resource string) error {
-	if p.Kind == keyward.KindRootOwner || openActions[action] {
+	if openActions[action] || p.Session == nil && p.Kind == keyward.KindRootOwner {
 		return nil
 	}
-	if resource != "" && resource == string(p.UserID) && selfActions[action] {
+	// A role session acts as its role only, even on its member's own user.
+	if p.Session == nil && resource != "" && resource == string(p.UserID) && selfActions[action] {
 		return nil
 	}
 	snap, err := s.authz.Snapshot(ctx, p.OrgID, p.Revision)
@@ -61,6 +62,9 @@ func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, r
 		return err
 	}
 	r := authz.Request{Principal: p.UserID, Action: action, Resource: resource, Context: s.callContext(p)}
+	if p.Session != nil {
+		r.Session = s.sessionRequest(snap, p)
+	}
 	if d, _ := snap.Decide(&r); d.Allowed() {
 		return nil
 	}

@@ -49,6 +49,11 @@ func (s *Service) commit(ctx context.Context, tx keyward.Tx, p *keyward.Principa
 		ev.ActorType = p.ActorType()
 		ev.ActorID = p.UserID
 		ev.ActorKeyID = p.KeyID
+		if p.Session != nil {
+			ev.SessionID, ev.ActorChain = p.Session.ID, p.Session.Chain
+		}
+	} else if chain := webIdentityChain(ctx); chain != nil {
+		ev.ActorType, ev.ActorChain = keyward.ActorWebIdentity, chain
 	}
 	if err := tx.AppendAudit(ctx, ev); err != nil {
 		return 0, fmt.Errorf("append audit %s: %w", c.Action, err)

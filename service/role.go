@@ -2,10 +2,12 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
 )
 
 // RoleInput is the body of role create and update. On update the name and
@@ -17,6 +19,13 @@ type RoleInput struct {
 	Description       string
 	Type              keyward.RoleType
 	MaxSessionSeconds int
+	// AllowChaining lets role sessions assume the role (keyward's field);
+	// nil keeps the current value (false on create).
+	AllowChaining *bool
+	// Grid defines the role by the permission grid (keyward's extension):
+	// the role grants the policy generated from it, regenerated whenever the
+	// grid changes. Nil keeps the current grid, if any.
+	Grid policy.Grid
 }
 
 // RoleDetail is a role as the API shows it: with its live policies.
@@ -26,6 +35,11 @@ type RoleDetail struct {
 	// Source is the path through which a role reaches a user, in the user
 	// views: "direct" or "group:<name>".
 	Source string
+	// System is set for a built-in role; Grid and Document are the grid and
+	// generated policy of a built-in or grid-defined role.
+	System   bool
+	Grid     policy.Grid
+	Document json.RawMessage
 }
 
 type roleView struct {
@@ -34,10 +48,11 @@ type roleView struct {
 	Description       string           `json:"description"`
 	Type              keyward.RoleType `json:"role_type"`
 	MaxSessionSeconds int              `json:"max_session_duration"`
+	AllowChaining     bool             `json:"allow_chaining"`
 }
 
 func viewRole(r *keyward.Role) roleView {
-	return roleView{r.ID, r.Name, r.Description, r.Type, r.MaxSessionSeconds}
+	return roleView{r.ID, r.Name, r.Description, r.Type, r.MaxSessionSeconds, r.AllowChaining}
 }
 
 // clean checks in against the current role (nil on create) and returns it
@@ -78,6 +93,9 @@ func roleOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.Ro
 	if !keyward.ValidID(string(id)) {
 		return nil, notFound("Role")
 	}
+	if r, ok := builtinRole(org, id); ok {
+		return r, nil
+	}
 	r, err := tx.GetRole(ctx, org, id)
 	if keyward.ErrorCode(err) == keyward.CodeNotFound {
 		return nil, notFound("Role")
@@ -98,6 +116,9 @@ func (s *Service) liveRoleOf(ctx context.Context, tx keyward.Tx, p *keyward.Prin
 	if err := s.authorize(ctx, p, action, string(id)); err != nil {
 		return nil, err
 	}
+	if err := refuseBuiltinEdit(r, action); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -111,7 +132,8 @@ func detailRole(ctx context.Context, tx keyward.Tx, r *keyward.Role) (*RoleDetai
 	if err != nil {
 		return nil, err
 	}
-	return &RoleDetail{Role: *r, Policies: pols}, nil
+	d := &RoleDetail{Role: *r, Policies: pols}
+	return d, detailBuiltinOrGrid(ctx, tx, d)
 }
 
 // CreateRole creates a role in the caller's organization, which must be
@@ -127,7 +149,11 @@ func (s *Service) CreateRole(ctx context.Context, in RoleInput) (*RoleDetail, er
 	if in, err = in.clean(nil); err != nil {
 		return nil, err
 	}
+	if err := checkRoleNameFree(in.Name); err != nil {
+		return nil, err
+	}
 	var r *keyward.Role
+	var d *RoleDetail
 	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
 		if err := s.checkRoleLimit(ctx, tx, p.OrgID); err != nil {
 			return err
@@ -135,22 +161,32 @@ func (s *Service) CreateRole(ctx context.Context, in RoleInput) (*RoleDetail, er
 		now := tx.Now()
 		r = &keyward.Role{
 			ID: keyward.RoleID(keyward.NewID(now)), OrgID: p.OrgID, Name: in.Name, Description: in.Description,
-			Type: in.Type, MaxSessionSeconds: in.MaxSessionSeconds, CreatedAt: now, UpdatedAt: now,
+			Type: in.Type, MaxSessionSeconds: in.MaxSessionSeconds, AllowChaining: in.AllowChaining != nil && *in.AllowChaining,
+			CreatedAt: now, UpdatedAt: now,
 		}
 		if err := tx.CreateRole(ctx, r); keyward.ErrorCode(err) == keyward.CodeConflict {
 			return errRoleName(in.Name)
 		} else if err != nil {
 			return err
 		}
+		if in.Grid != nil {
+			if err := putRoleGrid(ctx, tx, r, in.Grid); err != nil {
+				return err
+			}
+		}
 		_, err = s.commit(ctx, tx, p, p.OrgID, change{
 			Action: "iam.role.Create", TargetType: "role", TargetID: string(r.ID), After: viewRole(r),
 		})
+		if err != nil {
+			return err
+		}
+		d, err = detailRole(ctx, tx, r)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &RoleDetail{Role: *r, Policies: []*PolicyDetail{}}, nil
+	return d, nil
 }
 
 func (s *Service) checkRoleLimit(ctx context.Context, tx keyward.Tx, org keyward.OrgID) error {
@@ -181,7 +217,9 @@ func (s *Service) GetRole(ctx context.Context, id keyward.RoleID) (*RoleDetail, 
 }
 
 // ListRoles lists the live roles of the caller's organization (or, with
-// f.Deleted, the deleted ones) in creation order, each with its policies.
+// f.Deleted, the deleted ones) in creation order, each with its policies,
+// after the built-in roles (by name) unless f asks for deleted or
+// assumable roles.
 func (s *Service) ListRoles(ctx context.Context, f keyward.RoleFilter) ([]*RoleDetail, keyward.PageInfo, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -198,17 +236,34 @@ func (s *Service) ListRoles(ctx context.Context, f keyward.RoleFilter) ([]*RoleD
 	var out []*RoleDetail
 	var info keyward.PageInfo
 	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		roles, i, err := tx.ListRoles(ctx, p.OrgID, f)
-		if err != nil {
-			return err
-		}
-		out, info = make([]*RoleDetail, len(roles)), i
-		for n, r := range roles {
-			if out[n], err = detailRole(ctx, tx, r); err != nil {
-				return err
+		// The built-in roles come first, by name, as managed policies do.
+		var builtin []*RoleDetail
+		if !f.Deleted && f.Type != keyward.RoleAssumable {
+			for _, r := range builtinRoles(p.OrgID) {
+				d, err := detailRole(ctx, tx, r)
+				if err != nil {
+					return err
+				}
+				builtin = append(builtin, d)
 			}
 		}
-		return nil
+		custom := func(page keyward.Page) ([]*RoleDetail, keyward.PageInfo, error) {
+			g := f
+			g.Page = page
+			roles, info, err := tx.ListRoles(ctx, p.OrgID, g)
+			if err != nil {
+				return nil, info, err
+			}
+			out := make([]*RoleDetail, len(roles))
+			for n, r := range roles {
+				if out[n], err = detailRole(ctx, tx, r); err != nil {
+					return nil, info, err
+				}
+			}
+			return out, info, nil
+		}
+		out, info, err = pageThen(builtin, f.Page, custom)
+		return err
 	})
 	return out, info, err
 }
@@ -220,10 +275,9 @@ func (s *Service) ListRoles(ctx context.Context, f keyward.RoleFilter) ([]*RoleD
 // role_type) while users or groups are bound to it: an assumable role is
 // only reached through trusts, so the bindings would silently stop
 // granting. Converting an assumable role to assignable keeps its policies
-// and needs no check today because no trusts exist yet; once role trusts
-// do, the conversion must likewise be refused while the role has trusts or
-// live sessions, which would otherwise keep granting through a role no
-// longer meant to be assumed.
+// and is likewise refused while the role has live trusts or sessions,
+// which would otherwise keep granting through a role no longer meant to be
+// assumed.
 func (s *Service) UpdateRole(ctx context.Context, id keyward.RoleID, in RoleInput) (*RoleDetail, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -238,6 +292,16 @@ func (s *Service) UpdateRole(ctx context.Context, id keyward.RoleID, in RoleInpu
 		if in, err = in.clean(r); err != nil {
 			return err
 		}
+		if !strings.EqualFold(in.Name, r.Name) {
+			if err := checkRoleNameFree(in.Name); err != nil {
+				return err
+			}
+		}
+		if in.Grid != nil {
+			if err := putRoleGrid(ctx, tx, r, in.Grid); err != nil {
+				return err
+			}
+		}
 		if r.Type == keyward.RoleAssignable && in.Type == keyward.RoleAssumable {
 			_, info, err := tx.ListRoleBindings(ctx, p.OrgID, keyward.BindingFilter{RoleID: id, Page: keyward.Page{Limit: 1}})
 			if err != nil {
@@ -248,8 +312,16 @@ func (s *Service) UpdateRole(ctx context.Context, id keyward.RoleID, in RoleInpu
 					plural(info.Total, "user or group", "users or groups") + "; detach them first, then convert it to assumable."}
 			}
 		}
+		if r.Type == keyward.RoleAssumable && in.Type == keyward.RoleAssignable {
+			if err := refuseAssignable(ctx, tx, r); err != nil {
+				return err
+			}
+		}
 		before := viewRole(r)
 		r.Name, r.Description, r.Type, r.MaxSessionSeconds, r.UpdatedAt = in.Name, in.Description, in.Type, in.MaxSessionSeconds, tx.Now()
+		if in.AllowChaining != nil {
+			r.AllowChaining = *in.AllowChaining
+		}
 		if err := tx.UpdateRole(ctx, r); keyward.ErrorCode(err) == keyward.CodeConflict {
 			return errRoleName(in.Name)
 		} else if err != nil {
@@ -266,8 +338,9 @@ func (s *Service) UpdateRole(ctx context.Context, id keyward.RoleID, in RoleInpu
 	return d, err
 }
 
-// DeleteRole deletes a role softly: it stops granting at once, and its
-// bindings and policy attachments are kept for RestoreRole.
+// DeleteRole deletes a role softly: it stops granting at once, its
+// sessions end, and its bindings, policy attachments and trusts are kept
+// for RestoreRole.
 func (s *Service) DeleteRole(ctx context.Context, id keyward.RoleID) error {
 	p, err := caller(ctx)
 	if err != nil {
@@ -282,6 +355,10 @@ func (s *Service) DeleteRole(ctx context.Context, id keyward.RoleID) error {
 		now := tx.Now()
 		r.DeletedAt, r.UpdatedAt = &now, now
 		if err := tx.UpdateRole(ctx, r); err != nil {
+			return err
+		}
+		// Its sessions end with it, and stay ended if it is restored.
+		if _, err := tx.EndRoleSessions(ctx, p.OrgID, id, "", now); err != nil {
 			return err
 		}
 		_, err = s.commit(ctx, tx, p, p.OrgID, change{
@@ -328,6 +405,28 @@ func (s *Service) RestoreRole(ctx context.Context, id keyward.RoleID) (*RoleDeta
 		return err
 	})
 	return d, err
+}
+
+// refuseAssignable refuses (CodeConflict on role_type) to make r
+// assignable while it has live trusts or sessions.
+func refuseAssignable(ctx context.Context, tx keyward.Tx, r *keyward.Role) error {
+	_, info, err := tx.ListRoleTrusts(ctx, r.OrgID, keyward.TrustFilter{RoleID: r.ID, Page: keyward.Page{Limit: 1}})
+	if err != nil {
+		return err
+	}
+	if info.Total > 0 {
+		return &keyward.Error{Code: keyward.CodeConflict, Field: "role_type", Message: "The role has " +
+			plural(info.Total, "trust", "trusts") + "; delete them first, then convert it to assignable."}
+	}
+	n, err := tx.CountRoleSessions(ctx, r.OrgID, r.ID, tx.Now())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return &keyward.Error{Code: keyward.CodeConflict, Field: "role_type", Message: "The role has " +
+			plural(n, "live session", "live sessions") + "; terminate them first, then convert it to assignable."}
+	}
+	return nil
 }
 
 func plural(n int, one, many string) string {

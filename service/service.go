@@ -20,13 +20,16 @@ import (
 
 // Service runs keyward's use cases against a Store.
 type Service struct {
-	store  keyward.Store
-	now    func() time.Time
-	log    *slog.Logger
-	hasher *passwordHasher
-	authz  *authz.Authorizer
-	limits Limits
-	keys   *keyCache // the API keys that authenticated lately
+	store   keyward.Store
+	now     func() time.Time
+	log     *slog.Logger
+	hasher  *passwordHasher
+	authz   *authz.Authorizer
+	limits  Limits
+	keys    *keyCache // the API keys that authenticated lately
+	invites *invites  // invitation links and their mail
+	logins  *logins   // login throttling, session lifetime, org retention
+	oidc    *oidc     // web identity token verifiers
 }
 
 // Options configures a Service. Zero fields take defaults.
@@ -43,6 +46,28 @@ type Options struct {
 	// revision (min_revision) waits for this server's database to reach it;
 	// default 2 s.
 	CatchUp time.Duration
+	// InvitationKey signs invitation links; empty: a key generated once
+	// and stored in the database, shared by every replica.
+	InvitationKey []byte
+	// InvitationTTL is how long an invitation link works; default 72 h.
+	InvitationTTL time.Duration
+	// PublicURL is the server's address as invitees reach it, the base of
+	// the links in invitation emails; default http://localhost:8080.
+	PublicURL string
+	// MailWake, if set, is called after a commit that queued mail, to wake
+	// the mail sender.
+	MailWake func()
+	// OrgRetention is how long a deleted organization can be restored
+	// before PurgeOrganizations deletes it for good; default 30 days.
+	OrgRetention time.Duration
+	// LoginSessionTTL is how long a login session lasts; default 12 h.
+	LoginSessionTTL time.Duration
+	// OIDCClockSkew is how far an OIDC issuer's clock may be off when its
+	// tokens' exp, nbf and iat are checked; default 60 s, negative: none.
+	OIDCClockSkew time.Duration
+	// OIDCAllowHTTP allows http:// OIDC issuer URLs, for development and
+	// tests; production issuers must use https.
+	OIDCAllowHTTP bool
 }
 
 // New returns a Service over store.
@@ -58,13 +83,16 @@ func New(store keyward.Store, opts Options) *Service {
 	}
 	keys := newKeyCache(keyCacheTTL)
 	return &Service{
-		store:  invalidatingStore{Store: store, keys: keys},
-		now:    opts.Now,
-		log:    opts.Logger,
-		hasher: newPasswordHasher(opts.MaxConcurrentHashes),
-		authz:  authz.New(store, authz.Options{CatchUp: opts.CatchUp}),
-		limits: opts.Limits.withDefaults(),
-		keys:   keys,
+		store:   invalidatingStore{Store: store, keys: keys},
+		now:     opts.Now,
+		log:     opts.Logger,
+		hasher:  newPasswordHasher(opts.MaxConcurrentHashes),
+		authz:   authz.New(store, authz.Options{CatchUp: opts.CatchUp}),
+		limits:  opts.Limits.withDefaults(),
+		keys:    keys,
+		invites: newInvites(opts),
+		logins:  newLogins(opts),
+		oidc:    newOIDC(opts),
 	}
 }
 

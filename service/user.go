@@ -258,6 +258,17 @@ func (s *Service) UpdateUser(ctx context.Context, id keyward.UserID, in UserInpu
 		if in.ServiceUser && !u.Service {
 			return keyward.FieldError("service_user", "A user cannot be turned into a service user.")
 		}
+		// A password set through Vultr's PATCH follows the rules of
+		// SetPassword: its action, local accounts only, the root owner's
+		// by the root owner alone.
+		if hash != "" {
+			if _, err := s.localUser(ctx, tx, p, id, "iam.user.SetPassword"); err != nil {
+				return err
+			}
+			if _, err := tx.DeleteLoginSessionsOf(ctx, id, ""); err != nil {
+				return err
+			}
+		}
 		before := viewUser(u)
 		if err := applyUserPatch(ctx, tx, u, in, hash, acls); err != nil {
 			return err

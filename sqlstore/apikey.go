@@ -9,16 +9,24 @@ import (
 	"github.com/keyward-iam/keyward"
 )
 
-const apiKeyColumns = "k.id, k.org_id, k.user_id, k.name, k.secret_hash, k.created_by, k.created_at, k.expires_at, k.revoked_at"
+const apiKeyColumns = "k.id, k.org_id, k.user_id, k.name, k.secret_hash, k.created_by, k.created_at, k.expires_at, k.revoked_at, k.policy, k.grid"
 
 func scanAPIKey(s scanner) (*keyward.APIKey, error) {
 	var (
 		k                keyward.APIKey
 		created          int64
 		expires, revoked sql.NullInt64
+		policy, grid     string
 	)
-	if err := s.Scan(&k.ID, &k.OrgID, &k.UserID, &k.Name, &k.SecretHash, &k.CreatedBy, &created, &expires, &revoked); err != nil {
+	if err := s.Scan(&k.ID, &k.OrgID, &k.UserID, &k.Name, &k.SecretHash, &k.CreatedBy, &created, &expires, &revoked, &policy, &grid); err != nil {
 		return nil, err
+	}
+	// '' stores "no narrowing", so that keys made before it read as nil.
+	if policy != "" {
+		k.Policy = []byte(policy)
+	}
+	if grid != "" {
+		k.Grid = []byte(grid)
 	}
 	k.CreatedAt, k.ExpiresAt, k.RevokedAt = fromMicros(created), fromNullMicros(expires), fromNullMicros(revoked)
 	return &k, nil
@@ -43,9 +51,10 @@ func (t *tx) CreateAPIKey(ctx context.Context, k *keyward.APIKey) error {
 		hash = []byte{}
 	}
 	_, err := t.execChecked(ctx, `INSERT INTO api_keys
-		(id, org_id, user_id, name, secret_hash, created_by, created_at, expires_at, revoked_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		k.ID, k.OrgID, k.UserID, k.Name, hash, k.CreatedBy, k.CreatedAt.UnixMicro(), nullMicros(k.ExpiresAt), nullMicros(k.RevokedAt))
+		(id, org_id, user_id, name, secret_hash, created_by, created_at, expires_at, revoked_at, policy, grid)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		k.ID, k.OrgID, k.UserID, k.Name, hash, k.CreatedBy, k.CreatedAt.UnixMicro(), nullMicros(k.ExpiresAt), nullMicros(k.RevokedAt),
+		string(k.Policy), string(k.Grid))
 	return dbError(op, err, errNoMember)
 }
 

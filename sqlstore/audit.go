@@ -4,27 +4,43 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/keyward-iam/keyward"
 )
 
 const auditColumns = "e.id, e.org_id, e.occurred_at, e.actor_type, e.actor_id, e.actor_key_id, e.action, " +
-	"e.target_type, e.target_id, e.before_data, e.after_data, e.request_id, e.source_ip"
+	"e.target_type, e.target_id, e.before_data, e.after_data, e.request_id, e.source_ip, e.session_id, e.actor_chain"
 
 func scanAuditEvent(s scanner) (*keyward.AuditEvent, error) {
 	var (
 		e             keyward.AuditEvent
 		at            int64
 		before, after sql.NullString
+		chain         string
 	)
 	err := s.Scan(&e.ID, &e.OrgID, &at, &e.ActorType, &e.ActorID, &e.ActorKeyID, &e.Action,
-		&e.TargetType, &e.TargetID, &before, &after, &e.RequestID, &e.SourceIP)
+		&e.TargetType, &e.TargetID, &before, &after, &e.RequestID, &e.SourceIP, &e.SessionID, &chain)
 	if err != nil {
 		return nil, err
 	}
+	if chain != "" {
+		if err := json.Unmarshal([]byte(chain), &e.ActorChain); err != nil {
+			return nil, fmt.Errorf("actor chain: %w", err)
+		}
+	}
 	e.Time, e.Before, e.After = fromMicros(at), fromNullJSON(before), fromNullJSON(after)
 	return &e, nil
+}
+
+// chainText stores an actor chain as a JSON array; an empty chain is "".
+func chainText(chain []string) string {
+	if len(chain) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(chain) // strings always marshal
+	return string(b)
 }
 
 // nullJSON stores a JSON value as text; nil or empty is NULL.
@@ -74,10 +90,10 @@ func (t *tx) AppendAudit(ctx context.Context, e *keyward.AuditEvent) error {
 	}
 	_, err := t.execChecked(ctx, `INSERT INTO audit_events
 		(id, org_id, occurred_at, actor_type, actor_id, actor_key_id, action,
-		 target_type, target_id, before_data, after_data, request_id, source_ip)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		 target_type, target_id, before_data, after_data, request_id, source_ip, session_id, actor_chain)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		e.ID, e.OrgID, e.Time.UnixMicro(), e.ActorType, e.ActorID, e.ActorKeyID, e.Action,
-		e.TargetType, e.TargetID, nullJSON(e.Before), nullJSON(e.After), e.RequestID, e.SourceIP)
+		e.TargetType, e.TargetID, nullJSON(e.Before), nullJSON(e.After), e.RequestID, e.SourceIP, e.SessionID, chainText(e.ActorChain))
 	return dbError(op, err, errNoOrg)
 }
 

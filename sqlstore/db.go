@@ -354,6 +354,9 @@ var conflicts = []struct{ pg, sqlite, message string }{
 	{"policies_name_key", "policies.org_id, policies.name_key", "A policy with this name already exists."},
 	{"attachments_edge", "attachments.org_id, attachments.policy_id, attachments.target_type, attachments.target_id",
 		"The policy is already attached to this target."},
+	{"projects_pkey", "projects.id", "A project with this ID already exists."},
+	{"projects_name_key", "projects.org_id, projects.name_key", "A project with this name already exists."},
+	{"resources_pkey", "resources.org_id, resources.id", "The resource is already registered."},
 }
 
 func conflictMessage(err error) string {

@@ -6,15 +6,16 @@ import (
 	"github.com/keyward-iam/keyward"
 )
 
-// LoadGraph reads the access graph of org in eight queries, one per kind
+// LoadGraph reads the access graph of org in nine queries, one per kind
 // of row, each in creation order: the organization (CodeNotFound if
 // missing; a deleted one is returned, and callers check DeletedAt), every
 // member with its account, the groups with their member counts, the group
 // memberships, the live roles, the bindings of live roles, the live
-// custom policies, and the attachments that reach neither a deleted role
-// nor a deleted custom policy. An attachment of a policy ID that is not a
-// custom policy of org is kept: it names a managed policy, which the
-// caller resolves.
+// custom policies, the attachments that reach neither a deleted role
+// nor a deleted custom policy, and the live trusts of live roles (expired
+// ones included: expiry is checked per request). An attachment of a
+// policy ID that is not a custom policy of org is kept: it names a
+// managed policy, which the caller resolves.
 func (t *tx) LoadGraph(ctx context.Context, org keyward.OrgID) (*keyward.Graph, error) {
 	const op = "sqlstore.LoadGraph"
 	o, err := t.GetOrganization(ctx, org)
@@ -41,8 +42,9 @@ func (t *tx) LoadGraph(ctx context.Context, org keyward.OrgID) (*keyward.Graph, 
 		scanRole); err != nil {
 		return nil, err
 	}
+	// A binding without a roles row names a built-in role.
 	if g.Bindings, err = queryAll(ctx, t, op, "SELECT "+bindingColumns+` FROM role_bindings b
-		JOIN roles r ON r.org_id = b.org_id AND r.id = b.role_id
+		LEFT JOIN roles r ON r.org_id = b.org_id AND r.id = b.role_id
 		WHERE b.org_id = $1 AND r.deleted_at IS NULL ORDER BY b.id`, org,
 		func(s scanner) (*keyward.RoleBinding, error) {
 			var key string
@@ -67,6 +69,15 @@ func (t *tx) LoadGraph(ctx context.Context, org keyward.OrgID) (*keyward.Graph, 
 			var key string
 			return scanAttachment(s, &key)
 		}, keyward.PrincipalRole); err != nil {
+		return nil, err
+	}
+	if g.Trusts, err = queryAll(ctx, t, op, "SELECT "+trustColumns+` FROM role_trusts t
+		JOIN roles r ON r.org_id = t.org_id AND r.id = t.role_id
+		WHERE t.org_id = $1 AND t.deleted_at IS NULL AND r.deleted_at IS NULL ORDER BY t.id`, org,
+		scanTrust); err != nil {
+		return nil, err
+	}
+	if err := t.loadProjects(ctx, g); err != nil {
 		return nil, err
 	}
 	return g, nil

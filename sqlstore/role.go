@@ -8,7 +8,7 @@ import (
 	"github.com/keyward-iam/keyward"
 )
 
-const roleColumns = "r.id, r.org_id, r.name, r.description, r.type, r.max_session_seconds, r.created_at, r.updated_at, r.deleted_at"
+const roleColumns = "r.id, r.org_id, r.name, r.description, r.type, r.max_session_seconds, r.allow_chaining, r.created_at, r.updated_at, r.deleted_at"
 
 func scanRole(s scanner) (*keyward.Role, error) {
 	var (
@@ -16,7 +16,7 @@ func scanRole(s scanner) (*keyward.Role, error) {
 		created, updated int64
 		deleted          sql.NullInt64
 	)
-	if err := s.Scan(&r.ID, &r.OrgID, &r.Name, &r.Description, &r.Type, &r.MaxSessionSeconds, &created, &updated, &deleted); err != nil {
+	if err := s.Scan(&r.ID, &r.OrgID, &r.Name, &r.Description, &r.Type, &r.MaxSessionSeconds, &r.AllowChaining, &created, &updated, &deleted); err != nil {
 		return nil, err
 	}
 	r.CreatedAt, r.UpdatedAt, r.DeletedAt = fromMicros(created), fromMicros(updated), fromNullMicros(deleted)
@@ -37,9 +37,9 @@ func (t *tx) CreateRole(ctx context.Context, r *keyward.Role) error {
 	t.stamp(&r.CreatedAt, &r.UpdatedAt)
 	r.DeletedAt = microPtr(r.DeletedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO roles
-		(id, org_id, name, name_key, description, type, max_session_seconds, created_at, updated_at, deleted_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		r.ID, r.OrgID, r.Name, nameKey(r.Name), r.Description, r.Type, r.MaxSessionSeconds,
+		(id, org_id, name, name_key, description, type, max_session_seconds, allow_chaining, created_at, updated_at, deleted_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		r.ID, r.OrgID, r.Name, nameKey(r.Name), r.Description, r.Type, r.MaxSessionSeconds, r.AllowChaining,
 		r.CreatedAt.UnixMicro(), r.UpdatedAt.UnixMicro(), nullMicros(r.DeletedAt))
 	return dbError(op, err, errNoOrg)
 }
@@ -76,17 +76,19 @@ func (t *tx) ListRoles(ctx context.Context, org keyward.OrgID, f keyward.RoleFil
 	}, f.Page, scanRole, func(r *keyward.Role) string { return string(r.ID) })
 }
 
-// UpdateRole writes Name, Description, Type, MaxSessionSeconds, UpdatedAt
-// and DeletedAt. A live role's name must not be in use by another live
+// UpdateRole writes Name, Description, Type, MaxSessionSeconds,
+// AllowChaining, UpdatedAt and DeletedAt. A live role's name must not be in use by another live
 // role, so a restore (DeletedAt set to nil) into a name taken since is
 // CodeConflict.
 func (t *tx) UpdateRole(ctx context.Context, r *keyward.Role) error {
 	const op = "sqlstore.UpdateRole"
 	r.UpdatedAt, r.DeletedAt = micro(r.UpdatedAt), microPtr(r.DeletedAt)
 	n, err := affected(t.execChecked(ctx, `UPDATE roles
-		SET name = $3, name_key = $4, description = $5, type = $6, max_session_seconds = $7, updated_at = $8, deleted_at = $9
+		SET name = $3, name_key = $4, description = $5, type = $6, max_session_seconds = $7, updated_at = $8, deleted_at = $9,
+			allow_chaining = $10
 		WHERE org_id = $1 AND id = $2`,
-		r.OrgID, r.ID, r.Name, nameKey(r.Name), r.Description, r.Type, r.MaxSessionSeconds, r.UpdatedAt.UnixMicro(), nullMicros(r.DeletedAt)))
+		r.OrgID, r.ID, r.Name, nameKey(r.Name), r.Description, r.Type, r.MaxSessionSeconds, r.UpdatedAt.UnixMicro(), nullMicros(r.DeletedAt),
+		r.AllowChaining))
 	if err != nil {
 		return dbError(op, err, nil)
 	}
@@ -122,7 +124,7 @@ func scanBinding(s scanner, key *string) (*keyward.RoleBinding, error) {
 var errNoRole = keyward.Errorf(keyward.CodeNotFound, "Role not found.")
 
 // CreateRoleBinding inserts b, giving it the transaction's time if it has
-// no CreatedAt. Its role must be of b.OrgID (deleted or not); its
+// no CreatedAt. Its role must be of b.OrgID (deleted or not) or built in; its
 // principal is not checked, since it may be a user or a group.
 func (t *tx) CreateRoleBinding(ctx context.Context, b *keyward.RoleBinding) error {
 	const op = "sqlstore.CreateRoleBinding"
@@ -130,10 +132,16 @@ func (t *tx) CreateRoleBinding(ctx context.Context, b *keyward.RoleBinding) erro
 		b.CreatedAt = t.now
 	}
 	b.CreatedAt = micro(b.CreatedAt)
-	_, err := t.execChecked(ctx, `INSERT INTO role_bindings
+	// The role is checked here rather than by a foreign key, since a
+	// built-in role has no roles row (migration 00007).
+	n, err := affected(t.execChecked(ctx, `INSERT INTO role_bindings
 		(id, org_id, role_id, principal_type, principal_id, project_id, created_at, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		keyward.NewID(t.now), b.OrgID, b.RoleID, b.PrincipalType, b.PrincipalID, b.ProjectID, b.CreatedAt.UnixMicro(), b.CreatedBy)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8
+		WHERE EXISTS (SELECT 1 FROM roles WHERE org_id = $2 AND id = $3) OR EXISTS (SELECT 1 FROM builtin_roles WHERE id = $3)`,
+		keyward.NewID(t.now), b.OrgID, b.RoleID, b.PrincipalType, b.PrincipalID, b.ProjectID, b.CreatedAt.UnixMicro(), b.CreatedBy))
+	if err == nil && n == 0 {
+		return &keyward.Error{Code: errNoRole.Code, Message: errNoRole.Message, Op: op}
+	}
 	return dbError(op, err, errNoRole)
 }
 

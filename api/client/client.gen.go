@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
@@ -108,6 +109,7 @@ func (e EffectiveAccessLayer) Valid() bool {
 // Defines values for ErrorCode.
 const (
 	ErrorCodeConflict           ErrorCode = "conflict"
+	ErrorCodeGone               ErrorCode = "gone"
 	ErrorCodeInternal           ErrorCode = "internal"
 	ErrorCodeInvalid            ErrorCode = "invalid"
 	ErrorCodeMethodNotAllowed   ErrorCode = "method_not_allowed"
@@ -125,6 +127,8 @@ const (
 func (e ErrorCode) Valid() bool {
 	switch e {
 	case ErrorCodeConflict:
+		return true
+	case ErrorCodeGone:
 		return true
 	case ErrorCodeInternal:
 		return true
@@ -195,6 +199,114 @@ func (e ExplanationLayer) Valid() bool {
 	}
 }
 
+// Defines values for InvitationInviteStatus.
+const (
+	InvitationInviteStatusAccepted InvitationInviteStatus = "accepted"
+	InvitationInviteStatusExpired  InvitationInviteStatus = "expired"
+	InvitationInviteStatusPending  InvitationInviteStatus = "pending"
+	InvitationInviteStatusRevoked  InvitationInviteStatus = "revoked"
+)
+
+// Valid indicates whether the value is a known member of the InvitationInviteStatus enum.
+func (e InvitationInviteStatus) Valid() bool {
+	switch e {
+	case InvitationInviteStatusAccepted:
+		return true
+	case InvitationInviteStatusExpired:
+		return true
+	case InvitationInviteStatusPending:
+		return true
+	case InvitationInviteStatusRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InvitationItemInviteStatus.
+const (
+	InvitationItemInviteStatusAccepted InvitationItemInviteStatus = "accepted"
+	InvitationItemInviteStatusExpired  InvitationItemInviteStatus = "expired"
+	InvitationItemInviteStatusPending  InvitationItemInviteStatus = "pending"
+	InvitationItemInviteStatusRevoked  InvitationItemInviteStatus = "revoked"
+)
+
+// Valid indicates whether the value is a known member of the InvitationItemInviteStatus enum.
+func (e InvitationItemInviteStatus) Valid() bool {
+	switch e {
+	case InvitationItemInviteStatusAccepted:
+		return true
+	case InvitationItemInviteStatusExpired:
+		return true
+	case InvitationItemInviteStatusPending:
+		return true
+	case InvitationItemInviteStatusRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InvitationItemStatus.
+const (
+	InvitationItemStatusAccepted InvitationItemStatus = "accepted"
+	InvitationItemStatusExpired  InvitationItemStatus = "expired"
+	InvitationItemStatusPending  InvitationItemStatus = "pending"
+	InvitationItemStatusRevoked  InvitationItemStatus = "revoked"
+)
+
+// Valid indicates whether the value is a known member of the InvitationItemStatus enum.
+func (e InvitationItemStatus) Valid() bool {
+	switch e {
+	case InvitationItemStatusAccepted:
+		return true
+	case InvitationItemStatusExpired:
+		return true
+	case InvitationItemStatusPending:
+		return true
+	case InvitationItemStatusRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IssuerSource.
+const (
+	External IssuerSource = "external"
+)
+
+// Valid indicates whether the value is a known member of the IssuerSource enum.
+func (e IssuerSource) Valid() bool {
+	switch e {
+	case External:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MailMessageState.
+const (
+	Failed MailMessageState = "failed"
+	Queued MailMessageState = "queued"
+	Sent   MailMessageState = "sent"
+)
+
+// Valid indicates whether the value is a known member of the MailMessageState enum.
+func (e MailMessageState) Valid() bool {
+	switch e {
+	case Failed:
+		return true
+	case Queued:
+		return true
+	case Sent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for OrganizationType.
 const (
 	Business   OrganizationType = "business"
@@ -237,6 +349,48 @@ func (e PolicyKind) Valid() bool {
 	}
 }
 
+// Defines values for RoleSessionState.
+const (
+	RoleSessionStateActive     RoleSessionState = "active"
+	RoleSessionStateExpired    RoleSessionState = "expired"
+	RoleSessionStateTerminated RoleSessionState = "terminated"
+)
+
+// Valid indicates whether the value is a known member of the RoleSessionState enum.
+func (e RoleSessionState) Valid() bool {
+	switch e {
+	case RoleSessionStateActive:
+		return true
+	case RoleSessionStateExpired:
+		return true
+	case RoleSessionStateTerminated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoleTrustReqTrustType.
+const (
+	FederatedAssumption RoleTrustReqTrustType = "FederatedAssumption"
+	IAMAssumption       RoleTrustReqTrustType = "IAMAssumption"
+	TemporaryAssumption RoleTrustReqTrustType = "TemporaryAssumption"
+)
+
+// Valid indicates whether the value is a known member of the RoleTrustReqTrustType enum.
+func (e RoleTrustReqTrustType) Valid() bool {
+	switch e {
+	case FederatedAssumption:
+		return true
+	case IAMAssumption:
+		return true
+	case TemporaryAssumption:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RoleType.
 const (
 	Assignable RoleType = "assignable"
@@ -249,6 +403,24 @@ func (e RoleType) Valid() bool {
 	case Assignable:
 		return true
 	case Assumable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for STSRequestAction.
+const (
+	AssumeRole                STSRequestAction = "AssumeRole"
+	AssumeRoleWithWebIdentity STSRequestAction = "AssumeRoleWithWebIdentity"
+)
+
+// Valid indicates whether the value is a known member of the STSRequestAction enum.
+func (e STSRequestAction) Valid() bool {
+	switch e {
+	case AssumeRole:
+		return true
+	case AssumeRoleWithWebIdentity:
 		return true
 	default:
 		return false
@@ -348,6 +520,27 @@ func (e WhoCanListPrincipalsLayer) Valid() bool {
 	}
 }
 
+// Defines values for ListInvitationsParamsStatus.
+const (
+	ListInvitationsParamsStatusAccepted ListInvitationsParamsStatus = "accepted"
+	ListInvitationsParamsStatusPending  ListInvitationsParamsStatus = "pending"
+	ListInvitationsParamsStatusRevoked  ListInvitationsParamsStatus = "revoked"
+)
+
+// Valid indicates whether the value is a known member of the ListInvitationsParamsStatus enum.
+func (e ListInvitationsParamsStatus) Valid() bool {
+	switch e {
+	case ListInvitationsParamsStatusAccepted:
+		return true
+	case ListInvitationsParamsStatusPending:
+		return true
+	case ListInvitationsParamsStatusRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
 // APIKey An API key of one user in one organization.
 type APIKey struct {
 	// DateCreated Example: 2026-11-22T10:10:00Z
@@ -363,6 +556,17 @@ type APIKey struct {
 	// Example:
 	DateRevoked string `json:"date_revoked"`
 
+	// Grid keyward extension. Permissions as a grid: service group → the columns
+	// granted (`view`, `manage`, `delete`). The groups are
+	// compute_instances, vpcs, load_balancers, security_groups, databases,
+	// object_storage, images_isos, static_ips, autoscaling, billing,
+	// ssh_keys, user_scripts, projects, monitoring_alerts, team_management
+	// and api_tokens; billing, monitoring_alerts and team_management have
+	// no `delete`, api_tokens only `manage` (docs/projects.md).
+	//
+	// Example: {"billing":["view"],"compute_instances":["view","manage"]}
+	Grid *Grid `json:"grid,omitempty"`
+
 	// ID Example: 0192f4a1-2b3c-7d4e-8f50-617283940a1b
 	ID openapi_types.UUID `json:"id"`
 
@@ -376,6 +580,9 @@ type APIKey struct {
 
 	// OrgID Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a80
 	OrgID openapi_types.UUID `json:"org_id"`
+
+	// Policy keyward extension. The key's narrowing policy, if it has one.
+	Policy *map[string]interface{} `json:"policy,omitempty"`
 
 	// Status `active` keys authenticate; `expired` and `revoked` ones never will again.
 	//
@@ -407,16 +614,42 @@ type APIKeyReq struct {
 	// Example: 2027-01-01T00:00:00Z
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 
+	// Grid keyward extension. Permissions as a grid: service group → the columns
+	// granted (`view`, `manage`, `delete`). The groups are
+	// compute_instances, vpcs, load_balancers, security_groups, databases,
+	// object_storage, images_isos, static_ips, autoscaling, billing,
+	// ssh_keys, user_scripts, projects, monitoring_alerts, team_management
+	// and api_tokens; billing, monitoring_alerts and team_management have
+	// no `delete`, api_tokens only `manage` (docs/projects.md).
+	//
+	// Example: {"billing":["view"],"compute_instances":["view","manage"]}
+	Grid *Grid `json:"grid,omitempty"`
+
 	// Name A label for the key.
 	//
 	// Example: ci-deploy
 	Name *string `json:"name,omitempty"`
+
+	// Policy keyward extension. A policy document that narrows the key: it then
+	// acts with the intersection of its owner's current permissions and
+	// this. At most one of policy and grid.
+	Policy *map[string]interface{} `json:"policy,omitempty"`
 }
 
 // APIKeyStatus `active` keys authenticate; `expired` and `revoked` ones never will again.
 //
 // Example: active
 type APIKeyStatus string
+
+// AcceptInvitationReq defines model for AcceptInvitationReq.
+type AcceptInvitationReq struct {
+	// Name For a new account.
+	Name *string `json:"name,omitempty"`
+
+	// Password For a new account; at least 10 characters.
+	Password *string `json:"password,omitempty"`
+	Token    string  `json:"token"`
+}
 
 // ActionLevel An action's access level: `read` looks and changes nothing, `write`
 // creates or changes, `delete` removes or takes access away, `admin`
@@ -427,6 +660,45 @@ type ActionLevel string
 //
 // Example: user
 type ActorType string
+
+// AssumableRoleList defines model for AssumableRoleList.
+type AssumableRoleList struct {
+	AssumableRoles []RoleTrust `json:"assumable_roles"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
+}
+
+// AssumeRoleReq Vultr's RoleSessionReq with keyward's session_policy.
+type AssumeRoleReq struct {
+	// AuthMethod Accepted and ignored; the credential used decides it.
+	AuthMethod *string `json:"auth_method,omitempty"`
+	Context    *struct {
+		// IPAddress Believed only from a caller that assumes for another member.
+		IPAddress *string `json:"ip_address,omitempty"`
+	} `json:"context,omitempty"`
+
+	// Duration Seconds, 900 to the role's max_session_duration; 0 means 3600 or the maximum if lower.
+	//
+	// Example: 900
+	Duration *int               `json:"duration,omitempty"`
+	RoleID   openapi_types.UUID `json:"role_id"`
+
+	// SessionName Example: deploy
+	SessionName *string `json:"session_name,omitempty"`
+
+	// SessionPolicy A policy document (docs/policy.md is the full language). On input,
+	// `Action` and `Resource` may each be a string or a list, and `Sid`
+	// and `Condition` are optional; a missing or null `Effect`, `Action`
+	// or `Resource` is 400. On output the document is canonical:
+	// `Action` and `Resource` are always lists.
+	//
+	// Example: {"Statement":[{"Action":["compute.instance.Read"],"Effect":"Allow","Resource":["*"]}],"Version":"2026-03-20"}
+	SessionPolicy *PolicyDocument `json:"session_policy,omitempty"`
+
+	// UserID The member who assumes the role; "" means the caller.
+	UserID *string `json:"user_id,omitempty"`
+}
 
 // AuditEvent One change in the organization.
 type AuditEvent struct {
@@ -589,6 +861,14 @@ type CatalogActionList struct {
 	Meta Meta `json:"meta"`
 }
 
+// ChangePasswordReq defines model for ChangePasswordReq.
+type ChangePasswordReq struct {
+	CurrentPassword string `json:"current_password"`
+
+	// NewPassword At least 10 characters and not a common password.
+	NewPassword string `json:"new_password"`
+}
+
 // Diagnostic defines model for Diagnostic.
 type Diagnostic struct {
 	Message    string  `json:"message"`
@@ -688,7 +968,7 @@ type EndpointActionMapList struct {
 type Error struct {
 	// Code The error's class; each maps to one status: invalid 400,
 	// unauthenticated 401, permission_denied 403, not_found 404,
-	// method_not_allowed 405, conflict 409, precondition_failed 412,
+	// method_not_allowed 405, conflict 409, gone 410, precondition_failed 412,
 	// too_large 413, unprocessable 422, rate_limited 429, internal 500,
 	// unavailable 503.
 	// Codes are only ever added.
@@ -737,7 +1017,7 @@ type Error struct {
 
 // ErrorCode The error's class; each maps to one status: invalid 400,
 // unauthenticated 401, permission_denied 403, not_found 404,
-// method_not_allowed 405, conflict 409, precondition_failed 412,
+// method_not_allowed 405, conflict 409, gone 410, precondition_failed 412,
 // too_large 413, unprocessable 422, rate_limited 429, internal 500,
 // unavailable 503.
 // Codes are only ever added.
@@ -762,6 +1042,17 @@ type ExplanationDecision string
 
 // ExplanationLayer defines model for Explanation.Layer.
 type ExplanationLayer string
+
+// Grid keyward extension. Permissions as a grid: service group → the columns
+// granted (`view`, `manage`, `delete`). The groups are
+// compute_instances, vpcs, load_balancers, security_groups, databases,
+// object_storage, images_isos, static_ips, autoscaling, billing,
+// ssh_keys, user_scripts, projects, monitoring_alerts, team_management
+// and api_tokens; billing, monitoring_alerts and team_management have
+// no `delete`, api_tokens only `manage` (docs/projects.md).
+//
+// Example: {"billing":["view"],"compute_instances":["view","manage"]}
+type Grid map[string][]string
 
 // Group A group of the caller's organization.
 type Group struct {
@@ -904,6 +1195,174 @@ type Health struct {
 	OK bool `json:"ok"`
 }
 
+// Invitation Vultr's Invitation without `status` (Vultr's client reads a top-level
+// `status` as the error probe's number): the state is `invite_status`.
+type Invitation struct {
+	DateCreated   *string `json:"date_created,omitempty"`
+	DateResponded *string `json:"date_responded,omitempty"`
+	EmailInvited  string  `json:"email_invited"`
+
+	// EmailRegistered The address that accepted; "" until then.
+	EmailRegistered *string                `json:"email_registered,omitempty"`
+	ExpirationDate  string                 `json:"expiration_date"`
+	GroupIds        *[]string              `json:"group_ids,omitempty"`
+	ID              openapi_types.UUID     `json:"id"`
+	InviteStatus    InvitationInviteStatus `json:"invite_status"`
+	InviterEmail    *string                `json:"inviter_email,omitempty"`
+	InviterName     *string                `json:"inviter_name,omitempty"`
+	OrgID           openapi_types.UUID     `json:"org_id"`
+	OrgName         *string                `json:"org_name,omitempty"`
+	Permissions     *InvitationPermissions `json:"permissions,omitempty"`
+	RoleIds         *[]string              `json:"role_ids,omitempty"`
+	StatusFull      *string                `json:"status_full,omitempty"`
+}
+
+// InvitationInviteStatus defines model for Invitation.InviteStatus.
+type InvitationInviteStatus string
+
+// InvitationAccepted defines model for InvitationAccepted.
+type InvitationAccepted struct {
+	OrgID openapi_types.UUID `json:"org_id"`
+
+	// User A user of the caller's organization.
+	User User `json:"user"`
+}
+
+// InvitationItem An invitation in a list, where a string `status` is safe.
+type InvitationItem struct {
+	DateCreated   *string `json:"date_created,omitempty"`
+	DateResponded *string `json:"date_responded,omitempty"`
+	EmailInvited  string  `json:"email_invited"`
+
+	// EmailRegistered The address that accepted; "" until then.
+	EmailRegistered *string                    `json:"email_registered,omitempty"`
+	ExpirationDate  string                     `json:"expiration_date"`
+	GroupIds        *[]string                  `json:"group_ids,omitempty"`
+	ID              openapi_types.UUID         `json:"id"`
+	InviteStatus    InvitationItemInviteStatus `json:"invite_status"`
+	InviterEmail    *string                    `json:"inviter_email,omitempty"`
+	InviterName     *string                    `json:"inviter_name,omitempty"`
+	OrgID           openapi_types.UUID         `json:"org_id"`
+	OrgName         *string                    `json:"org_name,omitempty"`
+	Permissions     *InvitationPermissions     `json:"permissions,omitempty"`
+	RoleIds         *[]string                  `json:"role_ids,omitempty"`
+	Status          *InvitationItemStatus      `json:"status,omitempty"`
+	StatusFull      *string                    `json:"status_full,omitempty"`
+}
+
+// InvitationItemInviteStatus defines model for InvitationItem.InviteStatus.
+type InvitationItemInviteStatus string
+
+// InvitationItemStatus defines model for InvitationItem.Status.
+type InvitationItemStatus string
+
+// InvitationLink defines model for InvitationLink.
+type InvitationLink struct {
+	// AccountExists Whether to accept with that account's bearer rather than a name and password.
+	AccountExists  bool    `json:"account_exists"`
+	EmailInvited   string  `json:"email_invited"`
+	ExpirationDate string  `json:"expiration_date"`
+	HowToAccept    *string `json:"how_to_accept,omitempty"`
+	InvitationID   string  `json:"invitation_id"`
+	InviterEmail   *string `json:"inviter_email,omitempty"`
+	InviterName    *string `json:"inviter_name,omitempty"`
+	OrgID          string  `json:"org_id"`
+	OrgName        string  `json:"org_name"`
+}
+
+// InvitationList defines model for InvitationList.
+type InvitationList struct {
+	Invites []InvitationItem `json:"invites"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
+}
+
+// InvitationPermissions defines model for InvitationPermissions.
+type InvitationPermissions struct {
+	APIEnabled bool `json:"api_enabled"`
+}
+
+// InvitationReq defines model for InvitationReq.
+type InvitationReq struct {
+	EmailInvited string `json:"email_invited"`
+
+	// GroupIds keyward's; groups the new member joins on acceptance.
+	GroupIds    *[]openapi_types.UUID  `json:"group_ids,omitempty"`
+	Permissions *InvitationPermissions `json:"permissions,omitempty"`
+
+	// RoleIds keyward's; assignable roles bound to the new member on acceptance.
+	RoleIds *[]openapi_types.UUID `json:"role_ids,omitempty"`
+}
+
+// Issuer An external OIDC issuer (Vultr's Issuer, with keyward's `name`,
+// `audiences` and `date_created`). `jwks_fetched_at` and
+// `jwks_expires_at` are always "": keyward fetches key sets on demand.
+type Issuer struct {
+	Alg string `json:"alg"`
+
+	// Audiences The `aud` values accepted from this issuer.
+	Audiences     []string           `json:"audiences"`
+	DateCreated   time.Time          `json:"date_created"`
+	E             string             `json:"e"`
+	ID            openapi_types.UUID `json:"id"`
+	JwksExpiresAt string             `json:"jwks_expires_at"`
+	JwksFetchedAt string             `json:"jwks_fetched_at"`
+	Kid           string             `json:"kid"`
+	Kty           string             `json:"kty"`
+	N             string             `json:"n"`
+	Name          string             `json:"name"`
+	Source        IssuerSource       `json:"source"`
+
+	// URI The issuer URL, equal to its tokens' `iss`.
+	//
+	// Example: https://token.actions.githubusercontent.com
+	URI string `json:"uri"`
+	Use string `json:"use"`
+}
+
+// IssuerSource defines model for Issuer.Source.
+type IssuerSource string
+
+// IssuerEnvelope defines model for IssuerEnvelope.
+type IssuerEnvelope struct {
+	// Issuer An external OIDC issuer (Vultr's Issuer, with keyward's `name`,
+	// `audiences` and `date_created`). `jwks_fetched_at` and
+	// `jwks_expires_at` are always "": keyward fetches key sets on demand.
+	Issuer Issuer `json:"issuer"`
+}
+
+// IssuerList defines model for IssuerList.
+type IssuerList struct {
+	Issuers []Issuer `json:"issuers"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
+}
+
+// IssuerReq Vultr's IssuerReq; `name` and `audiences` are keyward's.
+type IssuerReq struct {
+	Issuer struct {
+		Alg       *string   `json:"alg,omitempty"`
+		Audiences *[]string `json:"audiences,omitempty"`
+		E         *string   `json:"e,omitempty"`
+		Kid       *string   `json:"kid,omitempty"`
+		Kty       *string   `json:"kty,omitempty"`
+		N         *string   `json:"n,omitempty"`
+		Name      *string   `json:"name,omitempty"`
+
+		// Source "external" or "" (the default); keyward registers external issuers only.
+		Source *string `json:"source,omitempty"`
+
+		// SourceID Refused when set (Vultr's instance and bare-metal issuers).
+		SourceID *string `json:"source_id,omitempty"`
+
+		// URI The issuer URL (https), exactly as its tokens' `iss` spells it.
+		URI string  `json:"uri"`
+		Use *string `json:"use,omitempty"`
+	} `json:"issuer"`
+}
+
 // Links Cursors of the neighbouring pages, to pass as `cursor`; "" when there is no such page.
 type Links struct {
 	// Next Example:
@@ -912,6 +1371,69 @@ type Links struct {
 	// Prev Example:
 	Prev string `json:"prev"`
 }
+
+// LoginReq defines model for LoginReq.
+type LoginReq struct {
+	// Email Example: ada@example.com
+	Email string `json:"email"`
+
+	// OrganizationID The organization to log in to; default the account's first one where it is active.
+	OrganizationID *openapi_types.UUID `json:"organization_id,omitempty"`
+	Password       string              `json:"password"`
+}
+
+// LoginSession defines model for LoginSession.
+type LoginSession struct {
+	DateCreated    time.Time          `json:"date_created"`
+	DateExpires    time.Time          `json:"date_expires"`
+	ID             openapi_types.UUID `json:"id"`
+	OrganizationID openapi_types.UUID `json:"organization_id"`
+	SourceIP       string             `json:"source_ip"`
+
+	// Token The bearer token, kws_<id>_<secret>; in the login response only.
+	Token  *string            `json:"token,omitempty"`
+	UserID openapi_types.UUID `json:"user_id"`
+}
+
+// LoginSessionList defines model for LoginSessionList.
+type LoginSessionList struct {
+	LoginSessions []LoginSession `json:"login_sessions"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
+}
+
+// LoginSessionResponse defines model for LoginSessionResponse.
+type LoginSessionResponse struct {
+	LoginSession LoginSession `json:"login_session"`
+}
+
+// MailList defines model for MailList.
+type MailList struct {
+	Messages []MailMessage `json:"messages"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
+}
+
+// MailMessage defines model for MailMessage.
+type MailMessage struct {
+	Attempts    *int             `json:"attempts,omitempty"`
+	DateCreated *string          `json:"date_created,omitempty"`
+	DateSent    *string          `json:"date_sent,omitempty"`
+	ID          string           `json:"id"`
+	Kind        *string          `json:"kind,omitempty"`
+	LastError   *string          `json:"last_error,omitempty"`
+	NextAttempt *string          `json:"next_attempt,omitempty"`
+	RefID       *string          `json:"ref_id,omitempty"`
+	State       MailMessageState `json:"state"`
+	Subject     string           `json:"subject"`
+	Text        string           `json:"text"`
+	To          string           `json:"to"`
+}
+
+// MailMessageState defines model for MailMessage.State.
+type MailMessageState string
 
 // Meta Where a page sits in its list.
 type Meta struct {
@@ -928,6 +1450,12 @@ type Meta struct {
 type Organization struct {
 	// DateCreated Example: 2026-11-22T10:00:00Z
 	DateCreated time.Time `json:"date_created"`
+
+	// DateDeleted In the deleted listing only.
+	DateDeleted *time.Time `json:"date_deleted,omitempty"`
+
+	// DatePurge In the deleted listing only; when the organization is purged for good.
+	DatePurge *time.Time `json:"date_purge,omitempty"`
 
 	// ID Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a80
 	ID openapi_types.UUID `json:"id"`
@@ -1016,6 +1544,48 @@ type OrganizationUserList struct {
 	// Meta Where a page sits in its list.
 	Meta  Meta               `json:"meta"`
 	Users []OrganizationUser `json:"users"`
+}
+
+// Override keyward extension. A member's permissions inside one project, replacing those its role assignments give there.
+type Override struct {
+	DateCreated time.Time `json:"date_created"`
+	DateUpdated time.Time `json:"date_updated"`
+
+	// Grid keyward extension. Permissions as a grid: service group → the columns
+	// granted (`view`, `manage`, `delete`). The groups are
+	// compute_instances, vpcs, load_balancers, security_groups, databases,
+	// object_storage, images_isos, static_ips, autoscaling, billing,
+	// ssh_keys, user_scripts, projects, monitoring_alerts, team_management
+	// and api_tokens; billing, monitoring_alerts and team_management have
+	// no `delete`, api_tokens only `manage` (docs/projects.md).
+	//
+	// Example: {"billing":["view"],"compute_instances":["view","manage"]}
+	Grid Grid `json:"grid"`
+
+	// PolicyDocument The policy generated from the grid; null when the grid grants nothing.
+	PolicyDocument *map[string]interface{} `json:"policy_document"`
+	ProjectID      openapi_types.UUID      `json:"project_id"`
+	UserID         openapi_types.UUID      `json:"user_id"`
+}
+
+// OverrideEnvelope defines model for OverrideEnvelope.
+type OverrideEnvelope struct {
+	// Override keyward extension. A member's permissions inside one project, replacing those its role assignments give there.
+	Override Override `json:"override"`
+}
+
+// OverrideReq keyward extension. The body of set override.
+type OverrideReq struct {
+	// Grid keyward extension. Permissions as a grid: service group → the columns
+	// granted (`view`, `manage`, `delete`). The groups are
+	// compute_instances, vpcs, load_balancers, security_groups, databases,
+	// object_storage, images_isos, static_ips, autoscaling, billing,
+	// ssh_keys, user_scripts, projects, monitoring_alerts, team_management
+	// and api_tokens; billing, monitoring_alerts and team_management have
+	// no `delete`, api_tokens only `manage` (docs/projects.md).
+	//
+	// Example: {"billing":["view"],"compute_instances":["view","manage"]}
+	Grid Grid `json:"grid"`
 }
 
 // PoliciesForUser defines model for PoliciesForUser.
@@ -1132,8 +1702,95 @@ type PolicyReq struct {
 	PolicyDocument *PolicyDocument `json:"policy_document,omitempty"`
 }
 
+// Project keyward extension. A scope inside the organization that resources belong to.
+type Project struct {
+	// DateCreated Example: 2026-11-22T10:30:00Z
+	DateCreated string `json:"date_created"`
+
+	// DateUpdated Example: 2026-11-22T10:30:00Z
+	DateUpdated string `json:"date_updated"`
+
+	// Description Example: Customer-facing services
+	Description string `json:"description"`
+
+	// ID Example: 0192f4a9-2b3c-7d4e-8f50-6a7b8c9d0e12
+	ID openapi_types.UUID `json:"id"`
+
+	// Name Example: Production
+	Name string `json:"name"`
+}
+
+// ProjectEnvelope defines model for ProjectEnvelope.
+type ProjectEnvelope struct {
+	// Project keyward extension. A scope inside the organization that resources belong to.
+	Project Project `json:"project"`
+}
+
+// ProjectList defines model for ProjectList.
+type ProjectList struct {
+	// Meta Where a page sits in its list.
+	Meta     Meta      `json:"meta"`
+	Projects []Project `json:"projects"`
+}
+
+// ProjectReq keyward extension. The body of create and update project.
+type ProjectReq struct {
+	// Description Example: Customer-facing services
+	Description *string `json:"description,omitempty"`
+
+	// Name Trimmed; unique in the organization, case-insensitively.
+	//
+	// Example: Production
+	Name string `json:"name"`
+}
+
+// Resource keyward extension. A registered resource.
+type Resource struct {
+	CreatedBy openapi_types.UUID `json:"created_by"`
+
+	// DateCreated Example: 2026-11-22T10:30:00Z
+	DateCreated string             `json:"date_created"`
+	ID          openapi_types.UUID `json:"id"`
+	ProjectID   openapi_types.UUID `json:"project_id"`
+
+	// Type Example: compute.instance
+	Type string `json:"type"`
+}
+
+// ResourceEnvelope defines model for ResourceEnvelope.
+type ResourceEnvelope struct {
+	// Resource keyward extension. A registered resource.
+	Resource Resource `json:"resource"`
+}
+
+// ResourceList defines model for ResourceList.
+type ResourceList struct {
+	// Meta Where a page sits in its list.
+	Meta      Meta       `json:"meta"`
+	Resources []Resource `json:"resources"`
+}
+
+// ResourceReq keyward extension. A provider resource and its project.
+type ResourceReq struct {
+	// ID The provider's id of the resource, a lowercase UUID.
+	//
+	// Example: 0192f4aa-0000-7000-8000-000000000001
+	ID openapi_types.UUID `json:"id"`
+
+	// ProjectID Example: 0192f4a9-2b3c-7d4e-8f50-6a7b8c9d0e12
+	ProjectID openapi_types.UUID `json:"project_id"`
+
+	// Type The provider's word for the kind of resource.
+	//
+	// Example: compute.instance
+	Type string `json:"type"`
+}
+
 // Role A role of the caller's organization.
 type Role struct {
+	// AllowChaining keyward extension. Whether role sessions may assume this role.
+	AllowChaining *bool `json:"allow_chaining,omitempty"`
+
 	// DateCreated Example: 2026-11-22T10:30:00Z
 	DateCreated time.Time `json:"date_created"`
 
@@ -1150,8 +1807,22 @@ type Role struct {
 	// Description Example: Deploys the web tier
 	Description string `json:"description"`
 
+	// Grid keyward extension. Permissions as a grid: service group → the columns
+	// granted (`view`, `manage`, `delete`). The groups are
+	// compute_instances, vpcs, load_balancers, security_groups, databases,
+	// object_storage, images_isos, static_ips, autoscaling, billing,
+	// ssh_keys, user_scripts, projects, monitoring_alerts, team_management
+	// and api_tokens; billing, monitoring_alerts and team_management have
+	// no `delete`, api_tokens only `manage` (docs/projects.md).
+	//
+	// Example: {"billing":["view"],"compute_instances":["view","manage"]}
+	Grid *Grid `json:"grid,omitempty"`
+
 	// ID Example: 0192f4a2-2b3c-7d4e-8f50-6a7b8c9d0e12
 	ID openapi_types.UUID `json:"id"`
+
+	// IsSystemRole keyward extension. A built-in role, the same in every organization; read-only (422 on update or delete).
+	IsSystemRole *bool `json:"is_system_role,omitempty"`
 
 	// MaxSessionDuration Seconds.
 	//
@@ -1164,6 +1835,9 @@ type Role struct {
 	// Policies On getRole, the role's live policies; other responses may leave it out.
 	Policies *[]Policy `json:"policies,omitempty"`
 
+	// PolicyDocument keyward extension. For a built-in or grid-defined role, the policy it grants.
+	PolicyDocument *map[string]interface{} `json:"policy_document,omitempty"`
+
 	// RoleType `assignable` roles are bound to users, service users and groups;
 	// `assumable` roles are taken on through a trust, for a session of
 	// at most `max_session_duration` seconds.
@@ -1175,6 +1849,28 @@ type Role struct {
 	//
 	// Example: direct
 	Source *string `json:"source,omitempty"`
+}
+
+// RoleAssignment keyward extension in Oxide's shape. One identity holding one role in the document's scope.
+type RoleAssignment struct {
+	IdentityID openapi_types.UUID `json:"identity_id"`
+
+	// IdentityType `user` or `group` (Oxide's `silo_user` and `silo_group` are accepted).
+	//
+	// Example: user
+	IdentityType string `json:"identity_type"`
+
+	// RoleName A built-in role's name (Admin, Operator, Viewer) or Oxide name
+	// (admin, collaborator, limited_collaborator, viewer), exactly, or
+	// a live assignable role's name, in any case.
+	//
+	// Example: collaborator
+	RoleName string `json:"role_name"`
+}
+
+// RoleAssignments keyward extension in Oxide's shape. The whole list of a scope's role assignments.
+type RoleAssignments struct {
+	RoleAssignments []RoleAssignment `json:"role_assignments"`
 }
 
 // RoleEnvelope defines model for RoleEnvelope.
@@ -1270,10 +1966,24 @@ type RolePolicyReq struct {
 // RoleReq The body of create and update role. Vultr's client always sends
 // every key, with "" and 0 for the ones its caller left unset.
 type RoleReq struct {
+	// AllowChaining keyward extension. Lets role sessions assume this role (role chaining); absent keeps the current value (false on create).
+	AllowChaining *bool `json:"allow_chaining,omitempty"`
+
 	// Description Free text; "" clears it on update.
 	//
 	// Example: Deploys the web tier
 	Description *string `json:"description,omitempty"`
+
+	// Grid keyward extension. Permissions as a grid: service group → the columns
+	// granted (`view`, `manage`, `delete`). The groups are
+	// compute_instances, vpcs, load_balancers, security_groups, databases,
+	// object_storage, images_isos, static_ips, autoscaling, billing,
+	// ssh_keys, user_scripts, projects, monitoring_alerts, team_management
+	// and api_tokens; billing, monitoring_alerts and team_management have
+	// no `delete`, api_tokens only `manage` (docs/projects.md).
+	//
+	// Example: {"billing":["view"],"compute_instances":["view","manage"]}
+	Grid *Grid `json:"grid,omitempty"`
 
 	// MaxSessionDuration Seconds, 900 to 43200. 0 means 3600 on create and "keep" on update.
 	//
@@ -1290,6 +2000,129 @@ type RoleReq struct {
 	// Example: assignable
 	RoleType *string `json:"role_type,omitempty"`
 }
+
+// RoleSession A role session. There is no top-level `status` (Vultr's client needs a number there); `state` says active, expired or terminated.
+type RoleSession struct {
+	AssumedAt string `json:"assumed_at"`
+
+	// AuthMethod Example: api_key
+	AuthMethod    *string            `json:"auth_method,omitempty"`
+	ConditionsMet []string           `json:"conditions_met"`
+	ExpiresAt     string             `json:"expires_at"`
+	ID            openapi_types.UUID `json:"id"`
+
+	// ParentSessionID The session that assumed this one (role chaining).
+	ParentSessionID *string `json:"parent_session_id,omitempty"`
+
+	// RemainingDuration Seconds; 0 once the session has ended.
+	//
+	// Example: 900
+	RemainingDuration int                `json:"remaining_duration"`
+	RoleID            openapi_types.UUID `json:"role_id"`
+	RoleName          *string            `json:"role_name,omitempty"`
+	SessionName       string             `json:"session_name"`
+
+	// SessionPolicy A policy document (docs/policy.md is the full language). On input,
+	// `Action` and `Resource` may each be a string or a list, and `Sid`
+	// and `Condition` are optional; a missing or null `Effect`, `Action`
+	// or `Resource` is 400. On output the document is canonical:
+	// `Action` and `Resource` are always lists.
+	//
+	// Example: {"Statement":[{"Action":["compute.instance.Read"],"Effect":"Allow","Resource":["*"]}],"Version":"2026-03-20"}
+	SessionPolicy *PolicyDocument `json:"session_policy,omitempty"`
+
+	// SessionToken Set on assume and on get by token; "" in listings (keyward keeps only its hash).
+	//
+	// Example: kwr_0192f4a2-2b3c-7d4e-8f50-6a7b8c9d0e14_5f0c
+	SessionToken string           `json:"session_token"`
+	SourceIP     *string          `json:"source_ip,omitempty"`
+	State        RoleSessionState `json:"state"`
+	TerminatedAt *string          `json:"terminated_at,omitempty"`
+	TrustID      *string          `json:"trust_id,omitempty"`
+	UserID       string           `json:"user_id"`
+}
+
+// RoleSessionState defines model for RoleSession.State.
+type RoleSessionState string
+
+// RoleSessionList defines model for RoleSessionList.
+type RoleSessionList struct {
+	// Meta Where a page sits in its list.
+	Meta     Meta          `json:"meta"`
+	Sessions []RoleSession `json:"sessions"`
+}
+
+// RoleTrust A trust on an assumable role.
+type RoleTrust struct {
+	// AssumptionMode Example: manual
+	AssumptionMode  string             `json:"assumption_mode"`
+	ClaimConditions *map[string]string `json:"claim_conditions,omitempty"`
+
+	// Conditions When and from where a trust applies. Absent or empty parts do not restrict.
+	Conditions   TrustConditions    `json:"conditions"`
+	DateCreated  string             `json:"date_created"`
+	DateDeleted  *string            `json:"date_deleted,omitempty"`
+	DateUpdated  *string            `json:"date_updated,omitempty"`
+	GroupDisplay *string            `json:"group_display,omitempty"`
+	ID           openapi_types.UUID `json:"id"`
+	RoleID       openapi_types.UUID `json:"role_id"`
+
+	// RoleName Example: deployer
+	RoleName string `json:"role_name"`
+
+	// TrustType Example: TemporaryAssumption
+	TrustType           string  `json:"trust_type"`
+	TrustedGroupID      *string `json:"trusted_group_id,omitempty"`
+	TrustedOidcIssuerID *string `json:"trusted_oidc_issuer_id,omitempty"`
+	TrustedUserID       *string `json:"trusted_user_id,omitempty"`
+	UserDisplay         *string `json:"user_display,omitempty"`
+
+	// ValidUntil "" when the trust never expires.
+	ValidUntil string `json:"valid_until"`
+}
+
+// RoleTrustEnvelope defines model for RoleTrustEnvelope.
+type RoleTrustEnvelope struct {
+	// RoleTrust A trust on an assumable role.
+	RoleTrust RoleTrust `json:"role_trust"`
+}
+
+// RoleTrustList defines model for RoleTrustList.
+type RoleTrustList struct {
+	// Meta Where a page sits in its list.
+	Meta       Meta        `json:"meta"`
+	RoleTrusts []RoleTrust `json:"role_trusts"`
+}
+
+// RoleTrustReq The body of create (role_id, trust_type and one trusted entity required) and update (every field optional) role trust.
+type RoleTrustReq struct {
+	// AcknowledgeUnpinnedClaims keyward extension. Consent to a trust of a well-known CI issuer that does not pin sub and aud.
+	AcknowledgeUnpinnedClaims *bool `json:"acknowledge_unpinned_claims,omitempty"`
+
+	// AssumptionMode keyward extension. `manual` or `automatic`; "" takes the default of the trust type.
+	//
+	// Example: manual
+	AssumptionMode *string `json:"assumption_mode,omitempty"`
+
+	// ClaimConditions keyward extension, for an OIDC issuer trust. Claim name → value, exact or a glob with `*`.
+	ClaimConditions *map[string]string `json:"claim_conditions,omitempty"`
+
+	// Conditions When and from where a trust applies. Absent or empty parts do not restrict.
+	Conditions          *TrustConditions       `json:"conditions,omitempty"`
+	RoleID              *openapi_types.UUID    `json:"role_id,omitempty"`
+	TrustType           *RoleTrustReqTrustType `json:"trust_type,omitempty"`
+	TrustedGroupID      *string                `json:"trusted_group_id,omitempty"`
+	TrustedOidcIssuerID *string                `json:"trusted_oidc_issuer_id,omitempty"`
+	TrustedUserID       *string                `json:"trusted_user_id,omitempty"`
+
+	// ValidUntil RFC 3339 time or date (YYYY-MM-DD, midnight UTC) in the future; "" means never.
+	//
+	// Example: 2027-01-01T00:00:00Z
+	ValidUntil *string `json:"valid_until,omitempty"`
+}
+
+// RoleTrustReqTrustType defines model for RoleTrustReq.TrustType.
+type RoleTrustReqTrustType string
 
 // RoleType `assignable` roles are bound to users, service users and groups;
 // `assumable` roles are taken on through a trust, for a session of
@@ -1343,6 +2176,29 @@ type RolesForUser struct {
 	Inherited []Role `json:"inherited"`
 }
 
+// STSRequest defines model for STSRequest.
+type STSRequest struct {
+	Action          STSRequestAction `json:"Action"`
+	DurationSeconds *int             `json:"DurationSeconds,omitempty"`
+
+	// RoleArn Example: arn:aws:iam::0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a80:role/0192f4a2-2b3c-7d4e-8f50-6a7b8c9d0e12
+	RoleArn         string  `json:"RoleArn"`
+	RoleSessionName *string `json:"RoleSessionName,omitempty"`
+
+	// Version Example: 2011-06-15
+	Version          *string `json:"Version,omitempty"`
+	WebIdentityToken *string `json:"WebIdentityToken,omitempty"`
+}
+
+// STSRequestAction defines model for STSRequest.Action.
+type STSRequestAction string
+
+// SetPasswordReq defines model for SetPasswordReq.
+type SetPasswordReq struct {
+	// Password At least 10 characters and not a common password.
+	Password string `json:"password"`
+}
+
 // StatementResult defines model for StatementResult.
 type StatementResult struct {
 	// Applied Whether all the statement's conditions were met.
@@ -1365,6 +2221,36 @@ type StatementResult struct {
 
 // StatementResultEffect defines model for StatementResult.Effect.
 type StatementResultEffect string
+
+// TransferOwnershipReq defines model for TransferOwnershipReq.
+type TransferOwnershipReq struct {
+	// UserID The member who becomes the root owner.
+	UserID openapi_types.UUID `json:"user_id"`
+}
+
+// TrustConditions When and from where a trust applies. Absent or empty parts do not restrict.
+type TrustConditions struct {
+	// DaysOfWeek keyward extension. UTC days, by name or three-letter abbreviation.
+	DaysOfWeek *[]string `json:"days_of_week,omitempty"`
+
+	// IPAddress CIDR ranges (or single addresses) the request must come from.
+	IPAddress *[]string `json:"ip_address,omitempty"`
+
+	// TimeOfDay A daily window in whole UTC hours, both included; start > end wraps midnight.
+	TimeOfDay *struct {
+		// DaysOfWeek Accepted on input, as conditions.days_of_week.
+		DaysOfWeek *[]string `json:"days_of_week,omitempty"`
+
+		// End Example: 18
+		End int `json:"end"`
+
+		// Start Example: 8
+		Start int `json:"start"`
+
+		// Timezone Accepted on input when "UTC".
+		Timezone *string `json:"timezone,omitempty"`
+	} `json:"time_of_day,omitempty"`
+}
 
 // User A user of the caller's organization.
 type User struct {
@@ -1522,6 +2408,18 @@ type VerdictList struct {
 	Revision int64     `json:"revision"`
 }
 
+// WebIdentityReq defines model for WebIdentityReq.
+type WebIdentityReq struct {
+	// Duration Seconds, 900 to the role's max_session_duration; 0 for the default (3600, or the maximum if lower).
+	Duration       *int               `json:"duration,omitempty"`
+	OrganizationID openapi_types.UUID `json:"organization_id"`
+	RoleID         openapi_types.UUID `json:"role_id"`
+	SessionName    *string            `json:"session_name,omitempty"`
+
+	// WebIdentityToken The JWT the issuer gave the workload.
+	WebIdentityToken string `json:"web_identity_token"`
+}
+
 // WhoCanList defines model for WhoCanList.
 type WhoCanList struct {
 	Principals []struct {
@@ -1556,6 +2454,12 @@ type GroupID = openapi_types.UUID
 // IfMatch Example: "3"
 type IfMatch = string
 
+// InvitationID defines model for invitationId.
+type InvitationID = openapi_types.UUID
+
+// IssuerID defines model for issuerId.
+type IssuerID = openapi_types.UUID
+
 // KeyID defines model for keyId.
 type KeyID = openapi_types.UUID
 
@@ -1571,8 +2475,20 @@ type PerPage = int
 // PolicyID defines model for policyId.
 type PolicyID = openapi_types.UUID
 
+// ProjectID defines model for projectId.
+type ProjectID = openapi_types.UUID
+
+// ResourceID defines model for resourceId.
+type ResourceID = openapi_types.UUID
+
 // RoleID defines model for roleId.
 type RoleID = openapi_types.UUID
+
+// SessionToken defines model for sessionToken.
+type SessionToken = string
+
+// TrustID defines model for trustId.
+type TrustID = openapi_types.UUID
 
 // UserID defines model for userId.
 type UserID = openapi_types.UUID
@@ -1584,6 +2500,10 @@ type BadRequest = Error
 // Conflict The body of every error response. `error` and `status` are Vultr's
 // shape; keyward adds the rest.
 type Conflict = Error
+
+// Gone The body of every error response. `error` and `status` are Vultr's
+// shape; keyward adds the rest.
+type Gone = Error
 
 // NotFound The body of every error response. `error` and `status` are Vultr's
 // shape; keyward adds the rest.
@@ -1631,6 +2551,15 @@ type ListActionsParams struct {
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 }
 
+// ListUserRoleSessionsParams defines parameters for ListUserRoleSessions.
+type ListUserRoleSessionsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // ListAuditEventsParams defines parameters for ListAuditEvents.
 type ListAuditEventsParams struct {
 	// PerPage Items per page.
@@ -1653,6 +2582,15 @@ type ListAuditEventsParams struct {
 
 	// Until Only events before this time (exclusive); must be after `since`.
 	Until *time.Time `form:"until,omitempty" json:"until,omitempty"`
+}
+
+// ListLoginSessionsParams defines parameters for ListLoginSessions.
+type ListLoginSessionsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListEndpointActionMapsParams defines parameters for ListEndpointActionMaps.
@@ -1712,8 +2650,73 @@ type ListGroupRolesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListInvitationsParams defines parameters for ListInvitations.
+type ListInvitationsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Status Only invitations stored in this state (an expired one is stored as pending).
+	Status *ListInvitationsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Email Only invitations of this address (case-insensitive).
+	Email *string `form:"email,omitempty" json:"email,omitempty"`
+}
+
+// ListInvitationsParamsStatus defines parameters for ListInvitations.
+type ListInvitationsParamsStatus string
+
+// DescribeInvitationLinkParams defines parameters for DescribeInvitationLink.
+type DescribeInvitationLinkParams struct {
+	// Token The token of the invitation link.
+	Token string `form:"token" json:"token"`
+}
+
+// ListMailParams defines parameters for ListMail.
+type ListMailParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// To Only messages to this address (case-insensitive).
+	To *string `form:"to,omitempty" json:"to,omitempty"`
+}
+
+// ListOIDCIssuersParams defines parameters for ListOIDCIssuers.
+type ListOIDCIssuersParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // ListOrganizationsParams defines parameters for ListOrganizations.
 type ListOrganizationsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Deleted true lists your deleted organizations instead.
+	Deleted *bool `form:"deleted,omitempty" json:"deleted,omitempty"`
+}
+
+// PutOrganizationRoleAssignmentsParams defines parameters for PutOrganizationRoleAssignments.
+type PutOrganizationRoleAssignmentsParams struct {
+	// IfMatch The policy's `ETag` (its `version`, quoted; the quotes are
+	// optional). The update happens only if the policy is still at that
+	// version, else 412. `*` matches any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListSuspendedUsersParams defines parameters for ListSuspendedUsers.
+type ListSuspendedUsersParams struct {
 	// PerPage Items per page.
 	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
 
@@ -1771,6 +2774,71 @@ type ListPolicyUsersParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListProjectsParams defines parameters for ListProjects.
+type ListProjectsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// DeleteProjectParams defines parameters for DeleteProject.
+type DeleteProjectParams struct {
+	// Force Delete even though resources are registered in the project.
+	Force *bool `form:"force,omitempty" json:"force,omitempty"`
+}
+
+// PutProjectRoleAssignmentsParams defines parameters for PutProjectRoleAssignments.
+type PutProjectRoleAssignmentsParams struct {
+	// IfMatch The policy's `ETag` (its `version`, quoted; the quotes are
+	// optional). The update happens only if the policy is still at that
+	// version, else 412. `*` matches any version.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListResourcesParams defines parameters for ListResources.
+type ListResourcesParams struct {
+	// ProjectID Only the resources of this project.
+	ProjectID *openapi_types.UUID `form:"project_id,omitempty" json:"project_id,omitempty"`
+
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListRoleTrustsParams defines parameters for ListRoleTrusts.
+type ListRoleTrustsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Deleted keyward extension. true lists the deleted (restorable) objects instead of the live ones.
+	Deleted *Deleted `form:"deleted,omitempty" json:"deleted,omitempty"`
+}
+
+// ListRoleTrustsByUserParams defines parameters for ListRoleTrustsByUser.
+type ListRoleTrustsByUserParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListRoleTrustsByRoleParams defines parameters for ListRoleTrustsByRole.
+type ListRoleTrustsByRoleParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // ListRolesParams defines parameters for ListRoles.
 type ListRolesParams struct {
 	// PerPage Items per page.
@@ -1797,6 +2865,15 @@ type ListRoleGroupsParams struct {
 
 // ListRolePoliciesParams defines parameters for ListRolePolicies.
 type ListRolePoliciesParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListRoleSessionsParams defines parameters for ListRoleSessions.
+type ListRoleSessionsParams struct {
 	// PerPage Items per page.
 	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
 
@@ -1906,6 +2983,18 @@ type ListUserRolesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// AssumeRoleJSONRequestBody defines body for AssumeRole for application/json ContentType.
+type AssumeRoleJSONRequestBody = AssumeRoleReq
+
+// AssumeRoleWithWebIdentityJSONRequestBody defines body for AssumeRoleWithWebIdentity for application/json ContentType.
+type AssumeRoleWithWebIdentityJSONRequestBody = WebIdentityReq
+
+// AwsSTSFormdataRequestBody defines body for AwsSTS for application/x-www-form-urlencoded ContentType.
+type AwsSTSFormdataRequestBody = STSRequest
+
+// LoginJSONRequestBody defines body for Login for application/json ContentType.
+type LoginJSONRequestBody = LoginReq
+
 // AuthorizeJSONRequestBody defines body for Authorize for application/json ContentType.
 type AuthorizeJSONRequestBody = AuthorizeReq
 
@@ -1921,6 +3010,15 @@ type UpdateGroupJSONRequestBody = GroupReq
 // AddGroupMemberJSONRequestBody defines body for AddGroupMember for application/json ContentType.
 type AddGroupMemberJSONRequestBody = GroupMemberReq
 
+// CreateInvitationJSONRequestBody defines body for CreateInvitation for application/json ContentType.
+type CreateInvitationJSONRequestBody = InvitationReq
+
+// AcceptInvitationJSONRequestBody defines body for AcceptInvitation for application/json ContentType.
+type AcceptInvitationJSONRequestBody = AcceptInvitationReq
+
+// CreateOIDCIssuerJSONRequestBody defines body for CreateOIDCIssuer for application/json ContentType.
+type CreateOIDCIssuerJSONRequestBody = IssuerReq
+
 // CreateOrganizationJSONRequestBody defines body for CreateOrganization for application/json ContentType.
 type CreateOrganizationJSONRequestBody = OrganizationReq
 
@@ -1930,11 +3028,38 @@ type UpdateOrganizationJSONRequestBody = OrganizationReq
 // CreateOrganizationAPIKeyJSONRequestBody defines body for CreateOrganizationAPIKey for application/json ContentType.
 type CreateOrganizationAPIKeyJSONRequestBody = APIKeyReq
 
+// PutOrganizationRoleAssignmentsJSONRequestBody defines body for PutOrganizationRoleAssignments for application/json ContentType.
+type PutOrganizationRoleAssignmentsJSONRequestBody = RoleAssignments
+
+// TransferOrganizationOwnershipJSONRequestBody defines body for TransferOrganizationOwnership for application/json ContentType.
+type TransferOrganizationOwnershipJSONRequestBody = TransferOwnershipReq
+
 // CreatePolicyJSONRequestBody defines body for CreatePolicy for application/json ContentType.
 type CreatePolicyJSONRequestBody = PolicyReq
 
 // UpdatePolicyJSONRequestBody defines body for UpdatePolicy for application/json ContentType.
 type UpdatePolicyJSONRequestBody = PolicyReq
+
+// CreateProjectJSONRequestBody defines body for CreateProject for application/json ContentType.
+type CreateProjectJSONRequestBody = ProjectReq
+
+// UpdateProjectJSONRequestBody defines body for UpdateProject for application/json ContentType.
+type UpdateProjectJSONRequestBody = ProjectReq
+
+// PutOverrideJSONRequestBody defines body for PutOverride for application/json ContentType.
+type PutOverrideJSONRequestBody = OverrideReq
+
+// PutProjectRoleAssignmentsJSONRequestBody defines body for PutProjectRoleAssignments for application/json ContentType.
+type PutProjectRoleAssignmentsJSONRequestBody = RoleAssignments
+
+// RegisterResourceJSONRequestBody defines body for RegisterResource for application/json ContentType.
+type RegisterResourceJSONRequestBody = ResourceReq
+
+// CreateRoleTrustJSONRequestBody defines body for CreateRoleTrust for application/json ContentType.
+type CreateRoleTrustJSONRequestBody = RoleTrustReq
+
+// UpdateRoleTrustJSONRequestBody defines body for UpdateRoleTrust for application/json ContentType.
+type UpdateRoleTrustJSONRequestBody = RoleTrustReq
 
 // CreateRoleJSONRequestBody defines body for CreateRole for application/json ContentType.
 type CreateRoleJSONRequestBody = RoleReq
@@ -1948,11 +3073,17 @@ type AttachRolePolicyByBodyJSONRequestBody = RolePolicyReq
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserReq
 
+// ChangePasswordJSONRequestBody defines body for ChangePassword for application/json ContentType.
+type ChangePasswordJSONRequestBody = ChangePasswordReq
+
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UserReq
 
 // CreateAPIKeyJSONRequestBody defines body for CreateAPIKey for application/json ContentType.
 type CreateAPIKeyJSONRequestBody = APIKeyReq
+
+// SetUserPasswordJSONRequestBody defines body for SetUserPassword for application/json ContentType.
+type SetUserPasswordJSONRequestBody = SetPasswordReq
 
 // WhoCanJSONRequestBody defines body for WhoCan for application/json ContentType.
 type WhoCanJSONRequestBody = AuthorizeReq
@@ -2063,6 +3194,177 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/actions (the `ListActions` operationId).
 	ListActions(ctx context.Context, params *ListActionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AssumeRoleWithBody Assume a role
+	//
+	// Starts a session of an assumable role for `user_id`: the caller
+	// itself (a trust of the role must cover it, directly or through a
+	// group) or another member (the caller then also needs
+	// iam.role.AssumeRole on the role, and `context.ip_address` is taken
+	// as the source address). `duration` is 900 to the role's
+	// `max_session_duration` seconds (0: 3600, or the maximum if lower);
+	// otherwise 400 naming `duration`. The trust must not be expired and
+	// its conditions must hold now, from the source address (403 saying
+	// which failed). `session_policy` is a policy document that can only
+	// narrow the role. The `session_token` is shown once; send it as
+	// `Authorization: Bearer` to act as the role. A session that assumes
+	// a role chains: the role must have `allow_chaining`, and the new
+	// session ends no later than its parent.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/assumed-roles/assume (the `AssumeRole` operationId).
+	AssumeRoleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AssumeRole Assume a role
+	//
+	// Starts a session of an assumable role for `user_id`: the caller
+	// itself (a trust of the role must cover it, directly or through a
+	// group) or another member (the caller then also needs
+	// iam.role.AssumeRole on the role, and `context.ip_address` is taken
+	// as the source address). `duration` is 900 to the role's
+	// `max_session_duration` seconds (0: 3600, or the maximum if lower);
+	// otherwise 400 naming `duration`. The trust must not be expired and
+	// its conditions must hold now, from the source address (403 saying
+	// which failed). `session_policy` is a policy document that can only
+	// narrow the role. The `session_token` is shown once; send it as
+	// `Authorization: Bearer` to act as the role. A session that assumes
+	// a role chains: the role must have `allow_chaining`, and the new
+	// session ends no later than its parent.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/assumed-roles/assume (the `AssumeRole` operationId).
+	AssumeRole(ctx context.Context, body AssumeRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AssumeRoleWithWebIdentityWithBody Assume a role with an external OIDC token
+	//
+	// keyward extension. Exchanges a JWT from an external OIDC issuer
+	// (a GitHub Actions, GitLab or Kubernetes token, say) for a session
+	// of an assumable role. Needs no keyward credential: the token is the
+	// credential, so the body names the organization. The token must be
+	// signed with an asymmetric algorithm (RS*, PS*, ES*, EdDSA; never
+	// `none` or HMAC) by a key of the issuer's JWKS, its `iss` must be the
+	// `uri` of an issuer that one of the role's live trusts names, its
+	// `aud` must hold one of that issuer's `audiences`, it must carry
+	// `exp` and be within `exp`/`nbf`/`iat` up to the clock skew (60 s by
+	// default), and it must meet the trust's `claim_conditions` (exact or
+	// `*` glob per claim); the trust's own conditions (time, days, source
+	// IP) and the role's duration window apply as for assumeRole. The
+	// session's principal is the role itself (`user_id` ""), its
+	// `auth_method` is `oidc`, and its audit event's actor is the token's
+	// issuer and subject. A token that does not verify is 401; one that
+	// meets no trust, or a role that does not exist or trusts no issuer,
+	// is 403 (the same answer, so nothing is revealed); an issuer that
+	// cannot be reached is 503. Every refusal is also recorded in the
+	// audit trail of the role's organization.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/assumed-roles/assume-with-web-identity (the `AssumeRoleWithWebIdentity` operationId).
+	AssumeRoleWithWebIdentityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AssumeRoleWithWebIdentity Assume a role with an external OIDC token
+	//
+	// keyward extension. Exchanges a JWT from an external OIDC issuer
+	// (a GitHub Actions, GitLab or Kubernetes token, say) for a session
+	// of an assumable role. Needs no keyward credential: the token is the
+	// credential, so the body names the organization. The token must be
+	// signed with an asymmetric algorithm (RS*, PS*, ES*, EdDSA; never
+	// `none` or HMAC) by a key of the issuer's JWKS, its `iss` must be the
+	// `uri` of an issuer that one of the role's live trusts names, its
+	// `aud` must hold one of that issuer's `audiences`, it must carry
+	// `exp` and be within `exp`/`nbf`/`iat` up to the clock skew (60 s by
+	// default), and it must meet the trust's `claim_conditions` (exact or
+	// `*` glob per claim); the trust's own conditions (time, days, source
+	// IP) and the role's duration window apply as for assumeRole. The
+	// session's principal is the role itself (`user_id` ""), its
+	// `auth_method` is `oidc`, and its audit event's actor is the token's
+	// issuer and subject. A token that does not verify is 401; one that
+	// meets no trust, or a role that does not exist or trusts no issuer,
+	// is 403 (the same answer, so nothing is revealed); an issuer that
+	// cannot be reached is 503. Every refusal is also recorded in the
+	// audit trail of the role's organization.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/assumed-roles/assume-with-web-identity (the `AssumeRoleWithWebIdentity` operationId).
+	AssumeRoleWithWebIdentity(ctx context.Context, body AssumeRoleWithWebIdentityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AwsSTSWithBody AWS STS compatibility
+	//
+	// Vultr-compatible. AWS STS's Query protocol, so that AWS SDKs and
+	// tools can obtain keyward sessions: form-encoded parameters in, AWS's
+	// XML out (`AssumeRoleResponse` / `AssumeRoleWithWebIdentityResponse`,
+	// errors as `ErrorResponse`). `RoleArn` is
+	// `arn:aws:iam::<organization id>:role/<role id>`.
+	//
+	// - `Action=AssumeRole`: authenticated by the keyward API key (or
+	//   session token) sent as `Authorization: Bearer`, which replaces
+	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
+	//   `PolicyArns` are refused (AWS policies).
+	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
+	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// `Credentials.SessionToken` is the keyward session token (send it as
+	// a Bearer token to keyward), `AccessKeyId` the session id, and
+	// `SecretAccessKey` a random value keyward does not keep. Error codes:
+	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
+	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// MissingAuthenticationToken (403); InvalidAction (400).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/assumed-roles/compatibility/aws/sts (the `AwsSTS` operationId).
+	AwsSTSWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AwsSTSWithFormdataBody AWS STS compatibility
+	//
+	// Vultr-compatible. AWS STS's Query protocol, so that AWS SDKs and
+	// tools can obtain keyward sessions: form-encoded parameters in, AWS's
+	// XML out (`AssumeRoleResponse` / `AssumeRoleWithWebIdentityResponse`,
+	// errors as `ErrorResponse`). `RoleArn` is
+	// `arn:aws:iam::<organization id>:role/<role id>`.
+	//
+	// - `Action=AssumeRole`: authenticated by the keyward API key (or
+	//   session token) sent as `Authorization: Bearer`, which replaces
+	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
+	//   `PolicyArns` are refused (AWS policies).
+	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
+	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// `Credentials.SessionToken` is the keyward session token (send it as
+	// a Bearer token to keyward), `AccessKeyId` the session id, and
+	// `SecretAccessKey` a random value keyward does not keep. Error codes:
+	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
+	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// MissingAuthenticationToken (403); InvalidAction (400).
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /v2/assumed-roles/compatibility/aws/sts (the `AwsSTS` operationId).
+	AwsSTSWithFormdataBody(ctx context.Context, body AwsSTSFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUserRoleSessions List a user's live role sessions
+	//
+	// Newest first, without tokens. A member may list its own without a grant.
+	//
+	// Corresponds with GET /v2/assumed-roles/users/{user_id}/sessions (the `ListUserRoleSessions` operationId).
+	ListUserRoleSessions(ctx context.Context, userID UserID, params *ListUserRoleSessionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TerminateRoleSession Terminate a role session
+	//
+	// Ends the session at once, and the sessions chained from it. Its member needs no grant.
+	//
+	// Corresponds with DELETE /v2/assumed-roles/{session_token} (the `TerminateRoleSession` operationId).
+	TerminateRoleSession(ctx context.Context, sessionToken SessionToken, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRoleSession Get a role session
+	//
+	// Returns the session of the token, live or ended (`remaining_duration` 0). Its member and the session itself need no grant.
+	//
+	// Corresponds with GET /v2/assumed-roles/{session_token} (the `GetRoleSession` operationId).
+	GetRoleSession(ctx context.Context, sessionToken SessionToken, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListAuditEvents List audit events
 	//
 	// keyward extension. Lists the audit events of the caller's
@@ -2071,6 +3373,60 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/audit-events (the `ListAuditEvents` operationId).
 	ListAuditEvents(ctx context.Context, params *ListAuditEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LoginWithBody Log in with a password
+	//
+	// keyward extension. Checks an email and password and opens a login
+	// session in one organization (`organization_id`, or the account's first
+	// organization where it is active). The session token
+	// (`kws_<id>_<secret>`, in this response only) authenticates as
+	// `Authorization: Bearer` exactly like an API key until it expires
+	// (default 12 hours), the user logs out, or its password changes. Every
+	// wrong email, password, organization or suspended membership is the same
+	// 401. Failures are throttled per account and per source address (429
+	// with Retry-After); after 10 consecutive failures the account is locked
+	// (403) until an administrator unlocks it (unlockUser). Needs no
+	// authentication.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/auth/login (the `Login` operationId).
+	LoginWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Login Log in with a password
+	//
+	// keyward extension. Checks an email and password and opens a login
+	// session in one organization (`organization_id`, or the account's first
+	// organization where it is active). The session token
+	// (`kws_<id>_<secret>`, in this response only) authenticates as
+	// `Authorization: Bearer` exactly like an API key until it expires
+	// (default 12 hours), the user logs out, or its password changes. Every
+	// wrong email, password, organization or suspended membership is the same
+	// 401. Failures are throttled per account and per source address (429
+	// with Retry-After); after 10 consecutive failures the account is locked
+	// (403) until an administrator unlocks it (unlockUser). Needs no
+	// authentication.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/auth/login (the `Login` operationId).
+	Login(ctx context.Context, body LoginJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Logout Log out
+	//
+	// keyward extension. Ends the login session whose token authenticated
+	// this call, at once. A call made with an API key is 400.
+	//
+	// Corresponds with POST /v2/auth/logout (the `Logout` operationId).
+	Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListLoginSessions List your login sessions
+	//
+	// keyward extension. Lists the caller's account's live login sessions,
+	// in every organization, oldest first, without their tokens.
+	//
+	// Corresponds with GET /v2/auth/sessions (the `ListLoginSessions` operationId).
+	ListLoginSessions(ctx context.Context, params *ListLoginSessionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AuthorizeWithBody Decide one request
 	//
@@ -2294,9 +3650,191 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/groups/{group_id}/roles (the `ListGroupRoles` operationId).
 	ListGroupRoles(ctx context.Context, groupID GroupID, params *ListGroupRolesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListInvitations List invitations
+	//
+	// Lists the invitations of the caller's organization, oldest first,
+	// under `invites`, where each item also has a string `status`.
+	// Vultr's client sends a JSON body on this GET; it is ignored.
+	//
+	// Corresponds with GET /v2/invitation (the `ListInvitations` operationId).
+	ListInvitations(ctx context.Context, params *ListInvitationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateInvitationWithBody Invite an email address
+	//
+	// Invites an email address to the caller's organization and queues the
+	// invitation email in the same transaction (it is sent after commit).
+	// The email carries a signed, single-use link that expires after the
+	// server's invitation TTL (default 72 h). `role_ids` and `group_ids`
+	// (keyward's) are granted on acceptance; the caller must be allowed
+	// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
+	// group. 409 if the address belongs to a member or has a pending,
+	// unexpired invitation. The response is bare and, because Vultr's
+	// client reads a top-level `status` as a number, carries the state in
+	// `invite_status` and `status_full` only.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/invitation (the `CreateInvitation` operationId).
+	CreateInvitationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateInvitation Invite an email address
+	//
+	// Invites an email address to the caller's organization and queues the
+	// invitation email in the same transaction (it is sent after commit).
+	// The email carries a signed, single-use link that expires after the
+	// server's invitation TTL (default 72 h). `role_ids` and `group_ids`
+	// (keyward's) are granted on acceptance; the caller must be allowed
+	// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
+	// group. 409 if the address belongs to a member or has a pending,
+	// unexpired invitation. The response is bare and, because Vultr's
+	// client reads a top-level `status` as a number, carries the state in
+	// `invite_status` and `status_full` only.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/invitation (the `CreateInvitation` operationId).
+	CreateInvitation(ctx context.Context, body CreateInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RevokeInvitation Revoke an invitation
+	//
+	// Withdraws a pending invitation: its link stops working at once.
+	// Revoking a revoked invitation succeeds; an accepted one is 409.
+	//
+	// Corresponds with DELETE /v2/invitation/{invitation_id} (the `RevokeInvitation` operationId).
+	RevokeInvitation(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInvitation Get an invitation
+	//
+	// Returns an invitation, bare and without a top-level `status`.
+	//
+	// Corresponds with GET /v2/invitation/{invitation_id} (the `GetInvitation` operationId).
+	GetInvitation(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResendInvitation Resend an invitation
+	//
+	// Gives a pending invitation (expired or not) a new link with a fresh
+	// expiry and emails it again. The previous link stops working at once.
+	// 409 for an accepted or revoked invitation. Takes no body.
+	//
+	// Corresponds with POST /v2/invitation/{invitation_id}/resend (the `ResendInvitation` operationId).
+	ResendInvitation(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DescribeInvitationLink Open an invitation link
+	//
+	// The link of an invitation email. Needs no authentication (the token
+	// is the credential). Describes the invitation: organization, inviter,
+	// invited address, expiry, and whether an account with that address
+	// exists. An altered link is 400 (field `token`); a used, revoked,
+	// replaced (by a resend) or expired one is 410 with the reason.
+	//
+	// Corresponds with GET /v2/invitations/accept (the `DescribeInvitationLink` operationId).
+	DescribeInvitationLink(ctx context.Context, params *DescribeInvitationLinkParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AcceptInvitationWithBody Accept an invitation
+	//
+	// Accepts an invitation, once. Without a bearer, `name` and `password`
+	// create a new account with the invited address. With the bearer of an
+	// existing account whose email is the invited one, send `token` alone:
+	// the membership is added to that account (403 for another account).
+	// The invitation's roles and groups are granted. When the invitation
+	// enabled API access, `user.api_key` is an API key for the invited
+	// organization, shown once. Errors as for the GET.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/invitations/accept (the `AcceptInvitation` operationId).
+	AcceptInvitationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AcceptInvitation Accept an invitation
+	//
+	// Accepts an invitation, once. Without a bearer, `name` and `password`
+	// create a new account with the invited address. With the bearer of an
+	// existing account whose email is the invited one, send `token` alone:
+	// the membership is added to that account (403 for another account).
+	// The invitation's roles and groups are granted. When the invitation
+	// enabled API access, `user.api_key` is an API key for the invited
+	// organization, shown once. Errors as for the GET.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/invitations/accept (the `AcceptInvitation` operationId).
+	AcceptInvitation(ctx context.Context, body AcceptInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListMail List the mail outbox
+	//
+	// Lists the messages of the caller's organization's mail outbox,
+	// newest first: queued, sent or failed. With no SMTP server configured
+	// nothing is sent and this is where invitation links are found (the
+	// development outbox).
+	//
+	// Corresponds with GET /v2/mail (the `ListMail` operationId).
+	ListMail(ctx context.Context, params *ListMailParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListOIDCIssuers List OIDC issuers
+	//
+	// Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
+	//
+	// Corresponds with GET /v2/oidc/issuer (the `ListOIDCIssuers` operationId).
+	ListOIDCIssuers(ctx context.Context, params *ListOIDCIssuersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateOIDCIssuerWithBody Register an OIDC issuer
+	//
+	// Vultr-compatible (CreateOIDCIssuer). Registers an external OpenID
+	// Connect issuer (GitHub Actions, GitLab, a Kubernetes cluster, an
+	// IdP) whose tokens trusts may accept. `uri` is the issuer URL exactly
+	// as its tokens' `iss` spells it; it must be https and unique in the
+	// organization. keyward's `audiences` are the `aud` values accepted
+	// from it (a token must carry one); with none, every trust of the
+	// issuer must pin `aud` in its claim conditions. The JWK fields of
+	// Vultr's object are kept and returned as given; keyward verifies
+	// tokens with the issuer's live JWKS, found through discovery when the
+	// first token arrives (no network call is made here).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
+	CreateOIDCIssuerWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateOIDCIssuer Register an OIDC issuer
+	//
+	// Vultr-compatible (CreateOIDCIssuer). Registers an external OpenID
+	// Connect issuer (GitHub Actions, GitLab, a Kubernetes cluster, an
+	// IdP) whose tokens trusts may accept. `uri` is the issuer URL exactly
+	// as its tokens' `iss` spells it; it must be https and unique in the
+	// organization. keyward's `audiences` are the `aud` values accepted
+	// from it (a token must carry one); with none, every trust of the
+	// issuer must pin `aud` in its claim conditions. The JWK fields of
+	// Vultr's object are kept and returned as given; keyward verifies
+	// tokens with the issuer's live JWKS, found through discovery when the
+	// first token arrives (no network call is made here).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
+	CreateOIDCIssuer(ctx context.Context, body CreateOIDCIssuerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteOIDCIssuer Remove an OIDC issuer
+	//
+	// Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
+	// name it admit no token any more. Sessions already made through it
+	// last until they expire or are terminated.
+	//
+	// Corresponds with DELETE /v2/oidc/issuer/{issuer_id} (the `DeleteOIDCIssuer` operationId).
+	DeleteOIDCIssuer(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOIDCIssuer Get an OIDC issuer
+	//
+	// Vultr-compatible (GetOIDCIssuer). Returns the issuer, wrapped in `issuer`.
+	//
+	// Corresponds with GET /v2/oidc/issuer/{issuer_id} (the `GetOIDCIssuer` operationId).
+	GetOIDCIssuer(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListOrganizations List the caller's organizations
 	//
-	// Lists the live organizations the caller's account is a member of, oldest first.
+	// Lists the live organizations the caller's account is a member of,
+	// oldest first. With `deleted=true`, lists instead the deleted
+	// organizations whose root owner is the caller's account and that are
+	// not purged yet, with `date_deleted` and `date_purge`.
 	//
 	// Corresponds with GET /v2/organizations (the `ListOrganizations` operationId).
 	ListOrganizations(ctx context.Context, params *ListOrganizationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2324,6 +3862,18 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v2/organizations (the `CreateOrganization` operationId).
 	CreateOrganization(ctx context.Context, body CreateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteOrganization Delete an organization
+	//
+	// Deletes the organization softly: its members, API keys and login
+	// sessions lose access at once, and nothing is destroyed. Its root
+	// owner may restore it (restoreOrganization) within the retention
+	// window (the server's `--org-retention`, default 30 days); after it,
+	// the server purges the organization and everything in it for good.
+	// Only the root owner may delete an organization.
+	//
+	// Corresponds with DELETE /v2/organizations/{organization_id} (the `DeleteOrganization` operationId).
+	DeleteOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOrganization Get an organization
 	//
@@ -2384,6 +3934,100 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v2/organizations/{organization_id}/api-keys (the `CreateOrganizationAPIKey` operationId).
 	CreateOrganizationAPIKey(ctx context.Context, organizationID OrganizationID, body CreateOrganizationAPIKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreOrganization Restore a deleted organization
+	//
+	// Restores a deleted organization within the retention window: every
+	// member, key and session works again exactly as before. Only the root
+	// owner may restore it, with a credential of any organization of its
+	// account. A deleted organization of someone else, or one past the window,
+	// is 404; a live one is 409. The body is empty.
+	//
+	// Corresponds with PATCH /v2/organizations/{organization_id}/restore (the `RestoreOrganization` operationId).
+	RestoreOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOrganizationRoleAssignments Get the organization's role assignments
+	//
+	// keyward extension in Oxide's shape (a silo policy). They apply in every project.
+	//
+	// Corresponds with GET /v2/organizations/{organization_id}/role-assignments (the `GetOrganizationRoleAssignments` operationId).
+	GetOrganizationRoleAssignments(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutOrganizationRoleAssignmentsWithBody Replace the organization's role assignments
+	//
+	// keyward extension in Oxide's shape; as for a project, with `If-Match`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/role-assignments (the `PutOrganizationRoleAssignments` operationId).
+	PutOrganizationRoleAssignmentsWithBody(ctx context.Context, organizationID OrganizationID, params *PutOrganizationRoleAssignmentsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutOrganizationRoleAssignments Replace the organization's role assignments
+	//
+	// keyward extension in Oxide's shape; as for a project, with `If-Match`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/role-assignments (the `PutOrganizationRoleAssignments` operationId).
+	PutOrganizationRoleAssignments(ctx context.Context, organizationID OrganizationID, params *PutOrganizationRoleAssignmentsParams, body PutOrganizationRoleAssignmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSuspendedUsers List the suspended users
+	//
+	// Lists the organization's suspended members, with `date_suspended`.
+	//
+	// Corresponds with GET /v2/organizations/{organization_id}/suspended-users (the `ListSuspendedUsers` operationId).
+	ListSuspendedUsers(ctx context.Context, organizationID OrganizationID, params *ListSuspendedUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TransferOrganizationOwnershipWithBody Transfer the ownership of an organization
+	//
+	// keyward extension. Makes another active human member the root owner;
+	// the caller, who must be the root owner, becomes a normal member with
+	// whatever roles and policies it has.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/organizations/{organization_id}/transfer-ownership (the `TransferOrganizationOwnership` operationId).
+	TransferOrganizationOwnershipWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TransferOrganizationOwnership Transfer the ownership of an organization
+	//
+	// keyward extension. Makes another active human member the root owner;
+	// the caller, who must be the root owner, becomes a normal member with
+	// whatever roles and policies it has.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/organizations/{organization_id}/transfer-ownership (the `TransferOrganizationOwnership` operationId).
+	TransferOrganizationOwnership(ctx context.Context, organizationID OrganizationID, body TransferOrganizationOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveOrganizationUser Remove a user from an organization
+	//
+	// Removes the user's membership and, in this organization, its group
+	// memberships, role bindings, policy attachments, API keys and login
+	// sessions. The account and its other organizations stay; a service
+	// user's account goes. The root owner cannot be removed (409).
+	//
+	// Corresponds with DELETE /v2/organizations/{organization_id}/user/{user_id} (the `RemoveOrganizationUser` operationId).
+	RemoveOrganizationUser(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SuspendOrganizationUser Suspend a user
+	//
+	// Suspends the member: its API keys, login sessions and logins are
+	// refused in this organization until it is unsuspended; nothing is
+	// deleted. Suspending a suspended member changes nothing. The root owner
+	// cannot be suspended, nor can callers suspend themselves (409). The body
+	// is empty.
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/user/{user_id}/suspend (the `SuspendOrganizationUser` operationId).
+	SuspendOrganizationUser(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnsuspendOrganizationUser Lift a suspension
+	//
+	// Lifts the member's suspension; everything it had works again. The body
+	// is empty.
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/user/{user_id}/unsuspend (the `UnsuspendOrganizationUser` operationId).
+	UnsuspendOrganizationUser(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPolicies List policies
 	//
@@ -2540,6 +4184,283 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/policies/{policy_id}/users/{user_id} (the `AttachPolicyUser` operationId).
 	AttachPolicyUser(ctx context.Context, policyID PolicyID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListProjects List projects
+	//
+	// keyward extension. Lists the projects of the caller's organization, oldest first.
+	//
+	// Corresponds with GET /v2/projects (the `ListProjects` operationId).
+	ListProjects(ctx context.Context, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProjectWithBody Create a project
+	//
+	// keyward extension. Creates a project in the caller's organization.
+	// `name` is required and unique in the organization (case-insensitively;
+	// 409 if taken).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/projects (the `CreateProject` operationId).
+	CreateProjectWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProject Create a project
+	//
+	// keyward extension. Creates a project in the caller's organization.
+	// `name` is required and unique in the organization (case-insensitively;
+	// 409 if taken).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/projects (the `CreateProject` operationId).
+	CreateProject(ctx context.Context, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteProject Delete a project
+	//
+	// keyward extension. Deletes the project with its role assignments and
+	// overrides. 409 while resources are registered in it, unless
+	// `force=true`, which unregisters them too.
+	//
+	// Corresponds with DELETE /v2/projects/{project_id} (the `DeleteProject` operationId).
+	DeleteProject(ctx context.Context, projectID ProjectID, params *DeleteProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProject Get a project
+	//
+	// keyward extension.
+	//
+	// Corresponds with GET /v2/projects/{project_id} (the `GetProject` operationId).
+	GetProject(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateProjectWithBody Rename or describe a project
+	//
+	// keyward extension. Replaces the project's `name` and `description`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/projects/{project_id} (the `UpdateProject` operationId).
+	UpdateProjectWithBody(ctx context.Context, projectID ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateProject Rename or describe a project
+	//
+	// keyward extension. Replaces the project's `name` and `description`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/projects/{project_id} (the `UpdateProject` operationId).
+	UpdateProject(ctx context.Context, projectID ProjectID, body UpdateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteOverride Remove a member's override on a project
+	//
+	// keyward extension. The member's role assignments apply in the project again.
+	//
+	// Corresponds with DELETE /v2/projects/{project_id}/overrides/{user_id} (the `DeleteOverride` operationId).
+	DeleteOverride(ctx context.Context, projectID ProjectID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOverride Get a member's override on a project
+	//
+	// keyward extension. 404 when the member has none.
+	//
+	// Corresponds with GET /v2/projects/{project_id}/overrides/{user_id} (the `GetOverride` operationId).
+	GetOverride(ctx context.Context, projectID ProjectID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutOverrideWithBody Set a member's override on a project
+	//
+	// keyward extension. Inside the project, the grid's permissions replace
+	// those the member's role assignments give (it may narrow). A cell a
+	// group does not have is a 400 naming `grid.<group>.<level>`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/projects/{project_id}/overrides/{user_id} (the `PutOverride` operationId).
+	PutOverrideWithBody(ctx context.Context, projectID ProjectID, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutOverride Set a member's override on a project
+	//
+	// keyward extension. Inside the project, the grid's permissions replace
+	// those the member's role assignments give (it may narrow). A cell a
+	// group does not have is a 400 naming `grid.<group>.<level>`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/projects/{project_id}/overrides/{user_id} (the `PutOverride` operationId).
+	PutOverride(ctx context.Context, projectID ProjectID, userID UserID, body PutOverrideJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProjectRoleAssignments Get a project's role assignments
+	//
+	// keyward extension in Oxide's shape. The project's own role
+	// assignments; those of the organization, which apply in every project,
+	// are not listed. The `ETag` header tags the document.
+	//
+	// Corresponds with GET /v2/projects/{project_id}/role-assignments (the `GetProjectRoleAssignments` operationId).
+	GetProjectRoleAssignments(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutProjectRoleAssignmentsWithBody Replace a project's role assignments
+	//
+	// keyward extension in Oxide's shape. Replaces the whole list (at most
+	// 64). Send the ETag of a read in `If-Match`: a document changed since
+	// is 412 (Oxide has no such check).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/projects/{project_id}/role-assignments (the `PutProjectRoleAssignments` operationId).
+	PutProjectRoleAssignmentsWithBody(ctx context.Context, projectID ProjectID, params *PutProjectRoleAssignmentsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutProjectRoleAssignments Replace a project's role assignments
+	//
+	// keyward extension in Oxide's shape. Replaces the whole list (at most
+	// 64). Send the ETag of a read in `If-Match`: a document changed since
+	// is 412 (Oxide has no such check).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/projects/{project_id}/role-assignments (the `PutProjectRoleAssignments` operationId).
+	PutProjectRoleAssignments(ctx context.Context, projectID ProjectID, params *PutProjectRoleAssignmentsParams, body PutProjectRoleAssignmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListResources List registered resources
+	//
+	// keyward extension. In registration order; `project_id` keeps one project's.
+	//
+	// Corresponds with GET /v2/resources (the `ListResources` operationId).
+	ListResources(ctx context.Context, params *ListResourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RegisterResourceWithBody Register a resource in a project
+	//
+	// keyward extension. Records the project of a provider resource, so that
+	// decisions about its id find the project. Needs
+	// `iam.resource.Register` on the project; 409 if the id is registered.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/resources (the `RegisterResource` operationId).
+	RegisterResourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RegisterResource Register a resource in a project
+	//
+	// keyward extension. Records the project of a provider resource, so that
+	// decisions about its id find the project. Needs
+	// `iam.resource.Register` on the project; 409 if the id is registered.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/resources (the `RegisterResource` operationId).
+	RegisterResource(ctx context.Context, body RegisterResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteResource Remove a resource from the registry
+	//
+	// keyward extension.
+	//
+	// Corresponds with DELETE /v2/resources/{resource_id} (the `DeleteResource` operationId).
+	DeleteResource(ctx context.Context, resourceID ResourceID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetResource Get a registered resource
+	//
+	// keyward extension.
+	//
+	// Corresponds with GET /v2/resources/{resource_id} (the `GetResource` operationId).
+	GetResource(ctx context.Context, resourceID ResourceID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRoleTrusts List role trusts
+	//
+	// Lists the live trusts of the organization's live roles (or, with `deleted=true`, the deleted trusts), oldest first.
+	//
+	// Corresponds with GET /v2/role-trusts (the `ListRoleTrusts` operationId).
+	ListRoleTrusts(ctx context.Context, params *ListRoleTrustsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateRoleTrustWithBody Create a role trust
+	//
+	// Trusts a user, a group (every member) or an OIDC issuer to take on
+	// an assumable role (409, `field` role_id, for an assignable one).
+	// `trust_type` is `TemporaryAssumption` (the entity calls assume),
+	// `IAMAssumption` or `FederatedAssumption` (OIDC web identity; the
+	// latter needs `trusted_oidc_issuer_id`). keyward's
+	// `assumption_mode` is `manual` (the default for
+	// TemporaryAssumption) or `automatic`: a trusted user or group member
+	// then holds the role's policies without assuming it, whenever the
+	// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+	// hours, both included, wrapping midnight when start > end;
+	// `days_of_week`) and from where (`ip_address` CIDR ranges).
+	// `valid_until` ends the trust ("" or absent: never).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/role-trusts (the `CreateRoleTrust` operationId).
+	CreateRoleTrustWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateRoleTrust Create a role trust
+	//
+	// Trusts a user, a group (every member) or an OIDC issuer to take on
+	// an assumable role (409, `field` role_id, for an assignable one).
+	// `trust_type` is `TemporaryAssumption` (the entity calls assume),
+	// `IAMAssumption` or `FederatedAssumption` (OIDC web identity; the
+	// latter needs `trusted_oidc_issuer_id`). keyward's
+	// `assumption_mode` is `manual` (the default for
+	// TemporaryAssumption) or `automatic`: a trusted user or group member
+	// then holds the role's policies without assuming it, whenever the
+	// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+	// hours, both included, wrapping midnight when start > end;
+	// `days_of_week`) and from where (`ip_address` CIDR ranges).
+	// `valid_until` ends the trust ("" or absent: never).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/role-trusts (the `CreateRoleTrust` operationId).
+	CreateRoleTrust(ctx context.Context, body CreateRoleTrustJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRoleTrustsByUser List the trusts a user can assume through
+	//
+	// The trusts of the user and of its groups, under `assumable_roles`. A member may list its own without a grant.
+	//
+	// Corresponds with GET /v2/role-trusts/assumable/{user_id} (the `ListRoleTrustsByUser` operationId).
+	ListRoleTrustsByUser(ctx context.Context, userID UserID, params *ListRoleTrustsByUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRoleTrustsByRole List the trusts of a role
+	//
+	// Corresponds with GET /v2/role-trusts/by-role/{role_id} (the `ListRoleTrustsByRole` operationId).
+	ListRoleTrustsByRole(ctx context.Context, roleID RoleID, params *ListRoleTrustsByRoleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteRoleTrust Delete a role trust
+	//
+	// Deletes the trust softly; it allows nothing from now on and its sessions end at once.
+	//
+	// Corresponds with DELETE /v2/role-trusts/{trust_id} (the `DeleteRoleTrust` operationId).
+	DeleteRoleTrust(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRoleTrust Get a role trust
+	//
+	// Returns a live trust, wrapped in `role_trust`.
+	//
+	// Corresponds with GET /v2/role-trusts/{trust_id} (the `GetRoleTrust` operationId).
+	GetRoleTrust(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateRoleTrustWithBody Update a role trust
+	//
+	// Changes the fields given and keeps the others (Vultr's update body
+	// is all-optional). Naming a trusted entity replaces the current one.
+	// A change of trustee, type or conditions, or an earlier
+	// `valid_until`, ends the sessions made through the trust.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/role-trusts/{trust_id} (the `UpdateRoleTrust` operationId).
+	UpdateRoleTrustWithBody(ctx context.Context, trustID TrustID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateRoleTrust Update a role trust
+	//
+	// Changes the fields given and keeps the others (Vultr's update body
+	// is all-optional). Naming a trusted entity replaces the current one.
+	// A change of trustee, type or conditions, or an earlier
+	// `valid_until`, ends the sessions made through the trust.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/role-trusts/{trust_id} (the `UpdateRoleTrust` operationId).
+	UpdateRoleTrust(ctx context.Context, trustID TrustID, body UpdateRoleTrustJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreRoleTrust Restore a role trust
+	//
+	// Brings back a deleted trust (not its sessions), wrapped in `role_trust` unlike role and policy restores. 409 if its role is deleted or no longer assumable.
+	//
+	// Corresponds with PATCH /v2/role-trusts/{trust_id}/restore (the `RestoreRoleTrust` operationId).
+	RestoreRoleTrust(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListRoles List roles
 	//
 	// Lists the organization's live roles (or, with `deleted=true`, its deleted ones), oldest first.
@@ -2695,6 +4616,13 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v2/roles/{role_id}/restore (the `RestoreRole` operationId).
 	RestoreRole(ctx context.Context, roleID RoleID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListRoleSessions List a role's live sessions
+	//
+	// keyward extension. Newest first, without tokens.
+	//
+	// Corresponds with GET /v2/roles/{role_id}/sessions (the `ListRoleSessions` operationId).
+	ListRoleSessions(ctx context.Context, roleID RoleID, params *ListRoleSessionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListRoleUsers List the users a role is assigned to
 	//
 	// Lists the role's bindings to users and service users, as `assignments`.
@@ -2788,6 +4716,30 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/users/me/groups (the `ListCurrentUserGroups` operationId).
 	ListCurrentUserGroups(ctx context.Context, params *ListCurrentUserGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangePasswordWithBody Change your password
+	//
+	// keyward extension. Changes the caller's own password, given the current
+	// one, and ends the account's other login sessions (the one used for this
+	// call stays). A wrong current password is 400 naming `current_password`
+	// and counts as a failed login.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/users/me/password (the `ChangePassword` operationId).
+	ChangePasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangePassword Change your password
+	//
+	// keyward extension. Changes the caller's own password, given the current
+	// one, and ends the account's other login sessions (the one used for this
+	// call stays). A wrong current password is 400 naming `current_password`
+	// and counts as a failed login.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/users/me/password (the `ChangePassword` operationId).
+	ChangePassword(ctx context.Context, body ChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCurrentUserPolicies List your policies
 	//
@@ -2925,6 +4877,47 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/users/{user_id}/groups (the `ListUserGroups` operationId).
 	ListUserGroups(ctx context.Context, userID UserID, params *ListUserGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UnlockUser Clear a login lockout
+	//
+	// keyward extension. Clears the account's failed-login count and the
+	// lockout that repeated failures set, so the user may log in again.
+	//
+	// Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
+	UnlockUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// InvalidateUserPassword Invalidate a local user's password
+	//
+	// keyward extension (Oxide's local users). Removes the user's password:
+	// it can no longer log in, and its login sessions end. Its API keys keep
+	// working until they are revoked. Same rules as setUserPassword.
+	//
+	// Corresponds with DELETE /v2/users/{user_id}/password (the `InvalidateUserPassword` operationId).
+	InvalidateUserPassword(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetUserPasswordWithBody Set a local user's password
+	//
+	// keyward extension (Oxide's local users). Sets the user's password and
+	// ends its login sessions. Only for a human account that belongs to this
+	// organization alone (409 otherwise); only the root owner may set the root
+	// owner's password.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/users/{user_id}/password (the `SetUserPassword` operationId).
+	SetUserPasswordWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetUserPassword Set a local user's password
+	//
+	// keyward extension (Oxide's local users). Sets the user's password and
+	// ends its login sessions. Only for a human account that belongs to this
+	// organization alone (409 otherwise); only the root owner may set the root
+	// owner's password.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/users/{user_id}/password (the `SetUserPassword` operationId).
+	SetUserPassword(ctx context.Context, userID UserID, body SetUserPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListUserPolicies List a user's policies
 	//
 	// The user's policies: `direct` (attached to the user),
@@ -3045,6 +5038,267 @@ func (c *Client) ListActions(ctx context.Context, params *ListActionsParams, req
 	return c.Client.Do(req)
 }
 
+// AssumeRoleWithBody Assume a role
+//
+// Starts a session of an assumable role for `user_id`: the caller
+// itself (a trust of the role must cover it, directly or through a
+// group) or another member (the caller then also needs
+// iam.role.AssumeRole on the role, and `context.ip_address` is taken
+// as the source address). `duration` is 900 to the role's
+// `max_session_duration` seconds (0: 3600, or the maximum if lower);
+// otherwise 400 naming `duration`. The trust must not be expired and
+// its conditions must hold now, from the source address (403 saying
+// which failed). `session_policy` is a policy document that can only
+// narrow the role. The `session_token` is shown once; send it as
+// `Authorization: Bearer` to act as the role. A session that assumes
+// a role chains: the role must have `allow_chaining`, and the new
+// session ends no later than its parent.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/assumed-roles/assume (the `AssumeRole` operationId).
+func (c *Client) AssumeRoleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssumeRoleRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AssumeRole Assume a role
+//
+// Starts a session of an assumable role for `user_id`: the caller
+// itself (a trust of the role must cover it, directly or through a
+// group) or another member (the caller then also needs
+// iam.role.AssumeRole on the role, and `context.ip_address` is taken
+// as the source address). `duration` is 900 to the role's
+// `max_session_duration` seconds (0: 3600, or the maximum if lower);
+// otherwise 400 naming `duration`. The trust must not be expired and
+// its conditions must hold now, from the source address (403 saying
+// which failed). `session_policy` is a policy document that can only
+// narrow the role. The `session_token` is shown once; send it as
+// `Authorization: Bearer` to act as the role. A session that assumes
+// a role chains: the role must have `allow_chaining`, and the new
+// session ends no later than its parent.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/assumed-roles/assume (the `AssumeRole` operationId).
+func (c *Client) AssumeRole(ctx context.Context, body AssumeRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssumeRoleRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AssumeRoleWithWebIdentityWithBody Assume a role with an external OIDC token
+//
+// keyward extension. Exchanges a JWT from an external OIDC issuer
+// (a GitHub Actions, GitLab or Kubernetes token, say) for a session
+// of an assumable role. Needs no keyward credential: the token is the
+// credential, so the body names the organization. The token must be
+// signed with an asymmetric algorithm (RS*, PS*, ES*, EdDSA; never
+// `none` or HMAC) by a key of the issuer's JWKS, its `iss` must be the
+// `uri` of an issuer that one of the role's live trusts names, its
+// `aud` must hold one of that issuer's `audiences`, it must carry
+// `exp` and be within `exp`/`nbf`/`iat` up to the clock skew (60 s by
+// default), and it must meet the trust's `claim_conditions` (exact or
+// `*` glob per claim); the trust's own conditions (time, days, source
+// IP) and the role's duration window apply as for assumeRole. The
+// session's principal is the role itself (`user_id` ""), its
+// `auth_method` is `oidc`, and its audit event's actor is the token's
+// issuer and subject. A token that does not verify is 401; one that
+// meets no trust, or a role that does not exist or trusts no issuer,
+// is 403 (the same answer, so nothing is revealed); an issuer that
+// cannot be reached is 503. Every refusal is also recorded in the
+// audit trail of the role's organization.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/assumed-roles/assume-with-web-identity (the `AssumeRoleWithWebIdentity` operationId).
+func (c *Client) AssumeRoleWithWebIdentityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssumeRoleWithWebIdentityRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AssumeRoleWithWebIdentity Assume a role with an external OIDC token
+//
+// keyward extension. Exchanges a JWT from an external OIDC issuer
+// (a GitHub Actions, GitLab or Kubernetes token, say) for a session
+// of an assumable role. Needs no keyward credential: the token is the
+// credential, so the body names the organization. The token must be
+// signed with an asymmetric algorithm (RS*, PS*, ES*, EdDSA; never
+// `none` or HMAC) by a key of the issuer's JWKS, its `iss` must be the
+// `uri` of an issuer that one of the role's live trusts names, its
+// `aud` must hold one of that issuer's `audiences`, it must carry
+// `exp` and be within `exp`/`nbf`/`iat` up to the clock skew (60 s by
+// default), and it must meet the trust's `claim_conditions` (exact or
+// `*` glob per claim); the trust's own conditions (time, days, source
+// IP) and the role's duration window apply as for assumeRole. The
+// session's principal is the role itself (`user_id` ""), its
+// `auth_method` is `oidc`, and its audit event's actor is the token's
+// issuer and subject. A token that does not verify is 401; one that
+// meets no trust, or a role that does not exist or trusts no issuer,
+// is 403 (the same answer, so nothing is revealed); an issuer that
+// cannot be reached is 503. Every refusal is also recorded in the
+// audit trail of the role's organization.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/assumed-roles/assume-with-web-identity (the `AssumeRoleWithWebIdentity` operationId).
+func (c *Client) AssumeRoleWithWebIdentity(ctx context.Context, body AssumeRoleWithWebIdentityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAssumeRoleWithWebIdentityRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AwsSTSWithBody AWS STS compatibility
+//
+// Vultr-compatible. AWS STS's Query protocol, so that AWS SDKs and
+// tools can obtain keyward sessions: form-encoded parameters in, AWS's
+// XML out (`AssumeRoleResponse` / `AssumeRoleWithWebIdentityResponse`,
+// errors as `ErrorResponse`). `RoleArn` is
+// `arn:aws:iam::<organization id>:role/<role id>`.
+//
+//   - `Action=AssumeRole`: authenticated by the keyward API key (or
+//     session token) sent as `Authorization: Bearer`, which replaces
+//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
+//     `PolicyArns` are refused (AWS policies).
+//   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
+//     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// `Credentials.SessionToken` is the keyward session token (send it as
+// a Bearer token to keyward), `AccessKeyId` the session id, and
+// `SecretAccessKey` a random value keyward does not keep. Error codes:
+// ValidationError, InvalidIdentityToken, ExpiredTokenException,
+// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// MissingAuthenticationToken (403); InvalidAction (400).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/assumed-roles/compatibility/aws/sts (the `AwsSTS` operationId).
+func (c *Client) AwsSTSWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAwsSTSRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AwsSTSWithFormdataBody AWS STS compatibility
+//
+// Vultr-compatible. AWS STS's Query protocol, so that AWS SDKs and
+// tools can obtain keyward sessions: form-encoded parameters in, AWS's
+// XML out (`AssumeRoleResponse` / `AssumeRoleWithWebIdentityResponse`,
+// errors as `ErrorResponse`). `RoleArn` is
+// `arn:aws:iam::<organization id>:role/<role id>`.
+//
+//   - `Action=AssumeRole`: authenticated by the keyward API key (or
+//     session token) sent as `Authorization: Bearer`, which replaces
+//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
+//     `PolicyArns` are refused (AWS policies).
+//   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
+//     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// `Credentials.SessionToken` is the keyward session token (send it as
+// a Bearer token to keyward), `AccessKeyId` the session id, and
+// `SecretAccessKey` a random value keyward does not keep. Error codes:
+// ValidationError, InvalidIdentityToken, ExpiredTokenException,
+// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// MissingAuthenticationToken (403); InvalidAction (400).
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v2/assumed-roles/compatibility/aws/sts (the `AwsSTS` operationId).
+func (c *Client) AwsSTSWithFormdataBody(ctx context.Context, body AwsSTSFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAwsSTSRequestWithFormdataBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListUserRoleSessions List a user's live role sessions
+//
+// Newest first, without tokens. A member may list its own without a grant.
+//
+// Corresponds with GET /v2/assumed-roles/users/{user_id}/sessions (the `ListUserRoleSessions` operationId).
+func (c *Client) ListUserRoleSessions(ctx context.Context, userID UserID, params *ListUserRoleSessionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUserRoleSessionsRequest(c.Server, userID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TerminateRoleSession Terminate a role session
+//
+// Ends the session at once, and the sessions chained from it. Its member needs no grant.
+//
+// Corresponds with DELETE /v2/assumed-roles/{session_token} (the `TerminateRoleSession` operationId).
+func (c *Client) TerminateRoleSession(ctx context.Context, sessionToken SessionToken, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTerminateRoleSessionRequest(c.Server, sessionToken)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRoleSession Get a role session
+//
+// Returns the session of the token, live or ended (`remaining_duration` 0). Its member and the session itself need no grant.
+//
+// Corresponds with GET /v2/assumed-roles/{session_token} (the `GetRoleSession` operationId).
+func (c *Client) GetRoleSession(ctx context.Context, sessionToken SessionToken, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRoleSessionRequest(c.Server, sessionToken)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListAuditEvents List audit events
 //
 // keyward extension. Lists the audit events of the caller's
@@ -3054,6 +5308,100 @@ func (c *Client) ListActions(ctx context.Context, params *ListActionsParams, req
 // Corresponds with GET /v2/audit-events (the `ListAuditEvents` operationId).
 func (c *Client) ListAuditEvents(ctx context.Context, params *ListAuditEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListAuditEventsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LoginWithBody Log in with a password
+//
+// keyward extension. Checks an email and password and opens a login
+// session in one organization (`organization_id`, or the account's first
+// organization where it is active). The session token
+// (`kws_<id>_<secret>`, in this response only) authenticates as
+// `Authorization: Bearer` exactly like an API key until it expires
+// (default 12 hours), the user logs out, or its password changes. Every
+// wrong email, password, organization or suspended membership is the same
+// 401. Failures are throttled per account and per source address (429
+// with Retry-After); after 10 consecutive failures the account is locked
+// (403) until an administrator unlocks it (unlockUser). Needs no
+// authentication.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/auth/login (the `Login` operationId).
+func (c *Client) LoginWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLoginRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Login Log in with a password
+//
+// keyward extension. Checks an email and password and opens a login
+// session in one organization (`organization_id`, or the account's first
+// organization where it is active). The session token
+// (`kws_<id>_<secret>`, in this response only) authenticates as
+// `Authorization: Bearer` exactly like an API key until it expires
+// (default 12 hours), the user logs out, or its password changes. Every
+// wrong email, password, organization or suspended membership is the same
+// 401. Failures are throttled per account and per source address (429
+// with Retry-After); after 10 consecutive failures the account is locked
+// (403) until an administrator unlocks it (unlockUser). Needs no
+// authentication.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/auth/login (the `Login` operationId).
+func (c *Client) Login(ctx context.Context, body LoginJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLoginRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Logout Log out
+//
+// keyward extension. Ends the login session whose token authenticated
+// this call, at once. A call made with an API key is 400.
+//
+// Corresponds with POST /v2/auth/logout (the `Logout` operationId).
+func (c *Client) Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLogoutRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListLoginSessions List your login sessions
+//
+// keyward extension. Lists the caller's account's live login sessions,
+// in every organization, oldest first, without their tokens.
+//
+// Corresponds with GET /v2/auth/sessions (the `ListLoginSessions` operationId).
+func (c *Client) ListLoginSessions(ctx context.Context, params *ListLoginSessionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListLoginSessionsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3486,9 +5834,341 @@ func (c *Client) ListGroupRoles(ctx context.Context, groupID GroupID, params *Li
 	return c.Client.Do(req)
 }
 
+// ListInvitations List invitations
+//
+// Lists the invitations of the caller's organization, oldest first,
+// under `invites`, where each item also has a string `status`.
+// Vultr's client sends a JSON body on this GET; it is ignored.
+//
+// Corresponds with GET /v2/invitation (the `ListInvitations` operationId).
+func (c *Client) ListInvitations(ctx context.Context, params *ListInvitationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListInvitationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateInvitationWithBody Invite an email address
+//
+// Invites an email address to the caller's organization and queues the
+// invitation email in the same transaction (it is sent after commit).
+// The email carries a signed, single-use link that expires after the
+// server's invitation TTL (default 72 h). `role_ids` and `group_ids`
+// (keyward's) are granted on acceptance; the caller must be allowed
+// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
+// group. 409 if the address belongs to a member or has a pending,
+// unexpired invitation. The response is bare and, because Vultr's
+// client reads a top-level `status` as a number, carries the state in
+// `invite_status` and `status_full` only.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/invitation (the `CreateInvitation` operationId).
+func (c *Client) CreateInvitationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateInvitationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateInvitation Invite an email address
+//
+// Invites an email address to the caller's organization and queues the
+// invitation email in the same transaction (it is sent after commit).
+// The email carries a signed, single-use link that expires after the
+// server's invitation TTL (default 72 h). `role_ids` and `group_ids`
+// (keyward's) are granted on acceptance; the caller must be allowed
+// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
+// group. 409 if the address belongs to a member or has a pending,
+// unexpired invitation. The response is bare and, because Vultr's
+// client reads a top-level `status` as a number, carries the state in
+// `invite_status` and `status_full` only.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/invitation (the `CreateInvitation` operationId).
+func (c *Client) CreateInvitation(ctx context.Context, body CreateInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateInvitationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RevokeInvitation Revoke an invitation
+//
+// Withdraws a pending invitation: its link stops working at once.
+// Revoking a revoked invitation succeeds; an accepted one is 409.
+//
+// Corresponds with DELETE /v2/invitation/{invitation_id} (the `RevokeInvitation` operationId).
+func (c *Client) RevokeInvitation(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeInvitationRequest(c.Server, invitationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInvitation Get an invitation
+//
+// Returns an invitation, bare and without a top-level `status`.
+//
+// Corresponds with GET /v2/invitation/{invitation_id} (the `GetInvitation` operationId).
+func (c *Client) GetInvitation(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInvitationRequest(c.Server, invitationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResendInvitation Resend an invitation
+//
+// Gives a pending invitation (expired or not) a new link with a fresh
+// expiry and emails it again. The previous link stops working at once.
+// 409 for an accepted or revoked invitation. Takes no body.
+//
+// Corresponds with POST /v2/invitation/{invitation_id}/resend (the `ResendInvitation` operationId).
+func (c *Client) ResendInvitation(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResendInvitationRequest(c.Server, invitationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DescribeInvitationLink Open an invitation link
+//
+// The link of an invitation email. Needs no authentication (the token
+// is the credential). Describes the invitation: organization, inviter,
+// invited address, expiry, and whether an account with that address
+// exists. An altered link is 400 (field `token`); a used, revoked,
+// replaced (by a resend) or expired one is 410 with the reason.
+//
+// Corresponds with GET /v2/invitations/accept (the `DescribeInvitationLink` operationId).
+func (c *Client) DescribeInvitationLink(ctx context.Context, params *DescribeInvitationLinkParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDescribeInvitationLinkRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AcceptInvitationWithBody Accept an invitation
+//
+// Accepts an invitation, once. Without a bearer, `name` and `password`
+// create a new account with the invited address. With the bearer of an
+// existing account whose email is the invited one, send `token` alone:
+// the membership is added to that account (403 for another account).
+// The invitation's roles and groups are granted. When the invitation
+// enabled API access, `user.api_key` is an API key for the invited
+// organization, shown once. Errors as for the GET.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/invitations/accept (the `AcceptInvitation` operationId).
+func (c *Client) AcceptInvitationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptInvitationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AcceptInvitation Accept an invitation
+//
+// Accepts an invitation, once. Without a bearer, `name` and `password`
+// create a new account with the invited address. With the bearer of an
+// existing account whose email is the invited one, send `token` alone:
+// the membership is added to that account (403 for another account).
+// The invitation's roles and groups are granted. When the invitation
+// enabled API access, `user.api_key` is an API key for the invited
+// organization, shown once. Errors as for the GET.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/invitations/accept (the `AcceptInvitation` operationId).
+func (c *Client) AcceptInvitation(ctx context.Context, body AcceptInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptInvitationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListMail List the mail outbox
+//
+// Lists the messages of the caller's organization's mail outbox,
+// newest first: queued, sent or failed. With no SMTP server configured
+// nothing is sent and this is where invitation links are found (the
+// development outbox).
+//
+// Corresponds with GET /v2/mail (the `ListMail` operationId).
+func (c *Client) ListMail(ctx context.Context, params *ListMailParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListMailRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListOIDCIssuers List OIDC issuers
+//
+// Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
+//
+// Corresponds with GET /v2/oidc/issuer (the `ListOIDCIssuers` operationId).
+func (c *Client) ListOIDCIssuers(ctx context.Context, params *ListOIDCIssuersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListOIDCIssuersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateOIDCIssuerWithBody Register an OIDC issuer
+//
+// Vultr-compatible (CreateOIDCIssuer). Registers an external OpenID
+// Connect issuer (GitHub Actions, GitLab, a Kubernetes cluster, an
+// IdP) whose tokens trusts may accept. `uri` is the issuer URL exactly
+// as its tokens' `iss` spells it; it must be https and unique in the
+// organization. keyward's `audiences` are the `aud` values accepted
+// from it (a token must carry one); with none, every trust of the
+// issuer must pin `aud` in its claim conditions. The JWK fields of
+// Vultr's object are kept and returned as given; keyward verifies
+// tokens with the issuer's live JWKS, found through discovery when the
+// first token arrives (no network call is made here).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
+func (c *Client) CreateOIDCIssuerWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOIDCIssuerRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateOIDCIssuer Register an OIDC issuer
+//
+// Vultr-compatible (CreateOIDCIssuer). Registers an external OpenID
+// Connect issuer (GitHub Actions, GitLab, a Kubernetes cluster, an
+// IdP) whose tokens trusts may accept. `uri` is the issuer URL exactly
+// as its tokens' `iss` spells it; it must be https and unique in the
+// organization. keyward's `audiences` are the `aud` values accepted
+// from it (a token must carry one); with none, every trust of the
+// issuer must pin `aud` in its claim conditions. The JWK fields of
+// Vultr's object are kept and returned as given; keyward verifies
+// tokens with the issuer's live JWKS, found through discovery when the
+// first token arrives (no network call is made here).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
+func (c *Client) CreateOIDCIssuer(ctx context.Context, body CreateOIDCIssuerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOIDCIssuerRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteOIDCIssuer Remove an OIDC issuer
+//
+// Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
+// name it admit no token any more. Sessions already made through it
+// last until they expire or are terminated.
+//
+// Corresponds with DELETE /v2/oidc/issuer/{issuer_id} (the `DeleteOIDCIssuer` operationId).
+func (c *Client) DeleteOIDCIssuer(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteOIDCIssuerRequest(c.Server, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOIDCIssuer Get an OIDC issuer
+//
+// Vultr-compatible (GetOIDCIssuer). Returns the issuer, wrapped in `issuer`.
+//
+// Corresponds with GET /v2/oidc/issuer/{issuer_id} (the `GetOIDCIssuer` operationId).
+func (c *Client) GetOIDCIssuer(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOIDCIssuerRequest(c.Server, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListOrganizations List the caller's organizations
 //
-// Lists the live organizations the caller's account is a member of, oldest first.
+// Lists the live organizations the caller's account is a member of,
+// oldest first. With `deleted=true`, lists instead the deleted
+// organizations whose root owner is the caller's account and that are
+// not purged yet, with `date_deleted` and `date_purge`.
 //
 // Corresponds with GET /v2/organizations (the `ListOrganizations` operationId).
 func (c *Client) ListOrganizations(ctx context.Context, params *ListOrganizationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3537,6 +6217,28 @@ func (c *Client) CreateOrganizationWithBody(ctx context.Context, contentType str
 // Corresponds with POST /v2/organizations (the `CreateOrganization` operationId).
 func (c *Client) CreateOrganization(ctx context.Context, body CreateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateOrganizationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteOrganization Delete an organization
+//
+// Deletes the organization softly: its members, API keys and login
+// sessions lose access at once, and nothing is destroyed. Its root
+// owner may restore it (restoreOrganization) within the retention
+// window (the server's `--org-retention`, default 30 days); after it,
+// the server purges the organization and everything in it for good.
+// Only the root owner may delete an organization.
+//
+// Corresponds with DELETE /v2/organizations/{organization_id} (the `DeleteOrganization` operationId).
+func (c *Client) DeleteOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteOrganizationRequest(c.Server, organizationID)
 	if err != nil {
 		return nil, err
 	}
@@ -3647,6 +6349,200 @@ func (c *Client) CreateOrganizationAPIKeyWithBody(ctx context.Context, organizat
 // Corresponds with POST /v2/organizations/{organization_id}/api-keys (the `CreateOrganizationAPIKey` operationId).
 func (c *Client) CreateOrganizationAPIKey(ctx context.Context, organizationID OrganizationID, body CreateOrganizationAPIKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateOrganizationAPIKeyRequest(c.Server, organizationID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreOrganization Restore a deleted organization
+//
+// Restores a deleted organization within the retention window: every
+// member, key and session works again exactly as before. Only the root
+// owner may restore it, with a credential of any organization of its
+// account. A deleted organization of someone else, or one past the window,
+// is 404; a live one is 409. The body is empty.
+//
+// Corresponds with PATCH /v2/organizations/{organization_id}/restore (the `RestoreOrganization` operationId).
+func (c *Client) RestoreOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreOrganizationRequest(c.Server, organizationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOrganizationRoleAssignments Get the organization's role assignments
+//
+// keyward extension in Oxide's shape (a silo policy). They apply in every project.
+//
+// Corresponds with GET /v2/organizations/{organization_id}/role-assignments (the `GetOrganizationRoleAssignments` operationId).
+func (c *Client) GetOrganizationRoleAssignments(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOrganizationRoleAssignmentsRequest(c.Server, organizationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutOrganizationRoleAssignmentsWithBody Replace the organization's role assignments
+//
+// keyward extension in Oxide's shape; as for a project, with `If-Match`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/role-assignments (the `PutOrganizationRoleAssignments` operationId).
+func (c *Client) PutOrganizationRoleAssignmentsWithBody(ctx context.Context, organizationID OrganizationID, params *PutOrganizationRoleAssignmentsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutOrganizationRoleAssignmentsRequestWithBody(c.Server, organizationID, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutOrganizationRoleAssignments Replace the organization's role assignments
+//
+// keyward extension in Oxide's shape; as for a project, with `If-Match`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/role-assignments (the `PutOrganizationRoleAssignments` operationId).
+func (c *Client) PutOrganizationRoleAssignments(ctx context.Context, organizationID OrganizationID, params *PutOrganizationRoleAssignmentsParams, body PutOrganizationRoleAssignmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutOrganizationRoleAssignmentsRequest(c.Server, organizationID, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSuspendedUsers List the suspended users
+//
+// Lists the organization's suspended members, with `date_suspended`.
+//
+// Corresponds with GET /v2/organizations/{organization_id}/suspended-users (the `ListSuspendedUsers` operationId).
+func (c *Client) ListSuspendedUsers(ctx context.Context, organizationID OrganizationID, params *ListSuspendedUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSuspendedUsersRequest(c.Server, organizationID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferOrganizationOwnershipWithBody Transfer the ownership of an organization
+//
+// keyward extension. Makes another active human member the root owner;
+// the caller, who must be the root owner, becomes a normal member with
+// whatever roles and policies it has.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/organizations/{organization_id}/transfer-ownership (the `TransferOrganizationOwnership` operationId).
+func (c *Client) TransferOrganizationOwnershipWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferOrganizationOwnershipRequestWithBody(c.Server, organizationID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TransferOrganizationOwnership Transfer the ownership of an organization
+//
+// keyward extension. Makes another active human member the root owner;
+// the caller, who must be the root owner, becomes a normal member with
+// whatever roles and policies it has.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/organizations/{organization_id}/transfer-ownership (the `TransferOrganizationOwnership` operationId).
+func (c *Client) TransferOrganizationOwnership(ctx context.Context, organizationID OrganizationID, body TransferOrganizationOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTransferOrganizationOwnershipRequest(c.Server, organizationID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveOrganizationUser Remove a user from an organization
+//
+// Removes the user's membership and, in this organization, its group
+// memberships, role bindings, policy attachments, API keys and login
+// sessions. The account and its other organizations stay; a service
+// user's account goes. The root owner cannot be removed (409).
+//
+// Corresponds with DELETE /v2/organizations/{organization_id}/user/{user_id} (the `RemoveOrganizationUser` operationId).
+func (c *Client) RemoveOrganizationUser(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveOrganizationUserRequest(c.Server, organizationID, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SuspendOrganizationUser Suspend a user
+//
+// Suspends the member: its API keys, login sessions and logins are
+// refused in this organization until it is unsuspended; nothing is
+// deleted. Suspending a suspended member changes nothing. The root owner
+// cannot be suspended, nor can callers suspend themselves (409). The body
+// is empty.
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/user/{user_id}/suspend (the `SuspendOrganizationUser` operationId).
+func (c *Client) SuspendOrganizationUser(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSuspendOrganizationUserRequest(c.Server, organizationID, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnsuspendOrganizationUser Lift a suspension
+//
+// Lifts the member's suspension; everything it had works again. The body
+// is empty.
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/user/{user_id}/unsuspend (the `UnsuspendOrganizationUser` operationId).
+func (c *Client) UnsuspendOrganizationUser(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnsuspendOrganizationUserRequest(c.Server, organizationID, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -3952,6 +6848,573 @@ func (c *Client) DetachPolicyUser(ctx context.Context, policyID PolicyID, userID
 // Corresponds with POST /v2/policies/{policy_id}/users/{user_id} (the `AttachPolicyUser` operationId).
 func (c *Client) AttachPolicyUser(ctx context.Context, policyID PolicyID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAttachPolicyUserRequest(c.Server, policyID, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListProjects List projects
+//
+// keyward extension. Lists the projects of the caller's organization, oldest first.
+//
+// Corresponds with GET /v2/projects (the `ListProjects` operationId).
+func (c *Client) ListProjects(ctx context.Context, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListProjectsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProjectWithBody Create a project
+//
+// keyward extension. Creates a project in the caller's organization.
+// `name` is required and unique in the organization (case-insensitively;
+// 409 if taken).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/projects (the `CreateProject` operationId).
+func (c *Client) CreateProjectWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProjectRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProject Create a project
+//
+// keyward extension. Creates a project in the caller's organization.
+// `name` is required and unique in the organization (case-insensitively;
+// 409 if taken).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/projects (the `CreateProject` operationId).
+func (c *Client) CreateProject(ctx context.Context, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProjectRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteProject Delete a project
+//
+// keyward extension. Deletes the project with its role assignments and
+// overrides. 409 while resources are registered in it, unless
+// `force=true`, which unregisters them too.
+//
+// Corresponds with DELETE /v2/projects/{project_id} (the `DeleteProject` operationId).
+func (c *Client) DeleteProject(ctx context.Context, projectID ProjectID, params *DeleteProjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteProjectRequest(c.Server, projectID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProject Get a project
+//
+// keyward extension.
+//
+// Corresponds with GET /v2/projects/{project_id} (the `GetProject` operationId).
+func (c *Client) GetProject(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProjectRequest(c.Server, projectID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateProjectWithBody Rename or describe a project
+//
+// keyward extension. Replaces the project's `name` and `description`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/projects/{project_id} (the `UpdateProject` operationId).
+func (c *Client) UpdateProjectWithBody(ctx context.Context, projectID ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateProjectRequestWithBody(c.Server, projectID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateProject Rename or describe a project
+//
+// keyward extension. Replaces the project's `name` and `description`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/projects/{project_id} (the `UpdateProject` operationId).
+func (c *Client) UpdateProject(ctx context.Context, projectID ProjectID, body UpdateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateProjectRequest(c.Server, projectID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteOverride Remove a member's override on a project
+//
+// keyward extension. The member's role assignments apply in the project again.
+//
+// Corresponds with DELETE /v2/projects/{project_id}/overrides/{user_id} (the `DeleteOverride` operationId).
+func (c *Client) DeleteOverride(ctx context.Context, projectID ProjectID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteOverrideRequest(c.Server, projectID, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOverride Get a member's override on a project
+//
+// keyward extension. 404 when the member has none.
+//
+// Corresponds with GET /v2/projects/{project_id}/overrides/{user_id} (the `GetOverride` operationId).
+func (c *Client) GetOverride(ctx context.Context, projectID ProjectID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOverrideRequest(c.Server, projectID, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutOverrideWithBody Set a member's override on a project
+//
+// keyward extension. Inside the project, the grid's permissions replace
+// those the member's role assignments give (it may narrow). A cell a
+// group does not have is a 400 naming `grid.<group>.<level>`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/projects/{project_id}/overrides/{user_id} (the `PutOverride` operationId).
+func (c *Client) PutOverrideWithBody(ctx context.Context, projectID ProjectID, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutOverrideRequestWithBody(c.Server, projectID, userID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutOverride Set a member's override on a project
+//
+// keyward extension. Inside the project, the grid's permissions replace
+// those the member's role assignments give (it may narrow). A cell a
+// group does not have is a 400 naming `grid.<group>.<level>`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/projects/{project_id}/overrides/{user_id} (the `PutOverride` operationId).
+func (c *Client) PutOverride(ctx context.Context, projectID ProjectID, userID UserID, body PutOverrideJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutOverrideRequest(c.Server, projectID, userID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProjectRoleAssignments Get a project's role assignments
+//
+// keyward extension in Oxide's shape. The project's own role
+// assignments; those of the organization, which apply in every project,
+// are not listed. The `ETag` header tags the document.
+//
+// Corresponds with GET /v2/projects/{project_id}/role-assignments (the `GetProjectRoleAssignments` operationId).
+func (c *Client) GetProjectRoleAssignments(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProjectRoleAssignmentsRequest(c.Server, projectID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutProjectRoleAssignmentsWithBody Replace a project's role assignments
+//
+// keyward extension in Oxide's shape. Replaces the whole list (at most
+// 64). Send the ETag of a read in `If-Match`: a document changed since
+// is 412 (Oxide has no such check).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/projects/{project_id}/role-assignments (the `PutProjectRoleAssignments` operationId).
+func (c *Client) PutProjectRoleAssignmentsWithBody(ctx context.Context, projectID ProjectID, params *PutProjectRoleAssignmentsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutProjectRoleAssignmentsRequestWithBody(c.Server, projectID, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutProjectRoleAssignments Replace a project's role assignments
+//
+// keyward extension in Oxide's shape. Replaces the whole list (at most
+// 64). Send the ETag of a read in `If-Match`: a document changed since
+// is 412 (Oxide has no such check).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/projects/{project_id}/role-assignments (the `PutProjectRoleAssignments` operationId).
+func (c *Client) PutProjectRoleAssignments(ctx context.Context, projectID ProjectID, params *PutProjectRoleAssignmentsParams, body PutProjectRoleAssignmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutProjectRoleAssignmentsRequest(c.Server, projectID, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListResources List registered resources
+//
+// keyward extension. In registration order; `project_id` keeps one project's.
+//
+// Corresponds with GET /v2/resources (the `ListResources` operationId).
+func (c *Client) ListResources(ctx context.Context, params *ListResourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListResourcesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RegisterResourceWithBody Register a resource in a project
+//
+// keyward extension. Records the project of a provider resource, so that
+// decisions about its id find the project. Needs
+// `iam.resource.Register` on the project; 409 if the id is registered.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/resources (the `RegisterResource` operationId).
+func (c *Client) RegisterResourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRegisterResourceRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RegisterResource Register a resource in a project
+//
+// keyward extension. Records the project of a provider resource, so that
+// decisions about its id find the project. Needs
+// `iam.resource.Register` on the project; 409 if the id is registered.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/resources (the `RegisterResource` operationId).
+func (c *Client) RegisterResource(ctx context.Context, body RegisterResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRegisterResourceRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteResource Remove a resource from the registry
+//
+// keyward extension.
+//
+// Corresponds with DELETE /v2/resources/{resource_id} (the `DeleteResource` operationId).
+func (c *Client) DeleteResource(ctx context.Context, resourceID ResourceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteResourceRequest(c.Server, resourceID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetResource Get a registered resource
+//
+// keyward extension.
+//
+// Corresponds with GET /v2/resources/{resource_id} (the `GetResource` operationId).
+func (c *Client) GetResource(ctx context.Context, resourceID ResourceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetResourceRequest(c.Server, resourceID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRoleTrusts List role trusts
+//
+// Lists the live trusts of the organization's live roles (or, with `deleted=true`, the deleted trusts), oldest first.
+//
+// Corresponds with GET /v2/role-trusts (the `ListRoleTrusts` operationId).
+func (c *Client) ListRoleTrusts(ctx context.Context, params *ListRoleTrustsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRoleTrustsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateRoleTrustWithBody Create a role trust
+//
+// Trusts a user, a group (every member) or an OIDC issuer to take on
+// an assumable role (409, `field` role_id, for an assignable one).
+// `trust_type` is `TemporaryAssumption` (the entity calls assume),
+// `IAMAssumption` or `FederatedAssumption` (OIDC web identity; the
+// latter needs `trusted_oidc_issuer_id`). keyward's
+// `assumption_mode` is `manual` (the default for
+// TemporaryAssumption) or `automatic`: a trusted user or group member
+// then holds the role's policies without assuming it, whenever the
+// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+// hours, both included, wrapping midnight when start > end;
+// `days_of_week`) and from where (`ip_address` CIDR ranges).
+// `valid_until` ends the trust ("" or absent: never).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/role-trusts (the `CreateRoleTrust` operationId).
+func (c *Client) CreateRoleTrustWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRoleTrustRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateRoleTrust Create a role trust
+//
+// Trusts a user, a group (every member) or an OIDC issuer to take on
+// an assumable role (409, `field` role_id, for an assignable one).
+// `trust_type` is `TemporaryAssumption` (the entity calls assume),
+// `IAMAssumption` or `FederatedAssumption` (OIDC web identity; the
+// latter needs `trusted_oidc_issuer_id`). keyward's
+// `assumption_mode` is `manual` (the default for
+// TemporaryAssumption) or `automatic`: a trusted user or group member
+// then holds the role's policies without assuming it, whenever the
+// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+// hours, both included, wrapping midnight when start > end;
+// `days_of_week`) and from where (`ip_address` CIDR ranges).
+// `valid_until` ends the trust ("" or absent: never).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/role-trusts (the `CreateRoleTrust` operationId).
+func (c *Client) CreateRoleTrust(ctx context.Context, body CreateRoleTrustJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRoleTrustRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRoleTrustsByUser List the trusts a user can assume through
+//
+// The trusts of the user and of its groups, under `assumable_roles`. A member may list its own without a grant.
+//
+// Corresponds with GET /v2/role-trusts/assumable/{user_id} (the `ListRoleTrustsByUser` operationId).
+func (c *Client) ListRoleTrustsByUser(ctx context.Context, userID UserID, params *ListRoleTrustsByUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRoleTrustsByUserRequest(c.Server, userID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRoleTrustsByRole List the trusts of a role
+//
+// Corresponds with GET /v2/role-trusts/by-role/{role_id} (the `ListRoleTrustsByRole` operationId).
+func (c *Client) ListRoleTrustsByRole(ctx context.Context, roleID RoleID, params *ListRoleTrustsByRoleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRoleTrustsByRoleRequest(c.Server, roleID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteRoleTrust Delete a role trust
+//
+// Deletes the trust softly; it allows nothing from now on and its sessions end at once.
+//
+// Corresponds with DELETE /v2/role-trusts/{trust_id} (the `DeleteRoleTrust` operationId).
+func (c *Client) DeleteRoleTrust(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteRoleTrustRequest(c.Server, trustID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRoleTrust Get a role trust
+//
+// Returns a live trust, wrapped in `role_trust`.
+//
+// Corresponds with GET /v2/role-trusts/{trust_id} (the `GetRoleTrust` operationId).
+func (c *Client) GetRoleTrust(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRoleTrustRequest(c.Server, trustID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateRoleTrustWithBody Update a role trust
+//
+// Changes the fields given and keeps the others (Vultr's update body
+// is all-optional). Naming a trusted entity replaces the current one.
+// A change of trustee, type or conditions, or an earlier
+// `valid_until`, ends the sessions made through the trust.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/role-trusts/{trust_id} (the `UpdateRoleTrust` operationId).
+func (c *Client) UpdateRoleTrustWithBody(ctx context.Context, trustID TrustID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateRoleTrustRequestWithBody(c.Server, trustID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateRoleTrust Update a role trust
+//
+// Changes the fields given and keeps the others (Vultr's update body
+// is all-optional). Naming a trusted entity replaces the current one.
+// A change of trustee, type or conditions, or an earlier
+// `valid_until`, ends the sessions made through the trust.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/role-trusts/{trust_id} (the `UpdateRoleTrust` operationId).
+func (c *Client) UpdateRoleTrust(ctx context.Context, trustID TrustID, body UpdateRoleTrustJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateRoleTrustRequest(c.Server, trustID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreRoleTrust Restore a role trust
+//
+// Brings back a deleted trust (not its sessions), wrapped in `role_trust` unlike role and policy restores. 409 if its role is deleted or no longer assumable.
+//
+// Corresponds with PATCH /v2/role-trusts/{trust_id}/restore (the `RestoreRoleTrust` operationId).
+func (c *Client) RestoreRoleTrust(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreRoleTrustRequest(c.Server, trustID)
 	if err != nil {
 		return nil, err
 	}
@@ -4277,6 +7740,23 @@ func (c *Client) RestoreRole(ctx context.Context, roleID RoleID, reqEditors ...R
 	return c.Client.Do(req)
 }
 
+// ListRoleSessions List a role's live sessions
+//
+// keyward extension. Newest first, without tokens.
+//
+// Corresponds with GET /v2/roles/{role_id}/sessions (the `ListRoleSessions` operationId).
+func (c *Client) ListRoleSessions(ctx context.Context, roleID RoleID, params *ListRoleSessionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRoleSessionsRequest(c.Server, roleID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListRoleUsers List the users a role is assigned to
 //
 // Lists the role's bindings to users and service users, as `assignments`.
@@ -4451,6 +7931,50 @@ func (c *Client) GetCurrentUserEffectiveAccess(ctx context.Context, params *GetC
 // Corresponds with GET /v2/users/me/groups (the `ListCurrentUserGroups` operationId).
 func (c *Client) ListCurrentUserGroups(ctx context.Context, params *ListCurrentUserGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListCurrentUserGroupsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangePasswordWithBody Change your password
+//
+// keyward extension. Changes the caller's own password, given the current
+// one, and ends the account's other login sessions (the one used for this
+// call stays). A wrong current password is 400 naming `current_password`
+// and counts as a failed login.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/users/me/password (the `ChangePassword` operationId).
+func (c *Client) ChangePasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangePasswordRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangePassword Change your password
+//
+// keyward extension. Changes the caller's own password, given the current
+// one, and ends the account's other login sessions (the one used for this
+// call stays). A wrong current password is 400 naming `current_password`
+// and counts as a failed login.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/users/me/password (the `ChangePassword` operationId).
+func (c *Client) ChangePassword(ctx context.Context, body ChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangePasswordRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4717,6 +8241,87 @@ func (c *Client) GetUserEffectiveAccess(ctx context.Context, userID UserID, para
 // Corresponds with GET /v2/users/{user_id}/groups (the `ListUserGroups` operationId).
 func (c *Client) ListUserGroups(ctx context.Context, userID UserID, params *ListUserGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListUserGroupsRequest(c.Server, userID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnlockUser Clear a login lockout
+//
+// keyward extension. Clears the account's failed-login count and the
+// lockout that repeated failures set, so the user may log in again.
+//
+// Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
+func (c *Client) UnlockUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnlockUserRequest(c.Server, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// InvalidateUserPassword Invalidate a local user's password
+//
+// keyward extension (Oxide's local users). Removes the user's password:
+// it can no longer log in, and its login sessions end. Its API keys keep
+// working until they are revoked. Same rules as setUserPassword.
+//
+// Corresponds with DELETE /v2/users/{user_id}/password (the `InvalidateUserPassword` operationId).
+func (c *Client) InvalidateUserPassword(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInvalidateUserPasswordRequest(c.Server, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetUserPasswordWithBody Set a local user's password
+//
+// keyward extension (Oxide's local users). Sets the user's password and
+// ends its login sessions. Only for a human account that belongs to this
+// organization alone (409 otherwise); only the root owner may set the root
+// owner's password.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/users/{user_id}/password (the `SetUserPassword` operationId).
+func (c *Client) SetUserPasswordWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetUserPasswordRequestWithBody(c.Server, userID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetUserPassword Set a local user's password
+//
+// keyward extension (Oxide's local users). Sets the user's password and
+// ends its login sessions. Only for a human account that belongs to this
+// organization alone (409 otherwise); only the root owner may set the root
+// owner's password.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/users/{user_id}/password (the `SetUserPassword` operationId).
+func (c *Client) SetUserPassword(ctx context.Context, userID UserID, body SetUserPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetUserPasswordRequest(c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4997,6 +8602,267 @@ func NewListActionsRequest(server string, params *ListActionsParams) (*http.Requ
 	return req, nil
 }
 
+// NewAssumeRoleRequest calls the generic AssumeRole builder with application/json body
+func NewAssumeRoleRequest(server string, body AssumeRoleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAssumeRoleRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAssumeRoleRequestWithBody constructs an http.Request for the AssumeRole method, with any body, and a specified content type
+func NewAssumeRoleRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/assumed-roles/assume")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAssumeRoleWithWebIdentityRequest calls the generic AssumeRoleWithWebIdentity builder with application/json body
+func NewAssumeRoleWithWebIdentityRequest(server string, body AssumeRoleWithWebIdentityJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAssumeRoleWithWebIdentityRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAssumeRoleWithWebIdentityRequestWithBody constructs an http.Request for the AssumeRoleWithWebIdentity method, with any body, and a specified content type
+func NewAssumeRoleWithWebIdentityRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/assumed-roles/assume-with-web-identity")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAwsSTSRequestWithFormdataBody calls the generic AwsSTS builder with application/x-www-form-urlencoded body
+func NewAwsSTSRequestWithFormdataBody(server string, body AwsSTSFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewAwsSTSRequestWithBody(server, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewAwsSTSRequestWithBody constructs an http.Request for the AwsSTS method, with any body, and a specified content type
+func NewAwsSTSRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/assumed-roles/compatibility/aws/sts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListUserRoleSessionsRequest constructs an http.Request for the ListUserRoleSessions method
+func NewListUserRoleSessionsRequest(server string, userID UserID, params *ListUserRoleSessionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/assumed-roles/users/%s/sessions", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewTerminateRoleSessionRequest constructs an http.Request for the TerminateRoleSession method
+func NewTerminateRoleSessionRequest(server string, sessionToken SessionToken) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_token", sessionToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/assumed-roles/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetRoleSessionRequest constructs an http.Request for the GetRoleSession method
+func NewGetRoleSessionRequest(server string, sessionToken SessionToken) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "session_token", sessionToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/assumed-roles/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListAuditEventsRequest constructs an http.Request for the ListAuditEvents method
 func NewListAuditEventsRequest(server string, params *ListAuditEventsParams) (*http.Request, error) {
 	var err error
@@ -5100,6 +8966,139 @@ func NewListAuditEventsRequest(server string, params *ListAuditEventsParams) (*h
 		if params.Until != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "until", *params.Until, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewLoginRequest calls the generic Login builder with application/json body
+func NewLoginRequest(server string, body LoginJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewLoginRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewLoginRequestWithBody constructs an http.Request for the Login method, with any body, and a specified content type
+func NewLoginRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/login")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewLogoutRequest constructs an http.Request for the Logout method
+func NewLogoutRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/logout")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListLoginSessionsRequest constructs an http.Request for the ListLoginSessions method
+func NewListLoginSessionsRequest(server string, params *ListLoginSessionsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/sessions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -5909,6 +9908,580 @@ func NewListGroupRolesRequest(server string, groupID GroupID, params *ListGroupR
 	return req, nil
 }
 
+// NewListInvitationsRequest constructs an http.Request for the ListInvitations method
+func NewListInvitationsRequest(server string, params *ListInvitationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/invitation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Email != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "email", *params.Email, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateInvitationRequest calls the generic CreateInvitation builder with application/json body
+func NewCreateInvitationRequest(server string, body CreateInvitationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateInvitationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateInvitationRequestWithBody constructs an http.Request for the CreateInvitation method, with any body, and a specified content type
+func NewCreateInvitationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/invitation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRevokeInvitationRequest constructs an http.Request for the RevokeInvitation method
+func NewRevokeInvitationRequest(server string, invitationID InvitationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "invitation_id", invitationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/invitation/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetInvitationRequest constructs an http.Request for the GetInvitation method
+func NewGetInvitationRequest(server string, invitationID InvitationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "invitation_id", invitationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/invitation/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewResendInvitationRequest constructs an http.Request for the ResendInvitation method
+func NewResendInvitationRequest(server string, invitationID InvitationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "invitation_id", invitationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/invitation/%s/resend", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDescribeInvitationLinkRequest constructs an http.Request for the DescribeInvitationLink method
+func NewDescribeInvitationLinkRequest(server string, params *DescribeInvitationLinkParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/invitations/accept")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "token", params.Token, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAcceptInvitationRequest calls the generic AcceptInvitation builder with application/json body
+func NewAcceptInvitationRequest(server string, body AcceptInvitationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAcceptInvitationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAcceptInvitationRequestWithBody constructs an http.Request for the AcceptInvitation method, with any body, and a specified content type
+func NewAcceptInvitationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/invitations/accept")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListMailRequest constructs an http.Request for the ListMail method
+func NewListMailRequest(server string, params *ListMailParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/mail")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListOIDCIssuersRequest constructs an http.Request for the ListOIDCIssuers method
+func NewListOIDCIssuersRequest(server string, params *ListOIDCIssuersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/issuer")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateOIDCIssuerRequest calls the generic CreateOIDCIssuer builder with application/json body
+func NewCreateOIDCIssuerRequest(server string, body CreateOIDCIssuerJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateOIDCIssuerRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateOIDCIssuerRequestWithBody constructs an http.Request for the CreateOIDCIssuer method, with any body, and a specified content type
+func NewCreateOIDCIssuerRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/issuer")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteOIDCIssuerRequest constructs an http.Request for the DeleteOIDCIssuer method
+func NewDeleteOIDCIssuerRequest(server string, issuerID IssuerID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "issuer_id", issuerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/issuer/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOIDCIssuerRequest constructs an http.Request for the GetOIDCIssuer method
+func NewGetOIDCIssuerRequest(server string, issuerID IssuerID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "issuer_id", issuerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/issuer/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListOrganizationsRequest constructs an http.Request for the ListOrganizations method
 func NewListOrganizationsRequest(server string, params *ListOrganizationsParams) (*http.Request, error) {
 	var err error
@@ -5952,6 +10525,18 @@ func NewListOrganizationsRequest(server string, params *ListOrganizationsParams)
 		if params.Cursor != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Deleted != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "deleted", *params.Deleted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -6011,6 +10596,40 @@ func NewCreateOrganizationRequestWithBody(server string, contentType string, bod
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteOrganizationRequest constructs an http.Request for the DeleteOrganization method
+func NewDeleteOrganizationRequest(server string, organizationID OrganizationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -6139,6 +10758,379 @@ func NewCreateOrganizationAPIKeyRequestWithBody(server string, organizationID Or
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRestoreOrganizationRequest constructs an http.Request for the RestoreOrganization method
+func NewRestoreOrganizationRequest(server string, organizationID OrganizationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/restore", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOrganizationRoleAssignmentsRequest constructs an http.Request for the GetOrganizationRoleAssignments method
+func NewGetOrganizationRoleAssignmentsRequest(server string, organizationID OrganizationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/role-assignments", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutOrganizationRoleAssignmentsRequest calls the generic PutOrganizationRoleAssignments builder with application/json body
+func NewPutOrganizationRoleAssignmentsRequest(server string, organizationID OrganizationID, params *PutOrganizationRoleAssignmentsParams, body PutOrganizationRoleAssignmentsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutOrganizationRoleAssignmentsRequestWithBody(server, organizationID, params, "application/json", bodyReader)
+}
+
+// NewPutOrganizationRoleAssignmentsRequestWithBody constructs an http.Request for the PutOrganizationRoleAssignments method, with any body, and a specified content type
+func NewPutOrganizationRoleAssignmentsRequestWithBody(server string, organizationID OrganizationID, params *PutOrganizationRoleAssignmentsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/role-assignments", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListSuspendedUsersRequest constructs an http.Request for the ListSuspendedUsers method
+func NewListSuspendedUsersRequest(server string, organizationID OrganizationID, params *ListSuspendedUsersParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/suspended-users", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewTransferOrganizationOwnershipRequest calls the generic TransferOrganizationOwnership builder with application/json body
+func NewTransferOrganizationOwnershipRequest(server string, organizationID OrganizationID, body TransferOrganizationOwnershipJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewTransferOrganizationOwnershipRequestWithBody(server, organizationID, "application/json", bodyReader)
+}
+
+// NewTransferOrganizationOwnershipRequestWithBody constructs an http.Request for the TransferOrganizationOwnership method, with any body, and a specified content type
+func NewTransferOrganizationOwnershipRequestWithBody(server string, organizationID OrganizationID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/transfer-ownership", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveOrganizationUserRequest constructs an http.Request for the RemoveOrganizationUser method
+func NewRemoveOrganizationUserRequest(server string, organizationID OrganizationID, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/user/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSuspendOrganizationUserRequest constructs an http.Request for the SuspendOrganizationUser method
+func NewSuspendOrganizationUserRequest(server string, organizationID OrganizationID, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/user/%s/suspend", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUnsuspendOrganizationUserRequest constructs an http.Request for the UnsuspendOrganizationUser method
+func NewUnsuspendOrganizationUserRequest(server string, organizationID OrganizationID, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/user/%s/unsuspend", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -6820,6 +11812,1085 @@ func NewAttachPolicyUserRequest(server string, policyID PolicyID, userID UserID)
 	return req, nil
 }
 
+// NewListProjectsRequest constructs an http.Request for the ListProjects method
+func NewListProjectsRequest(server string, params *ListProjectsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/projects")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateProjectRequest calls the generic CreateProject builder with application/json body
+func NewCreateProjectRequest(server string, body CreateProjectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateProjectRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateProjectRequestWithBody constructs an http.Request for the CreateProject method, with any body, and a specified content type
+func NewCreateProjectRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/projects")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteProjectRequest constructs an http.Request for the DeleteProject method
+func NewDeleteProjectRequest(server string, projectID ProjectID, params *DeleteProjectParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/projects/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Force != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "force", *params.Force, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProjectRequest constructs an http.Request for the GetProject method
+func NewGetProjectRequest(server string, projectID ProjectID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/projects/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateProjectRequest calls the generic UpdateProject builder with application/json body
+func NewUpdateProjectRequest(server string, projectID ProjectID, body UpdateProjectJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProjectRequestWithBody(server, projectID, "application/json", bodyReader)
+}
+
+// NewUpdateProjectRequestWithBody constructs an http.Request for the UpdateProject method, with any body, and a specified content type
+func NewUpdateProjectRequestWithBody(server string, projectID ProjectID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/projects/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteOverrideRequest constructs an http.Request for the DeleteOverride method
+func NewDeleteOverrideRequest(server string, projectID ProjectID, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/projects/%s/overrides/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOverrideRequest constructs an http.Request for the GetOverride method
+func NewGetOverrideRequest(server string, projectID ProjectID, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/projects/%s/overrides/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutOverrideRequest calls the generic PutOverride builder with application/json body
+func NewPutOverrideRequest(server string, projectID ProjectID, userID UserID, body PutOverrideJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutOverrideRequestWithBody(server, projectID, userID, "application/json", bodyReader)
+}
+
+// NewPutOverrideRequestWithBody constructs an http.Request for the PutOverride method, with any body, and a specified content type
+func NewPutOverrideRequestWithBody(server string, projectID ProjectID, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/projects/%s/overrides/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetProjectRoleAssignmentsRequest constructs an http.Request for the GetProjectRoleAssignments method
+func NewGetProjectRoleAssignmentsRequest(server string, projectID ProjectID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/projects/%s/role-assignments", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutProjectRoleAssignmentsRequest calls the generic PutProjectRoleAssignments builder with application/json body
+func NewPutProjectRoleAssignmentsRequest(server string, projectID ProjectID, params *PutProjectRoleAssignmentsParams, body PutProjectRoleAssignmentsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutProjectRoleAssignmentsRequestWithBody(server, projectID, params, "application/json", bodyReader)
+}
+
+// NewPutProjectRoleAssignmentsRequestWithBody constructs an http.Request for the PutProjectRoleAssignments method, with any body, and a specified content type
+func NewPutProjectRoleAssignmentsRequestWithBody(server string, projectID ProjectID, params *PutProjectRoleAssignmentsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "project_id", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/projects/%s/role-assignments", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListResourcesRequest constructs an http.Request for the ListResources method
+func NewListResourcesRequest(server string, params *ListResourcesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/resources")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ProjectID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "project_id", *params.ProjectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRegisterResourceRequest calls the generic RegisterResource builder with application/json body
+func NewRegisterResourceRequest(server string, body RegisterResourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRegisterResourceRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRegisterResourceRequestWithBody constructs an http.Request for the RegisterResource method, with any body, and a specified content type
+func NewRegisterResourceRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/resources")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteResourceRequest constructs an http.Request for the DeleteResource method
+func NewDeleteResourceRequest(server string, resourceID ResourceID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "resource_id", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/resources/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetResourceRequest constructs an http.Request for the GetResource method
+func NewGetResourceRequest(server string, resourceID ResourceID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "resource_id", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/resources/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListRoleTrustsRequest constructs an http.Request for the ListRoleTrusts method
+func NewListRoleTrustsRequest(server string, params *ListRoleTrustsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/role-trusts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Deleted != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "deleted", *params.Deleted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateRoleTrustRequest calls the generic CreateRoleTrust builder with application/json body
+func NewCreateRoleTrustRequest(server string, body CreateRoleTrustJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateRoleTrustRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateRoleTrustRequestWithBody constructs an http.Request for the CreateRoleTrust method, with any body, and a specified content type
+func NewCreateRoleTrustRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/role-trusts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListRoleTrustsByUserRequest constructs an http.Request for the ListRoleTrustsByUser method
+func NewListRoleTrustsByUserRequest(server string, userID UserID, params *ListRoleTrustsByUserParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/role-trusts/assumable/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListRoleTrustsByRoleRequest constructs an http.Request for the ListRoleTrustsByRole method
+func NewListRoleTrustsByRoleRequest(server string, roleID RoleID, params *ListRoleTrustsByRoleParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "role_id", roleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/role-trusts/by-role/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteRoleTrustRequest constructs an http.Request for the DeleteRoleTrust method
+func NewDeleteRoleTrustRequest(server string, trustID TrustID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "trust_id", trustID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/role-trusts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetRoleTrustRequest constructs an http.Request for the GetRoleTrust method
+func NewGetRoleTrustRequest(server string, trustID TrustID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "trust_id", trustID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/role-trusts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateRoleTrustRequest calls the generic UpdateRoleTrust builder with application/json body
+func NewUpdateRoleTrustRequest(server string, trustID TrustID, body UpdateRoleTrustJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateRoleTrustRequestWithBody(server, trustID, "application/json", bodyReader)
+}
+
+// NewUpdateRoleTrustRequestWithBody constructs an http.Request for the UpdateRoleTrust method, with any body, and a specified content type
+func NewUpdateRoleTrustRequestWithBody(server string, trustID TrustID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "trust_id", trustID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/role-trusts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRestoreRoleTrustRequest constructs an http.Request for the RestoreRoleTrust method
+func NewRestoreRoleTrustRequest(server string, trustID TrustID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "trust_id", trustID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/role-trusts/%s/restore", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListRolesRequest constructs an http.Request for the ListRoles method
 func NewListRolesRequest(server string, params *ListRolesParams) (*http.Request, error) {
 	var err error
@@ -7456,6 +13527,79 @@ func NewRestoreRoleRequest(server string, roleID RoleID) (*http.Request, error) 
 	return req, nil
 }
 
+// NewListRoleSessionsRequest constructs an http.Request for the ListRoleSessions method
+func NewListRoleSessionsRequest(server string, roleID RoleID, params *ListRoleSessionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "role_id", roleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/roles/%s/sessions", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListRoleUsersRequest constructs an http.Request for the ListRoleUsers method
 func NewListRoleUsersRequest(server string, roleID RoleID, params *ListRoleUsersParams) (*http.Request, error) {
 	var err error
@@ -7896,6 +14040,46 @@ func NewListCurrentUserGroupsRequest(server string, params *ListCurrentUserGroup
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewChangePasswordRequest calls the generic ChangePassword builder with application/json body
+func NewChangePasswordRequest(server string, body ChangePasswordJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangePasswordRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewChangePasswordRequestWithBody constructs an http.Request for the ChangePassword method, with any body, and a specified content type
+func NewChangePasswordRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/me/password")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -8483,6 +14667,121 @@ func NewListUserGroupsRequest(server string, userID UserID, params *ListUserGrou
 	return req, nil
 }
 
+// NewUnlockUserRequest constructs an http.Request for the UnlockUser method
+func NewUnlockUserRequest(server string, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/%s/lockout", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewInvalidateUserPasswordRequest constructs an http.Request for the InvalidateUserPassword method
+func NewInvalidateUserPasswordRequest(server string, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/%s/password", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetUserPasswordRequest calls the generic SetUserPassword builder with application/json body
+func NewSetUserPasswordRequest(server string, userID UserID, body SetUserPasswordJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetUserPasswordRequestWithBody(server, userID, "application/json", bodyReader)
+}
+
+// NewSetUserPasswordRequestWithBody constructs an http.Request for the SetUserPassword method, with any body, and a specified content type
+func NewSetUserPasswordRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/%s/password", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListUserPoliciesRequest constructs an http.Request for the ListUserPolicies method
 func NewListUserPoliciesRequest(server string, userID UserID, params *ListUserPoliciesParams) (*http.Request, error) {
 	var err error
@@ -8753,6 +15052,183 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/actions (the `ListActions` operationId).
 	ListActionsWithResponse(ctx context.Context, params *ListActionsParams, reqEditors ...RequestEditorFn) (*ListActionsResponse, error)
 
+	// AssumeRoleWithBodyWithResponse Assume a role
+	//
+	// Starts a session of an assumable role for `user_id`: the caller
+	// itself (a trust of the role must cover it, directly or through a
+	// group) or another member (the caller then also needs
+	// iam.role.AssumeRole on the role, and `context.ip_address` is taken
+	// as the source address). `duration` is 900 to the role's
+	// `max_session_duration` seconds (0: 3600, or the maximum if lower);
+	// otherwise 400 naming `duration`. The trust must not be expired and
+	// its conditions must hold now, from the source address (403 saying
+	// which failed). `session_policy` is a policy document that can only
+	// narrow the role. The `session_token` is shown once; send it as
+	// `Authorization: Bearer` to act as the role. A session that assumes
+	// a role chains: the role must have `allow_chaining`, and the new
+	// session ends no later than its parent.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/assumed-roles/assume (the `AssumeRole` operationId).
+	AssumeRoleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssumeRoleResponse, error)
+
+	// AssumeRoleWithResponse Assume a role
+	//
+	// Starts a session of an assumable role for `user_id`: the caller
+	// itself (a trust of the role must cover it, directly or through a
+	// group) or another member (the caller then also needs
+	// iam.role.AssumeRole on the role, and `context.ip_address` is taken
+	// as the source address). `duration` is 900 to the role's
+	// `max_session_duration` seconds (0: 3600, or the maximum if lower);
+	// otherwise 400 naming `duration`. The trust must not be expired and
+	// its conditions must hold now, from the source address (403 saying
+	// which failed). `session_policy` is a policy document that can only
+	// narrow the role. The `session_token` is shown once; send it as
+	// `Authorization: Bearer` to act as the role. A session that assumes
+	// a role chains: the role must have `allow_chaining`, and the new
+	// session ends no later than its parent.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/assumed-roles/assume (the `AssumeRole` operationId).
+	AssumeRoleWithResponse(ctx context.Context, body AssumeRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*AssumeRoleResponse, error)
+
+	// AssumeRoleWithWebIdentityWithBodyWithResponse Assume a role with an external OIDC token
+	//
+	// keyward extension. Exchanges a JWT from an external OIDC issuer
+	// (a GitHub Actions, GitLab or Kubernetes token, say) for a session
+	// of an assumable role. Needs no keyward credential: the token is the
+	// credential, so the body names the organization. The token must be
+	// signed with an asymmetric algorithm (RS*, PS*, ES*, EdDSA; never
+	// `none` or HMAC) by a key of the issuer's JWKS, its `iss` must be the
+	// `uri` of an issuer that one of the role's live trusts names, its
+	// `aud` must hold one of that issuer's `audiences`, it must carry
+	// `exp` and be within `exp`/`nbf`/`iat` up to the clock skew (60 s by
+	// default), and it must meet the trust's `claim_conditions` (exact or
+	// `*` glob per claim); the trust's own conditions (time, days, source
+	// IP) and the role's duration window apply as for assumeRole. The
+	// session's principal is the role itself (`user_id` ""), its
+	// `auth_method` is `oidc`, and its audit event's actor is the token's
+	// issuer and subject. A token that does not verify is 401; one that
+	// meets no trust, or a role that does not exist or trusts no issuer,
+	// is 403 (the same answer, so nothing is revealed); an issuer that
+	// cannot be reached is 503. Every refusal is also recorded in the
+	// audit trail of the role's organization.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/assumed-roles/assume-with-web-identity (the `AssumeRoleWithWebIdentity` operationId).
+	AssumeRoleWithWebIdentityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssumeRoleWithWebIdentityResponse, error)
+
+	// AssumeRoleWithWebIdentityWithResponse Assume a role with an external OIDC token
+	//
+	// keyward extension. Exchanges a JWT from an external OIDC issuer
+	// (a GitHub Actions, GitLab or Kubernetes token, say) for a session
+	// of an assumable role. Needs no keyward credential: the token is the
+	// credential, so the body names the organization. The token must be
+	// signed with an asymmetric algorithm (RS*, PS*, ES*, EdDSA; never
+	// `none` or HMAC) by a key of the issuer's JWKS, its `iss` must be the
+	// `uri` of an issuer that one of the role's live trusts names, its
+	// `aud` must hold one of that issuer's `audiences`, it must carry
+	// `exp` and be within `exp`/`nbf`/`iat` up to the clock skew (60 s by
+	// default), and it must meet the trust's `claim_conditions` (exact or
+	// `*` glob per claim); the trust's own conditions (time, days, source
+	// IP) and the role's duration window apply as for assumeRole. The
+	// session's principal is the role itself (`user_id` ""), its
+	// `auth_method` is `oidc`, and its audit event's actor is the token's
+	// issuer and subject. A token that does not verify is 401; one that
+	// meets no trust, or a role that does not exist or trusts no issuer,
+	// is 403 (the same answer, so nothing is revealed); an issuer that
+	// cannot be reached is 503. Every refusal is also recorded in the
+	// audit trail of the role's organization.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/assumed-roles/assume-with-web-identity (the `AssumeRoleWithWebIdentity` operationId).
+	AssumeRoleWithWebIdentityWithResponse(ctx context.Context, body AssumeRoleWithWebIdentityJSONRequestBody, reqEditors ...RequestEditorFn) (*AssumeRoleWithWebIdentityResponse, error)
+
+	// AwsSTSWithBodyWithResponse AWS STS compatibility
+	//
+	// Vultr-compatible. AWS STS's Query protocol, so that AWS SDKs and
+	// tools can obtain keyward sessions: form-encoded parameters in, AWS's
+	// XML out (`AssumeRoleResponse` / `AssumeRoleWithWebIdentityResponse`,
+	// errors as `ErrorResponse`). `RoleArn` is
+	// `arn:aws:iam::<organization id>:role/<role id>`.
+	//
+	// - `Action=AssumeRole`: authenticated by the keyward API key (or
+	//   session token) sent as `Authorization: Bearer`, which replaces
+	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
+	//   `PolicyArns` are refused (AWS policies).
+	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
+	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// `Credentials.SessionToken` is the keyward session token (send it as
+	// a Bearer token to keyward), `AccessKeyId` the session id, and
+	// `SecretAccessKey` a random value keyward does not keep. Error codes:
+	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
+	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// MissingAuthenticationToken (403); InvalidAction (400).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/assumed-roles/compatibility/aws/sts (the `AwsSTS` operationId).
+	AwsSTSWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AwsSTSResponse, error)
+
+	// AwsSTSWithFormdataBodyWithResponse AWS STS compatibility
+	//
+	// Vultr-compatible. AWS STS's Query protocol, so that AWS SDKs and
+	// tools can obtain keyward sessions: form-encoded parameters in, AWS's
+	// XML out (`AssumeRoleResponse` / `AssumeRoleWithWebIdentityResponse`,
+	// errors as `ErrorResponse`). `RoleArn` is
+	// `arn:aws:iam::<organization id>:role/<role id>`.
+	//
+	// - `Action=AssumeRole`: authenticated by the keyward API key (or
+	//   session token) sent as `Authorization: Bearer`, which replaces
+	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
+	//   `PolicyArns` are refused (AWS policies).
+	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
+	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// `Credentials.SessionToken` is the keyward session token (send it as
+	// a Bearer token to keyward), `AccessKeyId` the session id, and
+	// `SecretAccessKey` a random value keyward does not keep. Error codes:
+	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
+	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// MissingAuthenticationToken (403); InvalidAction (400).
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/assumed-roles/compatibility/aws/sts (the `AwsSTS` operationId).
+	AwsSTSWithFormdataBodyWithResponse(ctx context.Context, body AwsSTSFormdataRequestBody, reqEditors ...RequestEditorFn) (*AwsSTSResponse, error)
+
+	// ListUserRoleSessionsWithResponse List a user's live role sessions
+	//
+	// Newest first, without tokens. A member may list its own without a grant.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/assumed-roles/users/{user_id}/sessions (the `ListUserRoleSessions` operationId).
+	ListUserRoleSessionsWithResponse(ctx context.Context, userID UserID, params *ListUserRoleSessionsParams, reqEditors ...RequestEditorFn) (*ListUserRoleSessionsResponse, error)
+
+	// TerminateRoleSessionWithResponse Terminate a role session
+	//
+	// Ends the session at once, and the sessions chained from it. Its member needs no grant.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/assumed-roles/{session_token} (the `TerminateRoleSession` operationId).
+	TerminateRoleSessionWithResponse(ctx context.Context, sessionToken SessionToken, reqEditors ...RequestEditorFn) (*TerminateRoleSessionResponse, error)
+
+	// GetRoleSessionWithResponse Get a role session
+	//
+	// Returns the session of the token, live or ended (`remaining_duration` 0). Its member and the session itself need no grant.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/assumed-roles/{session_token} (the `GetRoleSession` operationId).
+	GetRoleSessionWithResponse(ctx context.Context, sessionToken SessionToken, reqEditors ...RequestEditorFn) (*GetRoleSessionResponse, error)
+
 	// ListAuditEventsWithResponse List audit events
 	//
 	// keyward extension. Lists the audit events of the caller's
@@ -8763,6 +15239,64 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/audit-events (the `ListAuditEvents` operationId).
 	ListAuditEventsWithResponse(ctx context.Context, params *ListAuditEventsParams, reqEditors ...RequestEditorFn) (*ListAuditEventsResponse, error)
+
+	// LoginWithBodyWithResponse Log in with a password
+	//
+	// keyward extension. Checks an email and password and opens a login
+	// session in one organization (`organization_id`, or the account's first
+	// organization where it is active). The session token
+	// (`kws_<id>_<secret>`, in this response only) authenticates as
+	// `Authorization: Bearer` exactly like an API key until it expires
+	// (default 12 hours), the user logs out, or its password changes. Every
+	// wrong email, password, organization or suspended membership is the same
+	// 401. Failures are throttled per account and per source address (429
+	// with Retry-After); after 10 consecutive failures the account is locked
+	// (403) until an administrator unlocks it (unlockUser). Needs no
+	// authentication.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/auth/login (the `Login` operationId).
+	LoginWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LoginResponse, error)
+
+	// LoginWithResponse Log in with a password
+	//
+	// keyward extension. Checks an email and password and opens a login
+	// session in one organization (`organization_id`, or the account's first
+	// organization where it is active). The session token
+	// (`kws_<id>_<secret>`, in this response only) authenticates as
+	// `Authorization: Bearer` exactly like an API key until it expires
+	// (default 12 hours), the user logs out, or its password changes. Every
+	// wrong email, password, organization or suspended membership is the same
+	// 401. Failures are throttled per account and per source address (429
+	// with Retry-After); after 10 consecutive failures the account is locked
+	// (403) until an administrator unlocks it (unlockUser). Needs no
+	// authentication.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/auth/login (the `Login` operationId).
+	LoginWithResponse(ctx context.Context, body LoginJSONRequestBody, reqEditors ...RequestEditorFn) (*LoginResponse, error)
+
+	// LogoutWithResponse Log out
+	//
+	// keyward extension. Ends the login session whose token authenticated
+	// this call, at once. A call made with an API key is 400.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/auth/logout (the `Logout` operationId).
+	LogoutWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*LogoutResponse, error)
+
+	// ListLoginSessionsWithResponse List your login sessions
+	//
+	// keyward extension. Lists the caller's account's live login sessions,
+	// in every organization, oldest first, without their tokens.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/auth/sessions (the `ListLoginSessions` operationId).
+	ListLoginSessionsWithResponse(ctx context.Context, params *ListLoginSessionsParams, reqEditors ...RequestEditorFn) (*ListLoginSessionsResponse, error)
 
 	// AuthorizeWithBodyWithResponse Decide one request
 	//
@@ -9006,9 +15540,209 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/groups/{group_id}/roles (the `ListGroupRoles` operationId).
 	ListGroupRolesWithResponse(ctx context.Context, groupID GroupID, params *ListGroupRolesParams, reqEditors ...RequestEditorFn) (*ListGroupRolesResponse, error)
 
+	// ListInvitationsWithResponse List invitations
+	//
+	// Lists the invitations of the caller's organization, oldest first,
+	// under `invites`, where each item also has a string `status`.
+	// Vultr's client sends a JSON body on this GET; it is ignored.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/invitation (the `ListInvitations` operationId).
+	ListInvitationsWithResponse(ctx context.Context, params *ListInvitationsParams, reqEditors ...RequestEditorFn) (*ListInvitationsResponse, error)
+
+	// CreateInvitationWithBodyWithResponse Invite an email address
+	//
+	// Invites an email address to the caller's organization and queues the
+	// invitation email in the same transaction (it is sent after commit).
+	// The email carries a signed, single-use link that expires after the
+	// server's invitation TTL (default 72 h). `role_ids` and `group_ids`
+	// (keyward's) are granted on acceptance; the caller must be allowed
+	// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
+	// group. 409 if the address belongs to a member or has a pending,
+	// unexpired invitation. The response is bare and, because Vultr's
+	// client reads a top-level `status` as a number, carries the state in
+	// `invite_status` and `status_full` only.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/invitation (the `CreateInvitation` operationId).
+	CreateInvitationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInvitationResponse, error)
+
+	// CreateInvitationWithResponse Invite an email address
+	//
+	// Invites an email address to the caller's organization and queues the
+	// invitation email in the same transaction (it is sent after commit).
+	// The email carries a signed, single-use link that expires after the
+	// server's invitation TTL (default 72 h). `role_ids` and `group_ids`
+	// (keyward's) are granted on acceptance; the caller must be allowed
+	// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
+	// group. 409 if the address belongs to a member or has a pending,
+	// unexpired invitation. The response is bare and, because Vultr's
+	// client reads a top-level `status` as a number, carries the state in
+	// `invite_status` and `status_full` only.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/invitation (the `CreateInvitation` operationId).
+	CreateInvitationWithResponse(ctx context.Context, body CreateInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInvitationResponse, error)
+
+	// RevokeInvitationWithResponse Revoke an invitation
+	//
+	// Withdraws a pending invitation: its link stops working at once.
+	// Revoking a revoked invitation succeeds; an accepted one is 409.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/invitation/{invitation_id} (the `RevokeInvitation` operationId).
+	RevokeInvitationWithResponse(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*RevokeInvitationResponse, error)
+
+	// GetInvitationWithResponse Get an invitation
+	//
+	// Returns an invitation, bare and without a top-level `status`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/invitation/{invitation_id} (the `GetInvitation` operationId).
+	GetInvitationWithResponse(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*GetInvitationResponse, error)
+
+	// ResendInvitationWithResponse Resend an invitation
+	//
+	// Gives a pending invitation (expired or not) a new link with a fresh
+	// expiry and emails it again. The previous link stops working at once.
+	// 409 for an accepted or revoked invitation. Takes no body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/invitation/{invitation_id}/resend (the `ResendInvitation` operationId).
+	ResendInvitationWithResponse(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*ResendInvitationResponse, error)
+
+	// DescribeInvitationLinkWithResponse Open an invitation link
+	//
+	// The link of an invitation email. Needs no authentication (the token
+	// is the credential). Describes the invitation: organization, inviter,
+	// invited address, expiry, and whether an account with that address
+	// exists. An altered link is 400 (field `token`); a used, revoked,
+	// replaced (by a resend) or expired one is 410 with the reason.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/invitations/accept (the `DescribeInvitationLink` operationId).
+	DescribeInvitationLinkWithResponse(ctx context.Context, params *DescribeInvitationLinkParams, reqEditors ...RequestEditorFn) (*DescribeInvitationLinkResponse, error)
+
+	// AcceptInvitationWithBodyWithResponse Accept an invitation
+	//
+	// Accepts an invitation, once. Without a bearer, `name` and `password`
+	// create a new account with the invited address. With the bearer of an
+	// existing account whose email is the invited one, send `token` alone:
+	// the membership is added to that account (403 for another account).
+	// The invitation's roles and groups are granted. When the invitation
+	// enabled API access, `user.api_key` is an API key for the invited
+	// organization, shown once. Errors as for the GET.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/invitations/accept (the `AcceptInvitation` operationId).
+	AcceptInvitationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AcceptInvitationResponse, error)
+
+	// AcceptInvitationWithResponse Accept an invitation
+	//
+	// Accepts an invitation, once. Without a bearer, `name` and `password`
+	// create a new account with the invited address. With the bearer of an
+	// existing account whose email is the invited one, send `token` alone:
+	// the membership is added to that account (403 for another account).
+	// The invitation's roles and groups are granted. When the invitation
+	// enabled API access, `user.api_key` is an API key for the invited
+	// organization, shown once. Errors as for the GET.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/invitations/accept (the `AcceptInvitation` operationId).
+	AcceptInvitationWithResponse(ctx context.Context, body AcceptInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*AcceptInvitationResponse, error)
+
+	// ListMailWithResponse List the mail outbox
+	//
+	// Lists the messages of the caller's organization's mail outbox,
+	// newest first: queued, sent or failed. With no SMTP server configured
+	// nothing is sent and this is where invitation links are found (the
+	// development outbox).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/mail (the `ListMail` operationId).
+	ListMailWithResponse(ctx context.Context, params *ListMailParams, reqEditors ...RequestEditorFn) (*ListMailResponse, error)
+
+	// ListOIDCIssuersWithResponse List OIDC issuers
+	//
+	// Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/issuer (the `ListOIDCIssuers` operationId).
+	ListOIDCIssuersWithResponse(ctx context.Context, params *ListOIDCIssuersParams, reqEditors ...RequestEditorFn) (*ListOIDCIssuersResponse, error)
+
+	// CreateOIDCIssuerWithBodyWithResponse Register an OIDC issuer
+	//
+	// Vultr-compatible (CreateOIDCIssuer). Registers an external OpenID
+	// Connect issuer (GitHub Actions, GitLab, a Kubernetes cluster, an
+	// IdP) whose tokens trusts may accept. `uri` is the issuer URL exactly
+	// as its tokens' `iss` spells it; it must be https and unique in the
+	// organization. keyward's `audiences` are the `aud` values accepted
+	// from it (a token must carry one); with none, every trust of the
+	// issuer must pin `aud` in its claim conditions. The JWK fields of
+	// Vultr's object are kept and returned as given; keyward verifies
+	// tokens with the issuer's live JWKS, found through discovery when the
+	// first token arrives (no network call is made here).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
+	CreateOIDCIssuerWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOIDCIssuerResponse, error)
+
+	// CreateOIDCIssuerWithResponse Register an OIDC issuer
+	//
+	// Vultr-compatible (CreateOIDCIssuer). Registers an external OpenID
+	// Connect issuer (GitHub Actions, GitLab, a Kubernetes cluster, an
+	// IdP) whose tokens trusts may accept. `uri` is the issuer URL exactly
+	// as its tokens' `iss` spells it; it must be https and unique in the
+	// organization. keyward's `audiences` are the `aud` values accepted
+	// from it (a token must carry one); with none, every trust of the
+	// issuer must pin `aud` in its claim conditions. The JWK fields of
+	// Vultr's object are kept and returned as given; keyward verifies
+	// tokens with the issuer's live JWKS, found through discovery when the
+	// first token arrives (no network call is made here).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
+	CreateOIDCIssuerWithResponse(ctx context.Context, body CreateOIDCIssuerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCIssuerResponse, error)
+
+	// DeleteOIDCIssuerWithResponse Remove an OIDC issuer
+	//
+	// Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
+	// name it admit no token any more. Sessions already made through it
+	// last until they expire or are terminated.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/oidc/issuer/{issuer_id} (the `DeleteOIDCIssuer` operationId).
+	DeleteOIDCIssuerWithResponse(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*DeleteOIDCIssuerResponse, error)
+
+	// GetOIDCIssuerWithResponse Get an OIDC issuer
+	//
+	// Vultr-compatible (GetOIDCIssuer). Returns the issuer, wrapped in `issuer`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/issuer/{issuer_id} (the `GetOIDCIssuer` operationId).
+	GetOIDCIssuerWithResponse(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*GetOIDCIssuerResponse, error)
+
 	// ListOrganizationsWithResponse List the caller's organizations
 	//
-	// Lists the live organizations the caller's account is a member of, oldest first.
+	// Lists the live organizations the caller's account is a member of,
+	// oldest first. With `deleted=true`, lists instead the deleted
+	// organizations whose root owner is the caller's account and that are
+	// not purged yet, with `date_deleted` and `date_purge`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9038,6 +15772,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v2/organizations (the `CreateOrganization` operationId).
 	CreateOrganizationWithResponse(ctx context.Context, body CreateOrganizationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrganizationResponse, error)
+
+	// DeleteOrganizationWithResponse Delete an organization
+	//
+	// Deletes the organization softly: its members, API keys and login
+	// sessions lose access at once, and nothing is destroyed. Its root
+	// owner may restore it (restoreOrganization) within the retention
+	// window (the server's `--org-retention`, default 30 days); after it,
+	// the server purges the organization and everything in it for good.
+	// Only the root owner may delete an organization.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/organizations/{organization_id} (the `DeleteOrganization` operationId).
+	DeleteOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*DeleteOrganizationResponse, error)
 
 	// GetOrganizationWithResponse Get an organization
 	//
@@ -9100,6 +15848,112 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v2/organizations/{organization_id}/api-keys (the `CreateOrganizationAPIKey` operationId).
 	CreateOrganizationAPIKeyWithResponse(ctx context.Context, organizationID OrganizationID, body CreateOrganizationAPIKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrganizationAPIKeyResponse, error)
+
+	// RestoreOrganizationWithResponse Restore a deleted organization
+	//
+	// Restores a deleted organization within the retention window: every
+	// member, key and session works again exactly as before. Only the root
+	// owner may restore it, with a credential of any organization of its
+	// account. A deleted organization of someone else, or one past the window,
+	// is 404; a live one is 409. The body is empty.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v2/organizations/{organization_id}/restore (the `RestoreOrganization` operationId).
+	RestoreOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*RestoreOrganizationResponse, error)
+
+	// GetOrganizationRoleAssignmentsWithResponse Get the organization's role assignments
+	//
+	// keyward extension in Oxide's shape (a silo policy). They apply in every project.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/organizations/{organization_id}/role-assignments (the `GetOrganizationRoleAssignments` operationId).
+	GetOrganizationRoleAssignmentsWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetOrganizationRoleAssignmentsResponse, error)
+
+	// PutOrganizationRoleAssignmentsWithBodyWithResponse Replace the organization's role assignments
+	//
+	// keyward extension in Oxide's shape; as for a project, with `If-Match`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/role-assignments (the `PutOrganizationRoleAssignments` operationId).
+	PutOrganizationRoleAssignmentsWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, params *PutOrganizationRoleAssignmentsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutOrganizationRoleAssignmentsResponse, error)
+
+	// PutOrganizationRoleAssignmentsWithResponse Replace the organization's role assignments
+	//
+	// keyward extension in Oxide's shape; as for a project, with `If-Match`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/role-assignments (the `PutOrganizationRoleAssignments` operationId).
+	PutOrganizationRoleAssignmentsWithResponse(ctx context.Context, organizationID OrganizationID, params *PutOrganizationRoleAssignmentsParams, body PutOrganizationRoleAssignmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutOrganizationRoleAssignmentsResponse, error)
+
+	// ListSuspendedUsersWithResponse List the suspended users
+	//
+	// Lists the organization's suspended members, with `date_suspended`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/organizations/{organization_id}/suspended-users (the `ListSuspendedUsers` operationId).
+	ListSuspendedUsersWithResponse(ctx context.Context, organizationID OrganizationID, params *ListSuspendedUsersParams, reqEditors ...RequestEditorFn) (*ListSuspendedUsersResponse, error)
+
+	// TransferOrganizationOwnershipWithBodyWithResponse Transfer the ownership of an organization
+	//
+	// keyward extension. Makes another active human member the root owner;
+	// the caller, who must be the root owner, becomes a normal member with
+	// whatever roles and policies it has.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/organizations/{organization_id}/transfer-ownership (the `TransferOrganizationOwnership` operationId).
+	TransferOrganizationOwnershipWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TransferOrganizationOwnershipResponse, error)
+
+	// TransferOrganizationOwnershipWithResponse Transfer the ownership of an organization
+	//
+	// keyward extension. Makes another active human member the root owner;
+	// the caller, who must be the root owner, becomes a normal member with
+	// whatever roles and policies it has.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/organizations/{organization_id}/transfer-ownership (the `TransferOrganizationOwnership` operationId).
+	TransferOrganizationOwnershipWithResponse(ctx context.Context, organizationID OrganizationID, body TransferOrganizationOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferOrganizationOwnershipResponse, error)
+
+	// RemoveOrganizationUserWithResponse Remove a user from an organization
+	//
+	// Removes the user's membership and, in this organization, its group
+	// memberships, role bindings, policy attachments, API keys and login
+	// sessions. The account and its other organizations stay; a service
+	// user's account goes. The root owner cannot be removed (409).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/organizations/{organization_id}/user/{user_id} (the `RemoveOrganizationUser` operationId).
+	RemoveOrganizationUserWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*RemoveOrganizationUserResponse, error)
+
+	// SuspendOrganizationUserWithResponse Suspend a user
+	//
+	// Suspends the member: its API keys, login sessions and logins are
+	// refused in this organization until it is unsuspended; nothing is
+	// deleted. Suspending a suspended member changes nothing. The root owner
+	// cannot be suspended, nor can callers suspend themselves (409). The body
+	// is empty.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/user/{user_id}/suspend (the `SuspendOrganizationUser` operationId).
+	SuspendOrganizationUserWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*SuspendOrganizationUserResponse, error)
+
+	// UnsuspendOrganizationUserWithResponse Lift a suspension
+	//
+	// Lifts the member's suspension; everything it had works again. The body
+	// is empty.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/user/{user_id}/unsuspend (the `UnsuspendOrganizationUser` operationId).
+	UnsuspendOrganizationUserWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*UnsuspendOrganizationUserResponse, error)
 
 	// ListPoliciesWithResponse List policies
 	//
@@ -9278,6 +16132,313 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/policies/{policy_id}/users/{user_id} (the `AttachPolicyUser` operationId).
 	AttachPolicyUserWithResponse(ctx context.Context, policyID PolicyID, userID UserID, reqEditors ...RequestEditorFn) (*AttachPolicyUserResponse, error)
 
+	// ListProjectsWithResponse List projects
+	//
+	// keyward extension. Lists the projects of the caller's organization, oldest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/projects (the `ListProjects` operationId).
+	ListProjectsWithResponse(ctx context.Context, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*ListProjectsResponse, error)
+
+	// CreateProjectWithBodyWithResponse Create a project
+	//
+	// keyward extension. Creates a project in the caller's organization.
+	// `name` is required and unique in the organization (case-insensitively;
+	// 409 if taken).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/projects (the `CreateProject` operationId).
+	CreateProjectWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error)
+
+	// CreateProjectWithResponse Create a project
+	//
+	// keyward extension. Creates a project in the caller's organization.
+	// `name` is required and unique in the organization (case-insensitively;
+	// 409 if taken).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/projects (the `CreateProject` operationId).
+	CreateProjectWithResponse(ctx context.Context, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error)
+
+	// DeleteProjectWithResponse Delete a project
+	//
+	// keyward extension. Deletes the project with its role assignments and
+	// overrides. 409 while resources are registered in it, unless
+	// `force=true`, which unregisters them too.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/projects/{project_id} (the `DeleteProject` operationId).
+	DeleteProjectWithResponse(ctx context.Context, projectID ProjectID, params *DeleteProjectParams, reqEditors ...RequestEditorFn) (*DeleteProjectResponse, error)
+
+	// GetProjectWithResponse Get a project
+	//
+	// keyward extension.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/projects/{project_id} (the `GetProject` operationId).
+	GetProjectWithResponse(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*GetProjectResponse, error)
+
+	// UpdateProjectWithBodyWithResponse Rename or describe a project
+	//
+	// keyward extension. Replaces the project's `name` and `description`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/projects/{project_id} (the `UpdateProject` operationId).
+	UpdateProjectWithBodyWithResponse(ctx context.Context, projectID ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProjectResponse, error)
+
+	// UpdateProjectWithResponse Rename or describe a project
+	//
+	// keyward extension. Replaces the project's `name` and `description`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/projects/{project_id} (the `UpdateProject` operationId).
+	UpdateProjectWithResponse(ctx context.Context, projectID ProjectID, body UpdateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateProjectResponse, error)
+
+	// DeleteOverrideWithResponse Remove a member's override on a project
+	//
+	// keyward extension. The member's role assignments apply in the project again.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/projects/{project_id}/overrides/{user_id} (the `DeleteOverride` operationId).
+	DeleteOverrideWithResponse(ctx context.Context, projectID ProjectID, userID UserID, reqEditors ...RequestEditorFn) (*DeleteOverrideResponse, error)
+
+	// GetOverrideWithResponse Get a member's override on a project
+	//
+	// keyward extension. 404 when the member has none.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/projects/{project_id}/overrides/{user_id} (the `GetOverride` operationId).
+	GetOverrideWithResponse(ctx context.Context, projectID ProjectID, userID UserID, reqEditors ...RequestEditorFn) (*GetOverrideResponse, error)
+
+	// PutOverrideWithBodyWithResponse Set a member's override on a project
+	//
+	// keyward extension. Inside the project, the grid's permissions replace
+	// those the member's role assignments give (it may narrow). A cell a
+	// group does not have is a 400 naming `grid.<group>.<level>`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/projects/{project_id}/overrides/{user_id} (the `PutOverride` operationId).
+	PutOverrideWithBodyWithResponse(ctx context.Context, projectID ProjectID, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutOverrideResponse, error)
+
+	// PutOverrideWithResponse Set a member's override on a project
+	//
+	// keyward extension. Inside the project, the grid's permissions replace
+	// those the member's role assignments give (it may narrow). A cell a
+	// group does not have is a 400 naming `grid.<group>.<level>`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/projects/{project_id}/overrides/{user_id} (the `PutOverride` operationId).
+	PutOverrideWithResponse(ctx context.Context, projectID ProjectID, userID UserID, body PutOverrideJSONRequestBody, reqEditors ...RequestEditorFn) (*PutOverrideResponse, error)
+
+	// GetProjectRoleAssignmentsWithResponse Get a project's role assignments
+	//
+	// keyward extension in Oxide's shape. The project's own role
+	// assignments; those of the organization, which apply in every project,
+	// are not listed. The `ETag` header tags the document.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/projects/{project_id}/role-assignments (the `GetProjectRoleAssignments` operationId).
+	GetProjectRoleAssignmentsWithResponse(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*GetProjectRoleAssignmentsResponse, error)
+
+	// PutProjectRoleAssignmentsWithBodyWithResponse Replace a project's role assignments
+	//
+	// keyward extension in Oxide's shape. Replaces the whole list (at most
+	// 64). Send the ETag of a read in `If-Match`: a document changed since
+	// is 412 (Oxide has no such check).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/projects/{project_id}/role-assignments (the `PutProjectRoleAssignments` operationId).
+	PutProjectRoleAssignmentsWithBodyWithResponse(ctx context.Context, projectID ProjectID, params *PutProjectRoleAssignmentsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutProjectRoleAssignmentsResponse, error)
+
+	// PutProjectRoleAssignmentsWithResponse Replace a project's role assignments
+	//
+	// keyward extension in Oxide's shape. Replaces the whole list (at most
+	// 64). Send the ETag of a read in `If-Match`: a document changed since
+	// is 412 (Oxide has no such check).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/projects/{project_id}/role-assignments (the `PutProjectRoleAssignments` operationId).
+	PutProjectRoleAssignmentsWithResponse(ctx context.Context, projectID ProjectID, params *PutProjectRoleAssignmentsParams, body PutProjectRoleAssignmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutProjectRoleAssignmentsResponse, error)
+
+	// ListResourcesWithResponse List registered resources
+	//
+	// keyward extension. In registration order; `project_id` keeps one project's.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/resources (the `ListResources` operationId).
+	ListResourcesWithResponse(ctx context.Context, params *ListResourcesParams, reqEditors ...RequestEditorFn) (*ListResourcesResponse, error)
+
+	// RegisterResourceWithBodyWithResponse Register a resource in a project
+	//
+	// keyward extension. Records the project of a provider resource, so that
+	// decisions about its id find the project. Needs
+	// `iam.resource.Register` on the project; 409 if the id is registered.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/resources (the `RegisterResource` operationId).
+	RegisterResourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RegisterResourceResponse, error)
+
+	// RegisterResourceWithResponse Register a resource in a project
+	//
+	// keyward extension. Records the project of a provider resource, so that
+	// decisions about its id find the project. Needs
+	// `iam.resource.Register` on the project; 409 if the id is registered.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/resources (the `RegisterResource` operationId).
+	RegisterResourceWithResponse(ctx context.Context, body RegisterResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*RegisterResourceResponse, error)
+
+	// DeleteResourceWithResponse Remove a resource from the registry
+	//
+	// keyward extension.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/resources/{resource_id} (the `DeleteResource` operationId).
+	DeleteResourceWithResponse(ctx context.Context, resourceID ResourceID, reqEditors ...RequestEditorFn) (*DeleteResourceResponse, error)
+
+	// GetResourceWithResponse Get a registered resource
+	//
+	// keyward extension.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/resources/{resource_id} (the `GetResource` operationId).
+	GetResourceWithResponse(ctx context.Context, resourceID ResourceID, reqEditors ...RequestEditorFn) (*GetResourceResponse, error)
+
+	// ListRoleTrustsWithResponse List role trusts
+	//
+	// Lists the live trusts of the organization's live roles (or, with `deleted=true`, the deleted trusts), oldest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/role-trusts (the `ListRoleTrusts` operationId).
+	ListRoleTrustsWithResponse(ctx context.Context, params *ListRoleTrustsParams, reqEditors ...RequestEditorFn) (*ListRoleTrustsResponse, error)
+
+	// CreateRoleTrustWithBodyWithResponse Create a role trust
+	//
+	// Trusts a user, a group (every member) or an OIDC issuer to take on
+	// an assumable role (409, `field` role_id, for an assignable one).
+	// `trust_type` is `TemporaryAssumption` (the entity calls assume),
+	// `IAMAssumption` or `FederatedAssumption` (OIDC web identity; the
+	// latter needs `trusted_oidc_issuer_id`). keyward's
+	// `assumption_mode` is `manual` (the default for
+	// TemporaryAssumption) or `automatic`: a trusted user or group member
+	// then holds the role's policies without assuming it, whenever the
+	// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+	// hours, both included, wrapping midnight when start > end;
+	// `days_of_week`) and from where (`ip_address` CIDR ranges).
+	// `valid_until` ends the trust ("" or absent: never).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/role-trusts (the `CreateRoleTrust` operationId).
+	CreateRoleTrustWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRoleTrustResponse, error)
+
+	// CreateRoleTrustWithResponse Create a role trust
+	//
+	// Trusts a user, a group (every member) or an OIDC issuer to take on
+	// an assumable role (409, `field` role_id, for an assignable one).
+	// `trust_type` is `TemporaryAssumption` (the entity calls assume),
+	// `IAMAssumption` or `FederatedAssumption` (OIDC web identity; the
+	// latter needs `trusted_oidc_issuer_id`). keyward's
+	// `assumption_mode` is `manual` (the default for
+	// TemporaryAssumption) or `automatic`: a trusted user or group member
+	// then holds the role's policies without assuming it, whenever the
+	// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+	// hours, both included, wrapping midnight when start > end;
+	// `days_of_week`) and from where (`ip_address` CIDR ranges).
+	// `valid_until` ends the trust ("" or absent: never).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/role-trusts (the `CreateRoleTrust` operationId).
+	CreateRoleTrustWithResponse(ctx context.Context, body CreateRoleTrustJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRoleTrustResponse, error)
+
+	// ListRoleTrustsByUserWithResponse List the trusts a user can assume through
+	//
+	// The trusts of the user and of its groups, under `assumable_roles`. A member may list its own without a grant.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/role-trusts/assumable/{user_id} (the `ListRoleTrustsByUser` operationId).
+	ListRoleTrustsByUserWithResponse(ctx context.Context, userID UserID, params *ListRoleTrustsByUserParams, reqEditors ...RequestEditorFn) (*ListRoleTrustsByUserResponse, error)
+
+	// ListRoleTrustsByRoleWithResponse List the trusts of a role
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/role-trusts/by-role/{role_id} (the `ListRoleTrustsByRole` operationId).
+	ListRoleTrustsByRoleWithResponse(ctx context.Context, roleID RoleID, params *ListRoleTrustsByRoleParams, reqEditors ...RequestEditorFn) (*ListRoleTrustsByRoleResponse, error)
+
+	// DeleteRoleTrustWithResponse Delete a role trust
+	//
+	// Deletes the trust softly; it allows nothing from now on and its sessions end at once.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/role-trusts/{trust_id} (the `DeleteRoleTrust` operationId).
+	DeleteRoleTrustWithResponse(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*DeleteRoleTrustResponse, error)
+
+	// GetRoleTrustWithResponse Get a role trust
+	//
+	// Returns a live trust, wrapped in `role_trust`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/role-trusts/{trust_id} (the `GetRoleTrust` operationId).
+	GetRoleTrustWithResponse(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*GetRoleTrustResponse, error)
+
+	// UpdateRoleTrustWithBodyWithResponse Update a role trust
+	//
+	// Changes the fields given and keeps the others (Vultr's update body
+	// is all-optional). Naming a trusted entity replaces the current one.
+	// A change of trustee, type or conditions, or an earlier
+	// `valid_until`, ends the sessions made through the trust.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/role-trusts/{trust_id} (the `UpdateRoleTrust` operationId).
+	UpdateRoleTrustWithBodyWithResponse(ctx context.Context, trustID TrustID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRoleTrustResponse, error)
+
+	// UpdateRoleTrustWithResponse Update a role trust
+	//
+	// Changes the fields given and keeps the others (Vultr's update body
+	// is all-optional). Naming a trusted entity replaces the current one.
+	// A change of trustee, type or conditions, or an earlier
+	// `valid_until`, ends the sessions made through the trust.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/role-trusts/{trust_id} (the `UpdateRoleTrust` operationId).
+	UpdateRoleTrustWithResponse(ctx context.Context, trustID TrustID, body UpdateRoleTrustJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRoleTrustResponse, error)
+
+	// RestoreRoleTrustWithResponse Restore a role trust
+	//
+	// Brings back a deleted trust (not its sessions), wrapped in `role_trust` unlike role and policy restores. 409 if its role is deleted or no longer assumable.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v2/role-trusts/{trust_id}/restore (the `RestoreRoleTrust` operationId).
+	RestoreRoleTrustWithResponse(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*RestoreRoleTrustResponse, error)
+
 	// ListRolesWithResponse List roles
 	//
 	// Lists the organization's live roles (or, with `deleted=true`, its deleted ones), oldest first.
@@ -9453,6 +16614,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v2/roles/{role_id}/restore (the `RestoreRole` operationId).
 	RestoreRoleWithResponse(ctx context.Context, roleID RoleID, reqEditors ...RequestEditorFn) (*RestoreRoleResponse, error)
 
+	// ListRoleSessionsWithResponse List a role's live sessions
+	//
+	// keyward extension. Newest first, without tokens.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/roles/{role_id}/sessions (the `ListRoleSessions` operationId).
+	ListRoleSessionsWithResponse(ctx context.Context, roleID RoleID, params *ListRoleSessionsParams, reqEditors ...RequestEditorFn) (*ListRoleSessionsResponse, error)
+
 	// ListRoleUsersWithResponse List the users a role is assigned to
 	//
 	// Lists the role's bindings to users and service users, as `assignments`.
@@ -9560,6 +16730,30 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/users/me/groups (the `ListCurrentUserGroups` operationId).
 	ListCurrentUserGroupsWithResponse(ctx context.Context, params *ListCurrentUserGroupsParams, reqEditors ...RequestEditorFn) (*ListCurrentUserGroupsResponse, error)
+
+	// ChangePasswordWithBodyWithResponse Change your password
+	//
+	// keyward extension. Changes the caller's own password, given the current
+	// one, and ends the account's other login sessions (the one used for this
+	// call stays). A wrong current password is 400 naming `current_password`
+	// and counts as a failed login.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/users/me/password (the `ChangePassword` operationId).
+	ChangePasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangePasswordResponse, error)
+
+	// ChangePasswordWithResponse Change your password
+	//
+	// keyward extension. Changes the caller's own password, given the current
+	// one, and ends the account's other login sessions (the one used for this
+	// call stays). A wrong current password is 400 naming `current_password`
+	// and counts as a failed login.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/users/me/password (the `ChangePassword` operationId).
+	ChangePasswordWithResponse(ctx context.Context, body ChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangePasswordResponse, error)
 
 	// ListCurrentUserPoliciesWithResponse List your policies
 	//
@@ -9714,6 +16908,51 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/users/{user_id}/groups (the `ListUserGroups` operationId).
 	ListUserGroupsWithResponse(ctx context.Context, userID UserID, params *ListUserGroupsParams, reqEditors ...RequestEditorFn) (*ListUserGroupsResponse, error)
+
+	// UnlockUserWithResponse Clear a login lockout
+	//
+	// keyward extension. Clears the account's failed-login count and the
+	// lockout that repeated failures set, so the user may log in again.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
+	UnlockUserWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*UnlockUserResponse, error)
+
+	// InvalidateUserPasswordWithResponse Invalidate a local user's password
+	//
+	// keyward extension (Oxide's local users). Removes the user's password:
+	// it can no longer log in, and its login sessions end. Its API keys keep
+	// working until they are revoked. Same rules as setUserPassword.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/users/{user_id}/password (the `InvalidateUserPassword` operationId).
+	InvalidateUserPasswordWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*InvalidateUserPasswordResponse, error)
+
+	// SetUserPasswordWithBodyWithResponse Set a local user's password
+	//
+	// keyward extension (Oxide's local users). Sets the user's password and
+	// ends its login sessions. Only for a human account that belongs to this
+	// organization alone (409 otherwise); only the root owner may set the root
+	// owner's password.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/users/{user_id}/password (the `SetUserPassword` operationId).
+	SetUserPasswordWithBodyWithResponse(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetUserPasswordResponse, error)
+
+	// SetUserPasswordWithResponse Set a local user's password
+	//
+	// keyward extension (Oxide's local users). Sets the user's password and
+	// ends its login sessions. Only for a human account that belongs to this
+	// organization alone (409 otherwise); only the root owner may set the root
+	// owner's password.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/users/{user_id}/password (the `SetUserPassword` operationId).
+	SetUserPasswordWithResponse(ctx context.Context, userID UserID, body SetUserPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*SetUserPasswordResponse, error)
 
 	// ListUserPoliciesWithResponse List a user's policies
 	//
@@ -9980,6 +17219,434 @@ func (r ListActionsResponse) ContentType() string {
 	return ""
 }
 
+type AssumeRoleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *RoleSession
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AssumeRoleResponse) GetJSON201() *RoleSession {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AssumeRoleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AssumeRoleResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AssumeRoleResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AssumeRoleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AssumeRoleResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AssumeRoleResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AssumeRoleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AssumeRoleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AssumeRoleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AssumeRoleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AssumeRoleWithWebIdentityResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *RoleSession
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AssumeRoleWithWebIdentityResponse) GetJSON201() *RoleSession {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AssumeRoleWithWebIdentityResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AssumeRoleWithWebIdentityResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AssumeRoleWithWebIdentityResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AssumeRoleWithWebIdentityResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AssumeRoleWithWebIdentityResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AssumeRoleWithWebIdentityResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AssumeRoleWithWebIdentityResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AssumeRoleWithWebIdentityResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AssumeRoleWithWebIdentityResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AwsSTSResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// XML200 the response for an HTTP 200 `text/xml` response
+	XML200 *string
+	// XMLDefault the response for an HTTP default `text/xml` response
+	XMLDefault *string
+}
+
+// GetXML200 returns the response for an HTTP 200 `text/xml` response
+func (r AwsSTSResponse) GetXML200() *string {
+	return r.XML200
+}
+
+// GetXMLDefault returns the response for an HTTP default `text/xml` response
+func (r AwsSTSResponse) GetXMLDefault() *string {
+	return r.XMLDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AwsSTSResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AwsSTSResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AwsSTSResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AwsSTSResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListUserRoleSessionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleSessionList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUserRoleSessionsResponse) GetJSON200() *RoleSessionList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListUserRoleSessionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListUserRoleSessionsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListUserRoleSessionsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListUserRoleSessionsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListUserRoleSessionsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUserRoleSessionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUserRoleSessionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUserRoleSessionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUserRoleSessionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type TerminateRoleSessionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r TerminateRoleSessionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r TerminateRoleSessionResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r TerminateRoleSessionResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r TerminateRoleSessionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TerminateRoleSessionResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TerminateRoleSessionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TerminateRoleSessionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TerminateRoleSessionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TerminateRoleSessionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRoleSessionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleSession
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRoleSessionResponse) GetJSON200() *RoleSession {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetRoleSessionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetRoleSessionResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetRoleSessionResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetRoleSessionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRoleSessionResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRoleSessionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRoleSessionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRoleSessionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRoleSessionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListAuditEventsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10043,6 +17710,213 @@ func (r ListAuditEventsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListAuditEventsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// LoginResponse429Headers the declared response headers of an HTTP 429 response for Login
+type LoginResponse429Headers struct {
+	RetryAfter *int
+}
+
+type LoginResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *LoginSessionResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *LoginResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r LoginResponse) GetJSON201() *LoginSessionResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r LoginResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r LoginResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r LoginResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r LoginResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r LoginResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r LoginResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r LoginResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LoginResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LoginResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LoginResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type LogoutResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r LogoutResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r LogoutResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r LogoutResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r LogoutResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LogoutResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LogoutResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LogoutResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListLoginSessionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LoginSessionList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListLoginSessionsResponse) GetJSON200() *LoginSessionList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListLoginSessionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListLoginSessionsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListLoginSessionsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListLoginSessionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListLoginSessionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListLoginSessionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListLoginSessionsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -11182,6 +19056,904 @@ func (r ListGroupRolesResponse) ContentType() string {
 	return ""
 }
 
+type ListInvitationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InvitationList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListInvitationsResponse) GetJSON200() *InvitationList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListInvitationsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListInvitationsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListInvitationsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListInvitationsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListInvitationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListInvitationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListInvitationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListInvitationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateInvitationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Invitation
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateInvitationResponse) GetJSON201() *Invitation {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateInvitationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateInvitationResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateInvitationResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateInvitationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateInvitationResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateInvitationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateInvitationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateInvitationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateInvitationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateInvitationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RevokeInvitationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RevokeInvitationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RevokeInvitationResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RevokeInvitationResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RevokeInvitationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RevokeInvitationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RevokeInvitationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RevokeInvitationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RevokeInvitationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RevokeInvitationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RevokeInvitationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetInvitationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Invitation
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetInvitationResponse) GetJSON200() *Invitation {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetInvitationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetInvitationResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetInvitationResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetInvitationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetInvitationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetInvitationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInvitationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInvitationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetInvitationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ResendInvitationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Invitation
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ResendInvitationResponse) GetJSON200() *Invitation {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ResendInvitationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ResendInvitationResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ResendInvitationResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ResendInvitationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ResendInvitationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ResendInvitationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ResendInvitationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResendInvitationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResendInvitationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResendInvitationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DescribeInvitationLinkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InvitationLink
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DescribeInvitationLinkResponse) GetJSON200() *InvitationLink {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DescribeInvitationLinkResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r DescribeInvitationLinkResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DescribeInvitationLinkResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DescribeInvitationLinkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DescribeInvitationLinkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DescribeInvitationLinkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DescribeInvitationLinkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AcceptInvitationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *InvitationAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AcceptInvitationResponse) GetJSON201() *InvitationAccepted {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AcceptInvitationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AcceptInvitationResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AcceptInvitationResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AcceptInvitationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r AcceptInvitationResponse) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AcceptInvitationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AcceptInvitationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AcceptInvitationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AcceptInvitationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AcceptInvitationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListMailResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MailList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListMailResponse) GetJSON200() *MailList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListMailResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListMailResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListMailResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListMailResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListMailResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListMailResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListMailResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListMailResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListOIDCIssuersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IssuerList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListOIDCIssuersResponse) GetJSON200() *IssuerList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListOIDCIssuersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListOIDCIssuersResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListOIDCIssuersResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListOIDCIssuersResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListOIDCIssuersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListOIDCIssuersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListOIDCIssuersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListOIDCIssuersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateOIDCIssuerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *IssuerEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateOIDCIssuerResponse) GetJSON201() *IssuerEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateOIDCIssuerResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateOIDCIssuerResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateOIDCIssuerResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateOIDCIssuerResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateOIDCIssuerResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateOIDCIssuerResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateOIDCIssuerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateOIDCIssuerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateOIDCIssuerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateOIDCIssuerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteOIDCIssuerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteOIDCIssuerResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteOIDCIssuerResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteOIDCIssuerResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteOIDCIssuerResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteOIDCIssuerResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteOIDCIssuerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteOIDCIssuerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteOIDCIssuerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteOIDCIssuerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOIDCIssuerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IssuerEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOIDCIssuerResponse) GetJSON200() *IssuerEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetOIDCIssuerResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetOIDCIssuerResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetOIDCIssuerResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetOIDCIssuerResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOIDCIssuerResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOIDCIssuerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOIDCIssuerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOIDCIssuerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOIDCIssuerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListOrganizationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11328,6 +20100,75 @@ func (r CreateOrganizationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateOrganizationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteOrganizationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteOrganizationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteOrganizationResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteOrganizationResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteOrganizationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteOrganizationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteOrganizationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteOrganizationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteOrganizationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteOrganizationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -11577,6 +20418,642 @@ func (r CreateOrganizationAPIKeyResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateOrganizationAPIKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RestoreOrganizationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RestoreOrganizationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RestoreOrganizationResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RestoreOrganizationResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RestoreOrganizationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RestoreOrganizationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RestoreOrganizationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreOrganizationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreOrganizationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreOrganizationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreOrganizationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetOrganizationRoleAssignmentsResponse200Headers the declared response headers of an HTTP 200 response for GetOrganizationRoleAssignments
+type GetOrganizationRoleAssignmentsResponse200Headers struct {
+	ETag *string
+}
+
+type GetOrganizationRoleAssignmentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleAssignments
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetOrganizationRoleAssignmentsResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOrganizationRoleAssignmentsResponse) GetJSON200() *RoleAssignments {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetOrganizationRoleAssignmentsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetOrganizationRoleAssignmentsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetOrganizationRoleAssignmentsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetOrganizationRoleAssignmentsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOrganizationRoleAssignmentsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOrganizationRoleAssignmentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOrganizationRoleAssignmentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOrganizationRoleAssignmentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOrganizationRoleAssignmentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutOrganizationRoleAssignmentsResponse200Headers the declared response headers of an HTTP 200 response for PutOrganizationRoleAssignments
+type PutOrganizationRoleAssignmentsResponse200Headers struct {
+	ETag *string
+}
+
+type PutOrganizationRoleAssignmentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleAssignments
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutOrganizationRoleAssignmentsResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutOrganizationRoleAssignmentsResponse) GetJSON200() *RoleAssignments {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutOrganizationRoleAssignmentsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutOrganizationRoleAssignmentsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutOrganizationRoleAssignmentsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PutOrganizationRoleAssignmentsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r PutOrganizationRoleAssignmentsResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PutOrganizationRoleAssignmentsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PutOrganizationRoleAssignmentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutOrganizationRoleAssignmentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutOrganizationRoleAssignmentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutOrganizationRoleAssignmentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListSuspendedUsersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OrganizationUserList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSuspendedUsersResponse) GetJSON200() *OrganizationUserList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSuspendedUsersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSuspendedUsersResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSuspendedUsersResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListSuspendedUsersResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListSuspendedUsersResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSuspendedUsersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSuspendedUsersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSuspendedUsersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSuspendedUsersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type TransferOrganizationOwnershipResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r TransferOrganizationOwnershipResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r TransferOrganizationOwnershipResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r TransferOrganizationOwnershipResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r TransferOrganizationOwnershipResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r TransferOrganizationOwnershipResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r TransferOrganizationOwnershipResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TransferOrganizationOwnershipResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TransferOrganizationOwnershipResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TransferOrganizationOwnershipResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TransferOrganizationOwnershipResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TransferOrganizationOwnershipResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RemoveOrganizationUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RemoveOrganizationUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RemoveOrganizationUserResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RemoveOrganizationUserResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RemoveOrganizationUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RemoveOrganizationUserResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RemoveOrganizationUserResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveOrganizationUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveOrganizationUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveOrganizationUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveOrganizationUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SuspendOrganizationUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SuspendOrganizationUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SuspendOrganizationUserResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SuspendOrganizationUserResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SuspendOrganizationUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SuspendOrganizationUserResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SuspendOrganizationUserResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SuspendOrganizationUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SuspendOrganizationUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SuspendOrganizationUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SuspendOrganizationUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UnsuspendOrganizationUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UnsuspendOrganizationUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UnsuspendOrganizationUserResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UnsuspendOrganizationUserResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UnsuspendOrganizationUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UnsuspendOrganizationUserResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UnsuspendOrganizationUserResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UnsuspendOrganizationUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnsuspendOrganizationUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnsuspendOrganizationUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnsuspendOrganizationUserResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12620,6 +22097,1685 @@ func (r AttachPolicyUserResponse) ContentType() string {
 	return ""
 }
 
+type ListProjectsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProjectList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListProjectsResponse) GetJSON200() *ProjectList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListProjectsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListProjectsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListProjectsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListProjectsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListProjectsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListProjectsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListProjectsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListProjectsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ProjectEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateProjectResponse) GetJSON201() *ProjectEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateProjectResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateProjectResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateProjectResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateProjectResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateProjectResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteProjectResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteProjectResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteProjectResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteProjectResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DeleteProjectResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteProjectResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProjectEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetProjectResponse) GetJSON200() *ProjectEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetProjectResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetProjectResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetProjectResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetProjectResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetProjectResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateProjectResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProjectEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateProjectResponse) GetJSON200() *ProjectEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateProjectResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateProjectResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateProjectResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateProjectResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateProjectResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateProjectResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateProjectResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateProjectResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateProjectResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateProjectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteOverrideResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteOverrideResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteOverrideResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteOverrideResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteOverrideResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteOverrideResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteOverrideResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteOverrideResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteOverrideResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteOverrideResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOverrideResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OverrideEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOverrideResponse) GetJSON200() *OverrideEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetOverrideResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetOverrideResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetOverrideResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetOverrideResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOverrideResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOverrideResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOverrideResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOverrideResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOverrideResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PutOverrideResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OverrideEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutOverrideResponse) GetJSON200() *OverrideEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutOverrideResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutOverrideResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutOverrideResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PutOverrideResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PutOverrideResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PutOverrideResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutOverrideResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutOverrideResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutOverrideResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetProjectRoleAssignmentsResponse200Headers the declared response headers of an HTTP 200 response for GetProjectRoleAssignments
+type GetProjectRoleAssignmentsResponse200Headers struct {
+	ETag *string
+}
+
+type GetProjectRoleAssignmentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleAssignments
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetProjectRoleAssignmentsResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetProjectRoleAssignmentsResponse) GetJSON200() *RoleAssignments {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetProjectRoleAssignmentsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetProjectRoleAssignmentsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetProjectRoleAssignmentsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetProjectRoleAssignmentsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetProjectRoleAssignmentsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProjectRoleAssignmentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProjectRoleAssignmentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProjectRoleAssignmentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProjectRoleAssignmentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutProjectRoleAssignmentsResponse200Headers the declared response headers of an HTTP 200 response for PutProjectRoleAssignments
+type PutProjectRoleAssignmentsResponse200Headers struct {
+	ETag *string
+}
+
+type PutProjectRoleAssignmentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleAssignments
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutProjectRoleAssignmentsResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutProjectRoleAssignmentsResponse) GetJSON200() *RoleAssignments {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutProjectRoleAssignmentsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutProjectRoleAssignmentsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutProjectRoleAssignmentsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PutProjectRoleAssignmentsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r PutProjectRoleAssignmentsResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PutProjectRoleAssignmentsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PutProjectRoleAssignmentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutProjectRoleAssignmentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutProjectRoleAssignmentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutProjectRoleAssignmentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListResourcesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ResourceList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListResourcesResponse) GetJSON200() *ResourceList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListResourcesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListResourcesResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListResourcesResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListResourcesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListResourcesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListResourcesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListResourcesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListResourcesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListResourcesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RegisterResourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ResourceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r RegisterResourceResponse) GetJSON201() *ResourceEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RegisterResourceResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RegisterResourceResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RegisterResourceResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RegisterResourceResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RegisterResourceResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RegisterResourceResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RegisterResourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RegisterResourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RegisterResourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RegisterResourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteResourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteResourceResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteResourceResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteResourceResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteResourceResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteResourceResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteResourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteResourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteResourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteResourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetResourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ResourceEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetResourceResponse) GetJSON200() *ResourceEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetResourceResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetResourceResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetResourceResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetResourceResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetResourceResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetResourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetResourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetResourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetResourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListRoleTrustsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleTrustList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRoleTrustsResponse) GetJSON200() *RoleTrustList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListRoleTrustsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListRoleTrustsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListRoleTrustsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListRoleTrustsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRoleTrustsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRoleTrustsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRoleTrustsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRoleTrustsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateRoleTrustResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *RoleTrust
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateRoleTrustResponse) GetJSON201() *RoleTrust {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateRoleTrustResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateRoleTrustResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateRoleTrustResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateRoleTrustResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateRoleTrustResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateRoleTrustResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateRoleTrustResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateRoleTrustResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateRoleTrustResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListRoleTrustsByUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AssumableRoleList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRoleTrustsByUserResponse) GetJSON200() *AssumableRoleList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListRoleTrustsByUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListRoleTrustsByUserResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListRoleTrustsByUserResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListRoleTrustsByUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListRoleTrustsByUserResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRoleTrustsByUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRoleTrustsByUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRoleTrustsByUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRoleTrustsByUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListRoleTrustsByRoleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleTrustList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRoleTrustsByRoleResponse) GetJSON200() *RoleTrustList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListRoleTrustsByRoleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListRoleTrustsByRoleResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListRoleTrustsByRoleResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListRoleTrustsByRoleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListRoleTrustsByRoleResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRoleTrustsByRoleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRoleTrustsByRoleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRoleTrustsByRoleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRoleTrustsByRoleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteRoleTrustResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteRoleTrustResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteRoleTrustResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteRoleTrustResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteRoleTrustResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteRoleTrustResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteRoleTrustResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteRoleTrustResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteRoleTrustResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteRoleTrustResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRoleTrustResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleTrustEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRoleTrustResponse) GetJSON200() *RoleTrustEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetRoleTrustResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetRoleTrustResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetRoleTrustResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetRoleTrustResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRoleTrustResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRoleTrustResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRoleTrustResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRoleTrustResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRoleTrustResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateRoleTrustResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleTrust
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateRoleTrustResponse) GetJSON200() *RoleTrust {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateRoleTrustResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateRoleTrustResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateRoleTrustResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateRoleTrustResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateRoleTrustResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateRoleTrustResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateRoleTrustResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateRoleTrustResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateRoleTrustResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RestoreRoleTrustResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleTrustEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RestoreRoleTrustResponse) GetJSON200() *RoleTrustEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RestoreRoleTrustResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RestoreRoleTrustResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RestoreRoleTrustResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RestoreRoleTrustResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RestoreRoleTrustResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RestoreRoleTrustResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreRoleTrustResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreRoleTrustResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreRoleTrustResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreRoleTrustResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListRolesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13636,6 +24792,82 @@ func (r RestoreRoleResponse) ContentType() string {
 	return ""
 }
 
+type ListRoleSessionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoleSessionList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRoleSessionsResponse) GetJSON200() *RoleSessionList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListRoleSessionsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListRoleSessionsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListRoleSessionsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListRoleSessionsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListRoleSessionsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRoleSessionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRoleSessionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRoleSessionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRoleSessionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListRoleUsersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14196,6 +25428,89 @@ func (r ListCurrentUserGroupsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListCurrentUserGroupsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ChangePasswordResponse429Headers the declared response headers of an HTTP 429 response for ChangePassword
+type ChangePasswordResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ChangePasswordResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ChangePasswordResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ChangePasswordResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ChangePasswordResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ChangePasswordResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ChangePasswordResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ChangePasswordResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ChangePasswordResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ChangePasswordResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ChangePasswordResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ChangePasswordResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ChangePasswordResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15031,6 +26346,234 @@ func (r ListUserGroupsResponse) ContentType() string {
 	return ""
 }
 
+type UnlockUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UnlockUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UnlockUserResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UnlockUserResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UnlockUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UnlockUserResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UnlockUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnlockUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnlockUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnlockUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type InvalidateUserPasswordResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r InvalidateUserPasswordResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r InvalidateUserPasswordResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r InvalidateUserPasswordResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r InvalidateUserPasswordResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r InvalidateUserPasswordResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r InvalidateUserPasswordResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r InvalidateUserPasswordResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r InvalidateUserPasswordResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r InvalidateUserPasswordResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r InvalidateUserPasswordResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SetUserPasswordResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetUserPasswordResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetUserPasswordResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetUserPasswordResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SetUserPasswordResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SetUserPasswordResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SetUserPasswordResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SetUserPasswordResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SetUserPasswordResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetUserPasswordResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetUserPasswordResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetUserPasswordResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListUserPoliciesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15323,6 +26866,237 @@ func (c *ClientWithResponses) ListActionsWithResponse(ctx context.Context, param
 	return ParseListActionsResponse(rsp)
 }
 
+// AssumeRoleWithBodyWithResponse Assume a role
+//
+// Starts a session of an assumable role for `user_id`: the caller
+// itself (a trust of the role must cover it, directly or through a
+// group) or another member (the caller then also needs
+// iam.role.AssumeRole on the role, and `context.ip_address` is taken
+// as the source address). `duration` is 900 to the role's
+// `max_session_duration` seconds (0: 3600, or the maximum if lower);
+// otherwise 400 naming `duration`. The trust must not be expired and
+// its conditions must hold now, from the source address (403 saying
+// which failed). `session_policy` is a policy document that can only
+// narrow the role. The `session_token` is shown once; send it as
+// `Authorization: Bearer` to act as the role. A session that assumes
+// a role chains: the role must have `allow_chaining`, and the new
+// session ends no later than its parent.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/assumed-roles/assume (the `AssumeRole` operationId).
+func (c *ClientWithResponses) AssumeRoleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssumeRoleResponse, error) {
+	rsp, err := c.AssumeRoleWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssumeRoleResponse(rsp)
+}
+
+// AssumeRoleWithResponse Assume a role
+//
+// Starts a session of an assumable role for `user_id`: the caller
+// itself (a trust of the role must cover it, directly or through a
+// group) or another member (the caller then also needs
+// iam.role.AssumeRole on the role, and `context.ip_address` is taken
+// as the source address). `duration` is 900 to the role's
+// `max_session_duration` seconds (0: 3600, or the maximum if lower);
+// otherwise 400 naming `duration`. The trust must not be expired and
+// its conditions must hold now, from the source address (403 saying
+// which failed). `session_policy` is a policy document that can only
+// narrow the role. The `session_token` is shown once; send it as
+// `Authorization: Bearer` to act as the role. A session that assumes
+// a role chains: the role must have `allow_chaining`, and the new
+// session ends no later than its parent.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/assumed-roles/assume (the `AssumeRole` operationId).
+func (c *ClientWithResponses) AssumeRoleWithResponse(ctx context.Context, body AssumeRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*AssumeRoleResponse, error) {
+	rsp, err := c.AssumeRole(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssumeRoleResponse(rsp)
+}
+
+// AssumeRoleWithWebIdentityWithBodyWithResponse Assume a role with an external OIDC token
+//
+// keyward extension. Exchanges a JWT from an external OIDC issuer
+// (a GitHub Actions, GitLab or Kubernetes token, say) for a session
+// of an assumable role. Needs no keyward credential: the token is the
+// credential, so the body names the organization. The token must be
+// signed with an asymmetric algorithm (RS*, PS*, ES*, EdDSA; never
+// `none` or HMAC) by a key of the issuer's JWKS, its `iss` must be the
+// `uri` of an issuer that one of the role's live trusts names, its
+// `aud` must hold one of that issuer's `audiences`, it must carry
+// `exp` and be within `exp`/`nbf`/`iat` up to the clock skew (60 s by
+// default), and it must meet the trust's `claim_conditions` (exact or
+// `*` glob per claim); the trust's own conditions (time, days, source
+// IP) and the role's duration window apply as for assumeRole. The
+// session's principal is the role itself (`user_id` ""), its
+// `auth_method` is `oidc`, and its audit event's actor is the token's
+// issuer and subject. A token that does not verify is 401; one that
+// meets no trust, or a role that does not exist or trusts no issuer,
+// is 403 (the same answer, so nothing is revealed); an issuer that
+// cannot be reached is 503. Every refusal is also recorded in the
+// audit trail of the role's organization.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/assumed-roles/assume-with-web-identity (the `AssumeRoleWithWebIdentity` operationId).
+func (c *ClientWithResponses) AssumeRoleWithWebIdentityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssumeRoleWithWebIdentityResponse, error) {
+	rsp, err := c.AssumeRoleWithWebIdentityWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssumeRoleWithWebIdentityResponse(rsp)
+}
+
+// AssumeRoleWithWebIdentityWithResponse Assume a role with an external OIDC token
+//
+// keyward extension. Exchanges a JWT from an external OIDC issuer
+// (a GitHub Actions, GitLab or Kubernetes token, say) for a session
+// of an assumable role. Needs no keyward credential: the token is the
+// credential, so the body names the organization. The token must be
+// signed with an asymmetric algorithm (RS*, PS*, ES*, EdDSA; never
+// `none` or HMAC) by a key of the issuer's JWKS, its `iss` must be the
+// `uri` of an issuer that one of the role's live trusts names, its
+// `aud` must hold one of that issuer's `audiences`, it must carry
+// `exp` and be within `exp`/`nbf`/`iat` up to the clock skew (60 s by
+// default), and it must meet the trust's `claim_conditions` (exact or
+// `*` glob per claim); the trust's own conditions (time, days, source
+// IP) and the role's duration window apply as for assumeRole. The
+// session's principal is the role itself (`user_id` ""), its
+// `auth_method` is `oidc`, and its audit event's actor is the token's
+// issuer and subject. A token that does not verify is 401; one that
+// meets no trust, or a role that does not exist or trusts no issuer,
+// is 403 (the same answer, so nothing is revealed); an issuer that
+// cannot be reached is 503. Every refusal is also recorded in the
+// audit trail of the role's organization.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/assumed-roles/assume-with-web-identity (the `AssumeRoleWithWebIdentity` operationId).
+func (c *ClientWithResponses) AssumeRoleWithWebIdentityWithResponse(ctx context.Context, body AssumeRoleWithWebIdentityJSONRequestBody, reqEditors ...RequestEditorFn) (*AssumeRoleWithWebIdentityResponse, error) {
+	rsp, err := c.AssumeRoleWithWebIdentity(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAssumeRoleWithWebIdentityResponse(rsp)
+}
+
+// AwsSTSWithBodyWithResponse AWS STS compatibility
+//
+// Vultr-compatible. AWS STS's Query protocol, so that AWS SDKs and
+// tools can obtain keyward sessions: form-encoded parameters in, AWS's
+// XML out (`AssumeRoleResponse` / `AssumeRoleWithWebIdentityResponse`,
+// errors as `ErrorResponse`). `RoleArn` is
+// `arn:aws:iam::<organization id>:role/<role id>`.
+//
+//   - `Action=AssumeRole`: authenticated by the keyward API key (or
+//     session token) sent as `Authorization: Bearer`, which replaces
+//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
+//     `PolicyArns` are refused (AWS policies).
+//   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
+//     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// `Credentials.SessionToken` is the keyward session token (send it as
+// a Bearer token to keyward), `AccessKeyId` the session id, and
+// `SecretAccessKey` a random value keyward does not keep. Error codes:
+// ValidationError, InvalidIdentityToken, ExpiredTokenException,
+// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// MissingAuthenticationToken (403); InvalidAction (400).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/assumed-roles/compatibility/aws/sts (the `AwsSTS` operationId).
+func (c *ClientWithResponses) AwsSTSWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AwsSTSResponse, error) {
+	rsp, err := c.AwsSTSWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAwsSTSResponse(rsp)
+}
+
+// AwsSTSWithFormdataBodyWithResponse AWS STS compatibility
+//
+// Vultr-compatible. AWS STS's Query protocol, so that AWS SDKs and
+// tools can obtain keyward sessions: form-encoded parameters in, AWS's
+// XML out (`AssumeRoleResponse` / `AssumeRoleWithWebIdentityResponse`,
+// errors as `ErrorResponse`). `RoleArn` is
+// `arn:aws:iam::<organization id>:role/<role id>`.
+//
+//   - `Action=AssumeRole`: authenticated by the keyward API key (or
+//     session token) sent as `Authorization: Bearer`, which replaces
+//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
+//     `PolicyArns` are refused (AWS policies).
+//   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
+//     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// `Credentials.SessionToken` is the keyward session token (send it as
+// a Bearer token to keyward), `AccessKeyId` the session id, and
+// `SecretAccessKey` a random value keyward does not keep. Error codes:
+// ValidationError, InvalidIdentityToken, ExpiredTokenException,
+// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// MissingAuthenticationToken (403); InvalidAction (400).
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/assumed-roles/compatibility/aws/sts (the `AwsSTS` operationId).
+func (c *ClientWithResponses) AwsSTSWithFormdataBodyWithResponse(ctx context.Context, body AwsSTSFormdataRequestBody, reqEditors ...RequestEditorFn) (*AwsSTSResponse, error) {
+	rsp, err := c.AwsSTSWithFormdataBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAwsSTSResponse(rsp)
+}
+
+// ListUserRoleSessionsWithResponse List a user's live role sessions
+//
+// Newest first, without tokens. A member may list its own without a grant.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/assumed-roles/users/{user_id}/sessions (the `ListUserRoleSessions` operationId).
+func (c *ClientWithResponses) ListUserRoleSessionsWithResponse(ctx context.Context, userID UserID, params *ListUserRoleSessionsParams, reqEditors ...RequestEditorFn) (*ListUserRoleSessionsResponse, error) {
+	rsp, err := c.ListUserRoleSessions(ctx, userID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUserRoleSessionsResponse(rsp)
+}
+
+// TerminateRoleSessionWithResponse Terminate a role session
+//
+// Ends the session at once, and the sessions chained from it. Its member needs no grant.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/assumed-roles/{session_token} (the `TerminateRoleSession` operationId).
+func (c *ClientWithResponses) TerminateRoleSessionWithResponse(ctx context.Context, sessionToken SessionToken, reqEditors ...RequestEditorFn) (*TerminateRoleSessionResponse, error) {
+	rsp, err := c.TerminateRoleSession(ctx, sessionToken, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTerminateRoleSessionResponse(rsp)
+}
+
+// GetRoleSessionWithResponse Get a role session
+//
+// Returns the session of the token, live or ended (`remaining_duration` 0). Its member and the session itself need no grant.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/assumed-roles/{session_token} (the `GetRoleSession` operationId).
+func (c *ClientWithResponses) GetRoleSessionWithResponse(ctx context.Context, sessionToken SessionToken, reqEditors ...RequestEditorFn) (*GetRoleSessionResponse, error) {
+	rsp, err := c.GetRoleSession(ctx, sessionToken, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRoleSessionResponse(rsp)
+}
+
 // ListAuditEventsWithResponse List audit events
 //
 // keyward extension. Lists the audit events of the caller's
@@ -15338,6 +27112,88 @@ func (c *ClientWithResponses) ListAuditEventsWithResponse(ctx context.Context, p
 		return nil, err
 	}
 	return ParseListAuditEventsResponse(rsp)
+}
+
+// LoginWithBodyWithResponse Log in with a password
+//
+// keyward extension. Checks an email and password and opens a login
+// session in one organization (`organization_id`, or the account's first
+// organization where it is active). The session token
+// (`kws_<id>_<secret>`, in this response only) authenticates as
+// `Authorization: Bearer` exactly like an API key until it expires
+// (default 12 hours), the user logs out, or its password changes. Every
+// wrong email, password, organization or suspended membership is the same
+// 401. Failures are throttled per account and per source address (429
+// with Retry-After); after 10 consecutive failures the account is locked
+// (403) until an administrator unlocks it (unlockUser). Needs no
+// authentication.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/auth/login (the `Login` operationId).
+func (c *ClientWithResponses) LoginWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LoginResponse, error) {
+	rsp, err := c.LoginWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLoginResponse(rsp)
+}
+
+// LoginWithResponse Log in with a password
+//
+// keyward extension. Checks an email and password and opens a login
+// session in one organization (`organization_id`, or the account's first
+// organization where it is active). The session token
+// (`kws_<id>_<secret>`, in this response only) authenticates as
+// `Authorization: Bearer` exactly like an API key until it expires
+// (default 12 hours), the user logs out, or its password changes. Every
+// wrong email, password, organization or suspended membership is the same
+// 401. Failures are throttled per account and per source address (429
+// with Retry-After); after 10 consecutive failures the account is locked
+// (403) until an administrator unlocks it (unlockUser). Needs no
+// authentication.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/auth/login (the `Login` operationId).
+func (c *ClientWithResponses) LoginWithResponse(ctx context.Context, body LoginJSONRequestBody, reqEditors ...RequestEditorFn) (*LoginResponse, error) {
+	rsp, err := c.Login(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLoginResponse(rsp)
+}
+
+// LogoutWithResponse Log out
+//
+// keyward extension. Ends the login session whose token authenticated
+// this call, at once. A call made with an API key is 400.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/auth/logout (the `Logout` operationId).
+func (c *ClientWithResponses) LogoutWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*LogoutResponse, error) {
+	rsp, err := c.Logout(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLogoutResponse(rsp)
+}
+
+// ListLoginSessionsWithResponse List your login sessions
+//
+// keyward extension. Lists the caller's account's live login sessions,
+// in every organization, oldest first, without their tokens.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/auth/sessions (the `ListLoginSessions` operationId).
+func (c *ClientWithResponses) ListLoginSessionsWithResponse(ctx context.Context, params *ListLoginSessionsParams, reqEditors ...RequestEditorFn) (*ListLoginSessionsResponse, error) {
+	rsp, err := c.ListLoginSessions(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListLoginSessionsResponse(rsp)
 }
 
 // AuthorizeWithBodyWithResponse Decide one request
@@ -15702,9 +27558,299 @@ func (c *ClientWithResponses) ListGroupRolesWithResponse(ctx context.Context, gr
 	return ParseListGroupRolesResponse(rsp)
 }
 
+// ListInvitationsWithResponse List invitations
+//
+// Lists the invitations of the caller's organization, oldest first,
+// under `invites`, where each item also has a string `status`.
+// Vultr's client sends a JSON body on this GET; it is ignored.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/invitation (the `ListInvitations` operationId).
+func (c *ClientWithResponses) ListInvitationsWithResponse(ctx context.Context, params *ListInvitationsParams, reqEditors ...RequestEditorFn) (*ListInvitationsResponse, error) {
+	rsp, err := c.ListInvitations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListInvitationsResponse(rsp)
+}
+
+// CreateInvitationWithBodyWithResponse Invite an email address
+//
+// Invites an email address to the caller's organization and queues the
+// invitation email in the same transaction (it is sent after commit).
+// The email carries a signed, single-use link that expires after the
+// server's invitation TTL (default 72 h). `role_ids` and `group_ids`
+// (keyward's) are granted on acceptance; the caller must be allowed
+// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
+// group. 409 if the address belongs to a member or has a pending,
+// unexpired invitation. The response is bare and, because Vultr's
+// client reads a top-level `status` as a number, carries the state in
+// `invite_status` and `status_full` only.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/invitation (the `CreateInvitation` operationId).
+func (c *ClientWithResponses) CreateInvitationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInvitationResponse, error) {
+	rsp, err := c.CreateInvitationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateInvitationResponse(rsp)
+}
+
+// CreateInvitationWithResponse Invite an email address
+//
+// Invites an email address to the caller's organization and queues the
+// invitation email in the same transaction (it is sent after commit).
+// The email carries a signed, single-use link that expires after the
+// server's invitation TTL (default 72 h). `role_ids` and `group_ids`
+// (keyward's) are granted on acceptance; the caller must be allowed
+// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
+// group. 409 if the address belongs to a member or has a pending,
+// unexpired invitation. The response is bare and, because Vultr's
+// client reads a top-level `status` as a number, carries the state in
+// `invite_status` and `status_full` only.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/invitation (the `CreateInvitation` operationId).
+func (c *ClientWithResponses) CreateInvitationWithResponse(ctx context.Context, body CreateInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInvitationResponse, error) {
+	rsp, err := c.CreateInvitation(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateInvitationResponse(rsp)
+}
+
+// RevokeInvitationWithResponse Revoke an invitation
+//
+// Withdraws a pending invitation: its link stops working at once.
+// Revoking a revoked invitation succeeds; an accepted one is 409.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/invitation/{invitation_id} (the `RevokeInvitation` operationId).
+func (c *ClientWithResponses) RevokeInvitationWithResponse(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*RevokeInvitationResponse, error) {
+	rsp, err := c.RevokeInvitation(ctx, invitationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevokeInvitationResponse(rsp)
+}
+
+// GetInvitationWithResponse Get an invitation
+//
+// Returns an invitation, bare and without a top-level `status`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/invitation/{invitation_id} (the `GetInvitation` operationId).
+func (c *ClientWithResponses) GetInvitationWithResponse(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*GetInvitationResponse, error) {
+	rsp, err := c.GetInvitation(ctx, invitationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInvitationResponse(rsp)
+}
+
+// ResendInvitationWithResponse Resend an invitation
+//
+// Gives a pending invitation (expired or not) a new link with a fresh
+// expiry and emails it again. The previous link stops working at once.
+// 409 for an accepted or revoked invitation. Takes no body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/invitation/{invitation_id}/resend (the `ResendInvitation` operationId).
+func (c *ClientWithResponses) ResendInvitationWithResponse(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*ResendInvitationResponse, error) {
+	rsp, err := c.ResendInvitation(ctx, invitationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResendInvitationResponse(rsp)
+}
+
+// DescribeInvitationLinkWithResponse Open an invitation link
+//
+// The link of an invitation email. Needs no authentication (the token
+// is the credential). Describes the invitation: organization, inviter,
+// invited address, expiry, and whether an account with that address
+// exists. An altered link is 400 (field `token`); a used, revoked,
+// replaced (by a resend) or expired one is 410 with the reason.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/invitations/accept (the `DescribeInvitationLink` operationId).
+func (c *ClientWithResponses) DescribeInvitationLinkWithResponse(ctx context.Context, params *DescribeInvitationLinkParams, reqEditors ...RequestEditorFn) (*DescribeInvitationLinkResponse, error) {
+	rsp, err := c.DescribeInvitationLink(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDescribeInvitationLinkResponse(rsp)
+}
+
+// AcceptInvitationWithBodyWithResponse Accept an invitation
+//
+// Accepts an invitation, once. Without a bearer, `name` and `password`
+// create a new account with the invited address. With the bearer of an
+// existing account whose email is the invited one, send `token` alone:
+// the membership is added to that account (403 for another account).
+// The invitation's roles and groups are granted. When the invitation
+// enabled API access, `user.api_key` is an API key for the invited
+// organization, shown once. Errors as for the GET.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/invitations/accept (the `AcceptInvitation` operationId).
+func (c *ClientWithResponses) AcceptInvitationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AcceptInvitationResponse, error) {
+	rsp, err := c.AcceptInvitationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAcceptInvitationResponse(rsp)
+}
+
+// AcceptInvitationWithResponse Accept an invitation
+//
+// Accepts an invitation, once. Without a bearer, `name` and `password`
+// create a new account with the invited address. With the bearer of an
+// existing account whose email is the invited one, send `token` alone:
+// the membership is added to that account (403 for another account).
+// The invitation's roles and groups are granted. When the invitation
+// enabled API access, `user.api_key` is an API key for the invited
+// organization, shown once. Errors as for the GET.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/invitations/accept (the `AcceptInvitation` operationId).
+func (c *ClientWithResponses) AcceptInvitationWithResponse(ctx context.Context, body AcceptInvitationJSONRequestBody, reqEditors ...RequestEditorFn) (*AcceptInvitationResponse, error) {
+	rsp, err := c.AcceptInvitation(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAcceptInvitationResponse(rsp)
+}
+
+// ListMailWithResponse List the mail outbox
+//
+// Lists the messages of the caller's organization's mail outbox,
+// newest first: queued, sent or failed. With no SMTP server configured
+// nothing is sent and this is where invitation links are found (the
+// development outbox).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/mail (the `ListMail` operationId).
+func (c *ClientWithResponses) ListMailWithResponse(ctx context.Context, params *ListMailParams, reqEditors ...RequestEditorFn) (*ListMailResponse, error) {
+	rsp, err := c.ListMail(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListMailResponse(rsp)
+}
+
+// ListOIDCIssuersWithResponse List OIDC issuers
+//
+// Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/issuer (the `ListOIDCIssuers` operationId).
+func (c *ClientWithResponses) ListOIDCIssuersWithResponse(ctx context.Context, params *ListOIDCIssuersParams, reqEditors ...RequestEditorFn) (*ListOIDCIssuersResponse, error) {
+	rsp, err := c.ListOIDCIssuers(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListOIDCIssuersResponse(rsp)
+}
+
+// CreateOIDCIssuerWithBodyWithResponse Register an OIDC issuer
+//
+// Vultr-compatible (CreateOIDCIssuer). Registers an external OpenID
+// Connect issuer (GitHub Actions, GitLab, a Kubernetes cluster, an
+// IdP) whose tokens trusts may accept. `uri` is the issuer URL exactly
+// as its tokens' `iss` spells it; it must be https and unique in the
+// organization. keyward's `audiences` are the `aud` values accepted
+// from it (a token must carry one); with none, every trust of the
+// issuer must pin `aud` in its claim conditions. The JWK fields of
+// Vultr's object are kept and returned as given; keyward verifies
+// tokens with the issuer's live JWKS, found through discovery when the
+// first token arrives (no network call is made here).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
+func (c *ClientWithResponses) CreateOIDCIssuerWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOIDCIssuerResponse, error) {
+	rsp, err := c.CreateOIDCIssuerWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateOIDCIssuerResponse(rsp)
+}
+
+// CreateOIDCIssuerWithResponse Register an OIDC issuer
+//
+// Vultr-compatible (CreateOIDCIssuer). Registers an external OpenID
+// Connect issuer (GitHub Actions, GitLab, a Kubernetes cluster, an
+// IdP) whose tokens trusts may accept. `uri` is the issuer URL exactly
+// as its tokens' `iss` spells it; it must be https and unique in the
+// organization. keyward's `audiences` are the `aud` values accepted
+// from it (a token must carry one); with none, every trust of the
+// issuer must pin `aud` in its claim conditions. The JWK fields of
+// Vultr's object are kept and returned as given; keyward verifies
+// tokens with the issuer's live JWKS, found through discovery when the
+// first token arrives (no network call is made here).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
+func (c *ClientWithResponses) CreateOIDCIssuerWithResponse(ctx context.Context, body CreateOIDCIssuerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCIssuerResponse, error) {
+	rsp, err := c.CreateOIDCIssuer(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateOIDCIssuerResponse(rsp)
+}
+
+// DeleteOIDCIssuerWithResponse Remove an OIDC issuer
+//
+// Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
+// name it admit no token any more. Sessions already made through it
+// last until they expire or are terminated.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/oidc/issuer/{issuer_id} (the `DeleteOIDCIssuer` operationId).
+func (c *ClientWithResponses) DeleteOIDCIssuerWithResponse(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*DeleteOIDCIssuerResponse, error) {
+	rsp, err := c.DeleteOIDCIssuer(ctx, issuerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteOIDCIssuerResponse(rsp)
+}
+
+// GetOIDCIssuerWithResponse Get an OIDC issuer
+//
+// Vultr-compatible (GetOIDCIssuer). Returns the issuer, wrapped in `issuer`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/issuer/{issuer_id} (the `GetOIDCIssuer` operationId).
+func (c *ClientWithResponses) GetOIDCIssuerWithResponse(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*GetOIDCIssuerResponse, error) {
+	rsp, err := c.GetOIDCIssuer(ctx, issuerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOIDCIssuerResponse(rsp)
+}
+
 // ListOrganizationsWithResponse List the caller's organizations
 //
-// Lists the live organizations the caller's account is a member of, oldest first.
+// Lists the live organizations the caller's account is a member of,
+// oldest first. With `deleted=true`, lists instead the deleted
+// organizations whose root owner is the caller's account and that are
+// not purged yet, with `date_deleted` and `date_purge`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -15751,6 +27897,26 @@ func (c *ClientWithResponses) CreateOrganizationWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseCreateOrganizationResponse(rsp)
+}
+
+// DeleteOrganizationWithResponse Delete an organization
+//
+// Deletes the organization softly: its members, API keys and login
+// sessions lose access at once, and nothing is destroyed. Its root
+// owner may restore it (restoreOrganization) within the retention
+// window (the server's `--org-retention`, default 30 days); after it,
+// the server purges the organization and everything in it for good.
+// Only the root owner may delete an organization.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/organizations/{organization_id} (the `DeleteOrganization` operationId).
+func (c *ClientWithResponses) DeleteOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*DeleteOrganizationResponse, error) {
+	rsp, err := c.DeleteOrganization(ctx, organizationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteOrganizationResponse(rsp)
 }
 
 // GetOrganizationWithResponse Get an organization
@@ -15843,6 +28009,172 @@ func (c *ClientWithResponses) CreateOrganizationAPIKeyWithResponse(ctx context.C
 		return nil, err
 	}
 	return ParseCreateOrganizationAPIKeyResponse(rsp)
+}
+
+// RestoreOrganizationWithResponse Restore a deleted organization
+//
+// Restores a deleted organization within the retention window: every
+// member, key and session works again exactly as before. Only the root
+// owner may restore it, with a credential of any organization of its
+// account. A deleted organization of someone else, or one past the window,
+// is 404; a live one is 409. The body is empty.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v2/organizations/{organization_id}/restore (the `RestoreOrganization` operationId).
+func (c *ClientWithResponses) RestoreOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*RestoreOrganizationResponse, error) {
+	rsp, err := c.RestoreOrganization(ctx, organizationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreOrganizationResponse(rsp)
+}
+
+// GetOrganizationRoleAssignmentsWithResponse Get the organization's role assignments
+//
+// keyward extension in Oxide's shape (a silo policy). They apply in every project.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/organizations/{organization_id}/role-assignments (the `GetOrganizationRoleAssignments` operationId).
+func (c *ClientWithResponses) GetOrganizationRoleAssignmentsWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetOrganizationRoleAssignmentsResponse, error) {
+	rsp, err := c.GetOrganizationRoleAssignments(ctx, organizationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOrganizationRoleAssignmentsResponse(rsp)
+}
+
+// PutOrganizationRoleAssignmentsWithBodyWithResponse Replace the organization's role assignments
+//
+// keyward extension in Oxide's shape; as for a project, with `If-Match`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/role-assignments (the `PutOrganizationRoleAssignments` operationId).
+func (c *ClientWithResponses) PutOrganizationRoleAssignmentsWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, params *PutOrganizationRoleAssignmentsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutOrganizationRoleAssignmentsResponse, error) {
+	rsp, err := c.PutOrganizationRoleAssignmentsWithBody(ctx, organizationID, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutOrganizationRoleAssignmentsResponse(rsp)
+}
+
+// PutOrganizationRoleAssignmentsWithResponse Replace the organization's role assignments
+//
+// keyward extension in Oxide's shape; as for a project, with `If-Match`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/role-assignments (the `PutOrganizationRoleAssignments` operationId).
+func (c *ClientWithResponses) PutOrganizationRoleAssignmentsWithResponse(ctx context.Context, organizationID OrganizationID, params *PutOrganizationRoleAssignmentsParams, body PutOrganizationRoleAssignmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutOrganizationRoleAssignmentsResponse, error) {
+	rsp, err := c.PutOrganizationRoleAssignments(ctx, organizationID, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutOrganizationRoleAssignmentsResponse(rsp)
+}
+
+// ListSuspendedUsersWithResponse List the suspended users
+//
+// Lists the organization's suspended members, with `date_suspended`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/organizations/{organization_id}/suspended-users (the `ListSuspendedUsers` operationId).
+func (c *ClientWithResponses) ListSuspendedUsersWithResponse(ctx context.Context, organizationID OrganizationID, params *ListSuspendedUsersParams, reqEditors ...RequestEditorFn) (*ListSuspendedUsersResponse, error) {
+	rsp, err := c.ListSuspendedUsers(ctx, organizationID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSuspendedUsersResponse(rsp)
+}
+
+// TransferOrganizationOwnershipWithBodyWithResponse Transfer the ownership of an organization
+//
+// keyward extension. Makes another active human member the root owner;
+// the caller, who must be the root owner, becomes a normal member with
+// whatever roles and policies it has.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/organizations/{organization_id}/transfer-ownership (the `TransferOrganizationOwnership` operationId).
+func (c *ClientWithResponses) TransferOrganizationOwnershipWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TransferOrganizationOwnershipResponse, error) {
+	rsp, err := c.TransferOrganizationOwnershipWithBody(ctx, organizationID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferOrganizationOwnershipResponse(rsp)
+}
+
+// TransferOrganizationOwnershipWithResponse Transfer the ownership of an organization
+//
+// keyward extension. Makes another active human member the root owner;
+// the caller, who must be the root owner, becomes a normal member with
+// whatever roles and policies it has.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/organizations/{organization_id}/transfer-ownership (the `TransferOrganizationOwnership` operationId).
+func (c *ClientWithResponses) TransferOrganizationOwnershipWithResponse(ctx context.Context, organizationID OrganizationID, body TransferOrganizationOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*TransferOrganizationOwnershipResponse, error) {
+	rsp, err := c.TransferOrganizationOwnership(ctx, organizationID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTransferOrganizationOwnershipResponse(rsp)
+}
+
+// RemoveOrganizationUserWithResponse Remove a user from an organization
+//
+// Removes the user's membership and, in this organization, its group
+// memberships, role bindings, policy attachments, API keys and login
+// sessions. The account and its other organizations stay; a service
+// user's account goes. The root owner cannot be removed (409).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/organizations/{organization_id}/user/{user_id} (the `RemoveOrganizationUser` operationId).
+func (c *ClientWithResponses) RemoveOrganizationUserWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*RemoveOrganizationUserResponse, error) {
+	rsp, err := c.RemoveOrganizationUser(ctx, organizationID, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveOrganizationUserResponse(rsp)
+}
+
+// SuspendOrganizationUserWithResponse Suspend a user
+//
+// Suspends the member: its API keys, login sessions and logins are
+// refused in this organization until it is unsuspended; nothing is
+// deleted. Suspending a suspended member changes nothing. The root owner
+// cannot be suspended, nor can callers suspend themselves (409). The body
+// is empty.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/user/{user_id}/suspend (the `SuspendOrganizationUser` operationId).
+func (c *ClientWithResponses) SuspendOrganizationUserWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*SuspendOrganizationUserResponse, error) {
+	rsp, err := c.SuspendOrganizationUser(ctx, organizationID, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSuspendOrganizationUserResponse(rsp)
+}
+
+// UnsuspendOrganizationUserWithResponse Lift a suspension
+//
+// Lifts the member's suspension; everything it had works again. The body
+// is empty.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/user/{user_id}/unsuspend (the `UnsuspendOrganizationUser` operationId).
+func (c *ClientWithResponses) UnsuspendOrganizationUserWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*UnsuspendOrganizationUserResponse, error) {
+	rsp, err := c.UnsuspendOrganizationUser(ctx, organizationID, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnsuspendOrganizationUserResponse(rsp)
 }
 
 // ListPoliciesWithResponse List policies
@@ -16110,6 +28442,487 @@ func (c *ClientWithResponses) AttachPolicyUserWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseAttachPolicyUserResponse(rsp)
+}
+
+// ListProjectsWithResponse List projects
+//
+// keyward extension. Lists the projects of the caller's organization, oldest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/projects (the `ListProjects` operationId).
+func (c *ClientWithResponses) ListProjectsWithResponse(ctx context.Context, params *ListProjectsParams, reqEditors ...RequestEditorFn) (*ListProjectsResponse, error) {
+	rsp, err := c.ListProjects(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListProjectsResponse(rsp)
+}
+
+// CreateProjectWithBodyWithResponse Create a project
+//
+// keyward extension. Creates a project in the caller's organization.
+// `name` is required and unique in the organization (case-insensitively;
+// 409 if taken).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/projects (the `CreateProject` operationId).
+func (c *ClientWithResponses) CreateProjectWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error) {
+	rsp, err := c.CreateProjectWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProjectResponse(rsp)
+}
+
+// CreateProjectWithResponse Create a project
+//
+// keyward extension. Creates a project in the caller's organization.
+// `name` is required and unique in the organization (case-insensitively;
+// 409 if taken).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/projects (the `CreateProject` operationId).
+func (c *ClientWithResponses) CreateProjectWithResponse(ctx context.Context, body CreateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProjectResponse, error) {
+	rsp, err := c.CreateProject(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProjectResponse(rsp)
+}
+
+// DeleteProjectWithResponse Delete a project
+//
+// keyward extension. Deletes the project with its role assignments and
+// overrides. 409 while resources are registered in it, unless
+// `force=true`, which unregisters them too.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/projects/{project_id} (the `DeleteProject` operationId).
+func (c *ClientWithResponses) DeleteProjectWithResponse(ctx context.Context, projectID ProjectID, params *DeleteProjectParams, reqEditors ...RequestEditorFn) (*DeleteProjectResponse, error) {
+	rsp, err := c.DeleteProject(ctx, projectID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteProjectResponse(rsp)
+}
+
+// GetProjectWithResponse Get a project
+//
+// keyward extension.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/projects/{project_id} (the `GetProject` operationId).
+func (c *ClientWithResponses) GetProjectWithResponse(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*GetProjectResponse, error) {
+	rsp, err := c.GetProject(ctx, projectID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProjectResponse(rsp)
+}
+
+// UpdateProjectWithBodyWithResponse Rename or describe a project
+//
+// keyward extension. Replaces the project's `name` and `description`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/projects/{project_id} (the `UpdateProject` operationId).
+func (c *ClientWithResponses) UpdateProjectWithBodyWithResponse(ctx context.Context, projectID ProjectID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProjectResponse, error) {
+	rsp, err := c.UpdateProjectWithBody(ctx, projectID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateProjectResponse(rsp)
+}
+
+// UpdateProjectWithResponse Rename or describe a project
+//
+// keyward extension. Replaces the project's `name` and `description`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/projects/{project_id} (the `UpdateProject` operationId).
+func (c *ClientWithResponses) UpdateProjectWithResponse(ctx context.Context, projectID ProjectID, body UpdateProjectJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateProjectResponse, error) {
+	rsp, err := c.UpdateProject(ctx, projectID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateProjectResponse(rsp)
+}
+
+// DeleteOverrideWithResponse Remove a member's override on a project
+//
+// keyward extension. The member's role assignments apply in the project again.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/projects/{project_id}/overrides/{user_id} (the `DeleteOverride` operationId).
+func (c *ClientWithResponses) DeleteOverrideWithResponse(ctx context.Context, projectID ProjectID, userID UserID, reqEditors ...RequestEditorFn) (*DeleteOverrideResponse, error) {
+	rsp, err := c.DeleteOverride(ctx, projectID, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteOverrideResponse(rsp)
+}
+
+// GetOverrideWithResponse Get a member's override on a project
+//
+// keyward extension. 404 when the member has none.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/projects/{project_id}/overrides/{user_id} (the `GetOverride` operationId).
+func (c *ClientWithResponses) GetOverrideWithResponse(ctx context.Context, projectID ProjectID, userID UserID, reqEditors ...RequestEditorFn) (*GetOverrideResponse, error) {
+	rsp, err := c.GetOverride(ctx, projectID, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOverrideResponse(rsp)
+}
+
+// PutOverrideWithBodyWithResponse Set a member's override on a project
+//
+// keyward extension. Inside the project, the grid's permissions replace
+// those the member's role assignments give (it may narrow). A cell a
+// group does not have is a 400 naming `grid.<group>.<level>`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/projects/{project_id}/overrides/{user_id} (the `PutOverride` operationId).
+func (c *ClientWithResponses) PutOverrideWithBodyWithResponse(ctx context.Context, projectID ProjectID, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutOverrideResponse, error) {
+	rsp, err := c.PutOverrideWithBody(ctx, projectID, userID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutOverrideResponse(rsp)
+}
+
+// PutOverrideWithResponse Set a member's override on a project
+//
+// keyward extension. Inside the project, the grid's permissions replace
+// those the member's role assignments give (it may narrow). A cell a
+// group does not have is a 400 naming `grid.<group>.<level>`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/projects/{project_id}/overrides/{user_id} (the `PutOverride` operationId).
+func (c *ClientWithResponses) PutOverrideWithResponse(ctx context.Context, projectID ProjectID, userID UserID, body PutOverrideJSONRequestBody, reqEditors ...RequestEditorFn) (*PutOverrideResponse, error) {
+	rsp, err := c.PutOverride(ctx, projectID, userID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutOverrideResponse(rsp)
+}
+
+// GetProjectRoleAssignmentsWithResponse Get a project's role assignments
+//
+// keyward extension in Oxide's shape. The project's own role
+// assignments; those of the organization, which apply in every project,
+// are not listed. The `ETag` header tags the document.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/projects/{project_id}/role-assignments (the `GetProjectRoleAssignments` operationId).
+func (c *ClientWithResponses) GetProjectRoleAssignmentsWithResponse(ctx context.Context, projectID ProjectID, reqEditors ...RequestEditorFn) (*GetProjectRoleAssignmentsResponse, error) {
+	rsp, err := c.GetProjectRoleAssignments(ctx, projectID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProjectRoleAssignmentsResponse(rsp)
+}
+
+// PutProjectRoleAssignmentsWithBodyWithResponse Replace a project's role assignments
+//
+// keyward extension in Oxide's shape. Replaces the whole list (at most
+// 64). Send the ETag of a read in `If-Match`: a document changed since
+// is 412 (Oxide has no such check).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/projects/{project_id}/role-assignments (the `PutProjectRoleAssignments` operationId).
+func (c *ClientWithResponses) PutProjectRoleAssignmentsWithBodyWithResponse(ctx context.Context, projectID ProjectID, params *PutProjectRoleAssignmentsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutProjectRoleAssignmentsResponse, error) {
+	rsp, err := c.PutProjectRoleAssignmentsWithBody(ctx, projectID, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutProjectRoleAssignmentsResponse(rsp)
+}
+
+// PutProjectRoleAssignmentsWithResponse Replace a project's role assignments
+//
+// keyward extension in Oxide's shape. Replaces the whole list (at most
+// 64). Send the ETag of a read in `If-Match`: a document changed since
+// is 412 (Oxide has no such check).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/projects/{project_id}/role-assignments (the `PutProjectRoleAssignments` operationId).
+func (c *ClientWithResponses) PutProjectRoleAssignmentsWithResponse(ctx context.Context, projectID ProjectID, params *PutProjectRoleAssignmentsParams, body PutProjectRoleAssignmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutProjectRoleAssignmentsResponse, error) {
+	rsp, err := c.PutProjectRoleAssignments(ctx, projectID, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutProjectRoleAssignmentsResponse(rsp)
+}
+
+// ListResourcesWithResponse List registered resources
+//
+// keyward extension. In registration order; `project_id` keeps one project's.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/resources (the `ListResources` operationId).
+func (c *ClientWithResponses) ListResourcesWithResponse(ctx context.Context, params *ListResourcesParams, reqEditors ...RequestEditorFn) (*ListResourcesResponse, error) {
+	rsp, err := c.ListResources(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListResourcesResponse(rsp)
+}
+
+// RegisterResourceWithBodyWithResponse Register a resource in a project
+//
+// keyward extension. Records the project of a provider resource, so that
+// decisions about its id find the project. Needs
+// `iam.resource.Register` on the project; 409 if the id is registered.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/resources (the `RegisterResource` operationId).
+func (c *ClientWithResponses) RegisterResourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RegisterResourceResponse, error) {
+	rsp, err := c.RegisterResourceWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRegisterResourceResponse(rsp)
+}
+
+// RegisterResourceWithResponse Register a resource in a project
+//
+// keyward extension. Records the project of a provider resource, so that
+// decisions about its id find the project. Needs
+// `iam.resource.Register` on the project; 409 if the id is registered.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/resources (the `RegisterResource` operationId).
+func (c *ClientWithResponses) RegisterResourceWithResponse(ctx context.Context, body RegisterResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*RegisterResourceResponse, error) {
+	rsp, err := c.RegisterResource(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRegisterResourceResponse(rsp)
+}
+
+// DeleteResourceWithResponse Remove a resource from the registry
+//
+// keyward extension.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/resources/{resource_id} (the `DeleteResource` operationId).
+func (c *ClientWithResponses) DeleteResourceWithResponse(ctx context.Context, resourceID ResourceID, reqEditors ...RequestEditorFn) (*DeleteResourceResponse, error) {
+	rsp, err := c.DeleteResource(ctx, resourceID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteResourceResponse(rsp)
+}
+
+// GetResourceWithResponse Get a registered resource
+//
+// keyward extension.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/resources/{resource_id} (the `GetResource` operationId).
+func (c *ClientWithResponses) GetResourceWithResponse(ctx context.Context, resourceID ResourceID, reqEditors ...RequestEditorFn) (*GetResourceResponse, error) {
+	rsp, err := c.GetResource(ctx, resourceID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetResourceResponse(rsp)
+}
+
+// ListRoleTrustsWithResponse List role trusts
+//
+// Lists the live trusts of the organization's live roles (or, with `deleted=true`, the deleted trusts), oldest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/role-trusts (the `ListRoleTrusts` operationId).
+func (c *ClientWithResponses) ListRoleTrustsWithResponse(ctx context.Context, params *ListRoleTrustsParams, reqEditors ...RequestEditorFn) (*ListRoleTrustsResponse, error) {
+	rsp, err := c.ListRoleTrusts(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRoleTrustsResponse(rsp)
+}
+
+// CreateRoleTrustWithBodyWithResponse Create a role trust
+//
+// Trusts a user, a group (every member) or an OIDC issuer to take on
+// an assumable role (409, `field` role_id, for an assignable one).
+// `trust_type` is `TemporaryAssumption` (the entity calls assume),
+// `IAMAssumption` or `FederatedAssumption` (OIDC web identity; the
+// latter needs `trusted_oidc_issuer_id`). keyward's
+// `assumption_mode` is `manual` (the default for
+// TemporaryAssumption) or `automatic`: a trusted user or group member
+// then holds the role's policies without assuming it, whenever the
+// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+// hours, both included, wrapping midnight when start > end;
+// `days_of_week`) and from where (`ip_address` CIDR ranges).
+// `valid_until` ends the trust ("" or absent: never).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/role-trusts (the `CreateRoleTrust` operationId).
+func (c *ClientWithResponses) CreateRoleTrustWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRoleTrustResponse, error) {
+	rsp, err := c.CreateRoleTrustWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateRoleTrustResponse(rsp)
+}
+
+// CreateRoleTrustWithResponse Create a role trust
+//
+// Trusts a user, a group (every member) or an OIDC issuer to take on
+// an assumable role (409, `field` role_id, for an assignable one).
+// `trust_type` is `TemporaryAssumption` (the entity calls assume),
+// `IAMAssumption` or `FederatedAssumption` (OIDC web identity; the
+// latter needs `trusted_oidc_issuer_id`). keyward's
+// `assumption_mode` is `manual` (the default for
+// TemporaryAssumption) or `automatic`: a trusted user or group member
+// then holds the role's policies without assuming it, whenever the
+// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+// hours, both included, wrapping midnight when start > end;
+// `days_of_week`) and from where (`ip_address` CIDR ranges).
+// `valid_until` ends the trust ("" or absent: never).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/role-trusts (the `CreateRoleTrust` operationId).
+func (c *ClientWithResponses) CreateRoleTrustWithResponse(ctx context.Context, body CreateRoleTrustJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRoleTrustResponse, error) {
+	rsp, err := c.CreateRoleTrust(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateRoleTrustResponse(rsp)
+}
+
+// ListRoleTrustsByUserWithResponse List the trusts a user can assume through
+//
+// The trusts of the user and of its groups, under `assumable_roles`. A member may list its own without a grant.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/role-trusts/assumable/{user_id} (the `ListRoleTrustsByUser` operationId).
+func (c *ClientWithResponses) ListRoleTrustsByUserWithResponse(ctx context.Context, userID UserID, params *ListRoleTrustsByUserParams, reqEditors ...RequestEditorFn) (*ListRoleTrustsByUserResponse, error) {
+	rsp, err := c.ListRoleTrustsByUser(ctx, userID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRoleTrustsByUserResponse(rsp)
+}
+
+// ListRoleTrustsByRoleWithResponse List the trusts of a role
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/role-trusts/by-role/{role_id} (the `ListRoleTrustsByRole` operationId).
+func (c *ClientWithResponses) ListRoleTrustsByRoleWithResponse(ctx context.Context, roleID RoleID, params *ListRoleTrustsByRoleParams, reqEditors ...RequestEditorFn) (*ListRoleTrustsByRoleResponse, error) {
+	rsp, err := c.ListRoleTrustsByRole(ctx, roleID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRoleTrustsByRoleResponse(rsp)
+}
+
+// DeleteRoleTrustWithResponse Delete a role trust
+//
+// Deletes the trust softly; it allows nothing from now on and its sessions end at once.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/role-trusts/{trust_id} (the `DeleteRoleTrust` operationId).
+func (c *ClientWithResponses) DeleteRoleTrustWithResponse(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*DeleteRoleTrustResponse, error) {
+	rsp, err := c.DeleteRoleTrust(ctx, trustID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteRoleTrustResponse(rsp)
+}
+
+// GetRoleTrustWithResponse Get a role trust
+//
+// Returns a live trust, wrapped in `role_trust`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/role-trusts/{trust_id} (the `GetRoleTrust` operationId).
+func (c *ClientWithResponses) GetRoleTrustWithResponse(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*GetRoleTrustResponse, error) {
+	rsp, err := c.GetRoleTrust(ctx, trustID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRoleTrustResponse(rsp)
+}
+
+// UpdateRoleTrustWithBodyWithResponse Update a role trust
+//
+// Changes the fields given and keeps the others (Vultr's update body
+// is all-optional). Naming a trusted entity replaces the current one.
+// A change of trustee, type or conditions, or an earlier
+// `valid_until`, ends the sessions made through the trust.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/role-trusts/{trust_id} (the `UpdateRoleTrust` operationId).
+func (c *ClientWithResponses) UpdateRoleTrustWithBodyWithResponse(ctx context.Context, trustID TrustID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateRoleTrustResponse, error) {
+	rsp, err := c.UpdateRoleTrustWithBody(ctx, trustID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateRoleTrustResponse(rsp)
+}
+
+// UpdateRoleTrustWithResponse Update a role trust
+//
+// Changes the fields given and keeps the others (Vultr's update body
+// is all-optional). Naming a trusted entity replaces the current one.
+// A change of trustee, type or conditions, or an earlier
+// `valid_until`, ends the sessions made through the trust.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/role-trusts/{trust_id} (the `UpdateRoleTrust` operationId).
+func (c *ClientWithResponses) UpdateRoleTrustWithResponse(ctx context.Context, trustID TrustID, body UpdateRoleTrustJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateRoleTrustResponse, error) {
+	rsp, err := c.UpdateRoleTrust(ctx, trustID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateRoleTrustResponse(rsp)
+}
+
+// RestoreRoleTrustWithResponse Restore a role trust
+//
+// Brings back a deleted trust (not its sessions), wrapped in `role_trust` unlike role and policy restores. 409 if its role is deleted or no longer assumable.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v2/role-trusts/{trust_id}/restore (the `RestoreRoleTrust` operationId).
+func (c *ClientWithResponses) RestoreRoleTrustWithResponse(ctx context.Context, trustID TrustID, reqEditors ...RequestEditorFn) (*RestoreRoleTrustResponse, error) {
+	rsp, err := c.RestoreRoleTrust(ctx, trustID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreRoleTrustResponse(rsp)
 }
 
 // ListRolesWithResponse List roles
@@ -16383,6 +29196,21 @@ func (c *ClientWithResponses) RestoreRoleWithResponse(ctx context.Context, roleI
 	return ParseRestoreRoleResponse(rsp)
 }
 
+// ListRoleSessionsWithResponse List a role's live sessions
+//
+// keyward extension. Newest first, without tokens.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/roles/{role_id}/sessions (the `ListRoleSessions` operationId).
+func (c *ClientWithResponses) ListRoleSessionsWithResponse(ctx context.Context, roleID RoleID, params *ListRoleSessionsParams, reqEditors ...RequestEditorFn) (*ListRoleSessionsResponse, error) {
+	rsp, err := c.ListRoleSessions(ctx, roleID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRoleSessionsResponse(rsp)
+}
+
 // ListRoleUsersWithResponse List the users a role is assigned to
 //
 // Lists the role's bindings to users and service users, as `assignments`.
@@ -16543,6 +29371,42 @@ func (c *ClientWithResponses) ListCurrentUserGroupsWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseListCurrentUserGroupsResponse(rsp)
+}
+
+// ChangePasswordWithBodyWithResponse Change your password
+//
+// keyward extension. Changes the caller's own password, given the current
+// one, and ends the account's other login sessions (the one used for this
+// call stays). A wrong current password is 400 naming `current_password`
+// and counts as a failed login.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/users/me/password (the `ChangePassword` operationId).
+func (c *ClientWithResponses) ChangePasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangePasswordResponse, error) {
+	rsp, err := c.ChangePasswordWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangePasswordResponse(rsp)
+}
+
+// ChangePasswordWithResponse Change your password
+//
+// keyward extension. Changes the caller's own password, given the current
+// one, and ends the account's other login sessions (the one used for this
+// call stays). A wrong current password is 400 naming `current_password`
+// and counts as a failed login.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/users/me/password (the `ChangePassword` operationId).
+func (c *ClientWithResponses) ChangePasswordWithResponse(ctx context.Context, body ChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangePasswordResponse, error) {
+	rsp, err := c.ChangePassword(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangePasswordResponse(rsp)
 }
 
 // ListCurrentUserPoliciesWithResponse List your policies
@@ -16777,6 +29641,75 @@ func (c *ClientWithResponses) ListUserGroupsWithResponse(ctx context.Context, us
 	return ParseListUserGroupsResponse(rsp)
 }
 
+// UnlockUserWithResponse Clear a login lockout
+//
+// keyward extension. Clears the account's failed-login count and the
+// lockout that repeated failures set, so the user may log in again.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
+func (c *ClientWithResponses) UnlockUserWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*UnlockUserResponse, error) {
+	rsp, err := c.UnlockUser(ctx, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnlockUserResponse(rsp)
+}
+
+// InvalidateUserPasswordWithResponse Invalidate a local user's password
+//
+// keyward extension (Oxide's local users). Removes the user's password:
+// it can no longer log in, and its login sessions end. Its API keys keep
+// working until they are revoked. Same rules as setUserPassword.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/users/{user_id}/password (the `InvalidateUserPassword` operationId).
+func (c *ClientWithResponses) InvalidateUserPasswordWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*InvalidateUserPasswordResponse, error) {
+	rsp, err := c.InvalidateUserPassword(ctx, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseInvalidateUserPasswordResponse(rsp)
+}
+
+// SetUserPasswordWithBodyWithResponse Set a local user's password
+//
+// keyward extension (Oxide's local users). Sets the user's password and
+// ends its login sessions. Only for a human account that belongs to this
+// organization alone (409 otherwise); only the root owner may set the root
+// owner's password.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/users/{user_id}/password (the `SetUserPassword` operationId).
+func (c *ClientWithResponses) SetUserPasswordWithBodyWithResponse(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetUserPasswordResponse, error) {
+	rsp, err := c.SetUserPasswordWithBody(ctx, userID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetUserPasswordResponse(rsp)
+}
+
+// SetUserPasswordWithResponse Set a local user's password
+//
+// keyward extension (Oxide's local users). Sets the user's password and
+// ends its login sessions. Only for a human account that belongs to this
+// organization alone (409 otherwise); only the root owner may set the root
+// owner's password.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/users/{user_id}/password (the `SetUserPassword` operationId).
+func (c *ClientWithResponses) SetUserPasswordWithResponse(ctx context.Context, userID UserID, body SetUserPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*SetUserPasswordResponse, error) {
+	rsp, err := c.SetUserPassword(ctx, userID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetUserPasswordResponse(rsp)
+}
+
 // ListUserPoliciesWithResponse List a user's policies
 //
 // The user's policies: `direct` (attached to the user),
@@ -17005,6 +29938,347 @@ func ParseListActionsResponse(rsp *http.Response) (*ListActionsResponse, error) 
 	return response, nil
 }
 
+// ParseAssumeRoleResponse parses an HTTP response from a AssumeRoleWithResponse call
+func ParseAssumeRoleResponse(rsp *http.Response) (*AssumeRoleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AssumeRoleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest RoleSession
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAssumeRoleWithWebIdentityResponse parses an HTTP response from a AssumeRoleWithWebIdentityWithResponse call
+func ParseAssumeRoleWithWebIdentityResponse(rsp *http.Response) (*AssumeRoleWithWebIdentityResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AssumeRoleWithWebIdentityResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest RoleSession
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAwsSTSResponse parses an HTTP response from a AwsSTSWithResponse call
+func ParseAwsSTSResponse(rsp *http.Response) (*AwsSTSResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AwsSTSResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 200:
+		var dest string
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && true:
+		var dest string
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XMLDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListUserRoleSessionsResponse parses an HTTP response from a ListUserRoleSessionsWithResponse call
+func ParseListUserRoleSessionsResponse(rsp *http.Response) (*ListUserRoleSessionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUserRoleSessionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleSessionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseTerminateRoleSessionResponse parses an HTTP response from a TerminateRoleSessionWithResponse call
+func ParseTerminateRoleSessionResponse(rsp *http.Response) (*TerminateRoleSessionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TerminateRoleSessionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRoleSessionResponse parses an HTTP response from a GetRoleSessionWithResponse call
+func ParseGetRoleSessionResponse(rsp *http.Response) (*GetRoleSessionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRoleSessionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleSession
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListAuditEventsResponse parses an HTTP response from a ListAuditEventsWithResponse call
 func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17046,6 +30320,177 @@ func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse,
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseLoginResponse parses an HTTP response from a LoginWithResponse call
+func ParseLoginResponse(rsp *http.Response) (*LoginResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LoginResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest LoginSessionResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers LoginResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseLogoutResponse parses an HTTP response from a LogoutWithResponse call
+func ParseLogoutResponse(rsp *http.Response) (*LogoutResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LogoutResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListLoginSessionsResponse parses an HTTP response from a ListLoginSessionsWithResponse call
+func ParseListLoginSessionsResponse(rsp *http.Response) (*ListLoginSessionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListLoginSessionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LoginSessionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -17976,6 +31421,730 @@ func ParseListGroupRolesResponse(rsp *http.Response) (*ListGroupRolesResponse, e
 	return response, nil
 }
 
+// ParseListInvitationsResponse parses an HTTP response from a ListInvitationsWithResponse call
+func ParseListInvitationsResponse(rsp *http.Response) (*ListInvitationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListInvitationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InvitationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateInvitationResponse parses an HTTP response from a CreateInvitationWithResponse call
+func ParseCreateInvitationResponse(rsp *http.Response) (*CreateInvitationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateInvitationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Invitation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRevokeInvitationResponse parses an HTTP response from a RevokeInvitationWithResponse call
+func ParseRevokeInvitationResponse(rsp *http.Response) (*RevokeInvitationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RevokeInvitationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetInvitationResponse parses an HTTP response from a GetInvitationWithResponse call
+func ParseGetInvitationResponse(rsp *http.Response) (*GetInvitationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInvitationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Invitation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseResendInvitationResponse parses an HTTP response from a ResendInvitationWithResponse call
+func ParseResendInvitationResponse(rsp *http.Response) (*ResendInvitationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResendInvitationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Invitation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDescribeInvitationLinkResponse parses an HTTP response from a DescribeInvitationLinkWithResponse call
+func ParseDescribeInvitationLinkResponse(rsp *http.Response) (*DescribeInvitationLinkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DescribeInvitationLinkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InvitationLink
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAcceptInvitationResponse parses an HTTP response from a AcceptInvitationWithResponse call
+func ParseAcceptInvitationResponse(rsp *http.Response) (*AcceptInvitationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AcceptInvitationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest InvitationAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListMailResponse parses an HTTP response from a ListMailWithResponse call
+func ParseListMailResponse(rsp *http.Response) (*ListMailResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListMailResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MailList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListOIDCIssuersResponse parses an HTTP response from a ListOIDCIssuersWithResponse call
+func ParseListOIDCIssuersResponse(rsp *http.Response) (*ListOIDCIssuersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListOIDCIssuersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IssuerList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateOIDCIssuerResponse parses an HTTP response from a CreateOIDCIssuerWithResponse call
+func ParseCreateOIDCIssuerResponse(rsp *http.Response) (*CreateOIDCIssuerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateOIDCIssuerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest IssuerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteOIDCIssuerResponse parses an HTTP response from a DeleteOIDCIssuerWithResponse call
+func ParseDeleteOIDCIssuerResponse(rsp *http.Response) (*DeleteOIDCIssuerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteOIDCIssuerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOIDCIssuerResponse parses an HTTP response from a GetOIDCIssuerWithResponse call
+func ParseGetOIDCIssuerResponse(rsp *http.Response) (*GetOIDCIssuerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOIDCIssuerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IssuerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListOrganizationsResponse parses an HTTP response from a ListOrganizationsWithResponse call
 func ParseListOrganizationsResponse(rsp *http.Response) (*ListOrganizationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -18085,6 +32254,63 @@ func ParseCreateOrganizationResponse(rsp *http.Response) (*CreateOrganizationRes
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteOrganizationResponse parses an HTTP response from a DeleteOrganizationWithResponse call
+func ParseDeleteOrganizationResponse(rsp *http.Response) (*DeleteOrganizationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteOrganizationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -18289,6 +32515,549 @@ func ParseCreateOrganizationAPIKeyResponse(rsp *http.Response) (*CreateOrganizat
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRestoreOrganizationResponse parses an HTTP response from a RestoreOrganizationWithResponse call
+func ParseRestoreOrganizationResponse(rsp *http.Response) (*RestoreOrganizationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreOrganizationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOrganizationRoleAssignmentsResponse parses an HTTP response from a GetOrganizationRoleAssignmentsWithResponse call
+func ParseGetOrganizationRoleAssignmentsResponse(rsp *http.Response) (*GetOrganizationRoleAssignmentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOrganizationRoleAssignmentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleAssignments
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetOrganizationRoleAssignmentsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutOrganizationRoleAssignmentsResponse parses an HTTP response from a PutOrganizationRoleAssignmentsWithResponse call
+func ParsePutOrganizationRoleAssignmentsResponse(rsp *http.Response) (*PutOrganizationRoleAssignmentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutOrganizationRoleAssignmentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleAssignments
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PutOrganizationRoleAssignmentsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSuspendedUsersResponse parses an HTTP response from a ListSuspendedUsersWithResponse call
+func ParseListSuspendedUsersResponse(rsp *http.Response) (*ListSuspendedUsersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSuspendedUsersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OrganizationUserList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseTransferOrganizationOwnershipResponse parses an HTTP response from a TransferOrganizationOwnershipWithResponse call
+func ParseTransferOrganizationOwnershipResponse(rsp *http.Response) (*TransferOrganizationOwnershipResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TransferOrganizationOwnershipResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRemoveOrganizationUserResponse parses an HTTP response from a RemoveOrganizationUserWithResponse call
+func ParseRemoveOrganizationUserResponse(rsp *http.Response) (*RemoveOrganizationUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveOrganizationUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSuspendOrganizationUserResponse parses an HTTP response from a SuspendOrganizationUserWithResponse call
+func ParseSuspendOrganizationUserResponse(rsp *http.Response) (*SuspendOrganizationUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SuspendOrganizationUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUnsuspendOrganizationUserResponse parses an HTTP response from a UnsuspendOrganizationUserWithResponse call
+func ParseUnsuspendOrganizationUserResponse(rsp *http.Response) (*UnsuspendOrganizationUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnsuspendOrganizationUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -19183,6 +33952,1379 @@ func ParseAttachPolicyUserResponse(rsp *http.Response) (*AttachPolicyUserRespons
 	return response, nil
 }
 
+// ParseListProjectsResponse parses an HTTP response from a ListProjectsWithResponse call
+func ParseListProjectsResponse(rsp *http.Response) (*ListProjectsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListProjectsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProjectList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateProjectResponse parses an HTTP response from a CreateProjectWithResponse call
+func ParseCreateProjectResponse(rsp *http.Response) (*CreateProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ProjectEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteProjectResponse parses an HTTP response from a DeleteProjectWithResponse call
+func ParseDeleteProjectResponse(rsp *http.Response) (*DeleteProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetProjectResponse parses an HTTP response from a GetProjectWithResponse call
+func ParseGetProjectResponse(rsp *http.Response) (*GetProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProjectEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateProjectResponse parses an HTTP response from a UpdateProjectWithResponse call
+func ParseUpdateProjectResponse(rsp *http.Response) (*UpdateProjectResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateProjectResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProjectEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteOverrideResponse parses an HTTP response from a DeleteOverrideWithResponse call
+func ParseDeleteOverrideResponse(rsp *http.Response) (*DeleteOverrideResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteOverrideResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOverrideResponse parses an HTTP response from a GetOverrideWithResponse call
+func ParseGetOverrideResponse(rsp *http.Response) (*GetOverrideResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOverrideResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OverrideEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePutOverrideResponse parses an HTTP response from a PutOverrideWithResponse call
+func ParsePutOverrideResponse(rsp *http.Response) (*PutOverrideResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutOverrideResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OverrideEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetProjectRoleAssignmentsResponse parses an HTTP response from a GetProjectRoleAssignmentsWithResponse call
+func ParseGetProjectRoleAssignmentsResponse(rsp *http.Response) (*GetProjectRoleAssignmentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProjectRoleAssignmentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleAssignments
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetProjectRoleAssignmentsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutProjectRoleAssignmentsResponse parses an HTTP response from a PutProjectRoleAssignmentsWithResponse call
+func ParsePutProjectRoleAssignmentsResponse(rsp *http.Response) (*PutProjectRoleAssignmentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutProjectRoleAssignmentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleAssignments
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PutProjectRoleAssignmentsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListResourcesResponse parses an HTTP response from a ListResourcesWithResponse call
+func ParseListResourcesResponse(rsp *http.Response) (*ListResourcesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListResourcesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ResourceList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRegisterResourceResponse parses an HTTP response from a RegisterResourceWithResponse call
+func ParseRegisterResourceResponse(rsp *http.Response) (*RegisterResourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RegisterResourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ResourceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteResourceResponse parses an HTTP response from a DeleteResourceWithResponse call
+func ParseDeleteResourceResponse(rsp *http.Response) (*DeleteResourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteResourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetResourceResponse parses an HTTP response from a GetResourceWithResponse call
+func ParseGetResourceResponse(rsp *http.Response) (*GetResourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetResourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ResourceEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListRoleTrustsResponse parses an HTTP response from a ListRoleTrustsWithResponse call
+func ParseListRoleTrustsResponse(rsp *http.Response) (*ListRoleTrustsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRoleTrustsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleTrustList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateRoleTrustResponse parses an HTTP response from a CreateRoleTrustWithResponse call
+func ParseCreateRoleTrustResponse(rsp *http.Response) (*CreateRoleTrustResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateRoleTrustResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest RoleTrust
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListRoleTrustsByUserResponse parses an HTTP response from a ListRoleTrustsByUserWithResponse call
+func ParseListRoleTrustsByUserResponse(rsp *http.Response) (*ListRoleTrustsByUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRoleTrustsByUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AssumableRoleList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListRoleTrustsByRoleResponse parses an HTTP response from a ListRoleTrustsByRoleWithResponse call
+func ParseListRoleTrustsByRoleResponse(rsp *http.Response) (*ListRoleTrustsByRoleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRoleTrustsByRoleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleTrustList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteRoleTrustResponse parses an HTTP response from a DeleteRoleTrustWithResponse call
+func ParseDeleteRoleTrustResponse(rsp *http.Response) (*DeleteRoleTrustResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteRoleTrustResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRoleTrustResponse parses an HTTP response from a GetRoleTrustWithResponse call
+func ParseGetRoleTrustResponse(rsp *http.Response) (*GetRoleTrustResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRoleTrustResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleTrustEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateRoleTrustResponse parses an HTTP response from a UpdateRoleTrustWithResponse call
+func ParseUpdateRoleTrustResponse(rsp *http.Response) (*UpdateRoleTrustResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateRoleTrustResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleTrust
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRestoreRoleTrustResponse parses an HTTP response from a RestoreRoleTrustWithResponse call
+func ParseRestoreRoleTrustResponse(rsp *http.Response) (*RestoreRoleTrustResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreRoleTrustResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleTrustEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListRolesResponse parses an HTTP response from a ListRolesWithResponse call
 func ParseListRolesResponse(rsp *http.Response) (*ListRolesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -20013,6 +36155,67 @@ func ParseRestoreRoleResponse(rsp *http.Response) (*RestoreRoleResponse, error) 
 	return response, nil
 }
 
+// ParseListRoleSessionsResponse parses an HTTP response from a ListRoleSessionsWithResponse call
+func ParseListRoleSessionsResponse(rsp *http.Response) (*ListRoleSessionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRoleSessionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoleSessionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListRoleUsersResponse parses an HTTP response from a ListRoleUsersWithResponse call
 func ParseListRoleUsersResponse(rsp *http.Response) (*ListRoleUsersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -20457,6 +36660,83 @@ func ParseListCurrentUserGroupsResponse(rsp *http.Response) (*ListCurrentUserGro
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseChangePasswordResponse parses an HTTP response from a ChangePasswordWithResponse call
+func ParseChangePasswordResponse(rsp *http.Response) (*ChangePasswordResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ChangePasswordResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ChangePasswordResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -21122,6 +37402,198 @@ func ParseListUserGroupsResponse(rsp *http.Response) (*ListUserGroupsResponse, e
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUnlockUserResponse parses an HTTP response from a UnlockUserWithResponse call
+func ParseUnlockUserResponse(rsp *http.Response) (*UnlockUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnlockUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseInvalidateUserPasswordResponse parses an HTTP response from a InvalidateUserPasswordWithResponse call
+func ParseInvalidateUserPasswordResponse(rsp *http.Response) (*InvalidateUserPasswordResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &InvalidateUserPasswordResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSetUserPasswordResponse parses an HTTP response from a SetUserPasswordWithResponse call
+func ParseSetUserPasswordResponse(rsp *http.Response) (*SetUserPasswordResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetUserPasswordResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

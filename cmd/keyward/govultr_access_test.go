@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/vultr/govultr/v3"
+
+	"github.com/keyward-iam/keyward/policy"
 )
 
 func govultrGroupIDs(gs []govultr.OrganizationGroup) []string {
@@ -156,7 +158,9 @@ func TestGovultrAccess(t *testing.T) {
 		t.Fatalf("GetRole = %+v, %v", gr, err)
 	}
 	roles, meta, _, err := root.Organization.ListRoles(ctx, nil)
-	if err != nil || !slices.Equal(govultrRoleIDs(roles), []string{r1.ID}) || meta.Total != 1 {
+	// The built-in roles (keyward's Admin, Operator, Viewer and Oxide's) come first.
+	builtin := len(policy.BuiltinRoles(nil))
+	if err != nil || len(roles) != builtin+1 || govultrRoleIDs(roles)[builtin] != r1.ID || meta.Total != builtin+1 {
 		t.Fatalf("ListRoles = %v, %v", govultrRoleIDs(roles), err)
 	}
 	ur, _, err := root.Organization.UpdateRole(ctx, r1.ID, &govultr.OrganizationRoleReq{Name: "r1", Description: "new"})

@@ -33,7 +33,11 @@ type serverConfig struct {
 	BootstrapEmail     string // KEYWARD_BOOTSTRAP_EMAIL
 	LogLevel           string // KEYWARD_LOG_LEVEL: debug, info, warn, error
 	ShutdownTimeout    time.Duration
-	Limits             service.Limits // KEYWARD_LIMIT_*: per-organization limits
+	Limits             service.Limits  // KEYWARD_LIMIT_*: per-organization limits
+	Mail               mailConfig      // invitations and SMTP
+	Lifecycle          lifecycleConfig // org retention, login sessions
+	OIDCClockSkew      time.Duration   // KEYWARD_OIDC_CLOCK_SKEW: leeway for web identity tokens' exp, nbf and iat
+	OIDCAllowHTTP      bool            // KEYWARD_OIDC_ALLOW_HTTP: allow http:// OIDC issuers (development only)
 }
 
 func envOr(getenv func(string) string, key, def string) string {
@@ -104,8 +108,17 @@ organization and prints a root API key once (or writes it to
 	f.StringVar(&cfg.BootstrapTokenFile, "bootstrap-token-file", getenv("KEYWARD_BOOTSTRAP_TOKEN_FILE"), "write the first root API key to this file instead of the terminal")
 	f.StringVar(&cfg.BootstrapEmail, "bootstrap-email", envOr(getenv, "KEYWARD_BOOTSTRAP_EMAIL", "admin@localhost"), "email of the root owner created on first start")
 	badEnv = limitFlags(f, getenv, &cfg.Limits)
+	badEnv = errors.Join(badEnv, mailFlags(f, getenv, &cfg.Mail))
+	badEnv = errors.Join(badEnv, lifecycleFlags(f, getenv, &cfg.Lifecycle))
 	f.StringVar(&cfg.LogLevel, "log-level", envOr(getenv, "KEYWARD_LOG_LEVEL", "info"), "debug, info, warn or error")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
+	skew, err := time.ParseDuration(envOr(getenv, "KEYWARD_OIDC_CLOCK_SKEW", "60s"))
+	if err != nil || skew < 0 {
+		badEnv = errors.Join(badEnv, fmt.Errorf("KEYWARD_OIDC_CLOCK_SKEW=%q: want a duration such as 60s", getenv("KEYWARD_OIDC_CLOCK_SKEW")))
+	}
+	f.DurationVar(&cfg.OIDCClockSkew, "oidc-clock-skew", skew, "how far an OIDC issuer's clock may be off (env KEYWARD_OIDC_CLOCK_SKEW)")
+	f.BoolVar(&cfg.OIDCAllowHTTP, "oidc-allow-http", getenv("KEYWARD_OIDC_ALLOW_HTTP") == "true",
+		"allow http:// OIDC issuer URLs; for development only (env KEYWARD_OIDC_ALLOW_HTTP=true)")
 	return cmd
 }
 
@@ -125,7 +138,24 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	defer store.Close()
 	logger.Info("database ready", "dialect", store.Dialect())
 
-	svc := service.New(store, service.Options{Logger: logger, Limits: cfg.Limits})
+	oidcSkew := cfg.OIDCClockSkew
+	if oidcSkew == 0 {
+		oidcSkew = -1 // --oidc-clock-skew 0 means none; the service reads 0 as its default
+	}
+	// Listen first: the listener's address is the default base of
+	// invitation links.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	opts := service.Options{Logger: logger, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP}
+	cfg.Lifecycle.apply(&opts)
+	sender, err := cfg.Mail.apply(&opts, store, logger, ln.Addr())
+	if err != nil {
+		return err
+	}
+	svc := service.New(store, opts)
 	if err := bootstrap(ctx, svc, cfg, stdout, logger); err != nil {
 		return err
 	}
@@ -134,10 +164,9 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec})
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
+	// Stopped before the store closes (defers run last first).
+	defer runSender(ctx, sender)()
+	defer runPurger(ctx, svc, cfg.Lifecycle.PurgeInterval, logger)()
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -1,0 +1,119 @@
+package authz
+
+import (
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
+)
+
+// LayerSessionPolicy names the layer of a session's inline policy in the
+// explanation of a request made through a session.
+const LayerSessionPolicy = "session_policy"
+
+// Session is the role session a request is made through. The request is
+// then decided as the role, not as Request.Principal: the role's policies
+// intersected with the session policy (docs/policy.md, "Narrowing").
+// Request.Principal is the member who assumed the role, whose suspension
+// or removal denies everything; it is empty for a federated session, whose
+// principal is the role itself.
+type Session struct {
+	Role   keyward.RoleID
+	Policy *policy.Set // the compiled session policy; nil when there is none
+}
+
+// CompileSessionPolicy compiles a session's inline policy document.
+func (s *Snapshot) CompileSessionPolicy(doc *policy.Document) *policy.Set {
+	return policy.Compile(s.cat, []policy.Input{{ID: "session", Name: "session policy", Via: LayerSessionPolicy, Doc: doc}})
+}
+
+// RoleSet returns the compiled policies of the live role id, compiled on
+// first use, or nil for a role that is deleted or unknown.
+func (s *Snapshot) RoleSet(id keyward.RoleID) *policy.Set {
+	if c := s.roleCompiled(id); c != nil {
+		return c.set
+	}
+	return nil
+}
+
+func (s *Snapshot) roleCompiled(id keyward.RoleID) *compiled {
+	r := s.roles[id]
+	if r == nil {
+		return nil
+	}
+	if c, ok := s.assume.roleSets.Load(id); ok {
+		return c.(*compiled)
+	}
+	in := roleInputs(r, "role:"+r.role.Name)
+	c, _ := s.assume.roleSets.LoadOrStore(id, &compiled{inputs: in, set: policy.Compile(s.cat, in)})
+	return c.(*compiled)
+}
+
+// roleInputs returns r's policies, each through via.
+func roleInputs(r *roleNode, via string) []policy.Input {
+	in := make([]policy.Input, 0, len(r.policies))
+	for _, p := range r.policies {
+		in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: via, Doc: p.doc})
+	}
+	return in
+}
+
+// sessionLayers returns the layers that decide a request made through
+// session, or a reason why the session may do nothing.
+func (s *Snapshot) sessionLayers(r *Request) ([]policy.Layer, string) {
+	if r.Principal != "" {
+		u := s.users[r.Principal]
+		switch {
+		case u == nil:
+			return nil, "the member who assumed the role is no longer in this organization"
+		case u.user.Status != keyward.StatusActive:
+			return nil, "the member who assumed the role is suspended"
+		}
+	}
+	c := s.roleCompiled(r.Session.Role)
+	if c == nil {
+		return nil, "the session's role has been deleted"
+	}
+	layers := []policy.Layer{{Name: "role:" + s.roles[r.Session.Role].role.Name, Set: c.set}}
+	if r.Session.Policy != nil {
+		layers = append(layers, policy.Layer{Name: LayerSessionPolicy, Set: r.Session.Policy})
+	}
+	return layers, ""
+}
+
+// decideSession is Decide for a request made through a session.
+func (s *Snapshot) decideSession(r *Request) (policy.Decision, string) {
+	layers, _ := s.sessionLayers(r)
+	if layers == nil {
+		return policy.ImplicitDeny, LayerPrincipal
+	}
+	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
+	d, _ := policy.DecideLayers(&pr, layers...)
+	return d, LayerPolicy
+}
+
+// explainSession is Explain for a request made through a session: the
+// statements of every layer, each naming its layer in Via when it is the
+// session policy.
+func (s *Snapshot) explainSession(r *Request) Result {
+	layers, why := s.sessionLayers(r)
+	if layers == nil {
+		return Result{Layer: LayerPrincipal, Reason: why, Statements: []policy.StatementResult{}}
+	}
+	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
+	ex := policy.ExplainLayers(&pr, layers...)
+	res := Result{Decision: ex.Decision, Allowed: ex.Allowed, Layer: LayerPolicy, Statements: []policy.StatementResult{}}
+	for _, l := range ex.Layers {
+		res.Statements = append(res.Statements, l.Statements...)
+		res.Diagnostics = append(res.Diagnostics, l.Diagnostics...)
+	}
+	switch {
+	case ex.Decision == policy.Allow:
+		res.Reason = "the session's role allows this and its session policy lets it stand"
+	case ex.Layer == LayerSessionPolicy:
+		res.Reason = "the session policy does not allow this; it can only narrow the role's policies"
+	case ex.Decision == policy.ExplicitDeny:
+		res.Reason = "a Deny statement of the session's role matches"
+	default:
+		res.Reason = "no statement of the session's role allows this action on this resource (implicit deny)"
+	}
+	return res
+}

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	"github.com/keyward-iam/keyward/api/client"
+)
+
+// link describes a command that links two objects or unlinks them, such
+// as "policy attach-user POLICY_ID USER_ID": its two arguments are the ID
+// of a thing and of a target, kinds as parseID names them. A "user"
+// target may also be "me".
+type link struct {
+	use, short, long string
+	thing, target    string
+	// call makes the API call with the two IDs.
+	call func(ctx context.Context, c *client.ClientWithResponses, id, target uuid.UUID) (response, error)
+	// done is what printDone says after a 204 answer: %[1]s is the
+	// thing's ID, %[2]s the target's.
+	done string
+	// show, when set, wants a 201 answer instead and prints it; r is
+	// what call returned.
+	show func(r response) error
+}
+
+// linkCommands returns the commands of links.
+func (a *app) linkCommands(links ...link) []*cobra.Command {
+	cmds := make([]*cobra.Command, len(links))
+	for i, l := range links {
+		cmds[i] = a.linkCommand(l)
+	}
+	return cmds
+}
+
+// linkCommand returns the command of l.
+func (a *app) linkCommand(l link) *cobra.Command {
+	return &cobra.Command{
+		Use:   l.use,
+		Short: l.short,
+		Long:  l.long,
+		Args:  exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(l.thing, args[0])
+			if err != nil {
+				return err
+			}
+			var c *client.ClientWithResponses
+			var target uuid.UUID
+			if l.target == "user" {
+				c, target, err = a.clientForUser(cmd.Context(), args[1])
+			} else {
+				c, target, err = a.clientFor(l.target, args[1])
+			}
+			if err != nil {
+				return err
+			}
+			resp, err := l.call(cmd.Context(), c, id, target)
+			if l.show != nil {
+				if err := check(resp, err, http.StatusCreated); err != nil {
+					return err
+				}
+				return l.show(resp)
+			}
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone(l.done, id, target)
+			return nil
+		},
+	}
+}

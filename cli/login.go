@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward-iam/keyward/api/client"
+)
+
+// publicClient is a client that sends no credential, for the login.
+func (a *app) publicClient() (*client.ClientWithResponses, error) {
+	if _, err := a.format(); err != nil {
+		return nil, err
+	}
+	base, err := a.serverURL()
+	if err != nil {
+		return nil, err
+	}
+	ua := func(_ context.Context, req *http.Request) error {
+		req.Header.Set("User-Agent", "keyward-cli")
+		return nil
+	}
+	return client.NewClientWithResponses(base,
+		client.WithHTTPClient(&http.Client{Timeout: requestTimeout}),
+		client.WithRequestEditorFn(ua))
+}
+
+func (a *app) loginCommand() *cobra.Command {
+	var email, org string
+	cmd := &cobra.Command{
+		Use:   "login --email EMAIL [--org ORG_ID] < password",
+		Short: "Log in with a password and print a session token",
+		Long: `Log in with your email and the password read from standard input, and print
+a login session token (kws_...). It works like an API key, as KEYWARD_TOKEN,
+until it expires (12 hours by default) or you run "keyward logout". Nothing
+is stored on disk.
+
+Without --org, the session is for your first organization.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			body := client.LoginReq{Email: email}
+			if org != "" {
+				id, err := parseID("organization", org)
+				if err != nil {
+					return err
+				}
+				body.OrganizationID = &id
+			}
+			pw, err := readPassword(a.stdin)
+			if err != nil {
+				return err
+			}
+			body.Password = pw
+			c, err := a.publicClient()
+			if err != nil {
+				return err
+			}
+			resp, err := c.LoginWithResponse(cmd.Context(), body)
+			if err := check(resp, err, http.StatusCreated); err != nil {
+				return err
+			}
+			if a.output != formatTable {
+				return writeJSON(a.stdout, resp.Body)
+			}
+			s := resp.JSON201.LoginSession
+			if s.Token == nil {
+				return errors.New("the server sent no token")
+			}
+			fmt.Fprintln(a.stdout, *s.Token)
+			fmt.Fprintf(a.stderr, "Session %s for organization %s, until %s. Use it as KEYWARD_TOKEN.\n",
+				s.ID, s.OrganizationID, formatTime(s.DateExpires))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&email, "email", "", "your account's email (required)")
+	cmd.Flags().StringVar(&org, "org", "", "the organization to log in to")
+	_ = cmd.MarkFlagRequired("email")
+	return cmd
+}
+
+func (a *app) logoutCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "logout",
+		Short: "End the login session whose token you call with",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.LogoutWithResponse(cmd.Context())
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Logged out.")
+			return nil
+		},
+	}
+}
+
+// passwordCommand returns `keyward password` and its subcommands.
+func (a *app) passwordCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "password",
+		Short: "Change your password, or set or invalidate a local user's",
+		Long: `Passwords are read from standard input, never from flags. A password has at
+least 10 characters and is not one of the most common passwords.`,
+	}
+	return group(cmd, a.passwordChangeCommand(), a.passwordSetCommand(), a.passwordInvalidateCommand())
+}
+
+func (a *app) passwordChangeCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "change < current-and-new",
+		Short: "Change your own password (stdin: the current one, then the new one, one a line)",
+		Long: `Change your own password. Standard input holds two lines: the current
+password, then the new one. Your other login sessions end.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			current, next, err := readTwoPasswords(a.stdin)
+			if err != nil {
+				return err
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			resp, err := c.ChangePasswordWithResponse(cmd.Context(), client.ChangePasswordReq{CurrentPassword: current, NewPassword: next})
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Password changed; your other login sessions ended.")
+			return nil
+		},
+	}
+}
+
+// readTwoPasswords reads two lines from r: the current and the new
+// password.
+func readTwoPasswords(r io.Reader) (string, string, error) {
+	if r == nil {
+		return "", "", errors.New("no standard input")
+	}
+	sc := bufio.NewScanner(io.LimitReader(r, 2*maxPasswordBytes+4))
+	sc.Buffer(make([]byte, 0, 1024), 2*maxPasswordBytes+4)
+	var lines []string
+	for sc.Scan() && len(lines) < 2 {
+		lines = append(lines, strings.TrimSuffix(sc.Text(), "\r"))
+	}
+	if len(lines) != 2 || lines[0] == "" || lines[1] == "" {
+		return "", "", errors.New("standard input must hold two lines: the current password, then the new one")
+	}
+	return lines[0], lines[1], nil
+}
+
+func (a *app) passwordSetCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "set USER_ID < password",
+		Short: "Set a local user's password (ends its login sessions)",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, id, err := a.clientFor("user", args[0])
+			if err != nil {
+				return err
+			}
+			pw, err := readPassword(a.stdin)
+			if err != nil {
+				return err
+			}
+			resp, err := c.SetUserPasswordWithResponse(cmd.Context(), id, client.SetPasswordReq{Password: pw})
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Set the password of user %s.", id)
+			return nil
+		},
+	}
+}
+
+func (a *app) passwordInvalidateCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "invalidate USER_ID",
+		Short: "Remove a local user's password: no more logins (its API keys keep working)",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, id, err := a.clientFor("user", args[0])
+			if err != nil {
+				return err
+			}
+			resp, err := c.InvalidateUserPasswordWithResponse(cmd.Context(), id)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Invalidated the password of user %s.", id)
+			return nil
+		},
+	}
+}
+
+func (a *app) userUnlockCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "unlock USER_ID",
+		Short: "Clear a user's login lockout after repeated failed logins",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, id, err := a.clientFor("user", args[0])
+			if err != nil {
+				return err
+			}
+			resp, err := c.UnlockUserWithResponse(cmd.Context(), id)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Unlocked user %s.", id)
+			return nil
+		},
+	}
+}

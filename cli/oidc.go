@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward-iam/keyward/api/client"
+)
+
+// oidcCommand returns `keyward oidc` and its subcommands.
+func (a *app) oidcCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "oidc",
+		Short: "Manage OIDC federation: the issuers whose tokens may assume roles",
+	}
+	issuer := &cobra.Command{
+		Use:     "issuer",
+		Aliases: []string{"issuers"},
+		Short:   "Register, show, list and remove OIDC issuers",
+		Long: `Manage the external OpenID Connect issuers of your organization (GitHub
+Actions, GitLab, a Kubernetes cluster, an IdP). A role trust names an issuer
+and pins claims of its tokens; a workload holding such a token can then
+assume the role with "keyward assume --web-identity-token-file".`,
+	}
+	return group(cmd, group(issuer, a.issuerCreateCommand(), a.issuerGetCommand(), a.issuerListCommand(), a.issuerDeleteCommand()))
+}
+
+func (a *app) issuerCreateCommand() *cobra.Command {
+	var uri, name string
+	var audiences []string
+	cmd := &cobra.Command{
+		Use:   "create --uri ISSUER_URL [--audience AUD]... [--name NAME]",
+		Short: "Register an OIDC issuer",
+		Long: `Register an OIDC issuer. --uri is the issuer URL exactly as its tokens' iss
+claim spells it (https://token.actions.githubusercontent.com for GitHub
+Actions). Each --audience is an aud value accepted from it; without any,
+every trust of the issuer must pin aud in its claim conditions.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			var req client.IssuerReq
+			req.Issuer.URI = uri
+			req.Issuer.Source = ptr("external")
+			if name != "" {
+				req.Issuer.Name = &name
+			}
+			if len(audiences) > 0 {
+				req.Issuer.Audiences = &audiences
+			}
+			resp, err := c.CreateOIDCIssuerWithResponse(cmd.Context(), req)
+			if err := check(resp, err, http.StatusCreated); err != nil {
+				return err
+			}
+			raw, err := member(resp.Body, "issuer")
+			if err != nil {
+				return err
+			}
+			return a.printIssuer(&resp.JSON201.Issuer, raw)
+		},
+	}
+	cmd.Flags().StringVar(&uri, "uri", "", "the issuer URL, as its tokens' iss claim spells it (required)")
+	cmd.Flags().StringArrayVar(&audiences, "audience", nil, "an aud value accepted from the issuer (repeatable)")
+	cmd.Flags().StringVar(&name, "name", "", "a name to recognise the issuer by")
+	_ = cmd.MarkFlagRequired("uri")
+	return cmd
+}
+
+func (a *app) issuerGetCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "get ISSUER_ID",
+		Short: "Show an OIDC issuer",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, id, err := a.clientFor("issuer", args[0])
+			if err != nil {
+				return err
+			}
+			resp, err := c.GetOIDCIssuerWithResponse(cmd.Context(), id)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			raw, err := member(resp.Body, "issuer")
+			if err != nil {
+				return err
+			}
+			return a.printIssuer(&resp.JSON200.Issuer, raw)
+		},
+	}
+}
+
+func (a *app) issuerListCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List OIDC issuers",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Issuer], error) {
+				resp, err := c.ListOIDCIssuersWithResponse(cmd.Context(), &client.ListOIDCIssuersParams{PerPage: perPage, Cursor: cursor})
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return page[client.Issuer]{}, err
+				}
+				return newPage(resp.Body, "issuers", resp.JSON200.Issuers, resp.JSON200.Meta.Links.Next)
+			}, a.printIssuers)
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+func (a *app) issuerDeleteCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete ISSUER_ID",
+		Short: "Remove an OIDC issuer",
+		Long: `Remove an OIDC issuer. Trusts that name it admit no token any more;
+sessions already made through it last until they expire or are terminated.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, id, err := a.clientFor("issuer", args[0])
+			if err != nil {
+				return err
+			}
+			resp, err := c.DeleteOIDCIssuerWithResponse(cmd.Context(), id)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone("Removed OIDC issuer %s.", id)
+			return nil
+		},
+	}
+}
+
+// printIssuer prints one issuer.
+func (a *app) printIssuer(i *client.Issuer, raw []byte) error {
+	return a.printObject(raw, []field{
+		{"id", i.ID.String()},
+		{"name", i.Name},
+		{"uri", i.URI},
+		{"audiences", strings.Join(i.Audiences, ", ")},
+		{"source", string(i.Source)},
+		{"kid", i.Kid},
+		{"date_created", formatTime(i.DateCreated)},
+	})
+}
+
+// printIssuers prints a list of issuers.
+func (a *app) printIssuers(raw []json.RawMessage, issuers []client.Issuer) error {
+	rows := make([][]string, len(issuers))
+	for i, iss := range issuers {
+		rows[i] = []string{iss.ID.String(), iss.Name, iss.URI, strings.Join(iss.Audiences, ","), formatTime(iss.DateCreated)}
+	}
+	return a.printList(raw, []string{"ID", "NAME", "URI", "AUDIENCES", "CREATED"}, rows)
+}

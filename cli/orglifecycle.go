@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	"github.com/keyward-iam/keyward/api/client"
+)
+
+// orgLifecycleCommands returns the `keyward org` subcommands that delete,
+// restore and transfer organizations and remove or suspend their members.
+func (a *app) orgLifecycleCommands() []*cobra.Command {
+	return []*cobra.Command{
+		a.orgCall("delete ORG_ID", "Delete an organization (restorable until purged)",
+			`Delete an organization. Its members, keys and login sessions lose access at
+once; nothing is destroyed until the server's retention window
+(--org-retention, default 30 days) passes. Only the root owner may delete it.`,
+			func(ctx context.Context, c *client.ClientWithResponses, org uuid.UUID) error {
+				resp, err := c.DeleteOrganizationWithResponse(ctx, org)
+				return check(resp, err, http.StatusNoContent)
+			}, "Deleted organization %s."),
+		a.orgCall("restore ORG_ID", "Restore a deleted organization",
+			`Restore a deleted organization within its retention window: everything in it
+works again as before. Only its root owner may, with a key of any of its
+organizations.`,
+			func(ctx context.Context, c *client.ClientWithResponses, org uuid.UUID) error {
+				resp, err := c.RestoreOrganizationWithResponse(ctx, org)
+				return check(resp, err, http.StatusNoContent)
+			}, "Restored organization %s."),
+		a.orgDeletedCommand(),
+		a.orgUserCall("remove-user ORG_ID USER_ID", "Remove a user from an organization",
+			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) error {
+				resp, err := c.RemoveOrganizationUserWithResponse(ctx, org, user)
+				return check(resp, err, http.StatusNoContent)
+			}, "Removed user %s from organization %s."),
+		a.orgUserCall("suspend ORG_ID USER_ID", "Suspend a user: its keys, sessions and logins stop working",
+			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) error {
+				resp, err := c.SuspendOrganizationUserWithResponse(ctx, org, user)
+				return check(resp, err, http.StatusNoContent)
+			}, "Suspended user %s in organization %s."),
+		a.orgUserCall("unsuspend ORG_ID USER_ID", "Lift a user's suspension",
+			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) error {
+				resp, err := c.UnsuspendOrganizationUserWithResponse(ctx, org, user)
+				return check(resp, err, http.StatusNoContent)
+			}, "Unsuspended user %s in organization %s."),
+		a.orgUserCall("transfer ORG_ID USER_ID", "Make another member the root owner (root owner only)",
+			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) error {
+				resp, err := c.TransferOrganizationOwnershipWithResponse(ctx, org, client.TransferOwnershipReq{UserID: user})
+				return check(resp, err, http.StatusNoContent)
+			}, "Transferred to user %s the ownership of organization %s."),
+		a.orgSuspendedCommand(),
+	}
+}
+
+// orgCall is a command on one organization that answers 204.
+func (a *app) orgCall(use, short, long string, call func(context.Context, *client.ClientWithResponses, uuid.UUID) error, done string) *cobra.Command {
+	return &cobra.Command{
+		Use: use, Short: short, Long: long,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, id, err := a.clientFor("organization", args[0])
+			if err != nil {
+				return err
+			}
+			if err := call(cmd.Context(), c, id); err != nil {
+				return err
+			}
+			a.printDone(done, id)
+			return nil
+		},
+	}
+}
+
+// orgUserCall is a command on one user of one organization that answers
+// 204.
+func (a *app) orgUserCall(use, short string, call func(context.Context, *client.ClientWithResponses, uuid.UUID, uuid.UUID) error, done string) *cobra.Command {
+	return &cobra.Command{
+		Use: use, Short: short,
+		Args: exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, org, err := a.clientFor("organization", args[0])
+			if err != nil {
+				return err
+			}
+			user, err := parseID("user", args[1])
+			if err != nil {
+				return err
+			}
+			if err := call(cmd.Context(), c, org, user); err != nil {
+				return err
+			}
+			a.printDone(done, user, org)
+			return nil
+		},
+	}
+}
+
+func (a *app) orgDeletedCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "deleted",
+		Short: "List the deleted organizations you own that can still be restored",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Organization], error) {
+				resp, err := c.ListOrganizationsWithResponse(cmd.Context(), &client.ListOrganizationsParams{PerPage: perPage, Cursor: cursor, Deleted: ptr(true)})
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return page[client.Organization]{}, err
+				}
+				return newPage(resp.Body, "orgs", resp.JSON200.Orgs, resp.JSON200.Meta.Links.Next)
+			}, func(raw []json.RawMessage, orgs []client.Organization) error {
+				rows := make([][]string, len(orgs))
+				for i, o := range orgs {
+					var deleted, purge string
+					if o.DateDeleted != nil {
+						deleted = formatTime(*o.DateDeleted)
+					}
+					if o.DatePurge != nil {
+						purge = formatTime(*o.DatePurge)
+					}
+					rows[i] = []string{o.ID.String(), o.Name, deleted, purge}
+				}
+				return a.printList(raw, []string{"ID", "NAME", "DELETED", "PURGED AFTER"}, rows)
+			})
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}
+
+func (a *app) orgSuspendedCommand() *cobra.Command {
+	var pf pageFlags
+	cmd := &cobra.Command{
+		Use:   "suspended ORG_ID",
+		Short: "List the suspended users of an organization",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, org, err := a.clientFor("organization", args[0])
+			if err != nil {
+				return err
+			}
+			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.OrganizationUser], error) {
+				resp, err := c.ListSuspendedUsersWithResponse(cmd.Context(), org, &client.ListSuspendedUsersParams{PerPage: perPage, Cursor: cursor})
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return page[client.OrganizationUser]{}, err
+				}
+				return newPage(resp.Body, "users", resp.JSON200.Users, resp.JSON200.Meta.Links.Next)
+			}, func(raw []json.RawMessage, users []client.OrganizationUser) error {
+				rows := make([][]string, len(users))
+				for i, u := range users {
+					rows[i] = []string{u.ID.String(), u.Name, u.Email, u.DateSuspended}
+				}
+				return a.printList(raw, []string{"ID", "NAME", "EMAIL", "SUSPENDED"}, rows)
+			})
+		},
+	}
+	pf.add(cmd)
+	return cmd
+}

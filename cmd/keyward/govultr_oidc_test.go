@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/vultr/govultr/v3"
+)
+
+// TestGovultrOIDCIssuers drives Vultr's OIDC issuer endpoints through its
+// official Go client: register (with one JWK, as Vultr's issuer carries),
+// get, list and delete.
+func TestGovultrOIDCIssuers(t *testing.T) {
+	ts := startServer(t, nil)
+	ctx := context.Background()
+	log := &callLog{}
+	c := newGovultr(t, ts, ts.Token, log)
+	defer log.check(t)
+
+	req := &govultr.OIDCIssuerReq{Issuer: govultr.OIDCIssuerReqDetail{
+		Source: "external", URI: "https://idp.example/realms/acme", KTY: "RSA", KID: "k1", N: "0vx7agoebGcQSuu", E: "AQAB", ALG: "RS256", USE: "sig",
+	}}
+	iss, _, err := c.OIDC.CreateOIDCIssuer(ctx, req)
+	if err != nil || iss.ID == "" || iss.URI != req.Issuer.URI || iss.KID != "k1" || iss.N != req.Issuer.N || iss.Source != "external" {
+		t.Fatalf("CreateOIDCIssuer = %+v, %v", iss, err)
+	}
+	wantStatus(t, log, "CreateOIDCIssuer", http.StatusCreated)
+
+	got, _, err := c.OIDC.GetOIDCIssuer(ctx, iss.ID)
+	if err != nil || got.ID != iss.ID || got.ALG != "RS256" || got.USE != "sig" || got.E != "AQAB" {
+		t.Fatalf("GetOIDCIssuer = %+v, %v", got, err)
+	}
+	list, _, err := c.OIDC.ListOIDCIssuers(ctx)
+	if err != nil || len(list) != 1 || list[0].ID != iss.ID {
+		t.Fatalf("ListOIDCIssuers = %+v, %v", list, err)
+	}
+
+	// A second issuer with the same URL is refused.
+	if _, _, err := c.OIDC.CreateOIDCIssuer(ctx, req); err == nil {
+		t.Error("CreateOIDCIssuer with a registered URL succeeded")
+	}
+	wantStatus(t, log, "CreateOIDCIssuer again", http.StatusConflict)
+
+	if err := c.OIDC.DeleteOIDCIssuer(ctx, iss.ID); err != nil {
+		t.Fatalf("DeleteOIDCIssuer: %v", err)
+	}
+	wantStatus(t, log, "DeleteOIDCIssuer", http.StatusNoContent)
+	if _, _, err := c.OIDC.GetOIDCIssuer(ctx, iss.ID); err == nil {
+		t.Error("GetOIDCIssuer after delete succeeded")
+	}
+	wantStatus(t, log, "GetOIDCIssuer after delete", http.StatusNotFound)
+}
+
+// TestCLIOIDCIssuers runs `keyward oidc issuer` against the real server.
+func TestCLIOIDCIssuers(t *testing.T) {
+	ts := startServer(t, nil)
+	c := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	f := fieldsOf(c.ok("oidc", "issuer", "create", "--uri", "https://token.actions.githubusercontent.com", "--audience", "keyward", "--name", "GitHub"))
+	if f["uri"] != "https://token.actions.githubusercontent.com" || f["audiences"] != "keyward" || f["name"] != "GitHub" || f["id"] == "" {
+		t.Fatalf("create printed %v", f)
+	}
+	var list []struct{ ID, URI string }
+	c.json(&list, "oidc", "issuer", "list")
+	if len(list) != 1 || list[0].ID != f["id"] {
+		t.Errorf("list = %+v", list)
+	}
+	if g := fieldsOf(c.ok("oidc", "issuer", "get", f["id"])); g["id"] != f["id"] {
+		t.Errorf("get printed %v", g)
+	}
+	c.fail("(status 400, code invalid, field uri)", "oidc", "issuer", "create", "--uri", "http://insecure.example")
+	c.ok("oidc", "issuer", "delete", f["id"])
+	c.fail("(status 404, code not_found)", "oidc", "issuer", "get", f["id"])
+}

@@ -1,0 +1,172 @@
+package httpapi
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/service"
+)
+
+// loginSessionJSON is a login session; token only in the login response.
+type loginSessionJSON struct {
+	ID             string `json:"id"`
+	OrganizationID string `json:"organization_id"`
+	UserID         string `json:"user_id"`
+	Token          string `json:"token,omitempty"`
+	SourceIP       string `json:"source_ip"`
+	DateCreated    string `json:"date_created"`
+	DateExpires    string `json:"date_expires"`
+}
+
+func toLoginSessionJSON(ls *keyward.LoginSession, token string) loginSessionJSON {
+	return loginSessionJSON{
+		ID: string(ls.ID), OrganizationID: string(ls.OrgID), UserID: string(ls.UserID), Token: token, SourceIP: ls.SourceIP,
+		DateCreated: timeJSON(&ls.CreatedAt), DateExpires: timeJSON(&ls.ExpiresAt),
+	}
+}
+
+// bearer returns the request's bearer token, which authenticate checked.
+func bearer(r *http.Request) string {
+	_, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	return strings.TrimSpace(token)
+}
+
+func (s *server) handleLogin() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Email          string `json:"email"`
+			Password       string `json:"password"`
+			OrganizationID string `json:"organization_id"`
+		}
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		ls, token, err := s.svc.Login(r.Context(), service.LoginInput{
+			Email: req.Email, Password: req.Password, OrgID: keyward.OrgID(strings.ToLower(req.OrganizationID)),
+		})
+		if err != nil {
+			s.writeRetryAfter(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, struct {
+			Session loginSessionJSON `json:"login_session"`
+		}{toLoginSessionJSON(ls, token)})
+	})
+}
+
+// writeRetryAfter answers err, with a Retry-After header (whole seconds)
+// when it is a rate limit that says how long to wait.
+func (s *server) writeRetryAfter(w http.ResponseWriter, r *http.Request, err error) {
+	if e := keyward.AsError(err); e != nil && e.Code == keyward.CodeRateLimited {
+		if d, ok := e.Detail.(time.Duration); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+		}
+	}
+	s.writeError(w, r, err)
+}
+
+func (s *server) handleLogout() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := decodeJSON(r, &struct{}{}); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if err := s.svc.Logout(r.Context(), bearer(r)); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (s *server) handleListLoginSessions() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, err := pageOf(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		list, info, err := s.svc.ListLoginSessions(r.Context(), page)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out := make([]loginSessionJSON, len(list))
+		for i, ls := range list {
+			out[i] = toLoginSessionJSON(ls, "")
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Sessions []loginSessionJSON `json:"login_sessions"`
+			Meta     meta               `json:"meta"`
+		}{out, metaOf(info)})
+	})
+}
+
+func (s *server) handleChangePassword() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Current string `json:"current_password"`
+			New     string `json:"new_password"`
+		}
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if err := s.svc.ChangePassword(r.Context(), bearer(r), req.Current, req.New); err != nil {
+			s.writeRetryAfter(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (s *server) handleSetPassword() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "user_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		var req struct {
+			Password string `json:"password"`
+		}
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if err := s.svc.SetPassword(r.Context(), keyward.UserID(id), req.Password); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// userNoContent answers 204 to a call on a user that returns nothing.
+func (s *server) userNoContent(call func(*http.Request, keyward.UserID) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "user_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if err := call(r, keyward.UserID(id)); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func (s *server) handleInvalidatePassword() http.Handler {
+	return s.userNoContent(func(r *http.Request, id keyward.UserID) error { return s.svc.InvalidatePassword(r.Context(), id) })
+}
+
+func (s *server) handleUnlockUser() http.Handler {
+	return s.userNoContent(func(r *http.Request, id keyward.UserID) error { return s.svc.UnlockUser(r.Context(), id) })
+}

@@ -1,0 +1,202 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/service"
+)
+
+// projectJSON is a project (keyward's; in the style of Vultr's objects).
+type projectJSON struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	DateCreated string `json:"date_created"`
+	DateUpdated string `json:"date_updated"`
+}
+
+func toProjectJSON(p *keyward.Project) projectJSON {
+	return projectJSON{ID: string(p.ID), Name: p.Name, Description: p.Description, DateCreated: timeJSON(&p.CreatedAt), DateUpdated: timeJSON(&p.UpdatedAt)}
+}
+
+type projectBody struct {
+	Project projectJSON `json:"project"`
+}
+
+type projectReq struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+func (s *server) handleCreateProject() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req projectReq
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		p, err := s.svc.CreateProject(r.Context(), service.ProjectInput{Name: req.Name, Description: req.Description})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, projectBody{toProjectJSON(p)})
+	})
+}
+
+func (s *server) handleGetProject() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "project_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		p, err := s.svc.GetProject(r.Context(), keyward.ProjectID(id))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, projectBody{toProjectJSON(p)})
+	})
+}
+
+func (s *server) handleListProjects() http.Handler {
+	return listHandler(s, "projects", nil, func(r *http.Request, _ string, page keyward.Page) ([]projectJSON, keyward.PageInfo, error) {
+		ps, info, err := s.svc.ListProjects(r.Context(), page)
+		return jsons(ps, toProjectJSON), info, err
+	})
+}
+
+func (s *server) handleUpdateProject() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "project_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		var req projectReq
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		p, err := s.svc.UpdateProject(r.Context(), keyward.ProjectID(id), service.ProjectInput{Name: req.Name, Description: req.Description})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, projectBody{toProjectJSON(p)})
+	})
+}
+
+func (s *server) handleDeleteProject() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "project_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		force, err := boolParam(r, "force")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.noContent(w, r, s.svc.DeleteProject(r.Context(), keyward.ProjectID(id), force))
+	})
+}
+
+// boolParam reads an optional true/false query parameter.
+func boolParam(r *http.Request, name string) (bool, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, keyward.FieldError(name, "%s must be true or false.", name)
+	}
+	return b, nil
+}
+
+// resourceJSON is a registered resource.
+type resourceJSON struct {
+	ID          string `json:"id"`
+	Type        string `json:"type"`
+	ProjectID   string `json:"project_id"`
+	DateCreated string `json:"date_created"`
+	CreatedBy   string `json:"created_by"`
+}
+
+func toResourceJSON(r *keyward.Resource) resourceJSON {
+	return resourceJSON{ID: r.ID, Type: r.Type, ProjectID: string(r.ProjectID), DateCreated: timeJSON(&r.CreatedAt), CreatedBy: string(r.CreatedBy)}
+}
+
+type resourceBody struct {
+	Resource resourceJSON `json:"resource"`
+}
+
+type resourceReq struct {
+	ID        string `json:"id"`
+	Type      string `json:"type"`
+	ProjectID string `json:"project_id"`
+}
+
+func (s *server) handleRegisterResource() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req resourceReq
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		res, err := s.svc.RegisterResource(r.Context(), service.ResourceInput{ID: req.ID, Type: req.Type, ProjectID: keyward.ProjectID(req.ProjectID)})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, resourceBody{toResourceJSON(res)})
+	})
+}
+
+func (s *server) handleGetResource() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "resource_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		res, err := s.svc.GetResource(r.Context(), id)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, resourceBody{toResourceJSON(res)})
+	})
+}
+
+// handleListResources lists registered resources, of one project with
+// ?project_id=.
+func (s *server) handleListResources() http.Handler {
+	scope := func(r *http.Request) (string, error) {
+		v := r.URL.Query().Get("project_id")
+		if v != "" && !keyward.ValidID(v) {
+			return "", keyward.FieldError("project_id", "project_id %q is not a valid id (a UUID).", v)
+		}
+		return v, nil
+	}
+	return listHandler(s, "resources", scope, func(r *http.Request, project string, page keyward.Page) ([]resourceJSON, keyward.PageInfo, error) {
+		rs, info, err := s.svc.ListResources(r.Context(), keyward.ProjectID(project), page)
+		return jsons(rs, toResourceJSON), info, err
+	})
+}
+
+func (s *server) handleDeleteResource() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "resource_id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.noContent(w, r, s.svc.DeleteResource(r.Context(), id))
+	})
+}

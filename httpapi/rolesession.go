@@ -1,0 +1,189 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/service"
+)
+
+// roleSessionJSON is Vultr's RoleSession with keyward's fields. It has no
+// top-level status (Vultr's client needs a number there): state says
+// active, expired or terminated. session_token is set when the session is
+// created or read by its token; listings show the id only, since keyward
+// keeps no token.
+type roleSessionJSON struct {
+	SessionToken      string          `json:"session_token"`
+	ID                string          `json:"id"`
+	RoleID            string          `json:"role_id"`
+	RoleName          string          `json:"role_name"`
+	UserID            string          `json:"user_id"`
+	TrustID           string          `json:"trust_id"`
+	ParentSessionID   string          `json:"parent_session_id,omitempty"`
+	SessionName       string          `json:"session_name"`
+	AuthMethod        string          `json:"auth_method"`
+	RemainingDuration int             `json:"remaining_duration"`
+	ConditionsMet     []string        `json:"conditions_met"`
+	SourceIP          string          `json:"source_ip"`
+	SessionPolicy     json.RawMessage `json:"session_policy,omitempty"`
+	State             string          `json:"state"`
+	AssumedAt         string          `json:"assumed_at"`
+	ExpiresAt         string          `json:"expires_at"`
+	TerminatedAt      string          `json:"terminated_at,omitempty"`
+}
+
+func toRoleSessionJSON(d *service.SessionDetail, now time.Time) roleSessionJSON {
+	state := "active"
+	switch {
+	case d.TerminatedAt != nil:
+		state = "terminated"
+	case !now.Before(d.ExpiresAt):
+		state = "expired"
+	}
+	met := d.ConditionsMet
+	if met == nil {
+		met = []string{}
+	}
+	return roleSessionJSON{
+		SessionToken: d.Token, ID: string(d.ID), RoleID: string(d.RoleID), RoleName: d.Role.Name, UserID: string(d.UserID),
+		TrustID: string(d.TrustID), ParentSessionID: string(d.ParentID), SessionName: d.Name, AuthMethod: d.AuthMethod,
+		RemainingDuration: d.RemainingSeconds(now), ConditionsMet: met, SourceIP: d.SourceIP, SessionPolicy: d.Policy,
+		State: state, AssumedAt: timeJSON(&d.CreatedAt), ExpiresAt: timeJSON(&d.ExpiresAt), TerminatedAt: timeJSON(d.TerminatedAt),
+	}
+}
+
+// sessionsBody is the envelope of session listings.
+type sessionsBody struct {
+	Sessions []roleSessionJSON `json:"sessions"`
+	Meta     meta              `json:"meta"`
+}
+
+// assumeReq is Vultr's RoleSessionReq with keyward's session_policy.
+type assumeReq struct {
+	UserID      string `json:"user_id"`
+	RoleID      string `json:"role_id"`
+	SessionName string `json:"session_name"`
+	Duration    int    `json:"duration"`
+	AuthMethod  string `json:"auth_method"` // Vultr's; the credential used decides it
+	Context     *struct {
+		IPAddress string `json:"ip_address"`
+	} `json:"context"`
+	SessionPolicy json.RawMessage `json:"session_policy"`
+}
+
+// redactPath hides role session tokens, which Vultr's paths carry, from
+// logged paths.
+func redactPath(p string) string {
+	if !strings.Contains(p, keyward.SessionTokenPrefix) {
+		return p
+	}
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if strings.HasPrefix(s, keyward.SessionTokenPrefix) {
+			parts[i] = keyward.SessionTokenPrefix + "REDACTED"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+func (s *server) handleAssumeRole() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req assumeReq
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		in := service.AssumeInput{
+			UserID: keyward.UserID(strings.ToLower(strings.TrimSpace(req.UserID))), RoleID: keyward.RoleID(strings.ToLower(strings.TrimSpace(req.RoleID))),
+			SessionName: req.SessionName, Duration: req.Duration, SessionPolicy: req.SessionPolicy,
+		}
+		if req.Context != nil {
+			in.SourceIP = strings.TrimSpace(req.Context.IPAddress)
+		}
+		d, err := s.svc.AssumeRole(r.Context(), in)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, toRoleSessionJSON(d, s.svc.Now()))
+	})
+}
+
+// sessionToken reads the path's session token, 400 when it does not have
+// the form of one.
+func sessionToken(r *http.Request) (string, error) {
+	token := r.PathValue("session_token")
+	if !service.IsRoleSessionToken(token) {
+		return "", keyward.FieldError("session_token", "session_token is not a session token (kwr_<id>_<secret>).")
+	}
+	return token, nil
+}
+
+// handleGetRoleSession answers with the bare session of the path's token.
+func (s *server) handleGetRoleSession() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, err := sessionToken(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		d, err := s.svc.GetRoleSession(r.Context(), token)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, toRoleSessionJSON(d, s.svc.Now()))
+	})
+}
+
+func (s *server) handleTerminateRoleSession() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, err := sessionToken(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if err := s.svc.TerminateRoleSession(r.Context(), token); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// handleListRoleSessions lists the live sessions of the path's user_id or
+// role_id (by names the path value).
+func (s *server) handleListRoleSessions(by string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, by)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		page, err := pageOf(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		f := keyward.SessionFilter{Page: page}
+		if by == "user_id" {
+			f.UserID = keyward.UserID(id)
+		} else {
+			f.RoleID = keyward.RoleID(id)
+		}
+		ds, info, err := s.svc.ListRoleSessions(r.Context(), f)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		now := s.svc.Now()
+		body := sessionsBody{Sessions: make([]roleSessionJSON, len(ds)), Meta: metaOf(info)}
+		for i, d := range ds {
+			body.Sessions[i] = toRoleSessionJSON(d, now)
+		}
+		writeJSON(w, http.StatusOK, body)
+	})
+}

@@ -1,0 +1,197 @@
+package policy
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+)
+
+// GridLevel is a column of the permission grid: what a role may do in one service group.
+type GridLevel string
+
+// The grid's columns, as the team-management seed names them.
+const (
+	GridView   GridLevel = "view"   // read-only access
+	GridManage GridLevel = "manage" // create and modify
+	GridDelete GridLevel = "delete" // destroy
+)
+
+// GridLevels lists the columns in grid order.
+func GridLevels() []GridLevel { return []GridLevel{GridView, GridManage, GridDelete} }
+
+// ServiceGroup is a row of the permission grid: a named set of catalog action patterns and,
+// for each column the seed allows, the access levels of the actions that column grants.
+// ID is the group's canonical name on the wire (`compute_instances`).
+type ServiceGroup struct {
+	ID       string                `json:"id"`
+	Name     string                `json:"name"`
+	Patterns []string              `json:"patterns"`
+	Cells    map[GridLevel][]Level `json:"cells"`
+}
+
+// Allows reports whether the group has the column l.
+func (g *ServiceGroup) Allows(l GridLevel) bool { _, ok := g.Cells[l]; return ok }
+
+var (
+	view       = []Level{LevelRead}
+	manage     = []Level{LevelWrite}
+	destroy    = []Level{LevelDelete, LevelAdmin}
+	manageAll  = []Level{LevelWrite, LevelDelete, LevelAdmin} // a Manage with no Delete column beside it
+	vmd        = map[GridLevel][]Level{GridView: view, GridManage: manage, GridDelete: destroy}
+	serviceRow = []ServiceGroup{
+		{ID: "compute_instances", Name: "Compute Instances", Patterns: []string{"compute.instance.*", "compute.baremetal.*", "compute.backup.*", "storage.block.*", "storage.vfs.*", "kubernetes.*", "container.*"}, Cells: vmd},
+		{ID: "vpcs", Name: "VPCs", Patterns: []string{"network.vpc.*", "network.vpc2.*", "network.vpcpeering.*", "network.dns.*", "account.bgp.*"}, Cells: vmd},
+		{ID: "load_balancers", Name: "Load Balancers", Patterns: []string{"network.loadbalancer.*"}, Cells: vmd},
+		{ID: "security_groups", Name: "Security Groups", Patterns: []string{"network.firewall.*"}, Cells: vmd},
+		{ID: "databases", Name: "Databases", Patterns: []string{"database.*"}, Cells: vmd},
+		{ID: "object_storage", Name: "Object Storage", Patterns: []string{"storage.object.*"}, Cells: vmd},
+		{ID: "images_isos", Name: "Images & ISOs", Patterns: []string{"compute.image.*", "compute.iso.*", "compute.snapshot.*"}, Cells: vmd},
+		{ID: "static_ips", Name: "Static IPs", Patterns: []string{"network.reservedip.*"}, Cells: vmd},
+		{ID: "autoscaling", Name: "Autoscaling", Patterns: []string{"autoscaling.*"}, Cells: vmd},
+		// Billing's Manage is "manage billing settings": removing a payment method is one.
+		{ID: "billing", Name: "Billing", Patterns: []string{"billing.*", "account.billing.*", "account.plan.*", "account.bandwidth.*"}, Cells: map[GridLevel][]Level{GridView: view, GridManage: manageAll}},
+		{ID: "ssh_keys", Name: "SSH Keys", Patterns: []string{"compute.sshkey.*"}, Cells: vmd},
+		{ID: "user_scripts", Name: "User Scripts", Patterns: []string{"compute.startupscript.*"}, Cells: vmd},
+		{ID: "projects", Name: "Projects", Patterns: []string{"iam.project.*", "iam.resource.*"}, Cells: vmd},
+		// Monitoring's Manage is "create/edit alert rules": deleting one is left to roles with
+		// every action (Admin), so that Operator never deletes.
+		{ID: "monitoring_alerts", Name: "Monitoring & Alerts", Patterns: []string{"monitoring.*", "account.log.*", "account.auditlog.*", "iam.auditevent.*", "support.*"}, Cells: map[GridLevel][]Level{GridView: view, GridManage: manage}},
+		// Team Management's Manage is "invite/remove members, manage roles": removing is part of it.
+		{ID: "team_management", Name: "Team Management", Patterns: []string{
+			"iam.organization.*", "iam.user.*", "iam.group.*", "iam.role.*", "iam.policy.*", "iam.roletrust.*",
+			"iam.assumedrole.*", "iam.invitation.*", "iam.binding.*", "iam.override.*", "iam.authorization.*",
+			"iam.catalog.*", "iam.mail.*", "account.user.*", "user.acl.*", "oidc.issuer.*", "oidc.provider.*",
+		}, Cells: map[GridLevel][]Level{GridView: view, GridManage: manageAll}},
+		// API Tokens has one column: "create and revoke tokens", listing them included.
+		{ID: "api_tokens", Name: "API Tokens", Patterns: []string{"iam.apikey.*", "oidc.token.*"}, Cells: map[GridLevel][]Level{GridManage: {LevelRead, LevelWrite, LevelDelete, LevelAdmin}}},
+	}
+)
+
+// ServiceGroups returns the rows of the permission grid in the seed's order. Every action of
+// DefaultCatalog belongs to exactly one group (a test keeps it so), and a group's columns
+// grant the group's actions of their levels, so a new action joins the grid, and every
+// role generated from it, by its name and level alone.
+func ServiceGroups() []ServiceGroup { return slices.Clone(serviceRow) }
+
+// ServiceGroupByID returns the group with the given id.
+func ServiceGroupByID(id string) (ServiceGroup, bool) {
+	for _, g := range serviceRow {
+		if g.ID == id {
+			return g, true
+		}
+	}
+	return ServiceGroup{}, false
+}
+
+// Grid is a role's permissions in grid form: service group id → the columns granted. A
+// group that is absent, or present with no columns, grants nothing.
+type Grid map[string][]GridLevel
+
+// Validate returns a FieldError for every unknown group, unknown column, repeated column or
+// column the group does not have (the seed's "--" cells), with Path `grid.<group>` or
+// `grid.<group>.<level>`, sorted by path; nil if the grid is valid.
+func (g Grid) Validate() ValidationErrors {
+	var errs ValidationErrors
+	for id, levels := range g {
+		sg, ok := ServiceGroupByID(id)
+		if !ok {
+			errs = append(errs, &FieldError{Path: "grid." + id, Field: "grid", Message: "unknown service group " + id + "; the groups are " + groupIDs()})
+			continue
+		}
+		seen := map[GridLevel]bool{}
+		for _, l := range levels {
+			p := "grid." + id + "." + string(l)
+			switch {
+			case l != GridView && l != GridManage && l != GridDelete:
+				errs = append(errs, &FieldError{Path: p, Field: "grid", Message: "unknown permission " + string(l) + "; want view, manage or delete"})
+			case !sg.Allows(l):
+				errs = append(errs, &FieldError{Path: p, Field: "grid", Message: sg.Name + " has no " + string(l) + " permission"})
+			case seen[l]:
+				errs = append(errs, &FieldError{Path: p, Field: "grid", Message: "permission given twice"})
+			}
+			seen[l] = true
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	slices.SortFunc(errs, func(a, b *FieldError) int { return strings.Compare(a.Path, b.Path) })
+	return errs
+}
+
+func groupIDs() string {
+	ids := make([]string, len(serviceRow))
+	for i, g := range serviceRow {
+		ids[i] = g.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+// Canonical returns the grid with its groups' columns in grid order, repeats and empty
+// groups dropped, so that equal grids print equally. It does not validate.
+func (g Grid) Canonical() Grid {
+	out := Grid{}
+	for id, levels := range g {
+		var ls []GridLevel
+		for _, l := range GridLevels() {
+			if slices.Contains(levels, l) {
+				ls = append(ls, l)
+			}
+		}
+		if len(ls) > 0 {
+			out[id] = ls
+		}
+	}
+	return out
+}
+
+// Has reports whether the grid grants column l of group id.
+func (g Grid) Has(id string, l GridLevel) bool { return slices.Contains(g[id], l) }
+
+// MarshalJSON prints the canonical grid, groups sorted by id.
+func (g Grid) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string][]GridLevel(g.Canonical()))
+}
+
+// Actions returns, sorted, the names of the catalog actions (nil means DefaultCatalog) that
+// the grid grants: for each granted cell, the group's actions whose level the cell takes.
+// It does not validate: unknown groups and columns grant nothing.
+func (g Grid) Actions(cat *Catalog) []string {
+	if cat == nil {
+		cat = DefaultCatalog()
+	}
+	set := map[string]bool{}
+	for _, sg := range serviceRow {
+		var levels []Level
+		for _, l := range g[sg.ID] {
+			levels = append(levels, sg.Cells[l]...)
+		}
+		if len(levels) == 0 {
+			continue
+		}
+		for _, p := range sg.Patterns {
+			for _, a := range cat.Match(p) {
+				if slices.Contains(levels, a.Level) {
+					set[a.Name] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for n := range set {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Document returns the policy the grid generates: one Allow statement listing Actions on
+// every resource (a binding or override decides where it applies), or nil if the grid
+// grants nothing.
+func (g Grid) Document(cat *Catalog) *Document {
+	acts := g.Actions(cat)
+	if len(acts) == 0 {
+		return nil
+	}
+	return &Document{Version: Version, Statement: []Statement{{Sid: "grid", Effect: EffectAllow, Action: acts, Resource: []string{"*"}}}}
+}

@@ -1,0 +1,209 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// InvitationPreview is what the holder of a valid link may see before
+// accepting: who invites whom to which organization, until when.
+type InvitationPreview struct {
+	ID           keyward.InvitationID
+	OrgID        keyward.OrgID
+	OrgName      string
+	InviterName  string
+	InviterEmail string
+	Email        string
+	ExpiresAt    time.Time
+	// AccountExists tells the invitee whether to sign in (and accept with
+	// a bearer) or to choose a name and password.
+	AccountExists bool
+}
+
+// DescribeInvitation checks an invitation link and describes its
+// invitation. It needs no credential: the link is the credential. A link
+// that is altered, used, revoked, replaced or expired is refused with the
+// reason (CodeInvalid or CodeGone).
+func (s *Service) DescribeInvitation(ctx context.Context, token string) (*InvitationPreview, error) {
+	key, err := s.invitationKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *InvitationPreview
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		inv, err := openLink(ctx, tx, key, token, s.now())
+		if err != nil {
+			return err
+		}
+		out = &InvitationPreview{ID: inv.ID, OrgID: inv.OrgID, OrgName: inv.OrgName, InviterName: inv.InviterName,
+			InviterEmail: inv.InviterEmail, Email: inv.Email, ExpiresAt: inv.ExpiresAt}
+		if _, err := tx.GetAccountByEmail(ctx, inv.Email); err == nil {
+			out.AccountExists = true
+		} else if keyward.ErrorCode(err) != keyward.CodeNotFound {
+			return err
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AcceptInput is the body of invitation acceptance. Name and Password
+// create a new account; with a principal in the context (an existing
+// account's bearer) they must be empty.
+type AcceptInput struct {
+	Token    string
+	Name     string
+	Password string
+}
+
+// Acceptance is the result of accepting an invitation: the new membership
+// and, if the invitation enabled API access, an API key for the invited
+// organization, returned once.
+type Acceptance struct {
+	User   *keyward.User
+	APIKey string
+}
+
+// AcceptInvitation accepts an invitation through its link, once. Without
+// a principal in ctx it creates a new account (name, password) with the
+// invited email; with one (the bearer of an existing account whose email
+// is the invited one) it adds the membership to that account. Either way
+// the invitation's roles are bound and groups joined (those deleted since
+// are skipped), in the same transaction that marks the link used.
+func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (*Acceptance, error) {
+	existing := keyward.PrincipalFromContext(ctx)
+	var hash, name string
+	if existing == nil {
+		var err error
+		if name, err = cleanName("name", in.Name, true); err != nil {
+			return nil, err
+		}
+		if err := checkPassword("password", in.Password); err != nil {
+			return nil, err
+		}
+		// Hash before the transaction, which must stay short; a bad link
+		// costs the caller one hash.
+		if hash, err = s.hasher.Hash(in.Password); err != nil {
+			return nil, err
+		}
+	} else if in.Name != "" || in.Password != "" {
+		return nil, keyward.FieldError("password", "You are signed in: accept with the token alone, or without a bearer to create a new account.")
+	}
+	key, err := s.invitationKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *Acceptance
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		inv, err := openLink(ctx, tx, key, in.Token, tx.Now())
+		if err != nil {
+			return err
+		}
+		if err := s.checkUserLimit(ctx, tx, inv.OrgID); err != nil {
+			return err
+		}
+		var acct *keyward.Account
+		if existing != nil {
+			acct, err = invitedAccount(ctx, tx, existing, inv)
+		} else {
+			acct, err = newInvitedAccount(ctx, tx, inv, name, hash)
+		}
+		if err != nil {
+			return err
+		}
+		out, err = s.join(ctx, tx, inv, acct)
+		return err
+	})
+	return out, err
+}
+
+// invitedAccount returns the signed-in account if it is the invited one
+// and not yet a member of the organization.
+func invitedAccount(ctx context.Context, tx keyward.Tx, p *keyward.Principal, inv *keyward.Invitation) (*keyward.Account, error) {
+	acct, err := tx.GetAccount(ctx, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if acct.Service || !strings.EqualFold(acct.Email, inv.Email) {
+		return nil, keyward.Errorf(keyward.CodePermissionDenied,
+			"This invitation is for %s; you are signed in as another account.", inv.Email)
+	}
+	if _, err := tx.GetUser(ctx, inv.OrgID, acct.ID); err == nil {
+		return nil, keyward.Errorf(keyward.CodeConflict, "You are already a member of %s.", inv.OrgName)
+	} else if keyward.ErrorCode(err) != keyward.CodeNotFound {
+		return nil, err
+	}
+	return acct, nil
+}
+
+// newInvitedAccount creates the invitee's account, unless the email
+// belongs to one already: then its owner must sign in to accept.
+func newInvitedAccount(ctx context.Context, tx keyward.Tx, inv *keyward.Invitation, name, hash string) (*keyward.Account, error) {
+	if _, err := tx.GetAccountByEmail(ctx, inv.Email); err == nil {
+		return nil, keyward.Errorf(keyward.CodeConflict,
+			"An account with email %s already exists: accept with that account's API key as the bearer.", inv.Email)
+	} else if keyward.ErrorCode(err) != keyward.CodeNotFound {
+		return nil, err
+	}
+	now := tx.Now()
+	acct := &keyward.Account{ID: keyward.UserID(keyward.NewID(now)), Email: inv.Email, Name: name, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	return acct, tx.CreateAccount(ctx, acct)
+}
+
+// join makes acct a member of inv's organization with inv's grants, marks
+// inv accepted and records it all, with the new member as the actor.
+func (s *Service) join(ctx context.Context, tx keyward.Tx, inv *keyward.Invitation, acct *keyward.Account) (*Acceptance, error) {
+	now := tx.Now()
+	m := &keyward.Member{OrgID: inv.OrgID, UserID: acct.ID, Status: keyward.StatusActive, APIEnabled: inv.APIEnabled, CreatedAt: now, UpdatedAt: now}
+	if err := tx.CreateMember(ctx, m); err != nil {
+		return nil, err
+	}
+	for _, id := range inv.RoleIDs {
+		r, err := tx.GetRole(ctx, inv.OrgID, id)
+		if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && (r.DeletedAt != nil || r.Type != keyward.RoleAssignable) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		b := &keyward.RoleBinding{OrgID: inv.OrgID, RoleID: id, PrincipalType: keyward.PrincipalUser, PrincipalID: string(acct.ID),
+			CreatedAt: now, CreatedBy: inv.InvitedBy}
+		if err := tx.CreateRoleBinding(ctx, b); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range inv.GroupIDs {
+		if _, err := tx.GetGroup(ctx, inv.OrgID, id); keyward.ErrorCode(err) == keyward.CodeNotFound {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		gm := &keyward.GroupMember{OrgID: inv.OrgID, GroupID: id, UserID: acct.ID, AddedAt: now, AddedBy: inv.InvitedBy}
+		if err := tx.AddGroupMember(ctx, gm); err != nil {
+			return nil, err
+		}
+	}
+	before := viewInvitation(inv)
+	inv.Status, inv.UpdatedAt, inv.RespondedAt, inv.AcceptedBy = keyward.InvitationAccepted, now, &now, acct.ID
+	if err := tx.UpdateInvitation(ctx, inv); err != nil {
+		return nil, err
+	}
+	u := &keyward.User{Account: *acct, Member: *m}
+	actor := &keyward.Principal{OrgID: inv.OrgID, UserID: acct.ID, Kind: keyward.KindNormal}
+	actor.RequestID, actor.SourceIP = keyward.RequestFromContext(ctx)
+	if _, err := s.commit(ctx, tx, actor, inv.OrgID, change{
+		Action: "iam.invitation.Accept", TargetType: "invitation", TargetID: string(inv.ID), Before: before, After: viewInvitation(inv),
+	}); err != nil {
+		return nil, err
+	}
+	out := &Acceptance{User: u}
+	if m.APIEnabled {
+		var err error
+		if _, out.APIKey, err = s.issueKey(ctx, tx, actor, u, APIKeyInput{Name: "invitation"}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

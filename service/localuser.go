@@ -1,0 +1,168 @@
+package service
+
+import (
+	"context"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// ChangePassword changes the caller's own password, given the current one,
+// and ends the account's other login sessions (the one the caller used, if
+// token is one, stays). A wrong current password counts as a failed login.
+func (s *Service) ChangePassword(ctx context.Context, token, current, next string) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	if p.Session != nil {
+		return keyward.Errorf(keyward.CodePermissionDenied, "A role session cannot change its user's password.")
+	}
+	if current == "" {
+		return keyward.FieldError("current_password", "current_password is required.")
+	}
+	if err := checkPassword("new_password", next); err != nil {
+		return err
+	}
+	var acct *keyward.Account
+	if err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		acct, err = tx.GetAccount(ctx, p.UserID)
+		return err
+	}); err != nil {
+		return err
+	}
+	if acct.Service {
+		return keyward.FieldError("new_password", "A service user is API-only and cannot have a password.")
+	}
+	_, ip := keyward.RequestFromContext(ctx)
+	if d := s.logins.wait(acct.Email, ip, s.now()); d > 0 {
+		return &keyward.Error{Code: keyward.CodeRateLimited, Detail: d, Message: "Too many failed attempts; try again later."}
+	}
+	if acct.PasswordHash == "" || !s.hasher.Verify(current, acct.PasswordHash) {
+		s.logins.failed(acct.Email, ip, s.now())
+		return keyward.FieldError("current_password", "The current password is wrong.")
+	}
+	hash, err := s.hasher.Hash(next)
+	if err != nil {
+		return err
+	}
+	keep, _, _ := parseSessionToken(token)
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		a, err := tx.GetAccount(ctx, p.UserID)
+		if err != nil {
+			return err
+		}
+		a.PasswordHash, a.UpdatedAt = hash, tx.Now()
+		if err := tx.UpdateAccount(ctx, a); err != nil {
+			return err
+		}
+		ended, err := tx.DeleteLoginSessionsOf(ctx, p.UserID, keep)
+		if err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{
+			Action: "iam.user.ChangePassword", TargetType: "user", TargetID: string(p.UserID),
+			After: map[string]any{"sessions_ended": ended},
+		})
+		return err
+	})
+}
+
+// localUser returns user id of the caller's organization for an
+// administrator's password action: a human account that belongs to this
+// organization alone (an account in several organizations is its owner's
+// to manage), and not the root owner unless the caller is.
+func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.UserID, action string) (*keyward.User, error) {
+	u, err := userOf(ctx, tx, p.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorize(ctx, p, action, string(id)); err != nil {
+		return nil, err
+	}
+	if u.Service {
+		return nil, keyward.FieldError("password", "A service user is API-only and cannot have a password.")
+	}
+	if u.Owner && p.Kind != keyward.KindRootOwner {
+		return nil, errNotRootOwner("change the root owner's password")
+	}
+	if n, err := tx.CountMemberships(ctx, id); err != nil {
+		return nil, err
+	} else if n > 1 && id != p.UserID {
+		return nil, keyward.Errorf(keyward.CodeConflict, "This account belongs to other organizations too; only its owner can change its password.")
+	}
+	return u, nil
+}
+
+// SetPassword sets the password of a local user of the caller's
+// organization and ends the account's login sessions.
+func (s *Service) SetPassword(ctx context.Context, id keyward.UserID, password string) error {
+	if err := checkPassword("password", password); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(password)
+	if err != nil {
+		return err
+	}
+	return s.writePassword(ctx, id, hash, "iam.user.SetPassword")
+}
+
+// InvalidatePassword removes the password of a local user of the caller's
+// organization: it can no longer log in, and its login sessions end. Its
+// API keys keep working until they are revoked.
+func (s *Service) InvalidatePassword(ctx context.Context, id keyward.UserID) error {
+	return s.writePassword(ctx, id, "", "iam.user.InvalidatePassword")
+}
+
+func (s *Service) writePassword(ctx context.Context, id keyward.UserID, hash, action string) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		u, err := s.localUser(ctx, tx, p, id, action)
+		if err != nil {
+			return err
+		}
+		u.PasswordHash, u.Account.UpdatedAt = hash, tx.Now()
+		if err := tx.UpdateAccount(ctx, &u.Account); err != nil {
+			return err
+		}
+		ended, err := tx.DeleteLoginSessionsOf(ctx, id, "")
+		if err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{
+			Action: action, TargetType: "user", TargetID: string(id), After: map[string]any{"sessions_ended": ended},
+		})
+		return err
+	})
+}
+
+// UnlockUser clears a user's login lockout and failed-login count, so it
+// may log in again at once.
+func (s *Service) UnlockUser(ctx context.Context, id keyward.UserID) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	var email string
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		u, err := userOf(ctx, tx, p.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, p, "iam.user.Update", string(id)); err != nil {
+			return err
+		}
+		email = u.Email
+		if err := tx.ClearLoginFailures(ctx, id); err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, p, p.OrgID, change{Action: "iam.user.Unlock", TargetType: "user", TargetID: string(id)})
+		return err
+	})
+	if err == nil {
+		s.logins.forgive(email)
+	}
+	return err
+}

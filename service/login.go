@@ -1,0 +1,292 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"strings"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// LoginInput is the body of a password login. OrgID empty logs in to the
+// account's first organization in which it is an active member.
+type LoginInput struct {
+	Email    string
+	Password string
+	OrgID    keyward.OrgID
+}
+
+type loginSessionView struct {
+	ID        keyward.LoginSessionID `json:"id"`
+	UserID    keyward.UserID         `json:"user_id"`
+	ExpiresAt time.Time              `json:"expires_at"`
+}
+
+func viewSession(ls *keyward.LoginSession) loginSessionView {
+	return loginSessionView{ls.ID, ls.UserID, ls.ExpiresAt}
+}
+
+// errBadLogin is the one answer for a login that fails on its email,
+// password, account or organization, so a caller learns nothing about
+// which part was wrong.
+func errBadLogin() error {
+	return keyward.Errorf(keyward.CodeUnauthenticated, "Invalid email, password or organization.")
+}
+
+// parseSessionToken splits kws_<id>_<secret> into its session id and
+// secret.
+func parseSessionToken(token string) (keyward.LoginSessionID, string, bool) {
+	rest, ok := strings.CutPrefix(token, keyward.LoginSessionPrefix)
+	if !ok || len(rest) < 38 || rest[36] != '_' {
+		return "", "", false
+	}
+	id, secret := rest[:36], rest[37:]
+	if !keyward.ValidID(id) || len(secret) != 2*secretLen {
+		return "", "", false
+	}
+	return keyward.LoginSessionID(id), secret, true
+}
+
+// Login checks an account's email and password and opens a login session
+// in one organization (in.OrgID, or the account's first one where it is
+// an active member), returning it with its token kws_<id>_<secret>, which
+// authenticates like an API key until it expires or is ended.
+//
+// Every wrong email, password, organization or suspended membership is the
+// same CodeUnauthenticated. A caller (by email or by source IP) that failed
+// too often lately gets CodeRateLimited, whose Detail is the
+// time.Duration to wait; an account with lockoutThreshold consecutive
+// failures is locked (CodePermissionDenied) until an administrator unlocks
+// it. Failed and successful logins are audit events of the organization.
+func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSession, string, error) {
+	email := strings.TrimSpace(in.Email)
+	if email == "" {
+		return nil, "", keyward.FieldError("email", "email is required.")
+	}
+	if in.Password == "" {
+		return nil, "", keyward.FieldError("password", "password is required.")
+	}
+	if in.OrgID != "" {
+		if err := checkID("organization_id", string(in.OrgID)); err != nil {
+			return nil, "", err
+		}
+	}
+	_, ip := keyward.RequestFromContext(ctx)
+	if d := s.logins.wait(email, ip, s.now()); d > 0 {
+		return nil, "", &keyward.Error{Code: keyward.CodeRateLimited, Detail: d,
+			Message: "Too many failed logins; try again in " + d.Round(time.Second).String() + "."}
+	}
+	var acct *keyward.Account
+	var fails *keyward.LoginFailures
+	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		var err error
+		if acct, err = tx.GetAccountByEmail(ctx, email); err != nil {
+			return err
+		}
+		fails, err = tx.GetLoginFailures(ctx, acct.ID)
+		return err
+	})
+	if keyward.ErrorCode(err) == keyward.CodeNotFound {
+		// Spend as long as a real check, so that timing does not tell
+		// which emails have accounts.
+		s.hasher.Verify(in.Password, dummyHash)
+		s.logins.failed(email, ip, s.now())
+		return nil, "", errBadLogin()
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if fails.LockedAt != nil {
+		return nil, "", keyward.Errorf(keyward.CodePermissionDenied, "This account is locked after repeated failed logins; an administrator must unlock it.")
+	}
+	if acct.Service || acct.PasswordHash == "" || !s.hasher.Verify(in.Password, acct.PasswordHash) {
+		s.logins.failed(email, ip, s.now())
+		if err := s.recordLoginFailure(ctx, acct, in.OrgID); err != nil {
+			return nil, "", err
+		}
+		return nil, "", errBadLogin()
+	}
+	return s.openSession(ctx, acct, in.OrgID, ip)
+}
+
+// dummyHash is a well-formed hash no password matches in practice, for
+// Login to verify against when the email is unknown.
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$7c1zJHmD4S1J0kZp1QmXKq6aVJ0VZk0m3uO2HGbQyZg"
+
+// loginOrg returns the member of acct through which a login to org (or,
+// if empty, to its first organization where it is active) goes, or
+// errBadLogin.
+func loginOrg(ctx context.Context, tx keyward.Tx, acct *keyward.Account, org keyward.OrgID) (*keyward.User, error) {
+	if org == "" {
+		orgs, _, err := tx.ListOrganizationsOf(ctx, acct.ID, keyward.Page{Limit: keyward.MaxPerPage})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range orgs {
+			if u, err := tx.GetUser(ctx, o.ID, acct.ID); err == nil && u.Status == keyward.StatusActive {
+				return u, nil
+			}
+		}
+		return nil, errBadLogin()
+	}
+	o, err := tx.GetOrganization(ctx, org)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && o.DeletedAt != nil {
+		return nil, errBadLogin()
+	}
+	if err != nil {
+		return nil, err
+	}
+	u, err := tx.GetUser(ctx, org, acct.ID)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && u.Status != keyward.StatusActive {
+		return nil, errBadLogin()
+	}
+	return u, err
+}
+
+// recordLoginFailure counts a failed login of acct, locking it at the
+// threshold, and records it in the audit trail of the organization the
+// login was for (or the account's first one).
+func (s *Service) recordLoginFailure(ctx context.Context, acct *keyward.Account, org keyward.OrgID) error {
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		f, err := tx.GetLoginFailures(ctx, acct.ID)
+		if err != nil {
+			return err
+		}
+		f.Failures++
+		f.UpdatedAt = tx.Now()
+		if f.Failures >= lockoutThreshold && f.LockedAt == nil {
+			now := tx.Now()
+			f.LockedAt = &now
+		}
+		if err := tx.PutLoginFailures(ctx, f); err != nil {
+			return err
+		}
+		u, err := loginOrg(ctx, tx, acct, org)
+		if err != nil {
+			// No organization of the account to record it in.
+			s.log.WarnContext(ctx, "failed login", "account", acct.ID, "failures", f.Failures)
+			return nil
+		}
+		p := &keyward.Principal{OrgID: u.OrgID, UserID: acct.ID, Kind: u.Kind()}
+		_, err = s.commit(ctx, tx, p, u.OrgID, change{
+			Action: "iam.user.LoginFailed", TargetType: "user", TargetID: string(acct.ID),
+			After: map[string]any{"failures": f.Failures, "locked": f.LockedAt != nil},
+		})
+		return err
+	})
+}
+
+// openSession creates a login session for acct and forgets its failures.
+func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org keyward.OrgID, ip string) (*keyward.LoginSession, string, error) {
+	var ls *keyward.LoginSession
+	var token string
+	err := s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		u, err := loginOrg(ctx, tx, acct, org)
+		if err != nil {
+			return err
+		}
+		if err := tx.ClearLoginFailures(ctx, acct.ID); err != nil {
+			return err
+		}
+		secret, hash := newSecret()
+		ls = &keyward.LoginSession{
+			ID: keyward.LoginSessionID(keyward.NewID(tx.Now())), OrgID: u.OrgID, UserID: acct.ID,
+			SecretHash: hash, SourceIP: ip, CreatedAt: tx.Now(), ExpiresAt: tx.Now().Add(s.logins.sessionTTL),
+		}
+		if err := tx.CreateLoginSession(ctx, ls); err != nil {
+			return err
+		}
+		token = keyward.LoginSessionPrefix + string(ls.ID) + "_" + secret
+		p := &keyward.Principal{OrgID: u.OrgID, UserID: acct.ID, Kind: u.Kind()}
+		_, err = s.commit(ctx, tx, p, u.OrgID, change{
+			Action: "iam.user.Login", TargetType: "login_session", TargetID: string(ls.ID), After: viewSession(ls),
+		})
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return ls, token, nil
+}
+
+// authenticateSession resolves a login session token, with the same
+// checks and the same one answer as an API key.
+func (s *Service) authenticateSession(ctx context.Context, token string) (*keyward.Principal, error) {
+	id, secret, ok := parseSessionToken(token)
+	if !ok {
+		return nil, errBadCredential()
+	}
+	sum := sha256.Sum256([]byte(secret))
+	reqID, ip := keyward.RequestFromContext(ctx)
+	var p *keyward.Principal
+	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		ls, err := tx.GetLoginSession(ctx, id)
+		if keyward.ErrorCode(err) == keyward.CodeNotFound {
+			return errBadCredential()
+		}
+		if err != nil {
+			return err
+		}
+		if subtle.ConstantTimeCompare(sum[:], ls.SecretHash) != 1 || !s.now().Before(ls.ExpiresAt) {
+			return errBadCredential()
+		}
+		u, err := tx.GetUser(ctx, ls.OrgID, ls.UserID)
+		if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && u.Status != keyward.StatusActive {
+			return errBadCredential()
+		}
+		if err != nil {
+			return err
+		}
+		org, err := tx.GetOrganization(ctx, ls.OrgID)
+		if err != nil {
+			return err
+		}
+		if org.DeletedAt != nil {
+			return errBadCredential()
+		}
+		p = &keyward.Principal{OrgID: ls.OrgID, UserID: ls.UserID, Kind: u.Kind(), RequestID: reqID, SourceIP: ip, Revision: org.Revision}
+		return nil
+	})
+	return p, err
+}
+
+// Logout ends the login session whose token the caller authenticated with.
+// A caller that used an API key gets CodeInvalid: there is no session to
+// end.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	id, _, ok := parseSessionToken(token)
+	if !ok {
+		return keyward.FieldError("Authorization", "Logout ends a login session; this request was made with an API key.")
+	}
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		if err := tx.DeleteLoginSession(ctx, p.UserID, id); err != nil {
+			return err
+		}
+		_, err := s.commit(ctx, tx, p, p.OrgID, change{
+			Action: "iam.user.Logout", TargetType: "login_session", TargetID: string(id),
+		})
+		return err
+	})
+}
+
+// ListLoginSessions lists the caller's account's live login sessions, in
+// every organization.
+func (s *Service) ListLoginSessions(ctx context.Context, page keyward.Page) ([]*keyward.LoginSession, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	var out []*keyward.LoginSession
+	var info keyward.PageInfo
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		out, info, err = tx.ListLoginSessions(ctx, p.UserID, s.now(), page)
+		return err
+	})
+	return out, info, err
+}

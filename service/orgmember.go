@@ -1,0 +1,185 @@
+package service
+
+import (
+	"context"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// orgMember returns user id of organization org, as acted on by the
+// caller with action: the organization, the caller seen in it, and the
+// user. The root owner is refused here for every action but reading: no
+// one removes, suspends or demotes the root owner.
+func (s *Service) orgMember(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.UserID, action, verb string) (*keyward.Principal, *keyward.User, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, actor, err := s.orgActor(ctx, tx, p, org, action, string(id))
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := userOf(ctx, tx, org, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if u.Owner {
+		return nil, nil, keyward.Errorf(keyward.CodeConflict, "The root owner cannot be %s.", verb)
+	}
+	return actor, u, nil
+}
+
+// RemoveOrgUser removes a user from an organization: the membership and,
+// in that organization, its group memberships, role bindings, policy
+// attachments, API keys and login sessions go. The account and its other
+// organizations stay; a service user's account, which belongs to this
+// organization alone, goes. The root owner cannot be removed.
+func (s *Service) RemoveOrgUser(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		actor, u, err := s.orgMember(ctx, tx, org, id, "iam.organization.RemoveUser", "removed")
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteMember(ctx, org, id); err != nil {
+			return err
+		}
+		if u.Service {
+			if n, err := tx.CountMemberships(ctx, id); err != nil {
+				return err
+			} else if n == 0 {
+				if err := tx.DeleteAccount(ctx, id); err != nil {
+					return err
+				}
+			}
+		}
+		_, err = s.commit(ctx, tx, actor, org, change{
+			Action: "iam.organization.RemoveUser", TargetType: "user", TargetID: string(id), Before: viewUser(u),
+		})
+		return err
+	})
+}
+
+// SuspendUser suspends a member: its API keys, login sessions and logins
+// are refused in that organization until UnsuspendUser; nothing is
+// deleted. Suspending a suspended member changes nothing. The root owner
+// cannot be suspended, nor can callers suspend themselves.
+func (s *Service) SuspendUser(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
+	return s.setSuspended(ctx, org, id, true)
+}
+
+// UnsuspendUser lifts a member's suspension: everything it had works again.
+// Unsuspending an active member changes nothing.
+func (s *Service) UnsuspendUser(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
+	return s.setSuspended(ctx, org, id, false)
+}
+
+func (s *Service) setSuspended(ctx context.Context, org keyward.OrgID, id keyward.UserID, suspend bool) error {
+	action, verb := "iam.organization.UnsuspendUser", "unsuspended"
+	if suspend {
+		action, verb = "iam.organization.SuspendUser", "suspended"
+	}
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		actor, u, err := s.orgMember(ctx, tx, org, id, action, verb)
+		if err != nil {
+			return err
+		}
+		if suspend && id == actor.UserID {
+			return keyward.Errorf(keyward.CodeConflict, "You cannot suspend yourself.")
+		}
+		if (u.Status == keyward.StatusSuspended) == suspend {
+			return nil
+		}
+		before := viewUser(u)
+		now := tx.Now()
+		u.Status, u.SuspendedAt, u.Member.UpdatedAt = keyward.StatusActive, nil, now
+		if suspend {
+			u.Status, u.SuspendedAt = keyward.StatusSuspended, &now
+		}
+		if err := tx.UpdateMember(ctx, &u.Member); err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, actor, org, change{
+			Action: action, TargetType: "user", TargetID: string(id), Before: before, After: viewUser(u),
+		})
+		return err
+	})
+}
+
+// ListSuspendedUsers lists the suspended members of an organization.
+func (s *Service) ListSuspendedUsers(ctx context.Context, org keyward.OrgID, page keyward.Page) ([]*keyward.User, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	var users []*keyward.User
+	var info keyward.PageInfo
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		if _, _, err := s.orgActor(ctx, tx, p, org, "iam.organization.ListSuspendedUsers", ""); err != nil {
+			return err
+		}
+		users, info, err = tx.ListUsers(ctx, org, keyward.UserFilter{Status: keyward.StatusSuspended, Page: page})
+		return err
+	})
+	return users, info, err
+}
+
+// TransferOwnership makes another member the organization's root owner;
+// the caller, who must be the root owner, becomes a normal member (with
+// whatever roles and policies it has). The new owner must be an active
+// human member.
+func (s *Service) TransferOwnership(ctx context.Context, org keyward.OrgID, to keyward.UserID) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	if err := checkID("user_id", string(to)); err != nil {
+		return err
+	}
+	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		o, actor, err := s.orgActor(ctx, tx, p, org, "iam.organization.TransferOwnership", "")
+		if err != nil {
+			return err
+		}
+		if actor.Kind != keyward.KindRootOwner {
+			return errNotRootOwner("transfer its ownership")
+		}
+		u, err := tx.GetUser(ctx, org, to)
+		if keyward.ErrorCode(err) == keyward.CodeNotFound {
+			return keyward.FieldError("user_id", "User %s is not a member of this organization.", to)
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case u.Owner:
+			return keyward.FieldError("user_id", "User %s is already the root owner.", to)
+		case u.Service:
+			return keyward.FieldError("user_id", "A service user cannot own an organization.")
+		case u.Status != keyward.StatusActive:
+			return keyward.FieldError("user_id", "User %s is suspended; unsuspend it first.", to)
+		}
+		old, err := tx.GetUser(ctx, org, actor.UserID)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		// One root owner per organization: demote before promoting.
+		old.Owner, old.Member.UpdatedAt = false, now
+		if err := tx.UpdateMember(ctx, &old.Member); err != nil {
+			return err
+		}
+		u.Owner, u.Member.UpdatedAt = true, now
+		if err := tx.UpdateMember(ctx, &u.Member); err != nil {
+			return err
+		}
+		o.OwnerID, o.UpdatedAt = to, now
+		if err := tx.UpdateOrganization(ctx, o); err != nil {
+			return err
+		}
+		_, err = s.commit(ctx, tx, actor, org, change{
+			Action: "iam.organization.TransferOwnership", TargetType: "organization", TargetID: string(org),
+			Before: map[string]any{"owner_id": old.Account.ID}, After: map[string]any{"owner_id": to},
+		})
+		return err
+	})
+}

@@ -1,0 +1,258 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/federation"
+)
+
+// WebIdentityInput asks for a role session in exchange for an external
+// OIDC token: the body of assume-with-web-identity, and what AWS STS's
+// AssumeRoleWithWebIdentity carries. The caller has no keyward
+// credential, so the organization is named in the request.
+type WebIdentityInput struct {
+	OrgID       keyward.OrgID
+	RoleID      keyward.RoleID
+	Token       string
+	SessionName string
+	Duration    int // seconds; 0: the default
+}
+
+// WebIdentitySession is a session started for a web identity, with who
+// the verified token says the workload is.
+type WebIdentitySession struct {
+	*SessionDetail
+	Issuer   string
+	Subject  string
+	Audience []string
+}
+
+// webIdentityKey carries, in a context, the verified issuer and subject of
+// a web identity token, for the audit events of the session it starts.
+type webIdentityKey struct{}
+
+func withWebIdentity(ctx context.Context, issuer, subject string) context.Context {
+	return context.WithValue(ctx, webIdentityKey{}, []string{"oidc:" + issuer, "sub:" + subject})
+}
+
+// webIdentityChain returns the audit actor chain of ctx's web identity,
+// or nil.
+func webIdentityChain(ctx context.Context) []string {
+	chain, _ := ctx.Value(webIdentityKey{}).([]string)
+	return chain
+}
+
+// errNoWebIdentityTrust is the answer for a role that is missing, of
+// another organization, not assumable or trusting no OIDC issuer: the
+// endpoint is public, so it does not tell which.
+func errNoWebIdentityTrust(org keyward.OrgID, role keyward.RoleID) error {
+	return keyward.Errorf(keyward.CodePermissionDenied,
+		"Role %s of organization %s does not exist or trusts no OIDC issuer, so no web identity token can assume it.", role, org)
+}
+
+// candidate is a live OIDC trust of the role with its issuer.
+type candidate struct {
+	trust  *keyward.RoleTrust
+	issuer *keyward.OIDCIssuer
+}
+
+// AssumeRoleWithWebIdentity starts a session of an assumable role for the
+// bearer of an external OIDC token, with no keyward credential: the token
+// must verify against the issuer of one of the role's live OIDC trusts
+// (signature by its JWKS, iss, allowed audience, validity window within
+// the clock skew) and meet that trust's claim conditions, and the trust's
+// own conditions (time, days, source IP) must hold. The session's
+// principal is the role itself (no member), and its audit event's actor
+// is the token's issuer and subject.
+//
+// Every refusal is audited in the role's organization (when the role
+// exists) with the reason. A token that does not verify is
+// CodeUnauthenticated; a token that verifies but meets no trust, or a
+// role that trusts no issuer, is CodePermissionDenied; an issuer that
+// cannot be reached is CodeUnavailable.
+func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityInput) (*WebIdentitySession, error) {
+	switch {
+	case !keyward.ValidID(string(in.OrgID)):
+		return nil, keyward.FieldError("organization_id", "organization_id %q is not a valid id (a UUID).", in.OrgID)
+	case !keyward.ValidID(string(in.RoleID)):
+		return nil, keyward.FieldError("role_id", "role_id %q is not a valid id (a UUID).", in.RoleID)
+	case strings.TrimSpace(in.Token) == "":
+		return nil, keyward.FieldError("web_identity_token", "web_identity_token is required: the JWT your OIDC issuer gave the workload.")
+	case len(in.Token) > 16<<10:
+		return nil, keyward.FieldError("web_identity_token", "web_identity_token is longer than 16 KiB.")
+	}
+	cands, err := s.webIdentityTrusts(ctx, in.OrgID, in.RoleID)
+	if err != nil || len(cands) == 0 {
+		if err == nil {
+			err = errNoWebIdentityTrust(in.OrgID, in.RoleID)
+			if cands != nil { // the role exists: its organization keeps the refusal
+				s.auditWebIdentityRefusal(ctx, in, "", "", err)
+			}
+		}
+		return nil, err
+	}
+	iss, sub, err := federation.Peek(in.Token)
+	if err != nil {
+		s.auditWebIdentityRefusal(ctx, in, "", "", err)
+		return nil, err
+	}
+	iss, sub = shorten(iss), shorten(sub)
+	var matching []candidate
+	var urls []string
+	for _, c := range cands {
+		if c.issuer.URL == iss {
+			matching = append(matching, c)
+		}
+		urls = append(urls, c.issuer.URL)
+	}
+	if len(matching) == 0 {
+		slices.Sort(urls)
+		err := keyward.Errorf(keyward.CodeUnauthenticated, "Web identity token refused: it was issued by %q, and the role trusts tokens of %s only.",
+			iss, strings.Join(slices.Compact(urls), ", "))
+		s.auditWebIdentityRefusal(ctx, in, iss, sub, err)
+		return nil, err
+	}
+	// Trusts of one issuer may list different audiences only through their
+	// issuer, which they share, so the token is verified once.
+	id, err := s.oidc.verifiers.Verify(ctx, iss, matching[0].issuer.Audiences, in.Token)
+	if err != nil {
+		s.auditWebIdentityRefusal(ctx, in, iss, sub, err)
+		return nil, err
+	}
+	var trust *keyward.RoleTrust
+	var why error
+	for _, c := range matching {
+		if err := id.Meets(federation.ClaimConditions(c.trust.ClaimConditions)); err != nil {
+			why = err
+			continue
+		}
+		trust = c.trust
+		break
+	}
+	if trust == nil {
+		if len(matching) > 1 {
+			why = keyward.Errorf(keyward.CodePermissionDenied, "The token meets the claim conditions of none of the role's %d trusts of %s; the last says: %s",
+				len(matching), iss, keyward.ErrorMessage(why))
+		}
+		s.auditWebIdentityRefusal(ctx, in, id.Issuer, id.Subject, why)
+		return nil, why
+	}
+	_, ip := keyward.RequestFromContext(ctx)
+	met := []string{"iss", "aud", "exp"}
+	for claim := range trust.ClaimConditions {
+		if !slices.Contains(met, claim) {
+			met = append(met, claim)
+		}
+	}
+	sort.Strings(met[3:])
+	d, err := s.StartSession(withWebIdentity(ctx, id.Issuer, id.Subject), SessionRequest{
+		Org: in.OrgID, Role: in.RoleID, Trust: trust, Name: in.SessionName, Duration: in.Duration,
+		SourceIP: ip, AuthMethod: "oidc", ConditionsMet: met,
+	})
+	if err != nil {
+		if c := keyward.ErrorCode(err); c == keyward.CodePermissionDenied || c == keyward.CodeInvalid || c == keyward.CodeConflict {
+			s.auditWebIdentityRefusal(ctx, in, id.Issuer, id.Subject, err)
+		}
+		return nil, err
+	}
+	return &WebIdentitySession{SessionDetail: d, Issuer: id.Issuer, Subject: id.Subject, Audience: id.Audience}, nil
+}
+
+// webIdentityTrusts returns the role's live trusts that name a registered
+// OIDC issuer, with their issuers. It returns nil (no error) when the
+// organization or the role does not exist, is deleted or is not
+// assumable, and an empty non-nil list when the role exists but has no
+// such trust.
+func (s *Service) webIdentityTrusts(ctx context.Context, org keyward.OrgID, role keyward.RoleID) ([]candidate, error) {
+	var out []candidate
+	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		o, err := tx.GetOrganization(ctx, org)
+		if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && o.DeletedAt != nil {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		r, err := tx.GetRole(ctx, org, role)
+		if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && (r.DeletedAt != nil || r.Type != keyward.RoleAssumable) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		out = []candidate{}
+		now := tx.Now()
+		page := keyward.Page{Limit: keyward.MaxPerPage}
+		for {
+			trusts, info, err := tx.ListRoleTrusts(ctx, org, keyward.TrustFilter{RoleID: role, Page: page})
+			if err != nil {
+				return err
+			}
+			for _, t := range trusts {
+				if t.TrustedOIDCIssuerID == "" || !t.Live(now) || !keyward.ValidID(t.TrustedOIDCIssuerID) {
+					continue
+				}
+				iss, err := tx.GetOIDCIssuer(ctx, org, keyward.OIDCIssuerID(t.TrustedOIDCIssuerID))
+				if keyward.ErrorCode(err) == keyward.CodeNotFound {
+					continue // the issuer was removed: the trust admits nothing
+				} else if err != nil {
+					return err
+				}
+				out = append(out, candidate{t, iss})
+			}
+			if info.Next == "" {
+				return nil
+			}
+			page.Cursor = info.Next
+		}
+	})
+	return out, err
+}
+
+// shorten cuts an unverified claim to a length fit for the audit trail.
+func shorten(s string) string {
+	if len(s) > 512 {
+		return s[:512]
+	}
+	return s
+}
+
+// webIdentityRefusal is the After of a refused assumption's audit event.
+type webIdentityRefusal struct {
+	Outcome string `json:"outcome"`
+	Reason  string `json:"reason"`
+	Issuer  string `json:"issuer,omitempty"`
+	Subject string `json:"subject,omitempty"`
+	Session string `json:"session_name,omitempty"`
+}
+
+// auditWebIdentityRefusal records a refused web identity assumption in the
+// role's organization. A refusal changes nothing, so the revision is not
+// bumped; an error writing the event is logged, and the caller gets the
+// refusal either way. iss and sub, when the token was not verified, are
+// what it claims, and the event says so.
+func (s *Service) auditWebIdentityRefusal(ctx context.Context, in WebIdentityInput, iss, sub string, why error) {
+	reqID, ip := keyward.RequestFromContext(ctx)
+	after, err := json.Marshal(webIdentityRefusal{Outcome: "refused", Reason: keyward.ErrorMessage(why), Issuer: iss, Subject: sub, Session: in.SessionName})
+	if err != nil {
+		return
+	}
+	var chain []string
+	if iss != "" {
+		chain = []string{"oidc:" + iss, "sub:" + sub}
+	}
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		return tx.AppendAudit(ctx, &keyward.AuditEvent{
+			ID: keyward.AuditEventID(keyward.NewID(tx.Now())), OrgID: in.OrgID, Time: tx.Now(),
+			ActorType: keyward.ActorWebIdentity, ActorChain: chain, Action: "iam.role.AssumeRole",
+			TargetType: "role", TargetID: string(in.RoleID), After: after, RequestID: reqID, SourceIP: ip,
+		})
+	})
+	if err != nil {
+		s.log.ErrorContext(ctx, "audit a refused web identity", "error", fmt.Sprint(err), "org", in.OrgID, "role", in.RoleID)
+	}
+}

@@ -1,0 +1,204 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/keyward-iam/keyward"
+)
+
+const projectColumns = "p.id, p.org_id, p.name, p.description, p.created_at, p.updated_at"
+
+func scanProject(s scanner) (*keyward.Project, error) {
+	var (
+		p                keyward.Project
+		created, updated int64
+	)
+	if err := s.Scan(&p.ID, &p.OrgID, &p.Name, &p.Description, &created, &updated); err != nil {
+		return nil, err
+	}
+	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &p, nil
+}
+
+// CreateProject inserts p, giving it an ID and times if it has none. Its
+// name must not be in use in its organization, case-insensitively.
+func (t *tx) CreateProject(ctx context.Context, p *keyward.Project) error {
+	const op = "sqlstore.CreateProject"
+	if p.ID == "" {
+		p.ID = keyward.ProjectID(keyward.NewID(t.now))
+	}
+	t.stamp(&p.CreatedAt, &p.UpdatedAt)
+	_, err := t.execChecked(ctx, `INSERT INTO projects
+		(id, org_id, name, name_key, description, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		p.ID, p.OrgID, p.Name, nameKey(p.Name), p.Description, p.CreatedAt.UnixMicro(), p.UpdatedAt.UnixMicro())
+	return dbError(op, err, errNoOrg)
+}
+
+// GetProject returns the project of org.
+func (t *tx) GetProject(ctx context.Context, org keyward.OrgID, id keyward.ProjectID) (*keyward.Project, error) {
+	const op = "sqlstore.GetProject"
+	p, err := scanProject(t.tx.QueryRowContext(ctx, "SELECT "+projectColumns+" FROM projects p WHERE p.org_id = $1 AND p.id = $2", org, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(op, "Project not found.")
+	}
+	return p, dbError(op, err, nil)
+}
+
+// ListProjects lists the projects of org in creation order.
+func (t *tx) ListProjects(ctx context.Context, org keyward.OrgID, pg keyward.Page) ([]*keyward.Project, keyward.PageInfo, error) {
+	var w where
+	w.add("p.org_id = %s", org)
+	return list(ctx, t, listing{
+		op:   "sqlstore.ListProjects",
+		cols: projectColumns,
+		from: "FROM projects p " + w.String(),
+		args: w.args,
+		key:  "p.id",
+	}, pg, scanProject, func(p *keyward.Project) string { return string(p.ID) })
+}
+
+// UpdateProject writes Name, Description and UpdatedAt.
+func (t *tx) UpdateProject(ctx context.Context, p *keyward.Project) error {
+	const op = "sqlstore.UpdateProject"
+	p.UpdatedAt = micro(p.UpdatedAt)
+	n, err := affected(t.execChecked(ctx, `UPDATE projects SET name = $3, name_key = $4, description = $5, updated_at = $6
+		WHERE org_id = $1 AND id = $2`,
+		p.OrgID, p.ID, p.Name, nameKey(p.Name), p.Description, p.UpdatedAt.UnixMicro()))
+	if err != nil {
+		return dbError(op, err, nil)
+	}
+	if n == 0 {
+		return notFound(op, "Project not found.")
+	}
+	return nil
+}
+
+// DeleteProject removes the project of org; its resources and overrides go
+// with it through their foreign keys, and its role bindings here, since a
+// binding's project is not a foreign key (it is '' for the organization).
+func (t *tx) DeleteProject(ctx context.Context, org keyward.OrgID, id keyward.ProjectID) error {
+	const op = "sqlstore.DeleteProject"
+	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM projects WHERE org_id = $1 AND id = $2", org, id))
+	if err != nil {
+		return dbError(op, err, nil)
+	}
+	if n == 0 {
+		return notFound(op, "Project not found.")
+	}
+	_, err = t.tx.ExecContext(ctx, "DELETE FROM role_bindings WHERE org_id = $1 AND project_id = $2", org, id)
+	return dbError(op, err, nil)
+}
+
+const resourceColumns = "r.seq, r.org_id, r.id, r.resource_type, r.project_id, r.created_at, r.created_by"
+
+// scanResource scans resourceColumns; key receives the surrogate key that
+// orders listings (a resource's own ID is the provider's, in no order).
+func scanResource(s scanner, key *string) (*keyward.Resource, error) {
+	var (
+		r       keyward.Resource
+		created int64
+	)
+	if err := s.Scan(key, &r.OrgID, &r.ID, &r.Type, &r.ProjectID, &created, &r.CreatedBy); err != nil {
+		return nil, err
+	}
+	r.CreatedAt = fromMicros(created)
+	return &r, nil
+}
+
+var errNoProject = keyward.Errorf(keyward.CodeNotFound, "Project not found.")
+
+// CreateResource registers r, giving it the transaction's time if it has no
+// CreatedAt. Its project must be of its organization.
+func (t *tx) CreateResource(ctx context.Context, r *keyward.Resource) error {
+	const op = "sqlstore.CreateResource"
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = t.now
+	}
+	r.CreatedAt = micro(r.CreatedAt)
+	_, err := t.execChecked(ctx, `INSERT INTO resources
+		(org_id, id, seq, resource_type, project_id, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		r.OrgID, r.ID, keyward.NewID(t.now), r.Type, r.ProjectID, r.CreatedAt.UnixMicro(), r.CreatedBy)
+	return dbError(op, err, errNoProject)
+}
+
+// GetResource returns the registered resource of org.
+func (t *tx) GetResource(ctx context.Context, org keyward.OrgID, id string) (*keyward.Resource, error) {
+	const op = "sqlstore.GetResource"
+	var key string
+	r, err := scanResource(t.tx.QueryRowContext(ctx, "SELECT "+resourceColumns+" FROM resources r WHERE r.org_id = $1 AND r.id = $2", org, id), &key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(op, "Resource not found.")
+	}
+	return r, dbError(op, err, nil)
+}
+
+// ListResources lists the resources of org (of f.ProjectID if set) in
+// registration order.
+func (t *tx) ListResources(ctx context.Context, org keyward.OrgID, f keyward.ResourceFilter) ([]*keyward.Resource, keyward.PageInfo, error) {
+	var w where
+	w.add("r.org_id = %s", org)
+	if f.ProjectID != "" {
+		w.add("r.project_id = %s", f.ProjectID)
+	}
+	return listKeyed(ctx, t, listing{
+		op:   "sqlstore.ListResources",
+		cols: resourceColumns,
+		from: "FROM resources r " + w.String(),
+		args: w.args,
+		key:  "r.seq",
+	}, f.Page, scanResource)
+}
+
+// DeleteResource removes the resource from the registry.
+func (t *tx) DeleteResource(ctx context.Context, org keyward.OrgID, id string) error {
+	const op = "sqlstore.DeleteResource"
+	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM resources WHERE org_id = $1 AND id = $2", org, id))
+	if err != nil {
+		return dbError(op, err, nil)
+	}
+	if n == 0 {
+		return notFound(op, "Resource not found.")
+	}
+	return nil
+}
+
+// CountResources counts the resources registered in the project.
+func (t *tx) CountResources(ctx context.Context, org keyward.OrgID, project keyward.ProjectID) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM resources WHERE org_id = $1 AND project_id = $2", org, project).Scan(&n)
+	return n, dbError("sqlstore.CountResources", err, nil)
+}
+
+// loadProjects reads into g the projects of its organization, their
+// resources and overrides, and the grids of its live roles.
+func (t *tx) loadProjects(ctx context.Context, g *keyward.Graph) error {
+	const op = "sqlstore.LoadGraph"
+	org := g.Org.ID
+	var err error
+	if g.Projects, err = queryAll(ctx, t, op, "SELECT "+projectColumns+" FROM projects p WHERE p.org_id = $1 ORDER BY p.id", org,
+		scanProject); err != nil {
+		return err
+	}
+	if g.Resources, err = queryAll(ctx, t, op, "SELECT "+resourceColumns+" FROM resources r WHERE r.org_id = $1 ORDER BY r.seq", org,
+		func(s scanner) (*keyward.Resource, error) {
+			var key string
+			return scanResource(s, &key)
+		}); err != nil {
+		return err
+	}
+	if g.Overrides, err = queryAll(ctx, t, op, "SELECT "+overrideColumns+" FROM overrides o WHERE o.org_id = $1 ORDER BY o.id", org,
+		func(s scanner) (*keyward.Override, error) {
+			var key string
+			return scanOverride(s, &key)
+		}); err != nil {
+		return err
+	}
+	g.RoleGrids, err = queryAll(ctx, t, op, "SELECT "+roleGridColumns+` FROM role_grids g
+		JOIN roles r ON r.org_id = g.org_id AND r.id = g.role_id
+		WHERE g.org_id = $1 AND r.deleted_at IS NULL ORDER BY g.role_id`, org, scanRoleGrid)
+	return err
+}

@@ -1,0 +1,132 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+)
+
+const sessionColumns = "s.id, s.org_id, s.role_id, s.trust_id, s.user_id, s.parent_id, s.name, s.secret_hash, s.auth_method, " +
+	"s.source_ip, s.conditions_met, s.session_policy, s.created_by, s.created_at, s.expires_at, s.terminated_at"
+
+func scanSession(sc scanner) (*keyward.RoleSession, error) {
+	var (
+		s                keyward.RoleSession
+		met              string
+		pol              sql.NullString
+		created, expires int64
+		terminated       sql.NullInt64
+	)
+	if err := sc.Scan(&s.ID, &s.OrgID, &s.RoleID, &s.TrustID, &s.UserID, &s.ParentID, &s.Name, &s.SecretHash, &s.AuthMethod,
+		&s.SourceIP, &met, &pol, &s.CreatedBy, &created, &expires, &terminated); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(met), &s.ConditionsMet); err != nil {
+		return nil, fmt.Errorf("session %s conditions met: %w", s.ID, err)
+	}
+	s.Policy = fromNullJSON(pol)
+	s.CreatedAt, s.ExpiresAt, s.TerminatedAt = fromMicros(created), fromMicros(expires), fromNullMicros(terminated)
+	return &s, nil
+}
+
+// CreateRoleSession inserts s, giving it an ID and a creation time if it
+// has none. Its role must exist in its organization.
+func (t *tx) CreateRoleSession(ctx context.Context, s *keyward.RoleSession) error {
+	const op = "sqlstore.CreateRoleSession"
+	if s.ID == "" {
+		s.ID = keyward.RoleSessionID(keyward.NewID(t.now))
+	}
+	if s.CreatedAt.IsZero() {
+		s.CreatedAt = t.now
+	}
+	s.CreatedAt, s.ExpiresAt, s.TerminatedAt = micro(s.CreatedAt), micro(s.ExpiresAt), microPtr(s.TerminatedAt)
+	if s.ConditionsMet == nil {
+		s.ConditionsMet = []string{}
+	}
+	met, _ := json.Marshal(s.ConditionsMet) // strings always marshal
+	hash := s.SecretHash
+	if hash == nil {
+		hash = []byte{}
+	}
+	_, err := t.execChecked(ctx, `INSERT INTO role_sessions
+		(id, org_id, role_id, trust_id, user_id, parent_id, name, secret_hash, auth_method, source_ip,
+		 conditions_met, session_policy, created_by, created_at, expires_at, terminated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		s.ID, s.OrgID, s.RoleID, s.TrustID, s.UserID, s.ParentID, s.Name, hash, s.AuthMethod, s.SourceIP,
+		string(met), nullJSON(s.Policy), s.CreatedBy, s.CreatedAt.UnixMicro(), s.ExpiresAt.UnixMicro(), nullMicros(s.TerminatedAt))
+	return dbError(op, err, errNoRole)
+}
+
+// GetRoleSession finds a session by ID in any organization.
+func (t *tx) GetRoleSession(ctx context.Context, id keyward.RoleSessionID) (*keyward.RoleSession, error) {
+	const op = "sqlstore.GetRoleSession"
+	s, err := scanSession(t.tx.QueryRowContext(ctx, "SELECT "+sessionColumns+" FROM role_sessions s WHERE s.id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(op, "Session not found.")
+	}
+	return s, dbError(op, err, nil)
+}
+
+// ListRoleSessions lists the sessions of org that match f, newest first.
+func (t *tx) ListRoleSessions(ctx context.Context, org keyward.OrgID, f keyward.SessionFilter) ([]*keyward.RoleSession, keyward.PageInfo, error) {
+	var w where
+	w.add("s.org_id = %s", org)
+	if f.UserID != "" {
+		w.add("s.user_id = %s", f.UserID)
+	}
+	if f.RoleID != "" {
+		w.add("s.role_id = %s", f.RoleID)
+	}
+	if !f.LiveAt.IsZero() {
+		w.add("s.terminated_at IS NULL AND s.expires_at > %s", f.LiveAt.UnixMicro())
+	}
+	return list(ctx, t, listing{
+		op:   "sqlstore.ListRoleSessions",
+		cols: sessionColumns,
+		from: "FROM role_sessions s " + w.String(),
+		args: w.args,
+		key:  "s.id",
+		desc: true,
+	}, f.Page, scanSession, func(s *keyward.RoleSession) string { return string(s.ID) })
+}
+
+// CountRoleSessions counts the sessions of role live at time at.
+func (t *tx) CountRoleSessions(ctx context.Context, org keyward.OrgID, role keyward.RoleID, at time.Time) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM role_sessions
+		WHERE org_id = $1 AND role_id = $2 AND terminated_at IS NULL AND expires_at > $3`, org, role, at.UnixMicro()).Scan(&n)
+	return n, dbError("sqlstore.CountRoleSessions", err, nil)
+}
+
+// EndRoleSessions terminates the live sessions made through trust, or of
+// role when trust is empty.
+func (t *tx) EndRoleSessions(ctx context.Context, org keyward.OrgID, role keyward.RoleID, trust keyward.RoleTrustID, at time.Time) (int, error) {
+	col, id := "role_id", string(role)
+	if trust != "" {
+		col, id = "trust_id", string(trust)
+	}
+	n, err := affected(t.execChecked(ctx, `UPDATE role_sessions SET terminated_at = $3
+		WHERE org_id = $1 AND `+col+` = $2 AND terminated_at IS NULL AND expires_at > $3`, org, id, micro(at).UnixMicro()))
+	return int(n), dbError("sqlstore.EndRoleSessions", err, nil)
+}
+
+// TerminateRoleSession sets the session's TerminatedAt if it is not set
+// yet.
+func (t *tx) TerminateRoleSession(ctx context.Context, org keyward.OrgID, id keyward.RoleSessionID, at time.Time) error {
+	const op = "sqlstore.TerminateRoleSession"
+	var n int
+	if err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM role_sessions WHERE org_id = $1 AND id = $2", org, id).Scan(&n); err != nil {
+		return dbError(op, err, nil)
+	}
+	if n == 0 {
+		return notFound(op, "Session not found.")
+	}
+	_, err := t.execChecked(ctx, "UPDATE role_sessions SET terminated_at = $3 WHERE org_id = $1 AND id = $2 AND terminated_at IS NULL",
+		org, id, micro(at).UnixMicro())
+	return dbError(op, err, nil)
+}

@@ -1,0 +1,170 @@
+package sqlstore_test
+
+import (
+	"net/netip"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/keywardtest"
+	"github.com/keyward-iam/keyward/sqlstore"
+)
+
+// TestRoleTrusts stores trusts with every field, lists them by role and by
+// user (directly or through a group), and keeps them inside their
+// organization.
+func TestRoleTrusts(t *testing.T) {
+	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+		ctx := t.Context()
+		o, owner := newOrg(t, s, "trusts")
+		other, _ := newOrg(t, s, "elsewhere")
+		g := newGroup(t, s, o.ID, "ops")
+		addToGroup(t, s, o.ID, g.ID, owner.ID)
+		r := newRole(t, s, o.ID, "deployer")
+		until := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
+		direct := &keyward.RoleTrust{OrgID: o.ID, RoleID: r.ID, Type: keyward.TrustTemporary, Mode: keyward.AssumeManual,
+			TrustedUserID: owner.ID, ValidUntil: &until, CreatedBy: owner.ID,
+			Conditions: keyward.TrustConditions{TimeOfDay: &keyward.TimeOfDay{Start: 22, End: 5},
+				DaysOfWeek: []time.Weekday{time.Monday, time.Friday}, IPAddress: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}}
+		viaGroup := &keyward.RoleTrust{OrgID: o.ID, RoleID: r.ID, Type: keyward.TrustTemporary, Mode: keyward.AssumeAutomatic, TrustedGroupID: g.ID}
+		issuer := &keyward.RoleTrust{OrgID: o.ID, RoleID: r.ID, Type: keyward.TrustFederated, Mode: keyward.AssumeAutomatic,
+			TrustedOIDCIssuerID: "0193a000-0000-7000-8000-0000000000aa", ClaimConditions: map[string]string{"sub": "repo:acme/*"}}
+		write(t, s, func(tx keyward.Tx) error {
+			for _, tr := range []*keyward.RoleTrust{direct, viaGroup, issuer} {
+				if err := tx.CreateRoleTrust(ctx, tr); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		read(t, s, func(tx keyward.Tx) error {
+			got, err := tx.GetRoleTrust(ctx, o.ID, direct.ID)
+			if err != nil {
+				return err
+			}
+			if !reflect.DeepEqual(got, direct) {
+				t.Errorf("GetRoleTrust = %+v,\nwant %+v", got, direct)
+			}
+			_, err = tx.GetRoleTrust(ctx, other.ID, direct.ID)
+			wantCode(t, "GetRoleTrust(other org)", err, keyward.CodeNotFound)
+			for _, tc := range []struct {
+				f    keyward.TrustFilter
+				want []keyward.RoleTrustID
+			}{
+				{keyward.TrustFilter{}, []keyward.RoleTrustID{direct.ID, viaGroup.ID, issuer.ID}},
+				{keyward.TrustFilter{RoleID: r.ID}, []keyward.RoleTrustID{direct.ID, viaGroup.ID, issuer.ID}},
+				{keyward.TrustFilter{User: owner.ID}, []keyward.RoleTrustID{direct.ID, viaGroup.ID}},
+				{keyward.TrustFilter{Deleted: true}, nil},
+			} {
+				ts, info, err := tx.ListRoleTrusts(ctx, o.ID, tc.f)
+				if err != nil {
+					return err
+				}
+				var ids []keyward.RoleTrustID
+				for _, tr := range ts {
+					ids = append(ids, tr.ID)
+				}
+				if !slices.Equal(ids, tc.want) || info.Total != len(tc.want) {
+					t.Errorf("ListRoleTrusts(%+v) = %v (total %d), want %v", tc.f, ids, info.Total, tc.want)
+				}
+			}
+			g, err := tx.LoadGraph(ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			if len(g.Trusts) != 3 {
+				t.Errorf("LoadGraph trusts = %d, want 3", len(g.Trusts))
+			}
+			return nil
+		})
+		// A deleted trust leaves the live listings and the graph; a deleted
+		// role takes its trusts with it.
+		write(t, s, func(tx keyward.Tx) error {
+			now := tx.Now()
+			direct.DeletedAt, direct.UpdatedAt = &now, now
+			return tx.UpdateRoleTrust(ctx, direct)
+		})
+		deleteRole(t, s, r, true)
+		read(t, s, func(tx keyward.Tx) error {
+			ts, _, err := tx.ListRoleTrusts(ctx, o.ID, keyward.TrustFilter{})
+			if err != nil || len(ts) != 0 {
+				t.Errorf("trusts of a deleted role = %v, %v; want none", ts, err)
+			}
+			g, err := tx.LoadGraph(ctx, o.ID)
+			if err == nil && len(g.Trusts) != 0 {
+				t.Errorf("LoadGraph trusts of a deleted role = %d", len(g.Trusts))
+			}
+			return err
+		})
+	})
+}
+
+// TestRoleSessions stores sessions, lists the live ones and ends them by
+// trust, by role and one by one.
+func TestRoleSessions(t *testing.T) {
+	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+		ctx := t.Context()
+		o, owner := newOrg(t, s, "sessions")
+		r := newRole(t, s, o.ID, "deployer")
+		tr := &keyward.RoleTrust{OrgID: o.ID, RoleID: r.ID, Type: keyward.TrustTemporary, Mode: keyward.AssumeManual, TrustedUserID: owner.ID}
+		write(t, s, func(tx keyward.Tx) error { return tx.CreateRoleTrust(ctx, tr) })
+		start := time.Now().UTC().Truncate(time.Microsecond)
+		mk := func(name string) *keyward.RoleSession {
+			return &keyward.RoleSession{OrgID: o.ID, RoleID: r.ID, TrustID: tr.ID, UserID: owner.ID, Name: name,
+				SecretHash: []byte{1, 2, 3}, AuthMethod: "api_key", SourceIP: "127.0.0.1", ConditionsMet: []string{"ip_address"},
+				Policy: []byte(`{"Version":"2026-03-20"}`), CreatedBy: owner.ID, CreatedAt: start, ExpiresAt: start.Add(time.Hour)}
+		}
+		a, b := mk("a"), mk("b")
+		write(t, s, func(tx keyward.Tx) error {
+			if err := tx.CreateRoleSession(ctx, a); err != nil {
+				return err
+			}
+			return tx.CreateRoleSession(ctx, b)
+		})
+		read(t, s, func(tx keyward.Tx) error {
+			got, err := tx.GetRoleSession(ctx, a.ID)
+			if err != nil {
+				return err
+			}
+			if !reflect.DeepEqual(got, a) {
+				t.Errorf("GetRoleSession = %+v,\nwant %+v", got, a)
+			}
+			ss, info, err := tx.ListRoleSessions(ctx, o.ID, keyward.SessionFilter{UserID: owner.ID, LiveAt: start})
+			if err != nil || len(ss) != 2 || info.Total != 2 || ss[0].ID != b.ID {
+				t.Errorf("ListRoleSessions = %v (%d), %v; want b, a", ss, info.Total, err)
+			}
+			if ss, _, _ := tx.ListRoleSessions(ctx, o.ID, keyward.SessionFilter{LiveAt: start.Add(2 * time.Hour)}); len(ss) != 0 {
+				t.Errorf("sessions live after their expiry = %d", len(ss))
+			}
+			n, err := tx.CountRoleSessions(ctx, o.ID, r.ID, start)
+			if err != nil || n != 2 {
+				t.Errorf("CountRoleSessions = %d, %v; want 2", n, err)
+			}
+			return nil
+		})
+		write(t, s, func(tx keyward.Tx) error {
+			if err := tx.TerminateRoleSession(ctx, o.ID, a.ID, start.Add(time.Minute)); err != nil {
+				return err
+			}
+			n, err := tx.EndRoleSessions(ctx, o.ID, r.ID, tr.ID, start.Add(2*time.Minute))
+			if err != nil || n != 1 {
+				t.Errorf("EndRoleSessions = %d, %v; want 1 (b, a being ended)", n, err)
+			}
+			wantCode(t, "TerminateRoleSession(unknown)", tx.TerminateRoleSession(ctx, o.ID, "0193a000-0000-7000-8000-0000000000aa", start), keyward.CodeNotFound)
+			return nil
+		})
+		read(t, s, func(tx keyward.Tx) error {
+			got, err := tx.GetRoleSession(ctx, a.ID)
+			if err != nil || got.TerminatedAt == nil || !got.TerminatedAt.Equal(start.Add(time.Minute)) {
+				t.Errorf("a after terminate = %+v, %v", got, err)
+			}
+			n, err := tx.CountRoleSessions(ctx, o.ID, r.ID, start)
+			if err != nil || n != 0 {
+				t.Errorf("CountRoleSessions after ending = %d, %v", n, err)
+			}
+			return nil
+		})
+	})
+}

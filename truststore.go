@@ -1,0 +1,35 @@
+package keyward
+
+import (
+	"context"
+	"time"
+)
+
+// TrustTx stores role trusts and the sessions made through them.
+type TrustTx interface {
+	CreateRoleTrust(ctx context.Context, t *RoleTrust) error
+	// GetRoleTrust returns the trust, deleted or not; callers check
+	// DeletedAt.
+	GetRoleTrust(ctx context.Context, org OrgID, id RoleTrustID) (*RoleTrust, error)
+	// ListRoleTrusts lists trusts in creation order. Only trusts of live
+	// roles are listed.
+	ListRoleTrusts(ctx context.Context, org OrgID, f TrustFilter) ([]*RoleTrust, PageInfo, error)
+	// UpdateRoleTrust writes every field but ID, OrgID, RoleID, CreatedBy
+	// and CreatedAt.
+	UpdateRoleTrust(ctx context.Context, t *RoleTrust) error
+
+	CreateRoleSession(ctx context.Context, s *RoleSession) error
+	// GetRoleSession finds a session by ID in any organization. It serves
+	// authentication; everything else checks OrgID.
+	GetRoleSession(ctx context.Context, id RoleSessionID) (*RoleSession, error)
+	// ListRoleSessions lists the sessions of org, newest first.
+	ListRoleSessions(ctx context.Context, org OrgID, f SessionFilter) ([]*RoleSession, PageInfo, error)
+	// CountRoleSessions counts the sessions of role live at time at.
+	CountRoleSessions(ctx context.Context, org OrgID, role RoleID, at time.Time) (int, error)
+	// EndRoleSessions terminates, at time at, the live sessions of org
+	// made through trust (when not empty) or of role (when trust is
+	// empty), and returns how many it ended.
+	EndRoleSessions(ctx context.Context, org OrgID, role RoleID, trust RoleTrustID, at time.Time) (int, error)
+	// TerminateRoleSession sets TerminatedAt if it is not set yet.
+	TerminateRoleSession(ctx context.Context, org OrgID, id RoleSessionID, at time.Time) error
+}

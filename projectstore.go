@@ -43,6 +43,7 @@ type ProjectTx interface {
 	// scope: the organization's own (project "") or one project's.
 	ScopeBindings(ctx context.Context, org OrgID, project ProjectID) ([]*RoleBinding, error)
 	// ReplaceScopeBindings replaces the bindings of one scope with bs, whose
-	// roles must be custom roles of org or built-in roles.
+	// roles must be custom roles of org or built-in roles. Bindings of
+	// deleted roles are kept, for a restore.
 	ReplaceScopeBindings(ctx context.Context, org OrgID, project ProjectID, bs []*RoleBinding) error
 }

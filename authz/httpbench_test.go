@@ -15,7 +15,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -51,10 +50,7 @@ type httpBench struct {
 	batch [][]byte
 }
 
-var (
-	httpBenchOnce = sync.OnceValues(newHTTPBench)
-	httpBenchStop func()
-)
+var httpBenchOnce = sync.OnceValues(newHTTPBench)
 
 // checkJSON is a check of the authorize API, as a client sends it.
 type checkJSON struct {
@@ -94,7 +90,7 @@ func newHTTPBench() (*httpBench, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(cannedVerdict)
 	}))
-	httpBenchStop = func() { srv.Close(); canned.Close() }
+	benchCleanups = append(benchCleanups, srv.Close, canned.Close)
 	h.url, h.loopback = srv.URL, canned.URL
 
 	a := authz.New(o.db, authz.Options{Catalog: o.cat})
@@ -302,15 +298,6 @@ func BenchmarkHTTPAuthorizeBatch(b *testing.B) {
 // about (most of them).
 func BenchmarkHTTPEffectiveAccess(b *testing.B) {
 	httpLoad(b, []int{1, 4}, 1, "calls/s", func(h *httpBench) func(*http.Client, *bytes.Buffer, int) error { return h.effectiveAccess })
-}
-
-// cpuTime returns the CPU time, user and system, the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkHTTPLoopback is BenchmarkHTTPAuthorize against a server that

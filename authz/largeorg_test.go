@@ -56,12 +56,9 @@ const (
 	largeResources = 11000
 )
 
-// largeDir is the directory of the large org's database, set once it is
-// built, so that TestMain can remove it.
-var largeDir struct {
-	path string
-	db   *sqlstore.DB
-}
+// benchCleanups undo what the benchmarks' fixtures set up (the large
+// org's database, servers), last first, when the test binary ends.
+var benchCleanups []func()
 
 // largeOrgOnce writes the large org on first use, once per test binary
 // run; only benchmarks call it, so plain `go test` never pays for it.
@@ -70,13 +67,13 @@ var largeOrgOnce = sync.OnceValues(func() (*largeOrg, error) {
 	if err != nil {
 		return nil, err
 	}
-	largeDir.path = dir
+	benchCleanups = append(benchCleanups, func() { os.RemoveAll(dir) })
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, sqlstore.Config{SQLitePath: filepath.Join(dir, "keyward.db")})
 	if err != nil {
 		return nil, err
 	}
-	largeDir.db = db
+	benchCleanups = append(benchCleanups, func() { db.Close() })
 	start := time.Now()
 	o, err := writeLargeOrg(ctx, db)
 	if err != nil {
@@ -88,14 +85,8 @@ var largeOrgOnce = sync.OnceValues(func() (*largeOrg, error) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if httpBenchStop != nil {
-		httpBenchStop()
-	}
-	if largeDir.db != nil {
-		largeDir.db.Close()
-	}
-	if largeDir.path != "" {
-		os.RemoveAll(largeDir.path)
+	for _, f := range slices.Backward(benchCleanups) {
+		f()
 	}
 	os.Exit(code)
 }

@@ -86,9 +86,13 @@ type check struct {
 		Time     string `json:"time"`
 		MFA      *bool  `json:"mfa"`
 	} `json:"context"`
-	Want  string   `json:"want"` // allow, explicit_deny or implicit_deny
-	Layer string   `json:"layer"`
-	Via   []string `json:"via"` // the via of the applied statements of the deciding effect
+	// Session, when set, makes the check one of a session of that role
+	// assumed by Principal, narrowed by SessionPolicy if given.
+	Session       string          `json:"session"`
+	SessionPolicy json.RawMessage `json:"session_policy"`
+	Want          string          `json:"want"` // allow, explicit_deny or implicit_deny
+	Layer         string          `json:"layer"`
+	Via           []string        `json:"via"` // the via of the applied statements of the deciding effect
 }
 
 // TestScenarios runs the corpus on every store dialect and requires
@@ -138,6 +142,16 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 			Project:   ids.expand(c.Project),
 			Context:   checkContext(t, c),
 		}
+		if c.Session != "" {
+			r.Session = &authz.Session{Role: keyward.RoleID(ids.of(t, c.Session))}
+			if c.SessionPolicy != nil {
+				doc, err := policy.Parse(nil, c.SessionPolicy)
+				if err != nil {
+					t.Fatalf("check %d: session policy: %v", i, err)
+				}
+				r.Session.Policy = snap.CompileSessionPolicy(doc)
+			}
+		}
 		d, layer := snap.Decide(&r)
 		res := snap.Explain(&r)
 		name := c.Principal + " " + c.Action + " " + c.Resource
@@ -154,6 +168,9 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 			if got := decidingVia(res); !slices.Equal(got, c.Via) {
 				t.Errorf("check %d (%s): via = %q, want %q", i, name, got, c.Via)
 			}
+		}
+		if r.Session != nil {
+			continue // who-can and effective access are of members, not sessions
 		}
 		who := snap.WhoCan(r)
 		in := slices.ContainsFunc(who, func(g authz.Grantee) bool { return g.User.Account.ID == r.Principal })

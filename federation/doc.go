@@ -5,8 +5,8 @@
 //
 // A Verifiers value keeps one verifier per issuer URL, made on first use
 // through OIDC discovery (coreos/go-oidc), with the issuer's JWKS cached
-// and fetched again when a token names a key id it has not seen, which is
-// how issuers rotate keys. A token is accepted only if it is signed with an
+// and fetched again (throttled) when a token names a key id it has not
+// seen, which is how issuers rotate keys. A token is accepted only if it is signed with an
 // asymmetric algorithm by a key of the issuer's JWKS, its iss is the
 // issuer, its aud holds an allowed audience, and it is within its validity
 // window up to a small clock skew; then a trust's claim conditions decide.

@@ -217,6 +217,15 @@ func TestBuiltinAndGridRoles(t *testing.T) {
 	a.do("DELETE", "/v2/roles/"+viewer, a.root, "", http.StatusUnprocessableEntity, nil)
 	bob, _ := a.createUser(`{"email":"bob@example.com","name":"Bob"}`)
 	a.do("POST", "/v2/roles/"+viewer+"/users/"+bob, a.root, "", http.StatusCreated, nil)
+	var mine struct {
+		Roles struct {
+			All []struct{ ID string } `json:"all"`
+		} `json:"roles"`
+	}
+	a.do("GET", "/v2/users/"+bob+"/roles", a.root, "", http.StatusOK, &mine)
+	if len(mine.Roles.All) != 1 || mine.Roles.All[0].ID != viewer {
+		t.Errorf("bob's roles = %+v, want Viewer", mine.Roles)
+	}
 
 	// A grid role stores its grid and regenerates its policy on update.
 	var r roleOut

@@ -82,16 +82,16 @@ func trustJSONs(ds []*service.TrustDetail) []trustJSON {
 // trustReq is Vultr's RoleTrustCreateReq and RoleTrustUpdateReq (whose
 // fields are all optional) with keyward's fields.
 type trustReq struct {
-	RoleID                  *string           `json:"role_id"`
-	TrustType               *string           `json:"trust_type"`
-	AssumptionMode          *string           `json:"assumption_mode"`
-	TrustedUserID           *string           `json:"trusted_user_id"`
-	TrustedGroupID          *string           `json:"trusted_group_id"`
-	TrustedOIDCIssuerID     *string           `json:"trusted_oidc_issuer_id"`
-	ClaimConditions         map[string]string `json:"claim_conditions"`
-	Conditions              *conditionsJSON   `json:"conditions"`
-	ValidUntil              *string           `json:"valid_until"`
-	AcknowledgeUnpinnedSubs bool              `json:"acknowledge_unpinned_claims"`
+	RoleID              *string           `json:"role_id"`
+	TrustType           *string           `json:"trust_type"`
+	AssumptionMode      *string           `json:"assumption_mode"`
+	TrustedUserID       *string           `json:"trusted_user_id"`
+	TrustedGroupID      *string           `json:"trusted_group_id"`
+	TrustedOIDCIssuerID *string           `json:"trusted_oidc_issuer_id"`
+	ClaimConditions     map[string]string `json:"claim_conditions"`
+	Conditions          *conditionsJSON   `json:"conditions"`
+	ValidUntil          *string           `json:"valid_until"`
+	AcknowledgeUnpinned bool              `json:"acknowledge_unpinned_claims"`
 }
 
 func (q *trustReq) input() (service.TrustInput, error) {
@@ -99,7 +99,7 @@ func (q *trustReq) input() (service.TrustInput, error) {
 		Type: (*keyward.TrustType)(q.TrustType), Mode: (*keyward.AssumptionMode)(q.AssumptionMode),
 		TrustedUserID: (*keyward.UserID)(q.TrustedUserID), TrustedGroupID: (*keyward.GroupID)(q.TrustedGroupID),
 		TrustedOIDCIssuerID: q.TrustedOIDCIssuerID, ClaimConditions: q.ClaimConditions, ValidUntil: q.ValidUntil,
-		AcknowledgeUnpinned: q.AcknowledgeUnpinnedSubs,
+		AcknowledgeUnpinned: q.AcknowledgeUnpinned,
 	}
 	if q.RoleID != nil {
 		in.RoleID = keyward.RoleID(strings.ToLower(strings.TrimSpace(*q.RoleID)))
@@ -125,7 +125,7 @@ type trustsBody struct {
 	Meta           meta         `json:"meta"`
 }
 
-// trustOf reads the trust id of the path.
+// trustID reads the trust id of the path.
 func trustID(r *http.Request) (keyward.RoleTrustID, error) {
 	id, err := pathID(r, "trust_id")
 	return keyward.RoleTrustID(id), err

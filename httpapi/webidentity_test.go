@@ -260,6 +260,11 @@ func TestAssumeWithWebIdentityTrusts(t *testing.T) {
 	if !strings.Contains(e.Error, "203.0.113.0/24") {
 		t.Errorf("IP condition: %q", e.Error)
 	}
+	// A second trust of the same issuer without the restriction admits it,
+	// though the first trust's claims match too.
+	f.createTrust(`{"role_id":"` + ipRole + `","trust_type":"FederatedAssumption","trusted_oidc_issuer_id":"` + f.issuer +
+		`","claim_conditions":{"sub":"repo:acme/*"}}`)
+	f.do("POST", "/v2/assumed-roles/assume-with-web-identity", "", body(f.orgID, ipRole, tok, 0), http.StatusCreated, nil)
 
 	// Removing the issuer stops federation through it.
 	f.do("DELETE", "/v2/oidc/issuer/"+f.issuer, f.root, "", http.StatusNoContent, nil)

@@ -33,35 +33,35 @@ type ServiceGroup struct {
 func (g *ServiceGroup) Allows(l GridLevel) bool { _, ok := g.Cells[l]; return ok }
 
 var (
-	view       = []Level{LevelRead}
-	manage     = []Level{LevelWrite}
-	destroy    = []Level{LevelDelete, LevelAdmin}
-	manageAll  = []Level{LevelWrite, LevelDelete, LevelAdmin} // a Manage with no Delete column beside it
-	vmd        = map[GridLevel][]Level{GridView: view, GridManage: manage, GridDelete: destroy}
-	serviceRow = []ServiceGroup{
-		{ID: "compute_instances", Name: "Compute Instances", Patterns: []string{"compute.instance.*", "compute.baremetal.*", "compute.backup.*", "storage.block.*", "storage.vfs.*", "kubernetes.*", "container.*"}, Cells: vmd},
-		{ID: "vpcs", Name: "VPCs", Patterns: []string{"network.vpc.*", "network.vpc2.*", "network.vpcpeering.*", "network.dns.*", "account.bgp.*"}, Cells: vmd},
-		{ID: "load_balancers", Name: "Load Balancers", Patterns: []string{"network.loadbalancer.*"}, Cells: vmd},
-		{ID: "security_groups", Name: "Security Groups", Patterns: []string{"network.firewall.*"}, Cells: vmd},
-		{ID: "databases", Name: "Databases", Patterns: []string{"database.*"}, Cells: vmd},
-		{ID: "object_storage", Name: "Object Storage", Patterns: []string{"storage.object.*"}, Cells: vmd},
-		{ID: "images_isos", Name: "Images & ISOs", Patterns: []string{"compute.image.*", "compute.iso.*", "compute.snapshot.*"}, Cells: vmd},
-		{ID: "static_ips", Name: "Static IPs", Patterns: []string{"network.reservedip.*"}, Cells: vmd},
-		{ID: "autoscaling", Name: "Autoscaling", Patterns: []string{"autoscaling.*"}, Cells: vmd},
+	readLevels        = []Level{LevelRead}
+	writeLevels       = []Level{LevelWrite}
+	deleteLevels      = []Level{LevelDelete, LevelAdmin}
+	writeDeleteLevels = []Level{LevelWrite, LevelDelete, LevelAdmin} // a Manage with no Delete column beside it
+	allColumns        = map[GridLevel][]Level{GridView: readLevels, GridManage: writeLevels, GridDelete: deleteLevels}
+	serviceRow        = []ServiceGroup{
+		{ID: "compute_instances", Name: "Compute Instances", Patterns: []string{"compute.instance.*", "compute.baremetal.*", "compute.backup.*", "storage.block.*", "storage.vfs.*", "kubernetes.*", "container.*"}, Cells: allColumns},
+		{ID: "vpcs", Name: "VPCs", Patterns: []string{"network.vpc.*", "network.vpc2.*", "network.vpcpeering.*", "network.dns.*", "account.bgp.*"}, Cells: allColumns},
+		{ID: "load_balancers", Name: "Load Balancers", Patterns: []string{"network.loadbalancer.*"}, Cells: allColumns},
+		{ID: "security_groups", Name: "Security Groups", Patterns: []string{"network.firewall.*"}, Cells: allColumns},
+		{ID: "databases", Name: "Databases", Patterns: []string{"database.*"}, Cells: allColumns},
+		{ID: "object_storage", Name: "Object Storage", Patterns: []string{"storage.object.*"}, Cells: allColumns},
+		{ID: "images_isos", Name: "Images & ISOs", Patterns: []string{"compute.image.*", "compute.iso.*", "compute.snapshot.*"}, Cells: allColumns},
+		{ID: "static_ips", Name: "Static IPs", Patterns: []string{"network.reservedip.*"}, Cells: allColumns},
+		{ID: "autoscaling", Name: "Autoscaling", Patterns: []string{"autoscaling.*"}, Cells: allColumns},
 		// Billing's Manage is "manage billing settings": removing a payment method is one.
-		{ID: "billing", Name: "Billing", Patterns: []string{"billing.*", "account.billing.*", "account.plan.*", "account.bandwidth.*"}, Cells: map[GridLevel][]Level{GridView: view, GridManage: manageAll}},
-		{ID: "ssh_keys", Name: "SSH Keys", Patterns: []string{"compute.sshkey.*"}, Cells: vmd},
-		{ID: "user_scripts", Name: "User Scripts", Patterns: []string{"compute.startupscript.*"}, Cells: vmd},
-		{ID: "projects", Name: "Projects", Patterns: []string{"iam.project.*", "iam.resource.*"}, Cells: vmd},
+		{ID: "billing", Name: "Billing", Patterns: []string{"billing.*", "account.billing.*", "account.plan.*", "account.bandwidth.*"}, Cells: map[GridLevel][]Level{GridView: readLevels, GridManage: writeDeleteLevels}},
+		{ID: "ssh_keys", Name: "SSH Keys", Patterns: []string{"compute.sshkey.*"}, Cells: allColumns},
+		{ID: "user_scripts", Name: "User Scripts", Patterns: []string{"compute.startupscript.*"}, Cells: allColumns},
+		{ID: "projects", Name: "Projects", Patterns: []string{"iam.project.*", "iam.resource.*"}, Cells: allColumns},
 		// Monitoring's Manage is "create/edit alert rules": deleting one is left to roles with
 		// every action (Admin), so that Operator never deletes.
-		{ID: "monitoring_alerts", Name: "Monitoring & Alerts", Patterns: []string{"monitoring.*", "account.log.*", "account.auditlog.*", "iam.auditevent.*", "support.*"}, Cells: map[GridLevel][]Level{GridView: view, GridManage: manage}},
+		{ID: "monitoring_alerts", Name: "Monitoring & Alerts", Patterns: []string{"monitoring.*", "account.log.*", "account.auditlog.*", "iam.auditevent.*", "support.*"}, Cells: map[GridLevel][]Level{GridView: readLevels, GridManage: writeLevels}},
 		// Team Management's Manage is "invite/remove members, manage roles": removing is part of it.
 		{ID: "team_management", Name: "Team Management", Patterns: []string{
 			"iam.organization.*", "iam.user.*", "iam.group.*", "iam.role.*", "iam.policy.*", "iam.roletrust.*",
 			"iam.assumedrole.*", "iam.invitation.*", "iam.binding.*", "iam.override.*", "iam.authorization.*",
 			"iam.catalog.*", "iam.mail.*", "account.user.*", "user.acl.*", "oidc.issuer.*", "oidc.provider.*",
-		}, Cells: map[GridLevel][]Level{GridView: view, GridManage: manageAll}},
+		}, Cells: map[GridLevel][]Level{GridView: readLevels, GridManage: writeDeleteLevels}},
 		// API Tokens has one column: "create and revoke tokens", listing them included.
 		{ID: "api_tokens", Name: "API Tokens", Patterns: []string{"iam.apikey.*", "oidc.token.*"}, Cells: map[GridLevel][]Level{GridManage: {LevelRead, LevelWrite, LevelDelete, LevelAdmin}}},
 	}

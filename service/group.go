@@ -436,7 +436,7 @@ func (r *reach) role(id keyward.RoleID) (*RoleDetail, error) {
 	if d, ok := r.roles[id]; ok {
 		return d, nil
 	}
-	role, err := r.tx.GetRole(r.ctx, r.org, id)
+	role, err := roleOf(r.ctx, r.tx, r.org, id) // a built-in role has no row
 	if err != nil {
 		return nil, err
 	}

@@ -126,6 +126,7 @@ func viewTrust(t *keyward.RoleTrust) trustView {
 // apply validates in against the trust t (a new one on create) and writes
 // it into t. The role and the trustee must be of p's organization.
 func (s *Service) applyTrust(ctx context.Context, tx keyward.Tx, org keyward.OrgID, t *keyward.RoleTrust, in TrustInput) error {
+	oldType := t.Type
 	if in.Type != nil {
 		switch typ := keyward.TrustType(strings.TrimSpace(string(*in.Type))); typ {
 		case keyward.TrustTemporary, keyward.TrustIAM, keyward.TrustFederated:
@@ -145,9 +146,9 @@ func (s *Service) applyTrust(ctx context.Context, tx keyward.Tx, org keyward.Org
 			return keyward.FieldError("assumption_mode", "assumption_mode %q is not one of manual, automatic.", *in.Mode)
 		}
 	}
-	if t.Mode == "" || in.Type != nil && (in.Mode == nil || *in.Mode == "") {
+	if t.Mode == "" || t.Type != oldType && (in.Mode == nil || *in.Mode == "") {
 		// Vultr's TemporaryAssumption is the manual kind; the OIDC kinds
-		// are automatic.
+		// are automatic. A new type without a mode takes its default.
 		t.Mode = keyward.AssumeAutomatic
 		if t.Type == keyward.TrustTemporary {
 			t.Mode = keyward.AssumeManual

@@ -118,13 +118,17 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 		s.auditWebIdentityRefusal(ctx, in, iss, sub, err)
 		return nil, err
 	}
-	// Trusts of one issuer may list different audiences only through their
-	// issuer, which they share, so the token is verified once.
+	// An organization registers a URL once, so the matching trusts share
+	// their issuer and the token is verified once.
 	id, err := s.oidc.verifiers.Verify(ctx, iss, matching[0].issuer.Audiences, in.Token)
 	if err != nil {
 		s.auditWebIdentityRefusal(ctx, in, iss, sub, err)
 		return nil, err
 	}
+	// The first trust whose claims and conditions hold wins; failing that,
+	// the first whose claims hold, so that StartSession says which of its
+	// conditions failed.
+	_, ip := keyward.RequestFromContext(ctx)
 	var trust *keyward.RoleTrust
 	var why error
 	for _, c := range matching {
@@ -132,8 +136,13 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 			why = err
 			continue
 		}
-		trust = c.trust
-		break
+		if trust == nil {
+			trust = c.trust
+		}
+		if _, err := c.trust.Conditions.Check(s.now(), parseIP(ip)); err == nil {
+			trust = c.trust
+			break
+		}
 	}
 	if trust == nil {
 		if len(matching) > 1 {
@@ -143,7 +152,6 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 		s.auditWebIdentityRefusal(ctx, in, id.Issuer, id.Subject, why)
 		return nil, why
 	}
-	_, ip := keyward.RequestFromContext(ctx)
 	met := []string{"iss", "aud", "exp"}
 	for claim := range trust.ClaimConditions {
 		if !slices.Contains(met, claim) {

@@ -80,6 +80,8 @@ func TestOIDCIssuers(t *testing.T) {
 		err = s.ReadTx(ctx, func(tx keyward.Tx) error { _, err := tx.GetOIDCIssuer(ctx, o1.ID, in.ID); return err })
 		wantCode(t, "GetOIDCIssuer after delete", err, keyward.CodeNotFound)
 		// The URL is free again.
-		write(t, s, func(tx keyward.Tx) error { return tx.CreateOIDCIssuer(ctx, &keyward.OIDCIssuer{OrgID: o1.ID, URL: in.URL}) })
+		write(t, s, func(tx keyward.Tx) error {
+			return tx.CreateOIDCIssuer(ctx, &keyward.OIDCIssuer{OrgID: o1.ID, URL: in.URL})
+		})
 	})
 }

@@ -143,11 +143,14 @@ func (t *tx) ScopeBindings(ctx context.Context, org keyward.OrgID, project keywa
 		}, project)
 }
 
-// ReplaceScopeBindings deletes the bindings of the scope and inserts bs in
-// their order, each with b.OrgID and b.ProjectID set to the scope's.
+// ReplaceScopeBindings deletes the bindings of the scope, but those of
+// deleted roles, which a restore brings back, and inserts bs in their
+// order, each with b.OrgID and b.ProjectID set to the scope's.
 func (t *tx) ReplaceScopeBindings(ctx context.Context, org keyward.OrgID, project keyward.ProjectID, bs []*keyward.RoleBinding) error {
 	const op = "sqlstore.ReplaceScopeBindings"
-	if _, err := t.tx.ExecContext(ctx, "DELETE FROM role_bindings WHERE org_id = $1 AND project_id = $2", org, project); err != nil {
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND project_id = $2
+		AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.org_id = role_bindings.org_id AND r.id = role_bindings.role_id AND r.deleted_at IS NOT NULL)`,
+		org, project); err != nil {
 		return dbError(op, err, nil)
 	}
 	for _, b := range bs {

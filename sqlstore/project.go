@@ -78,7 +78,7 @@ func (t *tx) UpdateProject(ctx context.Context, p *keyward.Project) error {
 
 // DeleteProject removes the project of org; its resources and overrides go
 // with it through their foreign keys, and its role bindings here, since a
-// binding's project is not a foreign key (it is '' for the organization).
+// binding's project is not a foreign key (it is empty for the organization).
 func (t *tx) DeleteProject(ctx context.Context, org keyward.OrgID, id keyward.ProjectID) error {
 	const op = "sqlstore.DeleteProject"
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM projects WHERE org_id = $1 AND id = $2", org, id))

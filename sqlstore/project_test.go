@@ -287,9 +287,13 @@ func TestScopeBindingsAndBuiltinRoles(t *testing.T) {
 			})
 		})
 		wantCode(t, "ReplaceScopeBindings with an unknown role", err, keyward.CodeNotFound)
+		// A deleted role's binding is kept for its restore.
+		gone := newRole(t, s, o.ID, "gone")
+		bind(t, s, o.ID, gone.ID, keyward.PrincipalUser, string(owner.ID), "")
+		deleteRole(t, s, gone, true)
 		write(t, s, func(tx keyward.Tx) error { return tx.ReplaceScopeBindings(ctx, o.ID, "", nil) })
-		if got := scope(""); len(got) != 0 {
-			t.Errorf("org scope after emptying = %q", got)
+		if got, want := scope(""), []string{string(gone.ID) + "/" + string(owner.ID) + "/"}; !slices.Equal(got, want) {
+			t.Errorf("org scope after emptying = %q, want only the deleted role's %q", got, want)
 		}
 		read(t, s, func(tx keyward.Tx) error {
 			gr, err := tx.LoadGraph(ctx, o.ID)

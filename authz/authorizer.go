@@ -25,6 +25,7 @@ type Authorizer struct {
 	cat     *policy.Catalog
 	catchUp time.Duration
 	managed map[keyward.PolicyID]*policyNode
+	builtin map[keyward.RoleID]builtinRole
 	byName  map[string]*policyNode
 
 	mu    sync.Mutex
@@ -52,6 +53,7 @@ func New(store keyward.Store, opts Options) *Authorizer {
 		cat:     opts.Catalog,
 		catchUp: opts.CatchUp,
 		managed: map[keyward.PolicyID]*policyNode{},
+		builtin: builtinRoles(opts.Catalog),
 		byName:  map[string]*policyNode{},
 		orgs:    map[keyward.OrgID]*orgState{},
 	}
@@ -171,7 +173,7 @@ func (a *Authorizer) load(ctx context.Context, org keyward.OrgID, prev docCache)
 	if err != nil {
 		return nil, nil, err
 	}
-	s, docs := build(a.cat, a.managed, g, prev)
+	s, docs := build(a.cat, shared{managed: a.managed, builtin: a.builtin}, g, prev)
 	s.byName = a.byName
 	return s, docs, nil
 }

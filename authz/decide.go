@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"strings"
+
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
 )
@@ -29,6 +31,9 @@ type Request struct {
 	// Session, when set, makes the request one of a role session: it is
 	// decided as the session's role (session.go).
 	Session *Session
+	// Narrow, when set, is a further layer that must also allow: the
+	// inline policy of the API key the request came with (narrow.go).
+	Narrow *policy.Set
 }
 
 // Result is a decision with the reasons behind it. Its JSON form is what
@@ -45,6 +50,14 @@ type Result struct {
 // Decide answers r. It does not allocate once the principal's policies are
 // compiled (on its first request in the snapshot).
 func (s *Snapshot) Decide(r *Request) (policy.Decision, string) {
+	d, layer := s.decide(r)
+	if r.Narrow != nil && d.Allowed() {
+		return s.narrowDecide(r)
+	}
+	return d, layer
+}
+
+func (s *Snapshot) decide(r *Request) (policy.Decision, string) {
 	if r.Session != nil {
 		return s.decideSession(r)
 	}
@@ -55,14 +68,23 @@ func (s *Snapshot) Decide(r *Request) (policy.Decision, string) {
 	if u.user.Kind() == keyward.KindRootOwner {
 		return policy.Allow, LayerRootOwner
 	}
-	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
-	c := s.withTrusts(u, r.Project, s.compiledFor(u, r.Project), s.autoTrusts(u, r.Context, false))
-	return c.set.Decide(&pr), LayerPolicy
+	project := s.projectOf(r)
+	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: project, Org: string(s.Org), Context: r.Context}
+	c := s.withTrusts(u, project, s.compiledFor(u, project), s.autoTrusts(u, r.Context, false))
+	return c.set.Decide(&pr), s.policyLayer(u, project)
 }
 
 // Explain answers r as Decide does, with the statements that matched, the
 // conditions that failed and what was wrong with the request or policies.
 func (s *Snapshot) Explain(r *Request) Result {
+	res := s.explain(r)
+	if r.Narrow != nil && res.Allowed {
+		return s.narrowExplain(r, res)
+	}
+	return res
+}
+
+func (s *Snapshot) explain(r *Request) Result {
 	if r.Session != nil {
 		return s.explainSession(r)
 	}
@@ -76,13 +98,14 @@ func (s *Snapshot) Explain(r *Request) Result {
 		return Result{Decision: policy.Allow, Allowed: true, Layer: LayerRootOwner,
 			Reason: "the root owner may perform every action", Statements: []policy.StatementResult{}}
 	}
-	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
-	c := s.withTrusts(u, r.Project, s.compiledFor(u, r.Project), s.autoTrusts(u, r.Context, false))
+	project := s.projectOf(r)
+	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: project, Org: string(s.Org), Context: r.Context}
+	c := s.withTrusts(u, project, s.compiledFor(u, project), s.autoTrusts(u, r.Context, false))
 	ex := c.set.Explain(&pr)
 	res := Result{
 		Decision:    ex.Decision,
 		Allowed:     ex.Allowed,
-		Layer:       LayerPolicy,
+		Layer:       s.policyLayer(u, project),
 		Statements:  ex.Statements,
 		Diagnostics: ex.Diagnostics,
 	}
@@ -95,6 +118,16 @@ func (s *Snapshot) Explain(r *Request) Result {
 		res.Reason = "no statement of the principal's policies allows this action on this resource (implicit deny)"
 	}
 	return res
+}
+
+// policyLayer is the layer of a decision by u's policies in project:
+// LayerOverride when an override replaced its role-derived permissions
+// there, else LayerPolicy.
+func (s *Snapshot) policyLayer(u *userNode, project string) string {
+	if project != "" && s.override(u, strings.ToLower(project)) != nil {
+		return LayerOverride
+	}
+	return LayerPolicy
 }
 
 // Principal returns the user id's user in the snapshot, or nil.

@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -155,6 +156,13 @@ func (s *Snapshot) allInputs(u *userNode) []scopedInput {
 		for _, in := range s.projectInputs(u, p) {
 			out = append(out, scopedInput{Input: in, project: p})
 		}
+	}
+	// Overrides, each confined to its project, where it replaces what the
+	// roles above grant.
+	overrides := s.scope.overrides[u.user.Account.ID]
+	for _, p := range slices.Sorted(maps.Keys(overrides)) {
+		o := overrides[p]
+		out = append(out, scopedInput{Input: policy.Input{ID: string(o.id), Name: o.name, Via: overrideVia(p), Doc: o.doc}, project: p})
 	}
 	return out
 }

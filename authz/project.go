@@ -27,18 +27,26 @@ func (p *projectRoles) add(project string, r *roleNode, orgWide *[]*roleNode) {
 }
 
 // compiledFor returns the set that decides u's requests in project: u's
-// org-wide set, or, when u has project bindings there (directly or through
-// a group), a set that adds them, compiled on first use.
+// org-wide set, or, when u has project bindings or an override there, a
+// set for that project, compiled on first use. With an override, the
+// override's policy replaces everything u holds through roles; without,
+// the project's bindings add to the org-wide set.
 func (s *Snapshot) compiledFor(u *userNode, project string) *compiled {
-	if project == "" || !u.boundIn(project) {
+	key := strings.ToLower(project)
+	o := s.override(u, key)
+	if project == "" || (o == nil && !u.boundIn(project)) {
 		return s.compiled(u)
 	}
-	key := strings.ToLower(project)
 	if c, ok := u.inProject.Load(key); ok {
 		return c.(*compiled)
 	}
-	in := s.compiled(u).inputs
-	in = append(in[:len(in):len(in)], s.projectInputs(u, key)...)
+	var in []policy.Input
+	if o != nil {
+		in = append(s.baseInputs(u, s.managedByName), policy.Input{ID: string(o.id), Name: o.name, Via: overrideVia(key), Doc: o.doc})
+	} else {
+		in = s.compiled(u).inputs
+		in = append(in[:len(in):len(in)], s.projectInputs(u, key)...)
+	}
 	c, _ := u.inProject.LoadOrStore(key, &compiled{inputs: in, set: policy.Compile(s.cat, in)})
 	return c.(*compiled)
 }

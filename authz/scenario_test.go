@@ -57,6 +57,22 @@ type scenario struct {
 		To      string `json:"to"`
 		Project string `json:"project"` // a project UUID; empty for the whole org
 	} `json:"bind"`
+	// Projects are created with the given ids; Resources are registered in
+	// them; Overrides replace a member's role-derived permissions inside a
+	// project with Document (null: nothing from roles there).
+	Projects []struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"projects"`
+	Resources []struct {
+		ID      string `json:"id"`
+		Project string `json:"project"`
+	} `json:"resources"`
+	Overrides []struct {
+		User     string          `json:"user"`
+		Project  string          `json:"project"`
+		Document json.RawMessage `json:"document"`
+	} `json:"overrides"`
 	// Trusts trust "user:x" or "group:x" on an assumable role; mode is
 	// manual (default) or automatic, which grants without a session.
 	Trusts []struct {

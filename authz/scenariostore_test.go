@@ -99,9 +99,34 @@ func writeScenario(t *testing.T, ctx context.Context, db *sqlstore.DB, sc *scena
 				return err
 			}
 		}
+		for _, pr := range sc.Projects {
+			if err := tx.CreateProject(ctx, &keyward.Project{ID: keyward.ProjectID(pr.ID), OrgID: org, Name: pr.Name}); err != nil {
+				return err
+			}
+		}
+		for _, r := range sc.Resources {
+			if err := tx.CreateResource(ctx, &keyward.Resource{OrgID: org, ID: r.ID, Type: "compute.instance", ProjectID: keyward.ProjectID(r.Project)}); err != nil {
+				return err
+			}
+		}
+		for _, o := range sc.Overrides {
+			ov := &keyward.Override{OrgID: org, ProjectID: keyward.ProjectID(o.Project), UserID: keyward.UserID(ids.of(t, o.User)),
+				Grid: []byte("{}"), Document: []byte(expandJSON(string(o.Document), ids))}
+			if err := tx.PutOverride(ctx, ov); err != nil {
+				return err
+			}
+		}
 		for _, b := range sc.Bind {
 			kind, name, _ := strings.Cut(b.To, ":")
-			rb := &keyward.RoleBinding{OrgID: org, RoleID: keyward.RoleID(ids.of(t, b.Role)), PrincipalType: keyward.PrincipalType(kind), PrincipalID: ids.of(t, name), ProjectID: b.Project, CreatedAt: now}
+			role, ok := ids[b.Role]
+			if !ok {
+				br, found := policy.BuiltinRoleByName(policy.DefaultCatalog(), b.Role)
+				if !found {
+					t.Fatalf("bind: no role %q", b.Role)
+				}
+				role = br.ID
+			}
+			rb := &keyward.RoleBinding{OrgID: org, RoleID: keyward.RoleID(role), PrincipalType: keyward.PrincipalType(kind), PrincipalID: ids.of(t, name), ProjectID: b.Project, CreatedAt: now}
 			if err := tx.CreateRoleBinding(ctx, rb); err != nil {
 				return err
 			}

@@ -19,6 +19,7 @@ type Snapshot struct {
 	users    map[keyward.UserID]*userNode
 	order    []*userNode // users in the graph's order, for who-can
 	groups   map[keyward.GroupID]*groupNode
+	scope    projectScope // registered resources and project overrides (scope.go)
 	roles    map[keyward.RoleID]*roleNode
 	policies map[keyward.PolicyID]*policyNode
 	byName   map[string]*policyNode // the managed policies, by name
@@ -77,7 +78,8 @@ type docKey struct {
 
 // build makes the snapshot of g. Parsed documents are taken from prev when
 // their version has not changed; the returned cache holds this snapshot's.
-func build(cat *policy.Catalog, managed map[keyward.PolicyID]*policyNode, g *keyward.Graph, prev docCache) (*Snapshot, docCache) {
+func build(cat *policy.Catalog, sh shared, g *keyward.Graph, prev docCache) (*Snapshot, docCache) {
+	managed := sh.managed
 	s := &Snapshot{
 		Org:      g.Org.ID,
 		Revision: g.Org.Revision,
@@ -119,8 +121,15 @@ func build(cat *policy.Catalog, managed map[keyward.PolicyID]*policyNode, g *key
 			u.groups = append(u.groups, gr)
 		}
 	}
+	s.scopeProjects(cat, g)
 	for _, b := range g.Bindings {
 		r := s.roles[b.RoleID]
+		if br, ok := sh.builtin[b.RoleID]; ok && r == nil {
+			r = br.org
+			if b.ProjectID != "" {
+				r = br.project
+			}
+		}
 		if r == nil || r.role.Type != keyward.RoleAssignable {
 			continue
 		}
@@ -167,6 +176,13 @@ func build(cat *policy.Catalog, managed map[keyward.PolicyID]*policyNode, g *key
 // through: "direct", "acl:<name>", "group:<name>", "role:<name>" or
 // "group:<name> → role:<name>".
 func (s *Snapshot) inputs(u *userNode, managedByName func(string) *policyNode) []policy.Input {
+	return append(s.baseInputs(u, managedByName), s.roleDerivedInputs(u)...)
+}
+
+// baseInputs returns the policies that reach u other than through roles:
+// attached to it, its legacy ACLs, attached to its groups. A project
+// override replaces the rest (roleDerivedInputs) inside its project.
+func (s *Snapshot) baseInputs(u *userNode, managedByName func(string) *policyNode) []policy.Input {
 	var in []policy.Input
 	add := func(p *policyNode, via string) {
 		in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: via, Doc: p.doc})
@@ -182,19 +198,24 @@ func (s *Snapshot) inputs(u *userNode, managedByName func(string) *policyNode) [
 			}
 		}
 	}
-	for _, r := range u.roles {
-		for _, p := range r.policies {
-			add(p, "role:"+r.role.Name)
-		}
-	}
 	for _, gr := range u.groups {
 		for _, p := range gr.policies {
 			add(p, "group:"+gr.group.Name)
 		}
+	}
+	return in
+}
+
+// roleDerivedInputs returns the policies of the roles bound to u in the
+// whole organization, directly or through its groups.
+func (s *Snapshot) roleDerivedInputs(u *userNode) []policy.Input {
+	var in []policy.Input
+	for _, r := range u.roles {
+		in = append(in, roleInputs(r, "role:"+r.role.Name)...)
+	}
+	for _, gr := range u.groups {
 		for _, r := range gr.roles {
-			for _, p := range r.policies {
-				add(p, fmt.Sprintf("group:%s → role:%s", gr.group.Name, r.role.Name))
-			}
+			in = append(in, roleInputs(r, fmt.Sprintf("group:%s → role:%s", gr.group.Name, r.role.Name))...)
 		}
 	}
 	return in

@@ -91,8 +91,14 @@ func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision i
 	if err != nil {
 		return nil, err
 	}
+	// A caller asking about itself through a narrowed key is answered as
+	// the key may act.
+	narrow := s.narrowing(snap, p)
 	out := make([]Verdict, len(reqs))
 	for i := range reqs {
+		if reqs[i].Principal == p.UserID && p.Session == nil {
+			reqs[i].Narrow = narrow
+		}
 		res := snap.Explain(&reqs[i])
 		out[i] = Verdict{Principal: reqs[i].Principal, Allowed: res.Allowed, Revision: snap.Revision, Explanation: res}
 	}

@@ -180,19 +180,25 @@ func (e ExplanationDecision) Valid() bool {
 
 // Defines values for ExplanationLayer.
 const (
+	ExplanationLayerOverride  ExplanationLayer = "override"
 	ExplanationLayerPolicy    ExplanationLayer = "policy"
 	ExplanationLayerPrincipal ExplanationLayer = "principal"
 	ExplanationLayerRootOwner ExplanationLayer = "root_owner"
+	ExplanationLayerToken     ExplanationLayer = "token"
 )
 
 // Valid indicates whether the value is a known member of the ExplanationLayer enum.
 func (e ExplanationLayer) Valid() bool {
 	switch e {
+	case ExplanationLayerOverride:
+		return true
 	case ExplanationLayerPolicy:
 		return true
 	case ExplanationLayerPrincipal:
 		return true
 	case ExplanationLayerRootOwner:
+		return true
+	case ExplanationLayerToken:
 		return true
 	default:
 		return false
@@ -504,6 +510,7 @@ func (e VerdictDecision) Valid() bool {
 
 // Defines values for WhoCanListPrincipalsLayer.
 const (
+	WhoCanListPrincipalsLayerOverride  WhoCanListPrincipalsLayer = "override"
 	WhoCanListPrincipalsLayerPolicy    WhoCanListPrincipalsLayer = "policy"
 	WhoCanListPrincipalsLayerRootOwner WhoCanListPrincipalsLayer = "root_owner"
 )
@@ -511,6 +518,8 @@ const (
 // Valid indicates whether the value is a known member of the WhoCanListPrincipalsLayer enum.
 func (e WhoCanListPrincipalsLayer) Valid() bool {
 	switch e {
+	case WhoCanListPrincipalsLayerOverride:
+		return true
 	case WhoCanListPrincipalsLayerPolicy:
 		return true
 	case WhoCanListPrincipalsLayerRootOwner:

@@ -1,0 +1,75 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestNarrowedKeys checks that a key's inline policy narrows its owner's
+// permissions on keyward's API and in the authorize API, the root owner's
+// included, and that a key acts with its owner's current roles: a role
+// change reaches an existing key on its next call.
+func TestNarrowedKeys(t *testing.T) {
+	a := newAPI(t)
+	const readOnly = `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["*.*.List","*.*.Read"],"Resource":"*"}]}`
+	mint := func(user, body string) string {
+		var k struct {
+			APIKey struct {
+				Key string `json:"key"`
+			} `json:"api_key"`
+		}
+		a.do("POST", "/v2/users/"+user+"/api-keys", a.root, body, http.StatusCreated, &k)
+		return k.APIKey.Key
+	}
+	var me struct {
+		User struct{ ID string } `json:"user"`
+	}
+	a.do("GET", "/v2/users/me", a.root, "", http.StatusOK, &me)
+
+	// The root owner's narrowed key reads but cannot write.
+	rootRead := mint(me.User.ID, `{"name":"read only","policy":`+readOnly+`}`)
+	a.do("GET", "/v2/users", rootRead, "", http.StatusOK, nil)
+	var e apiError
+	a.do("POST", "/v2/users", rootRead, `{"email":"x@example.com","name":"X"}`, http.StatusForbidden, &e)
+	if want := `"layer":"token"`; !strings.Contains(string(e.Explain), want) {
+		t.Errorf("narrowed root key writing: explanation %s, want %s", e.Explain, want)
+	}
+	var v verdict
+	a.do("POST", "/v2/authorize", rootRead, `{"action":"compute.instance.Create"}`, http.StatusOK, &v)
+	if v.Allowed || v.Explanation.Layer != "token" {
+		t.Errorf("narrowed root key asking about itself: %+v, want a deny by the token layer", v)
+	}
+	a.do("POST", "/v2/authorize", rootRead, `{"action":"compute.instance.List"}`, http.StatusOK, &v)
+	if !v.Allowed {
+		t.Errorf("narrowed root key listing: %+v, want allow", v)
+	}
+
+	// A Viewer's key only reads; the same key follows a role change at once.
+	bob, bobKey := a.createUser(`{"email":"bob@example.com","name":"Bob","api_enabled":true}`)
+	assign := func(role string) {
+		a.do("PUT", "/v2/organizations/"+a.orgID+"/role-assignments", a.root,
+			fmt.Sprintf(`{"role_assignments":[{"identity_id":%q,"identity_type":"user","role_name":%q}]}`, bob, role), http.StatusOK, nil)
+	}
+	assign("Viewer")
+	a.do("POST", "/v2/authorize", bobKey, `{"action":"compute.instance.Read"}`, http.StatusOK, &v)
+	if !v.Allowed {
+		t.Errorf("Viewer reading: %+v, want allow", v)
+	}
+	a.do("POST", "/v2/authorize", bobKey, `{"action":"compute.instance.Create"}`, http.StatusOK, &v)
+	if v.Allowed {
+		t.Errorf("Viewer creating: %+v, want deny", v)
+	}
+	assign("Operator")
+	a.do("POST", "/v2/authorize", bobKey, `{"action":"compute.instance.Create"}`, http.StatusOK, &v)
+	if !v.Allowed {
+		t.Errorf("after the change to Operator, the existing key creating: %+v, want allow", v)
+	}
+	// A narrowed key of an Operator is never broader than the key says.
+	bobRead := mint(bob, `{"policy":`+readOnly+`}`)
+	a.do("POST", "/v2/authorize", bobRead, `{"action":"compute.instance.Create"}`, http.StatusOK, &v)
+	if v.Allowed || v.Explanation.Layer != "token" {
+		t.Errorf("Operator's read-only key creating: %+v, want a deny by the token layer", v)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/policy"
+	"github.com/keyward-iam/keyward/service"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
@@ -150,6 +151,16 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The authorize API's service method, called as the root owner, must
+	// give the same answers as the snapshot.
+	svc := service.New(db, service.Options{Now: func() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }})
+	var rootCtx context.Context
+	for _, u := range sc.Users {
+		if u.Kind == "root_owner" {
+			rootCtx = keyward.NewContextWithPrincipal(ctx, &keyward.Principal{
+				OrgID: org, UserID: keyward.UserID(ids[u.Name]), Kind: keyward.KindRootOwner, Revision: snap.Revision})
+		}
+	}
 	for i, c := range sc.Checks {
 		r := authz.Request{
 			Principal: keyward.UserID(ids.of(t, c.Principal)),
@@ -186,7 +197,21 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 			}
 		}
 		if r.Session != nil {
-			continue // who-can and effective access are of members, not sessions
+			continue // the authorize API, who-can and effective access are of members, not sessions
+		}
+		if rootCtx != nil {
+			ch := service.Check{Principal: r.Principal, Action: c.Action, Resource: r.Resource, Project: r.Project,
+				SourceIP: c.Context.SourceIP, MFA: c.Context.MFA}
+			if c.Context.Time != "" {
+				ch.Time = &r.Context.Time
+			}
+			v, err := svc.Authorize(rootCtx, ch, snap.Revision)
+			if err != nil {
+				t.Fatalf("check %d (%s): Authorize: %v", i, name, err)
+			}
+			if v.Allowed != d.Allowed() || v.Explanation.Layer != layer || v.Explanation.Decision != d {
+				t.Errorf("check %d (%s): the authorize API says %s/%s, Decide %s/%s", i, name, v.Explanation.Decision, v.Explanation.Layer, d, layer)
+			}
 		}
 		who := snap.WhoCan(r)
 		in := slices.ContainsFunc(who, func(g authz.Grantee) bool { return g.User.Account.ID == r.Principal })

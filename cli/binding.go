@@ -217,17 +217,23 @@ func overrideArgs(args []string) (uuid.UUID, uuid.UUID, error) {
 	return p, u, err
 }
 
+// clientForOverride returns a client and the IDs of PROJECT_ID USER_ID.
+func (a *app) clientForOverride(args []string) (*client.ClientWithResponses, uuid.UUID, uuid.UUID, error) {
+	p, u, err := overrideArgs(args)
+	if err != nil {
+		return nil, p, u, err
+	}
+	c, err := a.client()
+	return c, p, u, err
+}
+
 func (a *app) overrideGetCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "get PROJECT_ID USER_ID",
 		Short: "Show a member's override on a project",
 		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, u, err := overrideArgs(args)
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, p, u, err := a.clientForOverride(args)
 			if err != nil {
 				return err
 			}
@@ -285,11 +291,7 @@ func (a *app) overrideDeleteCommand() *cobra.Command {
 		Short: "Remove a member's override on a project",
 		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, u, err := overrideArgs(args)
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, p, u, err := a.clientForOverride(args)
 			if err != nil {
 				return err
 			}

@@ -145,26 +145,13 @@ leave out. --description "" clears the description.`,
 }
 
 func (a *app) groupDeleteCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete GROUP_ID",
-		Short: "Delete a group",
-		Long: `Delete a group with its memberships, policy attachments and role
+	return a.actionCommand(action{use: "delete GROUP_ID", short: "Delete a group",
+		long: `Delete a group with its memberships, policy attachments and role
 assignments. Its members lose what they held through it at once; their own
 grants stay. A group cannot be restored.`,
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("group", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.DeleteGroupWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Deleted group %s.", id)
-			return nil
-		},
-	}
+		thing: "group", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+			return c.DeleteGroupWithResponse(ctx, id)
+		}, done: "Deleted group %s."})
 }
 
 func (a *app) groupMembersCommand() *cobra.Command {

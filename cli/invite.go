@@ -163,23 +163,10 @@ func (a *app) inviteResendCommand() *cobra.Command {
 }
 
 func (a *app) inviteRevokeCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "revoke INVITATION_ID",
-		Short: "Withdraw a pending invitation; its link stops working",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("invitation", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.RevokeInvitationWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Revoked invitation %s.\n", id)
-			return nil
-		},
-	}
+	return a.actionCommand(action{use: "revoke INVITATION_ID", short: "Withdraw a pending invitation; its link stops working",
+		thing: "invitation", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+			return c.RevokeInvitationWithResponse(ctx, id)
+		}, done: "Revoked invitation %s.\n"})
 }
 
 func (a *app) printInvitation(v *client.Invitation, body []byte) error {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
@@ -185,41 +186,15 @@ func (a *app) passwordSetCommand() *cobra.Command {
 }
 
 func (a *app) passwordInvalidateCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "invalidate USER_ID",
-		Short: "Remove a local user's password: no more logins (its API keys keep working)",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("user", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.InvalidateUserPasswordWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Invalidated the password of user %s.", id)
-			return nil
-		},
-	}
+	return a.actionCommand(action{use: "invalidate USER_ID", short: "Remove a local user's password: no more logins (its API keys keep working)",
+		thing: "user", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+			return c.InvalidateUserPasswordWithResponse(ctx, id)
+		}, done: "Invalidated the password of user %s."})
 }
 
 func (a *app) userUnlockCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "unlock USER_ID",
-		Short: "Clear a user's login lockout after repeated failed logins",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("user", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.UnlockUserWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Unlocked user %s.", id)
-			return nil
-		},
-	}
+	return a.actionCommand(action{use: "unlock USER_ID", short: "Clear a user's login lockout after repeated failed logins",
+		thing: "user", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+			return c.UnlockUserWithResponse(ctx, id)
+		}, done: "Unlocked user %s."})
 }

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
@@ -119,25 +121,12 @@ func (a *app) issuerListCommand() *cobra.Command {
 }
 
 func (a *app) issuerDeleteCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete ISSUER_ID",
-		Short: "Remove an OIDC issuer",
-		Long: `Remove an OIDC issuer. Trusts that name it admit no token any more;
+	return a.actionCommand(action{use: "delete ISSUER_ID", short: "Remove an OIDC issuer",
+		long: `Remove an OIDC issuer. Trusts that name it admit no token any more;
 sessions already made through it last until they expire or are terminated.`,
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("issuer", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.DeleteOIDCIssuerWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Removed OIDC issuer %s.", id)
-			return nil
-		},
-	}
+		thing: "issuer", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+			return c.DeleteOIDCIssuerWithResponse(ctx, id)
+		}, done: "Removed OIDC issuer %s."})
 }
 
 // printIssuer prints one issuer.

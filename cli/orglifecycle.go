@@ -15,22 +15,20 @@ import (
 // restore and transfer organizations and remove or suspend their members.
 func (a *app) orgLifecycleCommands() []*cobra.Command {
 	return []*cobra.Command{
-		a.orgCall("delete ORG_ID", "Delete an organization (restorable until purged)",
-			`Delete an organization. Its members, keys and login sessions lose access at
+		a.actionCommand(action{use: "delete ORG_ID", short: "Delete an organization (restorable until purged)",
+			long: `Delete an organization. Its members, keys and login sessions lose access at
 once; nothing is destroyed until the server's retention window
 (--org-retention, default 30 days) passes. Only the root owner may delete it.`,
-			func(ctx context.Context, c *client.ClientWithResponses, org uuid.UUID) error {
-				resp, err := c.DeleteOrganizationWithResponse(ctx, org)
-				return check(resp, err, http.StatusNoContent)
-			}, "Deleted organization %s."),
-		a.orgCall("restore ORG_ID", "Restore a deleted organization",
-			`Restore a deleted organization within its retention window: everything in it
+			thing: "organization", call: func(ctx context.Context, c *client.ClientWithResponses, org uuid.UUID) (response, error) {
+				return c.DeleteOrganizationWithResponse(ctx, org)
+			}, done: "Deleted organization %s."}),
+		a.actionCommand(action{use: "restore ORG_ID", short: "Restore a deleted organization",
+			long: `Restore a deleted organization within its retention window: everything in it
 works again as before. Only its root owner may, with a key of any of its
 organizations.`,
-			func(ctx context.Context, c *client.ClientWithResponses, org uuid.UUID) error {
-				resp, err := c.RestoreOrganizationWithResponse(ctx, org)
-				return check(resp, err, http.StatusNoContent)
-			}, "Restored organization %s."),
+			thing: "organization", call: func(ctx context.Context, c *client.ClientWithResponses, org uuid.UUID) (response, error) {
+				return c.RestoreOrganizationWithResponse(ctx, org)
+			}, done: "Restored organization %s."}),
 		a.orgDeletedCommand(),
 		a.orgUserCall("remove-user ORG_ID USER_ID", "Remove a user from an organization",
 			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) error {
@@ -53,25 +51,6 @@ organizations.`,
 				return check(resp, err, http.StatusNoContent)
 			}, "Transferred to user %s the ownership of organization %s."),
 		a.orgSuspendedCommand(),
-	}
-}
-
-// orgCall is a command on one organization that answers 204.
-func (a *app) orgCall(use, short, long string, call func(context.Context, *client.ClientWithResponses, uuid.UUID) error, done string) *cobra.Command {
-	return &cobra.Command{
-		Use: use, Short: short, Long: long,
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("organization", args[0])
-			if err != nil {
-				return err
-			}
-			if err := call(cmd.Context(), c, id); err != nil {
-				return err
-			}
-			a.printDone(done, id)
-			return nil
-		},
 	}
 }
 

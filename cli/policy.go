@@ -251,25 +251,12 @@ someone changed it in between. Managed policies cannot be changed.`,
 }
 
 func (a *app) policyDeleteCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete POLICY_ID",
-		Short: "Delete a custom policy (it can be restored)",
-		Long: `Delete a custom policy. It stops granting at once. Its attachments are kept,
+	return a.actionCommand(action{use: "delete POLICY_ID", short: "Delete a custom policy (it can be restored)",
+		long: `Delete a custom policy. It stops granting at once. Its attachments are kept,
 so that "keyward policy restore" brings it back as it was.`,
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("policy", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.DeletePolicyWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Deleted policy %s.", id)
-			return nil
-		},
-	}
+		thing: "policy", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+			return c.DeletePolicyWithResponse(ctx, id)
+		}, done: "Deleted policy %s."})
 }
 
 func (a *app) policyRestoreCommand() *cobra.Command {

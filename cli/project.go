@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
@@ -154,25 +156,12 @@ func (a *app) projectUpdateCommand() *cobra.Command {
 
 func (a *app) projectDeleteCommand() *cobra.Command {
 	var force bool
-	cmd := &cobra.Command{
-		Use:   "delete PROJECT_ID [--force]",
-		Short: "Delete a project",
-		Long: `Delete a project with its role assignments and overrides. While resources
+	cmd := a.actionCommand(action{use: "delete PROJECT_ID [--force]", short: "Delete a project",
+		long: `Delete a project with its role assignments and overrides. While resources
 are registered in it the server refuses, unless --force, which unregisters them.`,
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("project", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.DeleteProjectWithResponse(cmd.Context(), id, &client.DeleteProjectParams{Force: &force})
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Deleted project %s.", id)
-			return nil
-		},
-	}
+		thing: "project", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+			return c.DeleteProjectWithResponse(ctx, id, &client.DeleteProjectParams{Force: &force})
+		}, done: "Deleted project %s."})
 	cmd.Flags().BoolVar(&force, "force", false, "delete even though resources are registered in the project")
 	return cmd
 }
@@ -293,21 +282,8 @@ func (a *app) resourceGetCommand() *cobra.Command {
 }
 
 func (a *app) resourceDeleteCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete RESOURCE_ID",
-		Short: "Remove a resource from the registry",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("resource", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.DeleteResourceWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Removed resource %s.", id)
-			return nil
-		},
-	}
+	return a.actionCommand(action{use: "delete RESOURCE_ID", short: "Remove a resource from the registry",
+		thing: "resource", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+			return c.DeleteResourceWithResponse(ctx, id)
+		}, done: "Removed resource %s."})
 }

@@ -215,25 +215,12 @@ refused while it is assigned to users or groups: unassign them first.`,
 }
 
 func (a *app) roleDeleteCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete ROLE_ID",
-		Short: "Delete a role (it can be restored)",
-		Long: `Delete a role. It stops granting at once. Its policies and assignments are
+	return a.actionCommand(action{use: "delete ROLE_ID", short: "Delete a role (it can be restored)",
+		long: `Delete a role. It stops granting at once. Its policies and assignments are
 kept, so that "keyward role restore" brings it back as it was.`,
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("role", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.DeleteRoleWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Deleted role %s.", id)
-			return nil
-		},
-	}
+		thing: "role", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+			return c.DeleteRoleWithResponse(ctx, id)
+		}, done: "Deleted role %s."})
 }
 
 func (a *app) roleRestoreCommand() *cobra.Command {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -255,23 +256,10 @@ earlier --valid-until, ends the sessions made through the trust.`,
 }
 
 func (a *app) trustDeleteCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete TRUST_ID",
-		Short: "Delete a role trust (it can be restored); its sessions end",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("trust", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.DeleteRoleTrustWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Deleted role trust %s.", id)
-			return nil
-		},
-	}
+	return a.actionCommand(action{use: "delete TRUST_ID", short: "Delete a role trust (it can be restored); its sessions end",
+		thing: "trust", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+			return c.DeleteRoleTrustWithResponse(ctx, id)
+		}, done: "Deleted role trust %s."})
 }
 
 func (a *app) trustRestoreCommand() *cobra.Command {
@@ -389,11 +377,7 @@ iam.role.AssumeRole on the role.`,
 			if err := check(resp, err, http.StatusCreated); err != nil {
 				return err
 			}
-			if err := a.printSession(resp.JSON201, resp.Body); err != nil {
-				return err
-			}
-			a.noteSecret()
-			return nil
+			return a.printNewSession(resp.JSON201, resp.Body)
 		},
 	}
 	cmd.Flags().StringVar(&name, "session-name", "cli", "a name for the session, shown in listings and audit")
@@ -507,6 +491,16 @@ func (a *app) sessionTerminateCommand() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// printNewSession prints a session just made, and warns that its token is
+// not shown again.
+func (a *app) printNewSession(s *client.RoleSession, raw []byte) error {
+	if err := a.printSession(s, raw); err != nil {
+		return err
+	}
+	a.noteSecret()
+	return nil
 }
 
 func (a *app) printSession(s *client.RoleSession, raw []byte) error {

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
@@ -247,25 +249,12 @@ of ACLs (--acl "" clears it); --password-stdin sets a new password.`,
 }
 
 func (a *app) userDeleteCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete USER_ID",
-		Short: "Remove a user from your organization",
-		Long: `Remove a user from your organization, with all its API keys there. The
+	return a.actionCommand(action{use: "delete USER_ID", short: "Remove a user from your organization",
+		long: `Remove a user from your organization, with all its API keys there. The
 account and its other memberships stay.`,
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("user", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.DeleteUserWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Removed user %s.", id)
-			return nil
-		},
-	}
+		thing: "user", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+			return c.DeleteUserWithResponse(ctx, id)
+		}, done: "Removed user %s."})
 }
 
 // printUser prints a user; body is the response, {"user": {...}}.

@@ -68,9 +68,5 @@ func (a *app) assumeWithWebIdentity(cmd *cobra.Command, f *webIdentityFlags, rol
 	if err := check(resp, err, http.StatusCreated); err != nil {
 		return err
 	}
-	if err := a.printSession(resp.JSON201, resp.Body); err != nil {
-		return err
-	}
-	a.noteSecret()
-	return nil
+	return a.printNewSession(resp.JSON201, resp.Body)
 }

@@ -118,29 +118,15 @@ func (s *server) handleGetInvitation() http.Handler {
 }
 
 func (s *server) handleListInvitations() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "invites", nil, func(r *http.Request, _ string, page keyward.Page) ([]invitationItemJSON, keyward.PageInfo, error) {
 		q := r.URL.Query()
 		f := keyward.InvitationFilter{Status: keyward.InvitationStatus(q.Get("status")), Email: q.Get("email"), Page: page}
 		invs, info, err := s.svc.ListInvitations(r.Context(), f)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
 		now := s.svc.Now()
-		out := make([]invitationItemJSON, len(invs))
-		for k, inv := range invs {
+		return jsons(invs, func(inv *keyward.Invitation) invitationItemJSON {
 			j := toInvitationJSON(inv, now)
-			out[k] = invitationItemJSON{j, j.InviteStatus}
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Invites []invitationItemJSON `json:"invites"`
-			Meta    meta                 `json:"meta"`
-		}{out, metaOf(info)})
+			return invitationItemJSON{j, j.InviteStatus}
+		}), info, err
 	})
 }
 
@@ -167,11 +153,7 @@ func (s *server) handleRevokeInvitation() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.RevokeInvitation(r.Context(), keyward.InvitationID(id)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.RevokeInvitation(r.Context(), keyward.InvitationID(id)))
 	})
 }
 

@@ -76,34 +76,14 @@ func (s *server) handleLogout() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.Logout(r.Context(), bearer(r)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.Logout(r.Context(), bearer(r)))
 	})
 }
 
 func (s *server) handleListLoginSessions() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "login_sessions", nil, func(r *http.Request, _ string, page keyward.Page) ([]loginSessionJSON, keyward.PageInfo, error) {
 		list, info, err := s.svc.ListLoginSessions(r.Context(), page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := make([]loginSessionJSON, len(list))
-		for i, ls := range list {
-			out[i] = toLoginSessionJSON(ls, "")
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Sessions []loginSessionJSON `json:"login_sessions"`
-			Meta     meta               `json:"meta"`
-		}{out, metaOf(info)})
+		return jsons(list, func(ls *keyward.LoginSession) loginSessionJSON { return toLoginSessionJSON(ls, "") }), info, err
 	})
 }
 
@@ -139,11 +119,7 @@ func (s *server) handleSetPassword() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.SetPassword(r.Context(), keyward.UserID(id), req.Password); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.SetPassword(r.Context(), keyward.UserID(id), req.Password))
 	})
 }
 
@@ -155,11 +131,7 @@ func (s *server) userNoContent(call func(*http.Request, keyward.UserID) error) h
 			s.writeError(w, r, err)
 			return
 		}
-		if err := call(r, keyward.UserID(id)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, call(r, keyward.UserID(id)))
 	})
 }
 

@@ -39,24 +39,8 @@ func toMailJSON(m *keyward.MailMessage) mailJSON {
 }
 
 func (s *server) handleListMail() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "messages", nil, func(r *http.Request, _ string, page keyward.Page) ([]mailJSON, keyward.PageInfo, error) {
 		msgs, info, err := s.svc.ListMail(r.Context(), keyward.MailFilter{To: r.URL.Query().Get("to"), Page: page})
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := make([]mailJSON, len(msgs))
-		for k, m := range msgs {
-			out[k] = toMailJSON(m)
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Messages []mailJSON `json:"messages"`
-			Meta     meta       `json:"meta"`
-		}{out, metaOf(info)})
+		return jsons(msgs, toMailJSON), info, err
 	})
 }

@@ -99,25 +99,9 @@ func (s *server) handleGetOIDCIssuer() http.Handler {
 }
 
 func (s *server) handleListOIDCIssuers() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "issuers", nil, func(r *http.Request, _ string, page keyward.Page) ([]issuerJSON, keyward.PageInfo, error) {
 		list, info, err := s.svc.ListOIDCIssuers(r.Context(), page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := make([]issuerJSON, len(list))
-		for i, iss := range list {
-			out[i] = toIssuerJSON(iss)
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Issuers []issuerJSON `json:"issuers"`
-			Meta    meta         `json:"meta"`
-		}{out, metaOf(info)})
+		return jsons(list, toIssuerJSON), info, err
 	})
 }
 
@@ -128,10 +112,6 @@ func (s *server) handleDeleteOIDCIssuer() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.DeleteOIDCIssuer(r.Context(), keyward.OIDCIssuerID(id)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.DeleteOIDCIssuer(r.Context(), keyward.OIDCIssuerID(id)))
 	})
 }

@@ -40,34 +40,20 @@ func (s *server) handleCreateOrganization() http.Handler {
 }
 
 func (s *server) handleListOrganizations() http.Handler {
+	live := listHandler(s, "orgs", nil, func(r *http.Request, _ string, page keyward.Page) ([]organizationJSON, keyward.PageInfo, error) {
+		orgs, info, err := s.svc.ListOrganizations(r.Context(), page)
+		return jsons(orgs, orgJSON), info, err
+	})
+	deleted := s.handleListDeletedOrganizations()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Query().Get("deleted") {
 		case "", "false":
+			live.ServeHTTP(w, r)
 		case "true":
-			s.handleListDeletedOrganizations(w, r)
-			return
+			deleted.ServeHTTP(w, r)
 		default:
 			s.writeError(w, r, keyward.FieldError("deleted", "deleted must be true or false."))
-			return
 		}
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		orgs, info, err := s.svc.ListOrganizations(r.Context(), page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := make([]organizationJSON, len(orgs))
-		for i, o := range orgs {
-			out[i] = orgJSON(o)
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Orgs []organizationJSON `json:"orgs"`
-			Meta meta               `json:"meta"`
-		}{out, metaOf(info)})
 	})
 }
 

@@ -15,25 +15,13 @@ type deletedOrgJSON struct {
 }
 
 // handleListDeletedOrganizations answers GET /v2/organizations?deleted=true.
-func (s *server) handleListDeletedOrganizations(w http.ResponseWriter, r *http.Request) {
-	page, err := pageOf(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	orgs, info, err := s.svc.ListDeletedOrganizations(r.Context(), page)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	out := make([]deletedOrgJSON, len(orgs))
-	for i, o := range orgs {
-		out[i] = deletedOrgJSON{orgJSON(o), timeJSON(o.DeletedAt), timeJSON(s.svc.PurgeAfter(o))}
-	}
-	writeJSON(w, http.StatusOK, struct {
-		Orgs []deletedOrgJSON `json:"orgs"`
-		Meta meta             `json:"meta"`
-	}{out, metaOf(info)})
+func (s *server) handleListDeletedOrganizations() http.Handler {
+	return listHandler(s, "orgs", nil, func(r *http.Request, _ string, page keyward.Page) ([]deletedOrgJSON, keyward.PageInfo, error) {
+		orgs, info, err := s.svc.ListDeletedOrganizations(r.Context(), page)
+		return jsons(orgs, func(o *keyward.Organization) deletedOrgJSON {
+			return deletedOrgJSON{orgJSON(o), timeJSON(o.DeletedAt), timeJSON(s.svc.PurgeAfter(o))}
+		}), info, err
+	})
 }
 
 // orgAndUser reads the organization_id and user_id path values.
@@ -63,11 +51,7 @@ func (s *server) orgNoContent(call func(*http.Request, keyward.OrgID) error) htt
 			s.writeError(w, r, err)
 			return
 		}
-		if err := call(r, keyward.OrgID(id)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, call(r, keyward.OrgID(id)))
 	})
 }
 
@@ -84,11 +68,7 @@ func (s *server) orgUserNoContent(call func(*http.Request, keyward.OrgID, keywar
 			s.writeError(w, r, err)
 			return
 		}
-		if err := call(r, org, user); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, call(r, org, user))
 	})
 }
 
@@ -111,30 +91,9 @@ func (s *server) handleUnsuspendUser() http.Handler {
 }
 
 func (s *server) handleListSuspendedUsers() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "organization_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "users", inPath("organization_id"), func(r *http.Request, id string, page keyward.Page) ([]orgUserJSON, keyward.PageInfo, error) {
 		users, info, err := s.svc.ListSuspendedUsers(r.Context(), keyward.OrgID(id), page)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out := make([]orgUserJSON, len(users))
-		for i, u := range users {
-			out[i] = toOrgUserJSON(u)
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Users []orgUserJSON `json:"users"`
-			Meta  meta          `json:"meta"`
-		}{out, metaOf(info)})
+		return jsons(users, toOrgUserJSON), info, err
 	})
 }
 
@@ -152,10 +111,6 @@ func (s *server) handleTransferOwnership() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.TransferOwnership(r.Context(), keyward.OrgID(id), keyward.UserID(req.UserID)); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.TransferOwnership(r.Context(), keyward.OrgID(id), keyward.UserID(req.UserID)))
 	})
 }

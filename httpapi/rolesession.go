@@ -55,12 +55,6 @@ func toRoleSessionJSON(d *service.SessionDetail, now time.Time) roleSessionJSON 
 	}
 }
 
-// sessionsBody is the envelope of session listings.
-type sessionsBody struct {
-	Sessions []roleSessionJSON `json:"sessions"`
-	Meta     meta              `json:"meta"`
-}
-
 // assumeReq is Vultr's RoleSessionReq with keyward's session_policy.
 type assumeReq struct {
 	UserID      string `json:"user_id"`
@@ -146,28 +140,14 @@ func (s *server) handleTerminateRoleSession() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.TerminateRoleSession(r.Context(), token); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.TerminateRoleSession(r.Context(), token))
 	})
 }
 
 // handleListRoleSessions lists the live sessions of the path's user_id or
 // role_id (by names the path value).
 func (s *server) handleListRoleSessions(by string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, by)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		page, err := pageOf(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return listHandler(s, "sessions", inPath(by), func(r *http.Request, id string, page keyward.Page) ([]roleSessionJSON, keyward.PageInfo, error) {
 		f := keyward.SessionFilter{Page: page}
 		if by == "user_id" {
 			f.UserID = keyward.UserID(id)
@@ -175,15 +155,7 @@ func (s *server) handleListRoleSessions(by string) http.Handler {
 			f.RoleID = keyward.RoleID(id)
 		}
 		ds, info, err := s.svc.ListRoleSessions(r.Context(), f)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
 		now := s.svc.Now()
-		body := sessionsBody{Sessions: make([]roleSessionJSON, len(ds)), Meta: metaOf(info)}
-		for i, d := range ds {
-			body.Sessions[i] = toRoleSessionJSON(d, now)
-		}
-		writeJSON(w, http.StatusOK, body)
+		return jsons(ds, func(d *service.SessionDetail) roleSessionJSON { return toRoleSessionJSON(d, now) }), info, err
 	})
 }

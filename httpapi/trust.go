@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -131,14 +132,20 @@ func trustID(r *http.Request) (keyward.RoleTrustID, error) {
 	return keyward.RoleTrustID(id), err
 }
 
+// decodeTrustReq reads a trust request from the body of r, and the input
+// it makes.
+func decodeTrustReq(r *http.Request) (trustReq, service.TrustInput, error) {
+	var req trustReq
+	if err := decodeJSON(r, &req); err != nil {
+		return req, service.TrustInput{}, err
+	}
+	in, err := req.input()
+	return req, in, err
+}
+
 func (s *server) handleCreateRoleTrust() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req trustReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		in, err := req.input()
+		req, in, err := decodeTrustReq(r)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -157,13 +164,19 @@ func (s *server) handleCreateRoleTrust() http.Handler {
 }
 
 func (s *server) handleGetRoleTrust() http.Handler {
+	return s.trustHandler(s.svc.GetRoleTrust)
+}
+
+// trustHandler answers with the trust that call returns for the path's
+// trust_id, wrapped in role_trust.
+func (s *server) trustHandler(call func(context.Context, keyward.RoleTrustID) (*service.TrustDetail, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := trustID(r)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		d, err := s.svc.GetRoleTrust(r.Context(), id)
+		d, err := call(r.Context(), id)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -224,12 +237,7 @@ func (s *server) handleUpdateRoleTrust() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		var req trustReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		in, err := req.input()
+		_, in, err := decodeTrustReq(r)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -250,30 +258,12 @@ func (s *server) handleDeleteRoleTrust() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if err := s.svc.DeleteRoleTrust(r.Context(), id); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.noContent(w, r, s.svc.DeleteRoleTrust(r.Context(), id))
 	})
 }
 
 // handleRestoreRoleTrust answers with the trust wrapped in role_trust,
 // unlike role and policy restores (vultr-api.md §7.4).
 func (s *server) handleRestoreRoleTrust() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := trustID(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		d, err := s.svc.RestoreRoleTrust(r.Context(), id)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, struct {
-			RoleTrust trustJSON `json:"role_trust"`
-		}{toTrustJSON(d)})
-	})
+	return s.trustHandler(s.svc.RestoreRoleTrust)
 }

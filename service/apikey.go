@@ -154,19 +154,15 @@ func (s *Service) ListAPIKeys(ctx context.Context, user keyward.UserID, page key
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var keys []*keyward.APIKey
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.APIKey, keyward.PageInfo, error) {
 		if _, err := userOf(ctx, tx, p.OrgID, user); err != nil {
-			return err
+			return nil, keyward.PageInfo{}, err
 		}
 		if err := s.authorize(ctx, p, "iam.apikey.List", string(user)); err != nil {
-			return err
+			return nil, keyward.PageInfo{}, err
 		}
-		keys, info, err = tx.ListAPIKeys(ctx, p.OrgID, user, page)
-		return err
+		return tx.ListAPIKeys(ctx, p.OrgID, user, page)
 	})
-	return keys, info, err
 }
 
 // GetAPIKey returns one of a user's keys (never its secret).

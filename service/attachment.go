@@ -189,77 +189,71 @@ func (s *Service) ListRolePolicies(ctx context.Context, role keyward.RoleID, pag
 	return pageSlice(pols, page)
 }
 
-// policyTargets lists, a page at a time, the attachments of a live policy
-// to targets of one type, after authorizing action on the policy.
-func (s *Service) policyTargets(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.PolicyID, action string,
-	typ keyward.PrincipalType, page keyward.Page) ([]*keyward.Attachment, keyward.PageInfo, error) {
-	pol, err := livePolicyOf(ctx, tx, p.OrgID, id)
+// listPolicyTargets lists, a page at a time, the targets of type typ of a
+// live policy's attachments, after authorizing action on the policy. target
+// reads the target of an attachment, or says with false to leave it out,
+// so a page may hold fewer targets than asked for.
+func listPolicyTargets[T any](ctx context.Context, s *Service, id keyward.PolicyID, action string, typ keyward.PrincipalType, page keyward.Page,
+	target func(tx keyward.Tx, org keyward.OrgID, a *keyward.Attachment) (T, bool, error)) ([]T, keyward.PageInfo, error) {
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	if err := s.authorize(ctx, p, action, string(id)); err != nil {
-		return nil, keyward.PageInfo{}, err
-	}
-	return tx.ListAttachments(ctx, p.OrgID, keyward.AttachmentFilter{PolicyID: pol.ID, TargetType: typ, Page: page})
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]T, keyward.PageInfo, error) {
+		pol, err := livePolicyOf(ctx, tx, p.OrgID, id)
+		if err != nil {
+			return nil, keyward.PageInfo{}, err
+		}
+		if err := s.authorize(ctx, p, action, string(id)); err != nil {
+			return nil, keyward.PageInfo{}, err
+		}
+		as, info, err := tx.ListAttachments(ctx, p.OrgID, keyward.AttachmentFilter{PolicyID: pol.ID, TargetType: typ, Page: page})
+		if err != nil {
+			return nil, keyward.PageInfo{}, err
+		}
+		out := []T{}
+		for _, a := range as {
+			x, ok, err := target(tx, p.OrgID, a)
+			if err != nil {
+				return nil, keyward.PageInfo{}, err
+			}
+			if ok {
+				out = append(out, x)
+			}
+		}
+		return out, info, nil
+	})
 }
 
 // ListPolicyUsers lists the users a policy is attached to directly, in the
 // order they were attached.
 func (s *Service) ListPolicyUsers(ctx context.Context, id keyward.PolicyID, page keyward.Page) ([]*UserAssignment, keyward.PageInfo, error) {
-	p, err := caller(ctx)
-	if err != nil {
-		return nil, keyward.PageInfo{}, err
-	}
-	var out []*UserAssignment
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		as, i, err := s.policyTargets(ctx, tx, p, id, "iam.policy.ListUsers", keyward.PrincipalUser, page)
-		if err != nil {
-			return err
-		}
-		info = i
-		for _, a := range as {
-			u, err := tx.GetUser(ctx, p.OrgID, keyward.UserID(a.TargetID))
+	return listPolicyTargets(ctx, s, id, "iam.policy.ListUsers", keyward.PrincipalUser, page,
+		func(tx keyward.Tx, org keyward.OrgID, a *keyward.Attachment) (*UserAssignment, bool, error) {
+			u, err := tx.GetUser(ctx, org, keyward.UserID(a.TargetID))
 			if err != nil {
-				return err
+				return nil, false, err
 			}
-			out = append(out, &UserAssignment{User: u, AssignedAt: a.CreatedAt})
-		}
-		return nil
-	})
-	return out, info, err
+			return &UserAssignment{User: u, AssignedAt: a.CreatedAt}, true, nil
+		})
 }
 
 // ListPolicyGroups lists the groups a policy is attached to, in the order
 // they were attached, each with its first members.
 func (s *Service) ListPolicyGroups(ctx context.Context, id keyward.PolicyID, page keyward.Page) ([]*GroupDetail, keyward.PageInfo, error) {
-	p, err := caller(ctx)
-	if err != nil {
-		return nil, keyward.PageInfo{}, err
-	}
-	var out []*GroupDetail
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		as, i, err := s.policyTargets(ctx, tx, p, id, "iam.policy.ListGroups", keyward.PrincipalGroup, page)
-		if err != nil {
-			return err
-		}
-		info = i
-		for _, a := range as {
-			g, err := tx.GetGroup(ctx, p.OrgID, keyward.GroupID(a.TargetID))
+	return listPolicyTargets(ctx, s, id, "iam.policy.ListGroups", keyward.PrincipalGroup, page,
+		func(tx keyward.Tx, org keyward.OrgID, a *keyward.Attachment) (*GroupDetail, bool, error) {
+			g, err := tx.GetGroup(ctx, org, keyward.GroupID(a.TargetID))
 			if err != nil {
-				return err
+				return nil, false, err
 			}
 			d, err := detailGroup(ctx, tx, g)
 			if err != nil {
-				return err
+				return nil, false, err
 			}
 			d.AssignedAt = a.CreatedAt
-			out = append(out, d)
-		}
-		return nil
-	})
-	return out, info, err
+			return d, true, nil
+		})
 }
 
 // ListPolicyRoles lists the roles a policy is attached to, in the order
@@ -267,35 +261,15 @@ func (s *Service) ListPolicyGroups(ctx context.Context, id keyward.PolicyID, pag
 // attachments for a restore but are left out of the page, so a page may
 // hold fewer roles than asked for.
 func (s *Service) ListPolicyRoles(ctx context.Context, id keyward.PolicyID, page keyward.Page) ([]*RoleDetail, keyward.PageInfo, error) {
-	p, err := caller(ctx)
-	if err != nil {
-		return nil, keyward.PageInfo{}, err
-	}
-	out := []*RoleDetail{}
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		as, i, err := s.policyTargets(ctx, tx, p, id, "iam.policy.ListRoles", keyward.PrincipalRole, page)
-		if err != nil {
-			return err
-		}
-		info = i
-		for _, a := range as {
-			r, err := tx.GetRole(ctx, p.OrgID, keyward.RoleID(a.TargetID))
-			if err != nil {
-				return err
-			}
-			if r.DeletedAt != nil {
-				continue
+	return listPolicyTargets(ctx, s, id, "iam.policy.ListRoles", keyward.PrincipalRole, page,
+		func(tx keyward.Tx, org keyward.OrgID, a *keyward.Attachment) (*RoleDetail, bool, error) {
+			r, err := tx.GetRole(ctx, org, keyward.RoleID(a.TargetID))
+			if err != nil || r.DeletedAt != nil {
+				return nil, false, err
 			}
 			d, err := detailRole(ctx, tx, r)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return nil
-	})
-	return out, info, err
+			return d, err == nil, err
+		})
 }
 
 // targetPolicies returns the live policies attached to one user, group or

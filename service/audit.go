@@ -24,11 +24,7 @@ func (s *Service) ListAuditEvents(ctx context.Context, f keyward.AuditFilter) ([
 	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
 		return nil, keyward.PageInfo{}, keyward.FieldError("until", "until must be after since.")
 	}
-	var events []*keyward.AuditEvent
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		events, info, err = tx.ListAuditEvents(ctx, p.OrgID, f)
-		return err
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.AuditEvent, keyward.PageInfo, error) {
+		return tx.ListAuditEvents(ctx, p.OrgID, f)
 	})
-	return events, info, err
 }

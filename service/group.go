@@ -177,13 +177,9 @@ func (s *Service) ListGroups(ctx context.Context, page keyward.Page) ([]*GroupDe
 	if err := s.authorize(ctx, p, "iam.group.List", ""); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var out []*GroupDetail
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		out, info, err = listGroups(ctx, tx, p.OrgID, keyward.GroupFilter{Page: page})
-		return err
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*GroupDetail, keyward.PageInfo, error) {
+		return listGroups(ctx, tx, p.OrgID, keyward.GroupFilter{Page: page})
 	})
-	return out, info, err
 }
 
 // listGroups lists groups with their first members.
@@ -345,19 +341,15 @@ func (s *Service) ListGroupMembers(ctx context.Context, id keyward.GroupID, page
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var members []*keyward.GroupMemberView
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.GroupMemberView, keyward.PageInfo, error) {
 		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
-			return err
+			return nil, keyward.PageInfo{}, err
 		}
 		if err := s.authorize(ctx, p, "iam.group.ListMembers", string(id)); err != nil {
-			return err
+			return nil, keyward.PageInfo{}, err
 		}
-		members, info, err = tx.ListGroupMembers(ctx, p.OrgID, id, page)
-		return err
+		return tx.ListGroupMembers(ctx, p.OrgID, id, page)
 	})
-	return members, info, err
 }
 
 // ListUserGroups lists the groups a user of the caller's organization is a
@@ -367,19 +359,15 @@ func (s *Service) ListUserGroups(ctx context.Context, user keyward.UserID, page 
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var out []*GroupDetail
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*GroupDetail, keyward.PageInfo, error) {
 		if _, err := userOf(ctx, tx, p.OrgID, user); err != nil {
-			return err
+			return nil, keyward.PageInfo{}, err
 		}
 		if err := s.authorize(ctx, p, "iam.user.ListGroups", string(user)); err != nil {
-			return err
+			return nil, keyward.PageInfo{}, err
 		}
-		out, info, err = listGroups(ctx, tx, p.OrgID, keyward.GroupFilter{Member: user, Page: page})
-		return err
+		return listGroups(ctx, tx, p.OrgID, keyward.GroupFilter{Member: user, Page: page})
 	})
-	return out, info, err
 }
 
 // PolicySet is the policies that reach a user or a group. Direct and

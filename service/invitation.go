@@ -192,13 +192,9 @@ func (s *Service) ListInvitations(ctx context.Context, f keyward.InvitationFilte
 	default:
 		return nil, keyward.PageInfo{}, keyward.FieldError("status", "status %q is not one of pending, accepted, revoked.", f.Status)
 	}
-	var out []*keyward.Invitation
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		out, info, err = tx.ListInvitations(ctx, p.OrgID, f)
-		return err
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.Invitation, keyward.PageInfo, error) {
+		return tx.ListInvitations(ctx, p.OrgID, f)
 	})
-	return out, info, err
 }
 
 // ResendInvitation gives a pending invitation (expired or not) a new link

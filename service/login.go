@@ -282,11 +282,7 @@ func (s *Service) ListLoginSessions(ctx context.Context, page keyward.Page) ([]*
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var out []*keyward.LoginSession
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		out, info, err = tx.ListLoginSessions(ctx, p.UserID, s.now(), page)
-		return err
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.LoginSession, keyward.PageInfo, error) {
+		return tx.ListLoginSessions(ctx, p.UserID, s.now(), page)
 	})
-	return out, info, err
 }

@@ -53,11 +53,7 @@ func (s *Service) ListMail(ctx context.Context, f keyward.MailFilter) ([]*keywar
 	if err := s.authorize(ctx, p, "iam.mail.List", ""); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var out []*keyward.MailMessage
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		out, info, err = tx.ListMail(ctx, p.OrgID, f)
-		return err
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.MailMessage, keyward.PageInfo, error) {
+		return tx.ListMail(ctx, p.OrgID, f)
 	})
-	return out, info, err
 }

@@ -175,13 +175,9 @@ func (s *Service) ListOIDCIssuers(ctx context.Context, page keyward.Page) ([]*ke
 	if err := s.authorize(ctx, p, "oidc.issuer.List", ""); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var out []*keyward.OIDCIssuer
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		out, info, err = tx.ListOIDCIssuers(ctx, p.OrgID, page)
-		return err
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.OIDCIssuer, keyward.PageInfo, error) {
+		return tx.ListOIDCIssuers(ctx, p.OrgID, page)
 	})
-	return out, info, err
 }
 
 // DeleteOIDCIssuer removes an issuer of the caller's organization. Trusts

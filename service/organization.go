@@ -91,13 +91,9 @@ func (s *Service) ListOrganizations(ctx context.Context, page keyward.Page) ([]*
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var orgs []*keyward.Organization
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		orgs, info, err = tx.ListOrganizationsOf(ctx, p.UserID, page)
-		return err
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.Organization, keyward.PageInfo, error) {
+		return tx.ListOrganizationsOf(ctx, p.UserID, page)
 	})
-	return orgs, info, err
 }
 
 // GetOrganization returns an organization the caller's account belongs to.

@@ -120,13 +120,9 @@ func (s *Service) ListDeletedOrganizations(ctx context.Context, page keyward.Pag
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var orgs []*keyward.Organization
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		orgs, info, err = tx.ListDeletedOrganizationsOwnedBy(ctx, p.UserID, page)
-		return err
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.Organization, keyward.PageInfo, error) {
+		return tx.ListDeletedOrganizationsOwnedBy(ctx, p.UserID, page)
 	})
-	return orgs, info, err
 }
 
 // PurgeAfter returns when a deleted organization is purged.

@@ -111,16 +111,12 @@ func (s *Service) ListSuspendedUsers(ctx context.Context, org keyward.OrgID, pag
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var users []*keyward.User
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.User, keyward.PageInfo, error) {
 		if _, _, err := s.orgActor(ctx, tx, p, org, "iam.organization.ListSuspendedUsers", ""); err != nil {
-			return err
+			return nil, keyward.PageInfo{}, err
 		}
-		users, info, err = tx.ListUsers(ctx, org, keyward.UserFilter{Status: keyward.StatusSuspended, Page: page})
-		return err
+		return tx.ListUsers(ctx, org, keyward.UserFilter{Status: keyward.StatusSuspended, Page: page})
 	})
-	return users, info, err
 }
 
 // TransferOwnership makes another member the organization's root owner;

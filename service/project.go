@@ -102,13 +102,9 @@ func (s *Service) ListProjects(ctx context.Context, page keyward.Page) ([]*keywa
 	if err := s.authorize(ctx, p, "iam.project.List", ""); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var out []*keyward.Project
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		out, info, err = tx.ListProjects(ctx, p.OrgID, page)
-		return err
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.Project, keyward.PageInfo, error) {
+		return tx.ListProjects(ctx, p.OrgID, page)
 	})
-	return out, info, err
 }
 
 // UpdateProject renames a project and replaces its description.
@@ -274,21 +270,17 @@ func (s *Service) ListResources(ctx context.Context, project keyward.ProjectID, 
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	var out []*keyward.Resource
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.Resource, keyward.PageInfo, error) {
 		if project != "" {
 			if _, err := projectOf(ctx, tx, p.OrgID, project); err != nil {
-				return err
+				return nil, keyward.PageInfo{}, err
 			}
 		}
 		if err := s.authorize(ctx, p, "iam.resource.Read", string(project)); err != nil {
-			return err
+			return nil, keyward.PageInfo{}, err
 		}
-		out, info, err = tx.ListResources(ctx, p.OrgID, keyward.ResourceFilter{ProjectID: project, Page: page})
-		return err
+		return tx.ListResources(ctx, p.OrgID, keyward.ResourceFilter{ProjectID: project, Page: page})
 	})
-	return out, info, err
 }
 
 // DeleteResource removes a resource from the registry.

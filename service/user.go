@@ -215,13 +215,9 @@ func (s *Service) ListUsers(ctx context.Context, f keyward.UserFilter) ([]*keywa
 	default:
 		return nil, keyward.PageInfo{}, keyward.FieldError("status", "status %q is not one of active, suspended.", f.Status)
 	}
-	var users []*keyward.User
-	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		users, info, err = tx.ListUsers(ctx, p.OrgID, f)
-		return err
+	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.User, keyward.PageInfo, error) {
+		return tx.ListUsers(ctx, p.OrgID, f)
 	})
-	return users, info, err
 }
 
 // UpdateUser changes a user of the caller's organization. Empty fields are

@@ -141,12 +141,7 @@ func TestGroupErrors(t *testing.T) {
 		otherGroup := newGroup(t, s, other.ID, "Theirs")
 		outsider := newAccount(t, s, "out@example.com", false) // a member of no organization
 		missing := keyward.NewID(time.Now())
-		tests := []struct {
-			name    string
-			fn      func(tx keyward.Tx) error
-			want    keyward.Code
-			message string
-		}{
+		tests := []writeCase{
 			{"same name", func(tx keyward.Tx) error {
 				return tx.CreateGroup(ctx, &keyward.Group{OrgID: o.ID, Name: "Ops"})
 			}, keyward.CodeConflict, "A group with this name already exists."},
@@ -195,15 +190,7 @@ func TestGroupErrors(t *testing.T) {
 				return err
 			}, keyward.CodeNotFound, "Group not found."},
 		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				err := s.WriteTx(ctx, tt.fn)
-				wantCode(t, tt.name, err, tt.want)
-				if got := keyward.ErrorMessage(err); got != tt.message {
-					t.Errorf("%s: message = %q, want %q", tt.name, got, tt.message)
-				}
-			})
-		}
+		wantWrites(t, s, tests)
 
 		// A failed statement leaves its transaction usable on both
 		// databases, and the conflicts above changed nothing.

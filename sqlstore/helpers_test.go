@@ -30,6 +30,29 @@ func wantCode(t testing.TB, call string, err error, code keyward.Code) {
 	}
 }
 
+// writeCase is a write that must fail with code want and message.
+type writeCase struct {
+	name    string
+	fn      func(tx keyward.Tx) error
+	want    keyward.Code
+	message string
+}
+
+// wantWrites runs the write of each test in a transaction of its own, in a
+// subtest, and fails t unless it fails as the test wants.
+func wantWrites(t *testing.T, s keyward.Store, tests []writeCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.WriteTx(t.Context(), tt.fn)
+			wantCode(t, tt.name, err, tt.want)
+			if got := keyward.ErrorMessage(err); got != tt.message {
+				t.Errorf("%s: message = %q, want %q", tt.name, got, tt.message)
+			}
+		})
+	}
+}
+
 func newAccount(t testing.TB, s keyward.Store, email string, service bool) *keyward.Account {
 	t.Helper()
 	a := &keyward.Account{Email: email, Name: "Name of " + email, Service: service}

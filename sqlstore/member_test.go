@@ -64,12 +64,7 @@ func TestMemberErrors(t *testing.T) {
 		o, owner := newOrg(t, s, "acme")
 		a := newAccount(t, s, "bob@example.com", false)
 		missing := keyward.NewID(time.Now())
-		tests := []struct {
-			name    string
-			fn      func(tx keyward.Tx) error
-			want    keyward.Code
-			message string
-		}{
+		tests := []writeCase{
 			{"missing organization", func(tx keyward.Tx) error {
 				return tx.CreateMember(ctx, &keyward.Member{OrgID: keyward.OrgID(missing), UserID: a.ID})
 			}, keyward.CodeNotFound, "The organization or the account does not exist."},
@@ -92,15 +87,7 @@ func TestMemberErrors(t *testing.T) {
 				return err
 			}, keyward.CodeInvalid, `Unknown user kind "robot".`},
 		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				err := s.WriteTx(ctx, tt.fn)
-				wantCode(t, tt.name, err, tt.want)
-				if got := keyward.ErrorMessage(err); got != tt.message {
-					t.Errorf("%s: message = %q, want %q", tt.name, got, tt.message)
-				}
-			})
-		}
+		wantWrites(t, s, tests)
 	})
 }
 

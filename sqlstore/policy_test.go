@@ -69,12 +69,7 @@ func TestUpdatePolicyVersion(t *testing.T) {
 		}
 		stored := *p
 
-		tests := []struct {
-			name    string
-			fn      func(tx keyward.Tx) error
-			want    keyward.Code
-			message string
-		}{
+		tests := []writeCase{
 			{"stale version", func(tx keyward.Tx) error {
 				c := *p
 				c.Description = "lost update"
@@ -100,15 +95,7 @@ func TestUpdatePolicyVersion(t *testing.T) {
 				return tx.UpdatePolicy(ctx, &c, p.Version)
 			}, keyward.CodeConflict, "A policy with this name already exists."},
 		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				err := s.WriteTx(ctx, tt.fn)
-				wantCode(t, tt.name, err, tt.want)
-				if got := keyward.ErrorMessage(err); got != tt.message {
-					t.Errorf("%s: message = %q, want %q", tt.name, got, tt.message)
-				}
-			})
-		}
+		wantWrites(t, s, tests)
 		read(t, s, func(tx keyward.Tx) error {
 			got, err := tx.GetPolicy(ctx, o.ID, p.ID)
 			if diff := cmp.Diff(&stored, got); diff != "" {
@@ -218,12 +205,7 @@ func TestAttachments(t *testing.T) {
 		toRole := attach(t, s, o.ID, p.ID, keyward.PrincipalRole, string(r.ID))
 		attach(t, s, other.ID, p.ID, keyward.PrincipalUser, string(owner.ID)) // no foreign key on the policy
 
-		tests := []struct {
-			name    string
-			fn      func(tx keyward.Tx) error
-			want    keyward.Code
-			message string
-		}{
+		tests := []writeCase{
 			{"same attachment", func(tx keyward.Tx) error {
 				return tx.CreateAttachment(ctx, &keyward.Attachment{OrgID: o.ID, PolicyID: p.ID, TargetType: keyward.PrincipalGroup, TargetID: string(g.ID)})
 			}, keyward.CodeConflict, "The policy is already attached to this target."},
@@ -234,15 +216,7 @@ func TestAttachments(t *testing.T) {
 				return tx.DeleteAttachment(ctx, &keyward.Attachment{OrgID: o.ID, PolicyID: managed, TargetType: keyward.PrincipalUser, TargetID: string(owner.ID)})
 			}, keyward.CodeNotFound, "Policy attachment not found."},
 		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				err := s.WriteTx(ctx, tt.fn)
-				wantCode(t, tt.name, err, tt.want)
-				if got := keyward.ErrorMessage(err); got != tt.message {
-					t.Errorf("%s: message = %q, want %q", tt.name, got, tt.message)
-				}
-			})
-		}
+		wantWrites(t, s, tests)
 
 		check := func(when string, filters map[string]struct {
 			f    keyward.AttachmentFilter

@@ -70,12 +70,7 @@ func TestRoleNames(t *testing.T) {
 		// Another organization has its own names.
 		newRole(t, s, other.ID, "Deployer")
 
-		tests := []struct {
-			name    string
-			fn      func(tx keyward.Tx) error
-			want    keyward.Code
-			message string
-		}{
+		tests := []writeCase{
 			{"same name as a live role", func(tx keyward.Tx) error {
 				return tx.CreateRole(ctx, &keyward.Role{OrgID: o.ID, Name: "Deployer"})
 			}, keyward.CodeConflict, "A role with this name already exists."},
@@ -202,12 +197,7 @@ func TestRoleBindings(t *testing.T) {
 		viewerOfGroup := bind(t, s, o.ID, viewer.ID, keyward.PrincipalGroup, string(g.ID), "")
 		bind(t, s, other.ID, otherRole.ID, keyward.PrincipalUser, string(owner.ID), "")
 
-		tests := []struct {
-			name    string
-			fn      func(tx keyward.Tx) error
-			want    keyward.Code
-			message string
-		}{
+		tests := []writeCase{
 			{"same binding", func(tx keyward.Tx) error {
 				return tx.CreateRoleBinding(ctx, &keyward.RoleBinding{OrgID: o.ID, RoleID: r.ID, PrincipalType: keyward.PrincipalUser, PrincipalID: string(owner.ID), ProjectID: project})
 			}, keyward.CodeConflict, "The role is already bound to this principal."},
@@ -224,15 +214,7 @@ func TestRoleBindings(t *testing.T) {
 				return tx.DeleteRoleBinding(ctx, &keyward.RoleBinding{OrgID: o.ID, RoleID: r.ID, PrincipalType: keyward.PrincipalUser, PrincipalID: string(g.ID)})
 			}, keyward.CodeNotFound, "Role binding not found."},
 		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				err := s.WriteTx(ctx, tt.fn)
-				wantCode(t, tt.name, err, tt.want)
-				if got := keyward.ErrorMessage(err); got != tt.message {
-					t.Errorf("%s: message = %q, want %q", tt.name, got, tt.message)
-				}
-			})
-		}
+		wantWrites(t, s, tests)
 
 		list := func(f keyward.BindingFilter) []*keyward.RoleBinding {
 			t.Helper()

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	"github.com/keyward-iam/keyward/api/client"
+)
+
+// action describes a command that does one thing to one object and
+// prints a line, such as "role delete ROLE_ID": its one argument is the
+// ID of a thing, as parseID names it.
+type action struct {
+	use, short, long, thing string
+	// call makes the API call with the ID; the answer wanted is 204.
+	call func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error)
+	// done is what printDone says after it: %s is the ID.
+	done string
+}
+
+// actionCommand returns the command of x.
+func (a *app) actionCommand(x action) *cobra.Command {
+	return &cobra.Command{
+		Use:   x.use,
+		Short: x.short,
+		Long:  x.long,
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, id, err := a.clientFor(x.thing, args[0])
+			if err != nil {
+				return err
+			}
+			resp, err := x.call(cmd.Context(), c, id)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
+				return err
+			}
+			a.printDone(x.done, id)
+			return nil
+		},
+	}
+}

@@ -281,6 +281,14 @@ func httpLoad(b *testing.B, workers []int, perCall int, unit string, send func(*
 	}
 }
 
+// BenchmarkHTTPLoopback is BenchmarkHTTPAuthorize against a server that
+// answers every request with the same canned verdict, without reading
+// it: what HTTP on loopback and the driver cost on this machine, the
+// ceiling of the authorize figures.
+func BenchmarkHTTPLoopback(b *testing.B) {
+	httpLoad(b, []int{1, 4, 16, 64}, 1, "decisions/s", func(h *httpBench) func(*http.Client, *bytes.Buffer, int) error { return h.loopbackAuthorize })
+}
+
 // BenchmarkHTTPAuthorize drives POST /v2/authorize with one check per call,
 // over the 20,000 requests of the sample (about all 10,000 users).
 func BenchmarkHTTPAuthorize(b *testing.B) {
@@ -298,14 +306,6 @@ func BenchmarkHTTPAuthorizeBatch(b *testing.B) {
 // about (most of them).
 func BenchmarkHTTPEffectiveAccess(b *testing.B) {
 	httpLoad(b, []int{1, 4}, 1, "calls/s", func(h *httpBench) func(*http.Client, *bytes.Buffer, int) error { return h.effectiveAccess })
-}
-
-// BenchmarkHTTPLoopback is BenchmarkHTTPAuthorize against a server that
-// answers every request with the same canned verdict, without reading
-// it: what HTTP on loopback and the driver cost on this machine, the
-// ceiling of the authorize figures.
-func BenchmarkHTTPLoopback(b *testing.B) {
-	httpLoad(b, []int{1, 4, 16, 64}, 1, "decisions/s", func(h *httpBench) func(*http.Client, *bytes.Buffer, int) error { return h.loopbackAuthorize })
 }
 
 // cannedVerdict is a typical answer of POST /v2/authorize.

@@ -223,6 +223,21 @@ func TestSessionsEnd(t *testing.T) {
 			f.do("GET", "/v2/groups", s.SessionToken, "", http.StatusOK, nil)
 			tc.end(f, advance)
 			f.do("GET", "/v2/groups", s.SessionToken, "", http.StatusUnauthorized, nil)
+			// A suspended member's sessions are refused, not ended: they
+			// work again once it is unsuspended. A removed member has no
+			// listing. Every other ended session is not listed as live.
+			if tc.name == "member removed" || tc.name == "member suspended" {
+				return
+			}
+			var list struct {
+				Sessions []struct {
+					ID string `json:"id"`
+				} `json:"sessions"`
+			}
+			f.do("GET", "/v2/assumed-roles/users/"+f.alice+"/sessions", f.root, "", http.StatusOK, &list)
+			if len(list.Sessions) != 0 {
+				t.Errorf("after %s, live sessions = %+v, want none", tc.name, list.Sessions)
+			}
 		})
 	}
 }

@@ -83,7 +83,12 @@ func (t *tx) ListRoleSessions(ctx context.Context, org keyward.OrgID, f keyward.
 		w.add("s.role_id = %s", f.RoleID)
 	}
 	if !f.LiveAt.IsZero() {
-		w.add("s.terminated_at IS NULL AND s.expires_at > %s", f.LiveAt.UnixMicro())
+		// A session is over when it expired or was terminated, and also
+		// when the trust it came through expired: its token no longer
+		// authenticates, so it is not listed as live.
+		live := f.LiveAt.UnixMicro()
+		w.add(`s.terminated_at IS NULL AND s.expires_at > %s AND NOT EXISTS (SELECT 1 FROM role_trusts tr
+			WHERE tr.org_id = s.org_id AND tr.id = s.trust_id AND tr.valid_until IS NOT NULL AND tr.valid_until <= %s)`, live, live)
 	}
 	return list(ctx, t, listing{
 		op:   "sqlstore.ListRoleSessions",

@@ -95,6 +95,31 @@ func (l *logins) failed(email, ip string, now time.Time) {
 	bucket(l.ips, ip, ipFailuresPerMinute, now).AllowN(now, 1)
 }
 
+// webIdentityFailuresPerMinute bounds the refused web identity tokens one
+// source IP may present: the endpoint is public, and each refusal costs a
+// signature check and an audit event.
+const webIdentityFailuresPerMinute = 20
+
+// waitIP returns how long a request keyed by key (a purpose and a source
+// IP) must wait, 0 if it may go ahead now: the per-IP bucket alone, for
+// public endpoints other than the password login.
+func (l *logins) waitIP(key string, perMinute int, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := bucket(l.ips, key, perMinute, now)
+	if missing := 1 - b.TokensAt(now); missing > 0 {
+		return time.Duration(math.Ceil(missing / float64(b.Limit()) * float64(time.Second)))
+	}
+	return 0
+}
+
+// failedIP spends one token of key's bucket.
+func (l *logins) failedIP(key string, perMinute int, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	bucket(l.ips, key, perMinute, now).AllowN(now, 1)
+}
+
 // forgive refills email's bucket, as when an administrator unlocks it.
 func (l *logins) forgive(email string) {
 	l.mu.Lock()

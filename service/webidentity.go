@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/federation"
@@ -76,7 +77,24 @@ type candidate struct {
 // CodeUnauthenticated; a token that verifies but meets no trust, or a
 // role that trusts no issuer, is CodePermissionDenied; an issuer that
 // cannot be reached is CodeUnavailable.
+//
+// A source IP whose tokens were refused webIdentityFailuresPerMinute times
+// lately gets CodeRateLimited, whose Detail is the time.Duration to wait.
 func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityInput) (*WebIdentitySession, error) {
+	_, ip := keyward.RequestFromContext(ctx)
+	key := "web-identity " + ip
+	if d := s.logins.waitIP(key, webIdentityFailuresPerMinute, s.now()); d > 0 {
+		return nil, &keyward.Error{Code: keyward.CodeRateLimited, Detail: d,
+			Message: "Too many refused web identity tokens from this address; try again in " + d.Round(time.Second).String() + "."}
+	}
+	sess, err := s.assumeRoleWithWebIdentity(ctx, in)
+	if c := keyward.ErrorCode(err); c == keyward.CodeUnauthenticated || c == keyward.CodePermissionDenied {
+		s.logins.failedIP(key, webIdentityFailuresPerMinute, s.now())
+	}
+	return sess, err
+}
+
+func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityInput) (*WebIdentitySession, error) {
 	switch {
 	case !keyward.ValidID(string(in.OrgID)):
 		return nil, keyward.FieldError("organization_id", "organization_id %q is not a valid id (a UUID).", in.OrgID)

@@ -24,7 +24,10 @@ type oidc struct {
 
 func newOIDC(opts Options) *oidc {
 	return &oidc{
-		verifiers: federation.New(federation.Options{Now: opts.Now, ClockSkew: opts.OIDCClockSkew}),
+		// Issuers on private addresses are reachable only in the
+		// development mode that also allows http:// issuers.
+		verifiers: federation.New(federation.Options{Now: opts.Now, ClockSkew: opts.OIDCClockSkew,
+			HTTPClient: federation.PublicClient(opts.OIDCAllowHTTP)}),
 		allowHTTP: opts.OIDCAllowHTTP,
 	}
 }

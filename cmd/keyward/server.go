@@ -118,7 +118,7 @@ organization and prints a root API key once (or writes it to
 	}
 	f.DurationVar(&cfg.OIDCClockSkew, "oidc-clock-skew", skew, "how far an OIDC issuer's clock may be off (env KEYWARD_OIDC_CLOCK_SKEW)")
 	f.BoolVar(&cfg.OIDCAllowHTTP, "oidc-allow-http", getenv("KEYWARD_OIDC_ALLOW_HTTP") == "true",
-		"allow http:// OIDC issuer URLs; for development only (env KEYWARD_OIDC_ALLOW_HTTP=true)")
+		"allow http:// OIDC issuer URLs and issuers on private addresses; for development only (env KEYWARD_OIDC_ALLOW_HTTP=true)")
 	return cmd
 }
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -35,9 +36,9 @@ a daily window of UTC hours, days of the week and source address ranges.`,
 
 // trustFlags are the flags of trust create and update.
 type trustFlags struct {
-	role, typ, mode, user, group, issuer, hours, validUntil string
-	days, ips                                               []string
-	claims                                                  map[string]string
+	role, typ, mode, user, group, issuer, hours, validUntil, validFor string
+	days, ips                                                         []string
+	claims                                                            map[string]string
 }
 
 func (f *trustFlags) add(cmd *cobra.Command, create bool) {
@@ -57,6 +58,17 @@ func (f *trustFlags) add(cmd *cobra.Command, create bool) {
 	fl.StringSliceVar(&f.days, "days", nil, "days of the week, e.g. mon,tue,wed")
 	fl.StringSliceVar(&f.ips, "ip", nil, "source CIDR ranges, e.g. 203.0.113.0/24")
 	fl.StringVar(&f.validUntil, "valid-until", "", `when the trust ends, RFC 3339 or YYYY-MM-DD; "" never`)
+	fl.StringVar(&f.validFor, "valid-for", "", "how long the trust lasts from now: 1m, 3m, 6m, 1y or 2y (months, years); instead of --valid-until")
+}
+
+// validFor turns a --valid-for preset (Vultr's console offers 1, 3 and 6
+// months and 1 and 2 years) into the RFC 3339 time it ends, from now.
+func validFor(preset string, now time.Time) (string, error) {
+	months := map[string]int{"1m": 1, "3m": 3, "6m": 6, "1y": 12, "2y": 24}[preset]
+	if months == 0 {
+		return "", fmt.Errorf("invalid --valid-for %q: want 1m, 3m, 6m, 1y or 2y", preset)
+	}
+	return now.UTC().AddDate(0, months, 0).Truncate(time.Second).Format(time.RFC3339), nil
 }
 
 // req builds the body from the flags that were given.
@@ -81,6 +93,16 @@ func (f *trustFlags) req(cmd *cobra.Command) (client.RoleTrustReq, error) {
 	}
 	req.AssumptionMode, req.TrustedUserID = str("mode", f.mode), str("user", f.user)
 	req.TrustedGroupID, req.TrustedOidcIssuerID, req.ValidUntil = str("group", f.group), str("oidc-issuer", f.issuer), str("valid-until", f.validUntil)
+	if fl.Changed("valid-for") {
+		if fl.Changed("valid-until") {
+			return req, fmt.Errorf("give --valid-until or --valid-for, not both")
+		}
+		until, err := validFor(f.validFor, time.Now())
+		if err != nil {
+			return req, err
+		}
+		req.ValidUntil = &until
+	}
 	if fl.Changed("claim") {
 		req.ClaimConditions = &f.claims
 	}

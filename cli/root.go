@@ -42,6 +42,7 @@ type app struct {
 	url    string // --url; "" means KEYWARD_URL, then DefaultURL
 	token  string // --token; "" means KEYWARD_TOKEN
 	output string // --output: "table" or "json"
+	org    string // --org; "" means KEYWARD_ORG, then the key's own organization
 }
 
 // NewRoot returns the `keyward` root command with every client subcommand.
@@ -75,6 +76,7 @@ the key: a flag shows in the process list.`,
 	pf.StringVar(&a.url, "url", "", "server URL (default $KEYWARD_URL, then "+DefaultURL+")")
 	pf.StringVar(&a.token, "token", "", "API key (default $KEYWARD_TOKEN)")
 	pf.StringVarP(&a.output, "output", "o", "table", "output format: table or json")
+	pf.StringVar(&a.org, "org", "", "the organization to act in (default $KEYWARD_ORG); the key must belong to it")
 
 	root.AddCommand(a.orgCommand(), a.userCommand(), a.groupCommand(), a.roleCommand(), a.policyCommand(),
 		a.trustCommand(), a.assumeCommand(), a.sessionCommand(), a.tokenCommand(), a.auditCommand(), a.catalogCommand(), a.authorizeCommand(), a.whoCanCommand(), a.whoamiCommand(),
@@ -104,9 +106,22 @@ func (a *app) client() (*client.ClientWithResponses, error) {
 		req.Header.Set("User-Agent", "keyward-cli")
 		return nil
 	}
-	return client.NewClientWithResponses(base,
+	c, err := client.NewClientWithResponses(base,
 		client.WithHTTPClient(&http.Client{Timeout: requestTimeout}),
 		client.WithRequestEditorFn(auth))
+	if err != nil {
+		return nil, err
+	}
+	org := a.org
+	if org == "" {
+		org = a.getenv("KEYWARD_ORG")
+	}
+	if org != "" {
+		if err := checkOrg(c, token, org); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // serverURL returns the server's base URL: --url, KEYWARD_URL or DefaultURL.

@@ -26,6 +26,7 @@ type Authorizer struct {
 	catchUp time.Duration
 	managed map[keyward.PolicyID]*policyNode
 	builtin map[keyward.RoleID]builtinRole
+	inline  inlineCache
 	byName  map[string]*policyNode
 
 	mu    sync.Mutex

@@ -97,12 +97,12 @@ func (s *Service) callContext(p *keyward.Principal) policy.Context {
 }
 
 // narrowing returns the compiled inline policy of the API key p used, or
-// nil when the key has none. A document that cannot be read allows
-// nothing.
+// nil when the key has none; compiled once per key (Authorizer.Inline).
 func (s *Service) narrowing(snap *authz.Snapshot, p *keyward.Principal) *policy.Set {
 	if p.KeyPolicy == nil {
 		return nil
 	}
-	doc, _ := policy.Decode(s.authz.Catalog(), p.KeyPolicy)
-	return snap.CompileNarrowing(string(p.KeyID), doc)
+	return s.authz.Inline(string(p.KeyID), p.KeyPolicy, func(doc *policy.Document) *policy.Set {
+		return snap.CompileNarrowing(string(p.KeyID), doc)
+	})
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
-	"github.com/keyward-iam/keyward/policy"
 )
 
 // Role session tokens are kwr_<session id>_<secret>: URL-path safe (the
@@ -195,13 +194,7 @@ func (s *Service) authenticateRoleSession(ctx context.Context, token string) (*k
 func (s *Service) sessionRequest(snap *authz.Snapshot, p *keyward.Principal) *authz.Session {
 	as := &authz.Session{Role: p.Session.RoleID}
 	if p.Session.Policy != nil {
-		// Decode, not Parse: a session policy that has gone stale still
-		// narrows; one that cannot be read at all allows nothing.
-		doc, err := policy.Decode(s.authz.Catalog(), p.Session.Policy)
-		if err != nil {
-			doc = nil
-		}
-		as.Policy = snap.CompileSessionPolicy(doc)
+		as.Policy = s.authz.Inline(string(p.Session.ID), p.Session.Policy, snap.CompileSessionPolicy)
 	}
 	return as
 }

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ import (
 	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/service"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // These benchmarks drive keyward's real HTTP handler, on a real loopback
@@ -36,9 +38,12 @@ import (
 type httpBench struct {
 	o   *largeOrg
 	url string
+	pid int // the server's process, when it runs in its own (ratebench_test.go)
+	// api is the handler behind url, when it runs in this process.
+	api http.Handler
 	// served records how long the handler took on each request: the
 	// server's share of the latency, without the loopback and the driver.
-	served durations
+	served *durations
 	// loopback is a server that answers every request with a canned
 	// verdict: the cost of HTTP and the driver alone on this machine.
 	loopback string
@@ -71,19 +76,22 @@ type checkJSON struct {
 // snapshot is built and every sampled principal's policies compiled by
 // sending the whole sample once.
 func newHTTPBench() (*httpBench, error) {
-	o, err := largeOrgOnce()
+	h, err := httpSampleOnce()
 	if err != nil {
 		return nil, err
 	}
+	h = h.clone()
 	// The request log is formatted as in production, then dropped.
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	svc := service.New(o.db, service.Options{Logger: logger})
-	h := &httpBench{o: o}
-	api := httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger})
+	svc := service.New(h.o.db, service.Options{Logger: logger})
+	reg := prometheus.NewRegistry()
+	api := httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg})
+	h.api = api
+	served := h.served
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t0 := time.Now()
 		api.ServeHTTP(w, r)
-		h.served.add(time.Since(t0))
+		served.add(time.Since(t0))
 	}))
 	canned := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
@@ -92,7 +100,20 @@ func newHTTPBench() (*httpBench, error) {
 	}))
 	benchCleanups = append(benchCleanups, srv.Close, canned.Close)
 	h.url, h.loopback = srv.URL, canned.URL
+	if _, err := h.run(4, len(h.single), h.authorize); err != nil {
+		return nil, fmt.Errorf("warm-up: %w", err)
+	}
+	return h, nil
+}
 
+// httpSampleOnce draws the requests the HTTP benchmarks send, with the
+// engine's answers, once per test binary run; it has no server yet.
+var httpSampleOnce = sync.OnceValues(func() (*httpBench, error) {
+	o, err := largeOrgOnce()
+	if err != nil {
+		return nil, err
+	}
+	h := &httpBench{o: o}
 	a := authz.New(o.db, authz.Options{Catalog: o.cat})
 	snap, err := a.Snapshot(context.Background(), o.org, 0)
 	if err != nil {
@@ -121,10 +142,13 @@ func newHTTPBench() (*httpBench, error) {
 		}
 		h.batch = append(h.batch, body)
 	}
-	if _, err := h.run(4, len(h.single), h.authorize); err != nil {
-		return nil, fmt.Errorf("warm-up: %w", err)
-	}
 	return h, nil
+})
+
+// clone returns a copy of h's sample, with no server and its own record
+// of handler times.
+func (h *httpBench) clone() *httpBench {
+	return &httpBench{o: h.o, single: h.single, allow: h.allow, batch: h.batch, served: new(durations)}
 }
 
 // authorize sends sample request i to POST /v2/authorize and checks that
@@ -346,4 +370,56 @@ func (d *durations) sorted() []time.Duration {
 	out := slices.Clone((*ds)[:min(int(d.next.Load()), len(*ds))])
 	slices.Sort(out)
 	return out
+}
+
+// BenchmarkHTTPHandlerAuthorize calls the handler of POST /v2/authorize
+// directly, without a connection: keyward's own CPU and allocations per
+// call (middleware, authentication, JSON, decision, log line, metrics),
+// which the loopback benchmarks mix with HTTP's and the driver's.
+func BenchmarkHTTPHandlerAuthorize(b *testing.B) {
+	h, err := httpBenchOnce()
+	if err != nil {
+		b.Fatal(err)
+	}
+	hdr := http.Header{"Authorization": {"Bearer " + h.o.token}, "Content-Type": {"application/json"}}
+	var w discardWriter
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		body := h.single[i%len(h.single)]
+		r := &http.Request{Method: "POST", URL: &url.URL{Path: "/v2/authorize"}, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: hdr, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)),
+			Host: "127.0.0.1", RemoteAddr: "127.0.0.1:40000", RequestURI: "/v2/authorize"}
+		w.reset()
+		h.api.ServeHTTP(&w, r)
+		if w.status != http.StatusOK {
+			b.Fatalf("status %d", w.status)
+		}
+	}
+}
+
+// discardWriter is a ResponseWriter that keeps only the status.
+type discardWriter struct {
+	header http.Header
+	status int
+}
+
+func (w *discardWriter) reset() {
+	if w.header == nil {
+		w.header = http.Header{}
+	}
+	clear(w.header)
+	w.status = 0
+}
+
+func (w *discardWriter) Header() http.Header { return w.header }
+
+func (w *discardWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *discardWriter) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return len(b), nil
 }

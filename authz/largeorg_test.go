@@ -34,6 +34,7 @@ import (
 // (which holds iam.authorization.Authorize) and an API key.
 type largeOrg struct {
 	db        *sqlstore.DB
+	path      string // the SQLite file behind db
 	cat       *policy.Catalog
 	org       keyward.OrgID
 	owner     keyward.UserID
@@ -69,7 +70,8 @@ var largeOrgOnce = sync.OnceValues(func() (*largeOrg, error) {
 	}
 	benchCleanups = append(benchCleanups, func() { os.RemoveAll(dir) })
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, sqlstore.Config{SQLitePath: filepath.Join(dir, "keyward.db")})
+	path := filepath.Join(dir, "keyward.db")
+	db, err := sqlstore.Open(ctx, sqlstore.Config{SQLitePath: path})
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +81,7 @@ var largeOrgOnce = sync.OnceValues(func() (*largeOrg, error) {
 	if err != nil {
 		return nil, err
 	}
-	o.written = time.Since(start)
+	o.written, o.path = time.Since(start), path
 	return o, nil
 })
 

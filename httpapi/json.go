@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/keyward-iam/keyward"
@@ -16,15 +17,37 @@ import (
 // writeJSON writes v with Content-Type exactly "application/json" (Vultr's
 // client ignores bodies whose type carries a charset).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b, status = []byte(`{"error":"Internal error.","status":500,"code":"internal"}`), http.StatusInternalServerError
+	buf := buffers.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
+	buf.Reset()
+	// Encode writes what json.Marshal returns, then a newline, without
+	// Marshal's copy of the result.
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		buf.Reset()
+		buf.WriteString(`{"error":"Internal error.","status":500,"code":"internal"}` + "\n")
+		status = http.StatusInternalServerError
 	}
-	b = append(b, '\n')
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	h := w.Header()
+	h["Content-Type"] = contentTypeJSON
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// contentTypeJSON is the Content-Type value of every JSON answer, shared
+// because header values are never modified in place.
+var contentTypeJSON = []string{"application/json"}
+
+// buffers holds the buffers of request and response bodies, so that a
+// call does not allocate one of each.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putBuffer returns buf to the pool unless an unusually large body grew
+// it, which the pool would otherwise keep alive.
+func putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 64<<10 {
+		buffers.Put(buf)
+	}
 }
 
 // decodeJSON reads r's body into v strictly: unknown fields, wrong types,
@@ -32,7 +55,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // wrong. An empty body decodes as {} because Vultr's client sends none on
 // some POST, PUT and PATCH calls.
 func decodeJSON(r *http.Request, v any) error {
-	body, err := io.ReadAll(r.Body)
+	buf := buffers.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
+	buf.Reset()
+	if r.ContentLength > 0 && r.ContentLength <= MaxBodyBytes {
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	// The decoder copies what it reads, so nothing decoded points into
+	// buf once it is back in the pool.
+	_, err := buf.ReadFrom(r.Body)
+	body := buf.Bytes()
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -18,14 +19,25 @@ import (
 
 type ctxKey int
 
-const (
-	requestIDKey ctxKey = iota + 1
-	routeKey
-)
+const routeKey ctxKey = 1
 
 func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
+	id, _ := keyward.RequestFromContext(ctx)
 	return id
+}
+
+// routeContext carries the routeInfo of a request in the context node
+// itself, one allocation for both.
+type routeContext struct {
+	context.Context
+	route routeInfo
+}
+
+func (c *routeContext) Value(key any) any {
+	if key == routeKey {
+		return &c.route
+	}
+	return c.Context.Value(key)
 }
 
 // validRequestID accepts a caller's X-Request-Id only if it is short and
@@ -58,9 +70,7 @@ func withRequestID(next http.Handler) http.Handler {
 		if err != nil {
 			ip = r.RemoteAddr
 		}
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
-		ctx = context.WithValue(ctx, routeKey, &routeInfo{})
-		ctx = keyward.NewContextWithRequest(ctx, id, ip)
+		ctx := keyward.NewContextWithRequest(&routeContext{Context: r.Context()}, id, ip)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -113,9 +123,11 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		s.log.InfoContext(r.Context(), "request", "request_id", requestID(r.Context()), "method", r.Method,
-			"route", routeOf(r), "status", sw.status, "bytes", sw.bytes,
-			"duration_ms", float64(time.Since(start).Microseconds())/1000, "remote", r.RemoteAddr)
+		// LogAttrs, not InfoContext: typed attributes are not boxed.
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", requestID(r.Context())),
+			slog.String("method", r.Method), slog.String("route", routeOf(r)), slog.Int("status", sw.status),
+			slog.Int("bytes", sw.bytes), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.String("remote", r.RemoteAddr))
 	})
 }
 
@@ -131,6 +143,10 @@ func limitBody(next http.Handler) http.Handler {
 // otherwise drop silently: "?cursor=%%%" must not read as no cursor.
 func (s *server) checkQuery(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
 			s.writeError(w, r, keyward.FieldError("query", "The query string is malformed: %v.", err))
 			return

@@ -45,19 +45,22 @@ type ConditionResult struct {
 // behind it and any diagnostics about the request or the policies. Unlike Decide it looks at
 // every statement, so it is slower and allocates.
 func (s *Set) Explain(r *Request) Explanation {
-	ex := Explanation{Statements: []StatementResult{}}
+	var ex Explanation
 	if r == nil {
+		ex.Statements = []StatementResult{}
 		ex.Diagnostics = []Diagnostic{{Message: "no request"}}
 		return ex
 	}
 	ex.Action = r.Action
 	if s == nil {
+		ex.Statements = []StatementResult{}
 		ex.Diagnostics = []Diagnostic{{Message: "no policies"}}
 		return ex
 	}
 	ex.Diagnostics = append(ex.Diagnostics, s.diags...)
 	a, ok := s.cat.lookup(r.Action)
 	if !ok {
+		ex.Statements = []StatementResult{}
 		ex.Diagnostics = append(ex.Diagnostics, Diagnostic{Message: "unknown action " + strconv.Quote(r.Action) + ": not in the catalog, so denied"})
 		return ex
 	}
@@ -67,15 +70,21 @@ func (s *Set) Explain(r *Request) Explanation {
 		}
 	}
 	var ids requestIDs
-	entries := s.entries[s.offsets[a]:s.offsets[a+1]]
-	sorted := slices.Clone(entries) // back in compile order: policy, then statement
-	slices.Sort(sorted)
-	allowed, denied := false, false
-	for _, e := range sorted {
-		st := &s.stmts[e]
-		if !s.coversResource(st, &ids, r) {
-			continue
+	// The statements that cover the resource, back in compile order
+	// (policy, then statement); usually few, so sorting only them beats
+	// sorting every statement of the action.
+	var small [16]int32
+	hits := small[:0]
+	for _, e := range s.entries[s.offsets[a]:s.offsets[a+1]] {
+		if s.coversResource(&s.stmts[e], &ids, r) {
+			hits = append(hits, e)
 		}
+	}
+	slices.Sort(hits)
+	ex.Statements = make([]StatementResult, 0, len(hits))
+	allowed, denied := false, false
+	for _, e := range hits {
+		st := &s.stmts[e]
 		in := &s.inputs[st.input]
 		sr := StatementResult{
 			PolicyID: in.ID, PolicyName: in.Name, Via: in.Via,

@@ -48,8 +48,10 @@ type httpBench struct {
 	// verdict: the cost of HTTP and the driver alone on this machine.
 	loopback string
 	// single[i] is the body of POST /v2/authorize for sample request i;
-	// allow[i] what the engine answers it.
+	// allow[i] what the engine answers it. brief[i] is single[i] with
+	// "explain": false.
 	single [][]byte
+	brief  [][]byte
 	allow  []bool
 	// batch[j] holds sample requests 100j to 100j+99.
 	batch [][]byte
@@ -70,6 +72,7 @@ type checkJSON struct {
 		Time     string `json:"time"`
 		MFA      bool   `json:"mfa"`
 	} `json:"context"`
+	Explain *bool `json:"explain,omitempty"`
 }
 
 // newHTTPBench starts the server over the large org and warms it up: the
@@ -130,8 +133,14 @@ var httpSampleOnce = sync.OnceValues(func() (*httpBench, error) {
 		if err != nil {
 			return nil, err
 		}
+		short := *c
+		short.Explain = new(bool)
+		brief, err := json.Marshal(short)
+		if err != nil {
+			return nil, err
+		}
 		d, _ := snap.Decide(&r)
-		h.single, h.allow = append(h.single, body), append(h.allow, d.Allowed())
+		h.single, h.brief, h.allow = append(h.single, body), append(h.brief, brief), append(h.allow, d.Allowed())
 	}
 	for j := 0; j < len(checks); j += service.MaxBatchChecks {
 		body, err := json.Marshal(struct {
@@ -148,7 +157,7 @@ var httpSampleOnce = sync.OnceValues(func() (*httpBench, error) {
 // clone returns a copy of h's sample, with no server and its own record
 // of handler times.
 func (h *httpBench) clone() *httpBench {
-	return &httpBench{o: h.o, single: h.single, allow: h.allow, batch: h.batch, served: new(durations)}
+	return &httpBench{o: h.o, single: h.single, brief: h.brief, allow: h.allow, batch: h.batch, served: new(durations)}
 }
 
 // authorize sends sample request i to POST /v2/authorize and checks that
@@ -375,25 +384,33 @@ func (d *durations) sorted() []time.Duration {
 // BenchmarkHTTPHandlerAuthorize calls the handler of POST /v2/authorize
 // directly, without a connection: keyward's own CPU and allocations per
 // call (middleware, authentication, JSON, decision, log line, metrics),
-// which the loopback benchmarks mix with HTTP's and the driver's.
+// which the loopback benchmarks mix with HTTP's and the driver's; with
+// the explanation, and with "explain": false.
 func BenchmarkHTTPHandlerAuthorize(b *testing.B) {
 	h, err := httpBenchOnce()
 	if err != nil {
 		b.Fatal(err)
 	}
 	hdr := http.Header{"Authorization": {"Bearer " + h.o.token}, "Content-Type": {"application/json"}}
-	var w discardWriter
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		body := h.single[i%len(h.single)]
-		r := &http.Request{Method: "POST", URL: &url.URL{Path: "/v2/authorize"}, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header: hdr, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)),
-			Host: "127.0.0.1", RemoteAddr: "127.0.0.1:40000", RequestURI: "/v2/authorize"}
-		w.reset()
-		h.api.ServeHTTP(&w, r)
-		if w.status != http.StatusOK {
-			b.Fatalf("status %d", w.status)
-		}
+	for _, mode := range []struct {
+		name   string
+		bodies [][]byte
+	}{{"explain", h.single}, {"brief", h.brief}} {
+		b.Run(mode.name, func(b *testing.B) {
+			var w discardWriter
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				body := mode.bodies[i%len(mode.bodies)]
+				r := &http.Request{Method: "POST", URL: &url.URL{Path: "/v2/authorize"}, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+					Header: hdr, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)),
+					Host: "127.0.0.1", RemoteAddr: "127.0.0.1:40000", RequestURI: "/v2/authorize"}
+				w.reset()
+				h.api.ServeHTTP(&w, r)
+				if w.status != http.StatusOK {
+					b.Fatalf("status %d", w.status)
+				}
+			}
+		})
 	}
 }
 

@@ -212,6 +212,13 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 			if v.Allowed != d.Allowed() || v.Explanation.Layer != layer || v.Explanation.Decision != d {
 				t.Errorf("check %d (%s): the authorize API says %s/%s, Decide %s/%s", i, name, v.Explanation.Decision, v.Explanation.Layer, d, layer)
 			}
+			ch.Brief = true
+			if v, err = svc.Authorize(rootCtx, ch, snap.Revision); err != nil {
+				t.Fatalf("check %d (%s): brief Authorize: %v", i, name, err)
+			}
+			if v.Allowed != d.Allowed() || v.Explanation.Layer != layer || v.Explanation.Decision != d || !v.Brief {
+				t.Errorf("check %d (%s): the brief authorize API says %s/%s, Decide %s/%s", i, name, v.Explanation.Decision, v.Explanation.Layer, d, layer)
+			}
 		}
 		who := snap.WhoCan(r)
 		in := slices.ContainsFunc(who, func(g authz.Grantee) bool { return g.User.Account.ID == r.Principal })

@@ -95,18 +95,23 @@ func (f *checkFlags) req(principal string) (client.AuthorizeReq, error) {
 func (a *app) authorizeCommand() *cobra.Command {
 	var f checkFlags
 	var principal string
+	var verdictOnly bool
 	cmd := &cobra.Command{
-		Use:   "authorize --action ACTION [--principal USER_ID] [--resource ID] [--project ID]",
+		Use:   "authorize --action ACTION [--principal USER_ID] [--resource ID] [--project ID] [--brief]",
 		Short: "Ask whether a principal may perform an action, and why",
 		Long: `Ask keyward's decision for one request, as the provider's services do on
 every call: may the principal (you, without --principal) perform the action
 on the resource? Prints allow or deny, the layer that decided and every
-matching statement with the path its policy came through.`,
+matching statement with the path its policy came through; --brief asks
+for the verdict alone, as a service that acts on the decision only would.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			req, err := f.req(principal)
 			if err != nil {
 				return err
+			}
+			if verdictOnly {
+				req.Explain = ptr(false)
 			}
 			c, err := a.client()
 			if err != nil {
@@ -120,17 +125,21 @@ matching statement with the path its policy came through.`,
 			if a.output == formatJSON {
 				return writeJSON(a.stdout, resp.Body)
 			}
-			if err := a.printObject(resp.Body, []field{
-				{"decision", string(v.Decision)}, {"principal_id", v.PrincipalID.String()},
-				{"layer", string(v.Explanation.Layer)}, {"reason", v.Explanation.Reason},
-				{"revision", fmt.Sprint(v.Revision)},
-			}); err != nil {
+			fields := []field{{"decision", string(v.Decision)}, {"principal_id", v.PrincipalID.String()}}
+			if ex := v.Explanation; ex != nil {
+				fields = append(fields, field{"layer", string(ex.Layer)}, field{"reason", ex.Reason})
+			}
+			if err := a.printObject(resp.Body, append(fields, field{"revision", fmt.Sprint(v.Revision)})); err != nil {
 				return err
+			}
+			if v.Explanation == nil {
+				return nil
 			}
 			return a.printStatements(v.Explanation.Statements)
 		},
 	}
 	f.add(cmd)
+	cmd.Flags().BoolVar(&verdictOnly, "brief", false, "print the verdict alone, without the explanation (\"explain\": false)")
 	cmd.Flags().StringVar(&principal, "principal", "", "the user or service user asked about (default: you)")
 	return cmd
 }

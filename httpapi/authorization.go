@@ -47,29 +47,40 @@ func (q *checkReq) check(field string) (service.Check, error) {
 type authorizeReq struct {
 	checkReq
 	MinRevision int64 `json:"min_revision"`
+	Explain     *bool `json:"explain"`
 }
 
 type batchReq struct {
 	Checks      []checkReq `json:"checks"`
 	MinRevision int64      `json:"min_revision"`
+	Explain     *bool      `json:"explain"`
 }
+
+// brief reports whether explain, the request's "explain" member, asks
+// for the verdict alone; the explanation is the default.
+func brief(explain *bool) bool { return explain != nil && !*explain }
 
 // verdictJSON is the answer to one check: "allow" or "deny" at the top, the
-// engine's explanation (with the layer and the statements) below.
+// engine's explanation (with the layer and the statements) below, unless
+// the request said "explain": false.
 type verdictJSON struct {
-	Decision    string       `json:"decision"`
-	Allowed     bool         `json:"allowed"`
-	PrincipalID string       `json:"principal_id"`
-	Revision    int64        `json:"revision"`
-	Explanation authz.Result `json:"explanation"`
+	Decision    string        `json:"decision"`
+	Allowed     bool          `json:"allowed"`
+	PrincipalID string        `json:"principal_id"`
+	Revision    int64         `json:"revision"`
+	Explanation *authz.Result `json:"explanation,omitempty"`
 }
 
-func toVerdictJSON(v service.Verdict) verdictJSON {
+func toVerdictJSON(v *service.Verdict) verdictJSON {
 	d := "deny"
 	if v.Allowed {
 		d = "allow"
 	}
-	return verdictJSON{Decision: d, Allowed: v.Allowed, PrincipalID: string(v.Principal), Revision: v.Revision, Explanation: v.Explanation}
+	out := verdictJSON{Decision: d, Allowed: v.Allowed, PrincipalID: string(v.Principal), Revision: v.Revision}
+	if !v.Brief {
+		out.Explanation = &v.Explanation
+	}
+	return out
 }
 
 func (s *server) handleAuthorize() http.Handler {
@@ -84,12 +95,13 @@ func (s *server) handleAuthorize() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
+		c.Brief = brief(req.Explain)
 		v, err := s.svc.Authorize(r.Context(), c, req.MinRevision)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, toVerdictJSON(*v))
+		writeJSON(w, http.StatusOK, toVerdictJSON(v))
 	})
 }
 
@@ -107,6 +119,7 @@ func (s *server) handleAuthorizeBatch() http.Handler {
 				s.writeError(w, r, err)
 				return
 			}
+			cs[i].Brief = brief(req.Explain)
 		}
 		vs, err := s.svc.AuthorizeBatch(r.Context(), cs, req.MinRevision)
 		if err != nil {
@@ -117,9 +130,9 @@ func (s *server) handleAuthorizeBatch() http.Handler {
 			Results  []verdictJSON `json:"results"`
 			Revision int64         `json:"revision"`
 		}{Results: make([]verdictJSON, len(vs))}
-		for i, v := range vs {
-			out.Results[i] = toVerdictJSON(v)
-			out.Revision = v.Revision
+		for i := range vs {
+			out.Results[i] = toVerdictJSON(&vs[i])
+			out.Revision = vs[i].Revision
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
@@ -184,6 +197,10 @@ func (s *server) handleWhoCan() http.Handler {
 		}
 		if req.PrincipalID != "" {
 			s.writeError(w, r, keyward.FieldError("principal_id", "who-can finds the principals itself; leave principal_id out."))
+			return
+		}
+		if req.Explain != nil {
+			s.writeError(w, r, keyward.FieldError("explain", "who-can always lists the paths that grant; leave explain out."))
 			return
 		}
 		c, err := req.check("")

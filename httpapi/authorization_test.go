@@ -111,6 +111,48 @@ func TestAuthorize(t *testing.T) {
 	}
 }
 
+// TestAuthorize_brief checks "explain": false: the same verdicts as with
+// the explanation, and no explanation in the answer.
+func TestAuthorize_brief(t *testing.T) {
+	a := newAPI(t)
+	alice, aliceKey := a.createUser(`{"email":"alice@example.com","name":"Alice","api_enabled":true}`)
+	pid := a.createPolicy("vm-admin", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.*","Resource":"0193a000-0000-7000-8000-0000000000a1"},`+
+		`{"Effect":"Deny","Action":"compute.instance.Delete","Resource":"0193a000-0000-7000-8000-000000000012"}]}`)
+	a.attach(pid, alice)
+	checks := []string{
+		`{"action":"compute.instance.Read","resource":{"id":"0193a000-0000-7000-8000-000000000011","project_id":"0193a000-0000-7000-8000-0000000000a1"}}`,
+		`{"action":"compute.instance.Delete","resource":{"id":"0193a000-0000-7000-8000-000000000012","project_id":"0193a000-0000-7000-8000-0000000000a1"}}`,
+		`{"action":"compute.instance.Read","resource":{"project_id":"0193a000-0000-7000-8000-0000000000a2"}}`,
+	}
+	wants := []string{"allow", "deny", "deny"}
+	for i, c := range checks {
+		for _, explain := range []string{`,"explain":true`, ``, `,"explain":false`} {
+			body := strings.TrimSuffix(c, "}") + explain + "}"
+			var raw map[string]json.RawMessage
+			a.do("POST", "/v2/authorize", aliceKey, body, http.StatusOK, &raw)
+			var got verdict
+			a.do("POST", "/v2/authorize", aliceKey, body, http.StatusOK, &got)
+			_, explained := raw["explanation"]
+			if got.Decision != wants[i] || got.PrincipalID != alice || explained != (explain != `,"explain":false`) {
+				t.Errorf("check %d%s: %s, want %s with the explanation only if asked", i, explain, raw, wants[i])
+			}
+		}
+	}
+
+	var batch struct {
+		Results []map[string]json.RawMessage `json:"results"`
+	}
+	a.do("POST", "/v2/authorize/batch", aliceKey, `{"explain":false,"checks":[`+strings.Join(checks, ",")+`]}`, http.StatusOK, &batch)
+	if len(batch.Results) != len(checks) {
+		t.Fatalf("batch: %d results, want %d", len(batch.Results), len(checks))
+	}
+	for i, r := range batch.Results {
+		if _, ok := r["explanation"]; ok || string(r["decision"]) != strconv.Quote(wants[i]) {
+			t.Errorf("brief batch result %d = %s, want %s without an explanation", i, r, wants[i])
+		}
+	}
+}
+
 func TestAuthorize_badInput(t *testing.T) {
 	a := newAPI(t)
 	many := `{"checks":[` + strings.TrimSuffix(strings.Repeat(`{"action":"compute.instance.List"},`, 101), ",") + `]}`
@@ -129,6 +171,8 @@ func TestAuthorize_badInput(t *testing.T) {
 		{"big batch", "/v2/authorize/batch", many, "checks"},
 		{"bad check", "/v2/authorize/batch", `{"checks":[{"action":"compute.instance.List"},{"action":"nope"}]}`, "checks[1].action"},
 		{"who-can with principal", "/v2/who-can", `{"principal_id":"0193a000-0000-7000-8000-000000000001","action":"compute.instance.List"}`, "principal_id"},
+		{"who-can with explain", "/v2/who-can", `{"action":"compute.instance.List","explain":false}`, "explain"},
+		{"explain not a boolean", "/v2/authorize", `{"action":"compute.instance.List","explain":"no"}`, "explain"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var e apiError

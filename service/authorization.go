@@ -26,6 +26,10 @@ type Check struct {
 	SourceIP  string
 	Time      *time.Time
 	MFA       *bool
+	// Brief asks for the decision and its layer only: the Verdict's
+	// Explanation then has no reason, statements or diagnostics. It is
+	// the cheap form for a caller that acts on the verdict alone.
+	Brief bool
 }
 
 // Verdict is the answer to a Check.
@@ -33,6 +37,7 @@ type Verdict struct {
 	Principal   keyward.UserID
 	Allowed     bool
 	Revision    int64
+	Brief       bool // the check was Brief
 	Explanation authz.Result
 }
 
@@ -99,8 +104,14 @@ func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision i
 		if reqs[i].Principal == p.UserID && p.Session == nil {
 			reqs[i].Narrow = narrow
 		}
-		res := snap.Explain(&reqs[i])
-		out[i] = Verdict{Principal: reqs[i].Principal, Allowed: res.Allowed, Revision: snap.Revision, Explanation: res}
+		var res authz.Result
+		if cs[i].Brief {
+			d, layer := snap.Decide(&reqs[i])
+			res = authz.Result{Decision: d, Allowed: d.Allowed(), Layer: layer}
+		} else {
+			res = snap.Explain(&reqs[i])
+		}
+		out[i] = Verdict{Principal: reqs[i].Principal, Allowed: res.Allowed, Revision: snap.Revision, Brief: cs[i].Brief, Explanation: res}
 	}
 	return out, nil
 }

@@ -770,8 +770,11 @@ type AuditEventList struct {
 
 // AuthorizeBatchReq defines model for AuthorizeBatchReq.
 type AuthorizeBatchReq struct {
-	Checks      []AuthorizeCheck `json:"checks"`
-	MinRevision *int64           `json:"min_revision,omitempty"`
+	Checks []AuthorizeCheck `json:"checks"`
+
+	// Explain `false` answers every check with the verdict alone, without `explanation`.
+	Explain     *bool  `json:"explain,omitempty"`
+	MinRevision *int64 `json:"min_revision,omitempty"`
 }
 
 // AuthorizeCheck defines model for AuthorizeCheck.
@@ -803,6 +806,11 @@ type AuthorizeReq struct {
 		// Time The time of the request (`keyward:CurrentTime`); default now.
 		Time *time.Time `json:"time,omitempty"`
 	} `json:"context,omitempty"`
+
+	// Explain `false` answers with the verdict alone, without `explanation`:
+	// the cheaper form for a service that acts on the decision only.
+	// `POST /v2/authorize` only; who-can refuses it.
+	Explain *bool `json:"explain,omitempty"`
 
 	// MinRevision Answer on a snapshot at least this recent.
 	MinRevision *int64 `json:"min_revision,omitempty"`
@@ -2401,7 +2409,7 @@ type UserStatus string
 type Verdict struct {
 	Allowed     bool               `json:"allowed"`
 	Decision    VerdictDecision    `json:"decision"`
-	Explanation Explanation        `json:"explanation"`
+	Explanation *Explanation       `json:"explanation,omitempty"`
 	PrincipalID openapi_types.UUID `json:"principal_id"`
 
 	// Revision The organization revision the answer was computed at.
@@ -3451,7 +3459,9 @@ type ClientInterface interface {
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
 	// makes the answer reflect that write; 503 if this server cannot catch
-	// up within 2 s.
+	// up within 2 s. `"explain": false` leaves the explanation out, for
+	// services that act on the verdict alone (it is cheaper to compute
+	// and to send).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3472,7 +3482,9 @@ type ClientInterface interface {
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
 	// makes the answer reflect that write; 503 if this server cannot catch
-	// up within 2 s.
+	// up within 2 s. `"explain": false` leaves the explanation out, for
+	// services that act on the verdict alone (it is cheaper to compute
+	// and to send).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5435,7 +5447,9 @@ func (c *Client) ListLoginSessions(ctx context.Context, params *ListLoginSession
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)
 // makes the answer reflect that write; 503 if this server cannot catch
-// up within 2 s.
+// up within 2 s. `"explain": false` leaves the explanation out, for
+// services that act on the verdict alone (it is cheaper to compute
+// and to send).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5466,7 +5480,9 @@ func (c *Client) AuthorizeWithBody(ctx context.Context, contentType string, body
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)
 // makes the answer reflect that write; 503 if this server cannot catch
-// up within 2 s.
+// up within 2 s. `"explain": false` leaves the explanation out, for
+// services that act on the verdict alone (it is cheaper to compute
+// and to send).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -15321,7 +15337,9 @@ type ClientWithResponsesInterface interface {
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
 	// makes the answer reflect that write; 503 if this server cannot catch
-	// up within 2 s.
+	// up within 2 s. `"explain": false` leaves the explanation out, for
+	// services that act on the verdict alone (it is cheaper to compute
+	// and to send).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15342,7 +15360,9 @@ type ClientWithResponsesInterface interface {
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
 	// makes the answer reflect that write; 503 if this server cannot catch
-	// up within 2 s.
+	// up within 2 s. `"explain": false` leaves the explanation out, for
+	// services that act on the verdict alone (it is cheaper to compute
+	// and to send).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -27219,7 +27239,9 @@ func (c *ClientWithResponses) ListLoginSessionsWithResponse(ctx context.Context,
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)
 // makes the answer reflect that write; 503 if this server cannot catch
-// up within 2 s.
+// up within 2 s. `"explain": false` leaves the explanation out, for
+// services that act on the verdict alone (it is cheaper to compute
+// and to send).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -27246,7 +27268,9 @@ func (c *ClientWithResponses) AuthorizeWithBodyWithResponse(ctx context.Context,
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)
 // makes the answer reflect that write; 503 if this server cannot catch
-// up within 2 s.
+// up within 2 s. `"explain": false` leaves the explanation out, for
+// services that act on the verdict alone (it is cheaper to compute
+// and to send).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -44,6 +44,14 @@ func TestCLI_Authorization(t *testing.T) {
 	if verdict.Decision != "allow" || len(verdict.Explanation.Statements) != 1 || verdict.Explanation.Statements[0].Via != "group:deployers" {
 		t.Errorf("after the grant: %+v, want allow via group:deployers", verdict)
 	}
+	var brief map[string]any
+	self.json(&brief, "authorize", "--brief", "--action", "compute.instance.Delete", "--resource", vm, "--project", project)
+	if _, explained := brief["explanation"]; brief["decision"] != "allow" || explained {
+		t.Errorf("--brief: %v, want allow without the explanation", brief)
+	}
+	if f := fieldsOf(self.ok("authorize", "--brief", "--action", "compute.instance.Delete", "--resource", vm, "--project", project)); f["decision"] != "allow" || f["layer"] != "" {
+		t.Errorf("--brief, table output: %v, want the decision without a layer", f)
+	}
 	out := root.ok("authorize", "--principal", svc.ID, "--action", "compute.instance.Delete", "--resource", vm, "--project", "0193a000-0000-7000-8000-0000000000a2")
 	if f := fieldsOf(out); f["decision"] != "deny" || f["layer"] != "policy" {
 		t.Errorf("another project, table output:\n%s", out)

@@ -148,6 +148,7 @@ func (s *server) checkQuery(next http.Handler) http.Handler {
 			return
 		}
 		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			s.notePattern(r)
 			s.writeError(w, r, keyward.FieldError("query", "The query string is malformed: %v.", err))
 			return
 		}
@@ -165,12 +166,14 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 		}
 		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			s.notePattern(r)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="keyward"`)
 			s.writeError(w, r, keyward.Errorf(keyward.CodeUnauthenticated, "Missing bearer token: send Authorization: Bearer <API key>."))
 			return
 		}
 		p, err := s.svc.Authenticate(r.Context(), strings.TrimSpace(token))
 		if err != nil {
+			s.notePattern(r)
 			if keyward.ErrorCode(err) == keyward.CodeUnauthenticated {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="keyward", error="invalid_token"`)
 			}
@@ -179,6 +182,15 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(keyward.NewContextWithPrincipal(r.Context(), p)))
 	})
+}
+
+// notePattern records, for the log line and metrics of a request answered
+// before the mux (a 401, a malformed query), the route it was meant for,
+// so that it is not counted as "unmatched".
+func (s *server) notePattern(r *http.Request) {
+	if ri, ok := r.Context().Value(routeKey).(*routeInfo); ok && ri.pattern == "" {
+		_, ri.pattern = s.mux.Handler(r)
+	}
 }
 
 // RevisionHeader carries, on the response to a write, the organization

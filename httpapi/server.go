@@ -36,6 +36,9 @@ type server struct {
 	spec []byte
 	// table is every route with its action, filled in by routes.
 	table []route
+	// mux routes the requests; notePattern asks it which route a request
+	// answered before reaching it would have taken.
+	mux *http.ServeMux
 }
 
 // NewServer returns keyward's HTTP handler.
@@ -49,6 +52,7 @@ func NewServer(cfg Config) http.Handler {
 	}
 	s := &server{svc: cfg.Service, log: cfg.Logger, spec: cfg.Spec}
 	mux := http.NewServeMux()
+	s.mux = mux
 	s.routes(mux, cfg.Gatherer)
 	m := newMetrics(cfg.Registerer)
 	h := s.muxErrors(mux)

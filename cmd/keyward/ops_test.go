@@ -50,6 +50,14 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
+	// Answered before routing, still counted under their route.
+	for _, token := range []string{"", "kw_nope_nope"} {
+		res, err := httpClient(token).Get(ts.URL + "/v2/users/" + missing.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
 
 	m, err := anon.GetMetricsWithResponse(ctx)
 	expect(t, "GET /metrics", m, err, http.StatusOK)
@@ -66,8 +74,9 @@ func TestHealthAndMetrics(t *testing.T) {
 		{`keyward_http_requests_total{method="GET",route="GET /v2/users/me",status="200"}`, 3},
 		{`keyward_http_requests_total{method="GET",route="GET /v2/users/{user_id}",status="404"}`, 2},
 		{`keyward_http_requests_total{method="GET",route="unmatched",status="404"}`, 1},
+		{`keyward_http_requests_total{method="GET",route="GET /v2/users/{user_id}",status="401"}`, 2},
 		{`keyward_http_request_duration_seconds_count{route="GET /v2/users/me"}`, 3},
-		{`keyward_http_request_duration_seconds_count{route="GET /v2/users/{user_id}"}`, 2},
+		{`keyward_http_request_duration_seconds_count{route="GET /v2/users/{user_id}"}`, 4}, // two 404s, two 401s
 		{`keyward_http_request_duration_seconds_bucket{route="GET /v2/users/me",le="+Inf"}`, 3},
 	}
 	for _, tt := range tests {

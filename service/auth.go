@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"strings"
 
 	"github.com/keyward-iam/keyward"
@@ -55,8 +56,28 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Prin
 		p.RequestID, p.SourceIP = reqID, ip
 		return &p, nil
 	}
+	// One read for all the requests that present this key and secret
+	// at once: when a busy key's entry expires, they wait for it rather
+	// than each reading the database. The secret's hash is part of the
+	// flight's name, so a wrong secret never shares a right one's answer;
+	// the read is not cancelled with the request that happened to start it.
+	v, err, _ := s.keyFlight.Do(string(id)+"/"+hex.EncodeToString(sum[:]), func() (any, error) {
+		return s.verifyKey(context.WithoutCancel(ctx), id, sum)
+	})
+	if err != nil {
+		return nil, err
+	}
+	p := v.(keyward.Principal)
+	p.RequestID, p.SourceIP = reqID, ip
+	return &p, nil
+}
+
+// verifyKey reads key id from the store, checks that its secret hashes to
+// sum and that it, its member and its organization are usable, caches it,
+// and returns its principal (without a request id or address).
+func (s *Service) verifyKey(ctx context.Context, id keyward.APIKeyID, sum [sha256.Size]byte) (keyward.Principal, error) {
 	gen := s.keys.generation()
-	var p *keyward.Principal
+	var p keyward.Principal
 	var k *keyward.APIKey
 	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
 		var err error
@@ -87,12 +108,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Prin
 		if org.DeletedAt != nil {
 			return errBadCredential()
 		}
-		p = &keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, KeyPolicy: k.Policy, RequestID: reqID, SourceIP: ip, Revision: org.Revision}
+		p = keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, KeyPolicy: k.Policy, Revision: org.Revision}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return keyward.Principal{}, err
 	}
-	s.keys.put(k, sum, *p, gen)
+	s.keys.put(k, sum, p, gen)
 	return p, nil
 }

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -187,4 +188,74 @@ func TestKeyCache(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	})
+}
+
+// gatedStore is a real store whose read transactions wait at gate until
+// it is closed, counting them as they start.
+type gatedStore struct {
+	keyward.Store
+	gate    chan struct{}
+	started chan struct{} // receives once per read transaction
+	reads   atomic.Int64
+}
+
+func (s *gatedStore) ReadTx(ctx context.Context, fn func(keyward.Tx) error) error {
+	s.reads.Add(1)
+	s.started <- struct{}{}
+	<-s.gate
+	return s.Store.ReadTx(ctx, fn)
+}
+
+// TestAuthenticate_oneReadPerKey checks that requests presenting one key
+// while its verification is under way wait for that one database read
+// instead of each making their own, that each gets its own request id,
+// and that a wrong secret does not share the right one's answer.
+func TestAuthenticate_oneReadPerKey(t *testing.T) {
+	ctx := context.Background()
+	base := keywardtest.OpenStore(t)
+	svc := New(base, Options{})
+	token, _, err := svc.Bootstrap(ctx, BootstrapInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &gatedStore{Store: base, gate: make(chan struct{}), started: make(chan struct{}, 100)}
+	svc = New(store, Options{}) // an empty key cache
+	flip := "a"
+	if strings.HasSuffix(token, flip) {
+		flip = "b"
+	}
+	type result struct {
+		reqID string
+		p     *keyward.Principal
+		err   error
+	}
+	results := make(chan result, 12)
+	auth := func(reqID, token string) {
+		p, err := svc.Authenticate(keyward.NewContextWithRequest(ctx, reqID, "10.0.0.1"), token)
+		results <- result{reqID, p, err}
+	}
+	go auth("req-0", token)
+	<-store.started // the first request's read has begun
+	for i := 1; i <= 10; i++ {
+		go auth(fmt.Sprint("req-", i), token)
+	}
+	go auth("wrong", token[:len(token)-1]+flip)
+	<-store.started // the wrong secret's own read
+	// Without the shared read the ten would start theirs now.
+	time.Sleep(100 * time.Millisecond)
+	close(store.gate)
+	for range 12 {
+		r := <-results
+		switch {
+		case r.reqID == "wrong" && keyward.ErrorCode(r.err) != keyward.CodeUnauthenticated:
+			t.Errorf("the wrong secret: %v, want CodeUnauthenticated", r.err)
+		case r.reqID != "wrong" && r.err != nil:
+			t.Errorf("%s: %v", r.reqID, r.err)
+		case r.reqID != "wrong" && r.p.RequestID != r.reqID:
+			t.Errorf("%s got the principal of request %q", r.reqID, r.p.RequestID)
+		}
+	}
+	if got := store.reads.Load(); got != 2 {
+		t.Errorf("%d read transactions, want 2: one for the key, one for the wrong secret", got)
+	}
 }

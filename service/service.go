@@ -6,7 +6,7 @@
 //
 // It imports the root package, authz (which decides every call, keyward's
 // own included) and the standard library (plus x/crypto for password
-// hashing); never net/http, database/sql or sqlstore.
+// hashing and x/sync's singleflight); never net/http, database/sql or sqlstore.
 package service
 
 import (
@@ -14,22 +14,26 @@ import (
 	"log/slog"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
 )
 
 // Service runs keyward's use cases against a Store.
 type Service struct {
-	store   keyward.Store
-	now     func() time.Time
-	log     *slog.Logger
-	hasher  *passwordHasher
-	authz   *authz.Authorizer
-	limits  Limits
-	keys    *keyCache // the API keys that authenticated lately
-	invites *invites  // invitation links and their mail
-	logins  *logins   // login throttling, session lifetime, org retention
-	oidc    *oidc     // web identity token verifiers
+	store  keyward.Store
+	now    func() time.Time
+	log    *slog.Logger
+	hasher *passwordHasher
+	authz  *authz.Authorizer
+	limits Limits
+	keys   *keyCache // the API keys that authenticated lately
+	// keyFlight joins concurrent reads of one key (Authenticate).
+	keyFlight singleflight.Group
+	invites   *invites // invitation links and their mail
+	logins    *logins  // login throttling, session lifetime, org retention
+	oidc      *oidc    // web identity token verifiers
 }
 
 // Options configures a Service. Zero fields take defaults.

@@ -86,7 +86,7 @@ func toVerdictJSON(v *service.Verdict) verdictJSON {
 func (s *server) handleAuthorize() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req authorizeReq
-		if err := decodeJSON(r, &req); err != nil {
+		if err := decodeAuthorize(r, &req); err != nil {
 			s.writeError(w, r, err)
 			return
 		}

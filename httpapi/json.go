@@ -55,23 +55,32 @@ func putBuffer(buf *bytes.Buffer) {
 // wrong. An empty body decodes as {} because Vultr's client sends none on
 // some POST, PUT and PATCH calls.
 func decodeJSON(r *http.Request, v any) error {
+	return withBody(r, func(body []byte) error { return unmarshalStrict(body, v) })
+}
+
+// withBody reads r's body, up to MaxBodyBytes, into a pooled buffer and
+// passes it to decode, which must copy what it keeps: the buffer goes
+// back to the pool when decode returns.
+func withBody(r *http.Request, decode func(body []byte) error) error {
 	buf := buffers.Get().(*bytes.Buffer)
 	defer putBuffer(buf)
 	buf.Reset()
 	if r.ContentLength > 0 && r.ContentLength <= MaxBodyBytes {
 		buf.Grow(int(r.ContentLength) + bytes.MinRead)
 	}
-	// The decoder copies what it reads, so nothing decoded points into
-	// buf once it is back in the pool.
-	_, err := buf.ReadFrom(r.Body)
-	body := buf.Bytes()
-	if err != nil {
+	if _, err := buf.ReadFrom(r.Body); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return keyward.Errorf(keyward.CodeTooLarge, "Request body is larger than %d bytes.", tooBig.Limit)
 		}
 		return keyward.Errorf(keyward.CodeInvalid, "Could not read the request body.")
 	}
+	return decode(buf.Bytes())
+}
+
+// unmarshalStrict decodes body into v as decodeJSON promises. The decoder
+// copies what it reads, so nothing decoded points into body.
+func unmarshalStrict(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}

@@ -29,13 +29,7 @@ func decodeAuthorize(r *http.Request, req *authorizeReq) error {
 func scanAuthorize(body []byte, req *authorizeReq) bool {
 	s := jsonScanner{b: body}
 	var seen uint
-	once := func(bit uint) bool {
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return true
-	}
+	once := func(bit uint) bool { return onceIn(&seen, bit) }
 	ok := s.object(func(key string) bool {
 		switch key {
 		case "principal_id":

@@ -16,7 +16,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
 )
 
 // BenchmarkHTTPAuthorizeRate offers POST /v2/authorize at fixed rates,

@@ -71,7 +71,11 @@ func (s *Snapshot) decide(r *Request) (policy.Decision, string) {
 	project := s.projectOf(r)
 	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: project, Org: string(s.Org), Context: r.Context}
 	c := s.withTrusts(u, project, s.compiledFor(u, project), s.autoTrusts(u, r.Context, false))
-	return c.set.Decide(&pr), s.policyLayer(u, project)
+	d := c.set.Decide(&pr)
+	if d == policy.ImplicitDeny && s.selfAllows(r) {
+		return policy.Allow, LayerSelf
+	}
+	return d, s.policyLayer(u, project)
 }
 
 // Explain answers r as Decide does, with the statements that matched, the
@@ -117,7 +121,7 @@ func (s *Snapshot) explain(r *Request) Result {
 	default:
 		res.Reason = "no statement of the principal's policies allows this action on this resource (implicit deny)"
 	}
-	return res
+	return s.selfExplain(r, res)
 }
 
 // policyLayer is the layer of a decision by u's policies in project:

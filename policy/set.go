@@ -248,3 +248,7 @@ func (s *Set) Diagnostics() []Diagnostic {
 	}
 	return slices.Clone(s.diags)
 }
+
+// Inputs returns the policies s was compiled from, in order. The documents are shared: do
+// not modify them.
+func (s *Set) Inputs() []Input { return slices.Clone(s.inputs) }

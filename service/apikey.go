@@ -102,7 +102,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, user keyward.UserID, in APIK
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.apikey.Create", string(user)); err != nil {
+		if err := s.checkMint(ctx, p, u); err != nil {
 			return err
 		}
 		if !u.APIEnabled {
@@ -139,6 +139,9 @@ func (s *Service) CreateOrgAPIKey(ctx context.Context, org keyward.OrgID, in API
 		if err != nil {
 			return err
 		}
+		if err := s.checkMint(ctx, actor, u); err != nil {
+			return err
+		}
 		if !u.APIEnabled {
 			return keyward.Errorf(keyward.CodeConflict, "API access is disabled for you in this organization.")
 		}
@@ -155,10 +158,7 @@ func (s *Service) ListAPIKeys(ctx context.Context, user keyward.UserID, page key
 		return nil, keyward.PageInfo{}, err
 	}
 	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.APIKey, keyward.PageInfo, error) {
-		if _, err := userOf(ctx, tx, p.OrgID, user); err != nil {
-			return nil, keyward.PageInfo{}, err
-		}
-		if err := s.authorize(ctx, p, "iam.apikey.List", string(user)); err != nil {
+		if err := s.checkKeyOwner(ctx, tx, p, user, "iam.apikey.List"); err != nil {
 			return nil, keyward.PageInfo{}, err
 		}
 		return tx.ListAPIKeys(ctx, p.OrgID, user, page)
@@ -176,7 +176,7 @@ func (s *Service) GetAPIKey(ctx context.Context, user keyward.UserID, id keyward
 		if k, err = keyOf(ctx, tx, p.OrgID, user, id); err != nil {
 			return err
 		}
-		return s.authorize(ctx, p, "iam.apikey.Read", string(user))
+		return s.checkKeyOwner(ctx, tx, p, user, "iam.apikey.Read")
 	})
 	return k, err
 }
@@ -204,7 +204,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, user keyward.UserID, id keyw
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.apikey.Delete", string(user)); err != nil {
+		if err := s.checkKeyOwner(ctx, tx, p, user, "iam.apikey.Delete"); err != nil {
 			return err
 		}
 		if k.RevokedAt != nil {
@@ -221,4 +221,47 @@ func (s *Service) RevokeAPIKey(ctx context.Context, user keyward.UserID, id keyw
 		})
 		return err
 	})
+}
+
+// checkMint is the one place that decides whether p may mint an API key
+// for u. A key is permanent and unnarrowed unless asked otherwise, so it
+// must never reach beyond the credential that mints it:
+//   - a role session mints none (the key would outlive the session), and
+//     neither does a narrowed key (the new key would shed its narrowing):
+//     mint with the unnarrowed key or login session of the member instead;
+//   - the root owner's keys are the root owner's alone to mint;
+//   - p must be allowed iam.apikey.Create on u, and, for a key of another
+//     user, p must itself be able to do everything u may (checkCovers).
+func (s *Service) checkMint(ctx context.Context, p *keyward.Principal, u *keyward.User) error {
+	switch {
+	case p.Session != nil:
+		return keyward.Errorf(keyward.CodePermissionDenied,
+			"A role session cannot create API keys: a key would outlive the session and its limits. Use the credential that assumed the role.")
+	case p.KeyPolicy != nil:
+		return keyward.Errorf(keyward.CodePermissionDenied,
+			"A narrowed API key cannot create API keys: the new key would not carry its narrowing. Use an unnarrowed key or a login session.")
+	case u.Owner && (p.UserID != u.Account.ID || p.Kind != keyward.KindRootOwner):
+		return errNotRootOwner("create the root owner's API keys")
+	}
+	if err := s.authorize(ctx, p, "iam.apikey.Create", string(u.Account.ID)); err != nil {
+		return err
+	}
+	if u.Account.ID != p.UserID {
+		return s.checkCovers(ctx, p, u.Account.ID)
+	}
+	return nil
+}
+
+// checkKeyOwner authorizes action on the keys of user, which must exist in
+// p's organization: the root owner's keys are listed, read and revoked by
+// the root owner alone.
+func (s *Service) checkKeyOwner(ctx context.Context, tx keyward.Tx, p *keyward.Principal, user keyward.UserID, action string) error {
+	u, err := userOf(ctx, tx, p.OrgID, user)
+	if err != nil {
+		return err
+	}
+	if u.Owner && p.UserID != user {
+		return errNotRootOwner("see or revoke the root owner's API keys")
+	}
+	return s.authorize(ctx, p, action, string(user))
 }

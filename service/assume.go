@@ -51,6 +51,11 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeInput) (*SessionDetai
 		if err := s.authorize(ctx, p, "iam.role.AssumeRole", string(in.RoleID)); err != nil {
 			return nil, err
 		}
+		// The broker holds the new session's token: it hands the role to
+		// itself as much as to the member, so it needs the right to.
+		if err := s.checkGrant(ctx, p, grant{kind: grantRole, id: string(in.RoleID), to: keyward.PrincipalUser}); err != nil {
+			return nil, err
+		}
 		if in.SourceIP != "" {
 			ip = in.SourceIP
 		}

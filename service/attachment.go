@@ -57,6 +57,9 @@ func (s *Service) attach(ctx context.Context, r attachReq) (*RolePolicyAttachmen
 		if err != nil {
 			return err
 		}
+		if err := s.checkGrant(ctx, p, grant{kind: grantPolicy, id: string(pol.ID), to: r.typ}); err != nil {
+			return err
+		}
 		if err := s.checkAttachLimit(ctx, tx, p.OrgID, r.typ, r.target); err != nil {
 			return err
 		}

@@ -20,24 +20,6 @@ type Denial struct {
 	Statements []policy.StatementResult `json:"statements"`
 }
 
-// selfActions are the actions every member may perform on their own user
-// without any grant: see themselves, their own keys and their own access.
-var selfActions = map[string]bool{
-	"iam.user.Read":                true,
-	"iam.user.ListGroups":          true,
-	"iam.user.ListRoles":           true,
-	"iam.user.ListPolicies":        true,
-	"iam.user.ReadEffectiveAccess": true,
-	"iam.apikey.List":              true,
-	"iam.apikey.Read":              true,
-}
-
-// openActions are the actions every member may perform, whatever its
-// policies: reading the action catalog, which Vultr publishes anyway.
-var openActions = map[string]bool{
-	"iam.catalog.List": true,
-}
-
 // authorize is the one place that decides whether p may perform action on
 // resource (the id of the object acted on, such as a user, group, role or
 // policy of p's organization, or "" when the action has no object, as for
@@ -46,32 +28,48 @@ var openActions = map[string]bool{
 //
 // The decision is the policy engine's, on a snapshot of p's organization at
 // least as recent as the request's authentication, so a caller sees its own
-// writes. The root owner may do everything, as Vultr documents, every
-// member may read itself (selfActions), and the catalog is open to all
-// (openActions).
+// writes. The root owner may do everything, as Vultr documents, and what
+// every member may do about itself is the engine's self layer
+// (authz.LayerSelf), which a key's narrowing limits like any other grant.
 func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, resource string) error {
+	return s.authorizeIn(ctx, p, action, resource, "")
+}
+
+// authorizeIn is authorize for a request in project (the resource's
+// project, or the project acted on; "" for none), so that project-scoped
+// bindings and overrides decide it.
+func (s *Service) authorizeIn(ctx context.Context, p *keyward.Principal, action, resource, project string) error {
 	// A narrowed key is never broader than its owner, the root owner's
 	// included, so only an unnarrowed root owner skips the engine.
-	if openActions[action] || p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
-		return nil
-	}
-	// A role session acts as its role only, even on its member's own user.
-	if p.Session == nil && resource != "" && resource == string(p.UserID) && selfActions[action] {
+	if p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
 		return nil
 	}
 	snap, err := s.authz.Snapshot(ctx, p.OrgID, p.Revision)
 	if err != nil {
 		return err
 	}
-	r := authz.Request{Principal: p.UserID, Action: action, Resource: resource, Context: s.callContext(p)}
+	r := s.callerRequest(snap, p)
+	r.Action, r.Resource, r.Project = action, resource, project
+	if d, _ := snap.Decide(&r); d.Allowed() {
+		return nil
+	}
+	return denied(snap.Explain(&r), action)
+}
+
+// callerRequest is the part of an authz request that p's credential sets:
+// the member, its role session and the narrowing it carries, the call's
+// context. Every decision about p starts from it.
+func (s *Service) callerRequest(snap *authz.Snapshot, p *keyward.Principal) authz.Request {
+	r := authz.Request{Principal: p.UserID, Context: s.callContext(p)}
 	if p.Session != nil {
 		r.Session = s.sessionRequest(snap, p)
 	}
 	r.Narrow = s.narrowing(snap, p)
-	if d, _ := snap.Decide(&r); d.Allowed() {
-		return nil
-	}
-	res := snap.Explain(&r)
+	return r
+}
+
+// denied is the CodePermissionDenied error of res, a refusal of action.
+func denied(res authz.Result, action string) error {
 	denial := Denial{Action: action, Decision: res.Decision, Layer: res.Layer, Reason: res.Reason, Statements: []policy.StatementResult{}}
 	for _, st := range res.Statements {
 		if st.Applied && st.Effect == policy.EffectDeny {

@@ -177,6 +177,9 @@ func (s *Service) PutRoleAssignments(ctx context.Context, org keyward.OrgID, pro
 		if err != nil {
 			return err
 		}
+		if err := s.checkAssignmentGrants(ctx, tx, p, project, bs); err != nil {
+			return err
+		}
 		if err := tx.ReplaceScopeBindings(ctx, p.OrgID, project, bs); err != nil {
 			return err
 		}
@@ -241,4 +244,43 @@ func (s *Service) resolveAssignments(ctx context.Context, tx keyward.Tx, p *keyw
 		out = append(out, b)
 	}
 	return out, nil
+}
+
+// checkAssignmentGrants checks that p may make the scope's bindings bs: it
+// must be allowed to hand out the role of every binding bs adds
+// (checkGrant, in the project for a project's document) and to take away
+// the role of every binding bs drops (iam.role.DetachUser or DetachGroup).
+func (s *Service) checkAssignmentGrants(ctx context.Context, tx keyward.Tx, p *keyward.Principal, project keyward.ProjectID, bs []*keyward.RoleBinding) error {
+	old, err := tx.ScopeBindings(ctx, p.OrgID, project)
+	if err != nil {
+		return err
+	}
+	key := func(b *keyward.RoleBinding) string {
+		return string(b.RoleID) + "/" + string(b.PrincipalType) + "/" + strings.ToLower(b.PrincipalID)
+	}
+	had, has := map[string]bool{}, map[string]bool{}
+	for _, b := range old {
+		had[key(b)] = true
+	}
+	for _, b := range bs {
+		has[key(b)] = true
+		if !had[key(b)] {
+			if err := s.checkGrant(ctx, p, grant{kind: grantRole, id: string(b.RoleID), to: b.PrincipalType, project: string(project)}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, b := range old {
+		if has[key(b)] {
+			continue
+		}
+		action := "iam.role.DetachUser"
+		if b.PrincipalType == keyward.PrincipalGroup {
+			action = "iam.role.DetachGroup"
+		}
+		if err := s.authorizeIn(ctx, p, action, string(b.RoleID), string(project)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

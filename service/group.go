@@ -279,7 +279,7 @@ func (s *Service) AddGroupMember(ctx context.Context, id keyward.GroupID, user k
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.group.AddMember", string(id)); err != nil {
+		if err := s.checkGrant(ctx, p, grant{kind: grantGroup, id: string(id), to: keyward.PrincipalUser}); err != nil {
 			return err
 		}
 		if _, err := userOf(ctx, tx, p.OrgID, user); err != nil {

@@ -61,7 +61,7 @@ func (s *Service) checkInviteGrants(ctx context.Context, tx keyward.Tx, p *keywa
 		if r.Type != keyward.RoleAssignable {
 			return keyward.FieldError("role_ids", "role_ids[%d]: role %s is assumable; only assignable roles can be granted.", k, r.Name)
 		}
-		if err := s.authorize(ctx, p, "iam.role.AttachUser", string(id)); err != nil {
+		if err := s.checkGrant(ctx, p, grant{kind: grantRole, id: string(id), to: keyward.PrincipalUser}); err != nil {
 			return err
 		}
 	}
@@ -72,7 +72,7 @@ func (s *Service) checkInviteGrants(ctx context.Context, tx keyward.Tx, p *keywa
 		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
 			return keyward.FieldError("group_ids", "group_ids[%d]: group %s not found.", k, id)
 		}
-		if err := s.authorize(ctx, p, "iam.group.AddMember", string(id)); err != nil {
+		if err := s.checkGrant(ctx, p, grant{kind: grantGroup, id: string(id), to: keyward.PrincipalUser}); err != nil {
 			return err
 		}
 	}

@@ -22,6 +22,9 @@ type Limits struct {
 	Policies             int // live custom policies; managed ones do not count
 	PoliciesPerPrincipal int // policies attached directly to one user, group or role
 	MembersPerGroup      int
+	// OwnedOrganizations caps the live organizations one account is the
+	// root owner of; it is per account, not per organization.
+	OwnedOrganizations int
 }
 
 // DefaultLimits are the limits of an organization when Options.Limits
@@ -33,6 +36,7 @@ var DefaultLimits = Limits{
 	Policies:             1500,
 	PoliciesPerPrincipal: 20,
 	MembersPerGroup:      5000,
+	OwnedOrganizations:   10,
 }
 
 // withDefaults returns l with every zero field set from DefaultLimits.
@@ -48,6 +52,7 @@ func (l Limits) withDefaults() Limits {
 	def(&l.Policies, DefaultLimits.Policies)
 	def(&l.PoliciesPerPrincipal, DefaultLimits.PoliciesPerPrincipal)
 	def(&l.MembersPerGroup, DefaultLimits.MembersPerGroup)
+	def(&l.OwnedOrganizations, DefaultLimits.OwnedOrganizations)
 	return l
 }
 
@@ -84,4 +89,27 @@ func (s *Service) checkAttachLimit(ctx context.Context, tx keyward.Tx, org keywa
 	}
 	return checkLimit("policies_per_principal", n, s.limits.PoliciesPerPrincipal,
 		"a "+string(typ)+" may have at most %d policies attached")
+}
+
+// checkOwnedOrgLimit refuses a new organization for an account that is
+// already the root owner of Limits.OwnedOrganizations live ones.
+func (s *Service) checkOwnedOrgLimit(ctx context.Context, tx keyward.Tx, account keyward.UserID) error {
+	owned := 0
+	page := keyward.Page{Limit: 500}
+	for {
+		orgs, info, err := tx.ListOrganizationsOf(ctx, account, page)
+		if err != nil {
+			return err
+		}
+		for _, o := range orgs {
+			if o.OwnerID == account {
+				owned++
+			}
+		}
+		if info.Next == "" || len(orgs) == 0 {
+			break
+		}
+		page.Cursor = info.Next
+	}
+	return checkLimit("owned_organizations", owned, s.limits.OwnedOrganizations, "an account may be the root owner of at most %d organizations")
 }

@@ -17,6 +17,9 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 	if p.Session != nil {
 		return keyward.Errorf(keyward.CodePermissionDenied, "A role session cannot change its user's password.")
 	}
+	if err := s.authorize(ctx, p, "iam.user.ChangePassword", string(p.UserID)); err != nil {
+		return err
+	}
 	if current == "" {
 		return keyward.FieldError("current_password", "current_password is required.")
 	}
@@ -82,13 +85,8 @@ func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Princ
 	if u.Service {
 		return nil, keyward.FieldError("password", "A service user is API-only and cannot have a password.")
 	}
-	if u.Owner && p.Kind != keyward.KindRootOwner {
-		return nil, errNotRootOwner("change the root owner's password")
-	}
-	if n, err := tx.CountMemberships(ctx, id); err != nil {
+	if err := checkAccountOwner(ctx, tx, p, u, "password"); err != nil {
 		return nil, err
-	} else if n > 1 && id != p.UserID {
-		return nil, keyward.Errorf(keyward.CodeConflict, "This account belongs to other organizations too; only its owner can change its password.")
 	}
 	return u, nil
 }

@@ -264,6 +264,9 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if !ok {
 		return keyward.FieldError("Authorization", "Logout ends a login session; this request was made with an API key.")
 	}
+	if err := s.authorize(ctx, p, "iam.user.Logout", string(p.UserID)); err != nil {
+		return err
+	}
 	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
 		if err := tx.DeleteLoginSession(ctx, p.UserID, id); err != nil {
 			return err
@@ -280,6 +283,9 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 func (s *Service) ListLoginSessions(ctx context.Context, page keyward.Page) ([]*keyward.LoginSession, keyward.PageInfo, error) {
 	p, err := caller(ctx)
 	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	if err := s.authorize(ctx, p, "iam.user.ListLoginSessions", string(p.UserID)); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
 	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.LoginSession, keyward.PageInfo, error) {

@@ -38,7 +38,12 @@ type orgView struct {
 func viewOrg(o *keyward.Organization) orgView { return orgView{o.ID, o.Name, o.Type} }
 
 // CreateOrganization creates an organization whose root owner is the
-// caller's account. Service users cannot create organizations.
+// caller's account. Service users cannot create organizations; other
+// callers need iam.organization.Create in their current organization
+// (every member holds it through the self layer, so an explicit Deny, a
+// key's narrowing or a role session's role can take it away), and an
+// account owns at most Limits.OwnedOrganizations live organizations
+// (CodeConflict past that).
 func (s *Service) CreateOrganization(ctx context.Context, in OrganizationInput) (*keyward.Organization, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -47,11 +52,17 @@ func (s *Service) CreateOrganization(ctx context.Context, in OrganizationInput) 
 	if p.Kind == keyward.KindService {
 		return nil, keyward.Errorf(keyward.CodePermissionDenied, "Service users cannot create organizations.")
 	}
+	if err := s.authorize(ctx, p, "iam.organization.Create", ""); err != nil {
+		return nil, err
+	}
 	if in, err = in.clean(keyward.OrgTypeTeam); err != nil {
 		return nil, err
 	}
 	var org *keyward.Organization
 	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		if err := s.checkOwnedOrgLimit(ctx, tx, p.UserID); err != nil {
+			return err
+		}
 		org, err = createOrg(ctx, tx, p.UserID, in)
 		if err != nil {
 			return err
@@ -91,6 +102,9 @@ func (s *Service) ListOrganizations(ctx context.Context, page keyward.Page) ([]*
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
+	if err := s.authorize(ctx, p, "iam.organization.List", ""); err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
 	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.Organization, keyward.PageInfo, error) {
 		return tx.ListOrganizationsOf(ctx, p.UserID, page)
 	})
@@ -105,8 +119,14 @@ func (s *Service) GetOrganization(ctx context.Context, id keyward.OrgID) (*keywa
 	}
 	var org *keyward.Organization
 	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		org, err = visibleOrg(ctx, tx, p, id)
-		return err
+		if org, err = visibleOrg(ctx, tx, p, id); err != nil {
+			return err
+		}
+		actor, err := principalIn(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		return s.authorize(ctx, actor, "iam.organization.Read", string(id))
 	})
 	return org, err
 }
@@ -168,10 +188,22 @@ func (s *Service) UpdateOrganization(ctx context.Context, id keyward.OrgID, in O
 }
 
 // principalIn returns p as seen in organization org: the same account with
-// its kind there. p's own organization needs no lookup.
+// its kind there, its key's narrowing still applied, deciding on a snapshot
+// of org at least as recent as org's revision now. p's own organization
+// needs no lookup. A role session belongs to its organization: elsewhere
+// it is CodeNotFound, like an organization it is not a member of.
 func principalIn(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID) (*keyward.Principal, error) {
 	if org == p.OrgID {
 		return p, nil
+	}
+	if p.Session != nil {
+		return nil, notFound("Organization")
+	}
+	o, err := tx.GetOrganization(ctx, org)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound {
+		return nil, notFound("Organization")
+	} else if err != nil {
+		return nil, err
 	}
 	u, err := tx.GetUser(ctx, org, p.UserID)
 	if keyward.ErrorCode(err) == keyward.CodeNotFound {
@@ -184,6 +216,6 @@ func principalIn(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org k
 		return nil, keyward.Errorf(keyward.CodePermissionDenied, "Your membership in this organization is suspended.")
 	}
 	q := *p
-	q.OrgID, q.Kind = org, u.Kind()
+	q.OrgID, q.Kind, q.Revision = org, u.Kind(), o.Revision
 	return &q, nil
 }

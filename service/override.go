@@ -81,6 +81,9 @@ func (s *Service) PutOverride(ctx context.Context, project keyward.ProjectID, us
 		if err != nil {
 			return err
 		}
+		if err := s.checkOverrideGrant(ctx, p, doc, project); err != nil {
+			return err
+		}
 		var before *Override
 		if old, err := tx.GetOverride(ctx, p.OrgID, project, user); err == nil {
 			before = viewOverride(old)
@@ -130,4 +133,18 @@ func (s *Service) DeleteOverride(ctx context.Context, project keyward.ProjectID,
 		})
 		return err
 	})
+}
+
+// checkOverrideGrant checks that p may hand out, in project, what the
+// override document doc (JSON; "null" for a grid that grants nothing)
+// allows: an override is no stored policy, so p must hold it itself.
+func (s *Service) checkOverrideGrant(ctx context.Context, p *keyward.Principal, doc json.RawMessage, project keyward.ProjectID) error {
+	if len(doc) == 0 || string(doc) == "null" {
+		return nil
+	}
+	d, err := policy.Decode(s.authz.Catalog(), doc)
+	if err != nil {
+		return err
+	}
+	return s.checkDocumentGrant(ctx, p, d, string(project))
 }

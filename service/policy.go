@@ -334,6 +334,11 @@ func (s *Service) UpdatePolicy(ctx context.Context, id keyward.PolicyID, in Poli
 		if err := checkPolicyName(ctx, tx, p.OrgID, in.Name, id); err != nil {
 			return err
 		}
+		if in.Document != nil {
+			if err := s.checkPolicyHolders(ctx, tx, p, id); err != nil {
+				return err
+			}
+		}
 		before := viewPolicy(pol)
 		pol.Name, pol.Description, pol.UpdatedAt = in.Name, in.Description, tx.Now()
 		if in.Document != nil {
@@ -431,6 +436,9 @@ func (s *Service) RestorePolicy(ctx context.Context, id keyward.PolicyID) (*Poli
 		if pol, err = s.editablePolicy(ctx, tx, p, id, "iam.policy.Restore"); err != nil || pol.DeletedAt == nil {
 			return err
 		}
+		if err := s.checkPolicyHolders(ctx, tx, p, id); err != nil {
+			return err
+		}
 		n, err := tx.CountPolicies(ctx, p.OrgID)
 		if err != nil {
 			return err
@@ -458,4 +466,24 @@ func (s *Service) RestorePolicy(ctx context.Context, id keyward.PolicyID) (*Poli
 		return nil, err
 	}
 	return detailPolicy(pol), nil
+}
+
+// checkPolicyHolders checks that p may hand out policy id to each kind of
+// principal it is attached to: rewriting or restoring an attached policy
+// hands its new content to every holder, so it needs the same right as
+// attaching it (checkGrant).
+func (s *Service) checkPolicyHolders(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.PolicyID) error {
+	for _, typ := range []keyward.PrincipalType{keyward.PrincipalUser, keyward.PrincipalGroup, keyward.PrincipalRole} {
+		as, _, err := tx.ListAttachments(ctx, p.OrgID, keyward.AttachmentFilter{PolicyID: id, TargetType: typ, Page: keyward.Page{Limit: 1}})
+		if err != nil {
+			return err
+		}
+		if len(as) == 0 {
+			continue
+		}
+		if err := s.checkGrant(ctx, p, grant{kind: grantPolicy, id: string(id), to: typ}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

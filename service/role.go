@@ -334,6 +334,11 @@ func (s *Service) RestoreRole(ctx context.Context, id keyward.RoleID) (*RoleDeta
 			return err
 		}
 		if r.DeletedAt != nil {
+			// A restored role is handed out again to everyone it is bound
+			// to, and its trusts work again: a grant (checkGrant).
+			if err := s.checkGrant(ctx, p, grant{kind: grantRole, id: string(id), to: keyward.PrincipalUser}); err != nil {
+				return err
+			}
 			if err := s.checkRoleLimit(ctx, tx, p.OrgID); err != nil {
 				return err
 			}
@@ -409,6 +414,9 @@ func (s *Service) bind(ctx context.Context, action string, id keyward.RoleID, ty
 	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
 		r, name, err := s.resolveBinding(ctx, tx, p, action, id, typ, principal)
 		if err != nil {
+			return err
+		}
+		if err := s.checkGrant(ctx, p, grant{kind: grantRole, id: string(id), to: typ}); err != nil {
 			return err
 		}
 		if r.Type != keyward.RoleAssignable {

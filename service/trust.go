@@ -294,6 +294,9 @@ func (s *Service) CreateRoleTrust(ctx context.Context, in TrustInput) (*TrustDet
 		if err := s.applyTrust(ctx, tx, p.OrgID, t, in); err != nil {
 			return err
 		}
+		if err := s.checkGrant(ctx, p, trustGrant(t)); err != nil {
+			return err
+		}
 		if err := tx.CreateRoleTrust(ctx, t); err != nil {
 			return err
 		}
@@ -415,6 +418,9 @@ func (s *Service) UpdateRoleTrust(ctx context.Context, id keyward.RoleTrustID, i
 		if err := s.applyTrust(ctx, tx, p.OrgID, t, in); err != nil {
 			return err
 		}
+		if err := s.checkGrant(ctx, p, trustGrant(t)); err != nil {
+			return err
+		}
 		t.UpdatedAt = tx.Now()
 		if err := tx.UpdateRoleTrust(ctx, t); err != nil {
 			return err
@@ -506,6 +512,9 @@ func (s *Service) RestoreRoleTrust(ctx context.Context, id keyward.RoleTrustID) 
 				return &keyward.Error{Code: keyward.CodeConflict, Field: "role_id", Message: "The trust's role " + r.Name +
 					" is deleted or no longer assumable; restore or convert the role first."}
 			}
+			if err := s.checkGrant(ctx, p, trustGrant(t)); err != nil {
+				return err
+			}
 			t.DeletedAt, t.UpdatedAt = nil, tx.Now()
 			if err := tx.UpdateRoleTrust(ctx, t); err != nil {
 				return err
@@ -520,4 +529,16 @@ func (s *Service) RestoreRoleTrust(ctx context.Context, id keyward.RoleTrustID) 
 		return err
 	})
 	return d, err
+}
+
+// trustGrant is what trust t hands out: its role, to a group for a group
+// trust and otherwise to a user (an OIDC issuer's workloads count as one).
+// A trust is a grant, automatic or not: creating, changing or restoring
+// one needs the right to hand out its role (checkGrant).
+func trustGrant(t *keyward.RoleTrust) grant {
+	to := keyward.PrincipalUser
+	if t.TrustedGroupID != "" {
+		to = keyward.PrincipalGroup
+	}
+	return grant{kind: grantRole, id: string(t.RoleID), to: to}
 }

@@ -78,6 +78,9 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (u *keyward.User
 		if err := s.checkUserLimit(ctx, tx, p.OrgID); err != nil {
 			return err
 		}
+		if err := s.checkACLGrants(ctx, p, member.ACLs, nil); err != nil {
+			return err
+		}
 		now := tx.Now()
 		acct.ID = keyward.UserID(keyward.NewID(now))
 		acct.CreatedAt, acct.UpdatedAt = now, now
@@ -103,6 +106,9 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (u *keyward.User
 		}
 		key = ""
 		if member.APIEnabled {
+			if err := s.checkMint(ctx, p, u); err != nil {
+				return err
+			}
 			_, key, err = s.issueKey(ctx, tx, p, u, APIKeyInput{Name: "default"})
 		}
 		return err
@@ -251,6 +257,16 @@ func (s *Service) UpdateUser(ctx context.Context, id keyward.UserID, in UserInpu
 		if err := s.authorize(ctx, p, "iam.user.Update", string(id)); err != nil {
 			return err
 		}
+		if acls != nil {
+			if err := s.checkACLGrants(ctx, p, acls, u.ACLs); err != nil {
+				return err
+			}
+		}
+		if changesAccount(u, in) {
+			if err := checkAccountOwner(ctx, tx, p, u, "email or name"); err != nil {
+				return err
+			}
+		}
 		if in.ServiceUser && !u.Service {
 			return keyward.FieldError("service_user", "A user cannot be turned into a service user.")
 		}
@@ -358,4 +374,35 @@ func (s *Service) DeleteUser(ctx context.Context, id keyward.UserID) error {
 		})
 		return err
 	})
+}
+
+// changesAccount reports whether in changes u's account fields (email or
+// name), which every organization of the account shows.
+func changesAccount(u *keyward.User, in UserInput) bool {
+	name, email := strings.TrimSpace(in.Name), strings.TrimSpace(in.Email)
+	return name != "" && name != u.Name || email != "" && !strings.EqualFold(email, u.Email)
+}
+
+// checkAccountOwner is the one place that decides whose account fields
+// (email, name, password) p may change: its own, or, as an administrator
+// of its organization, those of an account that belongs to that
+// organization alone and is not its root owner. An account in several
+// organizations is its owner's: no single organization's admin may change
+// what the others see (CodeConflict); the root owner's is the root
+// owner's (CodePermissionDenied). what names the fields, for the message.
+func checkAccountOwner(ctx context.Context, tx keyward.Tx, p *keyward.Principal, u *keyward.User, what string) error {
+	if u.Account.ID == p.UserID {
+		return nil
+	}
+	if u.Owner {
+		return errNotRootOwner("change the root owner's " + what)
+	}
+	n, err := tx.CountMemberships(ctx, u.Account.ID)
+	if err != nil {
+		return err
+	}
+	if n > 1 {
+		return keyward.Errorf(keyward.CodeConflict, "This account belongs to other organizations too; only its owner can change its %s.", what)
+	}
+	return nil
 }

@@ -65,6 +65,7 @@ func limitFlags(f *pflag.FlagSet, getenv func(string) string, l *service.Limits)
 		{"policies", &l.Policies, d.Policies, "custom policies per organization"},
 		{"policies-per-principal", &l.PoliciesPerPrincipal, d.PoliciesPerPrincipal, "policies attached to one user, group or role"},
 		{"members-per-group", &l.MembersPerGroup, d.MembersPerGroup, "members of one group"},
+		{"owned-organizations", &l.OwnedOrganizations, d.OwnedOrganizations, "organizations one account may be the root owner of"},
 	} {
 		env := "KEYWARD_LIMIT_" + strings.ToUpper(strings.ReplaceAll(lf.name, "-", "_"))
 		def := lf.def

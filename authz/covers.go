@@ -1,0 +1,105 @@
+package authz
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
+)
+
+// unmentioned is a resource id no statement names: it stands for every
+// resource that only wildcards reach.
+const unmentioned = "00000000-0000-7000-8000-0000c0ffee00"
+
+// Uncovered looks for something target may do that the caller of base may
+// not: base is the caller's request (principal, session, narrowing,
+// context) with no action or resource, and the search runs over every
+// action of the catalog and every resource the two principals' statements,
+// bindings and overrides tell apart (the organization, each project, each
+// resource named, a resource in each project and one that nothing names).
+// It returns the first such action and resource, with ok true, or ok false
+// when the caller covers target: a credential of target would then reach
+// nothing its maker could not. The root owner is covered by the root owner
+// alone.
+func (s *Snapshot) Uncovered(base Request, target keyward.UserID) (action, resource string, ok bool) {
+	t := s.users[target]
+	if t == nil || t.user.Status != keyward.StatusActive {
+		return "", "", false // may do nothing
+	}
+	type probe struct{ resource, project string }
+	probes := []probe{{"", ""}, {string(s.Org), ""}, {unmentioned, ""}}
+	for _, p := range s.distinctions(base, t) {
+		if proj := s.scope.resources[p]; proj != "" {
+			probes = append(probes, probe{p, proj})
+			continue
+		}
+		// p may be a project: the project itself, and a resource in it.
+		probes = append(probes, probe{p, ""}, probe{p, p}, probe{unmentioned, p})
+	}
+	for _, a := range s.cat.Actions() {
+		for _, pr := range probes {
+			r := Request{Principal: target, Action: a.Name, Resource: pr.resource, Project: pr.project, Context: base.Context}
+			if d, _ := s.Decide(&r); !d.Allowed() {
+				continue
+			}
+			c := base
+			c.Action, c.Resource, c.Project = a.Name, pr.resource, pr.project
+			if d, _ := s.Decide(&c); !d.Allowed() {
+				return a.Name, pr.resource, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// distinctions returns the lowercase ids that the statements, project
+// bindings and overrides of the caller of base and of t name: the only
+// resources and projects on which their decisions can differ from those
+// on a resource nothing names.
+func (s *Snapshot) distinctions(base Request, t *userNode) []string {
+	ids := map[string]bool{}
+	addDoc := func(doc *policy.Document) {
+		if doc == nil {
+			return
+		}
+		for _, st := range doc.Statement {
+			for _, res := range st.Resource {
+				if res != "*" {
+					ids[strings.ToLower(res)] = true
+				}
+			}
+		}
+	}
+	addSet := func(set *policy.Set) {
+		if set != nil {
+			for _, in := range set.Inputs() {
+				addDoc(in.Doc)
+			}
+		}
+	}
+	addUser := func(u *userNode) {
+		for _, in := range s.allInputs(u) {
+			addDoc(in.Doc)
+			if in.project != "" {
+				ids[in.project] = true
+			}
+		}
+	}
+	addUser(t)
+	if u := s.users[base.Principal]; u != nil && base.Session == nil {
+		addUser(u)
+	}
+	if base.Session != nil {
+		if r := s.roles[base.Session.Role]; r != nil {
+			for _, p := range r.policies {
+				addDoc(p.doc)
+			}
+		}
+		addSet(base.Session.Policy)
+	}
+	addSet(base.Narrow)
+	delete(ids, strings.ToLower(string(s.Org)))
+	return slices.Sorted(maps.Keys(ids))
+}

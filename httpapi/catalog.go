@@ -83,13 +83,15 @@ func endpointID(method, path string) string {
 	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("keyward:endpoint-action-map:"+method+" "+path)).String()
 }
 
-// endpoints returns the routes of s.table that need an action, sorted by
-// path and then method. It must run after routes has filled the table.
+// endpoints returns the routes of s.table that the engine decides (gated
+// by an action, or granted by the self layer, which a Deny can still take
+// away), sorted by path and then method. It must run after routes has
+// filled the table.
 func (s *server) endpoints() []service.Endpoint {
 	var out []service.Endpoint
 	for _, rt := range s.table {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
-		if rt.Action == "" || !strings.HasPrefix(path, "/v2/") {
+		if rt.Access == AccessPublic || !strings.HasPrefix(path, "/v2/") {
 			continue
 		}
 		out = append(out, service.Endpoint{ID: endpointID(method, path), Method: method, Path: path, Action: policy.Action{Name: rt.Action}})

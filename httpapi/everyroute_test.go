@@ -127,59 +127,88 @@ func (a *api) in(t *testing.T) *api {
 	return &c
 }
 
-// ungated are the authenticated routes any member may call, and why.
-var ungated = map[string]string{
-	"POST /v2/organizations":                            "any account may create an organization of its own",
-	"GET /v2/organizations":                             "lists only the caller's own organizations",
-	"GET /v2/organizations/{organization_id}":           "reads an organization the caller is a member of",
-	"POST /v2/organizations/{organization_id}/api-keys": "mints a key for the caller itself",
-	"GET /v2/users/me":                                  "self",
-	"GET /v2/users/me/groups":                           "self",
-	"GET /v2/users/me/roles":                            "self",
-	"GET /v2/users/me/policies":                         "self",
-	"GET /v2/users/me/effective-access":                 "self",
-	"PUT /v2/users/me/password":                         "self: changes the caller's own password",
-	"POST /v2/auth/login":                               "public: a password login is how a caller gets a token",
-	"POST /v2/auth/logout":                              "self: ends the caller's own login session",
-	"GET /v2/auth/sessions":                             "self: lists the caller's own login sessions",
-	"GET /v2/actions":                                   "the catalog is public knowledge",
-	"GET /v2/endpoint-action-maps":                      "the catalog is public knowledge",
-	"GET /v2/endpoint-action-maps/available-actions":    "the catalog is public knowledge",
-	"GET /v2/endpoint-action-maps/{map_id}":             "the catalog is public knowledge",
+// credentials returns, besides a plain key of a member with no policy, two
+// credentials that may do nothing on keyward's API: a key of a member with
+// AdministratorAccess narrowed to compute.instance.Read, and a role session
+// of a role that allows only compute.instance.Read. Each must be refused
+// every authenticated route, the self ones included: the self layer is a
+// grant like any other, which narrowing and sessions limit.
+func (a *api) credentials(t *testing.T) (plain, narrowed, session string) {
+	t.Helper()
+	const computeRead = `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.Read","Resource":"*"}]}`
+	_, plain = a.createUser(`{"email":"eve@example.com","name":"Eve","api_enabled":true}`)
+	admin, _ := a.createUser(`{"email":"ada@example.com","name":"Ada","api_enabled":true}`)
+	a.do("POST", "/v2/policies/"+managedID(t, a, "AdministratorAccess")+"/users/"+admin, a.root, "", http.StatusNoContent, nil)
+	var k struct {
+		APIKey struct {
+			Key string `json:"key"`
+		} `json:"api_key"`
+	}
+	a.do("POST", "/v2/users/"+admin+"/api-keys", a.root, `{"name":"narrow","policy":`+computeRead+`}`, http.StatusCreated, &k)
+	narrowed = k.APIKey.Key
+	sam, samKey := a.createUser(`{"email":"sam@example.com","name":"Sam","api_enabled":true}`)
+	role := a.assumableRole("reader", 900, computeRead)
+	a.createTrust(`{"role_id":"` + role + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + sam + `"}`)
+	var sess struct {
+		Token string `json:"session_token"`
+	}
+	a.do("POST", "/v2/assumed-roles/assume", samKey, `{"role_id":"`+role+`","session_name":"s","duration":900}`, http.StatusCreated, &sess)
+	return plain, narrowed, sess.Token
 }
 
-// TestEveryRouteDenies calls every gated route with the key of a member
-// that has no policy and requires a 403 naming the route's action: keyward
-// enforces its own API through the engine, route by route.
+// managedID returns the id of the managed policy name.
+func managedID(t *testing.T, a *api, name string) string {
+	t.Helper()
+	var ps struct {
+		Policies []struct{ ID, Name string } `json:"policies"`
+	}
+	a.do("GET", "/v2/policies?kind=managed&per_page=500", a.root, "", http.StatusOK, &ps)
+	for _, p := range ps.Policies {
+		if p.Name == name {
+			return p.ID
+		}
+	}
+	t.Fatalf("no managed policy %s", name)
+	return ""
+}
+
+// TestEveryRouteDenies calls every authenticated route with credentials
+// that hold nothing for it and requires a 403 naming the route's action:
+// keyward enforces its own API through the engine, route by route, and no
+// route bypasses it. A member with no policy may still call the self
+// routes' reads (the self layer); a narrowed key and a role session that
+// allow nothing of keyward's may call none.
 func TestEveryRouteDenies(t *testing.T) {
 	a := newAPI(t)
 	objs, bob := a.makeObjects(t)
-	_, key := a.createUser(`{"email":"eve@example.com","name":"Eve","api_enabled":true}`)
-	for _, rt := range httpapi.Routes() {
-		method, path, _ := strings.Cut(rt.Pattern, " ")
-		if rt.Action == "" {
-			continue
+	plain, narrowed, session := a.credentials(t)
+	for _, cred := range []struct{ name, token string }{{"plain key", plain}, {"narrowed key", narrowed}, {"role session", session}} {
+		for _, rt := range httpapi.Routes() {
+			method, path, _ := strings.Cut(rt.Pattern, " ")
+			if rt.Access == httpapi.AccessPublic {
+				continue
+			}
+			if rt.Access == httpapi.AccessSelf && cred.token == plain {
+				if method == "GET" {
+					t.Run(cred.name+"/"+rt.Pattern, func(t *testing.T) {
+						a.in(t).do(method, objs.path(t, path), cred.token, "", http.StatusOK, nil)
+					})
+				}
+				continue
+			}
+			t.Run(cred.name+"/"+rt.Pattern, func(t *testing.T) {
+				a := a.in(t)
+				body := bodyFor(rt.Pattern, method, bob, objs["policy_id"])
+				var e apiError
+				a.do(method, objs.path(t, path), cred.token, body, http.StatusForbidden, &e)
+				var d struct {
+					Action string `json:"action"`
+				}
+				if err := json.Unmarshal(e.Explain, &d); err != nil || !strings.EqualFold(d.Action, rt.Action) {
+					t.Errorf("explanation %s: action %q, want %q", e.Explain, d.Action, rt.Action)
+				}
+			})
 		}
-		if ungated[rt.Pattern] != "" {
-			if method == "GET" {
-				t.Run(rt.Pattern, func(t *testing.T) {
-					a.in(t).do(method, objs.path(t, path), key, "", http.StatusOK, nil)
-				})
-			}
-			continue
-		}
-		t.Run(rt.Pattern, func(t *testing.T) {
-			a := a.in(t)
-			body := bodyFor(rt.Pattern, method, bob, objs["policy_id"])
-			var e apiError
-			a.do(method, objs.path(t, path), key, body, http.StatusForbidden, &e)
-			var d struct {
-				Action string `json:"action"`
-			}
-			if err := json.Unmarshal(e.Explain, &d); err != nil || !strings.EqualFold(d.Action, rt.Action) {
-				t.Errorf("explanation %s: action %q, want %q", e.Explain, d.Action, rt.Action)
-			}
-		})
 	}
 }
 

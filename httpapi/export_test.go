@@ -15,3 +15,4 @@ func Routes() []Route {
 	s.routes(http.NewServeMux(), prometheus.NewRegistry())
 	return s.table
 }
+

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -12,14 +13,14 @@ import (
 // the catalog and in api/openapi.yaml). Routes under /v2 need a bearer
 // token unless public says otherwise.
 func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
-	s.handle(mux, "GET /healthz", "", s.handleHealth())
-	s.handle(mux, "GET /readyz", "", s.handleReady())
-	s.handle(mux, "GET /metrics", "", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
-	s.handle(mux, "GET /v2/openapi.yaml", "", s.handleSpec())
+	s.handlePublic(mux, "GET /healthz", "", s.handleHealth())
+	s.handlePublic(mux, "GET /readyz", "", s.handleReady())
+	s.handlePublic(mux, "GET /metrics", "", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
+	s.handlePublic(mux, "GET /v2/openapi.yaml", "", s.handleSpec())
 
-	s.handle(mux, "POST /v2/organizations", "iam.organization.Create", s.handleCreateOrganization())
-	s.handle(mux, "GET /v2/organizations", "iam.organization.List", s.handleListOrganizations())
-	s.handle(mux, "GET /v2/organizations/{organization_id}", "iam.organization.Read", s.handleGetOrganization())
+	s.handleSelf(mux, "POST /v2/organizations", "iam.organization.Create", s.handleCreateOrganization())
+	s.handleSelf(mux, "GET /v2/organizations", "iam.organization.List", s.handleListOrganizations())
+	s.handleSelf(mux, "GET /v2/organizations/{organization_id}", "iam.organization.Read", s.handleGetOrganization())
 	s.handle(mux, "PUT /v2/organizations/{organization_id}", "iam.organization.Update", s.handleUpdateOrganization())
 	s.handle(mux, "POST /v2/organizations/{organization_id}/api-keys", "iam.apikey.Create", s.handleCreateOrgAPIKey())
 	s.handle(mux, "DELETE /v2/organizations/{organization_id}", "iam.organization.Delete", s.handleDeleteOrganization())
@@ -32,27 +33,27 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 
 	s.handle(mux, "POST /v2/users", "iam.user.Create", s.handleCreateUser())
 	s.handle(mux, "GET /v2/users", "iam.user.List", s.handleListUsers())
-	s.handle(mux, "GET /v2/users/me", "iam.user.Read", s.handleMe())
+	s.handleSelf(mux, "GET /v2/users/me", "iam.user.Read", s.handleMe())
 	s.handle(mux, "GET /v2/users/{user_id}", "iam.user.Read", s.handleGetUser())
 	s.handle(mux, "PATCH /v2/users/{user_id}", "iam.user.Update", s.handleUpdateUser())
 	s.handle(mux, "DELETE /v2/users/{user_id}", "iam.user.Delete", s.handleDeleteUser())
-	s.handle(mux, "PUT /v2/users/me/password", "iam.user.ChangePassword", s.handleChangePassword())
+	s.handleSelf(mux, "PUT /v2/users/me/password", "iam.user.ChangePassword", s.handleChangePassword())
 	s.handle(mux, "PUT /v2/users/{user_id}/password", "iam.user.SetPassword", s.handleSetPassword())
 	s.handle(mux, "DELETE /v2/users/{user_id}/password", "iam.user.InvalidatePassword", s.handleInvalidatePassword())
 	s.handle(mux, "DELETE /v2/users/{user_id}/lockout", "iam.user.Update", s.handleUnlockUser())
 
-	s.handle(mux, "POST /v2/auth/login", "iam.user.Login", s.handleLogin())
-	s.handle(mux, "POST /v2/auth/logout", "iam.user.Logout", s.handleLogout())
-	s.handle(mux, "GET /v2/auth/sessions", "iam.user.ListLoginSessions", s.handleListLoginSessions())
+	s.handlePublic(mux, "POST /v2/auth/login", "iam.user.Login", s.handleLogin())
+	s.handleSelf(mux, "POST /v2/auth/logout", "iam.user.Logout", s.handleLogout())
+	s.handleSelf(mux, "GET /v2/auth/sessions", "iam.user.ListLoginSessions", s.handleListLoginSessions())
 
 	s.handle(mux, "POST /v2/users/{user_id}/api-keys", "iam.apikey.Create", s.handleCreateAPIKey())
 	s.handle(mux, "GET /v2/users/{user_id}/api-keys", "iam.apikey.List", s.handleListAPIKeys())
 	s.handle(mux, "GET /v2/users/{user_id}/api-keys/{key_id}", "iam.apikey.Read", s.handleGetAPIKey())
 	s.handle(mux, "DELETE /v2/users/{user_id}/api-keys/{key_id}", "iam.apikey.Delete", s.handleRevokeAPIKey())
 
-	s.handle(mux, "GET /v2/users/me/groups", "iam.user.ListGroups", s.handleListUserGroups(true))
-	s.handle(mux, "GET /v2/users/me/roles", "iam.user.ListRoles", s.handleListUserRoles(true))
-	s.handle(mux, "GET /v2/users/me/policies", "iam.user.ListPolicies", s.handleListUserPolicies(true))
+	s.handleSelf(mux, "GET /v2/users/me/groups", "iam.user.ListGroups", s.handleListUserGroups(true))
+	s.handleSelf(mux, "GET /v2/users/me/roles", "iam.user.ListRoles", s.handleListUserRoles(true))
+	s.handleSelf(mux, "GET /v2/users/me/policies", "iam.user.ListPolicies", s.handleListUserPolicies(true))
 	s.handle(mux, "GET /v2/users/{user_id}/groups", "iam.user.ListGroups", s.handleListUserGroups(false))
 	s.handle(mux, "GET /v2/users/{user_id}/roles", "iam.user.ListRoles", s.handleListUserRoles(false))
 	s.handle(mux, "GET /v2/users/{user_id}/policies", "iam.user.ListPolicies", s.handleListUserPolicies(false))
@@ -114,8 +115,8 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "GET /v2/role-trusts/assumable/{user_id}", "iam.roletrust.List", s.handleListRoleTrusts("user_id"))
 
 	s.handle(mux, "POST /v2/assumed-roles/assume", "iam.role.AssumeRole", s.handleAssumeRole())
-	s.handle(mux, "POST /v2/assumed-roles/assume-with-web-identity", "", s.handleAssumeWithWebIdentity())
-	s.handle(mux, "POST /v2/assumed-roles/compatibility/aws/sts", "", s.handleSTS())
+	s.handlePublic(mux, "POST /v2/assumed-roles/assume-with-web-identity", "", s.handleAssumeWithWebIdentity())
+	s.handlePublic(mux, "POST /v2/assumed-roles/compatibility/aws/sts", "", s.handleSTS())
 	s.handle(mux, "GET /v2/assumed-roles/{session_token}", "iam.assumedrole.Read", s.handleGetRoleSession())
 	s.handle(mux, "DELETE /v2/assumed-roles/{session_token}", "iam.assumedrole.Delete", s.handleTerminateRoleSession())
 	s.handle(mux, "GET /v2/assumed-roles/users/{user_id}/sessions", "iam.assumedrole.List", s.handleListRoleSessions("user_id"))
@@ -124,7 +125,7 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "POST /v2/authorize", "iam.authorization.Authorize", s.handleAuthorize())
 	s.handle(mux, "POST /v2/authorize/batch", "iam.authorization.Authorize", s.handleAuthorizeBatch())
 	s.handle(mux, "POST /v2/who-can", "iam.authorization.WhoCan", s.handleWhoCan())
-	s.handle(mux, "GET /v2/users/me/effective-access", "iam.user.ReadEffectiveAccess", s.handleEffectiveAccess(true))
+	s.handleSelf(mux, "GET /v2/users/me/effective-access", "iam.user.ReadEffectiveAccess", s.handleEffectiveAccess(true))
 	s.handle(mux, "GET /v2/users/{user_id}/effective-access", "iam.user.ReadEffectiveAccess", s.handleEffectiveAccess(false))
 
 	s.handle(mux, "GET /v2/audit-events", "iam.auditevent.List", s.handleListAuditEvents())
@@ -151,52 +152,79 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "GET /v2/invitation/{invitation_id}", "iam.invitation.Read", s.handleGetInvitation())
 	s.handle(mux, "POST /v2/invitation/{invitation_id}/resend", "iam.invitation.Resend", s.handleResendInvitation())
 	s.handle(mux, "DELETE /v2/invitation/{invitation_id}", "iam.invitation.Revoke", s.handleRevokeInvitation())
-	s.handle(mux, "GET /v2/invitations/accept", "", s.handleDescribeInvitationLink())
-	s.handle(mux, "POST /v2/invitations/accept", "", s.handleAcceptInvitation())
+	s.handlePublic(mux, "GET /v2/invitations/accept", "", s.handleDescribeInvitationLink())
+	s.handlePublic(mux, "POST /v2/invitations/accept", "", s.handleAcceptInvitation())
 	s.handle(mux, "GET /v2/mail", "iam.mail.List", s.handleListMail())
 
-	s.handle(mux, "GET /v2/actions", "iam.catalog.List", s.handleListActions())
-	s.handle(mux, "GET /v2/endpoint-action-maps", "iam.catalog.List", s.handleListEndpointActionMaps())
-	s.handle(mux, "GET /v2/endpoint-action-maps/available-actions", "iam.catalog.List", s.handleListAvailableActions())
-	s.handle(mux, "GET /v2/endpoint-action-maps/{map_id}", "iam.catalog.List", s.handleGetEndpointActionMap())
+	s.handleSelf(mux, "GET /v2/actions", "iam.catalog.List", s.handleListActions())
+	s.handleSelf(mux, "GET /v2/endpoint-action-maps", "iam.catalog.List", s.handleListEndpointActionMaps())
+	s.handleSelf(mux, "GET /v2/endpoint-action-maps/available-actions", "iam.catalog.List", s.handleListAvailableActions())
+	s.handleSelf(mux, "GET /v2/endpoint-action-maps/{map_id}", "iam.catalog.List", s.handleGetEndpointActionMap())
 }
 
-// route is one endpoint: its pattern and the catalog action a caller needs
-// for it ("" for the public endpoints).
+// Access is who may call a route.
+type Access string
+
+// The kinds of access a route has.
+const (
+	// AccessAction: the caller must be allowed the route's action, decided
+	// by the engine on the object of the path.
+	AccessAction Access = "action"
+	// AccessSelf: the route acts on the caller itself (its user, its
+	// organization, its own sessions) or on the catalog; the engine's self
+	// layer grants its action to every member, and a key's narrowing or a
+	// role session's role still limits it.
+	AccessSelf Access = "self"
+	// AccessPublic: no keyward credential; the request carries its own
+	// (a password, a web identity token, an invitation link) or needs
+	// none (health, metrics, the spec).
+	AccessPublic Access = "public"
+)
+
+// route is one endpoint: its pattern, the catalog action it performs (""
+// for the public endpoints outside IAM) and who may call it.
 type route struct {
 	Pattern string
 	Action  string
+	Access  Access
 }
 
-// handle registers h for pattern and adds the route to s.table, which the
-// endpoint action maps list. The pattern is recorded, per request, for logs
-// and metrics.
+// handle registers h for pattern, gated by action (AccessAction).
 func (s *server) handle(mux *http.ServeMux, pattern, action string, h http.Handler) {
-	s.table = append(s.table, route{Pattern: pattern, Action: action})
-	mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.register(mux, route{pattern, action, AccessAction}, h)
+}
+
+// handleSelf registers h for pattern, whose action the self layer grants
+// (AccessSelf).
+func (s *server) handleSelf(mux *http.ServeMux, pattern, action string, h http.Handler) {
+	s.register(mux, route{pattern, action, AccessSelf}, h)
+}
+
+// handlePublic registers h for pattern, which needs no credential
+// (AccessPublic). Public patterns have no wildcards: the authentication
+// middleware looks them up by path before routing.
+func (s *server) handlePublic(mux *http.ServeMux, pattern, action string, h http.Handler) {
+	_, path, _ := strings.Cut(pattern, " ")
+	if strings.Contains(path, "{") {
+		panic("httpapi: public route with a wildcard: " + pattern)
+	}
+	if s.public == nil {
+		s.public = map[string]bool{}
+	}
+	s.public[path] = true
+	s.register(mux, route{pattern, action, AccessPublic}, h)
+}
+
+// register adds rt to s.table, the one place that says per route its
+// action and access (the endpoint action maps are built from it), and
+// registers h for it. The pattern is recorded, per request, for logs and
+// metrics.
+func (s *server) register(mux *http.ServeMux, rt route, h http.Handler) {
+	s.table = append(s.table, rt)
+	mux.Handle(rt.Pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ri, ok := r.Context().Value(routeKey).(*routeInfo); ok {
 			ri.pattern = r.Pattern
 		}
 		h.ServeHTTP(w, r)
 	}))
-}
-
-// public reports whether a request needs no credential.
-func public(r *http.Request) bool {
-	switch r.URL.Path {
-	case "/healthz", "/readyz", "/metrics", "/v2/openapi.yaml":
-		return true
-	case "/v2/auth/login":
-		// A password login is how a caller without a token gets one.
-		return true
-	case "/v2/assumed-roles/assume-with-web-identity", "/v2/assumed-roles/compatibility/aws/sts":
-		// A web identity token is the credential; STS AssumeRole checks
-		// its Bearer key in the handler.
-		return true
-	case "/v2/invitations/accept":
-		// The link is the credential; an existing account's bearer is
-		// checked by the handler.
-		return true
-	}
-	return false
 }

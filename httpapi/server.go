@@ -34,8 +34,10 @@ type server struct {
 	svc  *service.Service
 	log  *slog.Logger
 	spec []byte
-	// table is every route with its action, filled in by routes.
-	table []route
+	// table is every route with its action and access, filled in by
+	// routes; public holds the paths of its AccessPublic routes.
+	table  []route
+	public map[string]bool
 	// mux routes the requests; notePattern asks it which route a request
 	// answered before reaching it would have taken.
 	mux *http.ServeMux

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/policy"
 )
 
@@ -235,11 +236,11 @@ func (s *Service) RevokeAPIKey(ctx context.Context, user keyward.UserID, id keyw
 func (s *Service) checkMint(ctx context.Context, p *keyward.Principal, u *keyward.User) error {
 	switch {
 	case p.Session != nil:
-		return keyward.Errorf(keyward.CodePermissionDenied,
-			"A role session cannot create API keys: a key would outlive the session and its limits. Use the credential that assumed the role.")
+		return refuse("iam.apikey.Create", authz.LayerSessionPolicy,
+			"a role session cannot create API keys: a key would outlive the session and its limits; use the credential that assumed the role")
 	case p.KeyPolicy != nil:
-		return keyward.Errorf(keyward.CodePermissionDenied,
-			"A narrowed API key cannot create API keys: the new key would not carry its narrowing. Use an unnarrowed key or a login session.")
+		return refuse("iam.apikey.Create", authz.LayerToken,
+			"a narrowed API key cannot create API keys: the new key would not carry its narrowing; use an unnarrowed key or a login session")
 	case u.Owner && (p.UserID != u.Account.ID || p.Kind != keyward.KindRootOwner):
 		return errNotRootOwner("create the root owner's API keys")
 	}

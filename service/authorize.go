@@ -104,3 +104,14 @@ func (s *Service) narrowing(snap *authz.Snapshot, p *keyward.Principal) *policy.
 		return snap.CompileNarrowing(string(p.KeyID), doc)
 	})
 }
+
+// refuse is a CodePermissionDenied error for action that no policy can
+// lift: the credential itself may not do it (layer authz.LayerToken for a
+// narrowed key, authz.LayerSessionPolicy for a role session), for reason.
+func refuse(action, layer, reason string) error {
+	return &keyward.Error{
+		Code:    keyward.CodePermissionDenied,
+		Message: "You are not allowed to perform " + action + ": " + reason,
+		Detail:  Denial{Action: action, Decision: policy.ImplicitDeny, Layer: layer, Reason: reason, Statements: []policy.StatementResult{}},
+	}
+}

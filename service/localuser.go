@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/authz"
 )
 
 // ChangePassword changes the caller's own password, given the current one,
@@ -15,7 +16,7 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 		return err
 	}
 	if p.Session != nil {
-		return keyward.Errorf(keyward.CodePermissionDenied, "A role session cannot change its user's password.")
+		return refuse("iam.user.ChangePassword", authz.LayerSessionPolicy, "a role session cannot change its user's password")
 	}
 	if err := s.authorize(ctx, p, "iam.user.ChangePassword", string(p.UserID)); err != nil {
 		return err

@@ -260,12 +260,12 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.authorize(ctx, p, "iam.user.Logout", string(p.UserID)); err != nil {
+		return err
+	}
 	id, _, ok := parseSessionToken(token)
 	if !ok {
 		return keyward.FieldError("Authorization", "Logout ends a login session; this request was made with an API key.")
-	}
-	if err := s.authorize(ctx, p, "iam.user.Logout", string(p.UserID)); err != nil {
-		return err
 	}
 	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
 		if err := tx.DeleteLoginSession(ctx, p.UserID, id); err != nil {

@@ -15,4 +15,3 @@ func Routes() []Route {
 	s.routes(http.NewServeMux(), prometheus.NewRegistry())
 	return s.table
 }
-

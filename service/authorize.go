@@ -115,3 +115,26 @@ func refuse(action, layer, reason string) error {
 		Detail:  Denial{Action: action, Decision: policy.ImplicitDeny, Layer: layer, Reason: reason, Statements: []policy.StatementResult{}},
 	}
 }
+
+// Allowed reports whether the caller of ctx may perform action on resource
+// (in project, "" for none) through the credential it authenticated with,
+// exactly as keyward's own API decides it, without an explanation. The
+// console uses it to show only the controls a member may use; tests use it
+// to measure what a credential reaches.
+func (s *Service) Allowed(ctx context.Context, action, resource, project string) (bool, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return false, err
+	}
+	if p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
+		return true, nil
+	}
+	snap, err := s.authz.Snapshot(ctx, p.OrgID, p.Revision)
+	if err != nil {
+		return false, err
+	}
+	r := s.callerRequest(snap, p)
+	r.Action, r.Resource, r.Project = action, resource, project
+	d, _ := snap.Decide(&r)
+	return d.Allowed(), nil
+}

@@ -89,6 +89,13 @@ func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Princ
 	if err := checkAccountOwner(ctx, tx, p, u, "password"); err != nil {
 		return nil, err
 	}
+	// A password another member sets is a credential of the account it
+	// hands itself: it must not reach beyond the setter's own.
+	if action == "iam.user.SetPassword" && id != p.UserID {
+		if err := s.checkCovers(ctx, p, id); err != nil {
+			return nil, err
+		}
+	}
 	return u, nil
 }
 

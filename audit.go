@@ -33,6 +33,9 @@ type AuditEvent struct {
 	// ["user:<id>", "session:<id>"]; both empty for a direct call.
 	SessionID  RoleSessionID
 	ActorChain []string
+	// Redacted is set on an event read by a caller who may not read the
+	// object it is about: Before and After were withheld.
+	Redacted bool
 }
 
 // AuditFilter narrows an audit listing. Zero fields do not filter; Since is

@@ -24,6 +24,9 @@ type auditEventJSON struct {
 	// session: the chain runs from the account to the session.
 	SessionID  string   `json:"session_id,omitempty"`
 	ActorChain []string `json:"actor_chain,omitempty"`
+	// Redacted: the reader may not read the object, so before and after
+	// are withheld.
+	Redacted bool `json:"redacted,omitempty"`
 }
 
 func rawOrNull(b json.RawMessage) json.RawMessage {
@@ -38,7 +41,7 @@ func toAuditEventJSON(e *keyward.AuditEvent) auditEventJSON {
 		ID: string(e.ID), Time: e.Time.UTC().Format("2006-01-02T15:04:05.000000Z07:00"), ActorType: e.ActorType,
 		ActorID: string(e.ActorID), ActorKeyID: string(e.ActorKeyID), Action: e.Action, TargetType: e.TargetType,
 		TargetID: e.TargetID, Before: rawOrNull(e.Before), After: rawOrNull(e.After), RequestID: e.RequestID,
-		SourceIP: e.SourceIP, SessionID: string(e.SessionID), ActorChain: e.ActorChain,
+		SourceIP: e.SourceIP, SessionID: string(e.SessionID), ActorChain: e.ActorChain, Redacted: e.Redacted,
 	}
 }
 

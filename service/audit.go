@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -24,7 +26,76 @@ func (s *Service) ListAuditEvents(ctx context.Context, f keyward.AuditFilter) ([
 	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
 		return nil, keyward.PageInfo{}, keyward.FieldError("until", "until must be after since.")
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.AuditEvent, keyward.PageInfo, error) {
+	events, info, err := readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.AuditEvent, keyward.PageInfo, error) {
 		return tx.ListAuditEvents(ctx, p.OrgID, f)
 	})
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	return events, info, s.redact(ctx, p, events)
+}
+
+// auditReads is the action that reads the object of an event, by its
+// target type; the resource it is decided on is the target id, but for an
+// API key (its user's keys are read) and an override (its project).
+var auditReads = map[string]string{
+	"user": "iam.user.Read", "group": "iam.group.Read", "role": "iam.role.Read", "policy": "iam.policy.Read",
+	"role_trust": "iam.roletrust.Read", "invitation": "iam.invitation.Read", "organization": "iam.organization.Read",
+	"project": "iam.project.Read", "resource": "iam.resource.Read", "role_session": "iam.assumedrole.Read",
+	"oidc_issuer": "oidc.issuer.Read", "override": "iam.override.Read", "api_key": "iam.apikey.Read",
+	"login_session": "iam.user.ListLoginSessions", "mail": "iam.mail.List",
+}
+
+// redact withholds the before and after of each event whose object p may
+// not read, so that the audit trail shows a reader that something changed,
+// not what it may not see (a Viewer learns that a user was created, not
+// its email). Events of unknown target types are redacted for all but an
+// unnarrowed root owner.
+func (s *Service) redact(ctx context.Context, p *keyward.Principal, events []*keyward.AuditEvent) error {
+	if p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
+		return nil
+	}
+	snap, err := s.authz.Snapshot(ctx, p.OrgID, p.Revision)
+	if err != nil {
+		return err
+	}
+	base := s.callerRequest(snap, p)
+	for _, e := range events {
+		if len(e.Before) == 0 && len(e.After) == 0 {
+			continue
+		}
+		r := base
+		r.Action, r.Resource = auditReads[e.TargetType], e.TargetID
+		switch e.TargetType {
+		case "api_key":
+			r.Resource = string(e.ActorID) // who made it; a key's own user is in its before/after
+			if u, ok := auditKeyUser(e); ok {
+				r.Resource = u
+			}
+		case "override":
+			r.Resource, _, _ = strings.Cut(e.TargetID, "/")
+		case "login_session":
+			r.Resource = string(e.ActorID)
+		}
+		if r.Action != "" {
+			if d, _ := snap.Decide(&r); d.Allowed() {
+				continue
+			}
+		}
+		e.Before, e.After, e.Redacted = nil, nil, true
+	}
+	return nil
+}
+
+// auditKeyUser returns the user whose key an api_key event is about.
+func auditKeyUser(e *keyward.AuditEvent) (string, bool) {
+	for _, raw := range [][]byte{e.After, e.Before} {
+		var v struct {
+			UserID string `json:"user_id"`
+		}
+		if json.Unmarshal(raw, &v) == nil && v.UserID != "" {
+			return v.UserID, true
+		}
+	}
+	return "", false
 }

@@ -23,13 +23,28 @@ type change struct {
 // commit records c in org's audit trail and bumps org's revision, inside tx,
 // so both commit with the change or not at all. It returns the new revision.
 func (s *Service) commit(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, c change) (int64, error) {
+	if err := s.record(ctx, tx, p, org, c); err != nil {
+		return 0, err
+	}
+	rev, err := tx.BumpRevision(ctx, org)
+	if err != nil {
+		return 0, fmt.Errorf("bump revision: %w", err)
+	}
+	recordRevision(ctx, rev)
+	return rev, nil
+}
+
+// record appends the audit event of c inside tx without moving the
+// organization's revision: for what changes no access (reading the mail
+// outbox), so that snapshots stay current.
+func (s *Service) record(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, c change) error {
 	before, err := marshalAudit(c.Before)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	after, err := marshalAudit(c.After)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	reqID, ip := keyward.RequestFromContext(ctx)
 	ev := &keyward.AuditEvent{
@@ -56,14 +71,9 @@ func (s *Service) commit(ctx context.Context, tx keyward.Tx, p *keyward.Principa
 		ev.ActorType, ev.ActorChain = keyward.ActorWebIdentity, chain
 	}
 	if err := tx.AppendAudit(ctx, ev); err != nil {
-		return 0, fmt.Errorf("append audit %s: %w", c.Action, err)
+		return fmt.Errorf("append audit %s: %w", c.Action, err)
 	}
-	rev, err := tx.BumpRevision(ctx, org)
-	if err != nil {
-		return 0, fmt.Errorf("bump revision: %w", err)
-	}
-	recordRevision(ctx, rev)
-	return rev, nil
+	return nil
 }
 
 func marshalAudit(v any) (json.RawMessage, error) {

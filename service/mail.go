@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/authz"
 )
 
 // enqueueInvitation queues the email that carries inv's current link, in
@@ -44,16 +45,29 @@ func (s *Service) wakeMail(ctx context.Context) {
 
 // ListMail lists the messages of the caller's organization's outbox,
 // newest first, sent or not. With no SMTP server configured this is where
-// invitation links are found (the development outbox).
+// invitation links are found (the development outbox). The messages hold
+// live invitation links, which are credentials: only the root owner reads
+// them (iam.mail.List besides), and every reading is audited.
 func (s *Service) ListMail(ctx context.Context, f keyward.MailFilter) ([]*keyward.MailMessage, keyward.PageInfo, error) {
 	p, err := caller(ctx)
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
+	if p.Kind != keyward.KindRootOwner || p.Session != nil {
+		return nil, keyward.PageInfo{}, refuse("iam.mail.List", authz.LayerRootOwner,
+			"the mail outbox holds live invitation links: only the organization's root owner may read it")
+	}
 	if err := s.authorize(ctx, p, "iam.mail.List", ""); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.MailMessage, keyward.PageInfo, error) {
-		return tx.ListMail(ctx, p.OrgID, f)
+	var out []*keyward.MailMessage
+	var info keyward.PageInfo
+	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		if out, info, err = tx.ListMail(ctx, p.OrgID, f); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, p, p.OrgID, change{Action: "iam.mail.List", TargetType: "mail", TargetID: string(p.OrgID),
+			After: map[string]any{"messages": len(out)}})
 	})
+	return out, info, err
 }

@@ -742,6 +742,9 @@ type AuditEvent struct {
 	// ID Example: 0192f4a1-3c4d-7e5f-8a60-718293a4b5c6
 	ID openapi_types.UUID `json:"id"`
 
+	// Redacted Set when the reader may not read the object the event is about; `before` and `after` are then withheld (null).
+	Redacted *bool `json:"redacted,omitempty"`
+
 	// RequestID Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a99
 	RequestID string `json:"request_id"`
 

@@ -34,6 +34,10 @@ type Request struct {
 	// Narrow, when set, is a further layer that must also allow: the
 	// inline policy of the API key the request came with (narrow.go).
 	Narrow *policy.Set
+	// Own marks a check of keyward's own API, whose resources (users,
+	// groups, roles, policies) never belong to a project through the
+	// provider's resource registry: only Project places them.
+	Own bool
 }
 
 // Result is a decision with the reasons behind it. Its JSON form is what

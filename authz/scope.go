@@ -85,7 +85,7 @@ func (s *Snapshot) scopeProjects(cat *policy.Catalog, g *keyward.Graph) {
 // projectOf returns the project of r: the one it names or, for a resource
 // registered with keyward, the resource's.
 func (s *Snapshot) projectOf(r *Request) string {
-	if r.Project != "" || r.Resource == "" {
+	if r.Own || r.Project != "" || r.Resource == "" {
 		return r.Project
 	}
 	return s.scope.resources[strings.ToLower(r.Resource)]

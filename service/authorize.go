@@ -60,7 +60,7 @@ func (s *Service) authorizeIn(ctx context.Context, p *keyward.Principal, action,
 // the member, its role session and the narrowing it carries, the call's
 // context. Every decision about p starts from it.
 func (s *Service) callerRequest(snap *authz.Snapshot, p *keyward.Principal) authz.Request {
-	r := authz.Request{Principal: p.UserID, Context: s.callContext(p)}
+	r := authz.Request{Principal: p.UserID, Context: s.callContext(p), Own: true}
 	if p.Session != nil {
 		r.Session = s.sessionRequest(snap, p)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
 )
 
 // ProjectInput is the body of project create and update (rename): both
@@ -213,11 +214,14 @@ func (s *Service) RegisterResource(ctx context.Context, in ResourceInput) (*keyw
 	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
 		// Registering is creating: the caller's right to register in the
 		// project comes first, so a denied caller learns nothing of it.
-		if err := s.authorize(ctx, p, "iam.resource.Register", string(in.ProjectID)); err != nil {
+		if err := s.authorizeIn(ctx, p, "iam.resource.Register", string(in.ProjectID), string(in.ProjectID)); err != nil {
 			return err
 		}
 		if _, err := projectOf(ctx, tx, p.OrgID, in.ProjectID); err != nil {
 			return &keyward.Error{Code: keyward.CodeNotFound, Field: "project_id", Message: "Project not found."}
+		}
+		if err := refuseKeywardID(ctx, tx, p.OrgID, in.ID); err != nil {
+			return err
 		}
 		r = &keyward.Resource{OrgID: p.OrgID, ID: in.ID, Type: typ, ProjectID: in.ProjectID, CreatedAt: tx.Now(), CreatedBy: p.UserID}
 		if err := tx.CreateResource(ctx, r); keyward.ErrorCode(err) == keyward.CodeConflict {
@@ -306,3 +310,50 @@ func (s *Service) DeleteResource(ctx context.Context, id string) error {
 		return err
 	})
 }
+
+// refuseKeywardID refuses (409 on id) to register one of keyward's own ids
+// as a provider resource: an organization, an account, a group, role,
+// policy, project, trust or OIDC issuer of org, a managed policy or a
+// built-in role. The registry is the provider's; keyward's own objects
+// never belong to a project through it.
+func refuseKeywardID(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id string) error {
+	lookups := []struct {
+		kind string
+		err  func() error
+	}{
+		{"an organization", func() error { return getErr(tx.GetOrganization(ctx, keyward.OrgID(id))) }},
+		{"a user", func() error { return getErr(tx.GetAccount(ctx, keyward.UserID(id))) }},
+		{"a group", func() error { return getErr(tx.GetGroup(ctx, org, keyward.GroupID(id))) }},
+		{"a role", func() error { return getErr(tx.GetRole(ctx, org, keyward.RoleID(id))) }},
+		{"a policy", func() error { return getErr(tx.GetPolicy(ctx, org, keyward.PolicyID(id))) }},
+		{"a project", func() error { return getErr(tx.GetProject(ctx, org, keyward.ProjectID(id))) }},
+		{"a role trust", func() error { return getErr(tx.GetRoleTrust(ctx, org, keyward.RoleTrustID(id))) }},
+		{"an OIDC issuer", func() error { return getErr(tx.GetOIDCIssuer(ctx, org, keyward.OIDCIssuerID(id))) }},
+	}
+	kind := ""
+	if _, ok := managedPolicy(keyward.PolicyID(id)); ok {
+		kind = "a managed policy"
+	} else if _, ok := policy.BuiltinRoleByID(nil, id); ok {
+		kind = "a built-in role"
+	}
+	for _, l := range lookups {
+		if kind != "" {
+			break
+		}
+		switch err := l.err(); keyward.ErrorCode(err) {
+		case keyward.CodeNotFound:
+		case "":
+			kind = l.kind
+		default:
+			return err
+		}
+	}
+	if kind == "" {
+		return nil
+	}
+	return &keyward.Error{Code: keyward.CodeConflict, Field: "id",
+		Message: "The id is " + kind + " of keyward's: only the provider's own resources are registered."}
+}
+
+// getErr drops the value of a store read, keeping its error.
+func getErr[T any](_ T, err error) error { return err }

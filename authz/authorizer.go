@@ -16,6 +16,11 @@ type Options struct {
 	// requested revision (another replica's write not yet visible here).
 	// Default 2 s.
 	CatchUp time.Duration
+	// RequireTenant makes the authorize API deny a request about a
+	// resource that is neither registered in the principal's organization
+	// nor named with the organization it belongs to (organization_id),
+	// instead of deciding it by the principal's policies alone.
+	RequireTenant bool
 }
 
 // Authorizer keeps the latest snapshot of each organization it has been
@@ -24,6 +29,7 @@ type Authorizer struct {
 	store   keyward.Store
 	cat     *policy.Catalog
 	catchUp time.Duration
+	tenant  bool // Options.RequireTenant
 	managed map[keyward.PolicyID]*policyNode
 	builtin map[keyward.RoleID]builtinRole
 	inline  inlineCache
@@ -53,6 +59,7 @@ func New(store keyward.Store, opts Options) *Authorizer {
 		store:   store,
 		cat:     opts.Catalog,
 		catchUp: opts.CatchUp,
+		tenant:  opts.RequireTenant,
 		managed: map[keyward.PolicyID]*policyNode{},
 		builtin: builtinRoles(opts.Catalog),
 		byName:  map[string]*policyNode{},
@@ -175,6 +182,6 @@ func (a *Authorizer) load(ctx context.Context, org keyward.OrgID, prev docCache)
 		return nil, nil, err
 	}
 	s, docs := build(a.cat, shared{managed: a.managed, builtin: a.builtin}, g, prev)
-	s.byName = a.byName
+	s.byName, s.requireTenant = a.byName, a.tenant
 	return s, docs, nil
 }

@@ -34,6 +34,10 @@ type Request struct {
 	// Narrow, when set, is a further layer that must also allow: the
 	// inline policy of the API key the request came with (narrow.go).
 	Narrow *policy.Set
+	// Org is the organization the resource belongs to, when the asker
+	// knows it (the authorize API's organization_id): another than the
+	// snapshot's is denied at LayerTenant.
+	Org string
 	// Own marks a check of keyward's own API, whose resources (users,
 	// groups, roles, policies) never belong to a project through the
 	// provider's resource registry: only Project places them.
@@ -54,6 +58,9 @@ type Result struct {
 // Decide answers r. It does not allocate once the principal's policies are
 // compiled (on its first request in the snapshot).
 func (s *Snapshot) Decide(r *Request) (policy.Decision, string) {
+	if !r.Own && s.foreign(r) != "" {
+		return policy.ImplicitDeny, LayerTenant
+	}
 	d, layer := s.decide(r)
 	if r.Narrow != nil && d.Allowed() {
 		return s.narrowDecide(r)
@@ -85,6 +92,9 @@ func (s *Snapshot) decide(r *Request) (policy.Decision, string) {
 // Explain answers r as Decide does, with the statements that matched, the
 // conditions that failed and what was wrong with the request or policies.
 func (s *Snapshot) Explain(r *Request) Result {
+	if why := s.foreign(r); why != "" {
+		return tenantResult(why)
+	}
 	res := s.explain(r)
 	if r.Narrow != nil && res.Allowed {
 		return s.narrowExplain(r, res)

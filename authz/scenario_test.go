@@ -98,7 +98,10 @@ type check struct {
 	Action    string `json:"action"`
 	Resource  string `json:"resource"`
 	Project   string `json:"project"`
-	Context   struct {
+	// Org is the organization_id the asker names for the resource; "$org"
+	// is the scenario's own.
+	Org     string `json:"org"`
+	Context struct {
 		SourceIP string `json:"source_ip"`
 		Time     string `json:"time"`
 		MFA      *bool  `json:"mfa"`
@@ -167,6 +170,7 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 			Action:    c.Action,
 			Resource:  ids.expand(c.Resource),
 			Project:   ids.expand(c.Project),
+			Org:       ids.expand(c.Org),
 			Context:   checkContext(t, c),
 		}
 		if c.Session != "" {
@@ -200,7 +204,7 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 			continue // the authorize API, who-can and effective access are of members, not sessions
 		}
 		if rootCtx != nil {
-			ch := service.Check{Principal: r.Principal, Action: c.Action, Resource: r.Resource, Project: r.Project,
+			ch := service.Check{Principal: r.Principal, Action: c.Action, Resource: r.Resource, Project: r.Project, Org: r.Org,
 				SourceIP: c.Context.SourceIP, MFA: c.Context.MFA}
 			if c.Context.Time != "" {
 				ch.Time = &r.Context.Time

@@ -45,6 +45,7 @@ func builtinRoles(cat *policy.Catalog) map[keyward.RoleID]builtinRole {
 // projectScope holds what ties requests to projects: the project of each
 // registered resource and each member's overrides. Keys are lowercase.
 type projectScope struct {
+	projects  map[string]bool                           // the organization's project ids
 	resources map[string]string                         // resource id → project id
 	overrides map[keyward.UserID]map[string]*policyNode // user → project → override policy
 }
@@ -52,7 +53,10 @@ type projectScope struct {
 // scopeProjects indexes g's resources and overrides, and gives each
 // grid-defined role the policy its grid generated.
 func (s *Snapshot) scopeProjects(cat *policy.Catalog, g *keyward.Graph) {
-	s.scope = projectScope{resources: map[string]string{}, overrides: map[keyward.UserID]map[string]*policyNode{}}
+	s.scope = projectScope{projects: map[string]bool{}, resources: map[string]string{}, overrides: map[keyward.UserID]map[string]*policyNode{}}
+	for _, p := range g.Projects {
+		s.scope.projects[strings.ToLower(string(p.ID))] = true
+	}
 	for _, r := range g.Resources {
 		s.scope.resources[strings.ToLower(r.ID)] = strings.ToLower(string(r.ProjectID))
 	}

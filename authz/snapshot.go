@@ -24,6 +24,9 @@ type Snapshot struct {
 	policies map[keyward.PolicyID]*policyNode
 	byName   map[string]*policyNode // the managed policies, by name
 	assume   *assumeIndex           // role sets for sessions, automatic trusts (trust.go)
+	// requireTenant denies a request about a resource that is neither
+	// registered here nor named with its organization (Options).
+	requireTenant bool
 }
 
 type userNode struct {

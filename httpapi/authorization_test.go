@@ -56,6 +56,7 @@ func (a *api) attach(policyID, userID string) int64 {
 
 func TestAuthorize(t *testing.T) {
 	a := newAPI(t)
+	p1, p2 := a.project("P1"), a.project("P2")
 	alice, aliceKey := a.createUser(`{"email":"alice@example.com","name":"Alice","api_enabled":true}`)
 	var me struct {
 		User struct{ ID string } `json:"user"`
@@ -63,14 +64,14 @@ func TestAuthorize(t *testing.T) {
 	a.do("GET", "/v2/users/me", a.root, "", http.StatusOK, &me)
 	root := me.User.ID
 
-	const ask = `{"action":"compute.instance.Delete","resource":{"id":"0193a000-0000-7000-8000-000000000011","project_id":"0193a000-0000-7000-8000-0000000000a1"}%s}`
+	ask := `{"action":"compute.instance.Delete","resource":{"id":"0193a000-0000-7000-8000-000000000011","project_id":"` + p1 + `"}%s}`
 	var v verdict
 	a.do("POST", "/v2/authorize", aliceKey, fmt.Sprintf(ask, ""), http.StatusOK, &v)
 	if v.Decision != "deny" || v.Explanation.Decision != "implicit_deny" || v.Explanation.Layer != "policy" || v.PrincipalID != alice {
 		t.Errorf("before any policy: %+v, want an implicit deny of alice by policy", v)
 	}
 
-	pid := a.createPolicy("vm-admin", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.*","Resource":"0193a000-0000-7000-8000-0000000000a1"}]}`)
+	pid := a.createPolicy("vm-admin", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.*","Resource":"`+p1+`"}]}`)
 	rev := a.attach(pid, alice)
 	a.do("POST", "/v2/authorize", aliceKey, fmt.Sprintf(ask, `,"min_revision":`+strconv.FormatInt(rev, 10)), http.StatusOK, &v)
 	if v.Decision != "allow" || v.Revision < rev || len(v.Explanation.Statements) != 1 || v.Explanation.Statements[0].Via != "direct" || v.Explanation.Statements[0].PolicyID != pid {
@@ -84,7 +85,7 @@ func TestAuthorize(t *testing.T) {
 	if e.Code != "permission_denied" || !strings.Contains(string(e.Explain), "implicit_deny") {
 		t.Errorf("alice asking about root: %+v, want a 403 with the explanation", e)
 	}
-	a.do("POST", "/v2/authorize", a.root, fmt.Sprintf(`{"principal_id":%q,"action":"compute.instance.Create","resource":{"project_id":"0193a000-0000-7000-8000-0000000000a1"}}`, alice), http.StatusOK, &v)
+	a.do("POST", "/v2/authorize", a.root, fmt.Sprintf(`{"principal_id":%q,"action":"compute.instance.Create","resource":{"project_id":"`+p1+`"}}`, alice), http.StatusOK, &v)
 	if !v.Allowed || v.PrincipalID != alice {
 		t.Errorf("root asking about alice: %+v, want allow", v)
 	}
@@ -99,8 +100,8 @@ func TestAuthorize(t *testing.T) {
 		Revision int64     `json:"revision"`
 	}
 	a.do("POST", "/v2/authorize/batch", a.root, fmt.Sprintf(`{"checks":[
-		{"principal_id":%q,"action":"compute.instance.Read","resource":{"id":"0193a000-0000-7000-8000-000000000011","project_id":"0193a000-0000-7000-8000-0000000000a1"}},
-		{"principal_id":%q,"action":"compute.instance.Read","resource":{"id":"0193a000-0000-7000-8000-000000000011","project_id":"0193a000-0000-7000-8000-0000000000a2"}},
+		{"principal_id":%q,"action":"compute.instance.Read","resource":{"id":"0193a000-0000-7000-8000-000000000011","project_id":"`+p1+`"}},
+		{"principal_id":%q,"action":"compute.instance.Read","resource":{"id":"0193a000-0000-7000-8000-000000000011","project_id":"`+p2+`"}},
 		{"action":"iam.user.Delete"}]}`, alice, alice), http.StatusOK, &batch)
 	var got []string
 	for _, r := range batch.Results {
@@ -115,14 +116,15 @@ func TestAuthorize(t *testing.T) {
 // the explanation, and no explanation in the answer.
 func TestAuthorize_brief(t *testing.T) {
 	a := newAPI(t)
+	p1, p2 := a.project("P1"), a.project("P2")
 	alice, aliceKey := a.createUser(`{"email":"alice@example.com","name":"Alice","api_enabled":true}`)
-	pid := a.createPolicy("vm-admin", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.*","Resource":"0193a000-0000-7000-8000-0000000000a1"},`+
+	pid := a.createPolicy("vm-admin", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.*","Resource":"`+p1+`"},`+
 		`{"Effect":"Deny","Action":"compute.instance.Delete","Resource":"0193a000-0000-7000-8000-000000000012"}]}`)
 	a.attach(pid, alice)
 	checks := []string{
-		`{"action":"compute.instance.Read","resource":{"id":"0193a000-0000-7000-8000-000000000011","project_id":"0193a000-0000-7000-8000-0000000000a1"}}`,
-		`{"action":"compute.instance.Delete","resource":{"id":"0193a000-0000-7000-8000-000000000012","project_id":"0193a000-0000-7000-8000-0000000000a1"}}`,
-		`{"action":"compute.instance.Read","resource":{"project_id":"0193a000-0000-7000-8000-0000000000a2"}}`,
+		`{"action":"compute.instance.Read","resource":{"id":"0193a000-0000-7000-8000-000000000011","project_id":"` + p1 + `"}}`,
+		`{"action":"compute.instance.Delete","resource":{"id":"0193a000-0000-7000-8000-000000000012","project_id":"` + p1 + `"}}`,
+		`{"action":"compute.instance.Read","resource":{"project_id":"` + p2 + `"}}`,
 	}
 	wants := []string{"allow", "deny", "deny"}
 	for i, c := range checks {
@@ -294,4 +296,12 @@ func TestEffectiveAccessAndWhoCan(t *testing.T) {
 		t.Errorf("who-can delete the protected vm = %+v, want the root owner only", who.Principals)
 	}
 	a.do("POST", "/v2/who-can", bobKey, `{"action":"compute.instance.Delete"}`, http.StatusForbidden, nil)
+}
+
+// project creates a project of the organization and returns its id.
+func (a *api) project(name string) string {
+	a.t.Helper()
+	var p struct{ Project struct{ ID string } }
+	a.do("POST", "/v2/projects", a.root, `{"name":"`+name+`"}`, http.StatusCreated, &p)
+	return p.Project.ID
 }

@@ -23,9 +23,13 @@ type Check struct {
 	Action    string
 	Resource  string
 	Project   string
-	SourceIP  string
-	Time      *time.Time
-	MFA       *bool
+	// Org is the organization the resource belongs to, as the asking
+	// service knows it; another than the principal's is denied (layer
+	// tenant). Empty: not said.
+	Org      string
+	SourceIP string
+	Time     *time.Time
+	MFA      *bool
 	// Brief asks for the decision and its layer only: the Verdict's
 	// Explanation then has no reason, statements or diagnostics. It is
 	// the cheap form for a caller that acts on the verdict alone.
@@ -118,7 +122,7 @@ func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision i
 
 // checkRequest validates c into an engine request.
 func (s *Service) checkRequest(c Check, field func(string) string) (authz.Request, error) {
-	r := authz.Request{Principal: c.Principal, Action: c.Action, Resource: c.Resource, Project: c.Project}
+	r := authz.Request{Principal: c.Principal, Action: c.Action, Resource: c.Resource, Project: c.Project, Org: c.Org}
 	if c.Principal != "" && !keyward.ValidID(string(c.Principal)) {
 		return r, keyward.FieldError(field("principal_id"), "principal_id %q is not a UUID.", c.Principal)
 	}
@@ -134,6 +138,9 @@ func (s *Service) checkRequest(c Check, field func(string) string) (authz.Reques
 	}
 	if c.Resource != "" && !keyward.ValidID(c.Resource) {
 		return r, keyward.FieldError(field("resource.id"), "resource.id %q is not a lowercase UUID.", c.Resource)
+	}
+	if c.Org != "" && !keyward.ValidID(c.Org) {
+		return r, keyward.FieldError(field("resource.organization_id"), "resource.organization_id %q is not a lowercase UUID.", c.Org)
 	}
 	if c.Project != "" && !keyward.ValidID(c.Project) {
 		return r, keyward.FieldError(field("resource.project_id"), "resource.project_id %q is not a lowercase UUID.", c.Project)

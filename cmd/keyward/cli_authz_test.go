@@ -15,7 +15,11 @@ func TestCLI_Authorization(t *testing.T) {
 	var svc cliUser
 	root.json(&svc, "user", "create", "--service", "--name", "deployer")
 	self := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": svc.APIKey}}
-	const vm, project = "0193a000-0000-7000-8000-000000000011", "0193a000-0000-7000-8000-0000000000a1"
+	const vm = "0193a000-0000-7000-8000-000000000011"
+	var prod, staging cliObject
+	root.json(&prod, "project", "create", "--name", "Production")
+	root.json(&staging, "project", "create", "--name", "Staging")
+	project := prod.ID
 
 	var verdict struct {
 		Decision    string `json:"decision"`
@@ -52,7 +56,7 @@ func TestCLI_Authorization(t *testing.T) {
 	if f := fieldsOf(self.ok("authorize", "--brief", "--action", "compute.instance.Delete", "--resource", vm, "--project", project)); f["decision"] != "allow" || f["layer"] != "" {
 		t.Errorf("--brief, table output: %v, want the decision without a layer", f)
 	}
-	out := root.ok("authorize", "--principal", svc.ID, "--action", "compute.instance.Delete", "--resource", vm, "--project", "0193a000-0000-7000-8000-0000000000a2")
+	out := root.ok("authorize", "--principal", svc.ID, "--action", "compute.instance.Delete", "--resource", vm, "--project", staging.ID)
 	if f := fieldsOf(out); f["decision"] != "deny" || f["layer"] != "policy" {
 		t.Errorf("another project, table output:\n%s", out)
 	}

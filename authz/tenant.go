@@ -1,0 +1,45 @@
+package authz
+
+import (
+	"strings"
+
+	"github.com/keyward-iam/keyward/policy"
+)
+
+// LayerTenant: the request is about something outside the snapshot's
+// organization, or names a project its resource does not belong to. It is
+// denied whatever the policies say: a "*" never reaches another tenant's
+// resource, and a caller's project_id never beats the registry.
+const LayerTenant = "tenant"
+
+// foreign returns why r reaches outside the organization or its resource's
+// project, or "" when it does not. Checks of keyward's own API (r.Own)
+// name only the organization's own objects.
+func (s *Snapshot) foreign(r *Request) string {
+	if r.Own {
+		return ""
+	}
+	if r.Org != "" && !strings.EqualFold(r.Org, string(s.Org)) {
+		return "the resource belongs to another organization than the principal's"
+	}
+	if r.Project != "" {
+		project := strings.ToLower(r.Project)
+		if !s.scope.projects[project] {
+			return "the project is not one of the principal's organization"
+		}
+		if r.Resource != "" {
+			if reg := s.scope.resources[strings.ToLower(r.Resource)]; reg != "" && reg != project {
+				return "the resource is registered in project " + reg + ", not in the project the request names"
+			}
+		}
+	}
+	if s.requireTenant && r.Resource != "" && r.Org == "" && s.scope.resources[strings.ToLower(r.Resource)] == "" {
+		return "the resource is neither registered in the principal's organization nor named with its organization_id, which this deployment requires"
+	}
+	return ""
+}
+
+// tenantResult is the explanation of a request foreign denied for why.
+func tenantResult(why string) Result {
+	return Result{Decision: policy.ImplicitDeny, Layer: LayerTenant, Reason: why, Statements: []policy.StatementResult{}}
+}

@@ -65,7 +65,7 @@ func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, r
 	}
 	r := authz.Request{Principal: p.UserID, Action: action, Resource: resource, Context: s.callContext(p)}
 	if p.Session != nil {
-		r.Session = s.sessionRequest(snap, p)
+		r.Session = s.sessionRequest(p)
 	}
 	r.Narrow = s.narrowing(snap, p)
 	if d, _ := snap.Decide(&r); d.Allowed() {

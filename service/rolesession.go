@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/authz"
 )
 
 // Role session tokens are kwr_<session id>_<secret>: URL-path safe (the
@@ -180,23 +179,13 @@ func (s *Service) authenticateRoleSession(ctx context.Context, token string) (*k
 		}
 		p = &keyward.Principal{OrgID: sess.OrgID, UserID: sess.UserID, Kind: kind, RequestID: reqID, SourceIP: ip, Revision: org.Revision,
 			Session: &keyward.SessionPrincipal{ID: sess.ID, RoleID: sess.RoleID, TrustID: sess.TrustID, Policy: sess.Policy,
-				ExpiresAt: sess.ExpiresAt, Chain: chain}}
+				ExpiresAt: sess.ExpiresAt, Chain: chain, Policies: sess.Policies, Narrowing: sess.Narrowing}}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return p, nil
-}
-
-// sessionRequest returns the authz part of a request made through p's
-// session: its role and its compiled session policy.
-func (s *Service) sessionRequest(snap *authz.Snapshot, p *keyward.Principal) *authz.Session {
-	as := &authz.Session{Role: p.Session.RoleID}
-	if p.Session.Policy != nil {
-		as.Policy = s.authz.Inline(string(p.Session.ID), p.Session.Policy, snap.CompileSessionPolicy)
-	}
-	return as
 }
 
 // SessionDetail is a role session as the API shows it. Token is set only
@@ -229,11 +218,18 @@ type roleSessionView struct {
 	Policy        json.RawMessage       `json:"session_policy,omitempty"`
 	ExpiresAt     time.Time             `json:"expires_at"`
 	TerminatedAt  *time.Time            `json:"terminated_at,omitempty"`
+	// Carried names the source of each narrowing layer the session
+	// carries; the documents are in the session itself.
+	Carried []string `json:"carried_narrowing,omitempty"`
 }
 
 func viewRoleSession(s *keyward.RoleSession) roleSessionView {
+	var carried []string
+	for _, l := range s.Narrowing {
+		carried = append(carried, l.Source)
+	}
 	return roleSessionView{s.ID, s.RoleID, s.TrustID, s.UserID, s.ParentID, s.Name, s.AuthMethod, s.SourceIP,
-		s.ConditionsMet, s.Policy, s.ExpiresAt, s.TerminatedAt}
+		s.ConditionsMet, s.Policy, s.ExpiresAt, s.TerminatedAt, carried}
 }
 
 // SessionRequest asks for a role session once the caller is known to be
@@ -279,6 +275,8 @@ func (s *Service) StartSession(ctx context.Context, req SessionRequest) (*Sessio
 // transaction's time from req.SourceIP (CodePermissionDenied); chaining
 // from a session into a role without allow_chaining
 // (CodePermissionDenied). A chained session ends no later than its parent.
+// The session carries the narrowing of req.Actor (carriedNarrowing), so
+// that it is never broader than the credential that assumed it.
 func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRequest) (*SessionDetail, error) {
 	now := tx.Now()
 	name, err := cleanName("session_name", req.Name, false)
@@ -345,6 +343,7 @@ func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRe
 				sess.ExpiresAt = a.Session.ExpiresAt
 			}
 		}
+		sess.Narrowing = carriedNarrowing(a)
 	}
 	token, hash := newRoleSessionToken(sess.ID)
 	sess.SecretHash = hash

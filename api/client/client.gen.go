@@ -1463,6 +1463,16 @@ type Meta struct {
 	Total int `json:"total"`
 }
 
+// NarrowingLayer A narrowing layer of a role session. Its documents are one layer, a union; a request passes it when one of their statements allows it and none denies it.
+type NarrowingLayer struct {
+	Documents []SessionDocument `json:"documents"`
+
+	// Source The credential the narrowing is of, `api_key:<key id>` or `session:<session id>`.
+	//
+	// Example: api_key:0192f4a2-2b3c-7d4e-8f50-6a7b8c9d0e15
+	Source string `json:"source"`
+}
+
 // Organization defines model for Organization.
 type Organization struct {
 	// DateCreated Example: 2026-11-22T10:00:00Z
@@ -2023,10 +2033,19 @@ type RoleSession struct {
 	AssumedAt string `json:"assumed_at"`
 
 	// AuthMethod Example: api_key
-	AuthMethod    *string            `json:"auth_method,omitempty"`
-	ConditionsMet []string           `json:"conditions_met"`
-	ExpiresAt     string             `json:"expires_at"`
-	ID            openapi_types.UUID `json:"id"`
+	AuthMethod *string `json:"auth_method,omitempty"`
+
+	// CarriedNarrowing keyward's: the narrowing layers the session carries from the
+	// credential that assumed it, so that it is never broader than
+	// that credential: the inline `policy` of the API key
+	// (`api_key:<key id>`), and, for a chained session, the session
+	// policy of each session the chain went through
+	// (`session:<session id>`). Each layer must allow a request, as
+	// the role and the session policy must. Absent when there is none.
+	CarriedNarrowing *[]NarrowingLayer  `json:"carried_narrowing,omitempty"`
+	ConditionsMet    []string           `json:"conditions_met"`
+	ExpiresAt        string             `json:"expires_at"`
+	ID               openapi_types.UUID `json:"id"`
 
 	// ParentSessionID The session that assumed this one (role chaining).
 	ParentSessionID *string `json:"parent_session_id,omitempty"`
@@ -2209,6 +2228,23 @@ type STSRequest struct {
 
 // STSRequestAction defines model for STSRequest.Action.
 type STSRequestAction string
+
+// SessionDocument A policy document that narrows a role session, as it read when the session started.
+type SessionDocument struct {
+	Name string `json:"name"`
+
+	// PolicyDocument A policy document (docs/policy.md is the full language). On input,
+	// `Action` and `Resource` may each be a string or a list, and `Sid`
+	// and `Condition` are optional; a missing or null `Effect`, `Action`
+	// or `Resource` is 400. On output the document is canonical:
+	// `Action` and `Resource` are always lists.
+	//
+	// Example: {"Statement":[{"Action":["compute.instance.Read"],"Effect":"Allow","Resource":["*"]}],"Version":"2026-03-20"}
+	PolicyDocument PolicyDocument `json:"policy_document"`
+
+	// PolicyID The managed or custom policy the document is of; absent for an inline document.
+	PolicyID *string `json:"policy_id,omitempty"`
+}
 
 // SetPasswordReq defines model for SetPasswordReq.
 type SetPasswordReq struct {
@@ -3454,7 +3490,11 @@ type ClientInterface interface {
 	// `principal`, `policy`), each matching statement with the path it
 	// came through, failed conditions and missing condition keys. Checking
 	// another principal needs `iam.authorization.Authorize`; a caller may
-	// always check itself. A principal that is not a member of the
+	// always check itself, and is answered as its credential may act:
+	// through a narrowed API key as the key, through a role session as
+	// the session (its role, session policy and carried narrowing),
+	// whether it leaves `principal_id` out or names its own member. A
+	// principal that is not a member of the
 	// organization is denied (layer `principal`). `context.time` defaults
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -3477,7 +3517,11 @@ type ClientInterface interface {
 	// `principal`, `policy`), each matching statement with the path it
 	// came through, failed conditions and missing condition keys. Checking
 	// another principal needs `iam.authorization.Authorize`; a caller may
-	// always check itself. A principal that is not a member of the
+	// always check itself, and is answered as its credential may act:
+	// through a narrowed API key as the key, through a role session as
+	// the session (its role, session policy and carried narrowing),
+	// whether it leaves `principal_id` out or names its own member. A
+	// principal that is not a member of the
 	// organization is denied (layer `principal`). `context.time` defaults
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -5442,7 +5486,11 @@ func (c *Client) ListLoginSessions(ctx context.Context, params *ListLoginSession
 // `principal`, `policy`), each matching statement with the path it
 // came through, failed conditions and missing condition keys. Checking
 // another principal needs `iam.authorization.Authorize`; a caller may
-// always check itself. A principal that is not a member of the
+// always check itself, and is answered as its credential may act:
+// through a narrowed API key as the key, through a role session as
+// the session (its role, session policy and carried narrowing),
+// whether it leaves `principal_id` out or names its own member. A
+// principal that is not a member of the
 // organization is denied (layer `principal`). `context.time` defaults
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -5475,7 +5523,11 @@ func (c *Client) AuthorizeWithBody(ctx context.Context, contentType string, body
 // `principal`, `policy`), each matching statement with the path it
 // came through, failed conditions and missing condition keys. Checking
 // another principal needs `iam.authorization.Authorize`; a caller may
-// always check itself. A principal that is not a member of the
+// always check itself, and is answered as its credential may act:
+// through a narrowed API key as the key, through a role session as
+// the session (its role, session policy and carried narrowing),
+// whether it leaves `principal_id` out or names its own member. A
+// principal that is not a member of the
 // organization is denied (layer `principal`). `context.time` defaults
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -15332,7 +15384,11 @@ type ClientWithResponsesInterface interface {
 	// `principal`, `policy`), each matching statement with the path it
 	// came through, failed conditions and missing condition keys. Checking
 	// another principal needs `iam.authorization.Authorize`; a caller may
-	// always check itself. A principal that is not a member of the
+	// always check itself, and is answered as its credential may act:
+	// through a narrowed API key as the key, through a role session as
+	// the session (its role, session policy and carried narrowing),
+	// whether it leaves `principal_id` out or names its own member. A
+	// principal that is not a member of the
 	// organization is denied (layer `principal`). `context.time` defaults
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -15355,7 +15411,11 @@ type ClientWithResponsesInterface interface {
 	// `principal`, `policy`), each matching statement with the path it
 	// came through, failed conditions and missing condition keys. Checking
 	// another principal needs `iam.authorization.Authorize`; a caller may
-	// always check itself. A principal that is not a member of the
+	// always check itself, and is answered as its credential may act:
+	// through a narrowed API key as the key, through a role session as
+	// the session (its role, session policy and carried narrowing),
+	// whether it leaves `principal_id` out or names its own member. A
+	// principal that is not a member of the
 	// organization is denied (layer `principal`). `context.time` defaults
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -27234,7 +27294,11 @@ func (c *ClientWithResponses) ListLoginSessionsWithResponse(ctx context.Context,
 // `principal`, `policy`), each matching statement with the path it
 // came through, failed conditions and missing condition keys. Checking
 // another principal needs `iam.authorization.Authorize`; a caller may
-// always check itself. A principal that is not a member of the
+// always check itself, and is answered as its credential may act:
+// through a narrowed API key as the key, through a role session as
+// the session (its role, session policy and carried narrowing),
+// whether it leaves `principal_id` out or names its own member. A
+// principal that is not a member of the
 // organization is denied (layer `principal`). `context.time` defaults
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -27263,7 +27327,11 @@ func (c *ClientWithResponses) AuthorizeWithBodyWithResponse(ctx context.Context,
 // `principal`, `policy`), each matching statement with the path it
 // came through, failed conditions and missing condition keys. Checking
 // another principal needs `iam.authorization.Authorize`; a caller may
-// always check itself. A principal that is not a member of the
+// always check itself, and is answered as its credential may act:
+// through a narrowed API key as the key, through a role session as
+// the session (its role, session policy and carried narrowing),
+// whether it leaves `principal_id` out or names its own member. A
+// principal that is not a member of the
 // organization is denied (layer `principal`). `context.time` defaults
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)

@@ -33,9 +33,12 @@ type roleSessionJSON struct {
 	AssumedAt         string          `json:"assumed_at"`
 	ExpiresAt         string          `json:"expires_at"`
 	TerminatedAt      string          `json:"terminated_at,omitempty"`
-	// CarriedNarrowing is keyward's: the narrowing layers the session
-	// carries from the credential that assumed it.
-	CarriedNarrowing []narrowingJSON `json:"carried_narrowing,omitempty"`
+	// SessionPolicies and CarriedNarrowing are keyward's: the policies
+	// named as session policies (with session_policy, one layer), and the
+	// narrowing layers the session carries from the credential that
+	// assumed it.
+	SessionPolicies  []sessionDocumentJSON `json:"session_policies,omitempty"`
+	CarriedNarrowing []narrowingJSON       `json:"carried_narrowing,omitempty"`
 }
 
 // narrowingJSON is a narrowing layer a session carries.
@@ -52,7 +55,11 @@ type sessionDocumentJSON struct {
 	Document json.RawMessage `json:"policy_document"`
 }
 
+// sessionDocumentsJSON returns ds as the API shows them, nil for none.
 func sessionDocumentsJSON(ds []keyward.SessionDocument) []sessionDocumentJSON {
+	if len(ds) == 0 {
+		return nil
+	}
 	out := make([]sessionDocumentJSON, len(ds))
 	for i, d := range ds {
 		out[i] = sessionDocumentJSON{PolicyID: string(d.PolicyID), Name: d.Name, Document: d.Document}
@@ -81,7 +88,7 @@ func toRoleSessionJSON(d *service.SessionDetail, now time.Time) roleSessionJSON 
 		TrustID: string(d.TrustID), ParentSessionID: string(d.ParentID), SessionName: d.Name, AuthMethod: d.AuthMethod,
 		RemainingDuration: d.RemainingSeconds(now), ConditionsMet: met, SourceIP: d.SourceIP, SessionPolicy: d.Policy,
 		State: state, AssumedAt: timeJSON(&d.CreatedAt), ExpiresAt: timeJSON(&d.ExpiresAt), TerminatedAt: timeJSON(d.TerminatedAt),
-		CarriedNarrowing: carried,
+		SessionPolicies: sessionDocumentsJSON(d.Policies), CarriedNarrowing: carried,
 	}
 }
 

@@ -219,8 +219,10 @@ type roleSessionView struct {
 	ExpiresAt     time.Time             `json:"expires_at"`
 	TerminatedAt  *time.Time            `json:"terminated_at,omitempty"`
 	// Carried names the source of each narrowing layer the session
-	// carries; the documents are in the session itself.
-	Carried []string `json:"carried_narrowing,omitempty"`
+	// carries, and Named the policies named as session policies; the
+	// documents are in the session itself.
+	Carried []string           `json:"carried_narrowing,omitempty"`
+	Named   []keyward.PolicyID `json:"session_policy_ids,omitempty"`
 }
 
 func viewRoleSession(s *keyward.RoleSession) roleSessionView {
@@ -228,8 +230,12 @@ func viewRoleSession(s *keyward.RoleSession) roleSessionView {
 	for _, l := range s.Narrowing {
 		carried = append(carried, l.Source)
 	}
+	var named []keyward.PolicyID
+	for _, d := range s.Policies {
+		named = append(named, d.PolicyID)
+	}
 	return roleSessionView{s.ID, s.RoleID, s.TrustID, s.UserID, s.ParentID, s.Name, s.AuthMethod, s.SourceIP,
-		s.ConditionsMet, s.Policy, s.ExpiresAt, s.TerminatedAt, carried}
+		s.ConditionsMet, s.Policy, s.ExpiresAt, s.TerminatedAt, carried, named}
 }
 
 // SessionRequest asks for a role session once the caller is known to be
@@ -253,6 +259,9 @@ type SessionRequest struct {
 	// ConditionsMet adds conditions the caller verified (such as "sub"
 	// claims) to the session's conditions_met.
 	ConditionsMet []string
+	// Policies name policies of Org that make the session policy together
+	// with Policy: one layer, their union (see sessionPolicies).
+	Policies []PolicyRef
 }
 
 // StartSession checks req against the role and the trust and starts the
@@ -325,10 +334,14 @@ func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRe
 			return nil, err
 		}
 	}
+	named, err := sessionPolicies(ctx, tx, req.Org, req.Policies)
+	if err != nil {
+		return nil, err
+	}
 	expires := now.Add(time.Duration(dur) * time.Second)
 	sess := &keyward.RoleSession{
 		ID: keyward.RoleSessionID(keyward.NewID(now)), OrgID: req.Org, RoleID: r.ID, TrustID: t.ID, UserID: req.User,
-		Name: name, AuthMethod: req.AuthMethod, SourceIP: req.SourceIP, ConditionsMet: met, Policy: pol,
+		Name: name, AuthMethod: req.AuthMethod, SourceIP: req.SourceIP, ConditionsMet: met, Policy: pol, Policies: named,
 		CreatedAt: now, ExpiresAt: expires,
 	}
 	if a := req.Actor; a != nil {

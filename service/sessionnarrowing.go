@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"slices"
 	"strconv"
 
@@ -77,4 +78,49 @@ func inlineDocs(ds []keyward.SessionDocument) []authz.InlineDoc {
 		out[i] = authz.InlineDoc{PolicyID: string(d.PolicyID), Name: d.Name, Raw: d.Document}
 	}
 	return out
+}
+
+// PolicyRef names a policy of the organization as a session policy (AWS
+// STS's PolicyArns): by ID, a custom policy of the organization or a
+// managed policy, or by Name, a managed policy. Field is the request
+// field that named it, for errors.
+type PolicyRef struct {
+	ID    keyward.PolicyID
+	Name  string
+	Field string
+}
+
+// sessionPolicies returns the live policies of org that refs name, each
+// once, as they read now: the session keeps them so, and a later edit of
+// a policy does not change it. A ref that names no policy of org is
+// CodeInvalid on its Field.
+func sessionPolicies(ctx context.Context, tx keyward.Tx, org keyward.OrgID, refs []PolicyRef) ([]keyward.SessionDocument, error) {
+	var out []keyward.SessionDocument
+	for _, ref := range refs {
+		p, err := namedPolicy(ctx, tx, org, ref)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(out, func(d keyward.SessionDocument) bool { return d.PolicyID == p.ID }) {
+			out = append(out, keyward.SessionDocument{PolicyID: p.ID, Name: p.Name, Document: p.Document})
+		}
+	}
+	return out, nil
+}
+
+func namedPolicy(ctx context.Context, tx keyward.Tx, org keyward.OrgID, ref PolicyRef) (*PolicyDetail, error) {
+	if ref.Name != "" {
+		list, _ := managedPolicies()
+		for _, mp := range list {
+			if mp.Name == ref.Name {
+				return mp, nil
+			}
+		}
+		return nil, keyward.FieldError(ref.Field, "There is no managed policy named %q.", ref.Name)
+	}
+	p, err := livePolicyOf(ctx, tx, org, ref.ID)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound {
+		return nil, keyward.FieldError(ref.Field, "There is no policy %s in this organization.", ref.ID)
+	}
+	return p, err
 }

@@ -2058,6 +2058,13 @@ type RoleSession struct {
 	RoleName          *string            `json:"role_name,omitempty"`
 	SessionName       string             `json:"session_name"`
 
+	// SessionPolicies keyward's: the managed and custom policies named as session
+	// policies when the session started (AWS STS's `PolicyArns`), as
+	// they read then. With `session_policy` they make one layer, the
+	// session policy: a request passes it when a statement of one of
+	// them allows it and none denies it. Absent when there is none.
+	SessionPolicies *[]SessionDocument `json:"session_policies,omitempty"`
+
 	// SessionPolicy A policy document (docs/policy.md is the full language). On input,
 	// `Action` and `Resource` may each be a string or a list, and `Sid`
 	// and `Condition` are optional; a missing or null `Effect`, `Action`
@@ -2216,6 +2223,15 @@ type RolesForUser struct {
 type STSRequest struct {
 	Action          STSRequestAction `json:"Action"`
 	DurationSeconds *int             `json:"DurationSeconds,omitempty"`
+
+	// Policy A keyward policy document (JSON) that narrows the session.
+	Policy *string `json:"Policy,omitempty"`
+
+	// PolicyArnsMember1Arn A policy that narrows the session with `Policy` (their union);
+	// `PolicyArns.member.2.arn` and on name more, up to 10.
+	//
+	// Example: arn:aws:iam::aws:policy/ReadOnlyAccess
+	PolicyArnsMember1Arn *string `json:"PolicyArns.member.1.arn,omitempty"`
 
 	// RoleArn Example: arn:aws:iam::0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a80:role/0192f4a2-2b3c-7d4e-8f50-6a7b8c9d0e12
 	RoleArn         string  `json:"RoleArn"`
@@ -3353,16 +3369,28 @@ type ClientInterface interface {
 	//
 	// - `Action=AssumeRole`: authenticated by the keyward API key (or
 	//   session token) sent as `Authorization: Bearer`, which replaces
-	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
-	//   `PolicyArns` are refused (AWS policies).
+	//   any SigV4 signature; the rules of assumeRole apply, and the
+	//   session carries the narrowing of that credential.
 	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+	// 10), in the form body or the query string, narrow the session as
+	// in AWS: the session policy is the union of `Policy` (a keyward
+	// policy document) and the policies named, and the role's policies
+	// are intersected with it. A policy ARN is
+	// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+	// managed policy of the role's organization) or
+	// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+	// is not valid is MalformedPolicyDocument; an ARN that names no
+	// policy of the organization, a parameter given twice, or any other
+	// key starting with `Policy` is ValidationError (400).
 	//
 	// `Credentials.SessionToken` is the keyward session token (send it as
 	// a Bearer token to keyward), `AccessKeyId` the session id, and
 	// `SecretAccessKey` a random value keyward does not keep. Error codes:
-	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+	// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 	// MissingAuthenticationToken (403); InvalidAction (400).
 	//
 	// Takes any type of body and a specified content type.
@@ -3380,16 +3408,28 @@ type ClientInterface interface {
 	//
 	// - `Action=AssumeRole`: authenticated by the keyward API key (or
 	//   session token) sent as `Authorization: Bearer`, which replaces
-	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
-	//   `PolicyArns` are refused (AWS policies).
+	//   any SigV4 signature; the rules of assumeRole apply, and the
+	//   session carries the narrowing of that credential.
 	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+	// 10), in the form body or the query string, narrow the session as
+	// in AWS: the session policy is the union of `Policy` (a keyward
+	// policy document) and the policies named, and the role's policies
+	// are intersected with it. A policy ARN is
+	// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+	// managed policy of the role's organization) or
+	// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+	// is not valid is MalformedPolicyDocument; an ARN that names no
+	// policy of the organization, a parameter given twice, or any other
+	// key starting with `Policy` is ValidationError (400).
 	//
 	// `Credentials.SessionToken` is the keyward session token (send it as
 	// a Bearer token to keyward), `AccessKeyId` the session id, and
 	// `SecretAccessKey` a random value keyward does not keep. Error codes:
-	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+	// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 	// MissingAuthenticationToken (403); InvalidAction (400).
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type.
@@ -5249,16 +5289,28 @@ func (c *Client) AssumeRoleWithWebIdentity(ctx context.Context, body AssumeRoleW
 //
 //   - `Action=AssumeRole`: authenticated by the keyward API key (or
 //     session token) sent as `Authorization: Bearer`, which replaces
-//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
-//     `PolicyArns` are refused (AWS policies).
+//     any SigV4 signature; the rules of assumeRole apply, and the
+//     session carries the narrowing of that credential.
 //   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 //     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+// 10), in the form body or the query string, narrow the session as
+// in AWS: the session policy is the union of `Policy` (a keyward
+// policy document) and the policies named, and the role's policies
+// are intersected with it. A policy ARN is
+// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+// managed policy of the role's organization) or
+// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+// is not valid is MalformedPolicyDocument; an ARN that names no
+// policy of the organization, a parameter given twice, or any other
+// key starting with `Policy` is ValidationError (400).
 //
 // `Credentials.SessionToken` is the keyward session token (send it as
 // a Bearer token to keyward), `AccessKeyId` the session id, and
 // `SecretAccessKey` a random value keyward does not keep. Error codes:
-// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 // MissingAuthenticationToken (403); InvalidAction (400).
 //
 // Takes any type of body and a specified content type.
@@ -5286,16 +5338,28 @@ func (c *Client) AwsSTSWithBody(ctx context.Context, contentType string, body io
 //
 //   - `Action=AssumeRole`: authenticated by the keyward API key (or
 //     session token) sent as `Authorization: Bearer`, which replaces
-//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
-//     `PolicyArns` are refused (AWS policies).
+//     any SigV4 signature; the rules of assumeRole apply, and the
+//     session carries the narrowing of that credential.
 //   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 //     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+// 10), in the form body or the query string, narrow the session as
+// in AWS: the session policy is the union of `Policy` (a keyward
+// policy document) and the policies named, and the role's policies
+// are intersected with it. A policy ARN is
+// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+// managed policy of the role's organization) or
+// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+// is not valid is MalformedPolicyDocument; an ARN that names no
+// policy of the organization, a parameter given twice, or any other
+// key starting with `Policy` is ValidationError (400).
 //
 // `Credentials.SessionToken` is the keyward session token (send it as
 // a Bearer token to keyward), `AccessKeyId` the session id, and
 // `SecretAccessKey` a random value keyward does not keep. Error codes:
-// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 // MissingAuthenticationToken (403); InvalidAction (400).
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type.
@@ -15235,16 +15299,28 @@ type ClientWithResponsesInterface interface {
 	//
 	// - `Action=AssumeRole`: authenticated by the keyward API key (or
 	//   session token) sent as `Authorization: Bearer`, which replaces
-	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
-	//   `PolicyArns` are refused (AWS policies).
+	//   any SigV4 signature; the rules of assumeRole apply, and the
+	//   session carries the narrowing of that credential.
 	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+	// 10), in the form body or the query string, narrow the session as
+	// in AWS: the session policy is the union of `Policy` (a keyward
+	// policy document) and the policies named, and the role's policies
+	// are intersected with it. A policy ARN is
+	// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+	// managed policy of the role's organization) or
+	// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+	// is not valid is MalformedPolicyDocument; an ARN that names no
+	// policy of the organization, a parameter given twice, or any other
+	// key starting with `Policy` is ValidationError (400).
 	//
 	// `Credentials.SessionToken` is the keyward session token (send it as
 	// a Bearer token to keyward), `AccessKeyId` the session id, and
 	// `SecretAccessKey` a random value keyward does not keep. Error codes:
-	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+	// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 	// MissingAuthenticationToken (403); InvalidAction (400).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -15262,16 +15338,28 @@ type ClientWithResponsesInterface interface {
 	//
 	// - `Action=AssumeRole`: authenticated by the keyward API key (or
 	//   session token) sent as `Authorization: Bearer`, which replaces
-	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
-	//   `PolicyArns` are refused (AWS policies).
+	//   any SigV4 signature; the rules of assumeRole apply, and the
+	//   session carries the narrowing of that credential.
 	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+	// 10), in the form body or the query string, narrow the session as
+	// in AWS: the session policy is the union of `Policy` (a keyward
+	// policy document) and the policies named, and the role's policies
+	// are intersected with it. A policy ARN is
+	// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+	// managed policy of the role's organization) or
+	// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+	// is not valid is MalformedPolicyDocument; an ARN that names no
+	// policy of the organization, a parameter given twice, or any other
+	// key starting with `Policy` is ValidationError (400).
 	//
 	// `Credentials.SessionToken` is the keyward session token (send it as
 	// a Bearer token to keyward), `AccessKeyId` the session id, and
 	// `SecretAccessKey` a random value keyward does not keep. Error codes:
-	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+	// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 	// MissingAuthenticationToken (403); InvalidAction (400).
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
@@ -27085,16 +27173,28 @@ func (c *ClientWithResponses) AssumeRoleWithWebIdentityWithResponse(ctx context.
 //
 //   - `Action=AssumeRole`: authenticated by the keyward API key (or
 //     session token) sent as `Authorization: Bearer`, which replaces
-//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
-//     `PolicyArns` are refused (AWS policies).
+//     any SigV4 signature; the rules of assumeRole apply, and the
+//     session carries the narrowing of that credential.
 //   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 //     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+// 10), in the form body or the query string, narrow the session as
+// in AWS: the session policy is the union of `Policy` (a keyward
+// policy document) and the policies named, and the role's policies
+// are intersected with it. A policy ARN is
+// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+// managed policy of the role's organization) or
+// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+// is not valid is MalformedPolicyDocument; an ARN that names no
+// policy of the organization, a parameter given twice, or any other
+// key starting with `Policy` is ValidationError (400).
 //
 // `Credentials.SessionToken` is the keyward session token (send it as
 // a Bearer token to keyward), `AccessKeyId` the session id, and
 // `SecretAccessKey` a random value keyward does not keep. Error codes:
-// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 // MissingAuthenticationToken (403); InvalidAction (400).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -27118,16 +27218,28 @@ func (c *ClientWithResponses) AwsSTSWithBodyWithResponse(ctx context.Context, co
 //
 //   - `Action=AssumeRole`: authenticated by the keyward API key (or
 //     session token) sent as `Authorization: Bearer`, which replaces
-//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
-//     `PolicyArns` are refused (AWS policies).
+//     any SigV4 signature; the rules of assumeRole apply, and the
+//     session carries the narrowing of that credential.
 //   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 //     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+// 10), in the form body or the query string, narrow the session as
+// in AWS: the session policy is the union of `Policy` (a keyward
+// policy document) and the policies named, and the role's policies
+// are intersected with it. A policy ARN is
+// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+// managed policy of the role's organization) or
+// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+// is not valid is MalformedPolicyDocument; an ARN that names no
+// policy of the organization, a parameter given twice, or any other
+// key starting with `Policy` is ValidationError (400).
 //
 // `Credentials.SessionToken` is the keyward session token (send it as
 // a Bearer token to keyward), `AccessKeyId` the session id, and
 // `SecretAccessKey` a random value keyward does not keep. Error codes:
-// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 // MissingAuthenticationToken (403); InvalidAction (400).
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).

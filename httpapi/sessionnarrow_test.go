@@ -157,7 +157,7 @@ func TestChainedSessionKeepsNarrowing(t *testing.T) {
 // its requests are, not the member's own.
 func TestSessionAuthorizesItselfAsTheSession(t *testing.T) {
 	f, _ := newSessionFixture(t, "")
-	_, key := f.mintKey(f.alice, `{"policy":`+allowDoc("iam.group.List", "iam.user.List")+`}`)
+	keyID, key := f.mintKey(f.alice, `{"policy":`+allowDoc("iam.group.List", "iam.user.List")+`}`)
 	s := f.assume(key, f.body(""), http.StatusCreated)
 	for _, tc := range []struct {
 		action string
@@ -177,5 +177,20 @@ func TestSessionAuthorizesItselfAsTheSession(t *testing.T) {
 		if v.Allowed != tc.want {
 			t.Errorf("session asking about its member, %s: allowed %v, want %v", tc.action, v.Allowed, tc.want)
 		}
+	}
+	// The explanation names the carried layer that let the grant stand,
+	// and the key its document is of.
+	var v verdict
+	f.do("POST", "/v2/authorize", s.SessionToken, `{"action":"iam.group.List"}`, http.StatusOK, &v)
+	found := false
+	for _, st := range v.Explanation.Statements {
+		found = found || st.Applied && st.Via == "carried:api_key:"+keyID && st.PolicyID == keyID
+	}
+	if !found || !strings.Contains(v.Explanation.Reason, "every narrowing it carries") {
+		t.Errorf("explanation %+v, want a statement through carried:api_key:%s", v.Explanation, keyID)
+	}
+	f.do("POST", "/v2/authorize", s.SessionToken, `{"action":"iam.role.List"}`, http.StatusOK, &v)
+	if want := "api_key:" + keyID; !strings.Contains(v.Explanation.Reason, want) {
+		t.Errorf("deny explanation %+v, want its reason to name %s", v.Explanation, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
@@ -60,22 +61,30 @@ func (s *Service) sessionRequest(p *keyward.Principal) *authz.Session {
 	sp := p.Session
 	as := &authz.Session{Role: sp.RoleID}
 	if docs := sessionPolicyDocs(sp.ID, sp.Policy, sp.Policies); len(docs) > 0 {
-		as.Policy = s.authz.InlineLayer(string(sp.ID), authz.LayerSessionPolicy, inlineDocs(docs))
+		as.Policy = s.authz.InlineLayer(string(sp.ID), authz.LayerSessionPolicy, inlineDocs(docs, "session"))
 	}
 	for i, l := range sp.Narrowing {
 		name := authz.CarriedLayer(l.Source)
+		_, of, _ := strings.Cut(l.Source, ":")
 		as.Carried = append(as.Carried, policy.Layer{
 			Name: name,
-			Set:  s.authz.InlineLayer(string(sp.ID)+"/carried/"+strconv.Itoa(i), name, inlineDocs(l.Documents)),
+			Set:  s.authz.InlineLayer(string(sp.ID)+"/carried/"+strconv.Itoa(i), name, inlineDocs(l.Documents, of)),
 		})
 	}
 	return as
 }
 
-func inlineDocs(ds []keyward.SessionDocument) []authz.InlineDoc {
+// inlineDocs returns ds for the engine. An inline document, which is no
+// policy of its own, is explained under inlineID: "session" for the
+// session policy, as ever, and the key's or session's id for a carried
+// one, as a key's own narrowing is.
+func inlineDocs(ds []keyward.SessionDocument, inlineID string) []authz.InlineDoc {
 	out := make([]authz.InlineDoc, len(ds))
 	for i, d := range ds {
 		out[i] = authz.InlineDoc{PolicyID: string(d.PolicyID), Name: d.Name, Raw: d.Document}
+		if d.PolicyID == "" {
+			out[i].PolicyID = inlineID
+		}
 	}
 	return out
 }

@@ -36,6 +36,10 @@ type SessionPrincipal struct {
 	// Chain is the actor chain from the account to this session:
 	// "user:<id>", then "session:<id>" for each session in turn.
 	Chain []string
+	// Policies and Narrowing are the session's (RoleSession.Policies and
+	// RoleSession.Narrowing): with Policy, every layer that narrows it.
+	Policies  []SessionDocument
+	Narrowing []NarrowingLayer
 }
 
 // ActorType returns the audit actor type of the principal.

@@ -33,11 +33,44 @@ type RoleSession struct {
 	ConditionsMet []string
 	// Policy is the inline session policy, a policy document that only
 	// narrows the role's; nil when none was given.
-	Policy       json.RawMessage
+	Policy json.RawMessage
+	// Policies are the managed and custom policies named as session
+	// policies when the session started (AWS STS's PolicyArns), as they
+	// read then. With Policy they make one layer, the session policy: a
+	// request passes it when one of their statements allows it and none
+	// denies it.
+	Policies []SessionDocument
+	// Narrowing holds the layers the session carries from the credential
+	// that assumed it, so that it is never broader than that credential.
+	// Each must allow a request too.
+	Narrowing    []NarrowingLayer
 	CreatedBy    UserID // who called assume; may differ from UserID
 	CreatedAt    time.Time
 	ExpiresAt    time.Time
 	TerminatedAt *time.Time
+}
+
+// SessionDocument is one policy document that narrows a role session: an
+// inline document (PolicyID empty) or a managed or custom policy as it
+// read when the session started, kept as it was so that a later edit of
+// the policy does not change the session.
+type SessionDocument struct {
+	PolicyID PolicyID
+	Name     string
+	Document json.RawMessage
+}
+
+// NarrowingLayer is a narrowing a role session carries from the credential
+// that assumed it. Its documents make one layer: a request passes it when
+// one of their statements allows it and none denies it.
+type NarrowingLayer struct {
+	// Source names the credential the narrowing is of:
+	// "api_key:<key id>", the inline policy of the API key that assumed
+	// the session (or a session before it in the chain), or
+	// "session:<session id>", the session policy of a session that the
+	// chain went through.
+	Source    string
+	Documents []SessionDocument
 }
 
 // Live reports whether the session may act at time now.

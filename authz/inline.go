@@ -20,7 +20,7 @@ type inlineCache struct {
 }
 
 type inlineEntry struct {
-	raw string
+	raw []string // the bytes of the documents it was compiled from
 	set *policy.Set
 }
 
@@ -29,11 +29,56 @@ type inlineEntry struct {
 // document is read with Decode: stale content still narrows, and a
 // document that cannot be read at all (nil) allows nothing.
 func (a *Authorizer) Inline(id string, raw []byte, compile func(*policy.Document) *policy.Set) *policy.Set {
-	if e, ok := a.inline.m.Load(id); ok && e.(*inlineEntry).raw == string(raw) {
+	if e, ok := a.inline.m.Load(id); ok && len(e.(*inlineEntry).raw) == 1 && e.(*inlineEntry).raw[0] == string(raw) {
 		return e.(*inlineEntry).set
 	}
 	doc, _ := policy.Decode(a.cat, raw)
-	e := &inlineEntry{raw: string(raw), set: compile(doc)}
+	return a.keepInline(id, &inlineEntry{raw: []string{string(raw)}, set: compile(doc)})
+}
+
+// InlineDoc is one document of an inline layer: the id and name its
+// statements carry in explanations, and its JSON.
+type InlineDoc struct {
+	PolicyID, Name string
+	Raw            []byte
+}
+
+// InlineLayer returns docs compiled as one layer, through via: a request
+// passes it when a statement of any of them allows it and none denies it.
+// It is the layer of a role session made of several documents (a session
+// policy with named session policies, or a narrowing the session
+// carries), compiled on first use and kept under id, which names the
+// credential and the layer, for as long as the documents are the same
+// bytes. Each document is read as Inline reads one; a layer of no
+// documents allows nothing.
+func (a *Authorizer) InlineLayer(id, via string, docs []InlineDoc) *policy.Set {
+	if e, ok := a.inline.m.Load(id); ok && sameDocs(e.(*inlineEntry).raw, docs) {
+		return e.(*inlineEntry).set
+	}
+	in := make([]policy.Input, len(docs))
+	raw := make([]string, len(docs))
+	for i, d := range docs {
+		doc, _ := policy.Decode(a.cat, d.Raw)
+		in[i] = policy.Input{ID: d.PolicyID, Name: d.Name, Via: via, Doc: doc}
+		raw[i] = string(d.Raw)
+	}
+	return a.keepInline(id, &inlineEntry{raw: raw, set: policy.Compile(a.cat, in)})
+}
+
+func sameDocs(raw []string, docs []InlineDoc) bool {
+	if len(raw) != len(docs) {
+		return false
+	}
+	for i, d := range docs {
+		if raw[i] != string(d.Raw) {
+			return false
+		}
+	}
+	return true
+}
+
+// keepInline caches e under id and returns its set.
+func (a *Authorizer) keepInline(id string, e *inlineEntry) *policy.Set {
 	if a.inline.n.Add(1) > maxInline {
 		a.inline.m.Clear()
 		a.inline.n.Store(1)

@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/keyward-iam/keyward/policy"
@@ -29,5 +30,46 @@ func TestInline(t *testing.T) {
 	r := policy.Request{Action: "compute.instance.List"}
 	if !set.Decide(&r).Allowed() {
 		t.Errorf("a stale document's valid statement no longer allows")
+	}
+}
+
+// TestInlineLayer checks that a layer of several documents is their union,
+// compiled once per id and content, and that an unreadable document
+// makes the layer deny.
+func TestInlineLayer(t *testing.T) {
+	a := New(nil, Options{})
+	read := []byte(`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.Read","Resource":"*"}]}`)
+	list := []byte(`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.List","Resource":"*"}]}`)
+	docs := []InlineDoc{{Name: "inline", Raw: read}, {PolicyID: "p1", Name: "lister", Raw: list}}
+	set := a.InlineLayer("session-1/carried/0", "carried:api_key:k", docs)
+	if again := a.InlineLayer("session-1/carried/0", "carried:api_key:k", slices.Clone(docs)); again != set {
+		t.Errorf("second call with the same documents compiled again")
+	}
+	if a.InlineLayer("session-1/carried/0", "carried:api_key:k", docs[:1]) == set {
+		t.Errorf("other documents under the same id reused the set")
+	}
+	unreadable := append(slices.Clone(docs), InlineDoc{Name: "broken", Raw: []byte(`{"Version":`)})
+	broken := a.InlineLayer("session-2", "carried:api_key:k", unreadable)
+	for _, tc := range []struct {
+		set    *policy.Set
+		action string
+		want   policy.Decision
+	}{
+		{set, "compute.instance.Read", policy.Allow},
+		{set, "compute.instance.List", policy.Allow},
+		{set, "compute.instance.Create", policy.ImplicitDeny},
+		{broken, "compute.instance.Read", policy.ExplicitDeny},
+		{a.InlineLayer("session-3", "carried:api_key:k", nil), "compute.instance.Read", policy.ImplicitDeny},
+	} {
+		r := policy.Request{Action: tc.action}
+		if got := tc.set.Decide(&r); got != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.action, got, tc.want)
+		}
+	}
+	r := policy.Request{Action: "compute.instance.List"}
+	for _, st := range set.Explain(&r).Statements {
+		if st.Applied && (st.PolicyName != "lister" || st.Via != "carried:api_key:k") {
+			t.Errorf("statement %+v, want it of lister through carried:api_key:k", st)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -113,6 +114,12 @@ type check struct {
 	Want          string          `json:"want"` // allow, explicit_deny or implicit_deny
 	Layer         string          `json:"layer"`
 	Via           []string        `json:"via"` // the via of the applied statements of the deciding effect
+	// Carried are the narrowing layers the session carries, each made of
+	// its documents.
+	Carried []struct {
+		Source    string            `json:"source"`
+		Documents []json.RawMessage `json:"documents"`
+	} `json:"carried"`
 }
 
 // TestScenarios runs the corpus on every store dialect and requires
@@ -181,6 +188,14 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 					t.Fatalf("check %d: session policy: %v", i, err)
 				}
 				r.Session.Policy = snap.CompileSessionPolicy(doc)
+			}
+			for j, l := range c.Carried {
+				docs := make([]authz.InlineDoc, len(l.Documents))
+				for k, d := range l.Documents {
+					docs[k] = authz.InlineDoc{Name: l.Source, Raw: d}
+				}
+				name := authz.CarriedLayer(l.Source)
+				r.Session.Carried = append(r.Session.Carried, policy.Layer{Name: name, Set: a.InlineLayer(fmt.Sprintf("check %d layer %d", i, j), name, docs)})
 			}
 		}
 		d, layer := snap.Decide(&r)

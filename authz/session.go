@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"strings"
+
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
 )
@@ -9,15 +11,27 @@ import (
 // explanation of a request made through a session.
 const LayerSessionPolicy = "session_policy"
 
+// LayerCarried starts the name of a narrowing layer a session carries
+// from the credential that assumed it: see CarriedLayer.
+const LayerCarried = "carried"
+
+// CarriedLayer is the name, in explanations, of the narrowing a session
+// carries from source (keyward.NarrowingLayer.Source), such as
+// "carried:api_key:<key id>".
+func CarriedLayer(source string) string { return LayerCarried + ":" + source }
+
 // Session is the role session a request is made through. The request is
 // then decided as the role, not as Request.Principal: the role's policies
-// intersected with the session policy (docs/policy.md, "Narrowing").
-// Request.Principal is the member who assumed the role, whose suspension
-// or removal denies everything; it is empty for a federated session, whose
-// principal is the role itself.
+// intersected with the session policy and with each narrowing the session
+// carries (docs/policy.md, "Narrowing"). Request.Principal is the member
+// who assumed the role, whose suspension or removal denies everything; it
+// is empty for a federated session, whose principal is the role itself.
 type Session struct {
 	Role   keyward.RoleID
 	Policy *policy.Set // the compiled session policy; nil when there is none
+	// Carried are the narrowing layers the session carries from the
+	// credential that assumed it, each named CarriedLayer(source).
+	Carried []policy.Layer
 }
 
 // CompileSessionPolicy compiles a session's inline policy document.
@@ -76,7 +90,7 @@ func (s *Snapshot) sessionLayers(r *Request) ([]policy.Layer, string) {
 	if r.Session.Policy != nil {
 		layers = append(layers, policy.Layer{Name: LayerSessionPolicy, Set: r.Session.Policy})
 	}
-	return layers, ""
+	return append(layers, r.Session.Carried...), ""
 }
 
 // decideSession is Decide for a request made through a session.
@@ -92,7 +106,8 @@ func (s *Snapshot) decideSession(r *Request) (policy.Decision, string) {
 
 // explainSession is Explain for a request made through a session: the
 // statements of every layer, each naming its layer in Via when it is the
-// session policy.
+// session policy or a carried narrowing, and a reason that names the
+// layer that decided.
 func (s *Snapshot) explainSession(r *Request) Result {
 	layers, why := s.sessionLayers(r)
 	if layers == nil {
@@ -105,11 +120,18 @@ func (s *Snapshot) explainSession(r *Request) Result {
 		res.Statements = append(res.Statements, l.Statements...)
 		res.Diagnostics = append(res.Diagnostics, l.Diagnostics...)
 	}
+	carried, isCarried := strings.CutPrefix(ex.Layer, LayerCarried+":")
 	switch {
 	case ex.Decision == policy.Allow:
 		res.Reason = "the session's role allows this and its session policy lets it stand"
+		if len(r.Session.Carried) > 0 {
+			res.Reason += ", as does every narrowing it carries"
+		}
 	case ex.Layer == LayerSessionPolicy:
-		res.Reason = "the session policy does not allow this; it can only narrow the role's policies"
+		res.Reason = "the session policy does not allow this; it can only narrow the role's policies (layer " + LayerSessionPolicy + ")"
+	case isCarried:
+		res.Reason = "the session carries the narrowing of " + carried + ", which does not allow this: " +
+			"a session is never broader than the credential that assumed it (layer " + ex.Layer + ")"
 	case ex.Decision == policy.ExplicitDeny:
 		res.Reason = "a Deny statement of the session's role matches"
 	default:

@@ -33,6 +33,38 @@ type roleSessionJSON struct {
 	AssumedAt         string          `json:"assumed_at"`
 	ExpiresAt         string          `json:"expires_at"`
 	TerminatedAt      string          `json:"terminated_at,omitempty"`
+	// SessionPolicies and CarriedNarrowing are keyward's: the policies
+	// named as session policies (with session_policy, one layer), and the
+	// narrowing layers the session carries from the credential that
+	// assumed it.
+	SessionPolicies  []sessionDocumentJSON `json:"session_policies,omitempty"`
+	CarriedNarrowing []narrowingJSON       `json:"carried_narrowing,omitempty"`
+}
+
+// narrowingJSON is a narrowing layer a session carries.
+type narrowingJSON struct {
+	Source    string                `json:"source"`
+	Documents []sessionDocumentJSON `json:"documents"`
+}
+
+// sessionDocumentJSON is a document that narrows a session: an inline
+// one, or a managed or custom policy as it read when the session started.
+type sessionDocumentJSON struct {
+	PolicyID string          `json:"policy_id,omitempty"`
+	Name     string          `json:"name"`
+	Document json.RawMessage `json:"policy_document"`
+}
+
+// sessionDocumentsJSON returns ds as the API shows them, nil for none.
+func sessionDocumentsJSON(ds []keyward.SessionDocument) []sessionDocumentJSON {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := make([]sessionDocumentJSON, len(ds))
+	for i, d := range ds {
+		out[i] = sessionDocumentJSON{PolicyID: string(d.PolicyID), Name: d.Name, Document: d.Document}
+	}
+	return out
 }
 
 func toRoleSessionJSON(d *service.SessionDetail, now time.Time) roleSessionJSON {
@@ -47,11 +79,16 @@ func toRoleSessionJSON(d *service.SessionDetail, now time.Time) roleSessionJSON 
 	if met == nil {
 		met = []string{}
 	}
+	var carried []narrowingJSON
+	for _, l := range d.Narrowing {
+		carried = append(carried, narrowingJSON{Source: l.Source, Documents: sessionDocumentsJSON(l.Documents)})
+	}
 	return roleSessionJSON{
 		SessionToken: d.Token, ID: string(d.ID), RoleID: string(d.RoleID), RoleName: d.Role.Name, UserID: string(d.UserID),
 		TrustID: string(d.TrustID), ParentSessionID: string(d.ParentID), SessionName: d.Name, AuthMethod: d.AuthMethod,
 		RemainingDuration: d.RemainingSeconds(now), ConditionsMet: met, SourceIP: d.SourceIP, SessionPolicy: d.Policy,
 		State: state, AssumedAt: timeJSON(&d.CreatedAt), ExpiresAt: timeJSON(&d.ExpiresAt), TerminatedAt: timeJSON(d.TerminatedAt),
+		SessionPolicies: sessionDocumentsJSON(d.Policies), CarriedNarrowing: carried,
 	}
 }
 

@@ -19,7 +19,8 @@ import (
 // out, so that AWS tooling (SDKs, the CLI, credential_process helpers) can
 // obtain keyward role sessions. Only AssumeRole and
 // AssumeRoleWithWebIdentity exist. RoleArn is
-// arn:aws:iam::<organization id>:role/<role id>. The returned credentials
+// arn:aws:iam::<organization id>:role/<role id>; Policy and PolicyArns
+// narrow the session (stspolicy.go). The returned credentials
 // carry the keyward session token as SessionToken (send it as a Bearer
 // token to keyward); AccessKeyId is the session id and SecretAccessKey a
 // random value keyward does not keep, since keyward verifies no SigV4.
@@ -93,6 +94,10 @@ func stsErrorOf(err error, webIdentity bool) *stsError {
 	}
 	msg := keyward.ErrorMessage(err)
 	if e := keyward.AsError(err); e != nil && e.Field != "" {
+		// A session policy that is no valid document is STS's Policy.
+		if field, ok := strings.CutPrefix(e.Field, "session_policy"); ok && e.Code == keyward.CodeInvalid {
+			return &stsError{http.StatusBadRequest, "MalformedPolicyDocument", "Policy" + field + ": " + strings.ReplaceAll(msg, "session_policy", "Policy")}
+		}
 		msg = e.Field + ": " + msg
 	}
 	switch keyward.ErrorCode(err) {
@@ -147,14 +152,12 @@ func (s *server) writeSTSError(w http.ResponseWriter, r *http.Request, err error
 // parseRoleArn reads arn:aws:iam::<org id>:role/<role id>; a role path
 // (role/path/<id>) is allowed and ignored.
 func parseRoleArn(arn string) (keyward.OrgID, keyward.RoleID, error) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[3] != "" || !strings.HasPrefix(parts[5], "role/") {
+	org, role, ok := splitIAMArn(arn, "role")
+	if !ok {
 		return "", "", &stsError{http.StatusBadRequest, "ValidationError",
 			"RoleArn " + strconv.Quote(arn) + " is not arn:aws:iam::<organization id>:role/<role id>."}
 	}
-	role := parts[5][strings.LastIndex(parts[5], "/")+1:]
-	org := strings.ToLower(parts[4])
-	role = strings.ToLower(role)
+	org, role = strings.ToLower(org), strings.ToLower(role)
 	if !keyward.ValidID(org) || !keyward.ValidID(role) {
 		return "", "", &stsError{http.StatusBadRequest, "ValidationError",
 			"RoleArn " + strconv.Quote(arn) + ": the account and the role must be keyward ids (UUIDs)."}
@@ -251,13 +254,14 @@ func (s *server) stsAssumeRole(w http.ResponseWriter, r *http.Request) {
 		s.writeSTSError(w, r, err, false)
 		return
 	}
-	if f.Get("Policy") != "" || f.Get("PolicyArns.member.1.arn") != "" {
-		s.writeSTSError(w, r, &stsError{http.StatusBadRequest, "ValidationError",
-			"Policy and PolicyArns are AWS policies, which keyward does not read; pass a keyward session_policy to POST /v2/assumed-roles/assume."}, false)
+	pol, named, err := stsSessionPolicy(r, org)
+	if err != nil {
+		s.writeSTSError(w, r, err, false)
 		return
 	}
 	ctx := keyward.NewContextWithPrincipal(r.Context(), p)
-	d, err := s.svc.AssumeRole(ctx, service.AssumeInput{RoleID: role, SessionName: f.Get("RoleSessionName"), Duration: dur})
+	d, err := s.svc.AssumeRole(ctx, service.AssumeInput{RoleID: role, SessionName: f.Get("RoleSessionName"), Duration: dur,
+		SessionPolicy: pol, SessionPolicies: named})
 	if err != nil {
 		s.writeSTSError(w, r, err, false)
 		return
@@ -277,12 +281,18 @@ func (s *server) stsAssumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Req
 		s.writeSTSError(w, r, err, true)
 		return
 	}
+	pol, named, err := stsSessionPolicy(r, org)
+	if err != nil {
+		s.writeSTSError(w, r, err, true)
+		return
+	}
 	token := f.Get("WebIdentityToken")
 	if scheme, bearer, ok := strings.Cut(r.Header.Get("Authorization"), " "); token == "" && ok && strings.EqualFold(scheme, "Bearer") {
 		token = strings.TrimSpace(bearer) // Vultr's documented form: the JWT as the Bearer
 	}
 	d, err := s.svc.AssumeRoleWithWebIdentity(r.Context(), service.WebIdentityInput{
 		OrgID: org, RoleID: role, Token: token, SessionName: f.Get("RoleSessionName"), Duration: dur,
+		SessionPolicy: pol, SessionPolicies: named,
 	})
 	if err != nil {
 		s.writeSTSError(w, r, err, true)

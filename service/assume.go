@@ -21,6 +21,9 @@ type AssumeInput struct {
 	// checked against the request's own source address.
 	SourceIP      string
 	SessionPolicy json.RawMessage
+	// SessionPolicies are policies of the organization that make the
+	// session policy together with SessionPolicy (AWS STS's PolicyArns).
+	SessionPolicies []PolicyRef
 }
 
 // AssumeRole starts a session of an assumable role for a user: the caller
@@ -82,7 +85,7 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeInput) (*SessionDetai
 		}
 		d, err = s.startSession(ctx, tx, SessionRequest{
 			Org: p.OrgID, Role: r.ID, Trust: t, User: in.UserID, Name: in.SessionName, Duration: in.Duration,
-			SourceIP: ip, Policy: in.SessionPolicy, AuthMethod: method, Actor: p,
+			SourceIP: ip, Policy: in.SessionPolicy, Policies: in.SessionPolicies, AuthMethod: method, Actor: p,
 		})
 		return err
 	})

@@ -100,13 +100,18 @@ func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision i
 	if err != nil {
 		return nil, err
 	}
-	// A caller asking about itself through a narrowed key is answered as
-	// the key may act.
+	// A caller asking about itself is answered as its credential may act:
+	// through a narrowed key as the key, through a role session as the
+	// session (whose member is the caller's UserID, or none).
 	narrow := s.narrowing(snap, p)
+	var self *authz.Session
+	if p.Session != nil {
+		self = s.sessionRequest(p)
+	}
 	out := make([]Verdict, len(reqs))
 	for i := range reqs {
-		if reqs[i].Principal == p.UserID && p.Session == nil {
-			reqs[i].Narrow = narrow
+		if reqs[i].Principal == p.UserID {
+			reqs[i].Narrow, reqs[i].Session = narrow, self
 		}
 		var res authz.Result
 		if cs[i].Brief {

@@ -62,7 +62,7 @@ func (s *Service) authorizeIn(ctx context.Context, p *keyward.Principal, action,
 func (s *Service) callerRequest(snap *authz.Snapshot, p *keyward.Principal) authz.Request {
 	r := authz.Request{Principal: p.UserID, Context: s.callContext(p), Own: true}
 	if p.Session != nil {
-		r.Session = s.sessionRequest(snap, p)
+		r.Session = s.sessionRequest(p)
 	}
 	r.Narrow = s.narrowing(snap, p)
 	return r

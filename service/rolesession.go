@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/authz"
 )
 
 // Role session tokens are kwr_<session id>_<secret>: URL-path safe (the
@@ -180,23 +179,13 @@ func (s *Service) authenticateRoleSession(ctx context.Context, token string) (*k
 		}
 		p = &keyward.Principal{OrgID: sess.OrgID, UserID: sess.UserID, Kind: kind, RequestID: reqID, SourceIP: ip, Revision: org.Revision,
 			Session: &keyward.SessionPrincipal{ID: sess.ID, RoleID: sess.RoleID, TrustID: sess.TrustID, Policy: sess.Policy,
-				ExpiresAt: sess.ExpiresAt, Chain: chain}}
+				ExpiresAt: sess.ExpiresAt, Chain: chain, Policies: sess.Policies, Narrowing: sess.Narrowing}}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return p, nil
-}
-
-// sessionRequest returns the authz part of a request made through p's
-// session: its role and its compiled session policy.
-func (s *Service) sessionRequest(snap *authz.Snapshot, p *keyward.Principal) *authz.Session {
-	as := &authz.Session{Role: p.Session.RoleID}
-	if p.Session.Policy != nil {
-		as.Policy = s.authz.Inline(string(p.Session.ID), p.Session.Policy, snap.CompileSessionPolicy)
-	}
-	return as
 }
 
 // SessionDetail is a role session as the API shows it. Token is set only
@@ -229,11 +218,24 @@ type roleSessionView struct {
 	Policy        json.RawMessage       `json:"session_policy,omitempty"`
 	ExpiresAt     time.Time             `json:"expires_at"`
 	TerminatedAt  *time.Time            `json:"terminated_at,omitempty"`
+	// Carried names the source of each narrowing layer the session
+	// carries, and Named the policies named as session policies; the
+	// documents are in the session itself.
+	Carried []string           `json:"carried_narrowing,omitempty"`
+	Named   []keyward.PolicyID `json:"session_policy_ids,omitempty"`
 }
 
 func viewRoleSession(s *keyward.RoleSession) roleSessionView {
+	var carried []string
+	for _, l := range s.Narrowing {
+		carried = append(carried, l.Source)
+	}
+	var named []keyward.PolicyID
+	for _, d := range s.Policies {
+		named = append(named, d.PolicyID)
+	}
 	return roleSessionView{s.ID, s.RoleID, s.TrustID, s.UserID, s.ParentID, s.Name, s.AuthMethod, s.SourceIP,
-		s.ConditionsMet, s.Policy, s.ExpiresAt, s.TerminatedAt}
+		s.ConditionsMet, s.Policy, s.ExpiresAt, s.TerminatedAt, carried, named}
 }
 
 // SessionRequest asks for a role session once the caller is known to be
@@ -257,6 +259,9 @@ type SessionRequest struct {
 	// ConditionsMet adds conditions the caller verified (such as "sub"
 	// claims) to the session's conditions_met.
 	ConditionsMet []string
+	// Policies name policies of Org that make the session policy together
+	// with Policy: one layer, their union (see sessionPolicies).
+	Policies []PolicyRef
 }
 
 // StartSession checks req against the role and the trust and starts the
@@ -279,6 +284,8 @@ func (s *Service) StartSession(ctx context.Context, req SessionRequest) (*Sessio
 // transaction's time from req.SourceIP (CodePermissionDenied); chaining
 // from a session into a role without allow_chaining
 // (CodePermissionDenied). A chained session ends no later than its parent.
+// The session carries the narrowing of req.Actor (carriedNarrowing), so
+// that it is never broader than the credential that assumed it.
 func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRequest) (*SessionDetail, error) {
 	now := tx.Now()
 	name, err := cleanName("session_name", req.Name, false)
@@ -327,10 +334,14 @@ func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRe
 			return nil, err
 		}
 	}
+	named, err := sessionPolicies(ctx, tx, req.Org, req.Policies)
+	if err != nil {
+		return nil, err
+	}
 	expires := now.Add(time.Duration(dur) * time.Second)
 	sess := &keyward.RoleSession{
 		ID: keyward.RoleSessionID(keyward.NewID(now)), OrgID: req.Org, RoleID: r.ID, TrustID: t.ID, UserID: req.User,
-		Name: name, AuthMethod: req.AuthMethod, SourceIP: req.SourceIP, ConditionsMet: met, Policy: pol,
+		Name: name, AuthMethod: req.AuthMethod, SourceIP: req.SourceIP, ConditionsMet: met, Policy: pol, Policies: named,
 		CreatedAt: now, ExpiresAt: expires,
 	}
 	if a := req.Actor; a != nil {
@@ -345,6 +356,7 @@ func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRe
 				sess.ExpiresAt = a.Session.ExpiresAt
 			}
 		}
+		sess.Narrowing = carriedNarrowing(a)
 	}
 	token, hash := newRoleSessionToken(sess.ID)
 	sess.SecretHash = hash

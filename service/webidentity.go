@@ -23,6 +23,10 @@ type WebIdentityInput struct {
 	Token       string
 	SessionName string
 	Duration    int // seconds; 0: the default
+	// SessionPolicy and SessionPolicies narrow the session, as
+	// AssumeInput's do (AWS STS's Policy and PolicyArns).
+	SessionPolicy   json.RawMessage
+	SessionPolicies []PolicyRef
 }
 
 // WebIdentitySession is a session started for a web identity, with who
@@ -179,7 +183,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 	sort.Strings(met[3:])
 	d, err := s.StartSession(withWebIdentity(ctx, id.Issuer, id.Subject), SessionRequest{
 		Org: in.OrgID, Role: in.RoleID, Trust: trust, Name: in.SessionName, Duration: in.Duration,
-		SourceIP: ip, AuthMethod: "oidc", ConditionsMet: met,
+		SourceIP: ip, AuthMethod: "oidc", ConditionsMet: met, Policy: in.SessionPolicy, Policies: in.SessionPolicies,
 	})
 	if err != nil {
 		if c := keyward.ErrorCode(err); c == keyward.CodePermissionDenied || c == keyward.CodeInvalid || c == keyward.CodeConflict {

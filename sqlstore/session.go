@@ -12,22 +12,30 @@ import (
 )
 
 const sessionColumns = "s.id, s.org_id, s.role_id, s.trust_id, s.user_id, s.parent_id, s.name, s.secret_hash, s.auth_method, " +
-	"s.source_ip, s.conditions_met, s.session_policy, s.created_by, s.created_at, s.expires_at, s.terminated_at"
+	"s.source_ip, s.conditions_met, s.session_policy, s.session_policies, s.narrowing, s.created_by, s.created_at, s.expires_at, s.terminated_at"
 
 func scanSession(sc scanner) (*keyward.RoleSession, error) {
 	var (
 		s                keyward.RoleSession
 		met              string
 		pol              sql.NullString
+		named, narrowing string
 		created, expires int64
 		terminated       sql.NullInt64
 	)
 	if err := sc.Scan(&s.ID, &s.OrgID, &s.RoleID, &s.TrustID, &s.UserID, &s.ParentID, &s.Name, &s.SecretHash, &s.AuthMethod,
-		&s.SourceIP, &met, &pol, &s.CreatedBy, &created, &expires, &terminated); err != nil {
+		&s.SourceIP, &met, &pol, &named, &narrowing, &s.CreatedBy, &created, &expires, &terminated); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(met), &s.ConditionsMet); err != nil {
 		return nil, fmt.Errorf("session %s conditions met: %w", s.ID, err)
+	}
+	var err error
+	if s.Policies, err = fromSessionDocuments(named); err != nil {
+		return nil, fmt.Errorf("session %s session policies: %w", s.ID, err)
+	}
+	if s.Narrowing, err = fromNarrowing(narrowing); err != nil {
+		return nil, fmt.Errorf("session %s narrowing: %w", s.ID, err)
 	}
 	s.Policy = fromNullJSON(pol)
 	s.CreatedAt, s.ExpiresAt, s.TerminatedAt = fromMicros(created), fromMicros(expires), fromNullMicros(terminated)
@@ -53,12 +61,21 @@ func (t *tx) CreateRoleSession(ctx context.Context, s *keyward.RoleSession) erro
 	if hash == nil {
 		hash = []byte{}
 	}
-	_, err := t.execChecked(ctx, `INSERT INTO role_sessions
+	named, err := json.Marshal(toSessionDocuments(s.Policies))
+	if err != nil {
+		return fmt.Errorf("%s: session policies: %w", op, err)
+	}
+	narrowing, err := json.Marshal(toNarrowing(s.Narrowing))
+	if err != nil {
+		return fmt.Errorf("%s: narrowing: %w", op, err)
+	}
+	_, err = t.execChecked(ctx, `INSERT INTO role_sessions
 		(id, org_id, role_id, trust_id, user_id, parent_id, name, secret_hash, auth_method, source_ip,
-		 conditions_met, session_policy, created_by, created_at, expires_at, terminated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		 conditions_met, session_policy, session_policies, narrowing, created_by, created_at, expires_at, terminated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		s.ID, s.OrgID, s.RoleID, s.TrustID, s.UserID, s.ParentID, s.Name, hash, s.AuthMethod, s.SourceIP,
-		string(met), nullJSON(s.Policy), s.CreatedBy, s.CreatedAt.UnixMicro(), s.ExpiresAt.UnixMicro(), nullMicros(s.TerminatedAt))
+		string(met), nullJSON(s.Policy), string(named), string(narrowing), s.CreatedBy, s.CreatedAt.UnixMicro(), s.ExpiresAt.UnixMicro(),
+		nullMicros(s.TerminatedAt))
 	return dbError(op, err, errNoRole)
 }
 

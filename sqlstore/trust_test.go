@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"encoding/json"
 	"net/netip"
 	"reflect"
 	"slices"
@@ -117,6 +118,17 @@ func TestRoleSessions(t *testing.T) {
 				Policy: []byte(`{"Version":"2026-03-20"}`), CreatedBy: owner.ID, CreatedAt: start, ExpiresAt: start.Add(time.Hour)}
 		}
 		a, b := mk("a"), mk("b")
+		// a also has a named session policy and carries two narrowing
+		// layers, which must read back as they were written.
+		doc := func(action string) json.RawMessage {
+			return json.RawMessage(`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["` + action + `"],"Resource":["*"]}]}`)
+		}
+		a.Policies = []keyward.SessionDocument{{PolicyID: "0193a000-0000-7000-8000-0000000000b1", Name: "readers", Document: doc("iam.user.Read")}}
+		a.Narrowing = []keyward.NarrowingLayer{
+			{Source: "api_key:0193a000-0000-7000-8000-0000000000b2", Documents: []keyward.SessionDocument{{Document: doc("iam.group.List")}}},
+			{Source: "session:0193a000-0000-7000-8000-0000000000b3", Documents: []keyward.SessionDocument{
+				{Document: doc("iam.role.List")}, {PolicyID: "0193a000-0000-7000-8000-0000000000b4", Name: "auditors", Document: doc("iam.auditevent.List")}}},
+		}
 		write(t, s, func(tx keyward.Tx) error {
 			if err := tx.CreateRoleSession(ctx, a); err != nil {
 				return err

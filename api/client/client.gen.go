@@ -1466,6 +1466,16 @@ type Meta struct {
 	Total int `json:"total"`
 }
 
+// NarrowingLayer A narrowing layer of a role session. Its documents are one layer, a union; a request passes it when one of their statements allows it and none denies it.
+type NarrowingLayer struct {
+	Documents []SessionDocument `json:"documents"`
+
+	// Source The credential the narrowing is of, `api_key:<key id>` or `session:<session id>`.
+	//
+	// Example: api_key:0192f4a2-2b3c-7d4e-8f50-6a7b8c9d0e15
+	Source string `json:"source"`
+}
+
 // Organization defines model for Organization.
 type Organization struct {
 	// DateCreated Example: 2026-11-22T10:00:00Z
@@ -2026,10 +2036,19 @@ type RoleSession struct {
 	AssumedAt string `json:"assumed_at"`
 
 	// AuthMethod Example: api_key
-	AuthMethod    *string            `json:"auth_method,omitempty"`
-	ConditionsMet []string           `json:"conditions_met"`
-	ExpiresAt     string             `json:"expires_at"`
-	ID            openapi_types.UUID `json:"id"`
+	AuthMethod *string `json:"auth_method,omitempty"`
+
+	// CarriedNarrowing keyward's: the narrowing layers the session carries from the
+	// credential that assumed it, so that it is never broader than
+	// that credential: the inline `policy` of the API key
+	// (`api_key:<key id>`), and, for a chained session, the session
+	// policy of each session the chain went through
+	// (`session:<session id>`). Each layer must allow a request, as
+	// the role and the session policy must. Absent when there is none.
+	CarriedNarrowing *[]NarrowingLayer  `json:"carried_narrowing,omitempty"`
+	ConditionsMet    []string           `json:"conditions_met"`
+	ExpiresAt        string             `json:"expires_at"`
+	ID               openapi_types.UUID `json:"id"`
 
 	// ParentSessionID The session that assumed this one (role chaining).
 	ParentSessionID *string `json:"parent_session_id,omitempty"`
@@ -2041,6 +2060,13 @@ type RoleSession struct {
 	RoleID            openapi_types.UUID `json:"role_id"`
 	RoleName          *string            `json:"role_name,omitempty"`
 	SessionName       string             `json:"session_name"`
+
+	// SessionPolicies keyward's: the managed and custom policies named as session
+	// policies when the session started (AWS STS's `PolicyArns`), as
+	// they read then. With `session_policy` they make one layer, the
+	// session policy: a request passes it when a statement of one of
+	// them allows it and none denies it. Absent when there is none.
+	SessionPolicies *[]SessionDocument `json:"session_policies,omitempty"`
 
 	// SessionPolicy A policy document (docs/policy.md is the full language). On input,
 	// `Action` and `Resource` may each be a string or a list, and `Sid`
@@ -2201,6 +2227,15 @@ type STSRequest struct {
 	Action          STSRequestAction `json:"Action"`
 	DurationSeconds *int             `json:"DurationSeconds,omitempty"`
 
+	// Policy A keyward policy document (JSON) that narrows the session.
+	Policy *string `json:"Policy,omitempty"`
+
+	// PolicyArnsMember1Arn A policy that narrows the session with `Policy` (their union);
+	// `PolicyArns.member.2.arn` and on name more, up to 10.
+	//
+	// Example: arn:aws:iam::aws:policy/ReadOnlyAccess
+	PolicyArnsMember1Arn *string `json:"PolicyArns.member.1.arn,omitempty"`
+
 	// RoleArn Example: arn:aws:iam::0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a80:role/0192f4a2-2b3c-7d4e-8f50-6a7b8c9d0e12
 	RoleArn         string  `json:"RoleArn"`
 	RoleSessionName *string `json:"RoleSessionName,omitempty"`
@@ -2212,6 +2247,23 @@ type STSRequest struct {
 
 // STSRequestAction defines model for STSRequest.Action.
 type STSRequestAction string
+
+// SessionDocument A policy document that narrows a role session, as it read when the session started.
+type SessionDocument struct {
+	Name string `json:"name"`
+
+	// PolicyDocument A policy document (docs/policy.md is the full language). On input,
+	// `Action` and `Resource` may each be a string or a list, and `Sid`
+	// and `Condition` are optional; a missing or null `Effect`, `Action`
+	// or `Resource` is 400. On output the document is canonical:
+	// `Action` and `Resource` are always lists.
+	//
+	// Example: {"Statement":[{"Action":["compute.instance.Read"],"Effect":"Allow","Resource":["*"]}],"Version":"2026-03-20"}
+	PolicyDocument PolicyDocument `json:"policy_document"`
+
+	// PolicyID The managed or custom policy the document is of; absent for an inline document.
+	PolicyID *string `json:"policy_id,omitempty"`
+}
 
 // SetPasswordReq defines model for SetPasswordReq.
 type SetPasswordReq struct {
@@ -3320,16 +3372,28 @@ type ClientInterface interface {
 	//
 	// - `Action=AssumeRole`: authenticated by the keyward API key (or
 	//   session token) sent as `Authorization: Bearer`, which replaces
-	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
-	//   `PolicyArns` are refused (AWS policies).
+	//   any SigV4 signature; the rules of assumeRole apply, and the
+	//   session carries the narrowing of that credential.
 	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+	// 10), in the form body or the query string, narrow the session as
+	// in AWS: the session policy is the union of `Policy` (a keyward
+	// policy document) and the policies named, and the role's policies
+	// are intersected with it. A policy ARN is
+	// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+	// managed policy of the role's organization) or
+	// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+	// is not valid is MalformedPolicyDocument; an ARN that names no
+	// policy of the organization, a parameter given twice, or any other
+	// key starting with `Policy` is ValidationError (400).
 	//
 	// `Credentials.SessionToken` is the keyward session token (send it as
 	// a Bearer token to keyward), `AccessKeyId` the session id, and
 	// `SecretAccessKey` a random value keyward does not keep. Error codes:
-	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+	// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 	// MissingAuthenticationToken (403); InvalidAction (400).
 	//
 	// Takes any type of body and a specified content type.
@@ -3347,16 +3411,28 @@ type ClientInterface interface {
 	//
 	// - `Action=AssumeRole`: authenticated by the keyward API key (or
 	//   session token) sent as `Authorization: Bearer`, which replaces
-	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
-	//   `PolicyArns` are refused (AWS policies).
+	//   any SigV4 signature; the rules of assumeRole apply, and the
+	//   session carries the narrowing of that credential.
 	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+	// 10), in the form body or the query string, narrow the session as
+	// in AWS: the session policy is the union of `Policy` (a keyward
+	// policy document) and the policies named, and the role's policies
+	// are intersected with it. A policy ARN is
+	// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+	// managed policy of the role's organization) or
+	// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+	// is not valid is MalformedPolicyDocument; an ARN that names no
+	// policy of the organization, a parameter given twice, or any other
+	// key starting with `Policy` is ValidationError (400).
 	//
 	// `Credentials.SessionToken` is the keyward session token (send it as
 	// a Bearer token to keyward), `AccessKeyId` the session id, and
 	// `SecretAccessKey` a random value keyward does not keep. Error codes:
-	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+	// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 	// MissingAuthenticationToken (403); InvalidAction (400).
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type.
@@ -3457,7 +3533,11 @@ type ClientInterface interface {
 	// `principal`, `policy`), each matching statement with the path it
 	// came through, failed conditions and missing condition keys. Checking
 	// another principal needs `iam.authorization.Authorize`; a caller may
-	// always check itself. A principal that is not a member of the
+	// always check itself, and is answered as its credential may act:
+	// through a narrowed API key as the key, through a role session as
+	// the session (its role, session policy and carried narrowing),
+	// whether it leaves `principal_id` out or names its own member. A
+	// principal that is not a member of the
 	// organization is denied (layer `principal`). `context.time` defaults
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -3480,7 +3560,11 @@ type ClientInterface interface {
 	// `principal`, `policy`), each matching statement with the path it
 	// came through, failed conditions and missing condition keys. Checking
 	// another principal needs `iam.authorization.Authorize`; a caller may
-	// always check itself. A principal that is not a member of the
+	// always check itself, and is answered as its credential may act:
+	// through a narrowed API key as the key, through a role session as
+	// the session (its role, session policy and carried narrowing),
+	// whether it leaves `principal_id` out or names its own member. A
+	// principal that is not a member of the
 	// organization is denied (layer `principal`). `context.time` defaults
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -5208,16 +5292,28 @@ func (c *Client) AssumeRoleWithWebIdentity(ctx context.Context, body AssumeRoleW
 //
 //   - `Action=AssumeRole`: authenticated by the keyward API key (or
 //     session token) sent as `Authorization: Bearer`, which replaces
-//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
-//     `PolicyArns` are refused (AWS policies).
+//     any SigV4 signature; the rules of assumeRole apply, and the
+//     session carries the narrowing of that credential.
 //   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 //     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+// 10), in the form body or the query string, narrow the session as
+// in AWS: the session policy is the union of `Policy` (a keyward
+// policy document) and the policies named, and the role's policies
+// are intersected with it. A policy ARN is
+// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+// managed policy of the role's organization) or
+// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+// is not valid is MalformedPolicyDocument; an ARN that names no
+// policy of the organization, a parameter given twice, or any other
+// key starting with `Policy` is ValidationError (400).
 //
 // `Credentials.SessionToken` is the keyward session token (send it as
 // a Bearer token to keyward), `AccessKeyId` the session id, and
 // `SecretAccessKey` a random value keyward does not keep. Error codes:
-// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 // MissingAuthenticationToken (403); InvalidAction (400).
 //
 // Takes any type of body and a specified content type.
@@ -5245,16 +5341,28 @@ func (c *Client) AwsSTSWithBody(ctx context.Context, contentType string, body io
 //
 //   - `Action=AssumeRole`: authenticated by the keyward API key (or
 //     session token) sent as `Authorization: Bearer`, which replaces
-//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
-//     `PolicyArns` are refused (AWS policies).
+//     any SigV4 signature; the rules of assumeRole apply, and the
+//     session carries the narrowing of that credential.
 //   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 //     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+// 10), in the form body or the query string, narrow the session as
+// in AWS: the session policy is the union of `Policy` (a keyward
+// policy document) and the policies named, and the role's policies
+// are intersected with it. A policy ARN is
+// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+// managed policy of the role's organization) or
+// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+// is not valid is MalformedPolicyDocument; an ARN that names no
+// policy of the organization, a parameter given twice, or any other
+// key starting with `Policy` is ValidationError (400).
 //
 // `Credentials.SessionToken` is the keyward session token (send it as
 // a Bearer token to keyward), `AccessKeyId` the session id, and
 // `SecretAccessKey` a random value keyward does not keep. Error codes:
-// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 // MissingAuthenticationToken (403); InvalidAction (400).
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type.
@@ -5445,7 +5553,11 @@ func (c *Client) ListLoginSessions(ctx context.Context, params *ListLoginSession
 // `principal`, `policy`), each matching statement with the path it
 // came through, failed conditions and missing condition keys. Checking
 // another principal needs `iam.authorization.Authorize`; a caller may
-// always check itself. A principal that is not a member of the
+// always check itself, and is answered as its credential may act:
+// through a narrowed API key as the key, through a role session as
+// the session (its role, session policy and carried narrowing),
+// whether it leaves `principal_id` out or names its own member. A
+// principal that is not a member of the
 // organization is denied (layer `principal`). `context.time` defaults
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -5478,7 +5590,11 @@ func (c *Client) AuthorizeWithBody(ctx context.Context, contentType string, body
 // `principal`, `policy`), each matching statement with the path it
 // came through, failed conditions and missing condition keys. Checking
 // another principal needs `iam.authorization.Authorize`; a caller may
-// always check itself. A principal that is not a member of the
+// always check itself, and is answered as its credential may act:
+// through a narrowed API key as the key, through a role session as
+// the session (its role, session policy and carried narrowing),
+// whether it leaves `principal_id` out or names its own member. A
+// principal that is not a member of the
 // organization is denied (layer `principal`). `context.time` defaults
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -15186,16 +15302,28 @@ type ClientWithResponsesInterface interface {
 	//
 	// - `Action=AssumeRole`: authenticated by the keyward API key (or
 	//   session token) sent as `Authorization: Bearer`, which replaces
-	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
-	//   `PolicyArns` are refused (AWS policies).
+	//   any SigV4 signature; the rules of assumeRole apply, and the
+	//   session carries the narrowing of that credential.
 	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+	// 10), in the form body or the query string, narrow the session as
+	// in AWS: the session policy is the union of `Policy` (a keyward
+	// policy document) and the policies named, and the role's policies
+	// are intersected with it. A policy ARN is
+	// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+	// managed policy of the role's organization) or
+	// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+	// is not valid is MalformedPolicyDocument; an ARN that names no
+	// policy of the organization, a parameter given twice, or any other
+	// key starting with `Policy` is ValidationError (400).
 	//
 	// `Credentials.SessionToken` is the keyward session token (send it as
 	// a Bearer token to keyward), `AccessKeyId` the session id, and
 	// `SecretAccessKey` a random value keyward does not keep. Error codes:
-	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+	// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 	// MissingAuthenticationToken (403); InvalidAction (400).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -15213,16 +15341,28 @@ type ClientWithResponsesInterface interface {
 	//
 	// - `Action=AssumeRole`: authenticated by the keyward API key (or
 	//   session token) sent as `Authorization: Bearer`, which replaces
-	//   any SigV4 signature; the rules of assumeRole apply. `Policy` and
-	//   `PolicyArns` are refused (AWS policies).
+	//   any SigV4 signature; the rules of assumeRole apply, and the
+	//   session carries the narrowing of that credential.
 	// - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 	//   as the Bearer) is verified as in assumeRoleWithWebIdentity.
+	//
+	// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+	// 10), in the form body or the query string, narrow the session as
+	// in AWS: the session policy is the union of `Policy` (a keyward
+	// policy document) and the policies named, and the role's policies
+	// are intersected with it. A policy ARN is
+	// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+	// managed policy of the role's organization) or
+	// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+	// is not valid is MalformedPolicyDocument; an ARN that names no
+	// policy of the organization, a parameter given twice, or any other
+	// key starting with `Policy` is ValidationError (400).
 	//
 	// `Credentials.SessionToken` is the keyward session token (send it as
 	// a Bearer token to keyward), `AccessKeyId` the session id, and
 	// `SecretAccessKey` a random value keyward does not keep. Error codes:
-	// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-	// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+	// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+	// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 	// MissingAuthenticationToken (403); InvalidAction (400).
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
@@ -15335,7 +15475,11 @@ type ClientWithResponsesInterface interface {
 	// `principal`, `policy`), each matching statement with the path it
 	// came through, failed conditions and missing condition keys. Checking
 	// another principal needs `iam.authorization.Authorize`; a caller may
-	// always check itself. A principal that is not a member of the
+	// always check itself, and is answered as its credential may act:
+	// through a narrowed API key as the key, through a role session as
+	// the session (its role, session policy and carried narrowing),
+	// whether it leaves `principal_id` out or names its own member. A
+	// principal that is not a member of the
 	// organization is denied (layer `principal`). `context.time` defaults
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -15358,7 +15502,11 @@ type ClientWithResponsesInterface interface {
 	// `principal`, `policy`), each matching statement with the path it
 	// came through, failed conditions and missing condition keys. Checking
 	// another principal needs `iam.authorization.Authorize`; a caller may
-	// always check itself. A principal that is not a member of the
+	// always check itself, and is answered as its credential may act:
+	// through a narrowed API key as the key, through a role session as
+	// the session (its role, session policy and carried narrowing),
+	// whether it leaves `principal_id` out or names its own member. A
+	// principal that is not a member of the
 	// organization is denied (layer `principal`). `context.time` defaults
 	// to now; a missing `source_ip` or `mfa` makes conditions on them
 	// fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -27028,16 +27176,28 @@ func (c *ClientWithResponses) AssumeRoleWithWebIdentityWithResponse(ctx context.
 //
 //   - `Action=AssumeRole`: authenticated by the keyward API key (or
 //     session token) sent as `Authorization: Bearer`, which replaces
-//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
-//     `PolicyArns` are refused (AWS policies).
+//     any SigV4 signature; the rules of assumeRole apply, and the
+//     session carries the narrowing of that credential.
 //   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 //     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+// 10), in the form body or the query string, narrow the session as
+// in AWS: the session policy is the union of `Policy` (a keyward
+// policy document) and the policies named, and the role's policies
+// are intersected with it. A policy ARN is
+// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+// managed policy of the role's organization) or
+// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+// is not valid is MalformedPolicyDocument; an ARN that names no
+// policy of the organization, a parameter given twice, or any other
+// key starting with `Policy` is ValidationError (400).
 //
 // `Credentials.SessionToken` is the keyward session token (send it as
 // a Bearer token to keyward), `AccessKeyId` the session id, and
 // `SecretAccessKey` a random value keyward does not keep. Error codes:
-// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 // MissingAuthenticationToken (403); InvalidAction (400).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -27061,16 +27221,28 @@ func (c *ClientWithResponses) AwsSTSWithBodyWithResponse(ctx context.Context, co
 //
 //   - `Action=AssumeRole`: authenticated by the keyward API key (or
 //     session token) sent as `Authorization: Bearer`, which replaces
-//     any SigV4 signature; the rules of assumeRole apply. `Policy` and
-//     `PolicyArns` are refused (AWS policies).
+//     any SigV4 signature; the rules of assumeRole apply, and the
+//     session carries the narrowing of that credential.
 //   - `Action=AssumeRoleWithWebIdentity`: `WebIdentityToken` (or the JWT
 //     as the Bearer) is verified as in assumeRoleWithWebIdentity.
+//
+// On both, `Policy` and `PolicyArns.member.N.arn` (N from 1, at most
+// 10), in the form body or the query string, narrow the session as
+// in AWS: the session policy is the union of `Policy` (a keyward
+// policy document) and the policies named, and the role's policies
+// are intersected with it. A policy ARN is
+// `arn:aws:iam::<organization id>:policy/<policy id>` (a custom or
+// managed policy of the role's organization) or
+// `arn:aws:iam::aws:policy/<managed policy name>`. A document that
+// is not valid is MalformedPolicyDocument; an ARN that names no
+// policy of the organization, a parameter given twice, or any other
+// key starting with `Policy` is ValidationError (400).
 //
 // `Credentials.SessionToken` is the keyward session token (send it as
 // a Bearer token to keyward), `AccessKeyId` the session id, and
 // `SecretAccessKey` a random value keyward does not keep. Error codes:
-// ValidationError, InvalidIdentityToken, ExpiredTokenException,
-// IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
+// ValidationError, MalformedPolicyDocument, InvalidIdentityToken,
+// ExpiredTokenException, IDPCommunicationError (400); AccessDenied, InvalidClientTokenId,
 // MissingAuthenticationToken (403); InvalidAction (400).
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
@@ -27237,7 +27409,11 @@ func (c *ClientWithResponses) ListLoginSessionsWithResponse(ctx context.Context,
 // `principal`, `policy`), each matching statement with the path it
 // came through, failed conditions and missing condition keys. Checking
 // another principal needs `iam.authorization.Authorize`; a caller may
-// always check itself. A principal that is not a member of the
+// always check itself, and is answered as its credential may act:
+// through a narrowed API key as the key, through a role session as
+// the session (its role, session policy and carried narrowing),
+// whether it leaves `principal_id` out or names its own member. A
+// principal that is not a member of the
 // organization is denied (layer `principal`). `context.time` defaults
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)
@@ -27266,7 +27442,11 @@ func (c *ClientWithResponses) AuthorizeWithBodyWithResponse(ctx context.Context,
 // `principal`, `policy`), each matching statement with the path it
 // came through, failed conditions and missing condition keys. Checking
 // another principal needs `iam.authorization.Authorize`; a caller may
-// always check itself. A principal that is not a member of the
+// always check itself, and is answered as its credential may act:
+// through a narrowed API key as the key, through a role session as
+// the session (its role, session policy and carried narrowing),
+// whether it leaves `principal_id` out or names its own member. A
+// principal that is not a member of the
 // organization is denied (layer `principal`). `context.time` defaults
 // to now; a missing `source_ip` or `mfa` makes conditions on them
 // fail. `min_revision` (from a write's `X-Keyward-Revision` header)

@@ -10,9 +10,9 @@ import (
 // before its fix. The escalation suite (escalation_test.go) covers the
 // rules they break in general.
 
-// mintKey creates a key for user with token and returns it, checking the
+// mintKeyAs creates a key for user with token and returns it, checking the
 // status.
-func (a *api) mintKey(token, user, body string, want int) string {
+func (a *api) mintKeyAs(token, user, body string, want int) string {
 	a.t.Helper()
 	var k struct {
 		APIKey struct {
@@ -56,7 +56,7 @@ func TestMintingKeyNeedsTheRightAndAnUnnarrowedCredential(t *testing.T) {
 	// A narrowed key and a role session mint nothing, even for their own
 	// member, even the root owner's.
 	root := a.rootID()
-	narrowed := a.mintKey(a.root, root, `{"name":"n","policy":{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"compute.*","Resource":"*"}]}}`, http.StatusCreated)
+	narrowed := a.mintKeyAs(a.root, root, `{"name":"n","policy":{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"compute.*","Resource":"*"}]}}`, http.StatusCreated)
 	var e apiError
 	a.do("POST", "/v2/users/"+root+"/api-keys", narrowed, `{}`, http.StatusForbidden, &e)
 	if !strings.Contains(string(e.Explain), `"layer":"token"`) {
@@ -73,7 +73,7 @@ func TestMintingKeyNeedsTheRightAndAnUnnarrowedCredential(t *testing.T) {
 	a.do("POST", "/v2/organizations/"+a.orgID+"/api-keys", s.SessionToken, `{}`, http.StatusForbidden, nil)
 
 	// Allowed to, a member mints its own keys.
-	a.mintKey(aliceKey, alice, `{}`, http.StatusCreated)
+	a.mintKeyAs(aliceKey, alice, `{}`, http.StatusCreated)
 	a.do("POST", "/v2/organizations/"+a.orgID+"/api-keys", aliceKey, `{}`, http.StatusCreated, nil)
 }
 
@@ -100,7 +100,7 @@ func TestRootOwnersKeysAreTheRootOwners(t *testing.T) {
 	}
 	// A member the minter covers gets one.
 	svc, _ := a.createUser(`{"service_user":true,"name":"ci","api_enabled":true}`)
-	a.mintKey(key, svc, `{}`, http.StatusCreated)
+	a.mintKeyAs(key, svc, `{}`, http.StatusCreated)
 }
 
 // Finding 3: ACLs granted without the grant check.

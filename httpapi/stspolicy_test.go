@@ -121,7 +121,7 @@ func TestSTSSessionPolicyNarrows(t *testing.T) {
 			allowed: []string{"GET /v2/groups"}, denied: []string{"GET /v2/roles", "GET /v2/users"}},
 		{name: "a managed policy by name", body: url.Values{"PolicyArns.member.1.arn": {"arn:aws:iam::aws:policy/IAMReadOnly"}},
 			allowed: []string{"GET /v2/groups", "GET /v2/users"}, denied: []string{"POST /v2/groups"}},
-		{name: "a managed policy by id", body: url.Values{"PolicyArns.member.1.arn": {"arn:aws:iam::" + f.orgID + ":policy/" + managedID(f.api, "IAMReadOnly")}},
+		{name: "a managed policy by id", body: url.Values{"PolicyArns.member.1.arn": {"arn:aws:iam::" + f.orgID + ":policy/" + managedID(f.t, f.api, "IAMReadOnly")}},
 			allowed: []string{"GET /v2/groups", "GET /v2/users"}, denied: []string{"POST /v2/groups"}},
 		{name: "Policy and PolicyArns are one layer, their union", body: url.Values{"Policy": {roleList}, "PolicyArns.member.1.arn": {custom}},
 			allowed: []string{"GET /v2/roles", "GET /v2/groups"}, denied: []string{"GET /v2/users"}},
@@ -158,22 +158,6 @@ func body(method string) string {
 	if method == "POST" {
 		return `{"display_name":"made-by-session","description":""}`
 	}
-	return ""
-}
-
-// managedID returns the id of the managed policy name.
-func managedID(a *api, name string) string {
-	a.t.Helper()
-	var out struct {
-		Policies []struct{ ID, Name string } `json:"policies"`
-	}
-	a.do("GET", "/v2/policies?kind=managed&per_page=500", a.root, "", http.StatusOK, &out)
-	for _, p := range out.Policies {
-		if p.Name == name {
-			return p.ID
-		}
-	}
-	a.t.Fatalf("no managed policy %s", name)
 	return ""
 }
 

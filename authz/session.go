@@ -99,7 +99,7 @@ func (s *Snapshot) decideSession(r *Request) (policy.Decision, string) {
 	if layers == nil {
 		return policy.ImplicitDeny, LayerPrincipal
 	}
-	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
+	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: s.projectOf(r), Org: string(s.Org), Context: r.Context}
 	d, _ := policy.DecideLayers(&pr, layers...)
 	return d, LayerPolicy
 }
@@ -113,7 +113,7 @@ func (s *Snapshot) explainSession(r *Request) Result {
 	if layers == nil {
 		return Result{Layer: LayerPrincipal, Reason: why, Statements: []policy.StatementResult{}}
 	}
-	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: r.Project, Org: string(s.Org), Context: r.Context}
+	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: s.projectOf(r), Org: string(s.Org), Context: r.Context}
 	ex := policy.ExplainLayers(&pr, layers...)
 	res := Result{Decision: ex.Decision, Allowed: ex.Allowed, Layer: LayerPolicy, Statements: []policy.StatementResult{}}
 	for _, l := range ex.Layers {

@@ -135,7 +135,7 @@ func (s *Service) GetRoleAssignments(ctx context.Context, org keyward.OrgID, pro
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.binding.Read", res); err != nil {
+		if err := s.authorizeIn(ctx, p, "iam.binding.Read", res, string(project)); err != nil {
 			return err
 		}
 		d, err = s.readAssignments(ctx, tx, p.OrgID, project)
@@ -163,7 +163,7 @@ func (s *Service) PutRoleAssignments(ctx context.Context, org keyward.OrgID, pro
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.binding.Update", res); err != nil {
+		if err := s.authorizeIn(ctx, p, "iam.binding.Update", res, string(project)); err != nil {
 			return err
 		}
 		before, err := s.readAssignments(ctx, tx, p.OrgID, project)

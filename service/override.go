@@ -46,7 +46,7 @@ func (s *Service) GetOverride(ctx context.Context, project keyward.ProjectID, us
 		if err := overrideTarget(ctx, tx, p.OrgID, project, user); err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.override.Read", string(project)); err != nil {
+		if err := s.authorizeIn(ctx, p, "iam.override.Read", string(project), string(project)); err != nil {
 			return err
 		}
 		o, err := tx.GetOverride(ctx, p.OrgID, project, user)
@@ -74,7 +74,7 @@ func (s *Service) PutOverride(ctx context.Context, project keyward.ProjectID, us
 		if err := overrideTarget(ctx, tx, p.OrgID, project, user); err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.override.Update", string(project)); err != nil {
+		if err := s.authorizeIn(ctx, p, "iam.override.Update", string(project), string(project)); err != nil {
 			return err
 		}
 		grid, doc, err := parseGrid("grid", g)
@@ -116,7 +116,7 @@ func (s *Service) DeleteOverride(ctx context.Context, project keyward.ProjectID,
 		if err := overrideTarget(ctx, tx, p.OrgID, project, user); err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.override.Delete", string(project)); err != nil {
+		if err := s.authorizeIn(ctx, p, "iam.override.Delete", string(project), string(project)); err != nil {
 			return err
 		}
 		old, err := tx.GetOverride(ctx, p.OrgID, project, user)

@@ -88,7 +88,7 @@ func (s *Service) GetProject(ctx context.Context, id keyward.ProjectID) (*keywar
 		if pr, err = projectOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
-		return s.authorize(ctx, p, "iam.project.Read", string(id))
+		return s.authorizeIn(ctx, p, "iam.project.Read", string(id), string(id))
 	})
 	return pr, err
 }
@@ -119,7 +119,7 @@ func (s *Service) UpdateProject(ctx context.Context, id keyward.ProjectID, in Pr
 		if pr, err = projectOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.project.Update", string(id)); err != nil {
+		if err := s.authorizeIn(ctx, p, "iam.project.Update", string(id), string(id)); err != nil {
 			return err
 		}
 		if in, err = in.clean(); err != nil {
@@ -153,7 +153,7 @@ func (s *Service) DeleteProject(ctx context.Context, id keyward.ProjectID, force
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.project.Delete", string(id)); err != nil {
+		if err := s.authorizeIn(ctx, p, "iam.project.Delete", string(id), string(id)); err != nil {
 			return err
 		}
 		n, err := tx.CountResources(ctx, p.OrgID, id)
@@ -260,7 +260,7 @@ func (s *Service) GetResource(ctx context.Context, id string) (*keyward.Resource
 		if r, err = resourceOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
-		return s.authorize(ctx, p, "iam.resource.Read", id)
+		return s.authorizeIn(ctx, p, "iam.resource.Read", id, string(r.ProjectID))
 	})
 	return r, err
 }
@@ -280,7 +280,7 @@ func (s *Service) ListResources(ctx context.Context, project keyward.ProjectID, 
 				return nil, keyward.PageInfo{}, err
 			}
 		}
-		if err := s.authorize(ctx, p, "iam.resource.Read", string(project)); err != nil {
+		if err := s.authorizeIn(ctx, p, "iam.resource.Read", string(project), string(project)); err != nil {
 			return nil, keyward.PageInfo{}, err
 		}
 		return tx.ListResources(ctx, p.OrgID, keyward.ResourceFilter{ProjectID: project, Page: page})
@@ -298,7 +298,7 @@ func (s *Service) DeleteResource(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.resource.Delete", id); err != nil {
+		if err := s.authorizeIn(ctx, p, "iam.resource.Delete", id, string(r.ProjectID)); err != nil {
 			return err
 		}
 		if err := tx.DeleteResource(ctx, p.OrgID, id); err != nil {

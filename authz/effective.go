@@ -14,13 +14,27 @@ import (
 // each with every path it comes through, and what they allow and deny per
 // resource scope.
 type Access struct {
-	UserID      keyward.UserID      `json:"user_id"`
-	Revision    int64               `json:"revision"`
-	Layer       string              `json:"layer"` // LayerRootOwner, LayerPrincipal or LayerPolicy
-	Reason      string              `json:"reason"`
-	Policies    []PolicyPath        `json:"policies"`
-	Scopes      []Scope             `json:"scopes"`
+	UserID   keyward.UserID `json:"user_id"`
+	Revision int64          `json:"revision"`
+	Layer    string         `json:"layer"` // LayerRootOwner, LayerPrincipal or LayerPolicy
+	Reason   string         `json:"reason"`
+	Policies []PolicyPath   `json:"policies"`
+	Scopes   []Scope        `json:"scopes"`
+	// Overrides are the projects where an override replaces what the
+	// principal holds through roles: there, the Replaced paths grant
+	// nothing, whatever the scopes above say, and only the override's
+	// policy (listed in Scopes under the project) and the policies that do
+	// not come from roles apply.
+	Overrides   []OverrideScope     `json:"overrides"`
 	Diagnostics []policy.Diagnostic `json:"diagnostics,omitempty"`
+}
+
+// OverrideScope is one project where an override replaces the principal's
+// role-derived permissions.
+type OverrideScope struct {
+	ProjectID string   `json:"project_id"`
+	Policy    string   `json:"policy"`   // the override's policy, as it is named in Policies
+	Replaced  []string `json:"replaced"` // the via paths of the role-derived policies that do not apply there
 }
 
 // PolicyPath is one policy of a principal and the paths it comes through
@@ -54,7 +68,7 @@ func (s *Snapshot) EffectiveAccess(id keyward.UserID) (*Access, error) {
 	if u == nil {
 		return nil, keyward.Errorf(keyward.CodeNotFound, "User not found.")
 	}
-	acc := &Access{UserID: id, Revision: s.Revision, Layer: LayerPolicy, Policies: []PolicyPath{}, Scopes: []Scope{}}
+	acc := &Access{UserID: id, Revision: s.Revision, Layer: LayerPolicy, Policies: []PolicyPath{}, Scopes: []Scope{}, Overrides: s.overrideScopes(u)}
 	c := s.withTrusts(u, "", s.compiled(u), s.autoTrusts(u, policy.Context{}, true))
 	acc.Diagnostics = c.set.Diagnostics()
 	inputs := s.allInputs(u)
@@ -203,6 +217,23 @@ func (s *Snapshot) WhoCan(r Request) []Grantee {
 			}
 		}
 		out = append(out, g)
+	}
+	return out
+}
+
+// overrideScopes lists u's overrides, each with the role-derived paths it
+// replaces in its project.
+func (s *Snapshot) overrideScopes(u *userNode) []OverrideScope {
+	out := []OverrideScope{}
+	overrides := s.scope.overrides[u.user.Account.ID]
+	for _, p := range slices.Sorted(maps.Keys(overrides)) {
+		o := OverrideScope{ProjectID: p, Policy: overrides[p].name, Replaced: []string{}}
+		for _, in := range append(s.roleDerivedInputs(u), s.projectInputs(u, p)...) {
+			if !slices.Contains(o.Replaced, in.Via) {
+				o.Replaced = append(o.Replaced, in.Via)
+			}
+		}
+		out = append(out, o)
 	}
 	return out
 }

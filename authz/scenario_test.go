@@ -91,6 +91,9 @@ type scenario struct {
 		User     string              `json:"user"`
 		Layer    string              `json:"layer"`
 		Policies map[string][]string `json:"policies"` // name → via paths
+		// Overrides, when set, are the projects of the user's overrides,
+		// each with the role-derived paths it replaces there.
+		Overrides map[string][]string `json:"overrides"`
 	} `json:"effective"`
 }
 
@@ -270,6 +273,15 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 		}
 		if !mapsEqual(got, e.Policies) {
 			t.Errorf("effective access of %s: policies = %v, want %v", e.User, got, e.Policies)
+		}
+		if e.Overrides != nil {
+			got := map[string][]string{}
+			for _, o := range acc.Overrides {
+				got[o.ProjectID] = o.Replaced
+			}
+			if !mapsEqual(got, e.Overrides) {
+				t.Errorf("effective access of %s: overrides = %v, want %v", e.User, got, e.Overrides)
+			}
 		}
 		if e.Layer != "" && acc.Layer != e.Layer {
 			t.Errorf("effective access of %s: layer = %s, want %s", e.User, acc.Layer, e.Layer)

@@ -902,7 +902,17 @@ type Diagnostic struct {
 type EffectiveAccess struct {
 	Diagnostics *[]Diagnostic        `json:"diagnostics,omitempty"`
 	Layer       EffectiveAccessLayer `json:"layer"`
-	Policies    []struct {
+
+	// Overrides The projects where an override replaces what the principal holds through roles; there the `replaced` paths grant nothing, whatever `scopes` says.
+	Overrides []struct {
+		// Policy The override's policy, as named in `policies`.
+		Policy    string `json:"policy"`
+		ProjectID string `json:"project_id"`
+
+		// Replaced The via paths of the role-derived policies that do not apply in the project.
+		Replaced []string `json:"replaced"`
+	} `json:"overrides"`
+	Policies []struct {
 		ID             string   `json:"id"`
 		IsSystemPolicy bool     `json:"is_system_policy"`
 		Name           string   `json:"name"`

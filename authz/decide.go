@@ -62,8 +62,8 @@ func (s *Snapshot) Decide(r *Request) (policy.Decision, string) {
 		return policy.ImplicitDeny, LayerTenant
 	}
 	d, layer := s.decide(r)
-	if r.Narrow != nil && d.Allowed() {
-		return s.narrowDecide(r)
+	if r.Narrow != nil && d != policy.ExplicitDeny && layer != LayerPrincipal {
+		return s.narrowDecide(r, d, layer)
 	}
 	return d, layer
 }
@@ -96,7 +96,7 @@ func (s *Snapshot) Explain(r *Request) Result {
 		return tenantResult(why)
 	}
 	res := s.explain(r)
-	if r.Narrow != nil && res.Allowed {
+	if r.Narrow != nil && res.Decision != policy.ExplicitDeny && res.Layer != LayerPrincipal {
 		return s.narrowExplain(r, res)
 	}
 	return res

@@ -22,32 +22,46 @@ func (s *Snapshot) narrowRequest(r *Request) policy.Request {
 	return policy.Request{Action: r.Action, Resource: r.Resource, Project: s.projectOf(r), Org: string(s.Org), Context: r.Context}
 }
 
-// narrowDecide decides r, which its principal's policies allow, by the
-// key's inline policy.
-func (s *Snapshot) narrowDecide(r *Request) (policy.Decision, string) {
+// narrowDecide combines d, the decision of r by its principal's layers
+// (an allow or an implicit deny), with the key's inline policy, as
+// policy.DecideLayers combines layers: allowed only if both allow, and an
+// explicit Deny of the key's policy is an explicit deny even where the
+// principal's policies were silent.
+func (s *Snapshot) narrowDecide(r *Request, d policy.Decision, layer string) (policy.Decision, string) {
 	pr := s.narrowRequest(r)
-	if d := r.Narrow.Decide(&pr); !d.Allowed() {
-		return d, LayerToken
+	nd := r.Narrow.Decide(&pr)
+	switch {
+	case nd == policy.ExplicitDeny:
+		return nd, LayerToken
+	case !d.Allowed():
+		return d, layer
+	case !nd.Allowed():
+		return nd, LayerToken
 	}
 	return policy.Allow, LayerToken
 }
 
-// narrowExplain explains r, which res allowed, with the key's inline policy
-// as a further layer: its statements follow res's.
+// narrowExplain explains r as narrowDecide decides it, res being the
+// explanation by its principal's layers: the key's statements follow
+// res's.
 func (s *Snapshot) narrowExplain(r *Request, res Result) Result {
 	pr := s.narrowRequest(r)
 	ex := r.Narrow.Explain(&pr)
+	if !res.Allowed && ex.Decision != policy.ExplicitDeny {
+		return res
+	}
 	res.Statements = append(res.Statements, ex.Statements...)
 	res.Diagnostics = append(res.Diagnostics, ex.Diagnostics...)
 	res.Layer = LayerToken
-	if ex.Allowed {
+	switch {
+	case ex.Decision == policy.ExplicitDeny:
+		res.Decision, res.Allowed = ex.Decision, false
+		res.Reason = "the API key's inline policy denies this; an explicit deny overrides every allow"
+	case ex.Allowed:
 		res.Reason += "; the API key's inline policy allows it too"
-		return res
-	}
-	res.Decision, res.Allowed = ex.Decision, false
-	res.Reason = "the principal may do this, but the API key's inline policy does not allow it"
-	if ex.Decision == policy.ExplicitDeny {
-		res.Reason = "the principal may do this, but the API key's inline policy denies it"
+	default:
+		res.Decision, res.Allowed = ex.Decision, false
+		res.Reason = "the principal may do this, but the API key's inline policy does not allow it"
 	}
 	return res
 }

@@ -73,3 +73,27 @@ func TestNarrowedKeys(t *testing.T) {
 		t.Errorf("Operator's read-only key creating: %+v, want a deny by the token layer", v)
 	}
 }
+
+// TestNarrowedKeyExplicitDeny: a Deny in a key's inline policy is an
+// explicit deny, as docs/policy.md says, even where its owner's policies
+// say nothing; sessions combine their layers the same way.
+func TestNarrowedKeyExplicitDeny(t *testing.T) {
+	a := newAPI(t)
+	bob, _ := a.member("bob@example.com", "compute.instance.Read")
+	key := a.mintKeyAs(a.root, bob, `{"policy":{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"compute.instance.Delete","Resource":"*"}]}}`, http.StatusCreated)
+	for _, tc := range []struct{ action, decision, layer string }{
+		{"compute.instance.Delete", "explicit_deny", "token"},
+		{"compute.instance.Create", "implicit_deny", "policy"},
+		{"compute.instance.Read", "allow", "token"},
+	} {
+		var v verdict
+		a.do("POST", "/v2/authorize", key, `{"action":"`+tc.action+`"}`, http.StatusOK, &v)
+		if v.Explanation.Decision != tc.decision || v.Explanation.Layer != tc.layer {
+			t.Errorf("%s: %s by %s, want %s by %s", tc.action, v.Explanation.Decision, v.Explanation.Layer, tc.decision, tc.layer)
+		}
+		a.do("POST", "/v2/authorize", key, `{"action":"`+tc.action+`","explain":false}`, http.StatusOK, &v)
+		if v.Allowed != (tc.decision == "allow") {
+			t.Errorf("%s, brief: allowed %v", tc.action, v.Allowed)
+		}
+	}
+}

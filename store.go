@@ -127,6 +127,9 @@ type GroupTx interface {
 	// AddGroupMember adds a member; an existing membership is CodeConflict.
 	AddGroupMember(ctx context.Context, m *GroupMember) error
 	RemoveGroupMember(ctx context.Context, org OrgID, group GroupID, user UserID) error
+	// IsGroupMember reports whether user is a member of group; a group
+	// that does not exist has no members.
+	IsGroupMember(ctx context.Context, org OrgID, group GroupID, user UserID) (bool, error)
 	// ListGroupMembers lists a group's members in the order they were added.
 	ListGroupMembers(ctx context.Context, org OrgID, group GroupID, p Page) ([]*GroupMemberView, PageInfo, error)
 	CountGroupMembers(ctx context.Context, org OrgID, group GroupID) (int, error)

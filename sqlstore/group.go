@@ -166,6 +166,14 @@ func (t *tx) RemoveGroupMember(ctx context.Context, org keyward.OrgID, group key
 	return nil
 }
 
+// IsGroupMember reports whether user is a member of the group.
+func (t *tx) IsGroupMember(ctx context.Context, org keyward.OrgID, group keyward.GroupID, user keyward.UserID) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM group_members WHERE org_id = $1 AND group_id = $2 AND user_id = $3",
+		org, group, user).Scan(&n)
+	return n > 0, dbError("sqlstore.IsGroupMember", err, nil)
+}
+
 const (
 	groupMemberColumns = "gm.id, gm.org_id, gm.group_id, gm.user_id, gm.added_at, gm.added_by"
 	groupMembersFrom   = "FROM group_members gm"

@@ -236,10 +236,10 @@ func (s *Service) UpdateGroup(ctx context.Context, id keyward.GroupID, in GroupI
 	return d, err
 }
 
-// DeleteGroup deletes a group with its memberships, the roles bound to it
-// and the policies attached to it: its members lose what they held through
-// it at once, and keep their direct grants. The role sessions made through
-// the group's trusts end.
+// DeleteGroup deletes a group with its memberships, the roles bound to it,
+// the policies attached to it and the role trusts of it: its members lose
+// what they held through it at once, and keep their direct grants. The
+// role sessions made through the group's trusts end.
 func (s *Service) DeleteGroup(ctx context.Context, id keyward.GroupID) error {
 	p, err := caller(ctx)
 	if err != nil {

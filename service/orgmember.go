@@ -31,8 +31,8 @@ func (s *Service) orgMember(ctx context.Context, tx keyward.Tx, org keyward.OrgI
 
 // RemoveOrgUser removes a user from an organization: the membership and,
 // in that organization, its group memberships, role bindings, policy
-// attachments, API keys and login sessions go, and its role sessions end
-// (see removeMember). The account and its other organizations stay; a
+// attachments, role trusts, API keys and login sessions go, and its role
+// sessions end (see removeMember). The account and its other organizations stay; a
 // service user's account, which belongs to this organization alone, goes.
 // The root owner cannot be removed.
 func (s *Service) RemoveOrgUser(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
@@ -54,8 +54,9 @@ func (s *Service) RemoveOrgUser(ctx context.Context, org keyward.OrgID, id keywa
 
 // removeMember is the one way a member leaves org, whoever removes it: its
 // role sessions end, its membership goes with everything it holds in org
-// (MemberTx.DeleteMember), and so does a service user's account, which
-// belongs to org alone. It returns what it ended, for the removal's audit
+// (MemberTx.DeleteMember), its role trusts included, so that an account
+// that rejoins starts with nothing, and so does a service user's account,
+// which belongs to org alone. It returns what it ended, for the removal's audit
 // event.
 func removeMember(ctx context.Context, tx keyward.Tx, org keyward.OrgID, u *keyward.User) (effects, error) {
 	var fx effects

@@ -71,8 +71,9 @@ type Acceptance struct {
 // a principal in ctx it creates a new account (name, password) with the
 // invited email; with one (the bearer of an existing account whose email
 // is the invited one) it adds the membership to that account. Either way
-// the invitation's roles are bound and groups joined (those deleted since
-// are skipped), in the same transaction that marks the link used.
+// the invitation's roles are bound (built-in ones too, as a role
+// assignment binds them) and groups joined (those deleted since are
+// skipped), in the same transaction that marks the link used.
 func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (*Acceptance, error) {
 	existing := keyward.PrincipalFromContext(ctx)
 	var hash, name string
@@ -162,15 +163,14 @@ func (s *Service) join(ctx context.Context, tx keyward.Tx, inv *keyward.Invitati
 		return nil, err
 	}
 	for _, id := range inv.RoleIDs {
-		r, err := tx.GetRole(ctx, inv.OrgID, id)
-		if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && (r.DeletedAt != nil || r.Type != keyward.RoleAssignable) {
+		// roleOf, not the store: a built-in role is bound like any other.
+		r, err := roleOf(ctx, tx, inv.OrgID, id)
+		if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && r.DeletedAt != nil {
 			continue
 		} else if err != nil {
 			return nil, err
 		}
-		b := &keyward.RoleBinding{OrgID: inv.OrgID, RoleID: id, PrincipalType: keyward.PrincipalUser, PrincipalID: string(acct.ID),
-			CreatedAt: now, CreatedBy: inv.InvitedBy}
-		if err := tx.CreateRoleBinding(ctx, b); err != nil {
+		if _, err := bindRole(ctx, tx, r, keyward.PrincipalUser, string(acct.ID), inv.InvitedBy); err != nil {
 			return nil, err
 		}
 	}

@@ -31,10 +31,11 @@ func (s *Service) orgMember(ctx context.Context, tx keyward.Tx, org keyward.OrgI
 
 // RemoveOrgUser removes a user from an organization: the membership and,
 // in that organization, its group memberships, role bindings, policy
-// attachments, role trusts, API keys and login sessions go, and its role
-// sessions end (see removeMember). The account and its other organizations stay; a
-// service user's account, which belongs to this organization alone, goes.
-// The root owner cannot be removed.
+// attachments, role trusts, API keys and login sessions go, its role
+// sessions end and its pending invitations are revoked (see removeMember).
+// The account and its other organizations stay; a service user's account,
+// which belongs to this organization alone, goes. The root owner cannot be
+// removed.
 func (s *Service) RemoveOrgUser(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
 	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
 		actor, u, err := s.orgMember(ctx, tx, org, id, "iam.organization.RemoveUser", "removed")
@@ -52,12 +53,13 @@ func (s *Service) RemoveOrgUser(ctx context.Context, org keyward.OrgID, id keywa
 	})
 }
 
-// removeMember is the one way a member leaves org, whoever removes it: its
-// role sessions end, its membership goes with everything it holds in org
-// (MemberTx.DeleteMember), its role trusts included, so that an account
-// that rejoins starts with nothing, and so does a service user's account,
-// which belongs to org alone. It returns what it ended, for the removal's audit
-// event.
+// removeMember is the one way a member leaves org, whoever removes it. Its
+// role sessions end; its pending invitations are revoked (what it may no
+// longer grant, they may not either); its membership goes with everything
+// it holds in org (MemberTx.DeleteMember), role trusts included, so that
+// an account that rejoins starts with nothing; and a service user's
+// account, which belongs to org alone, goes too. It returns what it ended,
+// for the removal's audit event.
 func removeMember(ctx context.Context, tx keyward.Tx, org keyward.OrgID, u *keyward.User) (effects, error) {
 	var fx effects
 	id := u.Member.UserID
@@ -66,6 +68,9 @@ func removeMember(ctx context.Context, tx keyward.Tx, org keyward.OrgID, u *keyw
 		return fx, err
 	}
 	fx.SessionsEnded = n
+	if fx.InvitationsRevoked, err = tx.RevokeInvitationsBy(ctx, org, id, tx.Now()); err != nil {
+		return fx, err
+	}
 	if err := tx.DeleteMember(ctx, org, id); err != nil {
 		return fx, err
 	}

@@ -326,7 +326,8 @@ func applyUserPatch(ctx context.Context, tx keyward.Tx, u *keyward.User, in User
 
 // DeleteUser removes a user from the caller's organization, as
 // RemoveOrgUser does (see removeMember): the membership, its keys and its
-// role trusts go and its role sessions end. A service user's account goes too; a human
+// role trusts go, its role sessions end and its pending invitations are
+// revoked. A service user's account goes too; a human
 // account stays (it may belong to other organizations). The root owner
 // cannot be removed.
 func (s *Service) DeleteUser(ctx context.Context, id keyward.UserID) error {

@@ -39,6 +39,9 @@ type TrustTx interface {
 	// EndGroupRoleSessions ends the sessions made through a trust of
 	// group: those user assumed when user is not empty, else all of them.
 	EndGroupRoleSessions(ctx context.Context, org OrgID, group GroupID, user UserID, at time.Time) (int, error)
+	// EndIssuerRoleSessions ends the sessions made through a trust of the
+	// OIDC issuer.
+	EndIssuerRoleSessions(ctx context.Context, org OrgID, issuer OIDCIssuerID, at time.Time) (int, error)
 	// TerminateRoleSession sets TerminatedAt if it is not set yet, and ends
 	// the sessions chained from the session.
 	TerminateRoleSession(ctx context.Context, org OrgID, id RoleSessionID, at time.Time) error

@@ -166,3 +166,20 @@ func TestWebIdentitySessionEndsWhenClaimsChange(t *testing.T) {
 		t.Errorf("live sessions of the role = %v, want none", got)
 	}
 }
+
+// TestWebIdentitySessionEndsWhenIssuerDeleted: deleting the OIDC issuer a
+// trust names ends the sessions its tokens were exchanged for, as deleting
+// a trusted group ends its members' sessions.
+func TestWebIdentitySessionEndsWhenIssuerDeleted(t *testing.T) {
+	f := newFederation(t)
+	var sess struct {
+		SessionToken string `json:"session_token"`
+	}
+	f.assume(t, f.token(t, nil), http.StatusCreated, &sess)
+	f.do("GET", "/v2/roles?per_page=1", sess.SessionToken, "", http.StatusOK, nil)
+	f.do("DELETE", "/v2/oidc/issuer/"+f.issuer, f.root, "", http.StatusNoContent, nil)
+	f.do("GET", "/v2/roles?per_page=1", sess.SessionToken, "", http.StatusUnauthorized, nil)
+	if got := f.liveSessions(f.role); len(got) != 0 {
+		t.Errorf("live sessions of the role = %v, want none", got)
+	}
+}

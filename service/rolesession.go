@@ -135,11 +135,18 @@ func sessionEnded(ctx context.Context, tx keyward.Tx, sess *keyward.RoleSession,
 }
 
 // trustAdmits says why trust t no longer admits the member of sess, or ""
-// if it does: a user trust must name the member, and a group trust must
-// have it among the group's members (a deleted group has none). An issuer
-// trust admitted a verified token, which there is no checking again.
+// if it does: a user trust must name the member, a group trust must have
+// it among the group's members (a deleted group has none), and an issuer
+// trust's issuer must still be registered (the token it verified cannot be
+// checked again).
 func trustAdmits(ctx context.Context, tx keyward.Tx, t *keyward.RoleTrust, sess *keyward.RoleSession) (string, error) {
 	switch {
+	case t.TrustedOIDCIssuerID != "":
+		_, err := tx.GetOIDCIssuer(ctx, sess.OrgID, keyward.OIDCIssuerID(t.TrustedOIDCIssuerID))
+		if keyward.ErrorCode(err) == keyward.CodeNotFound {
+			return "the OIDC issuer the session's trust names was removed", nil
+		}
+		return "", err
 	case t.TrustedUserID != "" && t.TrustedUserID != sess.UserID:
 		return "the session's trust does not name the member who assumed the role", nil
 	case t.TrustedGroupID != "":

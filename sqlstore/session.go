@@ -134,6 +134,13 @@ func (t *tx) EndGroupRoleSessions(ctx context.Context, org keyward.OrgID, group 
 	return t.endSessions(ctx, "sqlstore.EndGroupRoleSessions", org, at, cond+" AND s.user_id = $4", group, user)
 }
 
+// EndIssuerRoleSessions terminates the live sessions made through a trust
+// of the OIDC issuer and the sessions chained from them.
+func (t *tx) EndIssuerRoleSessions(ctx context.Context, org keyward.OrgID, issuer keyward.OIDCIssuerID, at time.Time) (int, error) {
+	return t.endSessions(ctx, "sqlstore.EndIssuerRoleSessions", org, at,
+		"s.trust_id IN (SELECT tr.id FROM role_trusts tr WHERE tr.org_id = $1 AND tr.trusted_oidc_issuer_id = $3)", issuer)
+}
+
 // endSessions terminates at time at the live sessions of org that match
 // cond, a condition on role_sessions s whose arguments are $3 on, and
 // those chained from any session that matches, ended or not: a chained

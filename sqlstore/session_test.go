@@ -10,8 +10,8 @@ import (
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
-// TestEndRoleSessionsSelect ends sessions by trust, by member, by group
-// (of one member or all) and one by one: each ends the live sessions it
+// TestEndRoleSessionsSelect ends sessions by trust, by role, by member, by
+// group (of one member or all), by issuer and one by one: each ends the live sessions it
 // selects and those chained from them, and counts what it ended.
 func TestEndRoleSessionsSelect(t *testing.T) {
 	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
@@ -28,9 +28,11 @@ func TestEndRoleSessionsSelect(t *testing.T) {
 		trust := func(u keyward.UserID, g keyward.GroupID) *keyward.RoleTrust {
 			return &keyward.RoleTrust{OrgID: o.ID, RoleID: r.ID, Type: keyward.TrustTemporary, Mode: keyward.AssumeManual, TrustedUserID: u, TrustedGroupID: g}
 		}
-		tu, tops, tdev := trust(owner.ID, ""), trust("", ops.ID), trust("", dev.ID)
+		const issuer = "0193a000-0000-7000-8000-0000000000aa"
+		tu, tops, tdev, tiss := trust(owner.ID, ""), trust("", ops.ID), trust("", dev.ID), trust("", "")
+		tiss.Type, tiss.TrustedOIDCIssuerID = keyward.TrustFederated, issuer
 		write(t, s, func(tx keyward.Tx) error {
-			for _, tr := range []*keyward.RoleTrust{tu, tops, tdev} {
+			for _, tr := range []*keyward.RoleTrust{tu, tops, tdev, tiss} {
 				if err := tx.CreateRoleTrust(ctx, tr); err != nil {
 					return err
 				}
@@ -55,6 +57,7 @@ func TestEndRoleSessionsSelect(t *testing.T) {
 		mk("owner-dev", owner.ID, tdev, nil, time.Hour)
 		bobOps := mk("bob-ops", bob.ID, tops, nil, time.Hour)
 		mk("bob-chained", bob.ID, tu, bobOps, time.Hour)
+		mk("federated", "", tiss, nil, time.Hour)
 
 		for _, tc := range []struct {
 			name string
@@ -64,7 +67,7 @@ func TestEndRoleSessionsSelect(t *testing.T) {
 			{"a trust's", func(tx keyward.Tx) (int, error) { return tx.EndRoleSessions(ctx, o.ID, r.ID, tops.ID, start) },
 				[]string{"bob-chained", "bob-ops", "owner-ops"}},
 			{"a role's", func(tx keyward.Tx) (int, error) { return tx.EndRoleSessions(ctx, o.ID, r.ID, "", start) },
-				[]string{"bob-chained", "bob-ops", "owner-dev", "owner-direct", "owner-ops"}},
+				[]string{"bob-chained", "bob-ops", "federated", "owner-dev", "owner-direct", "owner-ops"}},
 			{"a member's", func(tx keyward.Tx) (int, error) { return tx.EndUserRoleSessions(ctx, o.ID, owner.ID, start) },
 				[]string{"owner-dev", "owner-direct", "owner-ops"}},
 			{"a member's, chained included", func(tx keyward.Tx) (int, error) { return tx.EndUserRoleSessions(ctx, o.ID, bob.ID, start) },
@@ -73,6 +76,8 @@ func TestEndRoleSessionsSelect(t *testing.T) {
 				[]string{"bob-chained", "bob-ops", "owner-ops"}},
 			{"a group's, of one member", func(tx keyward.Tx) (int, error) { return tx.EndGroupRoleSessions(ctx, o.ID, ops.ID, owner.ID, start) },
 				[]string{"owner-ops"}},
+			{"an issuer's", func(tx keyward.Tx) (int, error) { return tx.EndIssuerRoleSessions(ctx, o.ID, issuer, start) },
+				[]string{"federated"}},
 			{"one, with its chained", func(tx keyward.Tx) (int, error) {
 				return -1, tx.TerminateRoleSession(ctx, o.ID, bobOps.ID, start) // -1: it does not count
 			}, []string{"bob-chained", "bob-ops"}},

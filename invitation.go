@@ -81,6 +81,9 @@ type InvitationTx interface {
 	// UpdateInvitation writes Status, Nonce, ExpiresAt, UpdatedAt,
 	// RespondedAt and AcceptedBy.
 	UpdateInvitation(ctx context.Context, i *Invitation) error
+	// RevokeInvitationsBy revokes, at time at, the pending invitations
+	// (expired or not) that inviter made in org, and returns how many.
+	RevokeInvitationsBy(ctx context.Context, org OrgID, inviter UserID, at time.Time) (int, error)
 	// Secret returns the server-wide secret named name, storing value
 	// under that name first if there is none, so that every replica signs
 	// with the same key.

@@ -83,8 +83,8 @@ type MemberTx interface {
 	// SuspendedAt.
 	UpdateMember(ctx context.Context, m *Member) error
 	// DeleteMember removes the membership and, in that organization, every
-	// API key, group membership, role binding and policy attachment of the
-	// user.
+	// API key, group membership, role binding, policy attachment and role
+	// trust (deleted or not) of the user.
 	DeleteMember(ctx context.Context, org OrgID, id UserID) error
 	// CountMemberships counts the organizations the account belongs to.
 	CountMemberships(ctx context.Context, id UserID) (int, error)
@@ -120,13 +120,17 @@ type GroupTx interface {
 	// UpdateGroup writes Name, Description and UpdatedAt.
 	UpdateGroup(ctx context.Context, g *Group) error
 	// DeleteGroup removes the group with its memberships, the role bindings
-	// to it and the policy attachments to it.
+	// to it, the policy attachments to it and the role trusts (deleted or
+	// not) of it.
 	DeleteGroup(ctx context.Context, org OrgID, id GroupID) error
 	CountGroups(ctx context.Context, org OrgID) (int, error)
 
 	// AddGroupMember adds a member; an existing membership is CodeConflict.
 	AddGroupMember(ctx context.Context, m *GroupMember) error
 	RemoveGroupMember(ctx context.Context, org OrgID, group GroupID, user UserID) error
+	// IsGroupMember reports whether user is a member of group; a group
+	// that does not exist has no members.
+	IsGroupMember(ctx context.Context, org OrgID, group GroupID, user UserID) (bool, error)
 	// ListGroupMembers lists a group's members in the order they were added.
 	ListGroupMembers(ctx context.Context, org OrgID, group GroupID, p Page) ([]*GroupMemberView, PageInfo, error)
 	CountGroupMembers(ctx context.Context, org OrgID, group GroupID) (int, error)

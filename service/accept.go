@@ -71,8 +71,11 @@ type Acceptance struct {
 // a principal in ctx it creates a new account (name, password) with the
 // invited email; with one (the bearer of an existing account whose email
 // is the invited one) it adds the membership to that account. Either way
-// the invitation's roles are bound and groups joined (those deleted since
-// are skipped), in the same transaction that marks the link used.
+// the invitation's roles are bound (built-in ones too, as a role
+// assignment binds them) and groups joined (those deleted since are
+// skipped), in the same transaction that marks the link used. An
+// invitation whose inviter may no longer grant what it grants is
+// CodeConflict, and nothing is written (see inviterGrants).
 func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (*Acceptance, error) {
 	existing := keyward.PrincipalFromContext(ctx)
 	var hash, name string
@@ -102,6 +105,10 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (*Accept
 		if err != nil {
 			return err
 		}
+		grants, err := s.inviterGrants(ctx, tx, inv)
+		if err != nil {
+			return err
+		}
 		if err := s.checkUserLimit(ctx, tx, inv.OrgID); err != nil {
 			return err
 		}
@@ -114,7 +121,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (*Accept
 		if err != nil {
 			return err
 		}
-		out, err = s.join(ctx, tx, inv, acct)
+		out, err = s.join(ctx, tx, inv, acct, grants)
 		return err
 	})
 	return out, err
@@ -153,33 +160,83 @@ func newInvitedAccount(ctx context.Context, tx keyward.Tx, inv *keyward.Invitati
 	return acct, tx.CreateAccount(ctx, acct)
 }
 
-// join makes acct a member of inv's organization with inv's grants, marks
-// inv accepted and records it all, with the new member as the actor.
-func (s *Service) join(ctx context.Context, tx keyward.Tx, inv *keyward.Invitation, acct *keyward.Account) (*Acceptance, error) {
+// inviterGrants returns the roles and groups of inv that still exist (one
+// deleted since grants nothing, and is skipped), after checking that inv's
+// inviter may still grant each of them, as if it invited now: it must be
+// an active member, and checkInviteGrants must pass with it as the
+// principal, on a snapshot at least as recent as tx. An invitation never
+// hands out more than its author could at the time it is accepted;
+// otherwise it is CodeConflict, and a new invitation is needed.
+func (s *Service) inviterGrants(ctx context.Context, tx keyward.Tx, inv *keyward.Invitation) (InvitationInput, error) {
+	var live InvitationInput
+	for _, id := range inv.RoleIDs {
+		// roleOf, not the store: it knows the built-in roles.
+		if r, err := roleOf(ctx, tx, inv.OrgID, id); keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && r.DeletedAt != nil {
+			continue
+		} else if err != nil {
+			return live, err
+		}
+		live.RoleIDs = append(live.RoleIDs, id)
+	}
+	for _, id := range inv.GroupIDs {
+		if _, err := groupOf(ctx, tx, inv.OrgID, id); keyward.ErrorCode(err) == keyward.CodeNotFound {
+			continue
+		} else if err != nil {
+			return live, err
+		}
+		live.GroupIDs = append(live.GroupIDs, id)
+	}
+	u, err := tx.GetUser(ctx, inv.OrgID, inv.InvitedBy)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && u.Status != keyward.StatusActive {
+		return live, errStaleGrants("whoever sent it is no longer an active member of " + inv.OrgName)
+	} else if err != nil {
+		return live, err
+	}
+	org, err := tx.GetOrganization(ctx, inv.OrgID)
+	if err != nil {
+		return live, err
+	}
+	// The inviter as if it called now, with no address: it is not the one
+	// making this request, so a condition on its address is not met.
+	inviter := &keyward.Principal{OrgID: inv.OrgID, UserID: inv.InvitedBy, Kind: u.Kind(), Revision: org.Revision}
+	switch err := s.checkInviteGrants(ctx, tx, inviter, live); keyward.ErrorCode(err) {
+	case "":
+		return live, nil
+	case keyward.CodePermissionDenied, keyward.CodeInvalid, keyward.CodeNotFound:
+		// The invitee is not told why in the inviter's terms: a denial's
+		// explanation names the inviter's policies.
+		return live, errStaleGrants("whoever sent it may no longer grant the roles and groups it grants")
+	default:
+		return live, err
+	}
+}
+
+// errStaleGrants refuses an invitation whose grants its inviter may no
+// longer give, saying why.
+func errStaleGrants(why string) error {
+	return keyward.Errorf(keyward.CodeConflict,
+		"This invitation's grants are no longer valid: %s. Ask for a new invitation.", why)
+}
+
+// join makes acct a member of inv's organization with grants (see
+// inviterGrants), marks inv accepted and records it all, with the new
+// member as the actor.
+func (s *Service) join(ctx context.Context, tx keyward.Tx, inv *keyward.Invitation, acct *keyward.Account, grants InvitationInput) (*Acceptance, error) {
 	now := tx.Now()
 	m := &keyward.Member{OrgID: inv.OrgID, UserID: acct.ID, Status: keyward.StatusActive, APIEnabled: inv.APIEnabled, CreatedAt: now, UpdatedAt: now}
 	if err := tx.CreateMember(ctx, m); err != nil {
 		return nil, err
 	}
-	for _, id := range inv.RoleIDs {
-		r, err := tx.GetRole(ctx, inv.OrgID, id)
-		if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && (r.DeletedAt != nil || r.Type != keyward.RoleAssignable) {
-			continue
-		} else if err != nil {
+	for _, id := range grants.RoleIDs {
+		r, err := roleOf(ctx, tx, inv.OrgID, id)
+		if err != nil {
 			return nil, err
 		}
-		b := &keyward.RoleBinding{OrgID: inv.OrgID, RoleID: id, PrincipalType: keyward.PrincipalUser, PrincipalID: string(acct.ID),
-			CreatedAt: now, CreatedBy: inv.InvitedBy}
-		if err := tx.CreateRoleBinding(ctx, b); err != nil {
+		if _, err := bindRole(ctx, tx, r, keyward.PrincipalUser, string(acct.ID), inv.InvitedBy); err != nil {
 			return nil, err
 		}
 	}
-	for _, id := range inv.GroupIDs {
-		if _, err := tx.GetGroup(ctx, inv.OrgID, id); keyward.ErrorCode(err) == keyward.CodeNotFound {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
+	for _, id := range grants.GroupIDs {
 		gm := &keyward.GroupMember{OrgID: inv.OrgID, GroupID: id, UserID: acct.ID, AddedAt: now, AddedBy: inv.InvitedBy}
 		if err := tx.AddGroupMember(ctx, gm); err != nil {
 			return nil, err

@@ -20,6 +20,24 @@ type change struct {
 	After      any
 }
 
+// effects counts what a change ended on the way, such as the role sessions
+// of a suspended member. The change's one audit event records them: in
+// After, next to the target's view, or as After itself for a delete (see
+// afterDelete).
+type effects struct {
+	SessionsEnded      int `json:"sessions_ended,omitempty"`
+	InvitationsRevoked int `json:"invitations_revoked,omitempty"`
+}
+
+// afterDelete is the After of a delete's audit event: nil, as for any
+// delete, unless the delete ended something on the way.
+func (e effects) afterDelete() any {
+	if e == (effects{}) {
+		return nil
+	}
+	return e
+}
+
 // commit records c in org's audit trail and bumps org's revision, inside tx,
 // so both commit with the change or not at all. It returns the new revision.
 func (s *Service) commit(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, c change) (int64, error) {

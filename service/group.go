@@ -236,9 +236,10 @@ func (s *Service) UpdateGroup(ctx context.Context, id keyward.GroupID, in GroupI
 	return d, err
 }
 
-// DeleteGroup deletes a group with its memberships, the roles bound to it
-// and the policies attached to it: its members lose what they held through
-// it at once, and keep their direct grants.
+// DeleteGroup deletes a group with its memberships, the roles bound to it,
+// the policies attached to it and the role trusts of it: its members lose
+// what they held through it at once, and keep their direct grants. The
+// role sessions made through the group's trusts end.
 func (s *Service) DeleteGroup(ctx context.Context, id keyward.GroupID) error {
 	p, err := caller(ctx)
 	if err != nil {
@@ -252,11 +253,15 @@ func (s *Service) DeleteGroup(ctx context.Context, id keyward.GroupID) error {
 		if err := s.authorize(ctx, p, "iam.group.Delete", string(id)); err != nil {
 			return err
 		}
+		var fx effects
+		if fx.SessionsEnded, err = tx.EndGroupRoleSessions(ctx, p.OrgID, id, "", tx.Now()); err != nil {
+			return err
+		}
 		if err := tx.DeleteGroup(ctx, p.OrgID, id); err != nil {
 			return err
 		}
 		_, err = s.commit(ctx, tx, p, p.OrgID, change{
-			Action: "iam.group.Delete", TargetType: "group", TargetID: string(id), Before: viewGroup(g),
+			Action: "iam.group.Delete", TargetType: "group", TargetID: string(id), Before: viewGroup(g), After: fx.afterDelete(),
 		})
 		return err
 	})
@@ -306,8 +311,8 @@ func (s *Service) AddGroupMember(ctx context.Context, id keyward.GroupID, user k
 }
 
 // RemoveGroupMember removes a user from a group. The user loses what it
-// held through the group at once; a user who is not a member is
-// CodeNotFound.
+// held through the group at once, and the role sessions it made through
+// the group's trusts end; a user who is not a member is CodeNotFound.
 func (s *Service) RemoveGroupMember(ctx context.Context, id keyward.GroupID, user keyward.UserID) error {
 	p, err := caller(ctx)
 	if err != nil {
@@ -328,8 +333,12 @@ func (s *Service) RemoveGroupMember(ctx context.Context, id keyward.GroupID, use
 		} else if err != nil {
 			return err
 		}
+		var fx effects
+		if fx.SessionsEnded, err = tx.EndGroupRoleSessions(ctx, p.OrgID, id, user, tx.Now()); err != nil {
+			return err
+		}
 		_, err = s.commit(ctx, tx, p, p.OrgID, change{
-			Action: "iam.group.RemoveMember", TargetType: "group", TargetID: string(id), Before: memberView{id, user},
+			Action: "iam.group.RemoveMember", TargetType: "group", TargetID: string(id), Before: memberView{id, user}, After: fx.afterDelete(),
 		})
 		return err
 	})

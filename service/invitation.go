@@ -48,7 +48,8 @@ func invitationOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyw
 // checkInviteGrants checks that the roles and groups an invitation grants
 // exist in p's organization and that p may grant each of them itself
 // (iam.role.AttachUser, iam.group.AddMember), so that an invitation never
-// hands out more than its author could.
+// hands out more than its author could: when it is made, and again, with
+// its inviter as p, when it is accepted (see inviterGrants).
 func (s *Service) checkInviteGrants(ctx context.Context, tx keyward.Tx, p *keyward.Principal, in InvitationInput) error {
 	for k, id := range in.RoleIDs {
 		if err := checkID("role_ids", string(id)); err != nil {

@@ -184,8 +184,9 @@ func (s *Service) ListOIDCIssuers(ctx context.Context, page keyward.Page) ([]*ke
 }
 
 // DeleteOIDCIssuer removes an issuer of the caller's organization. Trusts
-// that name it stay but admit no token any more; sessions already made
-// through it run until they expire or are terminated.
+// that name it stay but admit no token any more, and the sessions made
+// through them end: the issuer is their trustee, as a group is a group
+// trust's, and its tokens are trusted no longer.
 func (s *Service) DeleteOIDCIssuer(ctx context.Context, id keyward.OIDCIssuerID) error {
 	p, err := caller(ctx)
 	if err != nil {
@@ -200,12 +201,16 @@ func (s *Service) DeleteOIDCIssuer(ctx context.Context, id keyward.OIDCIssuerID)
 		if err := s.authorize(ctx, p, "oidc.issuer.Delete", string(id)); err != nil {
 			return err
 		}
+		var fx effects
+		if fx.SessionsEnded, err = tx.EndIssuerRoleSessions(ctx, p.OrgID, id, tx.Now()); err != nil {
+			return err
+		}
 		if err := tx.DeleteOIDCIssuer(ctx, p.OrgID, id); err != nil {
 			return err
 		}
 		url = iss.URL
 		_, err = s.commit(ctx, tx, p, p.OrgID, change{
-			Action: "oidc.issuer.Delete", TargetType: "oidc_issuer", TargetID: string(id), Before: viewIssuer(iss),
+			Action: "oidc.issuer.Delete", TargetType: "oidc_issuer", TargetID: string(id), Before: viewIssuer(iss), After: fx.afterDelete(),
 		})
 		return err
 	})

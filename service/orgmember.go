@@ -31,44 +31,74 @@ func (s *Service) orgMember(ctx context.Context, tx keyward.Tx, org keyward.OrgI
 
 // RemoveOrgUser removes a user from an organization: the membership and,
 // in that organization, its group memberships, role bindings, policy
-// attachments, API keys and login sessions go. The account and its other
-// organizations stay; a service user's account, which belongs to this
-// organization alone, goes. The root owner cannot be removed.
+// attachments, role trusts, API keys and login sessions go, its role
+// sessions end and its pending invitations are revoked (see removeMember).
+// The account and its other organizations stay; a service user's account,
+// which belongs to this organization alone, goes. The root owner cannot be
+// removed.
 func (s *Service) RemoveOrgUser(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
 	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
 		actor, u, err := s.orgMember(ctx, tx, org, id, "iam.organization.RemoveUser", "removed")
 		if err != nil {
 			return err
 		}
-		if err := tx.DeleteMember(ctx, org, id); err != nil {
+		fx, err := removeMember(ctx, tx, org, u)
+		if err != nil {
 			return err
 		}
-		if u.Service {
-			if n, err := tx.CountMemberships(ctx, id); err != nil {
-				return err
-			} else if n == 0 {
-				if err := tx.DeleteAccount(ctx, id); err != nil {
-					return err
-				}
-			}
-		}
 		_, err = s.commit(ctx, tx, actor, org, change{
-			Action: "iam.organization.RemoveUser", TargetType: "user", TargetID: string(id), Before: viewUser(u),
+			Action: "iam.organization.RemoveUser", TargetType: "user", TargetID: string(id), Before: viewUser(u), After: fx.afterDelete(),
 		})
 		return err
 	})
 }
 
+// removeMember is the one way a member leaves org, whoever removes it. Its
+// role sessions end; its pending invitations are revoked (what it may no
+// longer grant, they may not either); its membership goes with everything
+// it holds in org (MemberTx.DeleteMember), role trusts included, so that
+// an account that rejoins starts with nothing; and a service user's
+// account, which belongs to org alone, goes too. It returns what it ended,
+// for the removal's audit event.
+func removeMember(ctx context.Context, tx keyward.Tx, org keyward.OrgID, u *keyward.User) (effects, error) {
+	var fx effects
+	id := u.Member.UserID
+	n, err := tx.EndUserRoleSessions(ctx, org, id, tx.Now())
+	if err != nil {
+		return fx, err
+	}
+	fx.SessionsEnded = n
+	if fx.InvitationsRevoked, err = tx.RevokeInvitationsBy(ctx, org, id, tx.Now()); err != nil {
+		return fx, err
+	}
+	if err := tx.DeleteMember(ctx, org, id); err != nil {
+		return fx, err
+	}
+	if u.Service {
+		if n, err := tx.CountMemberships(ctx, id); err != nil {
+			return fx, err
+		} else if n == 0 {
+			if err := tx.DeleteAccount(ctx, id); err != nil {
+				return fx, err
+			}
+		}
+	}
+	return fx, nil
+}
+
 // SuspendUser suspends a member: its API keys, login sessions and logins
-// are refused in that organization until UnsuspendUser; nothing is
-// deleted. Suspending a suspended member changes nothing. The root owner
-// cannot be suspended, nor can callers suspend themselves.
+// are refused in that organization until UnsuspendUser, and its role
+// sessions end for good (a session is granted to the member as it was, so
+// unsuspending does not bring one back); nothing is deleted. Suspending a
+// suspended member changes nothing. The root owner cannot be suspended,
+// nor can callers suspend themselves.
 func (s *Service) SuspendUser(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
 	return s.setSuspended(ctx, org, id, true)
 }
 
-// UnsuspendUser lifts a member's suspension: everything it had works again.
-// Unsuspending an active member changes nothing.
+// UnsuspendUser lifts a member's suspension: everything it had works
+// again, but the role sessions the suspension ended. Unsuspending an
+// active member changes nothing.
 func (s *Service) UnsuspendUser(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
 	return s.setSuspended(ctx, org, id, false)
 }
@@ -98,8 +128,17 @@ func (s *Service) setSuspended(ctx context.Context, org keyward.OrgID, id keywar
 		if err := tx.UpdateMember(ctx, &u.Member); err != nil {
 			return err
 		}
+		var fx effects
+		if suspend {
+			if fx.SessionsEnded, err = tx.EndUserRoleSessions(ctx, org, id, now); err != nil {
+				return err
+			}
+		}
 		_, err = s.commit(ctx, tx, actor, org, change{
-			Action: action, TargetType: "user", TargetID: string(id), Before: before, After: viewUser(u),
+			Action: action, TargetType: "user", TargetID: string(id), Before: before, After: struct {
+				userView
+				effects
+			}{viewUser(u), fx},
 		})
 		return err
 	})

@@ -419,17 +419,8 @@ func (s *Service) bind(ctx context.Context, action string, id keyward.RoleID, ty
 		if err := s.checkGrant(ctx, p, grant{kind: grantRole, id: string(id), to: typ}); err != nil {
 			return err
 		}
-		if r.Type != keyward.RoleAssignable {
-			return &keyward.Error{Code: keyward.CodeConflict, Field: "role_type", Message: "Role " + r.Name +
-				" is assumable: assumable roles are reached through role trusts, not assigned to users or groups."}
-		}
-		b := &keyward.RoleBinding{
-			OrgID: p.OrgID, RoleID: id, PrincipalType: typ, PrincipalID: principal, CreatedAt: tx.Now(), CreatedBy: p.UserID,
-		}
-		if err := tx.CreateRoleBinding(ctx, b); keyward.ErrorCode(err) == keyward.CodeConflict {
-			return &keyward.Error{Code: keyward.CodeConflict, Field: string(typ) + "_id",
-				Message: "Role " + r.Name + " is already assigned to this " + string(typ) + "."}
-		} else if err != nil {
+		b, err := bindRole(ctx, tx, r, typ, principal, p.UserID)
+		if err != nil {
 			return err
 		}
 		out = &RoleAssignment{RoleBinding: *b, Role: r, GroupName: name}
@@ -439,6 +430,29 @@ func (s *Service) bind(ctx context.Context, action string, id keyward.RoleID, ty
 		return err
 	})
 	return out, err
+}
+
+// bindRole binds role r (of roleOf, which knows the built-in roles, which
+// are not stored) to a user or group of r's organization, for the whole
+// organization, on behalf of by. It is how every organization-wide role
+// assignment is written; the caller has checked r is live and by may
+// grant it. An assumable role, or one already bound to the principal, is
+// CodeConflict.
+func bindRole(ctx context.Context, tx keyward.Tx, r *keyward.Role, typ keyward.PrincipalType, principal string, by keyward.UserID) (*keyward.RoleBinding, error) {
+	if r.Type != keyward.RoleAssignable {
+		return nil, &keyward.Error{Code: keyward.CodeConflict, Field: "role_type", Message: "Role " + r.Name +
+			" is assumable: assumable roles are reached through role trusts, not assigned to users or groups."}
+	}
+	b := &keyward.RoleBinding{
+		OrgID: r.OrgID, RoleID: r.ID, PrincipalType: typ, PrincipalID: principal, CreatedAt: tx.Now(), CreatedBy: by,
+	}
+	if err := tx.CreateRoleBinding(ctx, b); keyward.ErrorCode(err) == keyward.CodeConflict {
+		return nil, &keyward.Error{Code: keyward.CodeConflict, Field: string(typ) + "_id",
+			Message: "Role " + r.Name + " is already assigned to this " + string(typ) + "."}
+	} else if err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // unbind removes the organization-wide binding of a role to a user or

@@ -72,8 +72,11 @@ func roleSessionOf(ctx context.Context, tx keyward.Tx, token string) (*keyward.R
 
 // sessionEnded says why a stored session may no longer act at time now, or
 // "" if it may: terminated or expired; its role deleted or no longer
-// assumable; its trust deleted or expired; its member suspended or
-// removed; its parent session ended.
+// assumable; its trust deleted, expired, or changed in any way since the
+// session began; its member suspended or removed, or no longer admitted by
+// the trust (see trustAdmits); its parent session ended. The changes that
+// end a session also terminate it in their transaction; this check is what
+// makes a path that forgets to still end it.
 func sessionEnded(ctx context.Context, tx keyward.Tx, sess *keyward.RoleSession, now time.Time, depth int) (string, *keyward.User, error) {
 	if !sess.Live(now) {
 		return "the session has expired or was terminated", nil, nil
@@ -96,6 +99,10 @@ func sessionEnded(ctx context.Context, tx keyward.Tx, sess *keyward.RoleSession,
 	if !t.Live(now) {
 		return "the session's trust was removed or has expired", nil, nil
 	}
+	// A session was granted under the trust's terms as they were then.
+	if t.UpdatedAt.After(sess.CreatedAt) {
+		return "the session's trust was changed after the session began", nil, nil
+	}
 	var u *keyward.User
 	if sess.UserID != "" {
 		u, err = tx.GetUser(ctx, sess.OrgID, sess.UserID)
@@ -107,6 +114,9 @@ func sessionEnded(ctx context.Context, tx keyward.Tx, sess *keyward.RoleSession,
 		if u.Status != keyward.StatusActive {
 			return "the member who assumed the role is suspended", nil, nil
 		}
+	}
+	if why, err := trustAdmits(ctx, tx, t, sess); why != "" || err != nil {
+		return why, nil, err
 	}
 	if sess.ParentID != "" {
 		parent, err := tx.GetRoleSession(ctx, sess.ParentID)
@@ -121,6 +131,36 @@ func sessionEnded(ctx context.Context, tx keyward.Tx, sess *keyward.RoleSession,
 		}
 	}
 	return "", u, nil
+}
+
+// trustAdmits says why trust t no longer admits the member of sess, or ""
+// if it does: a user trust must name the member, a group trust must have
+// it among the group's members (a deleted group has none), and an issuer
+// trust's issuer must still be registered (the token it verified cannot be
+// checked again).
+func trustAdmits(ctx context.Context, tx keyward.Tx, t *keyward.RoleTrust, sess *keyward.RoleSession) (string, error) {
+	switch {
+	case t.TrustedOIDCIssuerID != "":
+		_, err := tx.GetOIDCIssuer(ctx, sess.OrgID, keyward.OIDCIssuerID(t.TrustedOIDCIssuerID))
+		if keyward.ErrorCode(err) == keyward.CodeNotFound {
+			return "the OIDC issuer the session's trust names was removed", nil
+		}
+		return "", err
+	case t.TrustedUserID != "" && t.TrustedUserID != sess.UserID:
+		return "the session's trust does not name the member who assumed the role", nil
+	case t.TrustedGroupID != "":
+		in := false
+		if sess.UserID != "" {
+			var err error
+			if in, err = tx.IsGroupMember(ctx, sess.OrgID, t.TrustedGroupID, sess.UserID); err != nil {
+				return "", err
+			}
+		}
+		if !in {
+			return "the member who assumed the role is no longer in the trusted group", nil
+		}
+	}
+	return "", nil
 }
 
 // sessionChain returns the actor chain of sess: its member, then each
@@ -280,8 +320,9 @@ func (s *Service) StartSession(ctx context.Context, req SessionRequest) (*Sessio
 // startSession refuses, with an error that says why: a role that is not
 // live and assumable (CodeConflict on role_id); a duration outside
 // [900, the role's max_session_duration] (CodeInvalid on duration); an
-// expired or deleted trust, or one whose conditions do not hold at the
-// transaction's time from req.SourceIP (CodePermissionDenied); chaining
+// expired or deleted trust, one changed since the caller matched it, or
+// one whose conditions do not hold at the transaction's time from
+// req.SourceIP (CodePermissionDenied); chaining
 // from a session into a role without allow_chaining
 // (CodePermissionDenied). A chained session ends no later than its parent.
 // The session carries the narrowing of req.Actor (carriedNarrowing), so
@@ -312,6 +353,17 @@ func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRe
 	if t == nil || t.RoleID != r.ID {
 		return nil, keyward.Errorf(keyward.CodePermissionDenied, "No trust of role %s covers this caller.", r.Name)
 	}
+	// A web identity matched t before this transaction, while its token
+	// was being verified: a trust changed since then may no longer admit
+	// what it was matched for.
+	cur, err := tx.GetRoleTrust(ctx, req.Org, t.ID)
+	if err != nil && keyward.ErrorCode(err) != keyward.CodeNotFound {
+		return nil, err
+	}
+	if err != nil || !cur.UpdatedAt.Equal(t.UpdatedAt) {
+		return nil, keyward.Errorf(keyward.CodePermissionDenied, "The trust of role %s changed while the session was being started; try again.", r.Name)
+	}
+	t = cur
 	if t.DeletedAt != nil {
 		return nil, keyward.Errorf(keyward.CodePermissionDenied, "The trust of role %s was removed.", r.Name)
 	}

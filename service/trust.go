@@ -396,10 +396,11 @@ func (s *Service) ListRoleTrusts(ctx context.Context, f keyward.TrustFilter) ([]
 	return out, info, err
 }
 
-// UpdateRoleTrust changes the given fields of a live trust. If the change
-// moves the trust to another trustee, ends it sooner or changes its
-// conditions, the sessions made through it end, so that none outlives the
-// terms it was granted under.
+// UpdateRoleTrust changes the given fields of a live trust. If the update
+// changes anything (trustee, type, mode, claim or other conditions,
+// expiry), the sessions made through the trust end: they were granted
+// under its terms as they were, and none outlives them. An update that
+// changes nothing leaves them, and the trust's UpdatedAt, as they are.
 func (s *Service) UpdateRoleTrust(ctx context.Context, id keyward.RoleTrustID, in TrustInput) (*TrustDetail, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -421,18 +422,24 @@ func (s *Service) UpdateRoleTrust(ctx context.Context, id keyward.RoleTrustID, i
 		if err := s.checkGrant(ctx, p, trustGrant(t)); err != nil {
 			return err
 		}
-		t.UpdatedAt = tx.Now()
-		if err := tx.UpdateRoleTrust(ctx, t); err != nil {
-			return err
-		}
 		after := viewTrust(t)
-		if narrowed(before, after) {
-			if _, err := tx.EndRoleSessions(ctx, p.OrgID, t.RoleID, t.ID, tx.Now()); err != nil {
+		var fx effects
+		if trustChanged(before, after) {
+			// sessionEnded ends a session whose trust's UpdatedAt is
+			// after its start; ending them here also stops listing them.
+			t.UpdatedAt = tx.Now()
+			if fx.SessionsEnded, err = tx.EndRoleSessions(ctx, p.OrgID, t.RoleID, t.ID, t.UpdatedAt); err != nil {
 				return err
 			}
 		}
+		if err := tx.UpdateRoleTrust(ctx, t); err != nil {
+			return err
+		}
 		if _, err := s.commit(ctx, tx, p, p.OrgID, change{
-			Action: "iam.roletrust.Update", TargetType: "role_trust", TargetID: string(id), Before: before, After: after,
+			Action: "iam.roletrust.Update", TargetType: "role_trust", TargetID: string(id), Before: before, After: struct {
+				trustView
+				effects
+			}{after, fx},
 		}); err != nil {
 			return err
 		}
@@ -442,19 +449,13 @@ func (s *Service) UpdateRoleTrust(ctx context.Context, id keyward.RoleTrustID, i
 	return d, err
 }
 
-// narrowed reports whether a trust update may take away access that live
-// sessions were granted under: a new trustee, type, conditions, or an
-// earlier expiry.
-func narrowed(a, b trustView) bool {
-	switch {
-	case a.TrustedUserID != b.TrustedUserID, a.TrustedGroupID != b.TrustedGroupID, a.TrustedIssuerID != b.TrustedIssuerID, a.Type != b.Type:
-		return true
-	case b.ValidUntil != nil && (a.ValidUntil == nil || b.ValidUntil.Before(*a.ValidUntil)):
-		return true
-	}
-	ac, _ := json.Marshal(a.Conditions)
-	bc, _ := json.Marshal(b.Conditions)
-	return string(ac) != string(bc)
+// trustChanged reports whether an update changed any of a trust's terms.
+// Views are compared as the audit trail records them, so a change shows
+// there.
+func trustChanged(a, b trustView) bool {
+	aj, _ := json.Marshal(a) // plain values always marshal
+	bj, _ := json.Marshal(b)
+	return string(aj) != string(bj)
 }
 
 // DeleteRoleTrust deletes a trust softly: it allows nothing from now on

@@ -340,9 +340,12 @@ func applyUserPatch(ctx context.Context, tx keyward.Tx, u *keyward.User, in User
 	return nil
 }
 
-// DeleteUser removes a user from the caller's organization: the membership
-// and its keys go. A service user's account goes too; a human account stays
-// (it may belong to other organizations). The root owner cannot be removed.
+// DeleteUser removes a user from the caller's organization, as
+// RemoveOrgUser does (see removeMember): the membership, its keys and its
+// role trusts go, its role sessions end and its pending invitations are
+// revoked. A service user's account goes too; a human
+// account stays (it may belong to other organizations). The root owner
+// cannot be removed.
 func (s *Service) DeleteUser(ctx context.Context, id keyward.UserID) error {
 	p, err := caller(ctx)
 	if err != nil {
@@ -359,18 +362,12 @@ func (s *Service) DeleteUser(ctx context.Context, id keyward.UserID) error {
 		if u.Owner {
 			return keyward.Errorf(keyward.CodeConflict, "The root owner cannot be removed from the organization.")
 		}
-		if err := tx.DeleteMember(ctx, p.OrgID, id); err != nil {
+		fx, err := removeMember(ctx, tx, p.OrgID, u)
+		if err != nil {
 			return err
-		}
-		if n, err := tx.CountMemberships(ctx, id); err != nil {
-			return err
-		} else if u.Service && n == 0 {
-			if err := tx.DeleteAccount(ctx, id); err != nil {
-				return err
-			}
 		}
 		_, err = s.commit(ctx, tx, p, p.OrgID, change{
-			Action: "iam.user.Delete", TargetType: "user", TargetID: string(id), Before: viewUser(u),
+			Action: "iam.user.Delete", TargetType: "user", TargetID: string(id), Before: viewUser(u), After: fx.afterDelete(),
 		})
 		return err
 	})

@@ -96,8 +96,8 @@ func (t *tx) UpdateGroup(ctx context.Context, g *keyward.Group) error {
 }
 
 // DeleteGroup removes the group, its memberships (by foreign key), and the
-// role bindings and policy attachments whose principal or target it is:
-// those name it with no foreign key.
+// role bindings, policy attachments and role trusts whose principal,
+// target or trustee it is: those name it with no foreign key.
 func (t *tx) DeleteGroup(ctx context.Context, org keyward.OrgID, id keyward.GroupID) error {
 	const op = "sqlstore.DeleteGroup"
 	n, err := affected(t.execChecked(ctx, "DELETE FROM groups WHERE org_id = $1 AND id = $2", org, id))
@@ -110,8 +110,10 @@ func (t *tx) DeleteGroup(ctx context.Context, org keyward.OrgID, id keyward.Grou
 	return t.deletePrincipal(ctx, op, org, keyward.PrincipalGroup, string(id))
 }
 
-// deletePrincipal removes the role bindings and policy attachments of a
-// user or group that is going away.
+// deletePrincipal removes the role bindings, policy attachments and role
+// trusts (deleted ones too, which a restore would bring back) of a user or
+// group that is going away. A trust goes for good: an account that
+// rejoins, with the same id, must not find its old trusts waiting.
 func (t *tx) deletePrincipal(ctx context.Context, op string, org keyward.OrgID, typ keyward.PrincipalType, id string) error {
 	for _, stmt := range []string{
 		"DELETE FROM role_bindings WHERE org_id = $1 AND principal_type = $2 AND principal_id = $3",
@@ -121,7 +123,12 @@ func (t *tx) deletePrincipal(ctx context.Context, op string, org keyward.OrgID, 
 			return dbError(op, err, nil)
 		}
 	}
-	return nil
+	trustee := "trusted_user_id"
+	if typ == keyward.PrincipalGroup {
+		trustee = "trusted_group_id"
+	}
+	_, err := t.tx.ExecContext(ctx, "DELETE FROM role_trusts WHERE org_id = $1 AND "+trustee+" = $2", org, id)
+	return dbError(op, err, nil)
 }
 
 // CountGroups counts the groups of org.
@@ -164,6 +171,14 @@ func (t *tx) RemoveGroupMember(ctx context.Context, org keyward.OrgID, group key
 		return notFound(op, "The user is not a member of the group.")
 	}
 	return nil
+}
+
+// IsGroupMember reports whether user is a member of the group.
+func (t *tx) IsGroupMember(ctx context.Context, org keyward.OrgID, group keyward.GroupID, user keyward.UserID) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM group_members WHERE org_id = $1 AND group_id = $2 AND user_id = $3",
+		org, group, user).Scan(&n)
+	return n > 0, dbError("sqlstore.IsGroupMember", err, nil)
 }
 
 const (

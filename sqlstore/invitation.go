@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -126,6 +127,14 @@ func (t *tx) UpdateInvitation(ctx context.Context, i *keyward.Invitation) error 
 		return notFound(op, "Invitation not found.")
 	}
 	return nil
+}
+
+// RevokeInvitationsBy revokes the pending invitations inviter made in org.
+func (t *tx) RevokeInvitationsBy(ctx context.Context, org keyward.OrgID, inviter keyward.UserID, at time.Time) (int, error) {
+	n, err := affected(t.tx.ExecContext(ctx, `UPDATE invitations SET status = $3, updated_at = $4, responded_at = $4
+		WHERE org_id = $1 AND invited_by = $2 AND status = $5`,
+		org, inviter, keyward.InvitationRevoked, micro(at).UnixMicro(), keyward.InvitationPending))
+	return int(n), dbError("sqlstore.RevokeInvitationsBy", err, nil)
 }
 
 // Secret returns the secret named name, storing value first if there is

@@ -152,3 +152,56 @@ func TestMailOutbox(t *testing.T) {
 		})
 	})
 }
+
+// TestRevokeInvitationsBy revokes the pending invitations of one inviter
+// in one organization, expired ones included, and nothing else.
+func TestRevokeInvitationsBy(t *testing.T) {
+	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+		ctx := t.Context()
+		org, owner := newOrg(t, s, "acme")
+		other, _ := newOrg(t, s, "other")
+		bob := newAccount(t, s, "bob@acme.example", false)
+		addMember(t, s, org.ID, bob)
+		addMember(t, s, other.ID, bob)
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		names := map[keyward.InvitationID]string{}
+		mk := func(name string, o keyward.OrgID, by keyward.UserID, status keyward.InvitationStatus, expires time.Time) {
+			in := &keyward.Invitation{OrgID: o, Email: name + "@example.com", InvitedBy: by, Status: status,
+				Nonce: "00112233445566778899aabbccddeeff", ExpiresAt: expires}
+			write(t, s, func(tx keyward.Tx) error { return tx.CreateInvitation(ctx, in) })
+			names[in.ID] = name
+		}
+		mk("pending", org.ID, bob.ID, keyward.InvitationPending, now.Add(time.Hour))
+		mk("expired", org.ID, bob.ID, keyward.InvitationPending, now.Add(-time.Hour))
+		mk("accepted", org.ID, bob.ID, keyward.InvitationAccepted, now.Add(time.Hour))
+		mk("owner's", org.ID, owner.ID, keyward.InvitationPending, now.Add(time.Hour))
+		mk("elsewhere", other.ID, bob.ID, keyward.InvitationPending, now.Add(time.Hour))
+		write(t, s, func(tx keyward.Tx) error {
+			n, err := tx.RevokeInvitationsBy(ctx, org.ID, bob.ID, now)
+			if err != nil || n != 2 {
+				t.Errorf("RevokeInvitationsBy = %d, %v; want 2", n, err)
+			}
+			return err
+		})
+		read(t, s, func(tx keyward.Tx) error {
+			var revoked []string
+			for _, o := range []keyward.OrgID{org.ID, other.ID} {
+				list, _, err := tx.ListInvitations(ctx, o, keyward.InvitationFilter{Status: keyward.InvitationRevoked})
+				if err != nil {
+					return err
+				}
+				for _, in := range list {
+					if in.RespondedAt == nil || !in.RespondedAt.Equal(now) || !in.UpdatedAt.Equal(now) {
+						t.Errorf("%s revoked at %v, updated %v; want %v", names[in.ID], in.RespondedAt, in.UpdatedAt, now)
+					}
+					revoked = append(revoked, names[in.ID])
+				}
+			}
+			slices.Sort(revoked)
+			if want := []string{"expired", "pending"}; !slices.Equal(revoked, want) {
+				t.Errorf("revoked %v, want %v", revoked, want)
+			}
+			return nil
+		})
+	})
+}

@@ -139,8 +139,8 @@ func (t *tx) UpdateMember(ctx context.Context, m *keyward.Member) error {
 }
 
 // DeleteMember removes the membership and, in org, the user's API keys,
-// group memberships, role bindings and policy attachments. The account
-// stays.
+// group memberships, role bindings, policy attachments and role trusts.
+// The account stays.
 func (t *tx) DeleteMember(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
 	const op = "sqlstore.DeleteMember"
 	// The foreign keys of API keys and group memberships cascade too;

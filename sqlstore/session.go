@@ -126,19 +126,55 @@ func (t *tx) CountRoleSessions(ctx context.Context, org keyward.OrgID, role keyw
 }
 
 // EndRoleSessions terminates the live sessions made through trust, or of
-// role when trust is empty.
+// role when trust is empty, and the sessions chained from them.
 func (t *tx) EndRoleSessions(ctx context.Context, org keyward.OrgID, role keyward.RoleID, trust keyward.RoleTrustID, at time.Time) (int, error) {
-	col, id := "role_id", string(role)
 	if trust != "" {
-		col, id = "trust_id", string(trust)
+		return t.endSessions(ctx, "sqlstore.EndRoleSessions", org, at, "s.trust_id = $3", trust)
 	}
-	n, err := affected(t.execChecked(ctx, `UPDATE role_sessions SET terminated_at = $3
-		WHERE org_id = $1 AND `+col+` = $2 AND terminated_at IS NULL AND expires_at > $3`, org, id, micro(at).UnixMicro()))
-	return int(n), dbError("sqlstore.EndRoleSessions", err, nil)
+	return t.endSessions(ctx, "sqlstore.EndRoleSessions", org, at, "s.role_id = $3", role)
+}
+
+// EndUserRoleSessions terminates the live sessions user assumed in org and
+// the sessions chained from them.
+func (t *tx) EndUserRoleSessions(ctx context.Context, org keyward.OrgID, user keyward.UserID, at time.Time) (int, error) {
+	return t.endSessions(ctx, "sqlstore.EndUserRoleSessions", org, at, "s.user_id = $3", user)
+}
+
+// EndGroupRoleSessions terminates the live sessions made through a trust
+// of group (only user's when user is not empty) and the sessions chained
+// from them.
+func (t *tx) EndGroupRoleSessions(ctx context.Context, org keyward.OrgID, group keyward.GroupID, user keyward.UserID, at time.Time) (int, error) {
+	cond := "s.trust_id IN (SELECT tr.id FROM role_trusts tr WHERE tr.org_id = $1 AND tr.trusted_group_id = $3)"
+	if user == "" {
+		return t.endSessions(ctx, "sqlstore.EndGroupRoleSessions", org, at, cond, group)
+	}
+	return t.endSessions(ctx, "sqlstore.EndGroupRoleSessions", org, at, cond+" AND s.user_id = $4", group, user)
+}
+
+// EndIssuerRoleSessions terminates the live sessions made through a trust
+// of the OIDC issuer and the sessions chained from them.
+func (t *tx) EndIssuerRoleSessions(ctx context.Context, org keyward.OrgID, issuer keyward.OIDCIssuerID, at time.Time) (int, error) {
+	return t.endSessions(ctx, "sqlstore.EndIssuerRoleSessions", org, at,
+		"s.trust_id IN (SELECT tr.id FROM role_trusts tr WHERE tr.org_id = $1 AND tr.trusted_oidc_issuer_id = $3)", issuer)
+}
+
+// endSessions terminates at time at the live sessions of org that match
+// cond, a condition on role_sessions s whose arguments are $3 on, and
+// those chained from any session that matches, ended or not: a chained
+// session never outlives its parent. It returns how many it ended.
+func (t *tx) endSessions(ctx context.Context, op string, org keyward.OrgID, at time.Time, cond string, args ...any) (int, error) {
+	n, err := affected(t.execChecked(ctx, `WITH RECURSIVE ended (id) AS (
+			SELECT s.id FROM role_sessions s WHERE s.org_id = $1 AND `+cond+`
+			UNION
+			SELECT c.id FROM role_sessions c JOIN ended e ON c.parent_id = e.id WHERE c.org_id = $1)
+		UPDATE role_sessions SET terminated_at = $2
+		WHERE org_id = $1 AND id IN (SELECT id FROM ended) AND terminated_at IS NULL AND expires_at > $2`,
+		append([]any{org, micro(at).UnixMicro()}, args...)...))
+	return int(n), dbError(op, err, nil)
 }
 
 // TerminateRoleSession sets the session's TerminatedAt if it is not set
-// yet.
+// yet, and ends the sessions chained from it.
 func (t *tx) TerminateRoleSession(ctx context.Context, org keyward.OrgID, id keyward.RoleSessionID, at time.Time) error {
 	const op = "sqlstore.TerminateRoleSession"
 	var n int
@@ -150,5 +186,9 @@ func (t *tx) TerminateRoleSession(ctx context.Context, org keyward.OrgID, id key
 	}
 	_, err := t.execChecked(ctx, "UPDATE role_sessions SET terminated_at = $3 WHERE org_id = $1 AND id = $2 AND terminated_at IS NULL",
 		org, id, micro(at).UnixMicro())
-	return dbError(op, err, nil)
+	if err != nil {
+		return dbError(op, err, nil)
+	}
+	_, err = t.endSessions(ctx, op, org, at, "s.parent_id = $3", id)
+	return err
 }

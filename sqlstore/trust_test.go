@@ -180,3 +180,75 @@ func TestRoleSessions(t *testing.T) {
 		})
 	})
 }
+
+// TestTrusteeGoneTakesItsTrusts: removing a member or deleting a group
+// deletes the trusts that name it, live or deleted, in its organization
+// only, and leaves every other trust.
+func TestTrusteeGoneTakesItsTrusts(t *testing.T) {
+	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+		ctx := t.Context()
+		o, owner := newOrg(t, s, "trustees")
+		other, _ := newOrg(t, s, "elsewhere")
+		bob := newAccount(t, s, "bob@trustees.example", false)
+		addMember(t, s, o.ID, bob)
+		addMember(t, s, other.ID, bob)
+		ops := newGroup(t, s, o.ID, "ops")
+		r, otherRole := newRole(t, s, o.ID, "deployer"), newRole(t, s, other.ID, "deployer")
+		names := map[keyward.RoleTrustID]string{}
+		mk := func(name string, org keyward.OrgID, role keyward.RoleID, u keyward.UserID, g keyward.GroupID, deleted bool) {
+			tr := &keyward.RoleTrust{OrgID: org, RoleID: role, Type: keyward.TrustTemporary, Mode: keyward.AssumeAutomatic, TrustedUserID: u, TrustedGroupID: g}
+			write(t, s, func(tx keyward.Tx) error {
+				if deleted {
+					now := tx.Now()
+					tr.DeletedAt = &now
+				}
+				return tx.CreateRoleTrust(ctx, tr)
+			})
+			names[tr.ID] = name
+		}
+		mk("bob", o.ID, r.ID, bob.ID, "", false)
+		mk("bob deleted", o.ID, r.ID, bob.ID, "", true)
+		mk("owner", o.ID, r.ID, owner.ID, "", false)
+		mk("ops", o.ID, r.ID, "", ops.ID, false)
+		mk("bob elsewhere", other.ID, otherRole.ID, bob.ID, "", false)
+		left := func(tx keyward.Tx) []string {
+			var out []string
+			for id, name := range names {
+				org := o.ID
+				if name == "bob elsewhere" {
+					org = other.ID
+				}
+				if _, err := tx.GetRoleTrust(ctx, org, id); err == nil {
+					out = append(out, name)
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		for _, tc := range []struct {
+			name string
+			gone func(tx keyward.Tx) error
+			want []string
+		}{
+			{"member removed", func(tx keyward.Tx) error { return tx.DeleteMember(ctx, o.ID, bob.ID) },
+				[]string{"bob elsewhere", "ops", "owner"}},
+			{"group deleted", func(tx keyward.Tx) error { return tx.DeleteGroup(ctx, o.ID, ops.ID) },
+				[]string{"bob", "bob deleted", "bob elsewhere", "owner"}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				err := rolledBack(t, s, func(tx keyward.Tx) error {
+					if err := tc.gone(tx); err != nil {
+						return err
+					}
+					if got := left(tx); !slices.Equal(got, tc.want) {
+						t.Errorf("trusts left = %v, want %v", got, tc.want)
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	})
+}

@@ -103,6 +103,7 @@ func FuzzParseToken(f *testing.F) {
 // as the member alice.
 type tokenFixture struct {
 	svc    *Service
+	root   *keyward.Principal
 	alice  keyward.UserID
 	tokens []string // an API key, a login session token, a role session token
 }
@@ -145,7 +146,7 @@ func newTokenFixture(tb testing.TB) *tokenFixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &tokenFixture{svc: svc, alice: alice.Account.ID, tokens: []string{key, login, sess.Token}}
+	return &tokenFixture{svc: svc, root: root, alice: alice.Account.ID, tokens: []string{key, login, sess.Token}}
 }
 
 // splice replaces s[i:j] by with, i and j taken modulo what fits.

@@ -21,8 +21,17 @@ const (
 	StatusSuspended UserStatus = "suspended"
 )
 
-// MinPasswordLen is the shortest password keyward accepts, in characters.
-const MinPasswordLen = 10
+// Password rules: the fewest characters a password may have, and the
+// fewest of them that are not white space, so that a run of spaces is no
+// password.
+const (
+	MinPasswordLen      = 10
+	MinPasswordNonSpace = 8
+)
+
+// MaxPasswordBytes is the longest password keyward accepts, in bytes: it
+// bounds what one hash costs.
+const MaxPasswordBytes = 1024
 
 // Account is a platform identity: a human (who may be a member of several
 // organizations) or a service user (API-only, owned by one organization).

@@ -112,7 +112,8 @@ func (a *app) passwordCommand() *cobra.Command {
 		Use:   "password",
 		Short: "Change your password, or set or invalidate a local user's",
 		Long: `Passwords are read from standard input, never from flags. A password has at
-least 10 characters and is not one of the most common passwords.`,
+least 10 characters, 8 of them not white space, no control characters (such as
+a tab), and is not one of the most common passwords.`,
 	}
 	return group(cmd, a.passwordChangeCommand(), a.passwordSetCommand(), a.passwordInvalidateCommand())
 }

@@ -5,27 +5,36 @@ import (
 	"strconv"
 )
 
-// decodeAuthorize reads the body of POST /v2/authorize into req. The
-// authorize API is the call made on every request of the provider's
-// services, and encoding/json was the largest cost of its handler, so the
-// usual body is read by scanAuthorize; any body it does not take goes to
-// unmarshalStrict, whose errors name the field. Both give the same req for
-// every body scanAuthorize takes (FuzzScanAuthorize).
+// decodeAuthorize reads the body of POST /v2/authorize into req (see
+// readAuthorize).
 func decodeAuthorize(r *http.Request, req *authorizeReq) error {
-	return withBody(r, func(body []byte) error {
-		if scanAuthorize(body, req) {
-			return nil
-		}
-		*req = authorizeReq{}
-		return unmarshalStrict(body, req)
-	})
+	return withBody(r, func(body []byte) error { return readAuthorize(body, req) })
+}
+
+// readAuthorize reads body into req. The authorize API is the call made on
+// every request of the provider's services, and encoding/json was the
+// largest cost of its handler, so the usual body is read by scanAuthorize;
+// any body it does not take goes to unmarshalStrict, whose errors name the
+// field. Both give the same req for every body scanAuthorize takes, and a
+// body with a key given twice or in two spellings is refused either way:
+// the scanner never takes one, and unmarshalStrict refuses it
+// (FuzzScanAuthorize).
+func readAuthorize(body []byte, req *authorizeReq) error {
+	if scanAuthorize(body, req) {
+		return nil
+	}
+	*req = authorizeReq{}
+	return unmarshalStrict(body, req)
 }
 
 // scanAuthorize decodes body into req if it is the usual shape: one
 // object of authorizeReq's members, each at most once and spelled as
 // documented, strings of printable ASCII without escapes, min_revision a
 // plain integer, and nothing after the object. It reports false, with req
-// partly filled, for anything else, valid JSON or not.
+// partly filled, for anything else, valid JSON or not; so a key it meets a
+// second time, or in another spelling, sends the body to unmarshalStrict,
+// which refuses it with the key's name. Keeping that check here to the
+// bits of onceIn keeps the usual body free of allocations.
 func scanAuthorize(body []byte, req *authorizeReq) bool {
 	s := jsonScanner{b: body}
 	var seen uint

@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/keyward-iam/keyward"
 )
 
 // scanSeeds are bodies of POST /v2/authorize: the usual ones, which
@@ -35,6 +38,21 @@ var scanSeeds = []string{
 	`{"action":"compute.instance.List","unknown":1}`,
 	`[{"action":"compute.instance.List"}]`,
 	`{"action":"compute.instance.List"`,
+	// Keys given twice or in two spellings, which both readers refuse.
+	`{"action":"compute.instance.List","Action":"iam.user.Delete"}`,
+	`{"Action":"compute.instance.List","action":"iam.user.Delete"}`,
+	`{"ACTION":"compute.instance.List","aCtIoN":"iam.user.Delete"}`,
+	`{"action":"compute.instance.List","\u0061ction":"iam.user.Delete"}`,
+	`{"principal_id":"0193a000-0000-7000-8000-000000000011","principal_id":"0193a000-0000-7000-8000-000000000012","action":"compute.instance.List"}`,
+	`{"action":"compute.instance.List","resource":{"id":"0193a000-0000-7000-8000-000000000012","ID":"0193a000-0000-7000-8000-000000000013"}}`,
+	`{"action":"compute.instance.List","resource":{"project_id":"a"},"Resource":{"project_id":"b"}}`,
+	`{"action":"compute.instance.List","context":{"source_ip":"10.0.0.1","ſource_ip":"192.0.2.1"}}`,
+	`{"action":"compute.instance.List","context":{"mfa":false},"explain":true,"EXPLAIN":false}`,
+	`{"action":"compute.instance.List","min_revision":1,"min_revision":2}`,
+	`{"action":"compute.instance.List","context":{"time":"2026-11-23T12:00:00Z","Time":"2001-01-01T00:00:00Z"}}`,
+	`{"action":"compute.instance.List","unknown":{"k":1,"K":2}}`,
+	`{"action":"compute.instance.List","resource":{"id":"x","id":"x"}}`,
+	`{"":1,"":2}`,
 }
 
 // TestScanAuthorize checks which seeds the scanner takes, and that it
@@ -51,7 +69,10 @@ func TestScanAuthorize(t *testing.T) {
 }
 
 // FuzzScanAuthorize checks that every body scanAuthorize takes decodes
-// the same through encoding/json (with unknown fields refused).
+// the same through encoding/json (with unknown fields refused), and that
+// a body with a key given twice or in two spellings is refused by both
+// readers: scanAuthorize never takes it and unmarshalStrict refuses it, as
+// repeatedKey, the reference, finds such keys.
 func FuzzScanAuthorize(f *testing.F) {
 	for _, s := range scanSeeds {
 		f.Add([]byte(s))
@@ -61,8 +82,21 @@ func FuzzScanAuthorize(f *testing.F) {
 
 func checkScan(t *testing.T, body []byte) {
 	t.Helper()
+	repeated := repeatedKey(body)
 	var got authorizeReq
-	if !scanAuthorize(body, &got) {
+	took := scanAuthorize(body, &got)
+	if took && repeated {
+		t.Fatalf("%q: scanAuthorize took a body with a repeated key", body)
+	}
+	var read authorizeReq
+	err := readAuthorize(body, &read)
+	if repeated && keyward.ErrorCode(err) != keyward.CodeInvalid {
+		t.Fatalf("%q: a body with a repeated key read as %+v, %v; want CodeInvalid", body, read, err)
+	}
+	if json.Valid(body) && (checkKeys(body) != nil) != repeated {
+		t.Fatalf("%q: checkKeys says %v, the reference finds a repeated key: %v", body, checkKeys(body), repeated)
+	}
+	if !took {
 		return
 	}
 	var want authorizeReq

@@ -51,7 +51,8 @@ func putBuffer(buf *bytes.Buffer) {
 }
 
 // decodeJSON reads r's body into v strictly: unknown fields, wrong types,
-// trailing data and bodies over MaxBodyBytes are errors that name what is
+// trailing data, keys given twice or in two spellings at any depth
+// (checkKeys) and bodies over MaxBodyBytes are errors that name what is
 // wrong. An empty body decodes as {} because Vultr's client sends none on
 // some POST, PUT and PATCH calls.
 func decodeJSON(r *http.Request, v any) error {
@@ -88,6 +89,11 @@ func unmarshalStrict(body []byte, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
+	}
+	// v is not used if the keys are refused; checking them after the
+	// decoder has validated the JSON lets checkKeys skip validating it.
+	if err := checkKeys(body[:dec.InputOffset()]); err != nil {
+		return err
 	}
 	if dec.More() {
 		return keyward.Errorf(keyward.CodeInvalid, "Request body has data after the JSON object.")

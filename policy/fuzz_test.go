@@ -2,11 +2,13 @@ package policy
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -44,10 +46,18 @@ var parseSeeds = []string{
 	`{"Version":"2026-03-20","Statement":[]}`,
 	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"a\u003cb","Resource":"*","Sid":"\u2028"}]}`,
 	`[]`, `null`, `{"Version":1}`, ``,
+	// Keys given twice or in two spellings, at each level.
+	`{"Version":"2026-03-20","version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`,
+	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","\u0045ffect":"Deny"}]}`,
+	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","\u017fid":"x"}]}`,
+	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"keyward:PrincipalTag/team":"a","keyward:PrincipalTag/Team":"b"}}}]}`,
+	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"keyward:PrincipalTag/\u212aey":"a","keyward:PrincipalTag/key":"b"}}}]}`,
+	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"keyward:MultiFactorAuthPresent":true},"BOOL":{"keyward:MultiFactorAuthPresent":true}}}]}`,
 }
 
 // FuzzParse requires that Parse never panics, that what it rejects it explains, and that
-// every document it accepts is valid and round-trips through its canonical JSON unchanged.
+// every document it accepts is valid, has no key twice or in two spellings in any object,
+// and round-trips through its canonical JSON unchanged.
 func FuzzParse(f *testing.F) {
 	for _, s := range parseSeeds {
 		f.Add([]byte(s))
@@ -76,6 +86,9 @@ func FuzzParse(f *testing.F) {
 		if err := doc.Validate(cat); err != nil {
 			t.Fatalf("Parse(%q) accepted a document Validate rejects: %v", data, err)
 		}
+		if repeatedKey(data) {
+			t.Fatalf("Parse(%q) accepted an object with a key twice or in two spellings", data)
+		}
 		canon, err := doc.MarshalJSON()
 		if err != nil {
 			t.Fatalf("MarshalJSON of parsed %q: %v", data, err)
@@ -92,4 +105,37 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("canonical JSON is not a fixed point:\n %s\n %s", canon, canon2)
 		}
 	})
+}
+
+// repeatedKey reports whether an object in the JSON value b has two keys that are equal
+// under strings.EqualFold (as encoding/json matches names), after unescaping.
+func repeatedKey(b []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	tok, err := dec.Token()
+	if err != nil || tok != json.Delim('{') && tok != json.Delim('[') {
+		return false
+	}
+	var keys []string
+	for dec.More() {
+		if tok == json.Delim('{') {
+			k, err := dec.Token()
+			if err != nil {
+				return false
+			}
+			for _, prev := range keys {
+				if strings.EqualFold(prev, k.(string)) {
+					return true
+				}
+			}
+			keys = append(keys, k.(string))
+		}
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return false
+		}
+		if repeatedKey(v) {
+			return true
+		}
+	}
+	return false
 }

@@ -224,7 +224,7 @@ func genResource(c chooser, w *world, bad bool) string {
 var (
 	genTimes   = []string{"2026-01-01T00:00:00Z", "2026-06-01T12:00:00+02:00", "2027-01-01T00:00:00.5Z"}
 	genIPs     = []string{"10.0.0.0/8", "10.1.0.0/16", "192.168.1.7", "2001:db8::/32", "::1", "0.0.0.0/0", "10.1.2.3/8"}
-	genTagKeys = []string{"keyward:PrincipalTag/team", "keyward:PrincipalTag/env", "keyward:SessionTag/team", "keyward:SessionTag/project"}
+	genTagKeys = []string{"keyward:PrincipalTag/team", "keyward:PrincipalTag/Team", "keyward:PrincipalTag/env", "keyward:SessionTag/team", "keyward:SessionTag/project"}
 	genEquals  = []string{"red", "blue", "prod", ""}
 	genLikes   = []string{"r*", "?lue", "*", "b?u*", "p*d", "*e*", "é?"}
 )

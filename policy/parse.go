@@ -10,10 +10,11 @@ import (
 )
 
 // Parse reads a policy document strictly and checks it against the catalog (nil means
-// DefaultCatalog). It rejects unknown or duplicate fields at any level, wrong JSON types,
-// null Action or Resource, empty lists, unknown versions, effects, actions, operators and
-// keys, bad UUIDs, CIDRs and dates, and documents over MaxDocumentSize bytes or
-// MaxStatements statements. The error is then a ValidationErrors naming every problem by
+// DefaultCatalog). It rejects unknown or duplicate fields at any level (a field name in
+// another case is unknown), condition keys of one operator that differ only in case, wrong
+// JSON types, null Action or Resource, empty lists, unknown versions, effects, actions,
+// operators and keys, bad UUIDs, CIDRs and dates, and documents over MaxDocumentSize bytes
+// or MaxStatements statements. The error is then a ValidationErrors naming every problem by
 // path. Parse never panics.
 func Parse(cat *Catalog, data []byte) (*Document, error) {
 	if len(data) > MaxDocumentSize {
@@ -225,6 +226,10 @@ func (l *errorList) fields(p string, members []member, known []string) map[strin
 		switch {
 		case slices.Contains(awsOnlyFields, m.key):
 			l.add(mp, m.key, "unknown field: keyward policies do not support "+m.key+" (allowed: "+joinNames(known)+")")
+		case caseTwin(m.key, known) != "":
+			// Names are matched exactly, as AWS and Vultr do; a reader that folds
+			// case (encoding/json's structs) would take this for the field.
+			l.add(mp, m.key, "unknown field: field names are case-sensitive (did you mean "+strconv.Quote(caseTwin(m.key, known))+"?)")
 		case !slices.Contains(known, m.key):
 			hint := l.didYouMean(m.key, known)
 			if hint == "" {
@@ -241,3 +246,14 @@ func (l *errorList) fields(p string, members []member, known []string) map[strin
 }
 
 func joinNames(ns []string) string { return strings.Join(ns, ", ") }
+
+// caseTwin returns the name among names that differs from s only in case
+// (by Unicode simple folding, as encoding/json matches names), or "".
+func caseTwin(s string, names []string) string {
+	for _, n := range names {
+		if n != s && strings.EqualFold(n, s) {
+			return n
+		}
+	}
+	return ""
+}

@@ -35,7 +35,7 @@ func TestParse_errors(t *testing.T) {
 		{"unknown top-level field", `{"Version":"2026-03-20","Statement":[` + okStmt + `],"Id":"x"}`,
 			[]FieldError{{"Id", "Id", "unknown field: keyward policies do not support Id (allowed: Version, Statement)"}}},
 		{"misspelt top-level field", `{"version":"2026-03-20","Statement":[` + okStmt + `]}`,
-			[]FieldError{{"version", "version", `unknown field (did you mean "Version"?)`}, {"Version", "Version", "missing"}}},
+			[]FieldError{{"version", "version", `unknown field: field names are case-sensitive (did you mean "Version"?)`}, {"Version", "Version", "missing"}}},
 		{"duplicate field", `{"Version":"2026-03-20","Version":"2026-03-20","Statement":[` + okStmt + `]}`,
 			[]FieldError{{"Version", "Version", "duplicate field"}}},
 		{"version not a string", `{"Version":20260320,"Statement":[` + okStmt + `]}`,
@@ -121,7 +121,7 @@ func TestParse_errors(t *testing.T) {
 		{"unknown key", stmtDoc(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`),
 			[]FieldError{{"Statement[0].Condition.IpAddress.aws:SourceIp", "Condition", "unknown condition key"}}},
 		{"misspelt key", stmtDoc(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"keyward:SourceIP":"10.0.0.0/8"}}}`),
-			[]FieldError{{"Statement[0].Condition.IpAddress.keyward:SourceIP", "Condition", `unknown condition key (did you mean "keyward:SourceIp"?)`}}},
+			[]FieldError{{"Statement[0].Condition.IpAddress.keyward:SourceIP", "Condition", `unknown condition key: keys are case-sensitive (did you mean "keyward:SourceIp"?)`}}},
 		{"misspelt tag key", stmtDoc(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"keyward:PrincipleTag/team":"red"}}}`),
 			[]FieldError{{"Statement[0].Condition.StringEquals.keyward:PrincipleTag/team", "Condition", `unknown condition key (did you mean "keyward:PrincipalTag/team"?)`}}},
 		{"operator does not fit key", stmtDoc(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"keyward:CurrentTime":"10.0.0.0/8"}}}`),
@@ -167,23 +167,27 @@ func TestParse_errors(t *testing.T) {
 			}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			doc, err := Parse(nil, []byte(tt.in))
-			if err == nil {
-				t.Fatalf("Parse(%.80q) = %v, want errors", tt.in, doc)
-			}
-			var ve ValidationErrors
-			if !errors.As(err, &ve) {
-				t.Fatalf("Parse(%.80q) error %T is not ValidationErrors", tt.in, err)
-			}
-			var got []FieldError
-			for _, e := range ve {
-				got = append(got, *e)
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("Parse(%.80q) errors:\n got  %s\n want %s", tt.in, fmtErrs(got), fmtErrs(tt.want))
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkParseErrors(t, tt.in, tt.want) })
+	}
+}
+
+// checkParseErrors checks that Parse refuses in with exactly the errors want.
+func checkParseErrors(t *testing.T, in string, want []FieldError) {
+	t.Helper()
+	doc, err := Parse(nil, []byte(in))
+	if err == nil {
+		t.Fatalf("Parse(%.80q) = %v, want errors", in, doc)
+	}
+	var ve ValidationErrors
+	if !errors.As(err, &ve) {
+		t.Fatalf("Parse(%.80q) error %T is not ValidationErrors", in, err)
+	}
+	var got []FieldError
+	for _, e := range ve {
+		got = append(got, *e)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Parse(%.80q) errors:\n got  %s\n want %s", in, fmtErrs(got), fmtErrs(want))
 	}
 }
 

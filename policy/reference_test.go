@@ -224,6 +224,11 @@ func refStatementValid(cat *Catalog, st Statement) bool {
 			if !refConditionValid(op, key, vals) {
 				return false
 			}
+			for other := range keys {
+				if other != key && strings.EqualFold(other, key) {
+					return false // one key in two spellings
+				}
+			}
 		}
 	}
 	return true

@@ -149,7 +149,11 @@ func (s *Set) compileStatement(i, j int, src *Statement, versionOK bool) (st stm
 		if !known {
 			continue
 		}
-		for _, key := range sortedKeys(keys) {
+		names := sortedKeys(keys)
+		for i, key := range names {
+			// A key in two spellings makes the statement invalid, but each
+			// spelling is a condition of a Deny applied as widely as possible.
+			valid = valid && caseTwin(key, names[:i]) == ""
 			c, _, ok := compileCond(op, key, keys[key], func(int, string) {})
 			valid = valid && ok
 			if ok {

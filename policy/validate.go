@@ -128,16 +128,25 @@ func (l *errorList) checkCondition(p string, c Condition, sh *stmtShape) {
 			continue
 		}
 		if _, ok := operators[op]; !ok {
-			l.add(opPath, "Condition", "unknown condition operator"+l.didYouMean(op, operatorNames))
+			if twin := caseTwin(op, operatorNames); twin != "" {
+				l.add(opPath, "Condition", "unknown condition operator: operators are case-sensitive (did you mean "+strconv.Quote(twin)+"?)")
+			} else {
+				l.add(opPath, "Condition", "unknown condition operator"+l.didYouMean(op, operatorNames))
+			}
 			continue
 		}
 		if len(keys) == 0 {
 			l.add(opPath, "Condition", "no condition keys")
 			continue
 		}
-		for _, key := range slices.Sorted(maps.Keys(keys)) {
+		names := slices.Sorted(maps.Keys(keys))
+		for i, key := range names {
 			keyPath := opPath + "." + key
 			if sh.skip[keyPath] {
+				continue
+			}
+			if twin := caseTwin(key, names[:i]); twin != "" {
+				l.add(keyPath, "Condition", "condition key differs from "+strconv.Quote(twin)+" only in case: tag names are case-sensitive, but one operator may name a key only once, in one spelling")
 				continue
 			}
 			bare := sh.bare[keyPath]
@@ -147,6 +156,8 @@ func (l *errorList) checkCondition(p string, c Condition, sh *stmtShape) {
 				}
 			})
 			switch {
+			case msg == "unknown condition key" && caseTwin(key, keySuggestions(key)) != "":
+				l.add(keyPath, "Condition", msg+": keys are case-sensitive (did you mean "+strconv.Quote(caseTwin(key, keySuggestions(key)))+"?)")
 			case msg == "unknown condition key":
 				l.add(keyPath, "Condition", msg+l.didYouMean(key, keySuggestions(key)))
 			case msg != "":

@@ -2,9 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/base64"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/keyward-iam/keyward"
@@ -312,24 +309,6 @@ func allPages[T any](list func(keyward.Page) ([]T, keyward.PageInfo, error)) ([]
 		}
 		page.Cursor = info.Next
 	}
-}
-
-// offsetCursor is the cursor of the page of an in-memory listing that
-// starts at offset n. Store cursors never have this form.
-func offsetCursor(n int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(n)))
-}
-
-// parseOffsetCursor reads a cursor offsetCursor made; ok is false for any
-// other string.
-func parseOffsetCursor(s string) (n int, ok bool) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	digits, found := strings.CutPrefix(string(b), "o:")
-	if err != nil || !found {
-		return 0, false
-	}
-	n, err = strconv.Atoi(digits)
-	return n, err == nil && n >= 0
 }
 
 func perPage(p keyward.Page) int {

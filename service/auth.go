@@ -16,17 +16,40 @@ func errBadCredential() error {
 	return keyward.Errorf(keyward.CodeUnauthenticated, "Invalid, expired or revoked API key.")
 }
 
-// parseToken splits kw_<id>_<secret> into its key id and secret.
+// cutToken splits <prefix><id>_<secret>, the form of every bearer token
+// keyward mints (API keys, login sessions, role sessions), into its id and
+// secret. It accepts exactly what those are minted as: a canonical UUID,
+// then the 2*secretLen lowercase hex digits of newSecret, so that one
+// credential has one spelling and anything else is refused before a
+// database read.
+func cutToken(token, prefix string) (id, secret string, ok bool) {
+	rest, ok := strings.CutPrefix(token, prefix)
+	if !ok || len(rest) != 37+2*secretLen || rest[36] != '_' {
+		return "", "", false
+	}
+	id, secret = rest[:36], rest[37:]
+	if !keyward.ValidID(id) || !lowerHex(secret) {
+		return "", "", false
+	}
+	return id, secret, true
+}
+
+// lowerHex reports whether s is all lowercase hex digits, as
+// hex.EncodeToString writes them.
+func lowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// parseToken splits kw_<id>_<secret> into its key id and secret (see
+// cutToken).
 func parseToken(token string) (keyward.APIKeyID, string, bool) {
-	rest, ok := strings.CutPrefix(token, keyward.APIKeyPrefix)
-	if !ok || len(rest) < 38 || rest[36] != '_' {
-		return "", "", false
-	}
-	id, secret := rest[:36], rest[37:]
-	if !keyward.ValidID(id) || len(secret) != 2*secretLen {
-		return "", "", false
-	}
-	return keyward.APIKeyID(id), secret, true
+	id, secret, ok := cutToken(token, keyward.APIKeyPrefix)
+	return keyward.APIKeyID(id), secret, ok
 }
 
 // Authenticate resolves a bearer token, an API key, a login session

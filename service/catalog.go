@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/base64"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -125,13 +124,12 @@ func pageOf[T any](items []T, key func(T) string, p keyward.Page) ([]T, keyward.
 	limit = min(limit, keyward.MaxPerPage)
 	start, end := 0, min(limit, len(items))
 	if p.Cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
-		dir, k, _ := strings.Cut(string(b), ":")
+		back, k, ok := parseKeyCursor(p.Cursor)
 		i := slices.IndexFunc(items, func(t T) bool { return key(t) == k })
-		if err != nil || (dir != "n" && dir != "p") || i < 0 {
+		if !ok || i < 0 {
 			return nil, info, keyward.FieldError("cursor", "The cursor is not valid.")
 		}
-		if dir == "n" {
+		if !back {
 			start, end = i+1, min(i+1+limit, len(items))
 		} else {
 			start, end = max(i-limit, 0), i
@@ -139,10 +137,10 @@ func pageOf[T any](items []T, key func(T) string, p keyward.Page) ([]T, keyward.
 	}
 	page := items[start:end]
 	if len(page) > 0 && end < len(items) {
-		info.Next = base64.RawURLEncoding.EncodeToString([]byte("n:" + key(items[end-1])))
+		info.Next = keyCursor(false, key(items[end-1]))
 	}
 	if len(page) > 0 && start > 0 {
-		info.Prev = base64.RawURLEncoding.EncodeToString([]byte("p:" + key(items[start])))
+		info.Prev = keyCursor(true, key(items[start]))
 	}
 	return page, info, nil
 }

@@ -93,8 +93,7 @@ func linkMAC(key []byte, id keyward.InvitationID, org keyward.OrgID, expires int
 // URL-safe.
 func linkToken(key []byte, i *keyward.Invitation) string {
 	exp := i.ExpiresAt.Unix()
-	mac := linkMAC(key, i.ID, i.OrgID, exp, i.Nonce)
-	return string(i.ID) + "." + i.Nonce + "." + strconv.FormatInt(exp, 10) + "." + base64.RawURLEncoding.EncodeToString(mac)
+	return parsedLink{i.ID, i.Nonce, exp, linkMAC(key, i.ID, i.OrgID, exp, i.Nonce)}.String()
 }
 
 // linkURL is the link an invitation email carries.
@@ -117,12 +116,27 @@ func errBadLink() error {
 		Message: "This invitation link is not valid: it is incomplete or was altered. Use the link from the email exactly as sent."}
 }
 
+// String returns the token l was read from, in the one spelling linkToken
+// writes.
+func (l parsedLink) String() string {
+	return string(l.id) + "." + l.nonce + "." + strconv.FormatInt(l.expires, 10) + "." + base64.RawURLEncoding.EncodeToString(l.mac)
+}
+
+// signedBy reports whether l was signed with key for an invitation of org.
+func (l parsedLink) signedBy(key []byte, org keyward.OrgID) bool {
+	return hmac.Equal(l.mac, linkMAC(key, l.id, org, l.expires, l.nonce))
+}
+
+// parseLink splits token, less surrounding white space (a link pasted from
+// an email), into its parts. Each part must be written as linkToken writes
+// it: the expiry and the MAC are decoded by lenient parsers ("+1", "01";
+// base64's unused bits and line breaks), so a token is accepted only if it
+// reads back the same. Otherwise one link would have many spellings, and
+// an altered one would pass its MAC.
 func parseLink(token string) (parsedLink, error) {
-	parts := strings.Split(strings.TrimSpace(token), ".")
-	if len(parts) != 4 || !keyward.ValidID(parts[0]) || len(parts[1]) != 32 {
-		return parsedLink{}, errBadLink()
-	}
-	if _, err := hex.DecodeString(parts[1]); err != nil {
+	token = strings.TrimSpace(token)
+	parts := strings.Split(token, ".")
+	if len(parts) != 4 || !keyward.ValidID(parts[0]) || len(parts[1]) != 32 || !lowerHex(parts[1]) {
 		return parsedLink{}, errBadLink()
 	}
 	exp, err := strconv.ParseInt(parts[2], 10, 64)
@@ -133,7 +147,11 @@ func parseLink(token string) (parsedLink, error) {
 	if err != nil || len(mac) != sha256.Size {
 		return parsedLink{}, errBadLink()
 	}
-	return parsedLink{keyward.InvitationID(parts[0]), parts[1], exp, mac}, nil
+	l := parsedLink{keyward.InvitationID(parts[0]), parts[1], exp, mac}
+	if l.String() != token {
+		return parsedLink{}, errBadLink()
+	}
+	return l, nil
 }
 
 // openLink verifies token inside tx and returns its invitation if the link
@@ -152,7 +170,7 @@ func openLink(ctx context.Context, tx keyward.Tx, key []byte, token string, now 
 	if err != nil {
 		return nil, err
 	}
-	if !hmac.Equal(l.mac, linkMAC(key, i.ID, i.OrgID, l.expires, l.nonce)) {
+	if !l.signedBy(key, i.OrgID) {
 		return nil, errBadLink()
 	}
 	switch {

@@ -36,17 +36,10 @@ func errBadLogin() error {
 }
 
 // parseSessionToken splits kws_<id>_<secret> into its session id and
-// secret.
+// secret (see cutToken).
 func parseSessionToken(token string) (keyward.LoginSessionID, string, bool) {
-	rest, ok := strings.CutPrefix(token, keyward.LoginSessionPrefix)
-	if !ok || len(rest) < 38 || rest[36] != '_' {
-		return "", "", false
-	}
-	id, secret := rest[:36], rest[37:]
-	if !keyward.ValidID(id) || len(secret) != 2*secretLen {
-		return "", "", false
-	}
-	return keyward.LoginSessionID(id), secret, true
+	id, secret, ok := cutToken(token, keyward.LoginSessionPrefix)
+	return keyward.LoginSessionID(id), secret, ok
 }
 
 // Login checks an account's email and password and opens a login session

@@ -6,9 +6,52 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/keyward-iam/keyward"
 )
+
+// checkPassword is the one check of a new password, whichever call sets it
+// (account creation, invitation acceptance, a change, an administrator's
+// set): valid UTF-8 of at most keyward.MaxPasswordBytes bytes, without
+// control characters (NUL, tab, line breaks and the rest of Unicode's Cc:
+// they are lost or altered by terminals, forms and the CLI's line reading,
+// so their owner could not type the password again), at least
+// keyward.MinPasswordLen characters of which keyward.MinPasswordNonSpace
+// are not white space, and not one of the most common passwords. The error
+// is a keyward.FieldError naming field. Passwords already set are not
+// checked again: login compares whatever was stored.
+func checkPassword(field, pw string) error {
+	if len(pw) > keyward.MaxPasswordBytes {
+		return keyward.FieldError(field, "%s must be at most %d bytes long.", field, keyward.MaxPasswordBytes)
+	}
+	if !utf8.ValidString(pw) {
+		return keyward.FieldError(field, "%s must be valid UTF-8.", field)
+	}
+	n, nonSpace := 0, 0
+	for _, r := range pw {
+		if unicode.IsControl(r) {
+			return keyward.FieldError(field, "%s must not contain control characters (such as NUL, tab or a line break).", field)
+		}
+		n++
+		if !unicode.IsSpace(r) {
+			nonSpace++
+		}
+	}
+	if n < keyward.MinPasswordLen {
+		return keyward.FieldError(field, "%s must be at least %d characters long.", field, keyward.MinPasswordLen)
+	}
+	if nonSpace < keyward.MinPasswordNonSpace {
+		return keyward.FieldError(field, "%s must have at least %d characters that are not spaces.", field, keyward.MinPasswordNonSpace)
+	}
+	if commonPassword(pw) {
+		return keyward.FieldError(field, "%s is one of the most common passwords; choose another.", field)
+	}
+	return nil
+}
 
 // argon2id parameters: OWASP's minimum (m=19 MiB, t=2, p=1), about 30 ms on
 // the reference 2-core machine.

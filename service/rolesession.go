@@ -24,15 +24,11 @@ func newRoleSessionToken(id keyward.RoleSessionID) (token string, hash []byte) {
 	return keyward.SessionTokenPrefix + string(id) + "_" + secret, hash
 }
 
-// parseRoleSessionToken splits kwr_<id>_<secret> into its session id and
-// the SHA-256 of its secret.
+// parseRoleSessionToken splits kwr_<id>_<secret> (see cutToken) into its
+// session id and the SHA-256 of its secret.
 func parseRoleSessionToken(token string) (keyward.RoleSessionID, [32]byte, bool) {
-	rest, ok := strings.CutPrefix(token, keyward.SessionTokenPrefix)
-	if !ok || len(rest) < 38 || rest[36] != '_' {
-		return "", [32]byte{}, false
-	}
-	id, secret := rest[:36], rest[37:]
-	if !keyward.ValidID(id) || len(secret) != 2*secretLen {
+	id, secret, ok := cutToken(token, keyward.SessionTokenPrefix)
+	if !ok {
 		return "", [32]byte{}, false
 	}
 	return keyward.RoleSessionID(id), sha256.Sum256([]byte(secret)), true

@@ -48,21 +48,6 @@ func cleanEmail(field, s string) (string, error) {
 	return s, nil
 }
 
-// checkPassword checks a new password's length and that it is not one of
-// the most common passwords.
-func checkPassword(field, pw string) error {
-	if n := utf8.RuneCountInString(pw); n < keyward.MinPasswordLen {
-		return keyward.FieldError(field, "%s must be at least %d characters long.", field, keyward.MinPasswordLen)
-	}
-	if len(pw) > 1024 {
-		return keyward.FieldError(field, "%s must be at most 1024 bytes long.", field)
-	}
-	if commonPassword(pw) {
-		return keyward.FieldError(field, "%s is one of the most common passwords; choose another.", field)
-	}
-	return nil
-}
-
 // checkID checks that id is a canonical UUID, naming field if not.
 func checkID(field, id string) error {
 	if !keyward.ValidID(id) {

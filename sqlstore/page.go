@@ -27,19 +27,22 @@ func (c cursor) String() string {
 }
 
 // parseCursor reads the cursor s; a bad one is CodeInvalid for the field
-// "cursor".
+// "cursor". Only the spelling String writes is a cursor: base64's decoder
+// also takes unused bits set and line breaks, which would give one cursor
+// many spellings.
 func parseCursor(op, s string) (cursor, error) {
 	if s == "" {
 		return cursor{}, nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	dir, id, _ := strings.Cut(string(b), ":")
-	if err != nil || (dir != "n" && dir != "p") || !keyward.ValidID(id) {
+	c := cursor{back: dir == "p", id: id}
+	if err != nil || (dir != "n" && dir != "p") || !keyward.ValidID(id) || c.String() != s {
 		e := keyward.FieldError("cursor", "The cursor is not valid.")
 		e.Op, e.Err = op, err
 		return cursor{}, e
 	}
-	return cursor{back: dir == "p", id: id}, nil
+	return c, nil
 }
 
 // perPage returns the page size p asks for.

@@ -655,7 +655,7 @@ type AcceptInvitationReq struct {
 	// Name For a new account.
 	Name *string `json:"name,omitempty"`
 
-	// Password For a new account; at least 10 characters.
+	// Password For a new account; at least 10 characters, 8 of them not white space, no control characters, and not a common password.
 	Password *string `json:"password,omitempty"`
 	Token    string  `json:"token"`
 }
@@ -885,7 +885,7 @@ type CatalogActionList struct {
 type ChangePasswordReq struct {
 	CurrentPassword string `json:"current_password"`
 
-	// NewPassword At least 10 characters and not a common password.
+	// NewPassword At least 10 characters, 8 of them not white space, no control characters, and not a common password.
 	NewPassword string `json:"new_password"`
 }
 
@@ -2277,7 +2277,7 @@ type SessionDocument struct {
 
 // SetPasswordReq defines model for SetPasswordReq.
 type SetPasswordReq struct {
-	// Password At least 10 characters and not a common password.
+	// Password At least 10 characters, 8 of them not white space, no control characters, and not a common password.
 	Password string `json:"password"`
 }
 
@@ -2449,7 +2449,7 @@ type UserReq struct {
 	// Example: Ada Lovelace
 	Name *string `json:"name,omitempty"`
 
-	// Password At least 10 characters. Humans only. Never returned.
+	// Password At least 10 characters, 8 of them not white space, no control characters, and not a common password. Humans only. Never returned.
 	Password *string `json:"password,omitempty"`
 
 	// ServiceUser Create a service user (API-only, no password). Create only.

@@ -172,7 +172,7 @@ func TestAssumeWithWebIdentityRefusals(t *testing.T) {
 		{"alg none", f.token(t, nil, keywardtest.WithAlg("none")), 401, `alg "none" is not accepted`},
 		{"HMAC", f.token(t, nil, keywardtest.WithAlg("HS256")), 401, `alg "HS256" is not accepted`},
 		{"wrong key", f.token(t, nil, keywardtest.WithSigningKey(forged)), 401, "signature does not verify"},
-		{"wrong issuer", other.Token(t, map[string]any{"sub": subMain, "repository_owner": "acme"}), 401, "the role trusts tokens of " + f.idp.URL + " only"},
+		{"wrong issuer", other.Token(t, map[string]any{"sub": subMain, "repository_owner": "acme"}), 401, "the role trusts no issuer"},
 		{"wrong audience", f.token(t, map[string]any{"aud": "sts.amazonaws.com"}), 401, "allowed audiences"},
 		{"expired", f.token(t, map[string]any{"exp": now.Add(-5 * time.Minute).Unix()}), 401, "expired at"},
 		{"not yet valid", f.token(t, map[string]any{"nbf": now.Add(10 * time.Minute).Unix()}), 401, "not valid yet"},
@@ -307,4 +307,40 @@ func TestAssumeWithWebIdentityThrottled(t *testing.T) {
 	}
 	f.clock.Advance(time.Minute)
 	f.assume(t, f.token(t, nil), http.StatusCreated, nil)
+}
+
+// TestWebIdentityRefusalsAreBounded: an anonymous caller cannot write what
+// it likes into an organization's audit trail. A long session name is
+// refused before anything is recorded, an unverified token's claims are
+// marked as such and make no actor chain, and the answer does not name the
+// issuers the role trusts.
+func TestWebIdentityRefusalsAreBounded(t *testing.T) {
+	f := newFederation(t)
+	body, _ := json.Marshal(map[string]any{"role_id": f.role, "organization_id": f.orgID,
+		"web_identity_token": f.token(t, nil, keywardtest.WithAlg("none")), "session_name": strings.Repeat("x", 900_000)})
+	var e apiError
+	f.do("POST", "/v2/assumed-roles/assume-with-web-identity", "", string(body), http.StatusBadRequest, &e)
+	if e.Field != "session_name" {
+		t.Errorf("a 900 KB session name: field %q, want session_name", e.Field)
+	}
+	if ev := f.webIdentityEvents(t); len(ev) != 0 {
+		t.Errorf("%d audit events for a refused request body, want none", len(ev))
+	}
+
+	other := keywardtest.NewOIDCIssuer(t)
+	f.assume(t, other.Token(t, map[string]any{"sub": "attacker-written"}), http.StatusUnauthorized, &e)
+	if strings.Contains(e.Error, f.idp.URL) {
+		t.Errorf("the refusal %q names the issuer the role trusts", e.Error)
+	}
+	ev := f.webIdentityEvents(t)
+	if len(ev) != 1 || len(ev[0].ActorChain) != 0 {
+		t.Fatalf("events %+v, want one refusal without an actor chain", ev)
+	}
+	var after struct {
+		Verified bool   `json:"verified"`
+		Subject  string `json:"subject"`
+	}
+	if err := json.Unmarshal(ev[0].After, &after); err != nil || after.Verified || after.Subject != "attacker-written" {
+		t.Errorf("refusal %s, want the claimed subject marked unverified", ev[0].After)
+	}
 }

@@ -92,7 +92,9 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 			Message: "Too many refused web identity tokens from this address; try again in " + d.Round(time.Second).String() + "."}
 	}
 	sess, err := s.assumeRoleWithWebIdentity(ctx, in)
-	if c := keyward.ErrorCode(err); c == keyward.CodeUnauthenticated || c == keyward.CodePermissionDenied {
+	// Every refusal is charged, an unreachable issuer's included: a token
+	// naming one costs a discovery attempt.
+	if c := keyward.ErrorCode(err); c == keyward.CodeUnauthenticated || c == keyward.CodePermissionDenied || c == keyward.CodeUnavailable {
 		s.logins.failedIP(key, webIdentityFailuresPerMinute, s.now())
 	}
 	return sess, err
@@ -108,43 +110,43 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 		return nil, keyward.FieldError("web_identity_token", "web_identity_token is required: the JWT your OIDC issuer gave the workload.")
 	case len(in.Token) > 16<<10:
 		return nil, keyward.FieldError("web_identity_token", "web_identity_token is longer than 16 KiB.")
+	case len(in.SessionName) > MaxSessionNameLen:
+		return nil, keyward.FieldError("session_name", "session_name is longer than %d characters.", MaxSessionNameLen)
 	}
 	cands, err := s.webIdentityTrusts(ctx, in.OrgID, in.RoleID)
 	if err != nil || len(cands) == 0 {
 		if err == nil {
 			err = errNoWebIdentityTrust(in.OrgID, in.RoleID)
 			if cands != nil { // the role exists: its organization keeps the refusal
-				s.auditWebIdentityRefusal(ctx, in, "", "", err)
+				s.auditWebIdentityRefusal(ctx, in, "", "", false, err)
 			}
 		}
 		return nil, err
 	}
 	iss, sub, err := federation.Peek(in.Token)
 	if err != nil {
-		s.auditWebIdentityRefusal(ctx, in, "", "", err)
+		s.auditWebIdentityRefusal(ctx, in, "", "", false, err)
 		return nil, err
 	}
 	iss, sub = shorten(iss), shorten(sub)
 	var matching []candidate
-	var urls []string
 	for _, c := range cands {
 		if c.issuer.URL == iss {
 			matching = append(matching, c)
 		}
-		urls = append(urls, c.issuer.URL)
 	}
 	if len(matching) == 0 {
-		slices.Sort(urls)
-		err := keyward.Errorf(keyward.CodeUnauthenticated, "Web identity token refused: it was issued by %q, and the role trusts tokens of %s only.",
-			iss, strings.Join(slices.Compact(urls), ", "))
-		s.auditWebIdentityRefusal(ctx, in, iss, sub, err)
+		// The endpoint is public: the answer does not name the issuers
+		// the role trusts (the audit trail does, for the organization).
+		err := keyward.Errorf(keyward.CodeUnauthenticated, "Web identity token refused: the role trusts no issuer %q.", iss)
+		s.auditWebIdentityRefusal(ctx, in, iss, sub, false, err)
 		return nil, err
 	}
 	// An organization registers a URL once, so the matching trusts share
 	// their issuer and the token is verified once.
 	id, err := s.oidc.verifiers.Verify(ctx, iss, matching[0].issuer.Audiences, in.Token)
 	if err != nil {
-		s.auditWebIdentityRefusal(ctx, in, iss, sub, err)
+		s.auditWebIdentityRefusal(ctx, in, iss, sub, false, err)
 		return nil, err
 	}
 	// The first trust whose claims and conditions hold wins; failing that,
@@ -171,7 +173,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 			why = keyward.Errorf(keyward.CodePermissionDenied, "The token meets the claim conditions of none of the role's %d trusts of %s; the last says: %s",
 				len(matching), iss, keyward.ErrorMessage(why))
 		}
-		s.auditWebIdentityRefusal(ctx, in, id.Issuer, id.Subject, why)
+		s.auditWebIdentityRefusal(ctx, in, id.Issuer, id.Subject, true, why)
 		return nil, why
 	}
 	met := []string{"iss", "aud", "exp"}
@@ -187,7 +189,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 	})
 	if err != nil {
 		if c := keyward.ErrorCode(err); c == keyward.CodePermissionDenied || c == keyward.CodeInvalid || c == keyward.CodeConflict {
-			s.auditWebIdentityRefusal(ctx, in, id.Issuer, id.Subject, err)
+			s.auditWebIdentityRefusal(ctx, in, id.Issuer, id.Subject, true, err)
 		}
 		return nil, err
 	}
@@ -243,21 +245,34 @@ func (s *Service) webIdentityTrusts(ctx context.Context, org keyward.OrgID, role
 	return out, err
 }
 
+// MaxSessionNameLen bounds a web identity session's name, as AWS bounds
+// RoleSessionName: an anonymous caller's text reaches the audit trail.
+const MaxSessionNameLen = 64
+
 // shorten cuts an unverified claim to a length fit for the audit trail.
 func shorten(s string) string {
-	if len(s) > 512 {
-		return s[:512]
+	if len(s) > 256 {
+		return s[:256]
 	}
 	return s
 }
+
+// webIdentityAuditsPerMinute bounds the refusals of anonymous web identity
+// callers that one organization's audit trail records per minute; past it
+// they are only counted in the server's log, so that nobody fills another
+// organization's trail.
+const webIdentityAuditsPerMinute = 60
 
 // webIdentityRefusal is the After of a refused assumption's audit event.
 type webIdentityRefusal struct {
 	Outcome string `json:"outcome"`
 	Reason  string `json:"reason"`
-	Issuer  string `json:"issuer,omitempty"`
-	Subject string `json:"subject,omitempty"`
-	Session string `json:"session_name,omitempty"`
+	// Verified is false when the token did not verify: Issuer and Subject
+	// are then what an anonymous caller claimed, nothing more.
+	Verified bool   `json:"verified"`
+	Issuer   string `json:"issuer,omitempty"`
+	Subject  string `json:"subject,omitempty"`
+	Session  string `json:"session_name,omitempty"`
 }
 
 // auditWebIdentityRefusal records a refused web identity assumption in the
@@ -265,14 +280,23 @@ type webIdentityRefusal struct {
 // bumped; an error writing the event is logged, and the caller gets the
 // refusal either way. iss and sub, when the token was not verified, are
 // what it claims, and the event says so.
-func (s *Service) auditWebIdentityRefusal(ctx context.Context, in WebIdentityInput, iss, sub string, why error) {
+func (s *Service) auditWebIdentityRefusal(ctx context.Context, in WebIdentityInput, iss, sub string, verified bool, why error) {
 	reqID, ip := keyward.RequestFromContext(ctx)
-	after, err := json.Marshal(webIdentityRefusal{Outcome: "refused", Reason: keyward.ErrorMessage(why), Issuer: iss, Subject: sub, Session: in.SessionName})
+	key := "web-identity audit " + string(in.OrgID)
+	if s.logins.waitIP(key, webIdentityAuditsPerMinute, s.now()) > 0 {
+		s.log.WarnContext(ctx, "web identity refusal not audited: the organization's budget is spent", "org", in.OrgID, "role", in.RoleID, "ip", ip)
+		return
+	}
+	s.logins.failedIP(key, webIdentityAuditsPerMinute, s.now())
+	after, err := json.Marshal(webIdentityRefusal{Outcome: "refused", Reason: shorten(keyward.ErrorMessage(why)), Verified: verified,
+		Issuer: shorten(iss), Subject: shorten(sub), Session: shorten(in.SessionName)})
 	if err != nil {
 		return
 	}
+	// Only a verified token's issuer and subject make an actor chain: an
+	// unverified one is an anonymous caller's claim.
 	var chain []string
-	if iss != "" {
+	if verified {
 		chain = []string{"oidc:" + iss, "sub:" + sub}
 	}
 	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {

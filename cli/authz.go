@@ -15,9 +15,9 @@ import (
 
 // checkFlags are the request of `keyward authorize` and `keyward who-can`.
 type checkFlags struct {
-	action, resource, project, sourceIP, at string
-	mfa                                     string // "", "true" or "false"
-	minRevision                             int64
+	action, resource, project, org, sourceIP, at string
+	mfa                                          string // "", "true" or "false"
+	minRevision                                  int64
 }
 
 func (f *checkFlags) add(cmd *cobra.Command) {
@@ -25,6 +25,7 @@ func (f *checkFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&f.action, "action", "", "catalog action, e.g. compute.instance.Create (required)")
 	fl.StringVar(&f.resource, "resource", "", "the resource's ID")
 	fl.StringVar(&f.project, "project", "", "the ID of the resource's project")
+	fl.StringVar(&f.org, "org-of-resource", "", "the ID of the organization the resource belongs to (another than the principal's is denied)")
 	fl.StringVar(&f.sourceIP, "source-ip", "", "the address the request came from (keyward:SourceIp)")
 	fl.StringVar(&f.at, "time", "", "the time of the request, RFC 3339 (default now)")
 	fl.StringVar(&f.mfa, "mfa", "", "whether the request used multi-factor authentication: true or false")
@@ -42,15 +43,16 @@ func (f *checkFlags) req(principal string) (client.AuthorizeReq, error) {
 		}
 		r.PrincipalID = &id
 	}
-	if f.resource != "" || f.project != "" {
+	if f.resource != "" || f.project != "" || f.org != "" {
 		r.Resource = &struct {
-			ID        *uuid.UUID `json:"id,omitempty"`
-			ProjectID *uuid.UUID `json:"project_id,omitempty"`
+			ID             *uuid.UUID `json:"id,omitempty"`
+			OrganizationID *uuid.UUID `json:"organization_id,omitempty"`
+			ProjectID      *uuid.UUID `json:"project_id,omitempty"`
 		}{}
 		for _, p := range []struct {
 			thing, v string
 			dst      **uuid.UUID
-		}{{"resource", f.resource, &r.Resource.ID}, {"project", f.project, &r.Resource.ProjectID}} {
+		}{{"resource", f.resource, &r.Resource.ID}, {"project", f.project, &r.Resource.ProjectID}, {"org-of-resource", f.org, &r.Resource.OrganizationID}} {
 			if p.v == "" {
 				continue
 			}

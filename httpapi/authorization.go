@@ -15,8 +15,9 @@ type checkReq struct {
 	PrincipalID string `json:"principal_id"`
 	Action      string `json:"action"`
 	Resource    struct {
-		ID        string `json:"id"`
-		ProjectID string `json:"project_id"`
+		ID             string `json:"id"`
+		ProjectID      string `json:"project_id"`
+		OrganizationID string `json:"organization_id"`
 	} `json:"resource"`
 	Context struct {
 		SourceIP string  `json:"source_ip"`
@@ -31,6 +32,7 @@ func (q *checkReq) check(field string) (service.Check, error) {
 		Action:    q.Action,
 		Resource:  q.Resource.ID,
 		Project:   q.Resource.ProjectID,
+		Org:       q.Resource.OrganizationID,
 		SourceIP:  q.Context.SourceIP,
 		MFA:       q.Context.MFA,
 	}

@@ -53,6 +53,8 @@ func scanAuthorize(body []byte, req *authorizeReq) bool {
 					return onceIn(&inner, 1) && s.str(&req.Resource.ID)
 				case "project_id":
 					return onceIn(&inner, 2) && s.str(&req.Resource.ProjectID)
+				case "organization_id":
+					return onceIn(&inner, 4) && s.str(&req.Resource.OrganizationID)
 				}
 				return false
 			})

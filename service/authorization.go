@@ -108,6 +108,11 @@ func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision i
 	if p.Session != nil {
 		self = s.sessionRequest(p)
 	}
+	for i := range reqs {
+		if err := s.placeResource(ctx, p.OrgID, &reqs[i]); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]Verdict, len(reqs))
 	for i := range reqs {
 		if reqs[i].Principal == p.UserID {
@@ -203,6 +208,9 @@ func (s *Service) WhoCan(ctx context.Context, c Check, minRevision int64) ([]aut
 	c.Principal = ""
 	r, err := s.checkRequest(c, func(name string) string { return name })
 	if err != nil {
+		return nil, 0, err
+	}
+	if err := s.placeResource(ctx, p.OrgID, &r); err != nil {
 		return nil, 0, err
 	}
 	snap, err := s.authz.Snapshot(ctx, p.OrgID, max(minRevision, p.Revision))

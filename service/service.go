@@ -34,6 +34,7 @@ type Service struct {
 	invites   *invites // invitation links and their mail
 	logins    *logins  // login throttling, session lifetime, org retention
 	oidc      *oidc    // web identity token verifiers
+	registry  registry // which organizations registered a resource id (tenant.go)
 }
 
 // Options configures a Service. Zero fields take defaults.
@@ -72,6 +73,10 @@ type Options struct {
 	// OIDCAllowHTTP allows http:// OIDC issuer URLs, for development and
 	// tests; production issuers must use https.
 	OIDCAllowHTTP bool
+	// RequireTenant makes the authorize API deny a request about a
+	// resource that is neither registered in the principal's organization
+	// nor named with its organization_id (authz.Options.RequireTenant).
+	RequireTenant bool
 }
 
 // New returns a Service over store.
@@ -91,7 +96,7 @@ func New(store keyward.Store, opts Options) *Service {
 		now:     opts.Now,
 		log:     opts.Logger,
 		hasher:  newPasswordHasher(opts.MaxConcurrentHashes),
-		authz:   authz.New(store, authz.Options{CatchUp: opts.CatchUp}),
+		authz:   authz.New(store, authz.Options{CatchUp: opts.CatchUp, RequireTenant: opts.RequireTenant}),
 		limits:  opts.Limits.withDefaults(),
 		keys:    keys,
 		invites: newInvites(opts),

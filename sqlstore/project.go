@@ -136,6 +136,25 @@ func (t *tx) GetResource(ctx context.Context, org keyward.OrgID, id string) (*ke
 	return r, dbError(op, err, nil)
 }
 
+// ResourceOrgs returns the organizations, at most two, that registered id.
+func (t *tx) ResourceOrgs(ctx context.Context, id string) ([]keyward.OrgID, error) {
+	const op = "sqlstore.ResourceOrgs"
+	rows, err := t.tx.QueryContext(ctx, "SELECT org_id FROM resources WHERE id = $1 ORDER BY org_id LIMIT 2", id)
+	if err != nil {
+		return nil, dbError(op, err, nil)
+	}
+	defer rows.Close()
+	var out []keyward.OrgID
+	for rows.Next() {
+		var org keyward.OrgID
+		if err := rows.Scan(&org); err != nil {
+			return nil, dbError(op, err, nil)
+		}
+		out = append(out, org)
+	}
+	return out, dbError(op, rows.Err(), nil)
+}
+
 // ListResources lists the resources of org (of f.ProjectID if set) in
 // registration order.
 func (t *tx) ListResources(ctx context.Context, org keyward.OrgID, f keyward.ResourceFilter) ([]*keyward.Resource, keyward.PageInfo, error) {

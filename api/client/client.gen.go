@@ -184,6 +184,8 @@ const (
 	ExplanationLayerPolicy    ExplanationLayer = "policy"
 	ExplanationLayerPrincipal ExplanationLayer = "principal"
 	ExplanationLayerRootOwner ExplanationLayer = "root_owner"
+	ExplanationLayerSelf      ExplanationLayer = "self"
+	ExplanationLayerTenant    ExplanationLayer = "tenant"
 	ExplanationLayerToken     ExplanationLayer = "token"
 )
 
@@ -197,6 +199,10 @@ func (e ExplanationLayer) Valid() bool {
 	case ExplanationLayerPrincipal:
 		return true
 	case ExplanationLayerRootOwner:
+		return true
+	case ExplanationLayerSelf:
+		return true
+	case ExplanationLayerTenant:
 		return true
 	case ExplanationLayerToken:
 		return true
@@ -513,6 +519,7 @@ const (
 	WhoCanListPrincipalsLayerOverride  WhoCanListPrincipalsLayer = "override"
 	WhoCanListPrincipalsLayerPolicy    WhoCanListPrincipalsLayer = "policy"
 	WhoCanListPrincipalsLayerRootOwner WhoCanListPrincipalsLayer = "root_owner"
+	WhoCanListPrincipalsLayerSelf      WhoCanListPrincipalsLayer = "self"
 )
 
 // Valid indicates whether the value is a known member of the WhoCanListPrincipalsLayer enum.
@@ -523,6 +530,8 @@ func (e WhoCanListPrincipalsLayer) Valid() bool {
 	case WhoCanListPrincipalsLayerPolicy:
 		return true
 	case WhoCanListPrincipalsLayerRootOwner:
+		return true
+	case WhoCanListPrincipalsLayerSelf:
 		return true
 	default:
 		return false
@@ -790,7 +799,12 @@ type AuthorizeCheck struct {
 	} `json:"context,omitempty"`
 	PrincipalID *openapi_types.UUID `json:"principal_id,omitempty"`
 	Resource    *struct {
-		ID        *openapi_types.UUID `json:"id,omitempty"`
+		ID *openapi_types.UUID `json:"id,omitempty"`
+
+		// OrganizationID The organization the resource belongs to. Send it - a resource of another organization than the principal's is then denied at the `tenant` layer whatever the policies say, and a deployment run with `--require-tenant` denies a resource that is neither registered nor named with it.
+		OrganizationID *openapi_types.UUID `json:"organization_id,omitempty"`
+
+		// ProjectID The resource's project. It must be a project of the principal's organization, and for a registered resource the one it is registered in; otherwise the request is denied at the `tenant` layer.
 		ProjectID *openapi_types.UUID `json:"project_id,omitempty"`
 	} `json:"resource,omitempty"`
 }
@@ -821,7 +835,12 @@ type AuthorizeReq struct {
 	// PrincipalID The user or service user asked about; the caller when left out.
 	PrincipalID *openapi_types.UUID `json:"principal_id,omitempty"`
 	Resource    *struct {
-		ID        *openapi_types.UUID `json:"id,omitempty"`
+		ID *openapi_types.UUID `json:"id,omitempty"`
+
+		// OrganizationID The organization the resource belongs to. Send it - a resource of another organization than the principal's is then denied at the `tenant` layer whatever the policies say, and a deployment run with `--require-tenant` denies a resource that is neither registered nor named with it.
+		OrganizationID *openapi_types.UUID `json:"organization_id,omitempty"`
+
+		// ProjectID The resource's project. It must be a project of the principal's organization, and for a registered resource the one it is registered in; otherwise the request is denied at the `tenant` layer.
 		ProjectID *openapi_types.UUID `json:"project_id,omitempty"`
 	} `json:"resource,omitempty"`
 }

@@ -38,6 +38,7 @@ type serverConfig struct {
 	Lifecycle          lifecycleConfig // org retention, login sessions
 	OIDCClockSkew      time.Duration   // KEYWARD_OIDC_CLOCK_SKEW: leeway for web identity tokens' exp, nbf and iat
 	OIDCAllowHTTP      bool            // KEYWARD_OIDC_ALLOW_HTTP: allow http:// OIDC issuers (development only)
+	RequireTenant      bool            // KEYWARD_REQUIRE_TENANT: authorize requests must name or register their resource's organization
 }
 
 func envOr(getenv func(string) string, key, def string) string {
@@ -118,6 +119,8 @@ organization and prints a root API key once (or writes it to
 		badEnv = errors.Join(badEnv, fmt.Errorf("KEYWARD_OIDC_CLOCK_SKEW=%q: want a duration such as 60s", getenv("KEYWARD_OIDC_CLOCK_SKEW")))
 	}
 	f.DurationVar(&cfg.OIDCClockSkew, "oidc-clock-skew", skew, "how far an OIDC issuer's clock may be off (env KEYWARD_OIDC_CLOCK_SKEW)")
+	f.BoolVar(&cfg.RequireTenant, "require-tenant", getenv("KEYWARD_REQUIRE_TENANT") == "true",
+		"deny an authorize request about a resource that is neither registered in the principal's organization nor sent with its organization_id (env KEYWARD_REQUIRE_TENANT=true)")
 	f.BoolVar(&cfg.OIDCAllowHTTP, "oidc-allow-http", getenv("KEYWARD_OIDC_ALLOW_HTTP") == "true",
 		"allow http:// OIDC issuer URLs and issuers on private addresses; for development only (env KEYWARD_OIDC_ALLOW_HTTP=true)")
 	return cmd
@@ -150,7 +153,7 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	opts := service.Options{Logger: logger, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP}
+	opts := service.Options{Logger: logger, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP, RequireTenant: cfg.RequireTenant}
 	cfg.Lifecycle.apply(&opts)
 	sender, err := cfg.Mail.apply(&opts, store, logger, ln.Addr())
 	if err != nil {

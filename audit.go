@@ -44,6 +44,9 @@ type AuditFilter struct {
 	ActorID  UserID
 	Action   string
 	TargetID string
+	// Refusals lists the refused calls (target type "refusal") instead of
+	// the changes.
+	Refusals bool
 	Since    time.Time
 	Until    time.Time
 	Page     Page

@@ -22,19 +22,23 @@ func (a *app) auditCommand() *cobra.Command {
 
 func (a *app) auditListCommand() *cobra.Command {
 	var actor, action, target, since, until string
+	var refusals bool
 	var pf pageFlags
 	cmd := &cobra.Command{
-		Use:   "list [--actor USER_ID] [--action ACTION] [--target ID] [--since TIME] [--until TIME]",
+		Use:   "list [--actor USER_ID] [--action ACTION] [--target ID] [--since TIME] [--until TIME] [--refusals]",
 		Short: "List audit events, newest first",
 		Long: `List audit events, newest first. --since and --until take an RFC 3339 time
 or a duration before now (--since 24h); --since is inclusive, --until
-exclusive.`,
+exclusive. --refusals lists the refused calls (403) instead of the changes.`,
 		Example: `  keyward audit list --action iam.user.Create --since 168h`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			params, err := auditParams(actor, action, target, since, until, time.Now())
 			if err != nil {
 				return err
+			}
+			if refusals {
+				params.Refusals = &refusals
 			}
 			c, err := a.client()
 			if err != nil {
@@ -66,6 +70,7 @@ exclusive.`,
 	f.StringVar(&target, "target", "", "only events about this object ID")
 	f.StringVar(&since, "since", "", "only events at or after this time")
 	f.StringVar(&until, "until", "", "only events before this time")
+	f.BoolVar(&refusals, "refusals", false, "list the refused calls instead of the changes")
 	pf.add(cmd)
 	return cmd
 }

@@ -49,6 +49,13 @@ func (s *server) handleListAuditEvents() http.Handler {
 	return listHandler(s, "audit_events", nil, func(r *http.Request, _ string, page keyward.Page) ([]auditEventJSON, keyward.PageInfo, error) {
 		q := r.URL.Query()
 		f := keyward.AuditFilter{ActorID: keyward.UserID(q.Get("actor_id")), Action: q.Get("action"), TargetID: q.Get("target_id"), Page: page}
+		switch q.Get("refusals") {
+		case "", "false":
+		case "true":
+			f.Refusals = true
+		default:
+			return nil, keyward.PageInfo{}, keyward.FieldError("refusals", "refusals must be true or false.")
+		}
 		var err error
 		if f.Since, err = parseTimeParam("since", q.Get("since")); err != nil {
 			return nil, keyward.PageInfo{}, err

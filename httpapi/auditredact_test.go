@@ -43,3 +43,35 @@ func TestAuditTrailShowsOnlyWhatTheReaderMayRead(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalsAreAudited: a refused call of an authenticated caller is
+// recorded, apart from the changes: listed with refusals=true, with the
+// refused action, the route and the explanation.
+func TestRefusalsAreAudited(t *testing.T) {
+	a := newAPI(t)
+	eve, key := a.member("eve@example.com")
+	a.do("DELETE", "/v2/users/"+a.rootID(), key, "", http.StatusForbidden, nil)
+	var got struct {
+		Events []struct {
+			Action     string          `json:"action"`
+			ActorID    string          `json:"actor_id"`
+			TargetType string          `json:"target_type"`
+			TargetID   string          `json:"target_id"`
+			After      json.RawMessage `json:"after"`
+		} `json:"audit_events"`
+	}
+	a.do("GET", "/v2/audit-events?refusals=true", a.root, "", http.StatusOK, &got)
+	if len(got.Events) != 1 {
+		t.Fatalf("%d refusals, want 1: %+v", len(got.Events), got.Events)
+	}
+	e := got.Events[0]
+	if e.Action != "iam.user.Delete" || e.ActorID != eve || e.TargetType != "refusal" || e.TargetID != "DELETE /v2/users/{user_id}" ||
+		!strings.Contains(string(e.After), "implicit_deny") {
+		t.Errorf("refusal event %+v %s", e, e.After)
+	}
+	a.do("GET", "/v2/audit-events?action=iam.user.Delete", a.root, "", http.StatusOK, &got)
+	if len(got.Events) != 0 {
+		t.Errorf("the changes list a refusal: %+v", got.Events)
+	}
+	a.do("GET", "/v2/audit-events?refusals=maybe", a.root, "", http.StatusBadRequest, nil)
+}

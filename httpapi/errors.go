@@ -58,6 +58,11 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.ErrorContext(r.Context(), "internal error", "err", err, "request_id", body.RequestID,
 			"method", r.Method, "path", redactPath(r.URL.Path))
 	}
+	if code == keyward.CodePermissionDenied && s.svc != nil {
+		// After the handler's transaction: a refusal is recorded in one
+		// of its own.
+		s.svc.AuditRefusal(r.Context(), r.Pattern, s.actions[r.Pattern], err)
+	}
 	writeJSON(w, status, body)
 }
 

@@ -221,6 +221,10 @@ func (s *server) handlePublic(mux *http.ServeMux, pattern, action string, h http
 // metrics.
 func (s *server) register(mux *http.ServeMux, rt route, h http.Handler) {
 	s.table = append(s.table, rt)
+	if s.actions == nil {
+		s.actions = map[string]string{}
+	}
+	s.actions[rt.Pattern] = rt.Action
 	mux.Handle(rt.Pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ri, ok := r.Context().Value(routeKey).(*routeInfo); ok {
 			ri.pattern = r.Pattern

@@ -43,7 +43,7 @@ var auditReads = map[string]string{
 	"role_trust": "iam.roletrust.Read", "invitation": "iam.invitation.Read", "organization": "iam.organization.Read",
 	"project": "iam.project.Read", "resource": "iam.resource.Read", "role_session": "iam.assumedrole.Read",
 	"oidc_issuer": "oidc.issuer.Read", "override": "iam.override.Read", "api_key": "iam.apikey.Read",
-	"login_session": "iam.user.ListLoginSessions", "mail": "iam.mail.List",
+	"login_session": "iam.user.ListLoginSessions", "mail": "iam.mail.List", "refusal": "iam.auditevent.List",
 }
 
 // redact withholds the before and after of each event whose object p may
@@ -98,4 +98,39 @@ func auditKeyUser(e *keyward.AuditEvent) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// refusalsPerMinute bounds the refusals one organization's audit trail
+// records per minute; past it they are only logged.
+const refusalsPerMinute = 600
+
+// AuditRefusal records in the caller's organization that a call of its
+// (route is the pattern, e.g. "DELETE /v2/users/{user_id}", and action
+// its action) was refused with err, a CodePermissionDenied error: an event
+// of the refused action whose target type is "refusal" and whose after
+// holds the reason and the explanation. GET /v2/audit-events?refusals=true
+// lists them, apart from the changes. Calls without a principal (public routes) are not recorded
+// here. A failure to record is logged, never returned.
+func (s *Service) AuditRefusal(ctx context.Context, route, action string, err error) {
+	p := keyward.PrincipalFromContext(ctx)
+	e := keyward.AsError(err)
+	if p == nil || e == nil || e.Code != keyward.CodePermissionDenied {
+		return
+	}
+	key := "refusal audit " + string(p.OrgID)
+	if s.logins.waitIP(key, refusalsPerMinute, s.now()) > 0 {
+		s.log.WarnContext(ctx, "refusal not audited: the organization's budget is spent", "org", p.OrgID, "route", route)
+		return
+	}
+	s.logins.failedIP(key, refusalsPerMinute, s.now())
+	if d, ok := e.Detail.(Denial); ok && d.Action != "" {
+		action = d.Action // the action refused, which may be another than the route's (a grant's)
+	}
+	werr := s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		return s.record(ctx, tx, p, p.OrgID, change{Action: action, TargetType: "refusal", TargetID: route,
+			After: map[string]any{"outcome": "refused", "reason": e.Message, "explanation": e.Detail}})
+	})
+	if werr != nil {
+		s.log.ErrorContext(ctx, "audit a refusal", "error", werr.Error(), "org", p.OrgID, "route", route)
+	}
 }

@@ -110,6 +110,11 @@ func (t *tx) ListAuditEvents(ctx context.Context, org keyward.OrgID, f keyward.A
 	if f.TargetID != "" {
 		w.add("e.target_id = %s", f.TargetID)
 	}
+	if f.Refusals {
+		w.add("e.target_type = %s", "refusal")
+	} else {
+		w.add("e.target_type <> %s", "refusal")
+	}
 	if !f.Since.IsZero() {
 		w.add("e.occurred_at >= %s", ceilMicros(f.Since))
 	}

@@ -2678,6 +2678,9 @@ type ListAuditEventsParams struct {
 	// TargetID Only events about this object.
 	TargetID *string `form:"target_id,omitempty" json:"target_id,omitempty"`
 
+	// Refusals `true` lists the refused calls (403) of authenticated callers, each with the refused action, the route as `target_id` and the explanation in `after`, instead of the changes.
+	Refusals *bool `form:"refusals,omitempty" json:"refusals,omitempty"`
+
 	// Since Only events at or after this time (inclusive).
 	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
 
@@ -9115,6 +9118,18 @@ func NewListAuditEventsRequest(server string, params *ListAuditEventsParams) (*h
 		if params.TargetID != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "target_id", *params.TargetID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Refusals != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "refusals", *params.Refusals, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

@@ -5,7 +5,10 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"errors"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -213,7 +216,11 @@ func (s *server) handleSTS() http.Handler {
 			s.writeSTSError(w, r, &stsError{http.StatusBadRequest, "MalformedQueryString", "The form body is malformed."}, false)
 			return
 		}
-		switch action := r.PostForm.Get("Action"); action {
+		if err := oneReading(r.Form); err != nil {
+			s.writeSTSError(w, r, err, r.Form.Get("Action") == "AssumeRoleWithWebIdentity")
+			return
+		}
+		switch action := r.Form.Get("Action"); action {
 		case "AssumeRole":
 			s.stsAssumeRole(w, r)
 		case "AssumeRoleWithWebIdentity":
@@ -226,7 +233,7 @@ func (s *server) handleSTS() http.Handler {
 }
 
 func (s *server) stsAssumeRole(w http.ResponseWriter, r *http.Request) {
-	f := r.PostForm
+	f := r.Form
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		s.writeSTSError(w, r, &stsError{http.StatusForbidden, "MissingAuthenticationToken",
@@ -270,7 +277,7 @@ func (s *server) stsAssumeRole(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) stsAssumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Request) {
-	f := r.PostForm
+	f := r.Form
 	org, role, err := parseRoleArn(f.Get("RoleArn"))
 	if err != nil {
 		s.writeSTSError(w, r, err, true)
@@ -301,4 +308,22 @@ func (s *server) stsAssumeRoleWithWebIdentity(w http.ResponseWriter, r *http.Req
 	res := stsResultOf(d.SessionDetail)
 	res.Provider, res.SubjectFromWebIdentityToken, res.Audience = d.Issuer, d.Subject, strings.Join(d.Audience, ",")
 	writeXML(w, http.StatusOK, stsWebIdentityResponse{Xmlns: stsNamespace, Result: res, Metadata: stsMetadata{requestID(r.Context())}})
+}
+
+// oneReading refuses a form in which a parameter is given twice (in the
+// body and the query string, or twice in one) or in two spellings that
+// differ only in case: a proxy that reads the first one must not see
+// another request than keyward.
+func oneReading(form url.Values) error {
+	seen := make(map[string]string, len(form))
+	for _, k := range slices.Sorted(maps.Keys(form)) {
+		if len(form[k]) > 1 {
+			return stsInvalid(k + " is given more than once (in the body and the query string, or twice in one); give it once.")
+		}
+		if other, ok := seen[strings.ToLower(k)]; ok {
+			return stsInvalid(other + " and " + k + " differ only in case; give the parameter once, spelled as documented.")
+		}
+		seen[strings.ToLower(k)] = k
+	}
+	return nil
 }

@@ -3,7 +3,9 @@ package httpapi_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -169,5 +171,28 @@ func TestSTSWire(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusBadRequest || res.Header.Get("Content-Type") != "text/xml" {
 		t.Errorf("unknown action: %d %q, want 400 text/xml", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+}
+
+// TestSTSOneReading: a parameter given twice, in the body and the query
+// string or in two spellings, is refused, so that nothing between the
+// client and keyward reads another request than keyward does.
+func TestSTSOneReading(t *testing.T) {
+	f := newFederation(t)
+	arn := *f.roleArn(f.role)
+	for name, tc := range map[string]struct{ query, body string }{
+		"RoleArn in the body and the query": {"RoleArn=" + url.QueryEscape(arn), "Action=AssumeRoleWithWebIdentity&RoleArn=" + url.QueryEscape(arn) + "&WebIdentityToken=x&RoleSessionName=s"},
+		"Action twice":                      {"", "Action=AssumeRoleWithWebIdentity&Action=AssumeRole&RoleArn=" + url.QueryEscape(arn) + "&WebIdentityToken=x"},
+		"two spellings":                     {"", "Action=AssumeRoleWithWebIdentity&roleArn=x&RoleArn=" + url.QueryEscape(arn) + "&WebIdentityToken=x"},
+	} {
+		res, err := http.Post(f.srv.URL+"/v2/assumed-roles/compatibility/aws/sts?"+tc.query, "application/x-www-form-urlencoded", strings.NewReader(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "ValidationError") {
+			t.Errorf("%s: %d %s, want a 400 ValidationError", name, res.StatusCode, b)
+		}
 	}
 }

@@ -114,6 +114,9 @@ type check struct {
 	// assumed by Principal, narrowed by SessionPolicy if given.
 	Session       string          `json:"session"`
 	SessionPolicy json.RawMessage `json:"session_policy"`
+	// Narrow, when set, makes the check one of an API key of Principal
+	// narrowed by this inline policy.
+	Narrow json.RawMessage `json:"narrow"`
 	Want          string          `json:"want"` // allow, explicit_deny or implicit_deny
 	Layer         string          `json:"layer"`
 	Via           []string        `json:"via"` // the via of the applied statements of the deciding effect
@@ -201,6 +204,13 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 				r.Session.Carried = append(r.Session.Carried, policy.Layer{Name: name, Set: a.InlineLayer(fmt.Sprintf("check %d layer %d", i, j), name, docs)})
 			}
 		}
+		if c.Narrow != nil {
+			doc, err := policy.Parse(nil, []byte(ids.expand(string(c.Narrow))))
+			if err != nil {
+				t.Fatalf("check %d: narrow: %v", i, err)
+			}
+			r.Narrow = snap.CompileNarrowing("key", doc)
+		}
 		d, layer := snap.Decide(&r)
 		res := snap.Explain(&r)
 		name := c.Principal + " " + c.Action + " " + c.Resource
@@ -218,8 +228,8 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 				t.Errorf("check %d (%s): via = %q, want %q", i, name, got, c.Via)
 			}
 		}
-		if r.Session != nil {
-			continue // the authorize API, who-can and effective access are of members, not sessions
+		if r.Session != nil || r.Narrow != nil {
+			continue // the authorize API, who-can and effective access are of members, not of their credentials
 		}
 		if rootCtx != nil {
 			ch := service.Check{Principal: r.Principal, Action: c.Action, Resource: r.Resource, Project: r.Project, Org: r.Org,
@@ -233,6 +243,15 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 			}
 			if v.Allowed != d.Allowed() || v.Explanation.Layer != layer || v.Explanation.Decision != d {
 				t.Errorf("check %d (%s): the authorize API says %s/%s, Decide %s/%s", i, name, v.Explanation.Decision, v.Explanation.Layer, d, layer)
+			}
+			vs, err := svc.AuthorizeBatch(rootCtx, []service.Check{ch, ch}, snap.Revision)
+			if err != nil {
+				t.Fatalf("check %d (%s): AuthorizeBatch: %v", i, name, err)
+			}
+			for _, v := range vs {
+				if v.Allowed != d.Allowed() || v.Explanation.Layer != layer || v.Explanation.Decision != d {
+					t.Errorf("check %d (%s): the batch authorize API says %s/%s, Decide %s/%s", i, name, v.Explanation.Decision, v.Explanation.Layer, d, layer)
+				}
 			}
 			ch.Brief = true
 			if v, err = svc.Authorize(rootCtx, ch, snap.Revision); err != nil {

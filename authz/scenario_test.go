@@ -117,9 +117,9 @@ type check struct {
 	// Narrow, when set, makes the check one of an API key of Principal
 	// narrowed by this inline policy.
 	Narrow json.RawMessage `json:"narrow"`
-	Want          string          `json:"want"` // allow, explicit_deny or implicit_deny
-	Layer         string          `json:"layer"`
-	Via           []string        `json:"via"` // the via of the applied statements of the deciding effect
+	Want   string          `json:"want"` // allow, explicit_deny or implicit_deny
+	Layer  string          `json:"layer"`
+	Via    []string        `json:"via"` // the via of the applied statements of the deciding effect
 	// Carried are the narrowing layers the session carries, each made of
 	// its documents.
 	Carried []struct {

@@ -69,3 +69,19 @@ func TestDecisionsStayInTheirOrganization(t *testing.T) {
 		t.Errorf("an unregistered resource, no organization named: %+v, want allow", v)
 	}
 }
+
+// TestSessionStaysInItsOrganization: a role session of A acting on B
+// answered 503 forever (B's snapshot was awaited at A's revision); a
+// session belongs to its organization, so B is not found.
+func TestSessionStaysInItsOrganization(t *testing.T) {
+	a := newAPI(t)
+	var orgB struct{ ID string }
+	a.do("POST", "/v2/organizations", a.root, `{"name":"B"}`, http.StatusCreated, &orgB)
+	role := a.assumableRole("orgs", 900, `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"iam.organization.*","Resource":"*"}]}`)
+	a.createTrust(`{"role_id":"` + role + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + a.rootID() + `"}`)
+	var s sessionOut
+	a.do("POST", "/v2/assumed-roles/assume", a.root, `{"role_id":"`+role+`","session_name":"s","duration":900}`, http.StatusCreated, &s)
+	a.do("PUT", "/v2/organizations/"+orgB.ID, s.SessionToken, `{"name":"taken"}`, http.StatusNotFound, nil)
+	a.do("GET", "/v2/organizations/"+orgB.ID, s.SessionToken, "", http.StatusNotFound, nil)
+	a.do("PUT", "/v2/organizations/"+a.orgID, s.SessionToken, `{"name":"renamed"}`, http.StatusOK, nil)
+}

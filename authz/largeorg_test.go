@@ -210,6 +210,13 @@ func writeLargeOrg(ctx context.Context, db *sqlstore.DB) (*largeOrg, error) {
 		return nil, err
 	}
 	err = db.WriteTx(ctx, func(tx keyward.Tx) error {
+		// The projects exist: a request naming a project that is not the
+		// organization's is denied at the tenant layer.
+		for i, id := range o.projects {
+			if err := tx.CreateProject(ctx, &keyward.Project{ID: keyward.ProjectID(id), OrgID: o.org, Name: fmt.Sprint("p", i)}); err != nil {
+				return err
+			}
+		}
 		for i, id := range groupIDs {
 			if err := tx.CreateGroup(ctx, &keyward.Group{ID: id, OrgID: o.org, Name: fmt.Sprint("g", i)}); err != nil {
 				return err

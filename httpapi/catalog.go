@@ -43,6 +43,7 @@ type endpointActionMapJSON struct {
 	ResourcePattern string `json:"resource_pattern"`
 	Description     string `json:"description"`
 	DateCreated     string `json:"date_created"`
+	Access          string `json:"access"`
 }
 
 // mapsCreated is the date_created of every endpoint action map: the date of
@@ -57,7 +58,7 @@ func resourceType(a policy.Action) string { return a.Service + "." + a.Resource 
 func toEndpointActionMapJSON(e *service.Endpoint) endpointActionMapJSON {
 	return endpointActionMapJSON{
 		ID: e.ID, EndpointPattern: e.Path, HTTPMethod: e.Method, RequiredAction: e.Action.Name,
-		ResourceType: resourceType(e.Action), ResourcePattern: resourcePattern(e.Path),
+		ResourceType: resourceType(e.Action), ResourcePattern: resourcePattern(e.Path), Access: e.Access,
 		Description: e.Action.Description, DateCreated: mapsCreated,
 	}
 }
@@ -94,7 +95,7 @@ func (s *server) endpoints() []service.Endpoint {
 		if rt.Access == AccessPublic || !strings.HasPrefix(path, "/v2/") {
 			continue
 		}
-		out = append(out, service.Endpoint{ID: endpointID(method, path), Method: method, Path: path, Action: policy.Action{Name: rt.Action}})
+		out = append(out, service.Endpoint{ID: endpointID(method, path), Method: method, Path: path, Action: policy.Action{Name: rt.Action}, Access: string(rt.Access)})
 	}
 	slices.SortFunc(out, func(a, b service.Endpoint) int {
 		return cmp.Or(strings.Compare(a.Path, b.Path), strings.Compare(a.Method, b.Method))

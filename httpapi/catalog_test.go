@@ -295,3 +295,33 @@ func TestCatalog_badInput(t *testing.T) {
 		t.Fatal("the first page of two actions has no next link")
 	}
 }
+
+// TestEndpointMapsSayTheAccess: the maps are built from the route table,
+// which says per route whether the self layer grants its action.
+func TestEndpointMapsSayTheAccess(t *testing.T) {
+	a := newAPI(t)
+	var maps struct {
+		Maps []struct {
+			Pattern string `json:"endpoint_pattern"`
+			Method  string `json:"http_method"`
+			Action  string `json:"required_action"`
+			Access  string `json:"access"`
+		} `json:"endpoint_action_maps"`
+	}
+	a.do("GET", "/v2/endpoint-action-maps?per_page=500", a.root, "", http.StatusOK, &maps)
+	got := map[string]string{}
+	for _, m := range maps.Maps {
+		got[m.Method+" "+m.Pattern] = m.Access
+	}
+	for route, want := range map[string]string{
+		"GET /v2/users/me": "self", "POST /v2/organizations": "self", "DELETE /v2/users/{user_id}": "action",
+		"POST /v2/organizations/{organization_id}/api-keys": "action",
+	} {
+		if got[route] != want {
+			t.Errorf("%s: access %q, want %q", route, got[route], want)
+		}
+	}
+	if _, listed := got["POST /v2/auth/login"]; listed {
+		t.Error("a public route is listed among the endpoints a policy decides")
+	}
+}

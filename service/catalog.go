@@ -56,6 +56,9 @@ type Endpoint struct {
 	Method string
 	Path   string        // the route's pattern, such as /v2/users/{user_id}
 	Action policy.Action // the catalog entry; only Name need be set on the way in
+	// Access is "action" (the caller's policies must allow Action) or
+	// "self" (the engine's self layer grants it to every member).
+	Access string
 }
 
 // ListEndpoints lists the endpoints of the API, which the HTTP layer that

@@ -106,6 +106,24 @@ func (e EffectiveAccessLayer) Valid() bool {
 	}
 }
 
+// Defines values for EndpointActionMapAccess.
+const (
+	EndpointActionMapAccessAction EndpointActionMapAccess = "action"
+	EndpointActionMapAccessSelf   EndpointActionMapAccess = "self"
+)
+
+// Valid indicates whether the value is a known member of the EndpointActionMapAccess enum.
+func (e EndpointActionMapAccess) Valid() bool {
+	switch e {
+	case EndpointActionMapAccessAction:
+		return true
+	case EndpointActionMapAccessSelf:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeConflict           ErrorCode = "conflict"
@@ -961,6 +979,11 @@ type EffectiveAccessEnvelope struct {
 
 // EndpointActionMap An endpoint of this API and the action a policy must allow to call it (Vultr's shape).
 type EndpointActionMap struct {
+	// Access keyward's extension. `action` - the caller's policies must allow `required_action`. `self` - the route acts on the caller itself, its organization or the catalog, and the engine's self layer grants `required_action` to every member; a Deny, a narrowed key or a role session still limits it.
+	//
+	// Example: action
+	Access *EndpointActionMapAccess `json:"access,omitempty"`
+
 	// DateCreated The date of the policy language version the map is written in.
 	//
 	// Example: 2026-03-20T00:00:00Z
@@ -997,6 +1020,11 @@ type EndpointActionMap struct {
 	// Example: iam.user
 	ResourceType string `json:"resource_type"`
 }
+
+// EndpointActionMapAccess keyward's extension. `action` - the caller's policies must allow `required_action`. `self` - the route acts on the caller itself, its organization or the catalog, and the engine's self layer grants `required_action` to every member; a Deny, a narrowed key or a role session still limits it.
+//
+// Example: action
+type EndpointActionMapAccess string
 
 // EndpointActionMapEnvelope defines model for EndpointActionMapEnvelope.
 type EndpointActionMapEnvelope struct {

@@ -336,6 +336,9 @@ func TestEscalationSingleActions(t *testing.T) {
 // credential: a plain key, a narrowed key of an admin, a role session, a
 // role session with a session policy and a login session.
 func TestEscalationCredentialKinds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the escalation suite is long")
+	}
 	const narrow = `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["iam.*.List","iam.*.Read","compute.instance.Read"],"Resource":"*"}]}`
 	const sessionPolicy = `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.Read","Resource":"*"}]}`
 	for _, tc := range []struct {

@@ -1,10 +1,12 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -189,6 +191,50 @@ func TestLoginRotatingAddresses(t *testing.T) {
 	a.do("DELETE", "/v2/users/"+erinID+"/lockout", a.root, "", http.StatusNoContent, nil)
 	if got := post(t, erin, url, loginBody(erinPassword)); got != http.StatusCreated {
 		t.Errorf("the owner after an unlock: %d, want 201", got)
+	}
+}
+
+// TestWebIdentityBurstUnreachableIssuer: tokens naming an issuer that
+// cannot be reached cost a discovery attempt each, so they spend the
+// address's budget like any refusal, and a burst of them is cut off at
+// the budget; sessions started do not spend it, every refusal does.
+func TestWebIdentityBurstUnreachableIssuer(t *testing.T) {
+	f := newFederation(t)
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	var iss issuerBody
+	f.do("POST", "/v2/oidc/issuer", f.root, `{"issuer":{"uri":"`+dead.URL+`","audiences":["keyward"]}}`, http.StatusCreated, &iss)
+	f.createTrust(`{"role_id":"` + f.role + `","trust_type":"FederatedAssumption","trusted_oidc_issuer_id":"` + iss.Issuer.ID +
+		`","claim_conditions":{"sub":"repo:acme/api:*"}}`)
+
+	url := f.srv.URL + "/v2/assumed-roles/assume-with-web-identity"
+	body := func(token string) string {
+		b, _ := json.Marshal(map[string]any{"role_id": f.role, "organization_id": f.orgID, "web_identity_token": token})
+		return string(b)
+	}
+	forged := body(f.token(t, map[string]any{"iss": dead.URL}))
+	c := from(t, "127.0.0.4")
+	got := burst(t, 200, url, func(int) *http.Client { return c }, func(int) string { return forged })
+	const budget = 20
+	if got[http.StatusServiceUnavailable] != budget || got[http.StatusTooManyRequests] != 200-budget {
+		t.Errorf("200 forged tokens at once: %v, want %d × 503 and the rest 429", got, budget)
+	}
+	if got := post(t, c, url, body(f.token(t, nil))); got != http.StatusTooManyRequests {
+		t.Errorf("a good token once the budget is spent: %d, want 429", got)
+	}
+
+	f.clock.Advance(time.Minute)
+	for i := range budget + 5 {
+		if got := post(t, c, url, body(f.token(t, nil))); got != http.StatusCreated {
+			t.Fatalf("good token %d after the refill: %d, want 201", i, got)
+		}
+	}
+	// A good token asking for a session the role refuses cost a
+	// verification: a refusal like any other.
+	bad, _ := json.Marshal(map[string]any{"role_id": f.role, "organization_id": f.orgID, "web_identity_token": f.token(t, nil), "duration": 1})
+	got = burst(t, 200, url, func(int) *http.Client { return c }, func(int) string { return string(bad) })
+	if got[http.StatusBadRequest] != budget || got[http.StatusTooManyRequests] != 200-budget {
+		t.Errorf("200 refused session requests at once: %v, want %d × 400 and the rest 429", got, budget)
 	}
 }
 

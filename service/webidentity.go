@@ -94,9 +94,10 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 			Message: "Too many refused web identity tokens from this address; try again in " + max(d.Round(time.Second), time.Second).String() + "."}
 	}
 	sess, err := s.assumeRoleWithWebIdentity(ctx, in)
-	// Every refusal stays charged, an unreachable issuer's included: a
+	// Only a session started gives the token back: every refusal stays
+	// charged, an unreachable issuer's (CodeUnavailable) included, as a
 	// token naming one costs a discovery attempt.
-	if c := keyward.ErrorCode(err); c != keyward.CodeUnauthenticated && c != keyward.CodePermissionDenied && c != keyward.CodeUnavailable {
+	if err == nil {
 		try.refund(s.now())
 	}
 	return sess, err

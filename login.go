@@ -26,9 +26,11 @@ type LoginSession struct {
 	ExpiresAt  time.Time
 }
 
-// LoginFailures counts an account's consecutive failed logins. LockedAt is
-// set once they reach the lockout threshold; only an administrator clears
-// it.
+// LoginFailures is an account's budget of failed password checks, shared
+// by every replica: a leaky bucket holding Failures as of UpdatedAt (the
+// service says how fast it leaks). LockedAt is when the failures filled
+// the budget, nil if they did not as of UpdatedAt: a record for operators,
+// since the count alone decides. An administrator's unlock clears it all.
 type LoginFailures struct {
 	AccountID UserID
 	Failures  int
@@ -71,6 +73,6 @@ type LifecycleTx interface {
 	GetLoginFailures(ctx context.Context, uid UserID) (*LoginFailures, error)
 	// PutLoginFailures stores f, replacing what was stored.
 	PutLoginFailures(ctx context.Context, f *LoginFailures) error
-	// ClearLoginFailures forgets the account's failures and lockout.
+	// ClearLoginFailures forgets the account's failures.
 	ClearLoginFailures(ctx context.Context, uid UserID) error
 }

@@ -117,12 +117,10 @@ func (s *Service) AuditRefusal(ctx context.Context, route, action string, err er
 	if p == nil || e == nil || e.Code != keyward.CodePermissionDenied {
 		return
 	}
-	key := "refusal audit " + string(p.OrgID)
-	if s.logins.waitIP(key, refusalsPerMinute, s.now()) > 0 {
+	if try, _ := s.logins.reserveIP("refusal audit "+string(p.OrgID), refusalsPerMinute, s.now()); try == nil {
 		s.log.WarnContext(ctx, "refusal not audited: the organization's budget is spent", "org", p.OrgID, "route", route)
 		return
 	}
-	s.logins.failedIP(key, refusalsPerMinute, s.now())
 	if d, ok := e.Detail.(Denial); ok && d.Action != "" {
 		action = d.Action // the action refused, which may be another than the route's (a grant's)
 	}

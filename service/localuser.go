@@ -9,7 +9,8 @@ import (
 
 // ChangePassword changes the caller's own password, given the current one,
 // and ends the account's other login sessions (the one the caller used, if
-// token is one, stays). A wrong current password counts as a failed login.
+// token is one, stays). A wrong current password counts as a failed login
+// (see Login), and a spent budget is CodeRateLimited.
 func (s *Service) ChangePassword(ctx context.Context, token, current, next string) error {
 	p, err := caller(ctx)
 	if err != nil {
@@ -37,13 +38,23 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 	if acct.Service {
 		return keyward.FieldError("new_password", "A service user is API-only and cannot have a password.")
 	}
+	// The current password is checked like a login's, on the same
+	// budgets: a stolen session must not guess it faster.
 	_, ip := keyward.RequestFromContext(ctx)
-	if d := s.logins.wait(acct.Email, ip, s.now()); d > 0 {
-		return &keyward.Error{Code: keyward.CodeRateLimited, Detail: d, Message: "Too many failed attempts; try again later."}
+	try, err := s.reservePasswordCheck(acct.Email, ip)
+	if err != nil {
+		return err
+	}
+	if _, err := s.chargeAccount(ctx, acct.ID); err != nil {
+		try.refund(s.now())
+		return err
 	}
 	if acct.PasswordHash == "" || !s.hasher.Verify(current, acct.PasswordHash) {
-		s.logins.failed(acct.Email, ip, s.now())
 		return keyward.FieldError("current_password", "The current password is wrong.")
+	}
+	try.refund(s.now())
+	if err := s.store.WriteTx(ctx, func(tx keyward.Tx) error { return s.refundAccount(ctx, tx, acct.ID) }); err != nil {
+		return err
 	}
 	hash, err := s.hasher.Hash(next)
 	if err != nil {
@@ -144,8 +155,9 @@ func (s *Service) writePassword(ctx context.Context, id keyward.UserID, hash, ac
 	})
 }
 
-// UnlockUser clears a user's login lockout and failed-login count, so it
-// may log in again at once.
+// UnlockUser refills every budget of failed password checks of a user's
+// account, the stored one and this server's in memory (other servers'
+// refill with time), so it may log in again at once.
 func (s *Service) UnlockUser(ctx context.Context, id keyward.UserID) error {
 	p, err := caller(ctx)
 	if err != nil {

@@ -48,11 +48,12 @@ func parseSessionToken(token string) (keyward.LoginSessionID, string, bool) {
 // authenticates like an API key until it expires or is ended.
 //
 // Every wrong email, password, organization or suspended membership is the
-// same CodeUnauthenticated. A caller (by email or by source IP) that failed
-// too often lately gets CodeRateLimited, whose Detail is the
-// time.Duration to wait; an account with lockoutThreshold consecutive
-// failures is locked (CodePermissionDenied) until an administrator unlocks
-// it. Failed and successful logins are audit events of the organization.
+// same CodeUnauthenticated. Each check first reserves a token of the
+// LoginLimits budgets (the account's from the source address, the
+// account's own, the address's), and gives it back when the password was
+// right: a check finding one spent gets CodeRateLimited, whose Detail is
+// the time.Duration to wait, before anything is hashed. Failed and
+// successful logins are audit events of the organization.
 func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSession, string, error) {
 	email := strings.TrimSpace(in.Email)
 	if email == "" {
@@ -67,41 +68,109 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 		}
 	}
 	_, ip := keyward.RequestFromContext(ctx)
-	if d := s.logins.wait(email, ip, s.now()); d > 0 {
-		return nil, "", &keyward.Error{Code: keyward.CodeRateLimited, Detail: d,
-			Message: "Too many failed logins; try again in " + d.Round(time.Second).String() + "."}
+	try, err := s.reservePasswordCheck(email, ip)
+	if err != nil {
+		return nil, "", err
 	}
 	var acct *keyward.Account
-	var fails *keyward.LoginFailures
-	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
-		var err error
-		if acct, err = tx.GetAccountByEmail(ctx, email); err != nil {
-			return err
-		}
-		fails, err = tx.GetLoginFailures(ctx, acct.ID)
+	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		acct, err = tx.GetAccountByEmail(ctx, email)
 		return err
 	})
 	if keyward.ErrorCode(err) == keyward.CodeNotFound {
 		// Spend as long as a real check, so that timing does not tell
 		// which emails have accounts.
 		s.hasher.Verify(in.Password, dummyHash)
-		s.logins.failed(email, ip, s.now())
 		return nil, "", errBadLogin()
 	}
 	if err != nil {
+		try.refund(s.now())
 		return nil, "", err
 	}
-	if fails.LockedAt != nil {
-		return nil, "", keyward.Errorf(keyward.CodePermissionDenied, "This account is locked after repeated failed logins; an administrator must unlock it.")
+	failures, err := s.chargeAccount(ctx, acct.ID)
+	if err != nil {
+		try.refund(s.now())
+		return nil, "", err
 	}
 	if acct.Service || acct.PasswordHash == "" || !s.hasher.Verify(in.Password, acct.PasswordHash) {
-		s.logins.failed(email, ip, s.now())
-		if err := s.recordLoginFailure(ctx, acct, in.OrgID); err != nil {
+		if err := s.recordLoginFailure(ctx, acct, in.OrgID, failures); err != nil {
 			return nil, "", err
 		}
 		return nil, "", errBadLogin()
 	}
-	return s.openSession(ctx, acct, in.OrgID, ip)
+	// The right password is no guess, whether or not the organization
+	// admits the login.
+	try.refund(s.now())
+	ls, token, err := s.openSession(ctx, acct, in.OrgID, ip)
+	if err != nil {
+		// openSession's transaction, which gives the account's stored
+		// token back, did not commit.
+		if rerr := s.store.WriteTx(ctx, func(tx keyward.Tx) error { return s.refundAccount(ctx, tx, acct.ID) }); rerr != nil {
+			s.log.ErrorContext(ctx, "refund a login check", "error", rerr.Error(), "account", acct.ID)
+		}
+		return nil, "", err
+	}
+	return ls, token, nil
+}
+
+// errLoginThrottled is the answer to a password check refused by a
+// spent budget: one message for every budget, so that it does not tell
+// whether the account exists.
+func errLoginThrottled(d time.Duration) error {
+	return &keyward.Error{Code: keyward.CodeRateLimited, Detail: d,
+		Message: "Too many failed password checks; try again in " + max(d.Round(time.Second), time.Second).String() + "."}
+}
+
+// reservePasswordCheck reserves, in this server's memory, one password
+// check on the account of email from ip (logins.reservePassword), or
+// returns errLoginThrottled.
+func (s *Service) reservePasswordCheck(email, ip string) (*attempt, error) {
+	try, d := s.logins.reservePassword(email, ip, s.now())
+	if try == nil {
+		return nil, errLoginThrottled(d)
+	}
+	return try, nil
+}
+
+// chargeAccount takes one token of the account's stored budget
+// (LoginLimits.PerAccount an hour, shared by every replica) in its own
+// write transaction, whose isolation makes the check and the charge one
+// step across replicas. It returns the failures the budget now counts, or
+// errLoginThrottled, taking nothing, when the budget is spent.
+func (s *Service) chargeAccount(ctx context.Context, id keyward.UserID) (int, error) {
+	var n int
+	err := s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+		f, err := tx.GetLoginFailures(ctx, id)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		if d := s.logins.drain(f, now); d > 0 {
+			return errLoginThrottled(d)
+		}
+		f.Failures++
+		s.logins.mark(f, now)
+		n = f.Failures
+		return tx.PutLoginFailures(ctx, f)
+	})
+	return n, err
+}
+
+// refundAccount gives back, in tx, one token of the account's stored
+// budget that chargeAccount took for a password that was right.
+func (s *Service) refundAccount(ctx context.Context, tx keyward.Tx, id keyward.UserID) error {
+	f, err := tx.GetLoginFailures(ctx, id)
+	if err != nil {
+		return err
+	}
+	now := tx.Now()
+	s.logins.drain(f, now)
+	if f.Failures <= 1 {
+		return tx.ClearLoginFailures(ctx, id)
+	}
+	f.Failures--
+	s.logins.mark(f, now)
+	return tx.PutLoginFailures(ctx, f)
 }
 
 // dummyHash is a well-formed hash no password matches in practice, for
@@ -138,40 +207,28 @@ func loginOrg(ctx context.Context, tx keyward.Tx, acct *keyward.Account, org key
 	return u, err
 }
 
-// recordLoginFailure counts a failed login of acct, locking it at the
-// threshold, and records it in the audit trail of the organization the
-// login was for (or the account's first one).
-func (s *Service) recordLoginFailure(ctx context.Context, acct *keyward.Account, org keyward.OrgID) error {
+// recordLoginFailure records a failed login of acct, which chargeAccount
+// counted as the failures-th of its budget, in the audit trail of the
+// organization the login was for (or the account's first one).
+func (s *Service) recordLoginFailure(ctx context.Context, acct *keyward.Account, org keyward.OrgID, failures int) error {
 	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
-		f, err := tx.GetLoginFailures(ctx, acct.ID)
-		if err != nil {
-			return err
-		}
-		f.Failures++
-		f.UpdatedAt = tx.Now()
-		if f.Failures >= lockoutThreshold && f.LockedAt == nil {
-			now := tx.Now()
-			f.LockedAt = &now
-		}
-		if err := tx.PutLoginFailures(ctx, f); err != nil {
-			return err
-		}
 		u, err := loginOrg(ctx, tx, acct, org)
 		if err != nil {
 			// No organization of the account to record it in.
-			s.log.WarnContext(ctx, "failed login", "account", acct.ID, "failures", f.Failures)
+			s.log.WarnContext(ctx, "failed login", "account", acct.ID, "failures", failures)
 			return nil
 		}
 		p := &keyward.Principal{OrgID: u.OrgID, UserID: acct.ID, Kind: u.Kind()}
 		_, err = s.commit(ctx, tx, p, u.OrgID, change{
 			Action: "iam.user.LoginFailed", TargetType: "user", TargetID: string(acct.ID),
-			After: map[string]any{"failures": f.Failures, "locked": f.LockedAt != nil},
+			After: map[string]any{"failures": failures, "throttled": failures >= s.logins.limits.PerAccount},
 		})
 		return err
 	})
 }
 
-// openSession creates a login session for acct and forgets its failures.
+// openSession creates a login session for acct and gives back the token
+// of its stored budget that the login's check took.
 func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org keyward.OrgID, ip string) (*keyward.LoginSession, string, error) {
 	var ls *keyward.LoginSession
 	var token string
@@ -180,7 +237,7 @@ func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org ke
 		if err != nil {
 			return err
 		}
-		if err := tx.ClearLoginFailures(ctx, acct.ID); err != nil {
+		if err := s.refundAccount(ctx, tx, acct.ID); err != nil {
 			return err
 		}
 		secret, hash := newSecret()

@@ -67,6 +67,9 @@ type Options struct {
 	OrgRetention time.Duration
 	// LoginSessionTTL is how long a login session lasts; default 12 h.
 	LoginSessionTTL time.Duration
+	// LoginLimits bounds failed password checks; zero fields take
+	// DefaultLoginLimits.
+	LoginLimits LoginLimits
 	// OIDCClockSkew is how far an OIDC issuer's clock may be off when its
 	// tokens' exp, nbf and iat are checked; default 60 s, negative: none.
 	OIDCClockSkew time.Duration

@@ -82,20 +82,23 @@ type candidate struct {
 // role that trusts no issuer, is CodePermissionDenied; an issuer that
 // cannot be reached is CodeUnavailable.
 //
-// A source IP whose tokens were refused webIdentityFailuresPerMinute times
-// lately gets CodeRateLimited, whose Detail is the time.Duration to wait.
+// Each request first reserves a token of its source IP's budget of
+// webIdentityFailuresPerMinute, given back only when a session starts; a
+// request finding it spent gets CodeRateLimited, whose Detail is the
+// time.Duration to wait, before anything is checked.
 func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityInput) (*WebIdentitySession, error) {
 	_, ip := keyward.RequestFromContext(ctx)
-	key := "web-identity " + ip
-	if d := s.logins.waitIP(key, webIdentityFailuresPerMinute, s.now()); d > 0 {
+	try, d := s.logins.reserveIP("web-identity "+ip, webIdentityFailuresPerMinute, s.now())
+	if try == nil {
 		return nil, &keyward.Error{Code: keyward.CodeRateLimited, Detail: d,
-			Message: "Too many refused web identity tokens from this address; try again in " + d.Round(time.Second).String() + "."}
+			Message: "Too many refused web identity tokens from this address; try again in " + max(d.Round(time.Second), time.Second).String() + "."}
 	}
 	sess, err := s.assumeRoleWithWebIdentity(ctx, in)
-	// Every refusal is charged, an unreachable issuer's included: a token
-	// naming one costs a discovery attempt.
-	if c := keyward.ErrorCode(err); c == keyward.CodeUnauthenticated || c == keyward.CodePermissionDenied || c == keyward.CodeUnavailable {
-		s.logins.failedIP(key, webIdentityFailuresPerMinute, s.now())
+	// Only a session started gives the token back: every refusal stays
+	// charged, an unreachable issuer's (CodeUnavailable) included, as a
+	// token naming one costs a discovery attempt.
+	if err == nil {
+		try.refund(s.now())
 	}
 	return sess, err
 }
@@ -282,12 +285,10 @@ type webIdentityRefusal struct {
 // what it claims, and the event says so.
 func (s *Service) auditWebIdentityRefusal(ctx context.Context, in WebIdentityInput, iss, sub string, verified bool, why error) {
 	reqID, ip := keyward.RequestFromContext(ctx)
-	key := "web-identity audit " + string(in.OrgID)
-	if s.logins.waitIP(key, webIdentityAuditsPerMinute, s.now()) > 0 {
+	if try, _ := s.logins.reserveIP("web-identity audit "+string(in.OrgID), webIdentityAuditsPerMinute, s.now()); try == nil {
 		s.log.WarnContext(ctx, "web identity refusal not audited: the organization's budget is spent", "org", in.OrgID, "role", in.RoleID, "ip", ip)
 		return
 	}
-	s.logins.failedIP(key, webIdentityAuditsPerMinute, s.now())
 	after, err := json.Marshal(webIdentityRefusal{Outcome: "refused", Reason: shorten(keyward.ErrorMessage(why)), Verified: verified,
 		Issuer: shorten(iss), Subject: shorten(sub), Session: shorten(in.SessionName)})
 	if err != nil {

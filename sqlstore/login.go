@@ -82,7 +82,7 @@ func (t *tx) DeleteLoginSessionsOf(ctx context.Context, uid keyward.UserID, keep
 	return int(n), dbError("sqlstore.DeleteLoginSessionsOf", err, nil)
 }
 
-// GetLoginFailures returns the account's consecutive failed logins; none
+// GetLoginFailures returns the account's failed password checks; none
 // stored is a zero count.
 func (t *tx) GetLoginFailures(ctx context.Context, uid keyward.UserID) (*keyward.LoginFailures, error) {
 	const op = "sqlstore.GetLoginFailures"
@@ -115,7 +115,7 @@ func (t *tx) PutLoginFailures(ctx context.Context, f *keyward.LoginFailures) err
 	return dbError(op, err, keyward.Errorf(keyward.CodeNotFound, "Account not found."))
 }
 
-// ClearLoginFailures forgets the account's failures and lockout.
+// ClearLoginFailures forgets the account's failures.
 func (t *tx) ClearLoginFailures(ctx context.Context, uid keyward.UserID) error {
 	_, err := t.tx.ExecContext(ctx, "DELETE FROM login_failures WHERE account_id = $1", uid)
 	return dbError("sqlstore.ClearLoginFailures", err, nil)

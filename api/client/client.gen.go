@@ -3539,10 +3539,12 @@ type ClientInterface interface {
 	// `Authorization: Bearer` exactly like an API key until it expires
 	// (default 12 hours), the user logs out, or its password changes. Every
 	// wrong email, password, organization or suspended membership is the same
-	// 401. Failures are throttled per account and per source address (429
-	// with Retry-After); after 10 consecutive failures the account is locked
-	// (403) until an administrator unlocks it (unlockUser). Needs no
-	// authentication.
+	// 401. Each check reserves a token of the account's budget from the
+	// source address (5 per 10 minutes), of the account's (100 per hour,
+	// shared by replicas) and of the address's (20 per minute), given back
+	// when the password is right; a spent budget is 429 with Retry-After,
+	// before the password is checked. Budgets refill by themselves;
+	// unlockUser refills an account's at once. Needs no authentication.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3558,10 +3560,12 @@ type ClientInterface interface {
 	// `Authorization: Bearer` exactly like an API key until it expires
 	// (default 12 hours), the user logs out, or its password changes. Every
 	// wrong email, password, organization or suspended membership is the same
-	// 401. Failures are throttled per account and per source address (429
-	// with Retry-After); after 10 consecutive failures the account is locked
-	// (403) until an administrator unlocks it (unlockUser). Needs no
-	// authentication.
+	// 401. Each check reserves a token of the account's budget from the
+	// source address (5 per 10 minutes), of the account's (100 per hour,
+	// shared by replicas) and of the address's (20 per minute), given back
+	// when the password is right; a spent budget is 429 with Retry-After,
+	// before the password is checked. Budgets refill by themselves;
+	// unlockUser refills an account's at once. Needs no authentication.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5047,8 +5051,9 @@ type ClientInterface interface {
 
 	// UnlockUser Clear a login lockout
 	//
-	// keyward extension. Clears the account's failed-login count and the
-	// lockout that repeated failures set, so the user may log in again.
+	// keyward extension. Refills the account's budgets of failed password
+	// checks (the stored one, and this server's per-address ones on the
+	// account), so the user may log in again at once.
 	//
 	// Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
 	UnlockUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5519,10 +5524,12 @@ func (c *Client) ListAuditEvents(ctx context.Context, params *ListAuditEventsPar
 // `Authorization: Bearer` exactly like an API key until it expires
 // (default 12 hours), the user logs out, or its password changes. Every
 // wrong email, password, organization or suspended membership is the same
-// 401. Failures are throttled per account and per source address (429
-// with Retry-After); after 10 consecutive failures the account is locked
-// (403) until an administrator unlocks it (unlockUser). Needs no
-// authentication.
+// 401. Each check reserves a token of the account's budget from the
+// source address (5 per 10 minutes), of the account's (100 per hour,
+// shared by replicas) and of the address's (20 per minute), given back
+// when the password is right; a spent budget is 429 with Retry-After,
+// before the password is checked. Budgets refill by themselves;
+// unlockUser refills an account's at once. Needs no authentication.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5548,10 +5555,12 @@ func (c *Client) LoginWithBody(ctx context.Context, contentType string, body io.
 // `Authorization: Bearer` exactly like an API key until it expires
 // (default 12 hours), the user logs out, or its password changes. Every
 // wrong email, password, organization or suspended membership is the same
-// 401. Failures are throttled per account and per source address (429
-// with Retry-After); after 10 consecutive failures the account is locked
-// (403) until an administrator unlocks it (unlockUser). Needs no
-// authentication.
+// 401. Each check reserves a token of the account's budget from the
+// source address (5 per 10 minutes), of the account's (100 per hour,
+// shared by replicas) and of the address's (20 per minute), given back
+// when the password is right; a spent budget is 429 with Retry-After,
+// before the password is checked. Budgets refill by themselves;
+// unlockUser refills an account's at once. Needs no authentication.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8457,8 +8466,9 @@ func (c *Client) ListUserGroups(ctx context.Context, userID UserID, params *List
 
 // UnlockUser Clear a login lockout
 //
-// keyward extension. Clears the account's failed-login count and the
-// lockout that repeated failures set, so the user may log in again.
+// keyward extension. Refills the account's budgets of failed password
+// checks (the stored one, and this server's per-address ones on the
+// account), so the user may log in again at once.
 //
 // Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
 func (c *Client) UnlockUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -15489,10 +15499,12 @@ type ClientWithResponsesInterface interface {
 	// `Authorization: Bearer` exactly like an API key until it expires
 	// (default 12 hours), the user logs out, or its password changes. Every
 	// wrong email, password, organization or suspended membership is the same
-	// 401. Failures are throttled per account and per source address (429
-	// with Retry-After); after 10 consecutive failures the account is locked
-	// (403) until an administrator unlocks it (unlockUser). Needs no
-	// authentication.
+	// 401. Each check reserves a token of the account's budget from the
+	// source address (5 per 10 minutes), of the account's (100 per hour,
+	// shared by replicas) and of the address's (20 per minute), given back
+	// when the password is right; a spent budget is 429 with Retry-After,
+	// before the password is checked. Budgets refill by themselves;
+	// unlockUser refills an account's at once. Needs no authentication.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -15508,10 +15520,12 @@ type ClientWithResponsesInterface interface {
 	// `Authorization: Bearer` exactly like an API key until it expires
 	// (default 12 hours), the user logs out, or its password changes. Every
 	// wrong email, password, organization or suspended membership is the same
-	// 401. Failures are throttled per account and per source address (429
-	// with Retry-After); after 10 consecutive failures the account is locked
-	// (403) until an administrator unlocks it (unlockUser). Needs no
-	// authentication.
+	// 401. Each check reserves a token of the account's budget from the
+	// source address (5 per 10 minutes), of the account's (100 per hour,
+	// shared by replicas) and of the address's (20 per minute), given back
+	// when the password is right; a spent budget is 429 with Retry-After,
+	// before the password is checked. Budgets refill by themselves;
+	// unlockUser refills an account's at once. Needs no authentication.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17163,8 +17177,9 @@ type ClientWithResponsesInterface interface {
 
 	// UnlockUserWithResponse Clear a login lockout
 	//
-	// keyward extension. Clears the account's failed-login count and the
-	// lockout that repeated failures set, so the user may log in again.
+	// keyward extension. Refills the account's budgets of failed password
+	// checks (the stored one, and this server's per-address ones on the
+	// account), so the user may log in again at once.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -27399,10 +27414,12 @@ func (c *ClientWithResponses) ListAuditEventsWithResponse(ctx context.Context, p
 // `Authorization: Bearer` exactly like an API key until it expires
 // (default 12 hours), the user logs out, or its password changes. Every
 // wrong email, password, organization or suspended membership is the same
-// 401. Failures are throttled per account and per source address (429
-// with Retry-After); after 10 consecutive failures the account is locked
-// (403) until an administrator unlocks it (unlockUser). Needs no
-// authentication.
+// 401. Each check reserves a token of the account's budget from the
+// source address (5 per 10 minutes), of the account's (100 per hour,
+// shared by replicas) and of the address's (20 per minute), given back
+// when the password is right; a spent budget is 429 with Retry-After,
+// before the password is checked. Budgets refill by themselves;
+// unlockUser refills an account's at once. Needs no authentication.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -27424,10 +27441,12 @@ func (c *ClientWithResponses) LoginWithBodyWithResponse(ctx context.Context, con
 // `Authorization: Bearer` exactly like an API key until it expires
 // (default 12 hours), the user logs out, or its password changes. Every
 // wrong email, password, organization or suspended membership is the same
-// 401. Failures are throttled per account and per source address (429
-// with Retry-After); after 10 consecutive failures the account is locked
-// (403) until an administrator unlocks it (unlockUser). Needs no
-// authentication.
+// 401. Each check reserves a token of the account's budget from the
+// source address (5 per 10 minutes), of the account's (100 per hour,
+// shared by replicas) and of the address's (20 per minute), given back
+// when the password is right; a spent budget is 429 with Retry-After,
+// before the password is checked. Budgets refill by themselves;
+// unlockUser refills an account's at once. Needs no authentication.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -29931,8 +29950,9 @@ func (c *ClientWithResponses) ListUserGroupsWithResponse(ctx context.Context, us
 
 // UnlockUserWithResponse Clear a login lockout
 //
-// keyward extension. Clears the account's failed-login count and the
-// lockout that repeated failures set, so the user may log in again.
+// keyward extension. Refills the account's budgets of failed password
+// checks (the stored one, and this server's per-address ones on the
+// account), so the user may log in again at once.
 //
 // Returns a wrapper object for the known response body format(s).
 //

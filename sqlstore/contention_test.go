@@ -70,7 +70,7 @@ func TestConcurrentWritersToOneOrg(t *testing.T) {
 
 // TestWriteLocksTheOrgItBumps checks that a transaction told to lock one
 // organization that bumps another is run again with both locked, and
-// commits once.
+// commits once, while one that bumps an organization it created is not.
 func TestWriteLocksTheOrgItBumps(t *testing.T) {
 	t.Parallel()
 	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
@@ -96,6 +96,23 @@ func TestWriteLocksTheOrgItBumps(t *testing.T) {
 		}
 		if got := runs.Load(); got != want {
 			t.Errorf("fn ran %d times, want %d", got, want)
+		}
+
+		// An organization the transaction creates is its own: bumping it
+		// needs no rerun (which would create it again under a new id).
+		runs.Store(0)
+		owner := newAccount(t, s, "owner@c.example", false)
+		err = s.WriteTx(ctx, func(tx keyward.Tx) error {
+			runs.Add(1)
+			c := &keyward.Organization{Name: "c", Type: keyward.OrgTypeTeam, OwnerID: owner.ID}
+			if err := tx.CreateOrganization(ctx, c); err != nil {
+				return err
+			}
+			_, err := tx.BumpRevision(ctx, c.ID)
+			return err
+		})
+		if err != nil || runs.Load() != 1 {
+			t.Errorf("create and bump an organization: %v after %d runs, want success after 1", err, runs.Load())
 		}
 	})
 }

@@ -39,6 +39,11 @@ func (t *tx) CreateOrganization(ctx context.Context, o *keyward.Organization) er
 		(id, name, type, owner_id, revision, created_at, updated_at, deleted_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		o.ID, o.Name, o.Type, o.OwnerID, o.Revision, o.CreatedAt.UnixMicro(), o.UpdatedAt.UnixMicro(), nullMicros(o.DeletedAt))
+	if err == nil && t.locked != nil {
+		// No other transaction sees the row before this one commits: it
+		// is as good as locked, and BumpRevision may bump it.
+		t.locked = append(t.locked, o.ID)
+	}
 	return dbError(op, err, errNoOwner)
 }
 

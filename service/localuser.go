@@ -28,7 +28,7 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 		return err
 	}
 	var acct *keyward.Account
-	if err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	if err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		acct, err = tx.GetAccount(ctx, p.UserID)
 		return err
 	}); err != nil {
@@ -50,7 +50,7 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 		return err
 	}
 	keep, _, _ := parseSessionToken(token)
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		a, err := tx.GetAccount(ctx, p.UserID)
 		if err != nil {
 			return err
@@ -124,7 +124,7 @@ func (s *Service) writePassword(ctx context.Context, id keyward.UserID, hash, ac
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		u, err := s.localUser(ctx, tx, p, id, action)
 		if err != nil {
 			return err
@@ -152,7 +152,7 @@ func (s *Service) UnlockUser(ctx context.Context, id keyward.UserID) error {
 		return err
 	}
 	var email string
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		u, err := userOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err

@@ -73,7 +73,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 	}
 	var acct *keyward.Account
 	var fails *keyward.LoginFailures
-	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var err error
 		if acct, err = tx.GetAccountByEmail(ctx, email); err != nil {
 			return err
@@ -142,7 +142,7 @@ func loginOrg(ctx context.Context, tx keyward.Tx, acct *keyward.Account, org key
 // threshold, and records it in the audit trail of the organization the
 // login was for (or the account's first one).
 func (s *Service) recordLoginFailure(ctx context.Context, acct *keyward.Account, org keyward.OrgID) error {
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		f, err := tx.GetLoginFailures(ctx, acct.ID)
 		if err != nil {
 			return err
@@ -175,7 +175,7 @@ func (s *Service) recordLoginFailure(ctx context.Context, acct *keyward.Account,
 func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org keyward.OrgID, ip string) (*keyward.LoginSession, string, error) {
 	var ls *keyward.LoginSession
 	var token string
-	err := s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		u, err := loginOrg(ctx, tx, acct, org)
 		if err != nil {
 			return err
@@ -214,7 +214,7 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*keywa
 	sum := sha256.Sum256([]byte(secret))
 	reqID, ip := keyward.RequestFromContext(ctx)
 	var p *keyward.Principal
-	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		ls, err := tx.GetLoginSession(ctx, id)
 		if keyward.ErrorCode(err) == keyward.CodeNotFound {
 			return errBadCredential()
@@ -260,7 +260,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if !ok {
 		return keyward.FieldError("Authorization", "Logout ends a login session; this request was made with an API key.")
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if err := tx.DeleteLoginSession(ctx, p.UserID, id); err != nil {
 			return err
 		}
@@ -281,7 +281,7 @@ func (s *Service) ListLoginSessions(ctx context.Context, page keyward.Page) ([]*
 	if err := s.authorize(ctx, p, "iam.user.ListLoginSessions", string(p.UserID)); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.LoginSession, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.LoginSession, keyward.PageInfo, error) {
 		return tx.ListLoginSessions(ctx, p.UserID, s.now(), page)
 	})
 }

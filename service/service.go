@@ -110,14 +110,6 @@ func New(store keyward.Store, opts Options) *Service {
 	}
 }
 
-// Ready reports whether the store answers.
-func (s *Service) Ready(ctx context.Context) error {
-	if err := s.store.Ping(ctx); err != nil {
-		return &keyward.Error{Code: keyward.CodeUnavailable, Message: "Database unavailable.", Err: err}
-	}
-	return nil
-}
-
 // caller returns the principal of ctx, or CodeUnauthenticated.
 func caller(ctx context.Context) (*keyward.Principal, error) {
 	p := keyward.PrincipalFromContext(ctx)

@@ -17,9 +17,10 @@ import (
 // a transaction: more attaches than the pool has connections, by an
 // administrator (decided by the engine, unlike the root owner), each
 // authenticated after a write, so that the snapshot they need is newer
-// than the cached one. Every attach must commit before the deadline, on a
-// pool of the default size, and none may have decided without the
-// snapshot obtained before its transaction.
+// than the cached one, all in one organization. Every attach must commit
+// before the deadline (a deadlock fails rather than hangs), none refused as
+// busy, on a pool of the default size, and none may have decided without
+// the snapshot obtained before its transaction.
 func TestConcurrentAttachesOnAStaleSnapshot(t *testing.T) {
 	keywardtest.ForEachDialect(t, func(t *testing.T, dialect string) {
 		ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
@@ -47,7 +48,7 @@ func TestConcurrentAttachesOnAStaleSnapshot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		const attaches = 24 // more than the 10 connections of PostgreSQL's default pool
+		const attaches = 64 // far more than the 10 connections of PostgreSQL's default pool
 		users := make([]keyward.UserID, attaches)
 		for i := range users {
 			u, _, err := svc.CreateUser(asRoot, UserInput{Email: fmt.Sprintf("u%d@example.com", i), Name: "U"})

@@ -55,6 +55,7 @@ type contextKey int
 const (
 	principalKey contextKey = iota + 1
 	requestKey
+	writeOrgKey
 )
 
 // NewContextWithPrincipal returns a copy of ctx carrying p.
@@ -66,6 +67,23 @@ func NewContextWithPrincipal(ctx context.Context, p *Principal) context.Context 
 func PrincipalFromContext(ctx context.Context) *Principal {
 	p, _ := ctx.Value(principalKey).(*Principal)
 	return p
+}
+
+// NewContextWithWriteOrg returns a copy of ctx in which Store.WriteTx
+// starts by taking the write lock of org (the row of its revision), before
+// any read, so that writers to one organization queue behind each other
+// instead of aborting each other. It is a hint: a transaction that bumps
+// the revision of an organization it did not lock first is run again with
+// that lock taken first.
+func NewContextWithWriteOrg(ctx context.Context, org OrgID) context.Context {
+	return context.WithValue(ctx, writeOrgKey, org)
+}
+
+// WriteOrgFromContext returns the organization of NewContextWithWriteOrg,
+// or "".
+func WriteOrgFromContext(ctx context.Context) OrgID {
+	org, _ := ctx.Value(writeOrgKey).(OrgID)
+	return org
 }
 
 // NewContextWithRequest returns a copy of ctx carrying the request's id and

@@ -13,7 +13,10 @@ type Store interface {
 	ReadTx(ctx context.Context, fn func(Tx) error) error
 	// WriteTx runs fn in a read-write transaction and commits if fn returns
 	// nil. fn may run more than once (the store retries on serialization
-	// failures and busy databases), so it must have no effects outside tx.
+	// failures and busy databases, and reruns a transaction to take the
+	// write lock of an organization first: NewContextWithWriteOrg), so it
+	// must have no effects outside tx. Writers to one organization wait for
+	// each other; none fails because another committed first.
 	WriteTx(ctx context.Context, fn func(Tx) error) error
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

@@ -25,7 +25,8 @@ var statusOf = map[keyward.Code]int{
 
 // errorBody is Vultr's error shape, extended with keyward's code, field,
 // request id, for a 403 the deny explanation and, for a 400 with several
-// problems (such as a policy document's), the list of them.
+// problems (such as a policy document's), the list of them, and for a 503
+// of /readyz the failed checks.
 type errorBody struct {
 	Error       string `json:"error"`
 	Status      int    `json:"status"`
@@ -50,8 +51,8 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		switch code {
 		case keyward.CodePermissionDenied:
 			body.Explanation = e.Detail
-		case keyward.CodeInvalid:
-			body.Errors = e.Detail
+		case keyward.CodeInvalid, keyward.CodeUnavailable:
+			body.Errors = e.Detail // the problems; for a 503 of /readyz, the failed checks
 		}
 	}
 	if code == keyward.CodeInternal {

@@ -1,21 +1,25 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/service"
+	"github.com/keyward-iam/keyward/sqlstore"
 )
 
-// TestReadiness checks that /readyz follows the database while /healthz
-// does not: with the store closed, readiness is a 503 in the JSON error
-// shape and liveness stays 200.
+// TestReadiness checks that /readyz and /healthz follow the database: with
+// the store closed, both are a 503 in the JSON error shape.
 func TestReadiness(t *testing.T) {
 	store := keywardtest.OpenStore(t)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -49,7 +53,7 @@ func TestReadiness(t *testing.T) {
 		{"ready", "/readyz", false, http.StatusOK},
 		{"live", "/healthz", false, http.StatusOK},
 		{"not ready without the database", "/readyz", true, http.StatusServiceUnavailable},
-		{"live without the database", "/healthz", true, http.StatusOK},
+		{"not live without the database", "/healthz", true, http.StatusServiceUnavailable},
 	}
 	for _, tt := range tests {
 		if tt.closed {
@@ -71,4 +75,69 @@ func TestReadiness(t *testing.T) {
 			t.Errorf("%s: GET %s = %+v, want code unavailable, status %d and the request id", tt.name, tt.path, got, tt.want)
 		}
 	}
+}
+
+// TestHealthWithEveryConnectionHeld holds every connection that writes (a
+// pool of two on PostgreSQL; SQLite's one writing connection) in
+// transactions that do not end, as a deadlock would: liveness must fail
+// within a few seconds instead of hanging or answering 200, and readiness
+// must say which check failed.
+func TestHealthWithEveryConnectionHeld(t *testing.T) {
+	keywardtest.ForEachDialect(t, func(t *testing.T, dialect string) {
+		store := keywardtest.OpenDialect(t, dialect, sqlstore.Config{MaxOpenConns: 2})
+		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+		svc := service.New(store, service.Options{Logger: logger})
+		srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger}))
+		t.Cleanup(srv.Close)
+
+		release := make(chan struct{})
+		held := make(chan struct{}, 2)
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				store.WriteTx(context.Background(), func(keyward.Tx) error {
+					held <- struct{}{}
+					<-release
+					return nil
+				})
+			})
+		}
+		defer wg.Wait()
+		defer close(release)
+		<-held // SQLite's second writer waits for the connection, holding none
+
+		get := func(path string) (int, apiHealthError) {
+			t.Helper()
+			start := time.Now()
+			res, err := http.Get(srv.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			var body apiHealthError
+			if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+				t.Fatalf("GET %s: %v", path, err)
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("GET %s took %v, want a few seconds", path, d)
+			}
+			return res.StatusCode, body
+		}
+		if status, body := get("/healthz"); status != http.StatusServiceUnavailable || body.Code != "unavailable" {
+			t.Errorf("GET /healthz = %d %+v, want 503 unavailable", status, body)
+		}
+		status, body := get("/readyz")
+		if status != http.StatusServiceUnavailable || body.Code != "unavailable" || len(body.Errors) == 0 || body.Errors[0].Check != "connection" {
+			t.Errorf("GET /readyz = %d %+v, want 503 naming the connection check", status, body)
+		}
+	})
+}
+
+// apiHealthError is the error body of /healthz and /readyz.
+type apiHealthError struct {
+	Error  string `json:"error"`
+	Code   string `json:"code"`
+	Errors []struct {
+		Check, Error string
+	} `json:"errors"`
 }

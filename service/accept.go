@@ -33,7 +33,7 @@ func (s *Service) DescribeInvitation(ctx context.Context, token string) (*Invita
 		return nil, err
 	}
 	var out *InvitationPreview
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		inv, err := openLink(ctx, tx, key, token, s.now())
 		if err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (*Accept
 		return nil, err
 	}
 	var out *Acceptance
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		inv, err := openLink(ctx, tx, key, in.Token, tx.Now())
 		if err != nil {
 			return err

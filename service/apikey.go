@@ -98,7 +98,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, user keyward.UserID, in APIK
 	}
 	var k *keyward.APIKey
 	var token string
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		u, err := userOf(ctx, tx, p.OrgID, user)
 		if err != nil {
 			return err
@@ -128,7 +128,7 @@ func (s *Service) CreateOrgAPIKey(ctx context.Context, org keyward.OrgID, in API
 	}
 	var k *keyward.APIKey
 	var token string
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if _, err := visibleOrg(ctx, tx, p, org); err != nil {
 			return err
 		}
@@ -158,7 +158,7 @@ func (s *Service) ListAPIKeys(ctx context.Context, user keyward.UserID, page key
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.APIKey, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.APIKey, keyward.PageInfo, error) {
 		if err := s.checkKeyOwner(ctx, tx, p, user, "iam.apikey.List"); err != nil {
 			return nil, keyward.PageInfo{}, err
 		}
@@ -173,7 +173,7 @@ func (s *Service) GetAPIKey(ctx context.Context, user keyward.UserID, id keyward
 		return nil, err
 	}
 	var k *keyward.APIKey
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if k, err = keyOf(ctx, tx, p.OrgID, user, id); err != nil {
 			return err
 		}
@@ -200,7 +200,7 @@ func (s *Service) RevokeAPIKey(ctx context.Context, user keyward.UserID, id keyw
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		k, err := keyOf(ctx, tx, p.OrgID, user, id)
 		if err != nil {
 			return err

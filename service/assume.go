@@ -64,7 +64,7 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeInput) (*SessionDetai
 		}
 	}
 	var d *SessionDetail
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		u, err := userOf(ctx, tx, p.OrgID, in.UserID)
 		if err != nil {
 			return err
@@ -160,7 +160,7 @@ func (s *Service) GetRoleSession(ctx context.Context, token string) (*SessionDet
 		return nil, err
 	}
 	var d *SessionDetail
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		sess, err := s.sessionByToken(ctx, tx, p, token, "iam.assumedrole.Read")
 		if err != nil {
 			return err
@@ -193,7 +193,7 @@ func (s *Service) ListRoleSessions(ctx context.Context, f keyward.SessionFilter)
 	}
 	var out []*SessionDetail
 	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		resource := string(f.RoleID)
 		if f.UserID != "" {
 			if _, err := userOf(ctx, tx, p.OrgID, f.UserID); err != nil {
@@ -240,7 +240,7 @@ func (s *Service) TerminateRoleSession(ctx context.Context, token string) error 
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		sess, err := s.sessionByToken(ctx, tx, p, token, "iam.assumedrole.Delete")
 		if err != nil {
 			return err

@@ -49,7 +49,7 @@ func (s *Service) attach(ctx context.Context, r attachReq) (*RolePolicyAttachmen
 		return nil, err
 	}
 	var out *RolePolicyAttachment
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		pol, role, err := s.resolveAttach(ctx, tx, p, r)
 		if err != nil {
 			return err
@@ -85,7 +85,7 @@ func (s *Service) detach(ctx context.Context, r attachReq) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		pol, _, err := s.resolveAttach(ctx, tx, p, r)
 		if err != nil {
 			return err
@@ -176,7 +176,7 @@ func (s *Service) ListRolePolicies(ctx context.Context, role keyward.RoleID, pag
 		return nil, keyward.PageInfo{}, err
 	}
 	var pols []*PolicyDetail
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if _, err := s.liveRoleOf(ctx, tx, p, role, "iam.role.ListPolicies"); err != nil {
 			return err
 		}
@@ -199,7 +199,7 @@ func listPolicyTargets[T any](ctx context.Context, s *Service, id keyward.Policy
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]T, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]T, keyward.PageInfo, error) {
 		pol, err := livePolicyOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return nil, keyward.PageInfo{}, err
@@ -426,7 +426,7 @@ func (s *Service) ListUserRoles(ctx context.Context, user keyward.UserID, page k
 		return nil, keyward.PageInfo{}, err
 	}
 	set := &RoleSet{Direct: []*RoleDetail{}, Inherited: []*RoleDetail{}}
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, groups, direct, viaGroups, err := s.userReach(ctx, tx, p, user, "iam.user.ListRoles")
 		if err != nil {
 			return err
@@ -464,7 +464,7 @@ func (s *Service) ListUserPolicies(ctx context.Context, user keyward.UserID, pag
 		return nil, keyward.PageInfo{}, err
 	}
 	set := &PolicySet{}
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, groups, direct, viaGroups, err := s.userReach(ctx, tx, p, user, "iam.user.ListPolicies")
 		if err != nil {
 			return err

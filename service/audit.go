@@ -26,7 +26,7 @@ func (s *Service) ListAuditEvents(ctx context.Context, f keyward.AuditFilter) ([
 	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
 		return nil, keyward.PageInfo{}, keyward.FieldError("until", "until must be after since.")
 	}
-	events, info, err := readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.AuditEvent, keyward.PageInfo, error) {
+	events, info, err := readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.AuditEvent, keyward.PageInfo, error) {
 		return tx.ListAuditEvents(ctx, p.OrgID, f)
 	})
 	if err != nil {
@@ -55,7 +55,7 @@ func (s *Service) redact(ctx context.Context, p *keyward.Principal, events []*ke
 	if p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
 		return nil
 	}
-	snap, err := s.authz.Snapshot(ctx, p.OrgID, p.Revision)
+	snap, err := s.snapshot(ctx, p.OrgID, p.Revision)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Service) AuditRefusal(ctx context.Context, route, action string, err er
 	if d, ok := e.Detail.(Denial); ok && d.Action != "" {
 		action = d.Action // the action refused, which may be another than the route's (a grant's)
 	}
-	werr := s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	werr := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		return s.record(ctx, tx, p, p.OrgID, change{Action: action, TargetType: "refusal", TargetID: route,
 			After: map[string]any{"outcome": "refused", "reason": e.Message, "explanation": e.Detail}})
 	})

@@ -102,7 +102,7 @@ func (s *Service) verifyKey(ctx context.Context, id keyward.APIKeyID, sum [sha25
 	gen := s.keys.generation()
 	var p keyward.Principal
 	var k *keyward.APIKey
-	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var err error
 		k, err = tx.GetAPIKey(ctx, id)
 		if keyward.ErrorCode(err) == keyward.CodeNotFound {

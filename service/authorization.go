@@ -96,7 +96,7 @@ func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision i
 			return nil, err
 		}
 	}
-	snap, err := s.authz.Snapshot(ctx, p.OrgID, max(minRevision, p.Revision))
+	snap, err := s.snapshot(ctx, p.OrgID, max(minRevision, p.Revision))
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (s *Service) EffectiveAccess(ctx context.Context, id keyward.UserID, minRev
 	if err := s.authorize(ctx, p, "iam.user.ReadEffectiveAccess", string(id)); err != nil {
 		return nil, err
 	}
-	snap, err := s.authz.Snapshot(ctx, p.OrgID, max(minRevision, p.Revision))
+	snap, err := s.snapshot(ctx, p.OrgID, max(minRevision, p.Revision))
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func (s *Service) WhoCan(ctx context.Context, c Check, minRevision int64) ([]aut
 	if err := s.placeResource(ctx, p.OrgID, &r); err != nil {
 		return nil, 0, err
 	}
-	snap, err := s.authz.Snapshot(ctx, p.OrgID, max(minRevision, p.Revision))
+	snap, err := s.snapshot(ctx, p.OrgID, max(minRevision, p.Revision))
 	if err != nil {
 		return nil, 0, err
 	}

@@ -44,7 +44,7 @@ func (s *Service) authorizeIn(ctx context.Context, p *keyward.Principal, action,
 	if p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
 		return nil
 	}
-	snap, err := s.authz.Snapshot(ctx, p.OrgID, p.Revision)
+	snap, err := s.snapshot(ctx, p.OrgID, p.Revision)
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (s *Service) Allowed(ctx context.Context, action, resource, project string)
 	if p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
 		return true, nil
 	}
-	snap, err := s.authz.Snapshot(ctx, p.OrgID, p.Revision)
+	snap, err := s.snapshot(ctx, p.OrgID, p.Revision)
 	if err != nil {
 		return false, err
 	}

@@ -130,7 +130,7 @@ func (s *Service) GetRoleAssignments(ctx context.Context, org keyward.OrgID, pro
 		return nil, err
 	}
 	var d *ScopeAssignments
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		res, err := scopeOf(ctx, tx, p, org, project)
 		if err != nil {
 			return err
@@ -158,7 +158,7 @@ func (s *Service) PutRoleAssignments(ctx context.Context, org keyward.OrgID, pro
 		return nil, keyward.FieldError("role_assignments", "role_assignments has %d entries; the limit is %d.", len(in), MaxRoleAssignments)
 	}
 	var d *ScopeAssignments
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		res, err := scopeOf(ctx, tx, p, org, project)
 		if err != nil {
 			return err

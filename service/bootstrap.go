@@ -33,7 +33,7 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (token strin
 	if in.OrgName, err = cleanName("org_name", in.OrgName, true); err != nil {
 		return "", false, err
 	}
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		token, created = "", false
 		if n, err := tx.CountOrganizations(ctx); err != nil || n > 0 {
 			return err

@@ -103,7 +103,7 @@ func (s *Service) checkCovers(ctx context.Context, p *keyward.Principal, user ke
 	if p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
 		return nil
 	}
-	snap, err := s.authz.Snapshot(ctx, p.OrgID, p.Revision)
+	snap, err := s.snapshot(ctx, p.OrgID, p.Revision)
 	if err != nil {
 		return err
 	}

@@ -113,7 +113,7 @@ func (s *Service) CreateGroup(ctx context.Context, in GroupInput) (*GroupDetail,
 		return nil, err
 	}
 	var g *keyward.Group
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		n, err := tx.CountGroups(ctx, p.OrgID)
 		if err != nil {
 			return err
@@ -153,7 +153,7 @@ func (s *Service) GetGroup(ctx context.Context, id keyward.GroupID) (*GroupDetai
 		return nil, err
 	}
 	var d *GroupDetail
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		g, err := groupOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
@@ -177,7 +177,7 @@ func (s *Service) ListGroups(ctx context.Context, page keyward.Page) ([]*GroupDe
 	if err := s.authorize(ctx, p, "iam.group.List", ""); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*GroupDetail, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*GroupDetail, keyward.PageInfo, error) {
 		return listGroups(ctx, tx, p.OrgID, keyward.GroupFilter{Page: page})
 	})
 }
@@ -204,7 +204,7 @@ func (s *Service) UpdateGroup(ctx context.Context, id keyward.GroupID, in GroupI
 		return nil, err
 	}
 	var d *GroupDetail
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		g, err := groupOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
@@ -245,7 +245,7 @@ func (s *Service) DeleteGroup(ctx context.Context, id keyward.GroupID) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		g, err := groupOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
@@ -279,7 +279,7 @@ func (s *Service) AddGroupMember(ctx context.Context, id keyward.GroupID, user k
 	if err := checkID("user_id", string(user)); err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		g, err := groupOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
@@ -318,7 +318,7 @@ func (s *Service) RemoveGroupMember(ctx context.Context, id keyward.GroupID, use
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
@@ -350,7 +350,7 @@ func (s *Service) ListGroupMembers(ctx context.Context, id keyward.GroupID, page
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.GroupMemberView, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.GroupMemberView, keyward.PageInfo, error) {
 		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
 			return nil, keyward.PageInfo{}, err
 		}
@@ -368,7 +368,7 @@ func (s *Service) ListUserGroups(ctx context.Context, user keyward.UserID, page 
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*GroupDetail, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*GroupDetail, keyward.PageInfo, error) {
 		if _, err := userOf(ctx, tx, p.OrgID, user); err != nil {
 			return nil, keyward.PageInfo{}, err
 		}
@@ -496,7 +496,7 @@ func (s *Service) ListGroupPolicies(ctx context.Context, id keyward.GroupID, pag
 		return nil, keyward.PageInfo{}, err
 	}
 	set := &PolicySet{}
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
@@ -532,7 +532,7 @@ func (s *Service) ListGroupRoles(ctx context.Context, id keyward.GroupID, page k
 		return nil, keyward.PageInfo{}, err
 	}
 	set := &GroupRoleSet{Inherited: []*RoleAssignment{}}
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}

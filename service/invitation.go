@@ -105,7 +105,7 @@ func (s *Service) CreateInvitation(ctx context.Context, in InvitationInput) (*ke
 		return nil, err
 	}
 	var inv *keyward.Invitation
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if err := s.checkInviteGrants(ctx, tx, p, in); err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ func (s *Service) GetInvitation(ctx context.Context, id keyward.InvitationID) (*
 		return nil, err
 	}
 	var inv *keyward.Invitation
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if inv, err = invitationOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
@@ -193,7 +193,7 @@ func (s *Service) ListInvitations(ctx context.Context, f keyward.InvitationFilte
 	default:
 		return nil, keyward.PageInfo{}, keyward.FieldError("status", "status %q is not one of pending, accepted, revoked.", f.Status)
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.Invitation, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.Invitation, keyward.PageInfo, error) {
 		return tx.ListInvitations(ctx, p.OrgID, f)
 	})
 }
@@ -211,7 +211,7 @@ func (s *Service) ResendInvitation(ctx context.Context, id keyward.InvitationID)
 		return nil, err
 	}
 	var inv *keyward.Invitation
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if inv, err = invitationOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
@@ -250,7 +250,7 @@ func (s *Service) RevokeInvitation(ctx context.Context, id keyward.InvitationID)
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		inv, err := invitationOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err

@@ -59,7 +59,7 @@ func (s *Service) invitationKey(ctx context.Context) ([]byte, error) {
 		panic("service: crypto/rand failed: " + err.Error())
 	}
 	var key []byte
-	err := s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var err error
 		key, err = tx.Secret(ctx, invitationKeySecret, fresh)
 		return err

@@ -29,7 +29,7 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 		return err
 	}
 	var acct *keyward.Account
-	if err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	if err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		acct, err = tx.GetAccount(ctx, p.UserID)
 		return err
 	}); err != nil {
@@ -53,7 +53,7 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 		return keyward.FieldError("current_password", "The current password is wrong.")
 	}
 	try.refund(s.now())
-	if err := s.store.WriteTx(ctx, func(tx keyward.Tx) error { return s.refundAccount(ctx, tx, acct.ID) }); err != nil {
+	if err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error { return s.refundAccount(ctx, tx, acct.ID) }); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(next)
@@ -61,7 +61,7 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 		return err
 	}
 	keep, _, _ := parseSessionToken(token)
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		a, err := tx.GetAccount(ctx, p.UserID)
 		if err != nil {
 			return err
@@ -135,7 +135,7 @@ func (s *Service) writePassword(ctx context.Context, id keyward.UserID, hash, ac
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		u, err := s.localUser(ctx, tx, p, id, action)
 		if err != nil {
 			return err
@@ -164,7 +164,7 @@ func (s *Service) UnlockUser(ctx context.Context, id keyward.UserID) error {
 		return err
 	}
 	var email string
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		u, err := userOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err

@@ -73,7 +73,8 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 		return nil, "", err
 	}
 	var acct *keyward.Account
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
+		var err error
 		acct, err = tx.GetAccountByEmail(ctx, email)
 		return err
 	})
@@ -105,7 +106,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 	if err != nil {
 		// openSession's transaction, which gives the account's stored
 		// token back, did not commit.
-		if rerr := s.store.WriteTx(ctx, func(tx keyward.Tx) error { return s.refundAccount(ctx, tx, acct.ID) }); rerr != nil {
+		if rerr := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error { return s.refundAccount(ctx, tx, acct.ID) }); rerr != nil {
 			s.log.ErrorContext(ctx, "refund a login check", "error", rerr.Error(), "account", acct.ID)
 		}
 		return nil, "", err
@@ -139,7 +140,7 @@ func (s *Service) reservePasswordCheck(email, ip string) (*attempt, error) {
 // errLoginThrottled, taking nothing, when the budget is spent.
 func (s *Service) chargeAccount(ctx context.Context, id keyward.UserID) (int, error) {
 	var n int
-	err := s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		f, err := tx.GetLoginFailures(ctx, id)
 		if err != nil {
 			return err
@@ -211,7 +212,7 @@ func loginOrg(ctx context.Context, tx keyward.Tx, acct *keyward.Account, org key
 // counted as the failures-th of its budget, in the audit trail of the
 // organization the login was for (or the account's first one).
 func (s *Service) recordLoginFailure(ctx context.Context, acct *keyward.Account, org keyward.OrgID, failures int) error {
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		u, err := loginOrg(ctx, tx, acct, org)
 		if err != nil {
 			// No organization of the account to record it in.
@@ -232,7 +233,7 @@ func (s *Service) recordLoginFailure(ctx context.Context, acct *keyward.Account,
 func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org keyward.OrgID, ip string) (*keyward.LoginSession, string, error) {
 	var ls *keyward.LoginSession
 	var token string
-	err := s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		u, err := loginOrg(ctx, tx, acct, org)
 		if err != nil {
 			return err
@@ -271,7 +272,7 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*keywa
 	sum := sha256.Sum256([]byte(secret))
 	reqID, ip := keyward.RequestFromContext(ctx)
 	var p *keyward.Principal
-	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		ls, err := tx.GetLoginSession(ctx, id)
 		if keyward.ErrorCode(err) == keyward.CodeNotFound {
 			return errBadCredential()
@@ -317,7 +318,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if !ok {
 		return keyward.FieldError("Authorization", "Logout ends a login session; this request was made with an API key.")
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if err := tx.DeleteLoginSession(ctx, p.UserID, id); err != nil {
 			return err
 		}
@@ -338,7 +339,7 @@ func (s *Service) ListLoginSessions(ctx context.Context, page keyward.Page) ([]*
 	if err := s.authorize(ctx, p, "iam.user.ListLoginSessions", string(p.UserID)); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.LoginSession, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.LoginSession, keyward.PageInfo, error) {
 		return tx.ListLoginSessions(ctx, p.UserID, s.now(), page)
 	})
 }

@@ -62,7 +62,7 @@ func (s *Service) ListMail(ctx context.Context, f keyward.MailFilter) ([]*keywar
 	}
 	var out []*keyward.MailMessage
 	var info keyward.PageInfo
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if out, info, err = tx.ListMail(ctx, p.OrgID, f); err != nil {
 			return err
 		}

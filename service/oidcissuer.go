@@ -125,7 +125,7 @@ func (s *Service) CreateOIDCIssuer(ctx context.Context, in OIDCIssuerInput) (*ke
 		return nil, err
 	}
 	var iss *keyward.OIDCIssuer
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		n, err := tx.CountOIDCIssuers(ctx, p.OrgID)
 		if err != nil {
 			return err
@@ -159,7 +159,7 @@ func (s *Service) GetOIDCIssuer(ctx context.Context, id keyward.OIDCIssuerID) (*
 		return nil, err
 	}
 	var iss *keyward.OIDCIssuer
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if iss, err = oidcIssuerOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ func (s *Service) ListOIDCIssuers(ctx context.Context, page keyward.Page) ([]*ke
 	if err := s.authorize(ctx, p, "oidc.issuer.List", ""); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.OIDCIssuer, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.OIDCIssuer, keyward.PageInfo, error) {
 		return tx.ListOIDCIssuers(ctx, p.OrgID, page)
 	})
 }
@@ -193,7 +193,7 @@ func (s *Service) DeleteOIDCIssuer(ctx context.Context, id keyward.OIDCIssuerID)
 		return err
 	}
 	var url string
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		iss, err := oidcIssuerOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err

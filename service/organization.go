@@ -59,7 +59,7 @@ func (s *Service) CreateOrganization(ctx context.Context, in OrganizationInput) 
 		return nil, err
 	}
 	var org *keyward.Organization
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if err := s.checkOwnedOrgLimit(ctx, tx, p.UserID); err != nil {
 			return err
 		}
@@ -105,7 +105,7 @@ func (s *Service) ListOrganizations(ctx context.Context, page keyward.Page) ([]*
 	if err := s.authorize(ctx, p, "iam.organization.List", ""); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.Organization, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.Organization, keyward.PageInfo, error) {
 		return tx.ListOrganizationsOf(ctx, p.UserID, page)
 	})
 }
@@ -118,7 +118,7 @@ func (s *Service) GetOrganization(ctx context.Context, id keyward.OrgID) (*keywa
 		return nil, err
 	}
 	var org *keyward.Organization
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if org, err = visibleOrg(ctx, tx, p, id); err != nil {
 			return err
 		}
@@ -159,7 +159,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, id keyward.OrgID, in O
 		return nil, err
 	}
 	var org *keyward.Organization
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if org, err = visibleOrg(ctx, tx, p, id); err != nil {
 			return err
 		}

@@ -43,7 +43,7 @@ func (s *Service) DeleteOrganization(ctx context.Context, id keyward.OrgID) erro
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		org, actor, err := s.orgActor(ctx, tx, p, id, "iam.organization.Delete", "")
 		if err != nil {
 			return err
@@ -73,7 +73,7 @@ func (s *Service) RestoreOrganization(ctx context.Context, id keyward.OrgID) err
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if !keyward.ValidID(string(id)) {
 			return notFound("Organization")
 		}
@@ -120,7 +120,7 @@ func (s *Service) ListDeletedOrganizations(ctx context.Context, page keyward.Pag
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.Organization, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.Organization, keyward.PageInfo, error) {
 		return tx.ListDeletedOrganizationsOwnedBy(ctx, p.UserID, page)
 	})
 }
@@ -142,7 +142,7 @@ func (s *Service) PurgeOrganizations(ctx context.Context) (int, error) {
 	n := 0
 	for {
 		var ids []keyward.OrgID
-		err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 			var err error
 			ids, err = tx.ListOrganizationsDeletedBefore(ctx, s.now().Add(-s.logins.retention), 100)
 			return err
@@ -153,7 +153,7 @@ func (s *Service) PurgeOrganizations(ctx context.Context) (int, error) {
 		purged := 0
 		for _, id := range ids {
 			done := false
-			err := s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+			err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 				// Purged or restored since it was listed: leave it.
 				org, err := tx.GetOrganization(ctx, id)
 				if keyward.ErrorCode(err) == keyward.CodeNotFound {

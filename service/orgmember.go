@@ -37,7 +37,7 @@ func (s *Service) orgMember(ctx context.Context, tx keyward.Tx, org keyward.OrgI
 // which belongs to this organization alone, goes. The root owner cannot be
 // removed.
 func (s *Service) RemoveOrgUser(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		actor, u, err := s.orgMember(ctx, tx, org, id, "iam.organization.RemoveUser", "removed")
 		if err != nil {
 			return err
@@ -108,7 +108,7 @@ func (s *Service) setSuspended(ctx context.Context, org keyward.OrgID, id keywar
 	if suspend {
 		action, verb = "iam.organization.SuspendUser", "suspended"
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		actor, u, err := s.orgMember(ctx, tx, org, id, action, verb)
 		if err != nil {
 			return err
@@ -150,7 +150,7 @@ func (s *Service) ListSuspendedUsers(ctx context.Context, org keyward.OrgID, pag
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.User, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.User, keyward.PageInfo, error) {
 		if _, _, err := s.orgActor(ctx, tx, p, org, "iam.organization.ListSuspendedUsers", ""); err != nil {
 			return nil, keyward.PageInfo{}, err
 		}
@@ -170,7 +170,7 @@ func (s *Service) TransferOwnership(ctx context.Context, org keyward.OrgID, to k
 	if err := checkID("user_id", string(to)); err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		o, actor, err := s.orgActor(ctx, tx, p, org, "iam.organization.TransferOwnership", "")
 		if err != nil {
 			return err

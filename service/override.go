@@ -42,7 +42,7 @@ func (s *Service) GetOverride(ctx context.Context, project keyward.ProjectID, us
 		return nil, err
 	}
 	var out *Override
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if err := overrideTarget(ctx, tx, p.OrgID, project, user); err != nil {
 			return err
 		}
@@ -70,7 +70,7 @@ func (s *Service) PutOverride(ctx context.Context, project keyward.ProjectID, us
 		return nil, err
 	}
 	var out *Override
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if err := overrideTarget(ctx, tx, p.OrgID, project, user); err != nil {
 			return err
 		}
@@ -112,7 +112,7 @@ func (s *Service) DeleteOverride(ctx context.Context, project keyward.ProjectID,
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if err := overrideTarget(ctx, tx, p.OrgID, project, user); err != nil {
 			return err
 		}

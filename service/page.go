@@ -10,13 +10,13 @@ import (
 )
 
 // readPage returns the page that list reads in one read transaction of
-// store.
-func readPage[T any](ctx context.Context, store keyward.Store, list func(tx keyward.Tx) ([]T, keyward.PageInfo, error)) ([]T, keyward.PageInfo, error) {
+// s (Service.read).
+func readPage[T any](ctx context.Context, s *Service, list func(ctx context.Context, tx keyward.Tx) ([]T, keyward.PageInfo, error)) ([]T, keyward.PageInfo, error) {
 	var out []T
 	var info keyward.PageInfo
-	err := store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var err error
-		out, info, err = list(tx)
+		out, info, err = list(ctx, tx)
 		return err
 	})
 	return out, info, err

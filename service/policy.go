@@ -217,7 +217,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in PolicyInput) (*PolicyDeta
 		return nil, err
 	}
 	var pol *keyward.Policy
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		n, err := tx.CountPolicies(ctx, p.OrgID)
 		if err != nil {
 			return err
@@ -257,7 +257,7 @@ func (s *Service) GetPolicy(ctx context.Context, id keyward.PolicyID) (*PolicyDe
 		return nil, err
 	}
 	var d *PolicyDetail
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if d, err = livePolicyOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
@@ -289,7 +289,7 @@ func (s *Service) ListPolicies(ctx context.Context, f PolicyFilter) ([]*PolicyDe
 	}
 	var out []*PolicyDetail
 	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		custom := func(page keyward.Page) ([]*PolicyDetail, keyward.PageInfo, error) {
 			if f.Kind == "managed" {
 				return nil, keyward.PageInfo{}, nil
@@ -320,7 +320,7 @@ func (s *Service) UpdatePolicy(ctx context.Context, id keyward.PolicyID, in Poli
 		return nil, err
 	}
 	var pol *keyward.Policy
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if pol, err = s.editablePolicy(ctx, tx, p, id, "iam.policy.Update"); err != nil {
 			return err
 		}
@@ -405,7 +405,7 @@ func (s *Service) DeletePolicy(ctx context.Context, id keyward.PolicyID) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		pol, err := s.editablePolicy(ctx, tx, p, id, "iam.policy.Delete")
 		if err != nil {
 			return err
@@ -432,7 +432,7 @@ func (s *Service) RestorePolicy(ctx context.Context, id keyward.PolicyID) (*Poli
 		return nil, err
 	}
 	var pol *keyward.Policy
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if pol, err = s.editablePolicy(ctx, tx, p, id, "iam.policy.Restore"); err != nil || pol.DeletedAt == nil {
 			return err
 		}

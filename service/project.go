@@ -61,7 +61,7 @@ func (s *Service) CreateProject(ctx context.Context, in ProjectInput) (*keyward.
 		return nil, err
 	}
 	var pr *keyward.Project
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		now := tx.Now()
 		pr = &keyward.Project{ID: keyward.ProjectID(keyward.NewID(now)), OrgID: p.OrgID, Name: in.Name, Description: in.Description, CreatedAt: now, UpdatedAt: now}
 		if err := tx.CreateProject(ctx, pr); keyward.ErrorCode(err) == keyward.CodeConflict {
@@ -84,7 +84,7 @@ func (s *Service) GetProject(ctx context.Context, id keyward.ProjectID) (*keywar
 		return nil, err
 	}
 	var pr *keyward.Project
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if pr, err = projectOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
@@ -103,7 +103,7 @@ func (s *Service) ListProjects(ctx context.Context, page keyward.Page) ([]*keywa
 	if err := s.authorize(ctx, p, "iam.project.List", ""); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.Project, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.Project, keyward.PageInfo, error) {
 		return tx.ListProjects(ctx, p.OrgID, page)
 	})
 }
@@ -115,7 +115,7 @@ func (s *Service) UpdateProject(ctx context.Context, id keyward.ProjectID, in Pr
 		return nil, err
 	}
 	var pr *keyward.Project
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if pr, err = projectOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (s *Service) DeleteProject(ctx context.Context, id keyward.ProjectID, force
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		pr, err := projectOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
@@ -211,7 +211,7 @@ func (s *Service) RegisterResource(ctx context.Context, in ResourceInput) (*keyw
 		return nil, keyward.FieldError("type", "type is %d bytes long; the limit is %d.", len(typ), keyward.MaxResourceTypeLen)
 	}
 	var r *keyward.Resource
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		// Registering is creating: the caller's right to register in the
 		// project comes first, so a denied caller learns nothing of it.
 		if err := s.authorizeIn(ctx, p, "iam.resource.Register", string(in.ProjectID), string(in.ProjectID)); err != nil {
@@ -256,7 +256,7 @@ func (s *Service) GetResource(ctx context.Context, id string) (*keyward.Resource
 		return nil, err
 	}
 	var r *keyward.Resource
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if r, err = resourceOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
@@ -274,7 +274,7 @@ func (s *Service) ListResources(ctx context.Context, project keyward.ProjectID, 
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.Resource, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.Resource, keyward.PageInfo, error) {
 		if project != "" {
 			if _, err := projectOf(ctx, tx, p.OrgID, project); err != nil {
 				return nil, keyward.PageInfo{}, err
@@ -293,7 +293,7 @@ func (s *Service) DeleteResource(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, err := resourceOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err

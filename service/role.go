@@ -154,7 +154,7 @@ func (s *Service) CreateRole(ctx context.Context, in RoleInput) (*RoleDetail, er
 	}
 	var r *keyward.Role
 	var d *RoleDetail
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if err := s.checkRoleLimit(ctx, tx, p.OrgID); err != nil {
 			return err
 		}
@@ -205,7 +205,7 @@ func (s *Service) GetRole(ctx context.Context, id keyward.RoleID) (*RoleDetail, 
 		return nil, err
 	}
 	var d *RoleDetail
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, err := s.liveRoleOf(ctx, tx, p, id, "iam.role.Read")
 		if err != nil {
 			return err
@@ -232,7 +232,7 @@ func (s *Service) UpdateRole(ctx context.Context, id keyward.RoleID, in RoleInpu
 		return nil, err
 	}
 	var d *RoleDetail
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, err := s.liveRoleOf(ctx, tx, p, id, "iam.role.Update")
 		if err != nil {
 			return err
@@ -294,7 +294,7 @@ func (s *Service) DeleteRole(ctx context.Context, id keyward.RoleID) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, err := s.liveRoleOf(ctx, tx, p, id, "iam.role.Delete")
 		if err != nil {
 			return err
@@ -325,7 +325,7 @@ func (s *Service) RestoreRole(ctx context.Context, id keyward.RoleID) (*RoleDeta
 		return nil, err
 	}
 	var d *RoleDetail
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, err := roleOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
@@ -411,7 +411,7 @@ func (s *Service) bind(ctx context.Context, action string, id keyward.RoleID, ty
 		return nil, err
 	}
 	var out *RoleAssignment
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, name, err := s.resolveBinding(ctx, tx, p, action, id, typ, principal)
 		if err != nil {
 			return err
@@ -462,7 +462,7 @@ func (s *Service) unbind(ctx context.Context, action string, id keyward.RoleID, 
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, _, err := s.resolveBinding(ctx, tx, p, action, id, typ, principal)
 		if err != nil {
 			return err
@@ -540,7 +540,7 @@ func (s *Service) listBindings(ctx context.Context, action string, id keyward.Ro
 	}
 	var out []*RoleAssignment
 	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, err := s.liveRoleOf(ctx, tx, p, id, action)
 		if err != nil {
 			return err

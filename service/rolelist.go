@@ -25,7 +25,7 @@ func (s *Service) ListRoles(ctx context.Context, f keyward.RoleFilter) ([]*RoleD
 	}
 	var out []*RoleDetail
 	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		// The built-in roles come first, by name, as managed policies do.
 		var builtin []*RoleDetail
 		if !f.Deleted && f.Type != keyward.RoleAssumable {

@@ -184,7 +184,7 @@ func sessionChain(ctx context.Context, tx keyward.Tx, sess *keyward.RoleSession)
 func (s *Service) authenticateRoleSession(ctx context.Context, token string) (*keyward.Principal, error) {
 	reqID, ip := keyward.RequestFromContext(ctx)
 	var p *keyward.Principal
-	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		sess, err := roleSessionOf(ctx, tx, token)
 		if err != nil {
 			return err
@@ -305,7 +305,7 @@ type SessionRequest struct {
 // with its token, which is never stored. See startSession for the checks.
 func (s *Service) StartSession(ctx context.Context, req SessionRequest) (*SessionDetail, error) {
 	var d *SessionDetail
-	err := s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var err error
 		d, err = s.startSession(ctx, tx, req)
 		return err

@@ -12,6 +12,7 @@ package service
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -35,6 +36,10 @@ type Service struct {
 	logins    *logins  // login throttling, session lifetime, org retention
 	oidc      *oidc    // web identity token verifiers
 	registry  registry // which organizations registered a resource id (tenant.go)
+	// snapshotMisses counts decisions inside a transaction that needed a
+	// snapshot obtained before it, for tests: writes of the caller's own
+	// organization never should (txscope.go).
+	snapshotMisses atomic.Int64
 }
 
 // Options configures a Service. Zero fields take defaults.
@@ -106,14 +111,6 @@ func New(store keyward.Store, opts Options) *Service {
 		logins:  newLogins(opts),
 		oidc:    newOIDC(opts),
 	}
-}
-
-// Ready reports whether the store answers.
-func (s *Service) Ready(ctx context.Context) error {
-	if err := s.store.Ping(ctx); err != nil {
-		return &keyward.Error{Code: keyward.CodeUnavailable, Message: "Database unavailable.", Err: err}
-	}
-	return nil
 }
 
 // caller returns the principal of ctx, or CodeUnauthenticated.

@@ -44,7 +44,7 @@ func (s *Service) foreignOrg(ctx context.Context, org keyward.OrgID, id string) 
 	if e, ok := s.registry.ids.Load(id); ok && now.Before(e.(registryEntry).expires) {
 		orgs = e.(registryEntry).orgs
 	} else {
-		err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+		err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 			var err error
 			orgs, err = tx.ResourceOrgs(ctx, id)
 			return err

@@ -276,7 +276,7 @@ func (s *Service) CreateRoleTrust(ctx context.Context, in TrustInput) (*TrustDet
 		return nil, err
 	}
 	var d *TrustDetail
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, err := roleOf(ctx, tx, p.OrgID, in.RoleID)
 		if err != nil || r.DeletedAt != nil {
 			return keyward.FieldError("role_id", "No role %s in this organization.", in.RoleID)
@@ -334,7 +334,7 @@ func (s *Service) GetRoleTrust(ctx context.Context, id keyward.RoleTrustID) (*Tr
 		return nil, err
 	}
 	var d *TrustDetail
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		t, err := s.liveTrustOf(ctx, tx, p, id, "iam.roletrust.Read")
 		if err != nil {
 			return err
@@ -356,7 +356,7 @@ func (s *Service) ListRoleTrusts(ctx context.Context, f keyward.TrustFilter) ([]
 	}
 	var out []*TrustDetail
 	var info keyward.PageInfo
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		resource := ""
 		switch {
 		case f.RoleID != "":
@@ -407,7 +407,7 @@ func (s *Service) UpdateRoleTrust(ctx context.Context, id keyward.RoleTrustID, i
 		return nil, err
 	}
 	var d *TrustDetail
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		t, err := s.liveTrustOf(ctx, tx, p, id, "iam.roletrust.Update")
 		if err != nil {
 			return err
@@ -466,7 +466,7 @@ func (s *Service) DeleteRoleTrust(ctx context.Context, id keyward.RoleTrustID) e
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		t, err := s.liveTrustOf(ctx, tx, p, id, "iam.roletrust.Delete")
 		if err != nil {
 			return err
@@ -496,7 +496,7 @@ func (s *Service) RestoreRoleTrust(ctx context.Context, id keyward.RoleTrustID) 
 		return nil, err
 	}
 	var d *TrustDetail
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		t, err := trustOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err

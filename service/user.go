@@ -74,7 +74,7 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (u *keyward.User
 	if err != nil {
 		return nil, "", err
 	}
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if err := s.checkUserLimit(ctx, tx, p.OrgID); err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func (s *Service) GetUser(ctx context.Context, id keyward.UserID) (*keyward.User
 		return nil, err
 	}
 	var u *keyward.User
-	err = s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if u, err = userOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
@@ -221,7 +221,7 @@ func (s *Service) ListUsers(ctx context.Context, f keyward.UserFilter) ([]*keywa
 	default:
 		return nil, keyward.PageInfo{}, keyward.FieldError("status", "status %q is not one of active, suspended.", f.Status)
 	}
-	return readPage(ctx, s.store, func(tx keyward.Tx) ([]*keyward.User, keyward.PageInfo, error) {
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.User, keyward.PageInfo, error) {
 		return tx.ListUsers(ctx, p.OrgID, f)
 	})
 }
@@ -249,7 +249,7 @@ func (s *Service) UpdateUser(ctx context.Context, id keyward.UserID, in UserInpu
 			return err
 		}
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		u, err := userOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
@@ -351,7 +351,7 @@ func (s *Service) DeleteUser(ctx context.Context, id keyward.UserID) error {
 	if err != nil {
 		return err
 	}
-	return s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		u, err := userOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err

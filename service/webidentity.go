@@ -206,7 +206,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 // such trust.
 func (s *Service) webIdentityTrusts(ctx context.Context, org keyward.OrgID, role keyward.RoleID) ([]candidate, error) {
 	var out []candidate
-	err := s.store.ReadTx(ctx, func(tx keyward.Tx) error {
+	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		o, err := tx.GetOrganization(ctx, org)
 		if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && o.DeletedAt != nil {
 			return nil
@@ -300,7 +300,7 @@ func (s *Service) auditWebIdentityRefusal(ctx context.Context, in WebIdentityInp
 	if verified {
 		chain = []string{"oidc:" + iss, "sub:" + sub}
 	}
-	err = s.store.WriteTx(ctx, func(tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		return tx.AppendAudit(ctx, &keyward.AuditEvent{
 			ID: keyward.AuditEventID(keyward.NewID(tx.Now())), OrgID: in.OrgID, Time: tx.Now(),
 			ActorType: keyward.ActorWebIdentity, ActorChain: chain, Action: "iam.role.AssumeRole",

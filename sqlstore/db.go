@@ -220,26 +220,66 @@ func (db *DB) Close() error {
 // ReadTx runs fn in a read-only transaction: a snapshot on PostgreSQL
 // (REPEATABLE READ), a WAL read transaction on SQLite.
 func (db *DB) ReadTx(ctx context.Context, fn func(keyward.Tx) error) error {
-	return db.run(ctx, false, fn)
+	return db.run(ctx, false, nil, fn)
 }
 
 // WriteTx runs fn in a read-write transaction and commits if fn returns
-// nil. Writes are serializable on both databases: SQLite has one writer,
-// and PostgreSQL runs SERIALIZABLE. On a busy database, a serialization
-// failure or a deadlock it runs fn again, a few times, with a short
-// backoff, so fn must have no effects outside the transaction.
+// nil. On SQLite writes are serial: one connection, immediate
+// transactions. On PostgreSQL a write to one organization begins, before
+// any read, by locking the row of the organization's revision
+// (lockOrganizations), and runs at READ COMMITTED: writers to one
+// organization queue on that row lock and see each other's commits, so
+// none aborts because another committed first. The organization comes from
+// keyward.NewContextWithWriteOrg; a transaction that bumps the revision of
+// an organization it did not lock is rolled back and run again with that
+// lock taken first. A write that locks nothing runs SERIALIZABLE, and after
+// a serialization failure it is run again locking what it bumped.
+//
+// On a busy database, a serialization failure or a deadlock it runs fn
+// again, a few times, with a short backoff, so fn must have no effects
+// outside the transaction.
 func (db *DB) WriteTx(ctx context.Context, fn func(keyward.Tx) error) error {
-	return db.run(ctx, true, fn)
+	var lock []keyward.OrgID
+	if org := keyward.WriteOrgFromContext(ctx); org != "" && db.dialect == DialectPostgres {
+		lock = []keyward.OrgID{org}
+	}
+	return db.run(ctx, true, lock, fn)
 }
 
-// maxAttempts bounds how often run tries a transaction.
-const maxAttempts = 8
+// maxAttempts bounds how often run tries a transaction after failures;
+// maxRelocks bounds the reruns that only add a lock (errRelock).
+const (
+	maxAttempts = 8
+	maxRelocks  = 4
+)
 
-func (db *DB) run(ctx context.Context, write bool, fn func(keyward.Tx) error) error {
-	for attempt := 1; ; attempt++ {
-		err := db.runOnce(ctx, write, fn)
+// errRelock is what BumpRevision returns, without touching the row, in a
+// transaction that did not lock org when it began; run takes it from the
+// transaction, not from fn, so fn cannot swallow it.
+type errRelock struct{ org keyward.OrgID }
+
+func (e *errRelock) Error() string {
+	return "sqlstore: organization " + string(e.org) + " was not locked when the transaction began"
+}
+
+// run runs fn in a transaction that first locks the revision rows of lock
+// (PostgreSQL writes; see WriteTx), retrying as WriteTx says.
+func (db *DB) run(ctx context.Context, write bool, lock []keyward.OrgID, fn func(keyward.Tx) error) error {
+	relocks := 0
+	for attempt := 1; ; {
+		bumped, err := db.runOnce(ctx, write, lock, fn)
+		if re, ok := err.(*errRelock); ok && relocks < maxRelocks {
+			relocks++
+			lock = append(lock, re.org)
+			continue
+		}
 		if err == nil || attempt == maxAttempts || !retryable(err) {
 			return err
+		}
+		attempt++
+		if lock == nil && db.dialect == DialectPostgres {
+			// Contended: queue on the rows it bumped rather than race again.
+			lock = bumped
 		}
 		// 2, 4, 8 ... ms, at most 250 ms, with jitter.
 		d := min(time.Millisecond<<attempt, 250*time.Millisecond)
@@ -252,30 +292,44 @@ func (db *DB) run(ctx context.Context, write bool, fn func(keyward.Tx) error) er
 	}
 }
 
-func (db *DB) runOnce(ctx context.Context, write bool, fn func(keyward.Tx) error) error {
+// runOnce runs fn once, and returns the organizations whose revision it
+// bumped (or tried to).
+func (db *DB) runOnce(ctx context.Context, write bool, lock []keyward.OrgID, fn func(keyward.Tx) error) ([]keyward.OrgID, error) {
 	pool, opts := db.read, &sql.TxOptions{ReadOnly: true}
 	if write {
 		pool, opts = db.write, &sql.TxOptions{}
 	}
 	pg := db.dialect == DialectPostgres
-	if pg && write {
+	switch {
+	case pg && write && len(lock) > 0:
+		opts.Isolation = sql.LevelReadCommitted
+	case pg && write:
 		opts.Isolation = sql.LevelSerializable
-	} else if pg {
+	case pg:
 		opts.Isolation = sql.LevelRepeatableRead
 	}
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
-		return dbError("sqlstore.begin", err, nil)
+		return nil, dbError("sqlstore.begin", err, nil)
 	}
 	defer sqlTx.Rollback() // a no-op after Commit
 	t := &tx{tx: sqlTx, now: micro(db.now()), pg: pg}
-	if err := fn(t); err != nil {
-		return err
+	if len(lock) > 0 {
+		if err := t.lockOrganizations(ctx, lock); err != nil {
+			return nil, err
+		}
+	}
+	err = fn(t)
+	if t.relock != nil {
+		return t.bumped, t.relock
+	}
+	if err != nil {
+		return t.bumped, err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return dbError("sqlstore.commit", err, nil)
+		return t.bumped, dbError("sqlstore.commit", err, nil)
 	}
-	return nil
+	return t.bumped, nil
 }
 
 // Result codes of SQLite (extended where they say so) and SQLSTATEs of

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -38,6 +39,11 @@ func (t *tx) CreateOrganization(ctx context.Context, o *keyward.Organization) er
 		(id, name, type, owner_id, revision, created_at, updated_at, deleted_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		o.ID, o.Name, o.Type, o.OwnerID, o.Revision, o.CreatedAt.UnixMicro(), o.UpdatedAt.UnixMicro(), nullMicros(o.DeletedAt))
+	if err == nil && t.locked != nil {
+		// No other transaction sees the row before this one commits: it
+		// is as good as locked, and BumpRevision may bump it.
+		t.locked = append(t.locked, o.ID)
+	}
 	return dbError(op, err, errNoOwner)
 }
 
@@ -81,14 +87,43 @@ func (t *tx) UpdateOrganization(ctx context.Context, o *keyward.Organization) er
 }
 
 // BumpRevision increments the organization's revision and returns it.
+// In a transaction that locked organizations when it began, another
+// organization was read without its lock: BumpRevision refuses it, so
+// that run takes the lock first and runs the transaction again.
 func (t *tx) BumpRevision(ctx context.Context, id keyward.OrgID) (int64, error) {
 	const op = "sqlstore.BumpRevision"
+	t.bumped = append(t.bumped, id)
+	if t.locked != nil && !slices.Contains(t.locked, id) {
+		t.relock = &errRelock{org: id}
+		return 0, t.relock
+	}
 	var rev int64
 	err := t.tx.QueryRowContext(ctx, "UPDATE organizations SET revision = revision + 1 WHERE id = $1 RETURNING revision", id).Scan(&rev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, notFound(op, "Organization not found.")
 	}
 	return rev, dbError(op, err, nil)
+}
+
+// lockOrganizations takes the write lock of each organization of orgs, in
+// a fixed order so that two transactions locking the same two cannot
+// deadlock, before the transaction reads anything: the row of its revision,
+// FOR NO KEY UPDATE, which BumpRevision's UPDATE needs anyway and which
+// neither plain reads nor foreign-key checks wait for. A missing
+// organization locks nothing.
+func (t *tx) lockOrganizations(ctx context.Context, orgs []keyward.OrgID) error {
+	orgs = slices.Clone(orgs)
+	slices.Sort(orgs)
+	orgs = slices.Compact(orgs)
+	for _, id := range orgs {
+		var rev int64
+		err := t.tx.QueryRowContext(ctx, "SELECT revision FROM organizations WHERE id = $1 FOR NO KEY UPDATE", id).Scan(&rev)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return dbError("sqlstore.lockOrganizations", err, nil)
+		}
+	}
+	t.locked = orgs
+	return nil
 }
 
 // CountOrganizations counts all organizations, deleted included.

@@ -13,6 +13,12 @@ type tx struct {
 	tx  *sql.Tx
 	now time.Time // fixed at begin, in microseconds
 	pg  bool
+	// locked holds the organizations whose revision row the transaction
+	// locked when it began (PostgreSQL writes at READ COMMITTED); nil when
+	// it locked none and runs SERIALIZABLE, or on SQLite.
+	locked []keyward.OrgID
+	bumped []keyward.OrgID // the organizations BumpRevision was asked about
+	relock *errRelock      // set when it was asked about one not in locked
 }
 
 var _ keyward.Tx = (*tx)(nil)

@@ -3296,7 +3296,7 @@ type ClientInterface interface {
 
 	// GetHealth Liveness
 	//
-	// Answers 200 while the process serves requests. Needs no authentication.
+	// Answers 200 while the process can get a database connection within 3 s, else 503 (a replica whose connections are all held by transactions that never end is to be restarted). Needs no authentication.
 	//
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3310,7 +3310,7 @@ type ClientInterface interface {
 
 	// GetReadiness Readiness
 	//
-	// Answers 200 when the server can serve requests (its database answers), else 503. Needs no authentication.
+	// Answers 200 when the server can serve requests (each check passes within 3 s; a connection answers a ping, a read transaction runs), else 503 whose errors name the failed checks. Needs no authentication.
 	//
 	// Corresponds with GET /readyz (the `GetReadiness` operationId).
 	GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5141,7 +5141,7 @@ type ClientInterface interface {
 
 // GetHealth Liveness
 //
-// Answers 200 while the process serves requests. Needs no authentication.
+// Answers 200 while the process can get a database connection within 3 s, else 503 (a replica whose connections are all held by transactions that never end is to be restarted). Needs no authentication.
 //
 // Corresponds with GET /healthz (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5175,7 +5175,7 @@ func (c *Client) GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) 
 
 // GetReadiness Readiness
 //
-// Answers 200 when the server can serve requests (its database answers), else 503. Needs no authentication.
+// Answers 200 when the server can serve requests (each check passes within 3 s; a connection answers a ping, a read transaction runs), else 503 whose errors name the failed checks. Needs no authentication.
 //
 // Corresponds with GET /readyz (the `GetReadiness` operationId).
 func (c *Client) GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -15240,7 +15240,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetHealthWithResponse Liveness
 	//
-	// Answers 200 while the process serves requests. Needs no authentication.
+	// Answers 200 while the process can get a database connection within 3 s, else 503 (a replica whose connections are all held by transactions that never end is to be restarted). Needs no authentication.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15258,7 +15258,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetReadinessWithResponse Readiness
 	//
-	// Answers 200 when the server can serve requests (its database answers), else 503. Needs no authentication.
+	// Answers 200 when the server can serve requests (each check passes within 3 s; a connection answers a ping, a read transaction runs), else 503 whose errors name the failed checks. Needs no authentication.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -27071,7 +27071,7 @@ func (r WhoCanResponse) ContentType() string {
 
 // GetHealthWithResponse Liveness
 //
-// Answers 200 while the process serves requests. Needs no authentication.
+// Answers 200 while the process can get a database connection within 3 s, else 503 (a replica whose connections are all held by transactions that never end is to be restarted). Needs no authentication.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -27101,7 +27101,7 @@ func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, reqEdi
 
 // GetReadinessWithResponse Readiness
 //
-// Answers 200 when the server can serve requests (its database answers), else 503. Needs no authentication.
+// Answers 200 when the server can serve requests (each check passes within 3 s; a connection answers a ping, a read transaction runs), else 503 whose errors name the failed checks. Needs no authentication.
 //
 // Returns a wrapper object for the known response body format(s).
 //

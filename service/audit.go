@@ -52,7 +52,7 @@ var auditReads = map[string]string{
 // its email). Events of unknown target types are redacted for all but an
 // unnarrowed root owner.
 func (s *Service) redact(ctx context.Context, p *keyward.Principal, events []*keyward.AuditEvent) error {
-	if p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
+	if unlimitedRoot(p) {
 		return nil
 	}
 	snap, err := s.snapshot(ctx, p.OrgID, p.Revision)

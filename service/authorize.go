@@ -39,9 +39,7 @@ func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, r
 // project, or the project acted on; "" for none), so that project-scoped
 // bindings and overrides decide it.
 func (s *Service) authorizeIn(ctx context.Context, p *keyward.Principal, action, resource, project string) error {
-	// A narrowed key is never broader than its owner, the root owner's
-	// included, so only an unnarrowed root owner skips the engine.
-	if p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
+	if unlimitedRoot(p) {
 		return nil
 	}
 	snap, err := s.snapshot(ctx, p.OrgID, p.Revision)
@@ -126,7 +124,7 @@ func (s *Service) Allowed(ctx context.Context, action, resource, project string)
 	if err != nil {
 		return false, err
 	}
-	if p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
+	if unlimitedRoot(p) {
 		return true, nil
 	}
 	snap, err := s.snapshot(ctx, p.OrgID, p.Revision)
@@ -137,4 +135,12 @@ func (s *Service) Allowed(ctx context.Context, action, resource, project string)
 	r.Action, r.Resource, r.Project = action, resource, project
 	d, _ := snap.Decide(&r)
 	return d.Allowed(), nil
+}
+
+// unlimitedRoot reports whether p is the root owner acting through an
+// unnarrowed credential of its own: the one caller above the engine. A
+// narrowed key is never broader than its owner, the root owner's
+// included, and a role session acts as its role alone.
+func unlimitedRoot(p *keyward.Principal) bool {
+	return p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil
 }

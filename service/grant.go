@@ -100,7 +100,7 @@ func (s *Service) checkDocumentGrant(ctx context.Context, p *keyward.Principal, 
 // CodePermissionDenied error naming one action user may perform and p may
 // not.
 func (s *Service) checkCovers(ctx context.Context, p *keyward.Principal, user keyward.UserID) error {
-	if p.Session == nil && p.Kind == keyward.KindRootOwner && p.KeyPolicy == nil {
+	if unlimitedRoot(p) {
 		return nil
 	}
 	snap, err := s.snapshot(ctx, p.OrgID, p.Revision)

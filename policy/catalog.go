@@ -63,6 +63,8 @@ type Catalog struct {
 	patternsMu sync.RWMutex
 	patterns   map[string][]int32 // guarded by patternsMu; at most maxCachedPatterns entries
 
+	units unitCache // each document compiled against the catalog (units.go)
+
 	managedOnce sync.Once
 	managed     []ManagedPolicy
 

@@ -14,15 +14,28 @@ func (s *Set) Decide(r *Request) Decision {
 		return ImplicitDeny
 	}
 	var ids requestIDs
-	for _, e := range s.entries[s.offsets[a]:s.offsets[a+1]] {
-		st := &s.stmts[e]
-		if !s.coversResource(st, &ids, r) || !st.condsMet(&r.Context) {
+	allowed := false
+	w, bit := (a>>6)&3, uint64(1)<<(a&63)
+	for i := range s.some {
+		if s.some[i][w]&bit == 0 {
 			continue
 		}
-		// Deny statements come first, so an Allow reached here means none matched.
-		if st.deny {
-			return ExplicitDeny
+		u := s.distinct[i]
+		for _, e := range u.entriesFor(a) {
+			st := &u.stmts[e]
+			if !u.coversResource(st, &ids, r) || !st.condsMet(&r.Context) {
+				continue
+			}
+			if st.deny {
+				return ExplicitDeny
+			}
+			// Deny statements come first, so an Allow reached here means none of
+			// this unit's matched; another unit's still may.
+			allowed = true
+			break
 		}
+	}
+	if allowed {
 		return Allow
 	}
 	return ImplicitDeny
@@ -46,16 +59,16 @@ func (ids *requestIDs) parse(r *Request) {
 	}
 }
 
-func (s *Set) coversResource(st *stmt, ids *requestIDs, r *Request) bool {
+func (u *unit) coversResource(st *stmt, ids *requestIDs, r *Request) bool {
 	if st.anyRes {
 		return true
 	}
 	if !ids.parsed {
 		ids.parse(r)
 	}
-	for _, u := range s.res[st.resOff : st.resOff+st.resN] {
+	for _, res := range u.res[st.resOff : st.resOff+st.resN] {
 		for _, id := range ids.id[:ids.n] {
-			if id == u {
+			if id == res {
 				return true
 			}
 		}

@@ -70,44 +70,45 @@ func (s *Set) Explain(r *Request) Explanation {
 		}
 	}
 	var ids requestIDs
-	// The statements that cover the resource, back in compile order
-	// (policy, then statement); usually few, so sorting only them beats
-	// sorting every statement of the action.
-	var small [16]int32
-	hits := small[:0]
-	for _, e := range s.entries[s.offsets[a]:s.offsets[a+1]] {
-		if s.coversResource(&s.stmts[e], &ids, r) {
-			hits = append(hits, e)
-		}
-	}
-	slices.Sort(hits)
-	ex.Statements = make([]StatementResult, 0, len(hits))
+	ex.Statements = []StatementResult{}
 	allowed, denied := false, false
-	for _, e := range hits {
-		st := &s.stmts[e]
-		in := &s.inputs[st.input]
-		sr := StatementResult{
-			PolicyID: in.ID, PolicyName: in.Name, Via: in.Via,
-			Index: int(st.index), Sid: st.sid,
-			Effect: EffectAllow, Applied: true,
-		}
-		if st.deny {
-			sr.Effect = EffectDeny
-		}
-		for i := range st.conds {
-			c := &st.conds[i]
-			if met, missing := c.met(&r.Context); !met {
-				sr.Applied = false
-				sr.FailedConditions = append(sr.FailedConditions, ConditionResult{
-					Operator: c.opName, Key: c.keyName, KeyMissing: missing, Message: c.explain(&r.Context, missing),
-				})
+	for i, u := range s.units {
+		// The statements that cover the resource, back in statement order; usually few,
+		// so sorting only them beats sorting every statement of the action.
+		var small [16]int32
+		hits := small[:0]
+		for _, e := range u.entriesFor(a) {
+			if u.coversResource(&u.stmts[e], &ids, r) {
+				hits = append(hits, e)
 			}
 		}
-		if sr.Applied {
-			denied = denied || st.deny
-			allowed = allowed || !st.deny
+		slices.Sort(hits)
+		in := &s.inputs[i]
+		for _, e := range hits {
+			st := &u.stmts[e]
+			sr := StatementResult{
+				PolicyID: in.ID, PolicyName: in.Name, Via: in.Via,
+				Index: int(st.index), Sid: st.sid,
+				Effect: EffectAllow, Applied: true,
+			}
+			if st.deny {
+				sr.Effect = EffectDeny
+			}
+			for i := range st.conds {
+				c := &st.conds[i]
+				if met, missing := c.met(&r.Context); !met {
+					sr.Applied = false
+					sr.FailedConditions = append(sr.FailedConditions, ConditionResult{
+						Operator: c.opName, Key: c.keyName, KeyMissing: missing, Message: c.explain(&r.Context, missing),
+					})
+				}
+			}
+			if sr.Applied {
+				denied = denied || st.deny
+				allowed = allowed || !st.deny
+			}
+			ex.Statements = append(ex.Statements, sr)
 		}
-		ex.Statements = append(ex.Statements, sr)
 	}
 	switch {
 	case denied:

@@ -166,7 +166,7 @@ func (o *largeOrg) requests(c *rand.Rand, sets []*Set, n int) ([]Request, []int)
 		if c.IntN(2) == 0 {
 			for range 20 {
 				ai := c.IntN(len(actions))
-				if s.offsets[ai+1] > s.offsets[ai] {
+				if s.mentions(int32(ai)) {
 					a = actions[ai].Name
 					break
 				}
@@ -183,4 +183,14 @@ func (o *largeOrg) requests(c *rand.Rand, sets []*Set, n int) ([]Request, []int)
 		reqs[i], who[i] = r, u
 	}
 	return reqs, who
+}
+
+// mentions reports whether a statement of s mentions catalog action a.
+func (s *Set) mentions(a int32) bool {
+	for _, u := range s.distinct {
+		if len(u.entriesFor(a)) > 0 {
+			return true
+		}
+	}
+	return false
 }

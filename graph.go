@@ -24,3 +24,23 @@ type Graph struct {
 	Overrides []*Override
 	RoleGrids []*RoleGrid
 }
+
+// GraphChanges is what the changes committed to an organization after
+// revision From, up to and including revision To, touched, as its change
+// log records them. LoadGraphPart reads those entities anew.
+type GraphChanges struct {
+	From, To int64
+	// All is set when the log cannot say: a revision in (From, To] has no
+	// entry (older than the log keeps, or written before the log existed),
+	// or a change touched something the log does not follow (the
+	// organization itself, a project's deletion, a purge). The caller then
+	// loads the whole graph.
+	All       bool
+	Users     []UserID // sorted, distinct
+	Groups    []GroupID
+	Roles     []RoleID
+	Policies  []PolicyID
+	Resources []string // resource ids (the provider's registered resources)
+	Projects  bool     // a project was created or changed (not deleted: that is All)
+	Trusts    bool     // a trust was created, changed or removed
+}

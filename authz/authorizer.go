@@ -145,6 +145,21 @@ func (a *Authorizer) Snapshot(ctx context.Context, org keyward.OrgID, minRevisio
 	}
 }
 
+// Absorb waits until the snapshot of org, if the Authorizer holds one,
+// is at revision rev or later. It builds none: an organization nobody has
+// asked about yet is loaded on its first request.
+func (a *Authorizer) Absorb(ctx context.Context, org keyward.OrgID, rev int64) error {
+	a.mu.Lock()
+	st := a.orgs[org]
+	held := st != nil && st.snap != nil
+	a.mu.Unlock()
+	if !held {
+		return nil
+	}
+	_, err := a.Snapshot(ctx, org, rev)
+	return err
+}
+
 // Notice tells the Authorizer that revision rev of org is committed (a
 // credential read at that revision, say). If the snapshot is older, an
 // update starts in the background; Notice does not wait for it.

@@ -15,7 +15,9 @@ import (
 // the organization's access graph, so that a snapshot at an older revision
 // reloads only that (keyward.Tx.GraphChanges, LoadGraphPart).
 //
-// Mutators call t.touch as they write; runOnce calls t.logChanges after fn
+// Mutators call t.touch with what they are about to change (one that
+// then fails changed nothing, and its entry costs only a reload); runOnce
+// calls t.logChanges after fn
 // succeeds and before it commits, so the log commits with the change or
 // not at all. A revision whose write touched nothing the mutators report
 // is logged as kind all: an uninstrumented change costs a full load, never

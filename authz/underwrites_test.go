@@ -3,10 +3,8 @@
 package authz_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -195,28 +193,4 @@ func (u *underWrites) write(perSecond int, stop <-chan struct{}) ([]time.Duratio
 		lat = append(lat, time.Since(t0))
 		u.step++
 	}
-}
-
-// send sends one request to h's server as the org's authorizer; anything
-// but a 2xx is an error.
-func (h *httpBench) send(c *http.Client, method, path, body string) error {
-	req, err := http.NewRequest(method, h.url+path, strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+h.o.token)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	var buf bytes.Buffer
-	io.Copy(&buf, res.Body)
-	if res.StatusCode/100 != 2 {
-		return fmt.Errorf("%s %s = %d %.200s", method, path, res.StatusCode, buf.Bytes())
-	}
-	return nil
 }

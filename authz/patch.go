@@ -30,13 +30,21 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 	if len(policies) > 0 {
 		n.policies = maps.Clone(s.policies)
 		for _, id := range c.Policies {
-			if old := n.policies[id]; old != nil {
-				delete(docs, docKey{id, old.version})
-			}
 			delete(n.policies, id)
 		}
 		for _, p := range part.Policies {
 			n.policies[p.ID] = docs.node(n.cat, p)
+		}
+		for _, id := range c.Policies {
+			old := s.policies[id]
+			switch {
+			case n.policies[id] == old:
+				// Touched only through an attachment, whose edge is its
+				// target's: the same node, nothing to relink.
+				delete(policies, id)
+			case old != nil:
+				delete(docs, docKey{id, old.version})
+			}
 		}
 	}
 
@@ -47,7 +55,12 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 			delete(n.roles, id)
 		}
 		for _, r := range part.Roles {
-			n.roles[r.ID] = n.newRole(n.cat, r, e)
+			nr := n.newRole(n.cat, r, e)
+			if old := s.roles[r.ID]; old != nil && sameRole(old, nr) && !anyIn(old.attached, policies) {
+				nr = old // touched through a binding, whose edge is the principal's
+				delete(roles, r.ID)
+			}
+			n.roles[r.ID] = nr
 		}
 		for id, r := range n.roles {
 			if !touchedRoles[id] && anyIn(r.attached, policies) {
@@ -65,7 +78,15 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 			delete(n.groups, id)
 		}
 		for _, g := range part.Groups {
-			n.groups[g.ID] = n.newGroup(g, e)
+			ng := n.newGroup(g, e)
+			if old := s.groups[g.ID]; old != nil && sameGroup(old, ng) && !bindsAny(old.bindings, roles) && !anyIn(old.attached, policies) {
+				// Touched through a membership, whose edge is the member's:
+				// the old node, which the members already link to, stays.
+				// (Its row's member count is then stale; nothing decides by it.)
+				ng = old
+				delete(groups, g.ID)
+			}
+			n.groups[g.ID] = ng
 		}
 		for id, g := range n.groups {
 			if !touchedGroups[id] && (bindsAny(g.bindings, roles) || anyIn(g.attached, policies)) {
@@ -167,4 +188,18 @@ func bindsAny(bs []*keyward.RoleBinding, roles map[keyward.RoleID]bool) bool {
 		}
 	}
 	return false
+}
+
+// sameRole reports whether a and b grant alike: same name (which paths
+// show), type, attachments and grid.
+func sameRole(a, b *roleNode) bool {
+	return a.role.Name == b.role.Name && a.role.Type == b.role.Type && slices.Equal(a.attached, b.attached) &&
+		string(a.gridDoc) == string(b.gridDoc)
+}
+
+// sameGroup reports whether a and b grant alike: same name, bindings and
+// attachments.
+func sameGroup(a, b *groupNode) bool {
+	return a.group.Name == b.group.Name && slices.Equal(a.attached, b.attached) &&
+		slices.EqualFunc(a.bindings, b.bindings, func(x, y *keyward.RoleBinding) bool { return x.RoleID == y.RoleID && x.ProjectID == y.ProjectID })
 }

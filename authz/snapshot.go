@@ -72,6 +72,7 @@ type roleNode struct {
 	role     *keyward.Role
 	attached []keyward.PolicyID
 	grid     *policyNode // the policy a grid-defined role's grid generated; nil if none
+	gridDoc  []byte      // the grid's document, as stored
 
 	policies []*policyNode
 }
@@ -216,6 +217,7 @@ func edgesOf(g *keyward.Graph) *edges {
 func (s *Snapshot) newRole(cat *policy.Catalog, r *keyward.Role, e *edges) *roleNode {
 	n := &roleNode{role: r, attached: e.roleAtt[r.ID]}
 	if rg := e.grids[r.ID]; rg != nil && len(rg.Document) > 0 && json.Valid(rg.Document) {
+		n.gridDoc = rg.Document
 		n.grid = &policyNode{id: keyward.PolicyID(r.ID), name: r.Name + " (grid)", managed: true}
 		n.grid.doc, n.grid.err = policy.Decode(cat, rg.Document)
 	}

@@ -62,8 +62,8 @@ func (t *tx) LoadGraphPart(ctx context.Context, org keyward.OrgID, c *keyward.Gr
 		return nil, err
 	}
 	a = inArgs{}
-	if err := run(anyOf(a.in("gm.user_id", c.Users), a.in("gm.group_id", c.Groups)), func(w string) (err error) {
-		g.GroupMembers, err = queryAll(ctx, t, op, "SELECT "+groupMemberColumns+" "+groupMembersFrom+" WHERE gm.org_id = $1 AND ("+w+") ORDER BY gm.id", org,
+	if err := run(rowsOf("gm", "group_members", a.in("gm.user_id", c.Users), a.in("gm.group_id", c.Groups)), func(w string) (err error) {
+		g.GroupMembers, err = queryAll(ctx, t, op, "SELECT "+groupMemberColumns+" "+groupMembersFrom+" WHERE gm.org_id = $1 AND gm.id IN ("+w+") ORDER BY gm.id", org,
 			scanGroupMemberRow, a.args...)
 		return err
 	}); err != nil {
@@ -78,10 +78,10 @@ func (t *tx) LoadGraphPart(ctx context.Context, org keyward.OrgID, c *keyward.Gr
 		return nil, err
 	}
 	a = inArgs{}
-	if err := run(anyOf(a.typed("b.principal_type", keyward.PrincipalUser, "b.principal_id", c.Users),
+	if err := run(rowsOf("b", "role_bindings", a.typed("b.principal_type", keyward.PrincipalUser, "b.principal_id", c.Users),
 		a.typed("b.principal_type", keyward.PrincipalGroup, "b.principal_id", c.Groups),
 		a.in("b.role_id", c.Roles)), func(w string) (err error) {
-		g.Bindings, err = queryAll(ctx, t, op, "SELECT "+bindingColumns+" FROM role_bindings b WHERE b.org_id = $1 AND ("+w+") ORDER BY b.id", org,
+		g.Bindings, err = queryAll(ctx, t, op, "SELECT "+bindingColumns+" FROM role_bindings b WHERE b.org_id = $1 AND b.id IN ("+w+") ORDER BY b.id", org,
 			scanBindingRow, a.args...)
 		return err
 	}); err != nil {
@@ -96,11 +96,11 @@ func (t *tx) LoadGraphPart(ctx context.Context, org keyward.OrgID, c *keyward.Gr
 		return nil, err
 	}
 	a = inArgs{}
-	if err := run(anyOf(a.typed("pa.target_type", keyward.PrincipalUser, "pa.target_id", c.Users),
+	if err := run(rowsOf("pa", "attachments", a.typed("pa.target_type", keyward.PrincipalUser, "pa.target_id", c.Users),
 		a.typed("pa.target_type", keyward.PrincipalGroup, "pa.target_id", c.Groups),
 		a.typed("pa.target_type", keyward.PrincipalRole, "pa.target_id", c.Roles),
 		a.in("pa.policy_id", c.Policies)), func(w string) (err error) {
-		g.Attachments, err = queryAll(ctx, t, op, "SELECT "+attachmentColumns+" FROM attachments pa WHERE pa.org_id = $1 AND ("+w+") ORDER BY pa.id", org,
+		g.Attachments, err = queryAll(ctx, t, op, "SELECT "+attachmentColumns+" FROM attachments pa WHERE pa.org_id = $1 AND pa.id IN ("+w+") ORDER BY pa.id", org,
 			scanAttachmentRow, a.args...)
 		return err
 	}); err != nil {
@@ -209,6 +209,19 @@ func (a *inArgs) typed(typeCol string, typ keyward.PrincipalType, col string, id
 func anyOf(conds ...string) string {
 	conds = slices.DeleteFunc(conds, func(s string) bool { return s == "" })
 	return strings.Join(conds, " OR ")
+}
+
+// rowsOf returns a query of the ids of the organization's rows of table
+// (aliased as alias) that meet any of the non-empty conditions, "" if all
+// are empty. It is a UNION of one query per condition rather than one
+// query of their OR, which neither database answers from the indexes on
+// each column: that scans every row of the organization.
+func rowsOf(alias, table string, conds ...string) string {
+	conds = slices.DeleteFunc(conds, func(s string) bool { return s == "" })
+	for i, c := range conds {
+		conds[i] = "SELECT " + alias + ".id FROM " + table + " " + alias + " WHERE " + alias + ".org_id = $1 AND " + c
+	}
+	return strings.Join(conds, " UNION ALL ")
 }
 
 func strs[T ~string](ids []T) []string {

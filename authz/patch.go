@@ -64,7 +64,7 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 		}
 		for id, r := range n.roles {
 			if !touchedRoles[id] && anyIn(r.attached, policies) {
-				nr := &roleNode{role: r.role, attached: r.attached, grid: r.grid}
+				nr := &roleNode{role: r.role, via: r.via, attached: r.attached, grid: r.grid, gridDoc: r.gridDoc}
 				n.linkRole(nr)
 				n.roles[id], roles[id] = nr, true
 			}
@@ -90,7 +90,7 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 		}
 		for id, g := range n.groups {
 			if !touchedGroups[id] && (bindsAny(g.bindings, roles) || anyIn(g.attached, policies)) {
-				ng := &groupNode{group: g.group, bindings: g.bindings, attached: g.attached}
+				ng := &groupNode{group: g.group, via: g.via, bindings: g.bindings, attached: g.attached}
 				n.linkGroup(ng)
 				n.groups[id], groups[id] = ng, true
 			}

@@ -32,7 +32,7 @@ func builtinRoles(cat *policy.Catalog) map[keyward.RoleID]builtinRole {
 	for _, b := range policy.BuiltinRoles(cat) {
 		role := &keyward.Role{ID: keyward.RoleID(b.ID), Name: b.Name, Description: b.Description, Type: keyward.RoleAssignable}
 		node := func(doc *policy.Document) *roleNode {
-			return &roleNode{role: role, policies: []*policyNode{{
+			return &roleNode{role: role, via: "role:" + role.Name, policies: []*policyNode{{
 				id: keyward.PolicyID(b.ID), name: b.Name + " (built-in role)", managed: true, doc: doc,
 			}}}
 		}

@@ -2,7 +2,6 @@ package authz
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,6 +59,8 @@ type userNode struct {
 
 type groupNode struct {
 	group    *keyward.Group
+	via      string   // "group:<name>", the path of its policies
+	roleVia  []string // "group:<name> → role:<name>" for each of roles
 	bindings []*keyward.RoleBinding
 	attached []keyward.PolicyID
 
@@ -70,6 +71,7 @@ type groupNode struct {
 
 type roleNode struct {
 	role     *keyward.Role
+	via      string // "role:<name>", the path of its policies bound org-wide to a user
 	attached []keyward.PolicyID
 	grid     *policyNode // the policy a grid-defined role's grid generated; nil if none
 	gridDoc  []byte      // the grid's document, as stored
@@ -215,7 +217,7 @@ func edgesOf(g *keyward.Graph) *edges {
 
 // newRole makes and links the node of r from e.
 func (s *Snapshot) newRole(cat *policy.Catalog, r *keyward.Role, e *edges) *roleNode {
-	n := &roleNode{role: r, attached: e.roleAtt[r.ID]}
+	n := &roleNode{role: r, via: "role:" + r.Name, attached: e.roleAtt[r.ID]}
 	if rg := e.grids[r.ID]; rg != nil && len(rg.Document) > 0 && json.Valid(rg.Document) {
 		n.gridDoc = rg.Document
 		n.grid = &policyNode{id: keyward.PolicyID(r.ID), name: r.Name + " (grid)", managed: true}
@@ -227,7 +229,7 @@ func (s *Snapshot) newRole(cat *policy.Catalog, r *keyward.Role, e *edges) *role
 
 // newGroup makes and links the node of gr from e.
 func (s *Snapshot) newGroup(gr *keyward.Group, e *edges) *groupNode {
-	n := &groupNode{group: gr, bindings: e.grpBinds[gr.ID], attached: e.grpAtt[gr.ID]}
+	n := &groupNode{group: gr, via: "group:" + gr.Name, bindings: e.grpBinds[gr.ID], attached: e.grpAtt[gr.ID]}
 	s.linkGroup(n)
 	return n
 }
@@ -264,6 +266,10 @@ func (s *Snapshot) linkGroup(g *groupNode) {
 		}
 	}
 	g.policies = s.attachedPolicies(g.attached)
+	g.roleVia = make([]string, len(g.roles))
+	for i, r := range g.roles {
+		g.roleVia[i] = g.via + " → " + r.via
+	}
 }
 
 // linkUser resolves u's groups, bindings and attachments. A group, role or
@@ -344,7 +350,7 @@ func (s *Snapshot) baseInputs(u *userNode, managedByName func(string) *policyNod
 	}
 	for _, gr := range u.groups {
 		for _, p := range gr.policies {
-			add(p, "group:"+gr.group.Name)
+			add(p, gr.via)
 		}
 	}
 	return in
@@ -355,11 +361,11 @@ func (s *Snapshot) baseInputs(u *userNode, managedByName func(string) *policyNod
 func (s *Snapshot) roleDerivedInputs(u *userNode) []policy.Input {
 	var in []policy.Input
 	for _, r := range u.roles {
-		in = append(in, roleInputs(r, "role:"+r.role.Name)...)
+		in = append(in, roleInputs(r, r.via)...)
 	}
 	for _, gr := range u.groups {
-		for _, r := range gr.roles {
-			in = append(in, roleInputs(r, fmt.Sprintf("group:%s → role:%s", gr.group.Name, r.role.Name))...)
+		for i, r := range gr.roles {
+			in = append(in, roleInputs(r, gr.roleVia[i])...)
 		}
 	}
 	return in

@@ -17,9 +17,13 @@ type Principal struct {
 	KeyPolicy []byte
 	RequestID string
 	SourceIP  string
-	// Revision is the organization's revision when the request was
-	// authenticated: authorization uses a snapshot at least this recent, so
-	// a caller always sees its own earlier writes.
+	// Revision is the oldest revision of the organization that the
+	// request's decisions may be made at. Authentication leaves it 0: the
+	// current snapshot then decides, which already holds every write this
+	// server has answered (a write waits for the snapshot to absorb it
+	// before it answers), and checks never wait for writes in flight. A
+	// flow that acts as another principal right after reading the
+	// organization sets it to what it read.
 	Revision int64
 	// Session is set when the caller authenticated with a role session
 	// token: it then acts as the session's role, not as UserID.

@@ -47,6 +47,25 @@ type Tx interface {
 	// LoadGraph reads the organization's access graph at the transaction's
 	// snapshot.
 	LoadGraph(ctx context.Context, org OrgID) (*Graph, error)
+	// GraphChanges reads the organization's change log after revision
+	// since, up to the organization's current revision (To). since >= To
+	// returns an empty GraphChanges with From = To = current.
+	GraphChanges(ctx context.Context, org OrgID, since int64) (*GraphChanges, error)
+	// LoadGraphPart reads the rows of org's access graph that c's entities
+	// make up, in the same order and shape as LoadGraph: Org; Users: the
+	// members among c.Users (a removed one is absent); Groups/Roles/Policies:
+	// the live ones among c.Groups/c.Roles/c.Policies (deleted or missing
+	// absent); GroupMembers: every membership of a user in c.Users or of a
+	// group in c.Groups; Bindings: every binding to a principal (user or
+	// group) in c.Users/c.Groups or of a role in c.Roles, project bindings
+	// included; Attachments: every attachment to a target in
+	// c.Users/c.Groups/c.Roles or of a policy in c.Policies; Overrides: those
+	// of users in c.Users; RoleGrids: those of roles in c.Roles; Resources:
+	// those among c.Resources; Projects: all of org's if c.Projects; Trusts:
+	// all live trusts of live roles of org if c.Trusts or len(c.Roles) > 0
+	// (else nil). Bindings and Attachments are not filtered by the deletion
+	// of what they reach, as in LoadGraph. If c.All, it is LoadGraph.
+	LoadGraphPart(ctx context.Context, org OrgID, c *GraphChanges) (*Graph, error)
 }
 
 // OrganizationTx stores organizations.

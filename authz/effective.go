@@ -173,7 +173,7 @@ func (s *Snapshot) allInputs(u *userNode) []scopedInput {
 	}
 	// Overrides, each confined to its project, where it replaces what the
 	// roles above grant.
-	overrides := s.scope.overrides[u.user.Account.ID]
+	overrides := u.overrides
 	for _, p := range slices.Sorted(maps.Keys(overrides)) {
 		o := overrides[p]
 		out = append(out, scopedInput{Input: policy.Input{ID: string(o.id), Name: o.name, Via: overrideVia(p), Doc: o.doc}, project: p})
@@ -225,7 +225,7 @@ func (s *Snapshot) WhoCan(r Request) []Grantee {
 // replaces in its project.
 func (s *Snapshot) overrideScopes(u *userNode) []OverrideScope {
 	out := []OverrideScope{}
-	overrides := s.scope.overrides[u.user.Account.ID]
+	overrides := u.overrides
 	for _, p := range slices.Sorted(maps.Keys(overrides)) {
 		o := OverrideScope{ProjectID: p, Policy: overrides[p].name, Replaced: []string{}}
 		for _, in := range append(s.roleDerivedInputs(u), s.projectInputs(u, p)...) {

@@ -44,7 +44,12 @@ type largeOrg struct {
 	projects  []string
 	resources []string // resources[i] is in projects[i%len(projects)]
 	docs      []*policy.Document
-	reach     [][]int       // reach[u]: the custom policies that reach users[u], by index in docs
+	reach     [][]int            // reach[u]: the custom policies that reach users[u], by index in docs
+	policyIDs []keyward.PolicyID // policyIDs[i] is the stored policy of docs[i]
+	groupIDs  []keyward.GroupID
+	roleIDs   []keyward.RoleID
+	members   [][]int       // members[g]: the users (indexes in users) of groupIDs[g]
+	holders   [][]int       // holders[r]: the users holding roleIDs[r], directly or through a group
 	written   time.Duration // how long writing the org took
 }
 
@@ -56,6 +61,21 @@ const (
 	largeProjects  = 500
 	largeResources = 11000
 )
+
+// orgShape is the size of a generated organization. shapeOf(largeUsers)
+// is the large org; other sizes keep its proportions (the scale
+// benchmarks of scale_test.go).
+type orgShape struct {
+	users, groups, roles, policies, projects, resources int
+}
+
+// shapeOf returns the shape of an organization of n users in the large
+// org's proportions: a group per 10 users, a role per 20, a custom policy
+// per 5, a project per 20 and 1.1 resources per user.
+func shapeOf(n int) orgShape {
+	return orgShape{users: n, groups: n * largeGroups / largeUsers, roles: n * largeRoles / largeUsers,
+		policies: n * largePolicies / largeUsers, projects: n * largeProjects / largeUsers, resources: n * largeResources / largeUsers}
+}
 
 // benchCleanups undo what the benchmarks' fixtures set up (the large
 // org's database, servers), last first, when the test binary ends.
@@ -103,23 +123,29 @@ func largeOrgOf(tb testing.TB) *largeOrg {
 	return o
 }
 
-// writeLargeOrg draws the large org and writes it to db in three
-// transactions: accounts, organization and members; groups, roles and
-// policies; memberships, bindings, attachments and the caller's key.
+// writeLargeOrg draws the large org and writes it to db.
 func writeLargeOrg(ctx context.Context, db *sqlstore.DB) (*largeOrg, error) {
+	return writeOrg(ctx, db, shapeOf(largeUsers))
+}
+
+// writeOrg draws an organization of shape sh and writes it to db in three
+// transactions: accounts, organization and members; groups, roles and
+// policies; memberships, bindings, attachments and the caller's key. Of
+// shapeOf(largeUsers) it draws the large org.
+func writeOrg(ctx context.Context, db *sqlstore.DB, sh orgShape) (*largeOrg, error) {
 	// c draws exactly what policy/largeorg_test.go draws, in its order;
 	// ids takes every other random choice, so that c stays in step.
 	c := rand.New(rand.NewPCG(2026, 3))
 	ids := rand.New(rand.NewPCG(2026, 4))
 	o := &largeOrg{db: db, cat: policy.DefaultCatalog(), org: keyward.OrgID(genUUID(c))}
-	for range largeProjects {
+	for range sh.projects {
 		o.projects = append(o.projects, genUUID(c))
 	}
-	for range largeResources {
+	for range sh.resources {
 		o.resources = append(o.resources, genUUID(c))
 	}
 	actions := o.cat.Actions()
-	policies := make([]*keyward.Policy, largePolicies)
+	policies := make([]*keyward.Policy, sh.policies)
 	for i := range policies {
 		d := &policy.Document{Version: policy.Version}
 		for range 5 {
@@ -136,21 +162,21 @@ func writeLargeOrg(ctx context.Context, db *sqlstore.DB) (*largeOrg, error) {
 		policies[i] = &keyward.Policy{ID: keyward.PolicyID(genUUID(c)), OrgID: o.org, Name: fmt.Sprint("policy-", i), Document: raw}
 	}
 	// Roles hold 2 to 6 policies; groups 1 to 3 policies and 0 to 2 roles.
-	rolePolicies := make([][]int, largeRoles)
+	rolePolicies := make([][]int, sh.roles)
 	for i := range rolePolicies {
-		rolePolicies[i] = randInts(c, 2+c.IntN(5), largePolicies)
+		rolePolicies[i] = randInts(c, 2+c.IntN(5), sh.policies)
 	}
 	type group struct{ policies, roles []int }
-	groups := make([]group, largeGroups)
+	groups := make([]group, sh.groups)
 	for i := range groups {
-		groups[i] = group{randInts(c, 1+c.IntN(3), largePolicies), randInts(c, c.IntN(3), largeRoles)}
+		groups[i] = group{randInts(c, 1+c.IntN(3), sh.policies), randInts(c, c.IntN(3), sh.roles)}
 	}
 	type user struct{ policies, roles, groups []int }
-	users := make([]user, largeUsers)
+	users := make([]user, sh.users)
 	for i := range users {
-		users[i].policies = randInts(c, c.IntN(3), largePolicies)
-		users[i].roles = randInts(c, c.IntN(3), largeRoles)
-		users[i].groups = randInts(c, 1+c.IntN(3), largeGroups)
+		users[i].policies = randInts(c, c.IntN(3), sh.policies)
+		users[i].roles = randInts(c, c.IntN(3), sh.roles)
+		users[i].groups = randInts(c, 1+c.IntN(3), sh.groups)
 	}
 	for _, u := range users {
 		reach := slices.Clone(u.policies)
@@ -165,18 +191,40 @@ func writeLargeOrg(ctx context.Context, db *sqlstore.DB) (*largeOrg, error) {
 		}
 		o.reach = append(o.reach, reach)
 	}
+	o.members, o.holders = make([][]int, sh.groups), make([][]int, sh.roles)
+	for i, u := range users {
+		roles := slices.Clone(u.roles)
+		for _, g := range u.groups {
+			o.members[g] = append(o.members[g], i)
+			roles = append(roles, groups[g].roles...)
+		}
+		for _, r := range roles {
+			o.holders[r] = append(o.holders[r], i)
+		}
+	}
+	for g := range o.members {
+		o.members[g] = slices.Compact(o.members[g])
+	}
+	for r := range o.holders {
+		slices.Sort(o.holders[r])
+		o.holders[r] = slices.Compact(o.holders[r])
+	}
 
 	o.owner, o.caller = keyward.UserID(genUUID(ids)), keyward.UserID(genUUID(ids))
-	for range largeUsers {
+	for range sh.users {
 		o.users = append(o.users, keyward.UserID(genUUID(ids)))
 	}
-	groupIDs := make([]keyward.GroupID, largeGroups)
+	groupIDs := make([]keyward.GroupID, sh.groups)
 	for i := range groupIDs {
 		groupIDs[i] = keyward.GroupID(genUUID(ids))
 	}
-	roleIDs := make([]keyward.RoleID, largeRoles)
+	roleIDs := make([]keyward.RoleID, sh.roles)
 	for i := range roleIDs {
 		roleIDs[i] = keyward.RoleID(genUUID(ids))
+	}
+	o.groupIDs, o.roleIDs = groupIDs, roleIDs
+	for _, p := range policies {
+		o.policyIDs = append(o.policyIDs, p.ID)
 	}
 	keyID := keyward.APIKeyID(genUUID(ids))
 	secret := strings.ReplaceAll(genUUID(ids)+genUUID(ids), "-", "")

@@ -138,20 +138,34 @@ var keywardProcessOnce = sync.OnceValues(func() (*httpBench, error) {
 		return nil, err
 	}
 	h := sample.clone()
+	if h.url, h.pid, err = startKeyward(h.o.path); err != nil {
+		return nil, err
+	}
+	if _, err := h.run(4, len(h.single), h.authorize); err != nil {
+		return nil, fmt.Errorf("warm-up: %w", err)
+	}
+	return h, nil
+})
+
+// startKeyward builds the keyward binary and starts `keyward server` on
+// the SQLite file at db, configured by its command line alone. It returns
+// the server's base URL and process id; the server is stopped when the
+// test binary ends.
+func startKeyward(db string) (string, int, error) {
 	dir, err := os.MkdirTemp("", "keyward-server-")
 	if err != nil {
-		return nil, err
+		return "", 0, err
 	}
 	benchCleanups = append(benchCleanups, func() { os.RemoveAll(dir) })
 	bin := filepath.Join(dir, "keyward")
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/keyward-iam/keyward/cmd/keyward").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("go build: %v\n%s", err, out)
+		return "", 0, fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	log, err := os.Create(filepath.Join(dir, "keyward.log"))
 	if err != nil {
-		return nil, err
+		return "", 0, err
 	}
-	cmd := exec.Command(bin, "server", "--db", h.o.path, "--addr", "127.0.0.1:0",
+	cmd := exec.Command(bin, "server", "--db", db, "--addr", "127.0.0.1:0",
 		"--bootstrap-token-file", filepath.Join(dir, "root-token"))
 	// Only this command line configures the server.
 	for _, kv := range os.Environ() {
@@ -162,10 +176,10 @@ var keywardProcessOnce = sync.OnceValues(func() (*httpBench, error) {
 	cmd.Stderr = log
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return "", 0, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return "", 0, err
 	}
 	benchCleanups = append(benchCleanups, func() {
 		cmd.Process.Signal(syscall.SIGTERM)
@@ -173,25 +187,22 @@ var keywardProcessOnce = sync.OnceValues(func() (*httpBench, error) {
 		log.Close()
 	})
 	lines := bufio.NewScanner(stdout)
+	url := ""
 	for lines.Scan() {
 		if addr, ok := strings.CutPrefix(lines.Text(), "listening on "); ok {
-			h.url = addr
+			url = addr
 			break
 		}
 	}
-	if h.url == "" {
-		return nil, fmt.Errorf("keyward server ended before listening; its log is %s", log.Name())
+	if url == "" {
+		return "", 0, fmt.Errorf("keyward server ended before listening; its log is %s", log.Name())
 	}
 	go func() { // keep the pipe drained
 		for lines.Scan() {
 		}
 	}()
-	if _, err := h.run(4, len(h.single), h.authorize); err != nil {
-		return nil, fmt.Errorf("warm-up: %w", err)
-	}
-	h.pid = cmd.Process.Pid
-	return h, nil
-})
+	return url, cmd.Process.Pid, nil
+}
 
 // processCPU returns the CPU time, user and system, that process pid has
 // used so far, to the kernel's clock tick (10 ms), or 0 if /proc cannot

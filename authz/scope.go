@@ -1,7 +1,6 @@
 package authz
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/keyward-iam/keyward"
@@ -33,7 +32,7 @@ func builtinRoles(cat *policy.Catalog) map[keyward.RoleID]builtinRole {
 	for _, b := range policy.BuiltinRoles(cat) {
 		role := &keyward.Role{ID: keyward.RoleID(b.ID), Name: b.Name, Description: b.Description, Type: keyward.RoleAssignable}
 		node := func(doc *policy.Document) *roleNode {
-			return &roleNode{role: role, policies: []*policyNode{{
+			return &roleNode{role: role, via: "role:" + role.Name, policies: []*policyNode{{
 				id: keyward.PolicyID(b.ID), name: b.Name + " (built-in role)", managed: true, doc: doc,
 			}}}
 		}
@@ -42,48 +41,38 @@ func builtinRoles(cat *policy.Catalog) map[keyward.RoleID]builtinRole {
 	return out
 }
 
-// projectScope holds what ties requests to projects: the project of each
-// registered resource and each member's overrides. Keys are lowercase.
+// projectScope holds what ties requests to projects: the organization's
+// projects and the project of each registered resource. Keys are
+// lowercase. A member's overrides are on its node (userNode.overrides).
 type projectScope struct {
-	projects  map[string]bool                           // the organization's project ids
-	resources map[string]string                         // resource id → project id
-	overrides map[keyward.UserID]map[string]*policyNode // user → project → override policy
+	projects  map[string]bool   // the organization's project ids
+	resources map[string]string // resource id → project id
 }
 
-// scopeProjects indexes g's resources and overrides, and gives each
-// grid-defined role the policy its grid generated.
-func (s *Snapshot) scopeProjects(cat *policy.Catalog, g *keyward.Graph) {
-	s.scope = projectScope{projects: map[string]bool{}, resources: map[string]string{}, overrides: map[keyward.UserID]map[string]*policyNode{}}
-	for _, p := range g.Projects {
-		s.scope.projects[strings.ToLower(string(p.ID))] = true
+func (p *projectScope) addProjects(ps []*keyward.Project) {
+	for _, pr := range ps {
+		p.projects[strings.ToLower(string(pr.ID))] = true
 	}
-	for _, r := range g.Resources {
-		s.scope.resources[strings.ToLower(r.ID)] = strings.ToLower(string(r.ProjectID))
+}
+
+func (p *projectScope) addResources(rs []*keyward.Resource) {
+	for _, r := range rs {
+		p.resources[strings.ToLower(r.ID)] = strings.ToLower(string(r.ProjectID))
 	}
-	for _, o := range g.Overrides {
-		key := strings.ToLower(string(o.ProjectID))
-		n := &policyNode{id: keyward.PolicyID(o.ProjectID), name: "override of project " + key}
-		// JSON null: nothing from roles in this project. Anything else is
-		// read as any stored document: a broken one can only deny.
-		if len(o.Document) > 0 && string(o.Document) != "null" {
-			n.doc, n.err = policy.Decode(cat, o.Document)
-		} else {
-			n.doc = &policy.Document{Version: policy.Version}
-		}
-		if s.scope.overrides[o.UserID] == nil {
-			s.scope.overrides[o.UserID] = map[string]*policyNode{}
-		}
-		s.scope.overrides[o.UserID][key] = n
+}
+
+// overrideNode is the policy of override o.
+func overrideNode(cat *policy.Catalog, o *keyward.Override) *policyNode {
+	key := strings.ToLower(string(o.ProjectID))
+	n := &policyNode{id: keyward.PolicyID(o.ProjectID), name: "override of project " + key}
+	// JSON null: nothing from roles in this project. Anything else is read
+	// as any stored document: a broken one can only deny.
+	if len(o.Document) > 0 && string(o.Document) != "null" {
+		n.doc, n.err = policy.Decode(cat, o.Document)
+	} else {
+		n.doc = &policy.Document{Version: policy.Version}
 	}
-	for _, rg := range g.RoleGrids {
-		r := s.roles[rg.RoleID]
-		if r == nil || len(rg.Document) == 0 || !json.Valid(rg.Document) {
-			continue
-		}
-		n := &policyNode{id: keyward.PolicyID(rg.RoleID), name: r.role.Name + " (grid)", managed: true}
-		n.doc, n.err = policy.Decode(cat, rg.Document)
-		r.policies = append(r.policies, n)
-	}
+	return n
 }
 
 // projectOf returns the project of r: the one it names or, for a resource
@@ -100,7 +89,7 @@ func (s *Snapshot) override(u *userNode, key string) *policyNode {
 	if key == "" {
 		return nil
 	}
-	return s.scope.overrides[u.user.Account.ID][key]
+	return u.overrides[key]
 }
 
 // overrideVia is the path of an override's policy.

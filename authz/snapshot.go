@@ -1,7 +1,8 @@
 package authz
 
 import (
-	"fmt"
+	"encoding/json"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -11,26 +12,41 @@ import (
 
 // Snapshot is one organization's access graph at one revision. It is
 // immutable but for each user's compiled set, and safe for concurrent use.
+//
+// A snapshot after a change is made from the one before by patch
+// (patch.go), which replaces the nodes the change reached and shares the
+// rest, compiled sets included.
 type Snapshot struct {
 	Org      keyward.OrgID
 	Revision int64
 
 	cat      *policy.Catalog
+	sh       shared
 	users    map[keyward.UserID]*userNode
-	order    []*userNode // users in the graph's order, for who-can
+	order    []*userNode // users by id, the graph's order, for who-can
 	groups   map[keyward.GroupID]*groupNode
-	scope    projectScope // registered resources and project overrides (scope.go)
+	scope    projectScope // registered resources and projects (scope.go)
 	roles    map[keyward.RoleID]*roleNode
 	policies map[keyward.PolicyID]*policyNode
 	byName   map[string]*policyNode // the managed policies, by name
-	assume   *assumeIndex           // role sets for sessions, automatic trusts (trust.go)
+	trusts   []*keyward.RoleTrust
+	assume   *assumeIndex // role sets for sessions, automatic trusts (trust.go)
 	// requireTenant denies a request about a resource that is neither
 	// registered here nor named with its organization (Options).
 	requireTenant bool
 }
 
+// A node holds the rows that make it (its edges, as the store has them)
+// and what link resolved them to in its snapshot. Nodes are never changed
+// once linked: a patch that reaches one makes a new one.
+
 type userNode struct {
-	user     *keyward.User
+	user      *keyward.User
+	memberOf  []keyward.GroupID
+	bindings  []*keyward.RoleBinding
+	attached  []keyward.PolicyID
+	overrides map[string]*policyNode // project (lowercase) → the override's policy
+
 	groups   []*groupNode
 	roles    []*roleNode              // org-wide bindings to the user
 	policies []*policyNode            // attached directly
@@ -43,6 +59,11 @@ type userNode struct {
 
 type groupNode struct {
 	group    *keyward.Group
+	via      string   // "group:<name>", the path of its policies
+	roleVia  []string // "group:<name> → role:<name>" for each of roles
+	bindings []*keyward.RoleBinding
+	attached []keyward.PolicyID
+
 	roles    []*roleNode
 	policies []*policyNode
 	projects projectRoles // project bindings to the group
@@ -50,11 +71,17 @@ type groupNode struct {
 
 type roleNode struct {
 	role     *keyward.Role
+	via      string // "role:<name>", the path of its policies bound org-wide to a user
+	attached []keyward.PolicyID
+	grid     *policyNode // the policy a grid-defined role's grid generated; nil if none
+	gridDoc  []byte      // the grid's document, as stored
+
 	policies []*policyNode
 }
 
 type policyNode struct {
 	id      keyward.PolicyID
+	version int64 // of a custom policy
 	name    string
 	managed bool
 	doc     *policy.Document
@@ -71,7 +98,8 @@ type compiled struct {
 }
 
 // docCache keeps parsed custom documents between snapshots, keyed by policy
-// id and version, so that a rebuild parses only what changed.
+// id and version, so that a rebuild parses only what changed. Only the
+// organization's one update in flight uses it (Authorizer).
 type docCache map[docKey]*policyNode
 
 type docKey struct {
@@ -79,11 +107,26 @@ type docKey struct {
 	version int64
 }
 
-// build makes the snapshot of g. Parsed documents are taken from prev when
-// their version has not changed; the returned cache holds this snapshot's.
-func build(cat *policy.Catalog, sh shared, g *keyward.Graph, prev docCache) (*Snapshot, docCache) {
-	managed := sh.managed
+// node returns the node of p, parsed anew only if its version is not in c.
+func (c docCache) node(cat *policy.Catalog, p *keyward.Policy) *policyNode {
+	k := docKey{p.ID, p.Version}
+	if n, ok := c[k]; ok {
+		return n
+	}
+	n := &policyNode{id: p.ID, version: p.Version, name: p.Name}
+	// Decode, not Parse: a stored document that has gone stale (an action
+	// left the catalog) still denies what it denies, and one that cannot be
+	// read at all denies everything.
+	n.doc, n.err = policy.Decode(cat, p.Document)
+	c[k] = n
+	return n
+}
+
+// build makes the snapshot of g. Parsed documents are taken from docs when
+// their version has not changed; docs is left holding this snapshot's.
+func build(cat *policy.Catalog, sh shared, g *keyward.Graph, docs docCache) *Snapshot {
 	s := &Snapshot{
+		sh:       sh,
 		Org:      g.Org.ID,
 		Revision: g.Org.Revision,
 		cat:      cat,
@@ -92,87 +135,191 @@ func build(cat *policy.Catalog, sh shared, g *keyward.Graph, prev docCache) (*Sn
 		groups:   make(map[keyward.GroupID]*groupNode, len(g.Groups)),
 		roles:    make(map[keyward.RoleID]*roleNode, len(g.Roles)),
 		policies: make(map[keyward.PolicyID]*policyNode, len(g.Policies)),
+		trusts:   g.Trusts,
 	}
-	docs := make(docCache, len(g.Policies))
+	live := make(map[docKey]bool, len(g.Policies))
 	for _, p := range g.Policies {
-		k := docKey{p.ID, p.Version}
-		n, ok := prev[k]
-		if !ok {
-			n = &policyNode{id: p.ID, name: p.Name}
-			// Decode, not Parse: a stored document that has gone stale
-			// (an action left the catalog) still denies what it denies,
-			// and one that cannot be read at all denies everything.
-			n.doc, n.err = policy.Decode(cat, p.Document)
+		s.policies[p.ID] = docs.node(cat, p)
+		live[docKey{p.ID, p.Version}] = true
+	}
+	for k := range docs {
+		if !live[k] {
+			delete(docs, k)
 		}
-		docs[k] = n
-		s.policies[p.ID] = n
+	}
+	e := edgesOf(g)
+	for _, r := range g.Roles {
+		s.roles[r.ID] = s.newRole(cat, r, e)
+	}
+	for _, gr := range g.Groups {
+		s.groups[gr.ID] = s.newGroup(gr, e)
 	}
 	for _, u := range g.Users {
-		n := &userNode{user: u}
+		n := s.newUser(cat, u, e)
 		s.users[u.Account.ID] = n
 		s.order = append(s.order, n)
 	}
-	for _, gr := range g.Groups {
-		s.groups[gr.ID] = &groupNode{group: gr}
-	}
-	for _, r := range g.Roles {
-		s.roles[r.ID] = &roleNode{role: r}
+	s.scope = projectScope{projects: map[string]bool{}, resources: map[string]string{}}
+	s.scope.addProjects(g.Projects)
+	s.scope.addResources(g.Resources)
+	s.indexTrusts()
+	return s
+}
+
+// edges are a graph's rows grouped by the node they belong to.
+type edges struct {
+	memberOf  map[keyward.UserID][]keyward.GroupID
+	userBinds map[keyward.UserID][]*keyward.RoleBinding
+	userAtt   map[keyward.UserID][]keyward.PolicyID
+	overrides map[keyward.UserID][]*keyward.Override
+	grpBinds  map[keyward.GroupID][]*keyward.RoleBinding
+	grpAtt    map[keyward.GroupID][]keyward.PolicyID
+	roleAtt   map[keyward.RoleID][]keyward.PolicyID
+	grids     map[keyward.RoleID]*keyward.RoleGrid
+}
+
+func edgesOf(g *keyward.Graph) *edges {
+	e := &edges{
+		memberOf: map[keyward.UserID][]keyward.GroupID{}, userBinds: map[keyward.UserID][]*keyward.RoleBinding{},
+		userAtt: map[keyward.UserID][]keyward.PolicyID{}, overrides: map[keyward.UserID][]*keyward.Override{},
+		grpBinds: map[keyward.GroupID][]*keyward.RoleBinding{}, grpAtt: map[keyward.GroupID][]keyward.PolicyID{},
+		roleAtt: map[keyward.RoleID][]keyward.PolicyID{}, grids: map[keyward.RoleID]*keyward.RoleGrid{},
 	}
 	for _, m := range g.GroupMembers {
-		u, gr := s.users[m.UserID], s.groups[m.GroupID]
-		if u != nil && gr != nil {
-			u.groups = append(u.groups, gr)
-		}
+		e.memberOf[m.UserID] = append(e.memberOf[m.UserID], m.GroupID)
 	}
-	s.scopeProjects(cat, g)
 	for _, b := range g.Bindings {
-		r := s.roles[b.RoleID]
-		if br, ok := sh.builtin[b.RoleID]; ok && r == nil {
-			r = br.org
-			if b.ProjectID != "" {
-				r = br.project
-			}
-		}
-		if r == nil || r.role.Type != keyward.RoleAssignable {
-			continue
-		}
-		// A project binding applies inside its project only (project.go).
 		switch b.PrincipalType {
 		case keyward.PrincipalUser:
-			if u := s.users[keyward.UserID(b.PrincipalID)]; u != nil {
-				u.projects.add(b.ProjectID, r, &u.roles)
-			}
+			e.userBinds[keyward.UserID(b.PrincipalID)] = append(e.userBinds[keyward.UserID(b.PrincipalID)], b)
 		case keyward.PrincipalGroup:
-			if gr := s.groups[keyward.GroupID(b.PrincipalID)]; gr != nil {
-				gr.projects.add(b.ProjectID, r, &gr.roles)
-			}
+			e.grpBinds[keyward.GroupID(b.PrincipalID)] = append(e.grpBinds[keyward.GroupID(b.PrincipalID)], b)
 		}
 	}
 	for _, a := range g.Attachments {
-		p := s.policies[a.PolicyID]
-		if p == nil {
-			p = managed[a.PolicyID]
-		}
-		if p == nil {
-			continue // a deleted policy: it grants nothing until restored
-		}
 		switch a.TargetType {
 		case keyward.PrincipalUser:
-			if u := s.users[keyward.UserID(a.TargetID)]; u != nil {
-				u.policies = append(u.policies, p)
-			}
+			e.userAtt[keyward.UserID(a.TargetID)] = append(e.userAtt[keyward.UserID(a.TargetID)], a.PolicyID)
 		case keyward.PrincipalGroup:
-			if gr := s.groups[keyward.GroupID(a.TargetID)]; gr != nil {
-				gr.policies = append(gr.policies, p)
-			}
+			e.grpAtt[keyward.GroupID(a.TargetID)] = append(e.grpAtt[keyward.GroupID(a.TargetID)], a.PolicyID)
 		case keyward.PrincipalRole:
-			if r := s.roles[keyward.RoleID(a.TargetID)]; r != nil {
-				r.policies = append(r.policies, p)
-			}
+			e.roleAtt[keyward.RoleID(a.TargetID)] = append(e.roleAtt[keyward.RoleID(a.TargetID)], a.PolicyID)
 		}
 	}
-	s.indexTrusts(g.Trusts)
-	return s, docs
+	for _, o := range g.Overrides {
+		e.overrides[o.UserID] = append(e.overrides[o.UserID], o)
+	}
+	for _, rg := range g.RoleGrids {
+		e.grids[rg.RoleID] = rg
+	}
+	return e
+}
+
+// newRole makes and links the node of r from e.
+func (s *Snapshot) newRole(cat *policy.Catalog, r *keyward.Role, e *edges) *roleNode {
+	n := &roleNode{role: r, via: "role:" + r.Name, attached: e.roleAtt[r.ID]}
+	if rg := e.grids[r.ID]; rg != nil && len(rg.Document) > 0 && json.Valid(rg.Document) {
+		n.gridDoc = rg.Document
+		n.grid = &policyNode{id: keyward.PolicyID(r.ID), name: r.Name + " (grid)", managed: true}
+		n.grid.doc, n.grid.err = policy.Decode(cat, rg.Document)
+	}
+	s.linkRole(n)
+	return n
+}
+
+// newGroup makes and links the node of gr from e.
+func (s *Snapshot) newGroup(gr *keyward.Group, e *edges) *groupNode {
+	n := &groupNode{group: gr, via: "group:" + gr.Name, bindings: e.grpBinds[gr.ID], attached: e.grpAtt[gr.ID]}
+	s.linkGroup(n)
+	return n
+}
+
+// newUser makes and links the node of u from e.
+func (s *Snapshot) newUser(cat *policy.Catalog, u *keyward.User, e *edges) *userNode {
+	id := u.Account.ID
+	n := &userNode{user: u, memberOf: e.memberOf[id], bindings: e.userBinds[id], attached: e.userAtt[id]}
+	for _, o := range e.overrides[id] {
+		if n.overrides == nil {
+			n.overrides = map[string]*policyNode{}
+		}
+		n.overrides[strings.ToLower(string(o.ProjectID))] = overrideNode(cat, o)
+	}
+	s.linkUser(n)
+	return n
+}
+
+// linkRole resolves r's attachments: a deleted policy grants nothing until
+// restored.
+func (s *Snapshot) linkRole(r *roleNode) {
+	r.policies = s.attachedPolicies(r.attached)
+	if r.grid != nil {
+		r.policies = append(r.policies, r.grid)
+	}
+}
+
+// linkGroup resolves g's bindings and attachments.
+func (s *Snapshot) linkGroup(g *groupNode) {
+	g.roles, g.projects = nil, nil
+	for _, b := range g.bindings {
+		if r := s.boundRole(b); r != nil {
+			g.projects.add(b.ProjectID, r, &g.roles)
+		}
+	}
+	g.policies = s.attachedPolicies(g.attached)
+	g.roleVia = make([]string, len(g.roles))
+	for i, r := range g.roles {
+		g.roleVia[i] = g.via + " → " + r.via
+	}
+}
+
+// linkUser resolves u's groups, bindings and attachments. A group, role or
+// policy the snapshot does not have (deleted) is left out.
+func (s *Snapshot) linkUser(u *userNode) {
+	u.groups, u.roles, u.projects = nil, nil, nil
+	for _, id := range u.memberOf {
+		if g := s.groups[id]; g != nil {
+			u.groups = append(u.groups, g)
+		}
+	}
+	for _, b := range u.bindings {
+		if r := s.boundRole(b); r != nil {
+			u.projects.add(b.ProjectID, r, &u.roles)
+		}
+	}
+	u.policies = s.attachedPolicies(u.attached)
+}
+
+// boundRole returns the role node a binding grants, or nil: a deleted
+// role, or one that may not be bound (assumable). A project binding
+// applies inside its project only (project.go).
+func (s *Snapshot) boundRole(b *keyward.RoleBinding) *roleNode {
+	r := s.roles[b.RoleID]
+	if br, ok := s.sh.builtin[b.RoleID]; ok && r == nil {
+		r = br.org
+		if b.ProjectID != "" {
+			r = br.project
+		}
+	}
+	if r == nil || r.role.Type != keyward.RoleAssignable {
+		return nil
+	}
+	return r
+}
+
+// attachedPolicies resolves attached policy ids: custom policies of the
+// snapshot, else managed ones; others (deleted) are left out.
+func (s *Snapshot) attachedPolicies(ids []keyward.PolicyID) []*policyNode {
+	var out []*policyNode
+	for _, id := range ids {
+		p := s.policies[id]
+		if p == nil {
+			p = s.sh.managed[id]
+		}
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // inputs returns the policies that reach u, each with the path it comes
@@ -203,7 +350,7 @@ func (s *Snapshot) baseInputs(u *userNode, managedByName func(string) *policyNod
 	}
 	for _, gr := range u.groups {
 		for _, p := range gr.policies {
-			add(p, "group:"+gr.group.Name)
+			add(p, gr.via)
 		}
 	}
 	return in
@@ -214,11 +361,11 @@ func (s *Snapshot) baseInputs(u *userNode, managedByName func(string) *policyNod
 func (s *Snapshot) roleDerivedInputs(u *userNode) []policy.Input {
 	var in []policy.Input
 	for _, r := range u.roles {
-		in = append(in, roleInputs(r, "role:"+r.role.Name)...)
+		in = append(in, roleInputs(r, r.via)...)
 	}
 	for _, gr := range u.groups {
-		for _, r := range gr.roles {
-			in = append(in, roleInputs(r, fmt.Sprintf("group:%s → role:%s", gr.group.Name, r.role.Name))...)
+		for i, r := range gr.roles {
+			in = append(in, roleInputs(r, gr.roleVia[i])...)
 		}
 	}
 	return in

@@ -27,9 +27,9 @@ type trustNode struct {
 
 // indexTrusts indexes the automatic trusts of user and group trustees on
 // assumable roles; manual and OIDC trusts grant only through a session.
-func (s *Snapshot) indexTrusts(trusts []*keyward.RoleTrust) {
+func (s *Snapshot) indexTrusts() {
 	s.assume = &assumeIndex{byUser: map[keyward.UserID][]*trustNode{}, byGroup: map[keyward.GroupID][]*trustNode{}}
-	for _, t := range trusts {
+	for _, t := range s.trusts {
 		r := s.roles[t.RoleID]
 		if t.Mode != keyward.AssumeAutomatic || t.DeletedAt != nil || r == nil || r.role.Type != keyward.RoleAssumable {
 			continue

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/service"
 )
 
 // metrics counts requests and their latencies by route and status.
@@ -14,7 +17,7 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
+func newMetrics(reg prometheus.Registerer, svc *service.Service) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "keyward_http_requests_total",
@@ -27,6 +30,17 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"route"}),
 	}
 	reg.MustRegister(m.requests, m.latency)
+	for kind, n := range map[string]func(authz.UpdateStats) int64{
+		"patch":  func(u authz.UpdateStats) int64 { return u.Patches },
+		"build":  func(u authz.UpdateStats) int64 { return u.Builds },
+		"failed": func(u authz.UpdateStats) int64 { return u.Failed },
+	} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "keyward_snapshot_updates_total",
+			Help:        "Snapshot updates: patched from the previous snapshot, built from the whole graph, or failed.",
+			ConstLabels: prometheus.Labels{"kind": kind},
+		}, func() float64 { return float64(n(svc.SnapshotUpdates())) }))
+	}
 	return m
 }
 

@@ -57,7 +57,7 @@ func NewServer(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	s.mux = mux
 	s.routes(mux, cfg.Gatherer)
-	m := newMetrics(cfg.Registerer)
+	m := newMetrics(cfg.Registerer, cfg.Service)
 	h := s.muxErrors(mux)
 	h = s.checkQuery(h)
 	h = withRevision(h)

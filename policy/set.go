@@ -66,12 +66,14 @@ type Diagnostic struct {
 // Diagnostics.
 //
 // Each document is compiled on its first Compile and the result is kept as long as the
-// document lives, so a document must not be modified once compiled.
+// document lives, so a document must not be modified once compiled. The Set keeps policies
+// itself, not a copy (a principal's set is mostly its inputs): the caller must not modify
+// the slice afterwards.
 func Compile(cat *Catalog, policies []Input) *Set {
 	if cat == nil {
 		cat = DefaultCatalog()
 	}
-	s := &Set{cat: cat, inputs: slices.Clone(policies), units: make([]*unit, len(policies))}
+	s := &Set{cat: cat, inputs: policies[:len(policies):len(policies)], units: make([]*unit, len(policies))}
 	for i, in := range s.inputs {
 		u := cat.unitOf(in.Doc)
 		s.units[i] = u

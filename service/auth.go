@@ -131,7 +131,8 @@ func (s *Service) verifyKey(ctx context.Context, id keyward.APIKeyID, sum [sha25
 		if org.DeletedAt != nil {
 			return errBadCredential()
 		}
-		p = keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, KeyPolicy: k.Policy, Revision: org.Revision}
+		p = keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, KeyPolicy: k.Policy}
+		s.authz.Notice(org.ID, org.Revision)
 		return nil
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"github.com/keyward-iam/keyward/authz"
 	"strings"
 	"sync"
 	"time"
@@ -83,3 +84,7 @@ func healthError(err error) string {
 	}
 	return keyward.ErrorMessage(err)
 }
+
+// SnapshotUpdates counts this server's snapshot updates so far: patched
+// from the previous snapshot, built from the whole graph, failed.
+func (s *Service) SnapshotUpdates() authz.UpdateStats { return s.authz.Stats() }

@@ -128,27 +128,41 @@ type invalidatingStore struct {
 }
 
 func (s invalidatingStore) WriteTx(ctx context.Context, fn func(keyward.Tx) error) error {
-	var orgs []keyward.OrgID
+	var bumps []bump
 	err := s.Store.WriteTx(ctx, func(tx keyward.Tx) error {
-		orgs = orgs[:0] // a retried transaction starts over
-		return fn(revisionRecorder{Tx: tx, orgs: &orgs})
+		bumps = bumps[:0] // a retried transaction starts over
+		return fn(revisionRecorder{Tx: tx, bumps: &bumps})
 	})
+	orgs := make([]keyward.OrgID, 0, len(bumps))
+	for _, b := range bumps {
+		orgs = append(orgs, b.org)
+	}
 	// A failed commit may still have committed; dropping the keys of the
 	// organizations it touched costs one read each.
 	if err == nil || len(orgs) > 0 {
 		s.keys.invalidate(orgs)
 	}
+	if sc := txScopeOf(ctx); err == nil && sc != nil {
+		sc.committed(bumps)
+	}
 	return err
 }
 
+// bump is a revision a transaction bumped an organization to.
+type bump struct {
+	org keyward.OrgID
+	rev int64
+}
+
 // revisionRecorder is a transaction that records the organizations whose
-// revision it bumps.
+// revision it bumps, and to what.
 type revisionRecorder struct {
 	keyward.Tx
-	orgs *[]keyward.OrgID
+	bumps *[]bump
 }
 
 func (t revisionRecorder) BumpRevision(ctx context.Context, id keyward.OrgID) (int64, error) {
-	*t.orgs = append(*t.orgs, id)
-	return t.Tx.BumpRevision(ctx, id)
+	rev, err := t.Tx.BumpRevision(ctx, id)
+	*t.bumps = append(*t.bumps, bump{id, rev})
+	return rev, err
 }

@@ -297,7 +297,8 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*keywa
 		if org.DeletedAt != nil {
 			return errBadCredential()
 		}
-		p = &keyward.Principal{OrgID: ls.OrgID, UserID: ls.UserID, Kind: u.Kind(), RequestID: reqID, SourceIP: ip, Revision: org.Revision}
+		p = &keyward.Principal{OrgID: ls.OrgID, UserID: ls.UserID, Kind: u.Kind(), RequestID: reqID, SourceIP: ip}
+		s.authz.Notice(org.ID, org.Revision)
 		return nil
 	})
 	return p, err

@@ -203,6 +203,7 @@ func (s *Service) authenticateRoleSession(ctx context.Context, token string) (*k
 		if org.DeletedAt != nil {
 			return errDeadSession()
 		}
+		s.authz.Notice(org.ID, org.Revision)
 		chain, err := sessionChain(ctx, tx, sess)
 		if err != nil {
 			return err
@@ -213,7 +214,7 @@ func (s *Service) authenticateRoleSession(ctx context.Context, token string) (*k
 		if u != nil && u.Kind() == keyward.KindService {
 			kind = keyward.KindService
 		}
-		p = &keyward.Principal{OrgID: sess.OrgID, UserID: sess.UserID, Kind: kind, RequestID: reqID, SourceIP: ip, Revision: org.Revision,
+		p = &keyward.Principal{OrgID: sess.OrgID, UserID: sess.UserID, Kind: kind, RequestID: reqID, SourceIP: ip,
 			Session: &keyward.SessionPrincipal{ID: sess.ID, RoleID: sess.RoleID, TrustID: sess.TrustID, Policy: sess.Policy,
 				ExpiresAt: sess.ExpiresAt, Chain: chain, Policies: sess.Policies, Narrowing: sess.Narrowing}}
 		return nil

@@ -23,6 +23,21 @@ type txScope struct {
 	mu    sync.Mutex
 	snaps map[keyward.OrgID]*authz.Snapshot // guarded by mu
 	need  *snapshotNeed                     // guarded by mu: the snapshot a decision asked for and did not get
+	wrote map[keyward.OrgID]int64           // guarded by mu: the revisions the call's writes committed
+}
+
+// committed records the revisions a committed write transaction bumped.
+func (sc *txScope) committed(bs []bump) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for _, b := range bs {
+		if b.rev > sc.wrote[b.org] {
+			if sc.wrote == nil {
+				sc.wrote = map[keyward.OrgID]int64{}
+			}
+			sc.wrote[b.org] = b.rev
+		}
+	}
 }
 
 // snapshotNeed is a snapshot a decision inside a transaction asked for.
@@ -91,9 +106,12 @@ func (s *Service) inTx(ctx context.Context, write bool, fn func(ctx context.Cont
 	for reruns := 0; ; reruns++ {
 		err := run(tctx, func(tx keyward.Tx) error { return fn(tctx, tx) })
 		sc.mu.Lock()
-		need := sc.need
-		sc.need = nil
+		need, wrote := sc.need, sc.wrote
+		sc.need, sc.wrote = nil, nil
 		sc.mu.Unlock()
+		if err == nil {
+			s.absorb(ctx, wrote)
+		}
 		if err == nil || need == nil || reruns == maxSnapshotReruns {
 			return err
 		}
@@ -104,6 +122,21 @@ func (s *Service) inTx(ctx context.Context, write bool, fn func(ctx context.Cont
 		sc.mu.Lock()
 		sc.snaps[need.org] = snap
 		sc.mu.Unlock()
+	}
+}
+
+// absorb waits, holding no connection, until the snapshots this server
+// holds have absorbed the revisions the call's writes committed, so that
+// whatever the caller sends next is decided with its write in place:
+// the writer pays for the update, not the checks that run meanwhile, which
+// are answered from the snapshot before it. The write is committed
+// whatever happens here; a failed update is logged, and the next request
+// retries it.
+func (s *Service) absorb(ctx context.Context, wrote map[keyward.OrgID]int64) {
+	for org, rev := range wrote {
+		if err := s.authz.Absorb(ctx, org, rev); err != nil {
+			s.log.WarnContext(ctx, "snapshot update after a write failed", "org", org, "revision", rev, "err", err)
+		}
 	}
 }
 

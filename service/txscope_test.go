@@ -88,7 +88,8 @@ func TestConcurrentAttachesOnAStaleSnapshot(t *testing.T) {
 // again once that snapshot was loaded with no connection held.
 func TestDecisionInsideATransactionNeverLoads(t *testing.T) {
 	ctx := t.Context()
-	svc := New(keywardtest.OpenStore(t), Options{})
+	store := keywardtest.OpenStore(t)
+	svc := New(store, Options{})
 	rootToken, _, err := svc.Bootstrap(ctx, BootstrapInput{})
 	if err != nil {
 		t.Fatal(err)
@@ -101,8 +102,13 @@ func TestDecisionInsideATransactionNeverLoads(t *testing.T) {
 	if _, err := svc.snapshot(ctx, root.OrgID, root.Revision); err != nil {
 		t.Fatal(err)
 	}
-	// A write the cached snapshot (at root.Revision) does not have.
-	if _, _, err := svc.CreateUser(asRoot, UserInput{Email: "u@example.com", Name: "U"}); err != nil {
+	// A write the cached snapshot (at root.Revision) does not have: one
+	// committed by another server (a write through svc would have waited
+	// for its snapshot to absorb it).
+	if err := store.WriteTx(ctx, func(tx keyward.Tx) error {
+		_, err := tx.BumpRevision(ctx, root.OrgID)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	runs := 0

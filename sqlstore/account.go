@@ -35,6 +35,7 @@ func emailKey(email string) any {
 // human account's email must not be in use by another human account.
 func (t *tx) CreateAccount(ctx context.Context, a *keyward.Account) error {
 	const op = "sqlstore.CreateAccount"
+	t.touch("", changeNone, "")
 	if a.ID == "" {
 		a.ID = keyward.UserID(keyward.NewID(t.now))
 	}
@@ -79,6 +80,7 @@ func (t *tx) GetAccountByEmail(ctx context.Context, email string) (*keyward.Acco
 // UpdateAccount writes Email, Name, PasswordHash and UpdatedAt.
 func (t *tx) UpdateAccount(ctx context.Context, a *keyward.Account) error {
 	const op = "sqlstore.UpdateAccount"
+	t.touch("", changeUser, string(a.ID))
 	a.UpdatedAt = micro(a.UpdatedAt)
 	n, err := affected(t.execChecked(ctx, `UPDATE accounts
 		SET email = $2, email_key = $3, name = $4, password_hash = $5, updated_at = $6
@@ -104,6 +106,7 @@ var errAccountInUse = keyward.Errorf(keyward.CodeConflict,
 // and audit trail see them go.
 func (t *tx) DeleteAccount(ctx context.Context, id keyward.UserID) error {
 	const op = "sqlstore.DeleteAccount"
+	t.touch("", changeUser, string(id))
 	n, err := affected(t.execChecked(ctx, "DELETE FROM accounts WHERE id = $1", id))
 	if err != nil {
 		return dbError(op, err, errAccountInUse)

@@ -39,6 +39,7 @@ var errNoMember = keyward.Errorf(keyward.CodeNotFound, "User not found.")
 // none. Its user must be a member of its organization.
 func (t *tx) CreateAPIKey(ctx context.Context, k *keyward.APIKey) error {
 	const op = "sqlstore.CreateAPIKey"
+	t.touch(k.OrgID, changeNone, "")
 	if k.ID == "" {
 		k.ID = keyward.APIKeyID(keyward.NewID(t.now))
 	}
@@ -95,6 +96,7 @@ func (t *tx) ListAPIKeys(ctx context.Context, org keyward.OrgID, user keyward.Us
 // already; revoking twice keeps the first time.
 func (t *tx) RevokeAPIKey(ctx context.Context, org keyward.OrgID, id keyward.APIKeyID, at time.Time) error {
 	const op = "sqlstore.RevokeAPIKey"
+	t.touch(org, changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx,
 		"UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE org_id = $1 AND id = $2",
 		org, id, micro(at).UnixMicro()))

@@ -75,6 +75,7 @@ var errNoOrg = keyward.Errorf(keyward.CodeNotFound, "Organization not found.")
 // and an ID of its time if it has none. Empty Before and After become nil.
 func (t *tx) AppendAudit(ctx context.Context, e *keyward.AuditEvent) error {
 	const op = "sqlstore.AppendAudit"
+	t.touch(e.OrgID, changeNone, "")
 	if e.Time.IsZero() {
 		e.Time = t.now
 	}

@@ -326,6 +326,11 @@ func (db *DB) runOnce(ctx context.Context, write bool, lock []keyward.OrgID, fn 
 	if err != nil {
 		return t.bumped, err
 	}
+	if write {
+		if err := t.logChanges(ctx); err != nil {
+			return t.bumped, err
+		}
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return t.bumped, dbError("sqlstore.commit", err, nil)
 	}

@@ -37,8 +37,10 @@ func TestLoadGraph(t *testing.T) {
 			bind(t, s, o.ID, deployer.ID, keyward.PrincipalGroup, string(ops.ID), ""),
 			bind(t, s, o.ID, deployer.ID, keyward.PrincipalUser, string(bob.ID), project),
 		}
-		bind(t, s, o.ID, gone.ID, keyward.PrincipalUser, string(bob.ID), "")
-		bindings = append(bindings, bind(t, s, o.ID, restored.ID, keyward.PrincipalUser, string(bob.ID), ""))
+		// Bindings of deleted roles are in the graph too (keyward.Graph).
+		bindings = append(bindings,
+			bind(t, s, o.ID, gone.ID, keyward.PrincipalUser, string(bob.ID), ""),
+			bind(t, s, o.ID, restored.ID, keyward.PrincipalUser, string(bob.ID), ""))
 
 		vm := newPolicy(t, s, o.ID, "vm")
 		dropped := newPolicy(t, s, o.ID, "dropped")
@@ -49,12 +51,14 @@ func TestLoadGraph(t *testing.T) {
 			attach(t, s, o.ID, managed, keyward.PrincipalGroup, string(ops.ID)),
 			attach(t, s, o.ID, vm.ID, keyward.PrincipalRole, string(deployer.ID)),
 		}
-		attach(t, s, o.ID, dropped.ID, keyward.PrincipalUser, string(bob.ID))
-		attach(t, s, o.ID, dropped.ID, keyward.PrincipalRole, string(deployer.ID))
-		attach(t, s, o.ID, vm.ID, keyward.PrincipalRole, string(gone.ID))
-		attach(t, s, o.ID, managed, keyward.PrincipalRole, string(gone.ID))
-		attach(t, s, o.ID, managed, keyward.PrincipalRole, missingRole)
-		attachments = append(attachments, attach(t, s, o.ID, managed, keyward.PrincipalRole, string(restored.ID)))
+		// So are attachments of deleted policies, to deleted or missing roles.
+		attachments = append(attachments,
+			attach(t, s, o.ID, dropped.ID, keyward.PrincipalUser, string(bob.ID)),
+			attach(t, s, o.ID, dropped.ID, keyward.PrincipalRole, string(deployer.ID)),
+			attach(t, s, o.ID, vm.ID, keyward.PrincipalRole, string(gone.ID)),
+			attach(t, s, o.ID, managed, keyward.PrincipalRole, string(gone.ID)),
+			attach(t, s, o.ID, managed, keyward.PrincipalRole, missingRole),
+			attach(t, s, o.ID, managed, keyward.PrincipalRole, string(restored.ID)))
 
 		deleteRole(t, s, gone, true)
 		deleteRole(t, s, restored, true)

@@ -39,6 +39,7 @@ func (t *tx) CreateGroup(ctx context.Context, g *keyward.Group) error {
 	if g.ID == "" {
 		g.ID = keyward.GroupID(keyward.NewID(t.now))
 	}
+	t.touch(g.OrgID, changeGroup, string(g.ID))
 	t.stamp(&g.CreatedAt, &g.UpdatedAt)
 	g.MemberCount = 0
 	_, err := t.execChecked(ctx, `INSERT INTO groups
@@ -81,6 +82,7 @@ func (t *tx) ListGroups(ctx context.Context, org keyward.OrgID, f keyward.GroupF
 // UpdateGroup writes Name, Description and UpdatedAt.
 func (t *tx) UpdateGroup(ctx context.Context, g *keyward.Group) error {
 	const op = "sqlstore.UpdateGroup"
+	t.touch(g.OrgID, changeGroup, string(g.ID))
 	g.UpdatedAt = micro(g.UpdatedAt)
 	n, err := affected(t.execChecked(ctx, `UPDATE groups
 		SET name = $3, name_key = $4, description = $5, updated_at = $6
@@ -100,6 +102,8 @@ func (t *tx) UpdateGroup(ctx context.Context, g *keyward.Group) error {
 // target or trustee it is: those name it with no foreign key.
 func (t *tx) DeleteGroup(ctx context.Context, org keyward.OrgID, id keyward.GroupID) error {
 	const op = "sqlstore.DeleteGroup"
+	t.touch(org, changeGroup, string(id))
+	t.touch(org, changeTrusts, "")
 	n, err := affected(t.execChecked(ctx, "DELETE FROM groups WHERE org_id = $1 AND id = $2", org, id))
 	if err != nil {
 		return dbError(op, err, nil)
@@ -148,6 +152,8 @@ var errNoGroupOrMember = keyward.Errorf(keyward.CodeNotFound, "The group or the 
 // m.OrgID.
 func (t *tx) AddGroupMember(ctx context.Context, m *keyward.GroupMember) error {
 	const op = "sqlstore.AddGroupMember"
+	t.touch(m.OrgID, changeGroup, string(m.GroupID))
+	t.touch(m.OrgID, changeUser, string(m.UserID))
 	if m.AddedAt.IsZero() {
 		m.AddedAt = t.now
 	}
@@ -162,6 +168,8 @@ func (t *tx) AddGroupMember(ctx context.Context, m *keyward.GroupMember) error {
 // RemoveGroupMember removes user from the group.
 func (t *tx) RemoveGroupMember(ctx context.Context, org keyward.OrgID, group keyward.GroupID, user keyward.UserID) error {
 	const op = "sqlstore.RemoveGroupMember"
+	t.touch(org, changeGroup, string(group))
+	t.touch(org, changeUser, string(user))
 	n, err := affected(t.tx.ExecContext(ctx,
 		"DELETE FROM group_members WHERE org_id = $1 AND group_id = $2 AND user_id = $3", org, group, user))
 	if err != nil {

@@ -55,6 +55,7 @@ func idsJSON[T ~string](ids []T) string {
 // InvitationPending if it has no status.
 func (t *tx) CreateInvitation(ctx context.Context, i *keyward.Invitation) error {
 	const op = "sqlstore.CreateInvitation"
+	t.touch(i.OrgID, changeNone, "")
 	if i.ID == "" {
 		i.ID = keyward.InvitationID(keyward.NewID(t.now))
 	}
@@ -116,6 +117,7 @@ func (t *tx) ListInvitations(ctx context.Context, org keyward.OrgID, f keyward.I
 // and AcceptedBy.
 func (t *tx) UpdateInvitation(ctx context.Context, i *keyward.Invitation) error {
 	const op = "sqlstore.UpdateInvitation"
+	t.touch(i.OrgID, changeNone, "")
 	i.UpdatedAt, i.ExpiresAt, i.RespondedAt = micro(i.UpdatedAt), micro(i.ExpiresAt), microPtr(i.RespondedAt)
 	n, err := affected(t.tx.ExecContext(ctx, `UPDATE invitations SET status = $3, nonce = $4, expires_at = $5,
 		updated_at = $6, responded_at = $7, accepted_by = $8 WHERE org_id = $1 AND id = $2`,
@@ -131,6 +133,7 @@ func (t *tx) UpdateInvitation(ctx context.Context, i *keyward.Invitation) error 
 
 // RevokeInvitationsBy revokes the pending invitations inviter made in org.
 func (t *tx) RevokeInvitationsBy(ctx context.Context, org keyward.OrgID, inviter keyward.UserID, at time.Time) (int, error) {
+	t.touch(org, changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, `UPDATE invitations SET status = $3, updated_at = $4, responded_at = $4
 		WHERE org_id = $1 AND invited_by = $2 AND status = $5`,
 		org, inviter, keyward.InvitationRevoked, micro(at).UnixMicro(), keyward.InvitationPending))
@@ -141,6 +144,7 @@ func (t *tx) RevokeInvitationsBy(ctx context.Context, org keyward.OrgID, inviter
 // none. Two replicas that race both read the one value that won.
 func (t *tx) Secret(ctx context.Context, name string, value []byte) ([]byte, error) {
 	const op = "sqlstore.Secret"
+	t.touch("", changeNone, "")
 	if _, err := t.tx.ExecContext(ctx,
 		"INSERT INTO secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
 		name, value, t.now.UnixMicro()); err != nil {

@@ -45,6 +45,8 @@ func (t *tx) ListOrganizationsDeletedBefore(ctx context.Context, before time.Tim
 // since no other organization can reach them; human accounts stay.
 func (t *tx) PurgeOrganization(ctx context.Context, id keyward.OrgID) error {
 	const op = "sqlstore.PurgeOrganization"
+	t.touch(id, changeAll, "")
+	t.purged = append(t.purged, id)
 	rows, err := t.tx.QueryContext(ctx, `SELECT a.id FROM members m JOIN accounts a ON a.id = m.user_id
 		WHERE m.org_id = $1 AND a.service
 		AND NOT EXISTS (SELECT 1 FROM members o WHERE o.user_id = a.id AND o.org_id <> $1)`, id)

@@ -27,6 +27,7 @@ func scanLoginSession(sc scanner) (*keyward.LoginSession, error) {
 // has none. Its user must be a member of its organization.
 func (t *tx) CreateLoginSession(ctx context.Context, s *keyward.LoginSession) error {
 	const op = "sqlstore.CreateLoginSession"
+	t.touch(s.OrgID, changeNone, "")
 	if s.ID == "" {
 		s.ID = keyward.LoginSessionID(keyward.NewID(t.now))
 	}
@@ -66,6 +67,7 @@ func (t *tx) ListLoginSessions(ctx context.Context, uid keyward.UserID, now time
 // DeleteLoginSession ends one session of the account.
 func (t *tx) DeleteLoginSession(ctx context.Context, uid keyward.UserID, id keyward.LoginSessionID) error {
 	const op = "sqlstore.DeleteLoginSession"
+	t.touch("", changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM login_sessions WHERE id = $1 AND user_id = $2", id, uid))
 	if err != nil {
 		return dbError(op, err, nil)
@@ -78,6 +80,7 @@ func (t *tx) DeleteLoginSession(ctx context.Context, uid keyward.UserID, id keyw
 
 // DeleteLoginSessionsOf ends every session of the account but keep.
 func (t *tx) DeleteLoginSessionsOf(ctx context.Context, uid keyward.UserID, keep keyward.LoginSessionID) (int, error) {
+	t.touch("", changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM login_sessions WHERE user_id = $1 AND id <> $2", uid, keep))
 	return int(n), dbError("sqlstore.DeleteLoginSessionsOf", err, nil)
 }
@@ -104,6 +107,7 @@ func (t *tx) GetLoginFailures(ctx context.Context, uid keyward.UserID) (*keyward
 // PutLoginFailures stores f, replacing what was stored.
 func (t *tx) PutLoginFailures(ctx context.Context, f *keyward.LoginFailures) error {
 	const op = "sqlstore.PutLoginFailures"
+	t.touch("", changeNone, "")
 	if f.UpdatedAt.IsZero() {
 		f.UpdatedAt = t.now
 	}
@@ -117,6 +121,7 @@ func (t *tx) PutLoginFailures(ctx context.Context, f *keyward.LoginFailures) err
 
 // ClearLoginFailures forgets the account's failures.
 func (t *tx) ClearLoginFailures(ctx context.Context, uid keyward.UserID) error {
+	t.touch("", changeNone, "")
 	_, err := t.tx.ExecContext(ctx, "DELETE FROM login_failures WHERE account_id = $1", uid)
 	return dbError("sqlstore.ClearLoginFailures", err, nil)
 }

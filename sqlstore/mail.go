@@ -32,6 +32,7 @@ func scanMail(s scanner) (*keyward.MailMessage, error) {
 // none; a zero NextAttempt makes it due at once.
 func (t *tx) EnqueueMail(ctx context.Context, m *keyward.MailMessage) error {
 	const op = "sqlstore.EnqueueMail"
+	t.touch(m.OrgID, changeNone, "")
 	if m.ID == "" {
 		m.ID = keyward.MailID(keyward.NewID(t.now))
 	}
@@ -54,6 +55,7 @@ func (t *tx) EnqueueMail(ctx context.Context, m *keyward.MailMessage) error {
 // the other sees no row changed and reports none due.
 func (t *tx) ClaimMail(ctx context.Context, now, until time.Time) (*keyward.MailMessage, error) {
 	const op = "sqlstore.ClaimMail"
+	t.touch("", changeNone, "")
 	const due = "sent_at IS NULL AND failed_at IS NULL AND next_attempt <= $1 AND (lease_until IS NULL OR lease_until < $1)"
 	nowUS := micro(now).UnixMicro()
 	var id string
@@ -98,6 +100,7 @@ func (t *tx) ReleaseMail(ctx context.Context, id keyward.MailID) error {
 }
 
 func (t *tx) updateMail(ctx context.Context, op, query string, args ...any) error {
+	t.touch("", changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, query, args...))
 	if err != nil {
 		return dbError(op, err, nil)

@@ -53,6 +53,7 @@ var errNoOrgOrAccount = keyward.Errorf(keyward.CodeNotFound, "The organization o
 // and StatusActive if it has no status. Nil ACLs become empty ACLs.
 func (t *tx) CreateMember(ctx context.Context, m *keyward.Member) error {
 	const op = "sqlstore.CreateMember"
+	t.touch(m.OrgID, changeUser, string(m.UserID))
 	t.stamp(&m.CreatedAt, &m.UpdatedAt)
 	m.SuspendedAt = microPtr(m.SuspendedAt)
 	if m.Status == "" {
@@ -120,6 +121,7 @@ func (t *tx) ListUsers(ctx context.Context, org keyward.OrgID, f keyward.UserFil
 // SuspendedAt.
 func (t *tx) UpdateMember(ctx context.Context, m *keyward.Member) error {
 	const op = "sqlstore.UpdateMember"
+	t.touch(m.OrgID, changeUser, string(m.UserID))
 	m.UpdatedAt, m.SuspendedAt = micro(m.UpdatedAt), microPtr(m.SuspendedAt)
 	acls, err := aclsJSON(m)
 	if err != nil {
@@ -143,15 +145,21 @@ func (t *tx) UpdateMember(ctx context.Context, m *keyward.Member) error {
 // The account stays.
 func (t *tx) DeleteMember(ctx context.Context, org keyward.OrgID, id keyward.UserID) error {
 	const op = "sqlstore.DeleteMember"
+	t.touch(org, changeUser, string(id))
+	t.touch(org, changeTrusts, "")
 	// The foreign keys of API keys and group memberships cascade too;
-	// deleting first says so here.
-	for _, stmt := range []string{
-		"DELETE FROM api_keys WHERE org_id = $1 AND user_id = $2",
-		"DELETE FROM group_members WHERE org_id = $1 AND user_id = $2",
-	} {
-		if _, err := t.tx.ExecContext(ctx, stmt, org, id); err != nil {
-			return dbError(op, err, nil)
-		}
+	// deleting first says so here, and names the groups whose member
+	// counts change.
+	if _, err := t.tx.ExecContext(ctx, "DELETE FROM api_keys WHERE org_id = $1 AND user_id = $2", org, id); err != nil {
+		return dbError(op, err, nil)
+	}
+	groups, err := queryAll(ctx, t, op, "DELETE FROM group_members WHERE org_id = $1 AND user_id = $2 RETURNING group_id", org,
+		func(s scanner) (g string, err error) { return g, s.Scan(&g) }, id)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		t.touch(org, changeGroup, g)
 	}
 	n, err := affected(t.execChecked(ctx, "DELETE FROM members WHERE org_id = $1 AND user_id = $2", org, id))
 	if err != nil {

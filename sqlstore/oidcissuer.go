@@ -38,6 +38,7 @@ func scanIssuer(s scanner) (*keyward.OIDCIssuer, error) {
 // organization.
 func (t *tx) CreateOIDCIssuer(ctx context.Context, i *keyward.OIDCIssuer) error {
 	const op = "sqlstore.CreateOIDCIssuer"
+	t.touch(i.OrgID, changeNone, "")
 	if i.ID == "" {
 		i.ID = keyward.OIDCIssuerID(keyward.NewID(t.now))
 	}
@@ -92,6 +93,7 @@ func (t *tx) ListOIDCIssuers(ctx context.Context, org keyward.OrgID, p keyward.P
 // DeleteOIDCIssuer removes the issuer of org.
 func (t *tx) DeleteOIDCIssuer(ctx context.Context, org keyward.OrgID, id keyward.OIDCIssuerID) error {
 	const op = "sqlstore.DeleteOIDCIssuer"
+	t.touch(org, changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM oidc_issuers WHERE org_id = $1 AND id = $2", org, id))
 	if err != nil {
 		return dbError(op, err, nil)

@@ -33,6 +33,7 @@ func (t *tx) CreateOrganization(ctx context.Context, o *keyward.Organization) er
 	if o.ID == "" {
 		o.ID = keyward.OrgID(keyward.NewID(t.now))
 	}
+	t.touch(o.ID, changeAll, "") // a new organization: nothing to patch
 	t.stamp(&o.CreatedAt, &o.UpdatedAt)
 	o.DeletedAt = microPtr(o.DeletedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO organizations
@@ -72,6 +73,7 @@ func (t *tx) ListOrganizationsOf(ctx context.Context, uid keyward.UserID, p keyw
 // UpdateOrganization writes Name, Type, OwnerID, UpdatedAt and DeletedAt.
 func (t *tx) UpdateOrganization(ctx context.Context, o *keyward.Organization) error {
 	const op = "sqlstore.UpdateOrganization"
+	t.touch(o.ID, changeAll, "")
 	o.UpdatedAt, o.DeletedAt = micro(o.UpdatedAt), microPtr(o.DeletedAt)
 	n, err := affected(t.execChecked(ctx, `UPDATE organizations
 		SET name = $2, type = $3, owner_id = $4, updated_at = $5, deleted_at = $6
@@ -102,7 +104,11 @@ func (t *tx) BumpRevision(ctx context.Context, id keyward.OrgID) (int64, error) 
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, notFound(op, "Organization not found.")
 	}
-	return rev, dbError(op, err, nil)
+	if err != nil {
+		return 0, dbError(op, err, nil)
+	}
+	t.revs = append(t.revs, bump{org: id, rev: rev})
+	return rev, nil
 }
 
 // lockOrganizations takes the write lock of each organization of orgs, in

@@ -32,6 +32,7 @@ var errNoOverrideTarget = keyward.Errorf(keyward.CodeNotFound, "Project or user 
 // UpdatedAt (and, for a new one, CreatedAt) is the transaction's time.
 func (t *tx) PutOverride(ctx context.Context, o *keyward.Override) error {
 	const op = "sqlstore.PutOverride"
+	t.touch(o.OrgID, changeUser, string(o.UserID))
 	o.UpdatedAt = t.now
 	old, err := t.GetOverride(ctx, o.OrgID, o.ProjectID, o.UserID)
 	switch {
@@ -66,6 +67,7 @@ func (t *tx) GetOverride(ctx context.Context, org keyward.OrgID, project keyward
 // DeleteOverride removes the member's override on the project.
 func (t *tx) DeleteOverride(ctx context.Context, org keyward.OrgID, project keyward.ProjectID, user keyward.UserID) error {
 	const op = "sqlstore.DeleteOverride"
+	t.touch(org, changeUser, string(user))
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM overrides WHERE org_id = $1 AND project_id = $2 AND user_id = $3", org, project, user))
 	if err != nil {
 		return dbError(op, err, nil)
@@ -114,6 +116,7 @@ func scanRoleGrid(s scanner) (*keyward.RoleGrid, error) {
 // transaction's time as UpdatedAt.
 func (t *tx) PutRoleGrid(ctx context.Context, g *keyward.RoleGrid) error {
 	const op = "sqlstore.PutRoleGrid"
+	t.touch(g.OrgID, changeRole, string(g.RoleID))
 	g.UpdatedAt = t.now
 	if _, err := t.tx.ExecContext(ctx, "DELETE FROM role_grids WHERE org_id = $1 AND role_id = $2", g.OrgID, g.RoleID); err != nil {
 		return dbError(op, err, nil)
@@ -148,10 +151,20 @@ func (t *tx) ScopeBindings(ctx context.Context, org keyward.OrgID, project keywa
 // order, each with b.OrgID and b.ProjectID set to the scope's.
 func (t *tx) ReplaceScopeBindings(ctx context.Context, org keyward.OrgID, project keyward.ProjectID, bs []*keyward.RoleBinding) error {
 	const op = "sqlstore.ReplaceScopeBindings"
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM role_bindings WHERE org_id = $1 AND project_id = $2
-		AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.org_id = role_bindings.org_id AND r.id = role_bindings.role_id AND r.deleted_at IS NOT NULL)`,
-		org, project); err != nil {
-		return dbError(op, err, nil)
+	// The deleted bindings' roles and principals go into the change log.
+	gone, err := queryAll(ctx, t, op, `DELETE FROM role_bindings WHERE org_id = $1 AND project_id = $2
+		AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.org_id = role_bindings.org_id AND r.id = role_bindings.role_id AND r.deleted_at IS NOT NULL)
+		RETURNING role_id, principal_type, principal_id`, org,
+		func(s scanner) (*keyward.RoleBinding, error) {
+			var b keyward.RoleBinding
+			return &b, s.Scan(&b.RoleID, &b.PrincipalType, &b.PrincipalID)
+		}, project)
+	if err != nil {
+		return err
+	}
+	for _, b := range gone {
+		t.touch(org, changeRole, string(b.RoleID))
+		t.touchPrincipal(org, b.PrincipalType, b.PrincipalID)
 	}
 	for _, b := range bs {
 		b.OrgID, b.ProjectID = org, string(project)

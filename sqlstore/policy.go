@@ -37,6 +37,7 @@ func (t *tx) CreatePolicy(ctx context.Context, p *keyward.Policy) error {
 	if p.ID == "" {
 		p.ID = keyward.PolicyID(keyward.NewID(t.now))
 	}
+	t.touch(p.OrgID, changePolicy, string(p.ID))
 	if p.Version == 0 {
 		p.Version = 1
 	}
@@ -94,6 +95,7 @@ var errStalePolicy = keyward.Errorf(keyward.CodePreconditionFailed, "The policy 
 // CodeConflict. p.Version changes only on success.
 func (t *tx) UpdatePolicy(ctx context.Context, p *keyward.Policy, version int64) error {
 	const op = "sqlstore.UpdatePolicy"
+	t.touch(p.OrgID, changePolicy, string(p.ID))
 	p.UpdatedAt, p.DeletedAt = micro(p.UpdatedAt), microPtr(p.DeletedAt)
 	n, err := affected(t.execChecked(ctx, `UPDATE policies
 		SET name = $4, name_key = $5, description = $6, document = $7, version = $3 + 1, updated_at = $8, deleted_at = $9
@@ -147,6 +149,8 @@ func scanAttachment(s scanner, key *string) (*keyward.Attachment, error) {
 // (a user, group or role) is checked.
 func (t *tx) CreateAttachment(ctx context.Context, a *keyward.Attachment) error {
 	const op = "sqlstore.CreateAttachment"
+	t.touch(a.OrgID, changePolicy, string(a.PolicyID))
+	t.touchPrincipal(a.OrgID, a.TargetType, a.TargetID)
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = t.now
 	}
@@ -162,6 +166,8 @@ func (t *tx) CreateAttachment(ctx context.Context, a *keyward.Attachment) error 
 // policy and target.
 func (t *tx) DeleteAttachment(ctx context.Context, a *keyward.Attachment) error {
 	const op = "sqlstore.DeleteAttachment"
+	t.touch(a.OrgID, changePolicy, string(a.PolicyID))
+	t.touchPrincipal(a.OrgID, a.TargetType, a.TargetID)
 	n, err := affected(t.tx.ExecContext(ctx, `DELETE FROM attachments
 		WHERE org_id = $1 AND policy_id = $2 AND target_type = $3 AND target_id = $4`,
 		a.OrgID, a.PolicyID, a.TargetType, a.TargetID))

@@ -26,6 +26,7 @@ func scanProject(s scanner) (*keyward.Project, error) {
 // name must not be in use in its organization, case-insensitively.
 func (t *tx) CreateProject(ctx context.Context, p *keyward.Project) error {
 	const op = "sqlstore.CreateProject"
+	t.touch(p.OrgID, changeProjects, "")
 	if p.ID == "" {
 		p.ID = keyward.ProjectID(keyward.NewID(t.now))
 	}
@@ -63,6 +64,7 @@ func (t *tx) ListProjects(ctx context.Context, org keyward.OrgID, pg keyward.Pag
 // UpdateProject writes Name, Description and UpdatedAt.
 func (t *tx) UpdateProject(ctx context.Context, p *keyward.Project) error {
 	const op = "sqlstore.UpdateProject"
+	t.touch(p.OrgID, changeProjects, "")
 	p.UpdatedAt = micro(p.UpdatedAt)
 	n, err := affected(t.execChecked(ctx, `UPDATE projects SET name = $3, name_key = $4, description = $5, updated_at = $6
 		WHERE org_id = $1 AND id = $2`,
@@ -81,6 +83,7 @@ func (t *tx) UpdateProject(ctx context.Context, p *keyward.Project) error {
 // binding's project is not a foreign key (it is empty for the organization).
 func (t *tx) DeleteProject(ctx context.Context, org keyward.OrgID, id keyward.ProjectID) error {
 	const op = "sqlstore.DeleteProject"
+	t.touch(org, changeAll, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM projects WHERE org_id = $1 AND id = $2", org, id))
 	if err != nil {
 		return dbError(op, err, nil)
@@ -114,6 +117,7 @@ var errNoProject = keyward.Errorf(keyward.CodeNotFound, "Project not found.")
 // CreatedAt. Its project must be of its organization.
 func (t *tx) CreateResource(ctx context.Context, r *keyward.Resource) error {
 	const op = "sqlstore.CreateResource"
+	t.touch(r.OrgID, changeResource, r.ID)
 	if r.CreatedAt.IsZero() {
 		r.CreatedAt = t.now
 	}
@@ -175,6 +179,7 @@ func (t *tx) ListResources(ctx context.Context, org keyward.OrgID, f keyward.Res
 // DeleteResource removes the resource from the registry.
 func (t *tx) DeleteResource(ctx context.Context, org keyward.OrgID, id string) error {
 	const op = "sqlstore.DeleteResource"
+	t.touch(org, changeResource, id)
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM resources WHERE org_id = $1 AND id = $2", org, id))
 	if err != nil {
 		return dbError(op, err, nil)

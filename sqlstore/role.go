@@ -31,6 +31,7 @@ func (t *tx) CreateRole(ctx context.Context, r *keyward.Role) error {
 	if r.ID == "" {
 		r.ID = keyward.RoleID(keyward.NewID(t.now))
 	}
+	t.touch(r.OrgID, changeRole, string(r.ID))
 	if r.Type == "" {
 		r.Type = keyward.RoleAssignable
 	}
@@ -82,6 +83,7 @@ func (t *tx) ListRoles(ctx context.Context, org keyward.OrgID, f keyward.RoleFil
 // CodeConflict.
 func (t *tx) UpdateRole(ctx context.Context, r *keyward.Role) error {
 	const op = "sqlstore.UpdateRole"
+	t.touch(r.OrgID, changeRole, string(r.ID))
 	r.UpdatedAt, r.DeletedAt = micro(r.UpdatedAt), microPtr(r.DeletedAt)
 	n, err := affected(t.execChecked(ctx, `UPDATE roles
 		SET name = $3, name_key = $4, description = $5, type = $6, max_session_seconds = $7, updated_at = $8, deleted_at = $9,
@@ -128,6 +130,8 @@ var errNoRole = keyward.Errorf(keyward.CodeNotFound, "Role not found.")
 // principal is not checked, since it may be a user or a group.
 func (t *tx) CreateRoleBinding(ctx context.Context, b *keyward.RoleBinding) error {
 	const op = "sqlstore.CreateRoleBinding"
+	t.touch(b.OrgID, changeRole, string(b.RoleID))
+	t.touchPrincipal(b.OrgID, b.PrincipalType, b.PrincipalID)
 	if b.CreatedAt.IsZero() {
 		b.CreatedAt = t.now
 	}
@@ -149,6 +153,8 @@ func (t *tx) CreateRoleBinding(ctx context.Context, b *keyward.RoleBinding) erro
 // principal and project.
 func (t *tx) DeleteRoleBinding(ctx context.Context, b *keyward.RoleBinding) error {
 	const op = "sqlstore.DeleteRoleBinding"
+	t.touch(b.OrgID, changeRole, string(b.RoleID))
+	t.touchPrincipal(b.OrgID, b.PrincipalType, b.PrincipalID)
 	n, err := affected(t.tx.ExecContext(ctx, `DELETE FROM role_bindings
 		WHERE org_id = $1 AND role_id = $2 AND principal_type = $3 AND principal_id = $4 AND project_id = $5`,
 		b.OrgID, b.RoleID, b.PrincipalType, b.PrincipalID, b.ProjectID))

@@ -46,6 +46,7 @@ func scanSession(sc scanner) (*keyward.RoleSession, error) {
 // has none. Its role must exist in its organization.
 func (t *tx) CreateRoleSession(ctx context.Context, s *keyward.RoleSession) error {
 	const op = "sqlstore.CreateRoleSession"
+	t.touch(s.OrgID, changeNone, "")
 	if s.ID == "" {
 		s.ID = keyward.RoleSessionID(keyward.NewID(t.now))
 	}
@@ -163,6 +164,7 @@ func (t *tx) EndIssuerRoleSessions(ctx context.Context, org keyward.OrgID, issue
 // those chained from any session that matches, ended or not: a chained
 // session never outlives its parent. It returns how many it ended.
 func (t *tx) endSessions(ctx context.Context, op string, org keyward.OrgID, at time.Time, cond string, args ...any) (int, error) {
+	t.touch(org, changeNone, "")
 	n, err := affected(t.execChecked(ctx, `WITH RECURSIVE ended (id) AS (
 			SELECT s.id FROM role_sessions s WHERE s.org_id = $1 AND `+cond+`
 			UNION
@@ -177,6 +179,7 @@ func (t *tx) endSessions(ctx context.Context, op string, org keyward.OrgID, at t
 // yet, and ends the sessions chained from it.
 func (t *tx) TerminateRoleSession(ctx context.Context, org keyward.OrgID, id keyward.RoleSessionID, at time.Time) error {
 	const op = "sqlstore.TerminateRoleSession"
+	t.touch(org, changeNone, "")
 	var n int
 	if err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM role_sessions WHERE org_id = $1 AND id = $2", org, id).Scan(&n); err != nil {
 		return dbError(op, err, nil)

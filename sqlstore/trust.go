@@ -84,6 +84,7 @@ func claimsText(m map[string]string) string {
 // Its role must exist in its organization.
 func (t *tx) CreateRoleTrust(ctx context.Context, rt *keyward.RoleTrust) error {
 	const op = "sqlstore.CreateRoleTrust"
+	t.touch(rt.OrgID, changeTrusts, "")
 	if rt.ID == "" {
 		rt.ID = keyward.RoleTrustID(keyward.NewID(t.now))
 	}
@@ -140,6 +141,7 @@ func (t *tx) ListRoleTrusts(ctx context.Context, org keyward.OrgID, f keyward.Tr
 // CreatedBy and CreatedAt.
 func (t *tx) UpdateRoleTrust(ctx context.Context, rt *keyward.RoleTrust) error {
 	const op = "sqlstore.UpdateRoleTrust"
+	t.touch(rt.OrgID, changeTrusts, "")
 	rt.UpdatedAt, rt.ValidUntil, rt.DeletedAt = micro(rt.UpdatedAt), microPtr(rt.ValidUntil), microPtr(rt.DeletedAt)
 	n, err := affected(t.execChecked(ctx, `UPDATE role_trusts
 		SET trust_type = $3, mode = $4, trusted_user_id = $5, trusted_group_id = $6, trusted_oidc_issuer_id = $7,

@@ -19,6 +19,11 @@ type tx struct {
 	locked []keyward.OrgID
 	bumped []keyward.OrgID // the organizations BumpRevision was asked about
 	relock *errRelock      // set when it was asked about one not in locked
+	// The change log (changelog.go): the revisions BumpRevision returned,
+	// what the mutators touched, and the organizations purged.
+	revs    []bump
+	touches []touch
+	purged  []keyward.OrgID
 }
 
 var _ keyward.Tx = (*tx)(nil)

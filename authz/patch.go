@@ -1,0 +1,205 @@
+package authz
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// patch returns the snapshot after the changes c, made from s: part holds
+// the rows of what c touched, read at revision c.To (Tx.LoadGraphPart).
+// The nodes c touched are made anew from part; so are those that lead to a
+// changed node (the members of a changed group, the principals bound to a
+// changed role, the roles, groups and users a changed policy is attached
+// to), from the edges they already hold. Every other node, with its
+// compiled sets, is shared with s. docs is the organization's document
+// cache, updated in place.
+//
+// It relies on the store's two promises: a change to an edge (membership,
+// binding, attachment, override) touches its principal, and bindings and
+// attachments are read whether or not their role or policy is deleted, so
+// a principal the change did not touch already holds the right edges.
+func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docCache) *Snapshot {
+	n := *s
+	n.Revision = part.Org.Revision
+	e := edgesOf(part)
+
+	policies := setOf(c.Policies)
+	if len(policies) > 0 {
+		n.policies = maps.Clone(s.policies)
+		for _, id := range c.Policies {
+			delete(n.policies, id)
+		}
+		for _, p := range part.Policies {
+			n.policies[p.ID] = docs.node(n.cat, p)
+		}
+		for _, id := range c.Policies {
+			old := s.policies[id]
+			switch {
+			case n.policies[id] == old:
+				// Touched only through an attachment, whose edge is its
+				// target's: the same node, nothing to relink.
+				delete(policies, id)
+			case old != nil:
+				delete(docs, docKey{id, old.version})
+			}
+		}
+	}
+
+	touchedRoles, roles := setOf(c.Roles), setOf(c.Roles)
+	if len(roles) > 0 || len(policies) > 0 {
+		n.roles = maps.Clone(s.roles)
+		for _, id := range c.Roles {
+			delete(n.roles, id)
+		}
+		for _, r := range part.Roles {
+			nr := n.newRole(n.cat, r, e)
+			if old := s.roles[r.ID]; old != nil && sameRole(old, nr) && !anyIn(old.attached, policies) {
+				nr = old // touched through a binding, whose edge is the principal's
+				delete(roles, r.ID)
+			}
+			n.roles[r.ID] = nr
+		}
+		for id, r := range n.roles {
+			if !touchedRoles[id] && anyIn(r.attached, policies) {
+				nr := &roleNode{role: r.role, via: r.via, attached: r.attached, grid: r.grid, gridDoc: r.gridDoc}
+				n.linkRole(nr)
+				n.roles[id], roles[id] = nr, true
+			}
+		}
+	}
+
+	touchedGroups, groups := setOf(c.Groups), setOf(c.Groups)
+	if len(groups) > 0 || len(roles) > 0 || len(policies) > 0 {
+		n.groups = maps.Clone(s.groups)
+		for _, id := range c.Groups {
+			delete(n.groups, id)
+		}
+		for _, g := range part.Groups {
+			ng := n.newGroup(g, e)
+			if old := s.groups[g.ID]; old != nil && sameGroup(old, ng) && !bindsAny(old.bindings, roles) && !anyIn(old.attached, policies) {
+				// Touched through a membership, whose edge is the member's:
+				// the old node, which the members already link to, stays.
+				// (Its row's member count is then stale; nothing decides by it.)
+				ng = old
+				delete(groups, g.ID)
+			}
+			n.groups[g.ID] = ng
+		}
+		for id, g := range n.groups {
+			if !touchedGroups[id] && (bindsAny(g.bindings, roles) || anyIn(g.attached, policies)) {
+				ng := &groupNode{group: g.group, via: g.via, bindings: g.bindings, attached: g.attached}
+				n.linkGroup(ng)
+				n.groups[id], groups[id] = ng, true
+			}
+		}
+	}
+
+	touchedUsers := setOf(c.Users)
+	if len(touchedUsers) > 0 || len(groups) > 0 || len(roles) > 0 || len(policies) > 0 {
+		n.users = maps.Clone(s.users)
+		for _, id := range c.Users {
+			delete(n.users, id)
+		}
+		for _, u := range part.Users {
+			n.users[u.Account.ID] = n.newUser(n.cat, u, e)
+		}
+		for id, u := range n.users {
+			if !touchedUsers[id] && (anyIn(u.memberOf, groups) || bindsAny(u.bindings, roles) || anyIn(u.attached, policies)) {
+				nu := &userNode{user: u.user, memberOf: u.memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides}
+				n.linkUser(nu)
+				n.users[id] = nu
+			}
+		}
+		n.order = n.reorder(s, c.Users)
+	}
+
+	if c.Projects {
+		n.scope.projects = map[string]bool{}
+		n.scope.addProjects(part.Projects)
+	}
+	if len(c.Resources) > 0 {
+		n.scope.resources = maps.Clone(s.scope.resources)
+		for _, id := range c.Resources {
+			delete(n.scope.resources, strings.ToLower(id))
+		}
+		n.scope.addResources(part.Resources)
+	}
+	if c.Trusts || len(c.Roles) > 0 {
+		n.trusts = part.Trusts
+	}
+	// The trust index and its caches hang off user and role nodes, so they
+	// are made anew; indexing costs one step per trust.
+	n.indexTrusts()
+	return &n
+}
+
+// reorder returns s's users in n, in s's order, with the touched users new
+// to the organization inserted by id.
+func (n *Snapshot) reorder(s *Snapshot, touched []keyward.UserID) []*userNode {
+	out := make([]*userNode, 0, len(n.users))
+	for _, u := range s.order {
+		if nu := n.users[u.user.Account.ID]; nu != nil {
+			out = append(out, nu)
+		}
+	}
+	for _, id := range touched {
+		nu := n.users[id]
+		if nu == nil || s.users[id] != nil {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(out, id, func(u *userNode, id keyward.UserID) int {
+			return strings.Compare(string(u.user.Account.ID), string(id))
+		})
+		out = slices.Insert(out, i, nu)
+	}
+	return out
+}
+
+func setOf[K comparable](ids []K) map[K]bool {
+	m := make(map[K]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+func anyIn[K comparable](ids []K, set map[K]bool) bool {
+	if len(set) == 0 {
+		return false
+	}
+	for _, id := range ids {
+		if set[id] {
+			return true
+		}
+	}
+	return false
+}
+
+func bindsAny(bs []*keyward.RoleBinding, roles map[keyward.RoleID]bool) bool {
+	if len(roles) == 0 {
+		return false
+	}
+	for _, b := range bs {
+		if roles[b.RoleID] {
+			return true
+		}
+	}
+	return false
+}
+
+// sameRole reports whether a and b grant alike: same name (which paths
+// show), type, attachments and grid.
+func sameRole(a, b *roleNode) bool {
+	return a.role.Name == b.role.Name && a.role.Type == b.role.Type && slices.Equal(a.attached, b.attached) &&
+		string(a.gridDoc) == string(b.gridDoc)
+}
+
+// sameGroup reports whether a and b grant alike: same name, bindings and
+// attachments.
+func sameGroup(a, b *groupNode) bool {
+	return a.group.Name == b.group.Name && slices.Equal(a.attached, b.attached) &&
+		slices.EqualFunc(a.bindings, b.bindings, func(x, y *keyward.RoleBinding) bool { return x.RoleID == y.RoleID && x.ProjectID == y.ProjectID })
+}

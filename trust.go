@@ -3,6 +3,7 @@ package keyward
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 )
@@ -111,41 +112,63 @@ func (c TrustConditions) Check(at time.Time, ip netip.Addr) ([]string, error) {
 	met := []string{}
 	at = at.UTC()
 	if c.TimeOfDay != nil {
-		h, w := at.Hour(), c.TimeOfDay
-		in := w.Start <= h && h <= w.End
-		if w.Start > w.End {
-			in = h >= w.Start || h <= w.End
-		}
-		if at.IsZero() || !in {
-			return nil, fmt.Errorf("the trust applies from %02d:00 to %02d:59 UTC only", w.Start, w.End)
+		if !c.timeOfDayHolds(at) {
+			return nil, fmt.Errorf("the trust applies from %02d:00 to %02d:59 UTC only", c.TimeOfDay.Start, c.TimeOfDay.End)
 		}
 		met = append(met, "time_of_day")
 	}
 	if len(c.DaysOfWeek) > 0 {
-		ok := false
-		names := make([]string, len(c.DaysOfWeek))
-		for i, d := range c.DaysOfWeek {
-			names[i] = WeekdayName(d)
-			ok = ok || d == at.Weekday()
-		}
-		if at.IsZero() || !ok {
+		if !c.dayHolds(at) {
+			names := make([]string, len(c.DaysOfWeek))
+			for i, d := range c.DaysOfWeek {
+				names[i] = WeekdayName(d)
+			}
 			return nil, fmt.Errorf("the trust applies on %s (UTC) only", strings.Join(names, ", "))
 		}
 		met = append(met, "days_of_week")
 	}
 	if len(c.IPAddress) > 0 {
-		ok := false
-		names := make([]string, len(c.IPAddress))
-		for i, p := range c.IPAddress {
-			names[i] = p.String()
-			ok = ok || ip.IsValid() && p.Contains(ip.Unmap())
-		}
-		if !ok {
+		if !c.addressHolds(ip) {
+			names := make([]string, len(c.IPAddress))
+			for i, p := range c.IPAddress {
+				names[i] = p.String()
+			}
 			return nil, fmt.Errorf("the trust applies to requests from %s only", strings.Join(names, ", "))
 		}
 		met = append(met, "ip_address")
 	}
 	return met, nil
+}
+
+// Holds reports what Check does, whether the conditions hold, without
+// saying why or allocating: for deciding requests.
+func (c TrustConditions) Holds(at time.Time, ip netip.Addr) bool {
+	at = at.UTC()
+	return (c.TimeOfDay == nil || c.timeOfDayHolds(at)) &&
+		(len(c.DaysOfWeek) == 0 || c.dayHolds(at)) &&
+		(len(c.IPAddress) == 0 || c.addressHolds(ip))
+}
+
+func (c TrustConditions) timeOfDayHolds(at time.Time) bool {
+	h, w := at.Hour(), c.TimeOfDay
+	in := w.Start <= h && h <= w.End
+	if w.Start > w.End {
+		in = h >= w.Start || h <= w.End
+	}
+	return !at.IsZero() && in
+}
+
+func (c TrustConditions) dayHolds(at time.Time) bool {
+	return !at.IsZero() && slices.Contains(c.DaysOfWeek, at.Weekday())
+}
+
+func (c TrustConditions) addressHolds(ip netip.Addr) bool {
+	for _, p := range c.IPAddress {
+		if ip.IsValid() && p.Contains(ip.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // TrustFilter narrows a trust listing. Zero fields do not filter.

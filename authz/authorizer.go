@@ -93,7 +93,7 @@ func New(store keyward.Store, opts Options) *Authorizer {
 		orgs:    map[keyward.OrgID]*orgState{},
 	}
 	for _, m := range policy.ManagedPolicies(a.cat) {
-		n := &policyNode{id: keyward.PolicyID(m.ID), name: m.Name, managed: true, doc: m.Doc}
+		n := newPolicyNode(a.cat, policyNode{id: keyward.PolicyID(m.ID), name: m.Name, managed: true, doc: m.Doc})
 		a.managed[n.id] = n
 		a.byName[m.Name] = n
 	}
@@ -276,8 +276,8 @@ func (a *Authorizer) next(ctx context.Context, org keyward.OrgID, old *Snapshot,
 
 // build makes the snapshot of the whole graph g.
 func (a *Authorizer) build(g *keyward.Graph, docs docCache) *Snapshot {
-	s := build(a.cat, shared{managed: a.managed, builtin: a.builtin}, g, docs)
-	s.byName, s.requireTenant = a.byName, a.tenant
+	s := build(a.cat, shared{managed: a.managed, byName: a.byName, builtin: a.builtin}, g, docs)
+	s.requireTenant = a.tenant
 	return s
 }
 

@@ -51,6 +51,13 @@ func (s *Snapshot) compiledFor(u *userNode, project string) *compiled {
 	return c.(*compiled)
 }
 
+// projectSpecific reports whether u's requests in project are decided by
+// a set of their own (compiledFor): it has an override or a project
+// binding there.
+func (s *Snapshot) projectSpecific(u *userNode, project string) bool {
+	return project != "" && (s.override(u, strings.ToLower(project)) != nil || u.boundIn(project))
+}
+
 // boundIn reports whether u has a role bound in project, directly or
 // through one of its groups.
 func (u *userNode) boundIn(project string) bool {

@@ -16,6 +16,7 @@ const LayerOverride = "override"
 // and the built-in roles, the same in every organization.
 type shared struct {
 	managed map[keyward.PolicyID]*policyNode
+	byName  map[string]*policyNode // the managed policies, by name
 	builtin map[keyward.RoleID]builtinRole
 }
 
@@ -32,9 +33,9 @@ func builtinRoles(cat *policy.Catalog) map[keyward.RoleID]builtinRole {
 	for _, b := range policy.BuiltinRoles(cat) {
 		role := &keyward.Role{ID: keyward.RoleID(b.ID), Name: b.Name, Description: b.Description, Type: keyward.RoleAssignable}
 		node := func(doc *policy.Document) *roleNode {
-			return &roleNode{role: role, via: "role:" + role.Name, policies: []*policyNode{{
+			return &roleNode{role: role, via: "role:" + role.Name, policies: []*policyNode{newPolicyNode(cat, policyNode{
 				id: keyward.PolicyID(b.ID), name: b.Name + " (built-in role)", managed: true, doc: doc,
-			}}}
+			})}}
 		}
 		out[role.ID] = builtinRole{org: node(b.Doc), project: node(b.ProjectDoc)}
 	}
@@ -64,7 +65,7 @@ func (p *projectScope) addResources(rs []*keyward.Resource) {
 // overrideNode is the policy of override o.
 func overrideNode(cat *policy.Catalog, o *keyward.Override) *policyNode {
 	key := strings.ToLower(string(o.ProjectID))
-	n := &policyNode{id: keyward.PolicyID(o.ProjectID), name: "override of project " + key}
+	n := policyNode{id: keyward.PolicyID(o.ProjectID), name: "override of project " + key}
 	// JSON null: nothing from roles in this project. Anything else is read
 	// as any stored document: a broken one can only deny.
 	if len(o.Document) > 0 && string(o.Document) != "null" {
@@ -72,7 +73,7 @@ func overrideNode(cat *policy.Catalog, o *keyward.Override) *policyNode {
 	} else {
 		n.doc = &policy.Document{Version: policy.Version}
 	}
-	return n
+	return newPolicyNode(cat, n)
 }
 
 // projectOf returns the project of r: the one it names or, for a resource

@@ -71,8 +71,8 @@ func roleInputs(r *roleNode, via string) []policy.Input {
 }
 
 // sessionLayers returns the layers that decide a request made through
-// session, or a reason why the session may do nothing.
-func (s *Snapshot) sessionLayers(r *Request) ([]policy.Layer, string) {
+// session, appended to buf, or a reason why the session may do nothing.
+func (s *Snapshot) sessionLayers(r *Request, buf []policy.Layer) ([]policy.Layer, string) {
 	if r.Principal != "" {
 		u := s.users[r.Principal]
 		switch {
@@ -86,7 +86,7 @@ func (s *Snapshot) sessionLayers(r *Request) ([]policy.Layer, string) {
 	if c == nil {
 		return nil, "the session's role has been deleted"
 	}
-	layers := []policy.Layer{{Name: "role:" + s.roles[r.Session.Role].role.Name, Set: c.set}}
+	layers := append(buf, policy.Layer{Name: s.roles[r.Session.Role].via, Set: c.set})
 	if r.Session.Policy != nil {
 		layers = append(layers, policy.Layer{Name: LayerSessionPolicy, Set: r.Session.Policy})
 	}
@@ -95,7 +95,8 @@ func (s *Snapshot) sessionLayers(r *Request) ([]policy.Layer, string) {
 
 // decideSession is Decide for a request made through a session.
 func (s *Snapshot) decideSession(r *Request) (policy.Decision, string) {
-	layers, _ := s.sessionLayers(r)
+	var buf [4]policy.Layer
+	layers, _ := s.sessionLayers(r, buf[:0])
 	if layers == nil {
 		return policy.ImplicitDeny, LayerPrincipal
 	}
@@ -109,7 +110,7 @@ func (s *Snapshot) decideSession(r *Request) (policy.Decision, string) {
 // session policy or a carried narrowing, and a reason that names the
 // layer that decided.
 func (s *Snapshot) explainSession(r *Request) Result {
-	layers, why := s.sessionLayers(r)
+	layers, why := s.sessionLayers(r, nil)
 	if layers == nil {
 		return Result{Layer: LayerPrincipal, Reason: why, Statements: []policy.StatementResult{}}
 	}

@@ -50,6 +50,7 @@ type userNode struct {
 	groups   []*groupNode
 	roles    []*roleNode              // org-wide bindings to the user
 	policies []*policyNode            // attached directly
+	acl      []aclPolicy              // the managed policies of its legacy ACLs
 	set      atomic.Pointer[compiled] // the user's policies, compiled on first use
 	projects projectRoles             // project bindings to the user
 	// inProject holds the user's sets for the projects where it has project
@@ -89,6 +90,14 @@ type policyNode struct {
 	// action left the catalog). Its broken statements then never allow,
 	// its Deny statements still deny, and the set's diagnostics say why.
 	err error
+	// compiled is doc compiled, shared with every set that holds doc.
+	compiled *policy.Compiled
+}
+
+// newPolicyNode returns n with its document compiled.
+func newPolicyNode(cat *policy.Catalog, n policyNode) *policyNode {
+	n.compiled = cat.CompileDocument(n.doc)
+	return &n
 }
 
 // compiled is one principal's compiled policies.
@@ -113,13 +122,13 @@ func (c docCache) node(cat *policy.Catalog, p *keyward.Policy) *policyNode {
 	if n, ok := c[k]; ok {
 		return n
 	}
-	n := &policyNode{id: p.ID, version: p.Version, name: p.Name}
+	n := policyNode{id: p.ID, version: p.Version, name: p.Name}
 	// Decode, not Parse: a stored document that has gone stale (an action
 	// left the catalog) still denies what it denies, and one that cannot be
 	// read at all denies everything.
 	n.doc, n.err = policy.Decode(cat, p.Document)
-	c[k] = n
-	return n
+	c[k] = newPolicyNode(cat, n)
+	return c[k]
 }
 
 // build makes the snapshot of g. Parsed documents are taken from docs when
@@ -127,6 +136,7 @@ func (c docCache) node(cat *policy.Catalog, p *keyward.Policy) *policyNode {
 func build(cat *policy.Catalog, sh shared, g *keyward.Graph, docs docCache) *Snapshot {
 	s := &Snapshot{
 		sh:       sh,
+		byName:   sh.byName,
 		Org:      g.Org.ID,
 		Revision: g.Org.Revision,
 		cat:      cat,
@@ -220,8 +230,9 @@ func (s *Snapshot) newRole(cat *policy.Catalog, r *keyward.Role, e *edges) *role
 	n := &roleNode{role: r, via: "role:" + r.Name, attached: e.roleAtt[r.ID]}
 	if rg := e.grids[r.ID]; rg != nil && len(rg.Document) > 0 && json.Valid(rg.Document) {
 		n.gridDoc = rg.Document
-		n.grid = &policyNode{id: keyward.PolicyID(r.ID), name: r.Name + " (grid)", managed: true}
-		n.grid.doc, n.grid.err = policy.Decode(cat, rg.Document)
+		grid := policyNode{id: keyward.PolicyID(r.ID), name: r.Name + " (grid)", managed: true}
+		grid.doc, grid.err = policy.Decode(cat, rg.Document)
+		n.grid = newPolicyNode(cat, grid)
 	}
 	s.linkRole(n)
 	return n
@@ -287,6 +298,21 @@ func (s *Snapshot) linkUser(u *userNode) {
 		}
 	}
 	u.policies = s.attachedPolicies(u.attached)
+	u.acl = nil
+	for _, acl := range u.user.ACLs {
+		names, _ := policy.ACLPolicyNames(acl)
+		for _, name := range names {
+			if p := s.byName[name]; p != nil {
+				u.acl = append(u.acl, aclPolicy{p, "acl:" + acl})
+			}
+		}
+	}
+}
+
+// aclPolicy is a managed policy a legacy ACL grants, and its path.
+type aclPolicy struct {
+	policy *policyNode
+	via    string
 }
 
 // boundRole returns the role node a binding grants, or nil: a deleted
@@ -340,13 +366,8 @@ func (s *Snapshot) baseInputs(u *userNode, managedByName func(string) *policyNod
 	for _, p := range u.policies {
 		add(p, "direct")
 	}
-	for _, acl := range u.user.ACLs {
-		names, _ := policy.ACLPolicyNames(acl)
-		for _, name := range names {
-			if p := managedByName(name); p != nil {
-				add(p, "acl:"+acl)
-			}
-		}
+	for _, a := range u.acl {
+		add(a.policy, a.via)
 	}
 	for _, gr := range u.groups {
 		for _, p := range gr.policies {

@@ -16,27 +16,55 @@ const LayerTenant = "tenant"
 // project, or "" when it does not. Checks of keyward's own API (r.Own)
 // name only the organization's own objects.
 func (s *Snapshot) foreign(r *Request) string {
+	switch f, reg := s.foreignness(r); f {
+	case otherOrg:
+		return "the resource belongs to another organization than the principal's"
+	case otherProject:
+		return "the project is not one of the principal's organization"
+	case registeredElsewhere:
+		return "the resource is registered in project " + reg + ", not in the project the request names"
+	case unplaced:
+		return "the resource is neither registered in the principal's organization nor named with its organization_id, which this deployment requires"
+	}
+	return ""
+}
+
+// foreignness is how a request reaches outside the organization or its
+// resource's project (foreign says it in words).
+type foreignness uint8
+
+const (
+	inside foreignness = iota
+	otherOrg
+	otherProject
+	registeredElsewhere // in the project reg, not the request's
+	unplaced            // neither registered nor named with its organization, where that is required
+)
+
+// foreignness returns how r reaches outside, without allocating for ids
+// in lower case; reg is the project of a resource registeredElsewhere.
+func (s *Snapshot) foreignness(r *Request) (f foreignness, reg string) {
 	if r.Own {
-		return ""
+		return inside, ""
 	}
 	if r.Org != "" && !strings.EqualFold(r.Org, string(s.Org)) {
-		return "the resource belongs to another organization than the principal's"
+		return otherOrg, ""
 	}
 	if r.Project != "" {
 		project := strings.ToLower(r.Project)
 		if !s.scope.projects[project] {
-			return "the project is not one of the principal's organization"
+			return otherProject, ""
 		}
 		if r.Resource != "" {
 			if reg := s.scope.resources[strings.ToLower(r.Resource)]; reg != "" && reg != project {
-				return "the resource is registered in project " + reg + ", not in the project the request names"
+				return registeredElsewhere, reg
 			}
 		}
 	}
 	if s.requireTenant && r.Resource != "" && r.Org == "" && s.scope.resources[strings.ToLower(r.Resource)] == "" {
-		return "the resource is neither registered in the principal's organization nor named with its organization_id, which this deployment requires"
+		return unplaced, ""
 	}
-	return ""
+	return inside, ""
 }
 
 // tenantResult is the explanation of a request foreign denied for why.

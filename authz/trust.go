@@ -51,8 +51,7 @@ func trustHolds(t *keyward.RoleTrust, c policy.Context) bool {
 	if t.ValidUntil != nil && (c.Time.IsZero() || !c.Time.Before(*t.ValidUntil)) {
 		return false
 	}
-	_, err := t.Conditions.Check(c.Time, c.SourceIP)
-	return err == nil
+	return t.Conditions.Holds(c.Time, c.SourceIP)
 }
 
 // autoTrusts returns u's automatic trusts (to u or to one of its groups)
@@ -82,6 +81,37 @@ func (s *Snapshot) autoTrusts(u *userNode, c policy.Context, all bool) []*trustN
 		consider(s.assume.byGroup[g.group.ID])
 	}
 	return out
+}
+
+// trustsDecide combines d, u's decision of p, with the policies of the
+// roles of u's automatic trusts that hold for p's request (autoTrusts),
+// as withTrusts's set would, without allocating.
+func (s *Snapshot) trustsDecide(u *userNode, p *policy.Prepared, d policy.Decision) policy.Decision {
+	if d == policy.ExplicitDeny || (len(s.assume.byUser) == 0 && len(s.assume.byGroup) == 0) {
+		return d
+	}
+	allowed := d == policy.Allow
+	c := p.Request().Context
+	deny := func(ts []*trustNode) bool {
+		for _, t := range ts {
+			if trustHolds(t.trust, c) && denies(t.role.policies, p, &allowed) {
+				return true
+			}
+		}
+		return false
+	}
+	if deny(s.assume.byUser[u.user.Account.ID]) {
+		return policy.ExplicitDeny
+	}
+	for _, g := range u.groups {
+		if deny(s.assume.byGroup[g.group.ID]) {
+			return policy.ExplicitDeny
+		}
+	}
+	if allowed {
+		return policy.Allow
+	}
+	return policy.ImplicitDeny
 }
 
 // withTrusts returns base (u's set in project) extended with the policies

@@ -9,33 +9,71 @@ func (s *Set) Decide(r *Request) Decision {
 	if s == nil || r == nil {
 		return ImplicitDeny
 	}
-	a, ok := s.cat.lookup(r.Action)
-	if !ok {
+	p := s.cat.Prepare(r)
+	if !p.known {
 		return ImplicitDeny
 	}
-	var ids requestIDs
 	allowed := false
-	w, bit := (a>>6)&3, uint64(1)<<(a&63)
 	for i := range s.some {
-		if s.some[i][w]&bit == 0 {
+		if s.some[i][p.w]&p.bit == 0 {
 			continue
 		}
-		u := s.distinct[i]
-		for _, e := range u.entriesFor(a) {
-			st := &u.stmts[e]
-			if !u.coversResource(st, &ids, r) || !st.condsMet(&r.Context) {
-				continue
-			}
-			if st.deny {
-				return ExplicitDeny
-			}
-			// Deny statements come first, so an Allow reached here means none of
-			// this unit's matched; another unit's still may.
+		switch s.distinct[i].decide(&p) {
+		case ExplicitDeny:
+			return ExplicitDeny
+		case Allow:
 			allowed = true
-			break
 		}
 	}
 	if allowed {
+		return Allow
+	}
+	return ImplicitDeny
+}
+
+// Prepared is a request made ready to be decided against many compiled documents one by
+// one (Compiled.Decide): its action looked up once, its ids parsed once. It refers to the
+// request, which must not change while it is in use.
+type Prepared struct {
+	r     *Request
+	a     int32
+	known bool // the action is in the catalog
+	w     int  // the word and bit of a in a Compiled's mask
+	bit   uint64
+	ids   requestIDs
+}
+
+// Request returns the request p was prepared from.
+func (p *Prepared) Request() *Request { return p.r }
+
+// Prepare prepares r (not nil) for deciding against documents compiled with c. It does not
+// allocate.
+func (c *Catalog) Prepare(r *Request) Prepared {
+	a, ok := c.lookup(r.Action)
+	return Prepared{r: r, a: a, known: ok, w: int(a>>6) & 3, bit: uint64(1) << (a & 63)}
+}
+
+// Decide answers p by doc alone, as a Set of this one document would: the caller combines
+// the answers of a principal's documents, an ExplicitDeny from any winning, then an Allow
+// from any. p must come from the catalog doc was compiled with. It does not allocate.
+func (doc *Compiled) Decide(p *Prepared) Decision {
+	if !p.known || doc.some[p.w]&p.bit == 0 {
+		return ImplicitDeny
+	}
+	return doc.decide(p)
+}
+
+func (doc *Compiled) decide(p *Prepared) Decision {
+	for _, e := range doc.entriesFor(p.a) {
+		st := &doc.stmts[e]
+		if !doc.coversResource(st, &p.ids, p.r) || !st.condsMet(&p.r.Context) {
+			continue
+		}
+		// Deny statements come first, so an Allow reached here means none of this
+		// document's matched; another document's still may.
+		if st.deny {
+			return ExplicitDeny
+		}
 		return Allow
 	}
 	return ImplicitDeny
@@ -59,7 +97,7 @@ func (ids *requestIDs) parse(r *Request) {
 	}
 }
 
-func (u *unit) coversResource(st *stmt, ids *requestIDs, r *Request) bool {
+func (u *Compiled) coversResource(st *stmt, ids *requestIDs, r *Request) bool {
 	if st.anyRes {
 		return true
 	}

@@ -18,15 +18,15 @@ type Input struct {
 // immutable and safe for concurrent use.
 //
 // A Set holds no statements of its own: each document is compiled once per catalog (a
-// unit, see units.go) and shared by every Set it reaches, so a Set costs a few pointers per
+// Compiled, see units.go) and shared by every Set it reaches, so a Set costs a few pointers per
 // policy, and compiling one is cheap once its documents have been compiled.
 type Set struct {
 	cat    *Catalog
 	inputs []Input
-	units  []*unit // units[i] is inputs[i]'s document, compiled
-	// distinct holds each unit once, in order: a policy reaching a principal by two paths
+	units  []*Compiled // units[i] is inputs[i]'s document, compiled
+	// distinct holds each Compiled once, in order: a policy reaching a principal by two paths
 	// decides once.
-	distinct []*unit
+	distinct []*Compiled
 	// some[i] is distinct[i].some, side by side, so that ruling out the units that do not
 	// mention a request's action reads a few consecutive cache lines.
 	some  [][4]uint64
@@ -39,7 +39,7 @@ type stmt struct {
 	sid    string
 	deny   bool
 	anyRes bool  // a "*" resource
-	resOff int32 // resource, project or organization ids: unit.res[resOff:resOff+resN]
+	resOff int32 // resource, project or organization ids: Compiled.res[resOff:resOff+resN]
 	resN   int32
 	conds  []cond // all must be met
 }
@@ -73,7 +73,7 @@ func Compile(cat *Catalog, policies []Input) *Set {
 	if cat == nil {
 		cat = DefaultCatalog()
 	}
-	s := &Set{cat: cat, inputs: policies[:len(policies):len(policies)], units: make([]*unit, len(policies))}
+	s := &Set{cat: cat, inputs: policies[:len(policies):len(policies)], units: make([]*Compiled, len(policies))}
 	for i, in := range s.inputs {
 		u := cat.unitOf(in.Doc)
 		s.units[i] = u

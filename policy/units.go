@@ -7,12 +7,12 @@ import (
 	"weak"
 )
 
-// unit is one document compiled against a catalog: its statements and an index of them by
+// Compiled is one document compiled against a catalog: its statements and an index of them by
 // catalog action. Units are shared by every Set the document is in (Compile), so a document
 // reaching ten thousand principals is compiled, and held, once.
-type unit struct {
+type Compiled struct {
 	// some has bit a%256 set for each action a that a statement mentions: most units of a
-	// Set do not mention a request's action, and this rules them out from the unit's
+	// Set do not mention a request's action, and this rules them out from the Compiled's
 	// first cache line.
 	some  [4]uint64
 	stmts []stmt
@@ -28,44 +28,49 @@ type unit struct {
 	diags   []unitDiag
 }
 
-// unitDiag is a diagnostic of a unit, without the identity of the policy, which each Set
+// unitDiag is a diagnostic of a Compiled, without the identity of the policy, which each Set
 // adds from its inputs.
 type unitDiag struct{ path, msg string }
 
-// denseActions is the number of distinct actions above which a unit indexes by catalog
+// denseActions is the number of distinct actions above which a Compiled indexes by catalog
 // action directly (4 bytes per catalog action) rather than by binary search over the
 // actions it mentions (8 bytes per mentioned action).
 const denseActions = 32
 
 // unitCache maps live documents to their units. A document's entry goes when the
-// document is collected, so an old version of a policy does not pin its unit.
+// document is collected, so an old version of a policy does not pin its Compiled.
 type unitCache struct {
-	m    sync.Map // weak.Pointer[Document] → *unit
+	m    sync.Map // weak.Pointer[Document] → *Compiled
 	once sync.Once
-	nu   *unit // the unit of a nil document
+	nu   *Compiled // the Compiled of a nil document
 }
+
+// CompileDocument returns doc compiled against c, compiling it on first use; a nil doc (one
+// that could not be read) denies every action on every resource. The result is shared by
+// every caller and kept while doc lives, so doc must not be modified afterwards.
+func (c *Catalog) CompileDocument(doc *Document) *Compiled { return c.unitOf(doc) }
 
 // unitOf returns doc compiled against c, compiling it on first use. Two callers racing on
 // a new document may both compile it; the first to store wins.
-func (c *Catalog) unitOf(doc *Document) *unit {
+func (c *Catalog) unitOf(doc *Document) *Compiled {
 	if doc == nil {
 		c.units.once.Do(func() { c.units.nu = c.compileUnit(nil) })
 		return c.units.nu
 	}
 	k := weak.Make(doc)
 	if u, ok := c.units.m.Load(k); ok {
-		return u.(*unit)
+		return u.(*Compiled)
 	}
 	u, loaded := c.units.m.LoadOrStore(k, c.compileUnit(doc))
 	if !loaded {
 		runtime.AddCleanup(doc, func(k weak.Pointer[Document]) { c.units.m.Delete(k) }, k)
 	}
-	return u.(*unit)
+	return u.(*Compiled)
 }
 
 // compileUnit compiles one document (see Compile for how invalid statements are treated).
-func (c *Catalog) compileUnit(doc *Document) *unit {
-	u := &unit{}
+func (c *Catalog) compileUnit(doc *Document) *Compiled {
+	u := &Compiled{}
 	if doc == nil {
 		// Whatever the policy said cannot be known, so it may have denied anything.
 		u.diag("", "no readable document: the policy cannot be evaluated, so it denies every action")
@@ -91,7 +96,7 @@ func (c *Catalog) compileUnit(doc *Document) *unit {
 }
 
 // compileStatement compiles statement j of the document. ok is false if it is skipped.
-func (u *unit) compileStatement(cat *Catalog, j int, src *Statement, versionOK bool) (st stmt, acts []int32, ok bool) {
+func (u *Compiled) compileStatement(cat *Catalog, j int, src *Statement, versionOK bool) (st stmt, acts []int32, ok bool) {
 	st = stmt{index: int32(j), sid: src.Sid, deny: src.Effect != EffectAllow}
 	// valid must be false exactly when checkStatement would report an error; only then is
 	// it run, for the diagnostics (TestCompile_validityAgreesWithCheck holds the two together).
@@ -179,7 +184,7 @@ func (u *unit) compileStatement(cat *Catalog, j int, src *Statement, versionOK b
 // each statement once per action. Within an action, Deny statements come first (so the
 // first statement that matches decides), and in each effect the statements that match any
 // resource without conditions come first (so the common cases decide soonest).
-func (u *unit) index(cat *Catalog, acts [][]int32) {
+func (u *Compiled) index(cat *Catalog, acts [][]int32) {
 	n := cat.Len()
 	count := make([]int32, n+1) // count[a+1]: statements that mention action a
 	last := make([]int32, n)    // 1 + the last statement counted for the action
@@ -232,7 +237,7 @@ func (u *unit) index(cat *Catalog, acts [][]int32) {
 }
 
 // entriesFor returns the statements that mention catalog action a, Deny first.
-func (u *unit) entriesFor(a int32) []int32 {
+func (u *Compiled) entriesFor(a int32) []int32 {
 	if u.some[(a>>6)&3]&(1<<(a&63)) == 0 {
 		return nil
 	}
@@ -267,4 +272,4 @@ func (st *stmt) rank() int {
 	return r
 }
 
-func (u *unit) diag(path, msg string) { u.diags = append(u.diags, unitDiag{path, msg}) }
+func (u *Compiled) diag(path, msg string) { u.diags = append(u.diags, unitDiag{path, msg}) }

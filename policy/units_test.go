@@ -30,7 +30,7 @@ func TestCompile_sharesUnits(t *testing.T) {
 	}
 }
 
-// TestCompile_unitsFollowDocuments holds that the unit of a document that
+// TestCompile_unitsFollowDocuments holds that the Compiled of a document that
 // is gone is dropped, so old policy versions do not pile up.
 func TestCompile_unitsFollowDocuments(t *testing.T) {
 	cat, err := NewCatalog([]Action{{Name: "svc.thing.Read", Level: LevelRead}})
@@ -49,7 +49,7 @@ func TestCompile_unitsFollowDocuments(t *testing.T) {
 		}
 	}()
 	if got := count(); got == 0 {
-		t.Fatalf("no unit cached after compiling")
+		t.Fatalf("no Compiled cached after compiling")
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for count() > 0 && time.Now().Before(deadline) {

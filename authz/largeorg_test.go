@@ -105,7 +105,21 @@ var largeOrgOnce = sync.OnceValues(func() (*largeOrg, error) {
 	return o, nil
 })
 
+// cannedAddrEnv, set in a test binary's environment, makes it the canned
+// server of BenchmarkHTTPVersusCanned (startCanned in versuscanned_test.go)
+// instead of running tests; `go test` never sets it.
+const cannedAddrEnv = "KEYWARD_BENCH_CANNED_ADDR"
+
+// serveCanned, where versuscanned_test.go builds, serves the canned
+// verdict on the address of cannedAddrEnv until the process is killed.
+var serveCanned func(addr string) error
+
 func TestMain(m *testing.M) {
+	// A test binary started by startCanned is a canned server, no test.
+	if addr := os.Getenv(cannedAddrEnv); addr != "" && serveCanned != nil {
+		fmt.Fprintln(os.Stderr, "canned server:", serveCanned(addr))
+		os.Exit(1)
+	}
 	code := m.Run()
 	for _, f := range slices.Backward(benchCleanups) {
 		f()

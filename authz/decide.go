@@ -84,20 +84,21 @@ func (s *Snapshot) decide(r *Request) (policy.Decision, string) {
 	}
 	project := s.projectOf(r)
 	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: project, Org: string(s.Org), Context: r.Context}
-	var d policy.Decision
+	d, layer := policy.ImplicitDeny, LayerPolicy
 	if !s.projectSpecific(u, project) {
 		// The common case: u's own policies and those of its automatic
 		// trusts decide, each compiled once and shared, with nothing
-		// compiled or kept for u.
+		// compiled for u; no override applies.
 		p := s.cat.Prepare(&pr)
 		d = s.trustsDecide(u, &p, u.decide(&p))
 	} else {
 		d = s.withTrusts(u, project, s.compiledFor(u, project), s.autoTrusts(u, r.Context, false)).set.Decide(&pr)
+		layer = s.policyLayer(u, project)
 	}
 	if d == policy.ImplicitDeny && s.selfAllows(r) {
 		return policy.Allow, LayerSelf
 	}
-	return d, s.policyLayer(u, project)
+	return d, layer
 }
 
 // Explain answers r as Decide does, with the statements that matched, the
@@ -168,34 +169,16 @@ func (s *Snapshot) Principal(id keyward.UserID) *keyward.User {
 }
 
 // decide answers p by the policies that reach u in the whole organization
-// (those of inputs), document by document: an explicit deny from any wins,
-// then an allow from any. It does not allocate.
+// (u.docs), document by document: an explicit deny from any wins, then an
+// allow from any. It does not allocate.
 func (u *userNode) decide(p *policy.Prepared) policy.Decision {
-	var allowed bool
-	if denies(u.policies, p, &allowed) {
-		return policy.ExplicitDeny
-	}
-	for _, a := range u.acl {
-		switch a.policy.compiled.Decide(p) {
+	allowed := false
+	for _, c := range u.docs {
+		switch c.Decide(p) {
 		case policy.ExplicitDeny:
 			return policy.ExplicitDeny
 		case policy.Allow:
 			allowed = true
-		}
-	}
-	for _, r := range u.roles {
-		if denies(r.policies, p, &allowed) {
-			return policy.ExplicitDeny
-		}
-	}
-	for _, g := range u.groups {
-		if denies(g.policies, p, &allowed) {
-			return policy.ExplicitDeny
-		}
-		for _, r := range g.roles {
-			if denies(r.policies, p, &allowed) {
-				return policy.ExplicitDeny
-			}
 		}
 	}
 	if allowed {
@@ -222,7 +205,8 @@ func denies(ps []*policyNode, p *policy.Prepared, allowed *bool) bool {
 // The set hangs off u, so a decision takes no lock and looks up no map
 // beyond the principal itself.
 func (s *Snapshot) compiled(u *userNode) *compiled {
-	if c := u.set.Load(); c != nil {
+	sets := u.compiledSets()
+	if c := sets.org.Load(); c != nil {
 		return c
 	}
 	// Compile outside any lock: two racing callers both compile and the
@@ -230,10 +214,10 @@ func (s *Snapshot) compiled(u *userNode) *compiled {
 	// principal.
 	in := s.inputs(u, s.managedByName)
 	c := &compiled{inputs: in, set: policy.Compile(s.cat, in)}
-	if u.set.CompareAndSwap(nil, c) {
+	if sets.org.CompareAndSwap(nil, c) {
 		return c
 	}
-	return u.set.Load()
+	return sets.org.Load()
 }
 
 func (s *Snapshot) managedByName(name string) *policyNode { return s.byName[name] }

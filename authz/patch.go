@@ -178,12 +178,12 @@ func anyIn[K comparable](ids []K, set map[K]bool) bool {
 	return false
 }
 
-func bindsAny(bs []*keyward.RoleBinding, roles map[keyward.RoleID]bool) bool {
+func bindsAny(bs []binding, roles map[keyward.RoleID]bool) bool {
 	if len(roles) == 0 {
 		return false
 	}
 	for _, b := range bs {
-		if roles[b.RoleID] {
+		if roles[b.role] {
 			return true
 		}
 	}
@@ -201,5 +201,5 @@ func sameRole(a, b *roleNode) bool {
 // attachments.
 func sameGroup(a, b *groupNode) bool {
 	return a.group.Name == b.group.Name && slices.Equal(a.attached, b.attached) &&
-		slices.EqualFunc(a.bindings, b.bindings, func(x, y *keyward.RoleBinding) bool { return x.RoleID == y.RoleID && x.ProjectID == y.ProjectID })
+		slices.Equal(a.bindings, b.bindings)
 }

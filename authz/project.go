@@ -37,7 +37,8 @@ func (s *Snapshot) compiledFor(u *userNode, project string) *compiled {
 	if project == "" || (o == nil && !u.boundIn(project)) {
 		return s.compiled(u)
 	}
-	if c, ok := u.inProject.Load(key); ok {
+	sets := u.compiledSets()
+	if c, ok := sets.inProject.Load(key); ok {
 		return c.(*compiled)
 	}
 	var in []policy.Input
@@ -47,7 +48,7 @@ func (s *Snapshot) compiledFor(u *userNode, project string) *compiled {
 		in = s.compiled(u).inputs
 		in = append(in[:len(in):len(in)], s.projectInputs(u, key)...)
 	}
-	c, _ := u.inProject.LoadOrStore(key, &compiled{inputs: in, set: policy.Compile(s.cat, in)})
+	c, _ := sets.inProject.LoadOrStore(key, &compiled{inputs: in, set: policy.Compile(s.cat, in)})
 	return c.(*compiled)
 }
 

@@ -56,9 +56,19 @@ func (p *projectScope) addProjects(ps []*keyward.Project) {
 	}
 }
 
+// addResources adds rs, each naming its project by the string the
+// projects are keyed by (one per project, not one per resource).
 func (p *projectScope) addResources(rs []*keyward.Resource) {
+	projects := make(map[string]string, len(p.projects))
+	for id := range p.projects {
+		projects[id] = id
+	}
 	for _, r := range rs {
-		p.resources[strings.ToLower(r.ID)] = strings.ToLower(string(r.ProjectID))
+		pr := strings.ToLower(string(r.ProjectID))
+		if c, ok := projects[pr]; ok {
+			pr = c
+		}
+		p.resources[strings.ToLower(r.ID)] = pr
 	}
 }
 

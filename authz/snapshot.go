@@ -2,6 +2,7 @@ package authz
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,26 +44,46 @@ type Snapshot struct {
 type userNode struct {
 	user      *keyward.User
 	memberOf  []keyward.GroupID
-	bindings  []*keyward.RoleBinding
+	bindings  []binding
 	attached  []keyward.PolicyID
 	overrides map[string]*policyNode // project (lowercase) → the override's policy
 
 	groups   []*groupNode
-	roles    []*roleNode              // org-wide bindings to the user
-	policies []*policyNode            // attached directly
-	acl      []aclPolicy              // the managed policies of its legacy ACLs
-	set      atomic.Pointer[compiled] // the user's policies, compiled on first use
-	projects projectRoles             // project bindings to the user
-	// inProject holds the user's sets for the projects where it has project
-	// bindings (directly or through a group): project id → *compiled.
+	roles    []*roleNode   // org-wide bindings to the user
+	policies []*policyNode // attached directly
+	// docs are the compiled documents of every policy that reaches the
+	// user in the whole organization (those of inputs), each once, side by
+	// side: what a decision reads (userNode.decide).
+	docs     []*policy.Compiled
+	projects projectRoles // project bindings to the user
+	// sets holds the sets compiled for the user, made when the first is:
+	// most users never need one (decide walks docs).
+	sets atomic.Pointer[userSets]
+}
+
+// userSets are the compiled sets of one user in one snapshot.
+type userSets struct {
+	org atomic.Pointer[compiled] // its policies in the whole organization, for explanations
+	// inProject holds its sets for the projects where it has project
+	// bindings (directly or through a group) or an override: project id
+	// → *compiled.
 	inProject sync.Map
+}
+
+// compiledSets returns u's sets, making them on first use.
+func (u *userNode) compiledSets() *userSets {
+	if c := u.sets.Load(); c != nil {
+		return c
+	}
+	u.sets.CompareAndSwap(nil, &userSets{})
+	return u.sets.Load()
 }
 
 type groupNode struct {
 	group    *keyward.Group
 	via      string   // "group:<name>", the path of its policies
 	roleVia  []string // "group:<name> → role:<name>" for each of roles
-	bindings []*keyward.RoleBinding
+	bindings []binding
 	attached []keyward.PolicyID
 
 	roles    []*roleNode
@@ -179,10 +200,10 @@ func build(cat *policy.Catalog, sh shared, g *keyward.Graph, docs docCache) *Sna
 // edges are a graph's rows grouped by the node they belong to.
 type edges struct {
 	memberOf  map[keyward.UserID][]keyward.GroupID
-	userBinds map[keyward.UserID][]*keyward.RoleBinding
+	userBinds map[keyward.UserID][]binding
 	userAtt   map[keyward.UserID][]keyward.PolicyID
 	overrides map[keyward.UserID][]*keyward.Override
-	grpBinds  map[keyward.GroupID][]*keyward.RoleBinding
+	grpBinds  map[keyward.GroupID][]binding
 	grpAtt    map[keyward.GroupID][]keyward.PolicyID
 	roleAtt   map[keyward.RoleID][]keyward.PolicyID
 	grids     map[keyward.RoleID]*keyward.RoleGrid
@@ -190,30 +211,42 @@ type edges struct {
 
 func edgesOf(g *keyward.Graph) *edges {
 	e := &edges{
-		memberOf: map[keyward.UserID][]keyward.GroupID{}, userBinds: map[keyward.UserID][]*keyward.RoleBinding{},
+		memberOf: map[keyward.UserID][]keyward.GroupID{}, userBinds: map[keyward.UserID][]binding{},
 		userAtt: map[keyward.UserID][]keyward.PolicyID{}, overrides: map[keyward.UserID][]*keyward.Override{},
-		grpBinds: map[keyward.GroupID][]*keyward.RoleBinding{}, grpAtt: map[keyward.GroupID][]keyward.PolicyID{},
+		grpBinds: map[keyward.GroupID][]binding{}, grpAtt: map[keyward.GroupID][]keyward.PolicyID{},
 		roleAtt: map[keyward.RoleID][]keyward.PolicyID{}, grids: map[keyward.RoleID]*keyward.RoleGrid{},
 	}
+	// The ids of edges are interned: a group's id is one string however
+	// many memberships name it (the store reads each anew).
+	in := map[string]string{}
+	id := func(s string) string {
+		if c, ok := in[s]; ok {
+			return c
+		}
+		in[s] = s
+		return s
+	}
 	for _, m := range g.GroupMembers {
-		e.memberOf[m.UserID] = append(e.memberOf[m.UserID], m.GroupID)
+		e.memberOf[m.UserID] = append(e.memberOf[m.UserID], keyward.GroupID(id(string(m.GroupID))))
 	}
 	for _, b := range g.Bindings {
+		bd := binding{role: keyward.RoleID(id(string(b.RoleID))), project: id(b.ProjectID)}
 		switch b.PrincipalType {
 		case keyward.PrincipalUser:
-			e.userBinds[keyward.UserID(b.PrincipalID)] = append(e.userBinds[keyward.UserID(b.PrincipalID)], b)
+			e.userBinds[keyward.UserID(b.PrincipalID)] = append(e.userBinds[keyward.UserID(b.PrincipalID)], bd)
 		case keyward.PrincipalGroup:
-			e.grpBinds[keyward.GroupID(b.PrincipalID)] = append(e.grpBinds[keyward.GroupID(b.PrincipalID)], b)
+			e.grpBinds[keyward.GroupID(b.PrincipalID)] = append(e.grpBinds[keyward.GroupID(b.PrincipalID)], bd)
 		}
 	}
 	for _, a := range g.Attachments {
+		p := keyward.PolicyID(id(string(a.PolicyID)))
 		switch a.TargetType {
 		case keyward.PrincipalUser:
-			e.userAtt[keyward.UserID(a.TargetID)] = append(e.userAtt[keyward.UserID(a.TargetID)], a.PolicyID)
+			e.userAtt[keyward.UserID(a.TargetID)] = append(e.userAtt[keyward.UserID(a.TargetID)], p)
 		case keyward.PrincipalGroup:
-			e.grpAtt[keyward.GroupID(a.TargetID)] = append(e.grpAtt[keyward.GroupID(a.TargetID)], a.PolicyID)
+			e.grpAtt[keyward.GroupID(a.TargetID)] = append(e.grpAtt[keyward.GroupID(a.TargetID)], p)
 		case keyward.PrincipalRole:
-			e.roleAtt[keyward.RoleID(a.TargetID)] = append(e.roleAtt[keyward.RoleID(a.TargetID)], a.PolicyID)
+			e.roleAtt[keyward.RoleID(a.TargetID)] = append(e.roleAtt[keyward.RoleID(a.TargetID)], p)
 		}
 	}
 	for _, o := range g.Overrides {
@@ -248,7 +281,12 @@ func (s *Snapshot) newGroup(gr *keyward.Group, e *edges) *groupNode {
 // newUser makes and links the node of u from e.
 func (s *Snapshot) newUser(cat *policy.Catalog, u *keyward.User, e *edges) *userNode {
 	id := u.Account.ID
-	n := &userNode{user: u, memberOf: e.memberOf[id], bindings: e.userBinds[id], attached: e.userAtt[id]}
+	// The snapshot keeps what decides and what who-can shows: not the
+	// password hash, and the ids it repeats once.
+	row := *u
+	row.PasswordHash = ""
+	row.Member.OrgID, row.Member.UserID = s.Org, id
+	n := &userNode{user: &row, memberOf: e.memberOf[id], bindings: e.userBinds[id], attached: e.userAtt[id]}
 	for _, o := range e.overrides[id] {
 		if n.overrides == nil {
 			n.overrides = map[string]*policyNode{}
@@ -273,7 +311,7 @@ func (s *Snapshot) linkGroup(g *groupNode) {
 	g.roles, g.projects = nil, nil
 	for _, b := range g.bindings {
 		if r := s.boundRole(b); r != nil {
-			g.projects.add(b.ProjectID, r, &g.roles)
+			g.projects.add(b.project, r, &g.roles)
 		}
 	}
 	g.policies = s.attachedPolicies(g.attached)
@@ -294,35 +332,40 @@ func (s *Snapshot) linkUser(u *userNode) {
 	}
 	for _, b := range u.bindings {
 		if r := s.boundRole(b); r != nil {
-			u.projects.add(b.ProjectID, r, &u.roles)
+			u.projects.add(b.project, r, &u.roles)
 		}
 	}
 	u.policies = s.attachedPolicies(u.attached)
-	u.acl = nil
-	for _, acl := range u.user.ACLs {
-		names, _ := policy.ACLPolicyNames(acl)
-		for _, name := range names {
-			if p := s.byName[name]; p != nil {
-				u.acl = append(u.acl, aclPolicy{p, "acl:" + acl})
-			}
-		}
-	}
+	u.docs = s.docsOf(u)
 }
 
-// aclPolicy is a managed policy a legacy ACL grants, and its path.
-type aclPolicy struct {
-	policy *policyNode
-	via    string
+// docsOf returns the compiled documents of the policies that reach u in
+// the whole organization (inputs), each once.
+func (s *Snapshot) docsOf(u *userNode) []*policy.Compiled {
+	var out []*policy.Compiled
+	for _, in := range s.inputs(u, s.managedByName) {
+		if c := s.cat.CompileDocument(in.Doc); !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return slices.Clip(out)
+}
+
+// binding is a role bound to a principal, in the whole organization
+// (project "") or in one project.
+type binding struct {
+	role    keyward.RoleID
+	project string
 }
 
 // boundRole returns the role node a binding grants, or nil: a deleted
 // role, or one that may not be bound (assumable). A project binding
 // applies inside its project only (project.go).
-func (s *Snapshot) boundRole(b *keyward.RoleBinding) *roleNode {
-	r := s.roles[b.RoleID]
-	if br, ok := s.sh.builtin[b.RoleID]; ok && r == nil {
+func (s *Snapshot) boundRole(b binding) *roleNode {
+	r := s.roles[b.role]
+	if br, ok := s.sh.builtin[b.role]; ok && r == nil {
 		r = br.org
-		if b.ProjectID != "" {
+		if b.project != "" {
 			r = br.project
 		}
 	}
@@ -366,8 +409,13 @@ func (s *Snapshot) baseInputs(u *userNode, managedByName func(string) *policyNod
 	for _, p := range u.policies {
 		add(p, "direct")
 	}
-	for _, a := range u.acl {
-		add(a.policy, a.via)
+	for _, acl := range u.user.ACLs {
+		names, _ := policy.ACLPolicyNames(acl)
+		for _, name := range names {
+			if p := managedByName(name); p != nil {
+				add(p, "acl:"+acl)
+			}
+		}
 	}
 	for _, gr := range u.groups {
 		for _, p := range gr.policies {

@@ -32,11 +32,6 @@ type Compiled struct {
 // adds from its inputs.
 type unitDiag struct{ path, msg string }
 
-// denseActions is the number of distinct actions above which a Compiled indexes by catalog
-// action directly (4 bytes per catalog action) rather than by binary search over the
-// actions it mentions (8 bytes per mentioned action).
-const denseActions = 32
-
 // unitCache maps live documents to their units. A document's entry goes when the
 // document is collected, so an old version of a policy does not pin its Compiled.
 type unitCache struct {
@@ -221,7 +216,9 @@ func (u *Compiled) index(cat *Catalog, acts [][]int32) {
 			}
 		}
 	}
-	if mentioned > denseActions {
+	// Indexed by catalog action (4 bytes per action in the catalog) when that
+	// is smaller than by binary search over the actions mentioned (8 bytes each).
+	if mentioned > 32 {
 		u.dense = count
 		return
 	}

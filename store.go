@@ -55,16 +55,20 @@ type Tx interface {
 	// make up, in the same order and shape as LoadGraph: Org; Users: the
 	// members among c.Users (a removed one is absent); Groups/Roles/Policies:
 	// the live ones among c.Groups/c.Roles/c.Policies (deleted or missing
-	// absent); GroupMembers: every membership of a user in c.Users or of a
-	// group in c.Groups; Bindings: every binding to a principal (user or
-	// group) in c.Users/c.Groups or of a role in c.Roles, project bindings
-	// included; Attachments: every attachment to a target in
-	// c.Users/c.Groups/c.Roles or of a policy in c.Policies; Overrides: those
+	// absent); GroupMembers: every membership of a user in c.Users;
+	// Bindings: every binding to a principal (user or group) in
+	// c.Users/c.Groups, project bindings included; Attachments: every
+	// attachment to a target in c.Users/c.Groups/c.Roles; Overrides: those
 	// of users in c.Users; RoleGrids: those of roles in c.Roles; Resources:
 	// those among c.Resources; Projects: all of org's if c.Projects; Trusts:
 	// all live trusts of live roles of org if c.Trusts or len(c.Roles) > 0
 	// (else nil). Bindings and Attachments are not filtered by the deletion
 	// of what they reach, as in LoadGraph. If c.All, it is LoadGraph.
+	//
+	// An edge (membership, binding, attachment) is its principal's row: a
+	// change to one touches the principal, the deletion of a group or member
+	// takes its edges with it, and a role or policy is only ever deleted
+	// softly, so the edges of what c does not name need no reading.
 	LoadGraphPart(ctx context.Context, org OrgID, c *GraphChanges) (*Graph, error)
 }
 

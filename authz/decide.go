@@ -212,12 +212,10 @@ func (s *Snapshot) compiled(u *userNode) *compiled {
 	// Compile outside any lock: two racing callers both compile and the
 	// first to store wins, which is cheaper than holding up every other
 	// principal.
-	in := s.inputs(u, s.managedByName)
+	in := s.inputs(u)
 	c := &compiled{inputs: in, set: policy.Compile(s.cat, in)}
 	if sets.org.CompareAndSwap(nil, c) {
 		return c
 	}
 	return sets.org.Load()
 }
-
-func (s *Snapshot) managedByName(name string) *policyNode { return s.byName[name] }

@@ -43,7 +43,7 @@ func (s *Snapshot) compiledFor(u *userNode, project string) *compiled {
 	}
 	var in []policy.Input
 	if o != nil {
-		in = append(s.baseInputs(u, s.managedByName), policy.Input{ID: string(o.id), Name: o.name, Via: overrideVia(key), Doc: o.doc})
+		in = append(s.baseInputs(u), policy.Input{ID: string(o.id), Name: o.name, Via: overrideVia(key), Doc: o.doc})
 	} else {
 		in = s.compiled(u).inputs
 		in = append(in[:len(in):len(in)], s.projectInputs(u, key)...)

@@ -340,14 +340,14 @@ func (s *Snapshot) linkUser(u *userNode) {
 }
 
 // docsOf returns the compiled documents of the policies that reach u in
-// the whole organization (inputs), each once.
+// the whole organization (eachPolicy), each once.
 func (s *Snapshot) docsOf(u *userNode) []*policy.Compiled {
 	var out []*policy.Compiled
-	for _, in := range s.inputs(u, s.managedByName) {
-		if c := s.cat.CompileDocument(in.Doc); !slices.Contains(out, c) {
-			out = append(out, c)
+	s.eachPolicy(u, true, true, func(p *policyNode, _ string) {
+		if !slices.Contains(out, p.compiled) {
+			out = append(out, p.compiled)
 		}
-	}
+	})
 	return slices.Clip(out)
 }
 
@@ -394,48 +394,66 @@ func (s *Snapshot) attachedPolicies(ids []keyward.PolicyID) []*policyNode {
 // inputs returns the policies that reach u, each with the path it comes
 // through: "direct", "acl:<name>", "group:<name>", "role:<name>" or
 // "group:<name> → role:<name>".
-func (s *Snapshot) inputs(u *userNode, managedByName func(string) *policyNode) []policy.Input {
-	return append(s.baseInputs(u, managedByName), s.roleDerivedInputs(u)...)
+func (s *Snapshot) inputs(u *userNode) []policy.Input {
+	return s.collectInputs(u, true, true)
 }
 
 // baseInputs returns the policies that reach u other than through roles:
 // attached to it, its legacy ACLs, attached to its groups. A project
 // override replaces the rest (roleDerivedInputs) inside its project.
-func (s *Snapshot) baseInputs(u *userNode, managedByName func(string) *policyNode) []policy.Input {
-	var in []policy.Input
-	add := func(p *policyNode, via string) {
-		in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: via, Doc: p.doc})
-	}
-	for _, p := range u.policies {
-		add(p, "direct")
-	}
-	for _, acl := range u.user.ACLs {
-		names, _ := policy.ACLPolicyNames(acl)
-		for _, name := range names {
-			if p := managedByName(name); p != nil {
-				add(p, "acl:"+acl)
-			}
-		}
-	}
-	for _, gr := range u.groups {
-		for _, p := range gr.policies {
-			add(p, gr.via)
-		}
-	}
-	return in
+func (s *Snapshot) baseInputs(u *userNode) []policy.Input {
+	return s.collectInputs(u, true, false)
 }
 
 // roleDerivedInputs returns the policies of the roles bound to u in the
 // whole organization, directly or through its groups.
 func (s *Snapshot) roleDerivedInputs(u *userNode) []policy.Input {
+	return s.collectInputs(u, false, true)
+}
+
+func (s *Snapshot) collectInputs(u *userNode, base, roles bool) []policy.Input {
 	var in []policy.Input
-	for _, r := range u.roles {
-		in = append(in, roleInputs(r, r.via)...)
-	}
-	for _, gr := range u.groups {
-		for i, r := range gr.roles {
-			in = append(in, roleInputs(r, gr.roleVia[i])...)
+	s.eachPolicy(u, base, roles, func(p *policyNode, via string) {
+		in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: via, Doc: p.doc})
+	})
+	return in
+}
+
+// eachPolicy is the one statement of which policies reach u in the whole
+// organization: it calls fn with each and the path it comes through,
+// when base those attached to u, of its legacy ACLs and attached to its
+// groups, when roles those of the roles bound to u or its groups.
+func (s *Snapshot) eachPolicy(u *userNode, base, roles bool, fn func(p *policyNode, via string)) {
+	if base {
+		for _, p := range u.policies {
+			fn(p, "direct")
+		}
+		for _, acl := range u.user.ACLs {
+			names, _ := policy.ACLPolicyNames(acl)
+			for _, name := range names {
+				if p := s.byName[name]; p != nil {
+					fn(p, "acl:"+acl)
+				}
+			}
+		}
+		for _, gr := range u.groups {
+			for _, p := range gr.policies {
+				fn(p, gr.via)
+			}
 		}
 	}
-	return in
+	if roles {
+		for _, r := range u.roles {
+			for _, p := range r.policies {
+				fn(p, r.via)
+			}
+		}
+		for _, gr := range u.groups {
+			for i, r := range gr.roles {
+				for _, p := range r.policies {
+					fn(p, gr.roleVia[i])
+				}
+			}
+		}
+	}
 }

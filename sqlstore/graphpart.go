@@ -62,7 +62,7 @@ func (t *tx) LoadGraphPart(ctx context.Context, org keyward.OrgID, c *keyward.Gr
 		return nil, err
 	}
 	a = inArgs{}
-	if err := run(rowsOf("gm", "group_members", a.in("gm.user_id", c.Users), a.in("gm.group_id", c.Groups)), func(w string) (err error) {
+	if err := run(rowsOf("gm", "group_members", a.in("gm.user_id", c.Users)), func(w string) (err error) {
 		g.GroupMembers, err = queryAll(ctx, t, op, "SELECT "+groupMemberColumns+" "+groupMembersFrom+" WHERE gm.org_id = $1 AND gm.id IN ("+w+") ORDER BY gm.id", org,
 			scanGroupMemberRow, a.args...)
 		return err
@@ -79,8 +79,7 @@ func (t *tx) LoadGraphPart(ctx context.Context, org keyward.OrgID, c *keyward.Gr
 	}
 	a = inArgs{}
 	if err := run(rowsOf("b", "role_bindings", a.typed("b.principal_type", keyward.PrincipalUser, "b.principal_id", c.Users),
-		a.typed("b.principal_type", keyward.PrincipalGroup, "b.principal_id", c.Groups),
-		a.in("b.role_id", c.Roles)), func(w string) (err error) {
+		a.typed("b.principal_type", keyward.PrincipalGroup, "b.principal_id", c.Groups)), func(w string) (err error) {
 		g.Bindings, err = queryAll(ctx, t, op, "SELECT "+bindingColumns+" FROM role_bindings b WHERE b.org_id = $1 AND b.id IN ("+w+") ORDER BY b.id", org,
 			scanBindingRow, a.args...)
 		return err
@@ -98,8 +97,7 @@ func (t *tx) LoadGraphPart(ctx context.Context, org keyward.OrgID, c *keyward.Gr
 	a = inArgs{}
 	if err := run(rowsOf("pa", "attachments", a.typed("pa.target_type", keyward.PrincipalUser, "pa.target_id", c.Users),
 		a.typed("pa.target_type", keyward.PrincipalGroup, "pa.target_id", c.Groups),
-		a.typed("pa.target_type", keyward.PrincipalRole, "pa.target_id", c.Roles),
-		a.in("pa.policy_id", c.Policies)), func(w string) (err error) {
+		a.typed("pa.target_type", keyward.PrincipalRole, "pa.target_id", c.Roles)), func(w string) (err error) {
 		g.Attachments, err = queryAll(ctx, t, op, "SELECT "+attachmentColumns+" FROM attachments pa WHERE pa.org_id = $1 AND pa.id IN ("+w+") ORDER BY pa.id", org,
 			scanAttachmentRow, a.args...)
 		return err
@@ -250,13 +248,13 @@ func graphPart(g *keyward.Graph, c *keyward.GraphChanges) *keyward.Graph {
 	p := &keyward.Graph{Org: g.Org}
 	p.Users = keep(g.Users, func(u *keyward.User) bool { return users[u.Account.ID] })
 	p.Groups = keep(g.Groups, func(gr *keyward.Group) bool { return groups[gr.ID] })
-	p.GroupMembers = keep(g.GroupMembers, func(m *keyward.GroupMember) bool { return users[m.UserID] || groups[m.GroupID] })
+	p.GroupMembers = keep(g.GroupMembers, func(m *keyward.GroupMember) bool { return users[m.UserID] })
 	p.Roles = keep(g.Roles, func(r *keyward.Role) bool { return roles[r.ID] })
 	p.Bindings = keep(g.Bindings, func(b *keyward.RoleBinding) bool {
-		return roles[b.RoleID] || (b.PrincipalType != keyward.PrincipalRole && principal(b.PrincipalType, b.PrincipalID))
+		return b.PrincipalType != keyward.PrincipalRole && principal(b.PrincipalType, b.PrincipalID)
 	})
 	p.Policies = keep(g.Policies, func(x *keyward.Policy) bool { return policies[x.ID] })
-	p.Attachments = keep(g.Attachments, func(a *keyward.Attachment) bool { return policies[a.PolicyID] || principal(a.TargetType, a.TargetID) })
+	p.Attachments = keep(g.Attachments, func(a *keyward.Attachment) bool { return principal(a.TargetType, a.TargetID) })
 	if c.Trusts || len(c.Roles) > 0 {
 		p.Trusts = g.Trusts
 	}

@@ -33,14 +33,22 @@ func patchGraph(old, part *keyward.Graph, c *keyward.GraphChanges) *keyward.Grap
 	g := &keyward.Graph{Org: part.Org}
 	g.Users = replaceRows(old.Users, part.Users, func(u *keyward.User) bool { return users[u.Account.ID] })
 	g.Groups = replaceRows(old.Groups, part.Groups, func(x *keyward.Group) bool { return groups[x.ID] })
-	g.GroupMembers = replaceRows(old.GroupMembers, part.GroupMembers, func(m *keyward.GroupMember) bool { return users[m.UserID] || groups[m.GroupID] })
+	// A group's memberships are its members' rows: only a deleted group's
+	// go with it (a change to a membership touches the member).
+	live := map[keyward.GroupID]bool{}
+	for _, gr := range part.Groups {
+		live[gr.ID] = true
+	}
+	g.GroupMembers = replaceRows(old.GroupMembers, part.GroupMembers, func(m *keyward.GroupMember) bool {
+		return users[m.UserID] || groups[m.GroupID] && !live[m.GroupID]
+	})
 	g.Roles = replaceRows(old.Roles, part.Roles, func(r *keyward.Role) bool { return roles[r.ID] })
 	g.Bindings = replaceRows(old.Bindings, part.Bindings, func(b *keyward.RoleBinding) bool {
-		return roles[b.RoleID] || principal(b.PrincipalType, b.PrincipalID)
+		return principal(b.PrincipalType, b.PrincipalID)
 	})
 	g.Policies = replaceRows(old.Policies, part.Policies, func(p *keyward.Policy) bool { return policies[p.ID] })
 	g.Attachments = replaceRows(old.Attachments, part.Attachments, func(a *keyward.Attachment) bool {
-		return policies[a.PolicyID] || principal(a.TargetType, a.TargetID) ||
+		return principal(a.TargetType, a.TargetID) ||
 			(a.TargetType == keyward.PrincipalRole && roles[keyward.RoleID(a.TargetID)])
 	})
 	g.Trusts, g.Projects = old.Trusts, old.Projects

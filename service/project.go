@@ -211,6 +211,7 @@ func (s *Service) RegisterResource(ctx context.Context, in ResourceInput) (*keyw
 		return nil, keyward.FieldError("type", "type is %d bytes long; the limit is %d.", len(typ), keyward.MaxResourceTypeLen)
 	}
 	var r *keyward.Resource
+	defer s.forgetResource(in.ID)
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		// Registering is creating: the caller's right to register in the
 		// project comes first, so a denied caller learns nothing of it.
@@ -293,6 +294,7 @@ func (s *Service) DeleteResource(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	defer s.forgetResource(id)
 	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		r, err := resourceOf(ctx, tx, p.OrgID, id)
 		if err != nil {

@@ -11,10 +11,13 @@ import (
 )
 
 // registryTTL is how long the organizations that registered a resource id
-// are believed without asking the store again; registryMax bounds how
-// many ids are remembered (past it, all are forgotten at once).
+// are believed without asking the store again: how long another server
+// may go on answering as if a resource registered or removed through this
+// one had not been (this server forgets the id at once: forgetResource).
+// registryMax bounds how many ids are remembered (past it, all are
+// forgotten at once).
 const (
-	registryTTL = 2 * time.Second
+	registryTTL = 10 * time.Second
 	registryMax = 100_000
 )
 
@@ -65,6 +68,10 @@ func (s *Service) foreignOrg(ctx context.Context, org keyward.OrgID, id string) 
 	}
 	return "", nil
 }
+
+// forgetResource drops what the registry remembers of resource id, once
+// its registration changed through this server.
+func (s *Service) forgetResource(id string) { s.registry.ids.Delete(id) }
 
 // placeResource sets the organization of r's resource, when the asker did
 // not name it, to another organization than org that registered it, so

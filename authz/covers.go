@@ -3,7 +3,6 @@ package authz
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
@@ -67,7 +66,7 @@ func (s *Snapshot) distinctions(base Request, t *userNode) []string {
 		for _, st := range doc.Statement {
 			for _, res := range st.Resource {
 				if res != "*" {
-					ids[strings.ToLower(res)] = true
+					ids[lowerID(res)] = true
 				}
 			}
 		}
@@ -100,6 +99,6 @@ func (s *Snapshot) distinctions(base Request, t *userNode) []string {
 		addSet(base.Session.Policy)
 	}
 	addSet(base.Narrow)
-	delete(ids, strings.ToLower(string(s.Org)))
+	delete(ids, lowerID(string(s.Org)))
 	return slices.Sorted(maps.Keys(ids))
 }

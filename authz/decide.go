@@ -1,8 +1,6 @@
 package authz
 
 import (
-	"strings"
-
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
 )
@@ -154,7 +152,7 @@ func (s *Snapshot) explain(r *Request) Result {
 // LayerOverride when an override replaced its role-derived permissions
 // there, else LayerPolicy.
 func (s *Snapshot) policyLayer(u *userNode, project string) string {
-	if project != "" && s.override(u, strings.ToLower(project)) != nil {
+	if project != "" && s.override(u, lowerID(project)) != nil {
 		return LayerOverride
 	}
 	return LayerPolicy

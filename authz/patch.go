@@ -123,7 +123,7 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 	if len(c.Resources) > 0 {
 		n.scope.resources = maps.Clone(s.scope.resources)
 		for _, id := range c.Resources {
-			delete(n.scope.resources, strings.ToLower(id))
+			delete(n.scope.resources, lowerID(id))
 		}
 		n.scope.addResources(part.Resources)
 	}

@@ -1,8 +1,6 @@
 package authz
 
 import (
-	"strings"
-
 	"github.com/keyward-iam/keyward/policy"
 )
 
@@ -22,7 +20,7 @@ func (p *projectRoles) add(project string, r *roleNode, orgWide *[]*roleNode) {
 	if *p == nil {
 		*p = projectRoles{}
 	}
-	key := strings.ToLower(project)
+	key := lowerID(project)
 	(*p)[key] = append((*p)[key], r)
 }
 
@@ -32,7 +30,7 @@ func (p *projectRoles) add(project string, r *roleNode, orgWide *[]*roleNode) {
 // override's policy replaces everything u holds through roles; without,
 // the project's bindings add to the org-wide set.
 func (s *Snapshot) compiledFor(u *userNode, project string) *compiled {
-	key := strings.ToLower(project)
+	key := lowerID(project)
 	o := s.override(u, key)
 	if project == "" || (o == nil && !u.boundIn(project)) {
 		return s.compiled(u)
@@ -56,13 +54,16 @@ func (s *Snapshot) compiledFor(u *userNode, project string) *compiled {
 // a set of their own (compiledFor): it has an override or a project
 // binding there.
 func (s *Snapshot) projectSpecific(u *userNode, project string) bool {
-	return project != "" && (s.override(u, strings.ToLower(project)) != nil || u.boundIn(project))
+	if project == "" || u.overrides == nil && u.projects == nil {
+		return false // no project binding or override anywhere (linkUser)
+	}
+	return s.override(u, lowerID(project)) != nil || u.boundIn(project)
 }
 
 // boundIn reports whether u has a role bound in project, directly or
 // through one of its groups.
 func (u *userNode) boundIn(project string) bool {
-	key := strings.ToLower(project)
+	key := lowerID(project)
 	if len(u.projects[key]) > 0 {
 		return true
 	}

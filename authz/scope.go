@@ -1,8 +1,6 @@
 package authz
 
 import (
-	"strings"
-
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
 )
@@ -52,7 +50,7 @@ type projectScope struct {
 
 func (p *projectScope) addProjects(ps []*keyward.Project) {
 	for _, pr := range ps {
-		p.projects[strings.ToLower(string(pr.ID))] = true
+		p.projects[lowerID(string(pr.ID))] = true
 	}
 }
 
@@ -64,17 +62,17 @@ func (p *projectScope) addResources(rs []*keyward.Resource) {
 		projects[id] = id
 	}
 	for _, r := range rs {
-		pr := strings.ToLower(string(r.ProjectID))
+		pr := lowerID(string(r.ProjectID))
 		if c, ok := projects[pr]; ok {
 			pr = c
 		}
-		p.resources[strings.ToLower(r.ID)] = pr
+		p.resources[lowerID(r.ID)] = pr
 	}
 }
 
 // overrideNode is the policy of override o.
 func overrideNode(cat *policy.Catalog, o *keyward.Override) *policyNode {
-	key := strings.ToLower(string(o.ProjectID))
+	key := lowerID(string(o.ProjectID))
 	n := policyNode{id: keyward.PolicyID(o.ProjectID), name: "override of project " + key}
 	// JSON null: nothing from roles in this project. Anything else is read
 	// as any stored document: a broken one can only deny.
@@ -92,7 +90,7 @@ func (s *Snapshot) projectOf(r *Request) string {
 	if r.Own || r.Project != "" || r.Resource == "" {
 		return r.Project
 	}
-	return s.scope.resources[strings.ToLower(r.Resource)]
+	return s.scope.resources[lowerID(r.Resource)]
 }
 
 // override returns u's override on the project (lowercase key), or nil.

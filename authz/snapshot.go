@@ -3,7 +3,6 @@ package authz
 import (
 	"encoding/json"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -291,7 +290,7 @@ func (s *Snapshot) newUser(cat *policy.Catalog, u *keyward.User, e *edges) *user
 		if n.overrides == nil {
 			n.overrides = map[string]*policyNode{}
 		}
-		n.overrides[strings.ToLower(string(o.ProjectID))] = overrideNode(cat, o)
+		n.overrides[lowerID(string(o.ProjectID))] = overrideNode(cat, o)
 	}
 	s.linkUser(n)
 	return n
@@ -336,6 +335,14 @@ func (s *Snapshot) linkUser(u *userNode) {
 		}
 	}
 	u.policies = s.attachedPolicies(u.attached)
+	// u.projects is not nil when a group of u has project bindings either,
+	// so that a member with none anywhere is known by a glance
+	// (projectSpecific).
+	for _, g := range u.groups {
+		if g.projects != nil && u.projects == nil {
+			u.projects = projectRoles{}
+		}
+	}
 	u.docs = s.docsOf(u)
 }
 

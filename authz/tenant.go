@@ -51,17 +51,17 @@ func (s *Snapshot) foreignness(r *Request) (f foreignness, reg string) {
 		return otherOrg, ""
 	}
 	if r.Project != "" {
-		project := strings.ToLower(r.Project)
+		project := lowerID(r.Project)
 		if !s.scope.projects[project] {
 			return otherProject, ""
 		}
 		if r.Resource != "" {
-			if reg := s.scope.resources[strings.ToLower(r.Resource)]; reg != "" && reg != project {
+			if reg := s.scope.resources[lowerID(r.Resource)]; reg != "" && reg != project {
 				return registeredElsewhere, reg
 			}
 		}
 	}
-	if s.requireTenant && r.Resource != "" && r.Org == "" && s.scope.resources[strings.ToLower(r.Resource)] == "" {
+	if s.requireTenant && r.Resource != "" && r.Org == "" && s.scope.resources[lowerID(r.Resource)] == "" {
 		return unplaced, ""
 	}
 	return inside, ""

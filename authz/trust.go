@@ -124,7 +124,7 @@ func (s *Snapshot) withTrusts(u *userNode, project string, base *compiled, ts []
 		return base
 	}
 	var key strings.Builder
-	key.WriteString(string(u.user.Account.ID) + "|" + strings.ToLower(project) + "|")
+	key.WriteString(string(u.user.Account.ID) + "|" + lowerID(project) + "|")
 	for _, t := range ts {
 		key.WriteString(string(t.role.role.ID) + ",")
 	}

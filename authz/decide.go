@@ -199,21 +199,12 @@ func denies(ps []*policyNode, p *policy.Prepared, allowed *bool) bool {
 	return false
 }
 
-// compiled returns u's compiled policies, compiling them on first use.
-// The set hangs off u, so a decision takes no lock and looks up no map
-// beyond the principal itself.
+// compiled returns u's policies in the whole organization as a set, for
+// explanations and effective access. It is not kept: its documents are
+// compiled already, so assembling it costs a few pointers per policy,
+// while keeping one per member that was ever explained would hold memory
+// for every member (decisions do not need it: userNode.decide).
 func (s *Snapshot) compiled(u *userNode) *compiled {
-	sets := u.compiledSets()
-	if c := sets.org.Load(); c != nil {
-		return c
-	}
-	// Compile outside any lock: two racing callers both compile and the
-	// first to store wins, which is cheaper than holding up every other
-	// principal.
 	in := s.inputs(u)
-	c := &compiled{inputs: in, set: policy.Compile(s.cat, in)}
-	if sets.org.CompareAndSwap(nil, c) {
-		return c
-	}
-	return sets.org.Load()
+	return &compiled{inputs: in, set: policy.Compile(s.cat, in)}
 }

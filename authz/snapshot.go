@@ -55,14 +55,13 @@ type userNode struct {
 	// side: what a decision reads (userNode.decide).
 	docs     []*policy.Compiled
 	projects projectRoles // project bindings to the user
-	// sets holds the sets compiled for the user, made when the first is:
-	// most users never need one (decide walks docs).
+	// sets holds the sets compiled for the user in projects, made when the
+	// first is: most users never need one (decide walks docs).
 	sets atomic.Pointer[userSets]
 }
 
 // userSets are the compiled sets of one user in one snapshot.
 type userSets struct {
-	org atomic.Pointer[compiled] // its policies in the whole organization, for explanations
 	// inProject holds its sets for the projects where it has project
 	// bindings (directly or through a group) or an override: project id
 	// → *compiled.
@@ -421,7 +420,7 @@ func (s *Snapshot) roleDerivedInputs(u *userNode) []policy.Input {
 func (s *Snapshot) collectInputs(u *userNode, base, roles bool) []policy.Input {
 	var in []policy.Input
 	s.eachPolicy(u, base, roles, func(p *policyNode, via string) {
-		in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: via, Doc: p.doc})
+		in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: via, Doc: p.doc, Compiled: p.compiled})
 	})
 	return in
 }

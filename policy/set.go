@@ -12,6 +12,10 @@ type Input struct {
 	Name string
 	Via  string
 	Doc  *Document
+	// Compiled is Doc compiled against the catalog of the Set
+	// (Catalog.CompileDocument), when the caller holds it: Compile then
+	// does not look it up. Nil: Compile finds or compiles it.
+	Compiled *Compiled
 }
 
 // Set is a compiled set of policies: everything one principal is granted and denied. It is
@@ -75,7 +79,10 @@ func Compile(cat *Catalog, policies []Input) *Set {
 	}
 	s := &Set{cat: cat, inputs: policies[:len(policies):len(policies)], units: make([]*Compiled, len(policies))}
 	for i, in := range s.inputs {
-		u := cat.unitOf(in.Doc)
+		u := in.Compiled
+		if u == nil {
+			u = cat.unitOf(in.Doc)
+		}
 		s.units[i] = u
 		if !slices.Contains(s.distinct, u) {
 			s.distinct = append(s.distinct, u)

@@ -23,7 +23,7 @@ const unmentioned = "00000000-0000-7000-8000-0000c0ffee00"
 // nothing its maker could not. The root owner is covered by the root owner
 // alone.
 func (s *Snapshot) Uncovered(base Request, target keyward.UserID) (action, resource string, ok bool) {
-	t := s.users[target]
+	t := s.users.get(target)
 	if t == nil || t.user.Status != keyward.StatusActive {
 		return "", "", false // may do nothing
 	}
@@ -87,7 +87,7 @@ func (s *Snapshot) distinctions(base Request, t *userNode) []string {
 		}
 	}
 	addUser(t)
-	if u := s.users[base.Principal]; u != nil && base.Session == nil {
+	if u := s.users.get(base.Principal); u != nil && base.Session == nil {
 		addUser(u)
 	}
 	if base.Session != nil {

@@ -73,7 +73,7 @@ func (s *Snapshot) decide(r *Request) (policy.Decision, string) {
 	if r.Session != nil {
 		return s.decideSession(r)
 	}
-	u := s.users[r.Principal]
+	u := s.users.get(r.Principal)
 	if u == nil || u.user.Status != keyward.StatusActive {
 		return policy.ImplicitDeny, LayerPrincipal
 	}
@@ -116,7 +116,7 @@ func (s *Snapshot) explain(r *Request) Result {
 	if r.Session != nil {
 		return s.explainSession(r)
 	}
-	u := s.users[r.Principal]
+	u := s.users.get(r.Principal)
 	switch {
 	case u == nil:
 		return Result{Layer: LayerPrincipal, Reason: "the principal is not a member of this organization", Statements: []policy.StatementResult{}}
@@ -160,7 +160,7 @@ func (s *Snapshot) policyLayer(u *userNode, project string) string {
 
 // Principal returns the user id's user in the snapshot, or nil.
 func (s *Snapshot) Principal(id keyward.UserID) *keyward.User {
-	if u := s.users[id]; u != nil {
+	if u := s.users.get(id); u != nil {
 		return u.user
 	}
 	return nil

@@ -64,7 +64,7 @@ type Scope struct {
 // EffectiveAccess returns the effective access of the user id. An unknown
 // id is CodeNotFound.
 func (s *Snapshot) EffectiveAccess(id keyward.UserID) (*Access, error) {
-	u := s.users[id]
+	u := s.users.get(id)
 	if u == nil {
 		return nil, keyward.Errorf(keyward.CodeNotFound, "User not found.")
 	}
@@ -198,12 +198,13 @@ type Grantee struct {
 }
 
 // WhoCan returns the members that may perform r's action on r's resource
-// (r.Principal is ignored), in the graph's order: the root owner and every
+// (r.Principal is ignored), by id (the graph's order): the root owner and every
 // active member whose policies allow it.
 func (s *Snapshot) WhoCan(r Request) []Grantee {
 	out := []Grantee{}
-	for _, u := range s.order {
-		r.Principal = u.user.Account.ID
+	for _, id := range s.memberIDs() {
+		u := s.users.get(id)
+		r.Principal = id
 		d, layer := s.Decide(&r)
 		if !d.Allowed() {
 			continue

@@ -3,7 +3,6 @@ package authz
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -99,21 +98,36 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 
 	touchedUsers := setOf(c.Users)
 	if len(touchedUsers) > 0 || len(groups) > 0 || len(roles) > 0 || len(policies) > 0 {
-		n.users = maps.Clone(s.users)
+		users := copyOnWrite{m: &n.users}
 		for _, id := range c.Users {
-			delete(n.users, id)
+			users.remove(id)
 		}
 		for _, u := range part.Users {
-			n.users[u.Account.ID] = n.newUser(n.cat, u, e)
+			users.set(u.Account.ID, n.newUser(n.cat, u, e))
 		}
-		for id, u := range n.users {
-			if !touchedUsers[id] && (anyIn(u.memberOf, groups) || bindsAny(u.bindings, roles) || anyIn(u.attached, policies)) {
-				nu := &userNode{user: u.user, memberOf: u.memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides}
-				n.linkUser(nu)
-				n.users[id] = nu
+		// A member of a changed group links to its old node (a membership
+		// is the member's row, so none is new without the member being
+		// touched): comparing pointers is cheaper than ids.
+		oldGroups := make(map[*groupNode]bool, len(groups))
+		for id := range groups {
+			if g := s.groups[id]; g != nil {
+				oldGroups[g] = true
 			}
 		}
-		n.order = n.reorder(s, c.Users)
+		if len(oldGroups) > 0 || len(roles) > 0 || len(policies) > 0 {
+			for i := range n.users {
+				for id, u := range n.users[i] {
+					if touchedUsers[id] || !(inGroups(u.groups, oldGroups) || bindsAny(u.bindings, roles) || anyIn(u.attached, policies)) {
+						continue
+					}
+					nu := &userNode{user: u.user, memberOf: u.memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides}
+					n.linkUser(nu)
+					// The shard is copied on its first change; the range
+					// goes on over the old one, which no one changes.
+					users.set(id, nu)
+				}
+			}
+		}
 	}
 
 	if c.Projects {
@@ -136,26 +150,16 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 	return &n
 }
 
-// reorder returns s's users in n, in s's order, with the touched users new
-// to the organization inserted by id.
-func (n *Snapshot) reorder(s *Snapshot, touched []keyward.UserID) []*userNode {
-	out := make([]*userNode, 0, len(n.users))
-	for _, u := range s.order {
-		if nu := n.users[u.user.Account.ID]; nu != nil {
-			out = append(out, nu)
+func inGroups(gs []*groupNode, set map[*groupNode]bool) bool {
+	if len(set) == 0 {
+		return false
+	}
+	for _, g := range gs {
+		if set[g] {
+			return true
 		}
 	}
-	for _, id := range touched {
-		nu := n.users[id]
-		if nu == nil || s.users[id] != nil {
-			continue
-		}
-		i, _ := slices.BinarySearchFunc(out, id, func(u *userNode, id keyward.UserID) int {
-			return strings.Compare(string(u.user.Account.ID), string(id))
-		})
-		out = slices.Insert(out, i, nu)
-	}
-	return out
+	return false
 }
 
 func setOf[K comparable](ids []K) map[K]bool {

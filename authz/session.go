@@ -74,7 +74,7 @@ func roleInputs(r *roleNode, via string) []policy.Input {
 // session, appended to buf, or a reason why the session may do nothing.
 func (s *Snapshot) sessionLayers(r *Request, buf []policy.Layer) ([]policy.Layer, string) {
 	if r.Principal != "" {
-		u := s.users[r.Principal]
+		u := s.users.get(r.Principal)
 		switch {
 		case u == nil:
 			return nil, "the member who assumed the role is no longer in this organization"

@@ -22,8 +22,7 @@ type Snapshot struct {
 
 	cat      *policy.Catalog
 	sh       shared
-	users    map[keyward.UserID]*userNode
-	order    []*userNode // users by id, the graph's order, for who-can
+	users    userMap
 	groups   map[keyward.GroupID]*groupNode
 	scope    projectScope // registered resources and projects (scope.go)
 	roles    map[keyward.RoleID]*roleNode
@@ -159,8 +158,7 @@ func build(cat *policy.Catalog, sh shared, g *keyward.Graph, docs docCache) *Sna
 		Org:      g.Org.ID,
 		Revision: g.Org.Revision,
 		cat:      cat,
-		users:    make(map[keyward.UserID]*userNode, len(g.Users)),
-		order:    make([]*userNode, 0, len(g.Users)),
+		users:    newUserMap(len(g.Users)),
 		groups:   make(map[keyward.GroupID]*groupNode, len(g.Groups)),
 		roles:    make(map[keyward.RoleID]*roleNode, len(g.Roles)),
 		policies: make(map[keyward.PolicyID]*policyNode, len(g.Policies)),
@@ -185,8 +183,7 @@ func build(cat *policy.Catalog, sh shared, g *keyward.Graph, docs docCache) *Sna
 	}
 	for _, u := range g.Users {
 		n := s.newUser(cat, u, e)
-		s.users[u.Account.ID] = n
-		s.order = append(s.order, n)
+		s.users[shardOf(u.Account.ID)][u.Account.ID] = n
 	}
 	s.scope = projectScope{projects: map[string]bool{}, resources: map[string]string{}}
 	s.scope.addProjects(g.Projects)

@@ -79,7 +79,7 @@ func (s *Snapshot) distinctions(base Request, t *userNode) []string {
 		}
 	}
 	addUser := func(u *userNode) {
-		for _, in := range s.allInputs(u) {
+		for _, in := range s.allInputs(u, s.orgSet(u)) {
 			addDoc(in.Doc)
 			if in.project != "" {
 				ids[in.project] = true

@@ -69,9 +69,9 @@ func (s *Snapshot) EffectiveAccess(id keyward.UserID) (*Access, error) {
 		return nil, keyward.Errorf(keyward.CodeNotFound, "User not found.")
 	}
 	acc := &Access{UserID: id, Revision: s.Revision, Layer: LayerPolicy, Policies: []PolicyPath{}, Scopes: []Scope{}, Overrides: s.overrideScopes(u)}
-	c := s.withTrusts(u, "", s.compiled(u), s.autoTrusts(u, policy.Context{}, true))
+	c := s.orgSet(u)
 	acc.Diagnostics = c.set.Diagnostics()
-	inputs := s.allInputs(u)
+	inputs := s.allInputs(u, c)
 	byID := map[string]int{}
 	for _, in := range inputs {
 		i, ok := byID[in.ID]
@@ -147,13 +147,19 @@ type scopedInput struct {
 	project string
 }
 
-// allInputs returns u's org-wide policies and, after them, those of its
-// project bindings, each confined to its project, projects in order.
-func (s *Snapshot) allInputs(u *userNode) []scopedInput {
+// orgSet returns u's org-wide set with every automatic trust of u, whatever
+// its conditions and expiry, which only a request's time and address
+// decide (trust.go): what effective access lists.
+func (s *Snapshot) orgSet(u *userNode) *compiled {
+	return s.withTrusts(u, "", s.compiled(u), s.autoTrusts(u, policy.Context{}, true))
+}
+
+// allInputs returns u's org-wide policies (org, from orgSet) and, after
+// them, those of its project bindings, each confined to its project,
+// projects in order.
+func (s *Snapshot) allInputs(u *userNode, org *compiled) []scopedInput {
 	var out []scopedInput
-	// Automatic trusts are listed whatever their conditions and expiry,
-	// which only a request's time and address decide (trust.go).
-	for _, in := range s.withTrusts(u, "", s.compiled(u), s.autoTrusts(u, policy.Context{}, true)).inputs {
+	for _, in := range org.inputs {
 		out = append(out, scopedInput{Input: in})
 	}
 	var projects []string

@@ -196,7 +196,7 @@ func TestCatalog_accessors(t *testing.T) {
 	if cat.Actions()[0].Name == "changed" {
 		t.Error("Actions() returned the catalog's own slice")
 	}
-	want := []string{"account", "autoscaling", "billing", "compute", "container", "database", "iam", "kubernetes", "monitoring", "network", "oidc", "storage", "support", "user"}
+	want := []string{"account", "autoscaling", "billing", "compute", "container", "database", "fleet", "iam", "kubernetes", "monitoring", "network", "oidc", "storage", "support", "user"}
 	if got := cat.Services(); !slices.Equal(got, want) {
 		t.Errorf("Services() = %q, want %q", got, want)
 	}

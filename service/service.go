@@ -29,7 +29,9 @@ type Service struct {
 	hasher *passwordHasher
 	authz  *authz.Authorizer
 	limits Limits
-	keys   *keyCache // the API keys that authenticated lately
+	// orgCreation is Options.OrgCreation.
+	orgCreation string
+	keys        *keyCache // the API keys that authenticated lately
 	// keyFlight joins concurrent reads of one key (Authenticate).
 	keyFlight singleflight.Group
 	invites   *invites // invitation links and their mail
@@ -85,7 +87,17 @@ type Options struct {
 	// resource that is neither registered in the principal's organization
 	// nor named with its organization_id (authz.Options.RequireTenant).
 	RequireTenant bool
+	// OrgCreation says who may create organizations: OrgCreationOpen
+	// (any account, as Vultr; the default) or OrgCreationOperator (fleet
+	// administrators only).
+	OrgCreation string
 }
+
+// Who may create organizations (Options.OrgCreation).
+const (
+	OrgCreationOpen     = "open"
+	OrgCreationOperator = "operator"
+)
 
 // New returns a Service over store.
 func New(store keyward.Store, opts Options) *Service {
@@ -100,16 +112,17 @@ func New(store keyward.Store, opts Options) *Service {
 	}
 	keys := newKeyCache(keyCacheTTL)
 	return &Service{
-		store:   invalidatingStore{Store: store, keys: keys},
-		now:     opts.Now,
-		log:     opts.Logger,
-		hasher:  newPasswordHasher(opts.MaxConcurrentHashes),
-		authz:   authz.New(store, authz.Options{CatchUp: opts.CatchUp, RequireTenant: opts.RequireTenant}),
-		limits:  opts.Limits.withDefaults(),
-		keys:    keys,
-		invites: newInvites(opts),
-		logins:  newLogins(opts),
-		oidc:    newOIDC(opts),
+		store:       invalidatingStore{Store: store, keys: keys},
+		now:         opts.Now,
+		log:         opts.Logger,
+		hasher:      newPasswordHasher(opts.MaxConcurrentHashes),
+		authz:       authz.New(store, authz.Options{CatchUp: opts.CatchUp, RequireTenant: opts.RequireTenant}),
+		limits:      opts.Limits.withDefaults(),
+		orgCreation: opts.OrgCreation,
+		keys:        keys,
+		invites:     newInvites(opts),
+		logins:      newLogins(opts),
+		oidc:        newOIDC(opts),
 	}
 }
 

@@ -123,10 +123,10 @@ func (s *Service) UnsuspendOrganization(ctx context.Context, id keyward.OrgID) (
 // created nor passwords set). The caller needs
 // fleet.organization.SetIdentityMode.
 func (s *Service) SetIdentityMode(ctx context.Context, id keyward.OrgID, mode string) (*keyward.Organization, error) {
-	if mode != keyward.IdentityLocal && mode != keyward.IdentityIdP {
-		return nil, keyward.FieldError("identity_mode", "identity_mode %q is not one of local, idp.", mode)
-	}
 	return s.fleetUpdateOrg(ctx, id, "fleet.organization.SetIdentityMode", func(_ *keyward.Principal, org *keyward.Organization, _ time.Time) error {
+		if mode != keyward.IdentityLocal && mode != keyward.IdentityIdP {
+			return keyward.FieldError("identity_mode", "identity_mode %q is not one of local, idp.", mode)
+		}
 		org.IdentityMode = mode
 		return nil
 	})

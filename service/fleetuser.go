@@ -55,14 +55,7 @@ func (s *Service) FleetCreateUser(ctx context.Context, org keyward.OrgID, in Fle
 // account that belongs to that organization alone and is not its root
 // owner (checkAccountOwner).
 func (s *Service) FleetSetPassword(ctx context.Context, org keyward.OrgID, id keyward.UserID, password string) error {
-	if err := checkPassword("password", password); err != nil {
-		return err
-	}
-	hash, err := s.hasher.Hash(password)
-	if err != nil {
-		return err
-	}
-	return s.fleetWritePassword(ctx, org, id, hash, "fleet.user.SetPassword")
+	return s.fleetWritePassword(ctx, org, id, password, "fleet.user.SetPassword")
 }
 
 // FleetInvalidatePassword removes the password of local user id of
@@ -72,13 +65,25 @@ func (s *Service) FleetInvalidatePassword(ctx context.Context, org keyward.OrgID
 	return s.fleetWritePassword(ctx, org, id, "", "fleet.user.InvalidatePassword")
 }
 
-func (s *Service) fleetWritePassword(ctx context.Context, org keyward.OrgID, id keyward.UserID, hash, action string) error {
+// fleetWritePassword performs action, setting password or, for
+// fleet.user.InvalidatePassword, removing it; the password is checked and
+// hashed once the caller is authorized, outside the transaction.
+func (s *Service) fleetWritePassword(ctx context.Context, org keyward.OrgID, id keyward.UserID, password, action string) error {
 	p, err := caller(ctx)
 	if err != nil {
 		return err
 	}
 	if err := s.authorizeFleet(ctx, p, action, string(id)); err != nil {
 		return err
+	}
+	hash := ""
+	if action == "fleet.user.SetPassword" {
+		if err := checkPassword("password", password); err != nil {
+			return err
+		}
+		if hash, err = s.hasher.Hash(password); err != nil {
+			return err
+		}
 	}
 	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if _, err := liveOrg(ctx, tx, org); err != nil {

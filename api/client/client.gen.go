@@ -1320,9 +1320,9 @@ type FleetUserEnvelope struct {
 
 // FleetUserReq defines model for FleetUserReq.
 type FleetUserReq struct {
-	Email    openapi_types.Email `json:"email"`
-	Name     *string             `json:"name,omitempty"`
-	Password string              `json:"password"`
+	Email    string  `json:"email"`
+	Name     *string `json:"name,omitempty"`
+	Password string  `json:"password"`
 }
 
 // Grid keyward extension. Permissions as a grid: service group → the columns

@@ -1,0 +1,183 @@
+package sqlstore_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/keywardtest"
+	"github.com/keyward-iam/keyward/sqlstore"
+)
+
+func TestFleetRoles(t *testing.T) {
+	s := keywardtest.OpenStore(t)
+	ada := newAccount(t, s, "ada@example.com", false)
+	bob := newAccount(t, s, "bob@example.com", false)
+	grant := func(u keyward.UserID, role string) func(tx keyward.Tx) error {
+		return func(tx keyward.Tx) error {
+			return tx.GrantFleetRole(t.Context(), &keyward.FleetRoleGrant{UserID: u, Role: role, GrantedBy: ada.ID})
+		}
+	}
+	write(t, s, grant(ada.ID, keyward.FleetAdmin))
+	write(t, s, grant(bob.ID, keyward.FleetViewer))
+	write(t, s, grant(bob.ID, keyward.FleetAdmin))
+	wantWrites(t, s, []writeCase{
+		{"twice", grant(ada.ID, keyward.FleetAdmin), keyward.CodeConflict, "The resource already exists."},
+		{"no account", grant("0193a000-0000-7000-8000-00000000dead", keyward.FleetViewer), keyward.CodeNotFound, "Account not found."},
+		{"revoke what is not held", func(tx keyward.Tx) error {
+			return tx.RevokeFleetRole(t.Context(), ada.ID, keyward.FleetViewer)
+		}, keyward.CodeNotFound, "The account does not hold that fleet role."},
+	})
+	for _, tt := range []struct {
+		name string
+		f    keyward.FleetRoleFilter
+		want []string // user/role, in grant order
+	}{
+		{"all", keyward.FleetRoleFilter{}, []string{"ada/fleet.admin", "bob/fleet.viewer", "bob/fleet.admin"}},
+		{"by role", keyward.FleetRoleFilter{Role: keyward.FleetAdmin}, []string{"ada/fleet.admin", "bob/fleet.admin"}},
+		{"by account", keyward.FleetRoleFilter{UserID: bob.ID}, []string{"bob/fleet.viewer", "bob/fleet.admin"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			read(t, s, func(tx keyward.Tx) error {
+				gs, info, err := tx.ListFleetRoles(t.Context(), tt.f)
+				for _, g := range gs {
+					got = append(got, g.Email[:3]+"/"+g.Role)
+				}
+				if err == nil && info.Total != len(tt.want) {
+					t.Errorf("total %d, want %d", info.Total, len(tt.want))
+				}
+				return err
+			})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("grants %q, want %q", got, tt.want)
+			}
+		})
+	}
+	write(t, s, func(tx keyward.Tx) error { return tx.RevokeFleetRole(t.Context(), bob.ID, keyward.FleetAdmin) })
+	read(t, s, func(tx keyward.Tx) error {
+		roles, err := tx.FleetRolesOf(t.Context(), bob.ID)
+		if !slices.Equal(roles, []string{keyward.FleetViewer}) {
+			t.Errorf("bob's roles %q, want fleet.viewer alone", roles)
+		}
+		return err
+	})
+}
+
+func TestListAllOrganizations(t *testing.T) {
+	s := keywardtest.OpenStore(t)
+	acme, _ := newOrg(t, s, "acme")
+	globex, _ := newOrg(t, s, "globex")
+	gone, _ := newOrg(t, s, "gone")
+	now := time.Now()
+	write(t, s, func(tx keyward.Tx) error {
+		globex.SuspendedAt, globex.IdentityMode = &now, keyward.IdentityIdP
+		if err := tx.UpdateOrganization(t.Context(), globex); err != nil {
+			return err
+		}
+		gone.DeletedAt = &now
+		return tx.UpdateOrganization(t.Context(), gone)
+	})
+	yes, no := true, false
+	for _, tt := range []struct {
+		name string
+		f    keyward.OrgFilter
+		want []keyward.OrgID
+	}{
+		{"every live one", keyward.OrgFilter{}, []keyward.OrgID{acme.ID, globex.ID}},
+		{"name, any case", keyward.OrgFilter{Name: "LOB"}, []keyward.OrgID{globex.ID}},
+		{"a wildcard is text", keyward.OrgFilter{Name: "%"}, nil},
+		{"suspended", keyward.OrgFilter{Suspended: &yes}, []keyward.OrgID{globex.ID}},
+		{"not suspended", keyward.OrgFilter{Suspended: &no}, []keyward.OrgID{acme.ID}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []keyward.OrgID
+			read(t, s, func(tx keyward.Tx) error {
+				orgs, _, err := tx.ListAllOrganizations(t.Context(), tt.f)
+				for _, o := range orgs {
+					got = append(got, o.ID)
+				}
+				return err
+			})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("organizations %v, want %v", got, tt.want)
+			}
+		})
+	}
+	read(t, s, func(tx keyward.Tx) error {
+		o, err := tx.GetOrganization(t.Context(), globex.ID)
+		if err == nil && (o.SuspendedAt == nil || !o.SuspendedAt.Equal(now.Truncate(time.Microsecond)) || o.IdentityMode != keyward.IdentityIdP) {
+			t.Errorf("globex read back as suspended %v, mode %q; want %v, idp", o.SuspendedAt, o.IdentityMode, now)
+		}
+		if a, err := tx.GetOrganization(t.Context(), acme.ID); err == nil && a.IdentityMode != keyward.IdentityLocal {
+			t.Errorf("a new organization's identity mode %q, want local", a.IdentityMode)
+		}
+		return err
+	})
+}
+
+// The fleet audit trail is its own: an organization's listing does not
+// hold its events, nor it theirs, and its events outlive the purge of the
+// organization they are about.
+func TestFleetAuditTrail(t *testing.T) {
+	s := keywardtest.OpenStore(t)
+	org, owner := newOrg(t, s, "acme")
+	appendAudit(t, s, &keyward.AuditEvent{OrgID: org.ID, ActorID: owner.ID, Action: "iam.user.Create"})
+	for _, action := range []string{"fleet.organization.Suspend", "fleet.role.Grant"} {
+		write(t, s, func(tx keyward.Tx) error {
+			return tx.AppendFleetAudit(t.Context(), &keyward.AuditEvent{OrgID: org.ID, ActorID: owner.ID, Action: action, TargetID: string(org.ID)})
+		})
+	}
+	write(t, s, func(tx keyward.Tx) error { return tx.PurgeOrganization(t.Context(), org.ID) })
+	for _, tt := range []struct {
+		name string
+		f    keyward.AuditFilter
+		want []string
+	}{
+		{"newest first", keyward.AuditFilter{}, []string{"fleet.role.Grant", "fleet.organization.Suspend"}},
+		{"by action", keyward.AuditFilter{Action: "fleet.role.Grant"}, []string{"fleet.role.Grant"}},
+		{"by target", keyward.AuditFilter{TargetID: string(org.ID)}, []string{"fleet.role.Grant", "fleet.organization.Suspend"}},
+		{"until the beginning", keyward.AuditFilter{Until: time.Unix(0, 0)}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			read(t, s, func(tx keyward.Tx) error {
+				es, _, err := tx.ListFleetAuditEvents(t.Context(), tt.f)
+				for _, e := range es {
+					got = append(got, e.Action)
+				}
+				return err
+			})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("events %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// A database an older keyward left gets the owner of its oldest
+// organization, the account bootstrap made, as its fleet administrator.
+func TestFleetMigrationGrantsTheFirstOwner(t *testing.T) {
+	s := keywardtest.OpenStore(t)
+	_, first := newOrg(t, s, "first")
+	_, second := newOrg(t, s, "second")
+	if err := sqlstore.Remigrate(t.Context(), s, 11); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		who  *keyward.Account
+		want []string
+	}{
+		{first, []string{keyward.FleetAdmin}},
+		{second, nil},
+	} {
+		read(t, s, func(tx keyward.Tx) error {
+			got, err := tx.FleetRolesOf(t.Context(), tt.who.ID)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("%s: fleet roles %q, want %q", tt.who.Email, got, tt.want)
+			}
+			return err
+		})
+	}
+}

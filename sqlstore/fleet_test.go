@@ -10,6 +10,23 @@ import (
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
+// listed reads one page of a listing in a read transaction and returns
+// key of each item, and the page's total.
+func listed[T, K any](t *testing.T, s keyward.Store, list func(tx keyward.Tx) ([]T, keyward.PageInfo, error), key func(T) K) ([]K, int) {
+	t.Helper()
+	var out []K
+	var info keyward.PageInfo
+	read(t, s, func(tx keyward.Tx) error {
+		items, i, err := list(tx)
+		for _, it := range items {
+			out = append(out, key(it))
+		}
+		info = i
+		return err
+	})
+	return out, info.Total
+}
+
 func TestFleetRoles(t *testing.T) {
 	s := keywardtest.OpenStore(t)
 	ada := newAccount(t, s, "ada@example.com", false)
@@ -39,19 +56,11 @@ func TestFleetRoles(t *testing.T) {
 		{"by account", keyward.FleetRoleFilter{UserID: bob.ID}, []string{"bob/fleet.viewer", "bob/fleet.admin"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			read(t, s, func(tx keyward.Tx) error {
-				gs, info, err := tx.ListFleetRoles(t.Context(), tt.f)
-				for _, g := range gs {
-					got = append(got, g.Email[:3]+"/"+g.Role)
-				}
-				if err == nil && info.Total != len(tt.want) {
-					t.Errorf("total %d, want %d", info.Total, len(tt.want))
-				}
-				return err
-			})
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("grants %q, want %q", got, tt.want)
+			got, total := listed(t, s, func(tx keyward.Tx) ([]*keyward.FleetRoleGrant, keyward.PageInfo, error) {
+				return tx.ListFleetRoles(t.Context(), tt.f)
+			}, func(g *keyward.FleetRoleGrant) string { return g.Email[:3] + "/" + g.Role })
+			if !slices.Equal(got, tt.want) || total != len(tt.want) {
+				t.Errorf("grants %q (total %d), want %q", got, total, tt.want)
 			}
 		})
 	}
@@ -92,14 +101,9 @@ func TestListAllOrganizations(t *testing.T) {
 		{"not suspended", keyward.OrgFilter{Suspended: &no}, []keyward.OrgID{acme.ID}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []keyward.OrgID
-			read(t, s, func(tx keyward.Tx) error {
-				orgs, _, err := tx.ListAllOrganizations(t.Context(), tt.f)
-				for _, o := range orgs {
-					got = append(got, o.ID)
-				}
-				return err
-			})
+			got, _ := listed(t, s, func(tx keyward.Tx) ([]*keyward.Organization, keyward.PageInfo, error) {
+				return tx.ListAllOrganizations(t.Context(), tt.f)
+			}, func(o *keyward.Organization) keyward.OrgID { return o.ID })
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("organizations %v, want %v", got, tt.want)
 			}
@@ -141,14 +145,9 @@ func TestFleetAuditTrail(t *testing.T) {
 		{"until the beginning", keyward.AuditFilter{Until: time.Unix(0, 0)}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			read(t, s, func(tx keyward.Tx) error {
-				es, _, err := tx.ListFleetAuditEvents(t.Context(), tt.f)
-				for _, e := range es {
-					got = append(got, e.Action)
-				}
-				return err
-			})
+			got, _ := listed(t, s, func(tx keyward.Tx) ([]*keyward.AuditEvent, keyward.PageInfo, error) {
+				return tx.ListFleetAuditEvents(t.Context(), tt.f)
+			}, func(e *keyward.AuditEvent) string { return e.Action })
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("events %q, want %q", got, tt.want)
 			}

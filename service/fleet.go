@@ -44,7 +44,7 @@ func (s *Service) authorizeFleet(ctx context.Context, p *keyward.Principal, acti
 	}); err != nil {
 		return err
 	}
-	layers := []policy.Layer{{Name: LayerFleet, Set: fleetSet(roles)}}
+	layers := []policy.Layer{{Name: LayerFleet, Set: fleetSet(s.authz.Catalog(), roles)}}
 	if p.KeyPolicy != nil {
 		snap, err := s.snapshot(ctx, p.OrgID, p.Revision)
 		if err != nil {
@@ -67,21 +67,18 @@ func (s *Service) authorizeFleet(ctx context.Context, p *keyward.Principal, acti
 	return denied(res, action)
 }
 
-// fleetSet compiles the fleet policies of roles.
-func fleetSet(roles []string) *policy.Set {
+// fleetSet compiles the fleet policies of roles against cat.
+func fleetSet(cat *policy.Catalog, roles []string) *policy.Set {
 	var in []policy.Input
-	for _, mp := range policy.FleetPolicies(fleetCatalog()) {
+	for _, mp := range policy.FleetPolicies(cat) {
 		for _, r := range roles {
 			if fleetPolicy[r] == mp.Name {
 				in = append(in, policy.Input{ID: mp.ID, Name: mp.Name, Via: "fleet_role:" + r, Doc: mp.Doc})
 			}
 		}
 	}
-	return policy.Compile(fleetCatalog(), in)
+	return policy.Compile(cat, in)
 }
-
-// fleetCatalog is the catalog fleet decisions are made with.
-func fleetCatalog() *policy.Catalog { return policy.DefaultCatalog() }
 
 // FleetRoleInput grants or revokes one fleet role of one account.
 type FleetRoleInput struct {

@@ -31,7 +31,7 @@ func (s *Service) ListActions(ctx context.Context, f ActionFilter) ([]policy.Act
 	if err := s.authorizeCatalog(ctx); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	cat := s.engine().Catalog()
+	cat := s.catalog()
 	if f.Service != "" && !slices.Contains(cat.Services(), f.Service) {
 		return nil, keyward.PageInfo{}, keyward.FieldError("service", "Unknown service %q; the services are %s.", f.Service, strings.Join(cat.Services(), ", "))
 	}
@@ -101,7 +101,7 @@ func (s *Service) GetEndpoint(ctx context.Context, endpoints []Endpoint, id stri
 // fillAction replaces e's action by its catalog entry. An action the
 // catalog lacks (which a route test rules out) keeps its bare name.
 func (s *Service) fillAction(e *Endpoint) {
-	if a, ok := s.engine().Catalog().Lookup(e.Action.Name); ok {
+	if a, ok := s.catalog().Lookup(e.Action.Name); ok {
 		e.Action = a
 	}
 }

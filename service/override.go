@@ -142,7 +142,7 @@ func (s *Service) checkOverrideGrant(ctx context.Context, p *keyward.Principal, 
 	if len(doc) == 0 || string(doc) == "null" {
 		return nil
 	}
-	d, err := policy.Decode(s.engine().Catalog(), doc)
+	d, err := policy.Decode(s.catalog(), doc)
 	if err != nil {
 		return err
 	}

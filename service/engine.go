@@ -49,7 +49,7 @@ func newEngine(store keyward.Store, base []policy.CatalogPart, opts authz.Option
 func (s *Service) engine() *authz.Authorizer { return s.eng.cur.Load() }
 
 // catalog returns the action catalog: the one way the service reaches it.
-func (s *Service) catalog() *policy.Catalog { return s.catalog() }
+func (s *Service) catalog() *policy.Catalog { return s.engine().Catalog() }
 
 // LoadCatalog reads the catalog part stored through the API and, if it
 // changed since the last load, starts deciding with the catalog it makes

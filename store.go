@@ -45,6 +45,7 @@ type Tx interface {
 	OIDCIssuerTx
 	TrustTx
 	CatalogTx
+	FleetTx
 	// LoadGraph reads the organization's access graph at the transaction's
 	// snapshot.
 	LoadGraph(ctx context.Context, org OrgID) (*Graph, error)
@@ -82,7 +83,8 @@ type OrganizationTx interface {
 	// ListOrganizationsOf lists the live organizations the account is a
 	// member of, in creation order.
 	ListOrganizationsOf(ctx context.Context, uid UserID, p Page) ([]*Organization, PageInfo, error)
-	// UpdateOrganization writes Name, Type, OwnerID, UpdatedAt, DeletedAt.
+	// UpdateOrganization writes Name, Type, OwnerID, UpdatedAt, DeletedAt,
+	// SuspendedAt and IdentityMode.
 	UpdateOrganization(ctx context.Context, o *Organization) error
 	// BumpRevision increments the organization's revision and returns it.
 	BumpRevision(ctx context.Context, id OrgID) (int64, error)

@@ -55,6 +55,7 @@ func (a *api) makeObjects(t *testing.T) (objects, string) {
 		"session_token": sess.Token,
 		"project_id":    proj.Project.ID,
 		"resource_id":   res,
+		"role":          "fleet.viewer",
 	}, bob
 }
 
@@ -234,6 +235,12 @@ func TestEveryRouteIsolatesOrgs(t *testing.T) {
 	for _, rt := range httpapi.Routes() {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
 		if !strings.Contains(path, "{") || path == "/v2/endpoint-action-maps/{map_id}" || path == "/v2/actions/{action_name}" {
+			continue
+		}
+		if strings.HasPrefix(path, "/v2/fleet/") {
+			// The deployment's routes reach every organization by design,
+			// and the root owner here is the bootstrap account, a fleet
+			// administrator; fleet_test checks who may call them.
 			continue
 		}
 		t.Run(rt.Pattern, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/keyward-iam/keyward/service"
 )
 
 // routes lists every route of the API on one screen, with the action each
@@ -155,6 +157,19 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handlePublic(mux, "GET /v2/invitations/accept", "", s.handleDescribeInvitationLink())
 	s.handlePublic(mux, "POST /v2/invitations/accept", "", s.handleAcceptInvitation())
 	s.handle(mux, "GET /v2/mail", "iam.mail.List", s.handleListMail())
+
+	s.handle(mux, "GET /v2/fleet/roles", "fleet.role.List", s.handleListFleetRoles())
+	s.handle(mux, "POST /v2/fleet/roles", "fleet.role.Grant", s.handleGrantFleetRole())
+	s.handle(mux, "DELETE /v2/fleet/roles/{role}/users/{user_id}", "fleet.role.Revoke", s.handleRevokeFleetRole())
+	s.handle(mux, "GET /v2/fleet/organizations", "fleet.organization.List", s.handleListAllOrganizations())
+	s.handle(mux, "GET /v2/fleet/organizations/{organization_id}", "fleet.organization.Read", s.handleFleetGetOrganization())
+	s.handle(mux, "POST /v2/fleet/organizations/{organization_id}/suspend", "fleet.organization.Suspend", s.handleFleetOrgAction((*service.Service).SuspendOrganization))
+	s.handle(mux, "POST /v2/fleet/organizations/{organization_id}/unsuspend", "fleet.organization.Unsuspend", s.handleFleetOrgAction((*service.Service).UnsuspendOrganization))
+	s.handle(mux, "PUT /v2/fleet/organizations/{organization_id}/identity-mode", "fleet.organization.SetIdentityMode", s.handleSetIdentityMode())
+	s.handle(mux, "POST /v2/fleet/organizations/{organization_id}/users", "fleet.user.Create", s.handleFleetCreateUser())
+	s.handle(mux, "PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password", "fleet.user.SetPassword", s.handleFleetSetPassword())
+	s.handle(mux, "DELETE /v2/fleet/organizations/{organization_id}/users/{user_id}/password", "fleet.user.InvalidatePassword", s.handleFleetInvalidatePassword())
+	s.handle(mux, "GET /v2/fleet/audit", "fleet.audit.List", s.handleListFleetAuditEvents())
 
 	s.handleSelf(mux, "GET /v2/actions", "iam.catalog.List", s.handleListActions())
 	s.handleSelf(mux, "GET /v2/actions/{action_name}", "iam.catalog.List", s.handleGetAction())

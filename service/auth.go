@@ -57,7 +57,8 @@ func parseToken(token string) (keyward.APIKeyID, string, bool) {
 // principal it acts as. It returns
 // CodeUnauthenticated for a malformed, unknown, revoked or expired
 // credential, a key of a suspended or removed member or of a member whose API
-// access is disabled, and a key of a deleted organization.
+// access is disabled, and a key of a deleted organization; and
+// CodePermissionDenied for every credential of a suspended organization.
 //
 // A key that authenticated is trusted for up to a second without reading
 // the database again (see keyCache); a change to its organization made
@@ -129,8 +130,8 @@ func (s *Service) verifyKey(ctx context.Context, id keyward.APIKeyID, sum [sha25
 		if err != nil {
 			return err
 		}
-		if org.DeletedAt != nil {
-			return errBadCredential()
+		if err := checkOrgOpen(org, errBadCredential()); err != nil {
+			return err
 		}
 		p = keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, KeyPolicy: k.Policy}
 		s.engine().Notice(org.ID, org.Revision)

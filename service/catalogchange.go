@@ -91,11 +91,11 @@ func (s *Service) ApplyCatalog(ctx context.Context, part policy.CatalogPart, for
 	if err != nil {
 		return nil, err
 	}
-	if err := s.authorizeFleet(ctx, p, "fleet.catalog.Update"); err != nil {
+	if err := s.authorizeFleet(ctx, p, "fleet.catalog.Update", ""); err != nil {
 		return nil, err
 	}
 	var d *CatalogDiff
-	err = s.writeFleet(ctx, func(ctx context.Context, tx keyward.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var before CatalogState
 		d, before, err = s.diffCatalog(ctx, tx, &part)
 		if err != nil {
@@ -113,7 +113,7 @@ func (s *Service) ApplyCatalog(ctx context.Context, part policy.CatalogPart, for
 			return err
 		}
 		d.Applied = true
-		return s.auditFleet(ctx, tx, p, fleetChange{
+		return s.recordFleet(ctx, tx, p, "", change{
 			Action: "fleet.catalog.Update", TargetType: "catalog", TargetID: fmt.Sprint(d.Revision),
 			Before: before.Part, After: part,
 		})
@@ -242,4 +242,14 @@ func setDiff(before, after []string) []string {
 	}
 	slices.SortFunc(out, func(a, b string) int { return strings.Compare(a[1:], b[1:]) })
 	return out
+}
+
+// authorizeFleetCaller authorizes the caller of ctx for a fleet action on
+// no particular resource.
+func (s *Service) authorizeFleetCaller(ctx context.Context, action string) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	return s.authorizeFleet(ctx, p, action, "")
 }

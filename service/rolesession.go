@@ -200,8 +200,8 @@ func (s *Service) authenticateRoleSession(ctx context.Context, token string) (*k
 		if err != nil {
 			return err
 		}
-		if org.DeletedAt != nil {
-			return errDeadSession()
+		if err := checkOrgOpen(org, errDeadSession()); err != nil {
+			return err
 		}
 		s.engine().Notice(org.ID, org.Revision)
 		chain, err := sessionChain(ctx, tx, sess)

@@ -32,7 +32,9 @@ type Service struct {
 	// managed caches the managed policies of the current catalog.
 	managed atomic.Pointer[managedDetails]
 	limits  Limits
-	keys    *keyCache // the API keys that authenticated lately
+	// orgCreation is Options.OrgCreation.
+	orgCreation string
+	keys        *keyCache // the API keys that authenticated lately
 	// keyFlight joins concurrent reads of one key (Authenticate).
 	keyFlight singleflight.Group
 	invites   *invites // invitation links and their mail
@@ -94,7 +96,17 @@ type Options struct {
 	// administrators store through the API is read by LoadCatalog. The
 	// parts must compose (policy.Compose); New panics if they do not.
 	Catalog []policy.CatalogPart
+	// OrgCreation says who may create organizations: OrgCreationOpen
+	// (any account, as Vultr; the default) or OrgCreationOperator (fleet
+	// administrators only).
+	OrgCreation string
 }
+
+// Who may create organizations (Options.OrgCreation).
+const (
+	OrgCreationOpen     = "open"
+	OrgCreationOperator = "operator"
+)
 
 // New returns a Service over store.
 func New(store keyward.Store, opts Options) *Service {
@@ -116,16 +128,17 @@ func New(store keyward.Store, opts Options) *Service {
 		panic("service: " + err.Error())
 	}
 	return &Service{
-		store:   invalidatingStore{Store: store, keys: keys},
-		now:     opts.Now,
-		log:     opts.Logger,
-		hasher:  newPasswordHasher(opts.MaxConcurrentHashes),
-		eng:     eng,
-		limits:  opts.Limits.withDefaults(),
-		keys:    keys,
-		invites: newInvites(opts),
-		logins:  newLogins(opts),
-		oidc:    newOIDC(opts),
+		store:       invalidatingStore{Store: store, keys: keys},
+		now:         opts.Now,
+		log:         opts.Logger,
+		hasher:      newPasswordHasher(opts.MaxConcurrentHashes),
+		eng:         eng,
+		limits:      opts.Limits.withDefaults(),
+		orgCreation: opts.OrgCreation,
+		keys:        keys,
+		invites:     newInvites(opts),
+		logins:      newLogins(opts),
+		oidc:        newOIDC(opts),
 	}
 }
 

@@ -43,6 +43,7 @@ type serverConfig struct {
 	RequireTenant      bool            // KEYWARD_REQUIRE_TENANT: authorize requests must name or register their resource's organization
 	Catalog            string          // KEYWARD_CATALOG: a catalog file, or a directory of them
 	VultrCatalog       bool            // KEYWARD_VULTR_CATALOG: include Vultr's actions (default true)
+	OrgCreation        string          // KEYWARD_ORG_CREATION: who may create organizations, open or operator
 }
 
 func envOr(getenv func(string) string, key, def string) string {
@@ -125,6 +126,8 @@ organization and prints a root API key once (or writes it to
 	f.DurationVar(&cfg.OIDCClockSkew, "oidc-clock-skew", skew, "how far an OIDC issuer's clock may be off (env KEYWARD_OIDC_CLOCK_SKEW)")
 	f.BoolVar(&cfg.RequireTenant, "require-tenant", getenv("KEYWARD_REQUIRE_TENANT") == "true",
 		"deny an authorize request about a resource that is neither registered in the principal's organization nor sent with its organization_id (env KEYWARD_REQUIRE_TENANT=true)")
+	f.StringVar(&cfg.OrgCreation, "org-creation", envOr(getenv, "KEYWARD_ORG_CREATION", service.OrgCreationOpen),
+		"who may create organizations: open (any account) or operator (fleet administrators only) (env KEYWARD_ORG_CREATION)")
 	f.BoolVar(&cfg.OIDCAllowHTTP, "oidc-allow-http", getenv("KEYWARD_OIDC_ALLOW_HTTP") == "true",
 		"allow http:// OIDC issuer URLs and issuers on private addresses; for development only (env KEYWARD_OIDC_ALLOW_HTTP=true)")
 	f.StringVar(&cfg.Catalog, "catalog", getenv("KEYWARD_CATALOG"),
@@ -161,6 +164,9 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
+	if cfg.OrgCreation != service.OrgCreationOpen && cfg.OrgCreation != service.OrgCreationOperator {
+		return fmt.Errorf("--org-creation %q: want open or operator", cfg.OrgCreation)
+	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	catalog, err := cfg.catalogParts()
 	if err != nil {
@@ -185,7 +191,8 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	opts := service.Options{Logger: logger, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP, RequireTenant: cfg.RequireTenant, Catalog: catalog}
+	opts := service.Options{Logger: logger, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP,
+		RequireTenant: cfg.RequireTenant, Catalog: catalog, OrgCreation: cfg.OrgCreation}
 	cfg.Lifecycle.apply(&opts)
 	sender, err := cfg.Mail.apply(&opts, store, logger, ln.Addr())
 	if err != nil {

@@ -172,6 +172,11 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "GET /v2/fleet/audit", "fleet.audit.List", s.handleListFleetAuditEvents())
 
 	s.handleSelf(mux, "GET /v2/actions", "iam.catalog.List", s.handleListActions())
+	s.handleSelf(mux, "GET /v2/actions/{action_name}", "iam.catalog.List", s.handleGetAction())
+	s.handleSelf(mux, "GET /v2/grid-groups", "iam.catalog.List", s.handleListGridGroups())
+	s.handle(mux, "GET /v2/catalog", "fleet.catalog.Read", s.handleGetCatalog())
+	s.handle(mux, "PUT /v2/catalog", "fleet.catalog.Update", s.handleChangeCatalog(true))
+	s.handle(mux, "POST /v2/catalog/diff", "fleet.catalog.Read", s.handleChangeCatalog(false))
 	s.handleSelf(mux, "GET /v2/endpoint-action-maps", "iam.catalog.List", s.handleListEndpointActionMaps())
 	s.handleSelf(mux, "GET /v2/endpoint-action-maps/available-actions", "iam.catalog.List", s.handleListAvailableActions())
 	s.handleSelf(mux, "GET /v2/endpoint-action-maps/{map_id}", "iam.catalog.List", s.handleGetEndpointActionMap())

@@ -64,6 +64,7 @@ func parseToken(token string) (keyward.APIKeyID, string, bool) {
 // the database again (see keyCache); a change to its organization made
 // through this Service, such as revoking it, ends that at once.
 func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Principal, error) {
+	s.refreshCatalog(ctx) // another replica may have changed it
 	if strings.HasPrefix(token, keyward.LoginSessionPrefix) {
 		return s.authenticateSession(ctx, token)
 	}
@@ -133,7 +134,7 @@ func (s *Service) verifyKey(ctx context.Context, id keyward.APIKeyID, sum [sha25
 			return err
 		}
 		p = keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, KeyPolicy: k.Policy}
-		s.authz.Notice(org.ID, org.Revision)
+		s.engine().Notice(org.ID, org.Revision)
 		return nil
 	})
 	if err != nil {

@@ -44,7 +44,7 @@ func (s *Service) authorizeFleet(ctx context.Context, p *keyward.Principal, acti
 	}); err != nil {
 		return err
 	}
-	layers := []policy.Layer{{Name: LayerFleet, Set: fleetSet(s.authz.Catalog(), roles)}}
+	layers := []policy.Layer{{Name: LayerFleet, Set: s.fleetSet(roles)}}
 	if p.KeyPolicy != nil {
 		snap, err := s.snapshot(ctx, p.OrgID, p.Revision)
 		if err != nil {
@@ -67,8 +67,9 @@ func (s *Service) authorizeFleet(ctx context.Context, p *keyward.Principal, acti
 	return denied(res, action)
 }
 
-// fleetSet compiles the fleet policies of roles against cat.
-func fleetSet(cat *policy.Catalog, roles []string) *policy.Set {
+// fleetSet compiles the fleet policies of roles.
+func (s *Service) fleetSet(roles []string) *policy.Set {
+	cat := s.catalog()
 	var in []policy.Input
 	for _, mp := range policy.FleetPolicies(cat) {
 		for _, r := range roles {

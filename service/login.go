@@ -306,7 +306,7 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*keywa
 			return err
 		}
 		p = &keyward.Principal{OrgID: ls.OrgID, UserID: ls.UserID, Kind: u.Kind(), RequestID: reqID, SourceIP: ip}
-		s.authz.Notice(org.ID, org.Revision)
+		s.engine().Notice(org.ID, org.Revision)
 		return nil
 	})
 	return p, err

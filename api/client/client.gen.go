@@ -944,6 +944,11 @@ type CatalogAction struct {
 	// Description Example: Create an instance
 	Description string `json:"description"`
 
+	// GridGroup The id of the permission grid's row the action is in; empty for the fleet's actions.
+	//
+	// Example: compute_instances
+	GridGroup *string `json:"grid_group,omitempty"`
+
 	// Level An action's access level: `read` looks and changes nothing, `write`
 	// creates or changes, `delete` removes or takes access away, `admin`
 	// touches ownership or other identities' secrets.
@@ -962,6 +967,11 @@ type CatalogAction struct {
 
 	// Service Example: compute
 	Service string `json:"service"`
+
+	// Source Where the action comes from - keyward, vultr, api or file:PATH.
+	//
+	// Example: vultr
+	Source *string `json:"source,omitempty"`
 }
 
 // CatalogActionList defines model for CatalogActionList.
@@ -970,6 +980,81 @@ type CatalogActionList struct {
 
 	// Meta Where a page sits in its list.
 	Meta Meta `json:"meta"`
+}
+
+// CatalogChangeResponse defines model for CatalogChangeResponse.
+type CatalogChangeResponse struct {
+	CatalogChange struct {
+		Added            []string `json:"added"`
+		AffectedPolicies []struct {
+			ID             string `json:"id"`
+			Name           string `json:"name"`
+			OrganizationID string `json:"organization_id"`
+			Reason         string `json:"reason"`
+		} `json:"affected_policies"`
+		Applied bool     `json:"applied"`
+		Changed []string `json:"changed"`
+
+		// GridGroups Grid rows added ("+id") or removed ("-id").
+		GridGroups []string `json:"grid_groups"`
+		Removed    []string `json:"removed"`
+
+		// ResourceTypes Resource types added ("+name") or removed ("-name").
+		ResourceTypes []string `json:"resource_types"`
+		Revision      int64    `json:"revision"`
+	} `json:"catalog_change"`
+}
+
+// CatalogGridGroup defines model for CatalogGridGroup.
+type CatalogGridGroup struct {
+	// ID Example: widgets
+	ID string `json:"id"`
+
+	// Name Example: Widgets
+	Name   string  `json:"name"`
+	Source *string `json:"source,omitempty"`
+}
+
+// CatalogPart A catalog part, in the shape of a catalog file (docs/policy.md).
+type CatalogPart struct {
+	Actions       []CatalogPartAction    `json:"actions"`
+	GridGroups    *[]CatalogGridGroup    `json:"grid_groups,omitempty"`
+	ResourceTypes *[]CatalogResourceType `json:"resource_types,omitempty"`
+}
+
+// CatalogPartAction defines model for CatalogPartAction.
+type CatalogPartAction struct {
+	Description *string `json:"description,omitempty"`
+
+	// Level An action's access level: `read` looks and changes nothing, `write`
+	// creates or changes, `delete` removes or takes access away, `admin`
+	// touches ownership or other identities' secrets.
+	Level ActionLevel `json:"level"`
+
+	// Name Example: myapp.widget.Publish
+	Name string `json:"name"`
+}
+
+// CatalogResourceType defines model for CatalogResourceType.
+type CatalogResourceType struct {
+	Description *string `json:"description,omitempty"`
+
+	// GridGroup The id of the grid row the type's actions belong to.
+	GridGroup *string `json:"grid_group,omitempty"`
+
+	// Name service.resource
+	//
+	// Example: myapp.widget
+	Name   string  `json:"name"`
+	Source *string `json:"source,omitempty"`
+}
+
+// CatalogState defines model for CatalogState.
+type CatalogState struct {
+	Actions       []CatalogAction       `json:"actions"`
+	GridGroups    []CatalogGridGroup    `json:"grid_groups"`
+	ResourceTypes []CatalogResourceType `json:"resource_types"`
+	Revision      int64                 `json:"revision"`
 }
 
 // ChangePasswordReq defines model for ChangePasswordReq.
@@ -1335,6 +1420,20 @@ type FleetUserReq struct {
 //
 // Example: {"billing":["view"],"compute_instances":["view","manage"]}
 type Grid map[string][]string
+
+// GridGroup A row of the permission grid.
+type GridGroup struct {
+	Actions []string `json:"actions"`
+
+	// Columns Each column the row has (view, manage, delete) and the access levels it grants.
+	Columns map[string][]ActionLevel `json:"columns"`
+
+	// ID Example: compute_instances
+	ID string `json:"id"`
+
+	// Name Example: Compute Instances
+	Name string `json:"name"`
+}
 
 // Group A group of the caller's organization.
 type Group struct {
@@ -2891,6 +2990,9 @@ type ListActionsParams struct {
 
 	// Q Only actions whose name or description contains this text, ignoring case (at most 200 bytes).
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Source Only actions from this part of the catalog - keyward, vultr, api or file:PATH.
+	Source *string `form:"source,omitempty" json:"source,omitempty"`
 }
 
 // ListUserRoleSessionsParams defines parameters for ListUserRoleSessions.
@@ -2936,6 +3038,12 @@ type ListLoginSessionsParams struct {
 
 	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ApplyCatalogParams defines parameters for ApplyCatalog.
+type ApplyCatalogParams struct {
+	// Force Apply even if stored policies use actions the change removes.
+	Force *bool `form:"force,omitempty" json:"force,omitempty"`
 }
 
 // ListEndpointActionMapsParams defines parameters for ListEndpointActionMaps.
@@ -3011,6 +3119,15 @@ type ListFleetRolesParams struct {
 
 	// Role Only grants of this fleet role.
 	Role *FleetRoleName `form:"role,omitempty" json:"role,omitempty"`
+}
+
+// ListGridGroupsParams defines parameters for ListGridGroups.
+type ListGridGroupsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListGroupsParams defines parameters for ListGroups.
@@ -3400,6 +3517,12 @@ type AuthorizeJSONRequestBody = AuthorizeReq
 // AuthorizeBatchJSONRequestBody defines body for AuthorizeBatch for application/json ContentType.
 type AuthorizeBatchJSONRequestBody = AuthorizeBatchReq
 
+// ApplyCatalogJSONRequestBody defines body for ApplyCatalog for application/json ContentType.
+type ApplyCatalogJSONRequestBody = CatalogPart
+
+// DiffCatalogJSONRequestBody defines body for DiffCatalog for application/json ContentType.
+type DiffCatalogJSONRequestBody = CatalogPart
+
 // SetOrganizationIdentityModeJSONRequestBody defines body for SetOrganizationIdentityMode for application/json ContentType.
 type SetOrganizationIdentityModeJSONRequestBody = IdentityModeReq
 
@@ -3604,6 +3727,15 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/actions (the `ListActions` operationId).
 	ListActions(ctx context.Context, params *ListActionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAction Read one action of the catalog
+	//
+	// keyward extension. One action of the deployment's catalog, by name
+	// (any case). An unknown name is 404, with the nearest name when there
+	// is one.
+	//
+	// Corresponds with GET /v2/actions/{action_name} (the `GetAction` operationId).
+	GetAction(ctx context.Context, actionName string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssumeRoleWithBody Assume a role
 	//
@@ -3943,6 +4075,70 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/authorize/batch (the `AuthorizeBatch` operationId).
 	AuthorizeBatch(ctx context.Context, body AuthorizeBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetCatalog Read the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators and viewers. The part of
+	// the action catalog changed at run time (PUT /v2/catalog), with its
+	// revision (0 while none was stored). The whole catalog, every part
+	// included, is GET /v2/actions.
+	//
+	// Corresponds with GET /v2/catalog (the `GetCatalog` operationId).
+	GetCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ApplyCatalogWithBody Replace the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators. Replaces the stored part
+	// by the body (the shape of a catalog file, docs/policy.md) and answers
+	// what changed. Every organization's snapshot is made anew with the new
+	// catalog; other replicas pick it up within about a second. An entry
+	// another part declares (keyward's own services, Vultr's catalog, a
+	// catalog file) is 409. Removing actions that stored policies use is
+	// 409 naming the policies, unless `force=true`: their statements then
+	// allow nothing.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+	ApplyCatalogWithBody(ctx context.Context, params *ApplyCatalogParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ApplyCatalog Replace the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators. Replaces the stored part
+	// by the body (the shape of a catalog file, docs/policy.md) and answers
+	// what changed. Every organization's snapshot is made anew with the new
+	// catalog; other replicas pick it up within about a second. An entry
+	// another part declares (keyward's own services, Vultr's catalog, a
+	// catalog file) is 409. Removing actions that stored policies use is
+	// 409 naming the policies, unless `force=true`: their statements then
+	// allow nothing.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+	ApplyCatalog(ctx context.Context, params *ApplyCatalogParams, body ApplyCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DiffCatalogWithBody Preview a change of the stored catalog part
+	//
+	// keyward extension, for fleet administrators and viewers. What PUT
+	// /v2/catalog with this body would add, remove and change, and which
+	// stored policies it would break; changes nothing.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+	DiffCatalogWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DiffCatalog Preview a change of the stored catalog part
+	//
+	// keyward extension, for fleet administrators and viewers. What PUT
+	// /v2/catalog with this body would add, remove and change, and which
+	// stored policies it would break; changes nothing.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+	DiffCatalog(ctx context.Context, body DiffCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListEndpointActionMaps List the endpoint action maps
 	//
 	// Vultr-compatible (the pre-release shape of Vultr's API). Lists every
@@ -4128,6 +4324,18 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /v2/fleet/roles/{role}/users/{user_id} (the `RevokeFleetRole` operationId).
 	RevokeFleetRole(ctx context.Context, role FleetRoleName, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListGridGroups List the rows of the permission grid
+	//
+	// keyward extension. The rows of the View/Manage/Delete permission grid
+	// of the deployment's catalog (docs/projects.md): the seed's rows that
+	// have actions, then the rows catalog files and the stored catalog
+	// declare, then a row per service whose actions no other row takes.
+	// Each row lists its columns (the access levels each grants) and its
+	// actions; every action but the fleet's is in exactly one row.
+	//
+	// Corresponds with GET /v2/grid-groups (the `ListGridGroups` operationId).
+	ListGridGroups(ctx context.Context, params *ListGridGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListGroups List groups
 	//
@@ -5649,6 +5857,25 @@ func (c *Client) ListActions(ctx context.Context, params *ListActionsParams, req
 	return c.Client.Do(req)
 }
 
+// GetAction Read one action of the catalog
+//
+// keyward extension. One action of the deployment's catalog, by name
+// (any case). An unknown name is 404, with the nearest name when there
+// is one.
+//
+// Corresponds with GET /v2/actions/{action_name} (the `GetAction` operationId).
+func (c *Client) GetAction(ctx context.Context, actionName string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetActionRequest(c.Server, actionName)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // AssumeRoleWithBody Assume a role
 //
 // Starts a session of an assumable role for `user_id`: the caller
@@ -6167,6 +6394,120 @@ func (c *Client) AuthorizeBatch(ctx context.Context, body AuthorizeBatchJSONRequ
 	return c.Client.Do(req)
 }
 
+// GetCatalog Read the catalog part stored through the API
+//
+// keyward extension, for fleet administrators and viewers. The part of
+// the action catalog changed at run time (PUT /v2/catalog), with its
+// revision (0 while none was stored). The whole catalog, every part
+// included, is GET /v2/actions.
+//
+// Corresponds with GET /v2/catalog (the `GetCatalog` operationId).
+func (c *Client) GetCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCatalogRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ApplyCatalogWithBody Replace the catalog part stored through the API
+//
+// keyward extension, for fleet administrators. Replaces the stored part
+// by the body (the shape of a catalog file, docs/policy.md) and answers
+// what changed. Every organization's snapshot is made anew with the new
+// catalog; other replicas pick it up within about a second. An entry
+// another part declares (keyward's own services, Vultr's catalog, a
+// catalog file) is 409. Removing actions that stored policies use is
+// 409 naming the policies, unless `force=true`: their statements then
+// allow nothing.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+func (c *Client) ApplyCatalogWithBody(ctx context.Context, params *ApplyCatalogParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewApplyCatalogRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ApplyCatalog Replace the catalog part stored through the API
+//
+// keyward extension, for fleet administrators. Replaces the stored part
+// by the body (the shape of a catalog file, docs/policy.md) and answers
+// what changed. Every organization's snapshot is made anew with the new
+// catalog; other replicas pick it up within about a second. An entry
+// another part declares (keyward's own services, Vultr's catalog, a
+// catalog file) is 409. Removing actions that stored policies use is
+// 409 naming the policies, unless `force=true`: their statements then
+// allow nothing.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+func (c *Client) ApplyCatalog(ctx context.Context, params *ApplyCatalogParams, body ApplyCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewApplyCatalogRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DiffCatalogWithBody Preview a change of the stored catalog part
+//
+// keyward extension, for fleet administrators and viewers. What PUT
+// /v2/catalog with this body would add, remove and change, and which
+// stored policies it would break; changes nothing.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+func (c *Client) DiffCatalogWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDiffCatalogRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DiffCatalog Preview a change of the stored catalog part
+//
+// keyward extension, for fleet administrators and viewers. What PUT
+// /v2/catalog with this body would add, remove and change, and which
+// stored policies it would break; changes nothing.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+func (c *Client) DiffCatalog(ctx context.Context, body DiffCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDiffCatalogRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListEndpointActionMaps List the endpoint action maps
 //
 // Vultr-compatible (the pre-release shape of Vultr's API). Lists every
@@ -6533,6 +6874,28 @@ func (c *Client) GrantFleetRole(ctx context.Context, body GrantFleetRoleJSONRequ
 // Corresponds with DELETE /v2/fleet/roles/{role}/users/{user_id} (the `RevokeFleetRole` operationId).
 func (c *Client) RevokeFleetRole(ctx context.Context, role FleetRoleName, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRevokeFleetRoleRequest(c.Server, role, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListGridGroups List the rows of the permission grid
+//
+// keyward extension. The rows of the View/Manage/Delete permission grid
+// of the deployment's catalog (docs/projects.md): the seed's rows that
+// have actions, then the rows catalog files and the stored catalog
+// declare, then a row per service whose actions no other row takes.
+// Each row lists its columns (the access levels each grants) and its
+// actions; every action but the fleet's is in exactly one row.
+//
+// Corresponds with GET /v2/grid-groups (the `ListGridGroups` operationId).
+func (c *Client) ListGridGroups(ctx context.Context, params *ListGridGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListGridGroupsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9559,10 +9922,56 @@ func NewListActionsRequest(server string, params *ListActionsParams) (*http.Requ
 
 		}
 
+		if params.Source != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "source", *params.Source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetActionRequest constructs an http.Request for the GetAction method
+func NewGetActionRequest(server string, actionName string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "action_name", actionName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/actions/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -10166,6 +10575,140 @@ func NewAuthorizeBatchRequestWithBody(server string, contentType string, body io
 	}
 
 	operationPath := fmt.Sprintf("/v2/authorize/batch")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCatalogRequest constructs an http.Request for the GetCatalog method
+func NewGetCatalogRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/catalog")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewApplyCatalogRequest calls the generic ApplyCatalog builder with application/json body
+func NewApplyCatalogRequest(server string, params *ApplyCatalogParams, body ApplyCatalogJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewApplyCatalogRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewApplyCatalogRequestWithBody constructs an http.Request for the ApplyCatalog method, with any body, and a specified content type
+func NewApplyCatalogRequestWithBody(server string, params *ApplyCatalogParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/catalog")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Force != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "force", *params.Force, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDiffCatalogRequest calls the generic DiffCatalog builder with application/json body
+func NewDiffCatalogRequest(server string, body DiffCatalogJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDiffCatalogRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewDiffCatalogRequestWithBody constructs an http.Request for the DiffCatalog method, with any body, and a specified content type
+func NewDiffCatalogRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/catalog/diff")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -11034,6 +11577,72 @@ func NewRevokeFleetRoleRequest(server string, role FleetRoleName, userID UserID)
 	}
 
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListGridGroupsRequest constructs an http.Request for the ListGridGroups method
+func NewListGridGroupsRequest(server string, params *ListGridGroupsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/grid-groups")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -16713,6 +17322,17 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/actions (the `ListActions` operationId).
 	ListActionsWithResponse(ctx context.Context, params *ListActionsParams, reqEditors ...RequestEditorFn) (*ListActionsResponse, error)
 
+	// GetActionWithResponse Read one action of the catalog
+	//
+	// keyward extension. One action of the deployment's catalog, by name
+	// (any case). An unknown name is 404, with the nearest name when there
+	// is one.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/actions/{action_name} (the `GetAction` operationId).
+	GetActionWithResponse(ctx context.Context, actionName string, reqEditors ...RequestEditorFn) (*GetActionResponse, error)
+
 	// AssumeRoleWithBodyWithResponse Assume a role
 	//
 	// Starts a session of an assumable role for `user_id`: the caller
@@ -17063,6 +17683,72 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/authorize/batch (the `AuthorizeBatch` operationId).
 	AuthorizeBatchWithResponse(ctx context.Context, body AuthorizeBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*AuthorizeBatchResponse, error)
 
+	// GetCatalogWithResponse Read the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators and viewers. The part of
+	// the action catalog changed at run time (PUT /v2/catalog), with its
+	// revision (0 while none was stored). The whole catalog, every part
+	// included, is GET /v2/actions.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/catalog (the `GetCatalog` operationId).
+	GetCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetCatalogResponse, error)
+
+	// ApplyCatalogWithBodyWithResponse Replace the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators. Replaces the stored part
+	// by the body (the shape of a catalog file, docs/policy.md) and answers
+	// what changed. Every organization's snapshot is made anew with the new
+	// catalog; other replicas pick it up within about a second. An entry
+	// another part declares (keyward's own services, Vultr's catalog, a
+	// catalog file) is 409. Removing actions that stored policies use is
+	// 409 naming the policies, unless `force=true`: their statements then
+	// allow nothing.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+	ApplyCatalogWithBodyWithResponse(ctx context.Context, params *ApplyCatalogParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ApplyCatalogResponse, error)
+
+	// ApplyCatalogWithResponse Replace the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators. Replaces the stored part
+	// by the body (the shape of a catalog file, docs/policy.md) and answers
+	// what changed. Every organization's snapshot is made anew with the new
+	// catalog; other replicas pick it up within about a second. An entry
+	// another part declares (keyward's own services, Vultr's catalog, a
+	// catalog file) is 409. Removing actions that stored policies use is
+	// 409 naming the policies, unless `force=true`: their statements then
+	// allow nothing.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+	ApplyCatalogWithResponse(ctx context.Context, params *ApplyCatalogParams, body ApplyCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*ApplyCatalogResponse, error)
+
+	// DiffCatalogWithBodyWithResponse Preview a change of the stored catalog part
+	//
+	// keyward extension, for fleet administrators and viewers. What PUT
+	// /v2/catalog with this body would add, remove and change, and which
+	// stored policies it would break; changes nothing.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+	DiffCatalogWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DiffCatalogResponse, error)
+
+	// DiffCatalogWithResponse Preview a change of the stored catalog part
+	//
+	// keyward extension, for fleet administrators and viewers. What PUT
+	// /v2/catalog with this body would add, remove and change, and which
+	// stored policies it would break; changes nothing.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+	DiffCatalogWithResponse(ctx context.Context, body DiffCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*DiffCatalogResponse, error)
+
 	// ListEndpointActionMapsWithResponse List the endpoint action maps
 	//
 	// Vultr-compatible (the pre-release shape of Vultr's API). Lists every
@@ -17270,6 +17956,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /v2/fleet/roles/{role}/users/{user_id} (the `RevokeFleetRole` operationId).
 	RevokeFleetRoleWithResponse(ctx context.Context, role FleetRoleName, userID UserID, reqEditors ...RequestEditorFn) (*RevokeFleetRoleResponse, error)
+
+	// ListGridGroupsWithResponse List the rows of the permission grid
+	//
+	// keyward extension. The rows of the View/Manage/Delete permission grid
+	// of the deployment's catalog (docs/projects.md): the seed's rows that
+	// have actions, then the rows catalog files and the stored catalog
+	// declare, then a row per service whose actions no other row takes.
+	// Each row lists its columns (the access levels each grants) and its
+	// actions; every action but the fleet's is in exactly one row.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/grid-groups (the `ListGridGroups` operationId).
+	ListGridGroupsWithResponse(ctx context.Context, params *ListGridGroupsParams, reqEditors ...RequestEditorFn) (*ListGridGroupsResponse, error)
 
 	// ListGroupsWithResponse List groups
 	//
@@ -19096,6 +19796,88 @@ func (r ListActionsResponse) ContentType() string {
 	return ""
 }
 
+type GetActionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		// Action An action of the action catalog.
+		Action CatalogAction `json:"action"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetActionResponse) GetJSON200() *struct {
+	// Action An action of the action catalog.
+	Action CatalogAction `json:"action"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetActionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetActionResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetActionResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetActionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetActionResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetActionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetActionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetActionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetActionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type AssumeRoleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -19946,6 +20728,224 @@ func (r AuthorizeBatchResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AuthorizeBatchResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCatalogResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Catalog CatalogState `json:"catalog"`
+	}
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCatalogResponse) GetJSON200() *struct {
+	Catalog CatalogState `json:"catalog"`
+} {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCatalogResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCatalogResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetCatalogResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCatalogResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCatalogResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCatalogResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCatalogResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ApplyCatalogResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CatalogChangeResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ApplyCatalogResponse) GetJSON200() *CatalogChangeResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ApplyCatalogResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ApplyCatalogResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ApplyCatalogResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ApplyCatalogResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ApplyCatalogResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ApplyCatalogResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ApplyCatalogResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ApplyCatalogResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ApplyCatalogResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DiffCatalogResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CatalogChangeResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DiffCatalogResponse) GetJSON200() *CatalogChangeResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DiffCatalogResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DiffCatalogResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DiffCatalogResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DiffCatalogResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DiffCatalogResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DiffCatalogResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DiffCatalogResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DiffCatalogResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DiffCatalogResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -21079,6 +22079,85 @@ func (r RevokeFleetRoleResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RevokeFleetRoleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListGridGroupsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		GridGroups []GridGroup `json:"grid_groups"`
+
+		// Meta Where a page sits in its list.
+		Meta Meta `json:"meta"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListGridGroupsResponse) GetJSON200() *struct {
+	GridGroups []GridGroup `json:"grid_groups"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListGridGroupsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListGridGroupsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListGridGroupsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListGridGroupsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListGridGroupsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListGridGroupsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListGridGroupsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListGridGroupsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -29662,6 +30741,23 @@ func (c *ClientWithResponses) ListActionsWithResponse(ctx context.Context, param
 	return ParseListActionsResponse(rsp)
 }
 
+// GetActionWithResponse Read one action of the catalog
+//
+// keyward extension. One action of the deployment's catalog, by name
+// (any case). An unknown name is 404, with the nearest name when there
+// is one.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/actions/{action_name} (the `GetAction` operationId).
+func (c *ClientWithResponses) GetActionWithResponse(ctx context.Context, actionName string, reqEditors ...RequestEditorFn) (*GetActionResponse, error) {
+	rsp, err := c.GetAction(ctx, actionName, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetActionResponse(rsp)
+}
+
 // AssumeRoleWithBodyWithResponse Assume a role
 //
 // Starts a session of an assumable role for `user_id`: the caller
@@ -30120,6 +31216,102 @@ func (c *ClientWithResponses) AuthorizeBatchWithResponse(ctx context.Context, bo
 	return ParseAuthorizeBatchResponse(rsp)
 }
 
+// GetCatalogWithResponse Read the catalog part stored through the API
+//
+// keyward extension, for fleet administrators and viewers. The part of
+// the action catalog changed at run time (PUT /v2/catalog), with its
+// revision (0 while none was stored). The whole catalog, every part
+// included, is GET /v2/actions.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/catalog (the `GetCatalog` operationId).
+func (c *ClientWithResponses) GetCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetCatalogResponse, error) {
+	rsp, err := c.GetCatalog(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCatalogResponse(rsp)
+}
+
+// ApplyCatalogWithBodyWithResponse Replace the catalog part stored through the API
+//
+// keyward extension, for fleet administrators. Replaces the stored part
+// by the body (the shape of a catalog file, docs/policy.md) and answers
+// what changed. Every organization's snapshot is made anew with the new
+// catalog; other replicas pick it up within about a second. An entry
+// another part declares (keyward's own services, Vultr's catalog, a
+// catalog file) is 409. Removing actions that stored policies use is
+// 409 naming the policies, unless `force=true`: their statements then
+// allow nothing.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+func (c *ClientWithResponses) ApplyCatalogWithBodyWithResponse(ctx context.Context, params *ApplyCatalogParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ApplyCatalogResponse, error) {
+	rsp, err := c.ApplyCatalogWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseApplyCatalogResponse(rsp)
+}
+
+// ApplyCatalogWithResponse Replace the catalog part stored through the API
+//
+// keyward extension, for fleet administrators. Replaces the stored part
+// by the body (the shape of a catalog file, docs/policy.md) and answers
+// what changed. Every organization's snapshot is made anew with the new
+// catalog; other replicas pick it up within about a second. An entry
+// another part declares (keyward's own services, Vultr's catalog, a
+// catalog file) is 409. Removing actions that stored policies use is
+// 409 naming the policies, unless `force=true`: their statements then
+// allow nothing.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+func (c *ClientWithResponses) ApplyCatalogWithResponse(ctx context.Context, params *ApplyCatalogParams, body ApplyCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*ApplyCatalogResponse, error) {
+	rsp, err := c.ApplyCatalog(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseApplyCatalogResponse(rsp)
+}
+
+// DiffCatalogWithBodyWithResponse Preview a change of the stored catalog part
+//
+// keyward extension, for fleet administrators and viewers. What PUT
+// /v2/catalog with this body would add, remove and change, and which
+// stored policies it would break; changes nothing.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+func (c *ClientWithResponses) DiffCatalogWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DiffCatalogResponse, error) {
+	rsp, err := c.DiffCatalogWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDiffCatalogResponse(rsp)
+}
+
+// DiffCatalogWithResponse Preview a change of the stored catalog part
+//
+// keyward extension, for fleet administrators and viewers. What PUT
+// /v2/catalog with this body would add, remove and change, and which
+// stored policies it would break; changes nothing.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+func (c *ClientWithResponses) DiffCatalogWithResponse(ctx context.Context, body DiffCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*DiffCatalogResponse, error) {
+	rsp, err := c.DiffCatalog(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDiffCatalogResponse(rsp)
+}
+
 // ListEndpointActionMapsWithResponse List the endpoint action maps
 //
 // Vultr-compatible (the pre-release shape of Vultr's API). Lists every
@@ -30440,6 +31632,26 @@ func (c *ClientWithResponses) RevokeFleetRoleWithResponse(ctx context.Context, r
 		return nil, err
 	}
 	return ParseRevokeFleetRoleResponse(rsp)
+}
+
+// ListGridGroupsWithResponse List the rows of the permission grid
+//
+// keyward extension. The rows of the View/Manage/Delete permission grid
+// of the deployment's catalog (docs/projects.md): the seed's rows that
+// have actions, then the rows catalog files and the stored catalog
+// declare, then a row per service whose actions no other row takes.
+// Each row lists its columns (the access levels each grants) and its
+// actions; every action but the fleet's is in exactly one row.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/grid-groups (the `ListGridGroups` operationId).
+func (c *ClientWithResponses) ListGridGroupsWithResponse(ctx context.Context, params *ListGridGroupsParams, reqEditors ...RequestEditorFn) (*ListGridGroupsResponse, error) {
+	rsp, err := c.ListGridGroups(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListGridGroupsResponse(rsp)
 }
 
 // ListGroupsWithResponse List groups
@@ -33046,6 +34258,70 @@ func ParseListActionsResponse(rsp *http.Response) (*ListActionsResponse, error) 
 	return response, nil
 }
 
+// ParseGetActionResponse parses an HTTP response from a GetActionWithResponse call
+func ParseGetActionResponse(rsp *http.Response) (*GetActionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetActionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			// Action An action of the action catalog.
+			Action CatalogAction `json:"action"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseAssumeRoleResponse parses an HTTP response from a AssumeRoleWithResponse call
 func ParseAssumeRoleResponse(rsp *http.Response) (*AssumeRoleResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -33721,6 +34997,177 @@ func ParseAuthorizeBatchResponse(rsp *http.Response) (*AuthorizeBatchResponse, e
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetCatalogResponse parses an HTTP response from a GetCatalogWithResponse call
+func ParseGetCatalogResponse(rsp *http.Response) (*GetCatalogResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCatalogResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Catalog CatalogState `json:"catalog"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseApplyCatalogResponse parses an HTTP response from a ApplyCatalogWithResponse call
+func ParseApplyCatalogResponse(rsp *http.Response) (*ApplyCatalogResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ApplyCatalogResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CatalogChangeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDiffCatalogResponse parses an HTTP response from a DiffCatalogWithResponse call
+func ParseDiffCatalogResponse(rsp *http.Response) (*DiffCatalogResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DiffCatalogResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CatalogChangeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -34638,6 +36085,65 @@ func ParseRevokeFleetRoleResponse(rsp *http.Response) (*RevokeFleetRoleResponse,
 			return nil, err
 		}
 		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListGridGroupsResponse parses an HTTP response from a ListGridGroupsWithResponse call
+func ParseListGridGroupsResponse(rsp *http.Response) (*ListGridGroupsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListGridGroupsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			GridGroups []GridGroup `json:"grid_groups"`
+
+			// Meta Where a page sits in its list.
+			Meta Meta `json:"meta"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -52,6 +52,7 @@ type Catalog struct {
 	byFold  map[string]int32 // folded name → index
 	svcs    []string
 
+	resources []string // the resource types of the actions, service.resource, in catalog order
 	names     []string // did-you-mean candidates for a name
 	wildcards []string // did-you-mean candidates for a pattern: names, "svc.*", "svc.res.*"
 	all       []int32  // 0, 1, …, len(actions)-1; shared, never modified
@@ -122,6 +123,7 @@ func (c *Catalog) index() {
 		if r := a.Service + "." + a.Resource; !resSeen[r] {
 			resSeen[r] = true
 			c.wildcards = append(c.wildcards, r+".*")
+			c.resources = append(c.resources, r)
 		}
 	}
 	c.wildcards = append(c.wildcards, c.names...)

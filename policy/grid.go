@@ -158,6 +158,25 @@ func (c *Catalog) groupIndex(id string) int {
 // ResourceTypes returns the resource types the catalog's parts declare, sorted by name.
 func (c *Catalog) ResourceTypes() []ResourceType { return slices.Clone(c.types) }
 
+// HasResourceType reports whether name (any case) is a resource type of the catalog: the
+// `service.resource` of one of its actions, or a type a part declares. If not, it returns
+// the nearest type, if one is near.
+func (c *Catalog) HasResourceType(name string) (ok bool, near string) {
+	f := foldString(name)
+	for _, r := range c.resources {
+		if foldString(r) == f {
+			return true, ""
+		}
+	}
+	for _, t := range c.types {
+		if foldString(t.Name) == f {
+			return true, ""
+		}
+	}
+	near, _ = nearest(name, c.resources)
+	return false, near
+}
+
 // Grid is a role's permissions in grid form: service group id → the columns granted. A
 // group that is absent, or present with no columns, grants nothing.
 type Grid map[string][]GridLevel

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
@@ -209,6 +210,13 @@ func (s *Service) RegisterResource(ctx context.Context, in ResourceInput) (*keyw
 	}
 	if len(typ) > keyward.MaxResourceTypeLen {
 		return nil, keyward.FieldError("type", "type is %d bytes long; the limit is %d.", len(typ), keyward.MaxResourceTypeLen)
+	}
+	if ok, near := s.catalog().HasResourceType(typ); !ok {
+		msg := fmt.Sprintf("%q is not a resource type of the catalog (service.resource, such as compute.instance).", typ)
+		if near != "" {
+			msg += fmt.Sprintf(" Did you mean %q?", near)
+		}
+		return nil, keyward.FieldError("type", "%s", msg)
 	}
 	var r *keyward.Resource
 	defer s.forgetResource(in.ID)

@@ -1,6 +1,9 @@
 package sqlstore
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // Remigrate rolls db back to migration version, as a database an older
 // keyward left, and migrates it up again.
@@ -22,3 +25,6 @@ func Applied(db *DB) int { return db.applied }
 // GraphPart is graphPart: what LoadGraphPart returns for c, kept from the
 // whole graph g.
 var GraphPart = graphPart
+
+// RawDB is db's read pool, for tests that inspect the schema.
+func RawDB(db *DB) *sql.DB { return db.read }

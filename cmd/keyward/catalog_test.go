@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -131,4 +132,82 @@ func indexOf[T any](xs []T, f func(T) bool) int {
 		}
 	}
 	return -1
+}
+
+// TestCatalog_cliApply changes the catalog at run time from the CLI: diff
+// previews, apply refuses to remove an action in use until --force, export
+// prints what is stored.
+func TestCatalog_cliApply(t *testing.T) {
+	ts := startServer(t, nil)
+	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	v1 := write("v1.yaml", "actions:\n  - {name: shop.cart.Read, level: read, description: Read a cart}\n  - {name: shop.cart.Checkout, level: write, description: Check a cart out}\n")
+	v2 := write("v2.yaml", "actions:\n  - {name: shop.cart.Read, level: read, description: Read a cart}\n")
+
+	type change struct {
+		CatalogChange struct {
+			Applied  bool
+			Added    []string
+			Removed  []string
+			Affected []struct{ Name string } `json:"affected_policies"`
+		} `json:"catalog_change"`
+	}
+	var c change
+	root.json(&c, "catalog", "diff", "-f", v1)
+	if c.CatalogChange.Applied || len(c.CatalogChange.Added) != 2 {
+		t.Errorf("diff v1: %+v", c)
+	}
+	root.json(&c, "catalog", "apply", "-f", v1)
+	if !c.CatalogChange.Applied {
+		t.Errorf("apply v1: %+v", c)
+	}
+	root.ok("policy", "create", "--name", "checkout", "--document",
+		`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"shop.cart.Checkout","Resource":"*"}]}`)
+	root.json(&c, "catalog", "diff", "-f", v2)
+	if len(c.CatalogChange.Affected) != 1 || c.CatalogChange.Affected[0].Name != "checkout" {
+		t.Errorf("diff v2: %+v, want the checkout policy affected", c)
+	}
+	root.fail("checkout", "catalog", "apply", "-f", v2)
+	root.json(&c, "catalog", "apply", "-f", v2, "--force")
+	if !c.CatalogChange.Applied || strings.Join(c.CatalogChange.Removed, " ") != "shop.cart.Checkout" {
+		t.Errorf("apply v2 --force: %+v", c)
+	}
+	if out := root.ok("catalog", "export"); !strings.Contains(out, `"shop.cart.Read"`) || strings.Contains(out, "Checkout") {
+		t.Errorf("export: %s", out)
+	}
+	var events []struct{ Action string }
+	root.json(&events, "fleet", "audit")
+	n := 0
+	for _, e := range events {
+		if e.Action == "fleet.catalog.Update" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("fleet audit: %d fleet.catalog.Update events, want 2: %+v", n, events)
+	}
+}
+
+// Without Vultr's catalog the deployment's actions are keyward's own and
+// the files'.
+func TestCatalog_withoutVultr(t *testing.T) {
+	ts := startServer(t, nil, "--vultr-catalog=false", "--catalog", "../../catalogfile/testdata/acme")
+	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root.fail("not in the catalog", "catalog", "get", "compute.instance.Create")
+	root.ok("catalog", "get", "compute.instance.Reboot")
+	root.ok("catalog", "get", "iam.user.Create")
+	var sources []struct{ Source string }
+	root.json(&sources, "catalog", "list", "--all")
+	for _, a := range sources {
+		if a.Source == "vultr" {
+			t.Fatalf("an action of Vultr's catalog is listed: %+v", a)
+		}
+	}
 }

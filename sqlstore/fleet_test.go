@@ -65,6 +65,11 @@ func TestFleetRoles(t *testing.T) {
 		})
 	}
 	write(t, s, func(tx keyward.Tx) error { return tx.RevokeFleetRole(t.Context(), bob.ID, keyward.FleetAdmin) })
+	wantWrites(t, s, []writeCase{
+		{"the last admin", func(tx keyward.Tx) error {
+			return tx.RevokeFleetRole(t.Context(), ada.ID, keyward.FleetAdmin)
+		}, keyward.CodeConflict, "The deployment's last fleet administrator cannot be revoked; grant fleet.admin to another account first."},
+	})
 	read(t, s, func(tx keyward.Tx) error {
 		roles, err := tx.FleetRolesOf(t.Context(), bob.ID)
 		if !slices.Equal(roles, []string{keyward.FleetViewer}) {
@@ -178,5 +183,37 @@ func TestFleetMigrationGrantsTheFirstOwner(t *testing.T) {
 			}
 			return err
 		})
+	}
+}
+
+// Two fleet administrators revoked at once leave one: the second
+// revocation sees the first and is refused.
+func TestRevokeFleetAdminsAtOnce(t *testing.T) {
+	s := keywardtest.OpenStore(t)
+	admins := []*keyward.Account{newAccount(t, s, "ada@example.com", false), newAccount(t, s, "bob@example.com", false)}
+	for _, a := range admins {
+		write(t, s, func(tx keyward.Tx) error {
+			return tx.GrantFleetRole(t.Context(), &keyward.FleetRoleGrant{UserID: a.ID, Role: keyward.FleetAdmin})
+		})
+	}
+	errs := make(chan error, len(admins))
+	for _, a := range admins {
+		go func() {
+			errs <- s.WriteTx(t.Context(), func(tx keyward.Tx) error { return tx.RevokeFleetRole(t.Context(), a.ID, keyward.FleetAdmin) })
+		}()
+	}
+	var codes []keyward.Code
+	for range admins {
+		codes = append(codes, keyward.ErrorCode(<-errs))
+	}
+	slices.Sort(codes)
+	if want := []keyward.Code{"", keyward.CodeConflict}; !slices.Equal(codes, want) {
+		t.Errorf("revocations ended %q, want one done and one conflict", codes)
+	}
+	left, _ := listed(t, s, func(tx keyward.Tx) ([]*keyward.FleetRoleGrant, keyward.PageInfo, error) {
+		return tx.ListFleetRoles(t.Context(), keyward.FleetRoleFilter{Role: keyward.FleetAdmin})
+	}, func(g *keyward.FleetRoleGrant) keyward.UserID { return g.UserID })
+	if len(left) != 1 {
+		t.Errorf("fleet admins left %v, want one", left)
 	}
 }

@@ -133,7 +133,9 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	logs := newLogWriter(stderr)
+	defer logs.Close() // last: after everything that logs has stopped
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
 
 	store, err := sqlstore.Open(ctx, sqlstore.Config{SQLitePath: cfg.DB, PostgresURL: cfg.DatabaseURL})
 	if err != nil {

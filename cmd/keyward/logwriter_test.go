@@ -52,11 +52,14 @@ func TestLogWriterBlocksWhenBehind(t *testing.T) {
 	gate := &gatedWriter{open: make(chan struct{})}
 	l := newLogWriter(gate)
 	line := bytes.Repeat([]byte("x"), 64<<10)
-	l.Write(line) // taken by the goroutine, which then waits at the gate
+	l.Write(line)
+	// At most two batches wait: one the goroutine took and cannot write,
+	// one queued behind it, each of up to maxPendingLog and a line.
+	lines := 4 * maxPendingLog / len(line)
 	wrote := make(chan int, 1)
 	go func() {
 		n := 0
-		for range 2 * maxPendingLog / len(line) {
+		for range lines {
 			l.Write(line)
 			n++
 		}
@@ -77,7 +80,7 @@ func TestLogWriterBlocksWhenBehind(t *testing.T) {
 	close(gate.open)
 	<-wrote
 	l.Close()
-	if want := (1 + 2*maxPendingLog/len(line)) * len(line); gate.n != want {
+	if want := (1 + lines) * len(line); gate.n != want {
 		t.Errorf("wrote %d bytes, want %d", gate.n, want)
 	}
 }

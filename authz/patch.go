@@ -96,38 +96,8 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 		}
 	}
 
-	touchedUsers := setOf(c.Users)
-	if len(touchedUsers) > 0 || len(groups) > 0 || len(roles) > 0 || len(policies) > 0 {
-		users := copyOnWrite{m: &n.users}
-		for _, id := range c.Users {
-			users.remove(id)
-		}
-		for _, u := range part.Users {
-			users.set(u.Account.ID, n.newUser(n.cat, u, e))
-		}
-		// A member of a changed group links to its old node (a membership
-		// is the member's row, so none is new without the member being
-		// touched): comparing pointers is cheaper than ids.
-		oldGroups := make(map[*groupNode]bool, len(groups))
-		for id := range groups {
-			if g := s.groups[id]; g != nil {
-				oldGroups[g] = true
-			}
-		}
-		if len(oldGroups) > 0 || len(roles) > 0 || len(policies) > 0 {
-			for i := range n.users {
-				for id, u := range n.users[i] {
-					if touchedUsers[id] || !(inGroups(u.groups, oldGroups) || bindsAny(u.bindings, roles) || anyIn(u.attached, policies)) {
-						continue
-					}
-					nu := &userNode{user: u.user, memberOf: u.memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides}
-					n.linkUser(nu)
-					// The shard is copied on its first change; the range
-					// goes on over the old one, which no one changes.
-					users.set(id, nu)
-				}
-			}
-		}
+	if len(c.Users) > 0 || len(groups) > 0 || len(roles) > 0 || len(policies) > 0 {
+		n.patchUsers(s, part, c, e, groups, roles, policies)
 	}
 
 	if c.Projects {
@@ -150,16 +120,75 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 	return &n
 }
 
-func inGroups(gs []*groupNode, set map[*groupNode]bool) bool {
-	if len(set) == 0 {
-		return false
+// patchUsers makes n's members from s's: those c touched anew from part,
+// and those a changed group, role or policy reaches (found in the reverse
+// index, reach.go) relinked from the edges they already hold. It keeps
+// the reverse index.
+func (n *Snapshot) patchUsers(s *Snapshot, part *keyward.Graph, c *keyward.GraphChanges, e *edges,
+	groups map[keyward.GroupID]bool, roles map[keyward.RoleID]bool, policies map[keyward.PolicyID]bool) {
+	users := copyOnWrite{m: &n.users}
+	index := newReachWriter(&n.reach)
+	// done marks the members already made anew, by index.
+	var done []bool
+	mark := func(i int32) {
+		if int(i) >= len(done) {
+			done = append(done, make([]bool, int(i)+1-len(done))...)
+		}
+		done[i] = true
 	}
-	for _, g := range gs {
-		if set[g] {
-			return true
+	present := make(map[keyward.UserID]bool, len(part.Users))
+	for _, u := range part.Users {
+		nu := n.newUser(n.cat, u, e)
+		i := users.set(nu)
+		index.update(i, s.users.get(u.Account.ID), nu)
+		present[u.Account.ID] = true
+		mark(i)
+	}
+	for _, id := range c.Users {
+		if old := s.users.get(id); old != nil && !present[id] {
+			i := s.users.index[shardOf(id)][id]
+			users.remove(id)
+			index.update(i, old, nil)
 		}
 	}
-	return false
+	// A member a change reaches holds the same edges (an edge is its
+	// member's row, so a changed one touched the member), but for its
+	// memberships of a deleted group, which went with the group: its node
+	// is linked anew from them.
+	gone := func(id keyward.GroupID) bool { return groups[id] && n.groups[id] == nil }
+	relink := func(i int32) {
+		if int(i) < len(done) && done[i] {
+			return
+		}
+		mark(i)
+		u := n.users.nodes[i]
+		memberOf := u.memberOf
+		if slices.ContainsFunc(memberOf, gone) {
+			memberOf = slices.DeleteFunc(slices.Clone(memberOf), gone)
+		}
+		nu := &userNode{user: u.user, memberOf: memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides}
+		n.linkUser(nu)
+		users.setAt(i, nu)
+	}
+	for id := range groups {
+		for _, i := range n.reach.groups[id] {
+			relink(i)
+		}
+		if gone(id) {
+			index.groups.edit(id, func([]int32) []int32 { return nil })
+		}
+	}
+	for id := range roles {
+		for _, i := range n.reach.roles[id] {
+			relink(i)
+		}
+	}
+	for id := range policies {
+		for _, i := range n.reach.policies[id] {
+			relink(i)
+		}
+	}
+	index.done()
 }
 
 func setOf[K comparable](ids []K) map[K]bool {

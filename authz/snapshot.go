@@ -23,6 +23,7 @@ type Snapshot struct {
 	cat      *policy.Catalog
 	sh       shared
 	users    userMap
+	reach    reach // the members each group, role and policy reaches (reach.go)
 	groups   map[keyward.GroupID]*groupNode
 	scope    projectScope // registered resources and projects (scope.go)
 	roles    map[keyward.RoleID]*roleNode
@@ -182,9 +183,9 @@ func build(cat *policy.Catalog, sh shared, g *keyward.Graph, docs docCache) *Sna
 		s.groups[gr.ID] = s.newGroup(gr, e)
 	}
 	for _, u := range g.Users {
-		n := s.newUser(cat, u, e)
-		s.users[shardOf(u.Account.ID)][u.Account.ID] = n
+		s.users.add(s.newUser(cat, u, e))
 	}
+	s.reach = reachOf(s.users.nodes)
 	s.scope = projectScope{projects: map[string]bool{}, resources: map[string]string{}}
 	s.scope.addProjects(g.Projects)
 	s.scope.addResources(g.Resources)

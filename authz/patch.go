@@ -156,6 +156,7 @@ func (n *Snapshot) patchUsers(s *Snapshot, part *keyward.Graph, c *keyward.Graph
 	// memberships of a deleted group, which went with the group: its node
 	// is linked anew from them.
 	gone := func(id keyward.GroupID) bool { return groups[id] && n.groups[id] == nil }
+	anyGone := slices.ContainsFunc(slices.Collect(maps.Keys(groups)), gone)
 	relink := func(i int32) {
 		if int(i) < len(done) && done[i] {
 			return
@@ -163,7 +164,7 @@ func (n *Snapshot) patchUsers(s *Snapshot, part *keyward.Graph, c *keyward.Graph
 		mark(i)
 		u := n.users.nodes[i]
 		memberOf := u.memberOf
-		if slices.ContainsFunc(memberOf, gone) {
+		if anyGone && slices.ContainsFunc(memberOf, gone) {
 			memberOf = slices.DeleteFunc(slices.Clone(memberOf), gone)
 		}
 		nu := &userNode{user: u.user, memberOf: memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides}

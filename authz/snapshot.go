@@ -214,7 +214,9 @@ func edgesOf(g *keyward.Graph) *edges {
 		roleAtt: map[keyward.RoleID][]keyward.PolicyID{}, grids: map[keyward.RoleID]*keyward.RoleGrid{},
 	}
 	// The ids of edges are interned: a group's id is one string however
-	// many memberships name it (the store reads each anew).
+	// many memberships name it (the store reads each anew), and the one
+	// the snapshot's map of groups has as its key, so that linking a
+	// member finds its groups, roles and policies by comparing pointers.
 	in := map[string]string{}
 	id := func(s string) string {
 		if c, ok := in[s]; ok {
@@ -222,6 +224,15 @@ func edgesOf(g *keyward.Graph) *edges {
 		}
 		in[s] = s
 		return s
+	}
+	for _, gr := range g.Groups {
+		id(string(gr.ID))
+	}
+	for _, r := range g.Roles {
+		id(string(r.ID))
+	}
+	for _, p := range g.Policies {
+		id(string(p.ID))
 	}
 	for _, m := range g.GroupMembers {
 		e.memberOf[m.UserID] = append(e.memberOf[m.UserID], keyward.GroupID(id(string(m.GroupID))))

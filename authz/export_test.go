@@ -50,14 +50,16 @@ func ReachOf(s *Snapshot) (map[string][]keyward.UserID, error) {
 		}
 		slices.Sort(out[key])
 	}
-	for k, l := range s.reach.groups {
-		add("group:"+string(k), l)
-	}
-	for k, l := range s.reach.roles {
-		add("role:"+string(k), l)
-	}
-	for k, l := range s.reach.policies {
-		add("policy:"+string(k), l)
+	for i := range shardCount {
+		for k, l := range s.reach.groups[i] {
+			add("group:"+string(k), l)
+		}
+		for k, l := range s.reach.roles[i] {
+			add("role:"+string(k), l)
+		}
+		for k, l := range s.reach.policies[i] {
+			add("policy:"+string(k), l)
+		}
 	}
 	return out, err
 }

@@ -27,22 +27,29 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 
 	policies := setOf(c.Policies)
 	if len(policies) > 0 {
-		n.policies = maps.Clone(s.policies)
-		for _, id := range c.Policies {
-			delete(n.policies, id)
-		}
+		now := make(map[keyward.PolicyID]*policyNode, len(part.Policies))
 		for _, p := range part.Policies {
-			n.policies[p.ID] = docs.node(n.cat, p)
+			now[p.ID] = docs.node(n.cat, p)
 		}
 		for _, id := range c.Policies {
 			old := s.policies[id]
 			switch {
-			case n.policies[id] == old:
+			case now[id] == old:
 				// Touched only through an attachment, whose edge is its
 				// target's: the same node, nothing to relink.
 				delete(policies, id)
 			case old != nil:
 				delete(docs, docKey{id, old.version})
+			}
+		}
+		if len(policies) > 0 {
+			n.policies = maps.Clone(s.policies)
+			for id := range policies {
+				if p := now[id]; p != nil {
+					n.policies[id] = p
+				} else {
+					delete(n.policies, id)
+				}
 			}
 		}
 	}
@@ -126,7 +133,7 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 // the reverse index.
 func (n *Snapshot) patchUsers(s *Snapshot, part *keyward.Graph, c *keyward.GraphChanges, e *edges,
 	groups map[keyward.GroupID]bool, roles map[keyward.RoleID]bool, policies map[keyward.PolicyID]bool) {
-	users := copyOnWrite{m: &n.users}
+	users := newCopyOnWrite(&n.users)
 	index := newReachWriter(&n.reach)
 	// done marks the members already made anew, by index.
 	var done []bool
@@ -146,7 +153,7 @@ func (n *Snapshot) patchUsers(s *Snapshot, part *keyward.Graph, c *keyward.Graph
 	}
 	for _, id := range c.Users {
 		if old := s.users.get(id); old != nil && !present[id] {
-			i := s.users.index[shardOf(id)][id]
+			i, _ := s.users.index.lookup(id)
 			users.remove(id)
 			index.update(i, old, nil)
 		}
@@ -172,20 +179,20 @@ func (n *Snapshot) patchUsers(s *Snapshot, part *keyward.Graph, c *keyward.Graph
 		users.setAt(i, nu)
 	}
 	for id := range groups {
-		for _, i := range n.reach.groups[id] {
+		for _, i := range n.reach.groups[shardOf(id)][id] {
 			relink(i)
 		}
 		if gone(id) {
-			index.groups.edit(id, func([]int32) []int32 { return nil })
+			index.groups.drop(id)
 		}
 	}
 	for id := range roles {
-		for _, i := range n.reach.roles[id] {
+		for _, i := range n.reach.roles[shardOf(id)][id] {
 			relink(i)
 		}
 	}
 	for id := range policies {
-		for _, i := range n.reach.policies[id] {
+		for _, i := range n.reach.policies[shardOf(id)][id] {
 			relink(i)
 		}
 	}

@@ -1,8 +1,6 @@
 package authz
 
 import (
-	"iter"
-	"maps"
 	"slices"
 
 	"github.com/keyward-iam/keyward"
@@ -15,35 +13,41 @@ import (
 // or policy reaches, instead of scanning every member's edges. A list
 // names a member once, in no given order; a key is the id a member's row
 // names, whether or not the snapshot has the group, role or policy (a
-// deleted one reaches its members again when restored). A key with no
-// member has no list.
+// deleted role or policy reaches its members again when restored). A key
+// with no member has no list.
 type reach struct {
-	groups   map[keyward.GroupID][]int32
-	roles    map[keyward.RoleID][]int32
-	policies map[keyward.PolicyID][]int32
+	groups   memberLists[keyward.GroupID]
+	roles    memberLists[keyward.RoleID]
+	policies memberLists[keyward.PolicyID]
 }
+
+// memberLists are member indexes by key.
+type memberLists[K ~string] = shardedMap[K, []int32]
 
 // reachOf indexes the members of nodes.
 func reachOf(nodes []*userNode) reach {
-	r := reach{groups: map[keyward.GroupID][]int32{}, roles: map[keyward.RoleID][]int32{}, policies: map[keyward.PolicyID][]int32{}}
+	r := reach{groups: newShardedMap[keyward.GroupID, []int32](0), roles: newShardedMap[keyward.RoleID, []int32](0),
+		policies: newShardedMap[keyward.PolicyID, []int32](0)}
 	for i, u := range nodes {
 		if u == nil {
 			continue
 		}
 		for _, g := range u.memberOf {
-			r.groups[g] = append(r.groups[g], int32(i))
+			r.groups[shardOf(g)][g] = append(r.groups[shardOf(g)][g], int32(i))
 		}
 		for _, id := range boundRoles(u) {
-			r.roles[id] = append(r.roles[id], int32(i))
+			r.roles[shardOf(id)][id] = append(r.roles[shardOf(id)][id], int32(i))
 		}
 		for _, p := range u.attached {
-			r.policies[p] = append(r.policies[p], int32(i))
+			r.policies[shardOf(p)][p] = append(r.policies[shardOf(p)][p], int32(i))
 		}
 	}
 	// Lists grown by append hold up to twice their length.
-	compact(r.groups, maps.Keys(r.groups))
-	compact(r.roles, maps.Keys(r.roles))
-	compact(r.policies, maps.Keys(r.policies))
+	for i := range shardCount {
+		compact(r.groups[i])
+		compact(r.roles[i])
+		compact(r.policies[i])
+	}
 	return r
 }
 
@@ -59,37 +63,43 @@ func boundRoles(u *userNode) []keyward.RoleID {
 	return out
 }
 
-// compact reallocates the lists of m named by keys at their length.
-func compact[K comparable](m map[K][]int32, keys iter.Seq[K]) {
-	for k := range keys {
-		if l := m[k]; cap(l) > len(l) {
-			m[k] = append(make([]int32, 0, len(l)), l...)
-		}
+// compact reallocates the lists of m at their length.
+func compact[K comparable](m map[K][]int32) {
+	for k, l := range m {
+		m[k] = exact(l)
 	}
 }
 
+// exact returns l, reallocated at its length if its array is longer.
+func exact(l []int32) []int32 {
+	if cap(l) > len(l) {
+		return slices.Clip(append([]int32(nil), l...))
+	}
+	return l
+}
+
 // reachWriter is a patch's right to change a reach it shares with the
-// snapshot before: each map, and each list, is copied on its first change.
+// snapshot before: each shard, and each list, is copied on its first
+// change.
 type reachWriter struct {
-	groups   lists[keyward.GroupID]
-	roles    lists[keyward.RoleID]
-	policies lists[keyward.PolicyID]
+	groups   listWriter[keyward.GroupID]
+	roles    listWriter[keyward.RoleID]
+	policies listWriter[keyward.PolicyID]
 }
 
 func newReachWriter(r *reach) *reachWriter {
-	return &reachWriter{groups: lists[keyward.GroupID]{m: &r.groups}, roles: lists[keyward.RoleID]{m: &r.roles},
-		policies: lists[keyward.PolicyID]{m: &r.policies}}
+	return &reachWriter{groups: newListWriter(&r.groups), roles: newListWriter(&r.roles), policies: newListWriter(&r.policies)}
 }
 
 // update moves member i's entries from the rows of old to those of u;
 // either may be nil (a member that comes or goes).
 func (w *reachWriter) update(i int32, old, u *userNode) {
-	var o userNode
+	var none userNode
 	if old == nil {
-		old = &o
+		old = &none
 	}
 	if u == nil {
-		u = &o
+		u = &none
 	}
 	w.groups.move(i, old.memberOf, u.memberOf)
 	w.roles.move(i, boundRoles(old), boundRoles(u))
@@ -103,24 +113,27 @@ func (w *reachWriter) done() {
 	w.policies.done()
 }
 
-// lists are one map of a reach, copied on write.
-type lists[K comparable] struct {
-	m     *map[K][]int32
-	owned map[K]bool // the lists copied; nil until the map is
+// listWriter changes the lists of one memberLists, copied on write.
+type listWriter[K ~string] struct {
+	shards shardWriter[K, []int32]
+	owned  map[K]bool // the lists copied
+}
+
+func newListWriter[K ~string](m *memberLists[K]) listWriter[K] {
+	return listWriter[K]{shards: shardWriter[K, []int32]{m: m}, owned: map[K]bool{}}
 }
 
 // move takes i out of the lists of the keys in from and not in to, and
 // adds it to those in to and not in from.
-func (l *lists[K]) move(i int32, from, to []K) {
+func (l *listWriter[K]) move(i int32, from, to []K) {
 	for _, k := range from {
 		if !slices.Contains(to, k) {
 			l.edit(k, func(list []int32) []int32 {
-				j := slices.Index(list, i)
-				if j < 0 {
-					return list
+				if j := slices.Index(list, i); j >= 0 {
+					list[j] = list[len(list)-1]
+					list = list[:len(list)-1]
 				}
-				list[j] = list[len(list)-1]
-				return list[:len(list)-1]
+				return list
 			})
 		}
 	}
@@ -131,29 +144,29 @@ func (l *lists[K]) move(i int32, from, to []K) {
 	}
 }
 
+// drop removes k's list.
+func (l *listWriter[K]) drop(k K) { l.shards.remove(k) }
+
 // edit replaces k's list by fn of it, a copy the first time.
-func (l *lists[K]) edit(k K, fn func([]int32) []int32) {
-	if l.owned == nil {
-		*l.m = maps.Clone(*l.m)
-		if *l.m == nil {
-			*l.m = map[K][]int32{}
-		}
-		l.owned = map[K]bool{}
-	}
-	list := (*l.m)[k]
+func (l *listWriter[K]) edit(k K, fn func([]int32) []int32) {
+	sh := l.shards.shard(k)
+	list := sh[k]
 	if !l.owned[k] {
 		list = slices.Clone(list)
 		l.owned[k] = true
 	}
 	if list = fn(list); len(list) == 0 {
-		delete(*l.m, k)
+		delete(sh, k)
 	} else {
-		(*l.m)[k] = list
+		sh[k] = list
 	}
 }
 
-func (l *lists[K]) done() {
-	if l.owned != nil {
-		compact(*l.m, maps.Keys(l.owned))
+func (l *listWriter[K]) done() {
+	for k := range l.owned {
+		sh := l.shards.shard(k)
+		if list, ok := sh[k]; ok {
+			sh[k] = exact(list)
+		}
 	}
 }

@@ -135,21 +135,14 @@ func (n *Snapshot) patchUsers(s *Snapshot, part *keyward.Graph, c *keyward.Graph
 	groups map[keyward.GroupID]bool, roles map[keyward.RoleID]bool, policies map[keyward.PolicyID]bool) {
 	users := newCopyOnWrite(&n.users)
 	index := newReachWriter(&n.reach)
-	// done marks the members already made anew, by index.
-	var done []bool
-	mark := func(i int32) {
-		if int(i) >= len(done) {
-			done = append(done, make([]bool, int(i)+1-len(done))...)
-		}
-		done[i] = true
-	}
+	var touched []int32
 	present := make(map[keyward.UserID]bool, len(part.Users))
 	for _, u := range part.Users {
 		nu := n.newUser(n.cat, u, e)
 		i := users.set(nu)
 		index.update(i, s.users.get(u.Account.ID), nu)
 		present[u.Account.ID] = true
-		mark(i)
+		touched = append(touched, i)
 	}
 	for _, id := range c.Users {
 		if old := s.users.get(id); old != nil && !present[id] {
@@ -158,17 +151,25 @@ func (n *Snapshot) patchUsers(s *Snapshot, part *keyward.Graph, c *keyward.Graph
 			index.update(i, old, nil)
 		}
 	}
+	// done marks the members made anew, by index.
+	done := make([]bool, len(n.users.nodes))
+	for _, i := range touched {
+		done[i] = true
+	}
 	// A member a change reaches holds the same edges (an edge is its
 	// member's row, so a changed one touched the member), but for its
 	// memberships of a deleted group, which went with the group: its node
 	// is linked anew from them.
 	gone := func(id keyward.GroupID) bool { return groups[id] && n.groups[id] == nil }
-	anyGone := slices.ContainsFunc(slices.Collect(maps.Keys(groups)), gone)
+	anyGone := false
+	for id := range groups {
+		anyGone = anyGone || gone(id)
+	}
 	relink := func(i int32) {
-		if int(i) < len(done) && done[i] {
+		if done[i] {
 			return
 		}
-		mark(i)
+		done[i] = true
 		u := n.users.nodes[i]
 		memberOf := u.memberOf
 		if anyGone && slices.ContainsFunc(memberOf, gone) {

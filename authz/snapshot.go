@@ -336,7 +336,7 @@ func (s *Snapshot) linkGroup(g *groupNode) {
 // linkUser resolves u's groups, bindings and attachments. A group, role or
 // policy the snapshot does not have (deleted) is left out.
 func (s *Snapshot) linkUser(u *userNode) {
-	u.groups, u.projects = nil, nil
+	u.groups, u.projects = make([]*groupNode, 0, len(u.memberOf)), nil
 	for _, id := range u.memberOf {
 		if g := s.groups[id]; g != nil {
 			u.groups = append(u.groups, g)

@@ -53,6 +53,7 @@ func TestStdlibOnly(t *testing.T) {
 // authz → policy, and service and sqlstore meet at the root package.
 var forbidden = map[string][]string{
 	"policy":      {module},
+	"catalogfile": {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi", module + "/authz"},
 	"authz":       {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi"},
 	"service":     {"net/http", "database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli"},
 	"sqlstore":    {"net/http", module + "/service", module + "/policy", module + "/authz", module + "/httpapi"},

@@ -24,6 +24,11 @@ type Organization struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	DeletedAt *time.Time // nil while the organization is live
+	// SuspendedAt is set while a fleet administrator has suspended the
+	// organization: every credential of it is refused until unsuspended.
+	SuspendedAt *time.Time
+	// IdentityMode is IdentityLocal or IdentityIdP.
+	IdentityMode string
 	// Revision increases by one with every committed write in the
 	// organization, in the same transaction as the write.
 	Revision int64

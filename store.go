@@ -44,6 +44,8 @@ type Tx interface {
 	ProjectTx
 	OIDCIssuerTx
 	TrustTx
+	CatalogTx
+	FleetTx
 	// LoadGraph reads the organization's access graph at the transaction's
 	// snapshot.
 	LoadGraph(ctx context.Context, org OrgID) (*Graph, error)
@@ -81,7 +83,8 @@ type OrganizationTx interface {
 	// ListOrganizationsOf lists the live organizations the account is a
 	// member of, in creation order.
 	ListOrganizationsOf(ctx context.Context, uid UserID, p Page) ([]*Organization, PageInfo, error)
-	// UpdateOrganization writes Name, Type, OwnerID, UpdatedAt, DeletedAt.
+	// UpdateOrganization writes Name, Type, OwnerID, UpdatedAt, DeletedAt,
+	// SuspendedAt and IdentityMode.
 	UpdateOrganization(ctx context.Context, o *Organization) error
 	// BumpRevision increments the organization's revision and returns it.
 	BumpRevision(ctx context.Context, id OrgID) (int64, error)
@@ -211,4 +214,20 @@ type PolicyTx interface {
 	ListAttachments(ctx context.Context, org OrgID, f AttachmentFilter) ([]*Attachment, PageInfo, error)
 	// CountAttachments counts the attachments to one target.
 	CountAttachments(ctx context.Context, org OrgID, targetType PrincipalType, targetID string) (int, error)
+}
+
+// CatalogTx stores the part of the action catalog that fleet administrators
+// change at run time: a JSON document in the shape of a catalog file
+// (policy.CatalogPart), with a revision every change moves.
+type CatalogTx interface {
+	// GetCatalog returns the stored part and its revision; nil and 0 while
+	// none was ever stored.
+	GetCatalog(ctx context.Context) (doc []byte, revision int64, err error)
+	// PutCatalog stores doc if the stored revision is still revision (0:
+	// none stored) and returns the new revision; a stale revision is
+	// CodePreconditionFailed.
+	PutCatalog(ctx context.Context, doc []byte, revision int64) (int64, error)
+	// EachPolicy calls fn with every live custom policy of every
+	// organization until fn returns an error, which it returns.
+	EachPolicy(ctx context.Context, fn func(*Policy) error) error
 }

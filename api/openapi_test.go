@@ -62,7 +62,7 @@ func TestSpec_Operations(t *testing.T) {
 
 var (
 	operationIDPattern = regexp.MustCompile(`^[a-z][a-zA-Z]*$`)
-	actionPattern      = regexp.MustCompile(`^(iam|oidc)\.[a-z]+\.[A-Z][A-Za-z]*$`)
+	actionPattern      = regexp.MustCompile(`^(iam|oidc|fleet)\.[a-z]+\.[A-Z][A-Za-z]*$`)
 )
 
 // TestSpec_Conventions checks the rules every operation follows, so that

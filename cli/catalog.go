@@ -14,17 +14,20 @@ func (a *app) catalogCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "catalog",
 		Aliases: []string{"actions"},
-		Short:   "List the actions policies grant and the endpoints that need them",
-		Long: `List the action catalog: every service.resource.Operation a policy document
-may name, with its access level (read, write, delete or admin), and the
-endpoints of the API with the action each needs.`,
+		Short:   "The action catalog: list, show, preview and apply changes",
+		Long: `The action catalog: every service.resource.Operation a policy document may
+name, with its access level (read, write, delete or admin), where it comes
+from (keyward, vultr, a catalog file, or api) and its row of the permission
+grid; the endpoints of the API with the action each needs. Fleet
+administrators change the part stored through the API with diff and apply.`,
 	}
-	return group(cmd, a.catalogListCommand(), a.catalogEndpointsCommand())
+	return group(cmd, a.catalogListCommand(), a.catalogGetCommand(), a.catalogGridCommand(), a.catalogEndpointsCommand(),
+		a.catalogExportCommand(), a.catalogChangeCommand(false), a.catalogChangeCommand(true))
 }
 
 func (a *app) catalogListCommand() *cobra.Command {
 	var pf pageFlags
-	var service, level, query string
+	var service, level, query, source string
 	cmd := &cobra.Command{
 		Use:   "list [--service SERVICE] [--level LEVEL] [--query TEXT]",
 		Short: "List the actions of the catalog",
@@ -45,6 +48,9 @@ func (a *app) catalogListCommand() *cobra.Command {
 				if query != "" {
 					params.Q = &query
 				}
+				if source != "" {
+					params.Source = &source
+				}
 				resp, err := c.ListActionsWithResponse(cmd.Context(), params)
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return page[client.CatalogAction]{}, err
@@ -53,15 +59,16 @@ func (a *app) catalogListCommand() *cobra.Command {
 			}, func(raw []json.RawMessage, actions []client.CatalogAction) error {
 				rows := make([][]string, len(actions))
 				for i, x := range actions {
-					rows[i] = []string{x.Name, string(x.Level), x.Description}
+					rows[i] = []string{x.Name, string(x.Level), deref(x.Source), x.Description}
 				}
-				return a.printList(raw, []string{"ACTION", "LEVEL", "DESCRIPTION"}, rows)
+				return a.printList(raw, []string{"ACTION", "LEVEL", "SOURCE", "DESCRIPTION"}, rows)
 			})
 		},
 	}
 	cmd.Flags().StringVar(&service, "service", "", "only actions of this service, e.g. compute")
 	cmd.Flags().StringVar(&level, "level", "", "only actions of this level: read, write, delete or admin")
 	cmd.Flags().StringVarP(&query, "query", "q", "", "only actions whose name or description contains this text (any case)")
+	cmd.Flags().StringVar(&source, "source", "", "only actions from this part: keyward, vultr, api or file:PATH")
 	pf.add(cmd)
 	return cmd
 }

@@ -13,7 +13,7 @@ import (
 // Catalog objects as the API sends them.
 const (
 	actionCreate = `{"name":"compute.snapshot.Create","service":"compute","resource":"snapshot","operation":"Create",` +
-		`"level":"write","description":"Create snapshot"}`
+		`"level":"write","description":"Create snapshot","source":"vultr","grid_group":"images_isos"}`
 	actionList = `{"name":"compute.snapshot.List","service":"compute","resource":"snapshot","operation":"List",` +
 		`"level":"read","description":"List all snapshots"}`
 	mapID      = "5d0c7f5e-3b4a-5a4e-8f1b-2c3d4e5f6a7b"
@@ -34,8 +34,8 @@ func TestCatalogList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := `ACTION                   LEVEL  DESCRIPTION
-compute.snapshot.Create  write  Create snapshot
+		want := `ACTION                   LEVEL  SOURCE  DESCRIPTION
+compute.snapshot.Create  write  vultr   Create snapshot
 `
 		if diff := cmp.Diff(want, stdout); diff != "" {
 			t.Errorf("catalog list mismatch (-want +got):\n%s", diff)

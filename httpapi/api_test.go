@@ -1,17 +1,13 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/keyward-iam/keyward/httpapi"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/service"
 )
 
@@ -27,22 +23,7 @@ type api struct {
 
 func newAPI(t *testing.T) *api {
 	t.Helper()
-	store := keywardtest.OpenStore(t)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(store, service.Options{Logger: logger})
-	token, created, err := svc.Bootstrap(context.Background(), service.BootstrapInput{})
-	if err != nil || !created {
-		t.Fatalf("Bootstrap = %v, %v", created, err)
-	}
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")}))
-	t.Cleanup(srv.Close)
-	a := &api{t: t, srv: srv, root: token, svc: svc}
-	var orgs struct {
-		Orgs []struct{ ID string } `json:"orgs"`
-	}
-	a.do("GET", "/v2/organizations", token, "", http.StatusOK, &orgs)
-	a.orgID = orgs.Orgs[0].ID
-	return a
+	return newAPIWith(t, service.Options{})
 }
 
 // do sends a request and checks its status; it decodes the body into out

@@ -47,23 +47,31 @@ func toAuditEventJSON(e *keyward.AuditEvent) auditEventJSON {
 
 func (s *server) handleListAuditEvents() http.Handler {
 	return listHandler(s, "audit_events", nil, func(r *http.Request, _ string, page keyward.Page) ([]auditEventJSON, keyward.PageInfo, error) {
-		q := r.URL.Query()
-		f := keyward.AuditFilter{ActorID: keyward.UserID(q.Get("actor_id")), Action: q.Get("action"), TargetID: q.Get("target_id"), Page: page}
-		switch q.Get("refusals") {
+		f, err := auditFilterOf(r, page)
+		if err != nil {
+			return nil, keyward.PageInfo{}, err
+		}
+		switch r.URL.Query().Get("refusals") {
 		case "", "false":
 		case "true":
 			f.Refusals = true
 		default:
 			return nil, keyward.PageInfo{}, keyward.FieldError("refusals", "refusals must be true or false.")
 		}
-		var err error
-		if f.Since, err = parseTimeParam("since", q.Get("since")); err != nil {
-			return nil, keyward.PageInfo{}, err
-		}
-		if f.Until, err = parseTimeParam("until", q.Get("until")); err != nil {
-			return nil, keyward.PageInfo{}, err
-		}
 		events, info, err := s.svc.ListAuditEvents(r.Context(), f)
 		return jsons(events, toAuditEventJSON), info, err
 	})
+}
+
+// auditFilterOf reads the filters every audit listing takes: actor_id,
+// action, target_id, since and until.
+func auditFilterOf(r *http.Request, page keyward.Page) (keyward.AuditFilter, error) {
+	q := r.URL.Query()
+	f := keyward.AuditFilter{ActorID: keyward.UserID(q.Get("actor_id")), Action: q.Get("action"), TargetID: q.Get("target_id"), Page: page}
+	var err error
+	if f.Since, err = parseTimeParam("since", q.Get("since")); err != nil {
+		return f, err
+	}
+	f.Until, err = parseTimeParam("until", q.Get("until"))
+	return f, err
 }

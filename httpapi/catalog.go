@@ -22,6 +22,8 @@ type actionJSON struct {
 	Operation   string `json:"operation"`
 	Level       string `json:"level"`
 	Description string `json:"description"`
+	Source      string `json:"source"`     // keyward, vultr, api or file:PATH
+	GridGroup   string `json:"grid_group"` // the permission grid's row; "" for the fleet's actions
 }
 
 // availableActionJSON is Vultr's "available action" of the endpoint action
@@ -106,11 +108,9 @@ func (s *server) endpoints() []service.Endpoint {
 func (s *server) handleListActions() http.Handler {
 	return listHandler(s, "actions", nil, func(r *http.Request, _ string, page keyward.Page) ([]actionJSON, keyward.PageInfo, error) {
 		q := r.URL.Query()
-		f := service.ActionFilter{Service: q.Get("service"), Level: policy.Level(q.Get("level")), Query: q.Get("q"), Page: page}
+		f := service.ActionFilter{Service: q.Get("service"), Level: policy.Level(q.Get("level")), Query: q.Get("q"), Source: q.Get("source"), Page: page}
 		actions, info, err := s.svc.ListActions(r.Context(), f)
-		return jsons(actions, func(a policy.Action) actionJSON {
-			return actionJSON{Name: a.Name, Service: a.Service, Resource: a.Resource, Operation: a.Operation, Level: string(a.Level), Description: a.Description}
-		}), info, err
+		return jsons(actions, s.toActionJSON), info, err
 	})
 }
 

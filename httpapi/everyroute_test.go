@@ -48,12 +48,14 @@ func (a *api) makeObjects(t *testing.T) (objects, string) {
 	return objects{
 		"organization_id": a.orgID, "user_id": bob, "key_id": key.APIKey.ID,
 		"group_id": g.ID, "role_id": r.ID, "policy_id": p, "map_id": maps.Maps[0].ID,
+		"action_name":   "compute.instance.Create",
 		"issuer_id":     iss.Issuer.ID,
 		"invitation_id": inv.ID,
 		"trust_id":      tr.ID,
 		"session_token": sess.Token,
 		"project_id":    proj.Project.ID,
 		"resource_id":   res,
+		"role":          "fleet.viewer",
 	}, bob
 }
 
@@ -232,7 +234,13 @@ func TestEveryRouteIsolatesOrgs(t *testing.T) {
 	}
 	for _, rt := range httpapi.Routes() {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
-		if !strings.Contains(path, "{") || path == "/v2/endpoint-action-maps/{map_id}" {
+		if !strings.Contains(path, "{") || path == "/v2/endpoint-action-maps/{map_id}" || path == "/v2/actions/{action_name}" {
+			continue
+		}
+		if strings.HasPrefix(path, "/v2/fleet/") {
+			// The deployment's routes reach every organization by design,
+			// and the root owner here is the bootstrap account, a fleet
+			// administrator; fleet_test checks who may call them.
 			continue
 		}
 		t.Run(rt.Pattern, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/keyward-iam/keyward/service"
 )
 
 // routes lists every route of the API on one screen, with the action each
@@ -156,7 +158,25 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handlePublic(mux, "POST /v2/invitations/accept", "", s.handleAcceptInvitation())
 	s.handle(mux, "GET /v2/mail", "iam.mail.List", s.handleListMail())
 
+	s.handle(mux, "GET /v2/fleet/roles", "fleet.role.List", s.handleListFleetRoles())
+	s.handle(mux, "POST /v2/fleet/roles", "fleet.role.Grant", s.handleGrantFleetRole())
+	s.handle(mux, "DELETE /v2/fleet/roles/{role}/users/{user_id}", "fleet.role.Revoke", s.handleRevokeFleetRole())
+	s.handle(mux, "GET /v2/fleet/organizations", "fleet.organization.List", s.handleListAllOrganizations())
+	s.handle(mux, "GET /v2/fleet/organizations/{organization_id}", "fleet.organization.Read", s.handleFleetGetOrganization())
+	s.handle(mux, "POST /v2/fleet/organizations/{organization_id}/suspend", "fleet.organization.Suspend", s.handleFleetOrgAction((*service.Service).SuspendOrganization))
+	s.handle(mux, "POST /v2/fleet/organizations/{organization_id}/unsuspend", "fleet.organization.Unsuspend", s.handleFleetOrgAction((*service.Service).UnsuspendOrganization))
+	s.handle(mux, "PUT /v2/fleet/organizations/{organization_id}/identity-mode", "fleet.organization.SetIdentityMode", s.handleSetIdentityMode())
+	s.handle(mux, "POST /v2/fleet/organizations/{organization_id}/users", "fleet.user.Create", s.handleFleetCreateUser())
+	s.handle(mux, "PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password", "fleet.user.SetPassword", s.handleFleetSetPassword())
+	s.handle(mux, "DELETE /v2/fleet/organizations/{organization_id}/users/{user_id}/password", "fleet.user.InvalidatePassword", s.handleFleetInvalidatePassword())
+	s.handle(mux, "GET /v2/fleet/audit", "fleet.audit.List", s.handleListFleetAuditEvents())
+
 	s.handleSelf(mux, "GET /v2/actions", "iam.catalog.List", s.handleListActions())
+	s.handleSelf(mux, "GET /v2/actions/{action_name}", "iam.catalog.List", s.handleGetAction())
+	s.handleSelf(mux, "GET /v2/grid-groups", "iam.catalog.List", s.handleListGridGroups())
+	s.handle(mux, "GET /v2/catalog", "fleet.catalog.Read", s.handleGetCatalog())
+	s.handle(mux, "PUT /v2/catalog", "fleet.catalog.Update", s.handleChangeCatalog(true))
+	s.handle(mux, "POST /v2/catalog/diff", "fleet.catalog.Read", s.handleChangeCatalog(false))
 	s.handleSelf(mux, "GET /v2/endpoint-action-maps", "iam.catalog.List", s.handleListEndpointActionMaps())
 	s.handleSelf(mux, "GET /v2/endpoint-action-maps/available-actions", "iam.catalog.List", s.handleListAvailableActions())
 	s.handleSelf(mux, "GET /v2/endpoint-action-maps/{map_id}", "iam.catalog.List", s.handleGetEndpointActionMap())

@@ -30,9 +30,9 @@ const (
 )
 
 // allCells grants every column of every group except those in except.
-func allCells(levels []GridLevel, except ...string) Grid {
+func allCells(cat *Catalog, levels []GridLevel, except ...string) Grid {
 	g := Grid{}
-	for _, sg := range serviceRow {
+	for _, sg := range cat.groups {
 		if slices.Contains(except, sg.ID) {
 			continue
 		}
@@ -84,9 +84,9 @@ func BuiltinRoles(cat *Catalog) []BuiltinRole {
 
 func buildBuiltin(cat *Catalog) []BuiltinRole {
 	vm := []GridLevel{GridView, GridManage}
-	viewer := allCells([]GridLevel{GridView}, "team_management", "api_tokens")
-	operator := allCells(vm, "billing", "team_management", "api_tokens").with(Grid{"billing": {GridView}})
-	oxViewer := allCells([]GridLevel{GridView}, "api_tokens")
+	viewer := allCells(cat, []GridLevel{GridView}, "team_management", "api_tokens")
+	operator := allCells(cat, vm, "billing", "team_management", "api_tokens").with(Grid{"billing": {GridView}})
+	oxViewer := allCells(cat, []GridLevel{GridView}, "api_tokens")
 	// Oxide's "InProjectLimited" resources (instances, disks, snapshots, images, floating IPs)
 	// are created, changed and deleted; networking and the rest are only read.
 	limited := oxViewer.with(Grid{
@@ -95,7 +95,7 @@ func buildBuiltin(cat *Catalog) []BuiltinRole {
 		"static_ips":        {GridManage, GridDelete},
 	})
 	// Oxide collaborator: every child resource of a project, networking included.
-	collab := allCells(GridLevels(), "billing", "projects", "team_management", "api_tokens").with(Grid{
+	collab := allCells(cat, GridLevels(), "billing", "projects", "team_management", "api_tokens").with(Grid{
 		"billing": {GridView}, "projects": {GridView}, "team_management": {GridView},
 	})
 	collabOrg := collab.with(Grid{"projects": {GridManage, GridDelete}})

@@ -1,11 +1,7 @@
 package policy
 
 import (
-	"bytes"
-	_ "embed"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -40,6 +36,8 @@ type Action struct {
 	Operation   string `json:"operation"`
 	Description string `json:"description"`
 	Level       Level  `json:"level"`
+	// Source is the part the action comes from (CatalogPart.Source); set by Compose.
+	Source string `json:"source,omitempty"`
 }
 
 // maxNameLen bounds the length of an action name, so lookups can fold case on the stack.
@@ -54,6 +52,7 @@ type Catalog struct {
 	byFold  map[string]int32 // folded name → index
 	svcs    []string
 
+	resources []string // the resource types of the actions, service.resource, in catalog order
 	names     []string // did-you-mean candidates for a name
 	wildcards []string // did-you-mean candidates for a pattern: names, "svc.*", "svc.res.*"
 	all       []int32  // 0, 1, …, len(actions)-1; shared, never modified
@@ -64,6 +63,11 @@ type Catalog struct {
 	patterns   map[string][]int32 // guarded by patternsMu; at most maxCachedPatterns entries
 
 	units unitCache // each document compiled against the catalog (units.go)
+
+	types    []ResourceType // declared resource types, sorted by folded name
+	declared []GridGroup    // grid groups the parts declared, in order
+	groups   []ServiceGroup // the grid's rows (groupActions)
+	members  [][]int32      // members[g] are the indexes of groups[g]'s actions
 
 	managedOnce sync.Once
 	managed     []ManagedPolicy
@@ -77,41 +81,23 @@ type Catalog struct {
 // case, and each Level one of the four levels. Service, Resource and Operation are filled in
 // from Name; if set, they must agree with it.
 func NewCatalog(actions []Action) (*Catalog, error) {
-	var errs []error
+	part := CatalogPart{Actions: actions}
+	if errs := part.Check(); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	c := &Catalog{
 		exact:  make(map[string]int32, len(actions)),
 		byFold: make(map[string]int32, len(actions)),
 	}
-	c.actions = make([]Action, 0, len(actions))
-	seen := make(map[string]bool, len(actions))
-	for _, a := range actions {
+	c.actions = make([]Action, len(actions))
+	for i, a := range actions {
 		parts := strings.Split(a.Name, ".")
-		if len(a.Name) > maxNameLen || len(parts) != 3 || !validPart(parts[0]) || !validPart(parts[1]) || !validPart(parts[2]) {
-			errs = append(errs, fmt.Errorf("action %q: name must be service.resource.Operation", a.Name))
-			continue
-		}
-		if (a.Service != "" && a.Service != parts[0]) || (a.Resource != "" && a.Resource != parts[1]) || (a.Operation != "" && a.Operation != parts[2]) {
-			errs = append(errs, fmt.Errorf("action %q: service, resource or operation disagrees with the name", a.Name))
-			continue
-		}
 		a.Service, a.Resource, a.Operation = parts[0], parts[1], parts[2]
-		if !a.Level.valid() {
-			errs = append(errs, fmt.Errorf("action %q: invalid level %q", a.Name, a.Level))
-			continue
-		}
-		f := foldString(a.Name)
-		if seen[f] {
-			errs = append(errs, fmt.Errorf("action %q: duplicate name", a.Name))
-			continue
-		}
-		seen[f] = true
-		c.actions = append(c.actions, a)
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		c.actions[i] = a
 	}
 	slices.SortFunc(c.actions, func(a, b Action) int { return strings.Compare(foldString(a.Name), foldString(b.Name)) })
 	c.index()
+	c.groupActions()
 	return c, nil
 }
 
@@ -137,6 +123,7 @@ func (c *Catalog) index() {
 		if r := a.Service + "." + a.Resource; !resSeen[r] {
 			resSeen[r] = true
 			c.wildcards = append(c.wildcards, r+".*")
+			c.resources = append(c.resources, r)
 		}
 	}
 	c.wildcards = append(c.wildcards, c.names...)
@@ -169,43 +156,16 @@ func foldString(s string) string {
 	return string(b)
 }
 
-//go:embed catalog.json
-var catalogJSON []byte
-
-// catalogFile is the shape of catalog.json.
-type catalogFile struct {
-	Actions []struct {
-		Name        string `json:"name"`
-		Level       Level  `json:"level"`
-		Description string `json:"description"`
-	} `json:"actions"`
-}
-
-// ParseCatalog reads a catalog in the format of the embedded catalog.json:
-// {"actions": [{"name": "compute.instance.Create", "level": "write", "description": "…"}]}.
-func ParseCatalog(data []byte) (*Catalog, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var f catalogFile
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("parse catalog: %w", err)
-	}
-	actions := make([]Action, len(f.Actions))
-	for i, a := range f.Actions {
-		actions[i] = Action{Name: a.Name, Level: a.Level, Description: a.Description}
-	}
-	return NewCatalog(actions)
-}
-
 var defaultCatalog = sync.OnceValue(func() *Catalog {
-	c, err := ParseCatalog(catalogJSON)
+	c, err := Compose(VultrPart())
 	if err != nil {
-		panic("policy: embedded catalog.json is invalid: " + err.Error())
+		panic("policy: the embedded catalogs are invalid: " + err.Error())
 	}
 	return c
 })
 
-// DefaultCatalog returns the catalog shipped in catalog.json. It is built once and shared.
+// DefaultCatalog returns keyward's own actions and Vultr's: the catalog of a deployment
+// that configures none. It is built once and shared.
 func DefaultCatalog() *Catalog { return defaultCatalog() }
 
 // Len returns the number of actions.

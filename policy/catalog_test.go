@@ -196,7 +196,7 @@ func TestCatalog_accessors(t *testing.T) {
 	if cat.Actions()[0].Name == "changed" {
 		t.Error("Actions() returned the catalog's own slice")
 	}
-	want := []string{"account", "autoscaling", "billing", "compute", "container", "database", "iam", "kubernetes", "monitoring", "network", "oidc", "storage", "support", "user"}
+	want := []string{"account", "autoscaling", "billing", "compute", "container", "database", "fleet", "iam", "kubernetes", "monitoring", "network", "oidc", "storage", "support", "user"}
 	if got := cat.Services(); !slices.Equal(got, want) {
 		t.Errorf("Services() = %q, want %q", got, want)
 	}
@@ -212,11 +212,11 @@ func TestNewCatalog_errors(t *testing.T) {
 		actions []Action
 		want    string
 	}{
-		{"two parts", []Action{{Name: "compute.Create", Level: LevelRead}}, `action "compute.Create": name must be service.resource.Operation`},
-		{"wildcard", []Action{{Name: "compute.instance.*", Level: LevelRead}}, `action "compute.instance.*": name must be service.resource.Operation`},
-		{"bad level", []Action{{Name: "a.b.C", Level: "superuser"}}, `action "a.b.C": invalid level "superuser"`},
-		{"parts disagree", []Action{{Name: "a.b.C", Service: "x", Level: LevelRead}}, `action "a.b.C": service, resource or operation disagrees with the name`},
-		{"duplicate ignoring case", []Action{{Name: "a.b.C", Level: LevelRead}, {Name: "A.b.c", Level: LevelRead}}, `action "A.b.c": duplicate name`},
+		{"two parts", []Action{{Name: "compute.Create", Level: LevelRead}}, `actions[0].name: "compute.Create" is not service.resource.Operation (letters, digits, '-' and '_', at most 128 bytes)`},
+		{"wildcard", []Action{{Name: "compute.instance.*", Level: LevelRead}}, `actions[0].name: "compute.instance.*" is not service.resource.Operation (letters, digits, '-' and '_', at most 128 bytes)`},
+		{"bad level", []Action{{Name: "a.b.C", Level: "superuser"}}, `actions[0].level: "superuser" is not a level; want read, write, delete or admin`},
+		{"parts disagree", []Action{{Name: "a.b.C", Service: "x", Level: LevelRead}}, `actions[0].name: "a.b.C": service, resource or operation disagrees with the name`},
+		{"duplicate ignoring case", []Action{{Name: "a.b.C", Level: LevelRead}, {Name: "A.b.c", Level: LevelRead}}, `actions[1].name: "A.b.c" is given twice`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -228,13 +228,17 @@ func TestNewCatalog_errors(t *testing.T) {
 	}
 }
 
-func TestParseCatalog(t *testing.T) {
-	if _, err := ParseCatalog([]byte(`{"actions":[{"name":"a.b.C","level":"read","description":"x","extra":1}]}`)); err == nil {
-		t.Error("ParseCatalog accepted an unknown field")
+func TestParseCatalogPart(t *testing.T) {
+	if _, err := ParseCatalogPart("t", []byte(`{"actions":[{"name":"a.b.C","level":"read","description":"x","extra":1}]}`)); err == nil {
+		t.Error("ParseCatalogPart accepted an unknown field")
 	}
-	cat, err := ParseCatalog([]byte(`{"actions":[{"name":"a.b.C","level":"read","description":"x"}]}`))
+	part, err := ParseCatalogPart("t", []byte(`{"actions":[{"name":"a.b.C","level":"read","description":"x"}]}`))
 	if err != nil {
-		t.Fatalf("ParseCatalog() error = %v", err)
+		t.Fatalf("ParseCatalogPart() error = %v", err)
+	}
+	cat, err := Compose(part)
+	if err != nil {
+		t.Fatalf("Compose() error = %v", err)
 	}
 	if a, ok := cat.Lookup("a.b.c"); !ok || a.Description != "x" || a.Level != LevelRead {
 		t.Errorf("Lookup(a.b.c) = %+v, %v", a, ok)

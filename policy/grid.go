@@ -67,35 +67,129 @@ var (
 	}
 )
 
-// ServiceGroups returns the rows of the permission grid in the seed's order. Every action of
-// DefaultCatalog belongs to exactly one group (a test keeps it so), and a group's columns
-// grant the group's actions of their levels, so a new action joins the grid, and every
-// role generated from it, by its name and level alone.
-func ServiceGroups() []ServiceGroup { return slices.Clone(serviceRow) }
+// isBuiltinGroup reports whether id is a row of the built-in grid.
+func isBuiltinGroup(id string) bool {
+	return slices.ContainsFunc(serviceRow, func(g ServiceGroup) bool { return g.ID == id })
+}
 
-// ServiceGroupByID returns the group with the given id.
-func ServiceGroupByID(id string) (ServiceGroup, bool) {
+// groupActions puts every action of c in one row of the grid: the row its resource type
+// declares; else the first built-in row with a pattern that covers it; else a row of its
+// service's own (id the service, every column). Rows without actions are left out; the
+// fleet's actions are in no row, since a role of an organization never grants them.
+func (c *Catalog) groupActions() {
+	c.groups, c.members = nil, nil
+	at := map[string]int{}
+	add := func(g ServiceGroup) int {
+		if i, ok := at[g.ID]; ok {
+			return i
+		}
+		at[g.ID] = len(c.groups)
+		c.groups = append(c.groups, g)
+		c.members = append(c.members, nil)
+		return len(c.groups) - 1
+	}
 	for _, g := range serviceRow {
-		if g.ID == id {
-			return g, true
+		add(g)
+	}
+	for _, g := range c.declared {
+		add(ServiceGroup{ID: g.ID, Name: g.Name, Cells: allColumns})
+	}
+	typeGroup := map[string]string{}
+	for _, t := range c.types {
+		if t.GridGroup != "" {
+			typeGroup[foldString(t.Name)] = t.GridGroup
+			g := &c.groups[at[t.GridGroup]]
+			if i := at[t.GridGroup]; i >= len(serviceRow) {
+				g.Patterns = append(g.Patterns, t.Name+".*")
+			}
 		}
 	}
+	for i, a := range c.actions {
+		if a.Service == "fleet" {
+			continue
+		}
+		id, ok := typeGroup[foldString(a.Service+"."+a.Resource)]
+		if !ok {
+			for _, g := range serviceRow {
+				if slices.ContainsFunc(g.Patterns, func(p string) bool { return glob(foldString(p), c.folded[i]) }) {
+					id, ok = g.ID, true
+					break
+				}
+			}
+		}
+		if !ok {
+			id = a.Service
+			if _, exists := at[id]; !exists {
+				add(ServiceGroup{ID: id, Name: serviceDisplayName(a.Service), Patterns: []string{a.Service + ".*"}, Cells: allColumns})
+			}
+		}
+		c.members[at[id]] = append(c.members[at[id]], int32(i))
+	}
+	kept := 0
+	for i := range c.groups {
+		if len(c.members[i]) > 0 {
+			c.groups[kept], c.members[kept] = c.groups[i], c.members[i]
+			kept++
+		}
+	}
+	c.groups, c.members = slices.Clip(c.groups[:kept]), slices.Clip(c.members[:kept])
+}
+
+// ServiceGroups returns the rows of the permission grid: the built-in rows of the
+// team-management seed that have actions in c, in the seed's order, then the rows the
+// catalog's parts declare, then one row per service whose actions no other row takes.
+// Every action but the fleet's belongs to exactly one row, and a row's columns grant its
+// actions of their levels, so a new action joins the grid, and every role generated from
+// it, by its name and level alone.
+func (c *Catalog) ServiceGroups() []ServiceGroup { return slices.Clone(c.groups) }
+
+// ServiceGroupByID returns the row with the given id.
+func (c *Catalog) ServiceGroupByID(id string) (ServiceGroup, bool) {
+	if i := c.groupIndex(id); i >= 0 {
+		return c.groups[i], true
+	}
 	return ServiceGroup{}, false
+}
+
+func (c *Catalog) groupIndex(id string) int {
+	return slices.IndexFunc(c.groups, func(g ServiceGroup) bool { return g.ID == id })
+}
+
+// ResourceTypes returns the resource types the catalog's parts declare, sorted by name.
+func (c *Catalog) ResourceTypes() []ResourceType { return slices.Clone(c.types) }
+
+// HasResourceType reports whether name (any case) is a resource type of the catalog: the
+// `service.resource` of one of its actions, or a type a part declares. If not, it returns
+// the nearest type, if one is near.
+func (c *Catalog) HasResourceType(name string) (ok bool, near string) {
+	f := foldString(name)
+	for _, r := range c.resources {
+		if foldString(r) == f {
+			return true, ""
+		}
+	}
+	for _, t := range c.types {
+		if foldString(t.Name) == f {
+			return true, ""
+		}
+	}
+	near, _ = nearest(name, c.resources)
+	return false, near
 }
 
 // Grid is a role's permissions in grid form: service group id → the columns granted. A
 // group that is absent, or present with no columns, grants nothing.
 type Grid map[string][]GridLevel
 
-// Validate returns a FieldError for every unknown group, unknown column, repeated column or
-// column the group does not have (the seed's "--" cells), with Path `grid.<group>` or
-// `grid.<group>.<level>`, sorted by path; nil if the grid is valid.
-func (g Grid) Validate() ValidationErrors {
+// Validate returns a FieldError for every group cat's grid lacks, unknown column, repeated
+// column or column the group does not have (the seed's "--" cells), with Path
+// `grid.<group>` or `grid.<group>.<level>`, sorted by path; nil if the grid is valid.
+func (g Grid) Validate(cat *Catalog) ValidationErrors {
 	var errs ValidationErrors
 	for id, levels := range g {
-		sg, ok := ServiceGroupByID(id)
+		sg, ok := cat.ServiceGroupByID(id)
 		if !ok {
-			errs = append(errs, &FieldError{Path: "grid." + id, Field: "grid", Message: "unknown service group " + id + "; the groups are " + groupIDs()})
+			errs = append(errs, &FieldError{Path: "grid." + id, Field: "grid", Message: "unknown service group " + id + "; the groups are " + cat.groupIDs()})
 			continue
 		}
 		seen := map[GridLevel]bool{}
@@ -119,9 +213,9 @@ func (g Grid) Validate() ValidationErrors {
 	return errs
 }
 
-func groupIDs() string {
-	ids := make([]string, len(serviceRow))
-	for i, g := range serviceRow {
+func (c *Catalog) groupIDs() string {
+	ids := make([]string, len(c.groups))
+	for i, g := range c.groups {
 		ids[i] = g.ID
 	}
 	return strings.Join(ids, ", ")
@@ -160,26 +254,17 @@ func (g Grid) Actions(cat *Catalog) []string {
 	if cat == nil {
 		cat = DefaultCatalog()
 	}
-	set := map[string]bool{}
-	for _, sg := range serviceRow {
+	var out []string
+	for i, sg := range cat.groups {
 		var levels []Level
 		for _, l := range g[sg.ID] {
 			levels = append(levels, sg.Cells[l]...)
 		}
-		if len(levels) == 0 {
-			continue
-		}
-		for _, p := range sg.Patterns {
-			for _, a := range cat.Match(p) {
-				if slices.Contains(levels, a.Level) {
-					set[a.Name] = true
-				}
+		for _, j := range cat.members[i] {
+			if slices.Contains(levels, cat.actions[j].Level) {
+				out = append(out, cat.actions[j].Name)
 			}
 		}
-	}
-	out := make([]string, 0, len(set))
-	for n := range set {
-		out = append(out, n)
 	}
 	slices.Sort(out)
 	return out
@@ -194,4 +279,32 @@ func (g Grid) Document(cat *Catalog) *Document {
 		return nil
 	}
 	return &Document{Version: Version, Statement: []Statement{{Sid: "grid", Effect: EffectAllow, Action: acts, Resource: []string{"*"}}}}
+}
+
+// GridGroupOf returns the id of the grid row the action named name belongs to, "" for an
+// action in no row (the fleet's) or not in the catalog.
+func (c *Catalog) GridGroupOf(name string) string {
+	i, ok := c.lookup(name)
+	if !ok {
+		return ""
+	}
+	for g, m := range c.members {
+		if _, found := slices.BinarySearch(m, i); found {
+			return c.groups[g].ID
+		}
+	}
+	return ""
+}
+
+// GroupActions returns the names of the actions of the grid row id, in catalog order.
+func (c *Catalog) GroupActions(id string) []string {
+	g := c.groupIndex(id)
+	if g < 0 {
+		return nil
+	}
+	out := make([]string, len(c.members[g]))
+	for k, i := range c.members[g] {
+		out[k] = c.actions[i].Name
+	}
+	return out
 }

@@ -66,13 +66,18 @@ func ManagedPolicyByID(cat *Catalog, id string) (ManagedPolicy, bool) {
 func buildManaged(cat *Catalog) []ManagedPolicy {
 	defs := []managedDef{
 		{name: "AdministratorAccess", description: "Every action on every resource.", patterns: []string{"*"}},
-		{name: "ReadOnlyAccess", description: "Every read-level action on every resource.", patterns: []string{"*"}, filter: levelIs(LevelRead)},
+		{name: "ReadOnlyAccess", description: "Every read-level action on every resource.", patterns: []string{"*"}, filter: func(a Action) bool {
+			return a.Level == LevelRead && a.Service != FleetService
+		}},
 		{name: "BillingFullAccess", description: "Every billing action.", patterns: []string{"billing.*", "account.billing.*"}},
 		{name: "BillingReadOnly", description: "Every read-level billing action.", patterns: []string{"billing.*", "account.billing.*"}, filter: levelIs(LevelRead)},
 		{name: "IAMFullAccess", description: "Every IAM action: users, groups, roles, policies, trusts, invitations and the rest.", patterns: []string{"iam.*"}},
 		{name: "IAMReadOnly", description: "Every read-level IAM action.", patterns: []string{"iam.*"}, filter: levelIs(LevelRead)},
 	}
 	for _, svc := range cat.Services() {
+		if svc == FleetService { // the fleet roles' own (FleetPolicies)
+			continue
+		}
 		n := serviceDisplayName(svc)
 		defs = append(defs,
 			managedDef{name: n + "FullAccess", description: "Every action of the " + svc + " service.", patterns: []string{svc + ".*"}},

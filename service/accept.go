@@ -171,7 +171,7 @@ func (s *Service) inviterGrants(ctx context.Context, tx keyward.Tx, inv *keyward
 	var live InvitationInput
 	for _, id := range inv.RoleIDs {
 		// roleOf, not the store: it knows the built-in roles.
-		if r, err := roleOf(ctx, tx, inv.OrgID, id); keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && r.DeletedAt != nil {
+		if r, err := s.roleOf(ctx, tx, inv.OrgID, id); keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && r.DeletedAt != nil {
 			continue
 		} else if err != nil {
 			return live, err
@@ -228,7 +228,7 @@ func (s *Service) join(ctx context.Context, tx keyward.Tx, inv *keyward.Invitati
 		return nil, err
 	}
 	for _, id := range grants.RoleIDs {
-		r, err := roleOf(ctx, tx, inv.OrgID, id)
+		r, err := s.roleOf(ctx, tx, inv.OrgID, id)
 		if err != nil {
 			return nil, err
 		}

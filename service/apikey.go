@@ -62,7 +62,7 @@ func (s *Service) issueKey(ctx context.Context, tx keyward.Tx, p *keyward.Princi
 	if err := checkExpiry("expires_at", in.ExpiresAt, tx.Now()); err != nil {
 		return nil, "", err
 	}
-	narrowing, grid, err := keyNarrowing(in)
+	narrowing, grid, err := s.keyNarrowing(in)
 	if err != nil {
 		return nil, "", err
 	}

@@ -72,7 +72,7 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeInput) (*SessionDetai
 		if u.Status != keyward.StatusActive {
 			return keyward.Errorf(keyward.CodePermissionDenied, "User %s is suspended and cannot assume roles.", in.UserID)
 		}
-		r, err := roleOf(ctx, tx, p.OrgID, in.RoleID)
+		r, err := s.roleOf(ctx, tx, p.OrgID, in.RoleID)
 		if err != nil {
 			return err
 		}
@@ -165,7 +165,7 @@ func (s *Service) GetRoleSession(ctx context.Context, token string) (*SessionDet
 		if err != nil {
 			return err
 		}
-		r, err := roleOf(ctx, tx, p.OrgID, sess.RoleID)
+		r, err := s.roleOf(ctx, tx, p.OrgID, sess.RoleID)
 		if err != nil {
 			return err
 		}
@@ -200,7 +200,7 @@ func (s *Service) ListRoleSessions(ctx context.Context, f keyward.SessionFilter)
 				return err
 			}
 			resource = string(f.UserID)
-		} else if r, err := roleOf(ctx, tx, p.OrgID, f.RoleID); err != nil {
+		} else if r, err := s.roleOf(ctx, tx, p.OrgID, f.RoleID); err != nil {
 			return err
 		} else if r.DeletedAt != nil {
 			return notFound("Role")
@@ -220,7 +220,7 @@ func (s *Service) ListRoleSessions(ctx context.Context, f keyward.SessionFilter)
 		for _, sess := range ss {
 			r := roles[sess.RoleID]
 			if r == nil {
-				if r, err = roleOf(ctx, tx, p.OrgID, sess.RoleID); err != nil {
+				if r, err = s.roleOf(ctx, tx, p.OrgID, sess.RoleID); err != nil {
 					return err
 				}
 				roles[sess.RoleID] = r

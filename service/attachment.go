@@ -114,7 +114,7 @@ func (s *Service) resolveAttach(ctx context.Context, tx keyward.Tx, p *keyward.P
 			return nil, nil, err
 		}
 	}
-	pol, err := livePolicyOf(ctx, tx, p.OrgID, r.policy)
+	pol, err := s.livePolicyOf(ctx, tx, p.OrgID, r.policy)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -180,7 +180,7 @@ func (s *Service) ListRolePolicies(ctx context.Context, role keyward.RoleID, pag
 		if _, err := s.liveRoleOf(ctx, tx, p, role, "iam.role.ListPolicies"); err != nil {
 			return err
 		}
-		pols, err = targetPolicies(ctx, tx, p.OrgID, keyward.PrincipalRole, string(role))
+		pols, err = s.targetPolicies(ctx, tx, p.OrgID, keyward.PrincipalRole, string(role))
 		return err
 	})
 	if err != nil {
@@ -200,7 +200,7 @@ func listPolicyTargets[T any](ctx context.Context, s *Service, id keyward.Policy
 		return nil, keyward.PageInfo{}, err
 	}
 	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]T, keyward.PageInfo, error) {
-		pol, err := livePolicyOf(ctx, tx, p.OrgID, id)
+		pol, err := s.livePolicyOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return nil, keyward.PageInfo{}, err
 		}
@@ -267,14 +267,14 @@ func (s *Service) ListPolicyRoles(ctx context.Context, id keyward.PolicyID, page
 			if err != nil || r.DeletedAt != nil {
 				return nil, false, err
 			}
-			d, err := detailRole(ctx, tx, r)
+			d, err := s.detailRole(ctx, tx, r)
 			return d, err == nil, err
 		})
 }
 
 // targetPolicies returns the live policies attached to one user, group or
 // role, in the order they were attached.
-func targetPolicies(ctx context.Context, tx keyward.Tx, org keyward.OrgID, typ keyward.PrincipalType, id string) ([]*PolicyDetail, error) {
+func (s *Service) targetPolicies(ctx context.Context, tx keyward.Tx, org keyward.OrgID, typ keyward.PrincipalType, id string) ([]*PolicyDetail, error) {
 	as, err := allPages(func(page keyward.Page) ([]*keyward.Attachment, keyward.PageInfo, error) {
 		return tx.ListAttachments(ctx, org, keyward.AttachmentFilter{TargetType: typ, TargetID: id, Page: page})
 	})
@@ -283,7 +283,7 @@ func targetPolicies(ctx context.Context, tx keyward.Tx, org keyward.OrgID, typ k
 	}
 	out := make([]*PolicyDetail, 0, len(as))
 	for _, a := range as {
-		d, err := livePolicyOf(ctx, tx, org, a.PolicyID)
+		d, err := s.livePolicyOf(ctx, tx, org, a.PolicyID)
 		if keyward.ErrorCode(err) == keyward.CodeNotFound {
 			continue // deleted: kept for a restore, grants nothing
 		} else if err != nil {
@@ -398,7 +398,7 @@ func (s *Service) userReach(ctx context.Context, tx keyward.Tx, p *keyward.Princ
 	if err := s.authorize(ctx, p, action, string(user)); err != nil {
 		return nil, nil, nil, nil, err
 	}
-	r := newReach(ctx, tx, p.OrgID)
+	r := s.newReach(ctx, tx, p.OrgID)
 	groups, err := allPages(func(page keyward.Page) ([]*keyward.Group, keyward.PageInfo, error) {
 		return tx.ListGroups(ctx, p.OrgID, keyward.GroupFilter{Member: user, Page: page})
 	})
@@ -469,13 +469,13 @@ func (s *Service) ListUserPolicies(ctx context.Context, user keyward.UserID, pag
 		if err != nil {
 			return err
 		}
-		ps, err := targetPolicies(ctx, tx, p.OrgID, keyward.PrincipalUser, string(user))
+		ps, err := s.targetPolicies(ctx, tx, p.OrgID, keyward.PrincipalUser, string(user))
 		if err != nil {
 			return err
 		}
 		set.Direct = via(ps, "", "direct")
 		for _, g := range groups {
-			ps, err := targetPolicies(ctx, tx, p.OrgID, keyward.PrincipalGroup, string(g.ID))
+			ps, err := s.targetPolicies(ctx, tx, p.OrgID, keyward.PrincipalGroup, string(g.ID))
 			if err != nil {
 				return err
 			}

@@ -57,12 +57,14 @@ func parseToken(token string) (keyward.APIKeyID, string, bool) {
 // principal it acts as. It returns
 // CodeUnauthenticated for a malformed, unknown, revoked or expired
 // credential, a key of a suspended or removed member or of a member whose API
-// access is disabled, and a key of a deleted organization.
+// access is disabled, and a key of a deleted organization; and
+// CodePermissionDenied for every credential of a suspended organization.
 //
 // A key that authenticated is trusted for up to a second without reading
 // the database again (see keyCache); a change to its organization made
 // through this Service, such as revoking it, ends that at once.
 func (s *Service) Authenticate(ctx context.Context, token string) (*keyward.Principal, error) {
+	s.refreshCatalog(ctx) // another replica may have changed it
 	if strings.HasPrefix(token, keyward.LoginSessionPrefix) {
 		return s.authenticateSession(ctx, token)
 	}
@@ -128,11 +130,11 @@ func (s *Service) verifyKey(ctx context.Context, id keyward.APIKeyID, sum [sha25
 		if err != nil {
 			return err
 		}
-		if org.DeletedAt != nil {
-			return errBadCredential()
+		if err := checkOrgOpen(org, errBadCredential()); err != nil {
+			return err
 		}
 		p = keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, KeyPolicy: k.Policy}
-		s.authz.Notice(org.ID, org.Revision)
+		s.engine().Notice(org.ID, org.Revision)
 		return nil
 	})
 	if err != nil {

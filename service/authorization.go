@@ -139,9 +139,9 @@ func (s *Service) checkRequest(c Check, field func(string) string) (authz.Reques
 	if c.Action == "" {
 		return r, keyward.FieldError(field("action"), "action is required.")
 	}
-	if _, ok := s.authz.Catalog().Lookup(c.Action); !ok {
+	if _, ok := s.catalog().Lookup(c.Action); !ok {
 		msg := fmt.Sprintf("%q is not an action of the catalog.", c.Action)
-		if near, ok := s.authz.Catalog().Suggest(c.Action); ok {
+		if near, ok := s.catalog().Suggest(c.Action); ok {
 			msg += fmt.Sprintf(" Did you mean %q?", near)
 		}
 		return r, keyward.FieldError(field("action"), "%s", msg)

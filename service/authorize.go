@@ -98,7 +98,7 @@ func (s *Service) narrowing(snap *authz.Snapshot, p *keyward.Principal) *policy.
 	if p.KeyPolicy == nil {
 		return nil
 	}
-	return s.authz.Inline(string(p.KeyID), p.KeyPolicy, func(doc *policy.Document) *policy.Set {
+	return s.engine().Inline(string(p.KeyID), p.KeyPolicy, func(doc *policy.Document) *policy.Set {
 		return snap.CompileNarrowing(string(p.KeyID), doc)
 	})
 }

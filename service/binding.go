@@ -110,7 +110,7 @@ func (s *Service) readAssignments(ctx context.Context, tx keyward.Tx, org keywar
 		name := ""
 		if r, ok := byID[b.RoleID]; ok {
 			name = r.Name
-		} else if br, ok := policy.BuiltinRoleByID(nil, string(b.RoleID)); ok {
+		} else if br, ok := policy.BuiltinRoleByID(s.catalog(), string(b.RoleID)); ok {
 			name = builtinWireName(br)
 		} else {
 			continue // a deleted role grants nothing and is not shown
@@ -227,7 +227,7 @@ func (s *Service) resolveAssignments(ctx context.Context, tx keyward.Tx, p *keyw
 		default:
 			return nil, keyward.FieldError(field+"identity_type", "identity_type %q is not one of user, group.", a.IdentityType)
 		}
-		if br, ok := policy.BuiltinRoleByName(nil, a.RoleName); ok {
+		if br, ok := policy.BuiltinRoleByName(s.catalog(), a.RoleName); ok {
 			b.RoleID = keyward.RoleID(br.ID)
 		} else if r, ok := byName[strings.ToLower(strings.TrimSpace(a.RoleName))]; ok && r.Type == keyward.RoleAssignable {
 			b.RoleID = r.ID

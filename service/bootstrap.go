@@ -15,7 +15,7 @@ type BootstrapInput struct {
 
 // Bootstrap prepares an empty database: it creates the first account, an
 // organization whose root owner it is, and a root API key, and returns the
-// key's token. On a database that already has an organization it does
+// key's token. The account is the deployment's first fleet administrator. On a database that already has an organization it does
 // nothing and returns "", false.
 func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (token string, created bool, err error) {
 	if in.Email == "" {
@@ -50,6 +50,16 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (token strin
 		p := &keyward.Principal{OrgID: org.ID, UserID: acct.ID, Kind: keyward.KindRootOwner}
 		if _, err := s.commit(ctx, tx, nil, org.ID, change{
 			Action: "iam.organization.Create", TargetType: "organization", TargetID: string(org.ID), After: viewOrg(org),
+		}); err != nil {
+			return err
+		}
+		// The first account operates the deployment: it may grant fleet
+		// roles to others.
+		if err := tx.GrantFleetRole(ctx, &keyward.FleetRoleGrant{UserID: acct.ID, Role: keyward.FleetAdmin}); err != nil {
+			return err
+		}
+		if err := s.recordFleet(ctx, tx, nil, "", change{
+			Action: "fleet.role.Grant", TargetType: "account", TargetID: string(acct.ID), After: fleetRoleView{acct.ID, keyward.FleetAdmin},
 		}); err != nil {
 			return err
 		}

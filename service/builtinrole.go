@@ -13,8 +13,8 @@ import (
 // builtinRole returns the built-in role id as a live assignable role of
 // org: built-in roles are not stored, have the same ids in every
 // organization and are never deleted.
-func builtinRole(org keyward.OrgID, id keyward.RoleID) (*keyward.Role, bool) {
-	br, ok := policy.BuiltinRoleByID(nil, string(id))
+func (s *Service) builtinRole(org keyward.OrgID, id keyward.RoleID) (*keyward.Role, bool) {
+	br, ok := policy.BuiltinRoleByID(s.catalog(), string(id))
 	if !ok {
 		return nil, false
 	}
@@ -30,10 +30,10 @@ func builtinRole(org keyward.OrgID, id keyward.RoleID) (*keyward.Role, bool) {
 var builtinRolesShipped = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 
 // builtinRoles returns every built-in role as a live role of org, by name.
-func builtinRoles(org keyward.OrgID) []*keyward.Role {
+func (s *Service) builtinRoles(org keyward.OrgID) []*keyward.Role {
 	var out []*keyward.Role
-	for _, br := range policy.BuiltinRoles(nil) {
-		r, _ := builtinRole(org, keyward.RoleID(br.ID))
+	for _, br := range policy.BuiltinRoles(s.catalog()) {
+		r, _ := s.builtinRole(org, keyward.RoleID(br.ID))
 		out = append(out, r)
 	}
 	return out
@@ -50,8 +50,8 @@ var roleEdits = map[string]bool{
 
 // refuseBuiltinEdit returns CodeUnprocessable if action would change the
 // built-in role r.
-func refuseBuiltinEdit(r *keyward.Role, action string) error {
-	if _, ok := policy.BuiltinRoleByID(nil, string(r.ID)); ok && roleEdits[action] {
+func (s *Service) refuseBuiltinEdit(r *keyward.Role, action string) error {
+	if _, ok := policy.BuiltinRoleByID(s.catalog(), string(r.ID)); ok && roleEdits[action] {
 		return keyward.Errorf(keyward.CodeUnprocessable, "%s is a built-in role: it cannot be changed or deleted; create a custom role instead.", r.Name)
 	}
 	return nil
@@ -70,8 +70,8 @@ func checkRoleNameFree(name string) error {
 // attached policies: for a built-in role that it is one, its grid (if it
 // has one) and its generated document; for a custom role defined by a
 // grid, the grid and the document generated from it.
-func detailBuiltinOrGrid(ctx context.Context, tx keyward.Tx, d *RoleDetail) error {
-	if br, ok := policy.BuiltinRoleByID(nil, string(d.ID)); ok {
+func (s *Service) detailBuiltinOrGrid(ctx context.Context, tx keyward.Tx, d *RoleDetail) error {
+	if br, ok := policy.BuiltinRoleByID(s.catalog(), string(d.ID)); ok {
 		d.System, d.Grid = true, br.Grid
 		d.Document, _ = json.Marshal(br.Doc)
 		return nil
@@ -87,8 +87,8 @@ func detailBuiltinOrGrid(ctx context.Context, tx keyward.Tx, d *RoleDetail) erro
 }
 
 // putRoleGrid stores r's grid with the document it generates.
-func putRoleGrid(ctx context.Context, tx keyward.Tx, r *keyward.Role, g policy.Grid) error {
-	grid, doc, err := parseGrid("grid", g)
+func (s *Service) putRoleGrid(ctx context.Context, tx keyward.Tx, r *keyward.Role, g policy.Grid) error {
+	grid, doc, err := s.parseGrid("grid", g)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ type ActionFilter struct {
 	Service string       // a service of the catalog, exactly: "compute"
 	Level   policy.Level // read, write, delete or admin
 	Query   string       // a substring of the name or the description, any case
+	Source  string       // where the action comes from: keyward, vultr, api or file:PATH
 	Page    keyward.Page
 }
 
@@ -30,7 +31,7 @@ func (s *Service) ListActions(ctx context.Context, f ActionFilter) ([]policy.Act
 	if err := s.authorizeCatalog(ctx); err != nil {
 		return nil, keyward.PageInfo{}, err
 	}
-	cat := s.authz.Catalog()
+	cat := s.catalog()
 	if f.Service != "" && !slices.Contains(cat.Services(), f.Service) {
 		return nil, keyward.PageInfo{}, keyward.FieldError("service", "Unknown service %q; the services are %s.", f.Service, strings.Join(cat.Services(), ", "))
 	}
@@ -42,7 +43,8 @@ func (s *Service) ListActions(ctx context.Context, f ActionFilter) ([]policy.Act
 	}
 	q := strings.ToLower(f.Query)
 	actions := slices.DeleteFunc(cat.Actions(), func(a policy.Action) bool {
-		return f.Service != "" && a.Service != f.Service ||
+		return f.Source != "" && a.Source != f.Source ||
+			f.Service != "" && a.Service != f.Service ||
 			f.Level != "" && a.Level != f.Level ||
 			q != "" && !strings.Contains(strings.ToLower(a.Name), q) && !strings.Contains(strings.ToLower(a.Description), q)
 	})
@@ -99,7 +101,7 @@ func (s *Service) GetEndpoint(ctx context.Context, endpoints []Endpoint, id stri
 // fillAction replaces e's action by its catalog entry. An action the
 // catalog lacks (which a route test rules out) keeps its bare name.
 func (s *Service) fillAction(e *Endpoint) {
-	if a, ok := s.authz.Catalog().Lookup(e.Action.Name); ok {
+	if a, ok := s.catalog().Lookup(e.Action.Name); ok {
 		e.Action = a
 	}
 }
@@ -147,3 +149,49 @@ func pageOf[T any](items []T, key func(T) string, p keyward.Page) ([]T, keyward.
 	}
 	return page, info, nil
 }
+
+// GetAction returns the catalog's action named name (any case), or
+// CodeNotFound with the nearest name. The caller needs iam.catalog.List.
+func (s *Service) GetAction(ctx context.Context, name string) (policy.Action, error) {
+	if err := s.authorizeCatalog(ctx); err != nil {
+		return policy.Action{}, err
+	}
+	if !policy.ValidActionName(name) {
+		return policy.Action{}, keyward.FieldError("action_name", "%q is not an action name: want service.resource.Operation.", name)
+	}
+	cat := s.catalog()
+	if a, ok := cat.Lookup(name); ok {
+		return a, nil
+	}
+	if near, ok := cat.Suggest(name); ok {
+		return policy.Action{}, keyward.Errorf(keyward.CodeNotFound, "Action %q is not in the catalog. Did you mean %s?", name, near)
+	}
+	return policy.Action{}, keyward.Errorf(keyward.CodeNotFound, "Action %q is not in the catalog.", name)
+}
+
+// GridGroup is a row of the permission grid with the actions it holds.
+type GridGroup struct {
+	policy.ServiceGroup
+	Actions []string
+}
+
+// ListGridGroups lists the rows of the permission grid of the current
+// catalog (policy.Catalog.ServiceGroups), a page at a time. The caller
+// needs iam.catalog.List.
+func (s *Service) ListGridGroups(ctx context.Context, p keyward.Page) ([]GridGroup, keyward.PageInfo, error) {
+	if err := s.authorizeCatalog(ctx); err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	cat := s.catalog()
+	groups := cat.ServiceGroups()
+	out := make([]GridGroup, len(groups))
+	for i, g := range groups {
+		out[i] = GridGroup{ServiceGroup: g, Actions: cat.GroupActions(g.ID)}
+	}
+	return pageOf(out, func(g GridGroup) string { return g.ID }, p)
+}
+
+// GridGroupOf returns the id of the grid row of the action named name in
+// the current catalog ("" for none). It authorizes nothing: callers show it
+// beside an action they were allowed to read.
+func (s *Service) GridGroupOf(name string) string { return s.catalog().GridGroupOf(name) }

@@ -56,13 +56,39 @@ func (s *Service) commit(ctx context.Context, tx keyward.Tx, p *keyward.Principa
 // organization's revision: for what changes no access (reading the mail
 // outbox), so that snapshots stay current.
 func (s *Service) record(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, c change) error {
-	before, err := marshalAudit(c.Before)
+	ev, err := auditEvent(ctx, tx, p, org, c)
 	if err != nil {
 		return err
 	}
-	after, err := marshalAudit(c.After)
+	if err := tx.AppendAudit(ctx, ev); err != nil {
+		return fmt.Errorf("append audit %s: %w", c.Action, err)
+	}
+	return nil
+}
+
+// recordFleet appends the event of c, done by p, to the fleet audit trail
+// inside tx; org is the organization it is about, "" for none.
+func (s *Service) recordFleet(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, c change) error {
+	ev, err := auditEvent(ctx, tx, p, org, c)
 	if err != nil {
 		return err
+	}
+	if err := tx.AppendFleetAudit(ctx, ev); err != nil {
+		return fmt.Errorf("append fleet audit %s: %w", c.Action, err)
+	}
+	return nil
+}
+
+// auditEvent is the event of c in org, done by p (nil: the system, or a
+// web identity) in the request of ctx.
+func auditEvent(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, c change) (*keyward.AuditEvent, error) {
+	before, err := marshalAudit(c.Before)
+	if err != nil {
+		return nil, err
+	}
+	after, err := marshalAudit(c.After)
+	if err != nil {
+		return nil, err
 	}
 	reqID, ip := keyward.RequestFromContext(ctx)
 	ev := &keyward.AuditEvent{
@@ -88,10 +114,7 @@ func (s *Service) record(ctx context.Context, tx keyward.Tx, p *keyward.Principa
 	} else if chain := webIdentityChain(ctx); chain != nil {
 		ev.ActorType, ev.ActorChain = keyward.ActorWebIdentity, chain
 	}
-	if err := tx.AppendAudit(ctx, ev); err != nil {
-		return fmt.Errorf("append audit %s: %w", c.Action, err)
-	}
-	return nil
+	return ev, nil
 }
 
 func marshalAudit(v any) (json.RawMessage, error) {

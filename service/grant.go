@@ -82,8 +82,8 @@ func (s *Service) checkDocumentGrant(ctx context.Context, p *keyward.Principal, 
 	if doc == nil {
 		return nil
 	}
-	set := policy.Compile(s.authz.Catalog(), []policy.Input{{ID: "grant", Doc: doc}})
-	for _, a := range s.authz.Catalog().Actions() {
+	set := policy.Compile(s.catalog(), []policy.Input{{ID: "grant", Doc: doc}})
+	for _, a := range s.catalog().Actions() {
 		r := policy.Request{Action: a.Name, Resource: project, Project: project, Org: string(p.OrgID)}
 		if !set.Decide(&r).Allowed() {
 			continue

@@ -12,11 +12,12 @@ import (
 // parseGrid validates a grid given in the field named field and returns it
 // in canonical JSON with the policy document it generates (JSON null when
 // it grants nothing). A bad cell is a 400 naming <field>.<group>.<level>.
-func parseGrid(field string, g policy.Grid) (grid, doc json.RawMessage, err error) {
+func (s *Service) parseGrid(field string, g policy.Grid) (grid, doc json.RawMessage, err error) {
 	if g == nil {
 		return nil, nil, keyward.FieldError(field, "%s is required.", field)
 	}
-	if ve := g.Validate(); len(ve) > 0 {
+	cat := s.catalog()
+	if ve := g.Validate(cat); len(ve) > 0 {
 		msgs := make([]string, len(ve))
 		for i, fe := range ve {
 			msgs[i] = field + strings.TrimPrefix(fe.Path, "grid") + ": " + fe.Message
@@ -30,7 +31,7 @@ func parseGrid(field string, g policy.Grid) (grid, doc json.RawMessage, err erro
 	if grid, err = json.Marshal(g); err != nil {
 		return nil, nil, err
 	}
-	d := g.Document(policy.DefaultCatalog())
+	d := g.Document(cat)
 	if d == nil {
 		return grid, json.RawMessage("null"), nil
 	}

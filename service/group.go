@@ -396,14 +396,15 @@ type GroupRoleSet struct {
 // reach reads, in one transaction, the roles and policies that reach a
 // principal, reading each role once.
 type reach struct {
+	s     *Service
 	ctx   context.Context
 	tx    keyward.Tx
 	org   keyward.OrgID
 	roles map[keyward.RoleID]*RoleDetail // nil: deleted
 }
 
-func newReach(ctx context.Context, tx keyward.Tx, org keyward.OrgID) *reach {
-	return &reach{ctx: ctx, tx: tx, org: org, roles: map[keyward.RoleID]*RoleDetail{}}
+func (s *Service) newReach(ctx context.Context, tx keyward.Tx, org keyward.OrgID) *reach {
+	return &reach{s: s, ctx: ctx, tx: tx, org: org, roles: map[keyward.RoleID]*RoleDetail{}}
 }
 
 // bound returns the live roles bound to a user or group, with their
@@ -433,13 +434,13 @@ func (r *reach) role(id keyward.RoleID) (*RoleDetail, error) {
 	if d, ok := r.roles[id]; ok {
 		return d, nil
 	}
-	role, err := roleOf(r.ctx, r.tx, r.org, id) // a built-in role has no row
+	role, err := r.s.roleOf(r.ctx, r.tx, r.org, id) // a built-in role has no row
 	if err != nil {
 		return nil, err
 	}
 	var d *RoleDetail
 	if role.DeletedAt == nil {
-		if d, err = detailRole(r.ctx, r.tx, role); err != nil {
+		if d, err = r.s.detailRole(r.ctx, r.tx, role); err != nil {
 			return nil, err
 		}
 	}
@@ -503,8 +504,8 @@ func (s *Service) ListGroupPolicies(ctx context.Context, id keyward.GroupID, pag
 		if err := s.authorize(ctx, p, "iam.group.ListPolicies", string(id)); err != nil {
 			return err
 		}
-		r := newReach(ctx, tx, p.OrgID)
-		direct, err := targetPolicies(ctx, tx, p.OrgID, keyward.PrincipalGroup, string(id))
+		r := s.newReach(ctx, tx, p.OrgID)
+		direct, err := s.targetPolicies(ctx, tx, p.OrgID, keyward.PrincipalGroup, string(id))
 		if err != nil {
 			return err
 		}
@@ -539,7 +540,7 @@ func (s *Service) ListGroupRoles(ctx context.Context, id keyward.GroupID, page k
 		if err := s.authorize(ctx, p, "iam.group.ListRoles", string(id)); err != nil {
 			return err
 		}
-		set.Direct, err = newReach(ctx, tx, p.OrgID).bound(keyward.PrincipalGroup, string(id))
+		set.Direct, err = s.newReach(ctx, tx, p.OrgID).bound(keyward.PrincipalGroup, string(id))
 		return err
 	})
 	if err != nil {

@@ -87,4 +87,4 @@ func healthError(err error) string {
 
 // SnapshotUpdates counts this server's snapshot updates so far: patched
 // from the previous snapshot, built from the whole graph, failed.
-func (s *Service) SnapshotUpdates() authz.UpdateStats { return s.authz.Stats() }
+func (s *Service) SnapshotUpdates() authz.UpdateStats { return s.engine().Stats() }

@@ -55,7 +55,7 @@ func (s *Service) checkInviteGrants(ctx context.Context, tx keyward.Tx, p *keywa
 		if err := checkID("role_ids", string(id)); err != nil {
 			return err
 		}
-		r, err := roleOf(ctx, tx, p.OrgID, id)
+		r, err := s.roleOf(ctx, tx, p.OrgID, id)
 		if err != nil || r.DeletedAt != nil {
 			return keyward.FieldError("role_ids", "role_ids[%d]: role %s not found.", k, id)
 		}

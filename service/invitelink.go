@@ -193,5 +193,8 @@ func openLink(ctx context.Context, tx keyward.Tx, key []byte, token string, now 
 	if org.DeletedAt != nil {
 		return nil, keyward.Errorf(keyward.CodeGone, "The organization %s was deleted; its invitations no longer work.", org.Name)
 	}
+	if org.SuspendedAt != nil {
+		return nil, errOrgSuspended()
+	}
 	return i, nil
 }

@@ -12,13 +12,13 @@ import (
 // and, when it was given as a grid, the grid. A grid that grants nothing
 // narrows the key to nothing: it is refused, since such a key could do
 // nothing at all.
-func keyNarrowing(in APIKeyInput) (doc, grid json.RawMessage, err error) {
+func (s *Service) keyNarrowing(in APIKeyInput) (doc, grid json.RawMessage, err error) {
 	hasPolicy := len(in.Policy) > 0 && string(in.Policy) != "null"
 	switch {
 	case hasPolicy && in.Grid != nil:
 		return nil, nil, keyward.FieldError("grid", "Give policy or grid, not both.")
 	case hasPolicy:
-		doc, err := parseDocument(in.Policy)
+		doc, err := s.parseDocument(in.Policy)
 		var e *keyward.Error
 		if errors.As(err, &e) && strings.HasPrefix(e.Field, "policy_document") {
 			c := *e
@@ -28,7 +28,7 @@ func keyNarrowing(in APIKeyInput) (doc, grid json.RawMessage, err error) {
 		}
 		return doc, nil, err
 	case in.Grid != nil:
-		grid, doc, err := parseGrid("grid", in.Grid)
+		grid, doc, err := s.parseGrid("grid", in.Grid)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -140,19 +140,31 @@ func (s *Service) writePassword(ctx context.Context, id keyward.UserID, hash, ac
 		if err != nil {
 			return err
 		}
-		u.PasswordHash, u.Account.UpdatedAt = hash, tx.Now()
-		if err := tx.UpdateAccount(ctx, &u.Account); err != nil {
-			return err
-		}
-		ended, err := tx.DeleteLoginSessionsOf(ctx, id, "")
-		if err != nil {
-			return err
-		}
-		_, err = s.commit(ctx, tx, p, p.OrgID, change{
-			Action: action, TargetType: "user", TargetID: string(id), After: map[string]any{"sessions_ended": ended},
-		})
+		_, err = s.storePassword(ctx, tx, p, p.OrgID, u, hash, action)
 		return err
 	})
+}
+
+// storePassword sets u's password hash ("" invalidates it) and ends its
+// login sessions, committing the change as action in org, done by p. A
+// password is set only in an organization in the local identity mode.
+func (s *Service) storePassword(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, u *keyward.User, hash, action string) (change, error) {
+	if hash != "" {
+		if err := checkLocalIdentity(ctx, tx, org, "set passwords"); err != nil {
+			return change{}, err
+		}
+	}
+	u.PasswordHash, u.Account.UpdatedAt = hash, tx.Now()
+	if err := tx.UpdateAccount(ctx, &u.Account); err != nil {
+		return change{}, err
+	}
+	ended, err := tx.DeleteLoginSessionsOf(ctx, u.Account.ID, "")
+	if err != nil {
+		return change{}, err
+	}
+	c := change{Action: action, TargetType: "user", TargetID: string(u.Account.ID), After: map[string]any{"sessions_ended": ended}}
+	_, err = s.commit(ctx, tx, p, org, c)
+	return c, err
 }
 
 // UnlockUser refills every budget of failed password checks of a user's

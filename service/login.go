@@ -179,26 +179,34 @@ func (s *Service) refundAccount(ctx context.Context, tx keyward.Tx, id keyward.U
 const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$7c1zJHmD4S1J0kZp1QmXKq6aVJ0VZk0m3uO2HGbQyZg"
 
 // loginOrg returns the member of acct through which a login to org (or,
-// if empty, to its first organization where it is active) goes, or
-// errBadLogin.
+// if empty, to its first organization where it is active and that is not
+// suspended) goes, or errBadLogin, or errOrgSuspended.
 func loginOrg(ctx context.Context, tx keyward.Tx, acct *keyward.Account, org keyward.OrgID) (*keyward.User, error) {
 	if org == "" {
 		orgs, _, err := tx.ListOrganizationsOf(ctx, acct.ID, keyward.Page{Limit: keyward.MaxPerPage})
 		if err != nil {
 			return nil, err
 		}
+		refusal := errBadLogin()
 		for _, o := range orgs {
+			if o.SuspendedAt != nil {
+				refusal = errOrgSuspended()
+				continue
+			}
 			if u, err := tx.GetUser(ctx, o.ID, acct.ID); err == nil && u.Status == keyward.StatusActive {
 				return u, nil
 			}
 		}
-		return nil, errBadLogin()
+		return nil, refusal
 	}
 	o, err := tx.GetOrganization(ctx, org)
-	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && o.DeletedAt != nil {
+	if keyward.ErrorCode(err) == keyward.CodeNotFound {
 		return nil, errBadLogin()
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := checkOrgOpen(o, errBadLogin()); err != nil {
 		return nil, err
 	}
 	u, err := tx.GetUser(ctx, org, acct.ID)
@@ -294,11 +302,11 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*keywa
 		if err != nil {
 			return err
 		}
-		if org.DeletedAt != nil {
-			return errBadCredential()
+		if err := checkOrgOpen(org, errBadCredential()); err != nil {
+			return err
 		}
 		p = &keyward.Principal{OrgID: ls.OrgID, UserID: ls.UserID, Kind: u.Kind(), RequestID: reqID, SourceIP: ip}
-		s.authz.Notice(org.ID, org.Revision)
+		s.engine().Notice(org.ID, org.Revision)
 		return nil
 	})
 	return p, err

@@ -43,7 +43,9 @@ func viewOrg(o *keyward.Organization) orgView { return orgView{o.ID, o.Name, o.T
 // (every member holds it through the self layer, so an explicit Deny, a
 // key's narrowing or a role session's role can take it away), and an
 // account owns at most Limits.OwnedOrganizations live organizations
-// (CodeConflict past that).
+// (CodeConflict past that). Where Options.OrgCreation is
+// OrgCreationOperator, the caller also needs fleet.organization.Create,
+// which fleet administrators hold.
 func (s *Service) CreateOrganization(ctx context.Context, in OrganizationInput) (*keyward.Organization, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -54,6 +56,11 @@ func (s *Service) CreateOrganization(ctx context.Context, in OrganizationInput) 
 	}
 	if err := s.authorize(ctx, p, "iam.organization.Create", ""); err != nil {
 		return nil, err
+	}
+	if s.orgCreation == OrgCreationOperator {
+		if err := s.authorizeFleet(ctx, p, "fleet.organization.Create", ""); err != nil {
+			return nil, err
+		}
 	}
 	if in, err = in.clean(keyward.OrgTypeTeam); err != nil {
 		return nil, err
@@ -67,9 +74,15 @@ func (s *Service) CreateOrganization(ctx context.Context, in OrganizationInput) 
 		if err != nil {
 			return err
 		}
-		_, err = s.commit(ctx, tx, p, org.ID, change{
-			Action: "iam.organization.Create", TargetType: "organization", TargetID: string(org.ID), After: viewOrg(org),
-		})
+		c := change{Action: "iam.organization.Create", TargetType: "organization", TargetID: string(org.ID), After: viewOrg(org)}
+		if s.orgCreation == OrgCreationOperator {
+			fc := c
+			fc.Action = "fleet.organization.Create"
+			if err := s.recordFleet(ctx, tx, p, org.ID, fc); err != nil {
+				return err
+			}
+		}
+		_, err = s.commit(ctx, tx, p, org.ID, c)
 		return err
 	})
 	return org, err
@@ -206,6 +219,9 @@ func principalIn(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org k
 		return nil, err
 	}
 	u, err := tx.GetUser(ctx, org, p.UserID)
+	if err == nil && o.SuspendedAt != nil {
+		return nil, errOrgSuspended() // shown to its members alone
+	}
 	if keyward.ErrorCode(err) == keyward.CodeNotFound {
 		return nil, notFound("Organization")
 	}

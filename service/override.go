@@ -77,7 +77,7 @@ func (s *Service) PutOverride(ctx context.Context, project keyward.ProjectID, us
 		if err := s.authorizeIn(ctx, p, "iam.override.Update", string(project), string(project)); err != nil {
 			return err
 		}
-		grid, doc, err := parseGrid("grid", g)
+		grid, doc, err := s.parseGrid("grid", g)
 		if err != nil {
 			return err
 		}
@@ -142,7 +142,7 @@ func (s *Service) checkOverrideGrant(ctx context.Context, p *keyward.Principal, 
 	if len(doc) == 0 || string(doc) == "null" {
 		return nil
 	}
-	d, err := policy.Decode(s.authz.Catalog(), doc)
+	d, err := policy.Decode(s.catalog(), doc)
 	if err != nil {
 		return err
 	}

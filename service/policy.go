@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/keyward-iam/keyward"
@@ -64,35 +63,48 @@ func viewPolicy(p *keyward.Policy) policyView {
 	return policyView{p.ID, p.Name, p.Description, p.Version, p.Document}
 }
 
-func detailPolicy(p *keyward.Policy) *PolicyDetail {
+func (s *Service) detailPolicy(p *keyward.Policy) *PolicyDetail {
 	return &PolicyDetail{
 		ID: p.ID, Name: p.Name, Description: p.Description, Document: p.Document, Version: p.Version,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, DeletedAt: p.DeletedAt,
 	}
 }
 
-// managedPolicies are the managed policies of the default catalog as the
-// API shows them, sorted by name, with an index by id.
-var managedPolicies = sync.OnceValues(func() ([]*PolicyDetail, map[keyward.PolicyID]*PolicyDetail) {
-	mps := policy.ManagedPolicies(policy.DefaultCatalog())
-	list := make([]*PolicyDetail, len(mps))
-	byID := make(map[keyward.PolicyID]*PolicyDetail, len(mps))
+// managedDetails are the managed policies of one catalog as the API shows
+// them, sorted by name, with an index by id.
+type managedDetails struct {
+	cat  *policy.Catalog
+	list []*PolicyDetail
+	byID map[keyward.PolicyID]*PolicyDetail
+}
+
+// managedPolicies returns the managed policies of the current catalog as
+// the API shows them, sorted by name, with an index by id. They are made
+// once per catalog.
+func (s *Service) managedPolicies() ([]*PolicyDetail, map[keyward.PolicyID]*PolicyDetail) {
+	cat := s.catalog()
+	if m := s.managed.Load(); m != nil && m.cat == cat {
+		return m.list, m.byID
+	}
+	mps := policy.ManagedPolicies(cat)
+	m := &managedDetails{cat: cat, list: make([]*PolicyDetail, len(mps)), byID: make(map[keyward.PolicyID]*PolicyDetail, len(mps))}
 	for i, mp := range mps {
 		doc, err := mp.Doc.MarshalJSON()
 		if err != nil {
 			panic("service: managed policy " + mp.Name + " does not marshal: " + err.Error())
 		}
-		list[i] = &PolicyDetail{
+		m.list[i] = &PolicyDetail{
 			ID: keyward.PolicyID(mp.ID), Name: mp.Name, Description: mp.Description, Document: doc, Version: 1, Managed: true,
 		}
-		byID[list[i].ID] = list[i]
+		m.byID[m.list[i].ID] = m.list[i]
 	}
-	return list, byID
-})
+	s.managed.Store(m)
+	return m.list, m.byID
+}
 
 // managedPolicy returns the managed policy with id, if it is one.
-func managedPolicy(id keyward.PolicyID) (*PolicyDetail, bool) {
-	_, byID := managedPolicies()
+func (s *Service) managedPolicy(id keyward.PolicyID) (*PolicyDetail, bool) {
+	_, byID := s.managedPolicies()
 	mp, ok := byID[keyward.PolicyID(strings.ToLower(string(id)))]
 	return mp, ok
 }
@@ -116,8 +128,8 @@ func customPolicyOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id ke
 
 // livePolicyOf returns policy id as org sees it, managed or custom; a
 // deleted custom policy is CodeNotFound.
-func livePolicyOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.PolicyID) (*PolicyDetail, error) {
-	if mp, ok := managedPolicy(id); ok {
+func (s *Service) livePolicyOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.PolicyID) (*PolicyDetail, error) {
+	if mp, ok := s.managedPolicy(id); ok {
 		return mp, nil
 	}
 	pol, err := customPolicyOf(ctx, tx, org, id)
@@ -127,17 +139,17 @@ func livePolicyOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyw
 	if pol.DeletedAt != nil {
 		return nil, notFound("Policy")
 	}
-	return detailPolicy(pol), nil
+	return s.detailPolicy(pol), nil
 }
 
 // parseDocument validates a policy document and returns its canonical
 // JSON. Every problem is reported: the first in Field and Message (Field
 // is "policy_document." + its path), all of them in Detail.
-func parseDocument(raw json.RawMessage) (json.RawMessage, error) {
+func (s *Service) parseDocument(raw json.RawMessage) (json.RawMessage, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, keyward.FieldError("policy_document", "policy_document is required.")
 	}
-	doc, err := policy.Parse(policy.DefaultCatalog(), raw)
+	doc, err := policy.Parse(s.catalog(), raw)
 	if err != nil {
 		var ve policy.ValidationErrors
 		if !errors.As(err, &ve) || len(ve) == 0 {
@@ -162,8 +174,8 @@ func parseDocument(raw json.RawMessage) (json.RawMessage, error) {
 
 // checkPolicyName refuses the name of a managed policy and the name of a
 // live custom policy of org other than self.
-func checkPolicyName(ctx context.Context, tx keyward.Tx, org keyward.OrgID, name string, self keyward.PolicyID) error {
-	list, _ := managedPolicies()
+func (s *Service) checkPolicyName(ctx context.Context, tx keyward.Tx, org keyward.OrgID, name string, self keyward.PolicyID) error {
+	list, _ := s.managedPolicies()
 	for _, mp := range list {
 		if strings.EqualFold(mp.Name, name) {
 			return errPolicyName(name, "a managed policy")
@@ -185,7 +197,7 @@ func errPolicyName(name, what string) error {
 
 // cleanPolicy checks the name and description of in and, unless it is nil
 // and optional, its document.
-func (in PolicyInput) clean(docRequired bool) (PolicyInput, error) {
+func (in PolicyInput) clean(s *Service, docRequired bool) (PolicyInput, error) {
 	var err error
 	if in.Name, err = cleanName("name", in.Name, true); err != nil {
 		return in, err
@@ -197,7 +209,7 @@ func (in PolicyInput) clean(docRequired bool) (PolicyInput, error) {
 		in.Document = nil
 		return in, nil
 	}
-	in.Document, err = parseDocument(in.Document)
+	in.Document, err = s.parseDocument(in.Document)
 	return in, err
 }
 
@@ -213,7 +225,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in PolicyInput) (*PolicyDeta
 	if err := s.authorize(ctx, p, "iam.policy.Create", ""); err != nil {
 		return nil, err
 	}
-	if in, err = in.clean(true); err != nil {
+	if in, err = in.clean(s, true); err != nil {
 		return nil, err
 	}
 	var pol *keyward.Policy
@@ -225,7 +237,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in PolicyInput) (*PolicyDeta
 		if err := checkLimit("policies", n, s.limits.Policies, "an organization may have at most %d custom policies"); err != nil {
 			return err
 		}
-		if err := checkPolicyName(ctx, tx, p.OrgID, in.Name, ""); err != nil {
+		if err := s.checkPolicyName(ctx, tx, p.OrgID, in.Name, ""); err != nil {
 			return err
 		}
 		now := tx.Now()
@@ -246,7 +258,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in PolicyInput) (*PolicyDeta
 	if err != nil {
 		return nil, err
 	}
-	return detailPolicy(pol), nil
+	return s.detailPolicy(pol), nil
 }
 
 // GetPolicy returns a live custom policy of the caller's organization or a
@@ -258,7 +270,7 @@ func (s *Service) GetPolicy(ctx context.Context, id keyward.PolicyID) (*PolicyDe
 	}
 	var d *PolicyDetail
 	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		if d, err = livePolicyOf(ctx, tx, p.OrgID, id); err != nil {
+		if d, err = s.livePolicyOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
 		return s.authorize(ctx, p, "iam.policy.Read", string(d.ID))
@@ -283,7 +295,7 @@ func (s *Service) ListPolicies(ctx context.Context, f PolicyFilter) ([]*PolicyDe
 	default:
 		return nil, keyward.PageInfo{}, keyward.FieldError("kind", "kind %q is not one of managed, custom.", f.Kind)
 	}
-	managed, _ := managedPolicies()
+	managed, _ := s.managedPolicies()
 	if f.Deleted || f.Kind == "custom" {
 		managed = nil
 	}
@@ -300,7 +312,7 @@ func (s *Service) ListPolicies(ctx context.Context, f PolicyFilter) ([]*PolicyDe
 			}
 			out := make([]*PolicyDetail, len(ps))
 			for i, pol := range ps {
-				out[i] = detailPolicy(pol)
+				out[i] = s.detailPolicy(pol)
 			}
 			return out, info, nil
 		}
@@ -328,10 +340,10 @@ func (s *Service) UpdatePolicy(ctx context.Context, id keyward.PolicyID, in Poli
 			return keyward.Errorf(keyward.CodePreconditionFailed,
 				"The policy is at version %d, not the one If-Match names (%s): read it again and reapply your change.", pol.Version, in.IfMatch)
 		}
-		if in, err = in.clean(false); err != nil {
+		if in, err = in.clean(s, false); err != nil {
 			return err
 		}
-		if err := checkPolicyName(ctx, tx, p.OrgID, in.Name, id); err != nil {
+		if err := s.checkPolicyName(ctx, tx, p.OrgID, in.Name, id); err != nil {
 			return err
 		}
 		if in.Document != nil {
@@ -358,7 +370,7 @@ func (s *Service) UpdatePolicy(ctx context.Context, id keyward.PolicyID, in Poli
 	if err != nil {
 		return nil, err
 	}
-	return detailPolicy(pol), nil
+	return s.detailPolicy(pol), nil
 }
 
 // etagMatches reports whether an If-Match value names version.
@@ -379,7 +391,7 @@ func etagMatches(ifMatch string, version int64) bool {
 // editablePolicy returns the live custom policy id of p's organization
 // after authorizing action on it; a managed policy is CodeUnprocessable.
 func (s *Service) editablePolicy(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.PolicyID, action string) (*keyward.Policy, error) {
-	if _, ok := managedPolicy(id); ok {
+	if _, ok := s.managedPolicy(id); ok {
 		if err := s.authorize(ctx, p, action, string(id)); err != nil {
 			return nil, err
 		}
@@ -446,7 +458,7 @@ func (s *Service) RestorePolicy(ctx context.Context, id keyward.PolicyID) (*Poli
 		if err := checkLimit("policies", n, s.limits.Policies, "an organization may have at most %d custom policies"); err != nil {
 			return err
 		}
-		if err := checkPolicyName(ctx, tx, p.OrgID, pol.Name, id); err != nil {
+		if err := s.checkPolicyName(ctx, tx, p.OrgID, pol.Name, id); err != nil {
 			return err
 		}
 		version := pol.Version
@@ -465,7 +477,7 @@ func (s *Service) RestorePolicy(ctx context.Context, id keyward.PolicyID) (*Poli
 	if err != nil {
 		return nil, err
 	}
-	return detailPolicy(pol), nil
+	return s.detailPolicy(pol), nil
 }
 
 // checkPolicyHolders checks that p may hand out policy id to each kind of

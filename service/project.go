@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
@@ -210,6 +211,13 @@ func (s *Service) RegisterResource(ctx context.Context, in ResourceInput) (*keyw
 	if len(typ) > keyward.MaxResourceTypeLen {
 		return nil, keyward.FieldError("type", "type is %d bytes long; the limit is %d.", len(typ), keyward.MaxResourceTypeLen)
 	}
+	if ok, near := s.catalog().HasResourceType(typ); !ok {
+		msg := fmt.Sprintf("%q is not a resource type of the catalog (service.resource, such as compute.instance).", typ)
+		if near != "" {
+			msg += fmt.Sprintf(" Did you mean %q?", near)
+		}
+		return nil, keyward.FieldError("type", "%s", msg)
+	}
 	var r *keyward.Resource
 	defer s.forgetResource(in.ID)
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
@@ -221,7 +229,7 @@ func (s *Service) RegisterResource(ctx context.Context, in ResourceInput) (*keyw
 		if _, err := projectOf(ctx, tx, p.OrgID, in.ProjectID); err != nil {
 			return &keyward.Error{Code: keyward.CodeNotFound, Field: "project_id", Message: "Project not found."}
 		}
-		if err := refuseKeywardID(ctx, tx, p.OrgID, in.ID); err != nil {
+		if err := s.refuseKeywardID(ctx, tx, p.OrgID, in.ID); err != nil {
 			return err
 		}
 		r = &keyward.Resource{OrgID: p.OrgID, ID: in.ID, Type: typ, ProjectID: in.ProjectID, CreatedAt: tx.Now(), CreatedBy: p.UserID}
@@ -318,7 +326,7 @@ func (s *Service) DeleteResource(ctx context.Context, id string) error {
 // policy, project, trust or OIDC issuer of org, a managed policy or a
 // built-in role. The registry is the provider's; keyward's own objects
 // never belong to a project through it.
-func refuseKeywardID(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id string) error {
+func (s *Service) refuseKeywardID(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id string) error {
 	lookups := []struct {
 		kind string
 		err  func() error
@@ -333,9 +341,9 @@ func refuseKeywardID(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id s
 		{"an OIDC issuer", func() error { return getErr(tx.GetOIDCIssuer(ctx, org, keyward.OIDCIssuerID(id))) }},
 	}
 	kind := ""
-	if _, ok := managedPolicy(keyward.PolicyID(id)); ok {
+	if _, ok := s.managedPolicy(keyward.PolicyID(id)); ok {
 		kind = "a managed policy"
-	} else if _, ok := policy.BuiltinRoleByID(nil, id); ok {
+	} else if _, ok := policy.BuiltinRoleByID(s.catalog(), id); ok {
 		kind = "a built-in role"
 	}
 	for _, l := range lookups {

@@ -89,11 +89,11 @@ func (in RoleInput) clean(current *keyward.Role) (RoleInput, error) {
 }
 
 // roleOf returns role id of org, deleted or not, or CodeNotFound.
-func roleOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.RoleID) (*keyward.Role, error) {
+func (s *Service) roleOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.RoleID) (*keyward.Role, error) {
 	if !keyward.ValidID(string(id)) {
 		return nil, notFound("Role")
 	}
-	if r, ok := builtinRole(org, id); ok {
+	if r, ok := s.builtinRole(org, id); ok {
 		return r, nil
 	}
 	r, err := tx.GetRole(ctx, org, id)
@@ -106,7 +106,7 @@ func roleOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.Ro
 // liveRoleOf returns the live role id of org after authorizing action on
 // it; a deleted role is CodeNotFound.
 func (s *Service) liveRoleOf(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.RoleID, action string) (*keyward.Role, error) {
-	r, err := roleOf(ctx, tx, p.OrgID, id)
+	r, err := s.roleOf(ctx, tx, p.OrgID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (s *Service) liveRoleOf(ctx context.Context, tx keyward.Tx, p *keyward.Prin
 	if err := s.authorize(ctx, p, action, string(id)); err != nil {
 		return nil, err
 	}
-	if err := refuseBuiltinEdit(r, action); err != nil {
+	if err := s.refuseBuiltinEdit(r, action); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -127,13 +127,13 @@ func errRoleName(name string) error {
 }
 
 // detailRole reads r's live policies.
-func detailRole(ctx context.Context, tx keyward.Tx, r *keyward.Role) (*RoleDetail, error) {
-	pols, err := targetPolicies(ctx, tx, r.OrgID, keyward.PrincipalRole, string(r.ID))
+func (s *Service) detailRole(ctx context.Context, tx keyward.Tx, r *keyward.Role) (*RoleDetail, error) {
+	pols, err := s.targetPolicies(ctx, tx, r.OrgID, keyward.PrincipalRole, string(r.ID))
 	if err != nil {
 		return nil, err
 	}
 	d := &RoleDetail{Role: *r, Policies: pols}
-	return d, detailBuiltinOrGrid(ctx, tx, d)
+	return d, s.detailBuiltinOrGrid(ctx, tx, d)
 }
 
 // CreateRole creates a role in the caller's organization, which must be
@@ -170,7 +170,7 @@ func (s *Service) CreateRole(ctx context.Context, in RoleInput) (*RoleDetail, er
 			return err
 		}
 		if in.Grid != nil {
-			if err := putRoleGrid(ctx, tx, r, in.Grid); err != nil {
+			if err := s.putRoleGrid(ctx, tx, r, in.Grid); err != nil {
 				return err
 			}
 		}
@@ -180,7 +180,7 @@ func (s *Service) CreateRole(ctx context.Context, in RoleInput) (*RoleDetail, er
 		if err != nil {
 			return err
 		}
-		d, err = detailRole(ctx, tx, r)
+		d, err = s.detailRole(ctx, tx, r)
 		return err
 	})
 	if err != nil {
@@ -210,7 +210,7 @@ func (s *Service) GetRole(ctx context.Context, id keyward.RoleID) (*RoleDetail, 
 		if err != nil {
 			return err
 		}
-		d, err = detailRole(ctx, tx, r)
+		d, err = s.detailRole(ctx, tx, r)
 		return err
 	})
 	return d, err
@@ -246,7 +246,7 @@ func (s *Service) UpdateRole(ctx context.Context, id keyward.RoleID, in RoleInpu
 			}
 		}
 		if in.Grid != nil {
-			if err := putRoleGrid(ctx, tx, r, in.Grid); err != nil {
+			if err := s.putRoleGrid(ctx, tx, r, in.Grid); err != nil {
 				return err
 			}
 		}
@@ -280,7 +280,7 @@ func (s *Service) UpdateRole(ctx context.Context, id keyward.RoleID, in RoleInpu
 		}); err != nil {
 			return err
 		}
-		d, err = detailRole(ctx, tx, r)
+		d, err = s.detailRole(ctx, tx, r)
 		return err
 	})
 	return d, err
@@ -326,7 +326,7 @@ func (s *Service) RestoreRole(ctx context.Context, id keyward.RoleID) (*RoleDeta
 	}
 	var d *RoleDetail
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		r, err := roleOf(ctx, tx, p.OrgID, id)
+		r, err := s.roleOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
 		}
@@ -354,7 +354,7 @@ func (s *Service) RestoreRole(ctx context.Context, id keyward.RoleID) (*RoleDeta
 				return err
 			}
 		}
-		d, err = detailRole(ctx, tx, r)
+		d, err = s.detailRole(ctx, tx, r)
 		return err
 	})
 	return d, err

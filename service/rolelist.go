@@ -29,8 +29,8 @@ func (s *Service) ListRoles(ctx context.Context, f keyward.RoleFilter) ([]*RoleD
 		// The built-in roles come first, by name, as managed policies do.
 		var builtin []*RoleDetail
 		if !f.Deleted && f.Type != keyward.RoleAssumable {
-			for _, r := range builtinRoles(p.OrgID) {
-				d, err := detailRole(ctx, tx, r)
+			for _, r := range s.builtinRoles(p.OrgID) {
+				d, err := s.detailRole(ctx, tx, r)
 				if err != nil {
 					return err
 				}
@@ -46,7 +46,7 @@ func (s *Service) ListRoles(ctx context.Context, f keyward.RoleFilter) ([]*RoleD
 			}
 			out := make([]*RoleDetail, len(roles))
 			for n, r := range roles {
-				if out[n], err = detailRole(ctx, tx, r); err != nil {
+				if out[n], err = s.detailRole(ctx, tx, r); err != nil {
 					return nil, info, err
 				}
 			}

@@ -200,10 +200,10 @@ func (s *Service) authenticateRoleSession(ctx context.Context, token string) (*k
 		if err != nil {
 			return err
 		}
-		if org.DeletedAt != nil {
-			return errDeadSession()
+		if err := checkOrgOpen(org, errDeadSession()); err != nil {
+			return err
 		}
-		s.authz.Notice(org.ID, org.Revision)
+		s.engine().Notice(org.ID, org.Revision)
 		chain, err := sessionChain(ctx, tx, sess)
 		if err != nil {
 			return err
@@ -330,7 +330,7 @@ func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRe
 	if err != nil {
 		return nil, err
 	}
-	r, err := roleOf(ctx, tx, req.Org, req.Role)
+	r, err := s.roleOf(ctx, tx, req.Org, req.Role)
 	if err != nil || r.DeletedAt != nil {
 		return nil, keyward.FieldError("role_id", "No role %s in this organization.", req.Role)
 	}
@@ -374,7 +374,7 @@ func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRe
 	met = append(met, req.ConditionsMet...)
 	var pol json.RawMessage
 	if len(req.Policy) > 0 && string(req.Policy) != "null" {
-		if pol, err = parseDocument(req.Policy); err != nil {
+		if pol, err = s.parseDocument(req.Policy); err != nil {
 			var e *keyward.Error
 			if errors.As(err, &e) {
 				e.Field = "session_policy" + strings.TrimPrefix(e.Field, "policy_document")
@@ -383,7 +383,7 @@ func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRe
 			return nil, err
 		}
 	}
-	named, err := sessionPolicies(ctx, tx, req.Org, req.Policies)
+	named, err := s.sessionPolicies(ctx, tx, req.Org, req.Policies)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/policy"
 )
 
 // Service runs keyward's use cases against a Store.
@@ -27,9 +28,13 @@ type Service struct {
 	now    func() time.Time
 	log    *slog.Logger
 	hasher *passwordHasher
-	authz  *authz.Authorizer
-	limits Limits
-	keys   *keyCache // the API keys that authenticated lately
+	eng    *engine // the Authorizer of the current catalog (engine.go)
+	// managed caches the managed policies of the current catalog.
+	managed atomic.Pointer[managedDetails]
+	limits  Limits
+	// orgCreation is Options.OrgCreation.
+	orgCreation string
+	keys        *keyCache // the API keys that authenticated lately
 	// keyFlight joins concurrent reads of one key (Authenticate).
 	keyFlight singleflight.Group
 	invites   *invites // invitation links and their mail
@@ -85,7 +90,23 @@ type Options struct {
 	// resource that is neither registered in the principal's organization
 	// nor named with its organization_id (authz.Options.RequireTenant).
 	RequireTenant bool
+	// Catalog is the deployment's part of the action catalog: its catalog
+	// files, and Vultr's part unless it leaves it out. nil means Vultr's
+	// part alone. keyward's own part is always added, and the part fleet
+	// administrators store through the API is read by LoadCatalog. The
+	// parts must compose (policy.Compose); New panics if they do not.
+	Catalog []policy.CatalogPart
+	// OrgCreation says who may create organizations: OrgCreationOpen
+	// (any account, as Vultr; the default) or OrgCreationOperator (fleet
+	// administrators only).
+	OrgCreation string
 }
+
+// Who may create organizations (Options.OrgCreation).
+const (
+	OrgCreationOpen     = "open"
+	OrgCreationOperator = "operator"
+)
 
 // New returns a Service over store.
 func New(store keyward.Store, opts Options) *Service {
@@ -99,17 +120,25 @@ func New(store keyward.Store, opts Options) *Service {
 		opts.MaxConcurrentHashes = 4
 	}
 	keys := newKeyCache(keyCacheTTL)
+	if opts.Catalog == nil {
+		opts.Catalog = []policy.CatalogPart{policy.VultrPart()}
+	}
+	eng, err := newEngine(store, opts.Catalog, authz.Options{CatchUp: opts.CatchUp, RequireTenant: opts.RequireTenant})
+	if err != nil {
+		panic("service: " + err.Error())
+	}
 	return &Service{
-		store:   invalidatingStore{Store: store, keys: keys},
-		now:     opts.Now,
-		log:     opts.Logger,
-		hasher:  newPasswordHasher(opts.MaxConcurrentHashes),
-		authz:   authz.New(store, authz.Options{CatchUp: opts.CatchUp, RequireTenant: opts.RequireTenant}),
-		limits:  opts.Limits.withDefaults(),
-		keys:    keys,
-		invites: newInvites(opts),
-		logins:  newLogins(opts),
-		oidc:    newOIDC(opts),
+		store:       invalidatingStore{Store: store, keys: keys},
+		now:         opts.Now,
+		log:         opts.Logger,
+		hasher:      newPasswordHasher(opts.MaxConcurrentHashes),
+		eng:         eng,
+		limits:      opts.Limits.withDefaults(),
+		orgCreation: opts.OrgCreation,
+		keys:        keys,
+		invites:     newInvites(opts),
+		logins:      newLogins(opts),
+		oidc:        newOIDC(opts),
 	}
 }
 

@@ -61,14 +61,14 @@ func (s *Service) sessionRequest(p *keyward.Principal) *authz.Session {
 	sp := p.Session
 	as := &authz.Session{Role: sp.RoleID}
 	if docs := sessionPolicyDocs(sp.ID, sp.Policy, sp.Policies); len(docs) > 0 {
-		as.Policy = s.authz.InlineLayer(string(sp.ID), authz.LayerSessionPolicy, inlineDocs(docs, "session"))
+		as.Policy = s.engine().InlineLayer(string(sp.ID), authz.LayerSessionPolicy, inlineDocs(docs, "session"))
 	}
 	for i, l := range sp.Narrowing {
 		name := authz.CarriedLayer(l.Source)
 		_, of, _ := strings.Cut(l.Source, ":")
 		as.Carried = append(as.Carried, policy.Layer{
 			Name: name,
-			Set:  s.authz.InlineLayer(string(sp.ID)+"/carried/"+strconv.Itoa(i), name, inlineDocs(l.Documents, of)),
+			Set:  s.engine().InlineLayer(string(sp.ID)+"/carried/"+strconv.Itoa(i), name, inlineDocs(l.Documents, of)),
 		})
 	}
 	return as
@@ -103,10 +103,10 @@ type PolicyRef struct {
 // once, as they read now: the session keeps them so, and a later edit of
 // a policy does not change it. A ref that names no policy of org is
 // CodeInvalid on its Field.
-func sessionPolicies(ctx context.Context, tx keyward.Tx, org keyward.OrgID, refs []PolicyRef) ([]keyward.SessionDocument, error) {
+func (s *Service) sessionPolicies(ctx context.Context, tx keyward.Tx, org keyward.OrgID, refs []PolicyRef) ([]keyward.SessionDocument, error) {
 	var out []keyward.SessionDocument
 	for _, ref := range refs {
-		p, err := namedPolicy(ctx, tx, org, ref)
+		p, err := s.namedPolicy(ctx, tx, org, ref)
 		if err != nil {
 			return nil, err
 		}
@@ -117,9 +117,9 @@ func sessionPolicies(ctx context.Context, tx keyward.Tx, org keyward.OrgID, refs
 	return out, nil
 }
 
-func namedPolicy(ctx context.Context, tx keyward.Tx, org keyward.OrgID, ref PolicyRef) (*PolicyDetail, error) {
+func (s *Service) namedPolicy(ctx context.Context, tx keyward.Tx, org keyward.OrgID, ref PolicyRef) (*PolicyDetail, error) {
 	if ref.Name != "" {
-		list, _ := managedPolicies()
+		list, _ := s.managedPolicies()
 		for _, mp := range list {
 			if mp.Name == ref.Name {
 				return mp, nil
@@ -127,7 +127,7 @@ func namedPolicy(ctx context.Context, tx keyward.Tx, org keyward.OrgID, ref Poli
 		}
 		return nil, keyward.FieldError(ref.Field, "There is no managed policy named %q.", ref.Name)
 	}
-	p, err := livePolicyOf(ctx, tx, org, ref.ID)
+	p, err := s.livePolicyOf(ctx, tx, org, ref.ID)
 	if keyward.ErrorCode(err) == keyward.CodeNotFound {
 		return nil, keyward.FieldError(ref.Field, "There is no policy %s in this organization.", ref.ID)
 	}

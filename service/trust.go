@@ -236,8 +236,8 @@ func trustOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.R
 
 // detailTrust adds the names the API shows. A trust of a deleted role is
 // CodeNotFound: it is gone with its role.
-func detailTrust(ctx context.Context, tx keyward.Tx, t *keyward.RoleTrust) (*TrustDetail, error) {
-	r, err := roleOf(ctx, tx, t.OrgID, t.RoleID)
+func (s *Service) detailTrust(ctx context.Context, tx keyward.Tx, t *keyward.RoleTrust) (*TrustDetail, error) {
+	r, err := s.roleOf(ctx, tx, t.OrgID, t.RoleID)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +277,7 @@ func (s *Service) CreateRoleTrust(ctx context.Context, in TrustInput) (*TrustDet
 	}
 	var d *TrustDetail
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		r, err := roleOf(ctx, tx, p.OrgID, in.RoleID)
+		r, err := s.roleOf(ctx, tx, p.OrgID, in.RoleID)
 		if err != nil || r.DeletedAt != nil {
 			return keyward.FieldError("role_id", "No role %s in this organization.", in.RoleID)
 		}
@@ -305,7 +305,7 @@ func (s *Service) CreateRoleTrust(ctx context.Context, in TrustInput) (*TrustDet
 		}); err != nil {
 			return err
 		}
-		d, err = detailTrust(ctx, tx, t)
+		d, err = s.detailTrust(ctx, tx, t)
 		return err
 	})
 	return d, err
@@ -339,7 +339,7 @@ func (s *Service) GetRoleTrust(ctx context.Context, id keyward.RoleTrustID) (*Tr
 		if err != nil {
 			return err
 		}
-		d, err = detailTrust(ctx, tx, t)
+		d, err = s.detailTrust(ctx, tx, t)
 		return err
 	})
 	return d, err
@@ -360,7 +360,7 @@ func (s *Service) ListRoleTrusts(ctx context.Context, f keyward.TrustFilter) ([]
 		resource := ""
 		switch {
 		case f.RoleID != "":
-			r, err := roleOf(ctx, tx, p.OrgID, f.RoleID)
+			r, err := s.roleOf(ctx, tx, p.OrgID, f.RoleID)
 			if err != nil {
 				return err
 			}
@@ -385,7 +385,7 @@ func (s *Service) ListRoleTrusts(ctx context.Context, f keyward.TrustFilter) ([]
 		}
 		out, info = make([]*TrustDetail, 0, len(ts)), i
 		for _, t := range ts {
-			d, err := detailTrust(ctx, tx, t)
+			d, err := s.detailTrust(ctx, tx, t)
 			if err != nil {
 				return err
 			}
@@ -443,7 +443,7 @@ func (s *Service) UpdateRoleTrust(ctx context.Context, id keyward.RoleTrustID, i
 		}); err != nil {
 			return err
 		}
-		d, err = detailTrust(ctx, tx, t)
+		d, err = s.detailTrust(ctx, tx, t)
 		return err
 	})
 	return d, err
@@ -505,7 +505,7 @@ func (s *Service) RestoreRoleTrust(ctx context.Context, id keyward.RoleTrustID) 
 			return err
 		}
 		if t.DeletedAt != nil {
-			r, err := roleOf(ctx, tx, p.OrgID, t.RoleID)
+			r, err := s.roleOf(ctx, tx, p.OrgID, t.RoleID)
 			if err != nil {
 				return err
 			}
@@ -526,7 +526,7 @@ func (s *Service) RestoreRoleTrust(ctx context.Context, id keyward.RoleTrustID) 
 				return err
 			}
 		}
-		d, err = detailTrust(ctx, tx, t)
+		d, err = s.detailTrust(ctx, tx, t)
 		return err
 	})
 	return d, err

@@ -93,7 +93,7 @@ func (s *Service) inTx(ctx context.Context, write bool, fn func(ctx context.Cont
 	}
 	sc := &txScope{snaps: map[keyward.OrgID]*authz.Snapshot{}}
 	if p := keyward.PrincipalFromContext(ctx); p != nil {
-		snap, err := s.authz.Snapshot(ctx, p.OrgID, p.Revision)
+		snap, err := s.engine().Snapshot(ctx, p.OrgID, p.Revision)
 		if err != nil {
 			return err
 		}
@@ -115,7 +115,7 @@ func (s *Service) inTx(ctx context.Context, write bool, fn func(ctx context.Cont
 		if err == nil || need == nil || reruns == maxSnapshotReruns {
 			return err
 		}
-		snap, lerr := s.authz.Snapshot(ctx, need.org, need.revision)
+		snap, lerr := s.engine().Snapshot(ctx, need.org, need.revision)
 		if lerr != nil {
 			return lerr
 		}
@@ -134,7 +134,7 @@ func (s *Service) inTx(ctx context.Context, write bool, fn func(ctx context.Cont
 // retries it.
 func (s *Service) absorb(ctx context.Context, wrote map[keyward.OrgID]int64) {
 	for org, rev := range wrote {
-		if err := s.authz.Absorb(ctx, org, rev); err != nil {
+		if err := s.engine().Absorb(ctx, org, rev); err != nil {
 			s.log.WarnContext(ctx, "snapshot update after a write failed", "org", org, "revision", rev, "err", err)
 		}
 	}
@@ -150,7 +150,7 @@ func (s *Service) absorb(ctx context.Context, wrote map[keyward.OrgID]int64) {
 func (s *Service) snapshot(ctx context.Context, org keyward.OrgID, minRevision int64) (*authz.Snapshot, error) {
 	sc := txScopeOf(ctx)
 	if sc == nil {
-		return s.authz.Snapshot(ctx, org, minRevision)
+		return s.engine().Snapshot(ctx, org, minRevision)
 	}
 	sc.mu.Lock()
 	defer sc.mu.Unlock()

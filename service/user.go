@@ -75,33 +75,10 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (u *keyward.User
 		return nil, "", err
 	}
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		if err := s.checkUserLimit(ctx, tx, p.OrgID); err != nil {
-			return err
-		}
 		if err := s.checkACLGrants(ctx, p, member.ACLs, nil); err != nil {
 			return err
 		}
-		now := tx.Now()
-		acct.ID = keyward.UserID(keyward.NewID(now))
-		acct.CreatedAt, acct.UpdatedAt = now, now
-		member.OrgID, member.UserID, member.CreatedAt, member.UpdatedAt = p.OrgID, acct.ID, now, now
-		if !acct.Service {
-			if _, err := tx.GetAccountByEmail(ctx, acct.Email); err == nil {
-				return keyward.Errorf(keyward.CodeConflict, "An account with email %s already exists; invite it to the organization instead.", acct.Email)
-			} else if keyward.ErrorCode(err) != keyward.CodeNotFound {
-				return err
-			}
-		}
-		if err := tx.CreateAccount(ctx, acct); err != nil {
-			return err
-		}
-		if err := tx.CreateMember(ctx, member); err != nil {
-			return err
-		}
-		u = &keyward.User{Account: *acct, Member: *member}
-		if _, err := s.commit(ctx, tx, p, p.OrgID, change{
-			Action: "iam.user.Create", TargetType: "user", TargetID: string(acct.ID), After: viewUser(u),
-		}); err != nil {
+		if u, err = s.insertUser(ctx, tx, p, p.OrgID, acct, member, "iam.user.Create"); err != nil {
 			return err
 		}
 		key = ""
@@ -117,6 +94,53 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (u *keyward.User
 		return nil, "", err
 	}
 	return u, key, nil
+}
+
+// insertUser stores a new account and its membership of org, which must
+// be under Limits.Users and, for a human account, in the local identity
+// mode, and commits the change as action, done by p.
+func (s *Service) insertUser(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, acct *keyward.Account, member *keyward.Member, action string) (*keyward.User, error) {
+	if err := s.checkUserLimit(ctx, tx, org); err != nil {
+		return nil, err
+	}
+	if !acct.Service {
+		if err := checkLocalIdentity(ctx, tx, org, "create local users"); err != nil {
+			return nil, err
+		}
+	}
+	now := tx.Now()
+	acct.ID = keyward.UserID(keyward.NewID(now))
+	acct.CreatedAt, acct.UpdatedAt = now, now
+	member.OrgID, member.UserID, member.CreatedAt, member.UpdatedAt = org, acct.ID, now, now
+	if !acct.Service {
+		if _, err := tx.GetAccountByEmail(ctx, acct.Email); err == nil {
+			return nil, keyward.Errorf(keyward.CodeConflict, "An account with email %s already exists; invite it to the organization instead.", acct.Email)
+		} else if keyward.ErrorCode(err) != keyward.CodeNotFound {
+			return nil, err
+		}
+	}
+	if err := tx.CreateAccount(ctx, acct); err != nil {
+		return nil, err
+	}
+	if err := tx.CreateMember(ctx, member); err != nil {
+		return nil, err
+	}
+	u := &keyward.User{Account: *acct, Member: *member}
+	_, err := s.commit(ctx, tx, p, org, change{Action: action, TargetType: "user", TargetID: string(acct.ID), After: viewUser(u)})
+	return u, err
+}
+
+// checkLocalIdentity refuses (CodeConflict) to do what, which only an
+// organization in the local identity mode allows, in org.
+func checkLocalIdentity(ctx context.Context, tx keyward.Tx, org keyward.OrgID, what string) error {
+	o, err := tx.GetOrganization(ctx, org)
+	if err != nil {
+		return err
+	}
+	if o.IdentityMode == keyward.IdentityIdP {
+		return &keyward.Error{Code: keyward.CodeConflict, Field: "identity_mode", Message: "The organization's identity mode is idp: its people come from its identity provider, so keyward cannot " + what + " in it."}
+	}
+	return nil
 }
 
 // newUser validates in and builds the account and membership it describes.

@@ -74,8 +74,19 @@ var errNoOrg = keyward.Errorf(keyward.CodeNotFound, "Organization not found.")
 // AppendAudit inserts e, giving it the transaction's time if it has none
 // and an ID of its time if it has none. Empty Before and After become nil.
 func (t *tx) AppendAudit(ctx context.Context, e *keyward.AuditEvent) error {
-	const op = "sqlstore.AppendAudit"
 	t.touch(e.OrgID, changeNone, "")
+	return t.appendAudit(ctx, "sqlstore.AppendAudit", "audit_events", e)
+}
+
+// AppendFleetAudit is AppendAudit for the fleet audit trail: it touches no
+// organization, whichever e.OrgID names.
+func (t *tx) AppendFleetAudit(ctx context.Context, e *keyward.AuditEvent) error {
+	return t.appendAudit(ctx, "sqlstore.AppendFleetAudit", "fleet_audit_events", e)
+}
+
+// appendAudit inserts e into table, audit_events or fleet_audit_events,
+// which have the same columns.
+func (t *tx) appendAudit(ctx context.Context, op, table string, e *keyward.AuditEvent) error {
 	if e.Time.IsZero() {
 		e.Time = t.now
 	}
@@ -89,7 +100,7 @@ func (t *tx) AppendAudit(ctx context.Context, e *keyward.AuditEvent) error {
 	if len(e.After) == 0 {
 		e.After = nil
 	}
-	_, err := t.execChecked(ctx, `INSERT INTO audit_events
+	_, err := t.execChecked(ctx, `INSERT INTO `+table+`
 		(id, org_id, occurred_at, actor_type, actor_id, actor_key_id, action,
 		 target_type, target_id, before_data, after_data, request_id, source_ip, session_id, actor_chain)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
@@ -102,6 +113,26 @@ func (t *tx) AppendAudit(ctx context.Context, e *keyward.AuditEvent) error {
 func (t *tx) ListAuditEvents(ctx context.Context, org keyward.OrgID, f keyward.AuditFilter) ([]*keyward.AuditEvent, keyward.PageInfo, error) {
 	var w where
 	w.add("e.org_id = %s", org)
+	if f.Refusals {
+		w.add("e.target_type = %s", "refusal")
+	} else {
+		w.add("e.target_type <> %s", "refusal")
+	}
+	return t.listAudit(ctx, "sqlstore.ListAuditEvents", "audit_events", w, f)
+}
+
+// ListFleetAuditEvents lists the fleet audit trail's events that match f,
+// newest first.
+func (t *tx) ListFleetAuditEvents(ctx context.Context, f keyward.AuditFilter) ([]*keyward.AuditEvent, keyward.PageInfo, error) {
+	// A listing needs a condition: the trail's beginning serves.
+	var w where
+	w.add("e.occurred_at >= %s", ceilMicros(f.Since))
+	f.Since = time.Time{}
+	return t.listAudit(ctx, "sqlstore.ListFleetAuditEvents", "fleet_audit_events", w, f)
+}
+
+// listAudit lists the events of table that match w and f, newest first.
+func (t *tx) listAudit(ctx context.Context, op, table string, w where, f keyward.AuditFilter) ([]*keyward.AuditEvent, keyward.PageInfo, error) {
 	if f.ActorID != "" {
 		w.add("e.actor_id = %s", f.ActorID)
 	}
@@ -111,11 +142,6 @@ func (t *tx) ListAuditEvents(ctx context.Context, org keyward.OrgID, f keyward.A
 	if f.TargetID != "" {
 		w.add("e.target_id = %s", f.TargetID)
 	}
-	if f.Refusals {
-		w.add("e.target_type = %s", "refusal")
-	} else {
-		w.add("e.target_type <> %s", "refusal")
-	}
 	if !f.Since.IsZero() {
 		w.add("e.occurred_at >= %s", ceilMicros(f.Since))
 	}
@@ -123,9 +149,9 @@ func (t *tx) ListAuditEvents(ctx context.Context, org keyward.OrgID, f keyward.A
 		w.add("e.occurred_at < %s", ceilMicros(f.Until))
 	}
 	return list(ctx, t, listing{
-		op:   "sqlstore.ListAuditEvents",
+		op:   op,
 		cols: auditColumns,
-		from: "FROM audit_events e " + w.String(),
+		from: "FROM " + table + " e " + w.String(),
 		args: w.args,
 		key:  "e.id",
 		desc: true,

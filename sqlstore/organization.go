@@ -9,25 +9,28 @@ import (
 	"github.com/keyward-iam/keyward"
 )
 
-const orgColumns = "o.id, o.name, o.type, o.owner_id, o.revision, o.created_at, o.updated_at, o.deleted_at"
+const orgColumns = "o.id, o.name, o.type, o.owner_id, o.revision, o.created_at, o.updated_at, o.deleted_at, o.suspended_at, o.identity_mode"
 
 func scanOrganization(s scanner) (*keyward.Organization, error) {
 	var (
 		o                keyward.Organization
 		created, updated int64
 		deleted          sql.NullInt64
+		suspended        sql.NullInt64
 	)
-	if err := s.Scan(&o.ID, &o.Name, &o.Type, &o.OwnerID, &o.Revision, &created, &updated, &deleted); err != nil {
+	if err := s.Scan(&o.ID, &o.Name, &o.Type, &o.OwnerID, &o.Revision, &created, &updated, &deleted, &suspended, &o.IdentityMode); err != nil {
 		return nil, err
 	}
 	o.CreatedAt, o.UpdatedAt, o.DeletedAt = fromMicros(created), fromMicros(updated), fromNullMicros(deleted)
+	o.SuspendedAt = fromNullMicros(suspended)
 	return &o, nil
 }
 
 // errNoOwner is what a foreign-key violation on an organization means.
 var errNoOwner = keyward.Errorf(keyward.CodeNotFound, "The owner's account does not exist.")
 
-// CreateOrganization inserts o, giving it an ID and times if it has none.
+// CreateOrganization inserts o, giving it an ID and times if it has none
+// and IdentityLocal if it has no identity mode.
 func (t *tx) CreateOrganization(ctx context.Context, o *keyward.Organization) error {
 	const op = "sqlstore.CreateOrganization"
 	if o.ID == "" {
@@ -35,11 +38,15 @@ func (t *tx) CreateOrganization(ctx context.Context, o *keyward.Organization) er
 	}
 	t.touch(o.ID, changeAll, "") // a new organization: nothing to patch
 	t.stamp(&o.CreatedAt, &o.UpdatedAt)
-	o.DeletedAt = microPtr(o.DeletedAt)
+	o.DeletedAt, o.SuspendedAt = microPtr(o.DeletedAt), microPtr(o.SuspendedAt)
+	if o.IdentityMode == "" {
+		o.IdentityMode = keyward.IdentityLocal
+	}
 	_, err := t.execChecked(ctx, `INSERT INTO organizations
-		(id, name, type, owner_id, revision, created_at, updated_at, deleted_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		o.ID, o.Name, o.Type, o.OwnerID, o.Revision, o.CreatedAt.UnixMicro(), o.UpdatedAt.UnixMicro(), nullMicros(o.DeletedAt))
+		(id, name, type, owner_id, revision, created_at, updated_at, deleted_at, suspended_at, identity_mode)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		o.ID, o.Name, o.Type, o.OwnerID, o.Revision, o.CreatedAt.UnixMicro(), o.UpdatedAt.UnixMicro(), nullMicros(o.DeletedAt),
+		nullMicros(o.SuspendedAt), o.IdentityMode)
 	if err == nil && t.locked != nil {
 		// No other transaction sees the row before this one commits: it
 		// is as good as locked, and BumpRevision may bump it.
@@ -70,15 +77,16 @@ func (t *tx) ListOrganizationsOf(ctx context.Context, uid keyward.UserID, p keyw
 	}, p, scanOrganization, func(o *keyward.Organization) string { return string(o.ID) })
 }
 
-// UpdateOrganization writes Name, Type, OwnerID, UpdatedAt and DeletedAt.
+// UpdateOrganization writes Name, Type, OwnerID, UpdatedAt, DeletedAt,
+// SuspendedAt and IdentityMode.
 func (t *tx) UpdateOrganization(ctx context.Context, o *keyward.Organization) error {
 	const op = "sqlstore.UpdateOrganization"
 	t.touch(o.ID, changeAll, "")
-	o.UpdatedAt, o.DeletedAt = micro(o.UpdatedAt), microPtr(o.DeletedAt)
+	o.UpdatedAt, o.DeletedAt, o.SuspendedAt = micro(o.UpdatedAt), microPtr(o.DeletedAt), microPtr(o.SuspendedAt)
 	n, err := affected(t.execChecked(ctx, `UPDATE organizations
-		SET name = $2, type = $3, owner_id = $4, updated_at = $5, deleted_at = $6
+		SET name = $2, type = $3, owner_id = $4, updated_at = $5, deleted_at = $6, suspended_at = $7, identity_mode = $8
 		WHERE id = $1`,
-		o.ID, o.Name, o.Type, o.OwnerID, o.UpdatedAt.UnixMicro(), nullMicros(o.DeletedAt)))
+		o.ID, o.Name, o.Type, o.OwnerID, o.UpdatedAt.UnixMicro(), nullMicros(o.DeletedAt), nullMicros(o.SuspendedAt), o.IdentityMode))
 	if err != nil {
 		return dbError(op, err, errNoOwner)
 	}

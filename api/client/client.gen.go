@@ -229,6 +229,60 @@ func (e ExplanationLayer) Valid() bool {
 	}
 }
 
+// Defines values for FleetOrganizationIdentityMode.
+const (
+	FleetOrganizationIdentityModeIdp   FleetOrganizationIdentityMode = "idp"
+	FleetOrganizationIdentityModeLocal FleetOrganizationIdentityMode = "local"
+)
+
+// Valid indicates whether the value is a known member of the FleetOrganizationIdentityMode enum.
+func (e FleetOrganizationIdentityMode) Valid() bool {
+	switch e {
+	case FleetOrganizationIdentityModeIdp:
+		return true
+	case FleetOrganizationIdentityModeLocal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FleetRoleName.
+const (
+	FleetAdmin  FleetRoleName = "fleet.admin"
+	FleetViewer FleetRoleName = "fleet.viewer"
+)
+
+// Valid indicates whether the value is a known member of the FleetRoleName enum.
+func (e FleetRoleName) Valid() bool {
+	switch e {
+	case FleetAdmin:
+		return true
+	case FleetViewer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IdentityModeReqIdentityMode.
+const (
+	IdentityModeReqIdentityModeIdp   IdentityModeReqIdentityMode = "idp"
+	IdentityModeReqIdentityModeLocal IdentityModeReqIdentityMode = "local"
+)
+
+// Valid indicates whether the value is a known member of the IdentityModeReqIdentityMode enum.
+func (e IdentityModeReqIdentityMode) Valid() bool {
+	switch e {
+	case IdentityModeReqIdentityModeIdp:
+		return true
+	case IdentityModeReqIdentityModeLocal:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InvitationInviteStatus.
 const (
 	InvitationInviteStatusAccepted InvitationInviteStatus = "accepted"
@@ -890,6 +944,11 @@ type CatalogAction struct {
 	// Description Example: Create an instance
 	Description string `json:"description"`
 
+	// GridGroup The id of the permission grid's row the action is in; empty for the fleet's actions.
+	//
+	// Example: compute_instances
+	GridGroup *string `json:"grid_group,omitempty"`
+
 	// Level An action's access level: `read` looks and changes nothing, `write`
 	// creates or changes, `delete` removes or takes access away, `admin`
 	// touches ownership or other identities' secrets.
@@ -908,6 +967,11 @@ type CatalogAction struct {
 
 	// Service Example: compute
 	Service string `json:"service"`
+
+	// Source Where the action comes from - keyward, vultr, api or file:PATH.
+	//
+	// Example: vultr
+	Source *string `json:"source,omitempty"`
 }
 
 // CatalogActionList defines model for CatalogActionList.
@@ -916,6 +980,81 @@ type CatalogActionList struct {
 
 	// Meta Where a page sits in its list.
 	Meta Meta `json:"meta"`
+}
+
+// CatalogChangeResponse defines model for CatalogChangeResponse.
+type CatalogChangeResponse struct {
+	CatalogChange struct {
+		Added            []string `json:"added"`
+		AffectedPolicies []struct {
+			ID             string `json:"id"`
+			Name           string `json:"name"`
+			OrganizationID string `json:"organization_id"`
+			Reason         string `json:"reason"`
+		} `json:"affected_policies"`
+		Applied bool     `json:"applied"`
+		Changed []string `json:"changed"`
+
+		// GridGroups Grid rows added ("+id") or removed ("-id").
+		GridGroups []string `json:"grid_groups"`
+		Removed    []string `json:"removed"`
+
+		// ResourceTypes Resource types added ("+name") or removed ("-name").
+		ResourceTypes []string `json:"resource_types"`
+		Revision      int64    `json:"revision"`
+	} `json:"catalog_change"`
+}
+
+// CatalogGridGroup defines model for CatalogGridGroup.
+type CatalogGridGroup struct {
+	// ID Example: widgets
+	ID string `json:"id"`
+
+	// Name Example: Widgets
+	Name   string  `json:"name"`
+	Source *string `json:"source,omitempty"`
+}
+
+// CatalogPart A catalog part, in the shape of a catalog file (docs/policy.md).
+type CatalogPart struct {
+	Actions       []CatalogPartAction    `json:"actions"`
+	GridGroups    *[]CatalogGridGroup    `json:"grid_groups,omitempty"`
+	ResourceTypes *[]CatalogResourceType `json:"resource_types,omitempty"`
+}
+
+// CatalogPartAction defines model for CatalogPartAction.
+type CatalogPartAction struct {
+	Description *string `json:"description,omitempty"`
+
+	// Level An action's access level: `read` looks and changes nothing, `write`
+	// creates or changes, `delete` removes or takes access away, `admin`
+	// touches ownership or other identities' secrets.
+	Level ActionLevel `json:"level"`
+
+	// Name Example: myapp.widget.Publish
+	Name string `json:"name"`
+}
+
+// CatalogResourceType defines model for CatalogResourceType.
+type CatalogResourceType struct {
+	Description *string `json:"description,omitempty"`
+
+	// GridGroup The id of the grid row the type's actions belong to.
+	GridGroup *string `json:"grid_group,omitempty"`
+
+	// Name service.resource
+	//
+	// Example: myapp.widget
+	Name   string  `json:"name"`
+	Source *string `json:"source,omitempty"`
+}
+
+// CatalogState defines model for CatalogState.
+type CatalogState struct {
+	Actions       []CatalogAction       `json:"actions"`
+	GridGroups    []CatalogGridGroup    `json:"grid_groups"`
+	ResourceTypes []CatalogResourceType `json:"resource_types"`
+	Revision      int64                 `json:"revision"`
 }
 
 // ChangePasswordReq defines model for ChangePasswordReq.
@@ -1120,6 +1259,157 @@ type ExplanationDecision string
 // ExplanationLayer defines model for Explanation.Layer.
 type ExplanationLayer string
 
+// FleetAuditEvent An event of the fleet audit trail and the organization it is about ("" for none).
+type FleetAuditEvent struct {
+	// Action The catalog action, e.g. iam.user.Create.
+	//
+	// Example: iam.user.Create
+	Action string `json:"action"`
+
+	// ActorID The acting user's ID; "" for `system`.
+	//
+	// Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a82
+	ActorID string `json:"actor_id"`
+
+	// ActorKeyID The ID of the API key used; "" when none.
+	//
+	// Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a83
+	ActorKeyID string `json:"actor_key_id"`
+
+	// ActorType Who made a change.
+	//
+	// Example: user
+	ActorType ActorType `json:"actor_type"`
+
+	// After The object after the change; null for a delete.
+	//
+	// Example: {"email":"ada@example.com","id":"0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a81","name":"Ada Lovelace"}
+	After *map[string]interface{} `json:"after"`
+
+	// Before The object before the change; null for a create.
+	Before *map[string]interface{} `json:"before"`
+
+	// ID Example: 0192f4a1-3c4d-7e5f-8a60-718293a4b5c6
+	ID             openapi_types.UUID `json:"id"`
+	OrganizationID string             `json:"organization_id"`
+
+	// Redacted Set when the reader may not read the object the event is about; `before` and `after` are then withheld (null).
+	Redacted *bool `json:"redacted,omitempty"`
+
+	// RequestID Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a99
+	RequestID string `json:"request_id"`
+
+	// SourceIP Example: 203.0.113.7
+	SourceIP string `json:"source_ip"`
+
+	// TargetID Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a81
+	TargetID string `json:"target_id"`
+
+	// TargetType The kind of object changed, e.g. user, api_key, organization.
+	//
+	// Example: user
+	TargetType string `json:"target_type"`
+
+	// Time Example: 2026-11-22T10:05:00Z
+	Time time.Time `json:"time"`
+}
+
+// FleetAuditEventList defines model for FleetAuditEventList.
+type FleetAuditEventList struct {
+	AuditEvents []FleetAuditEvent `json:"audit_events"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
+}
+
+// FleetOrganization keyward extension. An organization as fleet administrators see it.
+type FleetOrganization struct {
+	DateCreated time.Time `json:"date_created"`
+
+	// DateSuspended When it was suspended; "" when it is not.
+	DateSuspended string                        `json:"date_suspended"`
+	ID            openapi_types.UUID            `json:"id"`
+	IdentityMode  FleetOrganizationIdentityMode `json:"identity_mode"`
+	Name          string                        `json:"name"`
+
+	// OwnerID The root owner's account.
+	OwnerID   openapi_types.UUID `json:"owner_id"`
+	Suspended bool               `json:"suspended"`
+
+	// Type The kind of organization, as Vultr names them. Informational.
+	//
+	// Example: team
+	Type OrganizationType `json:"type"`
+}
+
+// FleetOrganizationIdentityMode defines model for FleetOrganization.IdentityMode.
+type FleetOrganizationIdentityMode string
+
+// FleetOrganizationEnvelope defines model for FleetOrganizationEnvelope.
+type FleetOrganizationEnvelope struct {
+	// Organization keyward extension. An organization as fleet administrators see it.
+	Organization FleetOrganization `json:"organization"`
+}
+
+// FleetOrganizationList defines model for FleetOrganizationList.
+type FleetOrganizationList struct {
+	// Meta Where a page sits in its list.
+	Meta          Meta                `json:"meta"`
+	Organizations []FleetOrganization `json:"organizations"`
+}
+
+// FleetRole keyward extension. One fleet role held by one account.
+type FleetRole struct {
+	DateGranted time.Time `json:"date_granted"`
+	Email       string    `json:"email"`
+
+	// GrantedBy The account that granted it; "" for the bootstrap account's and a migration's.
+	GrantedBy string `json:"granted_by"`
+	Name      string `json:"name"`
+
+	// Role A fleet role. `fleet.admin` holds every fleet action (FleetFullAccess), `fleet.viewer` the read-level ones (FleetReadOnlyAccess).
+	Role   FleetRoleName      `json:"role"`
+	UserID openapi_types.UUID `json:"user_id"`
+}
+
+// FleetRoleEnvelope defines model for FleetRoleEnvelope.
+type FleetRoleEnvelope struct {
+	// FleetRole keyward extension. One fleet role held by one account.
+	FleetRole FleetRole `json:"fleet_role"`
+}
+
+// FleetRoleList defines model for FleetRoleList.
+type FleetRoleList struct {
+	FleetRoles []FleetRole `json:"fleet_roles"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
+}
+
+// FleetRoleName A fleet role. `fleet.admin` holds every fleet action (FleetFullAccess), `fleet.viewer` the read-level ones (FleetReadOnlyAccess).
+type FleetRoleName string
+
+// FleetRoleReq defines model for FleetRoleReq.
+type FleetRoleReq struct {
+	// Role A fleet role. `fleet.admin` holds every fleet action (FleetFullAccess), `fleet.viewer` the read-level ones (FleetReadOnlyAccess).
+	Role   FleetRoleName      `json:"role"`
+	UserID openapi_types.UUID `json:"user_id"`
+}
+
+// FleetUserEnvelope defines model for FleetUserEnvelope.
+type FleetUserEnvelope struct {
+	// User A user as Vultr's organization endpoints show it: in group member
+	// lists and in policy attachment lists, with `assigned_date`.
+	User OrganizationUser `json:"user"`
+}
+
+// FleetUserReq defines model for FleetUserReq.
+type FleetUserReq struct {
+	Email    string  `json:"email"`
+	Name     *string `json:"name,omitempty"`
+	Password string  `json:"password"`
+}
+
 // Grid keyward extension. Permissions as a grid: service group → the columns
 // granted (`view`, `manage`, `delete`). The groups are
 // compute_instances, vpcs, load_balancers, security_groups, databases,
@@ -1130,6 +1420,20 @@ type ExplanationLayer string
 //
 // Example: {"billing":["view"],"compute_instances":["view","manage"]}
 type Grid map[string][]string
+
+// GridGroup A row of the permission grid.
+type GridGroup struct {
+	Actions []string `json:"actions"`
+
+	// Columns Each column the row has (view, manage, delete) and the access levels it grants.
+	Columns map[string][]ActionLevel `json:"columns"`
+
+	// ID Example: compute_instances
+	ID string `json:"id"`
+
+	// Name Example: Compute Instances
+	Name string `json:"name"`
+}
 
 // Group A group of the caller's organization.
 type Group struct {
@@ -1271,6 +1575,14 @@ type Health struct {
 	// OK Example: true
 	OK bool `json:"ok"`
 }
+
+// IdentityModeReq defines model for IdentityModeReq.
+type IdentityModeReq struct {
+	IdentityMode IdentityModeReqIdentityMode `json:"identity_mode"`
+}
+
+// IdentityModeReqIdentityMode defines model for IdentityModeReq.IdentityMode.
+type IdentityModeReqIdentityMode string
 
 // Invitation Vultr's Invitation without `status` (Vultr's client reads a top-level
 // `status` as the error probe's number): the state is `invite_status`.
@@ -2678,6 +2990,9 @@ type ListActionsParams struct {
 
 	// Q Only actions whose name or description contains this text, ignoring case (at most 200 bytes).
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Source Only actions from this part of the catalog - keyward, vultr, api or file:PATH.
+	Source *string `form:"source,omitempty" json:"source,omitempty"`
 }
 
 // ListUserRoleSessionsParams defines parameters for ListUserRoleSessions.
@@ -2725,6 +3040,12 @@ type ListLoginSessionsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ApplyCatalogParams defines parameters for ApplyCatalog.
+type ApplyCatalogParams struct {
+	// Force Apply even if stored policies use actions the change removes.
+	Force *bool `form:"force,omitempty" json:"force,omitempty"`
+}
+
 // ListEndpointActionMapsParams defines parameters for ListEndpointActionMaps.
 type ListEndpointActionMapsParams struct {
 	// PerPage Items per page.
@@ -2744,6 +3065,69 @@ type ListAvailableActionsParams struct {
 
 	// View Accepted and ignored.
 	View *string `form:"view,omitempty" json:"view,omitempty"`
+}
+
+// ListFleetAuditEventsParams defines parameters for ListFleetAuditEvents.
+type ListFleetAuditEventsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// ActorID Only events by this account.
+	ActorID *openapi_types.UUID `form:"actor_id,omitempty" json:"actor_id,omitempty"`
+
+	// Action Only events of this action (exact), e.g. fleet.organization.Suspend.
+	Action *string `form:"action,omitempty" json:"action,omitempty"`
+
+	// TargetID Only events about this object.
+	TargetID *string `form:"target_id,omitempty" json:"target_id,omitempty"`
+
+	// Since Only events at or after this time (inclusive).
+	Since *time.Time `form:"since,omitempty" json:"since,omitempty"`
+
+	// Until Only events before this time (exclusive).
+	Until *time.Time `form:"until,omitempty" json:"until,omitempty"`
+}
+
+// ListAllOrganizationsParams defines parameters for ListAllOrganizations.
+type ListAllOrganizationsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Name Only organizations whose name contains this text (case-insensitively).
+	Name *string `form:"name,omitempty" json:"name,omitempty"`
+
+	// Suspended `true`: only suspended organizations; `false`: only the others.
+	Suspended *bool `form:"suspended,omitempty" json:"suspended,omitempty"`
+}
+
+// ListFleetRolesParams defines parameters for ListFleetRoles.
+type ListFleetRolesParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// UserID Only the grants of this account.
+	UserID *openapi_types.UUID `form:"user_id,omitempty" json:"user_id,omitempty"`
+
+	// Role Only grants of this fleet role.
+	Role *FleetRoleName `form:"role,omitempty" json:"role,omitempty"`
+}
+
+// ListGridGroupsParams defines parameters for ListGridGroups.
+type ListGridGroupsParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListGroupsParams defines parameters for ListGroups.
@@ -3133,6 +3517,24 @@ type AuthorizeJSONRequestBody = AuthorizeReq
 // AuthorizeBatchJSONRequestBody defines body for AuthorizeBatch for application/json ContentType.
 type AuthorizeBatchJSONRequestBody = AuthorizeBatchReq
 
+// ApplyCatalogJSONRequestBody defines body for ApplyCatalog for application/json ContentType.
+type ApplyCatalogJSONRequestBody = CatalogPart
+
+// DiffCatalogJSONRequestBody defines body for DiffCatalog for application/json ContentType.
+type DiffCatalogJSONRequestBody = CatalogPart
+
+// SetOrganizationIdentityModeJSONRequestBody defines body for SetOrganizationIdentityMode for application/json ContentType.
+type SetOrganizationIdentityModeJSONRequestBody = IdentityModeReq
+
+// FleetCreateUserJSONRequestBody defines body for FleetCreateUser for application/json ContentType.
+type FleetCreateUserJSONRequestBody = FleetUserReq
+
+// FleetSetUserPasswordJSONRequestBody defines body for FleetSetUserPassword for application/json ContentType.
+type FleetSetUserPasswordJSONRequestBody = SetPasswordReq
+
+// GrantFleetRoleJSONRequestBody defines body for GrantFleetRole for application/json ContentType.
+type GrantFleetRoleJSONRequestBody = FleetRoleReq
+
 // CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
 type CreateGroupJSONRequestBody = GroupReq
 
@@ -3325,6 +3727,15 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/actions (the `ListActions` operationId).
 	ListActions(ctx context.Context, params *ListActionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAction Read one action of the catalog
+	//
+	// keyward extension. One action of the deployment's catalog, by name
+	// (any case). An unknown name is 404, with the nearest name when there
+	// is one.
+	//
+	// Corresponds with GET /v2/actions/{action_name} (the `GetAction` operationId).
+	GetAction(ctx context.Context, actionName string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssumeRoleWithBody Assume a role
 	//
@@ -3664,6 +4075,70 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/authorize/batch (the `AuthorizeBatch` operationId).
 	AuthorizeBatch(ctx context.Context, body AuthorizeBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetCatalog Read the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators and viewers. The part of
+	// the action catalog changed at run time (PUT /v2/catalog), with its
+	// revision (0 while none was stored). The whole catalog, every part
+	// included, is GET /v2/actions.
+	//
+	// Corresponds with GET /v2/catalog (the `GetCatalog` operationId).
+	GetCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ApplyCatalogWithBody Replace the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators. Replaces the stored part
+	// by the body (the shape of a catalog file, docs/policy.md) and answers
+	// what changed. Every organization's snapshot is made anew with the new
+	// catalog; other replicas pick it up within about a second. An entry
+	// another part declares (keyward's own services, Vultr's catalog, a
+	// catalog file) is 409. Removing actions that stored policies use is
+	// 409 naming the policies, unless `force=true`: their statements then
+	// allow nothing.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+	ApplyCatalogWithBody(ctx context.Context, params *ApplyCatalogParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ApplyCatalog Replace the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators. Replaces the stored part
+	// by the body (the shape of a catalog file, docs/policy.md) and answers
+	// what changed. Every organization's snapshot is made anew with the new
+	// catalog; other replicas pick it up within about a second. An entry
+	// another part declares (keyward's own services, Vultr's catalog, a
+	// catalog file) is 409. Removing actions that stored policies use is
+	// 409 naming the policies, unless `force=true`: their statements then
+	// allow nothing.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+	ApplyCatalog(ctx context.Context, params *ApplyCatalogParams, body ApplyCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DiffCatalogWithBody Preview a change of the stored catalog part
+	//
+	// keyward extension, for fleet administrators and viewers. What PUT
+	// /v2/catalog with this body would add, remove and change, and which
+	// stored policies it would break; changes nothing.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+	DiffCatalogWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DiffCatalog Preview a change of the stored catalog part
+	//
+	// keyward extension, for fleet administrators and viewers. What PUT
+	// /v2/catalog with this body would add, remove and change, and which
+	// stored policies it would break; changes nothing.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+	DiffCatalog(ctx context.Context, body DiffCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListEndpointActionMaps List the endpoint action maps
 	//
 	// Vultr-compatible (the pre-release shape of Vultr's API). Lists every
@@ -3690,6 +4165,177 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/endpoint-action-maps/{map_id} (the `GetEndpointActionMap` operationId).
 	GetEndpointActionMap(ctx context.Context, mapID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListFleetAuditEvents List the fleet audit trail
+	//
+	// keyward extension. Lists the events of every fleet action, newest
+	// first: grants and revocations of fleet roles, suspensions, identity
+	// modes, local users and organizations created by fleet
+	// administrators. No organization's audit trail lists them.
+	//
+	// Corresponds with GET /v2/fleet/audit (the `ListFleetAuditEvents` operationId).
+	ListFleetAuditEvents(ctx context.Context, params *ListFleetAuditEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListAllOrganizations List every organization
+	//
+	// keyward extension. Lists every live organization of the deployment,
+	// oldest first, suspended ones included.
+	//
+	// Corresponds with GET /v2/fleet/organizations (the `ListAllOrganizations` operationId).
+	ListAllOrganizations(ctx context.Context, params *ListAllOrganizationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FleetGetOrganization Read any organization
+	//
+	// keyward extension. Reads one live organization of the deployment, with its suspension and identity mode.
+	//
+	// Corresponds with GET /v2/fleet/organizations/{organization_id} (the `FleetGetOrganization` operationId).
+	FleetGetOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetOrganizationIdentityModeWithBody Set an organization's identity mode
+	//
+	// keyward extension. `local`: fleet administrators create the
+	// organization's users and set their passwords. `idp`: its identity
+	// provider is the source of truth; creating local users and setting
+	// passwords in it is refused with 409 naming `identity_mode`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/fleet/organizations/{organization_id}/identity-mode (the `SetOrganizationIdentityMode` operationId).
+	SetOrganizationIdentityModeWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetOrganizationIdentityMode Set an organization's identity mode
+	//
+	// keyward extension. `local`: fleet administrators create the
+	// organization's users and set their passwords. `idp`: its identity
+	// provider is the source of truth; creating local users and setting
+	// passwords in it is refused with 409 naming `identity_mode`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/fleet/organizations/{organization_id}/identity-mode (the `SetOrganizationIdentityMode` operationId).
+	SetOrganizationIdentityMode(ctx context.Context, organizationID OrganizationID, body SetOrganizationIdentityModeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SuspendOrganization Suspend an organization
+	//
+	// keyward extension. Suspends a whole organization: from the next
+	// request on, every API key, login session and role session of it is
+	// refused with 403, and nobody logs into it. Nothing is deleted. 409 if
+	// it is suspended already, or if the caller's own credential belongs to
+	// it.
+	//
+	// Corresponds with POST /v2/fleet/organizations/{organization_id}/suspend (the `SuspendOrganization` operationId).
+	SuspendOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnsuspendOrganization Unsuspend an organization
+	//
+	// keyward extension. Lifts a suspension; every credential of the organization works again. 409 if it is not suspended.
+	//
+	// Corresponds with POST /v2/fleet/organizations/{organization_id}/unsuspend (the `UnsuspendOrganization` operationId).
+	UnsuspendOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FleetCreateUserWithBody Create a local user
+	//
+	// keyward extension. Creates a local user (a human account with a
+	// password and no policy) in an organization in the `local` identity
+	// mode; the organization's administrators grant what it may do. 409 if
+	// the email is taken or the organization is in `idp` mode.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/fleet/organizations/{organization_id}/users (the `FleetCreateUser` operationId).
+	FleetCreateUserWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FleetCreateUser Create a local user
+	//
+	// keyward extension. Creates a local user (a human account with a
+	// password and no policy) in an organization in the `local` identity
+	// mode; the organization's administrators grant what it may do. 409 if
+	// the email is taken or the organization is in `idp` mode.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/fleet/organizations/{organization_id}/users (the `FleetCreateUser` operationId).
+	FleetCreateUser(ctx context.Context, organizationID OrganizationID, body FleetCreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FleetInvalidateUserPassword Invalidate a local user's password
+	//
+	// keyward extension. Removes the password of a local user, in either identity mode, and ends its login sessions.
+	//
+	// Corresponds with DELETE /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetInvalidateUserPassword` operationId).
+	FleetInvalidateUserPassword(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FleetSetUserPasswordWithBody Set a local user's password
+	//
+	// keyward extension. Sets the password of a local user (an account
+	// that belongs to this organization alone and is not its root owner)
+	// and ends its login sessions. 409 in an organization in `idp` mode.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetSetUserPassword` operationId).
+	FleetSetUserPasswordWithBody(ctx context.Context, organizationID OrganizationID, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FleetSetUserPassword Set a local user's password
+	//
+	// keyward extension. Sets the password of a local user (an account
+	// that belongs to this organization alone and is not its root owner)
+	// and ends its login sessions. 409 in an organization in `idp` mode.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetSetUserPassword` operationId).
+	FleetSetUserPassword(ctx context.Context, organizationID OrganizationID, userID UserID, body FleetSetUserPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListFleetRoles List fleet role grants
+	//
+	// keyward extension. Lists the accounts that hold a fleet role
+	// (`fleet.admin` or `fleet.viewer`), oldest grant first. Fleet roles
+	// belong to the deployment, not to an organization.
+	//
+	// Corresponds with GET /v2/fleet/roles (the `ListFleetRoles` operationId).
+	ListFleetRoles(ctx context.Context, params *ListFleetRolesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GrantFleetRoleWithBody Grant a fleet role
+	//
+	// keyward extension. Grants a fleet role to a human account (service
+	// users hold none). Only a caller allowed `fleet.role.Grant`, a fleet
+	// administrator, may grant. 409 if the account already holds the role.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/fleet/roles (the `GrantFleetRole` operationId).
+	GrantFleetRoleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GrantFleetRole Grant a fleet role
+	//
+	// keyward extension. Grants a fleet role to a human account (service
+	// users hold none). Only a caller allowed `fleet.role.Grant`, a fleet
+	// administrator, may grant. 409 if the account already holds the role.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/fleet/roles (the `GrantFleetRole` operationId).
+	GrantFleetRole(ctx context.Context, body GrantFleetRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RevokeFleetRole Revoke a fleet role
+	//
+	// keyward extension. Takes a fleet role from an account. Revoking the
+	// deployment's last `fleet.admin` is refused with 409.
+	//
+	// Corresponds with DELETE /v2/fleet/roles/{role}/users/{user_id} (the `RevokeFleetRole` operationId).
+	RevokeFleetRole(ctx context.Context, role FleetRoleName, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListGridGroups List the rows of the permission grid
+	//
+	// keyward extension. The rows of the View/Manage/Delete permission grid
+	// of the deployment's catalog (docs/projects.md): the seed's rows that
+	// have actions, then the rows catalog files and the stored catalog
+	// declare, then a row per service whose actions no other row takes.
+	// Each row lists its columns (the access levels each grants) and its
+	// actions; every action but the fleet's is in exactly one row.
+	//
+	// Corresponds with GET /v2/grid-groups (the `ListGridGroups` operationId).
+	ListGridGroups(ctx context.Context, params *ListGridGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListGroups List groups
 	//
@@ -5211,6 +5857,25 @@ func (c *Client) ListActions(ctx context.Context, params *ListActionsParams, req
 	return c.Client.Do(req)
 }
 
+// GetAction Read one action of the catalog
+//
+// keyward extension. One action of the deployment's catalog, by name
+// (any case). An unknown name is 404, with the nearest name when there
+// is one.
+//
+// Corresponds with GET /v2/actions/{action_name} (the `GetAction` operationId).
+func (c *Client) GetAction(ctx context.Context, actionName string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetActionRequest(c.Server, actionName)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // AssumeRoleWithBody Assume a role
 //
 // Starts a session of an assumable role for `user_id`: the caller
@@ -5729,6 +6394,120 @@ func (c *Client) AuthorizeBatch(ctx context.Context, body AuthorizeBatchJSONRequ
 	return c.Client.Do(req)
 }
 
+// GetCatalog Read the catalog part stored through the API
+//
+// keyward extension, for fleet administrators and viewers. The part of
+// the action catalog changed at run time (PUT /v2/catalog), with its
+// revision (0 while none was stored). The whole catalog, every part
+// included, is GET /v2/actions.
+//
+// Corresponds with GET /v2/catalog (the `GetCatalog` operationId).
+func (c *Client) GetCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCatalogRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ApplyCatalogWithBody Replace the catalog part stored through the API
+//
+// keyward extension, for fleet administrators. Replaces the stored part
+// by the body (the shape of a catalog file, docs/policy.md) and answers
+// what changed. Every organization's snapshot is made anew with the new
+// catalog; other replicas pick it up within about a second. An entry
+// another part declares (keyward's own services, Vultr's catalog, a
+// catalog file) is 409. Removing actions that stored policies use is
+// 409 naming the policies, unless `force=true`: their statements then
+// allow nothing.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+func (c *Client) ApplyCatalogWithBody(ctx context.Context, params *ApplyCatalogParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewApplyCatalogRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ApplyCatalog Replace the catalog part stored through the API
+//
+// keyward extension, for fleet administrators. Replaces the stored part
+// by the body (the shape of a catalog file, docs/policy.md) and answers
+// what changed. Every organization's snapshot is made anew with the new
+// catalog; other replicas pick it up within about a second. An entry
+// another part declares (keyward's own services, Vultr's catalog, a
+// catalog file) is 409. Removing actions that stored policies use is
+// 409 naming the policies, unless `force=true`: their statements then
+// allow nothing.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+func (c *Client) ApplyCatalog(ctx context.Context, params *ApplyCatalogParams, body ApplyCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewApplyCatalogRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DiffCatalogWithBody Preview a change of the stored catalog part
+//
+// keyward extension, for fleet administrators and viewers. What PUT
+// /v2/catalog with this body would add, remove and change, and which
+// stored policies it would break; changes nothing.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+func (c *Client) DiffCatalogWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDiffCatalogRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DiffCatalog Preview a change of the stored catalog part
+//
+// keyward extension, for fleet administrators and viewers. What PUT
+// /v2/catalog with this body would add, remove and change, and which
+// stored policies it would break; changes nothing.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+func (c *Client) DiffCatalog(ctx context.Context, body DiffCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDiffCatalogRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListEndpointActionMaps List the endpoint action maps
 //
 // Vultr-compatible (the pre-release shape of Vultr's API). Lists every
@@ -5776,6 +6555,347 @@ func (c *Client) ListAvailableActions(ctx context.Context, params *ListAvailable
 // Corresponds with GET /v2/endpoint-action-maps/{map_id} (the `GetEndpointActionMap` operationId).
 func (c *Client) GetEndpointActionMap(ctx context.Context, mapID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetEndpointActionMapRequest(c.Server, mapID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListFleetAuditEvents List the fleet audit trail
+//
+// keyward extension. Lists the events of every fleet action, newest
+// first: grants and revocations of fleet roles, suspensions, identity
+// modes, local users and organizations created by fleet
+// administrators. No organization's audit trail lists them.
+//
+// Corresponds with GET /v2/fleet/audit (the `ListFleetAuditEvents` operationId).
+func (c *Client) ListFleetAuditEvents(ctx context.Context, params *ListFleetAuditEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFleetAuditEventsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListAllOrganizations List every organization
+//
+// keyward extension. Lists every live organization of the deployment,
+// oldest first, suspended ones included.
+//
+// Corresponds with GET /v2/fleet/organizations (the `ListAllOrganizations` operationId).
+func (c *Client) ListAllOrganizations(ctx context.Context, params *ListAllOrganizationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAllOrganizationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FleetGetOrganization Read any organization
+//
+// keyward extension. Reads one live organization of the deployment, with its suspension and identity mode.
+//
+// Corresponds with GET /v2/fleet/organizations/{organization_id} (the `FleetGetOrganization` operationId).
+func (c *Client) FleetGetOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFleetGetOrganizationRequest(c.Server, organizationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetOrganizationIdentityModeWithBody Set an organization's identity mode
+//
+// keyward extension. `local`: fleet administrators create the
+// organization's users and set their passwords. `idp`: its identity
+// provider is the source of truth; creating local users and setting
+// passwords in it is refused with 409 naming `identity_mode`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/fleet/organizations/{organization_id}/identity-mode (the `SetOrganizationIdentityMode` operationId).
+func (c *Client) SetOrganizationIdentityModeWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetOrganizationIdentityModeRequestWithBody(c.Server, organizationID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetOrganizationIdentityMode Set an organization's identity mode
+//
+// keyward extension. `local`: fleet administrators create the
+// organization's users and set their passwords. `idp`: its identity
+// provider is the source of truth; creating local users and setting
+// passwords in it is refused with 409 naming `identity_mode`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/fleet/organizations/{organization_id}/identity-mode (the `SetOrganizationIdentityMode` operationId).
+func (c *Client) SetOrganizationIdentityMode(ctx context.Context, organizationID OrganizationID, body SetOrganizationIdentityModeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetOrganizationIdentityModeRequest(c.Server, organizationID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SuspendOrganization Suspend an organization
+//
+// keyward extension. Suspends a whole organization: from the next
+// request on, every API key, login session and role session of it is
+// refused with 403, and nobody logs into it. Nothing is deleted. 409 if
+// it is suspended already, or if the caller's own credential belongs to
+// it.
+//
+// Corresponds with POST /v2/fleet/organizations/{organization_id}/suspend (the `SuspendOrganization` operationId).
+func (c *Client) SuspendOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSuspendOrganizationRequest(c.Server, organizationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnsuspendOrganization Unsuspend an organization
+//
+// keyward extension. Lifts a suspension; every credential of the organization works again. 409 if it is not suspended.
+//
+// Corresponds with POST /v2/fleet/organizations/{organization_id}/unsuspend (the `UnsuspendOrganization` operationId).
+func (c *Client) UnsuspendOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnsuspendOrganizationRequest(c.Server, organizationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FleetCreateUserWithBody Create a local user
+//
+// keyward extension. Creates a local user (a human account with a
+// password and no policy) in an organization in the `local` identity
+// mode; the organization's administrators grant what it may do. 409 if
+// the email is taken or the organization is in `idp` mode.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/fleet/organizations/{organization_id}/users (the `FleetCreateUser` operationId).
+func (c *Client) FleetCreateUserWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFleetCreateUserRequestWithBody(c.Server, organizationID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FleetCreateUser Create a local user
+//
+// keyward extension. Creates a local user (a human account with a
+// password and no policy) in an organization in the `local` identity
+// mode; the organization's administrators grant what it may do. 409 if
+// the email is taken or the organization is in `idp` mode.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/fleet/organizations/{organization_id}/users (the `FleetCreateUser` operationId).
+func (c *Client) FleetCreateUser(ctx context.Context, organizationID OrganizationID, body FleetCreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFleetCreateUserRequest(c.Server, organizationID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FleetInvalidateUserPassword Invalidate a local user's password
+//
+// keyward extension. Removes the password of a local user, in either identity mode, and ends its login sessions.
+//
+// Corresponds with DELETE /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetInvalidateUserPassword` operationId).
+func (c *Client) FleetInvalidateUserPassword(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFleetInvalidateUserPasswordRequest(c.Server, organizationID, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FleetSetUserPasswordWithBody Set a local user's password
+//
+// keyward extension. Sets the password of a local user (an account
+// that belongs to this organization alone and is not its root owner)
+// and ends its login sessions. 409 in an organization in `idp` mode.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetSetUserPassword` operationId).
+func (c *Client) FleetSetUserPasswordWithBody(ctx context.Context, organizationID OrganizationID, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFleetSetUserPasswordRequestWithBody(c.Server, organizationID, userID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FleetSetUserPassword Set a local user's password
+//
+// keyward extension. Sets the password of a local user (an account
+// that belongs to this organization alone and is not its root owner)
+// and ends its login sessions. 409 in an organization in `idp` mode.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetSetUserPassword` operationId).
+func (c *Client) FleetSetUserPassword(ctx context.Context, organizationID OrganizationID, userID UserID, body FleetSetUserPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFleetSetUserPasswordRequest(c.Server, organizationID, userID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListFleetRoles List fleet role grants
+//
+// keyward extension. Lists the accounts that hold a fleet role
+// (`fleet.admin` or `fleet.viewer`), oldest grant first. Fleet roles
+// belong to the deployment, not to an organization.
+//
+// Corresponds with GET /v2/fleet/roles (the `ListFleetRoles` operationId).
+func (c *Client) ListFleetRoles(ctx context.Context, params *ListFleetRolesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFleetRolesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GrantFleetRoleWithBody Grant a fleet role
+//
+// keyward extension. Grants a fleet role to a human account (service
+// users hold none). Only a caller allowed `fleet.role.Grant`, a fleet
+// administrator, may grant. 409 if the account already holds the role.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/fleet/roles (the `GrantFleetRole` operationId).
+func (c *Client) GrantFleetRoleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGrantFleetRoleRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GrantFleetRole Grant a fleet role
+//
+// keyward extension. Grants a fleet role to a human account (service
+// users hold none). Only a caller allowed `fleet.role.Grant`, a fleet
+// administrator, may grant. 409 if the account already holds the role.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/fleet/roles (the `GrantFleetRole` operationId).
+func (c *Client) GrantFleetRole(ctx context.Context, body GrantFleetRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGrantFleetRoleRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RevokeFleetRole Revoke a fleet role
+//
+// keyward extension. Takes a fleet role from an account. Revoking the
+// deployment's last `fleet.admin` is refused with 409.
+//
+// Corresponds with DELETE /v2/fleet/roles/{role}/users/{user_id} (the `RevokeFleetRole` operationId).
+func (c *Client) RevokeFleetRole(ctx context.Context, role FleetRoleName, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeFleetRoleRequest(c.Server, role, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListGridGroups List the rows of the permission grid
+//
+// keyward extension. The rows of the View/Manage/Delete permission grid
+// of the deployment's catalog (docs/projects.md): the seed's rows that
+// have actions, then the rows catalog files and the stored catalog
+// declare, then a row per service whose actions no other row takes.
+// Each row lists its columns (the access levels each grants) and its
+// actions; every action but the fleet's is in exactly one row.
+//
+// Corresponds with GET /v2/grid-groups (the `ListGridGroups` operationId).
+func (c *Client) ListGridGroups(ctx context.Context, params *ListGridGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListGridGroupsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8802,10 +9922,56 @@ func NewListActionsRequest(server string, params *ListActionsParams) (*http.Requ
 
 		}
 
+		if params.Source != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "source", *params.Source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetActionRequest constructs an http.Request for the GetAction method
+func NewGetActionRequest(server string, actionName string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "action_name", actionName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/actions/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -9428,6 +10594,140 @@ func NewAuthorizeBatchRequestWithBody(server string, contentType string, body io
 	return req, nil
 }
 
+// NewGetCatalogRequest constructs an http.Request for the GetCatalog method
+func NewGetCatalogRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/catalog")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewApplyCatalogRequest calls the generic ApplyCatalog builder with application/json body
+func NewApplyCatalogRequest(server string, params *ApplyCatalogParams, body ApplyCatalogJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewApplyCatalogRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewApplyCatalogRequestWithBody constructs an http.Request for the ApplyCatalog method, with any body, and a specified content type
+func NewApplyCatalogRequestWithBody(server string, params *ApplyCatalogParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/catalog")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Force != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "force", *params.Force, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDiffCatalogRequest calls the generic DiffCatalog builder with application/json body
+func NewDiffCatalogRequest(server string, body DiffCatalogJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDiffCatalogRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewDiffCatalogRequestWithBody constructs an http.Request for the DiffCatalog method, with any body, and a specified content type
+func NewDiffCatalogRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/catalog/diff")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListEndpointActionMapsRequest constructs an http.Request for the ListEndpointActionMaps method
 func NewListEndpointActionMapsRequest(server string, params *ListEndpointActionMapsParams) (*http.Request, error) {
 	var err error
@@ -9596,6 +10896,750 @@ func NewGetEndpointActionMapRequest(server string, mapID openapi_types.UUID) (*h
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListFleetAuditEventsRequest constructs an http.Request for the ListFleetAuditEvents method
+func NewListFleetAuditEventsRequest(server string, params *ListFleetAuditEventsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/audit")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ActorID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "actor_id", *params.ActorID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Action != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TargetID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "target_id", *params.TargetID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Since != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "since", *params.Since, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Until != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "until", *params.Until, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListAllOrganizationsRequest constructs an http.Request for the ListAllOrganizations method
+func NewListAllOrganizationsRequest(server string, params *ListAllOrganizationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/organizations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Name != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Suspended != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "suspended", *params.Suspended, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewFleetGetOrganizationRequest constructs an http.Request for the FleetGetOrganization method
+func NewFleetGetOrganizationRequest(server string, organizationID OrganizationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/organizations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetOrganizationIdentityModeRequest calls the generic SetOrganizationIdentityMode builder with application/json body
+func NewSetOrganizationIdentityModeRequest(server string, organizationID OrganizationID, body SetOrganizationIdentityModeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetOrganizationIdentityModeRequestWithBody(server, organizationID, "application/json", bodyReader)
+}
+
+// NewSetOrganizationIdentityModeRequestWithBody constructs an http.Request for the SetOrganizationIdentityMode method, with any body, and a specified content type
+func NewSetOrganizationIdentityModeRequestWithBody(server string, organizationID OrganizationID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/organizations/%s/identity-mode", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewSuspendOrganizationRequest constructs an http.Request for the SuspendOrganization method
+func NewSuspendOrganizationRequest(server string, organizationID OrganizationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/organizations/%s/suspend", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUnsuspendOrganizationRequest constructs an http.Request for the UnsuspendOrganization method
+func NewUnsuspendOrganizationRequest(server string, organizationID OrganizationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/organizations/%s/unsuspend", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewFleetCreateUserRequest calls the generic FleetCreateUser builder with application/json body
+func NewFleetCreateUserRequest(server string, organizationID OrganizationID, body FleetCreateUserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewFleetCreateUserRequestWithBody(server, organizationID, "application/json", bodyReader)
+}
+
+// NewFleetCreateUserRequestWithBody constructs an http.Request for the FleetCreateUser method, with any body, and a specified content type
+func NewFleetCreateUserRequestWithBody(server string, organizationID OrganizationID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/organizations/%s/users", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewFleetInvalidateUserPasswordRequest constructs an http.Request for the FleetInvalidateUserPassword method
+func NewFleetInvalidateUserPasswordRequest(server string, organizationID OrganizationID, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/organizations/%s/users/%s/password", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewFleetSetUserPasswordRequest calls the generic FleetSetUserPassword builder with application/json body
+func NewFleetSetUserPasswordRequest(server string, organizationID OrganizationID, userID UserID, body FleetSetUserPasswordJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewFleetSetUserPasswordRequestWithBody(server, organizationID, userID, "application/json", bodyReader)
+}
+
+// NewFleetSetUserPasswordRequestWithBody constructs an http.Request for the FleetSetUserPassword method, with any body, and a specified content type
+func NewFleetSetUserPasswordRequestWithBody(server string, organizationID OrganizationID, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/organizations/%s/users/%s/password", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListFleetRolesRequest constructs an http.Request for the ListFleetRoles method
+func NewListFleetRolesRequest(server string, params *ListFleetRolesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/roles")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.UserID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Role != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "role", *params.Role, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGrantFleetRoleRequest calls the generic GrantFleetRole builder with application/json body
+func NewGrantFleetRoleRequest(server string, body GrantFleetRoleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGrantFleetRoleRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGrantFleetRoleRequestWithBody constructs an http.Request for the GrantFleetRole method, with any body, and a specified content type
+func NewGrantFleetRoleRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/roles")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRevokeFleetRoleRequest constructs an http.Request for the RevokeFleetRole method
+func NewRevokeFleetRoleRequest(server string, role FleetRoleName, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "role", role, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/roles/%s/users/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListGridGroupsRequest constructs an http.Request for the ListGridGroups method
+func NewListGridGroupsRequest(server string, params *ListGridGroupsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/grid-groups")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -15278,6 +17322,17 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/actions (the `ListActions` operationId).
 	ListActionsWithResponse(ctx context.Context, params *ListActionsParams, reqEditors ...RequestEditorFn) (*ListActionsResponse, error)
 
+	// GetActionWithResponse Read one action of the catalog
+	//
+	// keyward extension. One action of the deployment's catalog, by name
+	// (any case). An unknown name is 404, with the nearest name when there
+	// is one.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/actions/{action_name} (the `GetAction` operationId).
+	GetActionWithResponse(ctx context.Context, actionName string, reqEditors ...RequestEditorFn) (*GetActionResponse, error)
+
 	// AssumeRoleWithBodyWithResponse Assume a role
 	//
 	// Starts a session of an assumable role for `user_id`: the caller
@@ -15628,6 +17683,72 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/authorize/batch (the `AuthorizeBatch` operationId).
 	AuthorizeBatchWithResponse(ctx context.Context, body AuthorizeBatchJSONRequestBody, reqEditors ...RequestEditorFn) (*AuthorizeBatchResponse, error)
 
+	// GetCatalogWithResponse Read the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators and viewers. The part of
+	// the action catalog changed at run time (PUT /v2/catalog), with its
+	// revision (0 while none was stored). The whole catalog, every part
+	// included, is GET /v2/actions.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/catalog (the `GetCatalog` operationId).
+	GetCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetCatalogResponse, error)
+
+	// ApplyCatalogWithBodyWithResponse Replace the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators. Replaces the stored part
+	// by the body (the shape of a catalog file, docs/policy.md) and answers
+	// what changed. Every organization's snapshot is made anew with the new
+	// catalog; other replicas pick it up within about a second. An entry
+	// another part declares (keyward's own services, Vultr's catalog, a
+	// catalog file) is 409. Removing actions that stored policies use is
+	// 409 naming the policies, unless `force=true`: their statements then
+	// allow nothing.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+	ApplyCatalogWithBodyWithResponse(ctx context.Context, params *ApplyCatalogParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ApplyCatalogResponse, error)
+
+	// ApplyCatalogWithResponse Replace the catalog part stored through the API
+	//
+	// keyward extension, for fleet administrators. Replaces the stored part
+	// by the body (the shape of a catalog file, docs/policy.md) and answers
+	// what changed. Every organization's snapshot is made anew with the new
+	// catalog; other replicas pick it up within about a second. An entry
+	// another part declares (keyward's own services, Vultr's catalog, a
+	// catalog file) is 409. Removing actions that stored policies use is
+	// 409 naming the policies, unless `force=true`: their statements then
+	// allow nothing.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+	ApplyCatalogWithResponse(ctx context.Context, params *ApplyCatalogParams, body ApplyCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*ApplyCatalogResponse, error)
+
+	// DiffCatalogWithBodyWithResponse Preview a change of the stored catalog part
+	//
+	// keyward extension, for fleet administrators and viewers. What PUT
+	// /v2/catalog with this body would add, remove and change, and which
+	// stored policies it would break; changes nothing.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+	DiffCatalogWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DiffCatalogResponse, error)
+
+	// DiffCatalogWithResponse Preview a change of the stored catalog part
+	//
+	// keyward extension, for fleet administrators and viewers. What PUT
+	// /v2/catalog with this body would add, remove and change, and which
+	// stored policies it would break; changes nothing.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+	DiffCatalogWithResponse(ctx context.Context, body DiffCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*DiffCatalogResponse, error)
+
 	// ListEndpointActionMapsWithResponse List the endpoint action maps
 	//
 	// Vultr-compatible (the pre-release shape of Vultr's API). Lists every
@@ -15660,6 +17781,195 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/endpoint-action-maps/{map_id} (the `GetEndpointActionMap` operationId).
 	GetEndpointActionMapWithResponse(ctx context.Context, mapID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetEndpointActionMapResponse, error)
+
+	// ListFleetAuditEventsWithResponse List the fleet audit trail
+	//
+	// keyward extension. Lists the events of every fleet action, newest
+	// first: grants and revocations of fleet roles, suspensions, identity
+	// modes, local users and organizations created by fleet
+	// administrators. No organization's audit trail lists them.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/fleet/audit (the `ListFleetAuditEvents` operationId).
+	ListFleetAuditEventsWithResponse(ctx context.Context, params *ListFleetAuditEventsParams, reqEditors ...RequestEditorFn) (*ListFleetAuditEventsResponse, error)
+
+	// ListAllOrganizationsWithResponse List every organization
+	//
+	// keyward extension. Lists every live organization of the deployment,
+	// oldest first, suspended ones included.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/fleet/organizations (the `ListAllOrganizations` operationId).
+	ListAllOrganizationsWithResponse(ctx context.Context, params *ListAllOrganizationsParams, reqEditors ...RequestEditorFn) (*ListAllOrganizationsResponse, error)
+
+	// FleetGetOrganizationWithResponse Read any organization
+	//
+	// keyward extension. Reads one live organization of the deployment, with its suspension and identity mode.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/fleet/organizations/{organization_id} (the `FleetGetOrganization` operationId).
+	FleetGetOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*FleetGetOrganizationResponse, error)
+
+	// SetOrganizationIdentityModeWithBodyWithResponse Set an organization's identity mode
+	//
+	// keyward extension. `local`: fleet administrators create the
+	// organization's users and set their passwords. `idp`: its identity
+	// provider is the source of truth; creating local users and setting
+	// passwords in it is refused with 409 naming `identity_mode`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/fleet/organizations/{organization_id}/identity-mode (the `SetOrganizationIdentityMode` operationId).
+	SetOrganizationIdentityModeWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetOrganizationIdentityModeResponse, error)
+
+	// SetOrganizationIdentityModeWithResponse Set an organization's identity mode
+	//
+	// keyward extension. `local`: fleet administrators create the
+	// organization's users and set their passwords. `idp`: its identity
+	// provider is the source of truth; creating local users and setting
+	// passwords in it is refused with 409 naming `identity_mode`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/fleet/organizations/{organization_id}/identity-mode (the `SetOrganizationIdentityMode` operationId).
+	SetOrganizationIdentityModeWithResponse(ctx context.Context, organizationID OrganizationID, body SetOrganizationIdentityModeJSONRequestBody, reqEditors ...RequestEditorFn) (*SetOrganizationIdentityModeResponse, error)
+
+	// SuspendOrganizationWithResponse Suspend an organization
+	//
+	// keyward extension. Suspends a whole organization: from the next
+	// request on, every API key, login session and role session of it is
+	// refused with 403, and nobody logs into it. Nothing is deleted. 409 if
+	// it is suspended already, or if the caller's own credential belongs to
+	// it.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/fleet/organizations/{organization_id}/suspend (the `SuspendOrganization` operationId).
+	SuspendOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*SuspendOrganizationResponse, error)
+
+	// UnsuspendOrganizationWithResponse Unsuspend an organization
+	//
+	// keyward extension. Lifts a suspension; every credential of the organization works again. 409 if it is not suspended.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/fleet/organizations/{organization_id}/unsuspend (the `UnsuspendOrganization` operationId).
+	UnsuspendOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*UnsuspendOrganizationResponse, error)
+
+	// FleetCreateUserWithBodyWithResponse Create a local user
+	//
+	// keyward extension. Creates a local user (a human account with a
+	// password and no policy) in an organization in the `local` identity
+	// mode; the organization's administrators grant what it may do. 409 if
+	// the email is taken or the organization is in `idp` mode.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/fleet/organizations/{organization_id}/users (the `FleetCreateUser` operationId).
+	FleetCreateUserWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FleetCreateUserResponse, error)
+
+	// FleetCreateUserWithResponse Create a local user
+	//
+	// keyward extension. Creates a local user (a human account with a
+	// password and no policy) in an organization in the `local` identity
+	// mode; the organization's administrators grant what it may do. 409 if
+	// the email is taken or the organization is in `idp` mode.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/fleet/organizations/{organization_id}/users (the `FleetCreateUser` operationId).
+	FleetCreateUserWithResponse(ctx context.Context, organizationID OrganizationID, body FleetCreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*FleetCreateUserResponse, error)
+
+	// FleetInvalidateUserPasswordWithResponse Invalidate a local user's password
+	//
+	// keyward extension. Removes the password of a local user, in either identity mode, and ends its login sessions.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetInvalidateUserPassword` operationId).
+	FleetInvalidateUserPasswordWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*FleetInvalidateUserPasswordResponse, error)
+
+	// FleetSetUserPasswordWithBodyWithResponse Set a local user's password
+	//
+	// keyward extension. Sets the password of a local user (an account
+	// that belongs to this organization alone and is not its root owner)
+	// and ends its login sessions. 409 in an organization in `idp` mode.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetSetUserPassword` operationId).
+	FleetSetUserPasswordWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FleetSetUserPasswordResponse, error)
+
+	// FleetSetUserPasswordWithResponse Set a local user's password
+	//
+	// keyward extension. Sets the password of a local user (an account
+	// that belongs to this organization alone and is not its root owner)
+	// and ends its login sessions. 409 in an organization in `idp` mode.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetSetUserPassword` operationId).
+	FleetSetUserPasswordWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, body FleetSetUserPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*FleetSetUserPasswordResponse, error)
+
+	// ListFleetRolesWithResponse List fleet role grants
+	//
+	// keyward extension. Lists the accounts that hold a fleet role
+	// (`fleet.admin` or `fleet.viewer`), oldest grant first. Fleet roles
+	// belong to the deployment, not to an organization.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/fleet/roles (the `ListFleetRoles` operationId).
+	ListFleetRolesWithResponse(ctx context.Context, params *ListFleetRolesParams, reqEditors ...RequestEditorFn) (*ListFleetRolesResponse, error)
+
+	// GrantFleetRoleWithBodyWithResponse Grant a fleet role
+	//
+	// keyward extension. Grants a fleet role to a human account (service
+	// users hold none). Only a caller allowed `fleet.role.Grant`, a fleet
+	// administrator, may grant. 409 if the account already holds the role.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/fleet/roles (the `GrantFleetRole` operationId).
+	GrantFleetRoleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GrantFleetRoleResponse, error)
+
+	// GrantFleetRoleWithResponse Grant a fleet role
+	//
+	// keyward extension. Grants a fleet role to a human account (service
+	// users hold none). Only a caller allowed `fleet.role.Grant`, a fleet
+	// administrator, may grant. 409 if the account already holds the role.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/fleet/roles (the `GrantFleetRole` operationId).
+	GrantFleetRoleWithResponse(ctx context.Context, body GrantFleetRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*GrantFleetRoleResponse, error)
+
+	// RevokeFleetRoleWithResponse Revoke a fleet role
+	//
+	// keyward extension. Takes a fleet role from an account. Revoking the
+	// deployment's last `fleet.admin` is refused with 409.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/fleet/roles/{role}/users/{user_id} (the `RevokeFleetRole` operationId).
+	RevokeFleetRoleWithResponse(ctx context.Context, role FleetRoleName, userID UserID, reqEditors ...RequestEditorFn) (*RevokeFleetRoleResponse, error)
+
+	// ListGridGroupsWithResponse List the rows of the permission grid
+	//
+	// keyward extension. The rows of the View/Manage/Delete permission grid
+	// of the deployment's catalog (docs/projects.md): the seed's rows that
+	// have actions, then the rows catalog files and the stored catalog
+	// declare, then a row per service whose actions no other row takes.
+	// Each row lists its columns (the access levels each grants) and its
+	// actions; every action but the fleet's is in exactly one row.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/grid-groups (the `ListGridGroups` operationId).
+	ListGridGroupsWithResponse(ctx context.Context, params *ListGridGroupsParams, reqEditors ...RequestEditorFn) (*ListGridGroupsResponse, error)
 
 	// ListGroupsWithResponse List groups
 	//
@@ -17486,6 +19796,88 @@ func (r ListActionsResponse) ContentType() string {
 	return ""
 }
 
+type GetActionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		// Action An action of the action catalog.
+		Action CatalogAction `json:"action"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetActionResponse) GetJSON200() *struct {
+	// Action An action of the action catalog.
+	Action CatalogAction `json:"action"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetActionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetActionResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetActionResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetActionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetActionResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetActionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetActionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetActionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetActionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type AssumeRoleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18342,6 +20734,224 @@ func (r AuthorizeBatchResponse) ContentType() string {
 	return ""
 }
 
+type GetCatalogResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Catalog CatalogState `json:"catalog"`
+	}
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCatalogResponse) GetJSON200() *struct {
+	Catalog CatalogState `json:"catalog"`
+} {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCatalogResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCatalogResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetCatalogResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCatalogResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCatalogResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCatalogResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCatalogResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ApplyCatalogResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CatalogChangeResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ApplyCatalogResponse) GetJSON200() *CatalogChangeResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ApplyCatalogResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ApplyCatalogResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ApplyCatalogResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ApplyCatalogResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ApplyCatalogResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ApplyCatalogResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ApplyCatalogResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ApplyCatalogResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ApplyCatalogResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DiffCatalogResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CatalogChangeResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DiffCatalogResponse) GetJSON200() *CatalogChangeResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DiffCatalogResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DiffCatalogResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DiffCatalogResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DiffCatalogResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DiffCatalogResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DiffCatalogResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DiffCatalogResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DiffCatalogResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DiffCatalogResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListEndpointActionMapsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -18550,6 +21160,1004 @@ func (r GetEndpointActionMapResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetEndpointActionMapResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListFleetAuditEventsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FleetAuditEventList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListFleetAuditEventsResponse) GetJSON200() *FleetAuditEventList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListFleetAuditEventsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListFleetAuditEventsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListFleetAuditEventsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListFleetAuditEventsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListFleetAuditEventsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListFleetAuditEventsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListFleetAuditEventsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListFleetAuditEventsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListAllOrganizationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FleetOrganizationList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAllOrganizationsResponse) GetJSON200() *FleetOrganizationList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListAllOrganizationsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListAllOrganizationsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListAllOrganizationsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListAllOrganizationsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAllOrganizationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAllOrganizationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAllOrganizationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAllOrganizationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type FleetGetOrganizationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FleetOrganizationEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r FleetGetOrganizationResponse) GetJSON200() *FleetOrganizationEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FleetGetOrganizationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r FleetGetOrganizationResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r FleetGetOrganizationResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r FleetGetOrganizationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r FleetGetOrganizationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r FleetGetOrganizationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FleetGetOrganizationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FleetGetOrganizationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FleetGetOrganizationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SetOrganizationIdentityModeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FleetOrganizationEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetOrganizationIdentityModeResponse) GetJSON200() *FleetOrganizationEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetOrganizationIdentityModeResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetOrganizationIdentityModeResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetOrganizationIdentityModeResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SetOrganizationIdentityModeResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SetOrganizationIdentityModeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SetOrganizationIdentityModeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetOrganizationIdentityModeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetOrganizationIdentityModeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetOrganizationIdentityModeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SuspendOrganizationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FleetOrganizationEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SuspendOrganizationResponse) GetJSON200() *FleetOrganizationEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SuspendOrganizationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SuspendOrganizationResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SuspendOrganizationResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SuspendOrganizationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SuspendOrganizationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SuspendOrganizationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SuspendOrganizationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SuspendOrganizationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SuspendOrganizationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SuspendOrganizationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UnsuspendOrganizationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FleetOrganizationEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnsuspendOrganizationResponse) GetJSON200() *FleetOrganizationEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UnsuspendOrganizationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UnsuspendOrganizationResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UnsuspendOrganizationResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UnsuspendOrganizationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UnsuspendOrganizationResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UnsuspendOrganizationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UnsuspendOrganizationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnsuspendOrganizationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnsuspendOrganizationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnsuspendOrganizationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type FleetCreateUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *FleetUserEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r FleetCreateUserResponse) GetJSON201() *FleetUserEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FleetCreateUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r FleetCreateUserResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r FleetCreateUserResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r FleetCreateUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r FleetCreateUserResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r FleetCreateUserResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r FleetCreateUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FleetCreateUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FleetCreateUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FleetCreateUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type FleetInvalidateUserPasswordResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FleetInvalidateUserPasswordResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r FleetInvalidateUserPasswordResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r FleetInvalidateUserPasswordResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r FleetInvalidateUserPasswordResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r FleetInvalidateUserPasswordResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r FleetInvalidateUserPasswordResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r FleetInvalidateUserPasswordResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FleetInvalidateUserPasswordResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FleetInvalidateUserPasswordResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FleetInvalidateUserPasswordResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type FleetSetUserPasswordResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FleetSetUserPasswordResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r FleetSetUserPasswordResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r FleetSetUserPasswordResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r FleetSetUserPasswordResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r FleetSetUserPasswordResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r FleetSetUserPasswordResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r FleetSetUserPasswordResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FleetSetUserPasswordResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FleetSetUserPasswordResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FleetSetUserPasswordResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListFleetRolesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FleetRoleList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListFleetRolesResponse) GetJSON200() *FleetRoleList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListFleetRolesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListFleetRolesResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListFleetRolesResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListFleetRolesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListFleetRolesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListFleetRolesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListFleetRolesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListFleetRolesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GrantFleetRoleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *FleetRoleEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r GrantFleetRoleResponse) GetJSON201() *FleetRoleEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GrantFleetRoleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GrantFleetRoleResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GrantFleetRoleResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GrantFleetRoleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r GrantFleetRoleResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GrantFleetRoleResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GrantFleetRoleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GrantFleetRoleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GrantFleetRoleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GrantFleetRoleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RevokeFleetRoleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RevokeFleetRoleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RevokeFleetRoleResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RevokeFleetRoleResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RevokeFleetRoleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RevokeFleetRoleResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RevokeFleetRoleResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RevokeFleetRoleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RevokeFleetRoleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RevokeFleetRoleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RevokeFleetRoleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListGridGroupsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		GridGroups []GridGroup `json:"grid_groups"`
+
+		// Meta Where a page sits in its list.
+		Meta Meta `json:"meta"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListGridGroupsResponse) GetJSON200() *struct {
+	GridGroups []GridGroup `json:"grid_groups"`
+
+	// Meta Where a page sits in its list.
+	Meta Meta `json:"meta"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListGridGroupsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListGridGroupsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListGridGroupsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListGridGroupsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListGridGroupsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListGridGroupsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListGridGroupsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListGridGroupsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -27133,6 +30741,23 @@ func (c *ClientWithResponses) ListActionsWithResponse(ctx context.Context, param
 	return ParseListActionsResponse(rsp)
 }
 
+// GetActionWithResponse Read one action of the catalog
+//
+// keyward extension. One action of the deployment's catalog, by name
+// (any case). An unknown name is 404, with the nearest name when there
+// is one.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/actions/{action_name} (the `GetAction` operationId).
+func (c *ClientWithResponses) GetActionWithResponse(ctx context.Context, actionName string, reqEditors ...RequestEditorFn) (*GetActionResponse, error) {
+	rsp, err := c.GetAction(ctx, actionName, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetActionResponse(rsp)
+}
+
 // AssumeRoleWithBodyWithResponse Assume a role
 //
 // Starts a session of an assumable role for `user_id`: the caller
@@ -27591,6 +31216,102 @@ func (c *ClientWithResponses) AuthorizeBatchWithResponse(ctx context.Context, bo
 	return ParseAuthorizeBatchResponse(rsp)
 }
 
+// GetCatalogWithResponse Read the catalog part stored through the API
+//
+// keyward extension, for fleet administrators and viewers. The part of
+// the action catalog changed at run time (PUT /v2/catalog), with its
+// revision (0 while none was stored). The whole catalog, every part
+// included, is GET /v2/actions.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/catalog (the `GetCatalog` operationId).
+func (c *ClientWithResponses) GetCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetCatalogResponse, error) {
+	rsp, err := c.GetCatalog(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCatalogResponse(rsp)
+}
+
+// ApplyCatalogWithBodyWithResponse Replace the catalog part stored through the API
+//
+// keyward extension, for fleet administrators. Replaces the stored part
+// by the body (the shape of a catalog file, docs/policy.md) and answers
+// what changed. Every organization's snapshot is made anew with the new
+// catalog; other replicas pick it up within about a second. An entry
+// another part declares (keyward's own services, Vultr's catalog, a
+// catalog file) is 409. Removing actions that stored policies use is
+// 409 naming the policies, unless `force=true`: their statements then
+// allow nothing.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+func (c *ClientWithResponses) ApplyCatalogWithBodyWithResponse(ctx context.Context, params *ApplyCatalogParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ApplyCatalogResponse, error) {
+	rsp, err := c.ApplyCatalogWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseApplyCatalogResponse(rsp)
+}
+
+// ApplyCatalogWithResponse Replace the catalog part stored through the API
+//
+// keyward extension, for fleet administrators. Replaces the stored part
+// by the body (the shape of a catalog file, docs/policy.md) and answers
+// what changed. Every organization's snapshot is made anew with the new
+// catalog; other replicas pick it up within about a second. An entry
+// another part declares (keyward's own services, Vultr's catalog, a
+// catalog file) is 409. Removing actions that stored policies use is
+// 409 naming the policies, unless `force=true`: their statements then
+// allow nothing.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/catalog (the `ApplyCatalog` operationId).
+func (c *ClientWithResponses) ApplyCatalogWithResponse(ctx context.Context, params *ApplyCatalogParams, body ApplyCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*ApplyCatalogResponse, error) {
+	rsp, err := c.ApplyCatalog(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseApplyCatalogResponse(rsp)
+}
+
+// DiffCatalogWithBodyWithResponse Preview a change of the stored catalog part
+//
+// keyward extension, for fleet administrators and viewers. What PUT
+// /v2/catalog with this body would add, remove and change, and which
+// stored policies it would break; changes nothing.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+func (c *ClientWithResponses) DiffCatalogWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DiffCatalogResponse, error) {
+	rsp, err := c.DiffCatalogWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDiffCatalogResponse(rsp)
+}
+
+// DiffCatalogWithResponse Preview a change of the stored catalog part
+//
+// keyward extension, for fleet administrators and viewers. What PUT
+// /v2/catalog with this body would add, remove and change, and which
+// stored policies it would break; changes nothing.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/catalog/diff (the `DiffCatalog` operationId).
+func (c *ClientWithResponses) DiffCatalogWithResponse(ctx context.Context, body DiffCatalogJSONRequestBody, reqEditors ...RequestEditorFn) (*DiffCatalogResponse, error) {
+	rsp, err := c.DiffCatalog(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDiffCatalogResponse(rsp)
+}
+
 // ListEndpointActionMapsWithResponse List the endpoint action maps
 //
 // Vultr-compatible (the pre-release shape of Vultr's API). Lists every
@@ -27640,6 +31361,297 @@ func (c *ClientWithResponses) GetEndpointActionMapWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseGetEndpointActionMapResponse(rsp)
+}
+
+// ListFleetAuditEventsWithResponse List the fleet audit trail
+//
+// keyward extension. Lists the events of every fleet action, newest
+// first: grants and revocations of fleet roles, suspensions, identity
+// modes, local users and organizations created by fleet
+// administrators. No organization's audit trail lists them.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/fleet/audit (the `ListFleetAuditEvents` operationId).
+func (c *ClientWithResponses) ListFleetAuditEventsWithResponse(ctx context.Context, params *ListFleetAuditEventsParams, reqEditors ...RequestEditorFn) (*ListFleetAuditEventsResponse, error) {
+	rsp, err := c.ListFleetAuditEvents(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFleetAuditEventsResponse(rsp)
+}
+
+// ListAllOrganizationsWithResponse List every organization
+//
+// keyward extension. Lists every live organization of the deployment,
+// oldest first, suspended ones included.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/fleet/organizations (the `ListAllOrganizations` operationId).
+func (c *ClientWithResponses) ListAllOrganizationsWithResponse(ctx context.Context, params *ListAllOrganizationsParams, reqEditors ...RequestEditorFn) (*ListAllOrganizationsResponse, error) {
+	rsp, err := c.ListAllOrganizations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAllOrganizationsResponse(rsp)
+}
+
+// FleetGetOrganizationWithResponse Read any organization
+//
+// keyward extension. Reads one live organization of the deployment, with its suspension and identity mode.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/fleet/organizations/{organization_id} (the `FleetGetOrganization` operationId).
+func (c *ClientWithResponses) FleetGetOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*FleetGetOrganizationResponse, error) {
+	rsp, err := c.FleetGetOrganization(ctx, organizationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFleetGetOrganizationResponse(rsp)
+}
+
+// SetOrganizationIdentityModeWithBodyWithResponse Set an organization's identity mode
+//
+// keyward extension. `local`: fleet administrators create the
+// organization's users and set their passwords. `idp`: its identity
+// provider is the source of truth; creating local users and setting
+// passwords in it is refused with 409 naming `identity_mode`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/fleet/organizations/{organization_id}/identity-mode (the `SetOrganizationIdentityMode` operationId).
+func (c *ClientWithResponses) SetOrganizationIdentityModeWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetOrganizationIdentityModeResponse, error) {
+	rsp, err := c.SetOrganizationIdentityModeWithBody(ctx, organizationID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetOrganizationIdentityModeResponse(rsp)
+}
+
+// SetOrganizationIdentityModeWithResponse Set an organization's identity mode
+//
+// keyward extension. `local`: fleet administrators create the
+// organization's users and set their passwords. `idp`: its identity
+// provider is the source of truth; creating local users and setting
+// passwords in it is refused with 409 naming `identity_mode`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/fleet/organizations/{organization_id}/identity-mode (the `SetOrganizationIdentityMode` operationId).
+func (c *ClientWithResponses) SetOrganizationIdentityModeWithResponse(ctx context.Context, organizationID OrganizationID, body SetOrganizationIdentityModeJSONRequestBody, reqEditors ...RequestEditorFn) (*SetOrganizationIdentityModeResponse, error) {
+	rsp, err := c.SetOrganizationIdentityMode(ctx, organizationID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetOrganizationIdentityModeResponse(rsp)
+}
+
+// SuspendOrganizationWithResponse Suspend an organization
+//
+// keyward extension. Suspends a whole organization: from the next
+// request on, every API key, login session and role session of it is
+// refused with 403, and nobody logs into it. Nothing is deleted. 409 if
+// it is suspended already, or if the caller's own credential belongs to
+// it.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/fleet/organizations/{organization_id}/suspend (the `SuspendOrganization` operationId).
+func (c *ClientWithResponses) SuspendOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*SuspendOrganizationResponse, error) {
+	rsp, err := c.SuspendOrganization(ctx, organizationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSuspendOrganizationResponse(rsp)
+}
+
+// UnsuspendOrganizationWithResponse Unsuspend an organization
+//
+// keyward extension. Lifts a suspension; every credential of the organization works again. 409 if it is not suspended.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/fleet/organizations/{organization_id}/unsuspend (the `UnsuspendOrganization` operationId).
+func (c *ClientWithResponses) UnsuspendOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*UnsuspendOrganizationResponse, error) {
+	rsp, err := c.UnsuspendOrganization(ctx, organizationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnsuspendOrganizationResponse(rsp)
+}
+
+// FleetCreateUserWithBodyWithResponse Create a local user
+//
+// keyward extension. Creates a local user (a human account with a
+// password and no policy) in an organization in the `local` identity
+// mode; the organization's administrators grant what it may do. 409 if
+// the email is taken or the organization is in `idp` mode.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/fleet/organizations/{organization_id}/users (the `FleetCreateUser` operationId).
+func (c *ClientWithResponses) FleetCreateUserWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FleetCreateUserResponse, error) {
+	rsp, err := c.FleetCreateUserWithBody(ctx, organizationID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFleetCreateUserResponse(rsp)
+}
+
+// FleetCreateUserWithResponse Create a local user
+//
+// keyward extension. Creates a local user (a human account with a
+// password and no policy) in an organization in the `local` identity
+// mode; the organization's administrators grant what it may do. 409 if
+// the email is taken or the organization is in `idp` mode.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/fleet/organizations/{organization_id}/users (the `FleetCreateUser` operationId).
+func (c *ClientWithResponses) FleetCreateUserWithResponse(ctx context.Context, organizationID OrganizationID, body FleetCreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*FleetCreateUserResponse, error) {
+	rsp, err := c.FleetCreateUser(ctx, organizationID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFleetCreateUserResponse(rsp)
+}
+
+// FleetInvalidateUserPasswordWithResponse Invalidate a local user's password
+//
+// keyward extension. Removes the password of a local user, in either identity mode, and ends its login sessions.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetInvalidateUserPassword` operationId).
+func (c *ClientWithResponses) FleetInvalidateUserPasswordWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*FleetInvalidateUserPasswordResponse, error) {
+	rsp, err := c.FleetInvalidateUserPassword(ctx, organizationID, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFleetInvalidateUserPasswordResponse(rsp)
+}
+
+// FleetSetUserPasswordWithBodyWithResponse Set a local user's password
+//
+// keyward extension. Sets the password of a local user (an account
+// that belongs to this organization alone and is not its root owner)
+// and ends its login sessions. 409 in an organization in `idp` mode.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetSetUserPassword` operationId).
+func (c *ClientWithResponses) FleetSetUserPasswordWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FleetSetUserPasswordResponse, error) {
+	rsp, err := c.FleetSetUserPasswordWithBody(ctx, organizationID, userID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFleetSetUserPasswordResponse(rsp)
+}
+
+// FleetSetUserPasswordWithResponse Set a local user's password
+//
+// keyward extension. Sets the password of a local user (an account
+// that belongs to this organization alone and is not its root owner)
+// and ends its login sessions. 409 in an organization in `idp` mode.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password (the `FleetSetUserPassword` operationId).
+func (c *ClientWithResponses) FleetSetUserPasswordWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, body FleetSetUserPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*FleetSetUserPasswordResponse, error) {
+	rsp, err := c.FleetSetUserPassword(ctx, organizationID, userID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFleetSetUserPasswordResponse(rsp)
+}
+
+// ListFleetRolesWithResponse List fleet role grants
+//
+// keyward extension. Lists the accounts that hold a fleet role
+// (`fleet.admin` or `fleet.viewer`), oldest grant first. Fleet roles
+// belong to the deployment, not to an organization.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/fleet/roles (the `ListFleetRoles` operationId).
+func (c *ClientWithResponses) ListFleetRolesWithResponse(ctx context.Context, params *ListFleetRolesParams, reqEditors ...RequestEditorFn) (*ListFleetRolesResponse, error) {
+	rsp, err := c.ListFleetRoles(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFleetRolesResponse(rsp)
+}
+
+// GrantFleetRoleWithBodyWithResponse Grant a fleet role
+//
+// keyward extension. Grants a fleet role to a human account (service
+// users hold none). Only a caller allowed `fleet.role.Grant`, a fleet
+// administrator, may grant. 409 if the account already holds the role.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/fleet/roles (the `GrantFleetRole` operationId).
+func (c *ClientWithResponses) GrantFleetRoleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GrantFleetRoleResponse, error) {
+	rsp, err := c.GrantFleetRoleWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGrantFleetRoleResponse(rsp)
+}
+
+// GrantFleetRoleWithResponse Grant a fleet role
+//
+// keyward extension. Grants a fleet role to a human account (service
+// users hold none). Only a caller allowed `fleet.role.Grant`, a fleet
+// administrator, may grant. 409 if the account already holds the role.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/fleet/roles (the `GrantFleetRole` operationId).
+func (c *ClientWithResponses) GrantFleetRoleWithResponse(ctx context.Context, body GrantFleetRoleJSONRequestBody, reqEditors ...RequestEditorFn) (*GrantFleetRoleResponse, error) {
+	rsp, err := c.GrantFleetRole(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGrantFleetRoleResponse(rsp)
+}
+
+// RevokeFleetRoleWithResponse Revoke a fleet role
+//
+// keyward extension. Takes a fleet role from an account. Revoking the
+// deployment's last `fleet.admin` is refused with 409.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/fleet/roles/{role}/users/{user_id} (the `RevokeFleetRole` operationId).
+func (c *ClientWithResponses) RevokeFleetRoleWithResponse(ctx context.Context, role FleetRoleName, userID UserID, reqEditors ...RequestEditorFn) (*RevokeFleetRoleResponse, error) {
+	rsp, err := c.RevokeFleetRole(ctx, role, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevokeFleetRoleResponse(rsp)
+}
+
+// ListGridGroupsWithResponse List the rows of the permission grid
+//
+// keyward extension. The rows of the View/Manage/Delete permission grid
+// of the deployment's catalog (docs/projects.md): the seed's rows that
+// have actions, then the rows catalog files and the stored catalog
+// declare, then a row per service whose actions no other row takes.
+// Each row lists its columns (the access levels each grants) and its
+// actions; every action but the fleet's is in exactly one row.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/grid-groups (the `ListGridGroups` operationId).
+func (c *ClientWithResponses) ListGridGroupsWithResponse(ctx context.Context, params *ListGridGroupsParams, reqEditors ...RequestEditorFn) (*ListGridGroupsResponse, error) {
+	rsp, err := c.ListGridGroups(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListGridGroupsResponse(rsp)
 }
 
 // ListGroupsWithResponse List groups
@@ -30246,6 +34258,70 @@ func ParseListActionsResponse(rsp *http.Response) (*ListActionsResponse, error) 
 	return response, nil
 }
 
+// ParseGetActionResponse parses an HTTP response from a GetActionWithResponse call
+func ParseGetActionResponse(rsp *http.Response) (*GetActionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetActionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			// Action An action of the action catalog.
+			Action CatalogAction `json:"action"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseAssumeRoleResponse parses an HTTP response from a AssumeRoleWithResponse call
 func ParseAssumeRoleResponse(rsp *http.Response) (*AssumeRoleResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -30934,6 +35010,177 @@ func ParseAuthorizeBatchResponse(rsp *http.Response) (*AuthorizeBatchResponse, e
 	return response, nil
 }
 
+// ParseGetCatalogResponse parses an HTTP response from a GetCatalogWithResponse call
+func ParseGetCatalogResponse(rsp *http.Response) (*GetCatalogResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCatalogResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Catalog CatalogState `json:"catalog"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseApplyCatalogResponse parses an HTTP response from a ApplyCatalogWithResponse call
+func ParseApplyCatalogResponse(rsp *http.Response) (*ApplyCatalogResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ApplyCatalogResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CatalogChangeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDiffCatalogResponse parses an HTTP response from a DiffCatalogWithResponse call
+func ParseDiffCatalogResponse(rsp *http.Response) (*DiffCatalogResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DiffCatalogResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CatalogChangeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListEndpointActionMapsResponse parses an HTTP response from a ListEndpointActionMapsWithResponse call
 func ParseListEndpointActionMapsResponse(rsp *http.Response) (*ListEndpointActionMapsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -31090,6 +35337,813 @@ func ParseGetEndpointActionMapResponse(rsp *http.Response) (*GetEndpointActionMa
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListFleetAuditEventsResponse parses an HTTP response from a ListFleetAuditEventsWithResponse call
+func ParseListFleetAuditEventsResponse(rsp *http.Response) (*ListFleetAuditEventsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListFleetAuditEventsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FleetAuditEventList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListAllOrganizationsResponse parses an HTTP response from a ListAllOrganizationsWithResponse call
+func ParseListAllOrganizationsResponse(rsp *http.Response) (*ListAllOrganizationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAllOrganizationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FleetOrganizationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseFleetGetOrganizationResponse parses an HTTP response from a FleetGetOrganizationWithResponse call
+func ParseFleetGetOrganizationResponse(rsp *http.Response) (*FleetGetOrganizationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FleetGetOrganizationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FleetOrganizationEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSetOrganizationIdentityModeResponse parses an HTTP response from a SetOrganizationIdentityModeWithResponse call
+func ParseSetOrganizationIdentityModeResponse(rsp *http.Response) (*SetOrganizationIdentityModeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetOrganizationIdentityModeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FleetOrganizationEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSuspendOrganizationResponse parses an HTTP response from a SuspendOrganizationWithResponse call
+func ParseSuspendOrganizationResponse(rsp *http.Response) (*SuspendOrganizationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SuspendOrganizationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FleetOrganizationEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUnsuspendOrganizationResponse parses an HTTP response from a UnsuspendOrganizationWithResponse call
+func ParseUnsuspendOrganizationResponse(rsp *http.Response) (*UnsuspendOrganizationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnsuspendOrganizationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FleetOrganizationEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseFleetCreateUserResponse parses an HTTP response from a FleetCreateUserWithResponse call
+func ParseFleetCreateUserResponse(rsp *http.Response) (*FleetCreateUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FleetCreateUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest FleetUserEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseFleetInvalidateUserPasswordResponse parses an HTTP response from a FleetInvalidateUserPasswordWithResponse call
+func ParseFleetInvalidateUserPasswordResponse(rsp *http.Response) (*FleetInvalidateUserPasswordResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FleetInvalidateUserPasswordResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseFleetSetUserPasswordResponse parses an HTTP response from a FleetSetUserPasswordWithResponse call
+func ParseFleetSetUserPasswordResponse(rsp *http.Response) (*FleetSetUserPasswordResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FleetSetUserPasswordResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListFleetRolesResponse parses an HTTP response from a ListFleetRolesWithResponse call
+func ParseListFleetRolesResponse(rsp *http.Response) (*ListFleetRolesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListFleetRolesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FleetRoleList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGrantFleetRoleResponse parses an HTTP response from a GrantFleetRoleWithResponse call
+func ParseGrantFleetRoleResponse(rsp *http.Response) (*GrantFleetRoleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GrantFleetRoleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest FleetRoleEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRevokeFleetRoleResponse parses an HTTP response from a RevokeFleetRoleWithResponse call
+func ParseRevokeFleetRoleResponse(rsp *http.Response) (*RevokeFleetRoleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RevokeFleetRoleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListGridGroupsResponse parses an HTTP response from a ListGridGroupsWithResponse call
+func ParseListGridGroupsResponse(rsp *http.Response) (*ListGridGroupsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListGridGroupsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			GridGroups []GridGroup `json:"grid_groups"`
+
+			// Meta Where a page sits in its list.
+			Meta Meta `json:"meta"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

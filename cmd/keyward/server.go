@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward/api"
+	"github.com/keyward-iam/keyward/catalogfile"
 	"github.com/keyward-iam/keyward/httpapi"
+	"github.com/keyward-iam/keyward/policy"
 	"github.com/keyward-iam/keyward/service"
 	"github.com/keyward-iam/keyward/sqlstore"
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,6 +41,9 @@ type serverConfig struct {
 	OIDCClockSkew      time.Duration   // KEYWARD_OIDC_CLOCK_SKEW: leeway for web identity tokens' exp, nbf and iat
 	OIDCAllowHTTP      bool            // KEYWARD_OIDC_ALLOW_HTTP: allow http:// OIDC issuers (development only)
 	RequireTenant      bool            // KEYWARD_REQUIRE_TENANT: authorize requests must name or register their resource's organization
+	Catalog            string          // KEYWARD_CATALOG: a catalog file, or a directory of them
+	VultrCatalog       bool            // KEYWARD_VULTR_CATALOG: include Vultr's actions (default true)
+	OrgCreation        string          // KEYWARD_ORG_CREATION: who may create organizations, open or operator
 }
 
 func envOr(getenv func(string) string, key, def string) string {
@@ -121,9 +126,35 @@ organization and prints a root API key once (or writes it to
 	f.DurationVar(&cfg.OIDCClockSkew, "oidc-clock-skew", skew, "how far an OIDC issuer's clock may be off (env KEYWARD_OIDC_CLOCK_SKEW)")
 	f.BoolVar(&cfg.RequireTenant, "require-tenant", getenv("KEYWARD_REQUIRE_TENANT") == "true",
 		"deny an authorize request about a resource that is neither registered in the principal's organization nor sent with its organization_id (env KEYWARD_REQUIRE_TENANT=true)")
+	f.StringVar(&cfg.OrgCreation, "org-creation", envOr(getenv, "KEYWARD_ORG_CREATION", service.OrgCreationOpen),
+		"who may create organizations: open (any account) or operator (fleet administrators only) (env KEYWARD_ORG_CREATION)")
 	f.BoolVar(&cfg.OIDCAllowHTTP, "oidc-allow-http", getenv("KEYWARD_OIDC_ALLOW_HTTP") == "true",
 		"allow http:// OIDC issuer URLs and issuers on private addresses; for development only (env KEYWARD_OIDC_ALLOW_HTTP=true)")
+	f.StringVar(&cfg.Catalog, "catalog", getenv("KEYWARD_CATALOG"),
+		"the provider's action catalog: a YAML or JSON file, or a directory of them (env KEYWARD_CATALOG; docs/policy.md)")
+	f.BoolVar(&cfg.VultrCatalog, "vultr-catalog", getenv("KEYWARD_VULTR_CATALOG") != "false",
+		"include Vultr's actions in the catalog (env KEYWARD_VULTR_CATALOG=false leaves them out)")
 	return cmd
+}
+
+// catalogParts reads the deployment's parts of the action catalog and
+// checks that they compose with keyward's own.
+func (cfg *serverConfig) catalogParts() ([]policy.CatalogPart, error) {
+	var parts []policy.CatalogPart
+	if cfg.VultrCatalog {
+		parts = append(parts, policy.VultrPart())
+	}
+	if cfg.Catalog != "" {
+		files, err := catalogfile.Load(cfg.Catalog)
+		if err != nil {
+			return nil, fmt.Errorf("--catalog: %w", err)
+		}
+		parts = append(parts, files...)
+	}
+	if _, err := policy.Compose(parts...); err != nil {
+		return nil, fmt.Errorf("--catalog: %w", err)
+	}
+	return parts, nil
 }
 
 // runServer serves keyward until ctx is cancelled, then shuts down
@@ -133,7 +164,14 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
+	if cfg.OrgCreation != service.OrgCreationOpen && cfg.OrgCreation != service.OrgCreationOperator {
+		return fmt.Errorf("--org-creation %q: want open or operator", cfg.OrgCreation)
+	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	catalog, err := cfg.catalogParts()
+	if err != nil {
+		return err
+	}
 
 	store, err := sqlstore.Open(ctx, sqlstore.Config{SQLitePath: cfg.DB, PostgresURL: cfg.DatabaseURL})
 	if err != nil {
@@ -153,13 +191,17 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	opts := service.Options{Logger: logger, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP, RequireTenant: cfg.RequireTenant}
+	opts := service.Options{Logger: logger, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP,
+		RequireTenant: cfg.RequireTenant, Catalog: catalog, OrgCreation: cfg.OrgCreation}
 	cfg.Lifecycle.apply(&opts)
 	sender, err := cfg.Mail.apply(&opts, store, logger, ln.Addr())
 	if err != nil {
 		return err
 	}
 	svc := service.New(store, opts)
+	if err := svc.LoadCatalog(ctx); err != nil {
+		return err
+	}
 	if err := bootstrap(ctx, svc, cfg, stdout, logger); err != nil {
 		return err
 	}

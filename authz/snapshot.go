@@ -319,7 +319,7 @@ func (s *Snapshot) linkGroup(g *groupNode) {
 	g.roles, g.projects = nil, nil
 	for _, b := range g.bindings {
 		switch r := s.boundRole(b); {
-		case r == nil:
+		case r == nil: // deleted, or not one that may be bound
 		case b.project == "":
 			g.roles = append(g.roles, r)
 		default:

@@ -110,9 +110,6 @@ func flowID(state string) string {
 // ssoClient returns what a sign-in into org needs of its provider, or
 // errNoSSO, or errOrgSuspended.
 func (s *Service) ssoClient(ctx context.Context, org keyward.OrgID) (*keyward.OIDCClient, error) {
-	if s.sso.signIn == nil {
-		return nil, keyward.Errorf(keyward.CodeUnavailable, "This server does not sign people in through identity providers.")
-	}
 	var idp *keyward.IdentityProvider
 	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var err error
@@ -121,6 +118,9 @@ func (s *Service) ssoClient(ctx context.Context, org keyward.OrgID) (*keyward.OI
 	})
 	if err != nil {
 		return nil, err
+	}
+	if s.sso.signIn == nil {
+		return nil, keyward.Errorf(keyward.CodeUnavailable, "This server does not sign people in through identity providers.")
 	}
 	secret, err := s.openSecret(ctx, org, idp.SealedSecret)
 	if err != nil {

@@ -26,9 +26,12 @@ type Options struct {
 	Now       func() time.Time // the clock ID tokens are checked against
 	ClockSkew time.Duration    // as federation.Options.ClockSkew
 	// HTTPClient reaches the providers (discovery, key sets, the token
-	// endpoint); default federation.PublicClient(false), which refuses
-	// private addresses.
+	// endpoint); default federation.PublicClient(AllowPrivate), which
+	// refuses private addresses unless AllowPrivate.
 	HTTPClient *http.Client
+	// AllowPrivate lets the default client reach providers on loopback
+	// and private addresses, for development and tests.
+	AllowPrivate bool
 }
 
 // OIDC signs people in through OpenID providers. It is safe for
@@ -44,7 +47,7 @@ type OIDC struct {
 // New returns an OIDC with opts.
 func New(opts Options) *OIDC {
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = federation.PublicClient(false)
+		opts.HTTPClient = federation.PublicClient(opts.AllowPrivate)
 	}
 	return &OIDC{
 		client:    opts.HTTPClient,

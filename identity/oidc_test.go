@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/federation"
 	"github.com/keyward-iam/keyward/identity"
 	"github.com/keyward-iam/keyward/keywardtest"
 )
@@ -31,7 +30,7 @@ func signIn(t *testing.T, o *identity.OIDC, c keyward.OIDCClient, idp *keywardte
 func TestExchange(t *testing.T) {
 	idp := keywardtest.NewIdP(t, "http://127.0.0.1:1/callback")
 	idp.SetUser(keywardtest.IdPUser{Subject: "sub-ada", Username: "ada", Password: "pw-ada", Email: "ada@example.com", Name: "Ada", Groups: []string{"ops", "dev"}})
-	o := identity.New(identity.Options{HTTPClient: federation.PublicClient(true)})
+	o := identity.New(identity.Options{AllowPrivate: true})
 	client := keyward.OIDCClient{Issuer: idp.URL, ClientID: idp.ClientID, ClientSecret: idp.ClientSecret, Scopes: []string{"email", "profile", "groups"}, RedirectURL: idp.RedirectURI}
 	const nonce, verifier = "nonce-0123456789", "verifier-0123456789012345678901234567890123456789"
 	tests := []struct {

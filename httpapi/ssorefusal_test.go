@@ -169,6 +169,12 @@ func TestSSOLeavingTheIdPEndsAccess(t *testing.T) {
 		t.Errorf("refusal %s does not name the domain", body)
 	}
 	s.do("GET", "/v2/users/"+ada, s.root, "", http.StatusOK, nil)
+
+	// A member suspended in keyward stays out, whatever the IdP says.
+	s.ssoOrg(s.orgID, s.root, "")
+	s.do("PUT", "/v2/organizations/"+s.orgID+"/user/"+ada+"/suspend", s.root, "", http.StatusNoContent, nil)
+	b = keywardtest.Browser(t)
+	s.callback(b, s.authorize(b, s.orgID, "ada", "").String(), http.StatusForbidden)
 }
 
 // TestPasswordLoginInIdPMode: once an organization's people come from its

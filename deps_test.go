@@ -60,6 +60,7 @@ var forbidden = map[string][]string{
 	"httpapi":     {"database/sql", module + "/sqlstore", module + "/cli"},
 	"cli":         {module + "/service", module + "/sqlstore", module + "/httpapi", module + "/policy", module + "/authz"},
 	"keywardtest": {module + "/httpapi", module + "/cli"},
+	"identity":    {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
 	"federation":  {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
 }
 

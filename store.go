@@ -46,6 +46,7 @@ type Tx interface {
 	TrustTx
 	CatalogTx
 	FleetTx
+	IdentityProviderTx
 	// LoadGraph reads the organization's access graph at the transaction's
 	// snapshot.
 	LoadGraph(ctx context.Context, org OrgID) (*Graph, error)
@@ -108,8 +109,8 @@ type MemberTx interface {
 	CreateMember(ctx context.Context, m *Member) error
 	GetUser(ctx context.Context, org OrgID, id UserID) (*User, error)
 	ListUsers(ctx context.Context, org OrgID, f UserFilter) ([]*User, PageInfo, error)
-	// UpdateMember writes Owner, Status, APIEnabled, ACLs, UpdatedAt and
-	// SuspendedAt.
+	// UpdateMember writes Owner, Status, APIEnabled, ACLs, Source,
+	// ExternalID, UpdatedAt and SuspendedAt.
 	UpdateMember(ctx context.Context, m *Member) error
 	// DeleteMember removes the membership and, in that organization, every
 	// API key, group membership, role binding, policy attachment and role
@@ -146,7 +147,8 @@ type GroupTx interface {
 	GetGroup(ctx context.Context, org OrgID, id GroupID) (*Group, error)
 	// ListGroups lists groups in creation order.
 	ListGroups(ctx context.Context, org OrgID, f GroupFilter) ([]*Group, PageInfo, error)
-	// UpdateGroup writes Name, Description and UpdatedAt.
+	// UpdateGroup writes Name, Description, Source, ExternalID and
+	// UpdatedAt.
 	UpdateGroup(ctx context.Context, g *Group) error
 	// DeleteGroup removes the group with its memberships, the role bindings
 	// to it, the policy attachments to it and the role trusts (deleted or

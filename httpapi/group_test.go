@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -18,6 +19,13 @@ import (
 // newAPIWith is newAPI over a service with the given options.
 func newAPIWith(t *testing.T, opts service.Options) *api {
 	t.Helper()
+	return newAPIOn(t, opts, nil)
+}
+
+// newAPIOn is newAPIWith serving on l (nil: a listener of its own), for a
+// test that must know the server's address before the service is made.
+func newAPIOn(t *testing.T, opts service.Options, l net.Listener) *api {
+	t.Helper()
 	store := keywardtest.OpenStore(t)
 	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(store, opts)
@@ -25,7 +33,12 @@ func newAPIWith(t *testing.T, opts service.Options) *api {
 	if err != nil || !created {
 		t.Fatalf("Bootstrap = %v, %v", created, err)
 	}
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: opts.Logger, Spec: []byte("openapi: 3.0.3\n")}))
+	srv := httptest.NewUnstartedServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: opts.Logger, Spec: []byte("openapi: 3.0.3\n")}))
+	if l != nil {
+		srv.Listener.Close()
+		srv.Listener = l
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	a := &api{t: t, srv: srv, root: token, svc: svc}
 	var orgs struct {

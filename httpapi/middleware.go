@@ -162,7 +162,7 @@ func (s *server) checkQuery(next http.Handler) http.Handler {
 // principal, or answers 401.
 func (s *server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.public[r.URL.Path] || !strings.HasPrefix(r.URL.Path, "/v2/") {
+		if s.isPublic(r.URL.Path) || !strings.HasPrefix(r.URL.Path, "/v2/") {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -105,6 +105,8 @@ func documentedLevel(a Action) Level {
 	}
 	op := a.Operation
 	switch {
+	case a.Service == "iam" && a.Resource == "identityprovider" && op == "Update":
+		return LevelAdmin
 	case slices.Contains([]string{"TransferOwnership", "SetPassword", "InvalidatePassword", "RegenerateKeys", "GetUserKeys"}, op):
 		return LevelAdmin
 	case hasAnyPrefix(op, "Delete", "Remove", "Detach", "Revoke", "Abort"):

@@ -246,28 +246,75 @@ func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org ke
 		if err != nil {
 			return err
 		}
+		if err := checkPasswordLogin(ctx, tx, u); err != nil {
+			return err
+		}
 		if err := s.refundAccount(ctx, tx, acct.ID); err != nil {
 			return err
 		}
-		secret, hash := newSecret()
-		ls = &keyward.LoginSession{
-			ID: keyward.LoginSessionID(keyward.NewID(tx.Now())), OrgID: u.OrgID, UserID: acct.ID,
-			SecretHash: hash, SourceIP: ip, CreatedAt: tx.Now(), ExpiresAt: tx.Now().Add(s.logins.sessionTTL),
-		}
-		if err := tx.CreateLoginSession(ctx, ls); err != nil {
-			return err
-		}
-		token = keyward.LoginSessionPrefix + string(ls.ID) + "_" + secret
-		p := &keyward.Principal{OrgID: u.OrgID, UserID: acct.ID, Kind: u.Kind()}
-		_, err = s.commit(ctx, tx, p, u.OrgID, change{
-			Action: "iam.user.Login", TargetType: "login_session", TargetID: string(ls.ID), After: viewSession(ls),
-		})
+		ls, token, err = s.createLoginSession(ctx, tx, u, ip, "password")
 		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return ls, token, nil
+}
+
+// createLoginSession opens a login session of member u inside tx, signed
+// in by method (password, sso), and commits its audit event, done by u;
+// an sso event names the identity the provider vouched for (issuer and
+// subject). It returns the session with its token kws_<id>_<secret>; only
+// the secret's SHA-256 is stored.
+func (s *Service) createLoginSession(ctx context.Context, tx keyward.Tx, u *keyward.User, ip, method string) (*keyward.LoginSession, string, error) {
+	secret, hash := newSecret()
+	ls := &keyward.LoginSession{
+		ID: keyward.LoginSessionID(keyward.NewID(tx.Now())), OrgID: u.OrgID, UserID: u.Account.ID,
+		SecretHash: hash, SourceIP: ip, CreatedAt: tx.Now(), ExpiresAt: tx.Now().Add(s.logins.sessionTTL),
+	}
+	if err := tx.CreateLoginSession(ctx, ls); err != nil {
+		return nil, "", err
+	}
+	p := &keyward.Principal{OrgID: u.OrgID, UserID: u.Account.ID, Kind: u.Kind()}
+	_, err := s.commit(ctx, tx, p, u.OrgID, change{
+		Action: "iam.user.Login", TargetType: "login_session", TargetID: string(ls.ID), After: struct {
+			loginSessionView
+			Method     string `json:"method"`
+			ExternalID string `json:"external_id,omitempty"`
+		}{viewSession(ls), method, externalIDOf(u, method)},
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return ls, keyward.LoginSessionPrefix + string(ls.ID) + "_" + secret, nil
+}
+
+// externalIDOf is u's identity at its provider when it signed in through
+// it (method sso), "" otherwise.
+func externalIDOf(u *keyward.User, method string) string {
+	if method != "sso" {
+		return ""
+	}
+	return u.ExternalID
+}
+
+// checkPasswordLogin refuses a password login of member u into an
+// organization whose people sign in through its identity provider,
+// unless u is its root owner, who keeps a password as the way in when
+// the provider is down or misconfigured.
+func checkPasswordLogin(ctx context.Context, tx keyward.Tx, u *keyward.User) error {
+	if u.Owner {
+		return nil
+	}
+	org, err := tx.GetOrganization(ctx, u.OrgID)
+	if err != nil {
+		return err
+	}
+	if org.IdentityMode == keyward.IdentityIdP {
+		return &keyward.Error{Code: keyward.CodePermissionDenied, Field: "password",
+			Message: "The organization's people sign in through its identity provider (GET /v2/auth/sso/" + string(u.OrgID) + "), not with a password."}
+	}
+	return nil
 }
 
 // authenticateSession resolves a login session token, with the same

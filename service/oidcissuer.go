@@ -71,20 +71,9 @@ func (in OIDCIssuerInput) clean(allowHTTP bool) (OIDCIssuerInput, error) {
 	default:
 		return in, keyward.FieldError("source", "source %q is not supported; keyward registers external issuers only (source external).", in.Source)
 	}
-	if len(in.Audiences) > 20 {
-		return in, keyward.FieldError("audiences", "audiences has %d entries; the limit is 20.", len(in.Audiences))
+	if in.Audiences, err = cleanStrings("audiences", in.Audiences, 20); err != nil {
+		return in, err
 	}
-	auds := []string{}
-	for i, a := range in.Audiences {
-		a = strings.TrimSpace(a)
-		if a == "" || len(a) > 256 || !utf8.ValidString(a) {
-			return in, keyward.FieldError("audiences", "audiences[%d] must be a non-empty string of at most 256 bytes.", i)
-		}
-		if !slices.Contains(auds, a) {
-			auds = append(auds, a)
-		}
-	}
-	in.Audiences = auds
 	for _, f := range []struct {
 		name string
 		v    *string
@@ -95,6 +84,26 @@ func (in OIDCIssuerInput) clean(allowHTTP bool) (OIDCIssuerInput, error) {
 		}
 	}
 	return in, nil
+}
+
+// cleanStrings returns list (the field's value) with its entries trimmed
+// and duplicates dropped, never nil, or a FieldError if it has more than
+// limit entries or one is empty, longer than 256 bytes or not UTF-8.
+func cleanStrings(field string, list []string, limit int) ([]string, error) {
+	if len(list) > limit {
+		return nil, keyward.FieldError(field, "%s has %d entries; the limit is %d.", field, len(list), limit)
+	}
+	out := []string{}
+	for i, a := range list {
+		a = strings.TrimSpace(a)
+		if a == "" || len(a) > 256 || !utf8.ValidString(a) {
+			return nil, keyward.FieldError(field, "%s[%d] must be a non-empty string of at most 256 bytes.", field, i)
+		}
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // oidcIssuerOf returns issuer id of org, or CodeNotFound for a malformed,

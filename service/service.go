@@ -40,6 +40,7 @@ type Service struct {
 	invites   *invites // invitation links and their mail
 	logins    *logins  // login throttling, session lifetime, org retention
 	oidc      *oidc    // web identity token verifiers
+	sso       *sso     // people's sign-in through identity providers
 	registry  registry // which organizations registered a resource id (tenant.go)
 	// snapshotMisses counts decisions inside a transaction that needed a
 	// snapshot obtained before it, for tests: writes of the caller's own
@@ -96,6 +97,14 @@ type Options struct {
 	// administrators store through the API is read by LoadCatalog. The
 	// parts must compose (policy.Compose); New panics if they do not.
 	Catalog []policy.CatalogPart
+	// SignIn signs people in through their organization's OpenID
+	// provider (package identity); nil: sign-in through identity
+	// providers is refused as unavailable.
+	SignIn SignIn
+	// IdPSecretKey seals identity providers' client secrets (32 bytes,
+	// AES-256); empty: a key generated once and stored in the database,
+	// shared by every replica.
+	IdPSecretKey []byte
 	// OrgCreation says who may create organizations: OrgCreationOpen
 	// (any account, as Vultr; the default) or OrgCreationOperator (fleet
 	// administrators only).
@@ -139,6 +148,7 @@ func New(store keyward.Store, opts Options) *Service {
 		invites:     newInvites(opts),
 		logins:      newLogins(opts),
 		oidc:        newOIDC(opts),
+		sso:         newSSO(opts),
 	}
 }
 

@@ -265,6 +265,24 @@ func (e FleetRoleName) Valid() bool {
 	}
 }
 
+// Defines values for GroupSource.
+const (
+	GroupSourceIdp   GroupSource = "idp"
+	GroupSourceLocal GroupSource = "local"
+)
+
+// Valid indicates whether the value is a known member of the GroupSource enum.
+func (e GroupSource) Valid() bool {
+	switch e {
+	case GroupSourceIdp:
+		return true
+	case GroupSourceLocal:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for IdentityModeReqIdentityMode.
 const (
 	IdentityModeReqIdentityModeIdp   IdentityModeReqIdentityMode = "idp"
@@ -277,6 +295,36 @@ func (e IdentityModeReqIdentityMode) Valid() bool {
 	case IdentityModeReqIdentityModeIdp:
 		return true
 	case IdentityModeReqIdentityModeLocal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IdentityProviderType.
+const (
+	IdentityProviderTypeOidc IdentityProviderType = "oidc"
+)
+
+// Valid indicates whether the value is a known member of the IdentityProviderType enum.
+func (e IdentityProviderType) Valid() bool {
+	switch e {
+	case IdentityProviderTypeOidc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IdentityProviderReqType.
+const (
+	IdentityProviderReqTypeOidc IdentityProviderReqType = "oidc"
+)
+
+// Valid indicates whether the value is a known member of the IdentityProviderReqType enum.
+func (e IdentityProviderReqType) Valid() bool {
+	switch e {
+	case IdentityProviderReqTypeOidc:
 		return true
 	default:
 		return false
@@ -523,6 +571,24 @@ func (e StatementResultEffect) Valid() bool {
 	case StatementResultEffectAllow:
 		return true
 	case StatementResultEffectDeny:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserSource.
+const (
+	UserSourceIdp   UserSource = "idp"
+	UserSourceLocal UserSource = "local"
+)
+
+// Valid indicates whether the value is a known member of the UserSource enum.
+func (e UserSource) Valid() bool {
+	switch e {
+	case UserSourceIdp:
+		return true
+	case UserSourceLocal:
 		return true
 	default:
 		return false
@@ -1468,7 +1534,17 @@ type Group struct {
 
 	// Members On getGroup, the group's members; other responses may leave it out (listGroupMembers pages through them).
 	Members *[]OrganizationUser `json:"members,omitempty"`
+
+	// Source keyward extension. `idp` if created by a sign-in from the identity provider's groups claim; its name and members are then read-only here (409), while roles and policies can be bound to it.
+	//
+	// Example: local
+	Source *GroupSource `json:"source,omitempty"`
 }
+
+// GroupSource keyward extension. `idp` if created by a sign-in from the identity provider's groups claim; its name and members are then read-only here (409), while roles and policies can be bound to it.
+//
+// Example: local
+type GroupSource string
 
 // GroupEnvelope defines model for GroupEnvelope.
 type GroupEnvelope struct {
@@ -1583,6 +1659,76 @@ type IdentityModeReq struct {
 
 // IdentityModeReqIdentityMode defines model for IdentityModeReq.IdentityMode.
 type IdentityModeReqIdentityMode string
+
+// IdentityProvider An organization's OpenID Connect provider. The client secret is never returned.
+type IdentityProvider struct {
+	// AllowedDomains Email domains whose people may sign in; [] for any.
+	//
+	// Example: ["example.com"]
+	AllowedDomains []string `json:"allowed_domains"`
+
+	// ClientID Example: 0oa1b2c3d4
+	ClientID string `json:"client_id"`
+
+	// ClientSecretSet Whether a client secret is stored (sealed).
+	ClientSecretSet bool      `json:"client_secret_set"`
+	DateCreated     time.Time `json:"date_created"`
+	DateUpdated     time.Time `json:"date_updated"`
+
+	// EmailClaim Example: email
+	EmailClaim string `json:"email_claim"`
+
+	// GroupsClaim The ID token claim listing the user's groups.
+	//
+	// Example: groups
+	GroupsClaim string `json:"groups_claim"`
+
+	// Issuer The issuer URL (its discovery document is at /.well-known/openid-configuration).
+	//
+	// Example: https://example.okta.com
+	Issuer string `json:"issuer"`
+
+	// NameClaim Example: name
+	NameClaim string `json:"name_claim"`
+
+	// RedirectURI The callback URL to register at the provider.
+	//
+	// Example: https://keyward.example.com/v2/auth/sso/callback
+	RedirectURI string `json:"redirect_uri"`
+
+	// Scopes Requested besides openid.
+	//
+	// Example: ["email","profile","groups"]
+	Scopes []string             `json:"scopes"`
+	Type   IdentityProviderType `json:"type"`
+}
+
+// IdentityProviderType defines model for IdentityProvider.Type.
+type IdentityProviderType string
+
+// IdentityProviderEnvelope defines model for IdentityProviderEnvelope.
+type IdentityProviderEnvelope struct {
+	// IdentityProvider An organization's OpenID Connect provider. The client secret is never returned.
+	IdentityProvider IdentityProvider `json:"identity_provider"`
+}
+
+// IdentityProviderReq defines model for IdentityProviderReq.
+type IdentityProviderReq struct {
+	AllowedDomains *[]string `json:"allowed_domains,omitempty"`
+	ClientID       string    `json:"client_id"`
+
+	// ClientSecret Required the first time; left out, the stored one is kept.
+	ClientSecret *string                  `json:"client_secret,omitempty"`
+	EmailClaim   *string                  `json:"email_claim,omitempty"`
+	GroupsClaim  *string                  `json:"groups_claim,omitempty"`
+	Issuer       string                   `json:"issuer"`
+	NameClaim    *string                  `json:"name_claim,omitempty"`
+	Scopes       *[]string                `json:"scopes,omitempty"`
+	Type         *IdentityProviderReqType `json:"type,omitempty"`
+}
+
+// IdentityProviderReqType defines model for IdentityProviderReq.Type.
+type IdentityProviderReqType string
 
 // Invitation Vultr's Invitation without `status` (Vultr's client reads a top-level
 // `status` as the error probe's number): the state is `invite_status`.
@@ -2591,6 +2737,17 @@ type RolesForUser struct {
 	Inherited []Role `json:"inherited"`
 }
 
+// SSOSessionResponse defines model for SSOSessionResponse.
+type SSOSessionResponse struct {
+	LoginSession LoginSession `json:"login_session"`
+
+	// ReturnTo The return_to of the start, "" if none.
+	ReturnTo string `json:"return_to"`
+
+	// User A user of the caller's organization.
+	User User `json:"user"`
+}
+
 // STSRequest defines model for STSRequest.
 type STSRequest struct {
 	Action          STSRequestAction `json:"Action"`
@@ -2747,11 +2904,21 @@ type User struct {
 	// ServiceUser Example: false
 	ServiceUser bool `json:"service_user"`
 
+	// Source keyward extension. `idp` if imported from the organization's identity provider, whose email, name and group memberships are then read-only here (409).
+	//
+	// Example: local
+	Source *UserSource `json:"source,omitempty"`
+
 	// Status The state of the membership.
 	//
 	// Example: active
 	Status UserStatus `json:"status"`
 }
+
+// UserSource keyward extension. `idp` if imported from the organization's identity provider, whose email, name and group memberships are then read-only here (409).
+//
+// Example: local
+type UserSource string
 
 // UserEnvelope defines model for UserEnvelope.
 type UserEnvelope struct {
@@ -3038,6 +3205,22 @@ type ListLoginSessionsParams struct {
 
 	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// SsoCallbackParams defines parameters for SsoCallback.
+type SsoCallbackParams struct {
+	State string  `form:"state" json:"state"`
+	Code  *string `form:"code,omitempty" json:"code,omitempty"`
+
+	// Error The provider's error (e.g. access_denied), instead of a code.
+	Error            *string `form:"error,omitempty" json:"error,omitempty"`
+	ErrorDescription *string `form:"error_description,omitempty" json:"error_description,omitempty"`
+}
+
+// StartSSOParams defines parameters for StartSSO.
+type StartSSOParams struct {
+	// ReturnTo A path on this server to go to after the sign-in; echoed by the callback.
+	ReturnTo *string `form:"return_to,omitempty" json:"return_to,omitempty"`
 }
 
 // ApplyCatalogParams defines parameters for ApplyCatalog.
@@ -3544,6 +3727,9 @@ type UpdateGroupJSONRequestBody = GroupReq
 // AddGroupMemberJSONRequestBody defines body for AddGroupMember for application/json ContentType.
 type AddGroupMemberJSONRequestBody = GroupMemberReq
 
+// PutIdentityProviderJSONRequestBody defines body for PutIdentityProvider for application/json ContentType.
+type PutIdentityProviderJSONRequestBody = IdentityProviderReq
+
 // CreateInvitationJSONRequestBody defines body for CreateInvitation for application/json ContentType.
 type CreateInvitationJSONRequestBody = InvitationReq
 
@@ -3998,6 +4184,41 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/auth/sessions (the `ListLoginSessions` operationId).
 	ListLoginSessions(ctx context.Context, params *ListLoginSessionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SsoCallback Finish a sign-in through an identity provider
+	//
+	// keyward extension. Where the identity provider sends the browser back
+	// (register `redirect_uri` of getIdentityProvider at the provider). The
+	// `state` must be the one of the browser's `keyward_sso` cookie and name
+	// a sign-in in progress, which is used up whatever happens (a replayed,
+	// forged or foreign callback is 401). The code is redeemed with the
+	// flow's PKCE verifier at the provider of the organization the flow was
+	// started for, and the ID token verified (signature by the provider's
+	// JWKS, issuer, audience = client id, validity window, the flow's
+	// nonce). Then the person is imported (created or updated from the
+	// claims, matched by issuer and subject; the groups of the groups claim
+	// created as IdP groups and the user's IdP group memberships replaced by
+	// them), and a login session opened, as login does. An email outside
+	// the allowed domains, or a suspended membership, is 403.
+	//
+	// Corresponds with GET /v2/auth/sso/callback (the `SsoCallback` operationId).
+	SsoCallback(ctx context.Context, params *SsoCallbackParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StartSSO Start a sign-in through the organization's identity provider
+	//
+	// keyward extension. For a browser: redirects (302) to the organization's
+	// OpenID provider with an authorization-code request (PKCE S256, `state`
+	// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
+	// to this browser. The flow is kept in the database for 10 minutes, so
+	// any replica finishes it at `/v2/auth/sso/callback`. Only an
+	// organization whose identity mode is `idp` and that has an identity
+	// provider configured: any other (missing, `local`, no provider) is the
+	// same 404. `return_to` must be a path on this server (`/console/...`);
+	// anything else is 400 (no open redirect). Each source address may start
+	// 30 sign-ins a minute (429). Needs no authentication.
+	//
+	// Corresponds with GET /v2/auth/sso/{organization_id} (the `StartSSO` operationId).
+	StartSSO(ctx context.Context, organizationID OrganizationID, params *StartSSOParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AuthorizeWithBody Decide one request
 	//
@@ -4467,6 +4688,59 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/groups/{group_id}/roles (the `ListGroupRoles` operationId).
 	ListGroupRoles(ctx context.Context, groupID GroupID, params *ListGroupRolesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteIdentityProvider Remove the organization's identity provider
+	//
+	// keyward extension. Nobody signs in through a provider until one is
+	// set again; the users and groups it imported stay, read-only.
+	//
+	// Corresponds with DELETE /v2/identity-provider (the `DeleteIdentityProvider` operationId).
+	DeleteIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetIdentityProvider Read the organization's identity provider
+	//
+	// keyward extension. The OpenID provider through which the caller's
+	// organization's people sign in when its identity mode is `idp`. The
+	// client secret is never returned (`client_secret_set`); `redirect_uri`
+	// is the callback URL to register at the provider. 404 when none is
+	// configured.
+	//
+	// Corresponds with GET /v2/identity-provider (the `GetIdentityProvider` operationId).
+	GetIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutIdentityProviderWithBody Set the organization's identity provider
+	//
+	// keyward extension. Creates or replaces the caller's organization's
+	// OpenID provider. The client secret is sealed with the server's key
+	// (AES-256-GCM) before it is stored; it is required the first time and
+	// kept when left out afterwards. Empty claims and scopes take the
+	// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+	// always added). Whether people sign in through it is the
+	// organization's identity mode, which fleet administrators set
+	// (setOrganizationIdentityMode). An admin-level action: whoever sets
+	// the provider decides who signs in and into which groups.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProviderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutIdentityProvider Set the organization's identity provider
+	//
+	// keyward extension. Creates or replaces the caller's organization's
+	// OpenID provider. The client secret is sealed with the server's key
+	// (AES-256-GCM) before it is stored; it is required the first time and
+	// kept when left out afterwards. Empty claims and scopes take the
+	// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+	// always added). Whether people sign in through it is the
+	// organization's identity mode, which fleet administrators set
+	// (setOrganizationIdentityMode). An admin-level action: whoever sets
+	// the provider decides who signs in and into which groups.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProvider(ctx context.Context, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListInvitations List invitations
 	//
@@ -6278,6 +6552,61 @@ func (c *Client) ListLoginSessions(ctx context.Context, params *ListLoginSession
 	return c.Client.Do(req)
 }
 
+// SsoCallback Finish a sign-in through an identity provider
+//
+// keyward extension. Where the identity provider sends the browser back
+// (register `redirect_uri` of getIdentityProvider at the provider). The
+// `state` must be the one of the browser's `keyward_sso` cookie and name
+// a sign-in in progress, which is used up whatever happens (a replayed,
+// forged or foreign callback is 401). The code is redeemed with the
+// flow's PKCE verifier at the provider of the organization the flow was
+// started for, and the ID token verified (signature by the provider's
+// JWKS, issuer, audience = client id, validity window, the flow's
+// nonce). Then the person is imported (created or updated from the
+// claims, matched by issuer and subject; the groups of the groups claim
+// created as IdP groups and the user's IdP group memberships replaced by
+// them), and a login session opened, as login does. An email outside
+// the allowed domains, or a suspended membership, is 403.
+//
+// Corresponds with GET /v2/auth/sso/callback (the `SsoCallback` operationId).
+func (c *Client) SsoCallback(ctx context.Context, params *SsoCallbackParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSsoCallbackRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StartSSO Start a sign-in through the organization's identity provider
+//
+// keyward extension. For a browser: redirects (302) to the organization's
+// OpenID provider with an authorization-code request (PKCE S256, `state`
+// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
+// to this browser. The flow is kept in the database for 10 minutes, so
+// any replica finishes it at `/v2/auth/sso/callback`. Only an
+// organization whose identity mode is `idp` and that has an identity
+// provider configured: any other (missing, `local`, no provider) is the
+// same 404. `return_to` must be a path on this server (`/console/...`);
+// anything else is 400 (no open redirect). Each source address may start
+// 30 sign-ins a minute (429). Needs no authentication.
+//
+// Corresponds with GET /v2/auth/sso/{organization_id} (the `StartSSO` operationId).
+func (c *Client) StartSSO(ctx context.Context, organizationID OrganizationID, params *StartSSOParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStartSSORequest(c.Server, organizationID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // AuthorizeWithBody Decide one request
 //
 // keyward extension: the call a provider's services make on every
@@ -7157,6 +7486,99 @@ func (c *Client) ListGroupPolicies(ctx context.Context, groupID GroupID, params 
 // Corresponds with GET /v2/groups/{group_id}/roles (the `ListGroupRoles` operationId).
 func (c *Client) ListGroupRoles(ctx context.Context, groupID GroupID, params *ListGroupRolesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListGroupRolesRequest(c.Server, groupID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteIdentityProvider Remove the organization's identity provider
+//
+// keyward extension. Nobody signs in through a provider until one is
+// set again; the users and groups it imported stay, read-only.
+//
+// Corresponds with DELETE /v2/identity-provider (the `DeleteIdentityProvider` operationId).
+func (c *Client) DeleteIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteIdentityProviderRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetIdentityProvider Read the organization's identity provider
+//
+// keyward extension. The OpenID provider through which the caller's
+// organization's people sign in when its identity mode is `idp`. The
+// client secret is never returned (`client_secret_set`); `redirect_uri`
+// is the callback URL to register at the provider. 404 when none is
+// configured.
+//
+// Corresponds with GET /v2/identity-provider (the `GetIdentityProvider` operationId).
+func (c *Client) GetIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIdentityProviderRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutIdentityProviderWithBody Set the organization's identity provider
+//
+// keyward extension. Creates or replaces the caller's organization's
+// OpenID provider. The client secret is sealed with the server's key
+// (AES-256-GCM) before it is stored; it is required the first time and
+// kept when left out afterwards. Empty claims and scopes take the
+// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+// always added). Whether people sign in through it is the
+// organization's identity mode, which fleet administrators set
+// (setOrganizationIdentityMode). An admin-level action: whoever sets
+// the provider decides who signs in and into which groups.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+func (c *Client) PutIdentityProviderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutIdentityProviderRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutIdentityProvider Set the organization's identity provider
+//
+// keyward extension. Creates or replaces the caller's organization's
+// OpenID provider. The client secret is sealed with the server's key
+// (AES-256-GCM) before it is stored; it is required the first time and
+// kept when left out afterwards. Empty claims and scopes take the
+// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+// always added). Whether people sign in through it is the
+// organization's identity mode, which fleet administrators set
+// (setOrganizationIdentityMode). An admin-level action: whoever sets
+// the provider decides who signs in and into which groups.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+func (c *Client) PutIdentityProvider(ctx context.Context, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutIdentityProviderRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10514,6 +10936,153 @@ func NewListLoginSessionsRequest(server string, params *ListLoginSessionsParams)
 	return req, nil
 }
 
+// NewSsoCallbackRequest constructs an http.Request for the SsoCallback method
+func NewSsoCallbackRequest(server string, params *SsoCallbackParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/sso/callback")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "state", params.State, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Code != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code", *params.Code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Error != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "error", *params.Error, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ErrorDescription != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "error_description", *params.ErrorDescription, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStartSSORequest constructs an http.Request for the StartSSO method
+func NewStartSSORequest(server string, organizationID OrganizationID, params *StartSSOParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/sso/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ReturnTo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "return_to", *params.ReturnTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewAuthorizeRequest calls the generic Authorize builder with application/json body
 func NewAuthorizeRequest(server string, body AuthorizeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -12174,6 +12743,100 @@ func NewListGroupRolesRequest(server string, groupID GroupID, params *ListGroupR
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewDeleteIdentityProviderRequest constructs an http.Request for the DeleteIdentityProvider method
+func NewDeleteIdentityProviderRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/identity-provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetIdentityProviderRequest constructs an http.Request for the GetIdentityProvider method
+func NewGetIdentityProviderRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/identity-provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutIdentityProviderRequest calls the generic PutIdentityProvider builder with application/json body
+func NewPutIdentityProviderRequest(server string, body PutIdentityProviderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutIdentityProviderRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPutIdentityProviderRequestWithBody constructs an http.Request for the PutIdentityProvider method, with any body, and a specified content type
+func NewPutIdentityProviderRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/identity-provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -17607,6 +18270,45 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/auth/sessions (the `ListLoginSessions` operationId).
 	ListLoginSessionsWithResponse(ctx context.Context, params *ListLoginSessionsParams, reqEditors ...RequestEditorFn) (*ListLoginSessionsResponse, error)
 
+	// SsoCallbackWithResponse Finish a sign-in through an identity provider
+	//
+	// keyward extension. Where the identity provider sends the browser back
+	// (register `redirect_uri` of getIdentityProvider at the provider). The
+	// `state` must be the one of the browser's `keyward_sso` cookie and name
+	// a sign-in in progress, which is used up whatever happens (a replayed,
+	// forged or foreign callback is 401). The code is redeemed with the
+	// flow's PKCE verifier at the provider of the organization the flow was
+	// started for, and the ID token verified (signature by the provider's
+	// JWKS, issuer, audience = client id, validity window, the flow's
+	// nonce). Then the person is imported (created or updated from the
+	// claims, matched by issuer and subject; the groups of the groups claim
+	// created as IdP groups and the user's IdP group memberships replaced by
+	// them), and a login session opened, as login does. An email outside
+	// the allowed domains, or a suspended membership, is 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/auth/sso/callback (the `SsoCallback` operationId).
+	SsoCallbackWithResponse(ctx context.Context, params *SsoCallbackParams, reqEditors ...RequestEditorFn) (*SsoCallbackResponse, error)
+
+	// StartSSOWithResponse Start a sign-in through the organization's identity provider
+	//
+	// keyward extension. For a browser: redirects (302) to the organization's
+	// OpenID provider with an authorization-code request (PKCE S256, `state`
+	// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
+	// to this browser. The flow is kept in the database for 10 minutes, so
+	// any replica finishes it at `/v2/auth/sso/callback`. Only an
+	// organization whose identity mode is `idp` and that has an identity
+	// provider configured: any other (missing, `local`, no provider) is the
+	// same 404. `return_to` must be a path on this server (`/console/...`);
+	// anything else is 400 (no open redirect). Each source address may start
+	// 30 sign-ins a minute (429). Needs no authentication.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/auth/sso/{organization_id} (the `StartSSO` operationId).
+	StartSSOWithResponse(ctx context.Context, organizationID OrganizationID, params *StartSSOParams, reqEditors ...RequestEditorFn) (*StartSSOResponse, error)
+
 	// AuthorizeWithBodyWithResponse Decide one request
 	//
 	// keyward extension: the call a provider's services make on every
@@ -18115,6 +18817,63 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/groups/{group_id}/roles (the `ListGroupRoles` operationId).
 	ListGroupRolesWithResponse(ctx context.Context, groupID GroupID, params *ListGroupRolesParams, reqEditors ...RequestEditorFn) (*ListGroupRolesResponse, error)
+
+	// DeleteIdentityProviderWithResponse Remove the organization's identity provider
+	//
+	// keyward extension. Nobody signs in through a provider until one is
+	// set again; the users and groups it imported stay, read-only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/identity-provider (the `DeleteIdentityProvider` operationId).
+	DeleteIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteIdentityProviderResponse, error)
+
+	// GetIdentityProviderWithResponse Read the organization's identity provider
+	//
+	// keyward extension. The OpenID provider through which the caller's
+	// organization's people sign in when its identity mode is `idp`. The
+	// client secret is never returned (`client_secret_set`); `redirect_uri`
+	// is the callback URL to register at the provider. 404 when none is
+	// configured.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/identity-provider (the `GetIdentityProvider` operationId).
+	GetIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetIdentityProviderResponse, error)
+
+	// PutIdentityProviderWithBodyWithResponse Set the organization's identity provider
+	//
+	// keyward extension. Creates or replaces the caller's organization's
+	// OpenID provider. The client secret is sealed with the server's key
+	// (AES-256-GCM) before it is stored; it is required the first time and
+	// kept when left out afterwards. Empty claims and scopes take the
+	// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+	// always added). Whether people sign in through it is the
+	// organization's identity mode, which fleet administrators set
+	// (setOrganizationIdentityMode). An admin-level action: whoever sets
+	// the provider decides who signs in and into which groups.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProviderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error)
+
+	// PutIdentityProviderWithResponse Set the organization's identity provider
+	//
+	// keyward extension. Creates or replaces the caller's organization's
+	// OpenID provider. The client secret is sealed with the server's key
+	// (AES-256-GCM) before it is stored; it is required the first time and
+	// kept when left out afterwards. Empty claims and scopes take the
+	// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+	// always added). Whether people sign in through it is the
+	// organization's identity mode, which fleet administrators set
+	// (setOrganizationIdentityMode). An admin-level action: whoever sets
+	// the provider decides who signs in and into which groups.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProviderWithResponse(ctx context.Context, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error)
 
 	// ListInvitationsWithResponse List invitations
 	//
@@ -20582,6 +21341,158 @@ func (r ListLoginSessionsResponse) ContentType() string {
 	return ""
 }
 
+type SsoCallbackResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SSOSessionResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r SsoCallbackResponse) GetJSON201() *SSOSessionResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SsoCallbackResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SsoCallbackResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SsoCallbackResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SsoCallbackResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SsoCallbackResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SsoCallbackResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SsoCallbackResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SsoCallbackResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SsoCallbackResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SsoCallbackResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StartSSOResponse302Headers the declared response headers of an HTTP 302 response for StartSSO
+type StartSSOResponse302Headers struct {
+	Location *string
+}
+
+type StartSSOResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers302 the parsed response headers for an HTTP 302 response
+	Headers302 *StartSSOResponse302Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StartSSOResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r StartSSOResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r StartSSOResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StartSSOResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StartSSOResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StartSSOResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StartSSOResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StartSSOResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type AuthorizeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -22925,6 +23836,206 @@ func (r ListGroupRolesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListGroupRolesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteIdentityProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteIdentityProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteIdentityProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteIdentityProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteIdentityProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteIdentityProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteIdentityProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteIdentityProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteIdentityProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetIdentityProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IdentityProviderEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetIdentityProviderResponse) GetJSON200() *IdentityProviderEnvelope {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetIdentityProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetIdentityProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetIdentityProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetIdentityProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetIdentityProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetIdentityProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetIdentityProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetIdentityProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PutIdentityProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IdentityProviderEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutIdentityProviderResponse) GetJSON200() *IdentityProviderEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutIdentityProviderResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutIdentityProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutIdentityProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PutIdentityProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PutIdentityProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutIdentityProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutIdentityProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutIdentityProviderResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -31116,6 +32227,57 @@ func (c *ClientWithResponses) ListLoginSessionsWithResponse(ctx context.Context,
 	return ParseListLoginSessionsResponse(rsp)
 }
 
+// SsoCallbackWithResponse Finish a sign-in through an identity provider
+//
+// keyward extension. Where the identity provider sends the browser back
+// (register `redirect_uri` of getIdentityProvider at the provider). The
+// `state` must be the one of the browser's `keyward_sso` cookie and name
+// a sign-in in progress, which is used up whatever happens (a replayed,
+// forged or foreign callback is 401). The code is redeemed with the
+// flow's PKCE verifier at the provider of the organization the flow was
+// started for, and the ID token verified (signature by the provider's
+// JWKS, issuer, audience = client id, validity window, the flow's
+// nonce). Then the person is imported (created or updated from the
+// claims, matched by issuer and subject; the groups of the groups claim
+// created as IdP groups and the user's IdP group memberships replaced by
+// them), and a login session opened, as login does. An email outside
+// the allowed domains, or a suspended membership, is 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/auth/sso/callback (the `SsoCallback` operationId).
+func (c *ClientWithResponses) SsoCallbackWithResponse(ctx context.Context, params *SsoCallbackParams, reqEditors ...RequestEditorFn) (*SsoCallbackResponse, error) {
+	rsp, err := c.SsoCallback(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSsoCallbackResponse(rsp)
+}
+
+// StartSSOWithResponse Start a sign-in through the organization's identity provider
+//
+// keyward extension. For a browser: redirects (302) to the organization's
+// OpenID provider with an authorization-code request (PKCE S256, `state`
+// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
+// to this browser. The flow is kept in the database for 10 minutes, so
+// any replica finishes it at `/v2/auth/sso/callback`. Only an
+// organization whose identity mode is `idp` and that has an identity
+// provider configured: any other (missing, `local`, no provider) is the
+// same 404. `return_to` must be a path on this server (`/console/...`);
+// anything else is 400 (no open redirect). Each source address may start
+// 30 sign-ins a minute (429). Needs no authentication.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/auth/sso/{organization_id} (the `StartSSO` operationId).
+func (c *ClientWithResponses) StartSSOWithResponse(ctx context.Context, organizationID OrganizationID, params *StartSSOParams, reqEditors ...RequestEditorFn) (*StartSSOResponse, error) {
+	rsp, err := c.StartSSO(ctx, organizationID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStartSSOResponse(rsp)
+}
+
 // AuthorizeWithBodyWithResponse Decide one request
 //
 // keyward extension: the call a provider's services make on every
@@ -31875,6 +33037,87 @@ func (c *ClientWithResponses) ListGroupRolesWithResponse(ctx context.Context, gr
 		return nil, err
 	}
 	return ParseListGroupRolesResponse(rsp)
+}
+
+// DeleteIdentityProviderWithResponse Remove the organization's identity provider
+//
+// keyward extension. Nobody signs in through a provider until one is
+// set again; the users and groups it imported stay, read-only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/identity-provider (the `DeleteIdentityProvider` operationId).
+func (c *ClientWithResponses) DeleteIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteIdentityProviderResponse, error) {
+	rsp, err := c.DeleteIdentityProvider(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteIdentityProviderResponse(rsp)
+}
+
+// GetIdentityProviderWithResponse Read the organization's identity provider
+//
+// keyward extension. The OpenID provider through which the caller's
+// organization's people sign in when its identity mode is `idp`. The
+// client secret is never returned (`client_secret_set`); `redirect_uri`
+// is the callback URL to register at the provider. 404 when none is
+// configured.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/identity-provider (the `GetIdentityProvider` operationId).
+func (c *ClientWithResponses) GetIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetIdentityProviderResponse, error) {
+	rsp, err := c.GetIdentityProvider(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetIdentityProviderResponse(rsp)
+}
+
+// PutIdentityProviderWithBodyWithResponse Set the organization's identity provider
+//
+// keyward extension. Creates or replaces the caller's organization's
+// OpenID provider. The client secret is sealed with the server's key
+// (AES-256-GCM) before it is stored; it is required the first time and
+// kept when left out afterwards. Empty claims and scopes take the
+// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+// always added). Whether people sign in through it is the
+// organization's identity mode, which fleet administrators set
+// (setOrganizationIdentityMode). An admin-level action: whoever sets
+// the provider decides who signs in and into which groups.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+func (c *ClientWithResponses) PutIdentityProviderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error) {
+	rsp, err := c.PutIdentityProviderWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutIdentityProviderResponse(rsp)
+}
+
+// PutIdentityProviderWithResponse Set the organization's identity provider
+//
+// keyward extension. Creates or replaces the caller's organization's
+// OpenID provider. The client secret is sealed with the server's key
+// (AES-256-GCM) before it is stored; it is required the first time and
+// kept when left out afterwards. Empty claims and scopes take the
+// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+// always added). Whether people sign in through it is the
+// organization's identity mode, which fleet administrators set
+// (setOrganizationIdentityMode). An admin-level action: whoever sets
+// the provider decides who signs in and into which groups.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+func (c *ClientWithResponses) PutIdentityProviderWithResponse(ctx context.Context, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error) {
+	rsp, err := c.PutIdentityProvider(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutIdentityProviderResponse(rsp)
 }
 
 // ListInvitationsWithResponse List invitations
@@ -34888,6 +36131,137 @@ func ParseListLoginSessionsResponse(rsp *http.Response) (*ListLoginSessionsRespo
 	return response, nil
 }
 
+// ParseSsoCallbackResponse parses an HTTP response from a SsoCallbackWithResponse call
+func ParseSsoCallbackResponse(rsp *http.Response) (*SsoCallbackResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SsoCallbackResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SSOSessionResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseStartSSOResponse parses an HTTP response from a StartSSOWithResponse call
+func ParseStartSSOResponse(rsp *http.Response) (*StartSSOResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StartSSOResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 302:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 302:
+		var headers StartSSOResponse302Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers302 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseAuthorizeResponse parses an HTTP response from a AuthorizeWithResponse call
 func ParseAuthorizeResponse(rsp *http.Response) (*AuthorizeResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -36770,6 +38144,164 @@ func ParseListGroupRolesResponse(rsp *http.Response) (*ListGroupRolesResponse, e
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteIdentityProviderResponse parses an HTTP response from a DeleteIdentityProviderWithResponse call
+func ParseDeleteIdentityProviderResponse(rsp *http.Response) (*DeleteIdentityProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteIdentityProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetIdentityProviderResponse parses an HTTP response from a GetIdentityProviderWithResponse call
+func ParseGetIdentityProviderResponse(rsp *http.Response) (*GetIdentityProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetIdentityProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IdentityProviderEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePutIdentityProviderResponse parses an HTTP response from a PutIdentityProviderWithResponse call
+func ParsePutIdentityProviderResponse(rsp *http.Response) (*PutIdentityProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutIdentityProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IdentityProviderEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

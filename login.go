@@ -24,6 +24,9 @@ type LoginSession struct {
 	SourceIP   string // the address the login came from
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
+	// MFAAt is when the session verified a second factor (at login, or
+	// when it confirmed an authenticator); nil if it never did.
+	MFAAt *time.Time
 }
 
 // LoginFailures is an account's budget of failed password checks, shared

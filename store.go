@@ -46,6 +46,7 @@ type Tx interface {
 	TrustTx
 	CatalogTx
 	FleetTx
+	MFATx
 	// LoadGraph reads the organization's access graph at the transaction's
 	// snapshot.
 	LoadGraph(ctx context.Context, org OrgID) (*Graph, error)

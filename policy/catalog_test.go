@@ -105,7 +105,7 @@ func documentedLevel(a Action) Level {
 	}
 	op := a.Operation
 	switch {
-	case slices.Contains([]string{"TransferOwnership", "SetPassword", "InvalidatePassword", "RegenerateKeys", "GetUserKeys"}, op):
+	case slices.Contains([]string{"TransferOwnership", "SetPassword", "InvalidatePassword", "ResetMFA", "RegenerateKeys", "GetUserKeys"}, op):
 		return LevelAdmin
 	case hasAnyPrefix(op, "Delete", "Remove", "Detach", "Revoke", "Abort"):
 		return LevelDelete

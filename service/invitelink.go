@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/keyward-iam/keyward"
@@ -25,9 +24,7 @@ type invites struct {
 	ttl       time.Duration
 	publicURL string
 	wake      func()
-
-	mu  sync.Mutex
-	key []byte // nil until configured or loaded from the store
+	key       []byte // the configured key; nil: the stored one
 }
 
 func newInvites(opts Options) *invites {
@@ -45,30 +42,12 @@ func newInvites(opts Options) *invites {
 }
 
 // invitationKey returns the key that signs invitation links: the
-// configured one, or one generated on first use and stored in the database,
-// so that every replica of a deployment signs and checks with the same key.
+// configured one, or the stored server key (serverKey).
 func (s *Service) invitationKey(ctx context.Context) ([]byte, error) {
-	iv := s.invites
-	iv.mu.Lock()
-	defer iv.mu.Unlock()
-	if iv.key != nil {
-		return iv.key, nil
+	if s.invites.key != nil {
+		return s.invites.key, nil
 	}
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		panic("service: crypto/rand failed: " + err.Error())
-	}
-	var key []byte
-	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		var err error
-		key, err = tx.Secret(ctx, invitationKeySecret, fresh)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	iv.key = key
-	return key, nil
+	return s.serverKey(ctx, invitationKeySecret)
 }
 
 // newNonce returns a fresh per-link nonce (128 bits, hex).

@@ -38,9 +38,11 @@ type Service struct {
 	// keyFlight joins concurrent reads of one key (Authenticate).
 	keyFlight singleflight.Group
 	invites   *invites // invitation links and their mail
-	logins    *logins  // login throttling, session lifetime, org retention
-	oidc      *oidc    // web identity token verifiers
-	registry  registry // which organizations registered a resource id (tenant.go)
+	// serverKeys caches the keys stored in the database (serverKey).
+	serverKeys serverKeys
+	logins     *logins  // login throttling, session lifetime, org retention
+	oidc       *oidc    // web identity token verifiers
+	registry   registry // which organizations registered a resource id (tenant.go)
 	// snapshotMisses counts decisions inside a transaction that needed a
 	// snapshot obtained before it, for tests: writes of the caller's own
 	// organization never should (txscope.go).

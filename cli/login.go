@@ -35,18 +35,23 @@ func (a *app) publicClient() (*client.ClientWithResponses, error) {
 
 func (a *app) loginCommand() *cobra.Command {
 	var email, org string
+	var f factorFlags
 	cmd := &cobra.Command{
-		Use:   "login --email EMAIL [--org ORG_ID] < password",
+		Use:   "login --email EMAIL [--org ORG_ID] [--totp CODE | --recovery-code CODE] < password",
 		Short: "Log in with a password and print a session token",
 		Long: `Log in with your email and the password read from standard input, and print
 a login session token (kws_...). It works like an API key, as KEYWARD_TOKEN,
 until it expires (12 hours by default) or you run "keyward logout". Nothing
 is stored on disk.
 
-Without --org, the session is for your first organization.`,
+Without --org, the session is for your first organization. An account with
+multi-factor authentication also gives --totp CODE, the code its
+authenticator app shows (or --recovery-code CODE); without it the server
+answers that a code is required.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			body := client.LoginReq{Email: email}
+			body.TotpCode, body.RecoveryCode = f.set()
 			if org != "" {
 				id, err := parseID("organization", org)
 				if err != nil {
@@ -65,6 +70,10 @@ Without --org, the session is for your first organization.`,
 			}
 			resp, err := c.LoginWithResponse(cmd.Context(), body)
 			if err := check(resp, err, http.StatusCreated); err != nil {
+				var e *APIError
+				if errors.As(err, &e) && e.Code == "mfa_required" {
+					return errors.New("this account uses multi-factor authentication: run keyward login again with --totp CODE, the code your authenticator app shows (or --recovery-code CODE)")
+				}
 				return err
 			}
 			if a.output != formatTable {
@@ -77,11 +86,15 @@ Without --org, the session is for your first organization.`,
 			fmt.Fprintln(a.stdout, *s.Token)
 			fmt.Fprintf(a.stderr, "Session %s for organization %s, until %s. Use it as KEYWARD_TOKEN.\n",
 				s.ID, s.OrganizationID, formatTime(s.DateExpires))
+			if s.MfaEnrollmentRequired != nil && *s.MfaEnrollmentRequired {
+				fmt.Fprintln(a.stderr, `Your organization requires multi-factor authentication: this session may only set it up ("keyward mfa enroll").`)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&email, "email", "", "your account's email (required)")
 	cmd.Flags().StringVar(&org, "org", "", "the organization to log in to")
+	f.register(cmd)
 	_ = cmd.MarkFlagRequired("email")
 	return cmd
 }

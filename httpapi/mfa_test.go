@@ -8,27 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
-
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/service"
 )
 
-// codeAt is the code an authenticator app holding secret shows at t.
-func codeAt(t *testing.T, secret string, at time.Time) string {
-	t.Helper()
-	code, err := totp.GenerateCodeCustom(secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return code
-}
-
 // wrongCodeAt is a code that no step within a minute of t shows.
 func wrongCodeAt(t *testing.T, secret string, at time.Time) string {
 	t.Helper()
-	near := []string{codeAt(t, secret, at.Add(-30*time.Second)), codeAt(t, secret, at), codeAt(t, secret, at.Add(30*time.Second))}
+	near := []string{keywardtest.TOTPCode(t, secret, at.Add(-30*time.Second)), keywardtest.TOTPCode(t, secret, at), keywardtest.TOTPCode(t, secret, at.Add(30*time.Second))}
 	for n := 0; ; n++ {
 		if c := fmt.Sprintf("%06d", n); !slices.Contains(near, c) {
 			return c
@@ -54,7 +41,7 @@ func (a *api) enroll(token string, clock *keywardtest.Clock) (secret string, rec
 	var c struct {
 		Codes []string `json:"recovery_codes"`
 	}
-	a.do("POST", "/v2/users/me/mfa/totp/confirm", token, fmt.Sprintf(`{"totp_code":%q}`, codeAt(a.t, e.TOTP.Secret, clock.Now())), http.StatusOK, &c)
+	a.do("POST", "/v2/users/me/mfa/totp/confirm", token, fmt.Sprintf(`{"totp_code":%q}`, keywardtest.TOTPCode(a.t, e.TOTP.Secret, clock.Now())), http.StatusOK, &c)
 	return e.TOTP.Secret, c.Codes
 }
 
@@ -131,15 +118,15 @@ func TestMFAEnrolAndLogin(t *testing.T) {
 		code, fail string // the error's code and field
 	}{
 		{"no code", ``, http.StatusUnauthorized, "mfa_required", "totp_code"},
-		{"code two steps old", fmt.Sprintf(`,"totp_code":%q`, codeAt(t, secret, now.Add(-60*time.Second))), http.StatusUnauthorized, "unauthenticated", "totp_code"},
-		{"code two steps ahead", fmt.Sprintf(`,"totp_code":%q`, codeAt(t, secret, now.Add(60*time.Second))), http.StatusUnauthorized, "unauthenticated", "totp_code"},
+		{"code two steps old", fmt.Sprintf(`,"totp_code":%q`, keywardtest.TOTPCode(t, secret, now.Add(-60*time.Second))), http.StatusUnauthorized, "unauthenticated", "totp_code"},
+		{"code two steps ahead", fmt.Sprintf(`,"totp_code":%q`, keywardtest.TOTPCode(t, secret, now.Add(60*time.Second))), http.StatusUnauthorized, "unauthenticated", "totp_code"},
 		{"wrong code", fmt.Sprintf(`,"totp_code":%q`, wrongCodeAt(t, secret, now)), http.StatusUnauthorized, "unauthenticated", "totp_code"},
 		{"malformed code", `,"totp_code":"12345a"`, http.StatusBadRequest, "invalid", "totp_code"},
-		{"both factors", fmt.Sprintf(`,"totp_code":%q,"recovery_code":%q`, codeAt(t, secret, now), recovery[0]), http.StatusBadRequest, "invalid", "recovery_code"},
-		{"previous step's code, within the window", fmt.Sprintf(`,"totp_code":%q`, codeAt(t, secret, now.Add(-30*time.Second))), http.StatusCreated, "", ""},
-		{"current code", fmt.Sprintf(`,"totp_code":%q`, codeAt(t, secret, now)), http.StatusCreated, "", ""},
-		{"current code replayed", fmt.Sprintf(`,"totp_code":%q`, codeAt(t, secret, now)), http.StatusUnauthorized, "unauthenticated", "totp_code"},
-		{"previous step's code after a later one", fmt.Sprintf(`,"totp_code":%q`, codeAt(t, secret, now.Add(-30*time.Second))), http.StatusUnauthorized, "unauthenticated", "totp_code"},
+		{"both factors", fmt.Sprintf(`,"totp_code":%q,"recovery_code":%q`, keywardtest.TOTPCode(t, secret, now), recovery[0]), http.StatusBadRequest, "invalid", "recovery_code"},
+		{"previous step's code, within the window", fmt.Sprintf(`,"totp_code":%q`, keywardtest.TOTPCode(t, secret, now.Add(-30*time.Second))), http.StatusCreated, "", ""},
+		{"current code", fmt.Sprintf(`,"totp_code":%q`, keywardtest.TOTPCode(t, secret, now)), http.StatusCreated, "", ""},
+		{"current code replayed", fmt.Sprintf(`,"totp_code":%q`, keywardtest.TOTPCode(t, secret, now)), http.StatusUnauthorized, "unauthenticated", "totp_code"},
+		{"previous step's code after a later one", fmt.Sprintf(`,"totp_code":%q`, keywardtest.TOTPCode(t, secret, now.Add(-30*time.Second))), http.StatusUnauthorized, "unauthenticated", "totp_code"},
 		{"recovery code", fmt.Sprintf(`,"recovery_code":%q`, strings.ToUpper(recovery[1])), http.StatusCreated, "", ""},
 		{"recovery code used twice", fmt.Sprintf(`,"recovery_code":%q`, recovery[1]), http.StatusUnauthorized, "unauthenticated", "recovery_code"},
 		{"made-up recovery code", `,"recovery_code":"aaaa-bbbb-cccc-dddd"`, http.StatusUnauthorized, "unauthenticated", "recovery_code"},
@@ -162,7 +149,7 @@ func TestMFAEnrolAndLogin(t *testing.T) {
 	}
 	// The next step's code works once the clock gets there.
 	clock.Advance(30 * time.Second)
-	a.mfaLogin(fmt.Sprintf(`,"totp_code":%q`, codeAt(t, secret, clock.Now())), http.StatusCreated)
+	a.mfaLogin(fmt.Sprintf(`,"totp_code":%q`, keywardtest.TOTPCode(t, secret, clock.Now())), http.StatusCreated)
 
 	a.do("GET", "/v2/users/me/mfa", before, "", http.StatusOK, &st)
 	if st.MFA.Left != 9 {
@@ -207,7 +194,7 @@ func TestMFACodeBurst(t *testing.T) {
 	url := a.srv.URL + "/v2/auth/login"
 	c := from(t, "127.0.0.1")
 
-	right := fmt.Sprintf(`{"email":"erin@example.com","password":%q,"totp_code":%q}`, erinPassword, codeAt(t, secret, clock.Now()))
+	right := fmt.Sprintf(`{"email":"erin@example.com","password":%q,"totp_code":%q}`, erinPassword, keywardtest.TOTPCode(t, secret, clock.Now()))
 	got := burst(t, 50, url, func(int) *http.Client { return c }, func(int) string { return right })
 	if got[http.StatusCreated] != 1 {
 		t.Errorf("one code sent 50 times at once: %v, want exactly one 201", got)
@@ -222,7 +209,7 @@ func TestMFACodeBurst(t *testing.T) {
 	}
 	// The budget is spent: the right code from this address waits too.
 	clock.Advance(30 * time.Second)
-	rightNow := fmt.Sprintf(`{"email":"erin@example.com","password":%q,"totp_code":%q}`, erinPassword, codeAt(t, secret, clock.Now()))
+	rightNow := fmt.Sprintf(`{"email":"erin@example.com","password":%q,"totp_code":%q}`, erinPassword, keywardtest.TOTPCode(t, secret, clock.Now()))
 	if code := post(t, c, url, rightNow); code != http.StatusTooManyRequests {
 		t.Errorf("right code after the burst = %d, want 429", code)
 	}
@@ -241,7 +228,7 @@ func TestMFAConditionNeedsASession(t *testing.T) {
 
 	secret, _ := a.enroll(key, clock)
 	clock.Advance(time.Minute)
-	session, _, _ := a.mfaLogin(fmt.Sprintf(`,"totp_code":%q`, codeAt(t, secret, clock.Now())), http.StatusCreated)
+	session, _, _ := a.mfaLogin(fmt.Sprintf(`,"totp_code":%q`, keywardtest.TOTPCode(t, secret, clock.Now())), http.StatusCreated)
 	a.do("GET", "/v2/groups", session, "", http.StatusOK, nil)
 	a.do("GET", "/v2/groups", key, "", http.StatusForbidden, nil)
 	a.do("GET", "/v2/groups", plain, "", http.StatusForbidden, nil)
@@ -300,7 +287,7 @@ func TestOrganizationRequiresMFA(t *testing.T) {
 	a.do("GET", "/v2/organizations", open, "", http.StatusForbidden, nil)
 	clock.Advance(time.Minute)
 	a.do("DELETE", "/v2/users/me/mfa/totp", key, `{"recovery_code":"`+recovery[0]+`"}`, http.StatusConflict, nil)
-	session, _, _ := a.mfaLogin(fmt.Sprintf(`,"totp_code":%q`, codeAt(t, secret, clock.Now())), http.StatusCreated)
+	session, _, _ := a.mfaLogin(fmt.Sprintf(`,"totp_code":%q`, keywardtest.TOTPCode(t, secret, clock.Now())), http.StatusCreated)
 	a.do("GET", "/v2/organizations", session, "", http.StatusOK, nil)
 
 	a.do("PUT", "/v2/organizations/"+a.orgID+"/mfa-policy", a.root, `{"require_mfa":false}`, http.StatusOK, nil)

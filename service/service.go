@@ -6,7 +6,8 @@
 //
 // It imports the root package, authz (which decides every call, keyward's
 // own included) and the standard library (plus x/crypto for password
-// hashing and x/sync's singleflight); never net/http, database/sql or sqlstore.
+// hashing, x/sync's singleflight and pquerna/otp for TOTP codes); never
+// net/http, database/sql or sqlstore.
 package service
 
 import (

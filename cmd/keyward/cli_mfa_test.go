@@ -5,19 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
+	"github.com/keyward-iam/keyward/keywardtest"
 )
-
-// totpCode is the code an authenticator app holding secret shows at t.
-func totpCode(t *testing.T, secret string, at time.Time) string {
-	t.Helper()
-	code, err := totp.GenerateCodeCustom(secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return code
-}
 
 // TestCLIMFA enrolls an authenticator, logs in with it, disables it and
 // has an administrator reset it, all through the CLI against a real
@@ -43,7 +32,7 @@ func TestCLIMFA(t *testing.T) {
 			TOTP struct{ Secret string } `json:"totp"`
 		}
 		s.json(&e, "mfa", "enroll")
-		out := s.ok("mfa", "confirm", totpCode(t, e.TOTP.Secret, time.Now()))
+		out := s.ok("mfa", "confirm", keywardtest.TOTPCode(t, e.TOTP.Secret, time.Now()))
 		return e.TOTP.Secret, strings.Fields(out)
 	}
 
@@ -63,7 +52,7 @@ func TestCLIMFA(t *testing.T) {
 		t.Errorf("login without a code: %v, want the advice to pass --totp", err)
 	}
 	// The next step's code: the one confirm used is spent.
-	withCode := login("--totp", totpCode(t, secret, time.Now().Add(30*time.Second)))
+	withCode := login("--totp", keywardtest.TOTPCode(t, secret, time.Now().Add(30*time.Second)))
 	withCode.ok("user", "me")
 	login("--recovery-code", recovery[0])
 	if _, _, err := anon.run(password, "login", "--email", "ada@example.com", "--recovery-code", recovery[0]); err == nil || !strings.Contains(err.Error(), "401") {

@@ -149,3 +149,44 @@ func (a *app) userResetMFACommand() *cobra.Command {
 			return c.ResetUserMFAWithResponse(ctx, id)
 		}, done: "Reset the second factor of user %s."})
 }
+
+func (a *app) orgRequireMFACommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "require-mfa ORG_ID [on|off]",
+		Short: "Show, or turn on or off, the organization's requirement of MFA for local members",
+		Long: `While it is on, a local member without an authenticator who logs in gets a
+session that may only set one up ("keyward mfa enroll"), and members cannot
+disable theirs. API keys are not affected.`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, id, err := a.clientFor("organization", args[0])
+			if err != nil {
+				return err
+			}
+			var raw []byte
+			var pol *client.MFAPolicyResponse
+			if len(args) == 1 {
+				resp, err := c.GetMFAPolicyWithResponse(cmd.Context(), id)
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return err
+				}
+				raw, pol = resp.Body, resp.JSON200
+			} else {
+				if args[1] != "on" && args[1] != "off" {
+					return fmt.Errorf("want on or off, not %q", args[1])
+				}
+				resp, err := c.SetMFAPolicyWithResponse(cmd.Context(), id, client.MFAPolicy{RequireMfa: args[1] == "on"})
+				if err := check(resp, err, http.StatusOK); err != nil {
+					return err
+				}
+				raw, pol = resp.Body, resp.JSON200
+			}
+			if a.output != formatTable {
+				return writeJSON(a.stdout, raw)
+			}
+			state := map[bool]string{true: "on", false: "off"}[pol.MfaPolicy.RequireMfa]
+			fmt.Fprintf(a.stdout, "Require MFA: %s\n", state)
+			return nil
+		},
+	}
+}

@@ -65,4 +65,21 @@ func TestCLIMFA(t *testing.T) {
 	enroll(session)
 	root.ok("user", "reset-mfa", ada.ID)
 	login().ok("user", "me")
+
+	// The organization requires MFA: a login without an authenticator
+	// may only set one up.
+	var orgs []struct {
+		ID string `json:"id"`
+	}
+	root.json(&orgs, "org", "list")
+	if got := root.ok("org", "require-mfa", orgs[0].ID, "on"); !strings.Contains(got, "Require MFA: on") {
+		t.Errorf("org require-mfa on printed %q", got)
+	}
+	_, stderr, err := anon.run(password, "login", "--email", "ada@example.com")
+	if err != nil || !strings.Contains(stderr, "keyward mfa enroll") {
+		t.Errorf("login while MFA is required: %v, stderr %q, want the advice to enroll", err, stderr)
+	}
+	limited := login()
+	limited.fail("403", "org", "list")
+	limited.ok("mfa", "status")
 }

@@ -76,7 +76,7 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 
 // localUser returns user id of the caller's organization for an
 // administrator's action on its credentials (what names them, such as
-// "password" or "mfa"): a human account that belongs to this organization
+// "password" or "second factor"): a human account that belongs to this organization
 // alone (an account in several organizations is its owner's to manage),
 // and not the root owner unless the caller is.
 func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.UserID, action, what string) (*keyward.User, error) {
@@ -88,7 +88,7 @@ func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Princ
 		return nil, err
 	}
 	if u.Service {
-		return nil, keyward.FieldError(what, "A service user is API-only and cannot have a %s.", what)
+		return nil, keyward.FieldError("user_id", "A service user is API-only and has no %s.", what)
 	}
 	if err := checkAccountOwner(ctx, tx, p, u, what); err != nil {
 		return nil, err

@@ -337,6 +337,12 @@ func (s *Service) DisableTOTP(ctx context.Context, f SecondFactor) error {
 			if on {
 				return keyward.Errorf(keyward.CodeConflict, "Your organization requires multi-factor authentication: it cannot be disabled. An administrator may reset it.")
 			}
+			if m, err := activeTOTP(ctx, tx, p.UserID); err != nil || m == nil {
+				if err == nil {
+					err = keyward.Errorf(keyward.CodeConflict, "No authenticator is active: there is nothing to disable.")
+				}
+				return err
+			}
 			recovery, err := s.spendFactor(ctx, tx, key, p.UserID, f)
 			if err != nil {
 				return err
@@ -383,7 +389,7 @@ func (s *Service) ResetMFA(ctx context.Context, id keyward.UserID) error {
 		return keyward.Errorf(keyward.CodeConflict, "To remove your own second factor, disable it with a code (DELETE /v2/users/me/mfa/totp).")
 	}
 	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		u, err := s.localUser(ctx, tx, p, id, "iam.user.ResetMFA", "mfa")
+		u, err := s.localUser(ctx, tx, p, id, "iam.user.ResetMFA", "second factor")
 		if err != nil {
 			return err
 		}

@@ -35,15 +35,19 @@ func (a *app) publicClient() (*client.ClientWithResponses, error) {
 
 func (a *app) loginCommand() *cobra.Command {
 	var email, org, sso string
+	var f factorFlags
 	cmd := &cobra.Command{
-		Use:   "login --email EMAIL [--org ORG_ID] < password | login --sso ORG_ID",
+		Use:   "login --email EMAIL [--org ORG_ID] [--totp CODE | --recovery-code CODE] < password | login --sso ORG_ID",
 		Short: "Log in with a password, or through your organization's identity provider, and print a session token",
 		Long: `Log in with your email and the password read from standard input, and print
 a login session token (kws_...). It works like an API key, as KEYWARD_TOKEN,
 until it expires (12 hours by default) or you run "keyward logout". Nothing
 is stored on disk.
 
-Without --org, the session is for your first organization.
+Without --org, the session is for your first organization. An account with
+multi-factor authentication also gives --totp CODE, the code its
+authenticator app shows (or --recovery-code CODE); without it the server
+answers that a code is required.
 
 With --sso ORG_ID, for an organization whose people sign in through its
 identity provider: open the URL it prints in your browser, sign in at the
@@ -58,6 +62,7 @@ checked and printed as a password login's is.`,
 				return errors.New(`required flag(s) "email" not set`)
 			}
 			body := client.LoginReq{Email: email}
+			body.TotpCode, body.RecoveryCode = f.set()
 			if org != "" {
 				id, err := parseID("organization", org)
 				if err != nil {
@@ -76,6 +81,10 @@ checked and printed as a password login's is.`,
 			}
 			resp, err := c.LoginWithResponse(cmd.Context(), body)
 			if err := check(resp, err, http.StatusCreated); err != nil {
+				var e *APIError
+				if errors.As(err, &e) && e.Code == "mfa_required" {
+					return errors.New("this account uses multi-factor authentication: run keyward login again with --totp CODE, the code your authenticator app shows (or --recovery-code CODE)")
+				}
 				return err
 			}
 			if a.output != formatTable {
@@ -88,6 +97,9 @@ checked and printed as a password login's is.`,
 			fmt.Fprintln(a.stdout, *s.Token)
 			fmt.Fprintf(a.stderr, "Session %s for organization %s, until %s. Use it as KEYWARD_TOKEN.\n",
 				s.ID, s.OrganizationID, formatTime(s.DateExpires))
+			if s.MfaEnrollmentRequired != nil && *s.MfaEnrollmentRequired {
+				fmt.Fprintln(a.stderr, `Your organization requires multi-factor authentication: this session may only set it up ("keyward mfa enroll").`)
+			}
 			return nil
 		},
 	}
@@ -95,6 +107,7 @@ checked and printed as a password login's is.`,
 	cmd.Flags().StringVar(&org, "org", "", "the organization to log in to")
 	cmd.Flags().StringVar(&sso, "sso", "", "sign in to this organization through its identity provider, in a browser")
 	cmd.MarkFlagsMutuallyExclusive("email", "sso")
+	f.register(cmd)
 	return cmd
 }
 

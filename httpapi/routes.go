@@ -43,6 +43,13 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "PUT /v2/users/{user_id}/password", "iam.user.SetPassword", s.handleSetPassword())
 	s.handle(mux, "DELETE /v2/users/{user_id}/password", "iam.user.InvalidatePassword", s.handleInvalidatePassword())
 	s.handle(mux, "DELETE /v2/users/{user_id}/lockout", "iam.user.Update", s.handleUnlockUser())
+	s.handleSelf(mux, "GET /v2/users/me/mfa", "iam.user.ReadMFA", s.handleGetMFA())
+	s.handleSelf(mux, "POST /v2/users/me/mfa/totp", "iam.user.EnrollMFA", s.handleEnrollTOTP())
+	s.handleSelf(mux, "POST /v2/users/me/mfa/totp/confirm", "iam.user.EnrollMFA", s.handleConfirmTOTP())
+	s.handleSelf(mux, "DELETE /v2/users/me/mfa/totp", "iam.user.DisableMFA", s.handleDisableTOTP())
+	s.handle(mux, "DELETE /v2/users/{user_id}/mfa", "iam.user.ResetMFA", s.handleResetMFA())
+	s.handleSelf(mux, "GET /v2/organizations/{organization_id}/mfa-policy", "iam.organization.Read", s.handleGetMFAPolicy())
+	s.handle(mux, "PUT /v2/organizations/{organization_id}/mfa-policy", "iam.organization.Update", s.handleSetMFAPolicy())
 
 	s.handlePublic(mux, "POST /v2/auth/login", "iam.user.Login", s.handleLogin())
 	s.handleSelf(mux, "POST /v2/auth/logout", "iam.user.Logout", s.handleLogout())

@@ -107,7 +107,7 @@ func documentedLevel(a Action) Level {
 	switch {
 	case a.Service == "iam" && a.Resource == "identityprovider" && op == "Update":
 		return LevelAdmin
-	case slices.Contains([]string{"TransferOwnership", "SetPassword", "InvalidatePassword", "RegenerateKeys", "GetUserKeys"}, op):
+	case slices.Contains([]string{"TransferOwnership", "SetPassword", "InvalidatePassword", "ResetMFA", "RegenerateKeys", "GetUserKeys"}, op):
 		return LevelAdmin
 	case hasAnyPrefix(op, "Delete", "Remove", "Detach", "Revoke", "Abort"):
 		return LevelDelete

@@ -6,7 +6,8 @@
 //
 // It imports the root package, authz (which decides every call, keyward's
 // own included) and the standard library (plus x/crypto for password
-// hashing and x/sync's singleflight); never net/http, database/sql or sqlstore.
+// hashing, x/sync's singleflight and pquerna/otp for TOTP codes); never
+// net/http, database/sql or sqlstore.
 package service
 
 import (
@@ -37,11 +38,12 @@ type Service struct {
 	keys        *keyCache // the API keys that authenticated lately
 	// keyFlight joins concurrent reads of one key (Authenticate).
 	keyFlight singleflight.Group
-	invites   *invites // invitation links and their mail
-	logins    *logins  // login throttling, session lifetime, org retention
-	oidc      *oidc    // web identity token verifiers
-	sso       *sso     // people's sign-in through identity providers
-	registry  registry // which organizations registered a resource id (tenant.go)
+	invites   *invites   // invitation links and their mail
+	logins    *logins    // login throttling, session lifetime, org retention
+	oidc      *oidc      // web identity token verifiers
+	sso       *sso       // people's sign-in through identity providers
+	totpKey   *serverKey // seals TOTP seeds at rest (mfa.go)
+	registry  registry   // which organizations registered a resource id (tenant.go)
 	// snapshotMisses counts decisions inside a transaction that needed a
 	// snapshot obtained before it, for tests: writes of the caller's own
 	// organization never should (txscope.go).
@@ -149,6 +151,7 @@ func New(store keyward.Store, opts Options) *Service {
 		logins:      newLogins(opts),
 		oidc:        newOIDC(opts),
 		sso:         newSSO(opts),
+		totpKey:     newServerKey(mfaKeySecret, nil),
 	}
 }
 

@@ -245,7 +245,7 @@ func (s *Service) finishSSO(ctx context.Context, in SSOCallback, ip string) (*SS
 		if err != nil {
 			return err
 		}
-		ls, token, err := s.createLoginSession(ctx, tx, u, ip, "sso")
+		ls, token, err := s.createLoginSession(ctx, tx, u, ip, "sso", nil)
 		if err != nil {
 			return err
 		}

@@ -418,6 +418,27 @@ func (e IssuerSource) Valid() bool {
 	}
 }
 
+// Defines values for MFAStatusResponseMfaTotp.
+const (
+	MFAStatusResponseMfaTotpActive  MFAStatusResponseMfaTotp = "active"
+	MFAStatusResponseMfaTotpNone    MFAStatusResponseMfaTotp = "none"
+	MFAStatusResponseMfaTotpPending MFAStatusResponseMfaTotp = "pending"
+)
+
+// Valid indicates whether the value is a known member of the MFAStatusResponseMfaTotp enum.
+func (e MFAStatusResponseMfaTotp) Valid() bool {
+	switch e {
+	case MFAStatusResponseMfaTotpActive:
+		return true
+	case MFAStatusResponseMfaTotpNone:
+		return true
+	case MFAStatusResponseMfaTotpPending:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MailMessageState.
 const (
 	Failed MailMessageState = "failed"
@@ -571,6 +592,21 @@ func (e StatementResultEffect) Valid() bool {
 	case StatementResultEffectAllow:
 		return true
 	case StatementResultEffectDeny:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TOTPEnrollmentResponseTotpStatus.
+const (
+	TOTPEnrollmentResponseTotpStatusPending TOTPEnrollmentResponseTotpStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the TOTPEnrollmentResponseTotpStatus enum.
+func (e TOTPEnrollmentResponseTotpStatus) Valid() bool {
+	switch e {
+	case TOTPEnrollmentResponseTotpStatusPending:
 		return true
 	default:
 		return false
@@ -1129,6 +1165,12 @@ type ChangePasswordReq struct {
 
 	// NewPassword At least 10 characters, 8 of them not white space, no control characters, and not a common password.
 	NewPassword string `json:"new_password"`
+}
+
+// ConfirmTOTPReq defines model for ConfirmTOTPReq.
+type ConfirmTOTPReq struct {
+	// TotpCode A current code of the pending authenticator.
+	TotpCode string `json:"totp_code"`
 }
 
 // Diagnostic defines model for Diagnostic.
@@ -1915,15 +1957,29 @@ type LoginReq struct {
 	// OrganizationID The organization to log in to; default the account's first one where it is active.
 	OrganizationID *openapi_types.UUID `json:"organization_id,omitempty"`
 	Password       string              `json:"password"`
+
+	// RecoveryCode One of the account's recovery codes, instead of totp_code; each works once.
+	RecoveryCode *string `json:"recovery_code,omitempty"`
+
+	// TotpCode The 6-digit code of the account's authenticator app, when it has an active one.
+	//
+	// Example: 123456
+	TotpCode *string `json:"totp_code,omitempty"`
 }
 
 // LoginSession defines model for LoginSession.
 type LoginSession struct {
-	DateCreated    time.Time          `json:"date_created"`
-	DateExpires    time.Time          `json:"date_expires"`
-	ID             openapi_types.UUID `json:"id"`
-	OrganizationID openapi_types.UUID `json:"organization_id"`
-	SourceIP       string             `json:"source_ip"`
+	DateCreated time.Time `json:"date_created"`
+	DateExpires time.Time `json:"date_expires"`
+
+	// DateMfa When the session verified a second factor; absent if it did not.
+	DateMfa *time.Time         `json:"date_mfa,omitempty"`
+	ID      openapi_types.UUID `json:"id"`
+
+	// MfaEnrollmentRequired In the login response only, true when the organization requires MFA and the session may only enroll an authenticator.
+	MfaEnrollmentRequired *bool              `json:"mfa_enrollment_required,omitempty"`
+	OrganizationID        openapi_types.UUID `json:"organization_id"`
+	SourceIP              string             `json:"source_ip"`
 
 	// Token The bearer token, kws_<id>_<secret>; in the login response only.
 	Token  *string            `json:"token,omitempty"`
@@ -1942,6 +1998,37 @@ type LoginSessionList struct {
 type LoginSessionResponse struct {
 	LoginSession LoginSession `json:"login_session"`
 }
+
+// MFAFactorReq defines model for MFAFactorReq.
+type MFAFactorReq struct {
+	// RecoveryCode A recovery code, instead of totp_code.
+	RecoveryCode *string `json:"recovery_code,omitempty"`
+
+	// TotpCode A current code of the authenticator app.
+	TotpCode *string `json:"totp_code,omitempty"`
+}
+
+// MFAPolicy defines model for MFAPolicy.
+type MFAPolicy struct {
+	RequireMfa bool `json:"require_mfa"`
+}
+
+// MFAPolicyResponse defines model for MFAPolicyResponse.
+type MFAPolicyResponse struct {
+	MfaPolicy MFAPolicy `json:"mfa_policy"`
+}
+
+// MFAStatusResponse defines model for MFAStatusResponse.
+type MFAStatusResponse struct {
+	Mfa struct {
+		DateConfirmed     *time.Time               `json:"date_confirmed,omitempty"`
+		RecoveryCodesLeft int                      `json:"recovery_codes_left"`
+		Totp              MFAStatusResponseMfaTotp `json:"totp"`
+	} `json:"mfa"`
+}
+
+// MFAStatusResponseMfaTotp defines model for MFAStatusResponse.Mfa.Totp.
+type MFAStatusResponseMfaTotp string
 
 // MailList defines model for MailList.
 type MailList struct {
@@ -2287,6 +2374,12 @@ type ProjectReq struct {
 	//
 	// Example: Production
 	Name string `json:"name"`
+}
+
+// RecoveryCodesResponse defines model for RecoveryCodesResponse.
+type RecoveryCodesResponse struct {
+	// RecoveryCodes 10 single-use codes (xxxx-xxxx-xxxx-xxxx), in this response only.
+	RecoveryCodes []string `json:"recovery_codes"`
 }
 
 // Resource keyward extension. A registered resource.
@@ -2819,6 +2912,21 @@ type StatementResult struct {
 
 // StatementResultEffect defines model for StatementResult.Effect.
 type StatementResultEffect string
+
+// TOTPEnrollmentResponse defines model for TOTPEnrollmentResponse.
+type TOTPEnrollmentResponse struct {
+	Totp struct {
+		// OtpauthURI The otpauth://totp/ URI (for a QR code); in this response only.
+		OtpauthURI string `json:"otpauth_uri"`
+
+		// Secret The base32 seed, to type into an authenticator app; in this response only.
+		Secret string                           `json:"secret"`
+		Status TOTPEnrollmentResponseTotpStatus `json:"status"`
+	} `json:"totp"`
+}
+
+// TOTPEnrollmentResponseTotpStatus defines model for TOTPEnrollmentResponse.Totp.Status.
+type TOTPEnrollmentResponseTotpStatus string
 
 // TransferOwnershipReq defines model for TransferOwnershipReq.
 type TransferOwnershipReq struct {
@@ -3748,6 +3856,9 @@ type UpdateOrganizationJSONRequestBody = OrganizationReq
 // CreateOrganizationAPIKeyJSONRequestBody defines body for CreateOrganizationAPIKey for application/json ContentType.
 type CreateOrganizationAPIKeyJSONRequestBody = APIKeyReq
 
+// SetMFAPolicyJSONRequestBody defines body for SetMFAPolicy for application/json ContentType.
+type SetMFAPolicyJSONRequestBody = MFAPolicy
+
 // PutOrganizationRoleAssignmentsJSONRequestBody defines body for PutOrganizationRoleAssignments for application/json ContentType.
 type PutOrganizationRoleAssignmentsJSONRequestBody = RoleAssignments
 
@@ -3792,6 +3903,12 @@ type AttachRolePolicyByBodyJSONRequestBody = RolePolicyReq
 
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserReq
+
+// DisableTOTPJSONRequestBody defines body for DisableTOTP for application/json ContentType.
+type DisableTOTPJSONRequestBody = MFAFactorReq
+
+// ConfirmTOTPJSONRequestBody defines body for ConfirmTOTP for application/json ContentType.
+type ConfirmTOTPJSONRequestBody = ConfirmTOTPReq
 
 // ChangePasswordJSONRequestBody defines body for ChangePassword for application/json ContentType.
 type ChangePasswordJSONRequestBody = ChangePasswordReq
@@ -4143,6 +4260,15 @@ type ClientInterface interface {
 	// before the password is checked. Budgets refill by themselves;
 	// unlockUser refills an account's at once. Needs no authentication.
 	//
+	// An account with an active TOTP authenticator also sends `totp_code`
+	// (or `recovery_code`) in the same body. Without it, the right password
+	// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+	// nothing: send the same body again with the code. A wrong, replayed or
+	// spent code is 401 naming the field and counts as a failed login, on
+	// the same budgets. Each code and recovery code works once. The session
+	// records when MFA was verified (`date_mfa`), which policies test with
+	// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v2/auth/login (the `Login` operationId).
@@ -4163,6 +4289,15 @@ type ClientInterface interface {
 	// when the password is right; a spent budget is 429 with Retry-After,
 	// before the password is checked. Budgets refill by themselves;
 	// unlockUser refills an account's at once. Needs no authentication.
+	//
+	// An account with an active TOTP authenticator also sends `totp_code`
+	// (or `recovery_code`) in the same body. Without it, the right password
+	// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+	// nothing: send the same body again with the code. A wrong, replayed or
+	// spent code is 401 naming the field and counts as a failed login, on
+	// the same budgets. Each code and recovery code works once. The session
+	// records when MFA was verified (`date_mfa`), which policies test with
+	// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5027,6 +5162,43 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/organizations/{organization_id}/api-keys (the `CreateOrganizationAPIKey` operationId).
 	CreateOrganizationAPIKey(ctx context.Context, organizationID OrganizationID, body CreateOrganizationAPIKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetMFAPolicy Read whether the organization requires MFA
+	//
+	// keyward extension.
+	//
+	// Corresponds with GET /v2/organizations/{organization_id}/mfa-policy (the `GetMFAPolicy` operationId).
+	GetMFAPolicy(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetMFAPolicyWithBody Require MFA of the organization's local members
+	//
+	// keyward extension. While `require_mfa` is true, a local member without
+	// an active authenticator who logs in gets a login session that may only
+	// enroll one (its `mfa_enrollment_required` is true; every other call is
+	// 403 with layer `mfa`), sessions open without MFA are limited the same
+	// way at once, and members cannot disable theirs. API keys are not
+	// affected: require MFA per action with a policy condition on
+	// `keyward:MultiFactorAuthPresent`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+	SetMFAPolicyWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetMFAPolicy Require MFA of the organization's local members
+	//
+	// keyward extension. While `require_mfa` is true, a local member without
+	// an active authenticator who logs in gets a login session that may only
+	// enroll one (its `mfa_enrollment_required` is true; every other call is
+	// 403 with layer `mfa`), sessions open without MFA are limited the same
+	// way at once, and members cannot disable theirs. API keys are not
+	// affected: require MFA per action with a policy condition on
+	// `keyward:MultiFactorAuthPresent`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+	SetMFAPolicy(ctx context.Context, organizationID OrganizationID, body SetMFAPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RestoreOrganization Restore a deleted organization
 	//
 	// Restores a deleted organization within the retention window: every
@@ -5809,6 +5981,84 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/users/me/groups (the `ListCurrentUserGroups` operationId).
 	ListCurrentUserGroups(ctx context.Context, params *ListCurrentUserGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetMyMFA Read your second factor's state
+	//
+	// keyward extension. The state of the caller's TOTP authenticator
+	// (`none`, `pending` or `active`) and how many recovery codes are left.
+	// Service users have none (422).
+	//
+	// Corresponds with GET /v2/users/me/mfa (the `GetMyMFA` operationId).
+	GetMyMFA(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DisableTOTPWithBody Disable your TOTP authenticator
+	//
+	// keyward extension. Removes the caller's active authenticator and its
+	// recovery codes, given a current code (`totp_code`) or a recovery code
+	// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+	// field and counts as a failed login (429 once the budget is spent). 409
+	// while the organization requires MFA: an administrator's resetUserMFA
+	// is the way out.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+	DisableTOTPWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DisableTOTP Disable your TOTP authenticator
+	//
+	// keyward extension. Removes the caller's active authenticator and its
+	// recovery codes, given a current code (`totp_code`) or a recovery code
+	// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+	// field and counts as a failed login (429 once the budget is spent). 409
+	// while the organization requires MFA: an administrator's resetUserMFA
+	// is the way out.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+	DisableTOTP(ctx context.Context, body DisableTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EnrollTOTP Enroll a TOTP authenticator
+	//
+	// keyward extension. Creates a pending TOTP authenticator (RFC 6238: 6
+	// digits, 30 s, SHA-1) for the caller's own account and returns its
+	// secret and `otpauth://` URI, in this response only (keyward keeps the
+	// secret encrypted). It is asked for at login only once confirmed
+	// (confirmTOTP). A new enrolment replaces a pending one; with an active
+	// one it is 409. Service users cannot enroll (422); role sessions
+	// neither (403).
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp (the `EnrollTOTP` operationId).
+	EnrollTOTP(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConfirmTOTPWithBody Confirm your TOTP authenticator
+	//
+	// keyward extension. Activates the pending authenticator given one of its
+	// codes, and returns 10 single-use recovery codes, in this response only
+	// (keyward keeps their SHA-256). From now on a login needs a code. When
+	// the call is made with a login session, that session counts as having
+	// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+	// failed login; no pending authenticator is 409.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+	ConfirmTOTPWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConfirmTOTP Confirm your TOTP authenticator
+	//
+	// keyward extension. Activates the pending authenticator given one of its
+	// codes, and returns 10 single-use recovery codes, in this response only
+	// (keyward keeps their SHA-256). From now on a login needs a code. When
+	// the call is made with a login session, that session counts as having
+	// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+	// failed login; no pending authenticator is 409.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+	ConfirmTOTP(ctx context.Context, body ConfirmTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ChangePasswordWithBody Change your password
 	//
 	// keyward extension. Changes the caller's own password, given the current
@@ -5977,6 +6227,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
 	UnlockUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResetUserMFA Reset a local user's second factor
+	//
+	// keyward extension. Removes the user's authenticator and recovery codes
+	// (it lost them) and ends its login sessions. Same rules as
+	// setUserPassword: only for a human account that belongs to this
+	// organization alone (409 otherwise), never the root owner's (403), and
+	// not your own (409: disable it with a code).
+	//
+	// Corresponds with DELETE /v2/users/{user_id}/mfa (the `ResetUserMFA` operationId).
+	ResetUserMFA(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// InvalidateUserPassword Invalidate a local user's password
 	//
@@ -6470,6 +6731,15 @@ func (c *Client) ListAuditEvents(ctx context.Context, params *ListAuditEventsPar
 // before the password is checked. Budgets refill by themselves;
 // unlockUser refills an account's at once. Needs no authentication.
 //
+// An account with an active TOTP authenticator also sends `totp_code`
+// (or `recovery_code`) in the same body. Without it, the right password
+// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+// nothing: send the same body again with the code. A wrong, replayed or
+// spent code is 401 naming the field and counts as a failed login, on
+// the same budgets. Each code and recovery code works once. The session
+// records when MFA was verified (`date_mfa`), which policies test with
+// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v2/auth/login (the `Login` operationId).
@@ -6500,6 +6770,15 @@ func (c *Client) LoginWithBody(ctx context.Context, contentType string, body io.
 // when the password is right; a spent budget is 429 with Retry-After,
 // before the password is checked. Budgets refill by themselves;
 // unlockUser refills an account's at once. Needs no authentication.
+//
+// An account with an active TOTP authenticator also sends `totp_code`
+// (or `recovery_code`) in the same body. Without it, the right password
+// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+// nothing: send the same body again with the code. A wrong, replayed or
+// spent code is 401 naming the field and counts as a failed login, on
+// the same budgets. Each code and recovery code works once. The session
+// records when MFA was verified (`date_mfa`), which policies test with
+// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8114,6 +8393,73 @@ func (c *Client) CreateOrganizationAPIKey(ctx context.Context, organizationID Or
 	return c.Client.Do(req)
 }
 
+// GetMFAPolicy Read whether the organization requires MFA
+//
+// keyward extension.
+//
+// Corresponds with GET /v2/organizations/{organization_id}/mfa-policy (the `GetMFAPolicy` operationId).
+func (c *Client) GetMFAPolicy(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMFAPolicyRequest(c.Server, organizationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetMFAPolicyWithBody Require MFA of the organization's local members
+//
+// keyward extension. While `require_mfa` is true, a local member without
+// an active authenticator who logs in gets a login session that may only
+// enroll one (its `mfa_enrollment_required` is true; every other call is
+// 403 with layer `mfa`), sessions open without MFA are limited the same
+// way at once, and members cannot disable theirs. API keys are not
+// affected: require MFA per action with a policy condition on
+// `keyward:MultiFactorAuthPresent`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+func (c *Client) SetMFAPolicyWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetMFAPolicyRequestWithBody(c.Server, organizationID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetMFAPolicy Require MFA of the organization's local members
+//
+// keyward extension. While `require_mfa` is true, a local member without
+// an active authenticator who logs in gets a login session that may only
+// enroll one (its `mfa_enrollment_required` is true; every other call is
+// 403 with layer `mfa`), sessions open without MFA are limited the same
+// way at once, and members cannot disable theirs. API keys are not
+// affected: require MFA per action with a policy condition on
+// `keyward:MultiFactorAuthPresent`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+func (c *Client) SetMFAPolicy(ctx context.Context, organizationID OrganizationID, body SetMFAPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetMFAPolicyRequest(c.Server, organizationID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RestoreOrganization Restore a deleted organization
 //
 // Restores a deleted organization within the retention window: every
@@ -9696,6 +10042,144 @@ func (c *Client) ListCurrentUserGroups(ctx context.Context, params *ListCurrentU
 	return c.Client.Do(req)
 }
 
+// GetMyMFA Read your second factor's state
+//
+// keyward extension. The state of the caller's TOTP authenticator
+// (`none`, `pending` or `active`) and how many recovery codes are left.
+// Service users have none (422).
+//
+// Corresponds with GET /v2/users/me/mfa (the `GetMyMFA` operationId).
+func (c *Client) GetMyMFA(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMyMFARequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DisableTOTPWithBody Disable your TOTP authenticator
+//
+// keyward extension. Removes the caller's active authenticator and its
+// recovery codes, given a current code (`totp_code`) or a recovery code
+// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+// field and counts as a failed login (429 once the budget is spent). 409
+// while the organization requires MFA: an administrator's resetUserMFA
+// is the way out.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+func (c *Client) DisableTOTPWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDisableTOTPRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DisableTOTP Disable your TOTP authenticator
+//
+// keyward extension. Removes the caller's active authenticator and its
+// recovery codes, given a current code (`totp_code`) or a recovery code
+// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+// field and counts as a failed login (429 once the budget is spent). 409
+// while the organization requires MFA: an administrator's resetUserMFA
+// is the way out.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+func (c *Client) DisableTOTP(ctx context.Context, body DisableTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDisableTOTPRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EnrollTOTP Enroll a TOTP authenticator
+//
+// keyward extension. Creates a pending TOTP authenticator (RFC 6238: 6
+// digits, 30 s, SHA-1) for the caller's own account and returns its
+// secret and `otpauth://` URI, in this response only (keyward keeps the
+// secret encrypted). It is asked for at login only once confirmed
+// (confirmTOTP). A new enrolment replaces a pending one; with an active
+// one it is 409. Service users cannot enroll (422); role sessions
+// neither (403).
+//
+// Corresponds with POST /v2/users/me/mfa/totp (the `EnrollTOTP` operationId).
+func (c *Client) EnrollTOTP(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEnrollTOTPRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConfirmTOTPWithBody Confirm your TOTP authenticator
+//
+// keyward extension. Activates the pending authenticator given one of its
+// codes, and returns 10 single-use recovery codes, in this response only
+// (keyward keeps their SHA-256). From now on a login needs a code. When
+// the call is made with a login session, that session counts as having
+// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+// failed login; no pending authenticator is 409.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+func (c *Client) ConfirmTOTPWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConfirmTOTPRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConfirmTOTP Confirm your TOTP authenticator
+//
+// keyward extension. Activates the pending authenticator given one of its
+// codes, and returns 10 single-use recovery codes, in this response only
+// (keyward keeps their SHA-256). From now on a login needs a code. When
+// the call is made with a login session, that session counts as having
+// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+// failed login; no pending authenticator is 409.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+func (c *Client) ConfirmTOTP(ctx context.Context, body ConfirmTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConfirmTOTPRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ChangePasswordWithBody Change your password
 //
 // keyward extension. Changes the caller's own password, given the current
@@ -10015,6 +10499,27 @@ func (c *Client) ListUserGroups(ctx context.Context, userID UserID, params *List
 // Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
 func (c *Client) UnlockUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUnlockUserRequest(c.Server, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResetUserMFA Reset a local user's second factor
+//
+// keyward extension. Removes the user's authenticator and recovery codes
+// (it lost them) and ends its login sessions. Same rules as
+// setUserPassword: only for a human account that belongs to this
+// organization alone (409 otherwise), never the root owner's (403), and
+// not your own (409: disable it with a code).
+//
+// Corresponds with DELETE /v2/users/{user_id}/mfa (the `ResetUserMFA` operationId).
+func (c *Client) ResetUserMFA(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResetUserMFARequest(c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -13695,6 +14200,87 @@ func NewCreateOrganizationAPIKeyRequestWithBody(server string, organizationID Or
 	return req, nil
 }
 
+// NewGetMFAPolicyRequest constructs an http.Request for the GetMFAPolicy method
+func NewGetMFAPolicyRequest(server string, organizationID OrganizationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/mfa-policy", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetMFAPolicyRequest calls the generic SetMFAPolicy builder with application/json body
+func NewSetMFAPolicyRequest(server string, organizationID OrganizationID, body SetMFAPolicyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetMFAPolicyRequestWithBody(server, organizationID, "application/json", bodyReader)
+}
+
+// NewSetMFAPolicyRequestWithBody constructs an http.Request for the SetMFAPolicy method, with any body, and a specified content type
+func NewSetMFAPolicyRequestWithBody(server string, organizationID OrganizationID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/mfa-policy", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewRestoreOrganizationRequest constructs an http.Request for the RestoreOrganization method
 func NewRestoreOrganizationRequest(server string, organizationID OrganizationID) (*http.Request, error) {
 	var err error
@@ -16977,6 +17563,140 @@ func NewListCurrentUserGroupsRequest(server string, params *ListCurrentUserGroup
 	return req, nil
 }
 
+// NewGetMyMFARequest constructs an http.Request for the GetMyMFA method
+func NewGetMyMFARequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/me/mfa")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDisableTOTPRequest calls the generic DisableTOTP builder with application/json body
+func NewDisableTOTPRequest(server string, body DisableTOTPJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDisableTOTPRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewDisableTOTPRequestWithBody constructs an http.Request for the DisableTOTP method, with any body, and a specified content type
+func NewDisableTOTPRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/me/mfa/totp")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewEnrollTOTPRequest constructs an http.Request for the EnrollTOTP method
+func NewEnrollTOTPRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/me/mfa/totp")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewConfirmTOTPRequest calls the generic ConfirmTOTP builder with application/json body
+func NewConfirmTOTPRequest(server string, body ConfirmTOTPJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewConfirmTOTPRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewConfirmTOTPRequestWithBody constructs an http.Request for the ConfirmTOTP method, with any body, and a specified content type
+func NewConfirmTOTPRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/me/mfa/totp/confirm")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewChangePasswordRequest calls the generic ChangePassword builder with application/json body
 func NewChangePasswordRequest(server string, body ChangePasswordJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -17634,6 +18354,40 @@ func NewUnlockUserRequest(server string, userID UserID) (*http.Request, error) {
 	return req, nil
 }
 
+// NewResetUserMFARequest constructs an http.Request for the ResetUserMFA method
+func NewResetUserMFARequest(server string, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/%s/mfa", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewInvalidateUserPasswordRequest constructs an http.Request for the InvalidateUserPassword method
 func NewInvalidateUserPasswordRequest(server string, userID UserID) (*http.Request, error) {
 	var err error
@@ -18224,6 +18978,15 @@ type ClientWithResponsesInterface interface {
 	// before the password is checked. Budgets refill by themselves;
 	// unlockUser refills an account's at once. Needs no authentication.
 	//
+	// An account with an active TOTP authenticator also sends `totp_code`
+	// (or `recovery_code`) in the same body. Without it, the right password
+	// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+	// nothing: send the same body again with the code. A wrong, replayed or
+	// spent code is 401 naming the field and counts as a failed login, on
+	// the same budgets. Each code and recovery code works once. The session
+	// records when MFA was verified (`date_mfa`), which policies test with
+	// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v2/auth/login (the `Login` operationId).
@@ -18244,6 +19007,15 @@ type ClientWithResponsesInterface interface {
 	// when the password is right; a spent budget is 429 with Retry-After,
 	// before the password is checked. Budgets refill by themselves;
 	// unlockUser refills an account's at once. Needs no authentication.
+	//
+	// An account with an active TOTP authenticator also sends `totp_code`
+	// (or `recovery_code`) in the same body. Without it, the right password
+	// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+	// nothing: send the same body again with the code. A wrong, replayed or
+	// spent code is 401 naming the field and counts as a failed login, on
+	// the same budgets. Each code and recovery code works once. The session
+	// records when MFA was verified (`date_mfa`), which policies test with
+	// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -19184,6 +19956,45 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/organizations/{organization_id}/api-keys (the `CreateOrganizationAPIKey` operationId).
 	CreateOrganizationAPIKeyWithResponse(ctx context.Context, organizationID OrganizationID, body CreateOrganizationAPIKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrganizationAPIKeyResponse, error)
 
+	// GetMFAPolicyWithResponse Read whether the organization requires MFA
+	//
+	// keyward extension.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/organizations/{organization_id}/mfa-policy (the `GetMFAPolicy` operationId).
+	GetMFAPolicyWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetMFAPolicyResponse, error)
+
+	// SetMFAPolicyWithBodyWithResponse Require MFA of the organization's local members
+	//
+	// keyward extension. While `require_mfa` is true, a local member without
+	// an active authenticator who logs in gets a login session that may only
+	// enroll one (its `mfa_enrollment_required` is true; every other call is
+	// 403 with layer `mfa`), sessions open without MFA are limited the same
+	// way at once, and members cannot disable theirs. API keys are not
+	// affected: require MFA per action with a policy condition on
+	// `keyward:MultiFactorAuthPresent`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+	SetMFAPolicyWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetMFAPolicyResponse, error)
+
+	// SetMFAPolicyWithResponse Require MFA of the organization's local members
+	//
+	// keyward extension. While `require_mfa` is true, a local member without
+	// an active authenticator who logs in gets a login session that may only
+	// enroll one (its `mfa_enrollment_required` is true; every other call is
+	// 403 with layer `mfa`), sessions open without MFA are limited the same
+	// way at once, and members cannot disable theirs. API keys are not
+	// affected: require MFA per action with a policy condition on
+	// `keyward:MultiFactorAuthPresent`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+	SetMFAPolicyWithResponse(ctx context.Context, organizationID OrganizationID, body SetMFAPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*SetMFAPolicyResponse, error)
+
 	// RestoreOrganizationWithResponse Restore a deleted organization
 	//
 	// Restores a deleted organization within the retention window: every
@@ -20066,6 +20877,88 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/users/me/groups (the `ListCurrentUserGroups` operationId).
 	ListCurrentUserGroupsWithResponse(ctx context.Context, params *ListCurrentUserGroupsParams, reqEditors ...RequestEditorFn) (*ListCurrentUserGroupsResponse, error)
 
+	// GetMyMFAWithResponse Read your second factor's state
+	//
+	// keyward extension. The state of the caller's TOTP authenticator
+	// (`none`, `pending` or `active`) and how many recovery codes are left.
+	// Service users have none (422).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/users/me/mfa (the `GetMyMFA` operationId).
+	GetMyMFAWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyMFAResponse, error)
+
+	// DisableTOTPWithBodyWithResponse Disable your TOTP authenticator
+	//
+	// keyward extension. Removes the caller's active authenticator and its
+	// recovery codes, given a current code (`totp_code`) or a recovery code
+	// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+	// field and counts as a failed login (429 once the budget is spent). 409
+	// while the organization requires MFA: an administrator's resetUserMFA
+	// is the way out.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+	DisableTOTPWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DisableTOTPResponse, error)
+
+	// DisableTOTPWithResponse Disable your TOTP authenticator
+	//
+	// keyward extension. Removes the caller's active authenticator and its
+	// recovery codes, given a current code (`totp_code`) or a recovery code
+	// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+	// field and counts as a failed login (429 once the budget is spent). 409
+	// while the organization requires MFA: an administrator's resetUserMFA
+	// is the way out.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+	DisableTOTPWithResponse(ctx context.Context, body DisableTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*DisableTOTPResponse, error)
+
+	// EnrollTOTPWithResponse Enroll a TOTP authenticator
+	//
+	// keyward extension. Creates a pending TOTP authenticator (RFC 6238: 6
+	// digits, 30 s, SHA-1) for the caller's own account and returns its
+	// secret and `otpauth://` URI, in this response only (keyward keeps the
+	// secret encrypted). It is asked for at login only once confirmed
+	// (confirmTOTP). A new enrolment replaces a pending one; with an active
+	// one it is 409. Service users cannot enroll (422); role sessions
+	// neither (403).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp (the `EnrollTOTP` operationId).
+	EnrollTOTPWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*EnrollTOTPResponse, error)
+
+	// ConfirmTOTPWithBodyWithResponse Confirm your TOTP authenticator
+	//
+	// keyward extension. Activates the pending authenticator given one of its
+	// codes, and returns 10 single-use recovery codes, in this response only
+	// (keyward keeps their SHA-256). From now on a login needs a code. When
+	// the call is made with a login session, that session counts as having
+	// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+	// failed login; no pending authenticator is 409.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+	ConfirmTOTPWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmTOTPResponse, error)
+
+	// ConfirmTOTPWithResponse Confirm your TOTP authenticator
+	//
+	// keyward extension. Activates the pending authenticator given one of its
+	// codes, and returns 10 single-use recovery codes, in this response only
+	// (keyward keeps their SHA-256). From now on a login needs a code. When
+	// the call is made with a login session, that session counts as having
+	// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+	// failed login; no pending authenticator is 409.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+	ConfirmTOTPWithResponse(ctx context.Context, body ConfirmTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmTOTPResponse, error)
+
 	// ChangePasswordWithBodyWithResponse Change your password
 	//
 	// keyward extension. Changes the caller's own password, given the current
@@ -20254,6 +21147,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
 	UnlockUserWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*UnlockUserResponse, error)
+
+	// ResetUserMFAWithResponse Reset a local user's second factor
+	//
+	// keyward extension. Removes the user's authenticator and recovery codes
+	// (it lost them) and ends its login sessions. Same rules as
+	// setUserPassword: only for a human account that belongs to this
+	// organization alone (409 otherwise), never the root owner's (403), and
+	// not your own (409: disable it with a code).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/users/{user_id}/mfa (the `ResetUserMFA` operationId).
+	ResetUserMFAWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*ResetUserMFAResponse, error)
 
 	// InvalidateUserPasswordWithResponse Invalidate a local user's password
 	//
@@ -25410,6 +26316,158 @@ func (r CreateOrganizationAPIKeyResponse) ContentType() string {
 	return ""
 }
 
+type GetMFAPolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MFAPolicyResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMFAPolicyResponse) GetJSON200() *MFAPolicyResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetMFAPolicyResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetMFAPolicyResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetMFAPolicyResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetMFAPolicyResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetMFAPolicyResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMFAPolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMFAPolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMFAPolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMFAPolicyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SetMFAPolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MFAPolicyResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetMFAPolicyResponse) GetJSON200() *MFAPolicyResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetMFAPolicyResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetMFAPolicyResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetMFAPolicyResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SetMFAPolicyResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SetMFAPolicyResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SetMFAPolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetMFAPolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetMFAPolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetMFAPolicyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type RestoreOrganizationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -30420,6 +31478,352 @@ func (r ListCurrentUserGroupsResponse) ContentType() string {
 	return ""
 }
 
+type GetMyMFAResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MFAStatusResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMyMFAResponse) GetJSON200() *MFAStatusResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetMyMFAResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetMyMFAResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetMyMFAResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetMyMFAResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetMyMFAResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMyMFAResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMyMFAResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMyMFAResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMyMFAResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DisableTOTPResponse429Headers the declared response headers of an HTTP 429 response for DisableTOTP
+type DisableTOTPResponse429Headers struct {
+	RetryAfter *int
+}
+
+type DisableTOTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DisableTOTPResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DisableTOTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DisableTOTPResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DisableTOTPResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DisableTOTPResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r DisableTOTPResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DisableTOTPResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DisableTOTPResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DisableTOTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DisableTOTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DisableTOTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DisableTOTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type EnrollTOTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *TOTPEnrollmentResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r EnrollTOTPResponse) GetJSON201() *TOTPEnrollmentResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r EnrollTOTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r EnrollTOTPResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r EnrollTOTPResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r EnrollTOTPResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r EnrollTOTPResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r EnrollTOTPResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r EnrollTOTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EnrollTOTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EnrollTOTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EnrollTOTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ConfirmTOTPResponse429Headers the declared response headers of an HTTP 429 response for ConfirmTOTP
+type ConfirmTOTPResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ConfirmTOTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RecoveryCodesResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ConfirmTOTPResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON200() *RecoveryCodesResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ConfirmTOTPResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ConfirmTOTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ConfirmTOTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ConfirmTOTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ConfirmTOTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ChangePasswordResponse429Headers the declared response headers of an HTTP 429 response for ChangePassword
 type ChangePasswordResponse429Headers struct {
 	RetryAfter *int
@@ -31401,6 +32805,82 @@ func (r UnlockUserResponse) ContentType() string {
 	return ""
 }
 
+type ResetUserMFAResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ResetUserMFAResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ResetUserMFAResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ResetUserMFAResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ResetUserMFAResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ResetUserMFAResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ResetUserMFAResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ResetUserMFAResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResetUserMFAResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResetUserMFAResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResetUserMFAResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type InvalidateUserPasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32157,6 +33637,15 @@ func (c *ClientWithResponses) ListAuditEventsWithResponse(ctx context.Context, p
 // before the password is checked. Budgets refill by themselves;
 // unlockUser refills an account's at once. Needs no authentication.
 //
+// An account with an active TOTP authenticator also sends `totp_code`
+// (or `recovery_code`) in the same body. Without it, the right password
+// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+// nothing: send the same body again with the code. A wrong, replayed or
+// spent code is 401 naming the field and counts as a failed login, on
+// the same budgets. Each code and recovery code works once. The session
+// records when MFA was verified (`date_mfa`), which policies test with
+// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v2/auth/login (the `Login` operationId).
@@ -32183,6 +33672,15 @@ func (c *ClientWithResponses) LoginWithBodyWithResponse(ctx context.Context, con
 // when the password is right; a spent budget is 429 with Retry-After,
 // before the password is checked. Budgets refill by themselves;
 // unlockUser refills an account's at once. Needs no authentication.
+//
+// An account with an active TOTP authenticator also sends `totp_code`
+// (or `recovery_code`) in the same body. Without it, the right password
+// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+// nothing: send the same body again with the code. A wrong, replayed or
+// spent code is 401 naming the field and counts as a failed login, on
+// the same budgets. Each code and recovery code works once. The session
+// records when MFA was verified (`date_mfa`), which policies test with
+// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -33573,6 +35071,63 @@ func (c *ClientWithResponses) CreateOrganizationAPIKeyWithResponse(ctx context.C
 	return ParseCreateOrganizationAPIKeyResponse(rsp)
 }
 
+// GetMFAPolicyWithResponse Read whether the organization requires MFA
+//
+// keyward extension.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/organizations/{organization_id}/mfa-policy (the `GetMFAPolicy` operationId).
+func (c *ClientWithResponses) GetMFAPolicyWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetMFAPolicyResponse, error) {
+	rsp, err := c.GetMFAPolicy(ctx, organizationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMFAPolicyResponse(rsp)
+}
+
+// SetMFAPolicyWithBodyWithResponse Require MFA of the organization's local members
+//
+// keyward extension. While `require_mfa` is true, a local member without
+// an active authenticator who logs in gets a login session that may only
+// enroll one (its `mfa_enrollment_required` is true; every other call is
+// 403 with layer `mfa`), sessions open without MFA are limited the same
+// way at once, and members cannot disable theirs. API keys are not
+// affected: require MFA per action with a policy condition on
+// `keyward:MultiFactorAuthPresent`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+func (c *ClientWithResponses) SetMFAPolicyWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetMFAPolicyResponse, error) {
+	rsp, err := c.SetMFAPolicyWithBody(ctx, organizationID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetMFAPolicyResponse(rsp)
+}
+
+// SetMFAPolicyWithResponse Require MFA of the organization's local members
+//
+// keyward extension. While `require_mfa` is true, a local member without
+// an active authenticator who logs in gets a login session that may only
+// enroll one (its `mfa_enrollment_required` is true; every other call is
+// 403 with layer `mfa`), sessions open without MFA are limited the same
+// way at once, and members cannot disable theirs. API keys are not
+// affected: require MFA per action with a policy condition on
+// `keyward:MultiFactorAuthPresent`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+func (c *ClientWithResponses) SetMFAPolicyWithResponse(ctx context.Context, organizationID OrganizationID, body SetMFAPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*SetMFAPolicyResponse, error) {
+	rsp, err := c.SetMFAPolicy(ctx, organizationID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetMFAPolicyResponse(rsp)
+}
+
 // RestoreOrganizationWithResponse Restore a deleted organization
 //
 // Restores a deleted organization within the retention window: every
@@ -34935,6 +36490,124 @@ func (c *ClientWithResponses) ListCurrentUserGroupsWithResponse(ctx context.Cont
 	return ParseListCurrentUserGroupsResponse(rsp)
 }
 
+// GetMyMFAWithResponse Read your second factor's state
+//
+// keyward extension. The state of the caller's TOTP authenticator
+// (`none`, `pending` or `active`) and how many recovery codes are left.
+// Service users have none (422).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/users/me/mfa (the `GetMyMFA` operationId).
+func (c *ClientWithResponses) GetMyMFAWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyMFAResponse, error) {
+	rsp, err := c.GetMyMFA(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMyMFAResponse(rsp)
+}
+
+// DisableTOTPWithBodyWithResponse Disable your TOTP authenticator
+//
+// keyward extension. Removes the caller's active authenticator and its
+// recovery codes, given a current code (`totp_code`) or a recovery code
+// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+// field and counts as a failed login (429 once the budget is spent). 409
+// while the organization requires MFA: an administrator's resetUserMFA
+// is the way out.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+func (c *ClientWithResponses) DisableTOTPWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DisableTOTPResponse, error) {
+	rsp, err := c.DisableTOTPWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDisableTOTPResponse(rsp)
+}
+
+// DisableTOTPWithResponse Disable your TOTP authenticator
+//
+// keyward extension. Removes the caller's active authenticator and its
+// recovery codes, given a current code (`totp_code`) or a recovery code
+// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+// field and counts as a failed login (429 once the budget is spent). 409
+// while the organization requires MFA: an administrator's resetUserMFA
+// is the way out.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+func (c *ClientWithResponses) DisableTOTPWithResponse(ctx context.Context, body DisableTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*DisableTOTPResponse, error) {
+	rsp, err := c.DisableTOTP(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDisableTOTPResponse(rsp)
+}
+
+// EnrollTOTPWithResponse Enroll a TOTP authenticator
+//
+// keyward extension. Creates a pending TOTP authenticator (RFC 6238: 6
+// digits, 30 s, SHA-1) for the caller's own account and returns its
+// secret and `otpauth://` URI, in this response only (keyward keeps the
+// secret encrypted). It is asked for at login only once confirmed
+// (confirmTOTP). A new enrolment replaces a pending one; with an active
+// one it is 409. Service users cannot enroll (422); role sessions
+// neither (403).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/users/me/mfa/totp (the `EnrollTOTP` operationId).
+func (c *ClientWithResponses) EnrollTOTPWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*EnrollTOTPResponse, error) {
+	rsp, err := c.EnrollTOTP(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEnrollTOTPResponse(rsp)
+}
+
+// ConfirmTOTPWithBodyWithResponse Confirm your TOTP authenticator
+//
+// keyward extension. Activates the pending authenticator given one of its
+// codes, and returns 10 single-use recovery codes, in this response only
+// (keyward keeps their SHA-256). From now on a login needs a code. When
+// the call is made with a login session, that session counts as having
+// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+// failed login; no pending authenticator is 409.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+func (c *ClientWithResponses) ConfirmTOTPWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmTOTPResponse, error) {
+	rsp, err := c.ConfirmTOTPWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfirmTOTPResponse(rsp)
+}
+
+// ConfirmTOTPWithResponse Confirm your TOTP authenticator
+//
+// keyward extension. Activates the pending authenticator given one of its
+// codes, and returns 10 single-use recovery codes, in this response only
+// (keyward keeps their SHA-256). From now on a login needs a code. When
+// the call is made with a login session, that session counts as having
+// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+// failed login; no pending authenticator is 409.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+func (c *ClientWithResponses) ConfirmTOTPWithResponse(ctx context.Context, body ConfirmTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmTOTPResponse, error) {
+	rsp, err := c.ConfirmTOTP(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfirmTOTPResponse(rsp)
+}
+
 // ChangePasswordWithBodyWithResponse Change your password
 //
 // keyward extension. Changes the caller's own password, given the current
@@ -35218,6 +36891,25 @@ func (c *ClientWithResponses) UnlockUserWithResponse(ctx context.Context, userID
 		return nil, err
 	}
 	return ParseUnlockUserResponse(rsp)
+}
+
+// ResetUserMFAWithResponse Reset a local user's second factor
+//
+// keyward extension. Removes the user's authenticator and recovery codes
+// (it lost them) and ends its login sessions. Same rules as
+// setUserPassword: only for a human account that belongs to this
+// organization alone (409 otherwise), never the root owner's (403), and
+// not your own (409: disable it with a code).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/users/{user_id}/mfa (the `ResetUserMFA` operationId).
+func (c *ClientWithResponses) ResetUserMFAWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*ResetUserMFAResponse, error) {
+	rsp, err := c.ResetUserMFA(ctx, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResetUserMFAResponse(rsp)
 }
 
 // InvalidateUserPasswordWithResponse Invalidate a local user's password
@@ -39422,6 +41114,128 @@ func ParseCreateOrganizationAPIKeyResponse(rsp *http.Response) (*CreateOrganizat
 	return response, nil
 }
 
+// ParseGetMFAPolicyResponse parses an HTTP response from a GetMFAPolicyWithResponse call
+func ParseGetMFAPolicyResponse(rsp *http.Response) (*GetMFAPolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMFAPolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MFAPolicyResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSetMFAPolicyResponse parses an HTTP response from a SetMFAPolicyWithResponse call
+func ParseSetMFAPolicyResponse(rsp *http.Response) (*SetMFAPolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetMFAPolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MFAPolicyResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseRestoreOrganizationResponse parses an HTTP response from a RestoreOrganizationWithResponse call
 func ParseRestoreOrganizationResponse(rsp *http.Response) (*RestoreOrganizationResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -43559,6 +45373,307 @@ func ParseListCurrentUserGroupsResponse(rsp *http.Response) (*ListCurrentUserGro
 	return response, nil
 }
 
+// ParseGetMyMFAResponse parses an HTTP response from a GetMyMFAWithResponse call
+func ParseGetMyMFAResponse(rsp *http.Response) (*GetMyMFAResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMyMFAResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MFAStatusResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDisableTOTPResponse parses an HTTP response from a DisableTOTPWithResponse call
+func ParseDisableTOTPResponse(rsp *http.Response) (*DisableTOTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DisableTOTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DisableTOTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEnrollTOTPResponse parses an HTTP response from a EnrollTOTPWithResponse call
+func ParseEnrollTOTPResponse(rsp *http.Response) (*EnrollTOTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EnrollTOTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest TOTPEnrollmentResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseConfirmTOTPResponse parses an HTTP response from a ConfirmTOTPWithResponse call
+func ParseConfirmTOTPResponse(rsp *http.Response) (*ConfirmTOTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ConfirmTOTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RecoveryCodesResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ConfirmTOTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseChangePasswordResponse parses an HTTP response from a ChangePasswordWithResponse call
 func ParseChangePasswordResponse(rsp *http.Response) (*ChangePasswordResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -44353,6 +46468,70 @@ func ParseUnlockUserResponse(rsp *http.Response) (*UnlockUserResponse, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseResetUserMFAResponse parses an HTTP response from a ResetUserMFAWithResponse call
+func ParseResetUserMFAResponse(rsp *http.Response) (*ResetUserMFAResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResetUserMFAResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

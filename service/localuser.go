@@ -75,11 +75,12 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 }
 
 // localUser returns user id of the caller's organization for an
-// administrator's action on its credentials (what names them, such as
-// "password" or "second factor"): a human account that belongs to this organization
+// administrator's action on its credential (what names it, such as
+// "password" or "second factor"; field is the request field a service
+// user's refusal names): a human account that belongs to this organization
 // alone (an account in several organizations is its owner's to manage),
 // and not the root owner unless the caller is.
-func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.UserID, action, what string) (*keyward.User, error) {
+func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.UserID, action, field, what string) (*keyward.User, error) {
 	u, err := userOf(ctx, tx, p.OrgID, id)
 	if err != nil {
 		return nil, err
@@ -88,7 +89,7 @@ func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Princ
 		return nil, err
 	}
 	if u.Service {
-		return nil, keyward.FieldError("user_id", "A service user is API-only and has no %s.", what)
+		return nil, keyward.FieldError(field, "A service user is API-only and has no %s.", what)
 	}
 	if err := checkAccountOwner(ctx, tx, p, u, what); err != nil {
 		return nil, err
@@ -129,7 +130,7 @@ func (s *Service) writePassword(ctx context.Context, id keyward.UserID, hash, ac
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		u, err := s.localUser(ctx, tx, p, id, action, "password")
+		u, err := s.localUser(ctx, tx, p, id, action, "password", "password")
 		if err != nil {
 			return err
 		}

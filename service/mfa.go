@@ -389,7 +389,7 @@ func (s *Service) ResetMFA(ctx context.Context, id keyward.UserID) error {
 		return keyward.Errorf(keyward.CodeConflict, "To remove your own second factor, disable it with a code (DELETE /v2/users/me/mfa/totp).")
 	}
 	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		u, err := s.localUser(ctx, tx, p, id, "iam.user.ResetMFA", "second factor")
+		u, err := s.localUser(ctx, tx, p, id, "iam.user.ResetMFA", "user_id", "second factor")
 		if err != nil {
 			return err
 		}

@@ -298,7 +298,7 @@ func (s *Service) UpdateUser(ctx context.Context, id keyward.UserID, in UserInpu
 		// SetPassword: its action, local accounts only, the root owner's
 		// by the root owner alone.
 		if hash != "" {
-			if _, err := s.localUser(ctx, tx, p, id, "iam.user.SetPassword", "password"); err != nil {
+			if _, err := s.localUser(ctx, tx, p, id, "iam.user.SetPassword", "password", "password"); err != nil {
 				return err
 			}
 			if _, err := tx.DeleteLoginSessionsOf(ctx, id, ""); err != nil {

@@ -138,6 +138,9 @@ func New(store keyward.Store, opts Options) *Service {
 	if err != nil {
 		panic("service: " + err.Error())
 	}
+	// The server loads the stored catalog at start (LoadCatalog); requests
+	// look for a change once a second has passed on the service's clock.
+	eng.checked.Store(opts.Now().UnixNano())
 	return &Service{
 		store:       invalidatingStore{Store: store, keys: keys},
 		now:         opts.Now,

@@ -47,6 +47,7 @@ type Tx interface {
 	CatalogTx
 	FleetTx
 	IdentityProviderTx
+	SCIMTokenTx
 	// LoadGraph reads the organization's access graph at the transaction's
 	// snapshot.
 	LoadGraph(ctx context.Context, org OrgID) (*Graph, error)

@@ -15,7 +15,9 @@ type scimTokenView struct {
 	CreatedAt time.Time           `json:"date_created"`
 }
 
-func viewSCIMToken(t *keyward.SCIMToken) scimTokenView { return scimTokenView{t.ID, t.Name, t.CreatedAt} }
+func viewSCIMToken(t *keyward.SCIMToken) scimTokenView {
+	return scimTokenView{t.ID, t.Name, t.CreatedAt}
+}
 
 // CreateSCIMToken creates a SCIM token of the caller's organization and
 // returns it with its bearer token kwscim_<id>_<secret>, which is shown

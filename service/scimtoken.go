@@ -98,9 +98,10 @@ func (s *Service) DeleteSCIMToken(ctx context.Context, id keyward.SCIMTokenID) e
 // tokens); a suspended organization, or one not in the idp identity
 // mode, CodePermissionDenied.
 func (s *Service) AuthenticateSCIM(ctx context.Context, org keyward.OrgID, token string) (*SCIM, error) {
+	bad := keyward.Errorf(keyward.CodeUnauthenticated, "Invalid or deleted SCIM token.")
 	id, secret, ok := cutToken(token, keyward.SCIMTokenPrefix)
 	if !ok {
-		return nil, errBadCredential()
+		return nil, bad
 	}
 	sum := sha256.Sum256([]byte(secret))
 	var t *keyward.SCIMToken
@@ -108,13 +109,13 @@ func (s *Service) AuthenticateSCIM(ctx context.Context, org keyward.OrgID, token
 		var err error
 		t, err = tx.GetSCIMToken(ctx, keyward.SCIMTokenID(id))
 		if keyward.ErrorCode(err) == keyward.CodeNotFound {
-			return errBadCredential()
+			return bad
 		}
 		if err != nil {
 			return err
 		}
 		if subtle.ConstantTimeCompare(sum[:], t.SecretHash) != 1 {
-			return errBadCredential()
+			return bad
 		}
 		if t.OrgID != org {
 			return notFound("Organization")

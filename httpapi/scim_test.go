@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -40,23 +39,7 @@ type scimError struct {
 // with a body is application/scim+json, and every 4xx SCIM's error shape.
 func (a *api) scim(method, path, token, body string, want int, out any) {
 	a.t.Helper()
-	req, err := http.NewRequest(method, a.srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/scim+json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		a.t.Fatalf("%s %s = %d %s, want %d", method, path, res.StatusCode, b, want)
-	}
+	res, b := a.doWith(method, path, token, body, map[string]string{"Content-Type": "application/scim+json"}, want)
 	if len(b) > 0 && res.Header.Get("Content-Type") != "application/scim+json" {
 		a.t.Errorf("%s %s: Content-Type %q, want application/scim+json", method, path, res.Header.Get("Content-Type"))
 	}
@@ -71,22 +54,6 @@ func (a *api) scim(method, path, token, body string, want int, out any) {
 			a.t.Fatalf("%s %s: decode %s: %v", method, path, b, err)
 		}
 	}
-}
-
-// status sends an authenticated GET and returns its status.
-func (a *api) status(path, token string) int {
-	a.t.Helper()
-	req, err := http.NewRequest("GET", a.srv.URL+path, nil)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	res.Body.Close()
-	return res.StatusCode
 }
 
 // scimUser is a SCIM User as keyward answers it.
@@ -182,7 +149,7 @@ func TestSCIMOktaSequence(t *testing.T) {
 		t.Errorf("after active=false: %+v, want inactive", off)
 	}
 	for name, cred := range map[string]string{"API key": key.APIKey.Key, "login session": session.Session.Token} {
-		res := s.status("/v2/users/me", cred)
+		res := s.raw("GET", "/v2/users/me", cred, "")
 		if res != http.StatusUnauthorized && res != http.StatusForbidden {
 			t.Errorf("%s of the deactivated user: %d, want 401 or 403", name, res)
 		}

@@ -66,19 +66,28 @@ func (e ActionLevel) Valid() bool {
 
 // Defines values for ActorType.
 const (
-	ActorTypeServiceUser ActorType = "service_user"
-	ActorTypeSystem      ActorType = "system"
-	ActorTypeUser        ActorType = "user"
+	ActorTypeIdentityProvider ActorType = "identity_provider"
+	ActorTypeScim             ActorType = "scim"
+	ActorTypeServiceUser      ActorType = "service_user"
+	ActorTypeSystem           ActorType = "system"
+	ActorTypeUser             ActorType = "user"
+	ActorTypeWebIdentity      ActorType = "web_identity"
 )
 
 // Valid indicates whether the value is a known member of the ActorType enum.
 func (e ActorType) Valid() bool {
 	switch e {
+	case ActorTypeIdentityProvider:
+		return true
+	case ActorTypeScim:
+		return true
 	case ActorTypeServiceUser:
 		return true
 	case ActorTypeSystem:
 		return true
 	case ActorTypeUser:
+		return true
+	case ActorTypeWebIdentity:
 		return true
 	default:
 		return false
@@ -812,7 +821,9 @@ type AcceptInvitationReq struct {
 // touches ownership or other identities' secrets.
 type ActionLevel string
 
-// ActorType Who made a change.
+// ActorType Who made a change: a user or service user (`actor_id`), keyward itself, a workload through a web
+// identity token, the organization's identity provider at a sign-in, or through SCIM (the last three
+// named by `actor_chain`).
 //
 // Example: user
 type ActorType string
@@ -873,7 +884,9 @@ type AuditEvent struct {
 	// Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a83
 	ActorKeyID string `json:"actor_key_id"`
 
-	// ActorType Who made a change.
+	// ActorType Who made a change: a user or service user (`actor_id`), keyward itself, a workload through a web
+	// identity token, the organization's identity provider at a sign-in, or through SCIM (the last three
+	// named by `actor_chain`).
 	//
 	// Example: user
 	ActorType ActorType `json:"actor_type"`
@@ -1342,7 +1355,9 @@ type FleetAuditEvent struct {
 	// Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a83
 	ActorKeyID string `json:"actor_key_id"`
 
-	// ActorType Who made a change.
+	// ActorType Who made a change: a user or service user (`actor_id`), keyward itself, a workload through a web
+	// identity token, the organization's identity provider at a sign-in, or through SCIM (the last three
+	// named by `actor_chain`).
 	//
 	// Example: user
 	ActorType ActorType `json:"actor_type"`

@@ -123,6 +123,12 @@ func TestSCIMUserLifecycle(t *testing.T) {
 		t.Errorf("after PATCH active=true: %q (active %v), want %q", got, u.Active, want)
 	}
 
+	// Entra ID's form: a boolean as a string.
+	s.scim("PATCH", s.base+"/Users/"+ada, s.tok, `{`+scimPatchSchema+`,"Operations":[{"op":"Replace","path":"active","value":"False"}]}`, http.StatusOK, &u)
+	if got, want := status(), "suspended ada.l@example.com Ada"; got != want || u.Active {
+		t.Errorf(`after PATCH active="False": %q (active %v), want %q`, got, u.Active, want)
+	}
+
 	s.scim("DELETE", s.base+"/Users/"+ada, s.tok, "", http.StatusNoContent, nil)
 	s.scim("GET", s.base+"/Users/"+ada, s.tok, "", http.StatusNotFound, nil)
 	s.scim("DELETE", s.base+"/Users/"+ada, s.tok, "", http.StatusNotFound, nil)

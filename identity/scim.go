@@ -32,6 +32,13 @@ type SCIMProvisioner interface {
 	DeleteGroup(ctx context.Context, id keyward.GroupID) error
 }
 
+func init() {
+	// Entra ID sends booleans as strings ("active": "False") unless a
+	// feature flag is set; the library refuses them otherwise. It is the
+	// library's one switch, and this package its only user.
+	schema.SetAllowStringValues(true)
+}
+
 // scimMaxResults is the most resources one SCIM list returns.
 const scimMaxResults = 200
 

@@ -39,10 +39,20 @@ func readUser(u *keyward.SCIMUser, attrs scim.ResourceAttributes) {
 	u.ExternalID, _ = str(attrs, "externalId")
 	u.Active = true
 	if a, ok := lookup(attrs, "active"); ok {
-		u.Active = a != false
+		u.Active = truthy(a)
 	}
 	u.Name = ""
 	setUserName(u, attrs)
+}
+
+// truthy reads a boolean as the schema validated it: a bool, or the
+// string Entra ID sends ("False"), which SetAllowStringValues lets through.
+func truthy(v any) bool {
+	if b, ok := v.(bool); ok {
+		return b
+	}
+	s, _ := v.(string)
+	return !strings.EqualFold(s, "false")
 }
 
 // setUserName sets u.Name from a displayName or a name in attrs, if any.
@@ -125,7 +135,7 @@ func (h scimUsers) Patch(r *http.Request, id string, ops []scim.PatchOperation) 
 				u.ExternalID = s
 			}
 			if a, ok := lookup(attrs, "active"); ok {
-				u.Active = a != false && a != "False" && a != "false"
+				u.Active = truthy(a)
 			}
 			setUserName(u, attrs)
 		}

@@ -155,13 +155,9 @@ func list[T any](r *http.Request, params scim.ListRequestParams, attr string, fe
 
 // str returns attrs[key] if it is a string.
 func str(attrs map[string]any, key string) (string, bool) {
-	for k, v := range attrs {
-		if strings.EqualFold(k, key) {
-			s, ok := v.(string)
-			return s, ok
-		}
-	}
-	return "", false
+	v, _ := lookup(attrs, key)
+	s, ok := v.(string)
+	return s, ok
 }
 
 // lookup returns attrs[key], case-insensitively as SCIM names attributes.

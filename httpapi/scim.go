@@ -93,6 +93,6 @@ func (s *server) handleSCIM() http.Handler {
 		base := scimBase(p.Org())
 		r2 := r.Clone(r.Context())
 		r2.URL.Path, r2.URL.RawPath = strings.TrimPrefix(r.URL.Path, base), ""
-		identity.SCIMHandler(p, base).ServeHTTP(w, r2)
+		identity.SCIMHandler(p, base, s.log).ServeHTTP(w, r2)
 	})
 }

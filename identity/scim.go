@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -48,7 +49,8 @@ const scimMaxResults = 200
 // down to what follows baseURL (e.g. /Users/{id}). Lists filter only on
 // `userName eq` and `displayName eq` (anything else is 400
 // invalidFilter) and page with startIndex and count.
-func SCIMHandler(p SCIMProvisioner, baseURL string) http.Handler {
+func SCIMHandler(p SCIMProvisioner, baseURL string, log *slog.Logger) http.Handler {
+	base := scimBase{p, log}
 	auth := scim.AuthenticationScheme{Type: scim.AuthenticationTypeOauthBearerToken, Name: "Bearer token",
 		Description: "A SCIM token of the organization (kwscim_…), created with POST /v2/scim-tokens.", Primary: true}
 	srv, err := scim.NewServer(&scim.ServerArgs{
@@ -60,9 +62,9 @@ func SCIMHandler(p SCIMProvisioner, baseURL string) http.Handler {
 		},
 		ResourceTypes: []scim.ResourceType{
 			{ID: optional.NewString("User"), Name: "User", Endpoint: "/Users", Description: optional.NewString("User Account"),
-				Schema: schema.CoreUserSchema(), Handler: scimUsers{p}},
+				Schema: schema.CoreUserSchema(), Handler: scimUsers{base}},
 			{ID: optional.NewString("Group"), Name: "Group", Endpoint: "/Groups", Description: optional.NewString("Group"),
-				Schema: schema.CoreGroupSchema(), Handler: scimGroups{p}},
+				Schema: schema.CoreGroupSchema(), Handler: scimGroups{base}},
 		},
 	}, scim.WithBaseURL(baseURL))
 	if err != nil {
@@ -78,6 +80,23 @@ func WriteSCIMError(w http.ResponseWriter, err error) {
 	w.WriteHeader(e.Status)
 	b, _ := e.MarshalJSON()
 	w.Write(b)
+}
+
+// scimBase is what the resource handlers share: the provisioner and
+// where internal errors are logged.
+type scimBase struct {
+	p   SCIMProvisioner
+	log *slog.Logger
+}
+
+// fail is the SCIM error of err, logging an internal one, whose answer
+// says nothing of it.
+func (b scimBase) fail(r *http.Request, err error) error {
+	se := scimError(err)
+	if se.Status >= http.StatusInternalServerError {
+		b.log.ErrorContext(r.Context(), "scim", "method", r.Method, "path", r.URL.Path, "error", err)
+	}
+	return se
 }
 
 // scimError maps a keyward error to SCIM's: a status and, for a 400 or a
@@ -131,9 +150,9 @@ func page(params scim.ListRequestParams) (keyward.Page, bool) {
 	return p, false
 }
 
-// list runs one SCIM list: its filter on attr, its page, and the
+// list runs one SCIM list for b: its filter on attr, its page, and the
 // resources of what fetch returns.
-func list[T any](r *http.Request, params scim.ListRequestParams, attr string, fetch func(ctx context.Context, value string, p keyward.Page) ([]T, int, error), resource func(T) scim.Resource) (scim.Page, error) {
+func list[T any](b scimBase, r *http.Request, params scim.ListRequestParams, attr string, fetch func(ctx context.Context, value string, p keyward.Page) ([]T, int, error), resource func(T) scim.Resource) (scim.Page, error) {
 	value, err := eqFilter(params, attr)
 	if err != nil {
 		return scim.Page{}, err
@@ -141,7 +160,7 @@ func list[T any](r *http.Request, params scim.ListRequestParams, attr string, fe
 	p, none := page(params)
 	items, total, err := fetch(r.Context(), value, p)
 	if err != nil {
-		return scim.Page{}, scimError(err)
+		return scim.Page{}, b.fail(r, err)
 	}
 	out := scim.Page{TotalResults: total, Resources: []scim.Resource{}}
 	if none {

@@ -15,7 +15,7 @@ import (
 
 // scimGroups serves /Groups: a group's displayName, externalId and
 // members, which are users.
-type scimGroups struct{ p SCIMProvisioner }
+type scimGroups struct{ scimBase }
 
 func groupResource(g *keyward.SCIMGroup) scim.Resource {
 	members := []any{}
@@ -75,7 +75,7 @@ func (h scimGroups) Create(r *http.Request, attrs scim.ResourceAttributes) (scim
 	}
 	g, err := h.p.CreateGroup(r.Context(), &in)
 	if err != nil {
-		return scim.Resource{}, scimError(err)
+		return scim.Resource{}, h.fail(r, err)
 	}
 	return groupResource(g), nil
 }
@@ -83,13 +83,13 @@ func (h scimGroups) Create(r *http.Request, attrs scim.ResourceAttributes) (scim
 func (h scimGroups) Get(r *http.Request, id string) (scim.Resource, error) {
 	g, err := h.p.GetGroup(r.Context(), keyward.GroupID(id))
 	if err != nil {
-		return scim.Resource{}, scimError(err)
+		return scim.Resource{}, h.fail(r, err)
 	}
 	return groupResource(g), nil
 }
 
 func (h scimGroups) GetAll(r *http.Request, params scim.ListRequestParams) (scim.Page, error) {
-	return list(r, params, "displayName", h.p.ListGroups, groupResource)
+	return list(h.scimBase, r, params, "displayName", h.p.ListGroups, groupResource)
 }
 
 func (h scimGroups) Replace(r *http.Request, id string, attrs scim.ResourceAttributes) (scim.Resource, error) {
@@ -97,14 +97,14 @@ func (h scimGroups) Replace(r *http.Request, id string, attrs scim.ResourceAttri
 		return readGroup(g, attrs)
 	})
 	if err != nil {
-		return scim.Resource{}, scimError(err)
+		return scim.Resource{}, h.fail(r, err)
 	}
 	return groupResource(g), nil
 }
 
 func (h scimGroups) Delete(r *http.Request, id string) error {
 	if err := h.p.DeleteGroup(r.Context(), keyward.GroupID(id)); err != nil {
-		return scimError(err)
+		return h.fail(r, err)
 	}
 	return nil
 }
@@ -122,7 +122,7 @@ func (h scimGroups) Patch(r *http.Request, id string, ops []scim.PatchOperation)
 		return nil
 	})
 	if err != nil {
-		return scim.Resource{}, scimError(err)
+		return scim.Resource{}, h.fail(r, err)
 	}
 	return groupResource(g), nil
 }

@@ -15,7 +15,7 @@ import (
 // else name.formatted, else name.givenName name.familyName) and takes
 // userName as the email; emails are answered from it and otherwise
 // ignored.
-type scimUsers struct{ p SCIMProvisioner }
+type scimUsers struct{ scimBase }
 
 func userResource(u *keyward.SCIMUser) scim.Resource {
 	attrs := scim.ResourceAttributes{
@@ -79,7 +79,7 @@ func (h scimUsers) Create(r *http.Request, attrs scim.ResourceAttributes) (scim.
 	readUser(&in, attrs)
 	u, err := h.p.CreateUser(r.Context(), &in)
 	if err != nil {
-		return scim.Resource{}, scimError(err)
+		return scim.Resource{}, h.fail(r, err)
 	}
 	return userResource(u), nil
 }
@@ -87,13 +87,13 @@ func (h scimUsers) Create(r *http.Request, attrs scim.ResourceAttributes) (scim.
 func (h scimUsers) Get(r *http.Request, id string) (scim.Resource, error) {
 	u, err := h.p.GetUser(r.Context(), keyward.UserID(id))
 	if err != nil {
-		return scim.Resource{}, scimError(err)
+		return scim.Resource{}, h.fail(r, err)
 	}
 	return userResource(u), nil
 }
 
 func (h scimUsers) GetAll(r *http.Request, params scim.ListRequestParams) (scim.Page, error) {
-	return list(r, params, "userName", h.p.ListUsers, userResource)
+	return list(h.scimBase, r, params, "userName", h.p.ListUsers, userResource)
 }
 
 func (h scimUsers) Replace(r *http.Request, id string, attrs scim.ResourceAttributes) (scim.Resource, error) {
@@ -102,14 +102,14 @@ func (h scimUsers) Replace(r *http.Request, id string, attrs scim.ResourceAttrib
 		return nil
 	})
 	if err != nil {
-		return scim.Resource{}, scimError(err)
+		return scim.Resource{}, h.fail(r, err)
 	}
 	return userResource(u), nil
 }
 
 func (h scimUsers) Delete(r *http.Request, id string) error {
 	if err := h.p.DeleteUser(r.Context(), keyward.UserID(id)); err != nil {
-		return scimError(err)
+		return h.fail(r, err)
 	}
 	return nil
 }
@@ -142,7 +142,7 @@ func (h scimUsers) Patch(r *http.Request, id string, ops []scim.PatchOperation) 
 		return nil
 	})
 	if err != nil {
-		return scim.Resource{}, scimError(err)
+		return scim.Resource{}, h.fail(r, err)
 	}
 	return userResource(u), nil
 }

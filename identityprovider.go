@@ -22,12 +22,13 @@ const ActorIdP = "identity_provider"
 // each sign-in, while roles and policies can still be bound to it. SCIM
 // and SAML provisioning reuse the same two fields.
 type External struct {
-	Source     string // SourceLocal or SourceIdP
+	Source     string // SourceLocal, SourceIdP or SourceSCIM
 	ExternalID string // the IdP's id of it; "" for SourceLocal
 }
 
-// FromIdP reports whether the IdP is its source of truth.
-func (e External) FromIdP() bool { return e.Source == SourceIdP }
+// FromIdP reports whether the IdP is its source of truth: it was imported
+// at a sign-in or provisioned through SCIM.
+func (e External) FromIdP() bool { return e.Source == SourceIdP || e.Source == SourceSCIM }
 
 // SourceName is the source as the API spells it: "local" or "idp".
 func (e External) SourceName() string {

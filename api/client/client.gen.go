@@ -66,19 +66,28 @@ func (e ActionLevel) Valid() bool {
 
 // Defines values for ActorType.
 const (
-	ActorTypeServiceUser ActorType = "service_user"
-	ActorTypeSystem      ActorType = "system"
-	ActorTypeUser        ActorType = "user"
+	ActorTypeIdentityProvider ActorType = "identity_provider"
+	ActorTypeScim             ActorType = "scim"
+	ActorTypeServiceUser      ActorType = "service_user"
+	ActorTypeSystem           ActorType = "system"
+	ActorTypeUser             ActorType = "user"
+	ActorTypeWebIdentity      ActorType = "web_identity"
 )
 
 // Valid indicates whether the value is a known member of the ActorType enum.
 func (e ActorType) Valid() bool {
 	switch e {
+	case ActorTypeIdentityProvider:
+		return true
+	case ActorTypeScim:
+		return true
 	case ActorTypeServiceUser:
 		return true
 	case ActorTypeSystem:
 		return true
 	case ActorTypeUser:
+		return true
+	case ActorTypeWebIdentity:
 		return true
 	default:
 		return false
@@ -848,7 +857,9 @@ type AcceptInvitationReq struct {
 // touches ownership or other identities' secrets.
 type ActionLevel string
 
-// ActorType Who made a change.
+// ActorType Who made a change: a user or service user (`actor_id`), keyward itself, a workload through a web
+// identity token, the organization's identity provider at a sign-in, or through SCIM (the last three
+// named by `actor_chain`).
 //
 // Example: user
 type ActorType string
@@ -909,7 +920,9 @@ type AuditEvent struct {
 	// Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a83
 	ActorKeyID string `json:"actor_key_id"`
 
-	// ActorType Who made a change.
+	// ActorType Who made a change: a user or service user (`actor_id`), keyward itself, a workload through a web
+	// identity token, the organization's identity provider at a sign-in, or through SCIM (the last three
+	// named by `actor_chain`).
 	//
 	// Example: user
 	ActorType ActorType `json:"actor_type"`
@@ -1384,7 +1397,9 @@ type FleetAuditEvent struct {
 	// Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a83
 	ActorKeyID string `json:"actor_key_id"`
 
-	// ActorType Who made a change.
+	// ActorType Who made a change: a user or service user (`actor_id`), keyward itself, a workload through a web
+	// identity token, the organization's identity provider at a sign-in, or through SCIM (the last three
+	// named by `actor_chain`).
 	//
 	// Example: user
 	ActorType ActorType `json:"actor_type"`
@@ -2830,6 +2845,31 @@ type RolesForUser struct {
 	Inherited []Role `json:"inherited"`
 }
 
+// SCIMToken defines model for SCIMToken.
+type SCIMToken struct {
+	DateCreated time.Time          `json:"date_created"`
+	ID          openapi_types.UUID `json:"id"`
+	Name        string             `json:"name"`
+	OrgID       openapi_types.UUID `json:"org_id"`
+
+	// ScimBaseURL The path of the organization's SCIM endpoint, `/scim/v2/{organization_id}`; give the provider the server's origin followed by it.
+	ScimBaseURL string `json:"scim_base_url"`
+
+	// Token The bearer token, in the answer to its creation only.
+	Token *string `json:"token,omitempty"`
+}
+
+// SCIMTokenEnvelope defines model for SCIMTokenEnvelope.
+type SCIMTokenEnvelope struct {
+	ScimToken SCIMToken `json:"scim_token"`
+}
+
+// SCIMTokenReq defines model for SCIMTokenReq.
+type SCIMTokenReq struct {
+	// Name A label, e.g. the provider's name.
+	Name *string `json:"name,omitempty"`
+}
+
 // SSOSessionResponse defines model for SSOSessionResponse.
 type SSOSessionResponse struct {
 	LoginSession LoginSession `json:"login_session"`
@@ -3697,6 +3737,15 @@ type ListRoleUsersParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListSCIMTokensParams defines parameters for ListSCIMTokens.
+type ListSCIMTokensParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// PerPage Items per page.
@@ -3900,6 +3949,9 @@ type UpdateRoleJSONRequestBody = RoleReq
 
 // AttachRolePolicyByBodyJSONRequestBody defines body for AttachRolePolicyByBody for application/json ContentType.
 type AttachRolePolicyByBodyJSONRequestBody = RolePolicyReq
+
+// CreateSCIMTokenJSONRequestBody defines body for CreateSCIMToken for application/json ContentType.
+type CreateSCIMTokenJSONRequestBody = SCIMTokenReq
 
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserReq
@@ -5910,6 +5962,50 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v2/roles/{role_id}/users/{user_id} (the `AttachRoleUser` operationId).
 	AttachRoleUser(ctx context.Context, roleID RoleID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSCIMTokens List the organization's SCIM tokens
+	//
+	// keyward extension. Without their secrets.
+	//
+	// Corresponds with GET /v2/scim-tokens (the `ListSCIMTokens` operationId).
+	ListSCIMTokens(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSCIMTokenWithBody Create a SCIM token
+	//
+	// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+	// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+	// endpoint, `scim_base_url` after the server's origin, and nothing
+	// else. `token` is shown in this answer only; keyward keeps its
+	// SHA-256. An admin-level action: whoever holds the token decides who
+	// the organization's people are and which groups they are in. SCIM
+	// calls work only while the organization's identity mode is `idp`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSCIMToken Create a SCIM token
+	//
+	// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+	// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+	// endpoint, `scim_base_url` after the server's origin, and nothing
+	// else. `token` is shown in this answer only; keyward keeps its
+	// SHA-256. An admin-level action: whoever holds the token decides who
+	// the organization's people are and which groups they are in. SCIM
+	// calls work only while the organization's identity mode is `idp`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMToken(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSCIMToken Delete a SCIM token
+	//
+	// keyward extension. The next SCIM call with it is a 401.
+	//
+	// Corresponds with DELETE /v2/scim-tokens/{token_id} (the `DeleteSCIMToken` operationId).
+	DeleteSCIMToken(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUsers List users
 	//
@@ -9902,6 +9998,90 @@ func (c *Client) DetachRoleUser(ctx context.Context, roleID RoleID, userID UserI
 // Corresponds with POST /v2/roles/{role_id}/users/{user_id} (the `AttachRoleUser` operationId).
 func (c *Client) AttachRoleUser(ctx context.Context, roleID RoleID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAttachRoleUserRequest(c.Server, roleID, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSCIMTokens List the organization's SCIM tokens
+//
+// keyward extension. Without their secrets.
+//
+// Corresponds with GET /v2/scim-tokens (the `ListSCIMTokens` operationId).
+func (c *Client) ListSCIMTokens(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSCIMTokensRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSCIMTokenWithBody Create a SCIM token
+//
+// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+// endpoint, `scim_base_url` after the server's origin, and nothing
+// else. `token` is shown in this answer only; keyward keeps its
+// SHA-256. An admin-level action: whoever holds the token decides who
+// the organization's people are and which groups they are in. SCIM
+// calls work only while the organization's identity mode is `idp`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+func (c *Client) CreateSCIMTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSCIMTokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSCIMToken Create a SCIM token
+//
+// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+// endpoint, `scim_base_url` after the server's origin, and nothing
+// else. `token` is shown in this answer only; keyward keeps its
+// SHA-256. An admin-level action: whoever holds the token decides who
+// the organization's people are and which groups they are in. SCIM
+// calls work only while the organization's identity mode is `idp`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+func (c *Client) CreateSCIMToken(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSCIMTokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSCIMToken Delete a SCIM token
+//
+// keyward extension. The next SCIM call with it is a 401.
+//
+// Corresponds with DELETE /v2/scim-tokens/{token_id} (the `DeleteSCIMToken` operationId).
+func (c *Client) DeleteSCIMToken(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSCIMTokenRequest(c.Server, tokenID)
 	if err != nil {
 		return nil, err
 	}
@@ -17274,6 +17454,146 @@ func NewAttachRoleUserRequest(server string, roleID RoleID, userID UserID) (*htt
 	return req, nil
 }
 
+// NewListSCIMTokensRequest constructs an http.Request for the ListSCIMTokens method
+func NewListSCIMTokensRequest(server string, params *ListSCIMTokensParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/scim-tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSCIMTokenRequest calls the generic CreateSCIMToken builder with application/json body
+func NewCreateSCIMTokenRequest(server string, body CreateSCIMTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSCIMTokenRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateSCIMTokenRequestWithBody constructs an http.Request for the CreateSCIMToken method, with any body, and a specified content type
+func NewCreateSCIMTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/scim-tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteSCIMTokenRequest constructs an http.Request for the DeleteSCIMToken method
+func NewDeleteSCIMTokenRequest(server string, tokenID openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/scim-tokens/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListUsersRequest constructs an http.Request for the ListUsers method
 func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request, error) {
 	var err error
@@ -20798,6 +21118,54 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v2/roles/{role_id}/users/{user_id} (the `AttachRoleUser` operationId).
 	AttachRoleUserWithResponse(ctx context.Context, roleID RoleID, userID UserID, reqEditors ...RequestEditorFn) (*AttachRoleUserResponse, error)
+
+	// ListSCIMTokensWithResponse List the organization's SCIM tokens
+	//
+	// keyward extension. Without their secrets.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/scim-tokens (the `ListSCIMTokens` operationId).
+	ListSCIMTokensWithResponse(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*ListSCIMTokensResponse, error)
+
+	// CreateSCIMTokenWithBodyWithResponse Create a SCIM token
+	//
+	// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+	// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+	// endpoint, `scim_base_url` after the server's origin, and nothing
+	// else. `token` is shown in this answer only; keyward keeps its
+	// SHA-256. An admin-level action: whoever holds the token decides who
+	// the organization's people are and which groups they are in. SCIM
+	// calls work only while the organization's identity mode is `idp`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error)
+
+	// CreateSCIMTokenWithResponse Create a SCIM token
+	//
+	// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+	// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+	// endpoint, `scim_base_url` after the server's origin, and nothing
+	// else. `token` is shown in this answer only; keyward keeps its
+	// SHA-256. An admin-level action: whoever holds the token decides who
+	// the organization's people are and which groups they are in. SCIM
+	// calls work only while the organization's identity mode is `idp`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMTokenWithResponse(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error)
+
+	// DeleteSCIMTokenWithResponse Delete a SCIM token
+	//
+	// keyward extension. The next SCIM call with it is a 401.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/scim-tokens/{token_id} (the `DeleteSCIMToken` operationId).
+	DeleteSCIMTokenWithResponse(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteSCIMTokenResponse, error)
 
 	// ListUsersWithResponse List users
 	//
@@ -31140,6 +31508,221 @@ func (r AttachRoleUserResponse) ContentType() string {
 	return ""
 }
 
+type ListSCIMTokensResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		// Meta Where a page sits in its list.
+		Meta       Meta        `json:"meta"`
+		ScimTokens []SCIMToken `json:"scim_tokens"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSCIMTokensResponse) GetJSON200() *struct {
+	// Meta Where a page sits in its list.
+	Meta       Meta        `json:"meta"`
+	ScimTokens []SCIMToken `json:"scim_tokens"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSCIMTokensResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSCIMTokensResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSCIMTokensResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListSCIMTokensResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSCIMTokensResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSCIMTokensResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSCIMTokensResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSCIMTokensResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateSCIMTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SCIMTokenEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateSCIMTokenResponse) GetJSON201() *SCIMTokenEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateSCIMTokenResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSCIMTokenResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSCIMTokenResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateSCIMTokenResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSCIMTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSCIMTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSCIMTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSCIMTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteSCIMTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteSCIMTokenResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSCIMTokenResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSCIMTokenResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteSCIMTokenResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteSCIMTokenResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSCIMTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSCIMTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSCIMTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSCIMTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListUsersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -36374,6 +36957,78 @@ func (c *ClientWithResponses) AttachRoleUserWithResponse(ctx context.Context, ro
 		return nil, err
 	}
 	return ParseAttachRoleUserResponse(rsp)
+}
+
+// ListSCIMTokensWithResponse List the organization's SCIM tokens
+//
+// keyward extension. Without their secrets.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/scim-tokens (the `ListSCIMTokens` operationId).
+func (c *ClientWithResponses) ListSCIMTokensWithResponse(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*ListSCIMTokensResponse, error) {
+	rsp, err := c.ListSCIMTokens(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSCIMTokensResponse(rsp)
+}
+
+// CreateSCIMTokenWithBodyWithResponse Create a SCIM token
+//
+// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+// endpoint, `scim_base_url` after the server's origin, and nothing
+// else. `token` is shown in this answer only; keyward keeps its
+// SHA-256. An admin-level action: whoever holds the token decides who
+// the organization's people are and which groups they are in. SCIM
+// calls work only while the organization's identity mode is `idp`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+func (c *ClientWithResponses) CreateSCIMTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error) {
+	rsp, err := c.CreateSCIMTokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSCIMTokenResponse(rsp)
+}
+
+// CreateSCIMTokenWithResponse Create a SCIM token
+//
+// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+// endpoint, `scim_base_url` after the server's origin, and nothing
+// else. `token` is shown in this answer only; keyward keeps its
+// SHA-256. An admin-level action: whoever holds the token decides who
+// the organization's people are and which groups they are in. SCIM
+// calls work only while the organization's identity mode is `idp`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+func (c *ClientWithResponses) CreateSCIMTokenWithResponse(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error) {
+	rsp, err := c.CreateSCIMToken(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSCIMTokenResponse(rsp)
+}
+
+// DeleteSCIMTokenWithResponse Delete a SCIM token
+//
+// keyward extension. The next SCIM call with it is a 401.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/scim-tokens/{token_id} (the `DeleteSCIMToken` operationId).
+func (c *ClientWithResponses) DeleteSCIMTokenWithResponse(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteSCIMTokenResponse, error) {
+	rsp, err := c.DeleteSCIMToken(ctx, tokenID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSCIMTokenResponse(rsp)
 }
 
 // ListUsersWithResponse List users
@@ -45097,6 +45752,175 @@ func ParseAttachRoleUserResponse(rsp *http.Response) (*AttachRoleUserResponse, e
 			return nil, err
 		}
 		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListSCIMTokensResponse parses an HTTP response from a ListSCIMTokensWithResponse call
+func ParseListSCIMTokensResponse(rsp *http.Response) (*ListSCIMTokensResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSCIMTokensResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			// Meta Where a page sits in its list.
+			Meta       Meta        `json:"meta"`
+			ScimTokens []SCIMToken `json:"scim_tokens"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateSCIMTokenResponse parses an HTTP response from a CreateSCIMTokenWithResponse call
+func ParseCreateSCIMTokenResponse(rsp *http.Response) (*CreateSCIMTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSCIMTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SCIMTokenEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSCIMTokenResponse parses an HTTP response from a DeleteSCIMTokenWithResponse call
+func ParseDeleteSCIMTokenResponse(rsp *http.Response) (*DeleteSCIMTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSCIMTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -108,9 +108,17 @@ func checkMetadataURL(u string, allowHTTP bool) error {
 
 // SAMLMetadata returns keyward's SP metadata for org, which an
 // administrator gives the IdP (or whose entity id and ACS URL they type
-// in). It is the same for every organization id, configured or not, so
-// that it tells nothing about an organization.
+// in). Like the start of a sign-in, it is errNoSSO unless org signs in
+// through a SAML provider, so that the public route tells no more about
+// an organization than that route does.
 func (s *Service) SAMLMetadata(ctx context.Context, org keyward.OrgID) ([]byte, error) {
+	idp, err := s.signInProvider(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	if !idp.SAML() {
+		return nil, errNoSSO(org)
+	}
 	if s.sso.saml == nil {
 		return nil, keyward.Errorf(keyward.CodeUnavailable, "This server does not sign people in through SAML identity providers.")
 	}
@@ -167,15 +175,15 @@ func (s *Service) FinishSAML(ctx context.Context, in SAMLPost) (*SSOSession, err
 }
 
 func (s *Service) finishSAML(ctx context.Context, in SAMLPost, ip string) (*SSOSession, error) {
-	if in.SAMLResponse == "" {
-		return nil, keyward.FieldError("SAMLResponse", "SAMLResponse is required: the response the identity provider posts.")
-	}
 	idp, err := s.signInProvider(ctx, in.OrgID)
 	if err != nil {
 		return nil, err
 	}
 	if !idp.SAML() {
 		return nil, errNoSSO(in.OrgID)
+	}
+	if in.SAMLResponse == "" {
+		return nil, keyward.FieldError("SAMLResponse", "SAMLResponse is required: the response the identity provider posts.")
 	}
 	if s.sso.saml == nil {
 		return nil, keyward.Errorf(keyward.CodeUnavailable, "This server does not sign people in through SAML identity providers.")

@@ -220,30 +220,15 @@ func (s *Service) finishSAML(ctx context.Context, in SAMLPost, ip string) (*SSOS
 	if err != nil {
 		return nil, err
 	}
-	var out *SSOSession
-	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		now, err := ssoProvider(ctx, tx, in.OrgID)
-		if err != nil {
-			return err
-		}
-		if !now.SAML() || now.Issuer != idp.Issuer || now.SAMLMetadata != idp.SAMLMetadata || requestID == "" && !now.AllowIdPInitiated {
-			return keyward.Errorf(keyward.CodeConflict, "The organization's identity provider changed during the sign-in; start it again.")
-		}
-		if err := tx.UseSAMLAssertion(ctx, in.OrgID, a.ID, a.Expires); keyward.ErrorCode(err) == keyward.CodeConflict {
+	unchanged := func(now *keyward.IdentityProvider) bool {
+		return now.SAML() && now.Issuer == idp.Issuer && now.SAMLMetadata == idp.SAMLMetadata && (requestID != "" || now.AllowIdPInitiated)
+	}
+	once := func(ctx context.Context, tx keyward.Tx) error {
+		err := tx.UseSAMLAssertion(ctx, in.OrgID, a.ID, a.Expires)
+		if keyward.ErrorCode(err) == keyward.CodeConflict {
 			return keyward.Errorf(keyward.CodeUnauthenticated, "This SAML assertion was used already: an assertion signs in once.")
-		} else if err != nil {
-			return err
 		}
-		u, err := s.importIdPUser(ctx, tx, now, a.Claims)
-		if err != nil {
-			return err
-		}
-		ls, token, err := s.createLoginSession(ctx, tx, u, ip, "saml")
-		if err != nil {
-			return err
-		}
-		out = &SSOSession{Session: ls, Token: token, User: u, ReturnTo: returnTo}
-		return nil
-	})
-	return out, err
+		return err
+	}
+	return s.openSSOSession(ctx, in.OrgID, unchanged, once, a.Claims, ip, "saml", returnTo)
 }

@@ -262,24 +262,43 @@ func (s *Service) finishSSO(ctx context.Context, in SSOCallback, ip string) (*SS
 	if err != nil {
 		return nil, err
 	}
+	unchanged := func(idp *keyward.IdentityProvider) bool {
+		return idp.Issuer == client.Issuer && idp.ClientID == client.ClientID
+	}
+	return s.openSSOSession(ctx, flow.OrgID, unchanged, nil, claims, ip, "sso", flow.ReturnTo)
+}
+
+// openSSOSession ends a sign-in through org's identity provider, of either
+// protocol, in one transaction: the provider, read again, must be the one
+// the sign-in was verified against (unchanged); then check (if any) runs,
+// the person of the verified claims is imported (importIdPUser) and a
+// login session opened (createLoginSession, with its audit event naming
+// method).
+func (s *Service) openSSOSession(ctx context.Context, org keyward.OrgID, unchanged func(*keyward.IdentityProvider) bool,
+	check func(context.Context, keyward.Tx) error, claims map[string]any, ip, method, returnTo string) (*SSOSession, error) {
 	var out *SSOSession
-	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		idp, err := ssoProvider(ctx, tx, flow.OrgID)
+	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
+		idp, err := ssoProvider(ctx, tx, org)
 		if err != nil {
 			return err
 		}
-		if idp.Issuer != client.Issuer || idp.ClientID != client.ClientID {
+		if !unchanged(idp) {
 			return keyward.Errorf(keyward.CodeConflict, "The organization's identity provider changed during the sign-in; start it again.")
+		}
+		if check != nil {
+			if err := check(ctx, tx); err != nil {
+				return err
+			}
 		}
 		u, err := s.importIdPUser(ctx, tx, idp, claims)
 		if err != nil {
 			return err
 		}
-		ls, token, err := s.createLoginSession(ctx, tx, u, ip, "sso")
+		ls, token, err := s.createLoginSession(ctx, tx, u, ip, method)
 		if err != nil {
 			return err
 		}
-		out = &SSOSession{Session: ls, Token: token, User: u, ReturnTo: flow.ReturnTo}
+		out = &SSOSession{Session: ls, Token: token, User: u, ReturnTo: returnTo}
 		return nil
 	})
 	return out, err

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -49,20 +46,7 @@ func TestCLIIdentityProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
-	var session struct {
-		Session struct{ Token string } `json:"login_session"`
-	}
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusCreated || json.Unmarshal(body, &session) != nil {
-		t.Fatalf("callback = %d %s, want 201 with a login session", res.StatusCode, body)
-	}
-	lin := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": session.Session.Token}}
-	var me struct{ Email, Source string }
-	lin.json(&me, "user", "me")
-	if me.Email != "lin@example.com" || me.Source != "idp" {
-		t.Errorf("user me with the SSO session = %+v, want lin@example.com from the idp", me)
-	}
+	checkSSOSession(t, ts.URL, res, "lin@example.com")
 
 	root.ok("idp", "delete")
 	root.fail("404", "idp", "get")

@@ -53,21 +53,26 @@ func TestCLISAMLIdentityProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkSSOSession(t, ts.URL, res, "lin@example.com")
+}
+
+// checkSSOSession checks that res, the answer to the end of a sign-in
+// through an identity provider, is a 201 with a kws_ login session, whose
+// token works through the CLI as wantEmail's, a user from the idp.
+func checkSSOSession(t *testing.T, url string, res *http.Response, wantEmail string) {
+	t.Helper()
 	defer res.Body.Close()
 	var session struct {
 		Session struct{ Token string } `json:"login_session"`
 	}
 	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusCreated || json.Unmarshal(body, &session) != nil {
-		t.Fatalf("ACS = %d %s, want 201 with a login session", res.StatusCode, body)
+	if res.StatusCode != http.StatusCreated || json.Unmarshal(body, &session) != nil || !strings.HasPrefix(session.Session.Token, "kws_") {
+		t.Fatalf("sign-in = %d %s, want 201 with a kws_ login session", res.StatusCode, body)
 	}
-	lin := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": session.Session.Token}}
+	user := cliRunner{t, map[string]string{"KEYWARD_URL": url, "KEYWARD_TOKEN": session.Session.Token}}
 	var me struct{ Email, Source string }
-	lin.json(&me, "user", "me")
-	if me.Email != "lin@example.com" || me.Source != "idp" {
-		t.Errorf("user me with the SAML session = %+v, want lin@example.com from the idp", me)
-	}
-	if !strings.HasPrefix(session.Session.Token, "kws_") {
-		t.Errorf("token %q, want a kws_ login session", session.Session.Token)
+	user.json(&me, "user", "me")
+	if me.Email != wantEmail || me.Source != "idp" {
+		t.Errorf("user me with the SSO session = %+v, want %s from the idp", me, wantEmail)
 	}
 }

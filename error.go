@@ -26,6 +26,11 @@ const (
 	CodeInternal           Code = "internal"            // 500: a bug; never caused by input
 )
 
+// ErrExpired is the cause (Error.Err) of a CodeUnauthenticated error about a
+// credential that was valid and has expired, for the protocols that answer
+// expiry with an error of its own (AWS STS's ExpiredTokenException).
+var ErrExpired = errors.New("expired")
+
 // Error is the error returned across package boundaries. Message is safe to
 // show to the API caller; Err is the cause, for logs only. Field names the
 // request field that is wrong, when there is one (e.g. "email" or

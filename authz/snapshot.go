@@ -417,9 +417,14 @@ func (s *Snapshot) roleDerivedInputs(u *userNode) []policy.Input {
 func (s *Snapshot) collectInputs(u *userNode, base, roles bool) []policy.Input {
 	var in []policy.Input
 	s.eachPolicy(u, base, roles, func(p *policyNode, via string) {
-		in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: via, Doc: p.doc, Compiled: p.compiled})
+		in = append(in, p.input(via))
 	})
 	return in
+}
+
+// input is p as a policy of a member's set, reaching it through via.
+func (p *policyNode) input(via string) policy.Input {
+	return policy.Input{ID: string(p.id), Name: p.name, Via: via, Doc: p.doc, Compiled: p.compiled}
 }
 
 // eachPolicy is the one statement of which policies reach u in the whole

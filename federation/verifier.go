@@ -100,7 +100,7 @@ func (id *Identity) Meets(conds ClaimConditions) error {
 }
 
 // errToken is the error for a token that is refused.
-func errToken(format string, args ...any) error {
+func errToken(format string, args ...any) *keyward.Error {
 	return &keyward.Error{Code: keyward.CodeUnauthenticated, Message: "Web identity token refused: " + fmt.Sprintf(format, args...)}
 }
 
@@ -200,7 +200,9 @@ func (v *Verifiers) checkTimes(claims map[string]any) error {
 		return errToken("it has no exp claim; keyward accepts only tokens that expire.")
 	}
 	if !now.Add(-v.skew).Before(exp) {
-		return errToken("it expired at %s (server time %s, clock skew allowed %s).", exp.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), v.skew)
+		err := errToken("it expired at %s (server time %s, clock skew allowed %s).", exp.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), v.skew)
+		err.Err = keyward.ErrExpired
+		return err
 	}
 	for _, claim := range []string{"nbf", "iat"} {
 		if t, ok := numericDate(claims[claim]); ok && now.Add(v.skew).Before(t) {

@@ -131,6 +131,16 @@ func TestSAMLSignIn(t *testing.T) {
 		t.Errorf("the session reads %q, want ada@example.com", me.User.Email)
 	}
 
+	var audit struct {
+		Events []struct {
+			After json.RawMessage `json:"after"`
+		} `json:"audit_events"`
+	}
+	s.do("GET", "/v2/audit-events?action=iam.user.Login", s.root, "", http.StatusOK, &audit)
+	if len(audit.Events) != 1 || !strings.Contains(string(audit.Events[0].After), `"method":"saml","external_id":"`+s.idp.MetadataURL+`#ada-1"`) {
+		t.Errorf("sign-in events = %s, want one naming the method saml and ada's entity id and NameID", audit.Events)
+	}
+
 	s.idp.SetUser(keywardtest.SAMLUser{NameID: "ada-1", Email: "ada@example.com", Name: "Ada L.", Groups: []string{"ops"}})
 	again, _ := s.post(s.acs(s.orgID), s.spInitiated(s.orgID, ""), http.StatusCreated)
 	if again.User.ID != out.User.ID || again.User.Name != "Ada L." {

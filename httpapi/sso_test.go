@@ -176,9 +176,10 @@ func TestSSOImportsUsersAndGroups(t *testing.T) {
 
 	var audit struct {
 		Events []struct {
-			ActorType  string   `json:"actor_type"`
-			Action     string   `json:"action"`
-			ActorChain []string `json:"actor_chain"`
+			ActorType  string          `json:"actor_type"`
+			Action     string          `json:"action"`
+			ActorChain []string        `json:"actor_chain"`
+			After      json.RawMessage `json:"after"`
 		} `json:"audit_events"`
 	}
 	s.do("GET", "/v2/audit-events?per_page=500", s.root, "", http.StatusOK, &audit)
@@ -190,6 +191,15 @@ func TestSSOImportsUsersAndGroups(t *testing.T) {
 				t.Errorf("%s by the IdP: actor chain %v, want %v", e.Action, e.ActorChain, want)
 			}
 		}
+	}
+	logins := 0
+	for _, e := range audit.Events {
+		if e.Action == "iam.user.Login" && e.ActorType == "user" && strings.Contains(string(e.After), `"external_id":"`+s.idp.URL+`#sub-ada"`) {
+			logins++
+		}
+	}
+	if logins != 2 {
+		t.Errorf("sign-in events naming ada's identity at the IdP = %d, want 2", logins)
 	}
 	want := map[string]int{"iam.user.Create": 1, "iam.user.Update": 1, "iam.group.Create": 3, "iam.group.AddMember": 3, "iam.group.RemoveMember": 1}
 	for action, n := range want {

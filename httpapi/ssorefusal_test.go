@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/keyward-iam/keyward/keywardtest"
+	"github.com/keyward-iam/keyward/service"
 )
 
 // TestSSOFlowMisuse: a callback is honoured once, in the browser that
@@ -168,6 +169,12 @@ func TestSSOLeavingTheIdPEndsAccess(t *testing.T) {
 		t.Errorf("refusal %s does not name the domain", body)
 	}
 	s.do("GET", "/v2/users/"+ada, s.root, "", http.StatusOK, nil)
+
+	// A member suspended in keyward stays out, whatever the IdP says.
+	s.ssoOrg(s.orgID, s.root, "")
+	s.do("PUT", "/v2/organizations/"+s.orgID+"/user/"+ada+"/suspend", s.root, "", http.StatusNoContent, nil)
+	b = keywardtest.Browser(t)
+	s.callback(b, s.authorize(b, s.orgID, "ada", "").String(), http.StatusForbidden)
 }
 
 // TestPasswordLoginInIdPMode: once an organization's people come from its
@@ -183,4 +190,44 @@ func TestPasswordLoginInIdPMode(t *testing.T) {
 	a.do("PUT", "/v2/fleet/organizations/"+a.orgID+"/identity-mode", a.root, `{"identity_mode":"idp"}`, http.StatusOK, nil)
 	a.login("bob@example.com", "bob's long password", a.orgID, http.StatusForbidden)
 	a.login(me.User.Email, "the root owner's password", a.orgID, http.StatusCreated)
+}
+
+// TestIdentityProviderAPI: the configuration's routes, their actions, and
+// a client secret that no answer and no audit event shows.
+func TestIdentityProviderAPI(t *testing.T) {
+	a := newAPIWith(t, service.Options{OIDCAllowHTTP: true})
+	const secret = "never-shown-client-secret"
+	_, reader := a.member("reader@example.com", "iam.identityprovider.Read")
+	a.do("GET", "/v2/identity-provider", a.root, "", http.StatusNotFound, nil)
+	var e struct{ Field string }
+	a.do("PUT", "/v2/identity-provider", a.root, `{"type":"saml","issuer":"https://idp.example.com","client_id":"c","client_secret":"s"}`, http.StatusBadRequest, &e)
+	if e.Field != "type" {
+		t.Errorf("a saml provider: error field %q, want type", e.Field)
+	}
+	body := `{"issuer":"https://idp.example.com","client_id":"keyward","client_secret":"` + secret + `"}`
+	a.do("PUT", "/v2/identity-provider", reader, body, http.StatusForbidden, nil)
+	_, put := a.doWith("PUT", "/v2/identity-provider", a.root, body, nil, http.StatusOK)
+	var got struct {
+		IdentityProvider struct {
+			ClientSecretSet bool   `json:"client_secret_set"`
+			RedirectURI     string `json:"redirect_uri"`
+		} `json:"identity_provider"`
+	}
+	_, read := a.doWith("GET", "/v2/identity-provider", reader, "", nil, http.StatusOK)
+	if err := json.Unmarshal(read, &got); err != nil || !got.IdentityProvider.ClientSecretSet ||
+		!strings.HasSuffix(got.IdentityProvider.RedirectURI, "/v2/auth/sso/callback") {
+		t.Errorf("GET /v2/identity-provider = %s, want client_secret_set and the redirect URI", read)
+	}
+	_, audit := a.doWith("GET", "/v2/audit-events?per_page=500", a.root, "", nil, http.StatusOK)
+	for what, b := range map[string][]byte{"PUT": put, "GET": read, "the audit trail": audit} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("%s shows the client secret: %s", what, b)
+		}
+	}
+	if !strings.Contains(string(audit), `"iam.identityprovider.Update"`) {
+		t.Error("setting the identity provider left no audit event")
+	}
+	a.do("DELETE", "/v2/identity-provider", reader, "", http.StatusForbidden, nil)
+	a.do("DELETE", "/v2/identity-provider", a.root, "", http.StatusNoContent, nil)
+	a.do("GET", "/v2/identity-provider", a.root, "", http.StatusNotFound, nil)
 }

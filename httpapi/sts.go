@@ -108,7 +108,7 @@ func stsErrorOf(err error, webIdentity bool) *stsError {
 		return &stsError{http.StatusBadRequest, "ValidationError", msg}
 	case keyward.CodeUnauthenticated:
 		switch {
-		case webIdentity && strings.Contains(msg, "expired"):
+		case webIdentity && errors.Is(err, keyward.ErrExpired):
 			return &stsError{http.StatusBadRequest, "ExpiredTokenException", msg}
 		case webIdentity:
 			return &stsError{http.StatusBadRequest, "InvalidIdentityToken", msg}

@@ -193,5 +193,5 @@ func (s idpStorage) SetUserinfoFromRequest(_ context.Context, info *oidc.UserInf
 
 type idpClient struct{ op.Client }
 
-func (idpClient) IsScopeAllowed(string) bool            { return true }
+func (idpClient) IsScopeAllowed(string) bool           { return true }
 func (idpClient) IDTokenUserinfoClaimsAssertion() bool { return true }

@@ -27,6 +27,10 @@ type invites struct {
 	key       *serverKey
 }
 
+// expiry is when a link made at now stops working: the TTL later, to the
+// second, since the link carries it in Unix seconds.
+func (iv *invites) expiry(now time.Time) time.Time { return now.Add(iv.ttl).Truncate(time.Second) }
+
 func newInvites(opts Options) *invites {
 	iv := &invites{ttl: opts.InvitationTTL, publicURL: strings.TrimRight(opts.PublicURL, "/"), wake: opts.MailWake,
 		key: newServerKey(invitationKeySecret, opts.InvitationKey)}

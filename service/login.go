@@ -262,9 +262,10 @@ func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org ke
 }
 
 // createLoginSession opens a login session of member u inside tx, signed
-// in by method (password, sso), and commits its audit event, done by u.
-// It returns the session with its token kws_<id>_<secret>; only the
-// secret's SHA-256 is stored.
+// in by method (password, sso, saml), and commits its audit event, done by u;
+// an sso event names the identity the provider vouched for (issuer and
+// subject). It returns the session with its token kws_<id>_<secret>; only
+// the secret's SHA-256 is stored.
 func (s *Service) createLoginSession(ctx context.Context, tx keyward.Tx, u *keyward.User, ip, method string) (*keyward.LoginSession, string, error) {
 	secret, hash := newSecret()
 	ls := &keyward.LoginSession{
@@ -278,13 +279,23 @@ func (s *Service) createLoginSession(ctx context.Context, tx keyward.Tx, u *keyw
 	_, err := s.commit(ctx, tx, p, u.OrgID, change{
 		Action: "iam.user.Login", TargetType: "login_session", TargetID: string(ls.ID), After: struct {
 			loginSessionView
-			Method string `json:"method"`
-		}{viewSession(ls), method},
+			Method     string `json:"method"`
+			ExternalID string `json:"external_id,omitempty"`
+		}{viewSession(ls), method, externalIDOf(u, method)},
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return ls, keyward.LoginSessionPrefix + string(ls.ID) + "_" + secret, nil
+}
+
+// externalIDOf is u's identity at its provider when it signed in through
+// it (method sso, or saml), "" otherwise.
+func externalIDOf(u *keyward.User, method string) string {
+	if method != "sso" && method != "saml" {
+		return ""
+	}
+	return u.ExternalID
 }
 
 // checkPasswordLogin refuses a password login of member u into an

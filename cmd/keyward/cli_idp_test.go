@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -37,8 +40,15 @@ func TestCLIIdentityProvider(t *testing.T) {
 
 	org := table(root.ok("org", "list"))[1][0]
 	root.ok("fleet", "org", "identity-mode", org, "idp")
+	// keyward login --sso prints the URL to open, then reads the token.
+	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
+	_, prompt, err := anon.run("", "login", "--sso", org)
+	start := ts.URL + "/v2/auth/sso/" + org
+	if err == nil || !strings.Contains(prompt, start+"\n") {
+		t.Fatalf("login --sso with no token: %v, prompt %q; want it to fail after printing %s", err, prompt, start)
+	}
 	b := keywardtest.Browser(t)
-	cb, err := idp.Authorize(b, ts.URL+"/v2/auth/sso/"+org, "lin", "pw-lin")
+	cb, err := idp.Authorize(b, start, "lin", "pw-lin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +56,26 @@ func TestCLIIdentityProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSSOSession(t, ts.URL, res, "lin@example.com")
+	defer res.Body.Close()
+	var session struct {
+		Session struct{ Token string } `json:"login_session"`
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusCreated || json.Unmarshal(body, &session) != nil {
+		t.Fatalf("callback = %d %s, want 201 with a login session", res.StatusCode, body)
+	}
+	if got := strings.TrimSpace(anon.okStdin(session.Session.Token+"\n", "login", "--sso", org)); got != session.Session.Token {
+		t.Errorf("login --sso printed %q, want the pasted token", got)
+	}
+	if _, _, err := anon.run("kws_00000000-0000-7000-8000-000000000000_bad\n", "login", "--sso", org); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("login --sso with a made-up token: %v, want the server's 401", err)
+	}
+	lin := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": session.Session.Token}}
+	var me struct{ Email, Source string }
+	lin.json(&me, "user", "me")
+	if me.Email != "lin@example.com" || me.Source != "idp" {
+		t.Errorf("user me with the SSO session = %+v, want lin@example.com from the idp", me)
+	}
 
 	root.ok("idp", "delete")
 	root.fail("404", "idp", "get")

@@ -45,6 +45,8 @@ func operations() map[string]op {
 		"POST /v2/auth/login":                                                       {"login", "iam.user.Login"},
 		"GET /v2/auth/sso/{organization_id}":                                        {"startSSO", "iam.user.Login"},
 		"GET /v2/auth/sso/callback":                                                 {"ssoCallback", "iam.user.Login"},
+		"GET /v2/auth/saml/{organization_id}/metadata":                              {"getSAMLMetadata", ""},
+		"POST /v2/auth/saml/{organization_id}/acs":                                  {"samlACS", "iam.user.Login"},
 		"GET /v2/identity-provider":                                                 {"getIdentityProvider", "iam.identityprovider.Read"},
 		"PUT /v2/identity-provider":                                                 {"putIdentityProvider", "iam.identityprovider.Update"},
 		"DELETE /v2/identity-provider":                                              {"deleteIdentityProvider", "iam.identityprovider.Delete"},

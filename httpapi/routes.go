@@ -56,6 +56,8 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handleSelf(mux, "GET /v2/auth/sessions", "iam.user.ListLoginSessions", s.handleListLoginSessions())
 	s.handlePublic(mux, "GET /v2/auth/sso/{organization_id}", "iam.user.Login", s.handleStartSSO())
 	s.handlePublic(mux, "GET /v2/auth/sso/callback", "iam.user.Login", s.handleSSOCallback())
+	s.handlePublic(mux, "GET /v2/auth/saml/{organization_id}/metadata", "", s.handleSAMLMetadata())
+	s.handlePublic(mux, "POST /v2/auth/saml/{organization_id}/acs", "iam.user.Login", s.handleSAMLACS())
 
 	s.handle(mux, "GET /v2/identity-provider", "iam.identityprovider.Read", s.handleGetIdentityProvider())
 	s.handle(mux, "PUT /v2/identity-provider", "iam.identityprovider.Update", s.handlePutIdentityProvider())

@@ -346,7 +346,7 @@ func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org ke
 }
 
 // createLoginSession opens a login session of member u inside tx, signed
-// in by method (password, sso), and commits its audit event, done by u;
+// in by method (password, sso, saml), and commits its audit event, done by u;
 // an sso event names the identity the provider vouched for (issuer and
 // subject). It returns the session with its token kws_<id>_<secret>; only
 // the secret's SHA-256 is stored.
@@ -383,9 +383,9 @@ func (s *Service) createLoginSession(ctx context.Context, tx keyward.Tx, u *keyw
 }
 
 // externalIDOf is u's identity at its provider when it signed in through
-// it (method sso), "" otherwise.
+// it (method sso, or saml), "" otherwise.
 func externalIDOf(u *keyward.User, method string) string {
-	if method != "sso" {
+	if method != "sso" && method != "saml" {
 		return ""
 	}
 	return u.ExternalID

@@ -25,7 +25,10 @@ func TestSCIMTokens(t *testing.T) {
 			t.Errorf("GetSCIMToken (-wrote +read):\n%s", diff)
 		}
 		var list []*keyward.SCIMToken
-		read(t, s, func(tx keyward.Tx) (err error) { list, _, err = tx.ListSCIMTokens(ctx, o2.ID, keyward.Page{}); return err })
+		read(t, s, func(tx keyward.Tx) (err error) {
+			list, _, err = tx.ListSCIMTokens(ctx, o2.ID, keyward.Page{})
+			return err
+		})
 		if len(list) != 0 {
 			t.Errorf("org two lists %d tokens of org one", len(list))
 		}

@@ -313,12 +313,15 @@ func (e IdentityModeReqIdentityMode) Valid() bool {
 // Defines values for IdentityProviderType.
 const (
 	IdentityProviderTypeOidc IdentityProviderType = "oidc"
+	IdentityProviderTypeSaml IdentityProviderType = "saml"
 )
 
 // Valid indicates whether the value is a known member of the IdentityProviderType enum.
 func (e IdentityProviderType) Valid() bool {
 	switch e {
 	case IdentityProviderTypeOidc:
+		return true
+	case IdentityProviderTypeSaml:
 		return true
 	default:
 		return false
@@ -328,12 +331,15 @@ func (e IdentityProviderType) Valid() bool {
 // Defines values for IdentityProviderReqType.
 const (
 	IdentityProviderReqTypeOidc IdentityProviderReqType = "oidc"
+	IdentityProviderReqTypeSaml IdentityProviderReqType = "saml"
 )
 
 // Valid indicates whether the value is a known member of the IdentityProviderReqType enum.
 func (e IdentityProviderReqType) Valid() bool {
 	switch e {
 	case IdentityProviderReqTypeOidc:
+		return true
+	case IdentityProviderReqTypeSaml:
 		return true
 	default:
 		return false
@@ -1717,8 +1723,15 @@ type IdentityModeReq struct {
 // IdentityModeReqIdentityMode defines model for IdentityModeReq.IdentityMode.
 type IdentityModeReqIdentityMode string
 
-// IdentityProvider An organization's OpenID Connect provider. The client secret is never returned.
+// IdentityProvider An organization's OpenID Connect or SAML 2.0 provider. The client
+// secret is never returned. For SAML, `issuer` is the IdP's entity id,
+// `redirect_uri` keyward's ACS URL, `sp_entity_id` keyward's entity id
+// (its SP metadata URL), and the `*_claim` fields name SAML attributes;
+// `client_id` is "" and `scopes` [].
 type IdentityProvider struct {
+	// AllowIdpInitiated SAML only. Whether sign-ins started at the IdP (unsolicited responses) are taken; false refuses them.
+	AllowIdpInitiated bool `json:"allow_idp_initiated"`
+
 	// AllowedDomains Email domains whose people may sign in; [] for any.
 	//
 	// Example: ["example.com"]
@@ -1740,7 +1753,7 @@ type IdentityProvider struct {
 	// Example: groups
 	GroupsClaim string `json:"groups_claim"`
 
-	// Issuer The issuer URL (its discovery document is at /.well-known/openid-configuration).
+	// Issuer The OIDC issuer URL (its discovery document is at /.well-known/openid-configuration), or the SAML IdP's entity id.
 	//
 	// Example: https://example.okta.com
 	Issuer string `json:"issuer"`
@@ -1753,11 +1766,22 @@ type IdentityProvider struct {
 	// Example: https://keyward.example.com/v2/auth/sso/callback
 	RedirectURI string `json:"redirect_uri"`
 
+	// SamlMetadata SAML only. The IdP's metadata XML.
+	SamlMetadata *string `json:"saml_metadata,omitempty"`
+
+	// SamlMetadataURL SAML only. Where the IdP's metadata was read from, if given by URL.
+	SamlMetadataURL *string `json:"saml_metadata_url,omitempty"`
+
 	// Scopes Requested besides openid.
 	//
 	// Example: ["email","profile","groups"]
-	Scopes []string             `json:"scopes"`
-	Type   IdentityProviderType `json:"type"`
+	Scopes []string `json:"scopes"`
+
+	// SpEntityID SAML only. keyward's entity id for this organization, the audience of its assertions.
+	//
+	// Example: https://keyward.example.com/v2/auth/saml/cb676a46-66fd-4dfb-b839-443f2e6c0b60/metadata
+	SpEntityID *string              `json:"sp_entity_id,omitempty"`
+	Type       IdentityProviderType `json:"type"`
 }
 
 // IdentityProviderType defines model for IdentityProvider.Type.
@@ -1765,23 +1789,43 @@ type IdentityProviderType string
 
 // IdentityProviderEnvelope defines model for IdentityProviderEnvelope.
 type IdentityProviderEnvelope struct {
-	// IdentityProvider An organization's OpenID Connect provider. The client secret is never returned.
+	// IdentityProvider An organization's OpenID Connect or SAML 2.0 provider. The client
+	// secret is never returned. For SAML, `issuer` is the IdP's entity id,
+	// `redirect_uri` keyward's ACS URL, `sp_entity_id` keyward's entity id
+	// (its SP metadata URL), and the `*_claim` fields name SAML attributes;
+	// `client_id` is "" and `scopes` [].
 	IdentityProvider IdentityProvider `json:"identity_provider"`
 }
 
-// IdentityProviderReq defines model for IdentityProviderReq.
+// IdentityProviderReq An OIDC provider (type oidc, the default) needs issuer and client_id
+// (and client_secret the first time). A SAML provider (type saml) needs
+// saml_metadata or saml_metadata_url (read at once, and again at each
+// PUT); its entity id becomes the issuer, and the *_claim fields name
+// attributes (defaults email, name, groups).
 type IdentityProviderReq struct {
-	AllowedDomains *[]string `json:"allowed_domains,omitempty"`
-	ClientID       string    `json:"client_id"`
+	// AllowIdpInitiated SAML only. Take sign-ins started at the IdP; default false (refused, 403).
+	AllowIdpInitiated *bool     `json:"allow_idp_initiated,omitempty"`
+	AllowedDomains    *[]string `json:"allowed_domains,omitempty"`
+
+	// ClientID OIDC only.
+	ClientID *string `json:"client_id,omitempty"`
 
 	// ClientSecret Required the first time; left out, the stored one is kept.
-	ClientSecret *string                  `json:"client_secret,omitempty"`
-	EmailClaim   *string                  `json:"email_claim,omitempty"`
-	GroupsClaim  *string                  `json:"groups_claim,omitempty"`
-	Issuer       string                   `json:"issuer"`
-	NameClaim    *string                  `json:"name_claim,omitempty"`
-	Scopes       *[]string                `json:"scopes,omitempty"`
-	Type         *IdentityProviderReqType `json:"type,omitempty"`
+	ClientSecret *string `json:"client_secret,omitempty"`
+	EmailClaim   *string `json:"email_claim,omitempty"`
+	GroupsClaim  *string `json:"groups_claim,omitempty"`
+
+	// Issuer OIDC only.
+	Issuer    *string `json:"issuer,omitempty"`
+	NameClaim *string `json:"name_claim,omitempty"`
+
+	// SamlMetadata SAML only. The IdP's metadata XML.
+	SamlMetadata *string `json:"saml_metadata,omitempty"`
+
+	// SamlMetadataURL SAML only. An https URL of the IdP's metadata; wins over saml_metadata.
+	SamlMetadataURL *string                  `json:"saml_metadata_url,omitempty"`
+	Scopes          *[]string                `json:"scopes,omitempty"`
+	Type            *IdentityProviderReqType `json:"type,omitempty"`
 }
 
 // IdentityProviderReqType defines model for IdentityProviderReq.Type.
@@ -3346,6 +3390,14 @@ type ListAuditEventsParams struct {
 	Until *time.Time `form:"until,omitempty" json:"until,omitempty"`
 }
 
+// SamlACSFormdataBody defines parameters for SamlACS.
+type SamlACSFormdataBody struct {
+	RelayState *string `form:"RelayState,omitempty" json:"RelayState,omitempty"`
+
+	// SAMLResponse The base64-encoded SAML Response.
+	SAMLResponse string `form:"SAMLResponse" json:"SAMLResponse"`
+}
+
 // ListLoginSessionsParams defines parameters for ListLoginSessions.
 type ListLoginSessionsParams struct {
 	// PerPage Items per page.
@@ -3850,6 +3902,9 @@ type AwsSTSFormdataRequestBody = STSRequest
 
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = LoginReq
+
+// SamlACSFormdataRequestBody defines body for SamlACS for application/x-www-form-urlencoded ContentType.
+type SamlACSFormdataRequestBody SamlACSFormdataBody
 
 // AuthorizeJSONRequestBody defines body for Authorize for application/json ContentType.
 type AuthorizeJSONRequestBody = AuthorizeReq
@@ -4364,6 +4419,64 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/auth/logout (the `Logout` operationId).
 	Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SamlACSWithBody Finish a sign-in through the organization's SAML IdP
+	//
+	// keyward extension. The assertion consumer service: the IdP posts the
+	// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+	// naming a sign-in of this organization in progress makes it
+	// SP-initiated: the flow is used up and the response must answer its
+	// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+	// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+	// the `return_to` if it is a path on this server, and ignored otherwise.
+	// The response or its assertion must be signed by a certificate of the
+	// IdP's metadata and come from its entity id; Destination and the bearer
+	// confirmation's Recipient must be this URL, the audience this
+	// organization's entity id, and the time window (NotBefore,
+	// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+	// assertion id signs in once (kept in the database until it expires; a
+	// replay is 401). Then the person is imported as for OIDC (matched by
+	// the IdP's entity id and NameID) and a login session opened.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+	SamlACSWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SamlACSWithFormdataBody Finish a sign-in through the organization's SAML IdP
+	//
+	// keyward extension. The assertion consumer service: the IdP posts the
+	// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+	// naming a sign-in of this organization in progress makes it
+	// SP-initiated: the flow is used up and the response must answer its
+	// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+	// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+	// the `return_to` if it is a path on this server, and ignored otherwise.
+	// The response or its assertion must be signed by a certificate of the
+	// IdP's metadata and come from its entity id; Destination and the bearer
+	// confirmation's Recipient must be this URL, the audience this
+	// organization's entity id, and the time window (NotBefore,
+	// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+	// assertion id signs in once (kept in the database until it expires; a
+	// replay is 401). Then the person is imported as for OIDC (matched by
+	// the IdP's entity id and NameID) and a login session opened.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+	SamlACSWithFormdataBody(ctx context.Context, organizationID OrganizationID, body SamlACSFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSAMLMetadata keyward's SAML service-provider metadata for an organization
+	//
+	// keyward extension. The SP metadata to give the organization's SAML
+	// IdP: its entity id (this URL) and its assertion consumer service
+	// (`/v2/auth/saml/{organization_id}/acs`, HTTP-POST), wanting signed
+	// assertions. Only for an organization that signs in through a SAML
+	// provider: any other is the same 404 as startSSO's. Needs no
+	// authentication.
+	//
+	// Corresponds with GET /v2/auth/saml/{organization_id}/metadata (the `GetSAMLMetadata` operationId).
+	GetSAMLMetadata(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListLoginSessions List your login sessions
 	//
 	// keyward extension. Lists the caller's account's live login sessions,
@@ -4396,7 +4509,10 @@ type ClientInterface interface {
 	// keyward extension. For a browser: redirects (302) to the organization's
 	// OpenID provider with an authorization-code request (PKCE S256, `state`
 	// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
-	// to this browser. The flow is kept in the database for 10 minutes, so
+	// to this browser; or, for a SAML provider, to its single sign-on
+	// endpoint with an AuthnRequest (HTTP-Redirect binding) and a random
+	// `RelayState` that names the flow, finished at
+	// `/v2/auth/saml/{organization_id}/acs`. The flow is kept in the database for 10 minutes, so
 	// any replica finishes it at `/v2/auth/sso/callback`. Only an
 	// organization whose identity mode is `idp` and that has an identity
 	// provider configured: any other (missing, `local`, no provider) is the
@@ -6909,6 +7025,94 @@ func (c *Client) Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 	return c.Client.Do(req)
 }
 
+// SamlACSWithBody Finish a sign-in through the organization's SAML IdP
+//
+// keyward extension. The assertion consumer service: the IdP posts the
+// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+// naming a sign-in of this organization in progress makes it
+// SP-initiated: the flow is used up and the response must answer its
+// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+// the `return_to` if it is a path on this server, and ignored otherwise.
+// The response or its assertion must be signed by a certificate of the
+// IdP's metadata and come from its entity id; Destination and the bearer
+// confirmation's Recipient must be this URL, the audience this
+// organization's entity id, and the time window (NotBefore,
+// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+// assertion id signs in once (kept in the database until it expires; a
+// replay is 401). Then the person is imported as for OIDC (matched by
+// the IdP's entity id and NameID) and a login session opened.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+func (c *Client) SamlACSWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSamlACSRequestWithBody(c.Server, organizationID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SamlACSWithFormdataBody Finish a sign-in through the organization's SAML IdP
+//
+// keyward extension. The assertion consumer service: the IdP posts the
+// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+// naming a sign-in of this organization in progress makes it
+// SP-initiated: the flow is used up and the response must answer its
+// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+// the `return_to` if it is a path on this server, and ignored otherwise.
+// The response or its assertion must be signed by a certificate of the
+// IdP's metadata and come from its entity id; Destination and the bearer
+// confirmation's Recipient must be this URL, the audience this
+// organization's entity id, and the time window (NotBefore,
+// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+// assertion id signs in once (kept in the database until it expires; a
+// replay is 401). Then the person is imported as for OIDC (matched by
+// the IdP's entity id and NameID) and a login session opened.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+func (c *Client) SamlACSWithFormdataBody(ctx context.Context, organizationID OrganizationID, body SamlACSFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSamlACSRequestWithFormdataBody(c.Server, organizationID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSAMLMetadata keyward's SAML service-provider metadata for an organization
+//
+// keyward extension. The SP metadata to give the organization's SAML
+// IdP: its entity id (this URL) and its assertion consumer service
+// (`/v2/auth/saml/{organization_id}/acs`, HTTP-POST), wanting signed
+// assertions. Only for an organization that signs in through a SAML
+// provider: any other is the same 404 as startSSO's. Needs no
+// authentication.
+//
+// Corresponds with GET /v2/auth/saml/{organization_id}/metadata (the `GetSAMLMetadata` operationId).
+func (c *Client) GetSAMLMetadata(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSAMLMetadataRequest(c.Server, organizationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListLoginSessions List your login sessions
 //
 // keyward extension. Lists the caller's account's live login sessions,
@@ -6961,7 +7165,10 @@ func (c *Client) SsoCallback(ctx context.Context, params *SsoCallbackParams, req
 // keyward extension. For a browser: redirects (302) to the organization's
 // OpenID provider with an authorization-code request (PKCE S256, `state`
 // and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
-// to this browser. The flow is kept in the database for 10 minutes, so
+// to this browser; or, for a SAML provider, to its single sign-on
+// endpoint with an AuthnRequest (HTTP-Redirect binding) and a random
+// `RelayState` that names the flow, finished at
+// `/v2/auth/saml/{organization_id}/acs`. The flow is kept in the database for 10 minutes, so
 // any replica finishes it at `/v2/auth/sso/callback`. Only an
 // organization whose identity mode is `idp` and that has an identity
 // provider configured: any other (missing, `local`, no provider) is the
@@ -11548,6 +11755,87 @@ func NewLogoutRequest(server string) (*http.Request, error) {
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSamlACSRequestWithFormdataBody calls the generic SamlACS builder with application/x-www-form-urlencoded body
+func NewSamlACSRequestWithFormdataBody(server string, organizationID OrganizationID, body SamlACSFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewSamlACSRequestWithBody(server, organizationID, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewSamlACSRequestWithBody constructs an http.Request for the SamlACS method, with any body, and a specified content type
+func NewSamlACSRequestWithBody(server string, organizationID OrganizationID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/saml/%s/acs", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSAMLMetadataRequest constructs an http.Request for the GetSAMLMetadata method
+func NewGetSAMLMetadataRequest(server string, organizationID OrganizationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/saml/%s/metadata", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -19352,6 +19640,66 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/auth/logout (the `Logout` operationId).
 	LogoutWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*LogoutResponse, error)
 
+	// SamlACSWithBodyWithResponse Finish a sign-in through the organization's SAML IdP
+	//
+	// keyward extension. The assertion consumer service: the IdP posts the
+	// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+	// naming a sign-in of this organization in progress makes it
+	// SP-initiated: the flow is used up and the response must answer its
+	// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+	// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+	// the `return_to` if it is a path on this server, and ignored otherwise.
+	// The response or its assertion must be signed by a certificate of the
+	// IdP's metadata and come from its entity id; Destination and the bearer
+	// confirmation's Recipient must be this URL, the audience this
+	// organization's entity id, and the time window (NotBefore,
+	// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+	// assertion id signs in once (kept in the database until it expires; a
+	// replay is 401). Then the person is imported as for OIDC (matched by
+	// the IdP's entity id and NameID) and a login session opened.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+	SamlACSWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SamlACSResponse, error)
+
+	// SamlACSWithFormdataBodyWithResponse Finish a sign-in through the organization's SAML IdP
+	//
+	// keyward extension. The assertion consumer service: the IdP posts the
+	// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+	// naming a sign-in of this organization in progress makes it
+	// SP-initiated: the flow is used up and the response must answer its
+	// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+	// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+	// the `return_to` if it is a path on this server, and ignored otherwise.
+	// The response or its assertion must be signed by a certificate of the
+	// IdP's metadata and come from its entity id; Destination and the bearer
+	// confirmation's Recipient must be this URL, the audience this
+	// organization's entity id, and the time window (NotBefore,
+	// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+	// assertion id signs in once (kept in the database until it expires; a
+	// replay is 401). Then the person is imported as for OIDC (matched by
+	// the IdP's entity id and NameID) and a login session opened.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+	SamlACSWithFormdataBodyWithResponse(ctx context.Context, organizationID OrganizationID, body SamlACSFormdataRequestBody, reqEditors ...RequestEditorFn) (*SamlACSResponse, error)
+
+	// GetSAMLMetadataWithResponse keyward's SAML service-provider metadata for an organization
+	//
+	// keyward extension. The SP metadata to give the organization's SAML
+	// IdP: its entity id (this URL) and its assertion consumer service
+	// (`/v2/auth/saml/{organization_id}/acs`, HTTP-POST), wanting signed
+	// assertions. Only for an organization that signs in through a SAML
+	// provider: any other is the same 404 as startSSO's. Needs no
+	// authentication.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/auth/saml/{organization_id}/metadata (the `GetSAMLMetadata` operationId).
+	GetSAMLMetadataWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetSAMLMetadataResponse, error)
+
 	// ListLoginSessionsWithResponse List your login sessions
 	//
 	// keyward extension. Lists the caller's account's live login sessions,
@@ -19388,7 +19736,10 @@ type ClientWithResponsesInterface interface {
 	// keyward extension. For a browser: redirects (302) to the organization's
 	// OpenID provider with an authorization-code request (PKCE S256, `state`
 	// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
-	// to this browser. The flow is kept in the database for 10 minutes, so
+	// to this browser; or, for a SAML provider, to its single sign-on
+	// endpoint with an AuthnRequest (HTTP-Redirect binding) and a random
+	// `RelayState` that names the flow, finished at
+	// `/v2/auth/saml/{organization_id}/acs`. The flow is kept in the database for 10 minutes, so
 	// any replica finishes it at `/v2/auth/sso/callback`. Only an
 	// organization whose identity mode is `idp` and that has an identity
 	// provider configured: any other (missing, `local`, no provider) is the
@@ -22547,6 +22898,158 @@ func (r LogoutResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r LogoutResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SamlACSResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SSOSessionResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r SamlACSResponse) GetJSON201() *SSOSessionResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SamlACSResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SamlACSResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SamlACSResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SamlACSResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SamlACSResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SamlACSResponse) GetJSON413() *Error {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SamlACSResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SamlACSResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SamlACSResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SamlACSResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SamlACSResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SamlACSResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSAMLMetadataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetSAMLMetadataResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetSAMLMetadataResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSAMLMetadataResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSAMLMetadataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSAMLMetadataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSAMLMetadataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSAMLMetadataResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -34292,6 +34795,84 @@ func (c *ClientWithResponses) LogoutWithResponse(ctx context.Context, reqEditors
 	return ParseLogoutResponse(rsp)
 }
 
+// SamlACSWithBodyWithResponse Finish a sign-in through the organization's SAML IdP
+//
+// keyward extension. The assertion consumer service: the IdP posts the
+// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+// naming a sign-in of this organization in progress makes it
+// SP-initiated: the flow is used up and the response must answer its
+// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+// the `return_to` if it is a path on this server, and ignored otherwise.
+// The response or its assertion must be signed by a certificate of the
+// IdP's metadata and come from its entity id; Destination and the bearer
+// confirmation's Recipient must be this URL, the audience this
+// organization's entity id, and the time window (NotBefore,
+// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+// assertion id signs in once (kept in the database until it expires; a
+// replay is 401). Then the person is imported as for OIDC (matched by
+// the IdP's entity id and NameID) and a login session opened.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+func (c *ClientWithResponses) SamlACSWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SamlACSResponse, error) {
+	rsp, err := c.SamlACSWithBody(ctx, organizationID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSamlACSResponse(rsp)
+}
+
+// SamlACSWithFormdataBodyWithResponse Finish a sign-in through the organization's SAML IdP
+//
+// keyward extension. The assertion consumer service: the IdP posts the
+// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+// naming a sign-in of this organization in progress makes it
+// SP-initiated: the flow is used up and the response must answer its
+// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+// the `return_to` if it is a path on this server, and ignored otherwise.
+// The response or its assertion must be signed by a certificate of the
+// IdP's metadata and come from its entity id; Destination and the bearer
+// confirmation's Recipient must be this URL, the audience this
+// organization's entity id, and the time window (NotBefore,
+// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+// assertion id signs in once (kept in the database until it expires; a
+// replay is 401). Then the person is imported as for OIDC (matched by
+// the IdP's entity id and NameID) and a login session opened.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+func (c *ClientWithResponses) SamlACSWithFormdataBodyWithResponse(ctx context.Context, organizationID OrganizationID, body SamlACSFormdataRequestBody, reqEditors ...RequestEditorFn) (*SamlACSResponse, error) {
+	rsp, err := c.SamlACSWithFormdataBody(ctx, organizationID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSamlACSResponse(rsp)
+}
+
+// GetSAMLMetadataWithResponse keyward's SAML service-provider metadata for an organization
+//
+// keyward extension. The SP metadata to give the organization's SAML
+// IdP: its entity id (this URL) and its assertion consumer service
+// (`/v2/auth/saml/{organization_id}/acs`, HTTP-POST), wanting signed
+// assertions. Only for an organization that signs in through a SAML
+// provider: any other is the same 404 as startSSO's. Needs no
+// authentication.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/auth/saml/{organization_id}/metadata (the `GetSAMLMetadata` operationId).
+func (c *ClientWithResponses) GetSAMLMetadataWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetSAMLMetadataResponse, error) {
+	rsp, err := c.GetSAMLMetadata(ctx, organizationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSAMLMetadataResponse(rsp)
+}
+
 // ListLoginSessionsWithResponse List your login sessions
 //
 // keyward extension. Lists the caller's account's live login sessions,
@@ -34340,7 +34921,10 @@ func (c *ClientWithResponses) SsoCallbackWithResponse(ctx context.Context, param
 // keyward extension. For a browser: redirects (302) to the organization's
 // OpenID provider with an authorization-code request (PKCE S256, `state`
 // and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
-// to this browser. The flow is kept in the database for 10 minutes, so
+// to this browser; or, for a SAML provider, to its single sign-on
+// endpoint with an AuthnRequest (HTTP-Redirect binding) and a random
+// `RelayState` that names the flow, finished at
+// `/v2/auth/saml/{organization_id}/acs`. The flow is kept in the database for 10 minutes, so
 // any replica finishes it at `/v2/auth/sso/callback`. Only an
 // organization whose identity mode is `idp` and that has an identity
 // provider configured: any other (missing, `local`, no provider) is the
@@ -38418,6 +39002,128 @@ func ParseLogoutResponse(rsp *http.Response) (*LogoutResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSamlACSResponse parses an HTTP response from a SamlACSWithResponse call
+func ParseSamlACSResponse(rsp *http.Response) (*SamlACSResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SamlACSResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SSOSessionResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSAMLMetadataResponse parses an HTTP response from a GetSAMLMetadataWithResponse call
+func ParseGetSAMLMetadataResponse(rsp *http.Response) (*GetSAMLMetadataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSAMLMetadataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -50,8 +50,9 @@ authenticator app shows (or --recovery-code CODE); without it the server
 answers that a code is required.
 
 With --sso ORG_ID, for an organization whose people sign in through its
-identity provider: open the URL it prints in your browser, sign in at the
-provider, and paste the "token" of the page keyward answers with; it is
+identity provider: it opens your browser at the sign-in URL ($BROWSER if
+set, else the system's opener when run from a terminal) and prints the URL
+too; sign in at the provider, and paste the "token" of the page keyward answers with; it is
 checked and printed as a password login's is.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -111,7 +112,8 @@ checked and printed as a password login's is.`,
 	return cmd
 }
 
-// loginSSO prints the URL that starts a browser sign-in into org, reads
+// loginSSO opens (openBrowser) and prints the URL that starts a browser
+// sign-in into org, reads
 // the session token the browser ends with from standard input, checks it
 // against the server and prints it. The token never passes through a
 // loopback listener or the URL: the person carries it over.
@@ -124,7 +126,12 @@ func (a *app) loginSSO(ctx context.Context, org string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "Open this URL in your browser and sign in:\n\n  %s/v2/auth/sso/%s\n\nThen paste the token it shows (kws_...): ", strings.TrimRight(base, "/"), id)
+	start := strings.TrimRight(base, "/") + "/v2/auth/sso/" + id.String()
+	how := "Open this URL in your browser and sign in:"
+	if a.openBrowser(ctx, start) {
+		how = "Sign in in the browser that opened (or open this URL):"
+	}
+	fmt.Fprintf(a.stderr, "%s\n\n  %s\n\nThen paste the token it shows (kws_...): ", how, start)
 	if a.stdin == nil {
 		return errors.New("--sso: no standard input to read the token from")
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -41,12 +43,22 @@ func TestCLIIdentityProvider(t *testing.T) {
 	org := table(root.ok("org", "list"))[1][0]
 	root.ok("fleet", "org", "identity-mode", org, "idp")
 	// keyward login --sso prints the URL to open, then reads the token.
-	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
+	// With $BROWSER it opens the URL there too.
+	opened := filepath.Join(t.TempDir(), "opened")
+	browser := filepath.Join(t.TempDir(), "browser")
+	if err := os.WriteFile(browser, []byte("#!/bin/sh\nprintf '%s' \"$1\" > "+opened+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "BROWSER": browser}}
 	_, prompt, err := anon.run("", "login", "--sso", org)
 	start := ts.URL + "/v2/auth/sso/" + org
 	if err == nil || !strings.Contains(prompt, start+"\n") {
 		t.Fatalf("login --sso with no token: %v, prompt %q; want it to fail after printing %s", err, prompt, start)
 	}
+	if got, _ := os.ReadFile(opened); string(got) != start {
+		t.Errorf("login --sso opened %q in $BROWSER, want %s", got, start)
+	}
+	delete(anon.env, "BROWSER")
 	b := keywardtest.Browser(t)
 	cb, err := idp.Authorize(b, start, "lin", "pw-lin")
 	if err != nil {

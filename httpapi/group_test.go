@@ -23,8 +23,9 @@ func newAPIWith(t *testing.T, opts service.Options) *api {
 }
 
 // newAPIOn is newAPIWith serving on l (nil: a listener of its own), for a
-// test that must know the server's address before the service is made.
-func newAPIOn(t *testing.T, opts service.Options, l net.Listener) *api {
+// test that must know the server's address before the service is made;
+// configure, if any, changes the server's configuration.
+func newAPIOn(t *testing.T, opts service.Options, l net.Listener, configure ...func(*httpapi.Config)) *api {
 	t.Helper()
 	store := keywardtest.OpenStore(t)
 	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -33,7 +34,11 @@ func newAPIOn(t *testing.T, opts service.Options, l net.Listener) *api {
 	if err != nil || !created {
 		t.Fatalf("Bootstrap = %v, %v", created, err)
 	}
-	srv := httptest.NewUnstartedServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: opts.Logger, Spec: []byte("openapi: 3.0.3\n")}))
+	cfg := httpapi.Config{Service: svc, Logger: opts.Logger, Spec: []byte("openapi: 3.0.3\n")}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	srv := httptest.NewUnstartedServer(httpapi.NewServer(cfg))
 	if l != nil {
 		srv.Listener.Close()
 		srv.Listener = l

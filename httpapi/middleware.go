@@ -5,8 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strconv"
@@ -58,7 +58,9 @@ func validRequestID(s string) bool {
 // sane), echoes it in the response, and puts it and the source IP where the
 // service's audit events find them; and it readies the response for the
 // revision of a write (withRevision), with the same copy of the request.
-func withRequestID(next http.Handler) http.Handler {
+// The source address is the peer's, or the client's behind a trusted
+// proxy (sourceAddr).
+func withRequestID(next http.Handler, trusted []netip.Prefix) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if !validRequestID(id) {
@@ -67,11 +69,7 @@ func withRequestID(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-Id", id)
-		ip, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			ip = r.RemoteAddr
-		}
-		ctx := keyward.NewContextWithRequest(&routeContext{Context: r.Context()}, id, ip)
+		ctx := keyward.NewContextWithRequest(&routeContext{Context: r.Context()}, id, sourceAddr(r, trusted))
 		ctx, w = withRevision(ctx, w)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -10,6 +10,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/keyward-iam/keyward/service"
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,6 +29,9 @@ type Config struct {
 	Gatherer   prometheus.Gatherer
 	// Spec is served at /v2/openapi.yaml.
 	Spec []byte
+	// TrustedProxies are the proxies whose X-Forwarded-For says where a
+	// request came from (ParseTrustedProxies); none by default.
+	TrustedProxies []netip.Prefix
 }
 
 type server struct {
@@ -68,6 +72,6 @@ func NewServer(cfg Config) http.Handler {
 	h = m.instrument(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
-	h = withRequestID(h)
+	h = withRequestID(h, cfg.TrustedProxies)
 	return h
 }

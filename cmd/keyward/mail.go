@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -44,7 +43,7 @@ func mailFlags(f *pflag.FlagSet, getenv func(string) string, c *mailConfig) erro
 		}
 	}
 	f.StringVar(&c.PublicURL, "public-url", getenv("KEYWARD_PUBLIC_URL"),
-		"the server's URL as invitees reach it, the base of invitation links; default http://<listen address> (env KEYWARD_PUBLIC_URL)")
+		"the server's URL as invitees reach it, the base of invitation links; default http(s)://<listen address> (env KEYWARD_PUBLIC_URL)")
 	f.StringVar(&c.InvitationKey, "invitation-key", getenv("KEYWARD_INVITATION_KEY"),
 		"secret (at least 32 bytes) that signs invitation links; default: generated once and kept in the database (env KEYWARD_INVITATION_KEY)")
 	f.DurationVar(&c.InvitationTTL, "invitation-ttl", ttl, "how long an invitation link works (env KEYWARD_INVITATION_TTL)")
@@ -58,9 +57,10 @@ func mailFlags(f *pflag.FlagSet, getenv func(string) string, c *mailConfig) erro
 }
 
 // apply sets the service options for invitations, and returns the mail
-// sender to run, or nil when no SMTP server is configured. addr is the
-// listener's address, the default base of invitation links.
-func (c mailConfig) apply(opts *service.Options, store keyward.Store, logger *slog.Logger, addr net.Addr) (*mail.Sender, error) {
+// sender to run, or nil when no SMTP server is configured. base is the
+// listener's URL (scheme and address), the default base of invitation
+// links.
+func (c mailConfig) apply(opts *service.Options, store keyward.Store, logger *slog.Logger, base string) (*mail.Sender, error) {
 	if c.InvitationKey != "" && len(c.InvitationKey) < minInvitationKey {
 		return nil, fmt.Errorf("--invitation-key: %d bytes; use at least %d random bytes", len(c.InvitationKey), minInvitationKey)
 	}
@@ -69,7 +69,7 @@ func (c mailConfig) apply(opts *service.Options, store keyward.Store, logger *sl
 	}
 	opts.InvitationKey, opts.InvitationTTL, opts.PublicURL = []byte(c.InvitationKey), c.InvitationTTL, c.PublicURL
 	if opts.PublicURL == "" {
-		opts.PublicURL = "http://" + addr.String()
+		opts.PublicURL = base
 	}
 	if c.SMTPURL == "" {
 		logger.Info("mail: no SMTP server configured (--smtp-url); mail stays in the development outbox: " +

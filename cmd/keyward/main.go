@@ -28,7 +28,9 @@ func main() {
 // is cancelled.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	root := cli.NewRoot(getenv, stdin, stdout, stderr)
-	root.AddCommand(newServerCommand(getenv, stdout, stderr))
+	root.AddCommand(newServerCommand(getenv, stdout, stderr), newVersionCommand())
+	root.Version = buildVersion()
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetArgs(args[1:])
 	root.SetIn(stdin)
 	root.SetOut(stdout)

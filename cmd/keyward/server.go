@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -47,6 +48,8 @@ type serverConfig struct {
 	Catalog            string          // KEYWARD_CATALOG: a catalog file, or a directory of them
 	VultrCatalog       bool            // KEYWARD_VULTR_CATALOG: include Vultr's actions (default true)
 	OrgCreation        string          // KEYWARD_ORG_CREATION: who may create organizations, open or operator
+	TLSCert, TLSKey    string          // KEYWARD_TLS_CERT, KEYWARD_TLS_KEY: serve HTTPS with this PEM pair
+	TrustedProxies     string          // KEYWARD_TRUSTED_PROXIES: CIDRs whose X-Forwarded-For gives the source address
 }
 
 func envOr(getenv func(string) string, key, def string) string {
@@ -139,6 +142,11 @@ organization and prints a root API key once (or writes it to
 		"the provider's action catalog: a YAML or JSON file, or a directory of them (env KEYWARD_CATALOG; docs/policy.md)")
 	f.BoolVar(&cfg.VultrCatalog, "vultr-catalog", getenv("KEYWARD_VULTR_CATALOG") != "false",
 		"include Vultr's actions in the catalog (env KEYWARD_VULTR_CATALOG=false leaves them out)")
+	f.StringVar(&cfg.TLSCert, "tls-cert", getenv("KEYWARD_TLS_CERT"),
+		"serve HTTPS with this PEM certificate (chain) file, read again on SIGHUP or when it changes; needs --tls-key (env KEYWARD_TLS_CERT)")
+	f.StringVar(&cfg.TLSKey, "tls-key", getenv("KEYWARD_TLS_KEY"), "the PEM private key of --tls-cert (env KEYWARD_TLS_KEY)")
+	f.StringVar(&cfg.TrustedProxies, "trusted-proxies", getenv("KEYWARD_TRUSTED_PROXIES"),
+		"comma-separated CIDRs or addresses of proxies whose X-Forwarded-For sets a request's source address (env KEYWARD_TRUSTED_PROXIES)")
 	return cmd
 }
 
@@ -163,7 +171,8 @@ func (cfg *serverConfig) catalogParts() ([]policy.CatalogPart, error) {
 }
 
 // runServer serves keyward until ctx is cancelled, then shuts down
-// gracefully. It prints "listening on http://ADDR" on stdout once ready.
+// gracefully. It prints "listening on http://ADDR" (https with --tls-cert)
+// on stdout once ready.
 func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
@@ -171,6 +180,13 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	}
 	if cfg.OrgCreation != service.OrgCreationOpen && cfg.OrgCreation != service.OrgCreationOperator {
 		return fmt.Errorf("--org-creation %q: want open or operator", cfg.OrgCreation)
+	}
+	trusted, err := httpapi.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
 	}
 	logs := newLogWriter(stderr)
 	defer logs.Close() // last: after everything that logs has stopped
@@ -185,11 +201,20 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer store.Close()
-	logger.Info("database ready", "dialect", store.Dialect())
+	logger.Info("database ready", "dialect", store.Dialect(), "version", buildVersion())
 
 	oidcSkew := cfg.OIDCClockSkew
 	if oidcSkew == 0 {
 		oidcSkew = -1 // --oidc-clock-skew 0 means none; the service reads 0 as its default
+	}
+	var certs *certReloader
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		if certs, err = newCertReloader(cfg.TLSCert, cfg.TLSKey, logger); err != nil {
+			return err
+		}
+		defer certs.onSIGHUP(ctx)()
+		scheme = "https"
 	}
 	// Listen first: the listener's address is the default base of
 	// invitation links.
@@ -211,7 +236,7 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 		opts.IdPSecretKey = key[:]
 	}
 	cfg.Lifecycle.apply(&opts)
-	sender, err := cfg.Mail.apply(&opts, store, logger, ln.Addr())
+	sender, err := cfg.Mail.apply(&opts, store, logger, scheme+"://"+ln.Addr().String())
 	if err != nil {
 		return err
 	}
@@ -225,7 +250,8 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler := httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec})
+	handler := httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec,
+		TrustedProxies: trusted})
 
 	// Stopped before the store closes (defers run last first).
 	defer runSender(ctx, sender)()
@@ -239,9 +265,14 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	logger.Info("listening", "addr", ln.Addr().String())
-	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	if certs != nil {
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: certs.GetCertificate}
+		go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "scheme", scheme)
+	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr())
 
 	select {
 	case err := <-errc:

@@ -128,6 +128,12 @@ func (db *DB) openPostgres(cfg Config) error {
 // than fail, and enforce foreign keys.
 const sqliteOptions = "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
 
+// sqliteName is the driver's URI of the file at path, up to and with its
+// "?": a path may hold the URI's own delimiters.
+func sqliteName(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path) + "?"
+}
+
 func (db *DB) openSQLite(cfg Config) error {
 	db.dialect = DialectSQLite
 	if cfg.SQLitePath == ":memory:" {
@@ -143,7 +149,7 @@ func (db *DB) openSQLite(cfg Config) error {
 		db.write, db.read = pool, pool
 		return nil
 	}
-	name := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(cfg.SQLitePath) + "?"
+	name := sqliteName(cfg.SQLitePath)
 	w, err := sql.Open("sqlite", name+"_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&"+sqliteOptions+"&_txlock=immediate")
 	if err != nil {
 		return fmt.Errorf("sqlstore: open sqlite: %w", err)

@@ -28,7 +28,7 @@ func main() {
 // is cancelled.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	root := cli.NewRoot(getenv, stdin, stdout, stderr)
-	root.AddCommand(newServerCommand(getenv, stdout, stderr), newVersionCommand())
+	root.AddCommand(newServerCommand(getenv, stdout, stderr), newVersionCommand(), newBackupCommand(getenv, stdout))
 	root.Version = buildVersion()
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetArgs(args[1:])

@@ -81,6 +81,11 @@ func TestImportGraph(t *testing.T) {
 			if strings.HasPrefix(imp, module+"/cmd") {
 				t.Errorf("%s imports a command", pkg)
 			}
+			// The packages trace through otel's API; which SDK and exporter
+			// (if any) is the command's choice alone.
+			if (strings.HasPrefix(imp, "go.opentelemetry.io/otel/sdk") || strings.HasPrefix(imp, "go.opentelemetry.io/otel/exporters")) && rel != "cmd/keyward" {
+				t.Errorf("%s imports %s; only cmd/keyward sets up tracing", pkg, imp)
+			}
 			if rel == "cli" && strings.HasPrefix(imp, module) && imp != module+"/api/client" {
 				t.Errorf("cli imports %s; it may use only the generated client", imp)
 			}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Options configure an Authorizer. Zero fields take defaults.
@@ -209,7 +211,9 @@ func (a *Authorizer) update(org keyward.OrgID, st *orgState, done chan struct{})
 	old := st.snap
 	a.mu.Unlock()
 
+	ctx, span := tracer.Start(ctx, "keyward.snapshot.update", trace.WithAttributes(attribute.String("keyward.organization_id", string(org))))
 	s, whole, err := a.next(ctx, org, old, st.docs)
+	endUpdateSpan(span, s, whole, err)
 
 	a.mu.Lock()
 	st.err = err

@@ -72,6 +72,7 @@ func NewServer(cfg Config) http.Handler {
 	h = m.instrument(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
+	h = traceRequests(h)
 	h = withRequestID(h, cfg.TrustedProxies)
 	return h
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/policy"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // MaxBatchChecks is the most checks one AuthorizeBatch call takes.
@@ -69,7 +71,9 @@ func (s *Service) AuthorizeBatch(ctx context.Context, cs []Check, minRevision in
 	return s.authorizeChecks(ctx, cs, minRevision, "checks")
 }
 
-func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision int64, prefix string) ([]Verdict, error) {
+func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision int64, prefix string) (_ []Verdict, err error) {
+	ctx, span := tracer.Start(ctx, "keyward.check", trace.WithAttributes(attribute.Int("keyward.checks", len(cs))))
+	defer func() { endSpan(span, err) }()
 	p, err := caller(ctx)
 	if err != nil {
 		return nil, err

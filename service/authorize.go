@@ -9,6 +9,8 @@ import (
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/policy"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Denial is the explanation a 403 carries: which action was refused, which
@@ -40,7 +42,9 @@ func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, r
 // authorizeIn is authorize for a request in project (the resource's
 // project, or the project acted on; "" for none), so that project-scoped
 // bindings and overrides decide it.
-func (s *Service) authorizeIn(ctx context.Context, p *keyward.Principal, action, resource, project string) error {
+func (s *Service) authorizeIn(ctx context.Context, p *keyward.Principal, action, resource, project string) (err error) {
+	ctx, span := tracer.Start(ctx, "keyward.authorize", trace.WithAttributes(attribute.String("keyward.action", action)))
+	defer func() { endSpan(span, err) }()
 	if err := mfaGate(p, action); err != nil {
 		return err
 	}

@@ -279,9 +279,13 @@ func (e *errRelock) Error() string {
 
 // run runs fn in a transaction that first locks the revision rows of lock
 // (PostgreSQL writes; see WriteTx), retrying as WriteTx says.
-func (db *DB) run(ctx context.Context, write bool, lock []keyward.OrgID, fn func(keyward.Tx) error) error {
+func (db *DB) run(ctx context.Context, write bool, lock []keyward.OrgID, fn func(keyward.Tx) error) (err error) {
+	ctx, span := tracer.Start(ctx, "keyward.store.tx")
+	attempts := 0
+	defer func() { endSpan(span, db.dialect, write, attempts, err) }()
 	relocks := 0
 	for attempt := 1; ; {
+		attempts++
 		bumped, err := db.runOnce(ctx, write, lock, fn)
 		if re, ok := err.(*errRelock); ok && relocks < maxRelocks {
 			relocks++

@@ -50,6 +50,8 @@ type serverConfig struct {
 	OrgCreation        string          // KEYWARD_ORG_CREATION: who may create organizations, open or operator
 	TLSCert, TLSKey    string          // KEYWARD_TLS_CERT, KEYWARD_TLS_KEY: serve HTTPS with this PEM pair
 	TrustedProxies     string          // KEYWARD_TRUSTED_PROXIES: CIDRs whose X-Forwarded-For gives the source address
+	OTLPEndpoint       string          // KEYWARD_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_ENDPOINT): where traces go; none by default
+	TraceSampleRatio   float64         // KEYWARD_TRACE_SAMPLE_RATIO: share of new traces sampled
 }
 
 func envOr(getenv func(string) string, key, def string) string {
@@ -147,6 +149,14 @@ organization and prints a root API key once (or writes it to
 	f.StringVar(&cfg.TLSKey, "tls-key", getenv("KEYWARD_TLS_KEY"), "the PEM private key of --tls-cert (env KEYWARD_TLS_KEY)")
 	f.StringVar(&cfg.TrustedProxies, "trusted-proxies", getenv("KEYWARD_TRUSTED_PROXIES"),
 		"comma-separated CIDRs or addresses of proxies whose X-Forwarded-For sets a request's source address (env KEYWARD_TRUSTED_PROXIES)")
+	f.StringVar(&cfg.OTLPEndpoint, "otlp-endpoint", envOr(getenv, "KEYWARD_OTLP_ENDPOINT", getenv("OTEL_EXPORTER_OTLP_ENDPOINT")),
+		"send OpenTelemetry traces to this OTLP/HTTP collector, e.g. http://collector:4318; off when empty (env KEYWARD_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)")
+	ratio, err := strconv.ParseFloat(envOr(getenv, "KEYWARD_TRACE_SAMPLE_RATIO", "1"), 64)
+	if err != nil {
+		badEnv = errors.Join(badEnv, fmt.Errorf("KEYWARD_TRACE_SAMPLE_RATIO=%q: want a number from 0 to 1", getenv("KEYWARD_TRACE_SAMPLE_RATIO")))
+	}
+	f.Float64Var(&cfg.TraceSampleRatio, "trace-sample-ratio", ratio,
+		"share of the traces started here that are sampled, 0 to 1; a caller's sampled traceparent is always followed (env KEYWARD_TRACE_SAMPLE_RATIO)")
 	return cmd
 }
 
@@ -190,7 +200,20 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	}
 	logs := newLogWriter(stderr)
 	defer logs.Close() // last: after everything that logs has stopped
-	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(traceLogs{slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level})})
+	stopTracing, err := startTracing(ctx, cfg.OTLPEndpoint, cfg.TraceSampleRatio)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Flush what is buffered, even after ctx ended; bounded, as a
+		// collector that is gone must not hold the exit.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(sctx); err != nil {
+			logger.Warn("traces not flushed", "err", err)
+		}
+	}()
 	catalog, err := cfg.catalogParts()
 	if err != nil {
 		return err

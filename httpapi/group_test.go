@@ -38,7 +38,7 @@ func newAPIOn(t *testing.T, opts service.Options, l net.Listener, configure ...f
 	for _, f := range configure {
 		f(&cfg)
 	}
-	srv := httptest.NewUnstartedServer(httpapi.NewServer(cfg))
+	srv := httptest.NewUnstartedServer(keywardtest.Contract(t, httpapi.NewServer(cfg)))
 	if l != nil {
 		srv.Listener.Close()
 		srv.Listener = l

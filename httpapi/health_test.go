@@ -24,7 +24,7 @@ func TestReadiness(t *testing.T) {
 	store := keywardtest.OpenStore(t)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(store, service.Options{Logger: logger})
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger}))
+	srv := httptest.NewServer(keywardtest.Contract(t, httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger})))
 	t.Cleanup(srv.Close)
 
 	get := func(path string, want int, out any) *http.Response {
@@ -87,7 +87,7 @@ func TestHealthWithEveryConnectionHeld(t *testing.T) {
 		store := keywardtest.OpenDialect(t, dialect, sqlstore.Config{MaxOpenConns: 2})
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 		svc := service.New(store, service.Options{Logger: logger})
-		srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger}))
+		srv := httptest.NewServer(keywardtest.Contract(t, httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger})))
 		t.Cleanup(srv.Close)
 
 		release := make(chan struct{})

@@ -58,7 +58,7 @@ func newMailAPI(t *testing.T, withSMTP bool) *mailAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")}))
+	srv := httptest.NewUnstartedServer(keywardtest.Contract(t, httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")})))
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()

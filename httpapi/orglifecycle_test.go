@@ -35,7 +35,7 @@ func newClockedAPI(t *testing.T, opts service.Options) (*api, *keywardtest.Clock
 	if err != nil || !created {
 		t.Fatalf("Bootstrap = %v, %v", created, err)
 	}
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")}))
+	srv := httptest.NewServer(keywardtest.Contract(t, httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")})))
 	t.Cleanup(srv.Close)
 	a := &api{t: t, srv: srv, root: token, svc: svc}
 	var orgs struct {

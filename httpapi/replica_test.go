@@ -35,7 +35,7 @@ func replicas(t *testing.T, dialect string) (a, b *api) {
 		t.Cleanup(func() { db.Close() })
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 		svc := service.New(db, service.Options{Logger: logger, CatchUp: 200 * time.Millisecond})
-		srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger}))
+		srv := httptest.NewServer(keywardtest.Contract(t, httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger})))
 		t.Cleanup(srv.Close)
 		return svc, srv
 	}

@@ -38,7 +38,7 @@ func newClockAPILog(t *testing.T, w io.Writer) (*api, *keywardtest.Clock) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")}))
+	srv := httptest.NewServer(keywardtest.Contract(t, httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")})))
 	t.Cleanup(srv.Close)
 	a := &api{t: t, srv: srv, root: token, svc: svc}
 	var orgs struct {

@@ -47,7 +47,7 @@ func newFederation(t *testing.T) *federation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")}))
+	srv := httptest.NewServer(keywardtest.Contract(t, httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")})))
 	t.Cleanup(srv.Close)
 	a := &api{t: t, srv: srv, root: token, svc: svc}
 	var orgs struct {

@@ -140,6 +140,7 @@ const (
 	ErrorCodeInternal           ErrorCode = "internal"
 	ErrorCodeInvalid            ErrorCode = "invalid"
 	ErrorCodeMethodNotAllowed   ErrorCode = "method_not_allowed"
+	ErrorCodeMfaRequired        ErrorCode = "mfa_required"
 	ErrorCodeNotFound           ErrorCode = "not_found"
 	ErrorCodePermissionDenied   ErrorCode = "permission_denied"
 	ErrorCodePreconditionFailed ErrorCode = "precondition_failed"
@@ -162,6 +163,8 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeInvalid:
 		return true
 	case ErrorCodeMethodNotAllowed:
+		return true
+	case ErrorCodeMfaRequired:
 		return true
 	case ErrorCodeNotFound:
 		return true
@@ -632,6 +635,7 @@ func (e TOTPEnrollmentResponseTotpStatus) Valid() bool {
 const (
 	UserSourceIdp   UserSource = "idp"
 	UserSourceLocal UserSource = "local"
+	UserSourceScim  UserSource = "scim"
 )
 
 // Valid indicates whether the value is a known member of the UserSource enum.
@@ -640,6 +644,8 @@ func (e UserSource) Valid() bool {
 	case UserSourceIdp:
 		return true
 	case UserSourceLocal:
+		return true
+	case UserSourceScim:
 		return true
 	default:
 		return false
@@ -933,13 +939,13 @@ type AuditEvent struct {
 	// Example: user
 	ActorType ActorType `json:"actor_type"`
 
-	// After The object after the change; null for a delete.
+	// After The object after the change (a JSON object; a list for changes of lists such as a project's role bindings); null for a delete.
 	//
 	// Example: {"email":"ada@example.com","id":"0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a81","name":"Ada Lovelace"}
-	After *map[string]interface{} `json:"after"`
+	After interface{} `json:"after"`
 
-	// Before The object before the change; null for a create.
-	Before *map[string]interface{} `json:"before"`
+	// Before The object before the change (a JSON object; a list for changes of lists such as a project's role bindings); null for a create.
+	Before interface{} `json:"before"`
 
 	// ID Example: 0192f4a1-3c4d-7e5f-8a60-718293a4b5c6
 	ID openapi_types.UUID `json:"id"`
@@ -1310,7 +1316,9 @@ type EndpointActionMapList struct {
 // shape; keyward adds the rest.
 type Error struct {
 	// Code The error's class; each maps to one status: invalid 400,
-	// unauthenticated 401, permission_denied 403, not_found 404,
+	// unauthenticated 401, mfa_required 401 (the right password of an
+	// account that also needs a second factor: send totp_code or
+	// recovery_code), permission_denied 403, not_found 404,
 	// method_not_allowed 405, conflict 409, gone 410, precondition_failed 412,
 	// too_large 413, unprocessable 422, rate_limited 429, internal 500,
 	// unavailable 503.
@@ -1325,21 +1333,9 @@ type Error struct {
 	Error string `json:"error"`
 
 	// Errors On a 400 for a policy document, every problem found, in document
-	// order; `field` and `error` above repeat the first.
-	Errors *[]struct {
-		// Field The document key at fault.
-		//
-		// Example: Action
-		Field *string `json:"field,omitempty"`
-
-		// Message Example: unknown action "compute.instanse.Read" (did you mean "compute.instance.Read"?)
-		Message string `json:"message"`
-
-		// Path Where in the document, e.g. `Statement[0].Action[1]`; "" for the whole document.
-		//
-		// Example: Statement[0].Action
-		Path string `json:"path"`
-	} `json:"errors,omitempty"`
+	// order; `field` and `error` above repeat the first. On a 503 of
+	// /readyz, the checks that failed.
+	Errors *[]Error_Errors_Item `json:"errors,omitempty"`
 
 	// Explanation On a 403, why the request was denied, where the caller may see it.
 	Explanation *map[string]interface{} `json:"explanation,omitempty"`
@@ -1358,8 +1354,15 @@ type Error struct {
 	Status int `json:"status"`
 }
 
+// Error_Errors_Item defines model for Error.errors.Item.
+type Error_Errors_Item struct {
+	union json.RawMessage
+}
+
 // ErrorCode The error's class; each maps to one status: invalid 400,
-// unauthenticated 401, permission_denied 403, not_found 404,
+// unauthenticated 401, mfa_required 401 (the right password of an
+// account that also needs a second factor: send totp_code or
+// recovery_code), permission_denied 403, not_found 404,
 // method_not_allowed 405, conflict 409, gone 410, precondition_failed 412,
 // too_large 413, unprocessable 422, rate_limited 429, internal 500,
 // unavailable 503.
@@ -1386,6 +1389,17 @@ type ExplanationDecision string
 // ExplanationLayer defines model for Explanation.Layer.
 type ExplanationLayer string
 
+// FailedCheck defines model for FailedCheck.
+type FailedCheck struct {
+	// Check The readiness check that failed.
+	//
+	// Example: connection
+	Check string `json:"check"`
+
+	// Error Example: No answer within 3s.
+	Error string `json:"error"`
+}
+
 // FleetAuditEvent An event of the fleet audit trail and the organization it is about ("" for none).
 type FleetAuditEvent struct {
 	// Action The catalog action, e.g. iam.user.Create.
@@ -1410,13 +1424,13 @@ type FleetAuditEvent struct {
 	// Example: user
 	ActorType ActorType `json:"actor_type"`
 
-	// After The object after the change; null for a delete.
+	// After The object after the change (a JSON object; a list for changes of lists such as a project's role bindings); null for a delete.
 	//
 	// Example: {"email":"ada@example.com","id":"0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a81","name":"Ada Lovelace"}
-	After *map[string]interface{} `json:"after"`
+	After interface{} `json:"after"`
 
-	// Before The object before the change; null for a create.
-	Before *map[string]interface{} `json:"before"`
+	// Before The object before the change (a JSON object; a list for changes of lists such as a project's role bindings); null for a create.
+	Before interface{} `json:"before"`
 
 	// ID Example: 0192f4a1-3c4d-7e5f-8a60-718293a4b5c6
 	ID             openapi_types.UUID `json:"id"`
@@ -2369,6 +2383,22 @@ type PolicyList struct {
 	Policies []Policy `json:"policies"`
 }
 
+// PolicyProblem defines model for PolicyProblem.
+type PolicyProblem struct {
+	// Field The document key at fault.
+	//
+	// Example: Action
+	Field *string `json:"field,omitempty"`
+
+	// Message Example: unknown action "compute.instanse.Read" (did you mean "compute.instance.Read"?)
+	Message string `json:"message"`
+
+	// Path Where in the document, e.g. `Statement[0].Action[1]`; "" for the whole document.
+	//
+	// Example: Statement[0].Action
+	Path string `json:"path"`
+}
+
 // PolicyReq The body of create and update policy. Vultr's client always sends
 // every key. `policy_document` is required on create; on update,
 // omitted or null keeps the current document.
@@ -3096,7 +3126,7 @@ type User struct {
 	// ServiceUser Example: false
 	ServiceUser bool `json:"service_user"`
 
-	// Source keyward extension. `idp` if imported from the organization's identity provider, whose email, name and group memberships are then read-only here (409).
+	// Source keyward extension. `idp` if imported from the organization's identity provider at sign-in, `scim` if provisioned by it through SCIM; either way its email, name and group memberships are then read-only here (409).
 	//
 	// Example: local
 	Source *UserSource `json:"source,omitempty"`
@@ -3107,7 +3137,7 @@ type User struct {
 	Status UserStatus `json:"status"`
 }
 
-// UserSource keyward extension. `idp` if imported from the organization's identity provider, whose email, name and group memberships are then read-only here (409).
+// UserSource keyward extension. `idp` if imported from the organization's identity provider at sign-in, `scim` if provisioned by it through SCIM; either way its email, name and group memberships are then read-only here (409).
 //
 // Example: local
 type UserSource string
@@ -4031,6 +4061,68 @@ type SetUserPasswordJSONRequestBody = SetPasswordReq
 
 // WhoCanJSONRequestBody defines body for WhoCan for application/json ContentType.
 type WhoCanJSONRequestBody = AuthorizeReq
+
+// AsPolicyProblem returns the union data inside the Error_Errors_Item as a PolicyProblem
+func (t Error_Errors_Item) AsPolicyProblem() (PolicyProblem, error) {
+	var body PolicyProblem
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromPolicyProblem overwrites any union data inside the Error_Errors_Item as the provided PolicyProblem
+func (t *Error_Errors_Item) FromPolicyProblem(v PolicyProblem) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergePolicyProblem performs a merge with any union data inside the Error_Errors_Item, using the provided PolicyProblem
+func (t *Error_Errors_Item) MergePolicyProblem(v PolicyProblem) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsFailedCheck returns the union data inside the Error_Errors_Item as a FailedCheck
+func (t Error_Errors_Item) AsFailedCheck() (FailedCheck, error) {
+	var body FailedCheck
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromFailedCheck overwrites any union data inside the Error_Errors_Item as the provided FailedCheck
+func (t *Error_Errors_Item) FromFailedCheck(v FailedCheck) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeFailedCheck performs a merge with any union data inside the Error_Errors_Item, using the provided FailedCheck
+func (t *Error_Errors_Item) MergeFailedCheck(v FailedCheck) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Error_Errors_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Error_Errors_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error

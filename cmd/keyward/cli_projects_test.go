@@ -59,6 +59,11 @@ func TestCLI_Projects(t *testing.T) {
 		t.Errorf("binding get = %+v", doc)
 	}
 	root.fail("412", "binding", "set", "--project", p.ID, "--if-match", `"0000"`)
+	// The change's audit event holds lists (before and after), which the
+	// client once failed to decode.
+	if rows := table(root.ok("audit", "list", "--action", "iam.binding.Update")); len(rows) < 2 {
+		t.Errorf("audit list --action iam.binding.Update: %v, want the binding change", rows)
+	}
 	root.fail("exactly one of --org and --project", "binding", "get")
 
 	// Override: Viewer-like in Production.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -124,26 +125,44 @@ for the verdict alone, as a service that acts on the decision only would.`,
 				return err
 			}
 			v := resp.JSON200
-			if a.output == formatJSON {
-				return writeJSON(a.stdout, resp.Body)
-			}
-			fields := []field{{"decision", string(v.Decision)}, {"principal_id", v.PrincipalID.String()}}
-			if ex := v.Explanation; ex != nil {
-				fields = append(fields, field{"layer", string(ex.Layer)}, field{"reason", ex.Reason})
-			}
-			if err := a.printObject(resp.Body, append(fields, field{"revision", fmt.Sprint(v.Revision)})); err != nil {
+			if err := a.printVerdict(resp.Body, v); err != nil {
 				return err
 			}
-			if v.Explanation == nil {
-				return nil
+			if string(v.Decision) != "allow" {
+				return ErrDenied
 			}
-			return a.printStatements(v.Explanation.Statements)
+			return nil
 		},
 	}
 	f.add(cmd)
 	cmd.Flags().BoolVar(&verdictOnly, "brief", false, "print the verdict alone, without the explanation (\"explain\": false)")
 	cmd.Flags().StringVar(&principal, "principal", "", "the user or service user asked about (default: you)")
 	return cmd
+}
+
+// ErrDenied is what `keyward authorize` returns, after printing the
+// verdict and its explanation, when the decision is deny: the command
+// exits 1 without a further message, so scripts can write
+// `if keyward authorize ...; then`.
+var ErrDenied = errors.New("denied")
+
+// printVerdict prints an authorize answer: its JSON body with -o json,
+// else the decision, layer, reason and revision, and the statements.
+func (a *app) printVerdict(body []byte, v *client.Verdict) error {
+	if a.output == formatJSON {
+		return writeJSON(a.stdout, body)
+	}
+	fields := []field{{"decision", string(v.Decision)}, {"principal_id", v.PrincipalID.String()}}
+	if ex := v.Explanation; ex != nil {
+		fields = append(fields, field{"layer", string(ex.Layer)}, field{"reason", ex.Reason})
+	}
+	if err := a.printObject(body, append(fields, field{"revision", fmt.Sprint(v.Revision)})); err != nil {
+		return err
+	}
+	if v.Explanation == nil {
+		return nil
+	}
+	return a.printStatements(v.Explanation.Statements)
 }
 
 // printStatements prints the statements of an explanation, after a blank

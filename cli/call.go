@@ -17,10 +17,12 @@ type APIError struct {
 	Message   string
 	Field     string // the request field that is wrong, if any
 	RequestID string
+	Denial    *denial // a 403's explanation, if the server gave one
 }
 
 // Error returns "<message> (status N, code C, field F)", leaving out what
-// the server did not send.
+// the server did not send, and for a 403 with an explanation, lines
+// naming the action, the layer that refused it and the Deny statements.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (status %d", e.Message, e.Status)
@@ -31,7 +33,38 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, ", field %s", e.Field)
 	}
 	b.WriteByte(')')
+	if d := e.Denial; d != nil && d.Layer != "" {
+		fmt.Fprintf(&b, "\n  %s denied by the %s layer", d.Action, d.Layer)
+		if d.Reason != "" {
+			fmt.Fprintf(&b, ": %s", d.Reason)
+		}
+		for _, st := range d.Statements {
+			fmt.Fprintf(&b, "\n  %s statement %d", st.Effect, st.Index)
+			if st.Sid != "" {
+				fmt.Fprintf(&b, " (%s)", st.Sid)
+			}
+			fmt.Fprintf(&b, " of policy %s", st.PolicyName)
+			if st.Via != "" {
+				fmt.Fprintf(&b, ", via %s", st.Via)
+			}
+		}
+	}
 	return b.String()
+}
+
+// denial is the explanation a 403 carries: the action refused, the layer
+// of the decision that refused it, and the Deny statements that matched.
+type denial struct {
+	Action     string `json:"action"`
+	Layer      string `json:"layer"`
+	Reason     string `json:"reason"`
+	Statements []struct {
+		PolicyName string `json:"policy_name"`
+		Via        string `json:"via"`
+		Index      int    `json:"statement_index"`
+		Sid        string `json:"sid"`
+		Effect     string `json:"effect"`
+	} `json:"statements"`
 }
 
 // newAPIError reads an error body. A body that is not keyward's Error
@@ -39,13 +72,14 @@ func (e *APIError) Error() string {
 func newAPIError(status int, body []byte) *APIError {
 	e := &APIError{Status: status}
 	var v struct {
-		Error     string `json:"error"`
-		Code      string `json:"code"`
-		Field     string `json:"field"`
-		RequestID string `json:"request_id"`
+		Error     string  `json:"error"`
+		Code      string  `json:"code"`
+		Field     string  `json:"field"`
+		RequestID string  `json:"request_id"`
+		Denial    *denial `json:"explanation"`
 	}
 	if json.Unmarshal(body, &v) == nil && v.Error != "" {
-		e.Message, e.Code, e.Field, e.RequestID = v.Error, v.Code, v.Field, v.RequestID
+		e.Message, e.Code, e.Field, e.RequestID, e.Denial = v.Error, v.Code, v.Field, v.RequestID, v.Denial
 		return e
 	}
 	e.Message = strings.TrimSpace(string(body))

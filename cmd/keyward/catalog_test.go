@@ -67,7 +67,7 @@ func TestCatalog_providerFiles(t *testing.T) {
 				}
 			}
 		}
-		bot.json(&v, "authorize", "--action", action, "--resource", "0193a000-0000-7000-8000-0000000000aa")
+		bot.verdict(&v, "--action", action, "--resource", "0193a000-0000-7000-8000-0000000000aa")
 		d := v.Decision
 		for _, s := range v.Explanation.Statements {
 			d += " " + s.PolicyName

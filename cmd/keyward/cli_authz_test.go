@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/keyward-iam/keyward/cli"
 )
 
 // TestCLI_Authorization drives `keyward authorize`, `who-can` and `user
@@ -32,7 +35,7 @@ func TestCLI_Authorization(t *testing.T) {
 			} `json:"statements"`
 		} `json:"explanation"`
 	}
-	self.json(&verdict, "authorize", "--action", "compute.instance.Delete", "--resource", vm, "--project", project)
+	self.verdict(&verdict, "--action", "compute.instance.Delete", "--resource", vm, "--project", project)
 	if verdict.Decision != "deny" || verdict.Explanation.Layer != "policy" {
 		t.Errorf("before the grant: %+v, want a deny by policy", verdict)
 	}
@@ -44,21 +47,21 @@ func TestCLI_Authorization(t *testing.T) {
 	root.ok("group", "add-member", g.ID, svc.ID)
 	root.ok("policy", "attach-group", p.ID, g.ID)
 
-	self.json(&verdict, "authorize", "--action", "compute.instance.Delete", "--resource", vm, "--project", project)
+	self.verdict(&verdict, "--action", "compute.instance.Delete", "--resource", vm, "--project", project)
 	if verdict.Decision != "allow" || len(verdict.Explanation.Statements) != 1 || verdict.Explanation.Statements[0].Via != "group:deployers" {
 		t.Errorf("after the grant: %+v, want allow via group:deployers", verdict)
 	}
 	var brief map[string]any
-	self.json(&brief, "authorize", "--brief", "--action", "compute.instance.Delete", "--resource", vm, "--project", project)
+	self.verdict(&brief, "--brief", "--action", "compute.instance.Delete", "--resource", vm, "--project", project)
 	if _, explained := brief["explanation"]; brief["decision"] != "allow" || explained {
 		t.Errorf("--brief: %v, want allow without the explanation", brief)
 	}
 	if f := fieldsOf(self.ok("authorize", "--brief", "--action", "compute.instance.Delete", "--resource", vm, "--project", project)); f["decision"] != "allow" || f["layer"] != "" {
 		t.Errorf("--brief, table output: %v, want the decision without a layer", f)
 	}
-	out := root.ok("authorize", "--principal", svc.ID, "--action", "compute.instance.Delete", "--resource", vm, "--project", staging.ID)
-	if f := fieldsOf(out); f["decision"] != "deny" || f["layer"] != "policy" {
-		t.Errorf("another project, table output:\n%s", out)
+	out, _, err := root.run("", "authorize", "--principal", svc.ID, "--action", "compute.instance.Delete", "--resource", vm, "--project", staging.ID)
+	if f := fieldsOf(out); f["decision"] != "deny" || f["layer"] != "policy" || !errors.Is(err, cli.ErrDenied) {
+		t.Errorf("another project, table output (error %v, want cli.ErrDenied: exit 1):\n%s", err, out)
 	}
 	out = self.ok("authorize", "--action", "compute.instance.Create", "--project", project, "--source-ip", "10.0.0.1", "--mfa", "true")
 	if !strings.Contains(out, "vm-admin") || !strings.Contains(out, "group:deployers") {
@@ -66,7 +69,8 @@ func TestCLI_Authorization(t *testing.T) {
 	}
 	var me cliUser
 	root.json(&me, "whoami")
-	self.fail("iam.authorization.Authorize", "authorize", "--principal", me.ID, "--action", "compute.instance.List")
+	// A 403 names the layer that refused, not only the message.
+	self.fail("iam.authorization.Authorize denied by the policy layer", "authorize", "--principal", me.ID, "--action", "compute.instance.List")
 	self.fail("compute.instance.Create", "authorize", "--action", "compute.instance.Crate")
 	self.fail("--mfa", "authorize", "--action", "compute.instance.List", "--mfa", "maybe")
 

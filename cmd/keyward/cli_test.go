@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/keyward-iam/keyward/cli"
 )
 
 // cliRunner runs CLI commands through run(), as main does, with an
@@ -44,6 +47,22 @@ func (c cliRunner) json(out any, args ...string) {
 	stdout := c.ok(append(args, "-o", "json")...)
 	if err := json.Unmarshal([]byte(stdout), out); err != nil {
 		c.t.Fatalf("keyward %s -o json: %v in %q", strings.Join(args, " "), err, stdout)
+	}
+}
+
+// verdict runs `keyward authorize ARGS -o json` and decodes its verdict
+// into out; the command must exit as its decision says: nil on allow,
+// cli.ErrDenied (exit 1) on deny.
+func (c cliRunner) verdict(out any, args ...string) {
+	c.t.Helper()
+	args = append(append([]string{"authorize"}, args...), "-o", "json")
+	stdout, stderr, err := c.run("", args...)
+	var v struct{ Decision string }
+	if json.Unmarshal([]byte(stdout), &v) != nil || json.Unmarshal([]byte(stdout), out) != nil {
+		c.t.Fatalf("keyward %s: %v (stderr %q), stdout %q", strings.Join(args, " "), err, stderr, stdout)
+	}
+	if denied := errors.Is(err, cli.ErrDenied); denied != (v.Decision != "allow") || err != nil && !denied {
+		c.t.Errorf("keyward %s: decision %s, error %v; want nil on allow, cli.ErrDenied on deny", strings.Join(args, " "), v.Decision, err)
 	}
 }
 

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -18,7 +19,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "keyward:", err)
+		if !errors.Is(err, cli.ErrDenied) { // the verdict is printed already
+			fmt.Fprintln(os.Stderr, "keyward:", err)
+		}
 		os.Exit(1)
 	}
 }

@@ -149,8 +149,8 @@ var ErrDenied = errors.New("denied")
 // printVerdict prints an authorize answer: its JSON body with -o json,
 // else the decision, layer, reason and revision, and the statements.
 func (a *app) printVerdict(body []byte, v *client.Verdict) error {
-	if a.output == formatJSON {
-		return writeJSON(a.stdout, body)
+	if a.structured() {
+		return a.writeData(body)
 	}
 	fields := []field{{"decision", string(v.Decision)}, {"principal_id", v.PrincipalID.String()}}
 	if ex := v.Explanation; ex != nil {
@@ -265,14 +265,14 @@ comes through, and what those policies allow and deny per resource.`,
 				}
 				body, acc = r.Body, &r.JSON200.EffectiveAccess
 			}
-			if a.output == formatJSON {
+			if a.structured() {
 				var env struct {
 					EffectiveAccess json.RawMessage `json:"effective_access"`
 				}
 				if err := json.Unmarshal(body, &env); err != nil {
 					return err
 				}
-				return writeJSON(a.stdout, env.EffectiveAccess)
+				return a.writeData(env.EffectiveAccess)
 			}
 			return a.printAccess(acc)
 		},

@@ -51,8 +51,8 @@ func (f *scopeFlags) ids() (org, project uuid.UUID, err error) {
 }
 
 func (a *app) printAssignments(raw []byte, d *client.RoleAssignments, etag string) error {
-	if a.output == formatJSON {
-		return writeJSON(a.stdout, raw)
+	if a.structured() {
+		return a.writeData(raw)
 	}
 	rows := make([][]string, len(d.RoleAssignments))
 	for i, r := range d.RoleAssignments {

@@ -153,7 +153,7 @@ func TestBadGlobalFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-o", "yaml", "whoami"}, `invalid --output "yaml"`},
+		{[]string{"-o", "xml", "whoami"}, `invalid --output "xml"`},
 		{[]string{"--url", "127.0.0.1:8080", "whoami"}, `invalid server URL "127.0.0.1:8080"`},
 		{[]string{"user", "get", "nope"}, `invalid user ID "nope"`},
 		{[]string{"user", "create", "--name", "a", "--password", "x"}, "unknown flag: --password"},

@@ -88,8 +88,8 @@ checked and printed as a password login's is.`,
 				}
 				return err
 			}
-			if a.output != formatTable {
-				return writeJSON(a.stdout, resp.Body)
+			if a.structured() {
+				return a.writeData(resp.Body)
 			}
 			s := resp.JSON201.LoginSession
 			if s.Token == nil {

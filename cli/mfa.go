@@ -38,8 +38,8 @@ func (a *app) mfaStatusCommand() *cobra.Command {
 			if err := check(resp, err, http.StatusOK); err != nil {
 				return err
 			}
-			if a.output != formatTable {
-				return writeJSON(a.stdout, resp.Body)
+			if a.structured() {
+				return a.writeData(resp.Body)
 			}
 			m := resp.JSON200.Mfa
 			fmt.Fprintf(a.stdout, "TOTP: %s\nRecovery codes left: %d\n", m.Totp, m.RecoveryCodesLeft)
@@ -62,8 +62,8 @@ func (a *app) mfaEnrollCommand() *cobra.Command {
 			if err := check(resp, err, http.StatusCreated); err != nil {
 				return err
 			}
-			if a.output != formatTable {
-				return writeJSON(a.stdout, resp.Body)
+			if a.structured() {
+				return a.writeData(resp.Body)
 			}
 			t := resp.JSON201.Totp
 			fmt.Fprintf(a.stdout, "Secret: %s\nURI:    %s\n", t.Secret, t.OtpauthURI)
@@ -87,8 +87,8 @@ func (a *app) mfaConfirmCommand() *cobra.Command {
 			if err := check(resp, err, http.StatusOK); err != nil {
 				return err
 			}
-			if a.output != formatTable {
-				return writeJSON(a.stdout, resp.Body)
+			if a.structured() {
+				return a.writeData(resp.Body)
 			}
 			for _, code := range resp.JSON200.RecoveryCodes {
 				fmt.Fprintln(a.stdout, code)
@@ -181,8 +181,8 @@ disable theirs. API keys are not affected.`,
 				}
 				raw, pol = resp.Body, resp.JSON200
 			}
-			if a.output != formatTable {
-				return writeJSON(a.stdout, raw)
+			if a.structured() {
+				return a.writeData(raw)
 			}
 			state := map[bool]string{true: "on", false: "off"}[pol.MfaPolicy.RequireMfa]
 			fmt.Fprintf(a.stdout, "Require MFA: %s\n", state)

@@ -8,31 +8,79 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Output formats.
 const (
 	formatTable = "table"
 	formatJSON  = "json"
+	formatYAML  = "yaml"
 )
 
 // format returns the --output format, checked.
 func (a *app) format() (string, error) {
 	switch a.output {
-	case formatTable, formatJSON:
+	case formatTable, formatJSON, formatYAML:
 		return a.output, nil
 	}
-	return "", fmt.Errorf("invalid --output %q: want table or json", a.output)
+	return "", fmt.Errorf("invalid --output %q: want table, json or yaml", a.output)
+}
+
+// structured reports whether the output is the API's objects (JSON or
+// YAML, written by writeData) rather than a table for people.
+func (a *app) structured() bool { return a.output == formatJSON || a.output == formatYAML }
+
+// writeData writes raw, JSON the server sent (or a list of its objects),
+// to stdout in the output format: JSON indented by two spaces, or YAML
+// with the same keys in the same order.
+func (a *app) writeData(raw []byte) error {
+	if a.output != formatYAML {
+		return writeJSON(a.stdout, raw)
+	}
+	var doc yaml.Node
+	// JSON is YAML: decoding it keeps the order of keys.
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("server sent invalid JSON: %w", err)
+	}
+	blockStyle(&doc)
+	enc := yaml.NewEncoder(a.stdout)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+// blockStyle turns n's JSON flow style into YAML's block style, leaving
+// each scalar's quoting to the encoder (which quotes a string that would
+// otherwise read as a number, a bool or null).
+func blockStyle(n *yaml.Node) {
+	n.Style = 0
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
 }
 
 // field is one line of a single object's table: its JSON name and value.
 type field struct{ name, value string }
 
-// printObject prints one object: in JSON, raw (the object as the server
-// sent it) indented; as a table, fields as aligned name/value lines.
+// printObject prints one object: in JSON or YAML, raw (the object as the
+// server sent it); as a table, fields as aligned name/value lines, or with
+// --quiet its id alone.
 func (a *app) printObject(raw json.RawMessage, fields []field) error {
-	if a.output == formatJSON {
-		return writeJSON(a.stdout, raw)
+	if a.structured() {
+		return a.writeData(raw)
+	}
+	if a.quiet {
+		for _, f := range fields {
+			if f.name == "id" {
+				_, err := fmt.Fprintln(a.stdout, f.value)
+				return err
+			}
+		}
+		return nil
 	}
 	tw := newTabWriter(a.stdout)
 	for _, f := range fields {
@@ -41,10 +89,26 @@ func (a *app) printObject(raw json.RawMessage, fields []field) error {
 	return tw.Flush()
 }
 
-// printList prints a list: in JSON, an indented array of the raw objects;
-// as a table, a header of columns and one row per object.
+// idColumn is the index of the column --quiet prints: "ID", else the
+// first whose name ends in "ID" (USER_ID); -1 if none.
+func idColumn(columns []string) int {
+	first := -1
+	for i, c := range columns {
+		if c == "ID" {
+			return i
+		}
+		if first < 0 && strings.HasSuffix(c, "ID") {
+			first = i
+		}
+	}
+	return first
+}
+
+// printList prints a list: in JSON or YAML, an array of the raw objects;
+// as a table, a header of columns and one row per object, or with --quiet
+// each object's id alone (idColumn).
 func (a *app) printList(raw []json.RawMessage, columns []string, rows [][]string) error {
-	if a.output == formatJSON {
+	if a.structured() {
 		if raw == nil {
 			raw = []json.RawMessage{}
 		}
@@ -52,7 +116,15 @@ func (a *app) printList(raw []json.RawMessage, columns []string, rows [][]string
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, b)
+		return a.writeData(b)
+	}
+	if a.quiet {
+		if c := idColumn(columns); c >= 0 {
+			for _, r := range rows {
+				fmt.Fprintln(a.stdout, r[c])
+			}
+		}
+		return nil
 	}
 	tw := newTabWriter(a.stdout)
 	fmt.Fprintln(tw, strings.Join(columns, "\t"))
@@ -68,7 +140,7 @@ func (a *app) printList(raw []json.RawMessage, columns []string, rows [][]string
 // printDone confirms a change that has no body to show. JSON output stays
 // empty, so scripts see only API objects on stdout.
 func (a *app) printDone(format string, args ...any) {
-	if a.output == formatTable {
+	if a.output == formatTable && !a.quiet {
 		fmt.Fprintf(a.stdout, format+"\n", args...)
 	}
 }

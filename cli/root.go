@@ -41,7 +41,8 @@ type app struct {
 
 	url    string // --url; "" means KEYWARD_URL, then DefaultURL
 	token  string // --token; "" means KEYWARD_TOKEN
-	output string // --output: "table" or "json"
+	output string // --output: "table", "json" or "yaml"
+	quiet  bool   // --quiet: tables print ids only
 	org    string // --org; "" means KEYWARD_ORG, then the key's own organization
 }
 
@@ -75,7 +76,8 @@ the key: a flag shows in the process list.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.url, "url", "", "server URL (default $KEYWARD_URL, then "+DefaultURL+")")
 	pf.StringVar(&a.token, "token", "", "API key (default $KEYWARD_TOKEN)")
-	pf.StringVarP(&a.output, "output", "o", "table", "output format: table or json")
+	pf.StringVarP(&a.output, "output", "o", "table", "output format: table, json or yaml")
+	pf.BoolVar(&a.quiet, "quiet", false, "print only the ids of the objects shown or changed (table output), one a line")
 	pf.StringVar(&a.org, "org", "", "the organization to act in (default $KEYWARD_ORG); the key must belong to it")
 
 	root.AddCommand(a.orgCommand(), a.userCommand(), a.groupCommand(), a.roleCommand(), a.policyCommand(),

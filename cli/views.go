@@ -105,12 +105,12 @@ func (v sets[T]) via(id func(T) string, way func(list string, item T) string) ma
 // printSets prints a grouped view: in JSON, its object of lists as sent
 // (merged over pages); as a table, the rows.
 func (a *app) printSets(raw map[string][]json.RawMessage, columns []string, rows [][]string) error {
-	if a.output == formatJSON {
+	if a.structured() {
 		b, err := json.Marshal(raw)
 		if err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, b)
+		return a.writeData(b)
 	}
 	return a.printList(nil, columns, rows)
 }

@@ -43,7 +43,7 @@ func TestCLIConfig(t *testing.T) {
 			"Invalid, expired or revoked API key. (status 401, code unauthenticated)"},
 		{"server down", map[string]string{"KEYWARD_URL": dead, "KEYWARD_TOKEN": ts.Token}, []string{"whoami"}, "connection refused"},
 		{"bad URL", map[string]string{"KEYWARD_URL": "127.0.0.1:8080", "KEYWARD_TOKEN": ts.Token}, []string{"whoami"}, `invalid server URL "127.0.0.1:8080"`},
-		{"bad output", nil, []string{"--url", ts.URL, "--token", ts.Token, "-o", "yaml", "org", "list"}, `invalid --output "yaml"`},
+		{"bad output", nil, []string{"--url", ts.URL, "--token", ts.Token, "-o", "xml", "org", "list"}, `invalid --output "xml"`},
 		{"unknown command", nil, []string{"frobnicate"}, `unknown command "frobnicate" for "keyward"`},
 		{"bad ID", map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}, []string{"user", "get", "nope"}, `invalid user ID "nope"`},
 		{"missing org", map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}, []string{"org", "get", missing},

@@ -58,7 +58,7 @@ func TestCLI_Projects(t *testing.T) {
 	if len(doc.RoleAssignments) != 1 || doc.RoleAssignments[0].RoleName != "Operator" {
 		t.Errorf("binding get = %+v", doc)
 	}
-	root.fail("412", "binding", "set", "--project", p.ID, "--if-match", `"0000"`)
+	root.fail("412", "binding", "set", "--project", p.ID, "--if-match", `"0000"`, "--replace")
 	// The change's audit event holds lists (before and after), which the
 	// client once failed to decode.
 	if rows := table(root.ok("audit", "list", "--action", "iam.binding.Update")); len(rows) < 2 {

@@ -2,12 +2,9 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 
@@ -282,17 +279,8 @@ since you read it; without it, only if nobody did since this command read it.`,
 			case file != "" && len(assign) > 0:
 				return errors.New("pass --assign or --file, not both")
 			case file != "":
-				var b []byte
-				if file == "-" {
-					b, err = io.ReadAll(io.LimitReader(a.stdin, 1<<20))
-				} else {
-					b, err = os.ReadFile(file)
-				}
-				if err != nil {
+				if err := readJSONFile(a, "--file", file, &doc); err != nil {
 					return err
-				}
-				if err := json.Unmarshal(b, &doc); err != nil {
-					return fmt.Errorf("%s: %v", file, err)
 				}
 			default:
 				doc.RoleAssignments = []client.RoleAssignment{}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -26,16 +27,37 @@ when it is created.`,
 }
 
 func (a *app) tokenCreateCommand() *cobra.Command {
-	var user, name string
+	var user, name, policyFile string
+	var grid []string
 	var ef expiryFlags
 	cmd := &cobra.Command{
-		Use:   "create --user USER_ID [--name NAME] [--expires-at TIME | --expires-in DURATION]",
-		Short: "Create an API key for a user",
-		Args:  cobra.NoArgs,
+		Use:   "create --user USER_ID [--name NAME] [--expires-at TIME | --expires-in DURATION] [--policy FILE | --grid GROUP=LEVEL...]",
+		Short: "Create an API key for a user, optionally narrowed",
+		Long: `Create an API key for a user; its secret is printed once. A narrowed key
+(--policy, a policy document file or - for stdin; or --grid, permissions as
+the View/Manage/Delete grid) acts with the intersection of its owner's
+current permissions and that: never more than the owner.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			body, err := keyReq(name, &ef, time.Now())
 			if err != nil {
 				return err
+			}
+			switch {
+			case policyFile != "" && len(grid) > 0:
+				return errors.New("pass --policy or --grid, not both")
+			case policyFile != "":
+				var doc map[string]any
+				if err := readJSONFile(a, "--policy", policyFile, &doc); err != nil {
+					return err
+				}
+				body.Policy = &doc
+			case len(grid) > 0:
+				g, err := parseGrid(grid)
+				if err != nil {
+					return err
+				}
+				body.Grid = &g
 			}
 			c, uid, err := a.clientForUser(cmd.Context(), user)
 			if err != nil {
@@ -50,6 +72,8 @@ func (a *app) tokenCreateCommand() *cobra.Command {
 	}
 	addUserFlag(cmd, &user)
 	cmd.Flags().StringVar(&name, "name", "", "a label for the key")
+	cmd.Flags().StringVar(&policyFile, "policy", "", "narrow the key to this policy document (a file, or - for stdin)")
+	cmd.Flags().StringArrayVar(&grid, "grid", nil, "narrow the key to this permission grid: "+gridUsage)
 	ef.add(cmd)
 	return cmd
 }

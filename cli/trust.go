@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -385,13 +383,9 @@ iam.role.AssumeRole on the role.`,
 				req.Duration = &duration
 			}
 			if policyFile != "" {
-				b, err := readFileOrStdin(a, policyFile)
-				if err != nil {
-					return err
-				}
 				var doc client.PolicyDocument
-				if err := json.Unmarshal(b, &doc); err != nil {
-					return fmt.Errorf("--session-policy %s: %w", policyFile, err)
+				if err := readJSONFile(a, "--session-policy", policyFile, &doc); err != nil {
+					return err
 				}
 				req.SessionPolicy = &doc
 			}
@@ -408,14 +402,6 @@ iam.role.AssumeRole on the role.`,
 	cmd.Flags().StringVar(&policyFile, "session-policy", "", "a policy document file (- for stdin) that narrows the session")
 	wi.add(cmd)
 	return cmd
-}
-
-// readFileOrStdin reads name, or the command's standard input for "-".
-func readFileOrStdin(a *app, name string) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(a.stdin)
-	}
-	return os.ReadFile(name)
 }
 
 // sessionCommand returns `keyward session` and its subcommands.

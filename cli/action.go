@@ -29,7 +29,7 @@ func (a *app) actionCommand(x action) *cobra.Command {
 		Long:  x.long,
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(x.thing, args[0])
+			c, id, err := a.clientFor(cmd.Context(), x.thing, args[0])
 			if err != nil {
 				return err
 			}

@@ -83,7 +83,7 @@ func (a *app) fleetRoleChangeCommand(grant bool) *cobra.Command {
 		Short: short,
 		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("user", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "user", args[0])
 			if err != nil {
 				return err
 			}

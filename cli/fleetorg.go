@@ -93,7 +93,7 @@ func (a *app) fleetOrgCallCommand(use, short string, call func(context.Context, 
 		Short: short,
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("organization", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "organization", args[0])
 			if err != nil {
 				return err
 			}
@@ -115,7 +115,7 @@ users and set their passwords ("keyward fleet user"). idp: its identity
 provider is the source of truth; local users and passwords are refused.`,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("organization", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "organization", args[0])
 			if err != nil {
 				return err
 			}
@@ -165,7 +165,7 @@ func (a *app) fleetUserCreateCommand() *cobra.Command {
 		Example: `  printf '%s\n' "$PASSWORD" | keyward fleet user create $ORG --email ada@example.com --name Ada`,
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("organization", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "organization", args[0])
 			if err != nil {
 				return err
 			}
@@ -201,7 +201,13 @@ func (a *app) fleetUserArgs(args []string) (*client.ClientWithResponses, uuid.UU
 	if err != nil {
 		return nil, org, org, err
 	}
-	c, user, err := a.clientFor("user", args[1])
+	// An ID only: names are looked up in the caller's organization, and
+	// this user is in another.
+	user, err := parseID("user", args[1])
+	if err != nil {
+		return nil, org, user, err
+	}
+	c, err := a.client()
 	return c, org, user, err
 }
 

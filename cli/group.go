@@ -58,7 +58,7 @@ func (a *app) groupGetCommand() *cobra.Command {
 		Short: "Show a group",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("group", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "group", args[0])
 			if err != nil {
 				return err
 			}
@@ -177,7 +177,7 @@ func (a *app) groupPoliciesCommand() *cobra.Command {
 API's object of lists: direct, from_roles and all.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("group", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "group", args[0])
 			if err != nil {
 				return err
 			}
@@ -211,7 +211,7 @@ func (a *app) groupRolesCommand() *cobra.Command {
 direct, inherited and all.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("group", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "group", args[0])
 			if err != nil {
 				return err
 			}

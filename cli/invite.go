@@ -88,7 +88,7 @@ func (a *app) inviteGetCommand() *cobra.Command {
 		Short: "Show an invitation",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("invitation", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "invitation", args[0])
 			if err != nil {
 				return err
 			}
@@ -149,7 +149,7 @@ func (a *app) inviteResendCommand() *cobra.Command {
 		Long:  `Email a pending invitation (expired or not) again with a new link and a fresh expiry. The previous link stops working.`,
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("invitation", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "invitation", args[0])
 			if err != nil {
 				return err
 			}

@@ -12,8 +12,7 @@ import (
 
 // link describes a command that links two objects or unlinks them, such
 // as "policy attach-user POLICY_ID USER_ID": its two arguments are the ID
-// of a thing and of a target, kinds as parseID names them. A "user"
-// target may also be "me".
+// (or name, idOf) of a thing and of a target, kinds as parseID names them.
 type link struct {
 	use, short, long string
 	thing, target    string
@@ -44,17 +43,11 @@ func (a *app) linkCommand(l link) *cobra.Command {
 		Long:  l.long,
 		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(l.thing, args[0])
+			c, id, err := a.clientFor(cmd.Context(), l.thing, args[0])
 			if err != nil {
 				return err
 			}
-			var c *client.ClientWithResponses
-			var target uuid.UUID
-			if l.target == "user" {
-				c, target, err = a.clientForUser(cmd.Context(), args[1])
-			} else {
-				c, target, err = a.clientFor(l.target, args[1])
-			}
+			target, err := a.idOf(cmd.Context(), c, l.target, args[1])
 			if err != nil {
 				return err
 			}

@@ -46,7 +46,7 @@ func listInCommand[T any](a *app, use, short, thing string,
 		Short: short,
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(thing, args[0])
+			c, id, err := a.clientFor(cmd.Context(), thing, args[0])
 			if err != nil {
 				return err
 			}

@@ -239,7 +239,7 @@ func (a *app) passwordSetCommand() *cobra.Command {
 		Short: "Set a local user's password (ends its login sessions)",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("user", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "user", args[0])
 			if err != nil {
 				return err
 			}

@@ -159,7 +159,7 @@ session that may only set one up ("keyward mfa enroll"), and members cannot
 disable theirs. API keys are not affected.`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("organization", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "organization", args[0])
 			if err != nil {
 				return err
 			}

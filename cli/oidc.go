@@ -79,7 +79,7 @@ func (a *app) issuerGetCommand() *cobra.Command {
 		Short: "Show an OIDC issuer",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("issuer", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "issuer", args[0])
 			if err != nil {
 				return err
 			}

@@ -60,7 +60,7 @@ func (a *app) orgGetCommand() *cobra.Command {
 		Short: "Show an organization",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("organization", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "organization", args[0])
 			if err != nil {
 				return err
 			}
@@ -106,7 +106,7 @@ func (a *app) orgUpdateCommand() *cobra.Command {
 		Short: "Rename an organization or change its type",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("organization", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "organization", args[0])
 			if err != nil {
 				return err
 			}

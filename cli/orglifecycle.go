@@ -61,7 +61,7 @@ func (a *app) orgUserCall(use, short string, call func(context.Context, *client.
 		Use: use, Short: short,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, org, err := a.clientFor("organization", args[0])
+			c, org, err := a.clientFor(cmd.Context(), "organization", args[0])
 			if err != nil {
 				return err
 			}
@@ -122,7 +122,7 @@ func (a *app) orgSuspendedCommand() *cobra.Command {
 		Short: "List the suspended users of an organization",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, org, err := a.clientFor("organization", args[0])
+			c, org, err := a.clientFor(cmd.Context(), "organization", args[0])
 			if err != nil {
 				return err
 			}

@@ -76,7 +76,7 @@ func (a *app) policyGetCommand() *cobra.Command {
 		Short: "Show a policy with its document",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("policy", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "policy", args[0])
 			if err != nil {
 				return err
 			}
@@ -265,7 +265,7 @@ func (a *app) policyRestoreCommand() *cobra.Command {
 		Short: "Restore a deleted custom policy with its attachments",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("policy", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "policy", args[0])
 			if err != nil {
 				return err
 			}

@@ -67,7 +67,7 @@ func (a *app) projectGetCommand() *cobra.Command {
 		Short: "Show a project",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("project", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "project", args[0])
 			if err != nil {
 				return err
 			}
@@ -119,7 +119,7 @@ func (a *app) projectUpdateCommand() *cobra.Command {
 		Short: "Rename a project or change its description",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("project", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "project", args[0])
 			if err != nil {
 				return err
 			}
@@ -191,7 +191,7 @@ func (a *app) resourceRegisterCommand() *cobra.Command {
 		Short: "Register a resource in a project",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("resource", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "resource", args[0])
 			if err != nil {
 				return err
 			}
@@ -264,7 +264,7 @@ func (a *app) resourceGetCommand() *cobra.Command {
 		Short: "Show a registered resource",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("resource", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "resource", args[0])
 			if err != nil {
 				return err
 			}

@@ -74,7 +74,7 @@ func (a *app) roleGetCommand() *cobra.Command {
 		Short: "Show a role with its policies",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("role", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "role", args[0])
 			if err != nil {
 				return err
 			}
@@ -229,7 +229,7 @@ func (a *app) roleRestoreCommand() *cobra.Command {
 		Short: "Restore a deleted role with its policies and assignments",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("role", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "role", args[0])
 			if err != nil {
 				return err
 			}

@@ -171,35 +171,20 @@ func addUserFlag(cmd *cobra.Command, user *string) {
 }
 
 // clientFor returns a client and the ID of a thing ("policy", "role",
-// ...) given as s.
-func (a *app) clientFor(thing, s string) (*client.ClientWithResponses, uuid.UUID, error) {
-	id, err := parseID(thing, s)
-	if err != nil {
-		return nil, id, err
-	}
+// ...) given as s: its ID or, for the kinds idOf resolves, its name (or
+// "me" for a user).
+func (a *app) clientFor(ctx context.Context, thing, s string) (*client.ClientWithResponses, uuid.UUID, error) {
 	c, err := a.client()
+	if err != nil {
+		return nil, uuid.UUID{}, err
+	}
+	id, err := a.idOf(ctx, c, thing, s)
 	return c, id, err
 }
 
-// clientForUser returns a client and the ID of user, a user ID or "me".
-// "me" costs a request for the caller's ID.
+// clientForUser is clientFor for a user: an ID, an email, a name or "me".
 func (a *app) clientForUser(ctx context.Context, user string) (*client.ClientWithResponses, uuid.UUID, error) {
-	var uid uuid.UUID
-	if user != "me" {
-		var err error
-		if uid, err = parseID("user", user); err != nil {
-			return nil, uid, err
-		}
-	}
-	c, err := a.client()
-	if err != nil || user != "me" {
-		return c, uid, err
-	}
-	resp, err := c.GetCurrentUserWithResponse(ctx)
-	if err := check(resp, err, http.StatusOK); err != nil {
-		return nil, uid, err
-	}
-	return c, resp.JSON200.User.ID, nil
+	return a.clientFor(ctx, "user", user)
 }
 
 // keyReq returns the body of create API key.

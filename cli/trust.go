@@ -196,7 +196,7 @@ func (a *app) trustGetCommand() *cobra.Command {
 		Short: "Show a role trust",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("trust", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "trust", args[0])
 			if err != nil {
 				return err
 			}
@@ -260,7 +260,7 @@ earlier --valid-until, ends the sessions made through the trust.`,
 			if err != nil {
 				return err
 			}
-			c, id, err := a.clientFor("trust", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "trust", args[0])
 			if err != nil {
 				return err
 			}
@@ -288,7 +288,7 @@ func (a *app) trustRestoreCommand() *cobra.Command {
 		Short: "Restore a deleted role trust",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("trust", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "trust", args[0])
 			if err != nil {
 				return err
 			}
@@ -371,7 +371,7 @@ iam.role.AssumeRole on the role.`,
 			if wi.set() {
 				return a.assumeWithWebIdentity(cmd, &wi, args[0], name, duration)
 			}
-			c, id, err := a.clientFor("role", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "role", args[0])
 			if err != nil {
 				return err
 			}
@@ -450,7 +450,7 @@ func (a *app) sessionListCommand() *cobra.Command {
 			if user != "" {
 				c, id, err = a.clientForUser(cmd.Context(), user)
 			} else {
-				c, id, err = a.clientFor("role", role)
+				c, id, err = a.clientFor(cmd.Context(), "role", role)
 			}
 			if err != nil {
 				return err

@@ -84,7 +84,7 @@ func (a *app) userGetCommand() *cobra.Command {
 		Short: "Show a user",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor("user", args[0])
+			c, id, err := a.clientFor(cmd.Context(), "user", args[0])
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/keyward-iam/keyward/api/client"
+)
+
+// named is an object as a name finds it: its ID and the names it answers
+// to (a user's email and name; another object's name).
+type named struct {
+	id    uuid.UUID
+	names []string
+}
+
+// nameLists lists, for each kind of thing that may be named instead of
+// given by ID, every object of the kind in the caller's organization.
+var nameLists = map[string]func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error){
+	"user": func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error) {
+		resp, err := c.ListUsersWithResponse(ctx, &client.ListUsersParams{PerPage: ptr(500), Cursor: cursor})
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return page[named]{}, err
+		}
+		out := page[named]{next: resp.JSON200.Meta.Links.Next}
+		for _, u := range resp.JSON200.Users {
+			out.items = append(out.items, named{u.ID, []string{u.Email, u.Name}})
+		}
+		return out, nil
+	},
+	"group": func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error) {
+		resp, err := c.ListGroupsWithResponse(ctx, &client.ListGroupsParams{PerPage: ptr(500), Cursor: cursor})
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return page[named]{}, err
+		}
+		out := page[named]{next: resp.JSON200.Meta.Links.Next}
+		for _, g := range resp.JSON200.Groups {
+			out.items = append(out.items, named{g.ID, []string{g.DisplayName}})
+		}
+		return out, nil
+	},
+	"role": func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error) {
+		resp, err := c.ListRolesWithResponse(ctx, &client.ListRolesParams{PerPage: ptr(500), Cursor: cursor})
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return page[named]{}, err
+		}
+		out := page[named]{next: resp.JSON200.Meta.Links.Next}
+		for _, r := range resp.JSON200.Roles {
+			out.items = append(out.items, named{r.ID, []string{r.Name}})
+		}
+		return out, nil
+	},
+	"policy": func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error) {
+		resp, err := c.ListPoliciesWithResponse(ctx, &client.ListPoliciesParams{PerPage: ptr(500), Cursor: cursor})
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return page[named]{}, err
+		}
+		out := page[named]{next: resp.JSON200.Meta.Links.Next}
+		for _, p := range resp.JSON200.Policies {
+			out.items = append(out.items, named{p.ID, []string{p.Name}})
+		}
+		return out, nil
+	},
+	"project": func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error) {
+		resp, err := c.ListProjectsWithResponse(ctx, &client.ListProjectsParams{PerPage: ptr(500), Cursor: cursor})
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return page[named]{}, err
+		}
+		out := page[named]{next: resp.JSON200.Meta.Links.Next}
+		for _, p := range resp.JSON200.Projects {
+			out.items = append(out.items, named{p.ID, []string{p.Name}})
+		}
+		return out, nil
+	},
+}
+
+// idOf returns the ID of the thing s names: s itself if it is a UUID; for
+// a user, "me" (the caller, one request); for a kind in nameLists, the one
+// object of the organization whose name (a user's email or name) is s,
+// ignoring case. No match, or several, is an error naming the candidates
+// and their IDs, so the person can pick one.
+func (a *app) idOf(ctx context.Context, c *client.ClientWithResponses, thing, s string) (uuid.UUID, error) {
+	if id, err := uuid.Parse(s); err == nil {
+		return id, nil
+	}
+	if thing == "user" && s == "me" {
+		resp, err := c.GetCurrentUserWithResponse(ctx)
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return uuid.UUID{}, err
+		}
+		return resp.JSON200.User.ID, nil
+	}
+	list, ok := nameLists[thing]
+	if !ok {
+		return parseID(thing, s)
+	}
+	all, err := fetch("", true, func(cursor string) (page[named], error) {
+		var cur *string
+		if cursor != "" {
+			cur = &cursor
+		}
+		return list(ctx, c, cur)
+	})
+	if err != nil {
+		return uuid.UUID{}, err
+	}
+	var found []named
+	for _, n := range all.items {
+		for _, name := range n.names {
+			if name != "" && strings.EqualFold(name, s) {
+				found = append(found, n)
+				break
+			}
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0].id, nil
+	case 0:
+		return uuid.UUID{}, fmt.Errorf("no %s is named %q (give its name or ID)", thing, s)
+	}
+	ids := make([]string, len(found))
+	for i, n := range found {
+		ids[i] = n.id.String()
+	}
+	return uuid.UUID{}, fmt.Errorf("%d %ss are named %q: give the ID of one of %s", len(found), thing, s, strings.Join(ids, ", "))
+}

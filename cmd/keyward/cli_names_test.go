@@ -1,0 +1,38 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCLINames: wherever a command asks for the ID of a user, group, role,
+// policy or project, a name does too (a user's email or name), matched
+// without regard to case; a name two objects share is refused with both
+// IDs, an unknown one says so.
+func TestCLINames(t *testing.T) {
+	ts := startServer(t, nil)
+	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	var pol, bot, ada, ada2 cliObject
+	root.json(&pol, "policy", "create", "--name", "ci-staging-compute", "--document",
+		`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.List","Resource":"*"}]}`)
+	root.json(&bot, "user", "create", "--service", "--name", "ci-bot")
+	root.json(&ada, "user", "create", "--email", "ada@example.com", "--name", "Ada")
+	root.json(&ada2, "user", "create", "--email", "ada@example.org", "--name", "ada")
+
+	root.ok("policy", "attach-user", "ci-staging-compute", "ci-bot")
+	if out := root.ok("policy", "users", "CI-Staging-Compute"); !strings.Contains(out, bot.ID) {
+		t.Errorf("policy users by name:\n%s\nwant ci-bot (%s)", out, bot.ID)
+	}
+	var got cliObject
+	root.json(&got, "user", "get", "ADA@example.com")
+	if got.ID != ada.ID {
+		t.Errorf("user get by email = %s, want %s", got.ID, ada.ID)
+	}
+	root.fail("2 users are named \"Ada\": give the ID of one of", "user", "get", "Ada")
+	_, _, err := root.run("", "user", "get", "Ada")
+	if err == nil || !strings.Contains(err.Error(), ada.ID) || !strings.Contains(err.Error(), ada2.ID) {
+		t.Errorf("an ambiguous name: %v, want both users' IDs", err)
+	}
+	root.fail(`no role is named "nobody"`, "role", "get", "nobody")
+	root.fail("invalid organization ID", "org", "get", "Default organization") // organizations are by ID
+}

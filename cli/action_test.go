@@ -48,8 +48,8 @@ func TestActionCommands(t *testing.T) {
 }
 
 // TestActionCommands_Errors checks that an action command refuses an
-// argument that is not an ID before any request, and holds the server to
-// 204.
+// argument that is not an ID before any request (or, for a kind that has
+// names, looks it up), and holds the server to 204.
 func TestActionCommands_Errors(t *testing.T) {
 	api := newFakeAPI(t, map[string]reply{"DELETE /v2/roles/" + roleID: {200, `{}`}})
 	getenv := env(map[string]string{"KEYWARD_URL": api.URL, "KEYWARD_TOKEN": "kw_x"})
@@ -57,7 +57,7 @@ func TestActionCommands_Errors(t *testing.T) {
 		args []string
 		want string // in the error
 	}{
-		{[]string{"role", "delete", "nope"}, `invalid role ID "nope"`},
+		{[]string{"role", "delete", "nope"}, "GET /v2/roles"}, // a name: looked up in the list (the fake has none)
 		{[]string{"org", "delete", "nope"}, `invalid organization ID "nope"`},
 		{[]string{"role", "delete", roleID}, "200"},
 	}
@@ -67,7 +67,7 @@ func TestActionCommands_Errors(t *testing.T) {
 			t.Errorf("keyward %v: error %v, want one with %q", tt.args, err, tt.want)
 		}
 	}
-	if n := len(api.Calls()); n != 1 {
-		t.Errorf("the commands made %d requests, want 1 (the last)", n)
+	if n := len(api.Calls()); n != 2 {
+		t.Errorf("the commands made %d requests, want 2 (the name's lookup, the last)", n)
 	}
 }

@@ -155,7 +155,7 @@ func TestBadGlobalFlags(t *testing.T) {
 	}{
 		{[]string{"-o", "xml", "whoami"}, `invalid --output "xml"`},
 		{[]string{"--url", "127.0.0.1:8080", "whoami"}, `invalid server URL "127.0.0.1:8080"`},
-		{[]string{"user", "get", "nope"}, `invalid user ID "nope"`},
+		{[]string{"org", "get", "nope"}, `invalid organization ID "nope"`},
 		{[]string{"user", "create", "--name", "a", "--password", "x"}, "unknown flag: --password"},
 		{[]string{"token", "create", "--user", userID, "--expires-at", "2027-01-01T00:00:00Z", "--expires-in", "1h"}, "none of the others can be"},
 		{[]string{"token", "list"}, `required flag(s) "user" not set`},

@@ -210,11 +210,11 @@ func TestGroupCommands_BadArgs(t *testing.T) {
 		want string
 	}{
 		{[]string{"group", "create"}, `required flag(s) "name" not set`},
-		{[]string{"group", "get", "ops"}, `invalid group ID "ops"`},
+		{[]string{"group", "get", "ops"}, `/v2/groups?per_page=500`}, // names are looked up
 		{[]string{"group", "update", groupID}, "nothing to change"},
 		{[]string{"group", "add-member", groupID}, "accepts 2 arg(s), received 1"},
-		{[]string{"group", "add-member", groupID, "ada"}, `invalid user ID "ada"`},
-		{[]string{"group", "remove-member", "x", userID}, `invalid group ID "x"`},
+		{[]string{"group", "add-member", groupID, "ada"}, `/v2/users?per_page=500`},
+		{[]string{"group", "remove-member", "x", userID}, `/v2/groups?per_page=500`},
 	}
 	for _, tt := range tests {
 		_, _, err := run(getenv, "", tt.args...)

@@ -47,10 +47,10 @@ func TestListInCommand(t *testing.T) {
 	}
 
 	before := len(api.Calls())
-	if _, _, err := run(getenv, "", "role", "groups", "deployer"); err == nil || !strings.Contains(err.Error(), `invalid role ID "deployer"`) {
-		t.Errorf("role groups deployer: error %v, want invalid role ID", err)
+	if _, _, err := run(getenv, "", "role", "groups", "deployer"); err == nil || !strings.Contains(err.Error(), "GET /v2/roles") {
+		t.Errorf("role groups deployer: error %v, want the name looked up in the role list", err)
 	}
-	if n := len(api.Calls()) - before; n != 0 {
-		t.Errorf("a bad ID made %d requests, want none", n)
+	if n := len(api.Calls()) - before; n != 1 {
+		t.Errorf("a name made %d requests, want 1 (the lookup)", n)
 	}
 }

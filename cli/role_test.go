@@ -160,8 +160,8 @@ func TestRoleCommands_BadArgs(t *testing.T) {
 		{[]string{"role", "create", "--name", "r", "--max-session-duration", "1500ms"}, "invalid --max-session-duration 1.5s"},
 		{[]string{"role", "create", "--name", "r", "--max-session-duration", "-1h"}, "invalid --max-session-duration"},
 		{[]string{"role", "update", roleID}, "nothing to change"},
-		{[]string{"role", "attach-policy", roleID, "vm-operator"}, `invalid policy ID "vm-operator"`},
-		{[]string{"role", "attach-group", "deployer", groupID}, `invalid role ID "deployer"`},
+		{[]string{"role", "attach-policy", roleID, "vm-operator"}, `/v2/policies?per_page=500`}, // names are looked up
+		{[]string{"role", "attach-group", "deployer", groupID}, `/v2/roles?per_page=500`},
 		{[]string{"role", "restore"}, "accepts 1 arg(s), received 0"},
 	}
 	for _, tt := range tests {

@@ -34,16 +34,9 @@ func (f *checkFlags) add(cmd *cobra.Command) {
 	_ = cmd.MarkFlagRequired("action")
 }
 
-// req builds the API request; principal is "" for the caller itself.
-func (f *checkFlags) req(principal string) (client.AuthorizeReq, error) {
-	r := client.AuthorizeReq{Action: f.action}
-	if principal != "" {
-		id, err := parseID("principal", principal)
-		if err != nil {
-			return r, err
-		}
-		r.PrincipalID = &id
-	}
+// req builds the API request; principal is nil for the caller itself.
+func (f *checkFlags) req(principal *uuid.UUID) (client.AuthorizeReq, error) {
+	r := client.AuthorizeReq{Action: f.action, PrincipalID: principal}
 	if f.resource != "" || f.project != "" || f.org != "" {
 		r.Resource = &struct {
 			ID             *uuid.UUID `json:"id,omitempty"`
@@ -109,16 +102,24 @@ matching statement with the path its policy came through; --brief asks
 for the verdict alone, as a service that acts on the decision only would.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			req, err := f.req(principal)
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			var who *uuid.UUID
+			if principal != "" {
+				id, err := a.idOf(cmd.Context(), c, "user", principal)
+				if err != nil {
+					return err
+				}
+				who = &id
+			}
+			req, err := f.req(who)
 			if err != nil {
 				return err
 			}
 			if verdictOnly {
 				req.Explain = ptr(false)
-			}
-			c, err := a.client()
-			if err != nil {
-				return err
 			}
 			resp, err := c.AuthorizeWithResponse(cmd.Context(), req)
 			if err := check(resp, err, http.StatusOK); err != nil {
@@ -136,7 +137,7 @@ for the verdict alone, as a service that acts on the decision only would.`,
 	}
 	f.add(cmd)
 	cmd.Flags().BoolVar(&verdictOnly, "brief", false, "print the verdict alone, without the explanation (\"explain\": false)")
-	cmd.Flags().StringVar(&principal, "principal", "", "the user or service user asked about (default: you)")
+	cmd.Flags().StringVar(&principal, "principal", "", "the user or service user asked about, by ID, email or name (default: you)")
 	return cmd
 }
 
@@ -204,7 +205,7 @@ owner) that may perform the action on the resource, with the paths of the
 policies that grant it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			req, err := f.req("")
+			req, err := f.req(nil)
 			if err != nil {
 				return err
 			}

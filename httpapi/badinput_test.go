@@ -162,3 +162,25 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownFieldSuggestions: an unknown field close to a known one of the
+// request (at any depth) is answered with a "did you mean"; one close to
+// none, without.
+func TestUnknownFieldSuggestions(t *testing.T) {
+	a := newAPI(t)
+	tests := []struct {
+		path, body, field, want string
+	}{
+		{"/v2/users", `{"email":"c@example.com","nmae":"C"}`, "nmae", `(did you mean "name"?)`},
+		{"/v2/authorize", `{"acton":"iam.user.List"}`, "acton", `(did you mean "action"?)`},
+		{"/v2/authorize", `{"action":"iam.user.List","resource":{"projct_id":"x"}}`, "projct_id", `(did you mean "project_id"?)`},
+		{"/v2/users", `{"email":"c@example.com","zzzzzzzz":"C"}`, "zzzzzzzz", `Unknown field "zzzzzzzz".`},
+	}
+	for _, tt := range tests {
+		var e apiError
+		a.do("POST", tt.path, a.root, tt.body, http.StatusBadRequest, &e)
+		if e.Field != tt.field || !strings.Contains(e.Error, tt.want) {
+			t.Errorf("POST %s %s: field %q, error %q; want field %q and an error with %q", tt.path, tt.body, e.Field, e.Error, tt.field, tt.want)
+		}
+	}
+}

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
 )
 
 // writeJSON writes v with Content-Type exactly "application/json" (Vultr's
@@ -94,7 +96,7 @@ func unmarshalStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+		return jsonError(err, v)
 	}
 	// v is not used if the keys are refused; checking them after the
 	// decoder has validated the JSON lets checkKeys skip validating it.
@@ -107,8 +109,10 @@ func unmarshalStrict(body []byte, v any) error {
 	return nil
 }
 
-// jsonError turns a decoding error into a caller-facing one naming the field.
-func jsonError(err error) error {
+// jsonError turns a decoding error of v into a caller-facing one naming
+// the field, with a "did you mean" for an unknown field close to one of
+// v's.
+func jsonError(err error, v any) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -125,6 +129,9 @@ func jsonError(err error) error {
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name = strings.Trim(name, `"`)
+		if near, ok := policy.Nearest(name, jsonFieldNames(reflect.TypeOf(v))); ok {
+			return keyward.FieldError(name, "Unknown field %q (did you mean %q?).", name, near)
+		}
 		return keyward.FieldError(name, "Unknown field %q.", name)
 	}
 	return keyward.Errorf(keyward.CodeInvalid, "Malformed JSON: %s.", err.Error())
@@ -205,4 +212,42 @@ func pageOf(r *http.Request) (keyward.Page, error) {
 		return p, keyward.FieldError("cursor", "cursor is not a cursor this server issued.")
 	}
 	return p, nil
+}
+
+// jsonFieldNames lists the JSON names of the fields of t's structs, at
+// every depth: the decoder's error does not say at which depth a field was
+// unknown, and a suggestion from a nested object is still a good one.
+func jsonFieldNames(t reflect.Type) []string {
+	var names []string
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if f.Anonymous && name == "" {
+				walk(f.Type)
+				continue
+			}
+			if name == "-" || !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			names = append(names, name)
+			walk(f.Type)
+		}
+	}
+	if t != nil {
+		walk(t)
+	}
+	return names
 }

@@ -173,7 +173,7 @@ func (c *Catalog) HasResourceType(name string) (ok bool, near string) {
 			return true, ""
 		}
 	}
-	near, _ = nearest(name, c.resources)
+	near, _ = Nearest(name, c.resources)
 	return false, near
 }
 

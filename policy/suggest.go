@@ -2,10 +2,10 @@ package policy
 
 import "strconv"
 
-// nearest returns the candidate closest to s by case-insensitive edit distance, if one is
+// Nearest returns the candidate closest to s by case-insensitive edit distance, if one is
 // close enough to be a plausible typo: at most a third of the length of s, and at least 1.
 // Ties go to the earlier candidate.
-func nearest(s string, candidates []string) (string, bool) {
+func Nearest(s string, candidates []string) (string, bool) {
 	limit := max(len(s)/3, 1)
 	best, bestDist := "", limit+1
 	for _, c := range candidates {
@@ -19,12 +19,15 @@ func nearest(s string, candidates []string) (string, bool) {
 	return best, best != ""
 }
 
-// editDistance is the Levenshtein distance between a and b, ASCII letters compared without
-// case. It gives up early and returns limit+1 once the distance must exceed limit.
+// editDistance is the optimal-string-alignment distance between a and b
+// (Levenshtein's, with two adjacent letters swapped counting as one edit,
+// the commonest typo), ASCII letters compared without case. It gives up
+// early and returns limit+1 once the distance must exceed limit.
 func editDistance(a, b string, limit int) int {
 	if d := len(a) - len(b); d > limit || -d > limit {
 		return limit + 1
 	}
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -39,12 +42,15 @@ func editDistance(a, b string, limit int) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && lower(a[i-1]) == lower(b[j-2]) && lower(a[i-2]) == lower(b[j-1]) {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 			rowMin = min(rowMin, cur[j])
 		}
 		if rowMin > limit {
 			return limit + 1
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }
@@ -63,7 +69,7 @@ func (l *errorList) didYouMean(s string, candidates []string) string {
 		return ""
 	}
 	l.suggestions--
-	if c, ok := nearest(s, candidates); ok {
+	if c, ok := Nearest(s, candidates); ok {
 		return " (did you mean " + strconv.Quote(c) + "?)"
 	}
 	return ""

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // maxPerPage is the largest page the API serves; --all asks for it.
@@ -98,6 +100,34 @@ const maxPasswordBytes = 4096
 // trailing newline.
 func readPassword(r io.Reader) (string, error) {
 	return readSecret(r, "--password-stdin")
+}
+
+// newPassword reads a new password: from standard input when fromStdin
+// or when it is not a terminal; else asked for twice on the terminal, not
+// echoed, and refused if the two differ.
+func (a *app) newPassword(fromStdin bool) (string, error) {
+	f, ok := a.stdin.(*os.File)
+	if fromStdin || !ok || !isTerminal(f) {
+		return readPassword(a.stdin)
+	}
+	ask := func(prompt string) (string, error) {
+		fmt.Fprint(a.stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(a.stderr)
+		return string(b), err
+	}
+	pw, err := ask("New password: ")
+	if err != nil {
+		return "", err
+	}
+	again, err := ask("Again: ")
+	if err != nil {
+		return "", err
+	}
+	if pw != again {
+		return "", errors.New("the two passwords differ")
+	}
+	return pw, nil
 }
 
 // readSecret reads a secret that flag says comes from r: everything up to

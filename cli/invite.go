@@ -190,12 +190,13 @@ func (a *app) inviteAcceptCommand() *cobra.Command {
 	var name string
 	var passwordStdin bool
 	cmd := &cobra.Command{
-		Use:   "accept LINK|TOKEN [--name NAME --password-stdin]",
+		Use:   "accept LINK|TOKEN [--name NAME [--password-stdin]]",
 		Short: "Accept an invitation",
 		Long: `Accept an invitation with the link from its email (or the link's token).
 
 Without an API key (--token or KEYWARD_TOKEN) this creates your account:
-give --name and the password on standard input. With the API key of your
+give --name; the password is asked for (twice, not shown) when standard
+input is a terminal, else read from it. With the API key of your
 existing account, whose email is the invited one, it adds the membership.
 When the invitation enables API access, the answer holds an API key for the
 organization, shown once.`,
@@ -213,10 +214,10 @@ organization, shown once.`,
 				bearer = a.getenv("KEYWARD_TOKEN")
 			}
 			if bearer == "" {
-				if name == "" || !passwordStdin {
-					return fmt.Errorf("a new account needs --name and --password-stdin (or set KEYWARD_TOKEN to accept as your existing account)")
+				if name == "" {
+					return fmt.Errorf("a new account needs --name, and a password (asked for, or on standard input); or set KEYWARD_TOKEN to accept as your existing account")
 				}
-				pw, err := readPassword(a.stdin)
+				pw, err := a.newPassword(passwordStdin)
 				if err != nil {
 					return err
 				}
@@ -247,7 +248,7 @@ organization, shown once.`,
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "your name, for a new account")
-	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the new account's password from standard input")
+	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the new account's password from standard input, even from a terminal")
 	return cmd
 }
 

@@ -29,7 +29,7 @@ const requestTimeout = 30 * time.Second
 
 // errNoToken is returned by every command that calls the API when no key is
 // configured.
-var errNoToken = errors.New("no API key: set KEYWARD_TOKEN or pass --token")
+var errNoToken = errors.New("no API key: set KEYWARD_TOKEN, pass --token, or choose a profile with a token (--profile; docs/cli.md)")
 
 // app holds what every command shares: the process's environment and
 // streams, and the global flags.
@@ -43,7 +43,12 @@ type app struct {
 	token  string // --token; "" means KEYWARD_TOKEN
 	output string // --output: "table", "json" or "yaml"
 	quiet  bool   // --quiet: tables print ids only
-	org    string // --org; "" means KEYWARD_ORG, then the key's own organization
+	org    string // --org; "" means KEYWARD_ORG, then the profile's, then the key's own organization
+
+	profileName string   // --profile; "" means KEYWARD_PROFILE, then the config file's default
+	loaded      bool     // activeProfile has run
+	prof        *profile // what it found (nil: none)
+	profErr     error
 }
 
 // NewRoot returns the `keyward` root command with every client subcommand.
@@ -74,7 +79,8 @@ the key: a flag shows in the process list.`,
 	})
 
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.url, "url", "", "server URL (default $KEYWARD_URL, then "+DefaultURL+")")
+	pf.StringVar(&a.url, "url", "", "server URL (default $KEYWARD_URL, then the profile's, then "+DefaultURL+")")
+	pf.StringVar(&a.profileName, "profile", "", "the profile of ~/.config/keyward/config.yaml to use (default $KEYWARD_PROFILE, then the file's default)")
 	pf.StringVar(&a.token, "token", "", "API key (default $KEYWARD_TOKEN)")
 	pf.StringVarP(&a.output, "output", "o", "table", "output format: table, json or yaml")
 	pf.BoolVar(&a.quiet, "quiet", false, "print only the ids of the objects shown or changed (table output), one a line")
@@ -96,9 +102,9 @@ func (a *app) client() (*client.ClientWithResponses, error) {
 	if err != nil {
 		return nil, err
 	}
-	token := a.token
-	if token == "" {
-		token = a.getenv("KEYWARD_TOKEN")
+	token, err := a.bearer(context.Background())
+	if err != nil {
+		return nil, err
 	}
 	if token == "" {
 		return nil, errNoToken
@@ -114,9 +120,9 @@ func (a *app) client() (*client.ClientWithResponses, error) {
 	if err != nil {
 		return nil, err
 	}
-	org := a.org
-	if org == "" {
-		org = a.getenv("KEYWARD_ORG")
+	org, err := a.setting(a.org, "KEYWARD_ORG", func(p *profile) string { return p.Org })
+	if err != nil {
+		return nil, err
 	}
 	if org != "" {
 		if err := checkOrg(c, token, org); err != nil {
@@ -128,9 +134,9 @@ func (a *app) client() (*client.ClientWithResponses, error) {
 
 // serverURL returns the server's base URL: --url, KEYWARD_URL or DefaultURL.
 func (a *app) serverURL() (string, error) {
-	s := a.url
-	if s == "" {
-		s = a.getenv("KEYWARD_URL")
+	s, err := a.setting(a.url, "KEYWARD_URL", func(p *profile) string { return p.URL })
+	if err != nil {
+		return "", err
 	}
 	if s == "" {
 		return DefaultURL, nil

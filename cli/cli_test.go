@@ -109,7 +109,7 @@ func TestNoToken(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "KEYWARD_TOKEN") {
 		t.Fatalf("whoami without a key: error = %v, want one naming KEYWARD_TOKEN", err)
 	}
-	if want := "Error: no API key: set KEYWARD_TOKEN or pass --token\n"; stderr != want {
+	if want := "Error: no API key: set KEYWARD_TOKEN, pass --token, or choose a profile with a token (--profile; docs/cli.md)\n"; stderr != want {
 		t.Errorf("stderr = %q, want %q", stderr, want)
 	}
 	if n := len(api.Calls()); n != 0 {

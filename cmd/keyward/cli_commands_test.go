@@ -38,7 +38,7 @@ func TestCLIConfig(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no token", map[string]string{"KEYWARD_URL": ts.URL}, []string{"whoami"}, "no API key: set KEYWARD_TOKEN or pass --token"},
+		{"no token", map[string]string{"KEYWARD_URL": ts.URL}, []string{"whoami"}, "no API key: set KEYWARD_TOKEN, pass --token, or choose a profile with a token (--profile; docs/cli.md)"},
 		{"wrong token", map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": "kw_wrong"}, []string{"whoami"},
 			"Invalid, expired or revoked API key. (status 401, code unauthenticated)"},
 		{"server down", map[string]string{"KEYWARD_URL": dead, "KEYWARD_TOKEN": ts.Token}, []string{"whoami"}, "connection refused"},

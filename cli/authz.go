@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -299,12 +300,50 @@ func (a *app) printAccess(acc *client.EffectiveAccess) error {
 		return err
 	}
 	fmt.Fprintln(a.stdout)
-	srows := make([][]string, len(acc.Scopes))
-	for i, s := range acc.Scopes {
-		cond := strings.Join(append(prefixed("allow ", s.ConditionalAllowed), prefixed("deny ", s.ConditionalDenied)...), ", ")
-		srows[i] = []string{s.Resource, strings.Join(s.Allowed, ", "), strings.Join(s.Denied, ", "), cond}
+	// One row per resource and service, the service's name said once: a
+	// Viewer's access is a few hundred actions, unreadable in one cell.
+	var srows [][]string
+	for _, s := range acc.Scopes {
+		allowed, denied := byService(s.Allowed), byService(s.Denied)
+		cond := byService(append(prefixed("allow ", s.ConditionalAllowed), prefixed("deny ", s.ConditionalDenied)...))
+		for _, svc := range serviceNames(allowed, denied, cond) {
+			srows = append(srows, []string{s.Resource, svc, strings.Join(allowed[svc], ", "), strings.Join(denied[svc], ", "), strings.Join(cond[svc], ", ")})
+		}
 	}
-	return a.printList(nil, []string{"RESOURCE", "ALLOWED", "DENIED", "CONDITIONAL"}, srows)
+	return a.printList(nil, []string{"RESOURCE", "SERVICE", "ALLOWED", "DENIED", "CONDITIONAL"}, srows)
+}
+
+// byService groups action patterns (each maybe after a prefix such as
+// "allow ") by their service, the part before the first dot, keeping the
+// prefix and the rest: "iam.user.List" → "iam": "user.List".
+func byService(actions []string) map[string][]string {
+	out := map[string][]string{}
+	for _, a := range actions {
+		prefix := ""
+		if i := strings.LastIndexByte(a, ' '); i >= 0 {
+			prefix, a = a[:i+1], a[i+1:]
+		}
+		svc, rest, ok := strings.Cut(a, ".")
+		if !ok {
+			svc, rest = a, a // "*"
+		}
+		out[svc] = append(out[svc], prefix+rest)
+	}
+	return out
+}
+
+// serviceNames is the sorted union of the maps' keys.
+func serviceNames(ms ...map[string][]string) []string {
+	var names []string
+	for _, m := range ms {
+		for k := range m {
+			if !slices.Contains(names, k) {
+				names = append(names, k)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 func prefixed(p string, ss []string) []string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,7 +97,14 @@ func TestCLI_Authorization(t *testing.T) {
 		t.Errorf("user access me = %+v", acc)
 	}
 	out = root.ok("user", "access", svc.ID)
-	if !strings.Contains(out, "compute.instance.*") || !strings.Contains(out, project) {
-		t.Errorf("user access table lacks the scope:\n%s", out)
+	// One row per resource and service, the service said once.
+	var scope []string
+	for _, row := range table(out) {
+		if len(row) == 5 && row[0] == project {
+			scope = row
+		}
+	}
+	if !slices.Equal(scope, []string{project, "compute", "instance.*", "-", "-"}) {
+		t.Errorf("user access table: the project's row is %q, want compute instance.*:\n%s", scope, out)
 	}
 }

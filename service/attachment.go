@@ -431,17 +431,34 @@ func (s *Service) ListUserRoles(ctx context.Context, user keyward.UserID, page k
 		if err != nil {
 			return err
 		}
-		add := func(list []*RoleDetail, as []*RoleAssignment, source string) []*RoleDetail {
+		projects := map[string]string{} // id → "project:<name>"
+		add := func(list []*RoleDetail, as []*RoleAssignment, source string) ([]*RoleDetail, error) {
 			for _, a := range as {
 				d := *r.roles[a.RoleID]
 				d.Source = source
+				if a.ProjectID != "" {
+					// A project's binding reaches the user in that project
+					// alone: say which.
+					if _, ok := projects[a.ProjectID]; !ok {
+						pr, err := tx.GetProject(ctx, r.org, keyward.ProjectID(a.ProjectID))
+						if err != nil {
+							return nil, err
+						}
+						projects[a.ProjectID] = "project:" + pr.Name
+					}
+					d.Source += " in " + projects[a.ProjectID]
+				}
 				list = append(list, &d)
 			}
-			return list
+			return list, nil
 		}
-		set.Direct = add(set.Direct, direct, "direct")
+		if set.Direct, err = add(set.Direct, direct, "direct"); err != nil {
+			return err
+		}
 		for i, g := range groups {
-			set.Inherited = add(set.Inherited, viaGroups[i], "group:"+g.Name)
+			if set.Inherited, err = add(set.Inherited, viaGroups[i], "group:"+g.Name); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -33,7 +33,8 @@ type RoleDetail struct {
 	keyward.Role
 	Policies []*PolicyDetail
 	// Source is the path through which a role reaches a user, in the user
-	// views: "direct" or "group:<name>".
+	// views: "direct" or "group:<name>", followed by " in project:<name>" for
+	// a binding of one project.
 	Source string
 	// System is set for a built-in role; Grid and Document are the grid and
 	// generated policy of a built-in or grid-defined role.

@@ -2572,7 +2572,7 @@ type Role struct {
 	// Example: assignable
 	RoleType RoleType `json:"role_type"`
 
-	// Source In a user's role view, the way the role reaches the user, `direct` or `group:<name>`.
+	// Source In a user's role view, the way the role reaches the user, `direct` or `group:<name>`, followed by ` in project:<name>` for an assignment in one project (seed 003), which gives the role in that project alone.
 	//
 	// Example: direct
 	Source *string `json:"source,omitempty"`

@@ -59,6 +59,10 @@ func TestCLI_Projects(t *testing.T) {
 		t.Errorf("binding get = %+v", doc)
 	}
 	root.fail("412", "binding", "set", "--project", p.ID, "--if-match", `"0000"`, "--replace")
+	// The user's roles say the assignment is the project's.
+	if rows := table(root.ok("user", "roles", dev.ID)); len(rows) != 2 || strings.Join(rows[1][3:], " ") != "direct in project:Prod" {
+		t.Errorf("user roles of a project's Operator = %q, want VIA \"direct in project:Prod\"", rows)
+	}
 	// The change's audit event holds lists (before and after), which the
 	// client once failed to decode.
 	if rows := table(root.ok("audit", "list", "--action", "iam.binding.Update")); len(rows) < 2 {

@@ -18,6 +18,8 @@ const unmentioned = "00000000-0000-7000-8000-0000c0ffee00"
 // action of the catalog and every resource the two principals' statements,
 // bindings and overrides tell apart (the organization, each project, each
 // resource named, a resource in each project and one that nothing names).
+// Each is asked about as a resource of the action's type and of each type
+// the statements name, since a typed resource tells types apart.
 // It returns the first such action and resource, with ok true, or ok false
 // when the caller covers target: a credential of target would then reach
 // nothing its maker could not. The root owner is covered by the root owner
@@ -29,8 +31,9 @@ func (s *Snapshot) Uncovered(base Request, target keyward.UserID) (action, resou
 	}
 	type probe struct{ resource, project string }
 	probes := []probe{{"", ""}, {string(s.Org), ""}, {unmentioned, ""}}
-	for _, p := range s.distinctions(base, t) {
-		if proj := s.scope.resources[p]; proj != "" {
+	ids, types := s.distinctions(base, t)
+	for _, p := range ids {
+		if proj := s.scope.resources[p].project; proj != "" {
 			probes = append(probes, probe{p, proj})
 			continue
 		}
@@ -39,14 +42,16 @@ func (s *Snapshot) Uncovered(base Request, target keyward.UserID) (action, resou
 	}
 	for _, a := range s.cat.Actions() {
 		for _, pr := range probes {
-			r := Request{Principal: target, Action: a.Name, Resource: pr.resource, Project: pr.project, Context: base.Context}
-			if d, _ := s.Decide(&r); !d.Allowed() {
-				continue
-			}
-			c := base
-			c.Action, c.Resource, c.Project = a.Name, pr.resource, pr.project
-			if d, _ := s.Decide(&c); !d.Allowed() {
-				return a.Name, pr.resource, true
+			for _, typ := range types {
+				r := Request{Principal: target, Action: a.Name, Resource: pr.resource, Type: typ, Project: pr.project, Context: base.Context}
+				if d, _ := s.Decide(&r); !d.Allowed() {
+					continue
+				}
+				c := base
+				c.Action, c.Resource, c.Type, c.Project = a.Name, pr.resource, typ, pr.project
+				if d, _ := s.Decide(&c); !d.Allowed() {
+					return a.Name, pr.resource, true
+				}
 			}
 		}
 	}
@@ -56,17 +61,22 @@ func (s *Snapshot) Uncovered(base Request, target keyward.UserID) (action, resou
 // distinctions returns the lowercase ids that the statements, project
 // bindings and overrides of the caller of base and of t name: the only
 // resources and projects on which their decisions can differ from those
-// on a resource nothing names.
-func (s *Snapshot) distinctions(base Request, t *userNode) []string {
-	ids := map[string]bool{}
+// on a resource nothing names; and the types their statements name, after
+// "" (the action's own), the only types on which they can differ.
+func (s *Snapshot) distinctions(base Request, t *userNode) (ids, types []string) {
+	idSet, typeSet := map[string]bool{}, map[string]bool{"": true}
 	addDoc := func(doc *policy.Document) {
 		if doc == nil {
 			return
 		}
 		for _, st := range doc.Statement {
 			for _, res := range st.Resource {
-				if res != "*" {
-					ids[lowerID(res)] = true
+				typ, id, ok := policy.SplitResource(res)
+				if ok && id != "*" {
+					idSet[lowerID(id)] = true
+				}
+				if ok {
+					typeSet[lowerID(typ)] = true
 				}
 			}
 		}
@@ -82,7 +92,7 @@ func (s *Snapshot) distinctions(base Request, t *userNode) []string {
 		for _, in := range s.allInputs(u, s.orgSet(u)) {
 			addDoc(in.Doc)
 			if in.project != "" {
-				ids[in.project] = true
+				idSet[in.project] = true
 			}
 		}
 	}
@@ -99,6 +109,6 @@ func (s *Snapshot) distinctions(base Request, t *userNode) []string {
 		addSet(base.Session.Policy)
 	}
 	addSet(base.Narrow)
-	delete(ids, lowerID(string(s.Org)))
-	return slices.Sorted(maps.Keys(ids))
+	delete(idSet, lowerID(string(s.Org)))
+	return slices.Sorted(maps.Keys(idSet)), slices.Sorted(maps.Keys(typeSet))
 }

@@ -260,3 +260,21 @@ func (c *Catalog) statementActions(patterns []string) (acts []int32, ok bool) {
 	}
 	return acts, ok
 }
+
+// SplitResource takes a statement resource apart: TYPE/ID into typ and id, TYPE/* into typ
+// and "*", a UUID into "" and the UUID, "*" into "" and "*". ok is false for a malformed
+// one, which names nothing.
+func SplitResource(ref string) (typ, id string, ok bool) {
+	p, star, msg := parseRef(ref)
+	switch {
+	case msg != "":
+		return "", "", false
+	case star:
+		return "", "*", true
+	case p.kind == refUUID:
+		return "", ref, true
+	case p.kind == refTypeAll:
+		return p.typ, "*", true
+	}
+	return p.typ, p.pid, true
+}

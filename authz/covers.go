@@ -12,14 +12,19 @@ import (
 // resource that only wildcards reach.
 const unmentioned = "00000000-0000-7000-8000-0000c0ffee00"
 
+// unmentionedType is a resource type no statement names: it stands for
+// every type that only "*" and UUIDs reach.
+const unmentionedType = "keyward.unmentioned"
+
 // Uncovered looks for something target may do that the caller of base may
 // not: base is the caller's request (principal, session, narrowing,
 // context) with no action or resource, and the search runs over every
 // action of the catalog and every resource the two principals' statements,
 // bindings and overrides tell apart (the organization, each project, each
 // resource named, a resource in each project and one that nothing names).
-// Each is asked about as a resource of the action's type and of each type
-// the statements name, since a typed resource tells types apart.
+// Each is asked about as a resource of the action's type, of each type the
+// statements name and of one they do not, since typed resources tell
+// types apart.
 // It returns the first such action and resource, with ok true, or ok false
 // when the caller covers target: a credential of target would then reach
 // nothing its maker could not. The root owner is covered by the root owner
@@ -61,10 +66,11 @@ func (s *Snapshot) Uncovered(base Request, target keyward.UserID) (action, resou
 // distinctions returns the lowercase ids that the statements, project
 // bindings and overrides of the caller of base and of t name: the only
 // resources and projects on which their decisions can differ from those
-// on a resource nothing names; and the types their statements name, after
-// "" (the action's own), the only types on which they can differ.
+// on a resource nothing names; and the types their statements name, with
+// "" (the action's own) and unmentionedType, the only types on which they
+// can differ.
 func (s *Snapshot) distinctions(base Request, t *userNode) (ids, types []string) {
-	idSet, typeSet := map[string]bool{}, map[string]bool{"": true}
+	idSet, typeSet := map[string]bool{}, map[string]bool{"": true, unmentionedType: true}
 	addDoc := func(doc *policy.Document) {
 		if doc == nil {
 			return

@@ -24,7 +24,7 @@ type Project struct {
 // decision about its ID finds its project without the caller naming it.
 type Resource struct {
 	OrgID     OrgID
-	ID        string // the provider's UUID, unique in the organization
+	ID        string // the provider's id for it, a lowercase UUID or its own; unique in the organization ignoring ASCII case
 	Type      string // the provider's word for it, e.g. "compute.instance"
 	ProjectID ProjectID
 	CreatedAt time.Time

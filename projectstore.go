@@ -17,8 +17,9 @@ type ProjectTx interface {
 	DeleteProject(ctx context.Context, org OrgID, id ProjectID) error
 
 	// CreateResource registers a resource in a project of its organization
-	// (CodeNotFound "Project not found." otherwise); a registered ID is
-	// CodeConflict.
+	// (CodeNotFound "Project not found." otherwise); an ID registered in
+	// the organization, in any case, is CodeConflict. Resource ids compare
+	// ignoring ASCII case here and in the methods below.
 	CreateResource(ctx context.Context, r *Resource) error
 	GetResource(ctx context.Context, org OrgID, id string) (*Resource, error)
 	// ResourceOrgs returns the organizations, at most two, in which id is

@@ -12,12 +12,19 @@ import (
 // resource that only wildcards reach.
 const unmentioned = "00000000-0000-7000-8000-0000c0ffee00"
 
+// unmentionedType is a resource type no statement names: it stands for
+// every type that only "*" and UUIDs reach.
+const unmentionedType = "keyward.unmentioned"
+
 // Uncovered looks for something target may do that the caller of base may
 // not: base is the caller's request (principal, session, narrowing,
 // context) with no action or resource, and the search runs over every
 // action of the catalog and every resource the two principals' statements,
 // bindings and overrides tell apart (the organization, each project, each
 // resource named, a resource in each project and one that nothing names).
+// Each is asked about as a resource of the action's type, of each type the
+// statements name and of one they do not, since typed resources tell
+// types apart.
 // It returns the first such action and resource, with ok true, or ok false
 // when the caller covers target: a credential of target would then reach
 // nothing its maker could not. The root owner is covered by the root owner
@@ -29,8 +36,9 @@ func (s *Snapshot) Uncovered(base Request, target keyward.UserID) (action, resou
 	}
 	type probe struct{ resource, project string }
 	probes := []probe{{"", ""}, {string(s.Org), ""}, {unmentioned, ""}}
-	for _, p := range s.distinctions(base, t) {
-		if proj := s.scope.resources[p]; proj != "" {
+	ids, types := s.distinctions(base, t)
+	for _, p := range ids {
+		if proj := s.scope.resources[p].project; proj != "" {
 			probes = append(probes, probe{p, proj})
 			continue
 		}
@@ -39,14 +47,16 @@ func (s *Snapshot) Uncovered(base Request, target keyward.UserID) (action, resou
 	}
 	for _, a := range s.cat.Actions() {
 		for _, pr := range probes {
-			r := Request{Principal: target, Action: a.Name, Resource: pr.resource, Project: pr.project, Context: base.Context}
-			if d, _ := s.Decide(&r); !d.Allowed() {
-				continue
-			}
-			c := base
-			c.Action, c.Resource, c.Project = a.Name, pr.resource, pr.project
-			if d, _ := s.Decide(&c); !d.Allowed() {
-				return a.Name, pr.resource, true
+			for _, typ := range types {
+				r := Request{Principal: target, Action: a.Name, Resource: pr.resource, Type: typ, Project: pr.project, Context: base.Context}
+				if d, _ := s.Decide(&r); !d.Allowed() {
+					continue
+				}
+				c := base
+				c.Action, c.Resource, c.Type, c.Project = a.Name, pr.resource, typ, pr.project
+				if d, _ := s.Decide(&c); !d.Allowed() {
+					return a.Name, pr.resource, true
+				}
 			}
 		}
 	}
@@ -56,17 +66,23 @@ func (s *Snapshot) Uncovered(base Request, target keyward.UserID) (action, resou
 // distinctions returns the lowercase ids that the statements, project
 // bindings and overrides of the caller of base and of t name: the only
 // resources and projects on which their decisions can differ from those
-// on a resource nothing names.
-func (s *Snapshot) distinctions(base Request, t *userNode) []string {
-	ids := map[string]bool{}
+// on a resource nothing names; and the types their statements name, with
+// "" (the action's own) and unmentionedType, the only types on which they
+// can differ.
+func (s *Snapshot) distinctions(base Request, t *userNode) (ids, types []string) {
+	idSet, typeSet := map[string]bool{}, map[string]bool{"": true, unmentionedType: true}
 	addDoc := func(doc *policy.Document) {
 		if doc == nil {
 			return
 		}
 		for _, st := range doc.Statement {
 			for _, res := range st.Resource {
-				if res != "*" {
-					ids[lowerID(res)] = true
+				typ, id, ok := policy.SplitResource(res)
+				if ok && id != "*" {
+					idSet[lowerID(id)] = true
+				}
+				if ok {
+					typeSet[lowerID(typ)] = true
 				}
 			}
 		}
@@ -82,7 +98,7 @@ func (s *Snapshot) distinctions(base Request, t *userNode) []string {
 		for _, in := range s.allInputs(u, s.orgSet(u)) {
 			addDoc(in.Doc)
 			if in.project != "" {
-				ids[in.project] = true
+				idSet[in.project] = true
 			}
 		}
 	}
@@ -99,6 +115,6 @@ func (s *Snapshot) distinctions(base Request, t *userNode) []string {
 		addSet(base.Session.Policy)
 	}
 	addSet(base.Narrow)
-	delete(ids, lowerID(string(s.Org)))
-	return slices.Sorted(maps.Keys(ids))
+	delete(idSet, lowerID(string(s.Org)))
+	return slices.Sorted(maps.Keys(idSet)), slices.Sorted(maps.Keys(typeSet))
 }

@@ -23,9 +23,12 @@ const (
 type Request struct {
 	Principal keyward.UserID
 	Action    string // service.resource.Operation
-	Resource  string // the resource's UUID; "" for actions without one, such as a List
-	Project   string // the UUID of the resource's project, if it has one
-	Context   policy.Context
+	Resource  string // the resource's UUID or the provider's own id; "" for actions without one, such as a List
+	// Type is the resource's type, service.resource; "" for the type it
+	// was registered with or else the action's (policy.Request.Type).
+	Type    string
+	Project string // the UUID of the resource's project, if it has one
+	Context policy.Context
 	// Session, when set, makes the request one of a role session: it is
 	// decided as the session's role (session.go).
 	Session *Session
@@ -147,9 +150,9 @@ func (s *Snapshot) explain(r *Request) Result {
 	return s.selfExplain(r, res)
 }
 
-// policyRequest is r for u's policies, with its resource in project.
+// policyRequest is r as policies see it, with its resource in project.
 func (s *Snapshot) policyRequest(r *Request, project string) policy.Request {
-	return policy.Request{Action: r.Action, Resource: r.Resource, Project: project, Org: string(s.Org), Context: r.Context}
+	return policy.Request{Action: r.Action, Resource: r.Resource, Type: s.typeOf(r), Project: project, Org: string(s.Org), Context: r.Context}
 }
 
 // explainPolicies explains pr, a request in project, by u's policies and

@@ -21,7 +21,8 @@ import (
 // naiveEvaluator is the "naive map-and-glob evaluator" of the issue: for
 // each user, the policy documents that reach it (parsed once, shared
 // between users), evaluated per request by looping over every statement,
-// globbing its action patterns and comparing its resources as strings.
+// globbing its action patterns and matching its resources by policy's one
+// rule (policy.CoversResource), which parses each resource every time.
 // Conditions are read from the statement's condition block on each
 // evaluation (the operators and keys policy accepts; values parsed each
 // time).
@@ -56,10 +57,11 @@ func newNaive(o *largeOrg, raws [][]byte) (*naiveEvaluator, error) {
 // else the implicit deny.
 func (n *naiveEvaluator) decide(r *authz.Request) policy.Decision {
 	allow := false
+	pr := policy.Request{Action: r.Action, Resource: r.Resource, Type: r.Type, Project: r.Project, Org: n.org}
 	for _, d := range n.users[r.Principal] {
 		for i := range d.Statement {
 			st := &d.Statement[i]
-			if !naiveActions(st.Action, r.Action) || !naiveResources(st.Resource, r, n.org) || !naiveConditions(st.Condition, &r.Context) {
+			if !naiveActions(st.Action, r.Action) || !naiveResources(st.Resource, &pr) || !naiveConditions(st.Condition, &r.Context) {
 				continue
 			}
 			if st.Effect == policy.EffectDeny {
@@ -115,10 +117,9 @@ func globFold(pattern, name string) bool {
 	return p == len(pattern)
 }
 
-func naiveResources(resources []string, r *authz.Request, org string) bool {
+func naiveResources(resources []string, r *policy.Request) bool {
 	for _, res := range resources {
-		if res == "*" || r.Resource != "" && strings.EqualFold(res, r.Resource) ||
-			r.Project != "" && strings.EqualFold(res, r.Project) || strings.EqualFold(res, org) {
+		if policy.CoversResource(res, r) {
 			return true
 		}
 	}

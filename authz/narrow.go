@@ -19,7 +19,7 @@ func (s *Snapshot) CompileNarrowing(keyID string, doc *policy.Document) *policy.
 
 // narrowRequest is r as the narrowing layer sees it.
 func (s *Snapshot) narrowRequest(r *Request) policy.Request {
-	return policy.Request{Action: r.Action, Resource: r.Resource, Project: s.projectOf(r), Org: string(s.Org), Context: r.Context}
+	return s.policyRequest(r, s.projectOf(r))
 }
 
 // narrowDecide combines d, the decision of r by its principal's layers

@@ -41,12 +41,15 @@ func builtinRoles(cat *policy.Catalog) map[keyward.RoleID]builtinRole {
 }
 
 // projectScope holds what ties requests to projects: the organization's
-// projects and the project of each registered resource. Keys are
+// projects and the project and type of each registered resource. Keys are
 // lowercase. A member's overrides are on its node (userNode.overrides).
 type projectScope struct {
-	projects  map[string]bool   // the organization's project ids
-	resources map[string]string // resource id → project id
+	projects  map[string]bool       // the organization's project ids
+	resources map[string]registered // resource id → where it is, what it is
 }
+
+// registered is a registered resource's project and type.
+type registered struct{ project, typ string }
 
 func (p *projectScope) addProjects(ps []*keyward.Project) {
 	for _, pr := range ps {
@@ -61,12 +64,18 @@ func (p *projectScope) addResources(rs []*keyward.Resource) {
 	for id := range p.projects {
 		projects[id] = id
 	}
+	types := map[string]string{}
 	for _, r := range rs {
 		pr := lowerID(string(r.ProjectID))
 		if c, ok := projects[pr]; ok {
 			pr = c
 		}
-		p.resources[lowerID(r.ID)] = pr
+		typ, ok := types[r.Type]
+		if !ok {
+			typ = r.Type
+			types[typ] = typ
+		}
+		p.resources[lowerID(r.ID)] = registered{pr, typ}
 	}
 }
 
@@ -90,7 +99,24 @@ func (s *Snapshot) projectOf(r *Request) string {
 	if r.Own || r.Project != "" || r.Resource == "" {
 		return r.Project
 	}
-	return s.scope.resources[lowerID(r.Resource)]
+	return s.scope.resources[lowerID(r.Resource)].project
+}
+
+// typeOf returns the type of r's resource: the one it names or, for a
+// resource registered with keyward, the resource's; "" leaves it to the
+// action (policy.Request.Type).
+func (s *Snapshot) typeOf(r *Request) string {
+	if r.Own || r.Type != "" || r.Resource == "" {
+		return r.Type
+	}
+	return s.scope.resources[lowerID(r.Resource)].typ
+}
+
+// Registered returns the project and type of the resource id (any case)
+// registered in the snapshot's organization; ok is false if it is not.
+func (s *Snapshot) Registered(id string) (project, typ string, ok bool) {
+	reg, ok := s.scope.resources[lowerID(id)]
+	return reg.project, reg.typ, ok
 }
 
 // override returns u's override on the project (lowercase key), or nil.

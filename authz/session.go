@@ -100,7 +100,7 @@ func (s *Snapshot) decideSession(r *Request) (policy.Decision, string) {
 	if layers == nil {
 		return policy.ImplicitDeny, LayerPrincipal
 	}
-	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: s.projectOf(r), Org: string(s.Org), Context: r.Context}
+	pr := s.policyRequest(r, s.projectOf(r))
 	d, _ := policy.DecideLayers(&pr, layers...)
 	return d, LayerPolicy
 }
@@ -114,7 +114,7 @@ func (s *Snapshot) explainSession(r *Request) Result {
 	if layers == nil {
 		return Result{Layer: LayerPrincipal, Reason: why, Statements: []policy.StatementResult{}}
 	}
-	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: s.projectOf(r), Org: string(s.Org), Context: r.Context}
+	pr := s.policyRequest(r, s.projectOf(r))
 	ex := policy.ExplainLayers(&pr, layers...)
 	res := Result{Decision: ex.Decision, Allowed: ex.Allowed, Layer: LayerPolicy, Statements: []policy.StatementResult{}}
 	for _, l := range ex.Layers {

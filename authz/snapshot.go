@@ -187,7 +187,7 @@ func build(cat *policy.Catalog, sh shared, g *keyward.Graph, docs docCache) *Sna
 		s.users.add(s.newUser(cat, u, e))
 	}
 	s.reach = reachOf(s.users.nodes)
-	s.scope = projectScope{projects: map[string]bool{}, resources: map[string]string{}}
+	s.scope = projectScope{projects: map[string]bool{}, resources: map[string]registered{}}
 	s.scope.addProjects(g.Projects)
 	s.scope.addResources(g.Resources)
 	s.indexTrusts()

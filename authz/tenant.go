@@ -56,12 +56,12 @@ func (s *Snapshot) foreignness(r *Request) (f foreignness, reg string) {
 			return otherProject, ""
 		}
 		if r.Resource != "" {
-			if reg := s.scope.resources[lowerID(r.Resource)]; reg != "" && reg != project {
+			if reg := s.scope.resources[lowerID(r.Resource)].project; reg != "" && reg != project {
 				return registeredElsewhere, reg
 			}
 		}
 	}
-	if s.requireTenant && r.Resource != "" && r.Org == "" && s.scope.resources[lowerID(r.Resource)] == "" {
+	if s.requireTenant && r.Resource != "" && r.Org == "" && s.scope.resources[lowerID(r.Resource)].project == "" {
 		return unplaced, ""
 	}
 	return inside, ""

@@ -17,6 +17,9 @@ type action struct {
 	use, short, long, thing string
 	// call makes the API call with the ID; the answer wanted is 204.
 	call func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error)
+	// callID, set instead of call, takes the ID as typed: a provider's
+	// own resource ids need not be UUIDs.
+	callID func(ctx context.Context, c *client.ClientWithResponses, id string) (response, error)
 	// done is what printDone says after it: %s is the ID.
 	done string
 }
@@ -29,15 +32,29 @@ func (a *app) actionCommand(x action) *cobra.Command {
 		Long:  x.long,
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), x.thing, args[0])
-			if err != nil {
-				return err
+			var resp response
+			shown := args[0]
+			if x.callID != nil {
+				c, err := a.client()
+				if err != nil {
+					return err
+				}
+				resp, err = x.callID(cmd.Context(), c, args[0])
+				if err := check(resp, err, http.StatusNoContent); err != nil {
+					return err
+				}
+			} else {
+				c, id, err := a.clientFor(cmd.Context(), x.thing, args[0])
+				if err != nil {
+					return err
+				}
+				resp, err = x.call(cmd.Context(), c, id)
+				if err := check(resp, err, http.StatusNoContent); err != nil {
+					return err
+				}
+				shown = id.String()
 			}
-			resp, err := x.call(cmd.Context(), c, id)
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone(x.done, id)
+			a.printDone(x.done, shown)
 			return nil
 		},
 	}

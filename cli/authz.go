@@ -17,7 +17,7 @@ import (
 
 // checkFlags are the request of `keyward authorize` and `keyward who-can`.
 type checkFlags struct {
-	action, resource, project, org, sourceIP, at string
+	action, resource, typ, project, org, sourceIP, at string
 	mfa                                          string // "", "true" or "false"
 	minRevision                                  int64
 }
@@ -25,7 +25,8 @@ type checkFlags struct {
 func (f *checkFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.action, "action", "", "catalog action, e.g. compute.instance.Create (required)")
-	fl.StringVar(&f.resource, "resource", "", "the resource's ID")
+	fl.StringVar(&f.resource, "resource", "", "the resource's ID: a UUID or the provider's own id, such as widget-42")
+	fl.StringVar(&f.typ, "type", "", "the resource's type, e.g. myapp.widget (default: its registered type, else the action's)")
 	fl.StringVar(&f.project, "project", "", "the ID of the resource's project")
 	fl.StringVar(&f.org, "org-of-resource", "", "the ID of the organization the resource belongs to (another than the principal's is denied)")
 	fl.StringVar(&f.sourceIP, "source-ip", "", "the address the request came from (keyward:SourceIp)")
@@ -38,16 +39,23 @@ func (f *checkFlags) add(cmd *cobra.Command) {
 // req builds the API request; principal is nil for the caller itself.
 func (f *checkFlags) req(principal *uuid.UUID) (client.AuthorizeReq, error) {
 	r := client.AuthorizeReq{Action: f.action, PrincipalID: principal}
-	if f.resource != "" || f.project != "" || f.org != "" {
+	if f.resource != "" || f.typ != "" || f.project != "" || f.org != "" {
 		r.Resource = &struct {
-			ID             *uuid.UUID `json:"id,omitempty"`
+			ID             *string    `json:"id,omitempty"`
 			OrganizationID *uuid.UUID `json:"organization_id,omitempty"`
 			ProjectID      *uuid.UUID `json:"project_id,omitempty"`
+			Type           *string    `json:"type,omitempty"`
 		}{}
+		if f.resource != "" {
+			r.Resource.ID = &f.resource
+		}
+		if f.typ != "" {
+			r.Resource.Type = &f.typ
+		}
 		for _, p := range []struct {
 			thing, v string
 			dst      **uuid.UUID
-		}{{"resource", f.resource, &r.Resource.ID}, {"project", f.project, &r.Resource.ProjectID}, {"org-of-resource", f.org, &r.Resource.OrganizationID}} {
+		}{{"project", f.project, &r.Resource.ProjectID}, {"org-of-resource", f.org, &r.Resource.OrganizationID}} {
 			if p.v == "" {
 				continue
 			}
@@ -94,7 +102,7 @@ func (a *app) authorizeCommand() *cobra.Command {
 	var principal string
 	var verdictOnly bool
 	cmd := &cobra.Command{
-		Use:   "authorize --action ACTION [--principal USER_ID] [--resource ID] [--project ID] [--brief]",
+		Use:   "authorize --action ACTION [--principal USER_ID] [--resource ID] [--type TYPE] [--project ID] [--brief]",
 		Short: "Ask whether a principal may perform an action, and why",
 		Long: `Ask keyward's decision for one request, as the provider's services do on
 every call: may the principal (you, without --principal) perform the action

@@ -180,7 +180,7 @@ about its ID find the project without the caller naming it.`,
 
 func (a *app) printResource(r *client.Resource, raw []byte) error {
 	return a.printObject(raw, []field{
-		{"id", r.ID.String()}, {"type", r.Type}, {"project_id", r.ProjectID.String()}, {"date_created", r.DateCreated},
+		{"id", r.ID}, {"type", r.Type}, {"project_id", r.ProjectID.String()}, {"date_created", r.DateCreated},
 	})
 }
 
@@ -189,12 +189,16 @@ func (a *app) resourceRegisterCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "register RESOURCE_ID --type TYPE --project PROJECT_ID",
 		Short: "Register a resource in a project",
-		Args:  exactArgs(1),
+		Long: `Register a resource in a project. RESOURCE_ID is a lowercase UUID or the
+provider's own id (letters, digits and - _ . : / @ + = ,), such as widget-42;
+policies name the latter with its type: myapp.widget/widget-42.`,
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "resource", args[0])
+			c, err := a.client()
 			if err != nil {
 				return err
 			}
+			id := args[0]
 			pid, err := parseID("project", project)
 			if err != nil {
 				return err
@@ -210,7 +214,7 @@ func (a *app) resourceRegisterCommand() *cobra.Command {
 			return a.printResource(&resp.JSON201.Resource, raw)
 		},
 	}
-	cmd.Flags().StringVar(&typ, "type", "", "the kind of resource, e.g. compute.instance (required)")
+	cmd.Flags().StringVar(&typ, "type", "", "the resource's type in the catalog, e.g. compute.instance (required)")
 	cmd.Flags().StringVar(&project, "project", "", "the project's ID (required)")
 	_ = cmd.MarkFlagRequired("type")
 	_ = cmd.MarkFlagRequired("project")
@@ -247,7 +251,7 @@ func (a *app) resourceListCommand() *cobra.Command {
 			}, func(raw []json.RawMessage, rs []client.Resource) error {
 				rows := make([][]string, len(rs))
 				for i, r := range rs {
-					rows[i] = []string{r.ID.String(), r.Type, r.ProjectID.String(), r.DateCreated}
+					rows[i] = []string{r.ID, r.Type, r.ProjectID.String(), r.DateCreated}
 				}
 				return a.printList(raw, []string{"ID", "TYPE", "PROJECT", "REGISTERED"}, rows)
 			})
@@ -264,11 +268,11 @@ func (a *app) resourceGetCommand() *cobra.Command {
 		Short: "Show a registered resource",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "resource", args[0])
+			c, err := a.client()
 			if err != nil {
 				return err
 			}
-			resp, err := c.GetResourceWithResponse(cmd.Context(), id)
+			resp, err := c.GetResourceWithResponse(cmd.Context(), args[0])
 			if err := check(resp, err, http.StatusOK); err != nil {
 				return err
 			}
@@ -283,7 +287,7 @@ func (a *app) resourceGetCommand() *cobra.Command {
 
 func (a *app) resourceDeleteCommand() *cobra.Command {
 	return a.actionCommand(action{use: "delete RESOURCE_ID", short: "Remove a resource from the registry",
-		thing: "resource", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+		thing: "resource", callID: func(ctx context.Context, c *client.ClientWithResponses, id string) (response, error) {
 			return c.DeleteResourceWithResponse(ctx, id)
 		}, done: "Removed resource %s."})
 }

@@ -16,6 +16,7 @@ type checkReq struct {
 	Action      string `json:"action"`
 	Resource    struct {
 		ID             string `json:"id"`
+		Type           string `json:"type"`
 		ProjectID      string `json:"project_id"`
 		OrganizationID string `json:"organization_id"`
 	} `json:"resource"`
@@ -31,6 +32,7 @@ func (q *checkReq) check(field string) (service.Check, error) {
 		Principal: keyward.UserID(q.PrincipalID),
 		Action:    q.Action,
 		Resource:  q.Resource.ID,
+		Type:      q.Resource.Type,
 		Project:   q.Resource.ProjectID,
 		Org:       q.Resource.OrganizationID,
 		SourceIP:  q.Context.SourceIP,

@@ -163,7 +163,10 @@ func TestAuthorize_badInput(t *testing.T) {
 	}{
 		{"no action", "/v2/authorize", `{}`, "action"},
 		{"unknown action", "/v2/authorize", `{"action":"compute.instance.Crate"}`, "action"},
-		{"bad resource", "/v2/authorize", `{"action":"compute.instance.Read","resource":{"id":"vm-1"}}`, "resource.id"},
+		{"bad resource", "/v2/authorize", `{"action":"compute.instance.Read","resource":{"id":"vm 1"}}`, "resource.id"},
+		{"resource UUID in upper case", "/v2/authorize", `{"action":"compute.instance.Read","resource":{"id":"0193A000-0000-7000-8000-000000000012"}}`, "resource.id"},
+		{"resource id with a wildcard", "/v2/authorize", `{"action":"compute.instance.Read","resource":{"id":"vm-*"}}`, "resource.id"},
+		{"unknown resource type", "/v2/authorize", `{"action":"compute.instance.Read","resource":{"id":"vm-1","type":"compute.instanse"}}`, "resource.type"},
 		{"bad project", "/v2/authorize", `{"action":"compute.instance.Read","resource":{"project_id":"ABC"}}`, "resource.project_id"},
 		{"bad ip", "/v2/authorize", `{"action":"compute.instance.Read","context":{"source_ip":"10.0.0.300"}}`, "context.source_ip"},
 		{"bad time", "/v2/authorize", `{"action":"compute.instance.Read","context":{"time":"yesterday"}}`, "context.time"},

@@ -99,6 +99,47 @@ func TestCatalogChange(t *testing.T) {
 	}
 }
 
+// TestCatalogChange_removedType: a change that removes a resource type
+// stored policies name (myapp.widget/*) is refused naming them, as for a
+// removed action; forced, their statements allow nothing.
+func TestCatalogChange_removedType(t *testing.T) {
+	a := newAPI(t)
+	alice, aliceKey := a.createUser(`{"email":"alice@example.com","name":"Alice","api_enabled":true}`)
+	var c catalogChange
+	a.do("PUT", "/v2/catalog", a.root, widgetsPart(true), http.StatusOK, &c)
+	a.attach(a.createPolicy("every-widget", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"myapp.widget/*"}]}`), alice)
+	ask := `{"action":"compute.instance.Read","resource":{"id":"vm-1","type":"myapp.widget"}}`
+	var v verdict
+	a.do("POST", "/v2/authorize", aliceKey, ask, http.StatusOK, &v)
+	if !v.Allowed {
+		t.Fatalf("before the change, a widget: %+v", v)
+	}
+
+	gadgets := `{"actions":[{"name":"myapp.gadget.Read","level":"read"}]}`
+	var e apiError
+	a.do("PUT", "/v2/catalog", a.root, gadgets, http.StatusConflict, &e)
+	if !strings.Contains(e.Error, "every-widget") {
+		t.Errorf("refused apply: %q, want it to name the policy", e.Error)
+	}
+	a.do("PUT", "/v2/catalog?force=true", a.root, gadgets, http.StatusOK, &c)
+	if !c.Change.Applied || len(c.Change.Affected) != 1 || !strings.Contains(c.Change.Affected[0].Reason, `unknown resource type "myapp.widget"`) {
+		t.Fatalf("forced apply: %+v", c.Change)
+	}
+	for _, ask := range []string{
+		`{"action":"compute.instance.Read","resource":{"id":"vm-1"}}`,
+		`{"action":"myapp.gadget.Read","resource":{"id":"vm-1"}}`,
+	} {
+		a.do("POST", "/v2/authorize", aliceKey, ask, http.StatusOK, &v)
+		if v.Allowed {
+			t.Errorf("after the forced apply, %s: %+v, want a deny", ask, v)
+		}
+	}
+	a.do("POST", "/v2/authorize", aliceKey, ask, http.StatusBadRequest, &e)
+	if e.Field != "resource.type" {
+		t.Errorf("authorize a removed type: %+v, want a 400 naming resource.type", e)
+	}
+}
+
 // TestCatalogChange_refused: bad parts are refused naming what is wrong, and
 // nobody but a fleet administrator changes or reads the stored part.
 func TestCatalogChange_refused(t *testing.T) {

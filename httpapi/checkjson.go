@@ -55,6 +55,8 @@ func scanAuthorize(body []byte, req *authorizeReq) bool {
 					return onceIn(&inner, 2) && s.str(&req.Resource.ProjectID)
 				case "organization_id":
 					return onceIn(&inner, 4) && s.str(&req.Resource.OrganizationID)
+				case "type":
+					return onceIn(&inner, 8) && s.str(&req.Resource.Type)
 				}
 				return false
 			})

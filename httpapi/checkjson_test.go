@@ -53,12 +53,14 @@ var scanSeeds = []string{
 	`{"action":"compute.instance.List","unknown":{"k":1,"K":2}}`,
 	`{"action":"compute.instance.List","resource":{"id":"x","id":"x"}}`,
 	`{"":1,"":2}`,
+	`{"action":"myapp.widget.Publish","resource":{"id":"arn:acme:eu-1/widget-42","type":"myapp.widget","organization_id":"0193a000-0000-7000-8000-0000000000a0"}}`,
+	`{"action":"myapp.widget.Publish","resource":{"type":"myapp.widget","Type":"myapp.gadget"}}`,
 }
 
 // TestScanAuthorize checks which seeds the scanner takes, and that it
 // reads them as encoding/json does.
 func TestScanAuthorize(t *testing.T) {
-	takes := map[int]bool{0: true, 1: true, 2: true, 3: true, 5: true, 6: true}
+	takes := map[int]bool{0: true, 1: true, 2: true, 3: true, 5: true, 6: true, 40: true}
 	for i, body := range scanSeeds {
 		var got authorizeReq
 		if ok := scanAuthorize([]byte(body), &got); ok != takes[i] {

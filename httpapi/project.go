@@ -3,8 +3,10 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy"
 	"github.com/keyward-iam/keyward/service"
 )
 
@@ -160,7 +162,7 @@ func (s *server) handleRegisterResource() http.Handler {
 
 func (s *server) handleGetResource() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "resource_id")
+		id, err := resourcePathID(r)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -192,11 +194,20 @@ func (s *server) handleListResources() http.Handler {
 
 func (s *server) handleDeleteResource() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "resource_id")
+		id, err := resourcePathID(r)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 		s.noContent(w, r, s.svc.DeleteResource(r.Context(), id))
 	})
+}
+
+// resourcePathID returns the resource id of the path: a UUID, in lower case
+// as pathID gives it, or the provider's own id as sent.
+func resourcePathID(r *http.Request) (string, error) {
+	if v := r.PathValue("resource_id"); policy.ValidResourceID(v) && !keyward.ValidID(strings.ToLower(v)) {
+		return v, nil
+	}
+	return pathID(r, "resource_id")
 }

@@ -86,7 +86,7 @@ func TestProjectBadInput(t *testing.T) {
 		{"bad project id", "GET", "/v2/projects/nope", "", 400, "project_id"},
 		{"bad force", "DELETE", "/v2/projects/" + prod + "?force=maybe", "", 400, "force"},
 		{"resource without id", "POST", "/v2/resources", `{"type":"x","project_id":"` + prod + `"}`, 400, "id"},
-		{"resource with a bad id", "POST", "/v2/resources", `{"id":"VM-1","type":"x","project_id":"` + prod + `"}`, 400, "id"},
+		{"resource with a bad id", "POST", "/v2/resources", `{"id":"VM 1","type":"x","project_id":"` + prod + `"}`, 400, "id"},
 		{"resource without type", "POST", "/v2/resources", `{"id":"` + zeroID + `","project_id":"` + prod + `"}`, 400, "type"},
 		{"resource in no project", "POST", "/v2/resources", `{"id":"` + zeroID + `","type":"compute.instance","project_id":"` + zeroID + `"}`, 404, "project_id"},
 		{"resource of an unknown type", "POST", "/v2/resources", `{"id":"` + zeroID + `","type":"compute.instanse","project_id":"` + prod + `"}`, 400, "type"},

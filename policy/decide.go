@@ -2,8 +2,8 @@ package policy
 
 // Decide answers r: ExplicitDeny if a Deny statement matches, else Allow if an Allow statement
 // matches, else ImplicitDeny. A statement matches when one of its action patterns covers
-// r.Action, one of its resources is "*" or equals r.Resource, r.Project or r.Org, and all
-// its conditions are met. An action that is not in the catalog, a nil Set and a nil Request
+// r.Action, one of its resources covers r's (resourceRef.covers), and all its conditions
+// are met. An action that is not in the catalog, a nil Set and a nil Request
 // are denied. Decide does not allocate.
 func (s *Set) Decide(r *Request) Decision {
 	if s == nil || r == nil {
@@ -79,36 +79,40 @@ func (doc *Compiled) decide(p *Prepared) Decision {
 	return ImplicitDeny
 }
 
-// requestIDs holds the valid ones of a request's resource, project and organization ids,
-// parsed on first use.
+// requestIDs holds what resource references compare a request with, worked out on first
+// use (resourceRef.covers): the valid ones of its resource, project and organization UUIDs,
+// and the type of its resource.
 type requestIDs struct {
-	parsed bool
-	n      int
-	id     [3]uuid
+	parsed  bool
+	resUUID bool // the resource id is a UUID, id[0]
+	n       int
+	id      [3]uuid
+	typ     string // the request's Type, or else its action's
 }
 
 func (ids *requestIDs) parse(r *Request) {
 	ids.parsed = true
-	for _, s := range [3]string{r.Resource, r.Project, r.Org} {
+	for i, s := range [3]string{r.Resource, r.Project, r.Org} {
 		if u, ok := parseUUID(s); ok {
+			ids.resUUID = ids.resUUID || i == 0
 			ids.id[ids.n] = u
 			ids.n++
 		}
 	}
+	ids.typ = r.Type
+	if ids.typ == "" {
+		ids.typ = actionType(r.Action)
+	}
 }
 
+// coversResource reports whether one of st's resources covers the request.
 func (u *Compiled) coversResource(st *stmt, ids *requestIDs, r *Request) bool {
 	if st.anyRes {
 		return true
 	}
-	if !ids.parsed {
-		ids.parse(r)
-	}
-	for _, res := range u.res[st.resOff : st.resOff+st.resN] {
-		for _, id := range ids.id[:ids.n] {
-			if id == res {
-				return true
-			}
+	for i := range u.res[st.resOff : st.resOff+st.resN] {
+		if u.res[int(st.resOff)+i].covers(ids, r) {
+			return true
 		}
 	}
 	return false

@@ -136,7 +136,7 @@ func TestExplain_JSON(t *testing.T) {
 		{ID: "p-1", Name: "vm-admin", Via: "group:ops → role:deployer", Doc: docA},
 		{ID: "p-1", Name: "vm-admin", Via: "user", Doc: docA},
 	})
-	ex := set.Explain(&Request{Action: "compute.instance.Delete", Resource: "not-a-uuid"})
+	ex := set.Explain(&Request{Action: "compute.instance.Delete", Resource: "not a uuid"})
 	got, err := json.Marshal(ex)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func TestExplain_JSON(t *testing.T) {
 		`{"policy_id":"p-1","policy_name":"vm-admin","via":"group:ops → role:deployer","statement_index":1,"effect":"Deny","applied":false,"failed_conditions":[{"operator":"Bool","key":"keyward:MultiFactorAuthPresent","key_missing":true,"message":"keyward:MultiFactorAuthPresent is missing from the request"}]},` +
 		`{"policy_id":"p-1","policy_name":"vm-admin","via":"user","statement_index":0,"sid":"Ops","effect":"Allow","applied":true},` +
 		`{"policy_id":"p-1","policy_name":"vm-admin","via":"user","statement_index":1,"effect":"Deny","applied":false,"failed_conditions":[{"operator":"Bool","key":"keyward:MultiFactorAuthPresent","key_missing":true,"message":"keyward:MultiFactorAuthPresent is missing from the request"}]}],` +
-		`"diagnostics":[{"message":"request resource id \"not-a-uuid\" is not a UUID; only \"*\" resources can match it"}]}`
+		`"diagnostics":[{"message":"request resource id \"not a uuid\" is neither a UUID nor a provider id; only \"*\" and TYPE/* resources can match it"}]}`
 	if string(got) != want {
 		t.Errorf("json.Marshal(Explain) =\n%s\nwant\n%s", got, want)
 	}
@@ -176,6 +176,9 @@ func TestCompile_invalidStatements(t *testing.T) {
 		{"deny with an action gone from the catalog matches only the rest", in(allowAll, Statement{Effect: EffectDeny, Action: []string{"iam.user.Read", "compute.instance.Gone"}, Resource: []string{"*"}}), Allow, 1},
 		{"deny with bad resource denies every resource", in(allowAll, Statement{Effect: EffectDeny, Action: []string{"compute.*"}, Resource: []string{otherVMID, "vm-1"}}), ExplicitDeny, 1},
 		{"deny with no resources denies every resource", in(allowAll, Statement{Effect: EffectDeny, Action: []string{"compute.*"}}), ExplicitDeny, 1},
+		{"allow on a type gone from the catalog grants nothing", in(Statement{Effect: EffectAllow, Action: []string{"*"}, Resource: []string{"compute.gone/*"}}), ImplicitDeny, 1},
+		{"deny on a type gone from the catalog denies every resource", in(allowAll, Statement{Effect: EffectDeny, Action: []string{"compute.*"}, Resource: []string{"compute.gone/vm-1"}}), ExplicitDeny, 1},
+		{"allow on a type none of its actions is of grants nothing", in(Statement{Effect: EffectAllow, Action: []string{"compute.instance.Read"}, Resource: []string{"storage.block/*"}}), ImplicitDeny, 1},
 		{"deny with a bad condition entry counts it as met", in(allowAll, Statement{Effect: EffectDeny, Action: []string{"compute.*"}, Resource: []string{"*"}, Condition: Condition{OpIpAddress: {KeySourceIp: {"not-an-ip"}}}}), ExplicitDeny, 1},
 		{"deny keeps its valid conditions", in(allowAll, Statement{Effect: EffectDeny, Action: []string{"compute.*"}, Resource: []string{"*"}, Condition: Condition{OpIpAddress: {KeySourceIp: {"not-an-ip"}}, OpBool: {KeyMultiFactorAuthPresent: {"true"}}}}), Allow, 1},
 	}

@@ -81,10 +81,16 @@ func (c *Catalog) Explainer(r *Request) Explainer {
 		e.reqDiags = append(e.reqDiags, Diagnostic{Message: "unknown action " + strconv.Quote(r.Action) + ": not in the catalog, so denied"})
 		return e
 	}
-	for _, f := range []struct{ name, id string }{{"resource", r.Resource}, {"project", r.Project}, {"organization", r.Org}} {
+	if _, ok := parseUUID(r.Resource); !ok && r.Resource != "" && !ValidResourceID(r.Resource) {
+		e.reqDiags = append(e.reqDiags, Diagnostic{Message: "request resource id " + strconv.Quote(r.Resource) + ` is neither a UUID nor a provider id; only "*" and TYPE/* resources can match it`})
+	}
+	for _, f := range []struct{ name, id string }{{"project", r.Project}, {"organization", r.Org}} {
 		if _, ok := parseUUID(f.id); !ok && f.id != "" {
-			e.reqDiags = append(e.reqDiags, Diagnostic{Message: "request " + f.name + " id " + strconv.Quote(f.id) + ` is not a UUID; only "*" resources can match it`})
+			e.reqDiags = append(e.reqDiags, Diagnostic{Message: "request " + f.name + " id " + strconv.Quote(f.id) + ` is not a UUID; no resource's UUID can match it`})
 		}
+	}
+	if ok, _ := c.HasResourceType(r.Type); r.Type != "" && !ok {
+		e.reqDiags = append(e.reqDiags, Diagnostic{Message: "request resource type " + strconv.Quote(r.Type) + ` is not in the catalog; only "*" and UUID resources can match it`})
 	}
 	return e
 }

@@ -53,7 +53,38 @@ var parseSeeds = []string{
 	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"keyward:PrincipalTag/team":"a","keyward:PrincipalTag/Team":"b"}}}]}`,
 	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"keyward:PrincipalTag/\u212aey":"a","keyward:PrincipalTag/key":"b"}}}]}`,
 	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"keyward:MultiFactorAuthPresent":true},"BOOL":{"keyward:MultiFactorAuthPresent":true}}}]}`,
+	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["compute.instance.*","storage.*"],"Resource":["compute.instance/*","Storage.Block/arn:acme:eu-1/vol-7","compute.instance/0B6E2D1C-5f0a-4c7e-9a51-2f1e8c3d4b5a"]}]}`,
+	`{"Version":"2026-03-20","Statement":[{"Effect":"Deny","Action":"compute.instance.Read","Resource":["compute.instance/vm*","storage.block/*","compute.instance/"]}]}`,
 	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"keyward:MultiFactorAuthAge":["3600","0099"]},"NumericGreaterThanEquals":{"keyward:MultiFactorAuthAge":"-1"}}}]}`,
+}
+
+// FuzzResourceRef requires that a statement resource either is rejected with a reason or
+// covers the request it names: TYPE/ID the resource ID of TYPE (in any case), and TYPE/*
+// a resource of TYPE; and that neither covers a request about another type.
+func FuzzResourceRef(f *testing.F) {
+	for _, s := range []string{"*", "compute.instance/*", "compute.instance/vm-42", "a.b/arn:x:y/z", "a.b/0b6e2d1c-5f0a-4c7e-9a51-2f1e8c3d4b5a", "vm-42", "a.b/", "a.b/c*", "/x", "a.b.c/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ref, star, msg := parseRef(s)
+		if msg != "" || star || ref.kind == refUUID {
+			// Rejected, "*" or a UUID: of a request with no ids, only "*" covers.
+			if CoversResource(s, &Request{Action: "a.b.C"}) != star {
+				t.Fatalf("%q (reason %q, star %v): CoversResource = %v", s, msg, star, !star)
+			}
+			return
+		}
+		typ, id, _ := strings.Cut(s, "/")
+		if !CoversResource(s, &Request{Action: "x.y.Z", Type: strings.ToUpper(typ), Resource: strings.ToLower(id)}) {
+			t.Fatalf("%q does not cover its own resource", s)
+		}
+		if ref.kind == refTypedID && !CoversResource(s, &Request{Action: typ + ".Read", Resource: id}) {
+			t.Fatalf("%q does not cover its resource through the action's type", s)
+		}
+		if CoversResource(s, &Request{Action: "x.y.Z", Type: typ + "x", Resource: id}) {
+			t.Fatalf("%q covers a request about another type", s)
+		}
+	})
 }
 
 // FuzzParse requires that Parse never panics, that what it rejects it explains, and that

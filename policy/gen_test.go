@@ -42,9 +42,11 @@ type world struct {
 	projects  []string
 	resources []string // resources[i] lives in projects[i%len(projects)]
 	strangers []string // ids from elsewhere
+	pids      []string // the provider's own ids, not UUIDs
 }
 
 var (
+	genPIDs       = []string{"widget-42", "widget-43", "arn:acme:eu-1:7/widget", "w_1.2@x+y=z,1", "W"}
 	genServices   = []string{"compute", "comp", "network", "iam", "obj-store"}
 	genResources  = []string{"instance", "inst", "vpc", "user", "a_b"}
 	genOperations = []string{"Create", "Read", "List", "ListAll", "Get", "GetKeys", "Delete", "Update", "Attach"}
@@ -76,6 +78,7 @@ func genWorld(c chooser) *world {
 	for range 2 {
 		w.strangers = append(w.strangers, genUUID(c))
 	}
+	w.pids = genSubset(c, genPIDs, 2+c.IntN(2))
 	return w
 }
 
@@ -165,8 +168,9 @@ func genStatement(c chooser, w *world, bad bool) Statement {
 	if bad && percent(c, 5) {
 		st.Action = nil
 	}
+	acts, _ := w.cat.statementActions(st.Action)
 	for range 1 + c.IntN(2) {
-		st.Resource = append(st.Resource, genResource(c, w, bad && percent(c, 30)))
+		st.Resource = append(st.Resource, genResource(c, w, acts, bad && percent(c, 30)))
 	}
 	if bad && percent(c, 5) {
 		st.Resource = []string{}
@@ -204,11 +208,14 @@ func genPattern(c chooser, w *world, bad bool) string {
 	return genCase(c, p)
 }
 
-func genResource(c chooser, w *world, bad bool) string {
+// genResource returns a resource of a statement whose actions are acts (catalog indexes);
+// with bad set, one that is invalid, or whose type no action of acts is of.
+func genResource(c chooser, w *world, acts []int32, bad bool) string {
 	if bad {
-		return pick(c, "x", "", "urn:keyward:project", w.org[:35], "{"+w.org+"}")
+		return pick(c, "x", "", "urn:keyward:project", w.org[:35], "{"+w.org+"}", "widget-42",
+			"nosuch.type/*", genType(c, w, nil)+"/a*b", genType(c, w, nil)+"/a b", genType(c, w, nil)+"/")
 	}
-	switch c.IntN(6) {
+	switch c.IntN(9) {
 	case 0, 1:
 		return "*"
 	case 2:
@@ -217,8 +224,23 @@ func genResource(c chooser, w *world, bad bool) string {
 		return genCase(c, pick(c, w.projects...))
 	case 4:
 		return genCase(c, pick(c, w.resources...))
+	case 5:
+		return genType(c, w, acts) + "/*"
+	case 6:
+		return genType(c, w, acts) + "/" + genCase(c, pick(c, w.pids...))
+	case 7:
+		return genType(c, w, acts) + "/" + genCase(c, pick(c, w.resources...))
 	}
 	return pick(c, w.strangers...)
+}
+
+// genType returns the resource type of one of the catalog actions acts, in any case; of any
+// action when acts is empty.
+func genType(c chooser, w *world, acts []int32) string {
+	if len(acts) == 0 {
+		return genCase(c, pick(c, w.cat.resources...))
+	}
+	return genCase(c, actionType(w.cat.actions[pick(c, acts...)].Name))
 }
 
 var (
@@ -308,9 +330,13 @@ func genRequest(c chooser, w *world) Request {
 	case 7:
 		r.Resource, r.Project = pick(c, w.strangers...), pick(c, w.strangers...)
 	case 8:
-		r.Resource = "not-a-uuid"
+		r.Resource = pick(c, "not a uuid", pick(c, w.pids...), pick(c, w.pids...))
+		r.Project = pick(c, "", pick(c, w.projects...))
 	case 9:
 		r.Org = ""
+	}
+	if percent(c, 20) {
+		r.Type = pick(c, genType(c, w, nil), "nosuch.type")
 	}
 	if percent(c, 10) {
 		r.Org = pick(c, w.strangers...)

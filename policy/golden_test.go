@@ -43,6 +43,7 @@ type goldenPolicy struct {
 type goldenRequest struct {
 	Action   string `json:"action"`
 	Resource string `json:"resource,omitempty"`
+	Type     string `json:"type,omitempty"`
 	Project  string `json:"project,omitempty"`
 	Org      string `json:"org,omitempty"`
 	Context  struct {
@@ -55,7 +56,7 @@ type goldenRequest struct {
 }
 
 func (g goldenRequest) request(t *testing.T) Request {
-	r := Request{Action: g.Action, Resource: g.Resource, Project: g.Project, Org: g.Org}
+	r := Request{Action: g.Action, Resource: g.Resource, Type: g.Type, Project: g.Project, Org: g.Org}
 	c := g.Context
 	if c.Time != "" {
 		tm, err := time.Parse(time.RFC3339, c.Time)

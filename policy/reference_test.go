@@ -60,7 +60,7 @@ func refDecide(cat *Catalog, policies []Input, r Request) refResult {
 				continue // an invalid Allow never grants
 			}
 			// From here on, anything invalid is in a Deny and counts as matching.
-			if !refActionMatches(st.Action, action) || !refResourceMatches(st.Resource, r) {
+			if !refActionMatches(st.Action, action) || !refResourceMatches(cat, st, r) {
 				continue
 			}
 			rs := refStatement{policy: pi, index: si, deny: deny, applied: true}
@@ -113,6 +113,8 @@ func asciiLower(s string) string {
 var (
 	refPatternSyntax = regexp.MustCompile(`^(?:[A-Za-z0-9_-]+\*?|\*)(?:\.(?:[A-Za-z0-9_-]+\*?|\*))*$`)
 	refUUIDSyntax    = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	refTypedSyntax   = regexp.MustCompile(`^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/(\*|[A-Za-z0-9_.:/@+=,-]{1,200})$`)
+	refActionType    = regexp.MustCompile(`^[^.]*\.[^.]*`)
 	refTagSyntax     = regexp.MustCompile(`^[A-Za-z0-9_ .:/=+@-]{1,128}$`)
 	refSeconds       = regexp.MustCompile(`^[0-9]{1,10}$`)
 )
@@ -185,21 +187,59 @@ func refActionMatches(patterns []string, action string) bool {
 	return false
 }
 
-func refResourceMatches(resources []string, r Request) bool {
-	if len(resources) == 0 {
+// refResourceMatches reports whether a resource of st matches r; an invalid one (which only
+// a Deny that reaches here can have) counts as "*".
+func refResourceMatches(cat *Catalog, st Statement, r Request) bool {
+	if len(st.Resource) == 0 {
 		return true
 	}
-	for _, res := range resources {
-		if res == "*" || !refUUIDSyntax.MatchString(res) {
+	rtype := r.Type
+	if rtype == "" {
+		rtype = refActionType.FindString(r.Action)
+	}
+	for _, res := range st.Resource {
+		if res == "*" || !refResourceValid(cat, st, res) {
 			return true
 		}
-		for _, id := range []string{r.Resource, r.Project, r.Org} {
-			if asciiLower(id) == asciiLower(res) {
-				return true
+		if refUUIDSyntax.MatchString(res) {
+			for _, id := range []string{r.Resource, r.Project, r.Org} {
+				if asciiLower(id) == asciiLower(res) {
+					return true
+				}
 			}
+			continue
+		}
+		m := refTypedSyntax.FindStringSubmatch(res)
+		if asciiLower(m[1]) == asciiLower(rtype) && (m[2] == "*" || asciiLower(m[2]) == asciiLower(r.Resource)) {
+			return true
 		}
 	}
 	return false
+}
+
+// refResourceValid reports whether res is "*", a UUID, or TYPE/* or TYPE/ID of a catalog
+// type that some action the statement's patterns match is of.
+func refResourceValid(cat *Catalog, st Statement, res string) bool {
+	if res == "*" || refUUIDSyntax.MatchString(res) {
+		return true
+	}
+	m := refTypedSyntax.FindStringSubmatch(res)
+	if m == nil {
+		return false
+	}
+	typ := asciiLower(m[1])
+	known := slices.ContainsFunc(cat.ResourceTypes(), func(t ResourceType) bool { return asciiLower(t.Name) == typ })
+	// No action, or a malformed one, stands for every action, as in an invalid Deny.
+	every := len(st.Action) == 0 || slices.ContainsFunc(st.Action, func(p string) bool { return !refPatternWellFormed(p) })
+	agrees := false
+	for _, a := range cat.Actions() {
+		if asciiLower(a.Service+"."+a.Resource) != typ {
+			continue
+		}
+		known = true
+		agrees = agrees || every || slices.ContainsFunc(st.Action, func(p string) bool { return refGlob(p, a.Name) })
+	}
+	return known && agrees
 }
 
 func refStatementValid(cat *Catalog, st Statement) bool {
@@ -212,7 +252,7 @@ func refStatementValid(cat *Catalog, st Statement) bool {
 		}
 	}
 	for _, res := range st.Resource {
-		if res != "*" && !refUUIDSyntax.MatchString(res) {
+		if !refResourceValid(cat, st, res) {
 			return false
 		}
 	}

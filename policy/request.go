@@ -6,12 +6,15 @@ import (
 )
 
 // Request is an authorization question: may the principal whose policies were compiled into
-// a Set perform Action on the resource? Resource, Project and Org are UUIDs in canonical
-// form (any case); each is empty when it does not apply, e.g. Resource for a List or Create.
+// a Set perform Action on the resource? Project and Org are UUIDs in canonical form (any
+// case), Resource a UUID or a provider's own id (ValidResourceID); each is empty when it
+// does not apply, e.g. Resource for a List or Create. Type is the resource's type,
+// service.resource; empty, it is the action's (myapp.widget for myapp.widget.Publish).
 // A Request holds no pointers the engine keeps, so a caller can fill one on the stack.
 type Request struct {
 	Action   string // service.resource.Operation, compared ignoring ASCII case
-	Resource string // the resource's UUID
+	Resource string // the resource's UUID or the provider's own id for it
+	Type     string // the resource's type, service.resource, any case; "" for the action's
 	Project  string // the UUID of the project the resource lives in
 	Org      string // the UUID of the organization
 	Context  Context

@@ -43,7 +43,7 @@ type stmt struct {
 	sid    string
 	deny   bool
 	anyRes bool  // a "*" resource
-	resOff int32 // resource, project or organization ids: Compiled.res[resOff:resOff+resN]
+	resOff int32 // the other resources: Compiled.res[resOff:resOff+resN]
 	resN   int32
 	conds  []cond // all must be met
 }

@@ -27,7 +27,7 @@ type Compiled struct {
 	acts    []int32
 	offs    []int32
 	entries []int32
-	res     []uuid // the statements' resource ids, each statement's in one run
+	res     []resourceRef // the statements' resources but "*", each statement's in one run
 }
 
 // unitDiag is a diagnostic of a Compiled, without the identity of the policy, which each Set
@@ -99,35 +99,22 @@ func (u *Compiled) compileStatement(cat *Catalog, j int, src *Statement, version
 	// it run, for the diagnostics (TestCompile_validityAgreesWithCheck holds the two together).
 	valid := src.Effect == EffectAllow || src.Effect == EffectDeny
 
-	valid = valid && len(src.Action) > 0
-	if len(src.Action) == 0 {
-		acts = cat.all[:len(cat.all):len(cat.all)]
-	}
-	for _, p := range src.Action {
-		if checkPatternSyntax(p) != "" {
-			valid = false
-			acts = cat.all[:len(cat.all):len(cat.all)]
-			break
-		}
-		m := cat.match(p)
-		valid = valid && len(m) > 0
-		if acts == nil {
-			acts = m
-		} else {
-			acts = append(acts, m...)
-		}
-	}
+	acts, actsOK := cat.statementActions(src.Action)
+	valid = valid && actsOK
 
 	valid = valid && len(src.Resource) > 0
-	// The ids go straight into u.res, all statements' in one array, for locality; they are
-	// taken back out if the statement turns out to cover any resource or to be skipped.
+	// The references go straight into u.res, all statements' in one array, for locality;
+	// they are taken back out if the statement turns out to cover any resource or to be
+	// skipped.
 	st.anyRes = len(src.Resource) == 0
 	st.resOff = int32(len(u.res))
 	for _, r := range src.Resource {
-		if id, ok := parseUUID(r); ok {
-			u.res = append(u.res, id)
+		ref, star, msg := parseRef(r)
+		ok := msg == "" && (ref.kind == refUUID || star || cat.knownTypeAgrees(acts, ref.typ))
+		valid = valid && ok
+		if ok && !star {
+			u.res = append(u.res, ref)
 		} else {
-			valid = valid && r == "*"
 			st.anyRes = true
 		}
 	}

@@ -102,13 +102,16 @@ func (l *errorList) checkStatement(cat *Catalog, i int, st *Statement, sh *stmtS
 		if len(st.Resource) == 0 {
 			l.add(p+".Resource", "Resource", "must list at least one resource")
 		}
+		acts, _ := cat.statementActions(st.Action)
 		for j, r := range st.Resource {
 			ep := elemPath(p+".Resource", j, sh.bare[p+".Resource"])
 			if sh.skip[ep] {
 				continue
 			}
-			if msg := checkResource(r); msg != "" {
+			if msg := l.checkResource(cat, r); msg != "" {
 				l.add(ep, "Resource", msg)
+			} else if ref, _, _ := parseRef(r); ref.typ != "" && !cat.typeAgrees(acts, ref.typ) {
+				l.add(ep, "Resource", "no action of the statement is of type "+strconv.Quote(ref.typ)+", so "+strconv.Quote(r)+" could match none of its requests (a typed resource covers requests about resources of its type only)")
 			}
 		}
 	}

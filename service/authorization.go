@@ -23,8 +23,13 @@ const MaxBatchChecks = 100
 type Check struct {
 	Principal keyward.UserID
 	Action    string
-	Resource  string
-	Project   string
+	Resource  string // a lowercase UUID or the provider's own id (policy.ValidResourceID)
+	// Type is the resource's type, service.resource, from the catalog.
+	// Empty: the type the resource is registered with, or else the
+	// action's. A registered resource's own type may be repeated, not
+	// contradicted.
+	Type    string
+	Project string
 	// Org is the organization the resource belongs to, as the asking
 	// service knows it; another than the principal's is denied (layer
 	// tenant). Empty: not said.
@@ -80,14 +85,16 @@ func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision i
 	}
 	reqs := make([]authz.Request, len(cs))
 	others := false
-	for i, c := range cs {
-		field := func(name string) string {
+	field := func(i int) func(string) string {
+		return func(name string) string {
 			if prefix == "" {
 				return name
 			}
 			return fmt.Sprintf("%s[%d].%s", prefix, i, name)
 		}
-		if reqs[i], err = s.checkRequest(c, field); err != nil {
+	}
+	for i, c := range cs {
+		if reqs[i], err = s.checkRequest(c, field(i)); err != nil {
 			return nil, err
 		}
 		if reqs[i].Principal == "" {
@@ -113,6 +120,9 @@ func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision i
 		self = s.sessionRequest(p)
 	}
 	for i := range reqs {
+		if err := checkRegisteredType(snap, &reqs[i], field(i)); err != nil {
+			return nil, err
+		}
 		if err := s.placeResource(ctx, p.OrgID, &reqs[i]); err != nil {
 			return nil, err
 		}
@@ -136,7 +146,7 @@ func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision i
 
 // checkRequest validates c into an engine request.
 func (s *Service) checkRequest(c Check, field func(string) string) (authz.Request, error) {
-	r := authz.Request{Principal: c.Principal, Action: c.Action, Resource: c.Resource, Project: c.Project, Org: c.Org}
+	r := authz.Request{Principal: c.Principal, Action: c.Action, Resource: c.Resource, Type: c.Type, Project: c.Project, Org: c.Org}
 	if c.Principal != "" && !keyward.ValidID(string(c.Principal)) {
 		return r, keyward.FieldError(field("principal_id"), "principal_id %q is not a UUID.", c.Principal)
 	}
@@ -155,8 +165,13 @@ func (s *Service) checkRequest(c Check, field func(string) string) (authz.Reques
 		// which decide no fleet action (authorizeFleet).
 		return r, keyward.FieldError(field("action"), "%q is a fleet action: fleet roles decide it, not an organization's policies.", c.Action)
 	}
-	if c.Resource != "" && !keyward.ValidID(c.Resource) {
-		return r, keyward.FieldError(field("resource.id"), "resource.id %q is not a lowercase UUID.", c.Resource)
+	if err := checkResourceID(field("resource.id"), c.Resource, false); err != nil {
+		return r, err
+	}
+	if c.Type != "" {
+		if err := s.checkResourceType(field("resource.type"), c.Type); err != nil {
+			return r, err
+		}
 	}
 	if c.Org != "" && !keyward.ValidID(c.Org) {
 		return r, keyward.FieldError(field("resource.organization_id"), "resource.organization_id %q is not a lowercase UUID.", c.Org)
@@ -224,6 +239,9 @@ func (s *Service) WhoCan(ctx context.Context, c Check, minRevision int64) ([]aut
 	}
 	snap, err := s.snapshot(ctx, p.OrgID, max(minRevision, p.Revision))
 	if err != nil {
+		return nil, 0, err
+	}
+	if err := checkRegisteredType(snap, &r, func(name string) string { return name }); err != nil {
 		return nil, 0, err
 	}
 	return snap.WhoCan(r), snap.Revision, nil

@@ -24,7 +24,8 @@ type CatalogDiff struct {
 	Types  []string
 	Groups []string
 	// Affected are the live custom policies that read under the current
-	// catalog and no longer would: they name an action the change removes.
+	// catalog and no longer would: they name an action or a resource type
+	// the change removes.
 	Affected []AffectedPolicy
 	Applied  bool
 }
@@ -103,7 +104,7 @@ func (s *Service) ApplyCatalog(ctx context.Context, part policy.CatalogPart, for
 		}
 		if len(d.Affected) > 0 && !force {
 			return &keyward.Error{Code: keyward.CodeConflict, Field: "actions", Detail: d.Affected,
-				Message: "The change removes actions that stored policies use: " + affectedList(d.Affected) + ". Change those policies first, or apply with force to leave their statements allowing nothing."}
+				Message: "The change removes actions or resource types that stored policies use: " + affectedList(d.Affected) + ". Change those policies first, or apply with force to leave their statements allowing nothing."}
 		}
 		doc, err := json.Marshal(part)
 		if err != nil {

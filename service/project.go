@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
@@ -198,7 +197,7 @@ func (s *Service) RegisterResource(ctx context.Context, in ResourceInput) (*keyw
 	if err != nil {
 		return nil, err
 	}
-	if err := checkID("id", in.ID); err != nil {
+	if err := checkResourceID("id", in.ID, true); err != nil {
 		return nil, err
 	}
 	if err := checkID("project_id", string(in.ProjectID)); err != nil {
@@ -211,12 +210,8 @@ func (s *Service) RegisterResource(ctx context.Context, in ResourceInput) (*keyw
 	if len(typ) > keyward.MaxResourceTypeLen {
 		return nil, keyward.FieldError("type", "type is %d bytes long; the limit is %d.", len(typ), keyward.MaxResourceTypeLen)
 	}
-	if ok, near := s.catalog().HasResourceType(typ); !ok {
-		msg := fmt.Sprintf("%q is not a resource type of the catalog (service.resource, such as compute.instance).", typ)
-		if near != "" {
-			msg += fmt.Sprintf(" Did you mean %q?", near)
-		}
-		return nil, keyward.FieldError("type", "%s", msg)
+	if err := s.checkResourceType("type", typ); err != nil {
+		return nil, err
 	}
 	var r *keyward.Resource
 	defer s.forgetResource(in.ID)
@@ -248,7 +243,7 @@ func (s *Service) RegisterResource(ctx context.Context, in ResourceInput) (*keyw
 
 // resourceOf returns the registered resource id of org, or CodeNotFound.
 func resourceOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id string) (*keyward.Resource, error) {
-	if !keyward.ValidID(id) {
+	if checkResourceID("id", id, false) != nil {
 		return nil, notFound("Resource")
 	}
 	r, err := tx.GetResource(ctx, org, id)
@@ -325,8 +320,12 @@ func (s *Service) DeleteResource(ctx context.Context, id string) error {
 // as a provider resource: an organization, an account, a group, role,
 // policy, project, trust or OIDC issuer of org, a managed policy or a
 // built-in role. The registry is the provider's; keyward's own objects
-// never belong to a project through it.
+// never belong to a project through it. keyward's ids are UUIDs, so the
+// provider's own ids of other forms are never one.
 func (s *Service) refuseKeywardID(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id string) error {
+	if !keyward.ValidID(id) {
+		return nil
+	}
 	lookups := []struct {
 		kind string
 		err  func() error

@@ -435,6 +435,7 @@ var conflicts = []struct{ pg, sqlite, message string }{
 	{"projects_pkey", "projects.id", "A project with this ID already exists."},
 	{"projects_name_key", "projects.org_id, projects.name_key", "A project with this name already exists."},
 	{"resources_pkey", "resources.org_id, resources.id", "The resource is already registered."},
+	{"resources_id_key", "index 'resources_id_key'", "The resource is already registered."},
 }
 
 func conflictMessage(err error) string {

@@ -129,21 +129,23 @@ func (t *tx) CreateResource(ctx context.Context, r *keyward.Resource) error {
 	return dbError(op, err, errNoProject)
 }
 
-// GetResource returns the registered resource of org.
+// GetResource returns the registered resource of org whose id is id,
+// ignoring ASCII case.
 func (t *tx) GetResource(ctx context.Context, org keyward.OrgID, id string) (*keyward.Resource, error) {
 	const op = "sqlstore.GetResource"
 	var key string
-	r, err := scanResource(t.tx.QueryRowContext(ctx, "SELECT "+resourceColumns+" FROM resources r WHERE r.org_id = $1 AND r.id = $2", org, id), &key)
+	r, err := scanResource(t.tx.QueryRowContext(ctx, "SELECT "+resourceColumns+" FROM resources r WHERE r.org_id = $1 AND lower(r.id) = lower($2)", org, id), &key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(op, "Resource not found.")
 	}
 	return r, dbError(op, err, nil)
 }
 
-// ResourceOrgs returns the organizations, at most two, that registered id.
+// ResourceOrgs returns the organizations, at most two, that registered id
+// (ignoring ASCII case).
 func (t *tx) ResourceOrgs(ctx context.Context, id string) ([]keyward.OrgID, error) {
 	const op = "sqlstore.ResourceOrgs"
-	rows, err := t.tx.QueryContext(ctx, "SELECT org_id FROM resources WHERE id = $1 ORDER BY org_id LIMIT 2", id)
+	rows, err := t.tx.QueryContext(ctx, "SELECT org_id FROM resources WHERE lower(id) = lower($1) ORDER BY org_id LIMIT 2", id)
 	if err != nil {
 		return nil, dbError(op, err, nil)
 	}
@@ -176,11 +178,12 @@ func (t *tx) ListResources(ctx context.Context, org keyward.OrgID, f keyward.Res
 	}, f.Page, scanResource)
 }
 
-// DeleteResource removes the resource from the registry.
+// DeleteResource removes the resource whose id is id, ignoring ASCII case,
+// from the registry.
 func (t *tx) DeleteResource(ctx context.Context, org keyward.OrgID, id string) error {
 	const op = "sqlstore.DeleteResource"
 	t.touch(org, changeResource, id)
-	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM resources WHERE org_id = $1 AND id = $2", org, id))
+	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM resources WHERE org_id = $1 AND lower(id) = lower($2)", org, id))
 	if err != nil {
 		return dbError(op, err, nil)
 	}

@@ -998,13 +998,21 @@ type AuthorizeCheck struct {
 	} `json:"context,omitempty"`
 	PrincipalID *openapi_types.UUID `json:"principal_id,omitempty"`
 	Resource    *struct {
-		ID *openapi_types.UUID `json:"id,omitempty"`
+		// ID The resource's id: a lowercase UUID, or the provider's own id (1 to 200 ASCII letters, digits and `- _ . : / @ + = ,`, compared ignoring case), e.g. `widget-42` or an ARN. Policies name a provider's own id with its type, `myapp.widget/widget-42`.
+		//
+		// Example: widget-42
+		ID *string `json:"id,omitempty"`
 
 		// OrganizationID The organization the resource belongs to. Send it - a resource of another organization than the principal's is then denied at the `tenant` layer whatever the policies say, and a deployment run with `--require-tenant` denies a resource that is neither registered nor named with it.
 		OrganizationID *openapi_types.UUID `json:"organization_id,omitempty"`
 
 		// ProjectID The resource's project. It must be a project of the principal's organization, and for a registered resource the one it is registered in; otherwise the request is denied at the `tenant` layer.
 		ProjectID *openapi_types.UUID `json:"project_id,omitempty"`
+
+		// Type The resource's type, `service.resource`, a type of the catalog (a 400 with a "did you mean" otherwise). Default: the type the resource is registered with, or else the action's (`myapp.widget` for `myapp.widget.Publish`). For a registered resource another type than its own is a 400. Typed policy resources (`myapp.widget/*`, `myapp.widget/widget-42`) cover only requests about their type.
+		//
+		// Example: myapp.widget
+		Type *string `json:"type,omitempty"`
 	} `json:"resource,omitempty"`
 }
 
@@ -1034,13 +1042,21 @@ type AuthorizeReq struct {
 	// PrincipalID The user or service user asked about; the caller when left out.
 	PrincipalID *openapi_types.UUID `json:"principal_id,omitempty"`
 	Resource    *struct {
-		ID *openapi_types.UUID `json:"id,omitempty"`
+		// ID The resource's id: a lowercase UUID, or the provider's own id (1 to 200 ASCII letters, digits and `- _ . : / @ + = ,`, compared ignoring case), e.g. `widget-42` or an ARN. Policies name a provider's own id with its type, `myapp.widget/widget-42`.
+		//
+		// Example: widget-42
+		ID *string `json:"id,omitempty"`
 
 		// OrganizationID The organization the resource belongs to. Send it - a resource of another organization than the principal's is then denied at the `tenant` layer whatever the policies say, and a deployment run with `--require-tenant` denies a resource that is neither registered nor named with it.
 		OrganizationID *openapi_types.UUID `json:"organization_id,omitempty"`
 
 		// ProjectID The resource's project. It must be a project of the principal's organization, and for a registered resource the one it is registered in; otherwise the request is denied at the `tenant` layer.
 		ProjectID *openapi_types.UUID `json:"project_id,omitempty"`
+
+		// Type The resource's type, `service.resource`, a type of the catalog (a 400 with a "did you mean" otherwise). Default: the type the resource is registered with, or else the action's (`myapp.widget` for `myapp.widget.Publish`). For a registered resource another type than its own is a 400. Typed policy resources (`myapp.widget/*`, `myapp.widget/widget-42`) cover only requests about their type.
+		//
+		// Example: myapp.widget
+		Type *string `json:"type,omitempty"`
 	} `json:"resource,omitempty"`
 }
 
@@ -2476,9 +2492,11 @@ type Resource struct {
 	CreatedBy openapi_types.UUID `json:"created_by"`
 
 	// DateCreated Example: 2026-11-22T10:30:00Z
-	DateCreated string             `json:"date_created"`
-	ID          openapi_types.UUID `json:"id"`
-	ProjectID   openapi_types.UUID `json:"project_id"`
+	DateCreated string `json:"date_created"`
+
+	// ID A lowercase UUID or the provider's own id.
+	ID        string             `json:"id"`
+	ProjectID openapi_types.UUID `json:"project_id"`
 
 	// Type Example: compute.instance
 	Type string `json:"type"`
@@ -2499,17 +2517,17 @@ type ResourceList struct {
 
 // ResourceReq keyward extension. A provider resource and its project.
 type ResourceReq struct {
-	// ID The provider's id of the resource, a lowercase UUID.
+	// ID The provider's id of the resource: a lowercase UUID, or its own id of 1 to 200 ASCII letters, digits and `- _ . : / @ + = ,` (an ARN, a name, `widget-42`). Unique in the organization ignoring case.
 	//
-	// Example: 0192f4aa-0000-7000-8000-000000000001
-	ID openapi_types.UUID `json:"id"`
+	// Example: widget-42
+	ID string `json:"id"`
 
 	// ProjectID Example: 0192f4a9-2b3c-7d4e-8f50-6a7b8c9d0e12
 	ProjectID openapi_types.UUID `json:"project_id"`
 
-	// Type The provider's word for the kind of resource.
+	// Type The resource's type, `service.resource`, a resource type of the catalog; the authorize API decides requests about the resource as of this type.
 	//
-	// Example: compute.instance
+	// Example: myapp.widget
 	Type string `json:"type"`
 }
 
@@ -3309,7 +3327,7 @@ type PolicyID = openapi_types.UUID
 type ProjectID = openapi_types.UUID
 
 // ResourceID defines model for resourceId.
-type ResourceID = openapi_types.UUID
+type ResourceID = string
 
 // RoleID defines model for roleId.
 type RoleID = openapi_types.UUID
@@ -16495,7 +16513,7 @@ func NewDeleteResourceRequest(server string, resourceID ResourceID) (*http.Reque
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "resource_id", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "resource_id", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16529,7 +16547,7 @@ func NewGetResourceRequest(server string, resourceID ResourceID) (*http.Request,
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "resource_id", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "resource_id", resourceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}

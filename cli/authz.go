@@ -18,8 +18,8 @@ import (
 // checkFlags are the request of `keyward authorize` and `keyward who-can`.
 type checkFlags struct {
 	action, resource, typ, project, org, sourceIP, at string
-	mfa                                          string // "", "true" or "false"
-	minRevision                                  int64
+	mfa                                               string // "", "true" or "false"
+	minRevision                                       int64
 }
 
 func (f *checkFlags) add(cmd *cobra.Command) {

@@ -34,7 +34,6 @@ func TestSpec_Valid(t *testing.T) {
 	}
 }
 
-
 var (
 	operationIDPattern = regexp.MustCompile(`^[a-z][a-zA-Z]*$`)
 	actionPattern      = regexp.MustCompile(`^(iam|oidc|fleet)\.[a-z]+\.[A-Z][A-Za-z]*$`)

@@ -20,9 +20,8 @@ import (
 func TestGovultrPostgres(t *testing.T) {
 	url := keywardtest.NewPostgresDatabase(t)
 	ts := startServer(t, nil, "--database-url", url)
-	if !strings.Contains(ts.logs.String(), `"dialect":"postgres"`) {
-		t.Fatalf("the server did not open PostgreSQL; logs:\n%s", ts.logs.String())
-	}
+	// Log lines reach stderr through a background writer: wait for it.
+	waitFor(t, `the log line "dialect":"postgres"`, func() bool { return strings.Contains(ts.logs.String(), `"dialect":"postgres"`) })
 	driveGovultr(t, ts)
 }
 

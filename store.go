@@ -43,6 +43,9 @@ type Tx interface {
 	InvitationTx
 	ProjectTx
 	OIDCIssuerTx
+	OIDCProviderTx
+	SigningKeyTx
+	WorkloadTokenTx
 	TrustTx
 	CatalogTx
 	FleetTx

@@ -39,6 +39,8 @@ func (a *api) makeObjects(t *testing.T) (objects, string) {
 	a.do("POST", "/v2/assumed-roles/assume", a.root, `{"user_id":"`+bob+`","role_id":"`+ar.ID+`","session_name":"s","duration":900}`, http.StatusCreated, &sess)
 	var iss struct{ Issuer struct{ ID string } }
 	a.do("POST", "/v2/oidc/issuer", a.root, `{"issuer":{"source":"external","uri":"https://idp.example"}}`, http.StatusCreated, &iss)
+	var prov struct{ Provider struct{ ID string } }
+	a.do("POST", "/v2/oidc/provider", a.root, `{"name":"grafana"}`, http.StatusCreated, &prov)
 	var inv struct{ ID string }
 	a.do("POST", "/v2/invitation", a.root, `{"email_invited":"ivy@example.com"}`, http.StatusCreated, &inv)
 	var proj struct{ Project struct{ ID string } }
@@ -50,6 +52,7 @@ func (a *api) makeObjects(t *testing.T) (objects, string) {
 		"group_id": g.ID, "role_id": r.ID, "policy_id": p, "map_id": maps.Maps[0].ID,
 		"action_name":   "compute.instance.Create",
 		"issuer_id":     iss.Issuer.ID,
+		"provider_id":   prov.Provider.ID,
 		"invitation_id": inv.ID,
 		"trust_id":      tr.ID,
 		"session_token": sess.Token,
@@ -99,6 +102,7 @@ var bodies = map[string]string{
 	"POST /v2/organizations/{organization_id}/transfer-ownership": `{"user_id":"%[1]s"}`,
 	"PUT /v2/users/{user_id}/password":                            `{"password":"a rarely used passphrase"}`,
 	"POST /v2/oidc/issuer":                                        `{"issuer":{"source":"external","uri":"https://idp2.example","audiences":["keyward"]}}`,
+	"POST /v2/oidc/provider":                                      `{"name":"wiki"}`,
 	"POST /v2/projects":                                           `{"name":"Staging"}`,
 	"PUT /v2/projects/{project_id}":                               `{"name":"Prod"}`,
 	"PUT /v2/projects/{project_id}/role-assignments":              `{"role_assignments":[]}`,

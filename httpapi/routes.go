@@ -106,6 +106,10 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "GET /v2/oidc/issuer", "oidc.issuer.List", s.handleListOIDCIssuers())
 	s.handle(mux, "GET /v2/oidc/issuer/{issuer_id}", "oidc.issuer.Read", s.handleGetOIDCIssuer())
 	s.handle(mux, "DELETE /v2/oidc/issuer/{issuer_id}", "oidc.issuer.Delete", s.handleDeleteOIDCIssuer())
+	s.handle(mux, "POST /v2/oidc/provider", "oidc.provider.Create", s.handleCreateOIDCProvider())
+	s.handle(mux, "GET /v2/oidc/provider", "oidc.provider.List", s.handleListOIDCProviders())
+	s.handle(mux, "GET /v2/oidc/provider/{provider_id}", "oidc.provider.Read", s.handleGetOIDCProvider())
+	s.handle(mux, "DELETE /v2/oidc/provider/{provider_id}", "oidc.provider.Delete", s.handleDeleteOIDCProvider())
 
 	s.handle(mux, "POST /v2/role-trusts", "iam.roletrust.Create", s.handleCreateRoleTrust())
 	s.handle(mux, "GET /v2/role-trusts", "iam.roletrust.List", s.handleListRoleTrusts(""))

@@ -71,20 +71,9 @@ func (in OIDCIssuerInput) clean(allowHTTP bool) (OIDCIssuerInput, error) {
 	default:
 		return in, keyward.FieldError("source", "source %q is not supported; keyward registers external issuers only (source external).", in.Source)
 	}
-	if len(in.Audiences) > 20 {
-		return in, keyward.FieldError("audiences", "audiences has %d entries; the limit is 20.", len(in.Audiences))
+	if in.Audiences, err = cleanAudiences(in.Audiences); err != nil {
+		return in, err
 	}
-	auds := []string{}
-	for i, a := range in.Audiences {
-		a = strings.TrimSpace(a)
-		if a == "" || len(a) > 256 || !utf8.ValidString(a) {
-			return in, keyward.FieldError("audiences", "audiences[%d] must be a non-empty string of at most 256 bytes.", i)
-		}
-		if !slices.Contains(auds, a) {
-			auds = append(auds, a)
-		}
-	}
-	in.Audiences = auds
 	for _, f := range []struct {
 		name string
 		v    *string
@@ -95,6 +84,25 @@ func (in OIDCIssuerInput) clean(allowHTTP bool) (OIDCIssuerInput, error) {
 		}
 	}
 	return in, nil
+}
+
+// cleanAudiences checks a list of aud values (field audiences) and
+// returns it trimmed, without duplicates, never nil.
+func cleanAudiences(in []string) ([]string, error) {
+	if len(in) > 20 {
+		return nil, keyward.FieldError("audiences", "audiences has %d entries; the limit is 20.", len(in))
+	}
+	auds := []string{}
+	for i, a := range in {
+		a = strings.TrimSpace(a)
+		if a == "" || len(a) > 256 || !utf8.ValidString(a) {
+			return nil, keyward.FieldError("audiences", "audiences[%d] must be a non-empty string of at most 256 bytes.", i)
+		}
+		if !slices.Contains(auds, a) {
+			auds = append(auds, a)
+		}
+	}
+	return auds, nil
 }
 
 // oidcIssuerOf returns issuer id of org, or CodeNotFound for a malformed,

@@ -433,6 +433,33 @@ func (e PolicyKind) Valid() bool {
 	}
 }
 
+// Defines values for ProviderReqScopes.
+const (
+	Email         ProviderReqScopes = "email"
+	Groups        ProviderReqScopes = "groups"
+	OfflineAccess ProviderReqScopes = "offline_access"
+	Openid        ProviderReqScopes = "openid"
+	Profile       ProviderReqScopes = "profile"
+)
+
+// Valid indicates whether the value is a known member of the ProviderReqScopes enum.
+func (e ProviderReqScopes) Valid() bool {
+	switch e {
+	case Email:
+		return true
+	case Groups:
+		return true
+	case OfflineAccess:
+		return true
+	case Openid:
+		return true
+	case Profile:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RoleSessionState.
 const (
 	RoleSessionStateActive     RoleSessionState = "active"
@@ -2143,6 +2170,62 @@ type ProjectReq struct {
 	Name string `json:"name"`
 }
 
+// Provider Vultr's Provider (`id`, `issuer_id`, `name`) with keyward's client credentials and settings.
+type Provider struct {
+	Audiences []string `json:"audiences"`
+	ClientID  string   `json:"client_id"`
+
+	// ClientSecret Only in the answer to the creation.
+	ClientSecret *string `json:"client_secret,omitempty"`
+	DateCreated  string  `json:"date_created"`
+	ID           string  `json:"id"`
+
+	// Issuer The issuer URL of the provider's tokens.
+	Issuer string `json:"issuer"`
+
+	// IssuerID The provider is its own issuer; this is its id.
+	IssuerID     string   `json:"issuer_id"`
+	Name         string   `json:"name"`
+	Pairwise     bool     `json:"pairwise"`
+	RedirectUris []string `json:"redirect_uris"`
+	Scopes       []string `json:"scopes"`
+}
+
+// ProviderEnvelope defines model for ProviderEnvelope.
+type ProviderEnvelope struct {
+	// Provider Vultr's Provider (`id`, `issuer_id`, `name`) with keyward's client credentials and settings.
+	Provider Provider `json:"provider"`
+}
+
+// ProviderFields defines model for ProviderFields.
+type ProviderFields struct {
+	Audiences    *[]string `json:"audiences,omitempty"`
+	Name         *string   `json:"name,omitempty"`
+	Pairwise     *bool     `json:"pairwise,omitempty"`
+	RedirectUris *[]string `json:"redirect_uris,omitempty"`
+	Scopes       *[]string `json:"scopes,omitempty"`
+}
+
+// ProviderList defines model for ProviderList.
+type ProviderList struct {
+	// Meta Where a page sits in its list.
+	Meta      Meta       `json:"meta"`
+	Providers []Provider `json:"providers"`
+}
+
+// ProviderReq Vultr's ProviderReq (`name`) with keyward's settings; the same fields may come nested under `provider`.
+type ProviderReq struct {
+	Audiences    *[]string            `json:"audiences,omitempty"`
+	Name         *string              `json:"name,omitempty"`
+	Pairwise     *bool                `json:"pairwise,omitempty"`
+	Provider     *ProviderFields      `json:"provider,omitempty"`
+	RedirectUris *[]string            `json:"redirect_uris,omitempty"`
+	Scopes       *[]ProviderReqScopes `json:"scopes,omitempty"`
+}
+
+// ProviderReqScopes defines model for ProviderReq.Scopes.
+type ProviderReqScopes string
+
 // Resource keyward extension. A registered resource.
 type Resource struct {
 	CreatedBy openapi_types.UUID `json:"created_by"`
@@ -2919,6 +3002,9 @@ type PolicyID = openapi_types.UUID
 // ProjectID defines model for projectId.
 type ProjectID = openapi_types.UUID
 
+// ProviderID defines model for providerId.
+type ProviderID = openapi_types.UUID
+
 // ResourceID defines model for resourceId.
 type ResourceID = openapi_types.UUID
 
@@ -3204,6 +3290,15 @@ type ListMailParams struct {
 
 // ListOIDCIssuersParams defines parameters for ListOIDCIssuers.
 type ListOIDCIssuersParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListOIDCProvidersParams defines parameters for ListOIDCProviders.
+type ListOIDCProvidersParams struct {
 	// PerPage Items per page.
 	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
 
@@ -3552,6 +3647,9 @@ type AcceptInvitationJSONRequestBody = AcceptInvitationReq
 
 // CreateOIDCIssuerJSONRequestBody defines body for CreateOIDCIssuer for application/json ContentType.
 type CreateOIDCIssuerJSONRequestBody = IssuerReq
+
+// CreateOIDCProviderJSONRequestBody defines body for CreateOIDCProvider for application/json ContentType.
+type CreateOIDCProviderJSONRequestBody = ProviderReq
 
 // CreateOrganizationJSONRequestBody defines body for CreateOrganization for application/json ContentType.
 type CreateOrganizationJSONRequestBody = OrganizationReq
@@ -4646,6 +4744,72 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/oidc/issuer/{issuer_id} (the `GetOIDCIssuer` operationId).
 	GetOIDCIssuer(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListOIDCProviders List the applications that sign in with keyward
+	//
+	// Vultr-compatible (ListOIDCProviders). Lists the organization's applications in registration order.
+	//
+	// Corresponds with GET /v2/oidc/provider (the `ListOIDCProviders` operationId).
+	ListOIDCProviders(ctx context.Context, params *ListOIDCProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateOIDCProviderWithBody Register an application that signs in with keyward
+	//
+	// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+	// application (Vultr's "provider") in the organization. Its `id` is
+	// its OAuth client id and names its issuer,
+	// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+	// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+	// same id. `client_secret` is in this answer only (keyward keeps its
+	// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+	// http on a loopback host), `scopes` (allowed; default all of
+	// openid, email, profile, groups, offline_access), `audiences` (the
+	// `aud` values a workload token of this provider may carry besides
+	// its id) and `pairwise` (a subject per member private to this
+	// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+	// `{"provider": {"name": ...}}`: both are accepted.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+	CreateOIDCProviderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateOIDCProvider Register an application that signs in with keyward
+	//
+	// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+	// application (Vultr's "provider") in the organization. Its `id` is
+	// its OAuth client id and names its issuer,
+	// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+	// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+	// same id. `client_secret` is in this answer only (keyward keeps its
+	// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+	// http on a loopback host), `scopes` (allowed; default all of
+	// openid, email, profile, groups, offline_access), `audiences` (the
+	// `aud` values a workload token of this provider may carry besides
+	// its id) and `pairwise` (a subject per member private to this
+	// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+	// `{"provider": {"name": ...}}`: both are accepted.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+	CreateOIDCProvider(ctx context.Context, body CreateOIDCProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteOIDCProvider Remove an application
+	//
+	// Vultr-compatible (DeleteOIDCProvider). Removes the application: its
+	// client credentials, codes and refresh tokens stop working at once;
+	// the ID, access and workload tokens it signed are JWTs and verify
+	// until they expire.
+	//
+	// Corresponds with DELETE /v2/oidc/provider/{provider_id} (the `DeleteOIDCProvider` operationId).
+	DeleteOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOIDCProvider Get an application
+	//
+	// Vultr-compatible (GetOIDCProvider). Returns the application, wrapped in `provider`, without its secret.
+	//
+	// Corresponds with GET /v2/oidc/provider/{provider_id} (the `GetOIDCProvider` operationId).
+	GetOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListOrganizations List the caller's organizations
 	//
@@ -7486,6 +7650,122 @@ func (c *Client) DeleteOIDCIssuer(ctx context.Context, issuerID IssuerID, reqEdi
 // Corresponds with GET /v2/oidc/issuer/{issuer_id} (the `GetOIDCIssuer` operationId).
 func (c *Client) GetOIDCIssuer(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOIDCIssuerRequest(c.Server, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListOIDCProviders List the applications that sign in with keyward
+//
+// Vultr-compatible (ListOIDCProviders). Lists the organization's applications in registration order.
+//
+// Corresponds with GET /v2/oidc/provider (the `ListOIDCProviders` operationId).
+func (c *Client) ListOIDCProviders(ctx context.Context, params *ListOIDCProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListOIDCProvidersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateOIDCProviderWithBody Register an application that signs in with keyward
+//
+// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+// application (Vultr's "provider") in the organization. Its `id` is
+// its OAuth client id and names its issuer,
+// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+// same id. `client_secret` is in this answer only (keyward keeps its
+// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+// http on a loopback host), `scopes` (allowed; default all of
+// openid, email, profile, groups, offline_access), `audiences` (the
+// `aud` values a workload token of this provider may carry besides
+// its id) and `pairwise` (a subject per member private to this
+// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+// `{"provider": {"name": ...}}`: both are accepted.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+func (c *Client) CreateOIDCProviderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOIDCProviderRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateOIDCProvider Register an application that signs in with keyward
+//
+// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+// application (Vultr's "provider") in the organization. Its `id` is
+// its OAuth client id and names its issuer,
+// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+// same id. `client_secret` is in this answer only (keyward keeps its
+// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+// http on a loopback host), `scopes` (allowed; default all of
+// openid, email, profile, groups, offline_access), `audiences` (the
+// `aud` values a workload token of this provider may carry besides
+// its id) and `pairwise` (a subject per member private to this
+// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+// `{"provider": {"name": ...}}`: both are accepted.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+func (c *Client) CreateOIDCProvider(ctx context.Context, body CreateOIDCProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOIDCProviderRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteOIDCProvider Remove an application
+//
+// Vultr-compatible (DeleteOIDCProvider). Removes the application: its
+// client credentials, codes and refresh tokens stop working at once;
+// the ID, access and workload tokens it signed are JWTs and verify
+// until they expire.
+//
+// Corresponds with DELETE /v2/oidc/provider/{provider_id} (the `DeleteOIDCProvider` operationId).
+func (c *Client) DeleteOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteOIDCProviderRequest(c.Server, providerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOIDCProvider Get an application
+//
+// Vultr-compatible (GetOIDCProvider). Returns the application, wrapped in `provider`, without its secret.
+//
+// Corresponds with GET /v2/oidc/provider/{provider_id} (the `GetOIDCProvider` operationId).
+func (c *Client) GetOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOIDCProviderRequest(c.Server, providerID)
 	if err != nil {
 		return nil, err
 	}
@@ -12735,6 +13015,180 @@ func NewGetOIDCIssuerRequest(server string, issuerID IssuerID) (*http.Request, e
 	}
 
 	operationPath := fmt.Sprintf("/v2/oidc/issuer/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListOIDCProvidersRequest constructs an http.Request for the ListOIDCProviders method
+func NewListOIDCProvidersRequest(server string, params *ListOIDCProvidersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateOIDCProviderRequest calls the generic CreateOIDCProvider builder with application/json body
+func NewCreateOIDCProviderRequest(server string, body CreateOIDCProviderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateOIDCProviderRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateOIDCProviderRequestWithBody constructs an http.Request for the CreateOIDCProvider method, with any body, and a specified content type
+func NewCreateOIDCProviderRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteOIDCProviderRequest constructs an http.Request for the DeleteOIDCProvider method
+func NewDeleteOIDCProviderRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/provider/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOIDCProviderRequest constructs an http.Request for the GetOIDCProvider method
+func NewGetOIDCProviderRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/provider/%s", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -18313,6 +18767,78 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/oidc/issuer/{issuer_id} (the `GetOIDCIssuer` operationId).
 	GetOIDCIssuerWithResponse(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*GetOIDCIssuerResponse, error)
 
+	// ListOIDCProvidersWithResponse List the applications that sign in with keyward
+	//
+	// Vultr-compatible (ListOIDCProviders). Lists the organization's applications in registration order.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/provider (the `ListOIDCProviders` operationId).
+	ListOIDCProvidersWithResponse(ctx context.Context, params *ListOIDCProvidersParams, reqEditors ...RequestEditorFn) (*ListOIDCProvidersResponse, error)
+
+	// CreateOIDCProviderWithBodyWithResponse Register an application that signs in with keyward
+	//
+	// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+	// application (Vultr's "provider") in the organization. Its `id` is
+	// its OAuth client id and names its issuer,
+	// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+	// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+	// same id. `client_secret` is in this answer only (keyward keeps its
+	// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+	// http on a loopback host), `scopes` (allowed; default all of
+	// openid, email, profile, groups, offline_access), `audiences` (the
+	// `aud` values a workload token of this provider may carry besides
+	// its id) and `pairwise` (a subject per member private to this
+	// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+	// `{"provider": {"name": ...}}`: both are accepted.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+	CreateOIDCProviderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOIDCProviderResponse, error)
+
+	// CreateOIDCProviderWithResponse Register an application that signs in with keyward
+	//
+	// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+	// application (Vultr's "provider") in the organization. Its `id` is
+	// its OAuth client id and names its issuer,
+	// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+	// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+	// same id. `client_secret` is in this answer only (keyward keeps its
+	// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+	// http on a loopback host), `scopes` (allowed; default all of
+	// openid, email, profile, groups, offline_access), `audiences` (the
+	// `aud` values a workload token of this provider may carry besides
+	// its id) and `pairwise` (a subject per member private to this
+	// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+	// `{"provider": {"name": ...}}`: both are accepted.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+	CreateOIDCProviderWithResponse(ctx context.Context, body CreateOIDCProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCProviderResponse, error)
+
+	// DeleteOIDCProviderWithResponse Remove an application
+	//
+	// Vultr-compatible (DeleteOIDCProvider). Removes the application: its
+	// client credentials, codes and refresh tokens stop working at once;
+	// the ID, access and workload tokens it signed are JWTs and verify
+	// until they expire.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/oidc/provider/{provider_id} (the `DeleteOIDCProvider` operationId).
+	DeleteOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*DeleteOIDCProviderResponse, error)
+
+	// GetOIDCProviderWithResponse Get an application
+	//
+	// Vultr-compatible (GetOIDCProvider). Returns the application, wrapped in `provider`, without its secret.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/provider/{provider_id} (the `GetOIDCProvider` operationId).
+	GetOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*GetOIDCProviderResponse, error)
+
 	// ListOrganizationsWithResponse List the caller's organizations
 	//
 	// Lists the live organizations the caller's account is a member of,
@@ -23823,6 +24349,303 @@ func (r GetOIDCIssuerResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetOIDCIssuerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListOIDCProvidersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProviderList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListOIDCProvidersResponse) GetJSON200() *ProviderList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListOIDCProvidersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListOIDCProvidersResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListOIDCProvidersResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListOIDCProvidersResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListOIDCProvidersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListOIDCProvidersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListOIDCProvidersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListOIDCProvidersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateOIDCProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ProviderEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON201() *ProviderEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateOIDCProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateOIDCProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateOIDCProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateOIDCProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateOIDCProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteOIDCProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteOIDCProviderResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteOIDCProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteOIDCProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteOIDCProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteOIDCProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteOIDCProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteOIDCProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteOIDCProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteOIDCProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOIDCProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProviderEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOIDCProviderResponse) GetJSON200() *ProviderEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetOIDCProviderResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetOIDCProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetOIDCProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetOIDCProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOIDCProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOIDCProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOIDCProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOIDCProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOIDCProviderResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -32164,6 +32987,108 @@ func (c *ClientWithResponses) GetOIDCIssuerWithResponse(ctx context.Context, iss
 	return ParseGetOIDCIssuerResponse(rsp)
 }
 
+// ListOIDCProvidersWithResponse List the applications that sign in with keyward
+//
+// Vultr-compatible (ListOIDCProviders). Lists the organization's applications in registration order.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/provider (the `ListOIDCProviders` operationId).
+func (c *ClientWithResponses) ListOIDCProvidersWithResponse(ctx context.Context, params *ListOIDCProvidersParams, reqEditors ...RequestEditorFn) (*ListOIDCProvidersResponse, error) {
+	rsp, err := c.ListOIDCProviders(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListOIDCProvidersResponse(rsp)
+}
+
+// CreateOIDCProviderWithBodyWithResponse Register an application that signs in with keyward
+//
+// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+// application (Vultr's "provider") in the organization. Its `id` is
+// its OAuth client id and names its issuer,
+// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+// same id. `client_secret` is in this answer only (keyward keeps its
+// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+// http on a loopback host), `scopes` (allowed; default all of
+// openid, email, profile, groups, offline_access), `audiences` (the
+// `aud` values a workload token of this provider may carry besides
+// its id) and `pairwise` (a subject per member private to this
+// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+// `{"provider": {"name": ...}}`: both are accepted.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+func (c *ClientWithResponses) CreateOIDCProviderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOIDCProviderResponse, error) {
+	rsp, err := c.CreateOIDCProviderWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateOIDCProviderResponse(rsp)
+}
+
+// CreateOIDCProviderWithResponse Register an application that signs in with keyward
+//
+// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+// application (Vultr's "provider") in the organization. Its `id` is
+// its OAuth client id and names its issuer,
+// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+// same id. `client_secret` is in this answer only (keyward keeps its
+// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+// http on a loopback host), `scopes` (allowed; default all of
+// openid, email, profile, groups, offline_access), `audiences` (the
+// `aud` values a workload token of this provider may carry besides
+// its id) and `pairwise` (a subject per member private to this
+// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+// `{"provider": {"name": ...}}`: both are accepted.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+func (c *ClientWithResponses) CreateOIDCProviderWithResponse(ctx context.Context, body CreateOIDCProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCProviderResponse, error) {
+	rsp, err := c.CreateOIDCProvider(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateOIDCProviderResponse(rsp)
+}
+
+// DeleteOIDCProviderWithResponse Remove an application
+//
+// Vultr-compatible (DeleteOIDCProvider). Removes the application: its
+// client credentials, codes and refresh tokens stop working at once;
+// the ID, access and workload tokens it signed are JWTs and verify
+// until they expire.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/oidc/provider/{provider_id} (the `DeleteOIDCProvider` operationId).
+func (c *ClientWithResponses) DeleteOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*DeleteOIDCProviderResponse, error) {
+	rsp, err := c.DeleteOIDCProvider(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteOIDCProviderResponse(rsp)
+}
+
+// GetOIDCProviderWithResponse Get an application
+//
+// Vultr-compatible (GetOIDCProvider). Returns the application, wrapped in `provider`, without its secret.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/provider/{provider_id} (the `GetOIDCProvider` operationId).
+func (c *ClientWithResponses) GetOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*GetOIDCProviderResponse, error) {
+	rsp, err := c.GetOIDCProvider(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOIDCProviderResponse(rsp)
+}
+
 // ListOrganizationsWithResponse List the caller's organizations
 //
 // Lists the live organizations the caller's account is a member of,
@@ -37462,6 +38387,246 @@ func ParseGetOIDCIssuerResponse(rsp *http.Response) (*GetOIDCIssuerResponse, err
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest IssuerEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListOIDCProvidersResponse parses an HTTP response from a ListOIDCProvidersWithResponse call
+func ParseListOIDCProvidersResponse(rsp *http.Response) (*ListOIDCProvidersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListOIDCProvidersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProviderList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateOIDCProviderResponse parses an HTTP response from a CreateOIDCProviderWithResponse call
+func ParseCreateOIDCProviderResponse(rsp *http.Response) (*CreateOIDCProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateOIDCProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ProviderEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteOIDCProviderResponse parses an HTTP response from a DeleteOIDCProviderWithResponse call
+func ParseDeleteOIDCProviderResponse(rsp *http.Response) (*DeleteOIDCProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteOIDCProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOIDCProviderResponse parses an HTTP response from a GetOIDCProviderWithResponse call
+func ParseGetOIDCProviderResponse(rsp *http.Response) (*GetOIDCProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOIDCProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProviderEnvelope
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -72,3 +72,42 @@ func TestCLIOIDCIssuers(t *testing.T) {
 	c.ok("oidc", "issuer", "delete", f["id"])
 	c.fail("(status 404, code not_found)", "oidc", "issuer", "get", f["id"])
 }
+
+// TestGovultrOIDCProviders drives Vultr's OIDC provider endpoints through
+// its official Go client: register an application, get, list, delete.
+func TestGovultrOIDCProviders(t *testing.T) {
+	ts := startServer(t, nil)
+	ctx := context.Background()
+	log := &callLog{}
+	c := newGovultr(t, ts, ts.Token, log)
+	defer log.check(t)
+
+	p, _, err := c.OIDC.CreateOIDCProvider(ctx, &govultr.OIDCProviderReq{Name: "grafana"})
+	if err != nil || p.ID == "" || p.IssuerID == "" || p.Name != "grafana" {
+		t.Fatalf("CreateOIDCProvider = %+v, %v", p, err)
+	}
+	wantStatus(t, log, "CreateOIDCProvider", http.StatusCreated)
+
+	got, _, err := c.OIDC.GetOIDCProvider(ctx, p.ID)
+	if err != nil || *got != *p {
+		t.Fatalf("GetOIDCProvider = %+v, %v; want %+v", got, err, p)
+	}
+	list, _, err := c.OIDC.ListOIDCProviders(ctx)
+	if err != nil || len(list) != 1 || list[0] != *p {
+		t.Fatalf("ListOIDCProviders = %+v, %v", list, err)
+	}
+
+	if _, _, err := c.OIDC.CreateOIDCProvider(ctx, &govultr.OIDCProviderReq{}); err == nil {
+		t.Error("CreateOIDCProvider without a name succeeded")
+	}
+	wantStatus(t, log, "CreateOIDCProvider without a name", http.StatusBadRequest)
+
+	if err := c.OIDC.DeleteOIDCProvider(ctx, p.ID); err != nil {
+		t.Fatalf("DeleteOIDCProvider: %v", err)
+	}
+	wantStatus(t, log, "DeleteOIDCProvider", http.StatusNoContent)
+	if _, _, err := c.OIDC.GetOIDCProvider(ctx, p.ID); err == nil {
+		t.Error("GetOIDCProvider after delete succeeded")
+	}
+	wantStatus(t, log, "GetOIDCProvider after delete", http.StatusNotFound)
+}

@@ -52,15 +52,16 @@ func TestStdlibOnly(t *testing.T) {
 // directly. Imports point down only: cmd → httpapi/console/cli → service →
 // authz → policy, and service and sqlstore meet at the root package.
 var forbidden = map[string][]string{
-	"policy":      {module},
-	"catalogfile": {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi", module + "/authz"},
-	"authz":       {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi"},
-	"service":     {"net/http", "database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli"},
-	"sqlstore":    {"net/http", module + "/service", module + "/policy", module + "/authz", module + "/httpapi"},
-	"httpapi":     {"database/sql", module + "/sqlstore", module + "/cli"},
-	"cli":         {module + "/service", module + "/sqlstore", module + "/httpapi", module + "/policy", module + "/authz"},
-	"keywardtest": {module + "/httpapi", module + "/cli"},
-	"federation":  {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
+	"policy":       {module},
+	"catalogfile":  {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi", module + "/authz"},
+	"authz":        {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi"},
+	"service":      {"net/http", "database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli"},
+	"sqlstore":     {"net/http", module + "/service", module + "/policy", module + "/authz", module + "/httpapi"},
+	"httpapi":      {"database/sql", module + "/sqlstore", module + "/cli"},
+	"cli":          {module + "/service", module + "/sqlstore", module + "/httpapi", module + "/policy", module + "/authz"},
+	"oidcprovider": {"database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
+	"keywardtest":  {module + "/httpapi", module + "/cli"},
+	"federation":   {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
 }
 
 func TestImportGraph(t *testing.T) {

@@ -57,7 +57,7 @@ type SigningKey struct {
 	ID        string // the JWK kid
 	Algorithm string // ES256 or RS256
 	// Private is the private key in PKCS #8, encrypted with the
-	// deployment's key-encryption key; Public is the public JWK (JSON).
+	// deployment's key-encryption key; Public is the public key in PKIX.
 	Private   []byte
 	Public    []byte
 	CreatedAt time.Time

@@ -35,7 +35,7 @@ type server struct {
 	log  *slog.Logger
 	spec []byte
 	// table is every route with its action and access, filled in by
-	// routes; public holds the paths of its AccessPublic routes.
+	// routes; public holds the patterns of its AccessPublic routes.
 	table   []route
 	public  map[string]bool
 	actions map[string]string // pattern → action, for the audit of refusals

@@ -58,6 +58,18 @@ func (s *Service) invitationKey(ctx context.Context) ([]byte, error) {
 	if iv.key != nil {
 		return iv.key, nil
 	}
+	key, err := s.storedSecret(ctx, invitationKeySecret)
+	if err != nil {
+		return nil, err
+	}
+	iv.key = key
+	return key, nil
+}
+
+// storedSecret returns the server-wide secret named name: 32 random bytes
+// generated on first use and stored in the database, so that every
+// replica of a deployment holds the same.
+func (s *Service) storedSecret(ctx context.Context, name string) ([]byte, error) {
 	fresh := make([]byte, 32)
 	if _, err := rand.Read(fresh); err != nil {
 		panic("service: crypto/rand failed: " + err.Error())
@@ -65,14 +77,10 @@ func (s *Service) invitationKey(ctx context.Context) ([]byte, error) {
 	var key []byte
 	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var err error
-		key, err = tx.Secret(ctx, invitationKeySecret, fresh)
+		key, err = tx.Secret(ctx, name, fresh)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	iv.key = key
-	return key, nil
+	return key, err
 }
 
 // newNonce returns a fresh per-link nonce (128 bits, hex).

@@ -219,8 +219,30 @@ func (s *Service) DeleteOIDCProvider(ctx context.Context, id keyward.OIDCProvide
 	})
 }
 
+// PublicURL is the server's address as clients reach it.
+func (s *Service) PublicURL() string { return s.invites.publicURL }
+
 // IssuerURL is the issuer of provider id's tokens: the server's public
 // URL, then /v2/oidc/<id>, below which its discovery document lives.
 func (s *Service) IssuerURL(id keyward.OIDCProviderID) string {
-	return s.invites.publicURL + "/v2/oidc/" + string(id)
+	return s.PublicURL() + "/v2/oidc/" + string(id)
+}
+
+// FindOIDCProvider returns the application whose client id is id, in any
+// organization, for the protocol endpoints, which have no caller: the
+// client id, and for a confidential step the client secret, are their
+// credential.
+func (s *Service) FindOIDCProvider(ctx context.Context, id keyward.OIDCProviderID) (*keyward.OIDCProvider, error) {
+	if !keyward.ValidID(string(id)) {
+		return nil, notFound("OIDC provider")
+	}
+	var prov *keyward.OIDCProvider
+	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
+		var err error
+		if prov, err = tx.FindOIDCProvider(ctx, id); keyward.ErrorCode(err) == keyward.CodeNotFound {
+			return notFound("OIDC provider")
+		}
+		return err
+	})
+	return prov, err
 }

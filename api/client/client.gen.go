@@ -1872,6 +1872,22 @@ type NarrowingLayer struct {
 	Source string `json:"source"`
 }
 
+// OIDCDocument defines model for OIDCDocument.
+type OIDCDocument struct {
+	AuthorizationEndpoint             *string   `json:"authorization_endpoint,omitempty"`
+	ClaimsSupported                   *[]string `json:"claims_supported,omitempty"`
+	GrantTypesSupported               *[]string `json:"grant_types_supported,omitempty"`
+	IDTokenSigningAlgValuesSupported  *[]string `json:"id_token_signing_alg_values_supported,omitempty"`
+	Issuer                            *string   `json:"issuer,omitempty"`
+	JwksURI                           *string   `json:"jwks_uri,omitempty"`
+	ResponseTypesSupported            *[]string `json:"response_types_supported,omitempty"`
+	ScopesSupported                   *[]string `json:"scopes_supported,omitempty"`
+	SubjectTypesSupported             *[]string `json:"subject_types_supported,omitempty"`
+	TokenEndpoint                     *string   `json:"token_endpoint,omitempty"`
+	TokenEndpointAuthMethodsSupported *[]string `json:"token_endpoint_auth_methods_supported,omitempty"`
+	UserinfoEndpoint                  *string   `json:"userinfo_endpoint,omitempty"`
+}
+
 // Organization defines model for Organization.
 type Organization struct {
 	// DateCreated Example: 2026-11-22T10:00:00Z
@@ -2745,6 +2761,43 @@ type StatementResult struct {
 
 // StatementResultEffect defines model for StatementResult.Effect.
 type StatementResultEffect string
+
+// Token Vultr's Token with keyward's record fields.
+type Token struct {
+	AccessToken string  `json:"access_token"`
+	Audience    *string `json:"audience,omitempty"`
+	DateCreated *string `json:"date_created,omitempty"`
+	ExpiresAt   *string `json:"expires_at,omitempty"`
+
+	// ExpiresIn Seconds, as a string (Vultr's client decodes a string).
+	ExpiresIn    string  `json:"expires_in"`
+	ID           string  `json:"id"`
+	IDToken      string  `json:"id_token"`
+	Issuer       *string `json:"issuer,omitempty"`
+	ProviderID   *string `json:"provider_id,omitempty"`
+	RefreshToken string  `json:"refresh_token"`
+	Scope        string  `json:"scope"`
+	Subject      *string `json:"subject,omitempty"`
+	TokenType    string  `json:"token_type"`
+}
+
+// TokenEnvelope defines model for TokenEnvelope.
+type TokenEnvelope struct {
+	// Token Vultr's Token with keyward's record fields.
+	Token Token `json:"token"`
+}
+
+// TokenReq Vultr's TokenReq with keyward's `audience` and `expires_in`.
+type TokenReq struct {
+	Audience     *string `json:"audience,omitempty"`
+	ClientID     string  `json:"client_id"`
+	ClientSecret *string `json:"client_secret,omitempty"`
+	Code         *string `json:"code,omitempty"`
+	ExpiresIn    *int    `json:"expires_in,omitempty"`
+	GrantType    string  `json:"grant_type"`
+	RedirectURI  *string `json:"redirect_uri,omitempty"`
+	RefreshToken *string `json:"refresh_token,omitempty"`
+}
 
 // TransferOwnershipReq defines model for TransferOwnershipReq.
 type TransferOwnershipReq struct {
@@ -3648,6 +3701,9 @@ type AcceptInvitationJSONRequestBody = AcceptInvitationReq
 // CreateOIDCIssuerJSONRequestBody defines body for CreateOIDCIssuer for application/json ContentType.
 type CreateOIDCIssuerJSONRequestBody = IssuerReq
 
+// CreateOIDCTokenJSONRequestBody defines body for CreateOIDCToken for application/json ContentType.
+type CreateOIDCTokenJSONRequestBody = TokenReq
+
 // CreateOIDCProviderJSONRequestBody defines body for CreateOIDCProvider for application/json ContentType.
 type CreateOIDCProviderJSONRequestBody = ProviderReq
 
@@ -4274,6 +4330,17 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/fleet/audit (the `ListFleetAuditEvents` operationId).
 	ListFleetAuditEvents(ctx context.Context, params *ListFleetAuditEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// RotateOIDCSigningKey Rotate the OpenID provider's signing key
+	//
+	// keyward extension, for fleet administrators (`keyward oidc
+	// rotate-key`). Makes a new ES256 key that signs every token from now
+	// on; the old one stays in the JWKS until every token it signed has
+	// expired. Keys also rotate by themselves after 30 days. Recorded in
+	// the fleet audit trail.
+	//
+	// Corresponds with POST /v2/fleet/oidc-keys/rotate (the `RotateOIDCSigningKey` operationId).
+	RotateOIDCSigningKey(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListAllOrganizations List every organization
 	//
 	// keyward extension. Lists every live organization of the deployment,
@@ -4729,6 +4796,63 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
 	CreateOIDCIssuer(ctx context.Context, body CreateOIDCIssuerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateOIDCTokenWithBody Get a workload token
+	//
+	// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+	// `grant_type: client_credentials` gives the caller, authenticated by
+	// its bearer credential (an API key or a role session), a JWT signed
+	// with the deployment's key, for the provider application `client_id`
+	// of its organization: `iss` is the provider's issuer, `sub` names the
+	// caller (`user:<id>`, or `session:<id>` for a role session, with the
+	// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+	// `audience` (the provider's id by default, else one of its
+	// `audiences`), `org` is the organization, `jti` the token's `id`.
+	// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+	// seconds (default 900); a role session's token never outlives the
+	// session. The caller needs `oidc.token.Create` on the provider, so a
+	// narrowed key or a role gets a token only where it allows that.
+	// `client_secret` is ignored: the credential authenticates. The other
+	// grants of an application (authorization code, refresh) are at its
+	// token endpoint, named in its discovery document.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+	CreateOIDCTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateOIDCToken Get a workload token
+	//
+	// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+	// `grant_type: client_credentials` gives the caller, authenticated by
+	// its bearer credential (an API key or a role session), a JWT signed
+	// with the deployment's key, for the provider application `client_id`
+	// of its organization: `iss` is the provider's issuer, `sub` names the
+	// caller (`user:<id>`, or `session:<id>` for a role session, with the
+	// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+	// `audience` (the provider's id by default, else one of its
+	// `audiences`), `org` is the organization, `jti` the token's `id`.
+	// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+	// seconds (default 900); a role session's token never outlives the
+	// session. The caller needs `oidc.token.Create` on the provider, so a
+	// narrowed key or a role gets a token only where it allows that.
+	// `client_secret` is ignored: the credential authenticates. The other
+	// grants of an application (authorization code, refresh) are at its
+	// token endpoint, named in its discovery document.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+	CreateOIDCToken(ctx context.Context, body CreateOIDCTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOIDCToken Get the record of a workload token
+	//
+	// Vultr-compatible (GetOIDCToken). The record of a workload token of
+	// the organization: `expires_in` is what is left of its life;
+	// `access_token` is empty, since keyward never stores a token.
+	//
+	// Corresponds with GET /v2/oidc/issuer/token/{token_id} (the `GetOIDCToken` operationId).
+	GetOIDCToken(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DeleteOIDCIssuer Remove an OIDC issuer
 	//
 	// Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
@@ -4810,6 +4934,23 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/oidc/provider/{provider_id} (the `GetOIDCProvider` operationId).
 	GetOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOIDCProviderKeys The keys that verify a provider's tokens
+	//
+	// keyward extension (the discovery document's `jwks_uri`). Public.
+	// The deployment's active signing key, and each retired key until
+	// every token it signed has expired (1 h 5 min after its rotation).
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/.well-known/jwks.json (the `GetOIDCProviderKeys` operationId).
+	GetOIDCProviderKeys(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DiscoverOIDCProvider A provider's OpenID discovery document
+	//
+	// Vultr-compatible (DiscoveryOIDC). Public. The issuer is
+	// `<public URL>/v2/oidc/<provider_id>`.
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/.well-known/openid-configuration (the `DiscoverOIDCProvider` operationId).
+	DiscoverOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListOrganizations List the caller's organizations
 	//
@@ -6749,6 +6890,27 @@ func (c *Client) ListFleetAuditEvents(ctx context.Context, params *ListFleetAudi
 	return c.Client.Do(req)
 }
 
+// RotateOIDCSigningKey Rotate the OpenID provider's signing key
+//
+// keyward extension, for fleet administrators (`keyward oidc
+// rotate-key`). Makes a new ES256 key that signs every token from now
+// on; the old one stays in the JWKS until every token it signed has
+// expired. Keys also rotate by themselves after 30 days. Recorded in
+// the fleet audit trail.
+//
+// Corresponds with POST /v2/fleet/oidc-keys/rotate (the `RotateOIDCSigningKey` operationId).
+func (c *Client) RotateOIDCSigningKey(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateOIDCSigningKeyRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListAllOrganizations List every organization
 //
 // keyward extension. Lists every live organization of the deployment,
@@ -7624,6 +7786,93 @@ func (c *Client) CreateOIDCIssuer(ctx context.Context, body CreateOIDCIssuerJSON
 	return c.Client.Do(req)
 }
 
+// CreateOIDCTokenWithBody Get a workload token
+//
+// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+// `grant_type: client_credentials` gives the caller, authenticated by
+// its bearer credential (an API key or a role session), a JWT signed
+// with the deployment's key, for the provider application `client_id`
+// of its organization: `iss` is the provider's issuer, `sub` names the
+// caller (`user:<id>`, or `session:<id>` for a role session, with the
+// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+// `audience` (the provider's id by default, else one of its
+// `audiences`), `org` is the organization, `jti` the token's `id`.
+// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+// seconds (default 900); a role session's token never outlives the
+// session. The caller needs `oidc.token.Create` on the provider, so a
+// narrowed key or a role gets a token only where it allows that.
+// `client_secret` is ignored: the credential authenticates. The other
+// grants of an application (authorization code, refresh) are at its
+// token endpoint, named in its discovery document.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+func (c *Client) CreateOIDCTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOIDCTokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateOIDCToken Get a workload token
+//
+// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+// `grant_type: client_credentials` gives the caller, authenticated by
+// its bearer credential (an API key or a role session), a JWT signed
+// with the deployment's key, for the provider application `client_id`
+// of its organization: `iss` is the provider's issuer, `sub` names the
+// caller (`user:<id>`, or `session:<id>` for a role session, with the
+// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+// `audience` (the provider's id by default, else one of its
+// `audiences`), `org` is the organization, `jti` the token's `id`.
+// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+// seconds (default 900); a role session's token never outlives the
+// session. The caller needs `oidc.token.Create` on the provider, so a
+// narrowed key or a role gets a token only where it allows that.
+// `client_secret` is ignored: the credential authenticates. The other
+// grants of an application (authorization code, refresh) are at its
+// token endpoint, named in its discovery document.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+func (c *Client) CreateOIDCToken(ctx context.Context, body CreateOIDCTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOIDCTokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOIDCToken Get the record of a workload token
+//
+// Vultr-compatible (GetOIDCToken). The record of a workload token of
+// the organization: `expires_in` is what is left of its life;
+// `access_token` is empty, since keyward never stores a token.
+//
+// Corresponds with GET /v2/oidc/issuer/token/{token_id} (the `GetOIDCToken` operationId).
+func (c *Client) GetOIDCToken(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOIDCTokenRequest(c.Server, tokenID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DeleteOIDCIssuer Remove an OIDC issuer
 //
 // Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
@@ -7766,6 +8015,43 @@ func (c *Client) DeleteOIDCProvider(ctx context.Context, providerID ProviderID, 
 // Corresponds with GET /v2/oidc/provider/{provider_id} (the `GetOIDCProvider` operationId).
 func (c *Client) GetOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOIDCProviderRequest(c.Server, providerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOIDCProviderKeys The keys that verify a provider's tokens
+//
+// keyward extension (the discovery document's `jwks_uri`). Public.
+// The deployment's active signing key, and each retired key until
+// every token it signed has expired (1 h 5 min after its rotation).
+//
+// Corresponds with GET /v2/oidc/{provider_id}/.well-known/jwks.json (the `GetOIDCProviderKeys` operationId).
+func (c *Client) GetOIDCProviderKeys(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOIDCProviderKeysRequest(c.Server, providerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DiscoverOIDCProvider A provider's OpenID discovery document
+//
+// Vultr-compatible (DiscoveryOIDC). Public. The issuer is
+// `<public URL>/v2/oidc/<provider_id>`.
+//
+// Corresponds with GET /v2/oidc/{provider_id}/.well-known/openid-configuration (the `DiscoverOIDCProvider` operationId).
+func (c *Client) DiscoverOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDiscoverOIDCProviderRequest(c.Server, providerID)
 	if err != nil {
 		return nil, err
 	}
@@ -11312,6 +11598,33 @@ func NewListFleetAuditEventsRequest(server string, params *ListFleetAuditEventsP
 	return req, nil
 }
 
+// NewRotateOIDCSigningKeyRequest constructs an http.Request for the RotateOIDCSigningKey method
+func NewRotateOIDCSigningKeyRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/oidc-keys/rotate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListAllOrganizationsRequest constructs an http.Request for the ListAllOrganizations method
 func NewListAllOrganizationsRequest(server string, params *ListAllOrganizationsParams) (*http.Request, error) {
 	var err error
@@ -12964,6 +13277,80 @@ func NewCreateOIDCIssuerRequestWithBody(server string, contentType string, body 
 	return req, nil
 }
 
+// NewCreateOIDCTokenRequest calls the generic CreateOIDCToken builder with application/json body
+func NewCreateOIDCTokenRequest(server string, body CreateOIDCTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateOIDCTokenRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateOIDCTokenRequestWithBody constructs an http.Request for the CreateOIDCToken method, with any body, and a specified content type
+func NewCreateOIDCTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/issuer/token")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetOIDCTokenRequest constructs an http.Request for the GetOIDCToken method
+func NewGetOIDCTokenRequest(server string, tokenID openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/issuer/token/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDeleteOIDCIssuerRequest constructs an http.Request for the DeleteOIDCIssuer method
 func NewDeleteOIDCIssuerRequest(server string, issuerID IssuerID) (*http.Request, error) {
 	var err error
@@ -13189,6 +13576,74 @@ func NewGetOIDCProviderRequest(server string, providerID ProviderID) (*http.Requ
 	}
 
 	operationPath := fmt.Sprintf("/v2/oidc/provider/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOIDCProviderKeysRequest constructs an http.Request for the GetOIDCProviderKeys method
+func NewGetOIDCProviderKeysRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/.well-known/jwks.json", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDiscoverOIDCProviderRequest constructs an http.Request for the DiscoverOIDCProvider method
+func NewDiscoverOIDCProviderRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/.well-known/openid-configuration", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -18248,6 +18703,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/fleet/audit (the `ListFleetAuditEvents` operationId).
 	ListFleetAuditEventsWithResponse(ctx context.Context, params *ListFleetAuditEventsParams, reqEditors ...RequestEditorFn) (*ListFleetAuditEventsResponse, error)
 
+	// RotateOIDCSigningKeyWithResponse Rotate the OpenID provider's signing key
+	//
+	// keyward extension, for fleet administrators (`keyward oidc
+	// rotate-key`). Makes a new ES256 key that signs every token from now
+	// on; the old one stays in the JWKS until every token it signed has
+	// expired. Keys also rotate by themselves after 30 days. Recorded in
+	// the fleet audit trail.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/fleet/oidc-keys/rotate (the `RotateOIDCSigningKey` operationId).
+	RotateOIDCSigningKeyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RotateOIDCSigningKeyResponse, error)
+
 	// ListAllOrganizationsWithResponse List every organization
 	//
 	// keyward extension. Lists every live organization of the deployment,
@@ -18747,6 +19215,65 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
 	CreateOIDCIssuerWithResponse(ctx context.Context, body CreateOIDCIssuerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCIssuerResponse, error)
 
+	// CreateOIDCTokenWithBodyWithResponse Get a workload token
+	//
+	// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+	// `grant_type: client_credentials` gives the caller, authenticated by
+	// its bearer credential (an API key or a role session), a JWT signed
+	// with the deployment's key, for the provider application `client_id`
+	// of its organization: `iss` is the provider's issuer, `sub` names the
+	// caller (`user:<id>`, or `session:<id>` for a role session, with the
+	// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+	// `audience` (the provider's id by default, else one of its
+	// `audiences`), `org` is the organization, `jti` the token's `id`.
+	// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+	// seconds (default 900); a role session's token never outlives the
+	// session. The caller needs `oidc.token.Create` on the provider, so a
+	// narrowed key or a role gets a token only where it allows that.
+	// `client_secret` is ignored: the credential authenticates. The other
+	// grants of an application (authorization code, refresh) are at its
+	// token endpoint, named in its discovery document.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+	CreateOIDCTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOIDCTokenResponse, error)
+
+	// CreateOIDCTokenWithResponse Get a workload token
+	//
+	// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+	// `grant_type: client_credentials` gives the caller, authenticated by
+	// its bearer credential (an API key or a role session), a JWT signed
+	// with the deployment's key, for the provider application `client_id`
+	// of its organization: `iss` is the provider's issuer, `sub` names the
+	// caller (`user:<id>`, or `session:<id>` for a role session, with the
+	// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+	// `audience` (the provider's id by default, else one of its
+	// `audiences`), `org` is the organization, `jti` the token's `id`.
+	// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+	// seconds (default 900); a role session's token never outlives the
+	// session. The caller needs `oidc.token.Create` on the provider, so a
+	// narrowed key or a role gets a token only where it allows that.
+	// `client_secret` is ignored: the credential authenticates. The other
+	// grants of an application (authorization code, refresh) are at its
+	// token endpoint, named in its discovery document.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+	CreateOIDCTokenWithResponse(ctx context.Context, body CreateOIDCTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCTokenResponse, error)
+
+	// GetOIDCTokenWithResponse Get the record of a workload token
+	//
+	// Vultr-compatible (GetOIDCToken). The record of a workload token of
+	// the organization: `expires_in` is what is left of its life;
+	// `access_token` is empty, since keyward never stores a token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/issuer/token/{token_id} (the `GetOIDCToken` operationId).
+	GetOIDCTokenWithResponse(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetOIDCTokenResponse, error)
+
 	// DeleteOIDCIssuerWithResponse Remove an OIDC issuer
 	//
 	// Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
@@ -18838,6 +19365,27 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/oidc/provider/{provider_id} (the `GetOIDCProvider` operationId).
 	GetOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*GetOIDCProviderResponse, error)
+
+	// GetOIDCProviderKeysWithResponse The keys that verify a provider's tokens
+	//
+	// keyward extension (the discovery document's `jwks_uri`). Public.
+	// The deployment's active signing key, and each retired key until
+	// every token it signed has expired (1 h 5 min after its rotation).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/.well-known/jwks.json (the `GetOIDCProviderKeys` operationId).
+	GetOIDCProviderKeysWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*GetOIDCProviderKeysResponse, error)
+
+	// DiscoverOIDCProviderWithResponse A provider's OpenID discovery document
+	//
+	// Vultr-compatible (DiscoveryOIDC). Public. The issuer is
+	// `<public URL>/v2/oidc/<provider_id>`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/.well-known/openid-configuration (the `DiscoverOIDCProvider` operationId).
+	DiscoverOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*DiscoverOIDCProviderResponse, error)
 
 	// ListOrganizationsWithResponse List the caller's organizations
 	//
@@ -21761,6 +22309,76 @@ func (r ListFleetAuditEventsResponse) ContentType() string {
 	return ""
 }
 
+type RotateOIDCSigningKeyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *struct {
+		SigningKey struct {
+			Kid string `json:"kid"`
+		} `json:"signing_key"`
+	}
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r RotateOIDCSigningKeyResponse) GetJSON201() *struct {
+	SigningKey struct {
+		Kid string `json:"kid"`
+	} `json:"signing_key"`
+} {
+	return r.JSON201
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RotateOIDCSigningKeyResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RotateOIDCSigningKeyResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RotateOIDCSigningKeyResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RotateOIDCSigningKeyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RotateOIDCSigningKeyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RotateOIDCSigningKeyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RotateOIDCSigningKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListAllOrganizationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -24210,6 +24828,158 @@ func (r CreateOIDCIssuerResponse) ContentType() string {
 	return ""
 }
 
+type CreateOIDCTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *TokenEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateOIDCTokenResponse) GetJSON201() *TokenEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateOIDCTokenResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateOIDCTokenResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateOIDCTokenResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateOIDCTokenResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateOIDCTokenResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateOIDCTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateOIDCTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateOIDCTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateOIDCTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOIDCTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TokenEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOIDCTokenResponse) GetJSON200() *TokenEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetOIDCTokenResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetOIDCTokenResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetOIDCTokenResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetOIDCTokenResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOIDCTokenResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOIDCTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOIDCTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOIDCTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOIDCTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type DeleteOIDCIssuerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -24646,6 +25416,134 @@ func (r GetOIDCProviderResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetOIDCProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOIDCProviderKeysResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Keys []map[string]interface{} `json:"keys"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOIDCProviderKeysResponse) GetJSON200() *struct {
+	Keys []map[string]interface{} `json:"keys"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetOIDCProviderKeysResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetOIDCProviderKeysResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOIDCProviderKeysResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOIDCProviderKeysResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOIDCProviderKeysResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOIDCProviderKeysResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOIDCProviderKeysResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DiscoverOIDCProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OIDCDocument
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DiscoverOIDCProviderResponse) GetJSON200() *OIDCDocument {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DiscoverOIDCProviderResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DiscoverOIDCProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DiscoverOIDCProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DiscoverOIDCProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DiscoverOIDCProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DiscoverOIDCProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DiscoverOIDCProviderResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -32204,6 +33102,25 @@ func (c *ClientWithResponses) ListFleetAuditEventsWithResponse(ctx context.Conte
 	return ParseListFleetAuditEventsResponse(rsp)
 }
 
+// RotateOIDCSigningKeyWithResponse Rotate the OpenID provider's signing key
+//
+// keyward extension, for fleet administrators (`keyward oidc
+// rotate-key`). Makes a new ES256 key that signs every token from now
+// on; the old one stays in the JWKS until every token it signed has
+// expired. Keys also rotate by themselves after 30 days. Recorded in
+// the fleet audit trail.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/fleet/oidc-keys/rotate (the `RotateOIDCSigningKey` operationId).
+func (c *ClientWithResponses) RotateOIDCSigningKeyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RotateOIDCSigningKeyResponse, error) {
+	rsp, err := c.RotateOIDCSigningKey(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotateOIDCSigningKeyResponse(rsp)
+}
+
 // ListAllOrganizationsWithResponse List every organization
 //
 // keyward extension. Lists every live organization of the deployment,
@@ -32955,6 +33872,83 @@ func (c *ClientWithResponses) CreateOIDCIssuerWithResponse(ctx context.Context, 
 	return ParseCreateOIDCIssuerResponse(rsp)
 }
 
+// CreateOIDCTokenWithBodyWithResponse Get a workload token
+//
+// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+// `grant_type: client_credentials` gives the caller, authenticated by
+// its bearer credential (an API key or a role session), a JWT signed
+// with the deployment's key, for the provider application `client_id`
+// of its organization: `iss` is the provider's issuer, `sub` names the
+// caller (`user:<id>`, or `session:<id>` for a role session, with the
+// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+// `audience` (the provider's id by default, else one of its
+// `audiences`), `org` is the organization, `jti` the token's `id`.
+// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+// seconds (default 900); a role session's token never outlives the
+// session. The caller needs `oidc.token.Create` on the provider, so a
+// narrowed key or a role gets a token only where it allows that.
+// `client_secret` is ignored: the credential authenticates. The other
+// grants of an application (authorization code, refresh) are at its
+// token endpoint, named in its discovery document.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+func (c *ClientWithResponses) CreateOIDCTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOIDCTokenResponse, error) {
+	rsp, err := c.CreateOIDCTokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateOIDCTokenResponse(rsp)
+}
+
+// CreateOIDCTokenWithResponse Get a workload token
+//
+// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+// `grant_type: client_credentials` gives the caller, authenticated by
+// its bearer credential (an API key or a role session), a JWT signed
+// with the deployment's key, for the provider application `client_id`
+// of its organization: `iss` is the provider's issuer, `sub` names the
+// caller (`user:<id>`, or `session:<id>` for a role session, with the
+// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+// `audience` (the provider's id by default, else one of its
+// `audiences`), `org` is the organization, `jti` the token's `id`.
+// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+// seconds (default 900); a role session's token never outlives the
+// session. The caller needs `oidc.token.Create` on the provider, so a
+// narrowed key or a role gets a token only where it allows that.
+// `client_secret` is ignored: the credential authenticates. The other
+// grants of an application (authorization code, refresh) are at its
+// token endpoint, named in its discovery document.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+func (c *ClientWithResponses) CreateOIDCTokenWithResponse(ctx context.Context, body CreateOIDCTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCTokenResponse, error) {
+	rsp, err := c.CreateOIDCToken(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateOIDCTokenResponse(rsp)
+}
+
+// GetOIDCTokenWithResponse Get the record of a workload token
+//
+// Vultr-compatible (GetOIDCToken). The record of a workload token of
+// the organization: `expires_in` is what is left of its life;
+// `access_token` is empty, since keyward never stores a token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/issuer/token/{token_id} (the `GetOIDCToken` operationId).
+func (c *ClientWithResponses) GetOIDCTokenWithResponse(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetOIDCTokenResponse, error) {
+	rsp, err := c.GetOIDCToken(ctx, tokenID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOIDCTokenResponse(rsp)
+}
+
 // DeleteOIDCIssuerWithResponse Remove an OIDC issuer
 //
 // Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
@@ -33087,6 +34081,39 @@ func (c *ClientWithResponses) GetOIDCProviderWithResponse(ctx context.Context, p
 		return nil, err
 	}
 	return ParseGetOIDCProviderResponse(rsp)
+}
+
+// GetOIDCProviderKeysWithResponse The keys that verify a provider's tokens
+//
+// keyward extension (the discovery document's `jwks_uri`). Public.
+// The deployment's active signing key, and each retired key until
+// every token it signed has expired (1 h 5 min after its rotation).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/{provider_id}/.well-known/jwks.json (the `GetOIDCProviderKeys` operationId).
+func (c *ClientWithResponses) GetOIDCProviderKeysWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*GetOIDCProviderKeysResponse, error) {
+	rsp, err := c.GetOIDCProviderKeys(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOIDCProviderKeysResponse(rsp)
+}
+
+// DiscoverOIDCProviderWithResponse A provider's OpenID discovery document
+//
+// Vultr-compatible (DiscoveryOIDC). Public. The issuer is
+// `<public URL>/v2/oidc/<provider_id>`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/{provider_id}/.well-known/openid-configuration (the `DiscoverOIDCProvider` operationId).
+func (c *ClientWithResponses) DiscoverOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*DiscoverOIDCProviderResponse, error) {
+	rsp, err := c.DiscoverOIDCProvider(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDiscoverOIDCProviderResponse(rsp)
 }
 
 // ListOrganizationsWithResponse List the caller's organizations
@@ -36329,6 +37356,57 @@ func ParseListFleetAuditEventsResponse(rsp *http.Response) (*ListFleetAuditEvent
 	return response, nil
 }
 
+// ParseRotateOIDCSigningKeyResponse parses an HTTP response from a RotateOIDCSigningKeyWithResponse call
+func ParseRotateOIDCSigningKeyResponse(rsp *http.Response) (*RotateOIDCSigningKeyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RotateOIDCSigningKeyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest struct {
+			SigningKey struct {
+				Kid string `json:"kid"`
+			} `json:"signing_key"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListAllOrganizationsResponse parses an HTTP response from a ListAllOrganizationsWithResponse call
 func ParseListAllOrganizationsResponse(rsp *http.Response) (*ListAllOrganizationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -38314,6 +39392,128 @@ func ParseCreateOIDCIssuerResponse(rsp *http.Response) (*CreateOIDCIssuerRespons
 	return response, nil
 }
 
+// ParseCreateOIDCTokenResponse parses an HTTP response from a CreateOIDCTokenWithResponse call
+func ParseCreateOIDCTokenResponse(rsp *http.Response) (*CreateOIDCTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateOIDCTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest TokenEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOIDCTokenResponse parses an HTTP response from a GetOIDCTokenWithResponse call
+func ParseGetOIDCTokenResponse(rsp *http.Response) (*GetOIDCTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOIDCTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TokenEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseDeleteOIDCIssuerResponse parses an HTTP response from a DeleteOIDCIssuerWithResponse call
 func ParseDeleteOIDCIssuerResponse(rsp *http.Response) (*DeleteOIDCIssuerResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -38652,6 +39852,102 @@ func ParseGetOIDCProviderResponse(rsp *http.Response) (*GetOIDCProviderResponse,
 			return nil, err
 		}
 		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOIDCProviderKeysResponse parses an HTTP response from a GetOIDCProviderKeysWithResponse call
+func ParseGetOIDCProviderKeysResponse(rsp *http.Response) (*GetOIDCProviderKeysResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOIDCProviderKeysResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Keys []map[string]interface{} `json:"keys"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDiscoverOIDCProviderResponse parses an HTTP response from a DiscoverOIDCProviderWithResponse call
+func ParseDiscoverOIDCProviderResponse(rsp *http.Response) (*DiscoverOIDCProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DiscoverOIDCProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OIDCDocument
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/vultr/govultr/v3"
@@ -96,6 +99,31 @@ func TestGovultrOIDCProviders(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0] != *p {
 		t.Fatalf("ListOIDCProviders = %+v, %v", list, err)
 	}
+
+	doc, _, err := c.OIDC.DiscoveryOIDC(ctx, p.ID)
+	if err != nil || !strings.HasSuffix(doc.Issuer, "/v2/oidc/"+p.ID) || doc.JWKSURI == "" || doc.TokenEndpoint == "" || len(doc.IDTokenSigningValuesSupported) == 0 {
+		t.Fatalf("DiscoveryOIDC = %+v, %v", doc, err)
+	}
+
+	// A workload token for the caller, and its record.
+	tok, _, err := c.OIDC.CreateOIDCToken(ctx, &govultr.OIDCTokenReq{GrantType: "client_credentials", ClientID: p.ID})
+	if err != nil || strings.Count(tok.AccessToken, ".") != 2 || tok.TokenType != "Bearer" || tok.ExpiresSeconds != "900" {
+		t.Fatalf("CreateOIDCToken = %+v, %v", tok, err)
+	}
+	wantStatus(t, log, "CreateOIDCToken", http.StatusCreated)
+	var claims struct{ Jti, Iss string }
+	payload, err := base64.RawURLEncoding.DecodeString(strings.Split(tok.AccessToken, ".")[1])
+	if err != nil || json.Unmarshal(payload, &claims) != nil || claims.Iss != doc.Issuer {
+		t.Fatalf("token payload %s: %v", payload, err)
+	}
+	rec, _, err := c.OIDC.GetOIDCToken(ctx, claims.Jti)
+	if err != nil || rec.TokenType != "Bearer" || rec.AccessToken != "" || rec.ExpiresSeconds == "" {
+		t.Fatalf("GetOIDCToken = %+v, %v", rec, err)
+	}
+	if _, _, err := c.OIDC.CreateOIDCToken(ctx, &govultr.OIDCTokenReq{GrantType: "client_credentials", ClientID: "0193a000-0000-7000-8000-00000000beef"}); err == nil {
+		t.Error("CreateOIDCToken for an unknown provider succeeded")
+	}
+	wantStatus(t, log, "CreateOIDCToken for an unknown provider", http.StatusBadRequest)
 
 	if _, _, err := c.OIDC.CreateOIDCProvider(ctx, &govultr.OIDCProviderReq{}); err == nil {
 		t.Error("CreateOIDCProvider without a name succeeded")

@@ -2192,9 +2192,9 @@ type Provider struct {
 	ClientID  string   `json:"client_id"`
 
 	// ClientSecret Only in the answer to the creation.
-	ClientSecret *string `json:"client_secret,omitempty"`
-	DateCreated  string  `json:"date_created"`
-	ID           string  `json:"id"`
+	ClientSecret *string   `json:"client_secret,omitempty"`
+	DateCreated  time.Time `json:"date_created"`
+	ID           string    `json:"id"`
 
 	// Issuer The issuer URL of the provider's tokens.
 	Issuer string `json:"issuer"`

@@ -139,3 +139,32 @@ func TestGovultrOIDCProviders(t *testing.T) {
 	}
 	wantStatus(t, log, "GetOIDCProvider after delete", http.StatusNotFound)
 }
+
+// TestCLIOIDCProviders runs `keyward oidc provider`, `oidc token` and
+// `oidc rotate-key` against the real server.
+func TestCLIOIDCProviders(t *testing.T) {
+	ts := startServer(t, nil)
+	c := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	f := fieldsOf(c.ok("oidc", "provider", "create", "--name", "grafana", "--redirect-uri", "https://grafana.example/cb", "--audience", "sts.amazonaws.com", "--scope", "openid", "--scope", "email"))
+	if f["id"] == "" || f["client_secret"] == "" || f["scopes"] != "openid, email" || !strings.HasSuffix(f["issuer"], "/v2/oidc/"+f["id"]) {
+		t.Fatalf("create printed %v", f)
+	}
+	var list []struct{ ID, Name string }
+	c.json(&list, "oidc", "provider", "list")
+	if len(list) != 1 || list[0].ID != f["id"] {
+		t.Errorf("list = %+v", list)
+	}
+	if g := fieldsOf(c.ok("oidc", "provider", "get", f["id"])); g["client_secret"] != "-" || g["redirect_uris"] != "https://grafana.example/cb" {
+		t.Errorf("get printed %v", g)
+	}
+	jwt := strings.TrimSpace(c.ok("oidc", "token", f["id"], "--audience", "sts.amazonaws.com", "--expires-in", "120"))
+	if strings.Count(jwt, ".") != 2 {
+		t.Errorf("oidc token printed %q", jwt)
+	}
+	c.fail("(status 400, code invalid, field audience)", "oidc", "token", f["id"], "--audience", "evil")
+	if out := c.ok("oidc", "rotate-key"); !strings.HasPrefix(out, "Rotated the signing key") {
+		t.Errorf("rotate-key printed %q", out)
+	}
+	c.ok("oidc", "provider", "delete", f["id"])
+	c.fail("(status 404, code not_found)", "oidc", "provider", "get", f["id"])
+}

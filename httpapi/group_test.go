@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -20,12 +21,23 @@ func newAPIWith(t *testing.T, opts service.Options) *api {
 	t.Helper()
 	store := keywardtest.OpenStore(t)
 	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(store, opts)
+	return serveAPI(t, service.New(store, opts), opts.Logger, nil)
+}
+
+// serveAPI bootstraps svc and serves it, on ln if not nil, as the api of
+// the bootstrap organization's root owner.
+func serveAPI(t *testing.T, svc *service.Service, logger *slog.Logger, ln net.Listener) *api {
+	t.Helper()
 	token, created, err := svc.Bootstrap(context.Background(), service.BootstrapInput{})
 	if err != nil || !created {
 		t.Fatalf("Bootstrap = %v, %v", created, err)
 	}
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: opts.Logger, Spec: []byte("openapi: 3.0.3\n")}))
+	srv := httptest.NewUnstartedServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")}))
+	if ln != nil {
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	a := &api{t: t, srv: srv, root: token, svc: svc}
 	var orgs struct {

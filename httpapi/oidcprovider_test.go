@@ -1,13 +1,11 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +13,6 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
-	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/service"
 	"github.com/keyward-iam/keyward/sqlstore"
@@ -35,22 +32,7 @@ func newIssuerAPI(t *testing.T) (*api, *keywardtest.Clock) {
 		t.Fatal(err)
 	}
 	svc := service.New(store, service.Options{Logger: logger, Now: clock.Now, OIDCAllowHTTP: true, PublicURL: "http://" + ln.Addr().String()})
-	token, _, err := svc.Bootstrap(context.Background(), service.BootstrapInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")}))
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
-	a := &api{t: t, srv: srv, root: token, svc: svc}
-	var orgs struct {
-		Orgs []struct{ ID string } `json:"orgs"`
-	}
-	a.do("GET", "/v2/organizations", token, "", http.StatusOK, &orgs)
-	a.orgID = orgs.Orgs[0].ID
-	return a, clock
+	return serveAPI(t, svc, logger, ln), clock
 }
 
 type providerOut struct {

@@ -56,18 +56,17 @@ func (t *tx) CreateOIDCProvider(ctx context.Context, p *keyward.OIDCProvider) er
 
 // GetOIDCProvider returns the provider of org.
 func (t *tx) GetOIDCProvider(ctx context.Context, org keyward.OrgID, id keyward.OIDCProviderID) (*keyward.OIDCProvider, error) {
-	const op = "sqlstore.GetOIDCProvider"
-	p, err := scanProvider(t.tx.QueryRowContext(ctx, "SELECT "+providerColumns+" FROM oidc_providers p WHERE p.org_id = $1 AND p.id = $2", org, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound(op, "OIDC provider not found.")
-	}
-	return p, dbError(op, err, nil)
+	return t.oneProvider(ctx, "sqlstore.GetOIDCProvider", "p.org_id = $1 AND p.id = $2", org, id)
 }
 
 // FindOIDCProvider returns the provider id of whichever organization.
 func (t *tx) FindOIDCProvider(ctx context.Context, id keyward.OIDCProviderID) (*keyward.OIDCProvider, error) {
-	const op = "sqlstore.FindOIDCProvider"
-	p, err := scanProvider(t.tx.QueryRowContext(ctx, "SELECT "+providerColumns+" FROM oidc_providers p WHERE p.id = $1", id))
+	return t.oneProvider(ctx, "sqlstore.FindOIDCProvider", "p.id = $1", id)
+}
+
+// oneProvider returns the provider that cond selects.
+func (t *tx) oneProvider(ctx context.Context, op, cond string, args ...any) (*keyward.OIDCProvider, error) {
+	p, err := scanProvider(t.tx.QueryRowContext(ctx, "SELECT "+providerColumns+" FROM oidc_providers p WHERE "+cond, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(op, "OIDC provider not found.")
 	}

@@ -61,7 +61,9 @@ type FleetTx interface {
 	// GrantFleetRole stores g; the same role granted to the same account
 	// twice is CodeConflict, an unknown account CodeNotFound.
 	GrantFleetRole(ctx context.Context, g *FleetRoleGrant) error
-	// RevokeFleetRole removes a grant; a missing one is CodeNotFound.
+	// RevokeFleetRole removes a grant; a missing one is CodeNotFound, the
+	// last fleet.admin grant CodeConflict (the deployment keeps an
+	// administrator, also against revocations at once).
 	RevokeFleetRole(ctx context.Context, user UserID, role string) error
 	// ListFleetRoles lists grants in the order they were made.
 	ListFleetRoles(ctx context.Context, f FleetRoleFilter) ([]*FleetRoleGrant, PageInfo, error)

@@ -81,7 +81,7 @@ func (s *Snapshot) decide(r *Request) (policy.Decision, string) {
 		return policy.Allow, LayerRootOwner
 	}
 	project := s.projectOf(r)
-	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: project, Org: string(s.Org), Context: r.Context}
+	pr := s.policyRequest(r, project)
 	d, layer := policy.ImplicitDeny, LayerPolicy
 	if !s.projectSpecific(u, project) {
 		// The common case: u's own policies and those of its automatic
@@ -127,9 +127,8 @@ func (s *Snapshot) explain(r *Request) Result {
 			Reason: "the root owner may perform every action", Statements: []policy.StatementResult{}}
 	}
 	project := s.projectOf(r)
-	pr := policy.Request{Action: r.Action, Resource: r.Resource, Project: project, Org: string(s.Org), Context: r.Context}
-	c := s.withTrusts(u, project, s.compiledFor(u, project), s.autoTrusts(u, r.Context, false))
-	ex := c.set.Explain(&pr)
+	pr := s.policyRequest(r, project)
+	ex := s.explainPolicies(u, project, &pr)
 	res := Result{
 		Decision:    ex.Decision,
 		Allowed:     ex.Allowed,
@@ -146,6 +145,29 @@ func (s *Snapshot) explain(r *Request) Result {
 		res.Reason = "no statement of the principal's policies allows this action on this resource (implicit deny)"
 	}
 	return s.selfExplain(r, res)
+}
+
+// policyRequest is r for u's policies, with its resource in project.
+func (s *Snapshot) policyRequest(r *Request, project string) policy.Request {
+	return policy.Request{Action: r.Action, Resource: r.Resource, Project: project, Org: string(s.Org), Context: r.Context}
+}
+
+// explainPolicies explains pr, a request in project, by u's policies and
+// those of its automatic trusts. It answers as the set of compiledFor and
+// withTrusts would; in the common case, no trust and nothing specific to
+// the project, that set would be compiled for this one explanation
+// (compiled), so u's policies are explained as they are walked instead,
+// which allocates only the explanation.
+func (s *Snapshot) explainPolicies(u *userNode, project string, pr *policy.Request) policy.Explanation {
+	if ts := s.autoTrusts(u, pr.Context, false); len(ts) > 0 || s.projectSpecific(u, project) {
+		return s.withTrusts(u, project, s.compiledFor(u, project), ts).set.Explain(pr)
+	}
+	e := s.cat.Explainer(pr)
+	s.eachPolicy(u, true, true, func(p *policyNode, via string) {
+		in := p.input(via)
+		e.Add(s.cat, &in)
+	})
+	return e.Done()
 }
 
 // policyLayer is the layer of a decision by u's policies in project:

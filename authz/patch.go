@@ -27,22 +27,29 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 
 	policies := setOf(c.Policies)
 	if len(policies) > 0 {
-		n.policies = maps.Clone(s.policies)
-		for _, id := range c.Policies {
-			delete(n.policies, id)
-		}
+		now := make(map[keyward.PolicyID]*policyNode, len(part.Policies))
 		for _, p := range part.Policies {
-			n.policies[p.ID] = docs.node(n.cat, p)
+			now[p.ID] = docs.node(n.cat, p)
 		}
 		for _, id := range c.Policies {
 			old := s.policies[id]
 			switch {
-			case n.policies[id] == old:
+			case now[id] == old:
 				// Touched only through an attachment, whose edge is its
 				// target's: the same node, nothing to relink.
 				delete(policies, id)
 			case old != nil:
 				delete(docs, docKey{id, old.version})
+			}
+		}
+		if len(policies) > 0 {
+			n.policies = maps.Clone(s.policies)
+			for id := range policies {
+				if p := now[id]; p != nil {
+					n.policies[id] = p
+				} else {
+					delete(n.policies, id)
+				}
 			}
 		}
 	}
@@ -96,38 +103,8 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 		}
 	}
 
-	touchedUsers := setOf(c.Users)
-	if len(touchedUsers) > 0 || len(groups) > 0 || len(roles) > 0 || len(policies) > 0 {
-		users := copyOnWrite{m: &n.users}
-		for _, id := range c.Users {
-			users.remove(id)
-		}
-		for _, u := range part.Users {
-			users.set(u.Account.ID, n.newUser(n.cat, u, e))
-		}
-		// A member of a changed group links to its old node (a membership
-		// is the member's row, so none is new without the member being
-		// touched): comparing pointers is cheaper than ids.
-		oldGroups := make(map[*groupNode]bool, len(groups))
-		for id := range groups {
-			if g := s.groups[id]; g != nil {
-				oldGroups[g] = true
-			}
-		}
-		if len(oldGroups) > 0 || len(roles) > 0 || len(policies) > 0 {
-			for i := range n.users {
-				for id, u := range n.users[i] {
-					if touchedUsers[id] || !(inGroups(u.groups, oldGroups) || bindsAny(u.bindings, roles) || anyIn(u.attached, policies)) {
-						continue
-					}
-					nu := &userNode{user: u.user, memberOf: u.memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides}
-					n.linkUser(nu)
-					// The shard is copied on its first change; the range
-					// goes on over the old one, which no one changes.
-					users.set(id, nu)
-				}
-			}
-		}
+	if len(c.Users) > 0 || len(groups) > 0 || len(roles) > 0 || len(policies) > 0 {
+		n.patchUsers(s, part, c, e, groups, roles, policies)
 	}
 
 	if c.Projects {
@@ -150,16 +127,77 @@ func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docC
 	return &n
 }
 
-func inGroups(gs []*groupNode, set map[*groupNode]bool) bool {
-	if len(set) == 0 {
-		return false
+// patchUsers makes n's members from s's: those c touched anew from part,
+// and those a changed group, role or policy reaches (found in the reverse
+// index, reach.go) relinked from the edges they already hold. It keeps
+// the reverse index.
+func (n *Snapshot) patchUsers(s *Snapshot, part *keyward.Graph, c *keyward.GraphChanges, e *edges,
+	groups map[keyward.GroupID]bool, roles map[keyward.RoleID]bool, policies map[keyward.PolicyID]bool) {
+	users := newCopyOnWrite(&n.users)
+	index := newReachWriter(&n.reach)
+	var touched []int32
+	present := make(map[keyward.UserID]bool, len(part.Users))
+	for _, u := range part.Users {
+		nu := n.newUser(n.cat, u, e)
+		i := users.set(nu)
+		index.update(i, s.users.get(u.Account.ID), nu)
+		present[u.Account.ID] = true
+		touched = append(touched, i)
 	}
-	for _, g := range gs {
-		if set[g] {
-			return true
+	for _, id := range c.Users {
+		if old := s.users.get(id); old != nil && !present[id] {
+			i, _ := s.users.index.lookup(id)
+			users.remove(id)
+			index.update(i, old, nil)
 		}
 	}
-	return false
+	// done marks the members made anew, by index.
+	done := make([]bool, len(n.users.nodes))
+	for _, i := range touched {
+		done[i] = true
+	}
+	// A member a change reaches holds the same edges (an edge is its
+	// member's row, so a changed one touched the member), but for its
+	// memberships of a deleted group, which went with the group: its node
+	// is linked anew from them.
+	gone := func(id keyward.GroupID) bool { return groups[id] && n.groups[id] == nil }
+	anyGone := false
+	for id := range groups {
+		anyGone = anyGone || gone(id)
+	}
+	relink := func(i int32) {
+		if done[i] {
+			return
+		}
+		done[i] = true
+		u := n.users.nodes[i]
+		memberOf := u.memberOf
+		if anyGone && slices.ContainsFunc(memberOf, gone) {
+			memberOf = slices.DeleteFunc(slices.Clone(memberOf), gone)
+		}
+		nu := &userNode{user: u.user, memberOf: memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides}
+		n.linkUser(nu)
+		users.setAt(i, nu)
+	}
+	for id := range groups {
+		for _, i := range n.reach.groups[shardOf(id)][id] {
+			relink(i)
+		}
+		if gone(id) {
+			index.groups.drop(id)
+		}
+	}
+	for id := range roles {
+		for _, i := range n.reach.roles[shardOf(id)][id] {
+			relink(i)
+		}
+	}
+	for id := range policies {
+		for _, i := range n.reach.policies[shardOf(id)][id] {
+			relink(i)
+		}
+	}
+	index.done()
 }
 
 func setOf[K comparable](ids []K) map[K]bool {

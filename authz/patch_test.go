@@ -456,6 +456,19 @@ func (w *pWorld) compare(t *testing.T, ctx context.Context, db *sqlstore.DB, a *
 		}
 		return string(b)
 	}
+	// The reverse index a patch keeps (which members each group, role
+	// and policy reaches) must be the one a build makes.
+	pr, err := authz.ReachOf(p)
+	if err != nil {
+		t.Fatalf("%s: patched snapshot's reverse index: %v", where, err)
+	}
+	fr, err := authz.ReachOf(f)
+	if err != nil {
+		t.Fatalf("%s: built snapshot's reverse index: %v", where, err)
+	}
+	if js(pr) != js(fr) {
+		t.Fatalf("%s: reverse index differs: %s", where, diffAt(js(pr), js(fr)))
+	}
 	for _, u := range w.accounts {
 		pa, perr := p.EffectiveAccess(u)
 		fa, ferr := f.EffectiveAccess(u)

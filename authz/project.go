@@ -10,13 +10,8 @@ import (
 // in a project is the union of its org and project bindings).
 type projectRoles map[string][]*roleNode
 
-// add records a binding of r: in project, or, when project is "", in the
-// whole organization (appended to orgWide).
-func (p *projectRoles) add(project string, r *roleNode, orgWide *[]*roleNode) {
-	if project == "" {
-		*orgWide = append(*orgWide, r)
-		return
-	}
+// add records a binding of r in project.
+func (p *projectRoles) add(project string, r *roleNode) {
 	if *p == nil {
 		*p = projectRoles{}
 	}

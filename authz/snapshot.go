@@ -23,6 +23,7 @@ type Snapshot struct {
 	cat      *policy.Catalog
 	sh       shared
 	users    userMap
+	reach    reach // the members each group, role and policy reaches (reach.go)
 	groups   map[keyward.GroupID]*groupNode
 	scope    projectScope // registered resources and projects (scope.go)
 	roles    map[keyward.RoleID]*roleNode
@@ -46,9 +47,10 @@ type userNode struct {
 	attached  []keyward.PolicyID
 	overrides map[string]*policyNode // project (lowercase) → the override's policy
 
-	groups   []*groupNode
-	roles    []*roleNode   // org-wide bindings to the user
-	policies []*policyNode // attached directly
+	// groups are the user's groups. The roles bound to it and the
+	// policies attached to it are not kept resolved: only explanations
+	// and links ask for them (eachPolicy), and a member's bytes count.
+	groups []*groupNode
 	// docs are the compiled documents of every policy that reaches the
 	// user in the whole organization (those of inputs), each once, side by
 	// side: what a decision reads (userNode.decide).
@@ -182,9 +184,9 @@ func build(cat *policy.Catalog, sh shared, g *keyward.Graph, docs docCache) *Sna
 		s.groups[gr.ID] = s.newGroup(gr, e)
 	}
 	for _, u := range g.Users {
-		n := s.newUser(cat, u, e)
-		s.users[shardOf(u.Account.ID)][u.Account.ID] = n
+		s.users.add(s.newUser(cat, u, e))
 	}
+	s.reach = reachOf(s.users.nodes)
 	s.scope = projectScope{projects: map[string]bool{}, resources: map[string]string{}}
 	s.scope.addProjects(g.Projects)
 	s.scope.addResources(g.Resources)
@@ -212,7 +214,9 @@ func edgesOf(g *keyward.Graph) *edges {
 		roleAtt: map[keyward.RoleID][]keyward.PolicyID{}, grids: map[keyward.RoleID]*keyward.RoleGrid{},
 	}
 	// The ids of edges are interned: a group's id is one string however
-	// many memberships name it (the store reads each anew).
+	// many memberships name it (the store reads each anew), and the one
+	// the snapshot's map of groups has as its key, so that linking a
+	// member finds its groups, roles and policies by comparing pointers.
 	in := map[string]string{}
 	id := func(s string) string {
 		if c, ok := in[s]; ok {
@@ -220,6 +224,15 @@ func edgesOf(g *keyward.Graph) *edges {
 		}
 		in[s] = s
 		return s
+	}
+	for _, gr := range g.Groups {
+		id(string(gr.ID))
+	}
+	for _, r := range g.Roles {
+		id(string(r.ID))
+	}
+	for _, p := range g.Policies {
+		id(string(p.ID))
 	}
 	for _, m := range g.GroupMembers {
 		e.memberOf[m.UserID] = append(e.memberOf[m.UserID], keyward.GroupID(id(string(m.GroupID))))
@@ -305,8 +318,12 @@ func (s *Snapshot) linkRole(r *roleNode) {
 func (s *Snapshot) linkGroup(g *groupNode) {
 	g.roles, g.projects = nil, nil
 	for _, b := range g.bindings {
-		if r := s.boundRole(b); r != nil {
-			g.projects.add(b.project, r, &g.roles)
+		switch r := s.boundRole(b); {
+		case r == nil: // deleted, or not one that may be bound
+		case b.project == "":
+			g.roles = append(g.roles, r)
+		default:
+			g.projects.add(b.project, r)
 		}
 	}
 	g.policies = s.attachedPolicies(g.attached)
@@ -319,18 +336,19 @@ func (s *Snapshot) linkGroup(g *groupNode) {
 // linkUser resolves u's groups, bindings and attachments. A group, role or
 // policy the snapshot does not have (deleted) is left out.
 func (s *Snapshot) linkUser(u *userNode) {
-	u.groups, u.roles, u.projects = nil, nil, nil
+	u.groups, u.projects = make([]*groupNode, 0, len(u.memberOf)), nil
 	for _, id := range u.memberOf {
 		if g := s.groups[id]; g != nil {
 			u.groups = append(u.groups, g)
 		}
 	}
 	for _, b := range u.bindings {
-		if r := s.boundRole(b); r != nil {
-			u.projects.add(b.project, r, &u.roles)
+		if b.project != "" {
+			if r := s.boundRole(b); r != nil {
+				u.projects.add(b.project, r)
+			}
 		}
 	}
-	u.policies = s.attachedPolicies(u.attached)
 	// u.projects is not nil when a group of u has project bindings either,
 	// so that a member with none anywhere is known by a glance
 	// (projectSpecific).
@@ -345,13 +363,16 @@ func (s *Snapshot) linkUser(u *userNode) {
 // docsOf returns the compiled documents of the policies that reach u in
 // the whole organization (eachPolicy), each once.
 func (s *Snapshot) docsOf(u *userNode) []*policy.Compiled {
-	var out []*policy.Compiled
+	// Listed on the stack, then copied once at its length: what the
+	// snapshot keeps, a slice per member, is no larger than it must be.
+	var buf [64]*policy.Compiled
+	out := buf[:0]
 	s.eachPolicy(u, true, true, func(p *policyNode, _ string) {
 		if !slices.Contains(out, p.compiled) {
 			out = append(out, p.compiled)
 		}
 	})
-	return slices.Clip(out)
+	return slices.Clone(out)
 }
 
 // binding is a role bound to a principal, in the whole organization
@@ -366,10 +387,12 @@ type binding struct {
 // applies inside its project only (project.go).
 func (s *Snapshot) boundRole(b binding) *roleNode {
 	r := s.roles[b.role]
-	if br, ok := s.sh.builtin[b.role]; ok && r == nil {
-		r = br.org
-		if b.project != "" {
-			r = br.project
+	if r == nil {
+		if br, ok := s.sh.builtin[b.role]; ok {
+			r = br.org
+			if b.project != "" {
+				r = br.project
+			}
 		}
 	}
 	if r == nil || r.role.Type != keyward.RoleAssignable {
@@ -383,15 +406,20 @@ func (s *Snapshot) boundRole(b binding) *roleNode {
 func (s *Snapshot) attachedPolicies(ids []keyward.PolicyID) []*policyNode {
 	var out []*policyNode
 	for _, id := range ids {
-		p := s.policies[id]
-		if p == nil {
-			p = s.sh.managed[id]
-		}
-		if p != nil {
+		if p := s.attachedPolicy(id); p != nil {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// attachedPolicy resolves an attached policy id, or returns nil
+// (attachedPolicies).
+func (s *Snapshot) attachedPolicy(id keyward.PolicyID) *policyNode {
+	if p := s.policies[id]; p != nil {
+		return p
+	}
+	return s.sh.managed[id]
 }
 
 // inputs returns the policies that reach u, each with the path it comes
@@ -417,9 +445,14 @@ func (s *Snapshot) roleDerivedInputs(u *userNode) []policy.Input {
 func (s *Snapshot) collectInputs(u *userNode, base, roles bool) []policy.Input {
 	var in []policy.Input
 	s.eachPolicy(u, base, roles, func(p *policyNode, via string) {
-		in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: via, Doc: p.doc, Compiled: p.compiled})
+		in = append(in, p.input(via))
 	})
 	return in
+}
+
+// input is p as a policy of a member's set, reaching it through via.
+func (p *policyNode) input(via string) policy.Input {
+	return policy.Input{ID: string(p.id), Name: p.name, Via: via, Doc: p.doc, Compiled: p.compiled}
 }
 
 // eachPolicy is the one statement of which policies reach u in the whole
@@ -428,8 +461,10 @@ func (s *Snapshot) collectInputs(u *userNode, base, roles bool) []policy.Input {
 // groups, when roles those of the roles bound to u or its groups.
 func (s *Snapshot) eachPolicy(u *userNode, base, roles bool, fn func(p *policyNode, via string)) {
 	if base {
-		for _, p := range u.policies {
-			fn(p, "direct")
+		for _, id := range u.attached {
+			if p := s.attachedPolicy(id); p != nil {
+				fn(p, "direct")
+			}
 		}
 		for _, acl := range u.user.ACLs {
 			names, _ := policy.ACLPolicyNames(acl)
@@ -446,9 +481,14 @@ func (s *Snapshot) eachPolicy(u *userNode, base, roles bool, fn func(p *policyNo
 		}
 	}
 	if roles {
-		for _, r := range u.roles {
-			for _, p := range r.policies {
-				fn(p, r.via)
+		for _, b := range u.bindings {
+			if b.project != "" {
+				continue // project.go
+			}
+			if r := s.boundRole(b); r != nil {
+				for _, p := range r.policies {
+					fn(p, r.via)
+				}
 			}
 		}
 		for _, gr := range u.groups {

@@ -103,7 +103,8 @@ func (s *server) handleAuthorize() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, toVerdictJSON(v))
+		out := toVerdictJSON(v)
+		writeVerdict(w, &out)
 	})
 }
 

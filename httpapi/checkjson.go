@@ -36,7 +36,7 @@ func readAuthorize(body []byte, req *authorizeReq) error {
 // which refuses it with the key's name. Keeping that check here to the
 // bits of onceIn keeps the usual body free of allocations.
 func scanAuthorize(body []byte, req *authorizeReq) bool {
-	s := jsonScanner{b: body}
+	s := jsonScanner{b: body, text: string(body)}
 	var seen uint
 	once := func(bit uint) bool { return onceIn(&seen, bit) }
 	ok := s.object(func(key string) bool {
@@ -96,10 +96,13 @@ func onceIn(seen *uint, bit uint) bool {
 
 // jsonScanner reads the few JSON forms scanAuthorize takes from b,
 // starting at i. Each method skips the whitespace before its token and
-// reports false, leaving i anywhere, if the token is not there.
+// reports false, leaving i anywhere, if the token is not there. text is
+// b as a string, copied once, so that the strings read are slices of it
+// and a body costs one allocation, not one per string.
 type jsonScanner struct {
-	b []byte
-	i int
+	b    []byte
+	text string
+	i    int
 }
 
 func (s *jsonScanner) space() {
@@ -152,7 +155,7 @@ func (s *jsonScanner) str(v *string) bool {
 	for j := s.i + 1; j < len(s.b); j++ {
 		switch c := s.b[j]; {
 		case c == '"':
-			*v = string(s.b[s.i+1 : j])
+			*v = s.text[s.i+1 : j]
 			s.i = j + 1
 			return true
 		case c == '\\' || c < 0x20 || c >= 0x7f:

@@ -189,14 +189,12 @@ func (s *server) handleFleetSetPassword() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		var req struct {
-			Password string `json:"password"`
-		}
-		if err := decodeJSON(r, &req); err != nil {
+		pw, err := passwordOf(r)
+		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		s.noContent(w, r, s.svc.FleetSetPassword(r.Context(), org, user, req.Password))
+		s.noContent(w, r, s.svc.FleetSetPassword(r.Context(), org, user, pw))
 	})
 }
 

@@ -160,6 +160,13 @@ func TestFleetRoutesDecide(t *testing.T) {
 			})
 		}
 	}
+	// Nor does an organization's authorize API answer a fleet action from
+	// the organization's policies, which would allow it to its admin.
+	var e apiError
+	w.do("POST", "/v2/authorize", adminKey, `{"action":"fleet.organization.Suspend"}`, http.StatusBadRequest, &e)
+	if e.Field != "action" {
+		t.Errorf("authorize a fleet action: field %q, want action", e.Field)
+	}
 }
 
 // TestSuspendedOrganization suspends Tenant and requires every kind of

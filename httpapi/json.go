@@ -27,6 +27,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		buf.WriteString(`{"error":"Internal error.","status":500,"code":"internal"}` + "\n")
 		status = http.StatusInternalServerError
 	}
+	send(w, status, buf)
+}
+
+// send writes buf, a JSON body, with status, its length and Content-Type
+// exactly "application/json".
+func send(w http.ResponseWriter, status int, buf *bytes.Buffer) {
 	h := w.Header()
 	h["Content-Type"] = contentTypeJSON
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))

@@ -105,6 +105,15 @@ func (s *server) handleChangePassword() http.Handler {
 	})
 }
 
+// passwordOf decodes the body of a password set, {"password": "..."}.
+func passwordOf(r *http.Request) (string, error) {
+	var req struct {
+		Password string `json:"password"`
+	}
+	err := decodeJSON(r, &req)
+	return req.Password, err
+}
+
 func (s *server) handleSetPassword() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r, "user_id")
@@ -112,14 +121,12 @@ func (s *server) handleSetPassword() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		var req struct {
-			Password string `json:"password"`
-		}
-		if err := decodeJSON(r, &req); err != nil {
+		pw, err := passwordOf(r)
+		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		s.noContent(w, r, s.svc.SetPassword(r.Context(), keyward.UserID(id), req.Password))
+		s.noContent(w, r, s.svc.SetPassword(r.Context(), keyward.UserID(id), pw))
 	})
 }
 

@@ -61,7 +61,10 @@ func routeOf(r *http.Request) string {
 func (m *metrics) instrument(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw, ok := w.(*statusWriter) // logRequests's, when it wraps this
+		if !ok {
+			sw = &statusWriter{ResponseWriter: w}
+		}
 		next.ServeHTTP(sw, r)
 		route := routeOf(r)
 		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()

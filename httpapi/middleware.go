@@ -56,7 +56,8 @@ func validRequestID(s string) bool {
 
 // withRequestID gives every request an id (the caller's X-Request-Id if
 // sane), echoes it in the response, and puts it and the source IP where the
-// service's audit events find them.
+// service's audit events find them; and it readies the response for the
+// revision of a write (withRevision), with the same copy of the request.
 func withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
@@ -71,6 +72,7 @@ func withRequestID(next http.Handler) http.Handler {
 			ip = r.RemoteAddr
 		}
 		ctx := keyward.NewContextWithRequest(&routeContext{Context: r.Context()}, id, ip)
+		ctx, w = withRevision(ctx, w)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -204,13 +206,12 @@ func (s *server) notePattern(r *http.Request) {
 // replica's authorization see the write.
 const RevisionHeader = "X-Keyward-Revision"
 
-// withRevision sets RevisionHeader on the responses of requests that
-// committed a write.
-func withRevision(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, rev := service.WithRevision(r.Context())
-		next.ServeHTTP(&revisionWriter{ResponseWriter: w, rev: rev}, r.WithContext(ctx))
-	})
+// withRevision returns ctx and w for a request whose response carries
+// RevisionHeader if it committed a write: ctx records the revision, w
+// sets the header from it.
+func withRevision(ctx context.Context, w http.ResponseWriter) (context.Context, http.ResponseWriter) {
+	ctx, rev := service.WithRevision(ctx)
+	return ctx, &revisionWriter{ResponseWriter: w, rev: rev}
 }
 
 // revisionWriter adds RevisionHeader just before the header is written.

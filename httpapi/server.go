@@ -60,7 +60,6 @@ func NewServer(cfg Config) http.Handler {
 	m := newMetrics(cfg.Registerer, cfg.Service)
 	h := s.muxErrors(mux)
 	h = s.checkQuery(h)
-	h = withRevision(h)
 	h = s.authenticate(h)
 	h = limitBody(h)
 	h = m.instrument(h)

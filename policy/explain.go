@@ -45,75 +45,114 @@ type ConditionResult struct {
 // behind it and any diagnostics about the request or the policies. Unlike Decide it looks at
 // every statement, so it is slower and allocates.
 func (s *Set) Explain(r *Request) Explanation {
-	var ex Explanation
 	if r == nil {
-		ex.Statements = []StatementResult{}
-		ex.Diagnostics = []Diagnostic{{Message: "no request"}}
-		return ex
+		return Explanation{Statements: []StatementResult{}, Diagnostics: []Diagnostic{{Message: "no request"}}}
 	}
-	ex.Action = r.Action
 	if s == nil {
-		ex.Statements = []StatementResult{}
-		ex.Diagnostics = []Diagnostic{{Message: "no policies"}}
-		return ex
+		return Explanation{Action: r.Action, Statements: []StatementResult{}, Diagnostics: []Diagnostic{{Message: "no policies"}}}
 	}
-	ex.Diagnostics = append(ex.Diagnostics, s.diags...)
-	a, ok := s.cat.lookup(r.Action)
-	if !ok {
-		ex.Statements = []StatementResult{}
-		ex.Diagnostics = append(ex.Diagnostics, Diagnostic{Message: "unknown action " + strconv.Quote(r.Action) + ": not in the catalog, so denied"})
-		return ex
+	e := s.cat.Explainer(r)
+	for i := range s.inputs {
+		e.add(&s.inputs[i], s.units[i])
+	}
+	return e.Done()
+}
+
+// Explainer assembles the Explanation of one request policy by policy: fed
+// a principal's policies in order with Add, Done returns what Explain
+// returns for the Set compiled from them, without compiling that Set; for
+// a caller that walks the policies anyway and would keep the Set for this
+// one explanation only. The request must not change until Done.
+type Explainer struct {
+	r        *Request
+	a        int32 // r's action; known reports whether the catalog has it
+	known    bool
+	ids      requestIDs
+	ex       Explanation
+	reqDiags []Diagnostic // about r, after the policies' own (as Compile then Explain report them)
+	allowed  bool
+	denied   bool
+}
+
+// Explainer starts the explanation of r against c's actions.
+func (c *Catalog) Explainer(r *Request) Explainer {
+	e := Explainer{r: r, ex: Explanation{Action: r.Action, Statements: []StatementResult{}}}
+	if e.a, e.known = c.lookup(r.Action); !e.known {
+		e.reqDiags = append(e.reqDiags, Diagnostic{Message: "unknown action " + strconv.Quote(r.Action) + ": not in the catalog, so denied"})
+		return e
 	}
 	for _, f := range []struct{ name, id string }{{"resource", r.Resource}, {"project", r.Project}, {"organization", r.Org}} {
 		if _, ok := parseUUID(f.id); !ok && f.id != "" {
-			ex.Diagnostics = append(ex.Diagnostics, Diagnostic{Message: "request " + f.name + " id " + strconv.Quote(f.id) + ` is not a UUID; only "*" resources can match it`})
+			e.reqDiags = append(e.reqDiags, Diagnostic{Message: "request " + f.name + " id " + strconv.Quote(f.id) + ` is not a UUID; only "*" resources can match it`})
 		}
 	}
-	var ids requestIDs
-	ex.Statements = []StatementResult{}
-	allowed, denied := false, false
-	for i, u := range s.units {
-		// The statements that cover the resource, back in statement order; usually few,
-		// so sorting only them beats sorting every statement of the action.
-		var small [16]int32
-		hits := small[:0]
-		for _, e := range u.entriesFor(a) {
-			if u.coversResource(&u.stmts[e], &ids, r) {
-				hits = append(hits, e)
-			}
-		}
-		slices.Sort(hits)
-		in := &s.inputs[i]
-		for _, e := range hits {
-			st := &u.stmts[e]
-			sr := StatementResult{
-				PolicyID: in.ID, PolicyName: in.Name, Via: in.Via,
-				Index: int(st.index), Sid: st.sid,
-				Effect: EffectAllow, Applied: true,
-			}
-			if st.deny {
-				sr.Effect = EffectDeny
-			}
-			for i := range st.conds {
-				c := &st.conds[i]
-				if met, missing := c.met(&r.Context); !met {
-					sr.Applied = false
-					sr.FailedConditions = append(sr.FailedConditions, ConditionResult{
-						Operator: c.opName, Key: c.keyName, KeyMissing: missing, Message: c.explain(&r.Context, missing),
-					})
-				}
-			}
-			if sr.Applied {
-				denied = denied || st.deny
-				allowed = allowed || !st.deny
-			}
-			ex.Statements = append(ex.Statements, sr)
+	return e
+}
+
+// Add explains the request by one more policy of the principal's, as Compile
+// would take in.
+func (e *Explainer) Add(cat *Catalog, in *Input) {
+	u := in.Compiled
+	if u == nil {
+		u = cat.unitOf(in.Doc)
+	}
+	e.add(in, u)
+}
+
+// add explains the request by in, whose document compiled is u.
+func (e *Explainer) add(in *Input, u *Compiled) {
+	for _, d := range u.diags {
+		e.ex.Diagnostics = append(e.ex.Diagnostics, Diagnostic{PolicyID: in.ID, PolicyName: in.Name, Via: in.Via, Path: d.path, Message: d.msg})
+	}
+	if !e.known {
+		return
+	}
+	r := e.r
+	// The statements that cover the resource, back in statement order; usually few,
+	// so sorting only them beats sorting every statement of the action.
+	var small [16]int32
+	hits := small[:0]
+	for _, x := range u.entriesFor(e.a) {
+		if u.coversResource(&u.stmts[x], &e.ids, r) {
+			hits = append(hits, x)
 		}
 	}
+	slices.Sort(hits)
+	for _, x := range hits {
+		st := &u.stmts[x]
+		sr := StatementResult{
+			PolicyID: in.ID, PolicyName: in.Name, Via: in.Via,
+			Index: int(st.index), Sid: st.sid,
+			Effect: EffectAllow, Applied: true,
+		}
+		if st.deny {
+			sr.Effect = EffectDeny
+		}
+		for i := range st.conds {
+			c := &st.conds[i]
+			if met, missing := c.met(&r.Context); !met {
+				sr.Applied = false
+				sr.FailedConditions = append(sr.FailedConditions, ConditionResult{
+					Operator: c.opName, Key: c.keyName, KeyMissing: missing, Message: c.explain(&r.Context, missing),
+				})
+			}
+		}
+		if sr.Applied {
+			e.denied = e.denied || st.deny
+			e.allowed = e.allowed || !st.deny
+		}
+		e.ex.Statements = append(e.ex.Statements, sr)
+	}
+}
+
+// Done returns the explanation of the policies added.
+func (e *Explainer) Done() Explanation {
+	ex := e.ex
+	ex.Diagnostics = append(ex.Diagnostics, e.reqDiags...)
 	switch {
-	case denied:
+	case e.denied:
 		ex.Decision = ExplicitDeny
-	case allowed:
+	case e.allowed:
 		ex.Decision = Allow
 	}
 	ex.Allowed = ex.Decision.Allowed()

@@ -14,7 +14,10 @@ type Compiled struct {
 	// some has bit a%256 set for each action a that a statement mentions: most units of a
 	// Set do not mention a request's action, and this rules them out from the Compiled's
 	// first cache line.
-	some  [4]uint64
+	some [4]uint64
+	// diags is next to some: an explanation reads both of every unit of a Set, and
+	// most units of a principal's explanation go no further, so it reads one line of each.
+	diags []unitDiag
 	stmts []stmt
 	// The statements that mention catalog action a are entries[lo:hi], Deny statements
 	// first, so the first statement that matches a request decides it; lo and hi come from
@@ -25,7 +28,6 @@ type Compiled struct {
 	offs    []int32
 	entries []int32
 	res     []uuid // the statements' resource ids, each statement's in one run
-	diags   []unitDiag
 }
 
 // unitDiag is a diagnostic of a Compiled, without the identity of the policy, which each Set

@@ -146,6 +146,11 @@ func (s *Service) checkRequest(c Check, field func(string) string) (authz.Reques
 		}
 		return r, keyward.FieldError(field("action"), "%s", msg)
 	}
+	if policy.IsFleetAction(c.Action) {
+		// An organization's snapshot would answer from its policies,
+		// which decide no fleet action (authorizeFleet).
+		return r, keyward.FieldError(field("action"), "%q is a fleet action: fleet roles decide it, not an organization's policies.", c.Action)
+	}
 	if c.Resource != "" && !keyward.ValidID(c.Resource) {
 		return r, keyward.FieldError(field("resource.id"), "resource.id %q is not a lowercase UUID.", c.Resource)
 	}

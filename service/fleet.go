@@ -159,18 +159,6 @@ func (s *Service) RevokeFleetRole(ctx context.Context, in FleetRoleInput) error 
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		if in.Role == keyward.FleetAdmin {
-			_, info, err := tx.ListFleetRoles(ctx, keyward.FleetRoleFilter{Role: keyward.FleetAdmin, Page: keyward.Page{Limit: 1}})
-			if err != nil {
-				return err
-			}
-			if info.Total == 1 {
-				if err := tx.RevokeFleetRole(ctx, in.UserID, in.Role); err != nil {
-					return err // not the last admin's grant: CodeNotFound
-				}
-				return keyward.Errorf(keyward.CodeConflict, "The deployment's last fleet administrator cannot be revoked; grant fleet.admin to another account first.")
-			}
-		}
 		if err := tx.RevokeFleetRole(ctx, in.UserID, in.Role); err != nil {
 			return err
 		}

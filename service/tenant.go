@@ -47,7 +47,11 @@ func (s *Service) foreignOrg(ctx context.Context, org keyward.OrgID, id string) 
 	if e, ok := s.registry.ids.Load(id); ok && now.Before(e.(registryEntry).expires) {
 		orgs = e.(registryEntry).orgs
 	} else {
-		err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
+		// Not cancelled with the request: the answer serves every request
+		// about id for registryTTL, and a read whose context can be
+		// cancelled costs the database driver a goroutine per statement
+		// watching for it, a sizeable share of so short a read.
+		err := s.read(context.WithoutCancel(ctx), func(ctx context.Context, tx keyward.Tx) error {
 			var err error
 			orgs, err = tx.ResourceOrgs(ctx, id)
 			return err

@@ -163,9 +163,23 @@ func (db *DB) openSQLite(cfg Config) error {
 }
 
 func (db *DB) migrate(ctx context.Context) error {
+	p, err := db.migrations()
+	if err != nil {
+		return err
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrate %s: %w", db.dialect, err)
+	}
+	db.applied = len(results)
+	return nil
+}
+
+// migrations returns the goose provider of db's migrations.
+func (db *DB) migrations() (*goose.Provider, error) {
 	dir, err := fs.Sub(migrations, "migrations/"+db.dialect)
 	if err != nil {
-		return fmt.Errorf("sqlstore: migrations: %w", err)
+		return nil, fmt.Errorf("sqlstore: migrations: %w", err)
 	}
 	dialect := goose.DialectSQLite3
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
@@ -175,21 +189,16 @@ func (db *DB) migrate(ctx context.Context) error {
 			lock.WithTableLockTimeout(250*time.Millisecond, 1200), // up to 5 minutes
 		)
 		if err != nil {
-			return fmt.Errorf("sqlstore: migration lock: %w", err)
+			return nil, fmt.Errorf("sqlstore: migration lock: %w", err)
 		}
 		opts = append(opts, goose.WithLocker(locker))
 	}
 	// The provider is not closed: closing it would close db.write.
 	p, err := goose.NewProvider(dialect, db.write, dir, opts...)
 	if err != nil {
-		return fmt.Errorf("sqlstore: migrations: %w", err)
+		return nil, fmt.Errorf("sqlstore: migrations: %w", err)
 	}
-	results, err := p.Up(ctx)
-	if err != nil {
-		return fmt.Errorf("sqlstore: migrate %s: %w", db.dialect, err)
-	}
-	db.applied = len(results)
-	return nil
+	return p, nil
 }
 
 // Dialect reports the database: DialectSQLite or DialectPostgres.

@@ -41,9 +41,36 @@ func (t *tx) GrantFleetRole(ctx context.Context, g *keyward.FleetRoleGrant) erro
 	return dbError(op, err, errNoAccount)
 }
 
-// RevokeFleetRole deletes the grant of role to user.
+// RevokeFleetRole deletes the grant of role to user, unless it is the
+// last fleet.admin grant. On PostgreSQL it locks the fleet.admin grants
+// first, so that two revocations at once cannot leave none.
 func (t *tx) RevokeFleetRole(ctx context.Context, user keyward.UserID, role string) error {
 	const op = "sqlstore.RevokeFleetRole"
+	if role == keyward.FleetAdmin {
+		lock := ""
+		if t.pg {
+			lock = " FOR UPDATE"
+		}
+		var admins []keyward.UserID
+		rows, err := t.tx.QueryContext(ctx, "SELECT user_id FROM fleet_roles WHERE role = $1"+lock, role)
+		if err != nil {
+			return dbError(op, err, nil)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u keyward.UserID
+			if err := rows.Scan(&u); err != nil {
+				return dbError(op, err, nil)
+			}
+			admins = append(admins, u)
+		}
+		if err := rows.Err(); err != nil {
+			return dbError(op, err, nil)
+		}
+		if len(admins) == 1 && admins[0] == user {
+			return keyward.Errorf(keyward.CodeConflict, "The deployment's last fleet administrator cannot be revoked; grant fleet.admin to another account first.")
+		}
+	}
 	n, err := affected(t.execChecked(ctx, "DELETE FROM fleet_roles WHERE user_id = $1 AND role = $2", user, role))
 	if err != nil {
 		return dbError(op, err, nil)

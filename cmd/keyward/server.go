@@ -167,7 +167,9 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	if cfg.OrgCreation != service.OrgCreationOpen && cfg.OrgCreation != service.OrgCreationOperator {
 		return fmt.Errorf("--org-creation %q: want open or operator", cfg.OrgCreation)
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	logs := newLogWriter(stderr)
+	defer logs.Close() // last: after everything that logs has stopped
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
 	catalog, err := cfg.catalogParts()
 	if err != nil {
 		return err

@@ -33,8 +33,9 @@ type tokenBody struct {
 	Token tokenJSON `json:"token"`
 }
 
-func (s *server) toTokenJSON(t *keyward.WorkloadToken) tokenJSON {
-	left := max(t.ExpiresAt.Sub(s.svc.Now()), 0)
+// toTokenJSON is t as of now: expires_in is what is left of its life.
+func (s *server) toTokenJSON(t *keyward.WorkloadToken, now time.Time) tokenJSON {
+	left := max(t.ExpiresAt.Sub(now), 0)
 	return tokenJSON{
 		ID: t.ID, TokenType: "Bearer", ExpiresIn: strconv.Itoa(int(left.Round(time.Second) / time.Second)),
 		ProviderID: string(t.ProviderID), Issuer: s.svc.IssuerURL(t.ProviderID), Subject: t.Subject, Audience: t.Audience,
@@ -83,7 +84,7 @@ func (s *server) handleCreateOIDCToken() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		body := tokenBody{s.toTokenJSON(g.Token)}
+		body := tokenBody{s.toTokenJSON(g.Token, g.Token.CreatedAt)}
 		body.Token.AccessToken = jwt
 		writeJSON(w, http.StatusCreated, body)
 	})
@@ -101,7 +102,7 @@ func (s *server) handleGetOIDCToken() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, tokenBody{s.toTokenJSON(t)})
+		writeJSON(w, http.StatusOK, tokenBody{s.toTokenJSON(t, s.svc.Now())})
 	})
 }
 

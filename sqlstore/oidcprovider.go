@@ -119,13 +119,12 @@ func (t *tx) ListSigningKeys(ctx context.Context) ([]*keyward.SigningKey, error)
 	for rows.Next() {
 		var (
 			k                keyward.SigningKey
-			public           string
 			created, retired int64
 		)
-		if err := rows.Scan(&k.ID, &k.Algorithm, &k.Private, &public, &created, &retired); err != nil {
+		if err := rows.Scan(&k.ID, &k.Algorithm, &k.Private, &k.Public, &created, &retired); err != nil {
 			return nil, dbError(op, err, nil)
 		}
-		k.Public, k.CreatedAt = []byte(public), fromMicros(created)
+		k.CreatedAt = fromMicros(created)
 		if retired != 0 {
 			k.RetiredAt = fromMicros(retired)
 		}
@@ -145,7 +144,7 @@ func (t *tx) AddSigningKey(ctx context.Context, k *keyward.SigningKey) error {
 		return dbError(op, err, nil)
 	}
 	_, err := t.tx.ExecContext(ctx, "INSERT INTO oidc_signing_keys (id, algorithm, private, public, created_at) VALUES ($1, $2, $3, $4, $5)",
-		k.ID, k.Algorithm, k.Private, string(k.Public), k.CreatedAt.UnixMicro())
+		k.ID, k.Algorithm, k.Private, k.Public, k.CreatedAt.UnixMicro())
 	return dbError(op, err, nil)
 }
 

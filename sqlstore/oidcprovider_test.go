@@ -80,7 +80,7 @@ func TestSigningKeys(t *testing.T) {
 		t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 		add := func(id string, at time.Time) {
 			write(t, s, func(tx keyward.Tx) error {
-				return tx.AddSigningKey(ctx, &keyward.SigningKey{ID: id, Algorithm: "ES256", Private: []byte("sealed-" + id), Public: []byte("pub-" + id), CreatedAt: at})
+				return tx.AddSigningKey(ctx, &keyward.SigningKey{ID: id, Algorithm: "ES256", Private: []byte("sealed-" + id), Public: []byte("\x30\x00\xff" + id), CreatedAt: at})
 			})
 		}
 		list := func() []string {
@@ -88,6 +88,9 @@ func TestSigningKeys(t *testing.T) {
 			read(t, s, func(tx keyward.Tx) (err error) { keys, err = tx.ListSigningKeys(ctx); return err })
 			var out []string
 			for _, k := range keys {
+				if string(k.Public) != "\x30\x00\xff"+k.ID {
+					t.Errorf("key %s: public half %q does not read back as written (DER is binary)", k.ID, k.Public)
+				}
 				state := "active"
 				if !k.RetiredAt.IsZero() {
 					state = "retired " + k.RetiredAt.Format(time.TimeOnly)

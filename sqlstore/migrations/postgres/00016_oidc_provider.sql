@@ -25,7 +25,7 @@ CREATE TABLE oidc_signing_keys (
 	id         TEXT    NOT NULL PRIMARY KEY,
 	algorithm  TEXT    NOT NULL,
 	private    BYTEA   NOT NULL,
-	public     TEXT    NOT NULL,
+	public     BYTEA   NOT NULL,
 	created_at BIGINT NOT NULL,
 	retired_at BIGINT NOT NULL DEFAULT 0
 );

@@ -25,7 +25,7 @@ CREATE TABLE oidc_signing_keys (
 	id         TEXT    NOT NULL PRIMARY KEY,
 	algorithm  TEXT    NOT NULL,
 	private    BLOB    NOT NULL,
-	public     TEXT    NOT NULL,
+	public     BLOB    NOT NULL,
 	created_at INTEGER NOT NULL,
 	retired_at INTEGER NOT NULL DEFAULT 0
 );

@@ -25,6 +25,16 @@ type Principal struct {
 	// flow that acts as another principal right after reading the
 	// organization sets it to what it read.
 	Revision int64
+	// LoginSession is the login session the caller authenticated with;
+	// empty for other credentials.
+	LoginSession LoginSessionID
+	// MFAAt is when that login session verified a second factor; nil if
+	// it did not, or for other credentials, which carry no MFA.
+	MFAAt *time.Time
+	// MFAEnrollOnly is set for a login session of an organization that
+	// demands a second factor, when the session verified none: it may only
+	// enroll one (and read itself, and log out).
+	MFAEnrollOnly bool
 	// Session is set when the caller authenticated with a role session
 	// token: it then acts as the session's role, not as UserID.
 	Session *SessionPrincipal

@@ -61,6 +61,7 @@ var forbidden = map[string][]string{
 	"cli":          {module + "/service", module + "/sqlstore", module + "/httpapi", module + "/policy", module + "/authz"},
 	"oidcprovider": {"database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
 	"keywardtest":  {module + "/httpapi", module + "/cli"},
+	"identity":     {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
 	"federation":   {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
 }
 

@@ -13,6 +13,7 @@ type Code string
 const (
 	CodeInvalid            Code = "invalid"             // 400: malformed or invalid input
 	CodeUnauthenticated    Code = "unauthenticated"     // 401: no, bad, expired or revoked credential
+	CodeMFARequired        Code = "mfa_required"        // 401: the right password of an account that also needs a second factor
 	CodePermissionDenied   Code = "permission_denied"   // 403: authenticated but not allowed
 	CodeNotFound           Code = "not_found"           // 404: missing, or not visible to the caller
 	CodeMethodNotAllowed   Code = "method_not_allowed"  // 405: the path exists, the method does not

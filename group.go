@@ -9,6 +9,10 @@ type Group struct {
 	OrgID       OrgID
 	Name        string // Vultr's display_name; unique in the org, case-insensitively
 	Description string
+	// Source and ExternalID say where the group comes from (External).
+	// An IdP group is named by its IdP: ExternalID is the name as the IdP
+	// sends it.
+	External
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	MemberCount int // read-only: filled in by GetGroup and ListGroups

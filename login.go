@@ -24,6 +24,14 @@ type LoginSession struct {
 	SourceIP   string // the address the login came from
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
+	// MFAAt is when the session verified a second factor (at login, or
+	// when it confirmed an authenticator); nil if it never did.
+	MFAAt *time.Time
+	// MFAEnrollOnly is set, on the session a login returns, when the
+	// organization requires MFA and the session verified none: it may
+	// only enroll an authenticator. Not stored: it is decided again at
+	// every request (Principal.MFAEnrollOnly).
+	MFAEnrollOnly bool
 }
 
 // LoginFailures is an account's budget of failed password checks, shared

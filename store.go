@@ -49,6 +49,8 @@ type Tx interface {
 	TrustTx
 	CatalogTx
 	FleetTx
+	IdentityProviderTx
+	MFATx
 	// LoadGraph reads the organization's access graph at the transaction's
 	// snapshot.
 	LoadGraph(ctx context.Context, org OrgID) (*Graph, error)
@@ -111,8 +113,8 @@ type MemberTx interface {
 	CreateMember(ctx context.Context, m *Member) error
 	GetUser(ctx context.Context, org OrgID, id UserID) (*User, error)
 	ListUsers(ctx context.Context, org OrgID, f UserFilter) ([]*User, PageInfo, error)
-	// UpdateMember writes Owner, Status, APIEnabled, ACLs, UpdatedAt and
-	// SuspendedAt.
+	// UpdateMember writes Owner, Status, APIEnabled, ACLs, Source,
+	// ExternalID, UpdatedAt and SuspendedAt.
 	UpdateMember(ctx context.Context, m *Member) error
 	// DeleteMember removes the membership and, in that organization, every
 	// API key, group membership, role binding, policy attachment and role
@@ -149,7 +151,8 @@ type GroupTx interface {
 	GetGroup(ctx context.Context, org OrgID, id GroupID) (*Group, error)
 	// ListGroups lists groups in creation order.
 	ListGroups(ctx context.Context, org OrgID, f GroupFilter) ([]*Group, PageInfo, error)
-	// UpdateGroup writes Name, Description and UpdatedAt.
+	// UpdateGroup writes Name, Description, Source, ExternalID and
+	// UpdatedAt.
 	UpdateGroup(ctx context.Context, g *Group) error
 	// DeleteGroup removes the group with its memberships, the role bindings
 	// to it, the policy attachments to it and the role trusts (deleted or

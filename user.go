@@ -48,12 +48,16 @@ type Account struct {
 
 // Member is an account's membership in one organization.
 type Member struct {
-	OrgID       OrgID
-	UserID      UserID
-	Owner       bool // the root owner of OrgID
-	Status      UserStatus
-	APIEnabled  bool
-	ACLs        []string // legacy Vultr ACL names, e.g. "manage_users"
+	OrgID      OrgID
+	UserID     UserID
+	Owner      bool // the root owner of OrgID
+	Status     UserStatus
+	APIEnabled bool
+	ACLs       []string // legacy Vultr ACL names, e.g. "manage_users"
+	// External says where the membership comes from: keyward itself, or
+	// the organization's identity provider, whose ExternalID (the
+	// issuer and subject, OIDCExternalID) signs it in.
+	External
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	SuspendedAt *time.Time

@@ -8,7 +8,8 @@ import (
 
 // LayerSelf: the built-in self layer allowed the request. It grants what
 // any member may do about itself (read itself and its own access, list and
-// read its own keys, change its own password, end its own login sessions),
+// read its own keys, change its own password, manage its own second
+// factor, end its own login sessions),
 // about its organization (read it, list the organizations it belongs to,
 // create one of its own) and the action catalog. It is a layer of the
 // engine, not a bypass: an explicit Deny of the member's own policies
@@ -38,6 +39,9 @@ var selfActions = []struct {
 	{"iam.user.ChangePassword", selfUser},
 	{"iam.user.ListLoginSessions", selfUser},
 	{"iam.user.Logout", selfUser},
+	{"iam.user.ReadMFA", selfUser},
+	{"iam.user.EnrollMFA", selfUser},
+	{"iam.user.DisableMFA", selfUser},
 	{"iam.apikey.List", selfUser},
 	{"iam.apikey.Read", selfUser},
 	{"iam.organization.Read", selfOrg},

@@ -97,19 +97,25 @@ const maxPasswordBytes = 4096
 // readPassword reads a password from r: everything up to EOF, less one
 // trailing newline.
 func readPassword(r io.Reader) (string, error) {
+	return readSecret(r, "--password-stdin")
+}
+
+// readSecret reads a secret that flag says comes from r: everything up to
+// EOF, less one trailing newline, at most maxPasswordBytes.
+func readSecret(r io.Reader, flag string) (string, error) {
 	if r == nil {
-		return "", errors.New("--password-stdin: no standard input")
+		return "", errors.New(flag + ": no standard input")
 	}
 	b, err := io.ReadAll(io.LimitReader(r, maxPasswordBytes+1))
 	if err != nil {
-		return "", fmt.Errorf("--password-stdin: %w", err)
+		return "", fmt.Errorf("%s: %w", flag, err)
 	}
 	if len(b) > maxPasswordBytes {
-		return "", fmt.Errorf("--password-stdin: the password is over %d bytes", maxPasswordBytes)
+		return "", fmt.Errorf("%s: the secret is over %d bytes", flag, maxPasswordBytes)
 	}
 	pw := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
 	if pw == "" {
-		return "", errors.New("--password-stdin: standard input is empty")
+		return "", errors.New(flag + ": standard input is empty")
 	}
 	return pw, nil
 }

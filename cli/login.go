@@ -34,19 +34,35 @@ func (a *app) publicClient() (*client.ClientWithResponses, error) {
 }
 
 func (a *app) loginCommand() *cobra.Command {
-	var email, org string
+	var email, org, sso string
+	var f factorFlags
 	cmd := &cobra.Command{
-		Use:   "login --email EMAIL [--org ORG_ID] < password",
-		Short: "Log in with a password and print a session token",
+		Use:   "login --email EMAIL [--org ORG_ID] [--totp CODE | --recovery-code CODE] < password | login --sso ORG_ID",
+		Short: "Log in with a password, or through your organization's identity provider, and print a session token",
 		Long: `Log in with your email and the password read from standard input, and print
 a login session token (kws_...). It works like an API key, as KEYWARD_TOKEN,
 until it expires (12 hours by default) or you run "keyward logout". Nothing
 is stored on disk.
 
-Without --org, the session is for your first organization.`,
+Without --org, the session is for your first organization. An account with
+multi-factor authentication also gives --totp CODE, the code its
+authenticator app shows (or --recovery-code CODE); without it the server
+answers that a code is required.
+
+With --sso ORG_ID, for an organization whose people sign in through its
+identity provider: open the URL it prints in your browser, sign in at the
+provider, and paste the "token" of the page keyward answers with; it is
+checked and printed as a password login's is.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if sso != "" {
+				return a.loginSSO(cmd.Context(), sso)
+			}
+			if email == "" {
+				return errors.New(`required flag(s) "email" not set`)
+			}
 			body := client.LoginReq{Email: email}
+			body.TotpCode, body.RecoveryCode = f.set()
 			if org != "" {
 				id, err := parseID("organization", org)
 				if err != nil {
@@ -65,6 +81,10 @@ Without --org, the session is for your first organization.`,
 			}
 			resp, err := c.LoginWithResponse(cmd.Context(), body)
 			if err := check(resp, err, http.StatusCreated); err != nil {
+				var e *APIError
+				if errors.As(err, &e) && e.Code == "mfa_required" {
+					return errors.New("this account uses multi-factor authentication: run keyward login again with --totp CODE, the code your authenticator app shows (or --recovery-code CODE)")
+				}
 				return err
 			}
 			if a.output != formatTable {
@@ -77,13 +97,57 @@ Without --org, the session is for your first organization.`,
 			fmt.Fprintln(a.stdout, *s.Token)
 			fmt.Fprintf(a.stderr, "Session %s for organization %s, until %s. Use it as KEYWARD_TOKEN.\n",
 				s.ID, s.OrganizationID, formatTime(s.DateExpires))
+			if s.MfaEnrollmentRequired != nil && *s.MfaEnrollmentRequired {
+				fmt.Fprintln(a.stderr, `Your organization requires multi-factor authentication: this session may only set it up ("keyward mfa enroll").`)
+			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&email, "email", "", "your account's email (required)")
+	cmd.Flags().StringVar(&email, "email", "", "your account's email (required for a password login)")
 	cmd.Flags().StringVar(&org, "org", "", "the organization to log in to")
-	_ = cmd.MarkFlagRequired("email")
+	cmd.Flags().StringVar(&sso, "sso", "", "sign in to this organization through its identity provider, in a browser")
+	cmd.MarkFlagsMutuallyExclusive("email", "sso")
+	f.register(cmd)
 	return cmd
+}
+
+// loginSSO prints the URL that starts a browser sign-in into org, reads
+// the session token the browser ends with from standard input, checks it
+// against the server and prints it. The token never passes through a
+// loopback listener or the URL: the person carries it over.
+func (a *app) loginSSO(ctx context.Context, org string) error {
+	id, err := parseID("organization", org)
+	if err != nil {
+		return err
+	}
+	base, err := a.serverURL()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "Open this URL in your browser and sign in:\n\n  %s/v2/auth/sso/%s\n\nThen paste the token it shows (kws_...): ", strings.TrimRight(base, "/"), id)
+	if a.stdin == nil {
+		return errors.New("--sso: no standard input to read the token from")
+	}
+	line, err := bufio.NewReader(io.LimitReader(a.stdin, 1024)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	token := strings.TrimSpace(line)
+	if !strings.HasPrefix(token, "kws_") {
+		return errors.New("that is not a login session token (kws_...)")
+	}
+	a.token = token
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	resp, err := c.GetCurrentUserWithResponse(ctx)
+	if err := check(resp, err, http.StatusOK); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, token)
+	fmt.Fprintf(a.stderr, "Signed in as %s. Use the token as KEYWARD_TOKEN.\n", resp.JSON200.User.Email)
+	return nil
 }
 
 func (a *app) logoutCommand() *cobra.Command {

@@ -20,7 +20,7 @@ func (a *app) orgCommand() *cobra.Command {
 organization; "keyward org key" mints one for another organization you are
 a member of.`,
 	}
-	subs := []*cobra.Command{a.orgListCommand(), a.orgGetCommand(), a.orgCreateCommand(), a.orgUpdateCommand(), a.orgKeyCommand()}
+	subs := []*cobra.Command{a.orgListCommand(), a.orgGetCommand(), a.orgCreateCommand(), a.orgUpdateCommand(), a.orgKeyCommand(), a.orgRequireMFACommand()}
 	return group(cmd, append(subs, a.orgLifecycleCommands()...)...)
 }
 

@@ -1,22 +1,14 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/keywardtest"
-	"github.com/keyward-iam/keyward/service"
-	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 // widgetsPart is a provider's catalog part with publishing, and without
@@ -151,30 +143,8 @@ func TestCatalogChange_refused(t *testing.T) {
 // another on the same database within seconds, without a restart.
 func TestCatalogChange_replicas(t *testing.T) {
 	keywardtest.ForEachDialect(t, func(t *testing.T, dialect string) {
-		cfg := sqlstore.Config{SQLitePath: filepath.Join(t.TempDir(), "keyward.db")}
-		if dialect == sqlstore.DialectPostgres {
-			cfg.PostgresURL = keywardtest.NewPostgresDatabase(t)
-		}
-		replica := func() (*service.Service, *httptest.Server) {
-			db, err := sqlstore.Open(context.Background(), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-			svc := service.New(db, service.Options{Logger: logger})
-			srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger}))
-			t.Cleanup(srv.Close)
-			return svc, srv
-		}
-		svcA, srvA := replica()
-		_, srvB := replica()
-		token, _, err := svcA.Bootstrap(context.Background(), service.BootstrapInput{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := &api{t: t, srv: srvA, root: token, svc: svcA}
-		b := &api{t: t, srv: srvB, root: token}
+		a, b := replicas(t, dialect)
+		token := a.root
 		b.do("GET", "/v2/actions/myapp.widget.Publish", token, "", http.StatusNotFound, nil)
 		a.do("PUT", "/v2/catalog", token, widgetsPart(true), http.StatusOK, nil)
 		deadline := time.Now().Add(10 * time.Second)

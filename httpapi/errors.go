@@ -10,6 +10,7 @@ import (
 var statusOf = map[keyward.Code]int{
 	keyward.CodeInvalid:            http.StatusBadRequest,
 	keyward.CodeUnauthenticated:    http.StatusUnauthorized,
+	keyward.CodeMFARequired:        http.StatusUnauthorized,
 	keyward.CodePermissionDenied:   http.StatusForbidden,
 	keyward.CodeNotFound:           http.StatusNotFound,
 	keyward.CodeMethodNotAllowed:   http.StatusMethodNotAllowed,

@@ -49,13 +49,14 @@ type groupJSON struct {
 	DateCreated  string        `json:"date_created"`
 	DateUpdated  string        `json:"date_updated"`
 	AssignedDate string        `json:"assigned_date,omitempty"`
+	Source       string        `json:"source"`
 }
 
 func toGroupJSON(g *service.GroupDetail) groupJSON {
 	return groupJSON{
 		ID: string(g.ID), DisplayName: g.Name, Description: g.Description, Members: memberJSONs(g.Members),
 		MemberCount: max(g.MemberCount, len(g.Members)), DateCreated: timeJSON(&g.CreatedAt), DateUpdated: timeJSON(&g.UpdatedAt),
-		AssignedDate: timeJSON(&g.AssignedAt),
+		AssignedDate: timeJSON(&g.AssignedAt), Source: g.SourceName(),
 	}
 }
 

@@ -19,9 +19,16 @@ import (
 // newAPIWith is newAPI over a service with the given options.
 func newAPIWith(t *testing.T, opts service.Options) *api {
 	t.Helper()
+	return newAPIOn(t, opts, nil)
+}
+
+// newAPIOn is newAPIWith serving on l (nil: a listener of its own), for a
+// test that must know the server's address before the service is made.
+func newAPIOn(t *testing.T, opts service.Options, l net.Listener) *api {
+	t.Helper()
 	store := keywardtest.OpenStore(t)
 	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	return serveAPI(t, service.New(store, opts), opts.Logger, nil)
+	return serveAPI(t, service.New(store, opts), opts.Logger, l)
 }
 
 // serveAPI bootstraps svc and serves it, on ln if not nil, as the api of

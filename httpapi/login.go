@@ -20,12 +20,17 @@ type loginSessionJSON struct {
 	SourceIP       string `json:"source_ip"`
 	DateCreated    string `json:"date_created"`
 	DateExpires    string `json:"date_expires"`
+	DateMFA        string `json:"date_mfa,omitempty"`
+	// MFAEnrollmentRequired: in the login response only, the session may
+	// only enroll an authenticator (the organization requires MFA).
+	MFAEnrollmentRequired bool `json:"mfa_enrollment_required,omitempty"`
 }
 
 func toLoginSessionJSON(ls *keyward.LoginSession, token string) loginSessionJSON {
 	return loginSessionJSON{
 		ID: string(ls.ID), OrganizationID: string(ls.OrgID), UserID: string(ls.UserID), Token: token, SourceIP: ls.SourceIP,
-		DateCreated: timeJSON(&ls.CreatedAt), DateExpires: timeJSON(&ls.ExpiresAt),
+		DateCreated: timeJSON(&ls.CreatedAt), DateExpires: timeJSON(&ls.ExpiresAt), DateMFA: timeJSON(ls.MFAAt),
+		MFAEnrollmentRequired: ls.MFAEnrollOnly,
 	}
 }
 
@@ -41,13 +46,14 @@ func (s *server) handleLogin() http.Handler {
 			Email          string `json:"email"`
 			Password       string `json:"password"`
 			OrganizationID string `json:"organization_id"`
+			mfaFactorReq
 		}
 		if err := decodeJSON(r, &req); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 		ls, token, err := s.svc.Login(r.Context(), service.LoginInput{
-			Email: req.Email, Password: req.Password, OrgID: keyward.OrgID(strings.ToLower(req.OrganizationID)),
+			Email: req.Email, Password: req.Password, OrgID: keyward.OrgID(strings.ToLower(req.OrganizationID)), MFA: req.factor(),
 		})
 		if err != nil {
 			s.writeRetryAfter(w, r, err)

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -42,10 +43,23 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "PUT /v2/users/{user_id}/password", "iam.user.SetPassword", s.handleSetPassword())
 	s.handle(mux, "DELETE /v2/users/{user_id}/password", "iam.user.InvalidatePassword", s.handleInvalidatePassword())
 	s.handle(mux, "DELETE /v2/users/{user_id}/lockout", "iam.user.Update", s.handleUnlockUser())
+	s.handleSelf(mux, "GET /v2/users/me/mfa", "iam.user.ReadMFA", s.handleGetMFA())
+	s.handleSelf(mux, "POST /v2/users/me/mfa/totp", "iam.user.EnrollMFA", s.handleEnrollTOTP())
+	s.handleSelf(mux, "POST /v2/users/me/mfa/totp/confirm", "iam.user.EnrollMFA", s.handleConfirmTOTP())
+	s.handleSelf(mux, "DELETE /v2/users/me/mfa/totp", "iam.user.DisableMFA", s.handleDisableTOTP())
+	s.handle(mux, "DELETE /v2/users/{user_id}/mfa", "iam.user.ResetMFA", s.handleResetMFA())
+	s.handleSelf(mux, "GET /v2/organizations/{organization_id}/mfa-policy", "iam.organization.Read", s.handleGetMFAPolicy())
+	s.handle(mux, "PUT /v2/organizations/{organization_id}/mfa-policy", "iam.organization.Update", s.handleSetMFAPolicy())
 
 	s.handlePublic(mux, "POST /v2/auth/login", "iam.user.Login", s.handleLogin())
 	s.handleSelf(mux, "POST /v2/auth/logout", "iam.user.Logout", s.handleLogout())
 	s.handleSelf(mux, "GET /v2/auth/sessions", "iam.user.ListLoginSessions", s.handleListLoginSessions())
+	s.handlePublic(mux, "GET /v2/auth/sso/{organization_id}", "iam.user.Login", s.handleStartSSO())
+	s.handlePublic(mux, "GET /v2/auth/sso/callback", "iam.user.Login", s.handleSSOCallback())
+
+	s.handle(mux, "GET /v2/identity-provider", "iam.identityprovider.Read", s.handleGetIdentityProvider())
+	s.handle(mux, "PUT /v2/identity-provider", "iam.identityprovider.Update", s.handlePutIdentityProvider())
+	s.handle(mux, "DELETE /v2/identity-provider", "iam.identityprovider.Delete", s.handleDeleteIdentityProvider())
 
 	s.handle(mux, "POST /v2/users/{user_id}/api-keys", "iam.apikey.Create", s.handleCreateAPIKey())
 	s.handle(mux, "GET /v2/users/{user_id}/api-keys", "iam.apikey.List", s.handleListAPIKeys())
@@ -229,14 +243,51 @@ func (s *server) handleSelf(mux *http.ServeMux, pattern, action string, h http.H
 }
 
 // handlePublic registers h for pattern, which needs no credential
-// (AccessPublic). The authentication middleware asks the mux which
-// pattern a request matches, so a public pattern may have wildcards.
+// (AccessPublic). The authentication middleware looks public paths up
+// before routing (isPublic); a wildcard stands for one whole segment.
 func (s *server) handlePublic(mux *http.ServeMux, pattern, action string, h http.Handler) {
-	if s.public == nil {
-		s.public = map[string]bool{}
+	_, path, _ := strings.Cut(pattern, " ")
+	if strings.Contains(path, "{") {
+		if strings.Contains(path, "...}") {
+			panic("httpapi: public route with a multi-segment wildcard: " + pattern)
+		}
+		s.publicWild = append(s.publicWild, strings.Split(path, "/"))
+	} else {
+		if s.public == nil {
+			s.public = map[string]bool{}
+		}
+		s.public[path] = true
 	}
-	s.public[pattern] = true
 	s.register(mux, route{pattern, action, AccessPublic}, h)
+}
+
+// isPublic reports whether path is the path of a public route.
+func (s *server) isPublic(path string) bool {
+	if s.public[path] {
+		return true
+	}
+	segs := strings.Split(path, "/")
+	for _, p := range s.publicWild {
+		if len(p) == len(segs) && matchSegments(p, segs) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchSegments reports whether the segments of a path match those of a
+// pattern, a "{name}" segment matching any non-empty one.
+func matchSegments(pattern, segs []string) bool {
+	for i, p := range pattern {
+		if strings.HasPrefix(p, "{") {
+			if segs[i] == "" {
+				return false
+			}
+		} else if p != segs[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // register adds rt to s.table, the one place that says per route its

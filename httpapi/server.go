@@ -35,10 +35,13 @@ type server struct {
 	log  *slog.Logger
 	spec []byte
 	// table is every route with its action and access, filled in by
-	// routes; public holds the patterns of its AccessPublic routes.
-	table   []route
-	public  map[string]bool
-	actions map[string]string // pattern → action, for the audit of refusals
+	// routes; public holds the paths of its AccessPublic routes.
+	table  []route
+	public map[string]bool
+	// publicWild holds the paths of AccessPublic routes with a wildcard,
+	// split at "/".
+	publicWild [][]string
+	actions    map[string]string // pattern → action, for the audit of refusals
 	// mux routes the requests; notePattern asks it which route a request
 	// answered before reaching it would have taken.
 	mux *http.ServeMux

@@ -22,6 +22,7 @@ type userJSON struct {
 	DateCreated   string   `json:"date_created"`
 	DateUpdated   string   `json:"date_updated"`
 	DateSuspended string   `json:"date_suspended"`
+	Source        string   `json:"source"`
 }
 
 func toUserJSON(u *keyward.User) userJSON {
@@ -33,7 +34,7 @@ func toUserJSON(u *keyward.User) userJSON {
 		ID: string(u.Account.ID), Name: u.Name, Email: u.Email, APIEnabled: u.APIEnabled, ACLs: acls,
 		ServiceUser: u.Service, Kind: string(u.Kind()), Status: string(u.Status), HasPassword: u.PasswordHash != "",
 		DateCreated: timeJSON(&u.Member.CreatedAt), DateUpdated: timeJSON(&u.Member.UpdatedAt),
-		DateSuspended: timeJSON(u.SuspendedAt),
+		DateSuspended: timeJSON(u.SuspendedAt), Source: u.SourceName(),
 	}
 }
 

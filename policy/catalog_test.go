@@ -105,7 +105,9 @@ func documentedLevel(a Action) Level {
 	}
 	op := a.Operation
 	switch {
-	case slices.Contains([]string{"TransferOwnership", "SetPassword", "InvalidatePassword", "RegenerateKeys", "GetUserKeys"}, op):
+	case a.Service == "iam" && a.Resource == "identityprovider" && op == "Update":
+		return LevelAdmin
+	case slices.Contains([]string{"TransferOwnership", "SetPassword", "InvalidatePassword", "ResetMFA", "RegenerateKeys", "GetUserKeys"}, op):
 		return LevelAdmin
 	case hasAnyPrefix(op, "Delete", "Remove", "Detach", "Revoke", "Abort"):
 		return LevelDelete

@@ -20,6 +20,7 @@ type cond struct {
 	times    []time.Time
 	prefixes []netip.Prefix
 	bools    [2]bool // bools[1]: "true" is listed; bools[0]: "false" is listed
+	nums     []int64
 	strs     []string
 	vals     []string // the values as written, for explanations
 }
@@ -74,6 +75,12 @@ func (c *cond) addValue(v string) string {
 		default:
 			return "invalid boolean " + strconv.Quote(v) + ` (want true or false)`
 		}
+	case opNumericLessThan, opNumericLessThanEquals, opNumericGreaterThan, opNumericGreaterThanEquals:
+		n, ok := parseSeconds(v)
+		if !ok {
+			return "invalid number " + strconv.Quote(v) + " (want whole seconds: 1 to " + strconv.Itoa(maxSecondsLen) + " digits, like \"3600\")"
+		}
+		c.nums = append(c.nums, n)
 	default:
 		if len(v) > maxValueLen {
 			return "value is longer than " + strconv.Itoa(maxValueLen) + " bytes"
@@ -81,6 +88,47 @@ func (c *cond) addValue(v string) string {
 		c.strs = append(c.strs, v)
 	}
 	return ""
+}
+
+// parseSeconds parses a numeric condition value: 1 to maxSecondsLen ASCII
+// digits, nothing else (no sign, no fraction, no exponent).
+func parseSeconds(v string) (int64, bool) {
+	if v == "" || len(v) > maxSecondsLen {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(v[i]-'0')
+	}
+	return n, true
+}
+
+// mfaAge is keyward:MultiFactorAuthAge: the whole seconds from the second
+// factor's verification to the request (0 if the clocks put it after),
+// and false when either time is missing.
+func (ctx *Context) mfaAge() (int64, bool) {
+	if ctx.MFATime.IsZero() || ctx.Time.IsZero() {
+		return 0, false
+	}
+	return max(0, int64(ctx.Time.Sub(ctx.MFATime)/time.Second)), true
+}
+
+// compare reports whether got satisfies the numeric operator op against want.
+func compare(op opKind, got, want int64) bool {
+	switch op {
+	case opNumericLessThan:
+		return got < want
+	case opNumericLessThanEquals:
+		return got <= want
+	case opNumericGreaterThan:
+		return got > want
+	case opNumericGreaterThanEquals:
+		return got >= want
+	}
+	return false
 }
 
 // parseIPValue parses a CIDR or a single address (a /32 or /128) without a zone. IPv4 must
@@ -141,6 +189,17 @@ func (c *cond) met(ctx *Context) (met, missing bool) {
 			return c.bools[0], false
 		}
 		return false, true
+	case keyMFAAge:
+		age, ok := ctx.mfaAge()
+		if !ok {
+			return false, true
+		}
+		for _, n := range c.nums {
+			if compare(c.op, age, n) {
+				return true, false
+			}
+		}
+		return false, false
 	case keyPrincipalTag, keySessionTag:
 		tags := ctx.PrincipalTags
 		if c.key == keySessionTag {

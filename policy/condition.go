@@ -14,6 +14,11 @@ const (
 	OpBool            = "Bool"
 	OpStringEquals    = "StringEquals"
 	OpStringLike      = "StringLike"
+
+	OpNumericLessThan          = "NumericLessThan"
+	OpNumericLessThanEquals    = "NumericLessThanEquals"
+	OpNumericGreaterThan       = "NumericGreaterThan"
+	OpNumericGreaterThanEquals = "NumericGreaterThanEquals"
 )
 
 // Condition keys. Tag keys are a prefix followed by the tag name.
@@ -21,6 +26,7 @@ const (
 	KeyCurrentTime            = "keyward:CurrentTime"
 	KeySourceIp               = "keyward:SourceIp"
 	KeyMultiFactorAuthPresent = "keyward:MultiFactorAuthPresent"
+	KeyMultiFactorAuthAge     = "keyward:MultiFactorAuthAge"
 	KeyPrincipalTagPrefix     = "keyward:PrincipalTag/"
 	KeySessionTagPrefix       = "keyward:SessionTag/"
 )
@@ -35,6 +41,10 @@ const (
 	opBool
 	opStringEquals
 	opStringLike
+	opNumericLessThan
+	opNumericLessThanEquals
+	opNumericGreaterThan
+	opNumericGreaterThanEquals
 )
 
 type keyKind uint8
@@ -43,6 +53,7 @@ const (
 	keyCurrentTime keyKind = iota + 1
 	keySourceIP
 	keyMFA
+	keyMFAAge
 	keyPrincipalTag
 	keySessionTag
 )
@@ -55,9 +66,15 @@ var operators = map[string]opKind{
 	OpBool:            opBool,
 	OpStringEquals:    opStringEquals,
 	OpStringLike:      opStringLike,
+
+	OpNumericLessThan:          opNumericLessThan,
+	OpNumericLessThanEquals:    opNumericLessThanEquals,
+	OpNumericGreaterThan:       opNumericGreaterThan,
+	OpNumericGreaterThanEquals: opNumericGreaterThanEquals,
 }
 
-var operatorNames = []string{OpBool, OpDateGreaterThan, OpDateLessThan, OpIpAddress, OpNotIpAddress, OpStringEquals, OpStringLike}
+var operatorNames = []string{OpBool, OpDateGreaterThan, OpDateLessThan, OpIpAddress, OpNotIpAddress,
+	OpNumericGreaterThan, OpNumericGreaterThanEquals, OpNumericLessThan, OpNumericLessThanEquals, OpStringEquals, OpStringLike}
 
 // opKeys says which key kinds each operator applies to.
 var opKeys = map[opKind][]keyKind{
@@ -68,6 +85,11 @@ var opKeys = map[opKind][]keyKind{
 	opBool:            {keyMFA},
 	opStringEquals:    {keyPrincipalTag, keySessionTag},
 	opStringLike:      {keyPrincipalTag, keySessionTag},
+
+	opNumericLessThan:          {keyMFAAge},
+	opNumericLessThanEquals:    {keyMFAAge},
+	opNumericGreaterThan:       {keyMFAAge},
+	opNumericGreaterThanEquals: {keyMFAAge},
 }
 
 // operatorsFor names the operators that apply to a key kind, for error messages.
@@ -75,6 +97,7 @@ var operatorsFor = map[keyKind]string{
 	keyCurrentTime:  "DateGreaterThan or DateLessThan",
 	keySourceIP:     "IpAddress or NotIpAddress",
 	keyMFA:          "Bool",
+	keyMFAAge:       "NumericLessThan, NumericLessThanEquals, NumericGreaterThan or NumericGreaterThanEquals",
 	keyPrincipalTag: "StringEquals or StringLike",
 	keySessionTag:   "StringEquals or StringLike",
 }
@@ -82,6 +105,9 @@ var operatorsFor = map[keyKind]string{
 const (
 	maxTagLen   = 128
 	maxValueLen = 256
+	// maxSecondsLen bounds a numeric value to 10 digits: over 300 years
+	// of seconds, and never an overflow.
+	maxSecondsLen = 10
 )
 
 // parseKey splits a condition key into its kind and, for tag keys, the tag name. It returns
@@ -94,6 +120,8 @@ func parseKey(key string) (keyKind, string, string) {
 		return keySourceIP, "", ""
 	case KeyMultiFactorAuthPresent:
 		return keyMFA, "", ""
+	case KeyMultiFactorAuthAge:
+		return keyMFAAge, "", ""
 	}
 	kind, tag := keyKind(0), ""
 	if t, ok := strings.CutPrefix(key, KeyPrincipalTagPrefix); ok {
@@ -111,7 +139,7 @@ func parseKey(key string) (keyKind, string, string) {
 
 // keySuggestions are the did-you-mean candidates for an unknown key.
 func keySuggestions(key string) []string {
-	c := []string{KeyCurrentTime, KeySourceIp, KeyMultiFactorAuthPresent}
+	c := []string{KeyCurrentTime, KeySourceIp, KeyMultiFactorAuthPresent, KeyMultiFactorAuthAge}
 	if _, tag, ok := strings.Cut(key, "/"); ok && tag != "" {
 		c = append(c, KeyPrincipalTagPrefix+tag, KeySessionTagPrefix+tag)
 	}

@@ -57,6 +57,17 @@ func TestConditions(t *testing.T) {
 		{"MFA false", `{"Bool":{"keyward:MultiFactorAuthPresent":false}}`, Context{MFA: FlagFalse}, true, false},
 		{"MFA missing", `{"Bool":{"keyward:MultiFactorAuthPresent":false}}`, Context{}, false, true},
 
+		{"MFA age less than", `{"NumericLessThan":{"keyward:MultiFactorAuthAge":"3600"}}`, Context{Time: march, MFATime: march.Add(-3599 * time.Second)}, true, false},
+		{"MFA age not less when equal", `{"NumericLessThan":{"keyward:MultiFactorAuthAge":"3600"}}`, Context{Time: march, MFATime: march.Add(-3600 * time.Second)}, false, false},
+		{"MFA age counts whole seconds", `{"NumericLessThan":{"keyward:MultiFactorAuthAge":"3600"}}`, Context{Time: march, MFATime: march.Add(-3600*time.Second - 999*time.Millisecond)}, false, false},
+		{"MFA age less or equal", `{"NumericLessThanEquals":{"keyward:MultiFactorAuthAge":"3600"}}`, Context{Time: march, MFATime: march.Add(-3600 * time.Second)}, true, false},
+		{"MFA age greater than", `{"NumericGreaterThan":{"keyward:MultiFactorAuthAge":"60"}}`, Context{Time: march, MFATime: march.Add(-61 * time.Second)}, true, false},
+		{"MFA age greater or equal", `{"NumericGreaterThanEquals":{"keyward:MultiFactorAuthAge":"60"}}`, Context{Time: march, MFATime: march.Add(-59 * time.Second)}, false, false},
+		{"MFA age values are ORed", `{"NumericGreaterThan":{"keyward:MultiFactorAuthAge":["90000","10"]}}`, Context{Time: march, MFATime: march.Add(-11 * time.Second)}, true, false},
+		{"MFA verified after the request counts as 0", `{"NumericLessThanEquals":{"keyward:MultiFactorAuthAge":"0"}}`, Context{Time: march, MFATime: march.Add(time.Minute)}, true, false},
+		{"MFA age missing", `{"NumericLessThan":{"keyward:MultiFactorAuthAge":"3600"}}`, Context{Time: march, MFA: FlagTrue}, false, true},
+		{"MFA age without a request time", `{"NumericLessThan":{"keyward:MultiFactorAuthAge":"3600"}}`, Context{MFATime: march}, false, true},
+
 		{"principal tag equals", `{"StringEquals":{"keyward:PrincipalTag/team":"red"}}`, Context{PrincipalTags: map[string]string{"team": "red"}}, true, false},
 		{"string compare is case-sensitive", `{"StringEquals":{"keyward:PrincipalTag/team":"red"}}`, Context{PrincipalTags: map[string]string{"team": "Red"}}, false, false},
 		{"tag name is case-sensitive", `{"StringEquals":{"keyward:PrincipalTag/team":"red"}}`, Context{PrincipalTags: map[string]string{"Team": "red"}}, false, true},

@@ -172,6 +172,9 @@ func (c *cond) explain(ctx *Context, missing bool) string {
 		got = ctx.SourceIP.String()
 	case keyMFA:
 		got = ctx.MFA.String()
+	case keyMFAAge:
+		age, _ := ctx.mfaAge()
+		got = strconv.FormatInt(age, 10)
 	case keyPrincipalTag:
 		got = strconv.Quote(ctx.PrincipalTags[c.tag])
 	case keySessionTag:

@@ -53,6 +53,7 @@ var parseSeeds = []string{
 	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"keyward:PrincipalTag/team":"a","keyward:PrincipalTag/Team":"b"}}}]}`,
 	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"keyward:PrincipalTag/\u212aey":"a","keyward:PrincipalTag/key":"b"}}}]}`,
 	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"keyward:MultiFactorAuthPresent":true},"BOOL":{"keyward:MultiFactorAuthPresent":true}}}]}`,
+	`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"keyward:MultiFactorAuthAge":["3600","0099"]},"NumericGreaterThanEquals":{"keyward:MultiFactorAuthAge":"-1"}}}]}`,
 }
 
 // FuzzParse requires that Parse never panics, that what it rejects it explains, and that

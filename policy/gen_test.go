@@ -227,6 +227,7 @@ var (
 	genTagKeys = []string{"keyward:PrincipalTag/team", "keyward:PrincipalTag/Team", "keyward:PrincipalTag/env", "keyward:SessionTag/team", "keyward:SessionTag/project"}
 	genEquals  = []string{"red", "blue", "prod", ""}
 	genLikes   = []string{"r*", "?lue", "*", "b?u*", "p*d", "*e*", "é?"}
+	genSeconds = []string{"0", "60", "3600", "0003600", "86400"}
 )
 
 func genCondition(c chooser, bad bool) Condition {
@@ -234,7 +235,10 @@ func genCondition(c chooser, bad bool) Condition {
 	for range 1 + c.IntN(2) {
 		op, key, vals := "", "", []string(nil)
 		n := 1 + c.IntN(2)
-		switch c.IntN(5) {
+		switch c.IntN(6) {
+		case 5:
+			op, key = pick(c, OpNumericLessThan, OpNumericLessThanEquals, OpNumericGreaterThan, OpNumericGreaterThanEquals), KeyMultiFactorAuthAge
+			vals = genSubset(c, genSeconds, n)
 		case 0:
 			op, key = pick(c, OpDateGreaterThan, OpDateLessThan), KeyCurrentTime
 			vals = genSubset(c, genTimes, n)
@@ -260,7 +264,7 @@ func genCondition(c chooser, bad bool) Condition {
 			case 2:
 				op, key = OpIpAddress, KeyCurrentTime
 			case 3:
-				vals = append(vals, pick(c, "10.0.0.300", "yesterday", "maybe", "::ffff:10.0.0.1"))
+				vals = append(vals, pick(c, "10.0.0.300", "yesterday", "maybe", "::ffff:10.0.0.1", "-1", "1.5", "12345678901"))
 			case 4:
 				vals = nil
 			}
@@ -319,6 +323,16 @@ func genRequest(c chooser, w *world) Request {
 		r.Context.SourceIP = netip.MustParseAddr(pick(c, genAddrs...))
 	}
 	r.Context.MFA = pick(c, FlagUnset, FlagFalse, FlagTrue)
+	if percent(c, 70) {
+		// Ages around the generated bounds, and a clock that puts the
+		// verification after the request.
+		ago := pick(c, 0, 59*time.Second, 60*time.Second, 3599*time.Second+time.Millisecond, 3600*time.Second, 86401*time.Second, -5*time.Second)
+		at := r.Context.Time
+		if at.IsZero() {
+			at = pick(c, genInstants...)
+		}
+		r.Context.MFATime = at.Add(-ago)
+	}
 	r.Context.PrincipalTags = genTags(c, "team", "env")
 	r.Context.SessionTags = genTags(c, "team", "project")
 	return r

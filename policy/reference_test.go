@@ -2,9 +2,11 @@ package policy
 
 import (
 	"maps"
+	"math"
 	"net/netip"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -112,6 +114,7 @@ var (
 	refPatternSyntax = regexp.MustCompile(`^(?:[A-Za-z0-9_-]+\*?|\*)(?:\.(?:[A-Za-z0-9_-]+\*?|\*))*$`)
 	refUUIDSyntax    = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	refTagSyntax     = regexp.MustCompile(`^[A-Za-z0-9_ .:/=+@-]{1,128}$`)
+	refSeconds       = regexp.MustCompile(`^[0-9]{1,10}$`)
 )
 
 func refPatternWellFormed(p string) bool { return len(p) <= 256 && refPatternSyntax.MatchString(p) }
@@ -243,6 +246,8 @@ func refKeyOps(key string) []string {
 		return []string{"IpAddress", "NotIpAddress"}
 	case key == "keyward:MultiFactorAuthPresent":
 		return []string{"Bool"}
+	case key == "keyward:MultiFactorAuthAge":
+		return []string{"NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals"}
 	case strings.HasPrefix(key, "keyward:PrincipalTag/") && refTagSyntax.MatchString(strings.TrimPrefix(key, "keyward:PrincipalTag/")),
 		strings.HasPrefix(key, "keyward:SessionTag/") && refTagSyntax.MatchString(strings.TrimPrefix(key, "keyward:SessionTag/")):
 		return []string{"StringEquals", "StringLike"}
@@ -266,6 +271,10 @@ func refConditionValid(op, key string, vals []string) bool {
 			}
 		case "Bool":
 			if v != "true" && v != "false" {
+				return false
+			}
+		case "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals":
+			if !refSeconds.MatchString(v) {
 				return false
 			}
 		default:
@@ -315,6 +324,20 @@ func refConditionMet(op, key string, vals []string, ctx Context) (met, missing b
 			}
 		}
 		return in == (op == "IpAddress"), false
+	case "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals":
+		if ctx.MFATime.IsZero() || ctx.Time.IsZero() {
+			return false, true
+		}
+		age := int64(math.Floor(ctx.Time.Sub(ctx.MFATime).Seconds()))
+		age = max(age, 0)
+		for _, v := range vals {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			if op == "NumericLessThan" && age < n || op == "NumericLessThanEquals" && age <= n ||
+				op == "NumericGreaterThan" && age > n || op == "NumericGreaterThanEquals" && age >= n {
+				return true, false
+			}
+		}
+		return false, false
 	case "Bool":
 		if ctx.MFA == FlagUnset {
 			return false, true

@@ -23,6 +23,7 @@ type Context struct {
 	Time          time.Time         // keyward:CurrentTime; zero = missing
 	SourceIP      netip.Addr        // keyward:SourceIp; invalid (zero) = missing
 	MFA           Flag              // keyward:MultiFactorAuthPresent; FlagUnset = missing
+	MFATime       time.Time         // when MFA was verified: keyward:MultiFactorAuthAge is Time − MFATime in whole seconds; zero = missing
 	PrincipalTags map[string]string // keyward:PrincipalTag/<name>; an absent name is missing
 	SessionTags   map[string]string // keyward:SessionTag/<name>; an absent name is missing
 }

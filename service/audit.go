@@ -44,6 +44,7 @@ var auditReads = map[string]string{
 	"project": "iam.project.Read", "resource": "iam.resource.Read", "role_session": "iam.assumedrole.Read",
 	"oidc_issuer": "oidc.issuer.Read", "override": "iam.override.Read", "api_key": "iam.apikey.Read",
 	"login_session": "iam.user.ListLoginSessions", "mail": "iam.mail.List", "refusal": "iam.auditevent.List",
+	"identity_provider": "iam.identityprovider.Read",
 }
 
 // redact withholds the before and after of each event whose object p may

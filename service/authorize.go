@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
@@ -39,6 +41,9 @@ func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, r
 // project, or the project acted on; "" for none), so that project-scoped
 // bindings and overrides decide it.
 func (s *Service) authorizeIn(ctx context.Context, p *keyward.Principal, action, resource, project string) error {
+	if err := mfaGate(p, action); err != nil {
+		return err
+	}
 	if unlimitedRoot(p) {
 		return nil
 	}
@@ -82,14 +87,39 @@ func denied(res authz.Result, action string) error {
 }
 
 // callContext is the condition context of a call to keyward's own API:
-// the time and the caller's address. Multi-factor authentication is
-// unknown for API keys, so conditions on it are not met.
+// the time, the caller's address and, for a login session, whether and
+// when it verified a second factor. API keys and role sessions carry no
+// MFA, as AWS's long-term keys do not: conditions on it are not met
+// (missing), so that an Allow asking for MFA never admits a key.
 func (s *Service) callContext(p *keyward.Principal) policy.Context {
 	c := policy.Context{Time: s.now()}
 	if ip, err := netip.ParseAddr(p.SourceIP); err == nil {
 		c.SourceIP = ip.Unmap()
 	}
+	if p.LoginSession != "" {
+		c.MFA = policy.FlagOf(p.MFAAt != nil)
+		if p.MFAAt != nil {
+			c.MFATime = *p.MFAAt
+		}
+	}
 	return c
+}
+
+// LayerMFA is the layer of a refusal to a login session whose
+// organization requires a second factor it has not verified.
+const LayerMFA = "mfa"
+
+// enrollOnlyActions are what such a session may do: set up a second
+// factor, see itself, and leave.
+var enrollOnlyActions = []string{"iam.user.ReadMFA", "iam.user.EnrollMFA", "iam.user.Read", "iam.user.Logout"}
+
+// mfaGate refuses every other action to a caller marked MFAEnrollOnly,
+// the root owner included: the requirement is its organization's.
+func mfaGate(p *keyward.Principal, action string) error {
+	if !p.MFAEnrollOnly || slices.ContainsFunc(enrollOnlyActions, func(a string) bool { return strings.EqualFold(a, action) }) {
+		return nil
+	}
+	return refuse(action, LayerMFA, "your organization requires multi-factor authentication; enroll an authenticator (keyward mfa enroll), or log in again with its code")
 }
 
 // narrowing returns the compiled inline policy of the API key p used, or
@@ -123,6 +153,9 @@ func (s *Service) Allowed(ctx context.Context, action, resource, project string)
 	p, err := caller(ctx)
 	if err != nil {
 		return false, err
+	}
+	if mfaGate(p, action) != nil {
+		return false, nil
 	}
 	if unlimitedRoot(p) {
 		return true, nil

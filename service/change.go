@@ -79,8 +79,28 @@ func (s *Service) recordFleet(ctx context.Context, tx keyward.Tx, p *keyward.Pri
 	return nil
 }
 
-// auditEvent is the event of c in org, done by p (nil: the system, or a
-// web identity) in the request of ctx.
+// actorKey carries, in a context, who acts when no principal does: a web
+// identity token's issuer and subject for the audit events of the session
+// it starts, an identity provider's for what a sign-in imports.
+type actorKey struct{}
+
+type externalActor struct {
+	typ   string   // keyward.ActorWebIdentity, keyward.ActorIdP
+	chain []string // e.g. oidc:<issuer>, sub:<subject>
+}
+
+func withActor(ctx context.Context, typ string, chain []string) context.Context {
+	return context.WithValue(ctx, actorKey{}, &externalActor{typ, chain})
+}
+
+// actorOf returns the external actor of ctx, or nil.
+func actorOf(ctx context.Context) *externalActor {
+	a, _ := ctx.Value(actorKey{}).(*externalActor)
+	return a
+}
+
+// auditEvent is the event of c in org, done by p (nil: the system, or the
+// external actor of ctx) in the request of ctx.
 func auditEvent(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, c change) (*keyward.AuditEvent, error) {
 	before, err := marshalAudit(c.Before)
 	if err != nil {
@@ -111,8 +131,8 @@ func auditEvent(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org ke
 		if p.Session != nil {
 			ev.SessionID, ev.ActorChain = p.Session.ID, p.Session.Chain
 		}
-	} else if chain := webIdentityChain(ctx); chain != nil {
-		ev.ActorType, ev.ActorChain = keyward.ActorWebIdentity, chain
+	} else if a := actorOf(ctx); a != nil {
+		ev.ActorType, ev.ActorChain = a.typ, a.chain
 	}
 	return ev, nil
 }

@@ -37,9 +37,6 @@ func newEngine(store keyward.Store, base []policy.CatalogPart, opts authz.Option
 		return nil, err
 	}
 	e := &engine{opts: opts, base: base}
-	// The server loads the stored part at start (LoadCatalog); requests
-	// look for a change once the first second has passed.
-	e.checked.Store(time.Now().UnixNano())
 	opts.Catalog = cat
 	e.cur.Store(authz.New(store, opts))
 	return e, nil

@@ -29,9 +29,12 @@ type groupView struct {
 	ID          keyward.GroupID `json:"id"`
 	Name        string          `json:"display_name"`
 	Description string          `json:"description"`
+	Source      string          `json:"source"`
 }
 
-func viewGroup(g *keyward.Group) groupView { return groupView{g.ID, g.Name, g.Description} }
+func viewGroup(g *keyward.Group) groupView {
+	return groupView{g.ID, g.Name, g.Description, g.SourceName()}
+}
 
 type memberView struct {
 	GroupID keyward.GroupID `json:"group_id"`
@@ -112,37 +115,41 @@ func (s *Service) CreateGroup(ctx context.Context, in GroupInput) (*GroupDetail,
 	if in, err = in.clean(); err != nil {
 		return nil, err
 	}
-	var g *keyward.Group
+	g := &keyward.Group{OrgID: p.OrgID, Name: in.Name, Description: in.Description}
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		n, err := tx.CountGroups(ctx, p.OrgID)
-		if err != nil {
-			return err
-		}
-		if err := checkLimit("groups", n, s.limits.Groups, "an organization may have at most %d groups"); err != nil {
-			return err
-		}
-		if err := groupNameTaken(ctx, tx, p.OrgID, in.Name, ""); err != nil {
-			return err
-		}
-		now := tx.Now()
-		g = &keyward.Group{
-			ID: keyward.GroupID(keyward.NewID(now)), OrgID: p.OrgID, Name: in.Name, Description: in.Description,
-			CreatedAt: now, UpdatedAt: now,
-		}
-		if err := tx.CreateGroup(ctx, g); keyward.ErrorCode(err) == keyward.CodeConflict {
-			return errGroupName(in.Name)
-		} else if err != nil {
-			return err
-		}
-		_, err = s.commit(ctx, tx, p, p.OrgID, change{
-			Action: "iam.group.Create", TargetType: "group", TargetID: string(g.ID), After: viewGroup(g),
-		})
-		return err
+		return s.insertGroup(ctx, tx, p, g)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &GroupDetail{Group: *g, Members: []*keyward.GroupMemberView{}}, nil
+}
+
+// insertGroup stores the new group g, whose name must be unused in its
+// organization, which must be under Limits.Groups, and commits its
+// creation, done by p.
+func (s *Service) insertGroup(ctx context.Context, tx keyward.Tx, p *keyward.Principal, g *keyward.Group) error {
+	n, err := tx.CountGroups(ctx, g.OrgID)
+	if err != nil {
+		return err
+	}
+	if err := checkLimit("groups", n, s.limits.Groups, "an organization may have at most %d groups"); err != nil {
+		return err
+	}
+	if err := groupNameTaken(ctx, tx, g.OrgID, g.Name, ""); err != nil {
+		return err
+	}
+	now := tx.Now()
+	g.ID, g.CreatedAt, g.UpdatedAt = keyward.GroupID(keyward.NewID(now)), now, now
+	if err := tx.CreateGroup(ctx, g); keyward.ErrorCode(err) == keyward.CodeConflict {
+		return errGroupName(g.Name)
+	} else if err != nil {
+		return err
+	}
+	_, err = s.commit(ctx, tx, p, g.OrgID, change{
+		Action: "iam.group.Create", TargetType: "group", TargetID: string(g.ID), After: viewGroup(g),
+	})
+	return err
 }
 
 // GetGroup returns a group of the caller's organization with its first
@@ -211,6 +218,9 @@ func (s *Service) UpdateGroup(ctx context.Context, id keyward.GroupID, in GroupI
 		}
 		if err := s.authorize(ctx, p, "iam.group.Update", string(id)); err != nil {
 			return err
+		}
+		if g.FromIdP() {
+			return errFromIdP("group", "name and description", "display_name")
 		}
 		if in, err = in.clean(); err != nil {
 			return err
@@ -287,6 +297,9 @@ func (s *Service) AddGroupMember(ctx context.Context, id keyward.GroupID, user k
 		if err := s.checkGrant(ctx, p, grant{kind: grantGroup, id: string(id), to: keyward.PrincipalUser}); err != nil {
 			return err
 		}
+		if g.FromIdP() {
+			return errFromIdP("group", "members", "user_id")
+		}
 		if _, err := userOf(ctx, tx, p.OrgID, user); err != nil {
 			return err
 		}
@@ -319,11 +332,15 @@ func (s *Service) RemoveGroupMember(ctx context.Context, id keyward.GroupID, use
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
+		g, err := groupOf(ctx, tx, p.OrgID, id)
+		if err != nil {
 			return err
 		}
 		if err := s.authorize(ctx, p, "iam.group.RemoveMember", string(id)); err != nil {
 			return err
+		}
+		if g.FromIdP() {
+			return errFromIdP("group", "members", "user_id")
 		}
 		if !keyward.ValidID(string(user)) {
 			return notFound("Group member")

@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/keyward-iam/keyward"
@@ -25,9 +24,7 @@ type invites struct {
 	ttl       time.Duration
 	publicURL string
 	wake      func()
-
-	mu  sync.Mutex
-	key []byte // nil until configured or loaded from the store
+	key       *serverKey
 }
 
 // expiry is when a link made at now stops working: the TTL later, to the
@@ -35,52 +32,21 @@ type invites struct {
 func (iv *invites) expiry(now time.Time) time.Time { return now.Add(iv.ttl).Truncate(time.Second) }
 
 func newInvites(opts Options) *invites {
-	iv := &invites{ttl: opts.InvitationTTL, publicURL: strings.TrimRight(opts.PublicURL, "/"), wake: opts.MailWake}
+	iv := &invites{ttl: opts.InvitationTTL, publicURL: strings.TrimRight(opts.PublicURL, "/"), wake: opts.MailWake,
+		key: newServerKey(invitationKeySecret, opts.InvitationKey)}
 	if iv.ttl <= 0 {
 		iv.ttl = keyward.DefaultInvitationTTL
 	}
 	if iv.publicURL == "" {
 		iv.publicURL = "http://localhost:8080"
 	}
-	if len(opts.InvitationKey) > 0 {
-		iv.key = append([]byte(nil), opts.InvitationKey...)
-	}
 	return iv
 }
 
-// invitationKey returns the key that signs invitation links: the
-// configured one, or one generated on first use and stored in the database,
-// so that every replica of a deployment signs and checks with the same key.
+// invitationKey returns the key that signs invitation links (see
+// serverKey).
 func (s *Service) invitationKey(ctx context.Context) ([]byte, error) {
-	iv := s.invites
-	iv.mu.Lock()
-	defer iv.mu.Unlock()
-	if iv.key != nil {
-		return iv.key, nil
-	}
-	key, err := s.storedSecret(ctx, invitationKeySecret)
-	if err != nil {
-		return nil, err
-	}
-	iv.key = key
-	return key, nil
-}
-
-// storedSecret returns the server-wide secret named name: 32 random bytes
-// generated on first use and stored in the database, so that every
-// replica of a deployment holds the same.
-func (s *Service) storedSecret(ctx context.Context, name string) ([]byte, error) {
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		panic("service: crypto/rand failed: " + err.Error())
-	}
-	var key []byte
-	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		var err error
-		key, err = tx.Secret(ctx, name, fresh)
-		return err
-	})
-	return key, err
+	return s.invites.key.get(ctx, s)
 }
 
 // newNonce returns a fresh per-link nonce (128 bits, hex).

@@ -40,20 +40,12 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 	}
 	// The current password is checked like a login's, on the same
 	// budgets: a stolen session must not guess it faster.
-	_, ip := keyward.RequestFromContext(ctx)
-	try, err := s.reservePasswordCheck(acct.Email, ip)
-	if err != nil {
-		return err
-	}
-	if _, err := s.chargeAccount(ctx, acct.ID); err != nil {
-		try.refund(s.now())
-		return err
-	}
-	if acct.PasswordHash == "" || !s.hasher.Verify(current, acct.PasswordHash) {
-		return keyward.FieldError("current_password", "The current password is wrong.")
-	}
-	try.refund(s.now())
-	if err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error { return s.refundAccount(ctx, tx, acct.ID) }); err != nil {
+	if err := s.guarded(ctx, acct, func() error {
+		if acct.PasswordHash == "" || !s.hasher.Verify(current, acct.PasswordHash) {
+			return &keyward.Error{Code: keyward.CodeInvalid, Field: "current_password", Message: "The current password is wrong.", Err: errWrongSecret}
+		}
+		return nil
+	}); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(next)
@@ -83,10 +75,12 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 }
 
 // localUser returns user id of the caller's organization for an
-// administrator's password action: a human account that belongs to this
-// organization alone (an account in several organizations is its owner's
-// to manage), and not the root owner unless the caller is.
-func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.UserID, action string) (*keyward.User, error) {
+// administrator's action on its credentials (what names them, such as
+// "password" or "second factor"; field is the request field a service
+// user's refusal names): a human account that belongs to this organization
+// alone (an account in several organizations is its owner's to manage),
+// and not the root owner unless the caller is.
+func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.UserID, action, field, what string) (*keyward.User, error) {
 	u, err := userOf(ctx, tx, p.OrgID, id)
 	if err != nil {
 		return nil, err
@@ -95,9 +89,9 @@ func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Princ
 		return nil, err
 	}
 	if u.Service {
-		return nil, keyward.FieldError("password", "A service user is API-only and cannot have a password.")
+		return nil, keyward.FieldError(field, "A service user is API-only and has no %s.", what)
 	}
-	if err := checkAccountOwner(ctx, tx, p, u, "password"); err != nil {
+	if err := checkAccountOwner(ctx, tx, p, u, what); err != nil {
 		return nil, err
 	}
 	// A password another member sets is a credential of the account it
@@ -136,7 +130,7 @@ func (s *Service) writePassword(ctx context.Context, id keyward.UserID, hash, ac
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		u, err := s.localUser(ctx, tx, p, id, action)
+		u, err := s.localUser(ctx, tx, p, id, action, "password", "password")
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"strings"
 	"time"
 
@@ -11,21 +12,25 @@ import (
 )
 
 // LoginInput is the body of a password login. OrgID empty logs in to the
-// account's first organization in which it is an active member.
+// account's first organization in which it is an active member. MFA is
+// the second factor, which an account with an active authenticator must
+// present and any other account need not.
 type LoginInput struct {
 	Email    string
 	Password string
 	OrgID    keyward.OrgID
+	MFA      SecondFactor
 }
 
 type loginSessionView struct {
 	ID        keyward.LoginSessionID `json:"id"`
 	UserID    keyward.UserID         `json:"user_id"`
 	ExpiresAt time.Time              `json:"expires_at"`
+	MFA       bool                   `json:"mfa"`
 }
 
 func viewSession(ls *keyward.LoginSession) loginSessionView {
-	return loginSessionView{ls.ID, ls.UserID, ls.ExpiresAt}
+	return loginSessionView{ls.ID, ls.UserID, ls.ExpiresAt, ls.MFAAt != nil}
 }
 
 // errBadLogin is the one answer for a login that fails on its email,
@@ -54,6 +59,14 @@ func parseSessionToken(token string) (keyward.LoginSessionID, string, bool) {
 // right: a check finding one spent gets CodeRateLimited, whose Detail is
 // the time.Duration to wait, before anything is hashed. Failed and
 // successful logins are audit events of the organization.
+//
+// An account with an active TOTP authenticator also presents in.MFA: the
+// right password without it is CodeMFARequired (and spends nothing), with
+// a wrong, replayed or spent one it is CodeUnauthenticated naming the
+// field, a failed check that stays spent like a wrong password. The code
+// is spent in the transaction that opens the session, whose MFAAt it
+// sets. In an organization that requires MFA, a member without an
+// active authenticator gets a session marked MFAEnrollOnly.
 func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSession, string, error) {
 	email := strings.TrimSpace(in.Email)
 	if email == "" {
@@ -67,15 +80,23 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 			return nil, "", err
 		}
 	}
+	factor, err := in.MFA.normal()
+	if err != nil {
+		return nil, "", err
+	}
 	_, ip := keyward.RequestFromContext(ctx)
 	try, err := s.reservePasswordCheck(email, ip)
 	if err != nil {
 		return nil, "", err
 	}
 	var acct *keyward.Account
+	var totp *keyward.TOTP
 	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var err error
-		acct, err = tx.GetAccountByEmail(ctx, email)
+		if acct, err = tx.GetAccountByEmail(ctx, email); err != nil {
+			return err
+		}
+		totp, err = activeTOTP(ctx, tx, acct.ID)
 		return err
 	})
 	if keyward.ErrorCode(err) == keyward.CodeNotFound {
@@ -88,21 +109,40 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 		try.refund(s.now())
 		return nil, "", err
 	}
-	failures, err := s.chargeAccount(ctx, acct.ID)
-	if err != nil {
+	if _, err := s.chargeAccount(ctx, acct.ID); err != nil {
 		try.refund(s.now())
 		return nil, "", err
 	}
 	if acct.Service || acct.PasswordHash == "" || !s.hasher.Verify(in.Password, acct.PasswordHash) {
-		if err := s.recordLoginFailure(ctx, acct, in.OrgID, failures); err != nil {
+		if err := s.recordLoginFailure(ctx, acct, in.OrgID, "iam.user.LoginFailed"); err != nil {
 			return nil, "", err
 		}
 		return nil, "", errBadLogin()
 	}
+	var mfa *loginFactor
+	switch {
+	case totp != nil && factor.empty():
+		err = errMFARequired()
+	case totp != nil:
+		mfa = &loginFactor{factor: factor}
+		mfa.key, err = s.mfaKey(ctx)
+	}
+	var ls *keyward.LoginSession
+	var token string
+	if err == nil {
+		ls, token, err = s.openSession(ctx, acct, in.OrgID, ip, mfa)
+	}
+	if errors.Is(err, errWrongSecret) {
+		// A wrong second factor is a failed check like a wrong password:
+		// it keeps what it spent.
+		if rerr := s.recordLoginFailure(ctx, acct, in.OrgID, "iam.user.MFAFailed"); rerr != nil {
+			s.log.ErrorContext(ctx, "record a failed MFA check", "error", rerr.Error(), "account", acct.ID)
+		}
+		return nil, "", err
+	}
 	// The right password is no guess, whether or not the organization
 	// admits the login.
 	try.refund(s.now())
-	ls, token, err := s.openSession(ctx, acct, in.OrgID, ip)
 	if err != nil {
 		// openSession's transaction, which gives the account's stored
 		// token back, did not commit.
@@ -112,6 +152,13 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 		return nil, "", err
 	}
 	return ls, token, nil
+}
+
+// loginFactor is the second factor a login presents for an account with
+// an active authenticator, with the key that opens its seed.
+type loginFactor struct {
+	factor SecondFactor
+	key    []byte
 }
 
 // errLoginThrottled is the answer to a password check refused by a
@@ -216,29 +263,37 @@ func loginOrg(ctx context.Context, tx keyward.Tx, acct *keyward.Account, org key
 	return u, err
 }
 
-// recordLoginFailure records a failed login of acct, which chargeAccount
-// counted as the failures-th of its budget, in the audit trail of the
-// organization the login was for (or the account's first one).
-func (s *Service) recordLoginFailure(ctx context.Context, acct *keyward.Account, org keyward.OrgID, failures int) error {
+// recordLoginFailure records a failed login of acct as action (a wrong
+// password, iam.user.LoginFailed, or a wrong second factor,
+// iam.user.MFAFailed), with the failures its budget counts, in the audit
+// trail of the organization the login was for (or the account's first
+// one).
+func (s *Service) recordLoginFailure(ctx context.Context, acct *keyward.Account, org keyward.OrgID, action string) error {
 	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
+		f, err := tx.GetLoginFailures(ctx, acct.ID)
+		if err != nil {
+			return err
+		}
 		u, err := loginOrg(ctx, tx, acct, org)
 		if err != nil {
 			// No organization of the account to record it in.
-			s.log.WarnContext(ctx, "failed login", "account", acct.ID, "failures", failures)
+			s.log.WarnContext(ctx, "failed login", "account", acct.ID, "failures", f.Failures, "action", action)
 			return nil
 		}
 		p := &keyward.Principal{OrgID: u.OrgID, UserID: acct.ID, Kind: u.Kind()}
 		_, err = s.commit(ctx, tx, p, u.OrgID, change{
-			Action: "iam.user.LoginFailed", TargetType: "user", TargetID: string(acct.ID),
-			After: map[string]any{"failures": failures, "throttled": failures >= s.logins.limits.PerAccount},
+			Action: action, TargetType: "user", TargetID: string(acct.ID),
+			After: map[string]any{"failures": f.Failures, "throttled": f.Failures >= s.logins.limits.PerAccount},
 		})
 		return err
 	})
 }
 
 // openSession creates a login session for acct and gives back the token
-// of its stored budget that the login's check took.
-func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org keyward.OrgID, ip string) (*keyward.LoginSession, string, error) {
+// of its stored budget that the login's check took. With mfa, it first
+// spends the second factor (spendFactor), in the same transaction, so a
+// code opens one session at most.
+func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org keyward.OrgID, ip string, mfa *loginFactor) (*keyward.LoginSession, string, error) {
 	var ls *keyward.LoginSession
 	var token string
 	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
@@ -246,28 +301,103 @@ func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org ke
 		if err != nil {
 			return err
 		}
+		if err := checkPasswordLogin(ctx, tx, u); err != nil {
+			return err
+		}
+		var mfaAt *time.Time
+		recovery := false
+		if mfa != nil {
+			if recovery, err = s.spendFactor(ctx, tx, mfa.key, acct.ID, mfa.factor); err != nil {
+				return err
+			}
+			now := tx.Now()
+			mfaAt = &now
+		}
 		if err := s.refundAccount(ctx, tx, acct.ID); err != nil {
 			return err
 		}
-		secret, hash := newSecret()
-		ls = &keyward.LoginSession{
-			ID: keyward.LoginSessionID(keyward.NewID(tx.Now())), OrgID: u.OrgID, UserID: acct.ID,
-			SecretHash: hash, SourceIP: ip, CreatedAt: tx.Now(), ExpiresAt: tx.Now().Add(s.logins.sessionTTL),
-		}
-		if err := tx.CreateLoginSession(ctx, ls); err != nil {
+		ls, token, err = s.createLoginSession(ctx, tx, u, ip, "password", mfaAt)
+		if err != nil || !recovery {
 			return err
 		}
-		token = keyward.LoginSessionPrefix + string(ls.ID) + "_" + secret
-		p := &keyward.Principal{OrgID: u.OrgID, UserID: acct.ID, Kind: u.Kind()}
-		_, err = s.commit(ctx, tx, p, u.OrgID, change{
-			Action: "iam.user.Login", TargetType: "login_session", TargetID: string(ls.ID), After: viewSession(ls),
-		})
+		left, err := tx.ListRecoveryCodes(ctx, acct.ID)
+		if err != nil {
+			return err
+		}
+		p := &keyward.Principal{OrgID: u.OrgID, UserID: acct.ID, Kind: u.Kind(), LoginSession: ls.ID, MFAAt: mfaAt}
+		err = s.record(ctx, tx, p, u.OrgID, change{Action: "iam.user.UseRecoveryCode", TargetType: "user", TargetID: string(acct.ID),
+			After: map[string]any{"recovery_codes_left": len(left)}})
 		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return ls, token, nil
+}
+
+// createLoginSession opens a login session of member u inside tx, signed
+// in by method (password, sso), and commits its audit event, done by u;
+// an sso event names the identity the provider vouched for (issuer and
+// subject). It returns the session with its token kws_<id>_<secret>; only
+// the secret's SHA-256 is stored.
+func (s *Service) createLoginSession(ctx context.Context, tx keyward.Tx, u *keyward.User, ip, method string, mfaAt *time.Time) (*keyward.LoginSession, string, error) {
+	secret, hash := newSecret()
+	ls := &keyward.LoginSession{
+		ID: keyward.LoginSessionID(keyward.NewID(tx.Now())), OrgID: u.OrgID, UserID: u.Account.ID,
+		SecretHash: hash, SourceIP: ip, CreatedAt: tx.Now(), ExpiresAt: tx.Now().Add(s.logins.sessionTTL), MFAAt: mfaAt,
+	}
+	if err := tx.CreateLoginSession(ctx, ls); err != nil {
+		return nil, "", err
+	}
+	// An organization that requires MFA of its local users lets one without
+	// a second factor in only to enroll one; people of an identity provider
+	// prove a second factor there.
+	if method == "password" && mfaAt == nil && !u.Account.Service {
+		var err error
+		if ls.MFAEnrollOnly, err = tx.RequireMFA(ctx, u.OrgID); err != nil {
+			return nil, "", err
+		}
+	}
+	p := &keyward.Principal{OrgID: u.OrgID, UserID: u.Account.ID, Kind: u.Kind(), LoginSession: ls.ID, MFAAt: mfaAt}
+	_, err := s.commit(ctx, tx, p, u.OrgID, change{
+		Action: "iam.user.Login", TargetType: "login_session", TargetID: string(ls.ID), After: struct {
+			loginSessionView
+			Method     string `json:"method"`
+			ExternalID string `json:"external_id,omitempty"`
+		}{viewSession(ls), method, externalIDOf(u, method)},
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return ls, keyward.LoginSessionPrefix + string(ls.ID) + "_" + secret, nil
+}
+
+// externalIDOf is u's identity at its provider when it signed in through
+// it (method sso), "" otherwise.
+func externalIDOf(u *keyward.User, method string) string {
+	if method != "sso" {
+		return ""
+	}
+	return u.ExternalID
+}
+
+// checkPasswordLogin refuses a password login of member u into an
+// organization whose people sign in through its identity provider,
+// unless u is its root owner, who keeps a password as the way in when
+// the provider is down or misconfigured.
+func checkPasswordLogin(ctx context.Context, tx keyward.Tx, u *keyward.User) error {
+	if u.Owner {
+		return nil
+	}
+	org, err := tx.GetOrganization(ctx, u.OrgID)
+	if err != nil {
+		return err
+	}
+	if org.IdentityMode == keyward.IdentityIdP {
+		return &keyward.Error{Code: keyward.CodePermissionDenied, Field: "password",
+			Message: "The organization's people sign in through its identity provider (GET /v2/auth/sso/" + string(u.OrgID) + "), not with a password."}
+	}
+	return nil
 }
 
 // authenticateSession resolves a login session token, with the same
@@ -305,7 +435,15 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*keywa
 		if err := checkOrgOpen(org, errBadCredential()); err != nil {
 			return err
 		}
-		p = &keyward.Principal{OrgID: ls.OrgID, UserID: ls.UserID, Kind: u.Kind(), RequestID: reqID, SourceIP: ip}
+		p = &keyward.Principal{OrgID: ls.OrgID, UserID: ls.UserID, Kind: u.Kind(), RequestID: reqID, SourceIP: ip,
+			LoginSession: ls.ID, MFAAt: ls.MFAAt}
+		if ls.MFAAt == nil {
+			// Read at every request, so that turning the requirement on
+			// reaches the sessions already open.
+			if p.MFAEnrollOnly, err = tx.RequireMFA(ctx, org.ID); err != nil {
+				return err
+			}
+		}
 		s.engine().Notice(org.ID, org.Revision)
 		return nil
 	})

@@ -71,7 +71,7 @@ func (in OIDCIssuerInput) clean(allowHTTP bool) (OIDCIssuerInput, error) {
 	default:
 		return in, keyward.FieldError("source", "source %q is not supported; keyward registers external issuers only (source external).", in.Source)
 	}
-	if in.Audiences, err = cleanAudiences(in.Audiences); err != nil {
+	if in.Audiences, err = cleanStrings("audiences", in.Audiences, 20); err != nil {
 		return in, err
 	}
 	for _, f := range []struct {
@@ -86,23 +86,24 @@ func (in OIDCIssuerInput) clean(allowHTTP bool) (OIDCIssuerInput, error) {
 	return in, nil
 }
 
-// cleanAudiences checks a list of aud values (field audiences) and
-// returns it trimmed, without duplicates, never nil.
-func cleanAudiences(in []string) ([]string, error) {
-	if len(in) > 20 {
-		return nil, keyward.FieldError("audiences", "audiences has %d entries; the limit is 20.", len(in))
+// cleanStrings returns list (the field's value) with its entries trimmed
+// and duplicates dropped, never nil, or a FieldError if it has more than
+// limit entries or one is empty, longer than 256 bytes or not UTF-8.
+func cleanStrings(field string, list []string, limit int) ([]string, error) {
+	if len(list) > limit {
+		return nil, keyward.FieldError(field, "%s has %d entries; the limit is %d.", field, len(list), limit)
 	}
-	auds := []string{}
-	for i, a := range in {
+	out := []string{}
+	for i, a := range list {
 		a = strings.TrimSpace(a)
 		if a == "" || len(a) > 256 || !utf8.ValidString(a) {
-			return nil, keyward.FieldError("audiences", "audiences[%d] must be a non-empty string of at most 256 bytes.", i)
+			return nil, keyward.FieldError(field, "%s[%d] must be a non-empty string of at most 256 bytes.", field, i)
 		}
-		if !slices.Contains(auds, a) {
-			auds = append(auds, a)
+		if !slices.Contains(out, a) {
+			out = append(out, a)
 		}
 	}
-	return auds, nil
+	return out, nil
 }
 
 // oidcIssuerOf returns issuer id of org, or CodeNotFound for a malformed,

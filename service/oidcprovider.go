@@ -77,7 +77,7 @@ func (in OIDCProviderInput) clean(allowHTTP bool) (OIDCProviderInput, error) {
 		scopes = slices.Clone(ProviderScopes)
 	}
 	in.Scopes = scopes
-	in.Audiences, err = cleanAudiences(in.Audiences)
+	in.Audiences, err = cleanStrings("audiences", in.Audiences, 20)
 	return in, err
 }
 

@@ -6,7 +6,8 @@
 //
 // It imports the root package, authz (which decides every call, keyward's
 // own included) and the standard library (plus x/crypto for password
-// hashing and x/sync's singleflight); never net/http, database/sql or sqlstore.
+// hashing, x/sync's singleflight and pquerna/otp for TOTP codes); never
+// net/http, database/sql or sqlstore.
 package service
 
 import (
@@ -37,11 +38,13 @@ type Service struct {
 	keys        *keyCache // the API keys that authenticated lately
 	// keyFlight joins concurrent reads of one key (Authenticate).
 	keyFlight singleflight.Group
-	invites   *invites // invitation links and their mail
-	logins    *logins  // login throttling, session lifetime, org retention
-	oidc      *oidc    // web identity token verifiers
-	signing   *signing // the OpenID provider's signing keys
-	registry  registry // which organizations registered a resource id (tenant.go)
+	invites   *invites   // invitation links and their mail
+	logins    *logins    // login throttling, session lifetime, org retention
+	oidc      *oidc      // web identity token verifiers
+	sso       *sso       // people's sign-in through identity providers
+	totpKey   *serverKey // seals TOTP seeds at rest (mfa.go)
+	signing   *signing   // the OpenID provider's signing keys
+	registry  registry   // which organizations registered a resource id (tenant.go)
 	// snapshotMisses counts decisions inside a transaction that needed a
 	// snapshot obtained before it, for tests: writes of the caller's own
 	// organization never should (txscope.go).
@@ -101,6 +104,14 @@ type Options struct {
 	// administrators store through the API is read by LoadCatalog. The
 	// parts must compose (policy.Compose); New panics if they do not.
 	Catalog []policy.CatalogPart
+	// SignIn signs people in through their organization's OpenID
+	// provider (package identity); nil: sign-in through identity
+	// providers is refused as unavailable.
+	SignIn SignIn
+	// IdPSecretKey seals identity providers' client secrets (32 bytes,
+	// AES-256); empty: a key generated once and stored in the database,
+	// shared by every replica.
+	IdPSecretKey []byte
 	// OrgCreation says who may create organizations: OrgCreationOpen
 	// (any account, as Vultr; the default) or OrgCreationOperator (fleet
 	// administrators only).
@@ -132,6 +143,9 @@ func New(store keyward.Store, opts Options) *Service {
 	if err != nil {
 		panic("service: " + err.Error())
 	}
+	// The server loads the stored catalog at start (LoadCatalog); requests
+	// look for a change once a second has passed on the service's clock.
+	eng.checked.Store(opts.Now().UnixNano())
 	return &Service{
 		store:       invalidatingStore{Store: store, keys: keys},
 		now:         opts.Now,
@@ -144,6 +158,8 @@ func New(store keyward.Store, opts Options) *Service {
 		invites:     newInvites(opts),
 		logins:      newLogins(opts),
 		oidc:        newOIDC(opts),
+		sso:         newSSO(opts),
+		totpKey:     newServerKey(mfaKeySecret, nil),
 		signing:     newSigning(opts),
 	}
 }

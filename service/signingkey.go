@@ -3,13 +3,10 @@ package service
 import (
 	"context"
 	"crypto"
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/x509"
 	"fmt"
 	"sync"
@@ -18,8 +15,7 @@ import (
 	"github.com/keyward-iam/keyward"
 )
 
-// signingKeySecret names the stored secret the key-encryption key of the
-// signing keys is derived from.
+// signingKeySecret names the stored secret that seals the signing keys.
 const signingKeySecret = "oidc-signing-key-encryption"
 
 // MaxTokenTTL is the longest any token keyward signs as an OpenID provider
@@ -53,6 +49,7 @@ type PublicKey struct {
 // decrypted so far (a key's row never changes, so they never go stale).
 type signing struct {
 	lifetime time.Duration
+	key      *serverKey // seals the private keys
 
 	mu        sync.Mutex
 	kek       cipher.AEAD
@@ -64,11 +61,10 @@ func newSigning(opts Options) *signing {
 	if lt <= 0 {
 		lt = defaultKeyLifetime
 	}
-	return &signing{lifetime: lt, decrypted: map[string]crypto.Signer{}}
+	return &signing{lifetime: lt, key: newServerKey(signingKeySecret, nil), decrypted: map[string]crypto.Signer{}}
 }
 
-// aead returns the cipher that encrypts private keys at rest, keyed from
-// the stored secret.
+// aead returns the cipher that seals private keys at rest (serverKey).
 func (s *Service) aead(ctx context.Context) (cipher.AEAD, error) {
 	sg := s.signing
 	sg.mu.Lock()
@@ -76,22 +72,12 @@ func (s *Service) aead(ctx context.Context) (cipher.AEAD, error) {
 	if sg.kek != nil {
 		return sg.kek, nil
 	}
-	secret, err := s.storedSecret(ctx, signingKeySecret)
+	kek, err := sg.key.aead(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	key, err := hkdf.Key(sha256.New, secret, nil, "keyward oidc signing keys", 32)
-	if err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	if sg.kek, err = cipher.NewGCM(block); err != nil {
-		return nil, err
-	}
-	return sg.kek, nil
+	sg.kek = kek
+	return kek, nil
 }
 
 // newSigningKey makes a fresh ES256 key, its private half sealed with

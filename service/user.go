@@ -34,10 +34,11 @@ type userView struct {
 	APIEnabled bool               `json:"api_enabled"`
 	ACLs       []string           `json:"acls"`
 	Password   bool               `json:"has_password"`
+	Source     string             `json:"source"`
 }
 
 func viewUser(u *keyward.User) userView {
-	return userView{u.Account.ID, u.Email, u.Name, u.Kind(), u.Status, u.APIEnabled, u.ACLs, u.PasswordHash != ""}
+	return userView{u.Account.ID, u.Email, u.Name, u.Kind(), u.Status, u.APIEnabled, u.ACLs, u.PasswordHash != "", u.SourceName()}
 }
 
 func cleanACLs(acls []string) ([]string, error) {
@@ -103,7 +104,7 @@ func (s *Service) insertUser(ctx context.Context, tx keyward.Tx, p *keyward.Prin
 	if err := s.checkUserLimit(ctx, tx, org); err != nil {
 		return nil, err
 	}
-	if !acct.Service {
+	if !acct.Service && !member.FromIdP() {
 		if err := checkLocalIdentity(ctx, tx, org, "create local users"); err != nil {
 			return nil, err
 		}
@@ -298,7 +299,7 @@ func (s *Service) UpdateUser(ctx context.Context, id keyward.UserID, in UserInpu
 		// SetPassword: its action, local accounts only, the root owner's
 		// by the root owner alone.
 		if hash != "" {
-			if _, err := s.localUser(ctx, tx, p, id, "iam.user.SetPassword"); err != nil {
+			if _, err := s.localUser(ctx, tx, p, id, "iam.user.SetPassword", "password", "password"); err != nil {
 				return err
 			}
 			if _, err := tx.DeleteLoginSessionsOf(ctx, id, ""); err != nil {
@@ -411,7 +412,14 @@ func changesAccount(u *keyward.User, in UserInput) bool {
 // organizations is its owner's: no single organization's admin may change
 // what the others see (CodeConflict); the root owner's is the root
 // owner's (CodePermissionDenied). what names the fields, for the message.
+//
+// A member that comes from the organization's identity provider has its
+// email, name and password there (errFromIdP), but for the root owner's
+// password, the way in when the provider fails.
 func checkAccountOwner(ctx context.Context, tx keyward.Tx, p *keyward.Principal, u *keyward.User, what string) error {
+	if u.FromIdP() && !(u.Owner && what == "password") {
+		return errFromIdP("user", what, "email")
+	}
 	if u.Account.ID == p.UserID {
 		return nil
 	}

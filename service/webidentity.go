@@ -38,19 +38,8 @@ type WebIdentitySession struct {
 	Audience []string
 }
 
-// webIdentityKey carries, in a context, the verified issuer and subject of
-// a web identity token, for the audit events of the session it starts.
-type webIdentityKey struct{}
-
 func withWebIdentity(ctx context.Context, issuer, subject string) context.Context {
-	return context.WithValue(ctx, webIdentityKey{}, []string{"oidc:" + issuer, "sub:" + subject})
-}
-
-// webIdentityChain returns the audit actor chain of ctx's web identity,
-// or nil.
-func webIdentityChain(ctx context.Context) []string {
-	chain, _ := ctx.Value(webIdentityKey{}).([]string)
-	return chain
+	return withActor(ctx, keyward.ActorWebIdentity, []string{"oidc:" + issuer, "sub:" + subject})
 }
 
 // errNoWebIdentityTrust is the answer for a role that is missing, of

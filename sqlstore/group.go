@@ -10,7 +10,7 @@ import (
 )
 
 // groupColumns selects a group with its member count.
-const groupColumns = "g.id, g.org_id, g.name, g.description, g.created_at, g.updated_at, " +
+const groupColumns = "g.id, g.org_id, g.name, g.description, g.source, g.external_id, g.created_at, g.updated_at, " +
 	"(SELECT count(*) FROM group_members c WHERE c.org_id = g.org_id AND c.group_id = g.id)"
 
 func scanGroup(s scanner) (*keyward.Group, error) {
@@ -18,7 +18,7 @@ func scanGroup(s scanner) (*keyward.Group, error) {
 		g                keyward.Group
 		created, updated int64
 	)
-	if err := s.Scan(&g.ID, &g.OrgID, &g.Name, &g.Description, &created, &updated, &g.MemberCount); err != nil {
+	if err := s.Scan(&g.ID, &g.OrgID, &g.Name, &g.Description, &g.Source, &g.ExternalID, &created, &updated, &g.MemberCount); err != nil {
 		return nil, err
 	}
 	g.CreatedAt, g.UpdatedAt = fromMicros(created), fromMicros(updated)
@@ -43,9 +43,9 @@ func (t *tx) CreateGroup(ctx context.Context, g *keyward.Group) error {
 	t.stamp(&g.CreatedAt, &g.UpdatedAt)
 	g.MemberCount = 0
 	_, err := t.execChecked(ctx, `INSERT INTO groups
-		(id, org_id, name, name_key, description, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		g.ID, g.OrgID, g.Name, nameKey(g.Name), g.Description, g.CreatedAt.UnixMicro(), g.UpdatedAt.UnixMicro())
+		(id, org_id, name, name_key, description, created_at, updated_at, source, external_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		g.ID, g.OrgID, g.Name, nameKey(g.Name), g.Description, g.CreatedAt.UnixMicro(), g.UpdatedAt.UnixMicro(), g.Source, g.ExternalID)
 	return dbError(op, err, errNoOrg)
 }
 
@@ -85,9 +85,9 @@ func (t *tx) UpdateGroup(ctx context.Context, g *keyward.Group) error {
 	t.touch(g.OrgID, changeGroup, string(g.ID))
 	g.UpdatedAt = micro(g.UpdatedAt)
 	n, err := affected(t.execChecked(ctx, `UPDATE groups
-		SET name = $3, name_key = $4, description = $5, updated_at = $6
+		SET name = $3, name_key = $4, description = $5, updated_at = $6, source = $7, external_id = $8
 		WHERE org_id = $1 AND id = $2`,
-		g.OrgID, g.ID, g.Name, nameKey(g.Name), g.Description, g.UpdatedAt.UnixMicro()))
+		g.OrgID, g.ID, g.Name, nameKey(g.Name), g.Description, g.UpdatedAt.UnixMicro(), g.Source, g.ExternalID))
 	if err != nil {
 		return dbError(op, err, nil)
 	}

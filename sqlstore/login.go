@@ -9,17 +9,18 @@ import (
 	"github.com/keyward-iam/keyward"
 )
 
-const loginSessionColumns = "s.id, s.org_id, s.user_id, s.secret_hash, s.source_ip, s.created_at, s.expires_at"
+const loginSessionColumns = "s.id, s.org_id, s.user_id, s.secret_hash, s.source_ip, s.created_at, s.expires_at, s.mfa_at"
 
 func scanLoginSession(sc scanner) (*keyward.LoginSession, error) {
 	var (
 		s                keyward.LoginSession
 		created, expires int64
+		mfa              sql.NullInt64
 	)
-	if err := sc.Scan(&s.ID, &s.OrgID, &s.UserID, &s.SecretHash, &s.SourceIP, &created, &expires); err != nil {
+	if err := sc.Scan(&s.ID, &s.OrgID, &s.UserID, &s.SecretHash, &s.SourceIP, &created, &expires, &mfa); err != nil {
 		return nil, err
 	}
-	s.CreatedAt, s.ExpiresAt = fromMicros(created), fromMicros(expires)
+	s.CreatedAt, s.ExpiresAt, s.MFAAt = fromMicros(created), fromMicros(expires), fromNullMicros(mfa)
 	return &s, nil
 }
 
@@ -34,11 +35,11 @@ func (t *tx) CreateLoginSession(ctx context.Context, s *keyward.LoginSession) er
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = t.now
 	}
-	s.CreatedAt, s.ExpiresAt = micro(s.CreatedAt), micro(s.ExpiresAt)
+	s.CreatedAt, s.ExpiresAt, s.MFAAt = micro(s.CreatedAt), micro(s.ExpiresAt), microPtr(s.MFAAt)
 	_, err := t.execChecked(ctx, `INSERT INTO login_sessions
-		(id, org_id, user_id, secret_hash, source_ip, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		s.ID, s.OrgID, s.UserID, s.SecretHash, s.SourceIP, s.CreatedAt.UnixMicro(), s.ExpiresAt.UnixMicro())
+		(id, org_id, user_id, secret_hash, source_ip, created_at, expires_at, mfa_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		s.ID, s.OrgID, s.UserID, s.SecretHash, s.SourceIP, s.CreatedAt.UnixMicro(), s.ExpiresAt.UnixMicro(), nullMicros(s.MFAAt))
 	return dbError(op, err, errNoMember)
 }
 

@@ -11,7 +11,7 @@ import (
 )
 
 const (
-	memberColumns = "m.org_id, m.user_id, m.owner, m.status, m.api_enabled, m.acls, m.created_at, m.updated_at, m.suspended_at"
+	memberColumns = "m.org_id, m.user_id, m.owner, m.status, m.api_enabled, m.acls, m.created_at, m.updated_at, m.suspended_at, m.source, m.external_id"
 	userColumns   = accountColumns + ", " + memberColumns
 	usersFrom     = "FROM members m JOIN accounts a ON a.id = m.user_id"
 )
@@ -24,7 +24,7 @@ func scanUser(s scanner) (*keyward.User, error) {
 		created, updated int64
 		suspended        sql.NullInt64
 	)
-	err := scanAccount(s, &u.Account, &m.OrgID, &m.UserID, &m.Owner, &m.Status, &m.APIEnabled, &acls, &created, &updated, &suspended)
+	err := scanAccount(s, &u.Account, &m.OrgID, &m.UserID, &m.Owner, &m.Status, &m.APIEnabled, &acls, &created, &updated, &suspended, &m.Source, &m.ExternalID)
 	if err != nil {
 		return nil, err
 	}
@@ -64,9 +64,10 @@ func (t *tx) CreateMember(ctx context.Context, m *keyward.Member) error {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	_, err = t.execChecked(ctx, `INSERT INTO members
-		(org_id, user_id, owner, status, api_enabled, acls, created_at, updated_at, suspended_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		m.OrgID, m.UserID, m.Owner, m.Status, m.APIEnabled, acls, m.CreatedAt.UnixMicro(), m.UpdatedAt.UnixMicro(), nullMicros(m.SuspendedAt))
+		(org_id, user_id, owner, status, api_enabled, acls, created_at, updated_at, suspended_at, source, external_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		m.OrgID, m.UserID, m.Owner, m.Status, m.APIEnabled, acls, m.CreatedAt.UnixMicro(), m.UpdatedAt.UnixMicro(), nullMicros(m.SuspendedAt),
+		m.Source, m.ExternalID)
 	return dbError(op, err, errNoOrgOrAccount)
 }
 
@@ -117,8 +118,8 @@ func (t *tx) ListUsers(ctx context.Context, org keyward.OrgID, f keyward.UserFil
 	}, f.Page, scanUser, func(u *keyward.User) string { return string(u.Member.UserID) })
 }
 
-// UpdateMember writes Owner, Status, APIEnabled, ACLs, UpdatedAt and
-// SuspendedAt.
+// UpdateMember writes Owner, Status, APIEnabled, ACLs, UpdatedAt,
+// SuspendedAt, Source and ExternalID.
 func (t *tx) UpdateMember(ctx context.Context, m *keyward.Member) error {
 	const op = "sqlstore.UpdateMember"
 	t.touch(m.OrgID, changeUser, string(m.UserID))
@@ -128,9 +129,9 @@ func (t *tx) UpdateMember(ctx context.Context, m *keyward.Member) error {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	n, err := affected(t.execChecked(ctx, `UPDATE members
-		SET owner = $3, status = $4, api_enabled = $5, acls = $6, updated_at = $7, suspended_at = $8
+		SET owner = $3, status = $4, api_enabled = $5, acls = $6, updated_at = $7, suspended_at = $8, source = $9, external_id = $10
 		WHERE org_id = $1 AND user_id = $2`,
-		m.OrgID, m.UserID, m.Owner, m.Status, m.APIEnabled, acls, m.UpdatedAt.UnixMicro(), nullMicros(m.SuspendedAt)))
+		m.OrgID, m.UserID, m.Owner, m.Status, m.APIEnabled, acls, m.UpdatedAt.UnixMicro(), nullMicros(m.SuspendedAt), m.Source, m.ExternalID))
 	if err != nil {
 		return dbError(op, err, nil)
 	}

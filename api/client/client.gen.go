@@ -265,6 +265,24 @@ func (e FleetRoleName) Valid() bool {
 	}
 }
 
+// Defines values for GroupSource.
+const (
+	GroupSourceIdp   GroupSource = "idp"
+	GroupSourceLocal GroupSource = "local"
+)
+
+// Valid indicates whether the value is a known member of the GroupSource enum.
+func (e GroupSource) Valid() bool {
+	switch e {
+	case GroupSourceIdp:
+		return true
+	case GroupSourceLocal:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for IdentityModeReqIdentityMode.
 const (
 	IdentityModeReqIdentityModeIdp   IdentityModeReqIdentityMode = "idp"
@@ -277,6 +295,36 @@ func (e IdentityModeReqIdentityMode) Valid() bool {
 	case IdentityModeReqIdentityModeIdp:
 		return true
 	case IdentityModeReqIdentityModeLocal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IdentityProviderType.
+const (
+	IdentityProviderTypeOidc IdentityProviderType = "oidc"
+)
+
+// Valid indicates whether the value is a known member of the IdentityProviderType enum.
+func (e IdentityProviderType) Valid() bool {
+	switch e {
+	case IdentityProviderTypeOidc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IdentityProviderReqType.
+const (
+	IdentityProviderReqTypeOidc IdentityProviderReqType = "oidc"
+)
+
+// Valid indicates whether the value is a known member of the IdentityProviderReqType enum.
+func (e IdentityProviderReqType) Valid() bool {
+	switch e {
+	case IdentityProviderReqTypeOidc:
 		return true
 	default:
 		return false
@@ -364,6 +412,27 @@ const (
 func (e IssuerSource) Valid() bool {
 	switch e {
 	case External:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MFAStatusResponseMfaTotp.
+const (
+	MFAStatusResponseMfaTotpActive  MFAStatusResponseMfaTotp = "active"
+	MFAStatusResponseMfaTotpNone    MFAStatusResponseMfaTotp = "none"
+	MFAStatusResponseMfaTotpPending MFAStatusResponseMfaTotp = "pending"
+)
+
+// Valid indicates whether the value is a known member of the MFAStatusResponseMfaTotp enum.
+func (e MFAStatusResponseMfaTotp) Valid() bool {
+	switch e {
+	case MFAStatusResponseMfaTotpActive:
+		return true
+	case MFAStatusResponseMfaTotpNone:
+		return true
+	case MFAStatusResponseMfaTotpPending:
 		return true
 	default:
 		return false
@@ -550,6 +619,39 @@ func (e StatementResultEffect) Valid() bool {
 	case StatementResultEffectAllow:
 		return true
 	case StatementResultEffectDeny:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TOTPEnrollmentResponseTotpStatus.
+const (
+	TOTPEnrollmentResponseTotpStatusPending TOTPEnrollmentResponseTotpStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the TOTPEnrollmentResponseTotpStatus enum.
+func (e TOTPEnrollmentResponseTotpStatus) Valid() bool {
+	switch e {
+	case TOTPEnrollmentResponseTotpStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserSource.
+const (
+	UserSourceIdp   UserSource = "idp"
+	UserSourceLocal UserSource = "local"
+)
+
+// Valid indicates whether the value is a known member of the UserSource enum.
+func (e UserSource) Valid() bool {
+	switch e {
+	case UserSourceIdp:
+		return true
+	case UserSourceLocal:
 		return true
 	default:
 		return false
@@ -1092,6 +1194,12 @@ type ChangePasswordReq struct {
 	NewPassword string `json:"new_password"`
 }
 
+// ConfirmTOTPReq defines model for ConfirmTOTPReq.
+type ConfirmTOTPReq struct {
+	// TotpCode A current code of the pending authenticator.
+	TotpCode string `json:"totp_code"`
+}
+
 // Diagnostic defines model for Diagnostic.
 type Diagnostic struct {
 	Message    string  `json:"message"`
@@ -1495,7 +1603,17 @@ type Group struct {
 
 	// Members On getGroup, the group's members; other responses may leave it out (listGroupMembers pages through them).
 	Members *[]OrganizationUser `json:"members,omitempty"`
+
+	// Source keyward extension. `idp` if created by a sign-in from the identity provider's groups claim; its name and members are then read-only here (409), while roles and policies can be bound to it.
+	//
+	// Example: local
+	Source *GroupSource `json:"source,omitempty"`
 }
+
+// GroupSource keyward extension. `idp` if created by a sign-in from the identity provider's groups claim; its name and members are then read-only here (409), while roles and policies can be bound to it.
+//
+// Example: local
+type GroupSource string
 
 // GroupEnvelope defines model for GroupEnvelope.
 type GroupEnvelope struct {
@@ -1610,6 +1728,76 @@ type IdentityModeReq struct {
 
 // IdentityModeReqIdentityMode defines model for IdentityModeReq.IdentityMode.
 type IdentityModeReqIdentityMode string
+
+// IdentityProvider An organization's OpenID Connect provider. The client secret is never returned.
+type IdentityProvider struct {
+	// AllowedDomains Email domains whose people may sign in; [] for any.
+	//
+	// Example: ["example.com"]
+	AllowedDomains []string `json:"allowed_domains"`
+
+	// ClientID Example: 0oa1b2c3d4
+	ClientID string `json:"client_id"`
+
+	// ClientSecretSet Whether a client secret is stored (sealed).
+	ClientSecretSet bool      `json:"client_secret_set"`
+	DateCreated     time.Time `json:"date_created"`
+	DateUpdated     time.Time `json:"date_updated"`
+
+	// EmailClaim Example: email
+	EmailClaim string `json:"email_claim"`
+
+	// GroupsClaim The ID token claim listing the user's groups.
+	//
+	// Example: groups
+	GroupsClaim string `json:"groups_claim"`
+
+	// Issuer The issuer URL (its discovery document is at /.well-known/openid-configuration).
+	//
+	// Example: https://example.okta.com
+	Issuer string `json:"issuer"`
+
+	// NameClaim Example: name
+	NameClaim string `json:"name_claim"`
+
+	// RedirectURI The callback URL to register at the provider.
+	//
+	// Example: https://keyward.example.com/v2/auth/sso/callback
+	RedirectURI string `json:"redirect_uri"`
+
+	// Scopes Requested besides openid.
+	//
+	// Example: ["email","profile","groups"]
+	Scopes []string             `json:"scopes"`
+	Type   IdentityProviderType `json:"type"`
+}
+
+// IdentityProviderType defines model for IdentityProvider.Type.
+type IdentityProviderType string
+
+// IdentityProviderEnvelope defines model for IdentityProviderEnvelope.
+type IdentityProviderEnvelope struct {
+	// IdentityProvider An organization's OpenID Connect provider. The client secret is never returned.
+	IdentityProvider IdentityProvider `json:"identity_provider"`
+}
+
+// IdentityProviderReq defines model for IdentityProviderReq.
+type IdentityProviderReq struct {
+	AllowedDomains *[]string `json:"allowed_domains,omitempty"`
+	ClientID       string    `json:"client_id"`
+
+	// ClientSecret Required the first time; left out, the stored one is kept.
+	ClientSecret *string                  `json:"client_secret,omitempty"`
+	EmailClaim   *string                  `json:"email_claim,omitempty"`
+	GroupsClaim  *string                  `json:"groups_claim,omitempty"`
+	Issuer       string                   `json:"issuer"`
+	NameClaim    *string                  `json:"name_claim,omitempty"`
+	Scopes       *[]string                `json:"scopes,omitempty"`
+	Type         *IdentityProviderReqType `json:"type,omitempty"`
+}
+
+// IdentityProviderReqType defines model for IdentityProviderReq.Type.
+type IdentityProviderReqType string
 
 // Invitation Vultr's Invitation without `status` (Vultr's client reads a top-level
 // `status` as the error probe's number): the state is `invite_status`.
@@ -1796,15 +1984,29 @@ type LoginReq struct {
 	// OrganizationID The organization to log in to; default the account's first one where it is active.
 	OrganizationID *openapi_types.UUID `json:"organization_id,omitempty"`
 	Password       string              `json:"password"`
+
+	// RecoveryCode One of the account's recovery codes, instead of totp_code; each works once.
+	RecoveryCode *string `json:"recovery_code,omitempty"`
+
+	// TotpCode The 6-digit code of the account's authenticator app, when it has an active one.
+	//
+	// Example: 123456
+	TotpCode *string `json:"totp_code,omitempty"`
 }
 
 // LoginSession defines model for LoginSession.
 type LoginSession struct {
-	DateCreated    time.Time          `json:"date_created"`
-	DateExpires    time.Time          `json:"date_expires"`
-	ID             openapi_types.UUID `json:"id"`
-	OrganizationID openapi_types.UUID `json:"organization_id"`
-	SourceIP       string             `json:"source_ip"`
+	DateCreated time.Time `json:"date_created"`
+	DateExpires time.Time `json:"date_expires"`
+
+	// DateMfa When the session verified a second factor; absent if it did not.
+	DateMfa *time.Time         `json:"date_mfa,omitempty"`
+	ID      openapi_types.UUID `json:"id"`
+
+	// MfaEnrollmentRequired In the login response only, true when the organization requires MFA and the session may only enroll an authenticator.
+	MfaEnrollmentRequired *bool              `json:"mfa_enrollment_required,omitempty"`
+	OrganizationID        openapi_types.UUID `json:"organization_id"`
+	SourceIP              string             `json:"source_ip"`
 
 	// Token The bearer token, kws_<id>_<secret>; in the login response only.
 	Token  *string            `json:"token,omitempty"`
@@ -1823,6 +2025,37 @@ type LoginSessionList struct {
 type LoginSessionResponse struct {
 	LoginSession LoginSession `json:"login_session"`
 }
+
+// MFAFactorReq defines model for MFAFactorReq.
+type MFAFactorReq struct {
+	// RecoveryCode A recovery code, instead of totp_code.
+	RecoveryCode *string `json:"recovery_code,omitempty"`
+
+	// TotpCode A current code of the authenticator app.
+	TotpCode *string `json:"totp_code,omitempty"`
+}
+
+// MFAPolicy defines model for MFAPolicy.
+type MFAPolicy struct {
+	RequireMfa bool `json:"require_mfa"`
+}
+
+// MFAPolicyResponse defines model for MFAPolicyResponse.
+type MFAPolicyResponse struct {
+	MfaPolicy MFAPolicy `json:"mfa_policy"`
+}
+
+// MFAStatusResponse defines model for MFAStatusResponse.
+type MFAStatusResponse struct {
+	Mfa struct {
+		DateConfirmed     *time.Time               `json:"date_confirmed,omitempty"`
+		RecoveryCodesLeft int                      `json:"recovery_codes_left"`
+		Totp              MFAStatusResponseMfaTotp `json:"totp"`
+	} `json:"mfa"`
+}
+
+// MFAStatusResponseMfaTotp defines model for MFAStatusResponse.Mfa.Totp.
+type MFAStatusResponseMfaTotp string
 
 // MailList defines model for MailList.
 type MailList struct {
@@ -2241,6 +2474,12 @@ type ProviderReq struct {
 
 // ProviderReqScopes defines model for ProviderReq.Scopes.
 type ProviderReqScopes string
+
+// RecoveryCodesResponse defines model for RecoveryCodesResponse.
+type RecoveryCodesResponse struct {
+	// RecoveryCodes 10 single-use codes (xxxx-xxxx-xxxx-xxxx), in this response only.
+	RecoveryCodes []string `json:"recovery_codes"`
+}
 
 // Resource keyward extension. A registered resource.
 type Resource struct {
@@ -2690,6 +2929,17 @@ type RolesForUser struct {
 	Inherited []Role `json:"inherited"`
 }
 
+// SSOSessionResponse defines model for SSOSessionResponse.
+type SSOSessionResponse struct {
+	LoginSession LoginSession `json:"login_session"`
+
+	// ReturnTo The return_to of the start, "" if none.
+	ReturnTo string `json:"return_to"`
+
+	// User A user of the caller's organization.
+	User User `json:"user"`
+}
+
 // STSRequest defines model for STSRequest.
 type STSRequest struct {
 	Action          STSRequestAction `json:"Action"`
@@ -2761,6 +3011,21 @@ type StatementResult struct {
 
 // StatementResultEffect defines model for StatementResult.Effect.
 type StatementResultEffect string
+
+// TOTPEnrollmentResponse defines model for TOTPEnrollmentResponse.
+type TOTPEnrollmentResponse struct {
+	Totp struct {
+		// OtpauthURI The otpauth://totp/ URI (for a QR code); in this response only.
+		OtpauthURI string `json:"otpauth_uri"`
+
+		// Secret The base32 seed, to type into an authenticator app; in this response only.
+		Secret string                           `json:"secret"`
+		Status TOTPEnrollmentResponseTotpStatus `json:"status"`
+	} `json:"totp"`
+}
+
+// TOTPEnrollmentResponseTotpStatus defines model for TOTPEnrollmentResponse.Totp.Status.
+type TOTPEnrollmentResponseTotpStatus string
 
 // Token Vultr's Token with keyward's record fields.
 type Token struct {
@@ -2883,11 +3148,21 @@ type User struct {
 	// ServiceUser Example: false
 	ServiceUser bool `json:"service_user"`
 
+	// Source keyward extension. `idp` if imported from the organization's identity provider, whose email, name and group memberships are then read-only here (409).
+	//
+	// Example: local
+	Source *UserSource `json:"source,omitempty"`
+
 	// Status The state of the membership.
 	//
 	// Example: active
 	Status UserStatus `json:"status"`
 }
+
+// UserSource keyward extension. `idp` if imported from the organization's identity provider, whose email, name and group memberships are then read-only here (409).
+//
+// Example: local
+type UserSource string
 
 // UserEnvelope defines model for UserEnvelope.
 type UserEnvelope struct {
@@ -3177,6 +3452,22 @@ type ListLoginSessionsParams struct {
 
 	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// SsoCallbackParams defines parameters for SsoCallback.
+type SsoCallbackParams struct {
+	State string  `form:"state" json:"state"`
+	Code  *string `form:"code,omitempty" json:"code,omitempty"`
+
+	// Error The provider's error (e.g. access_denied), instead of a code.
+	Error            *string `form:"error,omitempty" json:"error,omitempty"`
+	ErrorDescription *string `form:"error_description,omitempty" json:"error_description,omitempty"`
+}
+
+// StartSSOParams defines parameters for StartSSO.
+type StartSSOParams struct {
+	// ReturnTo A path on this server to go to after the sign-in; echoed by the callback.
+	ReturnTo *string `form:"return_to,omitempty" json:"return_to,omitempty"`
 }
 
 // ApplyCatalogParams defines parameters for ApplyCatalog.
@@ -3692,6 +3983,9 @@ type UpdateGroupJSONRequestBody = GroupReq
 // AddGroupMemberJSONRequestBody defines body for AddGroupMember for application/json ContentType.
 type AddGroupMemberJSONRequestBody = GroupMemberReq
 
+// PutIdentityProviderJSONRequestBody defines body for PutIdentityProvider for application/json ContentType.
+type PutIdentityProviderJSONRequestBody = IdentityProviderReq
+
 // CreateInvitationJSONRequestBody defines body for CreateInvitation for application/json ContentType.
 type CreateInvitationJSONRequestBody = InvitationReq
 
@@ -3715,6 +4009,9 @@ type UpdateOrganizationJSONRequestBody = OrganizationReq
 
 // CreateOrganizationAPIKeyJSONRequestBody defines body for CreateOrganizationAPIKey for application/json ContentType.
 type CreateOrganizationAPIKeyJSONRequestBody = APIKeyReq
+
+// SetMFAPolicyJSONRequestBody defines body for SetMFAPolicy for application/json ContentType.
+type SetMFAPolicyJSONRequestBody = MFAPolicy
 
 // PutOrganizationRoleAssignmentsJSONRequestBody defines body for PutOrganizationRoleAssignments for application/json ContentType.
 type PutOrganizationRoleAssignmentsJSONRequestBody = RoleAssignments
@@ -3760,6 +4057,12 @@ type AttachRolePolicyByBodyJSONRequestBody = RolePolicyReq
 
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserReq
+
+// DisableTOTPJSONRequestBody defines body for DisableTOTP for application/json ContentType.
+type DisableTOTPJSONRequestBody = MFAFactorReq
+
+// ConfirmTOTPJSONRequestBody defines body for ConfirmTOTP for application/json ContentType.
+type ConfirmTOTPJSONRequestBody = ConfirmTOTPReq
 
 // ChangePasswordJSONRequestBody defines body for ChangePassword for application/json ContentType.
 type ChangePasswordJSONRequestBody = ChangePasswordReq
@@ -4111,6 +4414,15 @@ type ClientInterface interface {
 	// before the password is checked. Budgets refill by themselves;
 	// unlockUser refills an account's at once. Needs no authentication.
 	//
+	// An account with an active TOTP authenticator also sends `totp_code`
+	// (or `recovery_code`) in the same body. Without it, the right password
+	// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+	// nothing: send the same body again with the code. A wrong, replayed or
+	// spent code is 401 naming the field and counts as a failed login, on
+	// the same budgets. Each code and recovery code works once. The session
+	// records when MFA was verified (`date_mfa`), which policies test with
+	// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v2/auth/login (the `Login` operationId).
@@ -4132,6 +4444,15 @@ type ClientInterface interface {
 	// before the password is checked. Budgets refill by themselves;
 	// unlockUser refills an account's at once. Needs no authentication.
 	//
+	// An account with an active TOTP authenticator also sends `totp_code`
+	// (or `recovery_code`) in the same body. Without it, the right password
+	// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+	// nothing: send the same body again with the code. A wrong, replayed or
+	// spent code is 401 naming the field and counts as a failed login, on
+	// the same budgets. Each code and recovery code works once. The session
+	// records when MFA was verified (`date_mfa`), which policies test with
+	// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v2/auth/login (the `Login` operationId).
@@ -4152,6 +4473,41 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/auth/sessions (the `ListLoginSessions` operationId).
 	ListLoginSessions(ctx context.Context, params *ListLoginSessionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SsoCallback Finish a sign-in through an identity provider
+	//
+	// keyward extension. Where the identity provider sends the browser back
+	// (register `redirect_uri` of getIdentityProvider at the provider). The
+	// `state` must be the one of the browser's `keyward_sso` cookie and name
+	// a sign-in in progress, which is used up whatever happens (a replayed,
+	// forged or foreign callback is 401). The code is redeemed with the
+	// flow's PKCE verifier at the provider of the organization the flow was
+	// started for, and the ID token verified (signature by the provider's
+	// JWKS, issuer, audience = client id, validity window, the flow's
+	// nonce). Then the person is imported (created or updated from the
+	// claims, matched by issuer and subject; the groups of the groups claim
+	// created as IdP groups and the user's IdP group memberships replaced by
+	// them), and a login session opened, as login does. An email outside
+	// the allowed domains, or a suspended membership, is 403.
+	//
+	// Corresponds with GET /v2/auth/sso/callback (the `SsoCallback` operationId).
+	SsoCallback(ctx context.Context, params *SsoCallbackParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StartSSO Start a sign-in through the organization's identity provider
+	//
+	// keyward extension. For a browser: redirects (302) to the organization's
+	// OpenID provider with an authorization-code request (PKCE S256, `state`
+	// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
+	// to this browser. The flow is kept in the database for 10 minutes, so
+	// any replica finishes it at `/v2/auth/sso/callback`. Only an
+	// organization whose identity mode is `idp` and that has an identity
+	// provider configured: any other (missing, `local`, no provider) is the
+	// same 404. `return_to` must be a path on this server (`/console/...`);
+	// anything else is 400 (no open redirect). Each source address may start
+	// 30 sign-ins a minute (429). Needs no authentication.
+	//
+	// Corresponds with GET /v2/auth/sso/{organization_id} (the `StartSSO` operationId).
+	StartSSO(ctx context.Context, organizationID OrganizationID, params *StartSSOParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AuthorizeWithBody Decide one request
 	//
@@ -4633,6 +4989,59 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/groups/{group_id}/roles (the `ListGroupRoles` operationId).
 	ListGroupRoles(ctx context.Context, groupID GroupID, params *ListGroupRolesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DeleteIdentityProvider Remove the organization's identity provider
+	//
+	// keyward extension. Nobody signs in through a provider until one is
+	// set again; the users and groups it imported stay, read-only.
+	//
+	// Corresponds with DELETE /v2/identity-provider (the `DeleteIdentityProvider` operationId).
+	DeleteIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetIdentityProvider Read the organization's identity provider
+	//
+	// keyward extension. The OpenID provider through which the caller's
+	// organization's people sign in when its identity mode is `idp`. The
+	// client secret is never returned (`client_secret_set`); `redirect_uri`
+	// is the callback URL to register at the provider. 404 when none is
+	// configured.
+	//
+	// Corresponds with GET /v2/identity-provider (the `GetIdentityProvider` operationId).
+	GetIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutIdentityProviderWithBody Set the organization's identity provider
+	//
+	// keyward extension. Creates or replaces the caller's organization's
+	// OpenID provider. The client secret is sealed with the server's key
+	// (AES-256-GCM) before it is stored; it is required the first time and
+	// kept when left out afterwards. Empty claims and scopes take the
+	// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+	// always added). Whether people sign in through it is the
+	// organization's identity mode, which fleet administrators set
+	// (setOrganizationIdentityMode). An admin-level action: whoever sets
+	// the provider decides who signs in and into which groups.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProviderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutIdentityProvider Set the organization's identity provider
+	//
+	// keyward extension. Creates or replaces the caller's organization's
+	// OpenID provider. The client secret is sealed with the server's key
+	// (AES-256-GCM) before it is stored; it is required the first time and
+	// kept when left out afterwards. Empty claims and scopes take the
+	// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+	// always added). Whether people sign in through it is the
+	// organization's identity mode, which fleet administrators set
+	// (setOrganizationIdentityMode). An admin-level action: whoever sets
+	// the provider decides who signs in and into which groups.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProvider(ctx context.Context, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListInvitations List invitations
 	//
 	// Lists the invitations of the caller's organization, oldest first,
@@ -5057,6 +5466,43 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v2/organizations/{organization_id}/api-keys (the `CreateOrganizationAPIKey` operationId).
 	CreateOrganizationAPIKey(ctx context.Context, organizationID OrganizationID, body CreateOrganizationAPIKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMFAPolicy Read whether the organization requires MFA
+	//
+	// keyward extension.
+	//
+	// Corresponds with GET /v2/organizations/{organization_id}/mfa-policy (the `GetMFAPolicy` operationId).
+	GetMFAPolicy(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetMFAPolicyWithBody Require MFA of the organization's local members
+	//
+	// keyward extension. While `require_mfa` is true, a local member without
+	// an active authenticator who logs in gets a login session that may only
+	// enroll one (its `mfa_enrollment_required` is true; every other call is
+	// 403 with layer `mfa`), sessions open without MFA are limited the same
+	// way at once, and members cannot disable theirs. API keys are not
+	// affected: require MFA per action with a policy condition on
+	// `keyward:MultiFactorAuthPresent`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+	SetMFAPolicyWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetMFAPolicy Require MFA of the organization's local members
+	//
+	// keyward extension. While `require_mfa` is true, a local member without
+	// an active authenticator who logs in gets a login session that may only
+	// enroll one (its `mfa_enrollment_required` is true; every other call is
+	// 403 with layer `mfa`), sessions open without MFA are limited the same
+	// way at once, and members cannot disable theirs. API keys are not
+	// affected: require MFA per action with a policy condition on
+	// `keyward:MultiFactorAuthPresent`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+	SetMFAPolicy(ctx context.Context, organizationID OrganizationID, body SetMFAPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RestoreOrganization Restore a deleted organization
 	//
@@ -5840,6 +6286,84 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/users/me/groups (the `ListCurrentUserGroups` operationId).
 	ListCurrentUserGroups(ctx context.Context, params *ListCurrentUserGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetMyMFA Read your second factor's state
+	//
+	// keyward extension. The state of the caller's TOTP authenticator
+	// (`none`, `pending` or `active`) and how many recovery codes are left.
+	// Service users have none (422).
+	//
+	// Corresponds with GET /v2/users/me/mfa (the `GetMyMFA` operationId).
+	GetMyMFA(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DisableTOTPWithBody Disable your TOTP authenticator
+	//
+	// keyward extension. Removes the caller's active authenticator and its
+	// recovery codes, given a current code (`totp_code`) or a recovery code
+	// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+	// field and counts as a failed login (429 once the budget is spent). 409
+	// while the organization requires MFA: an administrator's resetUserMFA
+	// is the way out.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+	DisableTOTPWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DisableTOTP Disable your TOTP authenticator
+	//
+	// keyward extension. Removes the caller's active authenticator and its
+	// recovery codes, given a current code (`totp_code`) or a recovery code
+	// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+	// field and counts as a failed login (429 once the budget is spent). 409
+	// while the organization requires MFA: an administrator's resetUserMFA
+	// is the way out.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+	DisableTOTP(ctx context.Context, body DisableTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EnrollTOTP Enroll a TOTP authenticator
+	//
+	// keyward extension. Creates a pending TOTP authenticator (RFC 6238: 6
+	// digits, 30 s, SHA-1) for the caller's own account and returns its
+	// secret and `otpauth://` URI, in this response only (keyward keeps the
+	// secret encrypted). It is asked for at login only once confirmed
+	// (confirmTOTP). A new enrolment replaces a pending one; with an active
+	// one it is 409. Service users cannot enroll (422); role sessions
+	// neither (403).
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp (the `EnrollTOTP` operationId).
+	EnrollTOTP(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConfirmTOTPWithBody Confirm your TOTP authenticator
+	//
+	// keyward extension. Activates the pending authenticator given one of its
+	// codes, and returns 10 single-use recovery codes, in this response only
+	// (keyward keeps their SHA-256). From now on a login needs a code. When
+	// the call is made with a login session, that session counts as having
+	// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+	// failed login; no pending authenticator is 409.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+	ConfirmTOTPWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConfirmTOTP Confirm your TOTP authenticator
+	//
+	// keyward extension. Activates the pending authenticator given one of its
+	// codes, and returns 10 single-use recovery codes, in this response only
+	// (keyward keeps their SHA-256). From now on a login needs a code. When
+	// the call is made with a login session, that session counts as having
+	// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+	// failed login; no pending authenticator is 409.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+	ConfirmTOTP(ctx context.Context, body ConfirmTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ChangePasswordWithBody Change your password
 	//
 	// keyward extension. Changes the caller's own password, given the current
@@ -6008,6 +6532,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
 	UnlockUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResetUserMFA Reset a local user's second factor
+	//
+	// keyward extension. Removes the user's authenticator and recovery codes
+	// (it lost them) and ends its login sessions. Same rules as
+	// setUserPassword: only for a human account that belongs to this
+	// organization alone (409 otherwise), never the root owner's (403), and
+	// not your own (409: disable it with a code).
+	//
+	// Corresponds with DELETE /v2/users/{user_id}/mfa (the `ResetUserMFA` operationId).
+	ResetUserMFA(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// InvalidateUserPassword Invalidate a local user's password
 	//
@@ -6501,6 +7036,15 @@ func (c *Client) ListAuditEvents(ctx context.Context, params *ListAuditEventsPar
 // before the password is checked. Budgets refill by themselves;
 // unlockUser refills an account's at once. Needs no authentication.
 //
+// An account with an active TOTP authenticator also sends `totp_code`
+// (or `recovery_code`) in the same body. Without it, the right password
+// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+// nothing: send the same body again with the code. A wrong, replayed or
+// spent code is 401 naming the field and counts as a failed login, on
+// the same budgets. Each code and recovery code works once. The session
+// records when MFA was verified (`date_mfa`), which policies test with
+// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v2/auth/login (the `Login` operationId).
@@ -6531,6 +7075,15 @@ func (c *Client) LoginWithBody(ctx context.Context, contentType string, body io.
 // when the password is right; a spent budget is 429 with Retry-After,
 // before the password is checked. Budgets refill by themselves;
 // unlockUser refills an account's at once. Needs no authentication.
+//
+// An account with an active TOTP authenticator also sends `totp_code`
+// (or `recovery_code`) in the same body. Without it, the right password
+// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+// nothing: send the same body again with the code. A wrong, replayed or
+// spent code is 401 naming the field and counts as a failed login, on
+// the same budgets. Each code and recovery code works once. The session
+// records when MFA was verified (`date_mfa`), which policies test with
+// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -6573,6 +7126,61 @@ func (c *Client) Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 // Corresponds with GET /v2/auth/sessions (the `ListLoginSessions` operationId).
 func (c *Client) ListLoginSessions(ctx context.Context, params *ListLoginSessionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListLoginSessionsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SsoCallback Finish a sign-in through an identity provider
+//
+// keyward extension. Where the identity provider sends the browser back
+// (register `redirect_uri` of getIdentityProvider at the provider). The
+// `state` must be the one of the browser's `keyward_sso` cookie and name
+// a sign-in in progress, which is used up whatever happens (a replayed,
+// forged or foreign callback is 401). The code is redeemed with the
+// flow's PKCE verifier at the provider of the organization the flow was
+// started for, and the ID token verified (signature by the provider's
+// JWKS, issuer, audience = client id, validity window, the flow's
+// nonce). Then the person is imported (created or updated from the
+// claims, matched by issuer and subject; the groups of the groups claim
+// created as IdP groups and the user's IdP group memberships replaced by
+// them), and a login session opened, as login does. An email outside
+// the allowed domains, or a suspended membership, is 403.
+//
+// Corresponds with GET /v2/auth/sso/callback (the `SsoCallback` operationId).
+func (c *Client) SsoCallback(ctx context.Context, params *SsoCallbackParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSsoCallbackRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StartSSO Start a sign-in through the organization's identity provider
+//
+// keyward extension. For a browser: redirects (302) to the organization's
+// OpenID provider with an authorization-code request (PKCE S256, `state`
+// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
+// to this browser. The flow is kept in the database for 10 minutes, so
+// any replica finishes it at `/v2/auth/sso/callback`. Only an
+// organization whose identity mode is `idp` and that has an identity
+// provider configured: any other (missing, `local`, no provider) is the
+// same 404. `return_to` must be a path on this server (`/console/...`);
+// anything else is 400 (no open redirect). Each source address may start
+// 30 sign-ins a minute (429). Needs no authentication.
+//
+// Corresponds with GET /v2/auth/sso/{organization_id} (the `StartSSO` operationId).
+func (c *Client) StartSSO(ctx context.Context, organizationID OrganizationID, params *StartSSOParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStartSSORequest(c.Server, organizationID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7493,6 +8101,99 @@ func (c *Client) ListGroupRoles(ctx context.Context, groupID GroupID, params *Li
 	return c.Client.Do(req)
 }
 
+// DeleteIdentityProvider Remove the organization's identity provider
+//
+// keyward extension. Nobody signs in through a provider until one is
+// set again; the users and groups it imported stay, read-only.
+//
+// Corresponds with DELETE /v2/identity-provider (the `DeleteIdentityProvider` operationId).
+func (c *Client) DeleteIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteIdentityProviderRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetIdentityProvider Read the organization's identity provider
+//
+// keyward extension. The OpenID provider through which the caller's
+// organization's people sign in when its identity mode is `idp`. The
+// client secret is never returned (`client_secret_set`); `redirect_uri`
+// is the callback URL to register at the provider. 404 when none is
+// configured.
+//
+// Corresponds with GET /v2/identity-provider (the `GetIdentityProvider` operationId).
+func (c *Client) GetIdentityProvider(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIdentityProviderRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutIdentityProviderWithBody Set the organization's identity provider
+//
+// keyward extension. Creates or replaces the caller's organization's
+// OpenID provider. The client secret is sealed with the server's key
+// (AES-256-GCM) before it is stored; it is required the first time and
+// kept when left out afterwards. Empty claims and scopes take the
+// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+// always added). Whether people sign in through it is the
+// organization's identity mode, which fleet administrators set
+// (setOrganizationIdentityMode). An admin-level action: whoever sets
+// the provider decides who signs in and into which groups.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+func (c *Client) PutIdentityProviderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutIdentityProviderRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutIdentityProvider Set the organization's identity provider
+//
+// keyward extension. Creates or replaces the caller's organization's
+// OpenID provider. The client secret is sealed with the server's key
+// (AES-256-GCM) before it is stored; it is required the first time and
+// kept when left out afterwards. Empty claims and scopes take the
+// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+// always added). Whether people sign in through it is the
+// organization's identity mode, which fleet administrators set
+// (setOrganizationIdentityMode). An admin-level action: whoever sets
+// the provider decides who signs in and into which groups.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+func (c *Client) PutIdentityProvider(ctx context.Context, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutIdentityProviderRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListInvitations List invitations
 //
 // Lists the invitations of the caller's organization, oldest first,
@@ -8248,6 +8949,73 @@ func (c *Client) CreateOrganizationAPIKeyWithBody(ctx context.Context, organizat
 // Corresponds with POST /v2/organizations/{organization_id}/api-keys (the `CreateOrganizationAPIKey` operationId).
 func (c *Client) CreateOrganizationAPIKey(ctx context.Context, organizationID OrganizationID, body CreateOrganizationAPIKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateOrganizationAPIKeyRequest(c.Server, organizationID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMFAPolicy Read whether the organization requires MFA
+//
+// keyward extension.
+//
+// Corresponds with GET /v2/organizations/{organization_id}/mfa-policy (the `GetMFAPolicy` operationId).
+func (c *Client) GetMFAPolicy(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMFAPolicyRequest(c.Server, organizationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetMFAPolicyWithBody Require MFA of the organization's local members
+//
+// keyward extension. While `require_mfa` is true, a local member without
+// an active authenticator who logs in gets a login session that may only
+// enroll one (its `mfa_enrollment_required` is true; every other call is
+// 403 with layer `mfa`), sessions open without MFA are limited the same
+// way at once, and members cannot disable theirs. API keys are not
+// affected: require MFA per action with a policy condition on
+// `keyward:MultiFactorAuthPresent`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+func (c *Client) SetMFAPolicyWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetMFAPolicyRequestWithBody(c.Server, organizationID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetMFAPolicy Require MFA of the organization's local members
+//
+// keyward extension. While `require_mfa` is true, a local member without
+// an active authenticator who logs in gets a login session that may only
+// enroll one (its `mfa_enrollment_required` is true; every other call is
+// 403 with layer `mfa`), sessions open without MFA are limited the same
+// way at once, and members cannot disable theirs. API keys are not
+// affected: require MFA per action with a policy condition on
+// `keyward:MultiFactorAuthPresent`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+func (c *Client) SetMFAPolicy(ctx context.Context, organizationID OrganizationID, body SetMFAPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetMFAPolicyRequest(c.Server, organizationID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9840,6 +10608,144 @@ func (c *Client) ListCurrentUserGroups(ctx context.Context, params *ListCurrentU
 	return c.Client.Do(req)
 }
 
+// GetMyMFA Read your second factor's state
+//
+// keyward extension. The state of the caller's TOTP authenticator
+// (`none`, `pending` or `active`) and how many recovery codes are left.
+// Service users have none (422).
+//
+// Corresponds with GET /v2/users/me/mfa (the `GetMyMFA` operationId).
+func (c *Client) GetMyMFA(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMyMFARequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DisableTOTPWithBody Disable your TOTP authenticator
+//
+// keyward extension. Removes the caller's active authenticator and its
+// recovery codes, given a current code (`totp_code`) or a recovery code
+// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+// field and counts as a failed login (429 once the budget is spent). 409
+// while the organization requires MFA: an administrator's resetUserMFA
+// is the way out.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+func (c *Client) DisableTOTPWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDisableTOTPRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DisableTOTP Disable your TOTP authenticator
+//
+// keyward extension. Removes the caller's active authenticator and its
+// recovery codes, given a current code (`totp_code`) or a recovery code
+// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+// field and counts as a failed login (429 once the budget is spent). 409
+// while the organization requires MFA: an administrator's resetUserMFA
+// is the way out.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+func (c *Client) DisableTOTP(ctx context.Context, body DisableTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDisableTOTPRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EnrollTOTP Enroll a TOTP authenticator
+//
+// keyward extension. Creates a pending TOTP authenticator (RFC 6238: 6
+// digits, 30 s, SHA-1) for the caller's own account and returns its
+// secret and `otpauth://` URI, in this response only (keyward keeps the
+// secret encrypted). It is asked for at login only once confirmed
+// (confirmTOTP). A new enrolment replaces a pending one; with an active
+// one it is 409. Service users cannot enroll (422); role sessions
+// neither (403).
+//
+// Corresponds with POST /v2/users/me/mfa/totp (the `EnrollTOTP` operationId).
+func (c *Client) EnrollTOTP(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEnrollTOTPRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConfirmTOTPWithBody Confirm your TOTP authenticator
+//
+// keyward extension. Activates the pending authenticator given one of its
+// codes, and returns 10 single-use recovery codes, in this response only
+// (keyward keeps their SHA-256). From now on a login needs a code. When
+// the call is made with a login session, that session counts as having
+// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+// failed login; no pending authenticator is 409.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+func (c *Client) ConfirmTOTPWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConfirmTOTPRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConfirmTOTP Confirm your TOTP authenticator
+//
+// keyward extension. Activates the pending authenticator given one of its
+// codes, and returns 10 single-use recovery codes, in this response only
+// (keyward keeps their SHA-256). From now on a login needs a code. When
+// the call is made with a login session, that session counts as having
+// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+// failed login; no pending authenticator is 409.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+func (c *Client) ConfirmTOTP(ctx context.Context, body ConfirmTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConfirmTOTPRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ChangePasswordWithBody Change your password
 //
 // keyward extension. Changes the caller's own password, given the current
@@ -10159,6 +11065,27 @@ func (c *Client) ListUserGroups(ctx context.Context, userID UserID, params *List
 // Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
 func (c *Client) UnlockUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUnlockUserRequest(c.Server, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResetUserMFA Reset a local user's second factor
+//
+// keyward extension. Removes the user's authenticator and recovery codes
+// (it lost them) and ends its login sessions. Same rules as
+// setUserPassword: only for a human account that belongs to this
+// organization alone (409 otherwise), never the root owner's (403), and
+// not your own (409: disable it with a code).
+//
+// Corresponds with DELETE /v2/users/{user_id}/mfa (the `ResetUserMFA` operationId).
+func (c *Client) ResetUserMFA(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResetUserMFARequest(c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -11057,6 +11984,153 @@ func NewListLoginSessionsRequest(server string, params *ListLoginSessionsParams)
 		if params.Cursor != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSsoCallbackRequest constructs an http.Request for the SsoCallback method
+func NewSsoCallbackRequest(server string, params *SsoCallbackParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/sso/callback")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "state", params.State, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Code != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code", *params.Code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Error != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "error", *params.Error, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ErrorDescription != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "error_description", *params.ErrorDescription, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStartSSORequest constructs an http.Request for the StartSSO method
+func NewStartSSORequest(server string, organizationID OrganizationID, params *StartSSOParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/sso/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ReturnTo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "return_to", *params.ReturnTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12771,6 +13845,100 @@ func NewListGroupRolesRequest(server string, groupID GroupID, params *ListGroupR
 	return req, nil
 }
 
+// NewDeleteIdentityProviderRequest constructs an http.Request for the DeleteIdentityProvider method
+func NewDeleteIdentityProviderRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/identity-provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetIdentityProviderRequest constructs an http.Request for the GetIdentityProvider method
+func NewGetIdentityProviderRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/identity-provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutIdentityProviderRequest calls the generic PutIdentityProvider builder with application/json body
+func NewPutIdentityProviderRequest(server string, body PutIdentityProviderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutIdentityProviderRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPutIdentityProviderRequestWithBody constructs an http.Request for the PutIdentityProvider method, with any body, and a specified content type
+func NewPutIdentityProviderRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/identity-provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListInvitationsRequest constructs an http.Request for the ListInvitations method
 func NewListInvitationsRequest(server string, params *ListInvitationsParams) (*http.Request, error) {
 	var err error
@@ -13932,6 +15100,87 @@ func NewCreateOrganizationAPIKeyRequestWithBody(server string, organizationID Or
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetMFAPolicyRequest constructs an http.Request for the GetMFAPolicy method
+func NewGetMFAPolicyRequest(server string, organizationID OrganizationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/mfa-policy", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetMFAPolicyRequest calls the generic SetMFAPolicy builder with application/json body
+func NewSetMFAPolicyRequest(server string, organizationID OrganizationID, body SetMFAPolicyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetMFAPolicyRequestWithBody(server, organizationID, "application/json", bodyReader)
+}
+
+// NewSetMFAPolicyRequestWithBody constructs an http.Request for the SetMFAPolicy method, with any body, and a specified content type
+func NewSetMFAPolicyRequestWithBody(server string, organizationID OrganizationID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/organizations/%s/mfa-policy", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -17223,6 +18472,140 @@ func NewListCurrentUserGroupsRequest(server string, params *ListCurrentUserGroup
 	return req, nil
 }
 
+// NewGetMyMFARequest constructs an http.Request for the GetMyMFA method
+func NewGetMyMFARequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/me/mfa")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDisableTOTPRequest calls the generic DisableTOTP builder with application/json body
+func NewDisableTOTPRequest(server string, body DisableTOTPJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDisableTOTPRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewDisableTOTPRequestWithBody constructs an http.Request for the DisableTOTP method, with any body, and a specified content type
+func NewDisableTOTPRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/me/mfa/totp")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewEnrollTOTPRequest constructs an http.Request for the EnrollTOTP method
+func NewEnrollTOTPRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/me/mfa/totp")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewConfirmTOTPRequest calls the generic ConfirmTOTP builder with application/json body
+func NewConfirmTOTPRequest(server string, body ConfirmTOTPJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewConfirmTOTPRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewConfirmTOTPRequestWithBody constructs an http.Request for the ConfirmTOTP method, with any body, and a specified content type
+func NewConfirmTOTPRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/me/mfa/totp/confirm")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewChangePasswordRequest calls the generic ChangePassword builder with application/json body
 func NewChangePasswordRequest(server string, body ChangePasswordJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -17880,6 +19263,40 @@ func NewUnlockUserRequest(server string, userID UserID) (*http.Request, error) {
 	return req, nil
 }
 
+// NewResetUserMFARequest constructs an http.Request for the ResetUserMFA method
+func NewResetUserMFARequest(server string, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/%s/mfa", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewInvalidateUserPasswordRequest constructs an http.Request for the InvalidateUserPassword method
 func NewInvalidateUserPasswordRequest(server string, userID UserID) (*http.Request, error) {
 	var err error
@@ -18470,6 +19887,15 @@ type ClientWithResponsesInterface interface {
 	// before the password is checked. Budgets refill by themselves;
 	// unlockUser refills an account's at once. Needs no authentication.
 	//
+	// An account with an active TOTP authenticator also sends `totp_code`
+	// (or `recovery_code`) in the same body. Without it, the right password
+	// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+	// nothing: send the same body again with the code. A wrong, replayed or
+	// spent code is 401 naming the field and counts as a failed login, on
+	// the same budgets. Each code and recovery code works once. The session
+	// records when MFA was verified (`date_mfa`), which policies test with
+	// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v2/auth/login (the `Login` operationId).
@@ -18490,6 +19916,15 @@ type ClientWithResponsesInterface interface {
 	// when the password is right; a spent budget is 429 with Retry-After,
 	// before the password is checked. Budgets refill by themselves;
 	// unlockUser refills an account's at once. Needs no authentication.
+	//
+	// An account with an active TOTP authenticator also sends `totp_code`
+	// (or `recovery_code`) in the same body. Without it, the right password
+	// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+	// nothing: send the same body again with the code. A wrong, replayed or
+	// spent code is 401 naming the field and counts as a failed login, on
+	// the same budgets. Each code and recovery code works once. The session
+	// records when MFA was verified (`date_mfa`), which policies test with
+	// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -18515,6 +19950,45 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/auth/sessions (the `ListLoginSessions` operationId).
 	ListLoginSessionsWithResponse(ctx context.Context, params *ListLoginSessionsParams, reqEditors ...RequestEditorFn) (*ListLoginSessionsResponse, error)
+
+	// SsoCallbackWithResponse Finish a sign-in through an identity provider
+	//
+	// keyward extension. Where the identity provider sends the browser back
+	// (register `redirect_uri` of getIdentityProvider at the provider). The
+	// `state` must be the one of the browser's `keyward_sso` cookie and name
+	// a sign-in in progress, which is used up whatever happens (a replayed,
+	// forged or foreign callback is 401). The code is redeemed with the
+	// flow's PKCE verifier at the provider of the organization the flow was
+	// started for, and the ID token verified (signature by the provider's
+	// JWKS, issuer, audience = client id, validity window, the flow's
+	// nonce). Then the person is imported (created or updated from the
+	// claims, matched by issuer and subject; the groups of the groups claim
+	// created as IdP groups and the user's IdP group memberships replaced by
+	// them), and a login session opened, as login does. An email outside
+	// the allowed domains, or a suspended membership, is 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/auth/sso/callback (the `SsoCallback` operationId).
+	SsoCallbackWithResponse(ctx context.Context, params *SsoCallbackParams, reqEditors ...RequestEditorFn) (*SsoCallbackResponse, error)
+
+	// StartSSOWithResponse Start a sign-in through the organization's identity provider
+	//
+	// keyward extension. For a browser: redirects (302) to the organization's
+	// OpenID provider with an authorization-code request (PKCE S256, `state`
+	// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
+	// to this browser. The flow is kept in the database for 10 minutes, so
+	// any replica finishes it at `/v2/auth/sso/callback`. Only an
+	// organization whose identity mode is `idp` and that has an identity
+	// provider configured: any other (missing, `local`, no provider) is the
+	// same 404. `return_to` must be a path on this server (`/console/...`);
+	// anything else is 400 (no open redirect). Each source address may start
+	// 30 sign-ins a minute (429). Needs no authentication.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/auth/sso/{organization_id} (the `StartSSO` operationId).
+	StartSSOWithResponse(ctx context.Context, organizationID OrganizationID, params *StartSSOParams, reqEditors ...RequestEditorFn) (*StartSSOResponse, error)
 
 	// AuthorizeWithBodyWithResponse Decide one request
 	//
@@ -19038,6 +20512,63 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/groups/{group_id}/roles (the `ListGroupRoles` operationId).
 	ListGroupRolesWithResponse(ctx context.Context, groupID GroupID, params *ListGroupRolesParams, reqEditors ...RequestEditorFn) (*ListGroupRolesResponse, error)
 
+	// DeleteIdentityProviderWithResponse Remove the organization's identity provider
+	//
+	// keyward extension. Nobody signs in through a provider until one is
+	// set again; the users and groups it imported stay, read-only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/identity-provider (the `DeleteIdentityProvider` operationId).
+	DeleteIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteIdentityProviderResponse, error)
+
+	// GetIdentityProviderWithResponse Read the organization's identity provider
+	//
+	// keyward extension. The OpenID provider through which the caller's
+	// organization's people sign in when its identity mode is `idp`. The
+	// client secret is never returned (`client_secret_set`); `redirect_uri`
+	// is the callback URL to register at the provider. 404 when none is
+	// configured.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/identity-provider (the `GetIdentityProvider` operationId).
+	GetIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetIdentityProviderResponse, error)
+
+	// PutIdentityProviderWithBodyWithResponse Set the organization's identity provider
+	//
+	// keyward extension. Creates or replaces the caller's organization's
+	// OpenID provider. The client secret is sealed with the server's key
+	// (AES-256-GCM) before it is stored; it is required the first time and
+	// kept when left out afterwards. Empty claims and scopes take the
+	// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+	// always added). Whether people sign in through it is the
+	// organization's identity mode, which fleet administrators set
+	// (setOrganizationIdentityMode). An admin-level action: whoever sets
+	// the provider decides who signs in and into which groups.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProviderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error)
+
+	// PutIdentityProviderWithResponse Set the organization's identity provider
+	//
+	// keyward extension. Creates or replaces the caller's organization's
+	// OpenID provider. The client secret is sealed with the server's key
+	// (AES-256-GCM) before it is stored; it is required the first time and
+	// kept when left out afterwards. Empty claims and scopes take the
+	// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+	// always added). Whether people sign in through it is the
+	// organization's identity mode, which fleet administrators set
+	// (setOrganizationIdentityMode). An admin-level action: whoever sets
+	// the provider decides who signs in and into which groups.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+	PutIdentityProviderWithResponse(ctx context.Context, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error)
+
 	// ListInvitationsWithResponse List invitations
 	//
 	// Lists the invitations of the caller's organization, oldest first,
@@ -19498,6 +21029,45 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v2/organizations/{organization_id}/api-keys (the `CreateOrganizationAPIKey` operationId).
 	CreateOrganizationAPIKeyWithResponse(ctx context.Context, organizationID OrganizationID, body CreateOrganizationAPIKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOrganizationAPIKeyResponse, error)
+
+	// GetMFAPolicyWithResponse Read whether the organization requires MFA
+	//
+	// keyward extension.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/organizations/{organization_id}/mfa-policy (the `GetMFAPolicy` operationId).
+	GetMFAPolicyWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetMFAPolicyResponse, error)
+
+	// SetMFAPolicyWithBodyWithResponse Require MFA of the organization's local members
+	//
+	// keyward extension. While `require_mfa` is true, a local member without
+	// an active authenticator who logs in gets a login session that may only
+	// enroll one (its `mfa_enrollment_required` is true; every other call is
+	// 403 with layer `mfa`), sessions open without MFA are limited the same
+	// way at once, and members cannot disable theirs. API keys are not
+	// affected: require MFA per action with a policy condition on
+	// `keyward:MultiFactorAuthPresent`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+	SetMFAPolicyWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetMFAPolicyResponse, error)
+
+	// SetMFAPolicyWithResponse Require MFA of the organization's local members
+	//
+	// keyward extension. While `require_mfa` is true, a local member without
+	// an active authenticator who logs in gets a login session that may only
+	// enroll one (its `mfa_enrollment_required` is true; every other call is
+	// 403 with layer `mfa`), sessions open without MFA are limited the same
+	// way at once, and members cannot disable theirs. API keys are not
+	// affected: require MFA per action with a policy condition on
+	// `keyward:MultiFactorAuthPresent`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+	SetMFAPolicyWithResponse(ctx context.Context, organizationID OrganizationID, body SetMFAPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*SetMFAPolicyResponse, error)
 
 	// RestoreOrganizationWithResponse Restore a deleted organization
 	//
@@ -20381,6 +21951,88 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/users/me/groups (the `ListCurrentUserGroups` operationId).
 	ListCurrentUserGroupsWithResponse(ctx context.Context, params *ListCurrentUserGroupsParams, reqEditors ...RequestEditorFn) (*ListCurrentUserGroupsResponse, error)
 
+	// GetMyMFAWithResponse Read your second factor's state
+	//
+	// keyward extension. The state of the caller's TOTP authenticator
+	// (`none`, `pending` or `active`) and how many recovery codes are left.
+	// Service users have none (422).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/users/me/mfa (the `GetMyMFA` operationId).
+	GetMyMFAWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyMFAResponse, error)
+
+	// DisableTOTPWithBodyWithResponse Disable your TOTP authenticator
+	//
+	// keyward extension. Removes the caller's active authenticator and its
+	// recovery codes, given a current code (`totp_code`) or a recovery code
+	// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+	// field and counts as a failed login (429 once the budget is spent). 409
+	// while the organization requires MFA: an administrator's resetUserMFA
+	// is the way out.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+	DisableTOTPWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DisableTOTPResponse, error)
+
+	// DisableTOTPWithResponse Disable your TOTP authenticator
+	//
+	// keyward extension. Removes the caller's active authenticator and its
+	// recovery codes, given a current code (`totp_code`) or a recovery code
+	// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+	// field and counts as a failed login (429 once the budget is spent). 409
+	// while the organization requires MFA: an administrator's resetUserMFA
+	// is the way out.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+	DisableTOTPWithResponse(ctx context.Context, body DisableTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*DisableTOTPResponse, error)
+
+	// EnrollTOTPWithResponse Enroll a TOTP authenticator
+	//
+	// keyward extension. Creates a pending TOTP authenticator (RFC 6238: 6
+	// digits, 30 s, SHA-1) for the caller's own account and returns its
+	// secret and `otpauth://` URI, in this response only (keyward keeps the
+	// secret encrypted). It is asked for at login only once confirmed
+	// (confirmTOTP). A new enrolment replaces a pending one; with an active
+	// one it is 409. Service users cannot enroll (422); role sessions
+	// neither (403).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp (the `EnrollTOTP` operationId).
+	EnrollTOTPWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*EnrollTOTPResponse, error)
+
+	// ConfirmTOTPWithBodyWithResponse Confirm your TOTP authenticator
+	//
+	// keyward extension. Activates the pending authenticator given one of its
+	// codes, and returns 10 single-use recovery codes, in this response only
+	// (keyward keeps their SHA-256). From now on a login needs a code. When
+	// the call is made with a login session, that session counts as having
+	// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+	// failed login; no pending authenticator is 409.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+	ConfirmTOTPWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmTOTPResponse, error)
+
+	// ConfirmTOTPWithResponse Confirm your TOTP authenticator
+	//
+	// keyward extension. Activates the pending authenticator given one of its
+	// codes, and returns 10 single-use recovery codes, in this response only
+	// (keyward keeps their SHA-256). From now on a login needs a code. When
+	// the call is made with a login session, that session counts as having
+	// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+	// failed login; no pending authenticator is 409.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+	ConfirmTOTPWithResponse(ctx context.Context, body ConfirmTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmTOTPResponse, error)
+
 	// ChangePasswordWithBodyWithResponse Change your password
 	//
 	// keyward extension. Changes the caller's own password, given the current
@@ -20569,6 +22221,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
 	UnlockUserWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*UnlockUserResponse, error)
+
+	// ResetUserMFAWithResponse Reset a local user's second factor
+	//
+	// keyward extension. Removes the user's authenticator and recovery codes
+	// (it lost them) and ends its login sessions. Same rules as
+	// setUserPassword: only for a human account that belongs to this
+	// organization alone (409 otherwise), never the root owner's (403), and
+	// not your own (409: disable it with a code).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/users/{user_id}/mfa (the `ResetUserMFA` operationId).
+	ResetUserMFAWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*ResetUserMFAResponse, error)
 
 	// InvalidateUserPasswordWithResponse Invalidate a local user's password
 	//
@@ -21650,6 +23315,158 @@ func (r ListLoginSessionsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListLoginSessionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SsoCallbackResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SSOSessionResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r SsoCallbackResponse) GetJSON201() *SSOSessionResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SsoCallbackResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SsoCallbackResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SsoCallbackResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SsoCallbackResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SsoCallbackResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SsoCallbackResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SsoCallbackResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SsoCallbackResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SsoCallbackResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SsoCallbackResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StartSSOResponse302Headers the declared response headers of an HTTP 302 response for StartSSO
+type StartSSOResponse302Headers struct {
+	Location *string
+}
+
+type StartSSOResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers302 the parsed response headers for an HTTP 302 response
+	Headers302 *StartSSOResponse302Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StartSSOResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r StartSSOResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r StartSSOResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StartSSOResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StartSSOResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StartSSOResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StartSSOResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StartSSOResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -24075,6 +25892,206 @@ func (r ListGroupRolesResponse) ContentType() string {
 	return ""
 }
 
+type DeleteIdentityProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteIdentityProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteIdentityProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteIdentityProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteIdentityProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteIdentityProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteIdentityProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteIdentityProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteIdentityProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetIdentityProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IdentityProviderEnvelope
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetIdentityProviderResponse) GetJSON200() *IdentityProviderEnvelope {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetIdentityProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetIdentityProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetIdentityProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetIdentityProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetIdentityProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetIdentityProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetIdentityProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetIdentityProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PutIdentityProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *IdentityProviderEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutIdentityProviderResponse) GetJSON200() *IdentityProviderEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutIdentityProviderResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutIdentityProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutIdentityProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PutIdentityProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PutIdentityProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutIdentityProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutIdentityProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutIdentityProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListInvitationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26014,6 +28031,158 @@ func (r CreateOrganizationAPIKeyResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateOrganizationAPIKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetMFAPolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MFAPolicyResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMFAPolicyResponse) GetJSON200() *MFAPolicyResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetMFAPolicyResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetMFAPolicyResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetMFAPolicyResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetMFAPolicyResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetMFAPolicyResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMFAPolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMFAPolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMFAPolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMFAPolicyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SetMFAPolicyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MFAPolicyResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetMFAPolicyResponse) GetJSON200() *MFAPolicyResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetMFAPolicyResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetMFAPolicyResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetMFAPolicyResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SetMFAPolicyResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SetMFAPolicyResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SetMFAPolicyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetMFAPolicyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetMFAPolicyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetMFAPolicyResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -31030,6 +33199,352 @@ func (r ListCurrentUserGroupsResponse) ContentType() string {
 	return ""
 }
 
+type GetMyMFAResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MFAStatusResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMyMFAResponse) GetJSON200() *MFAStatusResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetMyMFAResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetMyMFAResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetMyMFAResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetMyMFAResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetMyMFAResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMyMFAResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMyMFAResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMyMFAResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMyMFAResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DisableTOTPResponse429Headers the declared response headers of an HTTP 429 response for DisableTOTP
+type DisableTOTPResponse429Headers struct {
+	RetryAfter *int
+}
+
+type DisableTOTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DisableTOTPResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DisableTOTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DisableTOTPResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DisableTOTPResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r DisableTOTPResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r DisableTOTPResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DisableTOTPResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DisableTOTPResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DisableTOTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DisableTOTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DisableTOTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DisableTOTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type EnrollTOTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *TOTPEnrollmentResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r EnrollTOTPResponse) GetJSON201() *TOTPEnrollmentResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r EnrollTOTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r EnrollTOTPResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r EnrollTOTPResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r EnrollTOTPResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r EnrollTOTPResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r EnrollTOTPResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r EnrollTOTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EnrollTOTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EnrollTOTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EnrollTOTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ConfirmTOTPResponse429Headers the declared response headers of an HTTP 429 response for ConfirmTOTP
+type ConfirmTOTPResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ConfirmTOTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RecoveryCodesResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Unprocessable
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ConfirmTOTPResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON200() *RecoveryCodesResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON422() *Unprocessable {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ConfirmTOTPResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ConfirmTOTPResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ConfirmTOTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ConfirmTOTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ConfirmTOTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ConfirmTOTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ChangePasswordResponse429Headers the declared response headers of an HTTP 429 response for ChangePassword
 type ChangePasswordResponse429Headers struct {
 	RetryAfter *int
@@ -32011,6 +34526,82 @@ func (r UnlockUserResponse) ContentType() string {
 	return ""
 }
 
+type ResetUserMFAResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ResetUserMFAResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ResetUserMFAResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ResetUserMFAResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ResetUserMFAResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ResetUserMFAResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ResetUserMFAResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ResetUserMFAResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResetUserMFAResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResetUserMFAResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResetUserMFAResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type InvalidateUserPasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -32767,6 +35358,15 @@ func (c *ClientWithResponses) ListAuditEventsWithResponse(ctx context.Context, p
 // before the password is checked. Budgets refill by themselves;
 // unlockUser refills an account's at once. Needs no authentication.
 //
+// An account with an active TOTP authenticator also sends `totp_code`
+// (or `recovery_code`) in the same body. Without it, the right password
+// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+// nothing: send the same body again with the code. A wrong, replayed or
+// spent code is 401 naming the field and counts as a failed login, on
+// the same budgets. Each code and recovery code works once. The session
+// records when MFA was verified (`date_mfa`), which policies test with
+// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v2/auth/login (the `Login` operationId).
@@ -32793,6 +35393,15 @@ func (c *ClientWithResponses) LoginWithBodyWithResponse(ctx context.Context, con
 // when the password is right; a spent budget is 429 with Retry-After,
 // before the password is checked. Budgets refill by themselves;
 // unlockUser refills an account's at once. Needs no authentication.
+//
+// An account with an active TOTP authenticator also sends `totp_code`
+// (or `recovery_code`) in the same body. Without it, the right password
+// is 401 with `code` `mfa_required` and `field` `totp_code`, and spends
+// nothing: send the same body again with the code. A wrong, replayed or
+// spent code is 401 naming the field and counts as a failed login, on
+// the same budgets. Each code and recovery code works once. The session
+// records when MFA was verified (`date_mfa`), which policies test with
+// `keyward:MultiFactorAuthPresent` and `keyward:MultiFactorAuthAge`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -32835,6 +35444,57 @@ func (c *ClientWithResponses) ListLoginSessionsWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseListLoginSessionsResponse(rsp)
+}
+
+// SsoCallbackWithResponse Finish a sign-in through an identity provider
+//
+// keyward extension. Where the identity provider sends the browser back
+// (register `redirect_uri` of getIdentityProvider at the provider). The
+// `state` must be the one of the browser's `keyward_sso` cookie and name
+// a sign-in in progress, which is used up whatever happens (a replayed,
+// forged or foreign callback is 401). The code is redeemed with the
+// flow's PKCE verifier at the provider of the organization the flow was
+// started for, and the ID token verified (signature by the provider's
+// JWKS, issuer, audience = client id, validity window, the flow's
+// nonce). Then the person is imported (created or updated from the
+// claims, matched by issuer and subject; the groups of the groups claim
+// created as IdP groups and the user's IdP group memberships replaced by
+// them), and a login session opened, as login does. An email outside
+// the allowed domains, or a suspended membership, is 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/auth/sso/callback (the `SsoCallback` operationId).
+func (c *ClientWithResponses) SsoCallbackWithResponse(ctx context.Context, params *SsoCallbackParams, reqEditors ...RequestEditorFn) (*SsoCallbackResponse, error) {
+	rsp, err := c.SsoCallback(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSsoCallbackResponse(rsp)
+}
+
+// StartSSOWithResponse Start a sign-in through the organization's identity provider
+//
+// keyward extension. For a browser: redirects (302) to the organization's
+// OpenID provider with an authorization-code request (PKCE S256, `state`
+// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
+// to this browser. The flow is kept in the database for 10 minutes, so
+// any replica finishes it at `/v2/auth/sso/callback`. Only an
+// organization whose identity mode is `idp` and that has an identity
+// provider configured: any other (missing, `local`, no provider) is the
+// same 404. `return_to` must be a path on this server (`/console/...`);
+// anything else is 400 (no open redirect). Each source address may start
+// 30 sign-ins a minute (429). Needs no authentication.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/auth/sso/{organization_id} (the `StartSSO` operationId).
+func (c *ClientWithResponses) StartSSOWithResponse(ctx context.Context, organizationID OrganizationID, params *StartSSOParams, reqEditors ...RequestEditorFn) (*StartSSOResponse, error) {
+	rsp, err := c.StartSSO(ctx, organizationID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStartSSOResponse(rsp)
 }
 
 // AuthorizeWithBodyWithResponse Decide one request
@@ -33617,6 +36277,87 @@ func (c *ClientWithResponses) ListGroupRolesWithResponse(ctx context.Context, gr
 	return ParseListGroupRolesResponse(rsp)
 }
 
+// DeleteIdentityProviderWithResponse Remove the organization's identity provider
+//
+// keyward extension. Nobody signs in through a provider until one is
+// set again; the users and groups it imported stay, read-only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/identity-provider (the `DeleteIdentityProvider` operationId).
+func (c *ClientWithResponses) DeleteIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteIdentityProviderResponse, error) {
+	rsp, err := c.DeleteIdentityProvider(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteIdentityProviderResponse(rsp)
+}
+
+// GetIdentityProviderWithResponse Read the organization's identity provider
+//
+// keyward extension. The OpenID provider through which the caller's
+// organization's people sign in when its identity mode is `idp`. The
+// client secret is never returned (`client_secret_set`); `redirect_uri`
+// is the callback URL to register at the provider. 404 when none is
+// configured.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/identity-provider (the `GetIdentityProvider` operationId).
+func (c *ClientWithResponses) GetIdentityProviderWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetIdentityProviderResponse, error) {
+	rsp, err := c.GetIdentityProvider(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetIdentityProviderResponse(rsp)
+}
+
+// PutIdentityProviderWithBodyWithResponse Set the organization's identity provider
+//
+// keyward extension. Creates or replaces the caller's organization's
+// OpenID provider. The client secret is sealed with the server's key
+// (AES-256-GCM) before it is stored; it is required the first time and
+// kept when left out afterwards. Empty claims and scopes take the
+// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+// always added). Whether people sign in through it is the
+// organization's identity mode, which fleet administrators set
+// (setOrganizationIdentityMode). An admin-level action: whoever sets
+// the provider decides who signs in and into which groups.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+func (c *ClientWithResponses) PutIdentityProviderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error) {
+	rsp, err := c.PutIdentityProviderWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutIdentityProviderResponse(rsp)
+}
+
+// PutIdentityProviderWithResponse Set the organization's identity provider
+//
+// keyward extension. Creates or replaces the caller's organization's
+// OpenID provider. The client secret is sealed with the server's key
+// (AES-256-GCM) before it is stored; it is required the first time and
+// kept when left out afterwards. Empty claims and scopes take the
+// defaults (`groups`, `email`, `name`; scopes `email profile`, `openid`
+// always added). Whether people sign in through it is the
+// organization's identity mode, which fleet administrators set
+// (setOrganizationIdentityMode). An admin-level action: whoever sets
+// the provider decides who signs in and into which groups.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/identity-provider (the `PutIdentityProvider` operationId).
+func (c *ClientWithResponses) PutIdentityProviderWithResponse(ctx context.Context, body PutIdentityProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*PutIdentityProviderResponse, error) {
+	rsp, err := c.PutIdentityProvider(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutIdentityProviderResponse(rsp)
+}
+
 // ListInvitationsWithResponse List invitations
 //
 // Lists the invitations of the caller's organization, oldest first,
@@ -34280,6 +37021,63 @@ func (c *ClientWithResponses) CreateOrganizationAPIKeyWithResponse(ctx context.C
 		return nil, err
 	}
 	return ParseCreateOrganizationAPIKeyResponse(rsp)
+}
+
+// GetMFAPolicyWithResponse Read whether the organization requires MFA
+//
+// keyward extension.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/organizations/{organization_id}/mfa-policy (the `GetMFAPolicy` operationId).
+func (c *ClientWithResponses) GetMFAPolicyWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetMFAPolicyResponse, error) {
+	rsp, err := c.GetMFAPolicy(ctx, organizationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMFAPolicyResponse(rsp)
+}
+
+// SetMFAPolicyWithBodyWithResponse Require MFA of the organization's local members
+//
+// keyward extension. While `require_mfa` is true, a local member without
+// an active authenticator who logs in gets a login session that may only
+// enroll one (its `mfa_enrollment_required` is true; every other call is
+// 403 with layer `mfa`), sessions open without MFA are limited the same
+// way at once, and members cannot disable theirs. API keys are not
+// affected: require MFA per action with a policy condition on
+// `keyward:MultiFactorAuthPresent`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+func (c *ClientWithResponses) SetMFAPolicyWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetMFAPolicyResponse, error) {
+	rsp, err := c.SetMFAPolicyWithBody(ctx, organizationID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetMFAPolicyResponse(rsp)
+}
+
+// SetMFAPolicyWithResponse Require MFA of the organization's local members
+//
+// keyward extension. While `require_mfa` is true, a local member without
+// an active authenticator who logs in gets a login session that may only
+// enroll one (its `mfa_enrollment_required` is true; every other call is
+// 403 with layer `mfa`), sessions open without MFA are limited the same
+// way at once, and members cannot disable theirs. API keys are not
+// affected: require MFA per action with a policy condition on
+// `keyward:MultiFactorAuthPresent`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v2/organizations/{organization_id}/mfa-policy (the `SetMFAPolicy` operationId).
+func (c *ClientWithResponses) SetMFAPolicyWithResponse(ctx context.Context, organizationID OrganizationID, body SetMFAPolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*SetMFAPolicyResponse, error) {
+	rsp, err := c.SetMFAPolicy(ctx, organizationID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetMFAPolicyResponse(rsp)
 }
 
 // RestoreOrganizationWithResponse Restore a deleted organization
@@ -35644,6 +38442,124 @@ func (c *ClientWithResponses) ListCurrentUserGroupsWithResponse(ctx context.Cont
 	return ParseListCurrentUserGroupsResponse(rsp)
 }
 
+// GetMyMFAWithResponse Read your second factor's state
+//
+// keyward extension. The state of the caller's TOTP authenticator
+// (`none`, `pending` or `active`) and how many recovery codes are left.
+// Service users have none (422).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/users/me/mfa (the `GetMyMFA` operationId).
+func (c *ClientWithResponses) GetMyMFAWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyMFAResponse, error) {
+	rsp, err := c.GetMyMFA(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMyMFAResponse(rsp)
+}
+
+// DisableTOTPWithBodyWithResponse Disable your TOTP authenticator
+//
+// keyward extension. Removes the caller's active authenticator and its
+// recovery codes, given a current code (`totp_code`) or a recovery code
+// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+// field and counts as a failed login (429 once the budget is spent). 409
+// while the organization requires MFA: an administrator's resetUserMFA
+// is the way out.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+func (c *ClientWithResponses) DisableTOTPWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DisableTOTPResponse, error) {
+	rsp, err := c.DisableTOTPWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDisableTOTPResponse(rsp)
+}
+
+// DisableTOTPWithResponse Disable your TOTP authenticator
+//
+// keyward extension. Removes the caller's active authenticator and its
+// recovery codes, given a current code (`totp_code`) or a recovery code
+// (`recovery_code`). A wrong, replayed or spent code is 401 naming the
+// field and counts as a failed login (429 once the budget is spent). 409
+// while the organization requires MFA: an administrator's resetUserMFA
+// is the way out.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/users/me/mfa/totp (the `DisableTOTP` operationId).
+func (c *ClientWithResponses) DisableTOTPWithResponse(ctx context.Context, body DisableTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*DisableTOTPResponse, error) {
+	rsp, err := c.DisableTOTP(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDisableTOTPResponse(rsp)
+}
+
+// EnrollTOTPWithResponse Enroll a TOTP authenticator
+//
+// keyward extension. Creates a pending TOTP authenticator (RFC 6238: 6
+// digits, 30 s, SHA-1) for the caller's own account and returns its
+// secret and `otpauth://` URI, in this response only (keyward keeps the
+// secret encrypted). It is asked for at login only once confirmed
+// (confirmTOTP). A new enrolment replaces a pending one; with an active
+// one it is 409. Service users cannot enroll (422); role sessions
+// neither (403).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/users/me/mfa/totp (the `EnrollTOTP` operationId).
+func (c *ClientWithResponses) EnrollTOTPWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*EnrollTOTPResponse, error) {
+	rsp, err := c.EnrollTOTP(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEnrollTOTPResponse(rsp)
+}
+
+// ConfirmTOTPWithBodyWithResponse Confirm your TOTP authenticator
+//
+// keyward extension. Activates the pending authenticator given one of its
+// codes, and returns 10 single-use recovery codes, in this response only
+// (keyward keeps their SHA-256). From now on a login needs a code. When
+// the call is made with a login session, that session counts as having
+// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+// failed login; no pending authenticator is 409.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+func (c *ClientWithResponses) ConfirmTOTPWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmTOTPResponse, error) {
+	rsp, err := c.ConfirmTOTPWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfirmTOTPResponse(rsp)
+}
+
+// ConfirmTOTPWithResponse Confirm your TOTP authenticator
+//
+// keyward extension. Activates the pending authenticator given one of its
+// codes, and returns 10 single-use recovery codes, in this response only
+// (keyward keeps their SHA-256). From now on a login needs a code. When
+// the call is made with a login session, that session counts as having
+// verified MFA. A wrong code is 401 naming `totp_code` and counts as a
+// failed login; no pending authenticator is 409.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/users/me/mfa/totp/confirm (the `ConfirmTOTP` operationId).
+func (c *ClientWithResponses) ConfirmTOTPWithResponse(ctx context.Context, body ConfirmTOTPJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmTOTPResponse, error) {
+	rsp, err := c.ConfirmTOTP(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfirmTOTPResponse(rsp)
+}
+
 // ChangePasswordWithBodyWithResponse Change your password
 //
 // keyward extension. Changes the caller's own password, given the current
@@ -35927,6 +38843,25 @@ func (c *ClientWithResponses) UnlockUserWithResponse(ctx context.Context, userID
 		return nil, err
 	}
 	return ParseUnlockUserResponse(rsp)
+}
+
+// ResetUserMFAWithResponse Reset a local user's second factor
+//
+// keyward extension. Removes the user's authenticator and recovery codes
+// (it lost them) and ends its login sessions. Same rules as
+// setUserPassword: only for a human account that belongs to this
+// organization alone (409 otherwise), never the root owner's (403), and
+// not your own (409: disable it with a code).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/users/{user_id}/mfa (the `ResetUserMFA` operationId).
+func (c *ClientWithResponses) ResetUserMFAWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*ResetUserMFAResponse, error) {
+	rsp, err := c.ResetUserMFA(ctx, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResetUserMFAResponse(rsp)
 }
 
 // InvalidateUserPasswordWithResponse Invalidate a local user's password
@@ -36835,6 +39770,137 @@ func ParseListLoginSessionsResponse(rsp *http.Response) (*ListLoginSessionsRespo
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseSsoCallbackResponse parses an HTTP response from a SsoCallbackWithResponse call
+func ParseSsoCallbackResponse(rsp *http.Response) (*SsoCallbackResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SsoCallbackResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SSOSessionResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseStartSSOResponse parses an HTTP response from a StartSSOWithResponse call
+func ParseStartSSOResponse(rsp *http.Response) (*StartSSOResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StartSSOResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 302:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 302:
+		var headers StartSSOResponse302Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers302 = &headers
 	}
 
 	return response, nil
@@ -38786,6 +41852,164 @@ func ParseListGroupRolesResponse(rsp *http.Response) (*ListGroupRolesResponse, e
 	return response, nil
 }
 
+// ParseDeleteIdentityProviderResponse parses an HTTP response from a DeleteIdentityProviderWithResponse call
+func ParseDeleteIdentityProviderResponse(rsp *http.Response) (*DeleteIdentityProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteIdentityProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetIdentityProviderResponse parses an HTTP response from a GetIdentityProviderWithResponse call
+func ParseGetIdentityProviderResponse(rsp *http.Response) (*GetIdentityProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetIdentityProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IdentityProviderEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePutIdentityProviderResponse parses an HTTP response from a PutIdentityProviderWithResponse call
+func ParsePutIdentityProviderResponse(rsp *http.Response) (*PutIdentityProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutIdentityProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IdentityProviderEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListInvitationsResponse parses an HTTP response from a ListInvitationsWithResponse call
 func ParseListInvitationsResponse(rsp *http.Response) (*ListInvitationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -40338,6 +43562,128 @@ func ParseCreateOrganizationAPIKeyResponse(rsp *http.Response) (*CreateOrganizat
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetMFAPolicyResponse parses an HTTP response from a GetMFAPolicyWithResponse call
+func ParseGetMFAPolicyResponse(rsp *http.Response) (*GetMFAPolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMFAPolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MFAPolicyResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSetMFAPolicyResponse parses an HTTP response from a SetMFAPolicyWithResponse call
+func ParseSetMFAPolicyResponse(rsp *http.Response) (*SetMFAPolicyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetMFAPolicyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MFAPolicyResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -44488,6 +47834,307 @@ func ParseListCurrentUserGroupsResponse(rsp *http.Response) (*ListCurrentUserGro
 	return response, nil
 }
 
+// ParseGetMyMFAResponse parses an HTTP response from a GetMyMFAWithResponse call
+func ParseGetMyMFAResponse(rsp *http.Response) (*GetMyMFAResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMyMFAResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MFAStatusResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDisableTOTPResponse parses an HTTP response from a DisableTOTPWithResponse call
+func ParseDisableTOTPResponse(rsp *http.Response) (*DisableTOTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DisableTOTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DisableTOTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEnrollTOTPResponse parses an HTTP response from a EnrollTOTPWithResponse call
+func ParseEnrollTOTPResponse(rsp *http.Response) (*EnrollTOTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EnrollTOTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest TOTPEnrollmentResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseConfirmTOTPResponse parses an HTTP response from a ConfirmTOTPWithResponse call
+func ParseConfirmTOTPResponse(rsp *http.Response) (*ConfirmTOTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ConfirmTOTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RecoveryCodesResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ConfirmTOTPResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseChangePasswordResponse parses an HTTP response from a ChangePasswordWithResponse call
 func ParseChangePasswordResponse(rsp *http.Response) (*ChangePasswordResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -45282,6 +48929,70 @@ func ParseUnlockUserResponse(rsp *http.Response) (*UnlockUserResponse, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseResetUserMFAResponse parses an HTTP response from a ResetUserMFAWithResponse call
+func ParseResetUserMFAResponse(rsp *http.Response) (*ResetUserMFAResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResetUserMFAResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/keyward-iam/keyward/api"
 	"github.com/keyward-iam/keyward/catalogfile"
 	"github.com/keyward-iam/keyward/httpapi"
+	"github.com/keyward-iam/keyward/identity"
 	"github.com/keyward-iam/keyward/policy"
 	"github.com/keyward-iam/keyward/service"
 	"github.com/keyward-iam/keyward/sqlstore"
@@ -40,6 +42,7 @@ type serverConfig struct {
 	Lifecycle          lifecycleConfig // org retention, login sessions
 	OIDCClockSkew      time.Duration   // KEYWARD_OIDC_CLOCK_SKEW: leeway for web identity tokens' exp, nbf and iat
 	OIDCAllowHTTP      bool            // KEYWARD_OIDC_ALLOW_HTTP: allow http:// OIDC issuers (development only)
+	IdPSecretKey       string          // KEYWARD_IDP_SECRET_KEY: seals identity providers' client secrets
 	RequireTenant      bool            // KEYWARD_REQUIRE_TENANT: authorize requests must name or register their resource's organization
 	Catalog            string          // KEYWARD_CATALOG: a catalog file, or a directory of them
 	VultrCatalog       bool            // KEYWARD_VULTR_CATALOG: include Vultr's actions (default true)
@@ -130,6 +133,8 @@ organization and prints a root API key once (or writes it to
 		"who may create organizations: open (any account) or operator (fleet administrators only) (env KEYWARD_ORG_CREATION)")
 	f.BoolVar(&cfg.OIDCAllowHTTP, "oidc-allow-http", getenv("KEYWARD_OIDC_ALLOW_HTTP") == "true",
 		"allow http:// OIDC issuer URLs and issuers on private addresses; for development only (env KEYWARD_OIDC_ALLOW_HTTP=true)")
+	f.StringVar(&cfg.IdPSecretKey, "idp-secret-key", getenv("KEYWARD_IDP_SECRET_KEY"),
+		"a secret of at least 32 bytes that seals identity providers' client secrets; default a key generated once and kept in the database (env KEYWARD_IDP_SECRET_KEY; docs/identity.md)")
 	f.StringVar(&cfg.Catalog, "catalog", getenv("KEYWARD_CATALOG"),
 		"the provider's action catalog: a YAML or JSON file, or a directory of them (env KEYWARD_CATALOG; docs/policy.md)")
 	f.BoolVar(&cfg.VultrCatalog, "vultr-catalog", getenv("KEYWARD_VULTR_CATALOG") != "false",
@@ -194,7 +199,16 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	}
 	defer ln.Close()
 	opts := service.Options{Logger: logger, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP,
-		RequireTenant: cfg.RequireTenant, Catalog: catalog, OrgCreation: cfg.OrgCreation}
+		RequireTenant: cfg.RequireTenant, Catalog: catalog, OrgCreation: cfg.OrgCreation,
+		SignIn: identity.New(identity.Options{ClockSkew: oidcSkew, AllowPrivate: cfg.OIDCAllowHTTP})}
+	if cfg.IdPSecretKey != "" {
+		if len(cfg.IdPSecretKey) < 32 {
+			return fmt.Errorf("--idp-secret-key: %d bytes; use at least 32 random bytes", len(cfg.IdPSecretKey))
+		}
+		// Any length of secret makes one AES-256 key.
+		key := sha256.Sum256([]byte(cfg.IdPSecretKey))
+		opts.IdPSecretKey = key[:]
+	}
 	cfg.Lifecycle.apply(&opts)
 	sender, err := cfg.Mail.apply(&opts, store, logger, ln.Addr())
 	if err != nil {

@@ -1,0 +1,141 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/service"
+)
+
+// identityProviderJSON is an organization's OIDC provider. The client
+// secret is never shown: client_secret_set says one is stored.
+type identityProviderJSON struct {
+	Type            string   `json:"type"`
+	Issuer          string   `json:"issuer"`
+	ClientID        string   `json:"client_id"`
+	ClientSecretSet bool     `json:"client_secret_set"`
+	Scopes          []string `json:"scopes"`
+	GroupsClaim     string   `json:"groups_claim"`
+	EmailClaim      string   `json:"email_claim"`
+	NameClaim       string   `json:"name_claim"`
+	AllowedDomains  []string `json:"allowed_domains"`
+	RedirectURI     string   `json:"redirect_uri"`
+	DateCreated     string   `json:"date_created"`
+	DateUpdated     string   `json:"date_updated"`
+}
+
+func toIdentityProviderJSON(d *service.IdentityProviderDetail) identityProviderJSON {
+	p := d.IdentityProvider
+	return identityProviderJSON{
+		Type: "oidc", Issuer: p.Issuer, ClientID: p.ClientID, ClientSecretSet: len(p.SealedSecret) > 0, Scopes: p.Scopes,
+		GroupsClaim: p.GroupsClaim, EmailClaim: p.EmailClaim, NameClaim: p.NameClaim, AllowedDomains: p.AllowedDomains,
+		RedirectURI: d.RedirectURI, DateCreated: timeJSON(&p.CreatedAt), DateUpdated: timeJSON(&p.UpdatedAt),
+	}
+}
+
+func writeIdentityProvider(w http.ResponseWriter, d *service.IdentityProviderDetail) {
+	writeJSON(w, http.StatusOK, struct {
+		IdentityProvider identityProviderJSON `json:"identity_provider"`
+	}{toIdentityProviderJSON(d)})
+}
+
+func (s *server) handleGetIdentityProvider() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d, err := s.svc.GetIdentityProvider(r.Context())
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeIdentityProvider(w, d)
+	})
+}
+
+func (s *server) handlePutIdentityProvider() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Type           string   `json:"type"`
+			Issuer         string   `json:"issuer"`
+			ClientID       string   `json:"client_id"`
+			ClientSecret   string   `json:"client_secret"`
+			Scopes         []string `json:"scopes"`
+			GroupsClaim    string   `json:"groups_claim"`
+			EmailClaim     string   `json:"email_claim"`
+			NameClaim      string   `json:"name_claim"`
+			AllowedDomains []string `json:"allowed_domains"`
+		}
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if req.Type != "" && req.Type != "oidc" {
+			s.writeError(w, r, keyward.FieldError("type", "type %q is not supported; keyward connects OpenID Connect providers (oidc).", req.Type))
+			return
+		}
+		d, err := s.svc.PutIdentityProvider(r.Context(), service.IdentityProviderInput{
+			Issuer: req.Issuer, ClientID: req.ClientID, ClientSecret: req.ClientSecret, Scopes: req.Scopes,
+			GroupsClaim: req.GroupsClaim, EmailClaim: req.EmailClaim, NameClaim: req.NameClaim, AllowedDomains: req.AllowedDomains,
+		})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeIdentityProvider(w, d)
+	})
+}
+
+func (s *server) handleDeleteIdentityProvider() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.noContent(w, r, s.svc.DeleteIdentityProvider(r.Context()))
+	})
+}
+
+// ssoCookie keeps a sign-in's state in the browser that started it, so
+// that only that browser can finish it: a callback URL sent to someone
+// else (login CSRF) or replayed elsewhere finds no matching cookie. It is
+// scoped to the sign-in paths and sent on the provider's top-level
+// redirect back (SameSite=Lax).
+const ssoCookie = "keyward_sso"
+
+func (s *server) handleStartSSO() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		org := strings.ToLower(r.PathValue("organization_id"))
+		if !keyward.ValidID(org) {
+			s.writeError(w, r, keyward.FieldError("organization_id", "organization_id %q is not a valid id (a UUID).", org))
+			return
+		}
+		start, err := s.svc.StartSSO(r.Context(), keyward.OrgID(org), r.URL.Query().Get("return_to"))
+		if err != nil {
+			s.writeRetryAfter(w, r, err)
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: start.State, Path: "/v2/auth/sso/", MaxAge: int((10 * time.Minute).Seconds()),
+			HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		w.Header().Set("Cache-Control", "no-store")
+		http.Redirect(w, r, start.URL, http.StatusFound)
+	})
+}
+
+func (s *server) handleSSOCallback() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		in := service.SSOCallback{State: q.Get("state"), Code: q.Get("code"), Error: q.Get("error"), ErrorDesc: q.Get("error_description")}
+		if c, err := r.Cookie(ssoCookie); err == nil {
+			in.BrowserState = c.Value
+		}
+		// The flow is used up whatever the outcome.
+		http.SetCookie(w, &http.Cookie{Name: ssoCookie, Path: "/v2/auth/sso/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		w.Header().Set("Cache-Control", "no-store")
+		out, err := s.svc.FinishSSO(r.Context(), in)
+		if err != nil {
+			s.writeRetryAfter(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, struct {
+			Session  loginSessionJSON `json:"login_session"`
+			User     userJSON         `json:"user"`
+			ReturnTo string           `json:"return_to"`
+		}{toLoginSessionJSON(out.Session, out.Token), toUserJSON(out.User), out.ReturnTo})
+	})
+}

@@ -46,6 +46,7 @@ type Tx interface {
 	OIDCProviderTx
 	SigningKeyTx
 	WorkloadTokenTx
+	OIDCGrantTx
 	TrustTx
 	CatalogTx
 	FleetTx

@@ -50,6 +50,9 @@ type PublicKey struct {
 type signing struct {
 	lifetime time.Duration
 	key      *serverKey // seals the private keys
+	// pairwise keys the pairwise subjects, tokenKey the opaque access
+	// tokens of the code flow (oidcgrant.go).
+	pairwise, tokenKey *serverKey
 
 	mu        sync.Mutex
 	kek       cipher.AEAD
@@ -61,7 +64,8 @@ func newSigning(opts Options) *signing {
 	if lt <= 0 {
 		lt = defaultKeyLifetime
 	}
-	return &signing{lifetime: lt, key: newServerKey(signingKeySecret, nil), decrypted: map[string]crypto.Signer{}}
+	return &signing{lifetime: lt, key: newServerKey(signingKeySecret, nil),
+		pairwise: newServerKey(pairwiseSecret, nil), tokenKey: newServerKey(tokenCryptoName, nil), decrypted: map[string]crypto.Signer{}}
 }
 
 // aead returns the cipher that seals private keys at rest (serverKey).

@@ -37,13 +37,18 @@ type WorkloadGrant struct {
 	Key    *SigningKey
 }
 
-// workloadSubject is the sub of a principal's workload tokens:
-// "user:<id>" for a member or service user acting as itself, and
+// workloadSubject is the sub of a principal's workload tokens, naming
+// the credential exactly so that a trust of the member is never a trust
+// of less: "user:<id>" for a member or service user acting as itself,
 // "session:<id>" for a role session, which acts as its role, not as the
-// member who assumed it.
+// member who assumed it, and "key:<id>" for a narrowed API key, which
+// can do less than its member.
 func workloadSubject(p *keyward.Principal) string {
-	if p.Session != nil {
+	switch {
+	case p.Session != nil:
 		return "session:" + string(p.Session.ID)
+	case p.KeyPolicy != nil:
+		return "key:" + string(p.KeyID)
 	}
 	return "user:" + string(p.UserID)
 }

@@ -73,7 +73,7 @@ func TestSpec_Conventions(t *testing.T) {
 		t.Fatalf("top-level security = %v, want bearerAuth", doc.Security)
 	}
 	public := map[string]bool{"getOpenAPISpec": true, "getHealth": true, "getReadiness": true, "getMetrics": true, "assumeRoleWithWebIdentity": true, "awsSTS": true, "describeInvitationLink": true, "acceptInvitation": true, "login": true, "startSSO": true, "ssoCallback": true,
-		"discoverOIDCProvider": true, "getOIDCProviderKeys": true}
+		"discoverOIDCProvider": true, "getOIDCProviderKeys": true, "oidcTokenExchange": true, "oidcUserinfo": true, "oidcUserinfoPost": true, "oidcRevoke": true}
 	seen := map[string]bool{}
 	for path, item := range doc.Paths.Map() {
 		for method, o := range item.Operations() {

@@ -114,7 +114,7 @@ func (s *server) handleDiscovery() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, oidcprovider.Discovery(s.svc.IssuerURL(p.ID), s.svc.PublicURL()+"/v2/oidc/issuer/token"))
+		writeJSON(w, http.StatusOK, oidcprovider.Discovery(s.svc.IssuerURL(p.ID), s.svc.PublicURL()+authorizePath))
 	})
 }
 

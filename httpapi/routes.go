@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/keyward-iam/keyward/oidcprovider"
 	"github.com/keyward-iam/keyward/service"
 )
 
@@ -127,6 +128,11 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "GET /v2/oidc/issuer/token/{token_id}", "oidc.token.Read", s.handleGetOIDCToken())
 	s.handlePublic(mux, "GET /v2/oidc/{provider_id}/.well-known/openid-configuration", "", s.handleDiscovery())
 	s.handlePublic(mux, "GET /v2/oidc/{provider_id}/.well-known/jwks.json", "", s.handleJWKS())
+	s.handleBrowser(mux, "GET "+authorizePath, "oidc.provider.Authorize", s.handleOIDCAuthorize())
+	s.handlePublic(mux, "POST /v2/oidc/{provider_id}"+oidcprovider.TokenPath, "", http.HandlerFunc(s.flow.Token))
+	s.handlePublic(mux, "GET /v2/oidc/{provider_id}"+oidcprovider.UserinfoPath, "", http.HandlerFunc(s.flow.Userinfo))
+	s.handlePublic(mux, "POST /v2/oidc/{provider_id}"+oidcprovider.UserinfoPath, "", http.HandlerFunc(s.flow.Userinfo))
+	s.handlePublic(mux, "POST /v2/oidc/{provider_id}"+oidcprovider.RevokePath, "", http.HandlerFunc(s.flow.Revoke))
 	s.handle(mux, "POST /v2/fleet/oidc-keys/rotate", "fleet.oidckey.Rotate", s.handleRotateSigningKey())
 
 	s.handle(mux, "POST /v2/role-trusts", "iam.roletrust.Create", s.handleCreateRoleTrust())

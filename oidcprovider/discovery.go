@@ -25,32 +25,44 @@ type Document struct {
 	ClaimsSupported                   []string `json:"claims_supported"`
 	GrantTypesSupported               []string `json:"grant_types_supported"`
 	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+	// keyward's fields beside Vultr's.
+	RevocationEndpoint            string   `json:"revocation_endpoint"`
+	CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported"`
 }
+
+// Paths of the code flow's endpoints below an issuer (Flow serves them).
+const (
+	TokenPath    = "/oauth/token"
+	UserinfoPath = "/oauth/userinfo"
+	RevokePath   = "/oauth/revoke"
+)
 
 // JWKSPath is where, below an issuer, its key set is published.
 const JWKSPath = "/.well-known/jwks.json"
 
 // Discovery returns the discovery document of the provider whose issuer
-// is issuer. The token endpoint is Vultr's, shared by every provider,
-// which grants workload tokens (client_credentials, the caller's bearer
-// credential authenticating it). The authorization and userinfo
-// endpoints are where, below the issuer, the authorization-code flow is
-// to be served; until it is, they answer 404 and the document lists no
-// grant that uses them.
-func Discovery(issuer, tokenEndpoint string) Document {
+// is issuer. Its authorization endpoint is Vultr's, shared by every
+// provider (the client id names the application); the token, userinfo
+// and revocation endpoints are the issuer's own. Workload tokens are
+// granted elsewhere (Vultr's POST /v2/oidc/issuer/token, a bearer
+// credential authenticating the caller), so the grants listed are the
+// code flow's.
+func Discovery(issuer, authorizeEndpoint string) Document {
 	return Document{
 		Issuer:                            issuer,
-		AuthorizationEndpoint:             issuer + "/oauth/authorize",
-		TokenEndpoint:                     tokenEndpoint,
+		AuthorizationEndpoint:             authorizeEndpoint,
+		TokenEndpoint:                     issuer + TokenPath,
 		JWKSURI:                           issuer + JWKSPath,
-		UserinfoEndpoint:                  issuer + "/oauth/userinfo",
+		UserinfoEndpoint:                  issuer + UserinfoPath,
+		RevocationEndpoint:                issuer + RevokePath,
 		ResponseTypesSupported:            []string{"code"},
 		SubjectTypesSupported:             []string{"public", "pairwise"},
 		IDTokenSigningAlgValuesSupported:  []string{"ES256", "RS256"},
 		ScopesSupported:                   service.ProviderScopes,
-		ClaimsSupported:                   []string{"iss", "sub", "aud", "exp", "iat", "nbf", "jti", "email", "email_verified", "name", "groups", "org"},
-		GrantTypesSupported:               []string{"client_credentials"},
+		ClaimsSupported:                   []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified", "name", "groups", "org"},
+		GrantTypesSupported:               []string{"authorization_code", "refresh_token"},
 		TokenEndpointAuthMethodsSupported: []string{"client_secret_basic", "client_secret_post"},
+		CodeChallengeMethodsSupported:     []string{"S256"},
 	}
 }
 

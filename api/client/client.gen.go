@@ -760,6 +760,36 @@ func (e ListInvitationsParamsStatus) Valid() bool {
 	}
 }
 
+// Defines values for AuthorizeOIDCParamsResponseType.
+const (
+	Code AuthorizeOIDCParamsResponseType = "code"
+)
+
+// Valid indicates whether the value is a known member of the AuthorizeOIDCParamsResponseType enum.
+func (e AuthorizeOIDCParamsResponseType) Valid() bool {
+	switch e {
+	case Code:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuthorizeOIDCParamsCodeChallengeMethod.
+const (
+	S256 AuthorizeOIDCParamsCodeChallengeMethod = "S256"
+)
+
+// Valid indicates whether the value is a known member of the AuthorizeOIDCParamsCodeChallengeMethod enum.
+func (e AuthorizeOIDCParamsCodeChallengeMethod) Valid() bool {
+	switch e {
+	case S256:
+		return true
+	default:
+		return false
+	}
+}
+
 // APIKey An API key of one user in one organization.
 type APIKey struct {
 	// DateCreated Example: 2026-11-22T10:10:00Z
@@ -2109,11 +2139,13 @@ type NarrowingLayer struct {
 type OIDCDocument struct {
 	AuthorizationEndpoint             *string   `json:"authorization_endpoint,omitempty"`
 	ClaimsSupported                   *[]string `json:"claims_supported,omitempty"`
+	CodeChallengeMethodsSupported     *[]string `json:"code_challenge_methods_supported,omitempty"`
 	GrantTypesSupported               *[]string `json:"grant_types_supported,omitempty"`
 	IDTokenSigningAlgValuesSupported  *[]string `json:"id_token_signing_alg_values_supported,omitempty"`
 	Issuer                            *string   `json:"issuer,omitempty"`
 	JwksURI                           *string   `json:"jwks_uri,omitempty"`
 	ResponseTypesSupported            *[]string `json:"response_types_supported,omitempty"`
+	RevocationEndpoint                *string   `json:"revocation_endpoint,omitempty"`
 	ScopesSupported                   *[]string `json:"scopes_supported,omitempty"`
 	SubjectTypesSupported             *[]string `json:"subject_types_supported,omitempty"`
 	TokenEndpoint                     *string   `json:"token_endpoint,omitempty"`
@@ -3632,6 +3664,25 @@ type ListMailParams struct {
 	To *string `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// AuthorizeOIDCParams defines parameters for AuthorizeOIDC.
+type AuthorizeOIDCParams struct {
+	ClientID            string                                 `form:"client_id" json:"client_id"`
+	RedirectURI         string                                 `form:"redirect_uri" json:"redirect_uri"`
+	ResponseType        AuthorizeOIDCParamsResponseType        `form:"response_type" json:"response_type"`
+	Scope               string                                 `form:"scope" json:"scope"`
+	State               *string                                `form:"state,omitempty" json:"state,omitempty"`
+	Nonce               *string                                `form:"nonce,omitempty" json:"nonce,omitempty"`
+	CodeChallenge       string                                 `form:"code_challenge" json:"code_challenge"`
+	CodeChallengeMethod AuthorizeOIDCParamsCodeChallengeMethod `form:"code_challenge_method" json:"code_challenge_method"`
+	ResponseMode        *string                                `form:"response_mode,omitempty" json:"response_mode,omitempty"`
+}
+
+// AuthorizeOIDCParamsResponseType defines parameters for AuthorizeOIDC.
+type AuthorizeOIDCParamsResponseType string
+
+// AuthorizeOIDCParamsCodeChallengeMethod defines parameters for AuthorizeOIDC.
+type AuthorizeOIDCParamsCodeChallengeMethod string
+
 // ListOIDCIssuersParams defines parameters for ListOIDCIssuers.
 type ListOIDCIssuersParams struct {
 	// PerPage Items per page.
@@ -3648,6 +3699,14 @@ type ListOIDCProvidersParams struct {
 
 	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// OidcRevokeFormdataBody defines parameters for OidcRevoke.
+type OidcRevokeFormdataBody struct {
+}
+
+// OidcTokenExchangeFormdataBody defines parameters for OidcTokenExchange.
+type OidcTokenExchangeFormdataBody struct {
 }
 
 // ListOrganizationsParams defines parameters for ListOrganizations.
@@ -4000,6 +4059,12 @@ type CreateOIDCTokenJSONRequestBody = TokenReq
 
 // CreateOIDCProviderJSONRequestBody defines body for CreateOIDCProvider for application/json ContentType.
 type CreateOIDCProviderJSONRequestBody = ProviderReq
+
+// OidcRevokeFormdataRequestBody defines body for OidcRevoke for application/x-www-form-urlencoded ContentType.
+type OidcRevokeFormdataRequestBody OidcRevokeFormdataBody
+
+// OidcTokenExchangeFormdataRequestBody defines body for OidcTokenExchange for application/x-www-form-urlencoded ContentType.
+type OidcTokenExchangeFormdataRequestBody OidcTokenExchangeFormdataBody
 
 // CreateOrganizationJSONRequestBody defines body for CreateOrganization for application/json ContentType.
 type CreateOrganizationJSONRequestBody = OrganizationReq
@@ -5162,6 +5227,24 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/mail (the `ListMail` operationId).
 	ListMail(ctx context.Context, params *ListMailParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AuthorizeOIDC Sign a member in to a provider application (the code flow)
+	//
+	// Vultr-compatible (AuthorizeOIDC), and the authorization endpoint of
+	// every provider's discovery document. The request is checked first
+	// (`client_id`, `redirect_uri` exactly as registered, `response_type`
+	// `code`, `scope` with `openid`, PKCE `code_challenge` with
+	// `code_challenge_method` `S256`); a refusal is a 400 naming the
+	// field, never a redirect. The member signing in is the bearer
+	// credential's, or a browser's session cookie (`keyward_session`);
+	// a browser without one is sent (302) to `/login?return_to=` this
+	// request. The member needs `oidc.provider.Authorize` on the
+	// provider (a role session cannot sign in). A browser is sent (302)
+	// to the redirect URI with `code` and `state`; an API caller gets
+	// that URL as `redirect_uri`. The code is used once, within a minute.
+	//
+	// Corresponds with GET /v2/oidc/authorize (the `AuthorizeOIDC` operationId).
+	AuthorizeOIDC(ctx context.Context, params *AuthorizeOIDCParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListOIDCIssuers List OIDC issuers
 	//
 	// Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
@@ -5360,6 +5443,77 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/oidc/{provider_id}/.well-known/openid-configuration (the `DiscoverOIDCProvider` operationId).
 	DiscoverOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcRevokeWithBody Revoke an access or refresh token (RFC 7009)
+	//
+	// keyward extension (the discovery document's `revocation_endpoint`).
+	// Public: the client authenticates as at the token endpoint.
+	// Revoking a refresh token ends its grant, the access tokens issued
+	// with it too. An unknown token is no error.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+	OidcRevokeWithBody(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcRevokeWithFormdataBody Revoke an access or refresh token (RFC 7009)
+	//
+	// keyward extension (the discovery document's `revocation_endpoint`).
+	// Public: the client authenticates as at the token endpoint.
+	// Revoking a refresh token ends its grant, the access tokens issued
+	// with it too. An unknown token is no error.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+	OidcRevokeWithFormdataBody(ctx context.Context, providerID ProviderID, body OidcRevokeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcTokenExchangeWithBody The token endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `token_endpoint`),
+	// served by the OpenID provider library. Public: the client
+	// authenticates with its secret (HTTP Basic or `client_secret` in
+	// the form). `grant_type` `authorization_code` (with `code`,
+	// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+	// a refresh token works once and its answer carries the next one.
+	// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+	OidcTokenExchangeWithBody(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcTokenExchangeWithFormdataBody The token endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `token_endpoint`),
+	// served by the OpenID provider library. Public: the client
+	// authenticates with its secret (HTTP Basic or `client_secret` in
+	// the form). `grant_type` `authorization_code` (with `code`,
+	// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+	// a refresh token works once and its answer carries the next one.
+	// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+	OidcTokenExchangeWithFormdataBody(ctx context.Context, providerID ProviderID, body OidcTokenExchangeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcUserinfo The userinfo endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `userinfo_endpoint`).
+	// Public: the access token of the code flow is the credential. The
+	// member's `sub`, and `email`, `name`, `groups`, `org` as the
+	// scopes granted allow, read now.
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfo` operationId).
+	OidcUserinfo(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcUserinfoPost The userinfo endpoint of the code flow (POST)
+	//
+	// The same as GET.
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfoPost` operationId).
+	OidcUserinfoPost(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListOrganizations List the caller's organizations
 	//
@@ -8414,6 +8568,34 @@ func (c *Client) ListMail(ctx context.Context, params *ListMailParams, reqEditor
 	return c.Client.Do(req)
 }
 
+// AuthorizeOIDC Sign a member in to a provider application (the code flow)
+//
+// Vultr-compatible (AuthorizeOIDC), and the authorization endpoint of
+// every provider's discovery document. The request is checked first
+// (`client_id`, `redirect_uri` exactly as registered, `response_type`
+// `code`, `scope` with `openid`, PKCE `code_challenge` with
+// `code_challenge_method` `S256`); a refusal is a 400 naming the
+// field, never a redirect. The member signing in is the bearer
+// credential's, or a browser's session cookie (`keyward_session`);
+// a browser without one is sent (302) to `/login?return_to=` this
+// request. The member needs `oidc.provider.Authorize` on the
+// provider (a role session cannot sign in). A browser is sent (302)
+// to the redirect URI with `code` and `state`; an API caller gets
+// that URL as `redirect_uri`. The code is used once, within a minute.
+//
+// Corresponds with GET /v2/oidc/authorize (the `AuthorizeOIDC` operationId).
+func (c *Client) AuthorizeOIDC(ctx context.Context, params *AuthorizeOIDCParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAuthorizeOIDCRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListOIDCIssuers List OIDC issuers
 //
 // Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
@@ -8753,6 +8935,137 @@ func (c *Client) GetOIDCProviderKeys(ctx context.Context, providerID ProviderID,
 // Corresponds with GET /v2/oidc/{provider_id}/.well-known/openid-configuration (the `DiscoverOIDCProvider` operationId).
 func (c *Client) DiscoverOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDiscoverOIDCProviderRequest(c.Server, providerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcRevokeWithBody Revoke an access or refresh token (RFC 7009)
+//
+// keyward extension (the discovery document's `revocation_endpoint`).
+// Public: the client authenticates as at the token endpoint.
+// Revoking a refresh token ends its grant, the access tokens issued
+// with it too. An unknown token is no error.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+func (c *Client) OidcRevokeWithBody(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcRevokeRequestWithBody(c.Server, providerID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcRevokeWithFormdataBody Revoke an access or refresh token (RFC 7009)
+//
+// keyward extension (the discovery document's `revocation_endpoint`).
+// Public: the client authenticates as at the token endpoint.
+// Revoking a refresh token ends its grant, the access tokens issued
+// with it too. An unknown token is no error.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+func (c *Client) OidcRevokeWithFormdataBody(ctx context.Context, providerID ProviderID, body OidcRevokeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcRevokeRequestWithFormdataBody(c.Server, providerID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcTokenExchangeWithBody The token endpoint of the code flow
+//
+// keyward extension (the discovery document's `token_endpoint`),
+// served by the OpenID provider library. Public: the client
+// authenticates with its secret (HTTP Basic or `client_secret` in
+// the form). `grant_type` `authorization_code` (with `code`,
+// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+// a refresh token works once and its answer carries the next one.
+// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+func (c *Client) OidcTokenExchangeWithBody(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcTokenExchangeRequestWithBody(c.Server, providerID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcTokenExchangeWithFormdataBody The token endpoint of the code flow
+//
+// keyward extension (the discovery document's `token_endpoint`),
+// served by the OpenID provider library. Public: the client
+// authenticates with its secret (HTTP Basic or `client_secret` in
+// the form). `grant_type` `authorization_code` (with `code`,
+// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+// a refresh token works once and its answer carries the next one.
+// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+func (c *Client) OidcTokenExchangeWithFormdataBody(ctx context.Context, providerID ProviderID, body OidcTokenExchangeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcTokenExchangeRequestWithFormdataBody(c.Server, providerID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcUserinfo The userinfo endpoint of the code flow
+//
+// keyward extension (the discovery document's `userinfo_endpoint`).
+// Public: the access token of the code flow is the credential. The
+// member's `sub`, and `email`, `name`, `groups`, `org` as the
+// scopes granted allow, read now.
+//
+// Corresponds with GET /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfo` operationId).
+func (c *Client) OidcUserinfo(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcUserinfoRequest(c.Server, providerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcUserinfoPost The userinfo endpoint of the code flow (POST)
+//
+// The same as GET.
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfoPost` operationId).
+func (c *Client) OidcUserinfoPost(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcUserinfoPostRequest(c.Server, providerID)
 	if err != nil {
 		return nil, err
 	}
@@ -14339,6 +14652,132 @@ func NewListMailRequest(server string, params *ListMailParams) (*http.Request, e
 	return req, nil
 }
 
+// NewAuthorizeOIDCRequest constructs an http.Request for the AuthorizeOIDC method
+func NewAuthorizeOIDCRequest(server string, params *AuthorizeOIDCParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/authorize")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "client_id", params.ClientID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "redirect_uri", params.RedirectURI, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "response_type", params.ResponseType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.State != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "state", *params.State, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Nonce != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nonce", *params.Nonce, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code_challenge", params.CodeChallenge, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code_challenge_method", params.CodeChallengeMethod, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.ResponseMode != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "response_mode", *params.ResponseMode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListOIDCIssuersRequest constructs an http.Request for the ListOIDCIssuers method
 func NewListOIDCIssuersRequest(server string, params *ListOIDCIssuersParams) (*http.Request, error) {
 	var err error
@@ -14822,6 +15261,168 @@ func NewDiscoverOIDCProviderRequest(server string, providerID ProviderID) (*http
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewOidcRevokeRequestWithFormdataBody calls the generic OidcRevoke builder with application/x-www-form-urlencoded body
+func NewOidcRevokeRequestWithFormdataBody(server string, providerID ProviderID, body OidcRevokeFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewOidcRevokeRequestWithBody(server, providerID, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewOidcRevokeRequestWithBody constructs an http.Request for the OidcRevoke method, with any body, and a specified content type
+func NewOidcRevokeRequestWithBody(server string, providerID ProviderID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/oauth/revoke", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewOidcTokenExchangeRequestWithFormdataBody calls the generic OidcTokenExchange builder with application/x-www-form-urlencoded body
+func NewOidcTokenExchangeRequestWithFormdataBody(server string, providerID ProviderID, body OidcTokenExchangeFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewOidcTokenExchangeRequestWithBody(server, providerID, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewOidcTokenExchangeRequestWithBody constructs an http.Request for the OidcTokenExchange method, with any body, and a specified content type
+func NewOidcTokenExchangeRequestWithBody(server string, providerID ProviderID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/oauth/token", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewOidcUserinfoRequest constructs an http.Request for the OidcUserinfo method
+func NewOidcUserinfoRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/oauth/userinfo", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewOidcUserinfoPostRequest constructs an http.Request for the OidcUserinfoPost method
+func NewOidcUserinfoPostRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/oauth/userinfo", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20701,6 +21302,26 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/mail (the `ListMail` operationId).
 	ListMailWithResponse(ctx context.Context, params *ListMailParams, reqEditors ...RequestEditorFn) (*ListMailResponse, error)
 
+	// AuthorizeOIDCWithResponse Sign a member in to a provider application (the code flow)
+	//
+	// Vultr-compatible (AuthorizeOIDC), and the authorization endpoint of
+	// every provider's discovery document. The request is checked first
+	// (`client_id`, `redirect_uri` exactly as registered, `response_type`
+	// `code`, `scope` with `openid`, PKCE `code_challenge` with
+	// `code_challenge_method` `S256`); a refusal is a 400 naming the
+	// field, never a redirect. The member signing in is the bearer
+	// credential's, or a browser's session cookie (`keyward_session`);
+	// a browser without one is sent (302) to `/login?return_to=` this
+	// request. The member needs `oidc.provider.Authorize` on the
+	// provider (a role session cannot sign in). A browser is sent (302)
+	// to the redirect URI with `code` and `state`; an API caller gets
+	// that URL as `redirect_uri`. The code is used once, within a minute.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/authorize (the `AuthorizeOIDC` operationId).
+	AuthorizeOIDCWithResponse(ctx context.Context, params *AuthorizeOIDCParams, reqEditors ...RequestEditorFn) (*AuthorizeOIDCResponse, error)
+
 	// ListOIDCIssuersWithResponse List OIDC issuers
 	//
 	// Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
@@ -20917,6 +21538,81 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/oidc/{provider_id}/.well-known/openid-configuration (the `DiscoverOIDCProvider` operationId).
 	DiscoverOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*DiscoverOIDCProviderResponse, error)
+
+	// OidcRevokeWithBodyWithResponse Revoke an access or refresh token (RFC 7009)
+	//
+	// keyward extension (the discovery document's `revocation_endpoint`).
+	// Public: the client authenticates as at the token endpoint.
+	// Revoking a refresh token ends its grant, the access tokens issued
+	// with it too. An unknown token is no error.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+	OidcRevokeWithBodyWithResponse(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OidcRevokeResponse, error)
+
+	// OidcRevokeWithFormdataBodyWithResponse Revoke an access or refresh token (RFC 7009)
+	//
+	// keyward extension (the discovery document's `revocation_endpoint`).
+	// Public: the client authenticates as at the token endpoint.
+	// Revoking a refresh token ends its grant, the access tokens issued
+	// with it too. An unknown token is no error.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+	OidcRevokeWithFormdataBodyWithResponse(ctx context.Context, providerID ProviderID, body OidcRevokeFormdataRequestBody, reqEditors ...RequestEditorFn) (*OidcRevokeResponse, error)
+
+	// OidcTokenExchangeWithBodyWithResponse The token endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `token_endpoint`),
+	// served by the OpenID provider library. Public: the client
+	// authenticates with its secret (HTTP Basic or `client_secret` in
+	// the form). `grant_type` `authorization_code` (with `code`,
+	// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+	// a refresh token works once and its answer carries the next one.
+	// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+	OidcTokenExchangeWithBodyWithResponse(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OidcTokenExchangeResponse, error)
+
+	// OidcTokenExchangeWithFormdataBodyWithResponse The token endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `token_endpoint`),
+	// served by the OpenID provider library. Public: the client
+	// authenticates with its secret (HTTP Basic or `client_secret` in
+	// the form). `grant_type` `authorization_code` (with `code`,
+	// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+	// a refresh token works once and its answer carries the next one.
+	// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+	OidcTokenExchangeWithFormdataBodyWithResponse(ctx context.Context, providerID ProviderID, body OidcTokenExchangeFormdataRequestBody, reqEditors ...RequestEditorFn) (*OidcTokenExchangeResponse, error)
+
+	// OidcUserinfoWithResponse The userinfo endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `userinfo_endpoint`).
+	// Public: the access token of the code flow is the credential. The
+	// member's `sub`, and `email`, `name`, `groups`, `org` as the
+	// scopes granted allow, read now.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfo` operationId).
+	OidcUserinfoWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*OidcUserinfoResponse, error)
+
+	// OidcUserinfoPostWithResponse The userinfo endpoint of the code flow (POST)
+	//
+	// The same as GET.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfoPost` operationId).
+	OidcUserinfoPostWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*OidcUserinfoPostResponse, error)
 
 	// ListOrganizationsWithResponse List the caller's organizations
 	//
@@ -26693,6 +27389,79 @@ func (r ListMailResponse) ContentType() string {
 	return ""
 }
 
+type AuthorizeOIDCResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		RedirectURI string `json:"redirect_uri"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AuthorizeOIDCResponse) GetJSON200() *struct {
+	RedirectURI string `json:"redirect_uri"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AuthorizeOIDCResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AuthorizeOIDCResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AuthorizeOIDCResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AuthorizeOIDCResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AuthorizeOIDCResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AuthorizeOIDCResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AuthorizeOIDCResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AuthorizeOIDCResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListOIDCIssuersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -27561,6 +28330,205 @@ func (r DiscoverOIDCProviderResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r DiscoverOIDCProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type OidcRevokeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r OidcRevokeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r OidcRevokeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OidcRevokeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OidcRevokeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OidcRevokeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type OidcTokenExchangeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OidcTokenExchangeResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r OidcTokenExchangeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r OidcTokenExchangeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OidcTokenExchangeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OidcTokenExchangeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OidcTokenExchangeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type OidcUserinfoResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OidcUserinfoResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r OidcUserinfoResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r OidcUserinfoResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r OidcUserinfoResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OidcUserinfoResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OidcUserinfoResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OidcUserinfoResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type OidcUserinfoPostResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OidcUserinfoPostResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r OidcUserinfoPostResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r OidcUserinfoPostResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r OidcUserinfoPostResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OidcUserinfoPostResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OidcUserinfoPostResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OidcUserinfoPostResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -36550,6 +37518,32 @@ func (c *ClientWithResponses) ListMailWithResponse(ctx context.Context, params *
 	return ParseListMailResponse(rsp)
 }
 
+// AuthorizeOIDCWithResponse Sign a member in to a provider application (the code flow)
+//
+// Vultr-compatible (AuthorizeOIDC), and the authorization endpoint of
+// every provider's discovery document. The request is checked first
+// (`client_id`, `redirect_uri` exactly as registered, `response_type`
+// `code`, `scope` with `openid`, PKCE `code_challenge` with
+// `code_challenge_method` `S256`); a refusal is a 400 naming the
+// field, never a redirect. The member signing in is the bearer
+// credential's, or a browser's session cookie (`keyward_session`);
+// a browser without one is sent (302) to `/login?return_to=` this
+// request. The member needs `oidc.provider.Authorize` on the
+// provider (a role session cannot sign in). A browser is sent (302)
+// to the redirect URI with `code` and `state`; an API caller gets
+// that URL as `redirect_uri`. The code is used once, within a minute.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/authorize (the `AuthorizeOIDC` operationId).
+func (c *ClientWithResponses) AuthorizeOIDCWithResponse(ctx context.Context, params *AuthorizeOIDCParams, reqEditors ...RequestEditorFn) (*AuthorizeOIDCResponse, error) {
+	rsp, err := c.AuthorizeOIDC(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAuthorizeOIDCResponse(rsp)
+}
+
 // ListOIDCIssuersWithResponse List OIDC issuers
 //
 // Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
@@ -36855,6 +37849,117 @@ func (c *ClientWithResponses) DiscoverOIDCProviderWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseDiscoverOIDCProviderResponse(rsp)
+}
+
+// OidcRevokeWithBodyWithResponse Revoke an access or refresh token (RFC 7009)
+//
+// keyward extension (the discovery document's `revocation_endpoint`).
+// Public: the client authenticates as at the token endpoint.
+// Revoking a refresh token ends its grant, the access tokens issued
+// with it too. An unknown token is no error.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+func (c *ClientWithResponses) OidcRevokeWithBodyWithResponse(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OidcRevokeResponse, error) {
+	rsp, err := c.OidcRevokeWithBody(ctx, providerID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcRevokeResponse(rsp)
+}
+
+// OidcRevokeWithFormdataBodyWithResponse Revoke an access or refresh token (RFC 7009)
+//
+// keyward extension (the discovery document's `revocation_endpoint`).
+// Public: the client authenticates as at the token endpoint.
+// Revoking a refresh token ends its grant, the access tokens issued
+// with it too. An unknown token is no error.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+func (c *ClientWithResponses) OidcRevokeWithFormdataBodyWithResponse(ctx context.Context, providerID ProviderID, body OidcRevokeFormdataRequestBody, reqEditors ...RequestEditorFn) (*OidcRevokeResponse, error) {
+	rsp, err := c.OidcRevokeWithFormdataBody(ctx, providerID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcRevokeResponse(rsp)
+}
+
+// OidcTokenExchangeWithBodyWithResponse The token endpoint of the code flow
+//
+// keyward extension (the discovery document's `token_endpoint`),
+// served by the OpenID provider library. Public: the client
+// authenticates with its secret (HTTP Basic or `client_secret` in
+// the form). `grant_type` `authorization_code` (with `code`,
+// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+// a refresh token works once and its answer carries the next one.
+// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+func (c *ClientWithResponses) OidcTokenExchangeWithBodyWithResponse(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OidcTokenExchangeResponse, error) {
+	rsp, err := c.OidcTokenExchangeWithBody(ctx, providerID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcTokenExchangeResponse(rsp)
+}
+
+// OidcTokenExchangeWithFormdataBodyWithResponse The token endpoint of the code flow
+//
+// keyward extension (the discovery document's `token_endpoint`),
+// served by the OpenID provider library. Public: the client
+// authenticates with its secret (HTTP Basic or `client_secret` in
+// the form). `grant_type` `authorization_code` (with `code`,
+// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+// a refresh token works once and its answer carries the next one.
+// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+func (c *ClientWithResponses) OidcTokenExchangeWithFormdataBodyWithResponse(ctx context.Context, providerID ProviderID, body OidcTokenExchangeFormdataRequestBody, reqEditors ...RequestEditorFn) (*OidcTokenExchangeResponse, error) {
+	rsp, err := c.OidcTokenExchangeWithFormdataBody(ctx, providerID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcTokenExchangeResponse(rsp)
+}
+
+// OidcUserinfoWithResponse The userinfo endpoint of the code flow
+//
+// keyward extension (the discovery document's `userinfo_endpoint`).
+// Public: the access token of the code flow is the credential. The
+// member's `sub`, and `email`, `name`, `groups`, `org` as the
+// scopes granted allow, read now.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfo` operationId).
+func (c *ClientWithResponses) OidcUserinfoWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*OidcUserinfoResponse, error) {
+	rsp, err := c.OidcUserinfo(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcUserinfoResponse(rsp)
+}
+
+// OidcUserinfoPostWithResponse The userinfo endpoint of the code flow (POST)
+//
+// The same as GET.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfoPost` operationId).
+func (c *ClientWithResponses) OidcUserinfoPostWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*OidcUserinfoPostResponse, error) {
+	rsp, err := c.OidcUserinfoPost(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcUserinfoPostResponse(rsp)
 }
 
 // ListOrganizationsWithResponse List the caller's organizations
@@ -42494,6 +43599,65 @@ func ParseListMailResponse(rsp *http.Response) (*ListMailResponse, error) {
 	return response, nil
 }
 
+// ParseAuthorizeOIDCResponse parses an HTTP response from a AuthorizeOIDCWithResponse call
+func ParseAuthorizeOIDCResponse(rsp *http.Response) (*AuthorizeOIDCResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AuthorizeOIDCResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			RedirectURI string `json:"redirect_uri"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 302:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListOIDCIssuersResponse parses an HTTP response from a ListOIDCIssuersWithResponse call
 func ParseListOIDCIssuersResponse(rsp *http.Response) (*ListOIDCIssuersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -43179,6 +44343,166 @@ func ParseDiscoverOIDCProviderResponse(rsp *http.Response) (*DiscoverOIDCProvide
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseOidcRevokeResponse parses an HTTP response from a OidcRevokeWithResponse call
+func ParseOidcRevokeResponse(rsp *http.Response) (*OidcRevokeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OidcRevokeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 400:
+		break // No content-type
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseOidcTokenExchangeResponse parses an HTTP response from a OidcTokenExchangeWithResponse call
+func ParseOidcTokenExchangeResponse(rsp *http.Response) (*OidcTokenExchangeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OidcTokenExchangeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 400:
+		break // No content-type
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseOidcUserinfoResponse parses an HTTP response from a OidcUserinfoWithResponse call
+func ParseOidcUserinfoResponse(rsp *http.Response) (*OidcUserinfoResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OidcUserinfoResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseOidcUserinfoPostResponse parses an HTTP response from a OidcUserinfoPostWithResponse call
+func ParseOidcUserinfoPostResponse(rsp *http.Response) (*OidcUserinfoPostResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OidcUserinfoPostResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -23,7 +23,13 @@ import (
 // http issuers: it can federate with itself.
 func newIssuerAPI(t *testing.T) (*api, *keywardtest.Clock) {
 	t.Helper()
-	clock := keywardtest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	return newIssuerAPIAt(t, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+}
+
+// newIssuerAPIAt is newIssuerAPI with its clock starting at start.
+func newIssuerAPIAt(t *testing.T, start time.Time) (*api, *keywardtest.Clock) {
+	t.Helper()
+	clock := keywardtest.NewClock(start)
 	ds := keywardtest.Dialects()
 	store := keywardtest.OpenDialect(t, ds[len(ds)-1], sqlstore.Config{Now: clock.Now})
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))

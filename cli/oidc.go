@@ -28,7 +28,7 @@ and pins claims of its tokens; a workload holding such a token can then
 assume the role with "keyward assume --web-identity-token-file".`,
 	}
 	return group(cmd, group(issuer, a.issuerCreateCommand(), a.issuerGetCommand(), a.issuerListCommand(), a.issuerDeleteCommand()),
-		a.providerCommand(), a.workloadTokenCommand(), a.rotateKeyCommand())
+		a.providerCommand(), a.workloadTokenCommand(), a.signInCommand(), a.rotateKeyCommand())
 }
 
 func (a *app) issuerCreateCommand() *cobra.Command {

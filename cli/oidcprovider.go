@@ -171,6 +171,60 @@ another cloud's web-identity federation.`,
 	return cmd
 }
 
+// signInCommand returns `keyward oidc authorize`.
+func (a *app) signInCommand() *cobra.Command {
+	var redirect, state, nonce, challenge string
+	var scopes []string
+	cmd := &cobra.Command{
+		Use:   "authorize PROVIDER_ID --redirect-uri URI [--scope S]... [--state S] [--nonce N] [--code-challenge C]",
+		Short: "Sign in to an application as your credential and print where the code goes",
+		Long: `Sign in to an application (the authorization-code flow's consent, which
+needs oidc.provider.Authorize) as the member of your credential, and print
+the redirect URI with the code and state: the URL a browser would be sent
+to. The application exchanges the code, with its client secret, within a
+minute. --code-challenge is a PKCE S256 challenge; without one the code is
+bound to the client secret alone. A narrowed key or a role session cannot
+sign in.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, id, err := a.clientFor("provider", args[0])
+			if err != nil {
+				return err
+			}
+			p := client.AuthorizeOIDCParams{ClientID: id.String(), RedirectURI: redirect, ResponseType: client.Code,
+				Scope: strings.Join(scopes, " ")}
+			for _, v := range []struct {
+				val string
+				to  **string
+			}{{state, &p.State}, {nonce, &p.Nonce}, {challenge, &p.CodeChallenge}} {
+				if v.val != "" {
+					*v.to = &v.val
+				}
+			}
+			if challenge != "" {
+				m := client.S256
+				p.CodeChallengeMethod = &m
+			}
+			resp, err := c.AuthorizeOIDCWithResponse(cmd.Context(), &p)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			if a.output == formatJSON {
+				return writeJSON(a.stdout, resp.Body)
+			}
+			_, err = fmt.Fprintln(a.stdout, resp.JSON200.RedirectURI)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&redirect, "redirect-uri", "", "one of the application's redirect URIs (required)")
+	cmd.Flags().StringArrayVar(&scopes, "scope", []string{"openid"}, "a scope to grant (repeatable; default openid)")
+	cmd.Flags().StringVar(&state, "state", "", "the state to hand back with the code")
+	cmd.Flags().StringVar(&nonce, "nonce", "", "the nonce the ID token will carry")
+	cmd.Flags().StringVar(&challenge, "code-challenge", "", "a PKCE S256 code challenge")
+	_ = cmd.MarkFlagRequired("redirect-uri")
+	return cmd
+}
+
 // rotateKeyCommand returns `keyward oidc rotate-key`.
 func (a *app) rotateKeyCommand() *cobra.Command {
 	return &cobra.Command{

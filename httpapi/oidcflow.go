@@ -33,6 +33,7 @@ func (s *server) handleOIDCAuthorize() http.Handler {
 			ClientID: keyward.OIDCProviderID(q.Get("client_id")), RedirectURI: q.Get("redirect_uri"),
 			ResponseType: q.Get("response_type"), Scopes: strings.Fields(q.Get("scope")), State: q.Get("state"),
 			Nonce: q.Get("nonce"), CodeChallenge: q.Get("code_challenge"), CodeChallengeMethod: q.Get("code_challenge_method"),
+			API: r.Header.Get("Authorization") != "",
 		}
 		if keyward.PrincipalFromContext(r.Context()) == nil {
 			if _, err := s.svc.CheckAuthorizeRequest(r.Context(), in); err != nil {
@@ -52,7 +53,7 @@ func (s *server) handleOIDCAuthorize() http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if r.Header.Get("Authorization") != "" {
+		if in.API {
 			writeJSON(w, http.StatusOK, map[string]string{"redirect_uri": back})
 			return
 		}

@@ -39,6 +39,12 @@ type AuthorizeInput struct {
 	Nonce               string
 	CodeChallenge       string
 	CodeChallengeMethod string
+	// API is set when the caller authenticated with a bearer credential
+	// and gets the code in the answer, not through a browser's redirect:
+	// PKCE, which protects a code on its way through the browser, is then
+	// optional (Vultr's client sends none), the client secret still
+	// required at the exchange.
+	API bool
 }
 
 // CheckAuthorizeRequest checks an authorization request before anyone
@@ -59,8 +65,10 @@ func (s *Service) CheckAuthorizeRequest(ctx context.Context, in AuthorizeInput) 
 		return nil, keyward.FieldError("redirect_uri", "redirect_uri must be exactly one of the provider's registered redirect URIs.")
 	case in.ResponseType != "code":
 		return nil, keyward.FieldError("response_type", "response_type must be code: keyward serves the authorization-code flow only.")
-	case in.CodeChallengeMethod != "S256" || len(in.CodeChallenge) < 43 || len(in.CodeChallenge) > 128:
+	case in.CodeChallenge == "" && in.CodeChallengeMethod == "" && !in.API:
 		return nil, keyward.FieldError("code_challenge", "PKCE is required: send code_challenge (43 to 128 characters) with code_challenge_method S256.")
+	case (in.CodeChallenge != "" || in.CodeChallengeMethod != "") && (in.CodeChallengeMethod != "S256" || len(in.CodeChallenge) < 43 || len(in.CodeChallenge) > 128):
+		return nil, keyward.FieldError("code_challenge", "PKCE is S256 only: send code_challenge (43 to 128 characters) with code_challenge_method S256.")
 	case len(in.State) > 1024 || len(in.Nonce) > 1024:
 		return nil, keyward.FieldError("state", "state and nonce must be at most 1024 bytes.")
 	case !slices.Contains(in.Scopes, "openid"):

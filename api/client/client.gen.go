@@ -3666,15 +3666,15 @@ type ListMailParams struct {
 
 // AuthorizeOIDCParams defines parameters for AuthorizeOIDC.
 type AuthorizeOIDCParams struct {
-	ClientID            string                                 `form:"client_id" json:"client_id"`
-	RedirectURI         string                                 `form:"redirect_uri" json:"redirect_uri"`
-	ResponseType        AuthorizeOIDCParamsResponseType        `form:"response_type" json:"response_type"`
-	Scope               string                                 `form:"scope" json:"scope"`
-	State               *string                                `form:"state,omitempty" json:"state,omitempty"`
-	Nonce               *string                                `form:"nonce,omitempty" json:"nonce,omitempty"`
-	CodeChallenge       string                                 `form:"code_challenge" json:"code_challenge"`
-	CodeChallengeMethod AuthorizeOIDCParamsCodeChallengeMethod `form:"code_challenge_method" json:"code_challenge_method"`
-	ResponseMode        *string                                `form:"response_mode,omitempty" json:"response_mode,omitempty"`
+	ClientID            string                                  `form:"client_id" json:"client_id"`
+	RedirectURI         string                                  `form:"redirect_uri" json:"redirect_uri"`
+	ResponseType        AuthorizeOIDCParamsResponseType         `form:"response_type" json:"response_type"`
+	Scope               string                                  `form:"scope" json:"scope"`
+	State               *string                                 `form:"state,omitempty" json:"state,omitempty"`
+	Nonce               *string                                 `form:"nonce,omitempty" json:"nonce,omitempty"`
+	CodeChallenge       *string                                 `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
+	CodeChallengeMethod *AuthorizeOIDCParamsCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
+	ResponseMode        *string                                 `form:"response_mode,omitempty" json:"response_mode,omitempty"`
 }
 
 // AuthorizeOIDCParamsResponseType defines parameters for AuthorizeOIDC.
@@ -5233,8 +5233,9 @@ type ClientInterface interface {
 	// every provider's discovery document. The request is checked first
 	// (`client_id`, `redirect_uri` exactly as registered, `response_type`
 	// `code`, `scope` with `openid`, PKCE `code_challenge` with
-	// `code_challenge_method` `S256`); a refusal is a 400 naming the
-	// field, never a redirect. The member signing in is the bearer
+	// `code_challenge_method` `S256`, which only an API caller, who gets
+	// the code in the answer rather than through a redirect, may leave
+	// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
 	// credential's, or a browser's session cookie (`keyward_session`);
 	// a browser without one is sent (302) to `/login?return_to=` this
 	// request. The member needs `oidc.provider.Authorize` on the
@@ -8574,8 +8575,9 @@ func (c *Client) ListMail(ctx context.Context, params *ListMailParams, reqEditor
 // every provider's discovery document. The request is checked first
 // (`client_id`, `redirect_uri` exactly as registered, `response_type`
 // `code`, `scope` with `openid`, PKCE `code_challenge` with
-// `code_challenge_method` `S256`); a refusal is a 400 naming the
-// field, never a redirect. The member signing in is the bearer
+// `code_challenge_method` `S256`, which only an API caller, who gets
+// the code in the answer rather than through a redirect, may leave
+// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
 // credential's, or a browser's session cookie (`keyward_session`);
 // a browser without one is sent (302) to `/login?return_to=` this
 // request. The member needs `oidc.provider.Authorize` on the
@@ -14736,20 +14738,28 @@ func NewAuthorizeOIDCRequest(server string, params *AuthorizeOIDCParams) (*http.
 
 		}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code_challenge", params.CodeChallenge, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
+		if params.CodeChallenge != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code_challenge", *params.CodeChallenge, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
 			}
+
 		}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code_challenge_method", params.CodeChallengeMethod, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
+		if params.CodeChallengeMethod != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code_challenge_method", *params.CodeChallengeMethod, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
 			}
+
 		}
 
 		if params.ResponseMode != nil {
@@ -21308,8 +21318,9 @@ type ClientWithResponsesInterface interface {
 	// every provider's discovery document. The request is checked first
 	// (`client_id`, `redirect_uri` exactly as registered, `response_type`
 	// `code`, `scope` with `openid`, PKCE `code_challenge` with
-	// `code_challenge_method` `S256`); a refusal is a 400 naming the
-	// field, never a redirect. The member signing in is the bearer
+	// `code_challenge_method` `S256`, which only an API caller, who gets
+	// the code in the answer rather than through a redirect, may leave
+	// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
 	// credential's, or a browser's session cookie (`keyward_session`);
 	// a browser without one is sent (302) to `/login?return_to=` this
 	// request. The member needs `oidc.provider.Authorize` on the
@@ -37524,8 +37535,9 @@ func (c *ClientWithResponses) ListMailWithResponse(ctx context.Context, params *
 // every provider's discovery document. The request is checked first
 // (`client_id`, `redirect_uri` exactly as registered, `response_type`
 // `code`, `scope` with `openid`, PKCE `code_challenge` with
-// `code_challenge_method` `S256`); a refusal is a 400 naming the
-// field, never a redirect. The member signing in is the bearer
+// `code_challenge_method` `S256`, which only an API caller, who gets
+// the code in the answer rather than through a redirect, may leave
+// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
 // credential's, or a browser's session cookie (`keyward_session`);
 // a browser without one is sent (302) to `/login?return_to=` this
 // request. The member needs `oidc.provider.Authorize` on the

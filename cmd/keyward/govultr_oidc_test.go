@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -140,6 +141,33 @@ func TestGovultrOIDCProviders(t *testing.T) {
 	wantStatus(t, log, "GetOIDCProvider after delete", http.StatusNotFound)
 }
 
+// TestGovultrAuthorizeOIDC signs the client's credential in to an
+// application through Vultr's client, the twelfth method of its OIDC
+// service: keyward answers an API caller with JSON (the URL with the
+// code), which the client accepts and discards; a redirect URI the
+// application did not register is a 400, never followed.
+func TestGovultrAuthorizeOIDC(t *testing.T) {
+	ts := startServer(t, nil)
+	ctx := context.Background()
+	log := &callLog{}
+	c := newGovultr(t, ts, ts.Token, log)
+	defer log.check(t)
+	app := fieldsOf(cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}.ok(
+		"oidc", "provider", "create", "--name", "grafana", "--redirect-uri", "https://grafana.example/cb"))
+
+	params := &govultr.OIDCAuthorizeParameters{ClientID: app["id"], RedirectURI: "https://grafana.example/cb", ResponseType: "code",
+		Scope: "openid email", State: "st", Nonce: "n"}
+	if err := c.OIDC.AuthorizeOIDC(ctx, params); err != nil {
+		t.Fatalf("AuthorizeOIDC: %v", err)
+	}
+	wantStatus(t, log, "AuthorizeOIDC", http.StatusOK)
+	params.RedirectURI = "https://evil.example/cb"
+	if err := c.OIDC.AuthorizeOIDC(ctx, params); err == nil {
+		t.Error("AuthorizeOIDC to an unregistered redirect URI succeeded")
+	}
+	wantStatus(t, log, "AuthorizeOIDC to an unregistered redirect URI", http.StatusBadRequest)
+}
+
 // TestCLIOIDCProviders runs `keyward oidc provider`, `oidc token` and
 // `oidc rotate-key` against the real server.
 func TestCLIOIDCProviders(t *testing.T) {
@@ -162,6 +190,11 @@ func TestCLIOIDCProviders(t *testing.T) {
 		t.Errorf("oidc token printed %q", jwt)
 	}
 	c.fail("(status 400, code invalid, field audience)", "oidc", "token", f["id"], "--audience", "evil")
+	back, err := url.Parse(strings.TrimSpace(c.ok("oidc", "authorize", f["id"], "--redirect-uri", "https://grafana.example/cb", "--scope", "openid", "--scope", "email", "--state", "st")))
+	if err != nil || back.Host != "grafana.example" || back.Query().Get("state") != "st" || !strings.HasPrefix(back.Query().Get("code"), "kwc_") {
+		t.Errorf("oidc authorize printed %v (%v)", back, err)
+	}
+	c.fail("(status 400, code invalid, field redirect_uri)", "oidc", "authorize", f["id"], "--redirect-uri", "https://evil.example/cb")
 	if out := c.ok("oidc", "rotate-key"); !strings.HasPrefix(out, "Rotated the signing key") {
 		t.Errorf("rotate-key printed %q", out)
 	}

@@ -303,3 +303,34 @@ func mustHost(raw string) string {
 	u, _ := url.Parse(raw)
 	return u.Host
 }
+
+// TestCodeFlowSubjects: an application sees a member's user id as sub,
+// or, configured pairwise, a subject of its own: the same at every
+// sign-in, different from another application's, and never the id.
+func TestCodeFlowSubjects(t *testing.T) {
+	a, _ := newIssuerAPIAt(t, time.Now())
+	ada, _ := a.createUser(`{"email":"ada@example.com","name":"Ada","password":"ada's long passphrase"}`)
+	a.attach(a.createPolicy("signin", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["oidc.provider.Authorize"],"Resource":"*"}]}`), ada)
+	subject := func(rp *relyingParty) string {
+		t.Helper()
+		verifier := oauth2.GenerateVerifier()
+		tok, err := rp.exchange(rp.code("s", verifier), verifier)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := rp.verify(tok)
+		return id.Subject
+	}
+	public := newRelyingParty(t, a, "")
+	p1, p2 := newRelyingParty(t, a, `,"pairwise":true`), newRelyingParty(t, a, `,"pairwise":true`)
+	for _, rp := range []*relyingParty{public, p1, p2} {
+		rp.signIn("ada@example.com", "ada's long passphrase")
+	}
+	got := []string{subject(public), subject(p1), subject(p1), subject(p2)}
+	if got[0] != ada {
+		t.Errorf("public sub = %q, want the user id %q", got[0], ada)
+	}
+	if got[1] != got[2] || got[1] == got[3] || got[1] == ada || got[3] == ada {
+		t.Errorf("pairwise subs = %q (p1, p1 again, p2), want p1's stable, p2's another, neither the user id", got[1:])
+	}
+}

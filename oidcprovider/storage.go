@@ -54,6 +54,7 @@ func (a authRequest) GetResponseType() oidc.ResponseType { return oidc.ResponseT
 func (a authRequest) GetResponseMode() oidc.ResponseMode { return oidc.ResponseModeQuery }
 func (a authRequest) GetState() string                   { return a.code.State }
 func (a authRequest) Done() bool                         { return true }
+
 // GetCodeChallenge is the code's PKCE challenge; nil for a code an API
 // caller got without one.
 func (a authRequest) GetCodeChallenge() *oidc.CodeChallenge {

@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -97,20 +96,22 @@ func (o *escOrg) federate(t *testing.T, token string) []string {
 // it returns the status.
 func (o *escOrg) call(t *testing.T, method, path, token, body string, out any) int {
 	t.Helper()
-	req, _ := http.NewRequest(method, o.srv.URL+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	if res.StatusCode >= 500 {
-		t.Errorf("%s %s = %d %s: an attempt must never be a 5xx", method, path, res.StatusCode, raw)
-	}
+	status, raw := o.send(t, method, path, token, body)
 	json.Unmarshal(raw, out)
-	return res.StatusCode
+	return status
+}
+
+// adaKey mints an API key of ada as the root owner, with body's name and
+// narrowing.
+func (o *escOrg) adaKey(body string) string {
+	o.t.Helper()
+	var k struct {
+		APIKey struct {
+			Key string `json:"key"`
+		} `json:"api_key"`
+	}
+	o.do("POST", "/v2/users/"+o.ada+"/api-keys", o.api.root, body, http.StatusCreated, &k)
+	return k.APIKey.Key
 }
 
 // TestFederationIsNoWayUp checks that the suite's federation sees a way
@@ -119,13 +120,7 @@ func (o *escOrg) call(t *testing.T, method, path, token, body string, out any) i
 // nothing.
 func TestFederationIsNoWayUp(t *testing.T) {
 	o := newEscOrg(t, modestDoc)
-	var k struct {
-		APIKey struct {
-			Key string `json:"key"`
-		} `json:"api_key"`
-	}
-	o.do("POST", "/v2/users/"+o.ada+"/api-keys", o.api.root, `{"name":"whole"}`, http.StatusCreated, &k)
-	if got := o.federate(t, k.APIKey.Key); len(got) != 2 {
+	if got := o.federate(t, o.adaKey(`{"name":"whole"}`)); len(got) != 2 {
 		t.Fatalf("ada's own key federated into %d sessions, want 2 (a workload token and an ID token)", len(got))
 	}
 }

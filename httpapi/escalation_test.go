@@ -151,6 +151,22 @@ func (o *escOrg) try(t *testing.T, method, path, token, body string) []string {
 // credentials in its answer.
 func (o *escOrg) attempt(t *testing.T, method, path, token, body string) (int, []string) {
 	t.Helper()
+	status, raw := o.send(t, method, path, token, body)
+	b := string(raw)
+	var out []string
+	for _, m := range keyPattern.FindAllStringSubmatch(b, -1) {
+		out = append(out, m[1])
+	}
+	for _, m := range stsTokenPatten.FindAllStringSubmatch(b, -1) {
+		out = append(out, m[1])
+	}
+	return status, out
+}
+
+// send sends one attempt with token and returns its status and body; an
+// attempt is never answered with a 5xx.
+func (o *escOrg) send(t *testing.T, method, path, token, body string) (int, []byte) {
+	t.Helper()
 	req, err := http.NewRequest(method, o.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -169,18 +185,10 @@ func (o *escOrg) attempt(t *testing.T, method, path, token, body string) (int, [
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := string(raw)
 	if res.StatusCode >= 500 {
-		t.Errorf("%s %s = %d %s: an attempt must never be a 5xx", method, path, res.StatusCode, b)
+		t.Errorf("%s %s = %d %s: an attempt must never be a 5xx", method, path, res.StatusCode, raw)
 	}
-	var out []string
-	for _, m := range keyPattern.FindAllStringSubmatch(b, -1) {
-		out = append(out, m[1])
-	}
-	for _, m := range stsTokenPatten.FindAllStringSubmatch(b, -1) {
-		out = append(out, m[1])
-	}
-	return res.StatusCode, out
+	return res.StatusCode, raw
 }
 
 // attempts tries every granting route with token, acting as self, and
@@ -341,13 +349,7 @@ func TestEscalationCredentialKinds(t *testing.T) {
 	}{
 		{"plain key", func(t *testing.T, o *escOrg) {}},
 		{"narrowed key", func(t *testing.T, o *escOrg) {
-			var k struct {
-				APIKey struct {
-					Key string `json:"key"`
-				} `json:"api_key"`
-			}
-			o.do("POST", "/v2/users/"+o.ada+"/api-keys", o.api.root, `{"name":"narrow","policy":`+narrow+`}`, http.StatusCreated, &k)
-			o.self, o.token = o.ada, k.APIKey.Key
+			o.self, o.token = o.ada, o.adaKey(`{"name":"narrow","policy":`+narrow+`}`)
 		}},
 		{"role session", func(t *testing.T, o *escOrg) {
 			var s sessionOut
@@ -360,17 +362,10 @@ func TestEscalationCredentialKinds(t *testing.T) {
 			o.token = s.SessionToken
 		}},
 		{"key that may federate", func(t *testing.T, o *escOrg) {
-			a := o.createPolicy("federate", federate)
-			o.attach(a, o.mallory)
+			o.attach(o.createPolicy("federate", federate), o.mallory)
 		}},
 		{"narrowed key that may federate", func(t *testing.T, o *escOrg) {
-			var k struct {
-				APIKey struct {
-					Key string `json:"key"`
-				} `json:"api_key"`
-			}
-			o.do("POST", "/v2/users/"+o.ada+"/api-keys", o.api.root, `{"name":"narrow","policy":`+federate+`}`, http.StatusCreated, &k)
-			o.self, o.token = o.ada, k.APIKey.Key
+			o.self, o.token = o.ada, o.adaKey(`{"name":"narrow","policy":`+federate+`}`)
 		}},
 		{"role session that may federate", func(t *testing.T, o *escOrg) {
 			role := o.assumableRole("fedrole", 900, federate)

@@ -38,18 +38,24 @@ func (t *tx) TakeOIDCAuthCode(ctx context.Context, hash string) (*keyward.OIDCAu
 		RETURNING code_hash, id, org_id, provider_id, user_id, subject, redirect_uri, scopes, state, nonce, code_challenge, auth_time, created_at, expires_at`, hash).
 		Scan(&c.CodeHash, &c.ID, &c.OrgID, &c.ProviderID, &c.UserID, &c.Subject, &c.RedirectURI, &scopes, &c.State, &c.Nonce,
 			&c.CodeChallenge, &auth, &created, &expires)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound(op, "Authorization code not found.")
-	}
-	if err != nil {
-		return nil, dbError(op, err, nil)
+	if err := grantRow(op, "Authorization code", err, scopes, &c.Scopes); err != nil {
+		return nil, err
 	}
 	t.touch(c.OrgID, changeNone, "")
-	if err := json.Unmarshal([]byte(scopes), &c.Scopes); err != nil {
-		return nil, dbError(op, err, nil)
-	}
 	c.AuthTime, c.CreatedAt, c.ExpiresAt = fromMicros(auth), fromMicros(created), fromMicros(expires)
 	return &c, nil
+}
+
+// grantRow checks the scan of a code's or token's row (what names it in
+// a not-found error) and decodes its scopes.
+func grantRow(op, what string, err error, scopes string, into *[]string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound(op, what+" not found.")
+	}
+	if err != nil {
+		return dbError(op, err, nil)
+	}
+	return dbError(op, json.Unmarshal([]byte(scopes), into), nil)
 }
 
 // CreateOIDCToken inserts tk.
@@ -74,14 +80,8 @@ func (t *tx) GetOIDCToken(ctx context.Context, hash string) (*keyward.OIDCToken,
 	err := t.tx.QueryRowContext(ctx, `SELECT hash, kind, grant_id, org_id, provider_id, user_id, subject, scopes, auth_time, created_at, expires_at
 		FROM oidc_tokens WHERE hash = $1`, hash).
 		Scan(&tk.Hash, &tk.Kind, &tk.GrantID, &tk.OrgID, &tk.ProviderID, &tk.UserID, &tk.Subject, &scopes, &auth, &created, &expires)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound(op, "Token not found.")
-	}
-	if err != nil {
-		return nil, dbError(op, err, nil)
-	}
-	if err := json.Unmarshal([]byte(scopes), &tk.Scopes); err != nil {
-		return nil, dbError(op, err, nil)
+	if err := grantRow(op, "Token", err, scopes, &tk.Scopes); err != nil {
+		return nil, err
 	}
 	tk.AuthTime, tk.CreatedAt, tk.ExpiresAt = fromMicros(auth), fromMicros(created), fromMicros(expires)
 	return &tk, nil

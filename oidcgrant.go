@@ -60,6 +60,9 @@ type OIDCToken struct {
 // OIDCGrantTx stores the authorization codes and tokens of the code flow.
 type OIDCGrantTx interface {
 	CreateOIDCAuthCode(ctx context.Context, c *OIDCAuthCode) error
+	// GetOIDCAuthCode returns the code whose hash is hash, or
+	// CodeNotFound.
+	GetOIDCAuthCode(ctx context.Context, hash string) (*OIDCAuthCode, error)
 	// TakeOIDCAuthCode returns the code whose hash is hash and deletes
 	// it, so that it is used once; CodeNotFound if there is none.
 	TakeOIDCAuthCode(ctx context.Context, hash string) (*OIDCAuthCode, error)

@@ -202,7 +202,8 @@ func isOAuthError(err error, code string) bool {
 // TestCodeFlowRefusals tries what must fail: a wrong redirect URI (never
 // followed), open-redirect attempts, a missing or plain PKCE challenge, a
 // wrong verifier, a wrong client secret, an expired code, and a member
-// without the right to sign in.
+// without the right to sign in. A failed exchange leaves the code to the
+// application that holds the verifier and the secret.
 func TestCodeFlowRefusals(t *testing.T) {
 	a, clock := newIssuerAPIAt(t, time.Now())
 	ada, _ := a.createUser(`{"email":"ada@example.com","name":"Ada","password":"ada's long passphrase"}`)
@@ -263,16 +264,19 @@ func TestCodeFlowRefusals(t *testing.T) {
 		if _, err := rp.exchange(code, oauth2.GenerateVerifier()); !isOAuthError(err, "invalid_grant") {
 			t.Errorf("exchange = %v, want invalid_grant", err)
 		}
+		if _, err := rp.exchange(code, verifier); err != nil {
+			t.Errorf("exchange with the verifier after a wrong one: %v", err)
+		}
 	})
 	t.Run("wrong client secret", func(t *testing.T) {
 		code := rp.code("s", verifier)
 		bad := rp.conf
 		bad.ClientSecret = "0" + bad.ClientSecret[1:]
-		// One try: x/oauth2's auto-detection would try again with the
-		// secret in the form, and find the code used by the first.
-		bad.Endpoint.AuthStyle = oauth2.AuthStyleInHeader
 		if _, err := bad.Exchange(context.Background(), code, oauth2.VerifierOption(verifier)); !isOAuthError(err, "invalid_client") {
 			t.Errorf("exchange = %v, want invalid_client", err)
+		}
+		if _, err := rp.exchange(code, verifier); err != nil {
+			t.Errorf("exchange with the secret after a wrong one: %v", err)
 		}
 	})
 	t.Run("wrong redirect URI at the exchange", func(t *testing.T) {
@@ -281,6 +285,24 @@ func TestCodeFlowRefusals(t *testing.T) {
 		bad.RedirectURL = rp.callback.URL + "/other"
 		if _, err := bad.Exchange(context.Background(), code, oauth2.VerifierOption(verifier)); !isOAuthError(err, "invalid_grant") {
 			t.Errorf("exchange = %v, want invalid_grant", err)
+		}
+	})
+	t.Run("one code, two exchanges at once", func(t *testing.T) {
+		code := rp.code("s", verifier)
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() { _, err := rp.exchange(code, verifier); errs <- err }()
+		}
+		var ok int
+		for range 2 {
+			if err := <-errs; err == nil {
+				ok++
+			} else if !isOAuthError(err, "invalid_grant") {
+				t.Errorf("exchange = %v, want success or invalid_grant", err)
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%d of two concurrent exchanges of one code succeeded, want 1", ok)
 		}
 	})
 	t.Run("expired code", func(t *testing.T) {

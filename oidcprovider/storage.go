@@ -37,8 +37,9 @@ type grant struct {
 	subject  string
 	scopes   []string
 	authTime time.Time
-	// for a code:
-	code *keyward.OIDCAuthCode
+	// for a code: its record and the code itself, which the issue uses up.
+	code      *keyward.OIDCAuthCode
+	codeValue string
 	// for a refresh token: the token, which the next one replaces.
 	refresh string
 }
@@ -84,12 +85,12 @@ func grantOf(req any) (*grant, bool) {
 }
 
 func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
-	c, err := s.svc.TakeAuthCode(ctx, code)
+	c, err := s.svc.AuthCode(ctx, code)
 	if err != nil {
 		return nil, err
 	}
 	return authRequest{&grant{org: c.OrgID, client: c.ProviderID, user: c.UserID, subject: c.Subject,
-		scopes: c.Scopes, authTime: c.AuthTime, code: c}}, nil
+		scopes: c.Scopes, authTime: c.AuthTime, code: c, codeValue: code}}, nil
 }
 
 func (s *storage) CreateAccessToken(ctx context.Context, req op.TokenRequest) (string, time.Time, error) {
@@ -108,7 +109,7 @@ func (s *storage) issue(ctx context.Context, req op.TokenRequest, withRefresh bo
 		return "", "", time.Time{}, errUnused
 	}
 	t, err := s.svc.IssueOIDCTokens(ctx, service.GrantInput{
-		GrantID: g.id, OrgID: g.org, ProviderID: g.client, UserID: g.user, Subject: g.subject, Scopes: g.scopes,
+		Code: g.codeValue, GrantID: g.id, OrgID: g.org, ProviderID: g.client, UserID: g.user, Subject: g.subject, Scopes: g.scopes,
 		AuthTime: g.authTime, WithRefresh: withRefresh, Refresh: g.refresh,
 	})
 	if err != nil {
@@ -234,7 +235,8 @@ func (s *storage) AuthRequestByID(context.Context, string) (op.AuthRequest, erro
 }
 func (s *storage) SaveAuthCode(context.Context, string, string) error { return errUnused }
 
-// DeleteAuthRequest has nothing to do: taking the code deleted it.
+// DeleteAuthRequest has nothing to do: issuing the tokens used the code
+// up.
 func (s *storage) DeleteAuthRequest(context.Context, string) error { return nil }
 func (s *storage) TerminateSession(context.Context, string, string) error {
 	return errUnused

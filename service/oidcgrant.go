@@ -183,14 +183,15 @@ func errBadGrant() error {
 	return keyward.Errorf(keyward.CodeNotFound, "The code or token is invalid, used or expired.")
 }
 
-// TakeAuthCode returns the authorization code code and deletes it: a code
-// is used once, even if its exchange then fails (a wrong PKCE verifier or
-// client secret burns it).
-func (s *Service) TakeAuthCode(ctx context.Context, code string) (*keyward.OIDCAuthCode, error) {
+// AuthCode returns the unexpired authorization code code. Reading it
+// changes nothing: the code is used up by the issue of its tokens
+// (IssueOIDCTokens), so an exchange that fails (a wrong PKCE verifier or
+// client secret) leaves it to the application that holds both.
+func (s *Service) AuthCode(ctx context.Context, code string) (*keyward.OIDCAuthCode, error) {
 	var c *keyward.OIDCAuthCode
-	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
+	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var err error
-		if c, err = tx.TakeOIDCAuthCode(ctx, hashGrant(code)); keyward.ErrorCode(err) == keyward.CodeNotFound {
+		if c, err = tx.GetOIDCAuthCode(ctx, hashGrant(code)); keyward.ErrorCode(err) == keyward.CodeNotFound {
 			return errBadGrant()
 		}
 		return err
@@ -204,9 +205,12 @@ func (s *Service) TakeAuthCode(ctx context.Context, code string) (*keyward.OIDCA
 	return c, nil
 }
 
-// GrantInput is what a token of the code flow is issued for: a code just
-// exchanged, or a refresh token used (Refresh, which it replaces).
+// GrantInput is what a token of the code flow is issued for: a code
+// exchanged (Code), or a refresh token used (Refresh, which it replaces).
 type GrantInput struct {
+	// Code is the authorization code being exchanged, which the issue
+	// uses up: a code works once.
+	Code       string
 	GrantID    string // "": a new grant (a code's exchange)
 	OrgID      keyward.OrgID
 	ProviderID keyward.OIDCProviderID
@@ -230,9 +234,10 @@ type IssuedTokens struct {
 }
 
 // IssueOIDCTokens records an access token, and a refresh token if asked,
-// for a member whose membership is still active; a used refresh token is
-// deleted in the same transaction, so two uses of one cannot both
-// succeed. The issue is audited as oidc.token.Create by the member.
+// for a member whose membership is still active; the code exchanged or
+// the refresh token used is deleted in the same transaction, so two uses
+// of one cannot both succeed. The issue is audited as oidc.token.Create by
+// the member, in that transaction too.
 func (s *Service) IssueOIDCTokens(ctx context.Context, in GrantInput) (*IssuedTokens, error) {
 	accessID, accessHash := newGrantSecret("")
 	out := &IssuedTokens{AccessID: accessID}
@@ -245,6 +250,13 @@ func (s *Service) IssueOIDCTokens(ctx context.Context, in GrantInput) (*IssuedTo
 		grant = newNonce()
 	}
 	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
+		if in.Code != "" {
+			if _, err := tx.TakeOIDCAuthCode(ctx, hashGrant(in.Code)); keyward.ErrorCode(err) == keyward.CodeNotFound {
+				return errBadGrant()
+			} else if err != nil {
+				return err
+			}
+		}
 		if in.Refresh != "" {
 			ok, err := tx.DeleteOIDCToken(ctx, hashGrant(in.Refresh))
 			if err != nil {

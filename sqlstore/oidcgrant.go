@@ -25,19 +25,28 @@ func (t *tx) CreateOIDCAuthCode(ctx context.Context, c *keyward.OIDCAuthCode) er
 	return dbError("sqlstore.CreateOIDCAuthCode", err, errNoProvider)
 }
 
+const authCodeColumns = "code_hash, id, org_id, provider_id, user_id, subject, redirect_uri, scopes, state, nonce, code_challenge, auth_time, created_at, expires_at"
+
+// GetOIDCAuthCode returns the code whose hash is hash.
+func (t *tx) GetOIDCAuthCode(ctx context.Context, hash string) (*keyward.OIDCAuthCode, error) {
+	return t.authCode(ctx, "sqlstore.GetOIDCAuthCode", "SELECT "+authCodeColumns+" FROM oidc_auth_codes WHERE code_hash = $1", hash)
+}
+
 // TakeOIDCAuthCode returns and deletes the code whose hash is hash. The
 // DELETE decides, so that of two concurrent exchanges one wins.
 func (t *tx) TakeOIDCAuthCode(ctx context.Context, hash string) (*keyward.OIDCAuthCode, error) {
-	const op = "sqlstore.TakeOIDCAuthCode"
+	return t.authCode(ctx, "sqlstore.TakeOIDCAuthCode", "DELETE FROM oidc_auth_codes WHERE code_hash = $1 RETURNING "+authCodeColumns, hash)
+}
+
+// authCode runs query, which returns one code's row.
+func (t *tx) authCode(ctx context.Context, op, query, hash string) (*keyward.OIDCAuthCode, error) {
 	var (
 		c                      keyward.OIDCAuthCode
 		scopes                 string
 		auth, created, expires int64
 	)
-	err := t.tx.QueryRowContext(ctx, `DELETE FROM oidc_auth_codes WHERE code_hash = $1
-		RETURNING code_hash, id, org_id, provider_id, user_id, subject, redirect_uri, scopes, state, nonce, code_challenge, auth_time, created_at, expires_at`, hash).
-		Scan(&c.CodeHash, &c.ID, &c.OrgID, &c.ProviderID, &c.UserID, &c.Subject, &c.RedirectURI, &scopes, &c.State, &c.Nonce,
-			&c.CodeChallenge, &auth, &created, &expires)
+	err := t.tx.QueryRowContext(ctx, query, hash).Scan(&c.CodeHash, &c.ID, &c.OrgID, &c.ProviderID, &c.UserID, &c.Subject, &c.RedirectURI, &scopes, &c.State, &c.Nonce,
+		&c.CodeChallenge, &auth, &created, &expires)
 	if err := grantRow(op, "Authorization code", err, scopes, &c.Scopes); err != nil {
 		return nil, err
 	}

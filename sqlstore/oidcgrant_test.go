@@ -26,6 +26,11 @@ func TestOIDCGrants(t *testing.T) {
 			CodeChallenge: "ch", AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(time.Minute),
 		}
 		write(t, s, func(tx keyward.Tx) error { return tx.CreateOIDCAuthCode(ctx, code) })
+		var read1 *keyward.OIDCAuthCode
+		read(t, s, func(tx keyward.Tx) (err error) { read1, err = tx.GetOIDCAuthCode(ctx, "c1"); return err })
+		if diff := cmp.Diff(code, read1); diff != "" {
+			t.Errorf("GetOIDCAuthCode (-wrote +read):\n%s", diff)
+		}
 		var got *keyward.OIDCAuthCode
 		write(t, s, func(tx keyward.Tx) (err error) { got, err = tx.TakeOIDCAuthCode(ctx, "c1"); return err })
 		if diff := cmp.Diff(code, got); diff != "" {
@@ -33,6 +38,8 @@ func TestOIDCGrants(t *testing.T) {
 		}
 		err := s.WriteTx(ctx, func(tx keyward.Tx) error { _, err := tx.TakeOIDCAuthCode(ctx, "c1"); return err })
 		wantCode(t, "TakeOIDCAuthCode again", err, keyward.CodeNotFound)
+		err = s.ReadTx(ctx, func(tx keyward.Tx) error { _, err := tx.GetOIDCAuthCode(ctx, "c1"); return err })
+		wantCode(t, "GetOIDCAuthCode after the take", err, keyward.CodeNotFound)
 
 		token := func(hash, grant string, kind keyward.OIDCTokenKind, exp time.Time) *keyward.OIDCToken {
 			return &keyward.OIDCToken{Hash: hash, Kind: kind, GrantID: grant, OrgID: o.ID, ProviderID: prov.ID, UserID: owner.ID,

@@ -63,6 +63,7 @@ var forbidden = map[string][]string{
 	"sqlstore":    {"net/http", module + "/service", module + "/policy", module + "/authz", module + "/httpapi", saml},
 	"httpapi":     {"database/sql", module + "/sqlstore", module + "/cli", saml},
 	"cli":         {module + "/service", module + "/sqlstore", module + "/httpapi", module + "/policy", module + "/authz"},
+	"oidcprovider": {"database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy", saml},
 	"keywardtest": {module + "/httpapi", module + "/cli"},
 	"identity":    {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
 	"federation":  {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},

@@ -43,6 +43,10 @@ type Tx interface {
 	InvitationTx
 	ProjectTx
 	OIDCIssuerTx
+	OIDCProviderTx
+	SigningKeyTx
+	WorkloadTokenTx
+	OIDCGrantTx
 	TrustTx
 	CatalogTx
 	FleetTx

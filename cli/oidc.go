@@ -16,7 +16,7 @@ import (
 func (a *app) oidcCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "oidc",
-		Short: "Manage OIDC federation: the issuers whose tokens may assume roles",
+		Short: "Manage OIDC: the issuers whose tokens may assume roles, and keyward as an OpenID provider",
 	}
 	issuer := &cobra.Command{
 		Use:     "issuer",
@@ -27,7 +27,8 @@ Actions, GitLab, a Kubernetes cluster, an IdP). A role trust names an issuer
 and pins claims of its tokens; a workload holding such a token can then
 assume the role with "keyward assume --web-identity-token-file".`,
 	}
-	return group(cmd, group(issuer, a.issuerCreateCommand(), a.issuerGetCommand(), a.issuerListCommand(), a.issuerDeleteCommand()))
+	return group(cmd, group(issuer, a.issuerCreateCommand(), a.issuerGetCommand(), a.issuerListCommand(), a.issuerDeleteCommand()),
+		a.providerCommand(), a.workloadTokenCommand(), a.signInCommand(), a.rotateKeyCommand())
 }
 
 func (a *app) issuerCreateCommand() *cobra.Command {

@@ -37,6 +37,7 @@ type escOrg struct {
 	token                 string // the attacker's credential
 	grants                bool   // the attacker may hand out access (an attach right)
 	mallorysKey, adaEmail string
+	app                   escApp // an application whose tokens may assume boss for ada
 }
 
 // grantActions are the actions that let their holder hand out access
@@ -51,7 +52,7 @@ const modestDoc = `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Actio
 
 func newEscOrg(t *testing.T, malloryDoc string) *escOrg {
 	t.Helper()
-	a := newAPI(t)
+	a := newFederatingAPI(t)
 	o := &escOrg{api: a}
 	var me struct {
 		User struct{ ID string } `json:"user"`
@@ -98,6 +99,7 @@ func newEscOrg(t *testing.T, malloryDoc string) *escOrg {
 	o.fresh = "0193a000-0000-7000-8000-00000000f00d"
 	o.inP = "0193a000-0000-7000-8000-00000000f00e"
 	a.do("POST", "/v2/resources", a.root, `{"id":"`+o.inP+`","type":"compute.instance","project_id":"`+o.project+`"}`, http.StatusCreated, nil)
+	o.federation(t)
 	o.self, o.token = o.mallory, o.mallorysKey
 	return o
 }
@@ -149,6 +151,22 @@ func (o *escOrg) try(t *testing.T, method, path, token, body string) []string {
 // credentials in its answer.
 func (o *escOrg) attempt(t *testing.T, method, path, token, body string) (int, []string) {
 	t.Helper()
+	status, raw := o.send(t, method, path, token, body)
+	b := string(raw)
+	var out []string
+	for _, m := range keyPattern.FindAllStringSubmatch(b, -1) {
+		out = append(out, m[1])
+	}
+	for _, m := range stsTokenPatten.FindAllStringSubmatch(b, -1) {
+		out = append(out, m[1])
+	}
+	return status, out
+}
+
+// send sends one attempt with token and returns its status and body; an
+// attempt is never answered with a 5xx.
+func (o *escOrg) send(t *testing.T, method, path, token, body string) (int, []byte) {
+	t.Helper()
 	req, err := http.NewRequest(method, o.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -167,18 +185,10 @@ func (o *escOrg) attempt(t *testing.T, method, path, token, body string) (int, [
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := string(raw)
 	if res.StatusCode >= 500 {
-		t.Errorf("%s %s = %d %s: an attempt must never be a 5xx", method, path, res.StatusCode, b)
+		t.Errorf("%s %s = %d %s: an attempt must never be a 5xx", method, path, res.StatusCode, raw)
 	}
-	var out []string
-	for _, m := range keyPattern.FindAllStringSubmatch(b, -1) {
-		out = append(out, m[1])
-	}
-	for _, m := range stsTokenPatten.FindAllStringSubmatch(b, -1) {
-		out = append(out, m[1])
-	}
-	return res.StatusCode, out
+	return res.StatusCode, raw
 }
 
 // attempts tries every granting route with token, acting as self, and
@@ -224,6 +234,7 @@ func (o *escOrg) attempts(t *testing.T, token, self string) []string {
 	for _, c := range calls {
 		got = append(got, o.try(t, c.method, c.path, token, c.body)...)
 	}
+	got = append(got, o.federate(t, token)...)
 	// Whose password the attacker may have set, it can log in as.
 	for _, email := range []string{o.adaEmail, "admin@localhost", "owned@evil.example"} {
 		got = append(got, o.try(t, "POST", "/v2/auth/login", "", `{"email":"`+email+`","password":"a rarely used passphrase","organization_id":"`+o.orgID+`"}`)...)
@@ -328,6 +339,9 @@ func TestEscalationCredentialKinds(t *testing.T) {
 		t.Skip("the escalation suite is long")
 	}
 	const narrow = `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["iam.*.List","iam.*.Read","compute.instance.Read"],"Resource":"*"}]}`
+	// federate may get the tokens of the application that the
+	// organization trusts for ada (escApp), and read.
+	const federate = `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["oidc.token.Create","oidc.provider.Authorize","iam.*.Read"],"Resource":"*"}]}`
 	const sessionPolicy = `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.Read","Resource":"*"}]}`
 	for _, tc := range []struct {
 		name string
@@ -335,13 +349,7 @@ func TestEscalationCredentialKinds(t *testing.T) {
 	}{
 		{"plain key", func(t *testing.T, o *escOrg) {}},
 		{"narrowed key", func(t *testing.T, o *escOrg) {
-			var k struct {
-				APIKey struct {
-					Key string `json:"key"`
-				} `json:"api_key"`
-			}
-			o.do("POST", "/v2/users/"+o.ada+"/api-keys", o.api.root, `{"name":"narrow","policy":`+narrow+`}`, http.StatusCreated, &k)
-			o.self, o.token = o.ada, k.APIKey.Key
+			o.self, o.token = o.ada, o.adaKey(`{"name":"narrow","policy":`+narrow+`}`)
 		}},
 		{"role session", func(t *testing.T, o *escOrg) {
 			var s sessionOut
@@ -352,6 +360,19 @@ func TestEscalationCredentialKinds(t *testing.T) {
 			var s sessionOut
 			o.do("POST", "/v2/assumed-roles/assume", o.mallorysKey, `{"role_id":"`+o.sesRole+`","session_name":"s","duration":900,"session_policy":`+sessionPolicy+`}`, http.StatusCreated, &s)
 			o.token = s.SessionToken
+		}},
+		{"key that may federate", func(t *testing.T, o *escOrg) {
+			o.attach(o.createPolicy("federate", federate), o.mallory)
+		}},
+		{"narrowed key that may federate", func(t *testing.T, o *escOrg) {
+			o.self, o.token = o.ada, o.adaKey(`{"name":"narrow","policy":`+federate+`}`)
+		}},
+		{"role session that may federate", func(t *testing.T, o *escOrg) {
+			role := o.assumableRole("fedrole", 900, federate)
+			o.createTrust(`{"role_id":"` + role + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.ada + `"}`)
+			var s sessionOut
+			o.do("POST", "/v2/assumed-roles/assume", o.api.root, `{"user_id":"`+o.ada+`","role_id":"`+role+`","session_name":"s","duration":900}`, http.StatusCreated, &s)
+			o.self, o.token = o.ada, s.SessionToken
 		}},
 		{"login session", func(t *testing.T, o *escOrg) {
 			o.do("PUT", "/v2/users/"+o.mallory+"/password", o.api.root, `{"password":"mallory's own passphrase"}`, http.StatusNoContent, nil)

@@ -39,6 +39,10 @@ func (a *api) makeObjects(t *testing.T) (objects, string) {
 	a.do("POST", "/v2/assumed-roles/assume", a.root, `{"user_id":"`+bob+`","role_id":"`+ar.ID+`","session_name":"s","duration":900}`, http.StatusCreated, &sess)
 	var iss struct{ Issuer struct{ ID string } }
 	a.do("POST", "/v2/oidc/issuer", a.root, `{"issuer":{"source":"external","uri":"https://idp.example"}}`, http.StatusCreated, &iss)
+	var prov struct{ Provider struct{ ID string } }
+	a.do("POST", "/v2/oidc/provider", a.root, `{"name":"grafana"}`, http.StatusCreated, &prov)
+	var tok struct{ Token struct{ ID string } }
+	a.do("POST", "/v2/oidc/issuer/token", a.root, `{"grant_type":"client_credentials","client_id":"`+prov.Provider.ID+`"}`, http.StatusCreated, &tok)
 	var inv struct{ ID string }
 	a.do("POST", "/v2/invitation", a.root, `{"email_invited":"ivy@example.com"}`, http.StatusCreated, &inv)
 	var proj struct{ Project struct{ ID string } }
@@ -52,15 +56,17 @@ func (a *api) makeObjects(t *testing.T) (objects, string) {
 	return objects{
 		"organization_id": a.orgID, "user_id": bob, "key_id": key.APIKey.ID,
 		"group_id": g.ID, "role_id": r.ID, "policy_id": p, "map_id": maps.Maps[0].ID,
-		"action_name":   "compute.instance.Create",
-		"issuer_id":     iss.Issuer.ID,
-		"invitation_id": inv.ID,
-		"trust_id":      tr.ID,
-		"session_token": sess.Token,
-		"project_id":    proj.Project.ID,
-		"resource_id":   res,
-		"role":          "fleet.viewer",
-		"token_id":      scimTok.SCIMToken.ID,
+		"action_name":          "compute.instance.Create",
+		"issuer_id":            iss.Issuer.ID,
+		"provider_id":          prov.Provider.ID,
+		"token_id":             tok.Token.ID,
+		"invitation_id":        inv.ID,
+		"trust_id":             tr.ID,
+		"session_token":        sess.Token,
+		"project_id":           proj.Project.ID,
+		"resource_id":          res,
+		"role":                 "fleet.viewer",
+		"scim-tokens/token_id": scimTok.SCIMToken.ID,
 	}, bob
 }
 
@@ -70,7 +76,12 @@ func (objs objects) path(t *testing.T, pattern string) string {
 	parts := strings.Split(pattern, "/")
 	for i, p := range parts {
 		if strings.HasPrefix(p, "{") {
-			id, ok := objs[strings.Trim(p, "{}")]
+			// A parameter named alike under two collections is keyed
+			// "collection/name".
+			id, ok := objs[parts[i-1]+"/"+strings.Trim(p, "{}")]
+			if !ok {
+				id, ok = objs[strings.Trim(p, "{}")]
+			}
 			if !ok {
 				t.Fatalf("%s: no object for %s", pattern, p)
 			}
@@ -104,6 +115,8 @@ var bodies = map[string]string{
 	"POST /v2/organizations/{organization_id}/transfer-ownership": `{"user_id":"%[1]s"}`,
 	"PUT /v2/users/{user_id}/password":                            `{"password":"a rarely used passphrase"}`,
 	"POST /v2/oidc/issuer":                                        `{"issuer":{"source":"external","uri":"https://idp2.example","audiences":["keyward"]}}`,
+	"POST /v2/oidc/provider":                                      `{"name":"wiki"}`,
+	"POST /v2/oidc/issuer/token":                                  `{"grant_type":"client_credentials","client_id":"0193a000-0000-7000-8000-00000000beef"}`,
 	"POST /v2/projects":                                           `{"name":"Staging"}`,
 	"PUT /v2/projects/{project_id}":                               `{"name":"Prod"}`,
 	"PUT /v2/projects/{project_id}/role-assignments":              `{"role_assignments":[]}`,
@@ -247,6 +260,9 @@ func TestEveryRouteIsolatesOrgs(t *testing.T) {
 			// 401 there. TestSCIMTokenRefusals checks that org A's SCIM
 			// token finds nothing at org B's endpoint (404).
 			continue
+		}
+		if rt.Access == httpapi.AccessPublic {
+			continue // an OAuth client id is public: its discovery document and keys are for anyone
 		}
 		if strings.HasPrefix(path, "/v2/fleet/") {
 			// The deployment's routes reach every organization by design,

@@ -350,6 +350,7 @@ func TestFleetAudit(t *testing.T) {
 	w.do("PUT", org+"/identity-mode", w.root, `{"identity_mode":"local"}`, http.StatusOK, nil)
 	w.do("PUT", org+"/users/"+w.local+"/password", w.root, `{"password":"another rarely used passphrase"}`, http.StatusNoContent, nil)
 	w.do("DELETE", org+"/users/"+w.local+"/password", w.root, "", http.StatusNoContent, nil)
+	w.do("POST", "/v2/fleet/oidc-keys/rotate", w.root, "", http.StatusCreated, nil)
 
 	for _, rt := range fleetRoutes() {
 		if isRead(t, rt.Action) {

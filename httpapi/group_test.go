@@ -29,19 +29,26 @@ func newAPIOn(t *testing.T, opts service.Options, l net.Listener, configure ...f
 	t.Helper()
 	store := keywardtest.OpenStore(t)
 	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(store, opts)
+	return serveAPI(t, service.New(store, opts), opts.Logger, l, configure...)
+}
+
+// serveAPI bootstraps svc and serves it, on ln if not nil, as the api of
+// the bootstrap organization's root owner, every response held to
+// api/openapi.yaml; configure, if any, changes the server's configuration.
+func serveAPI(t *testing.T, svc *service.Service, logger *slog.Logger, ln net.Listener, configure ...func(*httpapi.Config)) *api {
+	t.Helper()
 	token, created, err := svc.Bootstrap(context.Background(), service.BootstrapInput{})
 	if err != nil || !created {
 		t.Fatalf("Bootstrap = %v, %v", created, err)
 	}
-	cfg := httpapi.Config{Service: svc, Logger: opts.Logger, Spec: []byte("openapi: 3.0.3\n")}
+	cfg := httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")}
 	for _, f := range configure {
 		f(&cfg)
 	}
 	srv := httptest.NewUnstartedServer(keywardtest.Contract(t, httpapi.NewServer(cfg)))
-	if l != nil {
+	if ln != nil {
 		srv.Listener.Close()
-		srv.Listener = l
+		srv.Listener = ln
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)

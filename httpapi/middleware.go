@@ -164,6 +164,13 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if s.browser[r.URL.Path] && r.Header.Get("Authorization") == "" {
+			if p := s.browserPrincipal(r); p != nil {
+				r = r.WithContext(keyward.NewContextWithPrincipal(r.Context(), p))
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
 		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 			s.notePattern(r)

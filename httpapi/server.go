@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/netip"
 
+	"github.com/keyward-iam/keyward/oidcprovider"
 	"github.com/keyward-iam/keyward/service"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -45,7 +46,13 @@ type server struct {
 	// publicWild holds the paths of AccessPublic routes with a wildcard,
 	// split at "/".
 	publicWild [][]string
-	actions    map[string]string // pattern → action, for the audit of refusals
+	// browser holds the paths of routes a browser calls with its session
+	// cookie (handleBrowser).
+	browser map[string]bool
+	// flow serves the code flow's token, userinfo and revocation
+	// endpoints.
+	flow    *oidcprovider.Flow
+	actions map[string]string // pattern → action, for the audit of refusals
 	// mux routes the requests; notePattern asks it which route a request
 	// answered before reaching it would have taken.
 	mux *http.ServeMux
@@ -60,7 +67,7 @@ func NewServer(cfg Config) http.Handler {
 		reg := prometheus.NewRegistry()
 		cfg.Registerer, cfg.Gatherer = reg, reg
 	}
-	s := &server{svc: cfg.Service, log: cfg.Logger, spec: cfg.Spec}
+	s := &server{svc: cfg.Service, log: cfg.Logger, spec: cfg.Spec, flow: oidcprovider.NewFlow(cfg.Service)}
 	mux := http.NewServeMux()
 	s.mux = mux
 	s.routes(mux, cfg.Gatherer)

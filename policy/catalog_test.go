@@ -34,7 +34,7 @@ var requiredActions = map[string]string{
 	"network.vpc2":            "Create Delete List Read Update",
 	"network.vpcpeering":      "Create Delete List Read Update",
 	"oidc.issuer":             "Create Delete List Read Update",
-	"oidc.provider":           "Create Delete List Read Update",
+	"oidc.provider":           "Authorize Create Delete List Read Update",
 	"oidc.token":              "Create Delete List Read",
 	"storage.block":           "Create Delete List Read Update",
 	"storage.vfs":             "Create Delete List Read Update",

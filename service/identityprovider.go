@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
 	"strings"
@@ -334,15 +333,7 @@ func (s *Service) openSecret(ctx context.Context, org keyward.OrgID, sealed []by
 }
 
 func (s *Service) idpAEAD(ctx context.Context) (cipher.AEAD, error) {
-	key, err := s.sso.key.get(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCM(block)
+	return s.sso.key.aead(ctx, s)
 }
 
 // ssoFlowTTL is how long a browser has to come back from the provider.

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/rand"
 	"sync"
 
@@ -48,4 +50,18 @@ func (k *serverKey) get(ctx context.Context, s *Service) ([]byte, error) {
 	}
 	k.key = key
 	return key, nil
+}
+
+// aead returns the AES-256-GCM cipher keyed with the key, for sealing
+// secrets at rest.
+func (k *serverKey) aead(ctx context.Context, s *Service) (cipher.AEAD, error) {
+	key, err := k.get(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
 }

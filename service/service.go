@@ -43,6 +43,7 @@ type Service struct {
 	oidc      *oidc      // web identity token verifiers
 	sso       *sso       // people's sign-in through identity providers
 	totpKey   *serverKey // seals TOTP seeds at rest (mfa.go)
+	signing   *signing   // the OpenID provider's signing keys
 	registry  registry   // which organizations registered a resource id (tenant.go)
 	// snapshotMisses counts decisions inside a transaction that needed a
 	// snapshot obtained before it, for tests: writes of the caller's own
@@ -89,6 +90,10 @@ type Options struct {
 	// OIDCAllowHTTP allows http:// OIDC issuer URLs, for development and
 	// tests; production issuers must use https.
 	OIDCAllowHTTP bool
+	// SigningKeyLifetime is how long a key signs the tokens keyward
+	// issues as an OpenID provider before a new one replaces it; default
+	// 30 days.
+	SigningKeyLifetime time.Duration
 	// RequireTenant makes the authorize API deny a request about a
 	// resource that is neither registered in the principal's organization
 	// nor named with its organization_id (authz.Options.RequireTenant).
@@ -159,6 +164,7 @@ func New(store keyward.Store, opts Options) *Service {
 		oidc:        newOIDC(opts),
 		sso:         newSSO(opts),
 		totpKey:     newServerKey(mfaKeySecret, nil),
+		signing:     newSigning(opts),
 	}
 }
 

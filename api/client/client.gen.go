@@ -520,6 +520,33 @@ func (e PolicyKind) Valid() bool {
 	}
 }
 
+// Defines values for ProviderReqScopes.
+const (
+	Email         ProviderReqScopes = "email"
+	Groups        ProviderReqScopes = "groups"
+	OfflineAccess ProviderReqScopes = "offline_access"
+	Openid        ProviderReqScopes = "openid"
+	Profile       ProviderReqScopes = "profile"
+)
+
+// Valid indicates whether the value is a known member of the ProviderReqScopes enum.
+func (e ProviderReqScopes) Valid() bool {
+	switch e {
+	case Email:
+		return true
+	case Groups:
+		return true
+	case OfflineAccess:
+		return true
+	case Openid:
+		return true
+	case Profile:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RoleSessionState.
 const (
 	RoleSessionStateActive     RoleSessionState = "active"
@@ -748,6 +775,36 @@ func (e ListInvitationsParamsStatus) Valid() bool {
 	case ListInvitationsParamsStatusPending:
 		return true
 	case ListInvitationsParamsStatusRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuthorizeOIDCParamsResponseType.
+const (
+	Code AuthorizeOIDCParamsResponseType = "code"
+)
+
+// Valid indicates whether the value is a known member of the AuthorizeOIDCParamsResponseType enum.
+func (e AuthorizeOIDCParamsResponseType) Valid() bool {
+	switch e {
+	case Code:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuthorizeOIDCParamsCodeChallengeMethod.
+const (
+	S256 AuthorizeOIDCParamsCodeChallengeMethod = "S256"
+)
+
+// Valid indicates whether the value is a known member of the AuthorizeOIDCParamsCodeChallengeMethod enum.
+func (e AuthorizeOIDCParamsCodeChallengeMethod) Valid() bool {
+	switch e {
+	case S256:
 		return true
 	default:
 		return false
@@ -2167,6 +2224,33 @@ type NarrowingLayer struct {
 	Source string `json:"source"`
 }
 
+// OAuthError An OAuth 2.0 error (RFC 6749 §5.2), as the OpenID provider's endpoints answer.
+type OAuthError struct {
+	// Error Example: access_denied
+	Error string `json:"error"`
+
+	// ErrorDescription Example: The code or token is invalid, used or expired.
+	ErrorDescription *string `json:"error_description,omitempty"`
+}
+
+// OIDCDocument defines model for OIDCDocument.
+type OIDCDocument struct {
+	AuthorizationEndpoint             *string   `json:"authorization_endpoint,omitempty"`
+	ClaimsSupported                   *[]string `json:"claims_supported,omitempty"`
+	CodeChallengeMethodsSupported     *[]string `json:"code_challenge_methods_supported,omitempty"`
+	GrantTypesSupported               *[]string `json:"grant_types_supported,omitempty"`
+	IDTokenSigningAlgValuesSupported  *[]string `json:"id_token_signing_alg_values_supported,omitempty"`
+	Issuer                            *string   `json:"issuer,omitempty"`
+	JwksURI                           *string   `json:"jwks_uri,omitempty"`
+	ResponseTypesSupported            *[]string `json:"response_types_supported,omitempty"`
+	RevocationEndpoint                *string   `json:"revocation_endpoint,omitempty"`
+	ScopesSupported                   *[]string `json:"scopes_supported,omitempty"`
+	SubjectTypesSupported             *[]string `json:"subject_types_supported,omitempty"`
+	TokenEndpoint                     *string   `json:"token_endpoint,omitempty"`
+	TokenEndpointAuthMethodsSupported *[]string `json:"token_endpoint_auth_methods_supported,omitempty"`
+	UserinfoEndpoint                  *string   `json:"userinfo_endpoint,omitempty"`
+}
+
 // Organization defines model for Organization.
 type Organization struct {
 	// DateCreated Example: 2026-11-22T10:00:00Z
@@ -2480,6 +2564,62 @@ type ProjectReq struct {
 	// Example: Production
 	Name string `json:"name"`
 }
+
+// Provider Vultr's Provider (`id`, `issuer_id`, `name`) with keyward's client credentials and settings.
+type Provider struct {
+	Audiences []string `json:"audiences"`
+	ClientID  string   `json:"client_id"`
+
+	// ClientSecret Only in the answer to the creation.
+	ClientSecret *string   `json:"client_secret,omitempty"`
+	DateCreated  time.Time `json:"date_created"`
+	ID           string    `json:"id"`
+
+	// Issuer The issuer URL of the provider's tokens.
+	Issuer string `json:"issuer"`
+
+	// IssuerID The provider is its own issuer; this is its id.
+	IssuerID     string   `json:"issuer_id"`
+	Name         string   `json:"name"`
+	Pairwise     bool     `json:"pairwise"`
+	RedirectUris []string `json:"redirect_uris"`
+	Scopes       []string `json:"scopes"`
+}
+
+// ProviderEnvelope defines model for ProviderEnvelope.
+type ProviderEnvelope struct {
+	// Provider Vultr's Provider (`id`, `issuer_id`, `name`) with keyward's client credentials and settings.
+	Provider Provider `json:"provider"`
+}
+
+// ProviderFields defines model for ProviderFields.
+type ProviderFields struct {
+	Audiences    *[]string `json:"audiences,omitempty"`
+	Name         *string   `json:"name,omitempty"`
+	Pairwise     *bool     `json:"pairwise,omitempty"`
+	RedirectUris *[]string `json:"redirect_uris,omitempty"`
+	Scopes       *[]string `json:"scopes,omitempty"`
+}
+
+// ProviderList defines model for ProviderList.
+type ProviderList struct {
+	// Meta Where a page sits in its list.
+	Meta      Meta       `json:"meta"`
+	Providers []Provider `json:"providers"`
+}
+
+// ProviderReq Vultr's ProviderReq (`name`) with keyward's settings; the same fields may come nested under `provider`.
+type ProviderReq struct {
+	Audiences    *[]string            `json:"audiences,omitempty"`
+	Name         *string              `json:"name,omitempty"`
+	Pairwise     *bool                `json:"pairwise,omitempty"`
+	Provider     *ProviderFields      `json:"provider,omitempty"`
+	RedirectUris *[]string            `json:"redirect_uris,omitempty"`
+	Scopes       *[]ProviderReqScopes `json:"scopes,omitempty"`
+}
+
+// ProviderReqScopes defines model for ProviderReq.Scopes.
+type ProviderReqScopes string
 
 // RecoveryCodesResponse defines model for RecoveryCodesResponse.
 type RecoveryCodesResponse struct {
@@ -3060,6 +3200,43 @@ type TOTPEnrollmentResponse struct {
 // TOTPEnrollmentResponseTotpStatus defines model for TOTPEnrollmentResponse.Totp.Status.
 type TOTPEnrollmentResponseTotpStatus string
 
+// Token Vultr's Token with keyward's record fields.
+type Token struct {
+	AccessToken string  `json:"access_token"`
+	Audience    *string `json:"audience,omitempty"`
+	DateCreated *string `json:"date_created,omitempty"`
+	ExpiresAt   *string `json:"expires_at,omitempty"`
+
+	// ExpiresIn Seconds, as a string (Vultr's client decodes a string).
+	ExpiresIn    string  `json:"expires_in"`
+	ID           string  `json:"id"`
+	IDToken      string  `json:"id_token"`
+	Issuer       *string `json:"issuer,omitempty"`
+	ProviderID   *string `json:"provider_id,omitempty"`
+	RefreshToken string  `json:"refresh_token"`
+	Scope        string  `json:"scope"`
+	Subject      *string `json:"subject,omitempty"`
+	TokenType    string  `json:"token_type"`
+}
+
+// TokenEnvelope defines model for TokenEnvelope.
+type TokenEnvelope struct {
+	// Token Vultr's Token with keyward's record fields.
+	Token Token `json:"token"`
+}
+
+// TokenReq Vultr's TokenReq with keyward's `audience` and `expires_in`.
+type TokenReq struct {
+	Audience     *string `json:"audience,omitempty"`
+	ClientID     string  `json:"client_id"`
+	ClientSecret *string `json:"client_secret,omitempty"`
+	Code         *string `json:"code,omitempty"`
+	ExpiresIn    *int    `json:"expires_in,omitempty"`
+	GrantType    string  `json:"grant_type"`
+	RedirectURI  *string `json:"redirect_uri,omitempty"`
+	RefreshToken *string `json:"refresh_token,omitempty"`
+}
+
 // TransferOwnershipReq defines model for TransferOwnershipReq.
 type TransferOwnershipReq struct {
 	// UserID The member who becomes the root owner.
@@ -3325,6 +3502,9 @@ type PolicyID = openapi_types.UUID
 
 // ProjectID defines model for projectId.
 type ProjectID = openapi_types.UUID
+
+// ProviderID defines model for providerId.
+type ProviderID = openapi_types.UUID
 
 // ResourceID defines model for resourceId.
 type ResourceID = string
@@ -3633,6 +3813,25 @@ type ListMailParams struct {
 	To *string `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// AuthorizeOIDCParams defines parameters for AuthorizeOIDC.
+type AuthorizeOIDCParams struct {
+	ClientID            string                                  `form:"client_id" json:"client_id"`
+	RedirectURI         string                                  `form:"redirect_uri" json:"redirect_uri"`
+	ResponseType        AuthorizeOIDCParamsResponseType         `form:"response_type" json:"response_type"`
+	Scope               string                                  `form:"scope" json:"scope"`
+	State               *string                                 `form:"state,omitempty" json:"state,omitempty"`
+	Nonce               *string                                 `form:"nonce,omitempty" json:"nonce,omitempty"`
+	CodeChallenge       *string                                 `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
+	CodeChallengeMethod *AuthorizeOIDCParamsCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
+	ResponseMode        *string                                 `form:"response_mode,omitempty" json:"response_mode,omitempty"`
+}
+
+// AuthorizeOIDCParamsResponseType defines parameters for AuthorizeOIDC.
+type AuthorizeOIDCParamsResponseType string
+
+// AuthorizeOIDCParamsCodeChallengeMethod defines parameters for AuthorizeOIDC.
+type AuthorizeOIDCParamsCodeChallengeMethod string
+
 // ListOIDCIssuersParams defines parameters for ListOIDCIssuers.
 type ListOIDCIssuersParams struct {
 	// PerPage Items per page.
@@ -3640,6 +3839,23 @@ type ListOIDCIssuersParams struct {
 
 	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListOIDCProvidersParams defines parameters for ListOIDCProviders.
+type ListOIDCProvidersParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// OidcRevokeFormdataBody defines parameters for OidcRevoke.
+type OidcRevokeFormdataBody struct {
+}
+
+// OidcTokenExchangeFormdataBody defines parameters for OidcTokenExchange.
+type OidcTokenExchangeFormdataBody struct {
 }
 
 // ListOrganizationsParams defines parameters for ListOrganizations.
@@ -3998,6 +4214,18 @@ type AcceptInvitationJSONRequestBody = AcceptInvitationReq
 
 // CreateOIDCIssuerJSONRequestBody defines body for CreateOIDCIssuer for application/json ContentType.
 type CreateOIDCIssuerJSONRequestBody = IssuerReq
+
+// CreateOIDCTokenJSONRequestBody defines body for CreateOIDCToken for application/json ContentType.
+type CreateOIDCTokenJSONRequestBody = TokenReq
+
+// CreateOIDCProviderJSONRequestBody defines body for CreateOIDCProvider for application/json ContentType.
+type CreateOIDCProviderJSONRequestBody = ProviderReq
+
+// OidcRevokeFormdataRequestBody defines body for OidcRevoke for application/x-www-form-urlencoded ContentType.
+type OidcRevokeFormdataRequestBody OidcRevokeFormdataBody
+
+// OidcTokenExchangeFormdataRequestBody defines body for OidcTokenExchange for application/x-www-form-urlencoded ContentType.
+type OidcTokenExchangeFormdataRequestBody OidcTokenExchangeFormdataBody
 
 // CreateOrganizationJSONRequestBody defines body for CreateOrganization for application/json ContentType.
 type CreateOrganizationJSONRequestBody = OrganizationReq
@@ -4810,6 +5038,17 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/fleet/audit (the `ListFleetAuditEvents` operationId).
 	ListFleetAuditEvents(ctx context.Context, params *ListFleetAuditEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// RotateOIDCSigningKey Rotate the OpenID provider's signing key
+	//
+	// keyward extension, for fleet administrators (`keyward oidc
+	// rotate-key`). Makes a new ES256 key that signs every token from now
+	// on; the old one stays in the JWKS until every token it signed has
+	// expired. Keys also rotate by themselves after 30 days. Recorded in
+	// the fleet audit trail.
+	//
+	// Corresponds with POST /v2/fleet/oidc-keys/rotate (the `RotateOIDCSigningKey` operationId).
+	RotateOIDCSigningKey(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListAllOrganizations List every organization
 	//
 	// keyward extension. Lists every live organization of the deployment,
@@ -5275,6 +5514,25 @@ type ClientInterface interface {
 	// Corresponds with GET /v2/mail (the `ListMail` operationId).
 	ListMail(ctx context.Context, params *ListMailParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AuthorizeOIDC Sign a member in to a provider application (the code flow)
+	//
+	// Vultr-compatible (AuthorizeOIDC), and the authorization endpoint of
+	// every provider's discovery document. The request is checked first
+	// (`client_id`, `redirect_uri` exactly as registered, `response_type`
+	// `code`, `scope` with `openid`, PKCE `code_challenge` with
+	// `code_challenge_method` `S256`, which only an API caller, who gets
+	// the code in the answer rather than through a redirect, may leave
+	// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
+	// credential's, or a browser's session cookie (`keyward_session`);
+	// a browser without one is sent (302) to `/login?return_to=` this
+	// request. The member needs `oidc.provider.Authorize` on the
+	// provider (a role session cannot sign in). A browser is sent (302)
+	// to the redirect URI with `code` and `state`; an API caller gets
+	// that URL as `redirect_uri`. The code is used once, within a minute.
+	//
+	// Corresponds with GET /v2/oidc/authorize (the `AuthorizeOIDC` operationId).
+	AuthorizeOIDC(ctx context.Context, params *AuthorizeOIDCParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListOIDCIssuers List OIDC issuers
 	//
 	// Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
@@ -5318,6 +5576,63 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
 	CreateOIDCIssuer(ctx context.Context, body CreateOIDCIssuerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateOIDCTokenWithBody Get a workload token
+	//
+	// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+	// `grant_type: client_credentials` gives the caller, authenticated by
+	// its bearer credential (an API key or a role session), a JWT signed
+	// with the deployment's key, for the provider application `client_id`
+	// of its organization: `iss` is the provider's issuer, `sub` names the
+	// caller (`user:<id>`, or `session:<id>` for a role session, with the
+	// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+	// `audience` (the provider's id by default, else one of its
+	// `audiences`), `org` is the organization, `jti` the token's `id`.
+	// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+	// seconds (default 900); a role session's token never outlives the
+	// session. The caller needs `oidc.token.Create` on the provider, so a
+	// narrowed key or a role gets a token only where it allows that.
+	// `client_secret` is ignored: the credential authenticates. The other
+	// grants of an application (authorization code, refresh) are at its
+	// token endpoint, named in its discovery document.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+	CreateOIDCTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateOIDCToken Get a workload token
+	//
+	// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+	// `grant_type: client_credentials` gives the caller, authenticated by
+	// its bearer credential (an API key or a role session), a JWT signed
+	// with the deployment's key, for the provider application `client_id`
+	// of its organization: `iss` is the provider's issuer, `sub` names the
+	// caller (`user:<id>`, or `session:<id>` for a role session, with the
+	// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+	// `audience` (the provider's id by default, else one of its
+	// `audiences`), `org` is the organization, `jti` the token's `id`.
+	// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+	// seconds (default 900); a role session's token never outlives the
+	// session. The caller needs `oidc.token.Create` on the provider, so a
+	// narrowed key or a role gets a token only where it allows that.
+	// `client_secret` is ignored: the credential authenticates. The other
+	// grants of an application (authorization code, refresh) are at its
+	// token endpoint, named in its discovery document.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+	CreateOIDCToken(ctx context.Context, body CreateOIDCTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOIDCToken Get the record of a workload token
+	//
+	// Vultr-compatible (GetOIDCToken). The record of a workload token of
+	// the organization: `expires_in` is what is left of its life;
+	// `access_token` is empty, since keyward never stores a token.
+	//
+	// Corresponds with GET /v2/oidc/issuer/token/{token_id} (the `GetOIDCToken` operationId).
+	GetOIDCToken(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DeleteOIDCIssuer Remove an OIDC issuer
 	//
 	// Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
@@ -5333,6 +5648,160 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/oidc/issuer/{issuer_id} (the `GetOIDCIssuer` operationId).
 	GetOIDCIssuer(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListOIDCProviders List the applications that sign in with keyward
+	//
+	// Vultr-compatible (ListOIDCProviders). Lists the organization's applications in registration order.
+	//
+	// Corresponds with GET /v2/oidc/provider (the `ListOIDCProviders` operationId).
+	ListOIDCProviders(ctx context.Context, params *ListOIDCProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateOIDCProviderWithBody Register an application that signs in with keyward
+	//
+	// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+	// application (Vultr's "provider") in the organization. Its `id` is
+	// its OAuth client id and names its issuer,
+	// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+	// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+	// same id. `client_secret` is in this answer only (keyward keeps its
+	// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+	// http on a loopback host), `scopes` (allowed; default all of
+	// openid, email, profile, groups, offline_access), `audiences` (the
+	// `aud` values a workload token of this provider may carry besides
+	// its id) and `pairwise` (a subject per member private to this
+	// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+	// `{"provider": {"name": ...}}`: both are accepted.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+	CreateOIDCProviderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateOIDCProvider Register an application that signs in with keyward
+	//
+	// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+	// application (Vultr's "provider") in the organization. Its `id` is
+	// its OAuth client id and names its issuer,
+	// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+	// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+	// same id. `client_secret` is in this answer only (keyward keeps its
+	// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+	// http on a loopback host), `scopes` (allowed; default all of
+	// openid, email, profile, groups, offline_access), `audiences` (the
+	// `aud` values a workload token of this provider may carry besides
+	// its id) and `pairwise` (a subject per member private to this
+	// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+	// `{"provider": {"name": ...}}`: both are accepted.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+	CreateOIDCProvider(ctx context.Context, body CreateOIDCProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteOIDCProvider Remove an application
+	//
+	// Vultr-compatible (DeleteOIDCProvider). Removes the application: its
+	// client credentials, codes and refresh tokens stop working at once;
+	// the ID, access and workload tokens it signed are JWTs and verify
+	// until they expire.
+	//
+	// Corresponds with DELETE /v2/oidc/provider/{provider_id} (the `DeleteOIDCProvider` operationId).
+	DeleteOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOIDCProvider Get an application
+	//
+	// Vultr-compatible (GetOIDCProvider). Returns the application, wrapped in `provider`, without its secret.
+	//
+	// Corresponds with GET /v2/oidc/provider/{provider_id} (the `GetOIDCProvider` operationId).
+	GetOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOIDCProviderKeys The keys that verify a provider's tokens
+	//
+	// keyward extension (the discovery document's `jwks_uri`). Public.
+	// The deployment's active signing key, and each retired key until
+	// every token it signed has expired (1 h 5 min after its rotation).
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/.well-known/jwks.json (the `GetOIDCProviderKeys` operationId).
+	GetOIDCProviderKeys(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DiscoverOIDCProvider A provider's OpenID discovery document
+	//
+	// Vultr-compatible (DiscoveryOIDC). Public. The issuer is
+	// `<public URL>/v2/oidc/<provider_id>`.
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/.well-known/openid-configuration (the `DiscoverOIDCProvider` operationId).
+	DiscoverOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcRevokeWithBody Revoke an access or refresh token (RFC 7009)
+	//
+	// keyward extension (the discovery document's `revocation_endpoint`).
+	// Public: the client authenticates as at the token endpoint.
+	// Revoking a refresh token ends its grant, the access tokens issued
+	// with it too. An unknown token is no error.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+	OidcRevokeWithBody(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcRevokeWithFormdataBody Revoke an access or refresh token (RFC 7009)
+	//
+	// keyward extension (the discovery document's `revocation_endpoint`).
+	// Public: the client authenticates as at the token endpoint.
+	// Revoking a refresh token ends its grant, the access tokens issued
+	// with it too. An unknown token is no error.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+	OidcRevokeWithFormdataBody(ctx context.Context, providerID ProviderID, body OidcRevokeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcTokenExchangeWithBody The token endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `token_endpoint`),
+	// served by the OpenID provider library. Public: the client
+	// authenticates with its secret (HTTP Basic or `client_secret` in
+	// the form). `grant_type` `authorization_code` (with `code`,
+	// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+	// a refresh token works once and its answer carries the next one.
+	// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+	OidcTokenExchangeWithBody(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcTokenExchangeWithFormdataBody The token endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `token_endpoint`),
+	// served by the OpenID provider library. Public: the client
+	// authenticates with its secret (HTTP Basic or `client_secret` in
+	// the form). `grant_type` `authorization_code` (with `code`,
+	// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+	// a refresh token works once and its answer carries the next one.
+	// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+	OidcTokenExchangeWithFormdataBody(ctx context.Context, providerID ProviderID, body OidcTokenExchangeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcUserinfo The userinfo endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `userinfo_endpoint`).
+	// Public: the access token of the code flow is the credential. The
+	// member's `sub`, and `email`, `name`, `groups`, `org` as the
+	// scopes granted allow, read now.
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfo` operationId).
+	OidcUserinfo(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OidcUserinfoPost The userinfo endpoint of the code flow (POST)
+	//
+	// The same as GET.
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfoPost` operationId).
+	OidcUserinfoPost(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListOrganizations List the caller's organizations
 	//
@@ -7606,6 +8075,27 @@ func (c *Client) ListFleetAuditEvents(ctx context.Context, params *ListFleetAudi
 	return c.Client.Do(req)
 }
 
+// RotateOIDCSigningKey Rotate the OpenID provider's signing key
+//
+// keyward extension, for fleet administrators (`keyward oidc
+// rotate-key`). Makes a new ES256 key that signs every token from now
+// on; the old one stays in the JWKS until every token it signed has
+// expired. Keys also rotate by themselves after 30 days. Recorded in
+// the fleet audit trail.
+//
+// Corresponds with POST /v2/fleet/oidc-keys/rotate (the `RotateOIDCSigningKey` operationId).
+func (c *Client) RotateOIDCSigningKey(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateOIDCSigningKeyRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListAllOrganizations List every organization
 //
 // keyward extension. Lists every live organization of the deployment,
@@ -8501,6 +8991,35 @@ func (c *Client) ListMail(ctx context.Context, params *ListMailParams, reqEditor
 	return c.Client.Do(req)
 }
 
+// AuthorizeOIDC Sign a member in to a provider application (the code flow)
+//
+// Vultr-compatible (AuthorizeOIDC), and the authorization endpoint of
+// every provider's discovery document. The request is checked first
+// (`client_id`, `redirect_uri` exactly as registered, `response_type`
+// `code`, `scope` with `openid`, PKCE `code_challenge` with
+// `code_challenge_method` `S256`, which only an API caller, who gets
+// the code in the answer rather than through a redirect, may leave
+// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
+// credential's, or a browser's session cookie (`keyward_session`);
+// a browser without one is sent (302) to `/login?return_to=` this
+// request. The member needs `oidc.provider.Authorize` on the
+// provider (a role session cannot sign in). A browser is sent (302)
+// to the redirect URI with `code` and `state`; an API caller gets
+// that URL as `redirect_uri`. The code is used once, within a minute.
+//
+// Corresponds with GET /v2/oidc/authorize (the `AuthorizeOIDC` operationId).
+func (c *Client) AuthorizeOIDC(ctx context.Context, params *AuthorizeOIDCParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAuthorizeOIDCRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListOIDCIssuers List OIDC issuers
 //
 // Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
@@ -8574,6 +9093,93 @@ func (c *Client) CreateOIDCIssuer(ctx context.Context, body CreateOIDCIssuerJSON
 	return c.Client.Do(req)
 }
 
+// CreateOIDCTokenWithBody Get a workload token
+//
+// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+// `grant_type: client_credentials` gives the caller, authenticated by
+// its bearer credential (an API key or a role session), a JWT signed
+// with the deployment's key, for the provider application `client_id`
+// of its organization: `iss` is the provider's issuer, `sub` names the
+// caller (`user:<id>`, or `session:<id>` for a role session, with the
+// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+// `audience` (the provider's id by default, else one of its
+// `audiences`), `org` is the organization, `jti` the token's `id`.
+// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+// seconds (default 900); a role session's token never outlives the
+// session. The caller needs `oidc.token.Create` on the provider, so a
+// narrowed key or a role gets a token only where it allows that.
+// `client_secret` is ignored: the credential authenticates. The other
+// grants of an application (authorization code, refresh) are at its
+// token endpoint, named in its discovery document.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+func (c *Client) CreateOIDCTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOIDCTokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateOIDCToken Get a workload token
+//
+// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+// `grant_type: client_credentials` gives the caller, authenticated by
+// its bearer credential (an API key or a role session), a JWT signed
+// with the deployment's key, for the provider application `client_id`
+// of its organization: `iss` is the provider's issuer, `sub` names the
+// caller (`user:<id>`, or `session:<id>` for a role session, with the
+// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+// `audience` (the provider's id by default, else one of its
+// `audiences`), `org` is the organization, `jti` the token's `id`.
+// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+// seconds (default 900); a role session's token never outlives the
+// session. The caller needs `oidc.token.Create` on the provider, so a
+// narrowed key or a role gets a token only where it allows that.
+// `client_secret` is ignored: the credential authenticates. The other
+// grants of an application (authorization code, refresh) are at its
+// token endpoint, named in its discovery document.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+func (c *Client) CreateOIDCToken(ctx context.Context, body CreateOIDCTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOIDCTokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOIDCToken Get the record of a workload token
+//
+// Vultr-compatible (GetOIDCToken). The record of a workload token of
+// the organization: `expires_in` is what is left of its life;
+// `access_token` is empty, since keyward never stores a token.
+//
+// Corresponds with GET /v2/oidc/issuer/token/{token_id} (the `GetOIDCToken` operationId).
+func (c *Client) GetOIDCToken(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOIDCTokenRequest(c.Server, tokenID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DeleteOIDCIssuer Remove an OIDC issuer
 //
 // Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
@@ -8600,6 +9206,290 @@ func (c *Client) DeleteOIDCIssuer(ctx context.Context, issuerID IssuerID, reqEdi
 // Corresponds with GET /v2/oidc/issuer/{issuer_id} (the `GetOIDCIssuer` operationId).
 func (c *Client) GetOIDCIssuer(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOIDCIssuerRequest(c.Server, issuerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListOIDCProviders List the applications that sign in with keyward
+//
+// Vultr-compatible (ListOIDCProviders). Lists the organization's applications in registration order.
+//
+// Corresponds with GET /v2/oidc/provider (the `ListOIDCProviders` operationId).
+func (c *Client) ListOIDCProviders(ctx context.Context, params *ListOIDCProvidersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListOIDCProvidersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateOIDCProviderWithBody Register an application that signs in with keyward
+//
+// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+// application (Vultr's "provider") in the organization. Its `id` is
+// its OAuth client id and names its issuer,
+// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+// same id. `client_secret` is in this answer only (keyward keeps its
+// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+// http on a loopback host), `scopes` (allowed; default all of
+// openid, email, profile, groups, offline_access), `audiences` (the
+// `aud` values a workload token of this provider may carry besides
+// its id) and `pairwise` (a subject per member private to this
+// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+// `{"provider": {"name": ...}}`: both are accepted.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+func (c *Client) CreateOIDCProviderWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOIDCProviderRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateOIDCProvider Register an application that signs in with keyward
+//
+// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+// application (Vultr's "provider") in the organization. Its `id` is
+// its OAuth client id and names its issuer,
+// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+// same id. `client_secret` is in this answer only (keyward keeps its
+// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+// http on a loopback host), `scopes` (allowed; default all of
+// openid, email, profile, groups, offline_access), `audiences` (the
+// `aud` values a workload token of this provider may carry besides
+// its id) and `pairwise` (a subject per member private to this
+// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+// `{"provider": {"name": ...}}`: both are accepted.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+func (c *Client) CreateOIDCProvider(ctx context.Context, body CreateOIDCProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateOIDCProviderRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteOIDCProvider Remove an application
+//
+// Vultr-compatible (DeleteOIDCProvider). Removes the application: its
+// client credentials, codes and refresh tokens stop working at once;
+// the ID, access and workload tokens it signed are JWTs and verify
+// until they expire.
+//
+// Corresponds with DELETE /v2/oidc/provider/{provider_id} (the `DeleteOIDCProvider` operationId).
+func (c *Client) DeleteOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteOIDCProviderRequest(c.Server, providerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOIDCProvider Get an application
+//
+// Vultr-compatible (GetOIDCProvider). Returns the application, wrapped in `provider`, without its secret.
+//
+// Corresponds with GET /v2/oidc/provider/{provider_id} (the `GetOIDCProvider` operationId).
+func (c *Client) GetOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOIDCProviderRequest(c.Server, providerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOIDCProviderKeys The keys that verify a provider's tokens
+//
+// keyward extension (the discovery document's `jwks_uri`). Public.
+// The deployment's active signing key, and each retired key until
+// every token it signed has expired (1 h 5 min after its rotation).
+//
+// Corresponds with GET /v2/oidc/{provider_id}/.well-known/jwks.json (the `GetOIDCProviderKeys` operationId).
+func (c *Client) GetOIDCProviderKeys(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOIDCProviderKeysRequest(c.Server, providerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DiscoverOIDCProvider A provider's OpenID discovery document
+//
+// Vultr-compatible (DiscoveryOIDC). Public. The issuer is
+// `<public URL>/v2/oidc/<provider_id>`.
+//
+// Corresponds with GET /v2/oidc/{provider_id}/.well-known/openid-configuration (the `DiscoverOIDCProvider` operationId).
+func (c *Client) DiscoverOIDCProvider(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDiscoverOIDCProviderRequest(c.Server, providerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcRevokeWithBody Revoke an access or refresh token (RFC 7009)
+//
+// keyward extension (the discovery document's `revocation_endpoint`).
+// Public: the client authenticates as at the token endpoint.
+// Revoking a refresh token ends its grant, the access tokens issued
+// with it too. An unknown token is no error.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+func (c *Client) OidcRevokeWithBody(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcRevokeRequestWithBody(c.Server, providerID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcRevokeWithFormdataBody Revoke an access or refresh token (RFC 7009)
+//
+// keyward extension (the discovery document's `revocation_endpoint`).
+// Public: the client authenticates as at the token endpoint.
+// Revoking a refresh token ends its grant, the access tokens issued
+// with it too. An unknown token is no error.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+func (c *Client) OidcRevokeWithFormdataBody(ctx context.Context, providerID ProviderID, body OidcRevokeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcRevokeRequestWithFormdataBody(c.Server, providerID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcTokenExchangeWithBody The token endpoint of the code flow
+//
+// keyward extension (the discovery document's `token_endpoint`),
+// served by the OpenID provider library. Public: the client
+// authenticates with its secret (HTTP Basic or `client_secret` in
+// the form). `grant_type` `authorization_code` (with `code`,
+// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+// a refresh token works once and its answer carries the next one.
+// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+func (c *Client) OidcTokenExchangeWithBody(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcTokenExchangeRequestWithBody(c.Server, providerID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcTokenExchangeWithFormdataBody The token endpoint of the code flow
+//
+// keyward extension (the discovery document's `token_endpoint`),
+// served by the OpenID provider library. Public: the client
+// authenticates with its secret (HTTP Basic or `client_secret` in
+// the form). `grant_type` `authorization_code` (with `code`,
+// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+// a refresh token works once and its answer carries the next one.
+// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+func (c *Client) OidcTokenExchangeWithFormdataBody(ctx context.Context, providerID ProviderID, body OidcTokenExchangeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcTokenExchangeRequestWithFormdataBody(c.Server, providerID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcUserinfo The userinfo endpoint of the code flow
+//
+// keyward extension (the discovery document's `userinfo_endpoint`).
+// Public: the access token of the code flow is the credential. The
+// member's `sub`, and `email`, `name`, `groups`, `org` as the
+// scopes granted allow, read now.
+//
+// Corresponds with GET /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfo` operationId).
+func (c *Client) OidcUserinfo(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcUserinfoRequest(c.Server, providerID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OidcUserinfoPost The userinfo endpoint of the code flow (POST)
+//
+// The same as GET.
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfoPost` operationId).
+func (c *Client) OidcUserinfoPost(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOidcUserinfoPostRequest(c.Server, providerID)
 	if err != nil {
 		return nil, err
 	}
@@ -12684,6 +13574,33 @@ func NewListFleetAuditEventsRequest(server string, params *ListFleetAuditEventsP
 	return req, nil
 }
 
+// NewRotateOIDCSigningKeyRequest constructs an http.Request for the RotateOIDCSigningKey method
+func NewRotateOIDCSigningKeyRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/fleet/oidc-keys/rotate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListAllOrganizationsRequest constructs an http.Request for the ListAllOrganizations method
 func NewListAllOrganizationsRequest(server string, params *ListAllOrganizationsParams) (*http.Request, error) {
 	var err error
@@ -14324,6 +15241,140 @@ func NewListMailRequest(server string, params *ListMailParams) (*http.Request, e
 	return req, nil
 }
 
+// NewAuthorizeOIDCRequest constructs an http.Request for the AuthorizeOIDC method
+func NewAuthorizeOIDCRequest(server string, params *AuthorizeOIDCParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/authorize")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "client_id", params.ClientID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "redirect_uri", params.RedirectURI, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "response_type", params.ResponseType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.State != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "state", *params.State, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Nonce != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nonce", *params.Nonce, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CodeChallenge != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code_challenge", *params.CodeChallenge, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CodeChallengeMethod != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "code_challenge_method", *params.CodeChallengeMethod, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ResponseMode != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "response_mode", *params.ResponseMode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListOIDCIssuersRequest constructs an http.Request for the ListOIDCIssuers method
 func NewListOIDCIssuersRequest(server string, params *ListOIDCIssuersParams) (*http.Request, error) {
 	var err error
@@ -14430,6 +15481,80 @@ func NewCreateOIDCIssuerRequestWithBody(server string, contentType string, body 
 	return req, nil
 }
 
+// NewCreateOIDCTokenRequest calls the generic CreateOIDCToken builder with application/json body
+func NewCreateOIDCTokenRequest(server string, body CreateOIDCTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateOIDCTokenRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateOIDCTokenRequestWithBody constructs an http.Request for the CreateOIDCToken method, with any body, and a specified content type
+func NewCreateOIDCTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/issuer/token")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetOIDCTokenRequest constructs an http.Request for the GetOIDCToken method
+func NewGetOIDCTokenRequest(server string, tokenID openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/issuer/token/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDeleteOIDCIssuerRequest constructs an http.Request for the DeleteOIDCIssuer method
 func NewDeleteOIDCIssuerRequest(server string, issuerID IssuerID) (*http.Request, error) {
 	var err error
@@ -14491,6 +15616,410 @@ func NewGetOIDCIssuerRequest(server string, issuerID IssuerID) (*http.Request, e
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListOIDCProvidersRequest constructs an http.Request for the ListOIDCProviders method
+func NewListOIDCProvidersRequest(server string, params *ListOIDCProvidersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateOIDCProviderRequest calls the generic CreateOIDCProvider builder with application/json body
+func NewCreateOIDCProviderRequest(server string, body CreateOIDCProviderJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateOIDCProviderRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateOIDCProviderRequestWithBody constructs an http.Request for the CreateOIDCProvider method, with any body, and a specified content type
+func NewCreateOIDCProviderRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/provider")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteOIDCProviderRequest constructs an http.Request for the DeleteOIDCProvider method
+func NewDeleteOIDCProviderRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/provider/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOIDCProviderRequest constructs an http.Request for the GetOIDCProvider method
+func NewGetOIDCProviderRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/provider/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetOIDCProviderKeysRequest constructs an http.Request for the GetOIDCProviderKeys method
+func NewGetOIDCProviderKeysRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/.well-known/jwks.json", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDiscoverOIDCProviderRequest constructs an http.Request for the DiscoverOIDCProvider method
+func NewDiscoverOIDCProviderRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/.well-known/openid-configuration", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewOidcRevokeRequestWithFormdataBody calls the generic OidcRevoke builder with application/x-www-form-urlencoded body
+func NewOidcRevokeRequestWithFormdataBody(server string, providerID ProviderID, body OidcRevokeFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewOidcRevokeRequestWithBody(server, providerID, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewOidcRevokeRequestWithBody constructs an http.Request for the OidcRevoke method, with any body, and a specified content type
+func NewOidcRevokeRequestWithBody(server string, providerID ProviderID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/oauth/revoke", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewOidcTokenExchangeRequestWithFormdataBody calls the generic OidcTokenExchange builder with application/x-www-form-urlencoded body
+func NewOidcTokenExchangeRequestWithFormdataBody(server string, providerID ProviderID, body OidcTokenExchangeFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewOidcTokenExchangeRequestWithBody(server, providerID, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewOidcTokenExchangeRequestWithBody constructs an http.Request for the OidcTokenExchange method, with any body, and a specified content type
+func NewOidcTokenExchangeRequestWithBody(server string, providerID ProviderID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/oauth/token", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewOidcUserinfoRequest constructs an http.Request for the OidcUserinfo method
+func NewOidcUserinfoRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/oauth/userinfo", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewOidcUserinfoPostRequest constructs an http.Request for the OidcUserinfoPost method
+func NewOidcUserinfoPostRequest(server string, providerID ProviderID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "provider_id", providerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/oidc/%s/oauth/userinfo", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20049,6 +21578,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/fleet/audit (the `ListFleetAuditEvents` operationId).
 	ListFleetAuditEventsWithResponse(ctx context.Context, params *ListFleetAuditEventsParams, reqEditors ...RequestEditorFn) (*ListFleetAuditEventsResponse, error)
 
+	// RotateOIDCSigningKeyWithResponse Rotate the OpenID provider's signing key
+	//
+	// keyward extension, for fleet administrators (`keyward oidc
+	// rotate-key`). Makes a new ES256 key that signs every token from now
+	// on; the old one stays in the JWKS until every token it signed has
+	// expired. Keys also rotate by themselves after 30 days. Recorded in
+	// the fleet audit trail.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/fleet/oidc-keys/rotate (the `RotateOIDCSigningKey` operationId).
+	RotateOIDCSigningKeyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RotateOIDCSigningKeyResponse, error)
+
 	// ListAllOrganizationsWithResponse List every organization
 	//
 	// keyward extension. Lists every live organization of the deployment,
@@ -20560,6 +22102,27 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v2/mail (the `ListMail` operationId).
 	ListMailWithResponse(ctx context.Context, params *ListMailParams, reqEditors ...RequestEditorFn) (*ListMailResponse, error)
 
+	// AuthorizeOIDCWithResponse Sign a member in to a provider application (the code flow)
+	//
+	// Vultr-compatible (AuthorizeOIDC), and the authorization endpoint of
+	// every provider's discovery document. The request is checked first
+	// (`client_id`, `redirect_uri` exactly as registered, `response_type`
+	// `code`, `scope` with `openid`, PKCE `code_challenge` with
+	// `code_challenge_method` `S256`, which only an API caller, who gets
+	// the code in the answer rather than through a redirect, may leave
+	// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
+	// credential's, or a browser's session cookie (`keyward_session`);
+	// a browser without one is sent (302) to `/login?return_to=` this
+	// request. The member needs `oidc.provider.Authorize` on the
+	// provider (a role session cannot sign in). A browser is sent (302)
+	// to the redirect URI with `code` and `state`; an API caller gets
+	// that URL as `redirect_uri`. The code is used once, within a minute.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/authorize (the `AuthorizeOIDC` operationId).
+	AuthorizeOIDCWithResponse(ctx context.Context, params *AuthorizeOIDCParams, reqEditors ...RequestEditorFn) (*AuthorizeOIDCResponse, error)
+
 	// ListOIDCIssuersWithResponse List OIDC issuers
 	//
 	// Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
@@ -20605,6 +22168,65 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/oidc/issuer (the `CreateOIDCIssuer` operationId).
 	CreateOIDCIssuerWithResponse(ctx context.Context, body CreateOIDCIssuerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCIssuerResponse, error)
 
+	// CreateOIDCTokenWithBodyWithResponse Get a workload token
+	//
+	// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+	// `grant_type: client_credentials` gives the caller, authenticated by
+	// its bearer credential (an API key or a role session), a JWT signed
+	// with the deployment's key, for the provider application `client_id`
+	// of its organization: `iss` is the provider's issuer, `sub` names the
+	// caller (`user:<id>`, or `session:<id>` for a role session, with the
+	// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+	// `audience` (the provider's id by default, else one of its
+	// `audiences`), `org` is the organization, `jti` the token's `id`.
+	// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+	// seconds (default 900); a role session's token never outlives the
+	// session. The caller needs `oidc.token.Create` on the provider, so a
+	// narrowed key or a role gets a token only where it allows that.
+	// `client_secret` is ignored: the credential authenticates. The other
+	// grants of an application (authorization code, refresh) are at its
+	// token endpoint, named in its discovery document.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+	CreateOIDCTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOIDCTokenResponse, error)
+
+	// CreateOIDCTokenWithResponse Get a workload token
+	//
+	// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+	// `grant_type: client_credentials` gives the caller, authenticated by
+	// its bearer credential (an API key or a role session), a JWT signed
+	// with the deployment's key, for the provider application `client_id`
+	// of its organization: `iss` is the provider's issuer, `sub` names the
+	// caller (`user:<id>`, or `session:<id>` for a role session, with the
+	// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+	// `audience` (the provider's id by default, else one of its
+	// `audiences`), `org` is the organization, `jti` the token's `id`.
+	// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+	// seconds (default 900); a role session's token never outlives the
+	// session. The caller needs `oidc.token.Create` on the provider, so a
+	// narrowed key or a role gets a token only where it allows that.
+	// `client_secret` is ignored: the credential authenticates. The other
+	// grants of an application (authorization code, refresh) are at its
+	// token endpoint, named in its discovery document.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+	CreateOIDCTokenWithResponse(ctx context.Context, body CreateOIDCTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCTokenResponse, error)
+
+	// GetOIDCTokenWithResponse Get the record of a workload token
+	//
+	// Vultr-compatible (GetOIDCToken). The record of a workload token of
+	// the organization: `expires_in` is what is left of its life;
+	// `access_token` is empty, since keyward never stores a token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/issuer/token/{token_id} (the `GetOIDCToken` operationId).
+	GetOIDCTokenWithResponse(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetOIDCTokenResponse, error)
+
 	// DeleteOIDCIssuerWithResponse Remove an OIDC issuer
 	//
 	// Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
@@ -20624,6 +22246,174 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/oidc/issuer/{issuer_id} (the `GetOIDCIssuer` operationId).
 	GetOIDCIssuerWithResponse(ctx context.Context, issuerID IssuerID, reqEditors ...RequestEditorFn) (*GetOIDCIssuerResponse, error)
+
+	// ListOIDCProvidersWithResponse List the applications that sign in with keyward
+	//
+	// Vultr-compatible (ListOIDCProviders). Lists the organization's applications in registration order.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/provider (the `ListOIDCProviders` operationId).
+	ListOIDCProvidersWithResponse(ctx context.Context, params *ListOIDCProvidersParams, reqEditors ...RequestEditorFn) (*ListOIDCProvidersResponse, error)
+
+	// CreateOIDCProviderWithBodyWithResponse Register an application that signs in with keyward
+	//
+	// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+	// application (Vultr's "provider") in the organization. Its `id` is
+	// its OAuth client id and names its issuer,
+	// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+	// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+	// same id. `client_secret` is in this answer only (keyward keeps its
+	// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+	// http on a loopback host), `scopes` (allowed; default all of
+	// openid, email, profile, groups, offline_access), `audiences` (the
+	// `aud` values a workload token of this provider may carry besides
+	// its id) and `pairwise` (a subject per member private to this
+	// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+	// `{"provider": {"name": ...}}`: both are accepted.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+	CreateOIDCProviderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOIDCProviderResponse, error)
+
+	// CreateOIDCProviderWithResponse Register an application that signs in with keyward
+	//
+	// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+	// application (Vultr's "provider") in the organization. Its `id` is
+	// its OAuth client id and names its issuer,
+	// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+	// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+	// same id. `client_secret` is in this answer only (keyward keeps its
+	// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+	// http on a loopback host), `scopes` (allowed; default all of
+	// openid, email, profile, groups, offline_access), `audiences` (the
+	// `aud` values a workload token of this provider may carry besides
+	// its id) and `pairwise` (a subject per member private to this
+	// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+	// `{"provider": {"name": ...}}`: both are accepted.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+	CreateOIDCProviderWithResponse(ctx context.Context, body CreateOIDCProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCProviderResponse, error)
+
+	// DeleteOIDCProviderWithResponse Remove an application
+	//
+	// Vultr-compatible (DeleteOIDCProvider). Removes the application: its
+	// client credentials, codes and refresh tokens stop working at once;
+	// the ID, access and workload tokens it signed are JWTs and verify
+	// until they expire.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/oidc/provider/{provider_id} (the `DeleteOIDCProvider` operationId).
+	DeleteOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*DeleteOIDCProviderResponse, error)
+
+	// GetOIDCProviderWithResponse Get an application
+	//
+	// Vultr-compatible (GetOIDCProvider). Returns the application, wrapped in `provider`, without its secret.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/provider/{provider_id} (the `GetOIDCProvider` operationId).
+	GetOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*GetOIDCProviderResponse, error)
+
+	// GetOIDCProviderKeysWithResponse The keys that verify a provider's tokens
+	//
+	// keyward extension (the discovery document's `jwks_uri`). Public.
+	// The deployment's active signing key, and each retired key until
+	// every token it signed has expired (1 h 5 min after its rotation).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/.well-known/jwks.json (the `GetOIDCProviderKeys` operationId).
+	GetOIDCProviderKeysWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*GetOIDCProviderKeysResponse, error)
+
+	// DiscoverOIDCProviderWithResponse A provider's OpenID discovery document
+	//
+	// Vultr-compatible (DiscoveryOIDC). Public. The issuer is
+	// `<public URL>/v2/oidc/<provider_id>`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/.well-known/openid-configuration (the `DiscoverOIDCProvider` operationId).
+	DiscoverOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*DiscoverOIDCProviderResponse, error)
+
+	// OidcRevokeWithBodyWithResponse Revoke an access or refresh token (RFC 7009)
+	//
+	// keyward extension (the discovery document's `revocation_endpoint`).
+	// Public: the client authenticates as at the token endpoint.
+	// Revoking a refresh token ends its grant, the access tokens issued
+	// with it too. An unknown token is no error.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+	OidcRevokeWithBodyWithResponse(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OidcRevokeResponse, error)
+
+	// OidcRevokeWithFormdataBodyWithResponse Revoke an access or refresh token (RFC 7009)
+	//
+	// keyward extension (the discovery document's `revocation_endpoint`).
+	// Public: the client authenticates as at the token endpoint.
+	// Revoking a refresh token ends its grant, the access tokens issued
+	// with it too. An unknown token is no error.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+	OidcRevokeWithFormdataBodyWithResponse(ctx context.Context, providerID ProviderID, body OidcRevokeFormdataRequestBody, reqEditors ...RequestEditorFn) (*OidcRevokeResponse, error)
+
+	// OidcTokenExchangeWithBodyWithResponse The token endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `token_endpoint`),
+	// served by the OpenID provider library. Public: the client
+	// authenticates with its secret (HTTP Basic or `client_secret` in
+	// the form). `grant_type` `authorization_code` (with `code`,
+	// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+	// a refresh token works once and its answer carries the next one.
+	// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+	OidcTokenExchangeWithBodyWithResponse(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OidcTokenExchangeResponse, error)
+
+	// OidcTokenExchangeWithFormdataBodyWithResponse The token endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `token_endpoint`),
+	// served by the OpenID provider library. Public: the client
+	// authenticates with its secret (HTTP Basic or `client_secret` in
+	// the form). `grant_type` `authorization_code` (with `code`,
+	// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+	// a refresh token works once and its answer carries the next one.
+	// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+	OidcTokenExchangeWithFormdataBodyWithResponse(ctx context.Context, providerID ProviderID, body OidcTokenExchangeFormdataRequestBody, reqEditors ...RequestEditorFn) (*OidcTokenExchangeResponse, error)
+
+	// OidcUserinfoWithResponse The userinfo endpoint of the code flow
+	//
+	// keyward extension (the discovery document's `userinfo_endpoint`).
+	// Public: the access token of the code flow is the credential. The
+	// member's `sub`, and `email`, `name`, `groups`, `org` as the
+	// scopes granted allow, read now.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfo` operationId).
+	OidcUserinfoWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*OidcUserinfoResponse, error)
+
+	// OidcUserinfoPostWithResponse The userinfo endpoint of the code flow (POST)
+	//
+	// The same as GET.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfoPost` operationId).
+	OidcUserinfoPostWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*OidcUserinfoPostResponse, error)
 
 	// ListOrganizationsWithResponse List the caller's organizations
 	//
@@ -24033,6 +25823,76 @@ func (r ListFleetAuditEventsResponse) ContentType() string {
 	return ""
 }
 
+type RotateOIDCSigningKeyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *struct {
+		SigningKey struct {
+			Kid string `json:"kid"`
+		} `json:"signing_key"`
+	}
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r RotateOIDCSigningKeyResponse) GetJSON201() *struct {
+	SigningKey struct {
+		Kid string `json:"kid"`
+	} `json:"signing_key"`
+} {
+	return r.JSON201
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RotateOIDCSigningKeyResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RotateOIDCSigningKeyResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RotateOIDCSigningKeyResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RotateOIDCSigningKeyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RotateOIDCSigningKeyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RotateOIDCSigningKeyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RotateOIDCSigningKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListAllOrganizationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26530,6 +28390,79 @@ func (r ListMailResponse) ContentType() string {
 	return ""
 }
 
+type AuthorizeOIDCResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		RedirectURI string `json:"redirect_uri"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AuthorizeOIDCResponse) GetJSON200() *struct {
+	RedirectURI string `json:"redirect_uri"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AuthorizeOIDCResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AuthorizeOIDCResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AuthorizeOIDCResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AuthorizeOIDCResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AuthorizeOIDCResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AuthorizeOIDCResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AuthorizeOIDCResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AuthorizeOIDCResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListOIDCIssuersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26682,6 +28615,158 @@ func (r CreateOIDCIssuerResponse) ContentType() string {
 	return ""
 }
 
+type CreateOIDCTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *TokenEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateOIDCTokenResponse) GetJSON201() *TokenEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateOIDCTokenResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateOIDCTokenResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateOIDCTokenResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateOIDCTokenResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateOIDCTokenResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateOIDCTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateOIDCTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateOIDCTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateOIDCTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOIDCTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TokenEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOIDCTokenResponse) GetJSON200() *TokenEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetOIDCTokenResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetOIDCTokenResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetOIDCTokenResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetOIDCTokenResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOIDCTokenResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOIDCTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOIDCTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOIDCTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOIDCTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type DeleteOIDCIssuerResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -26821,6 +28906,644 @@ func (r GetOIDCIssuerResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetOIDCIssuerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListOIDCProvidersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProviderList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListOIDCProvidersResponse) GetJSON200() *ProviderList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListOIDCProvidersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListOIDCProvidersResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListOIDCProvidersResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListOIDCProvidersResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListOIDCProvidersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListOIDCProvidersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListOIDCProvidersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListOIDCProvidersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateOIDCProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ProviderEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *TooLarge
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON201() *ProviderEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateOIDCProviderResponse) GetJSON413() *TooLarge {
+	return r.JSON413
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateOIDCProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateOIDCProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateOIDCProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateOIDCProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateOIDCProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteOIDCProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteOIDCProviderResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteOIDCProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteOIDCProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteOIDCProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteOIDCProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteOIDCProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteOIDCProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteOIDCProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteOIDCProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOIDCProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProviderEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOIDCProviderResponse) GetJSON200() *ProviderEnvelope {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetOIDCProviderResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetOIDCProviderResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetOIDCProviderResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetOIDCProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOIDCProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOIDCProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOIDCProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOIDCProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOIDCProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOIDCProviderKeysResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Keys []map[string]interface{} `json:"keys"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOIDCProviderKeysResponse) GetJSON200() *struct {
+	Keys []map[string]interface{} `json:"keys"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetOIDCProviderKeysResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetOIDCProviderKeysResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOIDCProviderKeysResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOIDCProviderKeysResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOIDCProviderKeysResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOIDCProviderKeysResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOIDCProviderKeysResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DiscoverOIDCProviderResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OIDCDocument
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DiscoverOIDCProviderResponse) GetJSON200() *OIDCDocument {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DiscoverOIDCProviderResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DiscoverOIDCProviderResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DiscoverOIDCProviderResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DiscoverOIDCProviderResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DiscoverOIDCProviderResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DiscoverOIDCProviderResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DiscoverOIDCProviderResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type OidcRevokeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r OidcRevokeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r OidcRevokeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OidcRevokeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OidcRevokeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OidcRevokeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type OidcTokenExchangeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OidcTokenExchangeResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r OidcTokenExchangeResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r OidcTokenExchangeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OidcTokenExchangeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OidcTokenExchangeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OidcTokenExchangeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type OidcUserinfoResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *OAuthError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OidcUserinfoResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r OidcUserinfoResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r OidcUserinfoResponse) GetJSON403() *OAuthError {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r OidcUserinfoResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r OidcUserinfoResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OidcUserinfoResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OidcUserinfoResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OidcUserinfoResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type OidcUserinfoPostResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *OAuthError
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OidcUserinfoPostResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r OidcUserinfoPostResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r OidcUserinfoPostResponse) GetJSON403() *OAuthError {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r OidcUserinfoPostResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r OidcUserinfoPostResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OidcUserinfoPostResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OidcUserinfoPostResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OidcUserinfoPostResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -35318,6 +38041,25 @@ func (c *ClientWithResponses) ListFleetAuditEventsWithResponse(ctx context.Conte
 	return ParseListFleetAuditEventsResponse(rsp)
 }
 
+// RotateOIDCSigningKeyWithResponse Rotate the OpenID provider's signing key
+//
+// keyward extension, for fleet administrators (`keyward oidc
+// rotate-key`). Makes a new ES256 key that signs every token from now
+// on; the old one stays in the JWKS until every token it signed has
+// expired. Keys also rotate by themselves after 30 days. Recorded in
+// the fleet audit trail.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/fleet/oidc-keys/rotate (the `RotateOIDCSigningKey` operationId).
+func (c *ClientWithResponses) RotateOIDCSigningKeyWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RotateOIDCSigningKeyResponse, error) {
+	rsp, err := c.RotateOIDCSigningKey(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotateOIDCSigningKeyResponse(rsp)
+}
+
 // ListAllOrganizationsWithResponse List every organization
 //
 // keyward extension. Lists every live organization of the deployment,
@@ -36087,6 +38829,33 @@ func (c *ClientWithResponses) ListMailWithResponse(ctx context.Context, params *
 	return ParseListMailResponse(rsp)
 }
 
+// AuthorizeOIDCWithResponse Sign a member in to a provider application (the code flow)
+//
+// Vultr-compatible (AuthorizeOIDC), and the authorization endpoint of
+// every provider's discovery document. The request is checked first
+// (`client_id`, `redirect_uri` exactly as registered, `response_type`
+// `code`, `scope` with `openid`, PKCE `code_challenge` with
+// `code_challenge_method` `S256`, which only an API caller, who gets
+// the code in the answer rather than through a redirect, may leave
+// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
+// credential's, or a browser's session cookie (`keyward_session`);
+// a browser without one is sent (302) to `/login?return_to=` this
+// request. The member needs `oidc.provider.Authorize` on the
+// provider (a role session cannot sign in). A browser is sent (302)
+// to the redirect URI with `code` and `state`; an API caller gets
+// that URL as `redirect_uri`. The code is used once, within a minute.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/authorize (the `AuthorizeOIDC` operationId).
+func (c *ClientWithResponses) AuthorizeOIDCWithResponse(ctx context.Context, params *AuthorizeOIDCParams, reqEditors ...RequestEditorFn) (*AuthorizeOIDCResponse, error) {
+	rsp, err := c.AuthorizeOIDC(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAuthorizeOIDCResponse(rsp)
+}
+
 // ListOIDCIssuersWithResponse List OIDC issuers
 //
 // Vultr-compatible (ListOIDCIssuers). Lists the organization's issuers in registration order.
@@ -36150,6 +38919,83 @@ func (c *ClientWithResponses) CreateOIDCIssuerWithResponse(ctx context.Context, 
 	return ParseCreateOIDCIssuerResponse(rsp)
 }
 
+// CreateOIDCTokenWithBodyWithResponse Get a workload token
+//
+// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+// `grant_type: client_credentials` gives the caller, authenticated by
+// its bearer credential (an API key or a role session), a JWT signed
+// with the deployment's key, for the provider application `client_id`
+// of its organization: `iss` is the provider's issuer, `sub` names the
+// caller (`user:<id>`, or `session:<id>` for a role session, with the
+// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+// `audience` (the provider's id by default, else one of its
+// `audiences`), `org` is the organization, `jti` the token's `id`.
+// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+// seconds (default 900); a role session's token never outlives the
+// session. The caller needs `oidc.token.Create` on the provider, so a
+// narrowed key or a role gets a token only where it allows that.
+// `client_secret` is ignored: the credential authenticates. The other
+// grants of an application (authorization code, refresh) are at its
+// token endpoint, named in its discovery document.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+func (c *ClientWithResponses) CreateOIDCTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOIDCTokenResponse, error) {
+	rsp, err := c.CreateOIDCTokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateOIDCTokenResponse(rsp)
+}
+
+// CreateOIDCTokenWithResponse Get a workload token
+//
+// Vultr-compatible (CreateOIDCToken; a JSON body, not a form).
+// `grant_type: client_credentials` gives the caller, authenticated by
+// its bearer credential (an API key or a role session), a JWT signed
+// with the deployment's key, for the provider application `client_id`
+// of its organization: `iss` is the provider's issuer, `sub` names the
+// caller (`user:<id>`, or `session:<id>` for a role session, with the
+// member in `act.sub` and the role in `role_id`), `aud` is keyward's
+// `audience` (the provider's id by default, else one of its
+// `audiences`), `org` is the organization, `jti` the token's `id`.
+// `expires_in` (keyward) asks for a lifetime between 60 and 3600
+// seconds (default 900); a role session's token never outlives the
+// session. The caller needs `oidc.token.Create` on the provider, so a
+// narrowed key or a role gets a token only where it allows that.
+// `client_secret` is ignored: the credential authenticates. The other
+// grants of an application (authorization code, refresh) are at its
+// token endpoint, named in its discovery document.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/issuer/token (the `CreateOIDCToken` operationId).
+func (c *ClientWithResponses) CreateOIDCTokenWithResponse(ctx context.Context, body CreateOIDCTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCTokenResponse, error) {
+	rsp, err := c.CreateOIDCToken(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateOIDCTokenResponse(rsp)
+}
+
+// GetOIDCTokenWithResponse Get the record of a workload token
+//
+// Vultr-compatible (GetOIDCToken). The record of a workload token of
+// the organization: `expires_in` is what is left of its life;
+// `access_token` is empty, since keyward never stores a token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/issuer/token/{token_id} (the `GetOIDCToken` operationId).
+func (c *ClientWithResponses) GetOIDCTokenWithResponse(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetOIDCTokenResponse, error) {
+	rsp, err := c.GetOIDCToken(ctx, tokenID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOIDCTokenResponse(rsp)
+}
+
 // DeleteOIDCIssuerWithResponse Remove an OIDC issuer
 //
 // Vultr-compatible (DeleteOIDCIssuer). Removes the issuer: trusts that
@@ -36180,6 +39026,252 @@ func (c *ClientWithResponses) GetOIDCIssuerWithResponse(ctx context.Context, iss
 		return nil, err
 	}
 	return ParseGetOIDCIssuerResponse(rsp)
+}
+
+// ListOIDCProvidersWithResponse List the applications that sign in with keyward
+//
+// Vultr-compatible (ListOIDCProviders). Lists the organization's applications in registration order.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/provider (the `ListOIDCProviders` operationId).
+func (c *ClientWithResponses) ListOIDCProvidersWithResponse(ctx context.Context, params *ListOIDCProvidersParams, reqEditors ...RequestEditorFn) (*ListOIDCProvidersResponse, error) {
+	rsp, err := c.ListOIDCProviders(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListOIDCProvidersResponse(rsp)
+}
+
+// CreateOIDCProviderWithBodyWithResponse Register an application that signs in with keyward
+//
+// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+// application (Vultr's "provider") in the organization. Its `id` is
+// its OAuth client id and names its issuer,
+// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+// same id. `client_secret` is in this answer only (keyward keeps its
+// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+// http on a loopback host), `scopes` (allowed; default all of
+// openid, email, profile, groups, offline_access), `audiences` (the
+// `aud` values a workload token of this provider may carry besides
+// its id) and `pairwise` (a subject per member private to this
+// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+// `{"provider": {"name": ...}}`: both are accepted.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+func (c *ClientWithResponses) CreateOIDCProviderWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateOIDCProviderResponse, error) {
+	rsp, err := c.CreateOIDCProviderWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateOIDCProviderResponse(rsp)
+}
+
+// CreateOIDCProviderWithResponse Register an application that signs in with keyward
+//
+// Vultr-compatible (CreateOIDCProvider). Registers a relying-party
+// application (Vultr's "provider") in the organization. Its `id` is
+// its OAuth client id and names its issuer,
+// `<public URL>/v2/oidc/<id>`, whose discovery document is at
+// `/v2/oidc/<id>/.well-known/openid-configuration`; `issuer_id` is the
+// same id. `client_secret` is in this answer only (keyward keeps its
+// SHA-256). keyward's extensions: `redirect_uris` (exact; https, or
+// http on a loopback host), `scopes` (allowed; default all of
+// openid, email, profile, groups, offline_access), `audiences` (the
+// `aud` values a workload token of this provider may carry besides
+// its id) and `pairwise` (a subject per member private to this
+// application). Vultr's client sends `{"name": ...}`, Vultr's docs
+// `{"provider": {"name": ...}}`: both are accepted.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/provider (the `CreateOIDCProvider` operationId).
+func (c *ClientWithResponses) CreateOIDCProviderWithResponse(ctx context.Context, body CreateOIDCProviderJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateOIDCProviderResponse, error) {
+	rsp, err := c.CreateOIDCProvider(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateOIDCProviderResponse(rsp)
+}
+
+// DeleteOIDCProviderWithResponse Remove an application
+//
+// Vultr-compatible (DeleteOIDCProvider). Removes the application: its
+// client credentials, codes and refresh tokens stop working at once;
+// the ID, access and workload tokens it signed are JWTs and verify
+// until they expire.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/oidc/provider/{provider_id} (the `DeleteOIDCProvider` operationId).
+func (c *ClientWithResponses) DeleteOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*DeleteOIDCProviderResponse, error) {
+	rsp, err := c.DeleteOIDCProvider(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteOIDCProviderResponse(rsp)
+}
+
+// GetOIDCProviderWithResponse Get an application
+//
+// Vultr-compatible (GetOIDCProvider). Returns the application, wrapped in `provider`, without its secret.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/provider/{provider_id} (the `GetOIDCProvider` operationId).
+func (c *ClientWithResponses) GetOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*GetOIDCProviderResponse, error) {
+	rsp, err := c.GetOIDCProvider(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOIDCProviderResponse(rsp)
+}
+
+// GetOIDCProviderKeysWithResponse The keys that verify a provider's tokens
+//
+// keyward extension (the discovery document's `jwks_uri`). Public.
+// The deployment's active signing key, and each retired key until
+// every token it signed has expired (1 h 5 min after its rotation).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/{provider_id}/.well-known/jwks.json (the `GetOIDCProviderKeys` operationId).
+func (c *ClientWithResponses) GetOIDCProviderKeysWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*GetOIDCProviderKeysResponse, error) {
+	rsp, err := c.GetOIDCProviderKeys(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOIDCProviderKeysResponse(rsp)
+}
+
+// DiscoverOIDCProviderWithResponse A provider's OpenID discovery document
+//
+// Vultr-compatible (DiscoveryOIDC). Public. The issuer is
+// `<public URL>/v2/oidc/<provider_id>`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/{provider_id}/.well-known/openid-configuration (the `DiscoverOIDCProvider` operationId).
+func (c *ClientWithResponses) DiscoverOIDCProviderWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*DiscoverOIDCProviderResponse, error) {
+	rsp, err := c.DiscoverOIDCProvider(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDiscoverOIDCProviderResponse(rsp)
+}
+
+// OidcRevokeWithBodyWithResponse Revoke an access or refresh token (RFC 7009)
+//
+// keyward extension (the discovery document's `revocation_endpoint`).
+// Public: the client authenticates as at the token endpoint.
+// Revoking a refresh token ends its grant, the access tokens issued
+// with it too. An unknown token is no error.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+func (c *ClientWithResponses) OidcRevokeWithBodyWithResponse(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OidcRevokeResponse, error) {
+	rsp, err := c.OidcRevokeWithBody(ctx, providerID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcRevokeResponse(rsp)
+}
+
+// OidcRevokeWithFormdataBodyWithResponse Revoke an access or refresh token (RFC 7009)
+//
+// keyward extension (the discovery document's `revocation_endpoint`).
+// Public: the client authenticates as at the token endpoint.
+// Revoking a refresh token ends its grant, the access tokens issued
+// with it too. An unknown token is no error.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/revoke (the `OidcRevoke` operationId).
+func (c *ClientWithResponses) OidcRevokeWithFormdataBodyWithResponse(ctx context.Context, providerID ProviderID, body OidcRevokeFormdataRequestBody, reqEditors ...RequestEditorFn) (*OidcRevokeResponse, error) {
+	rsp, err := c.OidcRevokeWithFormdataBody(ctx, providerID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcRevokeResponse(rsp)
+}
+
+// OidcTokenExchangeWithBodyWithResponse The token endpoint of the code flow
+//
+// keyward extension (the discovery document's `token_endpoint`),
+// served by the OpenID provider library. Public: the client
+// authenticates with its secret (HTTP Basic or `client_secret` in
+// the form). `grant_type` `authorization_code` (with `code`,
+// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+// a refresh token works once and its answer carries the next one.
+// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+func (c *ClientWithResponses) OidcTokenExchangeWithBodyWithResponse(ctx context.Context, providerID ProviderID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OidcTokenExchangeResponse, error) {
+	rsp, err := c.OidcTokenExchangeWithBody(ctx, providerID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcTokenExchangeResponse(rsp)
+}
+
+// OidcTokenExchangeWithFormdataBodyWithResponse The token endpoint of the code flow
+//
+// keyward extension (the discovery document's `token_endpoint`),
+// served by the OpenID provider library. Public: the client
+// authenticates with its secret (HTTP Basic or `client_secret` in
+// the form). `grant_type` `authorization_code` (with `code`,
+// `redirect_uri` and the PKCE `code_verifier`) or `refresh_token`;
+// a refresh token works once and its answer carries the next one.
+// Errors are OAuth's (`{"error": "invalid_grant", ...}`).
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/token (the `OidcTokenExchange` operationId).
+func (c *ClientWithResponses) OidcTokenExchangeWithFormdataBodyWithResponse(ctx context.Context, providerID ProviderID, body OidcTokenExchangeFormdataRequestBody, reqEditors ...RequestEditorFn) (*OidcTokenExchangeResponse, error) {
+	rsp, err := c.OidcTokenExchangeWithFormdataBody(ctx, providerID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcTokenExchangeResponse(rsp)
+}
+
+// OidcUserinfoWithResponse The userinfo endpoint of the code flow
+//
+// keyward extension (the discovery document's `userinfo_endpoint`).
+// Public: the access token of the code flow is the credential. The
+// member's `sub`, and `email`, `name`, `groups`, `org` as the
+// scopes granted allow, read now.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfo` operationId).
+func (c *ClientWithResponses) OidcUserinfoWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*OidcUserinfoResponse, error) {
+	rsp, err := c.OidcUserinfo(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcUserinfoResponse(rsp)
+}
+
+// OidcUserinfoPostWithResponse The userinfo endpoint of the code flow (POST)
+//
+// The same as GET.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/oidc/{provider_id}/oauth/userinfo (the `OidcUserinfoPost` operationId).
+func (c *ClientWithResponses) OidcUserinfoPostWithResponse(ctx context.Context, providerID ProviderID, reqEditors ...RequestEditorFn) (*OidcUserinfoPostResponse, error) {
+	rsp, err := c.OidcUserinfoPost(ctx, providerID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOidcUserinfoPostResponse(rsp)
 }
 
 // ListOrganizationsWithResponse List the caller's organizations
@@ -39941,6 +43033,57 @@ func ParseListFleetAuditEventsResponse(rsp *http.Response) (*ListFleetAuditEvent
 	return response, nil
 }
 
+// ParseRotateOIDCSigningKeyResponse parses an HTTP response from a RotateOIDCSigningKeyWithResponse call
+func ParseRotateOIDCSigningKeyResponse(rsp *http.Response) (*RotateOIDCSigningKeyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RotateOIDCSigningKeyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest struct {
+			SigningKey struct {
+				Kid string `json:"kid"`
+			} `json:"signing_key"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListAllOrganizationsResponse parses an HTTP response from a ListAllOrganizationsWithResponse call
 func ParseListAllOrganizationsResponse(rsp *http.Response) (*ListAllOrganizationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -41962,6 +45105,65 @@ func ParseListMailResponse(rsp *http.Response) (*ListMailResponse, error) {
 	return response, nil
 }
 
+// ParseAuthorizeOIDCResponse parses an HTTP response from a AuthorizeOIDCWithResponse call
+func ParseAuthorizeOIDCResponse(rsp *http.Response) (*AuthorizeOIDCResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AuthorizeOIDCResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			RedirectURI string `json:"redirect_uri"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 302:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListOIDCIssuersResponse parses an HTTP response from a ListOIDCIssuersWithResponse call
 func ParseListOIDCIssuersResponse(rsp *http.Response) (*ListOIDCIssuersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -42084,6 +45286,128 @@ func ParseCreateOIDCIssuerResponse(rsp *http.Response) (*CreateOIDCIssuerRespons
 	return response, nil
 }
 
+// ParseCreateOIDCTokenResponse parses an HTTP response from a CreateOIDCTokenWithResponse call
+func ParseCreateOIDCTokenResponse(rsp *http.Response) (*CreateOIDCTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateOIDCTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest TokenEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOIDCTokenResponse parses an HTTP response from a GetOIDCTokenWithResponse call
+func ParseGetOIDCTokenResponse(rsp *http.Response) (*GetOIDCTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOIDCTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TokenEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseDeleteOIDCIssuerResponse parses an HTTP response from a DeleteOIDCIssuerWithResponse call
 func ParseDeleteOIDCIssuerResponse(rsp *http.Response) (*DeleteOIDCIssuerResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -42189,6 +45513,516 @@ func ParseGetOIDCIssuerResponse(rsp *http.Response) (*GetOIDCIssuerResponse, err
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListOIDCProvidersResponse parses an HTTP response from a ListOIDCProvidersWithResponse call
+func ParseListOIDCProvidersResponse(rsp *http.Response) (*ListOIDCProvidersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListOIDCProvidersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProviderList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateOIDCProviderResponse parses an HTTP response from a CreateOIDCProviderWithResponse call
+func ParseCreateOIDCProviderResponse(rsp *http.Response) (*CreateOIDCProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateOIDCProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ProviderEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteOIDCProviderResponse parses an HTTP response from a DeleteOIDCProviderWithResponse call
+func ParseDeleteOIDCProviderResponse(rsp *http.Response) (*DeleteOIDCProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteOIDCProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOIDCProviderResponse parses an HTTP response from a GetOIDCProviderWithResponse call
+func ParseGetOIDCProviderResponse(rsp *http.Response) (*GetOIDCProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOIDCProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProviderEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOIDCProviderKeysResponse parses an HTTP response from a GetOIDCProviderKeysWithResponse call
+func ParseGetOIDCProviderKeysResponse(rsp *http.Response) (*GetOIDCProviderKeysResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOIDCProviderKeysResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Keys []map[string]interface{} `json:"keys"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDiscoverOIDCProviderResponse parses an HTTP response from a DiscoverOIDCProviderWithResponse call
+func ParseDiscoverOIDCProviderResponse(rsp *http.Response) (*DiscoverOIDCProviderResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DiscoverOIDCProviderResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OIDCDocument
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseOidcRevokeResponse parses an HTTP response from a OidcRevokeWithResponse call
+func ParseOidcRevokeResponse(rsp *http.Response) (*OidcRevokeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OidcRevokeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.StatusCode == 400:
+		break // No content-type
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseOidcTokenExchangeResponse parses an HTTP response from a OidcTokenExchangeWithResponse call
+func ParseOidcTokenExchangeResponse(rsp *http.Response) (*OidcTokenExchangeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OidcTokenExchangeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 400:
+		break // No content-type
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseOidcUserinfoResponse parses an HTTP response from a OidcUserinfoWithResponse call
+func ParseOidcUserinfoResponse(rsp *http.Response) (*OidcUserinfoResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OidcUserinfoResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest OAuthError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseOidcUserinfoPostResponse parses an HTTP response from a OidcUserinfoPostWithResponse call
+func ParseOidcUserinfoPostResponse(rsp *http.Response) (*OidcUserinfoPostResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OidcUserinfoPostResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case rsp.StatusCode == 401:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest OAuthError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/vultr/govultr/v3"
@@ -71,4 +75,129 @@ func TestCLIOIDCIssuers(t *testing.T) {
 	c.fail("(status 400, code invalid, field uri)", "oidc", "issuer", "create", "--uri", "http://insecure.example")
 	c.ok("oidc", "issuer", "delete", f["id"])
 	c.fail("(status 404, code not_found)", "oidc", "issuer", "get", f["id"])
+}
+
+// TestGovultrOIDCProviders drives Vultr's OIDC provider endpoints through
+// its official Go client: register an application, get, list, delete.
+func TestGovultrOIDCProviders(t *testing.T) {
+	ts := startServer(t, nil)
+	ctx := context.Background()
+	log := &callLog{}
+	c := newGovultr(t, ts, ts.Token, log)
+	defer log.check(t)
+
+	p, _, err := c.OIDC.CreateOIDCProvider(ctx, &govultr.OIDCProviderReq{Name: "grafana"})
+	if err != nil || p.ID == "" || p.IssuerID == "" || p.Name != "grafana" {
+		t.Fatalf("CreateOIDCProvider = %+v, %v", p, err)
+	}
+	wantStatus(t, log, "CreateOIDCProvider", http.StatusCreated)
+
+	got, _, err := c.OIDC.GetOIDCProvider(ctx, p.ID)
+	if err != nil || *got != *p {
+		t.Fatalf("GetOIDCProvider = %+v, %v; want %+v", got, err, p)
+	}
+	list, _, err := c.OIDC.ListOIDCProviders(ctx)
+	if err != nil || len(list) != 1 || list[0] != *p {
+		t.Fatalf("ListOIDCProviders = %+v, %v", list, err)
+	}
+
+	doc, _, err := c.OIDC.DiscoveryOIDC(ctx, p.ID)
+	if err != nil || !strings.HasSuffix(doc.Issuer, "/v2/oidc/"+p.ID) || doc.JWKSURI == "" || doc.TokenEndpoint == "" || len(doc.IDTokenSigningValuesSupported) == 0 {
+		t.Fatalf("DiscoveryOIDC = %+v, %v", doc, err)
+	}
+
+	// A workload token for the caller, and its record.
+	tok, _, err := c.OIDC.CreateOIDCToken(ctx, &govultr.OIDCTokenReq{GrantType: "client_credentials", ClientID: p.ID})
+	if err != nil || strings.Count(tok.AccessToken, ".") != 2 || tok.TokenType != "Bearer" || tok.ExpiresSeconds != "900" {
+		t.Fatalf("CreateOIDCToken = %+v, %v", tok, err)
+	}
+	wantStatus(t, log, "CreateOIDCToken", http.StatusCreated)
+	var claims struct{ Jti, Iss string }
+	payload, err := base64.RawURLEncoding.DecodeString(strings.Split(tok.AccessToken, ".")[1])
+	if err != nil || json.Unmarshal(payload, &claims) != nil || claims.Iss != doc.Issuer {
+		t.Fatalf("token payload %s: %v", payload, err)
+	}
+	rec, _, err := c.OIDC.GetOIDCToken(ctx, claims.Jti)
+	if err != nil || rec.TokenType != "Bearer" || rec.AccessToken != "" || rec.ExpiresSeconds == "" {
+		t.Fatalf("GetOIDCToken = %+v, %v", rec, err)
+	}
+	if _, _, err := c.OIDC.CreateOIDCToken(ctx, &govultr.OIDCTokenReq{GrantType: "client_credentials", ClientID: "0193a000-0000-7000-8000-00000000beef"}); err == nil {
+		t.Error("CreateOIDCToken for an unknown provider succeeded")
+	}
+	wantStatus(t, log, "CreateOIDCToken for an unknown provider", http.StatusBadRequest)
+
+	if _, _, err := c.OIDC.CreateOIDCProvider(ctx, &govultr.OIDCProviderReq{}); err == nil {
+		t.Error("CreateOIDCProvider without a name succeeded")
+	}
+	wantStatus(t, log, "CreateOIDCProvider without a name", http.StatusBadRequest)
+
+	if err := c.OIDC.DeleteOIDCProvider(ctx, p.ID); err != nil {
+		t.Fatalf("DeleteOIDCProvider: %v", err)
+	}
+	wantStatus(t, log, "DeleteOIDCProvider", http.StatusNoContent)
+	if _, _, err := c.OIDC.GetOIDCProvider(ctx, p.ID); err == nil {
+		t.Error("GetOIDCProvider after delete succeeded")
+	}
+	wantStatus(t, log, "GetOIDCProvider after delete", http.StatusNotFound)
+}
+
+// TestGovultrAuthorizeOIDC signs the client's credential in to an
+// application through Vultr's client, the twelfth method of its OIDC
+// service: keyward answers an API caller with JSON (the URL with the
+// code), which the client accepts and discards; a redirect URI the
+// application did not register is a 400, never followed.
+func TestGovultrAuthorizeOIDC(t *testing.T) {
+	ts := startServer(t, nil)
+	ctx := context.Background()
+	log := &callLog{}
+	c := newGovultr(t, ts, ts.Token, log)
+	defer log.check(t)
+	app := fieldsOf(cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}.ok(
+		"oidc", "provider", "create", "--name", "grafana", "--redirect-uri", "https://grafana.example/cb"))
+
+	params := &govultr.OIDCAuthorizeParameters{ClientID: app["id"], RedirectURI: "https://grafana.example/cb", ResponseType: "code",
+		Scope: "openid email", State: "st", Nonce: "n"}
+	if err := c.OIDC.AuthorizeOIDC(ctx, params); err != nil {
+		t.Fatalf("AuthorizeOIDC: %v", err)
+	}
+	wantStatus(t, log, "AuthorizeOIDC", http.StatusOK)
+	params.RedirectURI = "https://evil.example/cb"
+	if err := c.OIDC.AuthorizeOIDC(ctx, params); err == nil {
+		t.Error("AuthorizeOIDC to an unregistered redirect URI succeeded")
+	}
+	wantStatus(t, log, "AuthorizeOIDC to an unregistered redirect URI", http.StatusBadRequest)
+}
+
+// TestCLIOIDCProviders runs `keyward oidc provider`, `oidc token` and
+// `oidc rotate-key` against the real server.
+func TestCLIOIDCProviders(t *testing.T) {
+	ts := startServer(t, nil)
+	c := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	f := fieldsOf(c.ok("oidc", "provider", "create", "--name", "grafana", "--redirect-uri", "https://grafana.example/cb", "--audience", "sts.amazonaws.com", "--scope", "openid", "--scope", "email"))
+	if f["id"] == "" || f["client_secret"] == "" || f["scopes"] != "openid, email" || !strings.HasSuffix(f["issuer"], "/v2/oidc/"+f["id"]) {
+		t.Fatalf("create printed %v", f)
+	}
+	var list []struct{ ID, Name string }
+	c.json(&list, "oidc", "provider", "list")
+	if len(list) != 1 || list[0].ID != f["id"] {
+		t.Errorf("list = %+v", list)
+	}
+	if g := fieldsOf(c.ok("oidc", "provider", "get", f["id"])); g["client_secret"] != "-" || g["redirect_uris"] != "https://grafana.example/cb" {
+		t.Errorf("get printed %v", g)
+	}
+	jwt := strings.TrimSpace(c.ok("oidc", "token", f["id"], "--audience", "sts.amazonaws.com", "--expires-in", "120"))
+	if strings.Count(jwt, ".") != 2 {
+		t.Errorf("oidc token printed %q", jwt)
+	}
+	c.fail("(status 400, code invalid, field audience)", "oidc", "token", f["id"], "--audience", "evil")
+	back, err := url.Parse(strings.TrimSpace(c.ok("oidc", "authorize", f["id"], "--redirect-uri", "https://grafana.example/cb", "--scope", "openid", "--scope", "email", "--state", "st")))
+	if err != nil || back.Host != "grafana.example" || back.Query().Get("state") != "st" || !strings.HasPrefix(back.Query().Get("code"), "kwc_") {
+		t.Errorf("oidc authorize printed %v (%v)", back, err)
+	}
+	c.fail("(status 400, code invalid, field redirect_uri)", "oidc", "authorize", f["id"], "--redirect-uri", "https://evil.example/cb")
+	if out := c.ok("oidc", "rotate-key"); !strings.HasPrefix(out, "Rotated the signing key") {
+		t.Errorf("rotate-key printed %q", out)
+	}
+	c.ok("oidc", "provider", "delete", f["id"])
+	c.fail("(status 404, code not_found)", "oidc", "provider", "get", f["id"])
 }

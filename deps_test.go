@@ -58,6 +58,7 @@ var forbidden = map[string][]string{
 	"service":     {"net/http", "database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli"},
 	"sqlstore":    {"net/http", module + "/service", module + "/policy", module + "/authz", module + "/httpapi"},
 	"httpapi":     {"database/sql", module + "/sqlstore", module + "/cli"},
+	"console":     {"database/sql", module + "/sqlstore", module + "/cli"},
 	"cli":         {module + "/service", module + "/sqlstore", module + "/httpapi", module + "/policy", module + "/authz"},
 	"keywardtest": {module + "/httpapi", module + "/cli"},
 	"identity":    {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},

@@ -86,3 +86,6 @@ type SessionFilter struct {
 	LiveAt time.Time
 	Page   Page
 }
+
+// SessionCookie is the name of the cookie that carries a login session's token in a browser.
+const SessionCookie = "keyward_session"

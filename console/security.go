@@ -1,0 +1,76 @@
+package console
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// contentSecurityPolicy allows the console's own scripts, styles and
+// images and nothing else: no inline script or style, no eval, no
+// framing, and forms that post only to the console itself.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// secure sets the security headers of every console response and refuses
+// every cross-origin state-changing request (net/http's
+// CrossOriginProtection: a POST whose Sec-Fetch-Site or Origin says
+// another origin sent it) before it reaches a handler, whatever the
+// cookie's SameSite lets through.
+func secure(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "Refused: this request came from another site. Use the console's own forms.", http.StatusForbidden)
+	}))
+	guarded := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		// The invitation page's URL holds its link's token: no page of
+		// the console tells another site where it came from.
+		h.Set("Referrer-Policy", "no-referrer")
+		if !strings.HasPrefix(r.URL.Path, "/assets/") {
+			// Pages show members, keys and tokens: no cache keeps them.
+			h.Set("Cache-Control", "no-store")
+		}
+		guarded.ServeHTTP(w, r)
+	})
+}
+
+// withRequest gives every request an id and puts it and the source
+// address where the service's audit events and sign-in throttles find
+// them, as the API's middleware does.
+func withRequest(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [12]byte
+		_, _ = rand.Read(b[:])
+		ip, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			ip = r.RemoteAddr
+		}
+		ctx := keyward.NewContextWithRequest(r.Context(), hex.EncodeToString(b[:]), ip)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// setSession hands the browser the login session token: the one cookie
+// the console sets, which scripts cannot read (HttpOnly), which other
+// sites' requests do not carry except top-level navigations (SameSite
+// Lax), and which travels only over TLS when the console is served over
+// it.
+func setSession(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: keyward.SessionCookie, Value: token, Path: "/",
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+}
+
+// clearSession removes the session cookie.
+func clearSession(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: keyward.SessionCookie, Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+}

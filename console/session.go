@@ -1,0 +1,93 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/keyward-iam/keyward"
+)
+
+// session is the signed-in member of a request, with what the layout
+// shows of it: its name, its organization, the other organizations of
+// its account (the switcher) and the pages it may open.
+type session struct {
+	Principal *keyward.Principal
+	User      *keyward.User
+	OrgName   string
+	Orgs      []*keyward.Organization
+	// CanListTeam is whether the engine lets the member list the team
+	// (iam.user.List): the Team link is shown only then.
+	CanListTeam bool
+}
+
+// memberHandler is a page or action for a signed-in member.
+type memberHandler func(w http.ResponseWriter, r *http.Request, s *session)
+
+// signedIn authenticates the session cookie's token with the service's
+// ordinary Authenticate, as the API authenticates a bearer, and runs h
+// with the member in the request's context, so that every service call h
+// makes is decided for that member. A request without a valid session
+// goes to the sign-in page, which brings the browser back to the page it
+// asked for.
+func (c *Console) signedIn(h memberHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ck, err := r.Cookie(keyward.SessionCookie)
+		if err != nil || ck.Value == "" {
+			c.toLogin(w, r)
+			return
+		}
+		p, err := c.svc.Authenticate(r.Context(), ck.Value)
+		if keyward.ErrorCode(err) == keyward.CodeUnauthenticated {
+			clearSession(w, r)
+			c.toLogin(w, r)
+			return
+		}
+		if err != nil {
+			c.render(w, r, "message.html", view{Title: "Error"}, err)
+			return
+		}
+		r = r.WithContext(keyward.NewContextWithPrincipal(r.Context(), p))
+		s, err := c.loadSession(r, p)
+		if err != nil {
+			c.render(w, r, "message.html", view{Title: "Error"}, err)
+			return
+		}
+		h(w, r, s)
+	})
+}
+
+// loadSession reads what the layout shows of the member p. An
+// organization that requires MFA lets a session without one read only
+// the member itself, so the rest stays empty then.
+func (c *Console) loadSession(r *http.Request, p *keyward.Principal) (*session, error) {
+	ctx := r.Context()
+	u, err := c.svc.Me(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &session{Principal: p, User: u}
+	if p.MFAEnrollOnly {
+		return s, nil
+	}
+	if org, err := c.svc.GetOrganization(ctx, p.OrgID); err == nil {
+		s.OrgName = org.Name
+	}
+	if orgs, _, err := c.svc.ListOrganizations(ctx, keyward.Page{Limit: keyward.MaxPerPage}); err == nil && len(orgs) > 1 {
+		s.Orgs = orgs
+	}
+	if s.CanListTeam, err = c.svc.Allowed(ctx, "iam.user.List", "", ""); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// toLogin sends the browser to the sign-in page, to come back to the page
+// it asked for (a page it reads; after a refused action, the page the
+// action was on is unknown, so it comes back to the start).
+func (c *Console) toLogin(w http.ResponseWriter, r *http.Request) {
+	to := "/login"
+	if r.Method == http.MethodGet && r.URL.Path != "/" {
+		to += "?return_to=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	seeOther(w, r, to)
+}

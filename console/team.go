@@ -46,8 +46,8 @@ type memberRow struct {
 	User  *keyward.User
 	Roles []string
 	// TeamRole is the built-in team role bound to the member, if any.
-	TeamRole                                   string
-	ChangeRole, Suspend, Unsuspend, Remove     bool
+	TeamRole                               string
+	ChangeRole, Suspend, Unsuspend, Remove bool
 }
 
 // serviceRow is a service user with its live keys.

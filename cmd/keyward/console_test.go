@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/keywardtest"
+	"github.com/keyward-iam/keyward/policy"
+)
+
+// consoleLink is the invitation link of an invitation email: the
+// console's invitation page.
+var consoleLink = regexp.MustCompile(`http://[^\s']+/invitation\?token=[^\s']+`)
+
+const ownerPassword = "the owner's long passphrase"
+
+// callAPI calls the REST API with token and decodes the answer into out (if
+// not nil), failing t unless the status is want.
+func callAPI(t *testing.T, ts *testServer, method, path, token, body string, want int, out any) {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		t.Fatalf("%s %s = %d %s, want %d", method, path, res.StatusCode, b, want)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, b)
+		}
+	}
+}
+
+// consoleServer starts a server that mails through an SMTP sink, and
+// gives its root owner a password so it can sign in to the console.
+func consoleServer(t *testing.T) (*testServer, *keywardtest.SMTPServer, string) {
+	t.Helper()
+	sink := keywardtest.NewSMTPServer(t)
+	ts := startServer(t, nil, "--smtp-url", sink.URL, "--smtp-tls", "none", "--smtp-from", "keyward <noreply@keyward.test>")
+	var me struct {
+		User struct {
+			ID string `json:"id"`
+		} `json:"user"`
+	}
+	callAPI(t, ts, "GET", "/v2/users/me", ts.Token, "", http.StatusOK, &me)
+	var orgs struct {
+		Organizations []struct {
+			ID string `json:"id"`
+		} `json:"orgs"`
+	}
+	callAPI(t, ts, "GET", "/v2/organizations", ts.Token, "", http.StatusOK, &orgs)
+	org := orgs.Organizations[0].ID
+	callAPI(t, ts, "PUT", "/v2/fleet/organizations/"+org+"/users/"+me.User.ID+"/password", ts.Token,
+		`{"password":"`+ownerPassword+`"}`, http.StatusNoContent, nil)
+	return ts, sink, org
+}
+
+// signIn signs in on the console's sign-in page in tab.
+func signIn(t *testing.T, tab context.Context, ts *testServer, email, password string) {
+	t.Helper()
+	do(t, tab, "sign in", chromedp.Navigate(ts.URL+"/login"),
+		chromedp.SendKeys(chromedp.ID("email"), email), chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("sign-in")), chromedp.WaitVisible(chromedp.ID("welcome")))
+}
+
+// TestConsoleTeamStory is seed 003's story in a real browser: the root
+// owner signs in and invites Ana as Operator from the Team page; Ana
+// opens the link from the mailbox, sets a password and lands in the
+// organization, where the engine does not let her see the team; the
+// owner changes her role, suspends her (her session stops working) and
+// unsuspends her. Every page passes axe-core.
+func TestConsoleTeamStory(t *testing.T) {
+	owner := newTab(t)
+	ts, sink, _ := consoleServer(t)
+
+	do(t, owner, "open the sign-in page", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("sign-in")))
+	if loc, _ := chromedp.Run(owner, chromedp.Location()); loc != ts.URL+"/login" {
+		t.Errorf("signed out, / went to %s, want the sign-in page", loc)
+	}
+	checkPage(t, owner, "login")
+	signIn(t, owner, ts, "admin@localhost", ownerPassword)
+	checkPage(t, owner, "overview")
+
+	do(t, owner, "invite Ana as Operator", chromedp.Click(chromedp.CSS(`nav a[href="/team"]`)),
+		chromedp.WaitVisible(chromedp.ID("invite")),
+		chromedp.SendKeys(chromedp.ID("invite-email"), "ana@example.com"),
+		chromedp.SetValue(chromedp.ID("invite-role"), teamRoleID(t, "Operator")),
+		chromedp.Click(chromedp.ID("invite")),
+		chromedp.WaitVisible(chromedp.CSS(`#invitations td`)))
+	if got := text(t, owner, "#invitations td"); got != "ana@example.com" {
+		t.Errorf("pending invitation of %q, want ana@example.com", got)
+	}
+	checkPage(t, owner, "team")
+
+	link := consoleLink.FindString(sink.Wait(t, 1, 20*time.Second)[0].Body)
+	if !strings.HasPrefix(link, ts.URL+"/invitation?token=") {
+		t.Fatalf("the email's link is %q, want the console's invitation page", link)
+	}
+	ana := newTab(t)
+	do(t, ana, "open the invitation", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("accept")))
+	checkPage(t, ana, "invitation")
+	do(t, ana, "accept", chromedp.SendKeys(chromedp.ID("name"), "Ana"),
+		chromedp.SendKeys(chromedp.ID("password"), "Ana's own long passphrase"),
+		chromedp.Click(chromedp.ID("accept")), chromedp.WaitVisible(chromedp.ID("welcome")))
+	if loc, _ := chromedp.Run(ana, chromedp.Location()); loc != ts.URL+"/" {
+		t.Errorf("after accepting, Ana is at %s, want %s/ (and no token in the URL)", loc, ts.URL)
+	}
+	if got := text(t, ana, "#welcome"); !strings.Contains(got, "Ana (ana@example.com)") {
+		t.Errorf("Ana's start page says %q", got)
+	}
+	if n, _ := chromedp.Run(ana, chromedp.Evaluate[int](`document.querySelectorAll('nav a[href="/team"]').length`)); n != 0 {
+		t.Error("an Operator, whom the engine refuses iam.user.List, is shown the Team link")
+	}
+
+	// A member without iam.user.List sees no team data, and why.
+	do(t, ana, "open the Team page as Ana", chromedp.Navigate(ts.URL+"/team"), chromedp.WaitVisible(chromedp.ID("problem")))
+	if n, _ := chromedp.Run(ana, chromedp.Evaluate[int](`document.querySelectorAll('#members, #invitations').length`)); n != 0 {
+		t.Error("Ana, refused iam.user.List, sees the members or invitations")
+	}
+	if got := text(t, ana, "#problem"); !strings.Contains(got, "iam.user.List") || !strings.Contains(got, "implicit_deny") {
+		t.Errorf("the refusal says %q, want the action and the decision", got)
+	}
+	if got := text(t, ana, "#denial-layer"); got == "" {
+		t.Error("the refusal names no layer")
+	}
+	checkPage(t, ana, "team-refused")
+
+	row := `tr[data-email="ana@example.com"] `
+	do(t, owner, "change Ana's role to Viewer", chromedp.Navigate(ts.URL+"/team"),
+		chromedp.SetValue(chromedp.CSS(row+"select"), "Viewer"), chromedp.Click(chromedp.CSS(row+"button.change-role")))
+	waitJS(t, owner, "Ana's role shows Viewer", `document.querySelector('tr[data-email="ana@example.com"] td.roles').textContent.trim() === "Viewer"`)
+
+	do(t, owner, "suspend Ana", chromedp.Click(chromedp.CSS(row+"button.suspend")), chromedp.WaitVisible(chromedp.CSS(row+"button.unsuspend")))
+	if got := text(t, owner, row+"td.status"); got != "suspended" {
+		t.Errorf("Ana's status after suspending = %q", got)
+	}
+	do(t, ana, "reload as suspended Ana", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("sign-in")))
+	do(t, owner, "unsuspend Ana", chromedp.Click(chromedp.CSS(row+"button.unsuspend")), chromedp.WaitVisible(chromedp.CSS(row+"button.suspend")))
+	if got := text(t, owner, row+"td.status"); got != "active" {
+		t.Errorf("Ana's status after unsuspending = %q", got)
+	}
+	var users struct {
+		Users []struct {
+			Email  string `json:"email"`
+			Status string `json:"status"`
+		} `json:"users"`
+	}
+	callAPI(t, ts, "GET", "/v2/users", ts.Token, "", http.StatusOK, &users)
+	for _, u := range users.Users {
+		if u.Email == "ana@example.com" && u.Status != "active" {
+			t.Errorf("the API says Ana is %s", u.Status)
+		}
+	}
+}
+
+// teamRoleID returns the id of the built-in team role name.
+func teamRoleID(t *testing.T, name string) string {
+	t.Helper()
+	for _, r := range policy.BuiltinRoles(nil) {
+		if r.Family == policy.FamilyTeam && r.Name == name {
+			return r.ID
+		}
+	}
+	t.Fatalf("no team role %s", name)
+	return ""
+}
+
+// waitJS waits until the JavaScript expression is true in tab.
+func waitJS(t *testing.T, tab context.Context, what, expr string) {
+	t.Helper()
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](expr)); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// TestConsoleSecurity checks the console's headers and cookie, and that a
+// page of another origin cannot make a signed-in browser act.
+func TestConsoleSecurity(t *testing.T) {
+	tab := newTab(t)
+	ts, _, _ := consoleServer(t)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	res, err := noRedirect.PostForm(ts.URL+"/login", url.Values{"email": {"admin@localhost"}, "password": {ownerPassword}, "return_to": {"//evil.example/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Errorf("POST /login with return_to //evil.example/ = %d to %q, want 303 to /", res.StatusCode, res.Header.Get("Location"))
+	}
+	cookie := res.Header.Get("Set-Cookie")
+	for _, want := range []string{keyward.SessionCookie + "=kws_", "Path=/", "HttpOnly", "SameSite=Lax"} {
+		if !strings.Contains(cookie, want) {
+			t.Errorf("Set-Cookie %q lacks %q", cookie, want)
+		}
+	}
+	if strings.Contains(cookie, "Secure") {
+		t.Errorf("Set-Cookie %q is Secure over plain HTTP, where the browser would drop it", cookie)
+	}
+	for _, tc := range []struct{ header, want string }{
+		{"Content-Security-Policy", "script-src 'self'"},
+		{"Content-Security-Policy", "frame-ancestors 'none'"},
+		{"X-Frame-Options", "DENY"},
+		{"Referrer-Policy", "no-referrer"},
+	} {
+		if got := res.Header.Get(tc.header); !strings.Contains(got, tc.want) {
+			t.Errorf("%s = %q, want it to contain %q", tc.header, got, tc.want)
+		}
+	}
+	if got := res.Header.Get("Content-Security-Policy"); strings.Contains(got, "unsafe-inline") || strings.Contains(got, "unsafe-eval") {
+		t.Errorf("Content-Security-Policy %q allows inline script or eval", got)
+	}
+
+	// A page on another origin of the same site (another port): SameSite
+	// lets the cookie through, the cross-origin protection refuses.
+	signIn(t, tab, ts, "admin@localhost", ownerPassword)
+	attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<!doctype html><form id="f" method="post" action="%s/team/service-users"><input name="name" value="planted"></form>
+<script>document.getElementById("f").submit()</script>`, ts.URL)
+	}))
+	defer attacker.Close()
+	do(t, tab, "open the other origin's page", chromedp.Navigate(attacker.URL))
+	waitJS(t, tab, "the forged post's answer", `location.href.endsWith("/team/service-users")`)
+	if got := text(t, tab, "body"); !strings.Contains(got, "another site") {
+		t.Errorf("the forged POST's answer says %q, want the refusal", got)
+	}
+	var users struct {
+		Users []struct {
+			Name string `json:"name"`
+		} `json:"users"`
+	}
+	callAPI(t, ts, "GET", "/v2/users", ts.Token, "", http.StatusOK, &users)
+	for _, u := range users.Users {
+		if u.Name == "planted" {
+			t.Error("a cross-origin form created a service user")
+		}
+	}
+}

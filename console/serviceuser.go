@@ -8,10 +8,12 @@ import (
 	"github.com/keyward-iam/keyward/service"
 )
 
-// handleCreateServiceUser creates a service user; when the service hands
-// it a first key, the page shows that key's secret this once.
+// handleCreateServiceUser creates a service user with its first API key
+// (a service user acts through keys alone), whose secret the page shows
+// this once.
 func (c *Console) handleCreateServiceUser(w http.ResponseWriter, r *http.Request, s *session) {
-	u, secret, err := c.svc.CreateUser(r.Context(), service.UserInput{Name: r.PostFormValue("name"), ServiceUser: true})
+	apiEnabled := true
+	u, secret, err := c.svc.CreateUser(r.Context(), service.UserInput{Name: r.PostFormValue("name"), ServiceUser: true, APIEnabled: &apiEnabled})
 	c.showSecret(w, r, s, u, secret, err)
 }
 

@@ -172,6 +172,19 @@ func TestConsoleTeamStory(t *testing.T) {
 			t.Errorf("the API says Ana is %s", u.Status)
 		}
 	}
+
+	// A service user's key: its secret is shown once, and works.
+	do(t, owner, "create a service user", chromedp.SendKeys(chromedp.ID("service-name"), "deployer"),
+		chromedp.Click(chromedp.ID("create-service-user")), chromedp.WaitVisible(chromedp.ID("new-secret")))
+	secret := text(t, owner, "#new-secret")
+	callAPI(t, ts, "GET", "/v2/users/me", secret, "", http.StatusOK, nil)
+	if loc, _ := chromedp.Run(owner, chromedp.Location()); loc != ts.URL+"/team" {
+		t.Errorf("after creating a key the address is %s, want %s/team", loc, ts.URL)
+	}
+	do(t, owner, "reload the Team page", chromedp.Navigate(ts.URL+"/team"), chromedp.WaitVisible(chromedp.ID("invite")))
+	if html, _ := chromedp.Run(owner, chromedp.OuterHTML(chromedp.CSS("html"))); strings.Contains(html, secret) {
+		t.Error("the Team page shows a key's secret again")
+	}
 }
 
 // teamRoleID returns the id of the built-in team role name.
@@ -255,5 +268,34 @@ func TestConsoleSecurity(t *testing.T) {
 		if u.Name == "planted" {
 			t.Error("a cross-origin form created a service user")
 		}
+	}
+}
+
+// TestConsoleMFASignIn signs in an account that has an authenticator:
+// the password alone leads to the second step, which the code completes.
+func TestConsoleMFASignIn(t *testing.T) {
+	tab := newTab(t)
+	ts := startServer(t, nil)
+	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
+	const password = "a long unusual passphrase"
+	root.okStdin(password, "user", "create", "--email", "ada@example.com", "--name", "Ada", "--password-stdin")
+	session := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL,
+		"KEYWARD_TOKEN": strings.TrimSpace(anon.okStdin(password, "login", "--email", "ada@example.com"))}}
+	var e struct {
+		TOTP struct{ Secret string } `json:"totp"`
+	}
+	session.json(&e, "mfa", "enroll")
+	session.ok("mfa", "confirm", keywardtest.TOTPCode(t, e.TOTP.Secret, time.Now()))
+
+	do(t, tab, "sign in with the password", chromedp.Navigate(ts.URL+"/login"),
+		chromedp.SendKeys(chromedp.ID("email"), "ada@example.com"), chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("sign-in")), chromedp.WaitVisible(chromedp.ID("totp_code")))
+	checkPage(t, tab, "login-mfa")
+	// The confirmation spent this step's code: the next step's is fresh.
+	do(t, tab, "enter the code", chromedp.SendKeys(chromedp.ID("totp_code"), keywardtest.TOTPCode(t, e.TOTP.Secret, time.Now().Add(30*time.Second))),
+		chromedp.Click(chromedp.ID("sign-in")), chromedp.WaitVisible(chromedp.ID("welcome")))
+	if got := text(t, tab, "#welcome"); !strings.Contains(got, "Ada") {
+		t.Errorf("start page after MFA sign-in says %q", got)
 	}
 }

@@ -3,7 +3,6 @@ package console
 import (
 	"net/http"
 
-	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/service"
 )
 
@@ -66,11 +65,10 @@ func (c *Console) acceptAsAccount(r *http.Request, token, email, password string
 	if err != nil {
 		return err
 	}
-	p, err := c.svc.Authenticate(r.Context(), session)
+	ctx, _, err := c.asMember(r.Context(), session)
 	if err != nil {
 		return err
 	}
-	ctx := keyward.NewContextWithPrincipal(r.Context(), p)
 	defer func() {
 		if err := c.svc.Logout(ctx, session); err != nil {
 			c.log.WarnContext(ctx, "console: end the sign-in of an acceptance", "err", err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/httpapi"
 )
 
 // contentSecurityPolicy allows the console's own scripts, styles and
@@ -39,6 +40,7 @@ func secure(next http.Handler) http.Handler {
 			// Pages show members, keys and tokens: no cache keeps them.
 			h.Set("Cache-Control", "no-store")
 		}
+		r.Body = http.MaxBytesReader(w, r.Body, httpapi.MaxBodyBytes)
 		guarded.ServeHTTP(w, r)
 	})
 }

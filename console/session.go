@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 
@@ -23,8 +24,7 @@ type session struct {
 // memberHandler is a page or action for a signed-in member.
 type memberHandler func(w http.ResponseWriter, r *http.Request, s *session)
 
-// signedIn authenticates the session cookie's token with the service's
-// ordinary Authenticate, as the API authenticates a bearer, and runs h
+// signedIn authenticates the session cookie's token (asMember) and runs h
 // with the member in the request's context, so that every service call h
 // makes is decided for that member. A request without a valid session
 // goes to the sign-in page, which brings the browser back to the page it
@@ -36,7 +36,7 @@ func (c *Console) signedIn(h memberHandler) http.Handler {
 			c.toLogin(w, r)
 			return
 		}
-		p, err := c.svc.Authenticate(r.Context(), ck.Value)
+		ctx, p, err := c.asMember(r.Context(), ck.Value)
 		if keyward.ErrorCode(err) == keyward.CodeUnauthenticated {
 			clearSession(w, r)
 			c.toLogin(w, r)
@@ -46,7 +46,7 @@ func (c *Console) signedIn(h memberHandler) http.Handler {
 			c.render(w, r, "message.html", view{Title: "Error"}, err)
 			return
 		}
-		r = r.WithContext(keyward.NewContextWithPrincipal(r.Context(), p))
+		r = r.WithContext(ctx)
 		s, err := c.loadSession(r, p)
 		if err != nil {
 			c.render(w, r, "message.html", view{Title: "Error"}, err)
@@ -54,6 +54,18 @@ func (c *Console) signedIn(h memberHandler) http.Handler {
 		}
 		h(w, r, s)
 	})
+}
+
+// asMember authenticates a login session's token with the service's
+// ordinary Authenticate, as the API authenticates a bearer, and returns
+// ctx carrying its member, for whom the service decides every call made
+// with it.
+func (c *Console) asMember(ctx context.Context, token string) (context.Context, *keyward.Principal, error) {
+	p, err := c.svc.Authenticate(ctx, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	return keyward.NewContextWithPrincipal(ctx, p), p, nil
 }
 
 // loadSession reads what the layout shows of the member p. An

@@ -74,8 +74,26 @@ func (c *Console) handleLogin(w http.ResponseWriter, r *http.Request) {
 		c.showLogin(w, r, f, err)
 		return
 	}
+	c.endSession(r)
 	setSession(w, r, token)
 	seeOther(w, r, f.ReturnTo)
+}
+
+// endSession ends the login session the request's cookie carries, if it
+// is still live: signing in again, as the organization switcher does,
+// replaces the browser's session rather than leaving it open.
+func (c *Console) endSession(r *http.Request) {
+	ck, err := r.Cookie(keyward.SessionCookie)
+	if err != nil {
+		return
+	}
+	ctx, _, err := c.asMember(r.Context(), ck.Value)
+	if err != nil {
+		return
+	}
+	if err := c.svc.Logout(ctx, ck.Value); err != nil {
+		c.log.WarnContext(r.Context(), "console: end the replaced session", "err", err)
+	}
 }
 
 // handleLogout ends the login session and removes the cookie.

@@ -59,6 +59,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /invitation", c.handleInvitation)
 	c.mux.HandleFunc("POST /invitation", c.handleAcceptInvitation)
 
+	c.mux.Handle("GET /why", c.signedIn(c.handleWhy))
 	c.mux.Handle("GET /team", c.signedIn(c.handleTeam))
 	c.mux.Handle("POST /team/invitations", c.signedIn(c.teamAction(c.invite)))
 	c.mux.Handle("POST /team/invitations/{invitation_id}/resend", c.signedIn(c.teamAction(c.resend)))

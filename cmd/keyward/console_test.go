@@ -89,7 +89,8 @@ func signIn(t *testing.T, tab context.Context, ts *testServer, email, password s
 // opens the link from the mailbox, sets a password and lands in the
 // organization, where the engine does not let her see the team; the
 // owner changes her role, suspends her (her session stops working) and
-// unsuspends her. Every page passes axe-core.
+// unsuspends her; creates a service user, whose key is shown once; asks
+// the why page about a Deny. Every page passes axe-core.
 func TestConsoleTeamStory(t *testing.T) {
 	owner := newTab(t)
 	ts, sink, _ := consoleServer(t)
@@ -162,19 +163,43 @@ func TestConsoleTeamStory(t *testing.T) {
 	}
 	var users struct {
 		Users []struct {
+			ID     string `json:"id"`
 			Email  string `json:"email"`
 			Status string `json:"status"`
 		} `json:"users"`
 	}
 	callAPI(t, ts, "GET", "/v2/users", ts.Token, "", http.StatusOK, &users)
+	anaID := ""
 	for _, u := range users.Users {
-		if u.Email == "ana@example.com" && u.Status != "active" {
-			t.Errorf("the API says Ana is %s", u.Status)
+		if u.Email == "ana@example.com" {
+			anaID = u.ID
+			if u.Status != "active" {
+				t.Errorf("the API says Ana is %s", u.Status)
+			}
 		}
 	}
 
+	// The why page explains a Deny: the policy and statement that decided.
+	var deny struct {
+		ID string `json:"id"`
+	}
+	callAPI(t, ts, "POST", "/v2/policies", ts.Token, `{"name": "no-deletes", "description": "", "policy_document":
+		{"Version": "2026-03-20", "Statement": [{"Sid": "NoDelete", "Effect": "Deny", "Action": ["compute.instance.Delete"], "Resource": ["*"]}]}}`,
+		http.StatusCreated, &deny)
+	callAPI(t, ts, "POST", "/v2/policies/"+deny.ID+"/users/"+anaID, ts.Token, "", http.StatusNoContent, nil)
+	do(t, owner, "ask why", chromedp.Click(chromedp.CSS(`nav a[href="/why"]`)), chromedp.WaitVisible(chromedp.ID("why-ask")),
+		chromedp.SetValue(chromedp.ID("why-member"), anaID), chromedp.SendKeys(chromedp.ID("why-action"), "compute.instance.Delete"),
+		chromedp.Click(chromedp.ID("why-ask")), chromedp.WaitVisible(chromedp.ID("verdict")))
+	if got := text(t, owner, "#verdict-decision"); got != "Denied: explicit_deny" {
+		t.Errorf("the why page says %q, want Denied: explicit_deny", got)
+	}
+	if got := text(t, owner, "#verdict-statements tbody"); !strings.Contains(got, "no-deletes") || !strings.Contains(got, "NoDelete") {
+		t.Errorf("the why page's statements are %q, want the policy no-deletes and its statement NoDelete", got)
+	}
+	checkPage(t, owner, "why")
+
 	// A service user's key: its secret is shown once, and works.
-	do(t, owner, "create a service user", chromedp.SendKeys(chromedp.ID("service-name"), "deployer"),
+	do(t, owner, "create a service user", chromedp.Navigate(ts.URL+"/team"), chromedp.SendKeys(chromedp.ID("service-name"), "deployer"),
 		chromedp.Click(chromedp.ID("create-service-user")), chromedp.WaitVisible(chromedp.ID("new-secret")))
 	secret := text(t, owner, "#new-secret")
 	callAPI(t, ts, "GET", "/v2/users/me", secret, "", http.StatusOK, nil)

@@ -37,5 +37,6 @@ type GroupMemberView struct {
 type GroupFilter struct {
 	Member UserID // only groups this user is a member of
 	Name   string // exact, case-insensitive
+	Source string // External.Source; "" does not filter
 	Page   Page
 }

@@ -22,12 +22,13 @@ const ActorIdP = "identity_provider"
 // each sign-in, while roles and policies can still be bound to it. SCIM
 // and SAML provisioning reuse the same two fields.
 type External struct {
-	Source     string // SourceLocal or SourceIdP
+	Source     string // SourceLocal, SourceIdP or SourceSCIM
 	ExternalID string // the IdP's id of it; "" for SourceLocal
 }
 
-// FromIdP reports whether the IdP is its source of truth.
-func (e External) FromIdP() bool { return e.Source == SourceIdP }
+// FromIdP reports whether the IdP is its source of truth: it was imported
+// at a sign-in or provisioned through SCIM.
+func (e External) FromIdP() bool { return e.Source == SourceIdP || e.Source == SourceSCIM }
 
 // SourceName is the source as the API spells it: "local" or "idp".
 func (e External) SourceName() string {
@@ -42,12 +43,22 @@ func (e External) SourceName() string {
 // Connect Core §5.7); an email may change or be reused.
 func OIDCExternalID(issuer, subject string) string { return issuer + "#" + subject }
 
-// IdentityProvider is an organization's OpenID Connect provider, through
-// which its people sign in when its identity mode is IdentityIdP.
+// Kinds of identity providers (IdentityProvider.Kind).
+const (
+	IdPKindOIDC = "oidc" // OpenID Connect, authorization-code flow
+	IdPKindSAML = "saml" // SAML 2.0, HTTP-Redirect request and HTTP-POST response
+)
+
+// IdentityProvider is an organization's OpenID Connect or SAML 2.0
+// provider, through which its people sign in when its identity mode is
+// IdentityIdP. The claims fields name SAML attributes for a SAML one.
 type IdentityProvider struct {
-	OrgID    OrgID
-	Issuer   string // the issuer URL, the iss of its ID tokens
-	ClientID string
+	OrgID OrgID
+	Kind  string // IdPKindOIDC or IdPKindSAML
+	// Issuer is the OIDC issuer URL (the iss of its ID tokens), or the
+	// SAML IdP's entity id (the Issuer of its assertions).
+	Issuer   string
+	ClientID string // OIDC only
 	// SealedSecret is the client secret encrypted with the server's key;
 	// it is never returned by the API.
 	SealedSecret []byte
@@ -58,9 +69,21 @@ type IdentityProvider struct {
 	// AllowedDomains, if any, are the email domains whose people may sign
 	// in; others are refused.
 	AllowedDomains []string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// SAMLMetadata is the SAML IdP's metadata XML (its entity id, its
+	// SSO endpoint and the certificates its signatures must verify with);
+	// SAMLMetadataURL is where it was read from, if it was given by URL.
+	SAMLMetadata    string
+	SAMLMetadataURL string
+	// AllowIdPInitiated lets a SAML IdP sign people in unsolicited (from
+	// its dashboard). Refused by default: such a response answers no
+	// request of keyward's, so nothing binds it to the browser.
+	AllowIdPInitiated bool
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
+
+// SAML reports whether p is a SAML 2.0 provider.
+func (p *IdentityProvider) SAML() bool { return p.Kind == IdPKindSAML }
 
 // SSOFlow is one browser sign-in in progress: what the callback needs to
 // finish it, kept in the database so any replica can. ID is the SHA-256
@@ -68,8 +91,8 @@ type IdentityProvider struct {
 type SSOFlow struct {
 	ID        string
 	OrgID     OrgID
-	Nonce     string
-	Verifier  string // the PKCE code verifier
+	Nonce     string // OIDC: the nonce; SAML: the AuthnRequest's ID
+	Verifier  string // the PKCE code verifier (OIDC)
 	ReturnTo  string // a same-origin relative path, or ""
 	CreatedAt time.Time
 	ExpiresAt time.Time
@@ -88,6 +111,11 @@ type IdentityProviderTx interface {
 	// external id.
 	GetUserByExternalID(ctx context.Context, org OrgID, source, externalID string) (*User, error)
 
+	// UseSAMLAssertion records that org accepted the assertion id, until
+	// expires; an id recorded already and not expired is CodeConflict, so
+	// that an assertion signs in once across every replica.
+	UseSAMLAssertion(ctx context.Context, org OrgID, id string, expires time.Time) error
+
 	CreateSSOFlow(ctx context.Context, f *SSOFlow) error
 	// TakeSSOFlow deletes the flow and returns it, so that it is used at
 	// most once; a missing or expired one is CodeNotFound.
@@ -104,4 +132,23 @@ type OIDCClient struct {
 	ClientSecret string
 	Scopes       []string
 	RedirectURL  string
+}
+
+// SAMLServiceProvider is keyward as the SAML service provider of one
+// organization: its own entity id and ACS URL, so that an assertion for
+// one organization's SP never signs into another, and the IdP's metadata.
+type SAMLServiceProvider struct {
+	EntityID    string // keyward's entity id, the audience of assertions
+	ACSURL      string // where the IdP posts responses
+	IdPMetadata string // the IdP's metadata XML
+}
+
+// SAMLAssertion is a verified SAML assertion: its id and until when it
+// must be remembered to refuse a replay, and its subject and attributes
+// as claims: "iss" (the IdP's entity id), "sub" (the NameID), and each
+// attribute by name and by friendly name, a string or a list of them.
+type SAMLAssertion struct {
+	ID      string
+	Expires time.Time
+	Claims  map[string]any
 }

@@ -11,6 +11,9 @@ const (
 type Page struct {
 	Limit  int // 1..MaxPerPage; 0 means DefaultPerPage
 	Cursor string
+	// Offset skips that many rows of the listing before the page, for
+	// SCIM's startIndex; it is ignored with a Cursor.
+	Offset int
 }
 
 // PageInfo describes where a page sits in its listing. Next and Prev are

@@ -48,6 +48,7 @@ type Tx interface {
 	FleetTx
 	IdentityProviderTx
 	MFATx
+	SCIMTokenTx
 	// LoadGraph reads the organization's access graph at the transaction's
 	// snapshot.
 	LoadGraph(ctx context.Context, org OrgID) (*Graph, error)

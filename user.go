@@ -87,5 +87,6 @@ type UserFilter struct {
 	Kind   UserKind
 	Status UserStatus
 	Email  string // exact, case-insensitive
+	Source string // External.Source; "" does not filter, so SourceLocal cannot be asked for
 	Page   Page
 }

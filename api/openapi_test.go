@@ -72,7 +72,7 @@ func TestSpec_Conventions(t *testing.T) {
 	if len(doc.Security) != 1 || doc.Security[0]["bearerAuth"] == nil {
 		t.Fatalf("top-level security = %v, want bearerAuth", doc.Security)
 	}
-	public := map[string]bool{"getOpenAPISpec": true, "getHealth": true, "getReadiness": true, "getMetrics": true, "assumeRoleWithWebIdentity": true, "awsSTS": true, "describeInvitationLink": true, "acceptInvitation": true, "login": true, "startSSO": true, "ssoCallback": true}
+	public := map[string]bool{"getOpenAPISpec": true, "getHealth": true, "getReadiness": true, "getMetrics": true, "assumeRoleWithWebIdentity": true, "awsSTS": true, "describeInvitationLink": true, "acceptInvitation": true, "login": true, "startSSO": true, "ssoCallback": true, "getSAMLMetadata": true, "samlACS": true}
 	seen := map[string]bool{}
 	for path, item := range doc.Paths.Map() {
 		for method, o := range item.Operations() {

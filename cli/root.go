@@ -81,7 +81,7 @@ the key: a flag shows in the process list.`,
 	root.AddCommand(a.orgCommand(), a.userCommand(), a.groupCommand(), a.roleCommand(), a.policyCommand(),
 		a.trustCommand(), a.assumeCommand(), a.sessionCommand(), a.tokenCommand(), a.auditCommand(), a.catalogCommand(), a.authorizeCommand(), a.whoCanCommand(), a.whoamiCommand(),
 		a.oidcCommand(), a.inviteCommand(), a.mailCommand(), a.loginCommand(), a.logoutCommand(), a.passwordCommand(), a.mfaCommand(),
-		a.projectCommand(), a.resourceCommand(), a.bindingCommand(), a.overrideCommand(), a.fleetCommand(), a.idpCommand())
+		a.projectCommand(), a.resourceCommand(), a.bindingCommand(), a.overrideCommand(), a.fleetCommand(), a.idpCommand(), a.scimCommand())
 	return root
 }
 

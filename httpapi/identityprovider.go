@@ -2,34 +2,39 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/service"
 )
 
-// identityProviderJSON is an organization's OIDC provider. The client
-// secret is never shown: client_secret_set says one is stored.
+// identityProviderJSON is an organization's OIDC or SAML provider. The
+// client secret is never shown: client_secret_set says one is stored. For
+// SAML, issuer is the IdP's entity id, redirect_uri keyward's ACS URL and
+// the *_claim fields name attributes.
 type identityProviderJSON struct {
-	Type            string   `json:"type"`
-	Issuer          string   `json:"issuer"`
-	ClientID        string   `json:"client_id"`
-	ClientSecretSet bool     `json:"client_secret_set"`
-	Scopes          []string `json:"scopes"`
-	GroupsClaim     string   `json:"groups_claim"`
-	EmailClaim      string   `json:"email_claim"`
-	NameClaim       string   `json:"name_claim"`
-	AllowedDomains  []string `json:"allowed_domains"`
-	RedirectURI     string   `json:"redirect_uri"`
-	DateCreated     string   `json:"date_created"`
-	DateUpdated     string   `json:"date_updated"`
+	Type              string   `json:"type"`
+	SAMLMetadata      string   `json:"saml_metadata,omitempty"`
+	SAMLMetadataURL   string   `json:"saml_metadata_url,omitempty"`
+	AllowIdPInitiated bool     `json:"allow_idp_initiated"`
+	SPEntityID        string   `json:"sp_entity_id,omitempty"`
+	Issuer            string   `json:"issuer"`
+	ClientID          string   `json:"client_id"`
+	ClientSecretSet   bool     `json:"client_secret_set"`
+	Scopes            []string `json:"scopes"`
+	GroupsClaim       string   `json:"groups_claim"`
+	EmailClaim        string   `json:"email_claim"`
+	NameClaim         string   `json:"name_claim"`
+	AllowedDomains    []string `json:"allowed_domains"`
+	RedirectURI       string   `json:"redirect_uri"`
+	DateCreated       string   `json:"date_created"`
+	DateUpdated       string   `json:"date_updated"`
 }
 
 func toIdentityProviderJSON(d *service.IdentityProviderDetail) identityProviderJSON {
 	p := d.IdentityProvider
 	return identityProviderJSON{
-		Type: "oidc", Issuer: p.Issuer, ClientID: p.ClientID, ClientSecretSet: len(p.SealedSecret) > 0, Scopes: p.Scopes,
+		Type: p.Kind, SAMLMetadata: p.SAMLMetadata, SAMLMetadataURL: p.SAMLMetadataURL, AllowIdPInitiated: p.AllowIdPInitiated,
+		SPEntityID: d.SPEntityID, Issuer: p.Issuer, ClientID: p.ClientID, ClientSecretSet: len(p.SealedSecret) > 0, Scopes: p.Scopes,
 		GroupsClaim: p.GroupsClaim, EmailClaim: p.EmailClaim, NameClaim: p.NameClaim, AllowedDomains: p.AllowedDomains,
 		RedirectURI: d.RedirectURI, DateCreated: timeJSON(&p.CreatedAt), DateUpdated: timeJSON(&p.UpdatedAt),
 	}
@@ -55,25 +60,25 @@ func (s *server) handleGetIdentityProvider() http.Handler {
 func (s *server) handlePutIdentityProvider() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
-			Type           string   `json:"type"`
-			Issuer         string   `json:"issuer"`
-			ClientID       string   `json:"client_id"`
-			ClientSecret   string   `json:"client_secret"`
-			Scopes         []string `json:"scopes"`
-			GroupsClaim    string   `json:"groups_claim"`
-			EmailClaim     string   `json:"email_claim"`
-			NameClaim      string   `json:"name_claim"`
-			AllowedDomains []string `json:"allowed_domains"`
+			Type              string   `json:"type"`
+			SAMLMetadata      string   `json:"saml_metadata"`
+			SAMLMetadataURL   string   `json:"saml_metadata_url"`
+			AllowIdPInitiated bool     `json:"allow_idp_initiated"`
+			Issuer            string   `json:"issuer"`
+			ClientID          string   `json:"client_id"`
+			ClientSecret      string   `json:"client_secret"`
+			Scopes            []string `json:"scopes"`
+			GroupsClaim       string   `json:"groups_claim"`
+			EmailClaim        string   `json:"email_claim"`
+			NameClaim         string   `json:"name_claim"`
+			AllowedDomains    []string `json:"allowed_domains"`
 		}
 		if err := decodeJSON(r, &req); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		if req.Type != "" && req.Type != "oidc" {
-			s.writeError(w, r, keyward.FieldError("type", "type %q is not supported; keyward connects OpenID Connect providers (oidc).", req.Type))
-			return
-		}
 		d, err := s.svc.PutIdentityProvider(r.Context(), service.IdentityProviderInput{
+			Kind: req.Type, SAMLMetadata: req.SAMLMetadata, SAMLMetadataURL: req.SAMLMetadataURL, AllowIdPInitiated: req.AllowIdPInitiated,
 			Issuer: req.Issuer, ClientID: req.ClientID, ClientSecret: req.ClientSecret, Scopes: req.Scopes,
 			GroupsClaim: req.GroupsClaim, EmailClaim: req.EmailClaim, NameClaim: req.NameClaim, AllowedDomains: req.AllowedDomains,
 		})
@@ -100,12 +105,11 @@ const ssoCookie = "keyward_sso"
 
 func (s *server) handleStartSSO() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		org := strings.ToLower(r.PathValue("organization_id"))
-		if !keyward.ValidID(org) {
-			s.writeError(w, r, keyward.FieldError("organization_id", "organization_id %q is not a valid id (a UUID).", org))
+		org, ok := s.pathOrg(w, r)
+		if !ok {
 			return
 		}
-		start, err := s.svc.StartSSO(r.Context(), keyward.OrgID(org), r.URL.Query().Get("return_to"))
+		start, err := s.svc.StartSSO(r.Context(), org, r.URL.Query().Get("return_to"))
 		if err != nil {
 			s.writeRetryAfter(w, r, err)
 			return
@@ -132,10 +136,17 @@ func (s *server) handleSSOCallback() http.Handler {
 			s.writeRetryAfter(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusCreated, struct {
-			Session  loginSessionJSON `json:"login_session"`
-			User     userJSON         `json:"user"`
-			ReturnTo string           `json:"return_to"`
-		}{toLoginSessionJSON(out.Session, out.Token), toUserJSON(out.User), out.ReturnTo})
+		writeSSOSession(w, out)
 	})
+}
+
+// writeSSOSession answers a finished sign-in through an identity
+// provider, of either protocol: the login session with its token, the
+// user and where the browser asked to go.
+func writeSSOSession(w http.ResponseWriter, out *service.SSOSession) {
+	writeJSON(w, http.StatusCreated, struct {
+		Session  loginSessionJSON `json:"login_session"`
+		User     userJSON         `json:"user"`
+		ReturnTo string           `json:"return_to"`
+	}{toLoginSessionJSON(out.Session, out.Token), toUserJSON(out.User), out.ReturnTo})
 }

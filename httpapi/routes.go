@@ -56,10 +56,21 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handleSelf(mux, "GET /v2/auth/sessions", "iam.user.ListLoginSessions", s.handleListLoginSessions())
 	s.handlePublic(mux, "GET /v2/auth/sso/{organization_id}", "iam.user.Login", s.handleStartSSO())
 	s.handlePublic(mux, "GET /v2/auth/sso/callback", "iam.user.Login", s.handleSSOCallback())
+	s.handlePublic(mux, "GET /v2/auth/saml/{organization_id}/metadata", "", s.handleSAMLMetadata())
+	s.handlePublic(mux, "POST /v2/auth/saml/{organization_id}/acs", "iam.user.Login", s.handleSAMLACS())
 
 	s.handle(mux, "GET /v2/identity-provider", "iam.identityprovider.Read", s.handleGetIdentityProvider())
 	s.handle(mux, "PUT /v2/identity-provider", "iam.identityprovider.Update", s.handlePutIdentityProvider())
 	s.handle(mux, "DELETE /v2/identity-provider", "iam.identityprovider.Delete", s.handleDeleteIdentityProvider())
+
+	s.handle(mux, "POST /v2/scim-tokens", "iam.scimtoken.Create", s.handleCreateSCIMToken())
+	s.handle(mux, "GET /v2/scim-tokens", "iam.scimtoken.List", s.handleListSCIMTokens())
+	s.handle(mux, "DELETE /v2/scim-tokens/{token_id}", "iam.scimtoken.Delete", s.handleDeleteSCIMToken())
+	// SCIM 2.0, for the organization's identity provider: its own token
+	// and error shape (handleSCIM), outside /v2.
+	for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		s.handlePublic(mux, method+" /scim/v2/{organization_id}/", "", s.handleSCIM())
+	}
 
 	s.handle(mux, "POST /v2/users/{user_id}/api-keys", "iam.apikey.Create", s.handleCreateAPIKey())
 	s.handle(mux, "GET /v2/users/{user_id}/api-keys", "iam.apikey.List", s.handleListAPIKeys())

@@ -200,9 +200,9 @@ func TestIdentityProviderAPI(t *testing.T) {
 	_, reader := a.member("reader@example.com", "iam.identityprovider.Read")
 	a.do("GET", "/v2/identity-provider", a.root, "", http.StatusNotFound, nil)
 	var e struct{ Field string }
-	a.do("PUT", "/v2/identity-provider", a.root, `{"type":"saml","issuer":"https://idp.example.com","client_id":"c","client_secret":"s"}`, http.StatusBadRequest, &e)
+	a.do("PUT", "/v2/identity-provider", a.root, `{"type":"ldap","issuer":"https://idp.example.com","client_id":"c","client_secret":"s"}`, http.StatusBadRequest, &e)
 	if e.Field != "type" {
-		t.Errorf("a saml provider: error field %q, want type", e.Field)
+		t.Errorf("an ldap provider: error field %q, want type", e.Field)
 	}
 	body := `{"issuer":"https://idp.example.com","client_id":"keyward","client_secret":"` + secret + `"}`
 	a.do("PUT", "/v2/identity-provider", reader, body, http.StatusForbidden, nil)

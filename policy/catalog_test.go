@@ -105,7 +105,7 @@ func documentedLevel(a Action) Level {
 	}
 	op := a.Operation
 	switch {
-	case a.Service == "iam" && a.Resource == "identityprovider" && op == "Update":
+	case a.Service == "iam" && (a.Resource == "identityprovider" && op == "Update" || a.Resource == "scimtoken" && op == "Create"):
 		return LevelAdmin
 	case slices.Contains([]string{"TransferOwnership", "SetPassword", "InvalidatePassword", "ResetMFA", "RegenerateKeys", "GetUserKeys"}, op):
 		return LevelAdmin

@@ -60,7 +60,7 @@ var (
 		{ID: "team_management", Name: "Team Management", Patterns: []string{
 			"iam.organization.*", "iam.user.*", "iam.group.*", "iam.role.*", "iam.policy.*", "iam.roletrust.*",
 			"iam.assumedrole.*", "iam.invitation.*", "iam.binding.*", "iam.override.*", "iam.authorization.*",
-			"iam.catalog.*", "iam.mail.*", "iam.identityprovider.*", "account.user.*", "user.acl.*", "oidc.issuer.*", "oidc.provider.*",
+			"iam.catalog.*", "iam.mail.*", "iam.identityprovider.*", "iam.scimtoken.*", "account.user.*", "user.acl.*", "oidc.issuer.*", "oidc.provider.*",
 		}, Cells: map[GridLevel][]Level{GridView: readLevels, GridManage: writeDeleteLevels}},
 		// API Tokens has one column: "create and revoke tokens", listing them included.
 		{ID: "api_tokens", Name: "API Tokens", Patterns: []string{"iam.apikey.*", "oidc.token.*"}, Cells: map[GridLevel][]Level{GridManage: {LevelRead, LevelWrite, LevelDelete, LevelAdmin}}},

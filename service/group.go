@@ -263,18 +263,26 @@ func (s *Service) DeleteGroup(ctx context.Context, id keyward.GroupID) error {
 		if err := s.authorize(ctx, p, "iam.group.Delete", string(id)); err != nil {
 			return err
 		}
-		var fx effects
-		if fx.SessionsEnded, err = tx.EndGroupRoleSessions(ctx, p.OrgID, id, "", tx.Now()); err != nil {
-			return err
-		}
-		if err := tx.DeleteGroup(ctx, p.OrgID, id); err != nil {
-			return err
-		}
-		_, err = s.commit(ctx, tx, p, p.OrgID, change{
-			Action: "iam.group.Delete", TargetType: "group", TargetID: string(id), Before: viewGroup(g), After: fx.afterDelete(),
-		})
-		return err
+		return s.deleteGroup(ctx, tx, p, g)
 	})
+}
+
+// deleteGroup deletes g inside tx, ending the role sessions made through
+// its trusts, and commits the change, done by p (nil: the external actor
+// of ctx).
+func (s *Service) deleteGroup(ctx context.Context, tx keyward.Tx, p *keyward.Principal, g *keyward.Group) error {
+	var fx effects
+	var err error
+	if fx.SessionsEnded, err = tx.EndGroupRoleSessions(ctx, g.OrgID, g.ID, "", tx.Now()); err != nil {
+		return err
+	}
+	if err := tx.DeleteGroup(ctx, g.OrgID, g.ID); err != nil {
+		return err
+	}
+	_, err = s.commit(ctx, tx, p, g.OrgID, change{
+		Action: "iam.group.Delete", TargetType: "group", TargetID: string(g.ID), Before: viewGroup(g), After: fx.afterDelete(),
+	})
+	return err
 }
 
 // AddGroupMember adds a user or service user of the caller's organization
@@ -345,20 +353,32 @@ func (s *Service) RemoveGroupMember(ctx context.Context, id keyward.GroupID, use
 		if !keyward.ValidID(string(user)) {
 			return notFound("Group member")
 		}
-		if err := tx.RemoveGroupMember(ctx, p.OrgID, id, user); keyward.ErrorCode(err) == keyward.CodeNotFound {
+		if err := s.removeGroupMember(ctx, tx, p, p.OrgID, id, user); keyward.ErrorCode(err) == keyward.CodeNotFound {
 			return notFound("Group member")
 		} else if err != nil {
 			return err
 		}
-		var fx effects
-		if fx.SessionsEnded, err = tx.EndGroupRoleSessions(ctx, p.OrgID, id, user, tx.Now()); err != nil {
-			return err
-		}
-		_, err = s.commit(ctx, tx, p, p.OrgID, change{
-			Action: "iam.group.RemoveMember", TargetType: "group", TargetID: string(id), Before: memberView{id, user}, After: fx.afterDelete(),
-		})
-		return err
+		return nil
 	})
+}
+
+// removeGroupMember removes user from group id of org inside tx, ending
+// the role sessions it made through the group's trusts, and commits the
+// change, done by p (nil: the external actor of ctx). A user who is not a
+// member is the store's CodeNotFound.
+func (s *Service) removeGroupMember(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, id keyward.GroupID, user keyward.UserID) error {
+	if err := tx.RemoveGroupMember(ctx, org, id, user); err != nil {
+		return err
+	}
+	var fx effects
+	var err error
+	if fx.SessionsEnded, err = tx.EndGroupRoleSessions(ctx, org, id, user, tx.Now()); err != nil {
+		return err
+	}
+	_, err = s.commit(ctx, tx, p, org, change{
+		Action: "iam.group.RemoveMember", TargetType: "group", TargetID: string(id), Before: memberView{id, user}, After: fx.afterDelete(),
+	})
+	return err
 }
 
 // ListGroupMembers lists a group's members in the order they were added.

@@ -46,7 +46,9 @@ var DefaultIdPScopes = []string{"email", "profile"}
 // that seals client secrets, and where providers send browsers back.
 type sso struct {
 	signIn      SignIn
+	saml        SAMLSignIn
 	key         *serverKey
+	base        string // the server's public URL, without a trailing "/"
 	callbackURL string
 	allowHTTP   bool
 }
@@ -56,47 +58,67 @@ func newSSO(opts Options) *sso {
 	if base == "" {
 		base = "http://localhost:8080"
 	}
-	return &sso{signIn: opts.SignIn, key: newServerKey(idpKeySecret, opts.IdPSecretKey),
+	return &sso{signIn: opts.SignIn, saml: opts.SAML, key: newServerKey(idpKeySecret, opts.IdPSecretKey), base: base,
 		callbackURL: base + "/v2/auth/sso/callback", allowHTTP: opts.OIDCAllowHTTP}
 }
 
 // IdentityProviderInput is the body of PUT /v2/identity-provider. Empty
 // claims and scopes take the defaults; an empty ClientSecret keeps the
-// stored one (a first configuration needs one).
+// stored one (a first OIDC configuration needs one). A SAML provider
+// (Kind IdPKindSAML) is given by its metadata, as XML or by URL, and its
+// claims name SAML attributes.
 type IdentityProviderInput struct {
-	Issuer         string
-	ClientID       string
-	ClientSecret   string
-	Scopes         []string
-	GroupsClaim    string
-	EmailClaim     string
-	NameClaim      string
-	AllowedDomains []string
+	Kind              string // IdPKindOIDC (also "") or IdPKindSAML
+	SAMLMetadata      string
+	SAMLMetadataURL   string
+	AllowIdPInitiated bool
+	Issuer            string
+	ClientID          string
+	ClientSecret      string
+	Scopes            []string
+	GroupsClaim       string
+	EmailClaim        string
+	NameClaim         string
+	AllowedDomains    []string
 }
 
 // IdentityProviderDetail is an organization's identity provider as the
 // API shows it: never its secret, and with the redirect URI to register
-// at the provider.
+// at the provider (for SAML: the ACS URL, beside keyward's entity id).
 type IdentityProviderDetail struct {
 	*keyward.IdentityProvider
 	RedirectURI string
+	SPEntityID  string // SAML only
+}
+
+// detail is idp as the API shows it.
+func (s *Service) detail(idp *keyward.IdentityProvider) *IdentityProviderDetail {
+	if idp.SAML() {
+		sp := s.sso.samlSP(idp)
+		return &IdentityProviderDetail{idp, sp.ACSURL, sp.EntityID}
+	}
+	return &IdentityProviderDetail{idp, s.sso.callbackURL, ""}
 }
 
 type idpView struct {
-	Issuer         string   `json:"issuer"`
-	ClientID       string   `json:"client_id"`
-	Scopes         []string `json:"scopes"`
-	GroupsClaim    string   `json:"groups_claim"`
-	EmailClaim     string   `json:"email_claim"`
-	NameClaim      string   `json:"name_claim"`
-	AllowedDomains []string `json:"allowed_domains"`
+	Kind              string   `json:"kind"`
+	SAMLMetadataURL   string   `json:"saml_metadata_url,omitempty"`
+	AllowIdPInitiated bool     `json:"allow_idp_initiated,omitempty"`
+	Issuer            string   `json:"issuer"`
+	ClientID          string   `json:"client_id"`
+	Scopes            []string `json:"scopes"`
+	GroupsClaim       string   `json:"groups_claim"`
+	EmailClaim        string   `json:"email_claim"`
+	NameClaim         string   `json:"name_claim"`
+	AllowedDomains    []string `json:"allowed_domains"`
 }
 
 func viewIdP(p *keyward.IdentityProvider) idpView {
-	return idpView{p.Issuer, p.ClientID, p.Scopes, p.GroupsClaim, p.EmailClaim, p.NameClaim, p.AllowedDomains}
+	return idpView{p.Kind, p.SAMLMetadataURL, p.AllowIdPInitiated, p.Issuer, p.ClientID, p.Scopes, p.GroupsClaim, p.EmailClaim, p.NameClaim, p.AllowedDomains}
 }
 
-// clean checks in and returns it trimmed, with defaults filled in.
+// clean checks an OIDC provider's in and returns it trimmed, with
+// defaults filled in.
 func (in IdentityProviderInput) clean(allowHTTP bool) (IdentityProviderInput, error) {
 	var err error
 	in.Issuer = strings.TrimSpace(in.Issuer)
@@ -116,6 +138,13 @@ func (in IdentityProviderInput) clean(allowHTTP bool) (IdentityProviderInput, er
 	if in.Scopes, err = cleanStrings("scopes", in.Scopes, 20); err != nil {
 		return in, err
 	}
+	return in.cleanMapping()
+}
+
+// cleanMapping checks the allowed domains and the names of the claims (or
+// SAML attributes) of in, with defaults filled in.
+func (in IdentityProviderInput) cleanMapping() (IdentityProviderInput, error) {
+	var err error
 	if in.AllowedDomains, err = cleanStrings("allowed_domains", in.AllowedDomains, 50); err != nil {
 		return in, err
 	}
@@ -155,7 +184,7 @@ func (s *Service) GetIdentityProvider(ctx context.Context) (*IdentityProviderDet
 	if err != nil {
 		return nil, err
 	}
-	return &IdentityProviderDetail{idp, s.sso.callbackURL}, nil
+	return s.detail(idp), nil
 }
 
 // identityProviderOf returns org's identity provider, or CodeNotFound.
@@ -182,11 +211,20 @@ func (s *Service) PutIdentityProvider(ctx context.Context, in IdentityProviderIn
 	if err := s.authorize(ctx, p, "iam.identityprovider.Update", ""); err != nil {
 		return nil, err
 	}
-	if in, err = in.clean(s.sso.allowHTTP); err != nil {
+	switch in.Kind {
+	case "", keyward.IdPKindOIDC:
+		in.Kind = keyward.IdPKindOIDC
+		in, err = in.clean(s.sso.allowHTTP)
+	case keyward.IdPKindSAML:
+		in, err = s.cleanSAML(ctx, in)
+	default:
+		err = keyward.FieldError("type", "type %q is not supported; keyward connects OpenID Connect (oidc) and SAML 2.0 (saml) providers.", in.Kind)
+	}
+	if err != nil {
 		return nil, err
 	}
 	var sealed []byte
-	if in.ClientSecret != "" {
+	if in.ClientSecret != "" && in.Kind == keyward.IdPKindOIDC {
 		if sealed, err = s.sealSecret(ctx, p.OrgID, in.ClientSecret); err != nil {
 			return nil, err
 		}
@@ -198,17 +236,19 @@ func (s *Service) PutIdentityProvider(ctx context.Context, in IdentityProviderIn
 		if err != nil && keyward.ErrorCode(err) != keyward.CodeNotFound {
 			return err
 		}
-		idp = &keyward.IdentityProvider{OrgID: p.OrgID, Issuer: in.Issuer, ClientID: in.ClientID, SealedSecret: sealed,
+		idp = &keyward.IdentityProvider{OrgID: p.OrgID, Kind: in.Kind, Issuer: in.Issuer, ClientID: in.ClientID, SealedSecret: sealed,
 			Scopes: in.Scopes, GroupsClaim: in.GroupsClaim, EmailClaim: in.EmailClaim, NameClaim: in.NameClaim,
-			AllowedDomains: in.AllowedDomains, UpdatedAt: tx.Now()}
+			AllowedDomains: in.AllowedDomains, SAMLMetadata: in.SAMLMetadata, SAMLMetadataURL: in.SAMLMetadataURL,
+			AllowIdPInitiated: in.AllowIdPInitiated, UpdatedAt: tx.Now()}
 		c := change{Action: "iam.identityprovider.Update", TargetType: "identity_provider", TargetID: string(p.OrgID), After: viewIdP(idp)}
 		if before != nil {
 			idp.CreatedAt = before.CreatedAt
 			c.Before = viewIdP(before)
-			if sealed == nil {
+			if sealed == nil && idp.Kind == before.Kind {
 				idp.SealedSecret = before.SealedSecret
 			}
-		} else if sealed == nil {
+		}
+		if idp.Kind == keyward.IdPKindOIDC && len(idp.SealedSecret) == 0 {
 			return keyward.FieldError("client_secret", "client_secret is required: the secret of keyward's client at the provider.")
 		}
 		if err := tx.PutIdentityProvider(ctx, idp); err != nil {
@@ -221,12 +261,12 @@ func (s *Service) PutIdentityProvider(ctx context.Context, in IdentityProviderIn
 		return nil, err
 	}
 	s.forgetIssuer(before)
-	return &IdentityProviderDetail{idp, s.sso.callbackURL}, nil
+	return s.detail(idp), nil
 }
 
 // forgetIssuer drops the cached documents of a provider that changed.
 func (s *Service) forgetIssuer(idp *keyward.IdentityProvider) {
-	if idp != nil && s.sso.signIn != nil {
+	if idp != nil && !idp.SAML() && s.sso.signIn != nil {
 		s.sso.signIn.Forget(idp.Issuer)
 	}
 }

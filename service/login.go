@@ -240,7 +240,11 @@ func loginOrg(ctx context.Context, tx keyward.Tx, acct *keyward.Account, org key
 				refusal = errOrgSuspended()
 				continue
 			}
-			if u, err := tx.GetUser(ctx, o.ID, acct.ID); err == nil && u.Status == keyward.StatusActive {
+			u, err := tx.GetUser(ctx, o.ID, acct.ID)
+			if err != nil && keyward.ErrorCode(err) != keyward.CodeNotFound {
+				return nil, err // the store's, not a refusal: PostgreSQL aborted the transaction
+			}
+			if err == nil && u.Status == keyward.StatusActive {
 				return u, nil
 			}
 		}
@@ -275,6 +279,12 @@ func (s *Service) recordLoginFailure(ctx context.Context, acct *keyward.Account,
 			return err
 		}
 		u, err := loginOrg(ctx, tx, acct, org)
+		if c := keyward.ErrorCode(err); err != nil && c != keyward.CodeUnauthenticated && c != keyward.CodePermissionDenied {
+			// The store's error, not loginOrg's refusal: on PostgreSQL the
+			// transaction is aborted, and write must see why (it runs a
+			// serialization failure again).
+			return err
+		}
 		if err != nil {
 			// No organization of the account to record it in.
 			s.log.WarnContext(ctx, "failed login", "account", acct.ID, "failures", f.Failures, "action", action)
@@ -336,7 +346,7 @@ func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org ke
 }
 
 // createLoginSession opens a login session of member u inside tx, signed
-// in by method (password, sso), and commits its audit event, done by u;
+// in by method (password, sso, saml), and commits its audit event, done by u;
 // an sso event names the identity the provider vouched for (issuer and
 // subject). It returns the session with its token kws_<id>_<secret>; only
 // the secret's SHA-256 is stored.
@@ -373,9 +383,9 @@ func (s *Service) createLoginSession(ctx context.Context, tx keyward.Tx, u *keyw
 }
 
 // externalIDOf is u's identity at its provider when it signed in through
-// it (method sso), "" otherwise.
+// it (method sso, or saml), "" otherwise.
 func externalIDOf(u *keyward.User, method string) string {
-	if method != "sso" {
+	if method != "sso" && method != "saml" {
 		return ""
 	}
 	return u.ExternalID

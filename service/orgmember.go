@@ -116,32 +116,46 @@ func (s *Service) setSuspended(ctx context.Context, org keyward.OrgID, id keywar
 		if suspend && id == actor.UserID {
 			return keyward.Errorf(keyward.CodeConflict, "You cannot suspend yourself.")
 		}
-		if (u.Status == keyward.StatusSuspended) == suspend {
-			return nil
-		}
-		before := viewUser(u)
-		now := tx.Now()
-		u.Status, u.SuspendedAt, u.Member.UpdatedAt = keyward.StatusActive, nil, now
-		if suspend {
-			u.Status, u.SuspendedAt = keyward.StatusSuspended, &now
-		}
-		if err := tx.UpdateMember(ctx, &u.Member); err != nil {
+		return s.suspendMember(ctx, tx, actor, u, suspend)
+	})
+}
+
+// suspendMember suspends u (or lifts its suspension) inside tx and commits
+// the change, done by actor (nil: the external actor of ctx, such as a
+// SCIM token). Suspending ends u's role sessions; its keys and login
+// sessions are refused while it stays suspended, which Authenticate
+// checks at every call. A member already in that state is left alone.
+func (s *Service) suspendMember(ctx context.Context, tx keyward.Tx, actor *keyward.Principal, u *keyward.User, suspend bool) error {
+	action := "iam.organization.UnsuspendUser"
+	if suspend {
+		action = "iam.organization.SuspendUser"
+	}
+	if (u.Status == keyward.StatusSuspended) == suspend {
+		return nil
+	}
+	before := viewUser(u)
+	now := tx.Now()
+	u.Status, u.SuspendedAt, u.Member.UpdatedAt = keyward.StatusActive, nil, now
+	if suspend {
+		u.Status, u.SuspendedAt = keyward.StatusSuspended, &now
+	}
+	if err := tx.UpdateMember(ctx, &u.Member); err != nil {
+		return err
+	}
+	var fx effects
+	if suspend {
+		var err error
+		if fx.SessionsEnded, err = tx.EndUserRoleSessions(ctx, u.OrgID, u.Member.UserID, now); err != nil {
 			return err
 		}
-		var fx effects
-		if suspend {
-			if fx.SessionsEnded, err = tx.EndUserRoleSessions(ctx, org, id, now); err != nil {
-				return err
-			}
-		}
-		_, err = s.commit(ctx, tx, actor, org, change{
-			Action: action, TargetType: "user", TargetID: string(id), Before: before, After: struct {
-				userView
-				effects
-			}{viewUser(u), fx},
-		})
-		return err
+	}
+	_, err := s.commit(ctx, tx, actor, u.OrgID, change{
+		Action: action, TargetType: "user", TargetID: string(u.Member.UserID), Before: before, After: struct {
+			userView
+			effects
+		}{viewUser(u), fx},
 	})
+	return err
 }
 
 // ListSuspendedUsers lists the suspended members of an organization.

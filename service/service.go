@@ -103,6 +103,10 @@ type Options struct {
 	// provider (package identity); nil: sign-in through identity
 	// providers is refused as unavailable.
 	SignIn SignIn
+	// SAML signs people in through their organization's SAML 2.0
+	// provider (package identity); nil: such sign-ins are refused as
+	// unavailable.
+	SAML SAMLSignIn
 	// IdPSecretKey seals identity providers' client secrets (32 bytes,
 	// AES-256); empty: a key generated once and stored in the database,
 	// shared by every replica.

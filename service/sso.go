@@ -57,7 +57,14 @@ func (s *Service) StartSSO(ctx context.Context, org keyward.OrgID, returnTo stri
 		return nil, &keyward.Error{Code: keyward.CodeRateLimited, Detail: d,
 			Message: "Too many sign-ins from this address; try again in " + max(d.Round(time.Second), time.Second).String() + "."}
 	}
-	client, err := s.ssoClient(ctx, org)
+	idp, err := s.signInProvider(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	if idp.SAML() {
+		return s.startSAML(ctx, idp, returnTo)
+	}
+	client, err := s.oidcClient(ctx, idp)
 	if err != nil {
 		return nil, err
 	}
@@ -138,22 +145,38 @@ func flowID(state string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ssoClient returns what a sign-in into org needs of its provider, or
+// signInProvider returns the provider people sign into org through, or
 // errNoSSO, or errOrgSuspended.
-func (s *Service) ssoClient(ctx context.Context, org keyward.OrgID) (*keyward.OIDCClient, error) {
+func (s *Service) signInProvider(ctx context.Context, org keyward.OrgID) (*keyward.IdentityProvider, error) {
 	var idp *keyward.IdentityProvider
 	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var err error
 		idp, err = ssoProvider(ctx, tx, org)
 		return err
 	})
+	return idp, err
+}
+
+// ssoClient returns what an OIDC sign-in into org needs of its provider,
+// or errNoSSO, or errOrgSuspended.
+func (s *Service) ssoClient(ctx context.Context, org keyward.OrgID) (*keyward.OIDCClient, error) {
+	idp, err := s.signInProvider(ctx, org)
 	if err != nil {
 		return nil, err
+	}
+	return s.oidcClient(ctx, idp)
+}
+
+// oidcClient returns keyward's client at idp, an OpenID provider; a SAML
+// one is errNoSSO (an OIDC callback never finishes a SAML sign-in).
+func (s *Service) oidcClient(ctx context.Context, idp *keyward.IdentityProvider) (*keyward.OIDCClient, error) {
+	if idp.SAML() {
+		return nil, errNoSSO(idp.OrgID)
 	}
 	if s.sso.signIn == nil {
 		return nil, keyward.Errorf(keyward.CodeUnavailable, "This server does not sign people in through identity providers.")
 	}
-	secret, err := s.openSecret(ctx, org, idp.SealedSecret)
+	secret, err := s.openSecret(ctx, idp.OrgID, idp.SealedSecret)
 	if err != nil {
 		return nil, err
 	}
@@ -217,13 +240,20 @@ type SSOSession struct {
 // configuration refuses (CodePermissionDenied) and a provider that cannot
 // be reached (CodeUnavailable).
 func (s *Service) FinishSSO(ctx context.Context, in SSOCallback) (*SSOSession, error) {
+	return s.throttleFinish(ctx, func(ip string) (*SSOSession, error) { return s.finishSSO(ctx, in, ip) })
+}
+
+// throttleFinish runs finish, the end of a sign-in through an identity
+// provider (of either protocol), under the source address's budget of
+// refused sign-ins: a refusal spends one, a success gives it back.
+func (s *Service) throttleFinish(ctx context.Context, finish func(ip string) (*SSOSession, error)) (*SSOSession, error) {
 	_, ip := keyward.RequestFromContext(ctx)
 	try, d := s.logins.reserveIP("sso-callback "+ip, ssoStartsPerMinute, s.now())
 	if try == nil {
 		return nil, &keyward.Error{Code: keyward.CodeRateLimited, Detail: d,
 			Message: "Too many refused sign-ins from this address; try again in " + max(d.Round(time.Second), time.Second).String() + "."}
 	}
-	sess, err := s.finishSSO(ctx, in, ip)
+	sess, err := finish(ip)
 	if err == nil {
 		try.refund(s.now())
 	}
@@ -263,24 +293,43 @@ func (s *Service) finishSSO(ctx context.Context, in SSOCallback, ip string) (*SS
 	if err != nil {
 		return nil, err
 	}
+	unchanged := func(idp *keyward.IdentityProvider) bool {
+		return idp.Issuer == client.Issuer && idp.ClientID == client.ClientID
+	}
+	return s.openSSOSession(ctx, flow.OrgID, unchanged, nil, claims, ip, "sso", flow.ReturnTo)
+}
+
+// openSSOSession ends a sign-in through org's identity provider, of either
+// protocol, in one transaction: the provider, read again, must be the one
+// the sign-in was verified against (unchanged); then check (if any) runs,
+// the person of the verified claims is imported (importIdPUser) and a
+// login session opened (createLoginSession, with its audit event naming
+// method).
+func (s *Service) openSSOSession(ctx context.Context, org keyward.OrgID, unchanged func(*keyward.IdentityProvider) bool,
+	check func(context.Context, keyward.Tx) error, claims map[string]any, ip, method, returnTo string) (*SSOSession, error) {
 	var out *SSOSession
-	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		idp, err := ssoProvider(ctx, tx, flow.OrgID)
+	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
+		idp, err := ssoProvider(ctx, tx, org)
 		if err != nil {
 			return err
 		}
-		if idp.Issuer != client.Issuer || idp.ClientID != client.ClientID {
+		if !unchanged(idp) {
 			return keyward.Errorf(keyward.CodeConflict, "The organization's identity provider changed during the sign-in; start it again.")
+		}
+		if check != nil {
+			if err := check(ctx, tx); err != nil {
+				return err
+			}
 		}
 		u, err := s.importIdPUser(ctx, tx, idp, claims)
 		if err != nil {
 			return err
 		}
-		ls, token, err := s.createLoginSession(ctx, tx, u, ip, "sso", nil)
+		ls, token, err := s.createLoginSession(ctx, tx, u, ip, method, nil)
 		if err != nil {
 			return err
 		}
-		out = &SSOSession{Session: ls, Token: token, User: u, ReturnTo: flow.ReturnTo}
+		out = &SSOSession{Session: ls, Token: token, User: u, ReturnTo: returnTo}
 		return nil
 	})
 	return out, err

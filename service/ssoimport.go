@@ -92,7 +92,9 @@ func readClaims(idp *keyward.IdentityProvider, claims map[string]any) (*idpClaim
 // A person new to the organization whose email is that of an existing
 // account is linked to it only if that account is already a member (an
 // invited one, say) with no identity provider yet: the provider may not
-// claim an account of another organization.
+// claim an account of another organization. A SCIM user of that email is
+// that person: SCIM and sign-in agree on the email as the key, and SCIM
+// stays the source of the user's profile and of its SCIM groups.
 func (s *Service) importIdPUser(ctx context.Context, tx keyward.Tx, idp *keyward.IdentityProvider, claims map[string]any) (*keyward.User, error) {
 	c, err := readClaims(idp, claims)
 	if err != nil {
@@ -133,6 +135,11 @@ func (s *Service) linkIdPUser(ctx context.Context, tx keyward.Tx, org keyward.Or
 		return nil, err
 	}
 	u, err := tx.GetUser(ctx, org, acct.ID)
+	if err == nil && u.Source == keyward.SourceSCIM {
+		// Provisioned through SCIM, keyed by the same email: the same
+		// person, whose profile and groups SCIM keeps.
+		return u, nil
+	}
 	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && (u.Service || u.ExternalID != "") {
 		return nil, keyward.Errorf(keyward.CodeConflict,
 			"The email %s belongs to a keyward account that the organization cannot link to its identity provider; invite that account to the organization first.", c.email)
@@ -175,7 +182,8 @@ func (s *Service) updateIdPUser(ctx context.Context, tx keyward.Tx, u *keyward.U
 	return err
 }
 
-// syncIdPGroups makes u's memberships of IdP groups exactly names:
+// syncIdPGroups makes u's memberships of IdP groups exactly names (a SCIM
+// group is SCIM's to fill and left alone):
 // groups missing are created as IdP groups (a local group of that name is
 // adopted: the provider becomes its source of truth), memberships of IdP
 // groups not named are removed, with the role sessions made through them.
@@ -188,19 +196,10 @@ func (s *Service) syncIdPGroups(ctx context.Context, tx keyward.Tx, u *keyward.U
 	// A member of more groups than a page holds keeps the rest: the limit
 	// on groups per organization keeps that from happening in practice.
 	for _, g := range have {
-		if !g.FromIdP() || slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, g.Name) }) {
+		if g.Source != keyward.SourceIdP || slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, g.Name) }) {
 			continue
 		}
-		if err := tx.RemoveGroupMember(ctx, org, g.ID, uid); err != nil {
-			return err
-		}
-		var fx effects
-		if fx.SessionsEnded, err = tx.EndGroupRoleSessions(ctx, org, g.ID, uid, tx.Now()); err != nil {
-			return err
-		}
-		if _, err := s.commit(ctx, tx, nil, org, change{
-			Action: "iam.group.RemoveMember", TargetType: "group", TargetID: string(g.ID), Before: memberView{g.ID, uid}, After: fx.afterDelete(),
-		}); err != nil {
+		if err := s.removeGroupMember(ctx, tx, nil, org, g.ID, uid); err != nil {
 			return err
 		}
 	}
@@ -209,7 +208,8 @@ func (s *Service) syncIdPGroups(ctx context.Context, tx keyward.Tx, u *keyward.U
 		if err != nil {
 			return err
 		}
-		if slices.ContainsFunc(have, func(h *keyward.Group) bool { return h.ID == g.ID }) {
+		// SCIM is the source of its groups' memberships, not sign-ins.
+		if g.Source == keyward.SourceSCIM || slices.ContainsFunc(have, func(h *keyward.Group) bool { return h.ID == g.ID }) {
 			continue
 		}
 		m := &keyward.GroupMember{OrgID: org, GroupID: g.ID, UserID: uid, AddedAt: tx.Now()}

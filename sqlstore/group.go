@@ -70,6 +70,9 @@ func (t *tx) ListGroups(ctx context.Context, org keyward.OrgID, f keyward.GroupF
 	if f.Name != "" {
 		w.add("g.name_key = %s", nameKey(f.Name))
 	}
+	if f.Source != "" {
+		w.add("g.source = %s", f.Source)
+	}
 	return list(ctx, t, listing{
 		op:   "sqlstore.ListGroups",
 		cols: groupColumns,

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/keyward-iam/keyward"
 )
 
-const idpColumns = "org_id, issuer, client_id, sealed_secret, scopes, groups_claim, email_claim, name_claim, allowed_domains, created_at, updated_at"
+const idpColumns = "org_id, issuer, client_id, sealed_secret, scopes, groups_claim, email_claim, name_claim, allowed_domains, created_at, updated_at, " +
+	"kind, saml_metadata, saml_metadata_url, allow_idp_initiated"
 
 // GetIdentityProvider returns org's identity provider.
 func (t *tx) GetIdentityProvider(ctx context.Context, org keyward.OrgID) (*keyward.IdentityProvider, error) {
@@ -21,7 +23,8 @@ func (t *tx) GetIdentityProvider(ctx context.Context, org keyward.OrgID) (*keywa
 		created, updated int64
 	)
 	err := t.tx.QueryRowContext(ctx, "SELECT "+idpColumns+" FROM identity_providers WHERE org_id = $1", org).Scan(
-		&p.OrgID, &p.Issuer, &p.ClientID, &p.SealedSecret, &scopes, &p.GroupsClaim, &p.EmailClaim, &p.NameClaim, &domains, &created, &updated)
+		&p.OrgID, &p.Issuer, &p.ClientID, &p.SealedSecret, &scopes, &p.GroupsClaim, &p.EmailClaim, &p.NameClaim, &domains, &created, &updated,
+		&p.Kind, &p.SAMLMetadata, &p.SAMLMetadataURL, &p.AllowIdPInitiated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(op, "Identity provider not found.")
 	}
@@ -52,12 +55,22 @@ func (t *tx) PutIdentityProvider(ctx context.Context, p *keyward.IdentityProvide
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	_, err = t.execChecked(ctx, `INSERT INTO identity_providers (`+idpColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (org_id) DO UPDATE SET issuer = $2, client_id = $3, sealed_secret = $4, scopes = $5,
-			groups_claim = $6, email_claim = $7, name_claim = $8, allowed_domains = $9, updated_at = $11`,
-		p.OrgID, p.Issuer, p.ClientID, p.SealedSecret, string(scopes), p.GroupsClaim, p.EmailClaim, p.NameClaim, string(domains),
-		p.CreatedAt.UnixMicro(), p.UpdatedAt.UnixMicro())
+			groups_claim = $6, email_claim = $7, name_claim = $8, allowed_domains = $9, updated_at = $11,
+			kind = $12, saml_metadata = $13, saml_metadata_url = $14, allow_idp_initiated = $15`,
+		p.OrgID, p.Issuer, p.ClientID, nonNilBytes(p.SealedSecret), string(scopes), p.GroupsClaim, p.EmailClaim, p.NameClaim, string(domains),
+		p.CreatedAt.UnixMicro(), p.UpdatedAt.UnixMicro(), p.Kind, p.SAMLMetadata, p.SAMLMetadataURL, p.AllowIdPInitiated)
 	return dbError(op, err, errNoOrg)
+}
+
+// nonNilBytes is b, or an empty value for a provider with no secret (a
+// SAML one): the column is NOT NULL.
+func nonNilBytes(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
 }
 
 func nonNil(s []string) []string {
@@ -130,4 +143,20 @@ func (t *tx) TakeSSOFlow(ctx context.Context, id string) (*keyward.SSOFlow, erro
 		return nil, notFound(op, "Sign-in not found.")
 	}
 	return &f, nil
+}
+
+// UseSAMLAssertion records assertion id of org until expires, and deletes
+// the records that have expired, which no check needs any more: an
+// expired assertion is refused for its time window.
+func (t *tx) UseSAMLAssertion(ctx context.Context, org keyward.OrgID, id string, expires time.Time) error {
+	const op = "sqlstore.UseSAMLAssertion"
+	t.touch(org, changeNone, "")
+	if _, err := t.tx.ExecContext(ctx, "DELETE FROM saml_assertions WHERE expires_at <= $1", t.now.UnixMicro()); err != nil {
+		return dbError(op, err, nil)
+	}
+	_, err := t.execChecked(ctx, "INSERT INTO saml_assertions (org_id, id, expires_at) VALUES ($1, $2, $3)", org, id, micro(expires).UnixMicro())
+	if isUniqueViolation(err) {
+		return &keyward.Error{Code: keyward.CodeConflict, Op: op, Err: err, Message: "This SAML assertion was used already."}
+	}
+	return dbError(op, err, errNoOrg)
 }

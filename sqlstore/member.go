@@ -109,6 +109,9 @@ func (t *tx) ListUsers(ctx context.Context, org keyward.OrgID, f keyward.UserFil
 	if f.Email != "" {
 		w.add("a.email_key = %s", emailKey(f.Email))
 	}
+	if f.Source != "" {
+		w.add("m.source = %s", f.Source)
+	}
 	return list(ctx, t, listing{
 		op:   op,
 		cols: userColumns,

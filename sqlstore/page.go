@@ -83,6 +83,9 @@ func list[T any](ctx context.Context, t *tx, l listing, p keyward.Page, scan fun
 		query += fmt.Sprintf(" AND %s %s $%d", l.key, keyOp(asc), len(args))
 	}
 	query += fmt.Sprintf(" ORDER BY %s %s LIMIT %d", l.key, keyOrder(asc), limit+1)
+	if c.id == "" && p.Offset > 0 {
+		query += fmt.Sprintf(" OFFSET %d", p.Offset)
+	}
 	rows, err := t.tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, info, dbError(l.op, err, nil)

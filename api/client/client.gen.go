@@ -66,19 +66,28 @@ func (e ActionLevel) Valid() bool {
 
 // Defines values for ActorType.
 const (
-	ActorTypeServiceUser ActorType = "service_user"
-	ActorTypeSystem      ActorType = "system"
-	ActorTypeUser        ActorType = "user"
+	ActorTypeIdentityProvider ActorType = "identity_provider"
+	ActorTypeScim             ActorType = "scim"
+	ActorTypeServiceUser      ActorType = "service_user"
+	ActorTypeSystem           ActorType = "system"
+	ActorTypeUser             ActorType = "user"
+	ActorTypeWebIdentity      ActorType = "web_identity"
 )
 
 // Valid indicates whether the value is a known member of the ActorType enum.
 func (e ActorType) Valid() bool {
 	switch e {
+	case ActorTypeIdentityProvider:
+		return true
+	case ActorTypeScim:
+		return true
 	case ActorTypeServiceUser:
 		return true
 	case ActorTypeSystem:
 		return true
 	case ActorTypeUser:
+		return true
+	case ActorTypeWebIdentity:
 		return true
 	default:
 		return false
@@ -304,12 +313,15 @@ func (e IdentityModeReqIdentityMode) Valid() bool {
 // Defines values for IdentityProviderType.
 const (
 	IdentityProviderTypeOidc IdentityProviderType = "oidc"
+	IdentityProviderTypeSaml IdentityProviderType = "saml"
 )
 
 // Valid indicates whether the value is a known member of the IdentityProviderType enum.
 func (e IdentityProviderType) Valid() bool {
 	switch e {
 	case IdentityProviderTypeOidc:
+		return true
+	case IdentityProviderTypeSaml:
 		return true
 	default:
 		return false
@@ -319,12 +331,15 @@ func (e IdentityProviderType) Valid() bool {
 // Defines values for IdentityProviderReqType.
 const (
 	IdentityProviderReqTypeOidc IdentityProviderReqType = "oidc"
+	IdentityProviderReqTypeSaml IdentityProviderReqType = "saml"
 )
 
 // Valid indicates whether the value is a known member of the IdentityProviderReqType enum.
 func (e IdentityProviderReqType) Valid() bool {
 	switch e {
 	case IdentityProviderReqTypeOidc:
+		return true
+	case IdentityProviderReqTypeSaml:
 		return true
 	default:
 		return false
@@ -848,7 +863,9 @@ type AcceptInvitationReq struct {
 // touches ownership or other identities' secrets.
 type ActionLevel string
 
-// ActorType Who made a change.
+// ActorType Who made a change: a user or service user (`actor_id`), keyward itself, a workload through a web
+// identity token, the organization's identity provider at a sign-in, or through SCIM (the last three
+// named by `actor_chain`).
 //
 // Example: user
 type ActorType string
@@ -909,7 +926,9 @@ type AuditEvent struct {
 	// Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a83
 	ActorKeyID string `json:"actor_key_id"`
 
-	// ActorType Who made a change.
+	// ActorType Who made a change: a user or service user (`actor_id`), keyward itself, a workload through a web
+	// identity token, the organization's identity provider at a sign-in, or through SCIM (the last three
+	// named by `actor_chain`).
 	//
 	// Example: user
 	ActorType ActorType `json:"actor_type"`
@@ -1384,7 +1403,9 @@ type FleetAuditEvent struct {
 	// Example: 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a83
 	ActorKeyID string `json:"actor_key_id"`
 
-	// ActorType Who made a change.
+	// ActorType Who made a change: a user or service user (`actor_id`), keyward itself, a workload through a web
+	// identity token, the organization's identity provider at a sign-in, or through SCIM (the last three
+	// named by `actor_chain`).
 	//
 	// Example: user
 	ActorType ActorType `json:"actor_type"`
@@ -1702,8 +1723,15 @@ type IdentityModeReq struct {
 // IdentityModeReqIdentityMode defines model for IdentityModeReq.IdentityMode.
 type IdentityModeReqIdentityMode string
 
-// IdentityProvider An organization's OpenID Connect provider. The client secret is never returned.
+// IdentityProvider An organization's OpenID Connect or SAML 2.0 provider. The client
+// secret is never returned. For SAML, `issuer` is the IdP's entity id,
+// `redirect_uri` keyward's ACS URL, `sp_entity_id` keyward's entity id
+// (its SP metadata URL), and the `*_claim` fields name SAML attributes;
+// `client_id` is "" and `scopes` [].
 type IdentityProvider struct {
+	// AllowIdpInitiated SAML only. Whether sign-ins started at the IdP (unsolicited responses) are taken; false refuses them.
+	AllowIdpInitiated bool `json:"allow_idp_initiated"`
+
 	// AllowedDomains Email domains whose people may sign in; [] for any.
 	//
 	// Example: ["example.com"]
@@ -1725,7 +1753,7 @@ type IdentityProvider struct {
 	// Example: groups
 	GroupsClaim string `json:"groups_claim"`
 
-	// Issuer The issuer URL (its discovery document is at /.well-known/openid-configuration).
+	// Issuer The OIDC issuer URL (its discovery document is at /.well-known/openid-configuration), or the SAML IdP's entity id.
 	//
 	// Example: https://example.okta.com
 	Issuer string `json:"issuer"`
@@ -1738,11 +1766,22 @@ type IdentityProvider struct {
 	// Example: https://keyward.example.com/v2/auth/sso/callback
 	RedirectURI string `json:"redirect_uri"`
 
+	// SamlMetadata SAML only. The IdP's metadata XML.
+	SamlMetadata *string `json:"saml_metadata,omitempty"`
+
+	// SamlMetadataURL SAML only. Where the IdP's metadata was read from, if given by URL.
+	SamlMetadataURL *string `json:"saml_metadata_url,omitempty"`
+
 	// Scopes Requested besides openid.
 	//
 	// Example: ["email","profile","groups"]
-	Scopes []string             `json:"scopes"`
-	Type   IdentityProviderType `json:"type"`
+	Scopes []string `json:"scopes"`
+
+	// SpEntityID SAML only. keyward's entity id for this organization, the audience of its assertions.
+	//
+	// Example: https://keyward.example.com/v2/auth/saml/cb676a46-66fd-4dfb-b839-443f2e6c0b60/metadata
+	SpEntityID *string              `json:"sp_entity_id,omitempty"`
+	Type       IdentityProviderType `json:"type"`
 }
 
 // IdentityProviderType defines model for IdentityProvider.Type.
@@ -1750,23 +1789,43 @@ type IdentityProviderType string
 
 // IdentityProviderEnvelope defines model for IdentityProviderEnvelope.
 type IdentityProviderEnvelope struct {
-	// IdentityProvider An organization's OpenID Connect provider. The client secret is never returned.
+	// IdentityProvider An organization's OpenID Connect or SAML 2.0 provider. The client
+	// secret is never returned. For SAML, `issuer` is the IdP's entity id,
+	// `redirect_uri` keyward's ACS URL, `sp_entity_id` keyward's entity id
+	// (its SP metadata URL), and the `*_claim` fields name SAML attributes;
+	// `client_id` is "" and `scopes` [].
 	IdentityProvider IdentityProvider `json:"identity_provider"`
 }
 
-// IdentityProviderReq defines model for IdentityProviderReq.
+// IdentityProviderReq An OIDC provider (type oidc, the default) needs issuer and client_id
+// (and client_secret the first time). A SAML provider (type saml) needs
+// saml_metadata or saml_metadata_url (read at once, and again at each
+// PUT); its entity id becomes the issuer, and the *_claim fields name
+// attributes (defaults email, name, groups).
 type IdentityProviderReq struct {
-	AllowedDomains *[]string `json:"allowed_domains,omitempty"`
-	ClientID       string    `json:"client_id"`
+	// AllowIdpInitiated SAML only. Take sign-ins started at the IdP; default false (refused, 403).
+	AllowIdpInitiated *bool     `json:"allow_idp_initiated,omitempty"`
+	AllowedDomains    *[]string `json:"allowed_domains,omitempty"`
+
+	// ClientID OIDC only.
+	ClientID *string `json:"client_id,omitempty"`
 
 	// ClientSecret Required the first time; left out, the stored one is kept.
-	ClientSecret *string                  `json:"client_secret,omitempty"`
-	EmailClaim   *string                  `json:"email_claim,omitempty"`
-	GroupsClaim  *string                  `json:"groups_claim,omitempty"`
-	Issuer       string                   `json:"issuer"`
-	NameClaim    *string                  `json:"name_claim,omitempty"`
-	Scopes       *[]string                `json:"scopes,omitempty"`
-	Type         *IdentityProviderReqType `json:"type,omitempty"`
+	ClientSecret *string `json:"client_secret,omitempty"`
+	EmailClaim   *string `json:"email_claim,omitempty"`
+	GroupsClaim  *string `json:"groups_claim,omitempty"`
+
+	// Issuer OIDC only.
+	Issuer    *string `json:"issuer,omitempty"`
+	NameClaim *string `json:"name_claim,omitempty"`
+
+	// SamlMetadata SAML only. The IdP's metadata XML.
+	SamlMetadata *string `json:"saml_metadata,omitempty"`
+
+	// SamlMetadataURL SAML only. An https URL of the IdP's metadata; wins over saml_metadata.
+	SamlMetadataURL *string                  `json:"saml_metadata_url,omitempty"`
+	Scopes          *[]string                `json:"scopes,omitempty"`
+	Type            *IdentityProviderReqType `json:"type,omitempty"`
 }
 
 // IdentityProviderReqType defines model for IdentityProviderReq.Type.
@@ -2830,6 +2889,31 @@ type RolesForUser struct {
 	Inherited []Role `json:"inherited"`
 }
 
+// SCIMToken defines model for SCIMToken.
+type SCIMToken struct {
+	DateCreated time.Time          `json:"date_created"`
+	ID          openapi_types.UUID `json:"id"`
+	Name        string             `json:"name"`
+	OrgID       openapi_types.UUID `json:"org_id"`
+
+	// ScimBaseURL The path of the organization's SCIM endpoint, `/scim/v2/{organization_id}`; give the provider the server's origin followed by it.
+	ScimBaseURL string `json:"scim_base_url"`
+
+	// Token The bearer token, in the answer to its creation only.
+	Token *string `json:"token,omitempty"`
+}
+
+// SCIMTokenEnvelope defines model for SCIMTokenEnvelope.
+type SCIMTokenEnvelope struct {
+	ScimToken SCIMToken `json:"scim_token"`
+}
+
+// SCIMTokenReq defines model for SCIMTokenReq.
+type SCIMTokenReq struct {
+	// Name A label, e.g. the provider's name.
+	Name *string `json:"name,omitempty"`
+}
+
 // SSOSessionResponse defines model for SSOSessionResponse.
 type SSOSessionResponse struct {
 	LoginSession LoginSession `json:"login_session"`
@@ -3306,6 +3390,14 @@ type ListAuditEventsParams struct {
 	Until *time.Time `form:"until,omitempty" json:"until,omitempty"`
 }
 
+// SamlACSFormdataBody defines parameters for SamlACS.
+type SamlACSFormdataBody struct {
+	RelayState *string `form:"RelayState,omitempty" json:"RelayState,omitempty"`
+
+	// SAMLResponse The base64-encoded SAML Response.
+	SAMLResponse string `form:"SAMLResponse" json:"SAMLResponse"`
+}
+
 // ListLoginSessionsParams defines parameters for ListLoginSessions.
 type ListLoginSessionsParams struct {
 	// PerPage Items per page.
@@ -3697,6 +3789,15 @@ type ListRoleUsersParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListSCIMTokensParams defines parameters for ListSCIMTokens.
+type ListSCIMTokensParams struct {
+	// PerPage Items per page.
+	PerPage *PerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// PerPage Items per page.
@@ -3802,6 +3903,9 @@ type AwsSTSFormdataRequestBody = STSRequest
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = LoginReq
 
+// SamlACSFormdataRequestBody defines body for SamlACS for application/x-www-form-urlencoded ContentType.
+type SamlACSFormdataRequestBody SamlACSFormdataBody
+
 // AuthorizeJSONRequestBody defines body for Authorize for application/json ContentType.
 type AuthorizeJSONRequestBody = AuthorizeReq
 
@@ -3900,6 +4004,9 @@ type UpdateRoleJSONRequestBody = RoleReq
 
 // AttachRolePolicyByBodyJSONRequestBody defines body for AttachRolePolicyByBody for application/json ContentType.
 type AttachRolePolicyByBodyJSONRequestBody = RolePolicyReq
+
+// CreateSCIMTokenJSONRequestBody defines body for CreateSCIMToken for application/json ContentType.
+type CreateSCIMTokenJSONRequestBody = SCIMTokenReq
 
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserReq
@@ -4312,6 +4419,64 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/auth/logout (the `Logout` operationId).
 	Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SamlACSWithBody Finish a sign-in through the organization's SAML IdP
+	//
+	// keyward extension. The assertion consumer service: the IdP posts the
+	// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+	// naming a sign-in of this organization in progress makes it
+	// SP-initiated: the flow is used up and the response must answer its
+	// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+	// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+	// the `return_to` if it is a path on this server, and ignored otherwise.
+	// The response or its assertion must be signed by a certificate of the
+	// IdP's metadata and come from its entity id; Destination and the bearer
+	// confirmation's Recipient must be this URL, the audience this
+	// organization's entity id, and the time window (NotBefore,
+	// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+	// assertion id signs in once (kept in the database until it expires; a
+	// replay is 401). Then the person is imported as for OIDC (matched by
+	// the IdP's entity id and NameID) and a login session opened.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+	SamlACSWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SamlACSWithFormdataBody Finish a sign-in through the organization's SAML IdP
+	//
+	// keyward extension. The assertion consumer service: the IdP posts the
+	// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+	// naming a sign-in of this organization in progress makes it
+	// SP-initiated: the flow is used up and the response must answer its
+	// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+	// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+	// the `return_to` if it is a path on this server, and ignored otherwise.
+	// The response or its assertion must be signed by a certificate of the
+	// IdP's metadata and come from its entity id; Destination and the bearer
+	// confirmation's Recipient must be this URL, the audience this
+	// organization's entity id, and the time window (NotBefore,
+	// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+	// assertion id signs in once (kept in the database until it expires; a
+	// replay is 401). Then the person is imported as for OIDC (matched by
+	// the IdP's entity id and NameID) and a login session opened.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+	SamlACSWithFormdataBody(ctx context.Context, organizationID OrganizationID, body SamlACSFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSAMLMetadata keyward's SAML service-provider metadata for an organization
+	//
+	// keyward extension. The SP metadata to give the organization's SAML
+	// IdP: its entity id (this URL) and its assertion consumer service
+	// (`/v2/auth/saml/{organization_id}/acs`, HTTP-POST), wanting signed
+	// assertions. Only for an organization that signs in through a SAML
+	// provider: any other is the same 404 as startSSO's. Needs no
+	// authentication.
+	//
+	// Corresponds with GET /v2/auth/saml/{organization_id}/metadata (the `GetSAMLMetadata` operationId).
+	GetSAMLMetadata(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListLoginSessions List your login sessions
 	//
 	// keyward extension. Lists the caller's account's live login sessions,
@@ -4344,7 +4509,10 @@ type ClientInterface interface {
 	// keyward extension. For a browser: redirects (302) to the organization's
 	// OpenID provider with an authorization-code request (PKCE S256, `state`
 	// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
-	// to this browser. The flow is kept in the database for 10 minutes, so
+	// to this browser; or, for a SAML provider, to its single sign-on
+	// endpoint with an AuthnRequest (HTTP-Redirect binding) and a random
+	// `RelayState` that names the flow, finished at
+	// `/v2/auth/saml/{organization_id}/acs`. The flow is kept in the database for 10 minutes, so
 	// any replica finishes it at `/v2/auth/sso/callback`. Only an
 	// organization whose identity mode is `idp` and that has an identity
 	// provider configured: any other (missing, `local`, no provider) is the
@@ -5911,6 +6079,50 @@ type ClientInterface interface {
 	// Corresponds with POST /v2/roles/{role_id}/users/{user_id} (the `AttachRoleUser` operationId).
 	AttachRoleUser(ctx context.Context, roleID RoleID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListSCIMTokens List the organization's SCIM tokens
+	//
+	// keyward extension. Without their secrets.
+	//
+	// Corresponds with GET /v2/scim-tokens (the `ListSCIMTokens` operationId).
+	ListSCIMTokens(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSCIMTokenWithBody Create a SCIM token
+	//
+	// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+	// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+	// endpoint, `scim_base_url` after the server's origin, and nothing
+	// else. `token` is shown in this answer only; keyward keeps its
+	// SHA-256. An admin-level action: whoever holds the token decides who
+	// the organization's people are and which groups they are in. SCIM
+	// calls work only while the organization's identity mode is `idp`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSCIMToken Create a SCIM token
+	//
+	// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+	// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+	// endpoint, `scim_base_url` after the server's origin, and nothing
+	// else. `token` is shown in this answer only; keyward keeps its
+	// SHA-256. An admin-level action: whoever holds the token decides who
+	// the organization's people are and which groups they are in. SCIM
+	// calls work only while the organization's identity mode is `idp`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMToken(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSCIMToken Delete a SCIM token
+	//
+	// keyward extension. The next SCIM call with it is a 401.
+	//
+	// Corresponds with DELETE /v2/scim-tokens/{token_id} (the `DeleteSCIMToken` operationId).
+	DeleteSCIMToken(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListUsers List users
 	//
 	// Lists the users of the caller's organization, oldest first.
@@ -6813,6 +7025,94 @@ func (c *Client) Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 	return c.Client.Do(req)
 }
 
+// SamlACSWithBody Finish a sign-in through the organization's SAML IdP
+//
+// keyward extension. The assertion consumer service: the IdP posts the
+// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+// naming a sign-in of this organization in progress makes it
+// SP-initiated: the flow is used up and the response must answer its
+// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+// the `return_to` if it is a path on this server, and ignored otherwise.
+// The response or its assertion must be signed by a certificate of the
+// IdP's metadata and come from its entity id; Destination and the bearer
+// confirmation's Recipient must be this URL, the audience this
+// organization's entity id, and the time window (NotBefore,
+// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+// assertion id signs in once (kept in the database until it expires; a
+// replay is 401). Then the person is imported as for OIDC (matched by
+// the IdP's entity id and NameID) and a login session opened.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+func (c *Client) SamlACSWithBody(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSamlACSRequestWithBody(c.Server, organizationID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SamlACSWithFormdataBody Finish a sign-in through the organization's SAML IdP
+//
+// keyward extension. The assertion consumer service: the IdP posts the
+// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+// naming a sign-in of this organization in progress makes it
+// SP-initiated: the flow is used up and the response must answer its
+// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+// the `return_to` if it is a path on this server, and ignored otherwise.
+// The response or its assertion must be signed by a certificate of the
+// IdP's metadata and come from its entity id; Destination and the bearer
+// confirmation's Recipient must be this URL, the audience this
+// organization's entity id, and the time window (NotBefore,
+// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+// assertion id signs in once (kept in the database until it expires; a
+// replay is 401). Then the person is imported as for OIDC (matched by
+// the IdP's entity id and NameID) and a login session opened.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+func (c *Client) SamlACSWithFormdataBody(ctx context.Context, organizationID OrganizationID, body SamlACSFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSamlACSRequestWithFormdataBody(c.Server, organizationID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSAMLMetadata keyward's SAML service-provider metadata for an organization
+//
+// keyward extension. The SP metadata to give the organization's SAML
+// IdP: its entity id (this URL) and its assertion consumer service
+// (`/v2/auth/saml/{organization_id}/acs`, HTTP-POST), wanting signed
+// assertions. Only for an organization that signs in through a SAML
+// provider: any other is the same 404 as startSSO's. Needs no
+// authentication.
+//
+// Corresponds with GET /v2/auth/saml/{organization_id}/metadata (the `GetSAMLMetadata` operationId).
+func (c *Client) GetSAMLMetadata(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSAMLMetadataRequest(c.Server, organizationID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListLoginSessions List your login sessions
 //
 // keyward extension. Lists the caller's account's live login sessions,
@@ -6865,7 +7165,10 @@ func (c *Client) SsoCallback(ctx context.Context, params *SsoCallbackParams, req
 // keyward extension. For a browser: redirects (302) to the organization's
 // OpenID provider with an authorization-code request (PKCE S256, `state`
 // and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
-// to this browser. The flow is kept in the database for 10 minutes, so
+// to this browser; or, for a SAML provider, to its single sign-on
+// endpoint with an AuthnRequest (HTTP-Redirect binding) and a random
+// `RelayState` that names the flow, finished at
+// `/v2/auth/saml/{organization_id}/acs`. The flow is kept in the database for 10 minutes, so
 // any replica finishes it at `/v2/auth/sso/callback`. Only an
 // organization whose identity mode is `idp` and that has an identity
 // provider configured: any other (missing, `local`, no provider) is the
@@ -9912,6 +10215,90 @@ func (c *Client) AttachRoleUser(ctx context.Context, roleID RoleID, userID UserI
 	return c.Client.Do(req)
 }
 
+// ListSCIMTokens List the organization's SCIM tokens
+//
+// keyward extension. Without their secrets.
+//
+// Corresponds with GET /v2/scim-tokens (the `ListSCIMTokens` operationId).
+func (c *Client) ListSCIMTokens(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSCIMTokensRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSCIMTokenWithBody Create a SCIM token
+//
+// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+// endpoint, `scim_base_url` after the server's origin, and nothing
+// else. `token` is shown in this answer only; keyward keeps its
+// SHA-256. An admin-level action: whoever holds the token decides who
+// the organization's people are and which groups they are in. SCIM
+// calls work only while the organization's identity mode is `idp`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+func (c *Client) CreateSCIMTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSCIMTokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSCIMToken Create a SCIM token
+//
+// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+// endpoint, `scim_base_url` after the server's origin, and nothing
+// else. `token` is shown in this answer only; keyward keeps its
+// SHA-256. An admin-level action: whoever holds the token decides who
+// the organization's people are and which groups they are in. SCIM
+// calls work only while the organization's identity mode is `idp`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+func (c *Client) CreateSCIMToken(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSCIMTokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSCIMToken Delete a SCIM token
+//
+// keyward extension. The next SCIM call with it is a 401.
+//
+// Corresponds with DELETE /v2/scim-tokens/{token_id} (the `DeleteSCIMToken` operationId).
+func (c *Client) DeleteSCIMToken(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSCIMTokenRequest(c.Server, tokenID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListUsers List users
 //
 // Lists the users of the caller's organization, oldest first.
@@ -11368,6 +11755,87 @@ func NewLogoutRequest(server string) (*http.Request, error) {
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSamlACSRequestWithFormdataBody calls the generic SamlACS builder with application/x-www-form-urlencoded body
+func NewSamlACSRequestWithFormdataBody(server string, organizationID OrganizationID, body SamlACSFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewSamlACSRequestWithBody(server, organizationID, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewSamlACSRequestWithBody constructs an http.Request for the SamlACS method, with any body, and a specified content type
+func NewSamlACSRequestWithBody(server string, organizationID OrganizationID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/saml/%s/acs", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSAMLMetadataRequest constructs an http.Request for the GetSAMLMetadata method
+func NewGetSAMLMetadataRequest(server string, organizationID OrganizationID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/auth/saml/%s/metadata", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -17274,6 +17742,146 @@ func NewAttachRoleUserRequest(server string, roleID RoleID, userID UserID) (*htt
 	return req, nil
 }
 
+// NewListSCIMTokensRequest constructs an http.Request for the ListSCIMTokens method
+func NewListSCIMTokensRequest(server string, params *ListSCIMTokensParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/scim-tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PerPage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSCIMTokenRequest calls the generic CreateSCIMToken builder with application/json body
+func NewCreateSCIMTokenRequest(server string, body CreateSCIMTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSCIMTokenRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateSCIMTokenRequestWithBody constructs an http.Request for the CreateSCIMToken method, with any body, and a specified content type
+func NewCreateSCIMTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/scim-tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteSCIMTokenRequest constructs an http.Request for the DeleteSCIMToken method
+func NewDeleteSCIMTokenRequest(server string, tokenID openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token_id", tokenID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/scim-tokens/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListUsersRequest constructs an http.Request for the ListUsers method
 func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request, error) {
 	var err error
@@ -19032,6 +19640,66 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/auth/logout (the `Logout` operationId).
 	LogoutWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*LogoutResponse, error)
 
+	// SamlACSWithBodyWithResponse Finish a sign-in through the organization's SAML IdP
+	//
+	// keyward extension. The assertion consumer service: the IdP posts the
+	// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+	// naming a sign-in of this organization in progress makes it
+	// SP-initiated: the flow is used up and the response must answer its
+	// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+	// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+	// the `return_to` if it is a path on this server, and ignored otherwise.
+	// The response or its assertion must be signed by a certificate of the
+	// IdP's metadata and come from its entity id; Destination and the bearer
+	// confirmation's Recipient must be this URL, the audience this
+	// organization's entity id, and the time window (NotBefore,
+	// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+	// assertion id signs in once (kept in the database until it expires; a
+	// replay is 401). Then the person is imported as for OIDC (matched by
+	// the IdP's entity id and NameID) and a login session opened.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+	SamlACSWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SamlACSResponse, error)
+
+	// SamlACSWithFormdataBodyWithResponse Finish a sign-in through the organization's SAML IdP
+	//
+	// keyward extension. The assertion consumer service: the IdP posts the
+	// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+	// naming a sign-in of this organization in progress makes it
+	// SP-initiated: the flow is used up and the response must answer its
+	// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+	// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+	// the `return_to` if it is a path on this server, and ignored otherwise.
+	// The response or its assertion must be signed by a certificate of the
+	// IdP's metadata and come from its entity id; Destination and the bearer
+	// confirmation's Recipient must be this URL, the audience this
+	// organization's entity id, and the time window (NotBefore,
+	// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+	// assertion id signs in once (kept in the database until it expires; a
+	// replay is 401). Then the person is imported as for OIDC (matched by
+	// the IdP's entity id and NameID) and a login session opened.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+	SamlACSWithFormdataBodyWithResponse(ctx context.Context, organizationID OrganizationID, body SamlACSFormdataRequestBody, reqEditors ...RequestEditorFn) (*SamlACSResponse, error)
+
+	// GetSAMLMetadataWithResponse keyward's SAML service-provider metadata for an organization
+	//
+	// keyward extension. The SP metadata to give the organization's SAML
+	// IdP: its entity id (this URL) and its assertion consumer service
+	// (`/v2/auth/saml/{organization_id}/acs`, HTTP-POST), wanting signed
+	// assertions. Only for an organization that signs in through a SAML
+	// provider: any other is the same 404 as startSSO's. Needs no
+	// authentication.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/auth/saml/{organization_id}/metadata (the `GetSAMLMetadata` operationId).
+	GetSAMLMetadataWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetSAMLMetadataResponse, error)
+
 	// ListLoginSessionsWithResponse List your login sessions
 	//
 	// keyward extension. Lists the caller's account's live login sessions,
@@ -19068,7 +19736,10 @@ type ClientWithResponsesInterface interface {
 	// keyward extension. For a browser: redirects (302) to the organization's
 	// OpenID provider with an authorization-code request (PKCE S256, `state`
 	// and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
-	// to this browser. The flow is kept in the database for 10 minutes, so
+	// to this browser; or, for a SAML provider, to its single sign-on
+	// endpoint with an AuthnRequest (HTTP-Redirect binding) and a random
+	// `RelayState` that names the flow, finished at
+	// `/v2/auth/saml/{organization_id}/acs`. The flow is kept in the database for 10 minutes, so
 	// any replica finishes it at `/v2/auth/sso/callback`. Only an
 	// organization whose identity mode is `idp` and that has an identity
 	// provider configured: any other (missing, `local`, no provider) is the
@@ -20799,6 +21470,54 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v2/roles/{role_id}/users/{user_id} (the `AttachRoleUser` operationId).
 	AttachRoleUserWithResponse(ctx context.Context, roleID RoleID, userID UserID, reqEditors ...RequestEditorFn) (*AttachRoleUserResponse, error)
 
+	// ListSCIMTokensWithResponse List the organization's SCIM tokens
+	//
+	// keyward extension. Without their secrets.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/scim-tokens (the `ListSCIMTokens` operationId).
+	ListSCIMTokensWithResponse(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*ListSCIMTokensResponse, error)
+
+	// CreateSCIMTokenWithBodyWithResponse Create a SCIM token
+	//
+	// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+	// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+	// endpoint, `scim_base_url` after the server's origin, and nothing
+	// else. `token` is shown in this answer only; keyward keeps its
+	// SHA-256. An admin-level action: whoever holds the token decides who
+	// the organization's people are and which groups they are in. SCIM
+	// calls work only while the organization's identity mode is `idp`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error)
+
+	// CreateSCIMTokenWithResponse Create a SCIM token
+	//
+	// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+	// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+	// endpoint, `scim_base_url` after the server's origin, and nothing
+	// else. `token` is shown in this answer only; keyward keeps its
+	// SHA-256. An admin-level action: whoever holds the token decides who
+	// the organization's people are and which groups they are in. SCIM
+	// calls work only while the organization's identity mode is `idp`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+	CreateSCIMTokenWithResponse(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error)
+
+	// DeleteSCIMTokenWithResponse Delete a SCIM token
+	//
+	// keyward extension. The next SCIM call with it is a 401.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/scim-tokens/{token_id} (the `DeleteSCIMToken` operationId).
+	DeleteSCIMTokenWithResponse(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteSCIMTokenResponse, error)
+
 	// ListUsersWithResponse List users
 	//
 	// Lists the users of the caller's organization, oldest first.
@@ -22179,6 +22898,158 @@ func (r LogoutResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r LogoutResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SamlACSResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SSOSessionResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r SamlACSResponse) GetJSON201() *SSOSessionResponse {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SamlACSResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SamlACSResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SamlACSResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SamlACSResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SamlACSResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SamlACSResponse) GetJSON413() *Error {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SamlACSResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SamlACSResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SamlACSResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SamlACSResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SamlACSResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SamlACSResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSAMLMetadataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetSAMLMetadataResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetSAMLMetadataResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSAMLMetadataResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSAMLMetadataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSAMLMetadataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSAMLMetadataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSAMLMetadataResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -31140,6 +32011,221 @@ func (r AttachRoleUserResponse) ContentType() string {
 	return ""
 }
 
+type ListSCIMTokensResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		// Meta Where a page sits in its list.
+		Meta       Meta        `json:"meta"`
+		ScimTokens []SCIMToken `json:"scim_tokens"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSCIMTokensResponse) GetJSON200() *struct {
+	// Meta Where a page sits in its list.
+	Meta       Meta        `json:"meta"`
+	ScimTokens []SCIMToken `json:"scim_tokens"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSCIMTokensResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSCIMTokensResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSCIMTokensResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListSCIMTokensResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSCIMTokensResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSCIMTokensResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSCIMTokensResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSCIMTokensResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateSCIMTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SCIMTokenEnvelope
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateSCIMTokenResponse) GetJSON201() *SCIMTokenEnvelope {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateSCIMTokenResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSCIMTokenResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSCIMTokenResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateSCIMTokenResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSCIMTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSCIMTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSCIMTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSCIMTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteSCIMTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteSCIMTokenResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteSCIMTokenResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteSCIMTokenResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteSCIMTokenResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r DeleteSCIMTokenResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSCIMTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSCIMTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSCIMTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSCIMTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListUsersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -33709,6 +34795,84 @@ func (c *ClientWithResponses) LogoutWithResponse(ctx context.Context, reqEditors
 	return ParseLogoutResponse(rsp)
 }
 
+// SamlACSWithBodyWithResponse Finish a sign-in through the organization's SAML IdP
+//
+// keyward extension. The assertion consumer service: the IdP posts the
+// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+// naming a sign-in of this organization in progress makes it
+// SP-initiated: the flow is used up and the response must answer its
+// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+// the `return_to` if it is a path on this server, and ignored otherwise.
+// The response or its assertion must be signed by a certificate of the
+// IdP's metadata and come from its entity id; Destination and the bearer
+// confirmation's Recipient must be this URL, the audience this
+// organization's entity id, and the time window (NotBefore,
+// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+// assertion id signs in once (kept in the database until it expires; a
+// replay is 401). Then the person is imported as for OIDC (matched by
+// the IdP's entity id and NameID) and a login session opened.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+func (c *ClientWithResponses) SamlACSWithBodyWithResponse(ctx context.Context, organizationID OrganizationID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SamlACSResponse, error) {
+	rsp, err := c.SamlACSWithBody(ctx, organizationID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSamlACSResponse(rsp)
+}
+
+// SamlACSWithFormdataBodyWithResponse Finish a sign-in through the organization's SAML IdP
+//
+// keyward extension. The assertion consumer service: the IdP posts the
+// browser's `SAMLResponse` here (HTTP-POST binding). A `RelayState`
+// naming a sign-in of this organization in progress makes it
+// SP-initiated: the flow is used up and the response must answer its
+// AuthnRequest (`InResponseTo`). Otherwise it is IdP-initiated, 403
+// unless the provider has `allow_idp_initiated`; its `RelayState` is then
+// the `return_to` if it is a path on this server, and ignored otherwise.
+// The response or its assertion must be signed by a certificate of the
+// IdP's metadata and come from its entity id; Destination and the bearer
+// confirmation's Recipient must be this URL, the audience this
+// organization's entity id, and the time window (NotBefore,
+// NotOnOrAfter, 3 minutes of skew) hold; any failure is 401. Each
+// assertion id signs in once (kept in the database until it expires; a
+// replay is 401). Then the person is imported as for OIDC (matched by
+// the IdP's entity id and NameID) and a login session opened.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/auth/saml/{organization_id}/acs (the `SamlACS` operationId).
+func (c *ClientWithResponses) SamlACSWithFormdataBodyWithResponse(ctx context.Context, organizationID OrganizationID, body SamlACSFormdataRequestBody, reqEditors ...RequestEditorFn) (*SamlACSResponse, error) {
+	rsp, err := c.SamlACSWithFormdataBody(ctx, organizationID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSamlACSResponse(rsp)
+}
+
+// GetSAMLMetadataWithResponse keyward's SAML service-provider metadata for an organization
+//
+// keyward extension. The SP metadata to give the organization's SAML
+// IdP: its entity id (this URL) and its assertion consumer service
+// (`/v2/auth/saml/{organization_id}/acs`, HTTP-POST), wanting signed
+// assertions. Only for an organization that signs in through a SAML
+// provider: any other is the same 404 as startSSO's. Needs no
+// authentication.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/auth/saml/{organization_id}/metadata (the `GetSAMLMetadata` operationId).
+func (c *ClientWithResponses) GetSAMLMetadataWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetSAMLMetadataResponse, error) {
+	rsp, err := c.GetSAMLMetadata(ctx, organizationID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSAMLMetadataResponse(rsp)
+}
+
 // ListLoginSessionsWithResponse List your login sessions
 //
 // keyward extension. Lists the caller's account's live login sessions,
@@ -33757,7 +34921,10 @@ func (c *ClientWithResponses) SsoCallbackWithResponse(ctx context.Context, param
 // keyward extension. For a browser: redirects (302) to the organization's
 // OpenID provider with an authorization-code request (PKCE S256, `state`
 // and `nonce`) and sets the `keyward_sso` cookie that binds the sign-in
-// to this browser. The flow is kept in the database for 10 minutes, so
+// to this browser; or, for a SAML provider, to its single sign-on
+// endpoint with an AuthnRequest (HTTP-Redirect binding) and a random
+// `RelayState` that names the flow, finished at
+// `/v2/auth/saml/{organization_id}/acs`. The flow is kept in the database for 10 minutes, so
 // any replica finishes it at `/v2/auth/sso/callback`. Only an
 // organization whose identity mode is `idp` and that has an identity
 // provider configured: any other (missing, `local`, no provider) is the
@@ -36376,6 +37543,78 @@ func (c *ClientWithResponses) AttachRoleUserWithResponse(ctx context.Context, ro
 	return ParseAttachRoleUserResponse(rsp)
 }
 
+// ListSCIMTokensWithResponse List the organization's SCIM tokens
+//
+// keyward extension. Without their secrets.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/scim-tokens (the `ListSCIMTokens` operationId).
+func (c *ClientWithResponses) ListSCIMTokensWithResponse(ctx context.Context, params *ListSCIMTokensParams, reqEditors ...RequestEditorFn) (*ListSCIMTokensResponse, error) {
+	rsp, err := c.ListSCIMTokens(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSCIMTokensResponse(rsp)
+}
+
+// CreateSCIMTokenWithBodyWithResponse Create a SCIM token
+//
+// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+// endpoint, `scim_base_url` after the server's origin, and nothing
+// else. `token` is shown in this answer only; keyward keeps its
+// SHA-256. An admin-level action: whoever holds the token decides who
+// the organization's people are and which groups they are in. SCIM
+// calls work only while the organization's identity mode is `idp`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+func (c *ClientWithResponses) CreateSCIMTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error) {
+	rsp, err := c.CreateSCIMTokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSCIMTokenResponse(rsp)
+}
+
+// CreateSCIMTokenWithResponse Create a SCIM token
+//
+// keyward extension. A bearer token (`kwscim_…`) with which the caller's
+// organization's identity provider (Okta, Entra ID) calls its SCIM 2.0
+// endpoint, `scim_base_url` after the server's origin, and nothing
+// else. `token` is shown in this answer only; keyward keeps its
+// SHA-256. An admin-level action: whoever holds the token decides who
+// the organization's people are and which groups they are in. SCIM
+// calls work only while the organization's identity mode is `idp`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/scim-tokens (the `CreateSCIMToken` operationId).
+func (c *ClientWithResponses) CreateSCIMTokenWithResponse(ctx context.Context, body CreateSCIMTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSCIMTokenResponse, error) {
+	rsp, err := c.CreateSCIMToken(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSCIMTokenResponse(rsp)
+}
+
+// DeleteSCIMTokenWithResponse Delete a SCIM token
+//
+// keyward extension. The next SCIM call with it is a 401.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/scim-tokens/{token_id} (the `DeleteSCIMToken` operationId).
+func (c *ClientWithResponses) DeleteSCIMTokenWithResponse(ctx context.Context, tokenID openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteSCIMTokenResponse, error) {
+	rsp, err := c.DeleteSCIMToken(ctx, tokenID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSCIMTokenResponse(rsp)
+}
+
 // ListUsersWithResponse List users
 //
 // Lists the users of the caller's organization, oldest first.
@@ -37763,6 +39002,128 @@ func ParseLogoutResponse(rsp *http.Response) (*LogoutResponse, error) {
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSamlACSResponse parses an HTTP response from a SamlACSWithResponse call
+func ParseSamlACSResponse(rsp *http.Response) (*SamlACSResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SamlACSResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SSOSessionResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSAMLMetadataResponse parses an HTTP response from a GetSAMLMetadataWithResponse call
+func ParseGetSAMLMetadataResponse(rsp *http.Response) (*GetSAMLMetadataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSAMLMetadataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -45097,6 +46458,175 @@ func ParseAttachRoleUserResponse(rsp *http.Response) (*AttachRoleUserResponse, e
 			return nil, err
 		}
 		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListSCIMTokensResponse parses an HTTP response from a ListSCIMTokensWithResponse call
+func ParseListSCIMTokensResponse(rsp *http.Response) (*ListSCIMTokensResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSCIMTokensResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			// Meta Where a page sits in its list.
+			Meta       Meta        `json:"meta"`
+			ScimTokens []SCIMToken `json:"scim_tokens"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateSCIMTokenResponse parses an HTTP response from a CreateSCIMTokenWithResponse call
+func ParseCreateSCIMTokenResponse(rsp *http.Response) (*CreateSCIMTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSCIMTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SCIMTokenEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSCIMTokenResponse parses an HTTP response from a DeleteSCIMTokenWithResponse call
+func ParseDeleteSCIMTokenResponse(rsp *http.Response) (*DeleteSCIMTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSCIMTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -201,7 +201,8 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	defer ln.Close()
 	opts := service.Options{Logger: logger, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP,
 		RequireTenant: cfg.RequireTenant, Catalog: catalog, OrgCreation: cfg.OrgCreation,
-		SignIn: identity.New(identity.Options{ClockSkew: oidcSkew, AllowPrivate: cfg.OIDCAllowHTTP})}
+		SignIn: identity.New(identity.Options{ClockSkew: oidcSkew, AllowPrivate: cfg.OIDCAllowHTTP}),
+		SAML:   identity.NewSAML(identity.Options{AllowPrivate: cfg.OIDCAllowHTTP})}
 	if cfg.IdPSecretKey != "" {
 		if len(cfg.IdPSecretKey) < 32 {
 			return fmt.Errorf("--idp-secret-key: %d bytes; use at least 32 random bytes", len(cfg.IdPSecretKey))

@@ -33,7 +33,7 @@ func (c *Console) handleHome(w http.ResponseWriter, r *http.Request, s *session)
 // to that organization rather than the account's first.
 func (c *Console) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := loginForm{OrgID: keyward.OrgID(q.Get("organization_id")), ReturnTo: service.LocalPath(q.Get("return_to")), Email: q.Get("email")}
+	f := loginForm{OrgID: keyward.OrgID(q.Get("organization_id")), ReturnTo: service.LocalPath(q.Get("return_to"))}
 	c.showLogin(w, r, f, nil)
 }
 

@@ -294,6 +294,32 @@ func TestConsoleSecurity(t *testing.T) {
 			t.Error("a cross-origin form created a service user")
 		}
 	}
+
+	// An account in two organizations switches with the switcher, signing
+	// in to the other one.
+	var second struct {
+		ID string `json:"id"`
+	}
+	callAPI(t, ts, "POST", "/v2/organizations", ts.Token, `{"name": "Second"}`, http.StatusCreated, &second)
+	sessions := func() int {
+		var out struct {
+			Meta struct{ Total int } `json:"meta"`
+		}
+		callAPI(t, ts, "GET", "/v2/auth/sessions", ts.Token, "", http.StatusOK, &out)
+		return out.Meta.Total
+	}
+	before := sessions()
+	do(t, tab, "switch organization", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.ID("switch-org")),
+		chromedp.SetValue(chromedp.ID("switch-org"), second.ID), chromedp.Click(chromedp.ID("switch")),
+		chromedp.WaitVisible(chromedp.ID("password")),
+		chromedp.SendKeys(chromedp.ID("email"), "admin@localhost"), chromedp.SendKeys(chromedp.ID("password"), ownerPassword),
+		chromedp.Click(chromedp.ID("sign-in")), chromedp.WaitVisible(chromedp.ID("welcome")))
+	if got := text(t, tab, "h1"); got != "Second" {
+		t.Errorf("after switching, the start page is of %q, want Second", got)
+	}
+	if after := sessions(); after != before {
+		t.Errorf("%d login sessions after switching, want %d: the new one replaces the browser's", after, before)
+	}
 }
 
 // TestConsoleMFASignIn signs in an account that has an authenticator:

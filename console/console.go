@@ -60,6 +60,10 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("POST /invitation", c.handleAcceptInvitation)
 
 	c.mux.Handle("GET /why", c.signedIn(c.handleWhy))
+	c.mux.Handle("GET /groups", c.signedIn(c.handleGroups))
+	c.mux.Handle("GET /groups/{group_id}", c.signedIn(c.handleGroup))
+	c.mux.Handle("GET /roles", c.signedIn(c.handleRoles))
+	c.mux.Handle("GET /roles/{role_id}", c.signedIn(c.handleRole))
 	c.mux.Handle("GET /team", c.signedIn(c.handleTeam))
 	c.mux.Handle("POST /team/invitations", c.signedIn(c.teamAction(c.invite)))
 	c.mux.Handle("POST /team/invitations/{invitation_id}/resend", c.signedIn(c.teamAction(c.resend)))

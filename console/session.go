@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -16,9 +17,29 @@ type session struct {
 	User      *keyward.User
 	OrgName   string
 	Orgs      []*keyward.Organization
-	// CanListTeam is whether the engine lets the member list the team
-	// (iam.user.List): the Team link is shown only then.
-	CanListTeam bool
+	// Nav are the pages the engine lets the member open.
+	Nav []navLink
+}
+
+// navLink is a page of the navigation and the action that lists its
+// data: the link is shown only to a member the engine allows it.
+type navLink struct {
+	Href, Label, Action, Blurb string
+}
+
+// navigation is every page of the navigation, in order. The why page has
+// no action: every member may ask about itself.
+var navigation = []navLink{
+	{"/team", "Team", "iam.user.List", "members, invitations, roles, service users and their keys."},
+	{"/groups", "Groups", "iam.group.List", "groups, their members and what they grant."},
+	{"/roles", "Roles", "iam.role.List", "built-in and custom roles, their policies and who holds them."},
+	{"/why", "Why?", "", "may a member do an action on a resource, and which policy decides it."},
+}
+
+// allows reports whether the engine lets the member open the page at
+// href.
+func (s *session) allows(href string) bool {
+	return slices.ContainsFunc(s.Nav, func(l navLink) bool { return l.Href == href })
 }
 
 // memberHandler is a page or action for a signed-in member.
@@ -87,8 +108,16 @@ func (c *Console) loadSession(r *http.Request, p *keyward.Principal) (*session, 
 	if orgs, _, err := c.svc.ListOrganizations(ctx, keyward.Page{Limit: keyward.MaxPerPage}); err == nil && len(orgs) > 1 {
 		s.Orgs = orgs
 	}
-	if s.CanListTeam, err = c.svc.Allowed(ctx, "iam.user.List", "", ""); err != nil {
-		return nil, err
+	for _, l := range navigation {
+		ok := l.Action == ""
+		if !ok {
+			if ok, err = c.svc.Allowed(ctx, l.Action, "", ""); err != nil {
+				return nil, err
+			}
+		}
+		if ok {
+			s.Nav = append(s.Nav, l)
+		}
 	}
 	return s, nil
 }

@@ -10,16 +10,12 @@ import (
 	"github.com/keyward-iam/keyward/service"
 )
 
-// teamPerPage is how many members the Team page lists at a time.
-const teamPerPage = 20
-
 // teamPage is the Team page's data (seed 003's Team Members page): the
 // members with their roles and status, the pending invitations, the
 // service users and their keys, and which controls the member may use.
 type teamPage struct {
 	Members     []memberRow
-	Next, Prev  string // cursors of the members' pages
-	Total       int
+	Pager       pager // of the members
 	Invitations []*keyward.Invitation
 	Services    []serviceRow
 	// TeamRoles are the built-in Admin, Operator and Viewer, which the
@@ -80,7 +76,7 @@ func (c *Console) handleTeam(w http.ResponseWriter, r *http.Request, s *session)
 // the refusal and its explanation instead of the team.
 func (c *Console) showTeam(w http.ResponseWriter, r *http.Request, s *session, key *newKey, err error) {
 	v := view{Title: "Team", Me: s}
-	d, lerr := c.loadTeam(r.Context(), s, r.URL.Query().Get("cursor"))
+	d, lerr := c.loadTeam(r.Context(), s, pageOf(r))
 	if lerr != nil {
 		c.render(w, r, "team.html", v, lerr)
 		return
@@ -91,8 +87,8 @@ func (c *Console) showTeam(w http.ResponseWriter, r *http.Request, s *session, k
 }
 
 // loadTeam reads the page's data through the service, as the member.
-func (c *Console) loadTeam(ctx context.Context, s *session, cursor string) (*teamPage, error) {
-	users, info, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: keyward.Page{Limit: teamPerPage, Cursor: cursor}})
+func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (*teamPage, error) {
+	users, info, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: page})
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +97,7 @@ func (c *Console) loadTeam(ctx context.Context, s *session, cursor string) (*tea
 		ok, err := c.svc.Allowed(ctx, action, resource, "")
 		return err == nil && ok
 	}
-	d := &teamPage{Next: info.Next, Prev: info.Prev, Total: info.Total, TeamRoles: teamRoles(),
+	d := &teamPage{Pager: pagerOf("/team", info), TeamRoles: teamRoles(),
 		ShowRoles: allowed("iam.binding.Read", org),
 		Can: teamControls{Invite: allowed("iam.invitation.Create", ""), ListInvitations: allowed("iam.invitation.List", ""),
 			Resend: allowed("iam.invitation.Resend", ""), Revoke: allowed("iam.invitation.Revoke", ""),

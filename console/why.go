@@ -29,7 +29,7 @@ func (c *Console) handleWhy(w http.ResponseWriter, r *http.Request, s *session) 
 		Resource: q.Get("resource"), Project: q.Get("project")}}
 	v := view{Title: "Why", Me: s, Data: &d}
 	ctx := r.Context()
-	if ok, err := c.svc.Allowed(ctx, "iam.authorization.Authorize", "", ""); err == nil && ok && s.CanListTeam {
+	if ok, err := c.svc.Allowed(ctx, "iam.authorization.Authorize", "", ""); err == nil && ok && s.allows("/team") {
 		users, _, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: keyward.Page{Limit: keyward.MaxPerPage}})
 		if err != nil {
 			c.render(w, r, "why.html", v, err)

@@ -199,6 +199,28 @@ func TestConsoleTeamStory(t *testing.T) {
 	}
 	checkPage(t, owner, "why")
 
+	// The groups and roles pages show who is in what.
+	var ops struct {
+		ID string `json:"id"`
+	}
+	callAPI(t, ts, "POST", "/v2/groups", ts.Token, `{"display_name": "ops", "description": "on call"}`, http.StatusCreated, &ops)
+	callAPI(t, ts, "POST", "/v2/groups/"+ops.ID+"/members", ts.Token, `{"user_id": "`+anaID+`"}`, http.StatusNoContent, nil)
+	do(t, owner, "open the groups", chromedp.Click(chromedp.CSS(`nav a[href="/groups"]`)), chromedp.WaitVisible(chromedp.ID("groups")))
+	checkPage(t, owner, "groups")
+	do(t, owner, "open a group", chromedp.Click(chromedp.CSS(`#groups a`)), chromedp.WaitVisible(chromedp.ID("group-members")))
+	if got := text(t, owner, "#group-members tbody"); !strings.Contains(got, "ana@example.com") {
+		t.Errorf("group ops lists %q, want Ana", got)
+	}
+	checkPage(t, owner, "group")
+	do(t, owner, "open the roles", chromedp.Click(chromedp.CSS(`nav a[href="/roles"]`)), chromedp.WaitVisible(chromedp.ID("roles")))
+	checkPage(t, owner, "roles")
+	do(t, owner, "open Viewer", chromedp.Click(chromedp.CSS(`#roles a[href="/roles/`+teamRoleID(t, "Viewer")+`"]`)),
+		chromedp.WaitVisible(chromedp.ID("role-users")))
+	if got := text(t, owner, "#role-users"); got != "Ana" {
+		t.Errorf("Viewer is held by %q, want Ana", got)
+	}
+	checkPage(t, owner, "role")
+
 	// A service user's key: its secret is shown once, and works.
 	do(t, owner, "create a service user", chromedp.Navigate(ts.URL+"/team"), chromedp.SendKeys(chromedp.ID("service-name"), "deployer"),
 		chromedp.Click(chromedp.ID("create-service-user")), chromedp.WaitVisible(chromedp.ID("new-secret")))

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -95,6 +96,15 @@ func newTab(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
 		t.Fatal(err)
 	}
+	// Every document of the tab records what its Content-Security-Policy
+	// blocked, for checkPage: the console must need no inline script or
+	// style, htmx included.
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `window.cspViolations = []; document.addEventListener("securitypolicyviolation",
+			e => window.cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline")))`,
+	}); err != nil {
+		t.Fatal(err)
+	}
 	return ctx
 }
 
@@ -116,11 +126,18 @@ func text(t *testing.T, tab context.Context, sel string) string {
 	return strings.TrimSpace(s)
 }
 
-// checkPage checks the page open in tab with axe-core (no serious or
-// critical violation) and, with -screenshots, saves it as
-// docs/console/NAME.png.
+// checkPage checks the page open in tab: its Content-Security-Policy
+// blocked nothing, axe-core finds no serious or critical violation; with
+// -screenshots, it saves it as docs/console/NAME.png.
 func checkPage(t *testing.T, tab context.Context, name string) {
 	t.Helper()
+	blocked, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`window.cspViolations || ["no recorder"]`))
+	if err != nil {
+		t.Fatalf("%s: read CSP violations: %v", name, err)
+	}
+	for _, b := range blocked {
+		t.Errorf("page %s: the Content-Security-Policy blocked %s", name, b)
+	}
 	// htmx swaps pages in place, so axe-core is often still loaded.
 	loaded, err := chromedp.Run(tab, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
 	if err == nil && !loaded {

@@ -385,8 +385,8 @@ func browserless(t *testing.T) *http.Client {
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// page GETs path with c and returns the status and the body.
-func page(t *testing.T, c *http.Client, ts *testServer, path string) (int, string) {
+// getPage GETs path with c and returns the status and the body.
+func getPage(t *testing.T, c *http.Client, ts *testServer, path string) (int, string) {
 	t.Helper()
 	res, err := c.Get(ts.URL + path)
 	if err != nil {
@@ -427,7 +427,7 @@ func TestConsoleTeamPages(t *testing.T) {
 	seen := map[string]bool{}
 	path, pages := "/team", 0
 	for path != "" {
-		status, body := page(t, c, ts, path)
+		status, body := getPage(t, c, ts, path)
 		if status != http.StatusOK {
 			t.Fatalf("GET %s = %d", path, status)
 		}
@@ -472,7 +472,7 @@ func TestConsoleInvitationExistingAccount(t *testing.T) {
 	token, _ := url.ParseQuery(strings.TrimPrefix(link, ts.URL+"/invitation?"))
 
 	c := browserless(t)
-	status, body := page(t, c, ts, "/invitation?token="+url.QueryEscape(token.Get("token")))
+	status, body := getPage(t, c, ts, "/invitation?token="+url.QueryEscape(token.Get("token")))
 	if status != http.StatusOK || !strings.Contains(body, "already have an account") || strings.Contains(body, `id="name"`) {
 		t.Fatalf("invitation page for an existing account = %d:\n%s", status, body)
 	}
@@ -482,7 +482,7 @@ func TestConsoleInvitationExistingAccount(t *testing.T) {
 	if status, to := post(t, c, ts, "/invitation", url.Values{"token": token["token"], "password": {"Ada's long passphrase"}}); status != http.StatusSeeOther || to != "/" {
 		t.Fatalf("accepting = %d to %q, want 303 to /", status, to)
 	}
-	if _, body := page(t, c, ts, "/"); !strings.Contains(body, "<h1>Second</h1>") {
+	if _, body := getPage(t, c, ts, "/"); !strings.Contains(body, "<h1>Second</h1>") {
 		t.Errorf("after accepting, the start page is not the new organization's:\n%s", body)
 	}
 }

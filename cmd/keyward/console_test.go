@@ -148,7 +148,15 @@ func TestConsoleTeamStory(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(row+"select"), "Viewer"), chromedp.Click(chromedp.CSS(row+"button.change-role")))
 	waitJS(t, owner, "Ana's role shows Viewer", `document.querySelector('tr[data-email="ana@example.com"] td.roles').textContent.trim() === "Viewer"`)
 
+	// htmx makes the action a request that swaps the page in place: the
+	// document, and this mark on it, survive.
+	if _, err := chromedp.Run(owner, chromedp.Evaluate[bool](`window.samePage = true`)); err != nil {
+		t.Fatal(err)
+	}
 	do(t, owner, "suspend Ana", chromedp.Click(chromedp.CSS(row+"button.suspend")), chromedp.WaitVisible(chromedp.CSS(row+"button.unsuspend")))
+	if same, _ := chromedp.Run(owner, chromedp.Evaluate[bool](`window.samePage === true`)); !same {
+		t.Error("suspending reloaded the whole page: htmx did not boost the form")
+	}
 	if got := text(t, owner, row+"td.status"); got != "suspended" {
 		t.Errorf("Ana's status after suspending = %q", got)
 	}

@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 
+	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/service"
 )
 
@@ -14,6 +15,10 @@ type invitationForm struct {
 	Preview *service.InvitationPreview
 	Name    string
 }
+
+// MinPassword is the shortest password the service accepts, which the
+// page states.
+func (invitationForm) MinPassword() int { return keyward.MinPasswordLen }
 
 // handleInvitation is the page behind every invitation link: who invites
 // whom to which organization, and a form to accept it, with a name and a

@@ -91,10 +91,7 @@ func (s *Service) UsesSSO(ctx context.Context, org keyward.OrgID) (bool, error) 
 	if !keyward.ValidID(string(org)) {
 		return false, nil
 	}
-	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		_, err := ssoProvider(ctx, tx, org)
-		return err
-	})
+	_, err := s.signInProvider(ctx, org)
 	switch keyward.ErrorCode(err) {
 	case "":
 		return true, nil

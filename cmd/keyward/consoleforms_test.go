@@ -86,6 +86,74 @@ func TestConsoleTeamPages(t *testing.T) {
 	}
 }
 
+// TestConsoleTeamForms: the Team page's forms resend and revoke an
+// invitation and remove a member, each answered by a redirect to the
+// page; one the service refuses (removing the root owner) answers with
+// its 4xx, on the page.
+func TestConsoleTeamForms(t *testing.T) {
+	ts, sink, _ := consoleServer(t)
+	var m struct {
+		User struct {
+			ID string `json:"id"`
+		} `json:"user"`
+	}
+	callAPI(t, ts, "POST", "/v2/users", ts.Token, `{"email": "bo@example.com", "name": "Bo"}`, http.StatusCreated, &m)
+	var me struct {
+		User struct {
+			ID string `json:"id"`
+		} `json:"user"`
+	}
+	callAPI(t, ts, "GET", "/v2/users/me", ts.Token, "", http.StatusOK, &me)
+	c := browserless(t)
+	post(t, c, ts, "/login", url.Values{"email": {"admin@localhost"}, "password": {ownerPassword}})
+	invitation := func() (id, status string) {
+		var out struct {
+			Invites []struct {
+				ID     string `json:"id"`
+				Status string `json:"status"`
+			} `json:"invites"`
+		}
+		callAPI(t, ts, "GET", "/v2/invitation", ts.Token, "", http.StatusOK, &out)
+		if len(out.Invites) != 1 {
+			t.Fatalf("%d invitations, want 1", len(out.Invites))
+		}
+		return out.Invites[0].ID, out.Invites[0].Status
+	}
+
+	for _, tc := range []struct {
+		name, path string
+		form       url.Values
+		want       int
+	}{
+		{"invite", "/team/invitations", url.Values{"email": {"zed@example.com"}, "role_id": {teamRoleID(t, "Viewer")}}, http.StatusSeeOther},
+		{"invite again", "/team/invitations", url.Values{"email": {"zed@example.com"}}, http.StatusConflict},
+		{"invite without an email", "/team/invitations", url.Values{}, http.StatusBadRequest},
+		{"resend", "/team/invitations/{invitation}/resend", nil, http.StatusSeeOther},
+		{"revoke", "/team/invitations/{invitation}/revoke", nil, http.StatusSeeOther},
+		{"change to a role that is not a team role", "/team/members/" + m.User.ID + "/role", url.Values{"role_name": {"oxide:admin"}}, http.StatusBadRequest},
+		{"remove the root owner", "/team/members/" + me.User.ID + "/remove", nil, http.StatusConflict},
+		{"remove an unknown member", "/team/members/00000000-0000-7000-8000-000000000000/remove", nil, http.StatusNotFound},
+		{"remove", "/team/members/" + m.User.ID + "/remove", nil, http.StatusSeeOther},
+	} {
+		path := tc.path
+		if strings.Contains(path, "{invitation}") {
+			id, _ := invitation()
+			path = strings.ReplaceAll(path, "{invitation}", id)
+		}
+		status, to := post(t, c, ts, path, tc.form)
+		if status != tc.want || status == http.StatusSeeOther && to != "/team" {
+			t.Errorf("%s: POST %s = %d to %q, want %d", tc.name, path, status, to, tc.want)
+		}
+	}
+	if _, status := invitation(); status != "revoked" {
+		t.Errorf("the invitation is %s, want revoked", status)
+	}
+	if n := len(sink.Wait(t, 2, 20*time.Second)); n != 2 {
+		t.Errorf("%d emails, want the invitation and its resend", n)
+	}
+	callAPI(t, ts, "GET", "/v2/users/"+m.User.ID, ts.Token, "", http.StatusNotFound, nil)
+}
+
 // TestConsoleInvitationExistingAccount: an invitation to the email of an
 // existing account is accepted with that account's password, and lands
 // in the new organization.

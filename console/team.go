@@ -16,7 +16,7 @@ import (
 type teamPage struct {
 	Members     []memberRow
 	Pager       pager // of the members
-	Invitations []*keyward.Invitation
+	Invitations []invitationRow
 	Services    []serviceRow
 	// TeamRoles are the built-in Admin, Operator and Viewer, which the
 	// invite and change-role forms offer.
@@ -33,7 +33,14 @@ type teamPage struct {
 // engine decides for the member, on the organization or the invitation
 // list; the per-member controls are in memberRow.
 type teamControls struct {
-	Invite, ListInvitations, Resend, Revoke, CreateServiceUser bool
+	Invite, ListInvitations, CreateServiceUser bool
+}
+
+// invitationRow is a pending invitation and the controls the signed-in
+// member may use on it.
+type invitationRow struct {
+	*keyward.Invitation
+	Resend, Revoke bool
 }
 
 // memberRow is one member and the controls the signed-in member may use
@@ -100,7 +107,6 @@ func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (
 	d := &teamPage{Pager: pagerOf("/team", info), TeamRoles: teamRoles(),
 		ShowRoles: allowed("iam.binding.Read", org),
 		Can: teamControls{Invite: allowed("iam.invitation.Create", ""), ListInvitations: allowed("iam.invitation.List", ""),
-			Resend: allowed("iam.invitation.Resend", ""), Revoke: allowed("iam.invitation.Revoke", ""),
 			CreateServiceUser: allowed("iam.user.Create", "")}}
 	roles := map[string][]string{}
 	if d.ShowRoles {
@@ -131,9 +137,14 @@ func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (
 		d.Members = append(d.Members, row)
 	}
 	if d.Can.ListInvitations {
-		if d.Invitations, _, err = c.svc.ListInvitations(ctx, keyward.InvitationFilter{Status: keyward.InvitationPending,
-			Page: keyward.Page{Limit: keyward.MaxPerPage}}); err != nil {
+		invs, _, err := c.svc.ListInvitations(ctx, keyward.InvitationFilter{Status: keyward.InvitationPending,
+			Page: keyward.Page{Limit: keyward.MaxPerPage}})
+		if err != nil {
 			return nil, err
+		}
+		for _, inv := range invs {
+			id := string(inv.ID)
+			d.Invitations = append(d.Invitations, invitationRow{inv, allowed("iam.invitation.Resend", id), allowed("iam.invitation.Revoke", id)})
 		}
 	}
 	services, _, err := c.svc.ListUsers(ctx, keyward.UserFilter{Kind: keyward.KindService, Page: keyward.Page{Limit: keyward.MaxPerPage}})

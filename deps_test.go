@@ -62,6 +62,7 @@ var forbidden = map[string][]string{
 	"service":     {"net/http", "database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli", saml},
 	"sqlstore":    {"net/http", module + "/service", module + "/policy", module + "/authz", module + "/httpapi", saml},
 	"httpapi":     {"database/sql", module + "/sqlstore", module + "/cli", saml},
+	"console":     {"database/sql", module + "/sqlstore", module + "/cli", saml},
 	"cli":         {module + "/service", module + "/sqlstore", module + "/httpapi", module + "/policy", module + "/authz"},
 	"oidcprovider": {"database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy", saml},
 	"keywardtest": {module + "/httpapi", module + "/cli"},

@@ -200,8 +200,8 @@ input is a terminal, else read from it. With the API key of your
 existing account, whose email is the invited one, it adds the membership.
 When the invitation enables API access, the answer holds an API key for the
 organization, shown once.`,
-		Example: `  printf '%s' "$PASSWORD" | keyward invite accept 'http://keyward.example/v2/invitations/accept?token=...' --name "Ada Lovelace" --password-stdin
-  KEYWARD_TOKEN=kw_... keyward invite accept 'http://keyward.example/v2/invitations/accept?token=...'`,
+		Example: `  printf '%s' "$PASSWORD" | keyward invite accept 'http://keyward.example/invitation?token=...' --name "Ada Lovelace" --password-stdin
+  KEYWARD_TOKEN=kw_... keyward invite accept 'http://keyward.example/invitation?token=...'`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			base, token, err := a.linkParts(args[0])

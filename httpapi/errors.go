@@ -24,6 +24,18 @@ var statusOf = map[keyward.Code]int{
 	keyward.CodeInternal:           http.StatusInternalServerError,
 }
 
+// Status returns the code of err and the HTTP status it is answered
+// with: every error not in the table is an internal one, a 500. The web
+// console answers its pages' errors with the same statuses.
+func Status(err error) (keyward.Code, int) {
+	code := keyward.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		return keyward.CodeInternal, http.StatusInternalServerError
+	}
+	return code, status
+}
+
 // errorBody is Vultr's error shape, extended with keyward's code, field,
 // request id, for a 403 the deny explanation and, for a 400 with several
 // problems (such as a policy document's), the list of them, and for a 503
@@ -41,11 +53,7 @@ type errorBody struct {
 // writeError answers r with err. Internal errors are logged with their
 // cause and answered with a generic message; nothing else is logged here.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := keyward.ErrorCode(err)
-	status, ok := statusOf[code]
-	if !ok {
-		code, status = keyward.CodeInternal, http.StatusInternalServerError
-	}
+	code, status := Status(err)
 	body := errorBody{Error: keyward.ErrorMessage(err), Status: status, Code: string(code), RequestID: requestID(r.Context())}
 	if e := keyward.AsError(err); e != nil {
 		body.Field = e.Field

@@ -59,7 +59,7 @@ func validRequestID(s string) bool {
 // service's audit events find them; and it readies the response for the
 // revision of a write (withRevision), with the same copy of the request.
 // The source address is the peer's, or the client's behind a trusted
-// proxy (sourceAddr).
+// proxy (SourceAddr).
 func withRequestID(next http.Handler, trusted []netip.Prefix) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
@@ -69,7 +69,7 @@ func withRequestID(next http.Handler, trusted []netip.Prefix) http.Handler {
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-Id", id)
-		ctx := keyward.NewContextWithRequest(&routeContext{Context: r.Context()}, id, sourceAddr(r, trusted))
+		ctx := keyward.NewContextWithRequest(&routeContext{Context: r.Context()}, id, SourceAddr(r, trusted))
 		ctx, w = withRevision(ctx, w)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

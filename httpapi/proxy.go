@@ -7,13 +7,13 @@ import (
 	"strings"
 )
 
-// sourceAddr returns the address a request came from: the connection's
+// SourceAddr returns the address a request came from: the connection's
 // peer, unless that peer is a trusted proxy, in which case the nearest
 // address of X-Forwarded-For that is not a trusted proxy. The header is
 // read from its right end, the part the trusted proxies wrote: whatever a
 // client puts on its left is never believed. An entry that does not parse
 // stops the walk at the proxy that passed it on.
-func sourceAddr(r *http.Request, trusted []netip.Prefix) string {
+func SourceAddr(r *http.Request, trusted []netip.Prefix) string {
 	peer, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		peer = r.RemoteAddr

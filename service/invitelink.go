@@ -74,9 +74,11 @@ func linkToken(key []byte, i *keyward.Invitation) string {
 	return parsedLink{i.ID, i.Nonce, exp, linkMAC(key, i.ID, i.OrgID, exp, i.Nonce)}.String()
 }
 
-// linkURL is the link an invitation email carries.
+// linkURL is the link an invitation email carries: the web console's
+// invitation page, where a person accepts it (programs accept the same
+// token through POST /v2/invitations/accept).
 func (s *Service) linkURL(token string) string {
-	return s.invites.publicURL + "/v2/invitations/accept?token=" + token
+	return s.invites.publicURL + "/invitation?token=" + token
 }
 
 // parsedLink is a token split into its parts, not yet verified.

@@ -83,6 +83,24 @@ func (s *Service) StartSSO(ctx context.Context, org keyward.OrgID, returnTo stri
 	return &SSOStart{URL: u, State: state}, nil
 }
 
+// UsesSSO reports whether org signs its people in through an identity
+// provider, that is whether StartSSO would start a sign-in into it: the
+// console's sign-in page links to the provider only then. Like the public
+// route that starts one, it needs no credential and tells nothing more.
+func (s *Service) UsesSSO(ctx context.Context, org keyward.OrgID) (bool, error) {
+	if !keyward.ValidID(string(org)) {
+		return false, nil
+	}
+	_, err := s.signInProvider(ctx, org)
+	switch keyward.ErrorCode(err) {
+	case "":
+		return true, nil
+	case keyward.CodeInternal, keyward.CodeUnavailable:
+		return false, err
+	}
+	return false, nil
+}
+
 // checkReturnTo accepts "" or an absolute path of this server: one that
 // starts with a single "/" and has no scheme, host or backslash, so that
 // no browser reads it as another site.
@@ -96,6 +114,16 @@ func checkReturnTo(s string) error {
 		return keyward.FieldError("return_to", "return_to must be a path on this server, such as /console/; %q is not.", s)
 	}
 	return nil
+}
+
+// LocalPath returns p if checkReturnTo accepts it as a path on this
+// server, else "/": where a browser goes back to after signing in, which
+// never makes keyward an open redirect.
+func LocalPath(p string) string {
+	if p == "" || checkReturnTo(p) != nil {
+		return "/"
+	}
+	return p
 }
 
 // randomHex returns 256 random bits, hex-encoded: a state, a nonce or a

@@ -16,7 +16,7 @@ import (
 	"github.com/keyward-iam/keyward/keywardtest"
 )
 
-var inviteLink = regexp.MustCompile(`http://[^\s']+/v2/invitations/accept\?token=[^\s']+`)
+var inviteLink = regexp.MustCompile(`http://[^\s']+/invitation\?token=[^\s']+`)
 
 // TestGovultrInvitations drives the invitation endpoints through Vultr's
 // client (vultr-api.md §8 step 3: no decode error proves that no bare

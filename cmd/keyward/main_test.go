@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -9,7 +10,7 @@ import (
 	"github.com/keyward-iam/keyward/keywardtest"
 )
 
-// TestMain holds every response these end-to-end tests receive — the
+// TestMain stops the shared browser after the tests, and holds every response these end-to-end tests receive — the
 // CLI's, Vultr's client's, the tests' own requests, all through
 // http.DefaultTransport — to api/openapi.yaml, and fails the run on a
 // response that breaks it.
@@ -23,7 +24,9 @@ func TestMain(m *testing.M) {
 	// code clones and so must stay an *http.Transport.
 	def := http.DefaultTransport.(*http.Transport)
 	def.RegisterProtocol("http", c.Transport(def.Clone()))
+	flag.Parse()
 	code := m.Run()
+	stopBrowser()
 	for _, v := range c.Violations() {
 		fmt.Fprintf(os.Stderr, "response breaks api/openapi.yaml: %s\n", v)
 		code = 1

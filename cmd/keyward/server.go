@@ -17,6 +17,7 @@ import (
 
 	"github.com/keyward-iam/keyward/api"
 	"github.com/keyward-iam/keyward/catalogfile"
+	"github.com/keyward-iam/keyward/console"
 	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/identity"
 	"github.com/keyward-iam/keyward/policy"
@@ -273,8 +274,11 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler := httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec,
-		TrustedProxies: trusted})
+	// The one place the server's handler is assembled: the console's
+	// pages, and the API for every other path.
+	handler := console.New(console.Config{Service: svc, Logger: logger, TrustedProxies: trusted}).
+		Wrap(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec,
+			TrustedProxies: trusted}))
 
 	// Stopped before the store closes (defers run last first).
 	defer runSender(ctx, sender)()

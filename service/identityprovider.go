@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"crypto/cipher"
-	"crypto/rand"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -308,11 +307,7 @@ func (s *Service) sealSecret(ctx context.Context, org keyward.OrgID, secret stri
 	if err != nil {
 		return nil, err
 	}
-	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(secret)+aead.Overhead())
-	if _, err := rand.Read(nonce); err != nil {
-		panic("service: crypto/rand failed: " + err.Error())
-	}
-	return aead.Seal(nonce, nonce, []byte(secret), []byte(org)), nil
+	return sealWith(aead, []byte(org), []byte(secret)), nil
 }
 
 // openSecret decrypts what sealSecret sealed.
@@ -321,10 +316,7 @@ func (s *Service) openSecret(ctx context.Context, org keyward.OrgID, sealed []by
 	if err != nil {
 		return "", err
 	}
-	if len(sealed) < aead.NonceSize() {
-		return "", keyward.Errorf(keyward.CodeInternal, "The stored client secret is malformed.")
-	}
-	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], []byte(org))
+	plain, err := openWith(aead, []byte(org), sealed)
 	if err != nil {
 		return "", &keyward.Error{Code: keyward.CodeConflict, Field: "client_secret", Err: err,
 			Message: "The identity provider's client secret cannot be decrypted with this server's key; set it again (PUT /v2/identity-provider)."}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
@@ -158,7 +159,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 // an active authenticator, with the key that opens its seed.
 type loginFactor struct {
 	factor SecondFactor
-	key    []byte
+	key    cipher.AEAD
 }
 
 // errLoginThrottled is the answer to a password check refused by a

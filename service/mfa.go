@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"crypto/cipher"
 	"errors"
 	"time"
 
@@ -61,8 +62,8 @@ func errMFARequired() error {
 
 // mfaKey returns the server key that seals TOTP seeds. It may write the
 // key, so it is called before, never inside, a transaction.
-func (s *Service) mfaKey(ctx context.Context) ([]byte, error) {
-	return s.totpKey.get(ctx, s)
+func (s *Service) mfaKey(ctx context.Context) (cipher.AEAD, error) {
+	return s.totpKey.aead(ctx, s)
 }
 
 // activeTOTP returns the account's authenticator if it is active, nil if
@@ -81,7 +82,7 @@ func activeTOTP(ctx context.Context, tx keyward.Tx, uid keyward.UserID) (*keywar
 // code. Two transactions presenting one code race on that conditional
 // update, and one loses. It reports whether f was a recovery code, and
 // returns errWrongFactor when f does not verify.
-func (s *Service) spendFactor(ctx context.Context, tx keyward.Tx, key []byte, uid keyward.UserID, f SecondFactor) (recovery bool, err error) {
+func (s *Service) spendFactor(ctx context.Context, tx keyward.Tx, key cipher.AEAD, uid keyward.UserID, f SecondFactor) (recovery bool, err error) {
 	m, err := activeTOTP(ctx, tx, uid)
 	if err != nil {
 		return false, err

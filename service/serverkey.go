@@ -5,6 +5,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"errors"
 	"sync"
 
 	"github.com/keyward-iam/keyward"
@@ -59,9 +60,36 @@ func (k *serverKey) aead(ctx context.Context, s *Service) (cipher.AEAD, error) {
 	if err != nil {
 		return nil, err
 	}
+	return aeadOf(key)
+}
+
+// aeadOf is AES-GCM under key (32 bytes: AES-256).
+func aeadOf(key []byte) (cipher.AEAD, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, err
 	}
 	return cipher.NewGCM(block)
+}
+
+// sealWith encrypts plain with aead (a serverKey's AES-256-GCM), a random
+// nonce first, bound to aad: a sealed value copied into another row (whose
+// aad differs) does not open. It is the one way the service seals a secret
+// at rest.
+func sealWith(aead cipher.AEAD, aad, plain []byte) []byte {
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		panic("service: crypto/rand failed: " + err.Error())
+	}
+	return aead.Seal(nonce, nonce, plain, aad)
+}
+
+// openWith decrypts what sealWith sealed for aad. It fails on a value that
+// is damaged, was sealed for another aad, or under another key.
+func openWith(aead cipher.AEAD, aad, sealed []byte) ([]byte, error) {
+	n := aead.NonceSize()
+	if len(sealed) < n {
+		return nil, errors.New("sealed value too short")
+	}
+	return aead.Open(nil, sealed[:n], sealed[n:], aad)
 }

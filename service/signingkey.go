@@ -100,12 +100,7 @@ func newSigningKey(aead cipher.AEAD, now time.Time) (*keyward.SigningKey, error)
 		return nil, err
 	}
 	id := keyward.NewID(now)
-	nonce := make([]byte, aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return nil, err
-	}
-	sealed := aead.Seal(nonce, nonce, der, []byte(id))
-	return &keyward.SigningKey{ID: id, Algorithm: "ES256", Private: sealed, Public: pub, CreatedAt: now}, nil
+	return &keyward.SigningKey{ID: id, Algorithm: "ES256", Private: sealWith(aead, []byte(id), der), Public: pub, CreatedAt: now}, nil
 }
 
 // open decrypts k's private key.
@@ -121,11 +116,7 @@ func (s *Service) open(ctx context.Context, k *keyward.SigningKey) (crypto.Signe
 	if err != nil {
 		return nil, err
 	}
-	n := aead.NonceSize()
-	if len(k.Private) < n {
-		return nil, fmt.Errorf("signing key %s: sealed key too short", k.ID)
-	}
-	der, err := aead.Open(nil, k.Private[:n], k.Private[n:], []byte(k.ID))
+	der, err := openWith(aead, []byte(k.ID), k.Private)
 	if err != nil {
 		return nil, fmt.Errorf("signing key %s: %w", k.ID, err)
 	}

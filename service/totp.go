@@ -1,7 +1,6 @@
 package service
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
@@ -71,41 +70,19 @@ func checkTOTPCode(field, code string) (string, error) {
 	return code, nil
 }
 
-// sealSeed encrypts an account's TOTP seed with key (AES-256-GCM, a
-// random nonce first), bound to the account: a sealed seed copied to
-// another account's row does not open.
-func sealSeed(key []byte, uid keyward.UserID, seed string) []byte {
-	gcm := seedCipher(key)
-	nonce := make([]byte, gcm.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		panic("service: crypto/rand failed: " + err.Error())
-	}
-	return gcm.Seal(nonce, nonce, []byte(seed), seedAAD(uid))
+// sealSeed encrypts an account's TOTP seed (sealWith), bound to the
+// account: a sealed seed copied to another account's row does not open.
+func sealSeed(aead cipher.AEAD, uid keyward.UserID, seed string) []byte {
+	return sealWith(aead, seedAAD(uid), []byte(seed))
 }
 
 // openSeed decrypts what sealSeed sealed for uid.
-func openSeed(key []byte, uid keyward.UserID, sealed []byte) (string, error) {
-	gcm := seedCipher(key)
-	if len(sealed) < gcm.NonceSize() {
-		return "", keyward.Errorf(keyward.CodeInternal, "A stored TOTP seed is damaged.")
-	}
-	seed, err := gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], seedAAD(uid))
+func openSeed(aead cipher.AEAD, uid keyward.UserID, sealed []byte) (string, error) {
+	seed, err := openWith(aead, seedAAD(uid), sealed)
 	if err != nil {
 		return "", &keyward.Error{Code: keyward.CodeInternal, Message: "A stored TOTP seed does not open with the server's key.", Err: err}
 	}
 	return string(seed), nil
-}
-
-func seedCipher(key []byte) cipher.AEAD {
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		panic("service: the MFA key is not an AES key: " + err.Error())
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		panic("service: " + err.Error())
-	}
-	return gcm
 }
 
 func seedAAD(uid keyward.UserID) []byte { return []byte("keyward-totp-v1\n" + string(uid)) }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"bytes"
+	"crypto/cipher"
 	"testing"
 	"time"
 
@@ -46,7 +47,11 @@ func TestMatchTOTP(t *testing.T) {
 // TestSealSeed: a sealed seed opens with its key for its account only, and
 // never holds the seed in clear.
 func TestSealSeed(t *testing.T) {
-	key, other := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	key, err := aeadOf(bytes.Repeat([]byte{1}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := aeadOf(bytes.Repeat([]byte{2}, 32))
 	const seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	sealed := sealSeed(key, "u-1", seed)
 	if bytes.Contains(sealed, []byte(seed)) {
@@ -54,7 +59,7 @@ func TestSealSeed(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		key    []byte
+		key    cipher.AEAD
 		uid    keyward.UserID
 		sealed []byte
 		want   string // "" for an error

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/service"
 )
 
@@ -136,14 +137,24 @@ func (s *server) handleSSOCallback() http.Handler {
 			s.writeRetryAfter(w, r, err)
 			return
 		}
-		writeSSOSession(w, out)
+		writeSSOSession(w, r, out)
 	})
 }
 
 // writeSSOSession answers a finished sign-in through an identity
-// provider, of either protocol: the login session with its token, the
-// user and where the browser asked to go.
-func writeSSOSession(w http.ResponseWriter, out *service.SSOSession) {
+// provider, of either protocol. A sign-in started with a return_to (the
+// console's; a path on this server, as StartSSO and FinishSAML check)
+// hands the browser the session as the console's cookie
+// (keyward.SessionCookie) and sends it there (303). One started without
+// (keyward login --sso) gets the login session with its token and the
+// user as JSON (201).
+func writeSSOSession(w http.ResponseWriter, r *http.Request, out *service.SSOSession) {
+	if out.ReturnTo != "" {
+		http.SetCookie(w, &http.Cookie{Name: keyward.SessionCookie, Value: out.Token, Path: "/",
+			HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		http.Redirect(w, r, service.LocalPath(out.ReturnTo), http.StatusSeeOther)
+		return
+	}
 	writeJSON(w, http.StatusCreated, struct {
 		Session  loginSessionJSON `json:"login_session"`
 		User     userJSON         `json:"user"`

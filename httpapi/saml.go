@@ -65,6 +65,6 @@ func (s *server) handleSAMLACS() http.Handler {
 			s.writeRetryAfter(w, r, err)
 			return
 		}
-		writeSSOSession(w, out)
+		writeSSOSession(w, r, out)
 	})
 }

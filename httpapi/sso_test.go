@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/identity"
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/service"
@@ -72,23 +73,52 @@ func (s *ssoAPI) authorize(browser *http.Client, org, username, query string) *u
 	return cb
 }
 
-// callback visits u with browser and checks the status; it decodes a 201.
+// callback visits u with browser, without following a redirect, and
+// checks the status; it reads a signed-in answer (ssoAnswer).
 func (s *ssoAPI) callback(browser *http.Client, u string, want int) (ssoOut, string) {
 	s.t.Helper()
-	res, err := browser.Get(u)
+	once := *browser
+	once.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	res, err := once.Get(u)
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	return s.api.ssoAnswer(s.t, "GET "+u, res, want)
+}
+
+// ssoAnswer reads the answer of a finished sign-in (the OIDC callback or
+// the SAML ACS) and checks its status: a 201 is the login session as
+// JSON; a 303, the browser's way back to return_to with the session in
+// the console's cookie, whose token and user it reads back, so both
+// kinds give the same ssoOut.
+func (a *api) ssoAnswer(t testing.TB, what string, res *http.Response, want int) (ssoOut, string) {
+	t.Helper()
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	if res.StatusCode != want {
-		s.t.Fatalf("GET %s = %d %s, want %d", u, res.StatusCode, b, want)
+		t.Fatalf("%s = %d %s, want %d", what, res.StatusCode, b, want)
 	}
 	var out ssoOut
-	if want == http.StatusCreated {
+	switch want {
+	case http.StatusCreated:
 		if err := json.Unmarshal(b, &out); err != nil {
-			s.t.Fatal(err)
+			t.Fatal(err)
 		}
+	case http.StatusSeeOther:
+		for _, c := range res.Cookies() {
+			if c.Name == keyward.SessionCookie && c.HttpOnly && c.SameSite == http.SameSiteLaxMode && c.Path == "/" {
+				out.Session.Token = c.Value
+			}
+		}
+		if out.Session.Token == "" {
+			t.Fatalf("%s: 303 without the console's session cookie (HttpOnly, SameSite=Lax, Path=/): %v", what, res.Header["Set-Cookie"])
+		}
+		out.ReturnTo = res.Header.Get("Location")
+		var me struct {
+			User struct{ ID, Email, Name, Source string } `json:"user"`
+		}
+		a.do("GET", "/v2/users/me", out.Session.Token, "", http.StatusOK, &me)
+		out.User.ID, out.User.Email, out.User.Name, out.User.Source = me.User.ID, me.User.Email, me.User.Name, me.User.Source
 	}
 	return out, string(b)
 }
@@ -146,7 +176,9 @@ func (s *ssoAPI) groupID(name string) string {
 func TestSSOImportsUsersAndGroups(t *testing.T) {
 	s := newSSOAPI(t)
 	b := keywardtest.Browser(t)
-	first, _ := s.callback(b, s.authorize(b, s.orgID, "ada", "?return_to=/console/projects").String(), http.StatusCreated)
+	// Started with a return_to, as the console does: the browser is sent
+	// back there with the session in the console's cookie.
+	first, _ := s.callback(b, s.authorize(b, s.orgID, "ada", "?return_to=/console/projects").String(), http.StatusSeeOther)
 	if !strings.HasPrefix(first.Session.Token, "kws_") || first.User.Email != "ada@example.com" || first.User.Name != "Ada" ||
 		first.User.Source != "idp" || first.ReturnTo != "/console/projects" {
 		t.Fatalf("first sign-in = %+v, want a kws_ session of ada@example.com (Ada, idp), return_to /console/projects", first)

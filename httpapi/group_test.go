@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyward-iam/keyward/console"
 	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/service"
@@ -45,7 +46,10 @@ func serveAPI(t *testing.T, svc *service.Service, logger *slog.Logger, ln net.Li
 	for _, f := range configure {
 		f(&cfg)
 	}
-	srv := httptest.NewUnstartedServer(keywardtest.Contract(t, httpapi.NewServer(cfg)))
+	// As keyward server serves it: the console's pages, the API for every
+	// other path.
+	h := console.New(console.Config{Service: svc, Logger: logger}).Wrap(httpapi.NewServer(cfg))
+	srv := httptest.NewUnstartedServer(keywardtest.Contract(t, h))
 	if ln != nil {
 		srv.Listener.Close()
 		srv.Listener = ln

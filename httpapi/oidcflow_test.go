@@ -54,11 +54,24 @@ func newRelyingParty(t *testing.T, a *api, settings string) *relyingParty {
 
 // signIn puts a member's login session into the browser's cookie jar,
 // as the console's sign-in page does.
+// signIn signs the browser in through the console's sign-in form, as a
+// person sent there by the authorization endpoint would.
 func (rp *relyingParty) signIn(email, password string) {
 	rp.t.Helper()
-	token := rp.a.login(email, password, rp.a.orgID, http.StatusCreated)
+	form := url.Values{"email": {email}, "password": {password}, "organization_id": {rp.a.orgID}, "return_to": {"/"}}
+	res, err := rp.browser.PostForm(rp.a.srv.URL+"/login", form)
+	if err != nil {
+		rp.t.Fatal(err)
+	}
+	res.Body.Close()
 	u, _ := url.Parse(rp.a.srv.URL)
-	rp.browser.Jar.SetCookies(u, []*http.Cookie{{Name: keyward.SessionCookie, Value: token, Path: "/"}})
+	signedIn := false
+	for _, c := range rp.browser.Jar.Cookies(u) {
+		signedIn = signedIn || c.Name == keyward.SessionCookie && c.Value != ""
+	}
+	if res.StatusCode != http.StatusOK || !signedIn {
+		rp.t.Fatalf("the console's sign-in form answered %d (after redirects), cookie set: %v", res.StatusCode, signedIn)
+	}
 }
 
 // authorize sends the browser to the authorization endpoint and returns
@@ -129,8 +142,21 @@ func TestCodeFlow(t *testing.T) {
 		t.Errorf("return_to = %s, want the authorization request %s", back, got.RequestURI())
 	}
 
-	rp.signIn("ada@example.com", "ada's long passphrase")
-	code := rp.code("st-1", verifier, oidc.Nonce("n-1"))
+	// The console's sign-in form, posted as the page would, sends the
+	// browser back to the authorization request, which now ends at the
+	// application with a code.
+	form := url.Values{"email": {"ada@example.com"}, "password": {"ada's long passphrase"}, "organization_id": {a.orgID},
+		"return_to": {end.Query().Get("return_to")}}
+	res, err := rp.browser.PostForm(a.srv.URL+"/login", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	cb := res.Request.URL
+	if cb.Path != "/cb" || cb.Query().Get("state") != "st-1" || cb.Query().Get("code") == "" {
+		t.Fatalf("after signing in, the browser ended at %s, want the application's callback with a code", cb)
+	}
+	code := cb.Query().Get("code")
 	tok, err := rp.exchange(code, verifier)
 	if err != nil {
 		t.Fatalf("exchange: %v", err)
@@ -175,7 +201,7 @@ func TestCodeFlow(t *testing.T) {
 	req, _ := http.NewRequest("POST", revoke, strings.NewReader(url.Values{"token": {fresh.RefreshToken}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(url.QueryEscape(rp.conf.ClientID), url.QueryEscape(rp.conf.ClientSecret))
-	res, err := http.DefaultClient.Do(req)
+	res, err = http.DefaultClient.Do(req)
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("revoke = %v, %v", res, err)
 	}

@@ -56,18 +56,18 @@ const saml = "github.com/crewjam/saml"
 // directly. Imports point down only: cmd → httpapi/console/cli → service →
 // authz → policy, and service and sqlstore meet at the root package.
 var forbidden = map[string][]string{
-	"policy":      {module},
-	"catalogfile": {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi", module + "/authz"},
-	"authz":       {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi"},
-	"service":     {"net/http", "database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli", saml},
-	"sqlstore":    {"net/http", module + "/service", module + "/policy", module + "/authz", module + "/httpapi", saml},
-	"httpapi":     {"database/sql", module + "/sqlstore", module + "/cli", saml},
-	"console":     {"database/sql", module + "/sqlstore", module + "/cli", saml},
-	"cli":         {module + "/service", module + "/sqlstore", module + "/httpapi", module + "/policy", module + "/authz"},
+	"policy":       {module},
+	"catalogfile":  {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi", module + "/authz"},
+	"authz":        {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi"},
+	"service":      {"net/http", "database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli", saml},
+	"sqlstore":     {"net/http", module + "/service", module + "/policy", module + "/authz", module + "/httpapi", saml},
+	"httpapi":      {"database/sql", module + "/sqlstore", module + "/cli", saml},
+	"console":      {"database/sql", module + "/sqlstore", module + "/cli", saml},
+	"cli":          {module + "/service", module + "/sqlstore", module + "/httpapi", module + "/policy", module + "/authz"},
 	"oidcprovider": {"database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy", saml},
-	"keywardtest": {module + "/httpapi", module + "/cli"},
-	"identity":    {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
-	"federation":  {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
+	"keywardtest":  {module + "/httpapi", module + "/cli"},
+	"identity":     {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
+	"federation":   {"database/sql", module + "/service", module + "/sqlstore", module + "/httpapi", module + "/cli", module + "/authz", module + "/policy"},
 }
 
 func TestImportGraph(t *testing.T) {

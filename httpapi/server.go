@@ -33,6 +33,10 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For says where a
 	// request came from (ParseTrustedProxies); none by default.
 	TrustedProxies []netip.Prefix
+	// Tracing opens a span per request (traceRequests), under which the
+	// service's and the store's spans nest. cmd/keyward sets it when it
+	// installs a tracer provider; off, a request pays nothing for tracing.
+	Tracing bool
 }
 
 type server struct {
@@ -79,7 +83,9 @@ func NewServer(cfg Config) http.Handler {
 	h = m.instrument(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
-	h = traceRequests(h)
+	if cfg.Tracing {
+		h = traceRequests(h)
+	}
 	h = withRequestID(h, cfg.TrustedProxies)
 	return h
 }

@@ -280,7 +280,7 @@ func (e *errRelock) Error() string {
 // run runs fn in a transaction that first locks the revision rows of lock
 // (PostgreSQL writes; see WriteTx), retrying as WriteTx says.
 func (db *DB) run(ctx context.Context, write bool, lock []keyward.OrgID, fn func(keyward.Tx) error) (err error) {
-	ctx, span := tracer.Start(ctx, "keyward.store.tx")
+	ctx, span := startTxSpan(ctx)
 	attempts := 0
 	defer func() { endSpan(span, db.dialect, write, attempts, err) }()
 	relocks := 0

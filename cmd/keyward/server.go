@@ -278,7 +278,7 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	// pages, and the API for every other path.
 	handler := console.New(console.Config{Service: svc, Logger: logger, TrustedProxies: trusted}).
 		Wrap(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec,
-			TrustedProxies: trusted}))
+			TrustedProxies: trusted, Tracing: cfg.OTLPEndpoint != ""}))
 
 	// Stopped before the store closes (defers run last first).
 	defer runSender(ctx, sender)()

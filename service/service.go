@@ -20,6 +20,7 @@ import (
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/credential"
 	"github.com/keyward-iam/keyward/policy"
 )
 
@@ -28,7 +29,7 @@ type Service struct {
 	store  keyward.Store
 	now    func() time.Time
 	log    *slog.Logger
-	hasher *passwordHasher
+	hasher *credential.Hasher
 	eng    *engine // the Authorizer of the current catalog (engine.go)
 	// managed caches the managed policies of the current catalog.
 	managed atomic.Pointer[managedDetails]
@@ -154,7 +155,7 @@ func New(store keyward.Store, opts Options) *Service {
 		store:       invalidatingStore{Store: store, keys: keys},
 		now:         opts.Now,
 		log:         opts.Logger,
-		hasher:      newPasswordHasher(opts.MaxConcurrentHashes),
+		hasher:      credential.NewHasher(opts.MaxConcurrentHashes),
 		eng:         eng,
 		limits:      opts.Limits.withDefaults(),
 		orgCreation: opts.OrgCreation,

@@ -4,7 +4,9 @@
 // sessions, role sessions, SCIM tokens: <prefix><id>_<secret>, stored as
 // the SHA-256 of the secret), the signed links of invitations, and
 // passwords (the rules a new one must meet, the common-password list,
-// argon2id hashing).
+// argon2id hashing), and the throttle (token-bucket budgets, reserved
+// atomically before a password is hashed and refunded when it was right)
+// that keeps guessing slow.
 //
 // It is pure: no store, no clock it reads itself, no network; the
 // standard library, the root package's types and argon2 only. Every

@@ -108,11 +108,11 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 		return nil, "", errBadLogin()
 	}
 	if err != nil {
-		try.refund(s.now())
+		try.Refund(s.now())
 		return nil, "", err
 	}
 	if _, err := s.chargeAccount(ctx, acct.ID); err != nil {
-		try.refund(s.now())
+		try.Refund(s.now())
 		return nil, "", err
 	}
 	if acct.Service || acct.PasswordHash == "" || !s.hasher.Verify(in.Password, acct.PasswordHash) {
@@ -144,7 +144,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 	}
 	// The right password is no guess, whether or not the organization
 	// admits the login.
-	try.refund(s.now())
+	try.Refund(s.now())
 	if err != nil {
 		// openSession's transaction, which gives the account's stored
 		// token back, did not commit.
@@ -174,7 +174,7 @@ func errLoginThrottled(d time.Duration) error {
 // reservePasswordCheck reserves, in this server's memory, one password
 // check on the account of email from ip (logins.reservePassword), or
 // returns errLoginThrottled.
-func (s *Service) reservePasswordCheck(email, ip string) (*attempt, error) {
+func (s *Service) reservePasswordCheck(email, ip string) (*credential.Attempt, error) {
 	try, d := s.logins.reservePassword(email, ip, s.now())
 	if try == nil {
 		return nil, errLoginThrottled(d)

@@ -76,7 +76,7 @@ func (s *Service) AuthorizeBatch(ctx context.Context, cs []Check, minRevision in
 }
 
 func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision int64, prefix string) (_ []Verdict, err error) {
-	ctx, span := startSpan(ctx, "keyward.check")
+	ctx, span := s.startSpan(ctx, "keyward.check")
 	if span.IsRecording() {
 		span.SetAttributes(attribute.Int("keyward.checks", len(cs)))
 	}

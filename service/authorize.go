@@ -42,7 +42,7 @@ func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, r
 // project, or the project acted on; "" for none), so that project-scoped
 // bindings and overrides decide it.
 func (s *Service) authorizeIn(ctx context.Context, p *keyward.Principal, action, resource, project string) (err error) {
-	ctx, span := startSpan(ctx, "keyward.authorize")
+	ctx, span := s.startSpan(ctx, "keyward.authorize")
 	if span.IsRecording() {
 		span.SetAttributes(attribute.String("keyward.action", action))
 	}

@@ -91,9 +91,10 @@ type Options struct {
 	// LoginLimits bounds failed password checks; zero fields take
 	// DefaultLoginLimits.
 	LoginLimits LoginLimits
-	// OIDCClockSkew is how far an OIDC issuer's clock may be off when its
-	// tokens' exp, nbf and iat are checked; default 60 s, negative: none.
-	OIDCClockSkew time.Duration
+	// WebIdentity verifies the tokens of external OpenID Connect issuers
+	// for AssumeRoleWithWebIdentity (federation.Verifiers); nil: web
+	// identity answers CodeUnavailable.
+	WebIdentity WebIdentityVerifier
 	// OIDCAllowHTTP allows http:// OIDC issuer URLs, for development and
 	// tests; production issuers must use https.
 	OIDCAllowHTTP bool

@@ -144,7 +144,6 @@ func (t *tx) GetResource(ctx context.Context, org keyward.OrgID, id string) (*ke
 // resourceOrgsSQL is the query of ResourceOrgs.
 const resourceOrgsSQL = "SELECT org_id FROM resources WHERE lower(id) = lower($1) ORDER BY org_id LIMIT 2"
 
-
 // ResourceOrgs is keyward.Store's: the query prepared once on the read
 // pool (database/sql keeps it prepared on each connection), with no
 // transaction around it, since one statement reads a consistent state.

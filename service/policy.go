@@ -143,9 +143,22 @@ func (s *Service) livePolicyOf(ctx context.Context, tx keyward.Tx, org keyward.O
 }
 
 // parseDocument validates a policy document and returns its canonical
-// JSON. Every problem is reported: the first in Field and Message (Field
-// is "policy_document." + its path), all of them in Detail.
+// JSON, or ParsePolicyDocument's error.
 func (s *Service) parseDocument(raw json.RawMessage) (json.RawMessage, error) {
+	doc, err := s.ParsePolicyDocument(raw)
+	if err != nil {
+		return nil, err
+	}
+	return doc.MarshalJSON()
+}
+
+// ParsePolicyDocument parses a policy document against the current
+// catalog, with the errors CreatePolicy gives for it, so that an editor
+// can check a draft as it is written. Every problem is reported: the
+// first in Field and Message (Field is "policy_document." + its path), all
+// of them in Detail (a policy.ValidationErrors). It authorizes nothing: it
+// reads nothing but the catalog, which every document is checked against.
+func (s *Service) ParsePolicyDocument(raw json.RawMessage) (*policy.Document, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, keyward.FieldError("policy_document", "policy_document is required.")
 	}
@@ -169,7 +182,7 @@ func (s *Service) parseDocument(raw json.RawMessage) (json.RawMessage, error) {
 		}
 		return nil, &keyward.Error{Code: keyward.CodeInvalid, Field: field, Message: msg, Detail: ve}
 	}
-	return doc.MarshalJSON()
+	return doc, nil
 }
 
 // checkPolicyName refuses the name of a managed policy and the name of a

@@ -79,6 +79,10 @@ func (c *Console) routes() {
 	c.mux.Handle("POST /team/service-users", c.signedIn(c.handleCreateServiceUser))
 	c.mux.Handle("POST /team/service-users/{user_id}/keys", c.signedIn(c.handleCreateKey))
 	c.mux.Handle("POST /team/service-users/{user_id}/keys/{key_id}/revoke", c.signedIn(c.teamAction(c.revokeKey)))
+
+	// Policies and their builder; editing groups and roles; effective
+	// access and who-can; the audit trail.
+	c.policyRoutes()
 }
 
 // Wrap returns a handler that serves the console's routes and hands every

@@ -35,11 +35,11 @@ type policyPage struct {
 	Groups []*service.GroupDetail
 	Roles  []roleRow
 	// The lists the member may read, and the controls it may use.
-	ListUsers, ListGroups, ListRoles           bool
-	Edit, Delete                               bool
-	AttachUser, AttachGroup, DetachUser        bool
-	DetachGroup                                bool
-	Candidates                                 attachCandidates
+	ListUsers, ListGroups, ListRoles    bool
+	Edit, Delete                        bool
+	AttachUser, AttachGroup, DetachUser bool
+	DetachGroup                         bool
+	Candidates                          attachCandidates
 }
 
 // roleRow is a role a policy is attached to, and whether the member may

@@ -89,7 +89,7 @@ func forgePost(t *testing.T, tab context.Context, path string, form map[string]s
 // count is the number of elements sel selects in tab.
 func count(t *testing.T, tab context.Context, sel string) int {
 	t.Helper()
-	n, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll(` + jsString(sel) + `).length`))
+	n, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel)+`).length`))
 	if err != nil {
 		t.Fatalf("count %s: %v", sel, err)
 	}

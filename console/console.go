@@ -83,6 +83,8 @@ func (c *Console) routes() {
 	// Policies and their builder; editing groups and roles; effective
 	// access and who-can; the audit trail.
 	c.policyRoutes()
+	c.groupRoutes()
+	c.roleRoutes()
 }
 
 // Wrap returns a handler that serves the console's routes and hands every

@@ -189,23 +189,12 @@ func (c *Console) attachCandidates(ctx context.Context) attachCandidates {
 	return a
 }
 
-// policyAction runs an action on the policy of the path and shows where
-// it leads, through a redirect; a refused or failed action shows on the
-// policy's page with its explanation.
-func (c *Console) policyAction(act func(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error)) memberHandler {
-	return func(w http.ResponseWriter, r *http.Request, s *session) {
-		id := keyward.PolicyID(r.PathValue("policy_id"))
-		to, err := act(r.Context(), r, id)
-		if err != nil {
-			if keyward.ErrorCode(err) == keyward.CodeNotFound {
-				c.render(w, r, "message.html", view{Title: "Policy", Me: s}, err)
-				return
-			}
-			c.showPolicy(w, r, s, err)
-			return
-		}
-		seeOther(w, r, to)
-	}
+// policyAction runs an action on the policy of the path; a refused or
+// failed one shows on the policy's page.
+func (c *Console) policyAction(a func(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error)) memberHandler {
+	return c.act(func(ctx context.Context, r *http.Request, s *session) (string, error) {
+		return a(ctx, r, keyward.PolicyID(r.PathValue("policy_id")))
+	}, c.showPolicy)
 }
 
 func policyPath(id keyward.PolicyID) string { return "/policies/" + string(id) }

@@ -171,13 +171,8 @@ type teamAct func(ctx context.Context, r *http.Request, s *session) error
 // through a redirect, so that a reload does not repeat it; a refusal
 // shows on the page with its explanation.
 func (c *Console) teamAction(act teamAct) memberHandler {
-	return func(w http.ResponseWriter, r *http.Request, s *session) {
-		if err := act(r.Context(), r, s); err != nil {
-			c.showTeam(w, r, s, nil, err)
-			return
-		}
-		seeOther(w, r, "/team")
-	}
+	return c.act(func(ctx context.Context, r *http.Request, s *session) (string, error) { return "/team", act(ctx, r, s) },
+		func(w http.ResponseWriter, r *http.Request, s *session, err error) { c.showTeam(w, r, s, nil, err) })
 }
 
 // invite invites an email with a team role.

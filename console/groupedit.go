@@ -14,7 +14,7 @@ type groupEdit struct {
 	Update, Delete, AddMember, RemoveMember bool
 	// Users are the members that may be added: the organization's members
 	// the member may list.
-	Users        []*keyward.User
+	Users []*keyward.User
 	// Policies is the group's policies, when the member may list them.
 	Policies *policyAttachments
 }

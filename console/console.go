@@ -85,6 +85,8 @@ func (c *Console) routes() {
 	c.policyRoutes()
 	c.groupRoutes()
 	c.roleRoutes()
+	c.accessRoutes()
+	c.auditRoutes()
 }
 
 // Wrap returns a handler that serves the console's routes and hands every

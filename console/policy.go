@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/keyward-iam/keyward"
@@ -82,17 +83,16 @@ func (c *Console) policyRoutes() {
 func (c *Console) handlePolicies(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
 	d := policiesPage{Deleted: r.URL.Query().Get("deleted") != ""}
-	path := "/policies"
-	if d.Deleted {
-		path += "?deleted=1&"
-	}
 	v := view{Title: "Policies", Me: s, Data: &d}
 	ps, info, err := c.svc.ListPolicies(ctx, service.PolicyFilter{Deleted: d.Deleted, Page: pageOf(r)})
 	if err != nil {
 		c.render(w, r, "policies.html", v, err)
 		return
 	}
-	d.Pager, d.Create = pagerOf(path, info), c.allowed(ctx, "iam.policy.Create", "")
+	d.Pager, d.Create = pagerOf("/policies", info), c.allowed(ctx, "iam.policy.Create", "")
+	if d.Deleted {
+		d.Pager.Query = url.Values{"deleted": {"1"}}
+	}
 	for _, p := range ps {
 		d.Policies = append(d.Policies, policyRow{p, d.Deleted && c.allowed(ctx, "iam.policy.Restore", string(p.ID))})
 	}

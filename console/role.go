@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/service"
@@ -49,10 +50,6 @@ func (c *Console) showRoles(w http.ResponseWriter, r *http.Request, s *session, 
 	ctx := r.Context()
 	d := rolesPage{Deleted: r.URL.Query().Get("deleted") != ""}
 	v := view{Title: "Roles", Me: s, Data: &d}
-	path := "/roles"
-	if d.Deleted {
-		path += "?deleted=1&"
-	}
 	roles, info, lerr := c.svc.ListRoles(ctx, keyward.RoleFilter{Deleted: d.Deleted, Page: pageOf(r)})
 	if lerr == nil && !d.Deleted && c.allowed(ctx, "iam.role.Create", "") {
 		if d.Create, lerr = c.loadGrid(ctx, nil); lerr == nil && d.Create == nil {
@@ -63,7 +60,10 @@ func (c *Console) showRoles(w http.ResponseWriter, r *http.Request, s *session, 
 		c.render(w, r, "roles.html", v, lerr)
 		return
 	}
-	d.Pager = pagerOf(path, info)
+	d.Pager = pagerOf("/roles", info)
+	if d.Deleted {
+		d.Pager.Query = url.Values{"deleted": {"1"}}
+	}
 	for _, role := range roles {
 		d.Roles = append(d.Roles, roleListRow{role, d.Deleted && c.allowed(ctx, "iam.role.Restore", string(role.ID))})
 	}

@@ -36,13 +36,8 @@ func TestConsoleGroupRoleStory(t *testing.T) {
 	ts, sink, _ := consoleServer(t)
 	signIn(t, owner, ts, "admin@localhost", ownerPassword)
 	vic, vicID := join(t, ts, sink, owner, "vic@example.com", "Viewer", "Vic")
-	var readers struct {
-		ID string `json:"id"`
-	}
-	callAPI(t, ts, "POST", "/v2/policies", ts.Token, `{"name": "iam-readers", "description": "", "policy_document":
-		{"Version": "2026-03-20", "Statement": [{"Effect": "Allow", "Action": ["iam.group.List", "iam.group.Read", "iam.group.ListMembers",
-		"iam.group.ListPolicies", "iam.policy.List", "iam.user.List"], "Resource": ["*"]}]}}`, http.StatusCreated, &readers)
-	callAPI(t, ts, "POST", "/v2/policies/"+readers.ID+"/users/"+vicID, ts.Token, "", http.StatusNoContent, nil)
+	readers := allowUser(t, ts, "iam-readers", `["iam.group.List", "iam.group.Read", "iam.group.ListMembers",
+		"iam.group.ListPolicies", "iam.policy.List", "iam.user.List"]`, vicID)
 
 	do(t, owner, "create a group", chromedp.Navigate(ts.URL+"/groups"), chromedp.WaitVisible(chromedp.ID("create-group")),
 		chromedp.SendKeys(chromedp.ID("group-name"), "ops"), chromedp.Click(chromedp.ID("create-group")),
@@ -51,7 +46,7 @@ func TestConsoleGroupRoleStory(t *testing.T) {
 	waitJS(t, owner, "the group is renamed", `document.querySelector("h1").textContent === "operations"`)
 	do(t, owner, "add Vic", chromedp.SetValue(chromedp.ID("add-member"), vicID), chromedp.Click(chromedp.ID("add-member-button")),
 		chromedp.WaitVisible(chromedp.CSS(`#group-members button.remove-member`)))
-	do(t, owner, "attach iam-readers", chromedp.SetValue(chromedp.ID("attach-policy"), readers.ID),
+	do(t, owner, "attach iam-readers", chromedp.SetValue(chromedp.ID("attach-policy"), readers),
 		chromedp.Click(chromedp.ID("attach-policy-button")), chromedp.WaitVisible(chromedp.CSS(`#attached-policies tr[data-name="iam-readers"]`)))
 	if got := text(t, owner, "#group-members tbody"); !strings.Contains(got, "vic@example.com") {
 		t.Errorf("the group's members are %q, want Vic", got)

@@ -45,6 +45,19 @@ func join(t *testing.T, ts *testServer, sink *keywardtest.SMTPServer, owner cont
 	return nil, ""
 }
 
+// allowUser creates a custom policy name that allows actions (a JSON
+// list) on every resource, attaches it to the user, and returns its id.
+func allowUser(t *testing.T, ts *testServer, name, actions, user string) string {
+	t.Helper()
+	var pol struct {
+		ID string `json:"id"`
+	}
+	callAPI(t, ts, "POST", "/v2/policies", ts.Token, `{"name": "`+name+`", "description": "", "policy_document":
+		{"Version": "2026-03-20", "Statement": [{"Effect": "Allow", "Action": `+actions+`, "Resource": ["*"]}]}}`, http.StatusCreated, &pol)
+	callAPI(t, ts, "POST", "/v2/policies/"+pol.ID+"/users/"+user, ts.Token, "", http.StatusNoContent, nil)
+	return pol.ID
+}
+
 // setField sets the value of the form control sel selects and fires
 // event on it, as a person's edit would ("change" for a select, "input"
 // for typing).

@@ -79,7 +79,7 @@ func TestConsoleGroupRoleStory(t *testing.T) {
 	if n := count(t, owner, `#grid-billing-delete`); n != 0 {
 		t.Error("the grid offers Delete on Billing, which seed 003's grid has not")
 	}
-	checkPage(t, owner, "roles")
+	checkPage(t, owner, "role-create")
 	do(t, owner, "create the role", chromedp.Click(chromedp.ID("create-role")), chromedp.WaitVisible(chromedp.ID("save-role")))
 	var role struct {
 		Role struct {

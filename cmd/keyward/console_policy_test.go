@@ -200,6 +200,9 @@ func TestConsolePolicyStory(t *testing.T) {
 		strings.Join(doc.Statement[0].Action, ",") != "compute.instance.Create" || strings.Join(doc.Statement[0].Resource, ",") != production.ID {
 		t.Errorf("the builder's JSON is %s (%v), want a Deny of compute.instance.Create in Production", raw, err)
 	}
+	if _, err := chromedp.Run(ana, chromedp.Evaluate[bool](`window.scrollTo(0, 0); true`)); err != nil {
+		t.Fatal(err)
+	}
 	checkPage(t, ana, "policy-builder")
 	do(t, ana, "save it", chromedp.SendKeys(chromedp.ID("policy-name"), "no-creates"),
 		chromedp.Click(chromedp.ID("save-policy")), chromedp.WaitVisible(chromedp.ID("delete-policy")))

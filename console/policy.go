@@ -251,7 +251,7 @@ func (c *Console) handleNewPolicy(w http.ResponseWriter, r *http.Request, s *ses
 		return
 	}
 	d := &draft{Statements: []statementForm{newStatement()}, Builder: b}
-	c.fromBuilder(d)
+	c.fromBuilder(r, d)
 	d.Problems = nil // a blank statement is not a mistake yet
 	c.render(w, r, "policyedit.html", view{Title: "New policy", Me: s, Data: editor{draft: d}}, nil)
 }
@@ -271,7 +271,7 @@ func (c *Console) handleEditPolicy(w http.ResponseWriter, r *http.Request, s *se
 		return
 	}
 	d := &draft{ID: pol.ID, Version: pol.Version, Name: pol.Name, Description: pol.Description, JSON: indentJSON(pol.Document), Builder: b}
-	c.fromJSON(d)
+	c.fromJSON(r, d)
 	v.Data = editor{draft: d}
 	c.render(w, r, "policyedit.html", v, nil)
 }
@@ -296,7 +296,7 @@ func (c *Console) handleSavePolicy(w http.ResponseWriter, r *http.Request, s *se
 		pol, err = c.svc.UpdatePolicy(ctx, d.ID, in)
 	}
 	if err != nil {
-		c.fromJSON(d)
+		c.fromJSON(r, d)
 		c.render(w, r, "policyedit.html", view{Title: "Edit policy", Me: s, Data: editor{draft: d}}, err)
 		return
 	}

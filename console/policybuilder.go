@@ -26,8 +26,10 @@ type draft struct {
 	Statements        []statementForm
 	JSON              string
 	// Problems are the parser's, each naming the statement and field at
-	// fault; empty when the document is valid.
+	// fault; empty when the document is valid. Refusal is the engine's
+	// refusal to let the member save it, which the parser is not asked.
 	Problems []problemLine
+	Refusal  *problem
 	Builder  *builderCatalog
 }
 
@@ -240,11 +242,12 @@ func newStatement() statementForm {
 	return statementForm{Effect: policy.EffectAllow, Kind: resourceAll}
 }
 
-// check parses raw with the engine's parser and records its problems in
-// d. It returns the parsed document, nil when the parser refused it.
-func (c *Console) check(d *draft, raw []byte) *policy.Document {
-	doc, err := c.svc.ParsePolicyDocument(raw)
-	d.Problems = nil
+// check parses raw with the engine's parser, as the member of r, and
+// records its problems in d, or the refusal to let the member save d. It
+// returns the parsed document, nil when the parser refused it.
+func (c *Console) check(r *http.Request, d *draft, raw []byte) *policy.Document {
+	doc, err := c.svc.ParsePolicyDocument(r.Context(), d.ID, raw)
+	d.Problems, d.Refusal = nil, nil
 	if err == nil {
 		return doc
 	}
@@ -256,7 +259,7 @@ func (c *Console) check(d *draft, raw []byte) *policy.Document {
 			return nil
 		}
 	}
-	d.Problems = []problemLine{{Message: keyward.ErrorMessage(err)}}
+	d.Refusal, _ = c.problemOf(r, err)
 	return nil
 }
 
@@ -264,7 +267,7 @@ func (c *Console) check(d *draft, raw []byte) *policy.Document {
 // checks it. The actions a statement holds are sorted again for the
 // service it now shows, so that choosing another service keeps the
 // checked actions of the one before (in More).
-func (c *Console) fromBuilder(d *draft) {
+func (c *Console) fromBuilder(r *http.Request, d *draft) {
 	for i := range d.Statements {
 		f := &d.Statements[i]
 		f.sortActions(append(slices.Clone(f.Actions), splitList(f.More)...), d.Builder)
@@ -275,13 +278,13 @@ func (c *Console) fromBuilder(d *draft) {
 		return
 	}
 	d.JSON = indentJSON(raw)
-	c.check(d, raw)
+	c.check(r, d, raw)
 }
 
 // fromJSON checks d's JSON and, when the parser accepts it, sets the
 // builder's statements from it; otherwise the builder keeps what it had.
-func (c *Console) fromJSON(d *draft) {
-	if doc := c.check(d, []byte(d.JSON)); doc != nil {
+func (c *Console) fromJSON(r *http.Request, d *draft) {
+	if doc := c.check(r, d, []byte(d.JSON)); doc != nil {
 		d.Statements = statementsOf(doc, d.Builder)
 	}
 }
@@ -318,9 +321,9 @@ func (c *Console) handlePolicyPreview(w http.ResponseWriter, r *http.Request, s 
 				d.Statements = slices.Delete(d.Statements, i, i+1)
 			}
 		}
-		c.fromBuilder(d)
+		c.fromBuilder(r, d)
 	} else {
-		c.fromJSON(d)
+		c.fromJSON(r, d)
 	}
 	c.fragment(w, r, "policyedit.html", "builder", editor{d, fromBuilder})
 }
@@ -332,7 +335,11 @@ func (c *Console) readDraft(r *http.Request) (*draft, error) {
 		return nil, err
 	}
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
-	return &draft{ID: keyward.PolicyID(r.PathValue("policy_id")), Version: version, Name: r.PostFormValue("name"),
+	id := r.PathValue("policy_id")
+	if id == "" {
+		id = r.PostFormValue("policy_id") // the preview's, which has no path of its own
+	}
+	return &draft{ID: keyward.PolicyID(id), Version: version, Name: r.PostFormValue("name"),
 		Description: r.PostFormValue("description"), Statements: readStatements(r), JSON: r.PostFormValue("document"), Builder: b}, nil
 }
 

@@ -138,6 +138,11 @@ func TestConsolePolicyStory(t *testing.T) {
 		t.Errorf("a forged create as an Operator = %d %q, want 403 with the action and the engine's decision", status, body)
 	}
 
+	do(t, ana, "open the editor as Ana", chromedp.Navigate(ts.URL+"/policies/new"), chromedp.WaitVisible(chromedp.ID("policy-problems")))
+	if got := text(t, ana, "#policy-problems"); !strings.Contains(got, "Not allowed") || !strings.Contains(got, "iam.policy.Create") {
+		t.Errorf("the editor, to a member who may not create policies, says %q: want the engine's refusal, not the parser's verdict", got)
+	}
+
 	// The JSON half drives the builder, and the engine names the mistake.
 	do(t, owner, "open a new policy", chromedp.Navigate(ts.URL+"/policies"), chromedp.WaitVisible(chromedp.ID("new-policy")),
 		chromedp.Click(chromedp.ID("new-policy")), chromedp.WaitVisible(chromedp.ID("policy-json")))

@@ -26,3 +26,11 @@ func (c *Console) act(a action, show shower) memberHandler {
 		seeOther(w, r, to)
 	}
 }
+
+// allowed reports whether the engine lets the member of ctx do action on
+// resource, to show the control that does it; an error of the check hides
+// the control, as a refusal would.
+func (c *Console) allowed(ctx context.Context, action, resource string) bool {
+	ok, err := c.svc.Allowed(ctx, action, resource, "")
+	return err == nil && ok
+}

@@ -36,11 +36,10 @@ type policyPage struct {
 	Groups []*service.GroupDetail
 	Roles  []roleRow
 	// The lists the member may read, and the controls it may use.
-	ListUsers, ListGroups, ListRoles    bool
-	Edit, Delete                        bool
-	AttachUser, AttachGroup, DetachUser bool
-	DetachGroup                         bool
-	Candidates                          attachCandidates
+	ListUsers, ListGroups, ListRoles                 bool
+	Edit, Delete                                     bool
+	AttachUser, DetachUser, AttachGroup, DetachGroup bool
+	Candidates                                       attachCandidates
 }
 
 // roleRow is a role a policy is attached to, and whether the member may
@@ -97,13 +96,6 @@ func (c *Console) handlePolicies(w http.ResponseWriter, r *http.Request, s *sess
 		d.Policies = append(d.Policies, policyRow{p, d.Deleted && c.allowed(ctx, "iam.policy.Restore", string(p.ID))})
 	}
 	c.render(w, r, "policies.html", v, nil)
-}
-
-// allowed reports whether the engine lets the member do action on
-// resource; an error of the check hides the control, as a refusal would.
-func (c *Console) allowed(ctx context.Context, action, resource string) bool {
-	ok, err := c.svc.Allowed(ctx, action, resource, "")
-	return err == nil && ok
 }
 
 // handlePolicy shows one policy.

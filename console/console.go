@@ -79,6 +79,14 @@ func (c *Console) routes() {
 	c.mux.Handle("POST /team/service-users", c.signedIn(c.handleCreateServiceUser))
 	c.mux.Handle("POST /team/service-users/{user_id}/keys", c.signedIn(c.handleCreateKey))
 	c.mux.Handle("POST /team/service-users/{user_id}/keys/{key_id}/revoke", c.signedIn(c.teamAction(c.revokeKey)))
+
+	// Policies and their builder; editing groups and roles; effective
+	// access and who-can; the audit trail.
+	c.policyRoutes()
+	c.groupRoutes()
+	c.roleRoutes()
+	c.accessRoutes()
+	c.auditRoutes()
 }
 
 // Match reports whether r is one of the console's requests, with the

@@ -100,14 +100,10 @@ func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (
 		return nil, err
 	}
 	org := string(s.Principal.OrgID)
-	allowed := func(action, resource string) bool {
-		ok, err := c.svc.Allowed(ctx, action, resource, "")
-		return err == nil && ok
-	}
 	d := &teamPage{Pager: pagerOf("/team", info), TeamRoles: teamRoles(),
-		ShowRoles: allowed("iam.binding.Read", org),
-		Can: teamControls{Invite: allowed("iam.invitation.Create", ""), ListInvitations: allowed("iam.invitation.List", ""),
-			CreateServiceUser: allowed("iam.user.Create", "")}}
+		ShowRoles: c.allowed(ctx, "iam.binding.Read", org),
+		Can: teamControls{Invite: c.allowed(ctx, "iam.invitation.Create", ""), ListInvitations: c.allowed(ctx, "iam.invitation.List", ""),
+			CreateServiceUser: c.allowed(ctx, "iam.user.Create", "")}}
 	roles := map[string][]string{}
 	if d.ShowRoles {
 		as, err := c.svc.GetRoleAssignments(ctx, s.Principal.OrgID, "")
@@ -120,7 +116,7 @@ func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (
 			}
 		}
 	}
-	changeRole := allowed("iam.binding.Update", org)
+	changeRole := c.allowed(ctx, "iam.binding.Update", org)
 	for _, u := range users {
 		id := string(u.Account.ID)
 		row := memberRow{User: u, Roles: roles[id], ChangeRole: changeRole && !u.Owner && !u.Account.Service}
@@ -130,9 +126,9 @@ func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (
 			}
 		}
 		if !u.Owner && u.Account.ID != s.Principal.UserID {
-			row.Suspend = u.Status == keyward.StatusActive && allowed("iam.organization.SuspendUser", id)
-			row.Unsuspend = u.Status == keyward.StatusSuspended && allowed("iam.organization.UnsuspendUser", id)
-			row.Remove = allowed("iam.organization.RemoveUser", id)
+			row.Suspend = u.Status == keyward.StatusActive && c.allowed(ctx, "iam.organization.SuspendUser", id)
+			row.Unsuspend = u.Status == keyward.StatusSuspended && c.allowed(ctx, "iam.organization.UnsuspendUser", id)
+			row.Remove = c.allowed(ctx, "iam.organization.RemoveUser", id)
 		}
 		d.Members = append(d.Members, row)
 	}
@@ -144,7 +140,7 @@ func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (
 		}
 		for _, inv := range invs {
 			id := string(inv.ID)
-			d.Invitations = append(d.Invitations, invitationRow{inv, allowed("iam.invitation.Resend", id), allowed("iam.invitation.Revoke", id)})
+			d.Invitations = append(d.Invitations, invitationRow{inv, c.allowed(ctx, "iam.invitation.Resend", id), c.allowed(ctx, "iam.invitation.Revoke", id)})
 		}
 	}
 	services, _, err := c.svc.ListUsers(ctx, keyward.UserFilter{Kind: keyward.KindService, Page: keyward.Page{Limit: keyward.MaxPerPage}})
@@ -153,8 +149,8 @@ func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (
 	}
 	for _, u := range services {
 		id := string(u.Account.ID)
-		row := serviceRow{User: u, CreateKey: allowed("iam.apikey.Create", id), RevokeKeys: allowed("iam.apikey.Delete", id)}
-		if allowed("iam.apikey.List", id) {
+		row := serviceRow{User: u, CreateKey: c.allowed(ctx, "iam.apikey.Create", id), RevokeKeys: c.allowed(ctx, "iam.apikey.Delete", id)}
+		if c.allowed(ctx, "iam.apikey.List", id) {
 			if row.Keys, _, err = c.svc.ListAPIKeys(ctx, u.Account.ID, keyward.Page{Limit: keyward.MaxPerPage}); err != nil {
 				return nil, err
 			}
@@ -171,13 +167,8 @@ type teamAct func(ctx context.Context, r *http.Request, s *session) error
 // through a redirect, so that a reload does not repeat it; a refusal
 // shows on the page with its explanation.
 func (c *Console) teamAction(act teamAct) memberHandler {
-	return func(w http.ResponseWriter, r *http.Request, s *session) {
-		if err := act(r.Context(), r, s); err != nil {
-			c.showTeam(w, r, s, nil, err)
-			return
-		}
-		seeOther(w, r, "/team")
-	}
+	return c.act(func(ctx context.Context, r *http.Request, s *session) (string, error) { return "/team", act(ctx, r, s) },
+		func(w http.ResponseWriter, r *http.Request, s *session, err error) { c.showTeam(w, r, s, nil, err) })
 }
 
 // invite invites an email with a team role.

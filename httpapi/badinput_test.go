@@ -165,7 +165,8 @@ func TestBadInput(t *testing.T) {
 
 // TestUnknownFieldSuggestions: an unknown field close to a known one of the
 // request (at any depth) is answered with a "did you mean"; one close to
-// none, without.
+// none, without; a known name in the wrong object, with the object that
+// holds it.
 func TestUnknownFieldSuggestions(t *testing.T) {
 	a := newAPI(t)
 	tests := []struct {
@@ -175,6 +176,8 @@ func TestUnknownFieldSuggestions(t *testing.T) {
 		{"/v2/authorize", `{"acton":"iam.user.List"}`, "acton", `(did you mean "action"?)`},
 		{"/v2/authorize", `{"action":"iam.user.List","resource":{"projct_id":"x"}}`, "projct_id", `(did you mean "project_id"?)`},
 		{"/v2/users", `{"email":"c@example.com","zzzzzzzz":"C"}`, "zzzzzzzz", `Unknown field "zzzzzzzz".`},
+		// The right name in the wrong object: say which object holds it.
+		{"/v2/oidc/issuer", `{"name":"gh","uri":"https://token.actions.githubusercontent.com"}`, "name", `Unknown field "name" here: it belongs inside "issuer".`},
 	}
 	for _, tt := range tests {
 		var e apiError

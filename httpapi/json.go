@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -129,10 +130,24 @@ func jsonError(err error, v any) error {
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name = strings.Trim(name, `"`)
-		if near, ok := policy.Nearest(name, jsonFieldNames(reflect.TypeOf(v))); ok {
-			return keyward.FieldError(name, "Unknown field %q (did you mean %q?).", name, near)
+		paths := jsonFieldPaths(reflect.TypeOf(v))
+		leaves := make([]string, len(paths))
+		for i, p := range paths {
+			leaves[i] = p[strings.LastIndex(p, ".")+1:]
 		}
-		return keyward.FieldError(name, "Unknown field %q.", name)
+		near, ok := policy.Nearest(name, leaves)
+		switch {
+		case !ok:
+			return keyward.FieldError(name, "Unknown field %q.", name)
+		case near == name:
+			// The name is right, the object is not: say which one holds it.
+			path := paths[slices.Index(leaves, name)]
+			if dot := strings.LastIndex(path, "."); dot >= 0 {
+				return keyward.FieldError(name, "Unknown field %q here: it belongs inside %q.", name, path[:dot])
+			}
+			return keyward.FieldError(name, "Unknown field %q here: it belongs at the top level of the body.", name)
+		}
+		return keyward.FieldError(name, "Unknown field %q (did you mean %q?).", name, near)
 	}
 	return keyward.Errorf(keyward.CodeInvalid, "Malformed JSON: %s.", err.Error())
 }
@@ -214,14 +229,15 @@ func pageOf(r *http.Request) (keyward.Page, error) {
 	return p, nil
 }
 
-// jsonFieldNames lists the JSON names of the fields of t's structs, at
-// every depth: the decoder's error does not say at which depth a field was
-// unknown, and a suggestion from a nested object is still a good one.
-func jsonFieldNames(t reflect.Type) []string {
-	var names []string
+// jsonFieldPaths lists the JSON fields of t's structs, at every depth, by
+// path ("issuer.name"; an array's elements are their array's path): the
+// decoder's error does not say at which depth a field was unknown, and a
+// suggestion from a nested object is still a good one.
+func jsonFieldPaths(t reflect.Type) []string {
+	var paths []string
 	seen := map[reflect.Type]bool{}
-	var walk func(reflect.Type)
-	walk = func(t reflect.Type) {
+	var walk func(t reflect.Type, prefix string)
+	walk = func(t reflect.Type, prefix string) {
 		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
 			t = t.Elem()
 		}
@@ -229,11 +245,12 @@ func jsonFieldNames(t reflect.Type) []string {
 			return
 		}
 		seen[t] = true
+		defer delete(seen, t) // another path may hold the same type
 		for i := range t.NumField() {
 			f := t.Field(i)
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if f.Anonymous && name == "" {
-				walk(f.Type)
+				walk(f.Type, prefix)
 				continue
 			}
 			if name == "-" || !f.IsExported() {
@@ -242,12 +259,12 @@ func jsonFieldNames(t reflect.Type) []string {
 			if name == "" {
 				name = f.Name
 			}
-			names = append(names, name)
-			walk(f.Type)
+			paths = append(paths, prefix+name)
+			walk(f.Type, prefix+name+".")
 		}
 	}
 	if t != nil {
-		walk(t)
+		walk(t, "")
 	}
-	return names
+	return paths
 }

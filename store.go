@@ -118,6 +118,11 @@ type MemberTx interface {
 	// UpdateMember writes Owner, Status, APIEnabled, ACLs, Source,
 	// ExternalID, UpdatedAt and SuspendedAt.
 	UpdateMember(ctx context.Context, m *Member) error
+	// SetMemberTags replaces the tags of the membership (org, id) with
+	// tags, which the caller has validated and sorted, and sets its
+	// UpdatedAt to the transaction's time. CodeNotFound if there is no
+	// such membership.
+	SetMemberTags(ctx context.Context, org OrgID, id UserID, tags []Tag) error
 	// DeleteMember removes the membership and, in that organization, every
 	// API key, group membership, role binding, policy attachment and role
 	// trust (deleted or not) of the user.

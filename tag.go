@@ -9,10 +9,3 @@ type Tag struct {
 	Value string `json:"value"`
 }
 
-// Tag limits, AWS IAM's: a principal has at most MaxTags tags; a key is 1
-// to MaxTagKeyLen characters, a value 0 to MaxTagValueLen.
-const (
-	MaxTags        = 50
-	MaxTagKeyLen   = 128
-	MaxTagValueLen = 256
-)

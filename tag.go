@@ -8,4 +8,3 @@ type Tag struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
 }
-

@@ -142,3 +142,25 @@ func TestUserTagsRefused(t *testing.T) {
 	a.do("POST", "/v2/users/"+carol+"/tags", carolKey, `{"tags":[{"key":"team","value":"x"}]}`, http.StatusForbidden, nil)
 	a.do("GET", "/v2/users/"+carol+"/tags", carolKey, "", http.StatusForbidden, nil)
 }
+
+// TestRoleSessionCarriesPrincipalTags: a role session decides as its role,
+// with the tags of the member who assumed it as its principal tags (the
+// assume API takes no session tags, so keyward:SessionTag is missing),
+// read when it decides: a tag changed after the assumption counts.
+func TestRoleSessionCarriesPrincipalTags(t *testing.T) {
+	a := newAPI(t)
+	sam, samKey := a.createUser(`{"email":"sam@example.com","name":"Sam","api_enabled":true}`)
+	role := a.assumableRole("groups", 900, `{"Version":"2026-03-20","Statement":[
+		{"Effect":"Allow","Action":"iam.group.List","Resource":"*","Condition":{"StringEquals":{"keyward:PrincipalTag/team":"ops"}}},
+		{"Effect":"Allow","Action":"iam.role.List","Resource":"*","Condition":{"StringLike":{"keyward:SessionTag/team":"*"}}}]}`)
+	a.createTrust(`{"role_id":"` + role + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + sam + `"}`)
+	var s sessionOut
+	a.do("POST", "/v2/assumed-roles/assume", samKey, `{"role_id":"`+role+`","session_name":"s","duration":900}`, http.StatusCreated, &s)
+
+	a.do("GET", "/v2/groups", s.SessionToken, "", http.StatusForbidden, nil)
+	a.do("POST", "/v2/users/"+sam+"/tags", a.root, `{"tags":[{"key":"team","value":"ops"}]}`, http.StatusOK, nil)
+	a.do("GET", "/v2/groups", s.SessionToken, "", http.StatusOK, nil)
+	a.do("GET", "/v2/roles", s.SessionToken, "", http.StatusForbidden, nil)
+	a.do("DELETE", "/v2/users/"+sam+"/tags?key=team", a.root, "", http.StatusOK, nil)
+	a.do("GET", "/v2/groups", s.SessionToken, "", http.StatusForbidden, nil)
+}

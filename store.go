@@ -112,6 +112,8 @@ type AccountTx interface {
 
 // MemberTx stores memberships and reads them joined with their accounts.
 type MemberTx interface {
+	// CreateMember inserts the membership m; a new member has no tags
+	// (m.Tags is not written: SetMemberTags sets them).
 	CreateMember(ctx context.Context, m *Member) error
 	GetUser(ctx context.Context, org OrgID, id UserID) (*User, error)
 	ListUsers(ctx context.Context, org OrgID, f UserFilter) ([]*User, PageInfo, error)

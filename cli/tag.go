@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
@@ -31,15 +34,9 @@ through keyward:PrincipalTag/KEY conditions. Prints the user's tags.`,
 				}
 				body.Tags = append(body.Tags, client.Tag{Key: key, Value: value})
 			}
-			c, id, err := a.clientForUser(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.TagUserWithResponse(cmd.Context(), id, body)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return a.printTags(resp.Body, resp.JSON200.Tags)
+			return a.userTags(cmd.Context(), args[0], func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+				return c.TagUserWithResponse(ctx, id, body)
+			})
 		},
 	}
 }
@@ -54,15 +51,9 @@ AWS's UntagUser; a key the user does not have is no error. Prints the
 user's tags.`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientForUser(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.UntagUserWithResponse(cmd.Context(), id, &client.UntagUserParams{Key: args[1:]})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return a.printTags(resp.Body, resp.JSON200.Tags)
+			return a.userTags(cmd.Context(), args[0], func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+				return c.UntagUserWithResponse(ctx, id, &client.UntagUserParams{Key: args[1:]})
+			})
 		},
 	}
 }
@@ -74,27 +65,34 @@ func (a *app) userTagsCommand() *cobra.Command {
 		Short: "List a user's tags",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientForUser(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.ListUserTagsWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return a.printTags(resp.Body, resp.JSON200.Tags)
+			return a.userTags(cmd.Context(), args[0], func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
+				return c.ListUserTagsWithResponse(ctx, id)
+			})
 		},
 	}
 }
 
-// printTags prints tags; body is the response, {"tags": [...]}.
-func (a *app) printTags(body []byte, tags []client.Tag) error {
-	raw, err := members(body, "tags")
+// userTags makes call on user (an ID, an email, a name or "me") and
+// prints the tags of its answer, {"tags": [...]}.
+func (a *app) userTags(ctx context.Context, user string, call func(context.Context, *client.ClientWithResponses, uuid.UUID) (response, error)) error {
+	c, id, err := a.clientForUser(ctx, user)
 	if err != nil {
 		return err
 	}
-	rows := make([][]string, len(tags))
-	for i, t := range tags {
+	resp, err := call(ctx, c, id)
+	if err := check(resp, err, http.StatusOK); err != nil {
+		return err
+	}
+	var body client.Tags
+	if err := json.Unmarshal(resp.GetBody(), &body); err != nil {
+		return err
+	}
+	raw, err := members(resp.GetBody(), "tags")
+	if err != nil {
+		return err
+	}
+	rows := make([][]string, len(body.Tags))
+	for i, t := range body.Tags {
 		rows[i] = []string{t.Key, t.Value}
 	}
 	return a.printList(raw, []string{"KEY", "VALUE"}, rows)

@@ -45,19 +45,13 @@ func routeIndex(table []route) string {
 // TestAPIDocsRouteIndex holds docs/api.md's route index, between its
 // markers, to the route table; -update rewrites it.
 func TestAPIDocsRouteIndex(t *testing.T) {
-	s := &server{}
-	s.routes(http.NewServeMux(), prometheus.NewRegistry())
-	raw, err := os.ReadFile(apiDocs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(raw)
+	table, doc := routesAndDocs(t)
 	before, rest, ok1 := strings.Cut(doc, routeIndexBegin)
 	got, after, ok2 := strings.Cut(rest, routeIndexEnd)
 	if !ok1 || !ok2 {
 		t.Fatalf("%s has no route index between %q and %q", apiDocs, routeIndexBegin, routeIndexEnd)
 	}
-	want := routeIndex(s.table)
+	want := routeIndex(table)
 	if got == want {
 		return
 	}
@@ -86,17 +80,11 @@ var (
 // ("`METHOD path` (action `a`", or a table's action column in a row that
 // names one route) is the route's.
 func TestAPIDocsActions(t *testing.T) {
-	s := &server{}
-	s.routes(http.NewServeMux(), prometheus.NewRegistry())
+	table, doc := routesAndDocs(t)
 	actions := map[string]string{} // "METHOD path", parameters as {} → action
-	for _, rt := range s.table {
+	for _, rt := range table {
 		actions[pathParam.ReplaceAllString(rt.Pattern, "{}")] = rt.Action
 	}
-	raw, err := os.ReadFile(apiDocs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(raw)
 	before, rest, _ := strings.Cut(doc, routeIndexBegin)
 	_, after, _ := strings.Cut(rest, routeIndexEnd)
 	var header []string // the columns of the table the line is in
@@ -110,9 +98,10 @@ func TestAPIDocsActions(t *testing.T) {
 			header = cells
 		}
 		matches := docRoute.FindAllStringSubmatchIndex(line, -1)
+		// key is the route table's key of the route of match m.
+		key := func(m []int) string { return line[m[2]:m[3]] + " " + pathParam.ReplaceAllString(line[m[4]:m[5]], "{}") }
 		for _, m := range matches {
-			key := line[m[2]:m[3]] + " " + pathParam.ReplaceAllString(line[m[4]:m[5]], "{}")
-			want, ok := actions[key]
+			want, ok := actions[key(m)]
 			if !ok {
 				t.Errorf("docs/api.md:%d: %s is no route", i+1, line[m[0]:m[1]])
 				continue
@@ -131,7 +120,7 @@ func TestAPIDocsActions(t *testing.T) {
 		if a := docAction.FindStringSubmatch(cells[col]); a != nil {
 			checked++
 			m := matches[0]
-			if want := actions[line[m[2]:m[3]]+" "+pathParam.ReplaceAllString(line[m[4]:m[5]], "{}")]; a[1] != want {
+			if want := actions[key(m)]; a[1] != want {
 				t.Errorf("docs/api.md:%d: %s has action %s; the route table says %s", i+1, line[m[0]:m[1]], a[1], want)
 			}
 		}
@@ -141,6 +130,18 @@ func TestAPIDocsActions(t *testing.T) {
 	if checked < 100 {
 		t.Errorf("checked %d actions in docs/api.md; the forms of this test no longer find them", checked)
 	}
+}
+
+// routesAndDocs returns the route table and docs/api.md.
+func routesAndDocs(t *testing.T) ([]route, string) {
+	t.Helper()
+	s := &server{}
+	s.routes(http.NewServeMux(), prometheus.NewRegistry())
+	raw, err := os.ReadFile(apiDocs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.table, string(raw)
 }
 
 // tableCells returns the trimmed cells of a Markdown table row, nil for

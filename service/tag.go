@@ -21,17 +21,7 @@ var reservedTagPrefixes = []string{"keyward:", "aws:"}
 // ListUserTags returns the tags of user id of the caller's organization,
 // sorted by key ignoring case; none is an empty list.
 func (s *Service) ListUserTags(ctx context.Context, id keyward.UserID) ([]keyward.Tag, error) {
-	p, err := caller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var u *keyward.User
-	err = s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		if u, err = userOf(ctx, tx, p.OrgID, id); err != nil {
-			return err
-		}
-		return s.authorize(ctx, p, "iam.user.ListTags", string(id))
-	})
+	u, err := s.readUser(ctx, id, "iam.user.ListTags")
 	if err != nil {
 		return nil, err
 	}

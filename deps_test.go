@@ -2,6 +2,7 @@ package keyward_test
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -48,6 +49,48 @@ func TestStdlibOnly(t *testing.T) {
 	}
 }
 
+// TestCredentialPure checks that package credential, the formats and
+// checks of every credential, depends on the standard library, the root
+// package and argon2 (with what argon2 needs) alone: nothing in it may
+// reach a store, the network or another adapter.
+func TestCredentialPure(t *testing.T) {
+	allowed := []string{module, "golang.org/x/crypto/argon2", "golang.org/x/crypto/blake2b", "golang.org/x/sys/cpu"}
+	for _, d := range goList(t, "Deps")[module+"/credential"] {
+		if !isStd(d) && !slices.Contains(allowed, d) {
+			t.Errorf("credential depends on %s; it may import the standard library, the root package and argon2 only", d)
+		}
+	}
+}
+
+// transitive lists, per package, packages it must not depend on even
+// through others (go list -deps), each with the reason.
+var transitive = map[string]map[string]string{
+	"service": {
+		"net/http":     "the use cases decide and store; the network is an adapter's (httpapi, federation, identity), handed in by cmd/keyward",
+		"database/sql": "the use cases speak keyward.Store; SQL is sqlstore's",
+	},
+	"authz": {
+		"net/http":     "decisions are answered from memory, never over the network",
+		"database/sql": "snapshots are read through keyward.Store",
+	},
+	"claims":     {"net/http": "claims are read and checked, never fetched: verifying a signature is federation's"},
+	"credential": {"net/http": "credential formats are pure", "database/sql": "credential formats are pure"},
+}
+
+// TestTransitiveDeps checks transitive, so that a rule such as "nothing
+// under service reaches the network" cannot be broken by an import of an
+// import.
+func TestTransitiveDeps(t *testing.T) {
+	deps := goList(t, "Deps")
+	for pkg, banned := range transitive {
+		for _, d := range deps[module+"/"+pkg] {
+			if why, ok := banned[d]; ok {
+				t.Errorf("%s depends on %s: %s", pkg, d, why)
+			}
+		}
+	}
+}
+
 // saml is the SAML library, whose protocol code lives in package identity
 // alone (and the test IdP in keywardtest).
 const saml = "github.com/crewjam/saml"
@@ -57,6 +100,7 @@ const saml = "github.com/crewjam/saml"
 // authz → policy, and service and sqlstore meet at the root package.
 var forbidden = map[string][]string{
 	"policy":       {module},
+	"credential":   {"net/http", "database/sql", module + "/"},
 	"catalogfile":  {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi", module + "/authz"},
 	"authz":        {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi"},
 	"service":      {"net/http", "database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli", saml},

@@ -54,13 +54,14 @@ func serveAPI(t *testing.T, svc *service.Service, logger *slog.Logger, ln net.Li
 	if err != nil || !created {
 		t.Fatalf("Bootstrap = %v, %v", created, err)
 	}
-	cfg := httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")}
+	// As keyward server serves it: the console's pages, the API for every
+	// other path.
+	cfg := httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n"),
+		Pages: console.New(console.Config{Service: svc, Logger: logger})}
 	for _, f := range configure {
 		f(&cfg)
 	}
-	// As keyward server serves it: the console's pages, the API for every
-	// other path.
-	h := console.New(console.Config{Service: svc, Logger: logger}).Wrap(httpapi.NewServer(cfg))
+	h := httpapi.NewServer(cfg)
 	srv := httptest.NewUnstartedServer(keywardtest.Contract(t, h))
 	if ln != nil {
 		srv.Listener.Close()

@@ -4,10 +4,14 @@
 // input, and runs one store transaction that also writes the audit event and
 // bumps the organization's revision.
 //
-// It imports the root package, authz (which decides every call, keyward's
-// own included) and the standard library (plus x/crypto for password
-// hashing, x/sync's singleflight and pquerna/otp for TOTP codes); never
-// net/http, database/sql or sqlstore.
+// It imports the root package, policy, authz (which decides every call,
+// keyward's own included), credential (token, link and password formats,
+// throttles), claims (web identity's rules) and the standard library, plus
+// x/sync's singleflight, pquerna/otp for TOTP codes and OpenTelemetry's
+// trace API; never net/http, database/sql or sqlstore, even through
+// another package (deps_test.go). What reaches outside (SMTP, identity
+// providers, web identity issuers, the tracer) is handed to New by
+// cmd/keyward.
 package service
 
 import (

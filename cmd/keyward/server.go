@@ -280,9 +280,9 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The one place the server's handler is assembled: the console's
 	// pages, and the API for every other path.
-	handler := console.New(console.Config{Service: svc, Logger: logger, TrustedProxies: trusted}).
-		Wrap(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec,
-			TrustedProxies: trusted, Tracer: tracer}))
+	handler := httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec,
+		TrustedProxies: trusted, Tracer: tracer,
+		Pages: console.New(console.Config{Service: svc, Logger: logger, TrustedProxies: trusted})})
 
 	// Stopped before the store closes (defers run last first).
 	defer runSender(ctx, sender)()

@@ -117,12 +117,19 @@ type AccountTx interface {
 
 // MemberTx stores memberships and reads them joined with their accounts.
 type MemberTx interface {
+	// CreateMember inserts the membership m; a new member has no tags
+	// (m.Tags is not written: SetMemberTags sets them).
 	CreateMember(ctx context.Context, m *Member) error
 	GetUser(ctx context.Context, org OrgID, id UserID) (*User, error)
 	ListUsers(ctx context.Context, org OrgID, f UserFilter) ([]*User, PageInfo, error)
 	// UpdateMember writes Owner, Status, APIEnabled, ACLs, Source,
 	// ExternalID, UpdatedAt and SuspendedAt.
 	UpdateMember(ctx context.Context, m *Member) error
+	// SetMemberTags replaces the tags of the membership (org, id) with
+	// tags, which the caller has validated and sorted, and sets its
+	// UpdatedAt to the transaction's time. CodeNotFound if there is no
+	// such membership.
+	SetMemberTags(ctx context.Context, org OrgID, id UserID, tags []Tag) error
 	// DeleteMember removes the membership and, in that organization, every
 	// API key, group membership, role binding, policy attachment and role
 	// trust (deleted or not) of the user.

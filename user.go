@@ -58,6 +58,11 @@ type Member struct {
 	// the organization's identity provider, whose ExternalID (the
 	// issuer and subject, OIDCExternalID) signs it in.
 	External
+	// Tags are the membership's tags, sorted by key ignoring case, whose
+	// keys are distinct ignoring case; nil when it has none. They belong
+	// to the membership, not the account: each organization tags its own
+	// members.
+	Tags        []Tag
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	SuspendedAt *time.Time

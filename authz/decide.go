@@ -84,7 +84,7 @@ func (s *Snapshot) decide(r *Request) (policy.Decision, string) {
 		return policy.Allow, LayerRootOwner
 	}
 	project := s.projectOf(r)
-	pr := s.policyRequest(r, project)
+	pr := s.policyRequest(r, u, project)
 	d, layer := policy.ImplicitDeny, LayerPolicy
 	if !s.projectSpecific(u, project) {
 		// The common case: u's own policies and those of its automatic
@@ -130,7 +130,7 @@ func (s *Snapshot) explain(r *Request) Result {
 			Reason: "the root owner may perform every action", Statements: []policy.StatementResult{}}
 	}
 	project := s.projectOf(r)
-	pr := s.policyRequest(r, project)
+	pr := s.policyRequest(r, u, project)
 	ex := s.explainPolicies(u, project, &pr)
 	res := Result{
 		Decision:    ex.Decision,
@@ -150,9 +150,22 @@ func (s *Snapshot) explain(r *Request) Result {
 	return s.selfExplain(r, res)
 }
 
-// policyRequest is r as policies see it, with its resource in project.
-func (s *Snapshot) policyRequest(r *Request, project string) policy.Request {
-	return policy.Request{Action: r.Action, Resource: r.Resource, Type: s.typeOf(r), Project: project, Org: string(s.Org), Context: r.Context}
+// policyRequest is r as policies see it, with its resource in project and
+// the tags of u, r's principal (nil: looked up), as its principal tags:
+// the snapshot's, whatever r's context says, so that no caller of the
+// engine can claim tags its principal does not have. A role session's
+// principal is the member who assumed the role (none for a federated
+// one), whose tags it carries.
+func (s *Snapshot) policyRequest(r *Request, u *userNode, project string) policy.Request {
+	pr := policy.Request{Action: r.Action, Resource: r.Resource, Type: s.typeOf(r), Project: project, Org: string(s.Org), Context: r.Context}
+	if u == nil && r.Principal != "" {
+		u = s.users.get(r.Principal)
+	}
+	pr.Context.PrincipalTags = nil
+	if u != nil {
+		pr.Context.PrincipalTags = u.tags
+	}
+	return pr
 }
 
 // explainPolicies explains pr, a request in project, by u's policies and

@@ -444,8 +444,8 @@ func (o *largeOrg) statement(c *rand.Rand, actions []policy.Action) policy.State
 }
 
 // sampleTime, sampleIP and sampleMFA are the condition context of every
-// sampled request. The HTTP API has no principal tags, so neither has the
-// sample: the tag conditions never hold.
+// sampled request. The generated members carry no tags (policy's sample,
+// which this org mirrors, has none), so the tag conditions never hold.
 var (
 	sampleTime = time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
 	sampleIP   = netip.MustParseAddr("10.1.2.3")

@@ -19,7 +19,7 @@ func (s *Snapshot) CompileNarrowing(keyID string, doc *policy.Document) *policy.
 
 // narrowRequest is r as the narrowing layer sees it.
 func (s *Snapshot) narrowRequest(r *Request) policy.Request {
-	return s.policyRequest(r, s.projectOf(r))
+	return s.policyRequest(r, nil, s.projectOf(r))
 }
 
 // narrowDecide combines d, the decision of r by its principal's layers

@@ -175,7 +175,7 @@ func (n *Snapshot) patchUsers(s *Snapshot, part *keyward.Graph, c *keyward.Graph
 		if anyGone && slices.ContainsFunc(memberOf, gone) {
 			memberOf = slices.DeleteFunc(slices.Clone(memberOf), gone)
 		}
-		nu := &userNode{user: u.user, memberOf: memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides}
+		nu := &userNode{user: u.user, memberOf: memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides, tags: u.tags}
 		n.linkUser(nu)
 		users.setAt(i, nu)
 	}

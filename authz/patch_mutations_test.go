@@ -73,6 +73,17 @@ var pMutations = []pMutation{
 		}
 		return fmt.Sprintf("member %s %s", m.UserID, m.Status), tx.UpdateMember(ctx, &m)
 	}},
+	{"tag", 0, func(w *pWorld, ctx context.Context, tx keyward.Tx) (string, error) {
+		u, err := w.member(ctx, tx)
+		if err != nil {
+			return "", err
+		}
+		tags := []keyward.Tag{{Key: "team", Value: tPick(w.rng, []string{"red", "blue"})}}
+		if w.rng.Intn(3) == 0 {
+			tags = nil
+		}
+		return fmt.Sprintf("tag %s %v", u.Account.ID, tags), tx.SetMemberTags(ctx, w.org, u.Account.ID, tags)
+	}},
 	{"set ACLs", 0, func(w *pWorld, ctx context.Context, tx keyward.Tx) (string, error) {
 		u, err := w.member(ctx, tx)
 		if err != nil {

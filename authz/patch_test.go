@@ -202,7 +202,8 @@ func (w *pWorld) name(prefix string) string {
 }
 
 // document returns a random policy document: one to three statements,
-// Allow or Deny, some with a condition on the source address.
+// Allow or Deny, some with a condition on the source address or on the
+// principal's tag team (which the "tag" mutation sets).
 func (w *pWorld) document() []byte {
 	type stmt struct {
 		Effect    string
@@ -239,6 +240,8 @@ func (w *pWorld) document() []byte {
 			st.Condition = map[string]map[string]string{"IpAddress": {"keyward:SourceIp": "10.0.0.0/8"}}
 		case 1:
 			st.Condition = map[string]map[string]string{"NotIpAddress": {"keyward:SourceIp": "10.0.0.0/8"}}
+		case 2:
+			st.Condition = map[string]map[string]string{"StringEquals": {"keyward:PrincipalTag/team": "red"}}
 		}
 		doc.Statement = append(doc.Statement, st)
 	}

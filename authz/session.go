@@ -91,7 +91,7 @@ func (s *Snapshot) decideSession(r *Request) (policy.Decision, string) {
 	if layers == nil {
 		return policy.ImplicitDeny, LayerPrincipal
 	}
-	pr := s.policyRequest(r, s.projectOf(r))
+	pr := s.policyRequest(r, nil, s.projectOf(r))
 	d, _ := policy.DecideLayers(&pr, layers...)
 	return d, LayerPolicy
 }
@@ -105,7 +105,7 @@ func (s *Snapshot) explainSession(r *Request) Result {
 	if layers == nil {
 		return Result{Layer: LayerPrincipal, Reason: why, Statements: []policy.StatementResult{}}
 	}
-	pr := s.policyRequest(r, s.projectOf(r))
+	pr := s.policyRequest(r, nil, s.projectOf(r))
 	ex := policy.ExplainLayers(&pr, layers...)
 	res := Result{Decision: ex.Decision, Allowed: ex.Allowed, Layer: LayerPolicy, Statements: []policy.StatementResult{}}
 	for _, l := range ex.Layers {

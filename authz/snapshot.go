@@ -46,6 +46,10 @@ type userNode struct {
 	bindings  []binding
 	attached  []keyward.PolicyID
 	overrides map[string]*policyNode // project (lowercase) → the override's policy
+	// tags are user.Tags as the condition key keyward:PrincipalTag reads
+	// them, made once per node so that a decision does not allocate; nil
+	// when it has none.
+	tags map[string]string
 
 	// groups are the user's groups. The roles bound to it and the
 	// policies attached to it are not kept resolved: only explanations
@@ -294,7 +298,7 @@ func (s *Snapshot) newUser(cat *policy.Catalog, u *keyward.User, e *edges) *user
 	row := *u
 	row.PasswordHash = ""
 	row.Member.OrgID, row.Member.UserID = s.Org, id
-	n := &userNode{user: &row, memberOf: e.memberOf[id], bindings: e.userBinds[id], attached: e.userAtt[id]}
+	n := &userNode{user: &row, memberOf: e.memberOf[id], bindings: e.userBinds[id], attached: e.userAtt[id], tags: tagMap(u.Tags)}
 	for _, o := range e.overrides[id] {
 		if n.overrides == nil {
 			n.overrides = map[string]*policyNode{}
@@ -303,6 +307,18 @@ func (s *Snapshot) newUser(cat *policy.Catalog, u *keyward.User, e *edges) *user
 	}
 	s.linkUser(n)
 	return n
+}
+
+// tagMap returns tags as a map from key to value, or nil for none.
+func tagMap(tags []keyward.Tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	return m
 }
 
 // linkRole resolves r's attachments: a deleted policy grants nothing until

@@ -25,7 +25,7 @@ standard input with --password-stdin, never from a flag.`,
 	}
 	return group(cmd, a.userListCommand(), a.userGetCommand(), a.userMeCommand("me"), a.userCreateCommand(),
 		a.userUpdateCommand(), a.userDeleteCommand(), a.userGroupsCommand(), a.userRolesCommand(), a.userPoliciesCommand(), a.userAccessCommand(),
-		a.userUnlockCommand(), a.userResetMFACommand())
+		a.userUnlockCommand(), a.userResetMFACommand(), a.userTagCommand(), a.userUntagCommand(), a.userTagsCommand())
 }
 
 // whoamiCommand returns `keyward whoami`, the same as `keyward user me`.

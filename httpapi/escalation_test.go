@@ -43,10 +43,18 @@ type escOrg struct {
 // grantActions are the actions that let their holder hand out access
 // (service.grant): whoever holds one on "*" may legitimately reach
 // everything that can be attached.
+// Tagging is one too: whoever may tag a member decides its
+// keyward:PrincipalTag conditions, so the right to tag oneself is the
+// right to every policy conditioned on a tag (newEscOrg attaches one to
+// mallory); TestEscalationTagOthers checks that the right to tag another
+// is not.
 var grantActions = []string{
 	"iam.policy.AttachUser", "iam.policy.AttachGroup", "iam.role.AttachPolicy",
-	"iam.role.AttachUser", "iam.role.AttachGroup", "iam.group.AddMember",
+	"iam.role.AttachUser", "iam.role.AttachGroup", "iam.group.AddMember", "iam.user.Tag",
 }
+
+// taggedAdminDoc allows everything to a principal tagged team=admins.
+const taggedAdminDoc = `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"keyward:PrincipalTag/team":"admins"}}}]}`
 
 const modestDoc = `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["iam.user.List","iam.user.Read","iam.group.List","compute.*"],"Resource":"*"}]}`
 
@@ -66,6 +74,8 @@ func newEscOrg(t *testing.T, malloryDoc string) *escOrg {
 	o.mallory, o.mallorysKey = a.createUser(`{"email":"mallory@example.com","name":"Mallory","api_enabled":true}`)
 	o.malPolicy = a.createPolicy("mallory", malloryDoc)
 	a.attach(o.malPolicy, o.mallory)
+	// Everything, once mallory is tagged team=admins.
+	a.attach(a.createPolicy("tagged-admins", taggedAdminDoc), o.mallory)
 	o.vm = a.createPolicy("vm", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.*","Resource":"*"}]}`)
 
 	role := func(name, typ string) string {
@@ -216,6 +226,7 @@ func (o *escOrg) attempts(t *testing.T, token, self string) []string {
 		{"POST", "/v2/roles/" + o.admins + "/groups/" + o.mine, ``},
 		{"POST", "/v2/groups/" + o.ops + "/members", `{"user_id":"` + self + `","display_name":""}`},
 		{"PATCH", "/v2/users/" + self, `{"acls":["manage_users"]}`},
+		{"POST", "/v2/users/" + self + "/tags", `{"tags":[{"key":"team","value":"admins"}]}`},
 		{"POST", "/v2/users", `{"service_user":true,"name":"svc","api_enabled":true,"acls":[` + strings.Join(acls, ",") + `]}`},
 		{"PUT", "/v2/policies/" + o.malPolicy, `{"name":"mallory","description":"","policy_document":` + everything + `}`},
 		{"PUT", "/v2/organizations/" + o.orgID + "/role-assignments", `{"role_assignments":[{"identity_id":"` + self + `","identity_type":"user","role_name":"Admin"}]}`},
@@ -329,6 +340,18 @@ func TestEscalationSingleActions(t *testing.T) {
 			o.check(t)
 		})
 	}
+}
+
+// TestEscalationTagOthers gives the attacker the right to tag and untag
+// ada and the root owner, not itself: no attempt may tag mallory into the
+// policy its tag conditions hold back.
+func TestEscalationTagOthers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the escalation suite is long")
+	}
+	o := newEscOrg(t, modestDoc)
+	o.attach(o.createPolicy("tag-others", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["iam.user.Tag","iam.user.Untag"],"Resource":["`+o.ada+`","`+o.root+`"]}]}`), o.mallory)
+	o.check(t)
 }
 
 // TestEscalationCredentialKinds gives the attacker each kind of

@@ -123,6 +123,13 @@ var bodies = map[string]string{
 	"PUT /v2/organizations/{organization_id}/role-assignments":    `{"role_assignments":[]}`,
 	"PUT /v2/projects/{project_id}/overrides/{user_id}":           `{"grid":{"vpcs":["view"]}}`,
 	"POST /v2/resources":                                          `{"id":"0193a000-0000-7000-8000-00000000f00e","type":"compute.instance","project_id":"0193a000-0000-7000-8000-00000000f00f"}`,
+	"POST /v2/users/{user_id}/tags":                               `{"tags":[{"key":"team","value":"payments"}]}`,
+}
+
+// queries are the query strings, for the routes that need one, that pass
+// validation, as bodies are.
+var queries = map[string]string{
+	"DELETE /v2/users/{user_id}/tags": "?key=team",
 }
 
 // bodyFor returns the body to send to pattern: bodies' entry with the
@@ -220,7 +227,7 @@ func TestEveryRouteDenies(t *testing.T) {
 				a := a.in(t)
 				body := bodyFor(rt.Pattern, method, bob, objs["policy_id"])
 				var e apiError
-				a.do(method, objs.path(t, path), cred.token, body, http.StatusForbidden, &e)
+				a.do(method, objs.path(t, path)+queries[rt.Pattern], cred.token, body, http.StatusForbidden, &e)
 				var d struct {
 					Action string `json:"action"`
 				}
@@ -273,7 +280,7 @@ func TestEveryRouteIsolatesOrgs(t *testing.T) {
 		t.Run(rt.Pattern, func(t *testing.T) {
 			a := a.in(t)
 			body := bodyFor(rt.Pattern, method, bob, objs["policy_id"])
-			p := objs.path(t, path)
+			p := objs.path(t, path) + queries[rt.Pattern]
 			if strings.HasPrefix(path, "/v2/organizations/{organization_id}") {
 				// One account owns both organizations here, so the
 				// organization routes are checked with an unknown id;

@@ -105,7 +105,8 @@ func documentedLevel(a Action) Level {
 	}
 	op := a.Operation
 	switch {
-	case a.Service == "iam" && (a.Resource == "identityprovider" && op == "Update" || a.Resource == "scimtoken" && op == "Create"):
+	case a.Service == "iam" && (a.Resource == "identityprovider" && op == "Update" || a.Resource == "scimtoken" && op == "Create" ||
+		a.Resource == "user" && (op == "Tag" || op == "Untag")):
 		return LevelAdmin
 	case slices.Contains([]string{"TransferOwnership", "SetPassword", "InvalidatePassword", "ResetMFA", "RegenerateKeys", "GetUserKeys"}, op):
 		return LevelAdmin

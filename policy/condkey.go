@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -103,7 +102,6 @@ var operatorsFor = map[keyKind]string{
 }
 
 const (
-	maxTagLen   = 128
 	maxValueLen = 256
 	// maxSecondsLen bounds a numeric value to 10 digits: over 300 years
 	// of seconds, and never an overflow.
@@ -146,19 +144,10 @@ func keySuggestions(key string) []string {
 	return c
 }
 
-// checkTagName allows 1 to 128 bytes of letters, digits, spaces and _ . : / = + - @ (the
-// AWS tag key alphabet).
+// checkTagName allows a tag key (CheckTagKey).
 func checkTagName(tag string) string {
 	if tag == "" {
 		return "empty tag name"
 	}
-	if len(tag) > maxTagLen {
-		return "tag name is longer than " + strconv.Itoa(maxTagLen) + " bytes"
-	}
-	for i := 0; i < len(tag); i++ {
-		if c := tag[i]; !nameByte(c) && !strings.ContainsRune(" .:/=+@", rune(c)) {
-			return "invalid character " + strconv.QuoteRune(rune(c)) + " in tag name"
-		}
-	}
-	return ""
+	return checkTag(tag, "tag name", MaxTagKeyLen)
 }

@@ -129,7 +129,7 @@ func TestParse_errors(t *testing.T) {
 		{"empty tag name", stmtDoc(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"keyward:SessionTag/":"x"}}}`),
 			[]FieldError{{"Statement[0].Condition.StringEquals.keyward:SessionTag/", "Condition", "empty tag name"}}},
 		{"bad tag name", stmtDoc(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"keyward:SessionTag/a*b":"x"}}}`),
-			[]FieldError{{"Statement[0].Condition.StringEquals.keyward:SessionTag/a*b", "Condition", "invalid character '*' in tag name"}}},
+			[]FieldError{{"Statement[0].Condition.StringEquals.keyward:SessionTag/a*b", "Condition", "invalid character '*' in tag name; allowed are letters, numbers, spaces and _ . : / = + - @"}}},
 		{"values null", stmtDoc(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringLike":{"keyward:SessionTag/a":null}}}`),
 			[]FieldError{{"Statement[0].Condition.StringLike.keyward:SessionTag/a", "Condition", "must be a string or a list of strings"}}},
 		{"values empty", stmtDoc(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringLike":{"keyward:SessionTag/a":[]}}}`),

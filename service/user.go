@@ -193,6 +193,13 @@ func (s *Service) newUser(in UserInput) (*keyward.Account, *keyward.Member, erro
 
 // GetUser returns a user of the caller's organization.
 func (s *Service) GetUser(ctx context.Context, id keyward.UserID) (*keyward.User, error) {
+	return s.readUser(ctx, id, "iam.user.Read")
+}
+
+// readUser returns user id of the caller's organization, if the caller
+// may perform action on it; CodeNotFound for a user it does not have,
+// before any decision, so that a refusal never tells it exists.
+func (s *Service) readUser(ctx context.Context, id keyward.UserID, action string) (*keyward.User, error) {
 	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
@@ -202,7 +209,7 @@ func (s *Service) GetUser(ctx context.Context, id keyward.UserID) (*keyward.User
 		if u, err = userOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
 		}
-		return s.authorize(ctx, p, "iam.user.Read", string(id))
+		return s.authorize(ctx, p, action, string(id))
 	})
 	return u, err
 }

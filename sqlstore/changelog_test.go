@@ -128,6 +128,9 @@ func TestGraphChangeLog(t *testing.T) {
 					tx.CreateRoleTrust(ctx, &keyward.RoleTrust{OrgID: o.ID, RoleID: deployer.ID, Type: keyward.TrustTemporary, Mode: keyward.AssumeManual, TrustedUserID: bob.ID}),
 					tx.CreateRoleTrust(ctx, &keyward.RoleTrust{OrgID: o.ID, RoleID: gone.ID, Type: keyward.TrustTemporary, Mode: keyward.AssumeManual, TrustedGroupID: ops.ID}))
 			}, func() keyward.GraphChanges { return keyward.GraphChanges{Roles: rs(deployer.ID), Trusts: true} }},
+			{"tags", func(ctx context.Context, tx keyward.Tx) error {
+				return tx.SetMemberTags(ctx, o.ID, bob.ID, []keyward.Tag{{Key: "team", Value: "payments"}})
+			}, func() keyward.GraphChanges { return keyward.GraphChanges{Users: u(bob.ID)} }},
 			{"an API key only", func(ctx context.Context, tx keyward.Tx) error {
 				return tx.CreateAPIKey(ctx, &keyward.APIKey{OrgID: o.ID, UserID: bob.ID, Name: "ci", SecretHash: []byte("hash"), CreatedBy: bob.ID})
 			}, func() keyward.GraphChanges { return keyward.GraphChanges{} }},

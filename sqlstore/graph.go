@@ -9,8 +9,8 @@ import (
 // LoadGraph reads the access graph of org in thirteen queries, one per
 // kind of row, each in creation order: the organization (CodeNotFound if
 // missing; a deleted one is returned, and callers check DeletedAt), every
-// member with its account, the groups with their member counts, the group
-// memberships, the live roles, every binding (those of deleted roles
+// member with its account and tags, the groups with their member counts,
+// the group memberships, the live roles, every binding (those of deleted roles
 // included), the live custom policies, every attachment (those of deleted
 // policies and to deleted roles included), the live trusts of live roles
 // (expired ones included: expiry is checked per request), and the

@@ -11,7 +11,7 @@ import (
 )
 
 const (
-	memberColumns = "m.org_id, m.user_id, m.owner, m.status, m.api_enabled, m.acls, m.created_at, m.updated_at, m.suspended_at, m.source, m.external_id"
+	memberColumns = "m.org_id, m.user_id, m.owner, m.status, m.api_enabled, m.acls, m.created_at, m.updated_at, m.suspended_at, m.source, m.external_id, m.tags"
 	userColumns   = accountColumns + ", " + memberColumns
 	usersFrom     = "FROM members m JOIN accounts a ON a.id = m.user_id"
 )
@@ -20,16 +20,21 @@ func scanUser(s scanner) (*keyward.User, error) {
 	var (
 		u                keyward.User
 		m                = &u.Member
-		acls             string
+		acls, tags       string
 		created, updated int64
 		suspended        sql.NullInt64
 	)
-	err := scanAccount(s, &u.Account, &m.OrgID, &m.UserID, &m.Owner, &m.Status, &m.APIEnabled, &acls, &created, &updated, &suspended, &m.Source, &m.ExternalID)
+	err := scanAccount(s, &u.Account, &m.OrgID, &m.UserID, &m.Owner, &m.Status, &m.APIEnabled, &acls, &created, &updated, &suspended, &m.Source, &m.ExternalID, &tags)
 	if err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(acls), &m.ACLs); err != nil {
 		return nil, fmt.Errorf("member %s acls: %w", m.UserID, err)
+	}
+	if tags != "[]" {
+		if err := json.Unmarshal([]byte(tags), &m.Tags); err != nil {
+			return nil, fmt.Errorf("member %s tags: %w", m.UserID, err)
+		}
 	}
 	m.CreatedAt, m.UpdatedAt, m.SuspendedAt = fromMicros(created), fromMicros(updated), fromNullMicros(suspended)
 	return &u, nil
@@ -135,6 +140,28 @@ func (t *tx) UpdateMember(ctx context.Context, m *keyward.Member) error {
 		SET owner = $3, status = $4, api_enabled = $5, acls = $6, updated_at = $7, suspended_at = $8, source = $9, external_id = $10
 		WHERE org_id = $1 AND user_id = $2`,
 		m.OrgID, m.UserID, m.Owner, m.Status, m.APIEnabled, acls, m.UpdatedAt.UnixMicro(), nullMicros(m.SuspendedAt), m.Source, m.ExternalID))
+	if err != nil {
+		return dbError(op, err, nil)
+	}
+	if n == 0 {
+		return notFound(op, "User not found.")
+	}
+	return nil
+}
+
+// SetMemberTags replaces the tags of the membership (org, id).
+func (t *tx) SetMemberTags(ctx context.Context, org keyward.OrgID, id keyward.UserID, tags []keyward.Tag) error {
+	const op = "sqlstore.SetMemberTags"
+	t.touch(org, changeUser, string(id))
+	if tags == nil {
+		tags = []keyward.Tag{}
+	}
+	b, err := json.Marshal(tags)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	n, err := affected(t.tx.ExecContext(ctx, "UPDATE members SET tags = $3, updated_at = $4 WHERE org_id = $1 AND user_id = $2",
+		org, id, string(b), t.Now().UnixMicro()))
 	if err != nil {
 		return dbError(op, err, nil)
 	}

@@ -42,6 +42,34 @@ func TestUserRoundTrip(t *testing.T) {
 		}
 		get(&keyward.User{Account: *a, Member: *m})
 
+		tags := []keyward.Tag{{Key: "cost-center", Value: ""}, {Key: "Team", Value: "payments/eu"}}
+		write(t, s, func(tx keyward.Tx) error { return tx.SetMemberTags(ctx, o.ID, a.ID, tags) })
+		m.Tags, m.UpdatedAt = tags, time.Time{}
+		read(t, s, func(tx keyward.Tx) error {
+			got, err := tx.GetUser(ctx, o.ID, a.ID)
+			if err != nil {
+				return err
+			}
+			if got.Member.UpdatedAt.Equal(suspended) {
+				t.Errorf("SetMemberTags left UpdatedAt %v, want it set to the transaction's time", got.Member.UpdatedAt)
+			}
+			m.UpdatedAt = got.Member.UpdatedAt
+			return nil
+		})
+		get(&keyward.User{Account: *a, Member: *m})
+		write(t, s, func(tx keyward.Tx) error { return tx.SetMemberTags(ctx, o.ID, a.ID, nil) })
+		m.Tags = nil
+		read(t, s, func(tx keyward.Tx) error {
+			got, err := tx.GetUser(ctx, o.ID, a.ID)
+			if err != nil {
+				return err
+			}
+			if got.Tags != nil {
+				t.Errorf("GetUser after SetMemberTags(nil): Tags = %v, want none", got.Tags)
+			}
+			return nil
+		})
+
 		read(t, s, func(tx keyward.Tx) error {
 			for id, want := range map[keyward.UserID]int{a.ID: 1, o.OwnerID: 1, "nobody": 0} {
 				n, err := tx.CountMemberships(ctx, id)
@@ -78,6 +106,9 @@ func TestMemberErrors(t *testing.T) {
 				return tx.CreateMember(ctx, &keyward.Member{OrgID: o.ID, UserID: a.ID, Owner: true})
 			}, keyward.CodeConflict, "The organization already has a root owner."},
 			{"get missing", func(tx keyward.Tx) error { _, err := tx.GetUser(ctx, o.ID, a.ID); return err }, keyward.CodeNotFound, "User not found."},
+			{"tag missing", func(tx keyward.Tx) error {
+				return tx.SetMemberTags(ctx, o.ID, a.ID, []keyward.Tag{{Key: "team", Value: "x"}})
+			}, keyward.CodeNotFound, "User not found."},
 			{"update missing", func(tx keyward.Tx) error {
 				return tx.UpdateMember(ctx, &keyward.Member{OrgID: o.ID, UserID: a.ID, Status: keyward.StatusActive})
 			}, keyward.CodeNotFound, "User not found."},

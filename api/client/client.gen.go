@@ -3200,6 +3200,18 @@ type TOTPEnrollmentResponse struct {
 // TOTPEnrollmentResponseTotpStatus defines model for TOTPEnrollmentResponse.Totp.Status.
 type TOTPEnrollmentResponseTotpStatus string
 
+// Tag defines model for Tag.
+type Tag struct {
+	// Key 1 to 128 characters of letters, numbers, spaces and `_ . : / = + - @`; unique per user ignoring case.
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Tags defines model for Tags.
+type Tags struct {
+	Tags []Tag `json:"tags"`
+}
+
 // Token Vultr's Token with keyward's record fields.
 type Token struct {
 	AccessToken string  `json:"access_token"`
@@ -4155,6 +4167,12 @@ type ListUserRolesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// UntagUserParams defines parameters for UntagUser.
+type UntagUserParams struct {
+	// Key A tag key to remove; repeat for several.
+	Key []string `form:"key" json:"key"`
+}
+
 // AssumeRoleJSONRequestBody defines body for AssumeRole for application/json ContentType.
 type AssumeRoleJSONRequestBody = AssumeRoleReq
 
@@ -4304,6 +4322,9 @@ type CreateAPIKeyJSONRequestBody = APIKeyReq
 
 // SetUserPasswordJSONRequestBody defines body for SetUserPassword for application/json ContentType.
 type SetUserPasswordJSONRequestBody = SetPasswordReq
+
+// TagUserJSONRequestBody defines body for TagUser for application/json ContentType.
+type TagUserJSONRequestBody = Tags
 
 // WhoCanJSONRequestBody defines body for WhoCan for application/json ContentType.
 type WhoCanJSONRequestBody = AuthorizeReq
@@ -7083,6 +7104,54 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/users/{user_id}/roles (the `ListUserRoles` operationId).
 	ListUserRoles(ctx context.Context, userID UserID, params *ListUserRolesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UntagUser Remove tags from a user
+	//
+	// keyward extension (AWS's UntagUser). Removes the tags whose keys
+	// (compared ignoring case) the query names; a key the user does not have
+	// is no error. Returns the user's tags.
+	//
+	// Corresponds with DELETE /v2/users/{user_id}/tags (the `UntagUser` operationId).
+	UntagUser(ctx context.Context, userID UserID, params *UntagUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListUserTags List a user's tags
+	//
+	// keyward extension (AWS's ListUserTags). The user's tags, sorted by key
+	// ignoring case; at most 50, so the list is not paged. Policies read them
+	// through the condition key keyward:PrincipalTag/<key>.
+	//
+	// Corresponds with GET /v2/users/{user_id}/tags (the `ListUserTags` operationId).
+	ListUserTags(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TagUserWithBody Add or change a user's tags
+	//
+	// keyward extension (AWS's TagUser). Each tag of the body is added; a key
+	// the user already has (compared ignoring case) takes the new value and
+	// spelling; the other tags stay. AWS's rules: at most 50 tags, a key of 1
+	// to 128 characters and a value of 0 to 256, of letters, numbers, spaces
+	// and `_ . : / = + - @`; keys starting `keyward:` or `aws:` are reserved.
+	// Only the root owner may change the root owner's tags. Returns the
+	// user's tags.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v2/users/{user_id}/tags (the `TagUser` operationId).
+	TagUserWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// TagUser Add or change a user's tags
+	//
+	// keyward extension (AWS's TagUser). Each tag of the body is added; a key
+	// the user already has (compared ignoring case) takes the new value and
+	// spelling; the other tags stay. AWS's rules: at most 50 tags, a key of 1
+	// to 128 characters and a value of 0 to 256, of letters, numbers, spaces
+	// and `_ . : / = + - @`; keys starting `keyward:` or `aws:` are reserved.
+	// Only the root owner may change the root owner's tags. Returns the
+	// user's tags.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v2/users/{user_id}/tags (the `TagUser` operationId).
+	TagUser(ctx context.Context, userID UserID, body TagUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// WhoCanWithBody List the principals that may perform an action
 	//
@@ -12011,6 +12080,94 @@ func (c *Client) ListUserPolicies(ctx context.Context, userID UserID, params *Li
 // Corresponds with GET /v2/users/{user_id}/roles (the `ListUserRoles` operationId).
 func (c *Client) ListUserRoles(ctx context.Context, userID UserID, params *ListUserRolesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListUserRolesRequest(c.Server, userID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UntagUser Remove tags from a user
+//
+// keyward extension (AWS's UntagUser). Removes the tags whose keys
+// (compared ignoring case) the query names; a key the user does not have
+// is no error. Returns the user's tags.
+//
+// Corresponds with DELETE /v2/users/{user_id}/tags (the `UntagUser` operationId).
+func (c *Client) UntagUser(ctx context.Context, userID UserID, params *UntagUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUntagUserRequest(c.Server, userID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListUserTags List a user's tags
+//
+// keyward extension (AWS's ListUserTags). The user's tags, sorted by key
+// ignoring case; at most 50, so the list is not paged. Policies read them
+// through the condition key keyward:PrincipalTag/<key>.
+//
+// Corresponds with GET /v2/users/{user_id}/tags (the `ListUserTags` operationId).
+func (c *Client) ListUserTags(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListUserTagsRequest(c.Server, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TagUserWithBody Add or change a user's tags
+//
+// keyward extension (AWS's TagUser). Each tag of the body is added; a key
+// the user already has (compared ignoring case) takes the new value and
+// spelling; the other tags stay. AWS's rules: at most 50 tags, a key of 1
+// to 128 characters and a value of 0 to 256, of letters, numbers, spaces
+// and `_ . : / = + - @`; keys starting `keyward:` or `aws:` are reserved.
+// Only the root owner may change the root owner's tags. Returns the
+// user's tags.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v2/users/{user_id}/tags (the `TagUser` operationId).
+func (c *Client) TagUserWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTagUserRequestWithBody(c.Server, userID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// TagUser Add or change a user's tags
+//
+// keyward extension (AWS's TagUser). Each tag of the body is added; a key
+// the user already has (compared ignoring case) takes the new value and
+// spelling; the other tags stay. AWS's rules: at most 50 tags, a key of 1
+// to 128 characters and a value of 0 to 256, of letters, numbers, spaces
+// and `_ . : / = + - @`; keys starting `keyward:` or `aws:` are reserved.
+// Only the root owner may change the root owner's tags. Returns the
+// user's tags.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v2/users/{user_id}/tags (the `TagUser` operationId).
+func (c *Client) TagUser(ctx context.Context, userID UserID, body TagUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewTagUserRequest(c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -20862,6 +21019,148 @@ func NewListUserRolesRequest(server string, userID UserID, params *ListUserRoles
 	return req, nil
 }
 
+// NewUntagUserRequest constructs an http.Request for the UntagUser method
+func NewUntagUserRequest(server string, userID UserID, params *UntagUserParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/%s/tags", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Key != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "key", params.Key, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListUserTagsRequest constructs an http.Request for the ListUserTags method
+func NewListUserTagsRequest(server string, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/%s/tags", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewTagUserRequest calls the generic TagUser builder with application/json body
+func NewTagUserRequest(server string, userID UserID, body TagUserJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewTagUserRequestWithBody(server, userID, "application/json", bodyReader)
+}
+
+// NewTagUserRequestWithBody constructs an http.Request for the TagUser method, with any body, and a specified content type
+func NewTagUserRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/users/%s/tags", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewWhoCanRequest calls the generic WhoCan builder with application/json body
 func NewWhoCanRequest(server string, body WhoCanJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -23839,6 +24138,58 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/users/{user_id}/roles (the `ListUserRoles` operationId).
 	ListUserRolesWithResponse(ctx context.Context, userID UserID, params *ListUserRolesParams, reqEditors ...RequestEditorFn) (*ListUserRolesResponse, error)
+
+	// UntagUserWithResponse Remove tags from a user
+	//
+	// keyward extension (AWS's UntagUser). Removes the tags whose keys
+	// (compared ignoring case) the query names; a key the user does not have
+	// is no error. Returns the user's tags.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v2/users/{user_id}/tags (the `UntagUser` operationId).
+	UntagUserWithResponse(ctx context.Context, userID UserID, params *UntagUserParams, reqEditors ...RequestEditorFn) (*UntagUserResponse, error)
+
+	// ListUserTagsWithResponse List a user's tags
+	//
+	// keyward extension (AWS's ListUserTags). The user's tags, sorted by key
+	// ignoring case; at most 50, so the list is not paged. Policies read them
+	// through the condition key keyward:PrincipalTag/<key>.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v2/users/{user_id}/tags (the `ListUserTags` operationId).
+	ListUserTagsWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*ListUserTagsResponse, error)
+
+	// TagUserWithBodyWithResponse Add or change a user's tags
+	//
+	// keyward extension (AWS's TagUser). Each tag of the body is added; a key
+	// the user already has (compared ignoring case) takes the new value and
+	// spelling; the other tags stay. AWS's rules: at most 50 tags, a key of 1
+	// to 128 characters and a value of 0 to 256, of letters, numbers, spaces
+	// and `_ . : / = + - @`; keys starting `keyward:` or `aws:` are reserved.
+	// Only the root owner may change the root owner's tags. Returns the
+	// user's tags.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/users/{user_id}/tags (the `TagUser` operationId).
+	TagUserWithBodyWithResponse(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TagUserResponse, error)
+
+	// TagUserWithResponse Add or change a user's tags
+	//
+	// keyward extension (AWS's TagUser). Each tag of the body is added; a key
+	// the user already has (compared ignoring case) takes the new value and
+	// spelling; the other tags stay. AWS's rules: at most 50 tags, a key of 1
+	// to 128 characters and a value of 0 to 256, of letters, numbers, spaces
+	// and `_ . : / = + - @`; keys starting `keyward:` or `aws:` are reserved.
+	// Only the root owner may change the root owner's tags. Returns the
+	// user's tags.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v2/users/{user_id}/tags (the `TagUser` operationId).
+	TagUserWithResponse(ctx context.Context, userID UserID, body TagUserJSONRequestBody, reqEditors ...RequestEditorFn) (*TagUserResponse, error)
 
 	// WhoCanWithBodyWithResponse List the principals that may perform an action
 	//
@@ -37111,6 +37462,234 @@ func (r ListUserRolesResponse) ContentType() string {
 	return ""
 }
 
+type UntagUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Tags
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UntagUserResponse) GetJSON200() *Tags {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UntagUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UntagUserResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UntagUserResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UntagUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UntagUserResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UntagUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UntagUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UntagUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UntagUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListUserTagsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Tags
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListUserTagsResponse) GetJSON200() *Tags {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListUserTagsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListUserTagsResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListUserTagsResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListUserTagsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListUserTagsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListUserTagsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListUserTagsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListUserTagsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListUserTagsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type TagUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Tags
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r TagUserResponse) GetJSON200() *Tags {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r TagUserResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r TagUserResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r TagUserResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r TagUserResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r TagUserResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r TagUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r TagUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r TagUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r TagUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type WhoCanResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -41441,6 +42020,82 @@ func (c *ClientWithResponses) ListUserRolesWithResponse(ctx context.Context, use
 		return nil, err
 	}
 	return ParseListUserRolesResponse(rsp)
+}
+
+// UntagUserWithResponse Remove tags from a user
+//
+// keyward extension (AWS's UntagUser). Removes the tags whose keys
+// (compared ignoring case) the query names; a key the user does not have
+// is no error. Returns the user's tags.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v2/users/{user_id}/tags (the `UntagUser` operationId).
+func (c *ClientWithResponses) UntagUserWithResponse(ctx context.Context, userID UserID, params *UntagUserParams, reqEditors ...RequestEditorFn) (*UntagUserResponse, error) {
+	rsp, err := c.UntagUser(ctx, userID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUntagUserResponse(rsp)
+}
+
+// ListUserTagsWithResponse List a user's tags
+//
+// keyward extension (AWS's ListUserTags). The user's tags, sorted by key
+// ignoring case; at most 50, so the list is not paged. Policies read them
+// through the condition key keyward:PrincipalTag/<key>.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v2/users/{user_id}/tags (the `ListUserTags` operationId).
+func (c *ClientWithResponses) ListUserTagsWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*ListUserTagsResponse, error) {
+	rsp, err := c.ListUserTags(ctx, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListUserTagsResponse(rsp)
+}
+
+// TagUserWithBodyWithResponse Add or change a user's tags
+//
+// keyward extension (AWS's TagUser). Each tag of the body is added; a key
+// the user already has (compared ignoring case) takes the new value and
+// spelling; the other tags stay. AWS's rules: at most 50 tags, a key of 1
+// to 128 characters and a value of 0 to 256, of letters, numbers, spaces
+// and `_ . : / = + - @`; keys starting `keyward:` or `aws:` are reserved.
+// Only the root owner may change the root owner's tags. Returns the
+// user's tags.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/users/{user_id}/tags (the `TagUser` operationId).
+func (c *ClientWithResponses) TagUserWithBodyWithResponse(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TagUserResponse, error) {
+	rsp, err := c.TagUserWithBody(ctx, userID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTagUserResponse(rsp)
+}
+
+// TagUserWithResponse Add or change a user's tags
+//
+// keyward extension (AWS's TagUser). Each tag of the body is added; a key
+// the user already has (compared ignoring case) takes the new value and
+// spelling; the other tags stay. AWS's rules: at most 50 tags, a key of 1
+// to 128 characters and a value of 0 to 256, of letters, numbers, spaces
+// and `_ . : / = + - @`; keys starting `keyward:` or `aws:` are reserved.
+// Only the root owner may change the root owner's tags. Returns the
+// user's tags.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v2/users/{user_id}/tags (the `TagUser` operationId).
+func (c *ClientWithResponses) TagUserWithResponse(ctx context.Context, userID UserID, body TagUserJSONRequestBody, reqEditors ...RequestEditorFn) (*TagUserResponse, error) {
+	rsp, err := c.TagUser(ctx, userID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTagUserResponse(rsp)
 }
 
 // WhoCanWithBodyWithResponse List the principals that may perform an action
@@ -52231,6 +52886,189 @@ func ParseListUserRolesResponse(rsp *http.Response) (*ListUserRolesResponse, err
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest UserRoleList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUntagUserResponse parses an HTTP response from a UntagUserWithResponse call
+func ParseUntagUserResponse(rsp *http.Response) (*UntagUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UntagUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Tags
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListUserTagsResponse parses an HTTP response from a ListUserTagsWithResponse call
+func ParseListUserTagsResponse(rsp *http.Response) (*ListUserTagsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListUserTagsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Tags
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseTagUserResponse parses an HTTP response from a TagUserWithResponse call
+func ParseTagUserResponse(rsp *http.Response) (*TagUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &TagUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Tags
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

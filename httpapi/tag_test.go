@@ -43,7 +43,7 @@ func TestUserTags(t *testing.T) {
 		{"POST", "", `{"tags":[{"key":"team","value":"payments"},{"key":"env","value":""}]}`, "env= team=payments", true},
 		{"POST", "", `{"tags":[{"key":"Cost Center","value":"42"}]}`, "Cost Center=42 env= team=payments", true},
 		// A key it has, in any case, takes the new value and spelling.
-		{"POST", "", `{"tags":[{"key":"TEAM","value":"payments"}]}`, "Cost Center=42 env= TEAM=payments", false},
+		{"POST", "", `{"tags":[{"key":"TEAM","value":"payments"}]}`, "Cost Center=42 env= TEAM=payments", true}, // a condition names keys ignoring case
 		{"POST", "", `{"tags":[{"key":"team","value":"search"}]}`, "Cost Center=42 env= team=search", false},
 		{"POST", "", `{"tags":[{"key":"team","value":"payments"}]}`, "Cost Center=42 env= team=payments", true},
 		{"GET", "", "", "Cost Center=42 env= team=payments", true},

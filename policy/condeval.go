@@ -205,7 +205,7 @@ func (c *cond) met(ctx *Context) (met, missing bool) {
 		if c.key == keySessionTag {
 			tags = ctx.SessionTags
 		}
-		v, ok := tags[c.tag]
+		v, ok := lookupTag(tags, c.tag)
 		if !ok {
 			return false, true
 		}
@@ -251,4 +251,19 @@ func like(pattern, s string) bool {
 		p++
 	}
 	return p == len(pattern)
+}
+
+// lookupTag returns the value of the tag name in tags, comparing names
+// ignoring case as AWS does (a member's tag keys are unique ignoring case,
+// so at most one matches), and whether there is one.
+func lookupTag(tags map[string]string, name string) (string, bool) {
+	if v, ok := tags[name]; ok {
+		return v, true
+	}
+	for k, v := range tags {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return "", false
 }

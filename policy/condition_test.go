@@ -70,7 +70,8 @@ func TestConditions(t *testing.T) {
 
 		{"principal tag equals", `{"StringEquals":{"keyward:PrincipalTag/team":"red"}}`, Context{PrincipalTags: map[string]string{"team": "red"}}, true, false},
 		{"string compare is case-sensitive", `{"StringEquals":{"keyward:PrincipalTag/team":"red"}}`, Context{PrincipalTags: map[string]string{"team": "Red"}}, false, false},
-		{"tag name is case-sensitive", `{"StringEquals":{"keyward:PrincipalTag/team":"red"}}`, Context{PrincipalTags: map[string]string{"Team": "red"}}, false, true},
+		{"tag name ignores case", `{"StringEquals":{"keyward:PrincipalTag/team":"red"}}`, Context{PrincipalTags: map[string]string{"Team": "red"}}, true, false},
+		{"tag name ignores case, value does not", `{"StringEquals":{"keyward:PrincipalTag/TEAM":"red"}}`, Context{PrincipalTags: map[string]string{"team": "Red"}}, false, false},
 		{"session tag, not principal tag", `{"StringEquals":{"keyward:SessionTag/team":"red"}}`, Context{PrincipalTags: map[string]string{"team": "red"}}, false, true},
 		{"session tag", `{"StringEquals":{"keyward:SessionTag/team":["blue","red"]}}`, Context{SessionTags: map[string]string{"team": "red"}}, true, false},
 		{"empty tag value", `{"StringEquals":{"keyward:SessionTag/team":""}}`, Context{SessionTags: map[string]string{"team": ""}}, true, false},

@@ -182,9 +182,11 @@ func (c *cond) explain(ctx *Context, missing bool) string {
 		age, _ := ctx.mfaAge()
 		got = strconv.FormatInt(age, 10)
 	case keyPrincipalTag:
-		got = strconv.Quote(ctx.PrincipalTags[c.tag])
+		v, _ := lookupTag(ctx.PrincipalTags, c.tag)
+		got = strconv.Quote(v)
 	case keySessionTag:
-		got = strconv.Quote(ctx.SessionTags[c.tag])
+		v, _ := lookupTag(ctx.SessionTags, c.tag)
+		got = strconv.Quote(v)
 	}
 	return c.keyName + " is " + got + ", which does not satisfy " + c.opName + " [" + strings.Join(c.vals, ", ") + "]"
 }

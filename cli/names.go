@@ -94,28 +94,12 @@ func (a *app) idOf(ctx context.Context, c *client.ClientWithResponses, thing, s 
 		}
 		return resp.JSON200.User.ID, nil
 	}
-	list, ok := nameLists[thing]
-	if !ok {
+	if _, ok := nameLists[thing]; !ok {
 		return parseID(thing, s)
 	}
-	all, err := fetch("", true, func(cursor string) (page[named], error) {
-		var cur *string
-		if cursor != "" {
-			cur = &cursor
-		}
-		return list(ctx, c, cur)
-	})
+	found, err := namedAs(ctx, c, thing, s)
 	if err != nil {
 		return uuid.UUID{}, err
-	}
-	var found []named
-	for _, n := range all.items {
-		for _, name := range n.names {
-			if name != "" && strings.EqualFold(name, s) {
-				found = append(found, n)
-				break
-			}
-		}
 	}
 	switch len(found) {
 	case 1:
@@ -128,4 +112,52 @@ func (a *app) idOf(ctx context.Context, c *client.ClientWithResponses, thing, s 
 		ids[i] = n.id.String()
 	}
 	return uuid.UUID{}, fmt.Errorf("%d %ss are named %q: give the ID of one of %s", len(found), thing, s, strings.Join(ids, ", "))
+}
+
+// namedAs returns the objects of kind thing (a key of nameLists) one of
+// whose names is s, ignoring case.
+func namedAs(ctx context.Context, c *client.ClientWithResponses, thing, s string) ([]named, error) {
+	all, err := fetch("", true, func(cursor string) (page[named], error) {
+		var cur *string
+		if cursor != "" {
+			cur = &cursor
+		}
+		return nameLists[thing](ctx, c, cur)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var found []named
+	for _, n := range all.items {
+		for _, name := range n.names {
+			if name != "" && strings.EqualFold(name, s) {
+				found = append(found, n)
+				break
+			}
+		}
+	}
+	return found, nil
+}
+
+// warnNameInUse warns, on stderr, when objects of kind thing other than id
+// are also named name: the name then no longer picks one of them out
+// (idOf asks for an ID), so the person learns it now rather than later.
+// It says nothing when the lookup fails; the object was made.
+func (a *app) warnNameInUse(ctx context.Context, c *client.ClientWithResponses, thing, name string, id uuid.UUID) {
+	if name == "" {
+		return
+	}
+	found, err := namedAs(ctx, c, thing, name)
+	if err != nil {
+		return
+	}
+	var others []string
+	for _, n := range found {
+		if n.id != id {
+			others = append(others, n.id.String())
+		}
+	}
+	if len(others) > 0 {
+		fmt.Fprintf(a.stderr, "warning: another %s is also named %q (%s): refer to them by ID\n", thing, name, strings.Join(others, ", "))
+	}
 }

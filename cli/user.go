@@ -172,6 +172,7 @@ is shown once.`,
 			if resp.JSON201.User.APIKey != nil {
 				a.noteSecret()
 			}
+			a.warnNameInUse(cmd.Context(), c, "user", name, resp.JSON201.User.ID)
 			return nil
 		},
 	}

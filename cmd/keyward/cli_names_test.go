@@ -18,6 +18,15 @@ func TestCLINames(t *testing.T) {
 	root.json(&bot, "user", "create", "--service", "--name", "ci-bot")
 	root.json(&ada, "user", "create", "--email", "ada@example.com", "--name", "Ada")
 	root.json(&ada2, "user", "create", "--email", "ada@example.org", "--name", "ada")
+	// The second Ada is made, with a warning that the name no longer picks
+	// one user out; a name nobody else has gets none.
+	_, warned, err := root.run("", "user", "create", "--email", "ada@example.net", "--name", "ADA")
+	if err != nil || !strings.Contains(warned, `warning: another user is also named "ADA"`) || !strings.Contains(warned, ada.ID) || !strings.Contains(warned, ada2.ID) {
+		t.Errorf("user create with a name in use: %v, stderr %q; want a warning naming both other users", err, warned)
+	}
+	if _, quiet, _ := root.run("", "user", "create", "--service", "--name", "unique-bot"); strings.Contains(quiet, "warning") {
+		t.Errorf("user create with a new name warned: %q", quiet)
+	}
 
 	root.ok("policy", "attach-user", "ci-staging-compute", "ci-bot")
 	if out := root.ok("policy", "users", "CI-Staging-Compute"); !strings.Contains(out, bot.ID) {
@@ -28,8 +37,8 @@ func TestCLINames(t *testing.T) {
 	if got.ID != ada.ID {
 		t.Errorf("user get by email = %s, want %s", got.ID, ada.ID)
 	}
-	root.fail("2 users are named \"Ada\": give the ID of one of", "user", "get", "Ada")
-	_, _, err := root.run("", "user", "get", "Ada")
+	root.fail("3 users are named \"Ada\": give the ID of one of", "user", "get", "Ada")
+	_, _, err = root.run("", "user", "get", "Ada")
 	if err == nil || !strings.Contains(err.Error(), ada.ID) || !strings.Contains(err.Error(), ada2.ID) {
 		t.Errorf("an ambiguous name: %v, want both users' IDs", err)
 	}

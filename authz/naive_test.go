@@ -175,8 +175,13 @@ func naiveCondition(op, key string, values []string, ctx *policy.Context) bool {
 		}
 		return false
 	case strings.HasPrefix(key, "keyward:PrincipalTag/") && op == policy.OpStringEquals:
-		v, ok := ctx.PrincipalTags[strings.TrimPrefix(key, "keyward:PrincipalTag/")]
-		return ok && slices.Contains(values, v)
+		name := strings.TrimPrefix(key, "keyward:PrincipalTag/")
+		for k, v := range ctx.PrincipalTags {
+			if strings.EqualFold(k, name) && slices.Contains(values, v) {
+				return true
+			}
+		}
+		return false
 	}
 	return false
 }

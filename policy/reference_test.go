@@ -393,7 +393,14 @@ func refConditionMet(op, key string, vals []string, ctx Context) (met, missing b
 	if strings.HasPrefix(key, "keyward:SessionTag/") {
 		tags, name = ctx.SessionTags, strings.TrimPrefix(key, "keyward:SessionTag/")
 	}
-	got, ok := tags[name]
+	// Tag names compare ignoring case (the generated contexts hold no two
+	// names equal but for case, as stored tags cannot).
+	got, ok := "", false
+	for k, v := range tags {
+		if strings.EqualFold(k, name) {
+			got, ok = v, true
+		}
+	}
 	if !ok {
 		return false, true
 	}

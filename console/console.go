@@ -79,6 +79,13 @@ func (c *Console) routes() {
 	c.mux.Handle("POST /team/service-users", c.signedIn(c.handleCreateServiceUser))
 	c.mux.Handle("POST /team/service-users/{user_id}/keys", c.signedIn(c.handleCreateKey))
 	c.mux.Handle("POST /team/service-users/{user_id}/keys/{key_id}/revoke", c.signedIn(c.teamAction(c.revokeKey)))
+
+	// Trusts, assumed roles, projects, OIDC issuers, organization settings.
+	c.mux.Handle("POST /roles/{role_id}/trusts", c.signedIn(c.roleAction(c.createTrust)))
+	c.mux.Handle("POST /roles/{role_id}/trusts/{trust_id}/delete", c.signedIn(c.roleAction(c.deleteTrust)))
+	c.mux.Handle("GET /assumed-roles", c.signedIn(c.handleAssumed))
+	c.mux.Handle("POST /assumed-roles/assume", c.signedIn(c.handleAssume))
+	c.mux.Handle("POST /assumed-roles/sessions/{session_id}/terminate", c.signedIn(c.assumedAction(c.terminate)))
 }
 
 // Wrap returns a handler that serves the console's routes and hands every

@@ -24,6 +24,8 @@ type rolePage struct {
 	UserNames  map[string]string
 	ListGroups bool
 	Groups     []*service.RoleAssignment
+	// Trusts is the trusts section of an assumable role (trust.go).
+	Trusts *trustsPart
 }
 
 // handleRoles lists the organization's roles.
@@ -35,6 +37,12 @@ func (c *Console) handleRoles(w http.ResponseWriter, r *http.Request, s *session
 // handleRole shows one role, its policies and who holds it. The holders'
 // lists show their first page.
 func (c *Console) handleRole(w http.ResponseWriter, r *http.Request, s *session) {
+	c.showRole(w, r, s, nil)
+}
+
+// showRole renders the role page, with the problem of an action on it
+// (act), if any.
+func (c *Console) showRole(w http.ResponseWriter, r *http.Request, s *session, act error) {
 	ctx, id := r.Context(), keyward.RoleID(r.PathValue("role_id"))
 	v := view{Title: "Role", Me: s}
 	role, err := c.svc.GetRole(ctx, id)
@@ -43,6 +51,10 @@ func (c *Console) handleRole(w http.ResponseWriter, r *http.Request, s *session)
 		return
 	}
 	d := rolePage{Role: role}
+	if d.Trusts, err = c.loadTrusts(ctx, role); err != nil {
+		c.render(w, r, "role.html", v, err)
+		return
+	}
 	v.Title, v.Data = role.Name, &d
 	first := keyward.Page{Limit: keyward.MaxPerPage}
 	if d.ListUsers, err = c.svc.Allowed(ctx, "iam.role.ListUsers", string(id), ""); err == nil && d.ListUsers {
@@ -59,5 +71,14 @@ func (c *Console) handleRole(w http.ResponseWriter, r *http.Request, s *session)
 			d.Groups, _, err = c.svc.ListRoleGroups(ctx, id, first)
 		}
 	}
+	if err == nil {
+		err = act
+	}
 	c.render(w, r, "role.html", v, err)
+}
+
+// roleAction runs a, an action on the path's role, and shows the role's
+// page again.
+func (c *Console) roleAction(a act) memberHandler {
+	return c.action(a, func(r *http.Request) string { return "/roles/" + r.PathValue("role_id") }, c.showRole)
 }

@@ -164,20 +164,12 @@ func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (
 	return d, nil
 }
 
-// teamAct is an action of the Team page, acting as the member of ctx.
-type teamAct func(ctx context.Context, r *http.Request, s *session) error
-
-// teamAction runs act and, when it succeeds, shows the Team page again
-// through a redirect, so that a reload does not repeat it; a refusal
-// shows on the page with its explanation.
-func (c *Console) teamAction(act teamAct) memberHandler {
-	return func(w http.ResponseWriter, r *http.Request, s *session) {
-		if err := act(r.Context(), r, s); err != nil {
-			c.showTeam(w, r, s, nil, err)
-			return
-		}
-		seeOther(w, r, "/team")
-	}
+// teamAction runs a and, when it succeeds, shows the Team page again
+// through a redirect; a refusal shows on the page with its explanation.
+func (c *Console) teamAction(a act) memberHandler {
+	return c.action(a, at("/team"), func(w http.ResponseWriter, r *http.Request, s *session, err error) {
+		c.showTeam(w, r, s, nil, err)
+	})
 }
 
 // invite invites an email with a team role.
@@ -229,7 +221,7 @@ func (c *Console) changeRole(ctx context.Context, r *http.Request, s *session) e
 
 // suspend returns the action that suspends (or, with !on, unsuspends) a
 // member.
-func (c *Console) suspend(on bool) teamAct {
+func (c *Console) suspend(on bool) act {
 	return func(ctx context.Context, r *http.Request, s *session) error {
 		id := keyward.UserID(r.PathValue("user_id"))
 		if on {

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// consoleMember adds a member with a password to the console server's
+// organization and returns its id.
+func consoleMember(t *testing.T, ts *testServer, org, email, name, password string) string {
+	t.Helper()
+	var u struct {
+		User struct {
+			ID string `json:"id"`
+		} `json:"user"`
+	}
+	callAPI(t, ts, "POST", "/v2/users", ts.Token, `{"email": "`+email+`", "name": "`+name+`"}`, http.StatusCreated, &u)
+	callAPI(t, ts, "PUT", "/v2/fleet/organizations/"+org+"/users/"+u.User.ID+"/password", ts.Token,
+		`{"password": "`+password+`"}`, http.StatusNoContent, nil)
+	return u.User.ID
+}
+
+// count returns how many elements sel selects in tab.
+func count(t *testing.T, tab context.Context, sel string) int {
+	t.Helper()
+	n, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll(`+"`"+sel+"`"+`).length`))
+	if err != nil {
+		t.Fatalf("count %s: %v", sel, err)
+	}
+	return n
+}
+
+// TestConsoleAssumedRoleStory is seed 002's story in a real browser: the
+// root owner adds a trust for Bo to an assumable role on its page, with
+// a 1-hour expiry and manual assumption; Bo sees the role on the
+// Assumed roles page, assumes it, gets the session's token once (it
+// works on the API), sees the session listed, terminates it, and it is
+// gone (its token no longer works). The owner then deletes the trust.
+func TestConsoleAssumedRoleStory(t *testing.T) {
+	owner := newTab(t)
+	ts, _, org := consoleServer(t)
+	boID := consoleMember(t, ts, org, "bo@example.com", "Bo", "Bo's own long passphrase")
+	var role struct {
+		ID string `json:"id"`
+	}
+	callAPI(t, ts, "POST", "/v2/roles", ts.Token, `{"name": "breakglass", "description": "emergency access", "role_type": "assumable", "max_session_duration": 3600}`,
+		http.StatusCreated, &role)
+
+	signIn(t, owner, ts, "admin@localhost", ownerPassword)
+	do(t, owner, "add a trust for Bo", chromedp.Navigate(ts.URL+"/roles/"+role.ID), chromedp.WaitVisible(chromedp.ID("trust-create")),
+		chromedp.SetValue(chromedp.ID("trust-trustee"), "user:"+boID), chromedp.SetValue(chromedp.ID("trust-expires"), "1h"),
+		chromedp.Click(chromedp.ID("trust-create")), chromedp.WaitVisible(chromedp.ID("trust-list")))
+	if got := text(t, owner, "#trust-list tbody"); !strings.Contains(got, "Bo") || !strings.Contains(got, "manual") {
+		t.Errorf("the role's trusts are %q, want Bo's, manual", got)
+	}
+	var trusts struct {
+		Trusts []struct {
+			ValidUntil string `json:"valid_until"`
+		} `json:"role_trusts"`
+	}
+	callAPI(t, ts, "GET", "/v2/role-trusts/by-role/"+role.ID, ts.Token, "", http.StatusOK, &trusts)
+	if len(trusts.Trusts) != 1 || trusts.Trusts[0].ValidUntil == "" {
+		t.Fatalf("the API lists the trusts %+v, want one with an expiry", trusts.Trusts)
+	}
+	checkPage(t, owner, "role-trusts")
+
+	bo := newTab(t)
+	signIn(t, bo, ts, "bo@example.com", "Bo's own long passphrase")
+	do(t, bo, "open Assumed roles", chromedp.Click(chromedp.CSS(`nav a[href="/assumed-roles"]`)), chromedp.WaitVisible(chromedp.ID("assumable")))
+	if got := text(t, bo, "#assumable tbody"); !strings.Contains(got, "breakglass") {
+		t.Errorf("Bo may assume %q, want breakglass", got)
+	}
+	if n := count(t, bo, "#sessions tbody tr"); n != 0 {
+		t.Errorf("Bo has %d sessions before assuming, want 0", n)
+	}
+	checkPage(t, bo, "assumed-roles")
+	do(t, bo, "assume breakglass", chromedp.SendKeys(chromedp.CSS(`tr[data-role="breakglass"] input[name="session_name"]`), "incident-42"),
+		chromedp.Click(chromedp.CSS(`tr[data-role="breakglass"] button.assume`)), chromedp.WaitVisible(chromedp.ID("session-token")))
+	token := text(t, bo, "#session-token")
+	callAPI(t, ts, "GET", "/v2/assumed-roles/"+token, token, "", http.StatusOK, nil)
+	if loc, _ := chromedp.Run(bo, chromedp.Location()); strings.Contains(loc, token) || loc != ts.URL+"/assumed-roles" {
+		t.Errorf("after assuming, the address is %s, want %s/assumed-roles", loc, ts.URL)
+	}
+	if got := text(t, bo, "#sessions tbody"); !strings.Contains(got, "breakglass") || !strings.Contains(got, "incident-42") {
+		t.Errorf("Bo's sessions are %q, want incident-42 of breakglass", got)
+	}
+	checkPage(t, bo, "assumed-role-session")
+
+	do(t, bo, "terminate the session", chromedp.Click(chromedp.CSS(`#sessions button.terminate`)), chromedp.WaitVisible(chromedp.ID("no-sessions")))
+	if html, _ := chromedp.Run(bo, chromedp.OuterHTML(chromedp.CSS("html"))); strings.Contains(html, token) {
+		t.Error("the page shows the session's token again")
+	}
+	callAPI(t, ts, "GET", "/v2/users/me", token, "", http.StatusUnauthorized, nil)
+
+	do(t, owner, "delete the trust", chromedp.Navigate(ts.URL+"/roles/"+role.ID), chromedp.WaitVisible(chromedp.ID("trust-list")),
+		chromedp.Click(chromedp.CSS(`#trust-list button.danger`)), chromedp.WaitNotPresent(chromedp.ID("trust-list")))
+	do(t, bo, "reload Assumed roles", chromedp.Navigate(ts.URL+"/assumed-roles"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if n := count(t, bo, "#assumable"); n != 0 {
+		t.Error("Bo may still assume the role after its trust was deleted")
+	}
+}

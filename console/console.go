@@ -86,6 +86,16 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /assumed-roles", c.signedIn(c.handleAssumed))
 	c.mux.Handle("POST /assumed-roles/assume", c.signedIn(c.handleAssume))
 	c.mux.Handle("POST /assumed-roles/sessions/{session_id}/terminate", c.signedIn(c.assumedAction(c.terminate)))
+	c.mux.Handle("GET /projects", c.signedIn(c.handleProjects))
+	c.mux.Handle("POST /projects", c.signedIn(c.projectsAction(c.createProject)))
+	c.mux.Handle("POST /projects/{project_id}/delete", c.signedIn(c.projectsAction(c.deleteProject)))
+	c.mux.Handle("GET /projects/{project_id}", c.signedIn(c.handleProject))
+	c.mux.Handle("POST /projects/{project_id}/resources", c.signedIn(c.projectAction(c.createResource)))
+	c.mux.Handle("POST /projects/{project_id}/resources/delete", c.signedIn(c.projectAction(c.deleteResource)))
+	c.mux.Handle("POST /projects/{project_id}/assignments", c.signedIn(c.projectAction(c.changeAssignments(true))))
+	c.mux.Handle("POST /projects/{project_id}/assignments/remove", c.signedIn(c.projectAction(c.changeAssignments(false))))
+	c.mux.Handle("POST /projects/{project_id}/overrides", c.signedIn(c.projectAction(c.setOverride)))
+	c.mux.Handle("POST /projects/{project_id}/overrides/{user_id}/delete", c.signedIn(c.projectAction(c.deleteOverride)))
 }
 
 // Wrap returns a handler that serves the console's routes and hands every

@@ -33,6 +33,7 @@ var navigation = []navLink{
 	{"/team", "Team", "iam.user.List", "members, invitations, roles, service users and their keys."},
 	{"/groups", "Groups", "iam.group.List", "groups, their members and what they grant."},
 	{"/roles", "Roles", "iam.role.List", "built-in and custom roles, their policies and who holds them."},
+	{"/projects", "Projects", "iam.project.List", "projects, their resources, role assignments and per-member overrides."},
 	{"/assumed-roles", "Assumed roles", "", "the roles you may assume, your sessions of them."},
 	{"/why", "Why?", "", "may a member do an action on a resource, and which policy decides it."},
 }

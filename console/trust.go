@@ -19,7 +19,7 @@ type trustsPart struct {
 	// Create is whether the member may create a trust on the role; the
 	// form then offers Trustees and Expiries.
 	Create   bool
-	Trustees []trustee
+	Trustees []identity
 	Expiries []expiry
 }
 
@@ -27,12 +27,6 @@ type trustsPart struct {
 type trustRow struct {
 	*service.TrustDetail
 	Delete bool
-}
-
-// trustee is a user or group the create form offers, its value
-// "user:<id>" or "group:<id>".
-type trustee struct {
-	Value, Label string
 }
 
 // expiry is a choice of seed 002's trust expiration: a time from now, a
@@ -109,24 +103,9 @@ func (c *Console) loadTrusts(ctx context.Context, role *service.RoleDetail) (*tr
 		return d, err
 	}
 	d.Expiries = expiries
-	first := keyward.Page{Limit: keyward.MaxPerPage}
-	if ok, _ := c.svc.Allowed(ctx, "iam.user.List", "", ""); ok {
-		users, _, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: first})
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range users {
-			d.Trustees = append(d.Trustees, trustee{"user:" + string(u.Account.ID), "User " + u.Account.Name + " (" + u.Account.Email + ")"})
-		}
-	}
-	if ok, _ := c.svc.Allowed(ctx, "iam.group.List", "", ""); ok {
-		groups, _, err := c.svc.ListGroups(ctx, first)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range groups {
-			d.Trustees = append(d.Trustees, trustee{"group:" + string(g.ID), "Group " + g.Name})
-		}
+	d.Trustees, err = c.identities(ctx)
+	if err != nil {
+		return nil, err
 	}
 	return d, nil
 }
@@ -137,16 +116,16 @@ func (c *Console) createTrust(ctx context.Context, r *http.Request, s *session) 
 	in := service.TrustInput{RoleID: keyward.RoleID(r.PathValue("role_id"))}
 	typ, mode := keyward.TrustTemporary, keyward.AssumptionMode(r.PostFormValue("assumption_mode"))
 	in.Type, in.Mode = &typ, &mode
-	kind, id, _ := strings.Cut(r.PostFormValue("trustee"), ":")
-	switch kind {
-	case "user":
+	kind, id, err := identityOf(r, "trustee")
+	if err != nil {
+		return err
+	}
+	if kind == keyward.PrincipalUser {
 		u := keyward.UserID(id)
 		in.TrustedUserID = &u
-	case "group":
+	} else {
 		g := keyward.GroupID(id)
 		in.TrustedGroupID = &g
-	default:
-		return keyward.FieldError("trustee", "Choose the user or group the trust is for.")
 	}
 	until, err := validUntil(r.PostFormValue("expires"), r.PostFormValue("valid_until"), c.svc.Now())
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -101,5 +102,85 @@ func TestConsoleAssumedRoleStory(t *testing.T) {
 	do(t, bo, "reload Assumed roles", chromedp.Navigate(ts.URL+"/assumed-roles"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	if n := count(t, bo, "#assumable"); n != 0 {
 		t.Error("Bo may still assume the role after its trust was deleted")
+	}
+}
+
+// TestConsoleProjectOverrideStory is seed 003's override story in a real
+// browser: the root owner creates the projects Production and
+// Development, assigns a role in one and removes it, and sets a Viewer
+// override on Production for Ana, an Operator; on the project pages,
+// Ana's Create button is gone in Production and there in Development,
+// where creating registers a resource of the project.
+func TestConsoleProjectOverrideStory(t *testing.T) {
+	owner := newTab(t)
+	ts, _, org := consoleServer(t)
+	anaID := consoleMember(t, ts, org, "ana@example.com", "Ana", "Ana's own long passphrase")
+	callAPI(t, ts, "PUT", "/v2/organizations/"+org+"/role-assignments", ts.Token,
+		`{"role_assignments": [{"identity_id": "`+anaID+`", "identity_type": "user", "role_name": "Operator"}]}`, http.StatusOK, nil)
+
+	signIn(t, owner, ts, "admin@localhost", ownerPassword)
+	for _, name := range []string{"Production", "Development"} {
+		do(t, owner, "create "+name, chromedp.Click(chromedp.CSS(`nav a[href="/projects"]`)), chromedp.WaitVisible(chromedp.ID("project-create")),
+			chromedp.SendKeys(chromedp.ID("project-name"), name), chromedp.Click(chromedp.ID("project-create")),
+			chromedp.WaitVisible(chromedp.CSS(`tr[data-project="`+name+`"]`)))
+	}
+	checkPage(t, owner, "projects")
+
+	do(t, owner, "open Development", chromedp.Click(chromedp.CSS(`tr[data-project="Development"] a`)), chromedp.WaitVisible(chromedp.ID("assign")),
+		chromedp.SetValue(chromedp.ID("assign-identity"), "user:"+anaID), chromedp.SetValue(chromedp.ID("assign-role"), "Viewer"),
+		chromedp.Click(chromedp.ID("assign")), chromedp.WaitVisible(chromedp.ID("assignments")))
+	if got := text(t, owner, "#assignments tbody"); !strings.Contains(got, "Ana") || !strings.Contains(got, "Viewer") {
+		t.Errorf("Development's assignments are %q, want Ana as Viewer", got)
+	}
+	do(t, owner, "remove the assignment", chromedp.Click(chromedp.CSS(`#assignments button.danger`)), chromedp.WaitNotPresent(chromedp.ID("assignments")))
+
+	do(t, owner, "set Ana's Viewer override on Production", chromedp.Navigate(ts.URL+"/projects"), chromedp.WaitVisible(chromedp.ID("projects")),
+		chromedp.Click(chromedp.CSS(`tr[data-project="Production"] a`)), chromedp.WaitVisible(chromedp.ID("override-save")),
+		chromedp.SetValue(chromedp.ID("override-member"), anaID), chromedp.SetValue(chromedp.ID("override-preset"), "Viewer"),
+		chromedp.Click(chromedp.ID("override-save")), chromedp.WaitVisible(chromedp.ID("overrides")))
+	if got := text(t, owner, "#overrides tbody"); !strings.Contains(got, "Ana") || !strings.Contains(got, "view") || strings.Contains(got, "manage") {
+		t.Errorf("Production's overrides are %q, want Ana's, view only", got)
+	}
+	checkPage(t, owner, "project")
+
+	ana := newTab(t)
+	signIn(t, ana, ts, "ana@example.com", "Ana's own long passphrase")
+	do(t, ana, "open Production", chromedp.Click(chromedp.CSS(`nav a[href="/projects"]`)), chromedp.WaitVisible(chromedp.ID("projects")),
+		chromedp.Click(chromedp.CSS(`tr[data-project="Production"] a`)), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if n := count(t, ana, "#create-resource"); n != 0 {
+		t.Error("Ana, a Viewer in Production by her override, is shown the Create button there")
+	}
+	checkPage(t, ana, "project-viewer")
+	do(t, ana, "open Development and create", chromedp.Navigate(ts.URL+"/projects"), chromedp.WaitVisible(chromedp.ID("projects")),
+		chromedp.Click(chromedp.CSS(`tr[data-project="Development"] a`)), chromedp.WaitVisible(chromedp.ID("create-resource")),
+		chromedp.Click(chromedp.ID("create-resource")), chromedp.WaitVisible(chromedp.ID("resources")))
+	if got := text(t, ana, "#resources tbody"); !strings.Contains(got, "compute.instance") {
+		t.Errorf("Development's resources are %q, want the compute.instance Ana created", got)
+	}
+	var resources struct {
+		Resources []struct {
+			Type string `json:"type"`
+		} `json:"resources"`
+	}
+	callAPI(t, ts, "GET", "/v2/resources", ts.Token, "", http.StatusOK, &resources)
+	if len(resources.Resources) != 1 || resources.Resources[0].Type != "compute.instance" {
+		t.Errorf("the API lists the resources %+v, want one compute.instance", resources.Resources)
+	}
+
+	// Without the button, a forged form is refused by the engine too.
+	var projects struct {
+		Projects []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"projects"`
+	}
+	callAPI(t, ts, "GET", "/v2/projects", ts.Token, "", http.StatusOK, &projects)
+	c := browserless(t)
+	post(t, c, ts, "/login", url.Values{"email": {"ana@example.com"}, "password": {"Ana's own long passphrase"}})
+	for _, p := range projects.Projects {
+		want := map[string]int{"Production": http.StatusForbidden, "Development": http.StatusSeeOther}[p.Name]
+		if status, _ := post(t, c, ts, "/projects/"+p.ID+"/resources", url.Values{"type": {"compute.instance"}}); status != want {
+			t.Errorf("Ana's forged Create in %s = %d, want %d", p.Name, status, want)
+		}
 	}
 }

@@ -3,8 +3,8 @@ package console
 import (
 	"context"
 	"maps"
-	"slices"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/keyward-iam/keyward"

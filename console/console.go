@@ -96,6 +96,14 @@ func (c *Console) routes() {
 	c.mux.Handle("POST /projects/{project_id}/assignments/remove", c.signedIn(c.projectAction(c.changeAssignments(false))))
 	c.mux.Handle("POST /projects/{project_id}/overrides", c.signedIn(c.projectAction(c.setOverride)))
 	c.mux.Handle("POST /projects/{project_id}/overrides/{user_id}/delete", c.signedIn(c.projectAction(c.deleteOverride)))
+	c.mux.Handle("GET /oidc-issuers", c.signedIn(c.handleIssuers))
+	c.mux.Handle("POST /oidc-issuers", c.signedIn(c.issuersAction(c.createIssuer)))
+	c.mux.Handle("POST /oidc-issuers/{issuer_id}/delete", c.signedIn(c.issuersAction(c.deleteIssuer)))
+	c.mux.Handle("GET /organization", c.signedIn(c.handleOrg))
+	c.mux.Handle("POST /organization/rename", c.signedIn(c.orgAction(c.renameOrg)))
+	c.mux.Handle("POST /organization/transfer", c.signedIn(c.orgAction(c.transferOrg)))
+	c.mux.Handle("POST /organization/delete", c.signedIn(c.handleDeleteOrg))
+	c.mux.Handle("POST /organization/restore/{org_id}", c.signedIn(c.orgAction(c.restoreOrg)))
 }
 
 // Wrap returns a handler that serves the console's routes and hands every

@@ -34,6 +34,8 @@ var navigation = []navLink{
 	{"/groups", "Groups", "iam.group.List", "groups, their members and what they grant."},
 	{"/roles", "Roles", "iam.role.List", "built-in and custom roles, their policies and who holds them."},
 	{"/projects", "Projects", "iam.project.List", "projects, their resources, role assignments and per-member overrides."},
+	{"/oidc-issuers", "OIDC issuers", "oidc.issuer.List", "the workload identity providers whose tokens may assume roles."},
+	{"/organization", "Settings", "iam.organization.Read", "the organization's name, ownership, deletion and restore."},
 	{"/assumed-roles", "Assumed roles", "", "the roles you may assume, your sessions of them."},
 	{"/why", "Why?", "", "may a member do an action on a resource, and which policy decides it."},
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -182,5 +183,121 @@ func TestConsoleProjectOverrideStory(t *testing.T) {
 		if status, _ := post(t, c, ts, "/projects/"+p.ID+"/resources", url.Values{"type": {"compute.instance"}}); status != want {
 			t.Errorf("Ana's forged Create in %s = %d, want %d", p.Name, status, want)
 		}
+	}
+}
+
+// TestConsoleOIDCIssuers: the root owner adds an OIDC issuer, which the
+// API then lists, and deletes it.
+func TestConsoleOIDCIssuers(t *testing.T) {
+	owner := newTab(t)
+	ts, _, _ := consoleServer(t)
+	signIn(t, owner, ts, "admin@localhost", ownerPassword)
+	do(t, owner, "add an issuer", chromedp.Click(chromedp.CSS(`nav a[href="/oidc-issuers"]`)), chromedp.WaitVisible(chromedp.ID("issuer-create")),
+		chromedp.SendKeys(chromedp.ID("issuer-name"), "ci"), chromedp.SendKeys(chromedp.ID("issuer-uri"), "https://ci.example.com"),
+		chromedp.SendKeys(chromedp.ID("issuer-audiences"), "keyward, deploys"), chromedp.Click(chromedp.ID("issuer-create")),
+		chromedp.WaitVisible(chromedp.ID("issuers")))
+	if got := text(t, owner, `#issuers tr[data-issuer="https://ci.example.com"]`); !strings.Contains(got, "keyward, deploys") {
+		t.Errorf("the issuer's row says %q, want its audiences keyward, deploys", got)
+	}
+	var issuers struct {
+		Issuers []struct {
+			URI string `json:"uri"`
+		} `json:"issuers"`
+		Meta struct{ Total int } `json:"meta"`
+	}
+	callAPI(t, ts, "GET", "/v2/oidc/issuer", ts.Token, "", http.StatusOK, &issuers)
+	if issuers.Meta.Total != 1 {
+		t.Errorf("the API lists %d issuers, want 1", issuers.Meta.Total)
+	}
+	checkPage(t, owner, "oidc-issuers")
+	do(t, owner, "delete the issuer", chromedp.Click(chromedp.CSS(`#issuers button.danger`)), chromedp.WaitVisible(chromedp.ID("no-issuers")))
+	callAPI(t, ts, "GET", "/v2/oidc/issuer", ts.Token, "", http.StatusOK, &issuers)
+	if issuers.Meta.Total != 0 {
+		t.Errorf("after deleting, the API lists %d issuers, want 0", issuers.Meta.Total)
+	}
+}
+
+// postBody posts form to path with c, as a page of the console does, and
+// returns the status and the body.
+func postBody(t *testing.T, c *http.Client, ts *testServer, path string, form url.Values) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", ts.URL)
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// TestConsoleOrganizationSettings: the root owner renames the
+// organization, deletes it (its token stops working), restores it from
+// the settings of its other organization, and transfers ownership to Bo.
+// Bo, an Admin, sees no owner's control before, and his forged transfer
+// is refused; so is Ana's, an Operator's, with the engine's explanation.
+func TestConsoleOrganizationSettings(t *testing.T) {
+	owner := newTab(t)
+	ts, _, org := consoleServer(t)
+	boID := consoleMember(t, ts, org, "bo@example.com", "Bo", "Bo's own long passphrase")
+	anaID := consoleMember(t, ts, org, "ana@example.com", "Ana", "Ana's own long passphrase")
+	callAPI(t, ts, "PUT", "/v2/organizations/"+org+"/role-assignments", ts.Token, `{"role_assignments": [
+		{"identity_id": "`+boID+`", "identity_type": "user", "role_name": "Admin"},
+		{"identity_id": "`+anaID+`", "identity_type": "user", "role_name": "Operator"}]}`, http.StatusOK, nil)
+	var second struct {
+		ID string `json:"id"`
+	}
+	callAPI(t, ts, "POST", "/v2/organizations", ts.Token, `{"name": "Second"}`, http.StatusCreated, &second)
+
+	signIn(t, owner, ts, "admin@localhost", ownerPassword)
+	do(t, owner, "rename", chromedp.Click(chromedp.CSS(`nav a[href="/organization"]`)), chromedp.WaitVisible(chromedp.ID("org-rename")),
+		chromedp.SetValue(chromedp.ID("org-name"), "Acme"), chromedp.Click(chromedp.ID("org-rename")))
+	waitJS(t, owner, "the settings show the new name", `document.querySelector("main h2").textContent === "Acme"`)
+	var got struct {
+		Name string `json:"name"`
+	}
+	callAPI(t, ts, "GET", "/v2/organizations/"+org, ts.Token, "", http.StatusOK, &got)
+	if got.Name != "Acme" {
+		t.Errorf("after renaming, the API names the organization %q, want Acme", got.Name)
+	}
+	checkPage(t, owner, "organization")
+
+	// Only the root owner sees the owner's controls; a forged form is
+	// refused with the reason.
+	bo := browserless(t)
+	post(t, bo, ts, "/login", url.Values{"email": {"bo@example.com"}, "password": {"Bo's own long passphrase"}})
+	if status, body := getPage(t, bo, ts, "/organization"); status != http.StatusOK || !strings.Contains(body, "org-rename") ||
+		strings.Contains(body, "org-transfer") || strings.Contains(body, "org-delete") {
+		t.Errorf("Bo's settings page = %d; want the rename form and no transfer or delete", status)
+	}
+	if status, body := postBody(t, bo, ts, "/organization/transfer", url.Values{"user_id": {boID}}); status != http.StatusForbidden || !strings.Contains(body, "root owner") {
+		t.Errorf("Bo's forged transfer = %d, want 403 saying only the root owner may", status)
+	}
+	ana := browserless(t)
+	post(t, ana, ts, "/login", url.Values{"email": {"ana@example.com"}, "password": {"Ana's own long passphrase"}})
+	if status, body := postBody(t, ana, ts, "/organization/transfer", url.Values{"user_id": {anaID}}); status != http.StatusForbidden ||
+		!strings.Contains(body, "iam.organization.TransferOwnership") || !strings.Contains(body, "implicit_deny") {
+		t.Errorf("Ana's forged transfer = %d, want 403 with the engine's explanation", status)
+	}
+
+	do(t, owner, "delete", chromedp.SendKeys(chromedp.ID("org-confirm"), "Acme"), chromedp.Click(chromedp.ID("org-delete")),
+		chromedp.WaitVisible(chromedp.ID("org-deleted")))
+	callAPI(t, ts, "GET", "/v2/users/me", ts.Token, "", http.StatusUnauthorized, nil)
+	checkPage(t, owner, "organization-deleted")
+	do(t, owner, "restore from Second", chromedp.Navigate(ts.URL+"/login?organization_id="+second.ID+"&return_to=/organization"),
+		chromedp.SendKeys(chromedp.ID("email"), "admin@localhost"), chromedp.SendKeys(chromedp.ID("password"), ownerPassword),
+		chromedp.Click(chromedp.ID("sign-in")), chromedp.WaitVisible(chromedp.ID("deleted-orgs")),
+		chromedp.Click(chromedp.CSS(`tr[data-org="Acme"] button.restore`)), chromedp.WaitNotPresent(chromedp.ID("deleted-orgs")))
+	callAPI(t, ts, "GET", "/v2/users/me", ts.Token, "", http.StatusOK, nil)
+
+	do(t, owner, "transfer to Bo", chromedp.Navigate(ts.URL+"/login?organization_id="+org+"&return_to=/organization"),
+		chromedp.SendKeys(chromedp.ID("email"), "admin@localhost"), chromedp.SendKeys(chromedp.ID("password"), ownerPassword),
+		chromedp.Click(chromedp.ID("sign-in")), chromedp.WaitVisible(chromedp.ID("org-transfer")),
+		chromedp.SetValue(chromedp.ID("transfer-to"), boID), chromedp.Click(chromedp.ID("org-transfer")),
+		chromedp.WaitNotPresent(chromedp.ID("org-transfer")))
+	if status, body := getPage(t, bo, ts, "/organization"); status != http.StatusOK || !strings.Contains(body, "org-delete") {
+		t.Errorf("Bo's settings page after the transfer = %d, want the owner's controls", status)
 	}
 }

@@ -192,3 +192,46 @@ func TestConsoleInvitationExistingAccount(t *testing.T) {
 		t.Errorf("after accepting, the start page is not the new organization's:\n%s", body)
 	}
 }
+
+// TestConsoleTeamListPages: the Team page's pending invitations and
+// service users page on their own, each with its own cursor, past the
+// first page.
+func TestConsoleTeamListPages(t *testing.T) {
+	ts, _, _ := consoleServer(t)
+	for i := range perList {
+		callAPI(t, ts, "POST", "/v2/invitation", ts.Token, fmt.Sprintf(`{"email_invited": "i%02d@example.com"}`, i), http.StatusCreated, nil)
+		callAPI(t, ts, "POST", "/v2/users", ts.Token, fmt.Sprintf(`{"name": "svc-%02d", "service_user": true}`, i), http.StatusCreated, nil)
+	}
+	c := browserless(t)
+	post(t, c, ts, "/login", url.Values{"email": {"admin@localhost"}, "password": {ownerPassword}})
+	for _, tc := range []struct{ param, row string }{{"invitations", "data-invitation"}, {"services", "data-service"}} {
+		rows := regexp.MustCompile(tc.row + `="([^"]+)"`)
+		next := regexp.MustCompile(`href="(/team\?` + tc.param + `=[^"]+)">Next`)
+		seen := map[string]bool{}
+		path, pages := "/team", 0
+		for path != "" && pages < 10 {
+			status, body := getPage(t, c, ts, path)
+			if status != http.StatusOK {
+				t.Fatalf("GET %s = %d", path, status)
+			}
+			pages++
+			for _, m := range rows.FindAllStringSubmatch(body, -1) {
+				if seen[m[1]] {
+					t.Errorf("%s: %s listed twice", tc.param, m[1])
+				}
+				seen[m[1]] = true
+			}
+			path = ""
+			if m := next.FindStringSubmatch(body); m != nil {
+				path = strings.ReplaceAll(m[1], "&amp;", "&")
+			}
+		}
+		if len(seen) != perList || pages != 2 {
+			t.Errorf("the Team page listed %d %s on %d pages, want %d on 2", len(seen), tc.param, pages, perList)
+		}
+	}
+}
+
+// perList is how many invitations and service users
+// TestConsoleTeamListPages makes: more than a page of the console's.
+const perList = 25

@@ -41,12 +41,8 @@ func (c *Console) handleOrg(w http.ResponseWriter, r *http.Request, s *session) 
 // showOrg renders the Organization settings page, with the problem of an
 // action (act), if any.
 func (c *Console) showOrg(w http.ResponseWriter, r *http.Request, s *session, act error) {
-	v := view{Title: "Organization settings", Me: s}
 	d, err := c.loadOrg(r.Context(), s)
-	if err == nil {
-		v.Data, err = d, act
-	}
-	c.render(w, r, "organization.html", v, err)
+	c.show(w, r, "organization.html", view{Title: "Organization settings", Me: s}, d, err, act)
 }
 
 // loadOrg reads the settings page through the service, as the member.

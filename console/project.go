@@ -9,20 +9,6 @@ import (
 	"github.com/keyward-iam/keyward/service"
 )
 
-// projectsPage is the Projects page's data: a page of the organization's
-// projects and the controls the member may use.
-type projectsPage struct {
-	Projects []projectRow
-	Pager    pager
-	Create   bool
-}
-
-// projectRow is a project and whether the member may delete it.
-type projectRow struct {
-	*keyward.Project
-	Delete bool
-}
-
 // projectPage is a project's page (seed 003's project detail page): the
 // resources registered in it, with the Create form for the types the
 // member may create there; its role assignments; its members' overrides.
@@ -31,20 +17,13 @@ type projectPage struct {
 	// ReadResources is whether the member may list the project's
 	// resources; Resources are the first page of them.
 	ReadResources bool
-	Resources     []resourceRow
+	Resources     []row[*keyward.Resource]
 	// CreateTypes are the resource types the member may create in the
 	// project (<type>.Create) and register there; no Create button
 	// without one.
 	CreateTypes []string
 	Assignments *assignmentsPart
 	Overrides   *overridesPart
-}
-
-// resourceRow is a registered resource and whether the member may
-// unregister it.
-type resourceRow struct {
-	*keyward.Resource
-	Delete bool
 }
 
 // handleProjects lists the organization's projects.
@@ -55,28 +34,9 @@ func (c *Console) handleProjects(w http.ResponseWriter, r *http.Request, s *sess
 // showProjects renders the Projects page, with the problem of an action
 // (act), if any.
 func (c *Console) showProjects(w http.ResponseWriter, r *http.Request, s *session, act error) {
-	ctx := r.Context()
-	v := view{Title: "Projects", Me: s}
-	ps, info, err := c.svc.ListProjects(ctx, pageOf(r))
-	if err != nil {
-		c.render(w, r, "projects.html", v, err)
-		return
-	}
-	d := &projectsPage{Pager: pagerOf("/projects", info)}
-	if d.Create, err = c.svc.Allowed(ctx, "iam.project.Create", "", ""); err != nil {
-		c.render(w, r, "projects.html", v, err)
-		return
-	}
-	for _, p := range ps {
-		del, err := c.svc.Allowed(ctx, "iam.project.Delete", string(p.ID), string(p.ID))
-		if err != nil {
-			c.render(w, r, "projects.html", v, err)
-			return
-		}
-		d.Projects = append(d.Projects, projectRow{p, del})
-	}
-	v.Data = d
-	c.render(w, r, "projects.html", v, act)
+	d, err := loadList(r.Context(), c, r, "/projects", c.svc.ListProjects, "iam.project.Create", "iam.project.Delete",
+		func(p *keyward.Project) (string, string) { return string(p.ID), string(p.ID) })
+	c.show(w, r, "projects.html", view{Title: "Projects", Me: s}, d, err, act)
 }
 
 // createProject creates a project with the form's name and description.
@@ -111,21 +71,17 @@ func (c *Console) showProject(w http.ResponseWriter, r *http.Request, s *session
 		c.render(w, r, "project.html", v, err)
 		return
 	}
+	v.Title = p.Name
 	d, err := c.loadProject(ctx, p)
-	if err == nil {
-		v.Title, v.Data = p.Name, d
-		err = act
-	}
-	c.render(w, r, "project.html", v, err)
+	c.show(w, r, "project.html", v, d, err, act)
 }
 
 // loadProject reads a project's page through the service, as the member.
 func (c *Console) loadProject(ctx context.Context, p *keyward.Project) (*projectPage, error) {
 	id := string(p.ID)
 	d := &projectPage{Project: p}
-	allowed := func(action, resource string) (bool, error) { return c.svc.Allowed(ctx, action, resource, id) }
 	var err error
-	if d.ReadResources, err = allowed("iam.resource.Read", id); err != nil {
+	if d.ReadResources, err = c.svc.Allowed(ctx, "iam.resource.Read", id, id); err != nil {
 		return nil, err
 	}
 	if d.ReadResources {
@@ -133,12 +89,8 @@ func (c *Console) loadProject(ctx context.Context, p *keyward.Project) (*project
 		if err != nil {
 			return nil, err
 		}
-		for _, res := range rs {
-			del, err := allowed("iam.resource.Delete", res.ID)
-			if err != nil {
-				return nil, err
-			}
-			d.Resources = append(d.Resources, resourceRow{res, del})
+		if d.Resources, err = rowsOf(ctx, c, rs, "iam.resource.Delete", func(r *keyward.Resource) (string, string) { return r.ID, id }); err != nil {
+			return nil, err
 		}
 	}
 	if d.CreateTypes, err = c.creatableTypes(ctx, id); err != nil {

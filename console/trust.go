@@ -15,18 +15,12 @@ import (
 // lets the member use.
 type trustsPart struct {
 	RoleID keyward.RoleID
-	Trusts []trustRow
+	Trusts []row[*service.TrustDetail]
 	// Create is whether the member may create a trust on the role; the
 	// form then offers Trustees and Expiries.
 	Create   bool
 	Trustees []identity
 	Expiries []expiry
-}
-
-// trustRow is a trust and whether the member may delete it.
-type trustRow struct {
-	*service.TrustDetail
-	Delete bool
 }
 
 // expiry is a choice of seed 002's trust expiration: a time from now, a
@@ -92,12 +86,8 @@ func (c *Console) loadTrusts(ctx context.Context, role *service.RoleDetail) (*tr
 		return nil, err
 	}
 	d := &trustsPart{RoleID: role.ID}
-	for _, t := range ts {
-		del, err := c.svc.Allowed(ctx, "iam.roletrust.Delete", string(t.ID), "")
-		if err != nil {
-			return nil, err
-		}
-		d.Trusts = append(d.Trusts, trustRow{t, del})
+	if d.Trusts, err = rowsOf(ctx, c, ts, "iam.roletrust.Delete", func(t *service.TrustDetail) (string, string) { return string(t.ID), "" }); err != nil {
+		return nil, err
 	}
 	if d.Create, err = c.svc.Allowed(ctx, "iam.roletrust.Create", id, ""); err != nil || !d.Create {
 		return d, err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,6 +25,18 @@ func consoleMember(t *testing.T, ts *testServer, org, email, name, password stri
 	return u.User.ID
 }
 
+// assumableRole creates the assumable role breakglass, whose sessions
+// last up to an hour, and returns its id.
+func assumableRole(t *testing.T, ts *testServer) string {
+	t.Helper()
+	var role struct {
+		ID string `json:"id"`
+	}
+	callAPI(t, ts, "POST", "/v2/roles", ts.Token, `{"name": "breakglass", "description": "emergency access", "role_type": "assumable", "max_session_duration": 3600}`,
+		http.StatusCreated, &role)
+	return role.ID
+}
+
 // count returns how many elements sel selects in tab.
 func count(t *testing.T, tab context.Context, sel string) int {
 	t.Helper()
@@ -46,14 +57,10 @@ func TestConsoleAssumedRoleStory(t *testing.T) {
 	owner := newTab(t)
 	ts, _, org := consoleServer(t)
 	boID := consoleMember(t, ts, org, "bo@example.com", "Bo", "Bo's own long passphrase")
-	var role struct {
-		ID string `json:"id"`
-	}
-	callAPI(t, ts, "POST", "/v2/roles", ts.Token, `{"name": "breakglass", "description": "emergency access", "role_type": "assumable", "max_session_duration": 3600}`,
-		http.StatusCreated, &role)
+	role := assumableRole(t, ts)
 
 	signIn(t, owner, ts, "admin@localhost", ownerPassword)
-	do(t, owner, "add a trust for Bo", chromedp.Navigate(ts.URL+"/roles/"+role.ID), chromedp.WaitVisible(chromedp.ID("trust-create")),
+	do(t, owner, "add a trust for Bo", chromedp.Navigate(ts.URL+"/roles/"+role), chromedp.WaitVisible(chromedp.ID("trust-create")),
 		chromedp.SetValue(chromedp.ID("trust-trustee"), "user:"+boID), chromedp.SetValue(chromedp.ID("trust-expires"), "1h"),
 		chromedp.Click(chromedp.ID("trust-create")), chromedp.WaitVisible(chromedp.ID("trust-list")))
 	if got := text(t, owner, "#trust-list tbody"); !strings.Contains(got, "Bo") || !strings.Contains(got, "manual") {
@@ -64,7 +71,7 @@ func TestConsoleAssumedRoleStory(t *testing.T) {
 			ValidUntil string `json:"valid_until"`
 		} `json:"role_trusts"`
 	}
-	callAPI(t, ts, "GET", "/v2/role-trusts/by-role/"+role.ID, ts.Token, "", http.StatusOK, &trusts)
+	callAPI(t, ts, "GET", "/v2/role-trusts/by-role/"+role, ts.Token, "", http.StatusOK, &trusts)
 	if len(trusts.Trusts) != 1 || trusts.Trusts[0].ValidUntil == "" {
 		t.Fatalf("the API lists the trusts %+v, want one with an expiry", trusts.Trusts)
 	}
@@ -98,7 +105,7 @@ func TestConsoleAssumedRoleStory(t *testing.T) {
 	}
 	callAPI(t, ts, "GET", "/v2/users/me", token, "", http.StatusUnauthorized, nil)
 
-	do(t, owner, "delete the trust", chromedp.Navigate(ts.URL+"/roles/"+role.ID), chromedp.WaitVisible(chromedp.ID("trust-list")),
+	do(t, owner, "delete the trust", chromedp.Navigate(ts.URL+"/roles/"+role), chromedp.WaitVisible(chromedp.ID("trust-list")),
 		chromedp.Click(chromedp.CSS(`#trust-list button.danger`)), chromedp.WaitNotPresent(chromedp.ID("trust-list")))
 	do(t, bo, "reload Assumed roles", chromedp.Navigate(ts.URL+"/assumed-roles"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	if n := count(t, bo, "#assumable"); n != 0 {
@@ -120,9 +127,11 @@ func TestConsoleProjectOverrideStory(t *testing.T) {
 		`{"role_assignments": [{"identity_id": "`+anaID+`", "identity_type": "user", "role_name": "Operator"}]}`, http.StatusOK, nil)
 
 	signIn(t, owner, ts, "admin@localhost", ownerPassword)
+	do(t, owner, "open Projects", chromedp.Click(chromedp.CSS(`nav a[href="/projects"]`)), chromedp.WaitVisible(chromedp.ID("project-create")))
 	for _, name := range []string{"Production", "Development"} {
-		do(t, owner, "create "+name, chromedp.Click(chromedp.CSS(`nav a[href="/projects"]`)), chromedp.WaitVisible(chromedp.ID("project-create")),
-			chromedp.SendKeys(chromedp.ID("project-name"), name), chromedp.Click(chromedp.ID("project-create")),
+		// Each creation swaps in a new page: the next one types into it
+		// once its row is there.
+		do(t, owner, "create "+name, chromedp.SendKeys(chromedp.ID("project-name"), name), chromedp.Click(chromedp.ID("project-create")),
 			chromedp.WaitVisible(chromedp.CSS(`tr[data-project="`+name+`"]`)))
 	}
 	checkPage(t, owner, "projects")
@@ -147,7 +156,7 @@ func TestConsoleProjectOverrideStory(t *testing.T) {
 	ana := newTab(t)
 	signIn(t, ana, ts, "ana@example.com", "Ana's own long passphrase")
 	do(t, ana, "open Production", chromedp.Click(chromedp.CSS(`nav a[href="/projects"]`)), chromedp.WaitVisible(chromedp.ID("projects")),
-		chromedp.Click(chromedp.CSS(`tr[data-project="Production"] a`)), chromedp.WaitVisible(chromedp.CSS("h1")))
+		chromedp.Click(chromedp.CSS(`tr[data-project="Production"] a`)), chromedp.WaitVisible(chromedp.ID("project-resources")))
 	if n := count(t, ana, "#create-resource"); n != 0 {
 		t.Error("Ana, a Viewer in Production by her override, is shown the Create button there")
 	}
@@ -215,22 +224,6 @@ func TestConsoleOIDCIssuers(t *testing.T) {
 	if issuers.Meta.Total != 0 {
 		t.Errorf("after deleting, the API lists %d issuers, want 0", issuers.Meta.Total)
 	}
-}
-
-// postBody posts form to path with c, as a page of the console does, and
-// returns the status and the body.
-func postBody(t *testing.T, c *http.Client, ts *testServer, path string, form url.Values) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", ts.URL)
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
 }
 
 // TestConsoleOrganizationSettings: the root owner renames the
@@ -309,17 +302,13 @@ func TestConsolePhoneWidth(t *testing.T) {
 	tab := newTab(t)
 	ts, _, org := consoleServer(t)
 	anaID := consoleMember(t, ts, org, "ana.with.a.rather.long.address@example.com", "Ana", "Ana's own long passphrase")
-	var role struct {
-		ID string `json:"id"`
-	}
+	role := assumableRole(t, ts)
 	var created struct {
 		Project struct {
 			ID string `json:"id"`
 		} `json:"project"`
 	}
-	callAPI(t, ts, "POST", "/v2/roles", ts.Token, `{"name": "breakglass", "description": "emergency access", "role_type": "assumable", "max_session_duration": 3600}`,
-		http.StatusCreated, &role)
-	callAPI(t, ts, "POST", "/v2/role-trusts", ts.Token, `{"role_id": "`+role.ID+`", "trust_type": "TemporaryAssumption", "trusted_user_id": "`+anaID+`"}`,
+	callAPI(t, ts, "POST", "/v2/role-trusts", ts.Token, `{"role_id": "`+role+`", "trust_type": "TemporaryAssumption", "trusted_user_id": "`+anaID+`"}`,
 		http.StatusCreated, nil)
 	callAPI(t, ts, "POST", "/v2/projects", ts.Token, `{"name": "Production", "description": "what customers use"}`, http.StatusCreated, &created)
 	project := created.Project
@@ -336,7 +325,7 @@ func TestConsolePhoneWidth(t *testing.T) {
 	signIn(t, tab, ts, "admin@localhost", ownerPassword)
 	for _, p := range []struct{ path, name string }{
 		{"/", "phone-overview"}, {"/team", "phone-team"}, {"/groups", "phone-groups"}, {"/roles", "phone-roles"},
-		{"/roles/" + role.ID, "phone-role"}, {"/projects", "phone-projects"}, {"/projects/" + project.ID, "phone-project"},
+		{"/roles/" + role, "phone-role"}, {"/projects", "phone-projects"}, {"/projects/" + project.ID, "phone-project"},
 		{"/assumed-roles", "phone-assumed-roles"}, {"/oidc-issuers", "phone-oidc-issuers"}, {"/organization", "phone-organization"},
 		{"/why", "phone-why"},
 	} {

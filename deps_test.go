@@ -2,6 +2,7 @@ package keyward_test
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -48,6 +49,19 @@ func TestStdlibOnly(t *testing.T) {
 	}
 }
 
+// TestCredentialPure checks that package credential, the formats and
+// checks of every credential, depends on the standard library, the root
+// package and argon2 (with what argon2 needs) alone: nothing in it may
+// reach a store, the network or another adapter.
+func TestCredentialPure(t *testing.T) {
+	allowed := []string{module, "golang.org/x/crypto/argon2", "golang.org/x/crypto/blake2b", "golang.org/x/sys/cpu"}
+	for _, d := range goList(t, "Deps")[module+"/credential"] {
+		if !isStd(d) && !slices.Contains(allowed, d) {
+			t.Errorf("credential depends on %s; it may import the standard library, the root package and argon2 only", d)
+		}
+	}
+}
+
 // saml is the SAML library, whose protocol code lives in package identity
 // alone (and the test IdP in keywardtest).
 const saml = "github.com/crewjam/saml"
@@ -57,6 +71,7 @@ const saml = "github.com/crewjam/saml"
 // authz → policy, and service and sqlstore meet at the root package.
 var forbidden = map[string][]string{
 	"policy":       {module},
+	"credential":   {"net/http", "database/sql", module + "/"},
 	"catalogfile":  {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi", module + "/authz"},
 	"authz":        {"net/http", "database/sql", module + "/sqlstore", module + "/service", module + "/httpapi"},
 	"service":      {"net/http", "database/sql", module + "/sqlstore", module + "/httpapi", module + "/cli", saml},

@@ -7,7 +7,6 @@ import (
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -23,6 +22,9 @@ type Options struct {
 	// nor named with the organization it belongs to (organization_id),
 	// instead of deciding it by the principal's policies alone.
 	RequireTenant bool
+	// Tracer, when set, receives a span per snapshot update; nil traces
+	// nothing. cmd/keyward passes the provider it configured.
+	Tracer trace.TracerProvider
 }
 
 // Authorizer keeps the latest snapshot of each organization it has been
@@ -37,7 +39,8 @@ type Authorizer struct {
 	store   keyward.Store
 	cat     *policy.Catalog
 	catchUp time.Duration
-	tenant  bool // Options.RequireTenant
+	tenant  bool         // Options.RequireTenant
+	tracer  trace.Tracer // nil: no spans
 	managed map[keyward.PolicyID]*policyNode
 	builtin map[keyward.RoleID]builtinRole
 	inline  inlineCache
@@ -93,6 +96,9 @@ func New(store keyward.Store, opts Options) *Authorizer {
 		builtin: builtinRoles(opts.Catalog),
 		byName:  map[string]*policyNode{},
 		orgs:    map[keyward.OrgID]*orgState{},
+	}
+	if opts.Tracer != nil {
+		a.tracer = opts.Tracer.Tracer(tracerName)
 	}
 	for _, m := range policy.ManagedPolicies(a.cat) {
 		n := newPolicyNode(a.cat, policyNode{id: keyward.PolicyID(m.ID), name: m.Name, managed: true, doc: m.Doc})
@@ -211,7 +217,7 @@ func (a *Authorizer) update(org keyward.OrgID, st *orgState, done chan struct{})
 	old := st.snap
 	a.mu.Unlock()
 
-	ctx, span := tracer.Start(ctx, "keyward.snapshot.update", trace.WithAttributes(attribute.String("keyward.organization_id", string(org))))
+	ctx, span := a.startUpdateSpan(ctx, string(org))
 	s, whole, err := a.next(ctx, org, old, st.docs)
 	endUpdateSpan(span, s, whole, err)
 

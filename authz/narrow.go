@@ -23,44 +23,41 @@ func (s *Snapshot) narrowRequest(r *Request) policy.Request {
 }
 
 // narrowDecide combines d, the decision of r by its principal's layers
-// (an allow or an implicit deny), with the key's inline policy, as
-// policy.DecideLayers combines layers: allowed only if both allow, and an
-// explicit Deny of the key's policy is an explicit deny even where the
-// principal's policies were silent.
+// (an allow or an implicit deny, taken by layer), with the key's inline
+// policy by policy.Combine, the rule of every narrowing: allowed only if
+// both allow, and an explicit Deny of the key's policy is an explicit
+// deny even where the principal's policies were silent. The layer is
+// LayerToken when the key's policy decided.
 func (s *Snapshot) narrowDecide(r *Request, d policy.Decision, layer string) (policy.Decision, string) {
 	pr := s.narrowRequest(r)
-	nd := r.Narrow.Decide(&pr)
-	switch {
-	case nd == policy.ExplicitDeny:
-		return nd, LayerToken
-	case !d.Allowed():
-		return d, layer
-	case !nd.Allowed():
-		return nd, LayerToken
+	d, at := policy.Combine(d, r.Narrow.Decide(&pr))
+	if at == 1 {
+		return d, LayerToken
 	}
-	return policy.Allow, LayerToken
+	return d, layer
 }
 
 // narrowExplain explains r as narrowDecide decides it, res being the
 // explanation by its principal's layers: the key's statements follow
-// res's.
+// res's, whichever layer decided, so that the caller sees everything that
+// applies (as policy.ExplainLayers does).
 func (s *Snapshot) narrowExplain(r *Request, res Result) Result {
 	pr := s.narrowRequest(r)
 	ex := r.Narrow.Explain(&pr)
-	if !res.Allowed && ex.Decision != policy.ExplicitDeny {
-		return res
-	}
+	d, at := policy.Combine(res.Decision, ex.Decision)
 	res.Statements = append(res.Statements, ex.Statements...)
 	res.Diagnostics = append(res.Diagnostics, ex.Diagnostics...)
-	res.Layer = LayerToken
+	res.Decision, res.Allowed = d, d.Allowed()
 	switch {
-	case ex.Decision == policy.ExplicitDeny:
-		res.Decision, res.Allowed = ex.Decision, false
-		res.Reason = "the API key's inline policy denies this; an explicit deny overrides every allow"
-	case ex.Allowed:
+	case at == 0 && d == policy.Allow:
 		res.Reason += "; the API key's inline policy allows it too"
+	case at == 0:
+		// The principal's layers refused; the key cannot widen them.
+	case d == policy.ExplicitDeny:
+		res.Layer = LayerToken
+		res.Reason = "the API key's inline policy denies this; an explicit deny overrides every allow"
 	default:
-		res.Decision, res.Allowed = ex.Decision, false
+		res.Layer = LayerToken
 		res.Reason = "the principal may do this, but the API key's inline policy does not allow it"
 	}
 	return res

@@ -1,16 +1,26 @@
 package authz
 
 import (
-	"go.opentelemetry.io/otel"
+	"context"
+
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 )
 
-// tracer is the global provider's: a no-op unless cmd/keyward installs one.
-// An update runs for every caller waiting on it, under none of their
-// contexts, so its span starts a trace of its own.
-var tracer = otel.Tracer("github.com/keyward-iam/keyward/authz")
+// tracerName names the spans of this package.
+const tracerName = "github.com/keyward-iam/keyward/authz"
+
+// startUpdateSpan starts the span of a snapshot update of org, when the
+// Authorizer traces (Options.Tracer); otherwise it returns ctx and a span
+// whose methods do nothing. An update runs for every caller waiting on
+// it, under none of their contexts, so its span starts a trace of its own.
+func (a *Authorizer) startUpdateSpan(ctx context.Context, org string) (context.Context, trace.Span) {
+	if a.tracer == nil {
+		return ctx, trace.SpanFromContext(ctx)
+	}
+	return a.tracer.Start(ctx, "keyward.snapshot.update", trace.WithAttributes(attribute.String("keyward.organization_id", org)))
+}
 
 // endUpdateSpan ends the span of a snapshot update that made s (by a patch,
 // or whole from the graph) or failed with err.

@@ -84,7 +84,7 @@ func TestNarrowedKeyExplicitDeny(t *testing.T) {
 	for _, tc := range []struct{ action, decision, layer string }{
 		{"compute.instance.Delete", "explicit_deny", "token"},
 		{"compute.instance.Create", "implicit_deny", "policy"},
-		{"compute.instance.Read", "allow", "token"},
+		{"compute.instance.Read", "allow", "policy"}, // the layer whose grant the key lets stand
 	} {
 		var v verdict
 		a.do("POST", "/v2/authorize", key, `{"action":"`+tc.action+`"}`, http.StatusOK, &v)

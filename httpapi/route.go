@@ -67,26 +67,31 @@ func (s *server) isPublic(path string) bool {
 	if s.public[path] {
 		return true
 	}
-	segs := strings.Split(path, "/")
 	for _, p := range s.publicWild {
-		if len(p) == len(segs) && matchSegments(p, segs) {
+		if matchSegments(p, path) {
 			return true
 		}
 	}
 	return false
 }
 
-// matchSegments reports whether the segments of a path match those of a
-// pattern, a "{name}" segment matching any non-empty one.
-func matchSegments(pattern, segs []string) bool {
+// matchSegments reports whether path, split at "/", matches the segments
+// of a pattern, a "{name}" segment matching any non-empty one. It walks
+// path in place: isPublic asks it on every request.
+func matchSegments(pattern []string, path string) bool {
 	for i, p := range pattern {
+		seg, rest, found := strings.Cut(path, "/")
+		if found != (i < len(pattern)-1) {
+			return false // path has fewer or more segments
+		}
 		if strings.HasPrefix(p, "{") {
-			if segs[i] == "" {
+			if seg == "" {
 				return false
 			}
-		} else if p != segs[i] {
+		} else if p != seg {
 			return false
 		}
+		path = rest
 	}
 	return true
 }

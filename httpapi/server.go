@@ -15,6 +15,7 @@ import (
 	"github.com/keyward-iam/keyward/oidcprovider"
 	"github.com/keyward-iam/keyward/service"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // MaxBodyBytes is the largest request body accepted; larger ones get 413.
@@ -33,6 +34,11 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For says where a
 	// request came from (ParseTrustedProxies); none by default.
 	TrustedProxies []netip.Prefix
+	// Tracer, when set, receives a span per request (traceRequests), under
+	// which the service's and the store's spans nest; nil traces nothing,
+	// and a request pays nothing for tracing. cmd/keyward passes the
+	// provider it configured.
+	Tracer trace.TracerProvider
 }
 
 type server struct {
@@ -79,7 +85,9 @@ func NewServer(cfg Config) http.Handler {
 	h = m.instrument(h)
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
-	h = traceRequests(h)
+	if cfg.Tracer != nil {
+		h = traceRequests(h, cfg.Tracer)
+	}
 	h = withRequestID(h, cfg.TrustedProxies)
 	return h
 }

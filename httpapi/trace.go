@@ -3,16 +3,11 @@ package httpapi
 import (
 	"net/http"
 
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
-
-// tracer is the global provider's: a no-op unless cmd/keyward installs one
-// (--otlp-endpoint).
-var tracer = otel.Tracer("github.com/keyward-iam/keyward/httpapi")
 
 // traceRequests opens a server span per request, continuing the caller's
 // trace when it sends a W3C traceparent header, and named, once the mux
@@ -20,7 +15,8 @@ var tracer = otel.Tracer("github.com/keyward-iam/keyward/httpapi")
 // make every name unique). The service's and the store's spans are its
 // children, and log lines written with the request's context carry its
 // trace id.
-func traceRequests(next http.Handler) http.Handler {
+func traceRequests(next http.Handler, tp trace.TracerProvider) http.Handler {
+	tracer := tp.Tracer("github.com/keyward-iam/keyward/httpapi")
 	var prop propagation.TraceContext
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))

@@ -198,24 +198,29 @@ func TestCompile_invalidStatements(t *testing.T) {
 	}
 }
 
-func TestIntersect(t *testing.T) {
+func TestCombine(t *testing.T) {
 	tests := []struct {
 		in   []Decision
 		want Decision
+		at   int
 	}{
-		{nil, ImplicitDeny},
-		{[]Decision{Allow}, Allow},
-		{[]Decision{Allow, Allow}, Allow},
-		{[]Decision{Allow, ImplicitDeny}, ImplicitDeny},
-		{[]Decision{ImplicitDeny, Allow}, ImplicitDeny},
-		{[]Decision{Allow, ImplicitDeny, Allow}, ImplicitDeny},
-		{[]Decision{Allow, ExplicitDeny}, ExplicitDeny},
-		{[]Decision{ImplicitDeny, ExplicitDeny}, ExplicitDeny},
-		{[]Decision{Decision(9), Allow}, ImplicitDeny},
+		{nil, ImplicitDeny, -1},
+		{[]Decision{Allow}, Allow, 0},
+		{[]Decision{Allow, Allow}, Allow, 0},
+		{[]Decision{Allow, ImplicitDeny}, ImplicitDeny, 1},
+		{[]Decision{ImplicitDeny, Allow}, ImplicitDeny, 0},
+		{[]Decision{Allow, ImplicitDeny, Allow}, ImplicitDeny, 1},
+		{[]Decision{Allow, ExplicitDeny}, ExplicitDeny, 1},
+		{[]Decision{ImplicitDeny, ExplicitDeny}, ExplicitDeny, 1},
+		{[]Decision{ExplicitDeny, ExplicitDeny}, ExplicitDeny, 0},
+		// Not a decision: it denies, never allows.
+		{[]Decision{Decision(9)}, ImplicitDeny, 0},
+		{[]Decision{Decision(9), Allow}, ImplicitDeny, 0},
+		{[]Decision{Allow, Decision(9)}, ImplicitDeny, 1},
 	}
 	for _, tt := range tests {
-		if got := Intersect(tt.in...); got != tt.want {
-			t.Errorf("Intersect(%v) = %v, want %v", tt.in, got, tt.want)
+		if got, at := Combine(tt.in...); got != tt.want || at != tt.at {
+			t.Errorf("Combine(%v) = %v, %d; want %v, %d", tt.in, got, at, tt.want, tt.at)
 		}
 	}
 }

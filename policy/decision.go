@@ -47,21 +47,3 @@ func (d *Decision) UnmarshalText(b []byte) error {
 	}
 	return fmt.Errorf("policy: invalid decision %q", b)
 }
-
-// Intersect combines the decisions of several sets that must all agree, such as a token's
-// own policies and the inline policy that narrows it: Allow only if every decision is Allow
-// (and there is at least one); otherwise ExplicitDeny if any is, else ImplicitDeny.
-func Intersect(ds ...Decision) Decision {
-	out := ImplicitDeny
-	for i, d := range ds {
-		switch {
-		case d == ExplicitDeny:
-			return ExplicitDeny
-		case d == Allow && (i == 0 || out == Allow):
-			out = Allow
-		default:
-			out = ImplicitDeny
-		}
-	}
-	return out
-}

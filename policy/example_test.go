@@ -104,11 +104,13 @@ func ExampleCatalog_Match() {
 	// iam.role.DetachUser delete
 }
 
-func ExampleIntersect() {
-	// A token narrowed by an inline policy may do what both its owner and the inline policy allow.
-	fmt.Println(policy.Intersect(policy.Allow, policy.Allow))
-	fmt.Println(policy.Intersect(policy.Allow, policy.ImplicitDeny))
+func ExampleCombine() {
+	// A key narrowed by an inline policy may do what both its owner and the inline policy allow.
+	fmt.Println(policy.Combine(policy.Allow, policy.Allow))
+	fmt.Println(policy.Combine(policy.Allow, policy.ImplicitDeny))
+	fmt.Println(policy.Combine(policy.ImplicitDeny, policy.ExplicitDeny))
 	// Output:
-	// allow
-	// implicit_deny
+	// allow 0
+	// implicit_deny 1
+	// explicit_deny 1
 }

@@ -8,25 +8,34 @@ type Layer struct {
 	Set  *Set
 }
 
-// DecideLayers answers r against every layer and combines the answers as Intersect does:
-// Allow only if every layer allows, else ExplicitDeny if any layer denies explicitly, else
-// ImplicitDeny (also when there are no layers). It returns the index of the layer that
-// decided: the first whose own answer is the combined one, so for an Allow the first layer,
-// whose grant the others let stand; -1 when there are no layers. Like Decide, it does not
-// allocate.
+// DecideLayers answers r against every layer and combines the answers as Combine does. Like
+// Decide, it does not allocate.
 func DecideLayers(r *Request, layers ...Layer) (Decision, int) {
-	return combineLayers(len(layers), func(i int) Decision { return layers[i].Set.Decide(r) })
+	return combine(len(layers), func(i int) Decision { return layers[i].Set.Decide(r) })
 }
 
-// combineLayers combines the decisions of n layers, asking for each only as long as it can
+// Combine combines the decisions of layers that must all allow, such as a principal's policies,
+// the role session they assumed and the inline policy of the key that narrows them: ExplicitDeny
+// if any layer denies explicitly, else Allow if every layer allows (and there is at least one),
+// else ImplicitDeny; a value that is not a Decision denies, never allows. It returns the index of
+// the layer that decided: the first explicit deny, else the first layer that did not allow, else
+// (an Allow) the first layer, whose grant the others let stand; -1 when there are no layers.
+//
+// It is the one rule by which keyward narrows: DecideLayers and ExplainLayers (role sessions) and
+// authz's key narrowing all combine with it.
+func Combine(ds ...Decision) (Decision, int) {
+	return combine(len(ds), func(i int) Decision { return ds[i] })
+}
+
+// combine is Combine over n layers, asking for each layer's decision only as long as it can
 // change the answer.
-func combineLayers(n int, decide func(i int) Decision) (Decision, int) {
+func combine(n int, decide func(i int) Decision) (Decision, int) {
 	out, at := Allow, -1
 	for i := range n {
 		switch d := decide(i); {
 		case d == ExplicitDeny:
 			return ExplicitDeny, i // nothing overrides an explicit deny
-		case d == ImplicitDeny && out == Allow:
+		case d != Allow && out == Allow:
 			out, at = ImplicitDeny, i // a later layer may still deny explicitly
 		case at < 0:
 			at = i
@@ -67,7 +76,7 @@ func ExplainLayers(r *Request, layers ...Layer) LayeredExplanation {
 	for i, l := range layers {
 		ex.Layers[i] = LayerExplanation{Name: l.Name, Explanation: l.Set.Explain(r)}
 	}
-	d, at := combineLayers(len(layers), func(i int) Decision { return ex.Layers[i].Decision })
+	d, at := combine(len(layers), func(i int) Decision { return ex.Layers[i].Decision })
 	ex.Decision = d
 	if at >= 0 {
 		ex.Layer = layers[at].Name

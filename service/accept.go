@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // InvitationPreview is what the holder of a valid link may see before
@@ -84,7 +85,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (*Accept
 		if name, err = cleanName("name", in.Name, true); err != nil {
 			return nil, err
 		}
-		if err := checkPassword("password", in.Password); err != nil {
+		if err := credential.CheckPassword("password", in.Password); err != nil {
 			return nil, err
 		}
 		// Hash before the transaction, which must stay short; a bad link

@@ -2,14 +2,12 @@ package service
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"time"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/credential"
 	"github.com/keyward-iam/keyward/policy"
 )
 
@@ -38,20 +36,6 @@ func viewKey(k *keyward.APIKey) keyView {
 	return keyView{k.ID, k.UserID, k.Name, k.ExpiresAt, k.RevokedAt, k.Policy, k.Grid}
 }
 
-// secretLen is the number of random bytes in a key's secret (256 bits).
-const secretLen = 32
-
-// newSecret returns a fresh key secret (hex) and its SHA-256.
-func newSecret() (secret string, hash []byte) {
-	b := make([]byte, secretLen)
-	if _, err := rand.Read(b); err != nil {
-		panic("service: crypto/rand failed: " + err.Error())
-	}
-	secret = hex.EncodeToString(b)
-	sum := sha256.Sum256([]byte(secret))
-	return secret, sum[:]
-}
-
 // issueKey creates an API key for u in u's organization inside tx, records
 // it, and returns it with its full token kw_<id>_<secret>.
 func (s *Service) issueKey(ctx context.Context, tx keyward.Tx, p *keyward.Principal, u *keyward.User, in APIKeyInput) (*keyward.APIKey, string, error) {
@@ -66,7 +50,7 @@ func (s *Service) issueKey(ctx context.Context, tx keyward.Tx, p *keyward.Princi
 	if err != nil {
 		return nil, "", err
 	}
-	secret, hash := newSecret()
+	secret, hash := credential.NewSecret()
 	k := &keyward.APIKey{
 		ID: keyward.APIKeyID(keyward.NewID(tx.Now())), OrgID: u.OrgID, UserID: u.Account.ID, Name: name,
 		SecretHash: hash, CreatedAt: tx.Now(), ExpiresAt: in.ExpiresAt, Policy: narrowing, Grid: grid,

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // errBadCredential is the one answer for every credential that does not
@@ -16,39 +17,10 @@ func errBadCredential() error {
 	return keyward.Errorf(keyward.CodeUnauthenticated, "Invalid, expired or revoked API key.")
 }
 
-// cutToken splits <prefix><id>_<secret>, the form of every bearer token
-// keyward mints (API keys, login sessions, role sessions), into its id and
-// secret. It accepts exactly what those are minted as: a canonical UUID,
-// then the 2*secretLen lowercase hex digits of newSecret, so that one
-// credential has one spelling and anything else is refused before a
-// database read.
-func cutToken(token, prefix string) (id, secret string, ok bool) {
-	rest, ok := strings.CutPrefix(token, prefix)
-	if !ok || len(rest) != 37+2*secretLen || rest[36] != '_' {
-		return "", "", false
-	}
-	id, secret = rest[:36], rest[37:]
-	if !keyward.ValidID(id) || !lowerHex(secret) {
-		return "", "", false
-	}
-	return id, secret, true
-}
-
-// lowerHex reports whether s is all lowercase hex digits, as
-// hex.EncodeToString writes them.
-func lowerHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
-
 // parseToken splits kw_<id>_<secret> into its key id and secret (see
-// cutToken).
+// credential.Cut).
 func parseToken(token string) (keyward.APIKeyID, string, bool) {
-	id, secret, ok := cutToken(token, keyward.APIKeyPrefix)
+	id, secret, ok := credential.Cut(token, keyward.APIKeyPrefix)
 	return keyward.APIKeyID(id), secret, ok
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 	"github.com/keyward-iam/keyward/keywardtest"
 )
 
@@ -86,7 +87,7 @@ func FuzzParseToken(f *testing.F) {
 				continue
 			}
 			parsed++
-			if !keyward.ValidID(id) || len(secret) != 2*secretLen || !lowerHex(secret) {
+			if !keyward.ValidID(id) || len(secret) != 2*credential.SecretLen || !credential.LowerHex(secret) {
 				t.Fatalf("%s parser took %q: id %q, secret %q", tf.prefix, token, id, secret)
 			}
 			if got := tf.prefix + id + "_" + secret; got != token {

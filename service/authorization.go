@@ -10,7 +10,6 @@ import (
 	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/policy"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/trace"
 )
 
 // MaxBatchChecks is the most checks one AuthorizeBatch call takes.
@@ -77,7 +76,10 @@ func (s *Service) AuthorizeBatch(ctx context.Context, cs []Check, minRevision in
 }
 
 func (s *Service) authorizeChecks(ctx context.Context, cs []Check, minRevision int64, prefix string) (_ []Verdict, err error) {
-	ctx, span := tracer.Start(ctx, "keyward.check", trace.WithAttributes(attribute.Int("keyward.checks", len(cs))))
+	ctx, span := s.startSpan(ctx, "keyward.check")
+	if span.IsRecording() {
+		span.SetAttributes(attribute.Int("keyward.checks", len(cs)))
+	}
 	defer func() { endSpan(span, err) }()
 	p, err := caller(ctx)
 	if err != nil {

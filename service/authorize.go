@@ -10,7 +10,6 @@ import (
 	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/policy"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/trace"
 )
 
 // Denial is the explanation a 403 carries: which action was refused, which
@@ -43,7 +42,10 @@ func (s *Service) authorize(ctx context.Context, p *keyward.Principal, action, r
 // project, or the project acted on; "" for none), so that project-scoped
 // bindings and overrides decide it.
 func (s *Service) authorizeIn(ctx context.Context, p *keyward.Principal, action, resource, project string) (err error) {
-	ctx, span := tracer.Start(ctx, "keyward.authorize", trace.WithAttributes(attribute.String("keyward.action", action)))
+	ctx, span := s.startSpan(ctx, "keyward.authorize")
+	if span.IsRecording() {
+		span.SetAttributes(attribute.String("keyward.action", action))
+	}
 	defer func() { endSpan(span, err) }()
 	if err := mfaGate(p, action); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // FleetUserInput is a local user a fleet administrator creates in an
@@ -78,7 +79,7 @@ func (s *Service) fleetWritePassword(ctx context.Context, org keyward.OrgID, id 
 	}
 	hash := ""
 	if action == "fleet.user.SetPassword" {
-		if err := checkPassword("password", password); err != nil {
+		if err := credential.CheckPassword("password", password); err != nil {
 			return err
 		}
 		if hash, err = s.hasher.Hash(password); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // InvitationInput is the body of invitation create: Vultr's InvitationReq
@@ -126,7 +127,7 @@ func (s *Service) CreateInvitation(ctx context.Context, in InvitationInput) (*ke
 		inv = &keyward.Invitation{
 			ID: keyward.InvitationID(keyward.NewID(now)), OrgID: p.OrgID, Email: email, InvitedBy: p.UserID,
 			APIEnabled: in.APIEnabled, RoleIDs: in.RoleIDs, GroupIDs: in.GroupIDs, Status: keyward.InvitationPending,
-			Nonce: newNonce(), CreatedAt: now, UpdatedAt: now, ExpiresAt: s.invites.expiry(now),
+			Nonce: credential.NewNonce(), CreatedAt: now, UpdatedAt: now, ExpiresAt: s.invites.expiry(now),
 		}
 		if err := tx.CreateInvitation(ctx, inv); err != nil {
 			return err
@@ -223,7 +224,7 @@ func (s *Service) ResendInvitation(ctx context.Context, id keyward.InvitationID)
 		}
 		before := viewInvitation(inv)
 		now := tx.Now()
-		inv.Nonce, inv.UpdatedAt, inv.ExpiresAt = newNonce(), now, s.invites.expiry(now)
+		inv.Nonce, inv.UpdatedAt, inv.ExpiresAt = credential.NewNonce(), now, s.invites.expiry(now)
 		if err := tx.UpdateInvitation(ctx, inv); err != nil {
 			return err
 		}

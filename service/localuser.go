@@ -5,6 +5,7 @@ import (
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // ChangePassword changes the caller's own password, given the current one,
@@ -25,7 +26,7 @@ func (s *Service) ChangePassword(ctx context.Context, token, current, next strin
 	if current == "" {
 		return keyward.FieldError("current_password", "current_password is required.")
 	}
-	if err := checkPassword("new_password", next); err != nil {
+	if err := credential.CheckPassword("new_password", next); err != nil {
 		return err
 	}
 	var acct *keyward.Account
@@ -107,7 +108,7 @@ func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Princ
 // SetPassword sets the password of a local user of the caller's
 // organization and ends the account's login sessions.
 func (s *Service) SetPassword(ctx context.Context, id keyward.UserID, password string) error {
-	if err := checkPassword("password", password); err != nil {
+	if err := credential.CheckPassword("password", password); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(password)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // LoginInput is the body of a password login. OrgID empty logs in to the
@@ -42,9 +43,9 @@ func errBadLogin() error {
 }
 
 // parseSessionToken splits kws_<id>_<secret> into its session id and
-// secret (see cutToken).
+// secret (see credential.Cut).
 func parseSessionToken(token string) (keyward.LoginSessionID, string, bool) {
-	id, secret, ok := cutToken(token, keyward.LoginSessionPrefix)
+	id, secret, ok := credential.Cut(token, keyward.LoginSessionPrefix)
 	return keyward.LoginSessionID(id), secret, ok
 }
 
@@ -107,11 +108,11 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 		return nil, "", errBadLogin()
 	}
 	if err != nil {
-		try.refund(s.now())
+		try.Refund(s.now())
 		return nil, "", err
 	}
 	if _, err := s.chargeAccount(ctx, acct.ID); err != nil {
-		try.refund(s.now())
+		try.Refund(s.now())
 		return nil, "", err
 	}
 	if acct.Service || acct.PasswordHash == "" || !s.hasher.Verify(in.Password, acct.PasswordHash) {
@@ -143,7 +144,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 	}
 	// The right password is no guess, whether or not the organization
 	// admits the login.
-	try.refund(s.now())
+	try.Refund(s.now())
 	if err != nil {
 		// openSession's transaction, which gives the account's stored
 		// token back, did not commit.
@@ -173,7 +174,7 @@ func errLoginThrottled(d time.Duration) error {
 // reservePasswordCheck reserves, in this server's memory, one password
 // check on the account of email from ip (logins.reservePassword), or
 // returns errLoginThrottled.
-func (s *Service) reservePasswordCheck(email, ip string) (*attempt, error) {
+func (s *Service) reservePasswordCheck(email, ip string) (*credential.Attempt, error) {
 	try, d := s.logins.reservePassword(email, ip, s.now())
 	if try == nil {
 		return nil, errLoginThrottled(d)
@@ -352,7 +353,7 @@ func (s *Service) openSession(ctx context.Context, acct *keyward.Account, org ke
 // subject). It returns the session with its token kws_<id>_<secret>; only
 // the secret's SHA-256 is stored.
 func (s *Service) createLoginSession(ctx context.Context, tx keyward.Tx, u *keyward.User, ip, method string, mfaAt *time.Time) (*keyward.LoginSession, string, error) {
-	secret, hash := newSecret()
+	secret, hash := credential.NewSecret()
 	ls := &keyward.LoginSession{
 		ID: keyward.LoginSessionID(keyward.NewID(tx.Now())), OrgID: u.OrgID, UserID: u.Account.ID,
 		SecretHash: hash, SourceIP: ip, CreatedAt: tx.Now(), ExpiresAt: tx.Now().Add(s.logins.sessionTTL), MFAAt: mfaAt,

@@ -2,10 +2,10 @@ package service
 
 import (
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // LoginLimits bounds failed password checks (logins and password
@@ -56,10 +56,6 @@ const (
 	addressWindow        = time.Minute
 )
 
-// maxBuckets bounds each bucket map; past it, full buckets (which hold
-// nothing worth remembering) are dropped.
-const maxBuckets = 100_000
-
 // Defaults of the Options that logins serves.
 const (
 	DefaultOrgRetention    = 30 * 24 * time.Hour
@@ -72,15 +68,14 @@ type logins struct {
 	retention  time.Duration
 	sessionTTL time.Duration
 	limits     LoginLimits
-	mu         sync.Mutex
-	pairs      map[string]*bucket // guarded by mu; by pairKey(email, address)
-	accounts   map[string]*bucket // guarded by mu; by lower-cased email
-	ips        map[string]*bucket // guarded by mu; by address, or by a purpose and a key
+	// throttle holds the budgets in memory: by pairKey(email, address),
+	// by accountKey(email), and by ipKey(address, or a purpose and a key).
+	throttle *credential.Throttle
 }
 
 func newLogins(opts Options) *logins {
 	l := &logins{retention: opts.OrgRetention, sessionTTL: opts.LoginSessionTTL, limits: opts.LoginLimits.withDefaults(),
-		pairs: map[string]*bucket{}, accounts: map[string]*bucket{}, ips: map[string]*bucket{}}
+		throttle: credential.NewThrottle()}
 	if l.retention <= 0 {
 		l.retention = DefaultOrgRetention
 	}
@@ -90,119 +85,22 @@ func newLogins(opts Options) *logins {
 	return l
 }
 
-// bucket is a token bucket of size tokens, one coming back every every.
-// Its holder's mutex (logins.mu) guards it.
-type bucket struct {
-	size   float64
-	every  time.Duration
-	tokens float64
-	at     time.Time // when tokens was last brought up to date
-}
-
-// fill brings b's tokens up to date at now.
-func (b *bucket) fill(now time.Time) {
-	if d := now.Sub(b.at); d > 0 {
-		b.tokens = min(b.size, b.tokens+float64(d)/float64(b.every))
-		b.at = now
-	}
-}
-
-// wait returns how long until b holds a whole token, 0 if it does now.
-func (b *bucket) wait(now time.Time) time.Duration {
-	b.fill(now)
-	if b.tokens >= 1 {
-		return 0
-	}
-	return time.Duration((1 - b.tokens) * float64(b.every))
-}
-
-// full reports whether b holds as many tokens as a new bucket.
-func (b *bucket) full(now time.Time) bool {
-	b.fill(now)
-	return b.tokens >= b.size
-}
-
-// budgetOf is the bucket key of a budget of n in window, in map m.
-type budgetOf struct {
-	m      map[string]*bucket
-	key    string
-	n      int
-	window time.Duration
-}
-
-// get returns the bucket of k, creating it full; the caller holds mu.
-func (k budgetOf) get(now time.Time) *bucket {
-	if b := k.m[k.key]; b != nil {
-		return b
-	}
-	if len(k.m) >= maxBuckets {
-		for key, b := range k.m {
-			if b.full(now) {
-				delete(k.m, key)
-			}
-		}
-	}
-	b := &bucket{size: float64(k.n), every: k.window / time.Duration(k.n), tokens: float64(k.n), at: now}
-	k.m[k.key] = b
-	return b
-}
-
-// attempt is one token taken from each of its buckets by reserve, to be
-// given back by refund when what it paid for turns out not to count.
-type attempt struct {
-	l       *logins
-	buckets []*bucket
-}
-
-// reserve takes one token from each budget's bucket, all or none in one
-// step under mu, so that concurrent callers never spend more than a
-// budget holds. When any bucket is empty it takes nothing and returns how
-// long until every one holds a token.
-func (l *logins) reserve(now time.Time, budgets ...budgetOf) (*attempt, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	a := &attempt{l: l}
-	var d time.Duration
-	for _, k := range budgets {
-		b := k.get(now)
-		d = max(d, b.wait(now))
-		a.buckets = append(a.buckets, b)
-	}
-	if d > 0 {
-		return nil, d
-	}
-	for _, b := range a.buckets {
-		b.tokens--
-	}
-	return a, 0
-}
-
-// refund gives back a's tokens. A bucket forgotten meanwhile (forgive, or
-// dropped when full) gets its token back to no effect.
-func (a *attempt) refund(now time.Time) {
-	a.l.mu.Lock()
-	defer a.l.mu.Unlock()
-	for _, b := range a.buckets {
-		b.fill(now)
-		b.tokens = min(b.size, b.tokens+1)
-	}
-}
-
-// pairKey is the key of the budget of one address on one account.
-func pairKey(email, ip string) string {
-	return normalEmail(email) + "\x00" + ip
-}
+// The keys of the budgets in logins.throttle: one address on one
+// account, one account, and one address (or a purpose and a key).
+func pairKey(email, ip string) string { return "pair\x00" + normalEmail(email) + "\x00" + ip }
+func accountKey(email string) string  { return "account\x00" + normalEmail(email) }
+func ipKey(key string) string         { return "ip\x00" + key }
 
 func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // reservePassword reserves one password check on the account of email
 // from ip: a token of the account's budget from ip, of the account's own
 // and of ip's.
-func (l *logins) reservePassword(email, ip string, now time.Time) (*attempt, time.Duration) {
-	return l.reserve(now,
-		budgetOf{l.pairs, pairKey(email, ip), l.limits.PerAccountAddress, accountAddressWindow},
-		budgetOf{l.accounts, normalEmail(email), l.limits.PerAccount, accountWindow},
-		budgetOf{l.ips, ip, l.limits.PerAddress, addressWindow})
+func (l *logins) reservePassword(email, ip string, now time.Time) (*credential.Attempt, time.Duration) {
+	return l.throttle.Reserve(now,
+		credential.Budget{Key: pairKey(email, ip), N: l.limits.PerAccountAddress, Window: accountAddressWindow},
+		credential.Budget{Key: accountKey(email), N: l.limits.PerAccount, Window: accountWindow},
+		credential.Budget{Key: ipKey(ip), N: l.limits.PerAddress, Window: addressWindow})
 }
 
 // drain brings f, an account's stored budget, up to date at now: the
@@ -245,20 +143,12 @@ const webIdentityFailuresPerMinute = 20
 // reserveIP reserves one request keyed by key (a purpose and a source IP
 // or an organization) of a budget of perMinute a minute, for public
 // endpoints other than the password login and for audit budgets.
-func (l *logins) reserveIP(key string, perMinute int, now time.Time) (*attempt, time.Duration) {
-	return l.reserve(now, budgetOf{l.ips, key, perMinute, time.Minute})
+func (l *logins) reserveIP(key string, perMinute int, now time.Time) (*credential.Attempt, time.Duration) {
+	return l.throttle.Reserve(now, credential.Budget{Key: ipKey(key), N: perMinute, Window: time.Minute})
 }
 
 // forgive refills every budget of email's account (its own, and each
 // address's on it), as when an administrator unlocks it.
 func (l *logins) forgive(email string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	email = normalEmail(email)
-	delete(l.accounts, email)
-	for k := range l.pairs {
-		if strings.HasPrefix(k, email+"\x00") {
-			delete(l.pairs, k)
-		}
-	}
+	l.throttle.Forget([]string{accountKey(email)}, pairKey(email, ""))
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // TestReserveIsAtomic: concurrent reservations never take more than a
@@ -28,7 +29,7 @@ func TestReserveIsAtomic(t *testing.T) {
 		t.Errorf("200 concurrent reservations from one address: %d taken, want 5", got)
 	}
 	// The account's budget has 2 left; the refused ones above took none.
-	var taken []*attempt
+	var taken []*credential.Attempt
 	for i, want := range []bool{true, true, false} {
 		a, d := l.reservePassword("erin@example.com", "192.0.2.2", now)
 		if got := a != nil; got != want || got == (d > 0) {
@@ -38,7 +39,7 @@ func TestReserveIsAtomic(t *testing.T) {
 			taken = append(taken, a)
 		}
 	}
-	taken[0].refund(now) // a right password
+	taken[0].Refund(now) // a right password
 	for i, want := range []time.Duration{0, time.Hour / 7} {
 		if a, d := l.reservePassword("erin@example.com", "192.0.2.3", now); (a != nil) != (want == 0) || d != want {
 			t.Errorf("reservation %d after a refund: %v, wait %v; want wait %v", i, a != nil, d, want)

@@ -129,14 +129,14 @@ func (s *Service) guarded(ctx context.Context, acct *keyward.Account, check func
 		return err
 	}
 	if _, err := s.chargeAccount(ctx, acct.ID); err != nil {
-		try.refund(s.now())
+		try.Refund(s.now())
 		return err
 	}
 	err = check()
 	if errors.Is(err, errWrongSecret) {
 		return err
 	}
-	try.refund(s.now())
+	try.Refund(s.now())
 	if rerr := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error { return s.refundAccount(ctx, tx, acct.ID) }); err == nil {
 		err = rerr
 	}

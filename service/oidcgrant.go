@@ -11,6 +11,7 @@ import (
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // Lifetimes of the code flow: a code waits a minute for its exchange
@@ -115,7 +116,7 @@ func (s *Service) AuthorizeOIDC(ctx context.Context, in AuthorizeInput) (*keywar
 			return err
 		}
 		c = &keyward.OIDCAuthCode{
-			ID: newNonce(), CodeHash: hash, OrgID: p.OrgID, ProviderID: prov.ID, UserID: p.UserID, Subject: sub,
+			ID: credential.NewNonce(), CodeHash: hash, OrgID: p.OrgID, ProviderID: prov.ID, UserID: p.UserID, Subject: sub,
 			RedirectURI: in.RedirectURI, Scopes: in.Scopes, State: in.State, Nonce: in.Nonce, CodeChallenge: in.CodeChallenge,
 			AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(codeTTL),
 		}
@@ -247,7 +248,7 @@ func (s *Service) IssueOIDCTokens(ctx context.Context, in GrantInput) (*IssuedTo
 	}
 	grant := in.GrantID
 	if grant == "" {
-		grant = newNonce()
+		grant = credential.NewNonce()
 	}
 	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if in.Code != "" {

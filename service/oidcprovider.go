@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // maxProviders caps the OIDC provider applications of one organization.
@@ -132,7 +133,7 @@ func (s *Service) CreateOIDCProvider(ctx context.Context, in OIDCProviderInput) 
 	if in, err = in.clean(s.oidc.allowHTTP); err != nil {
 		return nil, "", err
 	}
-	secret, hash := newSecret()
+	secret, hash := credential.NewSecret()
 	var prov *keyward.OIDCProvider
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		n, err := tx.CountOIDCProviders(ctx, p.OrgID)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // Role session tokens are kwr_<session id>_<secret>: URL-path safe (the
@@ -20,14 +21,14 @@ import (
 // newRoleSessionToken returns the token of session id, with its secret's
 // SHA-256.
 func newRoleSessionToken(id keyward.RoleSessionID) (token string, hash []byte) {
-	secret, hash := newSecret()
+	secret, hash := credential.NewSecret()
 	return keyward.SessionTokenPrefix + string(id) + "_" + secret, hash
 }
 
-// parseRoleSessionToken splits kwr_<id>_<secret> (see cutToken) into its
+// parseRoleSessionToken splits kwr_<id>_<secret> (see credential.Cut) into its
 // session id and the SHA-256 of its secret.
 func parseRoleSessionToken(token string) (keyward.RoleSessionID, [32]byte, bool) {
-	id, secret, ok := cutToken(token, keyward.SessionTokenPrefix)
+	id, secret, ok := credential.Cut(token, keyward.SessionTokenPrefix)
 	if !ok {
 		return "", [32]byte{}, false
 	}

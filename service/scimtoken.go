@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 type scimTokenView struct {
@@ -35,7 +36,7 @@ func (s *Service) CreateSCIMToken(ctx context.Context, name string) (*keyward.SC
 	if name, err = cleanName("name", name, false); err != nil {
 		return nil, "", err
 	}
-	secret, hash := newSecret()
+	secret, hash := credential.NewSecret()
 	t := &keyward.SCIMToken{OrgID: p.OrgID, Name: name, SecretHash: hash, CreatedBy: p.UserID}
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		t.ID = keyward.SCIMTokenID(keyward.NewID(tx.Now()))
@@ -99,7 +100,7 @@ func (s *Service) DeleteSCIMToken(ctx context.Context, id keyward.SCIMTokenID) e
 // mode, CodePermissionDenied.
 func (s *Service) AuthenticateSCIM(ctx context.Context, org keyward.OrgID, token string) (*SCIM, error) {
 	bad := keyward.Errorf(keyward.CodeUnauthenticated, "Invalid or deleted SCIM token.")
-	id, secret, ok := cutToken(token, keyward.SCIMTokenPrefix)
+	id, secret, ok := credential.Cut(token, keyward.SCIMTokenPrefix)
 	if !ok {
 		return nil, bad
 	}

@@ -16,10 +16,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/credential"
 	"github.com/keyward-iam/keyward/policy"
 )
 
@@ -28,7 +30,7 @@ type Service struct {
 	store  keyward.Store
 	now    func() time.Time
 	log    *slog.Logger
-	hasher *passwordHasher
+	hasher *credential.Hasher
 	eng    *engine // the Authorizer of the current catalog (engine.go)
 	// managed caches the managed policies of the current catalog.
 	managed atomic.Pointer[managedDetails]
@@ -38,13 +40,14 @@ type Service struct {
 	keys        *keyCache // the API keys that authenticated lately
 	// keyFlight joins concurrent reads of one key (Authenticate).
 	keyFlight singleflight.Group
-	invites   *invites   // invitation links and their mail
-	logins    *logins    // login throttling, session lifetime, org retention
-	oidc      *oidc      // web identity token verifiers
-	sso       *sso       // people's sign-in through identity providers
-	totpKey   *serverKey // seals TOTP seeds at rest (mfa.go)
-	signing   *signing   // the OpenID provider's signing keys
-	registry  registry   // which organizations registered a resource id (tenant.go)
+	invites   *invites     // invitation links and their mail
+	logins    *logins      // login throttling, session lifetime, org retention
+	oidc      *oidc        // web identity token verifiers
+	sso       *sso         // people's sign-in through identity providers
+	totpKey   *serverKey   // seals TOTP seeds at rest (mfa.go)
+	signing   *signing     // the OpenID provider's signing keys
+	registry  registry     // which organizations registered a resource id (tenant.go)
+	tracer    trace.Tracer // Options.Tracer's; nil: no spans
 	// snapshotMisses counts decisions inside a transaction that needed a
 	// snapshot obtained before it, for tests: writes of the caller's own
 	// organization never should (txscope.go).
@@ -55,6 +58,10 @@ type Service struct {
 type Options struct {
 	Now    func() time.Time // the clock; default time.Now
 	Logger *slog.Logger     // default slog.Default()
+	// Tracer, when set, receives the spans of decisions and snapshot
+	// updates made within traced requests; nil traces nothing.
+	// cmd/keyward passes the provider it configured.
+	Tracer trace.TracerProvider
 	// MaxConcurrentHashes bounds concurrent argon2id computations, each of
 	// which holds 19 MiB; default 4.
 	MaxConcurrentHashes int
@@ -143,18 +150,23 @@ func New(store keyward.Store, opts Options) *Service {
 	if opts.Catalog == nil {
 		opts.Catalog = []policy.CatalogPart{policy.VultrPart()}
 	}
-	eng, err := newEngine(store, opts.Catalog, authz.Options{CatchUp: opts.CatchUp, RequireTenant: opts.RequireTenant})
+	eng, err := newEngine(store, opts.Catalog, authz.Options{CatchUp: opts.CatchUp, RequireTenant: opts.RequireTenant, Tracer: opts.Tracer})
 	if err != nil {
 		panic("service: " + err.Error())
 	}
 	// The server loads the stored catalog at start (LoadCatalog); requests
 	// look for a change once a second has passed on the service's clock.
 	eng.checked.Store(opts.Now().UnixNano())
+	var tracer trace.Tracer
+	if opts.Tracer != nil {
+		tracer = opts.Tracer.Tracer("github.com/keyward-iam/keyward/service")
+	}
 	return &Service{
+		tracer:      tracer,
 		store:       invalidatingStore{Store: store, keys: keys},
 		now:         opts.Now,
 		log:         opts.Logger,
-		hasher:      newPasswordHasher(opts.MaxConcurrentHashes),
+		hasher:      credential.NewHasher(opts.MaxConcurrentHashes),
 		eng:         eng,
 		limits:      opts.Limits.withDefaults(),
 		orgCreation: opts.OrgCreation,

@@ -252,7 +252,7 @@ func (s *Service) throttleFinish(ctx context.Context, finish func(ip string) (*S
 	}
 	sess, err := finish(ip)
 	if err == nil {
-		try.refund(s.now())
+		try.Refund(s.now())
 	}
 	return sess, err
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/credential"
 )
 
 // LegacyACLs are the ACL names Vultr's /v2/users API takes in "acls".
@@ -180,7 +181,7 @@ func (s *Service) newUser(in UserInput) (*keyward.Account, *keyward.Member, erro
 		return nil, nil, err
 	}
 	if in.Password != "" {
-		if err := checkPassword("password", in.Password); err != nil {
+		if err := credential.CheckPassword("password", in.Password); err != nil {
 			return nil, nil, err
 		}
 		if acct.PasswordHash, err = s.hasher.Hash(in.Password); err != nil {
@@ -261,7 +262,7 @@ func (s *Service) UpdateUser(ctx context.Context, id keyward.UserID, in UserInpu
 	}
 	var hash string
 	if in.Password != "" {
-		if err := checkPassword("password", in.Password); err != nil {
+		if err := credential.CheckPassword("password", in.Password); err != nil {
 			return err
 		}
 		if hash, err = s.hasher.Hash(in.Password); err != nil {

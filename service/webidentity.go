@@ -87,7 +87,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 	// charged, an unreachable issuer's (CodeUnavailable) included, as a
 	// token naming one costs a discovery attempt.
 	if err == nil {
-		try.refund(s.now())
+		try.Refund(s.now())
 	}
 	return sess, err
 }

@@ -40,6 +40,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"go.opentelemetry.io/otel/trace"
 	"modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/keyward-iam/keyward"
@@ -64,6 +65,9 @@ type Config struct {
 	// Now is the clock that fixes each transaction's time; nil means
 	// time.Now.
 	Now func() time.Time
+	// Tracer, when set, receives a span per transaction run within a
+	// traced request; nil traces nothing.
+	Tracer trace.TracerProvider
 	// MaxOpenConns caps the connections that read (PostgreSQL: all
 	// connections); 0 means 4 for SQLite and 10 for PostgreSQL. SQLite
 	// always writes through one connection.
@@ -76,7 +80,8 @@ type DB struct {
 	write   *sql.DB // SQLite: one connection, so writers queue here rather than on the file lock
 	read    *sql.DB // the same pool as write on PostgreSQL and in memory
 	now     func() time.Time
-	applied int // migrations that Open applied
+	applied int          // migrations that Open applied
+	tracer  trace.Tracer // nil: no spans
 }
 
 var _ keyward.Store = (*DB)(nil)
@@ -89,6 +94,9 @@ var migrations embed.FS
 // once.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db := &DB{now: cfg.Now}
+	if cfg.Tracer != nil {
+		db.tracer = cfg.Tracer.Tracer("github.com/keyward-iam/keyward/sqlstore")
+	}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -280,7 +288,7 @@ func (e *errRelock) Error() string {
 // run runs fn in a transaction that first locks the revision rows of lock
 // (PostgreSQL writes; see WriteTx), retrying as WriteTx says.
 func (db *DB) run(ctx context.Context, write bool, lock []keyward.OrgID, fn func(keyward.Tx) error) (err error) {
-	ctx, span := tracer.Start(ctx, "keyward.store.tx")
+	ctx, span := db.startTxSpan(ctx)
 	attempts := 0
 	defer func() { endSpan(span, db.dialect, write, attempts, err) }()
 	relocks := 0

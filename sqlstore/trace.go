@@ -1,14 +1,24 @@
 package sqlstore
 
 import (
-	"go.opentelemetry.io/otel"
+	"context"
+
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 )
 
-// tracer is the global provider's: a no-op unless cmd/keyward installs one.
-var tracer = otel.Tracer("github.com/keyward-iam/keyward/sqlstore")
+// startTxSpan starts the span of a transaction as a child of ctx's span,
+// when db traces (Config.Tracer) and ctx's span is recording; otherwise
+// (tracing off, or the trace not sampled) it returns ctx and that span,
+// whose methods do nothing. A transaction is traced as part of a request,
+// never alone.
+func (db *DB) startTxSpan(ctx context.Context) (context.Context, trace.Span) {
+	if parent := trace.SpanFromContext(ctx); db.tracer == nil || !parent.IsRecording() {
+		return ctx, parent
+	}
+	return db.tracer.Start(ctx, "keyward.store.tx")
+}
 
 // endSpan ends the span of one transaction, run as many times as
 // attempts, with its outcome err; an error the caller's fn returned (a

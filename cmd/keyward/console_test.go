@@ -250,10 +250,14 @@ func teamRoleID(t *testing.T, name string) string {
 	return ""
 }
 
-// waitJS waits until the JavaScript expression is true in tab.
+// waitJS waits until the JavaScript expression is true in tab and htmx
+// has settled whatever it swapped in.
 func waitJS(t *testing.T, tab context.Context, what, expr string) {
 	t.Helper()
-	if _, err := chromedp.Run(tab, chromedp.Poll[bool](expr)); err != nil {
+	// Until htmx has settled what it swapped in, the new controls are not
+	// yet its own: a click on one would submit the form natively.
+	settled := `(` + expr + `) && !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")`
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](settled)); err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
 }

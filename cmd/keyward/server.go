@@ -202,7 +202,7 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	logs := newLogWriter(stderr)
 	defer logs.Close() // last: after everything that logs has stopped
 	logger := slog.New(traceLogs{slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level})})
-	stopTracing, err := startTracing(ctx, cfg.OTLPEndpoint, cfg.TraceSampleRatio)
+	tracer, stopTracing, err := startTracing(ctx, cfg.OTLPEndpoint, cfg.TraceSampleRatio)
 	if err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 		return err
 	}
 
-	store, err := sqlstore.Open(ctx, sqlstore.Config{SQLitePath: cfg.DB, PostgresURL: cfg.DatabaseURL})
+	store, err := sqlstore.Open(ctx, sqlstore.Config{SQLitePath: cfg.DB, PostgresURL: cfg.DatabaseURL, Tracer: tracer})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -247,7 +247,7 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	opts := service.Options{Logger: logger, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP,
+	opts := service.Options{Logger: logger, Tracer: tracer, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP,
 		RequireTenant: cfg.RequireTenant, Catalog: catalog, OrgCreation: cfg.OrgCreation,
 		SignIn: identity.New(identity.Options{ClockSkew: oidcSkew, AllowPrivate: cfg.OIDCAllowHTTP}),
 		SAML:   identity.NewSAML(identity.Options{AllowPrivate: cfg.OIDCAllowHTTP})}
@@ -278,7 +278,7 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	// pages, and the API for every other path.
 	handler := console.New(console.Config{Service: svc, Logger: logger, TrustedProxies: trusted}).
 		Wrap(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec,
-			TrustedProxies: trusted}))
+			TrustedProxies: trusted, Tracer: tracer}))
 
 	// Stopped before the store closes (defers run last first).
 	defer runSender(ctx, sender)()

@@ -6,50 +6,45 @@ import (
 	"log/slog"
 	"net/url"
 
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
-	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 )
 
-// startTracing sends the spans of httpapi, service, authz and sqlstore to
-// the OTLP/HTTP collector at endpoint (a base URL, as
-// OTEL_EXPORTER_OTLP_ENDPOINT: "/v1/traces" is added to a URL with no
-// path), sampling ratio of the traces that start here (a caller's sampled
-// traceparent is followed). It installs the provider as otel's global one,
-// which the packages' tracers forward to: one server per process. The
-// returned stop flushes what is buffered. With no endpoint nothing is
-// installed, and every span is a no-op.
-func startTracing(ctx context.Context, endpoint string, ratio float64) (stop func(context.Context) error, err error) {
+// startTracing returns the provider that sends spans to the OTLP/HTTP
+// collector at endpoint (a base URL, as OTEL_EXPORTER_OTLP_ENDPOINT:
+// "/v1/traces" is added to a URL with no path), sampling ratio of the
+// traces that start here (a caller's sampled traceparent is followed);
+// runServer hands it to httpapi, service (and through it authz) and
+// sqlstore. The returned stop flushes what is buffered. With no endpoint
+// it returns a nil provider: nothing is traced, and no span is started.
+func startTracing(ctx context.Context, endpoint string, ratio float64) (tp trace.TracerProvider, stop func(context.Context) error, err error) {
 	if endpoint == "" {
-		return func(context.Context) error { return nil }, nil
+		return nil, func(context.Context) error { return nil }, nil
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("--otlp-endpoint %q: want an http:// or https:// URL", endpoint)
+		return nil, nil, fmt.Errorf("--otlp-endpoint %q: want an http:// or https:// URL", endpoint)
 	}
 	if u.Path == "" || u.Path == "/" {
 		u.Path = "/v1/traces"
 	}
 	if ratio < 0 || ratio > 1 {
-		return nil, fmt.Errorf("--trace-sample-ratio %v: want 0 to 1", ratio)
+		return nil, nil, fmt.Errorf("--trace-sample-ratio %v: want 0 to 1", ratio)
 	}
 	exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(u.String()))
 	if err != nil {
-		return nil, fmt.Errorf("--otlp-endpoint: %w", err)
+		return nil, nil, fmt.Errorf("--otlp-endpoint: %w", err)
 	}
-	tp := sdktrace.NewTracerProvider(
+	sdk := sdktrace.NewTracerProvider(
 		sdktrace.WithBatcher(exp),
 		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(ratio))),
 		sdktrace.WithResource(resource.NewWithAttributes(semconv.SchemaURL, semconv.ServiceName("keyward"),
 			semconv.ServiceVersion(buildVersion()))),
 	)
-	otel.SetTracerProvider(tp)
-	otel.SetTextMapPropagator(propagation.TraceContext{})
-	return tp.Shutdown, nil
+	return sdk, sdk.Shutdown, nil
 }
 
 // traceLogs is a slog.Handler that adds the trace and span ids of the

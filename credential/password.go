@@ -1,4 +1,4 @@
-package service
+package credential
 
 import (
 	"crypto/rand"
@@ -14,7 +14,7 @@ import (
 	"github.com/keyward-iam/keyward"
 )
 
-// checkPassword is the one check of a new password, whichever call sets it
+// CheckPassword is the one check of a new password, whichever call sets it
 // (account creation, invitation acceptance, a change, an administrator's
 // set): valid UTF-8 of at most keyward.MaxPasswordBytes bytes, without
 // control characters (NUL, tab, line breaks and the rest of Unicode's Cc:
@@ -24,7 +24,7 @@ import (
 // are not white space, and not one of the most common passwords. The error
 // is a keyward.FieldError naming field. Passwords already set are not
 // checked again: login compares whatever was stored.
-func checkPassword(field, pw string) error {
+func CheckPassword(field, pw string) error {
 	if len(pw) > keyward.MaxPasswordBytes {
 		return keyward.FieldError(field, "%s must be at most %d bytes long.", field, keyward.MaxPasswordBytes)
 	}
@@ -47,7 +47,7 @@ func checkPassword(field, pw string) error {
 	if nonSpace < keyward.MinPasswordNonSpace {
 		return keyward.FieldError(field, "%s must have at least %d characters that are not spaces.", field, keyward.MinPasswordNonSpace)
 	}
-	if commonPassword(pw) {
+	if Common(pw) {
 		return keyward.FieldError(field, "%s is one of the most common passwords; choose another.", field)
 	}
 	return nil
@@ -63,18 +63,19 @@ const (
 	argonSaltLen   = 16
 )
 
-// passwordHasher hashes and verifies passwords with argon2id, bounding how
-// many hashes run at once because each holds argonMemoryKiB of memory.
-type passwordHasher struct {
+// Hasher hashes and verifies passwords with argon2id, bounding how many
+// hashes run at once because each holds argonMemoryKiB of memory.
+type Hasher struct {
 	sem chan struct{}
 }
 
-func newPasswordHasher(concurrency int) *passwordHasher {
-	return &passwordHasher{sem: make(chan struct{}, concurrency)}
+// NewHasher returns a Hasher that runs at most concurrency hashes at once.
+func NewHasher(concurrency int) *Hasher {
+	return &Hasher{sem: make(chan struct{}, concurrency)}
 }
 
 // Hash returns the PHC string of password.
-func (h *passwordHasher) Hash(password string) (string, error) {
+func (h *Hasher) Hash(password string) (string, error) {
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("read salt: %w", err)
@@ -89,7 +90,7 @@ func (h *passwordHasher) Hash(password string) (string, error) {
 
 // Verify reports whether password matches the PHC string encoded. A
 // malformed encoded string never matches.
-func (h *passwordHasher) Verify(password, encoded string) bool {
+func (h *Hasher) Verify(password, encoded string) bool {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false

@@ -1,4 +1,4 @@
-package service
+package credential
 
 import (
 	_ "embed"
@@ -20,8 +20,8 @@ var commonPasswords = sync.OnceValue(func() map[string]bool {
 	return m
 })
 
-// commonPassword reports whether pw is on the common-password list,
+// Common reports whether pw is on the common-password list,
 // ignoring case and surrounding spaces.
-func commonPassword(pw string) bool {
+func Common(pw string) bool {
 	return commonPasswords()[strings.ToLower(strings.TrimSpace(pw))]
 }

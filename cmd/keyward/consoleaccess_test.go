@@ -99,6 +99,21 @@ func TestConsoleAssumedRoleStory(t *testing.T) {
 	}
 	checkPage(t, bo, "assumed-role-session")
 
+	// Another member may not end Bo's session: the engine refuses it
+	// iam.assumedrole.Delete.
+	session, err := chromedp.Run(bo, chromedp.Evaluate[string](`document.querySelector("#sessions tr[data-session]").dataset.session`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	consoleMember(t, ts, org, "cy@example.com", "Cy", "Cy's own long passphrase")
+	cy := browserless(t)
+	post(t, cy, ts, "/login", url.Values{"email": {"cy@example.com"}, "password": {"Cy's own long passphrase"}})
+	if status, body := postBody(t, cy, ts, "/assumed-roles/sessions/"+session+"/terminate", nil); status != http.StatusForbidden ||
+		!strings.Contains(body, "iam.assumedrole.Delete") {
+		t.Errorf("Cy ending Bo's session = %d, want 403 naming iam.assumedrole.Delete", status)
+	}
+	callAPI(t, ts, "GET", "/v2/assumed-roles/"+token, token, "", http.StatusOK, nil)
+
 	do(t, bo, "terminate the session", chromedp.Click(chromedp.CSS(`#sessions button.terminate`)), chromedp.WaitVisible(chromedp.ID("no-sessions")))
 	if html, _ := chromedp.Run(bo, chromedp.OuterHTML(chromedp.CSS("html"))); strings.Contains(html, token) {
 		t.Error("the page shows the session's token again")

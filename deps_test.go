@@ -62,6 +62,35 @@ func TestCredentialPure(t *testing.T) {
 	}
 }
 
+// transitive lists, per package, packages it must not depend on even
+// through others (go list -deps), each with the reason.
+var transitive = map[string]map[string]string{
+	"service": {
+		"net/http":     "the use cases decide and store; the network is an adapter's (httpapi, federation, identity), handed in by cmd/keyward",
+		"database/sql": "the use cases speak keyward.Store; SQL is sqlstore's",
+	},
+	"authz": {
+		"net/http":     "decisions are answered from memory, never over the network",
+		"database/sql": "snapshots are read through keyward.Store",
+	},
+	"claims":     {"net/http": "claims are read and checked, never fetched: verifying a signature is federation's"},
+	"credential": {"net/http": "credential formats are pure", "database/sql": "credential formats are pure"},
+}
+
+// TestTransitiveDeps checks transitive, so that a rule such as "nothing
+// under service reaches the network" cannot be broken by an import of an
+// import.
+func TestTransitiveDeps(t *testing.T) {
+	deps := goList(t, "Deps")
+	for pkg, banned := range transitive {
+		for _, d := range deps[module+"/"+pkg] {
+			if why, ok := banned[d]; ok {
+				t.Errorf("%s depends on %s: %s", pkg, d, why)
+			}
+		}
+	}
+}
+
 // saml is the SAML library, whose protocol code lives in package identity
 // alone (and the test IdP in keywardtest).
 const saml = "github.com/crewjam/saml"

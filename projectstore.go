@@ -22,10 +22,6 @@ type ProjectTx interface {
 	// ignoring ASCII case here and in the methods below.
 	CreateResource(ctx context.Context, r *Resource) error
 	GetResource(ctx context.Context, org OrgID, id string) (*Resource, error)
-	// ResourceOrgs returns the organizations, at most two, in which id is
-	// registered: the authorize API denies a resource of another
-	// organization than the principal's.
-	ResourceOrgs(ctx context.Context, id string) ([]OrgID, error)
 	// ListResources lists resources in registration order.
 	ListResources(ctx context.Context, org OrgID, f ResourceFilter) ([]*Resource, PageInfo, error)
 	DeleteResource(ctx context.Context, org OrgID, id string) error

@@ -18,6 +18,11 @@ type Store interface {
 	// must have no effects outside tx. Writers to one organization wait for
 	// each other; none fails because another committed first.
 	WriteTx(ctx context.Context, fn func(Tx) error) error
+	// ResourceOrgs returns the organizations, at most two, that registered
+	// the resource id (ignoring ASCII case), in one statement outside any
+	// transaction: the authorize API asks it for ids that came without
+	// their organization, on its hot path.
+	ResourceOrgs(ctx context.Context, id string) ([]OrgID, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	Close() error

@@ -183,14 +183,6 @@ func (s *Snapshot) policyLayer(u *userNode, project string) string {
 	return LayerPolicy
 }
 
-// Principal returns the user id's user in the snapshot, or nil.
-func (s *Snapshot) Principal(id keyward.UserID) *keyward.User {
-	if u := s.users.get(id); u != nil {
-		return u.user
-	}
-	return nil
-}
-
 // decide answers p by the policies that reach u in the whole organization
 // (u.docs), document by document: an explicit deny from any wins, then an
 // allow from any. It does not allocate.

@@ -81,3 +81,11 @@ func ReachOf(s *Snapshot) (map[string][]keyward.UserID, error) {
 	}
 	return out, err
 }
+
+// Principal returns the user id's user in the snapshot, or nil.
+func (s *Snapshot) Principal(id keyward.UserID) *keyward.User {
+	if u := s.users.get(id); u != nil {
+		return u.user
+	}
+	return nil
+}

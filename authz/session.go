@@ -39,15 +39,6 @@ func (s *Snapshot) CompileSessionPolicy(doc *policy.Document) *policy.Set {
 	return policy.Compile(s.cat, []policy.Input{{ID: "session", Name: "session policy", Via: LayerSessionPolicy, Doc: doc}})
 }
 
-// RoleSet returns the compiled policies of the live role id, compiled on
-// first use, or nil for a role that is deleted or unknown.
-func (s *Snapshot) RoleSet(id keyward.RoleID) *policy.Set {
-	if c := s.roleCompiled(id); c != nil {
-		return c.set
-	}
-	return nil
-}
-
 func (s *Snapshot) roleCompiled(id keyward.RoleID) *compiled {
 	r := s.roles[id]
 	if r == nil {

@@ -79,7 +79,7 @@ func formAssignment(r *http.Request) (service.ScopeAssignment, error) {
 // the form's assignment in the path's project: one write of the
 // project's document, guarded by the ETag it read, so that a concurrent
 // change is refused rather than lost.
-func (c *Console) changeAssignments(add bool) act {
+func (c *Console) changeAssignments(add bool) step {
 	return func(ctx context.Context, r *http.Request, s *session) error {
 		project := keyward.ProjectID(r.PathValue("project_id"))
 		a, err := formAssignment(r)

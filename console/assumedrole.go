@@ -95,8 +95,8 @@ func (c *Console) terminate(ctx context.Context, r *http.Request, s *session) er
 }
 
 // assumedAction runs a and shows the Assumed roles page again.
-func (c *Console) assumedAction(a act) memberHandler {
-	return c.action(a, at("/assumed-roles"), func(w http.ResponseWriter, r *http.Request, s *session, err error) {
+func (c *Console) assumedAction(a step) memberHandler {
+	return c.act(stay("/assumed-roles", a), func(w http.ResponseWriter, r *http.Request, s *session, err error) {
 		c.showAssumed(w, r, s, nil, err)
 	})
 }

@@ -104,16 +104,36 @@ func (c *Console) routes() {
 	c.mux.Handle("POST /organization/transfer", c.signedIn(c.orgAction(c.transferOrg)))
 	c.mux.Handle("POST /organization/delete", c.signedIn(c.handleDeleteOrg))
 	c.mux.Handle("POST /organization/restore/{org_id}", c.signedIn(c.orgAction(c.restoreOrg)))
+
+	// Policies and their builder; editing groups and roles; effective
+	// access and who-can; the audit trail.
+	c.policyRoutes()
+	c.groupRoutes()
+	c.roleRoutes()
+	c.accessRoutes()
+	c.auditRoutes()
 }
+
+// Match reports whether r is one of the console's requests, with the
+// route pattern it matched: httpapi.Config.Pages asks it, so that the
+// console's requests are logged, counted and traced as the API's are.
+func (c *Console) Match(r *http.Request) (pattern string, ok bool) {
+	_, pattern = c.mux.Handler(r)
+	return pattern, pattern != ""
+}
+
+// ServeHTTP serves one of the console's requests (one Match took).
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.h.ServeHTTP(w, r) }
 
 // Wrap returns a handler that serves the console's routes and hands every
 // other request to api unchanged, so that the API's paths (/v2/...,
 // /healthz, /readyz, /metrics, and any it adds) answer exactly as they
-// would alone.
+// would alone. The server mounts the console through httpapi.Config.Pages
+// instead, inside the API's request log and metrics.
 func (c *Console) Wrap(api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := c.mux.Handler(r); pattern != "" {
-			c.h.ServeHTTP(w, r)
+		if _, ok := c.Match(r); ok {
+			c.ServeHTTP(w, r)
 			return
 		}
 		api.ServeHTTP(w, r)

@@ -8,42 +8,68 @@ import (
 )
 
 // groupsPage is the Groups page's data: a page of the organization's
-// groups.
+// groups, and whether the member may create one.
 type groupsPage struct {
 	Groups []*service.GroupDetail
 	Pager  pager
+	Create bool
 }
 
 // groupPage is a group's page: the group and a page of its members, when
-// the engine lets the member list them.
+// the engine lets the member list them, and the controls it may use.
 type groupPage struct {
 	Group       *service.GroupDetail
 	ListMembers bool
 	Members     []*keyward.GroupMemberView
 	Pager       pager
+	Edit        *groupEdit
 }
 
 // handleGroups lists the organization's groups.
 func (c *Console) handleGroups(w http.ResponseWriter, r *http.Request, s *session) {
-	groups, info, err := c.svc.ListGroups(r.Context(), pageOf(r))
-	c.render(w, r, "groups.html", view{Title: "Groups", Me: s, Data: groupsPage{groups, pagerOf("/groups", info)}}, err)
+	c.showGroups(w, r, s, nil)
+}
+
+// showGroups renders the Groups page, with the problem of an action on it
+// (err).
+func (c *Console) showGroups(w http.ResponseWriter, r *http.Request, s *session, err error) {
+	ctx := r.Context()
+	groups, info, lerr := c.svc.ListGroups(ctx, pageOf(r))
+	if lerr != nil {
+		err = lerr
+	}
+	d := groupsPage{groups, pagerOf("/groups", info), c.allowed(ctx, "iam.group.Create", "")}
+	c.render(w, r, "groups.html", view{Title: "Groups", Me: s, Data: d}, err)
 }
 
 // handleGroup shows one group with its members.
 func (c *Console) handleGroup(w http.ResponseWriter, r *http.Request, s *session) {
+	c.showGroup(w, r, s, nil)
+}
+
+// showGroup renders a group's page, with the problem of an action on it
+// (err).
+func (c *Console) showGroup(w http.ResponseWriter, r *http.Request, s *session, err error) {
 	ctx, id := r.Context(), keyward.GroupID(r.PathValue("group_id"))
 	v := view{Title: "Group", Me: s}
-	g, err := c.svc.GetGroup(ctx, id)
-	if err != nil {
-		c.render(w, r, "group.html", v, err)
+	g, gerr := c.svc.GetGroup(ctx, id)
+	if gerr != nil {
+		c.render(w, r, "group.html", v, gerr)
 		return
 	}
 	d := groupPage{Group: g}
 	v.Title, v.Data = g.Name, &d
-	if d.ListMembers, err = c.svc.Allowed(ctx, "iam.group.ListMembers", string(id), ""); err == nil && d.ListMembers {
+	var lerr error
+	if d.ListMembers, lerr = c.svc.Allowed(ctx, "iam.group.ListMembers", string(id), ""); lerr == nil && d.ListMembers {
 		var info keyward.PageInfo
-		d.Members, info, err = c.svc.ListGroupMembers(ctx, id, pageOf(r))
+		d.Members, info, lerr = c.svc.ListGroupMembers(ctx, id, pageOf(r))
 		d.Pager = pagerOf("/groups/"+string(id), info)
+	}
+	if lerr == nil {
+		d.Edit, lerr = c.loadGroupEdit(ctx, g)
+	}
+	if lerr != nil {
+		err = lerr
 	}
 	c.render(w, r, "group.html", v, err)
 }

@@ -40,6 +40,6 @@ func (c *Console) deleteIssuer(ctx context.Context, r *http.Request, s *session)
 }
 
 // issuersAction runs a and shows the OIDC issuers page again.
-func (c *Console) issuersAction(a act) memberHandler {
-	return c.action(a, at("/oidc-issuers"), c.showIssuers)
+func (c *Console) issuersAction(a step) memberHandler {
+	return c.act(stay("/oidc-issuers", a), c.showIssuers)
 }

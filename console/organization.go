@@ -103,8 +103,8 @@ func (c *Console) restoreOrg(ctx context.Context, r *http.Request, s *session) e
 }
 
 // orgAction runs a and shows the settings page again.
-func (c *Console) orgAction(a act) memberHandler {
-	return c.action(a, at("/organization"), c.showOrg)
+func (c *Console) orgAction(a step) memberHandler {
+	return c.act(stay("/organization", a), c.showOrg)
 }
 
 // handleDeleteOrg deletes the member's organization, softly, once its

@@ -1,7 +1,9 @@
 package console
 
 import (
+	"maps"
 	"net/http"
+	"net/url"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -16,6 +18,19 @@ type pager struct {
 	Path, Param string
 	Prev, Next  string
 	Total       int
+	// Query is the list's filters, which the links to its other pages
+	// keep.
+	Query url.Values
+}
+
+// Href is the address of the page of the list at cursor; it keeps the
+// list's filters and sets the list's own cursor parameter, so that the
+// other lists of a page with several (the Team page) are not paged.
+func (p pager) Href(cursor string) string {
+	q := url.Values{}
+	maps.Copy(q, p.Query)
+	q.Set(p.Param, cursor)
+	return p.Path + "?" + q.Encode()
 }
 
 // pageOf is the page of a page's one list that r asks for (its cursor).

@@ -52,8 +52,8 @@ func (c *Console) deleteProject(ctx context.Context, r *http.Request, s *session
 }
 
 // projectsAction runs a and shows the Projects page again.
-func (c *Console) projectsAction(a act) memberHandler {
-	return c.action(a, at("/projects"), c.showProjects)
+func (c *Console) projectsAction(a step) memberHandler {
+	return c.act(stay("/projects", a), c.showProjects)
 }
 
 // handleProject shows one project.
@@ -149,6 +149,6 @@ func (c *Console) deleteResource(ctx context.Context, r *http.Request, s *sessio
 
 // projectAction runs a, an action on the path's project, and shows the
 // project's page again.
-func (c *Console) projectAction(a act) memberHandler {
-	return c.action(a, func(r *http.Request) string { return "/projects/" + r.PathValue("project_id") }, c.showProject)
+func (c *Console) projectAction(a step) memberHandler {
+	return c.act(stay("/projects/{project_id}", a), c.showProject)
 }

@@ -102,14 +102,10 @@ func (c *Console) loadTeam(ctx context.Context, s *session, r *http.Request) (*t
 		return nil, err
 	}
 	org := string(s.Principal.OrgID)
-	allowed := func(action, resource string) bool {
-		ok, err := c.svc.Allowed(ctx, action, resource, "")
-		return err == nil && ok
-	}
 	d := &teamPage{Pager: pagerOf("/team", info), TeamRoles: teamRoles(),
-		ShowRoles: allowed("iam.binding.Read", org),
-		Can: teamControls{Invite: allowed("iam.invitation.Create", ""), ListInvitations: allowed("iam.invitation.List", ""),
-			CreateServiceUser: allowed("iam.user.Create", "")}}
+		ShowRoles: c.allowed(ctx, "iam.binding.Read", org),
+		Can: teamControls{Invite: c.allowed(ctx, "iam.invitation.Create", ""), ListInvitations: c.allowed(ctx, "iam.invitation.List", ""),
+			CreateServiceUser: c.allowed(ctx, "iam.user.Create", "")}}
 	roles := map[string][]string{}
 	if d.ShowRoles {
 		as, err := c.svc.GetRoleAssignments(ctx, s.Principal.OrgID, "")
@@ -122,7 +118,7 @@ func (c *Console) loadTeam(ctx context.Context, s *session, r *http.Request) (*t
 			}
 		}
 	}
-	changeRole := allowed("iam.binding.Update", org)
+	changeRole := c.allowed(ctx, "iam.binding.Update", org)
 	for _, u := range users {
 		id := string(u.Account.ID)
 		row := memberRow{User: u, Roles: roles[id], ChangeRole: changeRole && !u.Owner && !u.Account.Service}
@@ -132,9 +128,9 @@ func (c *Console) loadTeam(ctx context.Context, s *session, r *http.Request) (*t
 			}
 		}
 		if !u.Owner && u.Account.ID != s.Principal.UserID {
-			row.Suspend = u.Status == keyward.StatusActive && allowed("iam.organization.SuspendUser", id)
-			row.Unsuspend = u.Status == keyward.StatusSuspended && allowed("iam.organization.UnsuspendUser", id)
-			row.Remove = allowed("iam.organization.RemoveUser", id)
+			row.Suspend = u.Status == keyward.StatusActive && c.allowed(ctx, "iam.organization.SuspendUser", id)
+			row.Unsuspend = u.Status == keyward.StatusSuspended && c.allowed(ctx, "iam.organization.UnsuspendUser", id)
+			row.Remove = c.allowed(ctx, "iam.organization.RemoveUser", id)
 		}
 		d.Members = append(d.Members, row)
 	}
@@ -147,7 +143,7 @@ func (c *Console) loadTeam(ctx context.Context, s *session, r *http.Request) (*t
 		d.InvitationPager = pagerAt("/team", "invitations", info)
 		for _, inv := range invs {
 			id := string(inv.ID)
-			d.Invitations = append(d.Invitations, invitationRow{inv, allowed("iam.invitation.Resend", id), allowed("iam.invitation.Revoke", id)})
+			d.Invitations = append(d.Invitations, invitationRow{inv, c.allowed(ctx, "iam.invitation.Resend", id), c.allowed(ctx, "iam.invitation.Revoke", id)})
 		}
 	}
 	services, info, err := c.svc.ListUsers(ctx, keyward.UserFilter{Kind: keyward.KindService, Page: pageAt(r, "services")})
@@ -157,8 +153,8 @@ func (c *Console) loadTeam(ctx context.Context, s *session, r *http.Request) (*t
 	d.ServicePager = pagerAt("/team", "services", info)
 	for _, u := range services {
 		id := string(u.Account.ID)
-		row := serviceRow{User: u, CreateKey: allowed("iam.apikey.Create", id), RevokeKeys: allowed("iam.apikey.Delete", id)}
-		if allowed("iam.apikey.List", id) {
+		row := serviceRow{User: u, CreateKey: c.allowed(ctx, "iam.apikey.Create", id), RevokeKeys: c.allowed(ctx, "iam.apikey.Delete", id)}
+		if c.allowed(ctx, "iam.apikey.List", id) {
 			if row.Keys, _, err = c.svc.ListAPIKeys(ctx, u.Account.ID, keyward.Page{Limit: keyward.MaxPerPage}); err != nil {
 				return nil, err
 			}
@@ -169,9 +165,10 @@ func (c *Console) loadTeam(ctx context.Context, s *session, r *http.Request) (*t
 }
 
 // teamAction runs a and, when it succeeds, shows the Team page again
-// through a redirect; a refusal shows on the page with its explanation.
-func (c *Console) teamAction(a act) memberHandler {
-	return c.action(a, at("/team"), func(w http.ResponseWriter, r *http.Request, s *session, err error) {
+// through a redirect, so that a reload does not repeat it; a refusal
+// shows on the page with its explanation.
+func (c *Console) teamAction(a step) memberHandler {
+	return c.act(stay("/team", a), func(w http.ResponseWriter, r *http.Request, s *session, err error) {
 		c.showTeam(w, r, s, nil, err)
 	})
 }
@@ -225,7 +222,7 @@ func (c *Console) changeRole(ctx context.Context, r *http.Request, s *session) e
 
 // suspend returns the action that suspends (or, with !on, unsuspends) a
 // member.
-func (c *Console) suspend(on bool) act {
+func (c *Console) suspend(on bool) step {
 	return func(ctx context.Context, r *http.Request, s *session) error {
 		id := keyward.UserID(r.PathValue("user_id"))
 		if on {

@@ -11,6 +11,10 @@
 // issuer, its aud holds an allowed audience, and it is within its validity
 // window up to a small clock skew; then a trust's claim conditions decide.
 //
-// It imports the root package (for errors), go-oidc, go-jose and the
-// standard library; never the service, the store or the HTTP API.
+// What a token claims, and the conditions a trust sets on it, are package
+// claims' (pure); this package adds the network: discovery, keys,
+// signatures. It imports the root package (for errors), claims, go-oidc,
+// go-jose and the standard library; never the service, the store or the
+// HTTP API. cmd/keyward hands a Verifiers to the service
+// (service.Options.WebIdentity).
 package federation

@@ -2,8 +2,6 @@ package federation
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -15,6 +13,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/claims"
 )
 
 // DefaultClockSkew is how far the clocks of keyward and an issuer may
@@ -74,78 +73,6 @@ func New(opts Options) *Verifiers {
 	return v
 }
 
-// Identity is a verified token: who the issuer says the workload is.
-type Identity struct {
-	Issuer   string
-	Subject  string
-	Audience []string
-	Expiry   time.Time
-	// AudienceChecked says whether Verify checked the audience against the
-	// issuer's allowed audiences (it cannot when the issuer has none).
-	AudienceChecked bool
-	// Claims are all the token's claims, as JSON decodes them.
-	Claims map[string]any
-}
-
-// Meets checks the identity against a trust's claim conditions. When the
-// issuer has no allowed audiences, the trust must pin aud itself, since a
-// token minted for some other service must not open keyward. The error
-// is CodePermissionDenied and names the condition that failed.
-func (id *Identity) Meets(conds ClaimConditions) error {
-	if !id.AudienceChecked && conds["aud"] == "" {
-		return keyward.Errorf(keyward.CodePermissionDenied,
-			"The issuer %s has no allowed audiences and the trust does not pin aud, so no token of it is accepted.", id.Issuer)
-	}
-	return conds.Check(id.Claims)
-}
-
-// errToken is the error for a token that is refused.
-func errToken(format string, args ...any) *keyward.Error {
-	return &keyward.Error{Code: keyward.CodeUnauthenticated, Message: "Web identity token refused: " + fmt.Sprintf(format, args...)}
-}
-
-// header is the part of a JWT's header read before verification, to
-// refuse early and say why.
-type header struct {
-	Alg string `json:"alg"`
-	Kid string `json:"kid"`
-}
-
-// peek decodes a JWT's header and payload without verifying anything.
-func peek(token string) (header, map[string]any, error) {
-	var h header
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return h, nil, errToken("it is not a JWT (three dot-separated parts).")
-	}
-	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
-	if err != nil || json.Unmarshal(hb, &h) != nil {
-		return h, nil, errToken("its header is not base64url-encoded JSON.")
-	}
-	pb, err := base64.RawURLEncoding.DecodeString(parts[1])
-	var claims map[string]any
-	if err != nil || json.Unmarshal(pb, &claims) != nil {
-		return h, nil, errToken("its payload is not base64url-encoded JSON.")
-	}
-	return h, claims, nil
-}
-
-// Peek returns the iss and sub a token claims, without verifying
-// anything, so that a caller can pick the issuer to verify it against. A
-// token that is not a JWT, or names no issuer, is CodeUnauthenticated.
-func Peek(token string) (issuer, subject string, err error) {
-	_, claims, err := peek(strings.TrimSpace(token))
-	if err != nil {
-		return "", "", err
-	}
-	issuer, _ = claims["iss"].(string)
-	subject, _ = claims["sub"].(string)
-	if issuer == "" {
-		return "", "", errToken("it has no iss claim naming its issuer.")
-	}
-	return issuer, subject, nil
-}
-
 // Verify verifies token as one issued by issuerURL: signature by a key of
 // the issuer's JWKS (fetched again when the token names an unknown key
 // id), an asymmetric alg, iss equal to issuerURL, aud holding one of
@@ -154,18 +81,18 @@ func Peek(token string) (issuer, subject string, err error) {
 // three up to the clock skew. A refused token is CodeUnauthenticated with
 // a message saying why; an issuer that cannot be reached is
 // CodeUnavailable.
-func (v *Verifiers) Verify(ctx context.Context, issuerURL string, audiences []string, token string) (*Identity, error) {
-	h, claims, err := peek(strings.TrimSpace(token))
+func (v *Verifiers) Verify(ctx context.Context, issuerURL string, audiences []string, token string) (*claims.Identity, error) {
+	h, payload, err := claims.Decode(strings.TrimSpace(token))
 	if err != nil {
 		return nil, err
 	}
 	if !slices.Contains(Algorithms, h.Alg) {
-		return nil, errToken("alg %q is not accepted; keyward accepts only asymmetric signatures (%s).", h.Alg, strings.Join(Algorithms, ", "))
+		return nil, claims.ErrToken("alg %q is not accepted; keyward accepts only asymmetric signatures (%s).", h.Alg, strings.Join(Algorithms, ", "))
 	}
 	// The issuer is compared before the signature so that a token of
 	// another issuer is named as such and triggers no key fetch.
-	if iss, _ := claims["iss"].(string); iss != issuerURL {
-		return nil, errToken("it was issued by %q, not by the trusted issuer %q.", iss, issuerURL)
+	if iss, _ := payload["iss"].(string); iss != issuerURL {
+		return nil, claims.ErrToken("it was issued by %q, not by the trusted issuer %q.", iss, issuerURL)
 	}
 	verifier, err := v.verifier(ctx, issuerURL)
 	if err != nil {
@@ -179,13 +106,13 @@ func (v *Verifiers) Verify(ctx context.Context, issuerURL string, audiences []st
 		return nil, &keyward.Error{Code: keyward.CodeUnauthenticated,
 			Message: fmt.Sprintf("Web identity token refused: its signature does not verify with any key (kid %q) of the issuer's key set.", h.Kid), Err: err}
 	}
-	id := &Identity{Issuer: idt.Issuer, Subject: idt.Subject, Audience: idt.Audience, Expiry: idt.Expiry, Claims: claims}
-	if err := v.checkTimes(claims); err != nil {
+	id := &claims.Identity{Issuer: idt.Issuer, Subject: idt.Subject, Audience: idt.Audience, Expiry: idt.Expiry, Claims: payload}
+	if err := v.checkTimes(payload); err != nil {
 		return nil, err
 	}
 	if len(audiences) > 0 {
 		if !slices.ContainsFunc(id.Audience, func(a string) bool { return slices.Contains(audiences, a) }) {
-			return nil, errToken("its audience %q holds none of the issuer's allowed audiences %q.", id.Audience, audiences)
+			return nil, claims.ErrToken("its audience %q holds none of the issuer's allowed audiences %q.", id.Audience, audiences)
 		}
 		id.AudienceChecked = true
 	}
@@ -193,20 +120,20 @@ func (v *Verifiers) Verify(ctx context.Context, issuerURL string, audiences []st
 }
 
 // checkTimes checks exp, nbf and iat against the clock, with the skew.
-func (v *Verifiers) checkTimes(claims map[string]any) error {
+func (v *Verifiers) checkTimes(payload map[string]any) error {
 	now := v.now()
-	exp, ok := numericDate(claims["exp"])
+	exp, ok := numericDate(payload["exp"])
 	if !ok {
-		return errToken("it has no exp claim; keyward accepts only tokens that expire.")
+		return claims.ErrToken("it has no exp claim; keyward accepts only tokens that expire.")
 	}
 	if !now.Add(-v.skew).Before(exp) {
-		err := errToken("it expired at %s (server time %s, clock skew allowed %s).", exp.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), v.skew)
+		err := claims.ErrToken("it expired at %s (server time %s, clock skew allowed %s).", exp.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), v.skew)
 		err.Err = keyward.ErrExpired
 		return err
 	}
 	for _, claim := range []string{"nbf", "iat"} {
-		if t, ok := numericDate(claims[claim]); ok && now.Add(v.skew).Before(t) {
-			return errToken("it is not valid yet: %s is %s (server time %s, clock skew allowed %s).",
+		if t, ok := numericDate(payload[claim]); ok && now.Add(v.skew).Before(t) {
+			return claims.ErrToken("it is not valid yet: %s is %s (server time %s, clock skew allowed %s).",
 				claim, t.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), v.skew)
 		}
 	}

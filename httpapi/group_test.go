@@ -10,8 +10,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/keyward-iam/keyward/console"
+	fed "github.com/keyward-iam/keyward/federation"
 	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/service"
@@ -30,7 +32,17 @@ func newAPIOn(t *testing.T, opts service.Options, l net.Listener, configure ...f
 	t.Helper()
 	store := keywardtest.OpenStore(t)
 	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if opts.WebIdentity == nil {
+		opts.WebIdentity = webIdentity(opts.Now)
+	}
 	return serveAPI(t, service.New(store, opts), opts.Logger, l, configure...)
+}
+
+// webIdentity is the web identity verifier cmd/keyward wires, on the
+// clock now (nil: time.Now), reaching issuers on this machine as the
+// tests' in-process issuers are.
+func webIdentity(now func() time.Time) service.WebIdentityVerifier {
+	return fed.New(fed.Options{Now: now, HTTPClient: fed.PublicClient(true)})
 }
 
 // serveAPI bootstraps svc and serves it, on ln if not nil, as the api of
@@ -42,13 +54,14 @@ func serveAPI(t *testing.T, svc *service.Service, logger *slog.Logger, ln net.Li
 	if err != nil || !created {
 		t.Fatalf("Bootstrap = %v, %v", created, err)
 	}
-	cfg := httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")}
+	// As keyward server serves it: the console's pages, the API for every
+	// other path.
+	cfg := httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n"),
+		Pages: console.New(console.Config{Service: svc, Logger: logger})}
 	for _, f := range configure {
 		f(&cfg)
 	}
-	// As keyward server serves it: the console's pages, the API for every
-	// other path.
-	h := console.New(console.Config{Service: svc, Logger: logger}).Wrap(httpapi.NewServer(cfg))
+	h := httpapi.NewServer(cfg)
 	srv := httptest.NewUnstartedServer(keywardtest.Contract(t, h))
 	if ln != nil {
 		srv.Listener.Close()

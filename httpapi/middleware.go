@@ -191,6 +191,22 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
+// pagesFirst hands the requests pages matches to it, noting their
+// pattern for the request log and metrics, and every other to next.
+func pagesFirst(pages Pages, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pattern, ok := pages.Match(r)
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if ri, ok := r.Context().Value(routeKey).(*routeInfo); ok {
+			ri.pattern = pattern
+		}
+		pages.ServeHTTP(w, r)
+	})
+}
+
 // notePattern records, for the log line and metrics of a request answered
 // before the mux (a 401, a malformed query), the route it was meant for,
 // so that it is not counted as "unmatched".

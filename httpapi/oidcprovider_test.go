@@ -37,7 +37,7 @@ func newIssuerAPIAt(t *testing.T, start time.Time) (*api, *keywardtest.Clock) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := service.New(store, service.Options{Logger: logger, Now: clock.Now, OIDCAllowHTTP: true, PublicURL: "http://" + ln.Addr().String()})
+	svc := service.New(store, service.Options{Logger: logger, Now: clock.Now, OIDCAllowHTTP: true, WebIdentity: webIdentity(clock.Now), PublicURL: "http://" + ln.Addr().String()})
 	return serveAPI(t, svc, logger, ln), clock
 }
 

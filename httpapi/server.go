@@ -34,11 +34,24 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For says where a
 	// request came from (ParseTrustedProxies); none by default.
 	TrustedProxies []netip.Prefix
+	// Pages, when set, is a front end served on the API's port (the web
+	// console): the requests it matches skip the API's authentication and
+	// mux but get its request id, trace span, panic recovery, request log,
+	// metrics (under the pattern Match returns) and body limit.
+	Pages Pages
 	// Tracer, when set, receives a span per request (traceRequests), under
 	// which the service's and the store's spans nest; nil traces nothing,
 	// and a request pays nothing for tracing. cmd/keyward passes the
 	// provider it configured.
 	Tracer trace.TracerProvider
+}
+
+// Pages is a front end served ahead of the API (Config.Pages): Match
+// reports whether it serves r, with the route pattern to log and count r
+// under; ServeHTTP serves what Match took.
+type Pages interface {
+	http.Handler
+	Match(r *http.Request) (pattern string, ok bool)
 }
 
 type server struct {
@@ -81,6 +94,9 @@ func NewServer(cfg Config) http.Handler {
 	h := s.muxErrors(mux)
 	h = s.checkQuery(h)
 	h = s.authenticate(h)
+	if cfg.Pages != nil {
+		h = pagesFirst(cfg.Pages, h)
+	}
 	h = limitBody(h)
 	h = m.instrument(h)
 	h = s.logRequests(h)

@@ -42,7 +42,7 @@ func newFederation(t *testing.T) *federation {
 	ds := keywardtest.Dialects()
 	store := keywardtest.OpenDialect(t, ds[len(ds)-1], sqlstore.Config{Now: clock.Now})
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(store, service.Options{Logger: logger, Now: clock.Now, OIDCAllowHTTP: true})
+	svc := service.New(store, service.Options{Logger: logger, Now: clock.Now, OIDCAllowHTTP: true, WebIdentity: webIdentity(clock.Now)})
 	token, _, err := svc.Bootstrap(context.Background(), service.BootstrapInput{})
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/federation"
+	"github.com/keyward-iam/keyward/claims"
 )
 
 // SignIn is the protocol side of people's sign-in through an OpenID
@@ -120,7 +120,7 @@ func viewIdP(p *keyward.IdentityProvider) idpView {
 func (in IdentityProviderInput) clean(allowHTTP bool) (IdentityProviderInput, error) {
 	var err error
 	in.Issuer = strings.TrimSpace(in.Issuer)
-	if err := federation.CheckIssuerURL("issuer", in.Issuer, allowHTTP); err != nil {
+	if err := claims.CheckIssuerURL("issuer", in.Issuer, allowHTTP); err != nil {
 		return in, err
 	}
 	in.ClientID = strings.TrimSpace(in.ClientID)

@@ -7,29 +7,34 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/federation"
+	"github.com/keyward-iam/keyward/claims"
 )
 
 // maxIssuers caps the OIDC issuers of one organization, as AWS caps OIDC
 // providers per account.
 const maxIssuers = 100
 
-// oidc is the service's federation state: the token verifiers, shared by
-// every organization (one per issuer URL), and whether http issuer URLs
-// are allowed.
+// WebIdentityVerifier verifies the tokens external OpenID Connect issuers
+// mint for their workloads, as federation.Verifiers does (cmd/keyward
+// hands one to New): Verify checks token's signature against issuerURL's
+// keys, its issuer, one of audiences (none: not checked) and its validity
+// window, answering CodeUnauthenticated for a refused token and
+// CodeUnavailable for an issuer it cannot reach; Forget drops what it
+// remembers of issuerURL (its keys), once the issuer is deleted.
+type WebIdentityVerifier interface {
+	Verify(ctx context.Context, issuerURL string, audiences []string, token string) (*claims.Identity, error)
+	Forget(issuerURL string)
+}
+
+// oidc is the service's federation state: the token verifier, shared by
+// every organization, and whether http issuer URLs are allowed.
 type oidc struct {
-	verifiers *federation.Verifiers
+	verifier  WebIdentityVerifier // nil: web identity is not configured
 	allowHTTP bool
 }
 
 func newOIDC(opts Options) *oidc {
-	return &oidc{
-		// Issuers on private addresses are reachable only in the
-		// development mode that also allows http:// issuers.
-		verifiers: federation.New(federation.Options{Now: opts.Now, ClockSkew: opts.OIDCClockSkew,
-			HTTPClient: federation.PublicClient(opts.OIDCAllowHTTP)}),
-		allowHTTP: opts.OIDCAllowHTTP,
-	}
+	return &oidc{verifier: opts.WebIdentity, allowHTTP: opts.OIDCAllowHTTP}
 }
 
 // OIDCIssuerInput is the body of issuer registration: Vultr's issuer
@@ -62,7 +67,7 @@ func (in OIDCIssuerInput) clean(allowHTTP bool) (OIDCIssuerInput, error) {
 		return in, err
 	}
 	in.URL = strings.TrimSpace(in.URL)
-	if err := federation.CheckIssuerURL("uri", in.URL, allowHTTP); err != nil {
+	if err := claims.CheckIssuerURL("uri", in.URL, allowHTTP); err != nil {
 		return in, err
 	}
 	switch in.Source = strings.ToLower(strings.TrimSpace(in.Source)); in.Source {
@@ -225,7 +230,9 @@ func (s *Service) DeleteOIDCIssuer(ctx context.Context, id keyward.OIDCIssuerID)
 	})
 	if err == nil {
 		// A re-registration of the URL starts with a fresh discovery.
-		s.oidc.verifiers.Forget(url)
+		if s.oidc.verifier != nil {
+			s.oidc.verifier.Forget(url)
+		}
 	}
 	return err
 }

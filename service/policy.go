@@ -143,9 +143,40 @@ func (s *Service) livePolicyOf(ctx context.Context, tx keyward.Tx, org keyward.O
 }
 
 // parseDocument validates a policy document and returns its canonical
-// JSON. Every problem is reported: the first in Field and Message (Field
-// is "policy_document." + its path), all of them in Detail.
+// JSON, or ParsePolicyDocument's error.
 func (s *Service) parseDocument(raw json.RawMessage) (json.RawMessage, error) {
+	doc, err := s.parsePolicy(raw)
+	if err != nil {
+		return nil, err
+	}
+	return doc.MarshalJSON()
+}
+
+// ParsePolicyDocument parses a draft of policy id's document (a new
+// policy's when id is empty) with the errors CreatePolicy and UpdatePolicy
+// give for it, so that an editor can check the draft as it is written. The
+// caller needs the right to save it: iam.policy.Create, or
+// iam.policy.Update on id.
+func (s *Service) ParsePolicyDocument(ctx context.Context, id keyward.PolicyID, raw json.RawMessage) (*policy.Document, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	action, resource := "iam.policy.Create", ""
+	if id != "" {
+		action, resource = "iam.policy.Update", string(id)
+	}
+	if err := s.authorize(ctx, p, action, resource); err != nil {
+		return nil, err
+	}
+	return s.parsePolicy(raw)
+}
+
+// parsePolicy parses a policy document against the current catalog. Every
+// problem is reported: the first in Field and Message (Field is
+// "policy_document." + its path), all of them in Detail (a
+// policy.ValidationErrors).
+func (s *Service) parsePolicy(raw json.RawMessage) (*policy.Document, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, keyward.FieldError("policy_document", "policy_document is required.")
 	}
@@ -169,7 +200,7 @@ func (s *Service) parseDocument(raw json.RawMessage) (json.RawMessage, error) {
 		}
 		return nil, &keyward.Error{Code: keyward.CodeInvalid, Field: field, Message: msg, Detail: ve}
 	}
-	return doc.MarshalJSON()
+	return doc, nil
 }
 
 // checkPolicyName refuses the name of a managed policy and the name of a

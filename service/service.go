@@ -4,10 +4,14 @@
 // input, and runs one store transaction that also writes the audit event and
 // bumps the organization's revision.
 //
-// It imports the root package, authz (which decides every call, keyward's
-// own included) and the standard library (plus x/crypto for password
-// hashing, x/sync's singleflight and pquerna/otp for TOTP codes); never
-// net/http, database/sql or sqlstore.
+// It imports the root package, policy, authz (which decides every call,
+// keyward's own included), credential (token, link and password formats,
+// throttles), claims (web identity's rules) and the standard library, plus
+// x/sync's singleflight, pquerna/otp for TOTP codes and OpenTelemetry's
+// trace API; never net/http, database/sql or sqlstore, even through
+// another package (deps_test.go). What reaches outside (SMTP, identity
+// providers, web identity issuers, the tracer) is handed to New by
+// cmd/keyward.
 package service
 
 import (
@@ -91,9 +95,10 @@ type Options struct {
 	// LoginLimits bounds failed password checks; zero fields take
 	// DefaultLoginLimits.
 	LoginLimits LoginLimits
-	// OIDCClockSkew is how far an OIDC issuer's clock may be off when its
-	// tokens' exp, nbf and iat are checked; default 60 s, negative: none.
-	OIDCClockSkew time.Duration
+	// WebIdentity verifies the tokens of external OpenID Connect issuers
+	// for AssumeRoleWithWebIdentity (federation.Verifiers); nil: web
+	// identity answers CodeUnavailable.
+	WebIdentity WebIdentityVerifier
 	// OIDCAllowHTTP allows http:// OIDC issuer URLs, for development and
 	// tests; production issuers must use https.
 	OIDCAllowHTTP bool

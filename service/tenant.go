@@ -51,12 +51,8 @@ func (s *Service) foreignOrg(ctx context.Context, org keyward.OrgID, id string) 
 		// about id for registryTTL, and a read whose context can be
 		// cancelled costs the database driver a goroutine per statement
 		// watching for it, a sizeable share of so short a read.
-		err := s.read(context.WithoutCancel(ctx), func(ctx context.Context, tx keyward.Tx) error {
-			var err error
-			orgs, err = tx.ResourceOrgs(ctx, id)
-			return err
-		})
-		if err != nil {
+		var err error
+		if orgs, err = s.store.ResourceOrgs(context.WithoutCancel(ctx), id); err != nil {
 			return "", err
 		}
 		if s.registry.n.Add(1) > registryMax {

@@ -4,14 +4,14 @@ import (
 	"context"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/federation"
+	"github.com/keyward-iam/keyward/claims"
 )
 
 // checkTrustedIssuer checks the OIDC issuer trustee of t, a trust being
 // created or updated in org: the issuer must be registered in org, and a
 // trust of a well-known CI or Kubernetes issuer must pin sub and aud
 // unless acknowledged (the caller's acknowledge_unpinned_claims flag):
-// see federation.CheckTrustConditions.
+// see claims.CheckTrustConditions.
 func (s *Service) checkTrustedIssuer(ctx context.Context, tx keyward.Tx, org keyward.OrgID, t *keyward.RoleTrust, acknowledged bool) error {
 	iss, err := tx.GetOIDCIssuer(ctx, org, keyward.OIDCIssuerID(t.TrustedOIDCIssuerID))
 	if keyward.ErrorCode(err) == keyward.CodeNotFound {
@@ -21,5 +21,5 @@ func (s *Service) checkTrustedIssuer(ctx context.Context, tx keyward.Tx, org key
 	}
 	// A well-known CI or cluster issuer mints tokens for all its tenants:
 	// the trust must pin sub and aud, or say it means to trust them all.
-	return federation.CheckTrustConditions(iss.URL, federation.ClaimConditions(t.ClaimConditions), acknowledged)
+	return claims.CheckTrustConditions(iss.URL, claims.ClaimConditions(t.ClaimConditions), acknowledged)
 }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/federation"
+	"github.com/keyward-iam/keyward/claims"
 )
 
 // WebIdentityInput asks for a role session in exchange for an external
@@ -115,7 +115,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 		}
 		return nil, err
 	}
-	iss, sub, err := federation.Peek(in.Token)
+	iss, sub, err := claims.Peek(in.Token)
 	if err != nil {
 		s.auditWebIdentityRefusal(ctx, in, "", "", false, err)
 		return nil, err
@@ -136,7 +136,12 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 	}
 	// An organization registers a URL once, so the matching trusts share
 	// their issuer and the token is verified once.
-	id, err := s.oidc.verifiers.Verify(ctx, iss, matching[0].issuer.Audiences, in.Token)
+	if s.oidc.verifier == nil {
+		err := keyward.Errorf(keyward.CodeUnavailable, "Web identity is not configured on this server.")
+		s.auditWebIdentityRefusal(ctx, in, iss, sub, false, err)
+		return nil, err
+	}
+	id, err := s.oidc.verifier.Verify(ctx, iss, matching[0].issuer.Audiences, in.Token)
 	if err != nil {
 		s.auditWebIdentityRefusal(ctx, in, iss, sub, false, err)
 		return nil, err
@@ -148,7 +153,7 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 	var trust *keyward.RoleTrust
 	var why error
 	for _, c := range matching {
-		if err := id.Meets(federation.ClaimConditions(c.trust.ClaimConditions)); err != nil {
+		if err := id.Meets(claims.ClaimConditions(c.trust.ClaimConditions)); err != nil {
 			why = err
 			continue
 		}

@@ -82,6 +82,8 @@ type DB struct {
 	now     func() time.Time
 	applied int          // migrations that Open applied
 	tracer  trace.Tracer // nil: no spans
+	// resourceOrgs is ResourceOrgs's statement on read.
+	resourceOrgs prepared
 }
 
 var _ keyward.Store = (*DB)(nil)
@@ -233,9 +235,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the database. Transactions still running fail.
 func (db *DB) Close() error {
-	var err error
+	err := db.resourceOrgs.close()
 	if db.read != db.write {
-		err = db.read.Close()
+		err = errors.Join(err, db.read.Close())
 	}
 	return errors.Join(err, db.write.Close())
 }

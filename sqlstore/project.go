@@ -141,11 +141,24 @@ func (t *tx) GetResource(ctx context.Context, org keyward.OrgID, id string) (*ke
 	return r, dbError(op, err, nil)
 }
 
-// ResourceOrgs returns the organizations, at most two, that registered id
-// (ignoring ASCII case).
-func (t *tx) ResourceOrgs(ctx context.Context, id string) ([]keyward.OrgID, error) {
+// resourceOrgsSQL is the query of ResourceOrgs.
+const resourceOrgsSQL = "SELECT org_id FROM resources WHERE lower(id) = lower($1) ORDER BY org_id LIMIT 2"
+
+// ResourceOrgs is keyward.Store's: the query prepared once on the read
+// pool (database/sql keeps it prepared on each connection), with no
+// transaction around it, since one statement reads a consistent state.
+func (db *DB) ResourceOrgs(ctx context.Context, id string) ([]keyward.OrgID, error) {
+	stmt, err := db.resourceOrgs.get(ctx, db.read, resourceOrgsSQL)
+	if err != nil {
+		return nil, dbError("sqlstore.ResourceOrgs", err, nil)
+	}
+	rows, err := stmt.QueryContext(ctx, id)
+	return scanResourceOrgs(rows, err)
+}
+
+// scanResourceOrgs reads the organizations of a ResourceOrgs query.
+func scanResourceOrgs(rows *sql.Rows, err error) ([]keyward.OrgID, error) {
 	const op = "sqlstore.ResourceOrgs"
-	rows, err := t.tx.QueryContext(ctx, "SELECT org_id FROM resources WHERE lower(id) = lower($1) ORDER BY org_id LIMIT 2", id)
 	if err != nil {
 		return nil, dbError(op, err, nil)
 	}

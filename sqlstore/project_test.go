@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -156,6 +157,28 @@ func TestResources(t *testing.T) {
 		for _, tt := range tests {
 			wantCode(t, tt.name, s.WriteTx(ctx, tt.fn), tt.want)
 		}
+		// Which organizations registered an id, outside any transaction.
+		write(t, s, func(tx keyward.Tx) error {
+			return tx.CreateResource(ctx, &keyward.Resource{OrgID: other.ID, ID: strings.ToUpper(ids[2]), Type: "x", ProjectID: otherProj.ID})
+		})
+		both := []keyward.OrgID{o.ID, other.ID}
+		slices.Sort(both)
+		for _, tt := range []struct {
+			id   string
+			want []keyward.OrgID
+		}{
+			{ids[0], []keyward.OrgID{o.ID}},
+			{strings.ToUpper(ids[0]), []keyward.OrgID{o.ID}},
+			{ids[1], nil}, // deleted
+			{ids[2], both},
+			{"0193a6f0-0000-7000-8000-00000000000f", nil},
+		} {
+			got, err := s.ResourceOrgs(ctx, tt.id)
+			if err != nil || !slices.Equal(got, tt.want) {
+				t.Errorf("ResourceOrgs(%s) = %v, %v; want %v", tt.id, got, err, tt.want)
+			}
+		}
+		write(t, s, func(tx keyward.Tx) error { return tx.DeleteResource(ctx, other.ID, ids[2]) })
 		if t.Failed() {
 			return
 		}

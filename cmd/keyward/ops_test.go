@@ -59,6 +59,18 @@ func TestHealthAndMetrics(t *testing.T) {
 		res.Body.Close()
 	}
 
+	// The console's pages are counted, and logged, as the API's requests.
+	for range 2 {
+		res, err := http.Get(ts.URL + "/login")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	waitFor(t, "the console's request in the request log", func() bool {
+		return strings.Contains(ts.logs.String(), `"route":"GET /login","status":200`)
+	})
+
 	m, err := anon.GetMetricsWithResponse(ctx)
 	expect(t, "GET /metrics", m, err, http.StatusOK)
 	if ct := m.HTTPResponse.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
@@ -74,6 +86,7 @@ func TestHealthAndMetrics(t *testing.T) {
 		{`keyward_http_requests_total{method="GET",route="GET /v2/users/me",status="200"}`, 3},
 		{`keyward_http_requests_total{method="GET",route="GET /v2/users/{user_id}",status="404"}`, 2},
 		{`keyward_http_requests_total{method="GET",route="unmatched",status="404"}`, 1},
+		{`keyward_http_requests_total{method="GET",route="GET /login",status="200"}`, 2},
 		{`keyward_http_requests_total{method="GET",route="GET /v2/users/{user_id}",status="401"}`, 2},
 		{`keyward_http_request_duration_seconds_count{route="GET /v2/users/me"}`, 3},
 		{`keyward_http_request_duration_seconds_count{route="GET /v2/users/{user_id}"}`, 4}, // two 404s, two 401s

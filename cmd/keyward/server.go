@@ -18,6 +18,7 @@ import (
 	"github.com/keyward-iam/keyward/api"
 	"github.com/keyward-iam/keyward/catalogfile"
 	"github.com/keyward-iam/keyward/console"
+	"github.com/keyward-iam/keyward/federation"
 	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/identity"
 	"github.com/keyward-iam/keyward/policy"
@@ -247,7 +248,10 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	opts := service.Options{Logger: logger, Tracer: tracer, Limits: cfg.Limits, OIDCClockSkew: oidcSkew, OIDCAllowHTTP: cfg.OIDCAllowHTTP,
+	opts := service.Options{Logger: logger, Tracer: tracer, Limits: cfg.Limits, OIDCAllowHTTP: cfg.OIDCAllowHTTP,
+		// Issuers on private addresses are reachable only in the
+		// development mode that also allows http:// issuers.
+		WebIdentity:   federation.New(federation.Options{ClockSkew: oidcSkew, HTTPClient: federation.PublicClient(cfg.OIDCAllowHTTP)}),
 		RequireTenant: cfg.RequireTenant, Catalog: catalog, OrgCreation: cfg.OrgCreation,
 		SignIn: identity.New(identity.Options{ClockSkew: oidcSkew, AllowPrivate: cfg.OIDCAllowHTTP}),
 		SAML:   identity.NewSAML(identity.Options{AllowPrivate: cfg.OIDCAllowHTTP})}
@@ -276,9 +280,9 @@ func runServer(ctx context.Context, cfg serverConfig, stdout, stderr io.Writer) 
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The one place the server's handler is assembled: the console's
 	// pages, and the API for every other path.
-	handler := console.New(console.Config{Service: svc, Logger: logger, TrustedProxies: trusted}).
-		Wrap(httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec,
-			TrustedProxies: trusted, Tracer: tracer}))
+	handler := httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Registerer: reg, Gatherer: reg, Spec: api.Spec,
+		TrustedProxies: trusted, Tracer: tracer,
+		Pages: console.New(console.Config{Service: svc, Logger: logger, TrustedProxies: trusted})})
 
 	// Stopped before the store closes (defers run last first).
 	defer runSender(ctx, sender)()

@@ -1,4 +1,4 @@
-package federation
+package claims
 
 import (
 	"encoding/json"

@@ -3,6 +3,8 @@ package console
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 )
 
 // action is what a form of a page does, as the member of ctx: it returns
@@ -25,6 +27,32 @@ func (c *Console) act(a action, show shower) memberHandler {
 		}
 		seeOther(w, r, to)
 	}
+}
+
+// step is what a form does on the page it stays on, as the member of
+// ctx: stay makes it an action that shows that page again.
+type step func(ctx context.Context, r *http.Request, s *session) error
+
+// stay is the action that does a on the page at pattern and shows that
+// page again; pattern's {name} segments are r's path values of that
+// name (as in "/projects/{project_id}"), so that one page's actions share
+// the route's wildcards.
+func stay(pattern string, a step) action {
+	return func(ctx context.Context, r *http.Request, s *session) (string, error) {
+		return fill(pattern, r), a(ctx, r, s)
+	}
+}
+
+// fill is the path of pattern with each {name} segment replaced by r's
+// path value name, escaped: a value may hold any character.
+func fill(pattern string, r *http.Request) string {
+	segs := strings.Split(pattern, "/")
+	for i, seg := range segs {
+		if name, ok := strings.CutPrefix(seg, "{"); ok {
+			segs[i] = url.PathEscape(r.PathValue(strings.TrimSuffix(name, "}")))
+		}
+	}
+	return strings.Join(segs, "/")
 }
 
 // allowed reports whether the engine lets the member of ctx do action on

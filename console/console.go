@@ -80,6 +80,31 @@ func (c *Console) routes() {
 	c.mux.Handle("POST /team/service-users/{user_id}/keys", c.signedIn(c.handleCreateKey))
 	c.mux.Handle("POST /team/service-users/{user_id}/keys/{key_id}/revoke", c.signedIn(c.teamAction(c.revokeKey)))
 
+	// Trusts, assumed roles, projects, OIDC issuers, organization settings.
+	c.mux.Handle("POST /roles/{role_id}/trusts", c.signedIn(c.roleAction(c.createTrust)))
+	c.mux.Handle("POST /roles/{role_id}/trusts/{trust_id}/delete", c.signedIn(c.roleAction(c.deleteTrust)))
+	c.mux.Handle("GET /assumed-roles", c.signedIn(c.handleAssumed))
+	c.mux.Handle("POST /assumed-roles/assume", c.signedIn(c.handleAssume))
+	c.mux.Handle("POST /assumed-roles/sessions/{session_id}/terminate", c.signedIn(c.assumedAction(c.terminate)))
+	c.mux.Handle("GET /projects", c.signedIn(c.handleProjects))
+	c.mux.Handle("POST /projects", c.signedIn(c.projectsAction(c.createProject)))
+	c.mux.Handle("POST /projects/{project_id}/delete", c.signedIn(c.projectsAction(c.deleteProject)))
+	c.mux.Handle("GET /projects/{project_id}", c.signedIn(c.handleProject))
+	c.mux.Handle("POST /projects/{project_id}/resources", c.signedIn(c.projectAction(c.createResource)))
+	c.mux.Handle("POST /projects/{project_id}/resources/delete", c.signedIn(c.projectAction(c.deleteResource)))
+	c.mux.Handle("POST /projects/{project_id}/assignments", c.signedIn(c.projectAction(c.changeAssignments(true))))
+	c.mux.Handle("POST /projects/{project_id}/assignments/remove", c.signedIn(c.projectAction(c.changeAssignments(false))))
+	c.mux.Handle("POST /projects/{project_id}/overrides", c.signedIn(c.projectAction(c.setOverride)))
+	c.mux.Handle("POST /projects/{project_id}/overrides/{user_id}/delete", c.signedIn(c.projectAction(c.deleteOverride)))
+	c.mux.Handle("GET /oidc-issuers", c.signedIn(c.handleIssuers))
+	c.mux.Handle("POST /oidc-issuers", c.signedIn(c.issuersAction(c.createIssuer)))
+	c.mux.Handle("POST /oidc-issuers/{issuer_id}/delete", c.signedIn(c.issuersAction(c.deleteIssuer)))
+	c.mux.Handle("GET /organization", c.signedIn(c.handleOrg))
+	c.mux.Handle("POST /organization/rename", c.signedIn(c.orgAction(c.renameOrg)))
+	c.mux.Handle("POST /organization/transfer", c.signedIn(c.orgAction(c.transferOrg)))
+	c.mux.Handle("POST /organization/delete", c.signedIn(c.handleDeleteOrg))
+	c.mux.Handle("POST /organization/restore/{org_id}", c.signedIn(c.orgAction(c.restoreOrg)))
+
 	// Policies and their builder; editing groups and roles; effective
 	// access and who-can; the audit trail.
 	c.policyRoutes()

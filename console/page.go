@@ -119,6 +119,16 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, name string, v 
 	_, _ = w.Write(b.Bytes())
 }
 
+// show renders page name with d, the data loaded for it, and the problem
+// of act, the action that led there; or, when loading failed (err), with
+// that problem and no data.
+func (c *Console) show(w http.ResponseWriter, r *http.Request, name string, v view, d any, err, act error) {
+	if err == nil {
+		v.Data, err = d, act
+	}
+	c.render(w, r, name, v, err)
+}
+
 // seeOther ends a successful action by sending the browser to the page
 // that shows its result, so that reloading it does not repeat the action.
 func seeOther(w http.ResponseWriter, r *http.Request, to string) {

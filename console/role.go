@@ -36,6 +36,8 @@ type rolePage struct {
 	ListGroups bool
 	Groups     []*service.RoleAssignment
 	Edit       *roleEdit
+	// Trusts is the trusts section of an assumable role (trust.go).
+	Trusts *trustsPart
 }
 
 // handleRoles lists the organization's roles.
@@ -87,6 +89,10 @@ func (c *Console) showRole(w http.ResponseWriter, r *http.Request, s *session, e
 		return
 	}
 	d := rolePage{Role: role}
+	if d.Trusts, gerr = c.loadTrusts(ctx, role); gerr != nil {
+		c.render(w, r, "role.html", v, gerr)
+		return
+	}
 	v.Title, v.Data = role.Name, &d
 	first := keyward.Page{Limit: keyward.MaxPerPage}
 	var lerr error
@@ -111,4 +117,10 @@ func (c *Console) showRole(w http.ResponseWriter, r *http.Request, s *session, e
 		err = lerr
 	}
 	c.render(w, r, "role.html", v, err)
+}
+
+// roleAction runs a, an action on the path's role, and shows the role's
+// page again.
+func (c *Console) roleAction(a step) memberHandler {
+	return c.act(stay("/roles/{role_id}", a), c.showRole)
 }

@@ -27,14 +27,19 @@ type navLink struct {
 	Href, Label, Action, Blurb string
 }
 
-// navigation is every page of the navigation, in order. The why and
-// access pages have no action: every member may ask about itself.
+// navigation is every page of the navigation, in order. The assumed
+// roles, why and access pages have no action: every member may see the
+// roles it may assume and ask about itself.
 var navigation = []navLink{
 	{"/team", "Team", "iam.user.List", "members, invitations, roles, service users and their keys."},
 	{"/groups", "Groups", "iam.group.List", "groups, their members and what they grant."},
 	{"/roles", "Roles", "iam.role.List", "built-in and custom roles, their policies and who holds them."},
 	{"/policies", "Policies", "iam.policy.List", "policies, built visually or in JSON, and what they are attached to."},
+	{"/projects", "Projects", "iam.project.List", "projects, their resources, role assignments and per-member overrides."},
+	{"/oidc-issuers", "OIDC issuers", "oidc.issuer.List", "the workload identity providers whose tokens may assume roles."},
+	{"/assumed-roles", "Assumed roles", "", "the roles you may assume, your sessions of them."},
 	{"/audit", "Audit", "iam.auditevent.List", "who changed what, when, with the before and after."},
+	{"/organization", "Settings", "iam.organization.Read", "the organization's name, ownership, deletion and restore."},
 	{"/why", "Why?", "", "may a member do an action on a resource, and which policy decides it."},
 	{"/access", "Access", "", "what a member may do, per service, and through which policies; who can do an action."},
 }

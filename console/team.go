@@ -14,10 +14,12 @@ import (
 // members with their roles and status, the pending invitations, the
 // service users and their keys, and which controls the member may use.
 type teamPage struct {
-	Members     []memberRow
-	Pager       pager // of the members
-	Invitations []invitationRow
-	Services    []serviceRow
+	Members         []memberRow
+	Pager           pager // of the members
+	Invitations     []invitationRow
+	InvitationPager pager
+	Services        []serviceRow
+	ServicePager    pager
 	// TeamRoles are the built-in Admin, Operator and Viewer, which the
 	// invite and change-role forms offer.
 	TeamRoles []policy.BuiltinRole
@@ -83,7 +85,7 @@ func (c *Console) handleTeam(w http.ResponseWriter, r *http.Request, s *session)
 // the refusal and its explanation instead of the team.
 func (c *Console) showTeam(w http.ResponseWriter, r *http.Request, s *session, key *newKey, err error) {
 	v := view{Title: "Team", Me: s}
-	d, lerr := c.loadTeam(r.Context(), s, pageOf(r))
+	d, lerr := c.loadTeam(r.Context(), s, r)
 	if lerr != nil {
 		c.render(w, r, "team.html", v, lerr)
 		return
@@ -94,8 +96,8 @@ func (c *Console) showTeam(w http.ResponseWriter, r *http.Request, s *session, k
 }
 
 // loadTeam reads the page's data through the service, as the member.
-func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (*teamPage, error) {
-	users, info, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: page})
+func (c *Console) loadTeam(ctx context.Context, s *session, r *http.Request) (*teamPage, error) {
+	users, info, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: pageOf(r)})
 	if err != nil {
 		return nil, err
 	}
@@ -133,20 +135,22 @@ func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (
 		d.Members = append(d.Members, row)
 	}
 	if d.Can.ListInvitations {
-		invs, _, err := c.svc.ListInvitations(ctx, keyward.InvitationFilter{Status: keyward.InvitationPending,
-			Page: keyward.Page{Limit: keyward.MaxPerPage}})
+		invs, info, err := c.svc.ListInvitations(ctx, keyward.InvitationFilter{Status: keyward.InvitationPending,
+			Page: pageAt(r, "invitations")})
 		if err != nil {
 			return nil, err
 		}
+		d.InvitationPager = pagerAt("/team", "invitations", info)
 		for _, inv := range invs {
 			id := string(inv.ID)
 			d.Invitations = append(d.Invitations, invitationRow{inv, c.allowed(ctx, "iam.invitation.Resend", id), c.allowed(ctx, "iam.invitation.Revoke", id)})
 		}
 	}
-	services, _, err := c.svc.ListUsers(ctx, keyward.UserFilter{Kind: keyward.KindService, Page: keyward.Page{Limit: keyward.MaxPerPage}})
+	services, info, err := c.svc.ListUsers(ctx, keyward.UserFilter{Kind: keyward.KindService, Page: pageAt(r, "services")})
 	if err != nil {
 		return nil, err
 	}
+	d.ServicePager = pagerAt("/team", "services", info)
 	for _, u := range services {
 		id := string(u.Account.ID)
 		row := serviceRow{User: u, CreateKey: c.allowed(ctx, "iam.apikey.Create", id), RevokeKeys: c.allowed(ctx, "iam.apikey.Delete", id)}
@@ -160,15 +164,13 @@ func (c *Console) loadTeam(ctx context.Context, s *session, page keyward.Page) (
 	return d, nil
 }
 
-// teamAct is an action of the Team page, acting as the member of ctx.
-type teamAct func(ctx context.Context, r *http.Request, s *session) error
-
-// teamAction runs act and, when it succeeds, shows the Team page again
+// teamAction runs a and, when it succeeds, shows the Team page again
 // through a redirect, so that a reload does not repeat it; a refusal
 // shows on the page with its explanation.
-func (c *Console) teamAction(act teamAct) memberHandler {
-	return c.act(func(ctx context.Context, r *http.Request, s *session) (string, error) { return "/team", act(ctx, r, s) },
-		func(w http.ResponseWriter, r *http.Request, s *session, err error) { c.showTeam(w, r, s, nil, err) })
+func (c *Console) teamAction(a step) memberHandler {
+	return c.act(stay("/team", a), func(w http.ResponseWriter, r *http.Request, s *session, err error) {
+		c.showTeam(w, r, s, nil, err)
+	})
 }
 
 // invite invites an email with a team role.
@@ -220,7 +222,7 @@ func (c *Console) changeRole(ctx context.Context, r *http.Request, s *session) e
 
 // suspend returns the action that suspends (or, with !on, unsuspends) a
 // member.
-func (c *Console) suspend(on bool) teamAct {
+func (c *Console) suspend(on bool) step {
 	return func(ctx context.Context, r *http.Request, s *session) error {
 		id := keyward.UserID(r.PathValue("user_id"))
 		if on {

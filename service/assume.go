@@ -137,7 +137,27 @@ func (s *Service) matchTrust(ctx context.Context, tx keyward.Tx, org keyward.Org
 // session, and the session itself, need no grant.
 func (s *Service) sessionByToken(ctx context.Context, tx keyward.Tx, p *keyward.Principal, token, action string) (*keyward.RoleSession, error) {
 	sess, err := roleSessionOf(ctx, tx, token)
-	if keyward.ErrorCode(err) == keyward.CodeUnauthenticated || err == nil && sess.OrgID != p.OrgID {
+	if keyward.ErrorCode(err) == keyward.CodeUnauthenticated {
+		return nil, notFound("Session")
+	}
+	return s.sessionFor(ctx, p, sess, err, action)
+}
+
+// sessionByID is sessionByToken for a session named by its id, which
+// listings show (keyward keeps no token).
+func (s *Service) sessionByID(ctx context.Context, tx keyward.Tx, p *keyward.Principal, id keyward.RoleSessionID, action string) (*keyward.RoleSession, error) {
+	if !keyward.ValidID(string(id)) {
+		return nil, notFound("Session")
+	}
+	sess, err := tx.GetRoleSession(ctx, id)
+	return s.sessionFor(ctx, p, sess, err, action)
+}
+
+// sessionFor returns sess, found with err, if it is of p's organization
+// and p may perform action on it: the member who assumed it and the
+// session itself need no grant.
+func (s *Service) sessionFor(ctx context.Context, p *keyward.Principal, sess *keyward.RoleSession, err error, action string) (*keyward.RoleSession, error) {
+	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && sess.OrgID != p.OrgID {
 		return nil, notFound("Session")
 	}
 	if err != nil {
@@ -236,12 +256,29 @@ func (s *Service) ListRoleSessions(ctx context.Context, f keyward.SessionFilter)
 // working, and so do the sessions chained from it. Terminating an ended
 // session changes nothing.
 func (s *Service) TerminateRoleSession(ctx context.Context, token string) error {
+	return s.terminateRoleSession(ctx, func(ctx context.Context, tx keyward.Tx, p *keyward.Principal) (*keyward.RoleSession, error) {
+		return s.sessionByToken(ctx, tx, p, token, "iam.assumedrole.Delete")
+	})
+}
+
+// TerminateRoleSessionByID is TerminateRoleSession for the session id, as
+// a listing shows it: the console ends a member's session from its list,
+// since the token was shown once and is kept nowhere.
+func (s *Service) TerminateRoleSessionByID(ctx context.Context, id keyward.RoleSessionID) error {
+	return s.terminateRoleSession(ctx, func(ctx context.Context, tx keyward.Tx, p *keyward.Principal) (*keyward.RoleSession, error) {
+		return s.sessionByID(ctx, tx, p, id, "iam.assumedrole.Delete")
+	})
+}
+
+// terminateRoleSession ends the session find returns, in one transaction
+// with its audit event.
+func (s *Service) terminateRoleSession(ctx context.Context, find func(context.Context, keyward.Tx, *keyward.Principal) (*keyward.RoleSession, error)) error {
 	p, err := caller(ctx)
 	if err != nil {
 		return err
 	}
 	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		sess, err := s.sessionByToken(ctx, tx, p, token, "iam.assumedrole.Delete")
+		sess, err := find(ctx, tx, p)
 		if err != nil {
 			return err
 		}

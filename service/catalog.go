@@ -195,3 +195,18 @@ func (s *Service) ListGridGroups(ctx context.Context, p keyward.Page) ([]GridGro
 // the current catalog ("" for none). It authorizes nothing: callers show it
 // beside an action they were allowed to read.
 func (s *Service) GridGroupOf(name string) string { return s.catalog().GridGroupOf(name) }
+
+// ResourceTypesWith returns the resource types of the current catalog
+// (service.resource) that have the operation (an action named
+// <type>.<operation>), sorted by name. It authorizes nothing: the
+// console offers a type only after asking Allowed about its action.
+func (s *Service) ResourceTypesWith(operation string) []string {
+	var out []string
+	for _, a := range s.catalog().Actions() {
+		if strings.EqualFold(a.Operation, operation) {
+			out = append(out, a.Service+"."+a.Resource)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -176,6 +176,19 @@ func (s *Service) Allowed(ctx context.Context, action, resource, project string)
 	return d.Allowed(), nil
 }
 
+// Require is Allowed as an error: nil when the caller of ctx may perform
+// action on resource (in project), else the API's refusal with the
+// engine's explanation. The console checks with it a provider's action
+// that it acts out through keyward (creating a resource in a project
+// registers it there).
+func (s *Service) Require(ctx context.Context, action, resource, project string) error {
+	p, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	return s.authorizeIn(ctx, p, action, resource, project)
+}
+
 // unlimitedRoot reports whether p is the root owner acting through an
 // unnarrowed credential of its own: the one caller above the engine. A
 // narrowed key is never broader than its owner, the root owner's

@@ -39,6 +39,21 @@ func getPage(t *testing.T, c *http.Client, ts *testServer, path string) (int, st
 // origin), and returns the status and the Location.
 func post(t *testing.T, c *http.Client, ts *testServer, path string, form url.Values) (int, string) {
 	t.Helper()
+	res, _ := postForm(t, c, ts, path, form)
+	return res.StatusCode, res.Header.Get("Location")
+}
+
+// postBody is post for an answer with a page: the status and the body.
+func postBody(t *testing.T, c *http.Client, ts *testServer, path string, form url.Values) (int, string) {
+	t.Helper()
+	res, body := postForm(t, c, ts, path, form)
+	return res.StatusCode, body
+}
+
+// postForm posts form to path with c, as a page of the console does
+// (same origin), and returns the answer and its body.
+func postForm(t *testing.T, c *http.Client, ts *testServer, path string, form url.Values) (*http.Response, string) {
+	t.Helper()
 	req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", ts.URL)
@@ -46,8 +61,38 @@ func post(t *testing.T, c *http.Client, ts *testServer, path string, form url.Va
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
-	return res.StatusCode, res.Header.Get("Location")
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+// listed walks a list of the Team page from its first page with c,
+// following the Next links of the list's cursor (param), and returns
+// the rows row matches (by its first group) and how many pages it read.
+// A row listed twice fails t.
+func listed(t *testing.T, c *http.Client, ts *testServer, param string, row *regexp.Regexp) (map[string]bool, int) {
+	t.Helper()
+	next := regexp.MustCompile(`href="(/team\?` + param + `=[^"]+)">Next`)
+	seen := map[string]bool{}
+	path, pages := "/team", 0
+	for path != "" && pages < 10 {
+		status, body := getPage(t, c, ts, path)
+		if status != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, status)
+		}
+		pages++
+		for _, m := range row.FindAllStringSubmatch(body, -1) {
+			if seen[m[1]] {
+				t.Errorf("%s listed twice", m[1])
+			}
+			seen[m[1]] = true
+		}
+		path = ""
+		if m := next.FindStringSubmatch(body); m != nil {
+			path = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+	}
+	return seen, pages
 }
 
 // TestConsoleTeamPages: the Team page lists members a page at a time.
@@ -60,27 +105,7 @@ func TestConsoleTeamPages(t *testing.T) {
 	if status, to := post(t, c, ts, "/login", url.Values{"email": {"admin@localhost"}, "password": {ownerPassword}, "return_to": {"/team"}}); status != http.StatusSeeOther || to != "/team" {
 		t.Fatalf("sign in = %d to %q", status, to)
 	}
-	rows := regexp.MustCompile(`<tr data-email="([^"]+)"`)
-	next := regexp.MustCompile(`href="(/team\?cursor=[^"]+)">Next`)
-	seen := map[string]bool{}
-	path, pages := "/team", 0
-	for path != "" {
-		status, body := getPage(t, c, ts, path)
-		if status != http.StatusOK {
-			t.Fatalf("GET %s = %d", path, status)
-		}
-		pages++
-		for _, m := range rows.FindAllStringSubmatch(body, -1) {
-			if seen[m[1]] {
-				t.Errorf("%s listed twice", m[1])
-			}
-			seen[m[1]] = true
-		}
-		path = ""
-		if m := next.FindStringSubmatch(body); m != nil {
-			path = strings.ReplaceAll(m[1], "&amp;", "&")
-		}
-	}
+	seen, pages := listed(t, c, ts, "cursor", regexp.MustCompile(`<tr data-email="([^"]+)"`))
 	if len(seen) != 26 || pages != 2 {
 		t.Errorf("the Team page listed %d members on %d pages, want 26 on 2", len(seen), pages)
 	}
@@ -192,3 +217,26 @@ func TestConsoleInvitationExistingAccount(t *testing.T) {
 		t.Errorf("after accepting, the start page is not the new organization's:\n%s", body)
 	}
 }
+
+// TestConsoleTeamListPages: the Team page's pending invitations and
+// service users page on their own, each with its own cursor, past the
+// first page.
+func TestConsoleTeamListPages(t *testing.T) {
+	ts, _, _ := consoleServer(t)
+	for i := range perList {
+		callAPI(t, ts, "POST", "/v2/invitation", ts.Token, fmt.Sprintf(`{"email_invited": "i%02d@example.com"}`, i), http.StatusCreated, nil)
+		callAPI(t, ts, "POST", "/v2/users", ts.Token, fmt.Sprintf(`{"name": "svc-%02d", "service_user": true}`, i), http.StatusCreated, nil)
+	}
+	c := browserless(t)
+	post(t, c, ts, "/login", url.Values{"email": {"admin@localhost"}, "password": {ownerPassword}})
+	for _, tc := range []struct{ param, row string }{{"invitations", "data-invitation"}, {"services", "data-service"}} {
+		seen, pages := listed(t, c, ts, tc.param, regexp.MustCompile(tc.row+`="([^"]+)"`))
+		if len(seen) != perList || pages != 2 {
+			t.Errorf("the Team page listed %d %s on %d pages, want %d on 2", len(seen), tc.param, pages, perList)
+		}
+	}
+}
+
+// perList is how many invitations and service users
+// TestConsoleTeamListPages makes: more than a page of the console's.
+const perList = 25

@@ -57,12 +57,20 @@ func TestConsoleSecurity(t *testing.T) {
 	// lets the cookie through, the cross-origin protection refuses.
 	signIn(t, tab, ts, "admin@localhost", ownerPassword)
 	attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, `<!doctype html><form id="f" method="post" action="%s/team/service-users"><input name="name" value="planted"></form>
-<script>document.getElementById("f").submit()</script>`, ts.URL)
+		fmt.Fprintf(w, `<!doctype html><form method="post" action="%s/team/service-users"><input name="name" value="planted"><button id="post">Win a prize</button></form>`, ts.URL)
 	}))
 	defer attacker.Close()
 	do(t, tab, "open the other origin's page", chromedp.Navigate(attacker.URL))
-	waitJS(t, tab, "the forged post's answer", `location.href.endsWith("/team/service-users")`)
+	// A click posts the form, and RunResponse waits for the navigation it
+	// starts: a script posting it as the page loads would race the wait,
+	// which cannot outlive the page it starts on.
+	answer, err := chromedp.RunResponse(tab, chromedp.Click(chromedp.ID("post")))
+	if err != nil {
+		t.Fatalf("the forged post: %v", err)
+	}
+	if answer.Status != http.StatusForbidden {
+		t.Errorf("the forged post's answer is %d, want %d", answer.Status, http.StatusForbidden)
+	}
 	if got := text(t, tab, "body"); !strings.Contains(got, "another site") {
 		t.Errorf("the forged POST's answer says %q, want the refusal", got)
 	}

@@ -120,8 +120,13 @@ func TestUserCreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := api.Calls()
+	// The users are listed first (is the name in use?), then the user made.
+	post := calls[len(calls)-1]
+	if post.Method != "POST" {
+		t.Fatalf("last request %s %s, want the POST", post.Method, post.Path)
+	}
 	var got map[string]any
-	if err := json.Unmarshal([]byte(calls[0].Body), &got); err != nil {
+	if err := json.Unmarshal([]byte(post.Body), &got); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]any{

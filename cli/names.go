@@ -139,24 +139,29 @@ func namedAs(ctx context.Context, c *client.ClientWithResponses, thing, s string
 	return found, nil
 }
 
-// warnNameInUse warns, on stderr, when objects of kind thing other than id
-// are also named name: the name then no longer picks one of them out
-// (idOf asks for an ID), so the person learns it now rather than later.
-// It says nothing when the lookup fails; the object was made.
-func (a *app) warnNameInUse(ctx context.Context, c *client.ClientWithResponses, thing, name string, id uuid.UUID) {
+// nameInUse returns the IDs of the objects of kind thing already named
+// name ("" for none), so that a command about to make another can warn
+// once it is made (warnNameInUse): the name then no longer picks one of
+// them out (idOf asks for an ID). A failed lookup returns none; it must
+// not stop the command.
+func nameInUse(ctx context.Context, c *client.ClientWithResponses, thing, name string) []string {
 	if name == "" {
-		return
+		return nil
 	}
 	found, err := namedAs(ctx, c, thing, name)
 	if err != nil {
-		return
+		return nil
 	}
-	var others []string
-	for _, n := range found {
-		if n.id != id {
-			others = append(others, n.id.String())
-		}
+	ids := make([]string, len(found))
+	for i, n := range found {
+		ids[i] = n.id.String()
 	}
+	return ids
+}
+
+// warnNameInUse warns, on stderr, that the object of kind thing just made
+// shares its name with the objects others (nameInUse's answer).
+func (a *app) warnNameInUse(thing, name string, others []string) {
 	if len(others) > 0 {
 		fmt.Fprintf(a.stderr, "warning: another %s is also named %q (%s): refer to them by ID\n", thing, name, strings.Join(others, ", "))
 	}

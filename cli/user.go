@@ -162,6 +162,7 @@ is shown once.`,
 			if err != nil {
 				return err
 			}
+			others := nameInUse(cmd.Context(), c, "user", name)
 			resp, err := c.CreateUserWithResponse(cmd.Context(), req)
 			if err := check(resp, err, http.StatusCreated); err != nil {
 				return err
@@ -172,7 +173,7 @@ is shown once.`,
 			if resp.JSON201.User.APIKey != nil {
 				a.noteSecret()
 			}
-			a.warnNameInUse(cmd.Context(), c, "user", name, resp.JSON201.User.ID)
+			a.warnNameInUse("user", name, others)
 			return nil
 		},
 	}

@@ -57,6 +57,11 @@ func TestPatchProperty(t *testing.T) {
 		if total.Failed != 0 || total.Patches < int64(seeds*steps*8/10) {
 			t.Errorf("updates: %+v; want most of the %d steps patched", total, seeds*steps)
 		}
+		if testing.Short() {
+			// 100 steps among some 30 kinds, the rare ones skipped 3 times in
+			// 4: too short a walk to meet every kind. The full walk must.
+			return
+		}
 		for _, m := range pMutations {
 			if used[m.name] == 0 {
 				t.Errorf("mutation %s never applied", m.name)

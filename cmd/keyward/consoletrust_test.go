@@ -58,6 +58,11 @@ func TestConsoleTrustConditions(t *testing.T) {
 	if got := text(t, owner, "#trust-list tbody"); !strings.Contains(got, "claim sub=repo:acme/deploy:*") {
 		t.Errorf("the trust list says %q, want the issuer's claim condition sub=repo:acme/deploy:*", got)
 	}
+	// The trusts are below the role's grid: the screenshot shows them from
+	// their top.
+	if _, err := chromedp.Run(owner, chromedp.Evaluate[bool](`document.getElementById("trusts").scrollIntoView({block: "start"}), true`)); err != nil {
+		t.Fatal(err)
+	}
 	checkPage(t, owner, "role-trust-conditions")
 
 	var trusts struct {

@@ -76,6 +76,8 @@ func (c *Console) routes() {
 	c.mux.Handle("POST /team/members/{user_id}/suspend", c.signedIn(c.teamAction(c.suspend(true))))
 	c.mux.Handle("POST /team/members/{user_id}/unsuspend", c.signedIn(c.teamAction(c.suspend(false))))
 	c.mux.Handle("POST /team/members/{user_id}/remove", c.signedIn(c.teamAction(c.remove)))
+	c.mux.Handle("POST /team/members/{user_id}/tags", c.signedIn(c.teamAction(c.tagMember)))
+	c.mux.Handle("POST /team/members/{user_id}/tags/remove", c.signedIn(c.teamAction(c.untagMember)))
 	c.mux.Handle("POST /team/service-users", c.signedIn(c.handleCreateServiceUser))
 	c.mux.Handle("POST /team/service-users/{user_id}/keys", c.signedIn(c.handleCreateKey))
 	c.mux.Handle("POST /team/service-users/{user_id}/keys/{key_id}/revoke", c.signedIn(c.teamAction(c.revokeKey)))

@@ -19,6 +19,7 @@ func TestWrap(t *testing.T) {
 		{"GET", "/login", http.StatusOK},
 		{"GET", "/assets/htmx.min.js", http.StatusOK},
 		{"GET", "/assets/console.css", http.StatusOK},
+		{"GET", "/assets/console.js", http.StatusOK},
 		{"GET", "/assets/", http.StatusNotFound},
 		{"GET", "/", http.StatusSeeOther},     // signed out: to the sign-in page
 		{"GET", "/team", http.StatusSeeOther}, // signed out: to the sign-in page

@@ -26,6 +26,9 @@ type teamPage struct {
 	// ShowRoles is whether the member may read the organization's role
 	// assignments, where the roles column comes from.
 	ShowRoles bool
+	// ShowTags is whether the member may list the tags of any member on
+	// the page, for the tags column.
+	ShowTags bool
 	Can       teamControls
 	// NewKey is the secret of a key just created, shown this once.
 	NewKey *newKey
@@ -53,6 +56,7 @@ type memberRow struct {
 	// TeamRole is the built-in team role bound to the member, if any.
 	TeamRole                               string
 	ChangeRole, Suspend, Unsuspend, Remove bool
+	Tags                                   memberTags
 }
 
 // serviceRow is a service user with its live keys.
@@ -132,6 +136,10 @@ func (c *Console) loadTeam(ctx context.Context, s *session, r *http.Request) (*t
 			row.Unsuspend = u.Status == keyward.StatusSuspended && c.allowed(ctx, "iam.organization.UnsuspendUser", id)
 			row.Remove = c.allowed(ctx, "iam.organization.RemoveUser", id)
 		}
+		if row.Tags, err = c.loadMemberTags(ctx, s, u); err != nil {
+			return nil, err
+		}
+		d.ShowTags = d.ShowTags || row.Tags.Show
 		d.Members = append(d.Members, row)
 	}
 	if d.Can.ListInvitations {

@@ -17,10 +17,12 @@ type trustsPart struct {
 	RoleID keyward.RoleID
 	Trusts []row[*service.TrustDetail]
 	// Create is whether the member may create a trust on the role; the
-	// form then offers Trustees and Expiries.
+	// form then offers Trustees (users, groups and OIDC issuers), Expiries
+	// and the conditions' Weekdays.
 	Create   bool
 	Trustees []identity
 	Expiries []expiry
+	Weekdays []time.Weekday
 }
 
 // expiry is a choice of seed 002's trust expiration: a time from now, a
@@ -92,30 +94,61 @@ func (c *Console) loadTrusts(ctx context.Context, role *service.RoleDetail) (*tr
 	if d.Create, err = c.svc.Allowed(ctx, "iam.roletrust.Create", id, ""); err != nil || !d.Create {
 		return d, err
 	}
-	d.Expiries = expiries
-	d.Trustees, err = c.identities(ctx)
+	d.Expiries, d.Weekdays = expiries, weekdays
+	if d.Trustees, err = c.identities(ctx); err != nil {
+		return nil, err
+	}
+	if ok, err := c.svc.Allowed(ctx, "oidc.issuer.List", "", ""); err != nil || !ok {
+		return d, err
+	}
+	issuers, _, err := c.svc.ListOIDCIssuers(ctx, keyward.Page{Limit: keyward.MaxPerPage})
 	if err != nil {
 		return nil, err
+	}
+	for _, iss := range issuers {
+		d.Trustees = append(d.Trustees, identity{issuerPrefix + string(iss.ID), "OIDC issuer " + iss.Name + " (" + iss.URL + ")"})
 	}
 	return d, nil
 }
 
-// createTrust creates a trust on the path's role for the chosen user or
-// group, with the chosen mode and expiry.
+// issuerPrefix starts the trustee value of an OIDC issuer, beside
+// identity's "user:" and "group:".
+const issuerPrefix = "issuer:"
+
+// createTrust creates a trust on the path's role for the chosen user,
+// group or OIDC issuer, with the chosen mode, expiry and conditions. A
+// user's or group's trust is the API's TemporaryAssumption in the chosen
+// mode; an issuer's is a FederatedAssumption with its claim conditions,
+// in the service's mode for it (a workload's token assumes the role; no
+// one chooses to).
 func (c *Console) createTrust(ctx context.Context, r *http.Request, s *session) error {
 	in := service.TrustInput{RoleID: keyward.RoleID(r.PathValue("role_id"))}
-	typ, mode := keyward.TrustTemporary, keyward.AssumptionMode(r.PostFormValue("assumption_mode"))
-	in.Type, in.Mode = &typ, &mode
-	kind, id, err := identityOf(r, "trustee")
-	if err != nil {
+	var err error
+	if issuer, ok := strings.CutPrefix(r.PostFormValue("trustee"), issuerPrefix); ok {
+		typ := keyward.TrustFederated
+		in.Type, in.TrustedOIDCIssuerID = &typ, &issuer
+	} else {
+		typ, mode := keyward.TrustTemporary, keyward.AssumptionMode(r.PostFormValue("assumption_mode"))
+		in.Type, in.Mode = &typ, &mode
+		kind, id, err := identityOf(r, "trustee")
+		if err != nil {
+			return err
+		}
+		if kind == keyward.PrincipalUser {
+			u := keyward.UserID(id)
+			in.TrustedUserID = &u
+		} else {
+			g := keyward.GroupID(id)
+			in.TrustedGroupID = &g
+		}
+	}
+	// Claims are an issuer's: on a user's trust the service refuses them,
+	// naming the field.
+	if in.ClaimConditions, err = claimConditions(r); err != nil {
 		return err
 	}
-	if kind == keyward.PrincipalUser {
-		u := keyward.UserID(id)
-		in.TrustedUserID = &u
-	} else {
-		g := keyward.GroupID(id)
-		in.TrustedGroupID = &g
+	if in.Conditions, err = trustConditions(r); err != nil {
+		return err
 	}
 	until, err := validUntil(r.PostFormValue("expires"), r.PostFormValue("valid_until"), c.svc.Now())
 	if err != nil {

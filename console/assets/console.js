@@ -1,0 +1,26 @@
+// The console's one script of its own. While htmx sends a request, the form
+// that sent it is marked busy (aria-busy), so that assistive technology
+// knows its answer is coming; a style sheet cannot set an attribute. The
+// visible "Working…" status needs no script: htmx puts its request class on
+// #working (the body's hx-indicator) and console.css shows it.
+(function () {
+  "use strict";
+  function form(e) {
+    const elt = e.detail && e.detail.elt;
+    return elt instanceof Element ? elt.closest("form") : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    const f = form(e);
+    if (f) {
+      f.setAttribute("aria-busy", "true");
+    }
+  });
+  // htmx:afterRequest comes after the swap, also when the request failed;
+  // a form the swap replaced is gone, and its copy was never marked.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    const f = form(e);
+    if (f) {
+      f.removeAttribute("aria-busy");
+    }
+  });
+})();

@@ -29,7 +29,7 @@ type teamPage struct {
 	// ShowTags is whether the member may list the tags of any member on
 	// the page, for the tags column.
 	ShowTags bool
-	Can       teamControls
+	Can      teamControls
 	// NewKey is the secret of a key just created, shown this once.
 	NewKey *newKey
 }

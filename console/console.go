@@ -114,6 +114,7 @@ func (c *Console) routes() {
 	c.roleRoutes()
 	c.accessRoutes()
 	c.auditRoutes()
+	c.securityRoutes()
 }
 
 // Match reports whether r is one of the console's requests, with the

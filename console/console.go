@@ -104,6 +104,7 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /organization", c.signedIn(c.handleOrg))
 	c.mux.Handle("POST /organization/rename", c.signedIn(c.orgAction(c.renameOrg)))
 	c.mux.Handle("POST /organization/transfer", c.signedIn(c.orgAction(c.transferOrg)))
+	c.mux.Handle("POST /organization/mfa", c.signedIn(c.act(c.requireMFA, c.showOrg)))
 	c.mux.Handle("POST /organization/delete", c.signedIn(c.handleDeleteOrg))
 	c.mux.Handle("POST /organization/restore/{org_id}", c.signedIn(c.orgAction(c.restoreOrg)))
 

@@ -19,14 +19,23 @@ import (
 // changes her password there; the old one no longer signs her in, the new
 // one does, with a code.
 func TestConsoleSecurityPage(t *testing.T) {
-	tab := newTab(t)
-	ts := startServer(t, nil)
+	tab, owner := newTab(t), newTab(t)
+	ts, _, org := consoleServer(t)
 	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
 	const password, newPassword = "a long unusual passphrase", "another long unusual passphrase"
 	root.okStdin(password, "user", "create", "--email", "ada@example.com", "--name", "Ada", "--password-stdin")
-	var orgs []cliOrg
-	root.json(&orgs, "org", "list")
-	root.ok("org", "require-mfa", orgs[0].ID, "on")
+
+	// The owner requires MFA on the settings page; the requirement holds
+	// for the owner's own session at once, which goes to Security.
+	signIn(t, owner, ts, "admin@localhost", ownerPassword)
+	do(t, owner, "require MFA", chromedp.Navigate(ts.URL+"/organization"), chromedp.WaitVisible(chromedp.ID("mfa-toggle")))
+	if got := text(t, owner, "#mfa-required"); !strings.HasPrefix(got, "Not required") {
+		t.Errorf("settings before: %q", got)
+	}
+	do(t, owner, "require MFA", chromedp.Click(chromedp.ID("mfa-toggle")), chromedp.WaitVisible(chromedp.ID("mfa-enroll")))
+	if got := strings.TrimSpace(root.ok("org", "require-mfa", org)); got != "Require MFA: on" {
+		t.Errorf("after the owner required MFA, the API says %q", got)
+	}
 
 	signIn(t, tab, ts, "ada@example.com", password)
 	do(t, tab, "open the Security page from the start page", chromedp.Click(chromedp.CSS(`a[href="/security"]`)),

@@ -116,6 +116,7 @@ func (c *Console) routes() {
 	c.accessRoutes()
 	c.auditRoutes()
 	c.securityRoutes()
+	c.identityProviderRoutes()
 }
 
 // Match reports whether r is one of the console's requests, with the

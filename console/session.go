@@ -40,6 +40,7 @@ var navigation = []navLink{
 	{"/assumed-roles", "Assumed roles", "", "the roles you may assume, your sessions of them."},
 	{"/audit", "Audit", "iam.auditevent.List", "who changed what, when, with the before and after."},
 	{"/organization", "Settings", "iam.organization.Read", "the organization's name, ownership, deletion and restore."},
+	{"/identity-provider", "Sign-in", "iam.identityprovider.Read", "the identity provider members sign in through, and SCIM tokens."},
 	{"/why", "Why?", "", "may a member do an action on a resource, and which policy decides it."},
 	{"/access", "Access", "", "what a member may do, per service, and through which policies; who can do an action."},
 }

@@ -117,6 +117,7 @@ func (c *Console) routes() {
 	c.auditRoutes()
 	c.securityRoutes()
 	c.identityProviderRoutes()
+	c.applicationRoutes()
 }
 
 // Match reports whether r is one of the console's requests, with the

@@ -22,7 +22,9 @@ import (
 func TestConsoleApplications(t *testing.T) {
 	tab := newTab(t)
 	ts, _, _ := consoleServer(t)
-	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<!doctype html><title>app</title><h1>back</h1>") }))
+	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<!doctype html><title>app</title><h1>back</h1>")
+	}))
 	t.Cleanup(cb.Close)
 
 	signIn(t, tab, ts, "admin@localhost", ownerPassword)

@@ -225,7 +225,13 @@ func runScenario(t *testing.T, db *sqlstore.DB, file string) {
 		// (Ids in upper case are lowered, which allocates; the authorize
 		// API accepts lowercase UUIDs only.)
 		lower := strings.ToLower(r.Resource+r.Project+r.Org) == r.Resource+r.Project+r.Org
-		if n := testing.AllocsPerRun(10, func() { snap.Decide(&r) }); n != 0 && lower && !raceEnabled {
+		// testing.AllocsPerRun counts every goroutine's allocations: the
+		// least of three tries leaves out a background update's.
+		n := testing.AllocsPerRun(10, func() { snap.Decide(&r) })
+		for try := 0; try < 2 && n != 0; try++ {
+			n = min(n, testing.AllocsPerRun(100, func() { snap.Decide(&r) }))
+		}
+		if n != 0 && lower && !raceEnabled {
 			t.Errorf("check %d (%s): Decide allocates %.0f times", i, name, n)
 		}
 		if c.Layer != "" && layer != c.Layer {

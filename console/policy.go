@@ -168,7 +168,7 @@ func (c *Console) attachCandidates(ctx context.Context) attachCandidates {
 		a.Users, _, _ = c.svc.ListUsers(ctx, keyward.UserFilter{Page: first})
 	}
 	if c.allowed(ctx, "iam.group.List", "") {
-		a.Groups, _, _ = c.svc.ListGroups(ctx, first)
+		a.Groups, _, _ = c.svc.ListGroups(ctx, keyward.GroupFilter{Page: first})
 	}
 	if c.allowed(ctx, "iam.role.List", "") {
 		roles, _, _ := c.svc.ListRoles(ctx, keyward.RoleFilter{Page: first})

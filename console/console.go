@@ -108,12 +108,13 @@ func (c *Console) routes() {
 	c.mux.Handle("POST /organization/restore/{org_id}", c.signedIn(c.orgAction(c.restoreOrg)))
 
 	// Policies and their builder; editing groups and roles; effective
-	// access and who-can; the audit trail.
+	// access and who-can; the audit trail; the pickers' search.
 	c.policyRoutes()
 	c.groupRoutes()
 	c.roleRoutes()
 	c.accessRoutes()
 	c.auditRoutes()
+	c.pickRoutes()
 }
 
 // Match reports whether r is one of the console's requests, with the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/keyward-iam/keyward"
@@ -39,7 +40,9 @@ type policyPage struct {
 	ListUsers, ListGroups, ListRoles                 bool
 	Edit, Delete                                     bool
 	AttachUser, DetachUser, AttachGroup, DetachGroup bool
-	Candidates                                       attachCandidates
+	// AttachRole is whether the member may attach the policy to one of
+	// the first page of custom roles; the form picks any role.
+	AttachRole bool
 }
 
 // roleRow is a role a policy is attached to, and whether the member may
@@ -47,15 +50,6 @@ type policyPage struct {
 type roleRow struct {
 	*service.RoleDetail
 	Detach bool
-}
-
-// attachCandidates are what the attach forms offer: the members and
-// groups the member may list, and the custom roles it may attach
-// policies to.
-type attachCandidates struct {
-	Users  []*keyward.User
-	Groups []*service.GroupDetail
-	Roles  []*service.RoleDetail
 }
 
 // policyRoutes adds the Policies pages and their actions.
@@ -154,31 +148,13 @@ func (c *Console) loadPolicy(ctx context.Context, pol *service.PolicyDetail) (*p
 			d.Roles = append(d.Roles, roleRow{role, c.allowed(ctx, "iam.role.DetachPolicy", string(role.ID))})
 		}
 	}
-	d.Candidates = c.attachCandidates(ctx)
-	return d, nil
-}
-
-// attachCandidates reads what the member may list of the members, groups
-// and custom roles, for the attach forms; what it may not list is left
-// out.
-func (c *Console) attachCandidates(ctx context.Context) attachCandidates {
-	var a attachCandidates
-	first := keyward.Page{Limit: keyward.MaxPerPage}
-	if c.allowed(ctx, "iam.user.List", "") {
-		a.Users, _, _ = c.svc.ListUsers(ctx, keyward.UserFilter{Page: first})
-	}
-	if c.allowed(ctx, "iam.group.List", "") {
-		a.Groups, _, _ = c.svc.ListGroups(ctx, keyward.GroupFilter{Page: first})
-	}
 	if c.allowed(ctx, "iam.role.List", "") {
-		roles, _, _ := c.svc.ListRoles(ctx, keyward.RoleFilter{Page: first})
-		for _, r := range roles {
-			if !r.System && c.allowed(ctx, "iam.role.AttachPolicy", string(r.ID)) {
-				a.Roles = append(a.Roles, r)
-			}
-		}
+		roles, _, _ := c.svc.ListRoles(ctx, keyward.RoleFilter{Page: keyward.Page{Limit: perPage}})
+		d.AttachRole = slices.ContainsFunc(roles, func(r *service.RoleDetail) bool {
+			return !r.System && c.allowed(ctx, "iam.role.AttachPolicy", string(r.ID))
+		})
 	}
-	return a
+	return d, nil
 }
 
 // policyAction runs an action on the policy of the path; a refused or
@@ -204,7 +180,11 @@ func (c *Console) restorePolicy(ctx context.Context, r *http.Request, id keyward
 }
 
 func (c *Console) attachPolicyUser(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error) {
-	return policyPath(id), c.svc.AttachPolicyUser(ctx, id, keyward.UserID(r.PostFormValue("user_id")))
+	user, err := c.picked(ctx, r, "user_id", "users")
+	if err != nil {
+		return "", err
+	}
+	return policyPath(id), c.svc.AttachPolicyUser(ctx, id, keyward.UserID(user))
 }
 
 func (c *Console) detachPolicyUser(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error) {
@@ -212,7 +192,11 @@ func (c *Console) detachPolicyUser(ctx context.Context, r *http.Request, id keyw
 }
 
 func (c *Console) attachPolicyGroup(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error) {
-	return policyPath(id), c.svc.AttachPolicyGroup(ctx, id, keyward.GroupID(r.PostFormValue("group_id")))
+	group, err := c.picked(ctx, r, "group_id", "groups")
+	if err != nil {
+		return "", err
+	}
+	return policyPath(id), c.svc.AttachPolicyGroup(ctx, id, keyward.GroupID(group))
 }
 
 func (c *Console) detachPolicyGroup(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error) {
@@ -220,7 +204,11 @@ func (c *Console) detachPolicyGroup(ctx context.Context, r *http.Request, id key
 }
 
 func (c *Console) attachPolicyRole(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error) {
-	_, err := c.svc.AttachRolePolicy(ctx, keyward.RoleID(r.PostFormValue("role_id")), id)
+	role, err := c.picked(ctx, r, "role_id", "roles")
+	if err != nil {
+		return "", err
+	}
+	_, err = c.svc.AttachRolePolicy(ctx, keyward.RoleID(role), id)
 	return policyPath(id), err
 }
 

@@ -174,7 +174,11 @@ func (c *Console) restoreRole(ctx context.Context, r *http.Request, s *session) 
 
 func (c *Console) attachRolePolicy(ctx context.Context, r *http.Request, s *session) (string, error) {
 	id := keyward.RoleID(r.PathValue("role_id"))
-	_, err := c.svc.AttachRolePolicy(ctx, id, keyward.PolicyID(r.PostFormValue("policy_id")))
+	policy, err := c.picked(ctx, r, "policy_id", "policies")
+	if err != nil {
+		return "", err
+	}
+	_, err = c.svc.AttachRolePolicy(ctx, id, keyward.PolicyID(policy))
 	return rolePath(id), err
 }
 

@@ -47,8 +47,8 @@ type whoCanPage struct {
 
 // accessRoutes adds the effective-access and who-can pages.
 func (c *Console) accessRoutes() {
-	c.mux.Handle("GET /access", c.signedIn(c.handleAccess))
-	c.mux.Handle("GET /who-can", c.signedIn(c.handleWhoCan))
+	c.member("GET /access", c.handleAccess)
+	c.member("GET /who-can", c.handleWhoCan)
 }
 
 // handleAccess shows a member's effective access (?member=, picked;

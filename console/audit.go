@@ -31,7 +31,7 @@ const auditTimeLayout = "2006-01-02T15:04"
 
 // auditRoutes adds the audit trail.
 func (c *Console) auditRoutes() {
-	c.mux.Handle("GET /audit", c.signedIn(c.handleAudit))
+	c.member("GET /audit", c.handleAudit)
 }
 
 // handleAudit lists the organization's audit events that the filters of

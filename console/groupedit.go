@@ -18,13 +18,13 @@ type groupEdit struct {
 
 // groupRoutes adds the actions that change groups.
 func (c *Console) groupRoutes() {
-	c.mux.Handle("POST /groups", c.signedIn(c.act(c.createGroup, c.showGroups)))
-	c.mux.Handle("POST /groups/{group_id}", c.signedIn(c.act(c.updateGroup, c.showGroup)))
-	c.mux.Handle("POST /groups/{group_id}/delete", c.signedIn(c.act(c.deleteGroup, c.showGroup)))
-	c.mux.Handle("POST /groups/{group_id}/members", c.signedIn(c.act(c.addGroupMember, c.showGroup)))
-	c.mux.Handle("POST /groups/{group_id}/members/{user_id}/remove", c.signedIn(c.act(c.removeGroupMember, c.showGroup)))
-	c.mux.Handle("POST /groups/{group_id}/policies", c.signedIn(c.act(c.attachGroupPolicy, c.showGroup)))
-	c.mux.Handle("POST /groups/{group_id}/policies/{policy_id}/detach", c.signedIn(c.act(c.detachGroupPolicy, c.showGroup)))
+	c.member("POST /groups", c.act(c.createGroup, c.showGroups))
+	c.member("POST /groups/{group_id}", c.act(c.updateGroup, c.showGroup))
+	c.member("POST /groups/{group_id}/delete", c.act(c.deleteGroup, c.showGroup))
+	c.member("POST /groups/{group_id}/members", c.act(c.addGroupMember, c.showGroup))
+	c.member("POST /groups/{group_id}/members/{user_id}/remove", c.act(c.removeGroupMember, c.showGroup))
+	c.member("POST /groups/{group_id}/policies", c.act(c.attachGroupPolicy, c.showGroup))
+	c.member("POST /groups/{group_id}/policies/{policy_id}/detach", c.act(c.detachGroupPolicy, c.showGroup))
 }
 
 // loadGroupEdit reads the controls of group g's page. A group imported

@@ -142,7 +142,7 @@ type pickPage struct {
 
 // pickRoutes adds the pickers' search.
 func (c *Console) pickRoutes() {
-	c.mux.Handle("GET /pick/{kind}", c.signedIn(c.handlePick))
+	c.member("GET /pick/{kind}", c.handlePick)
 }
 
 // handlePick answers a pick's search: a page (perPage) of the kind's

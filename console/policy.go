@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 
@@ -54,21 +53,21 @@ type roleRow struct {
 
 // policyRoutes adds the Policies pages and their actions.
 func (c *Console) policyRoutes() {
-	c.mux.Handle("GET /policies", c.signedIn(c.handlePolicies))
-	c.mux.Handle("GET /policies/new", c.signedIn(c.handleNewPolicy))
-	c.mux.Handle("POST /policies", c.signedIn(c.handleSavePolicy))
-	c.mux.Handle("POST /policies/preview", c.signedIn(c.handlePolicyPreview))
-	c.mux.Handle("GET /policies/{policy_id}", c.signedIn(c.handlePolicy))
-	c.mux.Handle("GET /policies/{policy_id}/edit", c.signedIn(c.handleEditPolicy))
-	c.mux.Handle("POST /policies/{policy_id}", c.signedIn(c.handleSavePolicy))
-	c.mux.Handle("POST /policies/{policy_id}/delete", c.signedIn(c.policyAction(c.deletePolicy)))
-	c.mux.Handle("POST /policies/{policy_id}/restore", c.signedIn(c.policyAction(c.restorePolicy)))
-	c.mux.Handle("POST /policies/{policy_id}/users", c.signedIn(c.policyAction(c.attachPolicyUser)))
-	c.mux.Handle("POST /policies/{policy_id}/users/{user_id}/detach", c.signedIn(c.policyAction(c.detachPolicyUser)))
-	c.mux.Handle("POST /policies/{policy_id}/groups", c.signedIn(c.policyAction(c.attachPolicyGroup)))
-	c.mux.Handle("POST /policies/{policy_id}/groups/{group_id}/detach", c.signedIn(c.policyAction(c.detachPolicyGroup)))
-	c.mux.Handle("POST /policies/{policy_id}/roles", c.signedIn(c.policyAction(c.attachPolicyRole)))
-	c.mux.Handle("POST /policies/{policy_id}/roles/{role_id}/detach", c.signedIn(c.policyAction(c.detachPolicyRole)))
+	c.member("GET /policies", c.handlePolicies)
+	c.member("GET /policies/new", c.handleNewPolicy)
+	c.member("POST /policies", c.handleSavePolicy)
+	c.member("POST /policies/preview", c.handlePolicyPreview)
+	c.member("GET /policies/{policy_id}", c.handlePolicy)
+	c.member("GET /policies/{policy_id}/edit", c.handleEditPolicy)
+	c.member("POST /policies/{policy_id}", c.handleSavePolicy)
+	c.member("POST /policies/{policy_id}/delete", c.policyAction(c.deletePolicy))
+	c.member("POST /policies/{policy_id}/restore", c.policyAction(c.restorePolicy))
+	c.member("POST /policies/{policy_id}/users", c.policyAction(c.attachPolicyUser))
+	c.member("POST /policies/{policy_id}/users/{user_id}/detach", c.policyAction(c.detachPolicyUser))
+	c.member("POST /policies/{policy_id}/groups", c.policyAction(c.attachPolicyGroup))
+	c.member("POST /policies/{policy_id}/groups/{group_id}/detach", c.policyAction(c.detachPolicyGroup))
+	c.member("POST /policies/{policy_id}/roles", c.policyAction(c.attachPolicyRole))
+	c.member("POST /policies/{policy_id}/roles/{role_id}/detach", c.policyAction(c.detachPolicyRole))
 }
 
 // handlePolicies lists the policies, or with ?deleted=1 the deleted
@@ -82,13 +81,10 @@ func (c *Console) handlePolicies(w http.ResponseWriter, r *http.Request, s *sess
 		c.render(w, r, "policies.html", v, err)
 		return
 	}
-	d.Pager, d.Create = pagerOf("/policies", info), c.allowed(ctx, "iam.policy.Create", "")
-	if d.Deleted {
-		d.Pager.Query = url.Values{"deleted": {"1"}}
-	}
-	for _, p := range ps {
-		d.Policies = append(d.Policies, policyRow{p, d.Deleted && c.allowed(ctx, "iam.policy.Restore", string(p.ID))})
-	}
+	d.Create = c.allowed(ctx, "iam.policy.Create", "")
+	d.Policies, d.Pager = restorable(ctx, c, "/policies", d.Deleted, info, ps, "iam.policy.Restore",
+		func(p *service.PolicyDetail) string { return string(p.ID) },
+		func(p *service.PolicyDetail, restore bool) policyRow { return policyRow{p, restore} })
 	c.render(w, r, "policies.html", v, nil)
 }
 

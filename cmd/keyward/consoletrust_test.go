@@ -18,16 +18,7 @@ func TestConsoleTrustConditions(t *testing.T) {
 	ts, _, org := consoleServer(t)
 	boID := consoleMember(t, ts, org, "bo@example.com", "Bo", "Bo's own long passphrase")
 	role := assumableRole(t, ts)
-	var issuer struct {
-		Issuer struct {
-			ID string `json:"id"`
-		} `json:"issuer"`
-	}
-	callAPI(t, ts, "POST", "/v2/oidc/issuer", ts.Token, `{"issuer": {"name": "ci", "uri": "https://ci.example.com", "audiences": ["keyward"]}}`,
-		http.StatusCreated, &issuer)
-	if issuer.Issuer.ID == "" {
-		t.Fatal("the API's answer to creating an issuer has no issuer.id")
-	}
+	issuer := createdID(t, ts, "/v2/oidc/issuer", "issuer", `{"issuer": {"name": "ci", "uri": "https://ci.example.com", "audiences": ["keyward"]}}`)
 	signIn(t, owner, ts, "admin@localhost", ownerPassword)
 
 	fill := func(ip string) chromedp.Action[chromedp.Void] {
@@ -52,7 +43,7 @@ func TestConsoleTrustConditions(t *testing.T) {
 	}
 
 	do(t, owner, "add a trust of the issuer", chromedp.Navigate(ts.URL+"/roles/"+role), chromedp.WaitVisible(chromedp.ID("trust-create")),
-		chromedp.SetValue(chromedp.ID("trust-trustee"), "issuer:"+issuer.Issuer.ID),
+		chromedp.SetValue(chromedp.ID("trust-trustee"), "issuer:"+issuer),
 		chromedp.SendKeys(chromedp.ID("trust-claims"), "sub=repo:acme/deploy:*"), chromedp.Click(chromedp.ID("trust-create")))
 	waitJS(t, owner, "the issuer's trust is listed", `document.querySelectorAll("#trust-list tbody tr").length === 2`)
 	if got := text(t, owner, "#trust-list tbody"); !strings.Contains(got, "claim sub=repo:acme/deploy:*") {
@@ -89,7 +80,7 @@ func TestConsoleTrustConditions(t *testing.T) {
 			if c.TimeOfDay == nil || c.TimeOfDay.Start != 9 || c.TimeOfDay.End != 17 || len(c.Days) != 2 || strings.Join(c.IP, " ") != "10.0.0.0/8 192.168.1.7/32" {
 				t.Errorf("the API has Bo's trust's conditions as %+v, want 9 to 17, two days, 10.0.0.0/8 and 192.168.1.7/32", c)
 			}
-		case tr.IssuerID == issuer.Issuer.ID:
+		case tr.IssuerID == issuer:
 			if tr.Type != "FederatedAssumption" || tr.Claims["sub"] != "repo:acme/deploy:*" {
 				t.Errorf("the API has the issuer's trust as %s with claims %v, want FederatedAssumption with sub=repo:acme/deploy:*", tr.Type, tr.Claims)
 			}

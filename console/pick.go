@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -29,11 +30,12 @@ type pick struct {
 
 // pickOf is the template function "pick": pick ID NAME LABEL KIND
 // [VALUE [HINT]], a field named NAME labelled LABEL; with HINT, an
-// optional one whose empty value means HINT.
-func pickOf(id, name, label, kind string, more ...string) pick {
+// optional one whose empty value means HINT. An unknown KIND fails the
+// page's rendering.
+func pickOf(id, name, label, kind string, more ...string) (pick, error) {
 	p := pick{ID: id, Name: name, Label: label, Kind: kind}
 	if _, ok := pickKinds[kind]; !ok {
-		panic("console: no pick kind " + kind) // a template's mistake, which its page's test shows
+		return p, fmt.Errorf("console: no pick kind %q", kind)
 	}
 	if len(more) > 0 {
 		p.Value = more[0]
@@ -41,7 +43,7 @@ func pickOf(id, name, label, kind string, more ...string) pick {
 	if len(more) > 1 {
 		p.Optional, p.Hint = true, more[1]
 	}
-	return p
+	return p, nil
 }
 
 // choice is one suggestion of a pick: the value the form posts, what the
@@ -75,39 +77,39 @@ var pickKinds = map[string]pickKind{
 }
 
 func pickUsers(ctx context.Context, svc *service.Service, q string, page keyward.Page) ([]choice, keyward.PageInfo, error) {
-	users, info, err := svc.ListUsers(ctx, keyward.UserFilter{Search: q, Page: page})
-	out := make([]choice, len(users))
-	for i, u := range users {
-		out[i] = choice{string(u.Account.ID), accountLabel(u.Account), []string{u.Account.Name, u.Account.Email}}
-	}
-	return out, info, err
+	return choices(func(u *keyward.User) choice {
+		return choice{string(u.Account.ID), accountLabel(u.Account), []string{u.Account.Name, u.Account.Email}}
+	})(svc.ListUsers(ctx, keyward.UserFilter{Search: q, Page: page}))
 }
 
 func pickGroups(ctx context.Context, svc *service.Service, q string, page keyward.Page) ([]choice, keyward.PageInfo, error) {
-	groups, info, err := svc.ListGroups(ctx, keyward.GroupFilter{Search: q, Page: page})
-	out := make([]choice, len(groups))
-	for i, g := range groups {
-		out[i] = choice{string(g.ID), g.Name, []string{g.Name}}
-	}
-	return out, info, err
+	return choices(func(g *service.GroupDetail) choice {
+		return choice{string(g.ID), g.Name, []string{g.Name}}
+	})(svc.ListGroups(ctx, keyward.GroupFilter{Search: q, Page: page}))
 }
 
 func pickRoles(ctx context.Context, svc *service.Service, q string, page keyward.Page) ([]choice, keyward.PageInfo, error) {
-	roles, info, err := svc.ListRoles(ctx, keyward.RoleFilter{Search: q, Page: page})
-	out := make([]choice, len(roles))
-	for i, r := range roles {
-		out[i] = choice{string(r.ID), r.Name + " (" + string(r.Type) + ")", []string{r.Name}}
-	}
-	return out, info, err
+	return choices(func(r *service.RoleDetail) choice {
+		return choice{string(r.ID), r.Name + " (" + string(r.Type) + ")", []string{r.Name}}
+	})(svc.ListRoles(ctx, keyward.RoleFilter{Search: q, Page: page}))
 }
 
 func pickPolicies(ctx context.Context, svc *service.Service, q string, page keyward.Page) ([]choice, keyward.PageInfo, error) {
-	ps, info, err := svc.ListPolicies(ctx, service.PolicyFilter{Search: q, Page: page})
-	out := make([]choice, len(ps))
-	for i, p := range ps {
-		out[i] = choice{string(p.ID), p.Name, []string{p.Name}}
+	return choices(func(p *service.PolicyDetail) choice {
+		return choice{string(p.ID), p.Name, []string{p.Name}}
+	})(svc.ListPolicies(ctx, service.PolicyFilter{Search: q, Page: page}))
+}
+
+// choices returns the function that makes a page of a list's items into
+// a pick's choices, each by of, passing the list's page and error along.
+func choices[T any](of func(T) choice) func([]T, keyward.PageInfo, error) ([]choice, keyward.PageInfo, error) {
+	return func(items []T, info keyward.PageInfo, err error) ([]choice, keyward.PageInfo, error) {
+		out := make([]choice, len(items))
+		for i, it := range items {
+			out[i] = of(it)
+		}
+		return out, info, err
 	}
-	return out, info, err
 }
 
 // pickIssuers searches the OIDC issuers' names and URLs. An organization

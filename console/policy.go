@@ -27,28 +27,33 @@ type policyRow struct {
 	Restore bool
 }
 
-// policyPage is a policy's page: its document, who it is attached to (for
-// the lists the member may read) and the controls it may use.
+// policyPage is a policy's page: its document, who it is attached to
+// (the sections of the lists the member may read) and the controls it
+// may use.
 type policyPage struct {
-	Policy *service.PolicyDetail
-	JSON   string
-	Users  []*service.UserAssignment
-	Groups []*service.GroupDetail
-	Roles  []roleRow
-	// The lists the member may read, and the controls it may use.
-	ListUsers, ListGroups, ListRoles                 bool
-	Edit, Delete                                     bool
-	AttachUser, DetachUser, AttachGroup, DetachGroup bool
-	// AttachRole is whether the member may attach the policy to one of
-	// the first page of custom roles; the form picks any role.
-	AttachRole bool
+	Policy       *service.PolicyDetail
+	JSON         string
+	Edit, Delete bool
+	// Holders are the Users, Groups and Roles sections, those the member
+	// may read.
+	Holders []*holders
 }
 
-// roleRow is a role a policy is attached to, and whether the member may
-// detach it.
-type roleRow struct {
-	*service.RoleDetail
-	Detach bool
+// holders is a section of a policy's page: the users, groups or roles
+// (Noun, Label, Title, and the pick Kind) the policy is attached to, with
+// their detach buttons, and whether the member may attach the policy to
+// another (the pick's Field). The forms post under Path.
+type holders struct {
+	Noun, Label, Title, Kind, Field, Path string
+	Rows                                  []holder
+	Attach                                bool
+}
+
+// holder is a user, group or role a policy is attached to: its id, name,
+// page (none for a user) and whether the member may detach it.
+type holder struct {
+	ID, Name, Href string
+	Detach         bool
 }
 
 // policyRoutes adds the Policies pages and their actions.
@@ -112,43 +117,61 @@ func (c *Console) showPolicy(w http.ResponseWriter, r *http.Request, s *session,
 	c.render(w, r, "policy.html", v, err)
 }
 
-// loadPolicy reads what a policy's page shows besides the policy.
+// loadPolicy reads what a policy's page shows besides the policy: each
+// section holds the first keyward.MaxPerPage holders.
 func (c *Console) loadPolicy(ctx context.Context, pol *service.PolicyDetail) (*policyPage, error) {
 	id := string(pol.ID)
 	d := &policyPage{Policy: pol, JSON: indentJSON(pol.Document),
-		ListUsers: c.allowed(ctx, "iam.policy.ListUsers", id), ListGroups: c.allowed(ctx, "iam.policy.ListGroups", id),
-		ListRoles:  c.allowed(ctx, "iam.policy.ListRoles", id),
-		Edit:       !pol.Managed && c.allowed(ctx, "iam.policy.Update", id),
-		Delete:     !pol.Managed && c.allowed(ctx, "iam.policy.Delete", id),
-		AttachUser: c.allowed(ctx, "iam.policy.AttachUser", id), DetachUser: c.allowed(ctx, "iam.policy.DetachUser", id),
-		AttachGroup: c.allowed(ctx, "iam.policy.AttachGroup", id), DetachGroup: c.allowed(ctx, "iam.policy.DetachGroup", id),
+		Edit:   !pol.Managed && c.allowed(ctx, "iam.policy.Update", id),
+		Delete: !pol.Managed && c.allowed(ctx, "iam.policy.Delete", id),
 	}
 	first := keyward.Page{Limit: keyward.MaxPerPage}
-	var err error
-	if d.ListUsers {
-		if d.Users, _, err = c.svc.ListPolicyUsers(ctx, pol.ID, first); err != nil {
+	path := policyPath(pol.ID)
+	if c.allowed(ctx, "iam.policy.ListUsers", id) {
+		users, _, err := c.svc.ListPolicyUsers(ctx, pol.ID, first)
+		if err != nil {
 			return nil, err
 		}
+		h := &holders{Noun: "user", Label: "User", Title: "Users", Kind: "users", Field: "user_id", Path: path + "/users",
+			Attach: c.allowed(ctx, "iam.policy.AttachUser", id)}
+		detach := c.allowed(ctx, "iam.policy.DetachUser", id)
+		for _, u := range users {
+			h.Rows = append(h.Rows, holder{string(u.User.Account.ID), accountLabel(u.User.Account), "", detach})
+		}
+		d.Holders = append(d.Holders, h)
 	}
-	if d.ListGroups {
-		if d.Groups, _, err = c.svc.ListPolicyGroups(ctx, pol.ID, first); err != nil {
+	if c.allowed(ctx, "iam.policy.ListGroups", id) {
+		groups, _, err := c.svc.ListPolicyGroups(ctx, pol.ID, first)
+		if err != nil {
 			return nil, err
 		}
+		h := &holders{Noun: "group", Label: "Group", Title: "Groups", Kind: "groups", Field: "group_id", Path: path + "/groups",
+			Attach: c.allowed(ctx, "iam.policy.AttachGroup", id)}
+		detach := c.allowed(ctx, "iam.policy.DetachGroup", id)
+		for _, g := range groups {
+			h.Rows = append(h.Rows, holder{string(g.ID), g.Name, groupPath(g.ID), detach})
+		}
+		d.Holders = append(d.Holders, h)
 	}
-	if d.ListRoles {
+	if c.allowed(ctx, "iam.policy.ListRoles", id) {
 		roles, _, err := c.svc.ListPolicyRoles(ctx, pol.ID, first)
 		if err != nil {
 			return nil, err
 		}
-		for _, role := range roles {
-			d.Roles = append(d.Roles, roleRow{role, c.allowed(ctx, "iam.role.DetachPolicy", string(role.ID))})
+		// A role takes the policy when the member may attach policies to
+		// it: the form is shown when it may to one of the first page of
+		// custom roles.
+		h := &holders{Noun: "role", Label: "Role", Title: "Roles", Kind: "roles", Field: "role_id", Path: path + "/roles"}
+		if c.allowed(ctx, "iam.role.List", "") {
+			custom, _, _ := c.svc.ListRoles(ctx, keyward.RoleFilter{Page: keyward.Page{Limit: perPage}})
+			h.Attach = slices.ContainsFunc(custom, func(r *service.RoleDetail) bool {
+				return !r.System && c.allowed(ctx, "iam.role.AttachPolicy", string(r.ID))
+			})
 		}
-	}
-	if c.allowed(ctx, "iam.role.List", "") {
-		roles, _, _ := c.svc.ListRoles(ctx, keyward.RoleFilter{Page: keyward.Page{Limit: perPage}})
-		d.AttachRole = slices.ContainsFunc(roles, func(r *service.RoleDetail) bool {
-			return !r.System && c.allowed(ctx, "iam.role.AttachPolicy", string(r.ID))
-		})
+		for _, r := range roles {
+			h.Rows = append(h.Rows, holder{string(r.ID), r.Name, rolePath(r.ID), c.allowed(ctx, "iam.role.DetachPolicy", string(r.ID))})
+		}
+		d.Holders = append(d.Holders, h)
 	}
 	return d, nil
 }

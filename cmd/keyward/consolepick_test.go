@@ -55,7 +55,7 @@ func TestConsolePickSearch(t *testing.T) {
 		{"by email", owner, "/pick/users?id=f&q=user-003%40example", http.StatusOK, ids[2:3], "1 match."},
 		{"first page", owner, "/pick/users?id=f&q=user-", http.StatusOK, ids[:20], "20 of 25 matches"},
 		{"next page", owner, "/pick/users?id=f&q=user-&cursor=" + next[1], http.StatusOK, ids[20:], "5 of 25 matches"},
-		{"no match", owner, "/pick/users?id=f&q=nobody", http.StatusOK, nil, "No user matches."},
+		{"no match", owner, "/pick/users?id=f&q=nobody", http.StatusOK, nil, "No user matches by name or email"},
 		{"users and groups", owner, "/pick/identities?id=f&q=user-02", http.StatusOK,
 			[]string{"user:" + ids[19], "user:" + ids[20], "user:" + ids[21], "user:" + ids[22], "user:" + ids[23], "user:" + ids[24]}, "6 matches."},
 		{"a group", owner, "/pick/groups?id=f&q=ADMINS", http.StatusOK, []string{admins}, "1 match."},

@@ -108,12 +108,14 @@ func (c *Console) routes() {
 	c.member("POST /organization/restore/{org_id}", c.orgAction(c.restoreOrg))
 
 	// Policies and their builder; editing groups and roles; effective
-	// access and who-can; the audit trail; the pickers' search.
+	// access and who-can; the audit trail; the member's own security;
+	// the pickers' search.
 	c.policyRoutes()
 	c.groupRoutes()
 	c.roleRoutes()
 	c.accessRoutes()
 	c.auditRoutes()
+	c.securityRoutes()
 	c.pickRoutes()
 }
 

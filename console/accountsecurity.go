@@ -20,6 +20,9 @@ type securityPage struct {
 	// would otherwise refuse as a link: an authenticator app's own scheme.
 	AppLink  template.URL
 	Recovery []string
+	// Keys are the member's own API keys; NewKey one just created.
+	Keys   keyList
+	NewKey *newKey
 	// Password is set when the member signs in with a password (an
 	// account of an identity provider has none to change) and may
 	// change it now.
@@ -28,13 +31,18 @@ type securityPage struct {
 
 // securityRoutes are the Security page's: the member's own sign-in
 // (second factor and password), which every member may manage, an
-// organization that requires MFA included before its first code.
+// organization that requires MFA included before its first code, and
+// the member's own API keys, as the engine allows.
 func (c *Console) securityRoutes() {
 	c.member("GET /security", c.handleSecurity)
 	c.member("POST /security/mfa/enroll", c.handleEnrollMFA)
 	c.member("POST /security/mfa/confirm", c.handleConfirmMFA)
 	c.member("POST /security/mfa/disable", c.securityAction(c.disableMFA))
 	c.member("POST /security/password", c.securityAction(c.changePassword))
+	c.member("POST /security/keys", c.handleCreateOwnKey)
+	c.member("POST /security/keys/{key_id}/revoke", c.securityAction(func(ctx context.Context, r *http.Request, s *session) error {
+		return c.revokeKey(ctx, r, s.Principal.UserID)
+	}))
 }
 
 // handleSecurity shows the member's second factor and password forms.
@@ -49,6 +57,9 @@ func (c *Console) showSecurity(w http.ResponseWriter, r *http.Request, s *sessio
 	// A session that may only enroll (its organization requires MFA)
 	// may not change the password yet.
 	d.MFA, d.Password = st, s.User.PasswordHash != "" && !s.Principal.MFAEnrollOnly
+	if err == nil && !s.Principal.MFAEnrollOnly {
+		d.Keys, err = c.loadKeys(r.Context(), s.Principal.UserID, "/security")
+	}
 	c.show(w, r, "security.html", view{Title: "Security", Me: s}, d, err, act)
 }
 
@@ -79,6 +90,17 @@ func (c *Console) handleEnrollMFA(w http.ResponseWriter, r *http.Request, s *ses
 func (c *Console) handleConfirmMFA(w http.ResponseWriter, r *http.Request, s *session) {
 	codes, err := c.svc.ConfirmTOTP(r.Context(), r.PostFormValue("totp_code"))
 	c.showOnce(w, r, s, &securityPage{Recovery: codes}, err)
+}
+
+// handleCreateOwnKey creates an API key of the member's own and shows its
+// secret this once.
+func (c *Console) handleCreateOwnKey(w http.ResponseWriter, r *http.Request, s *session) {
+	secret, err := c.createKey(r.Context(), r, s.Principal.UserID)
+	d := &securityPage{}
+	if err == nil {
+		d.NewKey = &newKey{Owner: s.User.Account.Name, Secret: secret}
+	}
+	c.showOnce(w, r, s, d, err)
 }
 
 // disableMFA removes the member's authenticator, given a current code or

@@ -80,7 +80,7 @@ func (c *Console) routes() {
 	c.member("POST /team/members/{user_id}/tags/remove", c.teamAction(c.untagMember))
 	c.member("POST /team/service-users", c.handleCreateServiceUser)
 	c.member("POST /team/service-users/{user_id}/keys", c.handleCreateKey)
-	c.member("POST /team/service-users/{user_id}/keys/{key_id}/revoke", c.teamAction(c.revokeKey))
+	c.member("POST /team/service-users/{user_id}/keys/{key_id}/revoke", c.teamAction(c.revokeServiceKey))
 
 	// Trusts, assumed roles, projects, OIDC issuers, organization settings.
 	c.member("POST /roles/{role_id}/trusts", c.roleAction(c.createTrust))
@@ -104,6 +104,7 @@ func (c *Console) routes() {
 	c.member("GET /organization", c.handleOrg)
 	c.member("POST /organization/rename", c.orgAction(c.renameOrg))
 	c.member("POST /organization/transfer", c.orgAction(c.transferOrg))
+	c.member("POST /organization/mfa", c.act(c.requireMFA, c.showOrg))
 	c.member("POST /organization/delete", c.handleDeleteOrg)
 	c.member("POST /organization/restore/{org_id}", c.orgAction(c.restoreOrg))
 
@@ -116,6 +117,8 @@ func (c *Console) routes() {
 	c.accessRoutes()
 	c.auditRoutes()
 	c.securityRoutes()
+	c.identityProviderRoutes()
+	c.applicationRoutes()
 	c.pickRoutes()
 }
 

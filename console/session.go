@@ -37,9 +37,11 @@ var navigation = []navLink{
 	{"/policies", "Policies", "iam.policy.List", "policies, built visually or in JSON, and what they are attached to."},
 	{"/projects", "Projects", "iam.project.List", "projects, their resources, role assignments and per-member overrides."},
 	{"/oidc-issuers", "OIDC issuers", "oidc.issuer.List", "the workload identity providers whose tokens may assume roles."},
+	{"/applications", "Applications", "oidc.provider.List", "your applications that sign members in with keyward as their OpenID provider."},
 	{"/assumed-roles", "Assumed roles", "", "the roles you may assume, your sessions of them."},
 	{"/audit", "Audit", "iam.auditevent.List", "who changed what, when, with the before and after."},
 	{"/organization", "Settings", "iam.organization.Read", "the organization's name, ownership, deletion and restore."},
+	{"/identity-provider", "Sign-in", "iam.identityprovider.Read", "the identity provider members sign in through, and SCIM tokens."},
 	{"/why", "Why?", "", "may a member do an action on a resource, and which policy decides it."},
 	{"/access", "Access", "", "what a member may do, per service, and through which policies; who can do an action."},
 }

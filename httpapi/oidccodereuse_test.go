@@ -81,3 +81,25 @@ func TestCodeReuseRevokesGrant(t *testing.T) {
 		t.Errorf("audit of the revocation = %+v, want one oidc.token.Delete saying why", got.Events)
 	}
 }
+
+// TestCodeFlowAuthTime: the ID token's auth_time is when the person
+// signed in (the login session's start), not when an application later
+// asked and got a code.
+func TestCodeFlowAuthTime(t *testing.T) {
+	start := time.Now().Truncate(time.Second)
+	a, clock := newIssuerAPIAt(t, start)
+	ada, _ := a.createUser(`{"email":"ada@example.com","name":"Ada","password":"ada's long passphrase"}`)
+	a.attach(a.createPolicy("signin", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["oidc.provider.Authorize"],"Resource":"*"}]}`), ada)
+	rp := newRelyingParty(t, a, "")
+	rp.signIn("ada@example.com", "ada's long passphrase")
+	clock.Advance(5 * time.Minute)
+	verifier := oauth2.GenerateVerifier()
+	tok, err := rp.exchange(rp.code("s", verifier), verifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, claims := rp.verify(tok)
+	if got, _ := claims["auth_time"].(float64); int64(got) != start.Unix() {
+		t.Errorf("auth_time = %v, want the sign-in's %d (the code was issued at %d)", claims["auth_time"], start.Unix(), start.Add(5*time.Minute).Unix())
+	}
+}

@@ -37,7 +37,7 @@ func (s *server) handleOIDCAuthorize() http.Handler {
 		}
 		if keyward.PrincipalFromContext(r.Context()) == nil {
 			if _, err := s.svc.CheckAuthorizeRequest(r.Context(), in); err != nil {
-				s.writeError(w, r, err)
+				s.authorizeError(w, r, in, err)
 				return
 			}
 			http.Redirect(w, r, loginPath+"?return_to="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
@@ -45,7 +45,7 @@ func (s *server) handleOIDCAuthorize() http.Handler {
 		}
 		c, code, err := s.svc.AuthorizeOIDC(r.Context(), in)
 		if err != nil {
-			s.writeError(w, r, err)
+			s.authorizeError(w, r, in, err)
 			return
 		}
 		back, err := oidcprovider.CallbackURL(c, code)
@@ -59,6 +59,21 @@ func (s *server) handleOIDCAuthorize() http.Handler {
 		}
 		http.Redirect(w, r, back, http.StatusFound)
 	})
+}
+
+// authorizeError answers the authorization request in, which the
+// service refused with err: a browser goes back to the application with
+// the OAuth error when the request's client and redirect URI are good
+// (oidcprovider.ErrorURL); an API caller, a refusal by the engine (a
+// person who may not sign in to the application sees why, and the
+// application learns nothing) and a bad client or redirect URI get the
+// API's error.
+func (s *server) authorizeError(w http.ResponseWriter, r *http.Request, in service.AuthorizeInput, err error) {
+	if to, ok := oidcprovider.ErrorURL(in, err); ok && !in.API {
+		http.Redirect(w, r, to, http.StatusFound)
+		return
+	}
+	s.writeError(w, r, err)
 }
 
 // browserPrincipal authenticates a browser's request by its session

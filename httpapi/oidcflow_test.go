@@ -251,23 +251,35 @@ func TestCodeFlowRefusals(t *testing.T) {
 		return u.String()
 	}
 	sum := sha256.Sum256([]byte(verifier))
+	// A request wrong in its client or redirect URI is answered at
+	// keyward, never sent anywhere; one wrong otherwise goes back to the
+	// application with the OAuth error and its state (RFC 6749 §4.1.2.1).
 	for _, c := range []struct {
 		name  string
 		url   string
 		field string
+		oauth string
 	}{
-		{"wrong redirect URI", with(map[string]string{"redirect_uri": "https://evil.example/cb"}), "redirect_uri"},
-		{"redirect URI with a path added", with(map[string]string{"redirect_uri": rp.conf.RedirectURL + "/../../evil"}), "redirect_uri"},
-		{"redirect URI with a query added", with(map[string]string{"redirect_uri": rp.conf.RedirectURL + "?next=https://evil.example"}), "redirect_uri"},
-		{"no redirect URI", with(map[string]string{"redirect_uri": ""}), "redirect_uri"},
-		{"unknown client", with(map[string]string{"client_id": keyward.NewID(time.Now())}), "client_id"},
-		{"no PKCE", with(map[string]string{"code_challenge": "", "code_challenge_method": ""}), "code_challenge"},
-		{"plain PKCE", with(map[string]string{"code_challenge": base64.RawURLEncoding.EncodeToString(sum[:]), "code_challenge_method": "plain"}), "code_challenge"},
-		{"implicit flow", with(map[string]string{"response_type": "token"}), "response_type"},
-		{"no openid scope", with(map[string]string{"scope": "email"}), "scope"},
+		{"wrong redirect URI", with(map[string]string{"redirect_uri": "https://evil.example/cb"}), "redirect_uri", ""},
+		{"redirect URI with a path added", with(map[string]string{"redirect_uri": rp.conf.RedirectURL + "/../../evil"}), "redirect_uri", ""},
+		{"redirect URI with a query added", with(map[string]string{"redirect_uri": rp.conf.RedirectURL + "?next=https://evil.example"}), "redirect_uri", ""},
+		{"no redirect URI", with(map[string]string{"redirect_uri": ""}), "redirect_uri", ""},
+		{"unknown client", with(map[string]string{"client_id": keyward.NewID(time.Now())}), "client_id", ""},
+		{"no PKCE", with(map[string]string{"code_challenge": "", "code_challenge_method": ""}), "code_challenge", "invalid_request"},
+		{"plain PKCE", with(map[string]string{"code_challenge": base64.RawURLEncoding.EncodeToString(sum[:]), "code_challenge_method": "plain"}), "code_challenge", "invalid_request"},
+		{"implicit flow", with(map[string]string{"response_type": "token"}), "response_type", "unsupported_response_type"},
+		{"no openid scope", with(map[string]string{"scope": "email"}), "scope", "invalid_scope"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res, end := rp.authorize(c.url)
+			if c.oauth != "" {
+				q := end.Query()
+				if end.Host != mustHost(rp.callback.URL) || end.Path != "/cb" || q.Get("error") != c.oauth || q.Get("state") != "s" ||
+					!strings.Contains(q.Get("error_description"), c.field) || q.Get("code") != "" {
+					t.Fatalf("ended at %s with %d, want the application's callback with error %s and the state", end, res.StatusCode, c.oauth)
+				}
+				return
+			}
 			if res.StatusCode != http.StatusBadRequest || end.Host != mustHost(a.srv.URL) {
 				t.Fatalf("ended at %s with %d, want a 400 at keyward", end, res.StatusCode)
 			}

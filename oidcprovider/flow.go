@@ -3,6 +3,7 @@ package oidcprovider
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -109,4 +110,45 @@ func (f *Flow) Revoke(w http.ResponseWriter, r *http.Request) {
 func CallbackURL(c *keyward.OIDCAuthCode, code string) (string, error) {
 	return op.AuthResponseURL(c.RedirectURI, oidc.ResponseTypeCode, oidc.ResponseModeQuery,
 		&op.CodeResponseType{Code: code, State: c.State}, oidc.NewEncoder())
+}
+
+// authorizeErrors are the OAuth error codes (RFC 6749 §4.1.2.1) of the
+// authorization requests the service refuses, by the field it names.
+// client_id and redirect_uri have none: a request wrong in those is never
+// sent back, since its redirect URI is not the application's.
+var authorizeErrors = map[string]string{
+	"response_type":  "unsupported_response_type",
+	"scope":          "invalid_scope",
+	"code_challenge": "invalid_request",
+	"state":          "invalid_request",
+}
+
+// ErrorURL is where a browser goes back to the application whose
+// authorization request in the service refused with err: its redirect
+// URI with the OAuth error, the service's message and the state. ok is
+// false when err is no refusal the application should get, one about the
+// client or redirect URI above all, which its caller answers itself. The
+// service checks the client and redirect URI first, so a refusal of
+// another field comes with both known good.
+func ErrorURL(in service.AuthorizeInput, err error) (to string, ok bool) {
+	e := keyward.AsError(err)
+	if e == nil || e.Code != keyward.CodeInvalid {
+		return "", false
+	}
+	code, ok := authorizeErrors[e.Field]
+	if !ok {
+		return "", false
+	}
+	u, perr := url.Parse(in.RedirectURI)
+	if perr != nil {
+		return "", false
+	}
+	q := u.Query()
+	q.Set("error", code)
+	q.Set("error_description", e.Message)
+	if in.State != "" && e.Field != "state" {
+		q.Set("state", in.State)
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), true
 }

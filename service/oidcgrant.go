@@ -115,10 +115,20 @@ func (s *Service) AuthorizeOIDC(ctx context.Context, in AuthorizeInput) (*keywar
 		if err := tx.DeleteExpiredOIDC(ctx, now); err != nil {
 			return err
 		}
+		// auth_time is when the person signed in: the login session's
+		// start, not this consent (an API credential signs in now).
+		authTime := now
+		if p.LoginSession != "" {
+			ls, err := tx.GetLoginSession(ctx, p.LoginSession)
+			if err != nil {
+				return err
+			}
+			authTime = ls.CreatedAt
+		}
 		c = &keyward.OIDCAuthCode{
 			ID: credential.NewNonce(), CodeHash: hash, OrgID: p.OrgID, ProviderID: prov.ID, UserID: p.UserID, Subject: sub,
 			RedirectURI: in.RedirectURI, Scopes: in.Scopes, State: in.State, Nonce: in.Nonce, CodeChallenge: in.CodeChallenge,
-			AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(codeTTL),
+			AuthTime: authTime, CreatedAt: now, ExpiresAt: now.Add(codeTTL),
 		}
 		if err := tx.CreateOIDCAuthCode(ctx, c); err != nil {
 			return err

@@ -71,8 +71,14 @@ func createdID(t *testing.T, ts *testServer, path, key, body string) string {
 // gives its root owner a password so it can sign in to the console.
 func consoleServer(t *testing.T) (*testServer, *keywardtest.SMTPServer, string) {
 	t.Helper()
+	return consoleServerWith(t, nil)
+}
+
+// consoleServerWith is consoleServer with env as the server's environment.
+func consoleServerWith(t *testing.T, env map[string]string) (*testServer, *keywardtest.SMTPServer, string) {
+	t.Helper()
 	sink := keywardtest.NewSMTPServer(t)
-	ts := startServer(t, nil, "--smtp-url", sink.URL, "--smtp-tls", "none", "--smtp-from", "keyward <noreply@keyward.test>")
+	ts := startServer(t, env, "--smtp-url", sink.URL, "--smtp-tls", "none", "--smtp-from", "keyward <noreply@keyward.test>")
 	var me struct {
 		User struct {
 			ID string `json:"id"`

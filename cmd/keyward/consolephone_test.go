@@ -35,6 +35,7 @@ func TestConsolePhoneWidth(t *testing.T) {
 		{"/assumed-roles", "phone-assumed-roles"}, {"/oidc-issuers", "phone-oidc-issuers"}, {"/organization", "phone-organization"},
 		{"/policies", "phone-policies"}, {"/policies/new", "phone-policy-builder"}, {"/audit", "phone-audit"},
 		{"/why", "phone-why"}, {"/access", "phone-access"}, {"/who-can?action=iam.user.List", "phone-who-can"},
+		{"/security", "phone-security"}, {"/identity-provider", "phone-identity-provider"}, {"/applications", "phone-applications"},
 	} {
 		do(t, tab, "open "+p.path, chromedp.Navigate(ts.URL+p.path), chromedp.WaitVisible(chromedp.CSS("h1")))
 		wide, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll("body *")]

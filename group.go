@@ -37,6 +37,7 @@ type GroupMemberView struct {
 type GroupFilter struct {
 	Member UserID // only groups this user is a member of
 	Name   string // exact, case-insensitive
+	Search string // a part of the name, case-insensitive (Matches)
 	Source string // External.Source; "" does not filter
 	Page   Page
 }

@@ -40,6 +40,7 @@ type Attachment struct {
 type PolicyFilter struct {
 	Deleted bool   // list the deleted policies instead of the live ones
 	Name    string // exact, case-insensitive
+	Search  string // a part of the name, case-insensitive (Matches)
 	Page    Page
 }
 

@@ -68,7 +68,8 @@ type RoleBinding struct {
 // RoleFilter narrows a role listing. Zero fields do not filter.
 type RoleFilter struct {
 	Type    RoleType
-	Deleted bool // list the deleted roles instead of the live ones
+	Deleted bool   // list the deleted roles instead of the live ones
+	Search  string // a part of the name, case-insensitive (Matches)
 	Page    Page
 }
 

@@ -92,6 +92,7 @@ type UserFilter struct {
 	Kind   UserKind
 	Status UserStatus
 	Email  string // exact, case-insensitive
+	Search string // a part of the name or the email, case-insensitive (Matches)
 	Source string // External.Source; "" does not filter, so SourceLocal cannot be asked for
 	Page   Page
 }

@@ -12,13 +12,14 @@ import (
 )
 
 // accessPage is the effective-access page's data: the member asked about,
-// the members that may be asked about (empty: only oneself), and what the
-// engine says the member may do, per resource scope and per service.
+// whether another may be picked (the member may list them; otherwise it
+// asks about itself), and what the engine says the member may do, per
+// resource scope and per service.
 type accessPage struct {
-	Member  keyward.UserID
-	Members []*keyward.User
-	Access  *authz.Access
-	Scopes  []scopeView
+	Member keyward.UserID
+	Pick   bool
+	Access *authz.Access
+	Scopes []scopeView
 }
 
 // scopeView is what a member's statements say about one resource
@@ -46,26 +47,23 @@ type whoCanPage struct {
 
 // accessRoutes adds the effective-access and who-can pages.
 func (c *Console) accessRoutes() {
-	c.mux.Handle("GET /access", c.signedIn(c.handleAccess))
-	c.mux.Handle("GET /who-can", c.signedIn(c.handleWhoCan))
+	c.member("GET /access", c.handleAccess)
+	c.member("GET /who-can", c.handleWhoCan)
 }
 
-// handleAccess shows a member's effective access (?member=ID; oneself by
-// default), as the API's effective-access endpoint returns it, grouped by
-// resource scope and service.
+// handleAccess shows a member's effective access (?member=, picked;
+// oneself by default), as the API's effective-access endpoint returns it,
+// grouped by resource scope and service.
 func (c *Console) handleAccess(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
-	d := accessPage{Member: keyward.UserID(r.URL.Query().Get("member"))}
+	d := accessPage{Pick: c.allowed(ctx, "iam.user.List", "")}
 	v := view{Title: "Effective access", Me: s, Data: &d}
-	if c.allowed(ctx, "iam.user.List", "") {
-		users, _, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: keyward.Page{Limit: keyward.MaxPerPage}})
-		if err != nil {
-			c.render(w, r, "access.html", v, err)
-			return
-		}
-		d.Members = users
+	member, err := c.picked(ctx, r, "member", "users")
+	if err != nil {
+		c.render(w, r, "access.html", v, err)
+		return
 	}
-	acc, err := c.svc.EffectiveAccess(ctx, d.Member, 0)
+	acc, err := c.svc.EffectiveAccess(ctx, keyward.UserID(member), 0)
 	if err != nil {
 		c.render(w, r, "access.html", v, err)
 		return

@@ -34,15 +34,15 @@ type securityPage struct {
 // organization that requires MFA included before its first code, and
 // the member's own API keys, as the engine allows.
 func (c *Console) securityRoutes() {
-	c.mux.Handle("GET /security", c.signedIn(c.handleSecurity))
-	c.mux.Handle("POST /security/mfa/enroll", c.signedIn(c.handleEnrollMFA))
-	c.mux.Handle("POST /security/mfa/confirm", c.signedIn(c.handleConfirmMFA))
-	c.mux.Handle("POST /security/mfa/disable", c.signedIn(c.securityAction(c.disableMFA)))
-	c.mux.Handle("POST /security/password", c.signedIn(c.securityAction(c.changePassword)))
-	c.mux.Handle("POST /security/keys", c.signedIn(c.handleCreateOwnKey))
-	c.mux.Handle("POST /security/keys/{key_id}/revoke", c.signedIn(c.securityAction(func(ctx context.Context, r *http.Request, s *session) error {
+	c.member("GET /security", c.handleSecurity)
+	c.member("POST /security/mfa/enroll", c.handleEnrollMFA)
+	c.member("POST /security/mfa/confirm", c.handleConfirmMFA)
+	c.member("POST /security/mfa/disable", c.securityAction(c.disableMFA))
+	c.member("POST /security/password", c.securityAction(c.changePassword))
+	c.member("POST /security/keys", c.handleCreateOwnKey)
+	c.member("POST /security/keys/{key_id}/revoke", c.securityAction(func(ctx context.Context, r *http.Request, s *session) error {
 		return c.revokeKey(ctx, r, s.Principal.UserID)
-	})))
+	}))
 }
 
 // handleSecurity shows the member's second factor and password forms.

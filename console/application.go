@@ -22,11 +22,11 @@ type applicationsPage struct {
 
 // applicationRoutes are the Applications page's.
 func (c *Console) applicationRoutes() {
-	c.mux.Handle("GET /applications", c.signedIn(c.handleApplications))
-	c.mux.Handle("POST /applications", c.signedIn(c.handleCreateApplication))
-	c.mux.Handle("POST /applications/{provider_id}/delete", c.signedIn(c.act(stay("/applications", c.deleteApplication), func(w http.ResponseWriter, r *http.Request, s *session, err error) {
+	c.member("GET /applications", c.handleApplications)
+	c.member("POST /applications", c.handleCreateApplication)
+	c.member("POST /applications/{provider_id}/delete", c.act(stay("/applications", c.deleteApplication), func(w http.ResponseWriter, r *http.Request, s *session, err error) {
 		c.showApplications(w, r, s, nil, err)
-	})))
+	}))
 }
 
 // handleApplications lists the organization's applications.

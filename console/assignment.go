@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/service"
@@ -14,11 +15,9 @@ import (
 // the forms to add and remove one when the engine lets the member.
 type assignmentsPart struct {
 	Rows []assignmentRow
-	// Update is whether the member may change the project's assignments;
-	// the add form then offers Identities and Roles.
-	Update     bool
-	Identities []identity
-	Roles      []string
+	// Update is whether the member may change the project's assignments
+	// (the add form picks a user or group and a role).
+	Update bool
 }
 
 // assignmentRow is one assignment, with its holder's label and the
@@ -40,39 +39,31 @@ func (c *Console) loadAssignments(ctx context.Context, project keyward.ProjectID
 		return nil, err
 	}
 	d := &assignmentsPart{}
-	if d.Identities, err = c.identities(ctx); err != nil {
-		return nil, err
-	}
-	labels := map[string]string{}
-	for _, i := range d.Identities {
-		labels[i.Value] = i.Label
-	}
 	for _, a := range doc.Assignments {
-		v := a.IdentityType + ":" + a.IdentityID
-		holder := labels[v]
-		if holder == "" {
-			holder = a.IdentityType + " " + a.IdentityID
-		}
-		d.Rows = append(d.Rows, assignmentRow{a, holder, v})
+		holder := c.identityLabel(ctx, keyward.PrincipalType(a.IdentityType), a.IdentityID)
+		d.Rows = append(d.Rows, assignmentRow{a, holder, a.IdentityType + ":" + a.IdentityID})
 	}
-	if d.Update, err = c.svc.Allowed(ctx, "iam.binding.Update", id, id); err != nil || !d.Update {
-		return d, err
-	}
-	roles, _, err := c.svc.ListRoles(ctx, keyward.RoleFilter{Type: keyward.RoleAssignable, Page: keyward.Page{Limit: keyward.MaxPerPage}})
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range roles {
-		d.Roles = append(d.Roles, r.Name)
-	}
-	return d, nil
+	d.Update, err = c.svc.Allowed(ctx, "iam.binding.Update", id, id)
+	return d, err
 }
 
-// formAssignment is the assignment the form posts: identity and
-// role_name.
-func formAssignment(r *http.Request) (service.ScopeAssignment, error) {
-	kind, id, err := identityOf(r, "identity")
-	return service.ScopeAssignment{IdentityID: id, IdentityType: string(kind), RoleName: r.PostFormValue("role_name")}, err
+// formAssignment is the assignment the form posts: identity (picked) and
+// role_name, a role's name or, picked from the list, its id.
+func (c *Console) formAssignment(ctx context.Context, r *http.Request) (service.ScopeAssignment, error) {
+	v, err := c.picked(ctx, r, "identity", "identities")
+	if err != nil {
+		return service.ScopeAssignment{}, err
+	}
+	kind, id, err := identityOf(v, "identity")
+	a := service.ScopeAssignment{IdentityID: id, IdentityType: string(kind), RoleName: strings.TrimSpace(r.PostFormValue("role_name"))}
+	if err == nil && keyward.ValidID(a.RoleName) {
+		var role *service.RoleDetail
+		if role, err = c.svc.GetRole(ctx, keyward.RoleID(a.RoleName)); err != nil {
+			return a, keyward.FieldError("role_name", "No role %s in this organization.", a.RoleName)
+		}
+		a.RoleName = role.Name
+	}
+	return a, err
 }
 
 // changeAssignments returns the action that adds (or, with !add, removes)
@@ -82,7 +73,7 @@ func formAssignment(r *http.Request) (service.ScopeAssignment, error) {
 func (c *Console) changeAssignments(add bool) step {
 	return func(ctx context.Context, r *http.Request, s *session) error {
 		project := keyward.ProjectID(r.PathValue("project_id"))
-		a, err := formAssignment(r)
+		a, err := c.formAssignment(ctx, r)
 		if err != nil {
 			return err
 		}

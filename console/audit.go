@@ -8,12 +8,11 @@ import (
 	"github.com/keyward-iam/keyward"
 )
 
-// auditPage is the audit trail's data: the filters as given, the members
-// the actor filter offers (when the member may list them), and a page of
-// the events, newest first, each with its before and after.
+// auditPage is the audit trail's data: the filters as given, the names
+// of the page's actors (those the member may read), and a page of the
+// events, newest first, each with its before and after.
 type auditPage struct {
 	Actor, Action, Object, Since, Until string
-	Members                             []*keyward.User
 	Names                               map[keyward.UserID]string
 	Events                              []auditRow
 	Pager                               pager
@@ -32,7 +31,7 @@ const auditTimeLayout = "2006-01-02T15:04"
 
 // auditRoutes adds the audit trail.
 func (c *Console) auditRoutes() {
-	c.mux.Handle("GET /audit", c.signedIn(c.handleAudit))
+	c.member("GET /audit", c.handleAudit)
 }
 
 // handleAudit lists the organization's audit events that the filters of
@@ -45,23 +44,18 @@ func (c *Console) handleAudit(w http.ResponseWriter, r *http.Request, s *session
 	d := auditPage{Actor: q.Get("actor"), Action: q.Get("action"), Object: q.Get("object"), Since: q.Get("since"), Until: q.Get("until"),
 		Names: map[keyward.UserID]string{}}
 	v := view{Title: "Audit trail", Me: s, Data: &d}
-	f := keyward.AuditFilter{ActorID: keyward.UserID(d.Actor), Action: d.Action, TargetID: d.Object, Page: pageOf(r)}
-	var err error
-	if f.Since, err = auditTime("since", d.Since); err == nil {
+	f := keyward.AuditFilter{Action: d.Action, TargetID: d.Object, Page: pageOf(r)}
+	actor, err := c.picked(ctx, r, "actor", "users")
+	f.ActorID = keyward.UserID(actor)
+	if err == nil {
+		f.Since, err = auditTime("since", d.Since)
+	}
+	if err == nil {
 		f.Until, err = auditTime("until", d.Until)
 	}
 	if err != nil {
 		c.render(w, r, "audit.html", v, err)
 		return
-	}
-	if c.allowed(ctx, "iam.user.List", "") {
-		if d.Members, _, err = c.svc.ListUsers(ctx, keyward.UserFilter{Page: keyward.Page{Limit: keyward.MaxPerPage}}); err != nil {
-			c.render(w, r, "audit.html", v, err)
-			return
-		}
-		for _, u := range d.Members {
-			d.Names[u.Account.ID] = u.Account.Name
-		}
 	}
 	events, info, err := c.svc.ListAuditEvents(ctx, f)
 	if err != nil {
@@ -70,6 +64,13 @@ func (c *Console) handleAudit(w http.ResponseWriter, r *http.Request, s *session
 	}
 	for _, e := range events {
 		d.Events = append(d.Events, auditRow{e, indentJSON(e.Before), indentJSON(e.After)})
+		if _, seen := d.Names[e.ActorID]; e.ActorID != "" && !seen {
+			if u, err := c.svc.GetUser(ctx, e.ActorID); err == nil {
+				d.Names[e.ActorID] = u.Account.Name
+			} else {
+				d.Names[e.ActorID] = "" // not readable: the row shows the id
+			}
+		}
 	}
 	d.Pager = pagerOf("/audit", info)
 	d.Pager.Query = url.Values{}

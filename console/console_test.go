@@ -82,3 +82,25 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestPickOf: the template function pick makes a field of a known kind,
+// required unless given a hint, and fails the page on an unknown kind.
+func TestPickOf(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		more    []string
+		kind    string
+		want    pick
+		wantErr bool
+	}{
+		{"required", nil, "users", pick{ID: "f", Name: "user_id", Label: "User", Kind: "users"}, false},
+		{"with a value", []string{"v"}, "groups", pick{ID: "f", Name: "user_id", Label: "User", Kind: "groups", Value: "v"}, false},
+		{"optional", []string{"", "anyone"}, "users", pick{ID: "f", Name: "user_id", Label: "User", Kind: "users", Optional: true, Hint: "anyone"}, false},
+		{"unknown kind", nil, "secrets", pick{ID: "f", Name: "user_id", Label: "User", Kind: "secrets"}, true},
+	} {
+		got, err := pickOf("f", "user_id", "User", tc.kind, tc.more...)
+		if got != tc.want || (err != nil) != tc.wantErr {
+			t.Errorf("%s: pickOf = %+v, %v; want %+v, error %v", tc.name, got, err, tc.want, tc.wantErr)
+		}
+	}
+}

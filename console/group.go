@@ -34,7 +34,7 @@ func (c *Console) handleGroups(w http.ResponseWriter, r *http.Request, s *sessio
 // (err).
 func (c *Console) showGroups(w http.ResponseWriter, r *http.Request, s *session, err error) {
 	ctx := r.Context()
-	groups, info, lerr := c.svc.ListGroups(ctx, pageOf(r))
+	groups, info, lerr := c.svc.ListGroups(ctx, keyward.GroupFilter{Page: pageOf(r)})
 	if lerr != nil {
 		err = lerr
 	}

@@ -12,22 +12,19 @@ import (
 // control is shown only when the engine allows it.
 type groupEdit struct {
 	Update, Delete, AddMember, RemoveMember bool
-	// Users are the members that may be added: the organization's members
-	// the member may list.
-	Users []*keyward.User
 	// Policies is the group's policies, when the member may list them.
 	Policies *policyAttachments
 }
 
 // groupRoutes adds the actions that change groups.
 func (c *Console) groupRoutes() {
-	c.mux.Handle("POST /groups", c.signedIn(c.act(c.createGroup, c.showGroups)))
-	c.mux.Handle("POST /groups/{group_id}", c.signedIn(c.act(c.updateGroup, c.showGroup)))
-	c.mux.Handle("POST /groups/{group_id}/delete", c.signedIn(c.act(c.deleteGroup, c.showGroup)))
-	c.mux.Handle("POST /groups/{group_id}/members", c.signedIn(c.act(c.addGroupMember, c.showGroup)))
-	c.mux.Handle("POST /groups/{group_id}/members/{user_id}/remove", c.signedIn(c.act(c.removeGroupMember, c.showGroup)))
-	c.mux.Handle("POST /groups/{group_id}/policies", c.signedIn(c.act(c.attachGroupPolicy, c.showGroup)))
-	c.mux.Handle("POST /groups/{group_id}/policies/{policy_id}/detach", c.signedIn(c.act(c.detachGroupPolicy, c.showGroup)))
+	c.member("POST /groups", c.act(c.createGroup, c.showGroups))
+	c.member("POST /groups/{group_id}", c.act(c.updateGroup, c.showGroup))
+	c.member("POST /groups/{group_id}/delete", c.act(c.deleteGroup, c.showGroup))
+	c.member("POST /groups/{group_id}/members", c.act(c.addGroupMember, c.showGroup))
+	c.member("POST /groups/{group_id}/members/{user_id}/remove", c.act(c.removeGroupMember, c.showGroup))
+	c.member("POST /groups/{group_id}/policies", c.act(c.attachGroupPolicy, c.showGroup))
+	c.member("POST /groups/{group_id}/policies/{policy_id}/detach", c.act(c.detachGroupPolicy, c.showGroup))
 }
 
 // loadGroupEdit reads the controls of group g's page. A group imported
@@ -39,18 +36,10 @@ func (c *Console) loadGroupEdit(ctx context.Context, g *service.GroupDetail) (*g
 	if g.Source == "" {
 		e.AddMember, e.RemoveMember = c.allowed(ctx, "iam.group.AddMember", id), c.allowed(ctx, "iam.group.RemoveMember", id)
 	}
-	first := keyward.Page{Limit: keyward.MaxPerPage}
-	if e.AddMember && c.allowed(ctx, "iam.user.List", "") {
-		users, _, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: first})
-		if err != nil {
-			return nil, err
-		}
-		e.Users = users
-	}
 	if !c.allowed(ctx, "iam.group.ListPolicies", id) {
 		return e, nil
 	}
-	set, _, err := c.svc.ListGroupPolicies(ctx, g.ID, first)
+	set, _, err := c.svc.ListGroupPolicies(ctx, g.ID, keyward.Page{Limit: keyward.MaxPerPage})
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +78,11 @@ func (c *Console) deleteGroup(ctx context.Context, r *http.Request, s *session) 
 
 func (c *Console) addGroupMember(ctx context.Context, r *http.Request, s *session) (string, error) {
 	id := keyward.GroupID(r.PathValue("group_id"))
-	return groupPath(id), c.svc.AddGroupMember(ctx, id, keyward.UserID(r.PostFormValue("user_id")))
+	user, err := c.picked(ctx, r, "user_id", "users")
+	if err != nil {
+		return "", err
+	}
+	return groupPath(id), c.svc.AddGroupMember(ctx, id, keyward.UserID(user))
 }
 
 func (c *Console) removeGroupMember(ctx context.Context, r *http.Request, s *session) (string, error) {
@@ -99,7 +92,11 @@ func (c *Console) removeGroupMember(ctx context.Context, r *http.Request, s *ses
 
 func (c *Console) attachGroupPolicy(ctx context.Context, r *http.Request, s *session) (string, error) {
 	id := keyward.GroupID(r.PathValue("group_id"))
-	return groupPath(id), c.svc.AttachPolicyGroup(ctx, keyward.PolicyID(r.PostFormValue("policy_id")), id)
+	policy, err := c.picked(ctx, r, "policy_id", "policies")
+	if err != nil {
+		return "", err
+	}
+	return groupPath(id), c.svc.AttachPolicyGroup(ctx, keyward.PolicyID(policy), id)
 }
 
 func (c *Console) detachGroupPolicy(ctx context.Context, r *http.Request, s *session) (string, error) {

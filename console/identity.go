@@ -2,52 +2,32 @@ package console
 
 import (
 	"context"
-	"net/http"
 	"strings"
 
 	"github.com/keyward-iam/keyward"
 )
 
-// identity is a user or group a form offers (a trust's trustee, a role
-// assignment's holder), its value "user:<id>" or "group:<id>".
-type identity struct {
-	Value, Label string
-}
-
-// identities are the members and groups the member may list, for the
-// forms that name one (the first page of each).
-func (c *Console) identities(ctx context.Context) ([]identity, error) {
-	var out []identity
-	first := keyward.Page{Limit: keyward.MaxPerPage}
-	if ok, err := c.svc.Allowed(ctx, "iam.user.List", "", ""); err != nil {
-		return nil, err
-	} else if ok {
-		users, _, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: first})
-		if err != nil {
-			return nil, err
+// identityLabel names the user or group a row of a page holds (a role
+// assignment's holder): "User <name> (<email>)" or "Group <name>" when
+// the member may read it, its kind and id otherwise.
+func (c *Console) identityLabel(ctx context.Context, kind keyward.PrincipalType, id string) string {
+	switch kind {
+	case keyward.PrincipalUser:
+		if u, err := c.svc.GetUser(ctx, keyward.UserID(id)); err == nil {
+			return "User " + accountLabel(u.Account)
 		}
-		for _, u := range users {
-			out = append(out, identity{"user:" + string(u.Account.ID), "User " + u.Account.Name + " (" + u.Account.Email + ")"})
+	case keyward.PrincipalGroup:
+		if g, err := c.svc.GetGroup(ctx, keyward.GroupID(id)); err == nil {
+			return "Group " + g.Name
 		}
 	}
-	if ok, err := c.svc.Allowed(ctx, "iam.group.List", "", ""); err != nil {
-		return nil, err
-	} else if ok {
-		groups, _, err := c.svc.ListGroups(ctx, first)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range groups {
-			out = append(out, identity{"group:" + string(g.ID), "Group " + g.Name})
-		}
-	}
-	return out, nil
+	return string(kind) + " " + id
 }
 
-// identityOf reads the identity the form's field names: a user or a
-// group, and its id.
-func identityOf(r *http.Request, field string) (keyward.PrincipalType, string, error) {
-	kind, id, _ := strings.Cut(r.PostFormValue(field), ":")
+// identityOf reads value, the "user:<id>" or "group:<id>" of the form's
+// field: a user or a group, and its id.
+func identityOf(value, field string) (keyward.PrincipalType, string, error) {
+	kind, id, _ := strings.Cut(value, ":")
 	switch kind {
 	case "user":
 		return keyward.PrincipalUser, id, nil

@@ -27,15 +27,15 @@ type signInPage struct {
 // identityProviderRoutes are the Sign-in page's: the organization's
 // identity provider (OpenID Connect or SAML) and its SCIM tokens.
 func (c *Console) identityProviderRoutes() {
-	c.mux.Handle("GET /identity-provider", c.signedIn(c.handleSignIn))
-	c.mux.Handle("POST /identity-provider", c.signedIn(c.signInAction(c.putIdentityProvider)))
-	c.mux.Handle("POST /identity-provider/delete", c.signedIn(c.signInAction(func(ctx context.Context, r *http.Request, s *session) error {
+	c.member("GET /identity-provider", c.handleSignIn)
+	c.member("POST /identity-provider", c.signInAction(c.putIdentityProvider))
+	c.member("POST /identity-provider/delete", c.signInAction(func(ctx context.Context, r *http.Request, s *session) error {
 		return c.svc.DeleteIdentityProvider(ctx)
-	})))
-	c.mux.Handle("POST /identity-provider/scim-tokens", c.signedIn(c.handleCreateSCIMToken))
-	c.mux.Handle("POST /identity-provider/scim-tokens/{token_id}/delete", c.signedIn(c.signInAction(func(ctx context.Context, r *http.Request, s *session) error {
+	}))
+	c.member("POST /identity-provider/scim-tokens", c.handleCreateSCIMToken)
+	c.member("POST /identity-provider/scim-tokens/{token_id}/delete", c.signInAction(func(ctx context.Context, r *http.Request, s *session) error {
 		return c.svc.DeleteSCIMToken(ctx, keyward.SCIMTokenID(r.PathValue("token_id")))
-	})))
+	}))
 }
 
 // handleSignIn shows the organization's identity provider and SCIM tokens.

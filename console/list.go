@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -54,4 +55,21 @@ func loadList[T any](ctx context.Context, c *Console, r *http.Request, path stri
 	}
 	d.Items, err = rowsOf(ctx, c, items, del, scope)
 	return d, err
+}
+
+// restorable pairs items, a page of the list at path, with whether the
+// member of ctx may restore each (action on its id) when the page shows
+// the list's deleted items (deleted: ?deleted=1, which the pager's links
+// keep), and returns the rows row makes and the list's pager.
+func restorable[T, R any](ctx context.Context, c *Console, path string, deleted bool, info keyward.PageInfo, items []T,
+	action string, id func(T) string, row func(item T, restore bool) R) ([]R, pager) {
+	p := pagerOf(path, info)
+	if deleted {
+		p.Query = url.Values{"deleted": {"1"}}
+	}
+	out := make([]R, len(items))
+	for i, it := range items {
+		out[i] = row(it, deleted && c.allowed(ctx, action, id(it)))
+	}
+	return out, p
 }

@@ -25,9 +25,7 @@ type orgPage struct {
 	// when the engine allows it too).
 	Owner            bool
 	Delete, Transfer bool
-	// Heirs are the members ownership may go to: active humans.
-	Heirs   []identity
-	Deleted []deletedOrg
+	Deleted          []deletedOrg
 }
 
 // deletedOrg is a deleted organization with when it is purged.
@@ -70,17 +68,6 @@ func (c *Console) loadOrg(ctx context.Context, s *session) (*orgPage, error) {
 	if d.Transfer, err = c.svc.Allowed(ctx, "iam.organization.TransferOwnership", "", ""); err != nil {
 		return nil, err
 	}
-	if d.Transfer {
-		users, _, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: keyward.Page{Limit: keyward.MaxPerPage}})
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range users {
-			if !u.Owner && !u.Account.Service && u.Status == keyward.StatusActive {
-				d.Heirs = append(d.Heirs, identity{string(u.Account.ID), u.Account.Name + " (" + u.Account.Email + ")"})
-			}
-		}
-	}
 	deleted, _, err := c.svc.ListDeletedOrganizations(ctx, keyward.Page{Limit: keyward.MaxPerPage})
 	if err != nil {
 		return nil, err
@@ -120,9 +107,14 @@ func (c *Console) requireMFA(ctx context.Context, r *http.Request, s *session) (
 }
 
 // transferOrg makes the chosen member the root owner; the service
-// refuses anyone but the root owner, whatever the engine allows.
+// refuses anyone but the root owner, whatever the engine allows, and an
+// heir that is not an active human member.
 func (c *Console) transferOrg(ctx context.Context, r *http.Request, s *session) error {
-	return c.svc.TransferOwnership(ctx, s.Principal.OrgID, keyward.UserID(r.PostFormValue("user_id")))
+	user, err := c.picked(ctx, r, "user_id", "users")
+	if err != nil {
+		return err
+	}
+	return c.svc.TransferOwnership(ctx, s.Principal.OrgID, keyward.UserID(user))
 }
 
 // restoreOrg restores a deleted organization of the member's account.

@@ -19,11 +19,10 @@ import (
 type overridesPart struct {
 	Rows []overrideRow
 	// Update is whether the member may set overrides; the form then
-	// offers Members, the team roles' grids as Presets and the grid's
-	// Groups (when the member may read the catalog).
+	// picks a member and offers the team roles' grids as Presets and the
+	// grid's Groups (when the member may read the catalog).
 	Update  bool
 	Delete  bool
-	Members []identity
 	Presets []policy.BuiltinRole
 	Groups  []service.GridGroup
 	Levels  []policy.GridLevel
@@ -54,35 +53,21 @@ func (o overrideRow) Cells() string {
 	return strings.Join(out, "; ")
 }
 
-// loadOverrides reads the overrides of the project's members (the first
-// page of members), when the member may read them; nil otherwise.
+// loadOverrides reads the overrides of the project (the first
+// keyward.MaxPerPage), when the member may read them; nil otherwise.
+// A member is named when the member may read it, by its id otherwise.
 func (c *Console) loadOverrides(ctx context.Context, project keyward.ProjectID) (*overridesPart, error) {
 	id := string(project)
 	if ok, err := c.svc.Allowed(ctx, "iam.override.Read", id, id); err != nil || !ok {
 		return nil, err
 	}
-	if ok, err := c.svc.Allowed(ctx, "iam.user.List", "", ""); err != nil || !ok {
-		return nil, err
-	}
-	users, _, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: keyward.Page{Limit: keyward.MaxPerPage}})
+	os, _, err := c.svc.ListOverrides(ctx, project, keyward.Page{Limit: keyward.MaxPerPage})
 	if err != nil {
 		return nil, err
 	}
 	d := &overridesPart{Presets: teamRoles(), Levels: policy.GridLevels()}
-	for _, u := range users {
-		if u.Owner || u.Account.Service {
-			continue
-		}
-		label := u.Account.Name + " (" + u.Account.Email + ")"
-		d.Members = append(d.Members, identity{string(u.Account.ID), label})
-		o, err := c.svc.GetOverride(ctx, project, u.Account.ID)
-		if keyward.ErrorCode(err) == keyward.CodeNotFound {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		d.Rows = append(d.Rows, overrideRow{o, label})
+	for _, o := range os {
+		d.Rows = append(d.Rows, overrideRow{o, c.userLabel(ctx, o.UserID)})
 	}
 	if d.Delete, err = c.svc.Allowed(ctx, "iam.override.Delete", id, id); err != nil {
 		return nil, err
@@ -124,11 +109,15 @@ func formGrid(r *http.Request) (policy.Grid, error) {
 
 // setOverride sets the chosen member's override on the path's project.
 func (c *Console) setOverride(ctx context.Context, r *http.Request, s *session) error {
+	user, err := c.picked(ctx, r, "user_id", "users")
+	if err != nil {
+		return err
+	}
 	g, err := formGrid(r)
 	if err != nil {
 		return err
 	}
-	_, err = c.svc.PutOverride(ctx, keyward.ProjectID(r.PathValue("project_id")), keyward.UserID(r.PostFormValue("user_id")), g)
+	_, err = c.svc.PutOverride(ctx, keyward.ProjectID(r.PathValue("project_id")), keyward.UserID(user), g)
 	return err
 }
 

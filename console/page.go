@@ -34,10 +34,15 @@ func assets() http.Handler {
 	})
 }
 
-// pages holds each page's template, parsed with the layout.
+// pages holds each page's template, parsed with the layout, and the
+// layout's alone for the fragments htmx asks for (pick-options).
 type pages struct {
-	byName map[string]*template.Template
+	byName   map[string]*template.Template
+	fragment *template.Template
 }
+
+// funcs are the templates' functions.
+var funcs = template.FuncMap{"pick": pickOf}
 
 // mustParsePages parses every page of templates/ with layout.html.
 func mustParsePages() *pages {
@@ -45,14 +50,19 @@ func mustParsePages() *pages {
 	if err != nil {
 		panic(err)
 	}
-	p := &pages{byName: map[string]*template.Template{}}
+	p := &pages{byName: map[string]*template.Template{}, fragment: parse("templates/layout.html")}
 	for _, n := range names {
 		if path.Base(n) == "layout.html" {
 			continue
 		}
-		p.byName[path.Base(n)] = template.Must(template.ParseFS(templateFS, "templates/layout.html", n))
+		p.byName[path.Base(n)] = parse("templates/layout.html", n)
 	}
 	return p
+}
+
+// parse parses the templates of files, which must parse.
+func parse(files ...string) *template.Template {
+	return template.Must(template.New(path.Base(files[0])).Funcs(funcs).ParseFS(templateFS, files...))
 }
 
 // view is what every page's template gets: the signed-in member (nil on

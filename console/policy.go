@@ -3,7 +3,7 @@ package console
 import (
 	"context"
 	"net/http"
-	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/keyward-iam/keyward"
@@ -27,54 +27,52 @@ type policyRow struct {
 	Restore bool
 }
 
-// policyPage is a policy's page: its document, who it is attached to (for
-// the lists the member may read) and the controls it may use.
+// policyPage is a policy's page: its document, who it is attached to
+// (the sections of the lists the member may read) and the controls it
+// may use.
 type policyPage struct {
-	Policy *service.PolicyDetail
-	JSON   string
-	Users  []*service.UserAssignment
-	Groups []*service.GroupDetail
-	Roles  []roleRow
-	// The lists the member may read, and the controls it may use.
-	ListUsers, ListGroups, ListRoles                 bool
-	Edit, Delete                                     bool
-	AttachUser, DetachUser, AttachGroup, DetachGroup bool
-	Candidates                                       attachCandidates
+	Policy       *service.PolicyDetail
+	JSON         string
+	Edit, Delete bool
+	// Holders are the Users, Groups and Roles sections, those the member
+	// may read.
+	Holders []*holders
 }
 
-// roleRow is a role a policy is attached to, and whether the member may
-// detach it.
-type roleRow struct {
-	*service.RoleDetail
-	Detach bool
+// holders is a section of a policy's page: the users, groups or roles
+// (Noun, Label, Title, and the pick Kind) the policy is attached to, with
+// their detach buttons, and whether the member may attach the policy to
+// another (the pick's Field). The forms post under Path.
+type holders struct {
+	Noun, Label, Title, Kind, Field, Path string
+	Rows                                  []holder
+	Attach                                bool
 }
 
-// attachCandidates are what the attach forms offer: the members and
-// groups the member may list, and the custom roles it may attach
-// policies to.
-type attachCandidates struct {
-	Users  []*keyward.User
-	Groups []*service.GroupDetail
-	Roles  []*service.RoleDetail
+// holder is a user, group or role a policy is attached to: its id, name,
+// page (none for a user) and whether the member may detach it.
+type holder struct {
+	ID, Name, Href string
+	Detach         bool
 }
 
 // policyRoutes adds the Policies pages and their actions.
 func (c *Console) policyRoutes() {
-	c.mux.Handle("GET /policies", c.signedIn(c.handlePolicies))
-	c.mux.Handle("GET /policies/new", c.signedIn(c.handleNewPolicy))
-	c.mux.Handle("POST /policies", c.signedIn(c.handleSavePolicy))
-	c.mux.Handle("POST /policies/preview", c.signedIn(c.handlePolicyPreview))
-	c.mux.Handle("GET /policies/{policy_id}", c.signedIn(c.handlePolicy))
-	c.mux.Handle("GET /policies/{policy_id}/edit", c.signedIn(c.handleEditPolicy))
-	c.mux.Handle("POST /policies/{policy_id}", c.signedIn(c.handleSavePolicy))
-	c.mux.Handle("POST /policies/{policy_id}/delete", c.signedIn(c.policyAction(c.deletePolicy)))
-	c.mux.Handle("POST /policies/{policy_id}/restore", c.signedIn(c.policyAction(c.restorePolicy)))
-	c.mux.Handle("POST /policies/{policy_id}/users", c.signedIn(c.policyAction(c.attachPolicyUser)))
-	c.mux.Handle("POST /policies/{policy_id}/users/{user_id}/detach", c.signedIn(c.policyAction(c.detachPolicyUser)))
-	c.mux.Handle("POST /policies/{policy_id}/groups", c.signedIn(c.policyAction(c.attachPolicyGroup)))
-	c.mux.Handle("POST /policies/{policy_id}/groups/{group_id}/detach", c.signedIn(c.policyAction(c.detachPolicyGroup)))
-	c.mux.Handle("POST /policies/{policy_id}/roles", c.signedIn(c.policyAction(c.attachPolicyRole)))
-	c.mux.Handle("POST /policies/{policy_id}/roles/{role_id}/detach", c.signedIn(c.policyAction(c.detachPolicyRole)))
+	c.member("GET /policies", c.handlePolicies)
+	c.member("GET /policies/new", c.handleNewPolicy)
+	c.member("POST /policies", c.handleSavePolicy)
+	c.member("POST /policies/preview", c.handlePolicyPreview)
+	c.member("GET /policies/{policy_id}", c.handlePolicy)
+	c.member("GET /policies/{policy_id}/edit", c.handleEditPolicy)
+	c.member("POST /policies/{policy_id}", c.handleSavePolicy)
+	c.member("POST /policies/{policy_id}/delete", c.policyAction(c.deletePolicy))
+	c.member("POST /policies/{policy_id}/restore", c.policyAction(c.restorePolicy))
+	c.member("POST /policies/{policy_id}/users", c.policyAction(c.attachPolicyUser))
+	c.member("POST /policies/{policy_id}/users/{user_id}/detach", c.policyAction(c.detachPolicyUser))
+	c.member("POST /policies/{policy_id}/groups", c.policyAction(c.attachPolicyGroup))
+	c.member("POST /policies/{policy_id}/groups/{group_id}/detach", c.policyAction(c.detachPolicyGroup))
+	c.member("POST /policies/{policy_id}/roles", c.policyAction(c.attachPolicyRole))
+	c.member("POST /policies/{policy_id}/roles/{role_id}/detach", c.policyAction(c.detachPolicyRole))
 }
 
 // handlePolicies lists the policies, or with ?deleted=1 the deleted
@@ -88,13 +86,10 @@ func (c *Console) handlePolicies(w http.ResponseWriter, r *http.Request, s *sess
 		c.render(w, r, "policies.html", v, err)
 		return
 	}
-	d.Pager, d.Create = pagerOf("/policies", info), c.allowed(ctx, "iam.policy.Create", "")
-	if d.Deleted {
-		d.Pager.Query = url.Values{"deleted": {"1"}}
-	}
-	for _, p := range ps {
-		d.Policies = append(d.Policies, policyRow{p, d.Deleted && c.allowed(ctx, "iam.policy.Restore", string(p.ID))})
-	}
+	d.Create = c.allowed(ctx, "iam.policy.Create", "")
+	d.Policies, d.Pager = restorable(ctx, c, "/policies", d.Deleted, info, ps, "iam.policy.Restore",
+		func(p *service.PolicyDetail) string { return string(p.ID) },
+		func(p *service.PolicyDetail, restore bool) policyRow { return policyRow{p, restore} })
 	c.render(w, r, "policies.html", v, nil)
 }
 
@@ -122,63 +117,63 @@ func (c *Console) showPolicy(w http.ResponseWriter, r *http.Request, s *session,
 	c.render(w, r, "policy.html", v, err)
 }
 
-// loadPolicy reads what a policy's page shows besides the policy.
+// loadPolicy reads what a policy's page shows besides the policy: each
+// section holds the first keyward.MaxPerPage holders.
 func (c *Console) loadPolicy(ctx context.Context, pol *service.PolicyDetail) (*policyPage, error) {
 	id := string(pol.ID)
 	d := &policyPage{Policy: pol, JSON: indentJSON(pol.Document),
-		ListUsers: c.allowed(ctx, "iam.policy.ListUsers", id), ListGroups: c.allowed(ctx, "iam.policy.ListGroups", id),
-		ListRoles:  c.allowed(ctx, "iam.policy.ListRoles", id),
-		Edit:       !pol.Managed && c.allowed(ctx, "iam.policy.Update", id),
-		Delete:     !pol.Managed && c.allowed(ctx, "iam.policy.Delete", id),
-		AttachUser: c.allowed(ctx, "iam.policy.AttachUser", id), DetachUser: c.allowed(ctx, "iam.policy.DetachUser", id),
-		AttachGroup: c.allowed(ctx, "iam.policy.AttachGroup", id), DetachGroup: c.allowed(ctx, "iam.policy.DetachGroup", id),
+		Edit:   !pol.Managed && c.allowed(ctx, "iam.policy.Update", id),
+		Delete: !pol.Managed && c.allowed(ctx, "iam.policy.Delete", id),
 	}
 	first := keyward.Page{Limit: keyward.MaxPerPage}
-	var err error
-	if d.ListUsers {
-		if d.Users, _, err = c.svc.ListPolicyUsers(ctx, pol.ID, first); err != nil {
+	path := policyPath(pol.ID)
+	if c.allowed(ctx, "iam.policy.ListUsers", id) {
+		users, _, err := c.svc.ListPolicyUsers(ctx, pol.ID, first)
+		if err != nil {
 			return nil, err
 		}
+		h := &holders{Noun: "user", Label: "User", Title: "Users", Kind: "users", Field: "user_id", Path: path + "/users",
+			Attach: c.allowed(ctx, "iam.policy.AttachUser", id)}
+		detach := c.allowed(ctx, "iam.policy.DetachUser", id)
+		for _, u := range users {
+			h.Rows = append(h.Rows, holder{string(u.User.Account.ID), accountLabel(u.User.Account), "", detach})
+		}
+		d.Holders = append(d.Holders, h)
 	}
-	if d.ListGroups {
-		if d.Groups, _, err = c.svc.ListPolicyGroups(ctx, pol.ID, first); err != nil {
+	if c.allowed(ctx, "iam.policy.ListGroups", id) {
+		groups, _, err := c.svc.ListPolicyGroups(ctx, pol.ID, first)
+		if err != nil {
 			return nil, err
 		}
+		h := &holders{Noun: "group", Label: "Group", Title: "Groups", Kind: "groups", Field: "group_id", Path: path + "/groups",
+			Attach: c.allowed(ctx, "iam.policy.AttachGroup", id)}
+		detach := c.allowed(ctx, "iam.policy.DetachGroup", id)
+		for _, g := range groups {
+			h.Rows = append(h.Rows, holder{string(g.ID), g.Name, groupPath(g.ID), detach})
+		}
+		d.Holders = append(d.Holders, h)
 	}
-	if d.ListRoles {
+	if c.allowed(ctx, "iam.policy.ListRoles", id) {
 		roles, _, err := c.svc.ListPolicyRoles(ctx, pol.ID, first)
 		if err != nil {
 			return nil, err
 		}
-		for _, role := range roles {
-			d.Roles = append(d.Roles, roleRow{role, c.allowed(ctx, "iam.role.DetachPolicy", string(role.ID))})
+		// A role takes the policy when the member may attach policies to
+		// it: the form is shown when it may to one of the first page of
+		// custom roles.
+		h := &holders{Noun: "role", Label: "Role", Title: "Roles", Kind: "roles", Field: "role_id", Path: path + "/roles"}
+		if c.allowed(ctx, "iam.role.List", "") {
+			custom, _, _ := c.svc.ListRoles(ctx, keyward.RoleFilter{Page: keyward.Page{Limit: perPage}})
+			h.Attach = slices.ContainsFunc(custom, func(r *service.RoleDetail) bool {
+				return !r.System && c.allowed(ctx, "iam.role.AttachPolicy", string(r.ID))
+			})
 		}
-	}
-	d.Candidates = c.attachCandidates(ctx)
-	return d, nil
-}
-
-// attachCandidates reads what the member may list of the members, groups
-// and custom roles, for the attach forms; what it may not list is left
-// out.
-func (c *Console) attachCandidates(ctx context.Context) attachCandidates {
-	var a attachCandidates
-	first := keyward.Page{Limit: keyward.MaxPerPage}
-	if c.allowed(ctx, "iam.user.List", "") {
-		a.Users, _, _ = c.svc.ListUsers(ctx, keyward.UserFilter{Page: first})
-	}
-	if c.allowed(ctx, "iam.group.List", "") {
-		a.Groups, _, _ = c.svc.ListGroups(ctx, first)
-	}
-	if c.allowed(ctx, "iam.role.List", "") {
-		roles, _, _ := c.svc.ListRoles(ctx, keyward.RoleFilter{Page: first})
 		for _, r := range roles {
-			if !r.System && c.allowed(ctx, "iam.role.AttachPolicy", string(r.ID)) {
-				a.Roles = append(a.Roles, r)
-			}
+			h.Rows = append(h.Rows, holder{string(r.ID), r.Name, rolePath(r.ID), c.allowed(ctx, "iam.role.DetachPolicy", string(r.ID))})
 		}
+		d.Holders = append(d.Holders, h)
 	}
-	return a
+	return d, nil
 }
 
 // policyAction runs an action on the policy of the path; a refused or
@@ -204,7 +199,11 @@ func (c *Console) restorePolicy(ctx context.Context, r *http.Request, id keyward
 }
 
 func (c *Console) attachPolicyUser(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error) {
-	return policyPath(id), c.svc.AttachPolicyUser(ctx, id, keyward.UserID(r.PostFormValue("user_id")))
+	user, err := c.picked(ctx, r, "user_id", "users")
+	if err != nil {
+		return "", err
+	}
+	return policyPath(id), c.svc.AttachPolicyUser(ctx, id, keyward.UserID(user))
 }
 
 func (c *Console) detachPolicyUser(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error) {
@@ -212,7 +211,11 @@ func (c *Console) detachPolicyUser(ctx context.Context, r *http.Request, id keyw
 }
 
 func (c *Console) attachPolicyGroup(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error) {
-	return policyPath(id), c.svc.AttachPolicyGroup(ctx, id, keyward.GroupID(r.PostFormValue("group_id")))
+	group, err := c.picked(ctx, r, "group_id", "groups")
+	if err != nil {
+		return "", err
+	}
+	return policyPath(id), c.svc.AttachPolicyGroup(ctx, id, keyward.GroupID(group))
 }
 
 func (c *Console) detachPolicyGroup(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error) {
@@ -220,7 +223,11 @@ func (c *Console) detachPolicyGroup(ctx context.Context, r *http.Request, id key
 }
 
 func (c *Console) attachPolicyRole(ctx context.Context, r *http.Request, id keyward.PolicyID) (string, error) {
-	_, err := c.svc.AttachRolePolicy(ctx, keyward.RoleID(r.PostFormValue("role_id")), id)
+	role, err := c.picked(ctx, r, "role_id", "roles")
+	if err != nil {
+		return "", err
+	}
+	_, err = c.svc.AttachRolePolicy(ctx, keyward.RoleID(role), id)
 	return policyPath(id), err
 }
 

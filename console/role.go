@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/service"
@@ -62,13 +61,9 @@ func (c *Console) showRoles(w http.ResponseWriter, r *http.Request, s *session, 
 		c.render(w, r, "roles.html", v, lerr)
 		return
 	}
-	d.Pager = pagerOf("/roles", info)
-	if d.Deleted {
-		d.Pager.Query = url.Values{"deleted": {"1"}}
-	}
-	for _, role := range roles {
-		d.Roles = append(d.Roles, roleListRow{role, d.Deleted && c.allowed(ctx, "iam.role.Restore", string(role.ID))})
-	}
+	d.Roles, d.Pager = restorable(ctx, c, "/roles", d.Deleted, info, roles, "iam.role.Restore",
+		func(r *service.RoleDetail) string { return string(r.ID) },
+		func(r *service.RoleDetail, restore bool) roleListRow { return roleListRow{r, restore} })
 	c.render(w, r, "roles.html", v, err)
 }
 

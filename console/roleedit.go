@@ -50,12 +50,12 @@ var gridLabels = map[policy.GridLevel]string{policy.GridView: "View", policy.Gri
 
 // roleRoutes adds the pages and actions that change roles.
 func (c *Console) roleRoutes() {
-	c.mux.Handle("POST /roles", c.signedIn(c.act(c.createRole, c.showRoles)))
-	c.mux.Handle("POST /roles/{role_id}", c.signedIn(c.act(c.updateRole, c.showRole)))
-	c.mux.Handle("POST /roles/{role_id}/delete", c.signedIn(c.act(c.deleteRole, c.showRole)))
-	c.mux.Handle("POST /roles/{role_id}/restore", c.signedIn(c.act(c.restoreRole, c.showRoles)))
-	c.mux.Handle("POST /roles/{role_id}/policies", c.signedIn(c.act(c.attachRolePolicy, c.showRole)))
-	c.mux.Handle("POST /roles/{role_id}/policies/{policy_id}/detach", c.signedIn(c.act(c.detachRolePolicy, c.showRole)))
+	c.member("POST /roles", c.act(c.createRole, c.showRoles))
+	c.member("POST /roles/{role_id}", c.act(c.updateRole, c.showRole))
+	c.member("POST /roles/{role_id}/delete", c.act(c.deleteRole, c.showRole))
+	c.member("POST /roles/{role_id}/restore", c.act(c.restoreRole, c.showRoles))
+	c.member("POST /roles/{role_id}/policies", c.act(c.attachRolePolicy, c.showRole))
+	c.member("POST /roles/{role_id}/policies/{policy_id}/detach", c.act(c.detachRolePolicy, c.showRole))
 }
 
 // loadGrid reads the grid's rows from the catalog, through the service,
@@ -174,7 +174,11 @@ func (c *Console) restoreRole(ctx context.Context, r *http.Request, s *session) 
 
 func (c *Console) attachRolePolicy(ctx context.Context, r *http.Request, s *session) (string, error) {
 	id := keyward.RoleID(r.PathValue("role_id"))
-	_, err := c.svc.AttachRolePolicy(ctx, id, keyward.PolicyID(r.PostFormValue("policy_id")))
+	policy, err := c.picked(ctx, r, "policy_id", "policies")
+	if err != nil {
+		return "", err
+	}
+	_, err = c.svc.AttachRolePolicy(ctx, id, keyward.PolicyID(policy))
 	return rolePath(id), err
 }
 

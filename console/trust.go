@@ -17,10 +17,9 @@ type trustsPart struct {
 	RoleID keyward.RoleID
 	Trusts []row[*service.TrustDetail]
 	// Create is whether the member may create a trust on the role; the
-	// form then offers Trustees (users, groups and OIDC issuers), Expiries
-	// and the conditions' Weekdays.
+	// form then picks a user, group or OIDC issuer and offers Expiries and
+	// the conditions' Weekdays.
 	Create   bool
-	Trustees []identity
 	Expiries []expiry
 	Weekdays []time.Weekday
 }
@@ -95,19 +94,6 @@ func (c *Console) loadTrusts(ctx context.Context, role *service.RoleDetail) (*tr
 		return d, err
 	}
 	d.Expiries, d.Weekdays = expiries, weekdays
-	if d.Trustees, err = c.identities(ctx); err != nil {
-		return nil, err
-	}
-	if ok, err := c.svc.Allowed(ctx, "oidc.issuer.List", "", ""); err != nil || !ok {
-		return d, err
-	}
-	issuers, _, err := c.svc.ListOIDCIssuers(ctx, keyward.Page{Limit: keyward.MaxPerPage})
-	if err != nil {
-		return nil, err
-	}
-	for _, iss := range issuers {
-		d.Trustees = append(d.Trustees, identity{issuerPrefix + string(iss.ID), "OIDC issuer " + iss.Name + " (" + iss.URL + ")"})
-	}
 	return d, nil
 }
 
@@ -115,22 +101,26 @@ func (c *Console) loadTrusts(ctx context.Context, role *service.RoleDetail) (*tr
 // identity's "user:" and "group:".
 const issuerPrefix = "issuer:"
 
-// createTrust creates a trust on the path's role for the chosen user,
+// createTrust creates a trust on the path's role for the picked user,
 // group or OIDC issuer, with the chosen mode, expiry and conditions. A
-// user's or group's trust is the API's TemporaryAssumption in the chosen
-// mode; an issuer's is a FederatedAssumption with its claim conditions,
-// in the service's mode for it (a workload's token assumes the role; no
-// one chooses to).
+// user's or group's trust is the API's TemporaryAssumption; an issuer's
+// is a FederatedAssumption with its claim conditions. The mode goes to
+// the service as chosen, "" for its default: an issuer's trust is
+// automatic, and the service refuses manual for it, naming the field.
 func (c *Console) createTrust(ctx context.Context, r *http.Request, s *session) error {
-	in := service.TrustInput{RoleID: keyward.RoleID(r.PathValue("role_id"))}
-	var err error
-	if issuer, ok := strings.CutPrefix(r.PostFormValue("trustee"), issuerPrefix); ok {
+	mode := keyward.AssumptionMode(r.PostFormValue("assumption_mode"))
+	in := service.TrustInput{RoleID: keyward.RoleID(r.PathValue("role_id")), Mode: &mode}
+	trustee, err := c.picked(ctx, r, "trustee", "trustees")
+	if err != nil {
+		return err
+	}
+	if issuer, ok := strings.CutPrefix(trustee, issuerPrefix); ok {
 		typ := keyward.TrustFederated
 		in.Type, in.TrustedOIDCIssuerID = &typ, &issuer
 	} else {
-		typ, mode := keyward.TrustTemporary, keyward.AssumptionMode(r.PostFormValue("assumption_mode"))
-		in.Type, in.Mode = &typ, &mode
-		kind, id, err := identityOf(r, "trustee")
+		typ := keyward.TrustTemporary
+		in.Type = &typ
+		kind, id, err := identityOf(trustee, "trustee")
 		if err != nil {
 			return err
 		}

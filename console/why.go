@@ -12,10 +12,10 @@ import (
 // engine's answer with its explanation.
 type whyPage struct {
 	Check service.Check
-	// Members are the members the signed-in member may ask about; empty
-	// when it may ask about itself only (the engine lets every member
-	// check itself, and iam.authorization.Authorize decides the others).
-	Members []*keyward.User
+	// Pick is whether the signed-in member may ask about another (the
+	// engine lets every member check itself, and
+	// iam.authorization.Authorize decides the others).
+	Pick    bool
 	Verdict *service.Verdict
 }
 
@@ -24,24 +24,17 @@ type whyPage struct {
 // every statement that matched, with the path it came through. It is a
 // read: the question is in the URL, so it can be shared and bookmarked.
 func (c *Console) handleWhy(w http.ResponseWriter, r *http.Request, s *session) {
-	q := r.URL.Query()
+	ctx, q := r.Context(), r.URL.Query()
 	d := whyPage{Check: service.Check{Principal: keyward.UserID(q.Get("member")), Action: q.Get("action"),
-		Resource: q.Get("resource"), Project: q.Get("project")}}
+		Resource: q.Get("resource"), Project: q.Get("project")},
+		Pick: c.allowed(ctx, "iam.authorization.Authorize", "") && s.allows("/team")}
 	v := view{Title: "Why", Me: s, Data: &d}
-	ctx := r.Context()
-	if ok, err := c.svc.Allowed(ctx, "iam.authorization.Authorize", "", ""); err == nil && ok && s.allows("/team") {
-		users, _, err := c.svc.ListUsers(ctx, keyward.UserFilter{Page: keyward.Page{Limit: keyward.MaxPerPage}})
-		if err != nil {
-			c.render(w, r, "why.html", v, err)
-			return
-		}
-		d.Members = users
-	}
-	if d.Check.Action == "" {
-		c.render(w, r, "why.html", v, nil)
+	member, err := c.picked(ctx, r, "member", "users")
+	if err != nil || d.Check.Action == "" {
+		c.render(w, r, "why.html", v, err)
 		return
 	}
-	var err error
+	d.Check.Principal = keyward.UserID(member)
 	d.Verdict, err = c.svc.Authorize(ctx, d.Check, 0)
 	c.render(w, r, "why.html", v, err)
 }

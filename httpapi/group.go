@@ -112,7 +112,7 @@ func (s *server) handleGetGroup() http.Handler {
 
 func (s *server) handleListGroups() http.Handler {
 	return listHandler(s, "groups", nil, func(r *http.Request, _ string, page keyward.Page) ([]groupJSON, keyward.PageInfo, error) {
-		gs, info, err := s.svc.ListGroups(r.Context(), page)
+		gs, info, err := s.svc.ListGroups(r.Context(), keyward.GroupFilter{Page: page})
 		return groupJSONs(gs), info, err
 	})
 }

@@ -194,3 +194,52 @@ func TestRoleTrustBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestIssuerTrustMode: a trust of an OIDC issuer is automatic, whatever
+// its type, since its issuer's tokens take the role through the
+// web-identity exchange; asking for manual is a 400 naming
+// assumption_mode. A trust that stops trusting an issuer takes its
+// type's default again rather than staying automatic unasked.
+func TestIssuerTrustMode(t *testing.T) {
+	a := newAPI(t)
+	alice, _ := a.createUser(`{"email":"alice@example.com","name":"Alice","api_enabled":true}`)
+	role := a.assumableRole("deployer", 900, `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"iam.group.List","Resource":"*"}]}`)
+	var iss issuerBody
+	a.do("POST", "/v2/oidc/issuer", a.root, `{"issuer":{"name":"ci","uri":"https://ci.example.com","audiences":["keyward"]}}`, http.StatusCreated, &iss)
+	issuer := `"trusted_oidc_issuer_id":"` + iss.Issuer.ID + `"`
+	for _, tc := range []struct {
+		name, body string
+		status     int
+		want       string // the mode, or the field of the 400
+	}{
+		{"federated, no mode", `"trust_type":"FederatedAssumption",` + issuer, http.StatusCreated, "automatic"},
+		{"temporary, no mode", `"trust_type":"TemporaryAssumption",` + issuer, http.StatusCreated, "automatic"},
+		{"automatic", `"trust_type":"FederatedAssumption","assumption_mode":"automatic",` + issuer, http.StatusCreated, "automatic"},
+		{"manual", `"trust_type":"FederatedAssumption","assumption_mode":"manual",` + issuer, http.StatusBadRequest, "assumption_mode"},
+		{"manual, temporary", `"trust_type":"TemporaryAssumption","assumption_mode":"Manual",` + issuer, http.StatusBadRequest, "assumption_mode"},
+		{"user, no mode", `"trust_type":"TemporaryAssumption","trusted_user_id":"` + alice + `"`, http.StatusCreated, "manual"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got struct {
+				trustOut
+				apiError
+			}
+			a.in(t).do("POST", "/v2/role-trusts", a.root, `{"role_id":"`+role+`",`+tc.body+`}`, tc.status, &got)
+			if g := got.AssumptionMode + got.Field; g != tc.want {
+				t.Errorf("mode or field = %q (%s), want %q", g, got.Error, tc.want)
+			}
+		})
+	}
+
+	tr := a.createTrust(`{"role_id":"` + role + `","trust_type":"TemporaryAssumption",` + issuer + `}`)
+	var e apiError
+	a.do("PUT", "/v2/role-trusts/"+tr.ID, a.root, `{"assumption_mode":"manual"}`, http.StatusBadRequest, &e)
+	if e.Field != "assumption_mode" {
+		t.Errorf("update of an issuer's trust to manual: field %q (%s), want assumption_mode", e.Field, e.Error)
+	}
+	var got trustOut
+	a.do("PUT", "/v2/role-trusts/"+tr.ID, a.root, `{"trusted_user_id":"`+alice+`"}`, http.StatusOK, &got)
+	if got.AssumptionMode != "manual" {
+		t.Errorf("the issuer's trust given to Alice is %q, want manual (TemporaryAssumption's default)", got.AssumptionMode)
+	}
+}

@@ -174,9 +174,9 @@ func (s *Service) GetGroup(ctx context.Context, id keyward.GroupID) (*GroupDetai
 	return d, err
 }
 
-// ListGroups lists the groups of the caller's organization in creation
-// order, each with its first members.
-func (s *Service) ListGroups(ctx context.Context, page keyward.Page) ([]*GroupDetail, keyward.PageInfo, error) {
+// ListGroups lists the groups of the caller's organization that match f
+// in creation order, each with its first members.
+func (s *Service) ListGroups(ctx context.Context, f keyward.GroupFilter) ([]*GroupDetail, keyward.PageInfo, error) {
 	p, err := caller(ctx)
 	if err != nil {
 		return nil, keyward.PageInfo{}, err
@@ -185,7 +185,7 @@ func (s *Service) ListGroups(ctx context.Context, page keyward.Page) ([]*GroupDe
 		return nil, keyward.PageInfo{}, err
 	}
 	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*GroupDetail, keyward.PageInfo, error) {
-		return listGroups(ctx, tx, p.OrgID, keyward.GroupFilter{Page: page})
+		return listGroups(ctx, tx, p.OrgID, f)
 	})
 }
 

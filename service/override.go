@@ -61,6 +61,29 @@ func (s *Service) GetOverride(ctx context.Context, project keyward.ProjectID, us
 	return out, err
 }
 
+// ListOverrides lists the members' overrides on a project, in the order
+// they were first set.
+func (s *Service) ListOverrides(ctx context.Context, project keyward.ProjectID, page keyward.Page) ([]*Override, keyward.PageInfo, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, keyward.PageInfo{}, err
+	}
+	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*Override, keyward.PageInfo, error) {
+		if _, err := projectOf(ctx, tx, p.OrgID, project); err != nil {
+			return nil, keyward.PageInfo{}, err
+		}
+		if err := s.authorizeIn(ctx, p, "iam.override.Read", string(project), string(project)); err != nil {
+			return nil, keyward.PageInfo{}, err
+		}
+		os, info, err := tx.ListOverrides(ctx, p.OrgID, keyward.OverrideFilter{ProjectID: project, Page: page})
+		out := make([]*Override, len(os))
+		for i, o := range os {
+			out[i] = viewOverride(o)
+		}
+		return out, info, err
+	})
+}
+
 // PutOverride sets a member's override on a project: inside the project,
 // the grid's permissions replace those the member's role bindings give. A
 // bad cell is a 400 naming grid.<group>.<level>.

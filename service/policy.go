@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,7 @@ type PolicyDetail struct {
 type PolicyFilter struct {
 	Kind    string // "", "managed" or "custom"
 	Deleted bool   // list deleted custom policies instead
+	Search  string // a part of the name, case-insensitive (keyward.Matches)
 	Page    keyward.Page
 }
 
@@ -326,9 +328,12 @@ func (s *Service) ListPolicies(ctx context.Context, f PolicyFilter) ([]*PolicyDe
 	default:
 		return nil, keyward.PageInfo{}, keyward.FieldError("kind", "kind %q is not one of managed, custom.", f.Kind)
 	}
-	managed, _ := s.managedPolicies()
-	if f.Deleted || f.Kind == "custom" {
-		managed = nil
+	var managed []*PolicyDetail
+	if !f.Deleted && f.Kind != "custom" {
+		managed, _ = s.managedPolicies()
+		if f.Search != "" { // the list is shared: filter a copy
+			managed = slices.DeleteFunc(slices.Clone(managed), func(d *PolicyDetail) bool { return !keyward.Matches(f.Search, d.Name) })
+		}
 	}
 	var out []*PolicyDetail
 	var info keyward.PageInfo
@@ -337,7 +342,7 @@ func (s *Service) ListPolicies(ctx context.Context, f PolicyFilter) ([]*PolicyDe
 			if f.Kind == "managed" {
 				return nil, keyward.PageInfo{}, nil
 			}
-			ps, info, err := tx.ListPolicies(ctx, p.OrgID, keyward.PolicyFilter{Deleted: f.Deleted, Page: page})
+			ps, info, err := tx.ListPolicies(ctx, p.OrgID, keyward.PolicyFilter{Deleted: f.Deleted, Search: f.Search, Page: page})
 			if err != nil {
 				return nil, info, err
 			}

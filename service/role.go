@@ -414,6 +414,9 @@ func (s *Service) ListRoles(ctx context.Context, f keyward.RoleFilter) ([]*RoleD
 		var builtin []*RoleDetail
 		if !f.Deleted && f.Type != keyward.RoleAssumable {
 			for _, r := range s.builtinRoles(p.OrgID) {
+				if !keyward.Matches(f.Search, r.Name) {
+					continue
+				}
 				d, err := s.detailRole(ctx, tx, r)
 				if err != nil {
 					return err

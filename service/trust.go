@@ -103,6 +103,9 @@ type TrustDetail struct {
 	RoleName     string
 	UserDisplay  string
 	GroupDisplay string
+	// IssuerDisplay names a trusted OIDC issuer, "name (URL)", for the
+	// console; the API's wire format has no field for it.
+	IssuerDisplay string
 }
 
 type trustView struct {
@@ -138,7 +141,8 @@ func (s *Service) applyTrust(ctx context.Context, tx keyward.Tx, org keyward.Org
 	if t.Type == "" {
 		return keyward.FieldError("trust_type", "trust_type is required: TemporaryAssumption, IAMAssumption or FederatedAssumption.")
 	}
-	if in.Mode != nil && *in.Mode != "" {
+	explicit := in.Mode != nil && *in.Mode != ""
+	if explicit {
 		switch m := keyward.AssumptionMode(strings.ToLower(strings.TrimSpace(string(*in.Mode)))); m {
 		case keyward.AssumeManual, keyward.AssumeAutomatic:
 			t.Mode = m
@@ -146,14 +150,7 @@ func (s *Service) applyTrust(ctx context.Context, tx keyward.Tx, org keyward.Org
 			return keyward.FieldError("assumption_mode", "assumption_mode %q is not one of manual, automatic.", *in.Mode)
 		}
 	}
-	if t.Mode == "" || t.Type != oldType && (in.Mode == nil || *in.Mode == "") {
-		// Vultr's TemporaryAssumption is the manual kind; the OIDC kinds
-		// are automatic. A new type without a mode takes its default.
-		t.Mode = keyward.AssumeAutomatic
-		if t.Type == keyward.TrustTemporary {
-			t.Mode = keyward.AssumeManual
-		}
-	}
+	wasIssuer := t.TrustedOIDCIssuerID != ""
 	if in.TrustedUserID != nil || in.TrustedGroupID != nil || in.TrustedOIDCIssuerID != nil {
 		t.TrustedUserID, t.TrustedGroupID, t.TrustedOIDCIssuerID = "", "", ""
 		n := 0
@@ -188,6 +185,9 @@ func (s *Service) applyTrust(ctx context.Context, tx keyward.Tx, org keyward.Org
 	if t.Type == keyward.TrustFederated && t.TrustedOIDCIssuerID == "" {
 		return keyward.FieldError("trusted_oidc_issuer_id", "A FederatedAssumption trust trusts an OIDC issuer: set trusted_oidc_issuer_id.")
 	}
+	if err := settleMode(t, explicit, t.Type != oldType || wasIssuer); err != nil {
+		return err
+	}
 	if in.ClaimConditions != nil {
 		t.ClaimConditions = map[string]string{}
 		for k, v := range in.ClaimConditions {
@@ -218,6 +218,32 @@ func (s *Service) applyTrust(ctx context.Context, tx keyward.Tx, org keyward.Org
 			return err
 		}
 		t.ValidUntil = v
+	}
+	return nil
+}
+
+// settleMode gives t, whose type and trustee are set, its assumption
+// mode. A trust of an OIDC issuer is automatic: no person holds it, and
+// its issuer's tokens take the role through the web-identity exchange
+// whatever a mode says, so asking for manual is refused. A user's or
+// group's trust keeps the mode asked for (explicit); without one, a new
+// trust, or one whose type or kind of trustee changed (renewed), takes
+// its type's default: Vultr's TemporaryAssumption is the manual kind, the
+// OIDC kinds are automatic. An issuer's trust turned into a user's must
+// not stay automatic unasked, which would grant without a session.
+func settleMode(t *keyward.RoleTrust, explicit, renewed bool) error {
+	switch {
+	case t.TrustedOIDCIssuerID != "":
+		if explicit && t.Mode != keyward.AssumeAutomatic {
+			return keyward.FieldError("assumption_mode",
+				"An OIDC issuer's trust is automatic: its tokens take the role through the web-identity exchange, and no one assumes it by hand.")
+		}
+		t.Mode = keyward.AssumeAutomatic
+	case t.Mode == "" || renewed && !explicit:
+		t.Mode = keyward.AssumeAutomatic
+		if t.Type == keyward.TrustTemporary {
+			t.Mode = keyward.AssumeManual
+		}
 	}
 	return nil
 }
@@ -256,6 +282,11 @@ func (s *Service) detailTrust(ctx context.Context, tx keyward.Tx, t *keyward.Rol
 	if t.TrustedGroupID != "" {
 		if g, err := tx.GetGroup(ctx, t.OrgID, t.TrustedGroupID); err == nil {
 			d.GroupDisplay = g.Name
+		}
+	}
+	if t.TrustedOIDCIssuerID != "" && keyward.ValidID(t.TrustedOIDCIssuerID) {
+		if iss, err := tx.GetOIDCIssuer(ctx, t.OrgID, keyward.OIDCIssuerID(t.TrustedOIDCIssuerID)); err == nil {
+			d.IssuerDisplay = iss.Name + " (" + iss.URL + ")"
 		}
 	}
 	return d, nil

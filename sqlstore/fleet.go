@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -124,9 +123,7 @@ func (t *tx) FleetRolesOf(ctx context.Context, user keyward.UserID) ([]string, e
 func (t *tx) ListAllOrganizations(ctx context.Context, f keyward.OrgFilter) ([]*keyward.Organization, keyward.PageInfo, error) {
 	var w where
 	w.add("o.deleted_at IS NULL")
-	if f.Name != "" {
-		w.add(`lower(o.name) LIKE %s ESCAPE '\'`, "%"+likeEscaper.Replace(strings.ToLower(f.Name))+"%")
-	}
+	w.contains(f.Name, "lower(o.name)")
 	if f.Suspended != nil && *f.Suspended {
 		w.add("o.suspended_at IS NOT NULL")
 	} else if f.Suspended != nil {
@@ -140,7 +137,3 @@ func (t *tx) ListAllOrganizations(ctx context.Context, f keyward.OrgFilter) ([]*
 		key:  "o.id",
 	}, f.Page, scanOrganization, func(o *keyward.Organization) string { return string(o.ID) })
 }
-
-// likeEscaper escapes LIKE's wildcards, so that a name filter matches its
-// text literally.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -70,6 +70,7 @@ func (t *tx) ListGroups(ctx context.Context, org keyward.OrgID, f keyward.GroupF
 	if f.Name != "" {
 		w.add("g.name_key = %s", nameKey(f.Name))
 	}
+	w.contains(f.Search, "g.name_key")
 	if f.Source != "" {
 		w.add("g.source = %s", f.Source)
 	}

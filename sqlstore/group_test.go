@@ -99,6 +99,10 @@ func TestListGroupsFilters(t *testing.T) {
 			{"name, other case", keyward.GroupFilter{Name: "OPS"}, []keyward.GroupID{ops.ID}, []int{1}},
 			{"name and member", keyward.GroupFilter{Name: "ops", Member: bob.ID}, nil, nil},
 			{"missing name", keyward.GroupFilter{Name: "nope"}, nil, nil},
+			{"search, other case", keyward.GroupFilter{Search: "P"}, []keyward.GroupID{ops.ID, empty.ID}, []int{1, 0}},
+			{"search a part", keyward.GroupFilter{Search: "eV"}, []keyward.GroupID{dev.ID}, []int{2}},
+			{"search and member", keyward.GroupFilter{Search: "o", Member: bob.ID}, nil, nil},
+			{"search's wildcard is literal", keyward.GroupFilter{Search: "_"}, nil, nil},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

@@ -114,6 +114,7 @@ func (t *tx) ListUsers(ctx context.Context, org keyward.OrgID, f keyward.UserFil
 	if f.Email != "" {
 		w.add("a.email_key = %s", emailKey(f.Email))
 	}
+	w.contains(f.Search, "lower(a.name)", "a.email_key")
 	if f.Source != "" {
 		w.add("m.source = %s", f.Source)
 	}

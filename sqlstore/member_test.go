@@ -153,6 +153,13 @@ func TestListUsersFilters(t *testing.T) {
 			{"email, other case", keyward.UserFilter{Email: "ALICE@example.com"}, []keyward.UserID{alice.ID}},
 			{"service user's email", keyward.UserFilter{Email: "Robot@Example.com"}, []keyward.UserID{robot.ID}},
 			{"other org's email", keyward.UserFilter{Email: "dave@example.com"}, nil},
+			{"search in the email, other case", keyward.UserFilter{Search: "LICE@"}, []keyward.UserID{alice.ID}},
+			{"search in the name", keyward.UserFilter{Search: "name of r"}, []keyward.UserID{robot.ID}},
+			{"search for a domain", keyward.UserFilter{Search: "@example.com"}, []keyward.UserID{alice.ID, robot.ID, carol.ID}},
+			{"search and kind", keyward.UserFilter{Search: "@example.com", Kind: keyward.KindService}, []keyward.UserID{robot.ID}},
+			{"search's wildcards are literal", keyward.UserFilter{Search: "a%e"}, nil},
+			{"search's underscore is literal", keyward.UserFilter{Search: "c_rol"}, nil},
+			{"search in other org", keyward.UserFilter{Search: "dave"}, nil},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

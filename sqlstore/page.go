@@ -187,6 +187,25 @@ func (w *where) add(cond string, args ...any) {
 	w.conds = append(w.conds, fmt.Sprintf(cond, ph...))
 }
 
+// contains adds the condition of a filter's Search (keyward.Matches):
+// one of cols, each lower-case text, contains search literally. Nothing is
+// added for an empty search.
+func (w *where) contains(search string, cols ...string) {
+	if search == "" {
+		return
+	}
+	pattern := "%" + likeEscaper.Replace(strings.ToLower(search)) + "%"
+	conds := make([]string, len(cols))
+	for i, col := range cols {
+		conds[i] = col + ` LIKE %[1]s ESCAPE '\'`
+	}
+	w.add("("+strings.Join(conds, " OR ")+")", pattern)
+}
+
+// likeEscaper escapes LIKE's wildcards, so that a search matches its text
+// literally.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 func (w *where) String() string { return "WHERE " + strings.Join(w.conds, " AND ") }
 
 // prefixed is a scanner that scans dest before the columns its caller

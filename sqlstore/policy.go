@@ -74,6 +74,7 @@ func (t *tx) ListPolicies(ctx context.Context, org keyward.OrgID, f keyward.Poli
 	if f.Name != "" {
 		w.add("p.name_key = %s", nameKey(f.Name))
 	}
+	w.contains(f.Search, "p.name_key")
 	return list(ctx, t, listing{
 		op:   "sqlstore.ListPolicies",
 		cols: policyColumns,

@@ -167,6 +167,9 @@ func TestPolicyNames(t *testing.T) {
 				{"name, other case", keyward.PolicyFilter{Name: "VM-admin"}, []*keyward.Policy{live}},
 				{"deleted by name", keyward.PolicyFilter{Name: "vm-admin", Deleted: true}, []*keyward.Policy{old}},
 				{"missing name", keyward.PolicyFilter{Name: "nope"}, nil},
+				{"search a part, other case", keyward.PolicyFilter{Search: "M-AD"}, []*keyward.Policy{live}},
+				{"search, deleted", keyward.PolicyFilter{Search: "vm", Deleted: true}, []*keyward.Policy{old}},
+				{"search's wildcard is literal", keyward.PolicyFilter{Search: "vm_admin"}, nil},
 			} {
 				got, info, err := tx.ListPolicies(ctx, o.ID, tt.filter)
 				if err != nil {

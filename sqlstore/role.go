@@ -68,6 +68,7 @@ func (t *tx) ListRoles(ctx context.Context, org keyward.OrgID, f keyward.RoleFil
 	if f.Type != "" {
 		w.add("r.type = %s", f.Type)
 	}
+	w.contains(f.Search, "r.name_key")
 	return list(ctx, t, listing{
 		op:   "sqlstore.ListRoles",
 		cols: roleColumns,

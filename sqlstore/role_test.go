@@ -158,6 +158,9 @@ func TestListRolesFilters(t *testing.T) {
 			{"deleted", keyward.RoleFilter{Deleted: true}, []keyward.RoleID{c.ID}},
 			{"assignable", keyward.RoleFilter{Type: keyward.RoleAssignable}, []keyward.RoleID{a.ID}},
 			{"assumable", keyward.RoleFilter{Type: keyward.RoleAssumable}, []keyward.RoleID{b.ID}},
+			{"search, other case", keyward.RoleFilter{Search: "B"}, []keyward.RoleID{b.ID}},
+			{"search, deleted", keyward.RoleFilter{Search: "c", Deleted: true}, []keyward.RoleID{c.ID}},
+			{"search, no match", keyward.RoleFilter{Search: "%"}, nil},
 			{"deleted assumable", keyward.RoleFilter{Type: keyward.RoleAssumable, Deleted: true}, nil},
 		}
 		for _, tt := range tests {

@@ -121,13 +121,7 @@ func TestConsolePolicyStory(t *testing.T) {
 	ts, sink, _ := consoleServer(t)
 	signIn(t, owner, ts, "admin@localhost", ownerPassword)
 	ana, anaID := join(t, ts, sink, owner, "ana@example.com", "Operator", "Ana")
-	var created struct {
-		Project struct {
-			ID string `json:"id"`
-		} `json:"project"`
-	}
-	callAPI(t, ts, "POST", "/v2/projects", ts.Token, `{"name": "Production", "description": ""}`, http.StatusCreated, &created)
-	production := created.Project
+	production := createdID(t, ts, "/v2/projects", "project", `{"name": "Production", "description": ""}`)
 
 	if n := count(t, ana, `nav a[href="/policies"]`); n != 0 {
 		t.Error("an Operator, whom the engine refuses iam.policy.List, is shown the Policies link")
@@ -191,8 +185,8 @@ func TestConsolePolicyStory(t *testing.T) {
 	// Its resources: every resource of a project.
 	setField(t, ana, "#s0-kind", "project", "change")
 	waitJS(t, ana, "the builder offers the projects", `document.querySelector("#s0-project") && `+settled)
-	setField(t, ana, "#s0-project", production.ID, "change")
-	waitJS(t, ana, "the JSON names the project", `document.querySelector("#policy-json").value.includes(`+jsString(production.ID)+`) && `+settled)
+	setField(t, ana, "#s0-project", production, "change")
+	waitJS(t, ana, "the JSON names the project", `document.querySelector("#policy-json").value.includes(`+jsString(production)+`) && `+settled)
 	var doc struct {
 		Statement []struct {
 			Effect   string
@@ -202,7 +196,7 @@ func TestConsolePolicyStory(t *testing.T) {
 	}
 	raw, _ := chromedp.Run(ana, chromedp.Evaluate[string](`document.querySelector("#policy-json").value`))
 	if err := json.Unmarshal([]byte(raw), &doc); err != nil || len(doc.Statement) != 1 || doc.Statement[0].Effect != "Deny" ||
-		strings.Join(doc.Statement[0].Action, ",") != "compute.instance.Create" || strings.Join(doc.Statement[0].Resource, ",") != production.ID {
+		strings.Join(doc.Statement[0].Action, ",") != "compute.instance.Create" || strings.Join(doc.Statement[0].Resource, ",") != production {
 		t.Errorf("the builder's JSON is %s (%v), want a Deny of compute.instance.Create in Production", raw, err)
 	}
 	if _, err := chromedp.Run(ana, chromedp.Evaluate[bool](`window.scrollTo(0, 0); true`)); err != nil {

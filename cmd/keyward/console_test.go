@@ -48,6 +48,25 @@ func callAPI(t *testing.T, ts *testServer, method, path, token, body string, wan
 	}
 }
 
+// createdID POSTs body to the API's path as ts's root owner, wants a
+// 201, and returns the id of what it created: the answer's "id", or with
+// key its key's "id" (the API wraps some answers: {"user": {...}}).
+func createdID(t *testing.T, ts *testServer, path, key, body string) string {
+	t.Helper()
+	var out map[string]json.RawMessage
+	callAPI(t, ts, "POST", path, ts.Token, body, http.StatusCreated, &out)
+	if key != "" {
+		if err := json.Unmarshal(out[key], &out); err != nil {
+			t.Fatalf("POST %s: no %q in the answer: %v", path, key, err)
+		}
+	}
+	var id string
+	if err := json.Unmarshal(out["id"], &id); err != nil || id == "" {
+		t.Fatalf("POST %s: no id in the answer: %v", path, err)
+	}
+	return id
+}
+
 // consoleServer starts a server that mails through an SMTP sink, and
 // gives its root owner a password so it can sign in to the console.
 func consoleServer(t *testing.T) (*testServer, *keywardtest.SMTPServer, string) {

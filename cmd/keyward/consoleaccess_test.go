@@ -13,27 +13,17 @@ import (
 // organization and returns its id.
 func consoleMember(t *testing.T, ts *testServer, org, email, name, password string) string {
 	t.Helper()
-	var u struct {
-		User struct {
-			ID string `json:"id"`
-		} `json:"user"`
-	}
-	callAPI(t, ts, "POST", "/v2/users", ts.Token, `{"email": "`+email+`", "name": "`+name+`"}`, http.StatusCreated, &u)
-	callAPI(t, ts, "PUT", "/v2/fleet/organizations/"+org+"/users/"+u.User.ID+"/password", ts.Token,
+	id := createdID(t, ts, "/v2/users", "user", `{"email": "`+email+`", "name": "`+name+`"}`)
+	callAPI(t, ts, "PUT", "/v2/fleet/organizations/"+org+"/users/"+id+"/password", ts.Token,
 		`{"password": "`+password+`"}`, http.StatusNoContent, nil)
-	return u.User.ID
+	return id
 }
 
 // assumableRole creates the assumable role breakglass, whose sessions
 // last up to an hour, and returns its id.
 func assumableRole(t *testing.T, ts *testServer) string {
 	t.Helper()
-	var role struct {
-		ID string `json:"id"`
-	}
-	callAPI(t, ts, "POST", "/v2/roles", ts.Token, `{"name": "breakglass", "description": "emergency access", "role_type": "assumable", "max_session_duration": 3600}`,
-		http.StatusCreated, &role)
-	return role.ID
+	return createdID(t, ts, "/v2/roles", "", `{"name": "breakglass", "description": "emergency access", "role_type": "assumable", "max_session_duration": 3600}`)
 }
 
 // TestConsoleAssumedRoleStory is seed 002's story in a real browser: the
@@ -136,11 +126,11 @@ func TestConsoleProjectOverrideStory(t *testing.T) {
 		`{"role_assignments": [{"identity_id": "`+anaID+`", "identity_type": "user", "role_name": "Operator"}]}`, http.StatusOK, nil)
 
 	signIn(t, owner, ts, "admin@localhost", ownerPassword)
-	do(t, owner, "open Projects", chromedp.Click(chromedp.CSS(`nav a[href="/projects"]`)), chromedp.WaitVisible(chromedp.ID("project-create")))
+	do(t, owner, "open Projects", chromedp.Click(chromedp.CSS(`nav a[href="/projects"]`)), chromedp.WaitVisible(chromedp.ID("create-project")))
 	for _, name := range []string{"Production", "Development"} {
 		// Each creation swaps in a new page: the next one types into it
 		// once its row is there.
-		do(t, owner, "create "+name, chromedp.SendKeys(chromedp.ID("project-name"), name), chromedp.Click(chromedp.ID("project-create")),
+		do(t, owner, "create "+name, chromedp.SendKeys(chromedp.ID("project-name"), name), chromedp.Click(chromedp.ID("create-project")),
 			chromedp.WaitVisible(chromedp.CSS(`tr[data-project="`+name+`"]`)))
 	}
 	checkPage(t, owner, "projects")

@@ -15,16 +15,10 @@ func TestConsolePhoneWidth(t *testing.T) {
 	ts, _, org := consoleServer(t)
 	anaID := consoleMember(t, ts, org, "ana.with.a.rather.long.address@example.com", "Ana", "Ana's own long passphrase")
 	role := assumableRole(t, ts)
-	var created struct {
-		Project struct {
-			ID string `json:"id"`
-		} `json:"project"`
-	}
 	callAPI(t, ts, "POST", "/v2/role-trusts", ts.Token, `{"role_id": "`+role+`", "trust_type": "TemporaryAssumption", "trusted_user_id": "`+anaID+`"}`,
 		http.StatusCreated, nil)
-	callAPI(t, ts, "POST", "/v2/projects", ts.Token, `{"name": "Production", "description": "what customers use"}`, http.StatusCreated, &created)
-	project := created.Project
-	callAPI(t, ts, "PUT", "/v2/projects/"+project.ID+"/overrides/"+anaID, ts.Token, `{"grid": {"compute_instances": ["view"]}}`, http.StatusOK, nil)
+	project := createdID(t, ts, "/v2/projects", "project", `{"name": "Production", "description": "what customers use"}`)
+	callAPI(t, ts, "PUT", "/v2/projects/"+project+"/overrides/"+anaID, ts.Token, `{"grid": {"compute_instances": ["view"]}}`, http.StatusOK, nil)
 	callAPI(t, ts, "POST", "/v2/invitation", ts.Token, `{"email_invited": "someone.invited@example.com"}`, http.StatusCreated, nil)
 	callAPI(t, ts, "POST", "/v2/oidc/issuer", ts.Token, `{"issuer": {"name": "ci", "uri": "https://ci.example.com/with/a/rather/long/path/that/does/not/fit", "audiences": ["keyward"]}}`,
 		http.StatusCreated, nil)
@@ -37,7 +31,7 @@ func TestConsolePhoneWidth(t *testing.T) {
 	signIn(t, tab, ts, "admin@localhost", ownerPassword)
 	for _, p := range []struct{ path, name string }{
 		{"/", "phone-overview"}, {"/team", "phone-team"}, {"/groups", "phone-groups"}, {"/roles", "phone-roles"},
-		{"/roles/" + role, "phone-role"}, {"/projects", "phone-projects"}, {"/projects/" + project.ID, "phone-project"},
+		{"/roles/" + role, "phone-role"}, {"/projects", "phone-projects"}, {"/projects/" + project, "phone-project"},
 		{"/assumed-roles", "phone-assumed-roles"}, {"/oidc-issuers", "phone-oidc-issuers"}, {"/organization", "phone-organization"},
 		{"/policies", "phone-policies"}, {"/policies/new", "phone-policy-builder"}, {"/audit", "phone-audit"},
 		{"/why", "phone-why"}, {"/access", "phone-access"}, {"/who-can?action=iam.user.List", "phone-who-can"},

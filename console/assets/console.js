@@ -5,9 +5,14 @@
 // #working (the body's hx-indicator) and console.css shows it.
 (function () {
   "use strict";
+  // A pick's search, as the member types, is not the form's request: the
+  // form stays usable and its pick's status says what came.
   function form(e) {
     const elt = e.detail && e.detail.elt;
-    return elt instanceof Element ? elt.closest("form") : null;
+    if (!(elt instanceof Element) || elt.matches(".pick") || elt.closest(".pick-status")) {
+      return null;
+    }
+    return elt.closest("form");
   }
   document.addEventListener("htmx:beforeRequest", function (e) {
     const f = form(e);

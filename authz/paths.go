@@ -31,9 +31,9 @@ type RoleVia struct {
 	// Role is the role; a built-in role's carries only its id, name,
 	// description and type.
 	Role *keyward.Role
-	// Group is, for a user, the group the role is bound to; nil for the
+	// Group is, for a user, the group the role is bound to; "" for the
 	// principal's own binding. Via is the path: Direct or "group:<name>".
-	Group *keyward.Group
+	Group keyward.GroupID
 	Via   string
 	// Project is the project the binding is confined to; "" for the whole
 	// organization.
@@ -108,7 +108,7 @@ func (s *Snapshot) pathsOf(attached []keyward.PolicyID, bindings []binding, grou
 			rv := RoleVia{Role: r.role, Via: Direct, Project: b.project}
 			via := r.via
 			if g != nil {
-				rv.Group, rv.Via, via = g.group, g.via, g.via+" → "+r.via
+				rv.Group, rv.Via, via = g.group.ID, g.via, g.via+" → "+r.via
 			}
 			for _, n := range s.attachedPolicies(r.attached) {
 				rv.Policies = append(rv.Policies, n.id)

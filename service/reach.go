@@ -52,7 +52,7 @@ func (s *Service) ListUserRoles(ctx context.Context, user keyward.UserID, page k
 			// alone: say which.
 			c.Source += " in project:" + re.projectName(rv.Project)
 		}
-		if rv.Group == nil {
+		if rv.Group == "" {
 			set.Direct = append(set.Direct, &c)
 		} else {
 			set.Inherited = append(set.Inherited, &c)

@@ -76,6 +76,5 @@ type RoleFilter struct {
 type BindingFilter struct {
 	RoleID        RoleID
 	PrincipalType PrincipalType
-	PrincipalID   string
 	Page          Page
 }

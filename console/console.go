@@ -80,7 +80,7 @@ func (c *Console) routes() {
 	c.mux.Handle("POST /team/members/{user_id}/tags/remove", c.signedIn(c.teamAction(c.untagMember)))
 	c.mux.Handle("POST /team/service-users", c.signedIn(c.handleCreateServiceUser))
 	c.mux.Handle("POST /team/service-users/{user_id}/keys", c.signedIn(c.handleCreateKey))
-	c.mux.Handle("POST /team/service-users/{user_id}/keys/{key_id}/revoke", c.signedIn(c.teamAction(c.revokeKey)))
+	c.mux.Handle("POST /team/service-users/{user_id}/keys/{key_id}/revoke", c.signedIn(c.teamAction(c.revokeServiceKey)))
 
 	// Trusts, assumed roles, projects, OIDC issuers, organization settings.
 	c.mux.Handle("POST /roles/{role_id}/trusts", c.signedIn(c.roleAction(c.createTrust)))
@@ -114,6 +114,7 @@ func (c *Console) routes() {
 	c.roleRoutes()
 	c.accessRoutes()
 	c.auditRoutes()
+	c.securityRoutes()
 }
 
 // Match reports whether r is one of the console's requests, with the

@@ -77,6 +77,5 @@ type RoleFilter struct {
 type BindingFilter struct {
 	RoleID        RoleID
 	PrincipalType PrincipalType
-	PrincipalID   string
 	Page          Page
 }

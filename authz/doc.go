@@ -1,7 +1,8 @@
 // Package authz answers keyward's authorization questions for one
 // organization at a time: may this principal do this action on this
-// resource, why, what may a principal do (effective access), and who may do
-// this (who-can).
+// resource, why, what may a principal do (effective access), who may do
+// this (who-can), and which roles and policies reach a user or group, by
+// which paths (Reach, which the API's user and group views list).
 //
 // It works on a Snapshot: the organization's access graph (members, groups,
 // roles, bindings, policies, attachments) read from the store at one

@@ -78,9 +78,7 @@ func (s *Snapshot) EffectiveAccess(id keyward.UserID) (*Access, error) {
 		if !ok {
 			i = len(acc.Policies)
 			byID[in.ID] = i
-			// Custom policies are the snapshot's; the rest are managed.
-			managed := s.policies[keyward.PolicyID(in.ID)] == nil
-			acc.Policies = append(acc.Policies, PolicyPath{ID: keyward.PolicyID(in.ID), Name: in.Name, Managed: managed})
+			acc.Policies = append(acc.Policies, PolicyPath{ID: keyward.PolicyID(in.ID), Name: in.Name, Managed: s.managed(keyward.PolicyID(in.ID))})
 		}
 		if !slices.Contains(acc.Policies[i].Via, in.Via) {
 			acc.Policies[i].Via = append(acc.Policies[i].Via, in.Via)

@@ -78,13 +78,13 @@ func (s *Snapshot) projectInputs(u *userNode, key string) []policy.Input {
 	at := " @ project:" + key
 	for _, r := range u.projects[key] {
 		for _, p := range r.policies {
-			in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: "role:" + r.role.Name + at, Doc: p.doc})
+			in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: r.via + at, Doc: p.doc})
 		}
 	}
 	for _, g := range u.groups {
 		for _, r := range g.projects[key] {
 			for _, p := range r.policies {
-				in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: "group:" + g.group.Name + " → role:" + r.role.Name + at, Doc: p.doc})
+				in = append(in, policy.Input{ID: string(p.id), Name: p.name, Via: g.via + " → " + r.via + at, Doc: p.doc})
 			}
 		}
 	}

@@ -479,7 +479,7 @@ func (s *Snapshot) eachPolicy(u *userNode, base, roles bool, fn func(p *policyNo
 	if base {
 		for _, id := range u.attached {
 			if p := s.attachedPolicy(id); p != nil {
-				fn(p, "direct")
+				fn(p, Direct)
 			}
 		}
 		for _, acl := range u.user.ACLs {

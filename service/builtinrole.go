@@ -69,14 +69,15 @@ func checkRoleNameFree(name string) error {
 // detailBuiltinOrGrid fills in what a role detail shows beyond its
 // attached policies: for a built-in role that it is one, its grid (if it
 // has one) and its generated document; for a custom role defined by a
-// grid, the grid and the document generated from it.
-func (s *Service) detailBuiltinOrGrid(ctx context.Context, tx keyward.Tx, d *RoleDetail) error {
+// grid, the grid and the document generated from it. grid returns the
+// role's grid, or CodeNotFound if it has none.
+func (s *Service) detailBuiltinOrGrid(d *RoleDetail, grid func() (*keyward.RoleGrid, error)) error {
 	if br, ok := policy.BuiltinRoleByID(s.catalog(), string(d.ID)); ok {
 		d.System, d.Grid = true, br.Grid
 		d.Document, _ = json.Marshal(br.Doc)
 		return nil
 	}
-	rg, err := tx.GetRoleGrid(ctx, d.OrgID, d.ID)
+	rg, err := grid()
 	if keyward.ErrorCode(err) == keyward.CodeNotFound {
 		return nil
 	} else if err != nil {

@@ -134,7 +134,7 @@ func (s *Service) detailRole(ctx context.Context, tx keyward.Tx, r *keyward.Role
 		return nil, err
 	}
 	d := &RoleDetail{Role: *r, Policies: pols}
-	return d, s.detailBuiltinOrGrid(ctx, tx, d)
+	return d, s.detailBuiltinOrGrid(d, func() (*keyward.RoleGrid, error) { return tx.GetRoleGrid(ctx, r.OrgID, r.ID) })
 }
 
 // CreateRole creates a role in the caller's organization, which must be

@@ -118,8 +118,8 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 				bs, _, err := tx.ListRoleBindings(ctx, b.ID, keyward.BindingFilter{RoleID: rA.ID})
 				return ids(bs, func(b *keyward.RoleBinding) keyward.RoleID { return b.RoleID }), err
 			}, nil},
-			{"ListRoleBindings(member of both)", func(tx keyward.Tx) ([]string, error) {
-				bs, _, err := tx.ListRoleBindings(ctx, b.ID, keyward.BindingFilter{PrincipalID: string(shared.ID)})
+			{"ListRoleBindings(users, one a member of both)", func(tx keyward.Tx) ([]string, error) {
+				bs, _, err := tx.ListRoleBindings(ctx, b.ID, keyward.BindingFilter{PrincipalType: keyward.PrincipalUser})
 				return ids(bs, func(b *keyward.RoleBinding) keyward.RoleID { return b.RoleID }), err
 			}, []string{string(bB.RoleID)}},
 			{"ListPolicies", func(tx keyward.Tx) ([]string, error) {

@@ -179,9 +179,6 @@ func (t *tx) ListRoleBindings(ctx context.Context, org keyward.OrgID, f keyward.
 	if f.PrincipalType != "" {
 		w.add("b.principal_type = %s", f.PrincipalType)
 	}
-	if f.PrincipalID != "" {
-		w.add("b.principal_id = %s", f.PrincipalID)
-	}
 	return listKeyed(ctx, t, listing{
 		op:   "sqlstore.ListRoleBindings",
 		cols: bindingColumns,

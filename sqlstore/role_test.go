@@ -240,8 +240,8 @@ func TestRoleBindings(t *testing.T) {
 			{"all", keyward.BindingFilter{}, []*keyward.RoleBinding{orgWide, inProject, toGroup, viewerOfGroup}},
 			{"role", keyward.BindingFilter{RoleID: viewer.ID}, []*keyward.RoleBinding{viewerOfGroup}},
 			{"principal type", keyward.BindingFilter{PrincipalType: keyward.PrincipalUser}, []*keyward.RoleBinding{orgWide, inProject}},
-			{"principal", keyward.BindingFilter{PrincipalType: keyward.PrincipalGroup, PrincipalID: string(g.ID)}, []*keyward.RoleBinding{toGroup, viewerOfGroup}},
-			{"role and principal", keyward.BindingFilter{RoleID: r.ID, PrincipalID: string(g.ID)}, []*keyward.RoleBinding{toGroup}},
+			{"group", keyward.BindingFilter{PrincipalType: keyward.PrincipalGroup}, []*keyward.RoleBinding{toGroup, viewerOfGroup}},
+			{"role and principal type", keyward.BindingFilter{RoleID: r.ID, PrincipalType: keyward.PrincipalGroup}, []*keyward.RoleBinding{toGroup}},
 			{"other org's role", keyward.BindingFilter{RoleID: otherRole.ID}, nil},
 		}
 		for _, tt := range filters {

@@ -24,6 +24,7 @@ func (c *Console) groupRoutes() {
 	c.mux.Handle("POST /groups", c.signedIn(c.act(c.createGroup, c.showGroups)))
 	c.mux.Handle("POST /groups/{group_id}", c.signedIn(c.act(c.updateGroup, c.showGroup)))
 	c.mux.Handle("POST /groups/{group_id}/delete", c.signedIn(c.act(c.deleteGroup, c.showGroup)))
+	c.mux.Handle("POST /groups/{group_id}/restore", c.signedIn(c.act(c.restoreGroup, c.showGroups)))
 	c.mux.Handle("POST /groups/{group_id}/members", c.signedIn(c.act(c.addGroupMember, c.showGroup)))
 	c.mux.Handle("POST /groups/{group_id}/members/{user_id}/remove", c.signedIn(c.act(c.removeGroupMember, c.showGroup)))
 	c.mux.Handle("POST /groups/{group_id}/policies", c.signedIn(c.act(c.attachGroupPolicy, c.showGroup)))
@@ -82,9 +83,17 @@ func (c *Console) updateGroup(ctx context.Context, r *http.Request, s *session) 
 	return groupPath(id), err
 }
 
-// deleteGroup deletes a group: its members lose what it granted them.
+// deleteGroup deletes a group (soft: it can be restored from the list of
+// deleted groups): its members lose what it granted them.
 func (c *Console) deleteGroup(ctx context.Context, r *http.Request, s *session) (string, error) {
-	return "/groups", c.svc.DeleteGroup(ctx, keyward.GroupID(r.PathValue("group_id")))
+	return "/groups?deleted=1", c.svc.DeleteGroup(ctx, keyward.GroupID(r.PathValue("group_id")))
+}
+
+// restoreGroup restores a deleted group with its members and grants.
+func (c *Console) restoreGroup(ctx context.Context, r *http.Request, s *session) (string, error) {
+	id := keyward.GroupID(r.PathValue("group_id"))
+	_, err := c.svc.RestoreGroup(ctx, id)
+	return groupPath(id), err
 }
 
 func (c *Console) addGroupMember(ctx context.Context, r *http.Request, s *session) (string, error) {

@@ -33,7 +33,7 @@ func (c *Console) identities(ctx context.Context) ([]identity, error) {
 	if ok, err := c.svc.Allowed(ctx, "iam.group.List", "", ""); err != nil {
 		return nil, err
 	} else if ok {
-		groups, _, err := c.svc.ListGroups(ctx, first)
+		groups, _, err := c.svc.ListGroups(ctx, false, first)
 		if err != nil {
 			return nil, err
 		}

@@ -47,6 +47,20 @@ func pageAt(r *http.Request, param string) keyward.Page {
 // describes.
 func pagerOf(path string, info keyward.PageInfo) pager { return pagerAt(path, "cursor", info) }
 
+// listingDeleted reports whether r asks a list of soft-deleted things
+// (roles, policies, groups) for the deleted ones (?deleted=1).
+func listingDeleted(r *http.Request) bool { return r.URL.Query().Get("deleted") != "" }
+
+// deletedPagerOf is pagerOf for such a list: with deleted, its links keep
+// showing the deleted ones.
+func deletedPagerOf(path string, info keyward.PageInfo, deleted bool) pager {
+	p := pagerOf(path, info)
+	if deleted {
+		p.Query = url.Values{"deleted": {"1"}}
+	}
+	return p
+}
+
 // pagerAt is pagerOf for a list whose cursor is the query parameter
 // param.
 func pagerAt(path, param string, info keyward.PageInfo) pager {

@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/keyward-iam/keyward"
@@ -81,17 +80,14 @@ func (c *Console) policyRoutes() {
 // custom policies, each with its restore control.
 func (c *Console) handlePolicies(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
-	d := policiesPage{Deleted: r.URL.Query().Get("deleted") != ""}
+	d := policiesPage{Deleted: listingDeleted(r)}
 	v := view{Title: "Policies", Me: s, Data: &d}
 	ps, info, err := c.svc.ListPolicies(ctx, service.PolicyFilter{Deleted: d.Deleted, Page: pageOf(r)})
 	if err != nil {
 		c.render(w, r, "policies.html", v, err)
 		return
 	}
-	d.Pager, d.Create = pagerOf("/policies", info), c.allowed(ctx, "iam.policy.Create", "")
-	if d.Deleted {
-		d.Pager.Query = url.Values{"deleted": {"1"}}
-	}
+	d.Pager, d.Create = deletedPagerOf("/policies", info, d.Deleted), c.allowed(ctx, "iam.policy.Create", "")
 	for _, p := range ps {
 		d.Policies = append(d.Policies, policyRow{p, d.Deleted && c.allowed(ctx, "iam.policy.Restore", string(p.ID))})
 	}
@@ -168,7 +164,7 @@ func (c *Console) attachCandidates(ctx context.Context) attachCandidates {
 		a.Users, _, _ = c.svc.ListUsers(ctx, keyward.UserFilter{Page: first})
 	}
 	if c.allowed(ctx, "iam.group.List", "") {
-		a.Groups, _, _ = c.svc.ListGroups(ctx, first)
+		a.Groups, _, _ = c.svc.ListGroups(ctx, false, first)
 	}
 	if c.allowed(ctx, "iam.role.List", "") {
 		roles, _, _ := c.svc.ListRoles(ctx, keyward.RoleFilter{Page: first})

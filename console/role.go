@@ -2,7 +2,6 @@ package console
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/service"
@@ -50,7 +49,7 @@ func (c *Console) handleRoles(w http.ResponseWriter, r *http.Request, s *session
 // the grid when the member may read the catalog its rows come from.
 func (c *Console) showRoles(w http.ResponseWriter, r *http.Request, s *session, err error) {
 	ctx := r.Context()
-	d := rolesPage{Deleted: r.URL.Query().Get("deleted") != ""}
+	d := rolesPage{Deleted: listingDeleted(r)}
 	v := view{Title: "Roles", Me: s, Data: &d}
 	roles, info, lerr := c.svc.ListRoles(ctx, keyward.RoleFilter{Deleted: d.Deleted, Page: pageOf(r)})
 	if lerr == nil && !d.Deleted && c.allowed(ctx, "iam.role.Create", "") {
@@ -62,10 +61,7 @@ func (c *Console) showRoles(w http.ResponseWriter, r *http.Request, s *session, 
 		c.render(w, r, "roles.html", v, lerr)
 		return
 	}
-	d.Pager = pagerOf("/roles", info)
-	if d.Deleted {
-		d.Pager.Query = url.Values{"deleted": {"1"}}
-	}
+	d.Pager = deletedPagerOf("/roles", info, d.Deleted)
 	for _, role := range roles {
 		d.Roles = append(d.Roles, roleListRow{role, d.Deleted && c.allowed(ctx, "iam.role.Restore", string(role.ID))})
 	}

@@ -327,27 +327,27 @@ func (s *Service) RestoreGroup(ctx context.Context, id keyward.GroupID) (*GroupD
 		if err := s.authorize(ctx, p, "iam.group.Restore", string(id)); err != nil {
 			return err
 		}
-		if g.DeletedAt != nil {
-			if err := s.checkGrant(ctx, p, grant{kind: grantGroup, id: string(id), to: keyward.PrincipalUser}); err != nil {
-				return err
-			}
-			if err := s.checkGroupLimit(ctx, tx, p.OrgID); err != nil {
-				return err
-			}
-			if err := groupNameTaken(ctx, tx, p.OrgID, g.Name, id); err != nil {
-				return err
-			}
-			g.DeletedAt, g.UpdatedAt = nil, tx.Now()
-			if err := tx.UpdateGroup(ctx, g); keyward.ErrorCode(err) == keyward.CodeConflict {
-				return errGroupName(g.Name)
-			} else if err != nil {
-				return err
-			}
-			if _, err := s.commit(ctx, tx, p, p.OrgID, change{
-				Action: "iam.group.Restore", TargetType: "group", TargetID: string(id), After: viewGroup(g),
-			}); err != nil {
-				return err
-			}
+		err = s.restore(ctx, tx, p, restoring{action: "iam.group.Restore", targetType: "group", id: string(id), deleted: g.DeletedAt != nil,
+			check: func() error {
+				if err := s.checkGrant(ctx, p, grant{kind: grantGroup, id: string(id), to: keyward.PrincipalUser}); err != nil {
+					return err
+				}
+				if err := s.checkGroupLimit(ctx, tx, p.OrgID); err != nil {
+					return err
+				}
+				return groupNameTaken(ctx, tx, p.OrgID, g.Name, id)
+			},
+			undelete: func(now time.Time) (any, error) {
+				g.DeletedAt, g.UpdatedAt = nil, now
+				if err := tx.UpdateGroup(ctx, g); keyward.ErrorCode(err) == keyward.CodeConflict {
+					return nil, errGroupName(g.Name)
+				} else if err != nil {
+					return nil, err
+				}
+				return viewGroup(g), nil
+			}})
+		if err != nil {
+			return err
 		}
 		d, err = detailGroup(ctx, tx, g)
 		return err

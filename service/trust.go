@@ -504,27 +504,27 @@ func (s *Service) RestoreRoleTrust(ctx context.Context, id keyward.RoleTrustID) 
 		if err := s.authorize(ctx, p, "iam.roletrust.Restore", string(id)); err != nil {
 			return err
 		}
-		if t.DeletedAt != nil {
-			r, err := s.roleOf(ctx, tx, p.OrgID, t.RoleID)
-			if err != nil {
-				return err
-			}
-			if r.DeletedAt != nil || r.Type != keyward.RoleAssumable {
-				return &keyward.Error{Code: keyward.CodeConflict, Field: "role_id", Message: "The trust's role " + r.Name +
-					" is deleted or no longer assumable; restore or convert the role first."}
-			}
-			if err := s.checkGrant(ctx, p, trustGrant(t)); err != nil {
-				return err
-			}
-			t.DeletedAt, t.UpdatedAt = nil, tx.Now()
-			if err := tx.UpdateRoleTrust(ctx, t); err != nil {
-				return err
-			}
-			if _, err := s.commit(ctx, tx, p, p.OrgID, change{
-				Action: "iam.roletrust.Restore", TargetType: "role_trust", TargetID: string(id), After: viewTrust(t),
-			}); err != nil {
-				return err
-			}
+		err = s.restore(ctx, tx, p, restoring{action: "iam.roletrust.Restore", targetType: "role_trust", id: string(id), deleted: t.DeletedAt != nil,
+			check: func() error {
+				r, err := s.roleOf(ctx, tx, p.OrgID, t.RoleID)
+				if err != nil {
+					return err
+				}
+				if r.DeletedAt != nil || r.Type != keyward.RoleAssumable {
+					return &keyward.Error{Code: keyward.CodeConflict, Field: "role_id", Message: "The trust's role " + r.Name +
+						" is deleted or no longer assumable; restore or convert the role first."}
+				}
+				return s.checkGrant(ctx, p, trustGrant(t))
+			},
+			undelete: func(now time.Time) (any, error) {
+				t.DeletedAt, t.UpdatedAt = nil, now
+				if err := tx.UpdateRoleTrust(ctx, t); err != nil {
+					return nil, err
+				}
+				return viewTrust(t), nil
+			}})
+		if err != nil {
+			return err
 		}
 		d, err = s.detailTrust(ctx, tx, t)
 		return err

@@ -115,6 +115,19 @@ func TestGroupRestore(t *testing.T) {
 	a.do("PATCH", "/v2/groups/0193a000-0000-7000-8000-00000000beef/restore", a.root, "", http.StatusNotFound, nil)
 	a.do("PATCH", "/v2/groups/not-an-id/restore", a.root, "", http.StatusBadRequest, nil)
 
+	// A trust deleted before its group comes back only with the group.
+	a.do("DELETE", "/v2/role-trusts/"+trust.ID, a.root, "", http.StatusNoContent, nil)
+	a.do("DELETE", "/v2/groups/"+g, a.root, "", http.StatusNoContent, nil)
+	a.do("PATCH", "/v2/role-trusts/"+trust.ID+"/restore", a.root, "", http.StatusConflict, &e)
+	if e.Field != "trusted_group_id" {
+		t.Errorf("restore a trust of a deleted group: %+v, want a 409 naming trusted_group_id", e)
+	}
+	a.do("PATCH", "/v2/groups/"+g+"/restore", a.root, "", http.StatusOK, nil)
+	a.do("PATCH", "/v2/role-trusts/"+trust.ID+"/restore", a.root, "", http.StatusOK, nil)
+	if !a.allowed(bob, "iam.user.List") {
+		t.Error("bob does not hold the restored trust's role")
+	}
+
 	var audit struct {
 		Events []struct {
 			Action   string `json:"action"`
@@ -128,8 +141,8 @@ func TestGroupRestore(t *testing.T) {
 			restores = append(restores, ev.TargetID)
 		}
 	}
-	if !slices.Equal(restores, []string{g}) {
-		t.Errorf("iam.group.Restore events = %v, want one, of %s", restores, g)
+	if !slices.Equal(restores, []string{g, g}) {
+		t.Errorf("iam.group.Restore events = %v, want two, of %s", restores, g)
 	}
 }
 

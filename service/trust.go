@@ -489,7 +489,7 @@ func (s *Service) DeleteRoleTrust(ctx context.Context, id keyward.RoleTrustID) e
 
 // RestoreRoleTrust brings back a deleted trust as it was. Restoring a live
 // trust changes nothing; a trust whose role is deleted or no longer
-// assumable cannot come back (CodeConflict).
+// assumable, or whose group is deleted, cannot come back (CodeConflict).
 func (s *Service) RestoreRoleTrust(ctx context.Context, id keyward.RoleTrustID) (*TrustDetail, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -513,6 +513,15 @@ func (s *Service) RestoreRoleTrust(ctx context.Context, id keyward.RoleTrustID) 
 				if r.DeletedAt != nil || r.Type != keyward.RoleAssumable {
 					return &keyward.Error{Code: keyward.CodeConflict, Field: "role_id", Message: "The trust's role " + r.Name +
 						" is deleted or no longer assumable; restore or convert the role first."}
+				}
+				if t.TrustedGroupID != "" {
+					// A deleted group keeps its trusts for its own restore.
+					if _, err := groupOf(ctx, tx, p.OrgID, t.TrustedGroupID); keyward.ErrorCode(err) == keyward.CodeNotFound {
+						return &keyward.Error{Code: keyward.CodeConflict, Field: "trusted_group_id",
+							Message: "The trust's group is deleted; restore the group first."}
+					} else if err != nil {
+						return err
+					}
 				}
 				return s.checkGrant(ctx, p, trustGrant(t))
 			},

@@ -30,6 +30,10 @@ type OIDCAuthCode struct {
 	ExpiresAt     time.Time
 }
 
+// UsedCodeHash is the key a used authorization code is kept under
+// (OIDCGrantTx.TakeOIDCAuthCode): never the hash of a code, which is hex.
+func UsedCodeHash(hash string) string { return "used:" + hash }
+
 // OIDCTokenKind tells an OIDCToken's kind.
 type OIDCTokenKind string
 
@@ -63,8 +67,10 @@ type OIDCGrantTx interface {
 	// GetOIDCAuthCode returns the code whose hash is hash, or
 	// CodeNotFound.
 	GetOIDCAuthCode(ctx context.Context, hash string) (*OIDCAuthCode, error)
-	// TakeOIDCAuthCode returns the code whose hash is hash and deletes
-	// it, so that it is used once; CodeNotFound if there is none.
+	// TakeOIDCAuthCode returns the code whose hash is hash and marks it
+	// used, so that it is used once; CodeNotFound if there is none. A used
+	// code is kept under UsedCodeHash(hash) until it expires, so that its
+	// second use can be told from a code never issued.
 	TakeOIDCAuthCode(ctx context.Context, hash string) (*OIDCAuthCode, error)
 	CreateOIDCToken(ctx context.Context, t *OIDCToken) error
 	// GetOIDCToken returns the token whose hash is hash, or CodeNotFound.

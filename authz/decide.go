@@ -62,105 +62,147 @@ type Result struct {
 // a project binding or override in r's project is decided by a set of its
 // own, compiled on its first request there and kept with the snapshot.
 func (s *Snapshot) Decide(r *Request) (policy.Decision, string) {
-	if f, _ := s.foreignness(r); f != inside {
-		return policy.ImplicitDeny, LayerTenant
-	}
-	d, layer := s.decide(r)
-	if r.Narrow != nil && d != policy.ExplicitDeny && layer != LayerPrincipal {
-		return s.narrowDecide(r, d, layer)
-	}
-	return d, layer
-}
-
-func (s *Snapshot) decide(r *Request) (policy.Decision, string) {
-	if r.Session != nil {
-		return s.decideSession(r)
-	}
-	u := s.users.get(r.Principal)
-	if u == nil || u.user.Status != keyward.StatusActive {
-		return policy.ImplicitDeny, LayerPrincipal
-	}
-	if u.user.Kind() == keyward.KindRootOwner {
-		return policy.Allow, LayerRootOwner
-	}
-	project := s.projectOf(r)
-	pr := s.policyRequest(r, u, project)
-	d, layer := policy.ImplicitDeny, LayerPolicy
-	if !s.projectSpecific(u, project) {
-		// The common case: u's own policies and those of its automatic
-		// trusts decide, each compiled once and shared, with nothing
-		// compiled for u; no override applies.
-		p := s.cat.Prepare(&pr)
-		d = s.trustsDecide(u, &p, u.decide(&p))
-	} else {
-		d = s.withTrusts(u, project, s.compiledFor(u, project), s.autoTrusts(u, r.Context, false)).set.Decide(&pr)
-		layer = s.policyLayer(u, project)
-	}
-	if d == policy.ImplicitDeny && s.selfAllows(r) {
-		return policy.Allow, LayerSelf
-	}
-	return d, layer
+	return s.judge(r, nil)
 }
 
 // Explain answers r as Decide does, with the statements that matched, the
 // conditions that failed and what was wrong with the request or policies.
 func (s *Snapshot) Explain(r *Request) Result {
-	if why := s.foreign(r); why != "" {
-		return tenantResult(why)
-	}
-	res := s.explain(r)
-	if r.Narrow != nil && res.Decision != policy.ExplicitDeny && res.Layer != LayerPrincipal {
-		return s.narrowExplain(r, res)
-	}
+	res := Result{Statements: []policy.StatementResult{}}
+	s.judge(r, &res)
 	return res
 }
 
-func (s *Snapshot) explain(r *Request) Result {
-	if r.Session != nil {
-		return s.explainSession(r)
+// judge is the pipeline of every decision: r passes the layers below in
+// this order, and Decide and Explain both run it. ex, when not nil,
+// receives the explanation of what each layer found, and is then the
+// answer; without it judge only decides, and does not allocate for ids in
+// lower case.
+//
+//  1. Tenant (tenant.go): a request about another organization, or that
+//     names a project its resource is not in, is denied.
+//  2. Principal: an unknown or suspended member is denied, and so is a
+//     role session whose member or role is gone.
+//  3. Policies, one of: the root owner, allowed; a role session, its
+//     role's policies narrowed by its session policy and by what it
+//     carries (session.go); a member, its policies in the request's
+//     project (its own, its groups', its roles', a project's bindings or
+//     override: project.go, scope.go) and its automatic trusts' (trust.go).
+//  4. Self (self.go): what every member may do about itself, where its
+//     policies were silent.
+//  5. Narrowing (narrow.go): an API key's inline policy, which may only
+//     take away.
+//
+// Layers are combined by policy.Combine (narrowing) and policy.DecideLayers
+// (a session's): explicit deny wins, then every layer must allow.
+func (s *Snapshot) judge(r *Request, ex *Result) (policy.Decision, string) {
+	if f, reg := s.foreignness(r); f != inside {
+		if ex != nil {
+			ex.settle(policy.ImplicitDeny, LayerTenant, foreignReason(f, reg))
+		}
+		return policy.ImplicitDeny, LayerTenant
 	}
-	u := s.users.get(r.Principal)
-	switch {
-	case u == nil:
-		return Result{Layer: LayerPrincipal, Reason: "the principal is not a member of this organization", Statements: []policy.StatementResult{}}
-	case u.user.Status != keyward.StatusActive:
-		return Result{Layer: LayerPrincipal, Reason: "the principal is suspended", Statements: []policy.StatementResult{}}
-	case u.user.Kind() == keyward.KindRootOwner:
-		return Result{Decision: policy.Allow, Allowed: true, Layer: LayerRootOwner,
-			Reason: "the root owner may perform every action", Statements: []policy.StatementResult{}}
+	u, why := s.principal(r)
+	if why != "" {
+		return ex.settle(policy.ImplicitDeny, LayerPrincipal, why)
 	}
 	project := s.projectOf(r)
 	pr := s.policyRequest(r, u, project)
-	ex := s.explainPolicies(u, project, &pr)
-	res := Result{
-		Decision:    ex.Decision,
-		Allowed:     ex.Allowed,
-		Layer:       s.policyLayer(u, project),
-		Statements:  ex.Statements,
-		Diagnostics: ex.Diagnostics,
-	}
-	switch ex.Decision {
-	case policy.Allow:
-		res.Reason = "an Allow statement matches and no Deny statement does"
-	case policy.ExplicitDeny:
-		res.Reason = "a Deny statement matches; an explicit deny overrides every allow"
+	var d policy.Decision
+	var layer string
+	switch {
+	case r.Session != nil:
+		var buf [4]policy.Layer
+		layers, why := s.sessionLayers(r, buf[:0])
+		if why != "" {
+			return ex.settle(policy.ImplicitDeny, LayerPrincipal, why)
+		}
+		d, layer = s.sessionDecide(r, &pr, layers, ex)
+	case u.user.Kind() == keyward.KindRootOwner:
+		d, layer = ex.settle(policy.Allow, LayerRootOwner, "the root owner may perform every action")
 	default:
-		res.Reason = "no statement of the principal's policies allows this action on this resource (implicit deny)"
+		d, layer = s.policiesDecide(u, project, &pr, ex)
+		if d == policy.ImplicitDeny && s.selfAllows(r) {
+			d, layer = ex.settle(policy.Allow, LayerSelf, selfReason)
+		}
 	}
-	return s.selfExplain(r, res)
+	if r.Narrow != nil && d != policy.ExplicitDeny {
+		d, layer = narrowDecide(r.Narrow, &pr, d, layer, ex)
+	}
+	return d, layer
+}
+
+// settle records in res, an explanation being built (nil: none), that
+// layer decided d for reason; it returns d and layer.
+func (res *Result) settle(d policy.Decision, layer, reason string) (policy.Decision, string) {
+	if res != nil {
+		res.Decision, res.Allowed, res.Layer, res.Reason = d, d.Allowed(), layer, reason
+	}
+	return d, layer
+}
+
+// explained records in res the statements and diagnostics of ex.
+func (res *Result) explained(ex policy.Explanation) {
+	res.Statements = append(res.Statements, ex.Statements...)
+	res.Diagnostics = append(res.Diagnostics, ex.Diagnostics...)
+}
+
+// principal returns the member r is made by (nil for a federated role
+// session, which has none), or why it may do nothing: unknown in the
+// organization or suspended.
+func (s *Snapshot) principal(r *Request) (*userNode, string) {
+	if r.Session != nil && r.Principal == "" {
+		return nil, ""
+	}
+	u := s.users.get(r.Principal)
+	switch {
+	case u == nil && r.Session != nil:
+		return nil, "the member who assumed the role is no longer in this organization"
+	case u == nil:
+		return nil, "the principal is not a member of this organization"
+	case u.user.Status != keyward.StatusActive && r.Session != nil:
+		return nil, "the member who assumed the role is suspended"
+	case u.user.Status != keyward.StatusActive:
+		return nil, "the principal is suspended"
+	}
+	return u, ""
+}
+
+// policiesDecide decides pr, a request in project, by u's policies and
+// those of its automatic trusts, and explains it in ex when ex is not nil.
+func (s *Snapshot) policiesDecide(u *userNode, project string, pr *policy.Request, ex *Result) (policy.Decision, string) {
+	if ex != nil {
+		q := *pr // an explanation keeps its request: a copy, so that a decision's stays on the stack
+		e := s.explainPolicies(u, project, &q)
+		ex.explained(e)
+		reason := "no statement of the principal's policies allows this action on this resource (implicit deny)"
+		switch e.Decision {
+		case policy.Allow:
+			reason = "an Allow statement matches and no Deny statement does"
+		case policy.ExplicitDeny:
+			reason = "a Deny statement matches; an explicit deny overrides every allow"
+		}
+		return ex.settle(e.Decision, s.policyLayer(u, project), reason)
+	}
+	if !s.projectSpecific(u, project) {
+		// The common case: u's own policies and those of its automatic
+		// trusts decide, each compiled once and shared, with nothing
+		// compiled for u; no override applies.
+		p := s.cat.Prepare(pr)
+		return s.trustsDecide(u, &p, u.decide(&p)), LayerPolicy
+	}
+	c := s.withTrusts(u, project, s.compiledFor(u, project), s.autoTrusts(u, pr.Context, false))
+	return c.set.Decide(pr), s.policyLayer(u, project)
 }
 
 // policyRequest is r as policies see it, with its resource in project and
-// the tags of u, r's principal (nil: looked up), as its principal tags:
-// the snapshot's, whatever r's context says, so that no caller of the
-// engine can claim tags its principal does not have. A role session's
-// principal is the member who assumed the role (none for a federated
-// one), whose tags it carries.
+// the tags of u, r's principal (nil: none), as its principal tags: the
+// snapshot's, whatever r's context says, so that no caller of the engine
+// can claim tags its principal does not have. A role session's principal
+// is the member who assumed the role (none for a federated one), whose
+// tags it carries.
 func (s *Snapshot) policyRequest(r *Request, u *userNode, project string) policy.Request {
 	pr := policy.Request{Action: r.Action, Resource: r.Resource, Type: s.typeOf(r), Project: project, Org: string(s.Org), Context: r.Context}
-	if u == nil && r.Principal != "" {
-		u = s.users.get(r.Principal)
-	}
 	pr.Context.PrincipalTags = nil
 	if u != nil {
 		pr.Context.PrincipalTags = u.tags

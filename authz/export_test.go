@@ -15,13 +15,13 @@ import (
 // owner.
 func ExplainPolicies(s *Snapshot, r *Request) policy.Explanation {
 	u, project := s.users.get(r.Principal), s.projectOf(r)
-	pr := s.policyRequest(r, nil, project)
+	pr := s.policyRequest(r, u, project)
 	return s.explainPolicies(u, project, &pr)
 }
 
 func ExplainByCompiledSet(s *Snapshot, r *Request) policy.Explanation {
 	u, project := s.users.get(r.Principal), s.projectOf(r)
-	pr := s.policyRequest(r, nil, project)
+	pr := s.policyRequest(r, u, project)
 	return s.withTrusts(u, project, s.compiledFor(u, project), s.autoTrusts(u, r.Context, false)).set.Explain(&pr)
 }
 

@@ -2,8 +2,6 @@ package authz
 
 import (
 	"strings"
-
-	"github.com/keyward-iam/keyward/policy"
 )
 
 // LayerSelf: the built-in self layer allowed the request. It grants what
@@ -84,13 +82,5 @@ func (s *Snapshot) selfAllows(r *Request) bool {
 	return false
 }
 
-// selfExplain turns res, an implicit deny of r by the member's policies,
-// into the self layer's allow when that layer covers r.
-func (s *Snapshot) selfExplain(r *Request, res Result) Result {
-	if res.Decision != policy.ImplicitDeny || !s.selfAllows(r) {
-		return res
-	}
-	res.Decision, res.Allowed, res.Layer = policy.Allow, true, LayerSelf
-	res.Reason = "every member may do this about itself or its organization (the built-in self layer); no Deny statement matches"
-	return res
-}
+// selfReason is the reason of a decision by the self layer.
+const selfReason = "every member may do this about itself or its organization (the built-in self layer); no Deny statement matches"

@@ -62,17 +62,8 @@ func roleInputs(r *roleNode, via string) []policy.Input {
 }
 
 // sessionLayers returns the layers that decide a request made through
-// session, appended to buf, or a reason why the session may do nothing.
+// r's session, appended to buf, or why the session may do nothing.
 func (s *Snapshot) sessionLayers(r *Request, buf []policy.Layer) ([]policy.Layer, string) {
-	if r.Principal != "" {
-		u := s.users.get(r.Principal)
-		switch {
-		case u == nil:
-			return nil, "the member who assumed the role is no longer in this organization"
-		case u.user.Status != keyward.StatusActive:
-			return nil, "the member who assumed the role is suspended"
-		}
-	}
 	c := s.roleCompiled(r.Session.Role)
 	if c == nil {
 		return nil, "the session's role has been deleted"
@@ -84,50 +75,38 @@ func (s *Snapshot) sessionLayers(r *Request, buf []policy.Layer) ([]policy.Layer
 	return append(layers, r.Session.Carried...), ""
 }
 
-// decideSession is Decide for a request made through a session.
-func (s *Snapshot) decideSession(r *Request) (policy.Decision, string) {
-	var buf [4]policy.Layer
-	layers, _ := s.sessionLayers(r, buf[:0])
-	if layers == nil {
-		return policy.ImplicitDeny, LayerPrincipal
+// sessionDecide decides pr, a request made through r's session, by the
+// session's layers (policy.DecideLayers), and explains it in ex when ex is
+// not nil: the statements of every layer, each naming its layer in Via
+// when it is the session policy or a carried narrowing, and a reason that
+// names the layer that decided.
+func (s *Snapshot) sessionDecide(r *Request, pr *policy.Request, layers []policy.Layer, ex *Result) (policy.Decision, string) {
+	if ex == nil {
+		d, _ := policy.DecideLayers(pr, layers...)
+		return d, LayerPolicy
 	}
-	pr := s.policyRequest(r, nil, s.projectOf(r))
-	d, _ := policy.DecideLayers(&pr, layers...)
-	return d, LayerPolicy
-}
-
-// explainSession is Explain for a request made through a session: the
-// statements of every layer, each naming its layer in Via when it is the
-// session policy or a carried narrowing, and a reason that names the
-// layer that decided.
-func (s *Snapshot) explainSession(r *Request) Result {
-	layers, why := s.sessionLayers(r, nil)
-	if layers == nil {
-		return Result{Layer: LayerPrincipal, Reason: why, Statements: []policy.StatementResult{}}
+	q := *pr // an explanation keeps its request: see policiesDecide
+	e := policy.ExplainLayers(&q, layers...)
+	for _, l := range e.Layers {
+		ex.explained(l.Explanation)
 	}
-	pr := s.policyRequest(r, nil, s.projectOf(r))
-	ex := policy.ExplainLayers(&pr, layers...)
-	res := Result{Decision: ex.Decision, Allowed: ex.Allowed, Layer: LayerPolicy, Statements: []policy.StatementResult{}}
-	for _, l := range ex.Layers {
-		res.Statements = append(res.Statements, l.Statements...)
-		res.Diagnostics = append(res.Diagnostics, l.Diagnostics...)
-	}
-	carried, isCarried := strings.CutPrefix(ex.Layer, LayerCarried+":")
+	carried, isCarried := strings.CutPrefix(e.Layer, LayerCarried+":")
+	var reason string
 	switch {
-	case ex.Decision == policy.Allow:
-		res.Reason = "the session's role allows this and its session policy lets it stand"
+	case e.Decision == policy.Allow:
+		reason = "the session's role allows this and its session policy lets it stand"
 		if len(r.Session.Carried) > 0 {
-			res.Reason += ", as does every narrowing it carries"
+			reason += ", as does every narrowing it carries"
 		}
-	case ex.Layer == LayerSessionPolicy:
-		res.Reason = "the session policy does not allow this; it can only narrow the role's policies (layer " + LayerSessionPolicy + ")"
+	case e.Layer == LayerSessionPolicy:
+		reason = "the session policy does not allow this; it can only narrow the role's policies (layer " + LayerSessionPolicy + ")"
 	case isCarried:
-		res.Reason = "the session carries the narrowing of " + carried + ", which does not allow this: " +
-			"a session is never broader than the credential that assumed it (layer " + ex.Layer + ")"
-	case ex.Decision == policy.ExplicitDeny:
-		res.Reason = "a Deny statement of the session's role matches"
+		reason = "the session carries the narrowing of " + carried + ", which does not allow this: " +
+			"a session is never broader than the credential that assumed it (layer " + e.Layer + ")"
+	case e.Decision == policy.ExplicitDeny:
+		reason = "a Deny statement of the session's role matches"
 	default:
-		res.Reason = "no statement of the session's role allows this action on this resource (implicit deny)"
+		reason = "no statement of the session's role allows this action on this resource (implicit deny)"
 	}
-	return res
+	return ex.settle(e.Decision, LayerPolicy, reason)
 }

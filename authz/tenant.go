@@ -2,8 +2,6 @@ package authz
 
 import (
 	"strings"
-
-	"github.com/keyward-iam/keyward/policy"
 )
 
 // LayerTenant: the request is about something outside the snapshot's
@@ -12,11 +10,10 @@ import (
 // resource, and a caller's project_id never beats the registry.
 const LayerTenant = "tenant"
 
-// foreign returns why r reaches outside the organization or its resource's
-// project, or "" when it does not. Checks of keyward's own API (r.Own)
-// name only the organization's own objects.
-func (s *Snapshot) foreign(r *Request) string {
-	switch f, reg := s.foreignness(r); f {
+// foreignReason says in words why a request reaches outside the
+// organization or its resource's project (foreignness).
+func foreignReason(f foreignness, reg string) string {
+	switch f {
 	case otherOrg:
 		return "the resource belongs to another organization than the principal's"
 	case otherProject:
@@ -30,7 +27,7 @@ func (s *Snapshot) foreign(r *Request) string {
 }
 
 // foreignness is how a request reaches outside the organization or its
-// resource's project (foreign says it in words).
+// resource's project (foreignReason says it in words).
 type foreignness uint8
 
 const (
@@ -65,9 +62,4 @@ func (s *Snapshot) foreignness(r *Request) (f foreignness, reg string) {
 		return unplaced, ""
 	}
 	return inside, ""
-}
-
-// tenantResult is the explanation of a request foreign denied for why.
-func tenantResult(why string) Result {
-	return Result{Decision: policy.ImplicitDeny, Layer: LayerTenant, Reason: why, Statements: []policy.StatementResult{}}
 }

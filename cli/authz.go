@@ -147,6 +147,7 @@ for the verdict alone, as a service that acts on the decision only would.`,
 	f.add(cmd)
 	cmd.Flags().BoolVar(&verdictOnly, "brief", false, "print the verdict alone, without the explanation (\"explain\": false)")
 	cmd.Flags().StringVar(&principal, "principal", "", "the user or service user asked about, by ID, email or name (default: you)")
+	cmd.AddCommand(a.authorizeBatchCommand())
 	return cmd
 }
 

@@ -109,6 +109,7 @@ checked and printed as a password login's is.`,
 	cmd.Flags().StringVar(&sso, "sso", "", "sign in to this organization through its identity provider, in a browser")
 	cmd.MarkFlagsMutuallyExclusive("email", "sso")
 	f.register(cmd)
+	cmd.AddCommand(a.loginSessionsCommand())
 	return cmd
 }
 

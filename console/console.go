@@ -80,7 +80,7 @@ func (c *Console) routes() {
 	c.mux.Handle("POST /team/members/{user_id}/tags/remove", c.signedIn(c.teamAction(c.untagMember)))
 	c.mux.Handle("POST /team/service-users", c.signedIn(c.handleCreateServiceUser))
 	c.mux.Handle("POST /team/service-users/{user_id}/keys", c.signedIn(c.handleCreateKey))
-	c.mux.Handle("POST /team/service-users/{user_id}/keys/{key_id}/revoke", c.signedIn(c.teamAction(c.revokeKey)))
+	c.mux.Handle("POST /team/service-users/{user_id}/keys/{key_id}/revoke", c.signedIn(c.teamAction(c.revokeServiceKey)))
 
 	// Trusts, assumed roles, projects, OIDC issuers, organization settings.
 	c.mux.Handle("POST /roles/{role_id}/trusts", c.signedIn(c.roleAction(c.createTrust)))
@@ -104,6 +104,7 @@ func (c *Console) routes() {
 	c.mux.Handle("GET /organization", c.signedIn(c.handleOrg))
 	c.mux.Handle("POST /organization/rename", c.signedIn(c.orgAction(c.renameOrg)))
 	c.mux.Handle("POST /organization/transfer", c.signedIn(c.orgAction(c.transferOrg)))
+	c.mux.Handle("POST /organization/mfa", c.signedIn(c.act(c.requireMFA, c.showOrg)))
 	c.mux.Handle("POST /organization/delete", c.signedIn(c.handleDeleteOrg))
 	c.mux.Handle("POST /organization/restore/{org_id}", c.signedIn(c.orgAction(c.restoreOrg)))
 
@@ -114,6 +115,7 @@ func (c *Console) routes() {
 	c.roleRoutes()
 	c.accessRoutes()
 	c.auditRoutes()
+	c.securityRoutes()
 }
 
 // Match reports whether r is one of the console's requests, with the

@@ -17,6 +17,9 @@ import (
 type orgPage struct {
 	Org    *keyward.Organization
 	Rename bool
+	// RequireMFA is the organization's MFA requirement; Rename (the
+	// engine's iam.organization.Update) also lets the member change it.
+	RequireMFA bool
 	// Owner is whether the member is the root owner, who alone deletes
 	// the organization and transfers its ownership (Delete, Transfer:
 	// when the engine allows it too).
@@ -55,6 +58,9 @@ func (c *Console) loadOrg(ctx context.Context, s *session) (*orgPage, error) {
 	if d.Rename, err = c.svc.Allowed(ctx, "iam.organization.Update", "", ""); err != nil {
 		return nil, err
 	}
+	if d.RequireMFA, err = c.svc.RequireMFA(ctx, s.Principal.OrgID); err != nil {
+		return nil, err
+	}
 	if !d.Owner {
 		return d, nil
 	}
@@ -89,6 +95,28 @@ func (c *Console) loadOrg(ctx context.Context, s *session) (*orgPage, error) {
 func (c *Console) renameOrg(ctx context.Context, r *http.Request, s *session) error {
 	_, err := c.svc.UpdateOrganization(ctx, s.Principal.OrgID, service.OrganizationInput{Name: r.PostFormValue("name")})
 	return err
+}
+
+// requireMFA turns the organization's MFA requirement on or off, as the
+// form's require_mfa says ("on" or "off"). Turned on, it applies to this
+// session too: one that has not verified a second factor goes to the
+// Security page, the one page it may still use.
+func (c *Console) requireMFA(ctx context.Context, r *http.Request, s *session) (string, error) {
+	var on *bool
+	switch r.PostFormValue("require_mfa") {
+	case "on":
+		on = new(bool)
+		*on = true
+	case "off":
+		on = new(bool)
+	}
+	if err := c.svc.SetRequireMFA(ctx, s.Principal.OrgID, on); err != nil {
+		return "", err
+	}
+	if *on && s.Principal.MFAAt == nil && s.Principal.LoginSession != "" {
+		return "/security", nil
+	}
+	return "/organization", nil
 }
 
 // transferOrg makes the chosen member the root owner; the service

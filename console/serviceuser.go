@@ -21,7 +21,7 @@ func (c *Console) handleCreateServiceUser(w http.ResponseWriter, r *http.Request
 // secret this once: it is in no URL and in no later page.
 func (c *Console) handleCreateKey(w http.ResponseWriter, r *http.Request, s *session) {
 	id := keyward.UserID(r.PathValue("user_id"))
-	_, secret, err := c.svc.CreateAPIKey(r.Context(), id, service.APIKeyInput{Name: r.PostFormValue("name")})
+	secret, err := c.createKey(r.Context(), r, id)
 	var u *keyward.User
 	if err == nil {
 		u, err = c.svc.GetUser(r.Context(), id)
@@ -46,7 +46,7 @@ func (c *Console) showSecret(w http.ResponseWriter, r *http.Request, s *session,
 	c.showTeam(w, r, s, &newKey{Owner: u.Account.Name, Secret: secret}, nil)
 }
 
-// revokeKey revokes an API key of a service user.
-func (c *Console) revokeKey(ctx context.Context, r *http.Request, s *session) error {
-	return c.svc.RevokeAPIKey(ctx, keyward.UserID(r.PathValue("user_id")), keyward.APIKeyID(r.PathValue("key_id")))
+// revokeServiceKey revokes an API key of a service user.
+func (c *Console) revokeServiceKey(ctx context.Context, r *http.Request, s *session) error {
+	return c.revokeKey(ctx, r, keyward.UserID(r.PathValue("user_id")))
 }

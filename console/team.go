@@ -61,16 +61,8 @@ type memberRow struct {
 
 // serviceRow is a service user with its live keys.
 type serviceRow struct {
-	User       *keyward.User
-	Keys       []*keyward.APIKey
-	CreateKey  bool
-	RevokeKeys bool
-}
-
-// newKey is a key just created, with its secret.
-type newKey struct {
-	Owner  string
-	Secret string
+	User *keyward.User
+	Keys keyList
 }
 
 // teamRoles are the built-in roles of the team family, which the Team
@@ -161,13 +153,11 @@ func (c *Console) loadTeam(ctx context.Context, s *session, r *http.Request) (*t
 	d.ServicePager = pagerAt("/team", "services", info)
 	for _, u := range services {
 		id := string(u.Account.ID)
-		row := serviceRow{User: u, CreateKey: c.allowed(ctx, "iam.apikey.Create", id), RevokeKeys: c.allowed(ctx, "iam.apikey.Delete", id)}
-		if c.allowed(ctx, "iam.apikey.List", id) {
-			if row.Keys, _, err = c.svc.ListAPIKeys(ctx, u.Account.ID, keyward.Page{Limit: keyward.MaxPerPage}); err != nil {
-				return nil, err
-			}
+		keys, err := c.loadKeys(ctx, u.Account.ID, "/team/service-users/"+id)
+		if err != nil {
+			return nil, err
 		}
-		d.Services = append(d.Services, row)
+		d.Services = append(d.Services, serviceRow{User: u, Keys: keys})
 	}
 	return d, nil
 }

@@ -125,7 +125,7 @@ func mfaGate(p *keyward.Principal, action string) error {
 	if !p.MFAEnrollOnly || slices.ContainsFunc(enrollOnlyActions, func(a string) bool { return strings.EqualFold(a, action) }) {
 		return nil
 	}
-	return refuse(action, LayerMFA, "your organization requires multi-factor authentication; enroll an authenticator (keyward mfa enroll), or log in again with its code")
+	return refuse(action, LayerMFA, "your organization requires multi-factor authentication; enroll an authenticator (the console's Security page, or keyward mfa enroll), or log in again with its code")
 }
 
 // narrowing returns the compiled inline policy of the API key p used, or

@@ -187,12 +187,20 @@ func errBadGrant() error {
 // AuthCode returns the unexpired authorization code code. Reading it
 // changes nothing: the code is used up by the issue of its tokens
 // (IssueOIDCTokens), so an exchange that fails (a wrong PKCE verifier or
-// client secret) leaves it to the application that holds both.
+// client secret) leaves it to the application that holds both. A code
+// already used is returned too, so that its second exchange is checked
+// like the first (client, secret, verifier, redirect URI) before the
+// issue refuses it and revokes what the first issued (codeReused): only
+// who holds what the exchange needs can end the grant.
 func (s *Service) AuthCode(ctx context.Context, code string) (*keyward.OIDCAuthCode, error) {
 	var c *keyward.OIDCAuthCode
 	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		var err error
-		if c, err = tx.GetOIDCAuthCode(ctx, hashGrant(code)); keyward.ErrorCode(err) == keyward.CodeNotFound {
+		c, err = tx.GetOIDCAuthCode(ctx, hashGrant(code))
+		if keyward.ErrorCode(err) == keyward.CodeNotFound {
+			c, err = tx.GetOIDCAuthCode(ctx, keyward.UsedCodeHash(hashGrant(code)))
+		}
+		if keyward.ErrorCode(err) == keyward.CodeNotFound {
 			return errBadGrant()
 		}
 		return err
@@ -247,16 +255,21 @@ func (s *Service) IssueOIDCTokens(ctx context.Context, in GrantInput) (*IssuedTo
 		out.Refresh, refreshHash = newGrantSecret("kwr_")
 	}
 	grant := in.GrantID
-	if grant == "" {
+	if grant == "" && in.Code == "" {
 		grant = credential.NewNonce()
 	}
+	reused := false
 	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if in.Code != "" {
-			if _, err := tx.TakeOIDCAuthCode(ctx, hashGrant(in.Code)); keyward.ErrorCode(err) == keyward.CodeNotFound {
+			// The code's grant is named by the code, so that a second use
+			// finds the tokens of the first (codeReused).
+			c, err := tx.TakeOIDCAuthCode(ctx, hashGrant(in.Code))
+			if reused = keyward.ErrorCode(err) == keyward.CodeNotFound; reused {
 				return errBadGrant()
 			} else if err != nil {
 				return err
 			}
+			grant = c.ID
 		}
 		if in.Refresh != "" {
 			ok, err := tx.DeleteOIDCToken(ctx, hashGrant(in.Refresh))
@@ -296,10 +309,45 @@ func (s *Service) IssueOIDCTokens(ctx context.Context, in GrantInput) (*IssuedTo
 			After: map[string]any{"provider_id": in.ProviderID, "sub": in.Subject, "scopes": in.Scopes, "refresh": in.WithRefresh, "rotated": in.Refresh != ""},
 		})
 	})
+	if reused {
+		// A second exchange of the code, or two that raced.
+		return nil, s.codeReused(ctx, in.Code)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// codeReused answers the exchange of code, which is not a live code:
+// when it is one already used, the tokens issued for it are revoked, as
+// RFC 6749 §4.1.2 and the OAuth security BCP advise (whoever presents a
+// used code may have stolen it, and so may the tokens' holder be the
+// thief), and the revocation is audited as oidc.token.Delete by the
+// member. It returns the refusal of the exchange, or the error that kept
+// it from revoking.
+func (s *Service) codeReused(ctx context.Context, code string) error {
+	err := s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
+		c, err := tx.GetOIDCAuthCode(ctx, keyward.UsedCodeHash(hashGrant(code)))
+		if keyward.ErrorCode(err) == keyward.CodeNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteOIDCGrant(ctx, c.ID); err != nil {
+			return err
+		}
+		member := &keyward.Principal{OrgID: c.OrgID, UserID: c.UserID, Kind: keyward.KindNormal}
+		return s.record(ctx, tx, member, c.OrgID, change{
+			Action: "oidc.token.Delete", TargetType: "oidc_grant", TargetID: c.ID,
+			Before: map[string]any{"provider_id": c.ProviderID, "sub": c.Subject, "reason": "authorization code used twice"},
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return errBadGrant()
 }
 
 // OIDCToken returns the live token whose id (an access token's) or value

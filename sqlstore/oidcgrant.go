@@ -32,20 +32,26 @@ func (t *tx) GetOIDCAuthCode(ctx context.Context, hash string) (*keyward.OIDCAut
 	return t.authCode(ctx, "sqlstore.GetOIDCAuthCode", "SELECT "+authCodeColumns+" FROM oidc_auth_codes WHERE code_hash = $1", hash)
 }
 
-// TakeOIDCAuthCode returns and deletes the code whose hash is hash. The
-// DELETE decides, so that of two concurrent exchanges one wins.
+// TakeOIDCAuthCode returns the code whose hash is hash and keeps it as
+// used, under keyward.UsedCodeHash(hash). The UPDATE decides, so that of
+// two concurrent exchanges one wins.
 func (t *tx) TakeOIDCAuthCode(ctx context.Context, hash string) (*keyward.OIDCAuthCode, error) {
-	return t.authCode(ctx, "sqlstore.TakeOIDCAuthCode", "DELETE FROM oidc_auth_codes WHERE code_hash = $1 RETURNING "+authCodeColumns, hash)
+	c, err := t.authCode(ctx, "sqlstore.TakeOIDCAuthCode", "UPDATE oidc_auth_codes SET code_hash = $2 WHERE code_hash = $1 RETURNING "+authCodeColumns,
+		hash, keyward.UsedCodeHash(hash))
+	if c != nil {
+		c.CodeHash = hash
+	}
+	return c, err
 }
 
-// authCode runs query, which returns one code's row.
-func (t *tx) authCode(ctx context.Context, op, query, hash string) (*keyward.OIDCAuthCode, error) {
+// authCode runs query with args, which returns one code's row.
+func (t *tx) authCode(ctx context.Context, op, query string, args ...any) (*keyward.OIDCAuthCode, error) {
 	var (
 		c                      keyward.OIDCAuthCode
 		scopes                 string
 		auth, created, expires int64
 	)
-	err := t.tx.QueryRowContext(ctx, query, hash).Scan(&c.CodeHash, &c.ID, &c.OrgID, &c.ProviderID, &c.UserID, &c.Subject, &c.RedirectURI, &scopes, &c.State, &c.Nonce,
+	err := t.tx.QueryRowContext(ctx, query, args...).Scan(&c.CodeHash, &c.ID, &c.OrgID, &c.ProviderID, &c.UserID, &c.Subject, &c.RedirectURI, &scopes, &c.State, &c.Nonce,
 		&c.CodeChallenge, &auth, &created, &expires)
 	if err := grantRow(op, "Authorization code", err, scopes, &c.Scopes); err != nil {
 		return nil, err

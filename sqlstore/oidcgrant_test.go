@@ -40,6 +40,19 @@ func TestOIDCGrants(t *testing.T) {
 		wantCode(t, "TakeOIDCAuthCode again", err, keyward.CodeNotFound)
 		err = s.ReadTx(ctx, func(tx keyward.Tx) error { _, err := tx.GetOIDCAuthCode(ctx, "c1"); return err })
 		wantCode(t, "GetOIDCAuthCode after the take", err, keyward.CodeNotFound)
+		// The used code is kept, to tell a second use from a code never
+		// issued, until it expires.
+		var used *keyward.OIDCAuthCode
+		read(t, s, func(tx keyward.Tx) (err error) {
+			used, err = tx.GetOIDCAuthCode(ctx, keyward.UsedCodeHash("c1"))
+			return err
+		})
+		if used.ID != code.ID || used.UserID != code.UserID {
+			t.Errorf("used code = %+v, want the code taken", used)
+		}
+		write(t, s, func(tx keyward.Tx) error { return tx.DeleteExpiredOIDC(ctx, code.ExpiresAt.Add(time.Second)) })
+		err = s.ReadTx(ctx, func(tx keyward.Tx) error { _, err := tx.GetOIDCAuthCode(ctx, keyward.UsedCodeHash("c1")); return err })
+		wantCode(t, "GetOIDCAuthCode of the used code once expired", err, keyward.CodeNotFound)
 
 		token := func(hash, grant string, kind keyward.OIDCTokenKind, exp time.Time) *keyward.OIDCToken {
 			return &keyward.OIDCToken{Hash: hash, Kind: kind, GrantID: grant, OrgID: o.ID, ProviderID: prov.ID, UserID: owner.ID,

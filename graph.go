@@ -2,10 +2,11 @@ package keyward
 
 // Graph is everything that decides access in one organization, read in one
 // transaction at one revision: the input of an authorization snapshot.
-// Deleted roles and policies are left out (and so are the trusts and grids
-// of deleted roles), but the bindings and attachments that reach them are
-// not: a snapshot links only the live roles and policies it holds, so that
-// when one is restored the principals bound or attached to it already carry
+// Deleted groups, roles and policies are left out (and so are the trusts
+// and grids of deleted roles), but the memberships, bindings and
+// attachments that reach them, or that a deleted group holds, are not: a
+// snapshot links only the live groups, roles and policies it holds, so
+// that when one is restored the principals that reach it already carry
 // the edge.
 type Graph struct {
 	Org          *Organization

@@ -13,8 +13,12 @@ type Group struct {
 	// An IdP group is named by its IdP: ExternalID is the name as the IdP
 	// sends it.
 	External
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// DeletedAt is set while the group is deleted (soft): it gives its
+	// members nothing, its name is free, and its memberships, bindings,
+	// attachments and trusts are kept for a restore.
+	DeletedAt   *time.Time
 	MemberCount int // read-only: filled in by GetGroup and ListGroups
 }
 
@@ -35,9 +39,10 @@ type GroupMemberView struct {
 
 // GroupFilter narrows a group listing. Zero fields do not filter.
 type GroupFilter struct {
-	Member UserID // only groups this user is a member of
-	Name   string // exact, case-insensitive
-	Search string // a part of the name, case-insensitive (Matches)
-	Source string // External.Source; "" does not filter
-	Page   Page
+	Deleted bool   // list the deleted groups instead of the live ones
+	Member  UserID // only groups this user is a member of
+	Name    string // exact, case-insensitive
+	Search  string // a part of the name, case-insensitive (Matches)
+	Source  string // External.Source; "" does not filter
+	Page    Page
 }

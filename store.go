@@ -76,13 +76,15 @@ type Tx interface {
 	// of users in c.Users; RoleGrids: those of roles in c.Roles; Resources:
 	// those among c.Resources; Projects: all of org's if c.Projects; Trusts:
 	// all live trusts of live roles of org if c.Trusts or len(c.Roles) > 0
-	// (else nil). Bindings and Attachments are not filtered by the deletion
-	// of what they reach, as in LoadGraph. If c.All, it is LoadGraph.
+	// (else nil). GroupMembers, Bindings and Attachments are not filtered
+	// by the deletion of what they reach or of the group that holds them,
+	// as in LoadGraph. If c.All, it is LoadGraph.
 	//
 	// An edge (membership, binding, attachment) is its principal's row: a
-	// change to one touches the principal, the deletion of a group or member
-	// takes its edges with it, and a role or policy is only ever deleted
-	// softly, so the edges of what c does not name need no reading.
+	// change to one touches the principal, the removal of a member takes
+	// its edges with it, and a group, role or policy is only ever deleted
+	// softly, keeping its edges, so the edges of what c does not name need
+	// no reading.
 	LoadGraphPart(ctx context.Context, org OrgID, c *GraphChanges) (*Graph, error)
 }
 
@@ -162,16 +164,18 @@ type AuditTx interface {
 // GroupTx stores groups and their members.
 type GroupTx interface {
 	CreateGroup(ctx context.Context, g *Group) error
+	// GetGroup returns the group, deleted or not; callers check DeletedAt.
 	GetGroup(ctx context.Context, org OrgID, id GroupID) (*Group, error)
-	// ListGroups lists groups in creation order.
+	// ListGroups lists the live groups (or, with f.Deleted, the deleted
+	// ones) in creation order.
 	ListGroups(ctx context.Context, org OrgID, f GroupFilter) ([]*Group, PageInfo, error)
-	// UpdateGroup writes Name, Description, Source, ExternalID and
-	// UpdatedAt.
+	// UpdateGroup writes Name, Description, Source, ExternalID, UpdatedAt
+	// and DeletedAt: a group is deleted, and restored, by setting
+	// DeletedAt, keeping its memberships, bindings, attachments and
+	// trusts. A live group's name must not be in use by another live group
+	// (CodeConflict).
 	UpdateGroup(ctx context.Context, g *Group) error
-	// DeleteGroup removes the group with its memberships, the role bindings
-	// to it, the policy attachments to it and the role trusts (deleted or
-	// not) of it.
-	DeleteGroup(ctx context.Context, org OrgID, id GroupID) error
+	// CountGroups counts the live groups.
 	CountGroups(ctx context.Context, org OrgID) (int, error)
 
 	// AddGroupMember adds a member; an existing membership is CodeConflict.

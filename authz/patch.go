@@ -17,9 +17,10 @@ import (
 // cache, updated in place.
 //
 // It relies on the store's two promises: a change to an edge (membership,
-// binding, attachment, override) touches its principal, and bindings and
-// attachments are read whether or not their role or policy is deleted, so
-// a principal the change did not touch already holds the right edges.
+// binding, attachment, override) touches its principal, and memberships,
+// bindings and attachments are read whether or not their group, role or
+// policy is deleted, so a principal the change did not touch already holds
+// the right edges.
 func (s *Snapshot) patch(part *keyward.Graph, c *keyward.GraphChanges, docs docCache) *Snapshot {
 	n := *s
 	n.Revision = part.Org.Revision
@@ -157,34 +158,23 @@ func (n *Snapshot) patchUsers(s *Snapshot, part *keyward.Graph, c *keyward.Graph
 		done[i] = true
 	}
 	// A member a change reaches holds the same edges (an edge is its
-	// member's row, so a changed one touched the member), but for its
-	// memberships of a deleted group, which went with the group: its node
-	// is linked anew from them.
-	gone := func(id keyward.GroupID) bool { return groups[id] && n.groups[id] == nil }
-	anyGone := false
-	for id := range groups {
-		anyGone = anyGone || gone(id)
-	}
+	// member's row, so a changed one touched the member), its memberships
+	// of a deleted group included: a group is deleted softly and keeps
+	// them, linkUser leaves out a group the snapshot does not have, and the
+	// reverse index keeps the members for the group's restore.
 	relink := func(i int32) {
 		if done[i] {
 			return
 		}
 		done[i] = true
 		u := n.users.nodes[i]
-		memberOf := u.memberOf
-		if anyGone && slices.ContainsFunc(memberOf, gone) {
-			memberOf = slices.DeleteFunc(slices.Clone(memberOf), gone)
-		}
-		nu := &userNode{user: u.user, memberOf: memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides, tags: u.tags}
+		nu := &userNode{user: u.user, memberOf: u.memberOf, bindings: u.bindings, attached: u.attached, overrides: u.overrides, tags: u.tags}
 		n.linkUser(nu)
 		users.setAt(i, nu)
 	}
 	for id := range groups {
 		for _, i := range n.reach.groups[shardOf(id)][id] {
 			relink(i)
-		}
-		if gone(id) {
-			index.groups.drop(id)
 		}
 	}
 	for id := range roles {

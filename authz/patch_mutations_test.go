@@ -119,12 +119,21 @@ var pMutations = []pMutation{
 		return fmt.Sprintf("create group %s with %s", g.ID, u.Account.ID),
 			tx.AddGroupMember(ctx, &keyward.GroupMember{OrgID: w.org, GroupID: g.ID, UserID: u.Account.ID})
 	}},
-	{"delete group", 0, func(w *pWorld, ctx context.Context, tx keyward.Tx) (string, error) {
-		g, err := w.group(ctx, tx)
+	{"delete or restore group", 2, func(w *pWorld, ctx context.Context, tx keyward.Tx) (string, error) {
+		g, deleted, err := pickDeleted(w, func(deleted bool) ([]*keyward.Group, error) {
+			gs, _, err := tx.ListGroups(ctx, w.org, keyward.GroupFilter{Deleted: deleted, Page: pAll})
+			return gs, err
+		})
 		if err != nil {
 			return "", err
 		}
-		return "delete group " + string(g.ID), tx.DeleteGroup(ctx, w.org, g.ID)
+		if deleted {
+			g.DeletedAt = nil
+			return "restore group " + string(g.ID), tx.UpdateGroup(ctx, g)
+		}
+		now := tx.Now()
+		g.DeletedAt = &now
+		return "delete group " + string(g.ID), tx.UpdateGroup(ctx, g)
 	}},
 	{"rename group", 0, func(w *pWorld, ctx context.Context, tx keyward.Tx) (string, error) {
 		g, err := w.group(ctx, tx)

@@ -144,9 +144,6 @@ func (l *listWriter[K]) move(i int32, from, to []K) {
 	}
 }
 
-// drop removes k's list.
-func (l *listWriter[K]) drop(k K) { l.shards.remove(k) }
-
 // edit replaces k's list by fn of it, a copy the first time.
 func (l *listWriter[K]) edit(k K, fn func([]int32) []int32) {
 	sh := l.shards.shard(k)

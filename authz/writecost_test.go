@@ -78,6 +78,7 @@ const writeCostSample = 2000
 //   - target=user: a policy attached to (detached from) one user;
 //   - target=group: a policy attached to a group of 1,000 members (a group
 //     the benchmark adds to the copy; the org's own have about 20);
+//   - target=group-deleted: that group deleted (softly) and restored;
 //   - target=role: a policy attached to the role with the most holders;
 //   - target=policy: the document of a policy attached to that role
 //     rewritten (its first statement's effect flipped).
@@ -156,6 +157,31 @@ func BenchmarkWriteCost(b *testing.B) {
 			})
 		})
 	}
+	// target=group-deleted: the group of 1,000 members deleted (softly)
+	// and restored, with the policy of target=group attached.
+	err = o.db.WriteTx(ctx, func(tx keyward.Tx) error {
+		return skipConflict(tx.CreateAttachment(ctx, attachFree(b, o, keyward.PrincipalGroup, string(big))))
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	member := affected(0)
+	b.Run("target=group-deleted", func(b *testing.B) {
+		writeCost(b, a, o, reqs, &member, func(tx keyward.Tx) error {
+			g, err := tx.GetGroup(ctx, o.org, big)
+			if err != nil {
+				return err
+			}
+			now := tx.Now()
+			if g.DeletedAt == nil {
+				g.DeletedAt = &now
+			} else {
+				g.DeletedAt = nil
+			}
+			g.UpdatedAt = now
+			return tx.UpdateGroup(ctx, g)
+		})
+	})
 	// target=policy: the document of a policy attached to the role.
 	err = o.db.WriteTx(ctx, func(tx keyward.Tx) error {
 		return skipConflict(tx.CreateAttachment(ctx, &keyward.Attachment{OrgID: o.org, PolicyID: rolePolicy,

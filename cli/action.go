@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -56,6 +57,29 @@ func (a *app) actionCommand(x action) *cobra.Command {
 			}
 			a.printDone(x.done, shown)
 			return nil
+		},
+	}
+}
+
+// restoreCommand returns "restore THING_ID" for a kind deleted softly
+// (roles, policies, trusts, groups): restore makes the API call with the
+// ID, whose answer wanted is 200, and print shows what it answered.
+func restoreCommand[R response](a *app, thing, short string,
+	restore func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (R, error), print func(R) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   "restore " + strings.ToUpper(thing) + "_ID",
+		Short: short,
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, id, err := a.clientFor(cmd.Context(), thing, args[0])
+			if err != nil {
+				return err
+			}
+			resp, err := restore(cmd.Context(), c, id)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			return print(resp)
 		},
 	}
 }

@@ -25,13 +25,14 @@ members. A user argument takes a user ID, or "me" for yourself.`,
 	}
 	cmd.AddCommand(a.linkCommands(groupLinks...)...)
 	return group(cmd, a.groupListCommand(), a.groupGetCommand(), a.groupCreateCommand(), a.groupUpdateCommand(),
-		a.groupDeleteCommand(), a.groupMembersCommand(), a.groupPoliciesCommand(), a.groupRolesCommand())
+		a.groupDeleteCommand(), a.groupRestoreCommand(), a.groupMembersCommand(), a.groupPoliciesCommand(), a.groupRolesCommand())
 }
 
 func (a *app) groupListCommand() *cobra.Command {
+	var deleted bool
 	var pf pageFlags
 	cmd := &cobra.Command{
-		Use:   "list",
+		Use:   "list [--deleted]",
 		Short: "List groups",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -40,7 +41,11 @@ func (a *app) groupListCommand() *cobra.Command {
 				return err
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Group], error) {
-				resp, err := c.ListGroupsWithResponse(cmd.Context(), &client.ListGroupsParams{PerPage: perPage, Cursor: cursor})
+				params := &client.ListGroupsParams{PerPage: perPage, Cursor: cursor}
+				if deleted {
+					params.Deleted = ptr(true)
+				}
+				resp, err := c.ListGroupsWithResponse(cmd.Context(), params)
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return page[client.Group]{}, err
 				}
@@ -48,6 +53,7 @@ func (a *app) groupListCommand() *cobra.Command {
 			}, a.printGroups)
 		},
 	}
+	cmd.Flags().BoolVar(&deleted, "deleted", false, "list the deleted groups, which can be restored, instead")
 	pf.add(cmd)
 	return cmd
 }
@@ -145,13 +151,21 @@ leave out. --description "" clears the description.`,
 }
 
 func (a *app) groupDeleteCommand() *cobra.Command {
-	return a.actionCommand(action{use: "delete GROUP_ID", short: "Delete a group",
-		long: `Delete a group with its memberships, policy attachments and role
-assignments. Its members lose what they held through it at once; their own
-grants stay. A group cannot be restored.`,
+	return a.actionCommand(action{use: "delete GROUP_ID", short: "Delete a group (it can be restored)",
+		long: `Delete a group. Its members lose what they held through it at once; their
+own grants stay. Its name is free for a new group. Its members, policies,
+role assignments and trusts are kept, so that "keyward group restore" brings
+it back as it was.`,
 		thing: "group", call: func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (response, error) {
 			return c.DeleteGroupWithResponse(ctx, id)
 		}, done: "Deleted group %s."})
+}
+
+func (a *app) groupRestoreCommand() *cobra.Command {
+	return restoreCommand(a, "group", "Restore a deleted group with its members, policies and roles",
+		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (*client.RestoreGroupResponse, error) {
+			return c.RestoreGroupWithResponse(ctx, id)
+		}, func(resp *client.RestoreGroupResponse) error { return a.printGroup(resp.JSON200, resp.Body) })
 }
 
 func (a *app) groupMembersCommand() *cobra.Command {
@@ -273,6 +287,7 @@ func (a *app) printGroup(g *client.Group, raw []byte) error {
 		{"description", g.Description},
 		{"members", count},
 		{"date_created", formatTime(g.DateCreated)},
+		{"date_deleted", deref(g.DateDeleted)},
 	})
 }
 

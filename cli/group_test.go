@@ -87,6 +87,7 @@ func TestGroupCommands_Endpoints(t *testing.T) {
 		"GET " + g:                           {200, `{"group":` + groupJSON + `}`},
 		"PUT " + g:                           {200, groupJSON},
 		"DELETE " + g:                        {204, ""},
+		"PATCH " + g + "/restore":            {200, groupJSON},
 		"GET " + g + "/members":              {200, `{"members":[` + orgUserJSON + `],` + oneMeta + `}`},
 		"POST " + g + "/members":             {204, ""},
 		"DELETE " + g + "/members/" + userID: {204, ""},
@@ -101,12 +102,33 @@ func TestGroupCommands_Endpoints(t *testing.T) {
 		{[]string{"group", "get", groupID}, "GET " + g},
 		{[]string{"group", "update", groupID, "--name", "operators"}, "PUT " + g},
 		{[]string{"group", "delete", groupID}, "DELETE " + g},
+		{[]string{"group", "restore", groupID}, "PATCH " + g + "/restore"},
 		{[]string{"group", "members", groupID}, "GET " + g + "/members"},
 		{[]string{"group", "add-member", groupID, userID}, "POST " + g + "/members"},
 		{[]string{"group", "remove-member", groupID, userID}, "DELETE " + g + "/members/" + userID},
 		{[]string{"group", "policies", groupID}, "GET " + g + "/policies"},
 		{[]string{"group", "roles", groupID}, "GET " + g + "/roles"},
 	})
+}
+
+func TestGroupList_Deleted(t *testing.T) {
+	api := newFakeAPI(t, map[string]reply{"GET /v2/groups": {200, `{"groups":[` + groupJSON + `],` + oneMeta + `}`}})
+	getenv := env(map[string]string{"KEYWARD_URL": api.URL, "KEYWARD_TOKEN": "kw_x"})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"group", "list"}, ""},
+		{[]string{"group", "list", "--deleted"}, "deleted=true"},
+	} {
+		if _, _, err := run(getenv, "", tc.args...); err != nil {
+			t.Fatal(err)
+		}
+		calls := api.Calls()
+		if got := calls[len(calls)-1].Query; got != tc.want {
+			t.Errorf("keyward %v: query = %q, want %q", tc.args, got, tc.want)
+		}
+	}
 }
 
 func TestGroupCreateAndUpdate_Bodies(t *testing.T) {
@@ -184,6 +206,7 @@ display_name  ops
 description   On-call operators
 members       1
 date_created  2026-11-22T10:20:00Z
+date_deleted  -
 `},
 		{[]string{"group", "members", groupID}, `ID                                    EMAIL            NAME          ADDED
 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a81  ada@example.com  Ada Lovelace  2026-11-22T11:00:00Z
@@ -213,6 +236,7 @@ func TestGroupCommands_BadArgs(t *testing.T) {
 		{[]string{"group", "get", "ops"}, `/v2/groups?per_page=500`}, // names are looked up
 		{[]string{"group", "update", groupID}, "nothing to change"},
 		{[]string{"group", "add-member", groupID}, "accepts 2 arg(s), received 1"},
+		{[]string{"group", "restore"}, "accepts 1 arg(s), received 0"},
 		{[]string{"group", "add-member", groupID, "ada"}, `/v2/users?per_page=500`},
 		{[]string{"group", "remove-member", "x", userID}, `/v2/groups?per_page=500`},
 	}

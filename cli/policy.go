@@ -260,22 +260,10 @@ so that "keyward policy restore" brings it back as it was.`,
 }
 
 func (a *app) policyRestoreCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "restore POLICY_ID",
-		Short: "Restore a deleted custom policy with its attachments",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "policy", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.RestorePolicyWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return a.printPolicy(resp.JSON200, resp.Body)
-		},
-	}
+	return restoreCommand(a, "policy", "Restore a deleted custom policy with its attachments",
+		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (*client.RestorePolicyResponse, error) {
+			return c.RestorePolicyWithResponse(ctx, id)
+		}, func(resp *client.RestorePolicyResponse) error { return a.printPolicy(resp.JSON200, resp.Body) })
 }
 
 func (a *app) policyUsersCommand() *cobra.Command {

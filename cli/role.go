@@ -224,22 +224,10 @@ kept, so that "keyward role restore" brings it back as it was.`,
 }
 
 func (a *app) roleRestoreCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "restore ROLE_ID",
-		Short: "Restore a deleted role with its policies and assignments",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "role", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.RestoreRoleWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return a.printRole(resp.JSON200, resp.Body)
-		},
-	}
+	return restoreCommand(a, "role", "Restore a deleted role with its policies and assignments",
+		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (*client.RestoreRoleResponse, error) {
+			return c.RestoreRoleWithResponse(ctx, id)
+		}, func(resp *client.RestoreRoleResponse) error { return a.printRole(resp.JSON200, resp.Body) })
 }
 
 func (a *app) rolePoliciesCommand() *cobra.Command {

@@ -283,26 +283,16 @@ func (a *app) trustDeleteCommand() *cobra.Command {
 }
 
 func (a *app) trustRestoreCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "restore TRUST_ID",
-		Short: "Restore a deleted role trust",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "trust", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.RestoreRoleTrustWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
+	return restoreCommand(a, "trust", "Restore a deleted role trust",
+		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (*client.RestoreRoleTrustResponse, error) {
+			return c.RestoreRoleTrustWithResponse(ctx, id)
+		}, func(resp *client.RestoreRoleTrustResponse) error {
 			raw, err := member(resp.Body, "role_trust")
 			if err != nil {
 				return err
 			}
 			return a.printTrust(&resp.JSON200.RoleTrust, raw)
-		},
-	}
+		})
 }
 
 // trustee names a trust's trusted entity.

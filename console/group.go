@@ -8,11 +8,20 @@ import (
 )
 
 // groupsPage is the Groups page's data: a page of the organization's
-// groups, and whether the member may create one.
+// groups, or with Deleted a page of its deleted groups, and whether the
+// member may create one.
 type groupsPage struct {
-	Groups []*service.GroupDetail
-	Pager  pager
-	Create bool
+	Groups  []groupListRow
+	Pager   pager
+	Deleted bool
+	Create  bool
+}
+
+// groupListRow is a group of the list, and whether the member may restore
+// it (a deleted one).
+type groupListRow struct {
+	*service.GroupDetail
+	Restore bool
 }
 
 // groupPage is a group's page: the group and a page of its members, when
@@ -30,15 +39,20 @@ func (c *Console) handleGroups(w http.ResponseWriter, r *http.Request, s *sessio
 	c.showGroups(w, r, s, nil)
 }
 
-// showGroups renders the Groups page, with the problem of an action on it
-// (err).
+// showGroups renders the Groups page (?deleted=1: the deleted groups, each
+// with its restore control when the engine allows it), with the problem
+// of an action on it (err).
 func (c *Console) showGroups(w http.ResponseWriter, r *http.Request, s *session, err error) {
 	ctx := r.Context()
-	groups, info, lerr := c.svc.ListGroups(ctx, keyward.GroupFilter{Page: pageOf(r)})
+	d := groupsPage{Deleted: listingDeleted(r)}
+	groups, info, lerr := c.svc.ListGroups(ctx, keyward.GroupFilter{Deleted: d.Deleted, Page: pageOf(r)})
 	if lerr != nil {
 		err = lerr
 	}
-	d := groupsPage{groups, pagerOf("/groups", info), c.allowed(ctx, "iam.group.Create", "")}
+	d.Create = !d.Deleted && c.allowed(ctx, "iam.group.Create", "")
+	d.Groups, d.Pager = restorable(ctx, c, "/groups", d.Deleted, info, groups, "iam.group.Restore",
+		func(g *service.GroupDetail) string { return string(g.ID) },
+		func(g *service.GroupDetail, restore bool) groupListRow { return groupListRow{g, restore} })
 	c.render(w, r, "groups.html", view{Title: "Groups", Me: s, Data: d}, err)
 }
 

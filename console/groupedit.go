@@ -21,6 +21,7 @@ func (c *Console) groupRoutes() {
 	c.member("POST /groups", c.act(c.createGroup, c.showGroups))
 	c.member("POST /groups/{group_id}", c.act(c.updateGroup, c.showGroup))
 	c.member("POST /groups/{group_id}/delete", c.act(c.deleteGroup, c.showGroup))
+	c.member("POST /groups/{group_id}/restore", c.act(c.restoreGroup, c.showGroups))
 	c.member("POST /groups/{group_id}/members", c.act(c.addGroupMember, c.showGroup))
 	c.member("POST /groups/{group_id}/members/{user_id}/remove", c.act(c.removeGroupMember, c.showGroup))
 	c.member("POST /groups/{group_id}/policies", c.act(c.attachGroupPolicy, c.showGroup))
@@ -71,9 +72,17 @@ func (c *Console) updateGroup(ctx context.Context, r *http.Request, s *session) 
 	return groupPath(id), err
 }
 
-// deleteGroup deletes a group: its members lose what it granted them.
+// deleteGroup deletes a group (soft: it can be restored from the list of
+// deleted groups): its members lose what it granted them.
 func (c *Console) deleteGroup(ctx context.Context, r *http.Request, s *session) (string, error) {
-	return "/groups", c.svc.DeleteGroup(ctx, keyward.GroupID(r.PathValue("group_id")))
+	return "/groups?deleted=1", c.svc.DeleteGroup(ctx, keyward.GroupID(r.PathValue("group_id")))
+}
+
+// restoreGroup restores a deleted group with its members and grants.
+func (c *Console) restoreGroup(ctx context.Context, r *http.Request, s *session) (string, error) {
+	id := keyward.GroupID(r.PathValue("group_id"))
+	_, err := c.svc.RestoreGroup(ctx, id)
+	return groupPath(id), err
 }
 
 func (c *Console) addGroupMember(ctx context.Context, r *http.Request, s *session) (string, error) {

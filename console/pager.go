@@ -47,6 +47,10 @@ func pageAt(r *http.Request, param string) keyward.Page {
 // describes.
 func pagerOf(path string, info keyward.PageInfo) pager { return pagerAt(path, "cursor", info) }
 
+// listingDeleted reports whether r asks a list of soft-deleted things
+// (roles, policies, groups) for the deleted ones (?deleted=1).
+func listingDeleted(r *http.Request) bool { return r.URL.Query().Get("deleted") != "" }
+
 // pagerAt is pagerOf for a list whose cursor is the query parameter
 // param.
 func pagerAt(path, param string, info keyward.PageInfo) pager {

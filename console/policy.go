@@ -79,7 +79,7 @@ func (c *Console) policyRoutes() {
 // custom policies, each with its restore control.
 func (c *Console) handlePolicies(w http.ResponseWriter, r *http.Request, s *session) {
 	ctx := r.Context()
-	d := policiesPage{Deleted: r.URL.Query().Get("deleted") != ""}
+	d := policiesPage{Deleted: listingDeleted(r)}
 	v := view{Title: "Policies", Me: s, Data: &d}
 	ps, info, err := c.svc.ListPolicies(ctx, service.PolicyFilter{Deleted: d.Deleted, Page: pageOf(r)})
 	if err != nil {

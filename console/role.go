@@ -49,7 +49,7 @@ func (c *Console) handleRoles(w http.ResponseWriter, r *http.Request, s *session
 // the grid when the member may read the catalog its rows come from.
 func (c *Console) showRoles(w http.ResponseWriter, r *http.Request, s *session, err error) {
 	ctx := r.Context()
-	d := rolesPage{Deleted: r.URL.Query().Get("deleted") != ""}
+	d := rolesPage{Deleted: listingDeleted(r)}
 	v := view{Title: "Roles", Me: s, Data: &d}
 	roles, info, lerr := c.svc.ListRoles(ctx, keyward.RoleFilter{Deleted: d.Deleted, Page: pageOf(r)})
 	if lerr == nil && !d.Deleted && c.allowed(ctx, "iam.role.Create", "") {

@@ -31,7 +31,7 @@ type escOrg struct {
 	admin, vm, malPolicy  string // policies: AdministratorAccess, compute.*, mallory's own
 	admins, mineRole      string // assignable roles: AdministratorAccess; bound to mallory, empty
 	boss, sesRole         string // assumable roles: AdministratorAccess (ada trusted); sesrole (mallory trusted)
-	ops, mine             string // groups: bound to admins; mallory's, empty
+	ops, mine, gone       string // groups: bound to admins; mallory's, empty; deleted, mallory's, bound to admins
 	project, fresh, inP   string // a project; a resource nothing names; one registered in the project
 	self                  string // the member the attacker's credential acts as
 	token                 string // the attacker's credential
@@ -102,6 +102,11 @@ func newEscOrg(t *testing.T, malloryDoc string) *escOrg {
 	a.do("POST", "/v2/roles/"+o.admins+"/groups/"+o.ops, a.root, "", http.StatusCreated, nil)
 	o.mine = group("mine")
 	a.do("POST", "/v2/groups/"+o.mine+"/members", a.root, `{"user_id":"`+o.mallory+`","display_name":""}`, http.StatusNoContent, nil)
+	// Restored, it would make mallory an admin again.
+	o.gone = group("gone")
+	a.do("POST", "/v2/roles/"+o.admins+"/groups/"+o.gone, a.root, "", http.StatusCreated, nil)
+	a.do("POST", "/v2/groups/"+o.gone+"/members", a.root, `{"user_id":"`+o.mallory+`","display_name":""}`, http.StatusNoContent, nil)
+	a.do("DELETE", "/v2/groups/"+o.gone, a.root, "", http.StatusNoContent, nil)
 
 	var p struct{ Project struct{ ID string } }
 	a.do("POST", "/v2/projects", a.root, `{"name":"Production"}`, http.StatusCreated, &p)
@@ -225,6 +230,7 @@ func (o *escOrg) attempts(t *testing.T, token, self string) []string {
 		{"POST", "/v2/roles/" + o.admins + "/users/" + self, ``},
 		{"POST", "/v2/roles/" + o.admins + "/groups/" + o.mine, ``},
 		{"POST", "/v2/groups/" + o.ops + "/members", `{"user_id":"` + self + `","display_name":""}`},
+		{"PATCH", "/v2/groups/" + o.gone + "/restore", ``},
 		{"PATCH", "/v2/users/" + self, `{"acls":["manage_users"]}`},
 		{"POST", "/v2/users/" + self + "/tags", `{"tags":[{"key":"team","value":"admins"}]}`},
 		{"POST", "/v2/users", `{"service_user":true,"name":"svc","api_enabled":true,"acls":[` + strings.Join(acls, ",") + `]}`},

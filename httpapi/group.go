@@ -50,13 +50,14 @@ type groupJSON struct {
 	DateUpdated  string        `json:"date_updated"`
 	AssignedDate string        `json:"assigned_date,omitempty"`
 	Source       string        `json:"source"`
+	DateDeleted  string        `json:"date_deleted,omitempty"`
 }
 
 func toGroupJSON(g *service.GroupDetail) groupJSON {
 	return groupJSON{
 		ID: string(g.ID), DisplayName: g.Name, Description: g.Description, Members: memberJSONs(g.Members),
 		MemberCount: max(g.MemberCount, len(g.Members)), DateCreated: timeJSON(&g.CreatedAt), DateUpdated: timeJSON(&g.UpdatedAt),
-		AssignedDate: timeJSON(&g.AssignedAt), Source: g.SourceName(),
+		AssignedDate: timeJSON(&g.AssignedAt), Source: g.SourceName(), DateDeleted: timeJSON(g.DeletedAt),
 	}
 }
 
@@ -112,7 +113,11 @@ func (s *server) handleGetGroup() http.Handler {
 
 func (s *server) handleListGroups() http.Handler {
 	return listHandler(s, "groups", nil, func(r *http.Request, _ string, page keyward.Page) ([]groupJSON, keyward.PageInfo, error) {
-		gs, info, err := s.svc.ListGroups(r.Context(), keyward.GroupFilter{Page: page})
+		deleted, err := deletedParam(r)
+		if err != nil {
+			return nil, keyward.PageInfo{}, err
+		}
+		gs, info, err := s.svc.ListGroups(r.Context(), keyward.GroupFilter{Deleted: deleted, Page: page})
 		return groupJSONs(gs), info, err
 	})
 }
@@ -146,6 +151,14 @@ func (s *server) handleDeleteGroup() http.Handler {
 			return
 		}
 		s.noContent(w, r, s.svc.DeleteGroup(r.Context(), keyward.GroupID(id)))
+	})
+}
+
+// handleRestoreGroup answers with the restored group, bare, as the
+// restore of a role does.
+func (s *server) handleRestoreGroup() http.Handler {
+	return restoreHandler(s, "group_id", s.svc.RestoreGroup, func(w http.ResponseWriter, g *service.GroupDetail) {
+		writeJSON(w, http.StatusOK, toGroupJSON(g))
 	})
 }
 

@@ -248,7 +248,7 @@ func TestGroups(t *testing.T) {
 		t.Errorf("bob's groups after removal = %v", groupIDs(list.Groups))
 	}
 
-	// Deleting a group takes its memberships and attachments with it.
+	// Deleting a group (softly) takes it out of its members' and policies' lists.
 	pid := a.postPolicy(a.root, "reader", readDoc)
 	a.do("POST", "/v2/policies/"+pid+"/groups/"+g.ID, a.root, "", http.StatusNoContent, nil)
 	a.do("DELETE", "/v2/groups/"+g.ID, a.root, "", http.StatusNoContent, nil)

@@ -154,17 +154,7 @@ func (s *server) handleDeletePolicy() http.Handler {
 }
 
 func (s *server) handleRestorePolicy() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "policy_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		p, err := s.svc.RestorePolicy(r.Context(), keyward.PolicyID(id))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return restoreHandler(s, "policy_id", s.svc.RestorePolicy, func(w http.ResponseWriter, p *service.PolicyDetail) {
 		writePolicy(w, http.StatusOK, p, false)
 	})
 }

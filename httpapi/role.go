@@ -172,18 +172,8 @@ func (s *server) handleDeleteRole() http.Handler {
 }
 
 func (s *server) handleRestoreRole() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "role_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		role, err := s.svc.RestoreRole(r.Context(), keyward.RoleID(id))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, toRoleJSON(role))
+	return restoreHandler(s, "role_id", s.svc.RestoreRole, func(w http.ResponseWriter, r *service.RoleDetail) {
+		writeJSON(w, http.StatusOK, toRoleJSON(r))
 	})
 }
 

@@ -92,6 +92,7 @@ func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
 	s.handle(mux, "GET /v2/groups/{group_id}", "iam.group.Read", s.handleGetGroup())
 	s.handle(mux, "PUT /v2/groups/{group_id}", "iam.group.Update", s.handleUpdateGroup())
 	s.handle(mux, "DELETE /v2/groups/{group_id}", "iam.group.Delete", s.handleDeleteGroup())
+	s.handle(mux, "PATCH /v2/groups/{group_id}/restore", "iam.group.Restore", s.handleRestoreGroup())
 	s.handle(mux, "POST /v2/groups/{group_id}/members", "iam.group.AddMember", s.handleAddGroupMember())
 	s.handle(mux, "GET /v2/groups/{group_id}/members", "iam.group.ListMembers", s.handleListGroupMembers())
 	s.handle(mux, "DELETE /v2/groups/{group_id}/members/{user_id}", "iam.group.RemoveMember", s.handleRemoveGroupMember())

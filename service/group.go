@@ -63,8 +63,18 @@ func cleanDescription(s string) (string, error) {
 // in characters.
 const maxDescriptionLen = 1000
 
-// groupOf returns group id of org, or CodeNotFound.
+// groupOf returns the live group id of org; a deleted one is
+// CodeNotFound, as a missing one is.
 func groupOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.GroupID) (*keyward.Group, error) {
+	g, err := storedGroupOf(ctx, tx, org, id)
+	if err == nil && g.DeletedAt != nil {
+		return nil, notFound("Group")
+	}
+	return g, err
+}
+
+// storedGroupOf returns group id of org, deleted or not, or CodeNotFound.
+func storedGroupOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.GroupID) (*keyward.Group, error) {
 	if !keyward.ValidID(string(id)) {
 		return nil, notFound("Group")
 	}
@@ -75,8 +85,8 @@ func groupOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.G
 	return g, err
 }
 
-// groupNameTaken returns a CodeConflict naming display_name if a group of
-// org other than self is called name.
+// groupNameTaken returns a CodeConflict naming display_name if a live
+// group of org other than self is called name.
 func groupNameTaken(ctx context.Context, tx keyward.Tx, org keyward.OrgID, name string, self keyward.GroupID) error {
 	gs, _, err := tx.ListGroups(ctx, org, keyward.GroupFilter{Name: name, Page: keyward.Page{Limit: 1}})
 	if err != nil {
@@ -129,11 +139,7 @@ func (s *Service) CreateGroup(ctx context.Context, in GroupInput) (*GroupDetail,
 // organization, which must be under Limits.Groups, and commits its
 // creation, done by p.
 func (s *Service) insertGroup(ctx context.Context, tx keyward.Tx, p *keyward.Principal, g *keyward.Group) error {
-	n, err := tx.CountGroups(ctx, g.OrgID)
-	if err != nil {
-		return err
-	}
-	if err := checkLimit("groups", n, s.limits.Groups, "an organization may have at most %d groups"); err != nil {
+	if err := s.checkGroupLimit(ctx, tx, g.OrgID); err != nil {
 		return err
 	}
 	if err := groupNameTaken(ctx, tx, g.OrgID, g.Name, ""); err != nil {
@@ -146,10 +152,20 @@ func (s *Service) insertGroup(ctx context.Context, tx keyward.Tx, p *keyward.Pri
 	} else if err != nil {
 		return err
 	}
-	_, err = s.commit(ctx, tx, p, g.OrgID, change{
+	_, err := s.commit(ctx, tx, p, g.OrgID, change{
 		Action: "iam.group.Create", TargetType: "group", TargetID: string(g.ID), After: viewGroup(g),
 	})
 	return err
+}
+
+// checkGroupLimit refuses (CodeConflict) one more live group in org at
+// Limits.Groups.
+func (s *Service) checkGroupLimit(ctx context.Context, tx keyward.Tx, org keyward.OrgID) error {
+	n, err := tx.CountGroups(ctx, org)
+	if err != nil {
+		return err
+	}
+	return checkLimit("groups", n, s.limits.Groups, "an organization may have at most %d groups")
 }
 
 // GetGroup returns a group of the caller's organization with its first
@@ -175,7 +191,8 @@ func (s *Service) GetGroup(ctx context.Context, id keyward.GroupID) (*GroupDetai
 }
 
 // ListGroups lists the groups of the caller's organization that match f
-// in creation order, each with its first members.
+// (the live ones, or with f.Deleted the deleted ones) in creation order,
+// each with its first members.
 func (s *Service) ListGroups(ctx context.Context, f keyward.GroupFilter) ([]*GroupDetail, keyward.PageInfo, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -246,10 +263,11 @@ func (s *Service) UpdateGroup(ctx context.Context, id keyward.GroupID, in GroupI
 	return d, err
 }
 
-// DeleteGroup deletes a group with its memberships, the roles bound to it,
-// the policies attached to it and the role trusts of it: its members lose
-// what they held through it at once, and keep their direct grants. The
-// role sessions made through the group's trusts end.
+// DeleteGroup deletes a group softly: its members lose what they held
+// through it at once (and keep their direct grants), its name is free,
+// and the role sessions made through its trusts end. Its memberships, the
+// roles bound to it, the policies attached to it and its trusts are kept
+// for RestoreGroup.
 func (s *Service) DeleteGroup(ctx context.Context, id keyward.GroupID) error {
 	p, err := caller(ctx)
 	if err != nil {
@@ -267,135 +285,74 @@ func (s *Service) DeleteGroup(ctx context.Context, id keyward.GroupID) error {
 	})
 }
 
-// deleteGroup deletes g inside tx, ending the role sessions made through
-// its trusts, and commits the change, done by p (nil: the external actor
-// of ctx).
+// deleteGroup deletes the live group g softly inside tx, ending the role
+// sessions made through its trusts (they stay ended if it is restored),
+// and commits the change, done by p (nil: the external actor of ctx).
 func (s *Service) deleteGroup(ctx context.Context, tx keyward.Tx, p *keyward.Principal, g *keyward.Group) error {
 	var fx effects
 	var err error
-	if fx.SessionsEnded, err = tx.EndGroupRoleSessions(ctx, g.OrgID, g.ID, "", tx.Now()); err != nil {
+	now := tx.Now()
+	if fx.SessionsEnded, err = tx.EndGroupRoleSessions(ctx, g.OrgID, g.ID, "", now); err != nil {
 		return err
 	}
-	if err := tx.DeleteGroup(ctx, g.OrgID, g.ID); err != nil {
+	before := viewGroup(g)
+	g.DeletedAt, g.UpdatedAt = &now, now
+	if err := tx.UpdateGroup(ctx, g); err != nil {
 		return err
 	}
 	_, err = s.commit(ctx, tx, p, g.OrgID, change{
-		Action: "iam.group.Delete", TargetType: "group", TargetID: string(g.ID), Before: viewGroup(g), After: fx.afterDelete(),
+		Action: "iam.group.Delete", TargetType: "group", TargetID: string(g.ID), Before: before, After: fx.afterDelete(),
 	})
 	return err
 }
 
-// AddGroupMember adds a user or service user of the caller's organization
-// to a group. A user of another organization is CodeNotFound, an existing
-// member CodeConflict, and a group with Limits.MembersPerGroup members
-// CodeConflict.
-func (s *Service) AddGroupMember(ctx context.Context, id keyward.GroupID, user keyward.UserID) error {
+// RestoreGroup brings back a deleted group with its members, role
+// bindings, policy attachments and trusts as they were: its members hold
+// what it gives at once. Restoring hands the group to its members again,
+// so it needs the right to add members to it (checkGrant) besides
+// iam.group.Restore. Restoring a live group changes nothing; restoring
+// one whose name a live group has taken since is CodeConflict naming
+// display_name, and one past Limits.Groups CodeConflict too.
+func (s *Service) RestoreGroup(ctx context.Context, id keyward.GroupID) (*GroupDetail, error) {
 	p, err := caller(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := checkID("user_id", string(user)); err != nil {
-		return err
-	}
-	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		g, err := groupOf(ctx, tx, p.OrgID, id)
+	var d *GroupDetail
+	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
+		g, err := storedGroupOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
 		}
-		if err := s.checkGrant(ctx, p, grant{kind: grantGroup, id: string(id), to: keyward.PrincipalUser}); err != nil {
+		if err := s.authorize(ctx, p, "iam.group.Restore", string(id)); err != nil {
 			return err
 		}
-		if g.FromIdP() {
-			return errFromIdP("group", "members", "user_id")
-		}
-		if _, err := userOf(ctx, tx, p.OrgID, user); err != nil {
-			return err
-		}
-		n, err := tx.CountGroupMembers(ctx, p.OrgID, id)
+		err = s.restore(ctx, tx, p, restoring{action: "iam.group.Restore", targetType: "group", id: string(id), deleted: g.DeletedAt != nil,
+			check: func() error {
+				if err := s.checkGrant(ctx, p, grant{kind: grantGroup, id: string(id), to: keyward.PrincipalUser}); err != nil {
+					return err
+				}
+				if err := s.checkGroupLimit(ctx, tx, p.OrgID); err != nil {
+					return err
+				}
+				return groupNameTaken(ctx, tx, p.OrgID, g.Name, id)
+			},
+			undelete: func(now time.Time) (any, error) {
+				g.DeletedAt, g.UpdatedAt = nil, now
+				if err := tx.UpdateGroup(ctx, g); keyward.ErrorCode(err) == keyward.CodeConflict {
+					return nil, errGroupName(g.Name)
+				} else if err != nil {
+					return nil, err
+				}
+				return viewGroup(g), nil
+			}})
 		if err != nil {
 			return err
 		}
-		if err := checkLimit("members_per_group", n, s.limits.MembersPerGroup, "a group may have at most %d members"); err != nil {
-			return err
-		}
-		m := &keyward.GroupMember{OrgID: p.OrgID, GroupID: id, UserID: user, AddedAt: tx.Now(), AddedBy: p.UserID}
-		if err := tx.AddGroupMember(ctx, m); keyward.ErrorCode(err) == keyward.CodeConflict {
-			return &keyward.Error{Code: keyward.CodeConflict, Field: "user_id", Message: "The user is already a member of group " + g.Name + "."}
-		} else if err != nil {
-			return err
-		}
-		_, err = s.commit(ctx, tx, p, p.OrgID, change{
-			Action: "iam.group.AddMember", TargetType: "group", TargetID: string(id), After: memberView{id, user},
-		})
+		d, err = detailGroup(ctx, tx, g)
 		return err
 	})
-}
-
-// RemoveGroupMember removes a user from a group. The user loses what it
-// held through the group at once, and the role sessions it made through
-// the group's trusts end; a user who is not a member is CodeNotFound.
-func (s *Service) RemoveGroupMember(ctx context.Context, id keyward.GroupID, user keyward.UserID) error {
-	p, err := caller(ctx)
-	if err != nil {
-		return err
-	}
-	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		g, err := groupOf(ctx, tx, p.OrgID, id)
-		if err != nil {
-			return err
-		}
-		if err := s.authorize(ctx, p, "iam.group.RemoveMember", string(id)); err != nil {
-			return err
-		}
-		if g.FromIdP() {
-			return errFromIdP("group", "members", "user_id")
-		}
-		if !keyward.ValidID(string(user)) {
-			return notFound("Group member")
-		}
-		if err := s.removeGroupMember(ctx, tx, p, p.OrgID, id, user); keyward.ErrorCode(err) == keyward.CodeNotFound {
-			return notFound("Group member")
-		} else if err != nil {
-			return err
-		}
-		return nil
-	})
-}
-
-// removeGroupMember removes user from group id of org inside tx, ending
-// the role sessions it made through the group's trusts, and commits the
-// change, done by p (nil: the external actor of ctx). A user who is not a
-// member is the store's CodeNotFound.
-func (s *Service) removeGroupMember(ctx context.Context, tx keyward.Tx, p *keyward.Principal, org keyward.OrgID, id keyward.GroupID, user keyward.UserID) error {
-	if err := tx.RemoveGroupMember(ctx, org, id, user); err != nil {
-		return err
-	}
-	var fx effects
-	var err error
-	if fx.SessionsEnded, err = tx.EndGroupRoleSessions(ctx, org, id, user, tx.Now()); err != nil {
-		return err
-	}
-	_, err = s.commit(ctx, tx, p, org, change{
-		Action: "iam.group.RemoveMember", TargetType: "group", TargetID: string(id), Before: memberView{id, user}, After: fx.afterDelete(),
-	})
-	return err
-}
-
-// ListGroupMembers lists a group's members in the order they were added.
-func (s *Service) ListGroupMembers(ctx context.Context, id keyward.GroupID, page keyward.Page) ([]*keyward.GroupMemberView, keyward.PageInfo, error) {
-	p, err := caller(ctx)
-	if err != nil {
-		return nil, keyward.PageInfo{}, err
-	}
-	return readPage(ctx, s, func(ctx context.Context, tx keyward.Tx) ([]*keyward.GroupMemberView, keyward.PageInfo, error) {
-		if _, err := groupOf(ctx, tx, p.OrgID, id); err != nil {
-			return nil, keyward.PageInfo{}, err
-		}
-		if err := s.authorize(ctx, p, "iam.group.ListMembers", string(id)); err != nil {
-			return nil, keyward.PageInfo{}, err
-		}
-		return tx.ListGroupMembers(ctx, p.OrgID, id, page)
-	})
+	return d, err
 }
 
 // ListUserGroups lists the groups a user of the caller's organization is a

@@ -481,34 +481,34 @@ func (s *Service) RestorePolicy(ctx context.Context, id keyward.PolicyID) (*Poli
 	}
 	var pol *keyward.Policy
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		if pol, err = s.editablePolicy(ctx, tx, p, id, "iam.policy.Restore"); err != nil || pol.DeletedAt == nil {
+		if pol, err = s.editablePolicy(ctx, tx, p, id, "iam.policy.Restore"); err != nil {
 			return err
 		}
-		if err := s.checkPolicyHolders(ctx, tx, p, id); err != nil {
-			return err
-		}
-		n, err := tx.CountPolicies(ctx, p.OrgID)
-		if err != nil {
-			return err
-		}
-		if err := checkLimit("policies", n, s.limits.Policies, "an organization may have at most %d custom policies"); err != nil {
-			return err
-		}
-		if err := s.checkPolicyName(ctx, tx, p.OrgID, pol.Name, id); err != nil {
-			return err
-		}
-		version := pol.Version
-		pol.DeletedAt, pol.UpdatedAt = nil, tx.Now()
-		if err := tx.UpdatePolicy(ctx, pol, version); keyward.ErrorCode(err) == keyward.CodeConflict {
-			return errPolicyName(pol.Name, "a policy")
-		} else if err != nil {
-			return err
-		}
-		pol.Version = version + 1
-		_, err = s.commit(ctx, tx, p, p.OrgID, change{
-			Action: "iam.policy.Restore", TargetType: "policy", TargetID: string(id), After: viewPolicy(pol),
-		})
-		return err
+		return s.restore(ctx, tx, p, restoring{action: "iam.policy.Restore", targetType: "policy", id: string(id), deleted: pol.DeletedAt != nil,
+			check: func() error {
+				if err := s.checkPolicyHolders(ctx, tx, p, id); err != nil {
+					return err
+				}
+				n, err := tx.CountPolicies(ctx, p.OrgID)
+				if err != nil {
+					return err
+				}
+				if err := checkLimit("policies", n, s.limits.Policies, "an organization may have at most %d custom policies"); err != nil {
+					return err
+				}
+				return s.checkPolicyName(ctx, tx, p.OrgID, pol.Name, id)
+			},
+			undelete: func(now time.Time) (any, error) {
+				version := pol.Version
+				pol.DeletedAt, pol.UpdatedAt = nil, now
+				if err := tx.UpdatePolicy(ctx, pol, version); keyward.ErrorCode(err) == keyward.CodeConflict {
+					return nil, errPolicyName(pol.Name, "a policy")
+				} else if err != nil {
+					return nil, err
+				}
+				pol.Version = version + 1
+				return viewPolicy(pol), nil
+			}})
 	})
 	if err != nil {
 		return nil, err

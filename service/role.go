@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/policy"
@@ -334,26 +335,26 @@ func (s *Service) RestoreRole(ctx context.Context, id keyward.RoleID) (*RoleDeta
 		if err := s.authorize(ctx, p, "iam.role.Restore", string(id)); err != nil {
 			return err
 		}
-		if r.DeletedAt != nil {
-			// A restored role is handed out again to everyone it is bound
-			// to, and its trusts work again: a grant (checkGrant).
-			if err := s.checkGrant(ctx, p, grant{kind: grantRole, id: string(id), to: keyward.PrincipalUser}); err != nil {
-				return err
-			}
-			if err := s.checkRoleLimit(ctx, tx, p.OrgID); err != nil {
-				return err
-			}
-			r.DeletedAt, r.UpdatedAt = nil, tx.Now()
-			if err := tx.UpdateRole(ctx, r); keyward.ErrorCode(err) == keyward.CodeConflict {
-				return errRoleName(r.Name)
-			} else if err != nil {
-				return err
-			}
-			if _, err := s.commit(ctx, tx, p, p.OrgID, change{
-				Action: "iam.role.Restore", TargetType: "role", TargetID: string(id), After: viewRole(r),
-			}); err != nil {
-				return err
-			}
+		err = s.restore(ctx, tx, p, restoring{action: "iam.role.Restore", targetType: "role", id: string(id), deleted: r.DeletedAt != nil,
+			check: func() error {
+				// A restored role is handed out again to everyone it is
+				// bound to, and its trusts work again: a grant (checkGrant).
+				if err := s.checkGrant(ctx, p, grant{kind: grantRole, id: string(id), to: keyward.PrincipalUser}); err != nil {
+					return err
+				}
+				return s.checkRoleLimit(ctx, tx, p.OrgID)
+			},
+			undelete: func(now time.Time) (any, error) {
+				r.DeletedAt, r.UpdatedAt = nil, now
+				if err := tx.UpdateRole(ctx, r); keyward.ErrorCode(err) == keyward.CodeConflict {
+					return nil, errRoleName(r.Name)
+				} else if err != nil {
+					return nil, err
+				}
+				return viewRole(r), nil
+			}})
+		if err != nil {
+			return err
 		}
 		d, err = s.detailRole(ctx, tx, r)
 		return err

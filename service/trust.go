@@ -520,7 +520,7 @@ func (s *Service) DeleteRoleTrust(ctx context.Context, id keyward.RoleTrustID) e
 
 // RestoreRoleTrust brings back a deleted trust as it was. Restoring a live
 // trust changes nothing; a trust whose role is deleted or no longer
-// assumable cannot come back (CodeConflict).
+// assumable, or whose group is deleted, cannot come back (CodeConflict).
 func (s *Service) RestoreRoleTrust(ctx context.Context, id keyward.RoleTrustID) (*TrustDetail, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -535,27 +535,36 @@ func (s *Service) RestoreRoleTrust(ctx context.Context, id keyward.RoleTrustID) 
 		if err := s.authorize(ctx, p, "iam.roletrust.Restore", string(id)); err != nil {
 			return err
 		}
-		if t.DeletedAt != nil {
-			r, err := s.roleOf(ctx, tx, p.OrgID, t.RoleID)
-			if err != nil {
-				return err
-			}
-			if r.DeletedAt != nil || r.Type != keyward.RoleAssumable {
-				return &keyward.Error{Code: keyward.CodeConflict, Field: "role_id", Message: "The trust's role " + r.Name +
-					" is deleted or no longer assumable; restore or convert the role first."}
-			}
-			if err := s.checkGrant(ctx, p, trustGrant(t)); err != nil {
-				return err
-			}
-			t.DeletedAt, t.UpdatedAt = nil, tx.Now()
-			if err := tx.UpdateRoleTrust(ctx, t); err != nil {
-				return err
-			}
-			if _, err := s.commit(ctx, tx, p, p.OrgID, change{
-				Action: "iam.roletrust.Restore", TargetType: "role_trust", TargetID: string(id), After: viewTrust(t),
-			}); err != nil {
-				return err
-			}
+		err = s.restore(ctx, tx, p, restoring{action: "iam.roletrust.Restore", targetType: "role_trust", id: string(id), deleted: t.DeletedAt != nil,
+			check: func() error {
+				r, err := s.roleOf(ctx, tx, p.OrgID, t.RoleID)
+				if err != nil {
+					return err
+				}
+				if r.DeletedAt != nil || r.Type != keyward.RoleAssumable {
+					return &keyward.Error{Code: keyward.CodeConflict, Field: "role_id", Message: "The trust's role " + r.Name +
+						" is deleted or no longer assumable; restore or convert the role first."}
+				}
+				if t.TrustedGroupID != "" {
+					// A deleted group keeps its trusts for its own restore.
+					if _, err := groupOf(ctx, tx, p.OrgID, t.TrustedGroupID); keyward.ErrorCode(err) == keyward.CodeNotFound {
+						return &keyward.Error{Code: keyward.CodeConflict, Field: "trusted_group_id",
+							Message: "The trust's group is deleted; restore the group first."}
+					} else if err != nil {
+						return err
+					}
+				}
+				return s.checkGrant(ctx, p, trustGrant(t))
+			},
+			undelete: func(now time.Time) (any, error) {
+				t.DeletedAt, t.UpdatedAt = nil, now
+				if err := tx.UpdateRoleTrust(ctx, t); err != nil {
+					return nil, err
+				}
+				return viewTrust(t), nil
+			}})
+		if err != nil {
+			return err
 		}
 		d, err = s.detailTrust(ctx, tx, t)
 		return err

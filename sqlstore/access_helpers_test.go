@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -13,6 +14,21 @@ func newGroup(t testing.TB, s keyward.Store, org keyward.OrgID, name string) *ke
 	g := &keyward.Group{OrgID: org, Name: name, Description: "The " + name + " group"}
 	write(t, s, func(tx keyward.Tx) error { return tx.CreateGroup(t.Context(), g) })
 	return g
+}
+
+// setGroupDeleted deletes group id of org softly, or restores it, as the
+// service does: by writing its DeletedAt.
+func setGroupDeleted(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id keyward.GroupID, deleted bool) error {
+	g, err := tx.GetGroup(ctx, org, id)
+	if err != nil {
+		return err
+	}
+	g.DeletedAt = nil
+	if deleted {
+		now := tx.Now()
+		g.DeletedAt = &now
+	}
+	return tx.UpdateGroup(ctx, g)
 }
 
 func addToGroup(t testing.TB, s keyward.Store, org keyward.OrgID, g keyward.GroupID, u keyward.UserID) *keyward.GroupMember {

@@ -56,7 +56,6 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 			{"UpdateGroup", func(tx keyward.Tx) error {
 				return tx.UpdateGroup(ctx, &keyward.Group{OrgID: b.ID, ID: gA.ID, Name: "stolen"})
 			}},
-			{"DeleteGroup", func(tx keyward.Tx) error { return tx.DeleteGroup(ctx, b.ID, gA.ID) }},
 			{"AddGroupMember(A's group)", func(tx keyward.Tx) error {
 				return tx.AddGroupMember(ctx, &keyward.GroupMember{OrgID: b.ID, GroupID: gA.ID, UserID: shared.ID})
 			}},
@@ -197,7 +196,7 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 		// Deleting through B, including the member both share, leaves A
 		// as it was.
 		write(t, s, func(tx keyward.Tx) error {
-			if err := tx.DeleteGroup(ctx, b.ID, gB.ID); err != nil {
+			if err := setGroupDeleted(ctx, tx, b.ID, gB.ID, true); err != nil {
 				return err
 			}
 			return tx.DeleteMember(ctx, b.ID, shared.ID)

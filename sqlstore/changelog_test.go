@@ -177,8 +177,10 @@ func TestGraphChangeLog(t *testing.T) {
 				func() keyward.GraphChanges {
 					return keyward.GraphChanges{Users: u(bob.ID), Groups: gs(ops), Trusts: true}
 				}},
-			{"group deleted", func(ctx context.Context, tx keyward.Tx) error { return tx.DeleteGroup(ctx, o.ID, ops.ID) },
-				func() keyward.GraphChanges { return keyward.GraphChanges{Groups: gs(ops), Trusts: true} }},
+			{"group deleted", func(ctx context.Context, tx keyward.Tx) error { return setGroupDeleted(ctx, tx, o.ID, ops.ID, true) },
+				func() keyward.GraphChanges { return keyward.GraphChanges{Groups: gs(ops)} }},
+			{"group restored", func(ctx context.Context, tx keyward.Tx) error { return setGroupDeleted(ctx, tx, o.ID, ops.ID, false) },
+				func() keyward.GraphChanges { return keyward.GraphChanges{Groups: gs(ops)} }},
 			{"two revisions in one transaction", func(ctx context.Context, tx keyward.Tx) error {
 				if err := tx.CreateGroup(ctx, qa); err != nil {
 					return err

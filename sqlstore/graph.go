@@ -9,11 +9,12 @@ import (
 // LoadGraph reads the access graph of org in thirteen queries, one per
 // kind of row, each in creation order: the organization (CodeNotFound if
 // missing; a deleted one is returned, and callers check DeletedAt), every
-// member with its account and tags, the groups with their member counts,
-// the group memberships, the live roles, every binding (those of deleted roles
-// included), the live custom policies, every attachment (those of deleted
-// policies and to deleted roles included), the live trusts of live roles
-// (expired ones included: expiry is checked per request), and the
+// member with its account and tags, the live groups with their member
+// counts, every group membership (those of deleted groups included), the
+// live roles, every binding (those of deleted roles and groups included),
+// the live custom policies, every attachment (those of deleted policies
+// and to deleted roles and groups included), the live trusts of live
+// roles (expired ones included: expiry is checked per request), and the
 // projects, resources, overrides and grids of live roles (loadProjects).
 // An attachment of a policy ID that is not a custom policy of org names a
 // managed policy, which the caller resolves; a binding of a role ID with no
@@ -29,7 +30,7 @@ func (t *tx) LoadGraph(ctx context.Context, org keyward.OrgID) (*keyward.Graph, 
 		scanUser); err != nil {
 		return nil, err
 	}
-	if g.Groups, err = queryAll(ctx, t, op, "SELECT "+groupColumns+" FROM groups g WHERE g.org_id = $1 ORDER BY g.id", org,
+	if g.Groups, err = queryAll(ctx, t, op, "SELECT "+groupColumns+" FROM groups g WHERE g.org_id = $1 AND g.deleted_at IS NULL ORDER BY g.id", org,
 		scanGroup); err != nil {
 		return nil, err
 	}

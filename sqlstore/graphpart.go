@@ -55,7 +55,7 @@ func (t *tx) LoadGraphPart(ctx context.Context, org keyward.OrgID, c *keyward.Gr
 	}
 	a = inArgs{}
 	if err := run(anyOf(a.in("g.id", c.Groups)), func(w string) (err error) {
-		g.Groups, err = queryAll(ctx, t, op, "SELECT "+groupColumns+" FROM groups g WHERE g.org_id = $1 AND "+w+" ORDER BY g.id", org,
+		g.Groups, err = queryAll(ctx, t, op, "SELECT "+groupColumns+" FROM groups g WHERE g.org_id = $1 AND g.deleted_at IS NULL AND "+w+" ORDER BY g.id", org,
 			scanGroup, a.args...)
 		return err
 	}); err != nil {

@@ -33,15 +33,9 @@ func patchGraph(old, part *keyward.Graph, c *keyward.GraphChanges) *keyward.Grap
 	g := &keyward.Graph{Org: part.Org}
 	g.Users = replaceRows(old.Users, part.Users, func(u *keyward.User) bool { return users[u.Account.ID] })
 	g.Groups = replaceRows(old.Groups, part.Groups, func(x *keyward.Group) bool { return groups[x.ID] })
-	// A group's memberships are its members' rows: only a deleted group's
-	// go with it (a change to a membership touches the member).
-	live := map[keyward.GroupID]bool{}
-	for _, gr := range part.Groups {
-		live[gr.ID] = true
-	}
-	g.GroupMembers = replaceRows(old.GroupMembers, part.GroupMembers, func(m *keyward.GroupMember) bool {
-		return users[m.UserID] || groups[m.GroupID] && !live[m.GroupID]
-	})
+	// A group's memberships are its members' rows (a change to one touches
+	// the member); a group is only deleted softly, and keeps them.
+	g.GroupMembers = replaceRows(old.GroupMembers, part.GroupMembers, func(m *keyward.GroupMember) bool { return users[m.UserID] })
 	g.Roles = replaceRows(old.Roles, part.Roles, func(r *keyward.Role) bool { return roles[r.ID] })
 	g.Bindings = replaceRows(old.Bindings, part.Bindings, func(b *keyward.RoleBinding) bool {
 		return principal(b.PrincipalType, b.PrincipalID)

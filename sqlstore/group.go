@@ -10,18 +10,19 @@ import (
 )
 
 // groupColumns selects a group with its member count.
-const groupColumns = "g.id, g.org_id, g.name, g.description, g.source, g.external_id, g.created_at, g.updated_at, " +
+const groupColumns = "g.id, g.org_id, g.name, g.description, g.source, g.external_id, g.created_at, g.updated_at, g.deleted_at, " +
 	"(SELECT count(*) FROM group_members c WHERE c.org_id = g.org_id AND c.group_id = g.id)"
 
 func scanGroup(s scanner) (*keyward.Group, error) {
 	var (
 		g                keyward.Group
 		created, updated int64
+		deleted          sql.NullInt64
 	)
-	if err := s.Scan(&g.ID, &g.OrgID, &g.Name, &g.Description, &g.Source, &g.ExternalID, &created, &updated, &g.MemberCount); err != nil {
+	if err := s.Scan(&g.ID, &g.OrgID, &g.Name, &g.Description, &g.Source, &g.ExternalID, &created, &updated, &deleted, &g.MemberCount); err != nil {
 		return nil, err
 	}
-	g.CreatedAt, g.UpdatedAt = fromMicros(created), fromMicros(updated)
+	g.CreatedAt, g.UpdatedAt, g.DeletedAt = fromMicros(created), fromMicros(updated), fromNullMicros(deleted)
 	return &g, nil
 }
 
@@ -33,7 +34,8 @@ func nameKey(name string) string { return strings.ToLower(name) }
 // The unique constraints of groups, roles, policies, group members,
 // bindings and attachments, for conflictMessage.
 // CreateGroup inserts g, giving it an ID and times if it has none. Its
-// name must not be in use in its organization, case-insensitively.
+// name must not be in use by a live group of its organization,
+// case-insensitively.
 func (t *tx) CreateGroup(ctx context.Context, g *keyward.Group) error {
 	const op = "sqlstore.CreateGroup"
 	if g.ID == "" {
@@ -42,14 +44,17 @@ func (t *tx) CreateGroup(ctx context.Context, g *keyward.Group) error {
 	t.touch(g.OrgID, changeGroup, string(g.ID))
 	t.stamp(&g.CreatedAt, &g.UpdatedAt)
 	g.MemberCount = 0
+	g.DeletedAt = microPtr(g.DeletedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO groups
-		(id, org_id, name, name_key, description, created_at, updated_at, source, external_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		g.ID, g.OrgID, g.Name, nameKey(g.Name), g.Description, g.CreatedAt.UnixMicro(), g.UpdatedAt.UnixMicro(), g.Source, g.ExternalID)
+		(id, org_id, name, name_key, description, created_at, updated_at, source, external_id, deleted_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		g.ID, g.OrgID, g.Name, nameKey(g.Name), g.Description, g.CreatedAt.UnixMicro(), g.UpdatedAt.UnixMicro(), g.Source, g.ExternalID,
+		nullMicros(g.DeletedAt))
 	return dbError(op, err, errNoOrg)
 }
 
-// GetGroup returns the group of org with its member count.
+// GetGroup returns the group of org, deleted or not, with its member
+// count.
 func (t *tx) GetGroup(ctx context.Context, org keyward.OrgID, id keyward.GroupID) (*keyward.Group, error) {
 	const op = "sqlstore.GetGroup"
 	g, err := scanGroup(t.tx.QueryRowContext(ctx, "SELECT "+groupColumns+" FROM groups g WHERE g.org_id = $1 AND g.id = $2", org, id))
@@ -59,11 +64,12 @@ func (t *tx) GetGroup(ctx context.Context, org keyward.OrgID, id keyward.GroupID
 	return g, dbError(op, err, nil)
 }
 
-// ListGroups lists the groups of org that match f, with their member
-// counts, in creation order.
+// ListGroups lists the live groups of org (or, with f.Deleted, the
+// deleted ones) that match f, with their member counts, in creation order.
 func (t *tx) ListGroups(ctx context.Context, org keyward.OrgID, f keyward.GroupFilter) ([]*keyward.Group, keyward.PageInfo, error) {
 	var w where
 	w.add("g.org_id = %s", org)
+	w.deleted("g", f.Deleted)
 	if f.Member != "" {
 		w.add("EXISTS (SELECT 1 FROM group_members gm WHERE gm.org_id = g.org_id AND gm.group_id = g.id AND gm.user_id = %s)", f.Member)
 	}
@@ -83,15 +89,20 @@ func (t *tx) ListGroups(ctx context.Context, org keyward.OrgID, f keyward.GroupF
 	}, f.Page, scanGroup, func(g *keyward.Group) string { return string(g.ID) })
 }
 
-// UpdateGroup writes Name, Description and UpdatedAt.
+// UpdateGroup writes Name, Description, Source, ExternalID, UpdatedAt and
+// DeletedAt. A live group's name must not be in use by another live group,
+// so a restore (DeletedAt set to nil) into a name taken since is
+// CodeConflict. Deleting or restoring keeps the group's memberships,
+// bindings, attachments and trusts, which the access graph reads only
+// while it is live.
 func (t *tx) UpdateGroup(ctx context.Context, g *keyward.Group) error {
 	const op = "sqlstore.UpdateGroup"
 	t.touch(g.OrgID, changeGroup, string(g.ID))
-	g.UpdatedAt = micro(g.UpdatedAt)
+	g.UpdatedAt, g.DeletedAt = micro(g.UpdatedAt), microPtr(g.DeletedAt)
 	n, err := affected(t.execChecked(ctx, `UPDATE groups
-		SET name = $3, name_key = $4, description = $5, updated_at = $6, source = $7, external_id = $8
+		SET name = $3, name_key = $4, description = $5, updated_at = $6, source = $7, external_id = $8, deleted_at = $9
 		WHERE org_id = $1 AND id = $2`,
-		g.OrgID, g.ID, g.Name, nameKey(g.Name), g.Description, g.UpdatedAt.UnixMicro(), g.Source, g.ExternalID))
+		g.OrgID, g.ID, g.Name, nameKey(g.Name), g.Description, g.UpdatedAt.UnixMicro(), g.Source, g.ExternalID, nullMicros(g.DeletedAt)))
 	if err != nil {
 		return dbError(op, err, nil)
 	}
@@ -101,48 +112,19 @@ func (t *tx) UpdateGroup(ctx context.Context, g *keyward.Group) error {
 	return nil
 }
 
-// DeleteGroup removes the group, its memberships (by foreign key), and the
-// role bindings, policy attachments and role trusts whose principal,
-// target or trustee it is: those name it with no foreign key.
-func (t *tx) DeleteGroup(ctx context.Context, org keyward.OrgID, id keyward.GroupID) error {
-	const op = "sqlstore.DeleteGroup"
-	t.touch(org, changeGroup, string(id))
-	t.touch(org, changeTrusts, "")
-	n, err := affected(t.execChecked(ctx, "DELETE FROM groups WHERE org_id = $1 AND id = $2", org, id))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Group not found.")
-	}
-	return t.deletePrincipal(ctx, op, org, keyward.PrincipalGroup, string(id))
+// notDeletedGroup is the condition that column col of table alias a does
+// not name a deleted group of the row's organization. Listings of who
+// holds a role, a policy or a trust leave out a deleted group, whose
+// edges are kept only for its restore; a listing of one principal's
+// edges does not.
+func notDeletedGroup(a, col string) string {
+	return "NOT EXISTS (SELECT 1 FROM groups dg WHERE dg.org_id = " + a + ".org_id AND dg.id = " + a + "." + col + " AND dg.deleted_at IS NOT NULL)"
 }
 
-// deletePrincipal removes the role bindings, policy attachments and role
-// trusts (deleted ones too, which a restore would bring back) of a user or
-// group that is going away. A trust goes for good: an account that
-// rejoins, with the same id, must not find its old trusts waiting.
-func (t *tx) deletePrincipal(ctx context.Context, op string, org keyward.OrgID, typ keyward.PrincipalType, id string) error {
-	for _, stmt := range []string{
-		"DELETE FROM role_bindings WHERE org_id = $1 AND principal_type = $2 AND principal_id = $3",
-		"DELETE FROM attachments WHERE org_id = $1 AND target_type = $2 AND target_id = $3",
-	} {
-		if _, err := t.tx.ExecContext(ctx, stmt, org, typ, id); err != nil {
-			return dbError(op, err, nil)
-		}
-	}
-	trustee := "trusted_user_id"
-	if typ == keyward.PrincipalGroup {
-		trustee = "trusted_group_id"
-	}
-	_, err := t.tx.ExecContext(ctx, "DELETE FROM role_trusts WHERE org_id = $1 AND "+trustee+" = $2", org, id)
-	return dbError(op, err, nil)
-}
-
-// CountGroups counts the groups of org.
+// CountGroups counts the live groups of org.
 func (t *tx) CountGroups(ctx context.Context, org keyward.OrgID) (int, error) {
 	var n int
-	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM groups WHERE org_id = $1", org).Scan(&n)
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM groups WHERE org_id = $1 AND deleted_at IS NULL", org).Scan(&n)
 	return n, dbError("sqlstore.CountGroups", err, nil)
 }
 

@@ -170,8 +170,6 @@ func TestGroupErrors(t *testing.T) {
 			{"update missing", func(tx keyward.Tx) error {
 				return tx.UpdateGroup(ctx, &keyward.Group{OrgID: o.ID, ID: keyward.GroupID(missing), Name: "x"})
 			}, keyward.CodeNotFound, "Group not found."},
-			{"delete missing", func(tx keyward.Tx) error { return tx.DeleteGroup(ctx, o.ID, keyward.GroupID(missing)) },
-				keyward.CodeNotFound, "Group not found."},
 			{"member twice", func(tx keyward.Tx) error {
 				return tx.AddGroupMember(ctx, &keyward.GroupMember{OrgID: o.ID, GroupID: ops.ID, UserID: owner.ID})
 			}, keyward.CodeConflict, "The user is already a member of the group."},
@@ -266,48 +264,140 @@ func TestGroupMembers(t *testing.T) {
 	})
 }
 
-func TestDeleteGroupCascade(t *testing.T) {
+// TestDeleteGroupSoftly deletes a group softly and restores it: while it
+// is deleted it is out of the live listings, the access graph and the
+// listings of who holds a role, a policy or a trust, and its name is
+// free; its memberships, bindings, attachments and trusts stay, in the
+// graph's edges too, and come back with it.
+func TestDeleteGroupSoftly(t *testing.T) {
 	t.Parallel()
 	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
 		o, owner := newOrg(t, s, "acme")
 		doomed := newGroup(t, s, o.ID, "Doomed")
 		kept := newGroup(t, s, o.ID, "Kept")
-		addToGroup(t, s, o.ID, doomed.ID, owner.ID)
-		keptMember := addToGroup(t, s, o.ID, kept.ID, owner.ID)
+		members := []*keyward.GroupMember{addToGroup(t, s, o.ID, doomed.ID, owner.ID), addToGroup(t, s, o.ID, kept.ID, owner.ID)}
 		r := newRole(t, s, o.ID, "deployer")
 		p := newPolicy(t, s, o.ID, "vm-admin")
-		bind(t, s, o.ID, r.ID, keyward.PrincipalGroup, string(doomed.ID), "")
+		doomedBinding := bind(t, s, o.ID, r.ID, keyward.PrincipalGroup, string(doomed.ID), "")
 		keptBindings := []*keyward.RoleBinding{
 			bind(t, s, o.ID, r.ID, keyward.PrincipalGroup, string(kept.ID), ""),
 			bind(t, s, o.ID, r.ID, keyward.PrincipalUser, string(owner.ID), ""),
 		}
-		attach(t, s, o.ID, p.ID, keyward.PrincipalGroup, string(doomed.ID))
+		doomedAttachment := attach(t, s, o.ID, p.ID, keyward.PrincipalGroup, string(doomed.ID))
 		keptAttachments := []*keyward.Attachment{
 			attach(t, s, o.ID, p.ID, keyward.PrincipalGroup, string(kept.ID)),
 			attach(t, s, o.ID, p.ID, keyward.PrincipalUser, string(owner.ID)),
 		}
-
-		write(t, s, func(tx keyward.Tx) error { return tx.DeleteGroup(ctx, o.ID, doomed.ID) })
-		read(t, s, func(tx keyward.Tx) error {
-			_, err := tx.GetGroup(ctx, o.ID, doomed.ID)
-			wantCode(t, "GetGroup(deleted)", err, keyward.CodeNotFound)
-			g, err := tx.LoadGraph(ctx, o.ID)
-			if err != nil {
+		assumable := &keyward.Role{OrgID: o.ID, Name: "breakglass", Type: keyward.RoleAssumable}
+		trust := &keyward.RoleTrust{OrgID: o.ID, Type: keyward.TrustTemporary, Mode: keyward.AssumeAutomatic, TrustedGroupID: doomed.ID}
+		write(t, s, func(tx keyward.Tx) error {
+			if err := tx.CreateRole(ctx, assumable); err != nil {
 				return err
 			}
-			if diff := cmp.Diff([]*keyward.GroupMember{keptMember}, g.GroupMembers); diff != "" {
-				t.Errorf("group members after DeleteGroup mismatch (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(keptBindings, g.Bindings); diff != "" {
-				t.Errorf("bindings after DeleteGroup mismatch (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(keptAttachments, g.Attachments); diff != "" {
-				t.Errorf("attachments after DeleteGroup mismatch (-want +got):\n%s", diff)
-			}
-			return nil
+			trust.RoleID = assumable.ID
+			return tx.CreateRoleTrust(ctx, trust)
 		})
+		all := func(first *keyward.RoleBinding, rest []*keyward.RoleBinding) []*keyward.RoleBinding {
+			return append([]*keyward.RoleBinding{first}, rest...)
+		}
+		allAttachments := append([]*keyward.Attachment{doomedAttachment}, keptAttachments...)
+		trustIDs := func(tx keyward.Tx) []keyward.RoleTrustID {
+			ts, _, err := tx.ListRoleTrusts(ctx, o.ID, keyward.TrustFilter{Page: keyward.Page{Limit: 10}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := []keyward.RoleTrustID{}
+			for _, rt := range ts {
+				out = append(out, rt.ID)
+			}
+			return out
+		}
+		// check compares what the store shows with the group live or not
+		// and the groups gone deleted.
+		check := func(t *testing.T, live bool, gone ...keyward.GroupID) {
+			t.Helper()
+			read(t, s, func(tx keyward.Tx) error {
+				g, err := tx.GetGroup(ctx, o.ID, doomed.ID)
+				if err != nil {
+					return err
+				}
+				if got := g.DeletedAt == nil; got != live {
+					t.Errorf("GetGroup: live = %v, want %v", got, live)
+				}
+				liveGroups, _, err := tx.ListGroups(ctx, o.ID, keyward.GroupFilter{})
+				if err != nil {
+					return err
+				}
+				deletedGroups, _, err := tx.ListGroups(ctx, o.ID, keyward.GroupFilter{Deleted: true})
+				if err != nil {
+					return err
+				}
+				n, err := tx.CountGroups(ctx, o.ID)
+				if err != nil {
+					return err
+				}
+				graph, err := tx.LoadGraph(ctx, o.ID)
+				if err != nil {
+					return err
+				}
+				byRole, _, err := tx.ListRoleBindings(ctx, o.ID, keyward.BindingFilter{RoleID: r.ID})
+				if err != nil {
+					return err
+				}
+				byPolicy, _, err := tx.ListAttachments(ctx, o.ID, keyward.AttachmentFilter{PolicyID: p.ID})
+				if err != nil {
+					return err
+				}
+				wantLive, wantDeleted, wantCount := []keyward.GroupID{doomed.ID, kept.ID}, append([]keyward.GroupID{}, gone...), 2
+				wantByRole, wantByPolicy, wantTrusts := all(doomedBinding, keptBindings), allAttachments, []keyward.RoleTrustID{trust.ID}
+				if !live {
+					wantLive, wantDeleted, wantCount = []keyward.GroupID{kept.ID}, append([]keyward.GroupID{doomed.ID}, gone...), 1
+					wantByRole, wantByPolicy, wantTrusts = keptBindings, keptAttachments, []keyward.RoleTrustID{}
+				}
+				for _, c := range []struct {
+					name      string
+					got, want any
+				}{
+					{"ListGroups", groupIDs(liveGroups), wantLive},
+					{"ListGroups(Deleted)", groupIDs(deletedGroups), wantDeleted},
+					{"CountGroups", n, wantCount},
+					{"LoadGraph groups", groupIDs(graph.Groups), wantLive},
+					{"LoadGraph memberships", graph.GroupMembers, members},
+					{"LoadGraph bindings", graph.Bindings, all(doomedBinding, keptBindings)},
+					{"LoadGraph attachments", graph.Attachments, allAttachments},
+					{"ListRoleBindings(role)", byRole, wantByRole},
+					{"ListAttachments(policy)", byPolicy, wantByPolicy},
+					{"ListRoleTrusts", trustIDs(tx), wantTrusts},
+				} {
+					if diff := cmp.Diff(c.want, c.got); diff != "" {
+						t.Errorf("%s with the group live=%v mismatch (-want +got):\n%s", c.name, live, diff)
+					}
+				}
+				return nil
+			})
+		}
+		check(t, true)
+		write(t, s, func(tx keyward.Tx) error { return setGroupDeleted(ctx, tx, o.ID, doomed.ID, true) })
+		check(t, false)
+
+		// Its name is free while it is deleted, so a restore may clash.
+		taker := newGroup(t, s, o.ID, "DOOMED")
+		err := s.WriteTx(ctx, func(tx keyward.Tx) error { return setGroupDeleted(ctx, tx, o.ID, doomed.ID, false) })
+		wantCode(t, "restore into a taken name", err, keyward.CodeConflict)
+		// Two deleted groups may share a name; the restore then succeeds.
+		write(t, s, func(tx keyward.Tx) error { return setGroupDeleted(ctx, tx, o.ID, taker.ID, true) })
+		write(t, s, func(tx keyward.Tx) error { return setGroupDeleted(ctx, tx, o.ID, doomed.ID, false) })
+		check(t, true, taker.ID)
 	})
+}
+
+func groupIDs(gs []*keyward.Group) []keyward.GroupID {
+	out := []keyward.GroupID{}
+	for _, g := range gs {
+		out = append(out, g.ID)
+	}
+	return out
 }
 
 func TestDeleteMemberCascade(t *testing.T) {

@@ -23,6 +23,11 @@ func TestPurgeOrganization(t *testing.T) {
 		robot := newAccount(t, s, "", true)
 		addMember(t, s, doomed.ID, robot)
 		newKey(t, s, doomed.ID, robot.ID, "robot key")
+		// A deleted group goes for good with its organization, edges and all.
+		gone := newGroup(t, s, doomed.ID, "gone")
+		addToGroup(t, s, doomed.ID, gone.ID, human.ID)
+		bind(t, s, doomed.ID, newRole(t, s, doomed.ID, "r").ID, keyward.PrincipalGroup, string(gone.ID), "")
+		write(t, s, func(tx keyward.Tx) error { return setGroupDeleted(ctx, tx, doomed.ID, gone.ID, true) })
 		write(t, s, func(tx keyward.Tx) error {
 			return tx.CreateLoginSession(ctx, &keyward.LoginSession{OrgID: doomed.ID, UserID: human.ID, SecretHash: []byte("h"), ExpiresAt: tx.Now().Add(time.Hour)})
 		})
@@ -60,6 +65,14 @@ func TestPurgeOrganization(t *testing.T) {
 			}
 			_, err = tx.GetUser(ctx, kept.ID, human.ID)
 			wantCode(t, "GetUser(other organization)", err, "")
+			_, err = tx.GetGroup(ctx, doomed.ID, gone.ID)
+			wantCode(t, "GetGroup(its deleted group)", err, keyward.CodeNotFound)
+			// Listings hide a deleted group's rows: count them in the table.
+			var bs int
+			err = sqlstore.RawDB(s).QueryRowContext(ctx, "SELECT count(*) FROM role_bindings WHERE principal_id = $1", string(gone.ID)).Scan(&bs)
+			if err != nil || bs != 0 {
+				t.Errorf("the deleted group's bindings after the purge = %d, %v; want none", bs, err)
+			}
 			list, _, err := tx.ListLoginSessions(ctx, human.ID, time.Now(), keyward.Page{})
 			if err != nil || len(list) != 0 {
 				t.Errorf("login sessions after the purge = %v, %v; want none", list, err)

@@ -200,7 +200,25 @@ func (t *tx) DeleteMember(ctx context.Context, org keyward.OrgID, id keyward.Use
 	if n == 0 {
 		return notFound(op, "User not found.")
 	}
-	return t.deletePrincipal(ctx, op, org, keyward.PrincipalUser, string(id))
+	return t.deleteUserEdges(ctx, op, org, id)
+}
+
+// deleteUserEdges removes the role bindings, policy attachments and role
+// trusts (deleted ones too, which a restore would bring back) of a user
+// who is going away: they name it with no foreign key. A trust goes for
+// good: an account that rejoins, with the same id, must not find its old
+// trusts waiting.
+func (t *tx) deleteUserEdges(ctx context.Context, op string, org keyward.OrgID, id keyward.UserID) error {
+	for _, stmt := range []string{
+		"DELETE FROM role_bindings WHERE org_id = $1 AND principal_type = $2 AND principal_id = $3",
+		"DELETE FROM attachments WHERE org_id = $1 AND target_type = $2 AND target_id = $3",
+	} {
+		if _, err := t.tx.ExecContext(ctx, stmt, org, keyward.PrincipalUser, id); err != nil {
+			return dbError(op, err, nil)
+		}
+	}
+	_, err := t.tx.ExecContext(ctx, "DELETE FROM role_trusts WHERE org_id = $1 AND trusted_user_id = $2", org, id)
+	return dbError(op, err, nil)
 }
 
 // CountMemberships counts the organizations the account belongs to,

@@ -206,6 +206,17 @@ func (w *where) contains(search string, cols ...string) {
 // literally.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
+// deleted keeps the rows of table alias a that are deleted softly if
+// deleted is set, else the live ones: the one rule of every listing of
+// roles, policies, groups and trusts.
+func (w *where) deleted(a string, deleted bool) {
+	if deleted {
+		w.add(a + ".deleted_at IS NOT NULL")
+	} else {
+		w.add(a + ".deleted_at IS NULL")
+	}
+}
+
 func (w *where) String() string { return "WHERE " + strings.Join(w.conds, " AND ") }
 
 // prefixed is a scanner that scans dest before the columns its caller

@@ -66,11 +66,7 @@ func (t *tx) GetPolicy(ctx context.Context, org keyward.OrgID, id keyward.Policy
 func (t *tx) ListPolicies(ctx context.Context, org keyward.OrgID, f keyward.PolicyFilter) ([]*keyward.Policy, keyward.PageInfo, error) {
 	var w where
 	w.add("p.org_id = %s", org)
-	if f.Deleted {
-		w.add("p.deleted_at IS NOT NULL")
-	} else {
-		w.add("p.deleted_at IS NULL")
-	}
+	w.deleted("p", f.Deleted)
 	if f.Name != "" {
 		w.add("p.name_key = %s", nameKey(f.Name))
 	}
@@ -182,7 +178,8 @@ func (t *tx) DeleteAttachment(ctx context.Context, a *keyward.Attachment) error 
 }
 
 // ListAttachments lists the attachments of org that match f, those of
-// deleted policies and roles included, in creation order.
+// deleted policies and roles included, in creation order. Unless f names a
+// target, the attachments to deleted groups are left out.
 func (t *tx) ListAttachments(ctx context.Context, org keyward.OrgID, f keyward.AttachmentFilter) ([]*keyward.Attachment, keyward.PageInfo, error) {
 	var w where
 	w.add("pa.org_id = %s", org)
@@ -194,6 +191,8 @@ func (t *tx) ListAttachments(ctx context.Context, org keyward.OrgID, f keyward.A
 	}
 	if f.TargetID != "" {
 		w.add("pa.target_id = %s", f.TargetID)
+	} else {
+		w.add(notDeletedGroup("pa", "target_id"))
 	}
 	return listKeyed(ctx, t, listing{
 		op:   "sqlstore.ListAttachments",

@@ -60,11 +60,7 @@ func (t *tx) GetRole(ctx context.Context, org keyward.OrgID, id keyward.RoleID) 
 func (t *tx) ListRoles(ctx context.Context, org keyward.OrgID, f keyward.RoleFilter) ([]*keyward.Role, keyward.PageInfo, error) {
 	var w where
 	w.add("r.org_id = %s", org)
-	if f.Deleted {
-		w.add("r.deleted_at IS NOT NULL")
-	} else {
-		w.add("r.deleted_at IS NULL")
-	}
+	w.deleted("r", f.Deleted)
 	if f.Type != "" {
 		w.add("r.type = %s", f.Type)
 	}
@@ -169,7 +165,8 @@ func (t *tx) DeleteRoleBinding(ctx context.Context, b *keyward.RoleBinding) erro
 }
 
 // ListRoleBindings lists the bindings of org that match f, those of
-// deleted roles included, in creation order.
+// deleted roles included, in creation order. Unless f names a principal,
+// the bindings of deleted groups are left out.
 func (t *tx) ListRoleBindings(ctx context.Context, org keyward.OrgID, f keyward.BindingFilter) ([]*keyward.RoleBinding, keyward.PageInfo, error) {
 	var w where
 	w.add("b.org_id = %s", org)
@@ -179,6 +176,7 @@ func (t *tx) ListRoleBindings(ctx context.Context, org keyward.OrgID, f keyward.
 	if f.PrincipalType != "" {
 		w.add("b.principal_type = %s", f.PrincipalType)
 	}
+	w.add(notDeletedGroup("b", "principal_id"))
 	return listKeyed(ctx, t, listing{
 		op:   "sqlstore.ListRoleBindings",
 		cols: bindingColumns,

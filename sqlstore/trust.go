@@ -111,16 +111,14 @@ func (t *tx) GetRoleTrust(ctx context.Context, org keyward.OrgID, id keyward.Rol
 }
 
 // ListRoleTrusts lists the live trusts of org's live roles (or, with
-// f.Deleted, the deleted trusts) that match f, in creation order.
+// f.Deleted, the deleted trusts) that match f, in creation order, leaving
+// out those of deleted groups.
 func (t *tx) ListRoleTrusts(ctx context.Context, org keyward.OrgID, f keyward.TrustFilter) ([]*keyward.RoleTrust, keyward.PageInfo, error) {
 	var w where
 	w.add("t.org_id = %s", org)
 	w.add("EXISTS (SELECT 1 FROM roles r WHERE r.org_id = t.org_id AND r.id = t.role_id AND r.deleted_at IS NULL)")
-	if f.Deleted {
-		w.add("t.deleted_at IS NOT NULL")
-	} else {
-		w.add("t.deleted_at IS NULL")
-	}
+	w.add(notDeletedGroup("t", "trusted_group_id"))
+	w.deleted("t", f.Deleted)
 	if f.RoleID != "" {
 		w.add("t.role_id = %s", f.RoleID)
 	}

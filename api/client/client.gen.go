@@ -1661,6 +1661,11 @@ type Group struct {
 	// DateCreated Example: 2026-11-22T10:20:00Z
 	DateCreated time.Time `json:"date_created"`
 
+	// DateDeleted keyward extension. RFC 3339 time of deletion; left out for a live group.
+	//
+	// Example:
+	DateDeleted *string `json:"date_deleted,omitempty"`
+
 	// DateUpdated keyward extension. RFC 3339 time of the last change.
 	//
 	// Example: 2026-11-22T10:20:00Z
@@ -3760,6 +3765,9 @@ type ListGroupsParams struct {
 
 	// Cursor Where the page starts; `meta.links.next` or `meta.links.prev` of a previous page. Empty for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Deleted keyward extension. true lists the deleted (restorable) objects instead of the live ones.
+	Deleted *Deleted `form:"deleted,omitempty" json:"deleted,omitempty"`
 }
 
 // ListGroupMembersParams defines parameters for ListGroupMembers.
@@ -5233,7 +5241,7 @@ type ClientInterface interface {
 
 	// ListGroups List groups
 	//
-	// Lists the groups of the caller's organization, oldest first.
+	// Lists the live groups of the caller's organization (or, with `deleted=true`, its deleted ones), oldest first.
 	//
 	// Corresponds with GET /v2/groups (the `ListGroups` operationId).
 	ListGroups(ctx context.Context, params *ListGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5264,9 +5272,12 @@ type ClientInterface interface {
 
 	// DeleteGroup Delete a group
 	//
-	// Deletes the group with its memberships, policy attachments and role
-	// bindings. Its members lose what they inherited through it at once;
-	// their direct grants stay. There is no restore.
+	// Deletes the group softly. Its members lose what they inherited
+	// through it at once (their direct grants stay), the role sessions
+	// made through its trusts end, and its name is free for a new group.
+	// Its memberships, policy attachments, role bindings and trusts are
+	// kept for restoreGroup; until then it is 404 everywhere but the
+	// listing of deleted groups (`deleted=true`).
 	//
 	// Corresponds with DELETE /v2/groups/{group_id} (the `DeleteGroup` operationId).
 	DeleteGroup(ctx context.Context, groupID GroupID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5351,6 +5362,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v2/groups/{group_id}/policies (the `ListGroupPolicies` operationId).
 	ListGroupPolicies(ctx context.Context, groupID GroupID, params *ListGroupPoliciesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreGroup Restore a deleted group
+	//
+	// Brings a deleted group back with its members, policy attachments,
+	// role bindings and trusts as they were when it was deleted: its
+	// members hold what it gives at once. The body is empty. Since it
+	// gives the group back to its members, the caller needs
+	// `iam.group.AddMember` on it besides `iam.group.Restore` (403 naming
+	// the action otherwise). Restoring a live group changes nothing. 409
+	// naming `display_name` if a live group has taken its name since, or
+	// if the organization is at its group limit.
+	//
+	// Corresponds with PATCH /v2/groups/{group_id}/restore (the `RestoreGroup` operationId).
+	RestoreGroup(ctx context.Context, groupID GroupID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListGroupRoles List a group's roles
 	//
@@ -8488,7 +8513,7 @@ func (c *Client) ListGridGroups(ctx context.Context, params *ListGridGroupsParam
 
 // ListGroups List groups
 //
-// Lists the groups of the caller's organization, oldest first.
+// Lists the live groups of the caller's organization (or, with `deleted=true`, its deleted ones), oldest first.
 //
 // Corresponds with GET /v2/groups (the `ListGroups` operationId).
 func (c *Client) ListGroups(ctx context.Context, params *ListGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8549,9 +8574,12 @@ func (c *Client) CreateGroup(ctx context.Context, body CreateGroupJSONRequestBod
 
 // DeleteGroup Delete a group
 //
-// Deletes the group with its memberships, policy attachments and role
-// bindings. Its members lose what they inherited through it at once;
-// their direct grants stay. There is no restore.
+// Deletes the group softly. Its members lose what they inherited
+// through it at once (their direct grants stay), the role sessions
+// made through its trusts end, and its name is free for a new group.
+// Its memberships, policy attachments, role bindings and trusts are
+// kept for restoreGroup; until then it is 404 everywhere but the
+// listing of deleted groups (`deleted=true`).
 //
 // Corresponds with DELETE /v2/groups/{group_id} (the `DeleteGroup` operationId).
 func (c *Client) DeleteGroup(ctx context.Context, groupID GroupID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -8717,6 +8745,30 @@ func (c *Client) RemoveGroupMember(ctx context.Context, groupID GroupID, userID 
 // Corresponds with GET /v2/groups/{group_id}/policies (the `ListGroupPolicies` operationId).
 func (c *Client) ListGroupPolicies(ctx context.Context, groupID GroupID, params *ListGroupPoliciesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListGroupPoliciesRequest(c.Server, groupID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreGroup Restore a deleted group
+//
+// Brings a deleted group back with its members, policy attachments,
+// role bindings and trusts as they were when it was deleted: its
+// members hold what it gives at once. The body is empty. Since it
+// gives the group back to its members, the caller needs
+// `iam.group.AddMember` on it besides `iam.group.Restore` (403 naming
+// the action otherwise). Restoring a live group changes nothing. 409
+// naming `display_name` if a live group has taken its name since, or
+// if the organization is at its group limit.
+//
+// Corresponds with PATCH /v2/groups/{group_id}/restore (the `RestoreGroup` operationId).
+func (c *Client) RestoreGroup(ctx context.Context, groupID GroupID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreGroupRequest(c.Server, groupID)
 	if err != nil {
 		return nil, err
 	}
@@ -14428,6 +14480,18 @@ func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Reques
 
 		}
 
+		if params.Deleted != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "deleted", *params.Deleted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -14824,6 +14888,40 @@ func NewListGroupPoliciesRequest(server string, groupID GroupID, params *ListGro
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRestoreGroupRequest constructs an http.Request for the RestoreGroup method
+func NewRestoreGroupRequest(server string, groupID GroupID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v2/groups/%s/restore", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -22069,7 +22167,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListGroupsWithResponse List groups
 	//
-	// Lists the groups of the caller's organization, oldest first.
+	// Lists the live groups of the caller's organization (or, with `deleted=true`, its deleted ones), oldest first.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22102,9 +22200,12 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteGroupWithResponse Delete a group
 	//
-	// Deletes the group with its memberships, policy attachments and role
-	// bindings. Its members lose what they inherited through it at once;
-	// their direct grants stay. There is no restore.
+	// Deletes the group softly. Its members lose what they inherited
+	// through it at once (their direct grants stay), the role sessions
+	// made through its trusts end, and its name is free for a new group.
+	// Its memberships, policy attachments, role bindings and trusts are
+	// kept for restoreGroup; until then it is 404 everywhere but the
+	// listing of deleted groups (`deleted=true`).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22199,6 +22300,22 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v2/groups/{group_id}/policies (the `ListGroupPolicies` operationId).
 	ListGroupPoliciesWithResponse(ctx context.Context, groupID GroupID, params *ListGroupPoliciesParams, reqEditors ...RequestEditorFn) (*ListGroupPoliciesResponse, error)
+
+	// RestoreGroupWithResponse Restore a deleted group
+	//
+	// Brings a deleted group back with its members, policy attachments,
+	// role bindings and trusts as they were when it was deleted: its
+	// members hold what it gives at once. The body is empty. Since it
+	// gives the group back to its members, the caller needs
+	// `iam.group.AddMember` on it besides `iam.group.Restore` (403 naming
+	// the action otherwise). Restoring a live group changes nothing. 409
+	// naming `display_name` if a live group has taken its name since, or
+	// if the organization is at its group limit.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v2/groups/{group_id}/restore (the `RestoreGroup` operationId).
+	RestoreGroupWithResponse(ctx context.Context, groupID GroupID, reqEditors ...RequestEditorFn) (*RestoreGroupResponse, error)
 
 	// ListGroupRolesWithResponse List a group's roles
 	//
@@ -27858,6 +27975,89 @@ func (r ListGroupPoliciesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListGroupPoliciesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RestoreGroupResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Group
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthenticated
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PermissionDenied
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RestoreGroupResponse) GetJSON200() *Group {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RestoreGroupResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RestoreGroupResponse) GetJSON401() *Unauthenticated {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RestoreGroupResponse) GetJSON403() *PermissionDenied {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RestoreGroupResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RestoreGroupResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RestoreGroupResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreGroupResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreGroupResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreGroupResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreGroupResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -38914,7 +39114,7 @@ func (c *ClientWithResponses) ListGridGroupsWithResponse(ctx context.Context, pa
 
 // ListGroupsWithResponse List groups
 //
-// Lists the groups of the caller's organization, oldest first.
+// Lists the live groups of the caller's organization (or, with `deleted=true`, its deleted ones), oldest first.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -38965,9 +39165,12 @@ func (c *ClientWithResponses) CreateGroupWithResponse(ctx context.Context, body 
 
 // DeleteGroupWithResponse Delete a group
 //
-// Deletes the group with its memberships, policy attachments and role
-// bindings. Its members lose what they inherited through it at once;
-// their direct grants stay. There is no restore.
+// Deletes the group softly. Its members lose what they inherited
+// through it at once (their direct grants stay), the role sessions
+// made through its trusts end, and its name is free for a new group.
+// Its memberships, policy attachments, role bindings and trusts are
+// kept for restoreGroup; until then it is 404 everywhere but the
+// listing of deleted groups (`deleted=true`).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -39115,6 +39318,28 @@ func (c *ClientWithResponses) ListGroupPoliciesWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseListGroupPoliciesResponse(rsp)
+}
+
+// RestoreGroupWithResponse Restore a deleted group
+//
+// Brings a deleted group back with its members, policy attachments,
+// role bindings and trusts as they were when it was deleted: its
+// members hold what it gives at once. The body is empty. Since it
+// gives the group back to its members, the caller needs
+// `iam.group.AddMember` on it besides `iam.group.Restore` (403 naming
+// the action otherwise). Restoring a live group changes nothing. 409
+// naming `display_name` if a live group has taken its name since, or
+// if the organization is at its group limit.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v2/groups/{group_id}/restore (the `RestoreGroup` operationId).
+func (c *ClientWithResponses) RestoreGroupWithResponse(ctx context.Context, groupID GroupID, reqEditors ...RequestEditorFn) (*RestoreGroupResponse, error) {
+	rsp, err := c.RestoreGroup(ctx, groupID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreGroupResponse(rsp)
 }
 
 // ListGroupRolesWithResponse List a group's roles
@@ -45044,6 +45269,74 @@ func ParseListGroupPoliciesResponse(rsp *http.Response) (*ListGroupPoliciesRespo
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRestoreGroupResponse parses an HTTP response from a RestoreGroupWithResponse call
+func ParseRestoreGroupResponse(rsp *http.Response) (*RestoreGroupResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreGroupResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Group
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthenticated
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PermissionDenied
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -24,11 +24,12 @@ func acceptDialogs(t *testing.T, tab context.Context) {
 	}
 }
 
-// TestConsoleGroupRoleStory: the root owner creates, renames and deletes
-// a group, adds and removes a member and attaches and detaches a policy
-// on the group's page; creates a custom role from seed 003's grid, edits
-// its grid, deletes and restores it. A member who may read groups but not
-// change them sees none of the controls, and a forged change is refused
+// TestConsoleGroupRoleStory: the root owner creates, renames, deletes and
+// restores a group, adds and removes a member and attaches and detaches a
+// policy on the group's page; creates a custom role from seed 003's grid,
+// edits its grid, deletes and restores it. A member who may read groups
+// but not change them sees none of the controls (no Restore button among
+// the deleted groups either), and a forged change or restore is refused
 // with the engine's explanation.
 func TestConsoleGroupRoleStory(t *testing.T) {
 	owner := newTab(t)
@@ -107,11 +108,29 @@ func TestConsoleGroupRoleStory(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`tr[data-name="Deployer"] button.restore`)))
 	do(t, owner, "restore it", chromedp.Click(chromedp.CSS(`tr[data-name="Deployer"] button.restore`)), chromedp.WaitVisible(chromedp.ID("save-role")))
 
+	// Deleting the group lands on the deleted groups, where it can be
+	// restored; Vic, who may not restore it, sees no Restore button and a
+	// restore he forges is refused with the engine's explanation.
 	do(t, owner, "delete the group", chromedp.Navigate(loc), chromedp.WaitVisible(chromedp.ID("delete-group")),
-		chromedp.Click(chromedp.ID("delete-group")), chromedp.WaitVisible(chromedp.ID("create-group")))
+		chromedp.Click(chromedp.ID("delete-group")), chromedp.WaitVisible(chromedp.CSS(`tr[data-name="operations"] button.restore`)))
+	checkPage(t, owner, "groups-deleted")
+	do(t, vic, "open the deleted groups as Vic", chromedp.Navigate(ts.URL+"/groups?deleted=1"),
+		chromedp.WaitVisible(chromedp.CSS(`tr[data-name="operations"]`)))
+	if n := count(t, vic, `button.restore`); n != 0 {
+		t.Errorf("Vic, who may not restore groups, is shown %d Restore buttons", n)
+	}
+	status, body = forgePost(t, vic, strings.TrimPrefix(loc, ts.URL)+"/restore", nil)
+	if status != http.StatusForbidden || !strings.Contains(body, "iam.group.Restore") || !strings.Contains(body, "implicit_deny") {
+		t.Errorf("a forged restore by Vic = %d %q, want 403 with the action and the engine's decision", status, body)
+	}
+	do(t, owner, "list the live groups", chromedp.Navigate(ts.URL+"/groups"), chromedp.WaitVisible(chromedp.ID("create-group")))
 	if n := count(t, owner, `#groups a`); n != 0 {
 		t.Errorf("after deleting the only group, the list shows %d", n)
 	}
+	do(t, owner, "restore the group", chromedp.Click(chromedp.ID("show-deleted-groups")),
+		chromedp.WaitVisible(chromedp.CSS(`tr[data-name="operations"] button.restore`)),
+		chromedp.Click(chromedp.CSS(`tr[data-name="operations"] button.restore`)), chromedp.WaitVisible(chromedp.ID("delete-group")))
+	callAPI(t, ts, "GET", "/v2/groups/"+strings.TrimPrefix(loc, ts.URL+"/groups/"), ts.Token, "", http.StatusOK, nil)
 }
 
 // mustLocation is the address of the page open in tab.

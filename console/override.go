@@ -17,7 +17,8 @@ import (
 // the project are replaced by a grid, with the forms to set and remove
 // one when the engine lets the member.
 type overridesPart struct {
-	Rows []overrideRow
+	Rows  []overrideRow
+	Pager pager
 	// Update is whether the member may set overrides; the form then
 	// picks a member and offers the team roles' grids as Presets and the
 	// grid's Groups (when the member may read the catalog).
@@ -53,19 +54,19 @@ func (o overrideRow) Cells() string {
 	return strings.Join(out, "; ")
 }
 
-// loadOverrides reads the overrides of the project (the first
-// keyward.MaxPerPage), when the member may read them; nil otherwise.
-// A member is named when the member may read it, by its id otherwise.
-func (c *Console) loadOverrides(ctx context.Context, project keyward.ProjectID) (*overridesPart, error) {
-	id := string(project)
+// loadOverrides reads the page of the project's overrides r asks for
+// (?overrides=), when the member may read them; nil otherwise. A member
+// is named when the member may read it, by its id otherwise.
+func (c *Console) loadOverrides(r *http.Request, project keyward.ProjectID) (*overridesPart, error) {
+	ctx, id := r.Context(), string(project)
 	if ok, err := c.svc.Allowed(ctx, "iam.override.Read", id, id); err != nil || !ok {
 		return nil, err
 	}
-	os, _, err := c.svc.ListOverrides(ctx, project, keyward.Page{Limit: keyward.MaxPerPage})
+	os, info, err := c.svc.ListOverrides(ctx, project, pageAt(r, "overrides"))
 	if err != nil {
 		return nil, err
 	}
-	d := &overridesPart{Presets: teamRoles(), Levels: policy.GridLevels()}
+	d := &overridesPart{Presets: teamRoles(), Levels: policy.GridLevels(), Pager: pagerAt(projectPath(project), "overrides", info)}
 	for _, o := range os {
 		d.Rows = append(d.Rows, overrideRow{o, c.userLabel(ctx, o.UserID)})
 	}

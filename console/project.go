@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 
 	"github.com/keyward-iam/keyward"
@@ -15,9 +16,11 @@ import (
 type projectPage struct {
 	Project *keyward.Project
 	// ReadResources is whether the member may list the project's
-	// resources; Resources are the first page of them.
+	// resources; Resources are the page of them r asks for (?resources=),
+	// ResourcePager where it sits.
 	ReadResources bool
 	Resources     []row[*keyward.Resource]
+	ResourcePager pager
 	// CreateTypes are the resource types the member may create in the
 	// project (<type>.Create) and register there; no Create button
 	// without one.
@@ -72,23 +75,26 @@ func (c *Console) showProject(w http.ResponseWriter, r *http.Request, s *session
 		return
 	}
 	v.Title = p.Name
-	d, err := c.loadProject(ctx, p)
+	d, err := c.loadProject(r, p)
 	c.show(w, r, "project.html", v, d, err, act)
 }
 
-// loadProject reads a project's page through the service, as the member.
-func (c *Console) loadProject(ctx context.Context, p *keyward.Project) (*projectPage, error) {
-	id := string(p.ID)
+// loadProject reads a project's page through the service, as the member:
+// its resources and its overrides a page each, at the cursors r names
+// (?resources=, ?overrides=).
+func (c *Console) loadProject(r *http.Request, p *keyward.Project) (*projectPage, error) {
+	ctx, id := r.Context(), string(p.ID)
 	d := &projectPage{Project: p}
 	var err error
 	if d.ReadResources, err = c.svc.Allowed(ctx, "iam.resource.Read", id, id); err != nil {
 		return nil, err
 	}
 	if d.ReadResources {
-		rs, _, err := c.svc.ListResources(ctx, p.ID, keyward.Page{Limit: keyward.MaxPerPage})
+		rs, info, err := c.svc.ListResources(ctx, p.ID, pageAt(r, "resources"))
 		if err != nil {
 			return nil, err
 		}
+		d.ResourcePager = pagerAt(projectPath(p.ID), "resources", info)
 		if d.Resources, err = rowsOf(ctx, c, rs, "iam.resource.Delete", func(r *keyward.Resource) (string, string) { return r.ID, id }); err != nil {
 			return nil, err
 		}
@@ -99,9 +105,12 @@ func (c *Console) loadProject(ctx context.Context, p *keyward.Project) (*project
 	if d.Assignments, err = c.loadAssignments(ctx, p.ID); err != nil {
 		return nil, err
 	}
-	d.Overrides, err = c.loadOverrides(ctx, p.ID)
+	d.Overrides, err = c.loadOverrides(r, p.ID)
 	return d, err
 }
+
+// projectPath is the path of project id's page.
+func projectPath(id keyward.ProjectID) string { return "/projects/" + url.PathEscape(string(id)) }
 
 // creatableTypes are the resource types the member may create in
 // project: creating one here registers it, so the member needs the

@@ -70,11 +70,11 @@ func postForm(t *testing.T, c *http.Client, ts *testServer, path string, form ur
 // following the Next links of the list's cursor (param), and returns
 // the rows row matches (by its first group) and how many pages it read.
 // A row listed twice fails t.
-func listed(t *testing.T, c *http.Client, ts *testServer, param string, row *regexp.Regexp) (map[string]bool, int) {
+func listed(t *testing.T, c *http.Client, ts *testServer, base, param string, row *regexp.Regexp) (map[string]bool, int) {
 	t.Helper()
-	next := regexp.MustCompile(`href="(/team\?` + param + `=[^"]+)">Next`)
+	next := regexp.MustCompile(`href="(` + regexp.QuoteMeta(base) + `\?` + param + `=[^"]+)">Next`)
 	seen := map[string]bool{}
-	path, pages := "/team", 0
+	path, pages := base, 0
 	for path != "" && pages < 10 {
 		status, body := getPage(t, c, ts, path)
 		if status != http.StatusOK {
@@ -105,7 +105,7 @@ func TestConsoleTeamPages(t *testing.T) {
 	if status, to := post(t, c, ts, "/login", url.Values{"email": {"admin@localhost"}, "password": {ownerPassword}, "return_to": {"/team"}}); status != http.StatusSeeOther || to != "/team" {
 		t.Fatalf("sign in = %d to %q", status, to)
 	}
-	seen, pages := listed(t, c, ts, "cursor", regexp.MustCompile(`<tr data-email="([^"]+)"`))
+	seen, pages := listed(t, c, ts, "/team", "cursor", regexp.MustCompile(`<tr data-email="([^"]+)"`))
 	if len(seen) != 26 || pages != 2 {
 		t.Errorf("the Team page listed %d members on %d pages, want 26 on 2", len(seen), pages)
 	}
@@ -230,9 +230,39 @@ func TestConsoleTeamListPages(t *testing.T) {
 	c := browserless(t)
 	post(t, c, ts, "/login", url.Values{"email": {"admin@localhost"}, "password": {ownerPassword}})
 	for _, tc := range []struct{ param, row string }{{"invitations", "data-invitation"}, {"services", "data-service"}} {
-		seen, pages := listed(t, c, ts, tc.param, regexp.MustCompile(tc.row+`="([^"]+)"`))
+		seen, pages := listed(t, c, ts, "/team", tc.param, regexp.MustCompile(tc.row+`="([^"]+)"`))
 		if len(seen) != perList || pages != 2 {
 			t.Errorf("the Team page listed %d %s on %d pages, want %d on 2", len(seen), tc.param, pages, perList)
+		}
+	}
+}
+
+// TestConsoleProjectListPages: a project's page lists its resources and
+// its overrides a page at a time, each list with its own cursor.
+func TestConsoleProjectListPages(t *testing.T) {
+	ts, _, _ := consoleServer(t)
+	var p struct {
+		Project struct {
+			ID string `json:"id"`
+		} `json:"project"`
+	}
+	callAPI(t, ts, "POST", "/v2/projects", ts.Token, `{"name": "Production"}`, http.StatusCreated, &p)
+	for i := range perList {
+		callAPI(t, ts, "POST", "/v2/resources", ts.Token, fmt.Sprintf(`{"id": "vm-%02d", "type": "compute.instance", "project_id": %q}`, i, p.Project.ID), http.StatusCreated, nil)
+		var u struct {
+			User struct {
+				ID string `json:"id"`
+			} `json:"user"`
+		}
+		callAPI(t, ts, "POST", "/v2/users", ts.Token, fmt.Sprintf(`{"email": "o%02d@example.com", "name": "Member %02d"}`, i, i), http.StatusCreated, &u)
+		callAPI(t, ts, "PUT", "/v2/projects/"+p.Project.ID+"/overrides/"+u.User.ID, ts.Token, `{"grid": {"compute_instances": ["view"]}}`, http.StatusOK, nil)
+	}
+	c := browserless(t)
+	post(t, c, ts, "/login", url.Values{"email": {"admin@localhost"}, "password": {ownerPassword}})
+	for _, tc := range []struct{ param, row string }{{"resources", "data-resource"}, {"overrides", "data-override"}} {
+		seen, pages := listed(t, c, ts, "/projects/"+p.Project.ID, tc.param, regexp.MustCompile(tc.row+`="([^"]+)"`))
+		if len(seen) != perList || pages != 2 {
+			t.Errorf("the project page listed %d %s on %d pages, want %d on 2", len(seen), tc.param, pages, perList)
 		}
 	}
 }

@@ -228,14 +228,8 @@ func (s *Service) UpdateGroup(ctx context.Context, id keyward.GroupID, in GroupI
 		return nil, err
 	}
 	var d *GroupDetail
-	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		g, err := groupOf(ctx, tx, p.OrgID, id)
-		if err != nil {
-			return err
-		}
-		if err := s.authorize(ctx, p, "iam.group.Update", string(id)); err != nil {
-			return err
-		}
+	err = s.writeGroup(ctx, p, id, "iam.group.Update", func(ctx context.Context, tx keyward.Tx, g *keyward.Group) error {
+		var err error
 		if g.FromIdP() {
 			return errFromIdP("group", "name and description", "display_name")
 		}
@@ -273,15 +267,25 @@ func (s *Service) DeleteGroup(ctx context.Context, id keyward.GroupID) error {
 	if err != nil {
 		return err
 	}
+	return s.writeGroup(ctx, p, id, "iam.group.Delete", func(ctx context.Context, tx keyward.Tx, g *keyward.Group) error {
+		return s.deleteGroup(ctx, tx, p, g)
+	})
+}
+
+// writeGroup runs do on group id of p's organization in one write
+// transaction, once the engine allows p action on it. An unknown group
+// is CodeNotFound whatever p may do.
+func (s *Service) writeGroup(ctx context.Context, p *keyward.Principal, id keyward.GroupID, action string,
+	do func(ctx context.Context, tx keyward.Tx, g *keyward.Group) error) error {
 	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		g, err := groupOf(ctx, tx, p.OrgID, id)
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, p, "iam.group.Delete", string(id)); err != nil {
+		if err := s.authorize(ctx, p, action, string(id)); err != nil {
 			return err
 		}
-		return s.deleteGroup(ctx, tx, p, g)
+		return do(ctx, tx, g)
 	})
 }
 

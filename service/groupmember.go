@@ -60,14 +60,7 @@ func (s *Service) RemoveGroupMember(ctx context.Context, id keyward.GroupID, use
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		g, err := groupOf(ctx, tx, p.OrgID, id)
-		if err != nil {
-			return err
-		}
-		if err := s.authorize(ctx, p, "iam.group.RemoveMember", string(id)); err != nil {
-			return err
-		}
+	return s.writeGroup(ctx, p, id, "iam.group.RemoveMember", func(ctx context.Context, tx keyward.Tx, g *keyward.Group) error {
 		if g.FromIdP() {
 			return errFromIdP("group", "members", "user_id")
 		}

@@ -81,15 +81,11 @@ func (a *app) overrideSetCommand() *cobra.Command {
 		Example: `  keyward override set 0193… 0193… --grid compute_instances=view --grid vpcs=view`,
 		Args:    exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, u, err := overrideArgs(args)
-			if err != nil {
-				return err
-			}
 			g, err := parseGrid(grid)
 			if err != nil {
 				return err
 			}
-			c, err := a.client()
+			c, p, u, err := a.clientForOverride(args)
 			if err != nil {
 				return err
 			}

@@ -117,11 +117,7 @@ func (a *app) tokenGetCommand() *cobra.Command {
 		Short: "Show an API key (never its secret)",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			kid, err := parseID("API key", args[0])
-			if err != nil {
-				return err
-			}
-			c, uid, err := a.clientForUser(cmd.Context(), user)
+			c, uid, kid, err := a.clientForKey(cmd.Context(), user, args[0])
 			if err != nil {
 				return err
 			}
@@ -144,11 +140,7 @@ func (a *app) tokenRevokeCommand() *cobra.Command {
 		Long:  "Revoke an API key at once. Revoking a revoked key succeeds too.",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			kid, err := parseID("API key", args[0])
-			if err != nil {
-				return err
-			}
-			c, uid, err := a.clientForUser(cmd.Context(), user)
+			c, uid, kid, err := a.clientForKey(cmd.Context(), user, args[0])
 			if err != nil {
 				return err
 			}
@@ -185,6 +177,17 @@ func (a *app) clientFor(ctx context.Context, thing, s string) (*client.ClientWit
 // clientForUser is clientFor for a user: an ID, an email, a name or "me".
 func (a *app) clientForUser(ctx context.Context, user string) (*client.ClientWithResponses, uuid.UUID, error) {
 	return a.clientFor(ctx, "user", user)
+}
+
+// clientForKey returns a client, the id of user (--user) and the id of
+// key, KEY_ID.
+func (a *app) clientForKey(ctx context.Context, user, key string) (*client.ClientWithResponses, uuid.UUID, uuid.UUID, error) {
+	kid, err := parseID("API key", key)
+	if err != nil {
+		return nil, uuid.UUID{}, kid, err
+	}
+	c, uid, err := a.clientForUser(ctx, user)
+	return c, uid, kid, err
 }
 
 // keyReq returns the body of create API key.

@@ -91,6 +91,23 @@ func (s *server) noContent(w http.ResponseWriter, r *http.Request, err error) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// noContentOn answers 204 to call on what the request's path names: ids
+// reads it (an invalid id answers its error), and with emptyBody the body
+// must be empty or {} first.
+func noContentOn[K any](s *server, ids func(*http.Request) (K, error), emptyBody bool, call func(*http.Request, K) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		k, err := ids(r)
+		if err == nil && emptyBody {
+			err = decodeJSON(r, &struct{}{})
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.noContent(w, r, call(r, k))
+	})
+}
+
 // twoIDs reads two id path values, checking each.
 func twoIDs(r *http.Request, a, b string) (string, string, error) {
 	x, err := pathID(r, a)

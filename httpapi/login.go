@@ -138,14 +138,10 @@ func (s *server) handleSetPassword() http.Handler {
 
 // userNoContent answers 204 to a call on a user that returns nothing.
 func (s *server) userNoContent(call func(*http.Request, keyward.UserID) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return noContentOn(s, func(r *http.Request) (keyward.UserID, error) {
 		id, err := pathID(r, "user_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, call(r, keyward.UserID(id)))
-	})
+		return keyward.UserID(id), err
+	}, false, call)
 }
 
 func (s *server) handleInvalidatePassword() http.Handler {

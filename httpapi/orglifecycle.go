@@ -41,35 +41,25 @@ func (s *server) handleRestoreOrganization() http.Handler {
 // orgNoContent answers 204 to a call on an organization that returns
 // nothing.
 func (s *server) orgNoContent(call func(*http.Request, keyward.OrgID) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return noContentOn(s, func(r *http.Request) (keyward.OrgID, error) {
 		id, err := pathID(r, "organization_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if err := decodeJSON(r, &struct{}{}); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, call(r, keyward.OrgID(id)))
-	})
+		return keyward.OrgID(id), err
+	}, true, call)
+}
+
+// orgUser is an organization and one of its users, as a path names them.
+type orgUser struct {
+	org  keyward.OrgID
+	user keyward.UserID
 }
 
 // orgUserNoContent answers 204 to a call on an organization's user that
 // returns nothing.
 func (s *server) orgUserNoContent(call func(*http.Request, keyward.OrgID, keyward.UserID) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return noContentOn(s, func(r *http.Request) (orgUser, error) {
 		org, user, err := orgAndUser(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if err := decodeJSON(r, &struct{}{}); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, call(r, org, user))
-	})
+		return orgUser{org, user}, err
+	}, true, func(r *http.Request, ou orgUser) error { return call(r, ou.org, ou.user) })
 }
 
 func (s *server) handleRemoveOrgUser() http.Handler {

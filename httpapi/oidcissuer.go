@@ -70,14 +70,19 @@ func (s *server) handleCreateOIDCIssuer() http.Handler {
 			Name: q.Name, URL: q.URI, Audiences: q.Audiences, Source: q.Source,
 			JWK: keyward.IssuerJWK{KeyType: q.Kty, KeyID: q.Kid, N: q.N, E: q.E, Algorithm: q.Alg, Use: q.Use},
 		})
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusCreated, struct {
-			Issuer issuerJSON `json:"issuer"`
-		}{toIssuerJSON(iss)})
+		s.writeIssuer(w, r, http.StatusCreated, iss, err)
 	})
+}
+
+// writeIssuer answers status with {"issuer": iss}, or err.
+func (s *server) writeIssuer(w http.ResponseWriter, r *http.Request, status int, iss *keyward.OIDCIssuer, err error) {
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, status, struct {
+		Issuer issuerJSON `json:"issuer"`
+	}{toIssuerJSON(iss)})
 }
 
 func (s *server) handleGetOIDCIssuer() http.Handler {
@@ -88,13 +93,7 @@ func (s *server) handleGetOIDCIssuer() http.Handler {
 			return
 		}
 		iss, err := s.svc.GetOIDCIssuer(r.Context(), keyward.OIDCIssuerID(id))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, struct {
-			Issuer issuerJSON `json:"issuer"`
-		}{toIssuerJSON(iss)})
+		s.writeIssuer(w, r, http.StatusOK, iss, err)
 	})
 }
 

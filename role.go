@@ -77,5 +77,8 @@ type RoleFilter struct {
 type BindingFilter struct {
 	RoleID        RoleID
 	PrincipalType PrincipalType
-	Page          Page
+	// WithDeletedGroups lists the bindings of deleted groups too, which
+	// their restore brings back; a listing leaves them out otherwise.
+	WithDeletedGroups bool
+	Page              Page
 }

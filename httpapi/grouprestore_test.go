@@ -185,3 +185,22 @@ func TestGroupRestoreAuthorization(t *testing.T) {
 	}
 	a.do("GET", "/v2/groups/"+g, a.root, "", http.StatusOK, &got)
 }
+
+// TestAssumableWhileDeletedGroupBound: a role bound to a deleted group
+// cannot be made assumable, as while the group was live: the group's
+// restore would bring back the binding of an assumable role.
+func TestAssumableWhileDeletedGroupBound(t *testing.T) {
+	a := newAPI(t)
+	g := a.postGroup(a.root, "ops")
+	role := a.postRole(a.root, "dns", "assignable")
+	a.do("POST", "/v2/roles/"+role+"/groups/"+g, a.root, "", http.StatusCreated, nil)
+	a.do("DELETE", "/v2/groups/"+g, a.root, "", http.StatusNoContent, nil)
+	var e apiError
+	a.do("PUT", "/v2/roles/"+role, a.root, `{"name":"dns","role_type":"assumable"}`, http.StatusConflict, &e)
+	if e.Field != "role_type" {
+		t.Errorf("refusal names %q, want role_type", e.Field)
+	}
+	a.do("PATCH", "/v2/groups/"+g+"/restore", a.root, "", http.StatusOK, nil)
+	a.do("DELETE", "/v2/roles/"+role+"/groups/"+g, a.root, "", http.StatusNoContent, nil)
+	a.do("PUT", "/v2/roles/"+role, a.root, `{"name":"dns","role_type":"assumable"}`, http.StatusOK, nil)
+}

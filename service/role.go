@@ -253,13 +253,15 @@ func (s *Service) UpdateRole(ctx context.Context, id keyward.RoleID, in RoleInpu
 			}
 		}
 		if r.Type == keyward.RoleAssignable && in.Type == keyward.RoleAssumable {
-			_, info, err := tx.ListRoleBindings(ctx, p.OrgID, keyward.BindingFilter{RoleID: id, Page: keyward.Page{Limit: 1}})
+			// A deleted group's binding counts: its restore would bring
+			// back an assumable role held without assuming it.
+			_, info, err := tx.ListRoleBindings(ctx, p.OrgID, keyward.BindingFilter{RoleID: id, WithDeletedGroups: true, Page: keyward.Page{Limit: 1}})
 			if err != nil {
 				return err
 			}
 			if info.Total > 0 {
 				return &keyward.Error{Code: keyward.CodeConflict, Field: "role_type", Message: "The role is assigned to " +
-					plural(info.Total, "user or group", "users or groups") + "; detach them first, then convert it to assumable."}
+					plural(info.Total, "user or group", "users or groups") + " (a deleted group's counts, which its restore brings back: restore it to detach it); detach them first, then convert it to assumable."}
 			}
 		}
 		if r.Type == keyward.RoleAssumable && in.Type == keyward.RoleAssignable {

@@ -176,7 +176,9 @@ func (t *tx) ListRoleBindings(ctx context.Context, org keyward.OrgID, f keyward.
 	if f.PrincipalType != "" {
 		w.add("b.principal_type = %s", f.PrincipalType)
 	}
-	w.add(notDeletedGroup("b", "principal_id"))
+	if !f.WithDeletedGroups {
+		w.add(notDeletedGroup("b", "principal_id"))
+	}
 	return listKeyed(ctx, t, listing{
 		op:   "sqlstore.ListRoleBindings",
 		cols: bindingColumns,

@@ -270,6 +270,30 @@ func TestSSOGroupAccessFollowsIdP(t *testing.T) {
 	}
 }
 
+// TestSSODeletedGroupFollowsIdP: a sign-in takes the user out of a deleted
+// IdP group the IdP no longer names, so that the group's restore does not
+// bring the membership back.
+func TestSSODeletedGroupFollowsIdP(t *testing.T) {
+	s := newSSOAPI(t)
+	ada := s.signIn(s.orgID, "ada").User.ID
+	ops := s.groupID("ops")
+	s.do("DELETE", "/v2/groups/"+ops, s.root, "", http.StatusNoContent, nil)
+	s.idp.Update("ada", func(u *keywardtest.IdPUser) { u.Groups = nil })
+	s.signIn(s.orgID, "ada")
+	s.do("PATCH", "/v2/groups/"+ops+"/restore", s.root, "", http.StatusOK, nil)
+	var members struct {
+		Members []struct {
+			ID string `json:"id"`
+		} `json:"members"`
+	}
+	s.do("GET", "/v2/groups/"+ops+"/members", s.root, "", http.StatusOK, &members)
+	for _, m := range members.Members {
+		if m.ID == ada {
+			t.Errorf("the restored IdP group still has ada, whom the IdP took out of it while it was deleted")
+		}
+	}
+}
+
 // TestSSOUsersAndGroupsReadOnly: the IdP is the source of truth of its
 // users' email and name and of its groups' names and members (409 naming
 // the field), while policies can still be attached to them.

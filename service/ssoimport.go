@@ -193,9 +193,15 @@ func (s *Service) syncIdPGroups(ctx context.Context, tx keyward.Tx, u *keyward.U
 	if err != nil {
 		return err
 	}
+	// A deleted group keeps its memberships for its restore: one the IdP
+	// no longer names goes too, or the restore would bring it back.
+	deleted, _, err := tx.ListGroups(ctx, org, keyward.GroupFilter{Member: uid, Deleted: true, Page: keyward.Page{Limit: keyward.MaxPerPage}})
+	if err != nil {
+		return err
+	}
 	// A member of more groups than a page holds keeps the rest: the limit
 	// on groups per organization keeps that from happening in practice.
-	for _, g := range have {
+	for _, g := range append(slices.Clone(have), deleted...) {
 		if g.Source != keyward.SourceIdP || slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, g.Name) }) {
 			continue
 		}

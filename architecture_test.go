@@ -1,9 +1,11 @@
 package keyward_test
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -30,5 +32,36 @@ func TestArchitectureNamesFiles(t *testing.T) {
 		if _, err := os.Stat(filepath.FromSlash(dir)); err != nil {
 			t.Errorf("docs/architecture.md names %s: %v", dir, err)
 		}
+	}
+}
+
+// maxFileSize is the size no Go file outside generated code may pass: a
+// file that grows past it holds more than one noun and is split by noun.
+const maxFileSize = 20 << 10
+
+// TestFileSizes fails on a Go file (tests included) over maxFileSize,
+// except generated ones (*.gen.go).
+func TestFileSizes(t *testing.T) {
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != "." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".gen.go") {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.Size() > maxFileSize {
+			t.Errorf("%s is %d bytes, over %d: split it by noun", path, info.Size(), maxFileSize)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

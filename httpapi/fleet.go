@@ -58,23 +58,18 @@ func (s *server) handleListFleetRoles() http.Handler {
 }
 
 func (s *server) handleGrantFleetRole() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			UserID string `json:"user_id"`
-			Role   string `json:"role"`
-		}
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	type request struct {
+		UserID string `json:"user_id"`
+		Role   string `json:"role"`
+	}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *request) (any, error) {
 		g, err := s.svc.GrantFleetRole(r.Context(), service.FleetRoleInput{UserID: keyward.UserID(req.UserID), Role: req.Role})
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, struct {
+		return struct {
 			FleetRole fleetRoleJSON `json:"fleet_role"`
-		}{toFleetRoleJSON(g)})
+		}{toFleetRoleJSON(g)}, nil
 	})
 }
 
@@ -156,29 +151,19 @@ func (s *server) handleSetIdentityMode() http.Handler {
 }
 
 func (s *server) handleFleetCreateUser() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "organization_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		var req struct {
-			Email    string `json:"email"`
-			Name     string `json:"name"`
-			Password string `json:"password"`
-		}
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	type request struct {
+		Email    string `json:"email"`
+		Name     string `json:"name"`
+		Password string `json:"password"`
+	}
+	return callHandler(s, inPath("organization_id"), http.StatusCreated, func(r *http.Request, id string, req *request) (any, error) {
 		u, err := s.svc.FleetCreateUser(r.Context(), keyward.OrgID(id), service.FleetUserInput{Email: req.Email, Name: req.Name, Password: req.Password})
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, struct {
+		return struct {
 			User orgUserJSON `json:"user"`
-		}{toOrgUserJSON(u)})
+		}{toOrgUserJSON(u)}, nil
 	})
 }
 

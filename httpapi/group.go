@@ -78,18 +78,12 @@ type groupMemberReq struct {
 }
 
 func (s *server) handleCreateGroup() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req groupReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *groupReq) (any, error) {
 		g, err := s.svc.CreateGroup(r.Context(), service.GroupInput{Name: req.DisplayName, Description: req.Description})
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, toGroupJSON(g))
+		return toGroupJSON(g), nil
 	})
 }
 
@@ -123,23 +117,12 @@ func (s *server) handleListGroups() http.Handler {
 }
 
 func (s *server) handleUpdateGroup() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "group_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		var req groupReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("group_id"), http.StatusOK, func(r *http.Request, id string, req *groupReq) (any, error) {
 		g, err := s.svc.UpdateGroup(r.Context(), keyward.GroupID(id), service.GroupInput{Name: req.DisplayName, Description: req.Description})
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, toGroupJSON(g))
+		return toGroupJSON(g), nil
 	})
 }
 
@@ -163,22 +146,11 @@ func (s *server) handleRestoreGroup() http.Handler {
 }
 
 func (s *server) handleAddGroupMember() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "group_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		var req groupMemberReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("group_id"), http.StatusNoContent, func(r *http.Request, id string, req *groupMemberReq) (any, error) {
 		if req.UserID == "" {
-			s.writeError(w, r, keyward.FieldError("user_id", "user_id is required."))
-			return
+			return nil, keyward.FieldError("user_id", "user_id is required.")
 		}
-		s.noContent(w, r, s.svc.AddGroupMember(r.Context(), keyward.GroupID(id), keyward.UserID(strings.ToLower(strings.TrimSpace(req.UserID)))))
+		return nil, s.svc.AddGroupMember(r.Context(), keyward.GroupID(id), keyward.UserID(strings.ToLower(strings.TrimSpace(req.UserID))))
 	})
 }
 

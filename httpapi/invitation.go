@@ -82,22 +82,16 @@ type invitationReq struct {
 }
 
 func (s *server) handleCreateInvitation() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req invitationReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *invitationReq) (any, error) {
 		in := service.InvitationInput{Email: req.EmailInvited, RoleIDs: req.RoleIDs, GroupIDs: req.GroupIDs}
 		if req.Permissions != nil {
 			in.APIEnabled = req.Permissions.APIEnabled
 		}
 		inv, err := s.svc.CreateInvitation(r.Context(), in)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, toInvitationJSON(inv, s.svc.Now()))
+		return toInvitationJSON(inv, s.svc.Now()), nil
 	})
 }
 

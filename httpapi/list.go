@@ -16,13 +16,10 @@ import (
 func listHandler[J any](s *server, key string, scope func(*http.Request) (string, error),
 	list func(r *http.Request, id string, page keyward.Page) (J, keyward.PageInfo, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var id string
-		if scope != nil {
-			var err error
-			if id, err = scope(r); err != nil {
-				s.writeError(w, r, err)
-				return
-			}
+		id, err := scopeOf(r, scope)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
 		}
 		page, err := pageOf(r)
 		if err != nil {

@@ -45,19 +45,14 @@ type totpEnrollmentJSON struct {
 }
 
 func (s *server) handleEnrollTOTP() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := decodeJSON(r, &struct{}{}); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, _ *struct{}) (any, error) {
 		e, err := s.svc.EnrollTOTP(r.Context())
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, struct {
+		return struct {
 			TOTP totpEnrollmentJSON `json:"totp"`
-		}{totpEnrollmentJSON{e.Secret, e.URI, "pending"}})
+		}{totpEnrollmentJSON{e.Secret, e.URI, "pending"}}, nil
 	})
 }
 
@@ -123,25 +118,15 @@ func (s *server) handleGetMFAPolicy() http.Handler {
 }
 
 func (s *server) handleSetMFAPolicy() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "organization_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		var req struct {
-			RequireMFA *bool `json:"require_mfa"`
-		}
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	type request struct {
+		RequireMFA *bool `json:"require_mfa"`
+	}
+	return callHandler(s, inPath("organization_id"), http.StatusOK, func(r *http.Request, id string, req *request) (any, error) {
 		if err := s.svc.SetRequireMFA(r.Context(), keyward.OrgID(id), req.RequireMFA); err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		return struct {
 			Policy mfaPolicyJSON `json:"mfa_policy"`
-		}{mfaPolicyJSON{*req.RequireMFA}})
+		}{mfaPolicyJSON{*req.RequireMFA}}, nil
 	})
 }

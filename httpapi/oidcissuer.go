@@ -12,26 +12,21 @@ import (
 // jwks_expires_at are Vultr's; keyward fetches key sets per server and
 // on demand, so it leaves them empty.
 type issuerJSON struct {
-	ID            string   `json:"id"`
-	Name          string   `json:"name"`
-	Source        string   `json:"source"`
-	URI           string   `json:"uri"`
-	Audiences     []string `json:"audiences"`
-	Kty           string   `json:"kty"`
-	Kid           string   `json:"kid"`
-	N             string   `json:"n"`
-	E             string   `json:"e"`
-	Alg           string   `json:"alg"`
-	Use           string   `json:"use"`
-	JWKSFetchedAt string   `json:"jwks_fetched_at"`
-	JWKSExpiresAt string   `json:"jwks_expires_at"`
-	DateCreated   string   `json:"date_created"`
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Source    string   `json:"source"`
+	URI       string   `json:"uri"`
+	Audiences []string `json:"audiences"`
+	jwkJSON
+	JWKSFetchedAt string `json:"jwks_fetched_at"`
+	JWKSExpiresAt string `json:"jwks_expires_at"`
+	DateCreated   string `json:"date_created"`
 }
 
 func toIssuerJSON(i *keyward.OIDCIssuer) issuerJSON {
 	return issuerJSON{
 		ID: string(i.ID), Name: i.Name, Source: i.Source, URI: i.URL, Audiences: i.Audiences,
-		Kty: i.JWK.KeyType, Kid: i.JWK.KeyID, N: i.JWK.N, E: i.JWK.E, Alg: i.JWK.Algorithm, Use: i.JWK.Use,
+		jwkJSON:     jwkJSON{Kty: i.JWK.KeyType, Kid: i.JWK.KeyID, N: i.JWK.N, E: i.JWK.E, Alg: i.JWK.Algorithm, Use: i.JWK.Use},
 		DateCreated: timeJSON(&i.CreatedAt),
 	}
 }
@@ -45,13 +40,19 @@ type issuerReq struct {
 		URI       string   `json:"uri"`
 		Name      string   `json:"name"`
 		Audiences []string `json:"audiences"`
-		Kty       string   `json:"kty"`
-		Kid       string   `json:"kid"`
-		N         string   `json:"n"`
-		E         string   `json:"e"`
-		Alg       string   `json:"alg"`
-		Use       string   `json:"use"`
+		jwkJSON
 	} `json:"issuer"`
+}
+
+// jwkJSON is Vultr's issuer key, its fields inline in the issuer object
+// both ways.
+type jwkJSON struct {
+	Kty string `json:"kty"`
+	Kid string `json:"kid"`
+	N   string `json:"n"`
+	E   string `json:"e"`
+	Alg string `json:"alg"`
+	Use string `json:"use"`
 }
 
 func (s *server) handleCreateOIDCIssuer() http.Handler {

@@ -53,24 +53,18 @@ type providerBody struct {
 }
 
 func (s *server) handleCreateOIDCProvider() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req providerReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *providerReq) (any, error) {
 		f := req.providerFields
 		if req.Provider != nil {
 			f = *req.Provider
 		}
 		p, secret, err := s.svc.CreateOIDCProvider(r.Context(), service.OIDCProviderInput(f))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
 		body := providerBody{s.toProviderJSON(p)}
 		body.Provider.ClientSecret = secret
-		writeJSON(w, http.StatusCreated, body)
+		return body, nil
 	})
 }
 

@@ -62,31 +62,23 @@ type tokenReq struct {
 // client_secret is not asked for (an application's secret would let
 // anyone holding it mint tokens naming any member).
 func (s *server) handleCreateOIDCToken() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req tokenReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *tokenReq) (any, error) {
 		if req.GrantType != "client_credentials" {
-			s.writeError(w, r, keyward.FieldError("grant_type", "grant_type %q is not supported here; use client_credentials for a workload token, or the provider's token endpoint (see its discovery document) for the other grants.", req.GrantType))
-			return
+			return nil, keyward.FieldError("grant_type", "grant_type %q is not supported here; use client_credentials for a workload token, or the provider's token endpoint (see its discovery document) for the other grants.", req.GrantType)
 		}
 		g, err := s.svc.IssueWorkloadToken(r.Context(), service.WorkloadTokenInput{
 			ProviderID: keyward.OIDCProviderID(req.ClientID), Audience: req.Audience, Duration: time.Duration(req.ExpiresIn) * time.Second,
 		})
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
 		jwt, err := oidcprovider.SignWorkload(g)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
 		body := tokenBody{s.toTokenJSON(g.Token, g.Token.CreatedAt)}
 		body.Token.AccessToken = jwt
-		writeJSON(w, http.StatusCreated, body)
+		return body, nil
 	})
 }
 

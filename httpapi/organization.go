@@ -24,18 +24,12 @@ type organizationReq struct {
 }
 
 func (s *server) handleCreateOrganization() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req organizationReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *organizationReq) (any, error) {
 		org, err := s.svc.CreateOrganization(r.Context(), service.OrganizationInput{Name: req.Name, Type: req.Type})
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, orgJSON(org))
+		return orgJSON(org), nil
 	})
 }
 
@@ -74,23 +68,12 @@ func (s *server) handleGetOrganization() http.Handler {
 }
 
 func (s *server) handleUpdateOrganization() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "organization_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		var req organizationReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("organization_id"), http.StatusOK, func(r *http.Request, id string, req *organizationReq) (any, error) {
 		org, err := s.svc.UpdateOrganization(r.Context(), keyward.OrgID(id), service.OrganizationInput{Name: req.Name, Type: req.Type})
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, orgJSON(org))
+		return orgJSON(org), nil
 	})
 }
 

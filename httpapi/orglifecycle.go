@@ -88,19 +88,10 @@ func (s *server) handleListSuspendedUsers() http.Handler {
 }
 
 func (s *server) handleTransferOwnership() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "organization_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		var req struct {
-			UserID string `json:"user_id"`
-		}
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.TransferOwnership(r.Context(), keyward.OrgID(id), keyward.UserID(req.UserID)))
+	type request struct {
+		UserID string `json:"user_id"`
+	}
+	return callHandler(s, inPath("organization_id"), http.StatusNoContent, func(r *http.Request, id string, req *request) (any, error) {
+		return nil, s.svc.TransferOwnership(r.Context(), keyward.OrgID(id), keyward.UserID(req.UserID))
 	})
 }

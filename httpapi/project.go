@@ -33,18 +33,12 @@ type projectReq struct {
 }
 
 func (s *server) handleCreateProject() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req projectReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *projectReq) (any, error) {
 		p, err := s.svc.CreateProject(r.Context(), service.ProjectInput{Name: req.Name, Description: req.Description})
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, projectBody{toProjectJSON(p)})
+		return projectBody{toProjectJSON(p)}, nil
 	})
 }
 
@@ -72,23 +66,12 @@ func (s *server) handleListProjects() http.Handler {
 }
 
 func (s *server) handleUpdateProject() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "project_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		var req projectReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("project_id"), http.StatusOK, func(r *http.Request, id string, req *projectReq) (any, error) {
 		p, err := s.svc.UpdateProject(r.Context(), keyward.ProjectID(id), service.ProjectInput{Name: req.Name, Description: req.Description})
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, projectBody{toProjectJSON(p)})
+		return projectBody{toProjectJSON(p)}, nil
 	})
 }
 
@@ -145,18 +128,12 @@ type resourceReq struct {
 }
 
 func (s *server) handleRegisterResource() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req resourceReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *resourceReq) (any, error) {
 		res, err := s.svc.RegisterResource(r.Context(), service.ResourceInput{ID: req.ID, Type: req.Type, ProjectID: keyward.ProjectID(req.ProjectID)})
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, resourceBody{toResourceJSON(res)})
+		return resourceBody{toResourceJSON(res)}, nil
 	})
 }
 

@@ -94,18 +94,12 @@ func assignmentJSON(a *service.RoleAssignment) roleAssignmentJSON {
 }
 
 func (s *server) handleCreateRole() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req roleReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *roleReq) (any, error) {
 		role, err := s.svc.CreateRole(r.Context(), req.input())
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, toRoleJSON(role))
+		return toRoleJSON(role), nil
 	})
 }
 
@@ -140,23 +134,12 @@ func (s *server) handleListRoles() http.Handler {
 }
 
 func (s *server) handleUpdateRole() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "role_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		var req roleReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("role_id"), http.StatusOK, func(r *http.Request, id string, req *roleReq) (any, error) {
 		role, err := s.svc.UpdateRole(r.Context(), keyward.RoleID(id), req.input())
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, toRoleJSON(role))
+		return toRoleJSON(role), nil
 	})
 }
 

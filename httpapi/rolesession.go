@@ -121,12 +121,7 @@ func redactPath(p string) string {
 }
 
 func (s *server) handleAssumeRole() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req assumeReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *assumeReq) (any, error) {
 		in := service.AssumeInput{
 			UserID: keyward.UserID(strings.ToLower(strings.TrimSpace(req.UserID))), RoleID: keyward.RoleID(strings.ToLower(strings.TrimSpace(req.RoleID))),
 			SessionName: req.SessionName, Duration: req.Duration, SessionPolicy: req.SessionPolicy,
@@ -136,10 +131,9 @@ func (s *server) handleAssumeRole() http.Handler {
 		}
 		d, err := s.svc.AssumeRole(r.Context(), in)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, toRoleSessionJSON(d, s.svc.Now()))
+		return toRoleSessionJSON(d, s.svc.Now()), nil
 	})
 }
 

@@ -57,20 +57,14 @@ func (q userReq) input() service.UserInput {
 }
 
 func (s *server) handleCreateUser() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req userReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *userReq) (any, error) {
 		u, key, err := s.svc.CreateUser(r.Context(), req.input())
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
 		j := toUserJSON(u)
 		j.APIKey = key
-		writeJSON(w, http.StatusCreated, userBody{j})
+		return userBody{j}, nil
 	})
 }
 
@@ -113,18 +107,8 @@ func (s *server) handleGetUser() http.Handler {
 }
 
 func (s *server) handleUpdateUser() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "user_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		var req userReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.UpdateUser(r.Context(), keyward.UserID(id), req.input()))
+	return callHandler(s, inPath("user_id"), http.StatusNoContent, func(r *http.Request, id string, req *userReq) (any, error) {
+		return nil, s.svc.UpdateUser(r.Context(), keyward.UserID(id), req.input())
 	})
 }
 

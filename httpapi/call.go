@@ -1,0 +1,46 @@
+package httpapi
+
+import (
+	"net/http"
+)
+
+// callHandler serves an operation that takes a JSON body: it reads the
+// object the path names, when scope is not nil, then decodes the body
+// strictly into a Req (decodeJSON), and passes both to call. What call
+// returns goes on the wire with status; with http.StatusNoContent there is
+// no body, and call returns nil. Any error is answered as writeError does,
+// the first one found in that order, so a bad path id wins over a bad body.
+func callHandler[Req any](s *server, scope func(*http.Request) (string, error), status int,
+	call func(r *http.Request, id string, req *Req) (any, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := scopeOf(r, scope)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		var req Req
+		if err := decodeJSON(r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		body, err := call(r, id, &req)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if status == http.StatusNoContent {
+			w.WriteHeader(status)
+			return
+		}
+		writeJSON(w, status, body)
+	})
+}
+
+// scopeOf reads what scope names in r's path, or "" when scope is nil (an
+// operation on the caller's organization as a whole).
+func scopeOf(r *http.Request, scope func(*http.Request) (string, error)) (string, error) {
+	if scope == nil {
+		return "", nil
+	}
+	return scope(r)
+}

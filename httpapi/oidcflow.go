@@ -90,16 +90,17 @@ func (s *server) browserPrincipal(r *http.Request) *keyward.Principal {
 	return p
 }
 
-// handleBrowser registers h for pattern, a route a browser calls without
-// a bearer token: the authentication middleware then authenticates its
-// session cookie (keyward.SessionCookie), and lets it through without a
-// principal if it has none, for h to send it to sign in. A request with
-// a bearer token is authenticated as on every route.
-func (s *server) handleBrowser(mux *http.ServeMux, pattern, action string, h http.Handler) {
-	_, path, _ := strings.Cut(pattern, " ")
+// viaBrowser returns rt, a route a browser calls without a bearer token,
+// having recorded its path: the authentication middleware then
+// authenticates its session cookie (keyward.SessionCookie), and lets it
+// through without a principal if it has none, for its handler to send it
+// to sign in. A request with a bearer token is authenticated as on every
+// route.
+func (s *server) viaBrowser(rt route) route {
+	_, path, _ := strings.Cut(rt.Pattern, " ")
 	if s.browser == nil {
 		s.browser = map[string]bool{}
 	}
 	s.browser[path] = true
-	s.handle(mux, pattern, action, h)
+	return rt
 }

@@ -25,41 +25,30 @@ const (
 )
 
 // route is one endpoint: its pattern, the catalog action it performs (""
-// for the public endpoints outside IAM) and who may call it.
+// for the public endpoints outside IAM), who may call it and its handler.
 type route struct {
 	Pattern string
 	Action  string
 	Access  Access
+	h       http.Handler
 }
 
-// handle registers h for pattern, gated by action (AccessAction).
-func (s *server) handle(mux *http.ServeMux, pattern, action string, h http.Handler) {
-	s.register(mux, route{pattern, action, AccessAction}, h)
-}
-
-// handleSelf registers h for pattern, whose action the self layer grants
-// (AccessSelf).
-func (s *server) handleSelf(mux *http.ServeMux, pattern, action string, h http.Handler) {
-	s.register(mux, route{pattern, action, AccessSelf}, h)
-}
-
-// handlePublic registers h for pattern, which needs no credential
-// (AccessPublic). The authentication middleware looks public paths up
-// before routing (isPublic); a wildcard stands for one whole segment.
-func (s *server) handlePublic(mux *http.ServeMux, pattern, action string, h http.Handler) {
-	_, path, _ := strings.Cut(pattern, " ")
+// notePublic records the path of rt, an AccessPublic route, for the
+// authentication middleware, which looks public paths up before routing
+// (isPublic); a wildcard stands for one whole segment.
+func (s *server) notePublic(rt route) {
+	_, path, _ := strings.Cut(rt.Pattern, " ")
 	if strings.Contains(path, "{") {
 		if strings.Contains(path, "...}") {
-			panic("httpapi: public route with a multi-segment wildcard: " + pattern)
+			panic("httpapi: public route with a multi-segment wildcard: " + rt.Pattern)
 		}
 		s.publicWild = append(s.publicWild, strings.Split(path, "/"))
-	} else {
-		if s.public == nil {
-			s.public = map[string]bool{}
-		}
-		s.public[path] = true
+		return
 	}
-	s.register(mux, route{pattern, action, AccessPublic}, h)
+	if s.public == nil {
+		s.public = map[string]bool{}
+	}
+	s.public[path] = true
 }
 
 // isPublic reports whether path is the path of a public route.
@@ -98,9 +87,12 @@ func matchSegments(pattern []string, path string) bool {
 
 // register adds rt to s.table, the one place that says per route its
 // action and access (the endpoint action maps are built from it), and
-// registers h for it. The pattern is recorded, per request, for logs and
-// metrics.
-func (s *server) register(mux *http.ServeMux, rt route, h http.Handler) {
+// registers its handler. The pattern is recorded, per request, for logs
+// and metrics.
+func (s *server) register(mux *http.ServeMux, rt route) {
+	if rt.Access == AccessPublic {
+		s.notePublic(rt)
+	}
 	s.table = append(s.table, rt)
 	if s.actions == nil {
 		s.actions = map[string]string{}
@@ -110,6 +102,6 @@ func (s *server) register(mux *http.ServeMux, rt route, h http.Handler) {
 		if ri, ok := r.Context().Value(routeKey).(*routeInfo); ok {
 			ri.pattern = r.Pattern
 		}
-		h.ServeHTTP(w, r)
+		rt.h.ServeHTTP(w, r)
 	}))
 }

@@ -10,216 +10,223 @@ import (
 	"github.com/keyward-iam/keyward/service"
 )
 
-// routes lists every route of the API on one screen, with the action each
-// needs (the service authorizes it; TestRouteActions checks every one is in
-// the catalog and in api/openapi.yaml). Routes under /v2 need a bearer
-// token unless public says otherwise.
+// routes registers every route of the API, listed on one screen with
+// the action each needs (the service authorizes it; TestRouteActions
+// checks every one is in the catalog and in api/openapi.yaml) and who may
+// call it. Routes under /v2 need a bearer token unless their access is
+// AccessPublic.
 func (s *server) routes(mux *http.ServeMux, g prometheus.Gatherer) {
-	s.handlePublic(mux, "GET /healthz", "", s.handleHealth())
-	s.handlePublic(mux, "GET /readyz", "", s.handleReady())
-	s.handlePublic(mux, "GET /metrics", "", promhttp.HandlerFor(g, promhttp.HandlerOpts{}))
-	s.handlePublic(mux, "GET /v2/openapi.yaml", "", s.handleSpec())
+	for _, rt := range []route{
+		{"GET /healthz", "", AccessPublic, s.handleHealth()},
+		{"GET /readyz", "", AccessPublic, s.handleReady()},
+		{"GET /metrics", "", AccessPublic, promhttp.HandlerFor(g, promhttp.HandlerOpts{})},
+		{"GET /v2/openapi.yaml", "", AccessPublic, s.handleSpec()},
 
-	s.handleSelf(mux, "POST /v2/organizations", "iam.organization.Create", s.handleCreateOrganization())
-	s.handleSelf(mux, "GET /v2/organizations", "iam.organization.List", s.handleListOrganizations())
-	s.handleSelf(mux, "GET /v2/organizations/{organization_id}", "iam.organization.Read", s.handleGetOrganization())
-	s.handle(mux, "PUT /v2/organizations/{organization_id}", "iam.organization.Update", s.handleUpdateOrganization())
-	s.handle(mux, "POST /v2/organizations/{organization_id}/api-keys", "iam.apikey.Create", s.handleCreateOrgAPIKey())
-	s.handle(mux, "DELETE /v2/organizations/{organization_id}", "iam.organization.Delete", s.handleDeleteOrganization())
-	s.handle(mux, "PATCH /v2/organizations/{organization_id}/restore", "iam.organization.Restore", s.handleRestoreOrganization())
-	s.handle(mux, "DELETE /v2/organizations/{organization_id}/user/{user_id}", "iam.organization.RemoveUser", s.handleRemoveOrgUser())
-	s.handle(mux, "PUT /v2/organizations/{organization_id}/user/{user_id}/suspend", "iam.organization.SuspendUser", s.handleSuspendUser())
-	s.handle(mux, "PUT /v2/organizations/{organization_id}/user/{user_id}/unsuspend", "iam.organization.UnsuspendUser", s.handleUnsuspendUser())
-	s.handle(mux, "GET /v2/organizations/{organization_id}/suspended-users", "iam.organization.ListSuspendedUsers", s.handleListSuspendedUsers())
-	s.handle(mux, "POST /v2/organizations/{organization_id}/transfer-ownership", "iam.organization.TransferOwnership", s.handleTransferOwnership())
+		{"POST /v2/organizations", "iam.organization.Create", AccessSelf, s.handleCreateOrganization()},
+		{"GET /v2/organizations", "iam.organization.List", AccessSelf, s.handleListOrganizations()},
+		{"GET /v2/organizations/{organization_id}", "iam.organization.Read", AccessSelf, s.handleGetOrganization()},
+		{"PUT /v2/organizations/{organization_id}", "iam.organization.Update", AccessAction, s.handleUpdateOrganization()},
+		{"POST /v2/organizations/{organization_id}/api-keys", "iam.apikey.Create", AccessAction, s.handleCreateOrgAPIKey()},
+		{"DELETE /v2/organizations/{organization_id}", "iam.organization.Delete", AccessAction, s.handleDeleteOrganization()},
+		{"PATCH /v2/organizations/{organization_id}/restore", "iam.organization.Restore", AccessAction, s.handleRestoreOrganization()},
+		{"DELETE /v2/organizations/{organization_id}/user/{user_id}", "iam.organization.RemoveUser", AccessAction, s.handleRemoveOrgUser()},
+		{"PUT /v2/organizations/{organization_id}/user/{user_id}/suspend", "iam.organization.SuspendUser", AccessAction, s.handleSuspendUser()},
+		{"PUT /v2/organizations/{organization_id}/user/{user_id}/unsuspend", "iam.organization.UnsuspendUser", AccessAction, s.handleUnsuspendUser()},
+		{"GET /v2/organizations/{organization_id}/suspended-users", "iam.organization.ListSuspendedUsers", AccessAction, s.handleListSuspendedUsers()},
+		{"POST /v2/organizations/{organization_id}/transfer-ownership", "iam.organization.TransferOwnership", AccessAction, s.handleTransferOwnership()},
 
-	s.handle(mux, "POST /v2/users", "iam.user.Create", s.handleCreateUser())
-	s.handle(mux, "GET /v2/users", "iam.user.List", s.handleListUsers())
-	s.handleSelf(mux, "GET /v2/users/me", "iam.user.Read", s.handleMe())
-	s.handle(mux, "GET /v2/users/{user_id}", "iam.user.Read", s.handleGetUser())
-	s.handle(mux, "PATCH /v2/users/{user_id}", "iam.user.Update", s.handleUpdateUser())
-	s.handle(mux, "DELETE /v2/users/{user_id}", "iam.user.Delete", s.handleDeleteUser())
-	s.handleSelf(mux, "PUT /v2/users/me/password", "iam.user.ChangePassword", s.handleChangePassword())
-	s.handle(mux, "PUT /v2/users/{user_id}/password", "iam.user.SetPassword", s.handleSetPassword())
-	s.handle(mux, "DELETE /v2/users/{user_id}/password", "iam.user.InvalidatePassword", s.handleInvalidatePassword())
-	s.handle(mux, "DELETE /v2/users/{user_id}/lockout", "iam.user.Update", s.handleUnlockUser())
-	s.handle(mux, "GET /v2/users/{user_id}/tags", "iam.user.ListTags", s.handleListUserTags())
-	s.handle(mux, "POST /v2/users/{user_id}/tags", "iam.user.Tag", s.handleTagUser())
-	s.handle(mux, "DELETE /v2/users/{user_id}/tags", "iam.user.Untag", s.handleUntagUser())
-	s.handleSelf(mux, "GET /v2/users/me/mfa", "iam.user.ReadMFA", s.handleGetMFA())
-	s.handleSelf(mux, "POST /v2/users/me/mfa/totp", "iam.user.EnrollMFA", s.handleEnrollTOTP())
-	s.handleSelf(mux, "POST /v2/users/me/mfa/totp/confirm", "iam.user.EnrollMFA", s.handleConfirmTOTP())
-	s.handleSelf(mux, "DELETE /v2/users/me/mfa/totp", "iam.user.DisableMFA", s.handleDisableTOTP())
-	s.handle(mux, "DELETE /v2/users/{user_id}/mfa", "iam.user.ResetMFA", s.handleResetMFA())
-	s.handleSelf(mux, "GET /v2/organizations/{organization_id}/mfa-policy", "iam.organization.Read", s.handleGetMFAPolicy())
-	s.handle(mux, "PUT /v2/organizations/{organization_id}/mfa-policy", "iam.organization.Update", s.handleSetMFAPolicy())
+		{"POST /v2/users", "iam.user.Create", AccessAction, s.handleCreateUser()},
+		{"GET /v2/users", "iam.user.List", AccessAction, s.handleListUsers()},
+		{"GET /v2/users/me", "iam.user.Read", AccessSelf, s.handleMe()},
+		{"GET /v2/users/{user_id}", "iam.user.Read", AccessAction, s.handleGetUser()},
+		{"PATCH /v2/users/{user_id}", "iam.user.Update", AccessAction, s.handleUpdateUser()},
+		{"DELETE /v2/users/{user_id}", "iam.user.Delete", AccessAction, s.handleDeleteUser()},
+		{"PUT /v2/users/me/password", "iam.user.ChangePassword", AccessSelf, s.handleChangePassword()},
+		{"PUT /v2/users/{user_id}/password", "iam.user.SetPassword", AccessAction, s.handleSetPassword()},
+		{"DELETE /v2/users/{user_id}/password", "iam.user.InvalidatePassword", AccessAction, s.handleInvalidatePassword()},
+		{"DELETE /v2/users/{user_id}/lockout", "iam.user.Update", AccessAction, s.handleUnlockUser()},
+		{"GET /v2/users/{user_id}/tags", "iam.user.ListTags", AccessAction, s.handleListUserTags()},
+		{"POST /v2/users/{user_id}/tags", "iam.user.Tag", AccessAction, s.handleTagUser()},
+		{"DELETE /v2/users/{user_id}/tags", "iam.user.Untag", AccessAction, s.handleUntagUser()},
+		{"GET /v2/users/me/mfa", "iam.user.ReadMFA", AccessSelf, s.handleGetMFA()},
+		{"POST /v2/users/me/mfa/totp", "iam.user.EnrollMFA", AccessSelf, s.handleEnrollTOTP()},
+		{"POST /v2/users/me/mfa/totp/confirm", "iam.user.EnrollMFA", AccessSelf, s.handleConfirmTOTP()},
+		{"DELETE /v2/users/me/mfa/totp", "iam.user.DisableMFA", AccessSelf, s.handleDisableTOTP()},
+		{"DELETE /v2/users/{user_id}/mfa", "iam.user.ResetMFA", AccessAction, s.handleResetMFA()},
+		{"GET /v2/organizations/{organization_id}/mfa-policy", "iam.organization.Read", AccessSelf, s.handleGetMFAPolicy()},
+		{"PUT /v2/organizations/{organization_id}/mfa-policy", "iam.organization.Update", AccessAction, s.handleSetMFAPolicy()},
 
-	s.handlePublic(mux, "POST /v2/auth/login", "iam.user.Login", s.handleLogin())
-	s.handleSelf(mux, "POST /v2/auth/logout", "iam.user.Logout", s.handleLogout())
-	s.handleSelf(mux, "GET /v2/auth/sessions", "iam.user.ListLoginSessions", s.handleListLoginSessions())
-	s.handlePublic(mux, "GET /v2/auth/sso/{organization_id}", "iam.user.Login", s.handleStartSSO())
-	s.handlePublic(mux, "GET /v2/auth/sso/callback", "iam.user.Login", s.handleSSOCallback())
-	s.handlePublic(mux, "GET /v2/auth/saml/{organization_id}/metadata", "", s.handleSAMLMetadata())
-	s.handlePublic(mux, "POST /v2/auth/saml/{organization_id}/acs", "iam.user.Login", s.handleSAMLACS())
+		{"POST /v2/auth/login", "iam.user.Login", AccessPublic, s.handleLogin()},
+		{"POST /v2/auth/logout", "iam.user.Logout", AccessSelf, s.handleLogout()},
+		{"GET /v2/auth/sessions", "iam.user.ListLoginSessions", AccessSelf, s.handleListLoginSessions()},
+		{"GET /v2/auth/sso/{organization_id}", "iam.user.Login", AccessPublic, s.handleStartSSO()},
+		{"GET /v2/auth/sso/callback", "iam.user.Login", AccessPublic, s.handleSSOCallback()},
+		{"GET /v2/auth/saml/{organization_id}/metadata", "", AccessPublic, s.handleSAMLMetadata()},
+		{"POST /v2/auth/saml/{organization_id}/acs", "iam.user.Login", AccessPublic, s.handleSAMLACS()},
 
-	s.handle(mux, "GET /v2/identity-provider", "iam.identityprovider.Read", s.handleGetIdentityProvider())
-	s.handle(mux, "PUT /v2/identity-provider", "iam.identityprovider.Update", s.handlePutIdentityProvider())
-	s.handle(mux, "DELETE /v2/identity-provider", "iam.identityprovider.Delete", s.handleDeleteIdentityProvider())
+		{"GET /v2/identity-provider", "iam.identityprovider.Read", AccessAction, s.handleGetIdentityProvider()},
+		{"PUT /v2/identity-provider", "iam.identityprovider.Update", AccessAction, s.handlePutIdentityProvider()},
+		{"DELETE /v2/identity-provider", "iam.identityprovider.Delete", AccessAction, s.handleDeleteIdentityProvider()},
 
-	s.handle(mux, "POST /v2/scim-tokens", "iam.scimtoken.Create", s.handleCreateSCIMToken())
-	s.handle(mux, "GET /v2/scim-tokens", "iam.scimtoken.List", s.handleListSCIMTokens())
-	s.handle(mux, "DELETE /v2/scim-tokens/{token_id}", "iam.scimtoken.Delete", s.handleDeleteSCIMToken())
-	// SCIM 2.0, for the organization's identity provider: its own token
-	// and error shape (handleSCIM), outside /v2.
-	for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
-		s.handlePublic(mux, method+" /scim/v2/{organization_id}/", "", s.handleSCIM())
+		{"POST /v2/scim-tokens", "iam.scimtoken.Create", AccessAction, s.handleCreateSCIMToken()},
+		{"GET /v2/scim-tokens", "iam.scimtoken.List", AccessAction, s.handleListSCIMTokens()},
+		{"DELETE /v2/scim-tokens/{token_id}", "iam.scimtoken.Delete", AccessAction, s.handleDeleteSCIMToken()},
+		// SCIM 2.0, for the organization's identity provider: its own token
+		// and error shape (handleSCIM), outside /v2.
+		{"GET /scim/v2/{organization_id}/", "", AccessPublic, s.handleSCIM()},
+		{"POST /scim/v2/{organization_id}/", "", AccessPublic, s.handleSCIM()},
+		{"PUT /scim/v2/{organization_id}/", "", AccessPublic, s.handleSCIM()},
+		{"PATCH /scim/v2/{organization_id}/", "", AccessPublic, s.handleSCIM()},
+		{"DELETE /scim/v2/{organization_id}/", "", AccessPublic, s.handleSCIM()},
+
+		{"POST /v2/users/{user_id}/api-keys", "iam.apikey.Create", AccessAction, s.handleCreateAPIKey()},
+		{"GET /v2/users/{user_id}/api-keys", "iam.apikey.List", AccessAction, s.handleListAPIKeys()},
+		{"GET /v2/users/{user_id}/api-keys/{key_id}", "iam.apikey.Read", AccessAction, s.handleGetAPIKey()},
+		{"DELETE /v2/users/{user_id}/api-keys/{key_id}", "iam.apikey.Delete", AccessAction, s.handleRevokeAPIKey()},
+
+		{"GET /v2/users/me/groups", "iam.user.ListGroups", AccessSelf, s.handleListUserGroups(true)},
+		{"GET /v2/users/me/roles", "iam.user.ListRoles", AccessSelf, s.handleListUserRoles(true)},
+		{"GET /v2/users/me/policies", "iam.user.ListPolicies", AccessSelf, s.handleListUserPolicies(true)},
+		{"GET /v2/users/{user_id}/groups", "iam.user.ListGroups", AccessAction, s.handleListUserGroups(false)},
+		{"GET /v2/users/{user_id}/roles", "iam.user.ListRoles", AccessAction, s.handleListUserRoles(false)},
+		{"GET /v2/users/{user_id}/policies", "iam.user.ListPolicies", AccessAction, s.handleListUserPolicies(false)},
+
+		{"POST /v2/groups", "iam.group.Create", AccessAction, s.handleCreateGroup()},
+		{"GET /v2/groups", "iam.group.List", AccessAction, s.handleListGroups()},
+		{"GET /v2/groups/{group_id}", "iam.group.Read", AccessAction, s.handleGetGroup()},
+		{"PUT /v2/groups/{group_id}", "iam.group.Update", AccessAction, s.handleUpdateGroup()},
+		{"DELETE /v2/groups/{group_id}", "iam.group.Delete", AccessAction, s.handleDeleteGroup()},
+		{"PATCH /v2/groups/{group_id}/restore", "iam.group.Restore", AccessAction, s.handleRestoreGroup()},
+		{"POST /v2/groups/{group_id}/members", "iam.group.AddMember", AccessAction, s.handleAddGroupMember()},
+		{"GET /v2/groups/{group_id}/members", "iam.group.ListMembers", AccessAction, s.handleListGroupMembers()},
+		{"DELETE /v2/groups/{group_id}/members/{user_id}", "iam.group.RemoveMember", AccessAction, s.handleRemoveGroupMember()},
+		{"GET /v2/groups/{group_id}/policies", "iam.group.ListPolicies", AccessAction, s.handleListGroupPolicies()},
+		{"GET /v2/groups/{group_id}/roles", "iam.group.ListRoles", AccessAction, s.handleListGroupRoles()},
+
+		{"POST /v2/roles", "iam.role.Create", AccessAction, s.handleCreateRole()},
+		{"GET /v2/roles", "iam.role.List", AccessAction, s.handleListRoles()},
+		{"GET /v2/roles/{role_id}", "iam.role.Read", AccessAction, s.handleGetRole()},
+		{"PUT /v2/roles/{role_id}", "iam.role.Update", AccessAction, s.handleUpdateRole()},
+		{"DELETE /v2/roles/{role_id}", "iam.role.Delete", AccessAction, s.handleDeleteRole()},
+		{"PATCH /v2/roles/{role_id}/restore", "iam.role.Restore", AccessAction, s.handleRestoreRole()},
+		{"GET /v2/roles/{role_id}/policies", "iam.role.ListPolicies", AccessAction, s.handleListRolePolicies()},
+		{"POST /v2/roles/{role_id}/policies", "iam.role.AttachPolicy", AccessAction, s.handleAttachRolePolicy(true)},
+		{"POST /v2/roles/{role_id}/policies/{policy_id}", "iam.role.AttachPolicy", AccessAction, s.handleAttachRolePolicy(false)},
+		{"DELETE /v2/roles/{role_id}/policies/{policy_id}", "iam.role.DetachPolicy", AccessAction, s.handleDetachRolePolicy()},
+		{"GET /v2/roles/{role_id}/users", "iam.role.ListUsers", AccessAction, s.handleListRoleUsers()},
+		{"POST /v2/roles/{role_id}/users/{user_id}", "iam.role.AttachUser", AccessAction, s.handleAttachRoleUser()},
+		{"DELETE /v2/roles/{role_id}/users/{user_id}", "iam.role.DetachUser", AccessAction, s.handleDetachRoleUser()},
+		{"GET /v2/roles/{role_id}/groups", "iam.role.ListGroups", AccessAction, s.handleListRoleGroups()},
+		{"POST /v2/roles/{role_id}/groups/{group_id}", "iam.role.AttachGroup", AccessAction, s.handleAttachRoleGroup()},
+		{"DELETE /v2/roles/{role_id}/groups/{group_id}", "iam.role.DetachGroup", AccessAction, s.handleDetachRoleGroup()},
+
+		{"POST /v2/policies", "iam.policy.Create", AccessAction, s.handleCreatePolicy()},
+		{"GET /v2/policies", "iam.policy.List", AccessAction, s.handleListPolicies()},
+		{"GET /v2/policies/{policy_id}", "iam.policy.Read", AccessAction, s.handleGetPolicy()},
+		{"PUT /v2/policies/{policy_id}", "iam.policy.Update", AccessAction, s.handleUpdatePolicy()},
+		{"DELETE /v2/policies/{policy_id}", "iam.policy.Delete", AccessAction, s.handleDeletePolicy()},
+		{"PATCH /v2/policies/{policy_id}/restore", "iam.policy.Restore", AccessAction, s.handleRestorePolicy()},
+		{"GET /v2/policies/{policy_id}/users", "iam.policy.ListUsers", AccessAction, s.handleListPolicyUsers()},
+		{"POST /v2/policies/{policy_id}/users/{user_id}", "iam.policy.AttachUser", AccessAction, s.handleAttachPolicyUser()},
+		{"DELETE /v2/policies/{policy_id}/users/{user_id}", "iam.policy.DetachUser", AccessAction, s.handleDetachPolicyUser()},
+		{"GET /v2/policies/{policy_id}/groups", "iam.policy.ListGroups", AccessAction, s.handleListPolicyGroups()},
+		{"POST /v2/policies/{policy_id}/groups/{group_id}", "iam.policy.AttachGroup", AccessAction, s.handleAttachPolicyGroup()},
+		{"DELETE /v2/policies/{policy_id}/groups/{group_id}", "iam.policy.DetachGroup", AccessAction, s.handleDetachPolicyGroup()},
+		{"GET /v2/policies/{policy_id}/roles", "iam.policy.ListRoles", AccessAction, s.handleListPolicyRoles()},
+
+		{"POST /v2/oidc/issuer", "oidc.issuer.Create", AccessAction, s.handleCreateOIDCIssuer()},
+		{"GET /v2/oidc/issuer", "oidc.issuer.List", AccessAction, s.handleListOIDCIssuers()},
+		{"GET /v2/oidc/issuer/{issuer_id}", "oidc.issuer.Read", AccessAction, s.handleGetOIDCIssuer()},
+		{"DELETE /v2/oidc/issuer/{issuer_id}", "oidc.issuer.Delete", AccessAction, s.handleDeleteOIDCIssuer()},
+		{"POST /v2/oidc/provider", "oidc.provider.Create", AccessAction, s.handleCreateOIDCProvider()},
+		{"GET /v2/oidc/provider", "oidc.provider.List", AccessAction, s.handleListOIDCProviders()},
+		{"GET /v2/oidc/provider/{provider_id}", "oidc.provider.Read", AccessAction, s.handleGetOIDCProvider()},
+		{"DELETE /v2/oidc/provider/{provider_id}", "oidc.provider.Delete", AccessAction, s.handleDeleteOIDCProvider()},
+		{"POST /v2/oidc/issuer/token", "oidc.token.Create", AccessAction, s.handleCreateOIDCToken()},
+		{"GET /v2/oidc/issuer/token/{token_id}", "oidc.token.Read", AccessAction, s.handleGetOIDCToken()},
+		{"GET /v2/oidc/{provider_id}/.well-known/openid-configuration", "", AccessPublic, s.handleDiscovery()},
+		{"GET /v2/oidc/{provider_id}/.well-known/jwks.json", "", AccessPublic, s.handleJWKS()},
+		s.viaBrowser(route{"GET " + authorizePath, "oidc.provider.Authorize", AccessAction, s.handleOIDCAuthorize()}),
+		{"POST /v2/oidc/{provider_id}" + oidcprovider.TokenPath, "", AccessPublic, http.HandlerFunc(s.flow.Token)},
+		{"GET /v2/oidc/{provider_id}" + oidcprovider.UserinfoPath, "", AccessPublic, http.HandlerFunc(s.flow.Userinfo)},
+		{"POST /v2/oidc/{provider_id}" + oidcprovider.UserinfoPath, "", AccessPublic, http.HandlerFunc(s.flow.Userinfo)},
+		{"POST /v2/oidc/{provider_id}" + oidcprovider.RevokePath, "", AccessPublic, http.HandlerFunc(s.flow.Revoke)},
+		{"POST /v2/fleet/oidc-keys/rotate", "fleet.oidckey.Rotate", AccessAction, s.handleRotateSigningKey()},
+
+		{"POST /v2/role-trusts", "iam.roletrust.Create", AccessAction, s.handleCreateRoleTrust()},
+		{"GET /v2/role-trusts", "iam.roletrust.List", AccessAction, s.handleListRoleTrusts("")},
+		{"GET /v2/role-trusts/{trust_id}", "iam.roletrust.Read", AccessAction, s.handleGetRoleTrust()},
+		{"PUT /v2/role-trusts/{trust_id}", "iam.roletrust.Update", AccessAction, s.handleUpdateRoleTrust()},
+		{"DELETE /v2/role-trusts/{trust_id}", "iam.roletrust.Delete", AccessAction, s.handleDeleteRoleTrust()},
+		{"PATCH /v2/role-trusts/{trust_id}/restore", "iam.roletrust.Restore", AccessAction, s.handleRestoreRoleTrust()},
+		{"GET /v2/role-trusts/by-role/{role_id}", "iam.roletrust.List", AccessAction, s.handleListRoleTrusts("role_id")},
+		{"GET /v2/role-trusts/assumable/{user_id}", "iam.roletrust.List", AccessAction, s.handleListRoleTrusts("user_id")},
+
+		{"POST /v2/assumed-roles/assume", "iam.role.AssumeRole", AccessAction, s.handleAssumeRole()},
+		{"POST /v2/assumed-roles/assume-with-web-identity", "", AccessPublic, s.handleAssumeWithWebIdentity()},
+		{"POST /v2/assumed-roles/compatibility/aws/sts", "", AccessPublic, s.handleSTS()},
+		{"GET /v2/assumed-roles/{session_token}", "iam.assumedrole.Read", AccessAction, s.handleGetRoleSession()},
+		{"DELETE /v2/assumed-roles/{session_token}", "iam.assumedrole.Delete", AccessAction, s.handleTerminateRoleSession()},
+		{"GET /v2/assumed-roles/users/{user_id}/sessions", "iam.assumedrole.List", AccessAction, s.handleListRoleSessions("user_id")},
+		{"GET /v2/roles/{role_id}/sessions", "iam.assumedrole.List", AccessAction, s.handleListRoleSessions("role_id")},
+
+		{"POST /v2/authorize", "iam.authorization.Authorize", AccessAction, s.handleAuthorize()},
+		{"POST /v2/authorize/batch", "iam.authorization.Authorize", AccessAction, s.handleAuthorizeBatch()},
+		{"POST /v2/who-can", "iam.authorization.WhoCan", AccessAction, s.handleWhoCan()},
+		{"GET /v2/users/me/effective-access", "iam.user.ReadEffectiveAccess", AccessSelf, s.handleEffectiveAccess(true)},
+		{"GET /v2/users/{user_id}/effective-access", "iam.user.ReadEffectiveAccess", AccessAction, s.handleEffectiveAccess(false)},
+
+		{"GET /v2/audit-events", "iam.auditevent.List", AccessAction, s.handleListAuditEvents()},
+
+		{"POST /v2/projects", "iam.project.Create", AccessAction, s.handleCreateProject()},
+		{"GET /v2/projects", "iam.project.List", AccessAction, s.handleListProjects()},
+		{"GET /v2/projects/{project_id}", "iam.project.Read", AccessAction, s.handleGetProject()},
+		{"PUT /v2/projects/{project_id}", "iam.project.Update", AccessAction, s.handleUpdateProject()},
+		{"DELETE /v2/projects/{project_id}", "iam.project.Delete", AccessAction, s.handleDeleteProject()},
+		{"GET /v2/projects/{project_id}/role-assignments", "iam.binding.Read", AccessAction, s.handleGetRoleAssignments(true)},
+		{"PUT /v2/projects/{project_id}/role-assignments", "iam.binding.Update", AccessAction, s.handlePutRoleAssignments(true)},
+		{"GET /v2/organizations/{organization_id}/role-assignments", "iam.binding.Read", AccessAction, s.handleGetRoleAssignments(false)},
+		{"PUT /v2/organizations/{organization_id}/role-assignments", "iam.binding.Update", AccessAction, s.handlePutRoleAssignments(false)},
+		{"GET /v2/projects/{project_id}/overrides/{user_id}", "iam.override.Read", AccessAction, s.handleGetOverride()},
+		{"PUT /v2/projects/{project_id}/overrides/{user_id}", "iam.override.Update", AccessAction, s.handlePutOverride()},
+		{"DELETE /v2/projects/{project_id}/overrides/{user_id}", "iam.override.Delete", AccessAction, s.handleDeleteOverride()},
+		{"POST /v2/resources", "iam.resource.Register", AccessAction, s.handleRegisterResource()},
+		{"GET /v2/resources", "iam.resource.Read", AccessAction, s.handleListResources()},
+		{"GET /v2/resources/{resource_id}", "iam.resource.Read", AccessAction, s.handleGetResource()},
+		{"DELETE /v2/resources/{resource_id}", "iam.resource.Delete", AccessAction, s.handleDeleteResource()},
+
+		{"POST /v2/invitation", "iam.invitation.Create", AccessAction, s.handleCreateInvitation()},
+		{"GET /v2/invitation", "iam.invitation.List", AccessAction, s.handleListInvitations()},
+		{"GET /v2/invitation/{invitation_id}", "iam.invitation.Read", AccessAction, s.handleGetInvitation()},
+		{"POST /v2/invitation/{invitation_id}/resend", "iam.invitation.Resend", AccessAction, s.handleResendInvitation()},
+		{"DELETE /v2/invitation/{invitation_id}", "iam.invitation.Revoke", AccessAction, s.handleRevokeInvitation()},
+		{"GET /v2/invitations/accept", "", AccessPublic, s.handleDescribeInvitationLink()},
+		{"POST /v2/invitations/accept", "", AccessPublic, s.handleAcceptInvitation()},
+		{"GET /v2/mail", "iam.mail.List", AccessAction, s.handleListMail()},
+
+		{"GET /v2/fleet/roles", "fleet.role.List", AccessAction, s.handleListFleetRoles()},
+		{"POST /v2/fleet/roles", "fleet.role.Grant", AccessAction, s.handleGrantFleetRole()},
+		{"DELETE /v2/fleet/roles/{role}/users/{user_id}", "fleet.role.Revoke", AccessAction, s.handleRevokeFleetRole()},
+		{"GET /v2/fleet/organizations", "fleet.organization.List", AccessAction, s.handleListAllOrganizations()},
+		{"GET /v2/fleet/organizations/{organization_id}", "fleet.organization.Read", AccessAction, s.handleFleetGetOrganization()},
+		{"POST /v2/fleet/organizations/{organization_id}/suspend", "fleet.organization.Suspend", AccessAction, s.handleFleetOrgAction((*service.Service).SuspendOrganization)},
+		{"POST /v2/fleet/organizations/{organization_id}/unsuspend", "fleet.organization.Unsuspend", AccessAction, s.handleFleetOrgAction((*service.Service).UnsuspendOrganization)},
+		{"PUT /v2/fleet/organizations/{organization_id}/identity-mode", "fleet.organization.SetIdentityMode", AccessAction, s.handleSetIdentityMode()},
+		{"POST /v2/fleet/organizations/{organization_id}/users", "fleet.user.Create", AccessAction, s.handleFleetCreateUser()},
+		{"PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password", "fleet.user.SetPassword", AccessAction, s.handleFleetSetPassword()},
+		{"DELETE /v2/fleet/organizations/{organization_id}/users/{user_id}/password", "fleet.user.InvalidatePassword", AccessAction, s.handleFleetInvalidatePassword()},
+		{"GET /v2/fleet/audit", "fleet.audit.List", AccessAction, s.handleListFleetAuditEvents()},
+
+		{"GET /v2/actions", "iam.catalog.List", AccessSelf, s.handleListActions()},
+		{"GET /v2/actions/{action_name}", "iam.catalog.List", AccessSelf, s.handleGetAction()},
+		{"GET /v2/grid-groups", "iam.catalog.List", AccessSelf, s.handleListGridGroups()},
+		{"GET /v2/catalog", "fleet.catalog.Read", AccessAction, s.handleGetCatalog()},
+		{"PUT /v2/catalog", "fleet.catalog.Update", AccessAction, s.handleChangeCatalog(true)},
+		{"POST /v2/catalog/diff", "fleet.catalog.Read", AccessAction, s.handleChangeCatalog(false)},
+		{"GET /v2/endpoint-action-maps", "iam.catalog.List", AccessSelf, s.handleListEndpointActionMaps()},
+		{"GET /v2/endpoint-action-maps/available-actions", "iam.catalog.List", AccessSelf, s.handleListAvailableActions()},
+		{"GET /v2/endpoint-action-maps/{map_id}", "iam.catalog.List", AccessSelf, s.handleGetEndpointActionMap()},
+	} {
+		s.register(mux, rt)
 	}
-
-	s.handle(mux, "POST /v2/users/{user_id}/api-keys", "iam.apikey.Create", s.handleCreateAPIKey())
-	s.handle(mux, "GET /v2/users/{user_id}/api-keys", "iam.apikey.List", s.handleListAPIKeys())
-	s.handle(mux, "GET /v2/users/{user_id}/api-keys/{key_id}", "iam.apikey.Read", s.handleGetAPIKey())
-	s.handle(mux, "DELETE /v2/users/{user_id}/api-keys/{key_id}", "iam.apikey.Delete", s.handleRevokeAPIKey())
-
-	s.handleSelf(mux, "GET /v2/users/me/groups", "iam.user.ListGroups", s.handleListUserGroups(true))
-	s.handleSelf(mux, "GET /v2/users/me/roles", "iam.user.ListRoles", s.handleListUserRoles(true))
-	s.handleSelf(mux, "GET /v2/users/me/policies", "iam.user.ListPolicies", s.handleListUserPolicies(true))
-	s.handle(mux, "GET /v2/users/{user_id}/groups", "iam.user.ListGroups", s.handleListUserGroups(false))
-	s.handle(mux, "GET /v2/users/{user_id}/roles", "iam.user.ListRoles", s.handleListUserRoles(false))
-	s.handle(mux, "GET /v2/users/{user_id}/policies", "iam.user.ListPolicies", s.handleListUserPolicies(false))
-
-	s.handle(mux, "POST /v2/groups", "iam.group.Create", s.handleCreateGroup())
-	s.handle(mux, "GET /v2/groups", "iam.group.List", s.handleListGroups())
-	s.handle(mux, "GET /v2/groups/{group_id}", "iam.group.Read", s.handleGetGroup())
-	s.handle(mux, "PUT /v2/groups/{group_id}", "iam.group.Update", s.handleUpdateGroup())
-	s.handle(mux, "DELETE /v2/groups/{group_id}", "iam.group.Delete", s.handleDeleteGroup())
-	s.handle(mux, "PATCH /v2/groups/{group_id}/restore", "iam.group.Restore", s.handleRestoreGroup())
-	s.handle(mux, "POST /v2/groups/{group_id}/members", "iam.group.AddMember", s.handleAddGroupMember())
-	s.handle(mux, "GET /v2/groups/{group_id}/members", "iam.group.ListMembers", s.handleListGroupMembers())
-	s.handle(mux, "DELETE /v2/groups/{group_id}/members/{user_id}", "iam.group.RemoveMember", s.handleRemoveGroupMember())
-	s.handle(mux, "GET /v2/groups/{group_id}/policies", "iam.group.ListPolicies", s.handleListGroupPolicies())
-	s.handle(mux, "GET /v2/groups/{group_id}/roles", "iam.group.ListRoles", s.handleListGroupRoles())
-
-	s.handle(mux, "POST /v2/roles", "iam.role.Create", s.handleCreateRole())
-	s.handle(mux, "GET /v2/roles", "iam.role.List", s.handleListRoles())
-	s.handle(mux, "GET /v2/roles/{role_id}", "iam.role.Read", s.handleGetRole())
-	s.handle(mux, "PUT /v2/roles/{role_id}", "iam.role.Update", s.handleUpdateRole())
-	s.handle(mux, "DELETE /v2/roles/{role_id}", "iam.role.Delete", s.handleDeleteRole())
-	s.handle(mux, "PATCH /v2/roles/{role_id}/restore", "iam.role.Restore", s.handleRestoreRole())
-	s.handle(mux, "GET /v2/roles/{role_id}/policies", "iam.role.ListPolicies", s.handleListRolePolicies())
-	s.handle(mux, "POST /v2/roles/{role_id}/policies", "iam.role.AttachPolicy", s.handleAttachRolePolicy(true))
-	s.handle(mux, "POST /v2/roles/{role_id}/policies/{policy_id}", "iam.role.AttachPolicy", s.handleAttachRolePolicy(false))
-	s.handle(mux, "DELETE /v2/roles/{role_id}/policies/{policy_id}", "iam.role.DetachPolicy", s.handleDetachRolePolicy())
-	s.handle(mux, "GET /v2/roles/{role_id}/users", "iam.role.ListUsers", s.handleListRoleUsers())
-	s.handle(mux, "POST /v2/roles/{role_id}/users/{user_id}", "iam.role.AttachUser", s.handleAttachRoleUser())
-	s.handle(mux, "DELETE /v2/roles/{role_id}/users/{user_id}", "iam.role.DetachUser", s.handleDetachRoleUser())
-	s.handle(mux, "GET /v2/roles/{role_id}/groups", "iam.role.ListGroups", s.handleListRoleGroups())
-	s.handle(mux, "POST /v2/roles/{role_id}/groups/{group_id}", "iam.role.AttachGroup", s.handleAttachRoleGroup())
-	s.handle(mux, "DELETE /v2/roles/{role_id}/groups/{group_id}", "iam.role.DetachGroup", s.handleDetachRoleGroup())
-
-	s.handle(mux, "POST /v2/policies", "iam.policy.Create", s.handleCreatePolicy())
-	s.handle(mux, "GET /v2/policies", "iam.policy.List", s.handleListPolicies())
-	s.handle(mux, "GET /v2/policies/{policy_id}", "iam.policy.Read", s.handleGetPolicy())
-	s.handle(mux, "PUT /v2/policies/{policy_id}", "iam.policy.Update", s.handleUpdatePolicy())
-	s.handle(mux, "DELETE /v2/policies/{policy_id}", "iam.policy.Delete", s.handleDeletePolicy())
-	s.handle(mux, "PATCH /v2/policies/{policy_id}/restore", "iam.policy.Restore", s.handleRestorePolicy())
-	s.handle(mux, "GET /v2/policies/{policy_id}/users", "iam.policy.ListUsers", s.handleListPolicyUsers())
-	s.handle(mux, "POST /v2/policies/{policy_id}/users/{user_id}", "iam.policy.AttachUser", s.handleAttachPolicyUser())
-	s.handle(mux, "DELETE /v2/policies/{policy_id}/users/{user_id}", "iam.policy.DetachUser", s.handleDetachPolicyUser())
-	s.handle(mux, "GET /v2/policies/{policy_id}/groups", "iam.policy.ListGroups", s.handleListPolicyGroups())
-	s.handle(mux, "POST /v2/policies/{policy_id}/groups/{group_id}", "iam.policy.AttachGroup", s.handleAttachPolicyGroup())
-	s.handle(mux, "DELETE /v2/policies/{policy_id}/groups/{group_id}", "iam.policy.DetachGroup", s.handleDetachPolicyGroup())
-	s.handle(mux, "GET /v2/policies/{policy_id}/roles", "iam.policy.ListRoles", s.handleListPolicyRoles())
-
-	s.handle(mux, "POST /v2/oidc/issuer", "oidc.issuer.Create", s.handleCreateOIDCIssuer())
-	s.handle(mux, "GET /v2/oidc/issuer", "oidc.issuer.List", s.handleListOIDCIssuers())
-	s.handle(mux, "GET /v2/oidc/issuer/{issuer_id}", "oidc.issuer.Read", s.handleGetOIDCIssuer())
-	s.handle(mux, "DELETE /v2/oidc/issuer/{issuer_id}", "oidc.issuer.Delete", s.handleDeleteOIDCIssuer())
-	s.handle(mux, "POST /v2/oidc/provider", "oidc.provider.Create", s.handleCreateOIDCProvider())
-	s.handle(mux, "GET /v2/oidc/provider", "oidc.provider.List", s.handleListOIDCProviders())
-	s.handle(mux, "GET /v2/oidc/provider/{provider_id}", "oidc.provider.Read", s.handleGetOIDCProvider())
-	s.handle(mux, "DELETE /v2/oidc/provider/{provider_id}", "oidc.provider.Delete", s.handleDeleteOIDCProvider())
-	s.handle(mux, "POST /v2/oidc/issuer/token", "oidc.token.Create", s.handleCreateOIDCToken())
-	s.handle(mux, "GET /v2/oidc/issuer/token/{token_id}", "oidc.token.Read", s.handleGetOIDCToken())
-	s.handlePublic(mux, "GET /v2/oidc/{provider_id}/.well-known/openid-configuration", "", s.handleDiscovery())
-	s.handlePublic(mux, "GET /v2/oidc/{provider_id}/.well-known/jwks.json", "", s.handleJWKS())
-	s.handleBrowser(mux, "GET "+authorizePath, "oidc.provider.Authorize", s.handleOIDCAuthorize())
-	s.handlePublic(mux, "POST /v2/oidc/{provider_id}"+oidcprovider.TokenPath, "", http.HandlerFunc(s.flow.Token))
-	s.handlePublic(mux, "GET /v2/oidc/{provider_id}"+oidcprovider.UserinfoPath, "", http.HandlerFunc(s.flow.Userinfo))
-	s.handlePublic(mux, "POST /v2/oidc/{provider_id}"+oidcprovider.UserinfoPath, "", http.HandlerFunc(s.flow.Userinfo))
-	s.handlePublic(mux, "POST /v2/oidc/{provider_id}"+oidcprovider.RevokePath, "", http.HandlerFunc(s.flow.Revoke))
-	s.handle(mux, "POST /v2/fleet/oidc-keys/rotate", "fleet.oidckey.Rotate", s.handleRotateSigningKey())
-
-	s.handle(mux, "POST /v2/role-trusts", "iam.roletrust.Create", s.handleCreateRoleTrust())
-	s.handle(mux, "GET /v2/role-trusts", "iam.roletrust.List", s.handleListRoleTrusts(""))
-	s.handle(mux, "GET /v2/role-trusts/{trust_id}", "iam.roletrust.Read", s.handleGetRoleTrust())
-	s.handle(mux, "PUT /v2/role-trusts/{trust_id}", "iam.roletrust.Update", s.handleUpdateRoleTrust())
-	s.handle(mux, "DELETE /v2/role-trusts/{trust_id}", "iam.roletrust.Delete", s.handleDeleteRoleTrust())
-	s.handle(mux, "PATCH /v2/role-trusts/{trust_id}/restore", "iam.roletrust.Restore", s.handleRestoreRoleTrust())
-	s.handle(mux, "GET /v2/role-trusts/by-role/{role_id}", "iam.roletrust.List", s.handleListRoleTrusts("role_id"))
-	s.handle(mux, "GET /v2/role-trusts/assumable/{user_id}", "iam.roletrust.List", s.handleListRoleTrusts("user_id"))
-
-	s.handle(mux, "POST /v2/assumed-roles/assume", "iam.role.AssumeRole", s.handleAssumeRole())
-	s.handlePublic(mux, "POST /v2/assumed-roles/assume-with-web-identity", "", s.handleAssumeWithWebIdentity())
-	s.handlePublic(mux, "POST /v2/assumed-roles/compatibility/aws/sts", "", s.handleSTS())
-	s.handle(mux, "GET /v2/assumed-roles/{session_token}", "iam.assumedrole.Read", s.handleGetRoleSession())
-	s.handle(mux, "DELETE /v2/assumed-roles/{session_token}", "iam.assumedrole.Delete", s.handleTerminateRoleSession())
-	s.handle(mux, "GET /v2/assumed-roles/users/{user_id}/sessions", "iam.assumedrole.List", s.handleListRoleSessions("user_id"))
-	s.handle(mux, "GET /v2/roles/{role_id}/sessions", "iam.assumedrole.List", s.handleListRoleSessions("role_id"))
-
-	s.handle(mux, "POST /v2/authorize", "iam.authorization.Authorize", s.handleAuthorize())
-	s.handle(mux, "POST /v2/authorize/batch", "iam.authorization.Authorize", s.handleAuthorizeBatch())
-	s.handle(mux, "POST /v2/who-can", "iam.authorization.WhoCan", s.handleWhoCan())
-	s.handleSelf(mux, "GET /v2/users/me/effective-access", "iam.user.ReadEffectiveAccess", s.handleEffectiveAccess(true))
-	s.handle(mux, "GET /v2/users/{user_id}/effective-access", "iam.user.ReadEffectiveAccess", s.handleEffectiveAccess(false))
-
-	s.handle(mux, "GET /v2/audit-events", "iam.auditevent.List", s.handleListAuditEvents())
-
-	s.handle(mux, "POST /v2/projects", "iam.project.Create", s.handleCreateProject())
-	s.handle(mux, "GET /v2/projects", "iam.project.List", s.handleListProjects())
-	s.handle(mux, "GET /v2/projects/{project_id}", "iam.project.Read", s.handleGetProject())
-	s.handle(mux, "PUT /v2/projects/{project_id}", "iam.project.Update", s.handleUpdateProject())
-	s.handle(mux, "DELETE /v2/projects/{project_id}", "iam.project.Delete", s.handleDeleteProject())
-	s.handle(mux, "GET /v2/projects/{project_id}/role-assignments", "iam.binding.Read", s.handleGetRoleAssignments(true))
-	s.handle(mux, "PUT /v2/projects/{project_id}/role-assignments", "iam.binding.Update", s.handlePutRoleAssignments(true))
-	s.handle(mux, "GET /v2/organizations/{organization_id}/role-assignments", "iam.binding.Read", s.handleGetRoleAssignments(false))
-	s.handle(mux, "PUT /v2/organizations/{organization_id}/role-assignments", "iam.binding.Update", s.handlePutRoleAssignments(false))
-	s.handle(mux, "GET /v2/projects/{project_id}/overrides/{user_id}", "iam.override.Read", s.handleGetOverride())
-	s.handle(mux, "PUT /v2/projects/{project_id}/overrides/{user_id}", "iam.override.Update", s.handlePutOverride())
-	s.handle(mux, "DELETE /v2/projects/{project_id}/overrides/{user_id}", "iam.override.Delete", s.handleDeleteOverride())
-	s.handle(mux, "POST /v2/resources", "iam.resource.Register", s.handleRegisterResource())
-	s.handle(mux, "GET /v2/resources", "iam.resource.Read", s.handleListResources())
-	s.handle(mux, "GET /v2/resources/{resource_id}", "iam.resource.Read", s.handleGetResource())
-	s.handle(mux, "DELETE /v2/resources/{resource_id}", "iam.resource.Delete", s.handleDeleteResource())
-
-	s.handle(mux, "POST /v2/invitation", "iam.invitation.Create", s.handleCreateInvitation())
-	s.handle(mux, "GET /v2/invitation", "iam.invitation.List", s.handleListInvitations())
-	s.handle(mux, "GET /v2/invitation/{invitation_id}", "iam.invitation.Read", s.handleGetInvitation())
-	s.handle(mux, "POST /v2/invitation/{invitation_id}/resend", "iam.invitation.Resend", s.handleResendInvitation())
-	s.handle(mux, "DELETE /v2/invitation/{invitation_id}", "iam.invitation.Revoke", s.handleRevokeInvitation())
-	s.handlePublic(mux, "GET /v2/invitations/accept", "", s.handleDescribeInvitationLink())
-	s.handlePublic(mux, "POST /v2/invitations/accept", "", s.handleAcceptInvitation())
-	s.handle(mux, "GET /v2/mail", "iam.mail.List", s.handleListMail())
-
-	s.handle(mux, "GET /v2/fleet/roles", "fleet.role.List", s.handleListFleetRoles())
-	s.handle(mux, "POST /v2/fleet/roles", "fleet.role.Grant", s.handleGrantFleetRole())
-	s.handle(mux, "DELETE /v2/fleet/roles/{role}/users/{user_id}", "fleet.role.Revoke", s.handleRevokeFleetRole())
-	s.handle(mux, "GET /v2/fleet/organizations", "fleet.organization.List", s.handleListAllOrganizations())
-	s.handle(mux, "GET /v2/fleet/organizations/{organization_id}", "fleet.organization.Read", s.handleFleetGetOrganization())
-	s.handle(mux, "POST /v2/fleet/organizations/{organization_id}/suspend", "fleet.organization.Suspend", s.handleFleetOrgAction((*service.Service).SuspendOrganization))
-	s.handle(mux, "POST /v2/fleet/organizations/{organization_id}/unsuspend", "fleet.organization.Unsuspend", s.handleFleetOrgAction((*service.Service).UnsuspendOrganization))
-	s.handle(mux, "PUT /v2/fleet/organizations/{organization_id}/identity-mode", "fleet.organization.SetIdentityMode", s.handleSetIdentityMode())
-	s.handle(mux, "POST /v2/fleet/organizations/{organization_id}/users", "fleet.user.Create", s.handleFleetCreateUser())
-	s.handle(mux, "PUT /v2/fleet/organizations/{organization_id}/users/{user_id}/password", "fleet.user.SetPassword", s.handleFleetSetPassword())
-	s.handle(mux, "DELETE /v2/fleet/organizations/{organization_id}/users/{user_id}/password", "fleet.user.InvalidatePassword", s.handleFleetInvalidatePassword())
-	s.handle(mux, "GET /v2/fleet/audit", "fleet.audit.List", s.handleListFleetAuditEvents())
-
-	s.handleSelf(mux, "GET /v2/actions", "iam.catalog.List", s.handleListActions())
-	s.handleSelf(mux, "GET /v2/actions/{action_name}", "iam.catalog.List", s.handleGetAction())
-	s.handleSelf(mux, "GET /v2/grid-groups", "iam.catalog.List", s.handleListGridGroups())
-	s.handle(mux, "GET /v2/catalog", "fleet.catalog.Read", s.handleGetCatalog())
-	s.handle(mux, "PUT /v2/catalog", "fleet.catalog.Update", s.handleChangeCatalog(true))
-	s.handle(mux, "POST /v2/catalog/diff", "fleet.catalog.Read", s.handleChangeCatalog(false))
-	s.handleSelf(mux, "GET /v2/endpoint-action-maps", "iam.catalog.List", s.handleListEndpointActionMaps())
-	s.handleSelf(mux, "GET /v2/endpoint-action-maps/available-actions", "iam.catalog.List", s.handleListAvailableActions())
-	s.handleSelf(mux, "GET /v2/endpoint-action-maps/{map_id}", "iam.catalog.List", s.handleGetEndpointActionMap())
 }

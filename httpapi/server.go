@@ -66,7 +66,7 @@ type server struct {
 	// split at "/".
 	publicWild [][]string
 	// browser holds the paths of routes a browser calls with its session
-	// cookie (handleBrowser).
+	// cookie (viaBrowser).
 	browser map[string]bool
 	// flow serves the code flow's token, userinfo and revocation
 	// endpoints.

@@ -1,13 +1,13 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/keyward-iam/keyward/keywardtest"
 )
 
 type sessionOut struct {
@@ -337,7 +337,7 @@ func TestAutomaticTrust(t *testing.T) {
 // TestSessionTokenNotLogged reads and ends a session by its token, which
 // travels in the path, and requires the token in no log line.
 func TestSessionTokenNotLogged(t *testing.T) {
-	var logs syncBuffer
+	var logs keywardtest.SyncBuffer
 	a, _ := newClockAPILog(t, &logs)
 	f := &sessionFixture{api: a}
 	f.alice, f.aliceKey = a.createUser(`{"email":"alice@example.com","name":"Alice","api_enabled":true}`)
@@ -351,24 +351,6 @@ func TestSessionTokenNotLogged(t *testing.T) {
 		t.Errorf("logs name the route %v and hold the token's secret %v:\n%s",
 			strings.Contains(out, "{session_token}"), strings.Contains(out, secret), out)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestAssumeRoleBadInput(t *testing.T) {

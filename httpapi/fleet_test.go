@@ -367,11 +367,7 @@ func TestFleetAudit(t *testing.T) {
 			t.Errorf("%s: no fleet audit event", rt.Pattern)
 		}
 	}
-	var own struct {
-		Events []struct{ Action string } `json:"audit_events"`
-	}
-	w.do("GET", "/v2/audit-events?per_page=500", w.root, "", http.StatusOK, &own)
-	for _, e := range own.Events {
+	for _, e := range w.auditEvents(w.root) {
 		if strings.HasPrefix(e.Action, "fleet.role.") {
 			t.Errorf("the organization's trail holds %s", e.Action)
 		}

@@ -128,15 +128,8 @@ func TestGroupRestore(t *testing.T) {
 		t.Error("bob does not hold the restored trust's role")
 	}
 
-	var audit struct {
-		Events []struct {
-			Action   string `json:"action"`
-			TargetID string `json:"target_id"`
-		} `json:"audit_events"`
-	}
-	a.do("GET", "/v2/audit-events?per_page=500", a.root, "", http.StatusOK, &audit)
 	var restores []string
-	for _, ev := range audit.Events {
+	for _, ev := range a.auditEvents(a.root) {
 		if ev.Action == "iam.group.Restore" {
 			restores = append(restores, ev.TargetID)
 		}

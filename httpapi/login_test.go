@@ -134,12 +134,8 @@ func TestLoginThrottling(t *testing.T) {
 	if e.Code != "rate_limited" {
 		t.Errorf("throttled login: %+v, want rate_limited", e)
 	}
-	var events struct {
-		Events []struct{ Action string } `json:"audit_events"`
-	}
-	a.do("GET", "/v2/audit-events?per_page=500", a.root, "", http.StatusOK, &events)
 	failed, ok := 0, 0
-	for _, ev := range events.Events {
+	for _, ev := range a.auditEvents(a.root) {
 		switch ev.Action {
 		case "iam.user.LoginFailed":
 			failed++

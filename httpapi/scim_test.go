@@ -163,16 +163,8 @@ func TestSCIMOktaSequence(t *testing.T) {
 		t.Errorf("sign-in of the deactivated user: %s, want a refusal naming the suspension", body)
 	}
 
-	var audit struct {
-		Events []struct {
-			ActorType  string   `json:"actor_type"`
-			Action     string   `json:"action"`
-			ActorChain []string `json:"actor_chain"`
-		} `json:"audit_events"`
-	}
-	s.do("GET", "/v2/audit-events?per_page=500", s.root, "", http.StatusOK, &audit)
 	var bySCIM []string
-	for _, e := range audit.Events {
+	for _, e := range s.auditEvents(s.root) {
 		if e.ActorType == "scim" {
 			bySCIM = append(bySCIM, e.Action)
 			if len(e.ActorChain) != 1 || !strings.HasPrefix(e.ActorChain[0], "scim_token:") {

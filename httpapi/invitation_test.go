@@ -7,18 +7,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/mail"
 	"github.com/keyward-iam/keyward/service"
-	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 // mailAPI is api with a fake clock, an in-process SMTP server and a mail
@@ -33,9 +30,7 @@ type mailAPI struct {
 // stays in the development outbox.
 func newMailAPI(t *testing.T, withSMTP bool) *mailAPI {
 	t.Helper()
-	clock := keywardtest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	ds := keywardtest.Dialects()
-	store := keywardtest.OpenDialect(t, ds[len(ds)-1], sqlstore.Config{Now: clock.Now})
+	store, clock := openClockedStore(t, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -53,28 +48,13 @@ func newMailAPI(t *testing.T, withSMTP bool) *mailAPI {
 		sender = mail.NewSender(store, tr, mail.SenderOptions{Now: clock.Now, Logger: logger, Poll: 20 * time.Millisecond})
 		opts.MailWake = sender.Wake
 	}
-	svc := service.New(store, opts)
-	token, _, err := svc.Bootstrap(context.Background(), service.BootstrapInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(keywardtest.Contract(t, httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")})))
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
+	m.api = serveAPI(t, service.New(store, opts), logger, ln)
 	if sender != nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { sender.Run(ctx); close(done) }()
 		t.Cleanup(func() { cancel(); <-done })
 	}
-	m.api = &api{t: t, srv: srv, root: token, svc: svc}
-	var orgs struct {
-		Orgs []struct{ ID string } `json:"orgs"`
-	}
-	m.do("GET", "/v2/organizations", token, "", http.StatusOK, &orgs)
-	m.orgID = orgs.Orgs[0].ID
 	return m
 }
 

@@ -15,7 +15,6 @@ import (
 
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/service"
-	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 // newIssuerAPI is a server on a fake clock whose public URL is its own
@@ -29,9 +28,7 @@ func newIssuerAPI(t *testing.T) (*api, *keywardtest.Clock) {
 // newIssuerAPIAt is newIssuerAPI with its clock starting at start.
 func newIssuerAPIAt(t *testing.T, start time.Time) (*api, *keywardtest.Clock) {
 	t.Helper()
-	clock := keywardtest.NewClock(start)
-	ds := keywardtest.Dialects()
-	store := keywardtest.OpenDialect(t, ds[len(ds)-1], sqlstore.Config{Now: clock.Now})
+	store, clock := openClockedStore(t, start)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -2,48 +2,25 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/service"
-	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 // newClockedAPI is newAPI with a fake clock that both the store and the
 // service read, and opts for the service.
 func newClockedAPI(t *testing.T, opts service.Options) (*api, *keywardtest.Clock) {
 	t.Helper()
-	clock := keywardtest.NewClock(time.Now().UTC())
-	dialect := sqlstore.DialectSQLite
-	if os.Getenv(keywardtest.DatabaseURLEnv) != "" {
-		dialect = sqlstore.DialectPostgres
-	}
-	store := keywardtest.OpenDialect(t, dialect, sqlstore.Config{Now: clock.Now})
+	store, clock := openClockedStore(t, time.Now().UTC())
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	opts.Now, opts.Logger = clock.Now, logger
-	svc := service.New(store, opts)
-	token, created, err := svc.Bootstrap(context.Background(), service.BootstrapInput{})
-	if err != nil || !created {
-		t.Fatalf("Bootstrap = %v, %v", created, err)
-	}
-	srv := httptest.NewServer(keywardtest.Contract(t, httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")})))
-	t.Cleanup(srv.Close)
-	a := &api{t: t, srv: srv, root: token, svc: svc}
-	var orgs struct {
-		Orgs []struct{ ID string } `json:"orgs"`
-	}
-	a.do("GET", "/v2/organizations", token, "", http.StatusOK, &orgs)
-	a.orgID = orgs.Orgs[0].ID
-	return a, clock
+	return serveAPI(t, service.New(store, opts), logger, nil), clock
 }
 
 // orgIDs lists the ids of the organizations token's account sees, or with

@@ -1,16 +1,13 @@
 package httpapi_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/service"
 	"github.com/keyward-iam/keyward/sqlstore"
@@ -29,24 +26,19 @@ func newClockAPI(t *testing.T) (*api, *keywardtest.Clock) {
 // newClockAPILog is newClockAPI with the server's log written to w.
 func newClockAPILog(t *testing.T, w io.Writer) (*api, *keywardtest.Clock) {
 	t.Helper()
-	clock := keywardtest.NewClock(trustStart)
-	ds := keywardtest.Dialects()
-	store := keywardtest.OpenDialect(t, ds[len(ds)-1], sqlstore.Config{Now: clock.Now})
+	store, clock := openClockedStore(t, trustStart)
 	logger := slog.New(slog.NewTextHandler(w, nil))
 	svc := service.New(store, service.Options{Logger: logger, Now: clock.Now})
-	token, _, err := svc.Bootstrap(context.Background(), service.BootstrapInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(keywardtest.Contract(t, httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")})))
-	t.Cleanup(srv.Close)
-	a := &api{t: t, srv: srv, root: token, svc: svc}
-	var orgs struct {
-		Orgs []struct{ ID string } `json:"orgs"`
-	}
-	a.do("GET", "/v2/organizations", token, "", http.StatusOK, &orgs)
-	a.orgID = orgs.Orgs[0].ID
-	return a, clock
+	return serveAPI(t, svc, logger, nil), clock
+}
+
+// openClockedStore opens a store, on the last of the dialects the tests
+// run on, whose clock is a fake one starting at start.
+func openClockedStore(t *testing.T, start time.Time) (*sqlstore.DB, *keywardtest.Clock) {
+	t.Helper()
+	clock := keywardtest.NewClock(start)
+	ds := keywardtest.Dialects()
+	return keywardtest.OpenDialect(t, ds[len(ds)-1], sqlstore.Config{Now: clock.Now}), clock
 }
 
 type trustOut struct {

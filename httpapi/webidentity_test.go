@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
@@ -9,16 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/service"
-	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 // federation is a keyward server on a fake clock that accepts http
@@ -38,23 +34,10 @@ const subMain = "repo:acme/api:ref:refs/heads/main"
 
 func newFederation(t *testing.T) *federation {
 	t.Helper()
-	clock := keywardtest.NewClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	ds := keywardtest.Dialects()
-	store := keywardtest.OpenDialect(t, ds[len(ds)-1], sqlstore.Config{Now: clock.Now})
+	store, clock := openClockedStore(t, time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(store, service.Options{Logger: logger, Now: clock.Now, OIDCAllowHTTP: true, WebIdentity: webIdentity(clock.Now)})
-	token, _, err := svc.Bootstrap(context.Background(), service.BootstrapInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(keywardtest.Contract(t, httpapi.NewServer(httpapi.Config{Service: svc, Logger: logger, Spec: []byte("openapi: 3.0.3\n")})))
-	t.Cleanup(srv.Close)
-	a := &api{t: t, srv: srv, root: token, svc: svc}
-	var orgs struct {
-		Orgs []struct{ ID string } `json:"orgs"`
-	}
-	a.do("GET", "/v2/organizations", token, "", http.StatusOK, &orgs)
-	a.orgID = orgs.Orgs[0].ID
+	a := serveAPI(t, svc, logger, nil)
 
 	f := &federation{api: a, clock: clock, idp: keywardtest.NewOIDCIssuer(t)}
 	f.idp.Now = clock.Now

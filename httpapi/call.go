@@ -4,9 +4,9 @@ import (
 	"net/http"
 )
 
-// callHandler serves an operation that takes a JSON body: it reads the
-// object the path names, when scope is not nil, then decodes the body
-// strictly into a Req (decodeJSON), and passes both to call. What call
+// callHandler serves an operation: it reads the object the path names,
+// when scope is not nil, then decodes the body strictly into a Req
+// (decodeJSON; with noBody it reads none), and passes both to call. What call
 // returns goes on the wire with status; with http.StatusNoContent there is
 // no body, and call returns nil. Any error is answered as writeError does,
 // the first one found in that order, so a bad path id wins over a bad body.
@@ -19,9 +19,11 @@ func callHandler[Req any](s *server, scope func(*http.Request) (string, error), 
 			return
 		}
 		var req Req
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
+		if _, none := any(&req).(*noBody); !none {
+			if err := decodeJSON(r, &req); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
 		}
 		body, err := call(r, id, &req)
 		if err != nil {
@@ -44,3 +46,8 @@ func scopeOf(r *http.Request, scope func(*http.Request) (string, error)) (string
 	}
 	return scope(r)
 }
+
+// noBody is the Req of an operation that takes no body (a read, a
+// delete): callHandler leaves the body unread, as a handler of its own
+// would.
+type noBody struct{}

@@ -104,18 +104,12 @@ func (s *server) handleListAllOrganizations() http.Handler {
 // the organization as it is afterwards. call decodes the request body, if
 // it takes one.
 func (s *server) fleetOrgCall(call func(*http.Request, keyward.OrgID) (*keyward.Organization, error)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "organization_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("organization_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		org, err := call(r, keyward.OrgID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, fleetOrgBody{toFleetOrgJSON(org)})
+		return fleetOrgBody{toFleetOrgJSON(org)}, nil
 	})
 }
 
@@ -168,18 +162,12 @@ func (s *server) handleFleetCreateUser() http.Handler {
 }
 
 func (s *server) handleFleetSetPassword() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		org, user, err := orgAndUser(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return noContentOn(s, orgUserOf, false, func(r *http.Request, ou orgUser) error {
 		pw, err := passwordOf(r)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return err
 		}
-		s.noContent(w, r, s.svc.FleetSetPassword(r.Context(), org, user, pw))
+		return s.svc.FleetSetPassword(r.Context(), ou.org, ou.user, pw)
 	})
 }
 

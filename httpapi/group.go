@@ -88,20 +88,14 @@ func (s *server) handleCreateGroup() http.Handler {
 }
 
 func (s *server) handleGetGroup() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "group_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("group_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		g, err := s.svc.GetGroup(r.Context(), keyward.GroupID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		return struct {
 			Group groupJSON `json:"group"`
-		}{toGroupJSON(g)})
+		}{toGroupJSON(g)}, nil
 	})
 }
 
@@ -127,13 +121,8 @@ func (s *server) handleUpdateGroup() http.Handler {
 }
 
 func (s *server) handleDeleteGroup() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "group_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.DeleteGroup(r.Context(), keyward.GroupID(id)))
+	return callHandler(s, inPath("group_id"), http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
+		return nil, s.svc.DeleteGroup(r.Context(), keyward.GroupID(id))
 	})
 }
 

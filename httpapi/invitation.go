@@ -96,18 +96,12 @@ func (s *server) handleCreateInvitation() http.Handler {
 }
 
 func (s *server) handleGetInvitation() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "invitation_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("invitation_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		inv, err := s.svc.GetInvitation(r.Context(), keyward.InvitationID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, toInvitationJSON(inv, s.svc.Now()))
+		return toInvitationJSON(inv, s.svc.Now()), nil
 	})
 }
 
@@ -125,29 +119,18 @@ func (s *server) handleListInvitations() http.Handler {
 }
 
 func (s *server) handleResendInvitation() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "invitation_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("invitation_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		inv, err := s.svc.ResendInvitation(r.Context(), keyward.InvitationID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, toInvitationJSON(inv, s.svc.Now()))
+		return toInvitationJSON(inv, s.svc.Now()), nil
 	})
 }
 
 func (s *server) handleRevokeInvitation() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "invitation_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.RevokeInvitation(r.Context(), keyward.InvitationID(id)))
+	return callHandler(s, inPath("invitation_id"), http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
+		return nil, s.svc.RevokeInvitation(r.Context(), keyward.InvitationID(id))
 	})
 }
 

@@ -121,18 +121,12 @@ func passwordOf(r *http.Request) (string, error) {
 }
 
 func (s *server) handleSetPassword() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "user_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return s.userNoContent(func(r *http.Request, id keyward.UserID) error {
 		pw, err := passwordOf(r)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return err
 		}
-		s.noContent(w, r, s.svc.SetPassword(r.Context(), keyward.UserID(id), pw))
+		return s.svc.SetPassword(r.Context(), id, pw)
 	})
 }
 

@@ -100,20 +100,14 @@ type mfaPolicyJSON struct {
 }
 
 func (s *server) handleGetMFAPolicy() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "organization_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("organization_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		on, err := s.svc.RequireMFA(r.Context(), keyward.OrgID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		return struct {
 			Policy mfaPolicyJSON `json:"mfa_policy"`
-		}{mfaPolicyJSON{on}})
+		}{mfaPolicyJSON{on}}, nil
 	})
 }
 

@@ -106,12 +106,7 @@ func (s *server) handleListOIDCIssuers() http.Handler {
 }
 
 func (s *server) handleDeleteOIDCIssuer() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "issuer_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.DeleteOIDCIssuer(r.Context(), keyward.OIDCIssuerID(id)))
+	return callHandler(s, inPath("issuer_id"), http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
+		return nil, s.svc.DeleteOIDCIssuer(r.Context(), keyward.OIDCIssuerID(id))
 	})
 }

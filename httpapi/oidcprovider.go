@@ -69,18 +69,12 @@ func (s *server) handleCreateOIDCProvider() http.Handler {
 }
 
 func (s *server) handleGetOIDCProvider() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "provider_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("provider_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		p, err := s.svc.GetOIDCProvider(r.Context(), keyward.OIDCProviderID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, providerBody{s.toProviderJSON(p)})
+		return providerBody{s.toProviderJSON(p)}, nil
 	})
 }
 
@@ -92,12 +86,7 @@ func (s *server) handleListOIDCProviders() http.Handler {
 }
 
 func (s *server) handleDeleteOIDCProvider() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "provider_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.DeleteOIDCProvider(r.Context(), keyward.OIDCProviderID(id)))
+	return callHandler(s, inPath("provider_id"), http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
+		return nil, s.svc.DeleteOIDCProvider(r.Context(), keyward.OIDCProviderID(id))
 	})
 }

@@ -83,18 +83,12 @@ func (s *server) handleCreateOIDCToken() http.Handler {
 }
 
 func (s *server) handleGetOIDCToken() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "token_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("token_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		t, err := s.svc.GetWorkloadToken(r.Context(), id)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, tokenBody{s.toTokenJSON(t, s.svc.Now())})
+		return tokenBody{s.toTokenJSON(t, s.svc.Now())}, nil
 	})
 }
 

@@ -52,18 +52,12 @@ func (s *server) handleListOrganizations() http.Handler {
 }
 
 func (s *server) handleGetOrganization() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "organization_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("organization_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		org, err := s.svc.GetOrganization(r.Context(), keyward.OrgID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, orgJSON(org))
+		return orgJSON(org), nil
 	})
 }
 

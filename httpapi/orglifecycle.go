@@ -53,13 +53,16 @@ type orgUser struct {
 	user keyward.UserID
 }
 
+// orgUserOf reads the organization and user of r's path.
+func orgUserOf(r *http.Request) (orgUser, error) {
+	org, user, err := orgAndUser(r)
+	return orgUser{org, user}, err
+}
+
 // orgUserNoContent answers 204 to a call on an organization's user that
 // returns nothing.
 func (s *server) orgUserNoContent(call func(*http.Request, keyward.OrgID, keyward.UserID) error) http.Handler {
-	return noContentOn(s, func(r *http.Request) (orgUser, error) {
-		org, user, err := orgAndUser(r)
-		return orgUser{org, user}, err
-	}, true, func(r *http.Request, ou orgUser) error { return call(r, ou.org, ou.user) })
+	return noContentOn(s, orgUserOf, true, func(r *http.Request, ou orgUser) error { return call(r, ou.org, ou.user) })
 }
 
 func (s *server) handleRemoveOrgUser() http.Handler {

@@ -143,13 +143,8 @@ func (s *server) handleUpdatePolicy() http.Handler {
 }
 
 func (s *server) handleDeletePolicy() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "policy_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.DeletePolicy(r.Context(), keyward.PolicyID(id)))
+	return callHandler(s, inPath("policy_id"), http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
+		return nil, s.svc.DeletePolicy(r.Context(), keyward.PolicyID(id))
 	})
 }
 

@@ -43,18 +43,12 @@ func (s *server) handleCreateProject() http.Handler {
 }
 
 func (s *server) handleGetProject() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "project_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("project_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		p, err := s.svc.GetProject(r.Context(), keyward.ProjectID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, projectBody{toProjectJSON(p)})
+		return projectBody{toProjectJSON(p)}, nil
 	})
 }
 

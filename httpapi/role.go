@@ -104,20 +104,14 @@ func (s *server) handleCreateRole() http.Handler {
 }
 
 func (s *server) handleGetRole() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "role_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("role_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		role, err := s.svc.GetRole(r.Context(), keyward.RoleID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		return struct {
 			Role roleJSON `json:"role"`
-		}{toRoleJSON(role)})
+		}{toRoleJSON(role)}, nil
 	})
 }
 
@@ -144,13 +138,8 @@ func (s *server) handleUpdateRole() http.Handler {
 }
 
 func (s *server) handleDeleteRole() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "role_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.DeleteRole(r.Context(), keyward.RoleID(id)))
+	return callHandler(s, inPath("role_id"), http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
+		return nil, s.svc.DeleteRole(r.Context(), keyward.RoleID(id))
 	})
 }
 

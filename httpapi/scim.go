@@ -57,13 +57,8 @@ func (s *server) handleListSCIMTokens() http.Handler {
 }
 
 func (s *server) handleDeleteSCIMToken() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "token_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.DeleteSCIMToken(r.Context(), keyward.SCIMTokenID(id)))
+	return callHandler(s, inPath("token_id"), http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
+		return nil, s.svc.DeleteSCIMToken(r.Context(), keyward.SCIMTokenID(id))
 	})
 }
 

@@ -40,17 +40,11 @@ func (s *server) handleUntagUser() http.Handler {
 // userTags serves a tag route of the user in the path: call's tags, or
 // its error.
 func (s *server) userTags(call func(*http.Request, keyward.UserID) ([]keyward.Tag, error)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "user_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("user_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		tags, err := call(r, keyward.UserID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, tagsJSON{tags})
+		return tagsJSON{tags}, nil
 	})
 }

@@ -91,18 +91,12 @@ func (s *server) handleMe() http.Handler {
 }
 
 func (s *server) handleGetUser() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "user_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("user_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		u, err := s.svc.GetUser(r.Context(), keyward.UserID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, userBody{toUserJSON(u)})
+		return userBody{toUserJSON(u)}, nil
 	})
 }
 
@@ -113,12 +107,7 @@ func (s *server) handleUpdateUser() http.Handler {
 }
 
 func (s *server) handleDeleteUser() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "user_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.DeleteUser(r.Context(), keyward.UserID(id)))
+	return callHandler(s, inPath("user_id"), http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
+		return nil, s.svc.DeleteUser(r.Context(), keyward.UserID(id))
 	})
 }

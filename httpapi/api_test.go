@@ -30,27 +30,11 @@ func newAPI(t *testing.T) *api {
 // when out is not nil. Every body must be application/json exactly.
 func (a *api) do(method, path, token, body string, want int, out any) *http.Response {
 	a.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, a.srv.URL+path, rd)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
+	var header map[string]string
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		header = map[string]string{"Authorization": "Bearer " + token}
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		a.t.Fatalf("%s %s = %d %s, want %d", method, path, res.StatusCode, b, want)
-	}
+	res, b := a.send(method, path, body, header, want)
 	if len(b) > 0 && res.Header.Get("Content-Type") != "application/json" && path != "/v2/openapi.yaml" && path != "/metrics" {
 		a.t.Errorf("%s %s: Content-Type %q, want exactly application/json", method, path, res.Header.Get("Content-Type"))
 	}
@@ -60,6 +44,31 @@ func (a *api) do(method, path, token, body string, want int, out any) *http.Resp
 		}
 	}
 	return res
+}
+
+// send sends a JSON request with header set and returns the response
+// and its whole body, failing the test unless the status is want (0:
+// any status).
+func (a *api) send(method, path, body string, header map[string]string, want int) (*http.Response, []byte) {
+	a.t.Helper()
+	req, err := http.NewRequest(method, a.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if want != 0 && res.StatusCode != want {
+		a.t.Fatalf("%s %s = %d %s, want %d", method, path, res.StatusCode, b, want)
+	}
+	return res, b
 }
 
 // apiError is the error body every 4xx carries.

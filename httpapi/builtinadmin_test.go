@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 )
 
@@ -16,11 +15,7 @@ func TestAdminCannotTouchRootOwner(t *testing.T) {
 	ada, adaKey := a.createUser(`{"email":"ada@example.com","name":"Ada","api_enabled":true}`)
 	a.do("PUT", "/v2/organizations/"+a.orgID+"/role-assignments", a.root,
 		fmt.Sprintf(`{"role_assignments":[{"identity_id":%q,"identity_type":"user","role_name":"Admin"}]}`, ada), http.StatusOK, nil)
-	var me struct {
-		User struct{ ID string } `json:"user"`
-	}
-	a.do("GET", "/v2/users/me", a.root, "", http.StatusOK, &me)
-	root := me.User.ID
+	root := a.rootID()
 
 	// Admin manages the team...
 	bob, _ := a.createUser(`{"email":"bob@example.com","name":"Bob"}`)
@@ -47,16 +42,6 @@ func TestAdminCannotTouchRootOwner(t *testing.T) {
 // raw sends a request and returns its status, whatever it is.
 func (a *api) raw(method, path, token, body string) int {
 	a.t.Helper()
-	req, err := http.NewRequest(method, a.srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	res.Body.Close()
+	res, _ := a.send(method, path, body, map[string]string{"Authorization": "Bearer " + token}, 0)
 	return res.StatusCode
 }

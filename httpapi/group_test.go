@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -82,25 +83,9 @@ func serveAPI(t *testing.T, svc *service.Service, logger *slog.Logger, ln net.Li
 // its body.
 func (a *api) doWith(method, path, token, body string, header map[string]string, want int) (*http.Response, []byte) {
 	a.t.Helper()
-	req, err := http.NewRequest(method, a.srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		a.t.Fatalf("%s %s = %d %s, want %d", method, path, res.StatusCode, b, want)
-	}
-	return res, b
+	h := map[string]string{"Authorization": "Bearer " + token}
+	maps.Copy(h, header)
+	return a.send(method, path, body, h, want)
 }
 
 // otherOrg creates a second organization owned by the root owner's account

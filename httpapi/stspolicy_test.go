@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -71,28 +72,29 @@ type stsPolicyFixture struct {
 
 func newSTSPolicyFixture(t *testing.T) *stsPolicyFixture {
 	f := &stsPolicyFixture{federation: newFederation(t)}
-	var me struct {
-		User struct{ ID string } `json:"user"`
-	}
-	f.do("GET", "/v2/users/me", f.root, "", http.StatusOK, &me)
+	me := f.rootID()
 	f.superuser = f.assumableRole("superuser", 3600, allowDoc("*"))
-	f.createTrust(`{"role_id":"` + f.superuser + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + me.User.ID + `"}`)
+	f.createTrust(`{"role_id":"` + f.superuser + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + me + `"}`)
 	f.createTrust(`{"role_id":"` + f.superuser + `","trust_type":"FederatedAssumption","trusted_oidc_issuer_id":"` + f.issuer +
 		`","claim_conditions":{"sub":"repo:acme/api:ref:refs/heads/*","repository_owner":"acme"}}`)
 	f.groupLister = f.createPolicy("group-lister", allowDoc("iam.group.List"))
 	return f
 }
 
-// assumeForm is the form of an STS request of action for the superuser
-// role: AssumeRole with the root owner's key, AssumeRoleWithWebIdentity
-// with a token of the federation's issuer.
-func (f *stsPolicyFixture) assumeForm(t *testing.T, action string) (bearer string, form url.Values) {
-	form = url.Values{"Action": {action}, "Version": {"2011-06-15"}, "RoleArn": {*f.roleArn(f.superuser)}, "RoleSessionName": {"narrow"}}
-	if action == "AssumeRole" {
-		return f.root, form
+// assume sends an STS request of action for the superuser role:
+// AssumeRole with the root owner's key, AssumeRoleWithWebIdentity with a
+// token of the federation's issuer; body's parameters are added to its
+// form, query is its query string.
+func (f *stsPolicyFixture) assume(t *testing.T, action string, body, query url.Values) stsAnswer {
+	t.Helper()
+	form := url.Values{"Action": {action}, "Version": {"2011-06-15"}, "RoleArn": {*f.roleArn(f.superuser)}, "RoleSessionName": {"narrow"}}
+	bearer := f.root
+	if action != "AssumeRole" {
+		form.Set("WebIdentityToken", f.token(t, nil))
+		bearer = ""
 	}
-	form.Set("WebIdentityToken", f.token(t, nil))
-	return "", form
+	maps.Copy(form, body)
+	return f.stsPost(t, bearer, form, query)
 }
 
 // TestSTSSessionPolicyNarrows asks both STS actions for sessions of a role
@@ -130,11 +132,7 @@ func TestSTSSessionPolicyNarrows(t *testing.T) {
 	} {
 		for _, action := range []string{"AssumeRole", "AssumeRoleWithWebIdentity"} {
 			t.Run(action+"/"+tc.name, func(t *testing.T) {
-				bearer, form := f.assumeForm(t, action)
-				for k, v := range tc.body {
-					form[k] = v
-				}
-				got := f.stsPost(t, bearer, form, tc.query)
+				got := f.assume(t, action, tc.body, tc.query)
 				if got.status != http.StatusOK || !strings.HasPrefix(got.token, "kwr_") {
 					t.Fatalf("%s = %d %s %s, want a session", action, got.status, got.code, got.msg)
 				}
@@ -199,11 +197,7 @@ func TestSTSSessionPolicyRefusals(t *testing.T) {
 	} {
 		for _, action := range []string{"AssumeRole", "AssumeRoleWithWebIdentity"} {
 			t.Run(action+"/"+tc.name, func(t *testing.T) {
-				bearer, form := f.assumeForm(t, action)
-				for k, v := range tc.body {
-					form[k] = v
-				}
-				got := f.stsPost(t, bearer, form, tc.query)
+				got := f.assume(t, action, tc.body, tc.query)
 				if got.status != http.StatusBadRequest || got.code != tc.code || !strings.Contains(got.msg, tc.says) || got.token != "" {
 					t.Errorf("%s = %d %s %q, want 400 %s saying %q", action, got.status, got.code, got.msg, tc.code, tc.says)
 				}
@@ -274,21 +268,16 @@ func TestSTSSessionPolicyFromTheSDK(t *testing.T) {
 // new session carries the first one's session policy.
 func TestSTSChainedSessionKeepsSessionPolicies(t *testing.T) {
 	f := newSTSPolicyFixture(t)
-	var me struct {
-		User struct{ ID string } `json:"user"`
-	}
-	f.do("GET", "/v2/users/me", f.root, "", http.StatusOK, &me)
+	me := f.rootID()
 	chained := f.assumableRole("chained", 3600, allowDoc("*"))
 	f.do("PUT", "/v2/roles/"+chained, f.root, `{"name":"chained","description":"","role_type":"","max_session_duration":0,"allow_chaining":true}`, http.StatusOK, nil)
-	f.createTrust(`{"role_id":"` + chained + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + me.User.ID + `"}`)
+	f.createTrust(`{"role_id":"` + chained + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + me + `"}`)
 
-	bearer, form := f.assumeForm(t, "AssumeRole")
-	form.Set("PolicyArns.member.1.arn", "arn:aws:iam::"+f.orgID+":policy/"+f.groupLister)
-	parent := f.stsPost(t, bearer, form, nil)
+	parent := f.assume(t, "AssumeRole", url.Values{"PolicyArns.member.1.arn": {"arn:aws:iam::" + f.orgID + ":policy/" + f.groupLister}}, nil)
 	if parent.token == "" {
 		t.Fatalf("first session: %d %s %s", parent.status, parent.code, parent.msg)
 	}
-	form = url.Values{"Action": {"AssumeRole"}, "RoleArn": {*f.roleArn(chained)}, "RoleSessionName": {"chained"}}
+	form := url.Values{"Action": {"AssumeRole"}, "RoleArn": {*f.roleArn(chained)}, "RoleSessionName": {"chained"}}
 	child := f.stsPost(t, parent.token, form, nil)
 	if child.token == "" {
 		t.Fatalf("chained session: %d %s %s", child.status, child.code, child.msg)

@@ -58,11 +58,7 @@ func TestAuthorize(t *testing.T) {
 	a := newAPI(t)
 	p1, p2 := a.project("P1"), a.project("P2")
 	alice, aliceKey := a.createUser(`{"email":"alice@example.com","name":"Alice","api_enabled":true}`)
-	var me struct {
-		User struct{ ID string } `json:"user"`
-	}
-	a.do("GET", "/v2/users/me", a.root, "", http.StatusOK, &me)
-	root := me.User.ID
+	root := a.rootID()
 
 	ask := `{"action":"compute.instance.Delete","resource":{"id":"0193a000-0000-7000-8000-000000000011","project_id":"` + p1 + `"}%s}`
 	var v verdict
@@ -231,11 +227,8 @@ func TestSelfEnforcement(t *testing.T) {
 		t.Errorf("deny: explanation %s (%v), want the keep-bob statement", e.Explain, err)
 	}
 
-	var me struct {
-		User struct{ ID string } `json:"user"`
-	}
-	a.do("GET", "/v2/users/me", a.root, "", http.StatusOK, &me)
-	a.do("DELETE", "/v2/users/"+me.User.ID, aliceKey, "", http.StatusConflict, &e)
+	me := a.rootID()
+	a.do("DELETE", "/v2/users/"+me, aliceKey, "", http.StatusConflict, &e)
 }
 
 func TestEffectiveAccessAndWhoCan(t *testing.T) {

@@ -54,13 +54,7 @@ func (a *api) key(user, doc string) string {
 	if doc != "" {
 		body = `{"name":"k","policy":` + doc + `}`
 	}
-	var k struct {
-		APIKey struct {
-			Key string `json:"key"`
-		} `json:"api_key"`
-	}
-	a.do("POST", "/v2/users/"+user+"/api-keys", a.root, body, http.StatusCreated, &k)
-	return k.APIKey.Key
+	return a.mintKeyAs(a.root, user, body, http.StatusCreated)
 }
 
 // session is a role session of user (a.root's account if "") of a role

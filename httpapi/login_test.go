@@ -205,11 +205,8 @@ func TestLocalUserPasswords(t *testing.T) {
 	// An admin who is not the root owner cannot take over the root owner.
 	dave, daveKey := a.createUser(`{"email":"dave@example.com","name":"Dave","api_enabled":true}`)
 	a.attach(a.createPolicy("admin", allowIAM), dave)
-	var me struct {
-		User struct{ ID string } `json:"user"`
-	}
-	a.do("GET", "/v2/users/me", a.root, "", http.StatusOK, &me)
-	a.do("PUT", "/v2/users/"+me.User.ID+"/password", daveKey, `{"password":"taken over by dave"}`, http.StatusForbidden, nil)
+	me := a.rootID()
+	a.do("PUT", "/v2/users/"+me+"/password", daveKey, `{"password":"taken over by dave"}`, http.StatusForbidden, nil)
 	a.do("PUT", "/v2/users/"+erin+"/password", daveKey, `{"password":"set by dave, an admin"}`, http.StatusNoContent, nil)
 }
 

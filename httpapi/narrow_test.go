@@ -14,22 +14,10 @@ import (
 func TestNarrowedKeys(t *testing.T) {
 	a := newAPI(t)
 	const readOnly = `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":["*.*.List","*.*.Read"],"Resource":"*"}]}`
-	mint := func(user, body string) string {
-		var k struct {
-			APIKey struct {
-				Key string `json:"key"`
-			} `json:"api_key"`
-		}
-		a.do("POST", "/v2/users/"+user+"/api-keys", a.root, body, http.StatusCreated, &k)
-		return k.APIKey.Key
-	}
-	var me struct {
-		User struct{ ID string } `json:"user"`
-	}
-	a.do("GET", "/v2/users/me", a.root, "", http.StatusOK, &me)
+	me := a.rootID()
 
 	// The root owner's narrowed key reads but cannot write.
-	rootRead := mint(me.User.ID, `{"name":"read only","policy":`+readOnly+`}`)
+	rootRead := a.mintKeyAs(a.root, me, `{"name":"read only","policy":`+readOnly+`}`, http.StatusCreated)
 	a.do("GET", "/v2/users", rootRead, "", http.StatusOK, nil)
 	var e apiError
 	a.do("POST", "/v2/users", rootRead, `{"email":"x@example.com","name":"X"}`, http.StatusForbidden, &e)
@@ -67,7 +55,7 @@ func TestNarrowedKeys(t *testing.T) {
 		t.Errorf("after the change to Operator, the existing key creating: %+v, want allow", v)
 	}
 	// A narrowed key of an Operator is never broader than the key says.
-	bobRead := mint(bob, `{"policy":`+readOnly+`}`)
+	bobRead := a.mintKeyAs(a.root, bob, `{"policy":`+readOnly+`}`, http.StatusCreated)
 	a.do("POST", "/v2/authorize", bobRead, `{"action":"compute.instance.Create"}`, http.StatusOK, &v)
 	if v.Allowed || v.Explanation.Layer != "token" {
 		t.Errorf("Operator's read-only key creating: %+v, want a deny by the token layer", v)

@@ -179,11 +179,7 @@ func TestRootOwnerAndTransfer(t *testing.T) {
 	a := newAPI(t)
 	o2, k2 := a.otherOrg("Shared")
 	org := "/v2/organizations/" + o2
-	var me struct {
-		User struct{ ID string } `json:"user"`
-	}
-	a.do("GET", "/v2/users/me", a.root, "", http.StatusOK, &me)
-	root := me.User.ID
+	root := a.rootID()
 	carol, carolKey := a.createUserWith(k2, `{"email":"carol@example.com","name":"Carol","api_enabled":true}`)
 	dave, daveKey := a.createUserWith(k2, `{"email":"dave@example.com","name":"Dave","api_enabled":true}`)
 	robot, _ := a.createUserWith(k2, `{"name":"robot","service_user":true}`)

@@ -52,13 +52,10 @@ func (v carriedView) sources() []string {
 // users, as the key may not.
 func TestSessionKeepsKeyNarrowing(t *testing.T) {
 	f := newFederation(t)
-	var me struct {
-		User struct{ ID string } `json:"user"`
-	}
-	f.do("GET", "/v2/users/me", f.root, "", http.StatusOK, &me)
+	me := f.rootID()
 	admin := f.assumableRole("superuser", 3600, allowDoc("*"))
-	f.createTrust(`{"role_id":"` + admin + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + me.User.ID + `"}`)
-	keyID, key := f.mintKey(me.User.ID, `{"name":"reader","policy":`+allowDoc("iam.user.Read")+`}`)
+	f.createTrust(`{"role_id":"` + admin + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + me + `"}`)
+	keyID, key := f.mintKey(me, `{"name":"reader","policy":`+allowDoc("iam.user.Read")+`}`)
 	f.do("GET", "/v2/users", key, "", http.StatusForbidden, nil)
 
 	var viaJSON carriedView
@@ -81,7 +78,7 @@ func TestSessionKeepsKeyNarrowing(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := f.in(t)
-			f.do("GET", "/v2/users/"+me.User.ID, tc.token, "", http.StatusOK, nil)
+			f.do("GET", "/v2/users/"+me, tc.token, "", http.StatusOK, nil)
 			var e apiError
 			f.do("GET", "/v2/users", tc.token, "", http.StatusForbidden, &e)
 			if want := "api_key:" + keyID; !strings.Contains(string(e.Explain), want) {

@@ -114,14 +114,11 @@ func TestSTSAssumeRoleWithWebIdentity(t *testing.T) {
 func TestSTSAssumeRole(t *testing.T) {
 	f := newFederation(t)
 	ctx := context.Background()
-	var me struct {
-		User struct{ ID string } `json:"user"`
-	}
-	f.do("GET", "/v2/users/me", f.root, "", http.StatusOK, &me)
-	if me.User.ID == "" {
+	me := f.rootID()
+	if me == "" {
 		t.Fatal("no user id for the root key")
 	}
-	f.createTrust(`{"role_id":"` + f.role + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + me.User.ID + `"}`)
+	f.createTrust(`{"role_id":"` + f.role + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + me + `"}`)
 	signed := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 		return aws.Credentials{AccessKeyID: "keyward", SecretAccessKey: "unused"}, nil
 	})

@@ -17,12 +17,9 @@ func TestUpdateUserPassword(t *testing.T) {
 	a.attach(policy.ManagedPolicyID("IAMFullAccess"), admin)
 	bob, _ := a.createUser(`{"email":"bob@example.com","name":"Bob","password":"first correct horse"}`)
 
-	var me struct {
-		User struct{ ID string } `json:"user"`
-	}
-	a.do("GET", "/v2/users/me", a.root, "", http.StatusOK, &me)
+	me := a.rootID()
 	var e apiError
-	a.do("PATCH", "/v2/users/"+me.User.ID, adminKey, `{"password":"taken over by admin"}`, http.StatusForbidden, &e)
+	a.do("PATCH", "/v2/users/"+me, adminKey, `{"password":"taken over by admin"}`, http.StatusForbidden, &e)
 	if e.Code != "permission_denied" {
 		t.Errorf("admin setting the root owner's password: %+v, want permission_denied", e)
 	}

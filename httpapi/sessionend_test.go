@@ -142,44 +142,43 @@ func TestChainedSessionsEndWithTheirParent(t *testing.T) {
 	}
 }
 
-// TestWebIdentitySessionEndsWhenClaimsChange: narrowing the claim
-// conditions of an issuer trust ends the sessions made through it, even
-// though the token they came from can no longer be checked again.
-func TestWebIdentitySessionEndsWhenClaimsChange(t *testing.T) {
-	f := newFederation(t)
-	var sess struct {
-		SessionToken string `json:"session_token"`
-	}
-	f.assume(t, f.token(t, nil), http.StatusCreated, &sess)
-	f.do("GET", "/v2/roles?per_page=1", sess.SessionToken, "", http.StatusOK, nil)
-	var trusts struct {
-		Trusts []struct{ ID string } `json:"role_trusts"`
-	}
-	f.do("GET", "/v2/role-trusts/by-role/"+f.role, f.root, "", http.StatusOK, &trusts)
-	if len(trusts.Trusts) != 1 {
-		t.Fatalf("trusts of the role = %+v", trusts)
-	}
-	f.do("PUT", "/v2/role-trusts/"+trusts.Trusts[0].ID, f.root,
-		`{"claim_conditions":{"sub":"repo:acme/api:ref:refs/tags/v*","repository_owner":"acme"}}`, http.StatusOK, nil)
-	f.do("GET", "/v2/roles?per_page=1", sess.SessionToken, "", http.StatusUnauthorized, nil)
-	if got := f.liveSessions(f.role); len(got) != 0 {
-		t.Errorf("live sessions of the role = %v, want none", got)
-	}
-}
-
-// TestWebIdentitySessionEndsWhenIssuerDeleted: deleting the OIDC issuer a
-// trust names ends the sessions its tokens were exchanged for, as deleting
-// a trusted group ends its members' sessions.
-func TestWebIdentitySessionEndsWhenIssuerDeleted(t *testing.T) {
-	f := newFederation(t)
-	var sess struct {
-		SessionToken string `json:"session_token"`
-	}
-	f.assume(t, f.token(t, nil), http.StatusCreated, &sess)
-	f.do("GET", "/v2/roles?per_page=1", sess.SessionToken, "", http.StatusOK, nil)
-	f.do("DELETE", "/v2/oidc/issuer/"+f.issuer, f.root, "", http.StatusNoContent, nil)
-	f.do("GET", "/v2/roles?per_page=1", sess.SessionToken, "", http.StatusUnauthorized, nil)
-	if got := f.liveSessions(f.role); len(got) != 0 {
-		t.Errorf("live sessions of the role = %v, want none", got)
+// TestWebIdentitySessionEnds: narrowing the claim conditions of an issuer
+// trust, or deleting the OIDC issuer it names, ends the sessions its
+// tokens were exchanged for, even though the token they came from can no
+// longer be checked again (as deleting a trusted group ends its members'
+// sessions).
+func TestWebIdentitySessionEnds(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		end  func(t *testing.T, f *federation)
+	}{
+		{"claims change", func(t *testing.T, f *federation) {
+			var trusts struct {
+				Trusts []struct{ ID string } `json:"role_trusts"`
+			}
+			f.do("GET", "/v2/role-trusts/by-role/"+f.role, f.root, "", http.StatusOK, &trusts)
+			if len(trusts.Trusts) != 1 {
+				t.Fatalf("trusts of the role = %+v", trusts)
+			}
+			f.do("PUT", "/v2/role-trusts/"+trusts.Trusts[0].ID, f.root,
+				`{"claim_conditions":{"sub":"repo:acme/api:ref:refs/tags/v*","repository_owner":"acme"}}`, http.StatusOK, nil)
+		}},
+		{"issuer deleted", func(t *testing.T, f *federation) {
+			f.do("DELETE", "/v2/oidc/issuer/"+f.issuer, f.root, "", http.StatusNoContent, nil)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFederation(t)
+			var sess struct {
+				SessionToken string `json:"session_token"`
+			}
+			f.assume(t, f.token(t, nil), http.StatusCreated, &sess)
+			f.do("GET", "/v2/roles?per_page=1", sess.SessionToken, "", http.StatusOK, nil)
+			tc.end(t, f)
+			f.do("GET", "/v2/roles?per_page=1", sess.SessionToken, "", http.StatusUnauthorized, nil)
+			if got := f.liveSessions(f.role); len(got) != 0 {
+				t.Errorf("live sessions of the role = %v, want none", got)
+			}
+		})
 	}
 }

@@ -83,12 +83,5 @@ type apiError struct {
 
 func (a *api) createUser(body string) (id, key string) {
 	a.t.Helper()
-	var out struct {
-		User struct {
-			ID     string `json:"id"`
-			APIKey string `json:"api_key"`
-		} `json:"user"`
-	}
-	a.do("POST", "/v2/users", a.root, body, http.StatusCreated, &out)
-	return out.User.ID, out.User.APIKey
+	return a.createUserWith(a.root, body)
 }

@@ -140,19 +140,13 @@ func (s *server) handleListEndpointActionMaps() http.Handler {
 
 func (s *server) handleGetEndpointActionMap() http.Handler {
 	endpoints := sync.OnceValue(s.endpoints)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "map_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("map_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		e, err := s.svc.GetEndpoint(r.Context(), endpoints(), id)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		return struct {
 			Map endpointActionMapJSON `json:"endpoint_action_map"`
-		}{toEndpointActionMapJSON(e)})
+		}{toEndpointActionMapJSON(e)}, nil
 	})
 }

@@ -81,15 +81,14 @@ func nonNil[T any](xs []T) []T {
 }
 
 func (s *server) handleGetAction() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return callHandler(s, nil, http.StatusOK, func(r *http.Request, _ string, _ *noBody) (any, error) {
 		a, err := s.svc.GetAction(r.Context(), r.PathValue("action_name"))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		return struct {
 			Action actionJSON `json:"action"`
-		}{s.toActionJSON(a)})
+		}{s.toActionJSON(a)}, nil
 	})
 }
 
@@ -114,18 +113,17 @@ func (s *server) handleListGridGroups() http.Handler {
 }
 
 func (s *server) handleGetCatalog() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return callHandler(s, nil, http.StatusOK, func(r *http.Request, _ string, _ *noBody) (any, error) {
 		st, err := s.svc.GetCatalog(r.Context())
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		return struct {
 			Catalog catalogStateJSON `json:"catalog"`
 		}{catalogStateJSON{
 			Revision: st.Revision, Actions: jsons(st.Part.Actions, s.toActionJSON),
 			ResourceTypes: nonNil(st.Part.ResourceTypes), GridGroups: nonNil(st.Part.GridGroups),
-		}})
+		}}, nil
 	})
 }
 

@@ -92,8 +92,8 @@ func (s *server) handlePutIdentityProvider() http.Handler {
 }
 
 func (s *server) handleDeleteIdentityProvider() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.noContent(w, r, s.svc.DeleteIdentityProvider(r.Context()))
+	return callHandler(s, nil, http.StatusNoContent, func(r *http.Request, _ string, _ *noBody) (any, error) {
+		return nil, s.svc.DeleteIdentityProvider(r.Context())
 	})
 }
 

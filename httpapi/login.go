@@ -77,12 +77,8 @@ func (s *server) writeRetryAfter(w http.ResponseWriter, r *http.Request, err err
 }
 
 func (s *server) handleLogout() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := decodeJSON(r, &struct{}{}); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.Logout(r.Context(), bearer(r)))
+	return callHandler(s, nil, http.StatusNoContent, func(r *http.Request, _ string, _ *struct{}) (any, error) {
+		return nil, s.svc.Logout(r.Context(), bearer(r))
 	})
 }
 

@@ -25,15 +25,14 @@ type mfaStatusJSON struct {
 }
 
 func (s *server) handleGetMFA() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return callHandler(s, nil, http.StatusOK, func(r *http.Request, _ string, _ *noBody) (any, error) {
 		st, err := s.svc.GetMFA(r.Context())
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, struct {
+		return struct {
 			MFA mfaStatusJSON `json:"mfa"`
-		}{mfaStatusJSON{TOTP: st.TOTP, DateConfirmed: timeJSON(st.ConfirmedAt), RecoveryCodesLeft: st.RecoveryCodesLeft}})
+		}{mfaStatusJSON{TOTP: st.TOTP, DateConfirmed: timeJSON(st.ConfirmedAt), RecoveryCodesLeft: st.RecoveryCodesLeft}}, nil
 	})
 }
 

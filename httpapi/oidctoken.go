@@ -94,13 +94,12 @@ func (s *server) handleGetOIDCToken() http.Handler {
 
 // handleDiscovery serves a provider's discovery document; public.
 func (s *server) handleDiscovery() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return callHandler(s, nil, http.StatusOK, func(r *http.Request, _ string, _ *noBody) (any, error) {
 		p, err := s.publicProvider(r)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, oidcprovider.Discovery(s.svc.IssuerURL(p.ID), s.svc.PublicURL()+authorizePath))
+		return oidcprovider.Discovery(s.svc.IssuerURL(p.ID), s.svc.PublicURL()+authorizePath), nil
 	})
 }
 
@@ -132,12 +131,11 @@ func (s *server) publicProvider(r *http.Request) (*keyward.OIDCProvider, error) 
 
 // handleRotateSigningKey makes a new signing key (fleet administrators).
 func (s *server) handleRotateSigningKey() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, _ *noBody) (any, error) {
 		kid, err := s.svc.RotateSigningKey(r.Context())
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, map[string]any{"signing_key": map[string]string{"kid": kid}})
+		return map[string]any{"signing_key": map[string]string{"kid": kid}}, nil
 	})
 }

@@ -70,18 +70,12 @@ func (s *server) handleUpdateProject() http.Handler {
 }
 
 func (s *server) handleDeleteProject() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "project_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, inPath("project_id"), http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
 		force, err := boolParam(r, "force")
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		s.noContent(w, r, s.svc.DeleteProject(r.Context(), keyward.ProjectID(id), force))
+		return nil, s.svc.DeleteProject(r.Context(), keyward.ProjectID(id), force)
 	})
 }
 
@@ -132,18 +126,12 @@ func (s *server) handleRegisterResource() http.Handler {
 }
 
 func (s *server) handleGetResource() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := resourcePathID(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, resourcePathID, http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
 		res, err := s.svc.GetResource(r.Context(), id)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, resourceBody{toResourceJSON(res)})
+		return resourceBody{toResourceJSON(res)}, nil
 	})
 }
 
@@ -164,13 +152,8 @@ func (s *server) handleListResources() http.Handler {
 }
 
 func (s *server) handleDeleteResource() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := resourcePathID(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.DeleteResource(r.Context(), id))
+	return callHandler(s, resourcePathID, http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
+		return nil, s.svc.DeleteResource(r.Context(), id)
 	})
 }
 

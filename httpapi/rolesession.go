@@ -149,29 +149,18 @@ func sessionToken(r *http.Request) (string, error) {
 
 // handleGetRoleSession answers with the bare session of the path's token.
 func (s *server) handleGetRoleSession() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, err := sessionToken(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	return callHandler(s, sessionToken, http.StatusOK, func(r *http.Request, token string, _ *noBody) (any, error) {
 		d, err := s.svc.GetRoleSession(r.Context(), token)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, toRoleSessionJSON(d, s.svc.Now()))
+		return toRoleSessionJSON(d, s.svc.Now()), nil
 	})
 }
 
 func (s *server) handleTerminateRoleSession() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, err := sessionToken(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.TerminateRoleSession(r.Context(), token))
+	return callHandler(s, sessionToken, http.StatusNoContent, func(r *http.Request, token string, _ *noBody) (any, error) {
+		return nil, s.svc.TerminateRoleSession(r.Context(), token)
 	})
 }
 

@@ -28,24 +28,19 @@ func toSCIMTokenJSON(t *keyward.SCIMToken) scimTokenJSON {
 func scimBase(org keyward.OrgID) string { return "/scim/v2/" + string(org) }
 
 func (s *server) handleCreateSCIMToken() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			Name string `json:"name"`
-		}
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	type request struct {
+		Name string `json:"name"`
+	}
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *request) (any, error) {
 		t, token, err := s.svc.CreateSCIMToken(r.Context(), req.Name)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
 		j := toSCIMTokenJSON(t)
 		j.Token = token
-		writeJSON(w, http.StatusCreated, struct {
+		return struct {
 			SCIMToken scimTokenJSON `json:"scim_token"`
-		}{j})
+		}{j}, nil
 	})
 }
 

@@ -126,40 +126,20 @@ type trustsBody struct {
 	Meta           meta         `json:"meta"`
 }
 
-// trustID reads the trust id of the path.
-func trustID(r *http.Request) (keyward.RoleTrustID, error) {
-	id, err := pathID(r, "trust_id")
-	return keyward.RoleTrustID(id), err
-}
-
-// decodeTrustReq reads a trust request from the body of r, and the input
-// it makes.
-func decodeTrustReq(r *http.Request) (trustReq, service.TrustInput, error) {
-	var req trustReq
-	if err := decodeJSON(r, &req); err != nil {
-		return req, service.TrustInput{}, err
-	}
-	in, err := req.input()
-	return req, in, err
-}
-
 func (s *server) handleCreateRoleTrust() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, in, err := decodeTrustReq(r)
+	return callHandler(s, nil, http.StatusCreated, func(r *http.Request, _ string, req *trustReq) (any, error) {
+		in, err := req.input()
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
 		if req.RoleID == nil {
-			s.writeError(w, r, keyward.FieldError("role_id", "role_id is required."))
-			return
+			return nil, keyward.FieldError("role_id", "role_id is required.")
 		}
 		d, err := s.svc.CreateRoleTrust(r.Context(), in)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, toTrustJSON(d))
+		return toTrustJSON(d), nil
 	})
 }
 
@@ -170,20 +150,14 @@ func (s *server) handleGetRoleTrust() http.Handler {
 // trustHandler answers with the trust that call returns for the path's
 // trust_id, wrapped in role_trust.
 func (s *server) trustHandler(call func(context.Context, keyward.RoleTrustID) (*service.TrustDetail, error)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := trustID(r)
+	return callHandler(s, inPath("trust_id"), http.StatusOK, func(r *http.Request, id string, _ *noBody) (any, error) {
+		d, err := call(r.Context(), keyward.RoleTrustID(id))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		d, err := call(r.Context(), id)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, struct {
+		return struct {
 			RoleTrust trustJSON `json:"role_trust"`
-		}{toTrustJSON(d)})
+		}{toTrustJSON(d)}, nil
 	})
 }
 
@@ -231,34 +205,22 @@ func (s *server) handleListRoleTrusts(by string) http.Handler {
 }
 
 func (s *server) handleUpdateRoleTrust() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := trustID(r)
+	return callHandler(s, inPath("trust_id"), http.StatusOK, func(r *http.Request, id string, req *trustReq) (any, error) {
+		in, err := req.input()
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		_, in, err := decodeTrustReq(r)
+		d, err := s.svc.UpdateRoleTrust(r.Context(), keyward.RoleTrustID(id), in)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		d, err := s.svc.UpdateRoleTrust(r.Context(), id, in)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, toTrustJSON(d))
+		return toTrustJSON(d), nil
 	})
 }
 
 func (s *server) handleDeleteRoleTrust() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := trustID(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.DeleteRoleTrust(r.Context(), id))
+	return callHandler(s, inPath("trust_id"), http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
+		return nil, s.svc.DeleteRoleTrust(r.Context(), keyward.RoleTrustID(id))
 	})
 }
 

@@ -80,13 +80,12 @@ func (s *server) handleListUsers() http.Handler {
 }
 
 func (s *server) handleMe() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return callHandler(s, nil, http.StatusOK, func(r *http.Request, _ string, _ *noBody) (any, error) {
 		u, err := s.svc.Me(r.Context())
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusOK, userBody{toUserJSON(u)})
+		return userBody{toUserJSON(u)}, nil
 	})
 }
 

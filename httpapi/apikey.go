@@ -113,28 +113,17 @@ func (s *server) handleListAPIKeys() http.Handler {
 }
 
 func (s *server) handleGetAPIKey() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, key, err := twoIDs(r, "user_id", "key_id")
+	return callHandler(s, inPaths("user_id", "key_id"), http.StatusOK, func(r *http.Request, ids idPair, _ *noBody) (any, error) {
+		k, err := s.svc.GetAPIKey(r.Context(), keyward.UserID(ids.first), keyward.APIKeyID(ids.second))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		k, err := s.svc.GetAPIKey(r.Context(), keyward.UserID(user), keyward.APIKeyID(key))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, apiKeyBody{keyJSON(k, s.svc.Now())})
+		return apiKeyBody{keyJSON(k, s.svc.Now())}, nil
 	})
 }
 
 func (s *server) handleRevokeAPIKey() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, key, err := twoIDs(r, "user_id", "key_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.RevokeAPIKey(r.Context(), keyward.UserID(user), keyward.APIKeyID(key)))
+	return callHandler(s, inPaths("user_id", "key_id"), http.StatusNoContent, func(r *http.Request, ids idPair, _ *noBody) (any, error) {
+		return nil, s.svc.RevokeAPIKey(r.Context(), keyward.UserID(ids.first), keyward.APIKeyID(ids.second))
 	})
 }

@@ -84,49 +84,27 @@ type overrideReq struct {
 }
 
 func (s *server) handleGetOverride() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		project, user, err := twoIDs(r, "project_id", "user_id")
+	return callHandler(s, inPaths("project_id", "user_id"), http.StatusOK, func(r *http.Request, ids idPair, _ *noBody) (any, error) {
+		o, err := s.svc.GetOverride(r.Context(), keyward.ProjectID(ids.first), keyward.UserID(ids.second))
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		o, err := s.svc.GetOverride(r.Context(), keyward.ProjectID(project), keyward.UserID(user))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, overrideBody{o})
+		return overrideBody{o}, nil
 	})
 }
 
 func (s *server) handlePutOverride() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		project, user, err := twoIDs(r, "project_id", "user_id")
+	return callHandler(s, inPaths("project_id", "user_id"), http.StatusOK, func(r *http.Request, ids idPair, req *overrideReq) (any, error) {
+		o, err := s.svc.PutOverride(r.Context(), keyward.ProjectID(ids.first), keyward.UserID(ids.second), req.Grid)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		var req overrideReq
-		if err := decodeJSON(r, &req); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		o, err := s.svc.PutOverride(r.Context(), keyward.ProjectID(project), keyward.UserID(user), req.Grid)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, overrideBody{o})
+		return overrideBody{o}, nil
 	})
 }
 
 func (s *server) handleDeleteOverride() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		project, user, err := twoIDs(r, "project_id", "user_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.DeleteOverride(r.Context(), keyward.ProjectID(project), keyward.UserID(user)))
+	return callHandler(s, inPaths("project_id", "user_id"), http.StatusNoContent, func(r *http.Request, ids idPair, _ *noBody) (any, error) {
+		return nil, s.svc.DeleteOverride(r.Context(), keyward.ProjectID(ids.first), keyward.UserID(ids.second))
 	})
 }

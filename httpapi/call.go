@@ -4,14 +4,15 @@ import (
 	"net/http"
 )
 
-// callHandler serves an operation: it reads the object the path names,
-// when scope is not nil, then decodes the body strictly into a Req
-// (decodeJSON; with noBody it reads none), and passes both to call. What call
+// callHandler serves an operation: it reads what the path names (an id,
+// or several) with scope, when scope is not nil, then decodes the body
+// strictly into a Req (decodeJSON; with noBody it reads none, with
+// struct{} it must be empty or {}), and passes both to call. What call
 // returns goes on the wire with status; with http.StatusNoContent there is
 // no body, and call returns nil. Any error is answered as writeError does,
 // the first one found in that order, so a bad path id wins over a bad body.
-func callHandler[Req any](s *server, scope func(*http.Request) (string, error), status int,
-	call func(r *http.Request, id string, req *Req) (any, error)) http.Handler {
+func callHandler[K, Req any](s *server, scope func(*http.Request) (K, error), status int,
+	call func(r *http.Request, id K, req *Req) (any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := scopeOf(r, scope)
 		if err != nil {
@@ -38,11 +39,12 @@ func callHandler[Req any](s *server, scope func(*http.Request) (string, error), 
 	})
 }
 
-// scopeOf reads what scope names in r's path, or "" when scope is nil (an
-// operation on the caller's organization as a whole).
-func scopeOf(r *http.Request, scope func(*http.Request) (string, error)) (string, error) {
+// scopeOf reads what scope names in r's path, or the zero K when scope is
+// nil (an operation on the caller's organization as a whole).
+func scopeOf[K any](r *http.Request, scope func(*http.Request) (K, error)) (K, error) {
 	if scope == nil {
-		return "", nil
+		var zero K
+		return zero, nil
 	}
 	return scope(r)
 }

@@ -162,12 +162,8 @@ func (s *server) handleFleetCreateUser() http.Handler {
 }
 
 func (s *server) handleFleetSetPassword() http.Handler {
-	return noContentOn(s, orgUserOf, false, func(r *http.Request, ou orgUser) error {
-		pw, err := passwordOf(r)
-		if err != nil {
-			return err
-		}
-		return s.svc.FleetSetPassword(r.Context(), ou.org, ou.user, pw)
+	return callHandler(s, orgUserOf, http.StatusNoContent, func(r *http.Request, ou orgUser, req *passwordReq) (any, error) {
+		return nil, s.svc.FleetSetPassword(r.Context(), ou.org, ou.user, req.Password)
 	})
 }
 

@@ -144,13 +144,8 @@ func (s *server) handleAddGroupMember() http.Handler {
 }
 
 func (s *server) handleRemoveGroupMember() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, user, err := twoIDs(r, "group_id", "user_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.RemoveGroupMember(r.Context(), keyward.GroupID(id), keyward.UserID(user)))
+	return callHandler(s, inPaths("group_id", "user_id"), http.StatusNoContent, func(r *http.Request, ids idPair, _ *noBody) (any, error) {
+		return nil, s.svc.RemoveGroupMember(r.Context(), keyward.GroupID(ids.first), keyward.UserID(ids.second))
 	})
 }
 

@@ -88,23 +88,6 @@ func (s *server) noContent(w http.ResponseWriter, r *http.Request, err error) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// noContentOn answers 204 to call on what the request's path names: ids
-// reads it (an invalid id answers its error), and with emptyBody the body
-// must be empty or {} first.
-func noContentOn[K any](s *server, ids func(*http.Request) (K, error), emptyBody bool, call func(*http.Request, K) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		k, err := ids(r)
-		if err == nil && emptyBody {
-			err = decodeJSON(r, &struct{}{})
-		}
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, call(r, k))
-	})
-}
-
 // twoIDs reads two id path values, checking each.
 func twoIDs(r *http.Request, a, b string) (string, string, error) {
 	x, err := pathID(r, a)
@@ -113,4 +96,16 @@ func twoIDs(r *http.Request, a, b string) (string, string, error) {
 	}
 	y, err := pathID(r, b)
 	return x, y, err
+}
+
+// idPair is the two ids a path names, in the order inPaths reads them.
+type idPair struct{ first, second string }
+
+// inPaths is the scope of an operation on two objects: the ids in path
+// values a and b, each checked.
+func inPaths(a, b string) func(*http.Request) (idPair, error) {
+	return func(r *http.Request) (idPair, error) {
+		x, y, err := twoIDs(r, a, b)
+		return idPair{x, y}, err
+	}
 }

@@ -107,31 +107,22 @@ func (s *server) handleChangePassword() http.Handler {
 	})
 }
 
-// passwordOf decodes the body of a password set, {"password": "..."}.
-func passwordOf(r *http.Request) (string, error) {
-	var req struct {
-		Password string `json:"password"`
-	}
-	err := decodeJSON(r, &req)
-	return req.Password, err
+// passwordReq is the body of a password set.
+type passwordReq struct {
+	Password string `json:"password"`
 }
 
 func (s *server) handleSetPassword() http.Handler {
-	return s.userNoContent(func(r *http.Request, id keyward.UserID) error {
-		pw, err := passwordOf(r)
-		if err != nil {
-			return err
-		}
-		return s.svc.SetPassword(r.Context(), id, pw)
+	return callHandler(s, inPath("user_id"), http.StatusNoContent, func(r *http.Request, id string, req *passwordReq) (any, error) {
+		return nil, s.svc.SetPassword(r.Context(), keyward.UserID(id), req.Password)
 	})
 }
 
 // userNoContent answers 204 to a call on a user that returns nothing.
 func (s *server) userNoContent(call func(*http.Request, keyward.UserID) error) http.Handler {
-	return noContentOn(s, func(r *http.Request) (keyward.UserID, error) {
-		id, err := pathID(r, "user_id")
-		return keyward.UserID(id), err
-	}, false, call)
+	return callHandler(s, inPath("user_id"), http.StatusNoContent, func(r *http.Request, id string, _ *noBody) (any, error) {
+		return nil, call(r, keyward.UserID(id))
+	})
 }
 
 func (s *server) handleInvalidatePassword() http.Handler {

@@ -41,10 +41,9 @@ func (s *server) handleRestoreOrganization() http.Handler {
 // orgNoContent answers 204 to a call on an organization that returns
 // nothing.
 func (s *server) orgNoContent(call func(*http.Request, keyward.OrgID) error) http.Handler {
-	return noContentOn(s, func(r *http.Request) (keyward.OrgID, error) {
-		id, err := pathID(r, "organization_id")
-		return keyward.OrgID(id), err
-	}, true, call)
+	return callHandler(s, inPath("organization_id"), http.StatusNoContent, func(r *http.Request, id string, _ *struct{}) (any, error) {
+		return nil, call(r, keyward.OrgID(id))
+	})
 }
 
 // orgUser is an organization and one of its users, as a path names them.
@@ -62,7 +61,9 @@ func orgUserOf(r *http.Request) (orgUser, error) {
 // orgUserNoContent answers 204 to a call on an organization's user that
 // returns nothing.
 func (s *server) orgUserNoContent(call func(*http.Request, keyward.OrgID, keyward.UserID) error) http.Handler {
-	return noContentOn(s, orgUserOf, true, func(r *http.Request, ou orgUser) error { return call(r, ou.org, ou.user) })
+	return callHandler(s, orgUserOf, http.StatusNoContent, func(r *http.Request, ou orgUser, _ *struct{}) (any, error) {
+		return nil, call(r, ou.org, ou.user)
+	})
 }
 
 func (s *server) handleRemoveOrgUser() http.Handler {

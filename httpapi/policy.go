@@ -157,13 +157,8 @@ func (s *server) handleRestorePolicy() http.Handler {
 // handlePolicyTarget serves attach (POST) and detach (DELETE) of a policy
 // and a user or group: 204 either way, as Vultr's client expects.
 func (s *server) handlePolicyTarget(param string, op func(*http.Request, keyward.PolicyID, string) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, target, err := twoIDs(r, "policy_id", param)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, op(r, keyward.PolicyID(id), target))
+	return callHandler(s, inPaths("policy_id", param), http.StatusNoContent, func(r *http.Request, ids idPair, _ *noBody) (any, error) {
+		return nil, op(r, keyward.PolicyID(ids.first), ids.second)
 	})
 }
 

@@ -200,13 +200,8 @@ func (s *server) handleAttachRolePolicy(inBody bool) http.Handler {
 }
 
 func (s *server) handleDetachRolePolicy() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, policy, err := twoIDs(r, "role_id", "policy_id")
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		s.noContent(w, r, s.svc.DetachRolePolicy(r.Context(), keyward.RoleID(id), keyward.PolicyID(policy)))
+	return callHandler(s, inPaths("role_id", "policy_id"), http.StatusNoContent, func(r *http.Request, ids idPair, _ *noBody) (any, error) {
+		return nil, s.svc.DetachRolePolicy(r.Context(), keyward.RoleID(ids.first), keyward.PolicyID(ids.second))
 	})
 }
 
@@ -214,22 +209,19 @@ func (s *server) handleDetachRolePolicy() http.Handler {
 // (204) of a role and a user or group.
 func (s *server) handleRoleBinding(param string, attach func(*http.Request, keyward.RoleID, string) (*service.RoleAssignment, error),
 	detach func(*http.Request, keyward.RoleID, string) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, target, err := twoIDs(r, "role_id", param)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	status := http.StatusCreated
+	if detach != nil {
+		status = http.StatusNoContent
+	}
+	return callHandler(s, inPaths("role_id", param), status, func(r *http.Request, ids idPair, _ *noBody) (any, error) {
 		if detach != nil {
-			s.noContent(w, r, detach(r, keyward.RoleID(id), target))
-			return
+			return nil, detach(r, keyward.RoleID(ids.first), ids.second)
 		}
-		a, err := attach(r, keyward.RoleID(id), target)
+		a, err := attach(r, keyward.RoleID(ids.first), ids.second)
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, err
 		}
-		writeJSON(w, http.StatusCreated, assignmentJSON(a))
+		return assignmentJSON(a), nil
 	})
 }
 

@@ -38,6 +38,7 @@ type escOrg struct {
 	grants                bool   // the attacker may hand out access (an attach right)
 	mallorysKey, adaEmail string
 	app                   escApp // an application whose tokens may assume boss for ada
+	scimOps               string // a SCIM group bound to admins
 }
 
 // grantActions are the actions that let their holder hand out access
@@ -115,6 +116,7 @@ func newEscOrg(t *testing.T, malloryDoc string) *escOrg {
 	o.inP = "0193a000-0000-7000-8000-00000000f00e"
 	a.do("POST", "/v2/resources", a.root, `{"id":"`+o.inP+`","type":"compute.instance","project_id":"`+o.project+`"}`, http.StatusCreated, nil)
 	o.federation(t)
+	o.scimOpsGroup(t)
 	o.self, o.token = o.mallory, o.mallorysKey
 	return o
 }
@@ -260,7 +262,7 @@ func (o *escOrg) attempts(t *testing.T, token, self string) []string {
 	if status, _ := o.attempt(t, "POST", "/v2/invitation", token, `{"email_invited":"sock@evil.example","permissions":{"api_enabled":true},"role_ids":["`+o.admins+`"],"group_ids":["`+o.ops+`"]}`); status == http.StatusCreated {
 		got = append(got, o.acceptMailed(t, "sock@evil.example")...)
 	}
-	return got
+	return append(got, o.sources(t, token, self)...)
 }
 
 var escLink = regexp.MustCompile(`token=([A-Za-z0-9_\-.%]+)`)

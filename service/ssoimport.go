@@ -91,8 +91,9 @@ func readClaims(idp *keyward.IdentityProvider, claims map[string]any) (*idpClaim
 //
 // A person new to the organization whose email is that of an existing
 // account is linked to it only if that account is already a member (an
-// invited one, say) with no identity provider yet: the provider may not
-// claim an account of another organization. A SCIM user of that email is
+// invited one, say) with no identity provider yet, and not its root
+// owner: the provider may not claim an account of another organization,
+// nor the account's own powers. A SCIM user of that email is
 // that person: SCIM and sign-in agree on the email as the key, and SCIM
 // stays the source of the user's profile and of its SCIM groups.
 func (s *Service) importIdPUser(ctx context.Context, tx keyward.Tx, idp *keyward.IdentityProvider, claims map[string]any) (*keyward.User, error) {
@@ -139,6 +140,12 @@ func (s *Service) linkIdPUser(ctx context.Context, tx keyward.Tx, org keyward.Or
 		// Provisioned through SCIM, keyed by the same email: the same
 		// person, whose profile and groups SCIM keeps.
 		return u, nil
+	}
+	if err == nil && u.Owner {
+		// The account's powers are never the provider's to hand out: the
+		// root owner signs in with its password (and MFA) alone.
+		return nil, keyward.Errorf(keyward.CodeConflict,
+			"The email %s is the organization's root owner's, which signs in with its password, not through the identity provider.", c.email)
 	}
 	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && (u.Service || u.ExternalID != "") {
 		return nil, keyward.Errorf(keyward.CodeConflict,

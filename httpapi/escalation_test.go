@@ -39,6 +39,7 @@ type escOrg struct {
 	mallorysKey, adaEmail string
 	app                   escApp // an application whose tokens may assume boss for ada
 	scimOps               string // a SCIM group bound to admins
+	bossTrust, goneTrust  string // boss's trusts: of ada; of mallory, deleted
 }
 
 // grantActions are the actions that let their holder hand out access
@@ -90,7 +91,9 @@ func newEscOrg(t *testing.T, malloryDoc string) *escOrg {
 	a.do("POST", "/v2/roles/"+o.mineRole+"/users/"+o.mallory, a.root, "", http.StatusCreated, nil)
 	o.boss = role("boss", "assumable")
 	a.do("POST", "/v2/roles/"+o.boss+"/policies/"+o.admin, a.root, "", http.StatusCreated, nil)
-	a.createTrust(`{"role_id":"` + o.boss + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.ada + `"}`)
+	o.bossTrust = a.createTrust(`{"role_id":"` + o.boss + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.ada + `"}`).ID
+	o.goneTrust = a.createTrust(`{"role_id":"` + o.boss + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.mallory + `"}`).ID
+	a.do("DELETE", "/v2/role-trusts/"+o.goneTrust, a.root, "", http.StatusNoContent, nil)
 	o.sesRole = a.assumableRole("sesrole", 900, modestDoc)
 	a.createTrust(`{"role_id":"` + o.sesRole + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.mallory + `"}`)
 
@@ -241,6 +244,8 @@ func (o *escOrg) attempts(t *testing.T, token, self string) []string {
 		{"PUT", "/v2/projects/" + o.project + "/role-assignments", `{"role_assignments":[{"identity_id":"` + self + `","identity_type":"user","role_name":"admin"}]}`},
 		{"PUT", "/v2/projects/" + o.project + "/overrides/" + self, fullGrid},
 		{"POST", "/v2/role-trusts", `{"role_id":"` + o.boss + `","trust_type":"TemporaryAssumption","assumption_mode":"automatic","trusted_user_id":"` + self + `"}`},
+		{"PUT", "/v2/role-trusts/" + o.bossTrust, `{"trust_type":"TemporaryAssumption","assumption_mode":"automatic","trusted_user_id":"` + self + `"}`},
+		{"PATCH", "/v2/role-trusts/" + o.goneTrust + "/restore", ``},
 		{"POST", "/v2/assumed-roles/assume", `{"role_id":"` + o.boss + `","session_name":"x","duration":900}`},
 		{"POST", "/v2/assumed-roles/assume", `{"user_id":"` + o.ada + `","role_id":"` + o.boss + `","session_name":"x","duration":900}`},
 		{"POST", "/v2/assumed-roles/compatibility/aws/sts", sts},

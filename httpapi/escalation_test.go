@@ -40,6 +40,7 @@ type escOrg struct {
 	app                   escApp // an application whose tokens may assume boss for ada
 	scimOps               string // a SCIM group bound to admins
 	bossTrust, goneTrust  string // boss's trusts: of ada; of mallory, deleted
+	goneRole, gonePolicy  string // deleted: a role of AdministratorAccess bound to mallory; a policy of everything attached to mallory
 }
 
 // grantActions are the actions that let their holder hand out access
@@ -94,6 +95,14 @@ func newEscOrg(t *testing.T, malloryDoc string) *escOrg {
 	o.bossTrust = a.createTrust(`{"role_id":"` + o.boss + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.ada + `"}`).ID
 	o.goneTrust = a.createTrust(`{"role_id":"` + o.boss + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.mallory + `"}`).ID
 	a.do("DELETE", "/v2/role-trusts/"+o.goneTrust, a.root, "", http.StatusNoContent, nil)
+	// Restored, either would make mallory an admin again.
+	o.goneRole = role("gone-admins", "assignable")
+	a.do("POST", "/v2/roles/"+o.goneRole+"/policies/"+o.admin, a.root, "", http.StatusCreated, nil)
+	a.do("POST", "/v2/roles/"+o.goneRole+"/users/"+o.mallory, a.root, "", http.StatusCreated, nil)
+	a.do("DELETE", "/v2/roles/"+o.goneRole, a.root, "", http.StatusNoContent, nil)
+	o.gonePolicy = a.createPolicy("gone-everything", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	a.attach(o.gonePolicy, o.mallory)
+	a.do("DELETE", "/v2/policies/"+o.gonePolicy, a.root, "", http.StatusNoContent, nil)
 	o.sesRole = a.assumableRole("sesrole", 900, modestDoc)
 	a.createTrust(`{"role_id":"` + o.sesRole + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.mallory + `"}`)
 
@@ -236,6 +245,8 @@ func (o *escOrg) attempts(t *testing.T, token, self string) []string {
 		{"POST", "/v2/roles/" + o.admins + "/groups/" + o.mine, ``},
 		{"POST", "/v2/groups/" + o.ops + "/members", `{"user_id":"` + self + `","display_name":""}`},
 		{"PATCH", "/v2/groups/" + o.gone + "/restore", ``},
+		{"PATCH", "/v2/roles/" + o.goneRole + "/restore", ``},
+		{"PATCH", "/v2/policies/" + o.gonePolicy + "/restore", ``},
 		{"PATCH", "/v2/users/" + self, `{"acls":["manage_users"]}`},
 		{"POST", "/v2/users/" + self + "/tags", `{"tags":[{"key":"team","value":"admins"}]}`},
 		{"POST", "/v2/users", `{"service_user":true,"name":"svc","api_enabled":true,"acls":[` + strings.Join(acls, ",") + `]}`},

@@ -167,9 +167,12 @@ func (s *Service) linkIdPUser(ctx context.Context, tx keyward.Tx, org keyward.Or
 }
 
 // updateIdPUser writes the email and name of claims c onto u's account if
-// they changed. The account belongs to the provider's organization alone
-// unless it was linked, and a linked account's email is the provider's
-// already, so this changes no other organization's member behind its back.
+// they changed, unless the account is a member of other organizations too
+// (a linked one can be): its email and name are then the person's, and
+// the other organizations', not this provider's to change — the provider
+// could otherwise rename another organization's root owner to an address
+// it reads. Such an account keeps its profile and still signs in (SCIM,
+// an administrator's tool, refuses the same change with CodeConflict).
 func (s *Service) updateIdPUser(ctx context.Context, tx keyward.Tx, u *keyward.User, c *idpClaims) error {
 	name := c.name
 	if name == "" {
@@ -177,6 +180,9 @@ func (s *Service) updateIdPUser(ctx context.Context, tx keyward.Tx, u *keyward.U
 	}
 	if u.Email == c.email && u.Name == name {
 		return nil
+	}
+	if n, err := tx.CountMemberships(ctx, u.Account.ID); err != nil || n > 1 {
+		return err
 	}
 	before := viewUser(u)
 	u.Email, u.Name, u.Account.UpdatedAt = c.email, name, tx.Now()

@@ -257,24 +257,17 @@ comes through, and what those policies allow and deny per resource.`,
 			if err != nil {
 				return err
 			}
-			var body []byte
-			var acc *client.EffectiveAccess
 			var rev *int64
 			if minRevision > 0 {
 				rev = &minRevision
 			}
-			if uid == nil {
-				r, err := c.GetCurrentUserEffectiveAccessWithResponse(cmd.Context(), &client.GetCurrentUserEffectiveAccessParams{MinRevision: rev})
-				if err = check(r, err, http.StatusOK); err != nil {
-					return err
-				}
-				body, acc = r.Body, &r.JSON200.EffectiveAccess
-			} else {
-				r, err := c.GetUserEffectiveAccessWithResponse(cmd.Context(), *uid, &client.GetUserEffectiveAccessParams{MinRevision: rev})
-				if err = check(r, err, http.StatusOK); err != nil {
-					return err
-				}
-				body, acc = r.Body, &r.JSON200.EffectiveAccess
+			body, acc, err := meOrUser[client.EffectiveAccessEnvelope](uid, func() (response, error) {
+				return c.GetCurrentUserEffectiveAccessWithResponse(cmd.Context(), &client.GetCurrentUserEffectiveAccessParams{MinRevision: rev})
+			}, func(id uuid.UUID) (response, error) {
+				return c.GetUserEffectiveAccessWithResponse(cmd.Context(), id, &client.GetUserEffectiveAccessParams{MinRevision: rev})
+			})
+			if err != nil {
+				return err
 			}
 			if a.structured() {
 				var env struct {
@@ -285,7 +278,7 @@ comes through, and what those policies allow and deny per resource.`,
 				}
 				return a.writeData(env.EffectiveAccess)
 			}
-			return a.printAccess(acc)
+			return a.printAccess(&acc.EffectiveAccess)
 		},
 	}
 	cmd.Flags().Int64Var(&minRevision, "min-revision", 0, "answer on a snapshot at least this recent")

@@ -310,22 +310,15 @@ func (a *app) userGroupsCommand() *cobra.Command {
 				return err
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Group], error) {
-				var resp response
-				var list *client.GroupList
-				if uid == nil {
-					r, err := c.ListCurrentUserGroupsWithResponse(cmd.Context(), &client.ListCurrentUserGroupsParams{PerPage: perPage, Cursor: cursor})
-					if err = check(r, err, http.StatusOK); err != nil {
-						return page[client.Group]{}, err
-					}
-					resp, list = r, r.JSON200
-				} else {
-					r, err := c.ListUserGroupsWithResponse(cmd.Context(), *uid, &client.ListUserGroupsParams{PerPage: perPage, Cursor: cursor})
-					if err = check(r, err, http.StatusOK); err != nil {
-						return page[client.Group]{}, err
-					}
-					resp, list = r, r.JSON200
+				body, list, err := meOrUser[client.GroupList](uid, func() (response, error) {
+					return c.ListCurrentUserGroupsWithResponse(cmd.Context(), &client.ListCurrentUserGroupsParams{PerPage: perPage, Cursor: cursor})
+				}, func(id uuid.UUID) (response, error) {
+					return c.ListUserGroupsWithResponse(cmd.Context(), id, &client.ListUserGroupsParams{PerPage: perPage, Cursor: cursor})
+				})
+				if err != nil {
+					return page[client.Group]{}, err
 				}
-				return newPage(resp.GetBody(), "groups", list.Groups, list.Meta.Links.Next)
+				return newPage(body, "groups", list.Groups, list.Meta.Links.Next)
 			}, a.printGroups)
 		},
 	}
@@ -349,26 +342,19 @@ direct, inherited and all.`,
 				return err
 			}
 			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.Role], error) {
-				var resp response
-				var list *client.UserRoleList
-				if uid == nil {
+				body, list, err := meOrUser[client.UserRoleList](uid, func() (response, error) {
 					params := &client.ListCurrentUserRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					r, err := c.ListCurrentUserRolesWithResponse(cmd.Context(), params)
-					if err = check(r, err, http.StatusOK); err != nil {
-						return sets[client.Role]{}, err
-					}
-					resp, list = r, r.JSON200
-				} else {
+					return c.ListCurrentUserRolesWithResponse(cmd.Context(), params)
+				}, func(id uuid.UUID) (response, error) {
 					params := &client.ListUserRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					r, err := c.ListUserRolesWithResponse(cmd.Context(), *uid, params)
-					if err = check(r, err, http.StatusOK); err != nil {
-						return sets[client.Role]{}, err
-					}
-					resp, list = r, r.JSON200
+					return c.ListUserRolesWithResponse(cmd.Context(), id, params)
+				})
+				if err != nil {
+					return sets[client.Role]{}, err
 				}
 				rs := list.Roles
 				lists := map[string][]client.Role{"all": rs.All, "direct": rs.Direct, "inherited": rs.Inherited}
-				return newSets(resp.GetBody(), "roles", lists, list.Meta.Links.Next)
+				return newSets(body, "roles", lists, list.Meta.Links.Next)
 			})
 			if err != nil {
 				return err
@@ -405,26 +391,19 @@ direct, inherited and all.`,
 				return err
 			}
 			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.Policy], error) {
-				var resp response
-				var list *client.UserPolicyList
-				if uid == nil {
+				body, list, err := meOrUser[client.UserPolicyList](uid, func() (response, error) {
 					params := &client.ListCurrentUserPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					r, err := c.ListCurrentUserPoliciesWithResponse(cmd.Context(), params)
-					if err = check(r, err, http.StatusOK); err != nil {
-						return sets[client.Policy]{}, err
-					}
-					resp, list = r, r.JSON200
-				} else {
+					return c.ListCurrentUserPoliciesWithResponse(cmd.Context(), params)
+				}, func(id uuid.UUID) (response, error) {
 					params := &client.ListUserPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					r, err := c.ListUserPoliciesWithResponse(cmd.Context(), *uid, params)
-					if err = check(r, err, http.StatusOK); err != nil {
-						return sets[client.Policy]{}, err
-					}
-					resp, list = r, r.JSON200
+					return c.ListUserPoliciesWithResponse(cmd.Context(), id, params)
+				})
+				if err != nil {
+					return sets[client.Policy]{}, err
 				}
 				ps := list.Policies
 				lists := map[string][]client.Policy{"all": ps.All, "direct": ps.Direct, "inherited": ps.Inherited}
-				return newSets(resp.GetBody(), "policies", lists, list.Meta.Links.Next)
+				return newSets(body, "policies", lists, list.Meta.Links.Next)
 			})
 			if err != nil {
 				return err

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -24,6 +25,30 @@ func (a *app) clientForView(user string) (*client.ClientWithResponses, *uuid.UUI
 	}
 	c, err := a.client()
 	return c, uid, err
+}
+
+// meOrUser makes a view command's call: me, on the caller's own route,
+// for a nil uid ("me"), else user for the user uid. Both routes answer 200
+// with the same body, which it returns as sent and decoded into a B. It
+// decodes the body again because the generated client keeps its decoded
+// copy in a field of each route's own response type, which a generic
+// function cannot name.
+func meOrUser[B any](uid *uuid.UUID, me func() (response, error), user func(id uuid.UUID) (response, error)) ([]byte, *B, error) {
+	var r response
+	var err error
+	if uid == nil {
+		r, err = me()
+	} else {
+		r, err = user(*uid)
+	}
+	if err = check(r, err, http.StatusOK); err != nil {
+		return nil, nil, err
+	}
+	b := new(B)
+	if err := json.Unmarshal(r.GetBody(), b); err != nil {
+		return nil, nil, fmt.Errorf("server sent an unexpected response: %w", err)
+	}
+	return r.GetBody(), b, nil
 }
 
 // sets is a grouped view of roles or policies: Vultr's object of lists

@@ -178,15 +178,10 @@ func (a *app) fleetUserCreateCommand() *cobra.Command {
 				req.Name = &name
 			}
 			resp, err := c.FleetCreateUserWithResponse(cmd.Context(), id, req)
-			if err := check(resp, err, http.StatusCreated); err != nil {
-				return err
-			}
-			u := resp.JSON201.User
-			raw, err := member(resp.Body, "user")
-			if err != nil {
-				return err
-			}
-			return a.printObject(raw, []field{{"id", u.ID.String()}, {"email", u.Email}, {"name", u.Name}})
+			return printMember(resp, err, http.StatusCreated, "user", func(raw []byte) error {
+				u := resp.JSON201.User
+				return a.printObject(raw, []field{{"id", u.ID.String()}, {"email", u.Email}, {"name", u.Name}})
+			})
 		},
 	}
 	cmd.Flags().StringVar(&email, "email", "", "the user's email (required)")

@@ -69,14 +69,9 @@ func (a *app) groupGetCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.GetGroupWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "group")
-			if err != nil {
-				return err
-			}
-			return a.printGroup(&resp.JSON200.Group, raw)
+			return printMember(resp, err, http.StatusOK, "group", func(raw []byte) error {
+				return a.printGroup(&resp.JSON200.Group, raw)
+			})
 		},
 	}
 }

@@ -57,14 +57,9 @@ every trust of the issuer must pin aud in its claim conditions.`,
 				req.Issuer.Audiences = &audiences
 			}
 			resp, err := c.CreateOIDCIssuerWithResponse(cmd.Context(), req)
-			if err := check(resp, err, http.StatusCreated); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "issuer")
-			if err != nil {
-				return err
-			}
-			return a.printIssuer(&resp.JSON201.Issuer, raw)
+			return printMember(resp, err, http.StatusCreated, "issuer", func(raw []byte) error {
+				return a.printIssuer(&resp.JSON201.Issuer, raw)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&uri, "uri", "", "the issuer URL, as its tokens' iss claim spells it (required)")
@@ -85,14 +80,9 @@ func (a *app) issuerGetCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.GetOIDCIssuerWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "issuer")
-			if err != nil {
-				return err
-			}
-			return a.printIssuer(&resp.JSON200.Issuer, raw)
+			return printMember(resp, err, http.StatusOK, "issuer", func(raw []byte) error {
+				return a.printIssuer(&resp.JSON200.Issuer, raw)
+			})
 		},
 	}
 }

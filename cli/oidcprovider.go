@@ -48,14 +48,10 @@ func (a *app) providerCreateCommand() *cobra.Command {
 			}
 			req.Scopes = &sc
 			resp, err := c.CreateOIDCProviderWithResponse(cmd.Context(), req)
-			if err := check(resp, err, http.StatusCreated); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "provider")
+			err = printMember(resp, err, http.StatusCreated, "provider", func(raw []byte) error {
+				return a.printProvider(&resp.JSON201.Provider, raw)
+			})
 			if err != nil {
-				return err
-			}
-			if err := a.printProvider(&resp.JSON201.Provider, raw); err != nil {
 				return err
 			}
 			fmt.Fprintln(a.stderr, "Save the client secret now: it is not shown again.")
@@ -82,14 +78,9 @@ func (a *app) providerGetCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.GetOIDCProviderWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "provider")
-			if err != nil {
-				return err
-			}
-			return a.printProvider(&resp.JSON200.Provider, raw)
+			return printMember(resp, err, http.StatusOK, "provider", func(raw []byte) error {
+				return a.printProvider(&resp.JSON200.Provider, raw)
+			})
 		},
 	}
 }

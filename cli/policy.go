@@ -81,14 +81,9 @@ func (a *app) policyGetCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.GetPolicyWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "policy")
-			if err != nil {
-				return err
-			}
-			return a.printPolicy(&resp.JSON200.Policy, raw)
+			return printMember(resp, err, http.StatusOK, "policy", func(raw []byte) error {
+				return a.printPolicy(&resp.JSON200.Policy, raw)
+			})
 		},
 	}
 }

@@ -72,14 +72,9 @@ func (a *app) projectGetCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.GetProjectWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "project")
-			if err != nil {
-				return err
-			}
-			return a.printProject(&resp.JSON200.Project, raw)
+			return printMember(resp, err, http.StatusOK, "project", func(raw []byte) error {
+				return a.printProject(&resp.JSON200.Project, raw)
+			})
 		},
 	}
 }
@@ -96,14 +91,9 @@ func (a *app) projectCreateCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.CreateProjectWithResponse(cmd.Context(), client.ProjectReq{Name: name, Description: &description})
-			if err := check(resp, err, http.StatusCreated); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "project")
-			if err != nil {
-				return err
-			}
-			return a.printProject(&resp.JSON201.Project, raw)
+			return printMember(resp, err, http.StatusCreated, "project", func(raw []byte) error {
+				return a.printProject(&resp.JSON201.Project, raw)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "the project's name, unique in the organization (required)")
@@ -139,14 +129,9 @@ func (a *app) projectUpdateCommand() *cobra.Command {
 				req.Description = &description
 			}
 			resp, err := c.UpdateProjectWithResponse(cmd.Context(), id, req)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "project")
-			if err != nil {
-				return err
-			}
-			return a.printProject(&resp.JSON200.Project, raw)
+			return printMember(resp, err, http.StatusOK, "project", func(raw []byte) error {
+				return a.printProject(&resp.JSON200.Project, raw)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "the new name")
@@ -204,14 +189,9 @@ policies name the latter with its type: myapp.widget/widget-42.`,
 				return err
 			}
 			resp, err := c.RegisterResourceWithResponse(cmd.Context(), client.ResourceReq{ID: id, Type: typ, ProjectID: pid})
-			if err := check(resp, err, http.StatusCreated); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "resource")
-			if err != nil {
-				return err
-			}
-			return a.printResource(&resp.JSON201.Resource, raw)
+			return printMember(resp, err, http.StatusCreated, "resource", func(raw []byte) error {
+				return a.printResource(&resp.JSON201.Resource, raw)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&typ, "type", "", "the resource's type in the catalog, e.g. compute.instance (required)")
@@ -273,14 +253,9 @@ func (a *app) resourceGetCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.GetResourceWithResponse(cmd.Context(), args[0])
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "resource")
-			if err != nil {
-				return err
-			}
-			return a.printResource(&resp.JSON200.Resource, raw)
+			return printMember(resp, err, http.StatusOK, "resource", func(raw []byte) error {
+				return a.printResource(&resp.JSON200.Resource, raw)
+			})
 		},
 	}
 }

@@ -79,14 +79,9 @@ func (a *app) roleGetCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.GetRoleWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "role")
-			if err != nil {
-				return err
-			}
-			return a.printRole(&resp.JSON200.Role, raw)
+			return printMember(resp, err, http.StatusOK, "role", func(raw []byte) error {
+				return a.printRole(&resp.JSON200.Role, raw)
+			})
 		},
 	}
 }

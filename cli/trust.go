@@ -201,14 +201,9 @@ func (a *app) trustGetCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.GetRoleTrustWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "role_trust")
-			if err != nil {
-				return err
-			}
-			return a.printTrust(&resp.JSON200.RoleTrust, raw)
+			return printMember(resp, err, http.StatusOK, "role_trust", func(raw []byte) error {
+				return a.printTrust(&resp.JSON200.RoleTrust, raw)
+			})
 		},
 	}
 }

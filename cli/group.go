@@ -305,10 +305,11 @@ func (a *app) printOrgUsers(raw []json.RawMessage, users []client.OrganizationUs
 	return a.printList(raw, []string{"ID", "EMAIL", "NAME", since}, rows)
 }
 
-// deref returns *s, or "" for nil.
-func deref(s *string) string {
-	if s == nil {
-		return ""
+// deref returns *p, or the zero value ("", the zero time) for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
 	}
-	return *s
+	return *p
 }

@@ -20,15 +20,24 @@ func (a *app) orgCommand() *cobra.Command {
 organization; "keyward org key" mints one for another organization you are
 a member of.`,
 	}
-	subs := []*cobra.Command{a.orgListCommand(), a.orgGetCommand(), a.orgCreateCommand(), a.orgUpdateCommand(), a.orgKeyCommand(), a.orgRequireMFACommand()}
+	subs := []*cobra.Command{a.orgListCommand(false), a.orgGetCommand(), a.orgCreateCommand(), a.orgUpdateCommand(), a.orgKeyCommand(), a.orgRequireMFACommand()}
 	return group(cmd, append(subs, a.orgLifecycleCommands()...)...)
 }
 
-func (a *app) orgListCommand() *cobra.Command {
+// orgListCommand returns `org list`, or with deleted `org deleted`: the
+// deleted organizations the caller owns that can still be restored, with
+// when they were deleted and when they will be purged.
+func (a *app) orgListCommand(deleted bool) *cobra.Command {
 	var pf pageFlags
+	use, short, columns := "list", "List the organizations your account belongs to", []string{"ID", "NAME", "TYPE", "CREATED"}
+	var onlyDeleted *bool
+	if deleted {
+		use, short, columns = "deleted", "List the deleted organizations you own that can still be restored", []string{"ID", "NAME", "DELETED", "PURGED AFTER"}
+		onlyDeleted = ptr(true)
+	}
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the organizations your account belongs to",
+		Use:   use,
+		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.client()
@@ -36,7 +45,7 @@ func (a *app) orgListCommand() *cobra.Command {
 				return err
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Organization], error) {
-				resp, err := c.ListOrganizationsWithResponse(cmd.Context(), &client.ListOrganizationsParams{PerPage: perPage, Cursor: cursor})
+				resp, err := c.ListOrganizationsWithResponse(cmd.Context(), &client.ListOrganizationsParams{PerPage: perPage, Cursor: cursor, Deleted: onlyDeleted})
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return page[client.Organization]{}, err
 				}
@@ -44,9 +53,13 @@ func (a *app) orgListCommand() *cobra.Command {
 			}, func(raw []json.RawMessage, orgs []client.Organization) error {
 				rows := make([][]string, len(orgs))
 				for i, o := range orgs {
-					rows[i] = []string{o.ID.String(), o.Name, string(o.Type), formatTime(o.DateCreated)}
+					if deleted {
+						rows[i] = []string{o.ID.String(), o.Name, formatTime(deref(o.DateDeleted)), formatTime(deref(o.DatePurge))}
+					} else {
+						rows[i] = []string{o.ID.String(), o.Name, string(o.Type), formatTime(o.DateCreated)}
+					}
 				}
-				return a.printList(raw, []string{"ID", "NAME", "TYPE", "CREATED"}, rows)
+				return a.printList(raw, columns, rows)
 			})
 		},
 	}

@@ -250,11 +250,7 @@ func TestCommands_Endpoints(t *testing.T) {
 		"DELETE /v2/users/" + userID + "/api-keys/" + keyID: {204, ""},
 		"GET /v2/audit-events":                              {200, `{"audit_events":[` + event + `],` + meta + `}`},
 	})
-	getenv := env(map[string]string{"KEYWARD_URL": api.URL, "KEYWARD_TOKEN": "kw_x"})
-	tests := []struct {
-		args []string
-		want string // the last request: "METHOD /path"
-	}{
+	checkEndpoints(t, api, []endpointTest{
 		{[]string{"org", "list"}, "GET /v2/organizations"},
 		{[]string{"org", "get", orgID}, "GET /v2/organizations/" + orgID},
 		{[]string{"org", "create", "--name", "Acme", "--type", "team"}, "POST /v2/organizations"},
@@ -272,29 +268,5 @@ func TestCommands_Endpoints(t *testing.T) {
 		{[]string{"token", "get", "--user", userID, keyID}, "GET /v2/users/" + userID + "/api-keys/" + keyID},
 		{[]string{"token", "revoke", "--user", userID, keyID}, "DELETE /v2/users/" + userID + "/api-keys/" + keyID},
 		{[]string{"audit", "list"}, "GET /v2/audit-events"},
-	}
-	for _, tt := range tests {
-		for _, format := range []string{"table", "json"} {
-			args := append([]string{"-o", format}, tt.args...)
-			stdout, stderr, err := run(getenv, "", args...)
-			if err != nil {
-				t.Errorf("keyward %v: %v (stderr %q)", args, err, stderr)
-				continue
-			}
-			calls := api.Calls()
-			last := calls[len(calls)-1]
-			if got := last.Method + " " + last.Path; got != tt.want {
-				t.Errorf("keyward %v: last request %s, want %s", args, got, tt.want)
-			}
-			hasBody := !strings.HasPrefix(tt.want, "DELETE") && !strings.HasPrefix(tt.want, "PATCH")
-			switch {
-			case hasBody && stdout == "":
-				t.Errorf("keyward %v: printed nothing", args)
-			case format == "json" && stdout != "" && !json.Valid([]byte(stdout)):
-				t.Errorf("keyward %v: stdout is not JSON:\n%s", args, stdout)
-			case format == "json" && !hasBody && stdout != "":
-				t.Errorf("keyward %v: stdout %q, want none", args, stdout)
-			}
-		}
-	}
+	})
 }

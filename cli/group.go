@@ -190,8 +190,8 @@ API's object of lists: direct, from_roles and all.`,
 			if err != nil {
 				return err
 			}
-			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.Policy], error) {
-				params := &client.ListGroupPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+			return listSets(a, &pf, func(perPage *int, cursor *string) (sets[client.Policy], error) {
+				params := &client.ListGroupPoliciesParams{PerPage: perPage, Cursor: cursor}
 				resp, err := c.ListGroupPoliciesWithResponse(cmd.Context(), id, params)
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return sets[client.Policy]{}, err
@@ -199,12 +199,7 @@ API's object of lists: direct, from_roles and all.`,
 				ps := resp.JSON200.Policies
 				lists := map[string][]client.Policy{"all": ps.All, "direct": ps.Direct, "from_roles": ps.FromRoles}
 				return newSets(resp.Body, "policies", lists, resp.JSON200.Meta.Links.Next)
-			})
-			if err != nil {
-				return err
-			}
-			a.noteMore(v.next)
-			return a.printPolicySets(v)
+			}, a.printPolicySets)
 		},
 	}
 	pf.add(cmd)
@@ -224,8 +219,8 @@ direct, inherited and all.`,
 			if err != nil {
 				return err
 			}
-			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.GroupRole], error) {
-				params := &client.ListGroupRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+			return listSets(a, &pf, func(perPage *int, cursor *string) (sets[client.GroupRole], error) {
+				params := &client.ListGroupRolesParams{PerPage: perPage, Cursor: cursor}
 				resp, err := c.ListGroupRolesWithResponse(cmd.Context(), id, params)
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return sets[client.GroupRole]{}, err
@@ -233,19 +228,16 @@ direct, inherited and all.`,
 				rs := resp.JSON200.Roles
 				lists := map[string][]client.GroupRole{"all": rs.All, "direct": rs.Direct, "inherited": rs.Inherited}
 				return newSets(resp.Body, "roles", lists, resp.JSON200.Meta.Links.Next)
+			}, func(v sets[client.GroupRole]) error {
+				via := v.via(func(r client.GroupRole) string { return r.ID.String() }, func(list string, _ client.GroupRole) string {
+					return list
+				})
+				rows := make([][]string, len(v.lists["all"]))
+				for i, r := range v.lists["all"] {
+					rows[i] = []string{r.ID.String(), r.DisplayName, string(r.RoleType), via[r.ID.String()], formatTime(r.DateAssigned)}
+				}
+				return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA", "ASSIGNED"}, rows)
 			})
-			if err != nil {
-				return err
-			}
-			via := v.via(func(r client.GroupRole) string { return r.ID.String() }, func(list string, _ client.GroupRole) string {
-				return list
-			})
-			rows := make([][]string, len(v.lists["all"]))
-			for i, r := range v.lists["all"] {
-				rows[i] = []string{r.ID.String(), r.DisplayName, string(r.RoleType), via[r.ID.String()], formatTime(r.DateAssigned)}
-			}
-			a.noteMore(v.next)
-			return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA", "ASSIGNED"}, rows)
 		},
 	}
 	pf.add(cmd)

@@ -41,20 +41,11 @@ func listInCommand[T any](a *app, use, short, thing string,
 	get func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[T], error),
 	print func(raw []json.RawMessage, items []T) error) *cobra.Command {
 	var pf pageFlags
-	cmd := &cobra.Command{
-		Use:   use,
-		Short: short,
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), thing, args[0])
-			if err != nil {
-				return err
-			}
-			return listPages(a, &pf, func(perPage *int, cursor *string) (page[T], error) {
-				return get(cmd.Context(), c, id, perPage, cursor)
-			}, print)
-		},
-	}
+	cmd := a.idCommand(use, short, thing, func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		return listPages(a, &pf, func(perPage *int, cursor *string) (page[T], error) {
+			return get(ctx, c, id, perPage, cursor)
+		}, print)
+	})
 	pf.add(cmd)
 	return cmd
 }

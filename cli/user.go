@@ -341,13 +341,11 @@ direct, inherited and all.`,
 			if err != nil {
 				return err
 			}
-			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.Role], error) {
+			return listSets(a, &pf, func(perPage *int, cursor *string) (sets[client.Role], error) {
 				body, list, err := meOrUser[client.UserRoleList](uid, func() (response, error) {
-					params := &client.ListCurrentUserRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					return c.ListCurrentUserRolesWithResponse(cmd.Context(), params)
+					return c.ListCurrentUserRolesWithResponse(cmd.Context(), &client.ListCurrentUserRolesParams{PerPage: perPage, Cursor: cursor})
 				}, func(id uuid.UUID) (response, error) {
-					params := &client.ListUserRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					return c.ListUserRolesWithResponse(cmd.Context(), id, params)
+					return c.ListUserRolesWithResponse(cmd.Context(), id, &client.ListUserRolesParams{PerPage: perPage, Cursor: cursor})
 				})
 				if err != nil {
 					return sets[client.Role]{}, err
@@ -355,19 +353,16 @@ direct, inherited and all.`,
 				rs := list.Roles
 				lists := map[string][]client.Role{"all": rs.All, "direct": rs.Direct, "inherited": rs.Inherited}
 				return newSets(body, "roles", lists, list.Meta.Links.Next)
+			}, func(v sets[client.Role]) error {
+				via := v.via(func(r client.Role) string { return r.ID.String() }, func(list string, r client.Role) string {
+					return orElse(deref(r.Source), list)
+				})
+				rows := make([][]string, len(v.lists["all"]))
+				for i, r := range v.lists["all"] {
+					rows[i] = []string{r.ID.String(), r.Name, string(r.RoleType), via[r.ID.String()]}
+				}
+				return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA"}, rows)
 			})
-			if err != nil {
-				return err
-			}
-			via := v.via(func(r client.Role) string { return r.ID.String() }, func(list string, r client.Role) string {
-				return orElse(deref(r.Source), list)
-			})
-			rows := make([][]string, len(v.lists["all"]))
-			for i, r := range v.lists["all"] {
-				rows[i] = []string{r.ID.String(), r.Name, string(r.RoleType), via[r.ID.String()]}
-			}
-			a.noteMore(v.next)
-			return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA"}, rows)
 		},
 	}
 	pf.add(cmd)
@@ -390,13 +385,11 @@ direct, inherited and all.`,
 			if err != nil {
 				return err
 			}
-			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.Policy], error) {
+			return listSets(a, &pf, func(perPage *int, cursor *string) (sets[client.Policy], error) {
 				body, list, err := meOrUser[client.UserPolicyList](uid, func() (response, error) {
-					params := &client.ListCurrentUserPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					return c.ListCurrentUserPoliciesWithResponse(cmd.Context(), params)
+					return c.ListCurrentUserPoliciesWithResponse(cmd.Context(), &client.ListCurrentUserPoliciesParams{PerPage: perPage, Cursor: cursor})
 				}, func(id uuid.UUID) (response, error) {
-					params := &client.ListUserPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					return c.ListUserPoliciesWithResponse(cmd.Context(), id, params)
+					return c.ListUserPoliciesWithResponse(cmd.Context(), id, &client.ListUserPoliciesParams{PerPage: perPage, Cursor: cursor})
 				})
 				if err != nil {
 					return sets[client.Policy]{}, err
@@ -404,12 +397,7 @@ direct, inherited and all.`,
 				ps := list.Policies
 				lists := map[string][]client.Policy{"all": ps.All, "direct": ps.Direct, "inherited": ps.Inherited}
 				return newSets(body, "policies", lists, list.Meta.Links.Next)
-			})
-			if err != nil {
-				return err
-			}
-			a.noteMore(v.next)
-			return a.printPolicySets(v)
+			}, a.printPolicySets)
 		},
 	}
 	pf.add(cmd)

@@ -79,6 +79,20 @@ func newSets[T any](body []byte, key string, lists map[string][]T, next string) 
 	return v, nil
 }
 
+// listSets runs a grouped view command as listPages runs a list command:
+// get gets one page of the view with the per_page and cursor it is given,
+// and print prints the view, merged over the pages read.
+func listSets[T any](a *app, pf *pageFlags, get func(perPage *int, cursor *string) (sets[T], error), print func(v sets[T]) error) error {
+	v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[T], error) {
+		return get(pf.perPageParam(), cursorParam(cursor))
+	})
+	if err != nil {
+		return err
+	}
+	a.noteMore(v.next)
+	return print(v)
+}
+
 // fetchSets gets the grouped view at cursor and, if all is set, every page
 // after it, as fetch does, and merges the pages list by list.
 func fetchSets[T any](cursor string, all bool, get func(cursor string) (sets[T], error)) (sets[T], error) {

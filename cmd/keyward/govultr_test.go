@@ -66,6 +66,17 @@ func newGovultr(t *testing.T, ts *testServer, token string, log *callLog) *govul
 	return c
 }
 
+// newGovultrUser creates, through root, a user with an API key.
+func newGovultrUser(t *testing.T, root *govultr.Client, email, name string) *govultr.User {
+	t.Helper()
+	yes := true
+	u, _, err := root.User.Create(context.Background(), &govultr.UserReq{Email: email, Name: name, APIEnabled: &yes})
+	if err != nil || u.ID == "" || u.APIKey == "" {
+		t.Fatalf("User.Create(%s) = %+v, %v", email, u, err)
+	}
+	return u
+}
+
 func wantStatus(t *testing.T, log *callLog, what string, want int) {
 	t.Helper()
 	if got := log.last(t).status; got != want {

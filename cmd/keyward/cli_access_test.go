@@ -48,7 +48,7 @@ func byGroupID(o cliObject) string { return o.GroupID }
 // grant in every view, detach, delete and restore.
 func TestCLI_Access(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 
 	var svc cliUser
 	root.json(&svc, "user", "create", "--service", "--name", "deployer")

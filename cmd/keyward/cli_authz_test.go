@@ -14,7 +14,7 @@ import (
 // group, and every view of the decision agrees.
 func TestCLI_Authorization(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 
 	var svc cliUser
 	root.json(&svc, "user", "create", "--service", "--name", "deployer")

@@ -13,7 +13,7 @@ import (
 // any is denied; bad input is refused before any call.
 func TestCLIAuthorizeBatch(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	var svc cliUser
 	root.json(&svc, "user", "create", "--service", "--name", "deployer")
 	var p cliObject
@@ -49,7 +49,7 @@ func TestCLIAuthorizeBatch(t *testing.T) {
 // login sessions, and one logged out is gone from it.
 func TestCLILoginSessions(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
 	const password = "a long unusual passphrase"
 	root.okStdin(password, "user", "create", "--email", "ada@example.com", "--name", "Ada", "--password-stdin")

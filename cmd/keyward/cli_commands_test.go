@@ -61,7 +61,7 @@ func TestCLIConfig(t *testing.T) {
 // whoami) against the real server, in table and JSON output.
 func TestCLI(t *testing.T) {
 	ts := startServer(t, nil)
-	k := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	k := rootCLI(t, ts)
 	start := time.Now().UTC().Format(time.RFC3339Nano)
 
 	var me cliUser

@@ -15,7 +15,7 @@ import (
 func TestCLIWebIdentity(t *testing.T) {
 	ts := startServer(t, nil, "--oidc-allow-http")
 	idp := keywardtest.NewOIDCIssuer(t)
-	k := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	k := rootCLI(t, ts)
 
 	var iss struct{ ID string }
 	k.json(&iss, "oidc", "issuer", "create", "--uri", idp.URL, "--audience", "keyward")

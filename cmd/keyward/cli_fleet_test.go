@@ -14,7 +14,7 @@ import (
 // reaches its route.
 func TestCLIFleet(t *testing.T) {
 	ts := startServer(t, map[string]string{"KEYWARD_ORG_CREATION": "operator"})
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
 
 	var me, vic struct {

@@ -10,7 +10,7 @@ import (
 // link, and `keyward invite accept` creates the account from it.
 func TestCLIInvitations(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
 
 	var inv struct {

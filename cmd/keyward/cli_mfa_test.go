@@ -13,7 +13,7 @@ import (
 // server (on the real clock: each code is of a step not used before).
 func TestCLIMFA(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
 	const password = "a long unusual passphrase\n"
 	var ada struct {

@@ -12,7 +12,7 @@ import (
 // and cannot create one.
 func TestCLINarrowedKeys(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	doc := filepath.Join(t.TempDir(), "groups-only.json")
 	if err := os.WriteFile(doc, []byte(`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"iam.group.List","Resource":"*"}]}`), 0o600); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,11 @@ type cliRunner struct {
 	env map[string]string
 }
 
+// rootCLI returns a cliRunner against ts with the key of its root owner.
+func rootCLI(t *testing.T, ts *testServer) cliRunner {
+	return cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+}
+
 // run runs `keyward args...` with stdin.
 func (c cliRunner) run(stdin string, args ...string) (stdout, stderr string, err error) {
 	var out, errOut bytes.Buffer

@@ -9,7 +9,7 @@ import (
 // a real server: the session token then works as --token, as the role.
 func TestCLITrusts(t *testing.T) {
 	ts := startServer(t, nil)
-	k := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	k := rootCLI(t, ts)
 
 	var ada cliUser
 	k.json(&ada, "user", "create", "--email", "ada@example.com", "--name", "Ada", "--api-enabled")

@@ -59,7 +59,7 @@ func TestGovultrOIDCIssuers(t *testing.T) {
 // TestCLIOIDCIssuers runs `keyward oidc issuer` against the real server.
 func TestCLIOIDCIssuers(t *testing.T) {
 	ts := startServer(t, nil)
-	c := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	c := rootCLI(t, ts)
 	f := fieldsOf(c.ok("oidc", "issuer", "create", "--uri", "https://token.actions.githubusercontent.com", "--audience", "keyward", "--name", "GitHub"))
 	if f["uri"] != "https://token.actions.githubusercontent.com" || f["audiences"] != "keyward" || f["name"] != "GitHub" || f["id"] == "" {
 		t.Fatalf("create printed %v", f)
@@ -152,7 +152,7 @@ func TestGovultrAuthorizeOIDC(t *testing.T) {
 	log := &callLog{}
 	c := newGovultr(t, ts, ts.Token, log)
 	defer log.check(t)
-	app := fieldsOf(cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}.ok(
+	app := fieldsOf(rootCLI(t, ts).ok(
 		"oidc", "provider", "create", "--name", "grafana", "--redirect-uri", "https://grafana.example/cb"))
 
 	params := &govultr.OIDCAuthorizeParameters{ClientID: app["id"], RedirectURI: "https://grafana.example/cb", ResponseType: "code",
@@ -172,7 +172,7 @@ func TestGovultrAuthorizeOIDC(t *testing.T) {
 // `oidc rotate-key` against the real server.
 func TestCLIOIDCProviders(t *testing.T) {
 	ts := startServer(t, nil)
-	c := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	c := rootCLI(t, ts)
 	f := fieldsOf(c.ok("oidc", "provider", "create", "--name", "grafana", "--redirect-uri", "https://grafana.example/cb", "--audience", "sts.amazonaws.com", "--scope", "openid", "--scope", "email"))
 	if f["id"] == "" || f["client_secret"] == "" || f["scopes"] != "openid, email" || !strings.HasSuffix(f["issuer"], "/v2/oidc/"+f["id"]) {
 		t.Fatalf("create printed %v", f)

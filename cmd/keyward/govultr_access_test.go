@@ -44,9 +44,7 @@ func govultrRoleIDs(rs []govultr.OrganizationRole) []string {
 func TestGovultrAccess(t *testing.T) {
 	ts := startServer(t, nil)
 	ctx := context.Background()
-	log := &callLog{}
-	root := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	root, log := newGovultrRoot(t, ts)
 
 	u1 := newGovultrUser(t, root, "ada@example.com", "Ada")
 

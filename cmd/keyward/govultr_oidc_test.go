@@ -18,9 +18,7 @@ import (
 func TestGovultrOIDCIssuers(t *testing.T) {
 	ts := startServer(t, nil)
 	ctx := context.Background()
-	log := &callLog{}
-	c := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	c, log := newGovultrRoot(t, ts)
 
 	req := &govultr.OIDCIssuerReq{Issuer: govultr.OIDCIssuerReqDetail{
 		Source: "external", URI: "https://idp.example/realms/acme", KTY: "RSA", KID: "k1", N: "0vx7agoebGcQSuu", E: "AQAB", ALG: "RS256", USE: "sig",
@@ -82,9 +80,7 @@ func TestCLIOIDCIssuers(t *testing.T) {
 func TestGovultrOIDCProviders(t *testing.T) {
 	ts := startServer(t, nil)
 	ctx := context.Background()
-	log := &callLog{}
-	c := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	c, log := newGovultrRoot(t, ts)
 
 	p, _, err := c.OIDC.CreateOIDCProvider(ctx, &govultr.OIDCProviderReq{Name: "grafana"})
 	if err != nil || p.ID == "" || p.IssuerID == "" || p.Name != "grafana" {
@@ -149,9 +145,7 @@ func TestGovultrOIDCProviders(t *testing.T) {
 func TestGovultrAuthorizeOIDC(t *testing.T) {
 	ts := startServer(t, nil)
 	ctx := context.Background()
-	log := &callLog{}
-	c := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	c, log := newGovultrRoot(t, ts)
 	app := fieldsOf(rootCLI(t, ts).ok(
 		"oidc", "provider", "create", "--name", "grafana", "--redirect-uri", "https://grafana.example/cb"))
 

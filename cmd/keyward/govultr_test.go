@@ -55,6 +55,16 @@ func (l *callLog) check(t *testing.T) {
 	}
 }
 
+// newGovultrRoot returns a govultr client with the key of ts's root owner,
+// and the log of its calls, for the test's other clients too. The log is
+// checked when the test ends.
+func newGovultrRoot(t *testing.T, ts *testServer) (*govultr.Client, *callLog) {
+	t.Helper()
+	log := &callLog{}
+	t.Cleanup(func() { log.check(t) })
+	return newGovultr(t, ts, ts.Token, log), log
+}
+
 func newGovultr(t *testing.T, ts *testServer, token string, log *callLog) *govultr.Client {
 	t.Helper()
 	c := govultr.NewClient(httpClient(token))
@@ -93,9 +103,7 @@ func TestGovultr(t *testing.T) {
 // driveGovultr is TestGovultr's scenario, on the server ts.
 func driveGovultr(t *testing.T, ts *testServer) {
 	ctx := context.Background()
-	log := &callLog{}
-	root := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	root, log := newGovultrRoot(t, ts)
 
 	// Organizations.
 	orgs, meta, _, err := root.Organization.ListOrganizations(ctx, nil)

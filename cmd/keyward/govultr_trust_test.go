@@ -18,9 +18,7 @@ import (
 func TestGovultrTrusts(t *testing.T) {
 	ts := startServer(t, nil)
 	ctx := context.Background()
-	log := &callLog{}
-	root := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	root, log := newGovultrRoot(t, ts)
 
 	u1 := newGovultrUser(t, root, "ada@example.com", "Ada")
 	p1, _, err := root.Organization.CreatePolicy(ctx, &govultr.OrganizationPolicyReq{Name: "groups-read", PolicyDocument: govultr.OrganizationPolicyDocument{

@@ -56,7 +56,7 @@ func TestCatalog_providerFiles(t *testing.T) {
 
 	var svc cliUser
 	root.json(&svc, "user", "create", "--service", "--name", "storefront-bot")
-	bot := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": svc.APIKey}}
+	bot := keyCLI(t, ts, svc.APIKey)
 	decide := func(action string) string {
 		t.Helper()
 		var v struct {

@@ -52,7 +52,7 @@ func TestCLI_Access(t *testing.T) {
 
 	var svc cliUser
 	root.json(&svc, "user", "create", "--service", "--name", "deployer")
-	self := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": svc.APIKey}}
+	self := keyCLI(t, ts, svc.APIKey)
 
 	var g, p, r cliObject
 	root.json(&g, "group", "create", "--name", "ops", "--description", "On-call")

@@ -18,7 +18,7 @@ func TestCLI_Authorization(t *testing.T) {
 
 	var svc cliUser
 	root.json(&svc, "user", "create", "--service", "--name", "deployer")
-	self := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": svc.APIKey}}
+	self := keyCLI(t, ts, svc.APIKey)
 	const vm = "0193a000-0000-7000-8000-000000000011"
 	var prod, staging cliObject
 	root.json(&prod, "project", "create", "--name", "Production")

@@ -20,7 +20,7 @@ func TestCLIAuthorizeBatch(t *testing.T) {
 	root.json(&p, "policy", "create", "--name", "vm-read", "--document",
 		`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.Read","Resource":"*"}]}`)
 	root.ok("policy", "attach-user", p.ID, svc.ID)
-	self := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": svc.APIKey}}
+	self := keyCLI(t, ts, svc.APIKey)
 
 	out := self.okStdin(`[{"action":"compute.instance.Read"}]`, "authorize", "batch")
 	if !strings.Contains(out, "compute.instance.Read") || !strings.Contains(out, "allow") || strings.Contains(out, "deny") {
@@ -55,7 +55,7 @@ func TestCLILoginSessions(t *testing.T) {
 	root.okStdin(password, "user", "create", "--email", "ada@example.com", "--name", "Ada", "--password-stdin")
 	login := func() cliRunner {
 		tok := strings.TrimSpace(anon.okStdin(password, "login", "--email", "ada@example.com"))
-		return cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": tok}}
+		return keyCLI(t, ts, tok)
 	}
 	first, second := login(), login()
 	var list []struct {

@@ -62,7 +62,7 @@ func TestCLIInvitations(t *testing.T) {
 	if out["email"] != "ada@example.com" || !strings.HasPrefix(out["api_key"], "kw_") {
 		t.Fatalf("invite accept = %v", out)
 	}
-	ada := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": out["api_key"]}}
+	ada := keyCLI(t, ts, out["api_key"])
 	if me := fieldsOf(ada.ok("whoami")); me["email"] != "ada@example.com" {
 		t.Errorf("whoami with the new key = %v", me)
 	}

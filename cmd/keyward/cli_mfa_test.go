@@ -24,7 +24,7 @@ func TestCLIMFA(t *testing.T) {
 	login := func(args ...string) cliRunner {
 		t.Helper()
 		token := strings.TrimSpace(anon.okStdin(password, append([]string{"login", "--email", "ada@example.com"}, args...)...))
-		return cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": token}}
+		return keyCLI(t, ts, token)
 	}
 	enroll := func(s cliRunner) (secret string, recovery []string) {
 		t.Helper()

@@ -21,11 +21,11 @@ func TestCLINarrowedKeys(t *testing.T) {
 	root.json(&byPolicy, "token", "create", "--user", "me", "--name", "groups-only", "--policy", doc)
 	root.json(&byGrid, "token", "create", "--user", "me", "--name", "projects-view", "--grid", "projects=view")
 
-	narrow := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": byPolicy.Key}}
+	narrow := keyCLI(t, ts, byPolicy.Key)
 	narrow.ok("group", "list")
 	narrow.fail("403", "user", "list")
 
-	grid := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": byGrid.Key}}
+	grid := keyCLI(t, ts, byGrid.Key)
 	grid.ok("project", "list")
 	grid.fail("403", "project", "create", "--name", "nope")
 

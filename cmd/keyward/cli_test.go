@@ -20,7 +20,12 @@ type cliRunner struct {
 
 // rootCLI returns a cliRunner against ts with the key of its root owner.
 func rootCLI(t *testing.T, ts *testServer) cliRunner {
-	return cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	return keyCLI(t, ts, ts.Token)
+}
+
+// keyCLI returns a cliRunner against ts with key.
+func keyCLI(t *testing.T, ts *testServer, key string) cliRunner {
+	return cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": key}}
 }
 
 // run runs `keyward args...` with stdin.

@@ -252,11 +252,7 @@ func (a *app) userAccessCommand() *cobra.Command {
 		Long: `Show every policy that applies to a user or service user, with each path it
 comes through, and what those policies allow and deny per resource.`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, uid, err := a.clientForView(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: a.viewRunE(func(cmd *cobra.Command, c *client.ClientWithResponses, uid *uuid.UUID) error {
 			var rev *int64
 			if minRevision > 0 {
 				rev = &minRevision
@@ -279,7 +275,7 @@ comes through, and what those policies allow and deny per resource.`,
 				return a.writeData(env.EffectiveAccess)
 			}
 			return a.printAccess(&acc.EffectiveAccess)
-		},
+		}),
 	}
 	cmd.Flags().Int64Var(&minRevision, "min-revision", 0, "answer on a snapshot at least this recent")
 	return cmd

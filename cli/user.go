@@ -304,11 +304,7 @@ func (a *app) userGroupsCommand() *cobra.Command {
 		Use:   "groups USER_ID|me",
 		Short: "List the groups a user is a member of",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, uid, err := a.clientForView(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: a.viewRunE(func(cmd *cobra.Command, c *client.ClientWithResponses, uid *uuid.UUID) error {
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Group], error) {
 				body, list, err := meOrUser[client.GroupList](uid, func() (response, error) {
 					return c.ListCurrentUserGroupsWithResponse(cmd.Context(), &client.ListCurrentUserGroupsParams{PerPage: perPage, Cursor: cursor})
@@ -320,7 +316,7 @@ func (a *app) userGroupsCommand() *cobra.Command {
 				}
 				return newPage(body, "groups", list.Groups, list.Meta.Links.Next)
 			}, a.printGroups)
-		},
+		}),
 	}
 	pf.add(cmd)
 	return cmd
@@ -336,11 +332,7 @@ func (a *app) userRolesCommand() *cobra.Command {
 user is a member of (VIA group:<name>). In JSON, the API's object of lists:
 direct, inherited and all.`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, uid, err := a.clientForView(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: a.viewRunE(func(cmd *cobra.Command, c *client.ClientWithResponses, uid *uuid.UUID) error {
 			return listSets(a, &pf, func(perPage *int, cursor *string) (sets[client.Role], error) {
 				body, list, err := meOrUser[client.UserRoleList](uid, func() (response, error) {
 					return c.ListCurrentUserRolesWithResponse(cmd.Context(), &client.ListCurrentUserRolesParams{PerPage: perPage, Cursor: cursor})
@@ -363,7 +355,7 @@ direct, inherited and all.`,
 				}
 				return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA"}, rows)
 			})
-		},
+		}),
 	}
 	pf.add(cmd)
 	return cmd
@@ -380,11 +372,7 @@ inherited through a group, a role, or a group's role (VIA names the path,
 e.g. "group:ops → role:deployer"). In JSON, the API's object of lists:
 direct, inherited and all.`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, uid, err := a.clientForView(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: a.viewRunE(func(cmd *cobra.Command, c *client.ClientWithResponses, uid *uuid.UUID) error {
 			return listSets(a, &pf, func(perPage *int, cursor *string) (sets[client.Policy], error) {
 				body, list, err := meOrUser[client.UserPolicyList](uid, func() (response, error) {
 					return c.ListCurrentUserPoliciesWithResponse(cmd.Context(), &client.ListCurrentUserPoliciesParams{PerPage: perPage, Cursor: cursor})
@@ -398,7 +386,7 @@ direct, inherited and all.`,
 				lists := map[string][]client.Policy{"all": ps.All, "direct": ps.Direct, "inherited": ps.Inherited}
 				return newSets(body, "policies", lists, list.Meta.Links.Next)
 			}, a.printPolicySets)
-		},
+		}),
 	}
 	pf.add(cmd)
 	return cmd

@@ -8,23 +8,30 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
 )
 
-// clientForView returns a client and the user ID of a view command's
-// argument, or a nil ID for "me", whose views have their own endpoints.
-func (a *app) clientForView(user string) (*client.ClientWithResponses, *uuid.UUID, error) {
-	var uid *uuid.UUID
-	if user != "me" {
-		id, err := parseID("user", user)
-		if err != nil {
-			return nil, nil, err
+// viewRunE returns the RunE of a view command, whose one argument is a
+// user ID, or "me", whose views have their own routes: run does the
+// command's work with a client and the user's ID, nil for "me".
+func (a *app) viewRunE(run func(cmd *cobra.Command, c *client.ClientWithResponses, uid *uuid.UUID) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		var uid *uuid.UUID
+		if args[0] != "me" {
+			id, err := parseID("user", args[0])
+			if err != nil {
+				return err
+			}
+			uid = &id
 		}
-		uid = &id
+		c, err := a.client()
+		if err != nil {
+			return err
+		}
+		return run(cmd, c, uid)
 	}
-	c, err := a.client()
-	return c, uid, err
 }
 
 // meOrUser makes a view command's call: me, on the caller's own route,

@@ -277,16 +277,16 @@ func (a *app) roleLinks() []link {
 		{use: "attach-policy ROLE_ID POLICY_ID", short: "Attach a policy to a role", thing: "role", target: "policy",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, pid uuid.UUID) (response, error) {
 				return c.AttachRolePolicyWithResponse(ctx, id, pid)
-			}, show: func(r response) error {
+			}, fields: func(r response) []field {
 				at := r.(*client.AttachRolePolicyResponse).JSON201
-				return a.printObject(r.GetBody(), []field{
+				return []field{
 					{"role_id", at.RoleID.String()},
 					{"role_type", string(at.RoleType)},
 					{"policy_id", at.PolicyID.String()},
 					{"policy_name", at.PolicyName},
 					{"date_assigned", formatTime(at.DateAssigned)},
 					{"assigned_by", deref(at.AssignedBy)},
-				})
+				}
 			}},
 		{use: "detach-policy ROLE_ID POLICY_ID", short: "Detach a policy from a role", thing: "role", target: "policy",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, pid uuid.UUID) (response, error) {
@@ -295,15 +295,15 @@ func (a *app) roleLinks() []link {
 		{use: "attach-user ROLE_ID USER_ID", short: "Assign an assignable role to a user or service user", thing: "role", target: "user",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
 				return c.AttachRoleUserWithResponse(ctx, id, uid)
-			}, show: func(r response) error {
+			}, fields: func(r response) []field {
 				as := r.(*client.AttachRoleUserResponse).JSON201
-				return a.printObject(r.GetBody(), []field{
+				return []field{
 					{"role_id", as.RoleID.String()},
 					{"role_name", as.RoleName},
 					{"role_type", string(as.RoleType)},
 					{"user_id", as.UserID.String()},
 					{"date_assigned", formatTime(as.DateAssigned)},
-				})
+				}
 			}},
 		{use: "detach-user ROLE_ID USER_ID", short: "Unassign a role from a user", thing: "role", target: "user",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
@@ -312,16 +312,16 @@ func (a *app) roleLinks() []link {
 		{use: "attach-group ROLE_ID GROUP_ID", short: "Assign an assignable role to a group", thing: "role", target: "group",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, gid uuid.UUID) (response, error) {
 				return c.AttachRoleGroupWithResponse(ctx, id, gid)
-			}, show: func(r response) error {
+			}, fields: func(r response) []field {
 				as := r.(*client.AttachRoleGroupResponse).JSON201
-				return a.printObject(r.GetBody(), []field{
+				return []field{
 					{"role_id", as.RoleID.String()},
 					{"role_name", as.RoleName},
 					{"role_type", string(as.RoleType)},
 					{"group_id", as.GroupID.String()},
 					{"group_name", as.GroupName},
 					{"date_assigned", formatTime(as.DateAssigned)},
-				})
+				}
 			}},
 		{use: "detach-group ROLE_ID GROUP_ID", short: "Unassign a role from a group", thing: "role", target: "group",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, gid uuid.UUID) (response, error) {

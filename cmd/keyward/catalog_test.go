@@ -54,9 +54,7 @@ func TestCatalog_providerFiles(t *testing.T) {
 		t.Errorf("catalog grid: no widgets row with the 8 actions: %+v", grid)
 	}
 
-	var svc cliUser
-	root.json(&svc, "user", "create", "--service", "--name", "storefront-bot")
-	bot := keyCLI(t, ts, svc.APIKey)
+	svc, bot := root.newServiceUser("storefront-bot")
 	decide := func(action string) string {
 		t.Helper()
 		var v struct {

@@ -50,9 +50,7 @@ func TestCLI_Access(t *testing.T) {
 	ts := startServer(t, nil)
 	root := rootCLI(t, ts)
 
-	var svc cliUser
-	root.json(&svc, "user", "create", "--service", "--name", "deployer")
-	self := keyCLI(t, ts, svc.APIKey)
+	svc, self := root.newServiceUser("deployer")
 
 	var g, p, r cliObject
 	root.json(&g, "group", "create", "--name", "ops", "--description", "On-call")

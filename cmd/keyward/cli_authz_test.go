@@ -16,9 +16,7 @@ func TestCLI_Authorization(t *testing.T) {
 	ts := startServer(t, nil)
 	root := rootCLI(t, ts)
 
-	var svc cliUser
-	root.json(&svc, "user", "create", "--service", "--name", "deployer")
-	self := keyCLI(t, ts, svc.APIKey)
+	svc, self := root.newServiceUser("deployer")
 	const vm = "0193a000-0000-7000-8000-000000000011"
 	var prod, staging cliObject
 	root.json(&prod, "project", "create", "--name", "Production")

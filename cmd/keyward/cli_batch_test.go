@@ -14,13 +14,11 @@ import (
 func TestCLIAuthorizeBatch(t *testing.T) {
 	ts := startServer(t, nil)
 	root := rootCLI(t, ts)
-	var svc cliUser
-	root.json(&svc, "user", "create", "--service", "--name", "deployer")
+	svc, self := root.newServiceUser("deployer")
 	var p cliObject
 	root.json(&p, "policy", "create", "--name", "vm-read", "--document",
 		`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.Read","Resource":"*"}]}`)
 	root.ok("policy", "attach-user", p.ID, svc.ID)
-	self := keyCLI(t, ts, svc.APIKey)
 
 	out := self.okStdin(`[{"action":"compute.instance.Read"}]`, "authorize", "batch")
 	if !strings.Contains(out, "compute.instance.Read") || !strings.Contains(out, "allow") || strings.Contains(out, "deny") {

@@ -59,21 +59,12 @@ func (a *app) groupListCommand() *cobra.Command {
 }
 
 func (a *app) groupGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get GROUP_ID",
-		Short: "Show a group",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "group", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetGroupWithResponse(cmd.Context(), id)
-			return printMember(resp, err, http.StatusOK, "group", func(raw []byte) error {
-				return a.printGroup(&resp.JSON200.Group, raw)
-			})
-		},
-	}
+	return a.idCommand("get GROUP_ID", "Show a group", "group", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetGroupWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "group", func(raw []byte) error {
+			return a.printGroup(&resp.JSON200.Group, raw)
+		})
+	})
 }
 
 func (a *app) groupCreateCommand() *cobra.Command {

@@ -83,22 +83,13 @@ func parseIDList(thing string, ss []string) (*[]uuid.UUID, error) {
 }
 
 func (a *app) inviteGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get INVITATION_ID",
-		Short: "Show an invitation",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "invitation", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetInvitationWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return a.printInvitation(resp.JSON200, resp.Body)
-		},
-	}
+	return a.idCommand("get INVITATION_ID", "Show an invitation", "invitation", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetInvitationWithResponse(ctx, id)
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return err
+		}
+		return a.printInvitation(resp.JSON200, resp.Body)
+	})
 }
 
 func (a *app) inviteListCommand() *cobra.Command {

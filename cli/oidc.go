@@ -70,21 +70,12 @@ every trust of the issuer must pin aud in its claim conditions.`,
 }
 
 func (a *app) issuerGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get ISSUER_ID",
-		Short: "Show an OIDC issuer",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "issuer", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetOIDCIssuerWithResponse(cmd.Context(), id)
-			return printMember(resp, err, http.StatusOK, "issuer", func(raw []byte) error {
-				return a.printIssuer(&resp.JSON200.Issuer, raw)
-			})
-		},
-	}
+	return a.idCommand("get ISSUER_ID", "Show an OIDC issuer", "issuer", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetOIDCIssuerWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "issuer", func(raw []byte) error {
+			return a.printIssuer(&resp.JSON200.Issuer, raw)
+		})
+	})
 }
 
 func (a *app) issuerListCommand() *cobra.Command {

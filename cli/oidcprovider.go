@@ -68,21 +68,12 @@ func (a *app) providerCreateCommand() *cobra.Command {
 }
 
 func (a *app) providerGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get PROVIDER_ID",
-		Short: "Show an application",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "provider", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetOIDCProviderWithResponse(cmd.Context(), id)
-			return printMember(resp, err, http.StatusOK, "provider", func(raw []byte) error {
-				return a.printProvider(&resp.JSON200.Provider, raw)
-			})
-		},
-	}
+	return a.idCommand("get PROVIDER_ID", "Show an application", "provider", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetOIDCProviderWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "provider", func(raw []byte) error {
+			return a.printProvider(&resp.JSON200.Provider, raw)
+		})
+	})
 }
 
 func (a *app) providerListCommand() *cobra.Command {

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
@@ -68,22 +70,13 @@ func (a *app) orgListCommand(deleted bool) *cobra.Command {
 }
 
 func (a *app) orgGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get ORG_ID",
-		Short: "Show an organization",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "organization", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetOrganizationWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return a.printOrg(resp.JSON200, resp.Body)
-		},
-	}
+	return a.idCommand("get ORG_ID", "Show an organization", "organization", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetOrganizationWithResponse(ctx, id)
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return err
+		}
+		return a.printOrg(resp.JSON200, resp.Body)
+	})
 }
 
 func (a *app) orgCreateCommand() *cobra.Command {

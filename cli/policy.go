@@ -71,21 +71,12 @@ func (a *app) policyListCommand() *cobra.Command {
 }
 
 func (a *app) policyGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get POLICY_ID",
-		Short: "Show a policy with its document",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "policy", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetPolicyWithResponse(cmd.Context(), id)
-			return printMember(resp, err, http.StatusOK, "policy", func(raw []byte) error {
-				return a.printPolicy(&resp.JSON200.Policy, raw)
-			})
-		},
-	}
+	return a.idCommand("get POLICY_ID", "Show a policy with its document", "policy", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetPolicyWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "policy", func(raw []byte) error {
+			return a.printPolicy(&resp.JSON200.Policy, raw)
+		})
+	})
 }
 
 // documentFlags are --file and --document, the two ways to give a policy

@@ -62,21 +62,12 @@ func (a *app) projectListCommand() *cobra.Command {
 }
 
 func (a *app) projectGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get PROJECT_ID",
-		Short: "Show a project",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "project", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetProjectWithResponse(cmd.Context(), id)
-			return printMember(resp, err, http.StatusOK, "project", func(raw []byte) error {
-				return a.printProject(&resp.JSON200.Project, raw)
-			})
-		},
-	}
+	return a.idCommand("get PROJECT_ID", "Show a project", "project", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetProjectWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "project", func(raw []byte) error {
+			return a.printProject(&resp.JSON200.Project, raw)
+		})
+	})
 }
 
 func (a *app) projectCreateCommand() *cobra.Command {

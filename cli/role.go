@@ -69,21 +69,12 @@ func (a *app) roleListCommand() *cobra.Command {
 }
 
 func (a *app) roleGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get ROLE_ID",
-		Short: "Show a role with its policies",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "role", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetRoleWithResponse(cmd.Context(), id)
-			return printMember(resp, err, http.StatusOK, "role", func(raw []byte) error {
-				return a.printRole(&resp.JSON200.Role, raw)
-			})
-		},
-	}
+	return a.idCommand("get ROLE_ID", "Show a role with its policies", "role", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetRoleWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "role", func(raw []byte) error {
+			return a.printRole(&resp.JSON200.Role, raw)
+		})
+	})
 }
 
 // roleFlags are the flags of role create and update.

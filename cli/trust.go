@@ -191,21 +191,12 @@ func (a *app) trustListCommand() *cobra.Command {
 }
 
 func (a *app) trustGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get TRUST_ID",
-		Short: "Show a role trust",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "trust", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetRoleTrustWithResponse(cmd.Context(), id)
-			return printMember(resp, err, http.StatusOK, "role_trust", func(raw []byte) error {
-				return a.printTrust(&resp.JSON200.RoleTrust, raw)
-			})
-		},
-	}
+	return a.idCommand("get TRUST_ID", "Show a role trust", "trust", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetRoleTrustWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "role_trust", func(raw []byte) error {
+			return a.printTrust(&resp.JSON200.RoleTrust, raw)
+		})
+	})
 }
 
 func (a *app) trustCreateCommand() *cobra.Command {

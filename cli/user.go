@@ -79,22 +79,13 @@ func (a *app) userListCommand() *cobra.Command {
 }
 
 func (a *app) userGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get USER_ID",
-		Short: "Show a user",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "user", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetUserWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return a.printUser(&resp.JSON200.User, resp.Body)
-		},
-	}
+	return a.idCommand("get USER_ID", "Show a user", "user", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetUserWithResponse(ctx, id)
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return err
+		}
+		return a.printUser(&resp.JSON200.User, resp.Body)
+	})
 }
 
 // userMeCommand returns a command, named use, that shows the caller.

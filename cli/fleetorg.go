@@ -66,10 +66,9 @@ func (a *app) fleetOrgListCommand() *cobra.Command {
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.FleetOrganization], error) {
 				params.PerPage, params.Cursor = perPage, cursor
 				resp, err := c.ListAllOrganizationsWithResponse(cmd.Context(), &params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.FleetOrganization]{}, err
-				}
-				return newPage(resp.Body, "organizations", resp.JSON200.Organizations, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "organizations", func() ([]client.FleetOrganization, string) {
+					return resp.JSON200.Organizations, resp.JSON200.Meta.Links.Next
+				})
 			}, func(raw []json.RawMessage, orgs []client.FleetOrganization) error {
 				rows := make([][]string, len(orgs))
 				for i, o := range orgs {

@@ -46,10 +46,7 @@ func (a *app) groupListCommand() *cobra.Command {
 					params.Deleted = ptr(true)
 				}
 				resp, err := c.ListGroupsWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Group]{}, err
-				}
-				return newPage(resp.Body, "groups", resp.JSON200.Groups, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "groups", func() ([]client.Group, string) { return resp.JSON200.Groups, resp.JSON200.Meta.Links.Next })
 			}, a.printGroups)
 		},
 	}
@@ -158,10 +155,7 @@ func (a *app) groupMembersCommand() *cobra.Command {
 	return listInCommand(a, "members GROUP_ID", "List a group's members", "group",
 		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.OrganizationUser], error) {
 			resp, err := c.ListGroupMembersWithResponse(ctx, id, &client.ListGroupMembersParams{PerPage: perPage, Cursor: cursor})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return page[client.OrganizationUser]{}, err
-			}
-			return newPage(resp.Body, "members", resp.JSON200.Members, resp.JSON200.Meta.Links.Next)
+			return checkedPage(resp, err, "members", func() ([]client.OrganizationUser, string) { return resp.JSON200.Members, resp.JSON200.Meta.Links.Next })
 		}, func(raw []json.RawMessage, users []client.OrganizationUser) error {
 			return a.printOrgUsers(raw, users, "ADDED")
 		})

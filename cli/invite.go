@@ -114,10 +114,7 @@ func (a *app) inviteListCommand() *cobra.Command {
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.InvitationItem], error) {
 				params.PerPage, params.Cursor = perPage, cursor
 				resp, err := c.ListInvitationsWithResponse(cmd.Context(), &params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.InvitationItem]{}, err
-				}
-				return newPage(resp.Body, "invites", resp.JSON200.Invites, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "invites", func() ([]client.InvitationItem, string) { return resp.JSON200.Invites, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, invs []client.InvitationItem) error {
 				rows := make([][]string, len(invs))
 				for i, v := range invs {

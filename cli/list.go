@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -24,6 +25,17 @@ func listPages[T any](a *app, pf *pageFlags, get func(perPage *int, cursor *stri
 	}
 	a.noteMore(p.next)
 	return print(p.raw, p.items)
+}
+
+// checkedPage checks the answer r, err of a list call for a 200, as
+// check does, and returns its page: the items and next cursor that list
+// reads from the decoded answer, and the same items as sent, under key.
+func checkedPage[T any](r response, err error, key string, list func() (items []T, next string)) (page[T], error) {
+	if err := check(r, err, http.StatusOK); err != nil {
+		return page[T]{}, err
+	}
+	items, next := list()
+	return newPage(r.GetBody(), key, items, next)
 }
 
 // newPage returns one page of a list: items, decoded by the generated

@@ -91,10 +91,7 @@ func (a *app) issuerListCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Issuer], error) {
 				resp, err := c.ListOIDCIssuersWithResponse(cmd.Context(), &client.ListOIDCIssuersParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Issuer]{}, err
-				}
-				return newPage(resp.Body, "issuers", resp.JSON200.Issuers, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "issuers", func() ([]client.Issuer, string) { return resp.JSON200.Issuers, resp.JSON200.Meta.Links.Next })
 			}, a.printIssuers)
 		},
 	}

@@ -89,10 +89,7 @@ func (a *app) providerListCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Provider], error) {
 				resp, err := c.ListOIDCProvidersWithResponse(cmd.Context(), &client.ListOIDCProvidersParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Provider]{}, err
-				}
-				return newPage(resp.Body, "providers", resp.JSON200.Providers, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "providers", func() ([]client.Provider, string) { return resp.JSON200.Providers, resp.JSON200.Meta.Links.Next })
 			}, a.printProviders)
 		},
 	}

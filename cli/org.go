@@ -48,10 +48,7 @@ func (a *app) orgListCommand(deleted bool) *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Organization], error) {
 				resp, err := c.ListOrganizationsWithResponse(cmd.Context(), &client.ListOrganizationsParams{PerPage: perPage, Cursor: cursor, Deleted: onlyDeleted})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Organization]{}, err
-				}
-				return newPage(resp.Body, "orgs", resp.JSON200.Orgs, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "orgs", func() ([]client.Organization, string) { return resp.JSON200.Orgs, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, orgs []client.Organization) error {
 				rows := make([][]string, len(orgs))
 				for i, o := range orgs {

@@ -89,10 +89,7 @@ func (a *app) orgSuspendedCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.OrganizationUser], error) {
 				resp, err := c.ListSuspendedUsersWithResponse(cmd.Context(), org, &client.ListSuspendedUsersParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.OrganizationUser]{}, err
-				}
-				return newPage(resp.Body, "users", resp.JSON200.Users, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "users", func() ([]client.OrganizationUser, string) { return resp.JSON200.Users, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, users []client.OrganizationUser) error {
 				rows := make([][]string, len(users))
 				for i, u := range users {

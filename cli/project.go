@@ -44,10 +44,7 @@ func (a *app) projectListCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Project], error) {
 				resp, err := c.ListProjectsWithResponse(cmd.Context(), &client.ListProjectsParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Project]{}, err
-				}
-				return newPage(resp.Body, "projects", resp.JSON200.Projects, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "projects", func() ([]client.Project, string) { return resp.JSON200.Projects, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, ps []client.Project) error {
 				rows := make([][]string, len(ps))
 				for i, p := range ps {
@@ -215,10 +212,7 @@ func (a *app) resourceListCommand() *cobra.Command {
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Resource], error) {
 				params.PerPage, params.Cursor = perPage, cursor
 				resp, err := c.ListResourcesWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Resource]{}, err
-				}
-				return newPage(resp.Body, "resources", resp.JSON200.Resources, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "resources", func() ([]client.Resource, string) { return resp.JSON200.Resources, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, rs []client.Resource) error {
 				rows := make([][]string, len(rs))
 				for i, r := range rs {

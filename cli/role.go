@@ -55,10 +55,7 @@ func (a *app) roleListCommand() *cobra.Command {
 					params.Deleted = ptr(true)
 				}
 				resp, err := c.ListRolesWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Role]{}, err
-				}
-				return newPage(resp.Body, "roles", resp.JSON200.Roles, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "roles", func() ([]client.Role, string) { return resp.JSON200.Roles, resp.JSON200.Meta.Links.Next })
 			}, a.printRoles)
 		},
 	}
@@ -220,10 +217,7 @@ func (a *app) rolePoliciesCommand() *cobra.Command {
 	return listInCommand(a, "policies ROLE_ID", "List the policies attached to a role", "role",
 		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.Policy], error) {
 			resp, err := c.ListRolePoliciesWithResponse(ctx, id, &client.ListRolePoliciesParams{PerPage: perPage, Cursor: cursor})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return page[client.Policy]{}, err
-			}
-			return newPage(resp.Body, "policies", resp.JSON200.Policies, resp.JSON200.Meta.Links.Next)
+			return checkedPage(resp, err, "policies", func() ([]client.Policy, string) { return resp.JSON200.Policies, resp.JSON200.Meta.Links.Next })
 		}, a.printPolicies)
 }
 
@@ -231,10 +225,9 @@ func (a *app) roleUsersCommand() *cobra.Command {
 	return listInCommand(a, "users ROLE_ID", "List the users a role is assigned to", "role",
 		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.RoleUserAssignment], error) {
 			resp, err := c.ListRoleUsersWithResponse(ctx, id, &client.ListRoleUsersParams{PerPage: perPage, Cursor: cursor})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return page[client.RoleUserAssignment]{}, err
-			}
-			return newPage(resp.Body, "assignments", resp.JSON200.Assignments, resp.JSON200.Meta.Links.Next)
+			return checkedPage(resp, err, "assignments", func() ([]client.RoleUserAssignment, string) {
+				return resp.JSON200.Assignments, resp.JSON200.Meta.Links.Next
+			})
 		}, func(raw []json.RawMessage, as []client.RoleUserAssignment) error {
 			rows := make([][]string, len(as))
 			for i, x := range as {
@@ -248,10 +241,9 @@ func (a *app) roleGroupsCommand() *cobra.Command {
 	return listInCommand(a, "groups ROLE_ID", "List the groups a role is assigned to", "role",
 		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.RoleGroupAssignment], error) {
 			resp, err := c.ListRoleGroupsWithResponse(ctx, id, &client.ListRoleGroupsParams{PerPage: perPage, Cursor: cursor})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return page[client.RoleGroupAssignment]{}, err
-			}
-			return newPage(resp.Body, "assignments", resp.JSON200.Assignments, resp.JSON200.Meta.Links.Next)
+			return checkedPage(resp, err, "assignments", func() ([]client.RoleGroupAssignment, string) {
+				return resp.JSON200.Assignments, resp.JSON200.Meta.Links.Next
+			})
 		}, func(raw []json.RawMessage, as []client.RoleGroupAssignment) error {
 			rows := make([][]string, len(as))
 			for i, x := range as {

@@ -72,10 +72,7 @@ func (a *app) scimTokenListCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.SCIMToken], error) {
 				resp, err := c.ListSCIMTokensWithResponse(cmd.Context(), &client.ListSCIMTokensParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.SCIMToken]{}, err
-				}
-				return newPage(resp.Body, "scim_tokens", resp.JSON200.ScimTokens, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "scim_tokens", func() ([]client.SCIMToken, string) { return resp.JSON200.ScimTokens, resp.JSON200.Meta.Links.Next })
 			}, a.printSCIMTokens)
 		},
 	}

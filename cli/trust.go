@@ -159,26 +159,17 @@ func (a *app) trustListCommand() *cobra.Command {
 				switch {
 				case role != "":
 					resp, err := c.ListRoleTrustsByRoleWithResponse(cmd.Context(), rid, &client.ListRoleTrustsByRoleParams{PerPage: perPage, Cursor: cursor})
-					if err := check(resp, err, http.StatusOK); err != nil {
-						return page[client.RoleTrust]{}, err
-					}
-					return newPage(resp.Body, "role_trusts", resp.JSON200.RoleTrusts, resp.JSON200.Meta.Links.Next)
+					return checkedPage(resp, err, "role_trusts", func() ([]client.RoleTrust, string) { return resp.JSON200.RoleTrusts, resp.JSON200.Meta.Links.Next })
 				case user != "":
 					resp, err := c.ListRoleTrustsByUserWithResponse(cmd.Context(), uid, &client.ListRoleTrustsByUserParams{PerPage: perPage, Cursor: cursor})
-					if err := check(resp, err, http.StatusOK); err != nil {
-						return page[client.RoleTrust]{}, err
-					}
-					return newPage(resp.Body, "assumable_roles", resp.JSON200.AssumableRoles, resp.JSON200.Meta.Links.Next)
+					return checkedPage(resp, err, "assumable_roles", func() ([]client.RoleTrust, string) { return resp.JSON200.AssumableRoles, resp.JSON200.Meta.Links.Next })
 				}
 				params := &client.ListRoleTrustsParams{PerPage: perPage, Cursor: cursor}
 				if deleted {
 					params.Deleted = ptr(true)
 				}
 				resp, err := c.ListRoleTrustsWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.RoleTrust]{}, err
-				}
-				return newPage(resp.Body, "role_trusts", resp.JSON200.RoleTrusts, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "role_trusts", func() ([]client.RoleTrust, string) { return resp.JSON200.RoleTrusts, resp.JSON200.Meta.Links.Next })
 			}, a.printTrusts)
 		},
 	}

@@ -57,10 +57,7 @@ func (a *app) userListCommand() *cobra.Command {
 					params.Email = &email
 				}
 				resp, err := c.ListUsersWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.User]{}, err
-				}
-				return newPage(resp.Body, "users", resp.JSON200.Users, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "users", func() ([]client.User, string) { return resp.JSON200.Users, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, users []client.User) error {
 				rows := make([][]string, len(users))
 				for i, u := range users {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/keyward-iam/keyward/keywardtest"
 )
 
 // TestLogWriterKeepsEveryLineInOrder writes lines from several goroutines
@@ -15,7 +17,7 @@ import (
 // Close still arrives.
 func TestLogWriterKeepsEveryLineInOrder(t *testing.T) {
 	const writers, lines = 8, 2000
-	var out syncBuffer
+	var out keywardtest.SyncBuffer
 	l := newLogWriter(&out)
 	var wg sync.WaitGroup
 	for w := range writers {

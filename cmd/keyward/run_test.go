@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/keyward-iam/keyward/keywardtest"
 )
 
 // testServer is a keyward server started through run() on 127.0.0.1:0 with a
@@ -23,7 +24,7 @@ type testServer struct {
 	URL   string // http://127.0.0.1:PORT
 	Token string // the bootstrap root API key
 	dir   string
-	logs  *syncBuffer
+	logs  *keywardtest.SyncBuffer
 
 	cancel   context.CancelFunc // cancels run's context
 	done     chan error         // receives run's result once
@@ -44,25 +45,6 @@ func (ts *testServer) stop(t *testing.T) error {
 		}
 	})
 	return ts.stopErr
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's log writes and the
-// test's reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // startServer runs `keyward server` with extra appended to its arguments
@@ -89,7 +71,7 @@ func startServer(t *testing.T, env map[string]string, extra ...string) *testServ
 // so it may run on any goroutine.
 func launchServer(t *testing.T, env map[string]string, extra ...string) (*testServer, error) {
 	dir := t.TempDir()
-	ts := &testServer{dir: dir, logs: &syncBuffer{}, done: make(chan error, 1)}
+	ts := &testServer{dir: dir, logs: &keywardtest.SyncBuffer{}, done: make(chan error, 1)}
 	args := []string{"keyward", "server", "--addr", "127.0.0.1:0",
 		"--db", filepath.Join(dir, "keyward.db"), "--bootstrap-token-file", ts.tokenFile()}
 	args = append(args, extra...)

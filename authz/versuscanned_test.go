@@ -43,6 +43,11 @@ import (
 // judges each step by a percentile of a few thousand requests, which one
 // stall of this shared machine moves past any bound.
 //
+// Two sub-benchmarks: explain sends the sample as it is (the answer
+// carries the engine's explanation, the API's default) and brief sends it
+// with "explain": false, the verdict alone, as a provider's gateway that
+// acts on the verdict would; the canned server gets the same bodies.
+//
 // At that rate each server gets b.N requests, in four rounds that
 // alternate which of the two goes first. Every keyward answer must be a
 // 200 carrying the engine's verdict, every canned one a 200 carrying
@@ -54,6 +59,18 @@ import (
 //
 // Run: go test ./authz -run '^$' -bench HTTPVersusCanned -benchtime 40000x
 func BenchmarkHTTPVersusCanned(b *testing.B) {
+	for _, brief := range []bool{false, true} {
+		name := "explain"
+		if brief {
+			name = "brief"
+		}
+		b.Run(name, func(b *testing.B) { benchVersusCanned(b, brief) })
+	}
+}
+
+// benchVersusCanned is one sub-benchmark of BenchmarkHTTPVersusCanned,
+// with the sample sent brief or not.
+func benchVersusCanned(b *testing.B, brief bool) {
 	v, err := versusCannedOnce()
 	if err != nil {
 		b.Fatal(err)
@@ -61,7 +78,7 @@ func BenchmarkHTTPVersusCanned(b *testing.B) {
 	rate := int(v.saturation / 2)
 	sides := []*versusSide{{name: "keyward", h: v.keyward}, {name: "canned", h: v.canned}}
 	for _, s := range sides {
-		if s.load, err = s.h.openLoad(false); err != nil {
+		if s.load, err = s.h.openLoad(brief); err != nil {
 			b.Fatal(err)
 		}
 		if s.h == v.canned {

@@ -66,8 +66,21 @@ func (a *app) actionCommand(x action) *cobra.Command {
 // ID, whose answer wanted is 200, and print shows what it answered.
 func restoreCommand[R response](a *app, thing, short string,
 	restore func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) (R, error), print func(R) error) *cobra.Command {
+	return a.idCommand("restore "+strings.ToUpper(thing)+"_ID", short, thing,
+		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+			resp, err := restore(ctx, c, id)
+			if err := check(resp, err, http.StatusOK); err != nil {
+				return err
+			}
+			return print(resp)
+		})
+}
+
+// idCommand returns a command whose one argument is the ID of a thing, as
+// clientFor reads it: run does the command's work with a client and the ID.
+func (a *app) idCommand(use, short, thing string, run func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error) *cobra.Command {
 	return &cobra.Command{
-		Use:   "restore " + strings.ToUpper(thing) + "_ID",
+		Use:   use,
 		Short: short,
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -75,11 +88,7 @@ func restoreCommand[R response](a *app, thing, short string,
 			if err != nil {
 				return err
 			}
-			resp, err := restore(cmd.Context(), c, id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return print(resp)
+			return run(cmd.Context(), c, id)
 		},
 	}
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -47,10 +46,7 @@ exclusive. --refusals lists the refused calls (403) instead of the changes.`,
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.AuditEvent], error) {
 				params.PerPage, params.Cursor = perPage, cursor
 				resp, err := c.ListAuditEventsWithResponse(cmd.Context(), &params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.AuditEvent]{}, err
-				}
-				return newPage(resp.Body, "audit_events", resp.JSON200.AuditEvents, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "audit_events", func() ([]client.AuditEvent, string) { return resp.JSON200.AuditEvents, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, events []client.AuditEvent) error {
 				rows := make([][]string, len(events))
 				for i, e := range events {

@@ -252,29 +252,18 @@ func (a *app) userAccessCommand() *cobra.Command {
 		Long: `Show every policy that applies to a user or service user, with each path it
 comes through, and what those policies allow and deny per resource.`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, uid, err := a.clientForView(args[0])
-			if err != nil {
-				return err
-			}
-			var body []byte
-			var acc *client.EffectiveAccess
+		RunE: a.viewRunE(func(cmd *cobra.Command, c *client.ClientWithResponses, uid *uuid.UUID) error {
 			var rev *int64
 			if minRevision > 0 {
 				rev = &minRevision
 			}
-			if uid == nil {
-				r, err := c.GetCurrentUserEffectiveAccessWithResponse(cmd.Context(), &client.GetCurrentUserEffectiveAccessParams{MinRevision: rev})
-				if err = check(r, err, http.StatusOK); err != nil {
-					return err
-				}
-				body, acc = r.Body, &r.JSON200.EffectiveAccess
-			} else {
-				r, err := c.GetUserEffectiveAccessWithResponse(cmd.Context(), *uid, &client.GetUserEffectiveAccessParams{MinRevision: rev})
-				if err = check(r, err, http.StatusOK); err != nil {
-					return err
-				}
-				body, acc = r.Body, &r.JSON200.EffectiveAccess
+			body, acc, err := meOrUser[client.EffectiveAccessEnvelope](uid, func() (response, error) {
+				return c.GetCurrentUserEffectiveAccessWithResponse(cmd.Context(), &client.GetCurrentUserEffectiveAccessParams{MinRevision: rev})
+			}, func(id uuid.UUID) (response, error) {
+				return c.GetUserEffectiveAccessWithResponse(cmd.Context(), id, &client.GetUserEffectiveAccessParams{MinRevision: rev})
+			})
+			if err != nil {
+				return err
 			}
 			if a.structured() {
 				var env struct {
@@ -285,8 +274,8 @@ comes through, and what those policies allow and deny per resource.`,
 				}
 				return a.writeData(env.EffectiveAccess)
 			}
-			return a.printAccess(acc)
-		},
+			return a.printAccess(&acc.EffectiveAccess)
+		}),
 	}
 	cmd.Flags().Int64Var(&minRevision, "min-revision", 0, "answer on a snapshot at least this recent")
 	return cmd

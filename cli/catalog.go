@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"net/http"
 
 	"github.com/spf13/cobra"
 
@@ -52,10 +51,7 @@ func (a *app) catalogListCommand() *cobra.Command {
 					params.Source = &source
 				}
 				resp, err := c.ListActionsWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.CatalogAction]{}, err
-				}
-				return newPage(resp.Body, "actions", resp.JSON200.Actions, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "actions", func() ([]client.CatalogAction, string) { return resp.JSON200.Actions, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, actions []client.CatalogAction) error {
 				rows := make([][]string, len(actions))
 				for i, x := range actions {
@@ -90,10 +86,9 @@ parameter naming the object it acts on ("*" for none).`,
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.EndpointActionMap], error) {
 				params := &client.ListEndpointActionMapsParams{PerPage: perPage, Cursor: cursor}
 				resp, err := c.ListEndpointActionMapsWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.EndpointActionMap]{}, err
-				}
-				return newPage(resp.Body, "endpoint_action_maps", resp.JSON200.EndpointActionMaps, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "endpoint_action_maps", func() ([]client.EndpointActionMap, string) {
+					return resp.JSON200.EndpointActionMaps, resp.JSON200.Meta.Links.Next
+				})
 			}, func(raw []json.RawMessage, maps []client.EndpointActionMap) error {
 				rows := make([][]string, len(maps))
 				for i, m := range maps {

@@ -49,10 +49,7 @@ func (a *app) catalogGridCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.GridGroup], error) {
 				resp, err := c.ListGridGroupsWithResponse(cmd.Context(), &client.ListGridGroupsParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.GridGroup]{}, err
-				}
-				return newPage(resp.Body, "grid_groups", resp.JSON200.GridGroups, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "grid_groups", func() ([]client.GridGroup, string) { return resp.JSON200.GridGroups, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, groups []client.GridGroup) error {
 				rows := make([][]string, len(groups))
 				for i, g := range groups {

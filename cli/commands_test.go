@@ -21,40 +21,17 @@ func TestUserList(t *testing.T) {
 	getenv := env(map[string]string{"KEYWARD_URL": api.URL, "KEYWARD_TOKEN": "kw_x"})
 
 	t.Run("one page", func(t *testing.T) {
-		stdout, stderr, err := run(getenv, "", "user", "list", "--kind", "normal", "--per-page", "1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := `ID                                    EMAIL            NAME          KIND    STATUS  API  CREATED
+		checkFirstPage(t, api, getenv, []string{"user", "list", "--kind", "normal", "--per-page", "1"},
+			`ID                                    EMAIL            NAME          KIND    STATUS  API  CREATED
 0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a81  ada@example.com  Ada Lovelace  normal  active  yes  2026-11-22T10:05:00Z
-`
-		if diff := cmp.Diff(want, stdout); diff != "" {
-			t.Errorf("user list mismatch (-want +got):\n%s", diff)
-		}
-		if want := "More results: pass --cursor c2, or --all.\n"; stderr != want {
-			t.Errorf("stderr = %q, want %q", stderr, want)
-		}
-		calls := api.Calls()
-		if q := calls[len(calls)-1].Query; q != "per_page=1&kind=normal" {
-			t.Errorf("query = %q, want per_page=1&kind=normal", q)
-		}
+`, "per_page=1&kind=normal")
 	})
 
 	t.Run("all as json", func(t *testing.T) {
 		before := len(api.Calls())
-		stdout, stderr, err := run(getenv, "", "user", "list", "--all", "-o", "json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []map[string]any
-		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
-			t.Fatalf("output is not a JSON array: %v\n%s", err, stdout)
-		}
+		got := allAsJSON(t, getenv, "user", "list")
 		if len(got) != 2 || got[0]["name"] != "Ada Lovelace" || got[1]["name"] != "Bob" {
 			t.Errorf("got %v, want Ada and Bob", got)
-		}
-		if stderr != "" {
-			t.Errorf("stderr = %q, want none", stderr)
 		}
 		var queries []string
 		for _, c := range api.Calls()[before:] {
@@ -64,6 +41,46 @@ func TestUserList(t *testing.T) {
 			t.Errorf("queries mismatch (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// checkFirstPage runs a list command line that gets the first page of
+// two, and checks that it prints want, notes the next page's cursor and
+// sends the query wantQuery.
+func checkFirstPage(t *testing.T, api *fakeAPI, getenv func(string) string, args []string, want, wantQuery string) {
+	t.Helper()
+	stdout, stderr, err := run(getenv, "", args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, stdout); diff != "" {
+		t.Errorf("keyward %v mismatch (-want +got):\n%s", args, diff)
+	}
+	if want := "More results: pass --cursor c2, or --all.\n"; stderr != want {
+		t.Errorf("stderr = %q, want %q", stderr, want)
+	}
+	calls := api.Calls()
+	if q := calls[len(calls)-1].Query; q != wantQuery {
+		t.Errorf("query = %q, want %s", q, wantQuery)
+	}
+}
+
+// allAsJSON runs a list command line with --all -o json and returns the
+// items it prints. The command must print a JSON array and nothing on
+// stderr: no next page is left to note.
+func allAsJSON(t *testing.T, getenv func(string) string, args ...string) []map[string]any {
+	t.Helper()
+	stdout, stderr, err := run(getenv, "", append(args, "--all", "-o", "json")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("output is not a JSON array: %v\n%s", err, stdout)
+	}
+	if stderr != "" {
+		t.Errorf("stderr = %q, want none", stderr)
+	}
+	return got
 }
 
 func TestAPIError(t *testing.T) {
@@ -250,11 +267,7 @@ func TestCommands_Endpoints(t *testing.T) {
 		"DELETE /v2/users/" + userID + "/api-keys/" + keyID: {204, ""},
 		"GET /v2/audit-events":                              {200, `{"audit_events":[` + event + `],` + meta + `}`},
 	})
-	getenv := env(map[string]string{"KEYWARD_URL": api.URL, "KEYWARD_TOKEN": "kw_x"})
-	tests := []struct {
-		args []string
-		want string // the last request: "METHOD /path"
-	}{
+	checkEndpoints(t, api, []endpointTest{
 		{[]string{"org", "list"}, "GET /v2/organizations"},
 		{[]string{"org", "get", orgID}, "GET /v2/organizations/" + orgID},
 		{[]string{"org", "create", "--name", "Acme", "--type", "team"}, "POST /v2/organizations"},
@@ -272,29 +285,5 @@ func TestCommands_Endpoints(t *testing.T) {
 		{[]string{"token", "get", "--user", userID, keyID}, "GET /v2/users/" + userID + "/api-keys/" + keyID},
 		{[]string{"token", "revoke", "--user", userID, keyID}, "DELETE /v2/users/" + userID + "/api-keys/" + keyID},
 		{[]string{"audit", "list"}, "GET /v2/audit-events"},
-	}
-	for _, tt := range tests {
-		for _, format := range []string{"table", "json"} {
-			args := append([]string{"-o", format}, tt.args...)
-			stdout, stderr, err := run(getenv, "", args...)
-			if err != nil {
-				t.Errorf("keyward %v: %v (stderr %q)", args, err, stderr)
-				continue
-			}
-			calls := api.Calls()
-			last := calls[len(calls)-1]
-			if got := last.Method + " " + last.Path; got != tt.want {
-				t.Errorf("keyward %v: last request %s, want %s", args, got, tt.want)
-			}
-			hasBody := !strings.HasPrefix(tt.want, "DELETE") && !strings.HasPrefix(tt.want, "PATCH")
-			switch {
-			case hasBody && stdout == "":
-				t.Errorf("keyward %v: printed nothing", args)
-			case format == "json" && stdout != "" && !json.Valid([]byte(stdout)):
-				t.Errorf("keyward %v: stdout is not JSON:\n%s", args, stdout)
-			case format == "json" && !hasBody && stdout != "":
-				t.Errorf("keyward %v: stdout %q, want none", args, stdout)
-			}
-		}
-	}
+	})
 }

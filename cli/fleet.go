@@ -52,10 +52,7 @@ func (a *app) fleetRoleListCommand() *cobra.Command {
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.FleetRole], error) {
 				params.PerPage, params.Cursor = perPage, cursor
 				resp, err := c.ListFleetRolesWithResponse(cmd.Context(), &params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.FleetRole]{}, err
-				}
-				return newPage(resp.Body, "fleet_roles", resp.JSON200.FleetRoles, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "fleet_roles", func() ([]client.FleetRole, string) { return resp.JSON200.FleetRoles, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, gs []client.FleetRole) error {
 				rows := make([][]string, len(gs))
 				for i, g := range gs {
@@ -129,10 +126,9 @@ func (a *app) fleetAuditCommand() *cobra.Command {
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.FleetAuditEvent], error) {
 				params.PerPage, params.Cursor = perPage, cursor
 				resp, err := c.ListFleetAuditEventsWithResponse(cmd.Context(), &params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.FleetAuditEvent]{}, err
-				}
-				return newPage(resp.Body, "audit_events", resp.JSON200.AuditEvents, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "audit_events", func() ([]client.FleetAuditEvent, string) {
+					return resp.JSON200.AuditEvents, resp.JSON200.Meta.Links.Next
+				})
 			}, func(raw []json.RawMessage, events []client.FleetAuditEvent) error {
 				rows := make([][]string, len(events))
 				for i, e := range events {

@@ -66,10 +66,9 @@ func (a *app) fleetOrgListCommand() *cobra.Command {
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.FleetOrganization], error) {
 				params.PerPage, params.Cursor = perPage, cursor
 				resp, err := c.ListAllOrganizationsWithResponse(cmd.Context(), &params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.FleetOrganization]{}, err
-				}
-				return newPage(resp.Body, "organizations", resp.JSON200.Organizations, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "organizations", func() ([]client.FleetOrganization, string) {
+					return resp.JSON200.Organizations, resp.JSON200.Meta.Links.Next
+				})
 			}, func(raw []json.RawMessage, orgs []client.FleetOrganization) error {
 				rows := make([][]string, len(orgs))
 				for i, o := range orgs {
@@ -178,15 +177,10 @@ func (a *app) fleetUserCreateCommand() *cobra.Command {
 				req.Name = &name
 			}
 			resp, err := c.FleetCreateUserWithResponse(cmd.Context(), id, req)
-			if err := check(resp, err, http.StatusCreated); err != nil {
-				return err
-			}
-			u := resp.JSON201.User
-			raw, err := member(resp.Body, "user")
-			if err != nil {
-				return err
-			}
-			return a.printObject(raw, []field{{"id", u.ID.String()}, {"email", u.Email}, {"name", u.Name}})
+			return printMember(resp, err, http.StatusCreated, "user", func(raw []byte) error {
+				u := resp.JSON201.User
+				return a.printObject(raw, []field{{"id", u.ID.String()}, {"email", u.Email}, {"name", u.Name}})
+			})
 		},
 	}
 	cmd.Flags().StringVar(&email, "email", "", "the user's email (required)")

@@ -46,10 +46,7 @@ func (a *app) groupListCommand() *cobra.Command {
 					params.Deleted = ptr(true)
 				}
 				resp, err := c.ListGroupsWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Group]{}, err
-				}
-				return newPage(resp.Body, "groups", resp.JSON200.Groups, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "groups", func() ([]client.Group, string) { return resp.JSON200.Groups, resp.JSON200.Meta.Links.Next })
 			}, a.printGroups)
 		},
 	}
@@ -59,26 +56,12 @@ func (a *app) groupListCommand() *cobra.Command {
 }
 
 func (a *app) groupGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get GROUP_ID",
-		Short: "Show a group",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "group", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetGroupWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "group")
-			if err != nil {
-				return err
-			}
+	return a.idCommand("get GROUP_ID", "Show a group", "group", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetGroupWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "group", func(raw []byte) error {
 			return a.printGroup(&resp.JSON200.Group, raw)
-		},
-	}
+		})
+	})
 }
 
 func (a *app) groupCreateCommand() *cobra.Command {
@@ -172,10 +155,7 @@ func (a *app) groupMembersCommand() *cobra.Command {
 	return listInCommand(a, "members GROUP_ID", "List a group's members", "group",
 		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.OrganizationUser], error) {
 			resp, err := c.ListGroupMembersWithResponse(ctx, id, &client.ListGroupMembersParams{PerPage: perPage, Cursor: cursor})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return page[client.OrganizationUser]{}, err
-			}
-			return newPage(resp.Body, "members", resp.JSON200.Members, resp.JSON200.Meta.Links.Next)
+			return checkedPage(resp, err, "members", func() ([]client.OrganizationUser, string) { return resp.JSON200.Members, resp.JSON200.Meta.Links.Next })
 		}, func(raw []json.RawMessage, users []client.OrganizationUser) error {
 			return a.printOrgUsers(raw, users, "ADDED")
 		})
@@ -195,8 +175,8 @@ API's object of lists: direct, from_roles and all.`,
 			if err != nil {
 				return err
 			}
-			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.Policy], error) {
-				params := &client.ListGroupPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+			return listSets(a, &pf, func(perPage *int, cursor *string) (sets[client.Policy], error) {
+				params := &client.ListGroupPoliciesParams{PerPage: perPage, Cursor: cursor}
 				resp, err := c.ListGroupPoliciesWithResponse(cmd.Context(), id, params)
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return sets[client.Policy]{}, err
@@ -204,12 +184,7 @@ API's object of lists: direct, from_roles and all.`,
 				ps := resp.JSON200.Policies
 				lists := map[string][]client.Policy{"all": ps.All, "direct": ps.Direct, "from_roles": ps.FromRoles}
 				return newSets(resp.Body, "policies", lists, resp.JSON200.Meta.Links.Next)
-			})
-			if err != nil {
-				return err
-			}
-			a.noteMore(v.next)
-			return a.printPolicySets(v)
+			}, a.printPolicySets)
 		},
 	}
 	pf.add(cmd)
@@ -229,8 +204,8 @@ direct, inherited and all.`,
 			if err != nil {
 				return err
 			}
-			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.GroupRole], error) {
-				params := &client.ListGroupRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
+			return listSets(a, &pf, func(perPage *int, cursor *string) (sets[client.GroupRole], error) {
+				params := &client.ListGroupRolesParams{PerPage: perPage, Cursor: cursor}
 				resp, err := c.ListGroupRolesWithResponse(cmd.Context(), id, params)
 				if err := check(resp, err, http.StatusOK); err != nil {
 					return sets[client.GroupRole]{}, err
@@ -238,19 +213,16 @@ direct, inherited and all.`,
 				rs := resp.JSON200.Roles
 				lists := map[string][]client.GroupRole{"all": rs.All, "direct": rs.Direct, "inherited": rs.Inherited}
 				return newSets(resp.Body, "roles", lists, resp.JSON200.Meta.Links.Next)
+			}, func(v sets[client.GroupRole]) error {
+				via := v.via(func(r client.GroupRole) string { return r.ID.String() }, func(list string, _ client.GroupRole) string {
+					return list
+				})
+				rows := make([][]string, len(v.lists["all"]))
+				for i, r := range v.lists["all"] {
+					rows[i] = []string{r.ID.String(), r.DisplayName, string(r.RoleType), via[r.ID.String()], formatTime(r.DateAssigned)}
+				}
+				return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA", "ASSIGNED"}, rows)
 			})
-			if err != nil {
-				return err
-			}
-			via := v.via(func(r client.GroupRole) string { return r.ID.String() }, func(list string, _ client.GroupRole) string {
-				return list
-			})
-			rows := make([][]string, len(v.lists["all"]))
-			for i, r := range v.lists["all"] {
-				rows[i] = []string{r.ID.String(), r.DisplayName, string(r.RoleType), via[r.ID.String()], formatTime(r.DateAssigned)}
-			}
-			a.noteMore(v.next)
-			return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA", "ASSIGNED"}, rows)
 		},
 	}
 	pf.add(cmd)
@@ -310,10 +282,11 @@ func (a *app) printOrgUsers(raw []json.RawMessage, users []client.OrganizationUs
 	return a.printList(raw, []string{"ID", "EMAIL", "NAME", since}, rows)
 }
 
-// deref returns *s, or "" for nil.
-func deref(s *string) string {
-	if s == nil {
-		return ""
+// deref returns *p, or the zero value ("", the zero time) for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
 	}
-	return *s
+	return *p
 }

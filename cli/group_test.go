@@ -79,6 +79,49 @@ func checkEndpoints(t *testing.T, api *fakeAPI, tests []endpointTest) {
 	}
 }
 
+// requestTest is one command line and every request it must make.
+type requestTest struct {
+	args     []string
+	wantReqs []string // "METHOD /path body", the body compacted with its keys sorted
+}
+
+// checkRequests runs each command line against api and checks every
+// request it makes.
+func checkRequests(t *testing.T, api *fakeAPI, tests []requestTest) {
+	t.Helper()
+	getenv := env(map[string]string{"KEYWARD_URL": api.URL, "KEYWARD_TOKEN": "kw_x"})
+	for _, tt := range tests {
+		before := len(api.Calls())
+		if _, stderr, err := run(getenv, "", tt.args...); err != nil {
+			t.Errorf("keyward %v: %v (stderr %q)", tt.args, err, stderr)
+			continue
+		}
+		var got []string
+		for _, c := range api.Calls()[before:] {
+			got = append(got, c.Method+" "+c.Path+" "+compactJSON(t, c.Body))
+		}
+		if diff := cmp.Diff(tt.wantReqs, got); diff != "" {
+			t.Errorf("keyward %v: requests mismatch (-want +got):\n%s", tt.args, diff)
+		}
+	}
+}
+
+// checkPrints runs a command line with getenv and checks that it succeeds
+// and prints want. It returns what the command wrote on stderr, and false
+// if the command failed.
+func checkPrints(t *testing.T, getenv func(string) string, args []string, want string) (stderr string, ok bool) {
+	t.Helper()
+	stdout, stderr, err := run(getenv, "", args...)
+	if err != nil {
+		t.Errorf("keyward %v: %v", args, err)
+		return stderr, false
+	}
+	if diff := cmp.Diff(want, stdout); diff != "" {
+		t.Errorf("keyward %v mismatch (-want +got):\n%s", args, diff)
+	}
+	return stderr, true
+}
+
 func TestGroupCommands_Endpoints(t *testing.T) {
 	g := "/v2/groups/" + groupID
 	api := newFakeAPI(t, map[string]reply{
@@ -138,11 +181,7 @@ func TestGroupCreateAndUpdate_Bodies(t *testing.T) {
 		"GET " + g:        {200, `{"group":` + groupJSON + `}`},
 		"PUT " + g:        {200, groupJSON},
 	})
-	getenv := env(map[string]string{"KEYWARD_URL": api.URL, "KEYWARD_TOKEN": "kw_x"})
-	tests := []struct {
-		args     []string
-		wantReqs []string // "METHOD /path body" of every request
-	}{
+	checkRequests(t, api, []requestTest{
 		{[]string{"group", "create", "--name", "ops", "--description", "On-call"},
 			[]string{`POST /v2/groups {"description":"On-call","display_name":"ops"}`}},
 		{[]string{"group", "create", "--name", "ops"},
@@ -152,21 +191,7 @@ func TestGroupCreateAndUpdate_Bodies(t *testing.T) {
 			[]string{"GET " + g + " ", `PUT ` + g + ` {"description":"On-call operators","display_name":"operators"}`}},
 		{[]string{"group", "update", groupID, "--description", ""},
 			[]string{"GET " + g + " ", `PUT ` + g + ` {"description":"","display_name":"ops"}`}},
-	}
-	for _, tt := range tests {
-		before := len(api.Calls())
-		if _, stderr, err := run(getenv, "", tt.args...); err != nil {
-			t.Errorf("keyward %v: %v (stderr %q)", tt.args, err, stderr)
-			continue
-		}
-		var got []string
-		for _, c := range api.Calls()[before:] {
-			got = append(got, c.Method+" "+c.Path+" "+compactJSON(t, c.Body))
-		}
-		if diff := cmp.Diff(tt.wantReqs, got); diff != "" {
-			t.Errorf("keyward %v: requests mismatch (-want +got):\n%s", tt.args, diff)
-		}
-	}
+	})
 }
 
 func TestGroupAddMember_Me(t *testing.T) {
@@ -215,14 +240,7 @@ date_deleted  -
 		{[]string{"group", "members", groupID, "-o", "json"}, indent(t, "["+orgUserJSON+"]")},
 	}
 	for _, tt := range tests {
-		stdout, _, err := run(getenv, "", tt.args...)
-		if err != nil {
-			t.Errorf("keyward %v: %v", tt.args, err)
-			continue
-		}
-		if diff := cmp.Diff(tt.want, stdout); diff != "" {
-			t.Errorf("keyward %v mismatch (-want +got):\n%s", tt.args, diff)
-		}
+		checkPrints(t, getenv, tt.args, tt.want)
 	}
 }
 

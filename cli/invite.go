@@ -83,22 +83,13 @@ func parseIDList(thing string, ss []string) (*[]uuid.UUID, error) {
 }
 
 func (a *app) inviteGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get INVITATION_ID",
-		Short: "Show an invitation",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "invitation", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetInvitationWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return a.printInvitation(resp.JSON200, resp.Body)
-		},
-	}
+	return a.idCommand("get INVITATION_ID", "Show an invitation", "invitation", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetInvitationWithResponse(ctx, id)
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return err
+		}
+		return a.printInvitation(resp.JSON200, resp.Body)
+	})
 }
 
 func (a *app) inviteListCommand() *cobra.Command {
@@ -123,10 +114,7 @@ func (a *app) inviteListCommand() *cobra.Command {
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.InvitationItem], error) {
 				params.PerPage, params.Cursor = perPage, cursor
 				resp, err := c.ListInvitationsWithResponse(cmd.Context(), &params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.InvitationItem]{}, err
-				}
-				return newPage(resp.Body, "invites", resp.JSON200.Invites, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "invites", func() ([]client.InvitationItem, string) { return resp.JSON200.Invites, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, invs []client.InvitationItem) error {
 				rows := make([][]string, len(invs))
 				for i, v := range invs {

@@ -21,9 +21,9 @@ type link struct {
 	// done is what printDone says after a 204 answer: %[1]s is the
 	// thing's ID, %[2]s the target's.
 	done string
-	// show, when set, wants a 201 answer instead and prints it; r is
-	// what call returned.
-	show func(r response) error
+	// fields, when set, wants a 201 answer instead, which is printed as
+	// an object of these fields; r is what call returned.
+	fields func(r response) []field
 }
 
 // linkCommands returns the commands of links.
@@ -52,11 +52,11 @@ func (a *app) linkCommand(l link) *cobra.Command {
 				return err
 			}
 			resp, err := l.call(cmd.Context(), c, id, target)
-			if l.show != nil {
+			if l.fields != nil {
 				if err := check(resp, err, http.StatusCreated); err != nil {
 					return err
 				}
-				return l.show(resp)
+				return a.printObject(resp.GetBody(), l.fields(resp))
 			}
 			if err := check(resp, err, http.StatusNoContent); err != nil {
 				return err

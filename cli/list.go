@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -26,6 +27,17 @@ func listPages[T any](a *app, pf *pageFlags, get func(perPage *int, cursor *stri
 	return print(p.raw, p.items)
 }
 
+// checkedPage checks the answer r, err of a list call for a 200, as
+// check does, and returns its page: the items and next cursor that list
+// reads from the decoded answer, and the same items as sent, under key.
+func checkedPage[T any](r response, err error, key string, list func() (items []T, next string)) (page[T], error) {
+	if err := check(r, err, http.StatusOK); err != nil {
+		return page[T]{}, err
+	}
+	items, next := list()
+	return newPage(r.GetBody(), key, items, next)
+}
+
 // newPage returns one page of a list: items, decoded by the generated
 // client, and the same items as sent, under key in body.
 func newPage[T any](body []byte, key string, items []T, next string) (page[T], error) {
@@ -41,20 +53,11 @@ func listInCommand[T any](a *app, use, short, thing string,
 	get func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[T], error),
 	print func(raw []json.RawMessage, items []T) error) *cobra.Command {
 	var pf pageFlags
-	cmd := &cobra.Command{
-		Use:   use,
-		Short: short,
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), thing, args[0])
-			if err != nil {
-				return err
-			}
-			return listPages(a, &pf, func(perPage *int, cursor *string) (page[T], error) {
-				return get(cmd.Context(), c, id, perPage, cursor)
-			}, print)
-		},
-	}
+	cmd := a.idCommand(use, short, thing, func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		return listPages(a, &pf, func(perPage *int, cursor *string) (page[T], error) {
+			return get(ctx, c, id, perPage, cursor)
+		}, print)
+	})
 	pf.add(cmd)
 	return cmd
 }

@@ -235,27 +235,18 @@ func readTwoPasswords(r io.Reader) (string, string, error) {
 }
 
 func (a *app) passwordSetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "set USER_ID < password",
-		Short: "Set a local user's password (ends its login sessions)",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "user", args[0])
-			if err != nil {
-				return err
-			}
-			pw, err := readPassword(a.stdin)
-			if err != nil {
-				return err
-			}
-			resp, err := c.SetUserPasswordWithResponse(cmd.Context(), id, client.SetPasswordReq{Password: pw})
-			if err := check(resp, err, http.StatusNoContent); err != nil {
-				return err
-			}
-			a.printDone("Set the password of user %s.", id)
-			return nil
-		},
-	}
+	return a.idCommand("set USER_ID < password", "Set a local user's password (ends its login sessions)", "user", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		pw, err := readPassword(a.stdin)
+		if err != nil {
+			return err
+		}
+		resp, err := c.SetUserPasswordWithResponse(ctx, id, client.SetPasswordReq{Password: pw})
+		if err := check(resp, err, http.StatusNoContent); err != nil {
+			return err
+		}
+		a.printDone("Set the password of user %s.", id)
+		return nil
+	})
 }
 
 func (a *app) passwordInvalidateCommand() *cobra.Command {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"net/http"
 
 	"github.com/spf13/cobra"
 
@@ -28,10 +27,9 @@ that one.`,
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.LoginSession], error) {
 				resp, err := c.ListLoginSessionsWithResponse(cmd.Context(), &client.ListLoginSessionsParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.LoginSession]{}, err
-				}
-				return newPage(resp.Body, "login_sessions", resp.JSON200.LoginSessions, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "login_sessions", func() ([]client.LoginSession, string) {
+					return resp.JSON200.LoginSessions, resp.JSON200.Meta.Links.Next
+				})
 			}, func(raw []json.RawMessage, ss []client.LoginSession) error {
 				rows := make([][]string, len(ss))
 				for i, s := range ss {

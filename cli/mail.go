@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 
 	"github.com/spf13/cobra"
 
@@ -42,10 +41,7 @@ func (a *app) mailListCommand() *cobra.Command {
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.MailMessage], error) {
 				params.PerPage, params.Cursor = perPage, cursor
 				resp, err := c.ListMailWithResponse(cmd.Context(), &params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.MailMessage]{}, err
-				}
-				return newPage(resp.Body, "messages", resp.JSON200.Messages, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "messages", func() ([]client.MailMessage, string) { return resp.JSON200.Messages, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, msgs []client.MailMessage) error {
 				if full {
 					if f, _ := a.format(); f == "table" {

@@ -23,59 +23,44 @@ type named struct {
 var nameLists = map[string]func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error){
 	"user": func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error) {
 		resp, err := c.ListUsersWithResponse(ctx, &client.ListUsersParams{PerPage: ptr(500), Cursor: cursor})
-		if err := check(resp, err, http.StatusOK); err != nil {
-			return page[named]{}, err
-		}
-		out := page[named]{next: resp.JSON200.Meta.Links.Next}
-		for _, u := range resp.JSON200.Users {
-			out.items = append(out.items, named{u.ID, []string{u.Email, u.Name}})
-		}
-		return out, nil
+		return namedPage(resp, err, func() ([]client.User, string) { return resp.JSON200.Users, resp.JSON200.Meta.Links.Next },
+			func(u client.User) named { return named{u.ID, []string{u.Email, u.Name}} })
 	},
 	"group": func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error) {
 		resp, err := c.ListGroupsWithResponse(ctx, &client.ListGroupsParams{PerPage: ptr(500), Cursor: cursor})
-		if err := check(resp, err, http.StatusOK); err != nil {
-			return page[named]{}, err
-		}
-		out := page[named]{next: resp.JSON200.Meta.Links.Next}
-		for _, g := range resp.JSON200.Groups {
-			out.items = append(out.items, named{g.ID, []string{g.DisplayName}})
-		}
-		return out, nil
+		return namedPage(resp, err, func() ([]client.Group, string) { return resp.JSON200.Groups, resp.JSON200.Meta.Links.Next },
+			func(g client.Group) named { return named{g.ID, []string{g.DisplayName}} })
 	},
 	"role": func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error) {
 		resp, err := c.ListRolesWithResponse(ctx, &client.ListRolesParams{PerPage: ptr(500), Cursor: cursor})
-		if err := check(resp, err, http.StatusOK); err != nil {
-			return page[named]{}, err
-		}
-		out := page[named]{next: resp.JSON200.Meta.Links.Next}
-		for _, r := range resp.JSON200.Roles {
-			out.items = append(out.items, named{r.ID, []string{r.Name}})
-		}
-		return out, nil
+		return namedPage(resp, err, func() ([]client.Role, string) { return resp.JSON200.Roles, resp.JSON200.Meta.Links.Next },
+			func(r client.Role) named { return named{r.ID, []string{r.Name}} })
 	},
 	"policy": func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error) {
 		resp, err := c.ListPoliciesWithResponse(ctx, &client.ListPoliciesParams{PerPage: ptr(500), Cursor: cursor})
-		if err := check(resp, err, http.StatusOK); err != nil {
-			return page[named]{}, err
-		}
-		out := page[named]{next: resp.JSON200.Meta.Links.Next}
-		for _, p := range resp.JSON200.Policies {
-			out.items = append(out.items, named{p.ID, []string{p.Name}})
-		}
-		return out, nil
+		return namedPage(resp, err, func() ([]client.Policy, string) { return resp.JSON200.Policies, resp.JSON200.Meta.Links.Next },
+			func(p client.Policy) named { return named{p.ID, []string{p.Name}} })
 	},
 	"project": func(ctx context.Context, c *client.ClientWithResponses, cursor *string) (page[named], error) {
 		resp, err := c.ListProjectsWithResponse(ctx, &client.ListProjectsParams{PerPage: ptr(500), Cursor: cursor})
-		if err := check(resp, err, http.StatusOK); err != nil {
-			return page[named]{}, err
-		}
-		out := page[named]{next: resp.JSON200.Meta.Links.Next}
-		for _, p := range resp.JSON200.Projects {
-			out.items = append(out.items, named{p.ID, []string{p.Name}})
-		}
-		return out, nil
+		return namedPage(resp, err, func() ([]client.Project, string) { return resp.JSON200.Projects, resp.JSON200.Meta.Links.Next },
+			func(p client.Project) named { return named{p.ID, []string{p.Name}} })
 	},
+}
+
+// namedPage checks the answer r, err of a list call for a 200, as check
+// does, and returns its page of named: the items and next cursor that
+// list reads from the decoded answer, each named by name.
+func namedPage[T any](r response, err error, list func() (items []T, next string), name func(T) named) (page[named], error) {
+	if err := check(r, err, http.StatusOK); err != nil {
+		return page[named]{}, err
+	}
+	items, next := list()
+	out := page[named]{next: next}
+	for _, x := range items {
+		out.items = append(out.items, name(x))
+	}
+	return out, nil
 }
 
 // idOf returns the ID of the thing s names: s itself if it is a UUID; for

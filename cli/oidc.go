@@ -57,14 +57,9 @@ every trust of the issuer must pin aud in its claim conditions.`,
 				req.Issuer.Audiences = &audiences
 			}
 			resp, err := c.CreateOIDCIssuerWithResponse(cmd.Context(), req)
-			if err := check(resp, err, http.StatusCreated); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "issuer")
-			if err != nil {
-				return err
-			}
-			return a.printIssuer(&resp.JSON201.Issuer, raw)
+			return printMember(resp, err, http.StatusCreated, "issuer", func(raw []byte) error {
+				return a.printIssuer(&resp.JSON201.Issuer, raw)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&uri, "uri", "", "the issuer URL, as its tokens' iss claim spells it (required)")
@@ -75,26 +70,12 @@ every trust of the issuer must pin aud in its claim conditions.`,
 }
 
 func (a *app) issuerGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get ISSUER_ID",
-		Short: "Show an OIDC issuer",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "issuer", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetOIDCIssuerWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "issuer")
-			if err != nil {
-				return err
-			}
+	return a.idCommand("get ISSUER_ID", "Show an OIDC issuer", "issuer", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetOIDCIssuerWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "issuer", func(raw []byte) error {
 			return a.printIssuer(&resp.JSON200.Issuer, raw)
-		},
-	}
+		})
+	})
 }
 
 func (a *app) issuerListCommand() *cobra.Command {
@@ -110,10 +91,7 @@ func (a *app) issuerListCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Issuer], error) {
 				resp, err := c.ListOIDCIssuersWithResponse(cmd.Context(), &client.ListOIDCIssuersParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Issuer]{}, err
-				}
-				return newPage(resp.Body, "issuers", resp.JSON200.Issuers, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "issuers", func() ([]client.Issuer, string) { return resp.JSON200.Issuers, resp.JSON200.Meta.Links.Next })
 			}, a.printIssuers)
 		},
 	}

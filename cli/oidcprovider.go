@@ -48,14 +48,10 @@ func (a *app) providerCreateCommand() *cobra.Command {
 			}
 			req.Scopes = &sc
 			resp, err := c.CreateOIDCProviderWithResponse(cmd.Context(), req)
-			if err := check(resp, err, http.StatusCreated); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "provider")
+			err = printMember(resp, err, http.StatusCreated, "provider", func(raw []byte) error {
+				return a.printProvider(&resp.JSON201.Provider, raw)
+			})
 			if err != nil {
-				return err
-			}
-			if err := a.printProvider(&resp.JSON201.Provider, raw); err != nil {
 				return err
 			}
 			fmt.Fprintln(a.stderr, "Save the client secret now: it is not shown again.")
@@ -72,26 +68,12 @@ func (a *app) providerCreateCommand() *cobra.Command {
 }
 
 func (a *app) providerGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get PROVIDER_ID",
-		Short: "Show an application",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "provider", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetOIDCProviderWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "provider")
-			if err != nil {
-				return err
-			}
+	return a.idCommand("get PROVIDER_ID", "Show an application", "provider", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetOIDCProviderWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "provider", func(raw []byte) error {
 			return a.printProvider(&resp.JSON200.Provider, raw)
-		},
-	}
+		})
+	})
 }
 
 func (a *app) providerListCommand() *cobra.Command {
@@ -107,10 +89,7 @@ func (a *app) providerListCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Provider], error) {
 				resp, err := c.ListOIDCProvidersWithResponse(cmd.Context(), &client.ListOIDCProvidersParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Provider]{}, err
-				}
-				return newPage(resp.Body, "providers", resp.JSON200.Providers, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "providers", func() ([]client.Provider, string) { return resp.JSON200.Providers, resp.JSON200.Meta.Links.Next })
 			}, a.printProviders)
 		},
 	}

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
@@ -20,15 +22,24 @@ func (a *app) orgCommand() *cobra.Command {
 organization; "keyward org key" mints one for another organization you are
 a member of.`,
 	}
-	subs := []*cobra.Command{a.orgListCommand(), a.orgGetCommand(), a.orgCreateCommand(), a.orgUpdateCommand(), a.orgKeyCommand(), a.orgRequireMFACommand()}
+	subs := []*cobra.Command{a.orgListCommand(false), a.orgGetCommand(), a.orgCreateCommand(), a.orgUpdateCommand(), a.orgKeyCommand(), a.orgRequireMFACommand()}
 	return group(cmd, append(subs, a.orgLifecycleCommands()...)...)
 }
 
-func (a *app) orgListCommand() *cobra.Command {
+// orgListCommand returns `org list`, or with deleted `org deleted`: the
+// deleted organizations the caller owns that can still be restored, with
+// when they were deleted and when they will be purged.
+func (a *app) orgListCommand(deleted bool) *cobra.Command {
 	var pf pageFlags
+	use, short, columns := "list", "List the organizations your account belongs to", []string{"ID", "NAME", "TYPE", "CREATED"}
+	var onlyDeleted *bool
+	if deleted {
+		use, short, columns = "deleted", "List the deleted organizations you own that can still be restored", []string{"ID", "NAME", "DELETED", "PURGED AFTER"}
+		onlyDeleted = ptr(true)
+	}
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the organizations your account belongs to",
+		Use:   use,
+		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.client()
@@ -36,17 +47,18 @@ func (a *app) orgListCommand() *cobra.Command {
 				return err
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Organization], error) {
-				resp, err := c.ListOrganizationsWithResponse(cmd.Context(), &client.ListOrganizationsParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Organization]{}, err
-				}
-				return newPage(resp.Body, "orgs", resp.JSON200.Orgs, resp.JSON200.Meta.Links.Next)
+				resp, err := c.ListOrganizationsWithResponse(cmd.Context(), &client.ListOrganizationsParams{PerPage: perPage, Cursor: cursor, Deleted: onlyDeleted})
+				return checkedPage(resp, err, "orgs", func() ([]client.Organization, string) { return resp.JSON200.Orgs, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, orgs []client.Organization) error {
 				rows := make([][]string, len(orgs))
 				for i, o := range orgs {
-					rows[i] = []string{o.ID.String(), o.Name, string(o.Type), formatTime(o.DateCreated)}
+					if deleted {
+						rows[i] = []string{o.ID.String(), o.Name, formatTime(deref(o.DateDeleted)), formatTime(deref(o.DatePurge))}
+					} else {
+						rows[i] = []string{o.ID.String(), o.Name, string(o.Type), formatTime(o.DateCreated)}
+					}
 				}
-				return a.printList(raw, []string{"ID", "NAME", "TYPE", "CREATED"}, rows)
+				return a.printList(raw, columns, rows)
 			})
 		},
 	}
@@ -55,22 +67,13 @@ func (a *app) orgListCommand() *cobra.Command {
 }
 
 func (a *app) orgGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get ORG_ID",
-		Short: "Show an organization",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "organization", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetOrganizationWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return a.printOrg(resp.JSON200, resp.Body)
-		},
-	}
+	return a.idCommand("get ORG_ID", "Show an organization", "organization", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetOrganizationWithResponse(ctx, id)
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return err
+		}
+		return a.printOrg(resp.JSON200, resp.Body)
+	})
 }
 
 func (a *app) orgCreateCommand() *cobra.Command {

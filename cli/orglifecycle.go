@@ -29,34 +29,31 @@ organizations.`,
 			thing: "organization", call: func(ctx context.Context, c *client.ClientWithResponses, org uuid.UUID) (response, error) {
 				return c.RestoreOrganizationWithResponse(ctx, org)
 			}, done: "Restored organization %s."}),
-		a.orgDeletedCommand(),
+		a.orgListCommand(true),
 		a.orgUserCall("remove-user ORG_ID USER_ID", "Remove a user from an organization",
-			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) error {
-				resp, err := c.RemoveOrganizationUserWithResponse(ctx, org, user)
-				return check(resp, err, http.StatusNoContent)
+			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) (response, error) {
+				return c.RemoveOrganizationUserWithResponse(ctx, org, user)
 			}, "Removed user %s from organization %s."),
 		a.orgUserCall("suspend ORG_ID USER_ID", "Suspend a user: its keys, sessions and logins stop working",
-			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) error {
-				resp, err := c.SuspendOrganizationUserWithResponse(ctx, org, user)
-				return check(resp, err, http.StatusNoContent)
+			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) (response, error) {
+				return c.SuspendOrganizationUserWithResponse(ctx, org, user)
 			}, "Suspended user %s in organization %s."),
 		a.orgUserCall("unsuspend ORG_ID USER_ID", "Lift a user's suspension",
-			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) error {
-				resp, err := c.UnsuspendOrganizationUserWithResponse(ctx, org, user)
-				return check(resp, err, http.StatusNoContent)
+			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) (response, error) {
+				return c.UnsuspendOrganizationUserWithResponse(ctx, org, user)
 			}, "Unsuspended user %s in organization %s."),
 		a.orgUserCall("transfer ORG_ID USER_ID", "Make another member the root owner (root owner only)",
-			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) error {
-				resp, err := c.TransferOrganizationOwnershipWithResponse(ctx, org, client.TransferOwnershipReq{UserID: user})
-				return check(resp, err, http.StatusNoContent)
+			func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) (response, error) {
+				return c.TransferOrganizationOwnershipWithResponse(ctx, org, client.TransferOwnershipReq{UserID: user})
 			}, "Transferred to user %s the ownership of organization %s."),
 		a.orgSuspendedCommand(),
 	}
 }
 
-// orgUserCall is a command on one user of one organization that answers
-// 204.
-func (a *app) orgUserCall(use, short string, call func(context.Context, *client.ClientWithResponses, uuid.UUID, uuid.UUID) error, done string) *cobra.Command {
+// orgUserCall is a command on one user of one organization: call makes
+// the API call, whose answer wanted is 204, and done is what printDone
+// says after it (%[1]s is the user's ID, %[2]s the organization's).
+func (a *app) orgUserCall(use, short string, call func(ctx context.Context, c *client.ClientWithResponses, org, user uuid.UUID) (response, error), done string) *cobra.Command {
 	return &cobra.Command{
 		Use: use, Short: short,
 		Args: exactArgs(2),
@@ -69,50 +66,14 @@ func (a *app) orgUserCall(use, short string, call func(context.Context, *client.
 			if err != nil {
 				return err
 			}
-			if err := call(cmd.Context(), c, org, user); err != nil {
+			resp, err := call(cmd.Context(), c, org, user)
+			if err := check(resp, err, http.StatusNoContent); err != nil {
 				return err
 			}
 			a.printDone(done, user, org)
 			return nil
 		},
 	}
-}
-
-func (a *app) orgDeletedCommand() *cobra.Command {
-	var pf pageFlags
-	cmd := &cobra.Command{
-		Use:   "deleted",
-		Short: "List the deleted organizations you own that can still be restored",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Organization], error) {
-				resp, err := c.ListOrganizationsWithResponse(cmd.Context(), &client.ListOrganizationsParams{PerPage: perPage, Cursor: cursor, Deleted: ptr(true)})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Organization]{}, err
-				}
-				return newPage(resp.Body, "orgs", resp.JSON200.Orgs, resp.JSON200.Meta.Links.Next)
-			}, func(raw []json.RawMessage, orgs []client.Organization) error {
-				rows := make([][]string, len(orgs))
-				for i, o := range orgs {
-					var deleted, purge string
-					if o.DateDeleted != nil {
-						deleted = formatTime(*o.DateDeleted)
-					}
-					if o.DatePurge != nil {
-						purge = formatTime(*o.DatePurge)
-					}
-					rows[i] = []string{o.ID.String(), o.Name, deleted, purge}
-				}
-				return a.printList(raw, []string{"ID", "NAME", "DELETED", "PURGED AFTER"}, rows)
-			})
-		},
-	}
-	pf.add(cmd)
-	return cmd
 }
 
 func (a *app) orgSuspendedCommand() *cobra.Command {
@@ -128,10 +89,7 @@ func (a *app) orgSuspendedCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.OrganizationUser], error) {
 				resp, err := c.ListSuspendedUsersWithResponse(cmd.Context(), org, &client.ListSuspendedUsersParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.OrganizationUser]{}, err
-				}
-				return newPage(resp.Body, "users", resp.JSON200.Users, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "users", func() ([]client.OrganizationUser, string) { return resp.JSON200.Users, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, users []client.OrganizationUser) error {
 				rows := make([][]string, len(users))
 				for i, u := range users {

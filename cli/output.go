@@ -196,6 +196,20 @@ func yesNo(b bool) string {
 	return "no"
 }
 
+// printMember checks the answer r, err of a call for the status want, as
+// check does, and then prints with print the object under key in r's
+// body, which print gets as sent.
+func printMember(r response, err error, want int, key string, print func(raw []byte) error) error {
+	if err := check(r, err, want); err != nil {
+		return err
+	}
+	raw, err := member(r.GetBody(), key)
+	if err != nil {
+		return err
+	}
+	return print(raw)
+}
+
 // member returns the raw value of key in the JSON object body, or body
 // itself when key is "" (a bare object).
 func member(body []byte, key string) (json.RawMessage, error) {

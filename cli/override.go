@@ -61,14 +61,9 @@ func (a *app) overrideGetCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.GetOverrideWithResponse(cmd.Context(), p, u)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "override")
-			if err != nil {
-				return err
-			}
-			return a.printOverride(raw, &resp.JSON200.Override)
+			return printMember(resp, err, http.StatusOK, "override", func(raw []byte) error {
+				return a.printOverride(raw, &resp.JSON200.Override)
+			})
 		},
 	}
 }
@@ -90,14 +85,9 @@ func (a *app) overrideSetCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.PutOverrideWithResponse(cmd.Context(), p, u, client.OverrideReq{Grid: g})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "override")
-			if err != nil {
-				return err
-			}
-			return a.printOverride(raw, &resp.JSON200.Override)
+			return printMember(resp, err, http.StatusOK, "override", func(raw []byte) error {
+				return a.printOverride(raw, &resp.JSON200.Override)
+			})
 		},
 	}
 	cmd.Flags().StringArrayVar(&grid, "grid", nil, gridUsage)

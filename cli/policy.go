@@ -57,10 +57,7 @@ func (a *app) policyListCommand() *cobra.Command {
 					params.Deleted = ptr(true)
 				}
 				resp, err := c.ListPoliciesWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Policy]{}, err
-				}
-				return newPage(resp.Body, "policies", resp.JSON200.Policies, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "policies", func() ([]client.Policy, string) { return resp.JSON200.Policies, resp.JSON200.Meta.Links.Next })
 			}, a.printPolicies)
 		},
 	}
@@ -71,26 +68,12 @@ func (a *app) policyListCommand() *cobra.Command {
 }
 
 func (a *app) policyGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get POLICY_ID",
-		Short: "Show a policy with its document",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "policy", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetPolicyWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "policy")
-			if err != nil {
-				return err
-			}
+	return a.idCommand("get POLICY_ID", "Show a policy with its document", "policy", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetPolicyWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "policy", func(raw []byte) error {
 			return a.printPolicy(&resp.JSON200.Policy, raw)
-		},
-	}
+		})
+	})
 }
 
 // documentFlags are --file and --document, the two ways to give a policy
@@ -270,10 +253,7 @@ func (a *app) policyUsersCommand() *cobra.Command {
 	return listInCommand(a, "users POLICY_ID", "List the users a policy is attached to directly", "policy",
 		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.OrganizationUser], error) {
 			resp, err := c.ListPolicyUsersWithResponse(ctx, id, &client.ListPolicyUsersParams{PerPage: perPage, Cursor: cursor})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return page[client.OrganizationUser]{}, err
-			}
-			return newPage(resp.Body, "users", resp.JSON200.Users, resp.JSON200.Meta.Links.Next)
+			return checkedPage(resp, err, "users", func() ([]client.OrganizationUser, string) { return resp.JSON200.Users, resp.JSON200.Meta.Links.Next })
 		}, func(raw []json.RawMessage, users []client.OrganizationUser) error {
 			return a.printOrgUsers(raw, users, "ATTACHED")
 		})
@@ -283,10 +263,7 @@ func (a *app) policyGroupsCommand() *cobra.Command {
 	return listInCommand(a, "groups POLICY_ID", "List the groups a policy is attached to", "policy",
 		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.Group], error) {
 			resp, err := c.ListPolicyGroupsWithResponse(ctx, id, &client.ListPolicyGroupsParams{PerPage: perPage, Cursor: cursor})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return page[client.Group]{}, err
-			}
-			return newPage(resp.Body, "groups", resp.JSON200.Groups, resp.JSON200.Meta.Links.Next)
+			return checkedPage(resp, err, "groups", func() ([]client.Group, string) { return resp.JSON200.Groups, resp.JSON200.Meta.Links.Next })
 		}, a.printGroups)
 }
 
@@ -294,10 +271,7 @@ func (a *app) policyRolesCommand() *cobra.Command {
 	return listInCommand(a, "roles POLICY_ID", "List the roles a policy is attached to", "policy",
 		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.Role], error) {
 			resp, err := c.ListPolicyRolesWithResponse(ctx, id, &client.ListPolicyRolesParams{PerPage: perPage, Cursor: cursor})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return page[client.Role]{}, err
-			}
-			return newPage(resp.Body, "roles", resp.JSON200.Roles, resp.JSON200.Meta.Links.Next)
+			return checkedPage(resp, err, "roles", func() ([]client.Role, string) { return resp.JSON200.Roles, resp.JSON200.Meta.Links.Next })
 		}, a.printRoles)
 }
 

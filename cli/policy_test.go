@@ -12,8 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/keyward-iam/keyward/cli"
 )
 
@@ -228,13 +226,8 @@ policy_document  ` + policyDoc + `
 		{[]string{"policy", "get", policyID, "-o", "json"}, indent(t, policyJSON), ""},
 	}
 	for _, tt := range tests {
-		stdout, _, err := run(getenv, "", tt.args...)
-		if err != nil {
-			t.Errorf("keyward %v: %v", tt.args, err)
+		if _, ok := checkPrints(t, getenv, tt.args, tt.want); !ok {
 			continue
-		}
-		if diff := cmp.Diff(tt.want, stdout); diff != "" {
-			t.Errorf("keyward %v mismatch (-want +got):\n%s", tt.args, diff)
 		}
 		calls := api.Calls()
 		if q := calls[len(calls)-1].Query; q != tt.wantQuery {
@@ -303,13 +296,9 @@ func TestViews_Output(t *testing.T) {
 			`],"inherited":[]}`), ""},
 	}
 	for _, tt := range tests {
-		stdout, stderr, err := run(getenv, "", tt.args...)
-		if err != nil {
-			t.Errorf("keyward %v: %v", tt.args, err)
+		stderr, ok := checkPrints(t, getenv, tt.args, tt.want)
+		if !ok {
 			continue
-		}
-		if diff := cmp.Diff(tt.want, stdout); diff != "" {
-			t.Errorf("keyward %v mismatch (-want +got):\n%s", tt.args, diff)
 		}
 		if stderr != tt.wantStderr {
 			t.Errorf("keyward %v: stderr %q, want %q", tt.args, stderr, tt.wantStderr)

@@ -44,10 +44,7 @@ func (a *app) projectListCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Project], error) {
 				resp, err := c.ListProjectsWithResponse(cmd.Context(), &client.ListProjectsParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Project]{}, err
-				}
-				return newPage(resp.Body, "projects", resp.JSON200.Projects, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "projects", func() ([]client.Project, string) { return resp.JSON200.Projects, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, ps []client.Project) error {
 				rows := make([][]string, len(ps))
 				for i, p := range ps {
@@ -62,26 +59,12 @@ func (a *app) projectListCommand() *cobra.Command {
 }
 
 func (a *app) projectGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get PROJECT_ID",
-		Short: "Show a project",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "project", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetProjectWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "project")
-			if err != nil {
-				return err
-			}
+	return a.idCommand("get PROJECT_ID", "Show a project", "project", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetProjectWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "project", func(raw []byte) error {
 			return a.printProject(&resp.JSON200.Project, raw)
-		},
-	}
+		})
+	})
 }
 
 func (a *app) projectCreateCommand() *cobra.Command {
@@ -96,14 +79,9 @@ func (a *app) projectCreateCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.CreateProjectWithResponse(cmd.Context(), client.ProjectReq{Name: name, Description: &description})
-			if err := check(resp, err, http.StatusCreated); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "project")
-			if err != nil {
-				return err
-			}
-			return a.printProject(&resp.JSON201.Project, raw)
+			return printMember(resp, err, http.StatusCreated, "project", func(raw []byte) error {
+				return a.printProject(&resp.JSON201.Project, raw)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "the project's name, unique in the organization (required)")
@@ -139,14 +117,9 @@ func (a *app) projectUpdateCommand() *cobra.Command {
 				req.Description = &description
 			}
 			resp, err := c.UpdateProjectWithResponse(cmd.Context(), id, req)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "project")
-			if err != nil {
-				return err
-			}
-			return a.printProject(&resp.JSON200.Project, raw)
+			return printMember(resp, err, http.StatusOK, "project", func(raw []byte) error {
+				return a.printProject(&resp.JSON200.Project, raw)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "the new name")
@@ -204,14 +177,9 @@ policies name the latter with its type: myapp.widget/widget-42.`,
 				return err
 			}
 			resp, err := c.RegisterResourceWithResponse(cmd.Context(), client.ResourceReq{ID: id, Type: typ, ProjectID: pid})
-			if err := check(resp, err, http.StatusCreated); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "resource")
-			if err != nil {
-				return err
-			}
-			return a.printResource(&resp.JSON201.Resource, raw)
+			return printMember(resp, err, http.StatusCreated, "resource", func(raw []byte) error {
+				return a.printResource(&resp.JSON201.Resource, raw)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&typ, "type", "", "the resource's type in the catalog, e.g. compute.instance (required)")
@@ -244,10 +212,7 @@ func (a *app) resourceListCommand() *cobra.Command {
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Resource], error) {
 				params.PerPage, params.Cursor = perPage, cursor
 				resp, err := c.ListResourcesWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Resource]{}, err
-				}
-				return newPage(resp.Body, "resources", resp.JSON200.Resources, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "resources", func() ([]client.Resource, string) { return resp.JSON200.Resources, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, rs []client.Resource) error {
 				rows := make([][]string, len(rs))
 				for i, r := range rs {
@@ -273,14 +238,9 @@ func (a *app) resourceGetCommand() *cobra.Command {
 				return err
 			}
 			resp, err := c.GetResourceWithResponse(cmd.Context(), args[0])
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "resource")
-			if err != nil {
-				return err
-			}
-			return a.printResource(&resp.JSON200.Resource, raw)
+			return printMember(resp, err, http.StatusOK, "resource", func(raw []byte) error {
+				return a.printResource(&resp.JSON200.Resource, raw)
+			})
 		},
 	}
 }

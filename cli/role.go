@@ -55,10 +55,7 @@ func (a *app) roleListCommand() *cobra.Command {
 					params.Deleted = ptr(true)
 				}
 				resp, err := c.ListRolesWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.Role]{}, err
-				}
-				return newPage(resp.Body, "roles", resp.JSON200.Roles, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "roles", func() ([]client.Role, string) { return resp.JSON200.Roles, resp.JSON200.Meta.Links.Next })
 			}, a.printRoles)
 		},
 	}
@@ -69,26 +66,12 @@ func (a *app) roleListCommand() *cobra.Command {
 }
 
 func (a *app) roleGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get ROLE_ID",
-		Short: "Show a role with its policies",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "role", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetRoleWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "role")
-			if err != nil {
-				return err
-			}
+	return a.idCommand("get ROLE_ID", "Show a role with its policies", "role", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetRoleWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "role", func(raw []byte) error {
 			return a.printRole(&resp.JSON200.Role, raw)
-		},
-	}
+		})
+	})
 }
 
 // roleFlags are the flags of role create and update.
@@ -234,10 +217,7 @@ func (a *app) rolePoliciesCommand() *cobra.Command {
 	return listInCommand(a, "policies ROLE_ID", "List the policies attached to a role", "role",
 		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.Policy], error) {
 			resp, err := c.ListRolePoliciesWithResponse(ctx, id, &client.ListRolePoliciesParams{PerPage: perPage, Cursor: cursor})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return page[client.Policy]{}, err
-			}
-			return newPage(resp.Body, "policies", resp.JSON200.Policies, resp.JSON200.Meta.Links.Next)
+			return checkedPage(resp, err, "policies", func() ([]client.Policy, string) { return resp.JSON200.Policies, resp.JSON200.Meta.Links.Next })
 		}, a.printPolicies)
 }
 
@@ -245,10 +225,9 @@ func (a *app) roleUsersCommand() *cobra.Command {
 	return listInCommand(a, "users ROLE_ID", "List the users a role is assigned to", "role",
 		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.RoleUserAssignment], error) {
 			resp, err := c.ListRoleUsersWithResponse(ctx, id, &client.ListRoleUsersParams{PerPage: perPage, Cursor: cursor})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return page[client.RoleUserAssignment]{}, err
-			}
-			return newPage(resp.Body, "assignments", resp.JSON200.Assignments, resp.JSON200.Meta.Links.Next)
+			return checkedPage(resp, err, "assignments", func() ([]client.RoleUserAssignment, string) {
+				return resp.JSON200.Assignments, resp.JSON200.Meta.Links.Next
+			})
 		}, func(raw []json.RawMessage, as []client.RoleUserAssignment) error {
 			rows := make([][]string, len(as))
 			for i, x := range as {
@@ -262,10 +241,9 @@ func (a *app) roleGroupsCommand() *cobra.Command {
 	return listInCommand(a, "groups ROLE_ID", "List the groups a role is assigned to", "role",
 		func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID, perPage *int, cursor *string) (page[client.RoleGroupAssignment], error) {
 			resp, err := c.ListRoleGroupsWithResponse(ctx, id, &client.ListRoleGroupsParams{PerPage: perPage, Cursor: cursor})
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return page[client.RoleGroupAssignment]{}, err
-			}
-			return newPage(resp.Body, "assignments", resp.JSON200.Assignments, resp.JSON200.Meta.Links.Next)
+			return checkedPage(resp, err, "assignments", func() ([]client.RoleGroupAssignment, string) {
+				return resp.JSON200.Assignments, resp.JSON200.Meta.Links.Next
+			})
 		}, func(raw []json.RawMessage, as []client.RoleGroupAssignment) error {
 			rows := make([][]string, len(as))
 			for i, x := range as {
@@ -282,16 +260,16 @@ func (a *app) roleLinks() []link {
 		{use: "attach-policy ROLE_ID POLICY_ID", short: "Attach a policy to a role", thing: "role", target: "policy",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, pid uuid.UUID) (response, error) {
 				return c.AttachRolePolicyWithResponse(ctx, id, pid)
-			}, show: func(r response) error {
+			}, fields: func(r response) []field {
 				at := r.(*client.AttachRolePolicyResponse).JSON201
-				return a.printObject(r.GetBody(), []field{
+				return []field{
 					{"role_id", at.RoleID.String()},
 					{"role_type", string(at.RoleType)},
 					{"policy_id", at.PolicyID.String()},
 					{"policy_name", at.PolicyName},
 					{"date_assigned", formatTime(at.DateAssigned)},
 					{"assigned_by", deref(at.AssignedBy)},
-				})
+				}
 			}},
 		{use: "detach-policy ROLE_ID POLICY_ID", short: "Detach a policy from a role", thing: "role", target: "policy",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, pid uuid.UUID) (response, error) {
@@ -300,15 +278,15 @@ func (a *app) roleLinks() []link {
 		{use: "attach-user ROLE_ID USER_ID", short: "Assign an assignable role to a user or service user", thing: "role", target: "user",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
 				return c.AttachRoleUserWithResponse(ctx, id, uid)
-			}, show: func(r response) error {
+			}, fields: func(r response) []field {
 				as := r.(*client.AttachRoleUserResponse).JSON201
-				return a.printObject(r.GetBody(), []field{
+				return []field{
 					{"role_id", as.RoleID.String()},
 					{"role_name", as.RoleName},
 					{"role_type", string(as.RoleType)},
 					{"user_id", as.UserID.String()},
 					{"date_assigned", formatTime(as.DateAssigned)},
-				})
+				}
 			}},
 		{use: "detach-user ROLE_ID USER_ID", short: "Unassign a role from a user", thing: "role", target: "user",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
@@ -317,16 +295,16 @@ func (a *app) roleLinks() []link {
 		{use: "attach-group ROLE_ID GROUP_ID", short: "Assign an assignable role to a group", thing: "role", target: "group",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, gid uuid.UUID) (response, error) {
 				return c.AttachRoleGroupWithResponse(ctx, id, gid)
-			}, show: func(r response) error {
+			}, fields: func(r response) []field {
 				as := r.(*client.AttachRoleGroupResponse).JSON201
-				return a.printObject(r.GetBody(), []field{
+				return []field{
 					{"role_id", as.RoleID.String()},
 					{"role_name", as.RoleName},
 					{"role_type", string(as.RoleType)},
 					{"group_id", as.GroupID.String()},
 					{"group_name", as.GroupName},
 					{"date_assigned", formatTime(as.DateAssigned)},
-				})
+				}
 			}},
 		{use: "detach-group ROLE_ID GROUP_ID", short: "Unassign a role from a group", thing: "role", target: "group",
 			call: func(ctx context.Context, c *client.ClientWithResponses, id, gid uuid.UUID) (response, error) {

@@ -52,11 +52,7 @@ func TestRoleCreateAndUpdate_Bodies(t *testing.T) {
 		"GET " + r:       {200, `{"role":` + roleJSON + `}`},
 		"PUT " + r:       {200, roleJSON},
 	})
-	getenv := env(map[string]string{"KEYWARD_URL": api.URL, "KEYWARD_TOKEN": "kw_x"})
-	tests := []struct {
-		args     []string
-		wantReqs []string
-	}{
+	checkRequests(t, api, []requestTest{
 		{[]string{"role", "create", "--name", "break-glass", "--type", "assumable", "--max-session-duration", "2h"},
 			[]string{`POST /v2/roles {"description":"","max_session_duration":7200,"name":"break-glass","role_type":"assumable"}`}},
 		// Unset type and duration go as "" and 0: the server's defaults.
@@ -70,21 +66,7 @@ func TestRoleCreateAndUpdate_Bodies(t *testing.T) {
 		{[]string{"role", "update", roleID, "--name", "ship-it", "--max-session-duration", "15m"},
 			[]string{"GET " + r + " ",
 				`PUT ` + r + ` {"description":"Deploys the web tier","max_session_duration":900,"name":"ship-it","role_type":""}`}},
-	}
-	for _, tt := range tests {
-		before := len(api.Calls())
-		if _, stderr, err := run(getenv, "", tt.args...); err != nil {
-			t.Errorf("keyward %v: %v (stderr %q)", tt.args, err, stderr)
-			continue
-		}
-		var got []string
-		for _, c := range api.Calls()[before:] {
-			got = append(got, c.Method+" "+c.Path+" "+compactJSON(t, c.Body))
-		}
-		if diff := cmp.Diff(tt.wantReqs, got); diff != "" {
-			t.Errorf("keyward %v: requests mismatch (-want +got):\n%s", tt.args, diff)
-		}
-	}
+	})
 }
 
 func TestRoleList_Filters(t *testing.T) {
@@ -140,14 +122,7 @@ assigned_by    0192f4a0-7c1e-7b3a-9f10-2d4c5e6f7a81
 		{[]string{"role", "attach-policy", roleID, policyID, "-o", "json"}, indent(t, rolePolicyJSON)},
 	}
 	for _, tt := range tests {
-		stdout, _, err := run(getenv, "", tt.args...)
-		if err != nil {
-			t.Errorf("keyward %v: %v", tt.args, err)
-			continue
-		}
-		if diff := cmp.Diff(tt.want, stdout); diff != "" {
-			t.Errorf("keyward %v mismatch (-want +got):\n%s", tt.args, diff)
-		}
+		checkPrints(t, getenv, tt.args, tt.want)
 	}
 }
 

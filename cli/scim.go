@@ -40,19 +40,15 @@ bearer token. The token is shown once; keyward keeps only its hash.`,
 				return err
 			}
 			resp, err := c.CreateSCIMTokenWithResponse(cmd.Context(), client.SCIMTokenReq{Name: &name})
-			if err := check(resp, err, http.StatusCreated); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "scim_token")
+			err = printMember(resp, err, http.StatusCreated, "scim_token", func(raw []byte) error {
+				t := &resp.JSON201.ScimToken
+				fields := scimTokenFields(t)
+				if t.Token != nil {
+					fields = append(fields, field{"token", *t.Token})
+				}
+				return a.printObject(raw, fields)
+			})
 			if err != nil {
-				return err
-			}
-			t := &resp.JSON201.ScimToken
-			fields := scimTokenFields(t)
-			if t.Token != nil {
-				fields = append(fields, field{"token", *t.Token})
-			}
-			if err := a.printObject(raw, fields); err != nil {
 				return err
 			}
 			a.noteSecret()
@@ -76,10 +72,7 @@ func (a *app) scimTokenListCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.SCIMToken], error) {
 				resp, err := c.ListSCIMTokensWithResponse(cmd.Context(), &client.ListSCIMTokensParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.SCIMToken]{}, err
-				}
-				return newPage(resp.Body, "scim_tokens", resp.JSON200.ScimTokens, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "scim_tokens", func() ([]client.SCIMToken, string) { return resp.JSON200.ScimTokens, resp.JSON200.Meta.Links.Next })
 			}, a.printSCIMTokens)
 		},
 	}

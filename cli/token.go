@@ -92,10 +92,7 @@ func (a *app) tokenListCommand() *cobra.Command {
 			}
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.APIKey], error) {
 				resp, err := c.ListAPIKeysWithResponse(cmd.Context(), uid, &client.ListAPIKeysParams{PerPage: perPage, Cursor: cursor})
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.APIKey]{}, err
-				}
-				return newPage(resp.Body, "api_keys", resp.JSON200.APIKeys, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "api_keys", func() ([]client.APIKey, string) { return resp.JSON200.APIKeys, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, keys []client.APIKey) error {
 				rows := make([][]string, len(keys))
 				for i, k := range keys {

@@ -159,26 +159,17 @@ func (a *app) trustListCommand() *cobra.Command {
 				switch {
 				case role != "":
 					resp, err := c.ListRoleTrustsByRoleWithResponse(cmd.Context(), rid, &client.ListRoleTrustsByRoleParams{PerPage: perPage, Cursor: cursor})
-					if err := check(resp, err, http.StatusOK); err != nil {
-						return page[client.RoleTrust]{}, err
-					}
-					return newPage(resp.Body, "role_trusts", resp.JSON200.RoleTrusts, resp.JSON200.Meta.Links.Next)
+					return checkedPage(resp, err, "role_trusts", func() ([]client.RoleTrust, string) { return resp.JSON200.RoleTrusts, resp.JSON200.Meta.Links.Next })
 				case user != "":
 					resp, err := c.ListRoleTrustsByUserWithResponse(cmd.Context(), uid, &client.ListRoleTrustsByUserParams{PerPage: perPage, Cursor: cursor})
-					if err := check(resp, err, http.StatusOK); err != nil {
-						return page[client.RoleTrust]{}, err
-					}
-					return newPage(resp.Body, "assumable_roles", resp.JSON200.AssumableRoles, resp.JSON200.Meta.Links.Next)
+					return checkedPage(resp, err, "assumable_roles", func() ([]client.RoleTrust, string) { return resp.JSON200.AssumableRoles, resp.JSON200.Meta.Links.Next })
 				}
 				params := &client.ListRoleTrustsParams{PerPage: perPage, Cursor: cursor}
 				if deleted {
 					params.Deleted = ptr(true)
 				}
 				resp, err := c.ListRoleTrustsWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.RoleTrust]{}, err
-				}
-				return newPage(resp.Body, "role_trusts", resp.JSON200.RoleTrusts, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "role_trusts", func() ([]client.RoleTrust, string) { return resp.JSON200.RoleTrusts, resp.JSON200.Meta.Links.Next })
 			}, a.printTrusts)
 		},
 	}
@@ -191,26 +182,12 @@ func (a *app) trustListCommand() *cobra.Command {
 }
 
 func (a *app) trustGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get TRUST_ID",
-		Short: "Show a role trust",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "trust", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetRoleTrustWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			raw, err := member(resp.Body, "role_trust")
-			if err != nil {
-				return err
-			}
+	return a.idCommand("get TRUST_ID", "Show a role trust", "trust", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetRoleTrustWithResponse(ctx, id)
+		return printMember(resp, err, http.StatusOK, "role_trust", func(raw []byte) error {
 			return a.printTrust(&resp.JSON200.RoleTrust, raw)
-		},
-	}
+		})
+	})
 }
 
 func (a *app) trustCreateCommand() *cobra.Command {

@@ -57,10 +57,7 @@ func (a *app) userListCommand() *cobra.Command {
 					params.Email = &email
 				}
 				resp, err := c.ListUsersWithResponse(cmd.Context(), params)
-				if err := check(resp, err, http.StatusOK); err != nil {
-					return page[client.User]{}, err
-				}
-				return newPage(resp.Body, "users", resp.JSON200.Users, resp.JSON200.Meta.Links.Next)
+				return checkedPage(resp, err, "users", func() ([]client.User, string) { return resp.JSON200.Users, resp.JSON200.Meta.Links.Next })
 			}, func(raw []json.RawMessage, users []client.User) error {
 				rows := make([][]string, len(users))
 				for i, u := range users {
@@ -79,22 +76,13 @@ func (a *app) userListCommand() *cobra.Command {
 }
 
 func (a *app) userGetCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get USER_ID",
-		Short: "Show a user",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, id, err := a.clientFor(cmd.Context(), "user", args[0])
-			if err != nil {
-				return err
-			}
-			resp, err := c.GetUserWithResponse(cmd.Context(), id)
-			if err := check(resp, err, http.StatusOK); err != nil {
-				return err
-			}
-			return a.printUser(&resp.JSON200.User, resp.Body)
-		},
-	}
+	return a.idCommand("get USER_ID", "Show a user", "user", func(ctx context.Context, c *client.ClientWithResponses, id uuid.UUID) error {
+		resp, err := c.GetUserWithResponse(ctx, id)
+		if err := check(resp, err, http.StatusOK); err != nil {
+			return err
+		}
+		return a.printUser(&resp.JSON200.User, resp.Body)
+	})
 }
 
 // userMeCommand returns a command, named use, that shows the caller.
@@ -304,30 +292,19 @@ func (a *app) userGroupsCommand() *cobra.Command {
 		Use:   "groups USER_ID|me",
 		Short: "List the groups a user is a member of",
 		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, uid, err := a.clientForView(args[0])
-			if err != nil {
-				return err
-			}
+		RunE: a.viewRunE(func(cmd *cobra.Command, c *client.ClientWithResponses, uid *uuid.UUID) error {
 			return listPages(a, &pf, func(perPage *int, cursor *string) (page[client.Group], error) {
-				var resp response
-				var list *client.GroupList
-				if uid == nil {
-					r, err := c.ListCurrentUserGroupsWithResponse(cmd.Context(), &client.ListCurrentUserGroupsParams{PerPage: perPage, Cursor: cursor})
-					if err = check(r, err, http.StatusOK); err != nil {
-						return page[client.Group]{}, err
-					}
-					resp, list = r, r.JSON200
-				} else {
-					r, err := c.ListUserGroupsWithResponse(cmd.Context(), *uid, &client.ListUserGroupsParams{PerPage: perPage, Cursor: cursor})
-					if err = check(r, err, http.StatusOK); err != nil {
-						return page[client.Group]{}, err
-					}
-					resp, list = r, r.JSON200
+				body, list, err := meOrUser[client.GroupList](uid, func() (response, error) {
+					return c.ListCurrentUserGroupsWithResponse(cmd.Context(), &client.ListCurrentUserGroupsParams{PerPage: perPage, Cursor: cursor})
+				}, func(id uuid.UUID) (response, error) {
+					return c.ListUserGroupsWithResponse(cmd.Context(), id, &client.ListUserGroupsParams{PerPage: perPage, Cursor: cursor})
+				})
+				if err != nil {
+					return page[client.Group]{}, err
 				}
-				return newPage(resp.GetBody(), "groups", list.Groups, list.Meta.Links.Next)
+				return newPage(body, "groups", list.Groups, list.Meta.Links.Next)
 			}, a.printGroups)
-		},
+		}),
 	}
 	pf.add(cmd)
 	return cmd
@@ -343,46 +320,30 @@ func (a *app) userRolesCommand() *cobra.Command {
 user is a member of (VIA group:<name>). In JSON, the API's object of lists:
 direct, inherited and all.`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, uid, err := a.clientForView(args[0])
-			if err != nil {
-				return err
-			}
-			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.Role], error) {
-				var resp response
-				var list *client.UserRoleList
-				if uid == nil {
-					params := &client.ListCurrentUserRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					r, err := c.ListCurrentUserRolesWithResponse(cmd.Context(), params)
-					if err = check(r, err, http.StatusOK); err != nil {
-						return sets[client.Role]{}, err
-					}
-					resp, list = r, r.JSON200
-				} else {
-					params := &client.ListUserRolesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					r, err := c.ListUserRolesWithResponse(cmd.Context(), *uid, params)
-					if err = check(r, err, http.StatusOK); err != nil {
-						return sets[client.Role]{}, err
-					}
-					resp, list = r, r.JSON200
+		RunE: a.viewRunE(func(cmd *cobra.Command, c *client.ClientWithResponses, uid *uuid.UUID) error {
+			return listSets(a, &pf, func(perPage *int, cursor *string) (sets[client.Role], error) {
+				body, list, err := meOrUser[client.UserRoleList](uid, func() (response, error) {
+					return c.ListCurrentUserRolesWithResponse(cmd.Context(), &client.ListCurrentUserRolesParams{PerPage: perPage, Cursor: cursor})
+				}, func(id uuid.UUID) (response, error) {
+					return c.ListUserRolesWithResponse(cmd.Context(), id, &client.ListUserRolesParams{PerPage: perPage, Cursor: cursor})
+				})
+				if err != nil {
+					return sets[client.Role]{}, err
 				}
 				rs := list.Roles
 				lists := map[string][]client.Role{"all": rs.All, "direct": rs.Direct, "inherited": rs.Inherited}
-				return newSets(resp.GetBody(), "roles", lists, list.Meta.Links.Next)
+				return newSets(body, "roles", lists, list.Meta.Links.Next)
+			}, func(v sets[client.Role]) error {
+				via := v.via(func(r client.Role) string { return r.ID.String() }, func(list string, r client.Role) string {
+					return orElse(deref(r.Source), list)
+				})
+				rows := make([][]string, len(v.lists["all"]))
+				for i, r := range v.lists["all"] {
+					rows[i] = []string{r.ID.String(), r.Name, string(r.RoleType), via[r.ID.String()]}
+				}
+				return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA"}, rows)
 			})
-			if err != nil {
-				return err
-			}
-			via := v.via(func(r client.Role) string { return r.ID.String() }, func(list string, r client.Role) string {
-				return orElse(deref(r.Source), list)
-			})
-			rows := make([][]string, len(v.lists["all"]))
-			for i, r := range v.lists["all"] {
-				rows[i] = []string{r.ID.String(), r.Name, string(r.RoleType), via[r.ID.String()]}
-			}
-			a.noteMore(v.next)
-			return a.printSets(v.raw, []string{"ID", "NAME", "TYPE", "VIA"}, rows)
-		},
+		}),
 	}
 	pf.add(cmd)
 	return cmd
@@ -399,39 +360,21 @@ inherited through a group, a role, or a group's role (VIA names the path,
 e.g. "group:ops → role:deployer"). In JSON, the API's object of lists:
 direct, inherited and all.`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, uid, err := a.clientForView(args[0])
-			if err != nil {
-				return err
-			}
-			v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[client.Policy], error) {
-				var resp response
-				var list *client.UserPolicyList
-				if uid == nil {
-					params := &client.ListCurrentUserPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					r, err := c.ListCurrentUserPoliciesWithResponse(cmd.Context(), params)
-					if err = check(r, err, http.StatusOK); err != nil {
-						return sets[client.Policy]{}, err
-					}
-					resp, list = r, r.JSON200
-				} else {
-					params := &client.ListUserPoliciesParams{PerPage: pf.perPageParam(), Cursor: cursorParam(cursor)}
-					r, err := c.ListUserPoliciesWithResponse(cmd.Context(), *uid, params)
-					if err = check(r, err, http.StatusOK); err != nil {
-						return sets[client.Policy]{}, err
-					}
-					resp, list = r, r.JSON200
+		RunE: a.viewRunE(func(cmd *cobra.Command, c *client.ClientWithResponses, uid *uuid.UUID) error {
+			return listSets(a, &pf, func(perPage *int, cursor *string) (sets[client.Policy], error) {
+				body, list, err := meOrUser[client.UserPolicyList](uid, func() (response, error) {
+					return c.ListCurrentUserPoliciesWithResponse(cmd.Context(), &client.ListCurrentUserPoliciesParams{PerPage: perPage, Cursor: cursor})
+				}, func(id uuid.UUID) (response, error) {
+					return c.ListUserPoliciesWithResponse(cmd.Context(), id, &client.ListUserPoliciesParams{PerPage: perPage, Cursor: cursor})
+				})
+				if err != nil {
+					return sets[client.Policy]{}, err
 				}
 				ps := list.Policies
 				lists := map[string][]client.Policy{"all": ps.All, "direct": ps.Direct, "inherited": ps.Inherited}
-				return newSets(resp.GetBody(), "policies", lists, list.Meta.Links.Next)
-			})
-			if err != nil {
-				return err
-			}
-			a.noteMore(v.next)
-			return a.printPolicySets(v)
-		},
+				return newSets(body, "policies", lists, list.Meta.Links.Next)
+			}, a.printPolicySets)
+		}),
 	}
 	pf.add(cmd)
 	return cmd

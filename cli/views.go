@@ -3,27 +3,59 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/spf13/cobra"
 
 	"github.com/keyward-iam/keyward/api/client"
 )
 
-// clientForView returns a client and the user ID of a view command's
-// argument, or a nil ID for "me", whose views have their own endpoints.
-func (a *app) clientForView(user string) (*client.ClientWithResponses, *uuid.UUID, error) {
-	var uid *uuid.UUID
-	if user != "me" {
-		id, err := parseID("user", user)
-		if err != nil {
-			return nil, nil, err
+// viewRunE returns the RunE of a view command, whose one argument is a
+// user ID, or "me", whose views have their own routes: run does the
+// command's work with a client and the user's ID, nil for "me".
+func (a *app) viewRunE(run func(cmd *cobra.Command, c *client.ClientWithResponses, uid *uuid.UUID) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		var uid *uuid.UUID
+		if args[0] != "me" {
+			id, err := parseID("user", args[0])
+			if err != nil {
+				return err
+			}
+			uid = &id
 		}
-		uid = &id
+		c, err := a.client()
+		if err != nil {
+			return err
+		}
+		return run(cmd, c, uid)
 	}
-	c, err := a.client()
-	return c, uid, err
+}
+
+// meOrUser makes a view command's call: me, on the caller's own route,
+// for a nil uid ("me"), else user for the user uid. Both routes answer 200
+// with the same body, which it returns as sent and decoded into a B. It
+// decodes the body again because the generated client keeps its decoded
+// copy in a field of each route's own response type, which a generic
+// function cannot name.
+func meOrUser[B any](uid *uuid.UUID, me func() (response, error), user func(id uuid.UUID) (response, error)) ([]byte, *B, error) {
+	var r response
+	var err error
+	if uid == nil {
+		r, err = me()
+	} else {
+		r, err = user(*uid)
+	}
+	if err = check(r, err, http.StatusOK); err != nil {
+		return nil, nil, err
+	}
+	b := new(B)
+	if err := json.Unmarshal(r.GetBody(), b); err != nil {
+		return nil, nil, fmt.Errorf("server sent an unexpected response: %w", err)
+	}
+	return r.GetBody(), b, nil
 }
 
 // sets is a grouped view of roles or policies: Vultr's object of lists
@@ -52,6 +84,20 @@ func newSets[T any](body []byte, key string, lists map[string][]T, next string) 
 		}
 	}
 	return v, nil
+}
+
+// listSets runs a grouped view command as listPages runs a list command:
+// get gets one page of the view with the per_page and cursor it is given,
+// and print prints the view, merged over the pages read.
+func listSets[T any](a *app, pf *pageFlags, get func(perPage *int, cursor *string) (sets[T], error), print func(v sets[T]) error) error {
+	v, err := fetchSets(pf.cursor, pf.all, func(cursor string) (sets[T], error) {
+		return get(pf.perPageParam(), cursorParam(cursor))
+	})
+	if err != nil {
+		return err
+	}
+	a.noteMore(v.next)
+	return print(v)
 }
 
 // fetchSets gets the grouped view at cursor and, if all is set, every page

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/keyward-iam/keyward/identity"
 	"github.com/keyward-iam/keyward/oidcprovider"
 	"github.com/keyward-iam/keyward/service"
 )
@@ -23,7 +24,8 @@ func newFederatingAPI(t *testing.T) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newAPIOn(t, service.Options{PublicURL: "http://" + ln.Addr().String(), OIDCAllowHTTP: true}, ln)
+	return newAPIOn(t, service.Options{PublicURL: "http://" + ln.Addr().String(), OIDCAllowHTTP: true,
+		SignIn: identity.New(identity.Options{AllowPrivate: true})}, ln)
 }
 
 // escApp is an application of the escalation organization whose tokens

@@ -38,6 +38,9 @@ type escOrg struct {
 	grants                bool   // the attacker may hand out access (an attach right)
 	mallorysKey, adaEmail string
 	app                   escApp // an application whose tokens may assume boss for ada
+	scimOps               string // a SCIM group bound to admins
+	bossTrust, goneTrust  string // boss's trusts: of ada; of mallory, deleted
+	goneRole, gonePolicy  string // deleted: a role of AdministratorAccess bound to mallory; a policy of everything attached to mallory
 }
 
 // grantActions are the actions that let their holder hand out access
@@ -89,7 +92,17 @@ func newEscOrg(t *testing.T, malloryDoc string) *escOrg {
 	a.do("POST", "/v2/roles/"+o.mineRole+"/users/"+o.mallory, a.root, "", http.StatusCreated, nil)
 	o.boss = role("boss", "assumable")
 	a.do("POST", "/v2/roles/"+o.boss+"/policies/"+o.admin, a.root, "", http.StatusCreated, nil)
-	a.createTrust(`{"role_id":"` + o.boss + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.ada + `"}`)
+	o.bossTrust = a.createTrust(`{"role_id":"` + o.boss + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.ada + `"}`).ID
+	o.goneTrust = a.createTrust(`{"role_id":"` + o.boss + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.mallory + `"}`).ID
+	a.do("DELETE", "/v2/role-trusts/"+o.goneTrust, a.root, "", http.StatusNoContent, nil)
+	// Restored, either would make mallory an admin again.
+	o.goneRole = role("gone-admins", "assignable")
+	a.do("POST", "/v2/roles/"+o.goneRole+"/policies/"+o.admin, a.root, "", http.StatusCreated, nil)
+	a.do("POST", "/v2/roles/"+o.goneRole+"/users/"+o.mallory, a.root, "", http.StatusCreated, nil)
+	a.do("DELETE", "/v2/roles/"+o.goneRole, a.root, "", http.StatusNoContent, nil)
+	o.gonePolicy = a.createPolicy("gone-everything", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	a.attach(o.gonePolicy, o.mallory)
+	a.do("DELETE", "/v2/policies/"+o.gonePolicy, a.root, "", http.StatusNoContent, nil)
 	o.sesRole = a.assumableRole("sesrole", 900, modestDoc)
 	a.createTrust(`{"role_id":"` + o.sesRole + `","trust_type":"TemporaryAssumption","trusted_user_id":"` + o.mallory + `"}`)
 
@@ -115,6 +128,7 @@ func newEscOrg(t *testing.T, malloryDoc string) *escOrg {
 	o.inP = "0193a000-0000-7000-8000-00000000f00e"
 	a.do("POST", "/v2/resources", a.root, `{"id":"`+o.inP+`","type":"compute.instance","project_id":"`+o.project+`"}`, http.StatusCreated, nil)
 	o.federation(t)
+	o.scimOpsGroup(t)
 	o.self, o.token = o.mallory, o.mallorysKey
 	return o
 }
@@ -231,6 +245,8 @@ func (o *escOrg) attempts(t *testing.T, token, self string) []string {
 		{"POST", "/v2/roles/" + o.admins + "/groups/" + o.mine, ``},
 		{"POST", "/v2/groups/" + o.ops + "/members", `{"user_id":"` + self + `","display_name":""}`},
 		{"PATCH", "/v2/groups/" + o.gone + "/restore", ``},
+		{"PATCH", "/v2/roles/" + o.goneRole + "/restore", ``},
+		{"PATCH", "/v2/policies/" + o.gonePolicy + "/restore", ``},
 		{"PATCH", "/v2/users/" + self, `{"acls":["manage_users"]}`},
 		{"POST", "/v2/users/" + self + "/tags", `{"tags":[{"key":"team","value":"admins"}]}`},
 		{"POST", "/v2/users", `{"service_user":true,"name":"svc","api_enabled":true,"acls":[` + strings.Join(acls, ",") + `]}`},
@@ -239,6 +255,8 @@ func (o *escOrg) attempts(t *testing.T, token, self string) []string {
 		{"PUT", "/v2/projects/" + o.project + "/role-assignments", `{"role_assignments":[{"identity_id":"` + self + `","identity_type":"user","role_name":"admin"}]}`},
 		{"PUT", "/v2/projects/" + o.project + "/overrides/" + self, fullGrid},
 		{"POST", "/v2/role-trusts", `{"role_id":"` + o.boss + `","trust_type":"TemporaryAssumption","assumption_mode":"automatic","trusted_user_id":"` + self + `"}`},
+		{"PUT", "/v2/role-trusts/" + o.bossTrust, `{"trust_type":"TemporaryAssumption","assumption_mode":"automatic","trusted_user_id":"` + self + `"}`},
+		{"PATCH", "/v2/role-trusts/" + o.goneTrust + "/restore", ``},
 		{"POST", "/v2/assumed-roles/assume", `{"role_id":"` + o.boss + `","session_name":"x","duration":900}`},
 		{"POST", "/v2/assumed-roles/assume", `{"user_id":"` + o.ada + `","role_id":"` + o.boss + `","session_name":"x","duration":900}`},
 		{"POST", "/v2/assumed-roles/compatibility/aws/sts", sts},
@@ -260,7 +278,7 @@ func (o *escOrg) attempts(t *testing.T, token, self string) []string {
 	if status, _ := o.attempt(t, "POST", "/v2/invitation", token, `{"email_invited":"sock@evil.example","permissions":{"api_enabled":true},"role_ids":["`+o.admins+`"],"group_ids":["`+o.ops+`"]}`); status == http.StatusCreated {
 		got = append(got, o.acceptMailed(t, "sock@evil.example")...)
 	}
-	return got
+	return append(got, o.sources(t, token, self)...)
 }
 
 var escLink = regexp.MustCompile(`token=([A-Za-z0-9_\-.%]+)`)

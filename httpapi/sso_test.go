@@ -329,3 +329,33 @@ func TestSSOUsersAndGroupsReadOnly(t *testing.T) {
 		t.Errorf("groups after signing in again = %v, want %v", got, want)
 	}
 }
+
+// TestSSOSharedAccountKeepsItsProfile: a member linked to the provider
+// whose account belongs to other organizations too (here bob, who owns
+// his own) signs in, but the provider's email and name do not overwrite
+// the account's: they are the person's, and another organization's owner,
+// not this organization's provider's to change. Otherwise an organization
+// could rename another's root owner to an address it reads, and reset its
+// password from there.
+func TestSSOSharedAccountKeepsItsProfile(t *testing.T) {
+	s := newSSOAPI(t)
+	mode := func(m string) {
+		s.do("PUT", "/v2/fleet/organizations/"+s.orgID+"/identity-mode", s.root, `{"identity_mode":"`+m+`"}`, http.StatusOK, nil)
+	}
+	mode("local") // bob joined before the organization moved to its provider
+	bob, bobKey := s.createUser(`{"email":"bob@example.com","name":"Bob","api_enabled":true}`)
+	mode("idp")
+	s.do("POST", "/v2/organizations", bobKey, `{"name":"Bob's"}`, http.StatusCreated, nil)
+	s.idp.SetUser(keywardtest.IdPUser{Subject: "sub-bob", Username: "bob", Password: "pw-bob", Email: "bob@example.com", Name: "Robert"})
+	first := s.signIn(s.orgID, "bob")
+	s.idp.Update("bob", func(u *keywardtest.IdPUser) { u.Email = "stolen@evil.example" })
+	second := s.signIn(s.orgID, "bob")
+	var got struct {
+		User struct{ Email, Name string } `json:"user"`
+	}
+	s.do("GET", "/v2/users/"+bob, s.root, "", http.StatusOK, &got)
+	if first.User.ID != bob || second.User.ID != bob || got.User.Email != "bob@example.com" || got.User.Name != "Bob" {
+		t.Errorf("after two sign-ins (Robert, then stolen@evil.example): users %s, %s; account %+v; want bob's, bob@example.com, Bob",
+			first.User.ID, second.User.ID, got.User)
+	}
+}

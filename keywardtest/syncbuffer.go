@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// SyncBuffer is a bytes.Buffer safe for a server's concurrent log writes
-// and the test's reads.
+// SyncBuffer is a bytes.Buffer that a server's goroutines may write to,
+// its logs say, while a test reads it. Its zero value is empty and ready.
 type SyncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer

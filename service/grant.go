@@ -123,3 +123,54 @@ func (s *Service) checkCovers(ctx context.Context, p *keyward.Principal, user ke
 			Reason: "a credential never reaches beyond the credential that creates it", Statements: []policy.StatementResult{}},
 	}
 }
+
+// sourceRights are what a source of members (an identity provider, a
+// SCIM token) does in the organization's name: it creates, updates and
+// removes members and groups, links existing members by email (whoever
+// runs it then signs in as them, or renames them) and puts members into
+// groups by name. Through the members it may take over it reaches
+// whatever they hold, so the list ends with every right that hands out
+// access (grant.action): whoever holds them all could give itself that
+// access by hand.
+var sourceRights = []string{
+	"iam.user.Create", "iam.user.Update", "iam.user.Delete", "iam.user.Tag",
+	"iam.group.Create", "iam.group.Update", "iam.group.Delete", "iam.group.AddMember", "iam.group.RemoveMember",
+	"iam.policy.AttachUser", "iam.policy.AttachGroup", "iam.role.AttachPolicy", "iam.role.AttachUser", "iam.role.AttachGroup",
+}
+
+// checkSource checks that p may set up a source of members: p must hold
+// each of sourceRights on the organization, and iam.group.AddMember on
+// every group (an identity provider adopts a local group of a name it
+// sends), as it would need them to do the same by hand. The root owner is
+// never linked to a source (sign-ins and SCIM refuse its email), so no
+// source reaches the account's powers. It returns nil or the first
+// refusal, a CodePermissionDenied error naming the action and the object.
+// It decides on the snapshot, outside any transaction.
+func (s *Service) checkSource(ctx context.Context, p *keyward.Principal) error {
+	for _, a := range sourceRights {
+		if err := s.authorize(ctx, p, a, ""); err != nil {
+			return err
+		}
+	}
+	page := keyward.Page{Limit: keyward.MaxPerPage}
+	for {
+		var groups []*keyward.Group
+		var info keyward.PageInfo
+		err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) (err error) {
+			groups, info, err = tx.ListGroups(ctx, p.OrgID, keyward.GroupFilter{Page: page})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			if err := s.checkGrant(ctx, p, grant{kind: grantGroup, id: string(g.ID), to: keyward.PrincipalUser}); err != nil {
+				return err
+			}
+		}
+		if info.Next == "" {
+			return nil
+		}
+		page.Cursor = info.Next
+	}
+}

@@ -196,7 +196,8 @@ func identityProviderOf(ctx context.Context, tx keyward.Tx, org keyward.OrgID) (
 
 // PutIdentityProvider creates or replaces the caller's organization's
 // identity provider (iam.identityprovider.Update, an admin-level action:
-// whoever sets it decides who signs in and into which groups). The client
+// whoever sets it decides who signs in and into which groups, so the
+// caller must also hold what that hands out: checkSource). The client
 // secret is sealed with the server's key before it is stored; it is
 // required unless one is stored already. Whether the organization's
 // people sign in through it is its identity mode, which the deployment's
@@ -207,6 +208,9 @@ func (s *Service) PutIdentityProvider(ctx context.Context, in IdentityProviderIn
 		return nil, err
 	}
 	if err := s.authorize(ctx, p, "iam.identityprovider.Update", ""); err != nil {
+		return nil, err
+	}
+	if err := s.checkSource(ctx, p); err != nil {
 		return nil, err
 	}
 	switch in.Kind {

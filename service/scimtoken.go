@@ -24,13 +24,17 @@ func viewSCIMToken(t *keyward.SCIMToken) scimTokenView {
 // returns it with its bearer token kwscim_<id>_<secret>, which is shown
 // this once: only its SHA-256 is kept. The caller needs
 // iam.scimtoken.Create, an admin action: whoever holds the token decides
-// who the organization's people are and which groups they are in.
+// who the organization's people are and which groups they are in, so the
+// caller must also hold what that hands out (checkSource).
 func (s *Service) CreateSCIMToken(ctx context.Context, name string) (*keyward.SCIMToken, string, error) {
 	p, err := caller(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	if err := s.authorize(ctx, p, "iam.scimtoken.Create", ""); err != nil {
+		return nil, "", err
+	}
+	if err := s.checkSource(ctx, p); err != nil {
 		return nil, "", err
 	}
 	if name, err = cleanName("name", name, false); err != nil {

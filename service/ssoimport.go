@@ -91,8 +91,9 @@ func readClaims(idp *keyward.IdentityProvider, claims map[string]any) (*idpClaim
 //
 // A person new to the organization whose email is that of an existing
 // account is linked to it only if that account is already a member (an
-// invited one, say) with no identity provider yet: the provider may not
-// claim an account of another organization. A SCIM user of that email is
+// invited one, say) with no identity provider yet, and not its root
+// owner: the provider may not claim an account of another organization,
+// nor the account's own powers. A SCIM user of that email is
 // that person: SCIM and sign-in agree on the email as the key, and SCIM
 // stays the source of the user's profile and of its SCIM groups.
 func (s *Service) importIdPUser(ctx context.Context, tx keyward.Tx, idp *keyward.IdentityProvider, claims map[string]any) (*keyward.User, error) {
@@ -140,6 +141,12 @@ func (s *Service) linkIdPUser(ctx context.Context, tx keyward.Tx, org keyward.Or
 		// person, whose profile and groups SCIM keeps.
 		return u, nil
 	}
+	if err == nil && u.Owner {
+		// The account's powers are never the provider's to hand out: the
+		// root owner signs in with its password (and MFA) alone.
+		return nil, keyward.Errorf(keyward.CodeConflict,
+			"The email %s is the organization's root owner's, which signs in with its password, not through the identity provider.", c.email)
+	}
 	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && (u.Service || u.ExternalID != "") {
 		return nil, keyward.Errorf(keyward.CodeConflict,
 			"The email %s belongs to a keyward account that the organization cannot link to its identity provider; invite that account to the organization first.", c.email)
@@ -160,9 +167,12 @@ func (s *Service) linkIdPUser(ctx context.Context, tx keyward.Tx, org keyward.Or
 }
 
 // updateIdPUser writes the email and name of claims c onto u's account if
-// they changed. The account belongs to the provider's organization alone
-// unless it was linked, and a linked account's email is the provider's
-// already, so this changes no other organization's member behind its back.
+// they changed, unless the account is a member of other organizations too
+// (a linked one can be): its email and name are then the person's, and
+// the other organizations', not this provider's to change — the provider
+// could otherwise rename another organization's root owner to an address
+// it reads. Such an account keeps its profile and still signs in (SCIM,
+// an administrator's tool, refuses the same change with CodeConflict).
 func (s *Service) updateIdPUser(ctx context.Context, tx keyward.Tx, u *keyward.User, c *idpClaims) error {
 	name := c.name
 	if name == "" {
@@ -170,6 +180,9 @@ func (s *Service) updateIdPUser(ctx context.Context, tx keyward.Tx, u *keyward.U
 	}
 	if u.Email == c.email && u.Name == name {
 		return nil
+	}
+	if n, err := tx.CountMemberships(ctx, u.Account.ID); err != nil || n > 1 {
+		return err
 	}
 	before := viewUser(u)
 	u.Email, u.Name, u.Account.UpdatedAt = c.email, name, tx.Now()

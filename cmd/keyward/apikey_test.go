@@ -21,9 +21,7 @@ func TestAPIKeys(t *testing.T) {
 	ctx := context.Background()
 	root := newClient(t, ts, ts.Token)
 	rootKeyID := keyIDOf(t, ts.Token)
-	me, err := root.GetCurrentUserWithResponse(ctx)
-	expect(t, "GetCurrentUser", me, err, http.StatusOK)
-	rootID := me.JSON200.User.ID
+	rootID := currentUserID(t, root)
 	start := time.Now()
 	var events []wantEvent // in the order they happen
 

@@ -12,7 +12,7 @@ import (
 // it.
 func TestBackupWhileServing(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	root.ok("group", "create", "--name", "before-backup")
 
 	dest := filepath.Join(t.TempDir(), "backup.db")

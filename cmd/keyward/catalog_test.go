@@ -18,7 +18,7 @@ import (
 // policies, the permission grid and the built-in roles cover its actions.
 func TestCatalog_providerFiles(t *testing.T) {
 	ts := startServer(t, nil, "--catalog", "../../catalogfile/testdata/acme")
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 
 	type action struct {
 		Name, Level, Source string
@@ -54,9 +54,7 @@ func TestCatalog_providerFiles(t *testing.T) {
 		t.Errorf("catalog grid: no widgets row with the 8 actions: %+v", grid)
 	}
 
-	var svc cliUser
-	root.json(&svc, "user", "create", "--service", "--name", "storefront-bot")
-	bot := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": svc.APIKey}}
+	svc, bot := root.newServiceUser("storefront-bot")
 	decide := func(action string) string {
 		t.Helper()
 		var v struct {
@@ -139,7 +137,7 @@ func indexOf[T any](xs []T, f func(T) bool) int {
 // prints what is stored.
 func TestCatalog_cliApply(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	dir := t.TempDir()
 	write := func(name, body string) string {
 		p := filepath.Join(dir, name)
@@ -199,7 +197,7 @@ func TestCatalog_cliApply(t *testing.T) {
 // the files'.
 func TestCatalog_withoutVultr(t *testing.T) {
 	ts := startServer(t, nil, "--vultr-catalog=false", "--catalog", "../../catalogfile/testdata/acme")
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	root.fail("not in the catalog", "catalog", "get", "compute.instance.Create")
 	root.ok("catalog", "get", "compute.instance.Reboot")
 	root.ok("catalog", "get", "iam.user.Create")

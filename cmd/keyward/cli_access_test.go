@@ -48,11 +48,9 @@ func byGroupID(o cliObject) string { return o.GroupID }
 // grant in every view, detach, delete and restore.
 func TestCLI_Access(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 
-	var svc cliUser
-	root.json(&svc, "user", "create", "--service", "--name", "deployer")
-	self := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": svc.APIKey}}
+	svc, self := root.newServiceUser("deployer")
 
 	var g, p, r cliObject
 	root.json(&g, "group", "create", "--name", "ops", "--description", "On-call")

@@ -14,11 +14,9 @@ import (
 // group, and every view of the decision agrees.
 func TestCLI_Authorization(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 
-	var svc cliUser
-	root.json(&svc, "user", "create", "--service", "--name", "deployer")
-	self := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": svc.APIKey}}
+	svc, self := root.newServiceUser("deployer")
 	const vm = "0193a000-0000-7000-8000-000000000011"
 	var prod, staging cliObject
 	root.json(&prod, "project", "create", "--name", "Production")

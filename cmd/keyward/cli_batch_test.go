@@ -13,14 +13,12 @@ import (
 // any is denied; bad input is refused before any call.
 func TestCLIAuthorizeBatch(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
-	var svc cliUser
-	root.json(&svc, "user", "create", "--service", "--name", "deployer")
+	root := rootCLI(t, ts)
+	svc, self := root.newServiceUser("deployer")
 	var p cliObject
 	root.json(&p, "policy", "create", "--name", "vm-read", "--document",
 		`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.Read","Resource":"*"}]}`)
 	root.ok("policy", "attach-user", p.ID, svc.ID)
-	self := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": svc.APIKey}}
 
 	out := self.okStdin(`[{"action":"compute.instance.Read"}]`, "authorize", "batch")
 	if !strings.Contains(out, "compute.instance.Read") || !strings.Contains(out, "allow") || strings.Contains(out, "deny") {
@@ -49,13 +47,13 @@ func TestCLIAuthorizeBatch(t *testing.T) {
 // login sessions, and one logged out is gone from it.
 func TestCLILoginSessions(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
 	const password = "a long unusual passphrase"
 	root.okStdin(password, "user", "create", "--email", "ada@example.com", "--name", "Ada", "--password-stdin")
 	login := func() cliRunner {
 		tok := strings.TrimSpace(anon.okStdin(password, "login", "--email", "ada@example.com"))
-		return cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": tok}}
+		return keyCLI(t, ts, tok)
 	}
 	first, second := login(), login()
 	var list []struct {

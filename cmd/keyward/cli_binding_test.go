@@ -10,7 +10,7 @@ import (
 // naming them, and changes nothing then.
 func TestCLIBindingEdits(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	var p, ada, bob cliObject
 	root.json(&p, "project", "create", "--name", "Prod")
 	root.json(&ada, "user", "create", "--email", "ada@example.com", "--name", "Ada")

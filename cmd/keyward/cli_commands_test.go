@@ -61,7 +61,7 @@ func TestCLIConfig(t *testing.T) {
 // whoami) against the real server, in table and JSON output.
 func TestCLI(t *testing.T) {
 	ts := startServer(t, nil)
-	k := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	k := rootCLI(t, ts)
 	start := time.Now().UTC().Format(time.RFC3339Nano)
 
 	var me cliUser
@@ -103,7 +103,7 @@ func TestCLI(t *testing.T) {
 		t.Errorf("org key = %+v (stderr %q)", key2, stderr)
 	}
 	var users []cliUser
-	cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": key2.Key}}.json(&users, "user", "list")
+	keyCLI(t, ts, key2.Key).json(&users, "user", "list")
 	if len(users) != 1 || users[0].ID != me.ID {
 		t.Errorf("user list with the org 2 key = %+v, want its root owner only", users)
 	}
@@ -161,7 +161,7 @@ func TestCLI(t *testing.T) {
 	if k.json(&got, "user", "get", ada.ID); len(got.ACLs) != 0 || !got.HasPassword {
 		t.Errorf("after clearing ACLs, user get = %+v", got)
 	}
-	cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ada.APIKey}}.
+	keyCLI(t, ts, ada.APIKey).
 		fail("(status 403, code permission_denied)", "user", "create", "--email", "eve@example.com")
 
 	cliKeys(t, k, me, ada)
@@ -171,7 +171,7 @@ func TestCLI(t *testing.T) {
 		t.Errorf("user delete printed %q", out)
 	}
 	k.fail("User not found. (status 404, code not_found)", "user", "get", bot.ID)
-	cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": bot.APIKey}}.fail("(status 401, code unauthenticated)", "whoami")
+	keyCLI(t, ts, bot.APIKey).fail("(status 401, code unauthenticated)", "whoami")
 }
 
 // nextCursor runs a list command that must print a page and, on stderr,

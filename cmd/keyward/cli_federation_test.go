@@ -15,7 +15,7 @@ import (
 func TestCLIWebIdentity(t *testing.T) {
 	ts := startServer(t, nil, "--oidc-allow-http")
 	idp := keywardtest.NewOIDCIssuer(t)
-	k := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	k := rootCLI(t, ts)
 
 	var iss struct{ ID string }
 	k.json(&iss, "oidc", "issuer", "create", "--uri", idp.URL, "--audience", "keyward")
@@ -43,7 +43,7 @@ func TestCLIWebIdentity(t *testing.T) {
 	if !strings.HasPrefix(s.SessionToken, "kwr_") || s.UserID != "" || s.AuthMethod != "oidc" {
 		t.Fatalf("assume = %+v", s)
 	}
-	sess := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": s.SessionToken}}
+	sess := keyCLI(t, ts, s.SessionToken)
 	sess.ok("group", "list")
 	sess.fail("iam.user.List", "user", "list")
 

@@ -14,7 +14,7 @@ import (
 // reaches its route.
 func TestCLIFleet(t *testing.T) {
 	ts := startServer(t, map[string]string{"KEYWARD_ORG_CREATION": "operator"})
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
 
 	var me, vic struct {
@@ -23,7 +23,7 @@ func TestCLIFleet(t *testing.T) {
 	}
 	root.json(&me, "user", "me")
 	root.json(&vic, "user", "create", "--email", "vic@example.com", "--name", "Vic", "--api-enabled")
-	viewer := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": vic.APIKey}}
+	viewer := keyCLI(t, ts, vic.APIKey)
 	viewer.fail("403", "org", "create", "--name", "Mine")
 	viewer.fail("403", "fleet", "org", "list")
 

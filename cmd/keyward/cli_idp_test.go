@@ -17,7 +17,7 @@ import (
 // wiring of people's sign-in, from the flag to the login session.
 func TestCLIIdentityProvider(t *testing.T) {
 	ts := startServer(t, map[string]string{"KEYWARD_OIDC_ALLOW_HTTP": "true", "KEYWARD_IDP_SECRET_KEY": strings.Repeat("k", 32)})
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	idp := keywardtest.NewIdP(t, ts.URL+"/v2/auth/sso/callback")
 	idp.SetUser(keywardtest.IdPUser{Subject: "sub-lin", Username: "lin", Password: "pw-lin", Email: "lin@example.com", Name: "Lin", Groups: []string{"eng"}})
 
@@ -82,7 +82,7 @@ func TestCLIIdentityProvider(t *testing.T) {
 	if _, _, err := anon.run("kws_00000000-0000-7000-8000-000000000000_bad\n", "login", "--sso", org); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("login --sso with a made-up token: %v, want the server's 401", err)
 	}
-	lin := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": session.Session.Token}}
+	lin := keyCLI(t, ts, session.Session.Token)
 	var me struct{ Email, Source string }
 	lin.json(&me, "user", "me")
 	if me.Email != "lin@example.com" || me.Source != "idp" {

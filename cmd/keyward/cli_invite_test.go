@@ -10,7 +10,7 @@ import (
 // link, and `keyward invite accept` creates the account from it.
 func TestCLIInvitations(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
 
 	var inv struct {
@@ -62,7 +62,7 @@ func TestCLIInvitations(t *testing.T) {
 	if out["email"] != "ada@example.com" || !strings.HasPrefix(out["api_key"], "kw_") {
 		t.Fatalf("invite accept = %v", out)
 	}
-	ada := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": out["api_key"]}}
+	ada := keyCLI(t, ts, out["api_key"])
 	if me := fieldsOf(ada.ok("whoami")); me["email"] != "ada@example.com" {
 		t.Errorf("whoami with the new key = %v", me)
 	}

@@ -39,7 +39,7 @@ func cliKeys(t *testing.T, k cliRunner, me, ada cliUser) {
 		t.Errorf("token get = %v", f)
 	}
 
-	ciUser := cliRunner{t, map[string]string{"KEYWARD_URL": k.env["KEYWARD_URL"], "KEYWARD_TOKEN": ci.Key}}
+	ciUser := k.withKey(ci.Key)
 	if f := fieldsOf(ciUser.ok("whoami")); f["id"] != ada.ID {
 		t.Fatalf("whoami with the ci key = %v, want Ada", f)
 	}

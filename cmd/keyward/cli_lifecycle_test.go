@@ -9,7 +9,7 @@ import (
 // commands against a real server.
 func TestCLILifecycle(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
 
 	var ada struct {
@@ -26,7 +26,7 @@ func TestCLILifecycle(t *testing.T) {
 	if _, _, err := anon.run("wrong password here\n", "login", "--email", "ada@example.com"); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("login with a wrong password: %v, want a 401", err)
 	}
-	session := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": token}}
+	session := keyCLI(t, ts, token)
 	session.ok("user", "me")
 	session.okStdin("a long unusual passphrase\nanother long passphrase\n", "password", "change")
 	session.ok("logout")

@@ -13,7 +13,7 @@ import (
 // server (on the real clock: each code is of a step not used before).
 func TestCLIMFA(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
 	const password = "a long unusual passphrase\n"
 	var ada struct {
@@ -24,7 +24,7 @@ func TestCLIMFA(t *testing.T) {
 	login := func(args ...string) cliRunner {
 		t.Helper()
 		token := strings.TrimSpace(anon.okStdin(password, append([]string{"login", "--email", "ada@example.com"}, args...)...))
-		return cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": token}}
+		return keyCLI(t, ts, token)
 	}
 	enroll := func(s cliRunner) (secret string, recovery []string) {
 		t.Helper()

@@ -11,7 +11,7 @@ import (
 // IDs, an unknown one says so.
 func TestCLINames(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	var pol, bot, ada, ada2 cliObject
 	root.json(&pol, "policy", "create", "--name", "ci-staging-compute", "--document",
 		`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.List","Resource":"*"}]}`)

@@ -12,7 +12,7 @@ import (
 // and cannot create one.
 func TestCLINarrowedKeys(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	doc := filepath.Join(t.TempDir(), "groups-only.json")
 	if err := os.WriteFile(doc, []byte(`{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"iam.group.List","Resource":"*"}]}`), 0o600); err != nil {
 		t.Fatal(err)
@@ -21,11 +21,11 @@ func TestCLINarrowedKeys(t *testing.T) {
 	root.json(&byPolicy, "token", "create", "--user", "me", "--name", "groups-only", "--policy", doc)
 	root.json(&byGrid, "token", "create", "--user", "me", "--name", "projects-view", "--grid", "projects=view")
 
-	narrow := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": byPolicy.Key}}
+	narrow := keyCLI(t, ts, byPolicy.Key)
 	narrow.ok("group", "list")
 	narrow.fail("403", "user", "list")
 
-	grid := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": byGrid.Key}}
+	grid := keyCLI(t, ts, byGrid.Key)
 	grid.ok("project", "list")
 	grid.fail("403", "project", "create", "--name", "nope")
 

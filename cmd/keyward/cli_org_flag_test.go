@@ -9,7 +9,7 @@ import (
 // a key there when it does not.
 func TestCLI_OrgFlag(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	var orgs []cliOrg
 	root.json(&orgs, "org", "list")
 	var other cliOrg

@@ -13,7 +13,7 @@ import (
 // other types quoted), and --quiet prints ids alone, one a line.
 func TestCLIOutputFormats(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 
 	id := strings.TrimSpace(root.ok("group", "create", "--name", "true", "--description", "0123", "--quiet"))
 	other := strings.TrimSpace(root.ok("group", "create", "--name", "ops", "--quiet"))

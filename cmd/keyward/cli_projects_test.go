@@ -10,7 +10,7 @@ import (
 // and grid roles through the CLI against a real server.
 func TestCLI_Projects(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	var dev cliUser
 	root.json(&dev, "user", "create", "--email", "dev@example.com", "--name", "Dev")
 

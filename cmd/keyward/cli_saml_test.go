@@ -18,7 +18,7 @@ import (
 // login session.
 func TestCLISAMLIdentityProvider(t *testing.T) {
 	ts := startServer(t, map[string]string{"KEYWARD_OIDC_ALLOW_HTTP": "true"})
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	idp := keywardtest.NewSAMLIdP(t)
 	idp.SetUser(keywardtest.SAMLUser{NameID: "lin-1", Email: "lin@example.com", Name: "Lin", Groups: []string{"eng"}})
 	org := table(root.ok("org", "list"))[1][0]

@@ -11,7 +11,7 @@ import (
 // from the CLI to the endpoint. A deleted token is refused.
 func TestCLISCIM(t *testing.T) {
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	org := table(root.ok("org", "list"))[1][0]
 	root.ok("fleet", "org", "identity-mode", org, "idp")
 	var tok struct {

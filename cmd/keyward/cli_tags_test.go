@@ -21,7 +21,7 @@ func TestCLITags(t *testing.T) {
 	} {
 		t.Run(db.name, func(t *testing.T) {
 			ts := startServer(t, nil, db.args(t)...)
-			cliTags(t, cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}})
+			cliTags(t, rootCLI(t, ts))
 		})
 	}
 }

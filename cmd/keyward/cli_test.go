@@ -18,6 +18,33 @@ type cliRunner struct {
 	env map[string]string
 }
 
+// rootCLI returns a cliRunner against ts with the key of its root owner.
+func rootCLI(t *testing.T, ts *testServer) cliRunner {
+	return keyCLI(t, ts, ts.Token)
+}
+
+// keyCLI returns a cliRunner against ts with key.
+func keyCLI(t *testing.T, ts *testServer, key string) cliRunner {
+	return cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": key}}
+}
+
+// withKey returns a cliRunner against c's server with key.
+func (c cliRunner) withKey(key string) cliRunner {
+	return cliRunner{c.t, map[string]string{"KEYWARD_URL": c.env["KEYWARD_URL"], "KEYWARD_TOKEN": key}}
+}
+
+// newServiceUser creates through c a service user named name, and
+// returns it and a cliRunner with its key.
+func (c cliRunner) newServiceUser(name string) (cliUser, cliRunner) {
+	c.t.Helper()
+	var u cliUser
+	c.json(&u, "user", "create", "--service", "--name", name)
+	if u.APIKey == "" {
+		c.t.Fatalf("user create --service --name %s returned no API key", name)
+	}
+	return u, c.withKey(u.APIKey)
+}
+
 // run runs `keyward args...` with stdin.
 func (c cliRunner) run(stdin string, args ...string) (stdout, stderr string, err error) {
 	var out, errOut bytes.Buffer

@@ -9,7 +9,7 @@ import (
 // a real server: the session token then works as --token, as the role.
 func TestCLITrusts(t *testing.T) {
 	ts := startServer(t, nil)
-	k := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	k := rootCLI(t, ts)
 
 	var ada cliUser
 	k.json(&ada, "user", "create", "--email", "ada@example.com", "--name", "Ada", "--api-enabled")
@@ -40,7 +40,7 @@ func TestCLITrusts(t *testing.T) {
 	}
 	k.json(&tr, "trust", "update", tr.ID, "--valid-until", "2098-01-01")
 
-	as := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ada.APIKey}}
+	as := keyCLI(t, ts, ada.APIKey)
 	if rows := table(as.ok("trust", "list", "--user", "me")); len(rows) != 2 {
 		t.Errorf("trust list --user me = %q", rows)
 	}
@@ -52,7 +52,7 @@ func TestCLITrusts(t *testing.T) {
 	if !strings.HasPrefix(s.SessionToken, "kwr_") || s.RemainingDuration > 900 || s.RemainingDuration < 890 {
 		t.Fatalf("assume = %+v", s)
 	}
-	sess := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": s.SessionToken}}
+	sess := keyCLI(t, ts, s.SessionToken)
 	sess.ok("group", "list")
 	sess.fail("iam.user.List", "user", "list")
 	if f := fieldsOf(as.ok("session", "get", s.SessionToken)); f["state"] != "active" {

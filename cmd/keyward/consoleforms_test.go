@@ -188,7 +188,7 @@ func TestConsoleInvitationExistingAccount(t *testing.T) {
 		ID string `json:"id"`
 	}
 	callAPI(t, ts, "POST", "/v2/organizations", ts.Token, `{"name": "Second"}`, http.StatusCreated, &second)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	root.okStdin("Ada's long passphrase", "user", "create", "--email", "ada@example.com", "--name", "Ada", "--password-stdin")
 	// The root key is of the first organization: invite from the second
 	// through a login session there.

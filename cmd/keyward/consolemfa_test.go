@@ -21,7 +21,7 @@ import (
 func TestConsoleSecurityPage(t *testing.T) {
 	tab, owner := newTab(t), newTab(t)
 	ts, _, org := consoleServer(t)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	const password, newPassword = "a long unusual passphrase", "another long unusual passphrase"
 	root.okStdin(password, "user", "create", "--email", "ada@example.com", "--name", "Ada", "--password-stdin")
 
@@ -102,7 +102,7 @@ func TestConsoleSecurityPage(t *testing.T) {
 func TestConsoleOwnKeys(t *testing.T) {
 	tab := newTab(t)
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	const password = "a long unusual passphrase"
 	root.okStdin(password, "user", "create", "--email", "ada@example.com", "--name", "Ada", "--password-stdin")
 	var ada, keys, groups cliObject

@@ -118,7 +118,7 @@ func TestConsoleSecurity(t *testing.T) {
 func TestConsoleMFASignIn(t *testing.T) {
 	tab := newTab(t)
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	anon := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL}}
 	const password = "a long unusual passphrase"
 	root.okStdin(password, "user", "create", "--email", "ada@example.com", "--name", "Ada", "--password-stdin")

@@ -21,7 +21,7 @@ import (
 func TestConsoleSSOSignIn(t *testing.T) {
 	tab, owner := newTab(t), newTab(t)
 	ts, _, org := consoleServerWith(t, map[string]string{"KEYWARD_OIDC_ALLOW_HTTP": "true", "KEYWARD_IDP_SECRET_KEY": strings.Repeat("k", 32)})
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	idp := keywardtest.NewIdP(t, ts.URL+"/v2/auth/sso/callback")
 	idp.SetUser(keywardtest.IdPUser{Subject: "sub-lin", Username: "lin", Password: "pw-lin", Email: "lin@example.com", Name: "Lin Example"})
 

@@ -44,15 +44,9 @@ func govultrRoleIDs(rs []govultr.OrganizationRole) []string {
 func TestGovultrAccess(t *testing.T) {
 	ts := startServer(t, nil)
 	ctx := context.Background()
-	log := &callLog{}
-	root := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	root, log := newGovultrRoot(t, ts)
 
-	yes := true
-	u1, _, err := root.User.Create(ctx, &govultr.UserReq{Email: "ada@example.com", Name: "Ada", APIEnabled: &yes})
-	if err != nil || u1.ID == "" || u1.APIKey == "" {
-		t.Fatalf("User.Create = %+v, %v", u1, err)
-	}
+	u1 := newGovultrUser(t, root, "ada@example.com", "Ada")
 
 	// Step 4: groups.
 	g1, _, err := root.Organization.CreateGroup(ctx, &govultr.OrganizationGroupReq{Name: "g1"})

@@ -26,9 +26,7 @@ func TestGovultrInvitations(t *testing.T) {
 	sink := keywardtest.NewSMTPServer(t)
 	ts := startServer(t, nil, "--smtp-url", sink.URL, "--smtp-tls", "none", "--smtp-from", "keyward <noreply@keyward.test>")
 	ctx := context.Background()
-	log := &callLog{}
-	root := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	root, log := newGovultrRoot(t, ts)
 
 	inv, _, err := root.Organization.CreateInvitation(ctx, &govultr.OrganizationInvitationReq{
 		Email: "ada@example.com", Permissions: govultr.OrganizationInvitationPermission{APIEnabled: true},

@@ -18,9 +18,7 @@ import (
 func TestGovultrOIDCIssuers(t *testing.T) {
 	ts := startServer(t, nil)
 	ctx := context.Background()
-	log := &callLog{}
-	c := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	c, log := newGovultrRoot(t, ts)
 
 	req := &govultr.OIDCIssuerReq{Issuer: govultr.OIDCIssuerReqDetail{
 		Source: "external", URI: "https://idp.example/realms/acme", KTY: "RSA", KID: "k1", N: "0vx7agoebGcQSuu", E: "AQAB", ALG: "RS256", USE: "sig",
@@ -59,7 +57,7 @@ func TestGovultrOIDCIssuers(t *testing.T) {
 // TestCLIOIDCIssuers runs `keyward oidc issuer` against the real server.
 func TestCLIOIDCIssuers(t *testing.T) {
 	ts := startServer(t, nil)
-	c := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	c := rootCLI(t, ts)
 	f := fieldsOf(c.ok("oidc", "issuer", "create", "--uri", "https://token.actions.githubusercontent.com", "--audience", "keyward", "--name", "GitHub"))
 	if f["uri"] != "https://token.actions.githubusercontent.com" || f["audiences"] != "keyward" || f["name"] != "GitHub" || f["id"] == "" {
 		t.Fatalf("create printed %v", f)
@@ -82,9 +80,7 @@ func TestCLIOIDCIssuers(t *testing.T) {
 func TestGovultrOIDCProviders(t *testing.T) {
 	ts := startServer(t, nil)
 	ctx := context.Background()
-	log := &callLog{}
-	c := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	c, log := newGovultrRoot(t, ts)
 
 	p, _, err := c.OIDC.CreateOIDCProvider(ctx, &govultr.OIDCProviderReq{Name: "grafana"})
 	if err != nil || p.ID == "" || p.IssuerID == "" || p.Name != "grafana" {
@@ -149,10 +145,8 @@ func TestGovultrOIDCProviders(t *testing.T) {
 func TestGovultrAuthorizeOIDC(t *testing.T) {
 	ts := startServer(t, nil)
 	ctx := context.Background()
-	log := &callLog{}
-	c := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
-	app := fieldsOf(cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}.ok(
+	c, log := newGovultrRoot(t, ts)
+	app := fieldsOf(rootCLI(t, ts).ok(
 		"oidc", "provider", "create", "--name", "grafana", "--redirect-uri", "https://grafana.example/cb"))
 
 	params := &govultr.OIDCAuthorizeParameters{ClientID: app["id"], RedirectURI: "https://grafana.example/cb", ResponseType: "code",
@@ -172,7 +166,7 @@ func TestGovultrAuthorizeOIDC(t *testing.T) {
 // `oidc rotate-key` against the real server.
 func TestCLIOIDCProviders(t *testing.T) {
 	ts := startServer(t, nil)
-	c := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	c := rootCLI(t, ts)
 	f := fieldsOf(c.ok("oidc", "provider", "create", "--name", "grafana", "--redirect-uri", "https://grafana.example/cb", "--audience", "sts.amazonaws.com", "--scope", "openid", "--scope", "email"))
 	if f["id"] == "" || f["client_secret"] == "" || f["scopes"] != "openid, email" || !strings.HasSuffix(f["issuer"], "/v2/oidc/"+f["id"]) {
 		t.Fatalf("create printed %v", f)

@@ -14,9 +14,7 @@ import (
 func TestGovultrOrganizationLifecycle(t *testing.T) {
 	ctx := context.Background()
 	ts := startServer(t, nil)
-	log := &callLog{}
-	root := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	root, log := newGovultrRoot(t, ts)
 
 	orgs, _, _, err := root.Organization.ListOrganizations(ctx, nil)
 	if err != nil || len(orgs) != 1 {

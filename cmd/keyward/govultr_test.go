@@ -55,6 +55,16 @@ func (l *callLog) check(t *testing.T) {
 	}
 }
 
+// newGovultrRoot returns a govultr client with the key of ts's root owner,
+// and the log of its calls, for the test's other clients too. The log is
+// checked when the test ends.
+func newGovultrRoot(t *testing.T, ts *testServer) (*govultr.Client, *callLog) {
+	t.Helper()
+	log := &callLog{}
+	t.Cleanup(func() { log.check(t) })
+	return newGovultr(t, ts, ts.Token, log), log
+}
+
 func newGovultr(t *testing.T, ts *testServer, token string, log *callLog) *govultr.Client {
 	t.Helper()
 	c := govultr.NewClient(httpClient(token))
@@ -64,6 +74,17 @@ func newGovultr(t *testing.T, ts *testServer, token string, log *callLog) *govul
 	c.SetRetryLimit(0)
 	c.OnRequestCompleted(log.record)
 	return c
+}
+
+// newGovultrUser creates, through root, a user with an API key.
+func newGovultrUser(t *testing.T, root *govultr.Client, email, name string) *govultr.User {
+	t.Helper()
+	yes := true
+	u, _, err := root.User.Create(context.Background(), &govultr.UserReq{Email: email, Name: name, APIEnabled: &yes})
+	if err != nil || u.ID == "" || u.APIKey == "" {
+		t.Fatalf("User.Create(%s) = %+v, %v", email, u, err)
+	}
+	return u
 }
 
 func wantStatus(t *testing.T, log *callLog, what string, want int) {
@@ -82,9 +103,7 @@ func TestGovultr(t *testing.T) {
 // driveGovultr is TestGovultr's scenario, on the server ts.
 func driveGovultr(t *testing.T, ts *testServer) {
 	ctx := context.Background()
-	log := &callLog{}
-	root := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	root, log := newGovultrRoot(t, ts)
 
 	// Organizations.
 	orgs, meta, _, err := root.Organization.ListOrganizations(ctx, nil)

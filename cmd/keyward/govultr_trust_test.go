@@ -18,15 +18,9 @@ import (
 func TestGovultrTrusts(t *testing.T) {
 	ts := startServer(t, nil)
 	ctx := context.Background()
-	log := &callLog{}
-	root := newGovultr(t, ts, ts.Token, log)
-	defer log.check(t)
+	root, log := newGovultrRoot(t, ts)
 
-	yes := true
-	u1, _, err := root.User.Create(ctx, &govultr.UserReq{Email: "ada@example.com", Name: "Ada", APIEnabled: &yes})
-	if err != nil || u1.APIKey == "" {
-		t.Fatalf("User.Create = %+v, %v", u1, err)
-	}
+	u1 := newGovultrUser(t, root, "ada@example.com", "Ada")
 	p1, _, err := root.Organization.CreatePolicy(ctx, &govultr.OrganizationPolicyReq{Name: "groups-read", PolicyDocument: govultr.OrganizationPolicyDocument{
 		Version: "2026-03-20", Statement: []govultr.OrganizationPolicyStatement{{Effect: "Allow", Action: []string{"iam.group.List"}, Resource: []string{"*"}}},
 	}})
@@ -130,10 +124,7 @@ func TestGovultrTrusts(t *testing.T) {
 		t.Fatal("CreateRoleSession(assignable role) succeeded")
 	}
 	wantStatus(t, log, "CreateRoleSession(assignable role)", http.StatusConflict)
-	u2, _, err := root.User.Create(ctx, &govultr.UserReq{Email: "bea@example.com", Name: "Bea", APIEnabled: &yes})
-	if err != nil {
-		t.Fatal(err)
-	}
+	u2 := newGovultrUser(t, root, "bea@example.com", "Bea")
 	bea := newGovultr(t, ts, u2.APIKey, log)
 	if _, _, err := bea.Organization.CreateRoleSession(ctx, &govultr.OrganizationRoleSessionReq{UserID: u2.ID, RoleID: r2.ID, SessionName: "x"}); err == nil {
 		t.Fatal("CreateRoleSession(no trust) succeeded")

@@ -18,9 +18,7 @@ func TestOrganizationAPIKey(t *testing.T) {
 	ts := startServer(t, nil)
 	ctx := context.Background()
 	root := newClient(t, ts, ts.Token)
-	me, err := root.GetCurrentUserWithResponse(ctx)
-	expect(t, "GetCurrentUser", me, err, http.StatusOK)
-	rootID := me.JSON200.User.ID
+	rootID := currentUserID(t, root)
 	home := homeOrg(t, root)
 
 	or, err := root.CreateOrganizationWithResponse(ctx, client.OrganizationReq{Name: "Second", Type: ptr(client.OrganizationType("business"))})
@@ -105,6 +103,14 @@ func TestOrganizationAPIKey(t *testing.T) {
 	if n := len(homeEv.JSON200.AuditEvents); n != 0 {
 		t.Errorf("the home audit trail has %d events about org 2's key, want 0", n)
 	}
+}
+
+// currentUserID returns the ID of the user whose key c holds.
+func currentUserID(t *testing.T, c *client.ClientWithResponses) uuid.UUID {
+	t.Helper()
+	me, err := c.GetCurrentUserWithResponse(context.Background())
+	expect(t, "GetCurrentUser", me, err, http.StatusOK)
+	return me.JSON200.User.ID
 }
 
 // homeOrg returns the ID of the one organization c's account belongs to.

@@ -21,7 +21,7 @@ func TestREADMEUsingIt(t *testing.T) {
 	_, section, _ := strings.Cut(string(b), "## Using it")
 	section, _, _ = strings.Cut(section, "\n## ")
 	ts := startServer(t, nil)
-	root := cliRunner{t, map[string]string{"KEYWARD_URL": ts.URL, "KEYWARD_TOKEN": ts.Token}}
+	root := rootCLI(t, ts)
 	ran := 0
 	for _, line := range strings.Split(strings.ReplaceAll(section, "\\\n", " "), "\n") {
 		cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "./keyward ")

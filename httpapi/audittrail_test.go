@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -8,10 +9,11 @@ import (
 
 // auditEvent is what the tests read of an audit event.
 type auditEvent struct {
-	Action     string   `json:"action"`
-	TargetID   string   `json:"target_id"`
-	ActorType  string   `json:"actor_type"`
-	ActorChain []string `json:"actor_chain"`
+	Action     string          `json:"action"`
+	TargetID   string          `json:"target_id"`
+	ActorType  string          `json:"actor_type"`
+	ActorChain []string        `json:"actor_chain"`
+	After      json.RawMessage `json:"after"`
 }
 
 // auditEvents returns the organization's audit trail as token reads it,

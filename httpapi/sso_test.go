@@ -206,17 +206,9 @@ func TestSSOImportsUsersAndGroups(t *testing.T) {
 	}
 	s.groupID("ops") // the group stays, without ada
 
-	var audit struct {
-		Events []struct {
-			ActorType  string          `json:"actor_type"`
-			Action     string          `json:"action"`
-			ActorChain []string        `json:"actor_chain"`
-			After      json.RawMessage `json:"after"`
-		} `json:"audit_events"`
-	}
-	s.do("GET", "/v2/audit-events?per_page=500", s.root, "", http.StatusOK, &audit)
+	events := s.auditEvents(s.root)
 	byIdP := map[string]int{}
-	for _, e := range audit.Events {
+	for _, e := range events {
 		if e.ActorType == "identity_provider" {
 			byIdP[e.Action]++
 			if want := []string{"idp:" + s.idp.URL, "sub:sub-ada"}; !slices.Equal(e.ActorChain, want) {
@@ -225,7 +217,7 @@ func TestSSOImportsUsersAndGroups(t *testing.T) {
 		}
 	}
 	logins := 0
-	for _, e := range audit.Events {
+	for _, e := range events {
 		if e.Action == "iam.user.Login" && e.ActorType == "user" && strings.Contains(string(e.After), `"external_id":"`+s.idp.URL+`#sub-ada"`) {
 			logins++
 		}

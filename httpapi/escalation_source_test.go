@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -159,4 +161,27 @@ func TestSourcesNeedWhatTheyHandOut(t *testing.T) {
 			}
 		})
 	}
+}
+
+var escLink = regexp.MustCompile(`token=([A-Za-z0-9_\-.%]+)`)
+
+// acceptMailed accepts, as a new account, the invitation mailed to email.
+func (o *escOrg) acceptMailed(t *testing.T, email string) []string {
+	t.Helper()
+	var m struct {
+		Mail []struct{ To, Text string } `json:"mail"`
+	}
+	o.do("GET", "/v2/mail", o.api.root, "", http.StatusOK, &m)
+	for _, msg := range m.Mail {
+		if msg.To != email {
+			continue
+		}
+		tok := escLink.FindStringSubmatch(msg.Text)
+		if tok == nil {
+			t.Fatalf("no link in %q", msg.Text)
+		}
+		tk, _ := url.QueryUnescape(tok[1])
+		return o.try(t, "POST", "/v2/invitations/accept", "", `{"token":"`+tk+`","name":"Sock","password":"a rarely used passphrase"}`)
+	}
+	return nil
 }

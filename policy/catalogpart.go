@@ -270,10 +270,9 @@ type declarations struct {
 }
 
 // first records that part src declares name under key (its folded form
-// where case does not count)
-// and reports whether it is the first to: a declaration by another part
-// before it adds an error naming both to errs; one by src itself is a
-// repeat to skip.
+// where case does not count) and reports whether it is the first to: a
+// declaration by another part before it adds an error naming both to
+// errs; one by src itself is a repeat to skip.
 func (d declarations) first(key, name, src string, errs *[]error) bool {
 	if prev, dup := d.from[key]; dup {
 		if prev != src {

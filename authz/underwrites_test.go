@@ -123,15 +123,11 @@ type underWrites struct {
 // sample (every verdict checked). The server is stopped, and the copy
 // removed, when the test binary ends.
 var underWritesOnce = sync.OnceValues(func() (*underWrites, error) {
-	sample, err := httpSampleOnce()
+	_, h, err := copySample()
 	if err != nil {
 		return nil, err
 	}
-	c, done, err := copyOrg(sample.o)
-	if err != nil {
-		return nil, err
-	}
-	benchCleanups = append(benchCleanups, done)
+	c := h.o
 	user := keyward.UserID(genUUID(rand.New(rand.NewPCG(8, 8))))
 	ctx := context.Background()
 	err = c.db.WriteTx(ctx, func(tx keyward.Tx) error {
@@ -147,13 +143,8 @@ var underWritesOnce = sync.OnceValues(func() (*underWrites, error) {
 	if err := c.db.Close(); err != nil {
 		return nil, err
 	}
-	h := sample.clone()
-	h.o = c
-	if h.url, h.pid, err = startKeyward(c.path); err != nil {
+	if err := h.serve(); err != nil {
 		return nil, err
-	}
-	if _, err := h.run(4, len(h.single), h.authorize); err != nil {
-		return nil, fmt.Errorf("warm-up: %w", err)
 	}
 	return &underWrites{h: h, writeTarget: writeTarget{user: string(user), group: string(c.groupIDs[0]), policy: string(c.policyIDs[0])}}, nil
 })

@@ -48,10 +48,7 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 		}
 		before := graphOf(a.ID)
 
-		notFound := []struct {
-			name string
-			fn   func(tx keyward.Tx) error
-		}{
+		notFound := []writeCall{
 			{"GetGroup", func(tx keyward.Tx) error { _, err := tx.GetGroup(ctx, b.ID, gA.ID); return err }},
 			{"UpdateGroup", func(tx keyward.Tx) error {
 				return tx.UpdateGroup(ctx, &keyward.Group{OrgID: b.ID, ID: gA.ID, Name: "stolen"})
@@ -86,17 +83,7 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 				return tx.DeleteAttachment(ctx, &keyward.Attachment{OrgID: b.ID, PolicyID: pA.ID, TargetType: keyward.PrincipalUser, TargetID: string(shared.ID)})
 			}},
 		}
-		for _, tt := range notFound {
-			t.Run(tt.name, func(t *testing.T) {
-				wantCode(t, tt.name, s.WriteTx(ctx, tt.fn), keyward.CodeNotFound)
-			})
-		}
-
-		lists := []struct {
-			name string
-			fn   func(tx keyward.Tx) ([]string, error)
-			want []string
-		}{
+		lists := []listCall{
 			{"ListGroups", func(tx keyward.Tx) ([]string, error) {
 				gs, _, err := tx.ListGroups(ctx, b.ID, keyward.GroupFilter{})
 				return ids(gs, func(g *keyward.Group) keyward.GroupID { return g.ID }), err
@@ -138,20 +125,7 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 				return ids(as, func(a *keyward.Attachment) keyward.PolicyID { return a.PolicyID }), err
 			}, []string{string(atB.PolicyID)}},
 		}
-		for _, tt := range lists {
-			t.Run(tt.name, func(t *testing.T) {
-				read(t, s, func(tx keyward.Tx) error {
-					got, err := tt.fn(tx)
-					if err != nil {
-						return err
-					}
-					if diff := cmp.Diff(tt.want, got); diff != "" {
-						t.Errorf("%s for B mismatch (-want +got):\n%s", tt.name, diff)
-					}
-					return nil
-				})
-			})
-		}
+		checkIsolation(t, s, notFound, lists)
 
 		read(t, s, func(tx keyward.Tx) error {
 			for _, tt := range []struct {
@@ -314,12 +288,7 @@ func TestAccessPagination(t *testing.T) {
 						return err
 					},
 				}
-				for name, call := range calls {
-					err := call()
-					if e := keyward.AsError(err); e == nil || e.Code != keyward.CodeInvalid || e.Field != "cursor" {
-						t.Errorf("%s(cursor %q) error = %v, want CodeInvalid for field cursor", name, c, err)
-					}
-				}
+				wantBadCursor(t, c, calls)
 				return nil
 			})
 		}

@@ -3,6 +3,8 @@ package sqlstore_test
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/keyward-iam/keyward"
 )
 
@@ -93,4 +95,45 @@ func appendAudit(t testing.TB, s keyward.Store, e *keyward.AuditEvent) *keyward.
 	t.Helper()
 	write(t, s, func(tx keyward.Tx) error { return tx.AppendAudit(t.Context(), e) })
 	return e
+}
+
+// writeCall is a named call in a write transaction.
+type writeCall struct {
+	name string
+	fn   func(tx keyward.Tx) error
+}
+
+// listCall is a named listing, by the ids it returns, and the ids it must
+// return.
+type listCall struct {
+	name string
+	fn   func(tx keyward.Tx) ([]string, error)
+	want []string
+}
+
+// checkIsolation checks, each in a subtest, calls made through
+// organization B about what is not B's: every write of notFound must fail
+// with CodeNotFound, every listing of lists must return its want (B's
+// rows alone).
+func checkIsolation(t *testing.T, s keyward.Store, notFound []writeCall, lists []listCall) {
+	t.Helper()
+	for _, tt := range notFound {
+		t.Run(tt.name, func(t *testing.T) {
+			wantCode(t, tt.name, s.WriteTx(t.Context(), tt.fn), keyward.CodeNotFound)
+		})
+	}
+	for _, tt := range lists {
+		t.Run(tt.name, func(t *testing.T) {
+			read(t, s, func(tx keyward.Tx) error {
+				got, err := tt.fn(tx)
+				if err != nil {
+					return err
+				}
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("%s for B mismatch (-want +got):\n%s", tt.name, diff)
+				}
+				return nil
+			})
+		})
+	}
 }

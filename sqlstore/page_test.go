@@ -217,14 +217,21 @@ func TestBadCursor(t *testing.T) {
 						return err
 					},
 				}
-				for name, call := range calls {
-					err := call()
-					if e := keyward.AsError(err); e == nil || e.Code != keyward.CodeInvalid || e.Field != "cursor" {
-						t.Errorf("%s(cursor %q) error = %v, want CodeInvalid for field cursor", name, c, err)
-					}
-				}
+				wantBadCursor(t, c, calls)
 				return nil
 			})
 		}
 	})
+}
+
+// wantBadCursor fails t unless each of calls, a listing given the cursor
+// c, fails with CodeInvalid for the field cursor.
+func wantBadCursor(t *testing.T, c string, calls map[string]func() error) {
+	t.Helper()
+	for name, call := range calls {
+		err := call()
+		if e := keyward.AsError(err); e == nil || e.Code != keyward.CodeInvalid || e.Field != "cursor" {
+			t.Errorf("%s(cursor %q) error = %v, want CodeInvalid for field cursor", name, c, err)
+		}
+	}
 }

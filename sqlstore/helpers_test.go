@@ -84,6 +84,19 @@ func addMember(t testing.TB, s keyward.Store, org keyward.OrgID, a *keyward.Acco
 	return m
 }
 
+// orgsSharingBob creates an organization called name, another called
+// "other", and bob@name.example, a member of both: the fixture of what
+// must not reach across organizations.
+func orgsSharingBob(t testing.TB, s keyward.Store, name string) (o *keyward.Organization, owner *keyward.Account, other *keyward.Organization, bob *keyward.Account) {
+	t.Helper()
+	o, owner = newOrg(t, s, name)
+	other, _ = newOrg(t, s, "other")
+	bob = newAccount(t, s, "bob@"+name+".example", false)
+	addMember(t, s, o.ID, bob)
+	addMember(t, s, other.ID, bob)
+	return o, owner, other, bob
+}
+
 func newKey(t testing.TB, s keyward.Store, org keyward.OrgID, user keyward.UserID, name string) *keyward.APIKey {
 	t.Helper()
 	k := &keyward.APIKey{OrgID: org, UserID: user, Name: name, SecretHash: []byte("hash of " + name), CreatedBy: user}

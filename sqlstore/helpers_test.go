@@ -32,6 +32,25 @@ func wantCode(t testing.TB, call string, err error, code keyward.Code) {
 	}
 }
 
+// codeCase is a write that must fail with code want ("" to succeed).
+type codeCase struct {
+	name string
+	fn   func(tx keyward.Tx) error
+	want keyward.Code
+}
+
+// wantCodes runs the write of each test in a transaction of its own, in
+// order, each in a subtest, and fails t unless its error has the code the
+// test wants.
+func wantCodes(t *testing.T, s keyward.Store, tests []codeCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantCode(t, tt.name, s.WriteTx(t.Context(), tt.fn), tt.want)
+		})
+	}
+}
+
 // writeCase is a write that must fail with code want and message.
 type writeCase struct {
 	name    string

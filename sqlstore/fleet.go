@@ -84,12 +84,8 @@ func (t *tx) RevokeFleetRole(ctx context.Context, user keyward.UserID, role stri
 func (t *tx) ListFleetRoles(ctx context.Context, f keyward.FleetRoleFilter) ([]*keyward.FleetRoleGrant, keyward.PageInfo, error) {
 	var w where
 	w.add("a.id = f.user_id")
-	if f.UserID != "" {
-		w.add("f.user_id = %s", f.UserID)
-	}
-	if f.Role != "" {
-		w.add("f.role = %s", f.Role)
-	}
+	eq(&w, "f.user_id", f.UserID)
+	eq(&w, "f.role", f.Role)
 	return list(ctx, t, listing{
 		op:   "sqlstore.ListFleetRoles",
 		cols: fleetRoleColumns,

@@ -77,9 +77,7 @@ func (t *tx) ListGroups(ctx context.Context, org keyward.OrgID, f keyward.GroupF
 		w.add("g.name_key = %s", nameKey(f.Name))
 	}
 	w.contains(f.Search, "g.name_key")
-	if f.Source != "" {
-		w.add("g.source = %s", f.Source)
-	}
+	eq(&w, "g.source", f.Source)
 	return list(ctx, t, listing{
 		op:   "sqlstore.ListGroups",
 		cols: groupColumns,

@@ -108,16 +108,12 @@ func (t *tx) ListUsers(ctx context.Context, org keyward.OrgID, f keyward.UserFil
 		e.Op = op
 		return nil, keyward.PageInfo{}, e
 	}
-	if f.Status != "" {
-		w.add("m.status = %s", f.Status)
-	}
+	eq(&w, "m.status", f.Status)
 	if f.Email != "" {
 		w.add("a.email_key = %s", emailKey(f.Email))
 	}
 	w.contains(f.Search, "lower(a.name)", "a.email_key")
-	if f.Source != "" {
-		w.add("m.source = %s", f.Source)
-	}
+	eq(&w, "m.source", f.Source)
 	return list(ctx, t, listing{
 		op:   op,
 		cols: userColumns,

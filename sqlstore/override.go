@@ -82,12 +82,8 @@ func (t *tx) DeleteOverride(ctx context.Context, org keyward.OrgID, project keyw
 func (t *tx) ListOverrides(ctx context.Context, org keyward.OrgID, f keyward.OverrideFilter) ([]*keyward.Override, keyward.PageInfo, error) {
 	var w where
 	w.add("o.org_id = %s", org)
-	if f.ProjectID != "" {
-		w.add("o.project_id = %s", f.ProjectID)
-	}
-	if f.UserID != "" {
-		w.add("o.user_id = %s", f.UserID)
-	}
+	eq(&w, "o.project_id", f.ProjectID)
+	eq(&w, "o.user_id", f.UserID)
 	return listKeyed(ctx, t, listing{
 		op:   "sqlstore.ListOverrides",
 		cols: overrideColumns,

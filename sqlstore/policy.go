@@ -183,12 +183,8 @@ func (t *tx) DeleteAttachment(ctx context.Context, a *keyward.Attachment) error 
 func (t *tx) ListAttachments(ctx context.Context, org keyward.OrgID, f keyward.AttachmentFilter) ([]*keyward.Attachment, keyward.PageInfo, error) {
 	var w where
 	w.add("pa.org_id = %s", org)
-	if f.PolicyID != "" {
-		w.add("pa.policy_id = %s", f.PolicyID)
-	}
-	if f.TargetType != "" {
-		w.add("pa.target_type = %s", f.TargetType)
-	}
+	eq(&w, "pa.policy_id", f.PolicyID)
+	eq(&w, "pa.target_type", f.TargetType)
 	if f.TargetID != "" {
 		w.add("pa.target_id = %s", f.TargetID)
 	} else {

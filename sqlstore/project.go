@@ -179,9 +179,7 @@ func scanResourceOrgs(rows *sql.Rows, err error) ([]keyward.OrgID, error) {
 func (t *tx) ListResources(ctx context.Context, org keyward.OrgID, f keyward.ResourceFilter) ([]*keyward.Resource, keyward.PageInfo, error) {
 	var w where
 	w.add("r.org_id = %s", org)
-	if f.ProjectID != "" {
-		w.add("r.project_id = %s", f.ProjectID)
-	}
+	eq(&w, "r.project_id", f.ProjectID)
 	return listKeyed(ctx, t, listing{
 		op:   "sqlstore.ListResources",
 		cols: resourceColumns,

@@ -61,9 +61,7 @@ func (t *tx) ListRoles(ctx context.Context, org keyward.OrgID, f keyward.RoleFil
 	var w where
 	w.add("r.org_id = %s", org)
 	w.deleted("r", f.Deleted)
-	if f.Type != "" {
-		w.add("r.type = %s", f.Type)
-	}
+	eq(&w, "r.type", f.Type)
 	w.contains(f.Search, "r.name_key")
 	return list(ctx, t, listing{
 		op:   "sqlstore.ListRoles",
@@ -170,12 +168,8 @@ func (t *tx) DeleteRoleBinding(ctx context.Context, b *keyward.RoleBinding) erro
 func (t *tx) ListRoleBindings(ctx context.Context, org keyward.OrgID, f keyward.BindingFilter) ([]*keyward.RoleBinding, keyward.PageInfo, error) {
 	var w where
 	w.add("b.org_id = %s", org)
-	if f.RoleID != "" {
-		w.add("b.role_id = %s", f.RoleID)
-	}
-	if f.PrincipalType != "" {
-		w.add("b.principal_type = %s", f.PrincipalType)
-	}
+	eq(&w, "b.role_id", f.RoleID)
+	eq(&w, "b.principal_type", f.PrincipalType)
 	if !f.WithDeletedGroups {
 		w.add(notDeletedGroup("b", "principal_id"))
 	}

@@ -94,12 +94,8 @@ func (t *tx) GetRoleSession(ctx context.Context, id keyward.RoleSessionID) (*key
 func (t *tx) ListRoleSessions(ctx context.Context, org keyward.OrgID, f keyward.SessionFilter) ([]*keyward.RoleSession, keyward.PageInfo, error) {
 	var w where
 	w.add("s.org_id = %s", org)
-	if f.UserID != "" {
-		w.add("s.user_id = %s", f.UserID)
-	}
-	if f.RoleID != "" {
-		w.add("s.role_id = %s", f.RoleID)
-	}
+	eq(&w, "s.user_id", f.UserID)
+	eq(&w, "s.role_id", f.RoleID)
 	if !f.LiveAt.IsZero() {
 		// A session is over when it expired or was terminated, and also
 		// when the trust it came through expired: its token no longer

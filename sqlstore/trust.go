@@ -119,9 +119,7 @@ func (t *tx) ListRoleTrusts(ctx context.Context, org keyward.OrgID, f keyward.Tr
 	w.add("EXISTS (SELECT 1 FROM roles r WHERE r.org_id = t.org_id AND r.id = t.role_id AND r.deleted_at IS NULL)")
 	w.add(notDeletedGroup("t", "trusted_group_id"))
 	w.deleted("t", f.Deleted)
-	if f.RoleID != "" {
-		w.add("t.role_id = %s", f.RoleID)
-	}
+	eq(&w, "t.role_id", f.RoleID)
 	if f.User != "" {
 		w.add(`(t.trusted_user_id = %s OR t.trusted_group_id IN
 			(SELECT gm.group_id FROM group_members gm WHERE gm.org_id = t.org_id AND gm.user_id = %s))`, f.User, f.User)

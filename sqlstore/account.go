@@ -36,9 +36,7 @@ func emailKey(email string) any {
 func (t *tx) CreateAccount(ctx context.Context, a *keyward.Account) error {
 	const op = "sqlstore.CreateAccount"
 	t.touch("", changeNone, "")
-	if a.ID == "" {
-		a.ID = keyward.UserID(keyward.NewID(t.now))
-	}
+	setID(&a.ID, t.now)
 	t.stamp(&a.CreatedAt, &a.UpdatedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO accounts
 		(id, email, email_key, name, password_hash, service, created_at, updated_at)

@@ -40,9 +40,7 @@ var errNoMember = keyward.Errorf(keyward.CodeNotFound, "User not found.")
 func (t *tx) CreateAPIKey(ctx context.Context, k *keyward.APIKey) error {
 	const op = "sqlstore.CreateAPIKey"
 	t.touch(k.OrgID, changeNone, "")
-	if k.ID == "" {
-		k.ID = keyward.APIKeyID(keyward.NewID(t.now))
-	}
+	setID(&k.ID, t.now)
 	if k.CreatedAt.IsZero() {
 		k.CreatedAt = t.now
 	}

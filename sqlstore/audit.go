@@ -91,9 +91,7 @@ func (t *tx) appendAudit(ctx context.Context, op, table string, e *keyward.Audit
 		e.Time = t.now
 	}
 	e.Time = micro(e.Time)
-	if e.ID == "" {
-		e.ID = keyward.AuditEventID(keyward.NewID(e.Time))
-	}
+	setID(&e.ID, e.Time)
 	if len(e.Before) == 0 {
 		e.Before = nil
 	}

@@ -31,9 +31,7 @@ func (t *tx) GrantFleetRole(ctx context.Context, g *keyward.FleetRoleGrant) erro
 		g.CreatedAt = t.now
 	}
 	g.CreatedAt = micro(g.CreatedAt)
-	if g.ID == "" {
-		g.ID = keyward.NewID(g.CreatedAt)
-	}
+	setID(&g.ID, g.CreatedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO fleet_roles (id, user_id, role, granted_by, created_at)
 		VALUES ($1, $2, $3, $4, $5)`,
 		g.ID, g.UserID, g.Role, g.GrantedBy, g.CreatedAt.UnixMicro())

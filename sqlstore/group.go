@@ -38,9 +38,7 @@ func nameKey(name string) string { return strings.ToLower(name) }
 // case-insensitively.
 func (t *tx) CreateGroup(ctx context.Context, g *keyward.Group) error {
 	const op = "sqlstore.CreateGroup"
-	if g.ID == "" {
-		g.ID = keyward.GroupID(keyward.NewID(t.now))
-	}
+	setID(&g.ID, t.now)
 	t.touch(g.OrgID, changeGroup, string(g.ID))
 	t.stamp(&g.CreatedAt, &g.UpdatedAt)
 	g.MemberCount = 0

@@ -56,9 +56,7 @@ func idsJSON[T ~string](ids []T) string {
 func (t *tx) CreateInvitation(ctx context.Context, i *keyward.Invitation) error {
 	const op = "sqlstore.CreateInvitation"
 	t.touch(i.OrgID, changeNone, "")
-	if i.ID == "" {
-		i.ID = keyward.InvitationID(keyward.NewID(t.now))
-	}
+	setID(&i.ID, t.now)
 	if i.Status == "" {
 		i.Status = keyward.InvitationPending
 	}

@@ -29,9 +29,7 @@ func scanLoginSession(sc scanner) (*keyward.LoginSession, error) {
 func (t *tx) CreateLoginSession(ctx context.Context, s *keyward.LoginSession) error {
 	const op = "sqlstore.CreateLoginSession"
 	t.touch(s.OrgID, changeNone, "")
-	if s.ID == "" {
-		s.ID = keyward.LoginSessionID(keyward.NewID(t.now))
-	}
+	setID(&s.ID, t.now)
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = t.now
 	}

@@ -33,9 +33,7 @@ func scanMail(s scanner) (*keyward.MailMessage, error) {
 func (t *tx) EnqueueMail(ctx context.Context, m *keyward.MailMessage) error {
 	const op = "sqlstore.EnqueueMail"
 	t.touch(m.OrgID, changeNone, "")
-	if m.ID == "" {
-		m.ID = keyward.MailID(keyward.NewID(t.now))
-	}
+	setID(&m.ID, t.now)
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = t.now
 	}

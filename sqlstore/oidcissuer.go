@@ -39,9 +39,7 @@ func scanIssuer(s scanner) (*keyward.OIDCIssuer, error) {
 func (t *tx) CreateOIDCIssuer(ctx context.Context, i *keyward.OIDCIssuer) error {
 	const op = "sqlstore.CreateOIDCIssuer"
 	t.touch(i.OrgID, changeNone, "")
-	if i.ID == "" {
-		i.ID = keyward.OIDCIssuerID(keyward.NewID(t.now))
-	}
+	setID(&i.ID, t.now)
 	if i.Source == "" {
 		i.Source = keyward.IssuerSourceExternal
 	}

@@ -42,9 +42,7 @@ func scanProvider(s scanner) (*keyward.OIDCProvider, error) {
 func (t *tx) CreateOIDCProvider(ctx context.Context, p *keyward.OIDCProvider) error {
 	const op = "sqlstore.CreateOIDCProvider"
 	t.touch(p.OrgID, changeNone, "")
-	if p.ID == "" {
-		p.ID = keyward.OIDCProviderID(keyward.NewID(t.now))
-	}
+	setID(&p.ID, t.now)
 	t.stamp(&p.CreatedAt, &p.UpdatedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO oidc_providers
 		(id, org_id, name, secret_hash, redirect_uris, scopes, audiences, pairwise, created_by, created_at, updated_at)

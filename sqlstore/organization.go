@@ -33,9 +33,7 @@ var errNoOwner = keyward.Errorf(keyward.CodeNotFound, "The owner's account does 
 // and IdentityLocal if it has no identity mode.
 func (t *tx) CreateOrganization(ctx context.Context, o *keyward.Organization) error {
 	const op = "sqlstore.CreateOrganization"
-	if o.ID == "" {
-		o.ID = keyward.OrgID(keyward.NewID(t.now))
-	}
+	setID(&o.ID, t.now)
 	t.touch(o.ID, changeAll, "") // a new organization: nothing to patch
 	t.stamp(&o.CreatedAt, &o.UpdatedAt)
 	o.DeletedAt, o.SuspendedAt = microPtr(o.DeletedAt), microPtr(o.SuspendedAt)

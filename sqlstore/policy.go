@@ -34,9 +34,7 @@ func scanPolicy(s scanner) (*keyward.Policy, error) {
 // case-insensitively.
 func (t *tx) CreatePolicy(ctx context.Context, p *keyward.Policy) error {
 	const op = "sqlstore.CreatePolicy"
-	if p.ID == "" {
-		p.ID = keyward.PolicyID(keyward.NewID(t.now))
-	}
+	setID(&p.ID, t.now)
 	t.touch(p.OrgID, changePolicy, string(p.ID))
 	if p.Version == 0 {
 		p.Version = 1

@@ -27,9 +27,7 @@ func scanProject(s scanner) (*keyward.Project, error) {
 func (t *tx) CreateProject(ctx context.Context, p *keyward.Project) error {
 	const op = "sqlstore.CreateProject"
 	t.touch(p.OrgID, changeProjects, "")
-	if p.ID == "" {
-		p.ID = keyward.ProjectID(keyward.NewID(t.now))
-	}
+	setID(&p.ID, t.now)
 	t.stamp(&p.CreatedAt, &p.UpdatedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO projects
 		(id, org_id, name, name_key, description, created_at, updated_at)

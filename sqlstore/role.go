@@ -28,9 +28,7 @@ func scanRole(s scanner) (*keyward.Role, error) {
 // role of its organization, case-insensitively.
 func (t *tx) CreateRole(ctx context.Context, r *keyward.Role) error {
 	const op = "sqlstore.CreateRole"
-	if r.ID == "" {
-		r.ID = keyward.RoleID(keyward.NewID(t.now))
-	}
+	setID(&r.ID, t.now)
 	t.touch(r.OrgID, changeRole, string(r.ID))
 	if r.Type == "" {
 		r.Type = keyward.RoleAssignable

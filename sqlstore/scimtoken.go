@@ -27,9 +27,7 @@ func scanSCIMToken(s scanner) (*keyward.SCIMToken, error) {
 func (t *tx) CreateSCIMToken(ctx context.Context, tok *keyward.SCIMToken) error {
 	const op = "sqlstore.CreateSCIMToken"
 	t.touch(tok.OrgID, changeNone, "")
-	if tok.ID == "" {
-		tok.ID = keyward.SCIMTokenID(keyward.NewID(t.now))
-	}
+	setID(&tok.ID, t.now)
 	if tok.CreatedAt.IsZero() {
 		tok.CreatedAt = t.now
 	}

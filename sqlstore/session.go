@@ -47,9 +47,7 @@ func scanSession(sc scanner) (*keyward.RoleSession, error) {
 func (t *tx) CreateRoleSession(ctx context.Context, s *keyward.RoleSession) error {
 	const op = "sqlstore.CreateRoleSession"
 	t.touch(s.OrgID, changeNone, "")
-	if s.ID == "" {
-		s.ID = keyward.RoleSessionID(keyward.NewID(t.now))
-	}
+	setID(&s.ID, t.now)
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = t.now
 	}

@@ -85,9 +85,7 @@ func claimsText(m map[string]string) string {
 func (t *tx) CreateRoleTrust(ctx context.Context, rt *keyward.RoleTrust) error {
 	const op = "sqlstore.CreateRoleTrust"
 	t.touch(rt.OrgID, changeTrusts, "")
-	if rt.ID == "" {
-		rt.ID = keyward.RoleTrustID(keyward.NewID(t.now))
-	}
+	setID(&rt.ID, t.now)
 	t.stamp(&rt.CreatedAt, &rt.UpdatedAt)
 	rt.ValidUntil, rt.DeletedAt = microPtr(rt.ValidUntil), microPtr(rt.DeletedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO role_trusts

@@ -20,13 +20,7 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 	t.Parallel()
 	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
-		a, _ := newOrg(t, s, "a")
-		b, _ := newOrg(t, s, "b")
-		alice := newAccount(t, s, "alice@example.com", false) // in A only
-		shared := newAccount(t, s, "shared@example.com", false)
-		addMember(t, s, a.ID, alice)
-		addMember(t, s, a.ID, shared)
-		addMember(t, s, b.ID, shared)
+		a, _, b, _, alice, shared := twoOrgs(t, s)
 		gA, gB := newGroup(t, s, a.ID, "team-a"), newGroup(t, s, b.ID, "team-b")
 		addToGroup(t, s, a.ID, gA.ID, alice.ID)
 		addToGroup(t, s, a.ID, gA.ID, shared.ID)

@@ -11,19 +11,27 @@ import (
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
+// twoOrgs creates the organizations A and B of the isolation tests, with
+// their owners, alice, a member of A only, and shared, a member of both.
+func twoOrgs(t *testing.T, s keyward.Store) (a *keyward.Organization, ownerA *keyward.Account, b *keyward.Organization, ownerB, alice, shared *keyward.Account) {
+	t.Helper()
+	a, ownerA = newOrg(t, s, "a")
+	b, ownerB = newOrg(t, s, "b")
+	alice = newAccount(t, s, "alice@example.com", false)
+	shared = newAccount(t, s, "shared@example.com", false)
+	addMember(t, s, a.ID, alice)
+	addMember(t, s, a.ID, shared)
+	addMember(t, s, b.ID, shared)
+	return a, ownerA, b, ownerB, alice, shared
+}
+
 // TestCrossOrgIsolation checks that no org-scoped method of Tx, asked
 // about organization B, sees or changes a row of organization A.
 func TestCrossOrgIsolation(t *testing.T) {
 	t.Parallel()
 	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
-		a, ownerA := newOrg(t, s, "a")
-		b, ownerB := newOrg(t, s, "b")
-		alice := newAccount(t, s, "alice@example.com", false) // in A only
-		shared := newAccount(t, s, "shared@example.com", false)
-		addMember(t, s, a.ID, alice)
-		addMember(t, s, a.ID, shared)
-		addMember(t, s, b.ID, shared)
+		a, ownerA, b, ownerB, alice, shared := twoOrgs(t, s)
 		aliceKey := newKey(t, s, a.ID, alice.ID, "alice in a")
 		sharedKeyA := newKey(t, s, a.ID, shared.ID, "shared in a")
 		sharedKeyB := newKey(t, s, b.ID, shared.ID, "shared in b")

@@ -98,11 +98,5 @@ func (t *tx) RevokeAPIKey(ctx context.Context, org keyward.OrgID, id keyward.API
 	n, err := affected(t.tx.ExecContext(ctx,
 		"UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE org_id = $1 AND id = $2",
 		org, id, micro(at).UnixMicro()))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "API key not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "API key not found.")
 }

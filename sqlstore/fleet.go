@@ -69,13 +69,7 @@ func (t *tx) RevokeFleetRole(ctx context.Context, user keyward.UserID, role stri
 		}
 	}
 	n, err := affected(t.execChecked(ctx, "DELETE FROM fleet_roles WHERE user_id = $1 AND role = $2", user, role))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "The account does not hold that fleet role.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "The account does not hold that fleet role.")
 }
 
 // ListFleetRoles lists the grants that match f in the order they were made.

@@ -99,13 +99,7 @@ func (t *tx) UpdateGroup(ctx context.Context, g *keyward.Group) error {
 		SET name = $3, name_key = $4, description = $5, updated_at = $6, source = $7, external_id = $8, deleted_at = $9
 		WHERE org_id = $1 AND id = $2`,
 		g.OrgID, g.ID, g.Name, nameKey(g.Name), g.Description, g.UpdatedAt.UnixMicro(), g.Source, g.ExternalID, nullMicros(g.DeletedAt)))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Group not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Group not found.")
 }
 
 // notDeletedGroup is the condition that column col of table alias a does
@@ -154,13 +148,7 @@ func (t *tx) RemoveGroupMember(ctx context.Context, org keyward.OrgID, group key
 	t.touch(org, changeUser, string(user))
 	n, err := affected(t.tx.ExecContext(ctx,
 		"DELETE FROM group_members WHERE org_id = $1 AND group_id = $2 AND user_id = $3", org, group, user))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "The user is not a member of the group.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "The user is not a member of the group.")
 }
 
 // IsGroupMember reports whether user is a member of the group.

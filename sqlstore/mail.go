@@ -100,13 +100,7 @@ func (t *tx) ReleaseMail(ctx context.Context, id keyward.MailID) error {
 func (t *tx) updateMail(ctx context.Context, op, query string, args ...any) error {
 	t.touch("", changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, query, args...))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Message not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Message not found.")
 }
 
 // ListMail lists org's messages, newest first.

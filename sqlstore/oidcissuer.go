@@ -93,13 +93,7 @@ func (t *tx) DeleteOIDCIssuer(ctx context.Context, org keyward.OrgID, id keyward
 	const op = "sqlstore.DeleteOIDCIssuer"
 	t.touch(org, changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM oidc_issuers WHERE org_id = $1 AND id = $2", org, id))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "OIDC issuer not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "OIDC issuer not found.")
 }
 
 // CountOIDCIssuers counts the issuers of org.

@@ -89,13 +89,7 @@ func (t *tx) DeleteOIDCProvider(ctx context.Context, org keyward.OrgID, id keywa
 	const op = "sqlstore.DeleteOIDCProvider"
 	t.touch(org, changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM oidc_providers WHERE org_id = $1 AND id = $2", org, id))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "OIDC provider not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "OIDC provider not found.")
 }
 
 // CountOIDCProviders counts the providers of org.

@@ -85,13 +85,7 @@ func (t *tx) UpdateOrganization(ctx context.Context, o *keyward.Organization) er
 		SET name = $2, type = $3, owner_id = $4, updated_at = $5, deleted_at = $6, suspended_at = $7, identity_mode = $8
 		WHERE id = $1`,
 		o.ID, o.Name, o.Type, o.OwnerID, o.UpdatedAt.UnixMicro(), nullMicros(o.DeletedAt), nullMicros(o.SuspendedAt), o.IdentityMode))
-	if err != nil {
-		return dbError(op, err, errNoOwner)
-	}
-	if n == 0 {
-		return notFound(op, "Organization not found.")
-	}
-	return nil
+	return changedOne(op, n, err, errNoOwner, "Organization not found.")
 }
 
 // BumpRevision increments the organization's revision and returns it.

@@ -69,13 +69,7 @@ func (t *tx) DeleteOverride(ctx context.Context, org keyward.OrgID, project keyw
 	const op = "sqlstore.DeleteOverride"
 	t.touch(org, changeUser, string(user))
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM overrides WHERE org_id = $1 AND project_id = $2 AND user_id = $3", org, project, user))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Override not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Override not found.")
 }
 
 // ListOverrides lists the overrides of org that match f in creation order.

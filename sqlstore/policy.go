@@ -166,13 +166,7 @@ func (t *tx) DeleteAttachment(ctx context.Context, a *keyward.Attachment) error 
 	n, err := affected(t.tx.ExecContext(ctx, `DELETE FROM attachments
 		WHERE org_id = $1 AND policy_id = $2 AND target_type = $3 AND target_id = $4`,
 		a.OrgID, a.PolicyID, a.TargetType, a.TargetID))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Policy attachment not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Policy attachment not found.")
 }
 
 // ListAttachments lists the attachments of org that match f, those of

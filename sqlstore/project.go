@@ -67,13 +67,7 @@ func (t *tx) UpdateProject(ctx context.Context, p *keyward.Project) error {
 	n, err := affected(t.execChecked(ctx, `UPDATE projects SET name = $3, name_key = $4, description = $5, updated_at = $6
 		WHERE org_id = $1 AND id = $2`,
 		p.OrgID, p.ID, p.Name, nameKey(p.Name), p.Description, p.UpdatedAt.UnixMicro()))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Project not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Project not found.")
 }
 
 // DeleteProject removes the project of org; its resources and overrides go
@@ -193,13 +187,7 @@ func (t *tx) DeleteResource(ctx context.Context, org keyward.OrgID, id string) e
 	const op = "sqlstore.DeleteResource"
 	t.touch(org, changeResource, id)
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM resources WHERE org_id = $1 AND lower(id) = lower($2)", org, id))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Resource not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Resource not found.")
 }
 
 // CountResources counts the resources registered in the project.

@@ -84,13 +84,7 @@ func (t *tx) UpdateRole(ctx context.Context, r *keyward.Role) error {
 		WHERE org_id = $1 AND id = $2`,
 		r.OrgID, r.ID, r.Name, nameKey(r.Name), r.Description, r.Type, r.MaxSessionSeconds, r.UpdatedAt.UnixMicro(), nullMicros(r.DeletedAt),
 		r.AllowChaining))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Role not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Role not found.")
 }
 
 // CountRoles counts the live roles of org.
@@ -151,13 +145,7 @@ func (t *tx) DeleteRoleBinding(ctx context.Context, b *keyward.RoleBinding) erro
 	n, err := affected(t.tx.ExecContext(ctx, `DELETE FROM role_bindings
 		WHERE org_id = $1 AND role_id = $2 AND principal_type = $3 AND principal_id = $4 AND project_id = $5`,
 		b.OrgID, b.RoleID, b.PrincipalType, b.PrincipalID, b.ProjectID))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Role binding not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Role binding not found.")
 }
 
 // ListRoleBindings lists the bindings of org that match f, those of

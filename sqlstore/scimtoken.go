@@ -66,11 +66,5 @@ func (t *tx) DeleteSCIMToken(ctx context.Context, org keyward.OrgID, id keyward.
 	const op = "sqlstore.DeleteSCIMToken"
 	t.touch(org, changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM scim_tokens WHERE org_id = $1 AND id = $2", org, id))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "SCIM token not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "SCIM token not found.")
 }

@@ -144,11 +144,5 @@ func (t *tx) UpdateRoleTrust(ctx context.Context, rt *keyward.RoleTrust) error {
 		rt.OrgID, rt.ID, rt.Type, rt.Mode, rt.TrustedUserID, rt.TrustedGroupID, rt.TrustedOIDCIssuerID,
 		claimsText(rt.ClaimConditions), encodeConditions(rt.Conditions), nullMicros(rt.ValidUntil),
 		rt.UpdatedAt.UnixMicro(), nullMicros(rt.DeletedAt)))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Role trust not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Role trust not found.")
 }

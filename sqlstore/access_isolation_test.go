@@ -210,61 +210,32 @@ func TestAccessPagination(t *testing.T) {
 		groups = append([]string{string(g.ID)}, groups...)
 		roles = append([]string{string(r.ID)}, roles...)
 
-		lister := func(fn func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error)) func(keyward.Page) ([]string, keyward.PageInfo, error) {
-			return func(p keyward.Page) (ids []string, info keyward.PageInfo, err error) {
-				err = s.ReadTx(ctx, func(tx keyward.Tx) (err error) {
-					ids, info, err = fn(tx, p)
-					return err
-				})
-				return ids, info, err
-			}
-		}
-		for _, tt := range []struct {
-			name string
-			list func(keyward.Page) ([]string, keyward.PageInfo, error)
-			all  []string
-		}{
-			{"groups", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+		checkPages(t, []pagedList{
+			{"groups", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				gs, info, err := tx.ListGroups(ctx, o.ID, keyward.GroupFilter{Page: p})
 				return ids(gs, func(g *keyward.Group) keyward.GroupID { return g.ID }), info, err
 			}), groups},
-			{"group members", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			{"group members", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				ms, info, err := tx.ListGroupMembers(ctx, o.ID, g.ID, p)
 				return ids(ms, func(m *keyward.GroupMemberView) keyward.UserID { return m.User.Account.ID }), info, err
 			}), members},
-			{"roles", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			{"roles", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				rs, info, err := tx.ListRoles(ctx, o.ID, keyward.RoleFilter{Page: p})
 				return ids(rs, func(r *keyward.Role) keyward.RoleID { return r.ID }), info, err
 			}), roles},
-			{"bindings", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			{"bindings", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				bs, info, err := tx.ListRoleBindings(ctx, o.ID, keyward.BindingFilter{Page: p})
 				return ids(bs, func(b *keyward.RoleBinding) string { return b.PrincipalID }), info, err
 			}), bindings},
-			{"policies", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			{"policies", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				ps, info, err := tx.ListPolicies(ctx, o.ID, keyward.PolicyFilter{Page: p})
 				return ids(ps, func(p *keyward.Policy) keyward.PolicyID { return p.ID }), info, err
 			}), policies},
-			{"attachments", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			{"attachments", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				as, info, err := tx.ListAttachments(ctx, o.ID, keyward.AttachmentFilter{Page: p})
 				return ids(as, func(a *keyward.Attachment) string { return a.TargetID }), info, err
 			}), attachments},
-		} {
-			for _, limit := range []int{1, 3, len(tt.all), len(tt.all) + 1} {
-				t.Run(fmt.Sprintf("%s/limit %d", tt.name, limit), func(t *testing.T) {
-					forward, back := walk(t, len(tt.all), tt.list, limit)
-					want := chunks(tt.all, limit)
-					if diff := cmp.Diff(want, forward); diff != "" {
-						t.Errorf("pages through Next mismatch (-want +got):\n%s", diff)
-					}
-					if len(want) == 1 && len(back) != 0 {
-						t.Errorf("pages through Prev from the only page: %q, want none", back)
-					}
-					if diff := cmp.Diff(want[:len(want)-1], back); len(want) > 1 && diff != "" {
-						t.Errorf("pages through Prev mismatch (-want +got):\n%s", diff)
-					}
-				})
-			}
-		}
+		})
 
 		// Bad cursors are CodeInvalid for the field "cursor".
 		id := keyward.NewID(time.Now())

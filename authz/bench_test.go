@@ -181,44 +181,55 @@ func BenchmarkDecideParallel(b *testing.B) {
 // all have been asked, the snapshot is rebuilt (outside the timer).
 // p50-us and p99-us are over the 10,000 users.
 func BenchmarkDecideCold(b *testing.B) {
-	o, a, snap := largeSnapshot(b)
-	ctx := context.Background()
+	o, a, _ := largeSnapshot(b)
 	reqs := o.requests(rand.New(rand.NewPCG(1, 1)), len(o.users), len(o.users))
 	for u := range reqs {
 		reqs[u].Principal = o.users[u]
 	}
-	fresh := func() *authz.Snapshot {
-		a.Invalidate(o.org)
-		s, err := a.Snapshot(ctx, o.org, 0)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return s
-	}
-	snap = fresh()
+	snap := coldLoop(b, a, o.org, len(reqs), func(snap *authz.Snapshot, u int) { snap.Decide(&reqs[u]) })
+	ds := timeEach(len(reqs), func(u int) { snap.Decide(&reqs[u]) })
+	b.ReportMetric(ds[len(ds)/2]/1e3, "p50-us")
+	b.ReportMetric(ds[len(ds)*99/100]/1e3, "p99-us")
+}
+
+// coldLoop times b.N calls of op, each about the next of n users in a
+// new snapshot of org from a, so that each is the user's first question
+// in the snapshot: once all n have been asked, the snapshot is rebuilt
+// with the timer and the CPU meter stopped. It reports cpu-us/op and
+// returns another new snapshot, for timing each user once.
+func coldLoop(b *testing.B, a *authz.Authorizer, org keyward.OrgID, n int, op func(snap *authz.Snapshot, u int)) *authz.Snapshot {
+	snap := freshSnapshot(b, a, org)
 	var cpu cpuMeter
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu.start()
 	u := 0
 	for range b.N {
-		if u == len(reqs) {
+		if u == n {
 			cpu.stop()
 			b.StopTimer()
-			snap, u = fresh(), 0
+			snap, u = freshSnapshot(b, a, org), 0
 			b.StartTimer()
 			cpu.start()
 		}
-		snap.Decide(&reqs[u])
+		op(snap, u)
 		u++
 	}
 	cpu.stop()
 	b.StopTimer()
 	cpu.report(b, time.Microsecond, "cpu-us/op")
-	snap = fresh()
-	ds := timeEach(len(reqs), func(u int) { snap.Decide(&reqs[u]) })
-	b.ReportMetric(ds[len(ds)/2]/1e3, "p50-us")
-	b.ReportMetric(ds[len(ds)*99/100]/1e3, "p99-us")
+	return freshSnapshot(b, a, org)
+}
+
+// freshSnapshot returns a new snapshot of org from a, in which no
+// principal's policies are compiled yet.
+func freshSnapshot(b *testing.B, a *authz.Authorizer, org keyward.OrgID) *authz.Snapshot {
+	a.Invalidate(org)
+	s, err := a.Snapshot(context.Background(), org, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
 }
 
 // BenchmarkEffectiveAccess measures Snapshot.EffectiveAccess, cycling
@@ -231,15 +242,6 @@ func BenchmarkDecideCold(b *testing.B) {
 // p50-us, p99-us and max-us time each user once.
 func BenchmarkEffectiveAccess(b *testing.B) {
 	o, a, _ := largeSnapshot(b)
-	ctx := context.Background()
-	fresh := func() *authz.Snapshot {
-		a.Invalidate(o.org)
-		s, err := a.Snapshot(ctx, o.org, 0)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return s
-	}
 	report := func(b *testing.B, ds []float64) {
 		b.ReportMetric(ds[len(ds)/2]/1e3, "p50-us")
 		b.ReportMetric(ds[len(ds)*99/100]/1e3, "p99-us")
@@ -251,7 +253,7 @@ func BenchmarkEffectiveAccess(b *testing.B) {
 		}
 	}
 	b.Run("compiled", func(b *testing.B) {
-		snap := fresh()
+		snap := freshSnapshot(b, a, o.org)
 		for u := range o.users {
 			access(snap, u)
 		}
@@ -272,27 +274,7 @@ func BenchmarkEffectiveAccess(b *testing.B) {
 		report(b, timeEach(len(o.users), func(u int) { access(snap, u) }))
 	})
 	b.Run("uncompiled", func(b *testing.B) {
-		snap := fresh()
-		var cpu cpuMeter
-		b.ReportAllocs()
-		b.ResetTimer()
-		cpu.start()
-		u := 0
-		for range b.N {
-			if u == len(o.users) {
-				cpu.stop()
-				b.StopTimer()
-				snap, u = fresh(), 0
-				b.StartTimer()
-				cpu.start()
-			}
-			access(snap, u)
-			u++
-		}
-		cpu.stop()
-		b.StopTimer()
-		cpu.report(b, time.Microsecond, "cpu-us/op")
-		snap = fresh()
+		snap := coldLoop(b, a, o.org, len(o.users), access)
 		report(b, timeEach(len(o.users), func(u int) { access(snap, u) }))
 	})
 }

@@ -84,7 +84,14 @@ var benchCleanups []func()
 // largeOrgOnce writes the large org on first use, once per test binary
 // run; only benchmarks call it, so plain `go test` never pays for it.
 var largeOrgOnce = sync.OnceValues(func() (*largeOrg, error) {
-	dir, err := os.MkdirTemp("", "keyward-largeorg-")
+	return writeOrgFile("keyward-largeorg-", shapeOf(largeUsers))
+})
+
+// writeOrgFile writes the organization of shape sh to a new SQLite file
+// in a new temporary directory (named from pattern, as os.MkdirTemp's),
+// both removed when the test binary ends, and notes how long it took.
+func writeOrgFile(pattern string, sh orgShape) (*largeOrg, error) {
+	dir, err := os.MkdirTemp("", pattern)
 	if err != nil {
 		return nil, err
 	}
@@ -97,13 +104,13 @@ var largeOrgOnce = sync.OnceValues(func() (*largeOrg, error) {
 	}
 	benchCleanups = append(benchCleanups, func() { db.Close() })
 	start := time.Now()
-	o, err := writeLargeOrg(ctx, db)
+	o, err := writeOrg(ctx, db, sh)
 	if err != nil {
 		return nil, err
 	}
 	o.written, o.path = time.Since(start), path
 	return o, nil
-})
+}
 
 // cannedAddrEnv, set in a test binary's environment, makes it the canned
 // server of BenchmarkHTTPVersusCanned (startCanned in versuscanned_test.go)
@@ -135,11 +142,6 @@ func largeOrgOf(tb testing.TB) *largeOrg {
 		tb.Fatalf("writing the large org: %v", err)
 	}
 	return o
-}
-
-// writeLargeOrg draws the large org and writes it to db.
-func writeLargeOrg(ctx context.Context, db *sqlstore.DB) (*largeOrg, error) {
-	return writeOrg(ctx, db, shapeOf(largeUsers))
 }
 
 // writeOrg draws an organization of shape sh and writes it to db in three

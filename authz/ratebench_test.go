@@ -5,6 +5,7 @@ package authz_test
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -138,14 +139,41 @@ var keywardProcessOnce = sync.OnceValues(func() (*httpBench, error) {
 		return nil, err
 	}
 	h := sample.clone()
-	if h.url, h.pid, err = startKeyward(h.o.path); err != nil {
+	if err := h.serve(); err != nil {
 		return nil, err
-	}
-	if _, err := h.run(4, len(h.single), h.authorize); err != nil {
-		return nil, fmt.Errorf("warm-up: %w", err)
 	}
 	return h, nil
 })
+
+// serve starts `keyward server` on h's org (startKeyward), aims h at it
+// and warms it up with the whole sample, every verdict checked.
+func (h *httpBench) serve() error {
+	var err error
+	if h.url, h.pid, err = startKeyward(h.o.path); err != nil {
+		return err
+	}
+	if _, err := h.run(4, len(h.single), h.authorize); err != nil {
+		return fmt.Errorf("warm-up: %w", err)
+	}
+	return nil
+}
+
+// copySample returns the HTTP sample and a clone of it on a copy of its
+// org (copyOrg), removed when the test binary ends, for a benchmark that
+// writes to the org or hands it to a server of its own.
+func copySample() (sample, onCopy *httpBench, err error) {
+	if sample, err = httpSampleOnce(); err != nil {
+		return nil, nil, err
+	}
+	c, done, err := copyOrg(sample.o)
+	if err != nil {
+		return nil, nil, err
+	}
+	benchCleanups = append(benchCleanups, done)
+	onCopy = sample.clone()
+	onCopy.o = c
+	return sample, onCopy, nil
+}
 
 // startKeyward builds the keyward binary and starts `keyward server` on
 // the SQLite file at db, configured by its command line alone. It returns
@@ -174,6 +202,19 @@ func startKeyward(db string) (string, int, error) {
 		}
 	}
 	cmd.Stderr = log
+	return startServer(cmd, func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+		log.Close()
+	}, errors.New("keyward server ended before listening; its log is "+log.Name()))
+}
+
+// startServer starts cmd, a server that says on its stdout "listening on "
+// and its base URL, and returns that URL and its process id; stop ends it
+// when the test binary ends. What it prints after is drained, so that it
+// never blocks on the pipe. If it ends before it listens, the error is
+// notListening.
+func startServer(cmd *exec.Cmd, stop func(), notListening error) (string, int, error) {
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return "", 0, err
@@ -181,27 +222,18 @@ func startKeyward(db string) (string, int, error) {
 	if err := cmd.Start(); err != nil {
 		return "", 0, err
 	}
-	benchCleanups = append(benchCleanups, func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
-		log.Close()
-	})
+	benchCleanups = append(benchCleanups, stop)
 	lines := bufio.NewScanner(stdout)
-	url := ""
 	for lines.Scan() {
-		if addr, ok := strings.CutPrefix(lines.Text(), "listening on "); ok {
-			url = addr
-			break
+		if url, ok := strings.CutPrefix(lines.Text(), "listening on "); ok {
+			go func() { // keep the pipe drained
+				for lines.Scan() {
+				}
+			}()
+			return url, cmd.Process.Pid, nil
 		}
 	}
-	if url == "" {
-		return "", 0, fmt.Errorf("keyward server ended before listening; its log is %s", log.Name())
-	}
-	go func() { // keep the pipe drained
-		for lines.Scan() {
-		}
-	}()
-	return url, cmd.Process.Pid, nil
+	return "", 0, notListening
 }
 
 // processCPU returns the CPU time, user and system, that process pid has

@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/keyward-iam/keyward/authz"
-	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 // scaledOrgs holds, per size, the organization of scaledOrg, written once
@@ -29,25 +27,7 @@ func scaledOrg(n int) (*largeOrg, error) {
 		return largeOrgOnce()
 	}
 	f, _ := scaledOrgs.LoadOrStore(n, sync.OnceValues(func() (*largeOrg, error) {
-		dir, err := os.MkdirTemp("", "keyward-scaledorg-")
-		if err != nil {
-			return nil, err
-		}
-		benchCleanups = append(benchCleanups, func() { os.RemoveAll(dir) })
-		ctx := context.Background()
-		path := filepath.Join(dir, "keyward.db")
-		db, err := sqlstore.Open(ctx, sqlstore.Config{SQLitePath: path})
-		if err != nil {
-			return nil, err
-		}
-		benchCleanups = append(benchCleanups, func() { db.Close() })
-		start := time.Now()
-		o, err := writeOrg(ctx, db, shapeOf(n))
-		if err != nil {
-			return nil, err
-		}
-		o.written, o.path = time.Since(start), path
-		return o, nil
+		return writeOrgFile("keyward-scaledorg-", shapeOf(n))
 	}))
 	return f.(func() (*largeOrg, error))()
 }

@@ -113,11 +113,9 @@ func BenchmarkChecksUnderWrites(b *testing.B) {
 // underWrites is the server of BenchmarkChecksUnderWrites and what its
 // writer changes.
 type underWrites struct {
-	h      *httpBench // the sample, aimed at the server (h.url, h.pid)
-	user   string     // the writer's user, outside the sample
-	group  string
-	policy string
-	step   int // the writer's next step in its cycle of four, across runs
+	h *httpBench // the sample, aimed at the server (h.url, h.pid)
+	// The writer's user, outside the sample, and its next step across runs.
+	writeTarget
 }
 
 // underWritesOnce copies the large org, adds the writer's user to the
@@ -125,15 +123,11 @@ type underWrites struct {
 // sample (every verdict checked). The server is stopped, and the copy
 // removed, when the test binary ends.
 var underWritesOnce = sync.OnceValues(func() (*underWrites, error) {
-	sample, err := httpSampleOnce()
+	_, h, err := copySample()
 	if err != nil {
 		return nil, err
 	}
-	c, done, err := copyOrg(sample.o)
-	if err != nil {
-		return nil, err
-	}
-	benchCleanups = append(benchCleanups, done)
+	c := h.o
 	user := keyward.UserID(genUUID(rand.New(rand.NewPCG(8, 8))))
 	ctx := context.Background()
 	err = c.db.WriteTx(ctx, func(tx keyward.Tx) error {
@@ -149,15 +143,10 @@ var underWritesOnce = sync.OnceValues(func() (*underWrites, error) {
 	if err := c.db.Close(); err != nil {
 		return nil, err
 	}
-	h := sample.clone()
-	h.o = c
-	if h.url, h.pid, err = startKeyward(c.path); err != nil {
+	if err := h.serve(); err != nil {
 		return nil, err
 	}
-	if _, err := h.run(4, len(h.single), h.authorize); err != nil {
-		return nil, fmt.Errorf("warm-up: %w", err)
-	}
-	return &underWrites{h: h, user: string(user), group: string(c.groupIDs[0]), policy: string(c.policyIDs[0])}, nil
+	return &underWrites{h: h, writeTarget: writeTarget{user: string(user), group: string(c.groupIDs[0]), policy: string(c.policyIDs[0])}}, nil
 })
 
 // write makes perSecond writes a second, paced by a ticker, until stop
@@ -175,17 +164,7 @@ func (u *underWrites) write(perSecond int, stop <-chan struct{}) ([]time.Duratio
 			return lat, nil
 		case <-tick.C:
 		}
-		var method, path, body string
-		switch u.step % 4 {
-		case 0:
-			method, path = "POST", "/v2/policies/"+u.policy+"/users/"+u.user
-		case 1:
-			method, path, body = "POST", "/v2/groups/"+u.group+"/members", `{"user_id":"`+u.user+`"}`
-		case 2:
-			method, path = "DELETE", "/v2/policies/"+u.policy+"/users/"+u.user
-		case 3:
-			method, path = "DELETE", "/v2/groups/"+u.group+"/members/"+u.user
-		}
+		method, path, body := u.request()
 		t0 := time.Now()
 		if err := u.h.send(client, method, path, body); err != nil {
 			return lat, fmt.Errorf("write %d: %w", u.step, err)

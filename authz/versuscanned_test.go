@@ -3,8 +3,8 @@
 package authz_test
 
 import (
-	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"slices"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -155,27 +154,17 @@ type versusCanned struct {
 // servers are stopped, and the copy of the org removed, when the test
 // binary ends.
 var versusCannedOnce = sync.OnceValues(func() (*versusCanned, error) {
-	sample, err := httpSampleOnce()
+	sample, k, err := copySample()
 	if err != nil {
 		return nil, err
 	}
-	c, done, err := copyOrg(sample.o)
-	if err != nil {
-		return nil, err
-	}
-	benchCleanups = append(benchCleanups, done)
 	// The server alone opens the copy from now on.
-	if err := c.db.Close(); err != nil {
+	if err := k.o.db.Close(); err != nil {
 		return nil, err
 	}
-	v := &versusCanned{keyward: sample.clone(), canned: sample.clone()}
-	k := v.keyward
-	k.o = c
-	if k.url, k.pid, err = startKeyward(c.path); err != nil {
-		return nil, err
-	}
-	if _, err := k.run(4, len(k.single), k.authorize); err != nil {
-		return nil, fmt.Errorf("keyward warm-up: %w", err)
+	v := &versusCanned{keyward: k, canned: sample.clone()}
+	if err := k.serve(); err != nil {
+		return nil, fmt.Errorf("keyward: %w", err)
 	}
 	cn := v.canned
 	if cn.url, cn.pid, err = startCanned(); err != nil {
@@ -230,23 +219,8 @@ func startCanned() (string, int, error) {
 	cmd.Env = append(os.Environ(), cannedAddrEnv+"=127.0.0.1:0")
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", 0, err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", 0, err
-	}
-	benchCleanups = append(benchCleanups, func() {
+	return startServer(cmd, func() {
 		cmd.Process.Kill()
 		cmd.Wait()
-	})
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		if url, ok := strings.CutPrefix(lines.Text(), "listening on "); ok {
-			go io.Copy(io.Discard, stdout) // keep the pipe drained
-			return url, cmd.Process.Pid, nil
-		}
-	}
-	return "", 0, fmt.Errorf("canned server ended before listening")
+	}, errors.New("canned server ended before listening"))
 }

@@ -71,6 +71,22 @@ type writeTarget struct {
 	step                int
 }
 
+// request is the write of t's current step: attach the policy to the
+// user, add the user to the group, detach the policy, remove the user, so
+// that each cycle leaves the organization as it found it.
+func (t *writeTarget) request() (method, path, body string) {
+	switch t.step % 4 {
+	case 0:
+		return "POST", "/v2/policies/" + t.policy + "/users/" + t.user, ""
+	case 1:
+		return "POST", "/v2/groups/" + t.group + "/members", `{"user_id":"` + t.user + `"}`
+	case 2:
+		return "DELETE", "/v2/policies/" + t.policy + "/users/" + t.user, ""
+	default:
+		return "DELETE", "/v2/groups/" + t.group + "/members/" + t.user, ""
+	}
+}
+
 // newWriteBench writes an organization of n users to a fresh database of
 // the dialect and starts a server on it; b's end closes both.
 func newWriteBench(b *testing.B, dialect string, n int) *writeBench {
@@ -121,17 +137,7 @@ func (w *writeBench) run(b *testing.B, writers int) {
 		wg.Go(func() {
 			defer c.CloseIdleConnections()
 			for next.Add(1) <= int64(b.N) {
-				var method, path, body string
-				switch t.step % 4 {
-				case 0:
-					method, path = "POST", "/v2/policies/"+t.policy+"/users/"+t.user
-				case 1:
-					method, path, body = "POST", "/v2/groups/"+t.group+"/members", `{"user_id":"`+t.user+`"}`
-				case 2:
-					method, path = "DELETE", "/v2/policies/"+t.policy+"/users/"+t.user
-				case 3:
-					method, path = "DELETE", "/v2/groups/"+t.group+"/members/"+t.user
-				}
+				method, path, body := t.request()
 				t0 := time.Now()
 				if err := h.send(c, method, path, body); err != nil {
 					errs[k] = fmt.Errorf("writer %d, step %d: %w", k, t.step, err)

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"crypto/sha1"
 	"slices"
 	"strings"
 )
@@ -156,12 +155,5 @@ func IsBuiltinRoleName(name string) bool {
 // BuiltinRoleID returns the id of the built-in role with the given name: the UUIDv5 (RFC
 // 9562, SHA-1) of "keyward:builtin-role:" + name in the URL namespace, as ManagedPolicyID.
 func BuiltinRoleID(name string) string {
-	h := sha1.New()
-	h.Write(managedNamespace[:])
-	h.Write([]byte("keyward:builtin-role:" + name))
-	var u uuid
-	copy(u[:], h.Sum(nil))
-	u[6] = u[6]&0x0f | 0x50 // version 5
-	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
-	return u.String()
+	return uuidV5("keyward:builtin-role:" + name)
 }

@@ -299,3 +299,50 @@ func TestParseUUID(t *testing.T) {
 		}
 	}
 }
+
+func TestCompose_declaredOnce(t *testing.T) {
+	act := func(name string) Action { return Action{Name: name, Level: LevelRead, Description: "x"} }
+	part := func(src string, actions []Action, types []ResourceType, groups []GridGroup) CatalogPart {
+		return CatalogPart{Source: src, Actions: actions, ResourceTypes: types, GridGroups: groups}
+	}
+	tests := []struct {
+		name  string
+		parts []CatalogPart
+		want  string // "" for no error
+	}{
+		{"distinct", []CatalogPart{
+			part("file:a", []Action{act("a.b.C")}, []ResourceType{{Name: "a.b", GridGroup: "g"}}, []GridGroup{{ID: "g", Name: "G"}}),
+			part("file:b", []Action{act("b.b.C")}, []ResourceType{{Name: "b.b", GridGroup: "vpcs"}}, nil),
+		}, ""},
+		{"action twice", []CatalogPart{
+			part("file:a", []Action{act("a.b.C")}, nil, nil),
+			part("file:b", []Action{act("A.B.c")}, nil, nil),
+		}, `file:b: action "A.B.c" is already declared by file:a`},
+		{"keyward's action", []CatalogPart{part("file:a", []Action{act("iam.user.Read")}, nil, nil)},
+			`file:a: action "iam.user.Read": the services fleet, iam, oidc are keyward's own`},
+		{"resource type twice", []CatalogPart{
+			part("file:a", []Action{act("a.b.C")}, []ResourceType{{Name: "a.b"}}, nil),
+			part("file:b", []Action{act("b.b.C")}, []ResourceType{{Name: "A.b"}}, nil),
+		}, `file:b: resource type "A.b" is already declared by file:a`},
+		{"grid group twice", []CatalogPart{
+			part("file:a", []Action{act("a.b.C")}, nil, []GridGroup{{ID: "g", Name: "G"}}),
+			part("file:b", []Action{act("b.b.C")}, nil, []GridGroup{{ID: "g", Name: "G"}}),
+		}, `file:b: grid group "g" is already declared by file:a`},
+		{"built-in grid group", []CatalogPart{part("file:a", []Action{act("a.b.C")}, nil, []GridGroup{{ID: "vpcs", Name: "V"}})},
+			`file:a: grid group "vpcs" is already declared by the built-in grid`},
+		{"undeclared grid group", []CatalogPart{part("file:a", []Action{act("a.b.C")}, []ResourceType{{Name: "a.b", GridGroup: "nope"}}, nil)},
+			`file:a: resource type "a.b": grid group "nope" is not declared`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Compose(tt.parts...)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.want {
+				t.Errorf("Compose() error = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -199,58 +199,41 @@ func Compose(parts ...CatalogPart) (*Catalog, error) {
 	var actions []Action
 	var types []ResourceType
 	var groups []GridGroup
-	actionFrom := map[string]string{}
-	typeFrom := map[string]string{}
-	groupFrom := map[string]string{}
+	actionFrom := declarations{kind: "action", from: map[string]string{}}
+	typeFrom := declarations{kind: "resource type", from: map[string]string{}}
+	groupFrom := declarations{kind: "grid group", from: map[string]string{}}
+	for _, g := range serviceRow {
+		groupFrom.from[g.ID] = "the built-in grid"
+	}
 	for _, p := range all {
 		for _, e := range p.Check() {
 			errs = append(errs, fmt.Errorf("%s: %w", p.Source, e))
 		}
 		for _, a := range p.Actions {
-			f := foldString(a.Name)
 			if p.Source != SourceKeyward && slices.Contains(keywardServices, strings.ToLower(strings.SplitN(a.Name, ".", 2)[0])) {
 				errs = append(errs, fmt.Errorf("%s: action %q: the services %s are keyward's own", p.Source, a.Name, strings.Join(keywardServices, ", ")))
 				continue
 			}
-			if src, dup := actionFrom[f]; dup {
-				if src != p.Source {
-					errs = append(errs, fmt.Errorf("%s: action %q is already declared by %s", p.Source, a.Name, src))
-				}
-				continue
+			if actionFrom.first(foldString(a.Name), a.Name, p.Source, &errs) {
+				a.Source = p.Source
+				actions = append(actions, a)
 			}
-			actionFrom[f] = p.Source
-			a.Source = p.Source
-			actions = append(actions, a)
 		}
 		for _, t := range p.ResourceTypes {
-			f := foldString(t.Name)
-			if src, dup := typeFrom[f]; dup {
-				if src != p.Source {
-					errs = append(errs, fmt.Errorf("%s: resource type %q is already declared by %s", p.Source, t.Name, src))
-				}
-				continue
+			if typeFrom.first(foldString(t.Name), t.Name, p.Source, &errs) {
+				t.Source = p.Source
+				types = append(types, t)
 			}
-			typeFrom[f] = p.Source
-			t.Source = p.Source
-			types = append(types, t)
 		}
 		for _, g := range p.GridGroups {
-			if src, dup := groupFrom[g.ID]; dup || isBuiltinGroup(g.ID) {
-				if !dup {
-					src = "the built-in grid"
-				}
-				if src != p.Source {
-					errs = append(errs, fmt.Errorf("%s: grid group %q is already declared by %s", p.Source, g.ID, src))
-				}
-				continue
+			if groupFrom.first(g.ID, g.ID, p.Source, &errs) {
+				g.Source = p.Source
+				groups = append(groups, g)
 			}
-			groupFrom[g.ID] = p.Source
-			g.Source = p.Source
-			groups = append(groups, g)
 		}
 	}
 	for _, t := range types {
-		if t.GridGroup != "" && groupFrom[t.GridGroup] == "" && !isBuiltinGroup(t.GridGroup) {
+		if t.GridGroup != "" && groupFrom.from[t.GridGroup] == "" {
 			errs = append(errs, fmt.Errorf("%s: resource type %q: grid group %q is not declared", t.Source, t.Name, t.GridGroup))
 		}
 	}
@@ -276,4 +259,27 @@ var keywardServices = []string{"fleet", "iam", "oidc"}
 func ValidActionName(name string) bool {
 	parts := strings.Split(name, ".")
 	return len(name) <= maxNameLen && len(parts) == 3 && validPart(parts[0]) && validPart(parts[1]) && validPart(parts[2])
+}
+
+// declarations records which part first declared each name of one kind
+// (action, resource type, grid group) in Compose: a name is declared by
+// one part alone, so that no part silently redefines another's.
+type declarations struct {
+	kind string
+	from map[string]string // key → source
+}
+
+// first records that part src declares name under key (its folded form
+// where case does not count) and reports whether it is the first to: a
+// declaration by another part before it adds an error naming both to
+// errs; one by src itself is a repeat to skip.
+func (d declarations) first(key, name, src string, errs *[]error) bool {
+	if prev, dup := d.from[key]; dup {
+		if prev != src {
+			*errs = append(*errs, fmt.Errorf("%s: %s %q is already declared by %s", src, d.kind, name, prev))
+		}
+		return false
+	}
+	d.from[key] = src
+	return true
 }

@@ -87,10 +87,9 @@ func FuzzResourceRef(f *testing.F) {
 	})
 }
 
-// FuzzParse requires that Parse never panics, that what it rejects it explains, and that
-// every document it accepts is valid, has no key twice or in two spellings in any object,
-// and round-trips through its canonical JSON unchanged.
-func FuzzParse(f *testing.F) {
+// addParseSeeds adds to f's corpus parseSeeds and the documents of the
+// parse golden cases.
+func addParseSeeds(f *testing.F) {
 	for _, s := range parseSeeds {
 		f.Add([]byte(s))
 	}
@@ -100,6 +99,13 @@ func FuzzParse(f *testing.F) {
 			f.Add(b)
 		}
 	}
+}
+
+// FuzzParse requires that Parse never panics, that what it rejects it explains, and that
+// every document it accepts is valid, has no key twice or in two spellings in any object,
+// and round-trips through its canonical JSON unchanged.
+func FuzzParse(f *testing.F) {
+	addParseSeeds(f)
 	cat := DefaultCatalog()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := Parse(cat, data)

@@ -81,48 +81,42 @@ type goldenResult struct {
 }
 
 func TestGoldenDecide(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "decide", "*.json"))
-	if len(files) == 0 {
-		t.Fatal("no golden cases in testdata/decide")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
-			var gc goldenCase
-			readJSON(t, file, &gc)
-			in := goldenInputs(t, gc.Policies)
-			set := Compile(nil, in)
-			var narrowing []Input
-			var layers []Layer
-			if len(gc.Narrowing) > 0 {
-				narrowing = goldenInputs(t, gc.Narrowing)
-				layers = []Layer{{"policies", set}, {"narrowing", Compile(nil, narrowing)}}
-			}
-			var results []goldenResult
-			for _, gr := range gc.Requests {
-				r := gr.request(t)
-				if layers != nil {
-					ex := ExplainLayers(&r, layers...)
-					if d, _ := DecideLayers(&r, layers...); d != ex.Decision {
-						t.Errorf("%+v: DecideLayers = %v, ExplainLayers = %v", r, d, ex.Decision)
-					}
-					if want := refLayers(DefaultCatalog(), [][]Input{in, narrowing}, r); want != ex.Decision {
-						t.Errorf("%+v: engine says %v, reference %v", r, ex.Decision, want)
-					}
-					results = append(results, goldenResult{gr, ex})
-					continue
+	forEachGolden(t, "decide", func(t *testing.T, file string) {
+		var gc goldenCase
+		readJSON(t, file, &gc)
+		in := goldenInputs(t, gc.Policies)
+		set := Compile(nil, in)
+		var narrowing []Input
+		var layers []Layer
+		if len(gc.Narrowing) > 0 {
+			narrowing = goldenInputs(t, gc.Narrowing)
+			layers = []Layer{{"policies", set}, {"narrowing", Compile(nil, narrowing)}}
+		}
+		var results []goldenResult
+		for _, gr := range gc.Requests {
+			r := gr.request(t)
+			if layers != nil {
+				ex := ExplainLayers(&r, layers...)
+				if d, _ := DecideLayers(&r, layers...); d != ex.Decision {
+					t.Errorf("%+v: DecideLayers = %v, ExplainLayers = %v", r, d, ex.Decision)
 				}
-				ex := set.Explain(&r)
-				if d := set.Decide(&r); d != ex.Decision {
-					t.Errorf("%+v: Decide = %v, Explain = %v", r, d, ex.Decision)
-				}
-				if want := refDecide(DefaultCatalog(), in, r).decision; want != ex.Decision {
+				if want := refLayers(DefaultCatalog(), [][]Input{in, narrowing}, r); want != ex.Decision {
 					t.Errorf("%+v: engine says %v, reference %v", r, ex.Decision, want)
 				}
 				results = append(results, goldenResult{gr, ex})
+				continue
 			}
-			checkGolden(t, strings.TrimSuffix(file, ".json")+".golden", results)
-		})
-	}
+			ex := set.Explain(&r)
+			if d := set.Decide(&r); d != ex.Decision {
+				t.Errorf("%+v: Decide = %v, Explain = %v", r, d, ex.Decision)
+			}
+			if want := refDecide(DefaultCatalog(), in, r).decision; want != ex.Decision {
+				t.Errorf("%+v: engine says %v, reference %v", r, ex.Decision, want)
+			}
+			results = append(results, goldenResult{gr, ex})
+		}
+		checkGolden(t, strings.TrimSuffix(file, ".json")+".golden", results)
+	})
 }
 
 // goldenInputs turns a case's policies into inputs: documents are parsed, managed policies
@@ -149,29 +143,35 @@ func goldenInputs(t *testing.T, ps []goldenPolicy) []Input {
 }
 
 func TestGoldenParse(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "parse", "*.json"))
+	forEachGolden(t, "parse", func(t *testing.T, file string) {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got any
+		doc, err := Parse(nil, data)
+		var ve ValidationErrors
+		switch {
+		case err == nil:
+			got = map[string]any{"canonical": doc}
+		case errors.As(err, &ve):
+			got = map[string]any{"errors": ve}
+		default:
+			t.Fatalf("Parse error %T: %v", err, err)
+		}
+		checkGolden(t, strings.TrimSuffix(file, ".json")+".golden", got)
+	})
+}
+
+// forEachGolden runs test on each golden case of testdata/dir (its .json
+// files), as a subtest named by the file; there must be some.
+func forEachGolden(t *testing.T, dir string, test func(t *testing.T, file string)) {
+	files, _ := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
 	if len(files) == 0 {
-		t.Fatal("no golden cases in testdata/parse")
+		t.Fatal("no golden cases in testdata/" + dir)
 	}
 	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got any
-			doc, err := Parse(nil, data)
-			var ve ValidationErrors
-			switch {
-			case err == nil:
-				got = map[string]any{"canonical": doc}
-			case errors.As(err, &ve):
-				got = map[string]any{"errors": ve}
-			default:
-				t.Fatalf("Parse error %T: %v", err, err)
-			}
-			checkGolden(t, strings.TrimSuffix(file, ".json")+".golden", got)
-		})
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) { test(t, file) })
 	}
 }
 

@@ -165,9 +165,15 @@ var managedNamespace = uuid{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80
 // (RFC 9562, SHA-1) of "keyward:managed-policy:" + name in the URL namespace
 // 6ba7b811-9dad-11d1-80b4-00c04fd430c8.
 func ManagedPolicyID(name string) string {
+	return uuidV5("keyward:managed-policy:" + name)
+}
+
+// uuidV5 returns the UUIDv5 (RFC 9562, SHA-1) of name in managedNamespace:
+// an id that every keyward derives alike from the name alone.
+func uuidV5(name string) string {
 	h := sha1.New()
 	h.Write(managedNamespace[:])
-	h.Write([]byte("keyward:managed-policy:" + name))
+	h.Write([]byte(name))
 	var u uuid
 	copy(u[:], h.Sum(nil))
 	u[6] = u[6]&0x0f | 0x50 // version 5

@@ -3,8 +3,6 @@ package policy
 import (
 	"errors"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -104,15 +102,7 @@ var decodeRequests = func() []Request {
 // engine evaluates it as the reference evaluator does: in particular a document Parse refuses
 // is never evaluated more generously than docs/policy.md allows.
 func FuzzDecode(f *testing.F) {
-	for _, s := range parseSeeds {
-		f.Add([]byte(s))
-	}
-	files, _ := filepath.Glob(filepath.Join("testdata", "parse", "*.json"))
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
-	}
+	addParseSeeds(f)
 	f.Add([]byte(`{"Version":"2030-01-01","Statement":[{"Effect":"Deny","Action":["compute.instance.Gone","iam.*"],"Resource":["*","x"],"Condition":{"IpAddress":{"keyward:SourceIp":"10.0.0.0/33"},"Bool":{"keyward:MultiFactorAuthPresent":false}}}]}`))
 	f.Add([]byte(`{"Version":"2026-03-20","Statement":[{"Effect":"deny","Action":"comp*.in*ance.Read","Resource":"` + vmInA + `","Condition":{}}]}`))
 	cat := DefaultCatalog()

@@ -85,38 +85,42 @@ func (l *errorList) checkStatement(cat *Catalog, i int, st *Statement, sh *stmtS
 		}
 	}
 	if !sh.skipAction {
-		if len(st.Action) == 0 {
-			l.add(p+".Action", "Action", "must list at least one action")
-		}
-		for j, a := range st.Action {
-			ep := elemPath(p+".Action", j, sh.bare[p+".Action"])
-			if sh.skip[ep] {
-				continue
-			}
-			if msg := l.checkAction(cat, a); msg != "" {
-				l.add(ep, "Action", msg)
-			}
-		}
+		l.checkList(p, "Action", "action", st.Action, sh, func(a string) string { return l.checkAction(cat, a) })
 	}
 	if !sh.skipResource {
-		if len(st.Resource) == 0 {
-			l.add(p+".Resource", "Resource", "must list at least one resource")
-		}
 		acts, _ := cat.statementActions(st.Action)
-		for j, r := range st.Resource {
-			ep := elemPath(p+".Resource", j, sh.bare[p+".Resource"])
-			if sh.skip[ep] {
-				continue
-			}
+		l.checkList(p, "Resource", "resource", st.Resource, sh, func(r string) string {
 			if msg := l.checkResource(cat, r); msg != "" {
-				l.add(ep, "Resource", msg)
-			} else if ref, _, _ := parseRef(r); ref.typ != "" && !cat.typeAgrees(acts, ref.typ) {
-				l.add(ep, "Resource", "no action of the statement is of type "+strconv.Quote(ref.typ)+", so "+strconv.Quote(r)+" could match none of its requests (a typed resource covers requests about resources of its type only)")
+				return msg
 			}
-		}
+			if ref, _, _ := parseRef(r); ref.typ != "" && !cat.typeAgrees(acts, ref.typ) {
+				return "no action of the statement is of type " + strconv.Quote(ref.typ) + ", so " + strconv.Quote(r) + " could match none of its requests (a typed resource covers requests about resources of its type only)"
+			}
+			return ""
+		})
 	}
 	if !sh.skipCondition && st.Condition != nil {
 		l.checkCondition(p+".Condition", st.Condition, sh)
+	}
+}
+
+// checkList checks the list field (Action or Resource) of the statement
+// at p: it must not be empty, and check gives the error of each element
+// ("" for none), but of the elements the document's shape already
+// reported.
+func (l *errorList) checkList(p, field, noun string, list []string, sh *stmtShape, check func(string) string) {
+	fp := p + "." + field
+	if len(list) == 0 {
+		l.add(fp, field, "must list at least one "+noun)
+	}
+	for j, v := range list {
+		ep := elemPath(fp, j, sh.bare[fp])
+		if sh.skip[ep] {
+			continue
+		}
+		if msg := check(v); msg != "" {
+			l.add(ep, field, msg)
+		}
 	}
 }
 

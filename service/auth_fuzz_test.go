@@ -113,15 +113,7 @@ func newTokenFixture(tb testing.TB) *tokenFixture {
 	tb.Helper()
 	ctx := context.Background()
 	svc := New(keywardtest.OpenStore(tb), Options{MaxConcurrentHashes: 1})
-	rootToken, _, err := svc.Bootstrap(ctx, BootstrapInput{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	root, err := svc.Authenticate(ctx, rootToken)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	asRoot := keyward.NewContextWithPrincipal(ctx, root)
+	root, asRoot := bootstrapRoot(tb, ctx, svc)
 	on := true
 	alice, key, err := svc.CreateUser(asRoot, UserInput{Email: "alice@example.com", Name: "Alice", Password: "a long and rare password", APIEnabled: &on})
 	if err != nil {

@@ -26,15 +26,7 @@ func TestIdentityProviderSecret(t *testing.T) {
 	ctx := context.Background()
 	store := keywardtest.OpenStore(t)
 	svc := New(store, Options{MaxConcurrentHashes: 1})
-	rootToken, _, err := svc.Bootstrap(ctx, BootstrapInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := svc.Authenticate(ctx, rootToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	asRoot := keyward.NewContextWithPrincipal(ctx, root)
+	root, asRoot := bootstrapRoot(t, ctx, svc)
 	in := IdentityProviderInput{Issuer: "https://idp.example.com", ClientID: "keyward"}
 	if _, err := svc.PutIdentityProvider(asRoot, in); errField(err) != "client_secret" {
 		t.Fatalf("first configuration without a secret: %v, want an error naming client_secret", err)

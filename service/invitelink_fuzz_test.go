@@ -17,15 +17,8 @@ func FuzzDescribeInvitation(f *testing.F) {
 	ctx := context.Background()
 	key := []byte("0123456789abcdef0123456789abcdef")
 	svc := New(keywardtest.OpenStore(f), Options{InvitationKey: key})
-	rootToken, _, err := svc.Bootstrap(ctx, BootstrapInput{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	root, err := svc.Authenticate(ctx, rootToken)
-	if err != nil {
-		f.Fatal(err)
-	}
-	inv, err := svc.CreateInvitation(keyward.NewContextWithPrincipal(ctx, root), InvitationInput{Email: "ada@example.com"})
+	_, asRoot := bootstrapRoot(f, ctx, svc)
+	inv, err := svc.CreateInvitation(asRoot, InvitationInput{Email: "ada@example.com"})
 	if err != nil {
 		f.Fatal(err)
 	}

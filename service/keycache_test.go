@@ -34,15 +34,7 @@ func TestAuthenticate_keyCache(t *testing.T) {
 	store := &countingStore{Store: keywardtest.OpenStore(t)}
 	clock := keywardtest.NewClock(time.Now())
 	svc := New(store, Options{Now: clock.Now})
-	rootToken, _, err := svc.Bootstrap(ctx, BootstrapInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := svc.Authenticate(ctx, rootToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	asRoot := keyward.NewContextWithPrincipal(ctx, root)
+	_, asRoot := bootstrapRoot(t, ctx, svc)
 	on, off := true, false
 	alice, aliceToken, err := svc.CreateUser(asRoot, UserInput{Email: "alice@example.com", Name: "Alice", APIEnabled: &on})
 	if err != nil {

@@ -34,15 +34,7 @@ func TestLocalPath(t *testing.T) {
 func TestUsesSSO(t *testing.T) {
 	ctx := context.Background()
 	svc := New(keywardtest.OpenStore(t), Options{MaxConcurrentHashes: 1})
-	rootToken, _, err := svc.Bootstrap(ctx, BootstrapInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := svc.Authenticate(ctx, rootToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	asRoot := keyward.NewContextWithPrincipal(ctx, root)
+	root, asRoot := bootstrapRoot(t, ctx, svc)
 	check := func(what string, org keyward.OrgID, want bool) {
 		t.Helper()
 		if got, err := svc.UsesSSO(ctx, org); err != nil || got != want {

@@ -26,15 +26,7 @@ func TestConcurrentAttachesOnAStaleSnapshot(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 		defer cancel()
 		svc := New(keywardtest.OpenDialect(t, dialect, sqlstore.Config{}), Options{})
-		rootToken, _, err := svc.Bootstrap(ctx, BootstrapInput{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		root, err := svc.Authenticate(ctx, rootToken)
-		if err != nil {
-			t.Fatal(err)
-		}
-		asRoot := keyward.NewContextWithPrincipal(ctx, root)
+		_, asRoot := bootstrapRoot(t, ctx, svc)
 		on := true
 		admin, adminToken, err := svc.CreateUser(asRoot, UserInput{Email: "admin@example.com", Name: "Admin", APIEnabled: &on})
 		if err != nil {
@@ -90,15 +82,7 @@ func TestDecisionInsideATransactionNeverLoads(t *testing.T) {
 	ctx := t.Context()
 	store := keywardtest.OpenStore(t)
 	svc := New(store, Options{})
-	rootToken, _, err := svc.Bootstrap(ctx, BootstrapInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := svc.Authenticate(ctx, rootToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	asRoot := keyward.NewContextWithPrincipal(ctx, root)
+	root, asRoot := bootstrapRoot(t, ctx, svc)
 	if _, err := svc.snapshot(ctx, root.OrgID, root.Revision); err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +96,7 @@ func TestDecisionInsideATransactionNeverLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	runs := 0
-	err = svc.read(asRoot, func(ctx context.Context, tx keyward.Tx) error {
+	err := svc.read(asRoot, func(ctx context.Context, tx keyward.Tx) error {
 		runs++
 		o, err := tx.GetOrganization(ctx, root.OrgID)
 		if err != nil {

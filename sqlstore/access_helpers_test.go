@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -23,12 +24,18 @@ func setGroupDeleted(ctx context.Context, tx keyward.Tx, org keyward.OrgID, id k
 	if err != nil {
 		return err
 	}
-	g.DeletedAt = nil
-	if deleted {
-		now := tx.Now()
-		g.DeletedAt = &now
-	}
+	g.DeletedAt = deletedAt(tx, deleted)
 	return tx.UpdateGroup(ctx, g)
+}
+
+// deletedAt is the DeletedAt that deletes a row softly (the
+// transaction's time) when deleted is set, or restores it (nil).
+func deletedAt(tx keyward.Tx, deleted bool) *time.Time {
+	if !deleted {
+		return nil
+	}
+	now := tx.Now()
+	return &now
 }
 
 func addToGroup(t testing.TB, s keyward.Store, org keyward.OrgID, g keyward.GroupID, u keyward.UserID) *keyward.GroupMember {
@@ -49,11 +56,7 @@ func newRole(t testing.TB, s keyward.Store, org keyward.OrgID, name string) *key
 func deleteRole(t testing.TB, s keyward.Store, r *keyward.Role, deleted bool) {
 	t.Helper()
 	write(t, s, func(tx keyward.Tx) error {
-		r.DeletedAt = nil
-		if deleted {
-			now := tx.Now()
-			r.DeletedAt = &now
-		}
+		r.DeletedAt = deletedAt(tx, deleted)
 		return tx.UpdateRole(t.Context(), r)
 	})
 }
@@ -80,11 +83,7 @@ func newPolicy(t testing.TB, s keyward.Store, org keyward.OrgID, name string) *k
 func deletePolicy(t testing.TB, s keyward.Store, p *keyward.Policy, deleted bool) {
 	t.Helper()
 	write(t, s, func(tx keyward.Tx) error {
-		p.DeletedAt = nil
-		if deleted {
-			now := tx.Now()
-			p.DeletedAt = &now
-		}
+		p.DeletedAt = deletedAt(tx, deleted)
 		return tx.UpdatePolicy(t.Context(), p, p.Version)
 	})
 }

@@ -20,13 +20,7 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 	t.Parallel()
 	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
-		a, _ := newOrg(t, s, "a")
-		b, _ := newOrg(t, s, "b")
-		alice := newAccount(t, s, "alice@example.com", false) // in A only
-		shared := newAccount(t, s, "shared@example.com", false)
-		addMember(t, s, a.ID, alice)
-		addMember(t, s, a.ID, shared)
-		addMember(t, s, b.ID, shared)
+		a, _, b, _, alice, shared := twoOrgs(t, s)
 		gA, gB := newGroup(t, s, a.ID, "team-a"), newGroup(t, s, b.ID, "team-b")
 		addToGroup(t, s, a.ID, gA.ID, alice.ID)
 		addToGroup(t, s, a.ID, gA.ID, shared.ID)
@@ -48,10 +42,7 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 		}
 		before := graphOf(a.ID)
 
-		notFound := []struct {
-			name string
-			fn   func(tx keyward.Tx) error
-		}{
+		notFound := []writeCall{
 			{"GetGroup", func(tx keyward.Tx) error { _, err := tx.GetGroup(ctx, b.ID, gA.ID); return err }},
 			{"UpdateGroup", func(tx keyward.Tx) error {
 				return tx.UpdateGroup(ctx, &keyward.Group{OrgID: b.ID, ID: gA.ID, Name: "stolen"})
@@ -86,17 +77,7 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 				return tx.DeleteAttachment(ctx, &keyward.Attachment{OrgID: b.ID, PolicyID: pA.ID, TargetType: keyward.PrincipalUser, TargetID: string(shared.ID)})
 			}},
 		}
-		for _, tt := range notFound {
-			t.Run(tt.name, func(t *testing.T) {
-				wantCode(t, tt.name, s.WriteTx(ctx, tt.fn), keyward.CodeNotFound)
-			})
-		}
-
-		lists := []struct {
-			name string
-			fn   func(tx keyward.Tx) ([]string, error)
-			want []string
-		}{
+		lists := []listCall{
 			{"ListGroups", func(tx keyward.Tx) ([]string, error) {
 				gs, _, err := tx.ListGroups(ctx, b.ID, keyward.GroupFilter{})
 				return ids(gs, func(g *keyward.Group) keyward.GroupID { return g.ID }), err
@@ -138,20 +119,7 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 				return ids(as, func(a *keyward.Attachment) keyward.PolicyID { return a.PolicyID }), err
 			}, []string{string(atB.PolicyID)}},
 		}
-		for _, tt := range lists {
-			t.Run(tt.name, func(t *testing.T) {
-				read(t, s, func(tx keyward.Tx) error {
-					got, err := tt.fn(tx)
-					if err != nil {
-						return err
-					}
-					if diff := cmp.Diff(tt.want, got); diff != "" {
-						t.Errorf("%s for B mismatch (-want +got):\n%s", tt.name, diff)
-					}
-					return nil
-				})
-			})
-		}
+		checkIsolation(t, s, notFound, lists)
 
 		read(t, s, func(tx keyward.Tx) error {
 			for _, tt := range []struct {
@@ -242,61 +210,32 @@ func TestAccessPagination(t *testing.T) {
 		groups = append([]string{string(g.ID)}, groups...)
 		roles = append([]string{string(r.ID)}, roles...)
 
-		lister := func(fn func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error)) func(keyward.Page) ([]string, keyward.PageInfo, error) {
-			return func(p keyward.Page) (ids []string, info keyward.PageInfo, err error) {
-				err = s.ReadTx(ctx, func(tx keyward.Tx) (err error) {
-					ids, info, err = fn(tx, p)
-					return err
-				})
-				return ids, info, err
-			}
-		}
-		for _, tt := range []struct {
-			name string
-			list func(keyward.Page) ([]string, keyward.PageInfo, error)
-			all  []string
-		}{
-			{"groups", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+		checkPages(t, []pagedList{
+			{"groups", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				gs, info, err := tx.ListGroups(ctx, o.ID, keyward.GroupFilter{Page: p})
 				return ids(gs, func(g *keyward.Group) keyward.GroupID { return g.ID }), info, err
 			}), groups},
-			{"group members", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			{"group members", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				ms, info, err := tx.ListGroupMembers(ctx, o.ID, g.ID, p)
 				return ids(ms, func(m *keyward.GroupMemberView) keyward.UserID { return m.User.Account.ID }), info, err
 			}), members},
-			{"roles", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			{"roles", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				rs, info, err := tx.ListRoles(ctx, o.ID, keyward.RoleFilter{Page: p})
 				return ids(rs, func(r *keyward.Role) keyward.RoleID { return r.ID }), info, err
 			}), roles},
-			{"bindings", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			{"bindings", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				bs, info, err := tx.ListRoleBindings(ctx, o.ID, keyward.BindingFilter{Page: p})
 				return ids(bs, func(b *keyward.RoleBinding) string { return b.PrincipalID }), info, err
 			}), bindings},
-			{"policies", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			{"policies", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				ps, info, err := tx.ListPolicies(ctx, o.ID, keyward.PolicyFilter{Page: p})
 				return ids(ps, func(p *keyward.Policy) keyward.PolicyID { return p.ID }), info, err
 			}), policies},
-			{"attachments", lister(func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			{"attachments", lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
 				as, info, err := tx.ListAttachments(ctx, o.ID, keyward.AttachmentFilter{Page: p})
 				return ids(as, func(a *keyward.Attachment) string { return a.TargetID }), info, err
 			}), attachments},
-		} {
-			for _, limit := range []int{1, 3, len(tt.all), len(tt.all) + 1} {
-				t.Run(fmt.Sprintf("%s/limit %d", tt.name, limit), func(t *testing.T) {
-					forward, back := walk(t, len(tt.all), tt.list, limit)
-					want := chunks(tt.all, limit)
-					if diff := cmp.Diff(want, forward); diff != "" {
-						t.Errorf("pages through Next mismatch (-want +got):\n%s", diff)
-					}
-					if len(want) == 1 && len(back) != 0 {
-						t.Errorf("pages through Prev from the only page: %q, want none", back)
-					}
-					if diff := cmp.Diff(want[:len(want)-1], back); len(want) > 1 && diff != "" {
-						t.Errorf("pages through Prev mismatch (-want +got):\n%s", diff)
-					}
-				})
-			}
-		}
+		})
 
 		// Bad cursors are CodeInvalid for the field "cursor".
 		id := keyward.NewID(time.Now())
@@ -314,12 +253,7 @@ func TestAccessPagination(t *testing.T) {
 						return err
 					},
 				}
-				for name, call := range calls {
-					err := call()
-					if e := keyward.AsError(err); e == nil || e.Code != keyward.CodeInvalid || e.Field != "cursor" {
-						t.Errorf("%s(cursor %q) error = %v, want CodeInvalid for field cursor", name, c, err)
-					}
-				}
+				wantBadCursor(t, c, calls)
 				return nil
 			})
 		}

@@ -36,9 +36,7 @@ func emailKey(email string) any {
 func (t *tx) CreateAccount(ctx context.Context, a *keyward.Account) error {
 	const op = "sqlstore.CreateAccount"
 	t.touch("", changeNone, "")
-	if a.ID == "" {
-		a.ID = keyward.UserID(keyward.NewID(t.now))
-	}
+	setID(&a.ID, t.now)
 	t.stamp(&a.CreatedAt, &a.UpdatedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO accounts
 		(id, email, email_key, name, password_hash, service, created_at, updated_at)
@@ -86,13 +84,7 @@ func (t *tx) UpdateAccount(ctx context.Context, a *keyward.Account) error {
 		SET email = $2, email_key = $3, name = $4, password_hash = $5, updated_at = $6
 		WHERE id = $1`,
 		a.ID, a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.UpdatedAt.UnixMicro()))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Account not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Account not found.")
 }
 
 // errAccountInUse is what a foreign-key violation on deleting an account
@@ -108,11 +100,5 @@ func (t *tx) DeleteAccount(ctx context.Context, id keyward.UserID) error {
 	const op = "sqlstore.DeleteAccount"
 	t.touch("", changeUser, string(id))
 	n, err := affected(t.execChecked(ctx, "DELETE FROM accounts WHERE id = $1", id))
-	if err != nil {
-		return dbError(op, err, errAccountInUse)
-	}
-	if n == 0 {
-		return notFound(op, "Account not found.")
-	}
-	return nil
+	return changedOne(op, n, err, errAccountInUse, "Account not found.")
 }

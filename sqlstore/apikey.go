@@ -40,9 +40,7 @@ var errNoMember = keyward.Errorf(keyward.CodeNotFound, "User not found.")
 func (t *tx) CreateAPIKey(ctx context.Context, k *keyward.APIKey) error {
 	const op = "sqlstore.CreateAPIKey"
 	t.touch(k.OrgID, changeNone, "")
-	if k.ID == "" {
-		k.ID = keyward.APIKeyID(keyward.NewID(t.now))
-	}
+	setID(&k.ID, t.now)
 	if k.CreatedAt.IsZero() {
 		k.CreatedAt = t.now
 	}
@@ -100,11 +98,5 @@ func (t *tx) RevokeAPIKey(ctx context.Context, org keyward.OrgID, id keyward.API
 	n, err := affected(t.tx.ExecContext(ctx,
 		"UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE org_id = $1 AND id = $2",
 		org, id, micro(at).UnixMicro()))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "API key not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "API key not found.")
 }

@@ -61,11 +61,7 @@ func TestAPIKeyErrors(t *testing.T) {
 		outsider := newAccount(t, s, "outsider@example.com", false)
 		k := newKey(t, s, o.ID, owner.ID, "ci")
 		missing := keyward.APIKeyID(keyward.NewID(time.Now()))
-		tests := []struct {
-			name string
-			fn   func(tx keyward.Tx) error
-			want keyward.Code
-		}{
+		tests := []codeCase{
 			{"key of a non-member", func(tx keyward.Tx) error {
 				return tx.CreateAPIKey(ctx, &keyward.APIKey{OrgID: o.ID, UserID: outsider.ID, SecretHash: []byte("x")})
 			}, keyward.CodeNotFound},
@@ -79,11 +75,7 @@ func TestAPIKeyErrors(t *testing.T) {
 			}, keyward.CodeNotFound},
 			{"revoke missing", func(tx keyward.Tx) error { return tx.RevokeAPIKey(ctx, o.ID, missing, tx.Now()) }, keyward.CodeNotFound},
 		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				wantCode(t, tt.name, s.WriteTx(ctx, tt.fn), tt.want)
-			})
-		}
+		wantCodes(t, s, tests)
 	})
 }
 

@@ -91,9 +91,7 @@ func (t *tx) appendAudit(ctx context.Context, op, table string, e *keyward.Audit
 		e.Time = t.now
 	}
 	e.Time = micro(e.Time)
-	if e.ID == "" {
-		e.ID = keyward.AuditEventID(keyward.NewID(e.Time))
-	}
+	setID(&e.ID, e.Time)
 	if len(e.Before) == 0 {
 		e.Before = nil
 	}
@@ -133,15 +131,9 @@ func (t *tx) ListFleetAuditEvents(ctx context.Context, f keyward.AuditFilter) ([
 
 // listAudit lists the events of table that match w and f, newest first.
 func (t *tx) listAudit(ctx context.Context, op, table string, w where, f keyward.AuditFilter) ([]*keyward.AuditEvent, keyward.PageInfo, error) {
-	if f.ActorID != "" {
-		w.add("e.actor_id = %s", f.ActorID)
-	}
-	if f.Action != "" {
-		w.add("e.action = %s", f.Action)
-	}
-	if f.TargetID != "" {
-		w.add("e.target_id = %s", f.TargetID)
-	}
+	eq(&w, "e.actor_id", f.ActorID)
+	eq(&w, "e.action", f.Action)
+	eq(&w, "e.target_id", f.TargetID)
 	if !f.Since.IsZero() {
 		w.add("e.occurred_at >= %s", ceilMicros(f.Since))
 	}

@@ -490,6 +490,19 @@ func dbError(op string, err error, fk *keyward.Error) error {
 	return e
 }
 
+// changedOne is the error of a statement of op that must change a row,
+// given how many it changed (n) and its error: err as dbError maps it
+// (fk as there), else notFound with message if it changed none.
+func changedOne(op string, n int64, err error, fk *keyward.Error, message string) error {
+	if err != nil {
+		return dbError(op, err, fk)
+	}
+	if n == 0 {
+		return notFound(op, message)
+	}
+	return nil
+}
+
 // notFound is the error for a row that op did not find.
 func notFound(op, message string) error {
 	return &keyward.Error{Code: keyward.CodeNotFound, Message: message, Op: op}

@@ -31,9 +31,7 @@ func (t *tx) GrantFleetRole(ctx context.Context, g *keyward.FleetRoleGrant) erro
 		g.CreatedAt = t.now
 	}
 	g.CreatedAt = micro(g.CreatedAt)
-	if g.ID == "" {
-		g.ID = keyward.NewID(g.CreatedAt)
-	}
+	setID(&g.ID, g.CreatedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO fleet_roles (id, user_id, role, granted_by, created_at)
 		VALUES ($1, $2, $3, $4, $5)`,
 		g.ID, g.UserID, g.Role, g.GrantedBy, g.CreatedAt.UnixMicro())
@@ -71,25 +69,15 @@ func (t *tx) RevokeFleetRole(ctx context.Context, user keyward.UserID, role stri
 		}
 	}
 	n, err := affected(t.execChecked(ctx, "DELETE FROM fleet_roles WHERE user_id = $1 AND role = $2", user, role))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "The account does not hold that fleet role.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "The account does not hold that fleet role.")
 }
 
 // ListFleetRoles lists the grants that match f in the order they were made.
 func (t *tx) ListFleetRoles(ctx context.Context, f keyward.FleetRoleFilter) ([]*keyward.FleetRoleGrant, keyward.PageInfo, error) {
 	var w where
 	w.add("a.id = f.user_id")
-	if f.UserID != "" {
-		w.add("f.user_id = %s", f.UserID)
-	}
-	if f.Role != "" {
-		w.add("f.role = %s", f.Role)
-	}
+	eq(&w, "f.user_id", f.UserID)
+	eq(&w, "f.role", f.Role)
 	return list(ctx, t, listing{
 		op:   "sqlstore.ListFleetRoles",
 		cols: fleetRoleColumns,

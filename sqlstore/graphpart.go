@@ -248,6 +248,8 @@ func graphPart(g *keyward.Graph, c *keyward.GraphChanges) *keyward.Graph {
 	p := &keyward.Graph{Org: g.Org}
 	p.Users = keep(g.Users, func(u *keyward.User) bool { return users[u.Account.ID] })
 	p.Groups = keep(g.Groups, func(gr *keyward.Group) bool { return groups[gr.ID] })
+	// A group's memberships are its members' rows (a change to one touches
+	// the member); a group is only deleted softly, and keeps them.
 	p.GroupMembers = keep(g.GroupMembers, func(m *keyward.GroupMember) bool { return users[m.UserID] })
 	p.Roles = keep(g.Roles, func(r *keyward.Role) bool { return roles[r.ID] })
 	p.Bindings = keep(g.Bindings, func(b *keyward.RoleBinding) bool {

@@ -14,63 +14,41 @@ import (
 
 // patchGraph applies a change set to the graph at its From revision the
 // way LoadGraphPart's contract allows: it drops from old every row the
-// part's queries would have returned (the rows of c's entities) and adds
-// part's. With c.All, part is the whole graph.
+// part's queries would have returned (the rows of c's entities, as
+// GraphPart keeps them of old) and adds part's. With c.All, part is the
+// whole graph.
 func patchGraph(old, part *keyward.Graph, c *keyward.GraphChanges) *keyward.Graph {
 	if c.All {
 		return part
 	}
-	users, groups, roles, policies, resources := setOf(c.Users), setOf(c.Groups), setOf(c.Roles), setOf(c.Policies), setOf(c.Resources)
-	principal := func(typ keyward.PrincipalType, id string) bool {
-		switch typ {
-		case keyward.PrincipalUser:
-			return users[keyward.UserID(id)]
-		case keyward.PrincipalGroup:
-			return groups[keyward.GroupID(id)]
-		}
-		return false
+	drop := sqlstore.GraphPart(old, c)
+	return &keyward.Graph{
+		Org:          part.Org,
+		Users:        replaceRows(old.Users, drop.Users, part.Users),
+		Groups:       replaceRows(old.Groups, drop.Groups, part.Groups),
+		GroupMembers: replaceRows(old.GroupMembers, drop.GroupMembers, part.GroupMembers),
+		Roles:        replaceRows(old.Roles, drop.Roles, part.Roles),
+		Bindings:     replaceRows(old.Bindings, drop.Bindings, part.Bindings),
+		Policies:     replaceRows(old.Policies, drop.Policies, part.Policies),
+		Attachments:  replaceRows(old.Attachments, drop.Attachments, part.Attachments),
+		Trusts:       replaceRows(old.Trusts, drop.Trusts, part.Trusts),
+		Projects:     replaceRows(old.Projects, drop.Projects, part.Projects),
+		Resources:    replaceRows(old.Resources, drop.Resources, part.Resources),
+		Overrides:    replaceRows(old.Overrides, drop.Overrides, part.Overrides),
+		RoleGrids:    replaceRows(old.RoleGrids, drop.RoleGrids, part.RoleGrids),
 	}
-	g := &keyward.Graph{Org: part.Org}
-	g.Users = replaceRows(old.Users, part.Users, func(u *keyward.User) bool { return users[u.Account.ID] })
-	g.Groups = replaceRows(old.Groups, part.Groups, func(x *keyward.Group) bool { return groups[x.ID] })
-	// A group's memberships are its members' rows (a change to one touches
-	// the member); a group is only deleted softly, and keeps them.
-	g.GroupMembers = replaceRows(old.GroupMembers, part.GroupMembers, func(m *keyward.GroupMember) bool { return users[m.UserID] })
-	g.Roles = replaceRows(old.Roles, part.Roles, func(r *keyward.Role) bool { return roles[r.ID] })
-	g.Bindings = replaceRows(old.Bindings, part.Bindings, func(b *keyward.RoleBinding) bool {
-		return principal(b.PrincipalType, b.PrincipalID)
-	})
-	g.Policies = replaceRows(old.Policies, part.Policies, func(p *keyward.Policy) bool { return policies[p.ID] })
-	g.Attachments = replaceRows(old.Attachments, part.Attachments, func(a *keyward.Attachment) bool {
-		return principal(a.TargetType, a.TargetID) ||
-			(a.TargetType == keyward.PrincipalRole && roles[keyward.RoleID(a.TargetID)])
-	})
-	g.Trusts, g.Projects = old.Trusts, old.Projects
-	if c.Trusts || len(c.Roles) > 0 {
-		g.Trusts = part.Trusts
-	}
-	if c.Projects {
-		g.Projects = part.Projects
-	}
-	g.Resources = replaceRows(old.Resources, part.Resources, func(r *keyward.Resource) bool { return resources[r.ID] })
-	g.Overrides = replaceRows(old.Overrides, part.Overrides, func(o *keyward.Override) bool { return users[o.UserID] })
-	g.RoleGrids = replaceRows(old.RoleGrids, part.RoleGrids, func(r *keyward.RoleGrid) bool { return roles[r.RoleID] })
-	return g
 }
 
-func setOf[T comparable](s []T) map[T]bool {
-	m := map[T]bool{}
-	for _, v := range s {
-		m[v] = true
+// replaceRows returns old without the rows of drop (the same pointers),
+// then part.
+func replaceRows[T comparable](old, drop, part []T) []T {
+	gone := make(map[T]bool, len(drop))
+	for _, v := range drop {
+		gone[v] = true
 	}
-	return m
-}
-
-// replaceRows returns old without the rows drop matches, then part.
-func replaceRows[T any](old, part []T, drop func(T) bool) []T {
 	var out []T
 	for _, v := range old {
-		if !drop(v) {
+		if !gone[v] {
 			out = append(out, v)
 		}
 	}

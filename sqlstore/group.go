@@ -38,9 +38,7 @@ func nameKey(name string) string { return strings.ToLower(name) }
 // case-insensitively.
 func (t *tx) CreateGroup(ctx context.Context, g *keyward.Group) error {
 	const op = "sqlstore.CreateGroup"
-	if g.ID == "" {
-		g.ID = keyward.GroupID(keyward.NewID(t.now))
-	}
+	setID(&g.ID, t.now)
 	t.touch(g.OrgID, changeGroup, string(g.ID))
 	t.stamp(&g.CreatedAt, &g.UpdatedAt)
 	g.MemberCount = 0
@@ -77,9 +75,7 @@ func (t *tx) ListGroups(ctx context.Context, org keyward.OrgID, f keyward.GroupF
 		w.add("g.name_key = %s", nameKey(f.Name))
 	}
 	w.contains(f.Search, "g.name_key")
-	if f.Source != "" {
-		w.add("g.source = %s", f.Source)
-	}
+	eq(&w, "g.source", f.Source)
 	return list(ctx, t, listing{
 		op:   "sqlstore.ListGroups",
 		cols: groupColumns,
@@ -103,13 +99,7 @@ func (t *tx) UpdateGroup(ctx context.Context, g *keyward.Group) error {
 		SET name = $3, name_key = $4, description = $5, updated_at = $6, source = $7, external_id = $8, deleted_at = $9
 		WHERE org_id = $1 AND id = $2`,
 		g.OrgID, g.ID, g.Name, nameKey(g.Name), g.Description, g.UpdatedAt.UnixMicro(), g.Source, g.ExternalID, nullMicros(g.DeletedAt)))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Group not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Group not found.")
 }
 
 // notDeletedGroup is the condition that column col of table alias a does
@@ -158,13 +148,7 @@ func (t *tx) RemoveGroupMember(ctx context.Context, org keyward.OrgID, group key
 	t.touch(org, changeUser, string(user))
 	n, err := affected(t.tx.ExecContext(ctx,
 		"DELETE FROM group_members WHERE org_id = $1 AND group_id = $2 AND user_id = $3", org, group, user))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "The user is not a member of the group.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "The user is not a member of the group.")
 }
 
 // IsGroupMember reports whether user is a member of the group.

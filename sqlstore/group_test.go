@@ -404,11 +404,7 @@ func TestDeleteMemberCascade(t *testing.T) {
 	t.Parallel()
 	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
-		other, _ := newOrg(t, s, "other")
-		bob := newAccount(t, s, "bob@example.com", false)
-		addMember(t, s, o.ID, bob)
-		addMember(t, s, other.ID, bob)
+		o, owner, other, bob := orgsSharingBob(t, s, "acme")
 		g := newGroup(t, s, o.ID, "Ops")
 		og := newGroup(t, s, other.ID, "Ops")
 		r := newRole(t, s, o.ID, "deployer")

@@ -3,6 +3,8 @@ package sqlstore_test
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/keyward-iam/keyward"
 )
 
@@ -27,6 +29,25 @@ func wantCode(t testing.TB, call string, err error, code keyward.Code) {
 	t.Helper()
 	if got := keyward.ErrorCode(err); got != code {
 		t.Errorf("%s error = %v, want code %q", call, err, code)
+	}
+}
+
+// codeCase is a write that must fail with code want ("" to succeed).
+type codeCase struct {
+	name string
+	fn   func(tx keyward.Tx) error
+	want keyward.Code
+}
+
+// wantCodes runs the write of each test in a transaction of its own, in
+// order, each in a subtest, and fails t unless its error has the code the
+// test wants.
+func wantCodes(t *testing.T, s keyward.Store, tests []codeCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantCode(t, tt.name, s.WriteTx(t.Context(), tt.fn), tt.want)
+		})
 	}
 }
 
@@ -82,6 +103,19 @@ func addMember(t testing.TB, s keyward.Store, org keyward.OrgID, a *keyward.Acco
 	return m
 }
 
+// orgsSharingBob creates an organization called name, another called
+// "other", and bob@name.example, a member of both: the fixture of what
+// must not reach across organizations.
+func orgsSharingBob(t testing.TB, s keyward.Store, name string) (o *keyward.Organization, owner *keyward.Account, other *keyward.Organization, bob *keyward.Account) {
+	t.Helper()
+	o, owner = newOrg(t, s, name)
+	other, _ = newOrg(t, s, "other")
+	bob = newAccount(t, s, "bob@"+name+".example", false)
+	addMember(t, s, o.ID, bob)
+	addMember(t, s, other.ID, bob)
+	return o, owner, other, bob
+}
+
 func newKey(t testing.TB, s keyward.Store, org keyward.OrgID, user keyward.UserID, name string) *keyward.APIKey {
 	t.Helper()
 	k := &keyward.APIKey{OrgID: org, UserID: user, Name: name, SecretHash: []byte("hash of " + name), CreatedBy: user}
@@ -93,4 +127,45 @@ func appendAudit(t testing.TB, s keyward.Store, e *keyward.AuditEvent) *keyward.
 	t.Helper()
 	write(t, s, func(tx keyward.Tx) error { return tx.AppendAudit(t.Context(), e) })
 	return e
+}
+
+// writeCall is a named call in a write transaction.
+type writeCall struct {
+	name string
+	fn   func(tx keyward.Tx) error
+}
+
+// listCall is a named listing, by the ids it returns, and the ids it must
+// return.
+type listCall struct {
+	name string
+	fn   func(tx keyward.Tx) ([]string, error)
+	want []string
+}
+
+// checkIsolation checks, each in a subtest, calls made through
+// organization B about what is not B's: every write of notFound must fail
+// with CodeNotFound, every listing of lists must return its want (B's
+// rows alone).
+func checkIsolation(t *testing.T, s keyward.Store, notFound []writeCall, lists []listCall) {
+	t.Helper()
+	for _, tt := range notFound {
+		t.Run(tt.name, func(t *testing.T) {
+			wantCode(t, tt.name, s.WriteTx(t.Context(), tt.fn), keyward.CodeNotFound)
+		})
+	}
+	for _, tt := range lists {
+		t.Run(tt.name, func(t *testing.T) {
+			read(t, s, func(tx keyward.Tx) error {
+				got, err := tt.fn(tx)
+				if err != nil {
+					return err
+				}
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("%s for B mismatch (-want +got):\n%s", tt.name, diff)
+				}
+				return nil
+			})
+		})
+	}
 }

@@ -85,13 +85,7 @@ func (t *tx) DeleteIdentityProvider(ctx context.Context, org keyward.OrgID) erro
 	const op = "sqlstore.DeleteIdentityProvider"
 	t.touch(org, changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM identity_providers WHERE org_id = $1", org))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Identity provider not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Identity provider not found.")
 }
 
 // GetUserByExternalID returns the member of org that source names

@@ -56,9 +56,7 @@ func idsJSON[T ~string](ids []T) string {
 func (t *tx) CreateInvitation(ctx context.Context, i *keyward.Invitation) error {
 	const op = "sqlstore.CreateInvitation"
 	t.touch(i.OrgID, changeNone, "")
-	if i.ID == "" {
-		i.ID = keyward.InvitationID(keyward.NewID(t.now))
-	}
+	setID(&i.ID, t.now)
 	if i.Status == "" {
 		i.Status = keyward.InvitationPending
 	}
@@ -122,13 +120,7 @@ func (t *tx) UpdateInvitation(ctx context.Context, i *keyward.Invitation) error 
 	n, err := affected(t.tx.ExecContext(ctx, `UPDATE invitations SET status = $3, nonce = $4, expires_at = $5,
 		updated_at = $6, responded_at = $7, accepted_by = $8 WHERE org_id = $1 AND id = $2`,
 		i.OrgID, i.ID, i.Status, i.Nonce, i.ExpiresAt.UnixMicro(), i.UpdatedAt.UnixMicro(), nullMicros(i.RespondedAt), i.AcceptedBy))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Invitation not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Invitation not found.")
 }
 
 // RevokeInvitationsBy revokes the pending invitations inviter made in org.

@@ -158,11 +158,7 @@ func TestMailOutbox(t *testing.T) {
 func TestRevokeInvitationsBy(t *testing.T) {
 	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
-		org, owner := newOrg(t, s, "acme")
-		other, _ := newOrg(t, s, "other")
-		bob := newAccount(t, s, "bob@acme.example", false)
-		addMember(t, s, org.ID, bob)
-		addMember(t, s, other.ID, bob)
+		org, owner, other, bob := orgsSharingBob(t, s, "acme")
 		now := time.Now().UTC().Truncate(time.Microsecond)
 		names := map[keyward.InvitationID]string{}
 		mk := func(name string, o keyward.OrgID, by keyward.UserID, status keyward.InvitationStatus, expires time.Time) {

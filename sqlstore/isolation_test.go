@@ -11,29 +11,34 @@ import (
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
+// twoOrgs creates the organizations A and B of the isolation tests, with
+// their owners, alice, a member of A only, and shared, a member of both.
+func twoOrgs(t *testing.T, s keyward.Store) (a *keyward.Organization, ownerA *keyward.Account, b *keyward.Organization, ownerB, alice, shared *keyward.Account) {
+	t.Helper()
+	a, ownerA = newOrg(t, s, "a")
+	b, ownerB = newOrg(t, s, "b")
+	alice = newAccount(t, s, "alice@example.com", false)
+	shared = newAccount(t, s, "shared@example.com", false)
+	addMember(t, s, a.ID, alice)
+	addMember(t, s, a.ID, shared)
+	addMember(t, s, b.ID, shared)
+	return a, ownerA, b, ownerB, alice, shared
+}
+
 // TestCrossOrgIsolation checks that no org-scoped method of Tx, asked
 // about organization B, sees or changes a row of organization A.
 func TestCrossOrgIsolation(t *testing.T) {
 	t.Parallel()
 	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
-		a, ownerA := newOrg(t, s, "a")
-		b, ownerB := newOrg(t, s, "b")
-		alice := newAccount(t, s, "alice@example.com", false) // in A only
-		shared := newAccount(t, s, "shared@example.com", false)
-		addMember(t, s, a.ID, alice)
-		addMember(t, s, a.ID, shared)
-		addMember(t, s, b.ID, shared)
+		a, ownerA, b, ownerB, alice, shared := twoOrgs(t, s)
 		aliceKey := newKey(t, s, a.ID, alice.ID, "alice in a")
 		sharedKeyA := newKey(t, s, a.ID, shared.ID, "shared in a")
 		sharedKeyB := newKey(t, s, b.ID, shared.ID, "shared in b")
 		eventA := appendAudit(t, s, &keyward.AuditEvent{OrgID: a.ID, ActorID: alice.ID, Action: "iam.user.Update", TargetID: string(alice.ID)})
 		eventB := appendAudit(t, s, &keyward.AuditEvent{OrgID: b.ID, ActorID: ownerB.ID, Action: "iam.user.Update", TargetID: string(shared.ID)})
 
-		notFound := []struct {
-			name string
-			fn   func(tx keyward.Tx) error
-		}{
+		notFound := []writeCall{
 			{"GetUser", func(tx keyward.Tx) error { _, err := tx.GetUser(ctx, b.ID, alice.ID); return err }},
 			{"GetUser(owner of A)", func(tx keyward.Tx) error { _, err := tx.GetUser(ctx, b.ID, ownerA.ID); return err }},
 			{"UpdateMember", func(tx keyward.Tx) error {
@@ -48,80 +53,33 @@ func TestCrossOrgIsolation(t *testing.T) {
 			{"RevokeAPIKey", func(tx keyward.Tx) error { return tx.RevokeAPIKey(ctx, b.ID, aliceKey.ID, tx.Now()) }},
 			{"RevokeAPIKey(member of both)", func(tx keyward.Tx) error { return tx.RevokeAPIKey(ctx, b.ID, sharedKeyA.ID, tx.Now()) }},
 		}
-		for _, tt := range notFound {
-			t.Run(tt.name, func(t *testing.T) {
-				wantCode(t, tt.name, s.WriteTx(ctx, tt.fn), keyward.CodeNotFound)
-			})
-		}
-
-		lists := []struct {
-			name string
-			fn   func(tx keyward.Tx) ([]string, error)
-			want []string
-		}{
+		lists := []listCall{
 			{"ListUsers", func(tx keyward.Tx) ([]string, error) {
 				users, _, err := tx.ListUsers(ctx, b.ID, keyward.UserFilter{})
-				var ids []string
-				for _, u := range users {
-					ids = append(ids, string(u.Account.ID))
-				}
-				return ids, err
+				return ids(users, func(u *keyward.User) keyward.UserID { return u.Account.ID }), err
 			}, []string{string(ownerB.ID), string(shared.ID)}},
 			{"ListUsers(email of A's member)", func(tx keyward.Tx) ([]string, error) {
 				users, _, err := tx.ListUsers(ctx, b.ID, keyward.UserFilter{Email: alice.Email})
-				var ids []string
-				for _, u := range users {
-					ids = append(ids, string(u.Account.ID))
-				}
-				return ids, err
+				return ids(users, func(u *keyward.User) keyward.UserID { return u.Account.ID }), err
 			}, nil},
 			{"ListAPIKeys(member of both)", func(tx keyward.Tx) ([]string, error) {
 				keys, _, err := tx.ListAPIKeys(ctx, b.ID, shared.ID, keyward.Page{})
-				var ids []string
-				for _, k := range keys {
-					ids = append(ids, string(k.ID))
-				}
-				return ids, err
+				return ids(keys, func(k *keyward.APIKey) keyward.APIKeyID { return k.ID }), err
 			}, []string{string(sharedKeyB.ID)}},
 			{"ListAPIKeys(member of A only)", func(tx keyward.Tx) ([]string, error) {
 				keys, _, err := tx.ListAPIKeys(ctx, b.ID, alice.ID, keyward.Page{})
-				var ids []string
-				for _, k := range keys {
-					ids = append(ids, string(k.ID))
-				}
-				return ids, err
+				return ids(keys, func(k *keyward.APIKey) keyward.APIKeyID { return k.ID }), err
 			}, nil},
 			{"ListAuditEvents", func(tx keyward.Tx) ([]string, error) {
 				evs, _, err := tx.ListAuditEvents(ctx, b.ID, keyward.AuditFilter{})
-				var ids []string
-				for _, e := range evs {
-					ids = append(ids, string(e.ID))
-				}
-				return ids, err
+				return ids(evs, func(e *keyward.AuditEvent) keyward.AuditEventID { return e.ID }), err
 			}, []string{string(eventB.ID)}},
 			{"ListAuditEvents(actor in A)", func(tx keyward.Tx) ([]string, error) {
 				evs, _, err := tx.ListAuditEvents(ctx, b.ID, keyward.AuditFilter{ActorID: alice.ID, TargetID: eventA.TargetID})
-				var ids []string
-				for _, e := range evs {
-					ids = append(ids, string(e.ID))
-				}
-				return ids, err
+				return ids(evs, func(e *keyward.AuditEvent) keyward.AuditEventID { return e.ID }), err
 			}, nil},
 		}
-		for _, tt := range lists {
-			t.Run(tt.name, func(t *testing.T) {
-				read(t, s, func(tx keyward.Tx) error {
-					got, err := tt.fn(tx)
-					if err != nil {
-						return err
-					}
-					if diff := cmp.Diff(tt.want, got); diff != "" {
-						t.Errorf("%s for B mismatch (-want +got):\n%s", tt.name, diff)
-					}
-					return nil
-				})
-			})
-		}
+		checkIsolation(t, s, notFound, lists)
 
 		// Removing the shared member from B leaves everything of A alone.
 		write(t, s, func(tx keyward.Tx) error { return tx.DeleteMember(ctx, b.ID, shared.ID) })

@@ -29,9 +29,7 @@ func scanLoginSession(sc scanner) (*keyward.LoginSession, error) {
 func (t *tx) CreateLoginSession(ctx context.Context, s *keyward.LoginSession) error {
 	const op = "sqlstore.CreateLoginSession"
 	t.touch(s.OrgID, changeNone, "")
-	if s.ID == "" {
-		s.ID = keyward.LoginSessionID(keyward.NewID(t.now))
-	}
+	setID(&s.ID, t.now)
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = t.now
 	}
@@ -70,13 +68,7 @@ func (t *tx) DeleteLoginSession(ctx context.Context, uid keyward.UserID, id keyw
 	const op = "sqlstore.DeleteLoginSession"
 	t.touch("", changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM login_sessions WHERE id = $1 AND user_id = $2", id, uid))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Login session not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Login session not found.")
 }
 
 // DeleteLoginSessionsOf ends every session of the account but keep.

@@ -33,9 +33,7 @@ func scanMail(s scanner) (*keyward.MailMessage, error) {
 func (t *tx) EnqueueMail(ctx context.Context, m *keyward.MailMessage) error {
 	const op = "sqlstore.EnqueueMail"
 	t.touch(m.OrgID, changeNone, "")
-	if m.ID == "" {
-		m.ID = keyward.MailID(keyward.NewID(t.now))
-	}
+	setID(&m.ID, t.now)
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = t.now
 	}
@@ -102,13 +100,7 @@ func (t *tx) ReleaseMail(ctx context.Context, id keyward.MailID) error {
 func (t *tx) updateMail(ctx context.Context, op, query string, args ...any) error {
 	t.touch("", changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, query, args...))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Message not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Message not found.")
 }
 
 // ListMail lists org's messages, newest first.

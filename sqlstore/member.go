@@ -108,16 +108,12 @@ func (t *tx) ListUsers(ctx context.Context, org keyward.OrgID, f keyward.UserFil
 		e.Op = op
 		return nil, keyward.PageInfo{}, e
 	}
-	if f.Status != "" {
-		w.add("m.status = %s", f.Status)
-	}
+	eq(&w, "m.status", f.Status)
 	if f.Email != "" {
 		w.add("a.email_key = %s", emailKey(f.Email))
 	}
 	w.contains(f.Search, "lower(a.name)", "a.email_key")
-	if f.Source != "" {
-		w.add("m.source = %s", f.Source)
-	}
+	eq(&w, "m.source", f.Source)
 	return list(ctx, t, listing{
 		op:   op,
 		cols: userColumns,
@@ -141,13 +137,7 @@ func (t *tx) UpdateMember(ctx context.Context, m *keyward.Member) error {
 		SET owner = $3, status = $4, api_enabled = $5, acls = $6, updated_at = $7, suspended_at = $8, source = $9, external_id = $10
 		WHERE org_id = $1 AND user_id = $2`,
 		m.OrgID, m.UserID, m.Owner, m.Status, m.APIEnabled, acls, m.UpdatedAt.UnixMicro(), nullMicros(m.SuspendedAt), m.Source, m.ExternalID))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "User not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "User not found.")
 }
 
 // SetMemberTags replaces the tags of the membership (org, id).
@@ -163,13 +153,7 @@ func (t *tx) SetMemberTags(ctx context.Context, org keyward.OrgID, id keyward.Us
 	}
 	n, err := affected(t.tx.ExecContext(ctx, "UPDATE members SET tags = $3, updated_at = $4 WHERE org_id = $1 AND user_id = $2",
 		org, id, string(b), t.Now().UnixMicro()))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "User not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "User not found.")
 }
 
 // DeleteMember removes the membership and, in org, the user's API keys,

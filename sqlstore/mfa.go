@@ -112,13 +112,7 @@ func (t *tx) SetLoginSessionMFA(ctx context.Context, id keyward.LoginSessionID, 
 	const op = "sqlstore.SetLoginSessionMFA"
 	t.touch("", changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "UPDATE login_sessions SET mfa_at = $2 WHERE id = $1", id, micro(at).UnixMicro()))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Login session not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Login session not found.")
 }
 
 // RequireMFA reports whether the organization demands a second factor.
@@ -139,11 +133,5 @@ func (t *tx) SetRequireMFA(ctx context.Context, org keyward.OrgID, on bool) erro
 	const op = "sqlstore.SetRequireMFA"
 	t.touch(org, changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "UPDATE organizations SET require_mfa = $2 WHERE id = $1", org, on))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Organization not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Organization not found.")
 }

@@ -39,9 +39,7 @@ func scanIssuer(s scanner) (*keyward.OIDCIssuer, error) {
 func (t *tx) CreateOIDCIssuer(ctx context.Context, i *keyward.OIDCIssuer) error {
 	const op = "sqlstore.CreateOIDCIssuer"
 	t.touch(i.OrgID, changeNone, "")
-	if i.ID == "" {
-		i.ID = keyward.OIDCIssuerID(keyward.NewID(t.now))
-	}
+	setID(&i.ID, t.now)
 	if i.Source == "" {
 		i.Source = keyward.IssuerSourceExternal
 	}
@@ -95,13 +93,7 @@ func (t *tx) DeleteOIDCIssuer(ctx context.Context, org keyward.OrgID, id keyward
 	const op = "sqlstore.DeleteOIDCIssuer"
 	t.touch(org, changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM oidc_issuers WHERE org_id = $1 AND id = $2", org, id))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "OIDC issuer not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "OIDC issuer not found.")
 }
 
 // CountOIDCIssuers counts the issuers of org.

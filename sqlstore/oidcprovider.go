@@ -42,9 +42,7 @@ func scanProvider(s scanner) (*keyward.OIDCProvider, error) {
 func (t *tx) CreateOIDCProvider(ctx context.Context, p *keyward.OIDCProvider) error {
 	const op = "sqlstore.CreateOIDCProvider"
 	t.touch(p.OrgID, changeNone, "")
-	if p.ID == "" {
-		p.ID = keyward.OIDCProviderID(keyward.NewID(t.now))
-	}
+	setID(&p.ID, t.now)
 	t.stamp(&p.CreatedAt, &p.UpdatedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO oidc_providers
 		(id, org_id, name, secret_hash, redirect_uris, scopes, audiences, pairwise, created_by, created_at, updated_at)
@@ -91,13 +89,7 @@ func (t *tx) DeleteOIDCProvider(ctx context.Context, org keyward.OrgID, id keywa
 	const op = "sqlstore.DeleteOIDCProvider"
 	t.touch(org, changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM oidc_providers WHERE org_id = $1 AND id = $2", org, id))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "OIDC provider not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "OIDC provider not found.")
 }
 
 // CountOIDCProviders counts the providers of org.

@@ -33,9 +33,7 @@ var errNoOwner = keyward.Errorf(keyward.CodeNotFound, "The owner's account does 
 // and IdentityLocal if it has no identity mode.
 func (t *tx) CreateOrganization(ctx context.Context, o *keyward.Organization) error {
 	const op = "sqlstore.CreateOrganization"
-	if o.ID == "" {
-		o.ID = keyward.OrgID(keyward.NewID(t.now))
-	}
+	setID(&o.ID, t.now)
 	t.touch(o.ID, changeAll, "") // a new organization: nothing to patch
 	t.stamp(&o.CreatedAt, &o.UpdatedAt)
 	o.DeletedAt, o.SuspendedAt = microPtr(o.DeletedAt), microPtr(o.SuspendedAt)
@@ -87,13 +85,7 @@ func (t *tx) UpdateOrganization(ctx context.Context, o *keyward.Organization) er
 		SET name = $2, type = $3, owner_id = $4, updated_at = $5, deleted_at = $6, suspended_at = $7, identity_mode = $8
 		WHERE id = $1`,
 		o.ID, o.Name, o.Type, o.OwnerID, o.UpdatedAt.UnixMicro(), nullMicros(o.DeletedAt), nullMicros(o.SuspendedAt), o.IdentityMode))
-	if err != nil {
-		return dbError(op, err, errNoOwner)
-	}
-	if n == 0 {
-		return notFound(op, "Organization not found.")
-	}
-	return nil
+	return changedOne(op, n, err, errNoOwner, "Organization not found.")
 }
 
 // BumpRevision increments the organization's revision and returns it.

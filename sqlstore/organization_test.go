@@ -55,11 +55,7 @@ func TestOrganizationErrors(t *testing.T) {
 		ctx := t.Context()
 		o, _ := newOrg(t, s, "acme")
 		missing := keyward.OrgID(keyward.NewID(time.Now()))
-		tests := []struct {
-			name string
-			fn   func(tx keyward.Tx) error
-			want keyward.Code
-		}{
+		tests := []codeCase{
 			{"get missing", func(tx keyward.Tx) error { _, err := tx.GetOrganization(ctx, missing); return err }, keyward.CodeNotFound},
 			{"update missing", func(tx keyward.Tx) error {
 				return tx.UpdateOrganization(ctx, &keyward.Organization{ID: missing, Name: "x", OwnerID: o.OwnerID})
@@ -77,11 +73,7 @@ func TestOrganizationErrors(t *testing.T) {
 				return tx.UpdateOrganization(ctx, &c)
 			}, keyward.CodeNotFound},
 		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				wantCode(t, tt.name, s.WriteTx(ctx, tt.fn), tt.want)
-			})
-		}
+		wantCodes(t, s, tests)
 	})
 }
 

@@ -69,25 +69,15 @@ func (t *tx) DeleteOverride(ctx context.Context, org keyward.OrgID, project keyw
 	const op = "sqlstore.DeleteOverride"
 	t.touch(org, changeUser, string(user))
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM overrides WHERE org_id = $1 AND project_id = $2 AND user_id = $3", org, project, user))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Override not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Override not found.")
 }
 
 // ListOverrides lists the overrides of org that match f in creation order.
 func (t *tx) ListOverrides(ctx context.Context, org keyward.OrgID, f keyward.OverrideFilter) ([]*keyward.Override, keyward.PageInfo, error) {
 	var w where
 	w.add("o.org_id = %s", org)
-	if f.ProjectID != "" {
-		w.add("o.project_id = %s", f.ProjectID)
-	}
-	if f.UserID != "" {
-		w.add("o.user_id = %s", f.UserID)
-	}
+	eq(&w, "o.project_id", f.ProjectID)
+	eq(&w, "o.user_id", f.UserID)
 	return listKeyed(ctx, t, listing{
 		op:   "sqlstore.ListOverrides",
 		cols: overrideColumns,

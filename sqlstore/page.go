@@ -187,6 +187,15 @@ func (w *where) add(cond string, args ...any) {
 	w.conds = append(w.conds, fmt.Sprintf(cond, ph...))
 }
 
+// eq adds the condition col = v of a filter's field v; nothing for an
+// empty v, a field the filter leaves unset. It is a function, not a
+// method of where, since a method cannot take v of any string type.
+func eq[T ~string](w *where, col string, v T) {
+	if v != "" {
+		w.add(col+" = %s", v)
+	}
+}
+
 // contains adds the condition of a filter's Search (keyward.Matches):
 // one of cols, each lower-case text, contains search literally. Nothing is
 // added for an empty search.

@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"testing"
@@ -50,6 +51,50 @@ func walk(t *testing.T, total int, list func(p keyward.Page) ([]string, keyward.
 	return forward, back
 }
 
+// pagedList is a listing, by the ids of the rows of each page, and the
+// ids of all its rows in order.
+type pagedList struct {
+	name string
+	list func(keyward.Page) ([]string, keyward.PageInfo, error)
+	all  []string
+}
+
+// checkPages walks each listing (walk) with pages of 1, 3, all and more
+// than all its rows, each in a subtest, and fails t unless the pages are
+// those of all, through Next and back through Prev.
+func checkPages(t *testing.T, lists []pagedList) {
+	t.Helper()
+	for _, tt := range lists {
+		for _, limit := range []int{1, 3, len(tt.all), len(tt.all) + 1} {
+			t.Run(fmt.Sprintf("%s/limit %d", tt.name, limit), func(t *testing.T) {
+				forward, back := walk(t, len(tt.all), tt.list, limit)
+				want := chunks(tt.all, limit)
+				if diff := cmp.Diff(want, forward); diff != "" {
+					t.Errorf("pages through Next mismatch (-want +got):\n%s", diff)
+				}
+				// Back from the last page: every page but the last.
+				if len(want) == 1 && len(back) != 0 {
+					t.Errorf("pages through Prev from the only page: %q, want none", back)
+				}
+				if diff := cmp.Diff(want[:len(want)-1], back); len(want) > 1 && diff != "" {
+					t.Errorf("pages through Prev mismatch (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+// lister makes fn, a listing in a read transaction, a listing on s.
+func lister(s keyward.Store, fn func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error)) func(keyward.Page) ([]string, keyward.PageInfo, error) {
+	return func(p keyward.Page) (ids []string, info keyward.PageInfo, err error) {
+		err = s.ReadTx(context.Background(), func(tx keyward.Tx) (err error) {
+			ids, info, err = fn(tx, p)
+			return err
+		})
+		return ids, info, err
+	}
+}
+
 func chunks(ids []string, n int) [][]string {
 	var out [][]string
 	for len(ids) > n {
@@ -80,53 +125,18 @@ func TestPagination(t *testing.T) {
 			}
 			return nil
 		})
-		listKeys := func(p keyward.Page) (ids []string, info keyward.PageInfo, err error) {
-			err = s.ReadTx(ctx, func(tx keyward.Tx) error {
-				keys, i, err := tx.ListAPIKeys(ctx, o.ID, owner.ID, p)
-				for _, k := range keys {
-					ids = append(ids, string(k.ID))
-				}
-				info = i
-				return err
-			})
-			return ids, info, err
-		}
-		listEvents := func(p keyward.Page) (ids []string, info keyward.PageInfo, err error) {
-			err = s.ReadTx(ctx, func(tx keyward.Tx) error {
-				evs, i, err := tx.ListAuditEvents(ctx, o.ID, keyward.AuditFilter{Page: p})
-				for _, e := range evs {
-					ids = append(ids, string(e.ID))
-				}
-				info = i
-				return err
-			})
-			return ids, info, err
-		}
-		for _, tt := range []struct {
-			name string
-			list func(keyward.Page) ([]string, keyward.PageInfo, error)
-			all  []string
-		}{
+		listKeys := lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			keys, info, err := tx.ListAPIKeys(ctx, o.ID, owner.ID, p)
+			return ids(keys, func(k *keyward.APIKey) keyward.APIKeyID { return k.ID }), info, err
+		})
+		listEvents := lister(s, func(tx keyward.Tx, p keyward.Page) ([]string, keyward.PageInfo, error) {
+			evs, info, err := tx.ListAuditEvents(ctx, o.ID, keyward.AuditFilter{Page: p})
+			return ids(evs, func(e *keyward.AuditEvent) keyward.AuditEventID { return e.ID }), info, err
+		})
+		checkPages(t, []pagedList{
 			{"keys in creation order", listKeys, keyIDs},
 			{"events newest first", listEvents, eventIDs},
-		} {
-			for _, limit := range []int{1, 3, 7, 8} {
-				t.Run(fmt.Sprintf("%s/limit %d", tt.name, limit), func(t *testing.T) {
-					forward, back := walk(t, len(tt.all), tt.list, limit)
-					want := chunks(tt.all, limit)
-					if diff := cmp.Diff(want, forward); diff != "" {
-						t.Errorf("pages through Next mismatch (-want +got):\n%s", diff)
-					}
-					// Back from the last page: every page but the last.
-					if len(want) == 1 && len(back) != 0 {
-						t.Errorf("pages through Prev from the only page: %q, want none", back)
-					}
-					if diff := cmp.Diff(want[:len(want)-1], back); len(want) > 1 && diff != "" {
-						t.Errorf("pages through Prev mismatch (-want +got):\n%s", diff)
-					}
-				})
-			}
-		}
+		})
 
 		// A cursor stays valid when rows are added before and after it.
 		_, info, err := listKeys(keyward.Page{Limit: 3})
@@ -217,14 +227,21 @@ func TestBadCursor(t *testing.T) {
 						return err
 					},
 				}
-				for name, call := range calls {
-					err := call()
-					if e := keyward.AsError(err); e == nil || e.Code != keyward.CodeInvalid || e.Field != "cursor" {
-						t.Errorf("%s(cursor %q) error = %v, want CodeInvalid for field cursor", name, c, err)
-					}
-				}
+				wantBadCursor(t, c, calls)
 				return nil
 			})
 		}
 	})
+}
+
+// wantBadCursor fails t unless each of calls, a listing given the cursor
+// c, fails with CodeInvalid for the field cursor.
+func wantBadCursor(t *testing.T, c string, calls map[string]func() error) {
+	t.Helper()
+	for name, call := range calls {
+		err := call()
+		if e := keyward.AsError(err); e == nil || e.Code != keyward.CodeInvalid || e.Field != "cursor" {
+			t.Errorf("%s(cursor %q) error = %v, want CodeInvalid for field cursor", name, c, err)
+		}
+	}
 }

@@ -34,9 +34,7 @@ func scanPolicy(s scanner) (*keyward.Policy, error) {
 // case-insensitively.
 func (t *tx) CreatePolicy(ctx context.Context, p *keyward.Policy) error {
 	const op = "sqlstore.CreatePolicy"
-	if p.ID == "" {
-		p.ID = keyward.PolicyID(keyward.NewID(t.now))
-	}
+	setID(&p.ID, t.now)
 	t.touch(p.OrgID, changePolicy, string(p.ID))
 	if p.Version == 0 {
 		p.Version = 1
@@ -168,13 +166,7 @@ func (t *tx) DeleteAttachment(ctx context.Context, a *keyward.Attachment) error 
 	n, err := affected(t.tx.ExecContext(ctx, `DELETE FROM attachments
 		WHERE org_id = $1 AND policy_id = $2 AND target_type = $3 AND target_id = $4`,
 		a.OrgID, a.PolicyID, a.TargetType, a.TargetID))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Policy attachment not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Policy attachment not found.")
 }
 
 // ListAttachments lists the attachments of org that match f, those of
@@ -183,12 +175,8 @@ func (t *tx) DeleteAttachment(ctx context.Context, a *keyward.Attachment) error 
 func (t *tx) ListAttachments(ctx context.Context, org keyward.OrgID, f keyward.AttachmentFilter) ([]*keyward.Attachment, keyward.PageInfo, error) {
 	var w where
 	w.add("pa.org_id = %s", org)
-	if f.PolicyID != "" {
-		w.add("pa.policy_id = %s", f.PolicyID)
-	}
-	if f.TargetType != "" {
-		w.add("pa.target_type = %s", f.TargetType)
-	}
+	eq(&w, "pa.policy_id", f.PolicyID)
+	eq(&w, "pa.target_type", f.TargetType)
 	if f.TargetID != "" {
 		w.add("pa.target_id = %s", f.TargetID)
 	} else {

@@ -27,9 +27,7 @@ func scanProject(s scanner) (*keyward.Project, error) {
 func (t *tx) CreateProject(ctx context.Context, p *keyward.Project) error {
 	const op = "sqlstore.CreateProject"
 	t.touch(p.OrgID, changeProjects, "")
-	if p.ID == "" {
-		p.ID = keyward.ProjectID(keyward.NewID(t.now))
-	}
+	setID(&p.ID, t.now)
 	t.stamp(&p.CreatedAt, &p.UpdatedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO projects
 		(id, org_id, name, name_key, description, created_at, updated_at)
@@ -69,13 +67,7 @@ func (t *tx) UpdateProject(ctx context.Context, p *keyward.Project) error {
 	n, err := affected(t.execChecked(ctx, `UPDATE projects SET name = $3, name_key = $4, description = $5, updated_at = $6
 		WHERE org_id = $1 AND id = $2`,
 		p.OrgID, p.ID, p.Name, nameKey(p.Name), p.Description, p.UpdatedAt.UnixMicro()))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Project not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Project not found.")
 }
 
 // DeleteProject removes the project of org; its resources and overrides go
@@ -179,9 +171,7 @@ func scanResourceOrgs(rows *sql.Rows, err error) ([]keyward.OrgID, error) {
 func (t *tx) ListResources(ctx context.Context, org keyward.OrgID, f keyward.ResourceFilter) ([]*keyward.Resource, keyward.PageInfo, error) {
 	var w where
 	w.add("r.org_id = %s", org)
-	if f.ProjectID != "" {
-		w.add("r.project_id = %s", f.ProjectID)
-	}
+	eq(&w, "r.project_id", f.ProjectID)
 	return listKeyed(ctx, t, listing{
 		op:   "sqlstore.ListResources",
 		cols: resourceColumns,
@@ -197,13 +187,7 @@ func (t *tx) DeleteResource(ctx context.Context, org keyward.OrgID, id string) e
 	const op = "sqlstore.DeleteResource"
 	t.touch(org, changeResource, id)
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM resources WHERE org_id = $1 AND lower(id) = lower($2)", org, id))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Resource not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Resource not found.")
 }
 
 // CountResources counts the resources registered in the project.

@@ -57,11 +57,7 @@ func TestProjectRoundTrip(t *testing.T) {
 			return nil
 		})
 
-		tests := []struct {
-			name string
-			fn   func(tx keyward.Tx) error
-			want keyward.Code
-		}{
+		tests := []codeCase{
 			{"same name, any case", func(tx keyward.Tx) error {
 				return tx.CreateProject(ctx, &keyward.Project{OrgID: o.ID, Name: "PROD"})
 			}, keyward.CodeConflict},
@@ -83,10 +79,7 @@ func TestProjectRoundTrip(t *testing.T) {
 				return tx.CreateProject(ctx, &keyward.Project{OrgID: keyward.OrgID(keyward.NewID(tx.Now())), Name: "x"})
 			}, keyward.CodeNotFound},
 		}
-		for _, tt := range tests {
-			err := s.WriteTx(ctx, tt.fn)
-			wantCode(t, tt.name, err, tt.want)
-		}
+		wantCodes(t, s, tests)
 	})
 }
 
@@ -136,11 +129,7 @@ func TestResources(t *testing.T) {
 			}
 			return err
 		})
-		tests := []struct {
-			name string
-			fn   func(tx keyward.Tx) error
-			want keyward.Code
-		}{
+		tests := []codeCase{
 			{"registered twice", func(tx keyward.Tx) error {
 				return tx.CreateResource(ctx, &keyward.Resource{OrgID: o.ID, ID: ids[0], Type: "x", ProjectID: dev.ID})
 			}, keyward.CodeConflict},
@@ -154,9 +143,7 @@ func TestResources(t *testing.T) {
 			{"delete ours from another org", func(tx keyward.Tx) error { return tx.DeleteResource(ctx, other.ID, ids[1]) }, keyward.CodeNotFound},
 			{"delete", func(tx keyward.Tx) error { return tx.DeleteResource(ctx, o.ID, ids[1]) }, ""},
 		}
-		for _, tt := range tests {
-			wantCode(t, tt.name, s.WriteTx(ctx, tt.fn), tt.want)
-		}
+		wantCodes(t, s, tests)
 		// Which organizations registered an id, outside any transaction.
 		write(t, s, func(tx keyward.Tx) error {
 			return tx.CreateResource(ctx, &keyward.Resource{OrgID: other.ID, ID: strings.ToUpper(ids[2]), Type: "x", ProjectID: otherProj.ID})
@@ -241,11 +228,7 @@ func TestOverrides(t *testing.T) {
 			wantCode(t, "GetOverride of another org", err2, keyward.CodeNotFound)
 			return err
 		})
-		tests := []struct {
-			name string
-			fn   func(tx keyward.Tx) error
-			want keyward.Code
-		}{
+		tests := []codeCase{
 			{"project of another org", func(tx keyward.Tx) error {
 				return tx.PutOverride(ctx, &keyward.Override{OrgID: o.ID, ProjectID: otherProj.ID, UserID: dev.ID, Grid: ov.Grid, Document: ov.Document})
 			}, keyward.CodeNotFound},
@@ -255,9 +238,7 @@ func TestOverrides(t *testing.T) {
 			{"delete", func(tx keyward.Tx) error { return tx.DeleteOverride(ctx, o.ID, prod.ID, dev.ID) }, ""},
 			{"delete again", func(tx keyward.Tx) error { return tx.DeleteOverride(ctx, o.ID, prod.ID, dev.ID) }, keyward.CodeNotFound},
 		}
-		for _, tt := range tests {
-			wantCode(t, tt.name, s.WriteTx(ctx, tt.fn), tt.want)
-		}
+		wantCodes(t, s, tests)
 		// A member's removal takes its overrides.
 		write(t, s, func(tx keyward.Tx) error { return tx.PutOverride(ctx, ov) })
 		write(t, s, func(tx keyward.Tx) error { return tx.DeleteMember(ctx, o.ID, dev.ID) })

@@ -28,9 +28,7 @@ func scanRole(s scanner) (*keyward.Role, error) {
 // role of its organization, case-insensitively.
 func (t *tx) CreateRole(ctx context.Context, r *keyward.Role) error {
 	const op = "sqlstore.CreateRole"
-	if r.ID == "" {
-		r.ID = keyward.RoleID(keyward.NewID(t.now))
-	}
+	setID(&r.ID, t.now)
 	t.touch(r.OrgID, changeRole, string(r.ID))
 	if r.Type == "" {
 		r.Type = keyward.RoleAssignable
@@ -61,9 +59,7 @@ func (t *tx) ListRoles(ctx context.Context, org keyward.OrgID, f keyward.RoleFil
 	var w where
 	w.add("r.org_id = %s", org)
 	w.deleted("r", f.Deleted)
-	if f.Type != "" {
-		w.add("r.type = %s", f.Type)
-	}
+	eq(&w, "r.type", f.Type)
 	w.contains(f.Search, "r.name_key")
 	return list(ctx, t, listing{
 		op:   "sqlstore.ListRoles",
@@ -88,13 +84,7 @@ func (t *tx) UpdateRole(ctx context.Context, r *keyward.Role) error {
 		WHERE org_id = $1 AND id = $2`,
 		r.OrgID, r.ID, r.Name, nameKey(r.Name), r.Description, r.Type, r.MaxSessionSeconds, r.UpdatedAt.UnixMicro(), nullMicros(r.DeletedAt),
 		r.AllowChaining))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Role not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Role not found.")
 }
 
 // CountRoles counts the live roles of org.
@@ -155,13 +145,7 @@ func (t *tx) DeleteRoleBinding(ctx context.Context, b *keyward.RoleBinding) erro
 	n, err := affected(t.tx.ExecContext(ctx, `DELETE FROM role_bindings
 		WHERE org_id = $1 AND role_id = $2 AND principal_type = $3 AND principal_id = $4 AND project_id = $5`,
 		b.OrgID, b.RoleID, b.PrincipalType, b.PrincipalID, b.ProjectID))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Role binding not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Role binding not found.")
 }
 
 // ListRoleBindings lists the bindings of org that match f, those of
@@ -170,12 +154,8 @@ func (t *tx) DeleteRoleBinding(ctx context.Context, b *keyward.RoleBinding) erro
 func (t *tx) ListRoleBindings(ctx context.Context, org keyward.OrgID, f keyward.BindingFilter) ([]*keyward.RoleBinding, keyward.PageInfo, error) {
 	var w where
 	w.add("b.org_id = %s", org)
-	if f.RoleID != "" {
-		w.add("b.role_id = %s", f.RoleID)
-	}
-	if f.PrincipalType != "" {
-		w.add("b.principal_type = %s", f.PrincipalType)
-	}
+	eq(&w, "b.role_id", f.RoleID)
+	eq(&w, "b.principal_type", f.PrincipalType)
 	if !f.WithDeletedGroups {
 		w.add(notDeletedGroup("b", "principal_id"))
 	}

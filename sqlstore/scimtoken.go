@@ -27,9 +27,7 @@ func scanSCIMToken(s scanner) (*keyward.SCIMToken, error) {
 func (t *tx) CreateSCIMToken(ctx context.Context, tok *keyward.SCIMToken) error {
 	const op = "sqlstore.CreateSCIMToken"
 	t.touch(tok.OrgID, changeNone, "")
-	if tok.ID == "" {
-		tok.ID = keyward.SCIMTokenID(keyward.NewID(t.now))
-	}
+	setID(&tok.ID, t.now)
 	if tok.CreatedAt.IsZero() {
 		tok.CreatedAt = t.now
 	}
@@ -68,11 +66,5 @@ func (t *tx) DeleteSCIMToken(ctx context.Context, org keyward.OrgID, id keyward.
 	const op = "sqlstore.DeleteSCIMToken"
 	t.touch(org, changeNone, "")
 	n, err := affected(t.tx.ExecContext(ctx, "DELETE FROM scim_tokens WHERE org_id = $1 AND id = $2", org, id))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "SCIM token not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "SCIM token not found.")
 }

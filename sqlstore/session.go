@@ -47,9 +47,7 @@ func scanSession(sc scanner) (*keyward.RoleSession, error) {
 func (t *tx) CreateRoleSession(ctx context.Context, s *keyward.RoleSession) error {
 	const op = "sqlstore.CreateRoleSession"
 	t.touch(s.OrgID, changeNone, "")
-	if s.ID == "" {
-		s.ID = keyward.RoleSessionID(keyward.NewID(t.now))
-	}
+	setID(&s.ID, t.now)
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = t.now
 	}
@@ -94,12 +92,8 @@ func (t *tx) GetRoleSession(ctx context.Context, id keyward.RoleSessionID) (*key
 func (t *tx) ListRoleSessions(ctx context.Context, org keyward.OrgID, f keyward.SessionFilter) ([]*keyward.RoleSession, keyward.PageInfo, error) {
 	var w where
 	w.add("s.org_id = %s", org)
-	if f.UserID != "" {
-		w.add("s.user_id = %s", f.UserID)
-	}
-	if f.RoleID != "" {
-		w.add("s.role_id = %s", f.RoleID)
-	}
+	eq(&w, "s.user_id", f.UserID)
+	eq(&w, "s.role_id", f.RoleID)
 	if !f.LiveAt.IsZero() {
 		// A session is over when it expired or was terminated, and also
 		// when the trust it came through expired: its token no longer

@@ -85,9 +85,7 @@ func claimsText(m map[string]string) string {
 func (t *tx) CreateRoleTrust(ctx context.Context, rt *keyward.RoleTrust) error {
 	const op = "sqlstore.CreateRoleTrust"
 	t.touch(rt.OrgID, changeTrusts, "")
-	if rt.ID == "" {
-		rt.ID = keyward.RoleTrustID(keyward.NewID(t.now))
-	}
+	setID(&rt.ID, t.now)
 	t.stamp(&rt.CreatedAt, &rt.UpdatedAt)
 	rt.ValidUntil, rt.DeletedAt = microPtr(rt.ValidUntil), microPtr(rt.DeletedAt)
 	_, err := t.execChecked(ctx, `INSERT INTO role_trusts
@@ -119,9 +117,7 @@ func (t *tx) ListRoleTrusts(ctx context.Context, org keyward.OrgID, f keyward.Tr
 	w.add("EXISTS (SELECT 1 FROM roles r WHERE r.org_id = t.org_id AND r.id = t.role_id AND r.deleted_at IS NULL)")
 	w.add(notDeletedGroup("t", "trusted_group_id"))
 	w.deleted("t", f.Deleted)
-	if f.RoleID != "" {
-		w.add("t.role_id = %s", f.RoleID)
-	}
+	eq(&w, "t.role_id", f.RoleID)
 	if f.User != "" {
 		w.add(`(t.trusted_user_id = %s OR t.trusted_group_id IN
 			(SELECT gm.group_id FROM group_members gm WHERE gm.org_id = t.org_id AND gm.user_id = %s))`, f.User, f.User)
@@ -148,11 +144,5 @@ func (t *tx) UpdateRoleTrust(ctx context.Context, rt *keyward.RoleTrust) error {
 		rt.OrgID, rt.ID, rt.Type, rt.Mode, rt.TrustedUserID, rt.TrustedGroupID, rt.TrustedOIDCIssuerID,
 		claimsText(rt.ClaimConditions), encodeConditions(rt.Conditions), nullMicros(rt.ValidUntil),
 		rt.UpdatedAt.UnixMicro(), nullMicros(rt.DeletedAt)))
-	if err != nil {
-		return dbError(op, err, nil)
-	}
-	if n == 0 {
-		return notFound(op, "Role trust not found.")
-	}
-	return nil
+	return changedOne(op, n, err, nil, "Role trust not found.")
 }

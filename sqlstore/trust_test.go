@@ -187,11 +187,7 @@ func TestRoleSessions(t *testing.T) {
 func TestTrusteeGoneTakesItsTrusts(t *testing.T) {
 	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "trustees")
-		other, _ := newOrg(t, s, "elsewhere")
-		bob := newAccount(t, s, "bob@trustees.example", false)
-		addMember(t, s, o.ID, bob)
-		addMember(t, s, other.ID, bob)
+		o, owner, other, bob := orgsSharingBob(t, s, "trustees")
 		ops := newGroup(t, s, o.ID, "ops")
 		r, otherRole := newRole(t, s, o.ID, "deployer"), newRole(t, s, other.ID, "deployer")
 		names := map[keyward.RoleTrustID]string{}

@@ -81,6 +81,14 @@ func (t *tx) stamp(created, updated *time.Time) {
 	*created, *updated = micro(*created), micro(*updated)
 }
 
+// setID gives what is being created a new id, made at time at, unless
+// the caller chose one (*id is set).
+func setID[T ~string](id *T, at time.Time) {
+	if *id == "" {
+		*id = T(keyward.NewID(at))
+	}
+}
+
 // micro returns t in UTC, truncated to the microsecond, as stored.
 func micro(t time.Time) time.Time { return t.Truncate(time.Microsecond).UTC() }
 

@@ -104,6 +104,17 @@ func (f *roleFlags) maxSessionSeconds() (int, error) {
 	return int(f.maxSession / time.Second), nil
 }
 
+// secondsAndClient returns maxSessionSeconds and a client of a, the flag
+// first: a bad duration fails before the command asks for a login.
+func (f *roleFlags) secondsAndClient(a *app) (int, *client.ClientWithResponses, error) {
+	secs, err := f.maxSessionSeconds()
+	if err != nil {
+		return 0, nil, err
+	}
+	c, err := a.client()
+	return secs, c, err
+}
+
 func (a *app) roleCreateCommand() *cobra.Command {
 	var rf roleFlags
 	var grid []string
@@ -115,11 +126,7 @@ func (a *app) roleCreateCommand() *cobra.Command {
   keyward role create --name support --grid compute_instances=view,manage --grid billing=view`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			secs, err := rf.maxSessionSeconds()
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			secs, c, err := rf.secondsAndClient(a)
 			if err != nil {
 				return err
 			}
@@ -165,11 +172,7 @@ refused while it is assigned to users or groups: unassign them first.`,
 			if !f.Changed("name") && !f.Changed("description") && !f.Changed("type") && !f.Changed("max-session-duration") {
 				return errors.New("nothing to change: pass --name, --description, --type or --max-session-duration")
 			}
-			secs, err := rf.maxSessionSeconds()
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			secs, c, err := rf.secondsAndClient(a)
 			if err != nil {
 				return err
 			}

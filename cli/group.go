@@ -239,9 +239,7 @@ var groupLinks = []link{
 		long: `Remove a member from a group. The user loses what it held through the group
 at once; its own grants stay.`,
 		thing: "group", target: "user",
-		call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
-			return c.RemoveGroupMemberWithResponse(ctx, id, uid)
-		}, done: "Removed user %[2]s from group %[1]s."},
+		call: linkCall((*client.ClientWithResponses).RemoveGroupMemberWithResponse), done: "Removed user %[2]s from group %[1]s."},
 }
 
 // printGroup prints a group; raw is the bare object as sent.

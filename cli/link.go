@@ -26,6 +26,18 @@ type link struct {
 	fields func(r response) []field
 }
 
+// linkCall adapts a generated call that takes the two IDs, named by its
+// method expression (say (*client.ClientWithResponses).DetachRoleUserWithResponse),
+// to link.call: the calls of the link commands differ only in the
+// operation and the type of its answer. The expression keeps the
+// operation's name in the source, where TestEveryOperationHasACommand
+// looks for it.
+func linkCall[R response](call func(*client.ClientWithResponses, context.Context, uuid.UUID, uuid.UUID, ...client.RequestEditorFn) (R, error)) func(context.Context, *client.ClientWithResponses, uuid.UUID, uuid.UUID) (response, error) {
+	return func(ctx context.Context, c *client.ClientWithResponses, id, target uuid.UUID) (response, error) {
+		return call(c, ctx, id, target)
+	}
+}
+
 // linkCommands returns the commands of links.
 func (a *app) linkCommands(links ...link) []*cobra.Command {
 	cmds := make([]*cobra.Command, len(links))

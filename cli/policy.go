@@ -278,21 +278,13 @@ func (a *app) policyRolesCommand() *cobra.Command {
 // policyLinks are the commands that attach a policy and detach it.
 var policyLinks = []link{
 	{use: "attach-user POLICY_ID USER_ID", short: "Attach a policy to a user or service user", thing: "policy", target: "user",
-		call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
-			return c.AttachPolicyUserWithResponse(ctx, id, uid)
-		}, done: "Attached policy %s to user %s."},
+		call: linkCall((*client.ClientWithResponses).AttachPolicyUserWithResponse), done: "Attached policy %s to user %s."},
 	{use: "detach-user POLICY_ID USER_ID", short: "Detach a policy from a user", thing: "policy", target: "user",
-		call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
-			return c.DetachPolicyUserWithResponse(ctx, id, uid)
-		}, done: "Detached policy %s from user %s."},
+		call: linkCall((*client.ClientWithResponses).DetachPolicyUserWithResponse), done: "Detached policy %s from user %s."},
 	{use: "attach-group POLICY_ID GROUP_ID", short: "Attach a policy to a group", thing: "policy", target: "group",
-		call: func(ctx context.Context, c *client.ClientWithResponses, id, gid uuid.UUID) (response, error) {
-			return c.AttachPolicyGroupWithResponse(ctx, id, gid)
-		}, done: "Attached policy %s to group %s."},
+		call: linkCall((*client.ClientWithResponses).AttachPolicyGroupWithResponse), done: "Attached policy %s to group %s."},
 	{use: "detach-group POLICY_ID GROUP_ID", short: "Detach a policy from a group", thing: "policy", target: "group",
-		call: func(ctx context.Context, c *client.ClientWithResponses, id, gid uuid.UUID) (response, error) {
-			return c.DetachPolicyGroupWithResponse(ctx, id, gid)
-		}, done: "Detached policy %s from group %s."},
+		call: linkCall((*client.ClientWithResponses).DetachPolicyGroupWithResponse), done: "Detached policy %s from group %s."},
 }
 
 // etag returns the If-Match value for --if-match flag, or for version when

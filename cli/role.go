@@ -104,6 +104,17 @@ func (f *roleFlags) maxSessionSeconds() (int, error) {
 	return int(f.maxSession / time.Second), nil
 }
 
+// secondsAndClient returns maxSessionSeconds and a client of a, the flag
+// first: a bad duration fails before the command asks for a login.
+func (f *roleFlags) secondsAndClient(a *app) (int, *client.ClientWithResponses, error) {
+	secs, err := f.maxSessionSeconds()
+	if err != nil {
+		return 0, nil, err
+	}
+	c, err := a.client()
+	return secs, c, err
+}
+
 func (a *app) roleCreateCommand() *cobra.Command {
 	var rf roleFlags
 	var grid []string
@@ -115,11 +126,7 @@ func (a *app) roleCreateCommand() *cobra.Command {
   keyward role create --name support --grid compute_instances=view,manage --grid billing=view`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			secs, err := rf.maxSessionSeconds()
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			secs, c, err := rf.secondsAndClient(a)
 			if err != nil {
 				return err
 			}
@@ -165,11 +172,7 @@ refused while it is assigned to users or groups: unassign them first.`,
 			if !f.Changed("name") && !f.Changed("description") && !f.Changed("type") && !f.Changed("max-session-duration") {
 				return errors.New("nothing to change: pass --name, --description, --type or --max-session-duration")
 			}
-			secs, err := rf.maxSessionSeconds()
-			if err != nil {
-				return err
-			}
-			c, err := a.client()
+			secs, c, err := rf.secondsAndClient(a)
 			if err != nil {
 				return err
 			}
@@ -258,9 +261,7 @@ func (a *app) roleGroupsCommand() *cobra.Command {
 func (a *app) roleLinks() []link {
 	return []link{
 		{use: "attach-policy ROLE_ID POLICY_ID", short: "Attach a policy to a role", thing: "role", target: "policy",
-			call: func(ctx context.Context, c *client.ClientWithResponses, id, pid uuid.UUID) (response, error) {
-				return c.AttachRolePolicyWithResponse(ctx, id, pid)
-			}, fields: func(r response) []field {
+			call: linkCall((*client.ClientWithResponses).AttachRolePolicyWithResponse), fields: func(r response) []field {
 				at := r.(*client.AttachRolePolicyResponse).JSON201
 				return []field{
 					{"role_id", at.RoleID.String()},
@@ -272,13 +273,9 @@ func (a *app) roleLinks() []link {
 				}
 			}},
 		{use: "detach-policy ROLE_ID POLICY_ID", short: "Detach a policy from a role", thing: "role", target: "policy",
-			call: func(ctx context.Context, c *client.ClientWithResponses, id, pid uuid.UUID) (response, error) {
-				return c.DetachRolePolicyWithResponse(ctx, id, pid)
-			}, done: "Detached policy %[2]s from role %[1]s."},
+			call: linkCall((*client.ClientWithResponses).DetachRolePolicyWithResponse), done: "Detached policy %[2]s from role %[1]s."},
 		{use: "attach-user ROLE_ID USER_ID", short: "Assign an assignable role to a user or service user", thing: "role", target: "user",
-			call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
-				return c.AttachRoleUserWithResponse(ctx, id, uid)
-			}, fields: func(r response) []field {
+			call: linkCall((*client.ClientWithResponses).AttachRoleUserWithResponse), fields: func(r response) []field {
 				as := r.(*client.AttachRoleUserResponse).JSON201
 				return []field{
 					{"role_id", as.RoleID.String()},
@@ -289,13 +286,9 @@ func (a *app) roleLinks() []link {
 				}
 			}},
 		{use: "detach-user ROLE_ID USER_ID", short: "Unassign a role from a user", thing: "role", target: "user",
-			call: func(ctx context.Context, c *client.ClientWithResponses, id, uid uuid.UUID) (response, error) {
-				return c.DetachRoleUserWithResponse(ctx, id, uid)
-			}, done: "Unassigned role %s from user %s."},
+			call: linkCall((*client.ClientWithResponses).DetachRoleUserWithResponse), done: "Unassigned role %s from user %s."},
 		{use: "attach-group ROLE_ID GROUP_ID", short: "Assign an assignable role to a group", thing: "role", target: "group",
-			call: func(ctx context.Context, c *client.ClientWithResponses, id, gid uuid.UUID) (response, error) {
-				return c.AttachRoleGroupWithResponse(ctx, id, gid)
-			}, fields: func(r response) []field {
+			call: linkCall((*client.ClientWithResponses).AttachRoleGroupWithResponse), fields: func(r response) []field {
 				as := r.(*client.AttachRoleGroupResponse).JSON201
 				return []field{
 					{"role_id", as.RoleID.String()},
@@ -307,9 +300,7 @@ func (a *app) roleLinks() []link {
 				}
 			}},
 		{use: "detach-group ROLE_ID GROUP_ID", short: "Unassign a role from a group", thing: "role", target: "group",
-			call: func(ctx context.Context, c *client.ClientWithResponses, id, gid uuid.UUID) (response, error) {
-				return c.DetachRoleGroupWithResponse(ctx, id, gid)
-			}, done: "Unassigned role %s from group %s."},
+			call: linkCall((*client.ClientWithResponses).DetachRoleGroupWithResponse), done: "Unassigned role %s from group %s."},
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
@@ -17,8 +16,7 @@ import (
 // PolicyTx or LoadGraph, asked about organization B, sees or changes a
 // row of organization A.
 func TestAccessCrossOrgIsolation(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
 		a, _, b, _, alice, shared := twoOrgs(t, s)
 		gA, gB := newGroup(t, s, a.ID, "team-a"), newGroup(t, s, b.ID, "team-b")
@@ -177,10 +175,8 @@ func TestAccessCrossOrgIsolation(t *testing.T) {
 
 // TestAccessPagination walks every new listing through Next and Prev.
 func TestAccessPagination(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		g := newGroup(t, s, o.ID, "everyone")
 		r := newRole(t, s, o.ID, "deployer")
 		const n = 7

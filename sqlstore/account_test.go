@@ -7,13 +7,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 func TestAccountRoundTrip(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
 		a := &keyward.Account{Email: "Alice@Example.COM", Name: "Alice", PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"}
 		write(t, s, func(tx keyward.Tx) error { return tx.CreateAccount(ctx, a) })
@@ -58,8 +56,7 @@ func TestAccountRoundTrip(t *testing.T) {
 }
 
 func TestAccountEmailUniqueness(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
 		newAccount(t, s, "taken@example.com", false)
 		newAccount(t, s, "robot@example.com", true)
@@ -110,10 +107,8 @@ func TestAccountEmailUniqueness(t *testing.T) {
 }
 
 func TestDeleteAccount(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		member := newAccount(t, s, "member@example.com", false)
 		addMember(t, s, o.ID, member)
 		loner := newAccount(t, s, "loner@example.com", false)

@@ -7,15 +7,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 func TestAPIKeyRoundTrip(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		expires := time.Date(2031, 2, 3, 4, 5, 6, 789123456, time.FixedZone("X", 3600))
 		k := &keyward.APIKey{OrgID: o.ID, UserID: owner.ID, Name: "ci", SecretHash: []byte{0, 1, 2, 255}, CreatedBy: owner.ID, ExpiresAt: &expires}
 		write(t, s, func(tx keyward.Tx) error { return tx.CreateAPIKey(ctx, k) })
@@ -54,10 +51,8 @@ func TestAPIKeyRoundTrip(t *testing.T) {
 }
 
 func TestAPIKeyErrors(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		outsider := newAccount(t, s, "outsider@example.com", false)
 		k := newKey(t, s, o.ID, owner.ID, "ci")
 		missing := keyward.APIKeyID(keyward.NewID(time.Now()))
@@ -80,10 +75,8 @@ func TestAPIKeyErrors(t *testing.T) {
 }
 
 func TestRevokeAPIKeyIsIdempotent(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		k := newKey(t, s, o.ID, owner.ID, "ci")
 		first := time.Date(2030, 1, 1, 0, 0, 0, 1500, time.UTC)
 		for _, at := range []time.Time{first, first.Add(time.Hour)} {
@@ -106,10 +99,8 @@ func TestRevokeAPIKeyIsIdempotent(t *testing.T) {
 }
 
 func TestDeleteMemberDeletesTheirKeys(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "a", func(t *testing.T, s *sqlstore.DB, a *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		a, _ := newOrg(t, s, "a")
 		b, _ := newOrg(t, s, "b")
 		bob := newAccount(t, s, "bob@example.com", false)
 		carol := newAccount(t, s, "carol@example.com", false)

@@ -13,10 +13,8 @@ import (
 )
 
 func TestAuditRoundTrip(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		e := &keyward.AuditEvent{
 			OrgID: o.ID, ActorType: keyward.ActorUser, ActorID: owner.ID, ActorKeyID: "k1",
 			Action: "iam.user.Update", TargetType: "user", TargetID: string(owner.ID),

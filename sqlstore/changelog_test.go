@@ -10,7 +10,6 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/policy"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
@@ -28,10 +27,8 @@ type changeStep struct {
 // and checks after each what the change log says it touched, and that
 // patching the graph before it with LoadGraphPart gives LoadGraph's.
 func TestGraphChangeLog(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		bob := newAccount(t, s, "bob@example.com", false)
 		carol := newAccount(t, s, "carol@example.com", true)
 		var graph *keyward.Graph
@@ -236,10 +233,8 @@ func TestGraphChangeLog(t *testing.T) {
 // The log keeps the last 1,000 revisions: a snapshot older than that loads
 // the whole graph.
 func TestGraphChangeLogPruned(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		g := &keyward.Group{OrgID: o.ID, Name: "ops"}
 		var last int64
 		write(t, s, func(tx keyward.Tx) (err error) {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
@@ -21,8 +20,7 @@ import (
 // per write. Half the writers name the organization up front
 // (keyward.NewContextWithWriteOrg), half do not.
 func TestConcurrentWritersToOneOrg(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		org, owner := newOrg(t, s, "busy")
 		start := revisionOf(t, s, org.ID)
 		ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
@@ -72,8 +70,7 @@ func TestConcurrentWritersToOneOrg(t *testing.T) {
 // organization that bumps another is run again with both locked, and
 // commits once, while one that bumps an organization it created is not.
 func TestWriteLocksTheOrgItBumps(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		a, _ := newOrg(t, s, "a")
 		b, _ := newOrg(t, s, "b")
 		startB := revisionOf(t, s, b.ID)

@@ -13,10 +13,8 @@ import (
 )
 
 func TestLoadGraph(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		bob := newAccount(t, s, "bob@example.com", false)
 		robot := newAccount(t, s, "robot@example.com", true)
 		addMember(t, s, o.ID, bob)

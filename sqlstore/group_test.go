@@ -7,15 +7,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 func TestGroupRoundTrip(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		g := newGroup(t, s, o.ID, "Ops")
 		if !keyward.ValidID(string(g.ID)) || g.CreatedAt.IsZero() || !g.UpdatedAt.Equal(g.CreatedAt) {
 			t.Fatalf("CreateGroup did not fill in ID and times: %+v", g)
@@ -70,10 +67,8 @@ func TestGroupRoundTrip(t *testing.T) {
 }
 
 func TestListGroupsFilters(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		ops := newGroup(t, s, o.ID, "Ops")
 		dev := newGroup(t, s, o.ID, "Dev")
 		empty := newGroup(t, s, o.ID, "Empty")
@@ -134,10 +129,8 @@ func TestListGroupsFilters(t *testing.T) {
 }
 
 func TestGroupErrors(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		ops := newGroup(t, s, o.ID, "Ops")
 		dev := newGroup(t, s, o.ID, "Dev")
 		addToGroup(t, s, o.ID, ops.ID, owner.ID)
@@ -213,10 +206,8 @@ func TestGroupErrors(t *testing.T) {
 }
 
 func TestGroupMembers(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		g := newGroup(t, s, o.ID, "Ops")
 		var accounts []*keyward.Account
 		for _, email := range []string{"a@example.com", "b@example.com", "robot@example.com", "d@example.com"} {
@@ -270,10 +261,8 @@ func TestGroupMembers(t *testing.T) {
 // free; its memberships, bindings, attachments and trusts stay, in the
 // graph's edges too, and come back with it.
 func TestDeleteGroupSoftly(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		doomed := newGroup(t, s, o.ID, "Doomed")
 		kept := newGroup(t, s, o.ID, "Kept")
 		members := []*keyward.GroupMember{addToGroup(t, s, o.ID, doomed.ID, owner.ID), addToGroup(t, s, o.ID, kept.ID, owner.ID)}
@@ -401,8 +390,7 @@ func groupIDs(gs []*keyward.Group) []keyward.GroupID {
 }
 
 func TestDeleteMemberCascade(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
 		o, owner, other, bob := orgsSharingBob(t, s, "acme")
 		g := newGroup(t, s, o.ID, "Ops")

@@ -6,6 +6,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/keywardtest"
+	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 // write runs fn in a write transaction and fails t if it fails.
@@ -168,4 +170,24 @@ func checkIsolation(t *testing.T, s keyward.Store, notFound []writeCall, lists [
 			})
 		})
 	}
+}
+
+// forEachStore runs fn on a fresh store of each dialect
+// (keywardtest.ForEachStore), in parallel with the other store tests: no
+// store is shared, so none waits for another.
+func forEachStore(t *testing.T, fn func(t *testing.T, s *sqlstore.DB)) {
+	t.Helper()
+	t.Parallel()
+	keywardtest.ForEachStore(t, fn)
+}
+
+// forEachOrg runs fn as forEachStore does, with a new organization called
+// name and its root owner in the store: the fixture most store tests
+// open with.
+func forEachOrg(t *testing.T, name string, fn func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account)) {
+	t.Helper()
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+		o, owner := newOrg(t, s, name)
+		fn(t, s, o, owner)
+	})
 }

@@ -6,14 +6,12 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 func TestInvitations(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, org *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		org, owner := newOrg(t, s, "acme")
 		other, _ := newOrg(t, s, "other")
 		role := keyward.RoleID(keyward.NewID(time.Now()))
 		in := &keyward.Invitation{OrgID: org.ID, Email: "Ada@Example.com", InvitedBy: owner.ID, APIEnabled: true,
@@ -80,9 +78,8 @@ func TestInvitations(t *testing.T) {
 }
 
 func TestMailOutbox(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, org *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		org, _ := newOrg(t, s, "acme")
 		other, _ := newOrg(t, s, "other")
 		t0 := time.Now().UTC().Truncate(time.Microsecond)
 		var msgs []*keyward.MailMessage
@@ -156,7 +153,7 @@ func TestMailOutbox(t *testing.T) {
 // TestRevokeInvitationsBy revokes the pending invitations of one inviter
 // in one organization, expired ones included, and nothing else.
 func TestRevokeInvitationsBy(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
 		org, owner, other, bob := orgsSharingBob(t, s, "acme")
 		now := time.Now().UTC().Truncate(time.Microsecond)

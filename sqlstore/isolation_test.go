@@ -28,8 +28,7 @@ func twoOrgs(t *testing.T, s keyward.Store) (a *keyward.Organization, ownerA *ke
 // TestCrossOrgIsolation checks that no org-scoped method of Tx, asked
 // about organization B, sees or changes a row of organization A.
 func TestCrossOrgIsolation(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
 		a, ownerA, b, ownerB, alice, shared := twoOrgs(t, s)
 		aliceKey := newKey(t, s, a.ID, alice.ID, "alice in a")

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
@@ -13,9 +12,8 @@ import (
 // in it and the service accounts it alone held; human accounts and other
 // organizations stay.
 func TestPurgeOrganization(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "doomed", func(t *testing.T, s *sqlstore.DB, doomed *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		doomed, owner := newOrg(t, s, "doomed")
 		kept, _ := newOrg(t, s, "kept")
 		human := newAccount(t, s, "human@example.com", false)
 		addMember(t, s, doomed.ID, human)
@@ -87,9 +85,8 @@ func TestPurgeOrganization(t *testing.T) {
 // TestLoginSessionsAndFailures covers the login session and login failure
 // rows.
 func TestLoginSessionsAndFailures(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		now := time.Now()
 		var a, b, old *keyward.LoginSession
 		write(t, s, func(tx keyward.Tx) error {

@@ -7,15 +7,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 func TestUserRoundTrip(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		a := newAccount(t, s, "bob@example.com", false)
 		m := &keyward.Member{OrgID: o.ID, UserID: a.ID, Status: keyward.StatusActive, ACLs: []string{"manage_users", "billing"}}
 		write(t, s, func(tx keyward.Tx) error { return tx.CreateMember(ctx, m) })
@@ -86,10 +83,8 @@ func TestUserRoundTrip(t *testing.T) {
 }
 
 func TestMemberErrors(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		a := newAccount(t, s, "bob@example.com", false)
 		missing := keyward.NewID(time.Now())
 		tests := []writeCase{
@@ -123,10 +118,8 @@ func TestMemberErrors(t *testing.T) {
 }
 
 func TestListUsersFilters(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		alice := newAccount(t, s, "Alice@example.com", false)
 		robot := newAccount(t, s, "robot@example.com", true)
 		carol := newAccount(t, s, "carol@example.com", false)

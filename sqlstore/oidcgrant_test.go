@@ -7,16 +7,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 // TestOIDCGrants: a code is taken once; tokens read back as written; a
 // grant's deletion takes all its tokens and no other; expired ones go.
 func TestOIDCGrants(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "one", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "one")
 		prov := &keyward.OIDCProvider{OrgID: o.ID, Name: "app", SecretHash: []byte("x"), CreatedBy: owner.ID}
 		write(t, s, func(tx keyward.Tx) error { return tx.CreateOIDCProvider(ctx, prov) })
 		now := time.Now().UTC().Truncate(time.Microsecond)

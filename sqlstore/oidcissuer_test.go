@@ -7,14 +7,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 func TestOIDCIssuers(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "one", func(t *testing.T, s *sqlstore.DB, o1 *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o1, owner := newOrg(t, s, "one")
 		o2, _ := newOrg(t, s, "two")
 		in := &keyward.OIDCIssuer{
 			OrgID: o1.ID, Name: "GitHub", URL: "https://token.actions.githubusercontent.com", Audiences: []string{"keyward", "sts"},

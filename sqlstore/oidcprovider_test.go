@@ -7,14 +7,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 func TestOIDCProviders(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "one", func(t *testing.T, s *sqlstore.DB, o1 *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o1, owner := newOrg(t, s, "one")
 		o2, _ := newOrg(t, s, "two")
 		in := &keyward.OIDCProvider{
 			OrgID: o1.ID, Name: "grafana", SecretHash: []byte("0123456789abcdef0123456789abcdef"),
@@ -75,7 +73,7 @@ func TestOIDCProviders(t *testing.T) {
 // TestSigningKeys: adding a key retires the active one; deleting drops
 // only keys retired before the cut.
 func TestSigningKeys(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
 		t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 		add := func(id string, at time.Time) {

@@ -8,15 +8,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 func TestOrganizationRoundTrip(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		if !keyward.ValidID(string(o.ID)) {
 			t.Fatalf("CreateOrganization gave ID %q, want a UUID", o.ID)
 		}
@@ -50,10 +47,8 @@ func TestOrganizationRoundTrip(t *testing.T) {
 }
 
 func TestOrganizationErrors(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		missing := keyward.OrgID(keyward.NewID(time.Now()))
 		tests := []codeCase{
 			{"get missing", func(tx keyward.Tx) error { _, err := tx.GetOrganization(ctx, missing); return err }, keyward.CodeNotFound},
@@ -78,10 +73,8 @@ func TestOrganizationErrors(t *testing.T) {
 }
 
 func TestBumpRevision(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		other, _ := newOrg(t, s, "other")
 		var got []int64
 		for range 3 {
@@ -116,10 +109,8 @@ func TestBumpRevision(t *testing.T) {
 // TestConcurrentWrites checks that writers racing on one row all commit:
 // on PostgreSQL the losers of SERIALIZABLE get 40001 and WriteTx retries.
 func TestConcurrentWrites(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		const n = 8
 		var attempts atomic.Int32
 		errs := make(chan error, n)
@@ -158,8 +149,7 @@ func TestConcurrentWrites(t *testing.T) {
 }
 
 func TestListOrganizationsOf(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
 		alice := newAccount(t, s, "alice@example.com", false)
 		bob := newAccount(t, s, "bob@example.com", false)

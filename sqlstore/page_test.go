@@ -10,7 +10,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
@@ -105,10 +104,8 @@ func chunks(ids []string, n int) [][]string {
 }
 
 func TestPagination(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		var keyIDs, eventIDs []string
 		write(t, s, func(tx keyward.Tx) error {
 			for i := range 7 {
@@ -155,10 +152,8 @@ func TestPagination(t *testing.T) {
 }
 
 func TestPageLimits(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		n := keyward.MaxPerPage + 1
 		write(t, s, func(tx keyward.Tx) error {
 			for range n {
@@ -194,10 +189,8 @@ func TestPageLimits(t *testing.T) {
 }
 
 func TestBadCursor(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		id := keyward.NewID(time.Now())
 		b64 := base64.RawURLEncoding.EncodeToString
 		for _, c := range []string{

@@ -8,15 +8,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 func TestPolicyRoundTrip(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		// Documents come back byte for byte: key order, spacing, escapes
 		// and non-ASCII text are what was given, not what a JSON column
 		// would normalize them to.
@@ -50,10 +47,8 @@ func TestPolicyRoundTrip(t *testing.T) {
 }
 
 func TestUpdatePolicyVersion(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		other, _ := newOrg(t, s, "other")
 		p := newPolicy(t, s, o.ID, "vm-admin")
 		newPolicy(t, s, o.ID, "taken")
@@ -107,10 +102,8 @@ func TestUpdatePolicyVersion(t *testing.T) {
 }
 
 func TestPolicyNames(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		other, _ := newOrg(t, s, "other")
 		old := newPolicy(t, s, o.ID, "VM-Admin")
 		deletePolicy(t, s, old, true)
@@ -192,10 +185,8 @@ func TestPolicyNames(t *testing.T) {
 }
 
 func TestAttachments(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		p := newPolicy(t, s, o.ID, "vm-admin")
 		g := newGroup(t, s, o.ID, "ops")
 		r := newRole(t, s, o.ID, "deployer")

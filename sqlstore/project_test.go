@@ -9,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/policy"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
@@ -22,10 +21,8 @@ func newProject(t testing.TB, s keyward.Store, org keyward.OrgID, name string) *
 }
 
 func TestProjectRoundTrip(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		other, _ := newOrg(t, s, "other")
 		p := newProject(t, s, o.ID, "Production")
 		if !keyward.ValidID(string(p.ID)) || p.CreatedAt.IsZero() || !p.UpdatedAt.Equal(p.CreatedAt) {
@@ -84,10 +81,8 @@ func TestProjectRoundTrip(t *testing.T) {
 }
 
 func TestResources(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		other, _ := newOrg(t, s, "other")
 		prod, dev := newProject(t, s, o.ID, "Production"), newProject(t, s, o.ID, "Development")
 		otherProj := newProject(t, s, other.ID, "Theirs")
@@ -194,10 +189,8 @@ func TestResources(t *testing.T) {
 }
 
 func TestOverrides(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		other, otherOwner := newOrg(t, s, "other")
 		dev := newAccount(t, s, "dev@acme.example", false)
 		addMember(t, s, o.ID, dev)
@@ -251,10 +244,8 @@ func TestOverrides(t *testing.T) {
 }
 
 func TestScopeBindingsAndBuiltinRoles(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		g := newGroup(t, s, o.ID, "ops")
 		custom := newRole(t, s, o.ID, "deployer")
 		prod := newProject(t, s, o.ID, "Production")
@@ -312,8 +303,7 @@ func TestScopeBindingsAndBuiltinRoles(t *testing.T) {
 
 // The migration's list of built-in role ids is package policy's.
 func TestBuiltinRoleIDsMigrated(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		for _, r := range policy.BuiltinRoles(nil) {
 			o, owner := newOrg(t, s, "org-"+r.ID[:8])
 			err := s.WriteTx(t.Context(), func(tx keyward.Tx) error {
@@ -327,10 +317,8 @@ func TestBuiltinRoleIDsMigrated(t *testing.T) {
 }
 
 func TestRoleGrids(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		other, _ := newOrg(t, s, "other")
 		r := newRole(t, s, o.ID, "support")
 		rg := &keyward.RoleGrid{OrgID: o.ID, RoleID: r.ID, Grid: json.RawMessage(`{"vpcs":["view"]}`), Document: json.RawMessage(testDocument)}
@@ -369,10 +357,8 @@ func TestRoleGrids(t *testing.T) {
 }
 
 func TestAPIKeyNarrowing(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		plain := newKey(t, s, o.ID, owner.ID, "plain")
 		narrow := &keyward.APIKey{OrgID: o.ID, UserID: owner.ID, Name: "narrow", SecretHash: []byte("h"),
 			Policy: json.RawMessage(testDocument), Grid: json.RawMessage(`{"vpcs":["view"]}`)}

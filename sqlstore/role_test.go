@@ -7,15 +7,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 func TestRoleRoundTrip(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		r := &keyward.Role{OrgID: o.ID, Name: "Deployer", Description: "Deploys"}
 		write(t, s, func(tx keyward.Tx) error { return tx.CreateRole(ctx, r) })
 		if !keyward.ValidID(string(r.ID)) || r.CreatedAt.IsZero() || !r.UpdatedAt.Equal(r.CreatedAt) || r.Type != keyward.RoleAssignable {
@@ -55,10 +52,8 @@ func TestRoleRoundTrip(t *testing.T) {
 }
 
 func TestRoleNames(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		other, _ := newOrg(t, s, "other")
 		old := newRole(t, s, o.ID, "Deployer")
 		deleteRole(t, s, old, true)
@@ -137,10 +132,8 @@ func TestRoleNames(t *testing.T) {
 }
 
 func TestListRolesFilters(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "acme")
 		a := newRole(t, s, o.ID, "a")
 		b := &keyward.Role{OrgID: o.ID, Name: "b", Type: keyward.RoleAssumable, MaxSessionSeconds: keyward.DefaultMaxSessionSeconds}
 		write(t, s, func(tx keyward.Tx) error { return tx.CreateRole(ctx, b) })
@@ -183,10 +176,8 @@ func TestListRolesFilters(t *testing.T) {
 }
 
 func TestRoleBindings(t *testing.T) {
-	t.Parallel()
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "acme", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "acme")
 		r := newRole(t, s, o.ID, "deployer")
 		viewer := newRole(t, s, o.ID, "viewer")
 		g := newGroup(t, s, o.ID, "ops")

@@ -8,16 +8,14 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 // TestSAMLAssertions: an assertion id is accepted once per organization
 // until it expires; another organization's is its own.
 func TestSAMLAssertions(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "one", func(t *testing.T, s *sqlstore.DB, o1 *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o1, _ := newOrg(t, s, "one")
 		o2, _ := newOrg(t, s, "two")
 		later, past := time.Now().Add(time.Hour), time.Now().Add(-time.Second)
 		use := func(org keyward.OrgID, id string, expires time.Time) error {
@@ -48,9 +46,8 @@ func TestSAMLAssertions(t *testing.T) {
 // TestSAMLIdentityProvider: a SAML provider's fields round-trip, and a
 // provider of another kind replaces it.
 func TestSAMLIdentityProvider(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "one", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		o, _ := newOrg(t, s, "one")
 		in := &keyward.IdentityProvider{OrgID: o.ID, Kind: keyward.IdPKindSAML, Issuer: "https://idp.example/entity",
 			Scopes: []string{}, GroupsClaim: "groups", EmailClaim: "email", NameClaim: "name", AllowedDomains: []string{},
 			SAMLMetadata: "<EntityDescriptor/>", SAMLMetadataURL: "https://idp.example/metadata", AllowIdPInitiated: true}

@@ -6,16 +6,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 // TestSCIMTokens: a token is found by id in any organization (for
 // authentication), listed and deleted only in its own.
 func TestSCIMTokens(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "one", func(t *testing.T, s *sqlstore.DB, o1 *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o1, owner := newOrg(t, s, "one")
 		o2, _ := newOrg(t, s, "two")
 		in := &keyward.SCIMToken{OrgID: o1.ID, Name: "okta", SecretHash: []byte("0123456789abcdef0123456789abcdef"), CreatedBy: owner.ID}
 		write(t, s, func(tx keyward.Tx) error { return tx.CreateSCIMToken(ctx, in) })
@@ -43,9 +41,8 @@ func TestSCIMTokens(t *testing.T) {
 // TestListUsersBySourceAndOffset: the source filter and the offset that
 // SCIM's lists use.
 func TestListUsersBySourceAndOffset(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "one", func(t *testing.T, s *sqlstore.DB, org *keyward.Organization, _ *keyward.Account) {
 		ctx := t.Context()
-		org, _ := newOrg(t, s, "one")
 		var scim []keyward.UserID
 		for _, email := range []string{"a@example.com", "b@example.com", "c@example.com", "local@example.com"} {
 			m := addMember(t, s, org.ID, newAccount(t, s, email, false))

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
@@ -14,9 +13,8 @@ import (
 // group (of one member or all), by issuer and one by one: each ends the live sessions it
 // selects and those chained from them, and counts what it ended.
 func TestEndRoleSessionsSelect(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "ending", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "ending")
 		other, _ := newOrg(t, s, "elsewhere")
 		bob := newAccount(t, s, "bob@ending.example", false)
 		addMember(t, s, o.ID, bob)
@@ -120,7 +118,7 @@ func TestEndRoleSessionsSelect(t *testing.T) {
 // TestIsGroupMember answers for members, non-members and groups that do
 // not exist or are of another organization.
 func TestIsGroupMember(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		o, owner := newOrg(t, s, "membership")
 		other, stranger := newOrg(t, s, "elsewhere")
 		ops, dev := newGroup(t, s, o.ID, "ops"), newGroup(t, s, o.ID, "dev")

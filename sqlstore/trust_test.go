@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/keywardtest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
@@ -17,9 +16,8 @@ import (
 // user (directly or through a group), and keeps them inside their
 // organization.
 func TestRoleTrusts(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "trusts", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "trusts")
 		other, _ := newOrg(t, s, "elsewhere")
 		g := newGroup(t, s, o.ID, "ops")
 		addToGroup(t, s, o.ID, g.ID, owner.ID)
@@ -105,9 +103,8 @@ func TestRoleTrusts(t *testing.T) {
 // TestRoleSessions stores sessions, lists the live ones and ends them by
 // trust, by role and one by one.
 func TestRoleSessions(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachOrg(t, "sessions", func(t *testing.T, s *sqlstore.DB, o *keyward.Organization, owner *keyward.Account) {
 		ctx := t.Context()
-		o, owner := newOrg(t, s, "sessions")
 		r := newRole(t, s, o.ID, "deployer")
 		tr := &keyward.RoleTrust{OrgID: o.ID, RoleID: r.ID, Type: keyward.TrustTemporary, Mode: keyward.AssumeManual, TrustedUserID: owner.ID}
 		write(t, s, func(tx keyward.Tx) error { return tx.CreateRoleTrust(ctx, tr) })
@@ -185,7 +182,7 @@ func TestRoleSessions(t *testing.T) {
 // deletes the trusts that name it, live or deleted, in its organization
 // only, and leaves every other trust.
 func TestTrusteeGoneTakesItsTrusts(t *testing.T) {
-	keywardtest.ForEachStore(t, func(t *testing.T, s *sqlstore.DB) {
+	forEachStore(t, func(t *testing.T, s *sqlstore.DB) {
 		ctx := t.Context()
 		o, owner, other, bob := orgsSharingBob(t, s, "trustees")
 		ops := newGroup(t, s, o.ID, "ops")

@@ -14,6 +14,7 @@ import (
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/policy"
+	"github.com/keyward-iam/keyward/policy/policytest"
 )
 
 // Run: go test ./authz -run '^$' -bench . -benchtime 2s
@@ -309,7 +310,7 @@ func BenchmarkWhoCan(b *testing.B) {
 // timeEach times fn(i) once for each i < n, less the median cost of
 // reading the clock, and returns the times in nanoseconds, sorted.
 func timeEach(n int, fn func(i int)) []float64 {
-	overhead := clockOverhead()
+	overhead := policytest.ClockOverhead()
 	ds := make([]float64, n)
 	for i := range ds {
 		t0 := time.Now()
@@ -318,18 +319,6 @@ func timeEach(n int, fn func(i int)) []float64 {
 	}
 	slices.Sort(ds)
 	return ds
-}
-
-// clockOverhead is the median cost, in nanoseconds, of a time.Now /
-// time.Since pair.
-func clockOverhead() float64 {
-	ds := make([]float64, 10001)
-	for i := range ds {
-		t0 := time.Now()
-		ds[i] = float64(time.Since(t0))
-	}
-	slices.Sort(ds)
-	return ds[len(ds)/2]
 }
 
 // cpuMeter adds up the CPU time the process spends between start and

@@ -376,13 +376,7 @@ func (o *largeOrg) requests(c *rand.Rand, users, n int) []authz.Request {
 		}
 		r := authz.Request{Principal: o.users[u], Action: a,
 			Context: policy.Context{Time: sampleTime, SourceIP: sampleIP, MFA: policy.FlagOf(sampleMFA)}}
-		switch k := c.IntN(10); {
-		case k < 7:
-			ri := c.IntN(len(o.resources))
-			r.Resource, r.Project = o.resources[ri], o.projects[ri%len(o.projects)]
-		case k < 9:
-			r.Project = o.projects[c.IntN(len(o.projects))]
-		}
+		r.Resource, r.Project = policytest.Target(c, o.projects, o.resources)
 		reqs[i] = r
 	}
 	return reqs

@@ -96,13 +96,7 @@ func (o *largeOrg) requests(c *rand.Rand, sets []*Set, n int) ([]Request, []int)
 			}
 		}
 		r := Request{Action: a, Org: o.org, Context: ctx}
-		switch k := c.IntN(10); {
-		case k < 7:
-			ri := c.IntN(len(o.resources))
-			r.Resource, r.Project = o.resources[ri], o.projects[ri%len(o.projects)]
-		case k < 9:
-			r.Project = o.projects[c.IntN(len(o.projects))]
-		}
+		r.Resource, r.Project = policytest.Target(c, o.projects, o.resources)
 		reqs[i], who[i] = r, u
 	}
 	return reqs, who

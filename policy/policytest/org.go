@@ -190,3 +190,18 @@ func UUID(c interface{ IntN(int) int }) string {
 	}
 	return b.String()
 }
+
+// Target draws from c what a sampled request is about, in an organization
+// with these projects and resources (resources[i] in
+// projects[i%len(projects)]): 70 % a resource and its project, 20 % a
+// project alone, 10 % neither, which is the organization itself.
+func Target(c *rand.Rand, projects, resources []string) (resource, project string) {
+	switch k := c.IntN(10); {
+	case k < 7:
+		ri := c.IntN(len(resources))
+		return resources[ri], projects[ri%len(projects)]
+	case k < 9:
+		return "", projects[c.IntN(len(projects))]
+	}
+	return "", ""
+}

@@ -18,16 +18,17 @@ import (
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/policy"
+	"github.com/keyward-iam/keyward/policy/policytest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
 // largeOrg is the "large" organization of the policy issue, written to a
 // real SQLite store for the benchmarks: 10,000 users, 1,000 groups, 500
 // roles, 2,000 custom policies of 5 statements, 11,000 resources in 500
-// projects. It is the organization of policy/largeorg_test.go, drawn from
-// the same seed in the same order, so its documents and its users' sets
-// are that benchmark's; only grants drawn twice (a user put in a group
-// twice, say) are written once, since the store refuses duplicates.
+// projects. It is policytest's large org, the one of policy's benchmarks,
+// so its documents and its users' sets are theirs; only grants drawn twice
+// (a user put in a group twice, say) are written once, since the store
+// refuses duplicates.
 //
 // Besides the 10,000 users the org has its root owner and a service user,
 // the caller of the HTTP benchmarks, with the managed IAMFullAccess policy
@@ -53,30 +54,6 @@ type largeOrg struct {
 	written   time.Duration // how long writing the org took
 }
 
-const (
-	largeUsers     = 10000
-	largeGroups    = 1000
-	largeRoles     = 500
-	largePolicies  = 2000
-	largeProjects  = 500
-	largeResources = 11000
-)
-
-// orgShape is the size of a generated organization. shapeOf(largeUsers)
-// is the large org; other sizes keep its proportions (the scale
-// benchmarks of scale_test.go).
-type orgShape struct {
-	users, groups, roles, policies, projects, resources int
-}
-
-// shapeOf returns the shape of an organization of n users in the large
-// org's proportions: a group per 10 users, a role per 20, a custom policy
-// per 5, a project per 20 and 1.1 resources per user.
-func shapeOf(n int) orgShape {
-	return orgShape{users: n, groups: n * largeGroups / largeUsers, roles: n * largeRoles / largeUsers,
-		policies: n * largePolicies / largeUsers, projects: n * largeProjects / largeUsers, resources: n * largeResources / largeUsers}
-}
-
 // benchCleanups undo what the benchmarks' fixtures set up (the large
 // org's database, servers), last first, when the test binary ends.
 var benchCleanups []func()
@@ -84,13 +61,13 @@ var benchCleanups []func()
 // largeOrgOnce writes the large org on first use, once per test binary
 // run; only benchmarks call it, so plain `go test` never pays for it.
 var largeOrgOnce = sync.OnceValues(func() (*largeOrg, error) {
-	return writeOrgFile("keyward-largeorg-", shapeOf(largeUsers))
+	return writeOrgFile("keyward-largeorg-", policytest.ShapeOf(policytest.LargeUsers))
 })
 
 // writeOrgFile writes the organization of shape sh to a new SQLite file
 // in a new temporary directory (named from pattern, as os.MkdirTemp's),
 // both removed when the test binary ends, and notes how long it took.
-func writeOrgFile(pattern string, sh orgShape) (*largeOrg, error) {
+func writeOrgFile(pattern string, sh policytest.Shape) (*largeOrg, error) {
 	dir, err := os.MkdirTemp("", pattern)
 	if err != nil {
 		return nil, err
@@ -147,25 +124,23 @@ func largeOrgOf(tb testing.TB) *largeOrg {
 // writeOrg draws an organization of shape sh and writes it to db in three
 // transactions: accounts, organization and members; groups, roles and
 // policies; memberships, bindings, attachments and the caller's key. Of
-// shapeOf(largeUsers) it draws the large org.
-func writeOrg(ctx context.Context, db *sqlstore.DB, sh orgShape) (*largeOrg, error) {
-	// c draws exactly what policy/largeorg_test.go draws, in its order;
-	// ids takes every other random choice, so that c stays in step.
-	c := rand.New(rand.NewPCG(2026, 3))
+// policytest.ShapeOf(policytest.LargeUsers) it draws the large org.
+func writeOrg(ctx context.Context, db *sqlstore.DB, sh policytest.Shape) (*largeOrg, error) {
+	cat := policy.DefaultCatalog()
+	var actions []policytest.Action
+	for _, a := range cat.Actions() {
+		actions = append(actions, policytest.Action{Name: a.Name, Service: a.Service, Resource: a.Resource, Operation: a.Operation})
+	}
+	gen := policytest.NewOrg(sh, actions)
+	// ids draws what policytest leaves to the store: the accounts, groups,
+	// roles and the caller's key.
 	ids := rand.New(rand.NewPCG(2026, 4))
-	o := &largeOrg{db: db, cat: policy.DefaultCatalog(), org: keyward.OrgID(genUUID(c))}
-	for range sh.projects {
-		o.projects = append(o.projects, genUUID(c))
-	}
-	for range sh.resources {
-		o.resources = append(o.resources, genUUID(c))
-	}
-	actions := o.cat.Actions()
-	policies := make([]*keyward.Policy, sh.policies)
-	for i := range policies {
+	o := &largeOrg{db: db, cat: cat, org: keyward.OrgID(gen.ID), projects: gen.Projects, resources: gen.Resources}
+	policies := make([]*keyward.Policy, len(gen.Policies))
+	for i, p := range gen.Policies {
 		d := &policy.Document{Version: policy.Version}
-		for range 5 {
-			d.Statement = append(d.Statement, o.statement(c, actions))
+		for _, st := range p.Statements {
+			d.Statement = append(d.Statement, policy.Statement{Effect: policy.Effect(st.Effect), Action: st.Action, Resource: st.Resource, Condition: st.Condition})
 		}
 		raw, err := json.Marshal(d)
 		if err != nil {
@@ -175,44 +150,28 @@ func writeOrg(ctx context.Context, db *sqlstore.DB, sh orgShape) (*largeOrg, err
 			return nil, fmt.Errorf("policy %d: %w", i, err)
 		}
 		o.docs = append(o.docs, d)
-		policies[i] = &keyward.Policy{ID: keyward.PolicyID(genUUID(c)), OrgID: o.org, Name: fmt.Sprint("policy-", i), Document: raw}
+		policies[i] = &keyward.Policy{ID: keyward.PolicyID(p.ID), OrgID: o.org, Name: p.Name, Document: raw}
 	}
-	// Roles hold 2 to 6 policies; groups 1 to 3 policies and 0 to 2 roles.
-	rolePolicies := make([][]int, sh.roles)
-	for i := range rolePolicies {
-		rolePolicies[i] = randInts(c, 2+c.IntN(5), sh.policies)
-	}
-	type group struct{ policies, roles []int }
-	groups := make([]group, sh.groups)
-	for i := range groups {
-		groups[i] = group{randInts(c, 1+c.IntN(3), sh.policies), randInts(c, c.IntN(3), sh.roles)}
-	}
-	type user struct{ policies, roles, groups []int }
-	users := make([]user, sh.users)
-	for i := range users {
-		users[i].policies = randInts(c, c.IntN(3), sh.policies)
-		users[i].roles = randInts(c, c.IntN(3), sh.roles)
-		users[i].groups = randInts(c, 1+c.IntN(3), sh.groups)
-	}
+	rolePolicies, groups, users := gen.Roles, gen.Groups, gen.Users
 	for _, u := range users {
-		reach := slices.Clone(u.policies)
-		for _, r := range u.roles {
+		reach := slices.Clone(u.Policies)
+		for _, r := range u.Roles {
 			reach = append(reach, rolePolicies[r]...)
 		}
-		for _, g := range u.groups {
-			reach = append(reach, groups[g].policies...)
-			for _, r := range groups[g].roles {
+		for _, g := range u.Groups {
+			reach = append(reach, groups[g].Policies...)
+			for _, r := range groups[g].Roles {
 				reach = append(reach, rolePolicies[r]...)
 			}
 		}
 		o.reach = append(o.reach, reach)
 	}
-	o.members, o.holders = make([][]int, sh.groups), make([][]int, sh.roles)
+	o.members, o.holders = make([][]int, sh.Groups), make([][]int, sh.Roles)
 	for i, u := range users {
-		roles := slices.Clone(u.roles)
-		for _, g := range u.groups {
+		roles := slices.Clone(u.Roles)
+		for _, g := range u.Groups {
 			o.members[g] = append(o.members[g], i)
-			roles = append(roles, groups[g].roles...)
+			roles = append(roles, groups[g].Roles...)
 		}
 		for _, r := range roles {
 			o.holders[r] = append(o.holders[r], i)
@@ -226,24 +185,24 @@ func writeOrg(ctx context.Context, db *sqlstore.DB, sh orgShape) (*largeOrg, err
 		o.holders[r] = slices.Compact(o.holders[r])
 	}
 
-	o.owner, o.caller = keyward.UserID(genUUID(ids)), keyward.UserID(genUUID(ids))
-	for range sh.users {
-		o.users = append(o.users, keyward.UserID(genUUID(ids)))
+	o.owner, o.caller = keyward.UserID(policytest.UUID(ids)), keyward.UserID(policytest.UUID(ids))
+	for range sh.Users {
+		o.users = append(o.users, keyward.UserID(policytest.UUID(ids)))
 	}
-	groupIDs := make([]keyward.GroupID, sh.groups)
+	groupIDs := make([]keyward.GroupID, sh.Groups)
 	for i := range groupIDs {
-		groupIDs[i] = keyward.GroupID(genUUID(ids))
+		groupIDs[i] = keyward.GroupID(policytest.UUID(ids))
 	}
-	roleIDs := make([]keyward.RoleID, sh.roles)
+	roleIDs := make([]keyward.RoleID, sh.Roles)
 	for i := range roleIDs {
-		roleIDs[i] = keyward.RoleID(genUUID(ids))
+		roleIDs[i] = keyward.RoleID(policytest.UUID(ids))
 	}
 	o.groupIDs, o.roleIDs = groupIDs, roleIDs
 	for _, p := range policies {
 		o.policyIDs = append(o.policyIDs, p.ID)
 	}
-	keyID := keyward.APIKeyID(genUUID(ids))
-	secret := strings.ReplaceAll(genUUID(ids)+genUUID(ids), "-", "")
+	keyID := keyward.APIKeyID(policytest.UUID(ids))
+	secret := strings.ReplaceAll(policytest.UUID(ids)+policytest.UUID(ids), "-", "")
 	o.token = keyward.APIKeyPrefix + string(keyID) + "_" + secret
 
 	err := db.WriteTx(ctx, func(tx keyward.Tx) error {
@@ -317,12 +276,12 @@ func writeOrg(ctx context.Context, db *sqlstore.DB, sh orgShape) (*largeOrg, err
 			}
 		}
 		for g, gr := range groups {
-			for _, p := range gr.policies {
+			for _, p := range gr.Policies {
 				if err := attach(p, keyward.PrincipalGroup, string(groupIDs[g])); err != nil {
 					return err
 				}
 			}
-			for _, r := range gr.roles {
+			for _, r := range gr.Roles {
 				if err := bind(r, keyward.PrincipalGroup, string(groupIDs[g])); err != nil {
 					return err
 				}
@@ -330,17 +289,17 @@ func writeOrg(ctx context.Context, db *sqlstore.DB, sh orgShape) (*largeOrg, err
 		}
 		for i, u := range users {
 			id := string(o.users[i])
-			for _, p := range u.policies {
+			for _, p := range u.Policies {
 				if err := attach(p, keyward.PrincipalUser, id); err != nil {
 					return err
 				}
 			}
-			for _, r := range u.roles {
+			for _, r := range u.Roles {
 				if err := bind(r, keyward.PrincipalUser, id); err != nil {
 					return err
 				}
 			}
-			for _, g := range u.groups {
+			for _, g := range u.Groups {
 				m := &keyward.GroupMember{OrgID: o.org, GroupID: groupIDs[g], UserID: o.users[i]}
 				if err := skipConflict(tx.AddGroupMember(ctx, m)); err != nil {
 					return err
@@ -367,82 +326,6 @@ func skipConflict(err error) error {
 		return nil
 	}
 	return err
-}
-
-// genUUID draws a lowercase UUID, as policy's generator does.
-func genUUID(c *rand.Rand) string {
-	const hex = "0123456789abcdef"
-	var b strings.Builder
-	for i := range 32 {
-		if i == 8 || i == 12 || i == 16 || i == 20 {
-			b.WriteByte('-')
-		}
-		b.WriteByte(hex[c.IntN(16)])
-	}
-	return b.String()
-}
-
-func randInts(c *rand.Rand, n, below int) []int {
-	out := make([]int, n)
-	for i := range out {
-		out[i] = c.IntN(below)
-	}
-	return out
-}
-
-// statement draws one statement exactly as policy's generator does: 1 to 4
-// action patterns, 30 % of them wildcards; 15 % Deny; resources 50 % "*",
-// 25 % projects, 15 % resources, 10 % the org; 10 % with a condition.
-func (o *largeOrg) statement(c *rand.Rand, actions []policy.Action) policy.Statement {
-	st := policy.Statement{Effect: policy.EffectAllow}
-	if c.IntN(100) < 15 {
-		st.Effect = policy.EffectDeny
-	}
-	for range 1 + c.IntN(4) {
-		a := actions[c.IntN(len(actions))]
-		p := a.Name
-		if c.IntN(100) < 30 {
-			switch c.IntN(10) {
-			case 0:
-				p = a.Service + ".*"
-			case 1, 2, 3, 4:
-				p = a.Service + "." + a.Resource + ".*"
-			case 5, 6:
-				p = a.Service + "." + a.Resource + "." + a.Operation[:min(4, len(a.Operation))] + "*"
-			case 7, 8:
-				p = "*." + a.Resource + "." + a.Operation
-			case 9:
-				p = a.Service + ".*." + a.Operation
-			}
-		}
-		st.Action = append(st.Action, p)
-	}
-	switch n := c.IntN(100); {
-	case n < 50:
-		st.Resource = []string{"*"}
-	case n < 75:
-		for range 1 + c.IntN(3) {
-			st.Resource = append(st.Resource, o.projects[c.IntN(len(o.projects))])
-		}
-	case n < 90:
-		for range 1 + c.IntN(3) {
-			st.Resource = append(st.Resource, o.resources[c.IntN(len(o.resources))])
-		}
-	default:
-		st.Resource = []string{string(o.org)}
-	}
-	if c.IntN(100) < 10 {
-		switch c.IntN(3) {
-		case 0:
-			st.Condition = policy.Condition{policy.OpIpAddress: {policy.KeySourceIp: {"10.0.0.0/8", "2001:db8::/32"}}}
-		case 1:
-			st.Condition = policy.Condition{policy.OpBool: {policy.KeyMultiFactorAuthPresent: {"true"}}}
-		case 2:
-			st.Condition = policy.Condition{policy.OpStringEquals: {"keyward:PrincipalTag/team": {"red", "blue"}},
-				policy.OpDateLessThan: {policy.KeyCurrentTime: {"2030-01-01T00:00:00Z"}}}
-		}
-	}
-	return st
 }
 
 // sampleTime, sampleIP and sampleMFA are the condition context of every
@@ -493,13 +376,7 @@ func (o *largeOrg) requests(c *rand.Rand, users, n int) []authz.Request {
 		}
 		r := authz.Request{Principal: o.users[u], Action: a,
 			Context: policy.Context{Time: sampleTime, SourceIP: sampleIP, MFA: policy.FlagOf(sampleMFA)}}
-		switch k := c.IntN(10); {
-		case k < 7:
-			ri := c.IntN(len(o.resources))
-			r.Resource, r.Project = o.resources[ri], o.projects[ri%len(o.projects)]
-		case k < 9:
-			r.Project = o.projects[c.IntN(len(o.projects))]
-		}
+		r.Resource, r.Project = policytest.Target(c, o.projects, o.resources)
 		reqs[i] = r
 	}
 	return reqs

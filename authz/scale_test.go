@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward/authz"
+	"github.com/keyward-iam/keyward/policy/policytest"
 )
 
 // scaledOrgs holds, per size, the organization of scaledOrg, written once
@@ -20,14 +21,14 @@ import (
 var scaledOrgs sync.Map // int → func() (*largeOrg, error)
 
 // scaledOrg returns an organization of n users in the large org's
-// proportions (shapeOf), written to its own SQLite file on first use; of
-// largeUsers it is the large org itself.
+// proportions (policytest.ShapeOf), written to its own SQLite file on
+// first use; of policytest.LargeUsers users it is the large org itself.
 func scaledOrg(n int) (*largeOrg, error) {
-	if n == largeUsers {
+	if n == policytest.LargeUsers {
 		return largeOrgOnce()
 	}
 	f, _ := scaledOrgs.LoadOrStore(n, sync.OnceValues(func() (*largeOrg, error) {
-		return writeOrgFile("keyward-scaledorg-", shapeOf(n))
+		return writeOrgFile("keyward-scaledorg-", policytest.ShapeOf(n))
 	}))
 	return f.(func() (*largeOrg, error))()
 }
@@ -57,7 +58,7 @@ func liveHeap() uint64 {
 //
 // Run: go test ./authz -run '^$' -bench SnapshotScale -benchtime 3x
 func BenchmarkSnapshotScale(b *testing.B) {
-	for _, n := range []int{1000, largeUsers, 50000} {
+	for _, n := range []int{1000, policytest.LargeUsers, 50000} {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			if n == 50000 && os.Getenv("KEYWARD_BENCH_50K") == "0" {
 				b.Skip("KEYWARD_BENCH_50K=0 leaves out the 50,000-user organization")

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy/policytest"
 )
 
 // BenchmarkChecksUnderWrites offers POST /v2/authorize at a fixed rate,
@@ -128,7 +129,7 @@ var underWritesOnce = sync.OnceValues(func() (*underWrites, error) {
 		return nil, err
 	}
 	c := h.o
-	user := keyward.UserID(genUUID(rand.New(rand.NewPCG(8, 8))))
+	user := keyward.UserID(policytest.UUID(rand.New(rand.NewPCG(8, 8))))
 	ctx := context.Background()
 	err = c.db.WriteTx(ctx, func(tx keyward.Tx) error {
 		if err := tx.CreateAccount(ctx, &keyward.Account{ID: user, Email: "writer-target@large.example", Name: "writer target"}); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/policy"
+	"github.com/keyward-iam/keyward/policy/policytest"
 	"github.com/keyward-iam/keyward/sqlstore"
 )
 
@@ -95,7 +96,7 @@ func BenchmarkWriteCost(b *testing.B) {
 	}
 	b.Cleanup(done)
 	ctx := context.Background()
-	big := keyward.GroupID(genUUID(rand.New(rand.NewPCG(7, 7))))
+	big := keyward.GroupID(policytest.UUID(rand.New(rand.NewPCG(7, 7))))
 	err = o.db.WriteTx(ctx, func(tx keyward.Tx) error {
 		if err := tx.CreateGroup(ctx, &keyward.Group{ID: big, OrgID: o.org, Name: "bench-big"}); err != nil {
 			return err

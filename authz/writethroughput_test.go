@@ -19,6 +19,7 @@ import (
 
 	"github.com/keyward-iam/keyward/httpapi"
 	"github.com/keyward-iam/keyward/keywardtest"
+	"github.com/keyward-iam/keyward/policy/policytest"
 	"github.com/keyward-iam/keyward/service"
 	"github.com/keyward-iam/keyward/sqlstore"
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,9 +35,9 @@ import (
 // owner, so every write is authorized by the engine as a client's would be.
 //
 // The organizations have 1,000 and 10,000 users in the large org's shape
-// (shapeOf), written through the store directly on a fresh database:
-// SQLite, and PostgreSQL too when KEYWARD_TEST_DATABASE_URL names a server
-// (keywardtest.Dialects), e.g.
+// (policytest.ShapeOf), written through the store directly on a fresh
+// database: SQLite, and PostgreSQL too when KEYWARD_TEST_DATABASE_URL
+// names a server (keywardtest.Dialects), e.g.
 // KEYWARD_TEST_DATABASE_URL='postgres://postgres@127.0.0.1:54329/postgres?sslmode=disable'.
 //
 // It reports writes/s, p50-ms and p99-ms per write, and errors, which
@@ -45,7 +46,7 @@ import (
 // Run: go test ./authz -run '^$' -bench WriteThroughput -benchtime 200x
 func BenchmarkWriteThroughput(b *testing.B) {
 	for _, dialect := range keywardtest.Dialects() {
-		for _, n := range []int{1000, largeUsers} {
+		for _, n := range []int{1000, policytest.LargeUsers} {
 			b.Run(fmt.Sprintf("db=%s/users=%d", dialect, n), func(b *testing.B) {
 				w := newWriteBench(b, dialect, n)
 				for _, writers := range []int{1, 16} {
@@ -93,7 +94,7 @@ func newWriteBench(b *testing.B, dialect string, n int) *writeBench {
 	ctx := context.Background()
 	db := keywardtest.OpenDialect(b, dialect, sqlstore.Config{})
 	start := time.Now()
-	o, err := writeOrg(ctx, db, shapeOf(n))
+	o, err := writeOrg(ctx, db, policytest.ShapeOf(n))
 	if err != nil {
 		b.Fatal(err)
 	}

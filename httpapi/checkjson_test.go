@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy/policytest"
 )
 
 // scanSeeds are bodies of POST /v2/authorize: the usual ones, which
@@ -74,7 +75,7 @@ func TestScanAuthorize(t *testing.T) {
 // the same through encoding/json (with unknown fields refused), and that
 // a body with a key given twice or in two spellings is refused by both
 // readers: scanAuthorize never takes it and unmarshalStrict refuses it, as
-// repeatedKey, the reference, finds such keys.
+// policytest.RepeatedKey, the reference, finds such keys.
 func FuzzScanAuthorize(f *testing.F) {
 	for _, s := range scanSeeds {
 		f.Add([]byte(s))
@@ -84,7 +85,7 @@ func FuzzScanAuthorize(f *testing.F) {
 
 func checkScan(t *testing.T, body []byte) {
 	t.Helper()
-	repeated := repeatedKey(body)
+	repeated := policytest.RepeatedKey(body)
 	var got authorizeReq
 	took := scanAuthorize(body, &got)
 	if took && repeated {

@@ -1,13 +1,13 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/policy/policytest"
 )
 
 // keyCases are bodies for unmarshalStrict with the field and message of
@@ -70,9 +70,9 @@ func TestCheckKeys(t *testing.T) {
 	}
 }
 
-// FuzzCheckKeys checks checkKeys against repeatedKey, a reference written
-// another way, on every valid JSON value, and that unmarshalStrict refuses
-// every body with a repeated key.
+// FuzzCheckKeys checks checkKeys against policytest.RepeatedKey, a
+// reference written another way, on every valid JSON value, and that
+// unmarshalStrict refuses every body with a repeated key.
 func FuzzCheckKeys(f *testing.F) {
 	for _, tt := range keyCases {
 		if len(tt.body) < 4096 { // not the deep one: the reference takes quadratic time in depth
@@ -80,7 +80,7 @@ func FuzzCheckKeys(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		repeated := repeatedKey(body)
+		repeated := policytest.RepeatedKey(body)
 		if json.Valid(body) {
 			if err := checkKeys(body); (err != nil) != repeated {
 				t.Fatalf("checkKeys(%q) = %v, the reference finds a repeated key: %v", body, err, repeated)
@@ -91,43 +91,4 @@ func FuzzCheckKeys(f *testing.F) {
 			t.Fatalf("unmarshalStrict(%q) = %v, want CodeInvalid", body, err)
 		}
 	})
-}
-
-// repeatedKey reports whether an object in the first JSON value of b has
-// two keys that encoding/json would take for one field: equal under
-// strings.EqualFold, after unescaping. It is checkKeys' reference, written
-// another way: recursive, through encoding/json's tokens, comparing each
-// key with every earlier one.
-func repeatedKey(b []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return false
-	}
-	var keys []string
-	for dec.More() {
-		if tok == json.Delim('{') {
-			k, err := dec.Token()
-			if err != nil {
-				return false
-			}
-			key := k.(string)
-			for _, prev := range keys {
-				if strings.EqualFold(prev, key) {
-					return true
-				}
-			}
-			keys = append(keys, key)
-		} else if tok != json.Delim('[') {
-			return false
-		}
-		var v json.RawMessage
-		if dec.Decode(&v) != nil {
-			return false
-		}
-		if repeatedKey(v) {
-			return true
-		}
-	}
-	return false
 }

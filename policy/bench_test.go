@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/keyward-iam/keyward/policy/policytest"
 )
 
 // Run: go test ./policy -run '^$' -bench . -benchtime 2s
@@ -46,7 +48,7 @@ func BenchmarkDecide(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	overhead := clockOverhead()
+	overhead := policytest.ClockOverhead()
 	p50, p99 := decidePercentiles(sets, reqs, who, 1, overhead)
 	w50, w99 := decidePercentiles(sets, reqs, who, 16, overhead)
 	b.ReportMetric(p50, "p50-ns")
@@ -71,17 +73,6 @@ func decidePercentiles(sets []*Set, reqs []Request, who []int, reps int, overhea
 	}
 	slices.Sort(ds)
 	return ds[len(ds)/2], ds[len(ds)*99/100]
-}
-
-// clockOverhead is the median cost, in nanoseconds, of a time.Now / time.Since pair.
-func clockOverhead() float64 {
-	ds := make([]float64, 10001)
-	for i := range ds {
-		t0 := time.Now()
-		ds[i] = float64(time.Since(t0))
-	}
-	slices.Sort(ds)
-	return ds[len(ds)/2]
 }
 
 // BenchmarkDecideLayers measures a decision narrowed by a token's inline policy: the sample

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/keyward-iam/keyward/policy/policytest"
 )
 
 // FuzzDecide builds a random catalog, policy set (with invalid statements) and requests from
@@ -124,7 +125,7 @@ func FuzzParse(f *testing.F) {
 		if err := doc.Validate(cat); err != nil {
 			t.Fatalf("Parse(%q) accepted a document Validate rejects: %v", data, err)
 		}
-		if repeatedKey(data) {
+		if policytest.RepeatedKey(data) {
 			t.Fatalf("Parse(%q) accepted an object with a key twice or in two spellings", data)
 		}
 		canon, err := doc.MarshalJSON()
@@ -143,37 +144,4 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("canonical JSON is not a fixed point:\n %s\n %s", canon, canon2)
 		}
 	})
-}
-
-// repeatedKey reports whether an object in the JSON value b has two keys that are equal
-// under strings.EqualFold (as encoding/json matches names), after unescaping.
-func repeatedKey(b []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil || tok != json.Delim('{') && tok != json.Delim('[') {
-		return false
-	}
-	var keys []string
-	for dec.More() {
-		if tok == json.Delim('{') {
-			k, err := dec.Token()
-			if err != nil {
-				return false
-			}
-			for _, prev := range keys {
-				if strings.EqualFold(prev, k.(string)) {
-					return true
-				}
-			}
-			keys = append(keys, k.(string))
-		}
-		var v json.RawMessage
-		if dec.Decode(&v) != nil {
-			return false
-		}
-		if repeatedKey(v) {
-			return true
-		}
-	}
-	return false
 }

@@ -3,8 +3,9 @@ package policy
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 	"time"
+
+	"github.com/keyward-iam/keyward/policy/policytest"
 )
 
 // chooser is the source of randomness of the generators: a seeded PRNG in property tests,
@@ -65,18 +66,18 @@ func genWorld(c chooser) *world {
 	if err != nil {
 		panic(err)
 	}
-	w := &world{cat: cat, org: genUUID(c)}
+	w := &world{cat: cat, org: policytest.UUID(c)}
 	for _, a := range cat.Actions() {
 		w.names = append(w.names, a.Name)
 	}
 	for range 1 + c.IntN(3) {
-		w.projects = append(w.projects, genUUID(c))
+		w.projects = append(w.projects, policytest.UUID(c))
 	}
 	for range 1 + c.IntN(5) {
-		w.resources = append(w.resources, genUUID(c))
+		w.resources = append(w.resources, policytest.UUID(c))
 	}
 	for range 2 {
-		w.strangers = append(w.strangers, genUUID(c))
+		w.strangers = append(w.strangers, policytest.UUID(c))
 	}
 	w.pids = genSubset(c, genPIDs, 2+c.IntN(2))
 	return w
@@ -92,18 +93,6 @@ func genSubset(c chooser, xs []string, n int) []string {
 		rest = append(rest[:i], rest[i+1:]...)
 	}
 	return out
-}
-
-func genUUID(c chooser) string {
-	const hex = "0123456789abcdef"
-	var b strings.Builder
-	for i := range 32 {
-		if i == 8 || i == 12 || i == 16 || i == 20 {
-			b.WriteByte('-')
-		}
-		b.WriteByte(hex[c.IntN(16)])
-	}
-	return b.String()
 }
 
 // genCase flips the case of some letters.

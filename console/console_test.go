@@ -39,6 +39,20 @@ func TestWrap(t *testing.T) {
 	}
 }
 
+// TestNoRouteUnderAPI: the console's mux itself has no route for a path
+// under apiPrefix, whatever the method, so Match's shortcut for those paths
+// answers what the mux would.
+func TestNoRouteUnderAPI(t *testing.T) {
+	c := New(Config{})
+	for _, method := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
+		for _, path := range []string{"/v2/", "/v2/authorize", "/v2/users", "/v2/users/x/api-keys", "/v2/assets/x"} {
+			if _, got := c.mux.Handler(httptest.NewRequest(method, path, nil)); got != "" {
+				t.Errorf("%s %s matches the console's %q", method, path, got)
+			}
+		}
+	}
+}
+
 // TestSecurityHeaders: every console answer carries the headers, and a
 // state-changing request from another origin is refused before any
 // handler runs.

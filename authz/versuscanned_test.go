@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"sync"
 	"syscall"
@@ -52,7 +53,9 @@ import (
 // 200 carrying the engine's verdict, every canned one a 200 carrying
 // cannedVerdict. Reported: rate/s (offered), for each server its
 // decisions/s (achieved), p50-ms, p99-ms and max-ms from due, and
-// cpu-us/call (the server process's CPU per request, from /proc);
+// cpu-us/call (the server process's CPU per request, from /proc),
+// driver-cpu-us/call (this process's, the driver's) and busy (the share of
+// the machine's cores the two kept busy while the side was measured);
 // p99-ratio is keyward's p99 over the canned server's (the issue's
 // target: at most 1.5).
 //
@@ -97,10 +100,12 @@ func benchVersusCanned(b *testing.B, brief bool) {
 			order = []*versusSide{sides[1], sides[0]} // canned first
 		}
 		for _, s := range order {
+			d0 := processCPU(os.Getpid())
 			res, err := s.load.run(n, rate)
 			if err != nil {
 				b.Fatalf("%s, round %d: %v", s.name, r, err)
 			}
+			s.driverCPU += processCPU(os.Getpid()) - d0
 			s.latency = append(s.latency, res.latency...)
 			s.elapsed += res.elapsed
 		}
@@ -117,7 +122,12 @@ func benchVersusCanned(b *testing.B, brief bool) {
 		b.ReportMetric(ms(s.latency[n/2]), s.name+"-p50-ms")
 		b.ReportMetric(s.p99, s.name+"-p99-ms")
 		b.ReportMetric(ms(s.latency[n-1]), s.name+"-max-ms")
-		b.ReportMetric(float64((processCPU(s.h.pid)-s.cpu0).Microseconds())/float64(n), s.name+"-cpu-us/call")
+		server := processCPU(s.h.pid) - s.cpu0
+		b.ReportMetric(float64(server.Microseconds())/float64(n), s.name+"-cpu-us/call")
+		b.ReportMetric(float64(s.driverCPU.Microseconds())/float64(n), s.name+"-driver-cpu-us/call")
+		// Of the machine's cores, the share the server and the driver kept
+		// busy while this side was measured: near 1, queueing decides the p99.
+		b.ReportMetric((server+s.driverCPU).Seconds()/s.elapsed.Seconds()/float64(runtime.NumCPU()), s.name+"-busy")
 	}
 	b.ReportMetric(sides[0].p99/sides[1].p99, "p99-ratio")
 }
@@ -125,13 +135,16 @@ func benchVersusCanned(b *testing.B, brief bool) {
 // versusSide is one server of BenchmarkHTTPVersusCanned and what it
 // measured.
 type versusSide struct {
-	name    string
-	h       *httpBench
-	load    *openLoad
-	cpu0    time.Duration
-	latency []time.Duration
-	elapsed time.Duration
-	p99     float64
+	name string
+	h    *httpBench
+	load *openLoad
+	cpu0 time.Duration
+	// driverCPU is this process's CPU during the side's rounds: the
+	// driver's share of the machine.
+	driverCPU time.Duration
+	latency   []time.Duration
+	elapsed   time.Duration
+	p99       float64
 }
 
 // checkCanned accepts the canned server's answer only.

@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -50,13 +53,18 @@ type errorBody struct {
 	Errors      any    `json:"errors,omitempty"`
 }
 
-// writeError answers r with err. Internal errors are logged with their
+// writeError answers r with err, with a Retry-After header when it is a
+// rate limit that says how long to wait. Internal errors are logged with their
 // cause and answered with a generic message; nothing else is logged here.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code, status := Status(err)
 	body := errorBody{Error: keyward.ErrorMessage(err), Status: status, Code: string(code), RequestID: requestID(r.Context())}
 	if e := keyward.AsError(err); e != nil {
 		body.Field = e.Field
+		if d, ok := e.Detail.(time.Duration); ok && code == keyward.CodeRateLimited {
+			// Every throttle says how long to wait, in whole seconds.
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+		}
 		switch code {
 		case keyward.CodePermissionDenied:
 			body.Explanation = e.Detail

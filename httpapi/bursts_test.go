@@ -295,6 +295,36 @@ var throttles = []struct {
 				advance:   m.clock.Advance,
 			}
 		}},
+	{"console sign-in: the password", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
+		http.StatusUnauthorized, http.StatusSeeOther, func(t *testing.T) attempts {
+			a, clock := newClockedAPI(t, service.Options{})
+			a.createErin()
+			signIn := func(c *http.Client, password string) answer {
+				return a.page(t, c, "/login", url.Values{"email": {"erin@example.com"}, "password": {password}})
+			}
+			right := func(c *http.Client) answer { return signIn(c, erinPassword) }
+			return attempts{
+				wrong:     func(c *http.Client) answer { return signIn(c, "not the passphrase") },
+				right:     right,
+				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				advance:   clock.Advance,
+			}
+		}},
+	{"console invitation: accepting it", 20, time.Minute,
+		http.StatusBadRequest, http.StatusSeeOther, func(t *testing.T) attempts {
+			m := newMailAPI(t, false)
+			accept := func(c *http.Client, token string) answer {
+				return m.page(t, c, "/invitation", url.Values{"token": {token}, "name": {"New"}, "password": {"correct horse battery"}})
+			}
+			right := func(c *http.Client) answer { return accept(c, m.freshLink()) }
+			forged := m.freshLink() + "x"
+			return attempts{
+				wrong:     func(c *http.Client) answer { return accept(c, forged) },
+				right:     right,
+				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				advance:   m.clock.Advance,
+			}
+		}},
 	{"invitation emails: to one person", 5 - 1, time.Hour, // the invitation's first email spent one
 		http.StatusOK, http.StatusOK, func(t *testing.T) attempts {
 			m := newMailAPI(t, false)
@@ -433,4 +463,10 @@ func TestBurstFromOneIPv6Prefix(t *testing.T) {
 			t.Errorf("%s: an address of the next /64: %d, want %d", tt.name, a.status, tt.checked)
 		}
 	}
+}
+
+// page posts form to the console's page at path from c, as the page's own
+// form does (same origin).
+func (a *api) page(t *testing.T, c *http.Client, path string, form url.Values) answer {
+	return call(t, c, "POST", a.srv.URL+path, form.Encode(), "Content-Type", "application/x-www-form-urlencoded", "Origin", a.srv.URL)
 }

@@ -53,18 +53,26 @@ type errorBody struct {
 	Errors      any    `json:"errors,omitempty"`
 }
 
+// SetRetryAfter sets h's Retry-After (whole seconds, at least 1) when err
+// is a rate limit that says how long to wait: every answer of a throttle,
+// the API's and the console's, says it.
+func SetRetryAfter(h http.Header, err error) {
+	if e := keyward.AsError(err); e != nil && e.Code == keyward.CodeRateLimited {
+		if d, ok := e.Detail.(time.Duration); ok {
+			h.Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))))
+		}
+	}
+}
+
 // writeError answers r with err, with a Retry-After header when it is a
 // rate limit that says how long to wait. Internal errors are logged with their
 // cause and answered with a generic message; nothing else is logged here.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code, status := Status(err)
+	SetRetryAfter(w.Header(), err)
 	body := errorBody{Error: keyward.ErrorMessage(err), Status: status, Code: string(code), RequestID: requestID(r.Context())}
 	if e := keyward.AsError(err); e != nil {
 		body.Field = e.Field
-		if d, ok := e.Detail.(time.Duration); ok && code == keyward.CodeRateLimited {
-			// Every throttle says how long to wait, in whole seconds.
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
-		}
 		switch code {
 		case keyward.CodePermissionDenied:
 			body.Explanation = e.Detail

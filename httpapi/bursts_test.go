@@ -215,6 +215,23 @@ var throttles = []struct {
 				advance:   f.clock.Advance,
 			}
 		}},
+	{"AWS STS: the web identity token", 20, time.Minute,
+		http.StatusBadRequest, http.StatusOK, func(t *testing.T) attempts {
+			f := newFederation(t)
+			assume := func(c *http.Client, token string) answer {
+				form := url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "Version": {"2011-06-15"}, "RoleSessionName": {"burst"},
+					"RoleArn": {*f.roleArn(f.role)}, "WebIdentityToken": {token}}
+				return stsCall(t, c, f.srv.URL+"/v2/assumed-roles/compatibility/aws/sts", form)
+			}
+			wrong := f.token(t, nil, keywardtest.WithAlg("none"))
+			right := func(c *http.Client) answer { return assume(c, f.token(t, nil)) }
+			return attempts{
+				wrong:     func(c *http.Client) answer { return assume(c, wrong) },
+				right:     right,
+				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				advance:   f.clock.Advance,
+			}
+		}},
 	{"single sign-on: starting one", 30, time.Minute,
 		http.StatusNotFound, http.StatusFound, func(t *testing.T) attempts {
 			s := newSSOAPI(t)
@@ -469,4 +486,28 @@ func TestBurstFromOneIPv6Prefix(t *testing.T) {
 // form does (same origin).
 func (a *api) page(t *testing.T, c *http.Client, path string, form url.Values) answer {
 	return call(t, c, "POST", a.srv.URL+path, form.Encode(), "Content-Type", "application/x-www-form-urlencoded", "Origin", a.srv.URL)
+}
+
+// stsCall posts form to the STS endpoint from c. STS answers a spent
+// budget as AWS does, 400 with the error code Throttling: stsCall reads
+// that answer as the 429 it stands for, and any other as its status.
+func stsCall(t *testing.T, c *http.Client, endpoint string, form url.Values) answer {
+	req, err := http.NewRequest("POST", endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Error(err)
+		return answer{}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Error(err)
+		return answer{}
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	a := answer{res.StatusCode, res.Header.Get("Retry-After")}
+	if a.status == http.StatusBadRequest && strings.Contains(string(b), "<Code>Throttling</Code>") {
+		a.status = http.StatusTooManyRequests
+	}
+	return a
 }

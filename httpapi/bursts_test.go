@@ -76,12 +76,13 @@ type attempts struct {
 // and of one that was let through.
 var throttles = []struct {
 	name             string
+	route            string // the route of httpapi.Routes() it is on; "" for the console's pages
 	budget           int
 	window           time.Duration
 	checked, allowed int
 	setup            func(t *testing.T) attempts
 }{
-	{"login: the password", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
+	{"login: the password", "POST /v2/auth/login", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
 		http.StatusUnauthorized, http.StatusCreated, func(t *testing.T) attempts {
 			a, clock := newClockedAPI(t, service.Options{})
 			a.createErin()
@@ -95,7 +96,7 @@ var throttles = []struct {
 				advance: clock.Advance,
 			}
 		}},
-	{"login: the second factor", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
+	{"login: the second factor", "POST /v2/auth/login", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
 		http.StatusUnauthorized, http.StatusCreated, func(t *testing.T) attempts {
 			a, clock := newClockedAPI(t, service.Options{})
 			_, key := a.createErin()
@@ -116,7 +117,7 @@ var throttles = []struct {
 				advance:   clock.Advance,
 			}
 		}},
-	{"change password: the current one", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
+	{"change password: the current one", "PUT /v2/users/me/password", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
 		http.StatusBadRequest, http.StatusNoContent, func(t *testing.T) attempts {
 			a, clock := newClockedAPI(t, service.Options{})
 			a.createErin()
@@ -141,7 +142,7 @@ var throttles = []struct {
 				advance:   clock.Advance,
 			}
 		}},
-	{"confirm a second factor: its code", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
+	{"confirm a second factor: its code", "POST /v2/users/me/mfa/totp/confirm", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
 		http.StatusUnauthorized, http.StatusOK, func(t *testing.T) attempts {
 			a, clock := newClockedAPI(t, service.Options{})
 			erin, key := a.createErin()
@@ -172,7 +173,7 @@ var throttles = []struct {
 				advance:   clock.Advance,
 			}
 		}},
-	{"disable a second factor: its code", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
+	{"disable a second factor: its code", "DELETE /v2/users/me/mfa/totp", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
 		http.StatusUnauthorized, http.StatusNoContent, func(t *testing.T) attempts {
 			a, clock := newClockedAPI(t, service.Options{})
 			_, key := a.createErin()
@@ -197,7 +198,7 @@ var throttles = []struct {
 				advance:   clock.Advance,
 			}
 		}},
-	{"assume with web identity: the token", 20, time.Minute,
+	{"assume with web identity: the token", "POST /v2/assumed-roles/assume-with-web-identity", 20, time.Minute,
 		http.StatusUnauthorized, http.StatusCreated, func(t *testing.T) attempts {
 			f := newFederation(t)
 			url := f.srv.URL + "/v2/assumed-roles/assume-with-web-identity"
@@ -214,7 +215,7 @@ var throttles = []struct {
 				advance:   f.clock.Advance,
 			}
 		}},
-	{"AWS STS: the web identity token", 20, time.Minute,
+	{"AWS STS: the web identity token", "POST /v2/assumed-roles/compatibility/aws/sts", 20, time.Minute,
 		http.StatusBadRequest, http.StatusOK, func(t *testing.T) attempts {
 			f := newFederation(t)
 			assume := func(c *http.Client, token string) answer {
@@ -231,7 +232,7 @@ var throttles = []struct {
 				advance:   f.clock.Advance,
 			}
 		}},
-	{"single sign-on: starting one", 30, time.Minute,
+	{"single sign-on: starting one", "GET /v2/auth/sso/{organization_id}", 30, time.Minute,
 		http.StatusNotFound, http.StatusFound, func(t *testing.T) attempts {
 			s := newSSOAPI(t)
 			nowhere := s.srv.URL + "/v2/auth/sso/0192f4a0-0000-7000-8000-000000000000"
@@ -242,7 +243,7 @@ var throttles = []struct {
 				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
 			}
 		}},
-	{"single sign-on: the callback", 30, time.Minute,
+	{"single sign-on: the callback", "GET /v2/auth/sso/callback", 30, time.Minute,
 		http.StatusUnauthorized, http.StatusCreated, func(t *testing.T) attempts {
 			s := newSSOAPI(t)
 			forged := s.srv.URL + "/v2/auth/sso/callback?state=forged&code=forged"
@@ -264,7 +265,7 @@ var throttles = []struct {
 				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
 			}
 		}},
-	{"SAML: the assertion", 30, time.Minute,
+	{"SAML: the assertion", "POST /v2/auth/saml/{organization_id}/acs", 30, time.Minute,
 		http.StatusUnauthorized, http.StatusCreated, func(t *testing.T) attempts {
 			s := newSAMLAPI(t)
 			// so that a forged response gets as far as its verification
@@ -280,7 +281,7 @@ var throttles = []struct {
 				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
 			}
 		}},
-	{"invitation link: accepting it", 20, time.Minute,
+	{"invitation link: accepting it", "POST /v2/invitations/accept", 20, time.Minute,
 		http.StatusBadRequest, http.StatusCreated, func(t *testing.T) attempts {
 			m := newMailAPI(t, false)
 			url := m.srv.URL + "/v2/invitations/accept"
@@ -296,7 +297,7 @@ var throttles = []struct {
 				advance:   m.clock.Advance,
 			}
 		}},
-	{"invitation link: reading it", 20, time.Minute,
+	{"invitation link: reading it", "GET /v2/invitations/accept", 20, time.Minute,
 		http.StatusBadRequest, http.StatusOK, func(t *testing.T) attempts {
 			m := newMailAPI(t, false)
 			describe := func(c *http.Client, token string) answer {
@@ -311,7 +312,7 @@ var throttles = []struct {
 				advance:   m.clock.Advance,
 			}
 		}},
-	{"console sign-in: the password", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
+	{"console sign-in: the password", "", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
 		http.StatusUnauthorized, http.StatusSeeOther, func(t *testing.T) attempts {
 			a, clock := newClockedAPI(t, service.Options{})
 			a.createErin()
@@ -326,7 +327,7 @@ var throttles = []struct {
 				advance:   clock.Advance,
 			}
 		}},
-	{"console invitation: accepting it", 20, time.Minute,
+	{"console invitation: accepting it", "", 20, time.Minute,
 		http.StatusBadRequest, http.StatusSeeOther, func(t *testing.T) attempts {
 			m := newMailAPI(t, false)
 			accept := func(c *http.Client, token string) answer {
@@ -341,7 +342,7 @@ var throttles = []struct {
 				advance:   m.clock.Advance,
 			}
 		}},
-	{"invitation emails: to one person", 5 - 1, time.Hour, // the invitation's first email spent one
+	{"invitation emails: to one person", "POST /v2/invitation/{invitation_id}/resend", 5 - 1, time.Hour, // the invitation's first email spent one
 		http.StatusOK, http.StatusOK, func(t *testing.T) attempts {
 			m := newMailAPI(t, false)
 			id := m.invite(`{"email_invited":"victim@example.com"}`)

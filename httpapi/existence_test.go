@@ -76,12 +76,15 @@ func (a *api) deletedObjects(t *testing.T) objects {
 
 // orgB is another organization than the bootstrap one, with its own set
 // of objects and three of its members: its root owner (an account that is
-// also A's), an administrator (AdministratorAccess) and a member with no
-// policy, both members of B only.
+// also A's), an administrator (AdministratorAccess, with a password) and a
+// member with no policy, both members of B only.
 type orgB struct {
 	objs               objects
 	bob                string // the user of objs
 	root, admin, plain string // keys
+	// The administrator's other credentials: a login session, and a key
+	// narrowed to compute.instance.Read.
+	login, narrowed string
 }
 
 func (a *api) stranger(t *testing.T) orgB {
@@ -93,14 +96,19 @@ func (a *api) stranger(t *testing.T) orgB {
 	adminID, b.admin = a.createUserWith(root, `{"email":"mallory@example.com","name":"Mallory","api_enabled":true}`)
 	a.do("POST", "/v2/policies/"+policyID("AdministratorAccess")+"/users/"+adminID, root, "", http.StatusNoContent, nil)
 	_, b.plain = a.createUserWith(root, `{"email":"pat@example.com","name":"Pat","api_enabled":true}`)
+	a.do("PUT", "/v2/users/"+adminID+"/password", root, `{"password":"`+malloryPassword+`"}`, http.StatusNoContent, nil)
+	b.login = a.login("mallory@example.com", malloryPassword, org, http.StatusCreated)
+	b.narrowed = a.mintKeyAs(root, adminID, `{"name":"narrow","policy":{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.instance.Read","Resource":"*"}]}}`, http.StatusCreated)
 	return b
 }
 
 // answer is a response reduced to what may not depend on which id was
-// sent: its status and its body, with each id sent replaced by a
-// placeholder and the request id dropped.
+// sent: its status, its headers but those that differ on every response
+// and its body, with each id sent replaced by a placeholder and the
+// request id dropped.
 type answer struct {
 	Status int
+	Header string
 	Body   string
 }
 
@@ -124,7 +132,21 @@ func (a *api) ask(method, path, token, body string, sent map[string]string) answ
 		n, _ := json.Marshal(v)
 		s = string(n)
 	}
-	return answer{res.StatusCode, s}
+	var h []string
+	for k, vs := range res.Header {
+		switch k {
+		case "Date", "X-Request-Id", "Content-Length":
+			continue
+		}
+		for _, v := range vs {
+			for id, placeholder := range sent {
+				v = strings.ReplaceAll(v, id, placeholder)
+			}
+			h = append(h, k+": "+v)
+		}
+	}
+	slices.Sort(h)
+	return answer{res.StatusCode, strings.Join(h, "\n"), s}
 }
 
 // pathRoutes returns the authenticated routes whose path names an object
@@ -150,9 +172,10 @@ func pathRoutes() []httpapi.Route {
 // path, as members of organization B, with the ids of A's live objects, of
 // A's deleted ones and of ones that never existed, and requires the same
 // answer to all three: the same status and the same body once the id is
-// set aside. The callers are B's administrator (a 404 whatever the id), a
-// member of B with no policy and a role session of B whose role has none
-// (refused alike whatever the id); for a
+// set aside. The callers are B's administrator (a 404 whatever the id),
+// with its key and its login session, a key of it narrowed to
+// compute.instance.Read, a member of B with no policy and a role session
+// of B whose role has none (refused alike whatever the id); for a
 // path with two ids, B's administrator also names B's own first object
 // and A's (or nobody's) second.
 func TestPathIDsRevealNothing(t *testing.T) {
@@ -202,6 +225,8 @@ func TestPathIDsRevealNothing(t *testing.T) {
 			{"admin", b.admin, func(set objects) func(int) objects { return func(int) objects { return set } }},
 			{"no policy", b.plain, func(set objects) func(int) objects { return func(int) objects { return set } }},
 			{"role session", own["session_token"], func(set objects) func(int) objects { return func(int) objects { return set } }},
+			{"login session", b.login, func(set objects) func(int) objects { return func(int) objects { return set } }},
+			{"narrowed key", b.narrowed, func(set objects) func(int) objects { return func(int) objects { return set } }},
 		}
 		if len(params) > 1 {
 			last := params[len(params)-1]
@@ -232,7 +257,7 @@ func TestPathIDsRevealNothing(t *testing.T) {
 						continue
 					}
 					if got != want {
-						t.Errorf("%s: %d %s\nnever existed: %d %s", set.name, got.Status, got.Body, want.Status, want.Body)
+						t.Errorf("%s: %+v\nnever existed: %+v", set.name, got, want)
 					}
 				}
 			})

@@ -134,7 +134,7 @@ func TestSearchesRevealNothing(t *testing.T) {
 					continue
 				}
 				if got != want {
-					t.Errorf("%s: %d %s\nnever existed: %d %s", email, got.Status, got.Body, want.Status, want.Body)
+					t.Errorf("%s: %+v\nnever existed: %+v", email, got, want)
 				}
 			}
 		})

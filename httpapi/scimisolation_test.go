@@ -46,7 +46,7 @@ func TestSCIMIDsRevealNothing(t *testing.T) {
 		{"DELETE", "/Users/{a.user_id}", ""},
 		{"GET", "/Groups/{a.group_id}", ""},
 		{"PUT", "/Groups/{a.group_id}", `{` + scimGroupSchema + `,"displayName":"renamed","members":[]}`},
-		{"PATCH", "/Groups/{a.group_id}", `{` + scimPatchSchema + `,"Operations":[{"op":"add","path":"members","value":[{"value":"` + u.ID + `"}]}]}`},
+		{"PATCH", "/Groups/{a.group_id}", `{` + scimPatchSchema + `,"Operations":[{"op":"add","path":"members","value":[{"value":"{b.user}"}]}]}`},
 		{"DELETE", "/Groups/{a.group_id}", ""},
 		{"PATCH", "/Groups/{b.group}", `{` + scimPatchSchema + `,"Operations":[{"op":"add","path":"members","value":[{"value":"{a.user_id}"}]}]}`},
 		{"PATCH", "/Groups/{b.group}", `{` + scimPatchSchema + `,"Operations":[{"op":"remove","path":"members[value eq \"{a.user_id}\"]"}]}`},

@@ -284,3 +284,67 @@ func (a *api) revision(token string) int64 {
 	a.do("POST", "/v2/authorize", token, `{"action":"compute.instance.List"}`, http.StatusOK, &out)
 	return out.Revision
 }
+
+// TestPublicPathsRevealNothing calls every public route that names an
+// organization (signing in through its identity provider, its SAML
+// metadata and ACS, its SCIM endpoint) with A's id, a deleted
+// organization's, a suspended one's and one that never was, with no
+// credential and, for
+// SCIM, with B's SCIM token, and requires the same answer: A signs in
+// with passwords, so to the world it is an organization without SSO,
+// whether it exists or not. (An OIDC provider's routes are public by
+// design: its id is the client id its sign-in pages show.)
+func TestPublicPathsRevealNothing(t *testing.T) {
+	a := newAPI(t)
+	live, _ := a.makeObjects(t)
+	gone := a.deletedObjects(t)
+	never := neverObjects(live)
+	b := a.stranger(t)
+	suspended := objects{"organization_id": a.suspendedOrg(t)}
+	a.do("PUT", "/v2/fleet/organizations/"+b.objs["organization_id"]+"/identity-mode", a.root, `{"identity_mode":"idp"}`, http.StatusOK, nil)
+	_, scimToken := a.scimToken(b.root)
+	for _, rt := range httpapi.Routes() {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		if rt.Access != httpapi.AccessPublic || !strings.Contains(path, "{organization_id}") {
+			continue
+		}
+		if strings.HasSuffix(path, "/") {
+			path += "Users" // SCIM's subtree
+		}
+		tokens := []string{""}
+		if strings.HasPrefix(path, "/scim/") {
+			tokens = append(tokens, scimToken)
+		}
+		for _, token := range tokens {
+			name := rt.Pattern
+			if token != "" {
+				name += " with B's SCIM token"
+			}
+			t.Run(name, func(t *testing.T) {
+				a := a.in(t)
+				var want answer
+				for n, set := range []objects{never, gone, live, suspended} {
+					p := set.path(t, path)
+					got := a.ask(method, p, token, "", map[string]string{set["organization_id"]: "{organization_id}"})
+					if n == 0 {
+						want = got
+						continue
+					}
+					if got != want {
+						t.Errorf("%s: %+v\nnever existed: %+v", p, got, want)
+					}
+				}
+			})
+		}
+	}
+}
+
+// suspendedOrg returns a new organization that the deployment's operator
+// suspended.
+func (a *api) suspendedOrg(t *testing.T) string {
+	t.Helper()
+	var org struct{ ID string }
+	a.do("POST", "/v2/organizations", a.root, `{"name":"Suspended"}`, http.StatusCreated, &org)
+	a.do("POST", "/v2/fleet/organizations/"+org.ID+"/suspend", a.root, "", 0, nil)
+	return org.ID
+}

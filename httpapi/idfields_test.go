@@ -227,6 +227,9 @@ func TestBodyIDsRevealNothing(t *testing.T) {
 	for key, objs := range map[string]objects{a.root: live, b.root: own} {
 		a.do("POST", "/v2/role-trusts", key, `{"role_id":"`+objs["assumable_role_id"]+`","trust_type":"FederatedAssumption","trusted_oidc_issuer_id":"`+objs["issuer_id"]+`","claim_conditions":{"sub":"x"}}`, http.StatusCreated, nil)
 	}
+	// A suspended organization is one that never was, too.
+	suspended := maps.Clone(never)
+	suspended["organization_id"] = a.suspendedOrg(t)
 	callers := map[string]string{"admin": b.admin, "root": b.root, "public": ""}
 	before := map[string]int64{"A": a.revision(a.root), "B": a.revision(b.root)}
 
@@ -237,7 +240,7 @@ func TestBodyIDsRevealNothing(t *testing.T) {
 			for n, set := range []struct {
 				name string
 				objs objects
-			}{{"never existed", never}, {"deleted in A", gone}, {"live in A", live}} {
+			}{{"never existed", never}, {"deleted in A", gone}, {"live in A", live}, {"suspended organization", suspended}} {
 				sent := map[string]string{}
 				missing := false
 				fill := func(s string) string {

@@ -188,7 +188,8 @@ func pathRoutes() []httpapi.Route {
 // compute.instance.Read, a member of B with no policy and a role session
 // of B whose role has none (refused alike whatever the id); for a
 // path with two ids, B's administrator also names B's own first object
-// and A's (or nobody's) second.
+// and A's (or nobody's) second. An organization suspended by the operator
+// is one that never was, too.
 func TestPathIDsRevealNothing(t *testing.T) {
 	a := newAPI(t)
 	live, _ := a.makeObjects(t)
@@ -196,10 +197,12 @@ func TestPathIDsRevealNothing(t *testing.T) {
 	never := neverObjects(live)
 	b := a.stranger(t)
 	own := b.objs
+	suspended := maps.Clone(never)
+	suspended["organization_id"] = a.suspendedOrg(t)
 	sets := []struct {
 		name string
 		objs objects
-	}{{"never existed", never}, {"deleted in A", gone}, {"live in A", live}}
+	}{{"never existed", never}, {"deleted in A", gone}, {"live in A", live}, {"suspended organization", suspended}}
 
 	for _, rt := range pathRoutes() {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
@@ -231,13 +234,19 @@ func TestPathIDsRevealNothing(t *testing.T) {
 		type probe struct {
 			caller, token string
 			pick          func(set objects) func(i int) objects
+			ifMatch       string
 		}
+		all := func(set objects) func(int) objects { return func(int) objects { return set } }
 		probes := []probe{
-			{"admin", b.admin, func(set objects) func(int) objects { return func(int) objects { return set } }},
-			{"no policy", b.plain, func(set objects) func(int) objects { return func(int) objects { return set } }},
-			{"role session", own["session_token"], func(set objects) func(int) objects { return func(int) objects { return set } }},
-			{"login session", b.login, func(set objects) func(int) objects { return func(int) objects { return set } }},
-			{"narrowed key", b.narrowed, func(set objects) func(int) objects { return func(int) objects { return set } }},
+			{"admin", b.admin, all, ""},
+			{"no policy", b.plain, all, ""},
+			{"role session", own["session_token"], all, ""},
+			{"login session", b.login, all, ""},
+			{"narrowed key", b.narrowed, all, ""},
+		}
+		if method == "PUT" {
+			// A stale version is not checked before the object is found.
+			probes = append(probes, probe{"admin, stale If-Match", b.admin, all, `"999"`})
 		}
 		if len(params) > 1 {
 			last := params[len(params)-1]
@@ -248,7 +257,7 @@ func TestPathIDsRevealNothing(t *testing.T) {
 					}
 					return own
 				}
-			}})
+			}, ""})
 		}
 		for _, pr := range probes {
 			t.Run(pr.caller+"/"+rt.Pattern, func(t *testing.T) {
@@ -259,7 +268,11 @@ func TestPathIDsRevealNothing(t *testing.T) {
 					if !ok {
 						continue // a kind that cannot be deleted
 					}
-					got := a.ask(method, p, pr.token, body, sent)
+					header := map[string]string{"Authorization": "Bearer " + pr.token}
+					if pr.ifMatch != "" {
+						header["If-Match"] = pr.ifMatch
+					}
+					got := a.askWith(method, p, body, header, sent)
 					if n == 0 {
 						want = got
 						if got.Status < 400 {

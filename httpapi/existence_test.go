@@ -88,6 +88,7 @@ type orgB struct {
 	login, narrowed string
 }
 
+// stranger makes organization B, owned by the root owner's account.
 func (a *api) stranger(t *testing.T) orgB {
 	t.Helper()
 	org, root := a.otherOrg("B")
@@ -103,6 +104,8 @@ func (a *api) stranger(t *testing.T) orgB {
 	return b
 }
 
+// stsRequestID is the request id of an STS answer (XML), different on
+// every answer.
 var stsRequestID = regexp.MustCompile(`<RequestId>[^<]*</RequestId>`)
 
 // answer is a response reduced to what may not depend on which id was
@@ -162,8 +165,9 @@ func (a *api) askWith(method, path, body string, header, sent map[string]string)
 
 // pathRoutes returns the authenticated routes whose path names an object
 // of an organization. Left out: the catalog's routes (the same for every
-// organization), SCIM's (SCIM tokens only; TestSCIMTokenRefusals) and the
-// deployment's (they reach every organization by design; fleet_test).
+// organization), the public ones (TestPublicPathsRevealNothing), SCIM's
+// (SCIM tokens only; TestSCIMIDsRevealNothing) and the deployment's (they
+// reach every organization by design; fleet_test).
 func pathRoutes() []httpapi.Route {
 	var out []httpapi.Route
 	for _, rt := range httpapi.Routes() {
@@ -188,8 +192,9 @@ func pathRoutes() []httpapi.Route {
 // compute.instance.Read, a member of B with no policy and a role session
 // of B whose role has none (refused alike whatever the id); for a
 // path with two ids, B's administrator also names B's own first object
-// and A's (or nobody's) second. An organization suspended by the operator
-// is one that never was, too.
+// and A's (or nobody's) second, and on a PUT it also sends a stale
+// If-Match. An organization suspended by the operator is one that never
+// was, too.
 func TestPathIDsRevealNothing(t *testing.T) {
 	a := newAPI(t)
 	live, _ := a.makeObjects(t)

@@ -135,6 +135,7 @@ func (a *api) ask(method, path, token, body string, sent map[string]string) answ
 func (a *api) askWith(method, path, body string, header, sent map[string]string) answer {
 	a.t.Helper()
 	res, b := a.send(method, path, body, header, 0)
+	delete(sent, "") // no id: nothing to set aside
 	s := string(b)
 	for id, placeholder := range sent {
 		s = strings.ReplaceAll(s, id, placeholder)
@@ -307,11 +308,11 @@ func (a *api) revision(token string) int64 {
 // organization (signing in through its identity provider, its SAML
 // metadata and ACS, its SCIM endpoint) with A's id, a deleted
 // organization's, a suspended one's and one that never was, with no
-// credential and, for
-// SCIM, with B's SCIM token, and requires the same answer: A signs in
-// with passwords, so to the world it is an organization without SSO,
-// whether it exists or not. (An OIDC provider's routes are public by
-// design: its id is the client id its sign-in pages show.)
+// credential and, for SCIM, with B's SCIM token, and requires the same
+// answer: A signs in with passwords, so to the world it is an
+// organization without SSO, whether it exists or not. A live OIDC
+// provider's routes are public by design (its id is the client id its
+// sign-in pages show), but a deleted one is one that never was.
 func TestPublicPathsRevealNothing(t *testing.T) {
 	a := newAPI(t)
 	live, _ := a.makeObjects(t)
@@ -323,8 +324,12 @@ func TestPublicPathsRevealNothing(t *testing.T) {
 	_, scimToken := a.scimToken(b.root)
 	for _, rt := range httpapi.Routes() {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
-		if rt.Access != httpapi.AccessPublic || !strings.Contains(path, "{organization_id}") {
+		if rt.Access != httpapi.AccessPublic || !strings.Contains(path, "{") {
 			continue
+		}
+		sets := []objects{never, gone, live, suspended}
+		if strings.Contains(path, "{provider_id}") {
+			sets = []objects{never, gone} // a live one is public
 		}
 		if strings.HasSuffix(path, "/") {
 			path += "Users" // SCIM's subtree
@@ -341,9 +346,15 @@ func TestPublicPathsRevealNothing(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				a := a.in(t)
 				var want answer
-				for n, set := range []objects{never, gone, live, suspended} {
+				for n, set := range sets {
 					p := set.path(t, path)
-					got := a.ask(method, p, token, "", map[string]string{set["organization_id"]: "{organization_id}"})
+					sent := map[string]string{}
+					for _, k := range []string{"organization_id", "provider_id"} {
+						if set[k] != "" {
+							sent[set[k]] = "{" + k + "}"
+						}
+					}
+					got := a.ask(method, p, token, "", sent)
 					if n == 0 {
 						want = got
 						continue

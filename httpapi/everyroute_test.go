@@ -16,45 +16,52 @@ type objects map[string]string // path parameter → id
 
 func (a *api) makeObjects(t *testing.T) (objects, string) {
 	t.Helper()
-	bob, _ := a.createUser(`{"email":"bob@example.com","name":"Bob","api_enabled":true}`)
+	return a.makeObjectsAs(t, a.root, a.orgID, "", "0193a000-0000-7000-8000-00000000f00d")
+}
+
+// makeObjectsAs makes the objects of makeObjects in the organization org
+// with root, its root owner's key: tag tells its names and emails from
+// another set's, and res is the id of the resource it registers.
+func (a *api) makeObjectsAs(t *testing.T, root, org, tag, res string) (objects, string) {
+	t.Helper()
+	bob, _ := a.createUserWith(root, `{"email":"bob`+tag+`@example.com","name":"Bob","api_enabled":true}`)
 	var key struct {
 		APIKey struct{ ID string } `json:"api_key"`
 	}
-	a.do("POST", "/v2/users/"+bob+"/api-keys", a.root, `{}`, http.StatusCreated, &key)
+	a.do("POST", "/v2/users/"+bob+"/api-keys", root, `{}`, http.StatusCreated, &key)
 	var g, r struct{ ID string }
-	a.do("POST", "/v2/groups", a.root, `{"display_name":"ops","description":""}`, http.StatusCreated, &g)
-	a.do("POST", "/v2/roles", a.root, `{"name":"deployer","description":"","role_type":"assignable","max_session_duration":0}`, http.StatusCreated, &r)
-	p := a.createPolicy("vm-admin", `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.*","Resource":"*"}]}`)
+	a.do("POST", "/v2/groups", root, `{"display_name":"ops`+tag+`","description":""}`, http.StatusCreated, &g)
+	a.do("POST", "/v2/roles", root, `{"name":"deployer`+tag+`","description":"","role_type":"assignable","max_session_duration":0}`, http.StatusCreated, &r)
+	p := a.postPolicy(root, "vm-admin"+tag, `{"Version":"2026-03-20","Statement":[{"Effect":"Allow","Action":"compute.*","Resource":"*"}]}`)
 	var maps struct {
 		Maps []struct{ ID string } `json:"endpoint_action_maps"`
 	}
-	a.do("GET", "/v2/endpoint-action-maps?per_page=1", a.root, "", http.StatusOK, &maps)
+	a.do("GET", "/v2/endpoint-action-maps?per_page=1", root, "", http.StatusOK, &maps)
 	// An assumable role with a trust for bob, and a session of bob's.
 	var ar, tr, sess struct {
 		ID    string
 		Token string `json:"session_token"`
 	}
-	a.do("POST", "/v2/roles", a.root, `{"name":"assumer","description":"","role_type":"assumable","max_session_duration":900}`, http.StatusCreated, &ar)
-	a.do("POST", "/v2/role-trusts", a.root, `{"role_id":"`+ar.ID+`","trust_type":"TemporaryAssumption","trusted_user_id":"`+bob+`"}`, http.StatusCreated, &tr)
-	a.do("POST", "/v2/assumed-roles/assume", a.root, `{"user_id":"`+bob+`","role_id":"`+ar.ID+`","session_name":"s","duration":900}`, http.StatusCreated, &sess)
+	a.do("POST", "/v2/roles", root, `{"name":"assumer`+tag+`","description":"","role_type":"assumable","max_session_duration":900}`, http.StatusCreated, &ar)
+	a.do("POST", "/v2/role-trusts", root, `{"role_id":"`+ar.ID+`","trust_type":"TemporaryAssumption","trusted_user_id":"`+bob+`"}`, http.StatusCreated, &tr)
+	a.do("POST", "/v2/assumed-roles/assume", root, `{"user_id":"`+bob+`","role_id":"`+ar.ID+`","session_name":"s","duration":900}`, http.StatusCreated, &sess)
 	var iss struct{ Issuer struct{ ID string } }
-	a.do("POST", "/v2/oidc/issuer", a.root, `{"issuer":{"source":"external","uri":"https://idp.example"}}`, http.StatusCreated, &iss)
+	a.do("POST", "/v2/oidc/issuer", root, `{"issuer":{"source":"external","uri":"https://idp`+tag+`.example"}}`, http.StatusCreated, &iss)
 	var prov struct{ Provider struct{ ID string } }
-	a.do("POST", "/v2/oidc/provider", a.root, `{"name":"grafana"}`, http.StatusCreated, &prov)
+	a.do("POST", "/v2/oidc/provider", root, `{"name":"grafana`+tag+`"}`, http.StatusCreated, &prov)
 	var tok struct{ Token struct{ ID string } }
-	a.do("POST", "/v2/oidc/issuer/token", a.root, `{"grant_type":"client_credentials","client_id":"`+prov.Provider.ID+`"}`, http.StatusCreated, &tok)
+	a.do("POST", "/v2/oidc/issuer/token", root, `{"grant_type":"client_credentials","client_id":"`+prov.Provider.ID+`"}`, http.StatusCreated, &tok)
 	var inv struct{ ID string }
-	a.do("POST", "/v2/invitation", a.root, `{"email_invited":"ivy@example.com"}`, http.StatusCreated, &inv)
+	a.do("POST", "/v2/invitation", root, `{"email_invited":"ivy`+tag+`@example.com"}`, http.StatusCreated, &inv)
 	var proj struct{ Project struct{ ID string } }
-	a.do("POST", "/v2/projects", a.root, `{"name":"Production"}`, http.StatusCreated, &proj)
+	a.do("POST", "/v2/projects", root, `{"name":"Production`+tag+`"}`, http.StatusCreated, &proj)
 	var scimTok struct {
 		SCIMToken struct{ ID string } `json:"scim_token"`
 	}
-	a.do("POST", "/v2/scim-tokens", a.root, `{"name":"okta"}`, http.StatusCreated, &scimTok)
-	res := "0193a000-0000-7000-8000-00000000f00d"
-	a.do("POST", "/v2/resources", a.root, `{"id":"`+res+`","type":"compute.instance","project_id":"`+proj.Project.ID+`"}`, http.StatusCreated, nil)
+	a.do("POST", "/v2/scim-tokens", root, `{"name":"okta`+tag+`"}`, http.StatusCreated, &scimTok)
+	a.do("POST", "/v2/resources", root, `{"id":"`+res+`","type":"compute.instance","project_id":"`+proj.Project.ID+`"}`, http.StatusCreated, nil)
 	return objects{
-		"organization_id": a.orgID, "user_id": bob, "key_id": key.APIKey.ID,
+		"organization_id": org, "user_id": bob, "key_id": key.APIKey.ID,
 		"group_id": g.ID, "role_id": r.ID, "policy_id": p, "map_id": maps.Maps[0].ID,
 		"action_name":          "compute.instance.Create",
 		"issuer_id":            iss.Issuer.ID,
@@ -67,6 +74,7 @@ func (a *api) makeObjects(t *testing.T) (objects, string) {
 		"resource_id":          res,
 		"role":                 "fleet.viewer",
 		"scim-tokens/token_id": scimTok.SCIMToken.ID,
+		"assumable_role_id":    ar.ID,
 	}, bob
 }
 
@@ -76,12 +84,7 @@ func (objs objects) path(t *testing.T, pattern string) string {
 	parts := strings.Split(pattern, "/")
 	for i, p := range parts {
 		if strings.HasPrefix(p, "{") {
-			// A parameter named alike under two collections is keyed
-			// "collection/name".
-			id, ok := objs[parts[i-1]+"/"+strings.Trim(p, "{}")]
-			if !ok {
-				id, ok = objs[strings.Trim(p, "{}")]
-			}
+			id, ok := objs.id(parts, i)
 			if !ok {
 				t.Fatalf("%s: no object for %s", pattern, p)
 			}
@@ -89,6 +92,17 @@ func (objs objects) path(t *testing.T, pattern string) string {
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+// id returns the object for the path parameter parts[i]. A parameter
+// named alike under two collections is keyed "collection/name".
+func (objs objects) id(parts []string, i int) (string, bool) {
+	name := strings.Trim(parts[i], "{}")
+	if id, ok := objs[parts[i-1]+"/"+name]; ok {
+		return id, true
+	}
+	id, ok := objs[name]
+	return id, ok
 }
 
 // bodies are request bodies that pass decoding and validation, so that

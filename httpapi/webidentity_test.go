@@ -155,7 +155,7 @@ func TestAssumeWithWebIdentityRefusals(t *testing.T) {
 		{"alg none", f.token(t, nil, keywardtest.WithAlg("none")), 401, `alg "none" is not accepted`},
 		{"HMAC", f.token(t, nil, keywardtest.WithAlg("HS256")), 401, `alg "HS256" is not accepted`},
 		{"wrong key", f.token(t, nil, keywardtest.WithSigningKey(forged)), 401, "signature does not verify"},
-		{"wrong issuer", other.Token(t, map[string]any{"sub": subMain, "repository_owner": "acme"}), 401, "the role trusts no issuer"},
+		{"wrong issuer", other.Token(t, map[string]any{"sub": subMain, "repository_owner": "acme"}), 403, "does not exist or trusts no OIDC issuer"},
 		{"wrong audience", f.token(t, map[string]any{"aud": "sts.amazonaws.com"}), 401, "allowed audiences"},
 		{"expired", f.token(t, map[string]any{"exp": now.Add(-5 * time.Minute).Unix()}), 401, "expired at"},
 		{"not yet valid", f.token(t, map[string]any{"nbf": now.Add(10 * time.Minute).Unix()}), 401, "not valid yet"},
@@ -293,7 +293,7 @@ func TestWebIdentityRefusalsAreBounded(t *testing.T) {
 	}
 
 	other := keywardtest.NewOIDCIssuer(t)
-	f.assume(t, other.Token(t, map[string]any{"sub": "attacker-written"}), http.StatusUnauthorized, &e)
+	f.assume(t, other.Token(t, map[string]any{"sub": "attacker-written"}), http.StatusForbidden, &e)
 	if strings.Contains(e.Error, f.idp.URL) {
 		t.Errorf("the refusal %q names the issuer the role trusts", e.Error)
 	}

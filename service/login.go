@@ -265,14 +265,19 @@ func loginOrg(ctx context.Context, tx keyward.Tx, acct *keyward.Account, org key
 	if err != nil {
 		return nil, err
 	}
-	if err := checkOrgOpen(o, errBadLogin()); err != nil {
-		return nil, err
-	}
 	u, err := tx.GetUser(ctx, org, acct.ID)
 	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && u.Status != keyward.StatusActive {
 		return nil, errBadLogin()
 	}
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	// Only to its members is an organization said to be suspended: to
+	// anyone else it is one that does not exist.
+	if err := checkOrgOpen(o, errBadLogin()); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // recordLoginFailure records a failed login of acct as action (a wrong

@@ -52,9 +52,14 @@ type AuthorizeInput struct {
 // signs in, and returns the application it names. Every refusal names
 // its field and is answered to the browser, never redirected: a request
 // whose redirect URI is not exactly one the application registered must
-// not send the browser anywhere (no open redirect).
+// not send the browser anywhere (no open redirect). To a signed-in
+// caller, an application of another organization is one that does not
+// exist: nothing of it (its redirect URIs, its scopes) is checked or told.
 func (s *Service) CheckAuthorizeRequest(ctx context.Context, in AuthorizeInput) (*keyward.OIDCProvider, error) {
 	prov, err := s.FindOIDCProvider(ctx, in.ClientID)
+	if p := keyward.PrincipalFromContext(ctx); err == nil && p != nil && prov.OrgID != p.OrgID {
+		err = keyward.Errorf(keyward.CodeNotFound, "OIDC provider not found.")
+	}
 	if keyward.ErrorCode(err) == keyward.CodeNotFound {
 		return nil, keyward.FieldError("client_id", "client_id names no OIDC provider.")
 	}
@@ -100,9 +105,6 @@ func (s *Service) AuthorizeOIDC(ctx context.Context, in AuthorizeInput) (*keywar
 	prov, err := s.CheckAuthorizeRequest(ctx, in)
 	if err != nil {
 		return nil, "", err
-	}
-	if prov.OrgID != p.OrgID {
-		return nil, "", keyward.FieldError("client_id", "client_id names no OIDC provider of your organization.")
 	}
 	sub, err := s.subjectFor(ctx, prov, p.UserID)
 	if err != nil {

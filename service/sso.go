@@ -183,23 +183,25 @@ func (s *Service) oidcClient(ctx context.Context, idp *keyward.IdentityProvider)
 // not suspended and in the idp identity mode.
 func ssoProvider(ctx context.Context, tx keyward.Tx, org keyward.OrgID) (*keyward.IdentityProvider, error) {
 	o, err := liveOrg(ctx, tx, org)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && o.IdentityMode != keyward.IdentityIdP {
+		return nil, errNoSSO(org)
+	}
+	if err != nil {
+		return nil, err
+	}
+	idp, err := tx.GetIdentityProvider(ctx, org)
 	if keyward.ErrorCode(err) == keyward.CodeNotFound {
 		return nil, errNoSSO(org)
 	}
 	if err != nil {
 		return nil, err
 	}
+	// Only now: that an organization is suspended is told to those who
+	// could sign in to it, never to a prober of ids.
 	if err := checkOrgOpen(o, errNoSSO(org)); err != nil {
 		return nil, err
 	}
-	if o.IdentityMode != keyward.IdentityIdP {
-		return nil, errNoSSO(org)
-	}
-	idp, err := tx.GetIdentityProvider(ctx, org)
-	if keyward.ErrorCode(err) == keyward.CodeNotFound {
-		return nil, errNoSSO(org)
-	}
-	return idp, err
+	return idp, nil
 }
 
 // SSOCallback is what the provider sent the browser back with, and the

@@ -42,8 +42,8 @@ func withWebIdentity(ctx context.Context, issuer, subject string) context.Contex
 }
 
 // errNoWebIdentityTrust is the answer for a role that is missing, of
-// another organization, not assumable or trusting no OIDC issuer: the
-// endpoint is public, so it does not tell which.
+// another organization, not assumable, trusting no OIDC issuer or not the
+// token's: the endpoint is public, so it does not tell which.
 func errNoWebIdentityTrust(org keyward.OrgID, role keyward.RoleID) error {
 	return keyward.Errorf(keyward.CodePermissionDenied,
 		"Role %s of organization %s does not exist or trusts no OIDC issuer, so no web identity token can assume it.", role, org)
@@ -65,10 +65,12 @@ type candidate struct {
 // is the token's issuer and subject.
 //
 // Every refusal is audited in the role's organization (when the role
-// exists) with the reason. A token that does not verify is
-// CodeUnauthenticated; a token that verifies but meets no trust, or a
-// role that trusts no issuer, is CodePermissionDenied; an issuer that
-// cannot be reached is CodeUnavailable.
+// exists) with the reason. A token that is no JWT, or that names an
+// issuer of the role's trusts and does not verify, is
+// CodeUnauthenticated; a token that names none of them or verifies but
+// meets no trust, or a role that does not exist or trusts no issuer, is
+// CodePermissionDenied, the same answer; an issuer that cannot be
+// reached is CodeUnavailable.
 //
 // Each request first reserves a token of its source IP's budget of
 // webIdentityFailuresPerMinute, given back only when a session starts; a
@@ -96,18 +98,19 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 		return nil, keyward.FieldError("session_name", "session_name is longer than %d characters.", MaxSessionNameLen)
 	}
 	cands, err := s.webIdentityTrusts(ctx, in.OrgID, in.RoleID)
-	if err != nil || len(cands) == 0 {
-		if err == nil {
-			err = errNoWebIdentityTrust(in.OrgID, in.RoleID)
-			if cands != nil { // the role exists: its organization keeps the refusal
-				s.auditWebIdentityRefusal(ctx, in, "", "", false, err)
-			}
-		}
+	if err != nil {
 		return nil, err
 	}
+	// The endpoint is public: until the token names an issuer the role
+	// trusts, the answer is the same whether the role exists or not (a
+	// token that is no JWT, whatever the role; then the role's refusal),
+	// and does not name the issuers it trusts (the audit trail does, for
+	// the organization, when the role exists).
 	iss, sub, err := claims.Peek(in.Token)
 	if err != nil {
-		s.auditWebIdentityRefusal(ctx, in, "", "", false, err)
+		if cands != nil {
+			s.auditWebIdentityRefusal(ctx, in, "", "", false, err)
+		}
 		return nil, err
 	}
 	iss, sub = shorten(iss), shorten(sub)
@@ -118,10 +121,10 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 		}
 	}
 	if len(matching) == 0 {
-		// The endpoint is public: the answer does not name the issuers
-		// the role trusts (the audit trail does, for the organization).
-		err := keyward.Errorf(keyward.CodeUnauthenticated, "Web identity token refused: the role trusts no issuer %q.", iss)
-		s.auditWebIdentityRefusal(ctx, in, iss, sub, false, err)
+		err := errNoWebIdentityTrust(in.OrgID, in.RoleID)
+		if cands != nil {
+			s.auditWebIdentityRefusal(ctx, in, iss, sub, false, err)
+		}
 		return nil, err
 	}
 	// An organization registers a URL once, so the matching trusts share

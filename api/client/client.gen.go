@@ -4576,9 +4576,11 @@ type ClientInterface interface {
 	// IP) and the role's duration window apply as for assumeRole. The
 	// session's principal is the role itself (`user_id` ""), its
 	// `auth_method` is `oidc`, and its audit event's actor is the token's
-	// issuer and subject. A token that does not verify is 401; one that
-	// meets no trust, or a role that does not exist or trusts no issuer,
-	// is 403 (the same answer, so nothing is revealed); an issuer that
+	// issuer and subject. A token of an issuer the role trusts that does
+	// not verify, or one that is no JWT, is 401; one whose issuer the role
+	// does not trust or that meets no trust, or a role that does not exist
+	// or trusts no issuer, is 403 (the same answer, so nothing is
+	// revealed); an issuer that
 	// cannot be reached is 503. Every refusal is also recorded in the
 	// audit trail of the role's organization.
 	//
@@ -4603,9 +4605,11 @@ type ClientInterface interface {
 	// IP) and the role's duration window apply as for assumeRole. The
 	// session's principal is the role itself (`user_id` ""), its
 	// `auth_method` is `oidc`, and its audit event's actor is the token's
-	// issuer and subject. A token that does not verify is 401; one that
-	// meets no trust, or a role that does not exist or trusts no issuer,
-	// is 403 (the same answer, so nothing is revealed); an issuer that
+	// issuer and subject. A token of an issuer the role trusts that does
+	// not verify, or one that is no JWT, is 401; one whose issuer the role
+	// does not trust or that meets no trust, or a role that does not exist
+	// or trusts no issuer, is 403 (the same answer, so nothing is
+	// revealed); an issuer that
 	// cannot be reached is 503. Every refusal is also recorded in the
 	// audit trail of the role's organization.
 	//
@@ -7416,9 +7420,11 @@ func (c *Client) AssumeRole(ctx context.Context, body AssumeRoleJSONRequestBody,
 // IP) and the role's duration window apply as for assumeRole. The
 // session's principal is the role itself (`user_id` ""), its
 // `auth_method` is `oidc`, and its audit event's actor is the token's
-// issuer and subject. A token that does not verify is 401; one that
-// meets no trust, or a role that does not exist or trusts no issuer,
-// is 403 (the same answer, so nothing is revealed); an issuer that
+// issuer and subject. A token of an issuer the role trusts that does
+// not verify, or one that is no JWT, is 401; one whose issuer the role
+// does not trust or that meets no trust, or a role that does not exist
+// or trusts no issuer, is 403 (the same answer, so nothing is
+// revealed); an issuer that
 // cannot be reached is 503. Every refusal is also recorded in the
 // audit trail of the role's organization.
 //
@@ -7453,9 +7459,11 @@ func (c *Client) AssumeRoleWithWebIdentityWithBody(ctx context.Context, contentT
 // IP) and the role's duration window apply as for assumeRole. The
 // session's principal is the role itself (`user_id` ""), its
 // `auth_method` is `oidc`, and its audit event's actor is the token's
-// issuer and subject. A token that does not verify is 401; one that
-// meets no trust, or a role that does not exist or trusts no issuer,
-// is 403 (the same answer, so nothing is revealed); an issuer that
+// issuer and subject. A token of an issuer the role trusts that does
+// not verify, or one that is no JWT, is 401; one whose issuer the role
+// does not trust or that meets no trust, or a role that does not exist
+// or trusts no issuer, is 403 (the same answer, so nothing is
+// revealed); an issuer that
 // cannot be reached is 503. Every refusal is also recorded in the
 // audit trail of the role's organization.
 //
@@ -21532,9 +21540,11 @@ type ClientWithResponsesInterface interface {
 	// IP) and the role's duration window apply as for assumeRole. The
 	// session's principal is the role itself (`user_id` ""), its
 	// `auth_method` is `oidc`, and its audit event's actor is the token's
-	// issuer and subject. A token that does not verify is 401; one that
-	// meets no trust, or a role that does not exist or trusts no issuer,
-	// is 403 (the same answer, so nothing is revealed); an issuer that
+	// issuer and subject. A token of an issuer the role trusts that does
+	// not verify, or one that is no JWT, is 401; one whose issuer the role
+	// does not trust or that meets no trust, or a role that does not exist
+	// or trusts no issuer, is 403 (the same answer, so nothing is
+	// revealed); an issuer that
 	// cannot be reached is 503. Every refusal is also recorded in the
 	// audit trail of the role's organization.
 	//
@@ -21559,9 +21569,11 @@ type ClientWithResponsesInterface interface {
 	// IP) and the role's duration window apply as for assumeRole. The
 	// session's principal is the role itself (`user_id` ""), its
 	// `auth_method` is `oidc`, and its audit event's actor is the token's
-	// issuer and subject. A token that does not verify is 401; one that
-	// meets no trust, or a role that does not exist or trusts no issuer,
-	// is 403 (the same answer, so nothing is revealed); an issuer that
+	// issuer and subject. A token of an issuer the role trusts that does
+	// not verify, or one that is no JWT, is 401; one whose issuer the role
+	// does not trust or that meets no trust, or a role that does not exist
+	// or trusts no issuer, is 403 (the same answer, so nothing is
+	// revealed); an issuer that
 	// cannot be reached is 503. Every refusal is also recorded in the
 	// audit trail of the role's organization.
 	//
@@ -38298,9 +38310,11 @@ func (c *ClientWithResponses) AssumeRoleWithResponse(ctx context.Context, body A
 // IP) and the role's duration window apply as for assumeRole. The
 // session's principal is the role itself (`user_id` ""), its
 // `auth_method` is `oidc`, and its audit event's actor is the token's
-// issuer and subject. A token that does not verify is 401; one that
-// meets no trust, or a role that does not exist or trusts no issuer,
-// is 403 (the same answer, so nothing is revealed); an issuer that
+// issuer and subject. A token of an issuer the role trusts that does
+// not verify, or one that is no JWT, is 401; one whose issuer the role
+// does not trust or that meets no trust, or a role that does not exist
+// or trusts no issuer, is 403 (the same answer, so nothing is
+// revealed); an issuer that
 // cannot be reached is 503. Every refusal is also recorded in the
 // audit trail of the role's organization.
 //
@@ -38331,9 +38345,11 @@ func (c *ClientWithResponses) AssumeRoleWithWebIdentityWithBodyWithResponse(ctx 
 // IP) and the role's duration window apply as for assumeRole. The
 // session's principal is the role itself (`user_id` ""), its
 // `auth_method` is `oidc`, and its audit event's actor is the token's
-// issuer and subject. A token that does not verify is 401; one that
-// meets no trust, or a role that does not exist or trusts no issuer,
-// is 403 (the same answer, so nothing is revealed); an issuer that
+// issuer and subject. A token of an issuer the role trusts that does
+// not verify, or one that is no JWT, is 401; one whose issuer the role
+// does not trust or that meets no trust, or a role that does not exist
+// or trusts no issuer, is 403 (the same answer, so nothing is
+// revealed); an issuer that
 // cannot be reached is 503. Every refusal is also recorded in the
 // audit trail of the role's organization.
 //

@@ -26,14 +26,14 @@ func TestBurstFromOneIPv6Prefix(t *testing.T) {
 	login, nowhere := a.srv.URL+"/v2/auth/login", a.srv.URL+"/v2/auth/sso/0192f4a0-0000-7000-8000-000000000000"
 	tests := []struct {
 		name    string
-		send    func(addr string) answer
+		send    func(addr string) burstAnswer
 		budget  int
 		checked int
 	}{
-		{"login", func(addr string) answer {
+		{"login", func(addr string) burstAnswer {
 			return call(t, c, "POST", login, loginBody("not the passphrase"), "X-Forwarded-For", addr)
 		}, service.DefaultLoginLimits.PerAccountAddress, http.StatusUnauthorized},
-		{"single sign-on", func(addr string) answer {
+		{"single sign-on", func(addr string) burstAnswer {
 			return call(t, c, "GET", nowhere, "", "X-Forwarded-For", addr)
 		}, 30, http.StatusNotFound},
 	}

@@ -17,20 +17,20 @@ import (
 	"github.com/keyward-iam/keyward/service"
 )
 
-// answer is what a burst test reads of a response: its status, and its
+// burstAnswer is what a burst test reads of a response: its status, and its
 // Retry-After header.
-type answer struct {
+type burstAnswer struct {
 	status     int
 	retryAfter string
 }
 
 // call sends one request from c, following no redirect, and returns its
 // answer; header is pairs of names and values.
-func call(t *testing.T, c *http.Client, method, url, body string, header ...string) answer {
+func call(t *testing.T, c *http.Client, method, url, body string, header ...string) burstAnswer {
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Error(err)
-		return answer{}
+		return burstAnswer{}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	for i := 0; i+1 < len(header); i += 2 {
@@ -41,16 +41,16 @@ func call(t *testing.T, c *http.Client, method, url, body string, header ...stri
 	res, err := once.Do(req)
 	if err != nil {
 		t.Error(err)
-		return answer{}
+		return burstAnswer{}
 	}
 	_, _ = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
-	return answer{res.StatusCode, res.Header.Get("Retry-After")}
+	return burstAnswer{res.StatusCode, res.Header.Get("Retry-After")}
 }
 
 // waits reports whether a is a 429 whose Retry-After is a whole number
 // of seconds, at least 1.
-func (a answer) waits() bool {
+func (a burstAnswer) waits() bool {
 	n, err := strconv.Atoi(a.retryAfter)
 	return a.status == http.StatusTooManyRequests && err == nil && n >= 1
 }
@@ -64,8 +64,8 @@ func (a answer) waits() bool {
 // advance moves the server's clock; nil when the server runs on the
 // real clock.
 type attempts struct {
-	wrong, right func(c *http.Client) answer
-	elsewhere    func() answer
+	wrong, right func(c *http.Client) burstAnswer
+	elsewhere    func() burstAnswer
 	advance      func(time.Duration) time.Time
 }
 
@@ -88,9 +88,9 @@ var throttles = []struct {
 			a.createErin()
 			url := a.srv.URL + "/v2/auth/login"
 			return attempts{
-				wrong: func(c *http.Client) answer { return call(t, c, "POST", url, loginBody("not the passphrase")) },
-				right: func(c *http.Client) answer { return call(t, c, "POST", url, loginBody(erinPassword)) },
-				elsewhere: func() answer {
+				wrong: func(c *http.Client) burstAnswer { return call(t, c, "POST", url, loginBody("not the passphrase")) },
+				right: func(c *http.Client) burstAnswer { return call(t, c, "POST", url, loginBody(erinPassword)) },
+				elsewhere: func() burstAnswer {
 					return call(t, from(t, "127.0.3.1"), "POST", url, loginBody(erinPassword))
 				},
 				advance: clock.Advance,
@@ -107,13 +107,13 @@ var throttles = []struct {
 				return fmt.Sprintf(`{"email":"erin@example.com","password":%q,"totp_code":%q}`, erinPassword, code)
 			}
 			wrong := body(wrongCodeAt(t, secret, clock.Now()))
-			right := func(c *http.Client) answer {
+			right := func(c *http.Client) burstAnswer {
 				return call(t, c, "POST", url, body(keywardtest.TOTPCode(t, secret, clock.Now())))
 			}
 			return attempts{
-				wrong:     func(c *http.Client) answer { return call(t, c, "POST", url, wrong) },
+				wrong:     func(c *http.Client) burstAnswer { return call(t, c, "POST", url, wrong) },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 				advance:   clock.Advance,
 			}
 		}},
@@ -124,11 +124,11 @@ var throttles = []struct {
 			session := a.login("erin@example.com", erinPassword, "", http.StatusCreated)
 			url := a.srv.URL + "/v2/users/me/password"
 			current, next := erinPassword, "another long passphrase"
-			change := func(c *http.Client, from string) answer {
+			change := func(c *http.Client, from string) burstAnswer {
 				return call(t, c, "PUT", url, fmt.Sprintf(`{"current_password":%q,"new_password":%q}`, from, next),
 					"Authorization", "Bearer "+session)
 			}
-			right := func(c *http.Client) answer {
+			right := func(c *http.Client) burstAnswer {
 				got := change(c, current)
 				if got.status == http.StatusNoContent {
 					current, next = next, current
@@ -136,9 +136,9 @@ var throttles = []struct {
 				return got
 			}
 			return attempts{
-				wrong:     func(c *http.Client) answer { return change(c, "wrong wrong wrong") },
+				wrong:     func(c *http.Client) burstAnswer { return change(c, "wrong wrong wrong") },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 				advance:   clock.Advance,
 			}
 		}},
@@ -155,10 +155,10 @@ var throttles = []struct {
 				return e.TOTP.Secret
 			}
 			secret := pending()
-			confirm := func(c *http.Client, code string) answer {
+			confirm := func(c *http.Client, code string) burstAnswer {
 				return call(t, c, "POST", url, fmt.Sprintf(`{"totp_code":%q}`, code), "Authorization", "Bearer "+key)
 			}
-			right := func(c *http.Client) answer {
+			right := func(c *http.Client) burstAnswer {
 				got := confirm(c, keywardtest.TOTPCode(t, secret, clock.Now()))
 				if got.status == http.StatusOK { // start over: an administrator resets it
 					a.do("DELETE", "/v2/users/"+erin+"/mfa", a.root, "", http.StatusNoContent, nil)
@@ -167,9 +167,9 @@ var throttles = []struct {
 				return got
 			}
 			return attempts{
-				wrong:     func(c *http.Client) answer { return confirm(c, wrongCodeAt(t, secret, clock.Now())) },
+				wrong:     func(c *http.Client) burstAnswer { return confirm(c, wrongCodeAt(t, secret, clock.Now())) },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 				advance:   clock.Advance,
 			}
 		}},
@@ -180,10 +180,10 @@ var throttles = []struct {
 			secret, _ := a.enroll(key, clock)
 			clock.Advance(time.Minute)
 			url := a.srv.URL + "/v2/users/me/mfa/totp"
-			disable := func(c *http.Client, code string) answer {
+			disable := func(c *http.Client, code string) burstAnswer {
 				return call(t, c, "DELETE", url, fmt.Sprintf(`{"totp_code":%q}`, code), "Authorization", "Bearer "+key)
 			}
-			right := func(c *http.Client) answer {
+			right := func(c *http.Client) burstAnswer {
 				got := disable(c, keywardtest.TOTPCode(t, secret, clock.Now()))
 				if got.status == http.StatusNoContent { // start over
 					secret, _ = a.enroll(key, clock)
@@ -192,9 +192,9 @@ var throttles = []struct {
 				return got
 			}
 			return attempts{
-				wrong:     func(c *http.Client) answer { return disable(c, wrongCodeAt(t, secret, clock.Now())) },
+				wrong:     func(c *http.Client) burstAnswer { return disable(c, wrongCodeAt(t, secret, clock.Now())) },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 				advance:   clock.Advance,
 			}
 		}},
@@ -207,28 +207,28 @@ var throttles = []struct {
 				return string(b)
 			}
 			wrong := body(f.token(t, nil, keywardtest.WithAlg("none")))
-			right := func(c *http.Client) answer { return call(t, c, "POST", url, body(f.token(t, nil))) }
+			right := func(c *http.Client) burstAnswer { return call(t, c, "POST", url, body(f.token(t, nil))) }
 			return attempts{
-				wrong:     func(c *http.Client) answer { return call(t, c, "POST", url, wrong) },
+				wrong:     func(c *http.Client) burstAnswer { return call(t, c, "POST", url, wrong) },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 				advance:   f.clock.Advance,
 			}
 		}},
 	{"AWS STS: the web identity token", "POST /v2/assumed-roles/compatibility/aws/sts", 20, time.Minute,
 		http.StatusBadRequest, http.StatusOK, func(t *testing.T) attempts {
 			f := newFederation(t)
-			assume := func(c *http.Client, token string) answer {
+			assume := func(c *http.Client, token string) burstAnswer {
 				form := url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "Version": {"2011-06-15"}, "RoleSessionName": {"burst"},
 					"RoleArn": {*f.roleArn(f.role)}, "WebIdentityToken": {token}}
 				return stsCall(t, c, f.srv.URL+"/v2/assumed-roles/compatibility/aws/sts", form)
 			}
 			wrong := f.token(t, nil, keywardtest.WithAlg("none"))
-			right := func(c *http.Client) answer { return assume(c, f.token(t, nil)) }
+			right := func(c *http.Client) burstAnswer { return assume(c, f.token(t, nil)) }
 			return attempts{
-				wrong:     func(c *http.Client) answer { return assume(c, wrong) },
+				wrong:     func(c *http.Client) burstAnswer { return assume(c, wrong) },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 				advance:   f.clock.Advance,
 			}
 		}},
@@ -236,18 +236,18 @@ var throttles = []struct {
 		http.StatusNotFound, http.StatusFound, func(t *testing.T) attempts {
 			s := newSSOAPI(t)
 			nowhere := s.srv.URL + "/v2/auth/sso/0192f4a0-0000-7000-8000-000000000000"
-			right := func(c *http.Client) answer { return call(t, c, "GET", s.srv.URL+"/v2/auth/sso/"+s.orgID, "") }
+			right := func(c *http.Client) burstAnswer { return call(t, c, "GET", s.srv.URL+"/v2/auth/sso/"+s.orgID, "") }
 			return attempts{
-				wrong:     func(c *http.Client) answer { return call(t, c, "GET", nowhere, "") },
+				wrong:     func(c *http.Client) burstAnswer { return call(t, c, "GET", nowhere, "") },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 			}
 		}},
 	{"single sign-on: the callback", "GET /v2/auth/sso/callback", 30, time.Minute,
 		http.StatusUnauthorized, http.StatusCreated, func(t *testing.T) attempts {
 			s := newSSOAPI(t)
 			forged := s.srv.URL + "/v2/auth/sso/callback?state=forged&code=forged"
-			right := func(c *http.Client) answer {
+			right := func(c *http.Client) burstAnswer {
 				jar, err := cookiejar.New(nil)
 				if err != nil {
 					t.Fatal(err)
@@ -260,9 +260,9 @@ var throttles = []struct {
 				return call(t, browser, "GET", cb.String(), "")
 			}
 			return attempts{
-				wrong:     func(c *http.Client) answer { return call(t, c, "GET", forged, "") },
+				wrong:     func(c *http.Client) burstAnswer { return call(t, c, "GET", forged, "") },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 			}
 		}},
 	{"SAML: the assertion", "POST /v2/auth/saml/{organization_id}/acs", 30, time.Minute,
@@ -271,44 +271,44 @@ var throttles = []struct {
 			// so that a forged response gets as far as its verification
 			s.samlOrg(s.orgID, s.root, `,"allow_idp_initiated":true`)
 			acs := s.acs(s.orgID)
-			post := func(c *http.Client, form url.Values) answer {
+			post := func(c *http.Client, form url.Values) burstAnswer {
 				return call(t, c, "POST", acs, form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
 			}
-			right := func(c *http.Client) answer { return post(c, s.spInitiated(s.orgID, "").Values()) }
+			right := func(c *http.Client) burstAnswer { return post(c, s.spInitiated(s.orgID, "").Values()) }
 			return attempts{
-				wrong:     func(c *http.Client) answer { return post(c, url.Values{"SAMLResponse": {"Zm9yZ2Vk"}}) },
+				wrong:     func(c *http.Client) burstAnswer { return post(c, url.Values{"SAMLResponse": {"Zm9yZ2Vk"}}) },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 			}
 		}},
 	{"invitation link: accepting it", "POST /v2/invitations/accept", 20, time.Minute,
 		http.StatusBadRequest, http.StatusCreated, func(t *testing.T) attempts {
 			m := newMailAPI(t, false)
 			url := m.srv.URL + "/v2/invitations/accept"
-			accept := func(c *http.Client, token string) answer {
+			accept := func(c *http.Client, token string) burstAnswer {
 				return call(t, c, "POST", url, fmt.Sprintf(`{"token":%q,"name":"New","password":"correct horse battery"}`, token))
 			}
-			right := func(c *http.Client) answer { return accept(c, m.freshLink()) }
+			right := func(c *http.Client) burstAnswer { return accept(c, m.freshLink()) }
 			forged := m.freshLink() + "x"
 			return attempts{
-				wrong:     func(c *http.Client) answer { return accept(c, forged) },
+				wrong:     func(c *http.Client) burstAnswer { return accept(c, forged) },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 				advance:   m.clock.Advance,
 			}
 		}},
 	{"invitation link: reading it", "GET /v2/invitations/accept", 20, time.Minute,
 		http.StatusBadRequest, http.StatusOK, func(t *testing.T) attempts {
 			m := newMailAPI(t, false)
-			describe := func(c *http.Client, token string) answer {
+			describe := func(c *http.Client, token string) burstAnswer {
 				return call(t, c, "GET", m.srv.URL+"/v2/invitations/accept?token="+url.QueryEscape(token), "")
 			}
 			link := m.freshLink()
-			right := func(c *http.Client) answer { return describe(c, link) }
+			right := func(c *http.Client) burstAnswer { return describe(c, link) }
 			return attempts{
-				wrong:     func(c *http.Client) answer { return describe(c, link+"x") },
+				wrong:     func(c *http.Client) burstAnswer { return describe(c, link+"x") },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 				advance:   m.clock.Advance,
 			}
 		}},
@@ -316,29 +316,29 @@ var throttles = []struct {
 		http.StatusUnauthorized, http.StatusSeeOther, func(t *testing.T) attempts {
 			a, clock := newClockedAPI(t, service.Options{})
 			a.createErin()
-			signIn := func(c *http.Client, password string) answer {
+			signIn := func(c *http.Client, password string) burstAnswer {
 				return a.page(t, c, "/login", url.Values{"email": {"erin@example.com"}, "password": {password}})
 			}
-			right := func(c *http.Client) answer { return signIn(c, erinPassword) }
+			right := func(c *http.Client) burstAnswer { return signIn(c, erinPassword) }
 			return attempts{
-				wrong:     func(c *http.Client) answer { return signIn(c, "not the passphrase") },
+				wrong:     func(c *http.Client) burstAnswer { return signIn(c, "not the passphrase") },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 				advance:   clock.Advance,
 			}
 		}},
 	{"console invitation: accepting it", "", 20, time.Minute,
 		http.StatusBadRequest, http.StatusSeeOther, func(t *testing.T) attempts {
 			m := newMailAPI(t, false)
-			accept := func(c *http.Client, token string) answer {
+			accept := func(c *http.Client, token string) burstAnswer {
 				return m.page(t, c, "/invitation", url.Values{"token": {token}, "name": {"New"}, "password": {"correct horse battery"}})
 			}
-			right := func(c *http.Client) answer { return accept(c, m.freshLink()) }
+			right := func(c *http.Client) burstAnswer { return accept(c, m.freshLink()) }
 			forged := m.freshLink() + "x"
 			return attempts{
-				wrong:     func(c *http.Client) answer { return accept(c, forged) },
+				wrong:     func(c *http.Client) burstAnswer { return accept(c, forged) },
 				right:     right,
-				elsewhere: func() answer { return right(from(t, "127.0.3.1")) },
+				elsewhere: func() burstAnswer { return right(from(t, "127.0.3.1")) },
 				advance:   m.clock.Advance,
 			}
 		}},
@@ -346,13 +346,13 @@ var throttles = []struct {
 		http.StatusOK, http.StatusOK, func(t *testing.T) attempts {
 			m := newMailAPI(t, false)
 			id := m.invite(`{"email_invited":"victim@example.com"}`)
-			resend := func(c *http.Client) answer {
+			resend := func(c *http.Client) burstAnswer {
 				return call(t, c, "POST", m.srv.URL+"/v2/invitation/"+id+"/resend", "", "Authorization", "Bearer "+m.root)
 			}
 			return attempts{
 				wrong: resend,
 				right: resend,
-				elsewhere: func() answer {
+				elsewhere: func() burstAnswer {
 					other := m.invite(`{"email_invited":"someone-else@example.com"}`)
 					return call(t, http.DefaultClient, "POST", m.srv.URL+"/v2/invitation/"+other+"/resend", "", "Authorization", "Bearer "+m.root)
 				},
@@ -435,28 +435,28 @@ func (m *mailAPI) freshLink() string {
 
 // page posts form to the console's page at path from c, as the page's own
 // form does (same origin).
-func (a *api) page(t *testing.T, c *http.Client, path string, form url.Values) answer {
+func (a *api) page(t *testing.T, c *http.Client, path string, form url.Values) burstAnswer {
 	return call(t, c, "POST", a.srv.URL+path, form.Encode(), "Content-Type", "application/x-www-form-urlencoded", "Origin", a.srv.URL)
 }
 
 // stsCall posts form to the STS endpoint from c. STS answers a spent
 // budget as AWS does, 400 with the error code Throttling: stsCall reads
 // that answer as the 429 it stands for, and any other as its status.
-func stsCall(t *testing.T, c *http.Client, endpoint string, form url.Values) answer {
+func stsCall(t *testing.T, c *http.Client, endpoint string, form url.Values) burstAnswer {
 	req, err := http.NewRequest("POST", endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Error(err)
-		return answer{}
+		return burstAnswer{}
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	res, err := c.Do(req)
 	if err != nil {
 		t.Error(err)
-		return answer{}
+		return burstAnswer{}
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	a := answer{res.StatusCode, res.Header.Get("Retry-After")}
+	a := burstAnswer{res.StatusCode, res.Header.Get("Retry-After")}
 	if a.status == http.StatusBadRequest && strings.Contains(string(b), "<Code>Throttling</Code>") {
 		a.status = http.StatusTooManyRequests
 	}

@@ -297,3 +297,20 @@ func mustTime(t *testing.T, s string) time.Time {
 	}
 	return v
 }
+
+// TestEnrollOnlySessionDerivesNothing: a login session that must enroll a
+// second factor first may do nothing else, so it derives no credential
+// either: no key, no role session, no workload token. Sessions already
+// derived are not its to end (see lifetimeEvents).
+func TestEnrollOnlySessionDerivesNothing(t *testing.T) {
+	w := newLifeWorld(t)
+	w.do("PUT", "/v2/organizations/"+w.orgID+"/mfa-policy", w.root, `{"require_mfa":true}`, http.StatusOK, nil)
+	login := parentKinds[2]
+	if login.name != "login session" {
+		t.Fatalf("parentKinds[2] = %s, want the login session", login.name)
+	}
+	s := login.make(w)
+	w.do("POST", "/v2/users/"+w.alice+"/api-keys", s.token, `{"name":"derived"}`, http.StatusForbidden, nil)
+	w.assume(s.token, w.worker, 3600, http.StatusForbidden)
+	w.do("POST", "/v2/oidc/issuer/token", s.token, `{"grant_type":"client_credentials","client_id":"`+w.app+`"}`, http.StatusForbidden, nil)
+}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
+	"github.com/keyward-iam/keyward/authz"
 )
 
 // A credential is never broader than the credential that created it, in
@@ -25,4 +26,21 @@ func capExpiry(p *keyward.Principal, want *time.Time) *time.Time {
 	}
 	end := *p.ExpiresAt
 	return &end
+}
+
+// checkLasting refuses p, for action, a credential that never ends (a
+// SCIM token) when p's own credential ends by itself: a role session, or
+// an API key with an expiry, whose limit it would shed. A login session
+// may, as it may mint a key that never expires (see issueKey): its end is
+// a sign-in timeout, not a limit.
+func checkLasting(p *keyward.Principal, action string) error {
+	switch {
+	case p.Session != nil:
+		return refuse(action, authz.LayerSessionPolicy,
+			"a role session cannot make a credential that never ends: it would outlive the session; use the credential that assumed the role")
+	case p.ExpiresAt != nil && p.LoginSession == "":
+		return refuse(action, authz.LayerToken,
+			"an API key that expires cannot make a credential that never ends: it would outlive the key; use a key without an expiry or a login session")
+	}
+	return nil
 }

@@ -104,12 +104,15 @@ func (w *lifeWorld) assume(token, role string, duration, want int) credential {
 	}}
 }
 
-// parentKinds are the credentials alice holds, each lasting lifeTTL (a
-// role session the least a session may) by itself.
-var parentKinds = []struct {
+// parentKind is a credential alice holds, and how to make one.
+type parentKind struct {
 	name string
 	make func(w *lifeWorld) credential
-}{
+}
+
+// parentKinds are the credentials alice holds, each lasting lifeTTL (a
+// role session the least a session may) by itself.
+var parentKinds = []parentKind{
 	{"api key", func(w *lifeWorld) credential { return w.aliceKey(false) }},
 	{"narrowed key", func(w *lifeWorld) credential { return w.aliceKey(true) }},
 	{"login session", func(w *lifeWorld) credential {

@@ -28,19 +28,20 @@ func capExpiry(p *keyward.Principal, want *time.Time) *time.Time {
 	return &end
 }
 
-// checkLasting refuses p, for action, a credential that never ends (a
-// SCIM token) when p's own credential ends by itself: a role session, or
-// an API key with an expiry, whose limit it would shed. A login session
-// may, as it may mint a key that never expires (see issueKey): its end is
-// a sign-in timeout, not a limit.
+// checkLasting refuses p, for action, a credential that keyward cannot
+// end with p's (a SCIM token, which never ends; an application's refresh
+// token) when p's own credential ends by itself: a role session, or an
+// API key with an expiry, whose limit it would shed. A login session may,
+// as it may mint a key that never expires (see issueKey): its end is a
+// sign-in timeout, not a limit.
 func checkLasting(p *keyward.Principal, action string) error {
 	switch {
 	case p.Session != nil:
 		return refuse(action, authz.LayerSessionPolicy,
-			"a role session cannot make a credential that never ends: it would outlive the session; use the credential that assumed the role")
+			"a role session cannot make a credential that would outlive it; use the credential that assumed the role")
 	case p.ExpiresAt != nil && p.LoginSession == "":
 		return refuse(action, authz.LayerToken,
-			"an API key that expires cannot make a credential that never ends: it would outlive the key; use a key without an expiry or a login session")
+			"an API key that expires cannot make a credential that would outlive it; use a key without an expiry or a login session")
 	}
 	return nil
 }

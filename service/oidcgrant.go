@@ -150,7 +150,10 @@ func (s *Service) AuthorizeOIDC(ctx context.Context, in AuthorizeInput) (*keywar
 // it exists. A role session and a narrowed key are refused: the ID token
 // would name the member and carry neither the session's role nor the
 // key's narrowing, so whoever trusts it (an application, or keyward
-// itself through an issuer trust) would take it for the whole member.
+// itself through an issuer trust) would take it for the whole member. An
+// API key that expires is refused too (checkLasting): the grant's refresh
+// token lasts 30 days, renewed at each use, and no stored code could cut
+// it to the key's end.
 func (s *Service) checkSignIn(ctx context.Context, p *keyward.Principal, id keyward.OIDCProviderID) error {
 	const action = "oidc.provider.Authorize"
 	switch {
@@ -160,6 +163,9 @@ func (s *Service) checkSignIn(ctx context.Context, p *keyward.Principal, id keyw
 	case p.KeyPolicy != nil:
 		return refuse(action, authz.LayerToken,
 			"a narrowed API key cannot sign in to an application: the ID token would not carry its narrowing; use an unnarrowed key or a login session")
+	}
+	if err := checkLasting(p, action); err != nil {
+		return err
 	}
 	return s.authorize(ctx, p, action, string(id))
 }

@@ -25,7 +25,9 @@ func viewSCIMToken(t *keyward.SCIMToken) scimTokenView {
 // this once: only its SHA-256 is kept. The caller needs
 // iam.scimtoken.Create, an admin action: whoever holds the token decides
 // who the organization's people are and which groups they are in, so the
-// caller must also hold what that hands out (checkSource).
+// caller must also hold what that hands out (checkSource). The token
+// never ends, so a credential that does (a role session, a key that
+// expires) may not make one (checkLasting).
 func (s *Service) CreateSCIMToken(ctx context.Context, name string) (*keyward.SCIMToken, string, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -34,10 +36,10 @@ func (s *Service) CreateSCIMToken(ctx context.Context, name string) (*keyward.SC
 	if err := s.authorize(ctx, p, "iam.scimtoken.Create", ""); err != nil {
 		return nil, "", err
 	}
-	if err := checkLasting(p, "iam.scimtoken.Create"); err != nil {
+	if err := s.checkSource(ctx, p); err != nil {
 		return nil, "", err
 	}
-	if err := s.checkSource(ctx, p); err != nil {
+	if err := checkLasting(p, "iam.scimtoken.Create"); err != nil {
 		return nil, "", err
 	}
 	if name, err = cleanName("name", name, false); err != nil {

@@ -259,7 +259,7 @@ type IssuedTokens struct {
 }
 
 // IssueOIDCTokens records an access token, and a refresh token if asked,
-// for a member whose membership is still active; the code exchanged or
+// for a member whose grant still works (grantMember); the code exchanged or
 // the refresh token used is deleted in the same transaction, so two uses
 // of one cannot both succeed. The issue is audited as oidc.token.Create by
 // the member, in that transaction too.
@@ -296,10 +296,7 @@ func (s *Service) IssueOIDCTokens(ctx context.Context, in GrantInput) (*IssuedTo
 				return errBadGrant()
 			}
 		}
-		u, err := tx.GetUser(ctx, in.OrgID, in.UserID)
-		if keyward.ErrorCode(err) == keyward.CodeNotFound || (err == nil && u.Status != keyward.StatusActive) {
-			return errBadGrant()
-		}
+		u, err := grantMember(ctx, tx, in.OrgID, in.UserID)
 		if err != nil {
 			return err
 		}
@@ -420,16 +417,31 @@ type MemberClaims struct {
 	Org    keyward.OrgID
 }
 
+// grantMember returns user of org while an application's grant of theirs
+// works: an active member of an organization neither deleted nor
+// suspended, as for every credential of theirs; errBadGrant otherwise.
+func grantMember(ctx context.Context, tx keyward.Tx, org keyward.OrgID, user keyward.UserID) (*keyward.User, error) {
+	u, err := tx.GetUser(ctx, org, user)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound || (err == nil && u.Status != keyward.StatusActive) {
+		return nil, errBadGrant()
+	}
+	if err != nil {
+		return nil, err
+	}
+	o, err := tx.GetOrganization(ctx, org)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && (o.DeletedAt != nil || o.SuspendedAt != nil) {
+		return nil, errBadGrant()
+	}
+	return u, err
+}
+
 // OIDCMemberClaims reads the claims of user of org now, so that a changed
-// name or group shows in the next token; a member no longer active has
-// none (CodeNotFound).
+// name or group shows in the next token; a member no longer active, or of
+// an organization deleted or suspended, has none (CodeNotFound).
 func (s *Service) OIDCMemberClaims(ctx context.Context, org keyward.OrgID, user keyward.UserID, scopes []string) (*MemberClaims, error) {
 	out := &MemberClaims{Org: org}
 	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		u, err := tx.GetUser(ctx, org, user)
-		if keyward.ErrorCode(err) == keyward.CodeNotFound || (err == nil && u.Status != keyward.StatusActive) {
-			return errBadGrant()
-		}
+		u, err := grantMember(ctx, tx, org, user)
 		if err != nil {
 			return err
 		}

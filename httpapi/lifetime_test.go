@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -219,17 +220,27 @@ var lifetimeEvents = []struct {
 	}, nil},
 }
 
-// works reports whether token may still list groups and create one: it
-// must do both or neither.
+// works reports whether token may still list groups and create one, and
+// is allowed to list groups by POST /v2/authorize: it must do all three
+// or none.
 func (w *lifeWorld) works(token string) bool {
 	w.t.Helper()
 	w.n++
-	res, _ := w.send("GET", "/v2/groups", "", map[string]string{"Authorization": "Bearer " + token}, 0)
+	bearer := map[string]string{"Authorization": "Bearer " + token}
+	res, _ := w.send("GET", "/v2/groups", "", bearer, 0)
 	read := res.StatusCode
-	res, _ = w.send("POST", "/v2/groups", `{"display_name":"g`+strconv.Itoa(w.n)+`","description":""}`, map[string]string{"Authorization": "Bearer " + token}, 0)
+	res, _ = w.send("POST", "/v2/groups", `{"display_name":"g`+strconv.Itoa(w.n)+`","description":""}`, bearer, 0)
 	write := res.StatusCode
-	if (read == http.StatusOK) != (write == http.StatusCreated) {
-		w.t.Errorf("list groups = %d, create one = %d: a credential that works does both", read, write)
+	res, body := w.send("POST", "/v2/authorize", `{"action":"iam.group.List"}`, bearer, 0)
+	var v verdict
+	if res.StatusCode == http.StatusOK {
+		if err := json.Unmarshal(body, &v); err != nil {
+			w.t.Fatalf("authorize: %s: %v", body, err)
+		}
+	}
+	allowed := res.StatusCode == http.StatusOK && v.Decision == "allow"
+	if (read == http.StatusOK) != (write == http.StatusCreated) || (read == http.StatusOK) != allowed {
+		w.t.Errorf("list groups = %d, create one = %d, authorize = %d %s: a credential that works does all three", read, write, res.StatusCode, body)
 	}
 	if read != http.StatusOK && read != http.StatusUnauthorized && read != http.StatusForbidden {
 		w.t.Errorf("list groups = %d, want 200, 401 or 403", read)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/credential"
 )
 
@@ -156,13 +155,8 @@ func (s *Service) AuthorizeOIDC(ctx context.Context, in AuthorizeInput) (*keywar
 // it to the key's end.
 func (s *Service) checkSignIn(ctx context.Context, p *keyward.Principal, id keyward.OIDCProviderID) error {
 	const action = "oidc.provider.Authorize"
-	switch {
-	case p.Session != nil:
-		return refuse(action, authz.LayerSessionPolicy,
-			"a role session cannot sign in to an application: it acts as its role, and an ID token names the member; sign in as yourself")
-	case p.KeyPolicy != nil:
-		return refuse(action, authz.LayerToken,
-			"a narrowed API key cannot sign in to an application: the ID token would not carry its narrowing; use an unnarrowed key or a login session")
+	if err := checkWhole(p, action, "sign in to an application: the ID token names the member"); err != nil {
+		return err
 	}
 	if err := checkLasting(p, action); err != nil {
 		return err

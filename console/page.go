@@ -113,6 +113,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, name string, v 
 	status := http.StatusOK
 	if err != nil {
 		v.Problem, status = c.problemOf(r, err)
+		httpapi.SetRetryAfter(w.Header(), err)
 	}
 	t, ok := c.pages.byName[name]
 	if !ok {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -66,8 +67,13 @@ const (
 // Hasher hashes and verifies passwords with argon2id, bounding how many
 // hashes run at once because each holds argonMemoryKiB of memory.
 type Hasher struct {
-	sem chan struct{}
+	sem  chan struct{}
+	runs atomic.Int64
 }
+
+// Runs returns how many argon2id computations h has run, hashes and
+// verifications alike: the work a caller can make the server do.
+func (h *Hasher) Runs() int64 { return h.runs.Load() }
 
 // NewHasher returns a Hasher that runs at most concurrency hashes at once.
 func NewHasher(concurrency int) *Hasher {
@@ -81,6 +87,7 @@ func (h *Hasher) Hash(password string) (string, error) {
 		return "", fmt.Errorf("read salt: %w", err)
 	}
 	h.sem <- struct{}{}
+	h.runs.Add(1)
 	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
 	<-h.sem
 	b64 := base64.RawStdEncoding
@@ -114,6 +121,7 @@ func (h *Hasher) Verify(password, encoded string) bool {
 		return false
 	}
 	h.sem <- struct{}{}
+	h.runs.Add(1)
 	got := argon2.IDKey([]byte(password), salt, t, mem, p, uint32(len(want)))
 	<-h.sem
 	return subtle.ConstantTimeCompare(got, want) == 1

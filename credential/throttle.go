@@ -8,8 +8,15 @@ import (
 
 // MaxBudgets bounds how many budgets a Throttle remembers; past it, full
 // ones (which hold nothing worth remembering: a new budget starts full)
-// are dropped.
+// are dropped, by a sweep at most every sweepEvery.
 const MaxBudgets = 300_000
+
+// sweepEvery spaces the sweeps for full budgets. A sweep reads every
+// budget while holding the Throttle's lock; without a pause, a Throttle
+// kept at MaxBudgets by budgets that are not full (many addresses
+// failing at once) would sweep at every new key, and every throttled
+// request would wait for it. Between sweeps new keys are added anyway.
+const sweepEvery = time.Second
 
 // A Throttle holds token-bucket budgets in memory, by key: each holds N
 // tokens and refills evenly over its window. It is what keyward throttles
@@ -19,6 +26,8 @@ const MaxBudgets = 300_000
 type Throttle struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket // guarded by mu
+	swept   time.Time          // guarded by mu: the last sweep for full budgets
+	sweeps  int                // guarded by mu: how many there were, for tests
 }
 
 // NewThrottle returns a Throttle holding no budget yet.
@@ -69,7 +78,9 @@ func (t *Throttle) get(k Budget, now time.Time) *bucket {
 	if b := t.buckets[k.Key]; b != nil {
 		return b
 	}
-	if len(t.buckets) >= MaxBudgets {
+	if len(t.buckets) >= MaxBudgets && now.Sub(t.swept) >= sweepEvery {
+		t.swept = now
+		t.sweeps++
 		for key, b := range t.buckets {
 			if b.full(now) {
 				delete(t.buckets, key)

@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -50,10 +53,23 @@ type errorBody struct {
 	Errors      any    `json:"errors,omitempty"`
 }
 
-// writeError answers r with err. Internal errors are logged with their
+// SetRetryAfter sets h's Retry-After (whole seconds, at least 1) when err
+// is a rate limit that says how long to wait: every answer of a throttle,
+// the API's and the console's, says it.
+func SetRetryAfter(h http.Header, err error) {
+	if e := keyward.AsError(err); e != nil && e.Code == keyward.CodeRateLimited {
+		if d, ok := e.Detail.(time.Duration); ok {
+			h.Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))))
+		}
+	}
+}
+
+// writeError answers r with err, with a Retry-After header when it is a
+// rate limit that says how long to wait. Internal errors are logged with their
 // cause and answered with a generic message; nothing else is logged here.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code, status := Status(err)
+	SetRetryAfter(w.Header(), err)
 	body := errorBody{Error: keyward.ErrorMessage(err), Status: status, Code: string(code), RequestID: requestID(r.Context())}
 	if e := keyward.AsError(err); e != nil {
 		body.Field = e.Field

@@ -112,7 +112,7 @@ func (s *server) handleStartSSO() http.Handler {
 		}
 		start, err := s.svc.StartSSO(r.Context(), org, r.URL.Query().Get("return_to"))
 		if err != nil {
-			s.writeRetryAfter(w, r, err)
+			s.writeError(w, r, err)
 			return
 		}
 		http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: start.State, Path: "/v2/auth/sso/", MaxAge: int((10 * time.Minute).Seconds()),
@@ -134,7 +134,7 @@ func (s *server) handleSSOCallback() http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		out, err := s.svc.FinishSSO(r.Context(), in)
 		if err != nil {
-			s.writeRetryAfter(w, r, err)
+			s.writeError(w, r, err)
 			return
 		}
 		writeSSOSession(w, r, out)

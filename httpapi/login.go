@@ -1,11 +1,8 @@
 package httpapi
 
 import (
-	"math"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/service"
@@ -56,24 +53,13 @@ func (s *server) handleLogin() http.Handler {
 			Email: req.Email, Password: req.Password, OrgID: keyward.OrgID(strings.ToLower(req.OrganizationID)), MFA: req.factor(),
 		})
 		if err != nil {
-			s.writeRetryAfter(w, r, err)
+			s.writeError(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusCreated, struct {
 			Session loginSessionJSON `json:"login_session"`
 		}{toLoginSessionJSON(ls, token)})
 	})
-}
-
-// writeRetryAfter answers err, with a Retry-After header (whole seconds)
-// when it is a rate limit that says how long to wait.
-func (s *server) writeRetryAfter(w http.ResponseWriter, r *http.Request, err error) {
-	if e := keyward.AsError(err); e != nil && e.Code == keyward.CodeRateLimited {
-		if d, ok := e.Detail.(time.Duration); ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
-		}
-	}
-	s.writeError(w, r, err)
 }
 
 func (s *server) handleLogout() http.Handler {
@@ -100,7 +86,7 @@ func (s *server) handleChangePassword() http.Handler {
 			return
 		}
 		if err := s.svc.ChangePassword(r.Context(), bearer(r), req.Current, req.New); err != nil {
-			s.writeRetryAfter(w, r, err)
+			s.writeError(w, r, err)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)

@@ -66,7 +66,7 @@ func (s *server) handleConfirmTOTP() http.Handler {
 		}
 		codes, err := s.svc.ConfirmTOTP(r.Context(), req.TOTPCode)
 		if err != nil {
-			s.writeRetryAfter(w, r, err)
+			s.writeError(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, struct {
@@ -83,7 +83,7 @@ func (s *server) handleDisableTOTP() http.Handler {
 			return
 		}
 		if err := s.svc.DisableTOTP(r.Context(), req.factor()); err != nil {
-			s.writeRetryAfter(w, r, err)
+			s.writeError(w, r, err)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)

@@ -62,7 +62,7 @@ func (s *server) handleSAMLACS() http.Handler {
 			OrgID: org, SAMLResponse: r.PostForm.Get("SAMLResponse"), RelayState: r.PostForm.Get("RelayState"),
 		})
 		if err != nil {
-			s.writeRetryAfter(w, r, err)
+			s.writeError(w, r, err)
 			return
 		}
 		writeSSOSession(w, r, out)

@@ -141,6 +141,7 @@ func writeXML(w http.ResponseWriter, status int, v any) {
 
 func (s *server) writeSTSError(w http.ResponseWriter, r *http.Request, err error, webIdentity bool) {
 	se := stsErrorOf(err, webIdentity)
+	SetRetryAfter(w.Header(), err) // AWS's Throttling is a 400; it says when all the same
 	if se.status >= 500 {
 		s.log.ErrorContext(r.Context(), "internal error", "err", err, "request_id", requestID(r.Context()), "method", r.Method, "path", r.URL.Path)
 	}

@@ -31,7 +31,7 @@ func (s *server) handleAssumeWithWebIdentity() http.Handler {
 			SessionName: req.SessionName, Duration: req.Duration,
 		})
 		if err != nil {
-			s.writeRetryAfter(w, r, err)
+			s.writeError(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusCreated, toRoleSessionJSON(d.SessionDetail, s.svc.Now()))

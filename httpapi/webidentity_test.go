@@ -274,24 +274,6 @@ func TestWellKnownIssuerTrusts(t *testing.T) {
 	f.createTrust(trust(`{}`, true))
 }
 
-// TestAssumeWithWebIdentityThrottled checks that an address whose tokens
-// keep being refused is slowed down with 429 and Retry-After, before any
-// token is checked, and that time refills its budget.
-func TestAssumeWithWebIdentityThrottled(t *testing.T) {
-	f := newFederation(t)
-	bad := f.token(t, nil, keywardtest.WithAlg("none"))
-	for range 20 {
-		f.assume(t, bad, http.StatusUnauthorized, nil)
-	}
-	var e apiError
-	f.assume(t, f.token(t, nil), http.StatusTooManyRequests, &e)
-	if e.Code != "rate_limited" {
-		t.Errorf("21st attempt: %+v, want rate_limited", e)
-	}
-	f.clock.Advance(time.Minute)
-	f.assume(t, f.token(t, nil), http.StatusCreated, nil)
-}
-
 // TestWebIdentityRefusalsAreBounded: an anonymous caller cannot write what
 // it likes into an organization's audit trail. A long session name is
 // refused before anything is recorded, an unverified token's claims are

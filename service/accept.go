@@ -27,8 +27,14 @@ type InvitationPreview struct {
 // DescribeInvitation checks an invitation link and describes its
 // invitation. It needs no credential: the link is the credential. A link
 // that is altered, used, revoked, replaced or expired is refused with the
-// reason (CodeInvalid or CodeGone).
+// reason (CodeInvalid or CodeGone). Refusals spend the source address's
+// budget of invitationRefusalsPerMinute (throttleRefusals).
 func (s *Service) DescribeInvitation(ctx context.Context, token string) (*InvitationPreview, error) {
+	return throttleRefusals(ctx, s, "invitation", invitationRefusalsPerMinute, "refused invitation links",
+		func(string) (*InvitationPreview, error) { return s.describeInvitation(ctx, token) })
+}
+
+func (s *Service) describeInvitation(ctx context.Context, token string) (*InvitationPreview, error) {
 	key, err := s.invitationKey(ctx)
 	if err != nil {
 		return nil, err
@@ -79,20 +85,25 @@ type Acceptance struct {
 // skipped), in the same transaction that marks the link used. An
 // invitation whose inviter may no longer grant what it grants is
 // CodeConflict, and nothing is written (see inviterGrants).
+//
+// Every refusal spends the source address's budget of
+// invitationRefusalsPerMinute (throttleRefusals), which is reserved
+// before anything is checked; and the link is checked before the new
+// password is hashed, so that a forged link costs no hash.
 func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (*Acceptance, error) {
+	return throttleRefusals(ctx, s, "invitation", invitationRefusalsPerMinute, "refused invitation links",
+		func(string) (*Acceptance, error) { return s.acceptInvitation(ctx, in) })
+}
+
+func (s *Service) acceptInvitation(ctx context.Context, in AcceptInput) (*Acceptance, error) {
 	existing := keyward.PrincipalFromContext(ctx)
-	var hash, name string
+	var name string
 	if existing == nil {
 		var err error
 		if name, err = cleanName("name", in.Name, true); err != nil {
 			return nil, err
 		}
 		if err := credential.CheckPassword("password", in.Password); err != nil {
-			return nil, err
-		}
-		// Hash before the transaction, which must stay short; a bad link
-		// costs the caller one hash.
-		if hash, err = s.hasher.Hash(in.Password); err != nil {
 			return nil, err
 		}
 	} else if in.Name != "" || in.Password != "" {
@@ -103,6 +114,20 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (*Accept
 	key, err := s.invitationKey(ctx)
 	if err != nil {
 		return nil, err
+	}
+	var hash string
+	if existing == nil {
+		// Hash before the transaction, which must stay short, but only for
+		// a link that opens now: the transaction checks it again.
+		if err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
+			_, err := openLink(ctx, tx, key, in.Token, tx.Now())
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		if hash, err = s.hasher.Hash(in.Password); err != nil {
+			return nil, err
+		}
 	}
 	var out *Acceptance
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {

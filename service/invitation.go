@@ -105,6 +105,10 @@ func (s *Service) CreateInvitation(ctx context.Context, in InvitationInput) (*ke
 	if err != nil {
 		return nil, err
 	}
+	mail, err := s.logins.reserveInvitationMail(p.OrgID, email, s.now())
+	if err != nil {
+		return nil, err
+	}
 	var inv *keyward.Invitation
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if err := s.checkInviteGrants(ctx, tx, p, in); err != nil {
@@ -144,6 +148,7 @@ func (s *Service) CreateInvitation(ctx context.Context, in InvitationInput) (*ke
 		return err
 	})
 	if err != nil {
+		mail.Refund(s.now()) // nothing was queued
 		return nil, err
 	}
 	s.wakeMail(ctx)
@@ -211,7 +216,21 @@ func (s *Service) ResendInvitation(ctx context.Context, id keyward.InvitationID)
 	if err != nil {
 		return nil, err
 	}
+	// The email's budget is spent only by a caller who may resend, so it
+	// is reserved after a first look, and the transaction looks again.
 	var inv *keyward.Invitation
+	if err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
+		if inv, err = invitationOf(ctx, tx, p.OrgID, id); err != nil {
+			return err
+		}
+		return s.authorize(ctx, p, "iam.invitation.Resend", string(id))
+	}); err != nil {
+		return nil, err
+	}
+	mail, err := s.logins.reserveInvitationMail(p.OrgID, inv.Email, s.now())
+	if err != nil {
+		return nil, err
+	}
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
 		if inv, err = invitationOf(ctx, tx, p.OrgID, id); err != nil {
 			return err
@@ -237,6 +256,7 @@ func (s *Service) ResendInvitation(ctx context.Context, id keyward.InvitationID)
 		return err
 	})
 	if err != nil {
+		mail.Refund(s.now()) // nothing was queued
 		return nil, err
 	}
 	s.wakeMail(ctx)

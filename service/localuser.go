@@ -95,9 +95,12 @@ func (s *Service) localUser(ctx context.Context, tx keyward.Tx, p *keyward.Princ
 	if err := checkAccountOwner(ctx, tx, p, u, what); err != nil {
 		return nil, err
 	}
-	// A password another member sets is a credential of the account it
-	// hands itself: it must not reach beyond the setter's own.
-	if action == "iam.user.SetPassword" && id != p.UserID {
+	// Every action here but taking a password away helps someone into the
+	// account: a password another member sets is a credential it hands
+	// itself, a second factor removed or a lockout lifted (so that the
+	// guessing goes on) opens the way to one. Whoever does it must hold
+	// everything the account holds.
+	if action != "iam.user.InvalidatePassword" && id != p.UserID {
 		if err := s.checkCovers(ctx, p, id); err != nil {
 			return nil, err
 		}
@@ -164,7 +167,9 @@ func (s *Service) storePassword(ctx context.Context, tx keyward.Tx, p *keyward.P
 
 // UnlockUser refills every budget of failed password checks of a user's
 // account, the stored one and this server's in memory (other servers'
-// refill with time), so it may log in again at once.
+// refill with time), so it may log in again at once. It obeys the rule of
+// passwords (localUser): only for an account of this organization alone,
+// not the root owner's, and only by a caller who holds all it holds.
 func (s *Service) UnlockUser(ctx context.Context, id keyward.UserID) error {
 	p, err := caller(ctx)
 	if err != nil {
@@ -172,11 +177,8 @@ func (s *Service) UnlockUser(ctx context.Context, id keyward.UserID) error {
 	}
 	var email string
 	err = s.write(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		u, err := userOf(ctx, tx, p.OrgID, id)
+		u, err := s.localUser(ctx, tx, p, id, "iam.user.Update", "user_id", "sign-in lockout")
 		if err != nil {
-			return err
-		}
-		if err := s.authorize(ctx, p, "iam.user.Update", string(id)); err != nil {
 			return err
 		}
 		email = u.Email

@@ -115,7 +115,13 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*keyward.LoginSessi
 		try.Refund(s.now())
 		return nil, "", err
 	}
-	if acct.Service || acct.PasswordHash == "" || !s.hasher.Verify(in.Password, acct.PasswordHash) {
+	hash := acct.PasswordHash
+	if acct.Service || hash == "" {
+		// No password to match: hash against the dummy all the same, so
+		// that timing does not tell an account without one from none.
+		hash = dummyHash
+	}
+	if !s.hasher.Verify(in.Password, hash) || hash == dummyHash {
 		if err := s.recordLoginFailure(ctx, acct, in.OrgID, "iam.user.LoginFailed"); err != nil {
 			return nil, "", err
 		}

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/keyward-iam/keyward"
 )
@@ -53,9 +52,8 @@ func (s *Service) StartSSO(ctx context.Context, org keyward.OrgID, returnTo stri
 		return nil, err
 	}
 	_, ip := keyward.RequestFromContext(ctx)
-	if try, d := s.logins.reserveIP("sso "+ip, ssoStartsPerMinute, s.now()); try == nil {
-		return nil, &keyward.Error{Code: keyward.CodeRateLimited, Detail: d,
-			Message: "Too many sign-ins from this address; try again in " + max(d.Round(time.Second), time.Second).String() + "."}
+	if _, err := s.logins.reserveFrom("sso", ip, ssoStartsPerMinute, "sign-ins", s.now()); err != nil {
+		return nil, err
 	}
 	idp, err := s.signInProvider(ctx, org)
 	if err != nil {
@@ -244,17 +242,7 @@ func (s *Service) FinishSSO(ctx context.Context, in SSOCallback) (*SSOSession, e
 // provider (of either protocol), under the source address's budget of
 // refused sign-ins: a refusal spends one, a success gives it back.
 func (s *Service) throttleFinish(ctx context.Context, finish func(ip string) (*SSOSession, error)) (*SSOSession, error) {
-	_, ip := keyward.RequestFromContext(ctx)
-	try, d := s.logins.reserveIP("sso-callback "+ip, ssoStartsPerMinute, s.now())
-	if try == nil {
-		return nil, &keyward.Error{Code: keyward.CodeRateLimited, Detail: d,
-			Message: "Too many refused sign-ins from this address; try again in " + max(d.Round(time.Second), time.Second).String() + "."}
-	}
-	sess, err := finish(ip)
-	if err == nil {
-		try.Refund(s.now())
-	}
-	return sess, err
+	return throttleRefusals(ctx, s, "sso-callback", ssoStartsPerMinute, "refused sign-ins", finish)
 }
 
 func (s *Service) finishSSO(ctx context.Context, in SSOCallback, ip string) (*SSOSession, error) {

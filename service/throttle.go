@@ -1,6 +1,8 @@
 package service
 
 import (
+	"context"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -87,9 +89,29 @@ func newLogins(opts Options) *logins {
 
 // The keys of the budgets in logins.throttle: one address on one
 // account, one account, and one address (or a purpose and a key).
-func pairKey(email, ip string) string { return "pair\x00" + normalEmail(email) + "\x00" + ip }
-func accountKey(email string) string  { return "account\x00" + normalEmail(email) }
-func ipKey(key string) string         { return "ip\x00" + key }
+func pairKey(email, ip string) string {
+	return "pair\x00" + normalEmail(email) + "\x00" + addressKey(ip)
+}
+func accountKey(email string) string { return "account\x00" + normalEmail(email) }
+func ipKey(key string) string        { return "ip\x00" + key }
+
+// addressKey is what a budget of one source address is kept under: the
+// address itself for IPv4, its /64 for IPv6. Whoever holds one IPv6
+// address holds its whole /64 (a host, a home, a VM gets one), so a
+// budget per address would be a budget per request for an attacker who
+// rotates through it. Anything else (no address, a test's name) is kept
+// as it is.
+func addressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, _ := a.WithZone("").Prefix(64)
+	return p.String()
+}
 
 func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
@@ -100,7 +122,7 @@ func (l *logins) reservePassword(email, ip string, now time.Time) (*credential.A
 	return l.throttle.Reserve(now,
 		credential.Budget{Key: pairKey(email, ip), N: l.limits.PerAccountAddress, Window: accountAddressWindow},
 		credential.Budget{Key: accountKey(email), N: l.limits.PerAccount, Window: accountWindow},
-		credential.Budget{Key: ipKey(ip), N: l.limits.PerAddress, Window: addressWindow})
+		credential.Budget{Key: ipKey(addressKey(ip)), N: l.limits.PerAddress, Window: addressWindow})
 }
 
 // drain brings f, an account's stored budget, up to date at now: the
@@ -140,11 +162,77 @@ func (l *logins) mark(f *keyward.LoginFailures, now time.Time) {
 // signature check (or a discovery attempt) and an audit event.
 const webIdentityFailuresPerMinute = 20
 
-// reserveIP reserves one request keyed by key (a purpose and a source IP
-// or an organization) of a budget of perMinute a minute, for public
-// endpoints other than the password login and for audit budgets.
+// invitationRefusalsPerMinute bounds the refused invitation links one
+// source address may present, describing or accepting: the endpoints are
+// public, and an acceptance that creates an account hashes its password.
+const invitationRefusalsPerMinute = 20
+
+// The invitation emails one organization may send in an hour: to one
+// address, and to every address together. Only callers who may invite
+// spend them, and each organization has its own, so neither a stranger
+// nor another organization holds up its invitations; they bound how
+// often a careless or hostile inviter mails one person, and how much
+// mail one organization makes this server send.
+const (
+	invitationMailsPerAddress = 5
+	invitationMailsPerOrg     = 200
+)
+
+// reserveInvitationMail reserves one invitation email of org to email,
+// to be given back (Refund) when it is not sent after all, or returns
+// CodeRateLimited naming the field email_invited.
+func (l *logins) reserveInvitationMail(org keyward.OrgID, email string, now time.Time) (*credential.Attempt, error) {
+	key := "mail\x00" + string(org)
+	try, d := l.throttle.Reserve(now,
+		credential.Budget{Key: key + "\x00" + normalEmail(email), N: invitationMailsPerAddress, Window: time.Hour},
+		credential.Budget{Key: key, N: invitationMailsPerOrg, Window: time.Hour})
+	if try == nil {
+		return nil, &keyward.Error{Code: keyward.CodeRateLimited, Detail: d, Field: "email_invited",
+			Message: "Too many invitation emails from this organization (to " + email + ", or in all); try again in " +
+				max(d.Round(time.Second), time.Second).String() + "."}
+	}
+	return try, nil
+}
+
+// reserveIP reserves one request keyed by key (a purpose and an
+// organization) of a budget of perMinute a minute, for the audit budgets.
 func (l *logins) reserveIP(key string, perMinute int, now time.Time) (*credential.Attempt, time.Duration) {
 	return l.throttle.Reserve(now, credential.Budget{Key: ipKey(key), N: perMinute, Window: time.Minute})
+}
+
+// reserveFrom reserves one request of purpose from source address ip of
+// the address's budget of perMinute a minute (its /64 for IPv6, see
+// addressKey), for public endpoints other than the password login. A
+// spent budget is CodeRateLimited, saying there were too many what from
+// the address, whose Detail is the time.Duration to wait.
+func (l *logins) reserveFrom(purpose, ip string, perMinute int, what string, now time.Time) (*credential.Attempt, error) {
+	try, d := l.reserveIP(purpose+" "+addressKey(ip), perMinute, now)
+	if try == nil {
+		return nil, &keyward.Error{Code: keyward.CodeRateLimited, Detail: d,
+			Message: "Too many " + what + " from this address; try again in " + max(d.Round(time.Second), time.Second).String() + "."}
+	}
+	return try, nil
+}
+
+// throttleRefusals runs check, which checks what the caller of a public
+// endpoint presents, on its source address's budget of perMinute refused
+// requests of purpose a minute (reserveFrom): the token is reserved
+// before check runs, so that a burst gets no more checks than the budget
+// holds, stays spent on every refusal (malformed input, an unknown or
+// wrong secret, an unreachable issuer alike) and comes back only when
+// check succeeds.
+func throttleRefusals[T any](ctx context.Context, s *Service, purpose string, perMinute int, what string, check func(ip string) (T, error)) (T, error) {
+	_, ip := keyward.RequestFromContext(ctx)
+	try, err := s.logins.reserveFrom(purpose, ip, perMinute, what, s.now())
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	out, err := check(ip)
+	if err == nil {
+		try.Refund(s.now())
+	}
+	return out, err
 }
 
 // forgive refills every budget of email's account (its own, and each

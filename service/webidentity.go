@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/keyward-iam/keyward"
 	"github.com/keyward-iam/keyward/claims"
@@ -76,20 +75,11 @@ type candidate struct {
 // request finding it spent gets CodeRateLimited, whose Detail is the
 // time.Duration to wait, before anything is checked.
 func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityInput) (*WebIdentitySession, error) {
-	_, ip := keyward.RequestFromContext(ctx)
-	try, d := s.logins.reserveIP("web-identity "+ip, webIdentityFailuresPerMinute, s.now())
-	if try == nil {
-		return nil, &keyward.Error{Code: keyward.CodeRateLimited, Detail: d,
-			Message: "Too many refused web identity tokens from this address; try again in " + max(d.Round(time.Second), time.Second).String() + "."}
-	}
-	sess, err := s.assumeRoleWithWebIdentity(ctx, in)
 	// Only a session started gives the token back: every refusal stays
 	// charged, an unreachable issuer's (CodeUnavailable) included, as a
 	// token naming one costs a discovery attempt.
-	if err == nil {
-		try.Refund(s.now())
-	}
-	return sess, err
+	return throttleRefusals(ctx, s, "web-identity", webIdentityFailuresPerMinute, "refused web identity tokens",
+		func(string) (*WebIdentitySession, error) { return s.assumeRoleWithWebIdentity(ctx, in) })
 }
 
 func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityInput) (*WebIdentitySession, error) {

@@ -3562,6 +3562,10 @@ type PermissionDenied = Error
 // shape; keyward adds the rest.
 type PreconditionFailed = Error
 
+// RateLimited The body of every error response. `error` and `status` are Vultr's
+// shape; keyward adds the rest.
+type RateLimited = Error
+
 // TooLarge The body of every error response. `error` and `status` are Vultr's
 // shape; keyward adds the rest.
 type TooLarge = Error
@@ -5416,7 +5420,12 @@ type ClientInterface interface {
 	// always added). Whether people sign in through it is the
 	// organization's identity mode, which fleet administrators set
 	// (setOrganizationIdentityMode). An admin-level action: whoever sets
-	// the provider decides who signs in and into which groups.
+	// the provider decides who signs in and into which groups, so the
+	// caller must also hold what a source of members hands out
+	// (iam.user.Create/Update/Delete/Tag, iam.group.Create/Update/Delete/
+	// AddMember/RemoveMember and every attach right on the organization,
+	// iam.group.AddMember on every group); 403 names the first one
+	// missing. The root owner is never linked to the provider.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5433,7 +5442,12 @@ type ClientInterface interface {
 	// always added). Whether people sign in through it is the
 	// organization's identity mode, which fleet administrators set
 	// (setOrganizationIdentityMode). An admin-level action: whoever sets
-	// the provider decides who signs in and into which groups.
+	// the provider decides who signs in and into which groups, so the
+	// caller must also hold what a source of members hands out
+	// (iam.user.Create/Update/Delete/Tag, iam.group.Create/Update/Delete/
+	// AddMember/RemoveMember and every attach right on the organization,
+	// iam.group.AddMember on every group); 403 names the first one
+	// missing. The root owner is never linked to the provider.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5458,7 +5472,9 @@ type ClientInterface interface {
 	// (keyward's) are granted on acceptance; the caller must be allowed
 	// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
 	// group. 409 if the address belongs to a member or has a pending,
-	// unexpired invitation. The response is bare and, because Vultr's
+	// unexpired invitation. 429 once the organization has sent 5
+	// invitation emails to the address in the past hour, or 200 in all.
+	// The response is bare and, because Vultr's
 	// client reads a top-level `status` as a number, carries the state in
 	// `invite_status` and `status_full` only.
 	//
@@ -5476,7 +5492,9 @@ type ClientInterface interface {
 	// (keyward's) are granted on acceptance; the caller must be allowed
 	// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
 	// group. 409 if the address belongs to a member or has a pending,
-	// unexpired invitation. The response is bare and, because Vultr's
+	// unexpired invitation. 429 once the organization has sent 5
+	// invitation emails to the address in the past hour, or 200 in all.
+	// The response is bare and, because Vultr's
 	// client reads a top-level `status` as a number, carries the state in
 	// `invite_status` and `status_full` only.
 	//
@@ -5504,7 +5522,9 @@ type ClientInterface interface {
 	//
 	// Gives a pending invitation (expired or not) a new link with a fresh
 	// expiry and emails it again. The previous link stops working at once.
-	// 409 for an accepted or revoked invitation. Takes no body.
+	// 409 for an accepted or revoked invitation; 429 once the organization
+	// has sent 5 invitation emails to the address in the past hour, or 200
+	// in all. Takes no body.
 	//
 	// Corresponds with POST /v2/invitation/{invitation_id}/resend (the `ResendInvitation` operationId).
 	ResendInvitation(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5515,7 +5535,9 @@ type ClientInterface interface {
 	// is the credential). Describes the invitation: organization, inviter,
 	// invited address, expiry, and whether an account with that address
 	// exists. An altered link is 400 (field `token`); a used, revoked,
-	// replaced (by a resend) or expired one is 410 with the reason.
+	// replaced (by a resend) or expired one is 410 with the reason. Every
+	// refusal spends one of the source address's 20 tokens a minute, taken
+	// before the link is checked: 429 once they are spent.
 	//
 	// Corresponds with GET /v2/invitations/accept (the `DescribeInvitationLink` operationId).
 	DescribeInvitationLink(ctx context.Context, params *DescribeInvitationLinkParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5528,7 +5550,9 @@ type ClientInterface interface {
 	// the membership is added to that account (403 for another account).
 	// The invitation's roles and groups are granted. When the invitation
 	// enabled API access, `user.api_key` is an API key for the invited
-	// organization, shown once. Errors as for the GET.
+	// organization, shown once. Errors (and the budget of refused links,
+	// 429) as for the GET; the password is hashed only for a link that
+	// checks.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5543,7 +5567,9 @@ type ClientInterface interface {
 	// the membership is added to that account (403 for another account).
 	// The invitation's roles and groups are granted. When the invitation
 	// enabled API access, `user.api_key` is an API key for the invited
-	// organization, shown once. Errors as for the GET.
+	// organization, shown once. Errors (and the budget of refused links,
+	// 429) as for the GET; the password is hashed only for a link that
+	// checks.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5568,7 +5594,11 @@ type ClientInterface interface {
 	// `code`, `scope` with `openid`, PKCE `code_challenge` with
 	// `code_challenge_method` `S256`, which only an API caller, who gets
 	// the code in the answer rather than through a redirect, may leave
-	// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
+	// out). A bad `client_id` or `redirect_uri` is a 400 naming the field,
+	// never a redirect; any other bad field is a 400 for an API caller and,
+	// for a browser, a 302 back to the registered `redirect_uri` with the
+	// OAuth `error`, `error_description` and `state` (RFC 6749 §4.1.2.1).
+	// The member signing in is the bearer
 	// credential's, or a browser's session cookie (`keyward_session`);
 	// a browser without one is sent (302) to `/login?return_to=` this
 	// request. The member needs `oidc.provider.Authorize` on the
@@ -6431,7 +6461,9 @@ type ClientInterface interface {
 	// `assumption_mode` is `manual` (the default for
 	// TemporaryAssumption) or `automatic`: a trusted user or group member
 	// then holds the role's policies without assuming it, whenever the
-	// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+	// trust holds. A trust of an OIDC issuer is always `automatic` (its
+	// tokens take the role through the web-identity exchange); `manual`
+	// is a 400 naming assumption_mode. `conditions` restrict when (`time_of_day` whole UTC
 	// hours, both included, wrapping midnight when start > end;
 	// `days_of_week`) and from where (`ip_address` CIDR ranges).
 	// `valid_until` ends the trust ("" or absent: never).
@@ -6451,7 +6483,9 @@ type ClientInterface interface {
 	// `assumption_mode` is `manual` (the default for
 	// TemporaryAssumption) or `automatic`: a trusted user or group member
 	// then holds the role's policies without assuming it, whenever the
-	// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+	// trust holds. A trust of an OIDC issuer is always `automatic` (its
+	// tokens take the role through the web-identity exchange); `manual`
+	// is a 400 naming assumption_mode. `conditions` restrict when (`time_of_day` whole UTC
 	// hours, both included, wrapping midnight when start > end;
 	// `days_of_week`) and from where (`ip_address` CIDR ranges).
 	// `valid_until` ends the trust ("" or absent: never).
@@ -6718,7 +6752,9 @@ type ClientInterface interface {
 	// endpoint, `scim_base_url` after the server's origin, and nothing
 	// else. `token` is shown in this answer only; keyward keeps its
 	// SHA-256. An admin-level action: whoever holds the token decides who
-	// the organization's people are and which groups they are in. SCIM
+	// the organization's people are and which groups they are in, so the
+	// caller must also hold what a source of members hands out (as for
+	// putIdentityProvider); 403 names the first one missing. SCIM
 	// calls work only while the organization's identity mode is `idp`.
 	//
 	// Takes any type of body and a specified content type.
@@ -6733,7 +6769,9 @@ type ClientInterface interface {
 	// endpoint, `scim_base_url` after the server's origin, and nothing
 	// else. `token` is shown in this answer only; keyward keeps its
 	// SHA-256. An admin-level action: whoever holds the token decides who
-	// the organization's people are and which groups they are in. SCIM
+	// the organization's people are and which groups they are in, so the
+	// caller must also hold what a source of members hands out (as for
+	// putIdentityProvider); 403 names the first one missing. SCIM
 	// calls work only while the organization's identity mode is `idp`.
 	//
 	// Takes a body of the `application/json` content type.
@@ -7060,7 +7098,10 @@ type ClientInterface interface {
 	//
 	// keyward extension. Refills the account's budgets of failed password
 	// checks (the stored one, and this server's per-address ones on the
-	// account), so the user may log in again at once.
+	// account), so the user may log in again at once. Same rules as
+	// setUserPassword: only for a human account that belongs to this
+	// organization alone (409 otherwise), never the root owner's (403),
+	// and only by a caller who holds everything the user holds (403).
 	//
 	// Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
 	UnlockUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -7070,7 +7111,8 @@ type ClientInterface interface {
 	// keyward extension. Removes the user's authenticator and recovery codes
 	// (it lost them) and ends its login sessions. Same rules as
 	// setUserPassword: only for a human account that belongs to this
-	// organization alone (409 otherwise), never the root owner's (403), and
+	// organization alone (409 otherwise), never the root owner's (403),
+	// only by a caller who holds everything the user holds (403), and
 	// not your own (409: disable it with a code).
 	//
 	// Corresponds with DELETE /v2/users/{user_id}/mfa (the `ResetUserMFA` operationId).
@@ -8848,7 +8890,12 @@ func (c *Client) GetIdentityProvider(ctx context.Context, reqEditors ...RequestE
 // always added). Whether people sign in through it is the
 // organization's identity mode, which fleet administrators set
 // (setOrganizationIdentityMode). An admin-level action: whoever sets
-// the provider decides who signs in and into which groups.
+// the provider decides who signs in and into which groups, so the
+// caller must also hold what a source of members hands out
+// (iam.user.Create/Update/Delete/Tag, iam.group.Create/Update/Delete/
+// AddMember/RemoveMember and every attach right on the organization,
+// iam.group.AddMember on every group); 403 names the first one
+// missing. The root owner is never linked to the provider.
 //
 // Takes any type of body and a specified content type.
 //
@@ -8875,7 +8922,12 @@ func (c *Client) PutIdentityProviderWithBody(ctx context.Context, contentType st
 // always added). Whether people sign in through it is the
 // organization's identity mode, which fleet administrators set
 // (setOrganizationIdentityMode). An admin-level action: whoever sets
-// the provider decides who signs in and into which groups.
+// the provider decides who signs in and into which groups, so the
+// caller must also hold what a source of members hands out
+// (iam.user.Create/Update/Delete/Tag, iam.group.Create/Update/Delete/
+// AddMember/RemoveMember and every attach right on the organization,
+// iam.group.AddMember on every group); 403 names the first one
+// missing. The root owner is never linked to the provider.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8920,7 +8972,9 @@ func (c *Client) ListInvitations(ctx context.Context, params *ListInvitationsPar
 // (keyward's) are granted on acceptance; the caller must be allowed
 // `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
 // group. 409 if the address belongs to a member or has a pending,
-// unexpired invitation. The response is bare and, because Vultr's
+// unexpired invitation. 429 once the organization has sent 5
+// invitation emails to the address in the past hour, or 200 in all.
+// The response is bare and, because Vultr's
 // client reads a top-level `status` as a number, carries the state in
 // `invite_status` and `status_full` only.
 //
@@ -8948,7 +9002,9 @@ func (c *Client) CreateInvitationWithBody(ctx context.Context, contentType strin
 // (keyward's) are granted on acceptance; the caller must be allowed
 // `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
 // group. 409 if the address belongs to a member or has a pending,
-// unexpired invitation. The response is bare and, because Vultr's
+// unexpired invitation. 429 once the organization has sent 5
+// invitation emails to the address in the past hour, or 200 in all.
+// The response is bare and, because Vultr's
 // client reads a top-level `status` as a number, carries the state in
 // `invite_status` and `status_full` only.
 //
@@ -9006,7 +9062,9 @@ func (c *Client) GetInvitation(ctx context.Context, invitationID InvitationID, r
 //
 // Gives a pending invitation (expired or not) a new link with a fresh
 // expiry and emails it again. The previous link stops working at once.
-// 409 for an accepted or revoked invitation. Takes no body.
+// 409 for an accepted or revoked invitation; 429 once the organization
+// has sent 5 invitation emails to the address in the past hour, or 200
+// in all. Takes no body.
 //
 // Corresponds with POST /v2/invitation/{invitation_id}/resend (the `ResendInvitation` operationId).
 func (c *Client) ResendInvitation(ctx context.Context, invitationID InvitationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9027,7 +9085,9 @@ func (c *Client) ResendInvitation(ctx context.Context, invitationID InvitationID
 // is the credential). Describes the invitation: organization, inviter,
 // invited address, expiry, and whether an account with that address
 // exists. An altered link is 400 (field `token`); a used, revoked,
-// replaced (by a resend) or expired one is 410 with the reason.
+// replaced (by a resend) or expired one is 410 with the reason. Every
+// refusal spends one of the source address's 20 tokens a minute, taken
+// before the link is checked: 429 once they are spent.
 //
 // Corresponds with GET /v2/invitations/accept (the `DescribeInvitationLink` operationId).
 func (c *Client) DescribeInvitationLink(ctx context.Context, params *DescribeInvitationLinkParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9050,7 +9110,9 @@ func (c *Client) DescribeInvitationLink(ctx context.Context, params *DescribeInv
 // the membership is added to that account (403 for another account).
 // The invitation's roles and groups are granted. When the invitation
 // enabled API access, `user.api_key` is an API key for the invited
-// organization, shown once. Errors as for the GET.
+// organization, shown once. Errors (and the budget of refused links,
+// 429) as for the GET; the password is hashed only for a link that
+// checks.
 //
 // Takes any type of body and a specified content type.
 //
@@ -9075,7 +9137,9 @@ func (c *Client) AcceptInvitationWithBody(ctx context.Context, contentType strin
 // the membership is added to that account (403 for another account).
 // The invitation's roles and groups are granted. When the invitation
 // enabled API access, `user.api_key` is an API key for the invited
-// organization, shown once. Errors as for the GET.
+// organization, shown once. Errors (and the budget of refused links,
+// 429) as for the GET; the password is hashed only for a link that
+// checks.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -9120,7 +9184,11 @@ func (c *Client) ListMail(ctx context.Context, params *ListMailParams, reqEditor
 // `code`, `scope` with `openid`, PKCE `code_challenge` with
 // `code_challenge_method` `S256`, which only an API caller, who gets
 // the code in the answer rather than through a redirect, may leave
-// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
+// out). A bad `client_id` or `redirect_uri` is a 400 naming the field,
+// never a redirect; any other bad field is a 400 for an API caller and,
+// for a browser, a 302 back to the registered `redirect_uri` with the
+// OAuth `error`, `error_description` and `state` (RFC 6749 §4.1.2.1).
+// The member signing in is the bearer
 // credential's, or a browser's session cookie (`keyward_session`);
 // a browser without one is sent (302) to `/login?return_to=` this
 // request. The member needs `oidc.provider.Authorize` on the
@@ -10773,7 +10841,9 @@ func (c *Client) ListRoleTrusts(ctx context.Context, params *ListRoleTrustsParam
 // `assumption_mode` is `manual` (the default for
 // TemporaryAssumption) or `automatic`: a trusted user or group member
 // then holds the role's policies without assuming it, whenever the
-// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+// trust holds. A trust of an OIDC issuer is always `automatic` (its
+// tokens take the role through the web-identity exchange); `manual`
+// is a 400 naming assumption_mode. `conditions` restrict when (`time_of_day` whole UTC
 // hours, both included, wrapping midnight when start > end;
 // `days_of_week`) and from where (`ip_address` CIDR ranges).
 // `valid_until` ends the trust ("" or absent: never).
@@ -10803,7 +10873,9 @@ func (c *Client) CreateRoleTrustWithBody(ctx context.Context, contentType string
 // `assumption_mode` is `manual` (the default for
 // TemporaryAssumption) or `automatic`: a trusted user or group member
 // then holds the role's policies without assuming it, whenever the
-// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+// trust holds. A trust of an OIDC issuer is always `automatic` (its
+// tokens take the role through the web-identity exchange); `manual`
+// is a 400 naming assumption_mode. `conditions` restrict when (`time_of_day` whole UTC
 // hours, both included, wrapping midnight when start > end;
 // `days_of_week`) and from where (`ip_address` CIDR ranges).
 // `valid_until` ends the trust ("" or absent: never).
@@ -11360,7 +11432,9 @@ func (c *Client) ListSCIMTokens(ctx context.Context, params *ListSCIMTokensParam
 // endpoint, `scim_base_url` after the server's origin, and nothing
 // else. `token` is shown in this answer only; keyward keeps its
 // SHA-256. An admin-level action: whoever holds the token decides who
-// the organization's people are and which groups they are in. SCIM
+// the organization's people are and which groups they are in, so the
+// caller must also hold what a source of members hands out (as for
+// putIdentityProvider); 403 names the first one missing. SCIM
 // calls work only while the organization's identity mode is `idp`.
 //
 // Takes any type of body and a specified content type.
@@ -11385,7 +11459,9 @@ func (c *Client) CreateSCIMTokenWithBody(ctx context.Context, contentType string
 // endpoint, `scim_base_url` after the server's origin, and nothing
 // else. `token` is shown in this answer only; keyward keeps its
 // SHA-256. An admin-level action: whoever holds the token decides who
-// the organization's people are and which groups they are in. SCIM
+// the organization's people are and which groups they are in, so the
+// caller must also hold what a source of members hands out (as for
+// putIdentityProvider); 403 names the first one missing. SCIM
 // calls work only while the organization's identity mode is `idp`.
 //
 // Takes a body of the `application/json` content type.
@@ -12002,7 +12078,10 @@ func (c *Client) ListUserGroups(ctx context.Context, userID UserID, params *List
 //
 // keyward extension. Refills the account's budgets of failed password
 // checks (the stored one, and this server's per-address ones on the
-// account), so the user may log in again at once.
+// account), so the user may log in again at once. Same rules as
+// setUserPassword: only for a human account that belongs to this
+// organization alone (409 otherwise), never the root owner's (403),
+// and only by a caller who holds everything the user holds (403).
 //
 // Corresponds with DELETE /v2/users/{user_id}/lockout (the `UnlockUser` operationId).
 func (c *Client) UnlockUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12022,7 +12101,8 @@ func (c *Client) UnlockUser(ctx context.Context, userID UserID, reqEditors ...Re
 // keyward extension. Removes the user's authenticator and recovery codes
 // (it lost them) and ends its login sessions. Same rules as
 // setUserPassword: only for a human account that belongs to this
-// organization alone (409 otherwise), never the root owner's (403), and
+// organization alone (409 otherwise), never the root owner's (403),
+// only by a caller who holds everything the user holds (403), and
 // not your own (409: disable it with a code).
 //
 // Corresponds with DELETE /v2/users/{user_id}/mfa (the `ResetUserMFA` operationId).
@@ -22362,7 +22442,12 @@ type ClientWithResponsesInterface interface {
 	// always added). Whether people sign in through it is the
 	// organization's identity mode, which fleet administrators set
 	// (setOrganizationIdentityMode). An admin-level action: whoever sets
-	// the provider decides who signs in and into which groups.
+	// the provider decides who signs in and into which groups, so the
+	// caller must also hold what a source of members hands out
+	// (iam.user.Create/Update/Delete/Tag, iam.group.Create/Update/Delete/
+	// AddMember/RemoveMember and every attach right on the organization,
+	// iam.group.AddMember on every group); 403 names the first one
+	// missing. The root owner is never linked to the provider.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22379,7 +22464,12 @@ type ClientWithResponsesInterface interface {
 	// always added). Whether people sign in through it is the
 	// organization's identity mode, which fleet administrators set
 	// (setOrganizationIdentityMode). An admin-level action: whoever sets
-	// the provider decides who signs in and into which groups.
+	// the provider decides who signs in and into which groups, so the
+	// caller must also hold what a source of members hands out
+	// (iam.user.Create/Update/Delete/Tag, iam.group.Create/Update/Delete/
+	// AddMember/RemoveMember and every attach right on the organization,
+	// iam.group.AddMember on every group); 403 names the first one
+	// missing. The root owner is never linked to the provider.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22406,7 +22496,9 @@ type ClientWithResponsesInterface interface {
 	// (keyward's) are granted on acceptance; the caller must be allowed
 	// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
 	// group. 409 if the address belongs to a member or has a pending,
-	// unexpired invitation. The response is bare and, because Vultr's
+	// unexpired invitation. 429 once the organization has sent 5
+	// invitation emails to the address in the past hour, or 200 in all.
+	// The response is bare and, because Vultr's
 	// client reads a top-level `status` as a number, carries the state in
 	// `invite_status` and `status_full` only.
 	//
@@ -22424,7 +22516,9 @@ type ClientWithResponsesInterface interface {
 	// (keyward's) are granted on acceptance; the caller must be allowed
 	// `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
 	// group. 409 if the address belongs to a member or has a pending,
-	// unexpired invitation. The response is bare and, because Vultr's
+	// unexpired invitation. 429 once the organization has sent 5
+	// invitation emails to the address in the past hour, or 200 in all.
+	// The response is bare and, because Vultr's
 	// client reads a top-level `status` as a number, carries the state in
 	// `invite_status` and `status_full` only.
 	//
@@ -22456,7 +22550,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Gives a pending invitation (expired or not) a new link with a fresh
 	// expiry and emails it again. The previous link stops working at once.
-	// 409 for an accepted or revoked invitation. Takes no body.
+	// 409 for an accepted or revoked invitation; 429 once the organization
+	// has sent 5 invitation emails to the address in the past hour, or 200
+	// in all. Takes no body.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22469,7 +22565,9 @@ type ClientWithResponsesInterface interface {
 	// is the credential). Describes the invitation: organization, inviter,
 	// invited address, expiry, and whether an account with that address
 	// exists. An altered link is 400 (field `token`); a used, revoked,
-	// replaced (by a resend) or expired one is 410 with the reason.
+	// replaced (by a resend) or expired one is 410 with the reason. Every
+	// refusal spends one of the source address's 20 tokens a minute, taken
+	// before the link is checked: 429 once they are spent.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22484,7 +22582,9 @@ type ClientWithResponsesInterface interface {
 	// the membership is added to that account (403 for another account).
 	// The invitation's roles and groups are granted. When the invitation
 	// enabled API access, `user.api_key` is an API key for the invited
-	// organization, shown once. Errors as for the GET.
+	// organization, shown once. Errors (and the budget of refused links,
+	// 429) as for the GET; the password is hashed only for a link that
+	// checks.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22499,7 +22599,9 @@ type ClientWithResponsesInterface interface {
 	// the membership is added to that account (403 for another account).
 	// The invitation's roles and groups are granted. When the invitation
 	// enabled API access, `user.api_key` is an API key for the invited
-	// organization, shown once. Errors as for the GET.
+	// organization, shown once. Errors (and the budget of refused links,
+	// 429) as for the GET; the password is hashed only for a link that
+	// checks.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -22526,7 +22628,11 @@ type ClientWithResponsesInterface interface {
 	// `code`, `scope` with `openid`, PKCE `code_challenge` with
 	// `code_challenge_method` `S256`, which only an API caller, who gets
 	// the code in the answer rather than through a redirect, may leave
-	// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
+	// out). A bad `client_id` or `redirect_uri` is a 400 naming the field,
+	// never a redirect; any other bad field is a 400 for an API caller and,
+	// for a browser, a 302 back to the registered `redirect_uri` with the
+	// OAuth `error`, `error_description` and `state` (RFC 6749 §4.1.2.1).
+	// The member signing in is the bearer
 	// credential's, or a browser's session cookie (`keyward_session`);
 	// a browser without one is sent (302) to `/login?return_to=` this
 	// request. The member needs `oidc.provider.Authorize` on the
@@ -23475,7 +23581,9 @@ type ClientWithResponsesInterface interface {
 	// `assumption_mode` is `manual` (the default for
 	// TemporaryAssumption) or `automatic`: a trusted user or group member
 	// then holds the role's policies without assuming it, whenever the
-	// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+	// trust holds. A trust of an OIDC issuer is always `automatic` (its
+	// tokens take the role through the web-identity exchange); `manual`
+	// is a 400 naming assumption_mode. `conditions` restrict when (`time_of_day` whole UTC
 	// hours, both included, wrapping midnight when start > end;
 	// `days_of_week`) and from where (`ip_address` CIDR ranges).
 	// `valid_until` ends the trust ("" or absent: never).
@@ -23495,7 +23603,9 @@ type ClientWithResponsesInterface interface {
 	// `assumption_mode` is `manual` (the default for
 	// TemporaryAssumption) or `automatic`: a trusted user or group member
 	// then holds the role's policies without assuming it, whenever the
-	// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+	// trust holds. A trust of an OIDC issuer is always `automatic` (its
+	// tokens take the role through the web-identity exchange); `manual`
+	// is a 400 naming assumption_mode. `conditions` restrict when (`time_of_day` whole UTC
 	// hours, both included, wrapping midnight when start > end;
 	// `days_of_week`) and from where (`ip_address` CIDR ranges).
 	// `valid_until` ends the trust ("" or absent: never).
@@ -23802,7 +23912,9 @@ type ClientWithResponsesInterface interface {
 	// endpoint, `scim_base_url` after the server's origin, and nothing
 	// else. `token` is shown in this answer only; keyward keeps its
 	// SHA-256. An admin-level action: whoever holds the token decides who
-	// the organization's people are and which groups they are in. SCIM
+	// the organization's people are and which groups they are in, so the
+	// caller must also hold what a source of members hands out (as for
+	// putIdentityProvider); 403 names the first one missing. SCIM
 	// calls work only while the organization's identity mode is `idp`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -23817,7 +23929,9 @@ type ClientWithResponsesInterface interface {
 	// endpoint, `scim_base_url` after the server's origin, and nothing
 	// else. `token` is shown in this answer only; keyward keeps its
 	// SHA-256. An admin-level action: whoever holds the token decides who
-	// the organization's people are and which groups they are in. SCIM
+	// the organization's people are and which groups they are in, so the
+	// caller must also hold what a source of members hands out (as for
+	// putIdentityProvider); 403 names the first one missing. SCIM
 	// calls work only while the organization's identity mode is `idp`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -24176,7 +24290,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// keyward extension. Refills the account's budgets of failed password
 	// checks (the stored one, and this server's per-address ones on the
-	// account), so the user may log in again at once.
+	// account), so the user may log in again at once. Same rules as
+	// setUserPassword: only for a human account that belongs to this
+	// organization alone (409 otherwise), never the root owner's (403),
+	// and only by a caller who holds everything the user holds (403).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -24188,7 +24305,8 @@ type ClientWithResponsesInterface interface {
 	// keyward extension. Removes the user's authenticator and recovery codes
 	// (it lost them) and ends its login sessions. Same rules as
 	// setUserPassword: only for a human account that belongs to this
-	// organization alone (409 otherwise), never the root owner's (403), and
+	// organization alone (409 otherwise), never the root owner's (403),
+	// only by a caller who holds everything the user holds (403), and
 	// not your own (409: disable it with a code).
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -28340,6 +28458,11 @@ func (r PutIdentityProviderResponse) ContentType() string {
 	return ""
 }
 
+// ListInvitationsResponse429Headers the declared response headers of an HTTP 429 response for ListInvitations
+type ListInvitationsResponse429Headers struct {
+	RetryAfter *int
+}
+
 type ListInvitationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28351,8 +28474,12 @@ type ListInvitationsResponse struct {
 	JSON401 *Unauthenticated
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *PermissionDenied
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListInvitationsResponse429Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -28373,6 +28500,11 @@ func (r ListInvitationsResponse) GetJSON401() *Unauthenticated {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r ListInvitationsResponse) GetJSON403() *PermissionDenied {
 	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListInvitationsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -28644,6 +28776,11 @@ func (r GetInvitationResponse) ContentType() string {
 	return ""
 }
 
+// ResendInvitationResponse429Headers the declared response headers of an HTTP 429 response for ResendInvitation
+type ResendInvitationResponse429Headers struct {
+	RetryAfter *int
+}
+
 type ResendInvitationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28659,8 +28796,12 @@ type ResendInvitationResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ResendInvitationResponse429Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -28691,6 +28832,11 @@ func (r ResendInvitationResponse) GetJSON404() *NotFound {
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
 func (r ResendInvitationResponse) GetJSON409() *Conflict {
 	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ResendInvitationResponse) GetJSON429() *RateLimited {
+	return r.JSON429
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -28727,6 +28873,11 @@ func (r ResendInvitationResponse) ContentType() string {
 	return ""
 }
 
+// DescribeInvitationLinkResponse429Headers the declared response headers of an HTTP 429 response for DescribeInvitationLink
+type DescribeInvitationLinkResponse429Headers struct {
+	RetryAfter *int
+}
+
 type DescribeInvitationLinkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28736,8 +28887,12 @@ type DescribeInvitationLinkResponse struct {
 	JSON400 *BadRequest
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DescribeInvitationLinkResponse429Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -28753,6 +28908,11 @@ func (r DescribeInvitationLinkResponse) GetJSON400() *BadRequest {
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
 func (r DescribeInvitationLinkResponse) GetJSON410() *Gone {
 	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DescribeInvitationLinkResponse) GetJSON429() *RateLimited {
+	return r.JSON429
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -28789,6 +28949,11 @@ func (r DescribeInvitationLinkResponse) ContentType() string {
 	return ""
 }
 
+// AcceptInvitationResponse429Headers the declared response headers of an HTTP 429 response for AcceptInvitation
+type AcceptInvitationResponse429Headers struct {
+	RetryAfter *int
+}
+
 type AcceptInvitationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -28804,8 +28969,12 @@ type AcceptInvitationResponse struct {
 	JSON409 *Conflict
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Gone
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AcceptInvitationResponse429Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -28836,6 +29005,11 @@ func (r AcceptInvitationResponse) GetJSON409() *Conflict {
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
 func (r AcceptInvitationResponse) GetJSON410() *Gone {
 	return r.JSON410
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AcceptInvitationResponse) GetJSON429() *RateLimited {
+	return r.JSON429
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -37217,6 +37391,8 @@ type UnlockUserResponse struct {
 	JSON403 *PermissionDenied
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 }
@@ -37239,6 +37415,11 @@ func (r UnlockUserResponse) GetJSON403() *PermissionDenied {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UnlockUserResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UnlockUserResponse) GetJSON409() *Conflict {
+	return r.JSON409
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -39405,7 +39586,12 @@ func (c *ClientWithResponses) GetIdentityProviderWithResponse(ctx context.Contex
 // always added). Whether people sign in through it is the
 // organization's identity mode, which fleet administrators set
 // (setOrganizationIdentityMode). An admin-level action: whoever sets
-// the provider decides who signs in and into which groups.
+// the provider decides who signs in and into which groups, so the
+// caller must also hold what a source of members hands out
+// (iam.user.Create/Update/Delete/Tag, iam.group.Create/Update/Delete/
+// AddMember/RemoveMember and every attach right on the organization,
+// iam.group.AddMember on every group); 403 names the first one
+// missing. The root owner is never linked to the provider.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -39428,7 +39614,12 @@ func (c *ClientWithResponses) PutIdentityProviderWithBodyWithResponse(ctx contex
 // always added). Whether people sign in through it is the
 // organization's identity mode, which fleet administrators set
 // (setOrganizationIdentityMode). An admin-level action: whoever sets
-// the provider decides who signs in and into which groups.
+// the provider decides who signs in and into which groups, so the
+// caller must also hold what a source of members hands out
+// (iam.user.Create/Update/Delete/Tag, iam.group.Create/Update/Delete/
+// AddMember/RemoveMember and every attach right on the organization,
+// iam.group.AddMember on every group); 403 names the first one
+// missing. The root owner is never linked to the provider.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -39467,7 +39658,9 @@ func (c *ClientWithResponses) ListInvitationsWithResponse(ctx context.Context, p
 // (keyward's) are granted on acceptance; the caller must be allowed
 // `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
 // group. 409 if the address belongs to a member or has a pending,
-// unexpired invitation. The response is bare and, because Vultr's
+// unexpired invitation. 429 once the organization has sent 5
+// invitation emails to the address in the past hour, or 200 in all.
+// The response is bare and, because Vultr's
 // client reads a top-level `status` as a number, carries the state in
 // `invite_status` and `status_full` only.
 //
@@ -39491,7 +39684,9 @@ func (c *ClientWithResponses) CreateInvitationWithBodyWithResponse(ctx context.C
 // (keyward's) are granted on acceptance; the caller must be allowed
 // `iam.role.AttachUser` on each role and `iam.group.AddMember` on each
 // group. 409 if the address belongs to a member or has a pending,
-// unexpired invitation. The response is bare and, because Vultr's
+// unexpired invitation. 429 once the organization has sent 5
+// invitation emails to the address in the past hour, or 200 in all.
+// The response is bare and, because Vultr's
 // client reads a top-level `status` as a number, carries the state in
 // `invite_status` and `status_full` only.
 //
@@ -39541,7 +39736,9 @@ func (c *ClientWithResponses) GetInvitationWithResponse(ctx context.Context, inv
 //
 // Gives a pending invitation (expired or not) a new link with a fresh
 // expiry and emails it again. The previous link stops working at once.
-// 409 for an accepted or revoked invitation. Takes no body.
+// 409 for an accepted or revoked invitation; 429 once the organization
+// has sent 5 invitation emails to the address in the past hour, or 200
+// in all. Takes no body.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -39560,7 +39757,9 @@ func (c *ClientWithResponses) ResendInvitationWithResponse(ctx context.Context, 
 // is the credential). Describes the invitation: organization, inviter,
 // invited address, expiry, and whether an account with that address
 // exists. An altered link is 400 (field `token`); a used, revoked,
-// replaced (by a resend) or expired one is 410 with the reason.
+// replaced (by a resend) or expired one is 410 with the reason. Every
+// refusal spends one of the source address's 20 tokens a minute, taken
+// before the link is checked: 429 once they are spent.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -39581,7 +39780,9 @@ func (c *ClientWithResponses) DescribeInvitationLinkWithResponse(ctx context.Con
 // the membership is added to that account (403 for another account).
 // The invitation's roles and groups are granted. When the invitation
 // enabled API access, `user.api_key` is an API key for the invited
-// organization, shown once. Errors as for the GET.
+// organization, shown once. Errors (and the budget of refused links,
+// 429) as for the GET; the password is hashed only for a link that
+// checks.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -39602,7 +39803,9 @@ func (c *ClientWithResponses) AcceptInvitationWithBodyWithResponse(ctx context.C
 // the membership is added to that account (403 for another account).
 // The invitation's roles and groups are granted. When the invitation
 // enabled API access, `user.api_key` is an API key for the invited
-// organization, shown once. Errors as for the GET.
+// organization, shown once. Errors (and the budget of refused links,
+// 429) as for the GET; the password is hashed only for a link that
+// checks.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -39641,7 +39844,11 @@ func (c *ClientWithResponses) ListMailWithResponse(ctx context.Context, params *
 // `code`, `scope` with `openid`, PKCE `code_challenge` with
 // `code_challenge_method` `S256`, which only an API caller, who gets
 // the code in the answer rather than through a redirect, may leave
-// out); a refusal is a 400 naming the field, never a redirect. The member signing in is the bearer
+// out). A bad `client_id` or `redirect_uri` is a 400 naming the field,
+// never a redirect; any other bad field is a 400 for an API caller and,
+// for a browser, a 302 back to the registered `redirect_uri` with the
+// OAuth `error`, `error_description` and `state` (RFC 6749 §4.1.2.1).
+// The member signing in is the bearer
 // credential's, or a browser's session cookie (`keyward_session`);
 // a browser without one is sent (302) to `/login?return_to=` this
 // request. The member needs `oidc.provider.Authorize` on the
@@ -41064,7 +41271,9 @@ func (c *ClientWithResponses) ListRoleTrustsWithResponse(ctx context.Context, pa
 // `assumption_mode` is `manual` (the default for
 // TemporaryAssumption) or `automatic`: a trusted user or group member
 // then holds the role's policies without assuming it, whenever the
-// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+// trust holds. A trust of an OIDC issuer is always `automatic` (its
+// tokens take the role through the web-identity exchange); `manual`
+// is a 400 naming assumption_mode. `conditions` restrict when (`time_of_day` whole UTC
 // hours, both included, wrapping midnight when start > end;
 // `days_of_week`) and from where (`ip_address` CIDR ranges).
 // `valid_until` ends the trust ("" or absent: never).
@@ -41090,7 +41299,9 @@ func (c *ClientWithResponses) CreateRoleTrustWithBodyWithResponse(ctx context.Co
 // `assumption_mode` is `manual` (the default for
 // TemporaryAssumption) or `automatic`: a trusted user or group member
 // then holds the role's policies without assuming it, whenever the
-// trust holds. `conditions` restrict when (`time_of_day` whole UTC
+// trust holds. A trust of an OIDC issuer is always `automatic` (its
+// tokens take the role through the web-identity exchange); `manual`
+// is a 400 naming assumption_mode. `conditions` restrict when (`time_of_day` whole UTC
 // hours, both included, wrapping midnight when start > end;
 // `days_of_week`) and from where (`ip_address` CIDR ranges).
 // `valid_until` ends the trust ("" or absent: never).
@@ -41571,7 +41782,9 @@ func (c *ClientWithResponses) ListSCIMTokensWithResponse(ctx context.Context, pa
 // endpoint, `scim_base_url` after the server's origin, and nothing
 // else. `token` is shown in this answer only; keyward keeps its
 // SHA-256. An admin-level action: whoever holds the token decides who
-// the organization's people are and which groups they are in. SCIM
+// the organization's people are and which groups they are in, so the
+// caller must also hold what a source of members hands out (as for
+// putIdentityProvider); 403 names the first one missing. SCIM
 // calls work only while the organization's identity mode is `idp`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -41592,7 +41805,9 @@ func (c *ClientWithResponses) CreateSCIMTokenWithBodyWithResponse(ctx context.Co
 // endpoint, `scim_base_url` after the server's origin, and nothing
 // else. `token` is shown in this answer only; keyward keeps its
 // SHA-256. An admin-level action: whoever holds the token decides who
-// the organization's people are and which groups they are in. SCIM
+// the organization's people are and which groups they are in, so the
+// caller must also hold what a source of members hands out (as for
+// putIdentityProvider); 403 names the first one missing. SCIM
 // calls work only while the organization's identity mode is `idp`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -42125,7 +42340,10 @@ func (c *ClientWithResponses) ListUserGroupsWithResponse(ctx context.Context, us
 //
 // keyward extension. Refills the account's budgets of failed password
 // checks (the stored one, and this server's per-address ones on the
-// account), so the user may log in again at once.
+// account), so the user may log in again at once. Same rules as
+// setUserPassword: only for a human account that belongs to this
+// organization alone (409 otherwise), never the root owner's (403),
+// and only by a caller who holds everything the user holds (403).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -42143,7 +42361,8 @@ func (c *ClientWithResponses) UnlockUserWithResponse(ctx context.Context, userID
 // keyward extension. Removes the user's authenticator and recovery codes
 // (it lost them) and ends its login sessions. Same rules as
 // setUserPassword: only for a human account that belongs to this
-// organization alone (409 otherwise), never the root owner's (403), and
+// organization alone (409 otherwise), never the root owner's (403),
+// only by a caller who holds everything the user holds (403), and
 // not your own (409: disable it with a code).
 //
 // Returns a wrapper object for the known response body format(s).
@@ -45611,6 +45830,13 @@ func ParseListInvitationsResponse(rsp *http.Response) (*ListInvitationsResponse,
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45618,6 +45844,19 @@ func ParseListInvitationsResponse(rsp *http.Response) (*ListInvitationsResponse,
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListInvitationsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -45872,6 +46111,13 @@ func ParseResendInvitationResponse(rsp *http.Response) (*ResendInvitationRespons
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45879,6 +46125,19 @@ func ParseResendInvitationResponse(rsp *http.Response) (*ResendInvitationRespons
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ResendInvitationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -45919,6 +46178,13 @@ func ParseDescribeInvitationLinkResponse(rsp *http.Response) (*DescribeInvitatio
 		}
 		response.JSON410 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45926,6 +46192,19 @@ func ParseDescribeInvitationLinkResponse(rsp *http.Response) (*DescribeInvitatio
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers DescribeInvitationLinkResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -45987,6 +46266,13 @@ func ParseAcceptInvitationResponse(rsp *http.Response) (*AcceptInvitationRespons
 		}
 		response.JSON410 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45994,6 +46280,19 @@ func ParseAcceptInvitationResponse(rsp *http.Response) (*AcceptInvitationRespons
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers AcceptInvitationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -52890,6 +53189,13 @@ func ParseUnlockUserResponse(rsp *http.Response) (*UnlockUserResponse, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

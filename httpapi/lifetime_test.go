@@ -215,6 +215,10 @@ var lifetimeEvents = []struct {
 	{"the parent's trust is deleted", []string{"role session"}, func(w *lifeWorld, _ credential) {
 		w.do("DELETE", "/v2/role-trusts/"+w.leadTrust, w.root, "", http.StatusNoContent, nil)
 	}, nil},
+	{"the organization is suspended", nil, func(w *lifeWorld, _ credential) {
+		_, elsewhere := w.otherOrg("elsewhere") // no credential suspends its own organization
+		w.do("POST", "/v2/fleet/organizations/"+w.orgID+"/suspend", elsewhere, "", http.StatusOK, nil)
+	}, nil},
 	{"the organization is deleted", nil, func(w *lifeWorld, _ credential) {
 		w.do("DELETE", "/v2/organizations/"+w.orgID, w.root, "", http.StatusNoContent, nil)
 	}, nil},

@@ -38,6 +38,11 @@ type Principal struct {
 	// Session is set when the caller authenticated with a role session
 	// token: it then acts as the session's role, not as UserID.
 	Session *SessionPrincipal
+	// ExpiresAt is when the credential the caller authenticated with
+	// stops working by itself (an API key's expiry, a login or role
+	// session's end); nil for a key that never expires. A credential the
+	// caller derives from it never outlives it (service.capExpiry).
+	ExpiresAt *time.Time
 }
 
 // SessionPrincipal is the role session a principal acts through.

@@ -77,7 +77,9 @@ type Acceptance struct {
 // AcceptInvitation accepts an invitation through its link, once. Without
 // a principal in ctx it creates a new account (name, password) with the
 // invited email; with one (the bearer of an existing account whose email
-// is the invited one) it adds the membership to that account. Either way
+// is the invited one, through an unnarrowed credential that is not a role
+// session: checkAcceptor) it adds the membership to that account, with a
+// key that ends no later than that credential. Either way
 // the invitation's roles are bound (built-in ones too, as a role
 // assignment binds them) and groups joined (those deleted since are
 // skipped), in the same transaction that marks the link used. An
@@ -106,6 +108,8 @@ func (s *Service) acceptInvitation(ctx context.Context, in AcceptInput) (*Accept
 		}
 	} else if in.Name != "" || in.Password != "" {
 		return nil, keyward.FieldError("password", "You are signed in: accept with the token alone, or without a bearer to create a new account.")
+	} else if err := s.checkAcceptor(existing); err != nil {
+		return nil, err
 	}
 	key, err := s.invitationKey(ctx)
 	if err != nil {
@@ -147,7 +151,7 @@ func (s *Service) acceptInvitation(ctx context.Context, in AcceptInput) (*Accept
 		if err != nil {
 			return err
 		}
-		out, err = s.join(ctx, tx, inv, acct, grants)
+		out, err = s.join(ctx, tx, inv, acct, grants, existing)
 		return err
 	})
 	return out, err
@@ -244,10 +248,23 @@ func errStaleGrants(why string) error {
 		"This invitation's grants are no longer valid: %s. Ask for a new invitation.", why)
 }
 
+// checkAcceptor refuses a bearer that may not accept for its account: a
+// membership, and the unnarrowed key that comes with it, carry no role
+// and no narrowing, so only the member whole accepts (checkWhole), and a
+// login session that must first enroll MFA accepts nothing (mfaGate).
+func (s *Service) checkAcceptor(p *keyward.Principal) error {
+	const action = "iam.invitation.Accept"
+	if err := mfaGate(p, action); err != nil {
+		return err
+	}
+	return checkWhole(p, action, "accept an invitation: the membership would be the account's")
+}
+
 // join makes acct a member of inv's organization with grants (see
 // inviterGrants), marks inv accepted and records it all, with the new
-// member as the actor.
-func (s *Service) join(ctx context.Context, tx keyward.Tx, inv *keyward.Invitation, acct *keyward.Account, grants InvitationInput) (*Acceptance, error) {
+// member as the actor. The key a member with API access gets is minted
+// with bearer's credential (nil for a new account).
+func (s *Service) join(ctx context.Context, tx keyward.Tx, inv *keyward.Invitation, acct *keyward.Account, grants InvitationInput, bearer *keyward.Principal) (*Acceptance, error) {
 	now := tx.Now()
 	m := &keyward.Member{OrgID: inv.OrgID, UserID: acct.ID, Status: keyward.StatusActive, APIEnabled: inv.APIEnabled, CreatedAt: now, UpdatedAt: now}
 	if err := tx.CreateMember(ctx, m); err != nil {
@@ -283,8 +300,14 @@ func (s *Service) join(ctx context.Context, tx keyward.Tx, inv *keyward.Invitati
 	}
 	out := &Acceptance{User: u}
 	if m.APIEnabled {
+		// The new key is minted with the bearer's credential, if any, and
+		// ends no later than it (issueKey).
+		minter := *actor
+		if bearer != nil {
+			minter.ExpiresAt, minter.LoginSession = bearer.ExpiresAt, bearer.LoginSession
+		}
 		var err error
-		if _, out.APIKey, err = s.issueKey(ctx, tx, actor, u, APIKeyInput{Name: "invitation"}); err != nil {
+		if _, out.APIKey, err = s.issueKey(ctx, tx, &minter, u, APIKeyInput{Name: "invitation"}); err != nil {
 			return nil, err
 		}
 	}

@@ -48,6 +48,14 @@ func (s *Service) issueKey(ctx context.Context, tx keyward.Tx, p *keyward.Princi
 	if err := checkExpiry("expires_at", in.ExpiresAt, tx.Now()); err != nil {
 		return nil, "", err
 	}
+	// A key minted by an expiring key expires with it at the latest: the
+	// expiry bounds what its holder may do, and minting must not shed it.
+	// A login session's end is no such bound: its member signs in again,
+	// so a key minted by one belongs to the account, as AWS's access keys
+	// made in its console do.
+	if p != nil && p.LoginSession == "" {
+		in.ExpiresAt = capExpiry(p, in.ExpiresAt)
+	}
 	narrowing, grid, err := s.keyNarrowing(in)
 	if err != nil {
 		return nil, "", err

@@ -37,6 +37,11 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeInput) (*SessionDetai
 	if err != nil {
 		return nil, err
 	}
+	// Assuming for oneself is decided by the trust, not the engine; a
+	// session that must enroll a second factor first derives nothing.
+	if err := mfaGate(p, "iam.role.AssumeRole"); err != nil {
+		return nil, err
+	}
 	if in.UserID == "" {
 		in.UserID = p.UserID
 	}

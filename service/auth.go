@@ -105,7 +105,7 @@ func (s *Service) verifyKey(ctx context.Context, id keyward.APIKeyID, sum [sha25
 		if err := checkOrgOpen(org, errBadCredential()); err != nil {
 			return err
 		}
-		p = keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, KeyPolicy: k.Policy}
+		p = keyward.Principal{OrgID: k.OrgID, UserID: k.UserID, Kind: u.Kind(), KeyID: k.ID, KeyPolicy: k.Policy, ExpiresAt: k.ExpiresAt}
 		s.engine().Notice(org.ID, org.Revision)
 		return nil
 	})

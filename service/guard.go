@@ -139,6 +139,22 @@ func (s *Service) narrowing(snap *authz.Snapshot, p *keyward.Principal) *policy.
 	})
 }
 
+// checkWhole refuses p, for action, unless its credential is its member
+// whole: a role session acts as its role alone, and a narrowed key does
+// less than its member, so neither may do what would carry neither limit
+// (what says it, and why).
+func checkWhole(p *keyward.Principal, action, what string) error {
+	switch {
+	case p.Session != nil:
+		return refuse(action, authz.LayerSessionPolicy,
+			"a role session cannot "+what+", not its role; use the credential that assumed the role")
+	case p.KeyPolicy != nil:
+		return refuse(action, authz.LayerToken,
+			"a narrowed API key cannot "+what+", without its narrowing; use an unnarrowed key or a login session")
+	}
+	return nil
+}
+
 // refuse is a CodePermissionDenied error for action that no policy can
 // lift: the credential itself may not do it (layer authz.LayerToken for a
 // narrowed key, authz.LayerSessionPolicy for a role session), for reason.

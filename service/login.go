@@ -459,7 +459,7 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*keywa
 			return err
 		}
 		p = &keyward.Principal{OrgID: ls.OrgID, UserID: ls.UserID, Kind: u.Kind(), RequestID: reqID, SourceIP: ip,
-			LoginSession: ls.ID, MFAAt: ls.MFAAt}
+			LoginSession: ls.ID, MFAAt: ls.MFAAt, ExpiresAt: &ls.ExpiresAt}
 		if ls.MFAAt == nil {
 			// Read at every request, so that turning the requirement on
 			// reaches the sessions already open.

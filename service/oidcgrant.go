@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/keyward-iam/keyward"
-	"github.com/keyward-iam/keyward/authz"
 	"github.com/keyward-iam/keyward/credential"
 )
 
@@ -152,16 +151,17 @@ func (s *Service) AuthorizeOIDC(ctx context.Context, in AuthorizeInput) (*keywar
 // it exists. A role session and a narrowed key are refused: the ID token
 // would name the member and carry neither the session's role nor the
 // key's narrowing, so whoever trusts it (an application, or keyward
-// itself through an issuer trust) would take it for the whole member.
+// itself through an issuer trust) would take it for the whole member. An
+// API key that expires is refused too (checkLasting): the grant's refresh
+// token lasts 30 days, renewed at each use, and no stored code could cut
+// it to the key's end.
 func (s *Service) checkSignIn(ctx context.Context, p *keyward.Principal, id keyward.OIDCProviderID) error {
 	const action = "oidc.provider.Authorize"
-	switch {
-	case p.Session != nil:
-		return refuse(action, authz.LayerSessionPolicy,
-			"a role session cannot sign in to an application: it acts as its role, and an ID token names the member; sign in as yourself")
-	case p.KeyPolicy != nil:
-		return refuse(action, authz.LayerToken,
-			"a narrowed API key cannot sign in to an application: the ID token would not carry its narrowing; use an unnarrowed key or a login session")
+	if err := checkWhole(p, action, "sign in to an application: the ID token names the member"); err != nil {
+		return err
+	}
+	if err := checkLasting(p, action); err != nil {
+		return err
 	}
 	return s.authorize(ctx, p, action, string(id))
 }
@@ -255,7 +255,7 @@ type IssuedTokens struct {
 }
 
 // IssueOIDCTokens records an access token, and a refresh token if asked,
-// for a member whose membership is still active; the code exchanged or
+// for a member whose grant still works (grantMember); the code exchanged or
 // the refresh token used is deleted in the same transaction, so two uses
 // of one cannot both succeed. The issue is audited as oidc.token.Create by
 // the member, in that transaction too.
@@ -292,10 +292,7 @@ func (s *Service) IssueOIDCTokens(ctx context.Context, in GrantInput) (*IssuedTo
 				return errBadGrant()
 			}
 		}
-		u, err := tx.GetUser(ctx, in.OrgID, in.UserID)
-		if keyward.ErrorCode(err) == keyward.CodeNotFound || (err == nil && u.Status != keyward.StatusActive) {
-			return errBadGrant()
-		}
+		u, err := grantMember(ctx, tx, in.OrgID, in.UserID)
 		if err != nil {
 			return err
 		}
@@ -416,16 +413,31 @@ type MemberClaims struct {
 	Org    keyward.OrgID
 }
 
+// grantMember returns user of org while an application's grant of theirs
+// works: an active member of an organization neither deleted nor
+// suspended, as for every credential of theirs; errBadGrant otherwise.
+func grantMember(ctx context.Context, tx keyward.Tx, org keyward.OrgID, user keyward.UserID) (*keyward.User, error) {
+	u, err := tx.GetUser(ctx, org, user)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound || (err == nil && u.Status != keyward.StatusActive) {
+		return nil, errBadGrant()
+	}
+	if err != nil {
+		return nil, err
+	}
+	o, err := tx.GetOrganization(ctx, org)
+	if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && (o.DeletedAt != nil || o.SuspendedAt != nil) {
+		return nil, errBadGrant()
+	}
+	return u, err
+}
+
 // OIDCMemberClaims reads the claims of user of org now, so that a changed
-// name or group shows in the next token; a member no longer active has
-// none (CodeNotFound).
+// name or group shows in the next token; a member no longer active, or of
+// an organization deleted or suspended, has none (CodeNotFound).
 func (s *Service) OIDCMemberClaims(ctx context.Context, org keyward.OrgID, user keyward.UserID, scopes []string) (*MemberClaims, error) {
 	out := &MemberClaims{Org: org}
 	err := s.read(ctx, func(ctx context.Context, tx keyward.Tx) error {
-		u, err := tx.GetUser(ctx, org, user)
-		if keyward.ErrorCode(err) == keyward.CodeNotFound || (err == nil && u.Status != keyward.StatusActive) {
-			return errBadGrant()
-		}
+		u, err := grantMember(ctx, tx, org, user)
 		if err != nil {
 			return err
 		}

@@ -215,7 +215,7 @@ func (s *Service) authenticateRoleSession(ctx context.Context, token string) (*k
 		if u != nil && u.Kind() == keyward.KindService {
 			kind = keyward.KindService
 		}
-		p = &keyward.Principal{OrgID: sess.OrgID, UserID: sess.UserID, Kind: kind, RequestID: reqID, SourceIP: ip,
+		p = &keyward.Principal{OrgID: sess.OrgID, UserID: sess.UserID, Kind: kind, RequestID: reqID, SourceIP: ip, ExpiresAt: &sess.ExpiresAt,
 			Session: &keyward.SessionPrincipal{ID: sess.ID, RoleID: sess.RoleID, TrustID: sess.TrustID, Policy: sess.Policy,
 				ExpiresAt: sess.ExpiresAt, Chain: chain, Policies: sess.Policies, Narrowing: sess.Narrowing}}
 		return nil
@@ -322,7 +322,8 @@ func (s *Service) StartSession(ctx context.Context, req SessionRequest) (*Sessio
 // one whose conditions do not hold at the transaction's time from
 // req.SourceIP (CodePermissionDenied); chaining
 // from a session into a role without allow_chaining
-// (CodePermissionDenied). A chained session ends no later than its parent.
+// (CodePermissionDenied). A session ends no later than the credential of
+// req.Actor (capExpiry): a chained session no later than its parent.
 // The session carries the narrowing of req.Actor (carriedNarrowing), so
 // that it is never broader than the credential that assumed it.
 func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRequest) (*SessionDetail, error) {
@@ -402,10 +403,8 @@ func (s *Service) startSession(ctx context.Context, tx keyward.Tx, req SessionRe
 					"Role %s does not allow chaining: a role session cannot assume it. Set allow_chaining on the role to permit it.", r.Name)
 			}
 			sess.ParentID = a.Session.ID
-			if sess.ExpiresAt.After(a.Session.ExpiresAt) {
-				sess.ExpiresAt = a.Session.ExpiresAt
-			}
 		}
+		sess.ExpiresAt = *capExpiry(a, &sess.ExpiresAt)
 		sess.Narrowing = carriedNarrowing(a)
 	}
 	token, hash := newRoleSessionToken(sess.ID)

@@ -25,7 +25,9 @@ func viewSCIMToken(t *keyward.SCIMToken) scimTokenView {
 // this once: only its SHA-256 is kept. The caller needs
 // iam.scimtoken.Create, an admin action: whoever holds the token decides
 // who the organization's people are and which groups they are in, so the
-// caller must also hold what that hands out (checkSource).
+// caller must also hold what that hands out (checkSource). The token
+// never ends, so a credential that does (a role session, a key that
+// expires) may not make one (checkLasting).
 func (s *Service) CreateSCIMToken(ctx context.Context, name string) (*keyward.SCIMToken, string, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -35,6 +37,9 @@ func (s *Service) CreateSCIMToken(ctx context.Context, name string) (*keyward.SC
 		return nil, "", err
 	}
 	if err := s.checkSource(ctx, p); err != nil {
+		return nil, "", err
+	}
+	if err := checkLasting(p, "iam.scimtoken.Create"); err != nil {
 		return nil, "", err
 	}
 	if name, err = cleanName("name", name, false); err != nil {
@@ -97,7 +102,8 @@ func (s *Service) DeleteSCIMToken(ctx context.Context, id keyward.SCIMTokenID) e
 
 // AuthenticateSCIM resolves the bearer token of a call to organization
 // org's SCIM endpoint to the SCIM provisioner it acts as. A malformed,
-// unknown or deleted token is CodeUnauthenticated; a token of another
+// unknown or deleted token, or one whose creator is no longer an active
+// member of org, is CodeUnauthenticated; a token of another
 // organization, or an organization that does not exist, CodeNotFound (an
 // organization's SCIM endpoint is invisible to other organizations'
 // tokens); a suspended organization, or one not in the idp identity
@@ -124,6 +130,17 @@ func (s *Service) AuthenticateSCIM(ctx context.Context, org keyward.OrgID, token
 		}
 		if t.OrgID != org {
 			return notFound("Organization")
+		}
+		// Whoever made the token answers for it: it works while they are
+		// an active member, so removing or suspending them takes it away.
+		if t.CreatedBy != "" {
+			u, err := tx.GetUser(ctx, org, t.CreatedBy)
+			if keyward.ErrorCode(err) == keyward.CodeNotFound || err == nil && u.Status != keyward.StatusActive {
+				return bad
+			}
+			if err != nil {
+				return err
+			}
 		}
 		o, err := liveOrg(ctx, tx, org)
 		if err != nil {

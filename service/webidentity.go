@@ -139,6 +139,10 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, in WebIdentityI
 		s.auditWebIdentityRefusal(ctx, in, iss, sub, false, err)
 		return nil, err
 	}
+	if err := s.checkOwnToken(ctx, id); err != nil {
+		s.auditWebIdentityRefusal(ctx, in, id.Issuer, id.Subject, true, err)
+		return nil, err
+	}
 	// The first trust whose claims and conditions hold wins; failing that,
 	// the first whose claims hold, so that StartSession says which of its
 	// conditions failed.

@@ -21,7 +21,7 @@ type WorkloadTokenInput struct {
 	// of its allowed audiences.
 	Audience string
 	// Duration is the token's lifetime; 0: 15 minutes. At most 1 h, and
-	// never past the end of the caller's role session.
+	// never past the end of the caller's credential (capExpiry).
 	Duration time.Duration
 }
 
@@ -102,9 +102,7 @@ func (s *Service) IssueWorkloadToken(ctx context.Context, in WorkloadTokenInput)
 		}
 		now := tx.Now().Truncate(time.Second)
 		exp := now.Add(ttl)
-		if p.Session != nil && p.Session.ExpiresAt.Before(exp) {
-			exp = p.Session.ExpiresAt.Truncate(time.Second)
-		}
+		exp = capExpiry(p, &exp).Truncate(time.Second)
 		w = &keyward.WorkloadToken{
 			ID: keyward.NewID(now), OrgID: p.OrgID, ProviderID: prov.ID, Subject: workloadSubject(p), Audience: aud,
 			IssuedTo: p.UserID, CreatedAt: now, ExpiresAt: exp,

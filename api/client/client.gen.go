@@ -879,7 +879,7 @@ type APIKeyList struct {
 
 // APIKeyReq The body of create API key. May be empty.
 type APIKeyReq struct {
-	// ExpiresAt When the key stops working; in the future. Omitted, the key never expires.
+	// ExpiresAt When the key stops working; in the future. Omitted, the key never expires. Minted with an API key that expires, the key expires no later than that key (a later or omitted value is cut to it, and date_expire shows it); minted with a login session, it gets what is asked.
 	//
 	// Example: 2027-01-01T00:00:00Z
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
@@ -950,7 +950,7 @@ type AssumeRoleReq struct {
 		IPAddress *string `json:"ip_address,omitempty"`
 	} `json:"context,omitempty"`
 
-	// Duration Seconds, 900 to the role's max_session_duration; 0 means 3600 or the maximum if lower.
+	// Duration Seconds, 900 to the role's max_session_duration; 0 means 3600 or the maximum if lower. The session never outlives the credential that assumes it (an API key's expiry, a login or parent session's end); expires_at says when it ends.
 	//
 	// Example: 900
 	Duration *int               `json:"duration,omitempty"`
@@ -3248,6 +3248,8 @@ type TokenReq struct {
 	ClientID     string  `json:"client_id"`
 	ClientSecret *string `json:"client_secret,omitempty"`
 	Code         *string `json:"code,omitempty"`
+
+	// ExpiresIn A workload token's lifetime in seconds, 60 to 3600 (0 or absent 900); never past the end of the caller's credential (an API key's expiry, a login or role session's end).
 	ExpiresIn    *int    `json:"expires_in,omitempty"`
 	GrantType    string  `json:"grant_type"`
 	RedirectURI  *string `json:"redirect_uri,omitempty"`
@@ -6760,6 +6762,9 @@ type ClientInterface interface {
 	// caller must also hold what a source of members hands out (as for
 	// putIdentityProvider); 403 names the first one missing. SCIM
 	// calls work only while the organization's identity mode is `idp`.
+	// The token never expires, so a role session (layer session_policy)
+	// or an API key that expires (layer token) is refused one (403); it
+	// works only while its maker is an active member of the organization.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -6777,6 +6782,9 @@ type ClientInterface interface {
 	// caller must also hold what a source of members hands out (as for
 	// putIdentityProvider); 403 names the first one missing. SCIM
 	// calls work only while the organization's identity mode is `idp`.
+	// The token never expires, so a role session (layer session_policy)
+	// or an API key that expires (layer token) is refused one (403); it
+	// works only while its maker is an active member of the organization.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -11444,6 +11452,9 @@ func (c *Client) ListSCIMTokens(ctx context.Context, params *ListSCIMTokensParam
 // caller must also hold what a source of members hands out (as for
 // putIdentityProvider); 403 names the first one missing. SCIM
 // calls work only while the organization's identity mode is `idp`.
+// The token never expires, so a role session (layer session_policy)
+// or an API key that expires (layer token) is refused one (403); it
+// works only while its maker is an active member of the organization.
 //
 // Takes any type of body and a specified content type.
 //
@@ -11471,6 +11482,9 @@ func (c *Client) CreateSCIMTokenWithBody(ctx context.Context, contentType string
 // caller must also hold what a source of members hands out (as for
 // putIdentityProvider); 403 names the first one missing. SCIM
 // calls work only while the organization's identity mode is `idp`.
+// The token never expires, so a role session (layer session_policy)
+// or an API key that expires (layer token) is refused one (403); it
+// works only while its maker is an active member of the organization.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -23928,6 +23942,9 @@ type ClientWithResponsesInterface interface {
 	// caller must also hold what a source of members hands out (as for
 	// putIdentityProvider); 403 names the first one missing. SCIM
 	// calls work only while the organization's identity mode is `idp`.
+	// The token never expires, so a role session (layer session_policy)
+	// or an API key that expires (layer token) is refused one (403); it
+	// works only while its maker is an active member of the organization.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -23945,6 +23962,9 @@ type ClientWithResponsesInterface interface {
 	// caller must also hold what a source of members hands out (as for
 	// putIdentityProvider); 403 names the first one missing. SCIM
 	// calls work only while the organization's identity mode is `idp`.
+	// The token never expires, so a role session (layer session_policy)
+	// or an API key that expires (layer token) is refused one (403); it
+	// works only while its maker is an active member of the organization.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -41802,6 +41822,9 @@ func (c *ClientWithResponses) ListSCIMTokensWithResponse(ctx context.Context, pa
 // caller must also hold what a source of members hands out (as for
 // putIdentityProvider); 403 names the first one missing. SCIM
 // calls work only while the organization's identity mode is `idp`.
+// The token never expires, so a role session (layer session_policy)
+// or an API key that expires (layer token) is refused one (403); it
+// works only while its maker is an active member of the organization.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -41825,6 +41848,9 @@ func (c *ClientWithResponses) CreateSCIMTokenWithBodyWithResponse(ctx context.Co
 // caller must also hold what a source of members hands out (as for
 // putIdentityProvider); 403 names the first one missing. SCIM
 // calls work only while the organization's identity mode is `idp`.
+// The token never expires, so a role session (layer session_policy)
+// or an API key that expires (layer token) is refused one (403); it
+// works only while its maker is an active member of the organization.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -98,10 +98,7 @@ var throttles = []struct {
 		}},
 	{"login: the second factor", "POST /v2/auth/login", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
 		http.StatusUnauthorized, http.StatusCreated, func(t *testing.T) attempts {
-			a, clock := newClockedAPI(t, service.Options{})
-			_, key := a.createErin()
-			secret, _ := a.enroll(key, clock)
-			clock.Advance(time.Minute)
+			a, clock, _, secret := enrolledErin(t)
 			url := a.srv.URL + "/v2/auth/login"
 			body := func(code string) string {
 				return fmt.Sprintf(`{"email":"erin@example.com","password":%q,"totp_code":%q}`, erinPassword, code)
@@ -175,10 +172,7 @@ var throttles = []struct {
 		}},
 	{"disable a second factor: its code", "DELETE /v2/users/me/mfa/totp", service.DefaultLoginLimits.PerAccountAddress, 10 * time.Minute,
 		http.StatusUnauthorized, http.StatusNoContent, func(t *testing.T) attempts {
-			a, clock := newClockedAPI(t, service.Options{})
-			_, key := a.createErin()
-			secret, _ := a.enroll(key, clock)
-			clock.Advance(time.Minute)
+			a, clock, key, secret := enrolledErin(t)
 			url := a.srv.URL + "/v2/users/me/mfa/totp"
 			disable := func(c *http.Client, code string) burstAnswer {
 				return call(t, c, "DELETE", url, fmt.Sprintf(`{"totp_code":%q}`, code), "Authorization", "Bearer "+key)

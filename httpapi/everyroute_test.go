@@ -259,15 +259,7 @@ func TestEveryRouteDenies(t *testing.T) {
 func TestEveryRouteIsolatesOrgs(t *testing.T) {
 	a := newAPI(t)
 	objs, bob := a.makeObjects(t)
-	var org struct{ ID string }
-	a.do("POST", "/v2/organizations", a.root, `{"name":"Other"}`, http.StatusCreated, &org)
-	var minted struct {
-		APIKey struct {
-			Key string `json:"key"`
-		} `json:"api_key"`
-	}
-	a.do("POST", "/v2/organizations/"+org.ID+"/api-keys", a.root, `{}`, http.StatusCreated, &minted)
-	other := minted.APIKey.Key
+	_, other := a.otherOrg("Other")
 	if other == "" {
 		t.Fatal("no key for the other organization")
 	}

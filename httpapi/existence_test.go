@@ -19,6 +19,19 @@ import (
 // answer about an id that never existed, byte for byte once the id itself
 // is set aside.
 
+// idSet is one set of ids a probe sends: the first, of objects that never
+// existed, sets the answer every other set must get.
+type idSet struct {
+	name string
+	objs objects
+}
+
+// idSets are the sets of the isolation tests, never-existed first, then
+// A's deleted and live objects, then any more.
+func idSets(never, gone, live objects, more ...idSet) []idSet {
+	return append([]idSet{{"never existed", never}, {"deleted in A", gone}, {"live in A", live}}, more...)
+}
+
 // neverObjects returns, for every kind objs holds, a well-formed id that
 // never named anything (what a guesser would send), one of its own for
 // each kind so that a message naming one is told from one naming another.
@@ -205,10 +218,7 @@ func TestPathIDsRevealNothing(t *testing.T) {
 	own := b.objs
 	suspended := maps.Clone(never)
 	suspended["organization_id"] = a.suspendedOrg(t)
-	sets := []struct {
-		name string
-		objs objects
-	}{{"never existed", never}, {"deleted in A", gone}, {"live in A", live}, {"suspended organization", suspended}}
+	sets := idSets(never, gone, live, idSet{"suspended organization", suspended})
 
 	for _, rt := range pathRoutes() {
 		method, path, _ := strings.Cut(rt.Pattern, " ")

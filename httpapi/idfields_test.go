@@ -236,10 +236,7 @@ func TestBodyIDsRevealNothing(t *testing.T) {
 		t.Run(r.method+" "+r.path+" "+r.body, func(t *testing.T) {
 			a := a.in(t)
 			var want answer
-			for n, set := range []struct {
-				name string
-				objs objects
-			}{{"never existed", never}, {"deleted in A", gone}, {"live in A", live}, {"suspended organization", suspended}} {
+			for n, set := range idSets(never, gone, live, idSet{"suspended organization", suspended}) {
 				sent := map[string]string{}
 				missing := false
 				fill := func(s string) string {

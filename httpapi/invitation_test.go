@@ -217,19 +217,14 @@ func TestInvitationNewAccount(t *testing.T) {
 // bearer is refused.
 func TestInvitationExistingAccount(t *testing.T) {
 	m := newMailAPI(t, true)
-	var org struct{ ID string }
-	m.do("POST", "/v2/organizations", m.root, `{"name":"Other"}`, http.StatusCreated, &org)
-	var minted struct {
-		APIKey struct{ Key string } `json:"api_key"`
-	}
-	m.do("POST", "/v2/organizations/"+org.ID+"/api-keys", m.root, `{}`, http.StatusCreated, &minted)
+	_, otherRoot := m.otherOrg("Other")
 	var carol struct {
 		User struct {
 			ID     string `json:"id"`
 			APIKey string `json:"api_key"`
 		} `json:"user"`
 	}
-	m.do("POST", "/v2/users", minted.APIKey.Key, `{"email":"carol@example.com","name":"Carol","api_enabled":true}`, http.StatusCreated, &carol)
+	m.do("POST", "/v2/users", otherRoot, `{"email":"carol@example.com","name":"Carol","api_enabled":true}`, http.StatusCreated, &carol)
 	_, bob := m.createUser(`{"email":"bob@example.com","name":"Bob","api_enabled":true}`)
 
 	m.invite(`{"email_invited":"Carol@Example.com","permissions":{"api_enabled":true}}`)
@@ -416,16 +411,11 @@ func (a *api) userID(email string) string {
 // working.
 func TestInvitationDeletedOrg(t *testing.T) {
 	m := newMailAPI(t, true)
-	var org struct{ ID string }
-	m.do("POST", "/v2/organizations", m.root, `{"name":"Doomed"}`, http.StatusCreated, &org)
-	var minted struct {
-		APIKey struct{ Key string } `json:"api_key"`
-	}
-	m.do("POST", "/v2/organizations/"+org.ID+"/api-keys", m.root, `{}`, http.StatusCreated, &minted)
-	m.do("POST", "/v2/invitation", minted.APIKey.Key, `{"email_invited":"ada@example.com"}`, http.StatusCreated, nil)
+	orgID, doomedRoot := m.otherOrg("Doomed")
+	m.do("POST", "/v2/invitation", doomedRoot, `{"email_invited":"ada@example.com"}`, http.StatusCreated, nil)
 	link := m.mailTo(1, "ada@example.com")
 	m.open(link, http.StatusOK)
-	m.do("DELETE", "/v2/organizations/"+org.ID, m.root, "", http.StatusNoContent, nil)
+	m.do("DELETE", "/v2/organizations/"+orgID, m.root, "", http.StatusNoContent, nil)
 	if e := m.open(link, http.StatusGone); !strings.Contains(e.Error, "was deleted") {
 		t.Errorf("link of a deleted organization: %+v", e)
 	}

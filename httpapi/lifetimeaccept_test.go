@@ -39,13 +39,7 @@ func TestAcceptingBearerLimitsTheNewKey(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMailAPI(t, true)
-			var org struct{ ID string }
-			m.do("POST", "/v2/organizations", m.root, `{"name":"Other"}`, http.StatusCreated, &org)
-			var minted struct {
-				APIKey struct{ Key string } `json:"api_key"`
-			}
-			m.do("POST", "/v2/organizations/"+org.ID+"/api-keys", m.root, `{}`, http.StatusCreated, &minted)
-			otherRoot := minted.APIKey.Key
+			_, otherRoot := m.otherOrg("Other")
 			var c struct {
 				User struct {
 					ID     string `json:"id"`

@@ -12,19 +12,14 @@ import (
 // its own bearer.
 func (m *mailAPI) outsider(email string) (id, key string) {
 	m.t.Helper()
-	var org struct{ ID string }
-	m.do("POST", "/v2/organizations", m.root, `{"name":"Home of `+email+`"}`, http.StatusCreated, &org)
-	var minted struct {
-		APIKey struct{ Key string } `json:"api_key"`
-	}
-	m.do("POST", "/v2/organizations/"+org.ID+"/api-keys", m.root, `{}`, http.StatusCreated, &minted)
+	_, homeRoot := m.otherOrg("Home of " + email)
 	var u struct {
 		User struct {
 			ID     string `json:"id"`
 			APIKey string `json:"api_key"`
 		} `json:"user"`
 	}
-	m.do("POST", "/v2/users", minted.APIKey.Key, `{"email":"`+email+`","name":"Outsider","api_enabled":true}`, http.StatusCreated, &u)
+	m.do("POST", "/v2/users", homeRoot, `{"email":"`+email+`","name":"Outsider","api_enabled":true}`, http.StatusCreated, &u)
 	return u.User.ID, u.User.APIKey
 }
 

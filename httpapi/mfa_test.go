@@ -23,6 +23,18 @@ func wrongCodeAt(t *testing.T, secret string, at time.Time) string {
 	}
 }
 
+// enrolledErin returns a clocked server where erin has confirmed a TOTP
+// authenticator a minute ago (so that the code of now is a fresh one),
+// with erin's API key and the authenticator's secret.
+func enrolledErin(t *testing.T) (a *api, clock *keywardtest.Clock, key, secret string) {
+	t.Helper()
+	a, clock = newClockedAPI(t, service.Options{})
+	_, key = a.createErin()
+	secret, _ = a.enroll(key, clock)
+	clock.Advance(time.Minute)
+	return a, clock, key, secret
+}
+
 // enroll enrolls and confirms a TOTP authenticator with token at the
 // clock's time, and returns its secret and recovery codes.
 func (a *api) enroll(token string, clock *keywardtest.Clock) (secret string, recovery []string) {
@@ -185,10 +197,7 @@ func (a *api) countEvents(action string) int {
 // TestMFACodeBurst: one right code sent 50 times at once opens one
 // session. (Wrong codes under a burst: TestEveryThrottleUnderABurst.)
 func TestMFACodeBurst(t *testing.T) {
-	a, clock := newClockedAPI(t, service.Options{})
-	_, key := a.createErin()
-	secret, _ := a.enroll(key, clock)
-	clock.Advance(time.Minute)
+	a, clock, _, secret := enrolledErin(t)
 	url := a.srv.URL + "/v2/auth/login"
 	c := from(t, "127.0.0.1")
 

@@ -57,10 +57,7 @@ func TestSCIMIDsRevealNothing(t *testing.T) {
 		t.Run(r.method+" "+r.path+" "+r.body, func(t *testing.T) {
 			a := a.in(t)
 			var want answer
-			for n, set := range []struct {
-				name string
-				objs objects
-			}{{"never existed", never}, {"deleted in A", gone}, {"live in A", live}} {
+			for n, set := range idSets(never, gone, live) {
 				sent := map[string]string{}
 				fill := func(x string) string {
 					x = strings.NewReplacer("{b.group}", g.ID, "{b.user}", u.ID).Replace(x)

@@ -42,10 +42,7 @@ func TestSTSARNsRevealNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := a.in(t)
 			var want answer
-			for n, set := range []struct {
-				name string
-				objs objects
-			}{{"never existed", never}, {"deleted in A", gone}, {"live in A", live}} {
+			for n, set := range idSets(never, gone, live) {
 				f := tt.form(set.objs)
 				f.Set("Action", "AssumeRole")
 				f.Set("Version", "2011-06-15")

@@ -32,6 +32,16 @@ func idSets(never, gone, live objects, more ...idSet) []idSet {
 	return append([]idSet{{"never existed", never}, {"deleted in A", gone}, {"live in A", live}}, more...)
 }
 
+// objectSets makes A's objects and returns them: live ones, deleted ones
+// (one of each kind that can be deleted), and ids of the same kinds that
+// never named anything.
+func (a *api) objectSets(t *testing.T) (live, gone, never objects) {
+	t.Helper()
+	live, _ = a.makeObjects(t)
+	gone = a.deletedObjects(t)
+	return live, gone, neverObjects(live)
+}
+
 // neverObjects returns, for every kind objs holds, a well-formed id that
 // never named anything (what a guesser would send), one of its own for
 // each kind so that a message naming one is told from one naming another.
@@ -211,9 +221,7 @@ func pathRoutes() []httpapi.Route {
 // was, too.
 func TestPathIDsRevealNothing(t *testing.T) {
 	a := newAPI(t)
-	live, _ := a.makeObjects(t)
-	gone := a.deletedObjects(t)
-	never := neverObjects(live)
+	live, gone, never := a.objectSets(t)
 	b := a.stranger(t)
 	own := b.objs
 	suspended := maps.Clone(never)
@@ -325,9 +333,7 @@ func (a *api) revision(token string) int64 {
 // sign-in pages show), but a deleted one is one that never was.
 func TestPublicPathsRevealNothing(t *testing.T) {
 	a := newAPI(t)
-	live, _ := a.makeObjects(t)
-	gone := a.deletedObjects(t)
-	never := neverObjects(live)
+	live, gone, never := a.objectSets(t)
 	b := a.stranger(t)
 	suspended := objects{"organization_id": a.suspendedOrg(t)}
 	a.do("PUT", "/v2/fleet/organizations/"+b.objs["organization_id"]+"/identity-mode", a.root, `{"identity_mode":"idp"}`, http.StatusOK, nil)

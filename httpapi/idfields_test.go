@@ -214,9 +214,7 @@ func TestIDRequestsCoverTheSpec(t *testing.T) {
 // B.
 func TestBodyIDsRevealNothing(t *testing.T) {
 	a := newAPI(t)
-	live, _ := a.makeObjects(t)
-	gone := a.deletedObjects(t)
-	never := neverObjects(live)
+	live, gone, never := a.objectSets(t)
 	live["role_name"], gone["role_name"], never["role_name"] = "deployer", "deployergone", "deployernever"
 	b := a.stranger(t)
 	own := b.objs

@@ -27,9 +27,7 @@ func TestSCIMIDsRevealNothing(t *testing.T) {
 	s := &ssoAPI{newAPIOn(t, service.Options{PublicURL: base, OIDCAllowHTTP: true,
 		SignIn: identity.New(identity.Options{AllowPrivate: true})}, l), idp}
 	a := s.api
-	live, _ := a.makeObjects(t)
-	gone := a.deletedObjects(t)
-	never := neverObjects(live)
+	live, gone, never := a.objectSets(t)
 	live["email"], gone["email"], never["email"] = "bob@example.com", "bobgone@example.com", "nobody@example.com"
 	b := a.stranger(t)
 	s.ssoOrg(b.objs["organization_id"], b.root, "")

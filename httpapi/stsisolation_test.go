@@ -12,9 +12,7 @@ import (
 // the answer about ids that never were.
 func TestSTSARNsRevealNothing(t *testing.T) {
 	a := newAPI(t)
-	live, _ := a.makeObjects(t)
-	gone := a.deletedObjects(t)
-	never := neverObjects(live)
+	live, gone, never := a.objectSets(t)
 	b := a.stranger(t)
 	// bob of B is trusted by B's assumable role, so that its session
 	// policies are looked at.
